@@ -1,0 +1,71 @@
+# community_retention: PGXS build.
+#
+#   make demo          install what is missing, build, start a throwaway cluster, run the demo
+#   make test          the same set-up, then every test suite; ends with "N passed, N failed"
+#   make bench         benchmarks against the alternatives a user would otherwise use
+#   make fuzz          a longer libFuzzer run of every harness under test/fuzz
+#   make && sudo make install && psql -c 'CREATE EXTENSION community_retention'
+#                      the standard path, against whatever PG_CONFIG points at
+#   make installcheck  pg_regress against a running server (PGHOST, PGPORT, PGUSER ...)
+
+EXTENSION  = community_retention
+EXTVERSION = 1.0
+
+MODULE_big = $(EXTENSION)
+# One C file per concern; every src/*.c goes into the module.
+OBJS = $(patsubst %.c,%.o,$(sort $(wildcard src/*.c)))
+
+# The 1.0 install script is assembled from one fragment per pillar, in name order,
+# so each concern keeps its SQL next to its C.  Upgrade scripts (--1.0--1.1.sql)
+# are committed under sql/ and picked up by wildcard.
+SQL_PARTS  = $(sort $(wildcard src/sql/*.sql))
+DATA_built = sql/$(EXTENSION)--$(EXTVERSION).sql
+DATA       = $(wildcard sql/$(EXTENSION)--*--*.sql)
+
+# pg_regress: every sql/NAME.sql that is not an install or upgrade script.
+REGRESS      = $(sort $(basename $(notdir $(filter-out sql/$(EXTENSION)--%,$(wildcard sql/*.sql)))))
+REGRESS_OPTS = --inputdir=. --load-extension=$(EXTENSION)
+
+# -Wextra on top of PGXS's -Wall; unused parameters are the norm for
+# PG_FUNCTION_ARGS callbacks.  WERROR=1 (set by the test command) makes any
+# warning fatal.
+PG_CFLAGS = -Wextra -Wno-unused-parameter -Wno-missing-field-initializers -O2
+ifeq ($(WERROR),1)
+PG_CFLAGS += -Werror
+endif
+SHLIB_LINK = -lm
+EXTRA_CLEAN = $(DATA_built) test/unit/*.bin test/fuzz/*.bin
+
+PG_CONFIG ?= $(firstword $(wildcard /usr/lib/postgresql/15/bin/pg_config) pg_config)
+PGXS := $(shell $(PG_CONFIG) --pgxs 2>/dev/null)
+
+ifneq ($(wildcard $(PGXS)),)
+include $(PGXS)
+else
+# No server development files yet.  `make demo` and `make test` install them
+# first; the plain build says what is missing.
+all install installcheck:
+	@echo "PostgreSQL server development files not found ($(PG_CONFIG) --pgxs)."
+	@echo "Install them (Debian: apt-get install postgresql-server-dev-15) or set PG_CONFIG,"
+	@echo "or run 'make demo' / 'make test', which install what is missing."
+	@exit 1
+endif
+
+$(DATA_built): $(SQL_PARTS) Makefile
+	cat $(SQL_PARTS) > $@
+
+$(OBJS): $(wildcard src/*.h)
+
+demo:
+	@bash test/scripts/run.sh demo
+
+test:
+	@bash test/scripts/run.sh test
+
+bench:
+	@bash test/scripts/run.sh bench
+
+fuzz:
+	@bash test/scripts/run.sh fuzz
+
+.PHONY: demo test bench fuzz

@@ -1,0 +1,43 @@
+/*
+ * community_retention.c
+ *	  Module entry point: the module magic block and the GUCs.
+ *
+ * Everything else lives in one file per concern (model type, training,
+ * scoring, evaluation, engagement, condition parser and evaluator, demo data).
+ */
+#include "postgres.h"
+
+#include <limits.h>
+
+#include "fmgr.h"
+#include "utils/guc.h"
+
+#include "community_retention.h"
+
+PG_MODULE_MAGIC;
+
+/* Default 1 GB: about 12 million rows of 10 features. */
+int			cr_max_train_memory_kb = 1024 * 1024;
+
+void		_PG_init(void);
+
+void
+_PG_init(void)
+{
+	DefineCustomIntVariable("community_retention.max_train_memory",
+							"Largest amount of memory one retention_train aggregate state may use.",
+							"Training keeps about 8*(d+1) bytes per row; past this limit it stops with an error.",
+							&cr_max_train_memory_kb,
+							1024 * 1024,
+							1024,
+							MAX_KILOBYTES,
+							PGC_USERSET,
+							GUC_UNIT_KB,
+							NULL, NULL, NULL);
+
+#if PG_VERSION_NUM >= 150000
+	MarkGUCPrefixReserved("community_retention");
+#else
+	EmitWarningsOnPlaceholders("community_retention");
+#endif
+}

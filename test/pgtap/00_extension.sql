@@ -1,0 +1,27 @@
+-- Extension-wide properties: every function is documented and honestly labelled.
+BEGIN;
+SELECT plan(3);
+
+SELECT has_extension('community_retention', 'the extension is installed');
+
+SELECT is(
+  (SELECT count(*)::int FROM pg_depend d JOIN pg_proc p ON d.classid = 'pg_proc'::regclass AND d.objid = p.oid
+    WHERE d.refclassid = 'pg_extension'::regclass
+      AND d.refobjid = (SELECT oid FROM pg_extension WHERE extname = 'community_retention')
+      AND obj_description(p.oid, 'pg_proc') IS NULL
+      AND p.proname NOT LIKE '%\_in' AND p.proname NOT LIKE '%\_out'
+      AND p.proname NOT LIKE '%\_recv' AND p.proname NOT LIKE '%\_send'
+      AND p.prokind <> 'a' AND p.proname NOT LIKE '%\_transfn' AND p.proname NOT LIKE '%\_finalfn'
+      AND p.proname NOT LIKE '%\_combinefn' AND p.proname NOT LIKE '%\_serialfn'
+      AND p.proname NOT LIKE '%\_deserialfn'),
+  0, 'every user-facing function has a COMMENT');
+
+SELECT is(
+  (SELECT count(*)::int FROM pg_depend d JOIN pg_proc p ON d.classid = 'pg_proc'::regclass AND d.objid = p.oid
+    WHERE d.refclassid = 'pg_extension'::regclass
+      AND d.refobjid = (SELECT oid FROM pg_extension WHERE extname = 'community_retention')
+      AND p.proparallel <> 's'),
+  0, 'every function is PARALLEL SAFE');
+
+SELECT * FROM finish();
+ROLLBACK;

@@ -1,0 +1,207 @@
+#!/usr/bin/env bash
+# test/scripts/run.sh MODE: the body of `make demo`, `make test`, `make bench`
+# and `make fuzz`.  See lib.sh for the set-up every mode shares.
+#
+# Environment knobs:
+#   KEEP=1            leave the throwaway cluster running and print how to connect
+#   PG_CONFIG=...     build against another PostgreSQL (default: 15's, else PATH)
+#   FUZZ_SECONDS=N    seconds per fuzz harness (test: 10, fuzz: 300)
+#   ONLY=regress|pgtap|unit|fuzz|static   run one suite of `make test`
+#   BENCH_SCALE=...   passed to test/bench/bench.sh (see there)
+
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+MODE=${1:-}
+
+PASS=0
+FAIL=0
+FAILED_NAMES=()
+record() { # record NAME PASSED_COUNT FAILED_COUNT
+	PASS=$((PASS + $2))
+	FAIL=$((FAIL + $3))
+	[ "$3" -gt 0 ] && FAILED_NAMES+=("$1")
+	printf '    %-34s %4d passed, %d failed\n' "$1" "$2" "$3"
+}
+want() { [ -z "${ONLY:-}" ] || [ "$ONLY" = "$1" ]; }
+
+# The first-comment line " * link: src/a.c src/b.c" of a unit test or fuzz
+# harness names the plain-C sources it is linked with.
+link_sources() {
+	sed -n 's/^[[:space:]/*]*link:[[:space:]]*//p' "$1" | head -1 | tr ' ' '\n' | sed '/^$/d' | sed "s#^#$ROOT/#"
+}
+
+# ---------------------------------------------------------------- suites
+
+run_static() {
+	say "static checks"
+	# The build itself ran with -Wall -Wextra -Werror (see setup); it counts as one check.
+	record "build -Wall -Wextra -Werror" 1 0
+	if command -v cppcheck >/dev/null 2>&1; then
+		if cppcheck --quiet --error-exitcode=1 --enable=warning,portability,performance \
+			--std=c99 --inline-suppr --suppress=missingIncludeSystem \
+			--suppress=unknownMacro -D__GNUC__ -DPG_MODULE_MAGIC= \
+			-I "$ROOT/src" "$ROOT"/src/*.c "$ROOT"/src/*.h >"$WORK/cppcheck.log" 2>&1; then
+			record "cppcheck" 1 0
+		else
+			cat "$WORK/cppcheck.log" >&2
+			record "cppcheck" 0 1
+		fi
+	fi
+}
+
+run_unit() {
+	local f name bin out ok nok
+	shopt -s nullglob
+	local files=("$ROOT"/test/unit/test_*.c)
+	[ ${#files[@]} -eq 0 ] && return 0
+	say "unit tests of the plain-C kernels (AddressSanitizer + UBSan)"
+	mkdir -p "$WORK/unit"
+	for f in "${files[@]}"; do
+		name=$(basename "$f" .c)
+		bin=$WORK/unit/$name
+		if ! cc -std=c99 -O1 -g -Wall -Wextra -fsanitize=address,undefined -fno-omit-frame-pointer \
+			-I "$ROOT/src" -o "$bin" "$f" $(link_sources "$f") -lm >"$WORK/unit/$name.build" 2>&1; then
+			cat "$WORK/unit/$name.build" >&2
+			record "unit/$name (build)" 0 1
+			continue
+		fi
+		out=$WORK/unit/$name.out
+		local rc=0
+		UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 "$bin" >"$out" 2>&1 || rc=$?
+		ok=$(grep -c '^ok ' "$out" || true)
+		nok=$(grep -c '^not ok ' "$out" || true)
+		if [ $rc -ne 0 ] && [ "$nok" -eq 0 ]; then nok=1; fi
+		[ "$nok" -gt 0 ] && { grep -v '^ok ' "$out" | head -40 >&2; }
+		record "unit/$name" "$ok" "$nok"
+	done
+}
+
+run_regress() {
+	local tests=() f out ok nok
+	for f in "$ROOT"/sql/*.sql; do
+		case "$(basename "$f")" in community_retention--*) continue ;; esac
+		tests+=("$(basename "$f" .sql)")
+	done
+	[ ${#tests[@]} -eq 0 ] && return 0
+	say "pg_regress: ${#tests[@]} files"
+	mkdir -p "$WORK/regress"
+	out=$WORK/regress/run.log
+	"$PG_REGRESS" --inputdir="$ROOT" --outputdir="$WORK/regress" --bindir="$PG_BINDIR" \
+		--host="$PGHOST" --port="$PGPORT" --user=postgres \
+		--dbname=contrib_regression --load-extension=community_retention \
+		"${tests[@]}" >"$out" 2>&1 || true
+	ok=$(grep -cE '\.\.\. ok|^ok ' "$out" || true)
+	nok=$(grep -cE '\.\.\. FAILED|\.\.\. failed|^not ok ' "$out" || true)
+	if [ $((ok + nok)) -lt ${#tests[@]} ]; then nok=$((${#tests[@]} - ok)); fi
+	if [ "$nok" -gt 0 ]; then
+		grep -E 'FAILED|failed' "$out" >&2 || cat "$out" >&2
+		[ -f "$WORK/regress/regression.diffs" ] && head -300 "$WORK/regress/regression.diffs" >&2
+		# Keep the actual outputs where a developer can read (or accept) them.
+		rm -rf "$ROOT/results" && cp -r "$WORK/regress/results" "$ROOT/results" 2>/dev/null || true
+		echo "actual outputs copied to results/ (compare with expected/)" >&2
+	fi
+	record "pg_regress (files)" "$ok" "$nok"
+}
+
+run_pgtap() {
+	shopt -s nullglob
+	local files=("$ROOT"/test/pgtap/*.sql) f out ok nok rc
+	[ ${#files[@]} -eq 0 ] && return 0
+	say "pgTAP via pg_prove: ${#files[@]} files"
+	psql -X -q -v ON_ERROR_STOP=1 -d postgres -c 'CREATE DATABASE cr_tap' >/dev/null
+	psql -X -q -v ON_ERROR_STOP=1 -d cr_tap -c 'CREATE EXTENSION pgtap' -c 'CREATE EXTENSION community_retention' >/dev/null
+	for f in "${files[@]}"; do
+		out=$WORK/pgtap-$(basename "$f" .sql).out
+		rc=0
+		pg_prove -v -d cr_tap "$f" >"$out" 2>&1 || rc=$?
+		ok=$(grep -cE '^ok [0-9]' "$out" || true)
+		nok=$(grep -cE '^not ok [0-9]' "$out" || true)
+		if [ $rc -ne 0 ] && [ "$nok" -eq 0 ]; then nok=1; fi
+		[ "$nok" -gt 0 ] && { grep -vE '^ok [0-9]' "$out" | head -60 >&2; }
+		record "pgtap/$(basename "$f" .sql)" "$ok" "$nok"
+	done
+}
+
+# run_fuzz SECONDS: build every test/fuzz/fuzz_*.c with libFuzzer, ASan and
+# UBSan and run it on a scratch copy of its committed seed corpus.
+run_fuzz() {
+	local secs=$1 f name bin corpus rc execs
+	shopt -s nullglob
+	local files=("$ROOT"/test/fuzz/fuzz_*.c)
+	[ ${#files[@]} -eq 0 ] && return 0
+	command -v clang >/dev/null || { record "fuzz (clang missing)" 0 1; return 0; }
+	say "fuzzing: ${#files[@]} harnesses, ${secs}s each"
+	mkdir -p "$WORK/fuzz"
+	for f in "${files[@]}"; do
+		name=$(basename "$f" .c)
+		bin=$WORK/fuzz/$name
+		if ! clang -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
+			-I "$ROOT/src" -o "$bin" "$f" $(link_sources "$f") -lm >"$WORK/fuzz/$name.build" 2>&1; then
+			cat "$WORK/fuzz/$name.build" >&2
+			record "fuzz/$name (build)" 0 1
+			continue
+		fi
+		corpus=$WORK/fuzz/$name.corpus
+		mkdir -p "$corpus"
+		[ -d "$ROOT/test/fuzz/corpus/${name#fuzz_}" ] && cp -r "$ROOT/test/fuzz/corpus/${name#fuzz_}/." "$corpus/"
+		rc=0
+		(cd "$WORK/fuzz" && "$bin" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 \
+			-print_final_stats=1 "$corpus") >"$WORK/fuzz/$name.log" 2>&1 || rc=$?
+		execs=$(sed -n 's/^stat::number_of_executed_units:[[:space:]]*//p' "$WORK/fuzz/$name.log" | tail -1)
+		if [ $rc -eq 0 ]; then
+			record "fuzz/$name (${execs:-0} execs)" 1 0
+		else
+			tail -60 "$WORK/fuzz/$name.log" >&2
+			ls "$WORK"/fuzz/crash-* "$WORK"/fuzz/leak-* 2>/dev/null | head >&2 || true
+			record "fuzz/$name (${execs:-0} execs)" 0 1
+		fi
+	done
+}
+
+# ---------------------------------------------------------------- modes
+
+case "$MODE" in
+demo)
+	setup_cluster demo
+	if [ "$(id -u)" -eq 0 ]; then
+		say "installing the extension system-wide (make install)"
+		make -C "$ROOT" -s PG_CONFIG="$PG_CONFIG" install >/dev/null
+	else
+		say "not root: the extension is installed only in the throwaway cluster (run 'sudo make install' for your own servers)"
+	fi
+	psql -X -q -d postgres -c 'CREATE DATABASE community' >/dev/null
+	KEEP_DB=community
+	say "running the demo (test/scripts/demo.sql)"
+	psql -X -v ON_ERROR_STOP=1 -d community -f "$ROOT/test/scripts/demo.sql"
+	;;
+test)
+	T0=$(date +%s)
+	WERROR_ARG="WERROR=1"
+	setup_cluster test
+	want static && run_static
+	want unit && run_unit
+	want regress && run_regress
+	want pgtap && run_pgtap
+	want fuzz && run_fuzz "${FUZZ_SECONDS:-10}"
+	echo
+	[ ${#FAILED_NAMES[@]} -gt 0 ] && echo "failed: ${FAILED_NAMES[*]}"
+	echo "elapsed: $(($(date +%s) - T0)) s"
+	echo "$PASS passed, $FAIL failed"
+	[ "$FAIL" -eq 0 ]
+	;;
+bench)
+	setup_cluster bench
+	[ -f "$ROOT/test/bench/bench.sh" ] || die "test/bench/bench.sh not found"
+	bash "$ROOT/test/bench/bench.sh"
+	;;
+fuzz)
+	ensure_packages fuzz
+	make_workdir
+	run_fuzz "${FUZZ_SECONDS:-300}"
+	echo "$PASS passed, $FAIL failed"
+	[ "$FAIL" -eq 0 ]
+	;;
+*)
+	die "usage: run.sh demo|test|bench|fuzz"
+	;;
+esac
