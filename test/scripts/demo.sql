@@ -5,3 +5,16 @@ CREATE EXTENSION community_retention;
 \echo
 \echo community_retention is installed:
 SELECT extname, extversion FROM pg_extension WHERE extname = 'community_retention';
+
+-- 1. demo community (issue #2)
+
+-- 2. engagement features (issue #5)
+
+-- 3. model: train, summary, score, explain (issue #3)
+
+-- 4. evaluation (issue #4)
+
+-- 5. incentive rules (issue #6)
+
+\echo
+\echo demo finished

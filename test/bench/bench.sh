@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# test/bench/bench.sh: run every benchmark comparison and print a Markdown table.
+# Called by `make bench` with a throwaway cluster already running (PGHOST etc.
+# set); it can also be pointed at any database where the extension is created.
+#
+# A comparison NAME is a set of files in this folder:
+#   NAME.setup.sql        optional; run once (creates data; psql variable :scale)
+#   NAME.<v>.sql | .sh    one per variant v = a, b, c ...; "a" is the extension,
+#                         the others are what a user would otherwise use.  The
+#                         first line "-- label: TEXT" (or "# label: TEXT") names it.
+# Variants run alternately (a b c a b c ...) BENCH_REPEAT times; the table shows
+# each variant's median wall-clock time and its ratio to variant a.
+#
+# Knobs: BENCH_SCALE (default 1: the sizes named in each setup file),
+#        BENCH_REPEAT (default 5), BENCH_ONLY (a NAME, or a regex of names),
+#        BENCH_DB (default bench; created if missing).
+set -euo pipefail
+HERE=$(cd "$(dirname "$0")" && pwd)
+SCALE=${BENCH_SCALE:-1}
+REPEAT=${BENCH_REPEAT:-5}
+DB=${BENCH_DB:-bench}
+export BENCH_SCALE=$SCALE BENCH_DB=$DB
+
+psql -X -q -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = '$DB'" | grep -q 1 ||
+	psql -X -q -d postgres -c "CREATE DATABASE $DB" >/dev/null
+psql -X -q -d "$DB" -c 'CREATE EXTENSION IF NOT EXISTS community_retention' >/dev/null
+
+label_of() { sed -n '1s/^\(--\|#\)[[:space:]]*label:[[:space:]]*//p' "$1"; }
+
+run_variant() { # prints elapsed seconds
+	local f=$1 t0 t1
+	t0=$(date +%s.%N)
+	case "$f" in
+	*.sql) psql -X -q -v ON_ERROR_STOP=1 -v scale="$SCALE" -d "$DB" -f "$f" >/dev/null ;;
+	*.sh) bash "$f" >/dev/null ;;
+	esac
+	t1=$(date +%s.%N)
+	echo "$t1 - $t0" | bc -l
+}
+
+median() { sort -g | awk '{a[NR]=$1} END {if (NR%2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2}'; }
+
+names=$(ls "$HERE" | sed -n 's/^\(.*\)\.a\.\(sql\|sh\)$/\1/p' | sort -u)
+[ -n "${BENCH_ONLY:-}" ] && names=$(echo "$names" | grep -E "^(${BENCH_ONLY})\$" || true)
+[ -n "$names" ] || { echo "no benchmark matches" >&2; exit 1; }
+
+echo "| comparison | variant | median (s) | ratio to a |"
+echo "|---|---|---:|---:|"
+for name in $names; do
+	if [ -f "$HERE/$name.setup.sql" ]; then
+		echo "setting up $name (scale $SCALE)" >&2
+		psql -X -q -v ON_ERROR_STOP=1 -v scale="$SCALE" -d "$DB" -f "$HERE/$name.setup.sql" >/dev/null
+	fi
+	variants=$(ls "$HERE" | sed -n "s/^$name\.\([a-z]\)\.\(sql\|sh\)\$/\1.\2/p" | sort)
+	declare -A times=()
+	for v in $variants; do run_variant "$HERE/$name.$v" >/dev/null; done # warm-up
+	for _ in $(seq 1 "$REPEAT"); do
+		for v in $variants; do
+			times[$v]="${times[$v]:-} $(run_variant "$HERE/$name.$v")"
+		done
+	done
+	base=""
+	for v in $variants; do
+		m=$(echo "${times[$v]}" | tr ' ' '\n' | sed '/^$/d' | median)
+		[ -z "$base" ] && base=$m
+		printf '| %s | %s | %.3f | %.2f |\n' "$name" "$(label_of "$HERE/$name.$v")" "$m" "$(echo "$m / $base" | bc -l)"
+	done
+	unset times
+done
