@@ -31,7 +31,7 @@ packages_for() {
 	demo) echo "$base" ;;
 	test) echo "$base postgresql-$PG_MAJOR-pgtap libtap-parser-sourcehandler-pgtap-perl clang libclang-rt-dev cppcheck" ;;
 	fuzz) echo "$base clang libclang-rt-dev" ;;
-	bench) echo "$base postgresql-plpython3-$PG_MAJOR python3-sklearn nodejs npm" ;;
+	bench) echo "$base postgresql-plpython3-$PG_MAJOR python3-sklearn python3-statsmodels nodejs npm bc" ;;
 	esac
 }
 
