@@ -99,7 +99,11 @@ private_install() {
 	cp "$PG_BINDIR/postgres" "$PG_BINDIR/initdb" "$PG_BINDIR/pg_ctl" "$inst$PG_BINDIR/"
 	cp -rs "$PG_SHAREDIR" "$(dirname "$inst$PG_SHAREDIR")/"
 	cp -rs "$PG_PKGLIBDIR" "$(dirname "$inst$PG_PKGLIBDIR")/"
-	make -C "$ROOT" -s PG_CONFIG="$PG_CONFIG" install DESTDIR="$inst" >/dev/null
+	# Drop links to any system-wide copy of this extension, so installing never
+	# writes through a link into the system's directories; the private cluster
+	# needs no JIT bitcode.
+	find "$inst" -name "community_retention*" -prune -exec rm -rf {} +
+	make -C "$ROOT" -s PG_CONFIG="$PG_CONFIG" install DESTDIR="$inst" with_llvm=no >/dev/null
 	PRIVATE_BINDIR=$inst$PG_BINDIR
 }
 
