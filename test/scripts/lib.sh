@@ -24,24 +24,30 @@ PG_MAJOR=${PG_MAJOR:-15}
 say() { printf '==> %s\n' "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
 
-# Debian packages each mode needs.
+# Debian packages each mode needs.  "cmd=package" means: fine if the command
+# cmd is already on PATH (however it got there), else install package.
 packages_for() {
-	local base="postgresql-$PG_MAJOR postgresql-server-dev-$PG_MAJOR make gcc"
+	local base="postgresql-$PG_MAJOR postgresql-server-dev-$PG_MAJOR make=make gcc=gcc"
 	case "$1" in
 	demo) echo "$base" ;;
-	test) echo "$base postgresql-$PG_MAJOR-pgtap libtap-parser-sourcehandler-pgtap-perl clang libclang-rt-dev cppcheck" ;;
-	fuzz) echo "$base clang libclang-rt-dev" ;;
-	bench) echo "$base postgresql-plpython3-$PG_MAJOR python3-sklearn python3-statsmodels nodejs npm bc" ;;
+	test) echo "$base postgresql-$PG_MAJOR-pgtap libtap-parser-sourcehandler-pgtap-perl clang=clang libclang-rt-dev cppcheck=cppcheck" ;;
+	fuzz) echo "$base clang=clang libclang-rt-dev" ;;
+	bench) echo "$base postgresql-plpython3-$PG_MAJOR python3-sklearn python3-statsmodels node=nodejs npm=npm bc=bc" ;;
 	esac
 }
 
 ensure_packages() {
-	local mode=$1 missing=() p
+	local mode=$1 missing=() p cmd
 	if ! command -v dpkg-query >/dev/null 2>&1; then
 		# Not Debian: trust PG_CONFIG and PATH, and let the build say what is missing.
 		return 0
 	fi
 	for p in $(packages_for "$mode"); do
+		if [ "${p#*=}" != "$p" ]; then
+			cmd=${p%%=*}
+			p=${p#*=}
+			command -v "$cmd" >/dev/null 2>&1 && continue
+		fi
 		if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
 			missing+=("$p")
 		fi
