@@ -6,7 +6,7 @@
 #   KEEP=1            leave the throwaway cluster running and print how to connect
 #   PG_CONFIG=...     build against another PostgreSQL (default: 15's, else PATH)
 #   FUZZ_SECONDS=N    seconds per fuzz harness (test: 10, fuzz: 300)
-#   ONLY=regress|pgtap|unit|fuzz|static   run one suite of `make test`
+#   ONLY=regress|pgtap|unit|fuzz|static|dump   run one suite of `make test`
 #   BENCH_SCALE=...   passed to test/bench/bench.sh (see there)
 
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -122,6 +122,55 @@ run_pgtap() {
 	done
 }
 
+# Nothing lost: test/dump/setup.sql builds a database holding every type the
+# extension stores (models, conditions, engagement composites ...);
+# test/dump/check.sql prints what users depend on (scores, rule results) with
+# full float precision.  The database must survive pg_dump/restore in plain and
+# custom formats, and every table a binary COPY round trip, with identical output.
+run_dump() {
+	local dir=$ROOT/test/dump d fmt t n ok nok
+	[ -f "$dir/setup.sql" ] && [ -f "$dir/check.sql" ] || return 0
+	say "pg_dump / pg_restore and binary COPY round trips"
+	mkdir -p "$WORK/dump"
+	local q="psql -X -q -v ON_ERROR_STOP=1"
+	$q -d postgres -c 'CREATE DATABASE cr_dump_src' >/dev/null
+	if ! $q -d cr_dump_src -f "$dir/setup.sql" >"$WORK/dump/setup.log" 2>&1; then
+		cat "$WORK/dump/setup.log" >&2
+		record "dump (setup)" 0 1
+		return 0
+	fi
+	$q -d cr_dump_src -f "$dir/check.sql" >"$WORK/dump/src.out" 2>&1 || true
+	for fmt in plain custom; do
+		d=cr_dump_$fmt
+		$q -d postgres -c "CREATE DATABASE $d TEMPLATE template0" >/dev/null
+		if [ $fmt = plain ]; then
+			"$PG_BINDIR/pg_dump" -Fp -d cr_dump_src -f "$WORK/dump/dump.sql" &&
+				$q -d $d -f "$WORK/dump/dump.sql" >"$WORK/dump/restore-$fmt.log" 2>&1
+		else
+			"$PG_BINDIR/pg_dump" -Fc -d cr_dump_src -f "$WORK/dump/dump.custom" &&
+				"$PG_BINDIR/pg_restore" --exit-on-error -d $d "$WORK/dump/dump.custom" >"$WORK/dump/restore-$fmt.log" 2>&1
+		fi || { cat "$WORK/dump/restore-$fmt.log" >&2; record "dump/$fmt (restore)" 0 1; continue; }
+		$q -d $d -f "$dir/check.sql" >"$WORK/dump/$fmt.out" 2>&1 || true
+		if diff -u "$WORK/dump/src.out" "$WORK/dump/$fmt.out" >"$WORK/dump/$fmt.diff"; then
+			record "dump/$fmt ($(wc -l <"$WORK/dump/src.out") lines identical)" 1 0
+		else
+			head -40 "$WORK/dump/$fmt.diff" >&2
+			record "dump/$fmt" 0 1
+		fi
+	done
+	# Binary COPY: every table out and back in; the text form of each row
+	# (shortest round-trip floats) must be identical.
+	ok=0 nok=0
+	for t in $($q -tA -d cr_dump_src -c "SELECT quote_ident(tablename) FROM pg_tables WHERE schemaname = 'public' ORDER BY 1"); do
+		$q -d cr_dump_src -c "\\copy $t TO '$WORK/dump/$t.bin' WITH (FORMAT binary)" \
+			-c "CREATE TABLE copy_back (LIKE $t)" \
+			-c "\\copy copy_back FROM '$WORK/dump/$t.bin' WITH (FORMAT binary)" >/dev/null 2>"$WORK/dump/copy.err" || { cat "$WORK/dump/copy.err" >&2; nok=$((nok + 1)); continue; }
+		n=$($q -tA -d cr_dump_src -c "SELECT (SELECT md5(coalesce(string_agg(r::text, E'\\n' ORDER BY r::text), '')) FROM $t r) = (SELECT md5(coalesce(string_agg(r::text, E'\\n' ORDER BY r::text), '')) FROM copy_back r)" -c 'DROP TABLE copy_back')
+		if [ "$n" = t ]; then ok=$((ok + 1)); else echo "binary COPY changed table $t" >&2; nok=$((nok + 1)); fi
+	done
+	record "dump/binary COPY (tables)" "$ok" "$nok"
+}
+
 # run_fuzz SECONDS: build every test/fuzz/fuzz_*.c with libFuzzer, ASan and
 # UBSan and run it on a scratch copy of its committed seed corpus.
 run_fuzz() {
@@ -182,6 +231,7 @@ test)
 	want unit && run_unit
 	want regress && run_regress
 	want pgtap && run_pgtap
+	want dump && run_dump
 	want fuzz && run_fuzz "${FUZZ_SECONDS:-10}"
 	echo
 	[ ${#FAILED_NAMES[@]} -gt 0 ] && echo "failed: ${FAILED_NAMES[*]}"
