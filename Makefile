@@ -4,6 +4,7 @@
 #   make test          the same set-up, then every test suite; ends with "N passed, N failed"
 #   make bench         benchmarks against the alternatives a user would otherwise use
 #   make fuzz          a longer libFuzzer run of every harness under test/fuzz
+#   make soak          8 concurrent pgbench clients for 3 minutes, memory watched
 #   make && sudo make install && psql -c 'CREATE EXTENSION community_retention'
 #                      the standard path, against whatever PG_CONFIG points at
 #   make installcheck  pg_regress against a running server (PGHOST, PGPORT, PGUSER ...)
@@ -68,4 +69,7 @@ bench:
 fuzz:
 	@bash test/scripts/run.sh fuzz
 
-.PHONY: demo test bench fuzz
+soak:
+	@bash test/scripts/run.sh soak
+
+.PHONY: demo test bench fuzz soak

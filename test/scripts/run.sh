@@ -6,7 +6,8 @@
 #   KEEP=1            leave the throwaway cluster running and print how to connect
 #   PG_CONFIG=...     build against another PostgreSQL (default: 15's, else PATH)
 #   FUZZ_SECONDS=N    seconds per fuzz harness (test: 10, fuzz: 300)
-#   ONLY=regress|pgtap|unit|fuzz|static|dump   run one suite of `make test`
+#   ONLY=regress|pgtap|unit|fuzz|static|dump|soak
+#   SOAK_SECONDS=N    seconds of the pgbench concurrency run (test: 30, soak: 180)   run one suite of `make test`
 #   BENCH_SCALE=...   passed to test/bench/bench.sh (see there)
 
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -171,6 +172,74 @@ run_dump() {
 	record "dump/binary COPY (tables)" "$ok" "$nok"
 }
 
+# Concurrency and leaks: 8 pgbench clients mix scoring, rule evaluation and
+# feature aggregation (test/bench/soak.pgbench on data from soak.setup.sql).
+# Passes when no transaction fails and no backend's anonymous memory (RssAnon)
+# grows by more than 16 MB between the first third of the run and its end;
+# then each aggregate runs three times over 1M groups in one backend, whose
+# memory must not grow between the first and the third run.
+rss_anon_kb() { sed -n 's/^RssAnon:[[:space:]]*\([0-9]*\).*/\1/p' "/proc/$1/status" 2>/dev/null || echo 0; }
+
+run_soak() {
+	local secs=$1 dir=$ROOT/test/bench log pids p before after grew=0 rc=0
+	[ -f "$dir/soak.setup.sql" ] && [ -f "$dir/soak.pgbench" ] || return 0
+	say "concurrency: 8 pgbench clients for ${secs}s, then 1M-group aggregates"
+	mkdir -p "$WORK/soak"
+	log=$WORK/soak/pgbench.log
+	psql -X -q -d postgres -c 'CREATE DATABASE cr_soak' >/dev/null
+	psql -X -q -v ON_ERROR_STOP=1 -d cr_soak -f "$dir/soak.setup.sql" >"$WORK/soak/setup.log" 2>&1 ||
+		{ cat "$WORK/soak/setup.log" >&2; record "soak (setup)" 0 1; return 0; }
+	"$PG_BINDIR/pgbench" -n -c 8 -j 2 -T "$secs" -f "$dir/soak.pgbench" cr_soak >"$log" 2>&1 &
+	local bench=$!
+	sleep $((secs / 3 + 1))
+	pids=$(psql -X -tA -d postgres -c "SELECT pid FROM pg_stat_activity WHERE datname = 'cr_soak' AND application_name = 'pgbench'")
+	declare -A start=()
+	for p in $pids; do start[$p]=$(rss_anon_kb "$p"); done
+	sleep $((secs - secs / 3 - 3 > 0 ? secs - secs / 3 - 3 : 1))
+	for p in $pids; do
+		after=$(rss_anon_kb "$p"); after=${after:-0}
+		[ "$after" -gt 0 ] || continue
+		if [ $((after - ${start[$p]})) -gt 16384 ]; then
+			echo "backend $p grew from ${start[$p]} kB to $after kB" >&2
+			grew=$((grew + 1))
+		fi
+		echo "backend $p RssAnon ${start[$p]} kB -> $after kB" >>"$WORK/soak/memory.log"
+	done
+	wait $bench || rc=$?
+	local failed
+	failed=$(sed -n 's/^number of failed transactions: \([0-9]*\).*/\1/p' "$log")
+	local done_tx
+	done_tx=$(sed -n 's/^number of transactions actually processed: \([0-9]*\).*/\1/p' "$log")
+	if [ $rc -ne 0 ] || [ "${failed:-1}" != 0 ] || [ "${done_tx:-0}" -eq 0 ]; then
+		tail -30 "$log" >&2
+		record "soak: 8 clients, ${done_tx:-0} transactions, no errors" 0 1
+	else
+		record "soak: 8 clients, $done_tx transactions, no errors" 1 0
+	fi
+	if [ $grew -eq 0 ] && [ -n "$pids" ]; then
+		record "soak: backend memory flat ($(echo $pids | wc -w) backends)" 1 0
+	else
+		record "soak: backend memory flat" 0 1
+	fi
+	if [ -f "$dir/soak.groups.sql" ]; then
+		local out=$WORK/soak/groups.out
+		if CR_RSS="$ROOT/test/scripts/rss.sh" psql -X -q -v ON_ERROR_STOP=1 -d cr_soak -f "$dir/soak.groups.sql" >"$out" 2>&1; then
+			local first last
+			first=$(sed -n 's/^rss after run 1: //p' "$out")
+			last=$(sed -n 's/^rss after run 3: //p' "$out")
+			if [ -n "$first" ] && [ -n "$last" ] && [ $((last - first)) -le 16384 ]; then
+				record "soak: 1M-group aggregates, memory flat (${first} -> ${last} kB)" 1 0
+			else
+				cat "$out" >&2
+				record "soak: 1M-group aggregates, memory flat" 0 1
+			fi
+		else
+			cat "$out" >&2
+			record "soak: 1M-group aggregates" 0 1
+		fi
+	fi
+}
+
 # run_fuzz SECONDS: build every test/fuzz/fuzz_*.c with libFuzzer, ASan and
 # UBSan and run it on a scratch copy of its committed seed corpus.
 run_fuzz() {
@@ -232,6 +301,7 @@ test)
 	want regress && run_regress
 	want pgtap && run_pgtap
 	want dump && run_dump
+	want soak && run_soak "${SOAK_SECONDS:-30}"
 	want fuzz && run_fuzz "${FUZZ_SECONDS:-10}"
 	echo
 	[ ${#FAILED_NAMES[@]} -gt 0 ] && echo "failed: ${FAILED_NAMES[*]}"
@@ -244,6 +314,12 @@ bench)
 	[ -f "$ROOT/test/bench/bench.sh" ] || die "test/bench/bench.sh not found"
 	bash "$ROOT/test/bench/bench.sh"
 	;;
+soak)
+	setup_cluster test
+	run_soak "${SOAK_SECONDS:-180}"
+	echo "$PASS passed, $FAIL failed"
+	[ "$FAIL" -eq 0 ]
+	;;
 fuzz)
 	ensure_packages fuzz
 	make_workdir
@@ -252,6 +328,6 @@ fuzz)
 	[ "$FAIL" -eq 0 ]
 	;;
 *)
-	die "usage: run.sh demo|test|bench|fuzz"
+	die "usage: run.sh demo|test|bench|fuzz|soak"
 	;;
 esac
