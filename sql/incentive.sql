@@ -146,3 +146,17 @@ CREATE TABLE checked (c incentive_condition
   CHECK (incentive_features(c) <@ ARRAY['recency_days', 'retention_score', 'plan']));
 INSERT INTO checked VALUES ('recency_days > 14 AND retention_score < 0.3');
 INSERT INTO checked VALUES ('password = ''x''');
+
+-- incentive_validate: bind against a row type ahead of time (for CHECK constraints).
+CREATE TABLE member_scores_t (member_id bigint, plan text, recency_days int,
+  retention_score float8, joined timestamptz);
+SELECT incentive_validate('recency_days > 14 AND plan = ''annual''', NULL::member_scores_t);
+SELECT incentive_validate('recency_days > 14 AND plan = 1', NULL::member_scores_t);
+SELECT incentive_validate('recency > 14', NULL::member_scores_t);
+SELECT incentive_validate('joined > 14', NULL::member_scores_t);
+SELECT incentive_validate('f1 > 14', ROW(1));
+SELECT incentive_validate('x > 14', ROW(1));
+CREATE TABLE rules_checked (name text, condition incentive_condition
+  CHECK (incentive_validate(condition, NULL::member_scores_t)));
+INSERT INTO rules_checked VALUES ('ok', 'retention_score < 0.3');
+INSERT INTO rules_checked VALUES ('bad', 'plan > 3');

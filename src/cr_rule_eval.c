@@ -36,6 +36,7 @@ PG_FUNCTION_INFO_V1(incentive_condition_send);
 PG_FUNCTION_INFO_V1(incentive_features);
 PG_FUNCTION_INFO_V1(incentive_matches_record);
 PG_FUNCTION_INFO_V1(incentive_matches_jsonb);
+PG_FUNCTION_INFO_V1(incentive_validate);
 
 /* ------------------------------------------------------------------ memory */
 
@@ -486,7 +487,7 @@ bind_record(RuleEntry *e, TupleDesc tupdesc, Oid typid, int32 typmod)
 			ereport(ERROR,
 					(errcode(ERRCODE_UNDEFINED_COLUMN),
 					 errmsg("incentive condition reads feature \"%s\", which is not a column of %s",
-							prog->names[i], format_type_with_typemod(typid, typmod)),
+							prog->names[i], typid == RECORDOID ? "record" : format_type_be(typid)),
 					 errhint("Features are matched to columns by name; rename the column in a view or change the condition.")));
 		e->attnums[i] = (AttrNumber) (found + 1);
 		base = getBaseType(TupleDescAttr(tupdesc, found)->atttypid);
@@ -694,4 +695,46 @@ incentive_matches_jsonb(PG_FUNCTION_ARGS)
 	}
 	evaluate(e, &result);
 	PG_RETURN_BOOL(result == 1);
+}
+
+/*
+ * incentive_validate(condition, facts): binds the condition to the row type
+ * of facts (which may be a typed NULL, e.g. NULL::member_scores) and returns
+ * true, or raises the error incentive_matches would raise for such rows:
+ * unknown feature (42703), unsupported column type or type mismatch (42804).
+ * Meant for CHECK constraints on a rules table.
+ */
+Datum
+incentive_validate(PG_FUNCTION_ARGS)
+{
+	struct varlena *v;
+	Oid			typid;
+	int32		typmod = -1;
+	TupleDesc	tupdesc;
+	RuleEntry	e;
+
+	if (PG_ARGISNULL(0))
+		PG_RETURN_NULL();
+	v = PG_DETOAST_DATUM_PACKED(PG_GETARG_DATUM(0));
+	typid = get_fn_expr_argtype(fcinfo->flinfo, 1);
+	if (!PG_ARGISNULL(1))
+	{
+		HeapTupleHeader td = PG_GETARG_HEAPTUPLEHEADER(1);
+
+		typid = HeapTupleHeaderGetTypeId(td);
+		typmod = HeapTupleHeaderGetTypMod(td);
+	}
+	if (!OidIsValid(typid) || (typid == RECORDOID && typmod < 0))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("could not determine the row type to validate the incentive condition against"),
+				 errhint("Pass a typed value such as NULL::member_scores.")));
+	tupdesc = lookup_rowtype_tupdesc(typid, typmod);
+	memset(&e, 0, sizeof(e));
+	e.cxt = CurrentMemoryContext;
+	e.len = COND_LEN(v);
+	entry_decode(&e, COND_BYTES(v));
+	bind_record(&e, tupdesc, typid, typmod);
+	ReleaseTupleDesc(tupdesc);
+	PG_RETURN_BOOL(true);
 }

@@ -72,3 +72,12 @@ LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 
 COMMENT ON FUNCTION incentive_matches(incentive_condition, jsonb) IS
 'True when the condition holds for a JSON object of facts (keys matched to features by name, a missing key is NULL); NULL does not match.';
+
+-- STABLE: the answer depends on the current definition of the row type.
+CREATE FUNCTION incentive_validate(condition incentive_condition, facts anyelement)
+RETURNS boolean
+AS 'MODULE_PATHNAME', 'incentive_validate'
+LANGUAGE C STABLE PARALLEL SAFE;
+
+COMMENT ON FUNCTION incentive_validate(incentive_condition, anyelement) IS
+'Binds a condition to the row type of facts (a typed NULL such as NULL::member_scores is enough) and returns true, or raises the error incentive_matches would raise (42703, 42804); for CHECK constraints.';
