@@ -21,7 +21,6 @@
  */
 #include "cr_rule.h"
 
-#include <ctype.h>
 #include <errno.h>
 #include <float.h>
 #include <math.h>
@@ -308,6 +307,13 @@ typedef struct Parser
 	char		numbuf[512];
 } Parser;
 
+/* ASCII-only case folding: the same on every server, whatever the locale. */
+static int
+ascii_lower(unsigned char c)
+{
+	return (c >= 'A' && c <= 'Z') ? c + ('a' - 'A') : c;
+}
+
 static int
 is_ident_start(unsigned char c)
 {
@@ -470,7 +476,7 @@ next(Parser *p)
 			if (kl != len)
 				continue;
 			for (m = 0; m < len; m++)
-				if (tolower((unsigned char) s[p->tpos + m]) != keywords[k][m])
+				if (ascii_lower((unsigned char) s[p->tpos + m]) != keywords[k][m])
 					break;
 			if (m == len)
 			{
@@ -645,7 +651,7 @@ add_feature(Parser *p)
 			return;
 		}
 		for (size_t i = 0; i < len; i++)
-			p->scratch[i] = (char) tolower((unsigned char) p->src[p->tpos + i]);
+			p->scratch[i] = (char) ascii_lower((unsigned char) p->src[p->tpos + i]);
 	}
 	name = p->scratch;
 	for (idx = 0; idx < p->nnames; idx++)
@@ -803,7 +809,7 @@ parse_primary(Parser *p)
 						if (fl != p->tlen)
 							continue;
 						for (m = 0; m < fl; m++)
-							if (tolower((unsigned char) p->src[p->tpos + m]) != func_table[fn].name[m])
+							if (ascii_lower((unsigned char) p->src[p->tpos + m]) != func_table[fn].name[m])
 								break;
 						if (m == fl)
 							break;
