@@ -1175,7 +1175,7 @@ cr_rule_parse(const char *text, size_t len, const CrRuleMem *mem,
 
 /* ------------------------------------------------------------------ decoder */
 
-static int
+static inline int
 op_arity(const CrInstr *in)
 {
 	switch (in->op)
