@@ -1,8 +1,9 @@
 /*
  * cr_rule_eval.c
- *	  The SQL type incentive_condition (text and binary I/O), the function
- *	  incentive_features and the evaluators incentive_matches(condition,
- *	  record) and incentive_matches(condition, jsonb).
+ *	  The SQL type incentive_condition (text and binary I/O), the functions
+ *	  incentive_features and incentive_validate, and the evaluators
+ *	  incentive_matches(condition, record) and incentive_matches(condition,
+ *	  jsonb).
  *
  * The language itself (parser, validator, printer, evaluator) is plain C in
  * cr_rule_parse.c.  This file binds feature names to the columns of a row
