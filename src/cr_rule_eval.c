@@ -463,10 +463,10 @@ lookup_entry(FunctionCallInfo fcinfo, RuleCache *cache, const char *bytes, size_
 		if (!cache->entries[(base + w) & (RULE_CACHE_SLOTS - 1)].used)
 			e = &cache->entries[(base + w) & (RULE_CACHE_SLOTS - 1)];
 	if (e == NULL)
-	{
 		e = &cache->entries[(base + (cache->victim++ % RULE_CACHE_WAYS)) & (RULE_CACHE_SLOTS - 1)];
+	/* an evicted entry, or one whose binding failed */
+	if (e->cxt)
 		MemoryContextDelete(e->cxt);
-	}
 	memset(e, 0, sizeof(*e));
 	e->cxt = AllocSetContextCreate(fcinfo->flinfo->fn_mcxt, "incentive condition",
 								   ALLOCSET_SMALL_SIZES);
