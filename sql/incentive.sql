@@ -160,3 +160,12 @@ CREATE TABLE rules_checked (name text, condition incentive_condition
   CHECK (incentive_validate(condition, NULL::member_scores_t)));
 INSERT INTO rules_checked VALUES ('ok', 'retention_score < 0.3');
 INSERT INTO rules_checked VALUES ('bad', 'plan > 3');
+
+-- One call site, rows of different shapes: bindings are cached per row type.
+SELECT incentive_matches('f1 > 1', x) FROM (VALUES (ROW(2)), (ROW(2, 'a'::text)), (ROW(0)), (ROW(3, 'b'::text, true))) v(x);
+SELECT incentive_matches('f2 = ''a''', x) FROM (VALUES (ROW(2, 'a'::text)), (ROW(2, 'b'::text)), (ROW(3, 'a'::text, true)), (ROW(2, 'a'::text))) v(x);
+-- The same row against many rules, and identical rows in a row.
+SELECT r.c, incentive_matches(r.c::incentive_condition, m) FROM
+  (VALUES (1, 5.0, 'x'::text), (1, 5.0, 'x'::text), (2, NULL, 'y'::text)) m(a, b, s),
+  (VALUES ('a = 1'), ('b > 4'), ('s = ''x'''), ('b IS NULL')) r(c)
+ORDER BY m.a, r.c;
