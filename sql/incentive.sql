@@ -169,3 +169,11 @@ SELECT r.c, incentive_matches(r.c::incentive_condition, m) FROM
   (VALUES (1, 5.0, 'x'::text), (1, 5.0, 'x'::text), (2, NULL, 'y'::text)) m(a, b, s),
   (VALUES ('a = 1'), ('b > 4'), ('s = ''x'''), ('b IS NULL')) r(c)
 ORDER BY m.a, r.c;
+
+-- Equality: conditions that compile to the same program are equal; hashable.
+SELECT 'x > 1'::incentive_condition = 'X>1'::incentive_condition AS same,
+       'x > 1'::incentive_condition <> 'x > 2'::incentive_condition AS different;
+CREATE TABLE dup (c incentive_condition);
+INSERT INTO dup VALUES ('a > 1'), ('A > 1'), ('a > 2'), ('a>1 and b'), ('(a > 1) AND b');
+SELECT c, count(*) FROM dup GROUP BY c ORDER BY 2 DESC, 1::text;
+SELECT s FROM (SELECT c FROM dup UNION SELECT 'z = 1') u(s) ORDER BY s::text;

@@ -14,6 +14,7 @@
 
 #include "access/htup_details.h"
 #include "catalog/pg_type.h"
+#include "common/hashfn.h"
 #include "fmgr.h"
 #include "funcapi.h"
 #include "libpq/pqformat.h"
@@ -37,6 +38,9 @@ PG_FUNCTION_INFO_V1(incentive_features);
 PG_FUNCTION_INFO_V1(incentive_matches_record);
 PG_FUNCTION_INFO_V1(incentive_matches_jsonb);
 PG_FUNCTION_INFO_V1(incentive_validate);
+PG_FUNCTION_INFO_V1(incentive_condition_eq);
+PG_FUNCTION_INFO_V1(incentive_condition_ne);
+PG_FUNCTION_INFO_V1(incentive_condition_hash);
 
 /* ------------------------------------------------------------------ memory */
 
@@ -306,6 +310,41 @@ incentive_condition_send(PG_FUNCTION_ARGS)
 	pq_begintypsend(&buf);
 	pq_sendbytes(&buf, COND_BYTES(v), (int) COND_LEN(v));
 	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
+}
+
+/*
+ * Equality: the compiled form is canonical (the parser numbers names in order
+ * of first use and the printer's text parses back to the same bytes), so two
+ * conditions are the same program exactly when their bytes are equal.  With
+ * the hash function this lets DISTINCT, GROUP BY and UNION work on rules.
+ */
+static bool
+condition_bytes_eq(FunctionCallInfo fcinfo)
+{
+	struct varlena *a = PG_DETOAST_DATUM_PACKED(PG_GETARG_DATUM(0));
+	struct varlena *b = PG_DETOAST_DATUM_PACKED(PG_GETARG_DATUM(1));
+
+	return COND_LEN(a) == COND_LEN(b) && memcmp(COND_BYTES(a), COND_BYTES(b), COND_LEN(a)) == 0;
+}
+
+Datum
+incentive_condition_eq(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_BOOL(condition_bytes_eq(fcinfo));
+}
+
+Datum
+incentive_condition_ne(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_BOOL(!condition_bytes_eq(fcinfo));
+}
+
+Datum
+incentive_condition_hash(PG_FUNCTION_ARGS)
+{
+	struct varlena *v = PG_DETOAST_DATUM_PACKED(PG_GETARG_DATUM(0));
+
+	return hash_any((const unsigned char *) COND_BYTES(v), (int) COND_LEN(v));
 }
 
 /* incentive_features(condition) -> text[]: names in order of first use. */

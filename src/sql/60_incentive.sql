@@ -86,3 +86,48 @@ LANGUAGE C STABLE PARALLEL SAFE;
 
 COMMENT ON FUNCTION incentive_validate(incentive_condition, anyelement) IS
 'Binds a condition to the row type of facts (a typed NULL such as NULL::member_scores is enough) and returns true, or raises the error incentive_matches would raise (42703, 42804); for CHECK constraints.';
+
+-- Equality of conditions (the compiled form is canonical: equal programs have
+-- equal bytes), with a hash opclass so DISTINCT, GROUP BY and UNION work.
+CREATE FUNCTION incentive_condition_eq(incentive_condition, incentive_condition)
+RETURNS boolean
+AS 'MODULE_PATHNAME', 'incentive_condition_eq'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION incentive_condition_eq(incentive_condition, incentive_condition) IS
+'True when two conditions compile to the same program (the = operator).';
+
+CREATE FUNCTION incentive_condition_ne(incentive_condition, incentive_condition)
+RETURNS boolean
+AS 'MODULE_PATHNAME', 'incentive_condition_ne'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION incentive_condition_ne(incentive_condition, incentive_condition) IS
+'True when two conditions compile to different programs (the <> operator).';
+
+CREATE FUNCTION incentive_condition_hash(incentive_condition)
+RETURNS int4
+AS 'MODULE_PATHNAME', 'incentive_condition_hash'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION incentive_condition_hash(incentive_condition) IS
+'Hash of a condition''s compiled program, for hash joins and hash aggregation.';
+
+CREATE OPERATOR = (
+    LEFTARG = incentive_condition, RIGHTARG = incentive_condition,
+    FUNCTION = incentive_condition_eq,
+    COMMUTATOR = =, NEGATOR = <>,
+    RESTRICT = eqsel, JOIN = eqjoinsel, HASHES
+);
+
+CREATE OPERATOR <> (
+    LEFTARG = incentive_condition, RIGHTARG = incentive_condition,
+    FUNCTION = incentive_condition_ne,
+    COMMUTATOR = <>, NEGATOR = =,
+    RESTRICT = neqsel, JOIN = neqjoinsel
+);
+
+CREATE OPERATOR CLASS incentive_condition_hash_ops
+DEFAULT FOR TYPE incentive_condition USING hash AS
+    OPERATOR 1 =,
+    FUNCTION 1 incentive_condition_hash(incentive_condition);
