@@ -52,6 +52,19 @@ exercise(const CrRuleProg *p, const uint8_t *bytes, size_t len)
 		free(s);
 	}
 
+	/* binding-time type checks with every feature typed alike, then mixed */
+	{
+		uint8_t    *kinds = calloc((size_t) p->nnames + 1, 1);
+
+		for (int t = 0; t < 5; t++)
+		{
+			for (int i = 0; i < p->nnames; i++)
+				kinds[i] = (uint8_t) (t < 4 ? t : (i % 4));
+			(void) cr_rule_typecheck(p, kinds, NULL, &e);
+		}
+		free(kinds);
+	}
+
 	feats = calloc((size_t) p->nnames + 1, sizeof(CrValue));
 	stack = calloc((size_t) p->max_stack + 1, sizeof(CrValue));
 	for (int round = 0; round < 4; round++)
