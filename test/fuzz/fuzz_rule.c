@@ -60,7 +60,32 @@ exercise(const CrRuleProg *p, const uint8_t *bytes, size_t len)
 		{
 			for (int i = 0; i < p->nnames; i++)
 				kinds[i] = (uint8_t) (t < 4 ? t : (i % 4));
-			(void) cr_rule_typecheck(p, kinds, NULL, &e);
+			if (cr_rule_typecheck(p, kinds, NULL, &e) == CR_OK)
+			{
+				/*
+				 * Accepted at binding: evaluation over values of those kinds
+				 * (or NULL) must never meet a type error.
+				 */
+				CrValue    *fv = calloc((size_t) p->nnames + 1, sizeof(CrValue));
+				CrValue    *st = calloc((size_t) p->max_stack + 1, sizeof(CrValue));
+				int			r;
+
+				for (int i = 0; i < p->nnames; i++)
+				{
+					fv[i].kind = (i + t) % 3 == 0 ? CR_VAL_NULL : kinds[i];
+					fv[i].num = 1.5;
+					fv[i].boolean = 1;
+					fv[i].str = "b";
+					fv[i].len = 1;
+				}
+				if (cr_rule_eval(p, fv, st, &r, &e) == CR_ERR_TYPE)
+				{
+					fprintf(stderr, "type error at evaluation after a clean binding: %s\n", e.message);
+					abort();
+				}
+				free(st);
+				free(fv);
+			}
 		}
 		free(kinds);
 	}
