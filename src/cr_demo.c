@@ -67,7 +67,7 @@ demo_check_members(int32 n_members)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("n_members must be between 0 and %d, got %d",
 						CR_DEMO_MAX_MEMBERS, n_members),
-				 errhint("Ask for a few thousand members to try the extension; 5000 members give about 400000 activity rows over 180 days.")));
+				 errhint("Ask for a few thousand members to try the extension; 5000 members give about 540000 activity rows over 180 days.")));
 }
 
 static void
