@@ -55,6 +55,20 @@ SELECT retention_demo_members(2);
 SELECT s AS seed, count(*), count(*) FILTER (WHERE renewed) AS renewed
 FROM generate_series(1, 3) s, retention_demo_members(100, s) GROUP BY s ORDER BY s;
 
+-- the planner's row estimates follow constant arguments (planner support)
+CREATE FUNCTION pg_temp.plan_rows(q text) RETURNS float8 LANGUAGE plpgsql AS $$
+DECLARE j json;
+BEGIN
+  EXECUTE 'EXPLAIN (FORMAT JSON) ' || q INTO j;
+  RETURN (j -> 0 -> 'Plan' ->> 'Plan Rows')::float8;
+END $$;
+SELECT pg_temp.plan_rows('SELECT * FROM retention_demo_members(5000)') AS members_5000,
+       pg_temp.plan_rows('SELECT * FROM retention_demo_activity(5000)') AS activity_5000,
+       pg_temp.plan_rows('SELECT * FROM retention_demo_activity(100 * 50, 30)') AS activity_5000_30,
+       pg_temp.plan_rows('SELECT * FROM retention_demo_activity(10, 3650)') AS activity_10_3650,
+       pg_temp.plan_rows('SELECT * FROM retention_demo_members(-1)') AS bad_n,
+       pg_temp.plan_rows('SELECT * FROM generate_series(1, 1) s, retention_demo_members(s)') AS not_constant;
+
 -- edge cases: no members, one day, any seed
 SELECT count(*) FROM retention_demo_members(0);
 SELECT count(*) FROM retention_demo_activity(0);
