@@ -206,7 +206,7 @@ eval_check_probability(double score)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("score must be between 0 and 1"),
 				 errdetail("The score was %s.", float8out_internal(score)),
-				 errhint("Metrics need a predicted probability, such as retention_score's result.")));
+				 errhint("Scores must be predicted probabilities, such as the results of retention_score.")));
 }
 
 /* ---------------------------------------------------------------- retention_auc */
