@@ -15,6 +15,13 @@ SELECT retention_auc(score, true) AS one_class, retention_auc(NULL, renewed) AS 
 SELECT retention_auc(score, renewed) FROM ev WHERE false;
 SELECT retention_auc(x, x > 0) AS logits_are_fine FROM (VALUES (-3.5), (2.0), ('-Infinity'), ('Infinity')) v(x);
 
+-- as window aggregates: the final function sorts the stored scores in place,
+-- which must not disturb later rows of a running frame
+SELECT i, retention_auc(s, l) OVER (ORDER BY i) AS running,
+       retention_auc(s, l) OVER (ORDER BY i ROWS BETWEEN 2 PRECEDING AND CURRENT ROW) AS moving,
+       retention_ece(s, l, 2) OVER (ORDER BY i) AS running_ece
+FROM (VALUES (1, 0.1, false), (2, 0.4, false), (3, 0.35, true), (4, 0.8, true), (5, 0.2, true), (6, 0.9, false)) v(i, s, l);
+
 -- metrics at the default threshold 0.5 and at 0.7
 SELECT (retention_metrics(score, renewed)).* FROM ev;
 SELECT (retention_metrics(score, renewed, 0.7)).* FROM ev;

@@ -7,70 +7,36 @@
  *	  ties handled as scikit-learn's roc_auc_score does (the trapezoid over a
  *	  tied block is exactly one half per tied pair).
  *
- * The sort works on 64-bit keys that order like the doubles: for a
- * non-negative double the sign bit is set, for a negative one every bit is
- * flipped.  Keys are formed in place, sorted by six passes of 11 bits (a
- * pass is skipped when every key has the same digit there), and turned back
- * into doubles, so the caller's array ends up holding its own values sorted.
+ * Scores arrive as order-preserving 64-bit keys (cr_auc_key), so everything
+ * here is integer work: six counting passes of 11 bits (all six histograms
+ * built in one read), a pass skipped when every key shares its digit, and a
+ * linear merge.
  */
 #include "cr_auc.h"
-
-#include <string.h>
 
 #define RADIX_BITS 11
 #define RADIX_SIZE (1 << RADIX_BITS)
 #define RADIX_PASSES 6			/* 6 * 11 = 66 >= 64 */
 
-static inline uint64_t
-double_to_key(double d)
-{
-	uint64_t	u;
-
-	if (d == 0.0)
-		d = 0.0;				/* -0.0 and +0.0 are one value */
-	memcpy(&u, &d, sizeof(u));
-	return (u & UINT64_C(0x8000000000000000)) ? ~u : (u | UINT64_C(0x8000000000000000));
-}
-
-static inline double
-key_to_double(uint64_t k)
-{
-	uint64_t	u = (k & UINT64_C(0x8000000000000000)) ? (k & ~UINT64_C(0x8000000000000000)) : ~k;
-	double		d;
-
-	memcpy(&d, &u, sizeof(d));
-	return d;
-}
-
 void
-cr_sort_doubles(double *x, double *scratch, size_t n,
-				cr_auc_tick_fn tick, void *tick_arg)
+cr_sort_keys(uint64_t *x, uint64_t *scratch, size_t n,
+			 cr_auc_tick_fn tick, void *tick_arg)
 {
-	/* doubles and uint64_t have the same size; work on the bit patterns */
-	uint64_t   *src = (uint64_t *) x;
-	uint64_t   *dst = (uint64_t *) scratch;
-	static const int shifts[RADIX_PASSES] = {0, 11, 22, 33, 44, 55};
+	uint64_t   *src = x;
+	uint64_t   *dst = scratch;
 	size_t		counts[RADIX_PASSES][RADIX_SIZE];
 	size_t		i;
 
 	if (n < 2)
-	{
-		if (n == 1 && x[0] == 0.0)
-			x[0] = 0.0;
 		return;
-	}
 
 	memset(counts, 0, sizeof(counts));
 	for (i = 0; i < n; i++)
 	{
-		double		d;
-		uint64_t	k;
+		uint64_t	k = x[i];
 
-		memcpy(&d, &src[i], sizeof(d));
-		k = double_to_key(d);
-		src[i] = k;
 		for (int p = 0; p < RADIX_PASSES; p++)
-			counts[p][(k >> shifts[p]) & (RADIX_SIZE - 1)]++;
+			counts[p][(k >> (p * RADIX_BITS)) & (RADIX_SIZE - 1)]++;
 		if (tick && (i & (CR_AUC_TICK - 1)) == 0)
 			tick(tick_arg);
 	}
@@ -79,7 +45,7 @@ cr_sort_doubles(double *x, double *scratch, size_t n,
 	{
 		size_t	   *c = counts[p];
 		size_t		sum = 0;
-		int			shift = shifts[p];
+		int			shift = p * RADIX_BITS;
 		uint64_t   *tmp;
 
 		/* every key has the same digit here: the pass would be the identity */
@@ -104,19 +70,13 @@ cr_sort_doubles(double *x, double *scratch, size_t n,
 		src = dst;
 		dst = tmp;
 	}
-
-	/* back to doubles, into the caller's array (in place when src is x) */
-	for (i = 0; i < n; i++)
-	{
-		double		d = key_to_double(src[i]);
-
-		memcpy(&x[i], &d, sizeof(d));
-	}
+	if (src != x)
+		memcpy(x, src, n * sizeof(uint64_t));
 }
 
 uint64_t
-cr_auc_twice_u_sorted(const double *pos, size_t npos,
-					  const double *neg, size_t nneg,
+cr_auc_twice_u_sorted(const uint64_t *pos, size_t npos,
+					  const uint64_t *neg, size_t nneg,
 					  cr_auc_tick_fn tick, void *tick_arg)
 {
 	uint64_t	twice_u = 0;
@@ -126,7 +86,7 @@ cr_auc_twice_u_sorted(const double *pos, size_t npos,
 
 	while (p < npos)
 	{
-		double		s = pos[p];
+		uint64_t	s = pos[p];
 		size_t		run = 1;
 		size_t		tied;
 
@@ -152,16 +112,16 @@ cr_auc_twice_u_sorted(const double *pos, size_t npos,
 }
 
 int
-cr_auc(double *pos, size_t npos, double *neg, size_t nneg,
-	   double *scratch, double *auc,
+cr_auc(uint64_t *pos, size_t npos, uint64_t *neg, size_t nneg,
+	   uint64_t *scratch, double *auc,
 	   cr_auc_tick_fn tick, void *tick_arg)
 {
 	uint64_t	twice_u;
 
 	if (npos == 0 || nneg == 0)
 		return -1;
-	cr_sort_doubles(pos, scratch, npos, tick, tick_arg);
-	cr_sort_doubles(neg, scratch, nneg, tick, tick_arg);
+	cr_sort_keys(pos, scratch, npos, tick, tick_arg);
+	cr_sort_keys(neg, scratch, nneg, tick, tick_arg);
 	twice_u = cr_auc_twice_u_sorted(pos, npos, neg, nneg, tick, tick_arg);
 	*auc = (double) twice_u / (2.0 * (double) npos * (double) nneg);
 	return 0;

@@ -8,6 +8,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 /*
  * Optional progress callback, called every CR_AUC_TICK elements of work so a
@@ -18,30 +19,60 @@ typedef void (*cr_auc_tick_fn) (void *arg);
 #define CR_AUC_TICK ((size_t) 1 << 20)
 
 /*
- * Sort x[0..n) ascending in place, as doubles (an LSD radix sort on the
- * order-preserving 64-bit keys of the IEEE 754 bit patterns).  -0.0 becomes
- * +0.0 (they compare equal); the caller must not pass NaN.  scratch must hold
- * n doubles.  tick may be NULL.
+ * The order-preserving 64-bit key of a double: a < b as doubles exactly when
+ * key(a) < key(b) as unsigned integers, for every non-NaN value, with -0.0
+ * and +0.0 mapped to one key.  The sign bit is set for non-negative values
+ * and every bit is flipped for negative ones.  Scores are stored as keys, so
+ * the sort and the merge walk work on integers only.  NaN must be rejected
+ * before (its key would sort above +Infinity).
  */
-extern void cr_sort_doubles(double *x, double *scratch, size_t n,
-							cr_auc_tick_fn tick, void *tick_arg);
+static inline uint64_t
+cr_auc_key(double d)
+{
+	uint64_t	u;
+
+	if (d == 0.0)
+		d = 0.0;				/* -0.0 and +0.0 are one value */
+	memcpy(&u, &d, sizeof(u));
+	return (u & UINT64_C(0x8000000000000000)) ? ~u : (u | UINT64_C(0x8000000000000000));
+}
+
+/* The double a key came from (for tests and diagnostics). */
+static inline double
+cr_auc_key_value(uint64_t k)
+{
+	uint64_t	u = (k & UINT64_C(0x8000000000000000)) ? (k & ~UINT64_C(0x8000000000000000)) : ~k;
+	double		d;
+
+	memcpy(&d, &u, sizeof(d));
+	return d;
+}
 
 /*
- * Mann-Whitney count from two ascending arrays: returns 2U, where U counts
- * the (positive, negative) pairs with positive > negative as 1 and ties as
- * one half.  Exact in 64-bit integers while npos * nneg < 2^62.
+ * Sort keys ascending in place: an LSD radix sort, six passes of 11 bits, a
+ * pass skipped when every key has the same digit there.  scratch must hold n
+ * keys.  tick may be NULL.
  */
-extern uint64_t cr_auc_twice_u_sorted(const double *pos, size_t npos,
-									  const double *neg, size_t nneg,
+extern void cr_sort_keys(uint64_t *x, uint64_t *scratch, size_t n,
+						 cr_auc_tick_fn tick, void *tick_arg);
+
+/*
+ * Mann-Whitney count from two ascending key arrays: returns 2U, where U
+ * counts the (positive, negative) pairs with positive > negative as 1 and
+ * ties as one half.  Exact in 64-bit integers while npos * nneg < 2^62.
+ */
+extern uint64_t cr_auc_twice_u_sorted(const uint64_t *pos, size_t npos,
+									  const uint64_t *neg, size_t nneg,
 									  cr_auc_tick_fn tick, void *tick_arg);
 
 /*
- * ROC AUC = U / (npos * nneg).  Sorts pos and neg in place (see
- * cr_sort_doubles; scratch must hold max(npos, nneg) doubles).  Returns 0 and
- * stores the AUC in *auc, or returns -1 when a class is empty (AUC undefined).
+ * ROC AUC = U / (npos * nneg) of two key arrays, which it sorts in place
+ * (the multisets are unchanged; scratch must hold max(npos, nneg) keys).
+ * Returns 0 and stores the AUC in *auc, or returns -1 when a class is empty
+ * (AUC undefined).
  */
-extern int	cr_auc(double *pos, size_t npos, double *neg, size_t nneg,
-				   double *scratch, double *auc,
+extern int	cr_auc(uint64_t *pos, size_t npos, uint64_t *neg, size_t nneg,
+				   uint64_t *scratch, double *auc,
 				   cr_auc_tick_fn tick, void *tick_arg);
 
 #endif							/* CR_AUC_H */

@@ -4,7 +4,7 @@
  *	  retention_calibration, retention_ece and retention_split.
  *
  * retention_auc and retention_metrics keep every score, split by class, in
- * growable float8 arrays (8 bytes a row) and compute the exact AUC at the end
+ * growable arrays of 64-bit order-preserving keys (8 bytes a row) and compute the exact AUC at the end
  * by sorting (cr_auc.c).  The state is bounded by
  * community_retention.max_train_memory (and by 1 GB, so that a partial state
  * always fits in one bytea when parallel workers pass it to the leader).
@@ -92,8 +92,8 @@ typedef struct CrEvalState
 	CrEvalHeader h;
 	int64		cap_pos;
 	int64		cap_neg;
-	double	   *pos;
-	double	   *neg;
+	uint64	   *pos;			/* order-preserving keys of the scores (cr_auc_key) */
+	uint64	   *neg;
 } CrEvalState;
 
 /* The most scores one state may hold. */
@@ -104,7 +104,7 @@ eval_max_scores(void)
 
 	if (limit > MaxAllocSize - sizeof(CrEvalHeader) - VARHDRSZ)
 		limit = MaxAllocSize - sizeof(CrEvalHeader) - VARHDRSZ;
-	return (int64) (limit / sizeof(double));
+	return (int64) (limit / sizeof(uint64));
 }
 
 static void
@@ -131,7 +131,7 @@ eval_reserve(MemoryContext aggctx, const char *aggname, CrEvalState *st,
 {
 	int64		n = positive ? st->h.npos : st->h.nneg;
 	int64		cap = positive ? st->cap_pos : st->cap_neg;
-	double	   *arr = positive ? st->pos : st->neg;
+	uint64	   *arr = positive ? st->pos : st->neg;
 	int64		limit = eval_max_scores();
 	int64		newcap;
 
@@ -145,9 +145,9 @@ eval_reserve(MemoryContext aggctx, const char *aggname, CrEvalState *st,
 	if (newcap > limit)
 		newcap = limit;
 	if (arr == NULL)
-		arr = MemoryContextAllocHuge(aggctx, newcap * sizeof(double));
+		arr = MemoryContextAllocHuge(aggctx, newcap * sizeof(uint64));
 	else
-		arr = repalloc_huge(arr, newcap * sizeof(double));
+		arr = repalloc_huge(arr, newcap * sizeof(uint64));
 	if (positive)
 	{
 		st->pos = arr;
@@ -164,18 +164,17 @@ static inline void
 eval_push(MemoryContext aggctx, const char *aggname, CrEvalState *st,
 		  double score, bool label)
 {
-	score += 0.0;				/* -0.0 -> +0.0: one value for the ranking */
 	if (label)
 	{
 		if (st->h.npos >= st->cap_pos)
 			eval_reserve(aggctx, aggname, st, true, 1);
-		st->pos[st->h.npos++] = score;
+		st->pos[st->h.npos++] = cr_auc_key(score);
 	}
 	else
 	{
 		if (st->h.nneg >= st->cap_neg)
 			eval_reserve(aggctx, aggname, st, false, 1);
-		st->neg[st->h.nneg++] = score;
+		st->neg[st->h.nneg++] = cr_auc_key(score);
 	}
 }
 
@@ -242,19 +241,20 @@ eval_tick(void *arg)
 /*
  * Exact AUC of the state, or false when a class is missing.  Sorts the class
  * arrays in place: the state keeps the same scores (only their order
- * changes), so the final function stays read-only in every sense that
- * matters to the executor.
+ * changes), so the final function is read-only in every sense that matters
+ * to the executor (more rows and more final calls may follow, as in a
+ * running window frame).
  */
 static bool
 eval_state_auc(CrEvalState *st, double *auc)
 {
 	int64		m = Max(st->h.npos, st->h.nneg);
-	double	   *scratch;
+	uint64	   *scratch;
 	int			rc;
 
 	if (st->h.npos == 0 || st->h.nneg == 0)
 		return false;
-	scratch = MemoryContextAllocHuge(CurrentMemoryContext, m * sizeof(double));
+	scratch = MemoryContextAllocHuge(CurrentMemoryContext, m * sizeof(uint64));
 	rc = cr_auc(st->pos, st->h.npos, st->neg, st->h.nneg, scratch, auc,
 				eval_tick, NULL);
 	pfree(scratch);
@@ -280,20 +280,20 @@ retention_auc_finalfn(PG_FUNCTION_ARGS)
 
 static void
 eval_append(MemoryContext aggctx, CrEvalState *dst, const CrEvalHeader *h,
-			const double *pos, const double *neg)
+			const uint64 *pos, const uint64 *neg)
 {
 	const char *aggname = h->has_threshold ? "retention_metrics" : "retention_auc";
 
 	if (h->npos > 0)
 	{
 		eval_reserve(aggctx, aggname, dst, true, h->npos);
-		memcpy(dst->pos + dst->h.npos, pos, h->npos * sizeof(double));
+		memcpy(dst->pos + dst->h.npos, pos, h->npos * sizeof(uint64));
 		dst->h.npos += h->npos;
 	}
 	if (h->nneg > 0)
 	{
 		eval_reserve(aggctx, aggname, dst, false, h->nneg);
-		memcpy(dst->neg + dst->h.nneg, neg, h->nneg * sizeof(double));
+		memcpy(dst->neg + dst->h.nneg, neg, h->nneg * sizeof(uint64));
 		dst->h.nneg += h->nneg;
 	}
 	if (h->has_threshold)
@@ -340,7 +340,7 @@ retention_eval_serialfn(PG_FUNCTION_ARGS)
 	CrEvalState *st = (CrEvalState *) PG_GETARG_POINTER(0);
 	Size		npos = (Size) st->h.npos;
 	Size		nneg = (Size) st->h.nneg;
-	Size		len = VARHDRSZ + sizeof(CrEvalHeader) + (npos + nneg) * sizeof(double);
+	Size		len = VARHDRSZ + sizeof(CrEvalHeader) + (npos + nneg) * sizeof(uint64);
 	bytea	   *out;
 	char	   *p;
 
@@ -351,10 +351,10 @@ retention_eval_serialfn(PG_FUNCTION_ARGS)
 	memcpy(p, &st->h, sizeof(CrEvalHeader));
 	p += sizeof(CrEvalHeader);
 	if (npos)
-		memcpy(p, st->pos, npos * sizeof(double));
-	p += npos * sizeof(double);
+		memcpy(p, st->pos, npos * sizeof(uint64));
+	p += npos * sizeof(uint64);
 	if (nneg)
-		memcpy(p, st->neg, nneg * sizeof(double));
+		memcpy(p, st->neg, nneg * sizeof(uint64));
 	PG_RETURN_BYTEA_P(out);
 }
 
@@ -373,8 +373,8 @@ retention_eval_deserialfn(PG_FUNCTION_ARGS)
 		elog(ERROR, "invalid retention evaluation state: %zu bytes", len);
 	memcpy(&h, p, sizeof(CrEvalHeader));
 	if (h.npos < 0 || h.nneg < 0 ||
-		(Size) (h.npos + h.nneg) != (len - sizeof(CrEvalHeader)) / sizeof(double) ||
-		(len - sizeof(CrEvalHeader)) % sizeof(double) != 0)
+		(Size) (h.npos + h.nneg) != (len - sizeof(CrEvalHeader)) / sizeof(uint64) ||
+		(len - sizeof(CrEvalHeader)) % sizeof(uint64) != 0)
 		elog(ERROR, "invalid retention evaluation state: %zu bytes", len);
 	p += sizeof(CrEvalHeader);
 	st = eval_state_new(aggctx);
@@ -383,14 +383,14 @@ retention_eval_deserialfn(PG_FUNCTION_ARGS)
 	if (h.npos > 0)
 	{
 		eval_reserve(aggctx, "retention_auc", st, true, h.npos);
-		memcpy(st->pos, p, h.npos * sizeof(double));
+		memcpy(st->pos, p, h.npos * sizeof(uint64));
 		st->h.npos = h.npos;
 	}
-	p += h.npos * sizeof(double);
+	p += h.npos * sizeof(uint64);
 	if (h.nneg > 0)
 	{
 		eval_reserve(aggctx, "retention_auc", st, false, h.nneg);
-		memcpy(st->neg, p, h.nneg * sizeof(double));
+		memcpy(st->neg, p, h.nneg * sizeof(uint64));
 		st->h.nneg = h.nneg;
 	}
 	PG_RETURN_POINTER(st);

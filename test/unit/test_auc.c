@@ -2,6 +2,7 @@
  * test_auc.c: unit tests of the exact ROC AUC kernel.
  * link: src/cr_auc.c
  */
+#include <float.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,20 +29,20 @@ close_to(double a, double b, double tol)
 	return fabs(a - b) <= tol;
 }
 
-/* AUC of copies of the given arrays (the kernel sorts in place). */
+/* AUC of the given doubles, through their keys (the kernel sorts in place). */
 static int
 auc_of(const double *pos, size_t npos, const double *neg, size_t nneg, double *auc)
 {
 	size_t		m = npos > nneg ? npos : nneg;
-	double	   *p = malloc((npos + 1) * sizeof(double));
-	double	   *n = malloc((nneg + 1) * sizeof(double));
-	double	   *scratch = malloc((m + 1) * sizeof(double));
+	uint64_t   *p = malloc((npos + 1) * sizeof(uint64_t));
+	uint64_t   *n = malloc((nneg + 1) * sizeof(uint64_t));
+	uint64_t   *scratch = malloc((m + 1) * sizeof(uint64_t));
 	int			rc;
 
-	if (npos)
-		memcpy(p, pos, npos * sizeof(double));
-	if (nneg)
-		memcpy(n, neg, nneg * sizeof(double));
+	for (size_t i = 0; i < npos; i++)
+		p[i] = cr_auc_key(pos[i]);
+	for (size_t i = 0; i < nneg; i++)
+		n[i] = cr_auc_key(neg[i]);
 	rc = cr_auc(p, npos, n, nneg, scratch, auc, NULL, NULL);
 	free(p);
 	free(n);
@@ -132,17 +133,22 @@ main(void)
 		ok(auc_of(pos, 4, neg, 4, &auc) == 0 && auc == 13.5 / 16.0,
 		   "signs, infinities, signed zeros tie");
 	}
-	/* the sort itself: sorted, values preserved, -0.0 normalised */
+	/* keys order like doubles; the sort orders keys; keys give back their values */
 	{
-		double		x[] = {3.0, -1.0, -0.0, 2.5, -INFINITY, 1e-310, -1e-310, 2.5, 0.0};
-		double		want[] = {-INFINITY, -1.0, -1e-310, 0.0, 0.0, 1e-310, 2.5, 2.5, 3.0};
-		double		scratch[9];
+		double		x[] = {3.0, -1.0, -0.0, 2.5, -INFINITY, 1e-310, -1e-310, 2.5, 0.0, INFINITY, -DBL_MAX};
+		double		want[] = {-INFINITY, -DBL_MAX, -1.0, -1e-310, 0.0, 0.0, 1e-310, 2.5, 2.5, 3.0, INFINITY};
+		uint64_t	k[11],
+					scratch[11];
 		int			same = 1;
 
-		cr_sort_doubles(x, scratch, 9, NULL, NULL);
-		for (int i = 0; i < 9; i++)
-			same &= (x[i] == want[i]) && !signbit(x[i]) == !signbit(want[i]);
+		for (int i = 0; i < 11; i++)
+			k[i] = cr_auc_key(x[i]);
+		cr_sort_keys(k, scratch, 11, NULL, NULL);
+		for (int i = 0; i < 11; i++)
+			same &= (cr_auc_key_value(k[i]) == want[i]) && !signbit(cr_auc_key_value(k[i])) == !signbit(want[i]);
 		ok(same, "radix sort orders signs, subnormals, infinities; -0 becomes +0");
+		ok(cr_auc_key(-0.0) == cr_auc_key(0.0) && cr_auc_key(-1e-310) < cr_auc_key(0.0)
+		   && cr_auc_key(DBL_MAX) < cr_auc_key(INFINITY), "keys preserve order, signed zeros share a key");
 	}
 	/* random cases against the brute force, with heavy ties and without */
 	{
@@ -180,18 +186,18 @@ main(void)
 	/* a larger array: sorted order and the tick callback */
 	{
 		size_t		n = 3 * CR_AUC_TICK + 17;
-		double	   *x = malloc(n * sizeof(double));
-		double	   *scratch = malloc(n * sizeof(double));
+		uint64_t   *x = malloc(n * sizeof(uint64_t));
+		uint64_t   *scratch = malloc(n * sizeof(uint64_t));
 		CrRng		rng;
 		int			sorted = 1;
 
 		cr_rng_seed(&rng, 7);
 		for (size_t i = 0; i < n; i++)
-			x[i] = cr_rng_normal(&rng);
+			x[i] = cr_auc_key(cr_rng_normal(&rng));
 		ticks = 0;
-		cr_sort_doubles(x, scratch, n, count_tick, NULL);
+		cr_sort_keys(x, scratch, n, count_tick, NULL);
 		for (size_t i = 1; i < n; i++)
-			sorted &= x[i - 1] <= x[i];
+			sorted &= cr_auc_key_value(x[i - 1]) <= cr_auc_key_value(x[i]);
 		ok(sorted, "3M normal values sorted");
 		ok(ticks >= 3, "the progress callback is called during long sorts");
 		free(x);
