@@ -111,18 +111,47 @@ cr_auc_twice_u_sorted(const uint64_t *pos, size_t npos,
 	return twice_u;
 }
 
+void
+cr_merge_keys(const uint64_t *a, size_t na, const uint64_t *b, size_t nb,
+			  uint64_t *out, cr_auc_tick_fn tick, void *tick_arg)
+{
+	size_t		i = 0,
+				j = 0,
+				k = 0;
+
+	while (i < na && j < nb)
+	{
+		out[k++] = (b[j] < a[i]) ? b[j++] : a[i++];
+		if (tick && (k & (CR_AUC_TICK - 1)) == 0)
+			tick(tick_arg);
+	}
+	if (i < na)
+		memcpy(out + k, a + i, (na - i) * sizeof(uint64_t));
+	if (j < nb)
+		memcpy(out + k, b + j, (nb - j) * sizeof(uint64_t));
+}
+
 int
-cr_auc(uint64_t *pos, size_t npos, uint64_t *neg, size_t nneg,
-	   uint64_t *scratch, double *auc,
-	   cr_auc_tick_fn tick, void *tick_arg)
+cr_auc_sorted(const uint64_t *pos, size_t npos, const uint64_t *neg, size_t nneg,
+			  double *auc, cr_auc_tick_fn tick, void *tick_arg)
 {
 	uint64_t	twice_u;
 
 	if (npos == 0 || nneg == 0)
 		return -1;
-	cr_sort_keys(pos, scratch, npos, tick, tick_arg);
-	cr_sort_keys(neg, scratch, nneg, tick, tick_arg);
 	twice_u = cr_auc_twice_u_sorted(pos, npos, neg, nneg, tick, tick_arg);
 	*auc = (double) twice_u / (2.0 * (double) npos * (double) nneg);
 	return 0;
+}
+
+int
+cr_auc(uint64_t *pos, size_t npos, uint64_t *neg, size_t nneg,
+	   uint64_t *scratch, double *auc,
+	   cr_auc_tick_fn tick, void *tick_arg)
+{
+	if (npos == 0 || nneg == 0)
+		return -1;
+	cr_sort_keys(pos, scratch, npos, tick, tick_arg);
+	cr_sort_keys(neg, scratch, nneg, tick, tick_arg);
+	return cr_auc_sorted(pos, npos, neg, nneg, auc, tick, tick_arg);
 }

@@ -66,6 +66,21 @@ extern uint64_t cr_auc_twice_u_sorted(const uint64_t *pos, size_t npos,
 									  cr_auc_tick_fn tick, void *tick_arg);
 
 /*
+ * Merge two ascending key arrays into out (na + nb keys, not overlapping
+ * either input).  Parallel workers sort their own partial states, and the
+ * leader merges them instead of sorting everything again.
+ */
+extern void cr_merge_keys(const uint64_t *a, size_t na, const uint64_t *b, size_t nb,
+						  uint64_t *out, cr_auc_tick_fn tick, void *tick_arg);
+
+/*
+ * ROC AUC = U / (npos * nneg) of two ascending key arrays.  Returns 0 and
+ * stores the AUC in *auc, or returns -1 when a class is empty (undefined).
+ */
+extern int	cr_auc_sorted(const uint64_t *pos, size_t npos, const uint64_t *neg, size_t nneg,
+						  double *auc, cr_auc_tick_fn tick, void *tick_arg);
+
+/*
  * ROC AUC = U / (npos * nneg) of two key arrays, which it sorts in place
  * (the multisets are unchanged; scratch must hold max(npos, nneg) keys).
  * Returns 0 and stores the AUC in *auc, or returns -1 when a class is empty

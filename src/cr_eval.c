@@ -24,6 +24,7 @@
 #include "funcapi.h"
 #include "mb/pg_wchar.h"
 #include "miscadmin.h"
+#include "nodes/execnodes.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/float.h"
@@ -82,7 +83,7 @@ typedef struct CrEvalHeader
 	int64		fn;
 	double		threshold;
 	int32		has_threshold;
-	int32		pad;
+	int32		sorted;			/* both key arrays are in ascending order */
 	CrSum		logloss;
 	CrSum		brier;
 } CrEvalHeader;
@@ -121,7 +122,17 @@ eval_limit_error(const char *aggname, int64 rows)
 static CrEvalState *
 eval_state_new(MemoryContext aggctx)
 {
-	return (CrEvalState *) MemoryContextAllocZero(aggctx, sizeof(CrEvalState));
+	CrEvalState *st = (CrEvalState *) MemoryContextAllocZero(aggctx, sizeof(CrEvalState));
+
+	st->h.sorted = 1;			/* trivially */
+	return st;
+}
+
+static void
+eval_check_limit(const char *aggname, int64 rows)
+{
+	if (rows > eval_max_scores())
+		eval_limit_error(aggname, rows);
 }
 
 /* Make room for `more` scores in one class array. */
@@ -135,8 +146,7 @@ eval_reserve(MemoryContext aggctx, const char *aggname, CrEvalState *st,
 	int64		limit = eval_max_scores();
 	int64		newcap;
 
-	if (st->h.npos + st->h.nneg + more > limit)
-		eval_limit_error(aggname, st->h.npos + st->h.nneg + more);
+	eval_check_limit(aggname, st->h.npos + st->h.nneg + more);
 	if (n + more <= cap)
 		return;
 	newcap = cap < 8 ? 8 : cap * 2;
@@ -164,6 +174,7 @@ static inline void
 eval_push(MemoryContext aggctx, const char *aggname, CrEvalState *st,
 		  double score, bool label)
 {
+	st->h.sorted = 0;
 	if (label)
 	{
 		if (st->h.npos >= st->cap_pos)
@@ -239,26 +250,38 @@ eval_tick(void *arg)
 }
 
 /*
- * Exact AUC of the state, or false when a class is missing.  Sorts the class
- * arrays in place: the state keeps the same scores (only their order
- * changes), so the final function is read-only in every sense that matters
- * to the executor (more rows and more final calls may follow, as in a
- * running window frame).
+ * Sort the class arrays in place.  The state keeps the same scores (only
+ * their order changes), so the final and serial functions that call this are
+ * read-only in every sense that matters to the executor: more rows and more
+ * final calls may follow, as in a running window frame.
  */
-static bool
-eval_state_auc(CrEvalState *st, double *auc)
+static void
+eval_sort_state(CrEvalState *st)
 {
 	int64		m = Max(st->h.npos, st->h.nneg);
 	uint64	   *scratch;
-	int			rc;
 
+	if (st->h.sorted)
+		return;
+	if (m > 1)
+	{
+		scratch = MemoryContextAllocHuge(CurrentMemoryContext, m * sizeof(uint64));
+		cr_sort_keys(st->pos, scratch, st->h.npos, eval_tick, NULL);
+		cr_sort_keys(st->neg, scratch, st->h.nneg, eval_tick, NULL);
+		pfree(scratch);
+	}
+	st->h.sorted = 1;
+}
+
+/* Exact AUC of the state, or false when a class is missing. */
+static bool
+eval_state_auc(CrEvalState *st, double *auc)
+{
 	if (st->h.npos == 0 || st->h.nneg == 0)
 		return false;
-	scratch = MemoryContextAllocHuge(CurrentMemoryContext, m * sizeof(uint64));
-	rc = cr_auc(st->pos, st->h.npos, st->neg, st->h.nneg, scratch, auc,
-				eval_tick, NULL);
-	pfree(scratch);
-	return rc == 0;
+	eval_sort_state(st);
+	return cr_auc_sorted(st->pos, st->h.npos, st->neg, st->h.nneg, auc,
+						 eval_tick, NULL) == 0;
 }
 
 PG_FUNCTION_INFO_V1(retention_auc_finalfn);
@@ -278,24 +301,49 @@ retention_auc_finalfn(PG_FUNCTION_ARGS)
 
 /* Combine, serialize and deserialize are shared by retention_auc and retention_metrics. */
 
+/*
+ * Add n keys to one class of dst: merged when both sides are sorted (parallel
+ * workers sort their partial states, so the leader only merges), else
+ * appended.
+ */
+static void
+eval_add_class(MemoryContext aggctx, const char *aggname, CrEvalState *dst,
+			   bool positive, const uint64 *keys, int64 n, bool merge)
+{
+	int64	   *count = positive ? &dst->h.npos : &dst->h.nneg;
+	uint64	  **arr = positive ? &dst->pos : &dst->neg;
+	int64	   *cap = positive ? &dst->cap_pos : &dst->cap_neg;
+
+	if (n <= 0)
+		return;
+	if (merge && *count > 0)
+	{
+		uint64	   *out;
+
+		eval_check_limit(aggname, dst->h.npos + dst->h.nneg + n);
+		out = MemoryContextAllocHuge(aggctx, (*count + n) * sizeof(uint64));
+		cr_merge_keys(*arr, *count, keys, n, out, eval_tick, NULL);
+		pfree(*arr);
+		*arr = out;
+		*count += n;
+		*cap = *count;
+		return;
+	}
+	eval_reserve(aggctx, aggname, dst, positive, n);
+	memcpy(*arr + *count, keys, n * sizeof(uint64));
+	*count += n;
+}
+
 static void
 eval_append(MemoryContext aggctx, CrEvalState *dst, const CrEvalHeader *h,
 			const uint64 *pos, const uint64 *neg)
 {
 	const char *aggname = h->has_threshold ? "retention_metrics" : "retention_auc";
+	bool		keep_sorted = dst->h.sorted && h->sorted;
 
-	if (h->npos > 0)
-	{
-		eval_reserve(aggctx, aggname, dst, true, h->npos);
-		memcpy(dst->pos + dst->h.npos, pos, h->npos * sizeof(uint64));
-		dst->h.npos += h->npos;
-	}
-	if (h->nneg > 0)
-	{
-		eval_reserve(aggctx, aggname, dst, false, h->nneg);
-		memcpy(dst->neg + dst->h.nneg, neg, h->nneg * sizeof(uint64));
-		dst->h.nneg += h->nneg;
-	}
+	eval_add_class(aggctx, aggname, dst, true, pos, h->npos, keep_sorted);
+	eval_add_class(aggctx, aggname, dst, false, neg, h->nneg, keep_sorted);
+	dst->h.sorted = keep_sorted;
 	if (h->has_threshold)
 	{
 		if (dst->h.has_threshold && dst->h.threshold != h->threshold)
@@ -320,6 +368,7 @@ retention_eval_combinefn(PG_FUNCTION_ARGS)
 	MemoryContext aggctx = eval_aggcontext(fcinfo, "retention_eval_combinefn");
 	CrEvalState *a = PG_ARGISNULL(0) ? NULL : (CrEvalState *) PG_GETARG_POINTER(0);
 	CrEvalState *b = PG_ARGISNULL(1) ? NULL : (CrEvalState *) PG_GETARG_POINTER(1);
+	bool		owned;
 
 	if (b == NULL)
 	{
@@ -327,9 +376,30 @@ retention_eval_combinefn(PG_FUNCTION_ARGS)
 			PG_RETURN_NULL();
 		PG_RETURN_POINTER(a);
 	}
+	/*
+	 * A state the deserial function just built belongs to no one else: adopt
+	 * it instead of copying, and free its arrays once merged.  Otherwise (a
+	 * partial state of another plan node in this process) b may live on or
+	 * be freed with its group, so copy and leave it alone.
+	 */
+	owned = fcinfo->context && IsA(fcinfo->context, AggState) &&
+		DO_AGGSPLIT_DESERIALIZE(((AggState *) fcinfo->context)->aggsplit);
 	if (a == NULL)
+	{
+		if (owned)
+			PG_RETURN_POINTER(b);
 		a = eval_state_new(aggctx);
+	}
 	eval_append(aggctx, a, &b->h, b->pos, b->neg);
+	if (owned)
+	{
+		if (b->pos)
+			pfree(b->pos);
+		if (b->neg)
+			pfree(b->neg);
+		b->pos = b->neg = NULL;
+		b->h.npos = b->h.nneg = b->cap_pos = b->cap_neg = 0;
+	}
 	PG_RETURN_POINTER(a);
 }
 
@@ -338,12 +408,17 @@ Datum
 retention_eval_serialfn(PG_FUNCTION_ARGS)
 {
 	CrEvalState *st = (CrEvalState *) PG_GETARG_POINTER(0);
-	Size		npos = (Size) st->h.npos;
-	Size		nneg = (Size) st->h.nneg;
-	Size		len = VARHDRSZ + sizeof(CrEvalHeader) + (npos + nneg) * sizeof(uint64);
+	Size		npos,
+				nneg,
+				len;
 	bytea	   *out;
 	char	   *p;
 
+	/* sort here, in the parallel worker, so the leader only merges */
+	eval_sort_state(st);
+	npos = (Size) st->h.npos;
+	nneg = (Size) st->h.nneg;
+	len = VARHDRSZ + sizeof(CrEvalHeader) + (npos + nneg) * sizeof(uint64);
 	/* eval_max_scores keeps this below MaxAllocSize */
 	out = (bytea *) palloc(len);
 	SET_VARSIZE(out, len);

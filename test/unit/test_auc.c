@@ -183,6 +183,48 @@ main(void)
 		}
 		ok(all_ok, "40 random cases (continuous and 20-level ties) equal the O(n^2) brute force");
 	}
+	/* merging sorted partial states, as the parallel combine does */
+	{
+		CrRng		rng;
+		int			all_ok = 1;
+
+		cr_rng_seed(&rng, 99);
+		for (int trial = 0; trial < 20; trial++)
+		{
+			size_t		na = cr_rng_next(&rng) % 300,
+						nb = cr_rng_next(&rng) % 300;
+			uint64_t   *a = malloc((na + 1) * sizeof(uint64_t));
+			uint64_t   *b = malloc((nb + 1) * sizeof(uint64_t));
+			uint64_t   *out = malloc((na + nb + 1) * sizeof(uint64_t));
+			uint64_t   *all = malloc((na + nb + 1) * sizeof(uint64_t));
+			uint64_t   *scratch = malloc((na + nb + 1) * sizeof(uint64_t));
+
+			for (size_t i = 0; i < na; i++)
+				all[i] = a[i] = cr_auc_key((double) (cr_rng_next(&rng) % 50) - 25);
+			for (size_t i = 0; i < nb; i++)
+				all[na + i] = b[i] = cr_auc_key((double) (cr_rng_next(&rng) % 50) - 25);
+			cr_sort_keys(a, scratch, na, NULL, NULL);
+			cr_sort_keys(b, scratch, nb, NULL, NULL);
+			cr_sort_keys(all, scratch, na + nb, NULL, NULL);
+			cr_merge_keys(a, na, b, nb, out, NULL, NULL);
+			if (na + nb > 0 && memcmp(out, all, (na + nb) * sizeof(uint64_t)) != 0)
+				all_ok = 0;
+			free(a);
+			free(b);
+			free(out);
+			free(all);
+			free(scratch);
+		}
+		ok(all_ok, "merging two sorted arrays equals sorting their union (20 cases, empty sides included)");
+	}
+	{
+		uint64_t	pos[] = {cr_auc_key(0.4), cr_auc_key(0.4), cr_auc_key(0.8)};
+		uint64_t	neg[] = {cr_auc_key(0.2), cr_auc_key(0.4)};
+
+		ok(cr_auc_sorted(pos, 3, neg, 2, &auc, NULL, NULL) == 0 && close_to(auc, 5.0 / 6.0, 1e-15)
+		   && cr_auc_sorted(pos, 3, neg, 0, &auc, NULL, NULL) == -1,
+		   "AUC of already sorted arrays; -1 with an empty class");
+	}
 	/* a larger array: sorted order and the tick callback */
 	{
 		size_t		n = 3 * CR_AUC_TICK + 17;
