@@ -25,6 +25,7 @@
 #include "utils/timestamp.h"
 
 #include "cr_daybits.h"
+#include "cr_engagement.h"
 
 /* About 100 years of days: the widest span of active days one group may hold. */
 #define CR_MAX_SPAN_DAYS 36600
@@ -73,7 +74,7 @@ cr_local_day(TimestampTz ts)
 	return date2j(tm.tm_year, tm.tm_mon, tm.tm_mday) - POSTGRES_EPOCH_JDATE;
 }
 
-static MemoryContext
+MemoryContext
 cr_agg_context(FunctionCallInfo fcinfo, const char *name)
 {
 	MemoryContext aggctx;
@@ -153,8 +154,8 @@ eng_cover(EngState *st, MemoryContext ctx, int32 lo, int32 hi)
 	st->nwords = (int32) ((new_hi - new_lo) / 64);
 }
 
-static void
-check_finite(TimestampTz ts, const char *what)
+void
+cr_check_finite(TimestampTz ts, const char *what)
 {
 	if (TIMESTAMP_NOT_FINITE(ts))
 		ereport(ERROR,
@@ -165,13 +166,19 @@ check_finite(TimestampTz ts, const char *what)
 static void
 eng_check_as_of(EngState *st, TimestampTz as_of)
 {
-	if (st->as_of != as_of)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("as_of must be the same for every row of a group"),
-				 errdetail("Found %s and %s.",
-						   timestamptz_to_str(st->as_of), timestamptz_to_str(as_of)),
-				 errhint("Group by the cut-off too, for example GROUP BY member_id, as_of.")));
+	char	   *was,
+			   *now;
+
+	if (st->as_of == as_of)
+		return;
+	/* timestamptz_to_str returns a static buffer */
+	was = pstrdup(timestamptz_to_str(st->as_of));
+	now = pstrdup(timestamptz_to_str(as_of));
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("as_of must be the same for every row of a group"),
+			 errdetail("Found %s and %s.", was, now),
+			 errhint("Group by the cut-off too, for example GROUP BY member_id, as_of.")));
 }
 
 static EngState *
@@ -179,7 +186,7 @@ eng_new(MemoryContext ctx, TimestampTz as_of, bool has_amount)
 {
 	EngState   *st = MemoryContextAllocZero(ctx, sizeof(EngState));
 
-	check_finite(as_of, "as_of");
+	cr_check_finite(as_of, "as_of");
 	st->as_of = as_of;
 	st->asof_day = cr_local_day(as_of);
 	st->has_amount = has_amount;
@@ -214,7 +221,7 @@ engagement_summary_transfn(PG_FUNCTION_ARGS)
 	ts = PG_GETARG_TIMESTAMPTZ(1);
 	if (ts > as_of)
 		PG_RETURN_POINTER(st);	/* the future, including +infinity */
-	check_finite(ts, "occurred_at");
+	cr_check_finite(ts, "occurred_at");
 
 	day = cr_local_day(ts);
 	eng_cover(st, aggctx, day, day);
@@ -301,19 +308,61 @@ engagement_summary_combinefn(PG_FUNCTION_ARGS)
 	PG_RETURN_POINTER(a);
 }
 
+/*
+ * Serialized states are a fixed-size header (the leading fields of the state
+ * struct, copied as they are: the state never leaves this server version)
+ * followed by an array of 64-bit words.
+ */
+bytea *
+cr_words_serialize(const void *fixed, Size fixed_len, const uint64 *words, int32 nwords)
+{
+	Size		len = fixed_len + (Size) nwords * sizeof(uint64);
+	bytea	   *out = palloc(VARHDRSZ + len);
+
+	SET_VARSIZE(out, VARHDRSZ + len);
+	memcpy(VARDATA(out), fixed, fixed_len);
+	if (nwords > 0)
+		memcpy(VARDATA(out) + fixed_len, words, nwords * sizeof(uint64));
+	return out;
+}
+
+static void
+bad_state(const char *what)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+			 errmsg("invalid %s state", what)));
+}
+
+void
+cr_words_header(bytea *in, void *fixed, Size fixed_len, const char *what)
+{
+	if (VARSIZE_ANY_EXHDR(in) < fixed_len)
+		bad_state(what);
+	memcpy(fixed, VARDATA_ANY(in), fixed_len);
+}
+
+uint64 *
+cr_words_body(bytea *in, Size fixed_len, int32 nwords, const char *what)
+{
+	uint64	   *words;
+
+	if (nwords < 0 || VARSIZE_ANY_EXHDR(in) != fixed_len + (Size) nwords * sizeof(uint64))
+		bad_state(what);
+	if (nwords == 0)
+		return NULL;
+	words = palloc(nwords * sizeof(uint64));
+	memcpy(words, VARDATA_ANY(in) + fixed_len, nwords * sizeof(uint64));
+	return words;
+}
+
 PG_FUNCTION_INFO_V1(engagement_summary_serialfn);
 Datum
 engagement_summary_serialfn(PG_FUNCTION_ARGS)
 {
 	EngState   *st = (EngState *) PG_GETARG_POINTER(0);
-	Size		len = ENG_SER_FIXED + (Size) st->nwords * sizeof(uint64);
-	bytea	   *out = palloc(VARHDRSZ + len);
 
-	SET_VARSIZE(out, VARHDRSZ + len);
-	memcpy(VARDATA(out), st, ENG_SER_FIXED);
-	if (st->nwords > 0)
-		memcpy(VARDATA(out) + ENG_SER_FIXED, st->bits, st->nwords * sizeof(uint64));
-	PG_RETURN_BYTEA_P(out);
+	PG_RETURN_BYTEA_P(cr_words_serialize(st, ENG_SER_FIXED, st->bits, st->nwords));
 }
 
 PG_FUNCTION_INFO_V1(engagement_summary_deserialfn);
@@ -321,24 +370,10 @@ Datum
 engagement_summary_deserialfn(PG_FUNCTION_ARGS)
 {
 	bytea	   *in = PG_GETARG_BYTEA_PP(0);
-	Size		len = VARSIZE_ANY_EXHDR(in);
 	EngState   *st = palloc(sizeof(EngState));
 
-	if (len < ENG_SER_FIXED)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-				 errmsg("invalid engagement_summary state")));
-	memcpy(st, VARDATA_ANY(in), ENG_SER_FIXED);
-	if (st->nwords < 0 || len != ENG_SER_FIXED + (Size) st->nwords * sizeof(uint64))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-				 errmsg("invalid engagement_summary state")));
-	st->bits = NULL;
-	if (st->nwords > 0)
-	{
-		st->bits = palloc(st->nwords * sizeof(uint64));
-		memcpy(st->bits, VARDATA_ANY(in) + ENG_SER_FIXED, st->nwords * sizeof(uint64));
-	}
+	cr_words_header(in, st, ENG_SER_FIXED, "engagement_summary");
+	st->bits = cr_words_body(in, ENG_SER_FIXED, st->nwords, "engagement_summary");
 	PG_RETURN_POINTER(st);
 }
 
@@ -465,7 +500,7 @@ engagement_decay_transfn(PG_FUNCTION_ARGS)
 		arr = PG_GETARG_ARRAYTYPE_P_COPY(0);
 	s = decay_state(arr, "engagement_decay");
 
-	check_finite(as_of, "as_of");
+	cr_check_finite(as_of, "as_of");
 	if (!(hl_us > 0))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -483,7 +518,7 @@ engagement_decay_transfn(PG_FUNCTION_ARGS)
 				 errmsg("as_of and half_life must be the same for every row of a group")));
 	if (ts > as_of)
 		PG_RETURN_ARRAYTYPE_P(arr);
-	check_finite(ts, "occurred_at");
+	cr_check_finite(ts, "occurred_at");
 	s[1] += 1;
 	s[2] += amount * exp(-CR_LN2 * (double) (as_of - ts) / hl_us);
 	PG_RETURN_ARRAYTYPE_P(arr);

@@ -111,3 +111,82 @@ CREATE AGGREGATE @extschema@.engagement_decay(occurred_at timestamptz, as_of tim
 );
 COMMENT ON AGGREGATE @extschema@.engagement_decay(timestamptz, timestamptz, interval, float8) IS
     'Sum over events at or before as_of of amount * exp(-ln 2 * age / half_life)';
+
+-- Cohort retention: which periods after a start held activity (per member),
+-- then the share of members retained per period (per cohort).
+
+CREATE FUNCTION @extschema@.engagement_periods_transfn(internal, timestamptz, timestamptz, interval, int, timestamptz)
+RETURNS internal AS 'MODULE_PATHNAME', 'engagement_periods_transfn'
+LANGUAGE C STABLE PARALLEL SAFE;
+
+CREATE FUNCTION @extschema@.engagement_periods_combinefn(internal, internal)
+RETURNS internal AS 'MODULE_PATHNAME', 'engagement_periods_combinefn'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE FUNCTION @extschema@.engagement_periods_serialfn(internal)
+RETURNS bytea AS 'MODULE_PATHNAME', 'engagement_periods_serialfn'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION @extschema@.engagement_periods_deserialfn(bytea, internal)
+RETURNS internal AS 'MODULE_PATHNAME', 'engagement_periods_deserialfn'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION @extschema@.engagement_periods_finalfn(internal)
+RETURNS boolean[] AS 'MODULE_PATHNAME', 'engagement_periods_finalfn'
+LANGUAGE C STABLE PARALLEL SAFE;
+
+CREATE AGGREGATE @extschema@.engagement_periods(occurred_at timestamptz, start timestamptz, period interval, n int, as_of timestamptz) (
+    SFUNC = @extschema@.engagement_periods_transfn,
+    STYPE = internal,
+    FINALFUNC = @extschema@.engagement_periods_finalfn,
+    COMBINEFUNC = @extschema@.engagement_periods_combinefn,
+    SERIALFUNC = @extschema@.engagement_periods_serialfn,
+    DESERIALFUNC = @extschema@.engagement_periods_deserialfn,
+    PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE @extschema@.engagement_periods(timestamptz, timestamptz, interval, int, timestamptz) IS
+    'For periods k = 1..n, [start + (k-1)*period, start + k*period): true if an event at or before as_of fell in it, NULL if not fully elapsed at as_of';
+
+CREATE FUNCTION @extschema@.retention_curve_transfn(float8[], boolean[])
+RETURNS float8[] AS 'MODULE_PATHNAME', 'retention_curve_transfn'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE FUNCTION @extschema@.retention_curve_transfn(float8[], boolean[], boolean)
+RETURNS float8[] AS 'MODULE_PATHNAME', 'retention_curve_unbounded_transfn'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE FUNCTION @extschema@.retention_curve_combinefn(float8[], float8[])
+RETURNS float8[] AS 'MODULE_PATHNAME', 'retention_curve_combinefn'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION @extschema@.retention_curve_finalfn(float8[])
+RETURNS float8[] AS 'MODULE_PATHNAME', 'retention_curve_finalfn'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE AGGREGATE @extschema@.retention_curve(periods boolean[]) (
+    SFUNC = @extschema@.retention_curve_transfn,
+    STYPE = float8[],
+    INITCOND = '{0}',
+    FINALFUNC = @extschema@.retention_curve_finalfn,
+    COMBINEFUNC = @extschema@.retention_curve_combinefn,
+    PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE @extschema@.retention_curve(boolean[]) IS
+    'Share of members active in each period, among members for whom the period has elapsed (non-NULL)';
+
+CREATE AGGREGATE @extschema@.retention_curve(periods boolean[], unbounded boolean) (
+    SFUNC = @extschema@.retention_curve_transfn,
+    STYPE = float8[],
+    INITCOND = '{0}',
+    FINALFUNC = @extschema@.retention_curve_finalfn,
+    COMBINEFUNC = @extschema@.retention_curve_combinefn,
+    PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE @extschema@.retention_curve(boolean[], boolean) IS
+    'Share of members retained in each period; unbounded = true counts activity in that period or any later elapsed one';
+
+CREATE FUNCTION @extschema@.rfm_segment(recency_score int, frequency_score int, monetary_score int)
+RETURNS text AS 'MODULE_PATHNAME', 'rfm_segment'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.rfm_segment(int, int, int) IS
+    'Named RFM segment (Champions ... Lost) of scores 1-5, from recency and the rounded mean of frequency and monetary';
