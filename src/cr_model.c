@@ -776,7 +776,8 @@ retention_model_recv(PG_FUNCTION_ARGS)
 	m.names = palloc(sizeof(char *) * d);
 	for (j = 0; j < d; j++)
 	{
-		int			len;
+		int			len,
+					nbytes;
 
 		need_bytes(buf, 4);
 		len = pq_getmsgint(buf, 4);
@@ -786,7 +787,7 @@ retention_model_recv(PG_FUNCTION_ARGS)
 					 errmsg("invalid binary retention_model"),
 					 errdetail("Feature name %d has an invalid length %d.", j + 1, len)));
 		need_bytes(buf, len);
-		m.names[j] = pq_getmsgtext(buf, len, NULL);
+		m.names[j] = pq_getmsgtext(buf, len, &nbytes);
 	}
 	m.cov = palloc(sizeof(double) * D * D);
 	for (j = 0; j < D * D; j++)
