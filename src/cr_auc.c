@@ -8,15 +8,15 @@
  *	  tied block is exactly one half per tied pair).
  *
  * Scores arrive as order-preserving 64-bit keys (cr_auc_key), so everything
- * here is integer work: six counting passes of 11 bits (all six histograms
+ * here is integer work: eight counting passes of 8 bits (all eight histograms
  * built in one read), a pass skipped when every key shares its digit, and a
  * linear merge.
  */
 #include "cr_auc.h"
 
-#define RADIX_BITS 11
+#define RADIX_BITS 8
 #define RADIX_SIZE (1 << RADIX_BITS)
-#define RADIX_PASSES 6			/* 6 * 11 = 66 >= 64 */
+#define RADIX_PASSES 8
 
 void
 cr_sort_keys(uint64_t *x, uint64_t *scratch, size_t n,

@@ -49,9 +49,10 @@ cr_auc_key_value(uint64_t k)
 }
 
 /*
- * Sort keys ascending in place: an LSD radix sort, six passes of 11 bits, a
- * pass skipped when every key has the same digit there.  scratch must hold n
- * keys.  tick may be NULL.
+ * Sort keys ascending in place: an LSD radix sort, eight passes of 8 bits
+ * (measured faster than six of 11 bits: 256 buckets keep the scatter in
+ * cache), a pass skipped when every key has the same digit there.  scratch
+ * must hold n keys.  tick may be NULL.
  */
 extern void cr_sort_keys(uint64_t *x, uint64_t *scratch, size_t n,
 						 cr_auc_tick_fn tick, void *tick_arg);
