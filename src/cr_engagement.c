@@ -20,6 +20,7 @@
 #include "funcapi.h"
 #include "libpq/pqformat.h"
 #include "utils/array.h"
+#include "pgtime.h"
 #include "utils/builtins.h"
 #include "utils/datetime.h"
 #include "utils/timestamp.h"
@@ -72,6 +73,84 @@ cr_local_day(TimestampTz ts)
 				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
 				 errmsg("timestamp out of range")));
 	return date2j(tm.tm_year, tm.tm_mon, tm.tm_mday) - POSTGRES_EPOCH_JDATE;
+}
+
+/*
+ * The same, faster: a per-call-site cache (fn_extra) of a few intervals of
+ * UTC time over which the zone's UTC offset is constant.  A miss asks the
+ * time zone library for the offset at ts and the next transition after it,
+ * which gives the interval [ts, next transition); an interval already cached
+ * with the same end and offset is extended down to ts instead.  With events
+ * in any order, each offset regime is then missed about log(n) times.
+ */
+#define CR_TZ_SLOTS 4
+#define CR_UNIX_EPOCH_SECS ((int64) (POSTGRES_EPOCH_JDATE - UNIX_EPOCH_JDATE) * SECS_PER_DAY)
+
+typedef struct CrTzCache
+{
+	pg_tz	   *tz;				/* the session zone the intervals belong to */
+	int			used;
+	int			victim;			/* next slot to replace */
+	TimestampTz lo[CR_TZ_SLOTS];	/* intervals [lo, hi) */
+	TimestampTz hi[CR_TZ_SLOTS];
+	int64		off[CR_TZ_SLOTS];	/* UTC offset, microseconds east */
+} CrTzCache;
+
+static int32
+cr_local_day_cached(FunctionCallInfo fcinfo, TimestampTz ts)
+{
+	CrTzCache  *c = (CrTzCache *) fcinfo->flinfo->fn_extra;
+	pg_time_t	t,
+				boundary;
+	long int	before_off,
+				after_off;
+	int			before_dst,
+				after_dst,
+				r,
+				i;
+	TimestampTz hi;
+	int64		off;
+
+	if (c == NULL || c->tz != session_timezone)
+	{
+		if (c == NULL)
+			c = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, sizeof(CrTzCache));
+		memset(c, 0, sizeof(CrTzCache));
+		c->tz = session_timezone;
+		fcinfo->flinfo->fn_extra = c;
+	}
+	for (i = 0; i < c->used; i++)
+		if (ts >= c->lo[i] && ts < c->hi[i])
+			return (int32) cr_floor_div(ts + c->off[i], USECS_PER_DAY);
+
+	t = (pg_time_t) (cr_floor_div(ts, USECS_PER_SEC) + CR_UNIX_EPOCH_SECS);
+	r = pg_next_dst_boundary(&t, &before_off, &before_dst, &boundary,
+							 &after_off, &after_dst, session_timezone);
+	if (r < 0)
+		return cr_local_day(ts);
+	hi = (r == 0 || boundary - CR_UNIX_EPOCH_SECS >= (END_TIMESTAMP / USECS_PER_SEC))
+		? DT_NOEND : (TimestampTz) (boundary - CR_UNIX_EPOCH_SECS) * USECS_PER_SEC;
+	off = (int64) before_off * USECS_PER_SEC;
+
+	for (i = 0; i < c->used; i++)
+		if (c->hi[i] == hi && c->off[i] == off)
+			break;
+	if (i == c->used)
+	{
+		if (c->used < CR_TZ_SLOTS)
+			i = c->used++;
+		else
+		{
+			i = c->victim;
+			c->victim = (c->victim + 1) % CR_TZ_SLOTS;
+		}
+		c->lo[i] = ts;
+		c->hi[i] = hi;
+		c->off[i] = off;
+	}
+	else if (ts < c->lo[i])
+		c->lo[i] = ts;
+	return (int32) cr_floor_div(ts + off, USECS_PER_DAY);
 }
 
 MemoryContext
@@ -223,7 +302,7 @@ engagement_summary_transfn(PG_FUNCTION_ARGS)
 		PG_RETURN_POINTER(st);	/* the future, including +infinity */
 	cr_check_finite(ts, "occurred_at");
 
-	day = cr_local_day(ts);
+	day = cr_local_day_cached(fcinfo, ts);
 	eng_cover(st, aggctx, day, day);
 	cr_daybits_set(st->bits, st->base, day);
 	if (st->events == 0)

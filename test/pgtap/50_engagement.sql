@@ -3,7 +3,7 @@
 -- on deterministic pseudo-random events over 2024 (leap day, both DST changes),
 -- several cut-offs, in several session TimeZones; parallel equals serial.
 BEGIN;
-SELECT plan(32);
+SELECT plan(35);
 
 -- A real (not temporary) table, so that parallel workers can scan it.
 CREATE TABLE eng_ev (member_id int, occurred_at timestamptz, amount float8);
@@ -153,6 +153,27 @@ SELECT is((SELECT ((engagement_summary(occurred_at, '2024-03-31 12:00+02'))).act
           (SELECT count(DISTINCT date_trunc('day', occurred_at))::int FROM eng_ev
             WHERE member_id = 8 AND occurred_at <= '2024-03-31 12:00+02'),
           'DST change day in Berlin counted once');
+
+-- Local days over two centuries (historic offsets, DST at midnight): each
+-- group holds t, the start of its local day and the instant before it.
+CREATE TABLE eng_tz (g int, t timestamptz);
+INSERT INTO eng_tz SELECT g, '1900-01-01'::timestamptz
+  + make_interval(secs => (abs(hashint8(g)) % (200::bigint * 365 * 86400))::float8) FROM generate_series(1, 5000) g;
+CREATE FUNCTION eng_day_errors() RETURNS bigint LANGUAGE sql STABLE AS $$
+  SELECT count(*) FROM (
+    SELECT g, engagement_summary(e, t) s, count(DISTINCT date_trunc('day', e)) nd,
+           max(date_trunc('day', e)::date) - min(date_trunc('day', e)::date) span
+    FROM (SELECT g, t, unnest(ARRAY[t, date_trunc('day', t), date_trunc('day', t) - interval '1 microsecond']) e
+          FROM eng_tz) x
+    GROUP BY g, t) y
+  WHERE (s).active_days <> nd OR (s).longest_streak <> span + 1 OR (s).current_streak <> span + 1
+$$;
+SET LOCAL TimeZone = 'America/Sao_Paulo';
+SELECT is(eng_day_errors(), 0::bigint, 'local days match date_trunc 1900-2100 (America/Sao_Paulo)');
+SET LOCAL TimeZone = 'Asia/Beirut';
+SELECT is(eng_day_errors(), 0::bigint, 'local days match date_trunc 1900-2100 (Asia/Beirut)');
+SET LOCAL TimeZone = 'Australia/Lord_Howe';
+SELECT is(eng_day_errors(), 0::bigint, 'local days match date_trunc 1900-2100 (Australia/Lord_Howe)');
 
 -- Specific cases
 SELECT ok((SELECT engagement_summary(occurred_at, '2024-12-31'::timestamptz) IS NULL
