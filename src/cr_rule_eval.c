@@ -352,6 +352,9 @@ typedef struct RuleEntry
 	CrRuleProg *prog;
 	AttrNumber *attnums;		/* record: column of each feature */
 	uint8	   *conv;			/* record: Conv of each feature */
+	int			maxatt;			/* record: the last column read */
+	Datum	   *values;			/* record: deformed columns */
+	bool	   *nulls;
 	CrValue    *features;
 	CrValue    *stack;
 } RuleEntry;
@@ -359,9 +362,14 @@ typedef struct RuleEntry
 #define RULE_CACHE_SLOTS 256	/* power of two */
 #define RULE_CACHE_WAYS 4
 
+#define RULE_RECENT_SLOTS 64		/* 2^6: the shift by 58 below */
+
 typedef struct RuleCache
 {
 	RuleEntry	entries[RULE_CACHE_SLOTS];
+	/* entries by the address of the condition last seen (verified by memcmp) */
+	const char *recent_ptr[RULE_RECENT_SLOTS];
+	RuleEntry  *recent[RULE_RECENT_SLOTS];
 	uint32		victim;
 	Oid			typid;			/* the row type tupdesc describes */
 	int32		typmod;
@@ -384,16 +392,34 @@ static RuleEntry *
 lookup_entry(FunctionCallInfo fcinfo, RuleCache *cache, const char *bytes, size_t len,
 			 Oid typid, int32 typmod, bool *hit)
 {
-	uint32		h = hash_bytes((const unsigned char *) bytes, (int) len) ^ (uint32) typid ^ ((uint32) typmod * 0x9E3779B1u);
-	uint32		base = h & (RULE_CACHE_SLOTS - 1);
-	RuleEntry  *e;
+	/* Fibonacci hashing of the address: palloc'd chunks share their low bits */
+	uint32		r = (uint32) (((uint64) (uintptr_t) bytes * UINT64CONST(0x9E3779B97F4A7C15)) >> 58);
+	uint32		h;
+	uint32		base;
+	RuleEntry  *e = cache->recent[r];
 
+	/*
+	 * Fast path: the same address as a recent call (a rules table scanned
+	 * again for each member).  The address alone proves nothing, the bytes
+	 * are compared.
+	 */
+	if (e && cache->recent_ptr[r] == bytes && e->used && e->len == len &&
+		e->typid == typid && e->typmod == typmod && memcmp(e->bytes, bytes, len) == 0)
+	{
+		*hit = true;
+		return e;
+	}
+
+	h = hash_bytes((const unsigned char *) bytes, (int) len) ^ (uint32) typid ^ ((uint32) typmod * 0x9E3779B1u);
+	base = h & (RULE_CACHE_SLOTS - 1);
 	for (int w = 0; w < RULE_CACHE_WAYS; w++)
 	{
 		e = &cache->entries[(base + w) & (RULE_CACHE_SLOTS - 1)];
 		if (e->used && e->hash == h && e->len == len && e->typid == typid &&
 			e->typmod == typmod && memcmp(e->bytes, bytes, len) == 0)
 		{
+			cache->recent_ptr[r] = bytes;
+			cache->recent[r] = e;
 			*hit = true;
 			return e;
 		}
@@ -415,6 +441,8 @@ lookup_entry(FunctionCallInfo fcinfo, RuleCache *cache, const char *bytes, size_
 	e->len = len;
 	e->typid = typid;
 	e->typmod = typmod;
+	cache->recent_ptr[r] = bytes;
+	cache->recent[r] = e;
 	*hit = false;
 	return e;
 }
@@ -535,6 +563,16 @@ bind_record(RuleEntry *e, TupleDesc tupdesc, Oid typid, int32 typmod)
 	if (cr_rule_typecheck(prog, kinds, &m, &err) != CR_OK)
 		report_rule_error(&err, NULL, 0, prog);
 	pfree(kinds);
+
+	/* rows are deformed once per call, up to the last column read */
+	e->maxatt = 0;
+	for (int i = 0; i < prog->nnames; i++)
+		e->maxatt = Max(e->maxatt, e->attnums[i]);
+	if (e->maxatt > 0)
+	{
+		e->values = MemoryContextAlloc(e->cxt, sizeof(Datum) * tupdesc->natts);
+		e->nulls = MemoryContextAlloc(e->cxt, sizeof(bool) * tupdesc->natts);
+	}
 }
 
 /*
@@ -554,6 +592,7 @@ incentive_matches_record(PG_FUNCTION_ARGS)
 	RuleEntry  *e = lookup_entry(fcinfo, cache, COND_BYTES(v), COND_LEN(v), typid, typmod, &hit);
 	HeapTupleData tuple;
 	int			result;
+	bool		deformed;
 
 	if (!hit)
 	{
@@ -566,11 +605,27 @@ incentive_matches_record(PG_FUNCTION_ARGS)
 	tuple.t_tableOid = InvalidOid;
 	tuple.t_data = td;
 
+	/*
+	 * One pass over the columns instead of one walk per feature; a row
+	 * stored before columns were added (fewer attributes) goes through
+	 * heap_getattr, which knows their defaults.
+	 */
+	deformed = e->maxatt > 0 && HeapTupleHeaderGetNatts(td) >= tupdesc->natts;
+	if (deformed)
+		heap_deform_tuple(&tuple, tupdesc, e->values, e->nulls);
 	for (int i = 0; i < e->prog->nnames; i++)
 	{
 		bool		isnull;
-		Datum		d = heap_getattr(&tuple, e->attnums[i], tupdesc, &isnull);
+		Datum		d;
 		CrValue    *fv = &e->features[i];
+
+		if (deformed)
+		{
+			d = e->values[e->attnums[i] - 1];
+			isnull = e->nulls[e->attnums[i] - 1];
+		}
+		else
+			d = heap_getattr(&tuple, e->attnums[i], tupdesc, &isnull);
 
 		if (isnull)
 		{

@@ -21,7 +21,6 @@
  */
 #include "cr_rule.h"
 
-#include <ctype.h>
 #include <errno.h>
 #include <float.h>
 #include <math.h>
@@ -308,6 +307,13 @@ typedef struct Parser
 	char		numbuf[512];
 } Parser;
 
+/* ASCII-only case folding: the same on every server, whatever the locale. */
+static int
+ascii_lower(unsigned char c)
+{
+	return (c >= 'A' && c <= 'Z') ? c + ('a' - 'A') : c;
+}
+
 static int
 is_ident_start(unsigned char c)
 {
@@ -470,7 +476,7 @@ next(Parser *p)
 			if (kl != len)
 				continue;
 			for (m = 0; m < len; m++)
-				if (tolower((unsigned char) s[p->tpos + m]) != keywords[k][m])
+				if (ascii_lower((unsigned char) s[p->tpos + m]) != keywords[k][m])
 					break;
 			if (m == len)
 			{
@@ -645,7 +651,7 @@ add_feature(Parser *p)
 			return;
 		}
 		for (size_t i = 0; i < len; i++)
-			p->scratch[i] = (char) tolower((unsigned char) p->src[p->tpos + i]);
+			p->scratch[i] = (char) ascii_lower((unsigned char) p->src[p->tpos + i]);
 	}
 	name = p->scratch;
 	for (idx = 0; idx < p->nnames; idx++)
@@ -803,7 +809,7 @@ parse_primary(Parser *p)
 						if (fl != p->tlen)
 							continue;
 						for (m = 0; m < fl; m++)
-							if (tolower((unsigned char) p->src[p->tpos + m]) != func_table[fn].name[m])
+							if (ascii_lower((unsigned char) p->src[p->tpos + m]) != func_table[fn].name[m])
 								break;
 						if (m == fl)
 							break;
@@ -1169,7 +1175,7 @@ cr_rule_parse(const char *text, size_t len, const CrRuleMem *mem,
 
 /* ------------------------------------------------------------------ decoder */
 
-static int
+static inline int
 op_arity(const CrInstr *in)
 {
 	switch (in->op)
@@ -2015,11 +2021,40 @@ cr_rule_round(double x, int n)
 	return r == 0 ? 0.0 : r;
 }
 
-static int
-eval_error(CrRuleError *err, int code, const char *msg)
+/*
+ * Evaluation errors are values: an operand that fails (division by zero, ln
+ * of zero ...) yields an error value, which propagates like NULL does.  AND,
+ * OR, BETWEEN, IN and coalesce ignore it when another operand decides the
+ * result, so "x <> 0 AND 10 / x > 1" never fails, whatever the order;
+ * otherwise the error is raised when the condition's value is needed.
+ */
+enum
 {
-	return set_error(err, code, -1, "%s", msg);
-}
+	EV_DIV_ZERO,
+	EV_LOG_ZERO,
+	EV_LOG_NEG,
+	EV_SQRT_NEG,
+	EV_OVERFLOW,
+	EV_UNDERFLOW,
+	EV_INT_RANGE
+};
+
+static const struct
+{
+	int			code;
+	const char *msg;
+}			eval_errors[] =
+{
+	[EV_DIV_ZERO] = {CR_ERR_DIV_ZERO, "division by zero"},
+	[EV_LOG_ZERO] = {CR_ERR_LOG_DOMAIN, "cannot take logarithm of zero"},
+	[EV_LOG_NEG] = {CR_ERR_LOG_DOMAIN, "cannot take logarithm of a negative number"},
+	[EV_SQRT_NEG] = {CR_ERR_SQRT_DOMAIN, "cannot take square root of a negative number"},
+	[EV_OVERFLOW] = {CR_ERR_OVERFLOW, "value out of range: overflow"},
+	[EV_UNDERFLOW] = {CR_ERR_UNDERFLOW, "value out of range: underflow"},
+	[EV_INT_RANGE] = {CR_ERR_OVERFLOW, "integer out of range"},
+};
+
+#define CR_VAL_ERROR 4			/* internal to the evaluator */
 
 /* Total order of PostgreSQL's float8: NaN equals NaN and sorts last. */
 static int
@@ -2055,18 +2090,188 @@ cmp_values(const CrValue *a, const CrValue *b)
 }
 
 static int
-type_error(CrRuleError *err, int k, const CrInstr *in, const CrValue *a, const CrValue *b)
+type_error(CrRuleError *err, int k, const CrInstr *in, int want, const CrValue *b)
 {
 	set_error(err, CR_ERR_TYPE, -1, "%s%s cannot combine %s with %s",
 			  in->op == CR_OP_FUNC ? "function " : "operator ", op_symbol(in),
-			  cr_rule_kind_name(a->kind), cr_rule_kind_name(b->kind));
+			  cr_rule_kind_name(want), cr_rule_kind_name(b->kind));
 	err->node = k;
 	return CR_ERR_TYPE;
 }
 
 #define SET_NULL(v) ((v)->kind = CR_VAL_NULL)
-#define SET_BOOL(v, x) ((v)->kind = CR_VAL_BOOL, (v)->boolean = (x))
-#define SET_NUM(v, x) ((v)->kind = CR_VAL_NUM, (v)->num = (x))
+#define SET_BOOL(v, x) do { int b_ = (x); (v)->kind = CR_VAL_BOOL; (v)->boolean = b_; } while (0)
+#define SET_NUM(v, x) do { double d_ = (x); (v)->kind = CR_VAL_NUM; (v)->num = d_; } while (0)
+#define SET_ERROR(v, id) ((v)->kind = CR_VAL_ERROR, (v)->len = (id))
+#define IS_ABSENT(v) ((v)->kind == CR_VAL_NULL || (v)->kind == CR_VAL_ERROR)
+
+/* The first error among n values, or NULL. */
+static const CrValue *
+first_error(const CrValue *v, int n)
+{
+	for (int i = 0; i < n; i++)
+		if (v[i].kind == CR_VAL_ERROR)
+			return &v[i];
+	return NULL;
+}
+
+/* Kind of the values that are neither NULL nor errors must all be `want`. */
+static int
+check_kinds(CrRuleError *err, int k, const CrInstr *in, const CrValue *v, int n, int want)
+{
+	for (int i = 0; i < n; i++)
+		if (!IS_ABSENT(&v[i]) && v[i].kind != want)
+			return type_error(err, k, in, want, &v[i]);
+	return CR_OK;
+}
+
+/* ... or all the same kind; *kind gets it (CR_VAL_NULL if none). */
+static int
+check_same(CrRuleError *err, int k, const CrInstr *in, const CrValue *v, int n, int *kind)
+{
+	*kind = CR_VAL_NULL;
+	for (int i = 0; i < n; i++)
+	{
+		if (IS_ABSENT(&v[i]))
+			continue;
+		if (*kind == CR_VAL_NULL)
+			*kind = v[i].kind;
+		else if (v[i].kind != *kind)
+			return type_error(err, k, in, *kind, &v[i]);
+	}
+	return CR_OK;
+}
+
+/* Three-valued comparison of two values: 1, 0, -1 (NULL) or -2 (error). */
+static int
+compare3(const CrValue *a, const CrValue *b, int op)
+{
+	int			c;
+
+	if (a->kind == CR_VAL_ERROR || b->kind == CR_VAL_ERROR)
+		return -2;
+	if (a->kind == CR_VAL_NULL || b->kind == CR_VAL_NULL)
+		return -1;
+	c = cmp_values(a, b);
+	switch (op)
+	{
+		case CR_OP_EQ:
+			return c == 0;
+		case CR_OP_NE:
+			return c != 0;
+		case CR_OP_LT:
+			return c < 0;
+		case CR_OP_LE:
+			return c <= 0;
+		case CR_OP_GT:
+			return c > 0;
+		default:
+			return c >= 0;
+	}
+}
+
+static double
+apply_round(const CrValue *args, uint32_t nargs, int *errid)
+{
+	double		nd = nargs > 1 ? args[1].num : 0.0;
+
+	if (isnan(nd) || nd > 2147483647.0 || nd < -2147483648.0)
+	{
+		*errid = EV_INT_RANGE;
+		return 0;
+	}
+	nd = rint(nd);
+	if (nd > 400)
+		nd = 400;
+	if (nd < -400)
+		nd = -400;
+	return cr_rule_round(args[0].num, (int) nd);
+}
+
+/* One numeric function of non-NULL numbers; sets *errid on failure. */
+static double
+apply_func(int fn, const CrValue *args, uint32_t nargs, int *errid)
+{
+	double		x = args[0].num;
+	double		r;
+
+	switch (fn)
+	{
+		case CR_FN_ABS:
+			return fabs(x);
+		case CR_FN_LN:
+			if (x == 0.0)
+				*errid = EV_LOG_ZERO;
+			else if (x < 0)
+				*errid = EV_LOG_NEG;
+			return log(x);
+		case CR_FN_EXP:
+			if (isnan(x))
+				return x;
+			if (isinf(x))
+				return x < 0 ? 0.0 : x;
+			r = exp(x);
+			if (isinf(r))
+				*errid = EV_OVERFLOW;
+			else if (r == 0.0)
+				*errid = EV_UNDERFLOW;
+			return r;
+		case CR_FN_SQRT:
+			if (x < 0)
+				*errid = EV_SQRT_NEG;
+			return sqrt(x);
+		case CR_FN_FLOOR:
+			return floor(x);
+		case CR_FN_CEIL:
+			return ceil(x);
+		default:
+			return apply_round(args, nargs, errid);
+	}
+}
+
+/* x op y as PostgreSQL's float8 operators; sets *errid on failure. */
+static double
+apply_arith(int op, double x, double y, int *errid)
+{
+	double		r;
+
+	switch (op)
+	{
+		case CR_OP_ADD:
+			r = x + y;
+			break;
+		case CR_OP_SUB:
+			r = x - y;
+			break;
+		case CR_OP_MUL:
+			r = x * y;
+			if (r == 0.0 && x != 0.0 && y != 0.0)
+				*errid = EV_UNDERFLOW;
+			break;
+		case CR_OP_DIV:
+			if (y == 0.0)
+			{
+				*errid = EV_DIV_ZERO;
+				return 0;
+			}
+			r = x / y;
+			if (isinf(r) && !isinf(x))
+				*errid = EV_OVERFLOW;
+			else if (r == 0.0 && x != 0.0 && !isinf(y))
+				*errid = EV_UNDERFLOW;
+			return r;
+		default:
+			if (y == 0.0)
+			{
+				*errid = EV_DIV_ZERO;
+				return 0;
+			}
+			return fmod(x, y);
+	}
+	if (isinf(r) && !isinf(x) && !isinf(y))
+		*errid = EV_OVERFLOW;
+	return r;
+}
 
 int
 cr_rule_eval(const CrRuleProg *prog, const CrValue *features,
@@ -2077,9 +2282,11 @@ cr_rule_eval(const CrRuleProg *prog, const CrValue *features,
 	for (int k = 0; k < prog->ninstr; k++)
 	{
 		const CrInstr *in = &prog->code[k];
-		CrValue    *a,
-				   *b;
-		CrValue		want;
+		int			ar;
+		CrValue    *a;
+		const CrValue *e;
+		int			rc;
+		int			kind;
 
 		switch (in->op)
 		{
@@ -2105,6 +2312,15 @@ cr_rule_eval(const CrRuleProg *prog, const CrValue *features,
 			case CR_OP_FEATURE:
 				stack[sp++] = features[in->n];
 				continue;
+			default:
+				break;
+		}
+
+		ar = op_arity(in);
+		a = &stack[sp - ar];
+		sp -= ar - 1;			/* the result replaces a[0] */
+		switch (in->op)
+		{
 			case CR_OP_AND:
 			case CR_OP_OR:
 				{
@@ -2112,47 +2328,37 @@ cr_rule_eval(const CrRuleProg *prog, const CrValue *features,
 					int			anynull = 0;
 					int			decided = 0;
 
-					a = &stack[sp - (int) in->n];
-					for (uint32_t i = 0; i < in->n; i++)
+					if ((rc = check_kinds(err, k, in, a, ar, CR_VAL_BOOL)) != CR_OK)
+						return rc;
+					for (int i = 0; i < ar; i++)
 					{
 						if (a[i].kind == CR_VAL_NULL)
 							anynull = 1;
-						else if (a[i].kind != CR_VAL_BOOL)
-						{
-							want.kind = CR_VAL_BOOL;
-							return type_error(err, k, in, &want, &a[i]);
-						}
-						else if ((a[i].boolean != 0) != isand)
+						else if (a[i].kind == CR_VAL_BOOL && (a[i].boolean != 0) != isand)
 							decided = 1;
 					}
-					sp -= (int) in->n;
+					e = first_error(a, ar);
 					if (decided)
-						SET_BOOL(&stack[sp], !isand);
+						SET_BOOL(a, !isand);
+					else if (e)
+						*a = *e;
 					else if (anynull)
-						SET_NULL(&stack[sp]);
+						SET_NULL(a);
 					else
-						SET_BOOL(&stack[sp], isand);
-					sp++;
-					continue;
+						SET_BOOL(a, isand);
+					break;
 				}
 			case CR_OP_NOT:
-				a = &stack[sp - 1];
+				if ((rc = check_kinds(err, k, in, a, 1, CR_VAL_BOOL)) != CR_OK)
+					return rc;
 				if (a->kind == CR_VAL_BOOL)
 					a->boolean = !a->boolean;
-				else if (a->kind != CR_VAL_NULL)
-				{
-					want.kind = CR_VAL_BOOL;
-					return type_error(err, k, in, &want, a);
-				}
-				continue;
+				break;
 			case CR_OP_ISNULL:
 			case CR_OP_ISNOTNULL:
-				{
-					int			isnull = stack[sp - 1].kind == CR_VAL_NULL;
-
-					SET_BOOL(&stack[sp - 1], isnull == (in->op == CR_OP_ISNULL));
-				}
-				continue;
+				if (a->kind != CR_VAL_ERROR)
+					SET_BOOL(a, (a->kind == CR_VAL_NULL) == (in->op == CR_OP_ISNULL));
+				break;
 			case CR_OP_EQ:
 			case CR_OP_NE:
 			case CR_OP_LT:
@@ -2160,293 +2366,194 @@ cr_rule_eval(const CrRuleProg *prog, const CrValue *features,
 			case CR_OP_GT:
 			case CR_OP_GE:
 				{
-					int			c;
 					int			r;
 
-					a = &stack[sp - 2];
-					b = &stack[sp - 1];
-					sp--;
-					if (a->kind == CR_VAL_NULL || b->kind == CR_VAL_NULL)
-					{
+					if ((rc = check_same(err, k, in, a, 2, &kind)) != CR_OK)
+						return rc;
+					r = compare3(&a[0], &a[1], in->op);
+					if (r == -2)
+						*a = *first_error(a, 2);
+					else if (r == -1)
 						SET_NULL(a);
-						continue;
-					}
-					if (a->kind != b->kind)
-						return type_error(err, k, in, a, b);
-					c = cmp_values(a, b);
-					switch (in->op)
-					{
-						case CR_OP_EQ:
-							r = c == 0;
-							break;
-						case CR_OP_NE:
-							r = c != 0;
-							break;
-						case CR_OP_LT:
-							r = c < 0;
-							break;
-						case CR_OP_LE:
-							r = c <= 0;
-							break;
-						case CR_OP_GT:
-							r = c > 0;
-							break;
-						default:
-							r = c >= 0;
-							break;
-					}
-					SET_BOOL(a, r);
-					continue;
+					else
+						SET_BOOL(a, r);
+					break;
 				}
 			case CR_OP_BETWEEN:
 			case CR_OP_NOTBETWEEN:
 				{
 					/* x >= lo AND x <= hi, three-valued */
-					CrValue    *x = &stack[sp - 3];
-					CrValue    *lo = &stack[sp - 2];
-					CrValue    *hi = &stack[sp - 1];
 					int			r1,
 								r2,
 								r;
 
-					if (x->kind != CR_VAL_NULL)
-					{
-						if (lo->kind != CR_VAL_NULL && lo->kind != x->kind)
-							return type_error(err, k, in, x, lo);
-						if (hi->kind != CR_VAL_NULL && hi->kind != x->kind)
-							return type_error(err, k, in, x, hi);
-					}
-					else if (lo->kind != CR_VAL_NULL && hi->kind != CR_VAL_NULL && lo->kind != hi->kind)
-						return type_error(err, k, in, lo, hi);
-					r1 = (x->kind == CR_VAL_NULL || lo->kind == CR_VAL_NULL) ? -1 : cmp_values(x, lo) >= 0;
-					r2 = (x->kind == CR_VAL_NULL || hi->kind == CR_VAL_NULL) ? -1 : cmp_values(x, hi) <= 0;
+					if ((rc = check_same(err, k, in, a, 3, &kind)) != CR_OK)
+						return rc;
+					r1 = compare3(&a[0], &a[1], CR_OP_GE);
+					r2 = compare3(&a[0], &a[2], CR_OP_LE);
 					if (r1 == 0 || r2 == 0)
 						r = 0;
-					else if (r1 < 0 || r2 < 0)
+					else if (r1 == -2 || r2 == -2)
+						r = -2;
+					else if (r1 == -1 || r2 == -1)
 						r = -1;
 					else
 						r = 1;
 					if (r >= 0 && in->op == CR_OP_NOTBETWEEN)
 						r = !r;
-					sp -= 2;
-					if (r < 0)
-						SET_NULL(x);
+					if (r == -2)
+						*a = *first_error(a, 3);
+					else if (r == -1)
+						SET_NULL(a);
 					else
-						SET_BOOL(x, r);
-					continue;
+						SET_BOOL(a, r);
+					break;
 				}
 			case CR_OP_IN:
 			case CR_OP_NOTIN:
 				{
-					CrValue    *x = &stack[sp - (int) in->n - 1];
 					int			found = 0;
 					int			anynull = 0;
+					int			anyerr = 0;
 
-					for (uint32_t i = 1; i <= in->n; i++)
+					if ((rc = check_same(err, k, in, a, ar, &kind)) != CR_OK)
+						return rc;
+					for (int i = 1; i < ar && !found; i++)
 					{
-						if (x[i].kind == CR_VAL_NULL || x->kind == CR_VAL_NULL)
-						{
-							anynull = 1;
-							continue;
-						}
-						if (x[i].kind != x->kind)
-							return type_error(err, k, in, x, &x[i]);
-						if (!found && cmp_values(x, &x[i]) == 0)
+						int			r = compare3(&a[0], &a[i], CR_OP_EQ);
+
+						if (r == 1)
 							found = 1;
+						else if (r == -1)
+							anynull = 1;
+						else if (r == -2)
+							anyerr = 1;
 					}
-					sp -= (int) in->n;
 					if (found)
-						SET_BOOL(x, in->op == CR_OP_IN);
+						SET_BOOL(a, in->op == CR_OP_IN);
+					else if (anyerr)
+						*a = *first_error(a, ar);
 					else if (anynull)
-						SET_NULL(x);
+						SET_NULL(a);
 					else
-						SET_BOOL(x, in->op == CR_OP_NOTIN);
-					continue;
+						SET_BOOL(a, in->op == CR_OP_NOTIN);
+					break;
 				}
 			case CR_OP_NEG:
-				a = &stack[sp - 1];
+				if ((rc = check_kinds(err, k, in, a, 1, CR_VAL_NUM)) != CR_OK)
+					return rc;
 				if (a->kind == CR_VAL_NUM)
 					a->num = -a->num;
-				else if (a->kind != CR_VAL_NULL)
-				{
-					want.kind = CR_VAL_NUM;
-					return type_error(err, k, in, &want, a);
-				}
-				continue;
+				break;
 			case CR_OP_ADD:
 			case CR_OP_SUB:
 			case CR_OP_MUL:
 			case CR_OP_DIV:
 			case CR_OP_MOD:
 				{
-					double		x,
-								y,
-								r;
+					int			errid = -1;
+					double		r;
 
-					a = &stack[sp - 2];
-					b = &stack[sp - 1];
-					sp--;
-					want.kind = CR_VAL_NUM;
-					if (a->kind != CR_VAL_NUM && a->kind != CR_VAL_NULL)
-						return type_error(err, k, in, &want, a);
-					if (b->kind != CR_VAL_NUM && b->kind != CR_VAL_NULL)
-						return type_error(err, k, in, &want, b);
-					if (a->kind == CR_VAL_NULL || b->kind == CR_VAL_NULL)
+					if ((rc = check_kinds(err, k, in, a, 2, CR_VAL_NUM)) != CR_OK)
+						return rc;
+					if ((e = first_error(a, 2)) != NULL)
+					{
+						*a = *e;
+						break;
+					}
+					if (a[0].kind == CR_VAL_NULL || a[1].kind == CR_VAL_NULL)
 					{
 						SET_NULL(a);
-						continue;
+						break;
 					}
-					x = a->num;
-					y = b->num;
-					switch (in->op)
-					{
-						case CR_OP_ADD:
-							r = x + y;
-							if (isinf(r) && !isinf(x) && !isinf(y))
-								return eval_error(err, CR_ERR_OVERFLOW, "value out of range: overflow");
-							break;
-						case CR_OP_SUB:
-							r = x - y;
-							if (isinf(r) && !isinf(x) && !isinf(y))
-								return eval_error(err, CR_ERR_OVERFLOW, "value out of range: overflow");
-							break;
-						case CR_OP_MUL:
-							r = x * y;
-							if (isinf(r) && !isinf(x) && !isinf(y))
-								return eval_error(err, CR_ERR_OVERFLOW, "value out of range: overflow");
-							if (r == 0.0 && x != 0.0 && y != 0.0)
-								return eval_error(err, CR_ERR_UNDERFLOW, "value out of range: underflow");
-							break;
-						case CR_OP_DIV:
-							if (y == 0.0)
-								return eval_error(err, CR_ERR_DIV_ZERO, "division by zero");
-							r = x / y;
-							if (isinf(r) && !isinf(x))
-								return eval_error(err, CR_ERR_OVERFLOW, "value out of range: overflow");
-							if (r == 0.0 && x != 0.0 && !isinf(y))
-								return eval_error(err, CR_ERR_UNDERFLOW, "value out of range: underflow");
-							break;
-						default:
-							if (y == 0.0)
-								return eval_error(err, CR_ERR_DIV_ZERO, "division by zero");
-							r = fmod(x, y);
-							break;
-					}
-					a->num = r;
-					continue;
+					r = apply_arith(in->op, a[0].num, a[1].num, &errid);
+					if (errid >= 0)
+						SET_ERROR(a, errid);
+					else
+						a->num = r;
+					break;
 				}
 			case CR_OP_FUNC:
+				if (in->fn == CR_FN_LEAST || in->fn == CR_FN_GREATEST || in->fn == CR_FN_COALESCE)
 				{
-					CrValue    *args = &stack[sp - (int) in->n];
-					CrValue    *r = args;
-					double		x;
+					int			best = -1;
 
-					if (in->fn == CR_FN_LEAST || in->fn == CR_FN_GREATEST || in->fn == CR_FN_COALESCE)
+					if ((rc = check_same(err, k, in, a, ar, &kind)) != CR_OK)
+						return rc;
+					for (int i = 0; i < ar; i++)
 					{
-						int			best = -1;
-
-						for (uint32_t i = 0; i < in->n; i++)
+						if (a[i].kind == CR_VAL_NULL)
+							continue;
+						if (a[i].kind == CR_VAL_ERROR)
 						{
-							if (args[i].kind == CR_VAL_NULL)
-								continue;
-							if (best >= 0 && args[i].kind != args[best].kind)
-								return type_error(err, k, in, &args[best], &args[i]);
-							if (best < 0)
-								best = (int) i;
-							else if (in->fn == CR_FN_LEAST && cmp_values(&args[i], &args[best]) < 0)
-								best = (int) i;
-							else if (in->fn == CR_FN_GREATEST && cmp_values(&args[i], &args[best]) > 0)
-								best = (int) i;
+							/* coalesce stops at its first non-NULL argument */
+							if (in->fn != CR_FN_COALESCE || best < 0)
+							{
+								best = i;
+								break;
+							}
+							continue;
 						}
-						sp -= (int) in->n;
 						if (best < 0)
-							SET_NULL(&stack[sp]);
-						else
-							stack[sp] = args[best];
-						sp++;
-						continue;
+						{
+							best = i;
+							if (in->fn == CR_FN_COALESCE)
+								break;
+						}
+						else if (in->fn == CR_FN_LEAST && cmp_values(&a[i], &a[best]) < 0)
+							best = i;
+						else if (in->fn == CR_FN_GREATEST && cmp_values(&a[i], &a[best]) > 0)
+							best = i;
 					}
-					want.kind = CR_VAL_NUM;
-					for (uint32_t i = 0; i < in->n; i++)
-						if (args[i].kind != CR_VAL_NUM && args[i].kind != CR_VAL_NULL)
-							return type_error(err, k, in, &want, &args[i]);
-					sp -= (int) in->n;
-					sp++;
-					if (args[0].kind == CR_VAL_NULL || (in->n > 1 && args[1].kind == CR_VAL_NULL))
-					{
-						SET_NULL(r);
-						continue;
-					}
-					x = args[0].num;
-					switch (in->fn)
-					{
-						case CR_FN_ABS:
-							x = fabs(x);
-							break;
-						case CR_FN_LN:
-							if (x == 0.0)
-								return eval_error(err, CR_ERR_LOG_DOMAIN, "cannot take logarithm of zero");
-							if (x < 0)
-								return eval_error(err, CR_ERR_LOG_DOMAIN, "cannot take logarithm of a negative number");
-							x = log(x);
-							break;
-						case CR_FN_EXP:
-							if (!isnan(x) && !isinf(x))
-							{
-								double		r2 = exp(x);
+					if (best < 0)
+						SET_NULL(a);
+					else if (best > 0)
+						*a = a[best];
+					break;
+				}
+				else
+				{
+					int			errid = -1;
+					double		r;
 
-								if (isinf(r2))
-									return eval_error(err, CR_ERR_OVERFLOW, "value out of range: overflow");
-								if (r2 == 0.0)
-									return eval_error(err, CR_ERR_UNDERFLOW, "value out of range: underflow");
-								x = r2;
-							}
-							else if (isinf(x) && x < 0)
-								x = 0.0;
-							break;
-						case CR_FN_SQRT:
-							if (x < 0)
-								return eval_error(err, CR_ERR_SQRT_DOMAIN, "cannot take square root of a negative number");
-							x = sqrt(x);
-							break;
-						case CR_FN_FLOOR:
-							x = floor(x);
-							break;
-						case CR_FN_CEIL:
-							x = ceil(x);
-							break;
-						default:
-							{
-								double		nd = in->n > 1 ? args[1].num : 0.0;
-
-								if (isnan(nd) || nd > 2147483647.0 || nd < -2147483648.0)
-									return eval_error(err, CR_ERR_OVERFLOW, "integer out of range");
-								nd = rint(nd);
-								if (nd > 400)
-									nd = 400;
-								if (nd < -400)
-									nd = -400;
-								x = cr_rule_round(x, (int) nd);
-							}
-							break;
+					if ((rc = check_kinds(err, k, in, a, ar, CR_VAL_NUM)) != CR_OK)
+						return rc;
+					if ((e = first_error(a, ar)) != NULL)
+					{
+						*a = *e;
+						break;
 					}
-					SET_NUM(r, x);
-					continue;
+					if (a[0].kind == CR_VAL_NULL || (ar > 1 && a[1].kind == CR_VAL_NULL))
+					{
+						SET_NULL(a);
+						break;
+					}
+					r = apply_func(in->fn, a, (uint32_t) ar, &errid);
+					if (errid >= 0)
+						SET_ERROR(a, errid);
+					else
+						SET_NUM(a, r);
+					break;
 				}
 			default:
 				return bad_binary(err, "unknown opcode");
 		}
 	}
-	if (stack[0].kind == CR_VAL_NULL)
-		*result = -1;
-	else if (stack[0].kind == CR_VAL_BOOL)
-		*result = stack[0].boolean != 0;
-	else
+	switch (stack[0].kind)
 	{
-		set_error(err, CR_ERR_TYPE, -1, "incentive condition must be boolean, not %s",
-				  cr_rule_kind_name(stack[0].kind));
-		err->node = prog->ninstr - 1;
-		return CR_ERR_TYPE;
+		case CR_VAL_NULL:
+			*result = -1;
+			return CR_OK;
+		case CR_VAL_BOOL:
+			*result = stack[0].boolean != 0;
+			return CR_OK;
+		case CR_VAL_ERROR:
+			return set_error(err, eval_errors[stack[0].len].code, -1, "%s",
+							 eval_errors[stack[0].len].msg);
+		default:
+			set_error(err, CR_ERR_TYPE, -1, "incentive condition must be boolean, not %s",
+					  cr_rule_kind_name(stack[0].kind));
+			err->node = prog->ninstr - 1;
+			return CR_ERR_TYPE;
 	}
-	return CR_OK;
 }

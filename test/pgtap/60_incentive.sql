@@ -2,7 +2,7 @@
 -- own evaluation, the round trip of the text form, SQLSTATEs of every error
 -- class, and binary input fed with malformed bytes.
 BEGIN;
-SELECT plan(31);
+SELECT plan(32);
 
 -- ---------------------------------------------------------------- data
 -- A deterministic generator: a 31-bit LCG whose state lives in a setting.
@@ -102,7 +102,7 @@ BEGIN
 END $$;
 
 CREATE FUNCTION pg_temp.gen_bool(d int, OUT cond text, OUT sqlx text) LANGUAGE plpgsql AS $$
-DECLARE k int := pg_temp.rnd(CASE WHEN d <= 0 THEN 8 ELSE 14 END);
+DECLARE k int := pg_temp.rnd(CASE WHEN d <= 0 THEN 8 ELSE 15 END);
   x record; y record; z record; op text; n int; items text; sitems text;
 BEGIN
   IF k = 0 THEN cond := 'p'; sqlx := '(p)';
@@ -158,6 +158,11 @@ BEGIN
     op := (ARRAY['=', '<>', '<', '>='])[1 + pg_temp.rnd(4)];
     cond := '(' || x.cond || ') ' || op || ' (' || y.cond || ')';
     sqlx := '(' || x.sqlx || ' ' || op || ' ' || y.sqlx || ')';
+  ELSIF k = 13 THEN
+    -- a guarded division: the guard decides, the division never fails
+    x := pg_temp.gen_num(1); y := pg_temp.gen_num(1);
+    cond := '(' || y.cond || ') <> 0 AND (' || x.cond || ') / (' || y.cond || ') > 1';
+    sqlx := '(' || y.sqlx || ' <> 0 AND ' || x.sqlx || ' / ' || y.sqlx || ' > 1)';
   ELSE
     n := pg_temp.rnd(3);
     cond := (ARRAY['true', 'false', 'NULL'])[1 + n];
@@ -235,6 +240,9 @@ SELECT throws_ok($$SELECT incentive_matches('zz > 1', dt) FROM dt$$, '42703',
 SELECT throws_ok($$SELECT incentive_matches('s > 1', dt) FROM dt$$, '42804', NULL,
   'text column compared with a number: 42804 at binding');
 SELECT throws_ok($$SELECT incentive_matches('a / (a - a) > 1', dt) FROM dt$$, '22012', NULL, 'division by zero: 22012');
+SELECT is((SELECT count(*)::int FROM dt WHERE incentive_matches('a = 0 OR 10 / a > 1', dt)),
+          (SELECT count(*)::int FROM dt WHERE a = 0 OR 10 / a::float8 > 1),
+  'a guard decides: the division by zero it protects against is never raised');
 SELECT throws_ok($$SELECT incentive_matches('ln(a - a) > 1', dt) FROM dt$$, '2201E', NULL, 'ln(0): 2201E');
 SELECT throws_ok($$SELECT incentive_matches('sqrt(-abs(b) - 1) > 1', dt) FROM dt$$, '2201F', NULL, 'sqrt of a negative: 2201F');
 SELECT throws_ok($$SELECT incentive_matches('x > 1', '{"x": "1"}'::jsonb)$$, '42804', NULL, 'jsonb type conflict: 42804');

@@ -240,6 +240,19 @@ main(void)
 	check_eval("sqrt(-a) > 1", v, 2, CR_ERR_SQRT_DOMAIN, 0);
 	check_eval("exp(a * 1000) > 1", v, 2, CR_ERR_OVERFLOW, 0);
 	check_eval("a * 2 + 1 = 5 and a % 3 = 2 and -a = -2", v, 2, CR_OK, 1);
+	/* an error in an operand that does not decide the result is ignored */
+	v[0] = num(0);
+	check_eval("a <> 0 and 10 / a > 1", v, 1, CR_OK, 0);
+	check_eval("a = 0 or 10 / a > 1", v, 1, CR_OK, 1);
+	check_eval("10 / a > 1 or a = 0", v, 1, CR_OK, 1);
+	check_eval("coalesce(1, 1 / a) = 1", v, 1, CR_OK, 1);
+	check_eval("coalesce(1 / a, 1) = 1", v, 1, CR_ERR_DIV_ZERO, 0);
+	check_eval("a in (0, 1 / a)", v, 1, CR_OK, 1);
+	check_eval("a in (1, 1 / a)", v, 1, CR_ERR_DIV_ZERO, 0);
+	check_eval("a between 1 and 1 / a", v, 1, CR_OK, 0);
+	check_eval("(1 / a) is null", v, 1, CR_ERR_DIV_ZERO, 0);
+	check_eval("not (ln(a) > 1 and false)", v, 1, CR_OK, 1);
+	check_eval("least(1, ln(a)) < 0", v, 1, CR_ERR_LOG_DOMAIN, 0);
 	v[0] = num(NAN);
 	check_eval("a = a and a > 1e308", v, 1, CR_OK, 1);
 	v[0] = txt("annual");
