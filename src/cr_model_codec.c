@@ -276,7 +276,7 @@ lex_string(Lexer *lx, char *buf, size_t cap, size_t *outlen)
  * exponent.
  */
 static int
-lex_number_token(Lexer *lx, size_t *start, int *is_int)
+lex_number_token(Lexer *lx, const char *key, size_t *start, int *is_int)
 {
 	size_t		p;
 
@@ -289,7 +289,7 @@ lex_number_token(Lexer *lx, size_t *start, int *is_int)
 	{
 		if (lx->pos >= lx->len)
 			return SYNTAX(lx, lx->pos, "The input ends where a number is expected.");
-		return SYNTAX(lx, lx->pos, "Expected a number.");
+		return SYNTAX(lx, lx->pos, "Key \"%s\" must hold numbers.", key);
 	}
 	if (lx->s[p] == '0')
 		p++;
@@ -331,7 +331,7 @@ lex_double(Lexer *lx, const char *key, double *out)
 	char	   *end;
 	double		v;
 
-	if (lex_number_token(lx, &start, &is_int) < 0)
+	if (lex_number_token(lx, key, &start, &is_int) < 0)
 		return -1;
 	memcpy(tmp, lx->s + start, lx->pos - start);
 	tmp[lx->pos - start] = '\0';
@@ -357,7 +357,7 @@ lex_int(Lexer *lx, const char *key, int64_t minval, int64_t maxval, int64_t *out
 	uint64_t	v = 0;
 	uint64_t	lim;
 
-	if (lex_number_token(lx, &start, &is_int) < 0)
+	if (lex_number_token(lx, key, &start, &is_int) < 0)
 		return -1;
 	if (!is_int)
 		return SYNTAX(lx, start, "Key \"%s\" must hold an integer.", key);
@@ -862,7 +862,7 @@ skip_value(Lexer *lx, int depth)
 		case 'n':
 			return lex_literal(lx, &lit);
 		default:
-			return lex_number_token(lx, &start, &is_int);
+			return lex_number_token(lx, "(skipped)", &start, &is_int);
 	}
 }
 
