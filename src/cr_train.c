@@ -48,6 +48,13 @@ PG_FUNCTION_INFO_V1(retention_train_final);
 #define FIRST_BLOCK_ROWS 64
 #define BLOCK_BYTES		(8 * 1024 * 1024)
 
+/*
+ * Feature values and row weights beyond this magnitude are rejected like
+ * NaN: sums of squares over many rows must stay finite (a 1e308 feature
+ * used to end in a misleading "constant feature" error).
+ */
+#define CR_TRAIN_MAX_ABS 1e100
+
 typedef struct TrainState
 {
 	int			d;				/* features per row; 0 until the first usable row */
@@ -417,7 +424,7 @@ retention_train_trans(PG_FUNCTION_ARGS)
 	if (has_weight)
 	{
 		w = PG_GETARG_FLOAT8(3);
-		if (isnan(w) || isinf(w))
+		if (!(fabs(w) <= CR_TRAIN_MAX_ABS))
 		{
 			if (s->skip_invalid)
 			{
@@ -426,7 +433,8 @@ retention_train_trans(PG_FUNCTION_ARGS)
 			}
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("row weight must be a finite number, not %g", w),
+					 errmsg("row weight must be a finite number of magnitude at most %g, not %g",
+							CR_TRAIN_MAX_ABS, w),
 					 errhint("Set the \"skip_invalid\" option to true to skip such rows.")));
 		}
 		if (w < 0)
@@ -472,13 +480,19 @@ retention_train_trans(PG_FUNCTION_ARGS)
 		vals = (const double *) CR_ARR_DATA_NONULLS(arr);
 
 	for (j = 0; j < n; j++)
-		if (isnan(vals[j]) || isinf(vals[j]))
+		if (!(fabs(vals[j]) <= CR_TRAIN_MAX_ABS))
 		{
 			if (s->skip_invalid)
 			{
 				s->n_skipped++;
 				PG_RETURN_POINTER(s);
 			}
+			if (isfinite(vals[j]))
+				ereport(ERROR,
+						(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+						 errmsg("feature %d is %g, beyond the supported magnitude of %g", j + 1, vals[j],
+								CR_TRAIN_MAX_ABS),
+						 errhint("Rescale the feature (a log or a change of unit), or set the \"skip_invalid\" option to true to skip such rows.")));
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("feature %d is %s", j + 1, isnan(vals[j]) ? "NaN" : (vals[j] > 0 ? "Infinity" : "-Infinity")),
