@@ -22,19 +22,21 @@ FROM activity GROUP BY kind ORDER BY events DESC;
 \echo 2. Engagement features as of the reference date, one aggregate per member
 CREATE TABLE member_features AS
 SELECT m.member_id, m.plan, m.renewed,
-       coalesce((a.e).recency_days, 180)::float8      AS recency_days,
-       coalesce((a.e).active_days_30, 0)::float8      AS active_days_30,
-       coalesce((a.e).current_streak, 0)::float8      AS current_streak,
-       coalesce((a.e).longest_streak, 0)::float8      AS longest_streak,
-       coalesce((a.e).decayed_activity, 0)::float8    AS decayed_activity,
-       coalesce((a.e).trend, 0)::float8               AS trend,
-       coalesce((a.e).amount_30, 0)::float8           AS minutes_30,
-       coalesce((a.e).events, 0)::float8              AS events,
-       (m.plan = 'annual')::int::float8               AS annual
+       coalesce((s.e).recency_days,
+                extract(epoch FROM retention_demo_reference_date() - m.joined_at)::float8 / 86400)
+                                                 AS recency_days,
+       coalesce((s.e).active_days_30, 0)::float8 AS active_days_30,
+       coalesce((s.e).current_streak, 0)::float8 AS current_streak,
+       coalesce((s.e).longest_streak, 0)::float8 AS longest_streak,
+       coalesce((s.e).decayed_activity, 0)       AS decayed_activity,
+       coalesce((s.e).trend, 0)                  AS trend,
+       coalesce((s.e).amount_30, 0)              AS minutes_30,
+       coalesce((s.e).events, 0)::float8         AS events,
+       (m.plan = 'annual')::int::float8          AS annual
 FROM members m
 LEFT JOIN (SELECT member_id,
                   engagement_summary(occurred_at, retention_demo_reference_date(), minutes) AS e
-           FROM activity GROUP BY member_id) a USING (member_id);
+           FROM activity GROUP BY member_id) s USING (member_id);
 SELECT * FROM member_features ORDER BY member_id LIMIT 5;
 
 -- 3. model: train, summary, score, explain (issue #3)
@@ -65,10 +67,12 @@ SELECT f.*, retention_score(m.model, f) AS retention_score
 FROM member_features f, retention_models m
 WHERE m.name = 'demo';
 \echo the five members most at risk
-SELECT member_id, plan, recency_days, active_days_30, round(retention_score::numeric, 3) AS retention_score
+SELECT member_id, plan, round(recency_days::numeric, 1) AS recency_days, active_days_30,
+       round(retention_score::numeric, 3) AS retention_score
 FROM member_scores ORDER BY retention_score, member_id LIMIT 5;
 \echo why is the member most at risk at risk?
-SELECT feature, value, round(coefficient::numeric, 4) AS coefficient, round(contribution::numeric, 3) AS contribution
+SELECT feature, round(value::numeric, 3) AS value, round(coefficient::numeric, 4) AS coefficient,
+       round(contribution::numeric, 3) AS contribution
 FROM retention_explain((SELECT model FROM retention_models WHERE name = 'demo'),
                        (SELECT f FROM member_features f
                         JOIN member_scores s USING (member_id)
@@ -99,38 +103,48 @@ WHERE m.name = 'demo' AND retention_split(s.member_id, 0.3);
 \echo 5. Incentive rules as data: who gets which reward tonight
 CREATE TABLE incentive_rules (
   name      text PRIMARY KEY,
-  condition incentive_condition NOT NULL,
+  condition incentive_condition NOT NULL
+            CHECK (incentive_validate(condition, NULL::member_scores)),
   reward    jsonb NOT NULL,
   priority  int NOT NULL DEFAULT 0
 );
 INSERT INTO incentive_rules VALUES
-  ('lapsing annual member', 'plan = ''annual'' AND recency_days > 14 AND retention_score < 0.3',
-   '{"type": "coupon", "discount_pct": 30}', 30),
-  ('high-risk regular',     'retention_score < 0.3 AND longest_streak >= 5',
-   '{"type": "free_live_session"}', 20),
-  ('slipping learner',      'trend < 0 AND active_days_30 BETWEEN 3 AND 10 AND retention_score < 0.6',
-   '{"type": "points", "points": 200}', 10),
-  ('study streak',          'current_streak >= 7',
-   '{"type": "points", "points": 50}', 0);
+  ('win_back_lapsing', 'recency_days > 14 AND retention_score < 0.3',
+   '{"type": "coupon", "percent_off": 30}', 100),
+  ('new_member_high_risk', 'events < 10 AND retention_score < 0.2',
+   '{"type": "onboarding_call"}', 90),
+  ('annual_renewal_nudge', 'plan = ''annual'' AND NOT renewed AND retention_score BETWEEN 0.2 AND 0.5',
+   '{"type": "live_session", "seats": 1}', 80),
+  ('broken_streak', 'longest_streak >= 14 AND current_streak = 0 AND trend < 0',
+   '{"type": "email", "template": "pick_up_where_you_left"}', 50),
+  ('keep_the_streak', 'current_streak >= 7 AND coalesce(trend, 0) >= 0',
+   '{"type": "points", "amount": 200}', 10);
+\echo a rule that does not type-check is rejected when it is inserted:
+\set ON_ERROR_STOP 0
+INSERT INTO incentive_rules VALUES ('typo', 'plan = 1', '{}', 0);
+\set ON_ERROR_STOP 1
 CREATE TABLE rewards_granted (
   member_id  bigint NOT NULL,
-  rule       text NOT NULL,
-  granted_at timestamptz NOT NULL
+  rule_name  text NOT NULL REFERENCES incentive_rules,
+  reward     jsonb NOT NULL,
+  granted_at timestamptz NOT NULL DEFAULT now()
 );
--- one reward granted ten days ago: a 30-day cool-down keeps that member out
-INSERT INTO rewards_granted
-SELECT member_id, 'study streak', retention_demo_reference_date() - interval '10 days'
-FROM member_scores WHERE current_streak >= 7 ORDER BY member_id LIMIT 1;
-CREATE TEMP TABLE tonight AS
-SELECT DISTINCT ON (s.member_id) s.member_id, r.name AS rule, r.reward
-FROM member_scores s
-JOIN incentive_rules r ON incentive_matches(r.condition, s)
-WHERE NOT EXISTS (SELECT 1 FROM rewards_granted g
-                  WHERE g.member_id = s.member_id
-                    AND g.granted_at > retention_demo_reference_date() - interval '30 days')
-ORDER BY s.member_id, r.priority DESC, r.name;
-SELECT rule, count(*) AS members FROM tonight GROUP BY rule ORDER BY count(*) DESC;
-SELECT * FROM tonight ORDER BY member_id LIMIT 5;
+-- a reward granted ten days ago keeps member 1 out for 30 days (the cool-down)
+INSERT INTO rewards_granted (member_id, rule_name, reward, granted_at)
+VALUES (1, 'keep_the_streak', '{"type": "points", "amount": 200}', now() - interval '10 days');
+WITH granted AS (
+  INSERT INTO rewards_granted (member_id, rule_name, reward)
+  SELECT DISTINCT ON (s.member_id) s.member_id, r.name, r.reward
+  FROM member_scores s
+  JOIN incentive_rules r ON incentive_matches(r.condition, s)
+  WHERE NOT EXISTS (SELECT 1 FROM rewards_granted g
+                    WHERE g.member_id = s.member_id
+                      AND g.granted_at > now() - interval '30 days')
+  ORDER BY s.member_id, r.priority DESC, r.name
+  RETURNING member_id, rule_name, reward)
+SELECT rule_name, count(*) AS members, min(reward::text) AS reward
+FROM granted GROUP BY rule_name ORDER BY count(*) DESC;
+SELECT member_id, rule_name, reward FROM rewards_granted ORDER BY member_id LIMIT 5;
 
 \echo
 \echo demo finished
