@@ -152,8 +152,9 @@ eval_reserve(MemoryContext aggctx, const char *aggname, CrEvalState *st,
 	newcap = cap < 8 ? 8 : cap * 2;
 	if (newcap < n + more)
 		newcap = n + more;
-	if (newcap > limit)
-		newcap = limit;
+	/* the two classes together never reserve more than the limit */
+	if (newcap > limit - (positive ? st->h.nneg : st->h.npos))
+		newcap = limit - (positive ? st->h.nneg : st->h.npos);
 	if (arr == NULL)
 		arr = MemoryContextAllocHuge(aggctx, newcap * sizeof(uint64));
 	else
