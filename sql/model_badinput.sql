@@ -227,3 +227,58 @@ SELECT label || ': ' || pg_temp.try(q) FROM (VALUES
   ('transition function called directly', $$SELECT retention_score_drift_transfn(NULL, model, 0.5) FROM models WHERE name = 'm'$$),
   ('final function on a bogus state', $$SELECT retention_score_drift_finalfn('{1,2,3}')$$)
 ) c(label, q);
+
+-- ---------------------------------------------------------------- binary receive
+-- retention_model_recv through a binary COPY file written by the server
+-- (superuser: COPY TO PROGRAM), with valid, truncated, patched and random
+-- payloads.
+CREATE TEMP TABLE recv_target(m retention_model);
+CREATE FUNCTION pg_temp.recv(payload bytea) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE
+  path text := '/tmp/cr_model_badinput_' || pg_backend_pid() || '.bin';
+  file bytea := '\x5047434f50590aff0d0a00'::bytea || '\x0000000000000000'::bytea
+                || '\x0001'::bytea || int4send(length(payload)) || payload || '\xffff'::bytea;
+  r text; st text; msg text; det text;
+BEGIN
+  EXECUTE format('COPY (SELECT %L) TO PROGRAM %L',
+                 translate(encode(file, 'base64'), E'\n', ''), 'base64 -d > ' || path);
+  TRUNCATE recv_target;
+  BEGIN
+    EXECUTE format('COPY recv_target FROM %L WITH (FORMAT binary)', path);
+    SELECT 'ok: ' || (m::text = (SELECT t FROM base))::text INTO r FROM recv_target;
+  EXCEPTION WHEN OTHERS THEN
+    GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL;
+    r := st || ' ' || msg || coalesce(' | ' || nullif(det, ''), '');
+  END;
+  EXECUTE format('COPY (SELECT 1) TO PROGRAM %L', 'rm -f ' || path);
+  RETURN r;
+END $$;
+CREATE TEMP TABLE sent AS SELECT retention_model_send(model) AS b FROM models WHERE name = 'm';
+SELECT length(b) AS send_bytes, encode(substr(b, 1, 16), 'hex') AS send_head FROM sent;
+SELECT label || ': ' || pg_temp.recv(p) FROM sent, LATERAL (VALUES
+  ('valid (same text as the original)', b),
+  ('empty', ''::bytea),
+  ('3 bytes', substr(b, 1, 3)),
+  ('header only', substr(b, 1, 16)),
+  ('truncated in the coefficients', substr(b, 1, 90)),
+  ('truncated in a name', substr(b, 1, 285)),
+  ('last byte missing', substr(b, 1, length(b) - 1)),
+  ('one byte too many', b || '\x00'::bytea),
+  ('version 2', overlay(b placing '\x00000002'::bytea from 1 for 4)),
+  ('version 0', overlay(b placing '\x00000000'::bytea from 1 for 4)),
+  ('version -1', overlay(b placing '\xffffffff'::bytea from 1 for 4)),
+  ('unknown flag bits', overlay(b placing '\x00000017'::bytea from 5 for 4)),
+  ('no features', overlay(b placing '\x00000000'::bytea from 9 for 4)),
+  ('1001 features', overlay(b placing '\x000003e9'::bytea from 9 for 4)),
+  ('1000 features, short message', overlay(b placing '\x000003e8'::bytea from 9 for 4)),
+  ('negative iterations', overlay(b placing '\xffffffff'::bytea from 13 for 4)),
+  ('NaN intercept', overlay(b placing '\x7ff8000000000000'::bytea from 73 for 8)),
+  ('Infinity in the covariance', overlay(b placing '\x7ff0000000000000'::bytea from length(b) - 7 for 8)),
+  ('name of length 0', overlay(b placing '\x00000000'::bytea from 281 for 4)),
+  ('name of length 300', overlay(b placing '\x0000012c'::bytea from 281 for 4)),
+  ('NUL in a name', overlay(b placing '\x00'::bytea from 286 for 1)),
+  ('invalid UTF-8 in a name', overlay(b placing '\xff'::bytea from 286 for 1)),
+  ('duplicate names', overlay(b placing '\x31'::bytea from 292 for 1)),
+  ('random bytes', decode(md5('a') || md5('b') || md5('c'), 'hex')),
+  ('version 1, then random bytes', '\x00000001'::bytea || decode(md5('d') || md5('e') || md5('f'), 'hex'))
+) c(label, p);

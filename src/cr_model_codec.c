@@ -8,6 +8,13 @@
  * fixed (object, covariance, row) and it never recurses on the input.  Only
  * the fallback scan that looks for a newer format_version in a document
  * the schema rejects skips arbitrary JSON, with a small depth limit.
+ *
+ * Numbers: the JSON grammar is checked here, then strtod converts the
+ * token.  glibc's strtod rounds correctly, so the shortest round-trip form
+ * that retention_model_out prints comes back bit for bit.  strtod reads
+ * the decimal point of LC_NUMERIC; PostgreSQL backends always run with
+ * LC_NUMERIC=C, and standalone callers (tests, fuzzers) keep the default
+ * "C" locale.
  */
 #include "cr_model_codec.h"
 
