@@ -2,7 +2,7 @@
 -- parallel = serial, GROUP BY, round trips, scoring, explanations, drift.
 -- Reference values: test/reference/model_reference.py (same rows, same formulas).
 BEGIN;
-SELECT plan(37);
+SELECT plan(39);
 
 CREATE TEMP TABLE ref_rows AS
 SELECT i,
@@ -155,6 +155,15 @@ SELECT throws_ok($$SELECT retention_train(ARRAY[x1, x2, x1 - 2 * x2], y, '{"feat
 SELECT throws_ok($$SELECT retention_train(ARRAY[x1, CASE WHEN y THEN 1 ELSE 0 END], y) FROM ref_rows$$, '22000', NULL, 'separation is an error');
 SELECT lives_ok($$SELECT retention_train(ARRAY[x1, CASE WHEN y THEN 1 ELSE 0 END], y, '{"l2": 1}') FROM ref_rows$$, 'separation with l2 > 0 trains');
 SELECT throws_ok($$SELECT retention_train(ARRAY[x1], y, '{"lambda": 1}') FROM ref_rows$$, '22023', 'unknown retention_train option "lambda"', 'unknown options are rejected');
+
+-- Memory: 8*(d+1) bytes per row, limited by community_retention.max_train_memory
+SET LOCAL community_retention.max_train_memory = '1MB';
+SELECT throws_ok($$SELECT retention_train(ARRAY[x1, x2, x3, x1 * x2, x2 * x3, x1 * x3, x1 * x1], y)
+                   FROM ref_rows, generate_series(1, 20)$$, '54000', NULL,
+  '40 000 rows of 7 features (2.5 MB) exceed a 1 MB limit');
+RESET community_retention.max_train_memory;
+SELECT lives_ok($$SELECT retention_train(ARRAY[x1, x2, x3, x1 * x2, x2 * x3, x1 * x3, x1 * x1], y)
+                  FROM ref_rows, generate_series(1, 20)$$, 'and train under the default limit');
 
 -- Drift: the training scores against themselves are stable, a shifted population is not
 SELECT cmp_ok((SELECT retention_score_drift(model, retention_score(model, ARRAY[x1, x2, x3])) FROM ref_rows), '<', 1e-3::float8,
