@@ -120,9 +120,12 @@ INSERT INTO incentive_rules VALUES
   ('keep_the_streak', 'current_streak >= 7 AND coalesce(trend, 0) >= 0',
    '{"type": "points", "amount": 200}', 10);
 \echo a rule that does not type-check is rejected when it is inserted:
-\set ON_ERROR_STOP 0
-INSERT INTO incentive_rules VALUES ('typo', 'plan = 1', '{}', 0);
-\set ON_ERROR_STOP 1
+DO $$
+BEGIN
+  INSERT INTO incentive_rules VALUES ('typo', 'plan = 1', '{}', 0);
+EXCEPTION WHEN others THEN
+  RAISE NOTICE 'rejected (SQLSTATE %): %', SQLSTATE, SQLERRM;
+END $$;
 CREATE TABLE rewards_granted (
   member_id  bigint NOT NULL,
   rule_name  text NOT NULL REFERENCES incentive_rules,
