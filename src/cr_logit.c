@@ -54,6 +54,7 @@ typedef struct Solver
 	double	   *sd;				/* weighted standard deviations */
 	double	   *xr;				/* work: 1, x - mu */
 	double	   *hx;				/* work */
+	CrFitResult *res;			/* pass counters */
 } Solver;
 
 static void
@@ -84,7 +85,7 @@ cr_sigmoid(double eta)
  */
 static double
 logit_pass(const Solver *s, const double *beta, int64_t stride,
-		   double *grad, double *hess)
+		   double *grad, double *hess, bool want_ll)
 {
 	const CrRows *rows = s->rows;
 	int			d = s->d;
@@ -92,24 +93,30 @@ logit_pass(const Solver *s, const double *beta, int64_t stride,
 	double	   *xr = s->xr;
 	double	   *hx = s->hx;
 	double		ll = 0.0;
-	int64_t		i = 0;
+	int64_t		first = 0;
+	int			b;
 
 	memset(grad, 0, sizeof(double) * D);
 	if (hess)
 		memset(hess, 0, sizeof(double) * D * D);
 	xr[0] = 1.0;
-
-	while (i < rows->n)
+	if (stride == 1)
 	{
-		int			b = (int) (i / CR_BLOCK_ROWS);
-		int64_t		off = i % CR_BLOCK_ROWS;
-		int64_t		block_n = rows->n - (int64_t) b * CR_BLOCK_ROWS;
-		const double *block = rows->blocks[b];
+		s->res->passes++;
+		if (hess)
+			s->res->hessian_passes++;
+	}
 
-		if (block_n > CR_BLOCK_ROWS)
-			block_n = CR_BLOCK_ROWS;
+	for (b = 0; b < rows->nblocks; b++)
+	{
+		int64_t		block_n = rows->block_n[b];
+		const double *block = rows->blocks[b];
+		/* the first row of this block whose global index is a multiple of stride */
+		int64_t		off = (first % stride) == 0 ? 0 : stride - first % stride;
+
+		first += block_n;
 		tick(s);
-		for (; off < block_n; off += stride, i += stride)
+		for (; off < block_n; off += stride)
 		{
 			const double *r = block + off * D;
 			double		v = r[d];
@@ -129,17 +136,12 @@ logit_pass(const Solver *s, const double *beta, int64_t stride,
 			}
 			/* p = sigmoid(eta) and log(1 + exp(eta)) from one exp() */
 			e = exp(-fabs(eta));
-			if (eta >= 0)
+			p = eta >= 0 ? 1.0 / (1.0 + e) : e / (1.0 + e);
+			if (want_ll)
 			{
-				p = 1.0 / (1.0 + e);
-				log1pe = eta + log1p(e);
+				log1pe = log1p(e) + (eta >= 0 ? eta : 0.0);
+				ll += w * ((y ? eta : 0.0) - log1pe);
 			}
-			else
-			{
-				p = e / (1.0 + e);
-				log1pe = log1p(e);
-			}
-			ll += w * ((y ? eta : 0.0) - log1pe);
 			res = w * ((double) y - p);
 			for (j = 0; j < D; j++)
 				grad[j] += res * xr[j];
@@ -415,6 +417,30 @@ cr_normal_two_sided_p(double z)
 	return erfc(fabs(z) / sqrt(2.0));
 }
 
+/*
+ * Loop over every stride-th row (global index 0, stride, 2*stride ...),
+ * calling tick() once per block.  Used as
+ *	  FOR_EACH_ROW(rows, stride, r) { ... r[j] ... } END_FOR_EACH_ROW;
+ */
+#define FOR_EACH_ROW(rows_, stride_, r_) \
+	do { \
+		int64_t		fe_first_ = 0; \
+		int			fe_b_; \
+		for (fe_b_ = 0; fe_b_ < (rows_)->nblocks; fe_b_++) \
+		{ \
+			int64_t		fe_n_ = (rows_)->block_n[fe_b_]; \
+			int64_t		fe_off_ = (fe_first_ % (stride_)) == 0 ? 0 : (stride_) - fe_first_ % (stride_); \
+			fe_first_ += fe_n_; \
+			if (s.opt->tick) \
+				s.opt->tick(); \
+			for (; fe_off_ < fe_n_; fe_off_ += (stride_)) \
+			{ \
+				const double *r_ = (rows_)->blocks[fe_b_] + fe_off_ * (int64_t) ((rows_)->d + 1);
+#define END_FOR_EACH_ROW \
+			} \
+		} \
+	} while (0)
+
 static int
 cmp_double(const void *a, const void *b)
 {
@@ -474,7 +500,7 @@ sample_newton(Solver *s, int64_t stride, double *beta, double *hfac,
 				j;
 
 	memset(beta, 0, sizeof(double) * D);
-	f = penalise(s, beta, logit_pass(s, beta, stride, grad, hfac), grad, hfac, scale);
+	f = penalise(s, beta, logit_pass(s, beta, stride, grad, hfac, true), grad, hfac, scale);
 	for (it = 0; it < 50; it++)
 	{
 		double		t = 1.0;
@@ -493,7 +519,7 @@ sample_newton(Solver *s, int64_t stride, double *beta, double *hfac,
 
 			for (j = 0; j < D; j++)
 				trial[j] = beta[j] + t * step[j];
-			fn = penalise(s, trial, logit_pass(s, trial, stride, grad, hfac), grad, hfac, scale);
+			fn = penalise(s, trial, logit_pass(s, trial, stride, grad, hfac, true), grad, hfac, scale);
 			if (isfinite(fn) && fn <= f + 1e-12 * fabs(f))
 			{
 				f = fn;
@@ -522,44 +548,37 @@ sample_newton(Solver *s, int64_t stride, double *beta, double *hfac,
 
 /*
  * Phase 2: gradient-only passes over all rows with the fixed preconditioner
- * hfac.  Stops when the step is below 1e-6 relative (phase 3 polishes) or
- * when progress stalls.
+ * hfac (no log-likelihood needed).  A step is kept while the Newton
+ * decrement -grad'step keeps shrinking; the phase ends once the step is
+ * below tol (phase 3 then needs a single Hessian pass) or progress stalls.
  */
 static void
 preconditioned_passes(Solver *s, double *beta, const double *hfac,
 					  double *grad, double *step, double *trial)
 {
 	int			D = s->D;
-	double		f;
+	double		decrement = INFINITY;
 	int			it,
 				j;
 
-	f = penalise(s, beta, logit_pass(s, beta, 1, grad, NULL), grad, NULL, 1.0);
-	for (it = 0; it < 12; it++)
+	(void) penalise(s, beta, logit_pass(s, beta, 1, grad, NULL, false), grad, NULL, 1.0);
+	for (it = 0; it < 20; it++)
 	{
-		double		t = 1.0;
-		int			half;
+		double		dec = 0.0;
 
 		for (j = 0; j < D; j++)
 			step[j] = -grad[j];
 		cr_cholesky_solve(hfac, D, step);
-		if (step_small(beta, step, D, 1e-6))
+		for (j = 0; j < D; j++)
+			dec -= grad[j] * step[j];
+		if (!(dec < decrement) || !isfinite(dec))
+			return;				/* not improving: phase 3 takes over from here */
+		decrement = dec;
+		if (step_small(beta, step, D, s->opt->tol))
 			return;
-		for (half = 0; half < 6; half++, t *= 0.5)
-		{
-			double		fn;
-
-			for (j = 0; j < D; j++)
-				trial[j] = beta[j] + t * step[j];
-			fn = penalise(s, trial, logit_pass(s, trial, 1, grad, NULL), grad, NULL, 1.0);
-			if (isfinite(fn) && fn <= f)
-			{
-				f = fn;
-				break;
-			}
-		}
-		if (half == 6)
-			return;
+		for (j = 0; j < D; j++)
+			trial[j] = beta[j] + step[j];
+		(void) penalise(s, trial, logit_pass(s, trial, 1, grad, NULL, false), grad, NULL, 1.0);
 		memcpy(beta, trial, sizeof(double) * D);
 	}
 }
@@ -593,13 +612,13 @@ cr_logit_fit(const CrRows *rows, const CrFitOptions *opt, cr_alloc_fn alloc,
 	int			j,
 				k,
 				it;
-	int64_t		i;
 
 	memset(res, 0, sizeof(*res));
 	res->bad_feature = -1;
 
 	s.rows = rows;
 	s.opt = opt;
+	s.res = res;
 	s.d = d;
 	s.D = D;
 	s.mu = alloc(sizeof(double) * d);
@@ -626,14 +645,11 @@ cr_logit_fit(const CrRows *rows, const CrFitOptions *opt, cr_alloc_fn alloc,
 	memset(sxx, 0, sizeof(double) * d);
 	for (j = 0; j < d; j++)
 		shift[j] = rows->blocks[0][j];
-	for (i = 0; i < rows->n; i++)
+	FOR_EACH_ROW(rows, 1, r)
 	{
-		const double *r = rows->blocks[i / CR_BLOCK_ROWS] + (i % CR_BLOCK_ROWS) * D;
 		double		v = r[d];
 		double		w = fabs(v);
 
-		if (i % CR_BLOCK_ROWS == 0)
-			tick(&s);
 		sw += w;
 		if (v > 0)
 		{
@@ -650,6 +666,7 @@ cr_logit_fit(const CrRows *rows, const CrFitOptions *opt, cr_alloc_fn alloc,
 			sxx[j] += w * t * t;
 		}
 	}
+	END_FOR_EACH_ROW;
 	res->n_retained = npos;
 	for (j = 0; j < d; j++)
 	{
@@ -696,7 +713,7 @@ cr_logit_fit(const CrRows *rows, const CrFitOptions *opt, cr_alloc_fn alloc,
 
 	/* Phases 1 and 2 on large inputs. */
 	memset(beta, 0, sizeof(double) * D);
-	if (rows->n >= 4 * (int64_t) SAMPLE_ROWS)
+	if (rows->n >= 4 * (int64_t) SAMPLE_ROWS && !opt->exact_only)
 	{
 		int64_t		stride = rows->n / SAMPLE_ROWS;
 
@@ -708,7 +725,7 @@ cr_logit_fit(const CrRows *rows, const CrFitOptions *opt, cr_alloc_fn alloc,
 	}
 
 	/* Phase 3: exact Newton over all rows. */
-	f = penalise(&s, beta, logit_pass(&s, beta, 1, grad, hess), grad, hess, 1.0);
+	f = penalise(&s, beta, logit_pass(&s, beta, 1, grad, hess, true), grad, hess, 1.0);
 	for (it = 0;; it++)
 	{
 		double		t = 1.0;
@@ -754,7 +771,7 @@ cr_logit_fit(const CrRows *rows, const CrFitOptions *opt, cr_alloc_fn alloc,
 
 			for (j = 0; j < D; j++)
 				trial[j] = beta[j] + t * step[j];
-			fn = penalise(&s, trial, logit_pass(&s, trial, 1, grad, hess), grad, hess, 1.0);
+			fn = penalise(&s, trial, logit_pass(&s, trial, 1, grad, hess, true), grad, hess, 1.0);
 			if (isfinite(fn) && fn <= f + 1e-13 * fabs(f))
 			{
 				f = fn;
@@ -822,37 +839,45 @@ cr_logit_fit(const CrRows *rows, const CrFitOptions *opt, cr_alloc_fn alloc,
 			c[k] = c[(size_t) k * D] = work[k];
 	}
 
-	/* Final pass: exact log-likelihood at the solution, and score deciles. */
-	res->loglik = logit_pass(&s, beta, 1, grad, NULL);
+	/*
+	 * Final pass: score deciles of the training rows (edges from an evenly
+	 * spaced sample, shares over all rows) and the exact log-likelihood.
+	 */
 	{
 		int64_t		stride = rows->n > SAMPLE_ROWS ? rows->n / SAMPLE_ROWS : 1;
 		int64_t		m = 0;
 		double	   *sc = alloc(sizeof(double) * ((rows->n + stride - 1) / stride));
 		double		counts[10] = {0};
+		double		ll = 0.0;
 
-		for (i = 0; i < rows->n; i += stride)
+		FOR_EACH_ROW(rows, stride, r)
 		{
-			const double *r = rows->blocks[i / CR_BLOCK_ROWS] + (i % CR_BLOCK_ROWS) * D;
 			double		eta = res->beta[0];
 
 			for (j = 0; j < d; j++)
 				eta += res->beta[j + 1] * r[j];
 			sc[m++] = cr_sigmoid(eta);
 		}
+		END_FOR_EACH_ROW;
 		qsort(sc, m, sizeof(double), cmp_double);
 		for (k = 0; k <= 10; k++)
 			res->deciles[k] = sc[(int64_t) floor(k / 10.0 * (double) (m - 1) + 0.5)];
-		for (i = 0; i < rows->n; i++)
+		FOR_EACH_ROW(rows, 1, r)
 		{
-			const double *r = rows->blocks[i / CR_BLOCK_ROWS] + (i % CR_BLOCK_ROWS) * D;
+			double		v = r[d];
+			int			y = v > 0;
+			double		w = (y ? v : -v) * s.cw[y];
 			double		eta = res->beta[0];
+			double		e;
 
-			if (i % CR_BLOCK_ROWS == 0)
-				tick(&s);
 			for (j = 0; j < d; j++)
 				eta += res->beta[j + 1] * r[j];
-			counts[cr_decile_bin(res->deciles, cr_sigmoid(eta))] += 1;
+			e = exp(-fabs(eta));
+			ll += w * ((y ? eta : 0.0) - (log1p(e) + (eta >= 0 ? eta : 0.0)));
+			counts[cr_decile_bin(res->deciles, eta >= 0 ? 1.0 / (1.0 + e) : e / (1.0 + e))] += 1;
 		}
+		END_FOR_EACH_ROW;
+		res->loglik = ll;
 		for (k = 0; k < 10; k++)
 			res->shares[k] = counts[k] / (double) rows->n;
 	}

@@ -9,7 +9,7 @@
  * loops call every few thousand rows; in the server it is
  * CHECK_FOR_INTERRUPTS(), so training answers cancel requests promptly.
  *
- * Training rows live in blocks of CR_BLOCK_ROWS rows.  A row is d+1 doubles:
+ * Training rows live in blocks of any size.  A row is d+1 doubles:
  * the d feature values, then one signed value v holding label and weight:
  * v = +w for a retained member, v = -w for a lapsed one (w > 0).  That is the
  * 8*(d+1) bytes per row the documentation promises.
@@ -21,7 +21,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define CR_BLOCK_ROWS	16384
 #define CR_MAX_FEATURES 1000
 
 typedef void (*cr_tick_fn) (void);
@@ -31,7 +30,8 @@ typedef struct CrRows
 	int			d;				/* number of features */
 	int64_t		n;				/* rows in all blocks */
 	int			nblocks;
-	double	  **blocks;			/* block b holds rows b*CR_BLOCK_ROWS ... */
+	double	  **blocks;			/* rows, block after block */
+	int64_t    *block_n;		/* rows in each block */
 } CrRows;
 
 typedef struct CrFitOptions
@@ -42,6 +42,7 @@ typedef struct CrFitOptions
 	double		tol;			/* converged when every |step| <= tol*(1+|beta|) */
 	bool		balanced;		/* class_weight "balanced" (scikit-learn's rule) */
 	cr_tick_fn	tick;			/* called every few thousand rows; may be NULL */
+	bool		exact_only;		/* skip the sample warm start (tests compare both) */
 } CrFitOptions;
 
 typedef enum CrFitStatus
@@ -59,6 +60,8 @@ typedef struct CrFitResult
 	CrFitStatus status;
 	int			bad_feature;	/* 0-based feature index for the statuses above, -1 = intercept */
 	int			iterations;		/* Newton iterations over all rows */
+	int			passes;			/* gradient passes over all rows */
+	int			hessian_passes; /* of which also accumulated the Hessian */
 	bool		converged;
 	double	   *beta;			/* d+1: intercept, then coefficients */
 	double	   *cov;			/* (d+1)^2, row-major, intercept first */

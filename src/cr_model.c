@@ -22,13 +22,12 @@
 #include "mb/pg_wchar.h"
 #include "utils/builtins.h"
 #include "utils/json.h"
-#include "utils/jsonb.h"
 #include "utils/memutils.h"
-#include "utils/numeric.h"
 
 #include "cr_fncache.h"
 #include "cr_logit.h"
 #include "cr_model.h"
+#include "cr_model_codec.h"
 
 PG_FUNCTION_INFO_V1(retention_model_in);
 PG_FUNCTION_INFO_V1(retention_model_out);
@@ -130,94 +129,113 @@ bad_model(int sqlstate, const char *detail)
 			 errhint("Retrain the model with retention_train(), or restore it from its text form.")));
 }
 
-static void
-check_finite(int sqlstate, double v, const char *what)
+static void *
+codec_palloc(void *ctx, size_t size)
 {
-	if (!isfinite(v))
-		ereport(ERROR,
-				(errcode(sqlstate),
-				 errmsg("invalid retention_model"),
-				 errdetail("Field \"%s\" is not a finite number.", what)));
+	return palloc(size);
 }
 
+static const CrCodecAlloc codec_palloc_alloc = {codec_palloc, NULL};
+
+StaticAssertDecl(CR_CODEC_MODEL_VERSION == CR_MODEL_VERSION, "codec and model versions differ");
+StaticAssertDecl(CR_CODEC_MAX_FEATURES == CR_MAX_FEATURES, "codec and model feature limits differ");
+StaticAssertDecl(CR_CODEC_MAX_NAME == CR_MODEL_MAX_NAME, "codec and model name limits differ");
+StaticAssertDecl(CR_CODEC_INTERCEPT == CR_MODEL_INTERCEPT && CR_CODEC_CONVERGED == CR_MODEL_CONVERGED &&
+				 CR_CODEC_HAS_DECILES == CR_MODEL_HAS_DECILES && CR_CODEC_BALANCED == CR_MODEL_BALANCED &&
+				 CR_CODEC_KNOWN_FLAGS == CR_MODEL_KNOWN_FLAGS, "codec and model flags differ");
+
+static void
+model_to_plain(const CrModel *m, CrModelPlain *p)
+{
+	memset(p, 0, sizeof(*p));
+	p->version = m->h.version;
+	p->flags = m->h.flags;
+	p->d = m->h.d;
+	p->iterations = m->h.iterations;
+	p->n_rows = m->h.n_rows;
+	p->n_skipped = m->h.n_skipped;
+	p->n_retained = m->h.n_retained;
+	p->loglik = m->h.loglik;
+	p->null_loglik = m->h.null_loglik;
+	p->l2 = m->h.l2;
+	p->condition_number = m->h.condition_number;
+	p->intercept = m->intercept;
+	p->coef = m->coef;
+	p->means = m->means;
+	memcpy(p->deciles, m->deciles, sizeof(p->deciles));
+	memcpy(p->shares, m->shares, sizeof(p->shares));
+	p->names = m->names;
+	p->cov = m->cov;
+}
+
+static void
+plain_to_model(const CrModelPlain *p, CrModel *m)
+{
+	memset(m, 0, sizeof(*m));
+	m->h.version = p->version;
+	m->h.flags = p->flags;
+	m->h.d = p->d;
+	m->h.iterations = p->iterations;
+	m->h.n_rows = p->n_rows;
+	m->h.n_skipped = p->n_skipped;
+	m->h.n_retained = p->n_retained;
+	m->h.loglik = p->loglik;
+	m->h.null_loglik = p->null_loglik;
+	m->h.l2 = p->l2;
+	m->h.condition_number = p->condition_number;
+	m->intercept = p->intercept;
+	m->coef = p->coef;
+	m->means = p->means;
+	memcpy(m->deciles, p->deciles, sizeof(m->deciles));
+	memcpy(m->shares, p->shares, sizeof(m->shares));
+	m->names = p->names;
+	m->cov = p->cov;
+}
+
+/*
+ * Report a codec error: a newer format version (FEATURE_NOT_SUPPORTED with
+ * the upgrade hint), else errcode sqlstate with errmsg msg.
+ */
+static void
+codec_error(const CrCodecError *err, int sqlstate, const char *msg, const char *hint)
+{
+	if (err->status == CR_CODEC_NEWER_VERSION)
+		check_version(err->version, sqlstate);
+	if (err->status == CR_CODEC_NOMEM)
+		ereport(ERROR,
+				(errcode(ERRCODE_OUT_OF_MEMORY),
+				 errmsg("out of memory")));
+	if (err->has_pos)
+		ereport(ERROR,
+				(errcode(sqlstate),
+				 errmsg("%s", msg),
+				 errdetail("At byte offset %zu: %s", err->pos, err->msg),
+				 hint ? errhint("%s", hint) : 0));
+	ereport(ERROR,
+			(errcode(sqlstate),
+			 errmsg("%s", msg),
+			 errdetail("%s", err->msg),
+			 hint ? errhint("%s", hint) : 0));
+}
+
+/*
+ * Semantic validation (cr_model_check in the plain-C codec), plus the
+ * encoding of the names, which only the server knows.
+ */
 void
 cr_model_validate(const CrModel *m, int sqlstate)
 {
-	int			d = m->h.d;
-	int			D = d + 1;
-	int			j,
-				k;
+	CrModelPlain p;
+	CrCodecError err;
+	int			j;
 
-	check_version(m->h.version, sqlstate);
-	if (m->h.flags & ~CR_MODEL_KNOWN_FLAGS)
-		bad_model(sqlstate, "Unknown flag bits are set.");
-	if (d < 1 || d > CR_MAX_FEATURES)
-		ereport(ERROR,
-				(errcode(sqlstate),
-				 errmsg("invalid retention_model"),
-				 errdetail("A model has between 1 and %d features, not %d.", CR_MAX_FEATURES, d)));
-	if (m->h.n_rows < 0 || m->h.n_skipped < 0 || m->h.n_retained < 0 ||
-		m->h.n_retained > m->h.n_rows || m->h.iterations < 0)
-		bad_model(sqlstate, "Row counts and iterations must be non-negative, and n_retained at most n_rows.");
-	check_finite(sqlstate, m->h.loglik, "log_likelihood");
-	check_finite(sqlstate, m->h.null_loglik, "null_log_likelihood");
-	check_finite(sqlstate, m->h.l2, "l2");
-	check_finite(sqlstate, m->h.condition_number, "condition_number");
-	if (m->h.l2 < 0)
-		bad_model(sqlstate, "The l2 penalty must not be negative.");
-	if (m->h.loglik > 0 || m->h.null_loglik > 0)
-		bad_model(sqlstate, "Log-likelihoods cannot be positive.");
-	check_finite(sqlstate, m->intercept, "intercept");
-	for (j = 0; j < d; j++)
-	{
-		const char *name = m->names[j];
-		size_t		len = strlen(name);
-
-		check_finite(sqlstate, m->coef[j], "coefficients");
-		check_finite(sqlstate, m->means[j], "means");
-		if (len == 0 || len > CR_MODEL_MAX_NAME)
-			ereport(ERROR,
-					(errcode(sqlstate),
-					 errmsg("invalid retention_model"),
-					 errdetail("Feature names have 1 to %d bytes; feature %d has %zu.",
-							   CR_MODEL_MAX_NAME, j + 1, len)));
-		if (!pg_verify_mbstr(GetDatabaseEncoding(), name, (int) len, true))
+	model_to_plain(m, &p);
+	if (cr_model_check(&p, &err) < 0)
+		codec_error(&err, sqlstate, "invalid retention_model",
+					"Retrain the model with retention_train(), or restore it from its text form.");
+	for (j = 0; j < m->h.d; j++)
+		if (!pg_verify_mbstr(GetDatabaseEncoding(), m->names[j], (int) strlen(m->names[j]), true))
 			bad_model(sqlstate, "A feature name is not valid in the database encoding.");
-		for (k = 0; k < j; k++)
-			if (strcmp(m->names[k], name) == 0)
-				ereport(ERROR,
-						(errcode(sqlstate),
-						 errmsg("invalid retention_model"),
-						 errdetail("Feature name \"%s\" appears more than once.", name)));
-	}
-	if (m->h.flags & CR_MODEL_HAS_DECILES)
-	{
-		double		total = 0;
-
-		for (j = 0; j < NDECILE_EDGES; j++)
-		{
-			check_finite(sqlstate, m->deciles[j], "score_deciles");
-			if (m->deciles[j] < 0 || m->deciles[j] > 1 || (j > 0 && m->deciles[j] < m->deciles[j - 1]))
-				bad_model(sqlstate, "Score decile edges must be ascending within [0, 1].");
-		}
-		for (j = 0; j < NDECILE_BINS; j++)
-		{
-			check_finite(sqlstate, m->shares[j], "score_shares");
-			if (m->shares[j] < 0 || m->shares[j] > 1)
-				bad_model(sqlstate, "Score decile shares must be within [0, 1].");
-			total += m->shares[j];
-		}
-		if (fabs(total - 1.0) > 1e-6)
-			bad_model(sqlstate, "Score decile shares must sum to 1.");
-	}
-	if (m->cov)
-	{
-		for (j = 0; j < D * D; j++)
-			check_finite(sqlstate, m->cov[j], "covariance");
-		for (j = 0; j < D; j++)
-			if (m->cov[(Size) j * D + j] < 0)
-				bad_model(sqlstate, "Covariance diagonal entries cannot be negative.");
-	}
 }
 
 /*
@@ -445,211 +463,25 @@ retention_model_out(PG_FUNCTION_ARGS)
 	PG_RETURN_CSTRING(buf.data);
 }
 
-static const char *const model_keys[] = {
-	"format_version", "features", "intercept", "coefficients", "means",
-	"fit_intercept", "class_weight", "n_rows", "n_skipped", "n_retained",
-	"iterations", "converged", "log_likelihood", "null_log_likelihood", "l2",
-	"condition_number", "score_deciles", "score_shares", "covariance", NULL
-};
-
-static void
-syntax_error(const char *fmt, const char *arg)
-{
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
-			 errmsg("invalid input syntax for type retention_model"),
-			 errdetail(fmt, arg),
-			 errhint("The text form is the JSON object that retention_model output prints.")));
-}
-
-static JsonbValue *
-get_key(Jsonb *jb, const char *key, bool required)
-{
-	JsonbValue *v = getKeyJsonValueFromContainer(&jb->root, key, strlen(key), NULL);
-
-	if (v == NULL && required)
-		syntax_error("Key \"%s\" is missing.", key);
-	return v;
-}
-
-static double
-json_number(JsonbValue *v, const char *key)
-{
-	double		r;
-
-	if (v->type != jbvNumeric)
-		syntax_error("Key \"%s\" must hold numbers.", key);
-	r = DatumGetFloat8(DirectFunctionCall1(numeric_float8, NumericGetDatum(v->val.numeric)));
-	if (!isfinite(r))
-		syntax_error("Key \"%s\" must hold finite numbers.", key);
-	return r;
-}
-
-static int64
-json_int(JsonbValue *v, const char *key, int64 maxval)
-{
-	double		r = json_number(v, key);
-
-	if (r != floor(r) || r < 0 || r > (double) maxval)
-		syntax_error("Key \"%s\" must hold a non-negative integer.", key);
-	return (int64) r;
-}
-
-static bool
-json_bool(JsonbValue *v, const char *key)
-{
-	if (v->type != jbvBool)
-		syntax_error("Key \"%s\" must be true or false.", key);
-	return v->val.boolean;
-}
-
-/* Array of exactly n numbers (n < 0: any length, returned in *outn). */
-static double *
-json_array(JsonbValue *v, const char *key, int n, int *outn)
-{
-	JsonbContainer *c;
-	int			len,
-				i;
-	double	   *r;
-
-	if (v->type != jbvBinary || !JsonContainerIsArray(v->val.binary.data))
-		syntax_error("Key \"%s\" must hold an array.", key);
-	c = v->val.binary.data;
-	len = (int) JsonContainerSize(c);
-	if (n >= 0 && len != n)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
-				 errmsg("invalid input syntax for type retention_model"),
-				 errdetail("Key \"%s\" has %d elements where %d are expected.", key, len, n)));
-	r = palloc(sizeof(double) * (len > 0 ? len : 1));
-	for (i = 0; i < len; i++)
-		r[i] = json_number(getIthJsonbValueFromContainer(c, i), key);
-	if (outn)
-		*outn = len;
-	return r;
-}
-
 Datum
 retention_model_in(PG_FUNCTION_ARGS)
 {
 	char	   *str = PG_GETARG_CSTRING(0);
-	Jsonb	   *jb;
-	JsonbValue *v;
-	JsonbContainer *fc;
-	JsonbIterator *it;
-	JsonbValue	kv;
-	JsonbIteratorToken tok;
+	CrModelPlain p;
+	CrCodecError err;
 	CrModel		m;
-	int			d,
-				D,
-				j,
-				k;
 
-	jb = DatumGetJsonbP(DirectFunctionCall1(jsonb_in, CStringGetDatum(str)));
-	if (!JB_ROOT_IS_OBJECT(jb))
-		syntax_error("%s", "The value must be a JSON object.");
-
-	/* every key must be known */
-	it = JsonbIteratorInit(&jb->root);
-	while ((tok = JsonbIteratorNext(&it, &kv, true)) != WJB_DONE)
-	{
-		if (tok == WJB_KEY)
-		{
-			bool		known = false;
-			char	   *key = pnstrdup(kv.val.string.val, kv.val.string.len);
-
-			for (j = 0; model_keys[j]; j++)
-				if (strcmp(key, model_keys[j]) == 0)
-					known = true;
-			if (!known)
-				syntax_error("Unknown key \"%s\".", key);
-		}
-	}
-
-	memset(&m, 0, sizeof(m));
-	v = get_key(jb, "format_version", true);
-	m.h.version = (int32) json_int(v, "format_version", INT32_MAX);
-	check_version(m.h.version, ERRCODE_INVALID_TEXT_REPRESENTATION);
-
-	v = get_key(jb, "features", true);
-	if (v->type != jbvBinary || !JsonContainerIsArray(v->val.binary.data))
-		syntax_error("Key \"%s\" must hold an array of names.", "features");
-	fc = v->val.binary.data;
-	d = (int) JsonContainerSize(fc);
-	if (d < 1 || d > CR_MAX_FEATURES)
+	if (cr_model_parse_text(str, strlen(str), &codec_palloc_alloc, &p, &err) < 0)
+		codec_error(&err, ERRCODE_INVALID_TEXT_REPRESENTATION,
+					"invalid input syntax for type retention_model",
+					"The text form is the JSON object that retention_model output prints.");
+	if (p.unicode_escapes && GetDatabaseEncoding() != PG_UTF8)
 		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
-				 errmsg("invalid input syntax for type retention_model"),
-				 errdetail("A model has between 1 and %d features, not %d.", CR_MAX_FEATURES, d)));
-	D = d + 1;
-	m.h.d = d;
-	m.names = palloc(sizeof(char *) * d);
-	for (j = 0; j < d; j++)
-	{
-		JsonbValue *e = getIthJsonbValueFromContainer(fc, j);
-
-		if (e->type != jbvString)
-			syntax_error("Key \"%s\" must hold an array of names.", "features");
-		m.names[j] = pnstrdup(e->val.string.val, e->val.string.len);
-		if ((int) strlen(m.names[j]) != e->val.string.len)
-			syntax_error("%s", "Feature names cannot contain NUL characters.");
-	}
-
-	m.intercept = json_number(get_key(jb, "intercept", true), "intercept");
-	m.coef = json_array(get_key(jb, "coefficients", true), "coefficients", d, NULL);
-	m.means = json_array(get_key(jb, "means", true), "means", d, NULL);
-
-	m.h.flags = 0;
-	if (json_bool(get_key(jb, "fit_intercept", true), "fit_intercept"))
-		m.h.flags |= CR_MODEL_INTERCEPT;
-	v = get_key(jb, "class_weight", false);
-	if (v && v->type != jbvNull)
-	{
-		if (v->type != jbvString || v->val.string.len != 8 || strncmp(v->val.string.val, "balanced", 8) != 0)
-			syntax_error("Key \"%s\" must be \"balanced\" or null.", "class_weight");
-		m.h.flags |= CR_MODEL_BALANCED;
-	}
-	m.h.n_rows = json_int(get_key(jb, "n_rows", true), "n_rows", PG_INT64_MAX / 2);
-	m.h.n_skipped = json_int(get_key(jb, "n_skipped", true), "n_skipped", PG_INT64_MAX / 2);
-	m.h.n_retained = json_int(get_key(jb, "n_retained", true), "n_retained", PG_INT64_MAX / 2);
-	m.h.iterations = (int32) json_int(get_key(jb, "iterations", true), "iterations", INT32_MAX);
-	if (json_bool(get_key(jb, "converged", true), "converged"))
-		m.h.flags |= CR_MODEL_CONVERGED;
-	m.h.loglik = json_number(get_key(jb, "log_likelihood", true), "log_likelihood");
-	m.h.null_loglik = json_number(get_key(jb, "null_log_likelihood", true), "null_log_likelihood");
-	m.h.l2 = json_number(get_key(jb, "l2", true), "l2");
-	m.h.condition_number = json_number(get_key(jb, "condition_number", true), "condition_number");
-
-	v = get_key(jb, "score_deciles", false);
-	if (v)
-	{
-		double	   *e = json_array(v, "score_deciles", NDECILE_EDGES, NULL);
-		double	   *s = json_array(get_key(jb, "score_shares", true), "score_shares", NDECILE_BINS, NULL);
-
-		memcpy(m.deciles, e, sizeof(m.deciles));
-		memcpy(m.shares, s, sizeof(m.shares));
-		m.h.flags |= CR_MODEL_HAS_DECILES;
-	}
-	else if (get_key(jb, "score_shares", false))
-		syntax_error("Key \"%s\" is missing.", "score_deciles");
-
-	v = get_key(jb, "covariance", true);
-	if (v->type != jbvBinary || !JsonContainerIsArray(v->val.binary.data) ||
-		(int) JsonContainerSize(v->val.binary.data) != D)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
-				 errmsg("invalid input syntax for type retention_model"),
-				 errdetail("Key \"covariance\" must hold %d rows of %d numbers.", D, D)));
-	m.cov = palloc(sizeof(double) * D * D);
-	for (j = 0; j < D; j++)
-	{
-		double	   *row = json_array(getIthJsonbValueFromContainer(v->val.binary.data, j),
-									 "covariance", D, NULL);
-
-		for (k = 0; k < D; k++)
-			m.cov[(Size) j * D + k] = row[k];
-	}
-
+				(errcode(ERRCODE_UNTRANSLATABLE_CHARACTER),
+				 errmsg("unsupported Unicode escape sequence in a retention_model feature name"),
+				 errdetail("Unicode escape values above 007F cannot be used when the server encoding is not UTF8."),
+				 errhint("Write the characters themselves instead of \\u escapes.")));
+	plain_to_model(&p, &m);
 	cr_model_validate(&m, ERRCODE_INVALID_TEXT_REPRESENTATION);
 	PG_RETURN_BYTEA_P(cr_model_encode(&m));
 }
@@ -706,96 +538,23 @@ retention_model_send(PG_FUNCTION_ARGS)
 	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
 }
 
-static void
-need_bytes(StringInfo buf, int n)
-{
-	if (n < 0 || buf->len - buf->cursor < n)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-				 errmsg("invalid binary retention_model"),
-				 errdetail("The message ends before the model does.")));
-}
-
-static double
-recv_float8(StringInfo buf)
-{
-	need_bytes(buf, 8);
-	return pq_getmsgfloat8(buf);
-}
-
 Datum
 retention_model_recv(PG_FUNCTION_ARGS)
 {
 	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
+	CrModelPlain p;
+	CrCodecError err;
 	CrModel		m;
-	int			d,
-				D,
-				j;
+	int			j;
 
-	memset(&m, 0, sizeof(m));
-	need_bytes(buf, 16);
-	m.h.version = pq_getmsgint(buf, 4);
-	check_version(m.h.version, ERRCODE_INVALID_BINARY_REPRESENTATION);
-	m.h.flags = pq_getmsgint(buf, 4);
-	d = pq_getmsgint(buf, 4);
-	m.h.iterations = pq_getmsgint(buf, 4);
-	if (d < 1 || d > CR_MAX_FEATURES)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-				 errmsg("invalid binary retention_model"),
-				 errdetail("A model has between 1 and %d features, not %d.", CR_MAX_FEATURES, d)));
-	if (m.h.flags & ~CR_MODEL_KNOWN_FLAGS)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-				 errmsg("invalid binary retention_model"),
-				 errdetail("Unknown flag bits are set.")));
-	D = d + 1;
-	m.h.d = d;
-	need_bytes(buf, 24);
-	m.h.n_rows = pq_getmsgint64(buf);
-	m.h.n_skipped = pq_getmsgint64(buf);
-	m.h.n_retained = pq_getmsgint64(buf);
-	m.h.loglik = recv_float8(buf);
-	m.h.null_loglik = recv_float8(buf);
-	m.h.l2 = recv_float8(buf);
-	m.h.condition_number = recv_float8(buf);
-	m.intercept = recv_float8(buf);
-	m.coef = palloc(sizeof(double) * d);
-	m.means = palloc(sizeof(double) * d);
-	for (j = 0; j < d; j++)
-		m.coef[j] = recv_float8(buf);
-	for (j = 0; j < d; j++)
-		m.means[j] = recv_float8(buf);
-	if (m.h.flags & CR_MODEL_HAS_DECILES)
-	{
-		for (j = 0; j < NDECILE_EDGES; j++)
-			m.deciles[j] = recv_float8(buf);
-		for (j = 0; j < NDECILE_BINS; j++)
-			m.shares[j] = recv_float8(buf);
-	}
-	m.names = palloc(sizeof(char *) * d);
-	for (j = 0; j < d; j++)
-	{
-		int			len;
-
-		need_bytes(buf, 4);
-		len = pq_getmsgint(buf, 4);
-		if (len < 1 || len > 4 * CR_MODEL_MAX_NAME)
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-					 errmsg("invalid binary retention_model"),
-					 errdetail("Feature name %d has an invalid length %d.", j + 1, len)));
-		need_bytes(buf, len);
-		m.names[j] = pq_getmsgtext(buf, len, NULL);
-	}
-	m.cov = palloc(sizeof(double) * D * D);
-	for (j = 0; j < D * D; j++)
-		m.cov[j] = recv_float8(buf);
-	if (buf->cursor != buf->len)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-				 errmsg("invalid binary retention_model"),
-				 errdetail("%d bytes follow the end of the model.", buf->len - buf->cursor)));
+	if (cr_model_parse_binary((const unsigned char *) buf->data + buf->cursor,
+							  (size_t) (buf->len - buf->cursor), &codec_palloc_alloc, &p, &err) < 0)
+		codec_error(&err, ERRCODE_INVALID_BINARY_REPRESENTATION, "invalid binary retention_model", NULL);
+	buf->cursor = buf->len;
+	/* names travel in the client encoding, like pq_sendtext/pq_getmsgtext */
+	for (j = 0; j < p.d; j++)
+		p.names[j] = pg_client_to_server(p.names[j], (int) strlen(p.names[j]));
+	plain_to_model(&p, &m);
 	cr_model_validate(&m, ERRCODE_INVALID_BINARY_REPRESENTATION);
 	PG_RETURN_BYTEA_P(cr_model_encode(&m));
 }

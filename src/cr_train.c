@@ -20,6 +20,8 @@
 #include <float.h>
 #include <math.h>
 
+#include <sys/mman.h>
+
 #include "catalog/pg_type.h"
 #include "libpq/pqformat.h"
 #include "miscadmin.h"
@@ -38,7 +40,20 @@ PG_FUNCTION_INFO_V1(retention_train_serial);
 PG_FUNCTION_INFO_V1(retention_train_deserial);
 PG_FUNCTION_INFO_V1(retention_train_final);
 
+/*
+ * Rows are kept in blocks.  The first block starts small and doubles (so a
+ * GROUP BY with many small groups stays small); later blocks hold about
+ * BLOCK_BYTES each.  Combining partial states moves blocks, never rows.
+ */
 #define FIRST_BLOCK_ROWS 64
+#define BLOCK_BYTES		(8 * 1024 * 1024)
+
+/*
+ * Feature values and row weights beyond this magnitude are rejected like
+ * NaN: sums of squares over many rows must stay finite (a 1e308 feature
+ * used to end in a misleading "constant feature" error).
+ */
+#define CR_TRAIN_MAX_ABS 1e100
 
 typedef struct TrainState
 {
@@ -47,8 +62,10 @@ typedef struct TrainState
 	int64		n_skipped;
 	int			nblocks;
 	int			maxblocks;
-	int			block0_cap;		/* rows the first block can hold (grows to CR_BLOCK_ROWS) */
 	double	  **blocks;
+	int64	   *block_n;		/* rows used in each block */
+	int64	   *block_cap;		/* rows each block can hold */
+	double		bytes;			/* row storage allocated, for the memory limit */
 	Jsonb	   *options;		/* a copy of the options argument, or NULL */
 	bool		skip_invalid;	/* from options, needed per row */
 } TrainState;
@@ -213,54 +230,95 @@ state_new(MemoryContext cxt)
 
 	s->maxblocks = 8;
 	s->blocks = MemoryContextAllocZero(cxt, sizeof(double *) * s->maxblocks);
+	s->block_n = MemoryContextAllocZero(cxt, sizeof(int64) * s->maxblocks);
+	s->block_cap = MemoryContextAllocZero(cxt, sizeof(int64) * s->maxblocks);
 	return s;
 }
 
-/* Room for one more row; returns where it goes. */
+/*
+ * Ask the kernel for transparent huge pages on a large block: rows are
+ * written once and read on every Newton pass, and on virtual machines the
+ * page faults of 4 kB pages cost more than the copying itself.
+ */
+static void
+advise_huge(void *p, Size len)
+{
+#ifdef MADV_HUGEPAGE
+	uintptr_t	start = ((uintptr_t) p + 4095) & ~(uintptr_t) 4095;
+	uintptr_t	end = ((uintptr_t) p + len) & ~(uintptr_t) 4095;
+
+	if (end > start)
+		(void) madvise((void *) start, end - start, MADV_HUGEPAGE);
+#endif
+}
+
+static void
+charge_memory(TrainState *s, double add_bytes)
+{
+	double		need_kb = (s->bytes + add_bytes) / 1024.0;
+
+	if (need_kb > (double) cr_max_train_memory_kb)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("retention_train needs more than community_retention.max_train_memory (%d kB)",
+						cr_max_train_memory_kb),
+				 errdetail("Training keeps 8*(d+1) = %d bytes per row; " INT64_FORMAT " rows of %d features need about %.0f kB.",
+						   (s->d + 1) * 8, s->n_rows + 1, s->d, need_kb),
+				 errhint("Raise it (SET community_retention.max_train_memory = '4GB'), train on a sample (TABLESAMPLE or retention_split), or use fewer features.")));
+	s->bytes += add_bytes;
+}
+
+static void
+add_block(TrainState *s, MemoryContext cxt, double *block, int64 n, int64 cap)
+{
+	if (s->nblocks >= s->maxblocks)
+	{
+		s->maxblocks *= 2;
+		s->blocks = repalloc(s->blocks, sizeof(double *) * s->maxblocks);
+		s->block_n = repalloc(s->block_n, sizeof(int64) * s->maxblocks);
+		s->block_cap = repalloc(s->block_cap, sizeof(int64) * s->maxblocks);
+	}
+	s->blocks[s->nblocks] = block;
+	s->block_n[s->nblocks] = n;
+	s->block_cap[s->nblocks] = cap;
+	s->nblocks++;
+}
+
+/* Room for one more row; returns where it goes (the caller counts it). */
 static double *
 state_next_row(TrainState *s, MemoryContext cxt)
 {
 	int			D = s->d + 1;
-	int64		b = s->n_rows / CR_BLOCK_ROWS;
-	int64		off = s->n_rows % CR_BLOCK_ROWS;
+	int			last = s->nblocks - 1;
+	int64		big = Max(FIRST_BLOCK_ROWS, BLOCK_BYTES / (D * (int) sizeof(double)));
 
-	if (b == 0)
+	if (last < 0 || s->block_n[last] >= s->block_cap[last])
 	{
-		if (s->nblocks == 0 || off >= s->block0_cap)
+		if (last == 0 && s->block_cap[0] < big)
 		{
-			int			cap = s->nblocks == 0 ? FIRST_BLOCK_ROWS : s->block0_cap * 2;
+			/* the first block doubles until it is full size */
+			int64		cap = Min(big, s->block_cap[0] * 2);
 
-			if (cap > CR_BLOCK_ROWS)
-				cap = CR_BLOCK_ROWS;
-			if (s->nblocks == 0)
-				s->blocks[0] = MemoryContextAlloc(cxt, sizeof(double) * D * cap);
-			else
-				s->blocks[0] = repalloc(s->blocks[0], sizeof(double) * D * cap);
-			s->block0_cap = cap;
-			s->nblocks = 1;
+			charge_memory(s, (double) (cap - s->block_cap[0]) * D * sizeof(double));
+			s->blocks[0] = repalloc_huge(s->blocks[0], sizeof(double) * D * cap);
+			s->block_cap[0] = cap;
+			if (cap == big)
+				advise_huge(s->blocks[0], sizeof(double) * D * cap);
 		}
-	}
-	else if (off == 0)
-	{
-		double		need_kb = ((double) (b + 1) * CR_BLOCK_ROWS * D * sizeof(double)) / 1024.0;
-
-		if (need_kb > (double) cr_max_train_memory_kb)
-			ereport(ERROR,
-					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-					 errmsg("retention_train needs more than community_retention.max_train_memory (%d kB)",
-							cr_max_train_memory_kb),
-					 errdetail("Training keeps 8*(d+1) = %d bytes per row; " INT64_FORMAT " rows of %d features need about %.0f kB.",
-							   D * 8, s->n_rows + 1, s->d, need_kb),
-					 errhint("Raise it (SET community_retention.max_train_memory = '4GB'), train on a sample (TABLESAMPLE or retention_split), or use fewer features.")));
-		if (b >= s->maxblocks)
+		else
 		{
-			s->maxblocks *= 2;
-			s->blocks = repalloc(s->blocks, sizeof(double *) * s->maxblocks);
+			int64		cap = last < 0 ? FIRST_BLOCK_ROWS : big;
+			double	   *block;
+
+			charge_memory(s, (double) cap * D * sizeof(double));
+			block = MemoryContextAllocHuge(cxt, sizeof(double) * D * cap);
+			if (cap == big)
+				advise_huge(block, sizeof(double) * D * cap);
+			add_block(s, cxt, block, 0, cap);
 		}
-		s->blocks[b] = MemoryContextAllocHuge(cxt, sizeof(double) * D * CR_BLOCK_ROWS);
-		s->nblocks = b + 1;
+		last = s->nblocks - 1;
 	}
-	return s->blocks[b] + off * D;
+	return s->blocks[last] + s->block_n[last]++ * D;
 }
 
 static bool
@@ -366,7 +424,7 @@ retention_train_trans(PG_FUNCTION_ARGS)
 	if (has_weight)
 	{
 		w = PG_GETARG_FLOAT8(3);
-		if (isnan(w) || isinf(w))
+		if (!(fabs(w) <= CR_TRAIN_MAX_ABS))
 		{
 			if (s->skip_invalid)
 			{
@@ -375,7 +433,8 @@ retention_train_trans(PG_FUNCTION_ARGS)
 			}
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("row weight must be a finite number, not %g", w),
+					 errmsg("row weight must be a finite number of magnitude at most %g, not %g",
+							CR_TRAIN_MAX_ABS, w),
 					 errhint("Set the \"skip_invalid\" option to true to skip such rows.")));
 		}
 		if (w < 0)
@@ -421,13 +480,19 @@ retention_train_trans(PG_FUNCTION_ARGS)
 		vals = (const double *) CR_ARR_DATA_NONULLS(arr);
 
 	for (j = 0; j < n; j++)
-		if (isnan(vals[j]) || isinf(vals[j]))
+		if (!(fabs(vals[j]) <= CR_TRAIN_MAX_ABS))
 		{
 			if (s->skip_invalid)
 			{
 				s->n_skipped++;
 				PG_RETURN_POINTER(s);
 			}
+			if (isfinite(vals[j]))
+				ereport(ERROR,
+						(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+						 errmsg("feature %d is %g, beyond the supported magnitude of %g", j + 1, vals[j],
+								CR_TRAIN_MAX_ABS),
+						 errhint("Rescale the feature (a log or a change of unit), or set the \"skip_invalid\" option to true to skip such rows.")));
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("feature %d is %s", j + 1, isnan(vals[j]) ? "NaN" : (vals[j] > 0 ? "Infinity" : "-Infinity")),
@@ -441,23 +506,24 @@ retention_train_trans(PG_FUNCTION_ARGS)
 	PG_RETURN_POINTER(s);
 }
 
-/* Append every row of src to dst. */
+/*
+ * Move every block of src to the end of dst.  Both states live in the
+ * aggregate context, so this is a pointer move; the row order (dst's rows,
+ * then src's) is what a serial scan in the same order would produce.
+ */
 static void
-state_append(TrainState *dst, const TrainState *src, MemoryContext cxt)
+state_steal(TrainState *dst, TrainState *src, MemoryContext cxt)
 {
-	int			D = src->d + 1;
-	int64		i;
+	int			b;
 
-	for (i = 0; i < src->n_rows; i++)
-	{
-		const double *r = src->blocks[i / CR_BLOCK_ROWS] + (i % CR_BLOCK_ROWS) * D;
-		double	   *to = state_next_row(dst, cxt);
-
-		if ((i & 0xFFFF) == 0)
-			CHECK_FOR_INTERRUPTS();
-		memcpy(to, r, sizeof(double) * D);
-		dst->n_rows++;
-	}
+	for (b = 0; b < src->nblocks; b++)
+		if (src->block_n[b] > 0)
+			add_block(dst, cxt, src->blocks[b], src->block_n[b], src->block_n[b]);
+	dst->n_rows += src->n_rows;
+	dst->bytes += src->bytes;
+	src->nblocks = 0;
+	src->n_rows = 0;
+	src->bytes = 0;
 }
 
 Datum
@@ -474,7 +540,7 @@ retention_train_combine(PG_FUNCTION_ARGS)
 	b = (TrainState *) PG_GETARG_POINTER(1);
 	if (PG_ARGISNULL(0))
 	{
-		/* copy b into the aggregate context */
+		/* start from an empty state in the aggregate context */
 		a = state_new(aggcxt);
 		a->d = b->d;
 		a->skip_invalid = b->skip_invalid;
@@ -483,14 +549,13 @@ retention_train_combine(PG_FUNCTION_ARGS)
 			a->options = MemoryContextAlloc(aggcxt, VARSIZE(b->options));
 			memcpy(a->options, b->options, VARSIZE(b->options));
 		}
-		a->n_skipped = b->n_skipped;
-		if (b->n_rows > 0)
-			state_append(a, b, aggcxt);
-		PG_RETURN_POINTER(a);
 	}
-	a = (TrainState *) PG_GETARG_POINTER(0);
-	if (!same_options(a->options, b->options))
-		options_differ();
+	else
+	{
+		a = (TrainState *) PG_GETARG_POINTER(0);
+		if (!same_options(a->options, b->options))
+			options_differ();
+	}
 	a->n_skipped += b->n_skipped;
 	if (b->n_rows == 0)
 		PG_RETURN_POINTER(a);
@@ -498,7 +563,26 @@ retention_train_combine(PG_FUNCTION_ARGS)
 		a->d = b->d;
 	else if (a->d != b->d)
 		length_mismatch(a->d, b->d);
-	state_append(a, b, aggcxt);
+	if (GetMemoryChunkContext(b) == aggcxt)
+		state_steal(a, b, aggcxt);
+	else
+	{
+		/* b belongs to someone else: copy its rows */
+		int			D = b->d + 1;
+		double	   *block;
+		int64		off = 0;
+		int			k;
+
+		charge_memory(a, (double) b->n_rows * D * sizeof(double));
+		block = MemoryContextAllocHuge(aggcxt, sizeof(double) * D * b->n_rows);
+		for (k = 0; k < b->nblocks; k++)
+		{
+			memcpy(block + off * D, b->blocks[k], sizeof(double) * D * b->block_n[k]);
+			off += b->block_n[k];
+		}
+		add_block(a, aggcxt, block, b->n_rows, b->n_rows);
+		a->n_rows += b->n_rows;
+	}
 	PG_RETURN_POINTER(a);
 }
 
@@ -518,7 +602,7 @@ retention_train_serial(PG_FUNCTION_ARGS)
 	bytea	   *out;
 	char	   *p;
 	int32		ol = s->options ? (int32) optlen : -1;
-	int64		i;
+	int			k;
 
 	if (total > MaxAllocSize)
 		ereport(ERROR,
@@ -541,12 +625,10 @@ retention_train_serial(PG_FUNCTION_ARGS)
 		memcpy(p, s->options, optlen);
 		p += optlen;
 	}
-	for (i = 0; i < s->n_rows; i += CR_BLOCK_ROWS)
+	for (k = 0; k < s->nblocks; k++)
 	{
-		int64		rows = Min(CR_BLOCK_ROWS, s->n_rows - i);
-
-		memcpy(p, s->blocks[i / CR_BLOCK_ROWS], rows * D * sizeof(double));
-		p += rows * D * sizeof(double);
+		memcpy(p, s->blocks[k], s->block_n[k] * D * sizeof(double));
+		p += s->block_n[k] * D * sizeof(double);
 	}
 	PG_RETURN_BYTEA_P(out);
 }
@@ -560,8 +642,7 @@ retention_train_deserial(PG_FUNCTION_ARGS)
 	MemoryContext aggcxt;
 	TrainState *s;
 	int32		ol;
-	int64		n,
-				i;
+	int64		n;
 	int			D;
 
 	if (!AggCheckCallContext(fcinfo, &aggcxt))
@@ -590,13 +671,16 @@ retention_train_deserial(PG_FUNCTION_ARGS)
 		}
 	}
 	D = s->d + 1;
-	for (i = 0; i < n; i++)
+	if (n > 0)
 	{
-		double	   *to = state_next_row(s, aggcxt);
+		double	   *block;
 
-		memcpy(to, p, D * sizeof(double));
-		p += D * sizeof(double);
-		s->n_rows++;
+		charge_memory(s, (double) n * D * sizeof(double));
+		block = MemoryContextAllocHuge(aggcxt, sizeof(double) * D * n);
+		advise_huge(block, sizeof(double) * D * n);
+		memcpy(block, p, sizeof(double) * D * n);
+		add_block(s, aggcxt, block, n, n);
+		s->n_rows = n;
 	}
 	PG_RETURN_POINTER(s);
 }
@@ -654,12 +738,14 @@ retention_train_final(PG_FUNCTION_ARGS)
 	rows.n = s->n_rows;
 	rows.nblocks = s->nblocks;
 	rows.blocks = s->blocks;
+	rows.block_n = (int64_t *) s->block_n;
 	fo.l2 = o.l2;
 	fo.intercept = o.intercept;
 	fo.max_iter = o.max_iter;
 	fo.tol = o.tol;
 	fo.balanced = o.balanced;
 	fo.tick = tick;
+	fo.exact_only = false;
 	cr_logit_fit(&rows, &fo, alloc_current, &r);
 
 	switch (r.status)

@@ -1,0 +1,208 @@
+/*
+ * cr_rule.h
+ *	  The incentive condition language: tokenizer, recursive-descent parser,
+ *	  compiled program format, validator, canonical printer and evaluator.
+ *
+ * Plain C (no PostgreSQL headers), so the unit tests and the fuzz harness
+ * build it outside the server.  Nothing here longjmps: every function
+ * reports failure through a CrRuleError and a non-zero return code.
+ *
+ * A condition is compiled into a self-contained byte string (the on-disk
+ * and the binary wire format of the SQL type incentive_condition):
+ *
+ *	 u8  version (CR_RULE_VERSION)      u8  flags (0)
+ *	 u16 number of feature names        u32 length of the code in bytes
+ *	 names: for each, u16 length and the bytes (no NUL, distinct, in order
+ *	        of first use by the code)
+ *	 code:  postfix instructions, each an opcode byte and its operands
+ *
+ * All integers are little-endian; numbers are IEEE-754 doubles, also
+ * little-endian.  cr_rule_decode validates every byte of it (opcodes, operand
+ * bounds, stack balance, name indices, nesting depth, static types) and
+ * expands it into an aligned CrRuleProg that the printer and the evaluator use.
+ */
+#ifndef CR_RULE_H
+#define CR_RULE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define CR_RULE_VERSION		1
+#define CR_RULE_MAX_TEXT	65536	/* bytes of condition text */
+#define CR_RULE_MAX_DEPTH	100 /* nesting depth of the expression */
+#define CR_RULE_MAX_NAME	255 /* bytes of one feature name */
+#define CR_RULE_MAX_NAMES	1024	/* distinct feature names */
+#define CR_RULE_MAX_ITEMS	65535	/* operands of one AND/OR/IN/function */
+#define CR_RULE_MAX_BYTES	(4 * 1024 * 1024)	/* compiled program */
+
+/* Error codes; the backend maps each to a SQLSTATE. */
+typedef enum CrRuleErrCode
+{
+	CR_OK = 0,
+	CR_ERR_SYNTAX,				/* 42601 */
+	CR_ERR_TOO_LONG,			/* 54000 */
+	CR_ERR_TOO_DEEP,			/* 54000 */
+	CR_ERR_TOO_MANY,			/* 54000 */
+	CR_ERR_NAME_TOO_LONG,		/* 42622 */
+	CR_ERR_UNKNOWN_FUNCTION,	/* 42883 */
+	CR_ERR_WRONG_ARGS,			/* 42883 */
+	CR_ERR_NUMBER_RANGE,		/* 22003 */
+	CR_ERR_TYPE,				/* 42804 */
+	CR_ERR_BINARY,				/* 22P03 */
+	CR_ERR_NOMEM,				/* 53200 */
+	CR_ERR_DIV_ZERO,			/* 22012 */
+	CR_ERR_LOG_DOMAIN,			/* 2201E */
+	CR_ERR_SQRT_DOMAIN,			/* 2201F */
+	CR_ERR_OVERFLOW,			/* 22003 */
+	CR_ERR_UNDERFLOW			/* 22003 */
+} CrRuleErrCode;
+
+typedef struct CrRuleError
+{
+	int			code;			/* CrRuleErrCode */
+	long		position;		/* byte offset in the text, or -1 */
+	int			node;			/* instruction index for type errors, or -1 */
+	char		message[256];
+	char		expected[200];	/* syntax errors: what the parser wanted */
+	char		found[200];		/* syntax errors: what it found; type errors: where */
+} CrRuleError;
+
+/* Memory callbacks; NULL means malloc/realloc/free. */
+typedef struct CrRuleMem
+{
+	void	   *(*alloc) (size_t size, void *ctx);
+	void	   *(*realloc) (void *ptr, size_t size, void *ctx);
+	void		(*free) (void *ptr, void *ctx);
+	void	   *ctx;
+} CrRuleMem;
+
+/* Value kinds (also used as static types, where CR_VAL_NULL = unknown). */
+typedef enum CrValKind
+{
+	CR_VAL_NULL = 0,
+	CR_VAL_NUM,
+	CR_VAL_TEXT,
+	CR_VAL_BOOL
+} CrValKind;
+
+typedef struct CrValue
+{
+	int			kind;			/* CrValKind */
+	int			boolean;
+	double		num;
+	const char *str;			/* text: not NUL-terminated */
+	size_t		len;
+} CrValue;
+
+/* Opcodes of the compiled program. */
+typedef enum CrOp
+{
+	CR_OP_NUM = 1,				/* f64 */
+	CR_OP_TEXT,					/* u32 length, bytes */
+	CR_OP_TRUE,
+	CR_OP_FALSE,
+	CR_OP_NULL,
+	CR_OP_FEATURE,				/* u16 name index */
+	CR_OP_AND,					/* u16 n >= 2 */
+	CR_OP_OR,					/* u16 n >= 2 */
+	CR_OP_NOT,
+	CR_OP_EQ,
+	CR_OP_NE,
+	CR_OP_LT,
+	CR_OP_LE,
+	CR_OP_GT,
+	CR_OP_GE,
+	CR_OP_ADD,
+	CR_OP_SUB,
+	CR_OP_MUL,
+	CR_OP_DIV,
+	CR_OP_MOD,
+	CR_OP_NEG,
+	CR_OP_ISNULL,
+	CR_OP_ISNOTNULL,
+	CR_OP_BETWEEN,
+	CR_OP_NOTBETWEEN,
+	CR_OP_IN,					/* u16 n >= 1 list items (pops n + 1) */
+	CR_OP_NOTIN,				/* u16 n >= 1 */
+	CR_OP_FUNC,					/* u8 function id, u16 argument count */
+	CR_OP_LAST_
+} CrOp;
+
+typedef enum CrFunc
+{
+	CR_FN_ABS = 0,
+	CR_FN_LEAST,
+	CR_FN_GREATEST,
+	CR_FN_COALESCE,
+	CR_FN_LN,
+	CR_FN_EXP,
+	CR_FN_SQRT,
+	CR_FN_FLOOR,
+	CR_FN_CEIL,
+	CR_FN_ROUND,
+	CR_FN_LAST_
+} CrFunc;
+
+typedef struct CrInstr
+{
+	uint8_t		op;
+	uint8_t		fn;				/* CR_OP_FUNC: function id */
+	uint32_t	n;				/* operand count, name index or text length */
+	double		num;			/* CR_OP_NUM */
+	const char *str;			/* CR_OP_TEXT (NUL-terminated copy) */
+} CrInstr;
+
+/* A decoded, validated program: one allocation, freed with one free call. */
+typedef struct CrRuleProg
+{
+	int			ninstr;
+	int			nnames;
+	int			max_stack;		/* stack slots cr_rule_eval needs */
+	int			depth;			/* nesting depth of the expression */
+	const CrInstr *code;
+	const char *const *names;	/* NUL-terminated */
+	const uint32_t *name_lens;
+} CrRuleProg;
+
+/*
+ * Parse condition text (len bytes, need not be NUL-terminated) into the
+ * compiled byte string *out (*outlen bytes, allocated with mem).
+ */
+extern int	cr_rule_parse(const char *text, size_t len, const CrRuleMem *mem,
+						  uint8_t **out, size_t *outlen, CrRuleError *err);
+
+/* Validate a compiled byte string and expand it (one allocation with mem). */
+extern int	cr_rule_decode(const uint8_t *bytes, size_t len, const CrRuleMem *mem,
+						   CrRuleProg **prog, CrRuleError *err);
+
+/*
+ * Static type check.  kinds[i] is the type of feature i (CR_VAL_NULL when
+ * unknown), or kinds == NULL for all unknown.  On a mismatch err->node is
+ * the instruction whose operands disagree (print it with cr_rule_print).
+ */
+extern int	cr_rule_typecheck(const CrRuleProg *prog, const uint8_t *kinds,
+							  const CrRuleMem *mem, CrRuleError *err);
+
+/*
+ * Canonical text of the whole program (node < 0) or of the sub-expression
+ * that ends at instruction node.  *out is NUL-terminated, allocated with mem.
+ */
+extern int	cr_rule_print(const CrRuleProg *prog, int node, const CrRuleMem *mem,
+						  char **out, size_t *outlen, CrRuleError *err);
+
+/*
+ * Evaluate with SQL three-valued logic.  features[i] is the value of name i;
+ * stack has room for prog->max_stack values.  *result is 1 (true), 0 (false)
+ * or -1 (NULL).
+ */
+extern int	cr_rule_eval(const CrRuleProg *prog, const CrValue *features,
+						 CrValue *stack, int *result, CrRuleError *err);
+
+/* Name of a function id, an opcode's symbol, a kind ("number", "text" ...). */
+extern const char *cr_rule_func_name(int fn);
+extern const char *cr_rule_kind_name(int kind);
+
+/* round(x, n) as PostgreSQL's round(x::numeric, n)::float8 computes it. */
+extern double cr_rule_round(double x, int n);
+
+#endif							/* CR_RULE_H */

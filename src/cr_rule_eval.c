@@ -1,0 +1,795 @@
+/*
+ * cr_rule_eval.c
+ *	  The SQL type incentive_condition (text and binary I/O), the function
+ *	  incentive_features and the evaluators incentive_matches(condition,
+ *	  record) and incentive_matches(condition, jsonb).
+ *
+ * The language itself (parser, validator, printer, evaluator) is plain C in
+ * cr_rule_parse.c.  This file binds feature names to the columns of a row
+ * type once per (condition, row type) and caches that binding, with the
+ * decoded program, in fn_extra for the rest of the query.
+ */
+#include "community_retention.h"
+
+#include "access/htup_details.h"
+#include "catalog/pg_type.h"
+#include "common/hashfn.h"
+#include "fmgr.h"
+#include "funcapi.h"
+#include "libpq/pqformat.h"
+#include "mb/pg_wchar.h"
+#include "miscadmin.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/jsonb.h"
+#include "utils/lsyscache.h"
+#include "utils/memutils.h"
+#include "utils/numeric.h"
+#include "utils/typcache.h"
+
+#include "cr_rule.h"
+
+PG_FUNCTION_INFO_V1(incentive_condition_in);
+PG_FUNCTION_INFO_V1(incentive_condition_out);
+PG_FUNCTION_INFO_V1(incentive_condition_recv);
+PG_FUNCTION_INFO_V1(incentive_condition_send);
+PG_FUNCTION_INFO_V1(incentive_features);
+PG_FUNCTION_INFO_V1(incentive_matches_record);
+PG_FUNCTION_INFO_V1(incentive_matches_jsonb);
+PG_FUNCTION_INFO_V1(incentive_validate);
+
+/* ------------------------------------------------------------------ memory */
+
+static void *
+pg_alloc_cb(size_t size, void *ctx)
+{
+	return MemoryContextAlloc((MemoryContext) ctx, size);
+}
+
+static void *
+pg_realloc_cb(void *ptr, size_t size, void *ctx)
+{
+	return repalloc(ptr, size);
+}
+
+static void
+pg_free_cb(void *ptr, void *ctx)
+{
+	pfree(ptr);
+}
+
+static CrRuleMem
+mem_in(MemoryContext cxt)
+{
+	CrRuleMem	m;
+
+	m.alloc = pg_alloc_cb;
+	m.realloc = pg_realloc_cb;
+	m.free = pg_free_cb;
+	m.ctx = cxt;
+	return m;
+}
+
+/* ------------------------------------------------------------------ errors */
+
+static int
+sqlstate_of(int code)
+{
+	switch (code)
+	{
+		case CR_ERR_SYNTAX:
+			return ERRCODE_SYNTAX_ERROR;
+		case CR_ERR_TOO_LONG:
+		case CR_ERR_TOO_DEEP:
+		case CR_ERR_TOO_MANY:
+			return ERRCODE_PROGRAM_LIMIT_EXCEEDED;
+		case CR_ERR_NAME_TOO_LONG:
+			return ERRCODE_NAME_TOO_LONG;
+		case CR_ERR_UNKNOWN_FUNCTION:
+		case CR_ERR_WRONG_ARGS:
+			return ERRCODE_UNDEFINED_FUNCTION;
+		case CR_ERR_NUMBER_RANGE:
+		case CR_ERR_OVERFLOW:
+		case CR_ERR_UNDERFLOW:
+			return ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE;
+		case CR_ERR_TYPE:
+			return ERRCODE_DATATYPE_MISMATCH;
+		case CR_ERR_BINARY:
+			return ERRCODE_INVALID_BINARY_REPRESENTATION;
+		case CR_ERR_NOMEM:
+			return ERRCODE_OUT_OF_MEMORY;
+		case CR_ERR_DIV_ZERO:
+			return ERRCODE_DIVISION_BY_ZERO;
+		case CR_ERR_LOG_DOMAIN:
+			return ERRCODE_INVALID_ARGUMENT_FOR_LOG;
+		case CR_ERR_SQRT_DOMAIN:
+			return ERRCODE_INVALID_ARGUMENT_FOR_POWER_FUNCTION;
+		default:
+			return ERRCODE_INTERNAL_ERROR;
+	}
+}
+
+/* Text of the sub-expression ending at instruction node, or NULL. */
+static char *
+node_text(const CrRuleProg *prog, int node)
+{
+	CrRuleMem	m = mem_in(CurrentMemoryContext);
+	CrRuleError e;
+	char	   *s;
+	size_t		len;
+
+	if (prog == NULL || node < 0)
+		return NULL;
+	if (cr_rule_print(prog, node, &m, &s, &len, &e) != CR_OK)
+		return NULL;
+	return s;
+}
+
+/*
+ * Raise the error in e.  text (with its length) is the condition text for
+ * parse errors (positions are reported in characters, counted from 1); prog
+ * is the program for errors that name a sub-expression.
+ */
+static void pg_attribute_noreturn()
+report_rule_error(const CrRuleError *e, const char *text, size_t textlen,
+				  const CrRuleProg *prog)
+{
+	int			pos = -1;
+	char	   *where;
+
+	if (text && e->position >= 0 && (size_t) e->position <= textlen)
+		pos = pg_mbstrlen_with_len(text, (int) e->position) + 1;
+
+	switch (e->code)
+	{
+		case CR_ERR_SYNTAX:
+			if (e->expected[0])
+				ereport(ERROR,
+						(errcode(ERRCODE_SYNTAX_ERROR),
+						 errmsg("syntax error at position %d in incentive condition", pos),
+						 errdetail("Expected %s, but found %s.", e->expected, e->found)));
+			ereport(ERROR,
+					(errcode(ERRCODE_SYNTAX_ERROR),
+					 errmsg("syntax error at position %d in incentive condition", pos),
+					 errdetail("%c%s.", pg_toupper((unsigned char) e->message[0]), e->message + 1)));
+			break;
+		case CR_ERR_TOO_LONG:
+			ereport(ERROR,
+					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+					 errmsg("%s", e->message),
+					 errdetail("The limit is %d bytes of text.", CR_RULE_MAX_TEXT)));
+			break;
+		case CR_ERR_TOO_DEEP:
+			ereport(ERROR,
+					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+					 errmsg("%s", e->message),
+					 errdetail("The limit is %d levels of nested expressions.", CR_RULE_MAX_DEPTH)));
+			break;
+		case CR_ERR_UNKNOWN_FUNCTION:
+			ereport(ERROR,
+					(errcode(ERRCODE_UNDEFINED_FUNCTION),
+					 errmsg("unknown function \"%s\" at position %d in incentive condition", e->found, pos),
+					 errhint("The functions are abs, least, greatest, coalesce, ln, exp, sqrt, floor, ceil and round.")));
+			break;
+		case CR_ERR_TYPE:
+			where = prog ? node_text(prog, e->node) : (e->found[0] ? pstrdup(e->found) : NULL);
+			if (where)
+				ereport(ERROR,
+						(errcode(ERRCODE_DATATYPE_MISMATCH),
+						 errmsg("%s", e->message),
+						 errdetail("In the expression: %s", where)));
+			ereport(ERROR,
+					(errcode(ERRCODE_DATATYPE_MISMATCH),
+					 errmsg("%s", e->message)));
+			break;
+		default:
+			if (pos > 0)
+				ereport(ERROR,
+						(errcode(sqlstate_of(e->code)),
+						 errmsg("%s at position %d in incentive condition", e->message, pos)));
+			ereport(ERROR,
+					(errcode(sqlstate_of(e->code)),
+					 errmsg("%s", e->message)));
+			break;
+	}
+	pg_unreachable();
+}
+
+/* ------------------------------------------------------------------ type I/O */
+
+/* Decode (and validate) a stored condition into memory of cxt. */
+static CrRuleProg *
+decode_condition(const char *bytes, size_t len, MemoryContext cxt)
+{
+	CrRuleMem	m = mem_in(cxt);
+	CrRuleProg *prog;
+	CrRuleError e;
+
+	if (cr_rule_decode((const uint8_t *) bytes, len, &m, &prog, &e) != CR_OK)
+	{
+		if (e.code == CR_ERR_BINARY)
+			ereport(ERROR,
+					(errcode(ERRCODE_DATA_CORRUPTED),
+					 errmsg("stored incentive condition is corrupt"),
+					 errdetail("%s", e.message)));
+		report_rule_error(&e, NULL, 0, NULL);
+	}
+	return prog;
+}
+
+#define COND_BYTES(v) ((const char *) VARDATA_ANY(v))
+#define COND_LEN(v) ((size_t) VARSIZE_ANY_EXHDR(v))
+
+Datum
+incentive_condition_in(PG_FUNCTION_ARGS)
+{
+	char	   *str = PG_GETARG_CSTRING(0);
+	size_t		len = strlen(str);
+	CrRuleMem	m = mem_in(CurrentMemoryContext);
+	CrRuleError e;
+	uint8_t    *bytes;
+	size_t		nbytes;
+	bytea	   *result;
+
+	check_stack_depth();
+	if (cr_rule_parse(str, len, &m, &bytes, &nbytes, &e) != CR_OK)
+		report_rule_error(&e, str, len, NULL);
+	result = (bytea *) palloc(VARHDRSZ + nbytes);
+	SET_VARSIZE(result, VARHDRSZ + nbytes);
+	memcpy(VARDATA(result), bytes, nbytes);
+	pfree(bytes);
+	PG_RETURN_POINTER(result);
+}
+
+Datum
+incentive_condition_out(PG_FUNCTION_ARGS)
+{
+	struct varlena *v = PG_DETOAST_DATUM_PACKED(PG_GETARG_DATUM(0));
+	CrRuleProg *prog = decode_condition(COND_BYTES(v), COND_LEN(v), CurrentMemoryContext);
+	CrRuleMem	m = mem_in(CurrentMemoryContext);
+	CrRuleError e;
+	char	   *s;
+	size_t		len;
+
+	if (cr_rule_print(prog, -1, &m, &s, &len, &e) != CR_OK)
+		report_rule_error(&e, NULL, 0, NULL);
+	PG_RETURN_CSTRING(s);
+}
+
+/*
+ * Binary input: the wire format is the stored format.  Never trusted: it is
+ * decoded with every check of cr_rule_decode, and the names and strings must
+ * be valid in the server encoding.
+ */
+Datum
+incentive_condition_recv(PG_FUNCTION_ARGS)
+{
+	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
+	int			nbytes = buf->len - buf->cursor;
+	const char *bytes = pq_getmsgbytes(buf, nbytes);
+	CrRuleMem	m = mem_in(CurrentMemoryContext);
+	CrRuleProg *prog;
+	CrRuleError e;
+	bytea	   *result;
+
+	if (cr_rule_decode((const uint8_t *) bytes, (size_t) nbytes, &m, &prog, &e) != CR_OK)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+				 errmsg("invalid binary incentive condition"),
+				 errdetail("%c%s.", pg_toupper((unsigned char) e.message[0]), e.message + 1)));
+	for (int i = 0; i < prog->nnames; i++)
+		if (!pg_verify_mbstr(GetDatabaseEncoding(), prog->names[i], (int) prog->name_lens[i], true))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+					 errmsg("invalid binary incentive condition"),
+					 errdetail("A feature name is not valid in the database encoding.")));
+	for (int k = 0; k < prog->ninstr; k++)
+		if (prog->code[k].op == CR_OP_TEXT &&
+			!pg_verify_mbstr(GetDatabaseEncoding(), prog->code[k].str, (int) prog->code[k].n, true))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+					 errmsg("invalid binary incentive condition"),
+					 errdetail("A string literal is not valid in the database encoding.")));
+	pfree(prog);
+	result = (bytea *) palloc(VARHDRSZ + nbytes);
+	SET_VARSIZE(result, VARHDRSZ + nbytes);
+	memcpy(VARDATA(result), bytes, nbytes);
+	PG_RETURN_POINTER(result);
+}
+
+Datum
+incentive_condition_send(PG_FUNCTION_ARGS)
+{
+	struct varlena *v = PG_DETOAST_DATUM_PACKED(PG_GETARG_DATUM(0));
+	StringInfoData buf;
+
+	pq_begintypsend(&buf);
+	pq_sendbytes(&buf, COND_BYTES(v), (int) COND_LEN(v));
+	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
+}
+
+/* incentive_features(condition) -> text[]: names in order of first use. */
+Datum
+incentive_features(PG_FUNCTION_ARGS)
+{
+	struct varlena *v = PG_DETOAST_DATUM_PACKED(PG_GETARG_DATUM(0));
+	CrRuleProg *prog = decode_condition(COND_BYTES(v), COND_LEN(v), CurrentMemoryContext);
+	Datum	   *elems = palloc(sizeof(Datum) * (prog->nnames + 1));
+	ArrayType  *arr;
+
+	for (int i = 0; i < prog->nnames; i++)
+		elems[i] = PointerGetDatum(cstring_to_text_with_len(prog->names[i], (int) prog->name_lens[i]));
+	arr = construct_array(elems, prog->nnames, TEXTOID, -1, false, TYPALIGN_INT);
+	PG_RETURN_ARRAYTYPE_P(arr);
+}
+
+/* ------------------------------------------------------------------ evaluation */
+
+/* How a bound column becomes a value of the language. */
+typedef enum Conv
+{
+	CONV_INT2,
+	CONV_INT4,
+	CONV_INT8,
+	CONV_FLOAT4,
+	CONV_FLOAT8,
+	CONV_NUMERIC,
+	CONV_BOOL,
+	CONV_TEXT,
+	CONV_BPCHAR
+} Conv;
+
+/* One cached (condition, row type) binding. */
+typedef struct RuleEntry
+{
+	bool		used;
+	uint32		hash;
+	size_t		len;
+	char	   *bytes;			/* copy of the condition */
+	Oid			typid;			/* row type; InvalidOid for jsonb */
+	int32		typmod;
+	MemoryContext cxt;			/* holds everything of this entry */
+	CrRuleProg *prog;
+	AttrNumber *attnums;		/* record: column of each feature */
+	uint8	   *conv;			/* record: Conv of each feature */
+	int			maxatt;			/* record: the last column read */
+	Datum	   *values;			/* record: deformed columns */
+	bool	   *nulls;
+	CrValue    *features;
+	CrValue    *stack;
+} RuleEntry;
+
+#define RULE_CACHE_SLOTS 256	/* power of two */
+#define RULE_CACHE_WAYS 4
+
+#define RULE_RECENT_SLOTS 64		/* 2^6: the shift by 58 below */
+
+typedef struct RuleCache
+{
+	RuleEntry	entries[RULE_CACHE_SLOTS];
+	/* entries by the address of the condition last seen (verified by memcmp) */
+	const char *recent_ptr[RULE_RECENT_SLOTS];
+	RuleEntry  *recent[RULE_RECENT_SLOTS];
+	uint32		victim;
+	Oid			typid;			/* the row type tupdesc describes */
+	int32		typmod;
+	TupleDesc	tupdesc;
+} RuleCache;
+
+static RuleCache *
+get_cache(FunctionCallInfo fcinfo)
+{
+	if (fcinfo->flinfo->fn_extra == NULL)
+		fcinfo->flinfo->fn_extra = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(RuleCache));
+	return (RuleCache *) fcinfo->flinfo->fn_extra;
+}
+
+/*
+ * The cached entry for this condition and row type, or a fresh (cleared)
+ * entry for the caller to fill; *hit tells which.
+ */
+static RuleEntry *
+lookup_entry(FunctionCallInfo fcinfo, RuleCache *cache, const char *bytes, size_t len,
+			 Oid typid, int32 typmod, bool *hit)
+{
+	/* Fibonacci hashing of the address: palloc'd chunks share their low bits */
+	uint32		r = (uint32) (((uint64) (uintptr_t) bytes * UINT64CONST(0x9E3779B97F4A7C15)) >> 58);
+	uint32		h;
+	uint32		base;
+	RuleEntry  *e = cache->recent[r];
+
+	/*
+	 * Fast path: the same address as a recent call (a rules table scanned
+	 * again for each member).  The address alone proves nothing, the bytes
+	 * are compared.
+	 */
+	if (e && cache->recent_ptr[r] == bytes && e->used && e->len == len &&
+		e->typid == typid && e->typmod == typmod && memcmp(e->bytes, bytes, len) == 0)
+	{
+		*hit = true;
+		return e;
+	}
+
+	h = hash_bytes((const unsigned char *) bytes, (int) len) ^ (uint32) typid ^ ((uint32) typmod * 0x9E3779B1u);
+	base = h & (RULE_CACHE_SLOTS - 1);
+	for (int w = 0; w < RULE_CACHE_WAYS; w++)
+	{
+		e = &cache->entries[(base + w) & (RULE_CACHE_SLOTS - 1)];
+		if (e->used && e->hash == h && e->len == len && e->typid == typid &&
+			e->typmod == typmod && memcmp(e->bytes, bytes, len) == 0)
+		{
+			cache->recent_ptr[r] = bytes;
+			cache->recent[r] = e;
+			*hit = true;
+			return e;
+		}
+	}
+	/* miss: take a free way, else evict round-robin */
+	e = NULL;
+	for (int w = 0; w < RULE_CACHE_WAYS && e == NULL; w++)
+		if (!cache->entries[(base + w) & (RULE_CACHE_SLOTS - 1)].used)
+			e = &cache->entries[(base + w) & (RULE_CACHE_SLOTS - 1)];
+	if (e == NULL)
+	{
+		e = &cache->entries[(base + (cache->victim++ % RULE_CACHE_WAYS)) & (RULE_CACHE_SLOTS - 1)];
+		MemoryContextDelete(e->cxt);
+	}
+	memset(e, 0, sizeof(*e));
+	e->cxt = AllocSetContextCreate(fcinfo->flinfo->fn_mcxt, "incentive condition",
+								   ALLOCSET_SMALL_SIZES);
+	e->hash = h;
+	e->len = len;
+	e->typid = typid;
+	e->typmod = typmod;
+	cache->recent_ptr[r] = bytes;
+	cache->recent[r] = e;
+	*hit = false;
+	return e;
+}
+
+/* Decode into the entry and allocate its value arrays; marks it used last. */
+static void
+entry_decode(RuleEntry *e, const char *bytes)
+{
+	e->prog = decode_condition(bytes, e->len, e->cxt);
+	e->bytes = MemoryContextAlloc(e->cxt, e->len + 1);
+	memcpy(e->bytes, bytes, e->len);
+	e->features = MemoryContextAllocZero(e->cxt, sizeof(CrValue) * (e->prog->nnames + 1));
+	e->stack = MemoryContextAllocZero(e->cxt, sizeof(CrValue) * (e->prog->max_stack + 1));
+}
+
+static void
+evaluate(RuleEntry *e, int *result)
+{
+	CrRuleError err;
+
+	if (cr_rule_eval(e->prog, e->features, e->stack, result, &err) != CR_OK)
+		report_rule_error(&err, NULL, 0, e->prog);
+}
+
+static TupleDesc
+cached_tupdesc(FunctionCallInfo fcinfo, RuleCache *cache, Oid typid, int32 typmod)
+{
+	if (cache->tupdesc == NULL || cache->typid != typid || cache->typmod != typmod)
+	{
+		MemoryContext old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
+
+		if (cache->tupdesc)
+			FreeTupleDesc(cache->tupdesc);
+		cache->tupdesc = NULL;
+		cache->tupdesc = lookup_rowtype_tupdesc_copy(typid, typmod);
+		cache->typid = typid;
+		cache->typmod = typmod;
+		MemoryContextSwitchTo(old);
+	}
+	return cache->tupdesc;
+}
+
+/* Bind every feature of e to a column of tupdesc; type-check the program. */
+static void
+bind_record(RuleEntry *e, TupleDesc tupdesc, Oid typid, int32 typmod)
+{
+	CrRuleProg *prog = e->prog;
+	uint8	   *kinds = MemoryContextAllocZero(e->cxt, prog->nnames + 1);
+	CrRuleMem	m = mem_in(CurrentMemoryContext);
+	CrRuleError err;
+
+	e->attnums = MemoryContextAllocZero(e->cxt, sizeof(AttrNumber) * (prog->nnames + 1));
+	e->conv = MemoryContextAllocZero(e->cxt, prog->nnames + 1);
+	for (int i = 0; i < prog->nnames; i++)
+	{
+		int			found = -1;
+		Oid			base;
+
+		for (int a = 0; a < tupdesc->natts; a++)
+		{
+			Form_pg_attribute att = TupleDescAttr(tupdesc, a);
+
+			if (!att->attisdropped && strcmp(NameStr(att->attname), prog->names[i]) == 0)
+			{
+				found = a;
+				break;
+			}
+		}
+		if (found < 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_UNDEFINED_COLUMN),
+					 errmsg("incentive condition reads feature \"%s\", which is not a column of %s",
+							prog->names[i], typid == RECORDOID ? "record" : format_type_be(typid)),
+					 errhint("Features are matched to columns by name; rename the column in a view or change the condition.")));
+		e->attnums[i] = (AttrNumber) (found + 1);
+		base = getBaseType(TupleDescAttr(tupdesc, found)->atttypid);
+		switch (base)
+		{
+			case INT2OID:
+				e->conv[i] = CONV_INT2;
+				break;
+			case INT4OID:
+				e->conv[i] = CONV_INT4;
+				break;
+			case INT8OID:
+				e->conv[i] = CONV_INT8;
+				break;
+			case FLOAT4OID:
+				e->conv[i] = CONV_FLOAT4;
+				break;
+			case FLOAT8OID:
+				e->conv[i] = CONV_FLOAT8;
+				break;
+			case NUMERICOID:
+				e->conv[i] = CONV_NUMERIC;
+				break;
+			case BOOLOID:
+				e->conv[i] = CONV_BOOL;
+				break;
+			case TEXTOID:
+			case VARCHAROID:
+			case NAMEOID:
+				e->conv[i] = base == NAMEOID ? CONV_BPCHAR : CONV_TEXT;
+				break;
+			case BPCHAROID:
+				e->conv[i] = CONV_BPCHAR;
+				break;
+			default:
+				ereport(ERROR,
+						(errcode(ERRCODE_DATATYPE_MISMATCH),
+						 errmsg("feature \"%s\" is a column of type %s, which incentive conditions cannot read",
+								prog->names[i], format_type_be(TupleDescAttr(tupdesc, found)->atttypid)),
+						 errhint("Supported column types are smallint, integer, bigint, real, double precision, numeric, boolean, text, varchar and char; cast the column in a view.")));
+		}
+		kinds[i] = e->conv[i] == CONV_BOOL ? CR_VAL_BOOL :
+			(e->conv[i] == CONV_TEXT || e->conv[i] == CONV_BPCHAR) ? CR_VAL_TEXT : CR_VAL_NUM;
+	}
+	if (cr_rule_typecheck(prog, kinds, &m, &err) != CR_OK)
+		report_rule_error(&err, NULL, 0, prog);
+	pfree(kinds);
+
+	/* rows are deformed once per call, up to the last column read */
+	e->maxatt = 0;
+	for (int i = 0; i < prog->nnames; i++)
+		e->maxatt = Max(e->maxatt, e->attnums[i]);
+	if (e->maxatt > 0)
+	{
+		e->values = MemoryContextAlloc(e->cxt, sizeof(Datum) * tupdesc->natts);
+		e->nulls = MemoryContextAlloc(e->cxt, sizeof(bool) * tupdesc->natts);
+	}
+}
+
+/*
+ * incentive_matches(condition, record): true when the condition is true for
+ * the row; NULL (unknown) counts as no match.
+ */
+Datum
+incentive_matches_record(PG_FUNCTION_ARGS)
+{
+	struct varlena *v = PG_DETOAST_DATUM_PACKED(PG_GETARG_DATUM(0));
+	HeapTupleHeader td = PG_GETARG_HEAPTUPLEHEADER(1);
+	Oid			typid = HeapTupleHeaderGetTypeId(td);
+	int32		typmod = HeapTupleHeaderGetTypMod(td);
+	RuleCache  *cache = get_cache(fcinfo);
+	TupleDesc	tupdesc = cached_tupdesc(fcinfo, cache, typid, typmod);
+	bool		hit;
+	RuleEntry  *e = lookup_entry(fcinfo, cache, COND_BYTES(v), COND_LEN(v), typid, typmod, &hit);
+	HeapTupleData tuple;
+	int			result;
+	bool		deformed;
+
+	if (!hit)
+	{
+		entry_decode(e, COND_BYTES(v));
+		bind_record(e, tupdesc, typid, typmod);
+		e->used = true;
+	}
+	tuple.t_len = HeapTupleHeaderGetDatumLength(td);
+	ItemPointerSetInvalid(&tuple.t_self);
+	tuple.t_tableOid = InvalidOid;
+	tuple.t_data = td;
+
+	/*
+	 * One pass over the columns instead of one walk per feature; a row
+	 * stored before columns were added (fewer attributes) goes through
+	 * heap_getattr, which knows their defaults.
+	 */
+	deformed = e->maxatt > 0 && HeapTupleHeaderGetNatts(td) >= tupdesc->natts;
+	if (deformed)
+		heap_deform_tuple(&tuple, tupdesc, e->values, e->nulls);
+	for (int i = 0; i < e->prog->nnames; i++)
+	{
+		bool		isnull;
+		Datum		d;
+		CrValue    *fv = &e->features[i];
+
+		if (deformed)
+		{
+			d = e->values[e->attnums[i] - 1];
+			isnull = e->nulls[e->attnums[i] - 1];
+		}
+		else
+			d = heap_getattr(&tuple, e->attnums[i], tupdesc, &isnull);
+
+		if (isnull)
+		{
+			fv->kind = CR_VAL_NULL;
+			continue;
+		}
+		fv->kind = CR_VAL_NUM;
+		switch (e->conv[i])
+		{
+			case CONV_INT2:
+				fv->num = (double) DatumGetInt16(d);
+				break;
+			case CONV_INT4:
+				fv->num = (double) DatumGetInt32(d);
+				break;
+			case CONV_INT8:
+				fv->num = (double) DatumGetInt64(d);
+				break;
+			case CONV_FLOAT4:
+				fv->num = (double) DatumGetFloat4(d);
+				break;
+			case CONV_FLOAT8:
+				fv->num = DatumGetFloat8(d);
+				break;
+			case CONV_NUMERIC:
+				fv->num = DatumGetFloat8(DirectFunctionCall1(numeric_float8_no_overflow, d));
+				break;
+			case CONV_BOOL:
+				fv->kind = CR_VAL_BOOL;
+				fv->boolean = DatumGetBool(d);
+				break;
+			default:
+				{
+					const char *s;
+					size_t		n;
+
+					if (TupleDescAttr(tupdesc, e->attnums[i] - 1)->attlen == NAMEDATALEN)
+					{
+						s = NameStr(*DatumGetName(d));
+						n = strlen(s);
+					}
+					else
+					{
+						struct varlena *t = PG_DETOAST_DATUM_PACKED(d);
+
+						s = VARDATA_ANY(t);
+						n = VARSIZE_ANY_EXHDR(t);
+						/* char(n): trailing blanks are insignificant, as in SQL */
+						if (e->conv[i] == CONV_BPCHAR)
+							while (n > 0 && s[n - 1] == ' ')
+								n--;
+					}
+					fv->kind = CR_VAL_TEXT;
+					fv->str = s;
+					fv->len = n;
+				}
+				break;
+		}
+	}
+	evaluate(e, &result);
+	PG_RETURN_BOOL(result == 1);
+}
+
+/*
+ * incentive_matches(condition, jsonb): features are keys of a JSON object.
+ * A missing key is NULL (as facts -> 'key' would be); arrays and objects
+ * are type errors; a type conflict is an error when it occurs.
+ */
+Datum
+incentive_matches_jsonb(PG_FUNCTION_ARGS)
+{
+	struct varlena *v = PG_DETOAST_DATUM_PACKED(PG_GETARG_DATUM(0));
+	Jsonb	   *jb = PG_GETARG_JSONB_P(1);
+	RuleCache  *cache = get_cache(fcinfo);
+	bool		hit;
+	RuleEntry  *e = lookup_entry(fcinfo, cache, COND_BYTES(v), COND_LEN(v), InvalidOid, -1, &hit);
+	int			result;
+
+	if (!hit)
+	{
+		entry_decode(e, COND_BYTES(v));
+		e->used = true;
+	}
+	if (!JB_ROOT_IS_OBJECT(jb) || JB_ROOT_IS_SCALAR(jb))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("incentive_matches expects a JSON object of features")));
+	for (int i = 0; i < e->prog->nnames; i++)
+	{
+		JsonbValue	vbuf;
+		JsonbValue *jv = getKeyJsonValueFromContainer(&jb->root, e->prog->names[i],
+												  (int) e->prog->name_lens[i], &vbuf);
+		CrValue    *fv = &e->features[i];
+
+		if (jv == NULL || jv->type == jbvNull)
+		{
+			fv->kind = CR_VAL_NULL;
+			continue;
+		}
+		switch (jv->type)
+		{
+			case jbvString:
+				fv->kind = CR_VAL_TEXT;
+				fv->str = jv->val.string.val;
+				fv->len = (size_t) jv->val.string.len;
+				break;
+			case jbvNumeric:
+				fv->kind = CR_VAL_NUM;
+				fv->num = DatumGetFloat8(DirectFunctionCall1(numeric_float8_no_overflow,
+															 NumericGetDatum(jv->val.numeric)));
+				break;
+			case jbvBool:
+				fv->kind = CR_VAL_BOOL;
+				fv->boolean = jv->val.boolean;
+				break;
+			default:
+				ereport(ERROR,
+						(errcode(ERRCODE_DATATYPE_MISMATCH),
+						 errmsg("feature \"%s\" is a JSON array or object, which incentive conditions cannot read",
+								e->prog->names[i])));
+		}
+	}
+	evaluate(e, &result);
+	PG_RETURN_BOOL(result == 1);
+}
+
+/*
+ * incentive_validate(condition, facts): binds the condition to the row type
+ * of facts (which may be a typed NULL, e.g. NULL::member_scores) and returns
+ * true, or raises the error incentive_matches would raise for such rows:
+ * unknown feature (42703), unsupported column type or type mismatch (42804).
+ * Meant for CHECK constraints on a rules table.
+ */
+Datum
+incentive_validate(PG_FUNCTION_ARGS)
+{
+	struct varlena *v;
+	Oid			typid;
+	int32		typmod = -1;
+	TupleDesc	tupdesc;
+	RuleEntry	e;
+
+	if (PG_ARGISNULL(0))
+		PG_RETURN_NULL();
+	v = PG_DETOAST_DATUM_PACKED(PG_GETARG_DATUM(0));
+	typid = get_fn_expr_argtype(fcinfo->flinfo, 1);
+	if (!PG_ARGISNULL(1))
+	{
+		HeapTupleHeader td = PG_GETARG_HEAPTUPLEHEADER(1);
+
+		typid = HeapTupleHeaderGetTypeId(td);
+		typmod = HeapTupleHeaderGetTypMod(td);
+	}
+	if (!OidIsValid(typid) || (typid == RECORDOID && typmod < 0))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("could not determine the row type to validate the incentive condition against"),
+				 errhint("Pass a typed value such as NULL::member_scores.")));
+	tupdesc = lookup_rowtype_tupdesc(typid, typmod);
+	memset(&e, 0, sizeof(e));
+	e.cxt = CurrentMemoryContext;
+	e.len = COND_LEN(v);
+	entry_decode(&e, COND_BYTES(v));
+	bind_record(&e, tupdesc, typid, typmod);
+	ReleaseTupleDesc(tupdesc);
+	PG_RETURN_BOOL(true);
+}

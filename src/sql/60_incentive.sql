@@ -1,0 +1,83 @@
+
+-- ---------------------------------------------------------------------------
+-- Incentive rules (issue #6): a small, safe condition language stored
+-- compiled, evaluated against member rows or JSON facts, never able to run SQL.
+-- ---------------------------------------------------------------------------
+
+CREATE TYPE incentive_condition;
+
+CREATE FUNCTION incentive_condition_in(cstring)
+RETURNS incentive_condition
+AS 'MODULE_PATHNAME', 'incentive_condition_in'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION incentive_condition_out(incentive_condition)
+RETURNS cstring
+AS 'MODULE_PATHNAME', 'incentive_condition_out'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION incentive_condition_recv(internal)
+RETURNS incentive_condition
+AS 'MODULE_PATHNAME', 'incentive_condition_recv'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION incentive_condition_send(incentive_condition)
+RETURNS bytea
+AS 'MODULE_PATHNAME', 'incentive_condition_send'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE TYPE incentive_condition (
+    INPUT = incentive_condition_in,
+    OUTPUT = incentive_condition_out,
+    RECEIVE = incentive_condition_recv,
+    SEND = incentive_condition_send,
+    INTERNALLENGTH = VARIABLE,
+    STORAGE = extended
+);
+
+COMMENT ON TYPE incentive_condition IS
+'A validated incentive rule condition (SQL-like expression over named features), stored compiled; its text form is canonical and re-parsable.';
+
+COMMENT ON FUNCTION incentive_condition_in(cstring) IS
+'Parses and compiles condition text; syntax errors (42601) give the position and what was expected.';
+COMMENT ON FUNCTION incentive_condition_out(incentive_condition) IS
+'Prints a condition in canonical, re-parsable text.';
+COMMENT ON FUNCTION incentive_condition_recv(internal) IS
+'Binary input of a condition; every byte is validated (22P03 on malformed input).';
+COMMENT ON FUNCTION incentive_condition_send(incentive_condition) IS
+'Binary output of a condition (the compiled program).';
+
+CREATE FUNCTION incentive_features(incentive_condition)
+RETURNS text[]
+AS 'MODULE_PATHNAME', 'incentive_features'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION incentive_features(incentive_condition) IS
+'The distinct feature names a condition reads, in order of first appearance.';
+
+-- Deterministic for given arguments: text compares in byte order (no
+-- collation), binding depends only on the row type, so IMMUTABLE.
+CREATE FUNCTION incentive_matches(condition incentive_condition, facts record)
+RETURNS boolean
+AS 'MODULE_PATHNAME', 'incentive_matches_record'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION incentive_matches(incentive_condition, record) IS
+'True when the condition holds for the row (columns matched to features by name); NULL (unknown) does not match.';
+
+CREATE FUNCTION incentive_matches(condition incentive_condition, facts jsonb)
+RETURNS boolean
+AS 'MODULE_PATHNAME', 'incentive_matches_jsonb'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION incentive_matches(incentive_condition, jsonb) IS
+'True when the condition holds for a JSON object of facts (keys matched to features by name, a missing key is NULL); NULL does not match.';
+
+-- STABLE: the answer depends on the current definition of the row type.
+CREATE FUNCTION incentive_validate(condition incentive_condition, facts anyelement)
+RETURNS boolean
+AS 'MODULE_PATHNAME', 'incentive_validate'
+LANGUAGE C STABLE PARALLEL SAFE;
+
+COMMENT ON FUNCTION incentive_validate(incentive_condition, anyelement) IS
+'Binds a condition to the row type of facts (a typed NULL such as NULL::member_scores is enough) and returns true, or raises the error incentive_matches would raise (42703, 42804); for CHECK constraints.';

@@ -1,0 +1,339 @@
+/*
+ * test_rule.c: unit tests of the incentive condition language (plain C).
+ * link: src/cr_rule_parse.c
+ */
+#include "cr_rule.h"
+#include "cr_random.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int	n_test = 0;
+static int	n_fail = 0;
+
+static void
+ok(int cond, const char *what)
+{
+	n_test++;
+	if (!cond)
+		n_fail++;
+	printf("%sok %d - %s\n", cond ? "" : "not ", n_test, what);
+}
+
+/* Parse, decode and print; returns the canonical text (malloc'd) or NULL. */
+static char *
+canon(const char *src, CrRuleError *err)
+{
+	uint8_t    *b;
+	size_t		bl;
+	CrRuleProg *p;
+	char	   *s = NULL;
+	size_t		sl;
+
+	if (cr_rule_parse(src, strlen(src), NULL, &b, &bl, err) != CR_OK)
+		return NULL;
+	if (cr_rule_decode(b, bl, NULL, &p, err) == CR_OK)
+	{
+		cr_rule_print(p, -1, NULL, &s, &sl, err);
+		free(p);
+	}
+	free(b);
+	return s;
+}
+
+static void
+check_canon(const char *src, const char *want)
+{
+	CrRuleError e;
+	char	   *s = canon(src, &e);
+	char	   *s2 = s ? canon(s, &e) : NULL;
+	char		msg[300];
+
+	snprintf(msg, sizeof(msg), "canonical text of [%s] is [%s] and stable", src, want);
+	ok(s && s2 && strcmp(s, want) == 0 && strcmp(s, s2) == 0, msg);
+	if (s && strcmp(s, want) != 0)
+		printf("# got [%s]\n", s);
+	free(s);
+	free(s2);
+}
+
+static void
+check_error(const char *src, int code, long pos)
+{
+	CrRuleError e;
+	char	   *s = canon(src, &e);
+	char		msg[300];
+
+	snprintf(msg, sizeof(msg), "[%s] fails with code %d at %ld", src, code, pos);
+	ok(s == NULL && e.code == code && e.position == pos, msg);
+	if (s == NULL && (e.code != code || e.position != pos))
+		printf("# got code %d at %ld: %s\n", e.code, e.position, e.message);
+	free(s);
+}
+
+/* Evaluate src with features x (number or NULL when isnan(xnull)) etc. */
+static int
+eval_with(const char *src, const CrValue *vals, int nvals, int *result)
+{
+	uint8_t    *b;
+	size_t		bl;
+	CrRuleProg *p;
+	CrRuleError e;
+	int			rc;
+	CrValue    *stack;
+	CrValue		feats[8];
+
+	if (cr_rule_parse(src, strlen(src), NULL, &b, &bl, &e) != CR_OK)
+		return -100;
+	cr_rule_decode(b, bl, NULL, &p, &e);
+	/* features are bound by order of first appearance: the test names a, b, c */
+	for (int i = 0; i < p->nnames; i++)
+	{
+		int			k = p->names[i][0] - 'a';
+
+		feats[i] = (k >= 0 && k < nvals) ? vals[k] : (CrValue) {0};
+	}
+	stack = calloc((size_t) p->max_stack + 1, sizeof(CrValue));
+	rc = cr_rule_eval(p, feats, stack, result, &e);
+	free(stack);
+	free(p);
+	free(b);
+	return rc;
+}
+
+static CrValue
+num(double d)
+{
+	CrValue		v = {0};
+
+	v.kind = CR_VAL_NUM;
+	v.num = d;
+	return v;
+}
+
+static CrValue
+txt(const char *s)
+{
+	CrValue		v = {0};
+
+	v.kind = CR_VAL_TEXT;
+	v.str = s;
+	v.len = strlen(s);
+	return v;
+}
+
+static CrValue
+bol(int b)
+{
+	CrValue		v = {0};
+
+	v.kind = CR_VAL_BOOL;
+	v.boolean = b;
+	return v;
+}
+
+static void
+check_eval(const char *src, const CrValue *vals, int nvals, int want_rc, int want)
+{
+	int			r = -7;
+	int			rc = eval_with(src, vals, nvals, &r);
+	char		msg[300];
+
+	snprintf(msg, sizeof(msg), "eval [%s] -> rc %d result %d", src, want_rc, want);
+	ok(rc == want_rc && (rc != CR_OK || r == want), msg);
+	if (!(rc == want_rc && (rc != CR_OK || r == want)))
+		printf("# got rc %d result %d\n", rc, r);
+}
+
+int
+main(void)
+{
+	CrValue		v[3];
+
+	/* canonical printing */
+	check_canon("recency_days > 14 and retention_score < 0.3", "recency_days > 14 AND retention_score < 0.3");
+	check_canon("a != 1", "a <> 1");
+	check_canon("- -x > 1", "-(-x) > 1");
+	check_canon("(a and b) and c", "(a AND b) AND c");
+	check_canon("a and (b or c)", "a AND (b OR c)");
+	check_canon("not (a = 1)", "NOT a = 1");
+	check_canon("a - (b - c) > 0", "a - (b - c) > 0");
+	check_canon("a / (b * c) > 0", "a / (b * c) > 0");
+	check_canon("x BETWEEN 1 AND 2", "x BETWEEN 1 AND 2");
+	check_canon("\"X y\" In ('a''b', 'c')", "\"X y\" IN ('a''b', 'c')");
+	check_canon("\"null\" is not null", "\"null\" IS NOT NULL");
+	check_canon("ROUND(x, 2) > 1E3", "round(x, 2) > 1000");
+	check_canon("x > 0.1", "x > 0.1");
+	check_canon("x > 1e-7", "x > 1e-7");
+	check_canon("x > 1e100", "x > 1e100");
+
+	/* errors and positions (byte offsets) */
+	check_error("x >", CR_ERR_SYNTAX, 3);
+	check_error("x > 1 y", CR_ERR_SYNTAX, 6);
+	check_error("(x > 1", CR_ERR_SYNTAX, 6);
+	check_error("'abc", CR_ERR_SYNTAX, 0);
+	check_error("", CR_ERR_SYNTAX, 0);
+	check_error("foo(1) > 0", CR_ERR_UNKNOWN_FUNCTION, 0);
+	check_error("abs(1, 2) > 0", CR_ERR_WRONG_ARGS, 0);
+	check_error("'a' < 1", CR_ERR_TYPE, -1);
+	check_error("x + 1", CR_ERR_TYPE, -1);
+	check_error("x > 1e999", CR_ERR_NUMBER_RANGE, 4);
+	{
+		char	   *deep = malloc(1000);
+
+		strcpy(deep, "");
+		for (int i = 0; i < 300; i++)
+			strcat(deep, "(");
+		strcat(deep, "x");
+		for (int i = 0; i < 300; i++)
+			strcat(deep, ")");
+		{
+			CrRuleError e;
+			char	   *s = canon(deep, &e);
+
+			ok(s == NULL && e.code == CR_ERR_TOO_DEEP, "300 parentheses: too deep, no stack overflow");
+			free(s);
+		}
+		free(deep);
+	}
+	{
+		size_t		n = CR_RULE_MAX_TEXT + 10;
+		char	   *big = malloc(n + 1);
+		CrRuleError e;
+		uint8_t    *b;
+		size_t		bl;
+
+		memset(big, ' ', n);
+		big[0] = 'x';
+		big[n] = '\0';
+		ok(cr_rule_parse(big, n, NULL, &b, &bl, &e) == CR_ERR_TOO_LONG, "text over the limit: too long");
+		free(big);
+	}
+
+	/* three-valued logic */
+	v[0] = bol(1);
+	v[1] = (CrValue) {0};
+	check_eval("a and b", v, 2, CR_OK, -1);
+	check_eval("a or b", v, 2, CR_OK, 1);
+	check_eval("not b", v, 2, CR_OK, -1);
+	check_eval("b is null", v, 2, CR_OK, 1);
+	check_eval("b is not null", v, 2, CR_OK, 0);
+	v[0] = bol(0);
+	check_eval("a and b", v, 2, CR_OK, 0);
+	check_eval("a or b", v, 2, CR_OK, -1);
+	v[0] = num(2);
+	v[1] = (CrValue) {0};
+	check_eval("a in (1, b)", v, 2, CR_OK, -1);
+	check_eval("a in (2, b)", v, 2, CR_OK, 1);
+	check_eval("a not in (1, b)", v, 2, CR_OK, -1);
+	check_eval("a between 1 and b", v, 2, CR_OK, -1);
+	check_eval("a between 3 and b", v, 2, CR_OK, 0);
+	check_eval("a not between 3 and b", v, 2, CR_OK, 1);
+	check_eval("coalesce(b, a) = 2", v, 2, CR_OK, 1);
+	check_eval("least(b, a, 5) = 2", v, 2, CR_OK, 1);
+	check_eval("greatest(b, a, 5) = 5", v, 2, CR_OK, 1);
+	check_eval("a / 0 > 1", v, 2, CR_ERR_DIV_ZERO, 0);
+	check_eval("a % 0 > 1", v, 2, CR_ERR_DIV_ZERO, 0);
+	check_eval("ln(a - 2) > 1", v, 2, CR_ERR_LOG_DOMAIN, 0);
+	check_eval("sqrt(-a) > 1", v, 2, CR_ERR_SQRT_DOMAIN, 0);
+	check_eval("exp(a * 1000) > 1", v, 2, CR_ERR_OVERFLOW, 0);
+	check_eval("a * 2 + 1 = 5 and a % 3 = 2 and -a = -2", v, 2, CR_OK, 1);
+	/* an error in an operand that does not decide the result is ignored */
+	v[0] = num(0);
+	check_eval("a <> 0 and 10 / a > 1", v, 1, CR_OK, 0);
+	check_eval("a = 0 or 10 / a > 1", v, 1, CR_OK, 1);
+	check_eval("10 / a > 1 or a = 0", v, 1, CR_OK, 1);
+	check_eval("coalesce(1, 1 / a) = 1", v, 1, CR_OK, 1);
+	check_eval("coalesce(1 / a, 1) = 1", v, 1, CR_ERR_DIV_ZERO, 0);
+	check_eval("a in (0, 1 / a)", v, 1, CR_OK, 1);
+	check_eval("a in (1, 1 / a)", v, 1, CR_ERR_DIV_ZERO, 0);
+	check_eval("a between 1 and 1 / a", v, 1, CR_OK, 0);
+	check_eval("(1 / a) is null", v, 1, CR_ERR_DIV_ZERO, 0);
+	check_eval("not (ln(a) > 1 and false)", v, 1, CR_OK, 1);
+	check_eval("least(1, ln(a)) < 0", v, 1, CR_ERR_LOG_DOMAIN, 0);
+	v[0] = num(NAN);
+	check_eval("a = a and a > 1e308", v, 1, CR_OK, 1);
+	v[0] = txt("annual");
+	v[1] = txt("monthly");
+	check_eval("a < b and a in ('x', 'annual')", v, 2, CR_OK, 1);
+	check_eval("a > 1", v, 2, CR_ERR_TYPE, 0);
+	v[0] = txt("ab");
+	v[1] = txt("abc");
+	check_eval("a < b", v, 2, CR_OK, 1);
+	v[0] = bol(1);
+	check_eval("a + 1 > 1", v, 1, CR_ERR_TYPE, 0);
+
+	/* round(x, n) is round(x::numeric, n) */
+	ok(cr_rule_round(2.5, 0) == 3 && cr_rule_round(-2.5, 0) == -3, "round half away from zero");
+	ok(cr_rule_round(1.005, 2) == 1.01, "round(1.005, 2) = 1.01 (15 significant digits first)");
+	ok(cr_rule_round(1234.5, -2) == 1200 && cr_rule_round(99.96, 1) == 100, "round with negative and carrying digits");
+	ok(cr_rule_round(0.4, -3) == 0 && !signbit(cr_rule_round(-0.4, 0)), "round to zero gives +0");
+
+	/* random bytes never crash the validator; valid programs survive a round trip */
+	{
+		CrRng		rng;
+		int			accepted = 0;
+		int			bad = 0;
+		uint8_t    *good;
+		size_t		goodlen;
+		CrRuleError e;
+
+		cr_rng_seed(&rng, 6);
+		const char *src = "a > 1 and b in ('x', 'y') or not c and round(d, 2) between 1 and 2";
+
+		cr_rule_parse(src, strlen(src), NULL, &good, &goodlen, &e);
+		for (int it = 0; it < 20000; it++)
+		{
+			uint8_t		buf[256];
+			size_t		len;
+			CrRuleProg *p;
+
+			if (it % 2 == 0)
+			{
+				/* mutate the good program */
+				len = goodlen;
+				memcpy(buf, good, len);
+				for (int m = 0; m < 1 + (int) (cr_rng_next(&rng) % 3); m++)
+					buf[cr_rng_next(&rng) % len] = (uint8_t) cr_rng_next(&rng);
+				if (cr_rng_next(&rng) % 4 == 0)
+					len = cr_rng_next(&rng) % (len + 1);
+			}
+			else
+			{
+				len = cr_rng_next(&rng) % sizeof(buf);
+				for (size_t i = 0; i < len; i++)
+					buf[i] = (uint8_t) cr_rng_next(&rng);
+			}
+			if (cr_rule_decode(buf, len, NULL, &p, &e) == CR_OK)
+			{
+				char	   *s;
+				size_t		sl;
+				uint8_t    *b2;
+				size_t		bl2;
+
+				accepted++;
+				if (cr_rule_print(p, -1, NULL, &s, &sl, &e) != CR_OK ||
+					cr_rule_parse(s, sl, NULL, &b2, &bl2, &e) != CR_OK)
+					bad++;
+				else
+				{
+					if (bl2 != len || memcmp(b2, buf, len) != 0)
+						bad++;
+					free(b2);
+				}
+				free(s);
+				free(p);
+			}
+			else if (e.code != CR_ERR_BINARY && e.code != CR_ERR_TYPE && e.code != CR_ERR_TOO_DEEP)
+				bad++;
+		}
+		free(good);
+		printf("# %d of 20000 random byte strings were valid programs\n", accepted);
+		ok(bad == 0, "random and mutated bytes: clean errors; valid ones print, re-parse to the same bytes");
+	}
+
+	printf("1..%d\n", n_test);
+	return n_fail ? 1 : 0;
+}
