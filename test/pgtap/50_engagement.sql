@@ -3,7 +3,7 @@
 -- on deterministic pseudo-random events over 2024 (leap day, both DST changes),
 -- several cut-offs, in several session TimeZones; parallel equals serial.
 BEGIN;
-SELECT plan(35);
+SELECT plan(37);
 
 -- A real (not temporary) table, so that parallel workers can scan it.
 CREATE TABLE eng_ev (member_id int, occurred_at timestamptz, amount float8);
@@ -266,6 +266,22 @@ SELECT is((SELECT count(*) FROM (
                     engagement_decay(occurred_at, '2024-12-31', '7 days', amount) d
              FROM eng_ev GROUP BY member_id) p FULL JOIN eng_serial s USING (member_id)
            WHERE NOT (eng_same(p.e, s.e) AND eng_close(p.d, s.d))), 0::bigint, 'parallel equals serial (per member)');
+
+-- A hash aggregate that spills to disk (tiny work_mem) gives the same groups.
+SET LOCAL max_parallel_workers_per_gather = 0;
+SET LOCAL enable_hashagg = on;
+SET LOCAL enable_sort = off;
+SET LOCAL work_mem = '64kB';
+SELECT ok((SELECT string_agg(l, E'\n') FROM eng_explain(
+  $$SELECT c.as_of, v.member_id, engagement_summary(v.occurred_at, c.as_of, v.amount)
+    FROM eng_ev v CROSS JOIN eng_cut c GROUP BY c.as_of, v.member_id$$) l) LIKE '%HashAggregate%',
+  'the plan is a hash aggregate');
+CREATE TEMP TABLE eng_hashed AS SELECT * FROM eng_actual();
+RESET enable_sort;
+RESET enable_hashagg;
+SET LOCAL enable_hashagg = off;
+SELECT is((SELECT count(*) FROM eng_hashed h FULL JOIN eng_actual() s USING (as_of, member_id)
+           WHERE NOT eng_same(h.e, s.e)), 0::bigint, 'hash aggregate spilling to disk equals group aggregate');
 
 SELECT * FROM finish();
 ROLLBACK;
