@@ -1,8 +1,9 @@
 /*
  * cr_rule_eval.c
- *	  The SQL type incentive_condition (text and binary I/O), the function
- *	  incentive_features and the evaluators incentive_matches(condition,
- *	  record) and incentive_matches(condition, jsonb).
+ *	  The SQL type incentive_condition (text and binary I/O), the functions
+ *	  incentive_features and incentive_validate, and the evaluators
+ *	  incentive_matches(condition, record) and incentive_matches(condition,
+ *	  jsonb).
  *
  * The language itself (parser, validator, printer, evaluator) is plain C in
  * cr_rule_parse.c.  This file binds feature names to the columns of a row
@@ -13,7 +14,6 @@
 
 #include "access/htup_details.h"
 #include "catalog/pg_type.h"
-#include "common/hashfn.h"
 #include "fmgr.h"
 #include "funcapi.h"
 #include "libpq/pqformat.h"
@@ -385,6 +385,31 @@ get_cache(FunctionCallInfo fcinfo)
 }
 
 /*
+ * Hash of a condition's bytes, 8 bytes a step (hash_bytes was a tenth of the
+ * time of a rules join).  Collisions only cost a memcmp.
+ */
+static inline uint32
+cond_hash(const char *p, size_t len)
+{
+	uint64		h = (uint64) len * UINT64CONST(0x9E3779B97F4A7C15);
+	uint64		w;
+
+	while (len >= 8)
+	{
+		memcpy(&w, p, 8);
+		h = (h ^ w) * UINT64CONST(0xBF58476D1CE4E5B9);
+		h ^= h >> 29;
+		p += 8;
+		len -= 8;
+	}
+	w = 0;
+	memcpy(&w, p, len);
+	h = (h ^ w) * UINT64CONST(0x94D049BB133111EB);
+	h ^= h >> 32;
+	return (uint32) h;
+}
+
+/*
  * The cached entry for this condition and row type, or a fresh (cleared)
  * entry for the caller to fill; *hit tells which.
  */
@@ -410,7 +435,7 @@ lookup_entry(FunctionCallInfo fcinfo, RuleCache *cache, const char *bytes, size_
 		return e;
 	}
 
-	h = hash_bytes((const unsigned char *) bytes, (int) len) ^ (uint32) typid ^ ((uint32) typmod * 0x9E3779B1u);
+	h = cond_hash(bytes, len) ^ (uint32) typid ^ ((uint32) typmod * 0x9E3779B1u);
 	base = h & (RULE_CACHE_SLOTS - 1);
 	for (int w = 0; w < RULE_CACHE_WAYS; w++)
 	{
