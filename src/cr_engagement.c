@@ -16,6 +16,7 @@
 
 #include "access/htup_details.h"
 #include "catalog/pg_type.h"
+#include "common/int.h"
 #include "fmgr.h"
 #include "funcapi.h"
 #include "libpq/pqformat.h"
@@ -151,6 +152,21 @@ cr_local_day_cached(FunctionCallInfo fcinfo, TimestampTz ts)
 	else if (ts < c->lo[i])
 		c->lo[i] = ts;
 	return (int32) cr_floor_div(ts + off, USECS_PER_DAY);
+}
+
+/*
+ * as_of - ts in microseconds, as a double.  Two finite timestamps can be
+ * further apart than int64 holds (4713 BC to 294276 AD), so an overflowing
+ * difference is taken in doubles instead of wrapping around.
+ */
+static double
+cr_age_usecs(TimestampTz as_of, TimestampTz ts)
+{
+	int64		d;
+
+	if (pg_sub_s64_overflow(as_of, ts, &d))
+		return (double) as_of - (double) ts;
+	return (double) d;
 }
 
 MemoryContext
@@ -322,7 +338,7 @@ engagement_summary_transfn(PG_FUNCTION_ARGS)
 			st->max_day = day;
 	}
 	st->events++;
-	st->decayed += exp(-CR_LN2 * (double) (as_of - ts) / CR_SUMMARY_HALF_LIFE);
+	st->decayed += exp(-CR_LN2 * cr_age_usecs(as_of, ts) / CR_SUMMARY_HALF_LIFE);
 	if (has_amount && !PG_ARGISNULL(3))
 	{
 		double		amount = PG_GETARG_FLOAT8(3);
@@ -497,8 +513,8 @@ engagement_summary_finalfn(PG_FUNCTION_ARGS)
 
 	values[i++] = TimestampTzGetDatum(st->first_seen);
 	values[i++] = TimestampTzGetDatum(st->last_seen);
-	values[i++] = Float8GetDatum((double) (st->as_of - st->first_seen) / USECS_PER_DAY);
-	values[i++] = Float8GetDatum((double) (st->as_of - st->last_seen) / USECS_PER_DAY);
+	values[i++] = Float8GetDatum(cr_age_usecs(st->as_of, st->first_seen) / USECS_PER_DAY);
+	values[i++] = Float8GetDatum(cr_age_usecs(st->as_of, st->last_seen) / USECS_PER_DAY);
 	values[i++] = Int64GetDatum(st->events);
 	values[i++] = Int32GetDatum(s.active_days);
 	values[i++] = Int32GetDatum(s.active_days_7);
@@ -599,7 +615,7 @@ engagement_decay_transfn(PG_FUNCTION_ARGS)
 		PG_RETURN_ARRAYTYPE_P(arr);
 	cr_check_finite(ts, "occurred_at");
 	s[1] += 1;
-	s[2] += amount * exp(-CR_LN2 * (double) (as_of - ts) / hl_us);
+	s[2] += amount * exp(-CR_LN2 * cr_age_usecs(as_of, ts) / hl_us);
 	PG_RETURN_ARRAYTYPE_P(arr);
 }
 
