@@ -24,6 +24,7 @@
 #include "pgtime.h"
 #include "utils/builtins.h"
 #include "utils/datetime.h"
+#include "utils/float.h"
 #include "utils/timestamp.h"
 
 #include "cr_daybits.h"
@@ -167,6 +168,20 @@ cr_age_usecs(TimestampTz as_of, TimestampTz ts)
 	if (pg_sub_s64_overflow(as_of, ts, &d))
 		return (double) as_of - (double) ts;
 	return (double) d;
+}
+
+/*
+ * a + b for sums of amounts, raising 22003 when finite amounts overflow to
+ * infinity, as sum(float8) does; NaN and infinite amounts propagate as there.
+ */
+static inline double
+cr_sum_add(double a, double b)
+{
+	double		r = a + b;
+
+	if (unlikely(isinf(r)) && !isinf(a) && !isinf(b))
+		float_overflow_error();
+	return r;
 }
 
 MemoryContext
@@ -343,9 +358,9 @@ engagement_summary_transfn(PG_FUNCTION_ARGS)
 	{
 		double		amount = PG_GETARG_FLOAT8(3);
 
-		st->amount_total += amount;
+		st->amount_total = cr_sum_add(st->amount_total, amount);
 		if (day > st->asof_day - 30)
-			st->amount_30 += amount;
+			st->amount_30 = cr_sum_add(st->amount_30, amount);
 	}
 	PG_RETURN_POINTER(st);
 }
@@ -398,8 +413,8 @@ engagement_summary_combinefn(PG_FUNCTION_ARGS)
 	}
 	a->events += b->events;
 	a->decayed += b->decayed;
-	a->amount_total += b->amount_total;
-	a->amount_30 += b->amount_30;
+	a->amount_total = cr_sum_add(a->amount_total, b->amount_total);
+	a->amount_30 = cr_sum_add(a->amount_30, b->amount_30);
 	PG_RETURN_POINTER(a);
 }
 
@@ -615,7 +630,7 @@ engagement_decay_transfn(PG_FUNCTION_ARGS)
 		PG_RETURN_ARRAYTYPE_P(arr);
 	cr_check_finite(ts, "occurred_at");
 	s[1] += 1;
-	s[2] += amount * exp(-CR_LN2 * cr_age_usecs(as_of, ts) / hl_us);
+	s[2] = cr_sum_add(s[2], amount * exp(-CR_LN2 * cr_age_usecs(as_of, ts) / hl_us));
 	PG_RETURN_ARRAYTYPE_P(arr);
 }
 
@@ -644,7 +659,7 @@ engagement_decay_combinefn(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("as_of and half_life must be the same for every row of a group")));
 	sa[1] += sb[1];
-	sa[2] += sb[2];
+	sa[2] = cr_sum_add(sa[2], sb[2]);
 	PG_RETURN_ARRAYTYPE_P(a);
 }
 
