@@ -6,6 +6,8 @@
  */
 #include "community_retention.h"
 
+#include <math.h>
+
 #include "catalog/pg_type.h"
 #include "common/int.h"
 #include "fmgr.h"
@@ -274,16 +276,29 @@ rc_make(int len)
 	return a;
 }
 
+static void rc_invalid_state(void) pg_attribute_noreturn();
+
+static void
+rc_invalid_state(void)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("retention_curve: invalid state array")));
+}
+
 static float8 *
 rc_data(ArrayType *a, int *len)
 {
+	float8	   *s;
+
 	if (ARR_NDIM(a) != 1 || ARR_HASNULL(a) || ARR_ELEMTYPE(a) != FLOAT8OID ||
 		ARR_DIMS(a)[0] < 1 || ARR_DIMS(a)[0] % 2 != 1 || ARR_DIMS(a)[0] > 1 + 2 * RC_MAX_LEN)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("retention_curve: invalid state array")));
+		rc_invalid_state();
 	*len = (ARR_DIMS(a)[0] - 1) / 2;
-	return (float8 *) ((char *) a + ARR_OVERHEAD_NONULLS(1));
+	s = (float8 *) ((char *) a + ARR_OVERHEAD_NONULLS(1));
+	if (s[0] != 0 && s[0] != 1 && s[0] != 2)
+		rc_invalid_state();
+	return s;
 }
 
 /*
@@ -418,6 +433,13 @@ retention_curve_finalfn(PG_FUNCTION_ARGS)
 	nulls = palloc((len + 1) * sizeof(bool));
 	for (k = 0; k < len; k++)
 	{
+		float8		retained = s[1 + 2 * k],
+					elapsed = s[1 + 2 * k + 1];
+
+		/* only a state built by hand has other counts */
+		if (!(elapsed >= 0 && elapsed <= 9007199254740992.0) || elapsed != floor(elapsed) ||
+			!(retained >= 0 && retained <= elapsed) || retained != floor(retained))
+			rc_invalid_state();
 		nulls[k] = s[1 + 2 * k + 1] == 0;
 		values[k] = Float8GetDatum(nulls[k] ? 0 : s[1 + 2 * k] / s[1 + 2 * k + 1]);
 	}

@@ -16,6 +16,7 @@
 
 #include "access/htup_details.h"
 #include "catalog/pg_type.h"
+#include "common/int.h"
 #include "fmgr.h"
 #include "funcapi.h"
 #include "libpq/pqformat.h"
@@ -23,6 +24,7 @@
 #include "pgtime.h"
 #include "utils/builtins.h"
 #include "utils/datetime.h"
+#include "utils/float.h"
 #include "utils/timestamp.h"
 
 #include "cr_daybits.h"
@@ -151,6 +153,35 @@ cr_local_day_cached(FunctionCallInfo fcinfo, TimestampTz ts)
 	else if (ts < c->lo[i])
 		c->lo[i] = ts;
 	return (int32) cr_floor_div(ts + off, USECS_PER_DAY);
+}
+
+/*
+ * as_of - ts in microseconds, as a double.  Two finite timestamps can be
+ * further apart than int64 holds (4713 BC to 294276 AD), so an overflowing
+ * difference is taken in doubles instead of wrapping around.
+ */
+static double
+cr_age_usecs(TimestampTz as_of, TimestampTz ts)
+{
+	int64		d;
+
+	if (pg_sub_s64_overflow(as_of, ts, &d))
+		return (double) as_of - (double) ts;
+	return (double) d;
+}
+
+/*
+ * a + b for sums of amounts, raising 22003 when finite amounts overflow to
+ * infinity, as sum(float8) does; NaN and infinite amounts propagate as there.
+ */
+static inline double
+cr_sum_add(double a, double b)
+{
+	double		r = a + b;
+
+	if (unlikely(isinf(r)) && !isinf(a) && !isinf(b))
+		float_overflow_error();
+	return r;
 }
 
 MemoryContext
@@ -322,14 +353,14 @@ engagement_summary_transfn(PG_FUNCTION_ARGS)
 			st->max_day = day;
 	}
 	st->events++;
-	st->decayed += exp(-CR_LN2 * (double) (as_of - ts) / CR_SUMMARY_HALF_LIFE);
+	st->decayed += exp(-CR_LN2 * cr_age_usecs(as_of, ts) / CR_SUMMARY_HALF_LIFE);
 	if (has_amount && !PG_ARGISNULL(3))
 	{
 		double		amount = PG_GETARG_FLOAT8(3);
 
-		st->amount_total += amount;
+		st->amount_total = cr_sum_add(st->amount_total, amount);
 		if (day > st->asof_day - 30)
-			st->amount_30 += amount;
+			st->amount_30 = cr_sum_add(st->amount_30, amount);
 	}
 	PG_RETURN_POINTER(st);
 }
@@ -382,8 +413,8 @@ engagement_summary_combinefn(PG_FUNCTION_ARGS)
 	}
 	a->events += b->events;
 	a->decayed += b->decayed;
-	a->amount_total += b->amount_total;
-	a->amount_30 += b->amount_30;
+	a->amount_total = cr_sum_add(a->amount_total, b->amount_total);
+	a->amount_30 = cr_sum_add(a->amount_30, b->amount_30);
 	PG_RETURN_POINTER(a);
 }
 
@@ -497,8 +528,8 @@ engagement_summary_finalfn(PG_FUNCTION_ARGS)
 
 	values[i++] = TimestampTzGetDatum(st->first_seen);
 	values[i++] = TimestampTzGetDatum(st->last_seen);
-	values[i++] = Float8GetDatum((double) (st->as_of - st->first_seen) / USECS_PER_DAY);
-	values[i++] = Float8GetDatum((double) (st->as_of - st->last_seen) / USECS_PER_DAY);
+	values[i++] = Float8GetDatum(cr_age_usecs(st->as_of, st->first_seen) / USECS_PER_DAY);
+	values[i++] = Float8GetDatum(cr_age_usecs(st->as_of, st->last_seen) / USECS_PER_DAY);
 	values[i++] = Int64GetDatum(st->events);
 	values[i++] = Int32GetDatum(s.active_days);
 	values[i++] = Int32GetDatum(s.active_days_7);
@@ -599,7 +630,7 @@ engagement_decay_transfn(PG_FUNCTION_ARGS)
 		PG_RETURN_ARRAYTYPE_P(arr);
 	cr_check_finite(ts, "occurred_at");
 	s[1] += 1;
-	s[2] += amount * exp(-CR_LN2 * (double) (as_of - ts) / hl_us);
+	s[2] = cr_sum_add(s[2], amount * exp(-CR_LN2 * cr_age_usecs(as_of, ts) / hl_us));
 	PG_RETURN_ARRAYTYPE_P(arr);
 }
 
@@ -628,7 +659,7 @@ engagement_decay_combinefn(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("as_of and half_life must be the same for every row of a group")));
 	sa[1] += sb[1];
-	sa[2] += sb[2];
+	sa[2] = cr_sum_add(sa[2], sb[2]);
 	PG_RETURN_ARRAYTYPE_P(a);
 }
 

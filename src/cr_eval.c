@@ -630,6 +630,17 @@ calib_data(ArrayType *a)
 	return (double *) ((char *) a + ARR_OVERHEAD_NONULLS(1));
 }
 
+static void calib_invalid_state(void) pg_attribute_noreturn();
+
+static void
+calib_invalid_state(void)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("invalid retention calibration state"),
+			 errdetail("A state is {bins, then count, sum of scores, sum of labels per bin}, as the aggregate's transition function builds it.")));
+}
+
 /*
  * Check that an array is a calibration state (a user can call the transition
  * function directly) and return its number of bins.
@@ -642,14 +653,35 @@ calib_state_bins(ArrayType *a)
 
 	if (ARR_NDIM(a) != 1 || ARR_HASNULL(a) || ARR_ELEMTYPE(a) != FLOAT8OID ||
 		ARR_DIMS(a)[0] < 4)
-		elog(ERROR, "invalid retention calibration state");
+		calib_invalid_state();
 	d = calib_data(a);
 	if (!(d[0] >= 1 && d[0] <= CR_CALIBRATION_MAX_BINS) || d[0] != floor(d[0]))
-		elog(ERROR, "invalid retention calibration state");
+		calib_invalid_state();
 	bins = (int) d[0];
 	if (ARR_DIMS(a)[0] != 1 + 3 * bins)
-		elog(ERROR, "invalid retention calibration state");
+		calib_invalid_state();
 	return bins;
+}
+
+/*
+ * Check the numbers of a state before reporting them: per bin a count that
+ * is a whole number in [0, 2^53] and sums of scores and labels (each in
+ * [0, 1]) in [0, count].  Only a state built by hand fails this; the final
+ * and combine functions, which are O(bins) anyway, check it.
+ */
+static void
+calib_check_sums(const double *d, int bins)
+{
+	for (int b = 0; b < bins; b++)
+	{
+		double		n = d[1 + 3 * b],
+					s = d[2 + 3 * b],
+					l = d[3 + 3 * b];
+
+		if (!(n >= 0 && n <= 9007199254740992.0) || n != floor(n) ||
+			!(s >= 0 && s <= n) || !(l >= 0 && l <= n))
+			calib_invalid_state();
+	}
 }
 
 static void
@@ -758,6 +790,8 @@ retention_calibration_combinefn(PG_FUNCTION_ARGS)
 		calib_bins_mismatch();
 	da = calib_data(a);
 	db = calib_data(b);
+	calib_check_sums(da, bins);
+	calib_check_sums(db, bins);
 	for (int i = 1; i < 1 + 3 * bins; i++)
 		da[i] += db[i];
 	PG_RETURN_ARRAYTYPE_P(a);
@@ -782,6 +816,7 @@ retention_calibration_finalfn(PG_FUNCTION_ARGS)
 	a = PG_GETARG_ARRAYTYPE_P(0);
 	bins = calib_state_bins(a);
 	d = calib_data(a);
+	calib_check_sums(d, bins);
 	td = eval_result_rowtype(fcinfo, true, &elemtype);
 	if (td->natts != 6)
 		elog(ERROR, "retention_calibration_bin type has %d attributes, expected 6", td->natts);
@@ -824,6 +859,7 @@ retention_ece_finalfn(PG_FUNCTION_ARGS)
 	a = PG_GETARG_ARRAYTYPE_P(0);
 	bins = calib_state_bins(a);
 	d = calib_data(a);
+	calib_check_sums(d, bins);
 	for (int b = 0; b < bins; b++)
 		total += d[1 + 3 * b];
 	if (total <= 0)
