@@ -225,7 +225,12 @@ SELECT label || ': ' || pg_temp.try(q) FROM (VALUES
   ('model without deciles', $$SELECT retention_score_drift(model, 0.5) FROM models WHERE name = 'nodeciles'$$),
   ('two models in a group', $$SELECT retention_score_drift(model, 0.5) FROM models WHERE name IN ('m', 'shifted')$$),
   ('transition function called directly', $$SELECT retention_score_drift_transfn(NULL, model, 0.5) FROM models WHERE name = 'm'$$),
-  ('final function on a bogus state', $$SELECT retention_score_drift_finalfn('{1,2,3}')$$)
+  ('final function on a bogus state', $$SELECT retention_score_drift_finalfn('{1,2,3}')$$),
+  ('final function, counts that do not add up', $$SELECT retention_score_drift_finalfn(array_fill(0.1::float8, ARRAY[32]))$$),
+  ('final function, negative count', $$SELECT retention_score_drift_finalfn(ARRAY[0, -1, 1, 0,0,0,0,0,0,0,0, 0,.1,.2,.3,.4,.5,.6,.7,.8,.9,1, .1,.1,.1,.1,.1,.1,.1,.1,.1,.1]::float8[])$$),
+  ('final function, edges descending', $$SELECT retention_score_drift_finalfn(ARRAY[1, 1, 0,0,0,0,0,0,0,0,0, 1,.9,.8,.7,.6,.5,.4,.3,.2,.1,0, .1,.1,.1,.1,.1,.1,.1,.1,.1,.1]::float8[])$$),
+  ('final function, valid hand-built state', $$SELECT round(retention_score_drift_finalfn(ARRAY[10, 10, 0,0,0,0,0,0,0,0,0, 0,.1,.2,.3,.4,.5,.6,.7,.8,.9,1, .1,.1,.1,.1,.1,.1,.1,.1,.1,.1]::float8[])::numeric, 6)$$),
+  ('combine function, NaN count', $$SELECT retention_score_drift_combinefn(ARRAY['NaN', 1, 0,0,0,0,0,0,0,0,0, 0,.1,.2,.3,.4,.5,.6,.7,.8,.9,1, .1,.1,.1,.1,.1,.1,.1,.1,.1,.1]::float8[], NULL)$$)
 ) c(label, q);
 
 -- ---------------------------------------------------------------- binary receive

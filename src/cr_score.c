@@ -534,6 +534,45 @@ drift_values(ArrayType *a)
 	return (double *) CR_ARR_DATA_NONULLS(a);
 }
 
+/*
+ * Full check of a state that did not come from our transition function
+ * (the combine and final functions can be called from SQL with any
+ * float8[]): whole, non-negative counts that add up, ascending edges in
+ * [0, 1], shares in [0, 1].
+ */
+static double *
+drift_checked_values(ArrayType *a)
+{
+	double	   *v = drift_values(a);
+	double		total = 0;
+	int			i;
+
+	for (i = 1; i <= 10; i++)
+	{
+		if (!(v[i] >= 0) || v[i] != floor(v[i]) || v[i] > 1e18)
+			break;
+		total += v[i];
+	}
+	if (i <= 10 || !(v[0] >= 0) || total != v[0])
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("invalid retention_score_drift state"),
+				 errdetail("The bin counts must be whole non-negative numbers that add up to the row count.")));
+	for (i = 11; i < 22; i++)
+		if (!(v[i] >= 0 && v[i] <= 1) || (i > 11 && v[i] < v[i - 1]))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("invalid retention_score_drift state"),
+					 errdetail("The decile edges must be ascending within [0, 1].")));
+	for (i = 22; i < DRIFT_LEN; i++)
+		if (!(v[i] >= 0 && v[i] <= 1))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("invalid retention_score_drift state"),
+					 errdetail("The training shares must be within [0, 1].")));
+	return v;
+}
+
 static void
 drift_models_differ(void)
 {
@@ -609,8 +648,8 @@ retention_score_drift_combine(PG_FUNCTION_ARGS)
 		PG_RETURN_DATUM(PG_GETARG_DATUM(1));
 	a = PG_GETARG_ARRAYTYPE_P(0);
 	b = PG_GETARG_ARRAYTYPE_P(1);
-	va = drift_values(a);
-	vb = drift_values(b);
+	va = drift_checked_values(a);
+	vb = drift_checked_values(b);
 	for (i = 11; i < DRIFT_LEN; i++)
 		if (va[i] != vb[i])
 			drift_models_differ();
@@ -628,7 +667,7 @@ retention_score_drift_final(PG_FUNCTION_ARGS)
 
 	if (PG_ARGISNULL(0))
 		PG_RETURN_NULL();
-	v = drift_values(PG_GETARG_ARRAYTYPE_P(0));
+	v = drift_checked_values(PG_GETARG_ARRAYTYPE_P(0));
 	if (v[0] <= 0)
 		PG_RETURN_NULL();
 	for (i = 0; i < 10; i++)
