@@ -40,6 +40,7 @@
 #include <string.h>
 
 #define SAMPLE_ROWS			65536
+#define HESS_BLOCK			32		/* rows per Hessian update */
 #define COLLINEAR_REL_TOL	1e-11
 #define SEPARATION_SCALE	25.0	/* |beta_j| * sd_j beyond this: separated */
 
@@ -53,7 +54,8 @@ typedef struct Solver
 	double	   *mu;				/* centring: feature means (zeros without intercept) */
 	double	   *sd;				/* weighted standard deviations */
 	double	   *xr;				/* work: 1, x - mu */
-	double	   *hx;				/* work */
+	double	   *xb;				/* HESS_BLOCK queued rows (1, x - mu) */
+	double	   *hb;				/* their weights w p (1 - p) */
 	CrFitResult *res;			/* pass counters */
 } Solver;
 
@@ -78,6 +80,36 @@ cr_sigmoid(double eta)
 }
 
 /*
+ * H += sum over the n queued rows of h_b * x_b x_b' (upper triangle).  Row j
+ * of H stays in cache while the block's rows stream past it, so a Hessian
+ * of a thousand features is read from memory once per block, not once per
+ * row.  For each entry the rows are still added in input order, so the
+ * result is the same as adding one row at a time.
+ */
+static void
+hessian_update(double *restrict hess, const double *restrict xb,
+			   const double *restrict hb, int n, int D)
+{
+	int			j,
+				b,
+				k;
+
+	for (j = 0; j < D; j++)
+	{
+		double	   *restrict hj = hess + (size_t) j * D;
+
+		for (b = 0; b < n; b++)
+		{
+			const double *restrict x = xb + (size_t) b * D;
+			double		a = hb[b] * x[j];
+
+			for (k = j; k < D; k++)
+				hj[k] += a * x[k];
+		}
+	}
+}
+
+/*
  * One pass over the rows (every stride-th row): returns the weighted
  * log-likelihood at beta (centred coordinates) and fills grad (its
  * gradient, D values) and, when hess is not NULL, the upper triangle of the
@@ -91,10 +123,10 @@ logit_pass(const Solver *s, const double *beta, int64_t stride,
 	int			d = s->d;
 	int			D = s->D;
 	double	   *xr = s->xr;
-	double	   *hx = s->hx;
 	double		ll = 0.0;
 	int64_t		first = 0;
-	int			b;
+	int			b,
+				nb = 0;			/* rows queued for the Hessian */
 
 	memset(grad, 0, sizeof(double) * D);
 	if (hess)
@@ -147,22 +179,19 @@ logit_pass(const Solver *s, const double *beta, int64_t stride,
 				grad[j] += res * xr[j];
 			if (hess)
 			{
-				double		h = w * p * (1.0 - p);
-
-				for (j = 0; j < D; j++)
-					hx[j] = h * xr[j];
-				for (j = 0; j < D; j++)
+				/* queue the row; the Hessian is updated a block at a time */
+				memcpy(s->xb + (size_t) nb * D, xr, sizeof(double) * D);
+				s->hb[nb++] = w * p * (1.0 - p);
+				if (nb == HESS_BLOCK)
 				{
-					double		a = hx[j];
-					double	   *hj = hess + (size_t) j * D;
-					int			k;
-
-					for (k = j; k < D; k++)
-						hj[k] += a * xr[k];
+					hessian_update(hess, s->xb, s->hb, nb, D);
+					nb = 0;
 				}
 			}
 		}
 	}
+	if (hess && nb > 0)
+		hessian_update(hess, s->xb, s->hb, nb, D);
 	return ll;
 }
 
@@ -264,13 +293,19 @@ cr_cholesky_solve(const double *l, int n, double *b)
 			t -= l[(size_t) i * n + k] * b[k];
 		b[i] = t / l[(size_t) i * n + i];
 	}
+	/*
+	 * Back substitution with L' = U, column by column: once x_i is known,
+	 * remove its share from the rows above.  This walks row i of L
+	 * contiguously instead of column i, which matters for large d.
+	 */
 	for (i = n - 1; i >= 0; i--)
 	{
-		double		t = b[i];
+		const double *row = l + (size_t) i * n;
+		double		xi = b[i] / row[i];
 
-		for (k = i + 1; k < n; k++)
-			t -= l[(size_t) k * n + i] * b[k];
-		b[i] = t / l[(size_t) i * n + i];
+		b[i] = xi;
+		for (k = 0; k < i; k++)
+			b[k] -= row[k] * xi;
 	}
 }
 
@@ -624,7 +659,8 @@ cr_logit_fit(const CrRows *rows, const CrFitOptions *opt, cr_alloc_fn alloc,
 	s.mu = alloc(sizeof(double) * d);
 	s.sd = alloc(sizeof(double) * d);
 	s.xr = alloc(sizeof(double) * D);
-	s.hx = alloc(sizeof(double) * D);
+	s.xb = alloc(sizeof(double) * D * HESS_BLOCK);
+	s.hb = alloc(sizeof(double) * HESS_BLOCK);
 	beta = alloc(sizeof(double) * D);
 	grad = alloc(sizeof(double) * D);
 	step = alloc(sizeof(double) * D);
