@@ -204,5 +204,6 @@ extern const char *cr_rule_kind_name(int kind);
 
 /* round(x, n) as PostgreSQL's round(x::numeric, n)::float8 computes it. */
 extern double cr_rule_round(double x, int n);
+extern double cr_rule_round_slow(double x, int n);	/* the reference path */
 
 #endif							/* CR_RULE_H */

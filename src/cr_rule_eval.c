@@ -352,28 +352,36 @@ typedef struct RuleEntry
 	CrRuleProg *prog;
 	AttrNumber *attnums;		/* record: column of each feature */
 	uint8	   *conv;			/* record: Conv of each feature */
-	int			maxatt;			/* record: the last column read */
-	Datum	   *values;			/* record: deformed columns */
-	bool	   *nulls;
 	CrValue    *features;
 	CrValue    *stack;
+	struct RuleEntry *next_hint;	/* the entry used after this one, last time */
 } RuleEntry;
 
 #define RULE_CACHE_SLOTS 256	/* power of two */
 #define RULE_CACHE_WAYS 4
 
-#define RULE_RECENT_SLOTS 64		/* 2^6: the shift by 58 below */
-
 typedef struct RuleCache
 {
 	RuleEntry	entries[RULE_CACHE_SLOTS];
-	/* entries by the address of the condition last seen (verified by memcmp) */
-	const char *recent_ptr[RULE_RECENT_SLOTS];
-	RuleEntry  *recent[RULE_RECENT_SLOTS];
+	RuleEntry  *last;			/* the entry of the previous call */
 	uint32		victim;
 	Oid			typid;			/* the row type tupdesc describes */
 	int32		typmod;
 	TupleDesc	tupdesc;
+
+	/*
+	 * The last row seen, deformed: a join evaluates every rule against one
+	 * member before the next, so the row is deformed once, not once per rule.
+	 * Reused only when the bytes are identical.
+	 */
+	char	   *row;			/* copy of the row (HeapTupleHeader) */
+	uint32		row_len;		/* 0: none */
+	uint32		row_cap;
+	Oid			row_typid;
+	int32		row_typmod;
+	Datum	   *values;			/* its columns, tupdesc->natts of them */
+	bool	   *nulls;
+	int			values_cap;
 } RuleCache;
 
 static RuleCache *
@@ -417,20 +425,19 @@ static RuleEntry *
 lookup_entry(FunctionCallInfo fcinfo, RuleCache *cache, const char *bytes, size_t len,
 			 Oid typid, int32 typmod, bool *hit)
 {
-	/* Fibonacci hashing of the address: palloc'd chunks share their low bits */
-	uint32		r = (uint32) (((uint64) (uintptr_t) bytes * UINT64CONST(0x9E3779B97F4A7C15)) >> 58);
 	uint32		h;
 	uint32		base;
-	RuleEntry  *e = cache->recent[r];
+	RuleEntry  *e = cache->last ? cache->last->next_hint : NULL;
 
 	/*
-	 * Fast path: the same address as a recent call (a rules table scanned
-	 * again for each member).  The address alone proves nothing, the bytes
-	 * are compared.
+	 * Fast path: a join evaluates the rules in the same order for every
+	 * member, so the entry that followed the previous one last time is the
+	 * likely one now.  The prediction is verified, never trusted.
 	 */
-	if (e && cache->recent_ptr[r] == bytes && e->used && e->len == len &&
-		e->typid == typid && e->typmod == typmod && memcmp(e->bytes, bytes, len) == 0)
+	if (e && e->used && e->len == len && e->typid == typid && e->typmod == typmod &&
+		memcmp(e->bytes, bytes, len) == 0)
 	{
+		cache->last = e;
 		*hit = true;
 		return e;
 	}
@@ -443,8 +450,9 @@ lookup_entry(FunctionCallInfo fcinfo, RuleCache *cache, const char *bytes, size_
 		if (e->used && e->hash == h && e->len == len && e->typid == typid &&
 			e->typmod == typmod && memcmp(e->bytes, bytes, len) == 0)
 		{
-			cache->recent_ptr[r] = bytes;
-			cache->recent[r] = e;
+			if (cache->last)
+				cache->last->next_hint = e;
+			cache->last = e;
 			*hit = true;
 			return e;
 		}
@@ -466,8 +474,9 @@ lookup_entry(FunctionCallInfo fcinfo, RuleCache *cache, const char *bytes, size_
 	e->len = len;
 	e->typid = typid;
 	e->typmod = typmod;
-	cache->recent_ptr[r] = bytes;
-	cache->recent[r] = e;
+	if (cache->last)
+		cache->last->next_hint = e;
+	cache->last = e;
 	*hit = false;
 	return e;
 }
@@ -588,16 +597,59 @@ bind_record(RuleEntry *e, TupleDesc tupdesc, Oid typid, int32 typmod)
 	if (cr_rule_typecheck(prog, kinds, &m, &err) != CR_OK)
 		report_rule_error(&err, NULL, 0, prog);
 	pfree(kinds);
+}
 
-	/* rows are deformed once per call, up to the last column read */
-	e->maxatt = 0;
-	for (int i = 0; i < prog->nnames; i++)
-		e->maxatt = Max(e->maxatt, e->attnums[i]);
-	if (e->maxatt > 0)
+/*
+ * Deform the row td into cache->values/nulls, unless it is byte for byte the
+ * row of the previous call.  Values point into the cache's copy of the row.
+ */
+static void
+deform_row(FunctionCallInfo fcinfo, RuleCache *cache, HeapTupleHeader td,
+		   Oid typid, int32 typmod, TupleDesc tupdesc)
+{
+	uint32		len = HeapTupleHeaderGetDatumLength(td);
+	HeapTupleData tuple;
+
+	if (cache->row_len == len && cache->row_typid == typid && cache->row_typmod == typmod &&
+		cache->values_cap >= tupdesc->natts && memcmp(cache->row, td, len) == 0)
+		return;
+
+	if (cache->row_cap < len)
 	{
-		e->values = MemoryContextAlloc(e->cxt, sizeof(Datum) * tupdesc->natts);
-		e->nulls = MemoryContextAlloc(e->cxt, sizeof(bool) * tupdesc->natts);
+		if (cache->row)
+			pfree(cache->row);
+		cache->row_len = 0;
+		cache->row = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, len);
+		cache->row_cap = len;
 	}
+	if (cache->values_cap < tupdesc->natts)
+	{
+		if (cache->values)
+		{
+			pfree(cache->values);
+			pfree(cache->nulls);
+		}
+		cache->values_cap = 0;
+		cache->values = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, sizeof(Datum) * tupdesc->natts);
+		cache->nulls = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, sizeof(bool) * tupdesc->natts);
+		cache->values_cap = tupdesc->natts;
+	}
+	memcpy(cache->row, td, len);
+	tuple.t_len = len;
+	ItemPointerSetInvalid(&tuple.t_self);
+	tuple.t_tableOid = InvalidOid;
+	tuple.t_data = (HeapTupleHeader) cache->row;
+	if (HeapTupleHeaderGetNatts(tuple.t_data) >= tupdesc->natts)
+		heap_deform_tuple(&tuple, tupdesc, cache->values, cache->nulls);
+	else
+	{
+		/* stored before columns were added: heap_getattr knows their defaults */
+		for (int a = 0; a < tupdesc->natts; a++)
+			cache->values[a] = heap_getattr(&tuple, a + 1, tupdesc, &cache->nulls[a]);
+	}
+	cache->row_len = len;
+	cache->row_typid = typid;
+	cache->row_typmod = typmod;
 }
 
 /*
@@ -615,9 +667,7 @@ incentive_matches_record(PG_FUNCTION_ARGS)
 	TupleDesc	tupdesc = cached_tupdesc(fcinfo, cache, typid, typmod);
 	bool		hit;
 	RuleEntry  *e = lookup_entry(fcinfo, cache, COND_BYTES(v), COND_LEN(v), typid, typmod, &hit);
-	HeapTupleData tuple;
 	int			result;
-	bool		deformed;
 
 	if (!hit)
 	{
@@ -625,32 +675,13 @@ incentive_matches_record(PG_FUNCTION_ARGS)
 		bind_record(e, tupdesc, typid, typmod);
 		e->used = true;
 	}
-	tuple.t_len = HeapTupleHeaderGetDatumLength(td);
-	ItemPointerSetInvalid(&tuple.t_self);
-	tuple.t_tableOid = InvalidOid;
-	tuple.t_data = td;
+	deform_row(fcinfo, cache, td, typid, typmod, tupdesc);
 
-	/*
-	 * One pass over the columns instead of one walk per feature; a row
-	 * stored before columns were added (fewer attributes) goes through
-	 * heap_getattr, which knows their defaults.
-	 */
-	deformed = e->maxatt > 0 && HeapTupleHeaderGetNatts(td) >= tupdesc->natts;
-	if (deformed)
-		heap_deform_tuple(&tuple, tupdesc, e->values, e->nulls);
 	for (int i = 0; i < e->prog->nnames; i++)
 	{
-		bool		isnull;
-		Datum		d;
+		Datum		d = cache->values[e->attnums[i] - 1];
+		bool		isnull = cache->nulls[e->attnums[i] - 1];
 		CrValue    *fv = &e->features[i];
-
-		if (deformed)
-		{
-			d = e->values[e->attnums[i] - 1];
-			isnull = e->nulls[e->attnums[i] - 1];
-		}
-		else
-			d = heap_getattr(&tuple, e->attnums[i], tupdesc, &isnull);
 
 		if (isnull)
 		{

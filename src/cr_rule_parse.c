@@ -1978,8 +1978,9 @@ cr_rule_print(const CrRuleProg *prog, int node, const CrRuleMem *mem,
  * float8 to numeric keeps 15 significant digits (DBL_DIG), numeric rounding
  * is half away from zero, numeric to float8 is correctly rounded (strtod).
  */
+/* The exact slow path: decimal digits through snprintf and strtod. */
 double
-cr_rule_round(double x, int n)
+cr_rule_round_slow(double x, int n)
 {
 	char		tmp[64];
 	char		digits[32];
@@ -2032,6 +2033,88 @@ cr_rule_round(double x, int n)
 	r = strtod(out, NULL);
 	return r == 0 ? 0.0 : r;
 }
+
+/*
+ * The same result without formatting, for |x| in [1e-7, 1e15) and |n| <= 22
+ * (returns 0 elsewhere): the 15-digit decimal mantissa M of x is
+ * round-half-even(|x| * 10^k), decided exactly with fma; rounding M to n
+ * decimals is integer arithmetic; the result q / 10^n has exact operands,
+ * so IEEE division rounds it as strtod would.
+ */
+static const double pow10_exact[23] = {
+	1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12,
+	1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22
+};
+
+static int
+round_fast(double x, int n, double *out)
+{
+	double		ax = fabs(x);
+	int			e10,
+				k,
+				drop;
+	double		y,
+				err,
+				fl,
+				frac,
+				r;
+	int64_t		m,
+				q;
+
+	if (!(ax >= 1e-7 && ax < 1e15) || n > 22 || n < -22)
+		return 0;
+	e10 = (int) floor(log10(ax));
+	k = 14 - e10;
+	if (k < 0 || k > 22)
+		return 0;
+	y = ax * pow10_exact[k];
+	err = fma(ax, pow10_exact[k], -y);	/* ax * 10^k = y + err exactly */
+	if (!(y >= 1e14 && y < 1e15))
+		return 0;				/* log10 was off by one */
+	fl = floor(y);
+	frac = y - fl;
+	m = (int64_t) fl;
+	if (frac > 0.5 || (frac == 0.5 && (err > 0 || (err == 0 && (m & 1)))))
+		m++;
+	if (m >= INT64_C(1000000000000000))
+		return 0;
+	drop = k - n;				/* decimal digits of m rounded away */
+	if (drop <= 0)
+		r = (double) m / pow10_exact[k];
+	else
+	{
+		if (drop > 15)
+			q = 0;
+		else
+		{
+			int64_t		p = 1;
+
+			for (int i = 0; i < drop; i++)
+				p *= 10;
+			q = m / p;
+			if (2 * (m % p) >= p)
+				q++;
+		}
+		r = n >= 0 ? (double) q / pow10_exact[n] : (double) q * pow10_exact[-n];
+	}
+	if (r == 0)
+		r = 0.0;
+	else if (x < 0)
+		r = -r;
+	*out = r;
+	return 1;
+}
+
+double
+cr_rule_round(double x, int n)
+{
+	double		r;
+
+	if (round_fast(x, n, &r))
+		return r;
+	return cr_rule_round_slow(x, n);
+}
+
 
 /*
  * Evaluation errors are values: an operand that fails (division by zero, ln
@@ -2339,7 +2422,18 @@ cr_rule_eval(const CrRuleProg *prog, const CrValue *features,
 					int			isand = in->op == CR_OP_AND;
 					int			anynull = 0;
 					int			decided = 0;
+					int			i;
 
+					/* the common case: all operands known booleans */
+					for (i = 0; i < ar && a[i].kind == CR_VAL_BOOL; i++)
+						if ((a[i].boolean != 0) != isand)
+							decided = 1;
+					if (i == ar)
+					{
+						SET_BOOL(a, decided ? !isand : isand);
+						break;
+					}
+					decided = 0;
 					if ((rc = check_kinds(err, k, in, a, ar, CR_VAL_BOOL)) != CR_OK)
 						return rc;
 					for (int i = 0; i < ar; i++)
@@ -2380,6 +2474,37 @@ cr_rule_eval(const CrRuleProg *prog, const CrValue *features,
 				{
 					int			r;
 
+					if (a[0].kind == CR_VAL_NUM && a[1].kind == CR_VAL_NUM &&
+						!isnan(a[0].num) && !isnan(a[1].num))
+					{
+						/* the common case, without the generic checks */
+						double		x = a[0].num;
+						double		y = a[1].num;
+
+						switch (in->op)
+						{
+							case CR_OP_EQ:
+								r = x == y;
+								break;
+							case CR_OP_NE:
+								r = x != y;
+								break;
+							case CR_OP_LT:
+								r = x < y;
+								break;
+							case CR_OP_LE:
+								r = x <= y;
+								break;
+							case CR_OP_GT:
+								r = x > y;
+								break;
+							default:
+								r = x >= y;
+								break;
+						}
+						SET_BOOL(a, r);
+						break;
+					}
 					if ((rc = check_same(err, k, in, a, 2, &kind)) != CR_OK)
 						return rc;
 					r = compare3(&a[0], &a[1], in->op);

@@ -271,6 +271,44 @@ main(void)
 	ok(cr_rule_round(1234.5, -2) == 1200 && cr_rule_round(99.96, 1) == 100, "round with negative and carrying digits");
 	ok(cr_rule_round(0.4, -3) == 0 && !signbit(cr_rule_round(-0.4, 0)), "round to zero gives +0");
 
+	/* the fast round path agrees bit for bit with the snprintf/strtod one */
+	{
+		CrRng		rng;
+		long		diff = 0;
+		long		n_cmp = 0;
+
+		cr_rng_seed(&rng, 61);
+		for (int it = 0; it < 400000; it++)
+		{
+			double		x;
+			int			n = (int) (cr_rng_next(&rng) % 27) - 8;
+			int			kind = it % 4;
+
+			if (kind == 0)		/* any magnitude */
+				x = (cr_rng_uniform(&rng) - 0.5) * pow(10.0, (double) (cr_rng_next(&rng) % 30) - 10);
+			else if (kind == 1)	/* short decimals: ties in decimal */
+				x = (double) ((int64_t) (cr_rng_next(&rng) % 2000001) - 1000000) / pow(10.0, (double) (cr_rng_next(&rng) % 6));
+			else if (kind == 2)	/* binary fractions: exact ties */
+				x = (double) ((int64_t) (cr_rng_next(&rng) % 20001) - 10000) / (double) (1 << (cr_rng_next(&rng) % 12));
+			else				/* near the ends of the fast range */
+				x = (cr_rng_next(&rng) & 1 ? 1e15 : 1e-7) * (0.999 + 0.002 * cr_rng_uniform(&rng));
+			{
+				double		a = cr_rule_round(x, n);
+				double		b = cr_rule_round_slow(x, n);
+
+				n_cmp++;
+				if (!(a == b && signbit(a) == signbit(b)))
+				{
+					if (diff < 5)
+						printf("# round(%.17g, %d): fast %.17g, slow %.17g\n", x, n, a, b);
+					diff++;
+				}
+			}
+		}
+		printf("# %ld round comparisons\n", n_cmp);
+		ok(diff == 0, "fast round agrees with the reference path on 400000 values");
+	}
+
 	/* random bytes never crash the validator; valid programs survive a round trip */
 	{
 		CrRng		rng;
