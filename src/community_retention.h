@@ -17,4 +17,11 @@
  */
 extern int	cr_max_train_memory_kb;
 
+/*
+ * Data of an array known to hold no NULLs.  ARR_DATA_PTR() itself mixes
+ * signed and unsigned operands, which -Wextra reports in every caller.
+ */
+#define CR_ARR_DATA_NONULLS(a) \
+	((void *) (((char *) (a)) + ARR_OVERHEAD_NONULLS(ARR_NDIM(a))))
+
 #endif							/* COMMUNITY_RETENTION_H */

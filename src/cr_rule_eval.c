@@ -867,6 +867,13 @@ incentive_validate(PG_FUNCTION_ARGS)
 		PG_RETURN_NULL();
 	v = PG_DETOAST_DATUM_PACKED(PG_GETARG_DATUM(0));
 	typid = get_fn_expr_argtype(fcinfo->flinfo, 1);
+	/* facts is anyelement: a scalar must not be read as a row */
+	if (OidIsValid(typid) && !type_is_rowtype(typid))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("incentive_validate expects a row, not a value of type %s",
+						format_type_be(typid)),
+				 errhint("Pass a typed value such as NULL::member_scores.")));
 	if (!PG_ARGISNULL(1))
 	{
 		HeapTupleHeader td = PG_GETARG_HEAPTUPLEHEADER(1);

@@ -553,11 +553,23 @@ next(Parser *p)
 			default:
 				{
 					/* report the whole (possibly multibyte) character */
+					unsigned char c = (unsigned char) s[p->tpos];
+					int			first = !p->failed;
+
 					while (i < n && ((unsigned char) s[i] & 0xC0) == 0x80)
 						i++;
 					p->tlen = i - p->tpos;
 					p->pos = i;
 					syntax_error(p, "an operand or an operator");
+					if (first)
+					{
+						/* the character itself, not the previous token (none at the start) */
+						if (c < 0x20 || c == 0x7f)
+							snprintf(p->err->found, sizeof(p->err->found), "character 0x%02X", c);
+						else
+							snprintf(p->err->found, sizeof(p->err->found), "\"%.*s\"",
+									 (int) p->tlen, p->src + p->tpos);
+					}
 					snprintf(p->err->message, sizeof(p->err->message), "unexpected character");
 					p->tok = T_EOF;
 					return;

@@ -140,7 +140,11 @@ run_dump() {
 		record "dump (setup)" 0 1
 		return 0
 	fi
-	$q -d cr_dump_src -f "$dir/check.sql" >"$WORK/dump/src.out" 2>&1 || true
+	if ! $q -d cr_dump_src -f "$dir/check.sql" >"$WORK/dump/src.out" 2>&1; then
+		cat "$WORK/dump/src.out" >&2
+		record "dump (check.sql on the source)" 0 1
+		return 0
+	fi
 	for fmt in plain custom; do
 		d=cr_dump_$fmt
 		$q -d postgres -c "CREATE DATABASE $d TEMPLATE template0" >/dev/null

@@ -1,0 +1,87 @@
+-- Engagement features (issue 5): exact outputs of edge cases and error messages.
+\set SHOW_CONTEXT never
+SET TimeZone = 'Europe/Berlin';
+SET DateStyle = 'ISO, YMD';
+SET extra_float_digits = 0;
+
+CREATE TEMP TABLE ev (member_id int, occurred_at timestamptz, minutes float8);
+INSERT INTO ev VALUES
+  -- member 1: a streak over the spring DST change (2024-03-31), one duplicate,
+  -- one event after the cut-off, one NULL timestamp, one NULL amount
+  (1, '2024-03-25 09:00', 10), (1, '2024-03-29 23:30', 20), (1, '2024-03-30 08:00', 5),
+  (1, '2024-03-30 08:00', 5), (1, '2024-03-31 01:30', NULL), (1, '2024-03-31 03:30', 15),
+  (1, '2024-04-01 12:00', 30), (1, '2024-04-02 12:00', 99), (1, NULL, 7),
+  -- member 2: one event exactly at the cut-off
+  (2, '2024-04-01 20:00', 12),
+  -- member 3: the leap day and a year before
+  (3, '2023-02-28 10:00', 1), (3, '2024-02-29 10:00', 1), (3, '2024-03-01 10:00', 1),
+  -- member 4: only after the cut-off
+  (4, '2024-05-01', 1);
+
+\x on
+SELECT member_id, (engagement_summary(occurred_at, '2024-04-01 20:00', minutes)).*
+FROM ev GROUP BY member_id ORDER BY member_id;
+\x off
+
+-- the 2-argument form has no amounts; no row / only NULLs / only the future is NULL
+SELECT (engagement_summary(occurred_at, '2024-04-01 20:00')).amount_total IS NULL AS no_amount FROM ev WHERE member_id = 1;
+SELECT engagement_summary(occurred_at, '2024-04-01') IS NULL AS empty FROM ev WHERE false;
+SELECT engagement_summary(NULL::timestamptz, '2024-04-01') IS NULL AS only_nulls;
+SELECT engagement_summary(occurred_at, '2024-04-01') IS NULL AS future FROM ev WHERE member_id = 4;
+SELECT engagement_summary(occurred_at, NULL) IS NULL AS null_as_of FROM ev;
+
+-- the same instants in another zone fall on other calendar days
+SET TimeZone = 'America/Los_Angeles';
+SELECT (e).active_days, (e).current_streak, (e).longest_streak, (e).active_days_7
+FROM (SELECT engagement_summary(occurred_at, '2024-04-01 20:00+02') e FROM ev WHERE member_id = 1) s;
+SET TimeZone = 'Europe/Berlin';
+
+-- errors
+SELECT engagement_summary(occurred_at, occurred_at) FROM ev;
+SELECT engagement_summary(occurred_at, 'infinity') FROM ev;
+SELECT engagement_summary('-infinity', '2024-01-01');
+SELECT engagement_summary(t, '2024-01-01') FROM (VALUES ('1900-01-01'::timestamptz), ('2024-01-01')) v(t);
+
+-- engagement_decay: one event 14 days old weighs 1/2, amounts multiply
+SELECT engagement_decay(t, '2024-01-15', '14 days') AS half,
+       engagement_decay(t, '2024-01-15', '7 days', 4) AS one,
+       engagement_decay(t, '2023-01-01', '7 days') AS before_all
+FROM (VALUES ('2024-01-01'::timestamptz)) v(t);
+SELECT engagement_decay(t, '2024-01-15', '0') FROM (VALUES (now())) v(t);
+SELECT engagement_decay(t, '2024-01-15', '-1 day') FROM (VALUES (now())) v(t);
+SELECT engagement_decay(t, t, '1 day') FROM (VALUES ('2024-01-01'::timestamptz), ('2024-01-02')) v(t);
+SELECT engagement_decay(t, 'infinity', '1 day') FROM (VALUES (now())) v(t);
+
+-- engagement_periods: months after a 31st, not-yet-elapsed periods NULL
+SELECT member_id, engagement_periods(occurred_at, '2024-01-31', '1 month', 4, '2024-04-30 12:00')
+FROM ev GROUP BY member_id ORDER BY member_id;
+-- weekly periods, an event exactly on a boundary belongs to the later period
+SELECT engagement_periods(t, '2024-03-25', '7 days', 3, '2024-04-08')
+FROM (VALUES ('2024-04-01 00:00'::timestamptz)) v(t);
+-- a member without activity (LEFT JOIN) is still counted
+SELECT engagement_periods(NULL, '2024-01-01', '1 day', 3, '2024-01-02');
+SELECT engagement_periods(NULL, NULL, '1 day', 3, '2024-01-02') IS NULL AS no_parameters;
+SELECT engagement_periods(now(), '2024-01-01', '1 day', 0, '2024-01-02');
+SELECT engagement_periods(now(), '2024-01-01', '1 day', 10001, '2024-01-02');
+SELECT engagement_periods(now(), '2024-01-01', '-1 day', 3, '2024-01-02');
+SELECT engagement_periods(now(), '2024-01-01', '1 month -31 days', 3, '2024-01-02');
+SELECT engagement_periods(now(), 'infinity', '1 day', 3, '2024-01-02');
+SELECT engagement_periods(now(), '2024-01-01', '1 day', n, '2024-01-02') FROM generate_series(1, 2) n;
+
+-- retention_curve
+SELECT retention_curve(p) AS on_period, retention_curve(p, true) AS on_or_after
+FROM (VALUES ('{t,f,f,NULL}'::boolean[]), ('{f,f,t}'), ('{t,t,t,f}'), (NULL), ('{}')) v(p);
+SELECT retention_curve(p) IS NULL AS no_members FROM (VALUES (NULL::boolean[])) v(p);
+SELECT retention_curve(p) FROM (VALUES ('{NULL,NULL}'::boolean[])) v(p);
+SELECT retention_curve(p, NULL) FROM (VALUES ('{t}'::boolean[])) v(p);
+SELECT retention_curve(p, u) FROM (VALUES ('{t}'::boolean[], true), ('{t}', false)) v(p, u);
+SELECT retention_curve(p) FROM (VALUES ('{{t,f},{f,t}}'::boolean[])) v(p);
+
+-- rfm_segment: the whole grid (rows R, columns FM = round((F + M) / 2))
+SELECT r AS recency,
+       rfm_segment(r, 1, 1) AS fm1, rfm_segment(r, 2, 2) AS fm2, rfm_segment(r, 3, 3) AS fm3,
+       rfm_segment(r, 4, 4) AS fm4, rfm_segment(r, 5, 5) AS fm5
+FROM generate_series(1, 5) r ORDER BY r;
+SELECT rfm_segment(5, 4, 3) AS fm_rounds_half_up, rfm_segment(3, 1, 2) AS fm_2, rfm_segment(NULL, 1, 1) IS NULL AS strict;
+SELECT rfm_segment(0, 1, 1);
+SELECT rfm_segment(1, 6, 1);

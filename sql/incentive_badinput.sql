@@ -1,0 +1,228 @@
+-- Bad-input matrix of the incentive pillar (issue 7): the incentive_condition
+-- text input fed empty, blank, oversized, too deeply nested, unterminated and
+-- odd text and odd numbers; incentive_matches over records with unsupported
+-- column types, NULL rows, jsonb that is not an object, nested or huge
+-- values, and evaluation errors; incentive_features; incentive_validate.
+-- Each case prints its SQLSTATE, message, detail and hint, or "ok: " and the
+-- result; the server must never crash.  Binary receive is covered by the
+-- fuzz harness of the condition codec.
+SET extra_float_digits = 0;
+\set SHOW_CONTEXT never
+\pset tuples_only on
+\pset format unaligned
+CREATE FUNCTION pg_temp.try(q text) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE
+  r text; st text; msg text; det text; hnt text;
+BEGIN
+  EXECUTE q INTO r;
+  RETURN 'ok: ' || coalesce(r, 'NULL');
+EXCEPTION WHEN OTHERS THEN
+  GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT,
+                          det = PG_EXCEPTION_DETAIL, hnt = PG_EXCEPTION_HINT;
+  RETURN st || ' ' || msg || coalesce(' | ' || nullif(det, ''), '')
+         || coalesce(' | HINT: ' || nullif(hnt, ''), '');
+END $$;
+
+-- ---------------------------------------------------------------- text input
+SELECT label || ': ' || pg_temp.try(q) FROM (VALUES
+  ('empty string', $$SELECT ''::incentive_condition::text$$),
+  ('only spaces', $$SELECT '   '::incentive_condition::text$$),
+  ('only a tab and newlines', $$SELECT E'\t\n\r\n'::incentive_condition::text$$),
+  ('no comments: "--" is two minus signs', $$SELECT '-- x > 1'::incentive_condition::text$$),
+  ('NULL input', $$SELECT NULL::incentive_condition::text$$),
+  ('65536 bytes of spaces around a condition', $$SELECT length((repeat(' ', 65531) || 'x > 1')::incentive_condition::text)$$),
+  ('65537 bytes', $$SELECT (repeat(' ', 65532) || 'x > 1')::incentive_condition::text$$),
+  ('1 MB of text', $$SELECT (repeat('x > 1 AND ', 100000) || 'true')::incentive_condition::text$$),
+  ('64 kB string literal', $$SELECT length(('s = ''' || repeat('a', 65000) || '''')::incentive_condition::text)$$),
+  ('100 nested parentheses', $$SELECT (repeat('(', 99) || 'x > 1' || repeat(')', 99))::incentive_condition::text$$),
+  ('201 redundant parentheses (they add no nesting)', $$SELECT (repeat('(', 201) || 'x > 1' || repeat(')', 201))::incentive_condition::text$$),
+  ('300 redundant parentheses: the parser still stops', $$SELECT (repeat('(', 300) || 'x > 1' || repeat(')', 300))::incentive_condition::text$$),
+  ('99 nested NOTs', $$SELECT length((repeat('NOT ', 99) || 'x')::incentive_condition::text)$$),
+  ('100 nested NOTs', $$SELECT (repeat('NOT ', 100) || 'x')::incentive_condition::text$$),
+  ('10000 nested parentheses', $$SELECT (repeat('(', 10000) || 'x' || repeat(')', 10000))::incentive_condition::text$$),
+  ('unbalanced parentheses', $$SELECT (repeat('(', 50) || 'x')::incentive_condition::text$$),
+  ('200 NOTs', $$SELECT (repeat('NOT ', 200) || 'x')::incentive_condition::text$$),
+  ('nested function calls', $$SELECT (repeat('abs(', 150) || 'x' || repeat(')', 150) || ' > 0')::incentive_condition::text$$),
+  ('5000 ANDs in a chain (flat, not nested)', $$SELECT length((repeat('x > 1 AND ', 5000) || 'true')::incentive_condition::text)$$),
+  ('1025 distinct features', $$SELECT (SELECT string_agg('f' || k || ' > 0', ' OR ') FROM generate_series(1, 1025) k)::incentive_condition::text$$),
+  ('1024 distinct features', $$SELECT cardinality(incentive_features((SELECT string_agg('f' || k || ' > 0', ' OR ') FROM generate_series(1, 1024) k)::incentive_condition))$$),
+  ('IN list of 65536 items (the text limit comes first)', $$SELECT ('x IN (' || (SELECT string_agg('1', ',') FROM generate_series(1, 65536)) || ')')::incentive_condition::text$$),
+  ('unterminated string', $$SELECT 'x = ''abc'::incentive_condition::text$$),
+  ('unterminated string after a doubled quote', $$SELECT 'x = ''it''''s'::incentive_condition::text$$),
+  ('unterminated quoted identifier', $$SELECT '"abc > 1'::incentive_condition::text$$),
+  ('empty quoted identifier', $$SELECT '"" > 1'::incentive_condition::text$$),
+  ('quoted identifier of 255 bytes', $$SELECT length(('"' || repeat('a', 255) || '" > 1')::incentive_condition::text)$$),
+  ('quoted identifier of 256 bytes', $$SELECT ('"' || repeat('a', 256) || '" > 1')::incentive_condition::text$$),
+  ('identifier of 256 bytes', $$SELECT (repeat('a', 256) || ' > 1')::incentive_condition::text$$),
+  ('multibyte identifier of 86 characters (258 bytes)', $$SELECT (repeat('日', 86) || ' > 1')::incentive_condition::text$$),
+  ('non-ASCII identifier and literal', $$SELECT 'größe > 1 AND name = ''Zoë ☃'''::incentive_condition::text$$),
+  ('position counted in characters', $$SELECT '日本語 > 1 @'::incentive_condition::text$$),
+  ('control character', $$SELECT E'x > 1 \x01'::incentive_condition::text$$),
+  ('DEL character', $$SELECT E'x > 1 \x7f'::incentive_condition::text$$),
+  ('control character inside a string is kept (shown here as <01>)', $$SELECT replace((E'x = ''a\x01b''')::incentive_condition::text, chr(1), '<01>')$$),
+  ('backslash', $$SELECT 'x = 1 \ 2'::incentive_condition::text$$),
+  ('semicolon and a second statement', $$SELECT 'x > 1; DROP TABLE t'::incentive_condition::text$$),
+  ('SQL injection in a string stays a string', $$SELECT 'x = ''''''; DROP TABLE t; --'''::incentive_condition::text$$),
+  ('a subquery', $$SELECT 'x IN (SELECT 1)'::incentive_condition::text$$),
+  ('a cast', $$SELECT 'x::int > 1'::incentive_condition::text$$),
+  ('dollar quoting', $$SELECT 'x = $a$b$a$'::incentive_condition::text$$),
+  ('a column reference with a dot', $$SELECT 't.x > 1'::incentive_condition::text$$),
+  ('a parameter', $$SELECT '$1 > 1'::incentive_condition::text$$),
+  ('a SQL function outside the language', $$SELECT 'pg_sleep(10) IS NULL'::incentive_condition::text$$),
+  ('number 1e400', $$SELECT 'x > 1e400'::incentive_condition::text$$),
+  ('number -1e400', $$SELECT 'x > -1e400'::incentive_condition::text$$),
+  ('number 1e-400', $$SELECT 'x > 1e-400'::incentive_condition::text$$),
+  ('number 1e308', $$SELECT 'x > 1e308'::incentive_condition::text$$),
+  ('number 4.9e-324', $$SELECT 'x > 4.9e-324'::incentive_condition::text$$),
+  ('number .5e', $$SELECT 'x > .5e'::incentive_condition::text$$),
+  ('number 1e+', $$SELECT 'x > 1e+'::incentive_condition::text$$),
+  ('number 0x10', $$SELECT 'x > 0x10'::incentive_condition::text$$),
+  ('number 1.2.3', $$SELECT 'x > 1.2.3'::incentive_condition::text$$),
+  ('number 1_000', $$SELECT 'x > 1_000'::incentive_condition::text$$),
+  ('number with 1000 digits', $$SELECT ('x > ' || repeat('9', 1000))::incentive_condition::text$$),
+  ('number with 400 zeros after the point', $$SELECT ('x > 0.' || repeat('0', 400) || '1')::incentive_condition::text$$),
+  ('NaN as a word is a feature', $$SELECT incentive_features('x > NaN')::text$$),
+  ('Infinity as a word is a feature', $$SELECT incentive_features('x < Infinity')::text$$),
+  ('''NaN'' is text', $$SELECT 'x > ''NaN'''::incentive_condition::text$$),
+  ('round digits 1e10', $$SELECT 'round(x, 1e10) > 0'::incentive_condition::text$$),
+  ('round digits 0.5', $$SELECT 'round(x, 0.5) > 0'::incentive_condition::text$$),
+  ('round digits 1e10, evaluated', $$SELECT incentive_matches('round(x, 1e10) > 0', '{"x": 1}'::jsonb)$$),
+  ('round digits 0.5, evaluated (0.5 rounds to 0 as 0.5::int does)', $$SELECT incentive_matches('round(x, 0.5) > 0', '{"x": 1}'::jsonb)$$),
+  ('round digits -400, evaluated', $$SELECT incentive_matches('round(x, -400) = 0', '{"x": 1}'::jsonb)$$),
+  ('not boolean', $$SELECT 'x + 1'::incentive_condition::text$$),
+  ('every prefix of a condition: parsed or a clean error', $$SELECT count(*) FROM generate_series(0, 60) n, LATERAL (SELECT pg_temp.try(format('SELECT %L::incentive_condition::text', left('a > 1 AND (b IN (1, 2) OR "c d" = ''x'') AND abs(e) <= 2', n))) r) s WHERE r LIKE 'ok: %' OR r ~ '^(42601|42804|42883) '$$)
+) c(label, q);
+
+-- ---------------------------------------------------------------- incentive_features
+SELECT label || ': ' || pg_temp.try(q) FROM (VALUES
+  ('no features', $$SELECT incentive_features('true')::text$$),
+  ('NULL', $$SELECT incentive_features(NULL) IS NULL$$),
+  ('distinct, in order', $$SELECT incentive_features('b > 1 AND a < 2 OR b = 3 AND "B" = 1')::text$$),
+  ('quoted names with odd characters', $$SELECT incentive_features('"a b" > 1 AND "x""y" = 1 AND "日本" = 1')::text$$),
+  ('255-byte name', $$SELECT length((incentive_features(('"' || repeat('n', 255) || '" > 1')::incentive_condition))[1])$$)
+) c(label, q);
+
+-- ---------------------------------------------------------------- incentive_matches on records
+CREATE TYPE pg_temp.odd AS (x int, a int[], j jsonb, d date, ts timestamptz, i interval, b bytea, n name, c char(3), u uuid);
+CREATE TEMP TABLE odd_rows OF pg_temp.odd;
+INSERT INTO odd_rows VALUES (1, '{1,2}', '{"k": 1}', '2026-01-01', '2026-01-01', '1 day', '\x00', 'nm', 'ab', '00000000-0000-0000-0000-000000000000');
+CREATE DOMAIN pg_temp.posint AS int CHECK (VALUE > 0);
+CREATE DOMAIN pg_temp.arrdom AS int[];
+CREATE TEMP TABLE dom_rows(x pg_temp.posint, y pg_temp.arrdom);
+INSERT INTO dom_rows VALUES (5, '{1}');
+CREATE TEMP TABLE num_rows(x numeric, y float4, z bigint, s smallint, f float8);
+INSERT INTO num_rows VALUES ('1e400', 'NaN', 9223372036854775807, -32768, '-Infinity'), ('NaN', 'Infinity', 1, 1, 1e308);
+SELECT label || ': ' || pg_temp.try(q) FROM (VALUES
+  ('int column', $$SELECT incentive_matches('x = 1', r) FROM odd_rows r$$),
+  ('NULL row', $$SELECT incentive_matches('x = 1', NULL::pg_temp.odd)$$),
+  ('NULL condition', $$SELECT incentive_matches(NULL, r) FROM odd_rows r$$),
+  ('row of NULLs', $$SELECT incentive_matches('x IS NULL', ROW(NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL)::pg_temp.odd)$$),
+  ('array column', $$SELECT incentive_matches('a = 1', r) FROM odd_rows r$$),
+  ('jsonb column', $$SELECT incentive_matches('j IS NULL', r) FROM odd_rows r$$),
+  ('date column', $$SELECT incentive_matches('d > 0', r) FROM odd_rows r$$),
+  ('timestamptz column', $$SELECT incentive_matches('ts > 0', r) FROM odd_rows r$$),
+  ('interval column', $$SELECT incentive_matches('i > 0', r) FROM odd_rows r$$),
+  ('bytea column', $$SELECT incentive_matches('b = ''x''', r) FROM odd_rows r$$),
+  ('uuid column', $$SELECT incentive_matches('u IS NULL', r) FROM odd_rows r$$),
+  ('name column', $$SELECT incentive_matches('n = ''nm''', r) FROM odd_rows r$$),
+  ('char(3) column ignores trailing blanks', $$SELECT incentive_matches('c = ''ab''', r) FROM odd_rows r$$),
+  ('unsupported columns not read are fine', $$SELECT incentive_matches('x = 1 AND c = ''ab''', r) FROM odd_rows r$$),
+  ('unknown feature', $$SELECT incentive_matches('nope = 1', r) FROM odd_rows r$$),
+  ('feature named like a column in another case', $$SELECT incentive_matches('"X" = 1', r) FROM odd_rows r$$),
+  ('wrong type: number compared with text', $$SELECT incentive_matches('x = ''1''', r) FROM odd_rows r$$),
+  ('wrong type: text in arithmetic', $$SELECT incentive_matches('n + 1 > 0', r) FROM odd_rows r$$),
+  ('anonymous record', $$SELECT incentive_matches('f1 = 1 AND f2 = ''a''', ROW(1, 'a'::text))$$),
+  ('anonymous record with an unknown-typed literal', $$SELECT incentive_matches('f2 = ''a''', ROW(1, 'a'))$$),
+  ('domain over int', $$SELECT incentive_matches('x = 5', r) FROM dom_rows r$$),
+  ('domain over an array', $$SELECT incentive_matches('y IS NULL', r) FROM dom_rows r$$),
+  ('numeric 1e400 as a double', $$SELECT incentive_matches('x > 1e308', r) FROM num_rows r WHERE s = -32768$$),
+  ('numeric 1e400 is Infinity', $$SELECT incentive_matches('x - x = 0', r) FROM num_rows r WHERE s = -32768$$),
+  ('numeric NaN equals NaN', $$SELECT incentive_matches('x = x', r) FROM num_rows r WHERE s = 1$$),
+  ('real NaN sorts above every number', $$SELECT incentive_matches('y > 1e308', r) FROM num_rows r WHERE s = -32768$$),
+  ('bigint 2^63-1 as a double', $$SELECT incentive_matches('z = 9223372036854775807', r) FROM num_rows r WHERE s = -32768$$),
+  ('-Infinity', $$SELECT incentive_matches('f < -1e308', r) FROM num_rows r WHERE s = -32768$$),
+  ('1e308 * 10 overflows', $$SELECT incentive_matches('f * 10 > 0', r) FROM num_rows r WHERE s = 1$$),
+  ('1e308 + 1e308 overflows', $$SELECT incentive_matches('f + f > 0', r) FROM num_rows r WHERE s = 1$$),
+  ('1e-308 / 1e308 underflows', $$SELECT incentive_matches('1e-308 / f > 0', r) FROM num_rows r WHERE s = 1$$),
+  ('Infinity arithmetic is not an overflow', $$SELECT incentive_matches('y + 1 > 0', r) FROM num_rows r WHERE s = 1$$),
+  ('-Infinity - -Infinity is NaN', $$SELECT incentive_matches('f - f = f - f', r) FROM num_rows r WHERE s = -32768$$),
+  ('division by zero', $$SELECT incentive_matches('1 / (x - 1) > 0', r) FROM odd_rows r$$),
+  ('modulo by zero', $$SELECT incentive_matches('1 % (x - 1) > 0', r) FROM odd_rows r$$),
+  ('division by zero guarded', $$SELECT incentive_matches('x <> 1 AND 1 / (x - 1) > 0', r) FROM odd_rows r$$),
+  ('division by zero on the other side of the guard', $$SELECT incentive_matches('1 / (x - 1) > 0 AND x <> 1', r) FROM odd_rows r$$),
+  ('ln(0)', $$SELECT incentive_matches('ln(x - 1) > 0', r) FROM odd_rows r$$),
+  ('ln(-1)', $$SELECT incentive_matches('ln(x - 2) > 0', r) FROM odd_rows r$$),
+  ('sqrt(-1)', $$SELECT incentive_matches('sqrt(x - 2) > 0', r) FROM odd_rows r$$),
+  ('exp(1000)', $$SELECT incentive_matches('exp(x * 1000) > 0', r) FROM odd_rows r$$),
+  ('exp(-1000)', $$SELECT incentive_matches('exp(x * -1000) >= 0', r) FROM odd_rows r$$),
+  ('ln(Infinity)', $$SELECT incentive_matches('ln(y) > 0', r) FROM num_rows r WHERE s = 1$$),
+  ('sqrt(NaN)', $$SELECT incentive_matches('sqrt(y) = sqrt(y)', r) FROM num_rows r WHERE s = -32768$$),
+  ('round(-Infinity, 400)', $$SELECT incentive_matches('round(f, 400) < 0', r) FROM num_rows r WHERE s = -32768$$),
+  ('round(1e308, -400)', $$SELECT incentive_matches('round(f, -400) = 0', r) FROM num_rows r WHERE s = 1$$),
+  ('round(NaN)', $$SELECT incentive_matches('round(y) = round(y)', r) FROM num_rows r WHERE s = -32768$$),
+  ('round(1, NaN)', $$SELECT incentive_matches('round(1, y) = 1', r) FROM num_rows r WHERE s = -32768$$),
+  ('round(Infinity, 2)', $$SELECT incentive_matches('round(y, 2) > 0', r) FROM num_rows r WHERE s = 1$$),
+  ('floor(-Infinity)', $$SELECT incentive_matches('floor(f) < 0', r) FROM num_rows r WHERE s = -32768$$),
+  ('NULL arithmetic is NULL, no error', $$SELECT incentive_matches('1 / (x - x) > 0', ROW(NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL)::pg_temp.odd)$$),
+  ('100000 rows x 8 rules', $$SELECT count(*) FROM generate_series(1, 100000) k, (VALUES ('k % 2 = 0'::incentive_condition), ('k > 50000'), ('k IN (1, 2, 3)'), ('k BETWEEN 10 AND 20'), ('sqrt(k) > 100'), ('ln(k) < 2'), ('k / 3 > 1000'), ('abs(k - 50000) < 10')) r(c), LATERAL (SELECT k) t WHERE incentive_matches(c, t)$$)
+) c(label, q);
+
+-- ---------------------------------------------------------------- incentive_matches on jsonb
+SELECT label || ': ' || pg_temp.try(q) FROM (VALUES
+  ('object', $$SELECT incentive_matches('x = 1 AND s = ''a'' AND b', '{"x": 1, "s": "a", "b": true}'::jsonb)$$),
+  ('NULL jsonb', $$SELECT incentive_matches('x = 1', NULL::jsonb)$$),
+  ('JSON null', $$SELECT incentive_matches('x IS NULL', 'null'::jsonb)$$),
+  ('JSON array', $$SELECT incentive_matches('x = 1', '[1, 2]'::jsonb)$$),
+  ('empty JSON array', $$SELECT incentive_matches('x = 1', '[]'::jsonb)$$),
+  ('JSON number', $$SELECT incentive_matches('x = 1', '1'::jsonb)$$),
+  ('JSON string', $$SELECT incentive_matches('x = 1', '"x"'::jsonb)$$),
+  ('JSON boolean, condition without features', $$SELECT incentive_matches('true', 'true'::jsonb)$$),
+  ('empty object: every feature NULL', $$SELECT incentive_matches('x IS NULL AND y IS NULL', '{}'::jsonb)$$),
+  ('key with null', $$SELECT incentive_matches('x IS NULL', '{"x": null}'::jsonb)$$),
+  ('nested object', $$SELECT incentive_matches('x = 1', '{"x": {"y": 1}}'::jsonb)$$),
+  ('nested object under another key is fine', $$SELECT incentive_matches('x = 1', '{"x": 1, "y": {"z": [1]}}'::jsonb)$$),
+  ('array value', $$SELECT incentive_matches('x = 1', '{"x": [1]}'::jsonb)$$),
+  ('deeply nested value', $$SELECT incentive_matches('x = 1', ('{"x": ' || repeat('[', 5000) || repeat(']', 5000) || '}')::jsonb)$$),
+  ('number where text is compared', $$SELECT incentive_matches('x = ''1''', '{"x": 1}'::jsonb)$$),
+  ('text where a number is compared', $$SELECT incentive_matches('x = 1', '{"x": "1"}'::jsonb)$$),
+  ('boolean in arithmetic', $$SELECT incentive_matches('x + 1 > 0', '{"x": true}'::jsonb)$$),
+  ('a type conflict is raised even where the other operand decides', $$SELECT incentive_matches('y = 2 AND x = 1', '{"x": "1", "y": 3}'::jsonb)$$),
+  ('1e400', $$SELECT incentive_matches('x > 1e308', '{"x": 1e400}'::jsonb)$$),
+  ('-1e400', $$SELECT incentive_matches('x < -1e308', '{"x": -1e400}'::jsonb)$$),
+  ('1e-400 is 0', $$SELECT incentive_matches('x = 0', '{"x": 1e-400}'::jsonb)$$),
+  ('1e308 * 10 overflows', $$SELECT incentive_matches('x * 10 > 0', '{"x": 1e308}'::jsonb)$$),
+  ('number with 1000 digits', $$SELECT incentive_matches('x > 1e300', ('{"x": ' || repeat('9', 1000) || '}')::jsonb)$$),
+  ('division by zero', $$SELECT incentive_matches('1 / x > 0', '{"x": 0}'::jsonb)$$),
+  ('ln(0)', $$SELECT incentive_matches('ln(x) > 0', '{"x": 0}'::jsonb)$$),
+  ('sqrt(-1)', $$SELECT incentive_matches('sqrt(x) > 0', '{"x": -1}'::jsonb)$$),
+  ('keys with odd characters', $$SELECT incentive_matches('"a b""c" = 1 AND "日本" = 2', '{"a b\"c": 1, "日本": 2}'::jsonb)$$),
+  ('100k-character string value', $$SELECT incentive_matches('s > ''a''', jsonb_build_object('s', repeat('b', 100000)))$$),
+  ('duplicate keys: the last wins', $$SELECT incentive_matches('x = 2', '{"x": 1, "x": 2}'::jsonb)$$)
+) c(label, q);
+
+-- ---------------------------------------------------------------- incentive_validate
+SELECT label || ': ' || pg_temp.try(q) FROM (VALUES
+  ('typed NULL row', $$SELECT incentive_validate('x = 1', NULL::pg_temp.odd)$$),
+  ('row value', $$SELECT incentive_validate('x = 1', r) FROM odd_rows r$$),
+  ('NULL condition', $$SELECT incentive_validate(NULL, NULL::pg_temp.odd)$$),
+  ('unknown feature', $$SELECT incentive_validate('nope = 1', NULL::pg_temp.odd)$$),
+  ('unsupported column type', $$SELECT incentive_validate('a = 1', NULL::pg_temp.odd)$$),
+  ('type mismatch', $$SELECT incentive_validate('x = ''1''', NULL::pg_temp.odd)$$),
+  ('untyped NULL', $$SELECT incentive_validate('x = 1', NULL)$$),
+  ('scalar integer', $$SELECT incentive_validate('x = 1', 5)$$),
+  ('scalar text', $$SELECT incentive_validate('x = 1', 'x'::text)$$),
+  ('typed NULL scalar', $$SELECT incentive_validate('x = 1', NULL::int)$$),
+  ('scalar jsonb', $$SELECT incentive_validate('x = 1', '{"x": 1}'::jsonb)$$),
+  ('array of rows', $$SELECT incentive_validate('x = 1', ARRAY[r]) FROM odd_rows r$$),
+  ('domain over an int', $$SELECT incentive_validate('x = 1', 5::pg_temp.posint)$$),
+  ('anonymous record', $$SELECT incentive_validate('f1 = 1', ROW(1))$$),
+  ('NULL anonymous record', $$SELECT incentive_validate('f1 = 1', NULL::record)$$),
+  ('evaluation errors are not binding errors', $$SELECT incentive_validate('1 / 0 > x', NULL::pg_temp.odd)$$)
+) c(label, q);
+CREATE TEMP TABLE rules(c incentive_condition CHECK (incentive_validate(c, NULL::num_rows)));
+SELECT label || ': ' || pg_temp.try(q) FROM (VALUES
+  ('good rule', $$INSERT INTO rules VALUES ('x > 1 AND z < 5') RETURNING c::text$$),
+  ('unknown feature', $$INSERT INTO rules VALUES ('w > 1') RETURNING c::text$$),
+  ('type mismatch', $$INSERT INTO rules VALUES ('x = ''a''') RETURNING c::text$$),
+  ('syntax error', $$INSERT INTO rules VALUES ('x >') RETURNING c::text$$)
+) c(label, q);

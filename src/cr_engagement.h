@@ -1,0 +1,29 @@
+/*
+ * cr_engagement.h
+ *	  Helpers shared by the engagement feature files (cr_engagement.c,
+ *	  cr_cohort.c).
+ */
+#ifndef CR_ENGAGEMENT_H
+#define CR_ENGAGEMENT_H
+
+#include "fmgr.h"
+#include "utils/timestamp.h"
+
+/* The aggregate memory context, or an error naming the function. */
+extern MemoryContext cr_agg_context(FunctionCallInfo fcinfo, const char *name);
+
+/* Error 22023 "<what> must be finite" for +-infinity. */
+extern void cr_check_finite(TimestampTz ts, const char *what);
+
+/*
+ * Serialized aggregate states: a fixed header then nwords 64-bit words.
+ * cr_words_header copies the header out (error if too short); cr_words_body
+ * returns a palloc'd copy of the words (NULL if none), error unless exactly
+ * nwords follow.
+ */
+extern bytea *cr_words_serialize(const void *fixed, Size fixed_len,
+								 const uint64 *words, int32 nwords);
+extern void cr_words_header(bytea *in, void *fixed, Size fixed_len, const char *what);
+extern uint64 *cr_words_body(bytea *in, Size fixed_len, int32 nwords, const char *what);
+
+#endif							/* CR_ENGAGEMENT_H */

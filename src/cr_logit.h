@@ -1,0 +1,98 @@
+/*
+ * cr_logit.h
+ *	  Plain-C numerical kernels of the logistic retention model: the
+ *	  Newton-Raphson solver with Cholesky solves and step-halving, the
+ *	  dense linear algebra it needs, and small statistics helpers.
+ *
+ * Nothing here calls the backend, so test/unit and test/fuzz build it
+ * outside the server.  The caller passes a "tick" callback that the long
+ * loops call every few thousand rows; in the server it is
+ * CHECK_FOR_INTERRUPTS(), so training answers cancel requests promptly.
+ *
+ * Training rows live in blocks of any size.  A row is d+1 doubles:
+ * the d feature values, then one signed value v holding label and weight:
+ * v = +w for a retained member, v = -w for a lapsed one (w > 0).  That is the
+ * 8*(d+1) bytes per row the documentation promises.
+ */
+#ifndef CR_LOGIT_H
+#define CR_LOGIT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define CR_MAX_FEATURES 1000
+
+typedef void (*cr_tick_fn) (void);
+
+typedef struct CrRows
+{
+	int			d;				/* number of features */
+	int64_t		n;				/* rows in all blocks */
+	int			nblocks;
+	double	  **blocks;			/* rows, block after block */
+	int64_t    *block_n;		/* rows in each block */
+} CrRows;
+
+typedef struct CrFitOptions
+{
+	double		l2;				/* ridge penalty on the coefficients, >= 0 */
+	bool		intercept;		/* fit an (unpenalised) intercept */
+	int			max_iter;		/* Newton iterations on all rows */
+	double		tol;			/* converged when every |step| <= tol*(1+|beta|) */
+	bool		balanced;		/* class_weight "balanced" (scikit-learn's rule) */
+	cr_tick_fn	tick;			/* called every few thousand rows; may be NULL */
+	bool		exact_only;		/* skip the sample warm start (tests compare both) */
+} CrFitOptions;
+
+typedef enum CrFitStatus
+{
+	CR_FIT_OK = 0,
+	CR_FIT_ONE_CLASS,			/* only retained or only lapsed rows */
+	CR_FIT_CONSTANT,			/* feature bad_feature has one value */
+	CR_FIT_COLLINEAR,			/* feature bad_feature is a combination of earlier ones */
+	CR_FIT_SEPARATION,			/* (quasi-)complete separation, worst feature bad_feature */
+	CR_FIT_NO_CONVERGENCE
+} CrFitStatus;
+
+typedef struct CrFitResult
+{
+	CrFitStatus status;
+	int			bad_feature;	/* 0-based feature index for the statuses above, -1 = intercept */
+	int			iterations;		/* Newton iterations over all rows */
+	int			passes;			/* gradient passes over all rows */
+	int			hessian_passes; /* of which also accumulated the Hessian */
+	bool		converged;
+	double	   *beta;			/* d+1: intercept, then coefficients */
+	double	   *cov;			/* (d+1)^2, row-major, intercept first */
+	double	   *means;			/* d weighted feature means */
+	double		loglik;			/* at beta, unpenalised, with the class weights */
+	double		null_loglik;	/* intercept-only model */
+	double		condition_number;
+	double		n_retained;		/* rows with label true */
+	double		deciles[11];	/* training score decile edges (min ... max) */
+	double		shares[10];		/* share of training rows in each decile bin */
+} CrFitResult;
+
+/* Memory for the result arrays is allocated with the given allocator. */
+typedef void *(*cr_alloc_fn) (size_t size);
+
+extern void cr_logit_fit(const CrRows *rows, const CrFitOptions *opt,
+						 cr_alloc_fn alloc, CrFitResult *res);
+
+/* Dense kernels, exported for tests. */
+extern int	cr_cholesky(double *a, int n, const double *orig_diag, double rel_tol);
+extern void cr_cholesky_solve(const double *l, int n, double *b);
+extern void cr_cholesky_inverse(const double *l, int n, double *inv, double *work);
+extern double cr_condition_number(const double *a, int n, double *work);
+
+/* Score helpers shared by scoring, drift and training. */
+extern double cr_sigmoid(double eta);
+extern int	cr_decile_bin(const double *edges, double score);
+extern double cr_psi(const double *expected, const double *observed, int nbins);
+
+/* Two-sided normal p-value and the standard normal quantile 0.975. */
+extern double cr_normal_two_sided_p(double z);
+#define CR_Z_975 1.959963984540054
+
+#endif							/* CR_LOGIT_H */

@@ -1,0 +1,822 @@
+/*
+ * cr_train.c
+ *	  retention_train(features float8[], retained boolean [, weight] [, options jsonb]),
+ *	  the training aggregate.
+ *
+ * Newton's method needs several passes over the data, so the transition
+ * function only collects rows: d feature values plus one signed weight per
+ * row (see cr_logit.h), about 8*(d+1) bytes, into blocks allocated in the
+ * aggregate context.  The final function runs the solver.  Partial states
+ * from parallel workers are combined by appending rows in worker order;
+ * the solver's sums are then the same up to the order of floating point
+ * additions, which agrees with a serial run to about 1e-12.
+ *
+ * The state is "internal" because it holds the rows themselves; it has
+ * serial/deserial functions so parallel query can ship it between
+ * processes.
+ */
+#include "community_retention.h"
+
+#include <float.h>
+#include <math.h>
+
+#include <sys/mman.h>
+
+#include "catalog/pg_type.h"
+#include "libpq/pqformat.h"
+#include "miscadmin.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/jsonb.h"
+#include "utils/memutils.h"
+#include "utils/numeric.h"
+
+#include "cr_logit.h"
+#include "cr_model.h"
+
+PG_FUNCTION_INFO_V1(retention_train_trans);
+PG_FUNCTION_INFO_V1(retention_train_combine);
+PG_FUNCTION_INFO_V1(retention_train_serial);
+PG_FUNCTION_INFO_V1(retention_train_deserial);
+PG_FUNCTION_INFO_V1(retention_train_final);
+
+/*
+ * Rows are kept in blocks.  The first block starts small and doubles (so a
+ * GROUP BY with many small groups stays small); later blocks hold about
+ * BLOCK_BYTES each.  Combining partial states moves blocks, never rows.
+ */
+#define FIRST_BLOCK_ROWS 64
+#define BLOCK_BYTES		(8 * 1024 * 1024)
+
+/*
+ * Feature values and row weights beyond this magnitude are rejected like
+ * NaN: sums of squares over many rows must stay finite (a 1e308 feature
+ * used to end in a misleading "constant feature" error).
+ */
+#define CR_TRAIN_MAX_ABS 1e100
+
+typedef struct TrainState
+{
+	int			d;				/* features per row; 0 until the first usable row */
+	int64		n_rows;			/* usable rows stored */
+	int64		n_skipped;
+	int			nblocks;
+	int			maxblocks;
+	double	  **blocks;
+	int64	   *block_n;		/* rows used in each block */
+	int64	   *block_cap;		/* rows each block can hold */
+	double		bytes;			/* row storage allocated, for the memory limit */
+	Jsonb	   *options;		/* a copy of the options argument, or NULL */
+	bool		skip_invalid;	/* from options, needed per row */
+} TrainState;
+
+typedef struct TrainOptions
+{
+	double		l2;
+	bool		balanced;
+	int			max_iter;
+	double		tol;
+	bool		intercept;
+	bool		skip_invalid;
+	int			nnames;
+	char	  **names;
+} TrainOptions;
+
+static const char *const option_names = "features, l2, class_weight, max_iter, tol, intercept, skip_invalid";
+
+static void
+option_error(const char *key, const char *what)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("invalid retention_train option \"%s\"", key),
+			 errdetail("%s", what)));
+}
+
+static double
+option_number(JsonbValue *v, const char *key)
+{
+	double		r;
+
+	if (v->type != jbvNumeric)
+		option_error(key, "The value must be a number.");
+	r = DatumGetFloat8(DirectFunctionCall1(numeric_float8, NumericGetDatum(v->val.numeric)));
+	if (!isfinite(r))
+		option_error(key, "The value must be a finite number.");
+	return r;
+}
+
+static bool
+option_bool(JsonbValue *v, const char *key)
+{
+	if (v->type != jbvBool)
+		option_error(key, "The value must be true or false.");
+	return v->val.boolean;
+}
+
+/* Parse and validate the options object (NULL means all defaults). */
+static void
+parse_options(Jsonb *jb, TrainOptions *o)
+{
+	JsonbIterator *it;
+	JsonbValue	v;
+	JsonbIteratorToken tok;
+	char	   *key = NULL;
+
+	memset(o, 0, sizeof(*o));
+	o->max_iter = 100;
+	o->tol = 1e-8;
+	o->intercept = true;
+	if (jb == NULL)
+		return;
+	if (!JB_ROOT_IS_OBJECT(jb))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("retention_train options must be a JSON object"),
+				 errhint("For example '{\"l2\": 1, \"features\": [\"recency_days\", \"active_days_30\"]}'.")));
+
+	it = JsonbIteratorInit(&jb->root);
+	while ((tok = JsonbIteratorNext(&it, &v, true)) != WJB_DONE)
+	{
+		if (tok == WJB_KEY)
+		{
+			key = pnstrdup(v.val.string.val, v.val.string.len);
+			continue;
+		}
+		if (tok != WJB_VALUE || key == NULL)
+			continue;
+		if (strcmp(key, "l2") == 0)
+		{
+			o->l2 = option_number(&v, key);
+			if (o->l2 < 0)
+				option_error(key, "The penalty must be zero or positive.");
+		}
+		else if (strcmp(key, "tol") == 0)
+		{
+			o->tol = option_number(&v, key);
+			if (!(o->tol > 0 && o->tol < 1))
+				option_error(key, "The tolerance must be between 0 and 1 (exclusive).");
+		}
+		else if (strcmp(key, "max_iter") == 0)
+		{
+			double		n = option_number(&v, key);
+
+			if (n != floor(n) || n < 1 || n > 10000)
+				option_error(key, "The value must be an integer from 1 to 10000.");
+			o->max_iter = (int) n;
+		}
+		else if (strcmp(key, "intercept") == 0)
+			o->intercept = option_bool(&v, key);
+		else if (strcmp(key, "skip_invalid") == 0)
+			o->skip_invalid = option_bool(&v, key);
+		else if (strcmp(key, "class_weight") == 0)
+		{
+			if (v.type == jbvNull)
+				o->balanced = false;
+			else if (v.type == jbvString && v.val.string.len == 8 &&
+					 strncmp(v.val.string.val, "balanced", 8) == 0)
+				o->balanced = true;
+			else
+				option_error(key, "The value must be \"balanced\" or null.");
+		}
+		else if (strcmp(key, "features") == 0)
+		{
+			JsonbContainer *c;
+			int			i,
+						k;
+
+			if (v.type != jbvBinary || !JsonContainerIsArray(v.val.binary.data))
+				option_error(key, "The value must be an array of feature names.");
+			c = v.val.binary.data;
+			o->nnames = JsonContainerSize(c);
+			if (o->nnames < 1 || o->nnames > CR_MAX_FEATURES)
+				option_error(key, "Give between 1 and 1000 names.");
+			o->names = palloc(sizeof(char *) * o->nnames);
+			for (i = 0; i < o->nnames; i++)
+			{
+				JsonbValue *e = getIthJsonbValueFromContainer(c, i);
+
+				if (e->type != jbvString || e->val.string.len < 1 ||
+					e->val.string.len > CR_MODEL_MAX_NAME ||
+					memchr(e->val.string.val, '\0', e->val.string.len) != NULL)
+					ereport(ERROR,
+							(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+							 errmsg("invalid retention_train option \"features\""),
+							 errdetail("Element %d is not a name of 1 to %d bytes.", i + 1, CR_MODEL_MAX_NAME)));
+				o->names[i] = pnstrdup(e->val.string.val, e->val.string.len);
+				for (k = 0; k < i; k++)
+					if (strcmp(o->names[k], o->names[i]) == 0)
+						ereport(ERROR,
+								(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+								 errmsg("invalid retention_train option \"features\""),
+								 errdetail("Feature name \"%s\" appears more than once.", o->names[i])));
+			}
+		}
+		else
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("unknown retention_train option \"%s\"", key),
+					 errhint("Valid options are: %s.", option_names)));
+		key = NULL;
+	}
+}
+
+/* ---------------------------------------------------------------- state */
+
+static TrainState *
+state_new(MemoryContext cxt)
+{
+	TrainState *s = MemoryContextAllocZero(cxt, sizeof(TrainState));
+
+	s->maxblocks = 8;
+	s->blocks = MemoryContextAllocZero(cxt, sizeof(double *) * s->maxblocks);
+	s->block_n = MemoryContextAllocZero(cxt, sizeof(int64) * s->maxblocks);
+	s->block_cap = MemoryContextAllocZero(cxt, sizeof(int64) * s->maxblocks);
+	return s;
+}
+
+/*
+ * Ask the kernel for transparent huge pages on a large block: rows are
+ * written once and read on every Newton pass, and on virtual machines the
+ * page faults of 4 kB pages cost more than the copying itself.
+ */
+static void
+advise_huge(void *p, Size len)
+{
+#ifdef MADV_HUGEPAGE
+	uintptr_t	start = ((uintptr_t) p + 4095) & ~(uintptr_t) 4095;
+	uintptr_t	end = ((uintptr_t) p + len) & ~(uintptr_t) 4095;
+
+	if (end > start)
+		(void) madvise((void *) start, end - start, MADV_HUGEPAGE);
+#endif
+}
+
+static void
+charge_memory(TrainState *s, double add_bytes)
+{
+	double		need_kb = (s->bytes + add_bytes) / 1024.0;
+
+	if (need_kb > (double) cr_max_train_memory_kb)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("retention_train needs more than community_retention.max_train_memory (%d kB)",
+						cr_max_train_memory_kb),
+				 errdetail("Training keeps 8*(d+1) = %d bytes per row; " INT64_FORMAT " rows of %d features need about %.0f kB.",
+						   (s->d + 1) * 8, s->n_rows + 1, s->d, need_kb),
+				 errhint("Raise it (SET community_retention.max_train_memory = '4GB'), train on a sample (TABLESAMPLE or retention_split), or use fewer features.")));
+	s->bytes += add_bytes;
+}
+
+static void
+add_block(TrainState *s, MemoryContext cxt, double *block, int64 n, int64 cap)
+{
+	if (s->nblocks >= s->maxblocks)
+	{
+		s->maxblocks *= 2;
+		s->blocks = repalloc(s->blocks, sizeof(double *) * s->maxblocks);
+		s->block_n = repalloc(s->block_n, sizeof(int64) * s->maxblocks);
+		s->block_cap = repalloc(s->block_cap, sizeof(int64) * s->maxblocks);
+	}
+	s->blocks[s->nblocks] = block;
+	s->block_n[s->nblocks] = n;
+	s->block_cap[s->nblocks] = cap;
+	s->nblocks++;
+}
+
+/* Room for one more row; returns where it goes (the caller counts it). */
+static double *
+state_next_row(TrainState *s, MemoryContext cxt)
+{
+	int			D = s->d + 1;
+	int			last = s->nblocks - 1;
+	int64		big = Max(FIRST_BLOCK_ROWS, BLOCK_BYTES / (D * (int) sizeof(double)));
+
+	if (last < 0 || s->block_n[last] >= s->block_cap[last])
+	{
+		if (last == 0 && s->block_cap[0] < big)
+		{
+			/* the first block doubles until it is full size */
+			int64		cap = Min(big, s->block_cap[0] * 2);
+
+			charge_memory(s, (double) (cap - s->block_cap[0]) * D * sizeof(double));
+			s->blocks[0] = repalloc_huge(s->blocks[0], sizeof(double) * D * cap);
+			s->block_cap[0] = cap;
+			if (cap == big)
+				advise_huge(s->blocks[0], sizeof(double) * D * cap);
+		}
+		else
+		{
+			int64		cap = last < 0 ? FIRST_BLOCK_ROWS : big;
+			double	   *block;
+
+			charge_memory(s, (double) cap * D * sizeof(double));
+			block = MemoryContextAllocHuge(cxt, sizeof(double) * D * cap);
+			if (cap == big)
+				advise_huge(block, sizeof(double) * D * cap);
+			add_block(s, cxt, block, 0, cap);
+		}
+		last = s->nblocks - 1;
+	}
+	return s->blocks[last] + s->block_n[last]++ * D;
+}
+
+static bool
+same_options(const Jsonb *a, const Jsonb *b)
+{
+	if (a == NULL || b == NULL)
+		return a == b;
+	return VARSIZE(a) == VARSIZE(b) && memcmp(a, b, VARSIZE(a)) == 0;
+}
+
+static void
+options_differ(void)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("retention_train options must be the same for every row of a group"),
+			 errhint("Pass the options as a constant.")));
+}
+
+static void
+length_mismatch(int expected, int got)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+			 errmsg("feature arrays of different lengths: %d and %d", expected, got),
+			 errdetail("The first usable row has %d features and this row has %d.", expected, got),
+			 errhint("Every row of a group must list the same features in the same order.")));
+}
+
+static void
+set_dimension(TrainState *s, int d)
+{
+	if (d > CR_MAX_FEATURES)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("retention_train supports at most %d features, got %d", CR_MAX_FEATURES, d)));
+	s->d = d;
+}
+
+Datum
+retention_train_trans(PG_FUNCTION_ARGS)
+{
+	MemoryContext aggcxt;
+	TrainState *s;
+	ArrayType  *arr;
+	int			nargs = PG_NARGS();
+	bool		has_weight = nargs == 5;
+	int			opt_arg = nargs == 5 ? 4 : (nargs == 4 ? 3 : -1);
+	double		w = 1.0;
+	int			n,
+				j;
+	double	   *row;
+	const double *vals;
+	bool		label;
+
+	if (!AggCheckCallContext(fcinfo, &aggcxt))
+		elog(ERROR, "retention_train_trans called in non-aggregate context");
+
+	if (PG_ARGISNULL(0))
+	{
+		Jsonb	   *opts = NULL;
+
+		s = state_new(aggcxt);
+		if (opt_arg >= 0 && !PG_ARGISNULL(opt_arg))
+		{
+			TrainOptions o;
+			Jsonb	   *jb = PG_GETARG_JSONB_P(opt_arg);
+
+			parse_options(jb, &o);
+			opts = MemoryContextAlloc(aggcxt, VARSIZE(jb));
+			memcpy(opts, jb, VARSIZE(jb));
+			s->skip_invalid = o.skip_invalid;
+		}
+		s->options = opts;
+	}
+	else
+	{
+		s = (TrainState *) PG_GETARG_POINTER(0);
+		if (opt_arg >= 0)
+		{
+			if (!same_options(s->options, PG_ARGISNULL(opt_arg) ? NULL : PG_GETARG_JSONB_P(opt_arg)))
+				options_differ();
+		}
+	}
+
+	if (PG_ARGISNULL(1) || PG_ARGISNULL(2) || (has_weight && PG_ARGISNULL(3)))
+	{
+		s->n_skipped++;
+		PG_RETURN_POINTER(s);
+	}
+	arr = PG_GETARG_ARRAYTYPE_P(1);
+	label = PG_GETARG_BOOL(2);
+	if (ARR_NDIM(arr) > 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+				 errmsg("feature array must have one dimension, not %d", ARR_NDIM(arr))));
+	n = ARR_NDIM(arr) == 0 ? 0 : ARR_DIMS(arr)[0];
+	if (n == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+				 errmsg("feature array is empty"),
+				 errhint("Pass at least one feature per row.")));
+	if (has_weight)
+	{
+		w = PG_GETARG_FLOAT8(3);
+		if (!(fabs(w) <= CR_TRAIN_MAX_ABS))
+		{
+			if (s->skip_invalid)
+			{
+				s->n_skipped++;
+				PG_RETURN_POINTER(s);
+			}
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("row weight must be a finite number of magnitude at most %g, not %g",
+							CR_TRAIN_MAX_ABS, w),
+					 errhint("Set the \"skip_invalid\" option to true to skip such rows.")));
+		}
+		if (w < 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("row weight must not be negative, got %g", w)));
+		if (w == 0)
+		{
+			s->n_skipped++;
+			PG_RETURN_POINTER(s);
+		}
+	}
+	if (ARR_HASNULL(arr))
+	{
+		bits8	   *bitmap = ARR_NULLBITMAP(arr);
+
+		for (j = 0; j < n; j++)
+			if (!(bitmap[j / 8] & (1 << (j % 8))))
+			{
+				s->n_skipped++;
+				PG_RETURN_POINTER(s);
+			}
+		/* a null bitmap without nulls: fall through to a slow copy below */
+	}
+	if (s->d == 0)
+		set_dimension(s, n);
+	else if (s->d != n)
+		length_mismatch(s->d, n);
+
+	if (ARR_HASNULL(arr))
+	{
+		Datum	   *elems;
+		bool	   *nulls;
+		int			cnt;
+		double	   *tmp = palloc(sizeof(double) * n);
+
+		deconstruct_array(arr, FLOAT8OID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE, &elems, &nulls, &cnt);
+		for (j = 0; j < n; j++)
+			tmp[j] = DatumGetFloat8(elems[j]);
+		vals = tmp;
+	}
+	else
+		vals = (const double *) CR_ARR_DATA_NONULLS(arr);
+
+	for (j = 0; j < n; j++)
+		if (!(fabs(vals[j]) <= CR_TRAIN_MAX_ABS))
+		{
+			if (s->skip_invalid)
+			{
+				s->n_skipped++;
+				PG_RETURN_POINTER(s);
+			}
+			if (isfinite(vals[j]))
+				ereport(ERROR,
+						(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+						 errmsg("feature %d is %g, beyond the supported magnitude of %g", j + 1, vals[j],
+								CR_TRAIN_MAX_ABS),
+						 errhint("Rescale the feature (a log or a change of unit), or set the \"skip_invalid\" option to true to skip such rows.")));
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("feature %d is %s", j + 1, isnan(vals[j]) ? "NaN" : (vals[j] > 0 ? "Infinity" : "-Infinity")),
+					 errhint("Clean the input, or set the \"skip_invalid\" option to true to skip such rows.")));
+		}
+
+	row = state_next_row(s, aggcxt);
+	memcpy(row, vals, sizeof(double) * n);
+	row[n] = label ? w : -w;
+	s->n_rows++;
+	PG_RETURN_POINTER(s);
+}
+
+/*
+ * Move every block of src to the end of dst.  Both states live in the
+ * aggregate context, so this is a pointer move; the row order (dst's rows,
+ * then src's) is what a serial scan in the same order would produce.
+ */
+static void
+state_steal(TrainState *dst, TrainState *src, MemoryContext cxt)
+{
+	int			b;
+
+	for (b = 0; b < src->nblocks; b++)
+		if (src->block_n[b] > 0)
+			add_block(dst, cxt, src->blocks[b], src->block_n[b], src->block_n[b]);
+	dst->n_rows += src->n_rows;
+	dst->bytes += src->bytes;
+	src->nblocks = 0;
+	src->n_rows = 0;
+	src->bytes = 0;
+}
+
+Datum
+retention_train_combine(PG_FUNCTION_ARGS)
+{
+	MemoryContext aggcxt;
+	TrainState *a,
+			   *b;
+
+	if (!AggCheckCallContext(fcinfo, &aggcxt))
+		elog(ERROR, "retention_train_combine called in non-aggregate context");
+	if (PG_ARGISNULL(1))
+		PG_RETURN_POINTER(PG_ARGISNULL(0) ? NULL : PG_GETARG_POINTER(0));
+	b = (TrainState *) PG_GETARG_POINTER(1);
+	if (PG_ARGISNULL(0))
+	{
+		/* start from an empty state in the aggregate context */
+		a = state_new(aggcxt);
+		a->d = b->d;
+		a->skip_invalid = b->skip_invalid;
+		if (b->options)
+		{
+			a->options = MemoryContextAlloc(aggcxt, VARSIZE(b->options));
+			memcpy(a->options, b->options, VARSIZE(b->options));
+		}
+	}
+	else
+	{
+		a = (TrainState *) PG_GETARG_POINTER(0);
+		if (!same_options(a->options, b->options))
+			options_differ();
+	}
+	a->n_skipped += b->n_skipped;
+	if (b->n_rows == 0)
+		PG_RETURN_POINTER(a);
+	if (a->d == 0)
+		a->d = b->d;
+	else if (a->d != b->d)
+		length_mismatch(a->d, b->d);
+	if (GetMemoryChunkContext(b) == aggcxt)
+		state_steal(a, b, aggcxt);
+	else
+	{
+		/* b belongs to someone else: copy its rows */
+		int			D = b->d + 1;
+		double	   *block;
+		int64		off = 0;
+		int			k;
+
+		charge_memory(a, (double) b->n_rows * D * sizeof(double));
+		block = MemoryContextAllocHuge(aggcxt, sizeof(double) * D * b->n_rows);
+		for (k = 0; k < b->nblocks; k++)
+		{
+			memcpy(block + off * D, b->blocks[k], sizeof(double) * D * b->block_n[k]);
+			off += b->block_n[k];
+		}
+		add_block(a, aggcxt, block, b->n_rows, b->n_rows);
+		a->n_rows += b->n_rows;
+	}
+	PG_RETURN_POINTER(a);
+}
+
+/*
+ * Serial form: int32 d, int64 n_rows, int64 n_skipped, int32 options
+ * length (-1: none), options bytes, then n_rows*(d+1) float8 in native
+ * byte order (the state never leaves the server that made it).
+ */
+Datum
+retention_train_serial(PG_FUNCTION_ARGS)
+{
+	TrainState *s = (TrainState *) PG_GETARG_POINTER(0);
+	int			D = s->d + 1;
+	Size		optlen = s->options ? VARSIZE(s->options) : 0;
+	Size		datalen = (Size) s->n_rows * D * sizeof(double);
+	Size		total = VARHDRSZ + 4 + 8 + 8 + 4 + optlen + datalen;
+	bytea	   *out;
+	char	   *p;
+	int32		ol = s->options ? (int32) optlen : -1;
+	int			k;
+
+	if (total > MaxAllocSize)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("retention_train state is too large to pass between parallel workers"),
+				 errhint("Disable parallel query for this statement (SET max_parallel_workers_per_gather = 0).")));
+	out = palloc(total);
+	SET_VARSIZE(out, total);
+	p = VARDATA(out);
+	memcpy(p, &s->d, 4);
+	p += 4;
+	memcpy(p, &s->n_rows, 8);
+	p += 8;
+	memcpy(p, &s->n_skipped, 8);
+	p += 8;
+	memcpy(p, &ol, 4);
+	p += 4;
+	if (optlen)
+	{
+		memcpy(p, s->options, optlen);
+		p += optlen;
+	}
+	for (k = 0; k < s->nblocks; k++)
+	{
+		memcpy(p, s->blocks[k], s->block_n[k] * D * sizeof(double));
+		p += s->block_n[k] * D * sizeof(double);
+	}
+	PG_RETURN_BYTEA_P(out);
+}
+
+Datum
+retention_train_deserial(PG_FUNCTION_ARGS)
+{
+	bytea	   *in = PG_GETARG_BYTEA_PP(0);
+	const char *p = VARDATA_ANY(in);
+	Size		len = VARSIZE_ANY_EXHDR(in);
+	MemoryContext aggcxt;
+	TrainState *s;
+	int32		ol;
+	int64		n;
+	int			D;
+
+	if (!AggCheckCallContext(fcinfo, &aggcxt))
+		elog(ERROR, "retention_train_deserial called in non-aggregate context");
+	if (len < 24)
+		elog(ERROR, "invalid retention_train state");
+	s = state_new(aggcxt);
+	memcpy(&s->d, p, 4);
+	memcpy(&n, p + 4, 8);
+	memcpy(&s->n_skipped, p + 12, 8);
+	memcpy(&ol, p + 20, 4);
+	p += 24;
+	if (s->d < 0 || s->d > CR_MAX_FEATURES || n < 0 || ol < -1 ||
+		len < 24 + (Size) (ol > 0 ? ol : 0) + (Size) n * (s->d + 1) * sizeof(double))
+		elog(ERROR, "invalid retention_train state");
+	if (ol > 0)
+	{
+		s->options = MemoryContextAlloc(aggcxt, ol);
+		memcpy(s->options, p, ol);
+		p += ol;
+		{
+			TrainOptions o;
+
+			parse_options(s->options, &o);
+			s->skip_invalid = o.skip_invalid;
+		}
+	}
+	D = s->d + 1;
+	if (n > 0)
+	{
+		double	   *block;
+
+		charge_memory(s, (double) n * D * sizeof(double));
+		block = MemoryContextAllocHuge(aggcxt, sizeof(double) * D * n);
+		advise_huge(block, sizeof(double) * D * n);
+		memcpy(block, p, sizeof(double) * D * n);
+		add_block(s, aggcxt, block, n, n);
+		s->n_rows = n;
+	}
+	PG_RETURN_POINTER(s);
+}
+
+/* ---------------------------------------------------------------- final */
+
+static void
+tick(void)
+{
+	CHECK_FOR_INTERRUPTS();
+}
+
+static void *
+alloc_current(size_t size)
+{
+	return palloc_extended(size, MCXT_ALLOC_HUGE);
+}
+
+Datum
+retention_train_final(PG_FUNCTION_ARGS)
+{
+	TrainState *s;
+	TrainOptions o;
+	CrRows		rows;
+	CrFitOptions fo;
+	CrFitResult r;
+	CrModel		m;
+	char	  **names;
+	int			d,
+				j;
+
+	if (PG_ARGISNULL(0))
+		PG_RETURN_NULL();
+	s = (TrainState *) PG_GETARG_POINTER(0);
+	if (s->n_rows == 0)
+		PG_RETURN_NULL();
+	d = s->d;
+	parse_options(s->options, &o);
+	if (o.nnames > 0 && o.nnames != d)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("option \"features\" names %d features but the feature arrays have %d",
+						o.nnames, d),
+				 errhint("Give one name per array element, in the same order.")));
+	if (o.nnames > 0)
+		names = o.names;
+	else
+	{
+		names = palloc(sizeof(char *) * d);
+		for (j = 0; j < d; j++)
+			names[j] = psprintf("f%d", j + 1);
+	}
+
+	rows.d = d;
+	rows.n = s->n_rows;
+	rows.nblocks = s->nblocks;
+	rows.blocks = s->blocks;
+	rows.block_n = (int64_t *) s->block_n;
+	fo.l2 = o.l2;
+	fo.intercept = o.intercept;
+	fo.max_iter = o.max_iter;
+	fo.tol = o.tol;
+	fo.balanced = o.balanced;
+	fo.tick = tick;
+	fo.exact_only = false;
+	cr_logit_fit(&rows, &fo, alloc_current, &r);
+
+	switch (r.status)
+	{
+		case CR_FIT_OK:
+			break;
+		case CR_FIT_ONE_CLASS:
+			ereport(ERROR,
+					(errcode(ERRCODE_DATA_EXCEPTION),
+					 errmsg("cannot train a retention model on a single outcome"),
+					 errdetail("All " INT64_FORMAT " usable rows have retained = %s.",
+							   s->n_rows, r.n_retained > 0 ? "true" : "false"),
+					 errhint("Training needs both renewed and lapsed members; check the label and the WHERE clause.")));
+			break;
+		case CR_FIT_CONSTANT:
+			ereport(ERROR,
+					(errcode(ERRCODE_DATA_EXCEPTION),
+					 errmsg("feature \"%s\" is constant", names[r.bad_feature]),
+					 errdetail("Every usable row has the value %g; it carries no information next to the intercept.",
+							   r.means[r.bad_feature]),
+					 errhint("Remove it from the feature array.")));
+			break;
+		case CR_FIT_COLLINEAR:
+			if (r.bad_feature < 0)
+				ereport(ERROR,
+						(errcode(ERRCODE_DATA_EXCEPTION),
+						 errmsg("the intercept cannot be estimated"),
+						 errhint("Set a positive \"l2\" option, or check the features.")));
+			ereport(ERROR,
+					(errcode(ERRCODE_DATA_EXCEPTION),
+					 errmsg("feature \"%s\" is collinear with the features before it", names[r.bad_feature]),
+					 errdetail("It is (almost) a linear combination of %s and the intercept.",
+							   r.bad_feature > 0 ? "earlier features" : "nothing but a constant"),
+					 errhint("Remove one of the collinear features, or set a positive \"l2\" option.")));
+			break;
+		case CR_FIT_SEPARATION:
+			ereport(ERROR,
+					(errcode(ERRCODE_DATA_EXCEPTION),
+					 errmsg("the outcome is perfectly or quasi-completely separated by feature \"%s\"",
+							names[r.bad_feature]),
+					 errdetail("Its coefficient grows without bound, so maximum likelihood estimates do not exist."),
+					 errhint("Set a positive \"l2\" option (for example 1) to regularise, or remove the feature.")));
+			break;
+		case CR_FIT_NO_CONVERGENCE:
+			ereport(ERROR,
+					(errcode(ERRCODE_DATA_EXCEPTION),
+					 errmsg("retention_train did not converge within %d iterations", o.max_iter),
+					 errhint("Raise \"max_iter\", loosen \"tol\", or set a positive \"l2\" option.")));
+			break;
+	}
+
+	memset(&m, 0, sizeof(m));
+	m.h.version = CR_MODEL_VERSION;
+	m.h.flags = CR_MODEL_HAS_DECILES | (o.intercept ? CR_MODEL_INTERCEPT : 0) |
+		(r.converged ? CR_MODEL_CONVERGED : 0) | (o.balanced ? CR_MODEL_BALANCED : 0);
+	m.h.d = d;
+	m.h.iterations = r.iterations;
+	m.h.n_rows = s->n_rows;
+	m.h.n_skipped = s->n_skipped;
+	m.h.n_retained = (int64) r.n_retained;
+	m.h.loglik = r.loglik;
+	m.h.null_loglik = r.null_loglik;
+	m.h.l2 = o.l2;
+	m.h.condition_number = isfinite(r.condition_number) ? r.condition_number : DBL_MAX;
+	m.intercept = r.beta[0];
+	m.coef = r.beta + 1;
+	m.means = r.means;
+	memcpy(m.deciles, r.deciles, sizeof(m.deciles));
+	memcpy(m.shares, r.shares, sizeof(m.shares));
+	m.names = names;
+	m.cov = r.cov;
+	cr_model_validate(&m, ERRCODE_INTERNAL_ERROR);
+	PG_RETURN_BYTEA_P(cr_model_encode(&m));
+}

@@ -1,0 +1,1 @@
+\ir train.setup.sql

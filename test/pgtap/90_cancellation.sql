@@ -1,0 +1,45 @@
+-- Long-running functions answer a 0.5 s statement_timeout (and so pg_cancel_backend,
+-- which raises the same interrupt) within a second: training on millions of
+-- rows and inside the Newton solver, AUC on millions of rows, engagement
+-- aggregation and the demo generator.
+BEGIN;
+SELECT plan(6);
+
+-- Runs q; returns the seconds from start until it was cancelled, or -1 if it finished.
+CREATE FUNCTION pg_temp.seconds_until_cancelled(q text) RETURNS float8 LANGUAGE plpgsql AS $$
+DECLARE
+  t0 timestamptz := clock_timestamp();
+BEGIN
+  BEGIN
+    EXECUTE q;
+  EXCEPTION WHEN query_canceled THEN
+    RETURN extract(epoch FROM clock_timestamp() - t0);
+  END;
+  RETURN -1;
+END $$;
+
+-- 20 000 rows of 300 features: every Newton pass is about 10^9 operations,
+-- so the timeout lands inside the solver, not while rows are collected.
+CREATE TEMP TABLE wide AS
+SELECT i, ARRAY(SELECT sin(i * k + k) FROM generate_series(1, 300) k)::float8[] AS x, i % 3 = 0 AS y
+FROM generate_series(1, 20000) i;
+
+SET LOCAL statement_timeout = '500ms';
+SELECT ok(s > 0 AND s < 1.5, format('retention_train inside the Newton solver: cancelled %s s after it started (timeout 0.5 s)', round(s::numeric, 2)))
+FROM pg_temp.seconds_until_cancelled($$SELECT retention_train(x, y, '{"l2": 1}') FROM wide$$) s;
+SELECT ok(s > 0 AND s < 1.5, format('retention_train collecting millions of rows is cancelled %s s after it started', round(s::numeric, 2)))
+FROM pg_temp.seconds_until_cancelled(
+  $$SELECT retention_train(ARRAY[sin(i), cos(i), i % 7], i % 3 = 0) FROM generate_series(1, 100000000) i$$) s;
+SELECT ok(s > 0 AND s < 1.5, format('retention_auc over millions of rows is cancelled %s s after it started', round(s::numeric, 2)))
+FROM pg_temp.seconds_until_cancelled(
+  $$SELECT retention_auc(sin(i), i % 3 = 0) FROM generate_series(1, 100000000) i$$) s;
+SELECT ok(s > 0 AND s < 1.5, format('engagement_summary over millions of events is cancelled %s s after it started', round(s::numeric, 2)))
+FROM pg_temp.seconds_until_cancelled(
+  $$SELECT engagement_summary(timestamptz '2020-01-01' + i * interval '1 minute', timestamptz '2030-01-01') FROM generate_series(1, 100000000) i$$) s;
+SELECT ok(s > 0 AND s < 1.5, format('retention_demo_activity is cancelled %s s after it started', round(s::numeric, 2)))
+FROM pg_temp.seconds_until_cancelled($$SELECT count(*) FROM retention_demo_activity(5000000)$$) s;
+SELECT ok(s > 0 AND s < 1.5, format('retention_demo_members is cancelled %s s after it started', round(s::numeric, 2)))
+FROM pg_temp.seconds_until_cancelled($$SELECT count(*) FROM retention_demo_members(100000000)$$) s;
+
+SELECT * FROM finish();
+ROLLBACK;
