@@ -18,7 +18,6 @@
 #include "catalog/pg_type.h"
 #include "common/shortest_dec.h"
 #include "funcapi.h"
-#include "libpq/pqformat.h"
 #include "mb/pg_wchar.h"
 #include "utils/builtins.h"
 #include "utils/json.h"
@@ -489,53 +488,33 @@ retention_model_in(PG_FUNCTION_ARGS)
 /* ---------------------------------------------------------------- binary I/O */
 
 /*
- * Binary form: int32 version, int32 flags, int32 d, int32 iterations,
- * int64 n_rows, n_skipped, n_retained, float8 log_likelihood,
- * null_log_likelihood, l2, condition_number, intercept, coef[d], means[d],
- * [deciles[11], shares[10]], d names (int32 length + bytes), cov[(d+1)^2].
+ * Binary form (see cr_model_format_binary, which also serves the fuzz
+ * harness): int32 version, int32 flags, int32 d, int32 iterations, int64
+ * n_rows, n_skipped, n_retained, float8 log_likelihood, null_log_likelihood,
+ * l2, condition_number, intercept, coef[d], means[d], [deciles[11],
+ * shares[10]], d names (int32 length + bytes, in the client encoding),
+ * cov[(d+1)^2], all in network byte order.
  */
 Datum
 retention_model_send(PG_FUNCTION_ARGS)
 {
 	CrModel    *m = cr_model_cached(fcinfo, 0, true);
-	int			d = m->h.d;
-	StringInfoData buf;
+	CrModelPlain p;
+	unsigned char *bytes;
+	size_t		len;
+	bytea	   *out;
 	int			j;
 
-	pq_begintypsend(&buf);
-	pq_sendint32(&buf, m->h.version);
-	pq_sendint32(&buf, m->h.flags);
-	pq_sendint32(&buf, d);
-	pq_sendint32(&buf, m->h.iterations);
-	pq_sendint64(&buf, m->h.n_rows);
-	pq_sendint64(&buf, m->h.n_skipped);
-	pq_sendint64(&buf, m->h.n_retained);
-	pq_sendfloat8(&buf, m->h.loglik);
-	pq_sendfloat8(&buf, m->h.null_loglik);
-	pq_sendfloat8(&buf, m->h.l2);
-	pq_sendfloat8(&buf, m->h.condition_number);
-	pq_sendfloat8(&buf, m->intercept);
-	for (j = 0; j < d; j++)
-		pq_sendfloat8(&buf, m->coef[j]);
-	for (j = 0; j < d; j++)
-		pq_sendfloat8(&buf, m->means[j]);
-	if (m->h.flags & CR_MODEL_HAS_DECILES)
-	{
-		for (j = 0; j < NDECILE_EDGES; j++)
-			pq_sendfloat8(&buf, m->deciles[j]);
-		for (j = 0; j < NDECILE_BINS; j++)
-			pq_sendfloat8(&buf, m->shares[j]);
-	}
-	for (j = 0; j < d; j++)
-	{
-		int			len = strlen(m->names[j]);
-
-		pq_sendint32(&buf, len);
-		pq_sendtext(&buf, m->names[j], len);
-	}
-	for (j = 0; j < (d + 1) * (d + 1); j++)
-		pq_sendfloat8(&buf, m->cov[j]);
-	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
+	model_to_plain(m, &p);
+	/* names travel in the client encoding; measure them after converting */
+	p.names = palloc(sizeof(char *) * p.d);
+	for (j = 0; j < p.d; j++)
+		p.names[j] = pg_server_to_client(m->names[j], (int) strlen(m->names[j]));
+	bytes = cr_model_format_binary(&p, &codec_palloc_alloc, &len);
+	out = (bytea *) palloc(VARHDRSZ + len);
+	SET_VARSIZE(out, VARHDRSZ + len);
+	memcpy(VARDATA(out), bytes, len);
+	PG_RETURN_BYTEA_P(out);
 }
 
 Datum
@@ -551,7 +530,7 @@ retention_model_recv(PG_FUNCTION_ARGS)
 							  (size_t) (buf->len - buf->cursor), &codec_palloc_alloc, &p, &err) < 0)
 		codec_error(&err, ERRCODE_INVALID_BINARY_REPRESENTATION, "invalid binary retention_model", NULL);
 	buf->cursor = buf->len;
-	/* names travel in the client encoding, like pq_sendtext/pq_getmsgtext */
+	/* names travel in the client encoding (see retention_model_send) */
 	for (j = 0; j < p.d; j++)
 		p.names[j] = pg_client_to_server(p.names[j], (int) strlen(p.names[j]));
 	plain_to_model(&p, &m);
