@@ -110,6 +110,29 @@ hessian_update(double *restrict hess, const double *restrict xb,
 }
 
 /*
+ * Loop over every stride-th row (global index 0, stride, 2*stride ...),
+ * of the solver's rows, calling tick() once per block.  Used as
+ *	  FOR_EACH_ROW(solver, stride, r) { ... r[j] ... } END_FOR_EACH_ROW;
+ */
+#define FOR_EACH_ROW(solver_, stride_, r_) \
+	do { \
+		int64_t		fe_first_ = 0; \
+		int			fe_b_; \
+		for (fe_b_ = 0; fe_b_ < (solver_)->rows->nblocks; fe_b_++) \
+		{ \
+			int64_t		fe_n_ = (solver_)->rows->block_n[fe_b_]; \
+			int64_t		fe_off_ = (fe_first_ % (stride_)) == 0 ? 0 : (stride_) - fe_first_ % (stride_); \
+			fe_first_ += fe_n_; \
+			tick(solver_); \
+			for (; fe_off_ < fe_n_; fe_off_ += (stride_)) \
+			{ \
+				const double *r_ = (solver_)->rows->blocks[fe_b_] + fe_off_ * (int64_t) ((solver_)->rows->d + 1);
+#define END_FOR_EACH_ROW \
+			} \
+		} \
+	} while (0)
+
+/*
  * One pass over the rows (every stride-th row): returns the weighted
  * log-likelihood at beta (centred coordinates) and fills grad (its
  * gradient, D values) and, when hess is not NULL, the upper triangle of the
@@ -119,14 +142,11 @@ static double
 logit_pass(const Solver *s, const double *beta, int64_t stride,
 		   double *grad, double *hess, bool want_ll)
 {
-	const CrRows *rows = s->rows;
 	int			d = s->d;
 	int			D = s->D;
 	double	   *xr = s->xr;
 	double		ll = 0.0;
-	int64_t		first = 0;
-	int			b,
-				nb = 0;			/* rows queued for the Hessian */
+	int			nb = 0;			/* rows queued for the Hessian */
 
 	memset(grad, 0, sizeof(double) * D);
 	if (hess)
@@ -139,57 +159,47 @@ logit_pass(const Solver *s, const double *beta, int64_t stride,
 			s->res->hessian_passes++;
 	}
 
-	for (b = 0; b < rows->nblocks; b++)
+	FOR_EACH_ROW(s, stride, r)
 	{
-		int64_t		block_n = rows->block_n[b];
-		const double *block = rows->blocks[b];
-		/* the first row of this block whose global index is a multiple of stride */
-		int64_t		off = (first % stride) == 0 ? 0 : stride - first % stride;
+		double		v = r[d];
+		int			y = v > 0;
+		double		w = (y ? v : -v) * s->cw[y];
+		double		eta = beta[0];
+		double		e,
+					p,
+					log1pe,
+					res;
+		int			j;
 
-		first += block_n;
-		tick(s);
-		for (; off < block_n; off += stride)
+		for (j = 0; j < d; j++)
 		{
-			const double *r = block + off * D;
-			double		v = r[d];
-			int			y = v > 0;
-			double		w = (y ? v : -v) * s->cw[y];
-			double		eta = beta[0];
-			double		e,
-						p,
-						log1pe,
-						res;
-			int			j;
-
-			for (j = 0; j < d; j++)
+			xr[j + 1] = r[j] - s->mu[j];
+			eta += beta[j + 1] * xr[j + 1];
+		}
+		/* p = sigmoid(eta) and log(1 + exp(eta)) from one exp() */
+		e = exp(-fabs(eta));
+		p = eta >= 0 ? 1.0 / (1.0 + e) : e / (1.0 + e);
+		if (want_ll)
+		{
+			log1pe = log1p(e) + (eta >= 0 ? eta : 0.0);
+			ll += w * ((y ? eta : 0.0) - log1pe);
+		}
+		res = w * ((double) y - p);
+		for (j = 0; j < D; j++)
+			grad[j] += res * xr[j];
+		if (hess)
+		{
+			/* queue the row; the Hessian is updated a block at a time */
+			memcpy(s->xb + (size_t) nb * D, xr, sizeof(double) * D);
+			s->hb[nb++] = w * p * (1.0 - p);
+			if (nb == HESS_BLOCK)
 			{
-				xr[j + 1] = r[j] - s->mu[j];
-				eta += beta[j + 1] * xr[j + 1];
-			}
-			/* p = sigmoid(eta) and log(1 + exp(eta)) from one exp() */
-			e = exp(-fabs(eta));
-			p = eta >= 0 ? 1.0 / (1.0 + e) : e / (1.0 + e);
-			if (want_ll)
-			{
-				log1pe = log1p(e) + (eta >= 0 ? eta : 0.0);
-				ll += w * ((y ? eta : 0.0) - log1pe);
-			}
-			res = w * ((double) y - p);
-			for (j = 0; j < D; j++)
-				grad[j] += res * xr[j];
-			if (hess)
-			{
-				/* queue the row; the Hessian is updated a block at a time */
-				memcpy(s->xb + (size_t) nb * D, xr, sizeof(double) * D);
-				s->hb[nb++] = w * p * (1.0 - p);
-				if (nb == HESS_BLOCK)
-				{
-					hessian_update(hess, s->xb, s->hb, nb, D);
-					nb = 0;
-				}
+				hessian_update(hess, s->xb, s->hb, nb, D);
+				nb = 0;
 			}
 		}
 	}
+	END_FOR_EACH_ROW;
 	if (hess && nb > 0)
 		hessian_update(hess, s->xb, s->hb, nb, D);
 	return ll;
@@ -452,30 +462,6 @@ cr_normal_two_sided_p(double z)
 	return erfc(fabs(z) / sqrt(2.0));
 }
 
-/*
- * Loop over every stride-th row (global index 0, stride, 2*stride ...),
- * calling tick() once per block.  Used as
- *	  FOR_EACH_ROW(rows, stride, r) { ... r[j] ... } END_FOR_EACH_ROW;
- */
-#define FOR_EACH_ROW(rows_, stride_, r_) \
-	do { \
-		int64_t		fe_first_ = 0; \
-		int			fe_b_; \
-		for (fe_b_ = 0; fe_b_ < (rows_)->nblocks; fe_b_++) \
-		{ \
-			int64_t		fe_n_ = (rows_)->block_n[fe_b_]; \
-			int64_t		fe_off_ = (fe_first_ % (stride_)) == 0 ? 0 : (stride_) - fe_first_ % (stride_); \
-			fe_first_ += fe_n_; \
-			if (s.opt->tick) \
-				s.opt->tick(); \
-			for (; fe_off_ < fe_n_; fe_off_ += (stride_)) \
-			{ \
-				const double *r_ = (rows_)->blocks[fe_b_] + fe_off_ * (int64_t) ((rows_)->d + 1);
-#define END_FOR_EACH_ROW \
-			} \
-		} \
-	} while (0)
-
 static int
 cmp_double(const void *a, const void *b)
 {
@@ -681,7 +667,7 @@ cr_logit_fit(const CrRows *rows, const CrFitOptions *opt, cr_alloc_fn alloc,
 	memset(sxx, 0, sizeof(double) * d);
 	for (j = 0; j < d; j++)
 		shift[j] = rows->blocks[0][j];
-	FOR_EACH_ROW(rows, 1, r)
+	FOR_EACH_ROW(&s, 1, r)
 	{
 		double		v = r[d];
 		double		w = fabs(v);
@@ -886,7 +872,7 @@ cr_logit_fit(const CrRows *rows, const CrFitOptions *opt, cr_alloc_fn alloc,
 		double		counts[10] = {0};
 		double		ll = 0.0;
 
-		FOR_EACH_ROW(rows, stride, r)
+		FOR_EACH_ROW(&s, stride, r)
 		{
 			double		eta = res->beta[0];
 
@@ -898,7 +884,7 @@ cr_logit_fit(const CrRows *rows, const CrFitOptions *opt, cr_alloc_fn alloc,
 		qsort(sc, m, sizeof(double), cmp_double);
 		for (k = 0; k <= 10; k++)
 			res->deciles[k] = sc[(int64_t) floor(k / 10.0 * (double) (m - 1) + 0.5)];
-		FOR_EACH_ROW(rows, 1, r)
+		FOR_EACH_ROW(&s, 1, r)
 		{
 			double		v = r[d];
 			int			y = v > 0;
