@@ -25,7 +25,8 @@ DATA       = $(wildcard sql/$(EXTENSION)--*--*.sql)
 
 # pg_regress: every sql/NAME.sql that is not an install or upgrade script.
 REGRESS      = $(sort $(basename $(notdir $(filter-out sql/$(EXTENSION)--%,$(wildcard sql/*.sql)))))
-REGRESS_OPTS = --inputdir=. --load-extension=$(EXTENSION)
+# Outputs (results/, regression.diffs) go under test/, not the top of the tree.
+REGRESS_OPTS = --inputdir=. --outputdir=test/results --load-extension=$(EXTENSION)
 
 # -Wextra on top of PGXS's -Wall; unused parameters are the norm for
 # PG_FUNCTION_ARGS callbacks.  WERROR=1 (set by the test command) makes any
@@ -39,7 +40,7 @@ SHLIB_LINK = -lm
 # worth vectorising; -O3 does not change floating point results (no
 # reassociation without -ffast-math).
 src/cr_logit.o: override CFLAGS += -O3
-EXTRA_CLEAN = $(DATA_built) test/unit/*.bin test/fuzz/*.bin
+EXTRA_CLEAN = $(DATA_built) test/unit/*.bin test/fuzz/*.bin test/results
 
 PG_CONFIG ?= $(firstword $(wildcard /usr/lib/postgresql/15/bin/pg_config) pg_config)
 PGXS := $(shell $(PG_CONFIG) --pgxs 2>/dev/null)

@@ -98,8 +98,8 @@ run_regress() {
 		grep -E 'FAILED|failed' "$out" >&2 || cat "$out" >&2
 		[ -f "$WORK/regress/regression.diffs" ] && head -300 "$WORK/regress/regression.diffs" >&2
 		# Keep the actual outputs where a developer can read (or accept) them.
-		rm -rf "$ROOT/results" && cp -r "$WORK/regress/results" "$ROOT/results" 2>/dev/null || true
-		echo "actual outputs copied to results/ (compare with expected/)" >&2
+		rm -rf "$ROOT/test/results" && cp -r "$WORK/regress/results" "$ROOT/test/results" 2>/dev/null || true
+		echo "actual outputs copied to test/results/ (compare with expected/)" >&2
 	fi
 	record "pg_regress (files)" "$ok" "$nok"
 }
