@@ -1044,44 +1044,40 @@ parse_not(Parser *p)
 	parse_pred(p);
 }
 
+/*
+ * operand { keyword operand } compiled to one n-ary op: the shared shape of
+ * AND (over NOT terms) and OR (over AND terms).
+ */
 static void
-parse_and(Parser *p)
+parse_nary(Parser *p, void (*operand) (Parser *), Tok keyword, int op, const char *too_many)
 {
 	unsigned	n = 1;
 
-	parse_not(p);
-	while (!p->failed && p->tok == T_AND)
+	operand(p);
+	while (!p->failed && p->tok == keyword)
 	{
 		next(p);
-		parse_not(p);
+		operand(p);
 		if (++n > CR_RULE_MAX_ITEMS)
 		{
-			lex_error(p, CR_ERR_TOO_MANY, p->tpos, "too many operands of AND");
+			lex_error(p, CR_ERR_TOO_MANY, p->tpos, too_many);
 			return;
 		}
 	}
 	if (n > 1)
-		emit_op_n(p, CR_OP_AND, n);
+		emit_op_n(p, op, n);
+}
+
+static void
+parse_and(Parser *p)
+{
+	parse_nary(p, parse_not, T_AND, CR_OP_AND, "too many operands of AND");
 }
 
 static void
 parse_expr(Parser *p)
 {
-	unsigned	n = 1;
-
-	parse_and(p);
-	while (!p->failed && p->tok == T_OR)
-	{
-		next(p);
-		parse_and(p);
-		if (++n > CR_RULE_MAX_ITEMS)
-		{
-			lex_error(p, CR_ERR_TOO_MANY, p->tpos, "too many operands of OR");
-			return;
-		}
-	}
-	if (n > 1)
-		emit_op_n(p, CR_OP_OR, n);
+	parse_nary(p, parse_and, T_OR, CR_OP_OR, "too many operands of OR");
 }
 
 int
