@@ -10,18 +10,28 @@
 #   make installcheck  pg_regress against a running server (PGHOST, PGPORT, PGUSER ...)
 
 EXTENSION  = community_retention
-EXTVERSION = 1.0
+EXTVERSION = 1.1
 
 MODULE_big = $(EXTENSION)
 # One C file per concern; every src/*.c goes into the module.
 OBJS = $(patsubst %.c,%.o,$(sort $(wildcard src/*.c)))
 
-# The 1.0 install script is assembled from one fragment per pillar, in name order,
-# so each concern keeps its SQL next to its C.  Upgrade scripts (--1.0--1.1.sql)
-# are committed under sql/ and picked up by wildcard.
-SQL_PARTS  = $(sort $(wildcard src/sql/*.sql))
-DATA_built = sql/$(EXTENSION)--$(EXTVERSION).sql
-DATA       = $(wildcard sql/$(EXTENSION)--*--*.sql)
+# Install and update scripts, assembled from one fragment per concern so each
+# concern keeps its SQL next to its C:
+#   src/sql/*.sql                 the objects of 1.0, as they are in 1.1
+#   src/sql/1.1/*.sql             objects new (or redefined) in 1.1
+#   src/sql/update/1.0--1.1/*.sql what changes in 1.0's objects (ALTER, and DROP
+#                                 of what src/sql/1.1/ creates anew)
+# The fresh 1.1 script is src/sql/*.sql + src/sql/1.1/*.sql; the update script
+# is src/sql/update/1.0--1.1/*.sql + src/sql/1.1/*.sql.  The released 1.0
+# script is kept as it shipped (sql/community_retention--1.0.sql), so that
+# `CREATE EXTENSION community_retention VERSION '1.0'` and the update path can
+# be tested; test/upgrade proves both paths give the same catalog.
+SQL_BASE   = $(sort $(wildcard src/sql/*.sql))
+SQL_NEW    = $(sort $(wildcard src/sql/1.1/*.sql))
+SQL_UPDATE = $(sort $(wildcard src/sql/update/1.0--1.1/*.sql))
+DATA_built = sql/$(EXTENSION)--1.1.sql sql/$(EXTENSION)--1.0--1.1.sql
+DATA       = sql/$(EXTENSION)--1.0.sql
 
 # pg_regress: every sql/NAME.sql that is not an install or upgrade script.
 REGRESS      = $(sort $(basename $(notdir $(filter-out sql/$(EXTENSION)--%,$(wildcard sql/*.sql)))))
@@ -57,8 +67,11 @@ all install installcheck:
 	@exit 1
 endif
 
-$(DATA_built): $(SQL_PARTS) Makefile
-	cat $(SQL_PARTS) > $@
+sql/$(EXTENSION)--1.1.sql: $(SQL_BASE) $(SQL_NEW) Makefile
+	cat $(SQL_BASE) $(SQL_NEW) > $@
+
+sql/$(EXTENSION)--1.0--1.1.sql: $(SQL_UPDATE) $(SQL_NEW) Makefile
+	cat $(SQL_UPDATE) $(SQL_NEW) > $@
 
 $(OBJS): $(wildcard src/*.h)
 

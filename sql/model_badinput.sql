@@ -255,7 +255,9 @@ BEGIN
     GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL;
     r := st || ' ' || msg || coalesce(' | ' || nullif(det, ''), '');
   END;
-  EXECUTE format('COPY (SELECT 1) TO PROGRAM %L', 'rm -f ' || path);
+  -- The program must read all of its input: a program that exits first (a
+  -- bare rm) makes the server fail now and then with "Broken pipe".
+  EXECUTE format('COPY (SELECT 1) TO PROGRAM %L', 'cat >/dev/null && rm -f ' || path);
   RETURN r;
 END $$;
 CREATE TEMP TABLE sent AS SELECT retention_model_send(model) AS b FROM models WHERE name = 'm';

@@ -1,13 +1,21 @@
--- community_retention 1.0 install script.
--- Assembled by the Makefile from src/sql/*.sql, one fragment per pillar.
+-- community_retention 1.1 install script.
+-- Assembled by the Makefile: src/sql/*.sql (the objects of 1.0, as they are in
+-- 1.1), then src/sql/1.1/*.sql (the objects new or redefined in 1.1).  The
+-- update script community_retention--1.0--1.1.sql is assembled from
+-- src/sql/update/1.0--1.1/*.sql then the same src/sql/1.1/*.sql, and a test
+-- (test/upgrade) checks that both paths give the same catalog.
 -- Every object is created in @extschema@; every function is LANGUAGE C or
 -- qualifies each name it uses, so the script is safe for a trusted extension.
 
 \echo Use "CREATE EXTENSION community_retention" to load this file. \quit
 
--- Resolve every unqualified name in this script in the extension's schema and
--- pg_catalog, with the session's temporary schema searched last: otherwise a
--- temporary type named, say, "jsonb" would be found before pg_catalog's while a
--- non-superuser installs this trusted extension.  CREATE EXTENSION restores the
--- caller's search_path afterwards.
-SET LOCAL search_path TO @extschema@, pg_catalog, pg_temp;
+-- Name resolution while this script runs (it runs as the bootstrap superuser
+-- when a non-superuser installs this trusted extension): pg_catalog is not
+-- named, so PostgreSQL searches it FIRST, before the extension's schema; a
+-- type, function or operator that the installing role planted in the target
+-- schema under a built-in name (float8, jsonb, eqsel ...) is never found
+-- instead of the built-in one.  The session's temporary schema comes last, so
+-- a temporary type cannot shadow anything either.  Objects are created in the
+-- first named schema, @extschema@.  This is the search_path CREATE EXTENSION
+-- itself sets; it is repeated here so that no edit can silently weaken it.
+SET LOCAL search_path TO @extschema@, pg_temp;

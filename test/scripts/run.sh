@@ -6,7 +6,7 @@
 #   KEEP=1            leave the throwaway cluster running and print how to connect
 #   PG_CONFIG=...     build against another PostgreSQL (default: 15's, else PATH)
 #   FUZZ_SECONDS=N    seconds per fuzz harness (test: 10, fuzz: 300)
-#   ONLY=regress|pgtap|unit|fuzz|static|dump|soak
+#   ONLY=regress|pgtap|unit|fuzz|static|dump|soak|NAME (a suite in test/scripts/suites/NAME.sh)
 #   SOAK_SECONDS=N    seconds of the pgbench concurrency run (test: 30, soak: 180)   run one suite of `make test`
 #   BENCH_SCALE=...   passed to test/bench/bench.sh (see there)
 
@@ -280,6 +280,21 @@ run_fuzz() {
 	done
 }
 
+# Further suites live in test/scripts/suites/NAME.sh, one file per suite: each
+# defines run_NAME (using say, record and the running cluster) and is run by
+# `make test` in name order, or alone with ONLY=NAME.
+run_plugin_suites() {
+	local f n
+	shopt -s nullglob
+	for f in "$ROOT"/test/scripts/suites/*.sh; do
+		n=$(basename "$f" .sh)
+		# shellcheck source=/dev/null
+		source "$f"
+		want "$n" && "run_$n"
+	done
+	return 0
+}
+
 # ---------------------------------------------------------------- modes
 
 case "$MODE" in
@@ -305,6 +320,7 @@ test)
 	want regress && run_regress
 	want pgtap && run_pgtap
 	want dump && run_dump
+	run_plugin_suites
 	want soak && run_soak "${SOAK_SECONDS:-30}"
 	want fuzz && run_fuzz "${FUZZ_SECONDS:-10}"
 	echo
