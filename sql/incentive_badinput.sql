@@ -201,6 +201,7 @@ SELECT label || ': ' || pg_temp.try(q) FROM (VALUES
 ) c(label, q);
 
 -- ---------------------------------------------------------------- incentive_validate
+CREATE DOMAIN pg_temp.odd_dom AS pg_temp.odd CHECK ((VALUE).x IS DISTINCT FROM 0);
 SELECT label || ': ' || pg_temp.try(q) FROM (VALUES
   ('typed NULL row', $$SELECT incentive_validate('x = 1', NULL::pg_temp.odd)$$),
   ('row value', $$SELECT incentive_validate('x = 1', r) FROM odd_rows r$$),
@@ -215,6 +216,9 @@ SELECT label || ': ' || pg_temp.try(q) FROM (VALUES
   ('scalar jsonb', $$SELECT incentive_validate('x = 1', '{"x": 1}'::jsonb)$$),
   ('array of rows', $$SELECT incentive_validate('x = 1', ARRAY[r]) FROM odd_rows r$$),
   ('domain over an int', $$SELECT incentive_validate('x = 1', 5::pg_temp.posint)$$),
+  ('typed NULL of a domain over a row type', $$SELECT incentive_validate('x = 1', NULL::pg_temp.odd_dom)$$),
+  ('row of a domain over a row type', $$SELECT incentive_validate('x = 1', ROW(1, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL)::pg_temp.odd_dom)$$),
+  ('typed NULL of a domain over a row type, unknown feature', $$SELECT incentive_validate('nope = 1', NULL::pg_temp.odd_dom)$$),
   ('anonymous record', $$SELECT incentive_validate('f1 = 1', ROW(1))$$),
   ('NULL anonymous record', $$SELECT incentive_validate('f1 = 1', NULL::record)$$),
   ('evaluation errors are not binding errors', $$SELECT incentive_validate('1 / 0 > x', NULL::pg_temp.odd)$$)

@@ -881,6 +881,8 @@ incentive_validate(PG_FUNCTION_ARGS)
 		typid = HeapTupleHeaderGetTypeId(td);
 		typmod = HeapTupleHeaderGetTypMod(td);
 	}
+	else if (OidIsValid(typid))
+		typid = getBaseTypeAndTypmod(typid, &typmod);	/* a domain over a row type */
 	if (!OidIsValid(typid) || (typid == RECORDOID && typmod < 0))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
