@@ -335,7 +335,8 @@ static Datum
 rc_trans(FunctionCallInfo fcinfo, bool unbounded)
 {
 	bool		in_agg = AggCheckCallContext(fcinfo, NULL);
-	ArrayType  *state = PG_GETARG_ARRAYTYPE_P(0);
+	/* NULL: no initial condition (a user's aggregate, or a direct call) */
+	ArrayType  *state = PG_ARGISNULL(0) ? rc_make(0) : PG_GETARG_ARRAYTYPE_P(0);
 	ArrayType  *periods;
 	Datum	   *elems;
 	bool	   *enulls;

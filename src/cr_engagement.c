@@ -576,13 +576,22 @@ engagement_summary_finalfn(PG_FUNCTION_ARGS)
 static double *
 decay_state(ArrayType *arr, const char *name)
 {
+	double	   *s;
+
 	if (ARR_NDIM(arr) != 1 || ARR_DIMS(arr)[0] != DECAY_NSTATE ||
 		ARR_HASNULL(arr) || ARR_ELEMTYPE(arr) != FLOAT8OID)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("%s: state must be a float8 array of %d elements without NULLs",
 						name, DECAY_NSTATE)));
-	return (double *) ((char *) arr + ARR_OVERHEAD_NONULLS(1));
+	s = (double *) ((char *) arr + ARR_OVERHEAD_NONULLS(1));
+	/* a hand-made state (a user's INITCOND, a direct call) */
+	if ((s[0] != 0 && s[0] != 1) || !(s[1] >= 0 && s[1] <= 9e15 && s[1] == floor(s[1])))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s: invalid state", name),
+				 errdetail("The first element must be 0 or 1 and the event count a whole number >= 0.")));
+	return s;
 }
 
 static double
