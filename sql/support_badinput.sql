@@ -89,7 +89,7 @@ INSERT INTO arg_values VALUES
   ('retention_model', false, 'NULL', 'NULL::retention_model'),
   ('incentive_condition', true, 'x > 1', '''x > 1''::incentive_condition'),
   ('incentive_condition', false, 'NULL', 'NULL::incentive_condition'),
-  ('cstring', true, 'valid text', NULL),  -- filled in per type below
+  ('cstring', true, 'valid text', NULL),  -- chosen per input function below
   ('cstring', false, 'NULL', 'NULL::cstring'),
   ('cstring', false, 'empty', '''''::cstring'),
   ('cstring', false, 'garbage', '''\x01garbage''::cstring'),
