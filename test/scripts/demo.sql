@@ -9,7 +9,7 @@ SELECT extname, extversion FROM pg_extension WHERE extname = 'community_retentio
 -- 1. demo community (issue #2)
 \echo
 \echo 1. A demo community: 5000 members and their last 180 days of activity
-SET TimeZone = 'UTC';
+SET TimeZone = 'UTC'; SET DateStyle = 'ISO, MDY'; SET extra_float_digits = 1;
 CREATE TABLE members  AS SELECT * FROM retention_demo_members(5000);
 CREATE TABLE activity AS SELECT * FROM retention_demo_activity(5000);
 SELECT plan, count(*) AS members, round(avg(renewed::int), 3) AS renewal_rate
@@ -106,14 +106,16 @@ CREATE TABLE incentive_rules (
   condition incentive_condition NOT NULL
             CHECK (incentive_validate(condition, NULL::member_scores)),
   reward    jsonb NOT NULL,
-  priority  int NOT NULL DEFAULT 0
+  priority  int NOT NULL DEFAULT 0,
+  CONSTRAINT rules_do_not_read_the_outcome
+            CHECK (NOT incentive_features(condition) && ARRAY['renewed'])
 );
 INSERT INTO incentive_rules VALUES
+  ('new_member_high_risk', 'events < 10 AND retention_score < 0.2',
+   '{"type": "onboarding_call"}', 110),
   ('win_back_lapsing', 'recency_days > 14 AND retention_score < 0.3',
    '{"type": "coupon", "percent_off": 30}', 100),
-  ('new_member_high_risk', 'events < 10 AND retention_score < 0.2',
-   '{"type": "onboarding_call"}', 90),
-  ('annual_renewal_nudge', 'plan = ''annual'' AND NOT renewed AND retention_score BETWEEN 0.2 AND 0.5',
+  ('annual_renewal_nudge', 'plan = ''annual'' AND retention_score BETWEEN 0.2 AND 0.5',
    '{"type": "live_session", "seats": 1}', 80),
   ('broken_streak', 'longest_streak >= 14 AND current_streak = 0 AND trend < 0',
    '{"type": "email", "template": "pick_up_where_you_left"}', 50),
