@@ -8,7 +8,7 @@ run_readme() {
 	[ -f "$ROOT/README.md" ] || return 0
 	say "README: every SQL block, in order, against its printed output"
 	mkdir -p "$w"
-	psql -X -q -d postgres -c 'CREATE DATABASE cr_readme' >/dev/null
+	psql -X -q -d postgres -c 'DROP DATABASE IF EXISTS cr_readme' -c 'CREATE DATABASE cr_readme' >/dev/null 2>&1
 	psql -X -q -d cr_readme -c 'CREATE EXTENSION community_retention' >/dev/null
 	/usr/bin/python3 "$ROOT/test/scripts/readme_blocks.py" script "$ROOT/README.md" "$w/session.sql" "$w/blocks.json"
 	PGTZ=America/New_York PGOPTIONS='-c TimeZone=America/New_York' \

@@ -22,12 +22,13 @@ run_security_install() {
 		tr 'A-Z' 'a-z' | sort -u >"$w/words.txt"
 	sed 's/--.*$//' "$ROOT"/sql/community_retention--*.sql | grep -oE '[-+*/<>=~!@#%^&|`?]+' |
 		sort -u >"$w/ops.txt"
-	$q -d postgres -c 'CREATE ROLE cr_attacker LOGIN' >/dev/null
+	$q -d postgres -c "SELECT 1 FROM pg_roles WHERE rolname = 'cr_attacker'" -tA | grep -q 1 ||
+		$q -d postgres -c 'CREATE ROLE cr_attacker LOGIN' >/dev/null
 	for target in s public; do
 		for how in fresh update; do
 			db=cr_sec_${target}_$how
 			out=$w/$db.out
-			$q -d postgres -c "CREATE DATABASE $db OWNER cr_attacker" >/dev/null
+			$q -d postgres -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db OWNER cr_attacker" >/dev/null 2>&1
 			$q -d "$db" -c 'CREATE TABLE public.probe_log (who name, obj text)' \
 				-c 'GRANT INSERT, SELECT ON public.probe_log TO PUBLIC' >/dev/null
 			local plant="('pg_temp', false), ('public', true)"
