@@ -131,3 +131,48 @@ SELECT pg_temp.check('engagement_periods GROUP BY member_id', 'pushed',
 SELECT 'member_features built on the workers equal the single-node ones: ' ||
        pg_temp.near((SELECT string_agg(f::text, ';' ORDER BY member_id) FROM member_features f),
                     (SELECT string_agg(f::text, ';' ORDER BY member_id) FROM member_features_local f), 1e-12)::text;
+
+-- ---------------------------------------------------------------- retention_fit
+-- retention_fit(query, options) drives one retention_newton_step pass per
+-- Newton iteration over any query; on Citus each pass must be split (the
+-- workers aggregate their shards, the coordinator adds the partial states)
+-- and the model must equal the single-node one to 1e-9.  Checked only when
+-- this build has them.
+CREATE FUNCTION pg_temp.fit_checks() RETURNS SETOF text LANGUAGE plpgsql AS $$
+DECLARE
+    feats text := 'ARRAY[recency_days, active_days_30, current_streak, decayed_activity, trend, annual]';
+    opts text := '{"features": ["recency_days", "active_days_30", "current_streak", "decayed_activity", "trend", "annual"]}';
+    plan text;
+    dist retention_model;
+    loc retention_model;
+    trained retention_model;
+BEGIN
+    IF to_regprocedure('retention_newton_step(float8[], boolean, float8, float8[])') IS NULL THEN
+        RETURN NEXT 'skipped: retention_newton_step(float8[], boolean, float8, float8[]) is not in this build';
+    ELSE
+        -- the first pass of a fit, the statistics pass (point {flags, 0})
+        plan := pg_temp.plan_of(format(
+            'SELECT retention_newton_step(q.f, q.r, 1.0::float8, ''{2,0}''::float8[]) FROM (SELECT %s, renewed FROM member_features) AS q(f, r)', feats));
+        RETURN NEXT 'a retention_newton_step pass runs as partial aggregates on the workers: ' ||
+            (plan LIKE '%coord_combine_agg(%' AND plan ~ 'Query: SELECT .*worker_partial_agg\(')::text;
+    END IF;
+    IF to_regprocedure('retention_fit(text, jsonb)') IS NULL THEN
+        RETURN NEXT 'skipped: retention_fit(text, jsonb) is not in this build';
+        RETURN;
+    END IF;
+    BEGIN
+        EXECUTE format('SELECT retention_fit(%L, %L)', format('SELECT %s, renewed FROM member_features', feats), opts) INTO dist;
+        EXECUTE format('SELECT retention_fit(%L, %L)', format('SELECT %s, renewed FROM member_features_local', feats), opts) INTO loc;
+        EXECUTE format('SELECT retention_train(%s, renewed, %L) FROM member_features_local', feats, opts) INTO trained;
+    EXCEPTION WHEN OTHERS THEN
+        RETURN NEXT 'retention_fit on Citus: ' || SQLERRM;
+        RETURN;
+    END;
+    RETURN NEXT 'retention_fit over the distributed table equals retention_fit on one node to 1e-9: ' ||
+        pg_temp.near((SELECT array_agg(array[coefficient, std_error])::text FROM retention_model_summary(dist)),
+                     (SELECT array_agg(array[coefficient, std_error])::text FROM retention_model_summary(loc)), 1e-9)::text;
+    RETURN NEXT 'retention_fit over the distributed table equals retention_train on one node to 1e-9: ' ||
+        pg_temp.near((SELECT array_agg(array[coefficient, std_error])::text FROM retention_model_summary(dist)),
+                     (SELECT array_agg(array[coefficient, std_error])::text FROM retention_model_summary(trained)), 1e-9)::text;
+END $$;
+SELECT pg_temp.fit_checks();
