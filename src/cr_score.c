@@ -6,7 +6,7 @@
  *	  retention_score(model, float8[] | record | jsonb)   -> float8
  *	  retention_explain(model, float8[] | record | jsonb) -> SETOF (feature, value, coefficient, contribution)
  *	  retention_score_drift(model, score)                -> float8 (aggregate, PSI)
- *	  retention_score_drift(baseline float8[], score)    -> float8 (the same, from
+ *	  retention_baseline_drift(baseline float8[], score) -> float8 (the same, from
  *	                                                         retention_score_baseline(model))
  *
  * The model is decoded once per query (cr_model_cached), without its
@@ -42,7 +42,7 @@ PG_FUNCTION_INFO_V1(retention_score_drift_trans);
 PG_FUNCTION_INFO_V1(retention_score_drift_combine);
 PG_FUNCTION_INFO_V1(retention_score_drift_final);
 PG_FUNCTION_INFO_V1(retention_score_baseline);
-PG_FUNCTION_INFO_V1(retention_score_drift_baseline_trans);
+PG_FUNCTION_INFO_V1(retention_baseline_drift_trans);
 
 /* ---------------------------------------------------------------- values */
 
@@ -507,7 +507,7 @@ retention_explain_jsonb(PG_FUNCTION_ARGS)
  * partial states can travel (parallel query, Citus).
  *
  * The baseline, [11..31], is what retention_score_baseline(model) returns:
- * the form retention_score_drift(baseline, score) takes it instead of the
+ * retention_baseline_drift(baseline, score) takes it instead of the
  * model, so that Citus, which packs every row's arguments into a ROW() for
  * worker_partial_agg, copies 21 numbers per row rather than the whole model.
  */
@@ -546,7 +546,7 @@ drift_values(ArrayType *a)
 
 /* A baseline (b[0..10] edges, b[11..20] shares) of a state or an argument. */
 static void
-drift_check_baseline(const double *b, const char *what)
+drift_check_baseline(const double *b, const char *invalid)
 {
 	int			i;
 
@@ -554,13 +554,13 @@ drift_check_baseline(const double *b, const char *what)
 		if (!(b[i] >= 0 && b[i] <= 1) || (i > 0 && b[i] < b[i - 1]))
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("invalid retention_score_drift %s", what),
+					 errmsg("%s", invalid),
 					 errdetail("The decile edges must be ascending within [0, 1].")));
 	for (i = 11; i < DRIFT_BASELINE_LEN; i++)
 		if (!(b[i] >= 0 && b[i] <= 1))
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("invalid retention_score_drift %s", what),
+					 errmsg("%s", invalid),
 					 errdetail("The training shares must be within [0, 1].")));
 }
 
@@ -588,16 +588,16 @@ drift_checked_values(ArrayType *a)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("invalid retention_score_drift state"),
 				 errdetail("The bin counts must be whole non-negative numbers that add up to the row count.")));
-	drift_check_baseline(v + 11, "state");
+	drift_check_baseline(v + 11, "invalid retention_score_drift state");
 	return v;
 }
 
 static void
-drift_models_differ(const char *what)
+drift_models_differ(const char *agg, const char *what)
 {
 	ereport(ERROR,
 			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-			 errmsg("retention_score_drift needs the same %s for every row of a group", what),
+			 errmsg("%s needs the same %s for every row of a group", agg, what),
 			 errhint("Group by the %s, or pass it as a constant.", what)));
 }
 
@@ -668,7 +668,7 @@ retention_score_drift_trans(PG_FUNCTION_ARGS)
 	v = drift_values(state);
 	for (i = 0; i < 11; i++)
 		if (v[11 + i] != m->deciles[i])
-			drift_models_differ("model");
+			drift_models_differ("retention_score_drift", "model");
 	v[0] += 1;
 	v[1 + cr_decile_bin(v + 11, score)] += 1;
 	PG_RETURN_ARRAYTYPE_P(state);
@@ -700,7 +700,7 @@ retention_score_drift_combine(PG_FUNCTION_ARGS)
 	vb = drift_checked_values(b);
 	for (i = 11; i < DRIFT_LEN; i++)
 		if (va[i] != vb[i])
-			drift_models_differ("model");
+			drift_models_differ("retention_score_drift", "model");
 	for (i = 0; i < 11; i++)
 		va[i] += vb[i];
 	PG_RETURN_ARRAYTYPE_P(a);
@@ -754,15 +754,15 @@ drift_baseline_values(ArrayType *b)
 		ARR_ELEMTYPE(b) != FLOAT8OID)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("invalid retention_score_drift baseline"),
+				 errmsg("invalid baseline for retention_baseline_drift"),
 				 errdetail("A baseline is an array of %d numbers without NULLs, as retention_score_baseline() returns it.",
 						   DRIFT_BASELINE_LEN)));
 	return (const double *) CR_ARR_DATA_NONULLS(b);
 }
 
-/* retention_score_drift(baseline float8[], score) transition: as the model form. */
+/* retention_baseline_drift(baseline float8[], score) transition: as retention_score_drift. */
 Datum
-retention_score_drift_baseline_trans(PG_FUNCTION_ARGS)
+retention_baseline_drift_trans(PG_FUNCTION_ARGS)
 {
 	MemoryContext aggcxt;
 	ArrayType  *state;
@@ -770,12 +770,12 @@ retention_score_drift_baseline_trans(PG_FUNCTION_ARGS)
 	double	   *v;
 	double		score;
 
-	if (!drift_row(fcinfo, "retention_score_drift_baseline_trans", &aggcxt, &score))
+	if (!drift_row(fcinfo, "retention_baseline_drift_trans", &aggcxt, &score))
 		return drift_unchanged(fcinfo);
 	b = drift_baseline_values(PG_GETARG_ARRAYTYPE_P(1));
 	if (PG_ARGISNULL(0))
 	{
-		drift_check_baseline(b, "baseline");
+		drift_check_baseline(b, "invalid baseline for retention_baseline_drift");
 		state = drift_new_state(aggcxt, b, b + 11);
 	}
 	else
@@ -783,7 +783,7 @@ retention_score_drift_baseline_trans(PG_FUNCTION_ARGS)
 	v = drift_values(state);
 	for (int i = 0; i < DRIFT_BASELINE_LEN; i++)
 		if (v[11 + i] != b[i])
-			drift_models_differ("baseline");
+			drift_models_differ("retention_baseline_drift", "baseline");
 	v[0] += 1;
 	v[1 + cr_decile_bin(v + 11, score)] += 1;
 	PG_RETURN_ARRAYTYPE_P(state);

@@ -82,12 +82,12 @@ SELECT pg_temp.check('retention_ece', 'split',
 SELECT pg_temp.check('retention_score_drift(model, score)', 'split',
     $$SELECT retention_score_drift(m.model, s.score) FROM scores%s s, retention_models m
       WHERE m.name = 'demo' AND s.plan = 'monthly'$$);
-SELECT pg_temp.check('retention_score_drift(baseline, score)', 'split',
-    $$SELECT retention_score_drift(retention_score_baseline(m.model), s.score) FROM scores%s s, retention_models m
+SELECT pg_temp.check('retention_baseline_drift', 'split',
+    $$SELECT retention_baseline_drift(retention_score_baseline(m.model), s.score) FROM scores%s s, retention_models m
       WHERE m.name = 'demo' AND s.plan = 'monthly'$$);
-SELECT 'retention_score_drift(baseline, score) equals the model form: ' ||
+SELECT 'retention_baseline_drift equals the model form: ' ||
        (a IS NOT NULL AND a = b)::text
-FROM (SELECT retention_score_drift(retention_score_baseline(m.model), s.score) AS a,
+FROM (SELECT retention_baseline_drift(retention_score_baseline(m.model), s.score) AS a,
              retention_score_drift(m.model, s.score) AS b
       FROM scores s, retention_models m WHERE m.name = 'demo' AND s.plan = 'monthly') q;
 SELECT pg_temp.check('engagement_decay', 'split',

@@ -1,4 +1,5 @@
--- retention_score_drift on Citus: the model form against the baseline form,
+-- Score drift on Citus: retention_score_drift(model, score) against
+-- retention_baseline_drift(retention_score_baseline(model), score),
 -- over 2M distributed rows, with a 40-feature model (about 14.5 kB, stored
 -- compressed) and the 6-feature demo model (about 0.8 kB).  Run on the
 -- coordinator of `KEEP=1 make citus-check` (database cr_citus):
@@ -23,15 +24,15 @@ SELECT count(*) FROM big_scores;
 -- the wide model, joined from the reference table
 SELECT retention_score_drift(m.model, s.score) FROM big_scores s, retention_models m WHERE m.name = 'wide';
 SELECT retention_score_drift(m.model, s.score) FROM big_scores s, retention_models m WHERE m.name = 'wide';
-SELECT retention_score_drift(retention_score_baseline(m.model), s.score) FROM big_scores s, retention_models m WHERE m.name = 'wide';
-SELECT retention_score_drift(retention_score_baseline(m.model), s.score) FROM big_scores s, retention_models m WHERE m.name = 'wide';
+SELECT retention_baseline_drift(retention_score_baseline(m.model), s.score) FROM big_scores s, retention_models m WHERE m.name = 'wide';
+SELECT retention_baseline_drift(retention_score_baseline(m.model), s.score) FROM big_scores s, retention_models m WHERE m.name = 'wide';
 -- the wide model from a scalar subquery
 SELECT retention_score_drift((SELECT model FROM retention_models WHERE name = 'wide'), s.score) FROM big_scores s;
 SELECT retention_score_drift((SELECT model FROM retention_models WHERE name = 'wide'), s.score) FROM big_scores s;
-SELECT retention_score_drift((SELECT retention_score_baseline(model) FROM retention_models WHERE name = 'wide'), s.score) FROM big_scores s;
-SELECT retention_score_drift((SELECT retention_score_baseline(model) FROM retention_models WHERE name = 'wide'), s.score) FROM big_scores s;
+SELECT retention_baseline_drift((SELECT retention_score_baseline(model) FROM retention_models WHERE name = 'wide'), s.score) FROM big_scores s;
+SELECT retention_baseline_drift((SELECT retention_score_baseline(model) FROM retention_models WHERE name = 'wide'), s.score) FROM big_scores s;
 -- the small demo model
 SELECT retention_score_drift(m.model, s.score) FROM big_scores s, retention_models m WHERE m.name = 'demo';
 SELECT retention_score_drift(m.model, s.score) FROM big_scores s, retention_models m WHERE m.name = 'demo';
-SELECT retention_score_drift(retention_score_baseline(m.model), s.score) FROM big_scores s, retention_models m WHERE m.name = 'demo';
-SELECT retention_score_drift(retention_score_baseline(m.model), s.score) FROM big_scores s, retention_models m WHERE m.name = 'demo';
+SELECT retention_baseline_drift(retention_score_baseline(m.model), s.score) FROM big_scores s, retention_models m WHERE m.name = 'demo';
+SELECT retention_baseline_drift(retention_score_baseline(m.model), s.score) FROM big_scores s, retention_models m WHERE m.name = 'demo';

@@ -62,7 +62,7 @@ SELECT pg_temp.same('retention_train(float8[], boolean)', 'x, label', 'sc');
 SELECT pg_temp.same('retention_train(float8[], boolean, jsonb)', $$x, label, '{"l2": 1}'$$, 'sc');
 SELECT pg_temp.same('retention_train(float8[], boolean, float8, jsonb)', $$x, label, 2.0, '{}'$$, 'sc');
 SELECT pg_temp.same('retention_score_drift(retention_model, float8)', 'mo.model, sc.score * sc.score', 'sc, mo');
-SELECT pg_temp.same('retention_score_drift(float8[], float8)', 'retention_score_baseline(mo.model), sc.score * sc.score', 'sc, mo');
+SELECT pg_temp.same('retention_baseline_drift(float8[], float8)', 'retention_score_baseline(mo.model), sc.score * sc.score', 'sc, mo');
 SELECT pg_temp.same('retention_auc(float8, boolean)', 'score, label', 'sc');
 SELECT pg_temp.same('retention_metrics(float8, boolean)', 'score, label', 'sc');
 SELECT pg_temp.same('retention_metrics(float8, boolean, float8)', 'score, label, 0.3', 'sc');
