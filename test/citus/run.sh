@@ -26,6 +26,7 @@ build WERROR=1
 make_workdir
 citus_exit() {
 	local rc=$?
+	set +e	# (exit $rc) below must not end the trap before cleanup
 	if [ "${KEEP:-0}" = 1 ] && [ -f "$WORK/citus/up" ]; then
 		KEEP_WORK=1
 		echo

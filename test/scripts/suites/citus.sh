@@ -13,7 +13,7 @@ run_citus() {
 		return 0
 	fi
 	say "Citus: coordinator + 2 workers"
-	trap 'rc=$?; citus_stop_all; (exit $rc); cleanup' EXIT
+	trap 'rc=$?; set +e; citus_stop_all; (exit $rc); cleanup' EXIT
 	run_citus_checks
 	citus_stop_all
 	trap cleanup EXIT
