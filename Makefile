@@ -5,6 +5,7 @@
 #   make bench         benchmarks against the alternatives a user would otherwise use
 #   make fuzz          a longer libFuzzer run of every harness under test/fuzz
 #   make soak          8 concurrent pgbench clients for 3 minutes, memory watched
+#   make citus-check   the Citus suite alone: a coordinator and two workers (skipped without Citus)
 #   make && sudo make install && psql -c 'CREATE EXTENSION community_retention'
 #                      the standard path, against whatever PG_CONFIG points at
 #   make installcheck  pg_regress against a running server (PGHOST, PGPORT, PGUSER ...)
@@ -90,4 +91,9 @@ fuzz:
 soak:
 	@bash test/scripts/run.sh soak
 
-.PHONY: demo test bench fuzz soak
+# A coordinator and two workers (test/citus/); skipped when Citus is not
+# installed in $(PG_CONFIG)'s lib directory.
+citus-check:
+	@bash test/citus/run.sh
+
+.PHONY: demo test bench fuzz soak citus-check

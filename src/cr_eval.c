@@ -544,11 +544,16 @@ retention_metrics_transfn(PG_FUNCTION_ARGS)
 	PG_RETURN_POINTER(st);
 }
 
-/* The composite type a final function returns (or, with elem, its element type). */
+/*
+ * The composite type a final function returns (or, with elem, its element
+ * type).  Read from the function's own pg_proc row, never from the calling
+ * expression: Citus calls final functions without one (flinfo->fn_expr is
+ * NULL in coord_combine_agg), and the declared types are not polymorphic.
+ */
 static TupleDesc
 eval_result_rowtype(FunctionCallInfo fcinfo, bool elem, Oid *typid)
 {
-	Oid			t = get_fn_expr_rettype(fcinfo->flinfo);
+	Oid			t = get_func_rettype(fcinfo->flinfo->fn_oid);
 
 	if (elem && OidIsValid(t))
 		t = get_element_type(t);

@@ -6,6 +6,8 @@
  *	  retention_score(model, float8[] | record | jsonb)   -> float8
  *	  retention_explain(model, float8[] | record | jsonb) -> SETOF (feature, value, coefficient, contribution)
  *	  retention_score_drift(model, score)                -> float8 (aggregate, PSI)
+ *	  retention_baseline_drift(baseline float8[], score) -> float8 (the same, from
+ *	                                                         retention_score_baseline(model))
  *
  * The model is decoded once per query (cr_model_cached), without its
  * covariance; a record argument's columns are bound to the model's features
@@ -39,6 +41,8 @@ PG_FUNCTION_INFO_V1(retention_explain_jsonb);
 PG_FUNCTION_INFO_V1(retention_score_drift_trans);
 PG_FUNCTION_INFO_V1(retention_score_drift_combine);
 PG_FUNCTION_INFO_V1(retention_score_drift_final);
+PG_FUNCTION_INFO_V1(retention_score_baseline);
+PG_FUNCTION_INFO_V1(retention_baseline_drift_trans);
 
 /* ---------------------------------------------------------------- values */
 
@@ -501,11 +505,17 @@ retention_explain_jsonb(PG_FUNCTION_ARGS)
  *	 [22..31]   the model's training shares
  * A plain array, so the aggregate needs no serial functions and its
  * partial states can travel (parallel query, Citus).
+ *
+ * The baseline, [11..31], is what retention_score_baseline(model) returns:
+ * retention_baseline_drift(baseline, score) takes it instead of the
+ * model, so that Citus, which packs every row's arguments into a ROW() for
+ * worker_partial_agg, copies 21 numbers per row rather than the whole model.
  */
 #define DRIFT_LEN 32
+#define DRIFT_BASELINE_LEN 21
 
 static ArrayType *
-drift_new_state(MemoryContext cxt, const CrModel *m)
+drift_new_state(MemoryContext cxt, const double *deciles, const double *shares)
 {
 	MemoryContext old = MemoryContextSwitchTo(cxt);
 	Datum		init[DRIFT_LEN];
@@ -515,9 +525,9 @@ drift_new_state(MemoryContext cxt, const CrModel *m)
 	for (i = 0; i < DRIFT_LEN; i++)
 		init[i] = Float8GetDatum(0.0);
 	for (i = 0; i < 11; i++)
-		init[11 + i] = Float8GetDatum(m->deciles[i]);
+		init[11 + i] = Float8GetDatum(deciles[i]);
 	for (i = 0; i < 10; i++)
-		init[22 + i] = Float8GetDatum(m->shares[i]);
+		init[22 + i] = Float8GetDatum(shares[i]);
 	a = construct_array(init, DRIFT_LEN, FLOAT8OID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE);
 	MemoryContextSwitchTo(old);
 	return a;
@@ -532,6 +542,26 @@ drift_values(ArrayType *a)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("invalid retention_score_drift state")));
 	return (double *) CR_ARR_DATA_NONULLS(a);
+}
+
+/* A baseline (b[0..10] edges, b[11..20] shares) of a state or an argument. */
+static void
+drift_check_baseline(const double *b, const char *invalid)
+{
+	int			i;
+
+	for (i = 0; i < 11; i++)
+		if (!(b[i] >= 0 && b[i] <= 1) || (i > 0 && b[i] < b[i - 1]))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("%s", invalid),
+					 errdetail("The decile edges must be ascending within [0, 1].")));
+	for (i = 11; i < DRIFT_BASELINE_LEN; i++)
+		if (!(b[i] >= 0 && b[i] <= 1))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("%s", invalid),
+					 errdetail("The training shares must be within [0, 1].")));
 }
 
 /*
@@ -558,28 +588,65 @@ drift_checked_values(ArrayType *a)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("invalid retention_score_drift state"),
 				 errdetail("The bin counts must be whole non-negative numbers that add up to the row count.")));
-	for (i = 11; i < 22; i++)
-		if (!(v[i] >= 0 && v[i] <= 1) || (i > 11 && v[i] < v[i - 1]))
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("invalid retention_score_drift state"),
-					 errdetail("The decile edges must be ascending within [0, 1].")));
-	for (i = 22; i < DRIFT_LEN; i++)
-		if (!(v[i] >= 0 && v[i] <= 1))
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("invalid retention_score_drift state"),
-					 errdetail("The training shares must be within [0, 1].")));
+	drift_check_baseline(v + 11, "invalid retention_score_drift state");
 	return v;
 }
 
 static void
-drift_models_differ(void)
+drift_models_differ(const char *agg, const char *what)
 {
 	ereport(ERROR,
 			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-			 errmsg("retention_score_drift needs the same model for every row of a group"),
-			 errhint("Group by the model, or pass it as a constant.")));
+			 errmsg("%s needs the same %s for every row of a group", agg, what),
+			 errhint("Group by the %s, or pass it as a constant.", what)));
+}
+
+static void
+drift_check_score(double score)
+{
+	if (isnan(score) || score < 0 || score > 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("score %g is outside [0, 1]", score),
+				 errhint("Pass probabilities, as retention_score() returns them.")));
+}
+
+static void
+drift_check_model(const CrModel *m)
+{
+	if (!(m->h.flags & CR_MODEL_HAS_DECILES))
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("this retention_model has no training score distribution"),
+				 errdetail("Models written before score deciles were stored cannot measure drift."),
+				 errhint("Retrain the model with retention_train() to record its score deciles.")));
+}
+
+/*
+ * The start of both transition functions: true when the row is counted (its
+ * score checked and in *score), false when a NULL argument skips it.
+ */
+static bool
+drift_row(FunctionCallInfo fcinfo, const char *fname, MemoryContext *aggcxt, double *score)
+{
+	if (!AggCheckCallContext(fcinfo, aggcxt))
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("%s called in non-aggregate context", fname)));
+	if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
+		return false;
+	*score = PG_GETARG_FLOAT8(2);
+	drift_check_score(*score);
+	return true;
+}
+
+/* A skipped row: the state as it was. */
+static Datum
+drift_unchanged(FunctionCallInfo fcinfo)
+{
+	if (PG_ARGISNULL(0))
+		PG_RETURN_NULL();
+	PG_RETURN_DATUM(PG_GETARG_DATUM(0));
 }
 
 Datum
@@ -592,37 +659,18 @@ retention_score_drift_trans(PG_FUNCTION_ARGS)
 	CrModel    *m;
 	int			i;
 
-	if (!AggCheckCallContext(fcinfo, &aggcxt))
-		ereport(ERROR,
-				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-				 errmsg("retention_score_drift_trans called in non-aggregate context")));
-	if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
-	{
-		if (PG_ARGISNULL(0))
-			PG_RETURN_NULL();
-		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
-	}
-	score = PG_GETARG_FLOAT8(2);
-	if (isnan(score) || score < 0 || score > 1)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("score %g is outside [0, 1]", score),
-				 errhint("Pass probabilities, as retention_score() returns them.")));
+	if (!drift_row(fcinfo, "retention_score_drift_trans", &aggcxt, &score))
+		return drift_unchanged(fcinfo);
 	m = cr_model_cached(fcinfo, 1, false);
-	if (!(m->h.flags & CR_MODEL_HAS_DECILES))
-		ereport(ERROR,
-				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
-				 errmsg("this retention_model has no training score distribution"),
-				 errdetail("Models written before score deciles were stored cannot measure drift."),
-				 errhint("Retrain the model with retention_train() to record its score deciles.")));
+	drift_check_model(m);
 	if (PG_ARGISNULL(0))
-		state = drift_new_state(aggcxt, m);
+		state = drift_new_state(aggcxt, m->deciles, m->shares);
 	else
 		state = PG_GETARG_ARRAYTYPE_P(0);	/* ours, in aggcxt: updated in place */
 	v = drift_values(state);
 	for (i = 0; i < 11; i++)
 		if (v[11 + i] != m->deciles[i])
-			drift_models_differ();
+			drift_models_differ("retention_score_drift", "model");
 	v[0] += 1;
 	v[1 + cr_decile_bin(v + 11, score)] += 1;
 	PG_RETURN_ARRAYTYPE_P(state);
@@ -656,7 +704,7 @@ retention_score_drift_combine(PG_FUNCTION_ARGS)
 	vb = drift_checked_values(b);
 	for (i = 11; i < DRIFT_LEN; i++)
 		if (va[i] != vb[i])
-			drift_models_differ();
+			drift_models_differ("retention_score_drift", "model");
 	for (i = 0; i < 11; i++)
 		va[i] += vb[i];
 	PG_RETURN_ARRAYTYPE_P(a);
@@ -677,4 +725,70 @@ retention_score_drift_final(PG_FUNCTION_ARGS)
 	for (i = 0; i < 10; i++)
 		observed[i] = v[1 + i] / v[0];
 	PG_RETURN_FLOAT8(cr_psi(v + 22, observed, 10));
+}
+
+/*
+ * retention_score_baseline(model) -> float8[]: the model's training score
+ * distribution, its 11 decile edges then the 10 training shares.
+ */
+Datum
+retention_score_baseline(PG_FUNCTION_ARGS)
+{
+	CrModel    *m = cr_model_cached(fcinfo, 0, false);
+	Datum		d[DRIFT_BASELINE_LEN];
+	int			i;
+
+	drift_check_model(m);
+	for (i = 0; i < 11; i++)
+		d[i] = Float8GetDatum(m->deciles[i]);
+	for (i = 0; i < 10; i++)
+		d[11 + i] = Float8GetDatum(m->shares[i]);
+	PG_RETURN_ARRAYTYPE_P(construct_array(d, DRIFT_BASELINE_LEN, FLOAT8OID, 8,
+										  FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
+}
+
+/*
+ * The 21 numbers of a baseline argument (its shape only; the values are
+ * checked once, when they start a state, and later rows must equal them).
+ */
+static const double *
+drift_baseline_values(ArrayType *b)
+{
+	if (ARR_NDIM(b) != 1 || ARR_DIMS(b)[0] != DRIFT_BASELINE_LEN || ARR_HASNULL(b) ||
+		ARR_ELEMTYPE(b) != FLOAT8OID)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("invalid baseline for retention_baseline_drift"),
+				 errdetail("A baseline is an array of %d numbers without NULLs, as retention_score_baseline() returns it.",
+						   DRIFT_BASELINE_LEN)));
+	return (const double *) CR_ARR_DATA_NONULLS(b);
+}
+
+/* retention_baseline_drift(baseline float8[], score) transition: as retention_score_drift. */
+Datum
+retention_baseline_drift_trans(PG_FUNCTION_ARGS)
+{
+	MemoryContext aggcxt;
+	ArrayType  *state;
+	const double *b;
+	double	   *v;
+	double		score;
+
+	if (!drift_row(fcinfo, "retention_baseline_drift_trans", &aggcxt, &score))
+		return drift_unchanged(fcinfo);
+	b = drift_baseline_values(PG_GETARG_ARRAYTYPE_P(1));
+	if (PG_ARGISNULL(0))
+	{
+		drift_check_baseline(b, "invalid baseline for retention_baseline_drift");
+		state = drift_new_state(aggcxt, b, b + 11);
+	}
+	else
+		state = PG_GETARG_ARRAYTYPE_P(0);	/* ours, in aggcxt: updated in place */
+	v = drift_values(state);
+	for (int i = 0; i < DRIFT_BASELINE_LEN; i++)
+		if (v[11 + i] != b[i])
+			drift_models_differ("retention_baseline_drift", "baseline");
+	v[0] += 1;
+	v[1 + cr_decile_bin(v + 11, score)] += 1;
+	PG_RETURN_ARRAYTYPE_P(state);
 }

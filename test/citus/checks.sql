@@ -1,0 +1,178 @@
+-- Checks on the Citus cluster of test/citus/setup.sql.  Each aggregate runs
+-- over the distributed tables and over the same rows in plain coordinator
+-- tables (*_local); the results must agree (to 1e-12 relative: partial
+-- states are added in another order than rows on one node), and EXPLAIN
+-- must show where Citus ran it:
+--   split     worker_partial_agg on the workers, coord_combine_agg on the
+--             coordinator (aggregates with a concrete state and a combine
+--             function);
+--   gathered  the workers send rows, the coordinator aggregates them
+--             (aggregates with an internal state);
+--   pushed    GROUP BY the distribution column: the whole aggregate runs on
+--             the workers.
+-- Prints one line per check, "what: true" when it passes; "skipped: ..."
+-- lines are not counted.
+SET TimeZone = 'UTC';
+SET client_min_messages = warning;
+-- the helpers below are for this session only: Citus need not propagate them
+SET citus.enable_ddl_propagation = off;
+
+CREATE FUNCTION pg_temp.plan_of(q text) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE line text; result text := '';
+BEGIN
+    FOR line IN EXECUTE 'EXPLAIN (VERBOSE, COSTS OFF) ' || q LOOP
+        result := result || line || E'\n';
+    END LOOP;
+    RETURN result;
+END $$;
+
+-- The same text apart from numbers, and the numbers equal to a relative tol.
+CREATE FUNCTION pg_temp.near(a text, b text, tol float8) RETURNS boolean LANGUAGE sql AS $$
+    WITH re(r) AS (SELECT '-?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?'),
+    x AS (SELECT n, m[1]::float8 AS v FROM re, regexp_matches(a, r, 'g') WITH ORDINALITY t(m, n)),
+    y AS (SELECT n, m[1]::float8 AS v FROM re, regexp_matches(b, r, 'g') WITH ORDINALITY t(m, n))
+    SELECT a IS NOT NULL AND b IS NOT NULL
+       AND regexp_replace(a, r, '#', 'g') = regexp_replace(b, r, '#', 'g')
+       AND NOT EXISTS (SELECT 1 FROM x JOIN y USING (n)
+                       WHERE abs(x.v - y.v) > tol * greatest(abs(x.v), abs(y.v), 1e-3))
+    FROM re
+$$;
+
+-- check(name, how, query with %s where a table name takes "_local"):
+-- two lines, the result and the plan.
+CREATE FUNCTION pg_temp.check(what text, how text, q text, tol float8 DEFAULT 1e-12)
+RETURNS SETOF text LANGUAGE plpgsql AS $$
+DECLARE dist text; loc text; plan text; ok boolean;
+BEGIN
+    BEGIN
+        EXECUTE format(q, '') INTO dist;
+        EXECUTE format(q, '_local') INTO loc;
+        plan := pg_temp.plan_of(format(q, ''));
+    EXCEPTION WHEN OTHERS THEN
+        RETURN NEXT format('%s: %s', what, SQLERRM);
+        RETURN;
+    END;
+    RETURN NEXT format('%s equals the single-node result: %s', what, pg_temp.near(dist, loc, tol)::text);
+    ok := CASE how
+        WHEN 'split' THEN plan LIKE '%coord_combine_agg(%' AND plan ~ 'Query: SELECT .*worker_partial_agg\('
+        WHEN 'gathered' THEN plan NOT LIKE '%worker_partial_agg%' AND plan LIKE '%Custom Scan (Citus%'
+        WHEN 'pushed' THEN plan NOT LIKE '%worker_partial_agg%' AND plan ~ 'Query: SELECT .*GROUP BY .*member_id'
+    END;
+    IF NOT ok THEN
+        RAISE WARNING '%', plan;
+    END IF;
+    RETURN NEXT format('%s is %s: %s', what, how, ok::text);
+END $$;
+
+-- ---------------------------------------------------------------- the cluster
+SELECT 'community_retention 1.1 was propagated to both workers: ' ||
+       (count(*) = 2 AND bool_and(success AND result = '1.1'))::text
+FROM run_command_on_workers($$SELECT extversion FROM pg_extension WHERE extname = 'community_retention'$$);
+SELECT 'the demo tables are distributed by member_id: ' ||
+       (count(*) = 4 AND bool_and(distribution_column = 'member_id'))::text
+FROM citus_tables WHERE citus_table_type = 'distributed';
+
+-- ---------------------------------------------------------------- split: concrete states
+SELECT pg_temp.check('retention_calibration', 'split',
+    'SELECT retention_calibration(score, renewed, 10) FROM scores%s');
+SELECT pg_temp.check('retention_calibration GROUP BY plan', 'split',
+    'SELECT array_agg(c ORDER BY plan) FROM (SELECT plan, retention_calibration(score, renewed, 5) AS c FROM scores%s GROUP BY plan) q');
+SELECT pg_temp.check('retention_ece', 'split',
+    'SELECT retention_ece(score, renewed, 10) FROM scores%s');
+SELECT pg_temp.check('retention_score_drift(model, score)', 'split',
+    $$SELECT retention_score_drift(m.model, s.score) FROM scores%s s, retention_models m
+      WHERE m.name = 'demo' AND s.plan = 'monthly'$$);
+SELECT pg_temp.check('retention_baseline_drift', 'split',
+    $$SELECT retention_baseline_drift(retention_score_baseline(m.model), s.score) FROM scores%s s, retention_models m
+      WHERE m.name = 'demo' AND s.plan = 'monthly'$$);
+SELECT 'retention_baseline_drift equals the model form: ' ||
+       (a IS NOT NULL AND a = b)::text
+FROM (SELECT retention_baseline_drift(retention_score_baseline(m.model), s.score) AS a,
+             retention_score_drift(m.model, s.score) AS b
+      FROM scores s, retention_models m WHERE m.name = 'demo' AND s.plan = 'monthly') q;
+SELECT pg_temp.check('engagement_decay', 'split',
+    $$SELECT engagement_decay(occurred_at, retention_demo_reference_date(), '7 days') FROM activity%s$$);
+SELECT pg_temp.check('engagement_decay with amounts', 'split',
+    $$SELECT engagement_decay(occurred_at, retention_demo_reference_date(), '7 days', minutes) FROM activity%s$$);
+SELECT pg_temp.check('retention_curve over engagement_periods', 'split',
+    $$SELECT retention_curve(p) FROM (SELECT engagement_periods(occurred_at, '2025-07-01', '1 month', 6,
+                                                            retention_demo_reference_date()) AS p
+                                      FROM activity%s GROUP BY member_id) q$$);
+SELECT pg_temp.check('retention_curve unbounded', 'split',
+    $$SELECT retention_curve(p, true) FROM (SELECT engagement_periods(occurred_at, '2025-07-01', '1 month', 6,
+                                                                  retention_demo_reference_date()) AS p
+                                            FROM activity%s GROUP BY member_id) q$$);
+
+-- ---------------------------------------------------------------- gathered: internal states
+SELECT pg_temp.check('retention_auc', 'gathered',
+    'SELECT retention_auc(score, renewed) FROM scores%s');
+SELECT pg_temp.check('retention_metrics', 'gathered',
+    'SELECT retention_metrics(score, renewed) FROM scores%s');
+SELECT pg_temp.check('retention_metrics with a threshold', 'gathered',
+    'SELECT retention_metrics(score, renewed, 0.3) FROM scores%s');
+SELECT pg_temp.check('engagement_summary over all members', 'gathered',
+    'SELECT engagement_summary(occurred_at, retention_demo_reference_date(), minutes) FROM activity%s');
+SELECT pg_temp.check('engagement_periods over all members', 'gathered',
+    $$SELECT engagement_periods(occurred_at, '2025-07-01', '1 month', 6, retention_demo_reference_date()) FROM activity%s$$);
+SELECT pg_temp.check('retention_train', 'gathered',
+    'SELECT retention_train(ARRAY[recency_days, active_days_30, current_streak, decayed_activity, trend, annual], renewed) FROM member_features%s',
+    1e-9);
+
+-- ---------------------------------------------------------------- pushed: GROUP BY member_id
+SELECT pg_temp.check('engagement_summary GROUP BY member_id', 'pushed',
+    $$SELECT string_agg(e::text, ';' ORDER BY member_id)
+      FROM (SELECT member_id, engagement_summary(occurred_at, retention_demo_reference_date(), minutes) AS e
+            FROM activity%s GROUP BY member_id) q$$);
+SELECT pg_temp.check('engagement_periods GROUP BY member_id', 'pushed',
+    $$SELECT string_agg(p::text, ';' ORDER BY member_id)
+      FROM (SELECT member_id, engagement_periods(occurred_at, '2025-07-01', '1 month', 6,
+                                                 retention_demo_reference_date()) AS p
+            FROM activity%s GROUP BY member_id) q$$);
+SELECT 'member_features built on the workers equal the single-node ones: ' ||
+       pg_temp.near((SELECT string_agg(f::text, ';' ORDER BY member_id) FROM member_features f),
+                    (SELECT string_agg(f::text, ';' ORDER BY member_id) FROM member_features_local f), 1e-12)::text;
+
+-- ---------------------------------------------------------------- retention_fit
+-- retention_fit(query, options) drives one retention_newton_step pass per
+-- Newton iteration over any query; on Citus each pass must be split (the
+-- workers aggregate their shards, the coordinator adds the partial states)
+-- and the model must equal the single-node one to 1e-9.  Checked only when
+-- this build has them.
+CREATE FUNCTION pg_temp.fit_checks() RETURNS SETOF text LANGUAGE plpgsql AS $$
+DECLARE
+    feats text := 'ARRAY[recency_days, active_days_30, current_streak, decayed_activity, trend, annual]';
+    opts text := '{"features": ["recency_days", "active_days_30", "current_streak", "decayed_activity", "trend", "annual"]}';
+    plan text;
+    dist retention_model;
+    loc retention_model;
+    trained retention_model;
+BEGIN
+    IF to_regprocedure('retention_newton_step(float8[], boolean, float8, float8[])') IS NULL THEN
+        RETURN NEXT 'skipped: retention_newton_step(float8[], boolean, float8, float8[]) is not in this build';
+    ELSE
+        -- the first pass of a fit, the statistics pass (point {flags, 0})
+        plan := pg_temp.plan_of(format(
+            'SELECT retention_newton_step(q.f, q.r, 1.0::float8, ''{2,0}''::float8[]) FROM (SELECT %s, renewed FROM member_features) AS q(f, r)', feats));
+        RETURN NEXT 'a retention_newton_step pass runs as partial aggregates on the workers: ' ||
+            (plan LIKE '%coord_combine_agg(%' AND plan ~ 'Query: SELECT .*worker_partial_agg\(')::text;
+    END IF;
+    IF to_regprocedure('retention_fit(text, jsonb)') IS NULL THEN
+        RETURN NEXT 'skipped: retention_fit(text, jsonb) is not in this build';
+        RETURN;
+    END IF;
+    BEGIN
+        EXECUTE format('SELECT retention_fit(%L, %L)', format('SELECT %s, renewed FROM member_features', feats), opts) INTO dist;
+        EXECUTE format('SELECT retention_fit(%L, %L)', format('SELECT %s, renewed FROM member_features_local', feats), opts) INTO loc;
+        EXECUTE format('SELECT retention_train(%s, renewed, %L) FROM member_features_local', feats, opts) INTO trained;
+    EXCEPTION WHEN OTHERS THEN
+        RETURN NEXT 'retention_fit on Citus: ' || SQLERRM;
+        RETURN;
+    END;
+    RETURN NEXT 'retention_fit over the distributed table equals retention_fit on one node to 1e-9: ' ||
+        pg_temp.near((SELECT array_agg(array[coefficient, std_error])::text FROM retention_model_summary(dist)),
+                     (SELECT array_agg(array[coefficient, std_error])::text FROM retention_model_summary(loc)), 1e-9)::text;
+    RETURN NEXT 'retention_fit over the distributed table equals retention_train on one node to 1e-9: ' ||
+        pg_temp.near((SELECT array_agg(array[coefficient, std_error])::text FROM retention_model_summary(dist)),
+                     (SELECT array_agg(array[coefficient, std_error])::text FROM retention_model_summary(trained)), 1e-9)::text;
+END $$;
+SELECT pg_temp.fit_checks();

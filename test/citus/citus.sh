@@ -1,0 +1,105 @@
+# test/citus/citus.sh: a Citus cluster on one machine (a coordinator and two
+# workers, three PostgreSQL clusters on unix sockets in $WORK, ports chosen
+# free at run time) and the checks of test/citus/*.sql against it.  Sourced by
+# test/citus/run.sh (`make citus-check`) and test/scripts/suites/citus.sh
+# (`make test`), after lib.sh's private install: the private lib directory
+# links every file of the server's, so citus.so is found there.
+#
+# Every node gets the same private install; CREATE EXTENSION
+# community_retention runs on the coordinator only, after the workers are
+# added, and Citus propagates it to them (citus.enable_ddl_propagation, on by
+# default); check 1 verifies that the workers really have it.
+
+CITUS_NODES=(coord w1 w2)
+
+citus_installed() { [ -f "$("$PG_CONFIG" --pkglibdir)/citus.so" ]; }
+
+citus_node_start() { # NAME
+	local n=$1 dir=$WORK/citus/$1 port
+	port=$(free_port)
+	while grep -qx "$port" "$WORK/citus/ports" 2>/dev/null; do port=$(free_port); done
+	echo "$port" >>"$WORK/citus/ports"
+	mkdir -p "$dir/data" "$dir/run"
+	[ "$(id -u)" -eq 0 ] && chown "$SERVER_USER" "$dir/data" "$dir/run"
+	as_server_user "$PRIVATE_BINDIR/initdb" -D "$dir/data" -U postgres --auth=trust \
+		-E UTF8 --locale=C >"$dir/initdb.log" 2>&1 || { cat "$dir/initdb.log" >&2; return 1; }
+	cat >>"$dir/data/postgresql.conf" <<-CONF
+		listen_addresses = ''
+		unix_socket_directories = '$dir/run'
+		port = $port
+		shared_preload_libraries = 'citus'
+		citus.node_conninfo = 'sslmode=disable'
+		fsync = off
+		synchronous_commit = off
+		full_page_writes = off
+		shared_buffers = 64MB
+		max_connections = 60
+		log_min_messages = warning
+	CONF
+	as_server_user "$PRIVATE_BINDIR/pg_ctl" -D "$dir/data" -l "$dir/run/server.log" -w -t 60 start >/dev/null ||
+		{ cat "$dir/run/server.log" >&2; return 1; }
+	echo "$n" >>"$WORK/citus/up"
+	eval "CITUS_PORT_$n=$port"
+}
+
+citus_stop_all() {
+	local n
+	[ -f "$WORK/citus/up" ] || return 0
+	for n in $(cat "$WORK/citus/up"); do
+		as_server_user "$PRIVATE_BINDIR/pg_ctl" -D "$WORK/citus/$n/data" -m fast -w stop >/dev/null 2>&1 ||
+			as_server_user "$PRIVATE_BINDIR/pg_ctl" -D "$WORK/citus/$n/data" -m immediate stop >/dev/null 2>&1 || true
+	done
+	rm -f "$WORK/citus/up"
+}
+
+# psql on node NAME, database cr_citus unless -d follows.
+cpsql() { # NAME psql-args...
+	local n=$1 port
+	shift
+	port=CITUS_PORT_$n
+	psql -X -q -v ON_ERROR_STOP=1 -h "$WORK/citus/$n/run" -p "${!port}" -U postgres "$@"
+}
+
+citus_cluster_up() {
+	local n
+	SERVER_USER=${SERVER_USER:-$(server_user)}
+	mkdir -p "$WORK/citus"
+	for n in "${CITUS_NODES[@]}"; do citus_node_start "$n" || return 1; done
+	say "Citus: coordinator on port $CITUS_PORT_coord, workers on $CITUS_PORT_w1 and $CITUS_PORT_w2"
+	for n in "${CITUS_NODES[@]}"; do
+		cpsql "$n" -d postgres -c 'CREATE DATABASE cr_citus' &&
+			cpsql "$n" -d cr_citus -c 'CREATE EXTENSION citus' || return 1
+	done
+	# Node names are socket directories: libpq reads a leading / as one.
+	cpsql coord -d cr_citus \
+		-c "SELECT citus_set_coordinator_host('$WORK/citus/coord/run', $CITUS_PORT_coord)" \
+		-c "SELECT citus_add_node('$WORK/citus/w1/run', $CITUS_PORT_w1)" \
+		-c "SELECT citus_add_node('$WORK/citus/w2/run', $CITUS_PORT_w2)" \
+		-c 'CREATE EXTENSION community_retention' >/dev/null
+}
+
+# run_citus_checks: record one line per file of checks (each output line of
+# a check file is "what: true" or a failure).
+run_citus_checks() {
+	local dir=$ROOT/test/citus out=$WORK/citus ok nok
+	mkdir -p "$out"
+	if ! citus_cluster_up >"$out/up.log" 2>&1; then
+		cat "$out/up.log" >&2
+		record "citus (cluster set-up)" 0 1
+		return 0
+	fi
+	if ! cpsql coord -d cr_citus -f "$dir/setup.sql" >"$out/setup.log" 2>&1; then
+		cat "$out/setup.log" >&2
+		record "citus (setup.sql)" 0 1
+		return 0
+	fi
+	cpsql coord -d cr_citus -tA -f "$dir/checks.sql" >"$out/checks.out" 2>"$out/checks.err" || true
+	grep '^skipped: ' "$out/checks.out" >&2 || true
+	ok=$(grep -c ': true$' "$out/checks.out" || true)
+	nok=$(grep -v '^skipped: ' "$out/checks.out" | grep -vc ': true$' || true)
+	# an error that stopped the file counts as a failure too
+	grep -q 'ERROR' "$out/checks.err" && nok=$((nok + 1))
+	[ "$nok" -gt 0 ] && { grep -v ': true$' "$out/checks.out"; cat "$out/checks.err"; } >&2
+	[ "${VERBOSE:-0}" = 1 ] && cat "$out/checks.out" >&2
+	record "citus: coordinator + 2 workers" "$ok" "$nok"
+}
