@@ -95,6 +95,8 @@ INSERT INTO arg_values VALUES
   ('cstring', false, 'garbage', '''\x01garbage''::cstring'),
   ('cstring', false, '{}', '''{}''::cstring'),
   ('cstring', false, 'null', '''null''::cstring'),
+  -- a float8[] that is not a state: the training distribution of the model
+  ('float8[]', true, 'baseline', '(SELECT retention_score_baseline(t::retention_model) FROM base_model)'),
   ('float8[]', false, 'NULL', 'NULL::float8[]'),
   ('float8[]', false, '{}', '''{}''::float8[]'),
   ('float8[]', false, '{0}', '''{0}''::float8[]'),

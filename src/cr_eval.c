@@ -59,13 +59,6 @@ crsum_add(CrSum *s, double x)
 	s->sum = t;
 }
 
-static inline void
-crsum_merge(CrSum *s, const CrSum *o)
-{
-	crsum_add(s, o->sum);
-	s->comp += o->comp;
-}
-
 static inline double
 crsum_value(const CrSum *s)
 {
@@ -84,6 +77,8 @@ typedef struct CrEvalHeader
 	double		threshold;
 	int32		has_threshold;
 	int32		sorted;			/* both key arrays are in ascending order */
+	/* unused since 1.1, when the final function started to sum the losses
+	 * in sorted order; kept so that the serialized header keeps its layout */
 	CrSum		logloss;
 	CrSum		brier;
 } CrEvalHeader;
@@ -358,8 +353,6 @@ eval_append(MemoryContext aggctx, CrEvalState *dst, const CrEvalHeader *h,
 	dst->h.fp += h->fp;
 	dst->h.tn += h->tn;
 	dst->h.fn += h->fn;
-	crsum_merge(&dst->h.logloss, &h->logloss);
-	crsum_merge(&dst->h.brier, &h->brier);
 }
 
 PG_FUNCTION_INFO_V1(retention_eval_combinefn);
@@ -481,9 +474,7 @@ retention_metrics_transfn(PG_FUNCTION_ARGS)
 	MemoryContext aggctx = eval_aggcontext(fcinfo, "retention_metrics_transfn");
 	CrEvalState *st = PG_ARGISNULL(0) ? NULL : (CrEvalState *) PG_GETARG_POINTER(0);
 	double		threshold = 0.5;
-	double		score,
-				clipped,
-				y;
+	double		score;
 	bool		label,
 				predicted;
 
@@ -536,12 +527,41 @@ retention_metrics_transfn(PG_FUNCTION_ARGS)
 		else
 			st->h.tn++;
 	}
-	/* log loss exactly as scikit-learn computes it: clip, then 1 - p */
-	clipped = Min(Max(score, CR_LOGLOSS_EPS), 1.0 - CR_LOGLOSS_EPS);
-	crsum_add(&st->h.logloss, label ? -log(clipped) : -log(1.0 - clipped));
-	y = label ? 1.0 : 0.0;
-	crsum_add(&st->h.brier, (y - score) * (y - score));
 	PG_RETURN_POINTER(st);
+}
+
+/*
+ * Log loss and Brier score of every kept score, summed in sorted order (each
+ * class's keys, ascending), so that the result does not depend on the order
+ * the rows arrived in: a parallel plan, whose workers split the rows
+ * differently from run to run, gives the serial result bit for bit.  The log
+ * loss is computed exactly as scikit-learn does: clip, then 1 - p.
+ */
+static void
+eval_loss_sums(CrEvalState *st, double *logloss, double *brier)
+{
+	CrSum		ll = {0, 0},
+				br = {0, 0};
+
+	eval_sort_state(st);
+	for (int c = 0; c < 2; c++)
+	{
+		const uint64 *keys = c ? st->pos : st->neg;
+		int64		n = c ? st->h.npos : st->h.nneg;
+
+		for (int64 i = 0; i < n; i++)
+		{
+			double		p = cr_auc_key_value(keys[i]);
+			double		clipped = Min(Max(p, CR_LOGLOSS_EPS), 1.0 - CR_LOGLOSS_EPS);
+
+			crsum_add(&ll, c ? -log(clipped) : -log(1.0 - clipped));
+			crsum_add(&br, c ? (1.0 - p) * (1.0 - p) : p * p);
+			if ((i & 0xFFFFF) == 0xFFFFF)
+				CHECK_FOR_INTERRUPTS();
+		}
+	}
+	*logloss = crsum_value(&ll);
+	*brier = crsum_value(&br);
 }
 
 /*
@@ -577,7 +597,9 @@ retention_metrics_finalfn(PG_FUNCTION_ARGS)
 				fp,
 				tn,
 				fn,
-				auc;
+				auc,
+				logloss,
+				brier;
 
 	if (PG_ARGISNULL(0))
 		PG_RETURN_NULL();
@@ -601,8 +623,9 @@ retention_metrics_finalfn(PG_FUNCTION_ARGS)
 		values[3] = Float8GetDatum(auc);
 	else
 		nulls[3] = true;
-	values[4] = Float8GetDatum(crsum_value(&st->h.logloss) / n);
-	values[5] = Float8GetDatum(crsum_value(&st->h.brier) / n);
+	eval_loss_sums(st, &logloss, &brier);
+	values[4] = Float8GetDatum(logloss / n);
+	values[5] = Float8GetDatum(brier / n);
 	values[6] = Float8GetDatum((tp + tn) / n);
 	/* undefined ratios (0/0) are NULL; scikit-learn reports 0 with a warning */
 	if (tp + fp > 0)
