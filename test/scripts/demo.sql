@@ -176,7 +176,6 @@ FROM (SELECT f.*, retention_score(m.model, f) AS retention_score, m.version AS m
                    (SELECT version FROM retention_model_registry
                     WHERE name = 'demo' AND active) AS version) m) s;
 CREATE UNIQUE INDEX ON member_scoring (member_id);
-
 \echo the five members most at risk, their segment and the rules they match
 SELECT member_id, plan, round(retention_score::numeric, 3) AS retention_score, model_version, segment, incentives
 FROM member_scoring ORDER BY retention_score, member_id LIMIT 5;
@@ -214,6 +213,11 @@ BEGIN
 END $$;
 \echo the nightly retrain: the new version is activated only if its holdout AUC is not worse
 SELECT retrain_demo();
+REFRESH MATERIALIZED VIEW CONCURRENTLY member_scoring;
+
+SELECT r.version, r.active, r.note, round((r.metrics->>'holdout_auc')::numeric, 4) AS holdout_auc,
+       (SELECT count(*) FROM member_scoring s WHERE s.model_version = r.version) AS members_scored
+FROM retention_model_registry r WHERE r.name = 'demo' ORDER BY r.version;
 CREATE TABLE score_drift_alerts (
   checked_at    timestamptz NOT NULL DEFAULT now(),
   model_name    text NOT NULL,
@@ -238,13 +242,15 @@ BEGIN
   END IF;
   RETURN psi;
 END $$;
-
-REFRESH MATERIALIZED VIEW CONCURRENTLY member_scoring;
-SELECT model_version, count(*) AS members FROM member_scoring GROUP BY 1 ORDER BY 1;
 \echo drift against the threshold 0.1, then a deliberately strict 0.0001 that records an alert
-SELECT round(check_score_drift(0.1)::numeric, 4) AS psi;
-SELECT round(check_score_drift(0.0001)::numeric, 4) AS psi;
+SELECT round(check_score_drift(0.1)::numeric, 4) AS psi_against_0_1,
+       (SELECT count(*) FROM score_drift_alerts) AS alerts;
+SELECT round(check_score_drift(0.0001)::numeric, 4) AS psi_against_0_0001;
 SELECT model_name, model_version, round(psi::numeric, 4) AS psi, threshold FROM score_drift_alerts;
+\echo rolling back: activate version 1 again; the view follows at its next refresh
+SELECT retention_model_activate('demo', 1);
+REFRESH MATERIALIZED VIEW CONCURRENTLY member_scoring;
+SELECT model_version, count(*) AS members FROM member_scoring GROUP BY model_version;
 
 \echo
 \echo demo finished
