@@ -170,11 +170,10 @@ SELECT s.member_id, s.plan, s.renewed, s.recency_days, s.active_days_30, s.curre
              WHERE incentive_matches(r.condition, s)
              ORDER BY r.priority DESC, r.name) AS incentives,
        now() AS scored_at
-FROM (SELECT f.*, retention_score(m.model, f) AS retention_score, m.version AS model_version
-      FROM member_features f,
-           (SELECT retention_model_active('demo') AS model,
-                   (SELECT version FROM retention_model_registry
-                    WHERE name = 'demo' AND active) AS version) m) s;
+FROM (SELECT f.*, retention_score((SELECT retention_model_active('demo')), f) AS retention_score,
+             (SELECT version FROM retention_model_registry
+              WHERE name = 'demo' AND active) AS model_version
+      FROM member_features f) s;
 CREATE UNIQUE INDEX ON member_scoring (member_id);
 \echo the five members most at risk, their segment and the rules they match
 SELECT member_id, plan, round(retention_score::numeric, 3) AS retention_score, model_version, segment, incentives
@@ -198,9 +197,8 @@ BEGIN
   SELECT retention_auc(retention_score(candidate, f), f.renewed) INTO new_auc
   FROM member_features f WHERE retention_split(f.member_id, 0.3);
   IF EXISTS (SELECT 1 FROM retention_model_registry WHERE name = 'demo' AND active) THEN
-    SELECT retention_auc(retention_score(m.model, f), f.renewed) INTO active_auc
-    FROM member_features f, (SELECT retention_model_active('demo') AS model) m
-    WHERE retention_split(f.member_id, 0.3);
+    SELECT retention_auc(retention_score((SELECT retention_model_active('demo')), f), f.renewed) INTO active_auc
+    FROM member_features f WHERE retention_split(f.member_id, 0.3);
   END IF;
   v := retention_model_save('demo', candidate,
                             jsonb_build_object('holdout_auc', new_auc, 'active_holdout_auc', active_auc),

@@ -45,9 +45,9 @@ cron_setup() {
 			FROM f, (VALUES (0), (200)) v(l2) GROUP BY l2 ORDER BY l2;
 			SELECT retention_model_activate('m', 1);
 			CREATE MATERIALIZED VIEW scoring AS
-			SELECT f.member_id, retention_score(m.model, f) AS score, m.version AS model_version
-			FROM f, (SELECT retention_model_active('m') AS model,
-			                (SELECT version FROM retention_model_registry WHERE name = 'm' AND active) AS version) m;
+			SELECT f.member_id, retention_score((SELECT retention_model_active('m')), f) AS score,
+			       (SELECT version FROM retention_model_registry WHERE name = 'm' AND active) AS model_version
+			FROM f;
 			CREATE UNIQUE INDEX ON scoring (member_id);
 		EOF
 }
