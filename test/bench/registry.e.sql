@@ -2,4 +2,4 @@
 SET max_parallel_workers_per_gather = 0;
 SET jit = off;
 SELECT sum(retention_score(m.model, r.x))
-FROM registry_rows r, (SELECT retention_model_active('bench') AS model) m;
+FROM score_rows r, (SELECT retention_model_active('bench') AS model) m;
