@@ -11,7 +11,10 @@
 -- read models, GRANT access to other roles and enable row-level security, as
 -- with any table it owns; every other role needs a GRANT.  The functions are
 -- SECURITY INVOKER: they read and write with the caller's rights, under the
--- caller's row-level security policies.
+-- caller's row-level security policies.  Because the table's owner may be
+-- an ordinary role (who can add triggers and index expressions to it), no
+-- install or update script may ever insert, update or delete its rows: the
+-- scripts run as the bootstrap superuser.
 -- ---------------------------------------------------------------------------
 
 CREATE TABLE @extschema@.retention_model_registry (
