@@ -23,4 +23,24 @@ run_bi() {
 	grep -q '^1\.\.' "$out" || nok=$((nok + 1))
 	[ "$nok" -gt 0 ] && grep -v '^ok ' "$out" >&2
 	record "bi: typed columns through psycopg2" "$ok" "$nok"
+	# The guided example's nightly retrain (step 6) on labels scrambled on the
+	# training side: the candidate's holdout AUC is worse, so it is saved but
+	# the active version stays.
+	local r
+	r=$(psql -X -q -tA -v ON_ERROR_STOP=1 -d cr_bi 2>&1 <<-'EOF'
+		BEGIN;
+		UPDATE member_features SET renewed = (member_id % 2 = 0) WHERE NOT retention_split(member_id, 0.3);
+		SELECT retrain_demo() LIKE 'version 3 saved, not activated%' AS kept \gset
+		SELECT :'kept'::boolean AND (SELECT version FROM retention_model_registry WHERE name = 'demo' AND active) = 1
+		       AND (SELECT (metrics->>'holdout_auc')::float8 < (metrics->>'active_holdout_auc')::float8
+		            FROM retention_model_registry WHERE name = 'demo' AND version = 3);
+		ROLLBACK;
+	EOF
+	) || true
+	if [ "$r" = t ]; then
+		record "bi: the guided retrain keeps the active version when the candidate is worse" 1 0
+	else
+		echo "$r" >&2
+		record "bi: the guided retrain keeps the active version when the candidate is worse" 0 1
+	fi
 }
