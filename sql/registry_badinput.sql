@@ -46,6 +46,10 @@ FROM retention_model_registry ORDER BY name, version;
 SELECT retention_model_active('churn')::text = (SELECT m::text FROM reg_model) AS fetched_the_active_model;
 -- a second active version of a name is refused by the table itself
 SELECT pg_temp.err($q$UPDATE retention_model_registry SET active = true WHERE name = 'churn' AND version = 2$q$);
+-- a unique index added by the table's owner is enforced, not retried
+CREATE UNIQUE INDEX registry_one_note ON retention_model_registry (note);
+SELECT pg_temp.err($q$SELECT retention_model_save('churn', (SELECT m FROM reg_model), NULL, 'first')$q$);
+DROP INDEX registry_one_note;
 DELETE FROM retention_model_registry;
 
 -- A non-superuser database owner installs the extension: the registry table

@@ -67,6 +67,7 @@ SET search_path = pg_catalog, @extschema@, pg_temp
 AS $$
 DECLARE
     v int;
+    violated text;
 BEGIN
     IF name IS NULL OR name = '' THEN
         RAISE EXCEPTION 'model name must not be empty'
@@ -92,6 +93,12 @@ BEGIN
                     coalesce(retention_model_save.metrics, '{}'), retention_model_save.note);
             RETURN v;
         EXCEPTION WHEN unique_violation THEN
+            -- only a taken version number is retried; a unique index the
+            -- table's owner added is the owner's rule
+            GET STACKED DIAGNOSTICS violated = CONSTRAINT_NAME;
+            IF violated IS DISTINCT FROM 'retention_model_registry_pkey' THEN
+                RAISE;
+            END IF;
             v := v + 1;
         END;
     END LOOP;
