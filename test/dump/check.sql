@@ -13,3 +13,9 @@ SELECT name, condition::text, incentive_features(condition) FROM incentive_rules
 SELECT md5(string_agg(format('%s %s', member_id, e), E'\n' ORDER BY member_id)) AS engagement FROM member_engagement;
 SELECT test_set, metrics, calibration FROM model_evaluation ORDER BY test_set;
 SELECT feature, coefficient, std_error FROM retention_model_summary((SELECT model FROM retention_models WHERE name = 'demo'));
+SELECT name, version, created_at, created_by, md5(model::text) AS model_text, metrics, note, active
+FROM retention_model_registry ORDER BY name, version;
+SELECT retention_model_active('demo')::text = (SELECT model::text FROM retention_model_registry WHERE name = 'demo' AND active) AS active_model_fetched;
+SELECT model_version, count(*) AS members, md5(string_agg(format('%s %s %s %s', member_id, retention_score, segment, incentives), E'\n' ORDER BY member_id)) AS scoring
+FROM member_scoring GROUP BY model_version ORDER BY model_version;
+SELECT model_name, model_version, psi, threshold FROM score_drift_alerts ORDER BY checked_at;

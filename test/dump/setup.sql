@@ -19,3 +19,8 @@ INSERT INTO retention_models (name, model)
 SELECT 'weighted "v2"', retention_train(ARRAY[recency_days, active_days_30, annual], renewed, 1 + annual,
                                         '{"l2": 0.5, "features": ["recency_days", "active_days_30", "annual"]}')
 FROM member_features;
+-- the model registry (an extension configuration table: pg_dump keeps its
+-- rows with the extension): the demo's versions of 'demo' plus a name that
+-- needs quoting, with a note, metrics and no active version
+SELECT retention_model_save('weighted "v2"', model, '{"l2": 0.5}', E'a note\nover two lines')
+FROM retention_models WHERE name = 'weighted "v2"';

@@ -151,5 +151,106 @@ SELECT rule_name, count(*) AS members, min(reward::text) AS reward
 FROM granted GROUP BY rule_name ORDER BY count(*) DESC;
 SELECT member_id, rule_name, reward FROM rewards_granted ORDER BY member_id LIMIT 5;
 
+-- 6. scheduled scoring (issue #13); pg_cron runs these statements nightly
+\echo
+\echo 6. Scheduled scoring: a model registry, a scoring view, a nightly retrain and a drift check
+SELECT retention_model_save('demo', model,
+                            jsonb_build_object('holdout_auc',
+                              (SELECT retention_auc(retention_score, renewed) FROM member_scores
+                               WHERE retention_split(member_id, 0.3))),
+                            'trained in step 3') AS version
+FROM retention_models WHERE name = 'demo';
+SELECT retention_model_activate('demo', 1);
+SELECT name, version, active, metrics, note FROM retention_model_registry ORDER BY name, version;
+CREATE MATERIALIZED VIEW member_scoring AS
+SELECT s.member_id, s.plan, s.renewed, s.recency_days, s.active_days_30, s.current_streak,
+       s.trend, s.retention_score, s.model_version,
+       rfm_segment(ntile(5) OVER (ORDER BY s.recency_days DESC, s.member_id),
+                   ntile(5) OVER (ORDER BY s.events, s.member_id),
+                   ntile(5) OVER (ORDER BY s.minutes_30, s.member_id)) AS segment,
+       ARRAY(SELECT r.name FROM incentive_rules r
+             WHERE incentive_matches(r.condition, s)
+             ORDER BY r.priority DESC, r.name) AS incentives,
+       now() AS scored_at
+FROM (SELECT f.*, retention_score((SELECT retention_model_active('demo')), f) AS retention_score,
+             (SELECT version FROM retention_model_registry
+              WHERE name = 'demo' AND active) AS model_version
+      FROM member_features f) s;
+CREATE UNIQUE INDEX ON member_scoring (member_id);
+\echo the five members most at risk, their segment and the rules they match
+SELECT member_id, plan, round(retention_score::numeric, 3) AS retention_score, model_version, segment, incentives
+FROM member_scoring ORDER BY retention_score, member_id LIMIT 5;
+CREATE FUNCTION retrain_demo() RETURNS text LANGUAGE plpgsql AS $$
+DECLARE
+  candidate  retention_model;
+  new_auc    float8;
+  active_auc float8;
+  v          int;
+BEGIN
+  -- train on the training side of the split, as in step 3
+  SELECT retention_train(ARRAY[recency_days, active_days_30, current_streak, longest_streak,
+                               decayed_activity, trend, minutes_30, events, annual],
+                         renewed,
+                         '{"features": ["recency_days", "active_days_30", "current_streak", "longest_streak",
+                                        "decayed_activity", "trend", "minutes_30", "events", "annual"]}')
+  INTO candidate
+  FROM member_features WHERE NOT retention_split(member_id, 0.3);
+  -- both models judged on tonight's holdout members
+  SELECT retention_auc(retention_score(candidate, f), f.renewed) INTO new_auc
+  FROM member_features f WHERE retention_split(f.member_id, 0.3);
+  IF EXISTS (SELECT 1 FROM retention_model_registry WHERE name = 'demo' AND active) THEN
+    SELECT retention_auc(retention_score((SELECT retention_model_active('demo')), f), f.renewed) INTO active_auc
+    FROM member_features f WHERE retention_split(f.member_id, 0.3);
+  END IF;
+  v := retention_model_save('demo', candidate,
+                            jsonb_build_object('holdout_auc', new_auc, 'active_holdout_auc', active_auc),
+                            'nightly retrain');
+  IF active_auc IS NULL OR new_auc >= active_auc THEN
+    PERFORM retention_model_activate('demo', v);
+    RETURN format('version %s activated (holdout AUC %s, was %s)', v, round(new_auc::numeric, 4), round(active_auc::numeric, 4));
+  END IF;
+  RETURN format('version %s saved, not activated (holdout AUC %s < %s)', v, round(new_auc::numeric, 4), round(active_auc::numeric, 4));
+END $$;
+\echo the nightly retrain: the new version is activated only if its holdout AUC is not worse
+SELECT retrain_demo();
+REFRESH MATERIALIZED VIEW CONCURRENTLY member_scoring;
+
+SELECT r.version, r.active, r.note, round((r.metrics->>'holdout_auc')::numeric, 4) AS holdout_auc,
+       (SELECT count(*) FROM member_scoring s WHERE s.model_version = r.version) AS members_scored
+FROM retention_model_registry r WHERE r.name = 'demo' ORDER BY r.version;
+CREATE TABLE score_drift_alerts (
+  checked_at    timestamptz NOT NULL DEFAULT now(),
+  model_name    text NOT NULL,
+  model_version int NOT NULL,
+  psi           float8 NOT NULL,
+  threshold     float8 NOT NULL
+);
+
+CREATE FUNCTION check_score_drift(threshold float8) RETURNS float8 LANGUAGE plpgsql AS $$
+DECLARE
+  v   int;
+  psi float8;
+BEGIN
+  -- the scores in the view against the training scores of the version that made them
+  SELECT s.model_version, retention_score_drift(r.model, s.retention_score) INTO v, psi
+  FROM member_scoring s
+  JOIN retention_model_registry r ON r.name = 'demo' AND r.version = s.model_version
+  GROUP BY s.model_version;
+  IF psi > threshold THEN
+    INSERT INTO score_drift_alerts (model_name, model_version, psi, threshold)
+    VALUES ('demo', v, psi, threshold);
+  END IF;
+  RETURN psi;
+END $$;
+\echo drift against the threshold 0.1, then a deliberately strict 0.0001 that records an alert
+SELECT round(check_score_drift(0.1)::numeric, 4) AS psi_against_0_1,
+       (SELECT count(*) FROM score_drift_alerts) AS alerts;
+SELECT round(check_score_drift(0.0001)::numeric, 4) AS psi_against_0_0001;
+SELECT model_name, model_version, round(psi::numeric, 4) AS psi, threshold FROM score_drift_alerts;
+\echo rolling back: activate version 1 again; the view follows at its next refresh
+SELECT retention_model_activate('demo', 1);
+REFRESH MATERIALIZED VIEW CONCURRENTLY member_scoring;
+SELECT model_version, count(*) AS members FROM member_scoring GROUP BY model_version;
+
 \echo
 \echo demo finished

@@ -30,7 +30,7 @@ packages_for() {
 	local base="postgresql-$PG_MAJOR postgresql-server-dev-$PG_MAJOR make=make gcc=gcc"
 	case "$1" in
 	demo) echo "$base" ;;
-	test) echo "$base postgresql-$PG_MAJOR-pgtap libtap-parser-sourcehandler-pgtap-perl clang=clang libclang-rt-dev cppcheck=cppcheck" ;;
+	test) echo "$base postgresql-$PG_MAJOR-pgtap libtap-parser-sourcehandler-pgtap-perl clang=clang libclang-rt-dev cppcheck=cppcheck postgresql-$PG_MAJOR-cron python3-psycopg2" ;;
 	fuzz) echo "$base clang=clang libclang-rt-dev" ;;
 	bench) echo "$base postgresql-plpython3-$PG_MAJOR python3-sklearn python3-statsmodels node=nodejs npm=npm bc=bc" ;;
 	esac
@@ -169,6 +169,15 @@ cluster_start() {
 		max_parallel_workers = 8
 		log_min_messages = warning
 	EOF
+	# pg_cron, when installed, runs its jobs in background workers (the
+	# cluster has no TCP listener); its metadata lives in the postgres database.
+	if [ -e "$WORK/inst$PG_PKGLIBDIR/pg_cron.so" ]; then
+		cat >>"$WORK/data/postgresql.conf" <<-EOF
+			shared_preload_libraries = 'pg_cron'
+			cron.database_name = 'postgres'
+			cron.use_background_workers = on
+		EOF
+	fi
 	as_server_user "$PRIVATE_BINDIR/pg_ctl" -D "$WORK/data" -l "$WORK/run/server.log" -w -t 60 start >/dev/null ||
 		{ cat "$WORK/run/server.log" >&2; die "the server did not start"; }
 	CLUSTER_UP=1

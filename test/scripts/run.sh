@@ -282,18 +282,23 @@ run_fuzz() {
 
 # Further suites live in test/scripts/suites/NAME.sh, one file per suite: each
 # defines run_NAME (using say, record and the running cluster) and is run by
-# `make test` in name order, or alone with ONLY=NAME.
-run_plugin_suites() {
+# `make test` in name order, or alone with ONLY=NAME.  A suite may also define
+# start_NAME, run right after the cluster is up, for work that must go on in
+# the background while the other suites run (pg_cron starts jobs only on the
+# minute).
+each_suite() { # each_suite run|start
 	local f n
 	shopt -s nullglob
 	for f in "$ROOT"/test/scripts/suites/*.sh; do
 		n=$(basename "$f" .sh)
 		# shellcheck source=/dev/null
 		source "$f"
-		want "$n" && "run_$n"
+		if want "$n" && declare -F "$1_$n" >/dev/null; then "$1_$n"; fi
 	done
 	return 0
 }
+run_plugin_suites() { each_suite run; }
+start_plugin_suites() { each_suite start; }
 
 # ---------------------------------------------------------------- modes
 
@@ -315,6 +320,7 @@ test)
 	T0=$(date +%s)
 	WERROR_ARG="WERROR=1"
 	setup_cluster test
+	start_plugin_suites
 	want static && run_static
 	want unit && run_unit
 	want regress && run_regress

@@ -19,3 +19,10 @@ SELECT 'the models still explain and summarise: ' ||
        bool_and((SELECT count(*) FROM retention_model_summary(model)) = 4
                 AND (SELECT n_rows FROM retention_model_info(model)) > 0)
 FROM up_models;
+SELECT 'the registry is a configuration table after the update: ' ||
+       ('retention_model_registry'::regclass = ANY (extconfig)) FROM pg_extension WHERE extname = 'community_retention';
+SELECT 'models stored under 1.0 are saved in the registry and activated: ' ||
+       (count(*) = (SELECT count(*) FROM up_models))
+FROM (SELECT retention_model_activate('up_' || plan, retention_model_save('up_' || plan, model)) FROM up_models) s;
+SELECT 'and fetched back unchanged: ' || bool_and(retention_model_active('up_' || plan)::text = model::text)
+FROM up_models;

@@ -1,0 +1,92 @@
+-- Model registry: bad input gives clear errors with SQLSTATEs, and a
+-- non-superuser who installs the extension can use all of it while a role
+-- without grants cannot write.
+\set VERBOSITY default
+\set SHOW_CONTEXT never
+SET TimeZone = 'UTC';
+CREATE TEMP TABLE reg_rows AS
+SELECT i, ARRAY[(i % 7)::float8, (i % 3)::float8] AS x, (i % 7 + i % 3) % 4 <> 0 AS y
+FROM generate_series(1, 200) i;
+-- runs a statement and shows its SQLSTATE and message (or 'ok')
+CREATE FUNCTION pg_temp.err(q text) RETURNS text LANGUAGE plpgsql AS $$
+BEGIN
+  EXECUTE q;
+  RETURN 'ok';
+EXCEPTION WHEN others THEN
+  RETURN SQLSTATE || ': ' || SQLERRM;
+END $$;
+CREATE TEMP TABLE reg_model AS
+SELECT retention_train(x, y, '{"features": ["a", "b"], "l2": 1}') AS m FROM reg_rows;
+
+-- saving: NULL or empty name, NULL model, metrics that are not an object
+SELECT pg_temp.err($q$SELECT retention_model_save(NULL, (SELECT m FROM reg_model))$q$);
+SELECT pg_temp.err($q$SELECT retention_model_save('', (SELECT m FROM reg_model))$q$);
+SELECT pg_temp.err($q$SELECT retention_model_save('churn', NULL)$q$);
+SELECT pg_temp.err($q$SELECT retention_model_save('churn', (SELECT m FROM reg_model), '[1, 2]')$q$);
+-- direct inserts meet the same rules as constraints
+SELECT pg_temp.err($q$INSERT INTO retention_model_registry (name, version, model) VALUES ('', 1, (SELECT m FROM reg_model))$q$);
+SELECT pg_temp.err($q$INSERT INTO retention_model_registry (name, version, model) VALUES ('x', 0, (SELECT m FROM reg_model))$q$);
+-- versions are numbered per name, from 1
+SELECT retention_model_save('churn', (SELECT m FROM reg_model), '{"auc": 0.8}', 'first') AS v1;
+SELECT retention_model_save('churn', (SELECT m FROM reg_model)) AS v2;
+SELECT retention_model_save('other', (SELECT m FROM reg_model)) AS other_v1;
+-- fetching a name with no active version, activating what does not exist
+SELECT pg_temp.err($q$SELECT retention_model_active('churn')$q$);
+SELECT pg_temp.err($q$SELECT retention_model_active('nobody')$q$);
+SELECT retention_model_active(NULL) IS NULL AS null_name_gives_null;
+SELECT pg_temp.err($q$SELECT retention_model_activate('churn', 3)$q$);
+SELECT pg_temp.err($q$SELECT retention_model_activate('nobody', 1)$q$);
+SELECT pg_temp.err($q$SELECT retention_model_activate('churn', NULL)$q$);
+-- activate, switch, roll back: always exactly one active version
+SELECT retention_model_activate('churn', 2);
+SELECT retention_model_activate('churn', 1);
+SELECT retention_model_activate('churn', 1);
+SELECT name, version, active, metrics, note, created_by = current_user AS by_me
+FROM retention_model_registry ORDER BY name, version;
+SELECT retention_model_active('churn')::text = (SELECT m::text FROM reg_model) AS fetched_the_active_model;
+-- a second active version of a name is refused by the table itself
+SELECT pg_temp.err($q$UPDATE retention_model_registry SET active = true WHERE name = 'churn' AND version = 2$q$);
+-- a unique index added by the table's owner is enforced, not retried
+CREATE UNIQUE INDEX registry_one_note ON retention_model_registry (note);
+SELECT pg_temp.err($q$SELECT retention_model_save('churn', (SELECT m FROM reg_model), NULL, 'first')$q$);
+DROP INDEX registry_one_note;
+DELETE FROM retention_model_registry;
+
+-- A non-superuser database owner installs the extension: the registry table
+-- is handed to it, the functions work, and another role needs grants.
+SELECT current_user AS regress_user \gset
+CREATE ROLE cr_reg_owner LOGIN;
+CREATE ROLE cr_reg_other LOGIN;
+CREATE DATABASE cr_registry OWNER cr_reg_owner;
+\c cr_registry cr_reg_owner
+CREATE EXTENSION community_retention;
+SELECT c.relname, r.rolname AS owner, c.relacl IS NULL AS default_privileges
+FROM pg_class c JOIN pg_roles r ON r.oid = c.relowner
+WHERE c.relname = 'retention_model_registry';
+CREATE TABLE t AS
+SELECT i, ARRAY[(i % 7)::float8, (i % 3)::float8] AS x, (i % 7 + i % 3) % 4 <> 0 AS y
+FROM generate_series(1, 200) i;
+SELECT retention_model_save('churn', retention_train(x, y, '{"features": ["a", "b"]}')) AS v FROM t;
+SELECT retention_model_save('churn', retention_train(x, y, '{"features": ["a", "b"], "l2": 5}')) AS v FROM t;
+SELECT retention_model_activate('churn', 2);
+SELECT round(retention_score(retention_model_active('churn'), ARRAY[3, 1]::float8[])::numeric, 6) AS score;
+-- another role cannot even read until the owner grants it
+\c cr_registry cr_reg_other
+SELECT retention_model_active('churn');
+\c cr_registry cr_reg_owner
+-- the owner may share: reading for everyone it grants SELECT to
+GRANT SELECT ON retention_model_registry TO cr_reg_other;
+\c cr_registry cr_reg_other
+SELECT (retention_model_info(retention_model_active('churn'))).n_rows;
+SELECT retention_model_save('churn', (SELECT model FROM retention_model_registry WHERE version = 1));
+SELECT retention_model_activate('churn', 1);
+INSERT INTO retention_model_registry (name, version, model)
+SELECT 'mine', 1, model FROM retention_model_registry WHERE version = 1;
+DELETE FROM retention_model_registry;
+SELECT name, version, active FROM retention_model_registry ORDER BY version;
+\c cr_registry cr_reg_owner
+DROP EXTENSION community_retention;
+\c contrib_regression :regress_user
+DROP DATABASE cr_registry;
+DROP ROLE cr_reg_owner;
+DROP ROLE cr_reg_other;

@@ -1,0 +1,158 @@
+
+-- ---------------------------------------------------------------------------
+-- Model registry (issue #13): named, numbered model versions kept as data,
+-- at most one active version per name.  The table is an extension
+-- configuration table, so pg_dump keeps the user's rows.
+--
+-- Privileges.  A trusted extension's script runs as the bootstrap superuser,
+-- so the table would belong to the superuser and the (possibly non-superuser)
+-- role that ran CREATE EXTENSION could not even read it.  The script hands the
+-- table over to the extension's owner: that role can then save, activate and
+-- read models, GRANT access to other roles and enable row-level security, as
+-- with any table it owns; every other role needs a GRANT.  The functions are
+-- SECURITY INVOKER: they read and write with the caller's rights, under the
+-- caller's row-level security policies.  Because the table's owner may be
+-- an ordinary role (who can add triggers and index expressions to it), no
+-- install or update script may ever insert, update or delete its rows: the
+-- scripts run as the bootstrap superuser.
+-- ---------------------------------------------------------------------------
+
+CREATE TABLE @extschema@.retention_model_registry (
+    name       text NOT NULL,
+    version    int NOT NULL,
+    created_at timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    created_by text NOT NULL DEFAULT CURRENT_USER,
+    model      @extschema@.retention_model NOT NULL,
+    metrics    jsonb NOT NULL DEFAULT '{}',
+    note       text,
+    active     boolean NOT NULL DEFAULT false,
+    CONSTRAINT retention_model_registry_pkey PRIMARY KEY (name, version),
+    CONSTRAINT retention_model_registry_name_check
+        CHECK (pg_catalog.length(name) OPERATOR(pg_catalog.>) 0),
+    CONSTRAINT retention_model_registry_version_check
+        CHECK (version OPERATOR(pg_catalog.>) 0),
+    CONSTRAINT retention_model_registry_metrics_check
+        CHECK (pg_catalog.jsonb_typeof(metrics) OPERATOR(pg_catalog.=) 'object')
+);
+-- at most one active version per name
+CREATE UNIQUE INDEX retention_model_registry_one_active
+    ON @extschema@.retention_model_registry (name) WHERE active;
+COMMENT ON TABLE @extschema@.retention_model_registry IS
+'Model registry: named, numbered versions of retention models with their training metrics; at most one active version per name. Dumped by pg_dump with the extension.';
+
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.retention_model_registry', '');
+
+DO $$
+DECLARE
+    owner_name name;
+BEGIN
+    SELECT r.rolname INTO owner_name
+    FROM pg_catalog.pg_extension e JOIN pg_catalog.pg_roles r ON r.oid OPERATOR(pg_catalog.=) e.extowner
+    WHERE e.extname OPERATOR(pg_catalog.=) 'community_retention';
+    IF owner_name IS DISTINCT FROM CURRENT_USER THEN
+        EXECUTE pg_catalog.format('ALTER TABLE %s OWNER TO %I',
+            '@extschema@.retention_model_registry'::pg_catalog.regclass, owner_name);
+    END IF;
+END $$;
+
+-- Versions are numbered per name under a transaction-level advisory lock on
+-- (registry table, hash of the name), so concurrent saves of one name queue up
+-- and get distinct numbers; a number already taken by a row the caller cannot
+-- see (row-level security, or a REPEATABLE READ snapshot) is skipped.
+CREATE FUNCTION @extschema@.retention_model_save(name text, model @extschema@.retention_model,
+    metrics jsonb DEFAULT NULL, note text DEFAULT NULL)
+RETURNS int
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+SET search_path = pg_catalog, @extschema@, pg_temp
+AS $$
+DECLARE
+    v int;
+    violated text;
+BEGIN
+    IF name IS NULL OR name = '' THEN
+        RAISE EXCEPTION 'model name must not be empty'
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF model IS NULL THEN
+        RAISE EXCEPTION 'model must not be NULL'
+            USING ERRCODE = 'null_value_not_allowed',
+                  HINT = 'retention_train returns NULL when no row was usable.';
+    END IF;
+    IF metrics IS NOT NULL AND jsonb_typeof(metrics) <> 'object' THEN
+        RAISE EXCEPTION 'metrics must be a JSON object'
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    PERFORM pg_advisory_xact_lock('@extschema@.retention_model_registry'::regclass::oid::int,
+                                  hashtext(retention_model_save.name));
+    SELECT coalesce(max(r.version), 0) + 1 INTO v
+    FROM @extschema@.retention_model_registry r WHERE r.name = retention_model_save.name;
+    LOOP
+        BEGIN
+            INSERT INTO @extschema@.retention_model_registry (name, version, model, metrics, note)
+            VALUES (retention_model_save.name, v, retention_model_save.model,
+                    coalesce(retention_model_save.metrics, '{}'), retention_model_save.note);
+            RETURN v;
+        EXCEPTION WHEN unique_violation THEN
+            -- only a taken version number is retried; a unique index the
+            -- table's owner added is the owner's rule
+            GET STACKED DIAGNOSTICS violated = CONSTRAINT_NAME;
+            IF violated IS DISTINCT FROM 'retention_model_registry_pkey' THEN
+                RAISE;
+            END IF;
+            v := v + 1;
+        END;
+    END LOOP;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.retention_model_save(text, @extschema@.retention_model, jsonb, text) IS
+'Saves a model as the next version of a name in retention_model_registry (not active) and returns its version number';
+
+CREATE FUNCTION @extschema@.retention_model_activate(name text, version int)
+RETURNS void
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+SET search_path = pg_catalog, @extschema@, pg_temp
+AS $$
+BEGIN
+    IF name IS NULL OR version IS NULL THEN
+        RAISE EXCEPTION 'model name and version must not be NULL'
+            USING ERRCODE = 'null_value_not_allowed';
+    END IF;
+    PERFORM pg_advisory_xact_lock('@extschema@.retention_model_registry'::regclass::oid::int,
+                                  hashtext(retention_model_activate.name));
+    IF NOT EXISTS (SELECT 1 FROM @extschema@.retention_model_registry r
+                   WHERE r.name = retention_model_activate.name
+                     AND r.version = retention_model_activate.version) THEN
+        RAISE EXCEPTION 'model "%" has no version %', name, version
+            USING ERRCODE = 'undefined_object';
+    END IF;
+    UPDATE @extschema@.retention_model_registry r SET active = false
+    WHERE r.name = retention_model_activate.name AND r.active
+      AND r.version <> retention_model_activate.version;
+    UPDATE @extschema@.retention_model_registry r SET active = true
+    WHERE r.name = retention_model_activate.name AND r.version = retention_model_activate.version
+      AND NOT r.active;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.retention_model_activate(text, int) IS
+'Makes one saved version the active model of its name (the previously active one is deactivated); activating an older version rolls back';
+
+CREATE FUNCTION @extschema@.retention_model_active(name text)
+RETURNS @extschema@.retention_model
+LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, @extschema@, pg_temp
+AS $$
+DECLARE
+    m @extschema@.retention_model;
+BEGIN
+    SELECT r.model INTO m FROM @extschema@.retention_model_registry r
+    WHERE r.name = retention_model_active.name AND r.active;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'model "%" has no active version', name
+            USING ERRCODE = 'undefined_object',
+                  HINT = 'Activate a saved version with retention_model_activate(name, version).';
+    END IF;
+    RETURN m;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.retention_model_active(text) IS
+'The active model of a name in retention_model_registry; STABLE, so a query or materialized view refresh reads the version active when it runs';

@@ -1,0 +1,46 @@
+# BI-ready outputs (issue #13): a real client library (psycopg2, as BI tools
+# and notebooks use it) reads the guided example's scoring view and every
+# composite result expanded into plain columns, and must get numbers,
+# booleans, timestamps, arrays and JSON with their types
+# (test/bi/bi_client.py).
+run_bi() {
+	local out=$WORK/bi.out ok nok
+	[ -f "$ROOT/test/bi/bi_client.py" ] || return 0
+	say "BI client: psycopg2 reads the scoring view and the expanded composites"
+	if ! /usr/bin/python3 -c 'import psycopg2' 2>/dev/null; then
+		record "bi (python3-psycopg2 missing)" 0 1
+		return 0
+	fi
+	psql -X -q -d postgres -c 'CREATE DATABASE cr_bi' >/dev/null
+	if ! psql -X -q -v ON_ERROR_STOP=1 -d cr_bi -f "$ROOT/test/scripts/demo.sql" >"$WORK/bi-demo.log" 2>&1; then
+		tail -20 "$WORK/bi-demo.log" >&2
+		record "bi (the guided demo, test/scripts/demo.sql)" 0 1
+		return 0
+	fi
+	PGDATABASE=cr_bi /usr/bin/python3 "$ROOT/test/bi/bi_client.py" >"$out" 2>&1 || true
+	ok=$(grep -c '^ok ' "$out" || true)
+	nok=$(grep -c '^not ok ' "$out" || true)
+	grep -q '^1\.\.' "$out" || nok=$((nok + 1))
+	[ "$nok" -gt 0 ] && grep -v '^ok ' "$out" >&2
+	record "bi: typed columns through psycopg2" "$ok" "$nok"
+	# The guided example's nightly retrain (step 6) on labels scrambled on the
+	# training side: the candidate's holdout AUC is worse, so it is saved but
+	# the active version stays.
+	local r
+	r=$(psql -X -q -tA -v ON_ERROR_STOP=1 -d cr_bi 2>&1 <<-'EOF'
+		BEGIN;
+		UPDATE member_features SET renewed = (member_id % 2 = 0) WHERE NOT retention_split(member_id, 0.3);
+		SELECT retrain_demo() LIKE 'version 3 saved, not activated%' AS kept \gset
+		SELECT :'kept'::boolean AND (SELECT version FROM retention_model_registry WHERE name = 'demo' AND active) = 1
+		       AND (SELECT (metrics->>'holdout_auc')::float8 < (metrics->>'active_holdout_auc')::float8
+		            FROM retention_model_registry WHERE name = 'demo' AND version = 3);
+		ROLLBACK;
+	EOF
+	) || true
+	if [ "$r" = t ]; then
+		record "bi: the guided retrain keeps the active version when the candidate is worse" 1 0
+	else
+		echo "$r" >&2
+		record "bi: the guided retrain keeps the active version when the candidate is worse" 0 1
+	fi
+}

@@ -1,0 +1,213 @@
+# Scheduled scoring with the model registry (issue #13), in database cr_cron:
+#   - pg_cron refreshes a scoring view after a new model version was activated
+#     (scheduled by start_cron at the start of `make test`, checked here, so
+#     the minute pg_cron needs passes while the other suites run);
+#   - two sessions saving versions of one name at once get distinct numbers
+#     (a lock forces the overlap; READ COMMITTED and REPEATABLE READ);
+#   - readers of the view never fail while REFRESH ... CONCURRENTLY runs
+#     (each refresh is held open, by a lock, while the readers read).
+# Every wait polls the server's own state with a bounded timeout; nothing
+# depends on timing luck.
+
+CRON_DB=cr_cron
+CRON_JOB=cr_cron_refresh
+
+cron_q() { psql -X -q -tA -v ON_ERROR_STOP=1 "$@"; }
+
+# cron_wait TIMEOUT_S QUERY [DB]: poll until QUERY returns t.
+cron_wait() {
+	local end=$(($(date +%s) + $1)) r
+	while :; do
+		r=$(cron_q -d "${3:-$CRON_DB}" -c "$2" 2>/dev/null || true)
+		[ "$r" = t ] && return 0
+		[ "$(date +%s)" -ge "$end" ] && return 1
+		sleep 0.2
+	done
+}
+
+# The scoring set-up shared by every check: 400 demo members, two saved
+# versions of model 'm' (the second regularised, so its scores differ), and
+# the scoring view over the active one.
+cron_setup() {
+	cron_q -d postgres -c "CREATE DATABASE $CRON_DB" >/dev/null &&
+		cron_q -d $CRON_DB >/dev/null <<-'EOF'
+			CREATE EXTENSION community_retention;
+			SET TimeZone = 'UTC';
+			CREATE TABLE f AS
+			SELECT m.member_id, m.renewed, (m.plan = 'annual')::int::float8 AS annual,
+			       coalesce((s.e).active_days_30, 0)::float8 AS active_days_30,
+			       coalesce((s.e).recency_days, 200) AS recency_days
+			FROM retention_demo_members(400) m
+			LEFT JOIN (SELECT member_id, engagement_summary(occurred_at, retention_demo_reference_date()) AS e
+			           FROM retention_demo_activity(400) GROUP BY member_id) s USING (member_id);
+			SELECT retention_model_save('m', retention_train(ARRAY[annual, active_days_30, recency_days], renewed,
+			         jsonb_build_object('features', ARRAY['annual', 'active_days_30', 'recency_days'], 'l2', l2)))
+			FROM f, (VALUES (0), (200)) v(l2) GROUP BY l2 ORDER BY l2;
+			SELECT retention_model_activate('m', 1);
+			CREATE MATERIALIZED VIEW scoring AS
+			SELECT f.member_id, retention_score((SELECT retention_model_active('m')), f) AS score,
+			       (SELECT version FROM retention_model_registry WHERE name = 'm' AND active) AS model_version
+			FROM f;
+			CREATE UNIQUE INDEX ON scoring (member_id);
+		EOF
+}
+
+# Called at the start of `make test`: version 2 becomes active, then pg_cron
+# is asked to refresh the view every minute.  Any run of the job therefore
+# starts after the activation committed.
+start_cron() {
+	CRON_STARTED=0
+	[ "$(cron_q -d postgres -c "SELECT count(*) FROM pg_available_extensions WHERE name = 'pg_cron'")" = 1 ] || return 0
+	[ "$(cron_q -d postgres -c 'SHOW shared_preload_libraries')" = pg_cron ] || return 0
+	cron_setup >"$WORK/cron-setup.log" 2>&1 || return 0
+	cron_q -d $CRON_DB -c "SELECT retention_model_activate('m', 2)" >/dev/null &&
+		cron_q -d postgres -c 'CREATE EXTENSION IF NOT EXISTS pg_cron' \
+			-c "SELECT cron.schedule_in_database('$CRON_JOB', '* * * * *', 'REFRESH MATERIALIZED VIEW CONCURRENTLY scoring', '$CRON_DB')" \
+			>>"$WORK/cron-setup.log" 2>&1 && CRON_STARTED=1
+}
+
+cron_check_pg_cron() {
+	if [ "${CRON_STARTED:-0}" != 1 ]; then
+		cat "$WORK/cron-setup.log" >&2 2>/dev/null || true
+		record "cron: pg_cron refreshes the scoring view (pg_cron not loaded or set-up failed)" 0 1
+		return 0
+	fi
+	# pg_cron starts jobs on the minute: allow three of them.
+	if ! cron_wait 200 "SELECT EXISTS (SELECT 1 FROM cron.job_run_details d JOIN cron.job j USING (jobid)
+	                                   WHERE j.jobname = '$CRON_JOB' AND d.status IN ('succeeded', 'failed'))" postgres; then
+		record "cron: pg_cron ran the refresh within 200 s" 0 1
+		return 0
+	fi
+	local status
+	status=$(cron_q -d postgres -c "SELECT d.status || ' ' || coalesce(d.return_message, '') FROM cron.job_run_details d
+	                                JOIN cron.job j USING (jobid) WHERE j.jobname = '$CRON_JOB' ORDER BY d.runid LIMIT 1")
+	cron_q -d postgres -c "SELECT cron.unschedule('$CRON_JOB')" >/dev/null
+	# the view now holds version 2's scores (version 1's until pg_cron refreshed it) for every member
+	if [ "${status%% *}" = succeeded ] &&
+		[ "$(cron_q -d $CRON_DB -c "SELECT count(*) = 400 AND bool_and(s.model_version = 2)
+		        AND bool_and(s.score = retention_score((SELECT model FROM retention_model_registry WHERE name = 'm' AND version = 2), f))
+		        FROM scoring s JOIN f USING (member_id)")" = t ]; then
+		record "cron: pg_cron refreshed the view with the newly activated version" 1 0
+	else
+		echo "pg_cron job: $status" >&2
+		record "cron: pg_cron refreshed the view with the newly activated version" 0 1
+	fi
+}
+
+# A driver session that holds advisory locks while other sessions queue up
+# behind them: psql reading commands from a FIFO.
+cron_driver_start() {
+	rm -f "$WORK/cron-driver.fifo"
+	mkfifo "$WORK/cron-driver.fifo"
+	PGAPPNAME=cr_driver psql -X -q -v ON_ERROR_STOP=1 -d $CRON_DB <"$WORK/cron-driver.fifo" >"$WORK/cron-driver.log" 2>&1 &
+	CRON_DRIVER=$!
+	exec 7>"$WORK/cron-driver.fifo"
+}
+cron_driver() { echo "$1" >&7; }
+cron_driver_stop() {
+	exec 7>&-
+	wait "$CRON_DRIVER" || true
+}
+
+# Two sessions save versions of one name at the same time.
+cron_check_concurrent_saves() {
+	local iso a b va vb ok=0 nok=0
+	cron_driver_start
+	for iso in 'READ COMMITTED' 'REPEATABLE READ'; do
+		cron_q -d $CRON_DB -c "DELETE FROM retention_model_registry WHERE name = 'conc'" >/dev/null
+		cron_driver 'SELECT pg_advisory_lock(7001);'
+		cron_wait 30 "SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND objid = 7001 AND granted)"
+		# A saves, then waits for the driver's lock before it commits: it holds
+		# the registry's per-name lock meanwhile
+		PGAPPNAME=cr_save_a cron_q -d $CRON_DB -c "BEGIN ISOLATION LEVEL $iso" \
+			-c "SELECT retention_model_save('conc', (SELECT model FROM retention_model_registry WHERE name = 'm' AND version = 1))" \
+			-c 'SELECT pg_advisory_xact_lock_shared(7001)' -c 'COMMIT' >"$WORK/cron-a.out" 2>&1 &
+		a=$!
+		cron_wait 30 "SELECT EXISTS (SELECT 1 FROM pg_locks l JOIN pg_stat_activity s USING (pid)
+		              WHERE s.application_name = 'cr_save_a' AND l.objid = 7001 AND NOT l.granted)"
+		# B takes its snapshot, then saves: it waits for A's per-name lock
+		PGAPPNAME=cr_save_b cron_q -d $CRON_DB -c "BEGIN ISOLATION LEVEL $iso" -c 'SELECT count(*) FROM retention_model_registry' \
+			-c "SELECT retention_model_save('conc', (SELECT model FROM retention_model_registry WHERE name = 'm' AND version = 2))" \
+			-c 'COMMIT' >"$WORK/cron-b.out" 2>&1 &
+		b=$!
+		cron_wait 30 "SELECT EXISTS (SELECT 1 FROM pg_locks l JOIN pg_stat_activity s USING (pid)
+		              WHERE s.application_name = 'cr_save_b' AND l.locktype = 'advisory'
+		                AND l.classid = 'retention_model_registry'::regclass::oid AND NOT l.granted)"
+		cron_driver 'SELECT pg_advisory_unlock(7001);'
+		wait $a || true
+		wait $b || true
+		va=$(sed -n '1p' "$WORK/cron-a.out")
+		vb=$(sed -n '2p' "$WORK/cron-b.out")
+		if [ "$va" = 1 ] && [ "$vb" = 2 ] &&
+			[ "$(cron_q -d $CRON_DB -c "SELECT string_agg(version::text, ',' ORDER BY version) FROM retention_model_registry WHERE name = 'conc'")" = 1,2 ]; then
+			ok=$((ok + 1))
+		else
+			echo "concurrent saves ($iso): A gave '$va', B gave '$vb'" >&2
+			cat "$WORK/cron-a.out" "$WORK/cron-b.out" >&2
+			nok=$((nok + 1))
+		fi
+	done
+	cron_driver_stop
+	record "cron: concurrent saves get distinct versions (RC, RR)" "$ok" "$nok"
+}
+
+# Readers during REFRESH ... CONCURRENTLY: the refresher alternates the active
+# version and refreshes five times; each refresh transaction stays open
+# (waiting for a lock the driver holds) while two readers run 25 queries
+# each.  Every read must succeed and see one complete version of the view.
+cron_check_readers() {
+	local i r pids=() ok=0 nok=0
+	cron_driver_start
+	cron_driver 'SELECT pg_advisory_lock(k) FROM generate_series(7101, 7105) k;'
+	cron_wait 30 "SELECT count(*) = 5 FROM pg_locks WHERE locktype = 'advisory' AND objid BETWEEN 7101 AND 7105 AND granted"
+	for i in 1 2 3 4 5; do
+		echo "SELECT retention_model_activate('m', $((i % 2 + 1)));"
+		echo 'BEGIN;'
+		echo 'REFRESH MATERIALIZED VIEW CONCURRENTLY scoring;'
+		echo "SELECT pg_advisory_xact_lock_shared($((7100 + i)));"
+		echo 'COMMIT;'
+	done >"$WORK/cron-refresher.sql"
+	PGAPPNAME=cr_refresher psql -X -q -v ON_ERROR_STOP=1 -d $CRON_DB -f "$WORK/cron-refresher.sql" >"$WORK/cron-refresher.log" 2>&1 &
+	local refresher=$!
+	for i in 1 2 3 4 5; do
+		if ! cron_wait 60 "SELECT EXISTS (SELECT 1 FROM pg_locks l JOIN pg_stat_activity s USING (pid)
+		                   WHERE s.application_name = 'cr_refresher' AND l.locktype = 'advisory' AND l.objid = $((7100 + i)) AND l.objsubid = 1 AND NOT l.granted)"; then
+			nok=$((nok + 1))
+			break
+		fi
+		pids=()
+		for r in 1 2; do
+			for _ in $(seq 25); do
+				echo "SELECT count(*) = 400 AND count(DISTINCT s.model_version) = 1 AND bool_and(s.score = retention_score(r.model, f))
+				      FROM scoring s JOIN f USING (member_id) JOIN retention_model_registry r ON r.name = 'm' AND r.version = s.model_version;"
+			done | psql -X -q -tA -v ON_ERROR_STOP=1 -d $CRON_DB >"$WORK/cron-reader-$r.out" 2>&1 &
+			pids+=($!)
+		done
+		for r in "${pids[@]}"; do wait "$r" || true; done
+		if [ "$(cat "$WORK"/cron-reader-*.out | grep -c '^t$')" = 50 ]; then
+			ok=$((ok + 1))
+		else
+			cat "$WORK"/cron-reader-*.out | grep -v '^t$' | head -5 >&2
+			nok=$((nok + 1))
+		fi
+		cron_driver "SELECT pg_advisory_unlock($((7100 + i)));"
+	done
+	cron_driver_stop
+	wait $refresher || { cat "$WORK/cron-refresher.log" >&2; nok=$((nok + 1)); }
+	record "cron: 2 readers x 25 queries during each of 5 concurrent refreshes" "$ok" "$nok"
+}
+
+run_cron() {
+	say "scheduled scoring: pg_cron, concurrent saves, readers during REFRESH CONCURRENTLY"
+	# Run alone (ONLY=cron), the set-up happens now.
+	[ -n "${CRON_STARTED+x}" ] || start_cron
+	if [ "$(cron_q -d postgres -c "SELECT count(*) FROM pg_database WHERE datname = '$CRON_DB'")" != 1 ]; then
+		cat "$WORK/cron-setup.log" >&2 2>/dev/null || true
+		record "cron (set-up)" 0 1
+		return 0
+	fi
+	# first, so that nothing but pg_cron has refreshed the view
+	cron_check_pg_cron
+	cron_check_concurrent_saves
+	cron_check_readers
+}
