@@ -10,7 +10,8 @@
 #include "cr_assign.h"
 #include "cr_random.h"
 
-#define EFFECT_FADING	1.6
+#define EFFECT_FADING	2.5
+#define REACHABLE_DAYS	28
 #define EFFECT_ANNOYED	(-1.2)
 #define P_ANNOYED		0.08
 
@@ -33,7 +34,9 @@ cr_demo_experiment(const CrDemoMember *m, CrDemoExperiment *e)
 	e->annoyed = cr_rng_uniform(&rng) < P_ANNOYED;
 	v = cr_rng_uniform(&rng);
 
-	e->effect = EFFECT_FADING * m->fading + EFFECT_ANNOYED * e->annoyed;
+	/* a coupon reaches a member whose fade began at most 28 days ago */
+	e->effect = EFFECT_FADING * (m->fading && m->fade_days <= REACHABLE_DAYS)
+		+ EFFECT_ANNOYED * e->annoyed;
 	e->p_control = m->p_renew;
 	logit_c = log(m->p_renew / (1.0 - m->p_renew));
 	e->p_treated = 1.0 / (1.0 + exp(-(logit_c + e->effect)));

@@ -5,9 +5,11 @@
  *	  2 of the experiment 'demo_coupon' (weights 0.5, 0.5).  Plain C.
  *
  * The coupon's true effect differs by member, on the logit of renewal:
- *   +1.6 for a member whose activity is fading (it helps them),
- *   -1.2 for the 8 % of members it annoys,
- *    0   otherwise (the loyal renew or leave as they would have).
+ *   +2.5 for a member whose activity began fading at most 28 days ago (it
+ *        reaches them while they are still around),
+ *   -1.2 for the 8 % of members it annoys (added to the above),
+ *    0   otherwise: members whose fade began longer ago are gone whatever
+ *        they are offered, and the loyal renew without a coupon.
  * Both potential outcomes are drawn, coupled: renewed_if_control is the
  * member's `renewed` of retention_demo_members(); renewed_if_treated differs
  * from it only in the direction of the effect, with the probability that
