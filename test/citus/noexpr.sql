@@ -76,6 +76,12 @@ SELECT pg_temp.same('engagement_periods(timestamptz, timestamptz, interval, int,
                     $$occurred_at, '2024-01-01', '1 month', 6, '2024-06-15'$$, 'ev');
 SELECT pg_temp.same('retention_curve(boolean[])', 'p', 'pe');
 SELECT pg_temp.same('retention_curve(boolean[], boolean)', 'p, true', 'pe');
+SELECT pg_temp.same('incentive_ab(boolean, boolean)', 'score > 0.5, label', 'sc');
+SELECT pg_temp.same('incentive_ab(boolean, boolean, float8)', 'score > 0.5, label, 0.9', 'sc');
+SELECT pg_temp.same('incentive_ab_cuped(boolean, boolean, float8)', 'score > 0.5, label, score * score', 'sc');
+SELECT pg_temp.same('incentive_ab_cuped(boolean, boolean, float8, float8)', 'score > 0.5, label, score * score, 0.9', 'sc');
+SELECT pg_temp.same('incentive_uplift_eval(float8, boolean, boolean)', 'score - 0.5, score > 0.4, label', 'sc');
+SELECT pg_temp.same('incentive_uplift_eval(float8, boolean, boolean, float8)', 'score - 0.5, score > 0.4, label, 0.2', 'sc');
 
 -- Every final function of the extension's aggregates was called above.
 SELECT format('%s was called without an expression node: %s', f, (f IN (SELECT finalfn FROM covered))::text)

@@ -251,6 +251,71 @@ SELECT model_name, model_version, round(psi::numeric, 4) AS psi, threshold FROM 
 SELECT retention_model_activate('demo', 1);
 REFRESH MATERIALIZED VIEW CONCURRENTLY member_scoring;
 SELECT model_version, count(*) AS members FROM member_scoring GROUP BY model_version;
+-- 7. experiments: did the coupon work, and for whom? (issue #15)
+\echo
+\echo 7. The demo coupon experiment: the effect per segment, CUPED, planning, uplift targeting
+CREATE TABLE coupon_experiment AS SELECT * FROM retention_demo_experiment(5000);
+
+SELECT treated, count(*) AS members, round(avg(renewed::int), 3) AS renewal_rate,
+       bool_and(treated = (incentive_assign(member_id, 'demo_coupon', '{0.5,0.5}') = 2)) AS arm_is_the_hash
+FROM coupon_experiment GROUP BY treated ORDER BY treated;
+
+SELECT segment, (r).n_control, (r).n_treated, round((r).rate_control::numeric, 3) AS rate_control,
+       round((r).rate_treated::numeric, 3) AS rate_treated, round((r).difference::numeric, 3) AS difference,
+       round((r).newcombe_lower::numeric, 3) AS lower, round((r).newcombe_upper::numeric, 3) AS upper,
+       round((r).p_value::numeric, 4) AS p_value
+FROM (SELECT CASE WHEN f.trend < 0 THEN 'active days falling' ELSE 'steady or rising' END AS segment,
+             incentive_ab(e.treated, e.renewed) AS r
+      FROM coupon_experiment e JOIN member_features f USING (member_id)
+      GROUP BY 1
+      UNION ALL
+      SELECT 'everyone', incentive_ab(treated, renewed) FROM coupon_experiment) s
+ORDER BY segment;
+
+SELECT round((r).difference::numeric, 4) AS difference,
+       round((r).wald_lower::numeric, 4) AS lower, round((r).wald_upper::numeric, 4) AS upper,
+       round((r).cuped_difference::numeric, 4) AS cuped_difference,
+       round((r).cuped_lower::numeric, 4) AS cuped_lower, round((r).cuped_upper::numeric, 4) AS cuped_upper,
+       round((r).variance_reduction::numeric, 3) AS variance_reduction
+FROM (SELECT incentive_ab_cuped(e.treated, e.renewed, f.active_days_30) AS r
+      FROM coupon_experiment e JOIN member_features f USING (member_id)) s;
+
+SELECT incentive_sample_size(0.68, 0.03) AS members_per_arm,
+       round(incentive_power(0.68, 0.03, 2500)::numeric, 3) AS power_with_2500;
+
+CREATE TABLE uplift_models AS
+SELECT retention_train(ARRAY[recency_days, active_days_30, decayed_activity, trend, annual], e.renewed,
+         '{"features": ["recency_days", "active_days_30", "decayed_activity", "trend", "annual"]}')
+         FILTER (WHERE e.treated) AS treated_model,
+       retention_train(ARRAY[recency_days, active_days_30, decayed_activity, trend, annual], e.renewed,
+         '{"features": ["recency_days", "active_days_30", "decayed_activity", "trend", "annual"]}')
+         FILTER (WHERE NOT e.treated) AS control_model
+FROM coupon_experiment e JOIN member_features f USING (member_id)
+WHERE NOT retention_split(member_id, 0.5, 7);
+
+CREATE TABLE coupon_holdout AS
+SELECT e.*, s.retention_score, retention_uplift(u.treated_model, u.control_model, s) AS uplift
+FROM coupon_experiment e JOIN member_scores s USING (member_id), uplift_models u
+WHERE retention_split(member_id, 0.5, 7);
+
+SELECT ranking, (r).n, round((r).qini_coefficient::numeric, 3) AS qini,
+       round((r).uplift_auc::numeric, 3) AS uplift_auc, round((r).uplift_at_k::numeric, 3) AS uplift_top_20
+FROM (SELECT 'by predicted uplift' AS ranking, incentive_uplift_eval(uplift, treated, renewed, 0.2) AS r FROM coupon_holdout
+      UNION ALL
+      SELECT 'by lowest retention score', incentive_uplift_eval(-retention_score, treated, renewed, 0.2) FROM coupon_holdout) s
+ORDER BY ranking DESC;
+
+WITH ranked AS (
+  SELECT *, ntile(5) OVER (ORDER BY uplift DESC, member_id) AS by_uplift,
+            ntile(5) OVER (ORDER BY retention_score, member_id) AS by_risk
+  FROM coupon_holdout)
+SELECT policy, count(*) FILTER (WHERE coupon) AS coupons,
+       sum(CASE WHEN coupon THEN renewed_if_treated ELSE renewed_if_control END::int) AS retained
+FROM (SELECT 'no coupons' AS policy, false AS coupon, * FROM ranked
+      UNION ALL SELECT 'top 20 % by predicted uplift', by_uplift = 1, * FROM ranked
+      UNION ALL SELECT '20 % with the lowest retention score', by_risk = 1, * FROM ranked
+      UNION ALL SELECT 'coupons for everyone', true, * FROM ranked) p
+GROUP BY policy ORDER BY retained DESC, policy;
 
 \echo
 \echo demo finished

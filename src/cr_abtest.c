@@ -1,0 +1,227 @@
+/*
+ * cr_abtest.c
+ *	  Two-arm experiment statistics (see cr_abtest.h).
+ *
+ * With p_t, p_c the retention rates of n_t treated and n_c control members,
+ * z = the standard normal quantile at (1 + confidence) / 2:
+ *
+ *   difference      p_t - p_c
+ *   Wald            difference -/+ z sqrt(p_t(1-p_t)/n_t + p_c(1-p_c)/n_c)
+ *                   (statsmodels confint_proportions_2indep, method 'wald',
+ *                   compare 'diff'); NaN when that variance is 0
+ *   Newcombe        the hybrid score interval from each arm's Wilson interval
+ *                   [l, u]: difference - sqrt((p_t-l_t)^2 + (u_c-p_c)^2),
+ *                   difference + sqrt((p_c-l_c)^2 + (u_t-p_t)^2)
+ *                   (method 'newcomb')
+ *   relative lift   p_t / p_c - 1, interval exp(log(p_t/p_c) -/+ z sqrt(1/y_t
+ *                   - 1/n_t + 1/y_c - 1/n_c)) - 1 (method 'log', compare
+ *                   'ratio'); NaN when a retained count is 0 or that
+ *                   variance is 0 (both rates 1)
+ *   z test          (p_t - p_c) / sqrt(p(1-p)(1/n_t + 1/n_c)) with the pooled
+ *                   rate p, two-sided p-value (proportions_ztest); NaN when
+ *                   p is 0 or 1
+ *
+ * CUPED (Deng, Xu, Kohavi and Walker, WSDM 2013): theta = cov(y, x) / var(x)
+ * over all rows of both arms (the pooled regression of outcome on the
+ * covariate), y' = y - theta (x - mean x); the estimate is the difference of
+ * the arms' means of y', (p_t - p_c) - theta (mean x_t - mean x_c), with
+ * variance var_t(y')/n_t + var_c(y')/n_c, var(y') = var(y) - 2 theta cov(x, y)
+ * + theta^2 var(x) within each arm (population variances, as the Wald
+ * interval uses, so theta = 0 gives the Wald interval exactly);
+ * variance_reduction = 1 - that variance / the Wald variance.
+ */
+#include "cr_abtest.h"
+#include "cr_stats.h"
+
+#include <math.h>
+
+void
+cr_ab_arm_add(CrAbArm *a, double y, double x, int with_x)
+{
+	a->n += 1.0;
+	a->retained += y;
+	if (with_x)
+	{
+		double		dx = x - a->mean_x;
+
+		a->mean_x += dx / a->n;
+		a->m2_x += dx * (x - a->mean_x);
+		/* co-moment update: (x - old mean x)(y - new mean y) */
+		a->c_xy += dx * (y - a->retained / a->n);
+	}
+}
+
+void
+cr_ab_arm_merge(CrAbArm *a, const CrAbArm *b)
+{
+	double		n = a->n + b->n;
+	double		dx,
+				dy,
+				w;
+
+	if (b->n == 0.0)
+		return;
+	if (a->n == 0.0)
+	{
+		*a = *b;
+		return;
+	}
+	dx = b->mean_x - a->mean_x;
+	dy = b->retained / b->n - a->retained / a->n;
+	w = a->n * b->n / n;
+	a->mean_x += dx * b->n / n;
+	a->m2_x += b->m2_x + dx * dx * w;
+	a->c_xy += b->c_xy + dx * dy * w;
+	a->retained += b->retained;
+	a->n = n;
+}
+
+void
+cr_wilson(double count, double n, double z, double *lo, double *hi)
+{
+	double		q = count / n;
+	double		z2 = z * z;
+	double		denom = 1.0 + z2 / n;
+	double		center = (q + z2 / (2.0 * n)) / denom;
+	double		dist = z * sqrt(q * (1.0 - q) / n + z2 / (4.0 * n * n)) / denom;
+
+	*lo = center - dist;
+	*hi = center + dist;
+}
+
+static void
+cuped(const CrAbArm *c, const CrAbArm *t, double z, double wald_var, CrAbResult *r)
+{
+	CrAbArm		all = *c;
+	double		theta,
+				var = 0.0;
+	const CrAbArm *arms[2] = {t, c};
+
+	cr_ab_arm_merge(&all, t);
+	if (!(all.m2_x > 0.0))
+		return;					/* a constant covariate explains nothing */
+	theta = all.c_xy / all.m2_x;
+	r->theta = theta;
+	r->cuped_difference = r->difference - theta * (t->mean_x - c->mean_x);
+	for (int i = 0; i < 2; i++)
+	{
+		const CrAbArm *a = arms[i];
+		double		m2_y = a->retained - a->retained * a->retained / a->n;
+		double		v = (m2_y - 2.0 * theta * a->c_xy + theta * theta * a->m2_x) / a->n;
+
+		var += (v > 0.0 ? v : 0.0) / a->n;
+	}
+	if (var > 0.0)
+	{
+		r->cuped_lower = r->cuped_difference - z * sqrt(var);
+		r->cuped_upper = r->cuped_difference + z * sqrt(var);
+	}
+	if (wald_var > 0.0)
+		r->variance_reduction = 1.0 - var / wald_var;
+}
+
+void
+cr_ab_compute(const CrAbArm *c, const CrAbArm *t, double confidence, int with_x,
+			  CrAbResult *r)
+{
+	double		z = -cr_norm_ppf((1.0 - confidence) / 2.0);
+	double		pt,
+				pc,
+				var,
+				pooled;
+
+	r->rate_control = c->n > 0.0 ? c->retained / c->n : NAN;
+	r->rate_treated = t->n > 0.0 ? t->retained / t->n : NAN;
+	r->difference = r->wald_lower = r->wald_upper = NAN;
+	r->newcombe_lower = r->newcombe_upper = NAN;
+	r->relative_lift = r->lift_lower = r->lift_upper = NAN;
+	r->z = r->p_value = NAN;
+	r->theta = r->cuped_difference = r->cuped_lower = r->cuped_upper = NAN;
+	r->variance_reduction = NAN;
+	if (c->n == 0.0 || t->n == 0.0)
+		return;
+
+	pt = r->rate_treated;
+	pc = r->rate_control;
+	r->difference = pt - pc;
+
+	var = pt * (1.0 - pt) / t->n + pc * (1.0 - pc) / c->n;
+	if (var > 0.0)
+	{
+		r->wald_lower = r->difference - z * sqrt(var);
+		r->wald_upper = r->difference + z * sqrt(var);
+	}
+
+	{
+		double		lt,
+					ut,
+					lc,
+					uc;
+
+		cr_wilson(t->retained, t->n, z, &lt, &ut);
+		cr_wilson(c->retained, c->n, z, &lc, &uc);
+		r->newcombe_lower = r->difference - sqrt((pt - lt) * (pt - lt) + (uc - pc) * (uc - pc));
+		r->newcombe_upper = r->difference + sqrt((pc - lc) * (pc - lc) + (ut - pt) * (ut - pt));
+	}
+
+	if (c->retained > 0.0)
+	{
+		r->relative_lift = pt / pc - 1.0;
+		if (t->retained > 0.0)
+		{
+			double		lv = 1.0 / t->retained - 1.0 / t->n + 1.0 / c->retained - 1.0 / c->n;
+			double		lr = log(pt / pc);
+
+			if (lv > 0.0)
+			{
+				r->lift_lower = exp(lr - z * sqrt(lv)) - 1.0;
+				r->lift_upper = exp(lr + z * sqrt(lv)) - 1.0;
+			}
+		}
+	}
+
+	pooled = (t->retained + c->retained) / (t->n + c->n);
+	if (pooled > 0.0 && pooled < 1.0)
+	{
+		r->z = r->difference / sqrt(pooled * (1.0 - pooled) * (1.0 / t->n + 1.0 / c->n));
+		r->p_value = 2.0 * cr_norm_sf(fabs(r->z));
+	}
+
+	if (with_x)
+		cuped(c, t, z, var, r);
+}
+
+double
+cr_ab_power(double base, double mde, double n, double alpha)
+{
+	double		es = 2.0 * (asin(sqrt(base + mde)) - asin(sqrt(base)));
+	double		crit = -cr_norm_ppf(alpha / 2.0);
+	double		s = fabs(es) * sqrt(n / 2.0);	/* equal arms: n1 n2 / (n1 + n2) */
+
+	return cr_norm_sf(crit - s) + cr_norm_cdf(-crit - s);
+}
+
+double
+cr_ab_sample_size(double base, double mde, double alpha, double power)
+{
+	double		es = fabs(2.0 * (asin(sqrt(base + mde)) - asin(sqrt(base))));
+	double		guess = 2.0 * pow((-cr_norm_ppf(alpha / 2.0) + cr_norm_ppf(power)) / es, 2.0);
+	double		lo = guess / 2.0,
+				hi = guess * 2.0 + 1.0;
+
+	/* power grows with n: bracket the root, then bisect to full precision */
+	while (lo > 1e-9 && cr_ab_power(base, mde, lo, alpha) > power)
+		lo /= 2.0;
+	while (cr_ab_power(base, mde, hi, alpha) < power && hi < 1e300)
+		hi *= 2.0;
+	for (int i = 0; i < 200 && hi - lo > 1e-12 * hi; i++)
+	{
+		double		mid = 0.5 * (lo + hi);
+
+		if (cr_ab_power(base, mde, mid, alpha) < power)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return 0.5 * (lo + hi);
+}

@@ -1,0 +1,75 @@
+/*
+ * cr_abtest.h
+ *	  The statistics of a two-arm experiment on a yes/no outcome (retention):
+ *	  rates, the difference with Wald and Newcombe intervals, the relative
+ *	  lift with a log-ratio interval, the pooled two-proportion z test, CUPED
+ *	  variance reduction with a pre-experiment covariate, and sample size and
+ *	  power for planning.  Plain C (no backend calls), unit-tested under
+ *	  test/unit; every formula is the one statsmodels uses (see cr_abtest.c).
+ *
+ * Results that cannot be computed (an arm without rows, a zero variance, a
+ * rate of 0 where a logarithm needs it) are NaN here; the SQL layer turns
+ * them into NULL, so a NaN is never returned as if it were a result.
+ */
+#ifndef CR_ABTEST_H
+#define CR_ABTEST_H
+
+/* One arm's running moments; the CUPED fields stay 0 without a covariate. */
+typedef struct CrAbArm
+{
+	double		n;				/* rows */
+	double		retained;		/* rows with outcome true */
+	double		mean_x;			/* covariate mean */
+	double		m2_x;			/* sum of squared deviations of x */
+	double		c_xy;			/* co-moment: sum of (x - mean_x)(y - mean_y) */
+} CrAbArm;
+
+/* Add one row (y is 0 or 1; x is ignored when with_x is 0). */
+extern void cr_ab_arm_add(CrAbArm *a, double y, double x, int with_x);
+
+/* Merge b into a (Chan, Golub and LeVeque's pairwise update). */
+extern void cr_ab_arm_merge(CrAbArm *a, const CrAbArm *b);
+
+typedef struct CrAbResult
+{
+	double		rate_control,
+				rate_treated,
+				difference,
+				wald_lower,
+				wald_upper,
+				newcombe_lower,
+				newcombe_upper,
+				relative_lift,
+				lift_lower,
+				lift_upper,
+				z,
+				p_value;
+	/* CUPED (NaN without a covariate) */
+	double		theta,
+				cuped_difference,
+				cuped_lower,
+				cuped_upper,
+				variance_reduction;
+} CrAbResult;
+
+/*
+ * Everything for one experiment at a confidence level in (0, 1); with_x
+ * selects the CUPED fields.
+ */
+extern void cr_ab_compute(const CrAbArm *control, const CrAbArm *treated,
+						  double confidence, int with_x, CrAbResult *r);
+
+/* Wilson score interval of count/n (statsmodels proportion_confint 'wilson'). */
+extern void cr_wilson(double count, double n, double z, double *lo, double *hi);
+
+/*
+ * Planning, as statsmodels' NormalIndPower with proportion_effectsize(base
+ * + mde, base), equal arms, two-sided: the power with n members per arm, and
+ * the (real-valued) n per arm that reaches a power.  Arguments must be
+ * checked by the caller: 0 < base, base + mde < 1, mde != 0, 0 < alpha < 1,
+ * 0 < power < 1, n > 0.
+ */
+extern double cr_ab_power(double base, double mde, double n, double alpha);
+extern double cr_ab_sample_size(double base, double mde, double alpha, double power);
+
+#endif							/* CR_ABTEST_H */

@@ -1,0 +1,20 @@
+/*
+ * cr_stats.h
+ *	  The standard normal distribution: cdf, survival function and quantile.
+ *	  Plain C (no backend calls), unit-tested under test/unit.
+ */
+#ifndef CR_STATS_H
+#define CR_STATS_H
+
+/* P(Z <= x) and P(Z > x), accurate in the tails (through erfc). */
+extern double cr_norm_cdf(double x);
+extern double cr_norm_sf(double x);
+
+/*
+ * The quantile: x with P(Z <= x) = p, for 0 < p < 1 (Wichura's AS 241,
+ * PPND16, relative error about 1e-16).  Returns -HUGE_VAL / HUGE_VAL at 0
+ * and 1, NaN outside [0, 1].
+ */
+extern double cr_norm_ppf(double p);
+
+#endif							/* CR_STATS_H */

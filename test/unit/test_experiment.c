@@ -1,0 +1,275 @@
+/*
+ * test_experiment.c: unit tests of the experiment kernels: the normal
+ * quantile, the A/B statistics (against statsmodels values from
+ * test/reference/experiment_reference.py), planning, the Qini and uplift
+ * curves on hand-checked data, assignment and the demo experiment.
+ * link: src/cr_stats.c src/cr_abtest.c src/cr_uplift.c src/cr_auc.c src/cr_demo_gen.c src/cr_demo_exp_gen.c
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cr_abtest.h"
+#include "cr_assign.h"
+#include "cr_auc.h"
+#include "cr_demo_exp_gen.h"
+#include "cr_stats.h"
+#include "cr_uplift.h"
+
+static int	test_no = 0;
+static int	failures = 0;
+
+static void
+ok(int cond, const char *what)
+{
+	test_no++;
+	if (!cond)
+		failures++;
+	printf("%sok %d - %s\n", cond ? "" : "not ", test_no, what);
+}
+
+static int
+rel(double a, double b, double tol)
+{
+	return fabs(a - b) <= tol * (fabs(b) > 1.0 ? fabs(b) : 1.0);
+}
+
+static void
+test_normal(void)
+{
+	/* scipy.stats.norm.ppf */
+	ok(rel(cr_norm_ppf(0.975), 1.959963984540054, 1e-15), "ppf(0.975)");
+	ok(rel(cr_norm_ppf(0.5), 0.0, 1e-300), "ppf(0.5) = 0");
+	ok(rel(cr_norm_ppf(1e-10), -6.361340902404056, 1e-14), "ppf(1e-10), far tail");
+	ok(rel(cr_norm_ppf(0.2), -0.8416212335729143, 1e-15), "ppf(0.2)");
+	ok(rel(cr_norm_ppf(1e-300), -37.0471, 1e-5), "ppf(1e-300), beyond exp(-25)");
+	ok(isinf(cr_norm_ppf(0.0)) && isinf(cr_norm_ppf(1.0)) && isnan(cr_norm_ppf(1.5)), "ppf at 0, 1 and outside");
+	ok(rel(cr_norm_sf(1.8257418583505527) * 2, 0.06788915486182917, 1e-13), "two-sided p from sf");
+	for (double p = 0.001; p < 1.0; p += 0.0123)
+		if (!rel(cr_norm_cdf(cr_norm_ppf(p)), p, 1e-13))
+		{
+			ok(0, "cdf(ppf(p)) = p");
+			return;
+		}
+	ok(1, "cdf(ppf(p)) = p over (0, 1)");
+}
+
+static void
+arm(CrAbArm *a, double retained, double n)
+{
+	memset(a, 0, sizeof(*a));
+	a->n = n;
+	a->retained = retained;
+}
+
+static void
+test_ab(void)
+{
+	CrAbArm		c,
+				t;
+	CrAbResult	r;
+
+	arm(&t, 420, 1000);
+	arm(&c, 380, 1000);
+	cr_ab_compute(&c, &t, 0.95, 0, &r);
+	ok(rel(r.wald_lower, -0.0029048606439483343, 1e-12) && rel(r.wald_upper, 0.0829048606439483, 1e-12),
+	   "Wald interval (statsmodels)");
+	ok(rel(r.newcombe_lower, -0.002933400969236881, 1e-12) && rel(r.newcombe_upper, 0.08272594997503191, 1e-12),
+	   "Newcombe interval (statsmodels)");
+	ok(rel(r.lift_lower, -0.007464169893081407, 1e-12) && rel(r.lift_upper, 0.23079349998664633, 1e-12),
+	   "log-ratio lift interval (statsmodels)");
+	ok(rel(r.z, 1.8257418583505527, 1e-13) && rel(r.p_value, 0.06788915486182917, 1e-12), "pooled z test (statsmodels)");
+	ok(r.difference > 0 && isnan(r.theta), "treated minus control; no CUPED without a covariate");
+
+	arm(&t, 5, 5);
+	arm(&c, 0, 5);
+	cr_ab_compute(&c, &t, 0.95, 0, &r);
+	ok(r.difference == 1.0 && isnan(r.wald_lower) && isnan(r.relative_lift) && !isnan(r.newcombe_lower),
+	   "rates 1 and 0: Wald variance 0 (NaN), lift undefined, Newcombe computed");
+	arm(&t, 0, 0);
+	cr_ab_compute(&c, &t, 0.95, 0, &r);
+	ok(isnan(r.difference) && isnan(r.rate_treated) && r.rate_control == 0.0, "an empty arm");
+}
+
+static void
+test_cuped_moments(void)
+{
+	/* merging two halves gives the moments of the whole, and theta = 0 gives Wald */
+	CrAbArm		a = {0},
+				b = {0},
+				all = {0},
+				c = {0};
+	CrAbResult	r;
+	double		xs[8] = {1, 4, 2, 8, 5, 7, 3, 6};
+	double		ys[8] = {0, 1, 0, 1, 1, 1, 0, 0};
+
+	for (int i = 0; i < 8; i++)
+	{
+		cr_ab_arm_add(i < 3 ? &a : &b, ys[i], xs[i], 1);
+		cr_ab_arm_add(&all, ys[i], xs[i], 1);
+	}
+	cr_ab_arm_merge(&a, &b);
+	ok(a.n == all.n && rel(a.mean_x, all.mean_x, 1e-15) && rel(a.m2_x, all.m2_x, 1e-14) && rel(a.c_xy, all.c_xy, 1e-14),
+	   "pairwise merge = one pass");
+	ok(rel(all.mean_x, 4.5, 1e-15) && rel(all.m2_x, 42.0, 1e-14) && rel(all.c_xy, 6.0, 1e-14),
+	   "moments by hand: mean 4.5, sum of squares 42, co-moment 6");
+	memset(&a, 0, sizeof(a));
+	for (int i = 0; i < 8; i++)
+	{
+		cr_ab_arm_add(&c, ys[(i + 3) % 8], 1.0, 1);
+		cr_ab_arm_add(&a, ys[i], 1.0, 1);
+	}
+	cr_ab_compute(&c, &a, 0.95, 1, &r);
+	ok(isnan(r.theta) && isnan(r.cuped_difference), "a constant covariate: no CUPED");
+}
+
+static void
+test_planning(void)
+{
+	ok(ceil(cr_ab_sample_size(0.68, 0.03, 0.05, 0.8)) == 3696, "sample size 3696 (statsmodels 3695.236)");
+	ok(ceil(cr_ab_sample_size(0.1, -0.02, 0.01, 0.9)) == 6076, "sample size 6076 (statsmodels 6075.301)");
+	ok(rel(cr_ab_power(0.68, 0.03, 1000, 0.05), 0.307955634598193, 1e-12), "power at 1000 (statsmodels)");
+	ok(rel(cr_ab_power(0.68, 0.03, cr_ab_sample_size(0.68, 0.03, 0.05, 0.8), 0.05), 0.8, 1e-10),
+	   "power at the solved size is the target");
+}
+
+/* Evaluate rows (uplift, treated, retained) through the kernel. */
+static void
+evaluate(const double *u, const int *t, const int *y, int n, double k, CrUpliftResult *r, CrUpliftPoint *pts)
+{
+	uint64_t   *keys[4];
+	size_t		cnt[4] = {0, 0, 0, 0};
+	uint64_t   *scratch = malloc((n + 1) * sizeof(uint64_t));
+
+	for (int c = 0; c < 4; c++)
+		keys[c] = malloc((n + 1) * sizeof(uint64_t));
+	for (int i = 0; i < n; i++)
+	{
+		int			c = 2 * t[i] + y[i];
+
+		keys[c][cnt[c]++] = cr_auc_key(u[i]);
+	}
+	for (int c = 0; c < 4; c++)
+		cr_sort_keys(keys[c], scratch, cnt[c], NULL, NULL);
+	cr_uplift_evaluate(keys, cnt, k, pts, 4, r);
+	for (int c = 0; c < 4; c++)
+		free(keys[c]);
+	free(scratch);
+}
+
+static void
+test_uplift(void)
+{
+	/*
+	 * 8 rows, by hand.  Sorted by uplift: (0.9,T,1) (0.8,C,0) (0.7,T,1) (0.6,C,1)
+	 * (0.5,T,0) (0.4,C,0) (0.3,T,0) (0.2,C,1).  Qini points (N, Y_t - Y_c N_t/N_c):
+	 * (1,1) (2,1) (3,2) (4,1) (5,1/2) (6,1) (7,2/3) (8,0);
+	 * area = 1/2 + 1 + 3/2 + 3/2 + 3/4 + 3/4 + 5/6 + 1/3 = 43/6; baseline 0;
+	 * perfect: treated retained (2 rows), then the 4 not retained, then the
+	 * 2 control retained: (2,2) (6,2) (8,0): area 2 + 8 + 2 = 12; coefficient
+	 * 43/72 (the numpy reference agrees, and gives uplift_auc_score 2/3).
+	 */
+	double		u[8] = {0.9, 0.8, 0.7, 0.6, 0.5, 0.4, 0.3, 0.2};
+	int			t[8] = {1, 0, 1, 0, 1, 0, 1, 0};
+	int			y[8] = {1, 0, 1, 1, 0, 0, 0, 1};
+	CrUpliftResult r;
+	CrUpliftPoint pts[5];
+
+	evaluate(u, t, y, 8, 0.5, &r, pts);
+	ok(rel(r.qini_coefficient, 43.0 / 72.0, 1e-15), "Qini coefficient 43/72 by hand");
+	ok(rel(r.uplift_auc, 2.0 / 3.0, 1e-15), "uplift AUC 2/3 (numpy reference)");
+	/* top 4: treated 2/2 retained, control 1/2: 0.5 */
+	ok(rel(r.uplift_at_k, 0.5, 1e-15), "uplift at the top half = 1 - 1/2");
+	ok(r.npoints == 5 && pts[0].n_targeted == 0 && pts[4].n_targeted == 8 && pts[2].n_targeted == 4
+	   && rel(pts[2].qini, 1.0, 1e-15), "curve points at 0, 2, 4, 6, 8 members");
+
+	/* all uplifts tied: one threshold, coefficient 0 (the curve is the baseline) */
+	{
+		double		same[8] = {1, 1, 1, 1, 1, 1, 1, 1};
+
+		evaluate(same, t, y, 8, 0.5, &r, pts);
+		ok(rel(r.qini_coefficient, 0.0, 1e-15), "tied uplifts: Qini coefficient 0");
+		ok(rel(r.uplift_at_k, 0.0, 1e-15), "a tie straddling the cut counts in proportion (rates 1/2 and 1/2)");
+	}
+	{
+		int			all_t[8] = {1, 1, 1, 1, 1, 1, 1, 1};
+
+		evaluate(u, all_t, y, 8, 0.5, &r, pts);
+		ok(isnan(r.qini_coefficient) && isnan(r.uplift_auc) && isnan(r.uplift_at_k), "no control rows: NaN");
+	}
+}
+
+static void
+test_assign(void)
+{
+	static const double w2[2] = {0.5, 0.5};
+	static const double w3[3] = {0.2, 0.3, 0.5};
+	static const int64_t keys[5] = {1, 2, 42, -7, INT64_C(9007199254740993)};
+	static const int want2[5] = {2, 1, 2, 2, 2};
+	static const int want3[5] = {3, 2, 3, 3, 3};
+	int			good = 1;
+
+	for (int i = 0; i < 5; i++)
+	{
+		unsigned char b[8];
+		double		u;
+
+		cr_assign_int8_bytes(keys[i], b);
+		u = cr_assign_u(b, 8, "coupon_2026q1", 13);
+		good &= cr_assign_arm(u, w2, 2, 1.0) == want2[i] && cr_assign_arm(u, w3, 3, 1.0) == want3[i];
+	}
+	ok(good, "assignment test vectors (README)");
+	{
+		static const double w0[3] = {0, 0, 2};
+
+		ok(cr_assign_arm(0.0, w0, 3, 2.0) == 3 && cr_assign_arm(0.999999, w0, 3, 2.0) == 3, "zero weights are skipped");
+	}
+}
+
+static void
+test_demo(void)
+{
+	int			n = 20000,
+				treated = 0,
+				flips_up = 0,
+				flips_down = 0;
+	double		uplift_fading = 0,
+				nf = 0;
+
+	for (int id = 1; id <= n; id++)
+	{
+		CrDemoMember m;
+		CrDemoExperiment e;
+
+		cr_demo_member(&m, 42, id);
+		cr_demo_experiment(&m, &e);
+		treated += e.treated;
+		if (e.renewed_if_control != m.renewed)
+			break;
+		flips_up += e.renewed_if_treated > e.renewed_if_control;
+		flips_down += e.renewed_if_treated < e.renewed_if_control;
+		if (m.fading && m.fade_days <= 28 && !e.annoyed)
+		{
+			uplift_fading += e.p_treated - e.p_control;
+			nf++;
+		}
+	}
+	ok(abs(treated - n / 2) < 400, "about half the members are treated");
+	ok(flips_up > flips_down && flips_down > 0, "the coupon helps more members than it loses, and loses some");
+	ok(uplift_fading / nf > 0.2,"members whose fade began at most 28 days ago gain more than 20 points on average");
+}
+
+int
+main(void)
+{
+	test_normal();
+	test_ab();
+	test_cuped_moments();
+	test_planning();
+	test_uplift();
+	test_assign();
+	test_demo();
+	printf("1..%d\n", test_no);
+	return failures ? 1 : 0;
+}
