@@ -99,6 +99,10 @@ select_text(const char *query)
 	rs = linitial_node(RawStmt, raw);
 	if (!IsA(rs->stmt, SelectStmt) || ((SelectStmt *) rs->stmt)->intoClause != NULL)
 		not_a_select();
+	if (((SelectStmt *) rs->stmt)->lockingClause != NIL)
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("retention_fit query must not lock rows (FOR UPDATE or FOR SHARE)")));
 	len = rs->stmt_len > 0 ? rs->stmt_len : (int) strlen(query + rs->stmt_location);
 	return pnstrdup(query + rs->stmt_location, len);
 }
