@@ -29,12 +29,14 @@
 
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
+#include "executor/tuptable.h"
 #include "miscadmin.h"
 #include "nodes/parsenodes.h"
 #include "tcop/tcopprot.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
+#include "utils/timestamp.h"
 
 #include "cr_newton.h"
 #include "cr_train.h"
@@ -42,7 +44,6 @@
 PG_FUNCTION_INFO_V1(retention_fit);
 
 #define SAMPLE_ROWS		65536	/* decile sample, as in cr_logit.c */
-#define FETCH_ROWS		1000
 
 typedef struct Fit
 {
@@ -168,6 +169,7 @@ run_pass(Fit *f, const double *point, int plen)
 	Datum		res;
 	double	   *st = NULL;
 	MemoryContext old;
+	TimestampTz t0;
 
 	CHECK_FOR_INTERRUPTS();
 	{
@@ -178,9 +180,12 @@ run_pass(Fit *f, const double *point, int plen)
 			elems[i] = Float8GetDatum(point[i]);
 		arg = PointerGetDatum(construct_array(elems, plen, FLOAT8OID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
 	}
+	t0 = GetCurrentTimestamp();
 	if (SPI_execute_plan(f->plan, &arg, NULL, true, 0) != SPI_OK_SELECT || SPI_processed != 1)
 		elog(ERROR, "retention_fit: the aggregate pass returned no row");
 	f->npasses++;
+	elog(DEBUG1, "retention_fit: pass %d (aggregate) took %.1f ms", f->npasses,
+		 (double) (GetCurrentTimestamp() - t0) / 1000.0);
 	res = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
 	if (!isnull)
 	{
@@ -286,83 +291,130 @@ cmp_double(const void *a, const void *b)
 }
 
 /*
+ * The sample pass: a DestReceiver that scores every stride-th usable row as
+ * the executor hands it over (no tuple is copied or kept).
+ */
+typedef struct SampleReceiver
+{
+	DestReceiver pub;
+	Fit		   *f;
+	const double *beta;			/* raw scale */
+	int64		stride;
+	int64		cap;			/* room in sc */
+	int64		m;				/* scores kept */
+	int64		u;				/* usable rows seen */
+	double	   *sc;
+	MemoryContext rowcxt;
+	int			since_reset;
+} SampleReceiver;
+
+static bool
+sample_receive(TupleTableSlot *slot, DestReceiver *self)
+{
+	SampleReceiver *r = (SampleReceiver *) self;
+	Fit		   *f = r->f;
+	MemoryContext old;
+	const double *vals;
+	double		w = 1.0;
+	int			dd = f->d;
+
+	slot_getallattrs(slot);
+	if (slot->tts_isnull[0] || slot->tts_isnull[1] || (f->ncols == 3 && slot->tts_isnull[2]))
+		return true;
+	if (f->ncols == 3)
+		w = DatumGetFloat8(slot->tts_values[2]);
+	old = MemoryContextSwitchTo(r->rowcxt);
+	vals = cr_train_row_values(DatumGetArrayTypeP(slot->tts_values[0]), f->ncols == 3, w,
+							   f->o.skip_invalid, &dd);
+	if (vals != NULL)
+	{
+		if (r->u % r->stride == 0 && r->m < r->cap)
+		{
+			double		eta = r->beta[0];
+			int			j;
+
+			for (j = 0; j < f->d; j++)
+				eta += r->beta[j + 1] * vals[j];
+			r->sc[r->m++] = cr_sigmoid(eta);
+		}
+		r->u++;
+	}
+	MemoryContextSwitchTo(old);
+	if (++r->since_reset >= 1024)
+	{
+		MemoryContextReset(r->rowcxt);
+		r->since_reset = 0;
+	}
+	return true;
+}
+
+static void
+sample_startup(DestReceiver *self, int operation, TupleDesc typeinfo)
+{
+}
+
+static void
+sample_shutdown(DestReceiver *self)
+{
+}
+
+static void
+sample_destroy(DestReceiver *self)
+{
+}
+
+/*
  * Decile edges of the training scores from every stride-th usable row in
- * the query's order (all rows up to 65 536), like retention_train.
+ * the query's order (all rows up to 65 536), like retention_train.  This
+ * pass is planned without parallel workers so the order is the scan's.
  */
 static void
 decile_edges(Fit *f, const double *beta, double *edges)
 {
 	int64		n = (int64) f->n_rows;
-	int64		stride = n > SAMPLE_ROWS ? n / SAMPLE_ROWS : 1;
-	int64		m = 0,
-				u = 0;
-	double	   *sc = palloc(sizeof(double) * ((n + stride - 1) / stride));
+	SampleReceiver r;
 	SPIPlanPtr	plan;
-	Portal		portal;
-	MemoryContext rowcxt = AllocSetContextCreate(CurrentMemoryContext, "retention_fit rows",
-												 ALLOCSET_DEFAULT_SIZES);
+	SPIExecuteOptions eo;
+	TimestampTz t0 = GetCurrentTimestamp();
 	int			k;
+
+	memset(&r, 0, sizeof(r));
+	r.pub.receiveSlot = sample_receive;
+	r.pub.rStartup = sample_startup;
+	r.pub.rShutdown = sample_shutdown;
+	r.pub.rDestroy = sample_destroy;
+	r.pub.mydest = DestNone;
+	r.f = f;
+	r.beta = beta;
+	r.stride = n > SAMPLE_ROWS ? n / SAMPLE_ROWS : 1;
+	r.cap = (n + r.stride - 1) / r.stride;
+	r.sc = palloc(sizeof(double) * r.cap);
+	r.rowcxt = AllocSetContextCreate(CurrentMemoryContext, "retention_fit rows", ALLOCSET_DEFAULT_SIZES);
 
 	plan = SPI_prepare(psprintf("SELECT * FROM (\n%s\n) AS q", f->stmt), 0, NULL);
 	if (plan == NULL)
 		elog(ERROR, "retention_fit: SPI_prepare failed: %s", SPI_result_code_string(SPI_result));
-	portal = SPI_cursor_open(NULL, plan, NULL, NULL, true);
+	memset(&eo, 0, sizeof(eo));
+	eo.read_only = true;
+	eo.dest = (DestReceiver *) &r;
+	/* SPI says SPI_OK_UTILITY for a SELECT whose rows go to DestNone */
+	if (SPI_execute_plan_extended(plan, &eo) < 0)
+		elog(ERROR, "retention_fit: the sample pass failed");
 	f->npasses++;
-	for (;;)
-	{
-		uint64		i;
-		MemoryContext old;
-
-		SPI_cursor_fetch(portal, true, FETCH_ROWS);
-		if (SPI_processed == 0)
-			break;
-		old = MemoryContextSwitchTo(rowcxt);
-		for (i = 0; i < SPI_processed; i++)
-		{
-			HeapTuple	tup = SPI_tuptable->vals[i];
-			TupleDesc	td = SPI_tuptable->tupdesc;
-			bool		n1,
-						n2,
-						n3 = false;
-			Datum		x = SPI_getbinval(tup, td, 1, &n1);
-			bool		y PG_USED_FOR_ASSERTS_ONLY = DatumGetBool(SPI_getbinval(tup, td, 2, &n2));
-			double		w = f->ncols == 3 ? DatumGetFloat8(SPI_getbinval(tup, td, 3, &n3)) : 1.0;
-			const double *vals;
-			int			dd = f->d;
-
-			if (n1 || n2 || n3)
-				continue;
-			vals = cr_train_row_values(DatumGetArrayTypeP(x), f->ncols == 3, w, f->o.skip_invalid, &dd);
-			if (vals == NULL)
-				continue;
-			if (u % stride == 0 && m < (n + stride - 1) / stride)
-			{
-				double		eta = beta[0];
-				int			j;
-
-				for (j = 0; j < f->d; j++)
-					eta += beta[j + 1] * vals[j];
-				sc[m++] = cr_sigmoid(eta);
-			}
-			u++;
-		}
-		MemoryContextSwitchTo(old);
-		MemoryContextReset(rowcxt);
-		SPI_freetuptable(SPI_tuptable);
-		CHECK_FOR_INTERRUPTS();
-	}
-	SPI_cursor_close(portal);
-	if (u != n)
+	elog(DEBUG1, "retention_fit: pass %d (sample) took %.1f ms", f->npasses,
+		 (double) (GetCurrentTimestamp() - t0) / 1000.0);
+	MemoryContextDelete(r.rowcxt);
+	if (r.u != n)
 	{
 		double		st[CR_ST_HEADER] = {0};
 
-		st[CR_ST_ROWS] = u;
+		st[CR_ST_ROWS] = r.u;
 		st[CR_ST_SKIPPED] = f->n_skipped;
 		rows_changed(f, st);
 	}
-	qsort(sc, m, sizeof(double), cmp_double);
+	qsort(r.sc, r.m, sizeof(double), cmp_double);
 	for (k = 0; k <= 10; k++)
-		edges[k] = sc[(int64) floor(k / 10.0 * (double) (m - 1) + 0.5)];
+		edges[k] = r.sc[(int64) floor(k / 10.0 * (double) (r.m - 1) + 0.5)];
 }
 
 /* Pass 1: counts and means; errors as retention_train for what they reveal. */

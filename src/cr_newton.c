@@ -107,6 +107,24 @@ log1pexp(double eta, double *p)
 	return log1p(e) + (eta >= 0 ? eta : 0.0);
 }
 
+/* Packed upper triangle += h x x' (restrict pointers: the rows vectorise). */
+static void
+hessian_row_update(double *restrict hp, const double *restrict x, double h, int D)
+{
+	int			j,
+				k;
+
+	for (j = 0; j < D; j++)
+	{
+		double		a = h * x[j];
+		double	   *restrict row = hp - j;	/* row[k] for k >= j */
+
+		for (k = j; k < D; k++)
+			row[k] += a * x[k];
+		hp += D - j;
+	}
+}
+
 void
 cr_state_add_row(double *st, const double *x, bool retained, double w, double *xr)
 {
@@ -120,8 +138,7 @@ cr_state_add_row(double *st, const double *x, bool retained, double w, double *x
 				eta,
 				p,
 				l;
-	int			j,
-				k;
+	int			j;
 
 	st[CR_ST_ROWS] += 1;
 	st[retained ? CR_ST_NPOS : CR_ST_NNEG] += 1;
@@ -177,13 +194,7 @@ cr_state_add_row(double *st, const double *x, bool retained, double w, double *x
 		for (j = 0; j < D; j++)
 			grad[j] += res * xr[j];
 		h = wc * p * (1.0 - p);
-		for (j = 0; j < D; j++)
-		{
-			double		a = h * xr[j];
-
-			for (k = j; k < D; k++)
-				*hp++ += a * xr[k];
-		}
+		hessian_row_update(hp, xr, h, D);
 	}
 }
 
