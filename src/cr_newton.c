@@ -79,7 +79,11 @@ flag(double flags, double bit)
 	return ((int) flags & (int) bit) != 0;
 }
 
-/* 20 bits of a hash of the row: sums of these detect rows that changed. */
+/*
+ * 20 bits of a hash of the row: sums of these detect rows that changed.
+ * Each value is mixed on its own (independent multiplications), then the
+ * sum once, so the hash costs little next to the Hessian update.
+ */
 static double
 row_hash(const double *x, int d, bool retained, double w)
 {
@@ -87,13 +91,16 @@ row_hash(const double *x, int d, bool retained, double w)
 	uint64_t	b;
 	int			j;
 
-	for (j = 0; j <= d; j++)
+	memcpy(&b, &w, sizeof(b));
+	h += (b ^ (b >> 29)) * 0xBF58476D1CE4E5B9ULL;
+	for (j = 0; j < d; j++)
 	{
-		memcpy(&b, j < d ? &x[j] : &w, sizeof(b));
-		h ^= b + 0x165667B19E3779F9ULL + (h << 6) + (h >> 2);
-		h *= 0xFF51AFD7ED558CCDULL;
-		h ^= h >> 33;
+		memcpy(&b, &x[j], sizeof(b));
+		h += (b ^ (b >> 29)) * (0x94D049BB133111EBULL + 2 * (uint64_t) j);
 	}
+	h ^= h >> 31;
+	h *= 0xD6E8FEB86659FD93ULL;
+	h ^= h >> 32;
 	return (double) (h >> 44);
 }
 
@@ -117,11 +124,12 @@ hessian_row_update(double *restrict hp, const double *restrict x, double h, int 
 	for (j = 0; j < D; j++)
 	{
 		double		a = h * x[j];
-		double	   *restrict row = hp - j;	/* row[k] for k >= j */
+		const double *restrict xj = x + j;
+		int			len = D - j;
 
-		for (k = j; k < D; k++)
-			row[k] += a * x[k];
-		hp += D - j;
+		for (k = 0; k < len; k++)
+			hp[k] += a * xj[k];
+		hp += len;
 	}
 }
 
