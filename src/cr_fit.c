@@ -501,7 +501,6 @@ retention_fit(PG_FUNCTION_ARGS)
 	memset(&f, 0, sizeof(f));
 	memset(&r, 0, sizeof(r));
 	f.cxt = CurrentMemoryContext;
-	alloc_cxt = f.cxt;
 	cr_train_parse_options(PG_ARGISNULL(1) ? NULL : PG_GETARG_JSONB_P(1), &f.o);
 	f.stmt = select_text(text_to_cstring(PG_GETARG_TEXT_PP(0)));
 
@@ -514,7 +513,7 @@ retention_fit(PG_FUNCTION_ARGS)
 
 		f.plan = SPI_prepare_cursor(psprintf("SELECT %s.retention_newton_step(q.f, q.r, %s, $1) FROM (\n%s\n) AS q(f, r%s)",
 											 quote_identifier(schema),
-											 f.ncols == 3 ? "q.w" : "1.0::float8",
+											 f.ncols == 3 ? "q.w" : "1.0::pg_catalog.float8",
 											 f.stmt, f.ncols == 3 ? ", w" : ""),
 									1, argtypes, CURSOR_OPT_PARALLEL_OK);
 		if (f.plan == NULL)
@@ -531,7 +530,14 @@ retention_fit(PG_FUNCTION_ARGS)
 	setup.tol = f.o.tol;
 	setup.mu = f.mu;
 	setup.sd = f.sd;
-	cr_newton_run(&setup, newton_pass, &f, fit_alloc, &r);
+	{
+		/* a query of a pass could call retention_fit itself */
+		MemoryContext saved = alloc_cxt;
+
+		alloc_cxt = f.cxt;
+		cr_newton_run(&setup, newton_pass, &f, fit_alloc, &r);
+		alloc_cxt = saved;
+	}
 	cr_train_check_result(&r, f.names, (int64) f.n_rows, f.o.max_iter);
 
 	decile_edges(&f, r.beta, r.deciles);
