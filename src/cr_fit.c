@@ -431,9 +431,12 @@ statistics(Fit *f, CrFitResult *r)
 	int			j;
 
 	if (st == NULL)
+	{
 		ereport(ERROR,
 				(errcode(ERRCODE_DATA_EXCEPTION),
 				 errmsg("the retention_fit query returned no rows")));
+		return;					/* not reached; for static analysers */
+	}
 	if (st[CR_ST_D] == 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_DATA_EXCEPTION),
