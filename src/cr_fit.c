@@ -243,6 +243,7 @@ newton_pass(void *ctx, const double *beta, double *grad, double *hess)
 	double	   *pt = make_point(f, beta, NULL, &plen);
 	double	   *st = run_pass(f, pt, plen);
 	const double *hp = st + cr_state_hess(d, plen);
+	double		ll;
 	int			j,
 				k;
 
@@ -278,7 +279,11 @@ newton_pass(void *ctx, const double *beta, double *grad, double *hess)
 	for (j = 0; j < D; j++)
 		for (k = j; k < D; k++)
 			hess[(size_t) j * D + k] = *hp++;
-	return st[CR_ST_LL];
+	ll = st[CR_ST_LL];
+	/* a state is O(d^2): 4 MB at 1000 features; do not keep one per pass */
+	pfree(st);
+	pfree(pt);
+	return ll;
 }
 
 static int
