@@ -73,6 +73,13 @@ SELECT retention_newton_step(x, y, w, '{0,3}') FROM fb;
 SELECT retention_newton_step(x, y, w, '{9,0}') FROM fb;
 SELECT retention_newton_step(x, y, w, ARRAY[0, z]::float8[]) FROM fb;
 
+-- the query runs with the caller's privileges (no SECURITY DEFINER)
+CREATE ROLE cr_fit_reader;
+SET ROLE cr_fit_reader;
+SELECT retention_fit('SELECT x, y FROM fb');
+RESET ROLE;
+DROP ROLE cr_fit_reader;
+
 -- cancel: statement_timeout stops a fit within a pass
 \set VERBOSITY sqlstate
 SET statement_timeout = '50ms';
