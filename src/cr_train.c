@@ -33,6 +33,7 @@
 
 #include "cr_logit.h"
 #include "cr_model.h"
+#include "cr_train.h"
 
 PG_FUNCTION_INFO_V1(retention_train_trans);
 PG_FUNCTION_INFO_V1(retention_train_combine);
@@ -70,18 +71,6 @@ typedef struct TrainState
 	bool		skip_invalid;	/* from options, needed per row */
 } TrainState;
 
-typedef struct TrainOptions
-{
-	double		l2;
-	bool		balanced;
-	int			max_iter;
-	double		tol;
-	bool		intercept;
-	bool		skip_invalid;
-	int			nnames;
-	char	  **names;
-} TrainOptions;
-
 static const char *const option_names = "features, l2, class_weight, max_iter, tol, intercept, skip_invalid";
 
 static void
@@ -115,8 +104,8 @@ option_bool(JsonbValue *v, const char *key)
 }
 
 /* Parse and validate the options object (NULL means all defaults). */
-static void
-parse_options(Jsonb *jb, TrainOptions *o)
+void
+cr_train_parse_options(Jsonb *jb, TrainOptions *o)
 {
 	JsonbIterator *it;
 	JsonbValue	v;
@@ -349,13 +338,98 @@ length_mismatch(int expected, int got)
 }
 
 static void
-set_dimension(TrainState *s, int d)
+set_dimension(int *dim, int d)
 {
 	if (d > CR_MAX_FEATURES)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 				 errmsg("retention_train supports at most %d features, got %d", CR_MAX_FEATURES, d)));
-	s->d = d;
+	*dim = d;
+}
+
+/* See cr_train.h. */
+const double *
+cr_train_row_values(ArrayType *arr, bool has_weight, double w, bool skip_invalid, int *d)
+{
+	int			n,
+				j;
+	const double *vals;
+
+	if (ARR_NDIM(arr) > 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+				 errmsg("feature array must have one dimension, not %d", ARR_NDIM(arr))));
+	n = ARR_NDIM(arr) == 0 ? 0 : ARR_DIMS(arr)[0];
+	if (n == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+				 errmsg("feature array is empty"),
+				 errhint("Pass at least one feature per row.")));
+	if (has_weight)
+	{
+		if (!(fabs(w) <= CR_TRAIN_MAX_ABS))
+		{
+			if (skip_invalid)
+				return NULL;
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("row weight must be a finite number of magnitude at most %g, not %g",
+							CR_TRAIN_MAX_ABS, w),
+					 errhint("Set the \"skip_invalid\" option to true to skip such rows.")));
+		}
+		if (w < 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("row weight must not be negative, got %g", w)));
+		if (w == 0)
+			return NULL;
+	}
+	if (ARR_HASNULL(arr))
+	{
+		bits8	   *bitmap = ARR_NULLBITMAP(arr);
+
+		for (j = 0; j < n; j++)
+			if (!(bitmap[j / 8] & (1 << (j % 8))))
+				return NULL;
+		/* a null bitmap without nulls: fall through to a slow copy below */
+	}
+	if (*d == 0)
+		set_dimension(d, n);
+	else if (*d != n)
+		length_mismatch(*d, n);
+
+	if (ARR_HASNULL(arr))
+	{
+		Datum	   *elems;
+		bool	   *nulls;
+		int			cnt;
+		double	   *tmp = palloc(sizeof(double) * n);
+
+		deconstruct_array(arr, FLOAT8OID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE, &elems, &nulls, &cnt);
+		for (j = 0; j < n; j++)
+			tmp[j] = DatumGetFloat8(elems[j]);
+		vals = tmp;
+	}
+	else
+		vals = (const double *) CR_ARR_DATA_NONULLS(arr);
+
+	for (j = 0; j < n; j++)
+		if (!(fabs(vals[j]) <= CR_TRAIN_MAX_ABS))
+		{
+			if (skip_invalid)
+				return NULL;
+			if (isfinite(vals[j]))
+				ereport(ERROR,
+						(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+						 errmsg("feature %d is %g, beyond the supported magnitude of %g", j + 1, vals[j],
+								CR_TRAIN_MAX_ABS),
+						 errhint("Rescale the feature (a log or a change of unit), or set the \"skip_invalid\" option to true to skip such rows.")));
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("feature %d is %s", j + 1, isnan(vals[j]) ? "NaN" : (vals[j] > 0 ? "Infinity" : "-Infinity")),
+					 errhint("Clean the input, or set the \"skip_invalid\" option to true to skip such rows.")));
+		}
+	return vals;
 }
 
 Datum
@@ -363,16 +437,12 @@ retention_train_trans(PG_FUNCTION_ARGS)
 {
 	MemoryContext aggcxt;
 	TrainState *s;
-	ArrayType  *arr;
 	int			nargs = PG_NARGS();
 	bool		has_weight = nargs == 5;
 	int			opt_arg = nargs == 5 ? 4 : (nargs == 4 ? 3 : -1);
-	double		w = 1.0;
-	int			n,
-				j;
+	double		w;
 	double	   *row;
 	const double *vals;
-	bool		label;
 
 	if (!AggCheckCallContext(fcinfo, &aggcxt))
 		elog(ERROR, "retention_train_trans called in non-aggregate context");
@@ -387,7 +457,7 @@ retention_train_trans(PG_FUNCTION_ARGS)
 			TrainOptions o;
 			Jsonb	   *jb = PG_GETARG_JSONB_P(opt_arg);
 
-			parse_options(jb, &o);
+			cr_train_parse_options(jb, &o);
 			opts = MemoryContextAlloc(aggcxt, VARSIZE(jb));
 			memcpy(opts, jb, VARSIZE(jb));
 			s->skip_invalid = o.skip_invalid;
@@ -409,99 +479,16 @@ retention_train_trans(PG_FUNCTION_ARGS)
 		s->n_skipped++;
 		PG_RETURN_POINTER(s);
 	}
-	arr = PG_GETARG_ARRAYTYPE_P(1);
-	label = PG_GETARG_BOOL(2);
-	if (ARR_NDIM(arr) > 1)
-		ereport(ERROR,
-				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
-				 errmsg("feature array must have one dimension, not %d", ARR_NDIM(arr))));
-	n = ARR_NDIM(arr) == 0 ? 0 : ARR_DIMS(arr)[0];
-	if (n == 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
-				 errmsg("feature array is empty"),
-				 errhint("Pass at least one feature per row.")));
-	if (has_weight)
+	w = has_weight ? PG_GETARG_FLOAT8(3) : 1.0;
+	vals = cr_train_row_values(PG_GETARG_ARRAYTYPE_P(1), has_weight, w, s->skip_invalid, &s->d);
+	if (vals == NULL)
 	{
-		w = PG_GETARG_FLOAT8(3);
-		if (!(fabs(w) <= CR_TRAIN_MAX_ABS))
-		{
-			if (s->skip_invalid)
-			{
-				s->n_skipped++;
-				PG_RETURN_POINTER(s);
-			}
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("row weight must be a finite number of magnitude at most %g, not %g",
-							CR_TRAIN_MAX_ABS, w),
-					 errhint("Set the \"skip_invalid\" option to true to skip such rows.")));
-		}
-		if (w < 0)
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("row weight must not be negative, got %g", w)));
-		if (w == 0)
-		{
-			s->n_skipped++;
-			PG_RETURN_POINTER(s);
-		}
+		s->n_skipped++;
+		PG_RETURN_POINTER(s);
 	}
-	if (ARR_HASNULL(arr))
-	{
-		bits8	   *bitmap = ARR_NULLBITMAP(arr);
-
-		for (j = 0; j < n; j++)
-			if (!(bitmap[j / 8] & (1 << (j % 8))))
-			{
-				s->n_skipped++;
-				PG_RETURN_POINTER(s);
-			}
-		/* a null bitmap without nulls: fall through to a slow copy below */
-	}
-	if (s->d == 0)
-		set_dimension(s, n);
-	else if (s->d != n)
-		length_mismatch(s->d, n);
-
-	if (ARR_HASNULL(arr))
-	{
-		Datum	   *elems;
-		bool	   *nulls;
-		int			cnt;
-		double	   *tmp = palloc(sizeof(double) * n);
-
-		deconstruct_array(arr, FLOAT8OID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE, &elems, &nulls, &cnt);
-		for (j = 0; j < n; j++)
-			tmp[j] = DatumGetFloat8(elems[j]);
-		vals = tmp;
-	}
-	else
-		vals = (const double *) CR_ARR_DATA_NONULLS(arr);
-
-	for (j = 0; j < n; j++)
-		if (!(fabs(vals[j]) <= CR_TRAIN_MAX_ABS))
-		{
-			if (s->skip_invalid)
-			{
-				s->n_skipped++;
-				PG_RETURN_POINTER(s);
-			}
-			if (isfinite(vals[j]))
-				ereport(ERROR,
-						(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-						 errmsg("feature %d is %g, beyond the supported magnitude of %g", j + 1, vals[j],
-								CR_TRAIN_MAX_ABS),
-						 errhint("Rescale the feature (a log or a change of unit), or set the \"skip_invalid\" option to true to skip such rows.")));
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("feature %d is %s", j + 1, isnan(vals[j]) ? "NaN" : (vals[j] > 0 ? "Infinity" : "-Infinity")),
-					 errhint("Clean the input, or set the \"skip_invalid\" option to true to skip such rows.")));
-		}
-
 	row = state_next_row(s, aggcxt);
-	memcpy(row, vals, sizeof(double) * n);
-	row[n] = label ? w : -w;
+	memcpy(row, vals, sizeof(double) * s->d);
+	row[s->d] = PG_GETARG_BOOL(2) ? w : -w;
 	s->n_rows++;
 	PG_RETURN_POINTER(s);
 }
@@ -666,7 +653,7 @@ retention_train_deserial(PG_FUNCTION_ARGS)
 		{
 			TrainOptions o;
 
-			parse_options(s->options, &o);
+			cr_train_parse_options(s->options, &o);
 			s->skip_invalid = o.skip_invalid;
 		}
 	}
@@ -699,6 +686,112 @@ alloc_current(size_t size)
 	return palloc_extended(size, MCXT_ALLOC_HUGE);
 }
 
+/* See cr_train.h. */
+char	  **
+cr_train_feature_names(const TrainOptions *o, int d)
+{
+	char	  **names;
+	int			j;
+
+	if (o->nnames > 0 && o->nnames != d)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("option \"features\" names %d features but the feature arrays have %d",
+						o->nnames, d),
+				 errhint("Give one name per array element, in the same order.")));
+	if (o->nnames > 0)
+		return o->names;
+	names = palloc(sizeof(char *) * d);
+	for (j = 0; j < d; j++)
+		names[j] = psprintf("f%d", j + 1);
+	return names;
+}
+
+/* See cr_train.h. */
+void
+cr_train_check_result(const CrFitResult *r, char **names, int64 n_rows, int max_iter)
+{
+	switch (r->status)
+	{
+		case CR_FIT_OK:
+			break;
+		case CR_FIT_ONE_CLASS:
+			ereport(ERROR,
+					(errcode(ERRCODE_DATA_EXCEPTION),
+					 errmsg("cannot train a retention model on a single outcome"),
+					 errdetail("All " INT64_FORMAT " usable rows have retained = %s.",
+							   n_rows, r->n_retained > 0 ? "true" : "false"),
+					 errhint("Training needs both renewed and lapsed members; check the label and the WHERE clause.")));
+			break;
+		case CR_FIT_CONSTANT:
+			ereport(ERROR,
+					(errcode(ERRCODE_DATA_EXCEPTION),
+					 errmsg("feature \"%s\" is constant", names[r->bad_feature]),
+					 errdetail("Every usable row has the value %g; it carries no information next to the intercept.",
+							   r->means[r->bad_feature]),
+					 errhint("Remove it from the feature array.")));
+			break;
+		case CR_FIT_COLLINEAR:
+			if (r->bad_feature < 0)
+				ereport(ERROR,
+						(errcode(ERRCODE_DATA_EXCEPTION),
+						 errmsg("the intercept cannot be estimated"),
+						 errhint("Set a positive \"l2\" option, or check the features.")));
+			ereport(ERROR,
+					(errcode(ERRCODE_DATA_EXCEPTION),
+					 errmsg("feature \"%s\" is collinear with the features before it", names[r->bad_feature]),
+					 errdetail("It is (almost) a linear combination of %s and the intercept.",
+							   r->bad_feature > 0 ? "earlier features" : "nothing but a constant"),
+					 errhint("Remove one of the collinear features, or set a positive \"l2\" option.")));
+			break;
+		case CR_FIT_SEPARATION:
+			ereport(ERROR,
+					(errcode(ERRCODE_DATA_EXCEPTION),
+					 errmsg("the outcome is perfectly or quasi-completely separated by feature \"%s\"",
+							names[r->bad_feature]),
+					 errdetail("Its coefficient grows without bound, so maximum likelihood estimates do not exist."),
+					 errhint("Set a positive \"l2\" option (for example 1) to regularise, or remove the feature.")));
+			break;
+		case CR_FIT_NO_CONVERGENCE:
+			ereport(ERROR,
+					(errcode(ERRCODE_DATA_EXCEPTION),
+					 errmsg("retention_train did not converge within %d iterations", max_iter),
+					 errhint("Raise \"max_iter\", loosen \"tol\", or set a positive \"l2\" option.")));
+			break;
+	}
+}
+
+/* See cr_train.h. */
+bytea *
+cr_train_build_model(const TrainOptions *o, const CrFitResult *r, char **names, int d,
+					 int64 n_rows, int64 n_skipped)
+{
+	CrModel		m;
+
+	memset(&m, 0, sizeof(m));
+	m.h.version = CR_MODEL_VERSION;
+	m.h.flags = CR_MODEL_HAS_DECILES | (o->intercept ? CR_MODEL_INTERCEPT : 0) |
+		(r->converged ? CR_MODEL_CONVERGED : 0) | (o->balanced ? CR_MODEL_BALANCED : 0);
+	m.h.d = d;
+	m.h.iterations = r->iterations;
+	m.h.n_rows = n_rows;
+	m.h.n_skipped = n_skipped;
+	m.h.n_retained = (int64) r->n_retained;
+	m.h.loglik = r->loglik;
+	m.h.null_loglik = r->null_loglik;
+	m.h.l2 = o->l2;
+	m.h.condition_number = isfinite(r->condition_number) ? r->condition_number : DBL_MAX;
+	m.intercept = r->beta[0];
+	m.coef = r->beta + 1;
+	m.means = r->means;
+	memcpy(m.deciles, r->deciles, sizeof(m.deciles));
+	memcpy(m.shares, r->shares, sizeof(m.shares));
+	m.names = names;
+	m.cov = r->cov;
+	cr_model_validate(&m, ERRCODE_INTERNAL_ERROR);
+	return cr_model_encode(&m);
+}
+
 Datum
 retention_train_final(PG_FUNCTION_ARGS)
 {
@@ -707,10 +800,8 @@ retention_train_final(PG_FUNCTION_ARGS)
 	CrRows		rows;
 	CrFitOptions fo;
 	CrFitResult r;
-	CrModel		m;
 	char	  **names;
-	int			d,
-				j;
+	int			d;
 
 	if (PG_ARGISNULL(0))
 		PG_RETURN_NULL();
@@ -718,21 +809,8 @@ retention_train_final(PG_FUNCTION_ARGS)
 	if (s->n_rows == 0)
 		PG_RETURN_NULL();
 	d = s->d;
-	parse_options(s->options, &o);
-	if (o.nnames > 0 && o.nnames != d)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("option \"features\" names %d features but the feature arrays have %d",
-						o.nnames, d),
-				 errhint("Give one name per array element, in the same order.")));
-	if (o.nnames > 0)
-		names = o.names;
-	else
-	{
-		names = palloc(sizeof(char *) * d);
-		for (j = 0; j < d; j++)
-			names[j] = psprintf("f%d", j + 1);
-	}
+	cr_train_parse_options(s->options, &o);
+	names = cr_train_feature_names(&o, d);
 
 	rows.d = d;
 	rows.n = s->n_rows;
@@ -747,76 +825,6 @@ retention_train_final(PG_FUNCTION_ARGS)
 	fo.tick = tick;
 	fo.exact_only = false;
 	cr_logit_fit(&rows, &fo, alloc_current, &r);
-
-	switch (r.status)
-	{
-		case CR_FIT_OK:
-			break;
-		case CR_FIT_ONE_CLASS:
-			ereport(ERROR,
-					(errcode(ERRCODE_DATA_EXCEPTION),
-					 errmsg("cannot train a retention model on a single outcome"),
-					 errdetail("All " INT64_FORMAT " usable rows have retained = %s.",
-							   s->n_rows, r.n_retained > 0 ? "true" : "false"),
-					 errhint("Training needs both renewed and lapsed members; check the label and the WHERE clause.")));
-			break;
-		case CR_FIT_CONSTANT:
-			ereport(ERROR,
-					(errcode(ERRCODE_DATA_EXCEPTION),
-					 errmsg("feature \"%s\" is constant", names[r.bad_feature]),
-					 errdetail("Every usable row has the value %g; it carries no information next to the intercept.",
-							   r.means[r.bad_feature]),
-					 errhint("Remove it from the feature array.")));
-			break;
-		case CR_FIT_COLLINEAR:
-			if (r.bad_feature < 0)
-				ereport(ERROR,
-						(errcode(ERRCODE_DATA_EXCEPTION),
-						 errmsg("the intercept cannot be estimated"),
-						 errhint("Set a positive \"l2\" option, or check the features.")));
-			ereport(ERROR,
-					(errcode(ERRCODE_DATA_EXCEPTION),
-					 errmsg("feature \"%s\" is collinear with the features before it", names[r.bad_feature]),
-					 errdetail("It is (almost) a linear combination of %s and the intercept.",
-							   r.bad_feature > 0 ? "earlier features" : "nothing but a constant"),
-					 errhint("Remove one of the collinear features, or set a positive \"l2\" option.")));
-			break;
-		case CR_FIT_SEPARATION:
-			ereport(ERROR,
-					(errcode(ERRCODE_DATA_EXCEPTION),
-					 errmsg("the outcome is perfectly or quasi-completely separated by feature \"%s\"",
-							names[r.bad_feature]),
-					 errdetail("Its coefficient grows without bound, so maximum likelihood estimates do not exist."),
-					 errhint("Set a positive \"l2\" option (for example 1) to regularise, or remove the feature.")));
-			break;
-		case CR_FIT_NO_CONVERGENCE:
-			ereport(ERROR,
-					(errcode(ERRCODE_DATA_EXCEPTION),
-					 errmsg("retention_train did not converge within %d iterations", o.max_iter),
-					 errhint("Raise \"max_iter\", loosen \"tol\", or set a positive \"l2\" option.")));
-			break;
-	}
-
-	memset(&m, 0, sizeof(m));
-	m.h.version = CR_MODEL_VERSION;
-	m.h.flags = CR_MODEL_HAS_DECILES | (o.intercept ? CR_MODEL_INTERCEPT : 0) |
-		(r.converged ? CR_MODEL_CONVERGED : 0) | (o.balanced ? CR_MODEL_BALANCED : 0);
-	m.h.d = d;
-	m.h.iterations = r.iterations;
-	m.h.n_rows = s->n_rows;
-	m.h.n_skipped = s->n_skipped;
-	m.h.n_retained = (int64) r.n_retained;
-	m.h.loglik = r.loglik;
-	m.h.null_loglik = r.null_loglik;
-	m.h.l2 = o.l2;
-	m.h.condition_number = isfinite(r.condition_number) ? r.condition_number : DBL_MAX;
-	m.intercept = r.beta[0];
-	m.coef = r.beta + 1;
-	m.means = r.means;
-	memcpy(m.deciles, r.deciles, sizeof(m.deciles));
-	memcpy(m.shares, r.shares, sizeof(m.shares));
-	m.names = names;
-	m.cov = r.cov;
-	cr_model_validate(&m, ERRCODE_INTERNAL_ERROR);
-	PG_RETURN_BYTEA_P(cr_model_encode(&m));
+	cr_train_check_result(&r, names, s->n_rows, o.max_iter);
+	PG_RETURN_BYTEA_P(cr_train_build_model(&o, &r, names, d, s->n_rows, s->n_skipped));
 }

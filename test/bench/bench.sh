@@ -9,7 +9,14 @@
 #                         the others are what a user would otherwise use.  The
 #                         first line "-- label: TEXT" (or "# label: TEXT") names it.
 # Variants run alternately (a b c a b c ...) BENCH_REPEAT times; the table shows
-# each variant's median wall-clock time and its ratio to variant a.
+# each variant's median time and its ratio to variant a.
+#
+# Time is measured inside the server: a .sql variant runs with psql's
+# `\timing on`, and its time is the sum of the "Time: X ms" lines of its
+# statements (starting psql and connecting are not counted).  Statements above
+# a line "-- bench: start" (setup such as SET or a temporary table) are run
+# untimed; without that line every statement is timed (SETs cost microseconds).
+# A .sh variant (a program outside the server) is timed by the wall clock.
 #
 # Knobs: BENCH_SCALE (default 1: the sizes named in each setup file),
 #        BENCH_REPEAT (default 5), BENCH_ONLY (a NAME, or a regex of names),
@@ -27,15 +34,31 @@ psql -X -q -d "$DB" -c 'CREATE EXTENSION IF NOT EXISTS community_retention' >/de
 
 label_of() { sed -n '1s/^\(--\|#\)[[:space:]]*label:[[:space:]]*//p' "$1"; }
 
+# A .sql variant with "\timing on" inserted at its "-- bench: start" line (or first).
+timed_sql() {
+	if grep -q '^-- bench: start' "$1"; then
+		sed 's/^-- bench: start.*/\\timing on/' "$1"
+	else
+		echo '\timing on'
+		cat "$1"
+	fi
+}
+
 run_variant() { # prints elapsed seconds
 	local f=$1 t0 t1
-	t0=$(date +%s.%N)
 	case "$f" in
-	*.sql) psql -X -q -v ON_ERROR_STOP=1 -v scale="$SCALE" -d "$DB" -f "$f" >/dev/null ;;
-	*.sh) bash "$f" >/dev/null ;;
+	*.sql)
+		timed_sql "$f" | psql -X -q -v ON_ERROR_STOP=1 -v scale="$SCALE" -d "$DB" -f - |
+			awk '/^Time: [0-9.]+ ms/ {s += $2} END {printf "%.6f\n", s / 1000}'
+		# a failed statement stops the pipeline (pipefail) and the run
+		;;
+	*.sh)
+		t0=$(date +%s.%N)
+		bash "$f" >/dev/null
+		t1=$(date +%s.%N)
+		echo "$t1 - $t0" | bc -l
+		;;
 	esac
-	t1=$(date +%s.%N)
-	echo "$t1 - $t0" | bc -l
 }
 
 median() { sort -g | awk '{a[NR]=$1} END {if (NR%2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2}'; }

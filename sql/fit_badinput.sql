@@ -1,0 +1,89 @@
+-- retention_fit rejects what retention_train rejects, with the same SQLSTATE
+-- and message, and also queries that are not one SELECT, return the wrong
+-- columns, return no rows, or change between passes.
+\set VERBOSITY sqlstate
+CREATE TABLE fb (x float8[], y boolean, w float8, z int);
+INSERT INTO fb SELECT ARRAY[sin(i), cos(i * 0.7)], i % 3 = 0, 1, i FROM generate_series(1, 200) i;
+
+-- the query itself
+SELECT retention_fit(NULL);
+SELECT retention_fit('');
+SELECT retention_fit('DELETE FROM fb RETURNING x, y');
+SELECT retention_fit('SELECT x, y FROM fb; SELECT x, y FROM fb');
+SELECT retention_fit('SELECT x, y INTO fb2 FROM fb');
+SELECT retention_fit('SELECT x, y FROM fb WHERE');
+SELECT retention_fit('SELECT x, y FROM no_such_table');
+SELECT retention_fit('SELECT x FROM fb');
+SELECT retention_fit('SELECT x, y, w, z FROM fb');
+SELECT retention_fit('SELECT z, y FROM fb');
+SELECT retention_fit('SELECT x, z FROM fb');
+SELECT retention_fit('SELECT x, y, z FROM fb');
+SELECT retention_fit('SELECT x, y FROM fb WHERE false');
+SELECT retention_fit('SELECT x, y FROM fb FOR UPDATE');
+\set VERBOSITY default
+SELECT retention_fit('SELECT z, y FROM fb');
+SELECT retention_fit('SELECT x, y, w, z FROM fb');
+SELECT retention_fit('SELECT NULL::float8[], y FROM fb');
+\set VERBOSITY sqlstate
+
+-- options: the same errors as retention_train
+SELECT retention_fit('SELECT x, y FROM fb', '{"l2": -1}');
+SELECT retention_train(x, y, '{"l2": -1}') FROM fb;
+SELECT retention_fit('SELECT x, y FROM fb', '{"colour": 1}');
+SELECT retention_train(x, y, '{"colour": 1}') FROM fb;
+SELECT retention_fit('SELECT x, y FROM fb', '[]');
+SELECT retention_fit('SELECT x, y FROM fb', '{"max_iter": 0}');
+SELECT retention_fit('SELECT x, y FROM fb', '{"tol": 1}');
+SELECT retention_fit('SELECT x, y FROM fb', '{"features": ["a"]}');
+SELECT retention_train(x, y, '{"features": ["a"]}') FROM fb;
+
+-- data: the same errors as retention_train
+\set VERBOSITY default
+SELECT retention_fit('SELECT x, true FROM fb');
+SELECT retention_train(x, true) FROM fb;
+SELECT retention_fit('SELECT ARRAY[x[1], 2], y FROM fb');
+SELECT retention_train(ARRAY[x[1], 2], y) FROM fb;
+SELECT retention_fit('SELECT ARRAY[x[1], x[2], x[1] + x[2]], y FROM fb');
+SELECT retention_train(ARRAY[x[1], x[2], x[1] + x[2]], y) FROM fb;
+SELECT retention_fit('SELECT ARRAY[x[1], CASE WHEN y THEN 1 ELSE 0 END], y FROM fb');
+SELECT retention_train(ARRAY[x[1], CASE WHEN y THEN 1 ELSE 0 END], y) FROM fb;
+SELECT retention_fit('SELECT x, y FROM fb', '{"max_iter": 1}');
+SELECT retention_train(x, y, '{"max_iter": 1}') FROM fb;
+SELECT retention_fit('SELECT CASE WHEN z = 7 THEN ARRAY[1, ''NaN'']::float8[] ELSE x END, y FROM fb');
+SELECT retention_train(CASE WHEN z = 7 THEN ARRAY[1, 'NaN']::float8[] ELSE x END, y) FROM fb;
+SELECT retention_fit('SELECT CASE WHEN z = 7 THEN ARRAY[1, 2, 3]::float8[] ELSE x END, y FROM fb');
+SELECT retention_train(CASE WHEN z = 7 THEN ARRAY[1, 2, 3]::float8[] ELSE x END, y) FROM fb;
+SELECT retention_fit('SELECT x, y, -w FROM fb');
+SELECT retention_train(x, y, -w, NULL) FROM fb;
+SELECT retention_fit('SELECT ''{}''::float8[], y FROM fb');
+SELECT retention_train('{}'::float8[], y) FROM fb;
+SELECT retention_fit('SELECT x, y, 0::float8 FROM fb');
+SELECT retention_fit('SELECT x, NULL::boolean FROM fb');
+
+-- the rows change between passes: an error, never a wrong model
+CREATE SEQUENCE fb_seq;
+SELECT retention_fit('SELECT x, y FROM fb WHERE nextval(''fb_seq'') <= 300');
+SELECT setval('fb_seq', 1);
+SELECT retention_fit('SELECT x, y FROM fb WHERE z <> (SELECT nextval(''fb_seq''))');
+
+-- the step aggregate's point
+SELECT retention_newton_step(x, y, w, NULL) FROM fb;
+SELECT retention_newton_step(x, y, w, '{}') FROM fb;
+SELECT retention_newton_step(x, y, w, '{0,3}') FROM fb;
+SELECT retention_newton_step(x, y, w, '{9,0}') FROM fb;
+SELECT retention_newton_step(x, y, w, ARRAY[0, z]::float8[]) FROM fb;
+
+-- the query runs with the caller's privileges (no SECURITY DEFINER)
+CREATE ROLE cr_fit_reader;
+SET ROLE cr_fit_reader;
+SELECT retention_fit('SELECT x, y FROM fb');
+RESET ROLE;
+DROP ROLE cr_fit_reader;
+
+-- cancel: statement_timeout stops a fit within a pass
+\set VERBOSITY sqlstate
+SET statement_timeout = '50ms';
+SELECT retention_fit('SELECT x, y FROM fb WHERE pg_sleep(0.001) IS NOT NULL');
+RESET statement_timeout;
+DROP TABLE fb;
+DROP SEQUENCE fb_seq;

@@ -1,0 +1,562 @@
+/*
+ * cr_fit.c
+ *	  retention_fit(query text, options jsonb): the logistic retention model
+ *	  of any number of rows, by one retention_newton_step aggregate pass per
+ *	  Newton iteration instead of holding the rows in memory.
+ *
+ * The caller's query is embedded as a subquery (FROM (query) AS q(f, r, w)),
+ * after checking that it is exactly one SELECT; it runs through SPI with the
+ * caller's privileges.  Passes:
+ *
+ *	  1. statistics: counts, class counts, weighted feature sums (means);
+ *	  2. Newton, from beta = 0, one pass per step or step-halving trial
+ *	     (cr_newton.c runs the iteration of retention_train's exact phase);
+ *	  3. a cursor pass that scores every stride-th usable row, in the
+ *	     query's row order, for the decile edges (as retention_train does);
+ *	  4. log-likelihood and decile shares at the final coefficients.
+ *
+ * Every pass runs read-only, i.e. in the snapshot of the calling statement,
+ * so rows committed meanwhile by other sessions are not seen; each pass
+ * must see the same rows (count, skipped count and a row checksum), or the
+ * fit stops with an error instead of mixing data sets.  The aggregate
+ * passes are planned with CURSOR_OPT_PARALLEL_OK, so they can use parallel
+ * workers (retention_fit itself is PARALLEL UNSAFE, so the outer query never
+ * runs in parallel mode, which would forbid that).
+ */
+#include "community_retention.h"
+
+#include <math.h>
+
+#include "catalog/pg_type.h"
+#include "executor/spi.h"
+#include "executor/tuptable.h"
+#include "miscadmin.h"
+#include "nodes/parsenodes.h"
+#include "tcop/tcopprot.h"
+#include "utils/builtins.h"
+#include "utils/lsyscache.h"
+#include "utils/memutils.h"
+#include "utils/timestamp.h"
+
+#include "cr_newton.h"
+#include "cr_train.h"
+
+PG_FUNCTION_INFO_V1(retention_fit);
+
+#define SAMPLE_ROWS		65536	/* decile sample, as in cr_logit.c */
+
+typedef struct Fit
+{
+	MemoryContext cxt;			/* outlives SPI: results live here */
+	const char *stmt;			/* the caller's SELECT */
+	int			ncols;			/* 2 or 3 (with weight) */
+	SPIPlanPtr	plan;			/* the aggregate over the query, $1 = point */
+	TrainOptions o;
+	char	  **names;
+	int			d;
+	int			npasses;
+	double		n_rows,
+				n_skipped,
+				check;			/* what every pass must see again */
+	double		cw[2];
+	double	   *means;
+	double	   *mu;
+	double	   *sd;
+} Fit;
+
+static void *
+fit_alloc_cxt(MemoryContext cxt, size_t size)
+{
+	return MemoryContextAllocHuge(cxt, size);
+}
+
+static MemoryContext alloc_cxt;
+
+static void *
+fit_alloc(size_t size)
+{
+	return fit_alloc_cxt(alloc_cxt, size);
+}
+
+static void
+not_a_select(void)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_SYNTAX_ERROR),
+			 errmsg("retention_fit query must be a single SELECT statement"),
+			 errhint("Pass a query such as 'SELECT features, retained FROM training_rows'.")));
+}
+
+/* The text of the one SELECT statement in query (no INTO), or an error. */
+static char *
+select_text(const char *query)
+{
+	List	   *raw = pg_parse_query(query);
+	RawStmt    *rs;
+	int			len;
+
+	if (list_length(raw) != 1)
+		not_a_select();
+	rs = linitial_node(RawStmt, raw);
+	if (!IsA(rs->stmt, SelectStmt) || ((SelectStmt *) rs->stmt)->intoClause != NULL)
+		not_a_select();
+	if (((SelectStmt *) rs->stmt)->lockingClause != NIL)
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("retention_fit query must not lock rows (FOR UPDATE or FOR SHARE)")));
+	len = rs->stmt_len > 0 ? rs->stmt_len : (int) strlen(query + rs->stmt_location);
+	return pnstrdup(query + rs->stmt_location, len);
+}
+
+static void
+wrong_column(TupleDesc td, int i, const char *want)
+{
+	Form_pg_attribute a = TupleDescAttr(td, i);
+
+	ereport(ERROR,
+			(errcode(ERRCODE_DATATYPE_MISMATCH),
+			 errmsg("column %d \"%s\" of the retention_fit query has type %s, not %s",
+					i + 1, NameStr(a->attname), format_type_be(a->atttypid), want),
+			 errhint("The query must return (features float8[], retained boolean [, weight float8]); cast the column, e.g. %s::%s.",
+					 NameStr(a->attname), want)));
+}
+
+/* Check the query's columns before any pass. */
+static int
+query_columns(const char *stmt)
+{
+	TupleDesc	td;
+	int			n;
+
+	if (SPI_execute(psprintf("SELECT * FROM (\n%s\n) AS q LIMIT 0", stmt), true, 0) != SPI_OK_SELECT)
+		not_a_select();
+	td = SPI_tuptable->tupdesc;
+	n = td->natts;
+	if (n < 2 || n > 3)
+		ereport(ERROR,
+				(errcode(ERRCODE_SYNTAX_ERROR),
+				 errmsg("retention_fit query must return 2 or 3 columns, not %d", n),
+				 errdetail("The first column is \"%s\".", NameStr(TupleDescAttr(td, 0)->attname)),
+				 errhint("The query must return (features float8[], retained boolean [, weight float8]).")));
+	if (TupleDescAttr(td, 0)->atttypid != FLOAT8ARRAYOID)
+		wrong_column(td, 0, "float8[]");
+	if (TupleDescAttr(td, 1)->atttypid != BOOLOID)
+		wrong_column(td, 1, "boolean");
+	if (n == 3 && TupleDescAttr(td, 2)->atttypid != FLOAT8OID)
+		wrong_column(td, 2, "float8");
+	SPI_freetuptable(SPI_tuptable);
+	return n;
+}
+
+static void
+rows_changed(const Fit *f, const double *st)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_DATA_EXCEPTION),
+			 errmsg("the retention_fit query returned different rows on pass %d", f->npasses),
+			 errdetail("The first pass saw %.0f usable and %.0f skipped rows, this pass %.0f and %.0f%s.",
+					   f->n_rows, f->n_skipped, st[CR_ST_ROWS], st[CR_ST_SKIPPED],
+					   st[CR_ST_ROWS] == f->n_rows && st[CR_ST_SKIPPED] == f->n_skipped ? " with other values" : ""),
+			 errhint("The query must return the same rows every time it runs: no random(), volatile functions, TABLESAMPLE or LIMIT without ORDER BY.")));
+}
+
+/* One aggregate pass at point; returns the state (in f->cxt), NULL: no rows. */
+static double *
+run_pass(Fit *f, const double *point, int plen)
+{
+	Datum		arg;
+	bool		isnull;
+	Datum		res;
+	double	   *st = NULL;
+	MemoryContext old;
+	TimestampTz t0;
+
+	CHECK_FOR_INTERRUPTS();
+	{
+		Datum	   *elems = palloc(sizeof(Datum) * plen);
+		int			i;
+
+		for (i = 0; i < plen; i++)
+			elems[i] = Float8GetDatum(point[i]);
+		arg = PointerGetDatum(construct_array(elems, plen, FLOAT8OID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
+	}
+	t0 = GetCurrentTimestamp();
+	if (SPI_execute_plan(f->plan, &arg, NULL, true, 0) != SPI_OK_SELECT || SPI_processed != 1)
+		elog(ERROR, "retention_fit: the aggregate pass returned no row");
+	f->npasses++;
+	elog(DEBUG1, "retention_fit: pass %d (aggregate) took %.1f ms", f->npasses,
+		 (double) (GetCurrentTimestamp() - t0) / 1000.0);
+	res = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
+	if (!isnull)
+	{
+		ArrayType  *a = DatumGetArrayTypeP(res);
+		int			n = ARR_DIMS(a)[0];
+
+		old = MemoryContextSwitchTo(f->cxt);
+		st = palloc(sizeof(double) * n);
+		memcpy(st, CR_ARR_DATA_NONULLS(a), sizeof(double) * n);
+		MemoryContextSwitchTo(old);
+	}
+	SPI_freetuptable(SPI_tuptable);
+	if (st && f->npasses > 1 &&
+		(st[CR_ST_ROWS] != f->n_rows || st[CR_ST_SKIPPED] != f->n_skipped || st[CR_ST_CHECK] != f->check))
+		rows_changed(f, st);
+	if (!st && f->npasses > 1)
+	{
+		double		none[CR_ST_HEADER] = {0};
+
+		rows_changed(f, none);
+	}
+	return st;
+}
+
+/* The point of a Newton or final pass. */
+static double *
+make_point(const Fit *f, const double *beta, const double *edges, int *plen)
+{
+	int			d = f->d;
+	int			D = d + 1;
+	double	   *p;
+
+	*plen = cr_point_len(d, edges != NULL);
+	p = palloc0(sizeof(double) * *plen);
+	p[CR_PT_FLAGS] = (f->o.skip_invalid ? CR_PT_SKIP_INVALID : 0) +
+		(f->o.intercept ? CR_PT_INTERCEPT : 0) + (edges ? CR_PT_FINAL : 0);
+	p[CR_PT_D] = d;
+	p[CR_PT_CW0] = f->cw[0];
+	p[CR_PT_CW1] = f->cw[1];
+	memcpy(p + CR_PT_BETA, beta, sizeof(double) * D);
+	memcpy(p + CR_PT_BETA + D, f->means, sizeof(double) * d);
+	if (edges)
+		memcpy(p + CR_PT_BETA + D + d, edges, sizeof(double) * 11);
+	return p;
+}
+
+/* cr_newton_pass_fn: one Newton pass at beta (centred coordinates). */
+static double
+newton_pass(void *ctx, const double *beta, double *grad, double *hess)
+{
+	Fit		   *f = (Fit *) ctx;
+	int			d = f->d;
+	int			D = d + 1;
+	int			plen;
+	double	   *pt = make_point(f, beta, NULL, &plen);
+	double	   *st = run_pass(f, pt, plen);
+	const double *hp = st + cr_state_hess(d, plen);
+	double		ll;
+	int			j,
+				k;
+
+	if (f->npasses == 2)
+	{
+		/* the first Newton pass: spreads around the means, constant features */
+		const double *sx = st + cr_state_sx(plen);
+		const double *sxx = st + cr_state_sxx(d, plen);
+		double		sw = st[CR_ST_SW];
+
+		for (j = 0; j < d; j++)
+		{
+			double		m = sx[j] / sw;
+			double		var = sxx[j] / sw - m * m;
+			bool		constant;
+
+			f->sd[j] = var > 0 ? sqrt(var) : 0.0;
+			constant = !(f->sd[j] > 1e-13 * fabs(f->means[j])) || f->sd[j] == 0.0;
+			if (constant && (f->o.intercept || f->means[j] == 0.0))
+			{
+				CrFitResult r;
+
+				memset(&r, 0, sizeof(r));
+				r.status = CR_FIT_CONSTANT;
+				r.bad_feature = j;
+				r.means = f->means;
+				cr_train_check_result(&r, f->names, (int64) f->n_rows, f->o.max_iter);
+			}
+		}
+	}
+	memcpy(grad, st + cr_state_grad(d, plen), sizeof(double) * D);
+	memset(hess, 0, sizeof(double) * D * D);
+	for (j = 0; j < D; j++)
+		for (k = j; k < D; k++)
+			hess[(size_t) j * D + k] = *hp++;
+	ll = st[CR_ST_LL];
+	/* a state is O(d^2): 4 MB at 1000 features; do not keep one per pass */
+	pfree(st);
+	pfree(pt);
+	return ll;
+}
+
+static int
+cmp_double(const void *a, const void *b)
+{
+	double		x = *(const double *) a;
+	double		y = *(const double *) b;
+
+	return (x > y) - (x < y);
+}
+
+/*
+ * The sample pass: a DestReceiver that scores every stride-th usable row as
+ * the executor hands it over (no tuple is copied or kept).
+ */
+typedef struct SampleReceiver
+{
+	DestReceiver pub;
+	Fit		   *f;
+	const double *beta;			/* raw scale */
+	int64		stride;
+	int64		cap;			/* room in sc */
+	int64		m;				/* scores kept */
+	int64		u;				/* usable rows seen */
+	double	   *sc;
+	MemoryContext rowcxt;
+	int			since_reset;
+} SampleReceiver;
+
+static bool
+sample_receive(TupleTableSlot *slot, DestReceiver *self)
+{
+	SampleReceiver *r = (SampleReceiver *) self;
+	Fit		   *f = r->f;
+	MemoryContext old;
+	const double *vals;
+	double		w = 1.0;
+	int			dd = f->d;
+
+	slot_getallattrs(slot);
+	if (slot->tts_isnull[0] || slot->tts_isnull[1] || (f->ncols == 3 && slot->tts_isnull[2]))
+		return true;
+	if (f->ncols == 3)
+		w = DatumGetFloat8(slot->tts_values[2]);
+	old = MemoryContextSwitchTo(r->rowcxt);
+	vals = cr_train_row_values(DatumGetArrayTypeP(slot->tts_values[0]), f->ncols == 3, w,
+							   f->o.skip_invalid, &dd);
+	if (vals != NULL)
+	{
+		if (r->u % r->stride == 0 && r->m < r->cap)
+		{
+			double		eta = r->beta[0];
+			int			j;
+
+			for (j = 0; j < f->d; j++)
+				eta += r->beta[j + 1] * vals[j];
+			r->sc[r->m++] = cr_sigmoid(eta);
+		}
+		r->u++;
+	}
+	MemoryContextSwitchTo(old);
+	if (++r->since_reset >= 1024)
+	{
+		MemoryContextReset(r->rowcxt);
+		r->since_reset = 0;
+	}
+	return true;
+}
+
+static void
+sample_startup(DestReceiver *self, int operation, TupleDesc typeinfo)
+{
+}
+
+static void
+sample_shutdown(DestReceiver *self)
+{
+}
+
+static void
+sample_destroy(DestReceiver *self)
+{
+}
+
+/*
+ * Decile edges of the training scores from every stride-th usable row in
+ * the query's order (all rows up to 65 536), like retention_train.  This
+ * pass is planned without parallel workers so the order is the scan's.
+ */
+static void
+decile_edges(Fit *f, const double *beta, double *edges)
+{
+	int64		n = (int64) f->n_rows;
+	SampleReceiver r;
+	SPIPlanPtr	plan;
+	SPIExecuteOptions eo;
+	TimestampTz t0 = GetCurrentTimestamp();
+	int			k;
+
+	memset(&r, 0, sizeof(r));
+	r.pub.receiveSlot = sample_receive;
+	r.pub.rStartup = sample_startup;
+	r.pub.rShutdown = sample_shutdown;
+	r.pub.rDestroy = sample_destroy;
+	r.pub.mydest = DestNone;
+	r.f = f;
+	r.beta = beta;
+	r.stride = n > SAMPLE_ROWS ? n / SAMPLE_ROWS : 1;
+	r.cap = (n + r.stride - 1) / r.stride;
+	r.sc = palloc(sizeof(double) * r.cap);
+	r.rowcxt = AllocSetContextCreate(CurrentMemoryContext, "retention_fit rows", ALLOCSET_DEFAULT_SIZES);
+
+	plan = SPI_prepare(psprintf("SELECT * FROM (\n%s\n) AS q", f->stmt), 0, NULL);
+	if (plan == NULL)
+		elog(ERROR, "retention_fit: SPI_prepare failed: %s", SPI_result_code_string(SPI_result));
+	memset(&eo, 0, sizeof(eo));
+	eo.read_only = true;
+	eo.dest = (DestReceiver *) &r;
+	/* SPI says SPI_OK_UTILITY for a SELECT whose rows go to DestNone */
+	if (SPI_execute_plan_extended(plan, &eo) < 0)
+		elog(ERROR, "retention_fit: the sample pass failed");
+	f->npasses++;
+	elog(DEBUG1, "retention_fit: pass %d (sample) took %.1f ms", f->npasses,
+		 (double) (GetCurrentTimestamp() - t0) / 1000.0);
+	MemoryContextDelete(r.rowcxt);
+	if (r.u != n)
+	{
+		double		st[CR_ST_HEADER] = {0};
+
+		st[CR_ST_ROWS] = r.u;
+		st[CR_ST_SKIPPED] = f->n_skipped;
+		rows_changed(f, st);
+	}
+	qsort(r.sc, r.m, sizeof(double), cmp_double);
+	for (k = 0; k <= 10; k++)
+		edges[k] = r.sc[(int64) floor(k / 10.0 * (double) (r.m - 1) + 0.5)];
+}
+
+/* Pass 1: counts and means; errors as retention_train for what they reveal. */
+static void
+statistics(Fit *f, CrFitResult *r)
+{
+	double		pt[2] = {f->o.skip_invalid ? CR_PT_SKIP_INVALID : 0, 0};
+	double	   *st = run_pass(f, pt, 2);
+	double		npos,
+				nneg,
+				sw,
+				w1,
+				w0;
+	int			j;
+
+	if (st == NULL)
+	{
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_EXCEPTION),
+				 errmsg("the retention_fit query returned no rows")));
+		return;					/* not reached; for static analysers */
+	}
+	if (st[CR_ST_D] == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_EXCEPTION),
+				 errmsg("the retention_fit query returned no usable rows"),
+				 errdetail("All %.0f rows were skipped (a NULL, a zero weight, or invalid values with \"skip_invalid\").",
+						   st[CR_ST_SKIPPED])));
+	f->d = (int) st[CR_ST_D];
+	f->n_rows = st[CR_ST_ROWS];
+	f->n_skipped = st[CR_ST_SKIPPED];
+	f->check = st[CR_ST_CHECK];
+	{
+		MemoryContext old = MemoryContextSwitchTo(f->cxt);
+
+		f->names = cr_train_feature_names(&f->o, f->d);
+		MemoryContextSwitchTo(old);
+	}
+	f->means = fit_alloc_cxt(f->cxt, sizeof(double) * f->d);
+	f->mu = fit_alloc_cxt(f->cxt, sizeof(double) * f->d);
+	f->sd = fit_alloc_cxt(f->cxt, sizeof(double) * f->d);
+	npos = st[CR_ST_NPOS];
+	nneg = st[CR_ST_NNEG];
+	sw = st[CR_ST_SW];
+	for (j = 0; j < f->d; j++)
+	{
+		f->means[j] = st[cr_state_sx(2) + j] / sw;
+		f->mu[j] = f->o.intercept ? f->means[j] : 0.0;
+	}
+	r->n_retained = npos;
+	r->means = f->means;
+	if (npos == 0 || nneg == 0)
+	{
+		r->status = CR_FIT_ONE_CLASS;
+		cr_train_check_result(r, f->names, (int64) f->n_rows, f->o.max_iter);
+	}
+	if (f->o.balanced)
+	{
+		f->cw[1] = (npos + nneg) / (2.0 * npos);
+		f->cw[0] = (npos + nneg) / (2.0 * nneg);
+	}
+	else
+		f->cw[0] = f->cw[1] = 1.0;
+	w1 = st[CR_ST_SW1] * f->cw[1];
+	w0 = (sw - st[CR_ST_SW1]) * f->cw[0];
+	if (f->o.intercept)
+		r->null_loglik = w1 * log(w1 / (w0 + w1)) + w0 * log(w0 / (w0 + w1));
+	else
+		r->null_loglik = (w0 + w1) * log(0.5);
+}
+
+Datum
+retention_fit(PG_FUNCTION_ARGS)
+{
+	Fit			f;
+	CrFitResult r;
+	CrNewtonSetup setup;
+	double	   *st;
+	double	   *pt;
+	int			plen,
+				k;
+
+	if (PG_ARGISNULL(0))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("retention_fit query must not be NULL")));
+	memset(&f, 0, sizeof(f));
+	memset(&r, 0, sizeof(r));
+	f.cxt = CurrentMemoryContext;
+	cr_train_parse_options(PG_ARGISNULL(1) ? NULL : PG_GETARG_JSONB_P(1), &f.o);
+	f.stmt = select_text(text_to_cstring(PG_GETARG_TEXT_PP(0)));
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "retention_fit: SPI_connect failed");
+	f.ncols = query_columns(f.stmt);
+	{
+		Oid			argtypes[1] = {FLOAT8ARRAYOID};
+		char	   *schema = get_namespace_name(get_func_namespace(fcinfo->flinfo->fn_oid));
+
+		f.plan = SPI_prepare_cursor(psprintf("SELECT %s.retention_newton_step(q.f, q.r, %s, $1) FROM (\n%s\n) AS q(f, r%s)",
+											 quote_identifier(schema),
+											 f.ncols == 3 ? "q.w" : "1.0::pg_catalog.float8",
+											 f.stmt, f.ncols == 3 ? ", w" : ""),
+									1, argtypes, CURSOR_OPT_PARALLEL_OK);
+		if (f.plan == NULL)
+			elog(ERROR, "retention_fit: SPI_prepare failed: %s", SPI_result_code_string(SPI_result));
+	}
+
+	statistics(&f, &r);
+	r.beta = fit_alloc_cxt(f.cxt, sizeof(double) * (f.d + 1));
+	r.cov = fit_alloc_cxt(f.cxt, sizeof(double) * (f.d + 1) * (f.d + 1));
+	setup.d = f.d;
+	setup.l2 = f.o.l2;
+	setup.intercept = f.o.intercept;
+	setup.max_iter = f.o.max_iter;
+	setup.tol = f.o.tol;
+	setup.mu = f.mu;
+	setup.sd = f.sd;
+	{
+		/* a query of a pass could call retention_fit itself */
+		MemoryContext saved = alloc_cxt;
+
+		alloc_cxt = f.cxt;
+		cr_newton_run(&setup, newton_pass, &f, fit_alloc, &r);
+		alloc_cxt = saved;
+	}
+	cr_train_check_result(&r, f.names, (int64) f.n_rows, f.o.max_iter);
+
+	decile_edges(&f, r.beta, r.deciles);
+	pt = make_point(&f, r.beta, r.deciles, &plen);
+	st = run_pass(&f, pt, plen);
+	r.loglik = st[CR_ST_LL];
+	for (k = 0; k < 10; k++)
+		r.shares[k] = st[cr_state_bins(f.d, plen) + k] / f.n_rows;
+	ereport(DEBUG1,
+			(errmsg_internal("retention_fit: %d passes, %d Newton iterations, %.0f partial states in the last pass",
+							 f.npasses, r.iterations, st[CR_ST_PARTS])));
+	SPI_finish();
+	PG_RETURN_BYTEA_P(cr_train_build_model(&f.o, &r, f.names, f.d, (int64) f.n_rows, (int64) f.n_skipped));
+}

@@ -1,0 +1,112 @@
+/*
+ * cr_newton.h
+ *	  Plain-C kernel of retention_fit: the fixed-size sums of one Newton pass
+ *	  (what the retention_newton_step aggregate accumulates) and the Newton
+ *	  iteration that drives passes over rows it never holds.
+ *
+ * Nothing here calls the backend (test/unit builds it alone).
+ *
+ * A pass is described by a "point" (float8[] of the aggregate's fourth
+ * argument) and produces a "state" (the aggregate's float8[] result).  All
+ * three kinds of pass share one layout:
+ *
+ *	  point  [0] flags  [1] d  [2] cw0  [3] cw1  [4 .. 4+D) beta  [4+D .. 4+D+d) means
+ *	         [4+D+d .. +11) decile edges (CR_PT_FINAL only)
+ *	  A statistics pass (the first) has the short point {flags, 0}.
+ *
+ *	  state  header CR_ST_HEADER values, a copy of the point, then the sums
+ *	         sx[d] sxx[d] grad[D] hess[D(D+1)/2] bins[10]
+ *
+ * Sums are element-wise additive, so partial states of parallel workers (or
+ * Citus shards) combine by addition.  Row and class counts are exact in
+ * doubles up to 2^53 rows; the checksum adds 20-bit row hashes, exact up to
+ * 2^33 rows.
+ */
+#ifndef CR_NEWTON_H
+#define CR_NEWTON_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cr_logit.h"
+
+/* point flags */
+#define CR_PT_SKIP_INVALID	1.0		/* bit 0 */
+#define CR_PT_INTERCEPT		2.0		/* bit 1: centre features on the means */
+#define CR_PT_FINAL			4.0		/* bit 2: raw-scale beta, log-likelihood and bins */
+
+#define CR_PT_FLAGS		0
+#define CR_PT_D			1
+#define CR_PT_CW0		2
+#define CR_PT_CW1		3
+#define CR_PT_BETA		4
+
+/* state header */
+#define CR_ST_D			0		/* features (0: no usable row yet) */
+#define CR_ST_PLEN		1		/* length of the point copy */
+#define CR_ST_PARTS		2		/* partial states combined into this one */
+#define CR_ST_ROWS		3		/* usable rows */
+#define CR_ST_SKIPPED	4
+#define CR_ST_NPOS		5		/* usable rows retained */
+#define CR_ST_NNEG		6
+#define CR_ST_SW		7		/* sum of row weights */
+#define CR_ST_SW1		8		/* of retained rows */
+#define CR_ST_LL		9		/* weighted log-likelihood at the point */
+#define CR_ST_CHECK		10		/* sum of 20-bit row hashes */
+#define CR_ST_HEADER	11
+
+/* Length of a point for d features (final: with decile edges). */
+extern int	cr_point_len(int d, bool final);
+/* Length of a state for d features and a point of plen values. */
+extern int	cr_state_len(int d, int plen);
+/* Offsets of the sums in a state. */
+extern int	cr_state_sx(int plen);
+extern int	cr_state_sxx(int d, int plen);
+extern int	cr_state_grad(int d, int plen);
+extern int	cr_state_hess(int d, int plen);
+extern int	cr_state_bins(int d, int plen);
+
+/* Initialise a state of cr_state_len(d, plen) values (zero sums). */
+extern void cr_state_init(double *st, int d, const double *point, int plen);
+
+/*
+ * Add one usable row (x: d values, retained, weight w > 0) to st.  The
+ * point is the one st was initialised with; work holds d+1 doubles.
+ */
+extern void cr_state_add_row(double *st, const double *x, bool retained, double w,
+							 double *work);
+
+/* Add the sums and counters of b to a (same d and point). */
+extern void cr_state_add(double *a, const double *b);
+
+/*
+ * The Newton iteration of retention_fit.  pass() evaluates the sums at beta
+ * (centred coordinates, D values): it returns the weighted log-likelihood
+ * and fills grad (D) and the upper triangle of the information (D*D,
+ * row-major); it does not return on error.
+ */
+typedef double (*cr_newton_pass_fn) (void *ctx, const double *beta, double *grad, double *hess);
+
+typedef struct CrNewtonSetup
+{
+	int			d;
+	double		l2;
+	bool		intercept;
+	int			max_iter;
+	double		tol;
+	const double *mu;			/* centring (means, or zeros without intercept) */
+	const double *sd;			/* weighted standard deviations */
+} CrNewtonSetup;
+
+/*
+ * Run Newton from beta = 0 like the exact phase of cr_logit_fit, then the
+ * covariance, condition number and the back-transform of beta to the
+ * original scale.  Sets res->status, bad_feature, iterations, converged,
+ * beta (raw scale), cov, condition_number; the caller's res->beta and
+ * res->cov must have room for D and D*D values.
+ */
+extern void cr_newton_run(const CrNewtonSetup *setup, cr_newton_pass_fn pass, void *ctx,
+						  cr_alloc_fn alloc, CrFitResult *res);
+
+#endif							/* CR_NEWTON_H */

@@ -1,0 +1,222 @@
+/*
+ * cr_newton_step.c
+ *	  retention_newton_step(features float8[], retained boolean, weight float8,
+ *	  point float8[]), the aggregate behind retention_fit: the sums one Newton
+ *	  iteration needs (counts, weighted feature sums, log-likelihood,
+ *	  gradient, upper triangle of the Hessian) at the point the driver asks
+ *	  for.  The layout of point and state is in cr_newton.h.
+ *
+ * The state is a float8[] of O(d^2) values, whatever the number of rows,
+ * and partial states combine by element-wise addition: parallel workers and
+ * Citus shards aggregate where the rows are and ship only their sums.  The
+ * aggregate has no final function (its result is the state), so nothing
+ * depends on an expression node.
+ */
+#include "community_retention.h"
+
+#include <math.h>
+
+#include "catalog/pg_type.h"
+#include "fmgr.h"
+#include "utils/array.h"
+
+#include "cr_newton.h"
+#include "cr_train.h"
+
+PG_FUNCTION_INFO_V1(retention_newton_step_trans);
+PG_FUNCTION_INFO_V1(retention_newton_step_combine);
+
+#define ST_DATA(a)	((double *) CR_ARR_DATA_NONULLS(a))
+#define ST_LEN(a)	(ARR_DIMS(a)[0])
+
+static ArrayType *
+state_alloc(MemoryContext cxt, int len)
+{
+	Size		bytes = ARR_OVERHEAD_NONULLS(1) + sizeof(double) * (Size) len;
+	ArrayType  *a = MemoryContextAllocZero(cxt, bytes);
+
+	SET_VARSIZE(a, bytes);
+	a->ndim = 1;
+	a->dataoffset = 0;
+	a->elemtype = FLOAT8OID;
+	ARR_DIMS(a)[0] = len;
+	ARR_LBOUND(a)[0] = 1;
+	return a;
+}
+
+static void
+invalid_point(const char *detail)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("invalid retention_newton_step point"),
+			 errdetail("%s", detail),
+			 errhint("The point is made by retention_fit; see the reference of retention_newton_step.")));
+}
+
+/* The point's values after checking its shape; *d = its features (0: statistics pass). */
+static const double *
+point_values(ArrayType *pt, int *plen, int *d)
+{
+	const double *p;
+	int			flags;
+
+	if (ARR_NDIM(pt) != 1 || ARR_HASNULL(pt) || ARR_ELEMTYPE(pt) != FLOAT8OID)
+		invalid_point("It must be a one-dimensional float8 array without NULLs.");
+	*plen = ARR_DIMS(pt)[0];
+	p = (const double *) CR_ARR_DATA_NONULLS(pt);
+	if (*plen < 2)
+		invalid_point("It has fewer than 2 elements.");
+	flags = (int) p[CR_PT_FLAGS];
+	if (p[CR_PT_FLAGS] != flags || flags < 0 || flags > 7 ||
+		p[CR_PT_D] != floor(p[CR_PT_D]) || p[CR_PT_D] < 0 || p[CR_PT_D] > CR_MAX_FEATURES)
+		invalid_point("Its flags or number of features are out of range.");
+	*d = (int) p[CR_PT_D];
+	if (*plen != cr_point_len(*d, (flags & (int) CR_PT_FINAL) != 0))
+		invalid_point("Its length does not match its number of features.");
+	return p;
+}
+
+Datum
+retention_newton_step_trans(PG_FUNCTION_ARGS)
+{
+	MemoryContext aggcxt;
+	ArrayType  *st;
+	ArrayType  *pt;
+	const double *p;
+	const double *vals;
+	double	   *s;
+	double		w;
+	int			plen,
+				pd,
+				d;
+
+	if (!AggCheckCallContext(fcinfo, &aggcxt))
+		elog(ERROR, "retention_newton_step_trans called in non-aggregate context");
+	if (PG_ARGISNULL(4))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("retention_newton_step point must not be NULL")));
+	pt = PG_GETARG_ARRAYTYPE_P(4);
+	if (PG_ARGISNULL(0))
+	{
+		p = point_values(pt, &plen, &pd);
+		st = state_alloc(aggcxt, cr_state_len(pd, plen));
+		cr_state_init(ST_DATA(st), pd, p, plen);
+	}
+	else
+	{
+		st = PG_GETARG_ARRAYTYPE_P(0);
+		plen = (int) ST_DATA(st)[CR_ST_PLEN];
+		if (ARR_NDIM(pt) != 1 || ARR_HASNULL(pt) || ARR_DIMS(pt)[0] != plen ||
+			memcmp(CR_ARR_DATA_NONULLS(pt), ST_DATA(st) + CR_ST_HEADER, sizeof(double) * plen) != 0)
+			invalid_point("It must be the same for every row of a group.");
+	}
+	s = ST_DATA(st);
+	if (PG_ARGISNULL(1) || PG_ARGISNULL(2) || PG_ARGISNULL(3))
+	{
+		s[CR_ST_SKIPPED] += 1;
+		PG_RETURN_ARRAYTYPE_P(st);
+	}
+	w = PG_GETARG_FLOAT8(3);
+	d = (int) s[CR_ST_D];
+	vals = cr_train_row_values(PG_GETARG_ARRAYTYPE_P(1), true, w,
+							   ((int) s[CR_ST_HEADER + CR_PT_FLAGS] & (int) CR_PT_SKIP_INVALID) != 0, &d);
+	if (vals == NULL)
+	{
+		s[CR_ST_SKIPPED] += 1;
+		PG_RETURN_ARRAYTYPE_P(st);
+	}
+	if (s[CR_ST_D] == 0)
+	{
+		/* statistics pass, first usable row: room for the sums of d features */
+		ArrayType  *grown = state_alloc(aggcxt, cr_state_len(d, plen));
+		double	   *g = ST_DATA(grown);
+
+		memcpy(g, s, sizeof(double) * ST_LEN(st));
+		g[CR_ST_D] = d;
+		pfree(st);
+		st = grown;
+		s = g;
+	}
+	{
+		double		xr[CR_MAX_FEATURES + 1];
+
+		cr_state_add_row(s, vals, PG_GETARG_BOOL(2), w, xr);
+	}
+	PG_RETURN_ARRAYTYPE_P(st);
+}
+
+/* a copy of state b in cxt, with counters of a state without rows added */
+static ArrayType *
+state_copy_plus(MemoryContext cxt, ArrayType *b, const double *counters)
+{
+	ArrayType  *r = state_alloc(cxt, ST_LEN(b));
+	double	   *s = ST_DATA(r);
+	int			i;
+
+	memcpy(s, ST_DATA(b), sizeof(double) * ST_LEN(b));
+	if (counters)
+		for (i = CR_ST_PARTS; i < CR_ST_HEADER; i++)
+			s[i] += counters[i];
+	return r;
+}
+
+static void
+check_state(ArrayType *a)
+{
+	const double *s;
+
+	if (ARR_NDIM(a) != 1 || ARR_HASNULL(a) || ARR_ELEMTYPE(a) != FLOAT8OID ||
+		ARR_DIMS(a)[0] < CR_ST_HEADER + 2)
+		elog(ERROR, "invalid retention_newton_step state");
+	s = ST_DATA(a);
+	if (!(s[CR_ST_D] >= 0 && s[CR_ST_D] <= CR_MAX_FEATURES && s[CR_ST_PLEN] >= 2 &&
+		  ST_LEN(a) == cr_state_len((int) s[CR_ST_D], (int) s[CR_ST_PLEN])))
+		elog(ERROR, "invalid retention_newton_step state");
+}
+
+Datum
+retention_newton_step_combine(PG_FUNCTION_ARGS)
+{
+	MemoryContext aggcxt = NULL;
+	ArrayType  *a = PG_GETARG_ARRAYTYPE_P(0);
+	ArrayType  *b = PG_GETARG_ARRAYTYPE_P(1);
+	double	   *sa,
+			   *sb;
+	int			plen;
+
+	check_state(a);
+	check_state(b);
+	sa = ST_DATA(a);
+	sb = ST_DATA(b);
+	plen = (int) sa[CR_ST_PLEN];
+	if (sb[CR_ST_PLEN] != plen ||
+		memcmp(sa + CR_ST_HEADER, sb + CR_ST_HEADER, sizeof(double) * plen) != 0)
+		invalid_point("Partial states of different points cannot be combined.");
+	if (!AggCheckCallContext(fcinfo, &aggcxt))
+		aggcxt = CurrentMemoryContext;
+	if (sa[CR_ST_D] == 0)
+		PG_RETURN_ARRAYTYPE_P(state_copy_plus(aggcxt, b, sa));
+	if (sb[CR_ST_D] != 0 && sb[CR_ST_D] != sa[CR_ST_D])
+		ereport(ERROR,
+				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+				 errmsg("feature arrays of different lengths: %d and %d", (int) sa[CR_ST_D], (int) sb[CR_ST_D]),
+				 errhint("Every row of a group must list the same features in the same order.")));
+	if (aggcxt == CurrentMemoryContext && !AggCheckCallContext(fcinfo, NULL))
+	{
+		/* called directly: never modify an argument */
+		a = state_copy_plus(aggcxt, a, NULL);
+		sa = ST_DATA(a);
+	}
+	if (sb[CR_ST_D] == 0)
+	{
+		int			i;
+
+		for (i = CR_ST_PARTS; i < CR_ST_HEADER; i++)
+			sa[i] += sb[i];
+	}
+	else
+		cr_state_add(sa, sb);
+	PG_RETURN_ARRAYTYPE_P(a);
+}

@@ -1,0 +1,4 @@
+-- label: floor: one serial scan, SELECT sum(x[16]) FROM train_rows
+SET max_parallel_workers_per_gather = 0;
+-- bench: start
+SELECT sum(x[16]) FROM train_rows;

@@ -1,0 +1,118 @@
+-- retention_fit (one retention_newton_step pass per Newton step) against
+-- retention_train on the same rows: coefficients, summaries, info and drift
+-- deciles; a parallel fit against a serial one.
+BEGIN;
+SELECT plan(19);
+
+CREATE TABLE fit_rows AS
+SELECT i,
+       sin(i::float8) AS x1,
+       ((i * 37) % 101)::float8 / 50 - 1 AS x2,
+       cos(i * 0.3::float8) * 2 + 5 AS x3,
+       ((i * 7919) % 1000)::float8 / 1000
+         < 1 / (1 + exp(-(0.5 + 1.2 * sin(i::float8) - 0.8 * (((i * 37) % 101)::float8 / 50 - 1)
+                        + 0.3 * (cos(i * 0.3::float8) * 2)))) AS y,
+       (1 + i % 3)::float8 AS w
+FROM generate_series(1, 3000) i;
+-- rows retention_train and retention_fit skip: NULLs, zero weights, NaN (skip_invalid)
+INSERT INTO fit_rows VALUES (3001, NULL, 0, 0, true, 1), (3002, 0, 0, 0, NULL, 1),
+  (3003, 0.5, 0.5, 5, true, 0), (3004, 'NaN', 0, 5, false, 1), (3005, 0, 'Infinity', 5, true, 1);
+
+CREATE FUNCTION pg_temp.relerr(a float8[], b float8[]) RETURNS float8 LANGUAGE sql AS $$
+  SELECT max(abs(x - y) / greatest(abs(y), 1e-300)) FROM unnest(a, b) AS u(x, y)
+$$;
+-- intercept (0 without one), coefficients, standard errors
+CREATE FUNCTION pg_temp.est(m retention_model) RETURNS float8[] LANGUAGE sql AS $$
+  SELECT array_agg(coefficient ORDER BY o) || array_agg(coalesce(std_error, 0) ORDER BY o)
+  FROM retention_model_summary(m) WITH ORDINALITY AS s(feature, coefficient, std_error, z_value, p_value, odds_ratio, ci_lower, ci_upper, o)
+$$;
+CREATE FUNCTION pg_temp.info_num(m retention_model) RETURNS float8[] LANGUAGE sql AS $$
+  SELECT ARRAY[log_likelihood, null_log_likelihood, aic, bic, pseudo_r2, condition_number] FROM retention_model_info(m)
+$$;
+CREATE FUNCTION pg_temp.info_int(m retention_model) RETURNS text LANGUAGE sql AS $$
+  SELECT (n_rows, n_skipped, n_retained, n_features, iterations, converged, l2)::text FROM retention_model_info(m)
+$$;
+CREATE FUNCTION pg_temp.deciles(m retention_model) RETURNS float8[] LANGUAGE sql AS $$
+  SELECT ARRAY(SELECT jsonb_array_elements_text(m::jsonb -> 'score_deciles')::float8)
+      || ARRAY(SELECT jsonb_array_elements_text(m::jsonb -> 'score_shares')::float8)
+$$;
+
+CREATE TEMP TABLE cases(name text, q text, o jsonb);
+INSERT INTO cases VALUES
+  ('mle', 'SELECT ARRAY[x1, x2, x3], y FROM fit_rows WHERE i <= 3000', '{"features": ["x1", "x2", "x3"]}'),
+  ('no intercept', 'SELECT ARRAY[x1, x2, x3], y FROM fit_rows WHERE i <= 3000', '{"intercept": false}'),
+  ('l2', 'SELECT ARRAY[x1, x2, x3], y FROM fit_rows WHERE i <= 3000', '{"l2": 2.5}'),
+  ('balanced', 'SELECT ARRAY[x1, x2, x3], y FROM fit_rows WHERE i <= 3000', '{"l2": 1, "class_weight": "balanced"}'),
+  ('weights', 'SELECT ARRAY[x1, x2, x3], y, w FROM fit_rows WHERE i <= 3003', '{}'),
+  ('skip_invalid', 'SELECT ARRAY[x1, x2, x3], y, w FROM fit_rows', '{"skip_invalid": true, "tol": 1e-10}');
+
+CREATE TEMP TABLE fits AS
+SELECT c.name,
+       retention_fit(c.q, c.o) AS fit,
+       (CASE c.name
+          WHEN 'weights' THEN (SELECT retention_train(ARRAY[x1, x2, x3], y, w, c.o) FROM fit_rows WHERE i <= 3003)
+          WHEN 'skip_invalid' THEN (SELECT retention_train(ARRAY[x1, x2, x3], y, w, c.o) FROM fit_rows)
+          ELSE (SELECT retention_train(ARRAY[x1, x2, x3], y, c.o) FROM fit_rows WHERE i <= 3000) END) AS train
+FROM cases c;
+
+SELECT is((SELECT count(*) FROM fits WHERE fit IS NOT NULL AND train IS NOT NULL), 6::bigint, 'six fits by both');
+SELECT cmp_ok((SELECT max(pg_temp.relerr(pg_temp.est(fit), pg_temp.est(train))) FROM fits), '<', 1e-9::float8,
+  'coefficients and standard errors of retention_fit equal retention_train''s to 1e-9');
+SELECT is((SELECT array_agg(name ORDER BY name) FROM fits WHERE pg_temp.info_int(fit) IS DISTINCT FROM pg_temp.info_int(train)), NULL,
+  'same rows, skipped rows, retained, features, iterations, converged, l2');
+SELECT cmp_ok((SELECT max(pg_temp.relerr(pg_temp.info_num(fit), pg_temp.info_num(train))) FROM fits), '<', 1e-9::float8,
+  'same log-likelihoods, AIC, BIC, pseudo R2 and condition number to 1e-9');
+SELECT cmp_ok((SELECT max(pg_temp.relerr(pg_temp.deciles(fit), pg_temp.deciles(train))) FROM fits), '<', 1e-9::float8,
+  'same training score deciles and shares (drift reference)');
+SELECT is((SELECT (fit::jsonb -> 'features')::text FROM fits WHERE name = 'mle'), '["x1", "x2", "x3"]', 'feature names from the options');
+SELECT is((SELECT pg_temp.info_int(fit) FROM fits WHERE name = 'skip_invalid'), '(3000,5,1808,3,5,t,0)', 'skipped rows counted like retention_train');
+SELECT cmp_ok((SELECT abs(retention_score_drift(f.fit, retention_score(f.fit, ARRAY[x1, x2, x3]))
+                        - retention_score_drift(f.train, retention_score(f.train, ARRAY[x1, x2, x3])))
+               FROM fits f, fit_rows WHERE f.name = 'l2' AND i <= 1500), '<', 1e-9::float8,
+  'retention_score_drift gives the same value for both models');
+
+-- the query may be any SELECT: a join, a CTE, VALUES; a trailing semicolon and comment are fine
+SELECT cmp_ok(pg_temp.relerr(pg_temp.est(retention_fit($$WITH r AS (SELECT * FROM fit_rows WHERE i <= 3000)
+    SELECT ARRAY[x1, x2, x3] AS features, y AS retained FROM r; -- trailing comment$$)),
+  (SELECT pg_temp.est(train) FROM fits WHERE name = 'mle')), '<', 1e-9::float8, 'a CTE query with a semicolon and a comment');
+CREATE TEMP TABLE tiny AS SELECT retention_fit('VALUES (ARRAY[1.0, 2]::float8[], true), (ARRAY[2.0, 1], false), (ARRAY[3.0, 3], true), (ARRAY[4.0, 2.5], false), (ARRAY[0.5, 0.1], true)', '{"l2": 1}') AS fit,
+  (SELECT retention_train(x, y, '{"l2": 1}') FROM (VALUES (ARRAY[1.0, 2]::float8[], true), (ARRAY[2.0, 1], false), (ARRAY[3.0, 3], true), (ARRAY[4.0, 2.5], false), (ARRAY[0.5, 0.1], true)) v(x, y)) AS train;
+SELECT cmp_ok((SELECT pg_temp.relerr(pg_temp.est(fit), pg_temp.est(train)) FROM tiny), '<', 1e-9::float8, 'a VALUES query');
+SELECT is(retention_fit('SELECT ARRAY[x1, x2], y FROM fit_rows WHERE i <= 3000', NULL) IS NOT NULL, true, 'NULL options mean the defaults');
+
+-- the aggregate alone: fixed-size state, NULL for no rows
+SELECT is((SELECT array_length(retention_newton_step(ARRAY[x1, x2, x3], y, 1, '{0,0}'), 1) FROM fit_rows WHERE i <= 10),
+  (SELECT array_length(retention_newton_step(ARRAY[x1, x2, x3], y, 1, '{1,0}'), 1) FROM fit_rows), 'the state does not grow with the rows');
+SELECT is((SELECT retention_newton_step(ARRAY[x1], y, 1, '{0,0}') FROM fit_rows WHERE false), NULL, 'no rows: NULL');
+SELECT is((SELECT (retention_newton_step(ARRAY[x1], y, 1, '{1,0}'))[4:5] FROM fit_rows), '{3002,3}'::float8[],
+  'statistics pass counts usable and skipped rows');
+
+-- Parallel query: every pass may use workers; same model as serial
+CREATE TABLE fit_par AS SELECT g, r.* FROM generate_series(0, 19) g, fit_rows r WHERE r.i <= 3000;
+ANALYZE fit_par;
+SET LOCAL max_parallel_workers_per_gather = 0;
+CREATE TEMP TABLE fit_serial AS SELECT retention_fit('SELECT ARRAY[x1, x2, x3 + g / 40.0], y FROM fit_par', '{"l2": 0.5}') AS m;
+SET LOCAL max_parallel_workers_per_gather = 2;
+SET LOCAL parallel_setup_cost = 0;
+SET LOCAL parallel_tuple_cost = 0;
+SET LOCAL min_parallel_table_scan_size = 0;
+SET LOCAL parallel_leader_participation = off;
+CREATE FUNCTION pg_temp.explain_lines(q text) RETURNS SETOF text LANGUAGE plpgsql AS $$
+BEGIN RETURN QUERY EXECUTE 'EXPLAIN (COSTS OFF) ' || q; END $$;
+SELECT ok((SELECT string_agg(x, E'\n') FROM pg_temp.explain_lines($$SELECT retention_newton_step(ARRAY[x1, x2, x3 + g / 40.0], y, 1, '{0,0}') FROM fit_par$$) e(x)) ~ 'Partial Aggregate',
+  'the planner splits the step aggregate across parallel workers');
+-- retention_fit's own queries are planned apart from the calling statement
+CREATE TEMP TABLE fit_parallel AS SELECT retention_fit('SELECT ARRAY[x1, x2, x3 + g / 40.0], y FROM fit_par', '{"l2": 0.5}') AS m;
+SELECT ok((SELECT m FROM fit_parallel) IS NOT NULL, 'a parallel fit runs');
+SELECT cmp_ok(pg_temp.relerr(pg_temp.est((SELECT m FROM fit_parallel)), pg_temp.est((SELECT m FROM fit_serial))), '<', 1e-9::float8,
+  'a parallel fit gives the serial coefficients and standard errors');
+SELECT cmp_ok(pg_temp.relerr(pg_temp.info_num((SELECT m FROM fit_parallel)), pg_temp.info_num((SELECT m FROM fit_serial))), '<', 1e-9::float8,
+  'and the same fit statistics');
+RESET max_parallel_workers_per_gather;
+RESET parallel_leader_participation;
+SELECT cmp_ok(pg_temp.relerr(pg_temp.est((SELECT m FROM fit_serial)),
+                             pg_temp.est((SELECT retention_train(ARRAY[x1, x2, x3 + g / 40.0], y, '{"l2": 0.5}') FROM fit_par))), '<', 1e-9::float8,
+  '60 000 rows: retention_fit equals retention_train');
+
+SELECT * FROM finish();
+ROLLBACK;

@@ -1,0 +1,292 @@
+/*
+ * test_newton.c
+ *	  Unit tests of retention_fit's plain-C kernel (src/cr_newton.c): the
+ *	  Newton iteration driven through pass sums equals cr_logit_fit's exact
+ *	  path on the same rows; partial states add up to the whole; the row
+ *	  checksum notices a changed row.
+ *
+ * link: src/cr_newton.c src/cr_logit.c
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cr_newton.h"
+#include "cr_random.h"
+
+static int	n_test = 0;
+static int	n_fail = 0;
+
+static void
+check(int cond, const char *what)
+{
+	n_test++;
+	if (!cond)
+		n_fail++;
+	printf("%s %d - %s\n", cond ? "ok" : "not ok", n_test, what);
+}
+
+static void *allocated[1024];
+static int	n_allocated = 0;
+
+static void *
+alloc(size_t size)
+{
+	void	   *p = calloc(1, size);
+
+	if (!p || n_allocated == 1024)
+		abort();
+	allocated[n_allocated++] = p;
+	return p;
+}
+
+static void
+free_all(void)
+{
+	while (n_allocated > 0)
+		free(allocated[--n_allocated]);
+}
+
+#define N 5000
+#define D_FEAT 4
+
+static double rows[N][D_FEAT + 1];	/* features, then +-weight */
+
+static double
+uniform(uint64_t *st)
+{
+	return (double) (cr_splitmix64(st) >> 11) * (1.0 / 9007199254740992.0);
+}
+
+static void
+make_rows(void)
+{
+	uint64_t	st = 42;
+	int			i,
+				j;
+
+	for (i = 0; i < N; i++)
+	{
+		double		eta = 0.2;
+		double		w = 1 + (int) (uniform(&st) * 3);
+
+		for (j = 0; j < D_FEAT; j++)
+		{
+			rows[i][j] = 2 * uniform(&st) - 1 + 3.0 * j;
+			eta += (j % 2 ? -0.8 : 0.6) * (rows[i][j] - 3.0 * j);
+		}
+		rows[i][D_FEAT] = uniform(&st) < 1 / (1 + exp(-eta)) ? w : -w;
+	}
+}
+
+typedef struct Pass
+{
+	int			d;
+	double		point[64];
+	int			plen;
+	double	   *means;
+	double	   *sd;
+	bool		intercept;
+	double		cw[2];
+	int			calls;
+} Pass;
+
+/* one state over rows [from, to) at point */
+static double *
+state_over(const double *point, int plen, int d, int from, int to, int step)
+{
+	double	   *st = alloc(sizeof(double) * cr_state_len(d, plen));
+	double		xr[D_FEAT + 1];
+	int			i;
+
+	cr_state_init(st, d, point, plen);
+	for (i = from; i < to; i += step)
+	{
+		double		v = rows[i][D_FEAT];
+
+		cr_state_add_row(st, rows[i], v > 0, fabs(v), xr);
+	}
+	return st;
+}
+
+static double
+pass_fn(void *ctx, const double *beta, double *grad, double *hess)
+{
+	Pass	   *p = ctx;
+	int			d = p->d,
+				D = d + 1,
+				j,
+				k;
+	double	   *st;
+	const double *hp;
+
+	p->plen = cr_point_len(d, false);
+	memset(p->point, 0, sizeof(p->point));
+	p->point[CR_PT_FLAGS] = p->intercept ? CR_PT_INTERCEPT : 0;
+	p->point[CR_PT_D] = d;
+	p->point[CR_PT_CW0] = p->cw[0];
+	p->point[CR_PT_CW1] = p->cw[1];
+	memcpy(p->point + CR_PT_BETA, beta, sizeof(double) * D);
+	memcpy(p->point + CR_PT_BETA + D, p->means, sizeof(double) * d);
+	st = state_over(p->point, p->plen, d, 0, N, 1);
+	if (p->calls++ == 0)
+		for (j = 0; j < d; j++)
+		{
+			double		m = st[cr_state_sx(p->plen) + j] / st[CR_ST_SW];
+
+			p->sd[j] = sqrt(st[cr_state_sxx(d, p->plen) + j] / st[CR_ST_SW] - m * m);
+		}
+	memcpy(grad, st + cr_state_grad(d, p->plen), sizeof(double) * D);
+	hp = st + cr_state_hess(d, p->plen);
+	for (j = 0; j < D; j++)
+		for (k = j; k < D; k++)
+			hess[j * D + k] = *hp++;
+	return st[CR_ST_LL];
+}
+
+static double
+relerr(const double *a, const double *b, int n)
+{
+	double		m = 0;
+	int			i;
+
+	for (i = 0; i < n; i++)
+	{
+		double		e = fabs(a[i] - b[i]) / fmax(fabs(b[i]), 1e-300);
+
+		if (!(e <= m))
+			m = e;
+	}
+	return m;
+}
+
+static void
+compare_with_logit(double l2, bool intercept, bool balanced, const char *what)
+{
+	double	   *blocks[1] = {&rows[0][0]};
+	int64_t		block_n[1] = {N};
+	CrRows		r = {D_FEAT, N, 1, blocks, block_n};
+	CrFitOptions fo = {l2, intercept, 100, 1e-8, balanced, NULL, true};
+	CrFitResult ref,
+				res;
+	CrNewtonSetup setup;
+	Pass		p;
+	double		stats_point[2] = {0, 0};
+	double	   *st;
+	double		means[D_FEAT],
+				mu[D_FEAT],
+				sd[D_FEAT],
+				npos,
+				nneg;
+	int			j;
+	char		msg[200];
+
+	cr_logit_fit(&r, &fo, alloc, &ref);
+
+	/* statistics pass: the state starts without features, as in the aggregate */
+	st = alloc(sizeof(double) * cr_state_len(D_FEAT, 2));
+	cr_state_init(st, 0, stats_point, 2);
+	st[CR_ST_D] = D_FEAT;
+	{
+		double		xr[D_FEAT + 1];
+		int			i;
+
+		for (i = 0; i < N; i++)
+			cr_state_add_row(st, rows[i], rows[i][D_FEAT] > 0, fabs(rows[i][D_FEAT]), xr);
+	}
+	npos = st[CR_ST_NPOS];
+	nneg = st[CR_ST_NNEG];
+	for (j = 0; j < D_FEAT; j++)
+	{
+		means[j] = st[cr_state_sx(2) + j] / st[CR_ST_SW];
+		mu[j] = intercept ? means[j] : 0;
+	}
+	memset(&p, 0, sizeof(p));
+	p.d = D_FEAT;
+	p.means = means;
+	p.sd = sd;
+	p.intercept = intercept;
+	p.cw[0] = balanced ? (npos + nneg) / (2 * nneg) : 1;
+	p.cw[1] = balanced ? (npos + nneg) / (2 * npos) : 1;
+	memset(&res, 0, sizeof(res));
+	res.beta = alloc(sizeof(double) * (D_FEAT + 1));
+	res.cov = alloc(sizeof(double) * (D_FEAT + 1) * (D_FEAT + 1));
+	setup.d = D_FEAT;
+	setup.l2 = l2;
+	setup.intercept = intercept;
+	setup.max_iter = 100;
+	setup.tol = 1e-8;
+	setup.mu = mu;
+	setup.sd = sd;
+	cr_newton_run(&setup, pass_fn, &p, alloc, &res);
+
+	snprintf(msg, sizeof(msg), "%s: both converge", what);
+	check(ref.status == CR_FIT_OK && res.status == CR_FIT_OK && res.converged, msg);
+	snprintf(msg, sizeof(msg), "%s: coefficients to 1e-10 (%.1e)", what, relerr(res.beta, ref.beta, D_FEAT + 1));
+	check(relerr(res.beta, ref.beta, D_FEAT + 1) < 1e-10, msg);
+	snprintf(msg, sizeof(msg), "%s: covariance to 1e-9", what);
+	check(relerr(res.cov + (intercept ? 0 : D_FEAT + 2), ref.cov + (intercept ? 0 : D_FEAT + 2),
+				 (D_FEAT + 1) * (D_FEAT + 1) - (intercept ? 0 : D_FEAT + 2)) < 1e-9, msg);
+	snprintf(msg, sizeof(msg), "%s: same iterations (%d, %d) and condition number", what, res.iterations, ref.iterations);
+	check(res.iterations == ref.iterations &&
+		  fabs(res.condition_number - ref.condition_number) < 1e-9 * ref.condition_number, msg);
+	free_all();
+}
+
+static void
+test_partial_states(void)
+{
+	double		point[64];
+	int			d = D_FEAT,
+				D = d + 1,
+				plen = cr_point_len(d, false),
+				j;
+	double	   *whole,
+			   *a,
+			   *b;
+	int			n;
+
+	memset(point, 0, sizeof(point));
+	point[CR_PT_FLAGS] = CR_PT_INTERCEPT;
+	point[CR_PT_D] = d;
+	point[CR_PT_CW0] = 1;
+	point[CR_PT_CW1] = 1;
+	for (j = 0; j < D; j++)
+		point[CR_PT_BETA + j] = 0.1 * j;
+	for (j = 0; j < d; j++)
+		point[CR_PT_BETA + D + j] = 3.0 * j;
+	n = cr_state_len(d, plen);
+	whole = state_over(point, plen, d, 0, N, 1);
+	a = state_over(point, plen, d, 0, N, 2);
+	b = state_over(point, plen, d, 1, N, 2);
+	cr_state_add(a, b);
+	check(a[CR_ST_PARTS] == 2 && whole[CR_ST_PARTS] == 1, "combining counts partial states");
+	check(a[CR_ST_ROWS] == N && a[CR_ST_CHECK] == whole[CR_ST_CHECK] &&
+		  a[CR_ST_NPOS] == whole[CR_ST_NPOS] && a[CR_ST_SW] == whole[CR_ST_SW],
+		  "counts, weights and checksum of two halves add up exactly");
+	check(relerr(a + cr_state_sx(plen), whole + cr_state_sx(plen), n - cr_state_sx(plen)) < 1e-11,
+		  "sums of two halves equal the whole to rounding");
+	rows[17][2] += 1e-12;
+	b = state_over(point, plen, d, 0, N, 1);
+	check(b[CR_ST_CHECK] != whole[CR_ST_CHECK], "the checksum notices a changed value");
+	rows[17][2] -= 1e-12;
+	rows[18][D_FEAT] = -rows[18][D_FEAT];
+	b = state_over(point, plen, d, 0, N, 1);
+	check(b[CR_ST_CHECK] != whole[CR_ST_CHECK], "the checksum notices a changed label");
+	rows[18][D_FEAT] = -rows[18][D_FEAT];
+	free_all();
+}
+
+int
+main(void)
+{
+	make_rows();
+	compare_with_logit(0, true, false, "maximum likelihood");
+	compare_with_logit(0, false, false, "no intercept");
+	compare_with_logit(2.5, true, false, "l2");
+	compare_with_logit(1, true, true, "l2, balanced");
+	test_partial_states();
+	printf("1..%d\n", n_test);
+	return n_fail > 0;
+}
