@@ -36,7 +36,10 @@ WITH RECURSIVE ext(classid, objid) AS (
 SELECT DISTINCT pg_describe_object(d.classid, d.objid, d.objsubid) || ' -> ' || p.descr AS what
 FROM pg_depend d
 JOIN ext ON ext.classid = d.classid AND ext.objid = d.objid
-JOIN planted p ON p.classid = d.refclassid AND p.objid = d.refobjid;
+JOIN planted p ON p.classid = d.refclassid AND p.objid = d.refobjid
+-- the extension's own objects that the install script hands to the installing
+-- role (the registry table and its row type) are not planted
+WHERE NOT EXISTS (SELECT 1 FROM ext e2 WHERE e2.classid = p.classid AND e2.objid = p.objid);
 SELECT 'captured: ' || count(*) FROM cr_captured;
 SELECT 'captured object: ' || what FROM cr_captured ORDER BY 1;
 
