@@ -9,8 +9,8 @@
 #include "cr_bgnbd.h"
 #include "cr_hyp2f1.h"
 
-/* a log-parameter beyond this (a factor 1e13) means the estimate ran off */
-#define BG_LOG_BOUND 30.0
+/* an estimate 1e8 times above or below its start has run off to infinity or 0 */
+#define BG_LOG_BOUND 18.420680743952367
 #define BG_MAXITER 1000
 
 const char *
@@ -213,6 +213,9 @@ cr_bgnbd_fit(const CrBuyerRow *rows, size_t n, cr_optim_tick tick, void *tick_ar
 	out->m.b = f.p[3];
 	out->log_likelihood = f.log_likelihood;
 	memcpy(out->se, f.se, sizeof(out->se));
+	for (i = 0; i < 4; i++)
+		if (isnan(out->se[i]))
+			return CR_FIT_FLAT;
 	return CR_FIT_OK;
 }
 

@@ -36,6 +36,8 @@ typedef enum CrFitStatus
 	CR_FIT_NO_ROWS,				/* nothing to fit */
 	CR_FIT_NO_REPEAT,			/* no member bought twice: nothing identifies the model */
 	CR_FIT_DIVERGED,			/* a parameter ran off to 0 or infinity */
+	CR_FIT_FLAT,				/* no proper maximum: the Hessian of the
+								 * log-likelihood is not negative definite */
 	CR_FIT_NOT_CONVERGED		/* the optimiser gave up */
 } CrFitStatus;
 

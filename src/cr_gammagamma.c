@@ -3,13 +3,35 @@
  *	  Gamma-Gamma spend model (see cr_gammagamma.h).  Plain C.
  */
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cr_gammagamma.h"
 #include "cr_hyp2f1.h"
 
-#define GG_LOG_BOUND 30.0
+/* an estimate 1e8 times above or below its start has run off */
+#define GG_LOG_BOUND 18.420680743952367
 #define GG_MAXITER 1000
+
+static int
+spend_cmp(const void *pa, const void *pb)
+{
+	const CrSpendRow *a = pa,
+			   *b = pb;
+
+	if (a->x != b->x)
+		return a->x < b->x ? -1 : 1;
+	if (a->m != b->m)
+		return a->m < b->m ? -1 : 1;
+	return 0;
+}
+
+void
+cr_spend_rows_sort(CrSpendRow *rows, size_t n)
+{
+	if (n > 1)
+		qsort(rows, n, sizeof(CrSpendRow), spend_cmp);
+}
 
 double
 cr_gammagamma_loglik(const CrGammaGamma *m, const CrSpendRow *rows, size_t n,
@@ -102,6 +124,9 @@ cr_gammagamma_fit(const CrSpendRow *rows, size_t n, cr_optim_tick tick,
 	out->m.gamma = f.p[2];
 	out->log_likelihood = f.log_likelihood;
 	memcpy(out->se, f.se, sizeof(out->se));
+	for (i = 0; i < 3; i++)
+		if (isnan(out->se[i]))
+			return CR_FIT_FLAT;
 	return CR_FIT_OK;
 }
 

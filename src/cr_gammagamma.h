@@ -34,6 +34,12 @@ typedef struct CrGammaGammaFit
 	int			iterations;
 } CrGammaGammaFit;
 
+/*
+ * Sort rows by (x, m), so that a fit does not depend on the order rows
+ * arrived in (floating point sums do).
+ */
+extern void cr_spend_rows_sort(CrSpendRow *rows, size_t n);
+
 /* Log-likelihood over rows, and its gradient in (p, q, gamma) when grad is not NULL. */
 extern double cr_gammagamma_loglik(const CrGammaGamma *m, const CrSpendRow *rows,
 								   size_t n, double *grad);

@@ -244,6 +244,13 @@ fit_failed(CrFitStatus status, const char *model)
 					 errmsg("the %s fit did not converge: an estimate ran off to 0 or infinity", model),
 					 errhint("The data do not identify the model: too few members, or purchase patterns it does not describe.")));
 			break;
+		case CR_FIT_FLAT:
+			ereport(ERROR,
+					(errcode(ERRCODE_DATA_EXCEPTION),
+					 errmsg("the %s fit found no proper maximum of the likelihood", model),
+					 errdetail("The log-likelihood is flat in some direction at the estimate (its Hessian is not negative definite)."),
+					 errhint("The data do not identify the model: too few members, or purchase patterns it does not describe.")));
+			break;
 		default:
 			ereport(ERROR,
 					(errcode(ERRCODE_DATA_EXCEPTION),
@@ -284,20 +291,16 @@ bgnbd_fit_finalfn(PG_FUNCTION_ARGS)
 	TupleDesc	tupdesc;
 	CrBgnbdFit	fit;
 	CrFitStatus status;
-	size_t		n;
 
 	if (st == NULL || st->nrows == 0)
 		PG_RETURN_NULL();
 	tupdesc = cr_result_tupdesc(fcinfo, BG_NFIELDS, "bgnbd_model");
-	/* compact a copy: a final function must not change its state */
-	{
-		CrBuyerRow *rows = palloc_extended((Size) st->nrows * sizeof(CrBuyerRow), MCXT_ALLOC_HUGE);
-
-		memcpy(rows, st->rows, (Size) st->nrows * sizeof(CrBuyerRow));
-		n = cr_buyer_rows_compact(rows, st->nrows);
-		status = cr_bgnbd_fit(rows, n, fit_tick, NULL, &fit);
-		pfree(rows);
-	}
+	/*
+	 * Compact in place: merging identical rows into counts does not change
+	 * what the state means, so a later transition or final call is unaffected.
+	 */
+	st->nrows = st->nsorted = (int32) cr_buyer_rows_compact((CrBuyerRow *) st->rows, st->nrows);
+	status = cr_bgnbd_fit((const CrBuyerRow *) st->rows, st->nrows, fit_tick, NULL, &fit);
 	if (status == CR_FIT_NO_ROWS)
 		PG_RETURN_NULL();
 	if (status != CR_FIT_OK)
@@ -322,6 +325,8 @@ gammagamma_fit_finalfn(PG_FUNCTION_ARGS)
 	if (st == NULL || st->nrows == 0)
 		PG_RETURN_NULL();
 	tupdesc = cr_result_tupdesc(fcinfo, GG_NFIELDS, "gammagamma_model");
+	/* sort (in place: the order of the rows is no part of the state's meaning) */
+	cr_spend_rows_sort((CrSpendRow *) st->rows, st->nrows);
 	status = cr_gammagamma_fit((const CrSpendRow *) st->rows, st->nrows, fit_tick, NULL, &fit);
 	if (status == CR_FIT_NO_ROWS)
 		PG_RETURN_NULL();

@@ -8,6 +8,13 @@
 
 #include "cr_optim.h"
 
+/*
+ * The gradient (of a mean negative log-likelihood per member, in
+ * log-parameters) accepted when f cannot be decreased any further within
+ * floating point precision.
+ */
+#define CR_OPTIM_FLAT_GTOL 1e-5
+
 static double
 max_abs(const double *v, int k)
 {
@@ -117,7 +124,8 @@ cr_bfgs(cr_objective f, void *arg, int k, double *theta, double gtol,
 	int			it,
 				i,
 				j,
-				restarted = 0;
+				restarted = 0,
+				flat = 0;
 
 	fx = f(theta, g, arg);
 	*fmin = fx;
@@ -149,7 +157,7 @@ cr_bfgs(cr_objective f, void *arg, int k, double *theta, double gtol,
 		}
 		if (line_search(f, arg, k, theta, fx, g, d, xn, &fn, gn) == 0.0)
 		{
-			if (max_abs(g, k) <= 1e3 * gtol)
+			if (max_abs(g, k) <= CR_OPTIM_FLAT_GTOL)
 				return CR_OPTIM_CONVERGED;
 			if (restarted)
 				return CR_OPTIM_STALLED;
@@ -180,15 +188,12 @@ cr_bfgs(cr_objective f, void *arg, int k, double *theta, double gtol,
 		bfgs_update(H, s, y, k);
 		memcpy(theta, xn, sizeof(double) * k);
 		memcpy(g, gn, sizeof(double) * k);
-		if (fabs(fx - fn) <= 1e-15 * fabs(fx) && max_abs(s, k) <= 1e-15 * (1.0 + max_abs(theta, k)) &&
-			max_abs(g, k) <= 1e3 * gtol)
-		{
-			fx = fn;
-			*fmin = fx;
-			return CR_OPTIM_CONVERGED;
-		}
+		/* f no longer moves: the gradient left is rounding noise, or a ridge */
+		flat = fx - fn <= 1e-14 * fmax(1.0, fabs(fx)) ? flat + 1 : 0;
 		fx = fn;
 		*fmin = fx;
+		if (flat >= 5)
+			return max_abs(g, k) <= CR_OPTIM_FLAT_GTOL ? CR_OPTIM_CONVERGED : CR_OPTIM_STALLED;
 	}
 	return max_abs(g, k) <= gtol ? CR_OPTIM_CONVERGED : CR_OPTIM_MAXITER;
 }
@@ -303,6 +308,7 @@ typedef struct MlObjective
 	int			k;
 	double		scale;			/* -1/n while optimising, -1 for the Hessian */
 	double		bound;
+	double		theta0[CR_OPTIM_MAXK];	/* the start */
 } MlObjective;
 
 /* scale * LL in theta = log p, and its gradient in theta */
@@ -317,7 +323,7 @@ ml_objective(const double *theta, double *grad, void *arg)
 
 	for (i = 0; i < o->k; i++)
 	{
-		if (!(fabs(theta[i]) <= o->bound + 10.0))
+		if (!(fabs(theta[i] - o->theta0[i]) <= o->bound + 10.0))
 			return INFINITY;
 		p[i] = exp(theta[i]);
 	}
@@ -332,7 +338,7 @@ CrOptimStatus
 cr_ml_fit(cr_loglik ll, void *arg, int k, double n, double log_bound, int maxiter,
 		  cr_optim_tick tick, void *tick_arg, CrMlFit *fit, int *diverged)
 {
-	MlObjective o = {ll, arg, k, -1.0 / n, log_bound};
+	MlObjective o = {ll, arg, k, -1.0 / n, log_bound, {0}};
 	double		theta[CR_OPTIM_MAXK] = {0},
 				fmin;
 	CrOptimStatus st;
@@ -340,12 +346,12 @@ cr_ml_fit(cr_loglik ll, void *arg, int k, double n, double log_bound, int maxite
 
 	*diverged = 0;
 	for (j = 0; j < k; j++)
-		theta[j] = log(fit->p[j]);
+		o.theta0[j] = theta[j] = log(fit->p[j]);
 	st = cr_bfgs(ml_objective, &o, k, theta, 1e-10, maxiter, tick, tick_arg,
 				 &fmin, &fit->iterations);
 	for (j = 0; j < k; j++)
 	{
-		if (fabs(theta[j]) > log_bound)
+		if (fabs(theta[j] - o.theta0[j]) > log_bound)
 			*diverged = 1;
 		fit->p[j] = exp(theta[j]);
 	}

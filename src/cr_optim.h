@@ -29,8 +29,9 @@ typedef enum CrOptimStatus
 
 /*
  * Minimise f over R^k (k <= CR_OPTIM_MAXK) from theta (updated in place).
- * Converged when every |gradient component| <= gtol, or when neither f nor
- * theta moves any more (relative change 1e-15) with a gradient <= 1e3 gtol.
+ * Converged when every |gradient component| <= gtol, or when f stops
+ * decreasing (relative change below 1e-14 five steps running, or no step
+ * decreases it) with every |gradient component| <= 1e-5.
  */
 extern CrOptimStatus cr_bfgs(cr_objective f, void *arg, int k, double *theta,
 							 double gtol, int maxiter, cr_optim_tick tick,
@@ -64,8 +65,9 @@ typedef struct CrMlFit
 /*
  * Maximum likelihood with positive parameters: BFGS on -LL/n in
  * theta = log p (gtol 1e-10 on that scale), then cr_log_param_se.
- * CR_OPTIM_MAXITER also when a log-parameter ends beyond log_bound in
- * absolute value (*diverged set): the estimate ran off to 0 or infinity.
+ * *diverged is set (and CR_OPTIM_MAXITER returned) when a log-parameter
+ * ends more than log_bound from its start: the estimate ran off to 0 or
+ * infinity.
  */
 extern CrOptimStatus cr_ml_fit(cr_loglik ll, void *arg, int k, double n,
 							   double log_bound, int maxiter, cr_optim_tick tick,

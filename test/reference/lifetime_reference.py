@@ -21,8 +21,9 @@ from scipy.special import betaln, gammaln, hyp2f1
 from statsmodels.tools.numdiff import approx_hess3
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-DATA = np.genfromtxt(os.path.join(HERE, "..", "data", "cdnow_summary.csv"),
-                     delimiter=",", names=True)
+# the CSV lines between the COPY line and its terminator
+DATA = np.genfromtxt(os.path.join(HERE, "..", "data", "cdnow_summary.sql"),
+                     delimiter=",", names=True, skip_header=1, skip_footer=1)
 X, TX, T, ZBAR = DATA["x"], DATA["t_x"], DATA["T"], DATA["zbar"]
 
 
@@ -100,13 +101,15 @@ def main():
     print("gammagamma p q gamma: %.10f %.10f %.10f" % tuple(gg))
     print("gammagamma log_likelihood: %.10f (n = %d)" % (gg_l, rep.sum()))
     print("gammagamma se: %.8f %.8f %.8f" % tuple(gg_se))
-    members = [(2, 30.43, 38.86, 22.35), (1, 1.71, 38.86, 11.77), (0, 0.0, 38.86, 0.0),
-               (7, 29.43, 35.71, 73.74), (29, 35.43, 38.57, 52.04)]
-    for (x, tx, t_, z) in members:
+    # CDNOW customers 1, 2, 3, 6, 157 and 1901
+    members = [(1, 2, 30.43, 38.86, 22.35), (2, 1, 1.71, 38.86, 11.77), (3, 0, 0.0, 38.86, 0.0),
+               (6, 7, 29.43, 38.86, 73.74), (157, 29, 37.71, 38.00, 26.26),
+               (1901, 21, 4.71, 29.29, 299.63)]
+    for (cid, x, tx, t_, z) in members:
         spend = gg_spend(gg, x, z)
-        print("member x=%g tx=%g T=%g zbar=%g: p_alive %.12f  E[Y(39)] %.12f  E[Y(52)] %.12f"
-              "  spend %.12f  clv(12 months, 1%%, 4.345 weeks) %.12f"
-              % (x, tx, t_, z, p_alive(bg, x, tx, t_), cond_expected(bg, 39, x, tx, t_),
+        print("customer %d x=%g tx=%g T=%g zbar=%g: p_alive %.15g  E[Y(39)] %.15g  E[Y(52)] %.15g"
+              "  spend %.15g  clv(12 months, 1%%, 4.345 weeks) %.15g"
+              % (cid, x, tx, t_, z, p_alive(bg, x, tx, t_), cond_expected(bg, 39, x, tx, t_),
                  cond_expected(bg, 52, x, tx, t_), spend, clv(bg, spend, x, tx, t_)))
     for t in [1, 39, 52, 78, 520]:
         print("E[X(%g)] = %.12f" % (t, uncond_expected(bg, t)))
