@@ -13,3 +13,8 @@ SELECT name, condition::text, incentive_features(condition) FROM incentive_rules
 SELECT md5(string_agg(format('%s %s', member_id, e), E'\n' ORDER BY member_id)) AS engagement FROM member_engagement;
 SELECT test_set, metrics, calibration FROM model_evaluation ORDER BY test_set;
 SELECT feature, coefficient, std_error FROM retention_model_summary((SELECT model FROM retention_models WHERE name = 'demo'));
+SELECT md5(string_agg(format('%s %s %s %s', h.member_id, h.s,
+                             bgnbd_p_alive(bg, (s).frequency, (s).recency, (s).t),
+                             lifetime_value(bg, gg, (s).frequency, (s).recency, (s).t, (s).monetary_value)),
+                      E'\n' ORDER BY h.member_id)) AS buyers, bg, gg
+FROM buyer_history h, buyer_models GROUP BY bg, gg;

@@ -19,3 +19,10 @@ INSERT INTO retention_models (name, model)
 SELECT 'weighted "v2"', retention_train(ARRAY[recency_days, active_days_30, annual], renewed, 1 + annual,
                                         '{"l2": 0.5, "features": ["recency_days", "active_days_30", "annual"]}')
 FROM member_features;
+-- buyer models (composites) and the summaries they score, from live-session purchases
+CREATE TABLE buyer_history AS
+SELECT member_id, lifetime_summary(occurred_at, retention_demo_reference_date(), 10 + round(minutes)::float8, '7 days') AS s
+FROM activity WHERE kind = 'live_session' GROUP BY member_id;
+CREATE TABLE buyer_models AS
+SELECT '(0.243,4.414,0.793,2.426,-9582.4,0.0126,0.378,0.186,0.705,2357,0)'::bgnbd_model AS bg,
+       '(6.25,3.74,15.44,-4055.9,1.19,0.29,4.16,946,1411)'::gammagamma_model AS gg;
