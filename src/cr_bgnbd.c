@@ -72,7 +72,8 @@ typedef struct BgXTerms
 				lg,				/* lnG(r+x) - lnG(r) + lnG(a+b) + lnG(b+x) - lnG(b) - lnG(a+b+x) */
 				d_r,			/* psi(r+x) - psi(r) */
 				d_a,			/* psi(a+b) - psi(a+b+x) */
-				d_b;			/* psi(a+b) + psi(b+x) - psi(b) - psi(a+b+x) */
+				d_b,			/* psi(a+b) + psi(b+x) - psi(b) - psi(a+b+x) */
+				lbx;			/* log(b+x-1) */
 } BgXTerms;
 
 static void
@@ -83,6 +84,7 @@ bg_x_terms(const CrBgnbd *m, double x, int want_grad, BgXTerms *t)
 	t->x = x;
 	t->lg = lgamma(m->r + x) - lgamma(m->r) + lgamma(ab) + lgamma(m->b + x)
 		- lgamma(m->b) - lgamma(ab + x);
+	t->lbx = x > 0.0 ? log(m->b + x - 1.0) : 0.0;
 	if (!want_grad)
 		return;
 	if (x == 0.0)
@@ -104,6 +106,8 @@ cr_bgnbd_loglik(const CrBgnbd *m, const CrBuyerRow *rows, size_t n, double *grad
 				la = log(m->a);
 	BgXTerms	t;
 	size_t		i;
+	double		prev_tx = -1.0,
+				ltx = 0.0;
 
 	memset(&t, 0, sizeof(t));
 	t.x = -1.0;
@@ -130,15 +134,24 @@ cr_bgnbd_loglik(const CrBgnbd *m, const CrBuyerRow *rows, size_t n, double *grad
 		}
 		else
 		{
-			double		ltx = log(m->alpha + row->tx),
-						A4 = la - log(m->b + x - 1.0) - rx * ltx,
-						mx = fmax(A3, A4),
-						e3 = exp(A3 - mx),
-						e4 = exp(A4 - mx),
-						w3 = e3 / (e3 + e4),
-						w4 = e4 / (e3 + e4);
+			double		A4,
+						d,
+						e,
+						w3,
+						w4;
 
-			li = t.lg + m->r * lalpha + mx + log(e3 + e4);
+			if (row->tx != prev_tx)
+			{
+				prev_tx = row->tx;
+				ltx = log(m->alpha + row->tx);
+			}
+			A4 = la - t.lbx - rx * ltx;
+			/* log(e^A3 + e^A4) and the weights of its two terms, one exp */
+			d = A4 - A3;
+			e = exp(-fabs(d));
+			w4 = d <= 0.0 ? e / (1.0 + e) : 1.0 / (1.0 + e);
+			w3 = 1.0 - w4;
+			li = t.lg + m->r * lalpha + fmax(A3, A4) + log1p(e);
 			if (grad)
 			{
 				g[0] += w * (t.d_r + lalpha - w3 * lT - w4 * ltx);

@@ -342,12 +342,37 @@ gammagamma_fit_finalfn(PG_FUNCTION_ARGS)
 
 /* ---------------------------------------------------------------- predictions */
 
-/* The first k float8 fields of a model value, each positive and finite. */
-static void
-model_params(HeapTupleHeader t, int k, double *p, const char *type_name)
+/*
+ * The parameters of the model arguments, cached in fn_extra: scoring calls a
+ * prediction once per member with the same model, so the value is compared
+ * bytewise with the last one seen at that argument and parsed only when it
+ * differs.
+ */
+typedef struct ModelCache
 {
+	uint32		len[2];
+	char	   *bytes[2];
+	double		p[2][4];
+} ModelCache;
+
+/* The first k float8 fields of the model value argument argno (0 or 1), each positive and finite. */
+static void
+model_params(FunctionCallInfo fcinfo, int argno, int k, double *p, const char *type_name)
+{
+	HeapTupleHeader t = PG_GETARG_HEAPTUPLEHEADER(argno);
+	uint32		len = HeapTupleHeaderGetDatumLength(t);
+	ModelCache *c = (ModelCache *) fcinfo->flinfo->fn_extra;
 	int			i;
 
+	if (c == NULL)
+		c = fcinfo->flinfo->fn_extra =
+			MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(ModelCache));
+	if (c->bytes[argno] != NULL && c->len[argno] == len &&
+		memcmp(c->bytes[argno], t, len) == 0)
+	{
+		memcpy(p, c->p[argno], k * sizeof(double));
+		return;
+	}
 	for (i = 0; i < k; i++)
 	{
 		bool		isnull;
@@ -359,6 +384,12 @@ model_params(HeapTupleHeader t, int k, double *p, const char *type_name)
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("invalid %s: its parameters must be positive and finite", type_name)));
 	}
+	if (c->bytes[argno] != NULL)
+		pfree(c->bytes[argno]);
+	c->bytes[argno] = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, len);
+	memcpy(c->bytes[argno], t, len);
+	c->len[argno] = len;
+	memcpy(c->p[argno], p, k * sizeof(double));
 }
 
 static CrBgnbd
@@ -367,7 +398,7 @@ bg_model(FunctionCallInfo fcinfo, int argno)
 	double		p[4];
 	CrBgnbd		m;
 
-	model_params(PG_GETARG_HEAPTUPLEHEADER(argno), 4, p, "bgnbd_model");
+	model_params(fcinfo, argno, 4, p, "bgnbd_model");
 	m.r = p[0];
 	m.alpha = p[1];
 	m.a = p[2];
@@ -381,7 +412,7 @@ gg_model(FunctionCallInfo fcinfo, int argno)
 	double		p[3];
 	CrGammaGamma m;
 
-	model_params(PG_GETARG_HEAPTUPLEHEADER(argno), 3, p, "gammagamma_model");
+	model_params(fcinfo, argno, 3, p, "gammagamma_model");
 	m.p = p[0];
 	m.q = p[1];
 	m.gamma = p[2];
