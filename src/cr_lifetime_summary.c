@@ -309,6 +309,7 @@ lifetime_summary_finalfn(PG_FUNCTION_ARGS)
 	if (st == NULL || st->ndays == 0)
 		PG_RETURN_NULL();
 	tupdesc = cr_result_tupdesc(fcinfo, LT_NFIELDS, "lifetime_summary");
+	/* sorting and deduplicating the days leaves the state's meaning unchanged */
 	lt_compact(st);
 	freq = st->ndays - 1;
 	unit_days = (double) st->unit_usecs / (double) USECS_PER_DAY;
