@@ -56,9 +56,13 @@ hyp_series(double a, double b, double c, double z)
 		sum += term;
 		if (!isfinite(sum))
 			return NAN;
-		/* two small terms in a row, past the point where terms can grow again */
+		/*
+		 * two small terms in a row, past the point where terms can grow
+		 * again: n beyond |a| and |b| (the numerator factors have stopped
+		 * growing relative to n) and beyond -c (no sign change ahead)
+		 */
 		if (fabs(term) <= 1e-17 * fabs(sum) &&
-			(double) n > fabs(a) + fabs(b) + fabs(c))
+			(double) n > fmax(fmax(fabs(a), fabs(b)), -c))
 		{
 			if (++small >= 2)
 				return sum;
