@@ -239,16 +239,12 @@ fit_failed(CrFitStatus status, const char *model)
 					 errhint("Fit on more members or a longer purchase history.")));
 			break;
 		case CR_FIT_DIVERGED:
-			ereport(ERROR,
-					(errcode(ERRCODE_DATA_EXCEPTION),
-					 errmsg("the %s fit did not converge: an estimate ran off to 0 or infinity", model),
-					 errhint("The data do not identify the model: too few members, or purchase patterns it does not describe.")));
-			break;
 		case CR_FIT_FLAT:
+			/* one message: which of the two shows first depends on rounding */
 			ereport(ERROR,
 					(errcode(ERRCODE_DATA_EXCEPTION),
 					 errmsg("the %s fit found no proper maximum of the likelihood", model),
-					 errdetail("The log-likelihood is flat in some direction at the estimate (its Hessian is not negative definite)."),
+					 errdetail("An estimate runs off to 0 or infinity, or the log-likelihood is flat in some direction."),
 					 errhint("The data do not identify the model: too few members, or purchase patterns it does not describe.")));
 			break;
 		default:
