@@ -131,7 +131,7 @@ bg_log_alpha_plus(BgLogCache *c, double v)
 double
 cr_bgnbd_loglik(const CrBgnbd *m, const CrBuyerRow *rows, size_t n, double *grad)
 {
-	static BgLogCache lc;		/* 64 kB: static, and reset below on each call */
+	BgLogCache	lc;				/* 64 kB on the stack: no state outlives the call */
 	double		ll = 0.0,
 				g[4] = {0, 0, 0, 0},
 				lalpha = log(m->alpha),
