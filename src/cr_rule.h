@@ -85,10 +85,19 @@ typedef enum CrValKind
 	CR_VAL_BOOL
 } CrValKind;
 
+/*
+ * Text values carry flags in CrValue.boolean, for SQL's char(n) semantics:
+ * a char(n) value (PADDED) compared with a literal (LITERAL, SQL's unknown
+ * type, which becomes char(n) there) or with another char(n) value ignores
+ * trailing blanks on both sides; compared with text (flags 0) it does not.
+ */
+#define CR_TEXT_LITERAL 1
+#define CR_TEXT_PADDED	2
+
 typedef struct CrValue
 {
 	int			kind;			/* CrValKind */
-	int			boolean;
+	int			boolean;		/* bool: the value; text: CR_TEXT_* flags */
 	double		num;
 	const char *str;			/* text: not NUL-terminated */
 	size_t		len;
@@ -174,6 +183,14 @@ extern int	cr_rule_parse(const char *text, size_t len, const CrRuleMem *mem,
 /* Validate a compiled byte string and expand it (one allocation with mem). */
 extern int	cr_rule_decode(const uint8_t *bytes, size_t len, const CrRuleMem *mem,
 						   CrRuleProg **prog, CrRuleError *err);
+
+/*
+ * Checks of literals that text and binary input make but cr_rule_decode
+ * does not, so that programs stored before them still load (they fail when
+ * evaluated instead): round(x, n) with a literal n that is not an integer.
+ */
+extern int	cr_rule_check_literals(const CrRuleProg *prog, const CrRuleMem *mem,
+								   CrRuleError *err);
 
 /*
  * Static type check.  kinds[i] is the type of feature i (CR_VAL_NULL when

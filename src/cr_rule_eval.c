@@ -41,6 +41,11 @@ PG_FUNCTION_INFO_V1(incentive_validate);
 PG_FUNCTION_INFO_V1(incentive_condition_eq);
 PG_FUNCTION_INFO_V1(incentive_condition_ne);
 PG_FUNCTION_INFO_V1(incentive_condition_hash);
+PG_FUNCTION_INFO_V1(incentive_condition_cmp);
+PG_FUNCTION_INFO_V1(incentive_condition_lt);
+PG_FUNCTION_INFO_V1(incentive_condition_le);
+PG_FUNCTION_INFO_V1(incentive_condition_gt);
+PG_FUNCTION_INFO_V1(incentive_condition_ge);
 
 /* ------------------------------------------------------------------ memory */
 
@@ -276,7 +281,8 @@ incentive_condition_recv(PG_FUNCTION_ARGS)
 	CrRuleError e;
 	bytea	   *result;
 
-	if (cr_rule_decode((const uint8_t *) bytes, (size_t) nbytes, &m, &prog, &e) != CR_OK)
+	if (cr_rule_decode((const uint8_t *) bytes, (size_t) nbytes, &m, &prog, &e) != CR_OK ||
+		cr_rule_check_literals(prog, &m, &e) != CR_OK)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
 				 errmsg("invalid binary incentive condition"),
@@ -337,6 +343,56 @@ Datum
 incentive_condition_ne(PG_FUNCTION_ARGS)
 {
 	PG_RETURN_BOOL(!condition_bytes_eq(fcinfo));
+}
+
+/*
+ * A total order on the compiled programs (bytes compared as unsigned, then
+ * length), consistent with =: the btree opclass behind ORDER BY, DISTINCT
+ * by sorting, count(DISTINCT ...), merge joins and btree indexes.  It says
+ * nothing about what the conditions mean; it is only stable.
+ */
+static int
+condition_bytes_cmp(FunctionCallInfo fcinfo)
+{
+	struct varlena *a = PG_DETOAST_DATUM_PACKED(PG_GETARG_DATUM(0));
+	struct varlena *b = PG_DETOAST_DATUM_PACKED(PG_GETARG_DATUM(1));
+	size_t		la = COND_LEN(a);
+	size_t		lb = COND_LEN(b);
+	int			c = memcmp(COND_BYTES(a), COND_BYTES(b), la < lb ? la : lb);
+
+	if (c != 0)
+		return c < 0 ? -1 : 1;
+	return la < lb ? -1 : la > lb ? 1 : 0;
+}
+
+Datum
+incentive_condition_cmp(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_INT32(condition_bytes_cmp(fcinfo));
+}
+
+Datum
+incentive_condition_lt(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_BOOL(condition_bytes_cmp(fcinfo) < 0);
+}
+
+Datum
+incentive_condition_le(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_BOOL(condition_bytes_cmp(fcinfo) <= 0);
+}
+
+Datum
+incentive_condition_gt(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_BOOL(condition_bytes_cmp(fcinfo) > 0);
+}
+
+Datum
+incentive_condition_ge(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_BOOL(condition_bytes_cmp(fcinfo) >= 0);
 }
 
 Datum
@@ -757,6 +813,7 @@ incentive_matches_record(PG_FUNCTION_ARGS)
 					const char *s;
 					size_t		n;
 
+					fv->boolean = 0;
 					if (TupleDescAttr(tupdesc, e->attnums[i] - 1)->attlen == NAMEDATALEN)
 					{
 						s = NameStr(*DatumGetName(d));
@@ -770,8 +827,11 @@ incentive_matches_record(PG_FUNCTION_ARGS)
 						n = VARSIZE_ANY_EXHDR(t);
 						/* char(n): trailing blanks are insignificant, as in SQL */
 						if (e->conv[i] == CONV_BPCHAR)
+						{
 							while (n > 0 && s[n - 1] == ' ')
 								n--;
+							fv->boolean = CR_TEXT_PADDED;
+						}
 					}
 					fv->kind = CR_VAL_TEXT;
 					fv->str = s;
@@ -824,6 +884,7 @@ incentive_matches_jsonb(PG_FUNCTION_ARGS)
 		{
 			case jbvString:
 				fv->kind = CR_VAL_TEXT;
+				fv->boolean = 0;
 				fv->str = jv->val.string.val;
 				fv->len = (size_t) jv->val.string.len;
 				break;

@@ -757,7 +757,8 @@ parse_primary(Parser *p)
 				tmp[p->tlen] = '\0';
 				errno = 0;
 				d = strtod(tmp, NULL);
-				if (!isfinite(d))
+				/* as float8in: ERANGE is an error unless the result is subnormal */
+				if (!isfinite(d) || (errno == ERANGE && d == 0.0))
 				{
 					lex_error(p, CR_ERR_NUMBER_RANGE, p->tpos, "numeric literal is out of range");
 					return;
@@ -1080,6 +1081,37 @@ parse_expr(Parser *p)
 	parse_nary(p, parse_and, T_OR, CR_OP_OR, "too many operands of OR");
 }
 
+/*
+ * round(x, n) with a literal n that is not an integer: SQL has no
+ * round(float8, numeric), so 2.5 is an error (22003), not 2.
+ */
+int
+cr_rule_check_literals(const CrRuleProg *prog, const CrRuleMem *mem, CrRuleError *err)
+{
+	const CrInstr *c = prog->code;
+
+	for (int k = 2; k < prog->ninstr; k++)
+	{
+		const CrInstr *n = &c[k - 1];
+		char	   *s;
+		size_t		sl;
+
+		if (c[k].op != CR_OP_FUNC || c[k].fn != CR_FN_ROUND || c[k].n != 2)
+			continue;
+		if (n->op == CR_OP_NEG)
+			n--;
+		if (n->op != CR_OP_NUM || (n->num == rint(n->num) && n->num <= 2147483647.0))
+			continue;
+		if (cr_rule_print(prog, k, mem, &s, &sl, err) != CR_OK)
+			return err->code;
+		set_error(err, CR_ERR_NUMBER_RANGE, -1,
+				  "the second argument of round must be an integer in range: %.120s", s);
+		mem_free(mem, s);
+		return CR_ERR_NUMBER_RANGE;
+	}
+	return CR_OK;
+}
+
 int
 cr_rule_parse(const char *text, size_t len, const CrRuleMem *mem,
 			  uint8_t **out, size_t *outlen, CrRuleError *err)
@@ -1145,7 +1177,9 @@ cr_rule_parse(const char *text, size_t len, const CrRuleMem *mem,
 	rc = decode_internal(res.data, res.len, mem, &prog, err, 0);
 	if (rc == CR_OK)
 	{
-		rc = cr_rule_typecheck(prog, NULL, mem, err);
+		rc = cr_rule_check_literals(prog, mem, err);
+		if (rc == CR_OK)
+			rc = cr_rule_typecheck(prog, NULL, mem, err);
 		if (rc == CR_ERR_TYPE && err->node >= 0)
 		{
 			/* name the offending sub-expression */
@@ -1523,7 +1557,30 @@ typedef struct Slot
 {
 	uint8_t		type;
 	uint8_t		depth;
+	uint8_t		op;				/* the opcode that produced the value */
 } Slot;
+
+/*
+ * Left-associative arithmetic of one precedence level: a + b - c is one
+ * chain, not nested expressions, so its length is not nesting depth (the
+ * printer walks such chains iteratively).
+ */
+static int
+arith_level(int op)
+{
+	switch (op)
+	{
+		case CR_OP_ADD:
+		case CR_OP_SUB:
+			return 1;
+		case CR_OP_MUL:
+		case CR_OP_DIV:
+		case CR_OP_MOD:
+			return 2;
+		default:
+			return 0;
+	}
+}
 
 static int	typecheck(const CrRuleProg *prog, const uint8_t *kinds,
 					  const CrRuleMem *mem, CrRuleError *err, int types);
@@ -1571,8 +1628,11 @@ typecheck(const CrRuleProg *prog, const uint8_t *kinds,
 		}
 		a = &st[sp - ar];
 		for (int i = 0; i < ar; i++)
-			if (a[i].depth > d)
-				d = a[i].depth;
+			if (a[i].depth + 1 > d)
+				d = a[i].depth + 1;
+		/* the left operand continuing a chain adds no level */
+		if (ar == 2 && arith_level(in->op) && arith_level(a[0].op) == arith_level(in->op))
+			d = a[0].depth > a[1].depth + 1 ? a[0].depth : a[1].depth + 1;
 		switch (in->op)
 		{
 			case CR_OP_NUM:
@@ -1663,9 +1723,7 @@ typecheck(const CrRuleProg *prog, const uint8_t *kinds,
 		if (rc != CR_OK)
 			break;
 		sp -= ar;
-		if (ar > 0)
-			d++;
-		else
+		if (ar == 0)
 			d = 1;
 		if (d > CR_RULE_MAX_DEPTH)
 		{
@@ -1674,6 +1732,7 @@ typecheck(const CrRuleProg *prog, const uint8_t *kinds,
 		}
 		st[sp].type = (uint8_t) res;
 		st[sp].depth = (uint8_t) d;
+		st[sp].op = in->op;
 		sp++;
 		if (sp > maxsp)
 			maxsp = sp;
@@ -1702,6 +1761,8 @@ typedef struct Printer
 	const CrRuleProg *prog;
 	const int  *first;			/* index into kids of node's first child */
 	const int  *kids;
+	int		   *spine;			/* chains being printed (print_chain) */
+	int			nspine;
 	Buf			out;
 } Printer;
 
@@ -1818,6 +1879,36 @@ print_name(Buf *b, const char *s, size_t len)
 
 static void print_node(Printer *pr, int k, int minprec);
 
+/*
+ * A left-associative chain a + b - c ... without recursing along it: walk
+ * down the left operands of the same level, print the innermost operand,
+ * then each operator and right operand on the way back up.
+ */
+static void
+print_chain(Printer *pr, int k)
+{
+	const CrInstr *code = pr->prog->code;
+	int			level = arith_level(code[k].op);
+	int			base = pr->nspine;
+	int			j = k;
+
+	while (arith_level(code[j].op) == level)
+	{
+		pr->spine[pr->nspine++] = j;
+		j = pr->kids[pr->first[j]];
+	}
+	print_node(pr, j, prec(&code[k]));
+	while (pr->nspine > base)
+	{
+		int			n = pr->spine[--pr->nspine];
+
+		buf_u8(&pr->out, ' ');
+		buf_str(&pr->out, op_symbol(&code[n]));
+		buf_u8(&pr->out, ' ');
+		print_node(pr, pr->kids[pr->first[n] + 1], prec(&code[n]) + 1);
+	}
+}
+
 static void
 print_list(Printer *pr, int k, int from)
 {
@@ -1905,8 +1996,15 @@ print_node(Printer *pr, int k, int minprec)
 			buf_str(b, cr_rule_func_name(in->fn));
 			print_list(pr, k, 0);
 			break;
+		case CR_OP_ADD:
+		case CR_OP_SUB:
+		case CR_OP_MUL:
+		case CR_OP_DIV:
+		case CR_OP_MOD:
+			print_chain(pr, k);
+			break;
 		default:
-			/* binary operators: comparisons (non-associative) and arithmetic (left) */
+			/* comparisons (non-associative) */
 			print_node(pr, c[0], pr_self == 4 ? 5 : pr_self);
 			buf_u8(b, ' ');
 			buf_str(b, op_symbol(in));
@@ -1933,7 +2031,7 @@ cr_rule_print(const CrRuleProg *prog, int node, const CrRuleMem *mem,
 	*outlen = 0;
 	if (node < 0 || node >= prog->ninstr)
 		node = prog->ninstr - 1;
-	first = mem_alloc(mem, sizeof(int) * 3 * ((size_t) prog->ninstr + 1));
+	first = mem_alloc(mem, sizeof(int) * 4 * ((size_t) prog->ninstr + 1));
 	if (first == NULL)
 		return set_error(err, CR_ERR_NOMEM, -1, "out of memory");
 	kids = first + prog->ninstr + 1;
@@ -1953,6 +2051,7 @@ cr_rule_print(const CrRuleProg *prog, int node, const CrRuleMem *mem,
 	pr.prog = prog;
 	pr.first = first;
 	pr.kids = kids;
+	pr.spine = stack + prog->ninstr + 1;
 	pr.out.mem = mem;
 	print_node(&pr, node, 1);
 	buf_u8(&pr.out, '\0');
@@ -2127,7 +2226,8 @@ enum
 	EV_SQRT_NEG,
 	EV_OVERFLOW,
 	EV_UNDERFLOW,
-	EV_INT_RANGE
+	EV_INT_RANGE,
+	EV_NOT_INT
 };
 
 static const struct
@@ -2143,6 +2243,7 @@ static const struct
 	[EV_OVERFLOW] = {CR_ERR_OVERFLOW, "value out of range: overflow"},
 	[EV_UNDERFLOW] = {CR_ERR_UNDERFLOW, "value out of range: underflow"},
 	[EV_INT_RANGE] = {CR_ERR_OVERFLOW, "integer out of range"},
+	[EV_NOT_INT] = {CR_ERR_NUMBER_RANGE, "the second argument of round must be an integer"},
 };
 
 #define CR_VAL_ERROR 4			/* internal to the evaluator */
@@ -2170,12 +2271,24 @@ cmp_values(const CrValue *a, const CrValue *b)
 			return (a->boolean != 0) - (b->boolean != 0);
 		default:
 			{
-				size_t		m = a->len < b->len ? a->len : b->len;
-				int			c = m ? memcmp(a->str, b->str, m) : 0;
+				size_t		al = a->len;
+				size_t		bl = b->len;
+				size_t		m;
+				int			c;
 
+				/* char(n) against char(n) or a literal: trailing blanks do not count */
+				if (((a->boolean | b->boolean) & CR_TEXT_PADDED) && a->boolean && b->boolean)
+				{
+					while (al > 0 && a->str[al - 1] == ' ')
+						al--;
+					while (bl > 0 && b->str[bl - 1] == ' ')
+						bl--;
+				}
+				m = al < bl ? al : bl;
+				c = m ? memcmp(a->str, b->str, m) : 0;
 				if (c != 0)
 					return c < 0 ? -1 : 1;
-				return a->len < b->len ? -1 : a->len > b->len ? 1 : 0;
+				return al < bl ? -1 : al > bl ? 1 : 0;
 			}
 	}
 }
@@ -2233,6 +2346,32 @@ check_same(CrRuleError *err, int k, const CrInstr *in, const CrValue *v, int n, 
 	return CR_OK;
 }
 
+/*
+ * The CR_TEXT_* flags of least/greatest/coalesce over text, as SQL resolves
+ * their type: char(n) when every argument is char(n) or a literal and one
+ * is char(n), a literal when all are, text otherwise.
+ */
+static int
+text_flags(const CrValue *v, int n)
+{
+	int			flags = -1;
+
+	for (int i = 0; i < n; i++)
+	{
+		if (v[i].kind != CR_VAL_TEXT)
+			continue;
+		if (flags < 0)
+			flags = v[i].boolean;
+		else if (flags == 0 || v[i].boolean == 0)
+			flags = 0;
+		else
+			flags |= v[i].boolean;
+	}
+	if (flags > 0 && (flags & CR_TEXT_PADDED))
+		return CR_TEXT_PADDED;
+	return flags < 0 ? 0 : flags;
+}
+
 /* Three-valued comparison of two values: 1, 0, -1 (NULL) or -2 (error). */
 static int
 compare3(const CrValue *a, const CrValue *b, int op)
@@ -2271,7 +2410,12 @@ apply_round(const CrValue *args, uint32_t nargs, int *errid)
 		*errid = EV_INT_RANGE;
 		return 0;
 	}
-	nd = rint(nd);
+	if (nd != rint(nd))
+	{
+		/* SQL has no round(float8, numeric): 2.5 is neither 2 nor 3 */
+		*errid = EV_NOT_INT;
+		return 0;
+	}
 	if (nd > 400)
 		nd = 400;
 	if (nd < -400)
@@ -2387,6 +2531,7 @@ cr_rule_eval(const CrRuleProg *prog, const CrValue *features,
 				continue;
 			case CR_OP_TEXT:
 				stack[sp].kind = CR_VAL_TEXT;
+				stack[sp].boolean = CR_TEXT_LITERAL;
 				stack[sp].str = in->str;
 				stack[sp].len = in->n;
 				sp++;
@@ -2640,8 +2785,15 @@ cr_rule_eval(const CrRuleProg *prog, const CrValue *features,
 					}
 					if (best < 0)
 						SET_NULL(a);
-					else if (best > 0)
-						*a = a[best];
+					else
+					{
+						int			flags = kind == CR_VAL_TEXT ? text_flags(a, ar) : 0;
+
+						if (best > 0)
+							*a = a[best];
+						if (kind == CR_VAL_TEXT && a->kind == CR_VAL_TEXT)
+							a->boolean = flags;
+					}
 					break;
 				}
 				else

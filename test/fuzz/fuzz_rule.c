@@ -150,7 +150,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* 2. bytes */
 	if (cr_rule_decode(data, size, NULL, &p, &e) == CR_OK)
 	{
-		exercise(p, data, size);
+		/* what binary input accepts prints and re-parses */
+		if (cr_rule_check_literals(p, NULL, &e) == CR_OK)
+			exercise(p, data, size);
 		free(p);
 	}
 	return 0;
