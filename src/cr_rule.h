@@ -1,7 +1,10 @@
 /*
  * cr_rule.h
  *	  The incentive condition language: tokenizer, recursive-descent parser,
- *	  compiled program format, validator, canonical printer and evaluator.
+ *	  compiled program format, validator, canonical printer and evaluator
+ *	  (cr_rule_lex.c, cr_rule_parse.c, cr_rule_binary.c, cr_rule_check.c,
+ *	  cr_rule_print.c, cr_rule_interp.c, cr_rule_round.c; internals shared
+ *	  between them in cr_rule_int.h).
  *
  * Plain C (no PostgreSQL headers), so the unit tests and the fuzz harness
  * build it outside the server.  Nothing here longjmps: every function

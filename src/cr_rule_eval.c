@@ -5,8 +5,9 @@
  *	  incentive_matches(condition, record) and incentive_matches(condition,
  *	  jsonb).
  *
- * The language itself (parser, validator, printer, evaluator) is plain C in
- * cr_rule_parse.c.  This file binds feature names to the columns of a row
+ * The language itself is plain C, one file per stage: cr_rule_lex.c,
+ * cr_rule_parse.c, cr_rule_check.c, cr_rule_binary.c, cr_rule_print.c,
+ * cr_rule_interp.c, cr_rule_round.c (shared parts in cr_rule_util.c).  This file binds feature names to the columns of a row
  * type once per (condition, row type) and caches that binding, with the
  * decoded program, in fn_extra for the rest of the query.
  */

@@ -1,6 +1,6 @@
 /*
  * fuzz_rule.c: libFuzzer harness for the incentive condition language.
- * link: src/cr_rule_parse.c
+ * link: src/cr_rule_util.c src/cr_rule_lex.c src/cr_rule_parse.c src/cr_rule_binary.c src/cr_rule_check.c src/cr_rule_print.c src/cr_rule_round.c src/cr_rule_interp.c
  *
  * Each input is used twice:
  *   1. as condition text: parse -> decode -> print -> parse again, and the

@@ -1,6 +1,6 @@
 /*
  * test_rule.c: unit tests of the incentive condition language (plain C).
- * link: src/cr_rule_parse.c
+ * link: src/cr_rule_util.c src/cr_rule_lex.c src/cr_rule_parse.c src/cr_rule_binary.c src/cr_rule_check.c src/cr_rule_print.c src/cr_rule_round.c src/cr_rule_interp.c
  */
 #include "cr_rule.h"
 #include "cr_random.h"
