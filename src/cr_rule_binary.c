@@ -37,27 +37,22 @@ cr_rule_decode(const uint8_t *bytes, size_t len, const CrRuleMem *mem,
 	return decode_internal(bytes, len, mem, progp, err, 1);
 }
 
-static int
-decode_internal(const uint8_t *bytes, size_t len, const CrRuleMem *mem,
-				CrRuleProg **progp, CrRuleError *err, int types)
+/* What the first pass learns about a byte string, for the second. */
+typedef struct Scan
 {
-	uint32_t	nnames,
-				codelen;
-	size_t		pos,
-				codestart;
-	size_t		strbytes = 0;
-	int			ninstr = 0;
-	size_t		total;
-	char	   *block;
-	CrRuleProg *prog;
-	CrInstr    *code;
-	const char **names;
-	uint32_t   *name_lens;
-	char	   *sp;
-	int			rc;
-	uint32_t	seen_names = 0;
+	uint32_t	nnames;
+	size_t		codestart;
+	size_t		strbytes;		/* bytes of names and strings, with NULs */
+	int			ninstr;
+} Scan;
 
-	*progp = NULL;
+/* Header and name table: lengths in bounds, no NUL bytes. */
+static int
+scan_header(const uint8_t *bytes, size_t len, Scan *s, CrRuleError *err)
+{
+	uint32_t	codelen;
+	size_t		pos;
+
 	if (len < 8)
 		return cr_bad_binary(err, "too short");
 	if (len > CR_RULE_MAX_BYTES + 8 + (size_t) CR_RULE_MAX_NAMES * (CR_RULE_MAX_NAME + 2))
@@ -66,14 +61,14 @@ decode_internal(const uint8_t *bytes, size_t len, const CrRuleMem *mem,
 		return cr_bad_binary(err, "unknown format version");
 	if (bytes[1] != 0)
 		return cr_bad_binary(err, "unknown flags");
-	nnames = cr_rd_u16(bytes + 2);
+	s->nnames = cr_rd_u16(bytes + 2);
 	codelen = cr_rd_u32(bytes + 4);
-	if (nnames > CR_RULE_MAX_NAMES)
+	if (s->nnames > CR_RULE_MAX_NAMES)
 		return cr_bad_binary(err, "too many names");
 	if (codelen > CR_RULE_MAX_BYTES || codelen == 0)
 		return cr_bad_binary(err, "bad code length");
 	pos = 8;
-	for (uint32_t i = 0; i < nnames; i++)
+	for (uint32_t i = 0; i < s->nnames; i++)
 	{
 		uint32_t	nl;
 
@@ -87,14 +82,21 @@ decode_internal(const uint8_t *bytes, size_t len, const CrRuleMem *mem,
 			return cr_bad_binary(err, "truncated name table");
 		if (memchr(bytes + pos, 0, nl) != NULL)
 			return cr_bad_binary(err, "NUL byte in a name");
-		strbytes += nl + 1;
+		s->strbytes += nl + 1;
 		pos += nl;
 	}
 	if (len - pos != codelen)
 		return cr_bad_binary(err, "code length does not match");
-	codestart = pos;
+	s->codestart = pos;
+	return CR_OK;
+}
 
-	/* pass 1: operands in bounds, count instructions and string bytes */
+/* Code: known opcodes, operands in bounds; counts instructions and string bytes. */
+static int
+scan_code(const uint8_t *bytes, size_t len, Scan *s, CrRuleError *err)
+{
+	size_t		pos = s->codestart;
+
 	while (pos < len)
 	{
 		uint8_t		op = bytes[pos++];
@@ -132,33 +134,23 @@ decode_internal(const uint8_t *bytes, size_t len, const CrRuleMem *mem,
 		{
 			if (memchr(bytes + pos + 4, 0, need - 4) != NULL)
 				return cr_bad_binary(err, "NUL byte in a string");
-			strbytes += need - 4 + 1;
+			s->strbytes += need - 4 + 1;
 		}
 		pos += need;
-		ninstr++;
+		s->ninstr++;
 	}
+	return CR_OK;
+}
 
-	total = sizeof(CrRuleProg) + (size_t) ninstr * sizeof(CrInstr)
-		+ (size_t) nnames * (sizeof(char *) + sizeof(uint32_t)) + strbytes + 16;
-	block = cr_mem_alloc(mem, total);
-	if (block == NULL)
-		return cr_set_error(err, CR_ERR_NOMEM, -1, "out of memory");
-	prog = (CrRuleProg *) block;
-	code = (CrInstr *) (block + sizeof(CrRuleProg));
-	names = (const char **) (code + ninstr);
-	name_lens = (uint32_t *) (names + nnames);
-	sp = (char *) (name_lens + nnames);
-	prog->ninstr = ninstr;
-	prog->nnames = (int) nnames;
-	prog->code = code;
-	prog->names = names;
-	prog->name_lens = name_lens;
-	prog->max_stack = 0;
-	prog->depth = 0;
+/* Copy the names into *spp (NUL-terminated); they must be distinct. */
+static const char *
+fill_names(const uint8_t *bytes, CrRuleProg *prog, const char **names,
+		   uint32_t *name_lens, char **spp)
+{
+	size_t		pos = 8;
+	char	   *sp = *spp;
 
-	/* pass 2: fill, check names distinct, operand values */
-	pos = 8;
-	for (uint32_t i = 0; i < nnames; i++)
+	for (int i = 0; i < prog->nnames; i++)
 	{
 		uint32_t	nl = cr_rd_u16(bytes + pos);
 
@@ -167,86 +159,135 @@ decode_internal(const uint8_t *bytes, size_t len, const CrRuleMem *mem,
 		sp[nl] = '\0';
 		names[i] = sp;
 		name_lens[i] = nl;
-		for (uint32_t j = 0; j < i; j++)
+		for (int j = 0; j < i; j++)
 			if (name_lens[j] == nl && memcmp(names[j], sp, nl) == 0)
-			{
-				cr_mem_free(mem, block);
-				return cr_bad_binary(err, "duplicate name");
-			}
+				return "duplicate name";
 		sp += nl + 1;
 		pos += nl;
 	}
-	pos = codestart;
-	for (int k = 0; k < ninstr; k++)
-	{
-		CrInstr    *in = &code[k];
-		const char *what = NULL;
+	*spp = sp;
+	return NULL;
+}
 
-		memset(in, 0, sizeof(*in));
-		in->op = bytes[pos++];
-		switch (in->op)
-		{
-			case CR_OP_NUM:
-				in->num = cr_rd_f64(bytes + pos);
-				pos += 8;
-				if (!isfinite(in->num) || signbit(in->num))
-					what = "bad number literal";
-				break;
-			case CR_OP_TEXT:
-				in->n = cr_rd_u32(bytes + pos);
-				pos += 4;
-				memcpy(sp, bytes + pos, in->n);
-				sp[in->n] = '\0';
-				in->str = sp;
-				sp += in->n + 1;
-				pos += in->n;
-				break;
-			case CR_OP_FEATURE:
-				in->n = cr_rd_u16(bytes + pos);
-				pos += 2;
-				/* names are numbered in order of first use */
-				if (in->n > seen_names || in->n >= nnames)
-					what = "bad name index";
-				else if (in->n == seen_names)
-					seen_names++;
-				break;
-			case CR_OP_AND:
-			case CR_OP_OR:
-				in->n = cr_rd_u16(bytes + pos);
-				pos += 2;
-				if (in->n < 2)
-					what = "bad operand count";
-				break;
-			case CR_OP_IN:
-			case CR_OP_NOTIN:
-				in->n = cr_rd_u16(bytes + pos);
-				pos += 2;
-				if (in->n < 1)
-					what = "bad list length";
-				break;
-			case CR_OP_FUNC:
-				in->fn = bytes[pos];
-				in->n = cr_rd_u16(bytes + pos + 1);
-				pos += 3;
-				if (in->fn >= CR_FN_LAST_)
-					what = "unknown function";
-				else if ((int) in->n < cr_func_table[in->fn].min_args ||
-						 (int) in->n > cr_func_table[in->fn].max_args)
-					what = "bad argument count";
-				break;
-			default:
-				break;
-		}
-		if (what)
-		{
-			cr_mem_free(mem, block);
-			return cr_bad_binary(err, what);
-		}
+/* Expand one instruction at bytes[*pos]; returns what is wrong, or NULL. */
+static const char *
+fill_instr(const uint8_t *bytes, size_t *posp, CrInstr *in, char **spp,
+		   uint32_t nnames, uint32_t *seen_names)
+{
+	size_t		pos = *posp;
+	const char *what = NULL;
+
+	memset(in, 0, sizeof(*in));
+	in->op = bytes[pos++];
+	switch (in->op)
+	{
+		case CR_OP_NUM:
+			in->num = cr_rd_f64(bytes + pos);
+			pos += 8;
+			if (!isfinite(in->num) || signbit(in->num))
+				what = "bad number literal";
+			break;
+		case CR_OP_TEXT:
+			in->n = cr_rd_u32(bytes + pos);
+			pos += 4;
+			memcpy(*spp, bytes + pos, in->n);
+			(*spp)[in->n] = '\0';
+			in->str = *spp;
+			*spp += in->n + 1;
+			pos += in->n;
+			break;
+		case CR_OP_FEATURE:
+			in->n = cr_rd_u16(bytes + pos);
+			pos += 2;
+			/* names are numbered in order of first use */
+			if (in->n > *seen_names || in->n >= nnames)
+				what = "bad name index";
+			else if (in->n == *seen_names)
+				(*seen_names)++;
+			break;
+		case CR_OP_AND:
+		case CR_OP_OR:
+			in->n = cr_rd_u16(bytes + pos);
+			pos += 2;
+			if (in->n < 2)
+				what = "bad operand count";
+			break;
+		case CR_OP_IN:
+		case CR_OP_NOTIN:
+			in->n = cr_rd_u16(bytes + pos);
+			pos += 2;
+			if (in->n < 1)
+				what = "bad list length";
+			break;
+		case CR_OP_FUNC:
+			in->fn = bytes[pos];
+			in->n = cr_rd_u16(bytes + pos + 1);
+			pos += 3;
+			if (in->fn >= CR_FN_LAST_)
+				what = "unknown function";
+			else if ((int) in->n < cr_func_table[in->fn].min_args ||
+					 (int) in->n > cr_func_table[in->fn].max_args)
+				what = "bad argument count";
+			break;
+		default:
+			break;
 	}
-	if (seen_names != nnames)
+	*posp = pos;
+	return what;
+}
+
+static int
+decode_internal(const uint8_t *bytes, size_t len, const CrRuleMem *mem,
+				CrRuleProg **progp, CrRuleError *err, int types)
+{
+	Scan		s;
+	size_t		total;
+	size_t		pos;
+	char	   *block;
+	CrRuleProg *prog;
+	CrInstr    *code;
+	const char **names;
+	uint32_t   *name_lens;
+	char	   *sp;
+	int			rc;
+	uint32_t	seen_names = 0;
+	const char *what = NULL;
+
+	*progp = NULL;
+	memset(&s, 0, sizeof(s));
+	if ((rc = scan_header(bytes, len, &s, err)) != CR_OK ||
+		(rc = scan_code(bytes, len, &s, err)) != CR_OK)
+		return rc;
+
+	total = sizeof(CrRuleProg) + (size_t) s.ninstr * sizeof(CrInstr)
+		+ (size_t) s.nnames * (sizeof(char *) + sizeof(uint32_t)) + s.strbytes + 16;
+	block = cr_mem_alloc(mem, total);
+	if (block == NULL)
+		return cr_set_error(err, CR_ERR_NOMEM, -1, "out of memory");
+	prog = (CrRuleProg *) block;
+	code = (CrInstr *) (block + sizeof(CrRuleProg));
+	names = (const char **) (code + s.ninstr);
+	name_lens = (uint32_t *) (names + s.nnames);
+	sp = (char *) (name_lens + s.nnames);
+	prog->ninstr = s.ninstr;
+	prog->nnames = (int) s.nnames;
+	prog->code = code;
+	prog->names = names;
+	prog->name_lens = name_lens;
+	prog->max_stack = 0;
+	prog->depth = 0;
+
+	/* second pass: fill, check names distinct, operand values */
+	what = fill_names(bytes, prog, names, name_lens, &sp);
+	pos = s.codestart;
+	for (int k = 0; k < s.ninstr && what == NULL; k++)
+		what = fill_instr(bytes, &pos, &code[k], &sp, s.nnames, &seen_names);
+	if (what == NULL && seen_names != s.nnames)
+		what = "unused name";
+	if (what)
 	{
 		cr_mem_free(mem, block);
-		return cr_bad_binary(err, "unused name");
+		return cr_bad_binary(err, what);
 	}
 
 	/* stack balance, depth and static types */

@@ -55,6 +55,71 @@ cr_rule_check_shape(const CrRuleProg *prog, const CrRuleMem *mem, CrRuleError *e
 	return typecheck(prog, NULL, mem, err, 0);
 }
 
+/*
+ * The static typing rule of an instruction: *want is the type every operand
+ * must have (-1: all the same type, -2: anything); *res the result's type
+ * (-1: the operands' unified type).
+ */
+static void
+op_types(const CrInstr *in, const uint8_t *kinds, int *want, int *res)
+{
+	switch (in->op)
+	{
+		case CR_OP_NUM:
+			*res = CR_VAL_NUM;
+			break;
+		case CR_OP_TEXT:
+			*res = CR_VAL_TEXT;
+			break;
+		case CR_OP_TRUE:
+		case CR_OP_FALSE:
+			*res = CR_VAL_BOOL;
+			break;
+		case CR_OP_NULL:
+			*res = CR_VAL_NULL;
+			break;
+		case CR_OP_FEATURE:
+			*res = kinds ? kinds[in->n] : CR_VAL_NULL;
+			break;
+		case CR_OP_AND:
+		case CR_OP_OR:
+		case CR_OP_NOT:
+			*want = CR_VAL_BOOL;
+			*res = CR_VAL_BOOL;
+			break;
+		case CR_OP_ADD:
+		case CR_OP_SUB:
+		case CR_OP_MUL:
+		case CR_OP_DIV:
+		case CR_OP_MOD:
+		case CR_OP_NEG:
+			*want = CR_VAL_NUM;
+			*res = CR_VAL_NUM;
+			break;
+		case CR_OP_ISNULL:
+		case CR_OP_ISNOTNULL:
+			*want = -2;		/* anything */
+			*res = CR_VAL_BOOL;
+			break;
+		case CR_OP_FUNC:
+			if (in->fn == CR_FN_LEAST || in->fn == CR_FN_GREATEST || in->fn == CR_FN_COALESCE)
+			{
+				*want = -1;
+				*res = -1;	/* the unified type */
+			}
+			else
+			{
+				*want = CR_VAL_NUM;
+				*res = CR_VAL_NUM;
+			}
+			break;
+		default:			/* comparisons, BETWEEN, IN */
+			*want = -1;
+			*res = CR_VAL_BOOL;
+			break;
+	}
+}
+
 static int
 typecheck(const CrRuleProg *prog, const uint8_t *kinds,
 		  const CrRuleMem *mem, CrRuleError *err, int types)
@@ -89,61 +154,7 @@ typecheck(const CrRuleProg *prog, const uint8_t *kinds,
 		/* the left operand continuing a chain adds no level */
 		if (ar == 2 && cr_arith_level(in->op) && cr_arith_level(a[0].op) == cr_arith_level(in->op))
 			d = a[0].depth > a[1].depth + 1 ? a[0].depth : a[1].depth + 1;
-		switch (in->op)
-		{
-			case CR_OP_NUM:
-				res = CR_VAL_NUM;
-				break;
-			case CR_OP_TEXT:
-				res = CR_VAL_TEXT;
-				break;
-			case CR_OP_TRUE:
-			case CR_OP_FALSE:
-				res = CR_VAL_BOOL;
-				break;
-			case CR_OP_NULL:
-				res = CR_VAL_NULL;
-				break;
-			case CR_OP_FEATURE:
-				res = kinds ? kinds[in->n] : CR_VAL_NULL;
-				break;
-			case CR_OP_AND:
-			case CR_OP_OR:
-			case CR_OP_NOT:
-				want = CR_VAL_BOOL;
-				res = CR_VAL_BOOL;
-				break;
-			case CR_OP_ADD:
-			case CR_OP_SUB:
-			case CR_OP_MUL:
-			case CR_OP_DIV:
-			case CR_OP_MOD:
-			case CR_OP_NEG:
-				want = CR_VAL_NUM;
-				res = CR_VAL_NUM;
-				break;
-			case CR_OP_ISNULL:
-			case CR_OP_ISNOTNULL:
-				want = -2;		/* anything */
-				res = CR_VAL_BOOL;
-				break;
-			case CR_OP_FUNC:
-				if (in->fn == CR_FN_LEAST || in->fn == CR_FN_GREATEST || in->fn == CR_FN_COALESCE)
-				{
-					want = -1;
-					res = -1;	/* the unified type */
-				}
-				else
-				{
-					want = CR_VAL_NUM;
-					res = CR_VAL_NUM;
-				}
-				break;
-			default:			/* comparisons, BETWEEN, IN */
-				want = -1;
-				res = CR_VAL_BOOL;
-				break;
-		}
+		op_types(in, kinds, &want, &res);
 		if (!types)
 			want = -2;
 		if (want >= 0)

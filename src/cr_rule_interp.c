@@ -312,6 +312,300 @@ apply_arith(int op, double x, double y, int *errid)
 	return r;
 }
 
+/* AND / OR over n operands, three-valued; errors yield to a deciding operand. */
+static inline int
+eval_logic(CrRuleError *err, int k, const CrInstr *in, CrValue *a, int ar)
+{
+	int			isand = in->op == CR_OP_AND;
+	int			anynull = 0;
+	int			decided = 0;
+	int			i;
+	int			rc;
+	const CrValue *e;
+
+	/* the common case: all operands known booleans */
+	for (i = 0; i < ar && a[i].kind == CR_VAL_BOOL; i++)
+		if ((a[i].boolean != 0) != isand)
+			decided = 1;
+	if (i == ar)
+	{
+		SET_BOOL(a, decided ? !isand : isand);
+		return CR_OK;
+	}
+	decided = 0;
+	if ((rc = check_kinds(err, k, in, a, ar, CR_VAL_BOOL)) != CR_OK)
+		return rc;
+	for (i = 0; i < ar; i++)
+	{
+		if (a[i].kind == CR_VAL_NULL)
+			anynull = 1;
+		else if (a[i].kind == CR_VAL_BOOL && (a[i].boolean != 0) != isand)
+			decided = 1;
+	}
+	e = first_error(a, ar);
+	if (decided)
+		SET_BOOL(a, !isand);
+	else if (e)
+		*a = *e;
+	else if (anynull)
+		SET_NULL(a);
+	else
+		SET_BOOL(a, isand);
+	return CR_OK;
+}
+
+/* = <> < <= > >= of two values. */
+static inline int
+eval_compare(CrRuleError *err, int k, const CrInstr *in, CrValue *a)
+{
+	int			r;
+	int			rc;
+	int			kind;
+
+	if (a[0].kind == CR_VAL_NUM && a[1].kind == CR_VAL_NUM &&
+		!isnan(a[0].num) && !isnan(a[1].num))
+	{
+		/* the common case, without the generic checks */
+		double		x = a[0].num;
+		double		y = a[1].num;
+
+		switch (in->op)
+		{
+			case CR_OP_EQ:
+				r = x == y;
+				break;
+			case CR_OP_NE:
+				r = x != y;
+				break;
+			case CR_OP_LT:
+				r = x < y;
+				break;
+			case CR_OP_LE:
+				r = x <= y;
+				break;
+			case CR_OP_GT:
+				r = x > y;
+				break;
+			default:
+				r = x >= y;
+				break;
+		}
+		SET_BOOL(a, r);
+		return CR_OK;
+	}
+	if ((rc = check_same(err, k, in, a, 2, &kind)) != CR_OK)
+		return rc;
+	r = compare3(&a[0], &a[1], in->op);
+	if (r == -2)
+		*a = *first_error(a, 2);
+	else if (r == -1)
+		SET_NULL(a);
+	else
+		SET_BOOL(a, r);
+	return CR_OK;
+}
+
+/* x [NOT] BETWEEN lo AND hi: x >= lo AND x <= hi, three-valued. */
+static int
+eval_between(CrRuleError *err, int k, const CrInstr *in, CrValue *a)
+{
+	int			r1,
+				r2,
+				r;
+	int			rc;
+	int			kind;
+
+	if ((rc = check_same(err, k, in, a, 3, &kind)) != CR_OK)
+		return rc;
+	r1 = compare3(&a[0], &a[1], CR_OP_GE);
+	r2 = compare3(&a[0], &a[2], CR_OP_LE);
+	if (r1 == 0 || r2 == 0)
+		r = 0;
+	else if (r1 == -2 || r2 == -2)
+		r = -2;
+	else if (r1 == -1 || r2 == -1)
+		r = -1;
+	else
+		r = 1;
+	if (r >= 0 && in->op == CR_OP_NOTBETWEEN)
+		r = !r;
+	if (r == -2)
+		*a = *first_error(a, 3);
+	else if (r == -1)
+		SET_NULL(a);
+	else
+		SET_BOOL(a, r);
+	return CR_OK;
+}
+
+/* x [NOT] IN (list): a[0] against a[1 .. ar - 1]. */
+static int
+eval_in(CrRuleError *err, int k, const CrInstr *in, CrValue *a, int ar)
+{
+	int			found = 0;
+	int			anynull = 0;
+	int			anyerr = 0;
+	int			rc;
+	int			kind;
+
+	if ((rc = check_same(err, k, in, a, ar, &kind)) != CR_OK)
+		return rc;
+	for (int i = 1; i < ar && !found; i++)
+	{
+		int			r = compare3(&a[0], &a[i], CR_OP_EQ);
+
+		if (r == 1)
+			found = 1;
+		else if (r == -1)
+			anynull = 1;
+		else if (r == -2)
+			anyerr = 1;
+	}
+	if (found)
+		SET_BOOL(a, in->op == CR_OP_IN);
+	else if (anyerr)
+		*a = *first_error(a, ar);
+	else if (anynull)
+		SET_NULL(a);
+	else
+		SET_BOOL(a, in->op == CR_OP_NOTIN);
+	return CR_OK;
+}
+
+/*
+ * The operands of arithmetic and numeric functions: 1 when a[0] already
+ * holds the result (*rc set: a type error, or an error or NULL operand
+ * propagated), 0 when all n are numbers.
+ */
+static inline int
+numeric_operands(CrRuleError *err, int k, const CrInstr *in, CrValue *a, int n, int *rc)
+{
+	const CrValue *e;
+
+	if ((*rc = check_kinds(err, k, in, a, n, CR_VAL_NUM)) != CR_OK)
+		return 1;
+	if ((e = first_error(a, n)) != NULL)
+	{
+		*a = *e;
+		return 1;
+	}
+	for (int i = 0; i < n; i++)
+		if (a[i].kind == CR_VAL_NULL)
+		{
+			SET_NULL(a);
+			return 1;
+		}
+	return 0;
+}
+
+/* + - * / % of two numbers. */
+static inline int
+eval_arith(CrRuleError *err, int k, const CrInstr *in, CrValue *a)
+{
+	int			errid = -1;
+	double		r;
+	int			rc;
+
+	if (numeric_operands(err, k, in, a, 2, &rc))
+		return rc;
+	r = apply_arith(in->op, a[0].num, a[1].num, &errid);
+	if (errid >= 0)
+		SET_ERROR(a, errid);
+	else
+		a->num = r;
+	return CR_OK;
+}
+
+/* least, greatest, coalesce: pick one argument (of any one kind). */
+static int
+eval_pick(CrRuleError *err, int k, const CrInstr *in, CrValue *a, int ar)
+{
+	int			best = -1;
+	int			rc;
+	int			kind;
+
+	if ((rc = check_same(err, k, in, a, ar, &kind)) != CR_OK)
+		return rc;
+	for (int i = 0; i < ar; i++)
+	{
+		if (a[i].kind == CR_VAL_NULL)
+			continue;
+		if (a[i].kind == CR_VAL_ERROR)
+		{
+			/* coalesce stops at its first non-NULL argument */
+			if (in->fn != CR_FN_COALESCE || best < 0)
+			{
+				best = i;
+				break;
+			}
+			continue;
+		}
+		if (best < 0)
+		{
+			best = i;
+			if (in->fn == CR_FN_COALESCE)
+				break;
+		}
+		else if (in->fn == CR_FN_LEAST && cmp_values(&a[i], &a[best]) < 0)
+			best = i;
+		else if (in->fn == CR_FN_GREATEST && cmp_values(&a[i], &a[best]) > 0)
+			best = i;
+	}
+	if (best < 0)
+		SET_NULL(a);
+	else
+	{
+		int			flags = kind == CR_VAL_TEXT ? text_flags(a, ar) : 0;
+
+		if (best > 0)
+			*a = a[best];
+		if (kind == CR_VAL_TEXT && a->kind == CR_VAL_TEXT)
+			a->boolean = flags;
+	}
+	return CR_OK;
+}
+
+/* The numeric functions: abs, ln, exp, sqrt, floor, ceil, round. */
+static int
+eval_numfunc(CrRuleError *err, int k, const CrInstr *in, CrValue *a, int ar)
+{
+	int			errid = -1;
+	double		r;
+	int			rc;
+
+	if (numeric_operands(err, k, in, a, ar, &rc))
+		return rc;
+	r = apply_func(in->fn, a, (uint32_t) ar, &errid);
+	if (errid >= 0)
+		SET_ERROR(a, errid);
+	else
+		SET_NUM(a, r);
+	return CR_OK;
+}
+
+/* The value on the stack after the last instruction, as the result. */
+static int
+eval_result(const CrRuleProg *prog, const CrValue *top, int *result, CrRuleError *err)
+{
+	switch (top->kind)
+	{
+		case CR_VAL_NULL:
+			*result = -1;
+			return CR_OK;
+		case CR_VAL_BOOL:
+			*result = top->boolean != 0;
+			return CR_OK;
+		case CR_VAL_ERROR:
+			return cr_set_error(err, eval_errors[top->len].code, -1, "%s",
+								eval_errors[top->len].msg);
+		default:
+			cr_set_error(err, CR_ERR_TYPE, -1, "incentive condition must be boolean, not %s",
+						 cr_rule_kind_name(top->kind));
+			err->node = prog->ninstr - 1;
+			return CR_ERR_TYPE;
+	}
+}
+
 int
 cr_rule_eval(const CrRuleProg *prog, const CrValue *features,
 			 CrValue *stack, int *result, CrRuleError *err)
@@ -323,9 +617,7 @@ cr_rule_eval(const CrRuleProg *prog, const CrValue *features,
 		const CrInstr *in = &prog->code[k];
 		int			ar;
 		CrValue    *a;
-		const CrValue *e;
 		int			rc;
-		int			kind;
 
 		switch (in->op)
 		{
@@ -363,52 +655,17 @@ cr_rule_eval(const CrRuleProg *prog, const CrValue *features,
 		{
 			case CR_OP_AND:
 			case CR_OP_OR:
-				{
-					int			isand = in->op == CR_OP_AND;
-					int			anynull = 0;
-					int			decided = 0;
-					int			i;
-
-					/* the common case: all operands known booleans */
-					for (i = 0; i < ar && a[i].kind == CR_VAL_BOOL; i++)
-						if ((a[i].boolean != 0) != isand)
-							decided = 1;
-					if (i == ar)
-					{
-						SET_BOOL(a, decided ? !isand : isand);
-						break;
-					}
-					decided = 0;
-					if ((rc = check_kinds(err, k, in, a, ar, CR_VAL_BOOL)) != CR_OK)
-						return rc;
-					for (int i = 0; i < ar; i++)
-					{
-						if (a[i].kind == CR_VAL_NULL)
-							anynull = 1;
-						else if (a[i].kind == CR_VAL_BOOL && (a[i].boolean != 0) != isand)
-							decided = 1;
-					}
-					e = first_error(a, ar);
-					if (decided)
-						SET_BOOL(a, !isand);
-					else if (e)
-						*a = *e;
-					else if (anynull)
-						SET_NULL(a);
-					else
-						SET_BOOL(a, isand);
-					break;
-				}
+				rc = eval_logic(err, k, in, a, ar);
+				break;
 			case CR_OP_NOT:
-				if ((rc = check_kinds(err, k, in, a, 1, CR_VAL_BOOL)) != CR_OK)
-					return rc;
-				if (a->kind == CR_VAL_BOOL)
+				if ((rc = check_kinds(err, k, in, a, 1, CR_VAL_BOOL)) == CR_OK && a->kind == CR_VAL_BOOL)
 					a->boolean = !a->boolean;
 				break;
 			case CR_OP_ISNULL:
 			case CR_OP_ISNOTNULL:
 				if (a->kind != CR_VAL_ERROR)
 					SET_BOOL(a, (a->kind == CR_VAL_NULL) == (in->op == CR_OP_ISNULL));
+				rc = CR_OK;
 				break;
 			case CR_OP_EQ:
 			case CR_OP_NE:
@@ -416,115 +673,18 @@ cr_rule_eval(const CrRuleProg *prog, const CrValue *features,
 			case CR_OP_LE:
 			case CR_OP_GT:
 			case CR_OP_GE:
-				{
-					int			r;
-
-					if (a[0].kind == CR_VAL_NUM && a[1].kind == CR_VAL_NUM &&
-						!isnan(a[0].num) && !isnan(a[1].num))
-					{
-						/* the common case, without the generic checks */
-						double		x = a[0].num;
-						double		y = a[1].num;
-
-						switch (in->op)
-						{
-							case CR_OP_EQ:
-								r = x == y;
-								break;
-							case CR_OP_NE:
-								r = x != y;
-								break;
-							case CR_OP_LT:
-								r = x < y;
-								break;
-							case CR_OP_LE:
-								r = x <= y;
-								break;
-							case CR_OP_GT:
-								r = x > y;
-								break;
-							default:
-								r = x >= y;
-								break;
-						}
-						SET_BOOL(a, r);
-						break;
-					}
-					if ((rc = check_same(err, k, in, a, 2, &kind)) != CR_OK)
-						return rc;
-					r = compare3(&a[0], &a[1], in->op);
-					if (r == -2)
-						*a = *first_error(a, 2);
-					else if (r == -1)
-						SET_NULL(a);
-					else
-						SET_BOOL(a, r);
-					break;
-				}
+				rc = eval_compare(err, k, in, a);
+				break;
 			case CR_OP_BETWEEN:
 			case CR_OP_NOTBETWEEN:
-				{
-					/* x >= lo AND x <= hi, three-valued */
-					int			r1,
-								r2,
-								r;
-
-					if ((rc = check_same(err, k, in, a, 3, &kind)) != CR_OK)
-						return rc;
-					r1 = compare3(&a[0], &a[1], CR_OP_GE);
-					r2 = compare3(&a[0], &a[2], CR_OP_LE);
-					if (r1 == 0 || r2 == 0)
-						r = 0;
-					else if (r1 == -2 || r2 == -2)
-						r = -2;
-					else if (r1 == -1 || r2 == -1)
-						r = -1;
-					else
-						r = 1;
-					if (r >= 0 && in->op == CR_OP_NOTBETWEEN)
-						r = !r;
-					if (r == -2)
-						*a = *first_error(a, 3);
-					else if (r == -1)
-						SET_NULL(a);
-					else
-						SET_BOOL(a, r);
-					break;
-				}
+				rc = eval_between(err, k, in, a);
+				break;
 			case CR_OP_IN:
 			case CR_OP_NOTIN:
-				{
-					int			found = 0;
-					int			anynull = 0;
-					int			anyerr = 0;
-
-					if ((rc = check_same(err, k, in, a, ar, &kind)) != CR_OK)
-						return rc;
-					for (int i = 1; i < ar && !found; i++)
-					{
-						int			r = compare3(&a[0], &a[i], CR_OP_EQ);
-
-						if (r == 1)
-							found = 1;
-						else if (r == -1)
-							anynull = 1;
-						else if (r == -2)
-							anyerr = 1;
-					}
-					if (found)
-						SET_BOOL(a, in->op == CR_OP_IN);
-					else if (anyerr)
-						*a = *first_error(a, ar);
-					else if (anynull)
-						SET_NULL(a);
-					else
-						SET_BOOL(a, in->op == CR_OP_NOTIN);
-					break;
-				}
+				rc = eval_in(err, k, in, a, ar);
+				break;
 			case CR_OP_NEG:
-				if ((rc = check_kinds(err, k, in, a, 1, CR_VAL_NUM)) != CR_OK)
-					return rc;
-				if (a->kind == CR_VAL_NUM)
+				if ((rc = check_kinds(err, k, in, a, 1, CR_VAL_NUM)) == CR_OK && a->kind == CR_VAL_NUM)
 					a->num = -a->num;
 				break;
 			case CR_OP_ADD:
@@ -532,117 +692,19 @@ cr_rule_eval(const CrRuleProg *prog, const CrValue *features,
 			case CR_OP_MUL:
 			case CR_OP_DIV:
 			case CR_OP_MOD:
-				{
-					int			errid = -1;
-					double		r;
-
-					if ((rc = check_kinds(err, k, in, a, 2, CR_VAL_NUM)) != CR_OK)
-						return rc;
-					if ((e = first_error(a, 2)) != NULL)
-					{
-						*a = *e;
-						break;
-					}
-					if (a[0].kind == CR_VAL_NULL || a[1].kind == CR_VAL_NULL)
-					{
-						SET_NULL(a);
-						break;
-					}
-					r = apply_arith(in->op, a[0].num, a[1].num, &errid);
-					if (errid >= 0)
-						SET_ERROR(a, errid);
-					else
-						a->num = r;
-					break;
-				}
+				rc = eval_arith(err, k, in, a);
+				break;
 			case CR_OP_FUNC:
 				if (in->fn == CR_FN_LEAST || in->fn == CR_FN_GREATEST || in->fn == CR_FN_COALESCE)
-				{
-					int			best = -1;
-
-					if ((rc = check_same(err, k, in, a, ar, &kind)) != CR_OK)
-						return rc;
-					for (int i = 0; i < ar; i++)
-					{
-						if (a[i].kind == CR_VAL_NULL)
-							continue;
-						if (a[i].kind == CR_VAL_ERROR)
-						{
-							/* coalesce stops at its first non-NULL argument */
-							if (in->fn != CR_FN_COALESCE || best < 0)
-							{
-								best = i;
-								break;
-							}
-							continue;
-						}
-						if (best < 0)
-						{
-							best = i;
-							if (in->fn == CR_FN_COALESCE)
-								break;
-						}
-						else if (in->fn == CR_FN_LEAST && cmp_values(&a[i], &a[best]) < 0)
-							best = i;
-						else if (in->fn == CR_FN_GREATEST && cmp_values(&a[i], &a[best]) > 0)
-							best = i;
-					}
-					if (best < 0)
-						SET_NULL(a);
-					else
-					{
-						int			flags = kind == CR_VAL_TEXT ? text_flags(a, ar) : 0;
-
-						if (best > 0)
-							*a = a[best];
-						if (kind == CR_VAL_TEXT && a->kind == CR_VAL_TEXT)
-							a->boolean = flags;
-					}
-					break;
-				}
+					rc = eval_pick(err, k, in, a, ar);
 				else
-				{
-					int			errid = -1;
-					double		r;
-
-					if ((rc = check_kinds(err, k, in, a, ar, CR_VAL_NUM)) != CR_OK)
-						return rc;
-					if ((e = first_error(a, ar)) != NULL)
-					{
-						*a = *e;
-						break;
-					}
-					if (a[0].kind == CR_VAL_NULL || (ar > 1 && a[1].kind == CR_VAL_NULL))
-					{
-						SET_NULL(a);
-						break;
-					}
-					r = apply_func(in->fn, a, (uint32_t) ar, &errid);
-					if (errid >= 0)
-						SET_ERROR(a, errid);
-					else
-						SET_NUM(a, r);
-					break;
-				}
+					rc = eval_numfunc(err, k, in, a, ar);
+				break;
 			default:
 				return cr_bad_binary(err, "unknown opcode");
 		}
+		if (rc != CR_OK)
+			return rc;
 	}
-	switch (stack[0].kind)
-	{
-		case CR_VAL_NULL:
-			*result = -1;
-			return CR_OK;
-		case CR_VAL_BOOL:
-			*result = stack[0].boolean != 0;
-			return CR_OK;
-		case CR_VAL_ERROR:
-			return cr_set_error(err, eval_errors[stack[0].len].code, -1, "%s",
-							 eval_errors[stack[0].len].msg);
-		default:
-			cr_set_error(err, CR_ERR_TYPE, -1, "incentive condition must be boolean, not %s",
-					  cr_rule_kind_name(stack[0].kind));
-			err->node = prog->ninstr - 1;
-			return CR_ERR_TYPE;
-	}
+	return eval_result(prog, &stack[0], result, err);
 }

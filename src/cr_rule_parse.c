@@ -180,6 +180,72 @@ parse_list(Parser *p, const char *what)
 	}
 }
 
+/* A feature name, or a function call when followed by '('. */
+static void
+parse_ident(Parser *p)
+{
+	size_t		j = p->pos;
+
+	while (j < p->srclen && is_space((unsigned char) p->src[j]))
+		j++;
+	if (j < p->srclen && p->src[j] == '(')
+	{
+		int			fn;
+		size_t		fpos = p->tpos;
+		unsigned	nargs;
+
+		for (fn = 0; fn < CR_FN_LAST_; fn++)
+		{
+			size_t		fl = strlen(cr_func_table[fn].name);
+			size_t		m;
+
+			if (fl != p->tlen)
+				continue;
+			for (m = 0; m < fl; m++)
+				if (ascii_lower((unsigned char) p->src[p->tpos + m]) != cr_func_table[fn].name[m])
+					break;
+			if (m == fl)
+				break;
+		}
+		if (fn == CR_FN_LAST_)
+		{
+			cr_lex_error(p, CR_ERR_UNKNOWN_FUNCTION, p->tpos, "unknown function");
+			snprintf(p->err->found, sizeof(p->err->found), "%.*s",
+					 (int) (p->tlen > 63 ? 63 : p->tlen), p->src + p->tpos);
+			return;
+		}
+		if (!enter(p))
+			return;
+		cr_lex_next(p);	/* the name */
+		cr_lex_next(p);	/* '(' */
+		nargs = parse_list(p, "\",\" or \")\"");
+		if (p->failed)
+			return;
+		if ((int) nargs < cr_func_table[fn].min_args || (int) nargs > cr_func_table[fn].max_args)
+		{
+			cr_lex_error(p, CR_ERR_WRONG_ARGS, fpos, "wrong number of arguments");
+			snprintf(p->err->message, sizeof(p->err->message),
+					 "function %s takes %s%d argument%s, not %u", cr_func_table[fn].name,
+					 cr_func_table[fn].max_args > cr_func_table[fn].min_args
+					 ? (cr_func_table[fn].max_args == CR_RULE_MAX_ITEMS ? "at least " : "1 or ")
+					 : "",
+					 cr_func_table[fn].max_args > cr_func_table[fn].min_args && cr_func_table[fn].max_args != CR_RULE_MAX_ITEMS
+					 ? cr_func_table[fn].max_args : cr_func_table[fn].min_args,
+					 (cr_func_table[fn].min_args == 1 && cr_func_table[fn].max_args == 1) ? "" : "s",
+					 nargs);
+			return;
+		}
+		p->depth--;
+		cr_buf_u8(&p->code, CR_OP_FUNC);
+		cr_buf_u8(&p->code, (unsigned) fn);
+		cr_buf_u16(&p->code, nargs);
+		return;
+	}
+	add_feature(p);
+	cr_lex_next(p);
+	return;
+}
+
 static void
 parse_primary(Parser *p)
 {
@@ -246,69 +312,8 @@ parse_primary(Parser *p)
 			cr_lex_next(p);
 			return;
 		case T_IDENT:
-			{
-				/* a function call when followed by '(' */
-				size_t		j = p->pos;
-
-				while (j < p->srclen && is_space((unsigned char) p->src[j]))
-					j++;
-				if (j < p->srclen && p->src[j] == '(')
-				{
-					int			fn;
-					size_t		fpos = p->tpos;
-					unsigned	nargs;
-
-					for (fn = 0; fn < CR_FN_LAST_; fn++)
-					{
-						size_t		fl = strlen(cr_func_table[fn].name);
-						size_t		m;
-
-						if (fl != p->tlen)
-							continue;
-						for (m = 0; m < fl; m++)
-							if (ascii_lower((unsigned char) p->src[p->tpos + m]) != cr_func_table[fn].name[m])
-								break;
-						if (m == fl)
-							break;
-					}
-					if (fn == CR_FN_LAST_)
-					{
-						cr_lex_error(p, CR_ERR_UNKNOWN_FUNCTION, p->tpos, "unknown function");
-						snprintf(p->err->found, sizeof(p->err->found), "%.*s",
-								 (int) (p->tlen > 63 ? 63 : p->tlen), p->src + p->tpos);
-						return;
-					}
-					if (!enter(p))
-						return;
-					cr_lex_next(p);	/* the name */
-					cr_lex_next(p);	/* '(' */
-					nargs = parse_list(p, "\",\" or \")\"");
-					if (p->failed)
-						return;
-					if ((int) nargs < cr_func_table[fn].min_args || (int) nargs > cr_func_table[fn].max_args)
-					{
-						cr_lex_error(p, CR_ERR_WRONG_ARGS, fpos, "wrong number of arguments");
-						snprintf(p->err->message, sizeof(p->err->message),
-								 "function %s takes %s%d argument%s, not %u", cr_func_table[fn].name,
-								 cr_func_table[fn].max_args > cr_func_table[fn].min_args
-								 ? (cr_func_table[fn].max_args == CR_RULE_MAX_ITEMS ? "at least " : "1 or ")
-								 : "",
-								 cr_func_table[fn].max_args > cr_func_table[fn].min_args && cr_func_table[fn].max_args != CR_RULE_MAX_ITEMS
-								 ? cr_func_table[fn].max_args : cr_func_table[fn].min_args,
-								 (cr_func_table[fn].min_args == 1 && cr_func_table[fn].max_args == 1) ? "" : "s",
-								 nargs);
-						return;
-					}
-					p->depth--;
-					cr_buf_u8(&p->code, CR_OP_FUNC);
-					cr_buf_u8(&p->code, (unsigned) fn);
-					cr_buf_u16(&p->code, nargs);
-					return;
-				}
-				add_feature(p);
-				cr_lex_next(p);
-				return;
-			}
+			parse_ident(p);
+			return;
 		case T_LP:
 			if (!enter(p))
 				return;
