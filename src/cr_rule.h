@@ -57,7 +57,10 @@ typedef enum CrRuleErrCode
 	CR_ERR_LOG_DOMAIN,			/* 2201E */
 	CR_ERR_SQRT_DOMAIN,			/* 2201F */
 	CR_ERR_OVERFLOW,			/* 22003 */
-	CR_ERR_UNDERFLOW			/* 22003 */
+	CR_ERR_UNDERFLOW,			/* 22003 */
+	CR_ERR_UNSUPPORTED,			/* 0A000: JsonLogic without an exact equivalent */
+	CR_ERR_INVALID,				/* 22023: malformed JsonLogic */
+	CR_ERR_JSON					/* 22P02: malformed JSON text */
 } CrRuleErrCode;
 
 typedef struct CrRuleError
@@ -182,6 +185,26 @@ typedef struct CrRuleProg
  */
 extern int	cr_rule_parse(const char *text, size_t len, const CrRuleMem *mem,
 						  uint8_t **out, size_t *outlen, CrRuleError *err);
+
+/*
+ * Compile a JsonLogic rule (JSON text) into the same byte string as the
+ * condition text cr_rule_jsonlogic_text returns would compile to; errors name
+ * the operation and its JSON path ($.and[0]["<"] ...).  See
+ * cr_rule_jsonlogic.c for the semantics.
+ */
+extern int	cr_rule_from_jsonlogic(const char *json, size_t len, const CrRuleMem *mem,
+								   uint8_t **out, size_t *outlen, CrRuleError *err);
+extern int	cr_rule_jsonlogic_text(const char *json, size_t len, const CrRuleMem *mem,
+								   char **text, size_t *textlen, CrRuleError *err);
+
+/*
+ * The JsonLogic form of a program (NUL-terminated JSON text), such that
+ * cr_rule_from_jsonlogic gives back the same bytes; CR_ERR_UNSUPPORTED when
+ * the condition has no exact JsonLogic equivalent.
+ */
+extern int	cr_rule_to_jsonlogic(const CrRuleProg *prog, const uint8_t *bytes, size_t len,
+								 const CrRuleMem *mem, char **out, size_t *outlen,
+								 CrRuleError *err);
 
 /* Validate a compiled byte string and expand it (one allocation with mem). */
 extern int	cr_rule_decode(const uint8_t *bytes, size_t len, const CrRuleMem *mem,

@@ -29,8 +29,7 @@
 #include "utils/numeric.h"
 #include "utils/typcache.h"
 
-#include "cr_rule.h"
-
+#include "cr_rule_pg.h"
 PG_FUNCTION_INFO_V1(incentive_condition_in);
 PG_FUNCTION_INFO_V1(incentive_condition_out);
 PG_FUNCTION_INFO_V1(incentive_condition_recv);
@@ -114,6 +113,12 @@ sqlstate_of(int code)
 			return ERRCODE_INVALID_ARGUMENT_FOR_LOG;
 		case CR_ERR_SQRT_DOMAIN:
 			return ERRCODE_INVALID_ARGUMENT_FOR_POWER_FUNCTION;
+		case CR_ERR_UNSUPPORTED:
+			return ERRCODE_FEATURE_NOT_SUPPORTED;
+		case CR_ERR_INVALID:
+			return ERRCODE_INVALID_PARAMETER_VALUE;
+		case CR_ERR_JSON:
+			return ERRCODE_INVALID_TEXT_REPRESENTATION;
 		default:
 			return ERRCODE_INTERNAL_ERROR;
 	}
@@ -205,6 +210,19 @@ report_rule_error(const CrRuleError *e, const char *text, size_t textlen,
 	pg_unreachable();
 }
 
+/* For the other backend files (cr_rule_pg.h). */
+CrRuleMem
+cr_rule_mem_in(MemoryContext cxt)
+{
+	return mem_in(cxt);
+}
+
+void
+cr_rule_raise(const CrRuleError *e)
+{
+	report_rule_error(e, NULL, 0, NULL);
+}
+
 /* ------------------------------------------------------------------ type I/O */
 
 /* Decode (and validate) a stored condition into memory of cxt. */
@@ -227,9 +245,11 @@ decode_condition(const char *bytes, size_t len, MemoryContext cxt)
 	return prog;
 }
 
-#define COND_BYTES(v) ((const char *) VARDATA_ANY(v))
-#define COND_LEN(v) ((size_t) VARSIZE_ANY_EXHDR(v))
-
+CrRuleProg *
+cr_rule_decode_stored(const char *bytes, size_t len, MemoryContext cxt)
+{
+	return decode_condition(bytes, len, cxt);
+}
 Datum
 incentive_condition_in(PG_FUNCTION_ARGS)
 {

@@ -132,6 +132,7 @@ cr_arith_level(int op)
 }
 
 extern const char *cr_op_symbol(const CrInstr *in);
+extern void cr_print_number(CrBuf *b, double d);
 
 /* cr_rule_decode without the static type check; stack balance and depth only. */
 extern int	cr_rule_decode_unchecked(const uint8_t *bytes, size_t len, const CrRuleMem *mem,

@@ -66,8 +66,9 @@ prec(const CrInstr *in)
 	}
 }
 
-static void
-print_number(CrBuf *b, double d)
+/* Shortest text that reads back exactly; plain notation for integers below 1e16. */
+void
+cr_print_number(CrBuf *b, double d)
 {
 	char		tmp[64];
 
@@ -199,7 +200,7 @@ print_node(Printer *pr, int k, int minprec)
 	switch (in->op)
 	{
 		case CR_OP_NUM:
-			print_number(b, in->num);
+			cr_print_number(b, in->num);
 			break;
 		case CR_OP_TEXT:
 			print_quoted(b, in->str, in->n, '\'');

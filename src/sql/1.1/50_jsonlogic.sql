@@ -83,3 +83,27 @@ DEFAULT FOR TYPE incentive_condition USING btree AS
     OPERATOR 4 >=,
     OPERATOR 5 >,
     FUNCTION 1 incentive_condition_cmp(incentive_condition, incentive_condition);
+
+-- JsonLogic (jsonlogic.com) in and out: rules from rule-builder UIs compile
+-- to the same validated program as the text form (README: "JsonLogic").
+CREATE FUNCTION incentive_condition_from_jsonlogic(rule jsonb)
+RETURNS incentive_condition
+AS 'MODULE_PATHNAME', 'incentive_condition_from_jsonlogic'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION incentive_condition_from_jsonlogic(jsonb) IS
+'Compiles a JsonLogic rule into a condition that matches exactly where json-logic-js gives a truthy result (a NULL column is an absent key); 0A000 names an operation without an exact equivalent, 22023 malformed JsonLogic, each with its JSON path.';
+
+CREATE FUNCTION incentive_condition_to_jsonlogic(condition incentive_condition)
+RETURNS jsonb
+AS 'MODULE_PATHNAME', 'incentive_condition_to_jsonlogic'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION incentive_condition_to_jsonlogic(incentive_condition) IS
+'The JsonLogic form of a condition, which compiles back to the same program; 0A000 when the condition has none (SQL NULL semantics JsonLogic cannot express).';
+
+CREATE CAST (jsonb AS incentive_condition)
+    WITH FUNCTION incentive_condition_from_jsonlogic(jsonb);
+
+CREATE CAST (incentive_condition AS jsonb)
+    WITH FUNCTION incentive_condition_to_jsonlogic(incentive_condition);
