@@ -413,11 +413,22 @@ jl_arith(JL *j, const Op *op, Expr *out)
 
 		if (!num_operand(j, op, 0, &x, !nary))
 			return 0;
+		/*
+		 * one operand: + is 0 + parseFloat(x), so x + 0 (null is NaN); * is
+		 * x itself (reduce without a start value); - negates (null is -0)
+		 */
+		if (op->name[0] == '*')
+		{
+			put_expr(out, &x);
+			out->kind = x.kind;
+			out->type = TY_NUM;
+			expr_free(j, &x);
+			return 1;
+		}
 		nan = x.kind != K_SAFE;
-		/* a one-operand + or * is parseFloat: x + 0, x * 1; one-operand - negates */
 		put(out, nary ? "(" : "(-");
 		put_expr(out, &x);
-		put(out, !nary ? ")" : op->name[0] == '+' ? " + 0)" : " * 1)");
+		put(out, nary ? " + 0)" : ")");
 		expr_free(j, &x);
 	}
 	else

@@ -88,7 +88,8 @@ rev_literal(Rev *r, int k)
 			cr_print_number(&r->out, in->num);
 			return 1;
 		case CR_OP_NEG:
-			if (OP(r, KID(r, k, 0)) != CR_OP_NUM)
+			/* -0 is not a JSON number jsonb keeps: {"-": [0]} instead */
+			if (OP(r, KID(r, k, 0)) != CR_OP_NUM || r->prog->code[KID(r, k, 0)].num == 0)
 				return 0;
 			put(r, "-");
 			cr_print_number(&r->out, r->prog->code[KID(r, k, 0)].num);
