@@ -236,7 +236,8 @@ read_number(Reader *r, CjNode *nd)
 	/* as float8in: beyond the range, or so small it reads as zero */
 	if (!isfinite(nd->num) || (errno == ERANGE && nd->num == 0.0))
 		return cr_set_error(r->err, CR_ERR_NUMBER_RANGE, (long) start,
-							"JSON number %.40s is out of range for double precision", tmp);
+							"JSON number %.12s%s (at byte %zu, %zu characters) is out of range for double precision",
+							tmp, i - start > 12 ? "..." : "", start, i - start);
 	nd->str = s + start;
 	nd->len = i - start;
 	r->i = i;
@@ -385,4 +386,74 @@ cr_json_free(CjDoc *doc, const CrRuleMem *mem)
 	cr_mem_free(mem, doc->nodes);
 	cr_mem_free(mem, doc->strings);
 	memset(doc, 0, sizeof(*doc));
+}
+
+/*
+ * JavaScript's Number(s) for a string literal: 0 when blank, NaN (*nan) when
+ * not numeric; 0 for forms this reader does not decide (non-ASCII blanks,
+ * 0x/0o/0b prefixes, Infinity), which the caller rejects.
+ */
+int
+cr_js_number(const char *s, size_t n, double *out, int *nan)
+{
+	char		tmp[128];
+	size_t		i = 0;
+	size_t		k;
+	char	   *end;
+
+	while (i < n && strchr(" \t\n\v\f\r", s[i]) && s[i] != '\0')
+		i++;
+	while (n > i && strchr(" \t\n\v\f\r", s[n - 1]) && s[n - 1] != '\0')
+		n--;
+	*nan = 0;
+	*out = 0;
+	if (i == n)
+		return 1;
+	if ((unsigned char) s[i] >= 0x80 || (unsigned char) s[n - 1] >= 0x80 ||
+		(n - i >= 2 && s[i] == '0' && strchr("xXoObB", s[i + 1]) && s[i + 1] != '\0') ||
+		memchr(s + i, 'I', n - i) != NULL)
+		return 0;
+	/* a decimal literal: [+-] digits [. digits] [e [+-] digits] */
+	k = i;
+	if (k < n && (s[k] == '+' || s[k] == '-'))
+		k++;
+	{
+		size_t		d0 = k;
+		size_t		digits;
+
+		while (k < n && s[k] >= '0' && s[k] <= '9')
+			k++;
+		digits = k - d0;
+		if (k < n && s[k] == '.')
+		{
+			k++;
+			while (k < n && s[k] >= '0' && s[k] <= '9')
+			{
+				k++;
+				digits++;
+			}
+		}
+		if (digits > 0 && k < n && (s[k] == 'e' || s[k] == 'E'))
+		{
+			size_t		e = k + 1;
+
+			if (e < n && (s[e] == '+' || s[e] == '-'))
+				e++;
+			if (e < n && s[e] >= '0' && s[e] <= '9')
+			{
+				while (e < n && s[e] >= '0' && s[e] <= '9')
+					e++;
+				k = e;
+			}
+		}
+		if (digits == 0 || k != n || n - i >= sizeof(tmp))
+		{
+			*nan = 1;
+			return 1;
+		}
+	}
+	memcpy(tmp, s + i, n - i);
+	tmp[n - i] = '\0';
+	*out = strtod(tmp, &end);
+	return 1;
 }

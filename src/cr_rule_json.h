@@ -48,4 +48,10 @@ extern int	cr_json_read(const char *text, size_t len, const CrRuleMem *mem,
 						 CjDoc *doc, CrRuleError *err);
 extern void cr_json_free(CjDoc *doc, const CrRuleMem *mem);
 
+/*
+ * JavaScript's Number(s) of a string: *out, or *nan; returns 0 for forms it
+ * does not decide (0x prefixes, Infinity, non-ASCII blanks).
+ */
+extern int	cr_js_number(const char *s, size_t n, double *out, int *nan);
+
 #endif							/* CR_RULE_JSON_H */

@@ -57,6 +57,7 @@ typedef struct JL
 } JL;
 
 static int	jl_cond(JL *j, int node, Expr *out);
+
 static int	jl_val(JL *j, int node, Expr *out);
 
 /* ------------------------------------------------------------------ errors, paths */
@@ -146,19 +147,6 @@ put_expr(Expr *e, const Expr *x)
 }
 
 static void
-put_quoted(CrBuf *b, const char *s, size_t len, char q)
-{
-	cr_buf_u8(b, (unsigned char) q);
-	for (size_t i = 0; i < len; i++)
-	{
-		if (s[i] == q)
-			cr_buf_u8(b, (unsigned char) q);
-		cr_buf_u8(b, (unsigned char) s[i]);
-	}
-	cr_buf_u8(b, (unsigned char) q);
-}
-
-static void
 put_number(Expr *e, double d)
 {
 	char		tmp[64];
@@ -179,6 +167,9 @@ typedef struct Op
 	int			is_list;		/* the arguments were a JSON array */
 	int			value;			/* the node holding the arguments */
 } Op;
+
+static int	is_condition_op(const Op *op);
+static int	is_value_op(const Op *op);
 
 static int
 get_op(JL *j, int node, Op *op)
@@ -297,7 +288,7 @@ literal(JL *j, int node, Expr *out)
 			return 1;
 		case CJ_STR:
 			out->type = TY_STR;
-			put_quoted(&out->b, nd->str, nd->len, '\'');
+			cr_print_quoted(&out->b, nd->str, nd->len, '\'');
 			return 1;
 		default:
 			return jl_fail(j, CR_ERR_UNSUPPORTED, "an array or object is not a supported value here");
@@ -322,6 +313,9 @@ jl_var(JL *j, const Op *op, Expr *out)
 		return jl_fail(j, CR_ERR_INVALID, "\"var\" needs a string naming a feature");
 	if (nd->len == 0)
 		return jl_fail(j, CR_ERR_UNSUPPORTED, "\"var\" with an empty name (the whole data object) is not supported");
+	if (nd->len > CR_RULE_MAX_NAME)
+		return jl_fail(j, CR_ERR_NAME_TOO_LONG, "feature name is too long (%zu bytes, the limit is %d)",
+					   nd->len, CR_RULE_MAX_NAME);
 	if (op->nargs == 2 && j->doc->nodes[arg(j, op, 1)].type != CJ_NULL)
 	{
 		Expr		d;
@@ -334,7 +328,7 @@ jl_var(JL *j, const Op *op, Expr *out)
 			return 0;
 		}
 		put(out, "coalesce(");
-		put_quoted(&out->b, nd->str, nd->len, '"');
+		cr_print_quoted(&out->b, nd->str, nd->len, '"');
 		put(out, ", ");
 		put_expr(out, &d);
 		put(out, ")");
@@ -344,7 +338,7 @@ jl_var(JL *j, const Op *op, Expr *out)
 	}
 	else
 	{
-		put_quoted(&out->b, nd->str, nd->len, '"');
+		cr_print_quoted(&out->b, nd->str, nd->len, '"');
 		out->kind = K_NUL;
 		out->type = TY_ANY;
 	}
@@ -488,76 +482,6 @@ jl_minmax(JL *j, const Op *op, Expr *out)
 
 /* ------------------------------------------------------------------ comparisons */
 
-/*
- * JavaScript's Number(s) for a string literal: 0 when blank, NaN (*nan) when
- * not numeric; 0 for forms this reader does not decide (non-ASCII blanks,
- * 0x/0o/0b prefixes, Infinity), which the caller rejects.
- */
-static int
-js_number(const char *s, size_t n, double *out, int *nan)
-{
-	char		tmp[128];
-	size_t		i = 0;
-	size_t		k;
-	char	   *end;
-
-	while (i < n && strchr(" \t\n\v\f\r", s[i]) && s[i] != '\0')
-		i++;
-	while (n > i && strchr(" \t\n\v\f\r", s[n - 1]) && s[n - 1] != '\0')
-		n--;
-	*nan = 0;
-	*out = 0;
-	if (i == n)
-		return 1;
-	if ((unsigned char) s[i] >= 0x80 || (unsigned char) s[n - 1] >= 0x80 ||
-		(n - i >= 2 && s[i] == '0' && strchr("xXoObB", s[i + 1]) && s[i + 1] != '\0') ||
-		memchr(s + i, 'I', n - i) != NULL)
-		return 0;
-	/* a decimal literal: [+-] digits [. digits] [e [+-] digits] */
-	k = i;
-	if (k < n && (s[k] == '+' || s[k] == '-'))
-		k++;
-	{
-		size_t		d0 = k;
-		size_t		digits;
-
-		while (k < n && s[k] >= '0' && s[k] <= '9')
-			k++;
-		digits = k - d0;
-		if (k < n && s[k] == '.')
-		{
-			k++;
-			while (k < n && s[k] >= '0' && s[k] <= '9')
-			{
-				k++;
-				digits++;
-			}
-		}
-		if (digits > 0 && k < n && (s[k] == 'e' || s[k] == 'E'))
-		{
-			size_t		e = k + 1;
-
-			if (e < n && (s[e] == '+' || s[e] == '-'))
-				e++;
-			if (e < n && s[e] >= '0' && s[e] <= '9')
-			{
-				while (e < n && s[e] >= '0' && s[e] <= '9')
-					e++;
-				k = e;
-			}
-		}
-		if (digits == 0 || k != n || n - i >= sizeof(tmp))
-		{
-			*nan = 1;
-			return 1;
-		}
-	}
-	memcpy(tmp, s + i, n - i);
-	tmp[n - i] = '\0';
-	*out = strtod(tmp, &end);
-	return 1;
-}
-
 /* The JavaScript result of null OP literal string (null reads as 0). */
 static int
 null_vs_string(JL *j, const Expr *lit_side_is_left, int node, const char *sym, int null_left, int *result)
@@ -570,7 +494,7 @@ null_vs_string(JL *j, const Expr *lit_side_is_left, int node, const char *sym, i
 	if (nd->type != CJ_STR)
 		return jl_fail(j, CR_ERR_UNSUPPORTED,
 					   "comparing a possibly null feature with a text expression (JavaScript reads null as 0)");
-	if (!js_number(nd->str, nd->len, &v, &nan))
+	if (!cr_js_number(nd->str, nd->len, &v, &nan))
 		return jl_fail(j, CR_ERR_UNSUPPORTED,
 					   "comparing a possibly null feature with the string '%.40s', which JavaScript may read as a number",
 					   nd->str);
@@ -750,16 +674,31 @@ jl_in(JL *j, const Op *op, Expr *out)
 	int			list;
 	const CjNode *ln;
 	Expr		a;
+	Op			inner;
 	int			type = -1;
 
 	if (!want_args(j, op, 2, 2))
 		return 0;
 	list = arg(j, op, 1);
 	ln = &j->doc->nodes[list];
-	if (ln->type == CJ_STR)
-		return jl_fail(j, CR_ERR_UNSUPPORTED, "\"in\" on a string (substring search) is not supported");
+	if (ln->type == CJ_OBJ && get_op(j, list, &inner) && !op_is(&inner, "var"))
+	{
+		size_t		p = path_push(j, "in", 2, 0);
+
+		path_push(j, NULL, 0, 1);
+		if (is_condition_op(&inner) || is_value_op(&inner))
+			jl_fail(j, CR_ERR_UNSUPPORTED, "\"in\" needs a literal array, not operator \"%.*s\"",
+					(int) inner.len, inner.name);
+		else
+			unsupported(j, &inner);
+		path_pop(j, p);
+		return 0;
+	}
+	if (j->failed)
+		return 0;
 	if (ln->type != CJ_ARR)
-		return jl_fail(j, CR_ERR_INVALID, "the second argument of \"in\" must be an array of literals");
+		return jl_fail(j, CR_ERR_UNSUPPORTED,
+					   "\"in\" on a string or a feature (substring search) is not supported; the second argument must be an array of literals");
 	for (int k = ln->first; k >= 0; k = j->doc->nodes[k].next)
 	{
 		int			t = j->doc->nodes[k].type;
@@ -1067,7 +1006,7 @@ cr_rule_from_jsonlogic(const char *json, size_t len, const CrRuleMem *mem,
 	*outlen = 0;
 	if ((rc = cr_rule_jsonlogic_text(json, len, mem, &text, &textlen, err)) != CR_OK)
 		return rc;
-	rc = cr_rule_parse(text, textlen, mem, out, outlen, err);
+	rc = cr_rule_parse_generated(text, textlen, mem, out, outlen, err);
 	if (rc != CR_OK)
 		err->position = -1;		/* a position in generated text means nothing */
 	cr_mem_free(mem, text);

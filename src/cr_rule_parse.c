@@ -561,9 +561,9 @@ cr_rule_check_literals(const CrRuleProg *prog, const CrRuleMem *mem, CrRuleError
 	return CR_OK;
 }
 
-int
-cr_rule_parse(const char *text, size_t len, const CrRuleMem *mem,
-			  uint8_t **out, size_t *outlen, CrRuleError *err)
+static int
+parse_text(const char *text, size_t len, const CrRuleMem *mem,
+		   uint8_t **out, size_t *outlen, CrRuleError *err, size_t limit)
 {
 	Parser	   *p;
 	CrBuf			res;
@@ -572,7 +572,7 @@ cr_rule_parse(const char *text, size_t len, const CrRuleMem *mem,
 
 	*out = NULL;
 	*outlen = 0;
-	if (len > CR_RULE_MAX_TEXT)
+	if (len > limit)
 		return cr_set_error(err, CR_ERR_TOO_LONG, -1, "incentive condition is too long");
 	p = cr_mem_alloc(mem, sizeof(Parser));
 	if (p == NULL)
@@ -662,4 +662,19 @@ cr_rule_parse(const char *text, size_t len, const CrRuleMem *mem,
 	*out = res.data;
 	*outlen = res.len;
 	return CR_OK;
+}
+
+int
+cr_rule_parse(const char *text, size_t len, const CrRuleMem *mem,
+			  uint8_t **out, size_t *outlen, CrRuleError *err)
+{
+	return parse_text(text, len, mem, out, outlen, err, CR_RULE_MAX_TEXT);
+}
+
+/* Text another front end generated: the compiled program's limit only. */
+int
+cr_rule_parse_generated(const char *text, size_t len, const CrRuleMem *mem,
+						uint8_t **out, size_t *outlen, CrRuleError *err)
+{
+	return parse_text(text, len, mem, out, outlen, err, (size_t) 16 * CR_RULE_MAX_BYTES);
 }

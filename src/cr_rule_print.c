@@ -109,8 +109,8 @@ cr_print_number(CrBuf *b, double d)
 	cr_buf_str(b, tmp);
 }
 
-static void
-print_quoted(CrBuf *b, const char *s, size_t len, char q)
+void
+cr_print_quoted(CrBuf *b, const char *s, size_t len, char q)
 {
 	cr_buf_u8(b, (unsigned char) q);
 	for (size_t i = 0; i < len; i++)
@@ -136,7 +136,7 @@ print_name(CrBuf *b, const char *s, size_t len)
 	if (simple)
 		cr_buf_bytes(b, s, len);
 	else
-		print_quoted(b, s, len, '"');
+		cr_print_quoted(b, s, len, '"');
 }
 
 static void print_node(Printer *pr, int k, int minprec);
@@ -203,7 +203,7 @@ print_node(Printer *pr, int k, int minprec)
 			cr_print_number(b, in->num);
 			break;
 		case CR_OP_TEXT:
-			print_quoted(b, in->str, in->n, '\'');
+			cr_print_quoted(b, in->str, in->n, '\'');
 			break;
 		case CR_OP_TRUE:
 			cr_buf_str(b, "true");
