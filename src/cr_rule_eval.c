@@ -36,6 +36,7 @@ PG_FUNCTION_INFO_V1(incentive_condition_recv);
 PG_FUNCTION_INFO_V1(incentive_condition_send);
 PG_FUNCTION_INFO_V1(incentive_features);
 PG_FUNCTION_INFO_V1(incentive_matches_record);
+PG_FUNCTION_INFO_V1(incentive_match_all);
 PG_FUNCTION_INFO_V1(incentive_matches_jsonb);
 PG_FUNCTION_INFO_V1(incentive_validate);
 PG_FUNCTION_INFO_V1(incentive_condition_eq);
@@ -498,6 +499,13 @@ typedef struct RuleCache
 	Datum	   *values;			/* its columns, tupdesc->natts of them */
 	bool	   *nulls;
 	int			values_cap;
+
+	/* incentive_match_all: a copy of the last array of conditions, split */
+	ArrayType  *arr;
+	Size		arr_size;
+	Datum	   *elems;
+	bool	   *elem_nulls;
+	int			nelems;
 } RuleCache;
 
 static RuleCache *
@@ -772,26 +780,14 @@ deform_row(FunctionCallInfo fcinfo, RuleCache *cache, HeapTupleHeader td,
  * incentive_matches(condition, record): true when the condition is true for
  * the row; NULL (unknown) counts as no match.
  */
-Datum
-incentive_matches_record(PG_FUNCTION_ARGS)
+/*
+ * The features of entry e from the deformed row in cache, then evaluate:
+ * 1 (true), 0 (false) or -1 (NULL).
+ */
+static int
+match_row(RuleEntry *e, RuleCache *cache, TupleDesc tupdesc)
 {
-	struct varlena *v = PG_DETOAST_DATUM_PACKED(PG_GETARG_DATUM(0));
-	HeapTupleHeader td = PG_GETARG_HEAPTUPLEHEADER(1);
-	Oid			typid = HeapTupleHeaderGetTypeId(td);
-	int32		typmod = HeapTupleHeaderGetTypMod(td);
-	RuleCache  *cache = get_cache(fcinfo);
-	TupleDesc	tupdesc = cached_tupdesc(fcinfo, cache, typid, typmod);
-	bool		hit;
-	RuleEntry  *e = lookup_entry(fcinfo, cache, COND_BYTES(v), COND_LEN(v), typid, typmod, &hit);
 	int			result;
-
-	if (!hit)
-	{
-		entry_decode(e, COND_BYTES(v));
-		bind_record(e, tupdesc, typid, typmod);
-		e->used = true;
-	}
-	deform_row(fcinfo, cache, td, typid, typmod, tupdesc);
 
 	for (int i = 0; i < e->prog->nnames; i++)
 	{
@@ -862,7 +858,98 @@ incentive_matches_record(PG_FUNCTION_ARGS)
 		}
 	}
 	evaluate(e, &result);
+	return result;
+}
+
+Datum
+incentive_matches_record(PG_FUNCTION_ARGS)
+{
+	struct varlena *v = PG_DETOAST_DATUM_PACKED(PG_GETARG_DATUM(0));
+	HeapTupleHeader td = PG_GETARG_HEAPTUPLEHEADER(1);
+	Oid			typid = HeapTupleHeaderGetTypeId(td);
+	int32		typmod = HeapTupleHeaderGetTypMod(td);
+	RuleCache  *cache = get_cache(fcinfo);
+	TupleDesc	tupdesc = cached_tupdesc(fcinfo, cache, typid, typmod);
+	bool		hit;
+	RuleEntry  *e = lookup_entry(fcinfo, cache, COND_BYTES(v), COND_LEN(v), typid, typmod, &hit);
+	int			result;
+
+	if (!hit)
+	{
+		entry_decode(e, COND_BYTES(v));
+		bind_record(e, tupdesc, typid, typmod);
+		e->used = true;
+	}
+	deform_row(fcinfo, cache, td, typid, typmod, tupdesc);
+
+	result = match_row(e, cache, tupdesc);
 	PG_RETURN_BOOL(result == 1);
+}
+
+/*
+ * incentive_match_all(conditions[], record): the 1-based positions of the
+ * conditions true for the row.  One call per member evaluates every rule on
+ * the row deformed once, instead of one call (and one whole-row value) per
+ * (member, rule) pair of a join.  The array, usually the same for every row
+ * (a subquery's result), is split into elements once and reused while its
+ * bytes are identical.
+ */
+Datum
+incentive_match_all(PG_FUNCTION_ARGS)
+{
+	ArrayType  *arr = PG_GETARG_ARRAYTYPE_P(0);
+	HeapTupleHeader td = PG_GETARG_HEAPTUPLEHEADER(1);
+	Oid			typid = HeapTupleHeaderGetTypeId(td);
+	int32		typmod = HeapTupleHeaderGetTypMod(td);
+	RuleCache  *cache = get_cache(fcinfo);
+	TupleDesc	tupdesc = cached_tupdesc(fcinfo, cache, typid, typmod);
+	Size		asize = VARSIZE(arr);
+	Datum	   *out;
+	int			nout = 0;
+
+	if (ARR_NDIM(arr) > 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+				 errmsg("incentive_match_all needs a one-dimensional array of conditions")));
+	if (cache->arr == NULL || cache->arr_size != asize || memcmp(cache->arr, arr, asize) != 0)
+	{
+		MemoryContext old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
+
+		if (cache->arr)
+		{
+			pfree(cache->arr);
+			pfree(cache->elems);
+			pfree(cache->elem_nulls);
+		}
+		cache->arr = palloc(asize);
+		memcpy(cache->arr, arr, asize);
+		cache->arr_size = asize;
+		deconstruct_array(cache->arr, ARR_ELEMTYPE(arr), -1, false, TYPALIGN_INT,
+						  &cache->elems, &cache->elem_nulls, &cache->nelems);
+		MemoryContextSwitchTo(old);
+	}
+	deform_row(fcinfo, cache, td, typid, typmod, tupdesc);
+	out = palloc(sizeof(Datum) * (cache->nelems + 1));
+	for (int i = 0; i < cache->nelems; i++)
+	{
+		struct varlena *v;
+		RuleEntry  *e;
+		bool		hit;
+
+		if (cache->elem_nulls[i])
+			continue;
+		v = (struct varlena *) DatumGetPointer(cache->elems[i]);
+		e = lookup_entry(fcinfo, cache, COND_BYTES(v), COND_LEN(v), typid, typmod, &hit);
+		if (!hit)
+		{
+			entry_decode(e, COND_BYTES(v));
+			bind_record(e, tupdesc, typid, typmod);
+			e->used = true;
+		}
+		if (match_row(e, cache, tupdesc) == 1)
+			out[nout++] = Int32GetDatum(i + 1);
+	}
+	PG_RETURN_ARRAYTYPE_P(construct_array(out, nout, INT4OID, sizeof(int32), true, TYPALIGN_INT));
 }
 
 /*
