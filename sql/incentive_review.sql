@@ -39,3 +39,14 @@ SET enable_seqscan = off;
 SELECT count(*) FROM review_conds WHERE c = 'x>1';
 RESET enable_seqscan;
 SELECT DISTINCT c FROM review_conds ORDER BY c;
+
+-- incentive_match_all: every rule against a row in one call, the same answer as the join
+CREATE TABLE review_rules (id int, c incentive_condition);
+INSERT INTO review_rules VALUES (1, 'x > 1'), (2, 'f = ''ab'''), (3, 'x IS NULL'), (4, 't = ''ab''  AND x < 2');
+SELECT r.id, incentive_match_all((SELECT array_agg(c ORDER BY id) FROM review_rules), r) AS matching,
+       ARRAY(SELECT k.id FROM review_rules k WHERE incentive_matches(k.c, r) ORDER BY k.id) AS by_join
+FROM review_rows r ORDER BY r.id;
+SELECT incentive_match_all(ARRAY['x > 1', NULL, 'x > 0']::incentive_condition[], r) FROM review_rows r WHERE id = 2;
+SELECT incentive_match_all('{}'::incentive_condition[], r) FROM review_rows r WHERE id = 2;
+SELECT incentive_match_all(ARRAY[['x > 1']]::incentive_condition[], r) FROM review_rows r WHERE id = 2;
+SELECT incentive_match_all(ARRAY['nope > 1']::incentive_condition[], r) FROM review_rows r WHERE id = 2;
