@@ -74,6 +74,7 @@ SELECT label || ': ' || pg_temp.try(format('SELECT %L::jsonb::incentive_conditio
   ('number out of range', '{"==": [{"var": "x"}, 1e400]}'),
   ('number that reads as 0', '{"==": [{"var": "x"}, 1e-400]}'),
   ('a feature name longer than 255 bytes', format('{"var": "%s"}', repeat('x', 300))),
+  ('5 MB of JSON', format('{"==": [{"var": "s"}, "%s"]}', repeat('a', 5000000))),
   ('\u0000 in a string (jsonb rejects it)', '{"==": [{"var": "s"}, "a\u0000b"]}'),
   ('150 nested "!" (the condition nesting limit)', repeat('{"!": ', 150) || 'true' || repeat('}', 150)),
   ('300 nested arrays (the JSON nesting limit)', repeat('[', 300) || ']' || repeat(']', 299)),

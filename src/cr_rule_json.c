@@ -362,7 +362,8 @@ cr_json_read(const char *text, size_t len, const CrRuleMem *mem, CjDoc *doc, CrR
 	r.mem = mem;
 	r.err = err;
 	if (len > CR_RULE_MAX_BYTES)
-		return cr_set_error(err, CR_ERR_TOO_LONG, -1, "JsonLogic rule is too long");
+		return cr_set_error(err, CR_ERR_TOO_MANY, -1, "JsonLogic rule is too long: %zu bytes of JSON, the limit is %d",
+							len, CR_RULE_MAX_BYTES);
 	/* unescaped strings are never longer than their JSON text */
 	doc->strings = cr_mem_alloc(mem, len + 1);
 	if (doc->strings == NULL)
