@@ -427,8 +427,8 @@ jl_arith(JL *j, const Op *op, Expr *out)
 	}
 	else
 	{
-		for (int i = 1; i < op->nargs; i++)
-			put(out, "(");
+		/* a + b + c is a flat chain (left-associative): no nesting */
+		put(out, "(");
 		for (int i = 0; i < op->nargs; i++)
 		{
 			Expr		x;
@@ -439,10 +439,9 @@ jl_arith(JL *j, const Op *op, Expr *out)
 			if (i > 0)
 				put(out, sym);
 			put_expr(out, &x);
-			if (i > 0)
-				put(out, ")");
 			expr_free(j, &x);
 		}
+		put(out, ")");
 	}
 	out->kind = nan ? K_NAN : K_SAFE;
 	out->type = TY_NUM;

@@ -184,8 +184,24 @@ main(void)
 	check_error("{\"==\":[{\"var\":\"x\"},1e-400]}", CR_ERR_NUMBER_RANGE, "out of range");
 	check_error("{\"==\":[{\"var\":\"x\"},\"a\\u0000b\"]}", CR_ERR_INVALID, "\\u0000");
 	deep_inputs();
+	{
+		/* a 1000-operand + is a flat chain, not 1000 levels of nesting */
+		char	   *big = malloc(20000);
+		CrRuleError e2;
+		char	   *s;
 
-	/* the reverse, and conditions that have no exact JsonLogic form */
+		strcpy(big, "{\">\":[{\"+\":[");
+		for (int i = 0; i < 1000; i++)
+			strcat(big, i ? ",{\"var\":\"x\"}" : "{\"var\":\"x\"}");
+		strcat(big, "]},1]}");
+		s = compile(big, &e2);
+		ok(s != NULL, "{\"+\": [1000 operands]} compiles (a chain is not nesting)");
+		if (s == NULL)
+			printf("# %s\n", e2.message);
+		free(s);
+		free(big);
+	}
+/* the reverse, and conditions that have no exact JsonLogic form */
 	check_reverse("coalesce(plan = 'gold', false) AND coalesce(days, 0) > 30",
 				  "{\"and\": [{\"==\": [{\"var\": \"plan\"}, \"gold\"]}, {\">\": [{\"var\": [\"days\", 0]}, 30]}]}");
 	check_reverse("NOT x IS NULL AND -0 < 1 AND coalesce(x + y + z * 2 - 3 > 0, false)",
