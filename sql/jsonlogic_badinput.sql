@@ -88,9 +88,13 @@ SELECT pg_temp.try($$SELECT (repeat('{"!": ', 100000) || 'true' || repeat('}', 1
 -- a long flat rule is fine: 5,000 comparisons under one "or"
 SELECT pg_temp.try($$SELECT length(jsonb_build_object('or', (SELECT jsonb_agg(jsonb_build_object('==', jsonb_build_array(jsonb_build_object('var', 'x'), i))) FROM generate_series(1, 5000) i))::incentive_condition::text)$$);
 
--- the reverse: conditions without an exact JsonLogic form
+-- the reverse: conditions typed as text convert with explicit null checks, or fail
 SELECT label || ': ' || pg_temp.try(format('SELECT %L::incentive_condition::jsonb::text', cond)) FROM (VALUES
-  ('x < 5 (NULL is unknown, not 0)', 'x < 5'),
+  ('x < 5: a NULL x never matches, so a null check', 'x < 5'),
+  ('NOT (x < 5): neither does it here', 'NOT (x < 5)'),
+  ('x < y: JsonLogic would read two features as numbers', 'x < y'),
+  ('division by a feature', 'x / y > 1'),
+  ('least skips NULL, JsonLogic''s min does not', 'least(x, y) > 1'),
   ('x IS NOT NULL', 'x IS NOT NULL'),
   ('BETWEEN', 'coalesce(x, 0) BETWEEN 1 AND 2'),
   ('a function JsonLogic lacks', 'coalesce(abs(x) > 1, false)'),

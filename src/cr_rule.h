@@ -198,9 +198,11 @@ extern int	cr_rule_jsonlogic_text(const char *json, size_t len, const CrRuleMem 
 								   char **text, size_t *textlen, CrRuleError *err);
 
 /*
- * The JsonLogic form of a program (NUL-terminated JSON text), such that
- * cr_rule_from_jsonlogic gives back the same bytes; CR_ERR_UNSUPPORTED when
- * the condition has no exact JsonLogic equivalent.
+ * The JsonLogic form of a program (NUL-terminated JSON text): for a program
+ * made from JsonLogic, one that cr_rule_from_jsonlogic compiles back to the
+ * same bytes; otherwise JsonLogic with explicit null checks that is truthy
+ * exactly where the condition is true.  CR_ERR_UNSUPPORTED when JsonLogic
+ * cannot say it.
  */
 extern int	cr_rule_to_jsonlogic(const CrRuleProg *prog, const uint8_t *bytes, size_t len,
 								 const CrRuleMem *mem, char **out, size_t *outlen,

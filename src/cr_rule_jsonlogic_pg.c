@@ -8,6 +8,7 @@
 #include "cr_rule_pg.h"
 
 #include "fmgr.h"
+#include "miscadmin.h"
 #include "utils/builtins.h"
 #include "utils/jsonb.h"
 
@@ -25,6 +26,8 @@ incentive_condition_from_jsonlogic(PG_FUNCTION_ARGS)
 	size_t		len;
 	bytea	   *result;
 
+	/* the front end recurses along the JSON nesting, which it limits to 256 */
+	check_stack_depth();
 	if (cr_rule_from_jsonlogic(json, strlen(json), &m, &bytes, &len, &e) != CR_OK)
 		cr_rule_raise(&e);
 	result = (bytea *) palloc(VARHDRSZ + len);
@@ -50,7 +53,7 @@ incentive_condition_to_jsonlogic(PG_FUNCTION_ARGS)
 			ereport(ERROR,
 					(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
 					 errmsg("%s", e.message),
-					 errhint("Conditions made from JsonLogic always convert back. In text, write what JsonLogic means: coalesce(x, 0) < 5 for {\"<\": [{\"var\": \"x\"}, 5]}, coalesce(plan = 'a', false) for {\"==\": [{\"var\": \"plan\"}, \"a\"]}.")));
+					 errhint("JsonLogic has no abs, ln, exp, sqrt, floor, ceil or round, no least or greatest that skip NULL, no division by a feature, and reads < between two features as numbers. Conditions made from JsonLogic always convert back.")));
 		cr_rule_raise(&e);
 	}
 	PG_RETURN_DATUM(DirectFunctionCall1(jsonb_in, CStringGetDatum(json)));

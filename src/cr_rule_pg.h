@@ -16,6 +16,8 @@
 
 extern CrRuleMem cr_rule_mem_in(MemoryContext cxt);
 extern void cr_rule_raise(const CrRuleError *e) pg_attribute_noreturn();
+/* ... with positions in text (parse errors), counted in characters from 1 */
+extern void cr_rule_raise_text(const CrRuleError *e, const char *text, size_t len) pg_attribute_noreturn();
 extern CrRuleProg *cr_rule_decode_stored(const char *bytes, size_t len, MemoryContext cxt);
 
 #endif							/* CR_RULE_PG_H */

@@ -5,10 +5,10 @@
  *
  * Each construct the JsonLogic front end generates maps back to the
  * JsonLogic that generates it (coalesce(x = 'a', false) is {"==": [x, "a"]},
- * coalesce(x, 0) < 5 is {"<": [{"var": ["x", 0]}, 5]} ...).  The result is
- * then compiled again and must give the same program; a condition written as
- * text whose NULL semantics JsonLogic cannot express (x < 5, where NULL is
- * unknown, not 0) fails with CR_ERR_UNSUPPORTED instead of changing meaning.
+ * coalesce(x, 0) < 5 is {"<": [{"var": ["x", 0]}, 5]} ...), and the result
+ * must compile back to the same program.  A condition typed as text (x < 5,
+ * where NULL is unknown, not 0) instead gets SQL's meaning spelled out with
+ * null checks (see sem); what JsonLogic cannot say is CR_ERR_UNSUPPORTED.
  *
  * Plain C, no PostgreSQL headers.  The recursion follows the program's
  * nesting, bounded by CR_RULE_MAX_DEPTH; + and * chains are flattened.
@@ -104,6 +104,21 @@ rev_literal(Rev *r, int k)
 		default:
 			return 0;
 	}
+}
+
+/* ", [item, ...]": the literal list of the IN node k. */
+static void
+put_items(Rev *r, int k)
+{
+	put(r, ", [");
+	for (uint32_t i = 1; i <= r->prog->code[k].n; i++)
+	{
+		if (i > 1)
+			put(r, ", ");
+		if (!rev_literal(r, KID(r, k, i)))
+			rev_fail(r, "IN with a list item that is not a literal");
+	}
+	put(r, "]");
 }
 
 static void
@@ -235,15 +250,8 @@ rev_predicate(Rev *r, int k)
 		case CR_OP_IN:
 			put(r, "{\"in\": [");
 			rev(r, c, 0);
-			put(r, ", [");
-			for (uint32_t i = 1; i <= in->n; i++)
-			{
-				if (i > 1)
-					put(r, ", ");
-				if (!rev_literal(r, KID(r, k, i)))
-					rev_fail(r, "IN with a list item that is not a literal");
-			}
-			put(r, "]]}");
+			put_items(r, k);
+			put(r, "]}");
 			return;
 		default:				/* NOT */
 			if (OP(r, c) == CR_OP_ISNULL ||
@@ -333,6 +341,294 @@ rev(Rev *r, int k, int cond)
 	r->depth--;
 }
 
+/* ------------------------------------------------------------------ SQL's meaning */
+
+/*
+ * A condition written as text, whose NULLs mean "unknown", in JsonLogic that
+ * matches exactly where it is true: sem(k, 1) is truthy when node k is TRUE,
+ * sem(k, 0) when it is FALSE (NOT swaps them; a NULL is neither).  Every
+ * comparison is guarded by {"!=": [feature, null]} for the features its
+ * operands read, and compares as JavaScript does once they are not null.
+ */
+typedef struct Sem
+{
+	Rev		   *r;
+	uint8_t    *guard;			/* per feature: read by the current comparison */
+} Sem;
+
+static void sem(Sem *s, int k, int pos);
+
+/* A value: literals, features, + - * unary -, / and % by a non-zero literal, coalesce(feature, literal). */
+static void
+sem_val(Sem *s, int k)
+{
+	Rev		   *r = s->r;
+	const CrInstr *in = &r->prog->code[k];
+
+	if (r->failed || rev_literal(r, k))
+		return;
+	switch (in->op)
+	{
+		case CR_OP_FEATURE:
+			s->guard[in->n] = 1;
+			rev(r, k, 0);
+			return;
+		case CR_OP_ADD:
+		case CR_OP_SUB:
+		case CR_OP_MUL:
+		case CR_OP_DIV:
+		case CR_OP_MOD:
+			if ((in->op == CR_OP_DIV || in->op == CR_OP_MOD) &&
+				!(OP(r, KID(r, k, 1)) == CR_OP_NUM && r->prog->code[KID(r, k, 1)].num != 0))
+			{
+				rev_fail(r, "division by something other than a non-zero number");
+				return;
+			}
+			put(r, "{\"");
+			put(r, cr_op_symbol(in));
+			put(r, "\": [");
+			sem_val(s, KID(r, k, 0));
+			put(r, ", ");
+			sem_val(s, KID(r, k, 1));
+			put(r, "]}");
+			return;
+		case CR_OP_NEG:
+			put(r, "{\"-\": [");
+			sem_val(s, KID(r, k, 0));
+			put(r, "]}");
+			return;
+		case CR_OP_FUNC:
+			if (in->fn == CR_FN_COALESCE && in->n == 2 && OP(r, KID(r, k, 0)) == CR_OP_FEATURE)
+			{
+				rev_coalesce(r, k, 0);
+				return;
+			}
+			rev_fail(r, "JsonLogic has no such function, or no NULL-skipping least and greatest");
+			return;
+		default:
+			rev_fail(r, "a condition used as a value, or NULL");
+			return;
+	}
+}
+
+static const char *const cmp_sym[] = {"===", "!==", "<", "<=", ">", ">="};
+static const int cmp_neg[] = {1, 0, 5, 4, 3, 2};	/* index of the negation */
+
+/*
+ * One strict comparison, guarded: {"and": [{"!=": [f, null]} ..., {op: [a, b]}]}
+ * where list >= 0 makes it [NOT] IN: a against the literals of node list.
+ */
+static void
+sem_compare(Sem *s, int a, int b, int sym, int list, int negated_in)
+{
+	Rev		   *r = s->r;
+	CrBuf		saved = r->out;
+	CrBuf		body;
+
+	memset(s->guard, 0, (size_t) r->prog->nnames);
+	memset(&r->out, 0, sizeof(r->out));
+	r->out.mem = saved.mem;
+	if (list < 0 && sym >= 2 && OP(r, a) == CR_OP_FEATURE && OP(r, b) == CR_OP_FEATURE)
+	{
+		/* JsonLogic -> condition reads such a comparison as numbers */
+		r->out = saved;
+		rev_fail(r, "< or > between two features, which JsonLogic reads as numbers (text features would not bind)");
+		return;
+	}
+	if (list < 0)
+	{
+		put(r, "{\"");
+		put(r, cmp_sym[sym]);
+		put(r, "\": [");
+		sem_val(s, a);
+		put(r, ", ");
+		sem_val(s, b);
+		put(r, "]}");
+	}
+	else
+	{
+		put(r, negated_in ? "{\"!\": {\"in\": [" : "{\"in\": [");
+		sem_val(s, a);
+		put_items(r, list);
+		put(r, negated_in ? "]}}" : "]}");
+	}
+	body = r->out;
+	r->out = saved;
+	/* the guards first: JsonLogic reads null as 0 or "", SQL as unknown */
+	put(r, "{\"and\": [");
+	for (int f = 0; f < r->prog->nnames; f++)
+		if (s->guard[f])
+		{
+			put(r, "{\"!=\": [{\"var\": ");
+			put_json_string(r, r->prog->names[f], r->prog->name_lens[f]);
+			put(r, "}, null]}, ");
+		}
+	cr_buf_bytes(&r->out, body.data, body.len);
+	put(r, "]}");
+	if (body.oom)
+		r->out.oom = 1;
+	cr_mem_free(r->out.mem, body.data);
+}
+
+/* x [NOT] BETWEEN lo AND hi: x >= lo AND x <= hi, each comparison on its own. */
+static void
+sem_between(Sem *s, int k, int pos)
+{
+	Rev		   *r = s->r;
+
+	if (OP(r, k) == CR_OP_NOTBETWEEN)
+		pos = !pos;
+	put(r, pos ? "{\"and\": [" : "{\"or\": [");
+	sem_compare(s, KID(r, k, 0), KID(r, k, 1), pos ? 5 : cmp_neg[5], -1, 0);
+	put(r, ", ");
+	sem_compare(s, KID(r, k, 0), KID(r, k, 2), pos ? 3 : cmp_neg[3], -1, 0);
+	put(r, "]}");
+}
+
+static void
+sem(Sem *s, int k, int pos)
+{
+	Rev		   *r = s->r;
+	const CrInstr *in = &r->prog->code[k];
+
+	if (r->failed)
+		return;
+	if (++r->depth > 2 * CR_RULE_MAX_DEPTH)
+	{
+		rev_fail(r, "nested too deeply");
+		return;
+	}
+	switch (in->op)
+	{
+		case CR_OP_TRUE:
+		case CR_OP_FALSE:
+			put(r, (in->op == CR_OP_TRUE) == (pos != 0) ? "true" : "false");
+			break;
+		case CR_OP_NULL:
+			put(r, "false");
+			break;
+		case CR_OP_FEATURE:
+			put(r, "{\"===\": [");
+			rev(r, k, 0);
+			put(r, pos ? ", true]}" : ", false]}");
+			break;
+		case CR_OP_NOT:
+			sem(s, KID(r, k, 0), !pos);
+			break;
+		case CR_OP_AND:
+		case CR_OP_OR:
+			put(r, (in->op == CR_OP_AND) == (pos != 0) ? "{\"and\": [" : "{\"or\": [");
+			for (uint32_t i = 0; i < in->n; i++)
+			{
+				if (i > 0)
+					put(r, ", ");
+				sem(s, KID(r, k, i), pos);
+			}
+			put(r, "]}");
+			break;
+		case CR_OP_ISNULL:
+		case CR_OP_ISNOTNULL:
+			if (OP(r, KID(r, k, 0)) != CR_OP_FEATURE)
+			{
+				rev_fail(r, "IS NULL of an expression");
+				break;
+			}
+			put(r, ((in->op == CR_OP_ISNULL) == (pos != 0)) ? "{\"==\": [" : "{\"!=\": [");
+			rev(r, KID(r, k, 0), 0);
+			put(r, ", null]}");
+			break;
+		case CR_OP_EQ:
+		case CR_OP_NE:
+		case CR_OP_LT:
+		case CR_OP_LE:
+		case CR_OP_GT:
+		case CR_OP_GE:
+			sem_compare(s, KID(r, k, 0), KID(r, k, 1),
+						pos ? in->op - CR_OP_EQ : cmp_neg[in->op - CR_OP_EQ], -1, 0);
+			break;
+		case CR_OP_BETWEEN:
+		case CR_OP_NOTBETWEEN:
+			sem_between(s, k, pos);
+			break;
+		case CR_OP_IN:
+		case CR_OP_NOTIN:
+			sem_compare(s, KID(r, k, 0), -1, 0, k, (in->op == CR_OP_IN) != (pos != 0));
+			break;
+		default:
+			rev_fail(r, "JsonLogic has no equivalent of this condition");
+			break;
+	}
+	r->depth--;
+}
+
+/*
+ * The exact reverse of the JsonLogic front end: the result compiles back to
+ * these very bytes.
+ */
+static int
+to_json_exact(Rev *r, const uint8_t *bytes, size_t len)
+{
+	uint8_t    *back = NULL;
+	size_t		backlen = 0;
+	CrRuleError e2;
+	int			rc;
+
+	rev(r, r->prog->ninstr - 1, 1);
+	cr_buf_u8(&r->out, '\0');
+	if (r->out.oom)
+		return cr_set_error(r->err, CR_ERR_NOMEM, -1, "out of memory");
+	if (r->failed)
+		return r->err->code;
+	rc = cr_rule_from_jsonlogic((const char *) r->out.data, r->out.len - 1, r->out.mem, &back, &backlen, &e2);
+	if (rc != CR_OK || backlen != len || memcmp(back, bytes, len) != 0)
+		rc = cr_set_error(r->err, CR_ERR_UNSUPPORTED, -1, "not made from JsonLogic");
+	cr_mem_free(r->out.mem, back);
+	return rc;
+}
+
+/* SQL's meaning, with explicit null checks (see sem); it must compile. */
+static int
+to_json_sem(Rev *r)
+{
+	Sem			s;
+	uint8_t    *back = NULL;
+	size_t		backlen = 0;
+	CrRuleError e2;
+	int			rc;
+	const CrRuleMem *mem = r->out.mem;
+
+	cr_mem_free(mem, r->out.data);
+	memset(&r->out, 0, sizeof(r->out));
+	r->out.mem = mem;
+	r->failed = 0;
+	r->depth = 0;
+	s.r = r;
+	s.guard = cr_mem_alloc(r->out.mem, (size_t) r->prog->nnames + 1);
+	if (s.guard == NULL)
+		return cr_set_error(r->err, CR_ERR_NOMEM, -1, "out of memory");
+	sem(&s, r->prog->ninstr - 1, 1);
+	cr_mem_free(r->out.mem, s.guard);
+	cr_buf_u8(&r->out, '\0');
+	if (r->out.oom)
+		rc = cr_set_error(r->err, CR_ERR_NOMEM, -1, "out of memory");
+	else if (r->failed)
+		rc = r->err->code;
+	else
+	{
+		rc = cr_rule_from_jsonlogic((const char *) r->out.data, r->out.len - 1, r->out.mem, &back, &backlen, &e2);
+		if (rc != CR_OK)
+			rc = cr_set_error(r->err, CR_ERR_UNSUPPORTED, -1,
+							  "incentive condition has no JsonLogic form: %s", e2.message);
+		cr_mem_free(r->out.mem, back);
+	}
+	if (rc != CR_OK)
+	{
+		cr_mem_free(r->out.mem, r->out.data);
+		r->out.data = NULL;
+	}
+	return rc;
+}
+
 int
 cr_rule_to_jsonlogic(const CrRuleProg *prog, const uint8_t *bytes, size_t len,
 					 const CrRuleMem *mem, char **out, size_t *outlen, CrRuleError *err)
@@ -342,8 +638,6 @@ cr_rule_to_jsonlogic(const CrRuleProg *prog, const uint8_t *bytes, size_t len,
 	int			sp = 0;
 	int			nk = 0;
 	Rev			r;
-	uint8_t    *back = NULL;
-	size_t		backlen = 0;
 	int			rc;
 
 	*out = NULL;
@@ -368,24 +662,10 @@ cr_rule_to_jsonlogic(const CrRuleProg *prog, const uint8_t *bytes, size_t len,
 	}
 	r.out.mem = mem;
 	r.err = err;
-	rev(&r, prog->ninstr - 1, 1);
-	cr_buf_u8(&r.out, '\0');
+	rc = to_json_exact(&r, bytes, len);
+	if (rc != CR_OK)
+		rc = to_json_sem(&r);
 	cr_mem_free(mem, first);
-	if (!r.failed && r.out.oom)
-		rc = cr_set_error(err, CR_ERR_NOMEM, -1, "out of memory");
-	else if (r.failed)
-		rc = err->code;
-	else
-	{
-		/* it must compile back to exactly this program */
-		CrRuleError e2;
-
-		rc = cr_rule_from_jsonlogic((const char *) r.out.data, r.out.len - 1, mem, &back, &backlen, &e2);
-		if (rc != CR_OK || backlen != len || memcmp(back, bytes, len) != 0)
-			rc = cr_set_error(err, CR_ERR_UNSUPPORTED, -1,
-							  "incentive condition has no exact JsonLogic form: JsonLogic reads a missing value as JavaScript does (null < 1 is true, null = null is true), SQL as unknown");
-		cr_mem_free(mem, back);
-	}
 	if (rc != CR_OK)
 	{
 		cr_mem_free(mem, r.out.data);

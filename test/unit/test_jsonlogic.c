@@ -207,9 +207,14 @@ main(void)
 	check_reverse("NOT x IS NULL AND -0 < 1 AND coalesce(x + y + z * 2 - 3 > 0, false)",
 				  "{\"and\": [{\"!=\": [{\"var\": \"x\"}, null]}, {\"<\": [{\"-\": [0]}, 1]}, "
 				  "{\">\": [{\"-\": [{\"+\": [{\"var\": \"x\"}, {\"var\": \"y\"}, {\"*\": [{\"var\": \"z\"}, 2]}]}, 3]}, 0]}]}");
-	js = to_json("x < 5", &e);
-	ok(js == NULL && e.code == CR_ERR_UNSUPPORTED && strstr(e.message, "no exact JsonLogic form"),
-	   "x < 5 (NULL is unknown, not 0) has no exact JsonLogic form");
+	/* typed as text: SQL's NULL made explicit with null checks */
+	check_reverse("x < 5", "{\"and\": [{\"!=\": [{\"var\": \"x\"}, null]}, {\"<\": [{\"var\": \"x\"}, 5]}]}");
+	check_reverse("NOT (x BETWEEN 1 AND 2) OR s IS NULL",
+				  "{\"or\": [{\"or\": [{\"and\": [{\"!=\": [{\"var\": \"x\"}, null]}, {\"<\": [{\"var\": \"x\"}, 1]}]}, "
+				  "{\"and\": [{\"!=\": [{\"var\": \"x\"}, null]}, {\">\": [{\"var\": \"x\"}, 2]}]}]}, {\"==\": [{\"var\": \"s\"}, null]}]}");
+	js = to_json("x < y", &e);
+	ok(js == NULL && e.code == CR_ERR_UNSUPPORTED && strstr(e.message, "between two features"),
+	   "x < y: JsonLogic would read two features as numbers");
 	free(js);
 	js = to_json("abs(x) > 1", &e);
 	ok(js == NULL && e.code == CR_ERR_UNSUPPORTED && strstr(e.message, "no such function"),

@@ -100,7 +100,7 @@ AS 'MODULE_PATHNAME', 'incentive_condition_to_jsonlogic'
 LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 
 COMMENT ON FUNCTION incentive_condition_to_jsonlogic(incentive_condition) IS
-'The JsonLogic form of a condition, which compiles back to the same program; 0A000 when the condition has none (SQL NULL semantics JsonLogic cannot express).';
+'The JsonLogic form of a condition: the same program back for rules made from JsonLogic, explicit null checks keeping SQL''s meaning for conditions typed as text; 0A000 for what JsonLogic cannot say (abs, round, least, division by a feature ...).';
 
 CREATE CAST (jsonb AS incentive_condition)
     WITH FUNCTION incentive_condition_from_jsonlogic(jsonb);
