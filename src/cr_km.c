@@ -10,6 +10,7 @@
 
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 static int
 obs_cmp(const void *a, const void *b)
@@ -41,6 +42,38 @@ cr_surv_compact(CrSurvObs *o, size_t n)
 			o[++w] = o[i];
 	}
 	return w + 1;
+}
+
+size_t
+cr_surv_compact_tail(CrSurvObs *o, size_t n, size_t sorted, CrSurvObs *scratch)
+{
+	size_t		i = 0,
+				j,
+				w = 0;
+	size_t		tail;
+
+	if (sorted > n)
+		sorted = n;
+	tail = cr_surv_compact(o + sorted, n - sorted);
+	j = sorted;
+	while (i < sorted || j < sorted + tail)
+	{
+		const CrSurvObs *next;
+
+		if (j >= sorted + tail || (i < sorted && obs_cmp(&o[i], &o[j]) <= 0))
+			next = &o[i++];
+		else
+			next = &o[j++];
+		if (w > 0 && scratch[w - 1].t == next->t && scratch[w - 1].g == next->g)
+		{
+			scratch[w - 1].ev += next->ev;
+			scratch[w - 1].cens += next->cens;
+		}
+		else
+			scratch[w++] = *next;
+	}
+	memcpy(o, scratch, w * sizeof(CrSurvObs));
+	return w;
 }
 
 /* Standard normal quantile: Acklam's rational approximation, one Halley step. */

@@ -37,6 +37,13 @@ typedef struct CrKmPoint
 /* Sort by (t, g) and merge equal keys; returns the new length. */
 extern size_t cr_surv_compact(CrSurvObs *o, size_t n);
 
+/*
+ * The same when o[0..sorted) is already compacted: only the tail is sorted,
+ * then merged with the prefix through scratch (room for n entries).
+ */
+extern size_t cr_surv_compact_tail(CrSurvObs *o, size_t n, size_t sorted,
+								   CrSurvObs *scratch);
+
 /* Two-sided standard normal quantile z with P(|Z| <= z) = level, 0 < level < 1. */
 extern double cr_norm_two_sided(double level);
 

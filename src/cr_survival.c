@@ -65,8 +65,15 @@ surv_new(MemoryContext ctx)
 static void
 surv_compact(SurvState *s)
 {
+	CrSurvObs  *scratch;
+
 	CHECK_FOR_INTERRUPTS();
-	s->nobs = (int64) cr_surv_compact(s->obs, (size_t) s->nobs);
+	if (s->compacted == s->nobs)
+		return;
+	scratch = palloc_extended(s->nobs * sizeof(CrSurvObs), MCXT_ALLOC_HUGE);
+	s->nobs = (int64) cr_surv_compact_tail(s->obs, (size_t) s->nobs,
+										   (size_t) s->compacted, scratch);
+	pfree(scratch);
 	s->compacted = s->nobs;
 }
 
@@ -358,6 +365,85 @@ float8_or_null(double x, bool *isnull)
 	return Float8GetDatum(*isnull ? 0 : x);
 }
 
+/*
+ * The curve as an array of composites, written in one allocation, without a
+ * palloc and a copy per point: the header (and null bitmap) of each element
+ * is copied from a tuple heap_form_tuple() built once per pattern of NULLs,
+ * so it is whatever this server puts there; the data is filled in place.
+ */
+static ArrayType *
+surv_km_array(TupleDesc desc, Oid elemtype, const CrKmPoint *pt, size_t np)
+{
+	Size		total = 0;
+	ArrayType  *arr = NULL;
+	char	   *p = NULL;
+	HeapTupleHeader tmpl[8] = {NULL};
+
+	for (size_t pass = 0; pass < 2; pass++)
+	{
+		if (pass == 1)
+		{
+			Size		nbytes = ARR_OVERHEAD_NONULLS(1) + total;
+
+			if (nbytes > MaxAllocSize)
+				ereport(ERROR,
+						(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+						 errmsg("survival curve of %zu points is too large for an array", np),
+						 errhint("Round the durations (for example to whole days) to get fewer distinct times.")));
+			arr = palloc0(nbytes);
+			SET_VARSIZE(arr, nbytes);
+			arr->ndim = 1;
+			arr->dataoffset = 0;
+			arr->elemtype = elemtype;
+			ARR_DIMS(arr)[0] = (int) np;
+			ARR_LBOUND(arr)[0] = 1;
+			p = CR_ARR_DATA_NONULLS(arr);
+		}
+		for (size_t i = 0; i < np; i++)
+		{
+			Datum		v[8];
+			bool		n[8] = {false};
+			bool		hasnull;
+			Size		hoff,
+						len;
+
+			v[0] = Float8GetDatum(pt[i].t);
+			v[1] = Int64GetDatum(pt[i].at_risk);
+			v[2] = Int64GetDatum(pt[i].ev);
+			v[3] = Int64GetDatum(pt[i].cens);
+			v[4] = Float8GetDatum(pt[i].surv);
+			v[5] = float8_or_null(pt[i].se, &n[5]);
+			v[6] = float8_or_null(pt[i].lower, &n[6]);
+			v[7] = float8_or_null(pt[i].upper, &n[7]);
+			hasnull = n[5] || n[6] || n[7];
+			hoff = MAXALIGN(SizeofHeapTupleHeader + (hasnull ? BITMAPLEN(8) : 0));
+			len = hoff + heap_compute_data_size(desc, v, n);
+			if (pass == 0)
+				total = att_align_nominal(total, TYPALIGN_DOUBLE) + len;
+			else
+			{
+				HeapTupleHeader td;
+				int			pattern = n[5] | (n[6] << 1) | (n[7] << 2);
+
+				if (tmpl[pattern] == NULL)
+					tmpl[pattern] = heap_form_tuple(desc, v, n)->t_data;
+				p = (char *) att_align_nominal(p, TYPALIGN_DOUBLE);
+				td = (HeapTupleHeader) p;
+				if (tmpl[pattern]->t_hoff != hoff ||
+					HeapTupleHeaderGetDatumLength(tmpl[pattern]) != len)
+					elog(ERROR, "unexpected layout of a survival curve point");
+				memcpy(td, tmpl[pattern], hoff);
+				heap_fill_tuple(desc, v, n, p + hoff, len - hoff, &td->t_infomask,
+								hasnull ? td->t_bits : NULL);
+				p += len;
+			}
+			if ((i & 0xFFFF) == 0)
+				CHECK_FOR_INTERRUPTS();
+		}
+	}
+	return arr;
+}
+
 Datum
 retention_km_final(PG_FUNCTION_ARGS)
 {
@@ -367,10 +453,6 @@ retention_km_final(PG_FUNCTION_ARGS)
 	double		z;
 	TupleDesc	desc;
 	Oid			elemtype;
-	Datum	   *elems;
-	int16		typlen;
-	bool		typbyval;
-	char		typalign;
 
 	if (PG_ARGISNULL(0))
 		PG_RETURN_NULL();
@@ -381,29 +463,8 @@ retention_km_final(PG_FUNCTION_ARGS)
 	z = cr_norm_two_sided(s->confidence != 0 ? s->confidence : 0.95);
 	pt = palloc_extended(s->nobs * sizeof(CrKmPoint), MCXT_ALLOC_HUGE);
 	np = cr_km_curve(s->obs, (size_t) s->nobs, z, pt);
-
 	desc = surv_result_desc(fcinfo, &elemtype);
-	elems = palloc_extended(np * sizeof(Datum), MCXT_ALLOC_HUGE);
-	for (size_t i = 0; i < np; i++)
-	{
-		Datum		v[8];
-		bool		n[8] = {false};
-
-		v[0] = Float8GetDatum(pt[i].t);
-		v[1] = Int64GetDatum(pt[i].at_risk);
-		v[2] = Int64GetDatum(pt[i].ev);
-		v[3] = Int64GetDatum(pt[i].cens);
-		v[4] = Float8GetDatum(pt[i].surv);
-		v[5] = float8_or_null(pt[i].se, &n[5]);
-		v[6] = float8_or_null(pt[i].lower, &n[6]);
-		v[7] = float8_or_null(pt[i].upper, &n[7]);
-		elems[i] = HeapTupleGetDatum(heap_form_tuple(desc, v, n));
-		if ((i & 0xFFFF) == 0)
-			CHECK_FOR_INTERRUPTS();
-	}
-	get_typlenbyvalalign(elemtype, &typlen, &typbyval, &typalign);
-	PG_RETURN_ARRAYTYPE_P(construct_array(elems, (int) np, elemtype,
-										  typlen, typbyval, typalign));
+	PG_RETURN_ARRAYTYPE_P(surv_km_array(desc, elemtype, pt, np));
 }
 
 Datum

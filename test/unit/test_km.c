@@ -5,6 +5,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "cr_km.h"
 #include "cr_demo_spells_gen.h"
@@ -129,6 +130,47 @@ test_logrank(void)
 	ok(cr_logrank(o, 2, 1, &chi2) == -1, "one group: no test");
 }
 
+/* compacting a sorted prefix plus a tail equals compacting everything */
+static void
+test_compact_tail(void)
+{
+	enum {N = 5000};
+	CrSurvObs  *a = malloc(N * sizeof(CrSurvObs));
+	CrSurvObs  *b = malloc(N * sizeof(CrSurvObs));
+	CrSurvObs  *scratch = malloc(N * sizeof(CrSurvObs));
+	size_t		na,
+				nb = 0,
+				sorted = 0;
+	int			same = 1;
+	uint64_t	x = 12345;
+
+	for (int i = 0; i < N; i++)
+	{
+		x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+		a[i] = (CrSurvObs) {(double) ((x >> 33) % 700) / 4, (int32_t) ((x >> 20) % 3),
+			(int64_t) ((x >> 10) & 1), (int64_t) (((x >> 10) & 1) ^ 1)};
+		b[i] = a[i];
+	}
+	na = cr_surv_compact(a, N);
+	/* feed b in chunks of 700, compacting the tail each time */
+	for (size_t start = 0; start < N; start += 700)
+	{
+		size_t		end = start + 700 < N ? start + 700 : N;
+
+		memmove(b + nb, b + start, (end - start) * sizeof(CrSurvObs));
+		nb += end - start;
+		nb = cr_surv_compact_tail(b, nb, sorted, scratch);
+		sorted = nb;
+	}
+	same = na == nb;
+	for (size_t i = 0; same && i < na; i++)
+		same = a[i].t == b[i].t && a[i].g == b[i].g && a[i].ev == b[i].ev && a[i].cens == b[i].cens;
+	ok(same, "compacting in chunks (sorted prefix + tail) equals one compaction");
+	free(a);
+	free(b);
+	free(scratch);
+}
+
 static void
 test_spells(void)
 {
@@ -171,6 +213,7 @@ main(void)
 	test_dead_end();
 	test_distributions();
 	test_logrank();
+	test_compact_tail();
 	test_spells();
 	printf("1..%d\n", test_no);
 	return failures ? 1 : 0;
