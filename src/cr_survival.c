@@ -596,11 +596,15 @@ retention_km_rmst(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("tau must be positive and finite, not %g", tau)));
 	pt = surv_curve_arg(arr, &np);
+	if (np == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("survival curve is empty")));
 	if (cr_km_rmst(pt, np, tau, &x[0], &x[1]) != 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("tau %g is beyond the last time of the curve (%g)",
-						tau, np > 0 ? pt[np - 1].t : 0.0),
+						tau, pt[np - 1].t),
 				 errdetail("The curve is not known after its last time.")));
 	PG_RETURN_DATUM(surv_pair_result(fcinfo, 2, x));
 }
