@@ -35,7 +35,8 @@ PG_FUNCTION_INFO_V1(retention_km_rmst);
 
 /* The most groups retention_logrank() compares (its work is k^2 per time). */
 #define SURV_MAX_GROUPS 1000
-#define SURV_MIN_CAP 1024
+/* First capacity of a state: small, so a GROUP BY of many groups stays small. */
+#define SURV_MIN_CAP 8
 
 typedef struct SurvState
 {
@@ -47,6 +48,7 @@ typedef struct SurvState
 	double		confidence;		/* 0: not given */
 	int32		ngroups;
 	char	  **names;			/* group names (log-rank only) */
+	int32		names_cap;		/* room in names */
 	int32		last_group;		/* index of the last group looked up */
 } SurvState;
 
@@ -188,8 +190,16 @@ surv_group(SurvState *s, const char *name, int len, MemoryContext ctx)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 				 errmsg("retention_logrank compares at most %d groups", SURV_MAX_GROUPS)));
-	if (s->ngroups == 0)
-		s->names = MemoryContextAlloc(ctx, SURV_MAX_GROUPS * sizeof(char *));
+	if (s->ngroups == s->names_cap)
+	{
+		int32		cap = s->names_cap == 0 ? 4 : s->names_cap * 2;
+		char	  **names = MemoryContextAlloc(ctx, cap * sizeof(char *));
+
+		if (s->ngroups > 0)
+			memcpy(names, s->names, s->ngroups * sizeof(char *));
+		s->names = names;
+		s->names_cap = cap;
+	}
 	copy = MemoryContextAlloc(ctx, len + 1);
 	memcpy(copy, name, len);
 	copy[len] = '\0';
