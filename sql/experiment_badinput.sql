@@ -83,6 +83,8 @@ SELECT label || ': ' || pg_temp.try(q) FROM (VALUES
   ('final: negative variance', $$SELECT incentive_ab_cuped_finalfn('{0,0,10,4,1,-1,0,10,6,1,0,0}')$$),
   ('final: confidence 7', $$SELECT incentive_ab_finalfn('{0,7,10,4,0,0,0,10,6,0,0,0}')$$),
   ('final: two-dimensional', $$SELECT incentive_ab_finalfn('{{0,0,10,4,0,0},{0,10,6,0,0,0}}')$$),
+  ('final: count beyond bigint', $$SELECT incentive_ab_finalfn('{0,0,1e300,0,0,0,0,1,1,0,0,0}')$$),
+  ('final: skipped beyond bigint', $$SELECT incentive_ab_finalfn('{1e300,0,1,0,0,0,0,1,1,0,0,0}')$$),
   ('combine: outside an aggregate', $$SELECT incentive_ab_combinefn('{0,0,10,4,0,0,0,10,6,0,0,0}', '{1,0,1,1,0,0,0,0,0,0,0,0}')$$),
   ('combine: confidences differ', $$SELECT incentive_ab_combinefn('{0,0.9,10,4,0,0,0,10,6,0,0,0}', '{1,0.95,1,1,0,0,0,0,0,0,0,0}')$$),
   ('transition: outside an aggregate', $$SELECT incentive_ab_transfn('{0,0,0,0,0,0,0,0,0,0,0,0}', true, true)$$)

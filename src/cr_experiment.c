@@ -35,6 +35,8 @@
 #define AB_STATE_LEN 12
 #define AB_DEFAULT_CONFIDENCE 0.95
 #define ASSIGN_MAX_ARMS 1000
+/* counts beyond this are not exact in a float8, nor would fit the bigint fields */
+#define AB_MAX_COUNT 9007199254740992.0
 
 /* ---------------------------------------------------------------- incentive_assign */
 
@@ -164,9 +166,13 @@ ab_state_data(ArrayType *a)
 		if (x[0] < 0 || x[1] < 0 || x[1] > x[0] || x[3] < 0 ||
 			x[0] != floor(x[0]) || x[1] != floor(x[1]))
 			ab_bad_state("Its counts are not whole numbers with 0 <= retained <= n, or a variance is negative.");
+		if (x[0] > AB_MAX_COUNT)
+			ab_bad_state("A count is more than 2^53.");
 	}
 	if (d[0] < 0 || d[0] != floor(d[0]))
 		ab_bad_state("Its count of skipped rows is not a whole number >= 0.");
+	if (d[0] > AB_MAX_COUNT)
+		ab_bad_state("A count is more than 2^53.");
 	return d;
 }
 
