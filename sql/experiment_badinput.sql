@@ -129,6 +129,7 @@ SELECT label || ': ' || pg_temp.try(q) FROM (VALUES
   ('eval: reference', $$SELECT round((incentive_uplift_eval(u, t, y)).qini_coefficient::numeric, 12) FROM xr$$),
   ('eval: no rows', $$SELECT incentive_uplift_eval(u, t, y) FROM xr WHERE false$$),
   ('eval: only NULLs', $$SELECT incentive_uplift_eval(NULL, t, y) FROM xr$$),
+  ('eval: only NULLs, skipped counted', $$SELECT (incentive_uplift_eval(NULL, t, y)).n_skipped FROM xr$$),
   ('eval: NaN uplift', $$SELECT incentive_uplift_eval('NaN', t, y) FROM xr$$),
   ('eval: infinite uplifts', $$SELECT round((incentive_uplift_eval(CASE WHEN i % 2 = 0 THEN 'Infinity' ELSE '-Infinity' END::float8, t, y)).qini_coefficient::numeric, 12) FROM xr$$),
   ('eval: k 0', $$SELECT incentive_uplift_eval(u, t, y, 0) FROM xr$$),
