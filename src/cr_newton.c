@@ -63,6 +63,35 @@ cr_state_len(int d, int plen)
 	return d == 0 ? CR_ST_HEADER + plen : cr_state_bins(d, plen) + 10;
 }
 
+static bool
+integral_in(double v, double lo, double hi)
+{
+	return v >= lo && v <= hi && v == floor(v);
+}
+
+bool
+cr_state_valid(const double *st, int len)
+{
+	const double *pt = st + CR_ST_HEADER;
+	int			d,
+				plen,
+				pd;
+
+	if (len < CR_ST_HEADER + 2 ||
+		!integral_in(st[CR_ST_D], 0, CR_MAX_FEATURES) ||
+		!integral_in(st[CR_ST_PLEN], 2, cr_point_len(CR_MAX_FEATURES, true)))
+		return false;
+	d = (int) st[CR_ST_D];
+	plen = (int) st[CR_ST_PLEN];
+	if (len != cr_state_len(d, plen) ||
+		!integral_in(pt[CR_PT_FLAGS], 0, 7) || !integral_in(pt[CR_PT_D], 0, CR_MAX_FEATURES))
+		return false;
+	pd = (int) pt[CR_PT_D];
+	/* a counting point ({flags, 0}) grows to the rows' d; others fix it */
+	return plen == cr_point_len(pd, ((int) pt[CR_PT_FLAGS] & (int) CR_PT_FINAL) != 0) &&
+		(pd == 0 || pd == d);
+}
+
 void
 cr_state_init(double *st, int d, const double *point, int plen)
 {
