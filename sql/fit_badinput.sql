@@ -65,6 +65,13 @@ CREATE SEQUENCE fb_seq;
 SELECT retention_fit('SELECT x, y FROM fb WHERE nextval(''fb_seq'') <= 300');
 SELECT setval('fb_seq', 1);
 SELECT retention_fit('SELECT x, y FROM fb WHERE z <> (SELECT nextval(''fb_seq''))');
+-- ... also when only the sample pass for the decile edges (pass iterations + 3
+-- without step-halving: counts, Newton from zero, sample, final) sees other values
+SELECT (retention_fit('SELECT x, y FROM fb')::jsonb -> 'iterations')::int + 3 AS sample_pass \gset
+SELECT setval('fb_seq', 1, false);
+\set VERBOSITY sqlstate
+SELECT retention_fit('SELECT CASE WHEN (SELECT nextval(''fb_seq'')) = ' || :sample_pass || ' THEN ARRAY[x[1] * 100, x[2]] ELSE x END, y FROM fb');
+\set VERBOSITY default
 
 -- the step aggregate's point
 SELECT retention_newton_step(x, y, w, NULL) FROM fb;

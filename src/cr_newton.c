@@ -113,8 +113,8 @@ flag(double flags, double bit)
  * Each value is mixed on its own (independent multiplications), then the
  * sum once, so the hash costs little next to the Hessian update.
  */
-static double
-row_hash(const double *x, int d, bool retained, double w)
+double
+cr_row_hash(const double *x, int d, bool retained, double w)
 {
 	uint64_t	h = retained ? 0x9E3779B97F4A7C15ULL : 0xC2B2AE3D27D4EB4FULL;
 	uint64_t	b;
@@ -182,7 +182,7 @@ cr_state_add_row(double *st, const double *x, bool retained, double w, double *x
 	st[CR_ST_SW] += w;
 	if (retained)
 		st[CR_ST_SW1] += w;
-	st[CR_ST_CHECK] += row_hash(x, d, retained, w);
+	st[CR_ST_CHECK] += cr_row_hash(x, d, retained, w);
 	if (plen == 2)
 	{
 		/* statistics pass: raw weighted sums for the means */

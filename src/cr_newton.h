@@ -86,6 +86,9 @@ extern void cr_state_init(double *st, int d, const double *point, int plen);
 extern void cr_state_add_row(double *st, const double *x, bool retained, double w,
 							 double *work);
 
+/* The 20-bit hash of a usable row that CR_ST_CHECK sums (exactly, in any order). */
+extern double cr_row_hash(const double *x, int d, bool retained, double w);
+
 /* Add the sums and counters of b to a (same d and point). */
 extern void cr_state_add(double *a, const double *b);
 
