@@ -217,6 +217,28 @@ long_chains(void)
 	free(json);
 }
 
+/*
+ * null < "000...01" is 0 < 1 in JavaScript however long the numeral; one of
+ * 128 characters or more was read as NaN (false where json-logic-js says true).
+ */
+static void
+long_numerals(void)
+{
+	char		json[400];
+	char		want[400];
+	char		zeros[200];
+
+	memset(zeros, '0', 126);
+	zeros[126] = '\0';
+	snprintf(json, sizeof(json), "{\"<\": [{\"var\": \"s\"}, \"%s1\"]}", zeros);
+	snprintf(want, sizeof(want), "coalesce(s < '%s1', true)", zeros);
+	check(json, want);
+	memset(zeros, '0', 130);
+	zeros[130] = '\0';
+	snprintf(json, sizeof(json), "{\"<\": [{\"var\": \"s\"}, \"%s1\"]}", zeros);
+	check_error(json, CR_ERR_UNSUPPORTED, "may read as a number");
+}
+
 int
 main(void)
 {
@@ -268,6 +290,7 @@ main(void)
 	check_error("{\"==\":[{\"var\":\"x\"},\"a\\u0000b\"]}", CR_ERR_INVALID, "\\u0000");
 	deep_inputs();
 	long_chains();
+	long_numerals();
 	{
 		/* a 1000-operand + is a flat chain, not 1000 levels of nesting */
 		char	   *big = malloc(20000);
