@@ -103,3 +103,9 @@ SELECT label || ': ' || pg_temp.try(format('SELECT %L::incentive_condition::json
 ) AS t(label, cond);
 SELECT pg_temp.try($$SELECT NULL::incentive_condition::jsonb::text$$);
 SELECT pg_temp.try($$SELECT incentive_condition_from_jsonlogic(NULL)::text$$);
+-- a dotted var over nested JSON facts: json-logic-js looks inside, a feature
+-- name does not, so an error rather than a silent NULL (was: false)
+SELECT pg_temp.try($$SELECT incentive_matches('{"==": [{"var": "a.b"}, 1]}'::jsonb::incentive_condition, '{"a": {"b": 1}}'::jsonb)::text$$);
+SELECT pg_temp.try($$SELECT incentive_matches('{"==": [{"var": "a.0"}, 1]}'::jsonb::incentive_condition, '{"a": [1]}'::jsonb)::text$$);
+SELECT pg_temp.try($$SELECT incentive_matches('{"==": [{"var": "a.b"}, 1]}'::jsonb::incentive_condition, '{"a.b": 1, "a": {"b": 1}}'::jsonb)::text$$);
+SELECT pg_temp.try($$SELECT incentive_matches('{"==": [{"var": "a.b"}, 1]}'::jsonb::incentive_condition, '{"a": 1}'::jsonb)::text$$);

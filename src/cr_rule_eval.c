@@ -757,6 +757,30 @@ incentive_match_all(PG_FUNCTION_ARGS)
 }
 
 /*
+ * A feature "a.b" that is no key of the facts, where "a" is an array or
+ * object: JsonLogic's {"var": "a.b"} looks inside (json-logic-js finds 1 in
+ * {"a": {"b": 1}}), a feature name does not, so rather than read NULL and
+ * disagree, say so.
+ */
+static void
+check_dotted_name(Jsonb *jb, const char *name, size_t len)
+{
+	const char *dot = memchr(name, '.', len);
+	JsonbValue	vbuf;
+	JsonbValue *jv;
+
+	if (dot == NULL)
+		return;
+	jv = getKeyJsonValueFromContainer(&jb->root, name, (int) (dot - name), &vbuf);
+	if (jv != NULL && jv->type == jbvBinary)
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("feature \"%s\" is not a key of the facts, and \"%.*s\" is a JSON array or object",
+						name, (int) (dot - name), name),
+				 errdetail("A feature name with a dot is one key, not a path into nested JSON (as JsonLogic's \"var\" would read it).")));
+}
+
+/*
  * incentive_matches(condition, jsonb): features are keys of a JSON object.
  * A missing key is NULL (as facts -> 'key' would be); arrays and objects
  * are type errors; a type conflict is an error when it occurs.
@@ -787,6 +811,8 @@ incentive_matches_jsonb(PG_FUNCTION_ARGS)
 												  (int) e->prog->name_lens[i], &vbuf);
 		CrValue    *fv = &e->features[i];
 
+		if (jv == NULL)
+			check_dotted_name(jb, e->prog->names[i], e->prog->name_lens[i]);
 		if (jv == NULL || jv->type == jbvNull)
 		{
 			fv->kind = CR_VAL_NULL;

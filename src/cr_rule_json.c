@@ -392,7 +392,8 @@ cr_json_free(CjDoc *doc, const CrRuleMem *mem)
 /*
  * JavaScript's Number(s) for a string literal: 0 when blank, NaN (*nan) when
  * not numeric; 0 for forms this reader does not decide (non-ASCII blanks,
- * 0x/0o/0b prefixes, Infinity), which the caller rejects.
+ * 0x/0o/0b prefixes, Infinity, numerals of 128 characters or more), which
+ * the caller rejects.
  */
 int
 cr_js_number(const char *s, size_t n, double *out, int *nan)
@@ -447,12 +448,15 @@ cr_js_number(const char *s, size_t n, double *out, int *nan)
 				k = e;
 			}
 		}
-		if (digits == 0 || k != n || n - i >= sizeof(tmp))
+		if (digits == 0 || k != n)
 		{
 			*nan = 1;
 			return 1;
 		}
 	}
+	/* a numeral too long for the buffer is still a number to JavaScript */
+	if (n - i >= sizeof(tmp))
+		return 0;
 	memcpy(tmp, s + i, n - i);
 	tmp[n - i] = '\0';
 	*out = strtod(tmp, &end);

@@ -166,6 +166,8 @@ typedef struct Op
 	int			nargs;
 	int			is_list;		/* the arguments were a JSON array */
 	int			value;			/* the node holding the arguments */
+	int			cursor[2];		/* arg()'s last (index, node): a walk is linear */
+	int		   *cur;			/* = cursor (writable through a const Op *) */
 } Op;
 
 static int	is_condition_op(const Op *op);
@@ -187,6 +189,9 @@ get_op(JL *j, int node, Op *op)
 	op->is_list = v->type == CJ_ARR;
 	op->arg0 = op->is_list ? v->first : nd->first;
 	op->nargs = op->is_list ? v->n : 1;
+	op->cursor[0] = 0;
+	op->cursor[1] = op->arg0;
+	op->cur = op->cursor;
 	return 1;
 }
 
@@ -200,12 +205,21 @@ op_is(const Op *op, const char *name)
 static int
 arg(JL *j, const Op *op, int i)
 {
+	int			at = 0;
 	int			k = op->arg0;
 
 	if (!op->is_list)
 		return k;
-	while (i-- > 0)
+	/* arguments are read in order: go on from the last one, not the first */
+	if (i >= op->cur[0])
+	{
+		at = op->cur[0];
+		k = op->cur[1];
+	}
+	for (; at < i; at++)
 		k = j->doc->nodes[k].next;
+	op->cur[0] = i;
+	op->cur[1] = k;
 	return k;
 }
 

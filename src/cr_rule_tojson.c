@@ -136,34 +136,57 @@ rev_list(Rev *r, const char *op, int k, int from, int to, int cond)
 	put(r, "]}");
 }
 
-/* A chain of + or * (left-nested in the program) as one n-ary operation. */
-static void
-rev_chain(Rev *r, int k, const char *op)
+/*
+ * A chain of + or * (left-nested in the program): its nodes, outermost
+ * first, so that the right operands can be read in order without walking
+ * down again for each (NULL when out of memory).
+ */
+static int *
+chain_links(Rev *r, int k, int *np)
 {
-	int			n = 1;
+	int			n = 0;
 	int			j = k;
-	int			i;
+	int		   *links;
 
 	while (OP(r, j) == OP(r, k))
 	{
 		j = KID(r, j, 0);
 		n++;
 	}
+	links = cr_mem_alloc(r->out.mem, sizeof(int) * (size_t) n);
+	if (links == NULL)
+	{
+		r->out.oom = 1;
+		r->failed = 1;
+		return NULL;
+	}
+	j = k;
+	for (int i = 0; i < n; i++, j = KID(r, j, 0))
+		links[i] = j;
+	*np = n;
+	return links;
+}
+
+/* A chain of + or * as one n-ary operation. */
+static void
+rev_chain(Rev *r, int k, const char *op)
+{
+	int			n;
+	int		   *links = chain_links(r, k, &n);
+
+	if (links == NULL)
+		return;
 	put(r, "{\"");
 	put(r, op);
 	put(r, "\": [");
-	rev(r, j, 0);
-	/* the right operands, innermost first: walk down again for each */
-	for (i = n - 2; i >= 0 && !r->failed; i--)
+	rev(r, KID(r, links[n - 1], 0), 0);
+	for (int i = n - 1; i >= 0 && !r->failed; i--)
 	{
-		int			m = k;
-
-		for (int d = 0; d < i; d++)
-			m = KID(r, m, 0);
 		put(r, ", ");
-		rev(r, KID(r, m, 1), 0);
+		rev(r, KID(r, links[i], 1), 0);
 	}
 	put(r, "]}");
+	cr_mem_free(r->out.mem, links);
 }
 
 /* coalesce(a, b): the forms the JsonLogic front end generates. */
@@ -359,13 +382,38 @@ typedef struct Sem
 static void sem(Sem *s, int k, int pos);
 
 /* A value: literals, features, + - * unary -, / and % by a non-zero literal, coalesce(feature, literal). */
+static void sem_val(Sem *s, int k);
+
+/* A chain of + or * as one n-ary operation, as rev_chain. */
 static void
-sem_val(Sem *s, int k)
+sem_chain(Sem *s, int k)
+{
+	Rev		   *r = s->r;
+	int			n;
+	int		   *links = chain_links(r, k, &n);
+
+	if (links == NULL)
+		return;
+	put(r, "{\"");
+	put(r, cr_op_symbol(&r->prog->code[k]));
+	put(r, "\": [");
+	sem_val(s, KID(r, links[n - 1], 0));
+	for (int i = n - 1; i >= 0 && !r->failed; i--)
+	{
+		put(r, ", ");
+		sem_val(s, KID(r, links[i], 1));
+	}
+	put(r, "]}");
+	cr_mem_free(r->out.mem, links);
+}
+
+static void
+sem_val_node(Sem *s, int k)
 {
 	Rev		   *r = s->r;
 	const CrInstr *in = &r->prog->code[k];
 
-	if (r->failed || rev_literal(r, k))
+	if (rev_literal(r, k))
 		return;
 	switch (in->op)
 	{
@@ -374,8 +422,10 @@ sem_val(Sem *s, int k)
 			rev(r, k, 0);
 			return;
 		case CR_OP_ADD:
-		case CR_OP_SUB:
 		case CR_OP_MUL:
+			sem_chain(s, k);
+			return;
+		case CR_OP_SUB:
 		case CR_OP_DIV:
 		case CR_OP_MOD:
 			if ((in->op == CR_OP_DIV || in->op == CR_OP_MOD) &&
@@ -409,6 +459,21 @@ sem_val(Sem *s, int k)
 			rev_fail(r, "a condition used as a value, or NULL");
 			return;
 	}
+}
+
+/* sem_val_node with the nesting bounded: a chain of - in a binary condition is as long as 4 MB allow */
+static void
+sem_val(Sem *s, int k)
+{
+	Rev		   *r = s->r;
+
+	if (r->failed)
+		return;
+	if (++r->depth > 2 * CR_RULE_MAX_DEPTH)
+		rev_fail(r, "nested too deeply");
+	else
+		sem_val_node(s, k);
+	r->depth--;
 }
 
 static const char *const cmp_sym[] = {"===", "!==", "<", "<=", ">", ">="};

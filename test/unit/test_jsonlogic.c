@@ -134,6 +134,111 @@ deep_inputs(void)
 	free(deep);
 }
 
+/*
+ * Long chains of arithmetic are no nesting (cr_arith_level), so a binary
+ * condition can hold a million-term x - x - ... within its 4 MB: the reverse
+ * says it is too deep instead of recursing a million levels (it crashed).
+ * A text sum converts as one flat {"+": [...]}, and a 65535-operand + goes
+ * both ways (reading the i-th operand walked the list from the start: 37 s).
+ */
+static void
+long_chains(void)
+{
+	size_t		n = 1000000;
+	size_t		bl = 8 + 3 + 3 + 4 * (n - 1) + 9 + 1;
+	uint8_t    *b = malloc(bl);
+	uint8_t    *c = b + 11;
+	double		one = 1.0;
+	CrRuleProg *p = NULL;
+	CrRuleError e;
+	char	   *js = NULL;
+	size_t		jl;
+	size_t		codelen = bl - 11;
+	char	   *text;
+	char	   *json;
+
+	b[0] = 1;
+	b[1] = 0;
+	b[2] = 1;
+	b[3] = 0;
+	for (int i = 0; i < 4; i++)
+		b[4 + i] = (uint8_t) (codelen >> (8 * i));
+	memcpy(b + 8, "\1\0x", 3);
+	memcpy(c, "\6\0\0", 3);
+	c += 3;
+	for (size_t i = 1; i < n; i++, c += 4)
+		memcpy(c, "\6\0\0\21", 4);
+	*c++ = 1;
+	memcpy(c, &one, 8);			/* the format's doubles are little-endian */
+	c[8] = 14;
+	ok(cr_rule_decode(b, bl, NULL, &p, &e) == CR_OK, "a binary x - x - ... (a million terms) > 1 decodes");
+	if (p != NULL)
+	{
+		ok(cr_rule_to_jsonlogic(p, b, bl, NULL, &js, &jl, &e) == CR_ERR_UNSUPPORTED &&
+		   strstr(e.message, "nested too deeply") != NULL,
+		   "its JsonLogic form: nested too deeply, no stack overflow");
+		free(js);
+		free(p);
+	}
+	free(b);
+
+	text = malloc(4 * 100 + 8);
+	text[0] = '\0';
+	for (int i = 0; i < 100; i++)
+		strcat(text, i ? " + x" : "x");
+	strcat(text, " > 1");
+	js = to_json(text, &e);
+	ok(js != NULL && strncmp(js, "{\"and\": [{\"!=\": [{\"var\": \"x\"}, null]}, {\">\": [{\"+\": [{\"var\": \"x\"}, {\"var\": \"x\"}, ", 79) == 0,
+	   "a text sum of 100 terms converts to one flat + (not nested too deeply)");
+	free(js);
+	free(text);
+
+	json = malloc(16 * 65535 + 32);
+	c = (uint8_t *) json;
+	c += sprintf(json, "{\"<\": [{\"+\": [");
+	for (int i = 0; i < 65535; i++)
+		c += sprintf((char *) c, i ? ", {\"var\": \"x\"}" : "{\"var\": \"x\"}");
+	strcpy((char *) c, "]}, 2]}");
+	{
+		uint8_t    *b2 = NULL;
+		size_t		bl2;
+
+		p = NULL;
+		js = NULL;
+		ok(cr_rule_from_jsonlogic(json, strlen(json), NULL, &b2, &bl2, &e) == CR_OK &&
+		   cr_rule_decode(b2, bl2, NULL, &p, &e) == CR_OK &&
+		   cr_rule_to_jsonlogic(p, b2, bl2, NULL, &js, &jl, &e) == CR_OK &&
+		   strcmp(js, json) == 0,
+		   "a 65535-operand + compiles and converts back to itself");
+		free(js);
+		free(p);
+		free(b2);
+	}
+	free(json);
+}
+
+/*
+ * null < "000...01" is 0 < 1 in JavaScript however long the numeral; one of
+ * 128 characters or more was read as NaN (false where json-logic-js says true).
+ */
+static void
+long_numerals(void)
+{
+	char		json[400];
+	char		want[400];
+	char		zeros[200];
+
+	memset(zeros, '0', 126);
+	zeros[126] = '\0';
+	snprintf(json, sizeof(json), "{\"<\": [{\"var\": \"s\"}, \"%s1\"]}", zeros);
+	snprintf(want, sizeof(want), "coalesce(s < '%s1', true)", zeros);
+	check(json, want);
+	memset(zeros, '0', 130);
+	zeros[130] = '\0';
+	snprintf(json, sizeof(json), "{\"<\": [{\"var\": \"s\"}, \"%s1\"]}", zeros);
+	check_error(json, CR_ERR_UNSUPPORTED, "may read as a number");
+}
+
 int
 main(void)
 {
@@ -184,6 +289,8 @@ main(void)
 	check_error("{\"==\":[{\"var\":\"x\"},1e-400]}", CR_ERR_NUMBER_RANGE, "out of range");
 	check_error("{\"==\":[{\"var\":\"x\"},\"a\\u0000b\"]}", CR_ERR_INVALID, "\\u0000");
 	deep_inputs();
+	long_chains();
+	long_numerals();
 	{
 		/* a 1000-operand + is a flat chain, not 1000 levels of nesting */
 		char	   *big = malloc(20000);
