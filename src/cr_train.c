@@ -431,8 +431,9 @@ retention_train_trans(PG_FUNCTION_ARGS)
 				s->n_skipped++;
 				PG_RETURN_POINTER(s);
 			}
+			/* like feature values: NaN/Infinity 22023, finite but too large 22003 */
 			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					(errcode(isfinite(w) ? ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE : ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("row weight must be a finite number of magnitude at most %g, not %g",
 							CR_TRAIN_MAX_ABS, w),
 					 errhint("Set the \"skip_invalid\" option to true to skip such rows.")));
@@ -699,6 +700,35 @@ alloc_current(size_t size)
 	return palloc_extended(size, MCXT_ALLOC_HUGE);
 }
 
+/*
+ * A feature whose values vary only in tiny amounts (a spread near 1e-160 or
+ * below) has a coefficient, or a coefficient variance, beyond the float8
+ * range even though the fit itself is fine in the solver's scaled units:
+ * say so, naming the feature, rather than storing Infinity.
+ */
+static void
+check_representable(const CrFitResult *r, int d, char **names)
+{
+	int			D = d + 1;
+	int			j,
+				k;
+
+	for (j = 0; j < d; j++)
+	{
+		bool		ok = isfinite(r->beta[j + 1]);
+
+		for (k = 0; k < D && ok; k++)
+			ok = isfinite(r->cov[(size_t) (j + 1) * D + k]);
+		if (!ok)
+			ereport(ERROR,
+					(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+					 errmsg("feature \"%s\" varies too little for its coefficient to be represented", names[j]),
+					 errdetail("Its values spread by about %g around %g; the coefficient or its variance is beyond the range of float8.",
+							   r->sd[j], r->means[j]),
+					 errhint("Rescale the feature (a change of unit, for example multiply it by 1e100).")));
+	}
+}
+
 Datum
 retention_train_final(PG_FUNCTION_ARGS)
 {
@@ -751,6 +781,7 @@ retention_train_final(PG_FUNCTION_ARGS)
 	switch (r.status)
 	{
 		case CR_FIT_OK:
+			check_representable(&r, d, names);
 			break;
 		case CR_FIT_ONE_CLASS:
 			ereport(ERROR,
@@ -785,8 +816,8 @@ retention_train_final(PG_FUNCTION_ARGS)
 			ereport(ERROR,
 					(errcode(ERRCODE_DATA_EXCEPTION),
 					 errmsg("the outcome is perfectly or quasi-completely separated by feature \"%s\"",
-							names[r.bad_feature]),
-					 errdetail("Its coefficient grows without bound, so maximum likelihood estimates do not exist."),
+							names[r.bad_feature < 0 ? 0 : r.bad_feature]),
+					 errdetail("A combination of the features, led by this one, puts every renewed member on one side and every lapsed member on the other (or on the boundary), so the likelihood has no maximum and maximum likelihood estimates do not exist."),
 					 errhint("Set a positive \"l2\" option (for example 1) to regularise, or remove the feature.")));
 			break;
 		case CR_FIT_NO_CONVERGENCE:
