@@ -62,7 +62,7 @@ show("mle weighted params", g.params)
 show("mle weighted bse", g.bse)
 
 # ---------------------------------------------------------------------------
-# Reference values for test/unit/test_fit.c (plain-C kernel checks) and
+# Reference values for test/unit/test_logit.c (plain-C kernel checks) and
 # sql/model_fit.sql.  Printed as C initialisers.
 
 def cshow(name, values):
