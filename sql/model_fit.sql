@@ -82,7 +82,10 @@ SELECT label || ': ' || pg_temp.try(q) FROM (VALUES
 SELECT label || ': ' || pg_temp.try(q) FROM (VALUES
   (1, '1e-150', $$SELECT round((c.coefficient * 1e-150)::numeric, 9) FROM (SELECT retention_train(ARRAY[g.x * 1e-150], g.y) m FROM grouped g, generate_series(1, g.n) WHERE g.kind = 'unbalanced') t, retention_model_summary(t.m) c WHERE c.feature = 'f1'$$),
   (2, '1e-170', $$SELECT retention_train(ARRAY[g.x * 1e-170], g.y) FROM grouped g, generate_series(1, g.n) WHERE g.kind = 'unbalanced'$$),
-  (3, '1e-170 next to a unit feature', $$SELECT retention_train(ARRAY[g.x, g.x * 1e-170 + 1e-171 * (gs.k % 3)], g.y) IS NOT NULL FROM grouped g, generate_series(1, g.n) gs(k) WHERE g.kind = 'unbalanced'$$)
+  (3, '1e-170 next to a unit feature', $$SELECT retention_train(ARRAY[g.x, g.x * 1e-170 + 1e-171 * (gs.k % 3)], g.y) IS NOT NULL FROM grouped g, generate_series(1, g.n) gs(k) WHERE g.kind = 'unbalanced'$$),
+  (4, 'subnormal spread', $$SELECT retention_train(ARRAY[CASE WHEN i % 3 = 0 THEN 1e-320 ELSE 0 END, i % 7], i % 2 = 0) IS NOT NULL FROM ns$$),
+  (5, 'subnormal spread, no intercept', $$SELECT retention_train(ARRAY[CASE WHEN i % 3 = 0 THEN 1e-320 ELSE 0 END, i % 7], i % 2 = 0, '{"intercept": false}') IS NOT NULL FROM ns$$),
+  (6, 'subnormal spread with l2 (coefficient about 0)', $$SELECT round((retention_model_summary(retention_train(ARRAY[CASE WHEN i % 3 = 0 THEN 1e-320 ELSE 0 END, i % 7], i % 2 = 0, '{"l2": 1}'))).coefficient::numeric, 6) FROM ns LIMIT 1 OFFSET 1$$)
 ) v(k, label, q) ORDER BY k;
 
 -- Item 4: weights beyond 1e100 are out of range (22003), NaN and infinite

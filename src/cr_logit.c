@@ -56,6 +56,7 @@
 #define COLLINEAR_REL_TOL	1e-11
 #define SEPARATION_REL_TOL	1e-9	/* certificate: min margin >= -this * max */
 #define MAX_PENALTY			1e300	/* l2 / sd^2 for tiny units, kept finite */
+#define MAX_INV_SCALE		1e300	/* 1 / sd for subnormal spreads, kept finite */
 
 typedef struct Solver
 {
@@ -1017,7 +1018,8 @@ cr_logit_fit(const CrRows *rows, const CrFitOptions *opt, cr_alloc_fn alloc,
 		s.mu[j] = opt->intercept ? res->means[j] : 0.0;
 		/* without an intercept the columns are not centred: scale by the rms */
 		s.sc[j] = opt->intercept ? s.sd[j] : hypot(s.sd[j], res->means[j]);
-		s.isc[j] = 1.0 / s.sc[j];
+		/* kept finite for subnormal spreads (the caller then reports them) */
+		s.isc[j] = fmin(1.0 / s.sc[j], MAX_INV_SCALE);
 		s.pen[j] = s.isc[j] * s.isc[j];
 	}
 	if (opt->balanced)

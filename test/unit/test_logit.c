@@ -412,6 +412,12 @@ test_tiny_values(void)
 		  rel(res.means[0], 1e100 * (-2 * 50 - 1 * 50 + 50 + 2 * 50) / 200.0) < 1e-12,
 		  "values near 1e100 neither overflow the spread nor the fit");
 	free_all();
+	r = grouped(unbalanced, 1e-320);	/* subnormal: 1 / spread overflows */
+	cr_logit_fit(&r, &o, alloc, &res);
+	check(res.status == CR_FIT_OK && res.sd[0] > 0 && !isnan(res.beta[1]) && !isnan(res.cov[3]) &&
+		  !(isfinite(res.beta[1]) && isfinite(res.cov[3])),
+		  "a subnormal spread fits without NaN, leaving an unrepresentable coefficient or variance for the caller to report");
+	free_all();
 }
 
 /* issue 18: penalised fit against scikit-learn (C = 1 / l2) */
