@@ -810,7 +810,12 @@ newton(Solver *s, double *beta, double *grad, double *hess, double *hfac,
 		norm = step_norm(step, D);
 		if (opt->l2 == 0 && it >= 3 && norm > 0.25 * prev &&
 			separating_direction(s, step, &res->bad_feature))
+		{
+			/* the direction per feature, in units of its spread */
+			for (j = 1; j < D; j++)
+				res->direction[j - 1] = step[j] / norm;
 			return CR_FIT_SEPARATION;
+		}
 		prev = norm;
 		if (it >= opt->max_iter)
 		{
@@ -997,6 +1002,7 @@ cr_logit_fit(const CrRows *rows, const CrFitOptions *opt, cr_alloc_fn alloc,
 	res->beta = alloc(sizeof(double) * D);
 	res->cov = alloc(sizeof(double) * D * D);
 	res->means = alloc(sizeof(double) * d);
+	res->direction = alloc(sizeof(double) * d);
 
 	sw = feature_moments(&s, res, &sw1, &nneg, work);
 	npos = res->n_retained;

@@ -75,6 +75,8 @@ typedef struct CrFitResult
 	double		deciles[11];	/* training score decile edges (min ... max) */
 	double		shares[10];		/* share of training rows in each decile bin */
 	double	   *sd;				/* d weighted feature standard deviations */
+	double	   *direction;		/* d: CR_FIT_SEPARATION's separating direction,
+								 * per unit of each feature's spread, largest 1 */
 } CrFitResult;
 
 /* Memory for the result arrays is allocated with the given allocator. */

@@ -23,6 +23,7 @@
 #include <sys/mman.h>
 
 #include "catalog/pg_type.h"
+#include "lib/stringinfo.h"
 #include "libpq/pqformat.h"
 #include "miscadmin.h"
 #include "utils/array.h"
@@ -729,6 +730,32 @@ check_representable(const CrFitResult *r, int d, char **names)
 	}
 }
 
+/*
+ * "Feature x" or "A combination of x, y and z": the features that carry at
+ * least 1% of the separating direction (in units of their spread).
+ */
+static const char *
+separating_features(const CrFitResult *r, int d, char **names)
+{
+	StringInfoData buf;
+	int			j,
+				n = 0,
+				last = -1;
+
+	initStringInfo(&buf);
+	for (j = 0; j < d; j++)
+		if (fabs(r->direction[j]) >= 0.01)
+		{
+			if (last >= 0)
+				appendStringInfo(&buf, "%s\"%s\"", n > 1 ? ", " : "", names[last]);
+			last = j;
+			n++;
+		}
+	if (n <= 1)
+		return psprintf("Feature \"%s\"", names[r->bad_feature < 0 ? 0 : r->bad_feature]);
+	return psprintf("A combination of %s and \"%s\"", buf.data, names[last]);
+}
+
 Datum
 retention_train_final(PG_FUNCTION_ARGS)
 {
@@ -817,7 +844,8 @@ retention_train_final(PG_FUNCTION_ARGS)
 					(errcode(ERRCODE_DATA_EXCEPTION),
 					 errmsg("the outcome is perfectly or quasi-completely separated by feature \"%s\"",
 							names[r.bad_feature < 0 ? 0 : r.bad_feature]),
-					 errdetail("A combination of the features, led by this one, puts every renewed member on one side and every lapsed member on the other (or on the boundary), so the likelihood has no maximum and maximum likelihood estimates do not exist."),
+					 errdetail("%s puts every renewed member on one side and every lapsed member on the other (or on the boundary), so the likelihood has no maximum and maximum likelihood estimates do not exist.",
+							   separating_features(&r, d, names)),
 					 errhint("Set a positive \"l2\" option (for example 1) to regularise, or remove the feature.")));
 			break;
 		case CR_FIT_NO_CONVERGENCE:

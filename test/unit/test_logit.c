@@ -389,7 +389,9 @@ test_separation(void)
 	}
 	r = rows_of(2, 1000);
 	cr_logit_fit(&r, &o, alloc, &res);
-	check(res.status == CR_FIT_SEPARATION, "separation by a combination of two features is reported");
+	check(res.status == CR_FIT_SEPARATION && fabs(res.direction[0]) >= 0.01 && fabs(res.direction[1]) >= 0.01 &&
+		  res.direction[0] * res.direction[1] > 0,
+		  "separation by a combination of two features is reported with both in its direction");
 	free_all();
 }
 
@@ -617,6 +619,32 @@ main(void)
 				total += fast.shares[j];
 			check(fabs(total - 1) < 1e-12 && fabs(fast.shares[4] - 0.1) < 0.01, "training score decile shares are about 10% each");
 		}
+		free_rows(&r);
+	}
+
+	/* the large-input path in other units: the unit-scale fit, rescaled */
+	{
+		CrRows		r;
+		CrFitResult unit,
+					big;
+		CrFitOptions o = defaults();
+		double		worst = 0;
+		int64_t		i;
+		int			j;
+
+		make_rows(&r, 3, 300000, gen_logistic, 6);
+		cr_logit_fit(&r, &o, alloc, &unit);
+		for (i = 0; i < r.n; i++)
+			for (j = 0; j < 3; j++)
+				r.blocks[i / 1000][(i % 1000) * 4 + j] *= (j == 1 ? 1e-60 : 1e40);
+		cr_logit_fit(&r, &o, alloc, &big);
+		for (j = 1; j < 4; j++)
+			worst = fmax(worst, rel(big.beta[j] * (j == 2 ? 1e-60 : 1e40), unit.beta[j]));
+		printf("# 300k rows in units 1e40 and 1e-60: %d passes (%d with Hessian), max rel diff %.3g\n",
+			   big.passes, big.hessian_passes, worst);
+		check(big.status == CR_FIT_OK && worst < 1e-10 && rel(big.beta[0], unit.beta[0]) < 1e-10 &&
+			  rel(big.loglik, unit.loglik) < 1e-12,
+			  "warm start + preconditioned passes: features in units 1e40 and 1e-60 give the unit fit, rescaled");
 		free_rows(&r);
 	}
 	free_all();
