@@ -76,7 +76,9 @@ typedef struct CrFitResult
 	double		shares[10];		/* share of training rows in each decile bin */
 	double	   *sd;				/* d weighted feature standard deviations */
 	double	   *direction;		/* d: CR_FIT_SEPARATION's separating direction,
-								 * per unit of each feature's spread, largest 1 */
+								 * per unit of each feature's spread, scaled so
+								 * that its largest component (intercept
+								 * included) is 1 in magnitude */
 } CrFitResult;
 
 /* Memory for the result arrays is allocated with the given allocator. */
