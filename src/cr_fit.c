@@ -270,7 +270,7 @@ newton_pass(void *ctx, const double *beta, double *grad, double *hess)
 				r.status = CR_FIT_CONSTANT;
 				r.bad_feature = j;
 				r.means = f->means;
-				cr_train_check_result(&r, f->names, (int64) f->n_rows, f->o.max_iter);
+				cr_train_check_result(&r, f->names, f->d, (int64) f->n_rows, f->o.max_iter);
 			}
 		}
 	}
@@ -474,7 +474,7 @@ statistics(Fit *f, CrFitResult *r)
 	if (npos == 0 || nneg == 0)
 	{
 		r->status = CR_FIT_ONE_CLASS;
-		cr_train_check_result(r, f->names, (int64) f->n_rows, f->o.max_iter);
+		cr_train_check_result(r, f->names, f->d, (int64) f->n_rows, f->o.max_iter);
 	}
 	if (f->o.balanced)
 	{
@@ -546,7 +546,7 @@ retention_fit(PG_FUNCTION_ARGS)
 		cr_newton_run(&setup, newton_pass, &f, fit_alloc, &r);
 		alloc_cxt = saved;
 	}
-	cr_train_check_result(&r, f.names, (int64) f.n_rows, f.o.max_iter);
+	cr_train_check_result(&r, f.names, f.d, (int64) f.n_rows, f.o.max_iter);
 
 	decile_edges(&f, r.beta, r.deciles);
 	pt = make_point(&f, r.beta, r.deciles, &plen);

@@ -28,9 +28,21 @@
  * step-halving, so f never increases.
  *
  * Features are centred on their weighted means inside the solver (the
- * intercept absorbs the shift), which keeps the Hessian well conditioned when
- * features sit far from zero; coefficients and covariance are mapped back to
- * the original scale at the end.
+ * intercept absorbs the shift) and divided by their weighted standard
+ * deviations (root mean square without an intercept), which keeps the
+ * Hessian well conditioned when features sit far from zero or come in large
+ * or tiny units; coefficients and covariance are mapped back to the original
+ * scale at the end.  The penalty stays on the original-scale coefficients
+ * (l2 / sd_j^2 on the scaled ones), so scaling does not change the l2
+ * solution, and the convergence test on the scaled step does not depend on
+ * the features' units.
+ *
+ * Separation.  Without a penalty, the maximum likelihood estimate does not
+ * exist exactly when some direction b != 0 has (2 y_i - 1) x_i'b >= 0 for
+ * every row (complete or quasi-complete separation).  Newton then walks off
+ * along such a direction with steps that stop shrinking.  When the steps
+ * stop shrinking, the solver checks whether the current step direction is
+ * such a certificate on every row; only then does it report separation.
  */
 #include "cr_logit.h"
 
@@ -42,7 +54,9 @@
 #define SAMPLE_ROWS			65536
 #define HESS_BLOCK			32		/* rows per Hessian update */
 #define COLLINEAR_REL_TOL	1e-11
-#define SEPARATION_SCALE	25.0	/* |beta_j| * sd_j beyond this: separated */
+#define SEPARATION_REL_TOL	1e-9	/* certificate: min margin >= -this * max */
+#define MAX_PENALTY			1e300	/* l2 / sd^2 for tiny units, kept finite */
+#define MAX_INV_SCALE		1e300	/* 1 / sd for subnormal spreads, kept finite */
 
 typedef struct Solver
 {
@@ -53,8 +67,11 @@ typedef struct Solver
 	double		cw[2];			/* class weights: [0] lapsed, [1] retained */
 	double	   *mu;				/* centring: feature means (zeros without intercept) */
 	double	   *sd;				/* weighted standard deviations */
-	double	   *xr;				/* work: 1, x - mu */
-	double	   *xb;				/* HESS_BLOCK queued rows (1, x - mu) */
+	double	   *sc;				/* scale: sd, or the root mean square without intercept */
+	double	   *isc;			/* 1 / sc */
+	double	   *pen;			/* penalty factor of scaled coefficient j: 1 / sc^2 */
+	double	   *xr;				/* work: 1, (x - mu) / sc */
+	double	   *xb;				/* HESS_BLOCK queued rows (1, (x - mu) / sc) */
 	double	   *hb;				/* their weights w p (1 - p) */
 	CrFitResult *res;			/* pass counters */
 } Solver;
@@ -77,6 +94,35 @@ cr_sigmoid(double eta)
 
 		return e / (1.0 + e);
 	}
+}
+
+/*
+ * The linear predictor intercept + sum_j coef_j x_j of a fitted model (the
+ * score is cr_sigmoid of it).
+ */
+double
+cr_linear_predictor(double intercept, const double *coef, const double *x, int d)
+{
+	double		eta = intercept;
+	int			j;
+
+	for (j = 0; j < d; j++)
+		eta += coef[j] * x[j];
+	if (isnan(eta))
+	{
+		/*
+		 * Huge finite features (1e308) can overflow two terms to +Infinity
+		 * and -Infinity, whose sum is NaN: sum the terms again scaled by
+		 * 2^-600 (exact, and no term overflows then) and scale back, which
+		 * gives the true sign and, through the sigmoid, a score of 0 or 1
+		 * (or the intercept's score when the terms cancel).
+		 */
+		eta = 0;
+		for (j = 0; j < d; j++)
+			eta += ldexp(coef[j], -600) * x[j];
+		eta = ldexp(eta, 600) + intercept;
+	}
+	return eta;
 }
 
 /*
@@ -132,9 +178,20 @@ hessian_update(double *restrict hess, const double *restrict xb,
 		} \
 	} while (0)
 
+/* Row r in solver coordinates: xr = (1, (x - mu) / sc). */
+static inline void
+scaled_row(const Solver *s, const double *r, double *xr)
+{
+	int			j;
+
+	xr[0] = 1.0;
+	for (j = 0; j < s->d; j++)
+		xr[j + 1] = (r[j] - s->mu[j]) * s->isc[j];
+}
+
 /*
  * One pass over the rows (every stride-th row): returns the weighted
- * log-likelihood at beta (centred coordinates) and fills grad (its
+ * log-likelihood at beta (centred, scaled coordinates) and fills grad (its
  * gradient, D values) and, when hess is not NULL, the upper triangle of the
  * Fisher information sum_i w_i p_i (1-p_i) x_i x_i' (D*D, row-major).
  */
@@ -171,11 +228,9 @@ logit_pass(const Solver *s, const double *beta, int64_t stride,
 					res;
 		int			j;
 
+		scaled_row(s, r, xr);
 		for (j = 0; j < d; j++)
-		{
-			xr[j + 1] = r[j] - s->mu[j];
 			eta += beta[j + 1] * xr[j + 1];
-		}
 		/* p = sigmoid(eta) and log(1 + exp(eta)) from one exp() */
 		e = exp(-fabs(eta));
 		p = eta >= 0 ? 1.0 / (1.0 + e) : e / (1.0 + e);
@@ -225,13 +280,15 @@ penalise(const Solver *s, const double *beta, double ll, double *grad,
 		grad[j] = -grad[j];
 	for (j = 1; j < D; j++)
 	{
-		f += 0.5 * l2 * beta[j] * beta[j];
-		grad[j] += l2 * beta[j];
+		double		lj = l2 == 0 ? 0.0 : fmin(l2 * s->pen[j - 1], MAX_PENALTY);
+
+		f += 0.5 * lj * beta[j] * beta[j];
+		grad[j] += lj * beta[j];
+		if (hess)
+			hess[(size_t) j * D + j] += lj;
 	}
 	if (hess)
 	{
-		for (j = 1; j < D; j++)
-			hess[(size_t) j * D + j] += l2;
 		/* mirror the upper triangle */
 		for (j = 0; j < D; j++)
 			for (k = 0; k < j; k++)
@@ -482,25 +539,59 @@ step_small(const double *beta, const double *step, int D, double tol)
 	return true;
 }
 
-/* Largest |beta_j| * sd_j, and which feature; for the separation check. */
+/* Largest |step_j| in scaled units (the intercept included). */
 static double
-worst_scaled(const Solver *s, const double *beta, int *which)
+step_norm(const double *step, int D)
 {
-	double		worst = 0.0;
+	double		m = 0.0;
 	int			j;
 
-	*which = 0;
-	for (j = 0; j < s->d; j++)
-	{
-		double		t = fabs(beta[j + 1]) * s->sd[j];
+	for (j = 0; j < D; j++)
+		m = fmax(m, fabs(step[j]));
+	return m;
+}
 
-		if (!(t <= worst))
+/*
+ * Is dir (scaled coordinates, intercept first) a separating direction:
+ * (2 y_i - 1) x_i'dir >= 0 on every row (up to rounding), > 0 on some?  Then
+ * the log-likelihood keeps rising towards its supremum along dir
+ * and no maximum likelihood estimate exists.  Sets *which to the feature
+ * with the largest share of dir (-1 if only the intercept).
+ */
+static bool
+separating_direction(const Solver *s, const double *dir, int *which)
+{
+	int			d = s->d;
+	double		umin = 0.0,
+				umax = 0.0,
+				big = 0.0;
+	int			j;
+
+	FOR_EACH_ROW(s, 1, r)
+	{
+		double		z = dir[0],
+					a = fabs(dir[0]),
+					u;
+
+		scaled_row(s, r, s->xr);
+		for (j = 0; j < d; j++)
 		{
-			worst = t;
+			z += dir[j + 1] * s->xr[j + 1];
+			a += fabs(dir[j + 1] * s->xr[j + 1]);
+		}
+		u = r[d] > 0 ? z : -z;
+		umin = fmin(umin, u + 1e-12 * a);	/* rounding of the sum itself */
+		umax = fmax(umax, u);
+	}
+	END_FOR_EACH_ROW;
+	*which = -1;
+	for (j = 0; j < d; j++)
+		if (fabs(dir[j + 1]) > big)
+		{
+			big = fabs(dir[j + 1]);
 			*which = j;
 		}
-	}
-	return worst;
+	return umax > 0 && umin >= -SEPARATION_REL_TOL * umax;
 }
 
 /*
@@ -552,10 +643,6 @@ sample_newton(Solver *s, int64_t stride, double *beta, double *hfac,
 		memcpy(beta, trial, sizeof(double) * D);
 		if (done)
 		{
-			int			w;
-
-			if (s->opt->l2 == 0 && worst_scaled(s, beta, &w) > SEPARATION_SCALE)
-				return false;
 			/* hfac holds the information at beta: factorise it, scaled to n rows */
 			for (j = 0; j < D * D; j++)
 				hfac[j] /= scale;
@@ -603,6 +690,267 @@ preconditioned_passes(Solver *s, double *beta, const double *hfac,
 		memcpy(beta, trial, sizeof(double) * D);
 	}
 }
+/*
+ * Pre-pass: class counts, weighted means and standard deviations.  The sums
+ * run on x minus the first row's value, divided by the largest such
+ * difference seen so far (rescaling the sums when it grows, as LAPACK's
+ * dnrm2 does), so that neither tiny (1e-170) nor huge (1e100) values
+ * underflow or overflow when squared.  Returns the sum of the weights.
+ */
+static double
+feature_moments(Solver *s, CrFitResult *res, double *sw1, double *nneg,
+				double *work)
+{
+	int			d = s->d;
+	const double *first = s->rows->blocks[0];
+	double	   *amax = work,
+			   *s1 = work + d,
+			   *s2 = work + 2 * d;
+	double		sw = 0.0;
+	int			j;
+
+	memset(work, 0, sizeof(double) * 3 * d);
+	*sw1 = *nneg = 0.0;
+	res->n_retained = 0;
+	FOR_EACH_ROW(s, 1, r)
+	{
+		double		v = r[d];
+		double		w = fabs(v);
+
+		sw += w;
+		if (v > 0)
+		{
+			*sw1 += w;
+			res->n_retained += 1;
+		}
+		else
+			*nneg += 1;
+		for (j = 0; j < d; j++)
+		{
+			double		t = r[j] - first[j],
+						q;
+
+			if (fabs(t) > amax[j])
+			{
+				q = amax[j] / fabs(t);
+				s1[j] *= q;
+				s2[j] *= q * q;
+				amax[j] = fabs(t);
+			}
+			if (t != 0.0)
+			{
+				q = t / amax[j];
+				s1[j] += w * q;
+				s2[j] += w * q * q;
+			}
+		}
+	}
+	END_FOR_EACH_ROW;
+	for (j = 0; j < d; j++)
+	{
+		double		m = s1[j] / sw;
+		double		var = s2[j] / sw - m * m;
+
+		res->means[j] = first[j] + amax[j] * m;
+		s->sd[j] = var > 0 ? amax[j] * sqrt(var) : 0.0;
+	}
+	return sw;
+}
+
+/*
+ * Exact Newton over all rows from beta (phase 3).  Returns the status; on
+ * CR_FIT_OK, hfac holds the factorised penalised Hessian at beta and hess
+ * the Hessian itself.
+ */
+static CrFitStatus
+newton(Solver *s, double *beta, double *grad, double *hess, double *hfac,
+	   double *step, double *trial, double *diag)
+{
+	const CrFitOptions *opt = s->opt;
+	CrFitResult *res = s->res;
+	int			D = s->D;
+	double		f,
+				prev = INFINITY;
+	int			j,
+				it;
+
+	f = penalise(s, beta, logit_pass(s, beta, 1, grad, hess, true), grad, hess, 1.0);
+	for (it = 0;; it++)
+	{
+		double		t = 1.0,
+					norm;
+		int			half,
+					bad;
+
+		for (j = 0; j < D; j++)
+			diag[j] = hess[(size_t) j * D + j];
+		memcpy(hfac, hess, sizeof(double) * D * D);
+		bad = cr_cholesky(hfac, D, diag, COLLINEAR_REL_TOL);
+		if (bad >= 0)
+		{
+			res->bad_feature = bad - 1;
+			return CR_FIT_COLLINEAR;
+		}
+		for (j = 0; j < D; j++)
+			step[j] = -grad[j];
+		cr_cholesky_solve(hfac, D, step);
+		if (step_small(beta, step, D, opt->tol))
+		{
+			for (j = 0; j < D; j++)
+				beta[j] += step[j];
+			res->converged = true;
+			return CR_FIT_OK;
+		}
+
+		/*
+		 * Newton converges quadratically where an optimum exists; steps that
+		 * stop shrinking (after a few iterations) may be a walk to infinity
+		 * along a separating direction: check the step on every row.
+		 */
+		norm = step_norm(step, D);
+		if (opt->l2 == 0 && it >= 3 && norm > 0.25 * prev &&
+			separating_direction(s, step, &res->bad_feature))
+		{
+			/* the direction per feature, in units of its spread */
+			for (j = 1; j < D; j++)
+				res->direction[j - 1] = step[j] / norm;
+			return CR_FIT_SEPARATION;
+		}
+		prev = norm;
+		if (it >= opt->max_iter)
+		{
+			res->iterations = it;
+			return CR_FIT_NO_CONVERGENCE;
+		}
+		for (half = 0; half < 40; half++, t *= 0.5)
+		{
+			double		fn;
+
+			for (j = 0; j < D; j++)
+				trial[j] = beta[j] + t * step[j];
+			fn = penalise(s, trial, logit_pass(s, trial, 1, grad, hess, true), grad, hess, 1.0);
+			if (isfinite(fn) && fn <= f + 1e-13 * fabs(f))
+			{
+				f = fn;
+				break;
+			}
+		}
+		memcpy(beta, trial, sizeof(double) * D);
+		res->iterations = it + 1;
+		if (half == 40)
+		{
+			/* no descent along the Newton direction: as good as it gets */
+			res->converged = step_small(beta, step, D, 1e-6);
+			return res->converged ? CR_FIT_OK : CR_FIT_NO_CONVERGENCE;
+		}
+	}
+}
+
+/*
+ * Map the solver's coefficients (centred, scaled) and the inverse Hessian
+ * cov (same coordinates) back to the original features:
+ *	 beta_j = gamma_j / sc_j, beta_0 = gamma_0 - sum_j gamma_j mu_j / sc_j,
+ * and cov = T C T' for that linear map.  m_j = mu_j / sc_j is formed first,
+ * so no intermediate overflows for tiny or huge units.
+ */
+static void
+map_back(const Solver *s, const double *gamma, double *beta, double *c,
+		 double *work)
+{
+	int			d = s->d;
+	int			D = s->D;
+	double	   *m = work + D;
+	int			j,
+				k;
+
+	for (j = 0; j < d; j++)
+		m[j] = s->mu[j] * s->isc[j];
+	memcpy(beta, gamma, sizeof(double) * D);
+	for (j = 0; j < d; j++)
+		beta[0] -= gamma[j + 1] * m[j];
+	if (s->opt->intercept)
+	{
+		double		c00 = c[0];
+
+		/* row 0 := row 0 - sum_j m_j row j (columns 1..d keep their values) */
+		for (k = 1; k < D; k++)
+		{
+			double		t = c[k];
+
+			for (j = 0; j < d; j++)
+				t -= m[j] * c[(size_t) (j + 1) * D + k];
+			work[k] = t;
+		}
+		for (j = 0; j < d; j++)
+			c00 -= 2.0 * m[j] * c[j + 1];
+		for (j = 0; j < d; j++)
+			for (k = 0; k < d; k++)
+				c00 += m[j] * m[k] * c[(size_t) (j + 1) * D + k + 1];
+		c[0] = c00;
+		for (k = 1; k < D; k++)
+			c[k] = c[(size_t) k * D] = work[k];
+	}
+	/* undo the scaling: beta_j = gamma_j / sc_j, cov_jk /= sc_j sc_k */
+	for (j = 1; j < D; j++)
+	{
+		beta[j] *= s->isc[j - 1];
+		for (k = 0; k < D; k++)
+		{
+			c[(size_t) j * D + k] *= s->isc[j - 1];
+			c[(size_t) k * D + j] *= s->isc[j - 1];
+		}
+	}
+}
+
+/*
+ * Final pass: score deciles of the training rows (edges from an evenly
+ * spaced sample, shares over all rows) and the exact log-likelihood at the
+ * original-scale coefficients res->beta.
+ */
+static void
+final_pass(Solver *s, CrFitResult *res, cr_alloc_fn alloc)
+{
+	const CrRows *rows = s->rows;
+	int			d = s->d;
+	int64_t		stride = rows->n > SAMPLE_ROWS ? rows->n / SAMPLE_ROWS : 1;
+	int64_t		m = 0;
+	double	   *sc = alloc(sizeof(double) * ((rows->n + stride - 1) / stride));
+	double		counts[10] = {0};
+	double		ll = 0.0;
+	int			j,
+				k;
+
+	FOR_EACH_ROW(s, stride, r)
+	{
+		double		eta = res->beta[0];
+
+		for (j = 0; j < d; j++)
+			eta += res->beta[j + 1] * r[j];
+		sc[m++] = cr_sigmoid(eta);
+	}
+	END_FOR_EACH_ROW;
+	qsort(sc, m, sizeof(double), cmp_double);
+	for (k = 0; k <= 10; k++)
+		res->deciles[k] = sc[(int64_t) floor(k / 10.0 * (double) (m - 1) + 0.5)];
+	FOR_EACH_ROW(s, 1, r)
+	{
+		double		v = r[d];
+		int			y = v > 0;
+		double		w = (y ? v : -v) * s->cw[y];
+		double		eta = res->beta[0];
+		double		e;
+
+		for (j = 0; j < d; j++)
+			eta += res->beta[j + 1] * r[j];
+		e = exp(-fabs(eta));
+		ll += w * ((y ? eta : 0.0) - (log1p(e) + (eta >= 0 ? eta : 0.0)));
+		counts[cr_decile_bin(res->deciles, eta >= 0 ? 1.0 / (1.0 + e) : e / (1.0 + e))] += 1;
+	}
+	END_FOR_EACH_ROW;
+	res->loglik = ll;
+	for (k = 0; k < 10; k++)
+		res->shares[k] = counts[k] / (double) rows->n;
+}
 
 void
 cr_logit_fit(const CrRows *rows, const CrFitOptions *opt, cr_alloc_fn alloc,
@@ -619,20 +967,13 @@ cr_logit_fit(const CrRows *rows, const CrFitOptions *opt, cr_alloc_fn alloc,
 			   *trial,
 			   *diag,
 			   *work;
-	double		sw = 0.0,
-				sw1 = 0.0,
-				npos = 0.0,
-				nneg = 0.0,
+	double		sw,
+				sw1,
+				npos,
+				nneg,
 				w1,
-				w0,
-				f;
-	double	   *shift,
-			   *sx,
-			   *sxx;
-	bool		warm = false;
-	int			j,
-				k,
-				it;
+				w0;
+	int			j;
 
 	memset(res, 0, sizeof(*res));
 	res->bad_feature = -1;
@@ -643,7 +984,10 @@ cr_logit_fit(const CrRows *rows, const CrFitOptions *opt, cr_alloc_fn alloc,
 	s.d = d;
 	s.D = D;
 	s.mu = alloc(sizeof(double) * d);
-	s.sd = alloc(sizeof(double) * d);
+	s.sd = res->sd = alloc(sizeof(double) * d);
+	s.sc = alloc(sizeof(double) * d);
+	s.isc = alloc(sizeof(double) * d);
+	s.pen = alloc(sizeof(double) * d);
 	s.xr = alloc(sizeof(double) * D);
 	s.xb = alloc(sizeof(double) * D * HESS_BLOCK);
 	s.hb = alloc(sizeof(double) * HESS_BLOCK);
@@ -655,49 +999,13 @@ cr_logit_fit(const CrRows *rows, const CrFitOptions *opt, cr_alloc_fn alloc,
 	hess = alloc(sizeof(double) * D * D);
 	hfac = alloc(sizeof(double) * D * D);
 	work = alloc(sizeof(double) * (3 * D + D * D));
-	shift = alloc(sizeof(double) * d);
-	sx = alloc(sizeof(double) * d);
-	sxx = alloc(sizeof(double) * d);
 	res->beta = alloc(sizeof(double) * D);
 	res->cov = alloc(sizeof(double) * D * D);
 	res->means = alloc(sizeof(double) * d);
+	res->direction = alloc(sizeof(double) * d);
 
-	/* Pre-pass: class counts, weighted means and spreads (shifted sums). */
-	memset(sx, 0, sizeof(double) * d);
-	memset(sxx, 0, sizeof(double) * d);
-	for (j = 0; j < d; j++)
-		shift[j] = rows->blocks[0][j];
-	FOR_EACH_ROW(&s, 1, r)
-	{
-		double		v = r[d];
-		double		w = fabs(v);
-
-		sw += w;
-		if (v > 0)
-		{
-			sw1 += w;
-			npos += 1;
-		}
-		else
-			nneg += 1;
-		for (j = 0; j < d; j++)
-		{
-			double		t = r[j] - shift[j];
-
-			sx[j] += w * t;
-			sxx[j] += w * t * t;
-		}
-	}
-	END_FOR_EACH_ROW;
-	res->n_retained = npos;
-	for (j = 0; j < d; j++)
-	{
-		double		m = sx[j] / sw;
-		double		var = sxx[j] / sw - m * m;
-
-		res->means[j] = shift[j] + m;
-		s.sd[j] = var > 0 ? sqrt(var) : 0.0;
-	}
+	sw = feature_moments(&s, res, &sw1, &nneg, work);
+	npos = res->n_retained;
 	if (npos == 0 || nneg == 0)
 	{
 		res->status = CR_FIT_ONE_CLASS;
@@ -714,6 +1022,11 @@ cr_logit_fit(const CrRows *rows, const CrFitOptions *opt, cr_alloc_fn alloc,
 			return;
 		}
 		s.mu[j] = opt->intercept ? res->means[j] : 0.0;
+		/* without an intercept the columns are not centred: scale by the rms */
+		s.sc[j] = opt->intercept ? s.sd[j] : hypot(s.sd[j], res->means[j]);
+		/* kept finite for subnormal spreads (the caller then reports them) */
+		s.isc[j] = fmin(1.0 / s.sc[j], MAX_INV_SCALE);
+		s.pen[j] = s.isc[j] * s.isc[j];
 	}
 	if (opt->balanced)
 	{
@@ -739,170 +1052,22 @@ cr_logit_fit(const CrRows *rows, const CrFitOptions *opt, cr_alloc_fn alloc,
 	{
 		int64_t		stride = rows->n / SAMPLE_ROWS;
 
-		warm = sample_newton(&s, stride, beta, hfac, grad, step, trial);
-		if (warm)
+		if (sample_newton(&s, stride, beta, hfac, grad, step, trial))
 			preconditioned_passes(&s, beta, hfac, grad, step, trial);
 		else
 			memset(beta, 0, sizeof(double) * D);
 	}
 
 	/* Phase 3: exact Newton over all rows. */
-	f = penalise(&s, beta, logit_pass(&s, beta, 1, grad, hess, true), grad, hess, 1.0);
-	for (it = 0;; it++)
-	{
-		double		t = 1.0;
-		int			half,
-					bad,
-					w;
+	res->status = newton(&s, beta, grad, hess, hfac, step, trial, diag);
+	if (res->status != CR_FIT_OK)
+		return;
 
-		for (j = 0; j < D; j++)
-			diag[j] = hess[(size_t) j * D + j];
-		memcpy(hfac, hess, sizeof(double) * D * D);
-		bad = cr_cholesky(hfac, D, diag, COLLINEAR_REL_TOL);
-		if (bad >= 0)
-		{
-			res->status = CR_FIT_COLLINEAR;
-			res->bad_feature = bad - 1;
-			return;
-		}
-		for (j = 0; j < D; j++)
-			step[j] = -grad[j];
-		cr_cholesky_solve(hfac, D, step);
-		if (step_small(beta, step, D, opt->tol))
-		{
-			for (j = 0; j < D; j++)
-				beta[j] += step[j];
-			res->converged = true;
-			break;
-		}
-		if (opt->l2 == 0 && it >= 8 && worst_scaled(&s, beta, &w) > SEPARATION_SCALE)
-		{
-			res->status = CR_FIT_SEPARATION;
-			res->bad_feature = w;
-			return;
-		}
-		if (it >= opt->max_iter)
-		{
-			res->status = CR_FIT_NO_CONVERGENCE;
-			res->iterations = it;
-			return;
-		}
-		for (half = 0; half < 40; half++, t *= 0.5)
-		{
-			double		fn;
-
-			for (j = 0; j < D; j++)
-				trial[j] = beta[j] + t * step[j];
-			fn = penalise(&s, trial, logit_pass(&s, trial, 1, grad, hess, true), grad, hess, 1.0);
-			if (isfinite(fn) && fn <= f + 1e-13 * fabs(f))
-			{
-				f = fn;
-				break;
-			}
-		}
-		memcpy(beta, trial, sizeof(double) * D);
-		res->iterations = it + 1;
-		if (half == 40)
-		{
-			/* no descent along the Newton direction: as good as it gets */
-			res->converged = step_small(beta, step, D, 1e-6);
-			if (!res->converged)
-			{
-				res->status = CR_FIT_NO_CONVERGENCE;
-				return;
-			}
-			break;
-		}
-	}
-	if (opt->l2 == 0)
-	{
-		int			w;
-
-		if (worst_scaled(&s, beta, &w) > 2 * SEPARATION_SCALE)
-		{
-			res->status = CR_FIT_SEPARATION;
-			res->bad_feature = w;
-			return;
-		}
-	}
-
-	/* Covariance: the inverse of the last penalised Hessian (centred). */
+	/* Covariance: the inverse of the last penalised Hessian (solver coordinates). */
 	cr_cholesky_inverse(hfac, D, res->cov, work);
 	if (!opt->intercept)
 		res->cov[0] = 0.0;
 	res->condition_number = cr_condition_number(hess, D, work);
-
-	/* Back to the original feature scale: beta0 -= sum beta_j mu_j, cov = T C T'. */
-	memcpy(res->beta, beta, sizeof(double) * D);
-	for (j = 0; j < d; j++)
-		res->beta[0] -= beta[j + 1] * s.mu[j];
-	if (opt->intercept)
-	{
-		double	   *c = res->cov;
-		double		c00;
-
-		/* row 0 := row 0 - sum_j mu_j row j (columns 1..d keep their values) */
-		for (k = 1; k < D; k++)
-		{
-			double		t = c[k];
-
-			for (j = 0; j < d; j++)
-				t -= s.mu[j] * c[(size_t) (j + 1) * D + k];
-			work[k] = t;
-		}
-		c00 = c[0];
-		for (j = 0; j < d; j++)
-			c00 -= 2.0 * s.mu[j] * c[j + 1];
-		for (j = 0; j < d; j++)
-			for (k = 0; k < d; k++)
-				c00 += s.mu[j] * s.mu[k] * c[(size_t) (j + 1) * D + k + 1];
-		c[0] = c00;
-		for (k = 1; k < D; k++)
-			c[k] = c[(size_t) k * D] = work[k];
-	}
-
-	/*
-	 * Final pass: score deciles of the training rows (edges from an evenly
-	 * spaced sample, shares over all rows) and the exact log-likelihood.
-	 */
-	{
-		int64_t		stride = rows->n > SAMPLE_ROWS ? rows->n / SAMPLE_ROWS : 1;
-		int64_t		m = 0;
-		double	   *sc = alloc(sizeof(double) * ((rows->n + stride - 1) / stride));
-		double		counts[10] = {0};
-		double		ll = 0.0;
-
-		FOR_EACH_ROW(&s, stride, r)
-		{
-			double		eta = res->beta[0];
-
-			for (j = 0; j < d; j++)
-				eta += res->beta[j + 1] * r[j];
-			sc[m++] = cr_sigmoid(eta);
-		}
-		END_FOR_EACH_ROW;
-		qsort(sc, m, sizeof(double), cmp_double);
-		for (k = 0; k <= 10; k++)
-			res->deciles[k] = sc[(int64_t) floor(k / 10.0 * (double) (m - 1) + 0.5)];
-		FOR_EACH_ROW(&s, 1, r)
-		{
-			double		v = r[d];
-			int			y = v > 0;
-			double		w = (y ? v : -v) * s.cw[y];
-			double		eta = res->beta[0];
-			double		e;
-
-			for (j = 0; j < d; j++)
-				eta += res->beta[j + 1] * r[j];
-			e = exp(-fabs(eta));
-			ll += w * ((y ? eta : 0.0) - (log1p(e) + (eta >= 0 ? eta : 0.0)));
-			counts[cr_decile_bin(res->deciles, eta >= 0 ? 1.0 / (1.0 + e) : e / (1.0 + e))] += 1;
-		}
-		END_FOR_EACH_ROW;
-		res->loglik = ll;
-		for (k = 0; k < 10; k++)
-			res->shares[k] = counts[k] / (double) rows->n;
-	}
-	(void) warm;
-	res->status = CR_FIT_OK;
+	map_back(&s, beta, res->beta, res->cov, work);
+	final_pass(&s, res, alloc);
 }

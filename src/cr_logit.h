@@ -39,7 +39,8 @@ typedef struct CrFitOptions
 	double		l2;				/* ridge penalty on the coefficients, >= 0 */
 	bool		intercept;		/* fit an (unpenalised) intercept */
 	int			max_iter;		/* Newton iterations on all rows */
-	double		tol;			/* converged when every |step| <= tol*(1+|beta|) */
+	double		tol;			/* converged when every Newton step component, in
+								 * standardised units, is <= tol*(1+|coef|) */
 	bool		balanced;		/* class_weight "balanced" (scikit-learn's rule) */
 	cr_tick_fn	tick;			/* called every few thousand rows; may be NULL */
 	bool		exact_only;		/* skip the sample warm start (tests compare both) */
@@ -51,7 +52,8 @@ typedef enum CrFitStatus
 	CR_FIT_ONE_CLASS,			/* only retained or only lapsed rows */
 	CR_FIT_CONSTANT,			/* feature bad_feature has one value */
 	CR_FIT_COLLINEAR,			/* feature bad_feature is a combination of earlier ones */
-	CR_FIT_SEPARATION,			/* (quasi-)complete separation, worst feature bad_feature */
+	CR_FIT_SEPARATION,			/* (quasi-)complete separation shown on every row;
+								 * bad_feature leads the separating direction */
 	CR_FIT_NO_CONVERGENCE
 } CrFitStatus;
 
@@ -72,6 +74,11 @@ typedef struct CrFitResult
 	double		n_retained;		/* rows with label true */
 	double		deciles[11];	/* training score decile edges (min ... max) */
 	double		shares[10];		/* share of training rows in each decile bin */
+	double	   *sd;				/* d weighted feature standard deviations */
+	double	   *direction;		/* d: CR_FIT_SEPARATION's separating direction,
+								 * per unit of each feature's spread, scaled so
+								 * that its largest component (intercept
+								 * included) is 1 in magnitude */
 } CrFitResult;
 
 /* Memory for the result arrays is allocated with the given allocator. */
@@ -88,6 +95,8 @@ extern double cr_condition_number(const double *a, int n, double *work);
 
 /* Score helpers shared by scoring, drift and training. */
 extern double cr_sigmoid(double eta);
+extern double cr_linear_predictor(double intercept, const double *coef,
+								  const double *x, int d);
 extern int	cr_decile_bin(const double *edges, double score);
 extern double cr_psi(const double *expected, const double *observed, int nbins);
 
