@@ -74,6 +74,8 @@ typedef struct Solver
 	double	   *xb;				/* HESS_BLOCK queued rows (1, (x - mu) / sc) */
 	double	   *hb;				/* their weights w p (1 - p) */
 	CrFitResult *res;			/* pass counters */
+	CrFrame		frame;			/* mu, isc and cw for the passes */
+	CrPasses	passes;			/* passes over every row (rows or the caller's) */
 } Solver;
 
 static void
@@ -552,21 +554,20 @@ step_norm(const double *step, int D)
 }
 
 /*
- * Is dir (scaled coordinates, intercept first) a separating direction:
- * (2 y_i - 1) x_i'dir >= 0 on every row (up to rounding), > 0 on some?  Then
- * the log-likelihood keeps rising towards its supremum along dir
- * and no maximum likelihood estimate exists.  Sets *which to the feature
- * with the largest share of dir (-1 if only the intercept).
+ * CrPasses.margins over the rows in memory: the smallest and largest
+ * u_i = (2 y_i - 1) x_i'dir (scaled coordinates, intercept first), the
+ * smallest less the rounding of the sum, both starting from 0.
  */
-static bool
-separating_direction(const Solver *s, const double *dir, int *which)
+static void
+rows_margins(void *ctx, const CrFrame *fr, const double *dir, double *umin,
+			 double *umax)
 {
+	Solver	   *s = (Solver *) ctx;
 	int			d = s->d;
-	double		umin = 0.0,
-				umax = 0.0,
-				big = 0.0;
 	int			j;
 
+	(void) fr;
+	*umin = *umax = 0.0;
 	FOR_EACH_ROW(s, 1, r)
 	{
 		double		z = dir[0],
@@ -580,12 +581,39 @@ separating_direction(const Solver *s, const double *dir, int *which)
 			a += fabs(dir[j + 1] * s->xr[j + 1]);
 		}
 		u = r[d] > 0 ? z : -z;
-		umin = fmin(umin, u + 1e-12 * a);	/* rounding of the sum itself */
-		umax = fmax(umax, u);
+		*umin = fmin(*umin, u + 1e-12 * a); /* rounding of the sum itself */
+		*umax = fmax(*umax, u);
 	}
 	END_FOR_EACH_ROW;
+}
+
+/* CrPasses.pass over the rows in memory (all of them). */
+static double
+rows_pass(void *ctx, const CrFrame *fr, const double *beta, double *grad,
+		  double *hess)
+{
+	(void) fr;
+	return logit_pass((Solver *) ctx, beta, 1, grad, hess, true);
+}
+
+/*
+ * Is dir (scaled coordinates, intercept first) a separating direction:
+ * (2 y_i - 1) x_i'dir >= 0 on every row (up to rounding), > 0 on some?  Then
+ * the log-likelihood keeps rising towards its supremum along dir
+ * and no maximum likelihood estimate exists.  Sets *which to the feature
+ * with the largest share of dir (-1 if only the intercept).
+ */
+static bool
+separating_direction(const Solver *s, const double *dir, int *which)
+{
+	double		umin,
+				umax,
+				big = 0.0;
+	int			j;
+
+	s->passes.margins(s->passes.ctx, &s->frame, dir, &umin, &umax);
 	*which = -1;
-	for (j = 0; j < d; j++)
+	for (j = 0; j < s->d; j++)
 		if (fabs(dir[j + 1]) > big)
 		{
 			big = fabs(dir[j + 1]);
@@ -774,7 +802,8 @@ newton(Solver *s, double *beta, double *grad, double *hess, double *hfac,
 	int			j,
 				it;
 
-	f = penalise(s, beta, logit_pass(s, beta, 1, grad, hess, true), grad, hess, 1.0);
+	f = penalise(s, beta, s->passes.pass(s->passes.ctx, &s->frame, beta, grad, hess),
+				 grad, hess, 1.0);
 	for (it = 0;; it++)
 	{
 		double		t = 1.0,
@@ -828,7 +857,8 @@ newton(Solver *s, double *beta, double *grad, double *hess, double *hfac,
 
 			for (j = 0; j < D; j++)
 				trial[j] = beta[j] + t * step[j];
-			fn = penalise(s, trial, logit_pass(s, trial, 1, grad, hess, true), grad, hess, 1.0);
+			fn = penalise(s, trial, s->passes.pass(s->passes.ctx, &s->frame, trial, grad, hess),
+						  grad, hess, 1.0);
 			if (isfinite(fn) && fn <= f + 1e-13 * fabs(f))
 			{
 				f = fn;
@@ -952,122 +982,173 @@ final_pass(Solver *s, CrFitResult *res, cr_alloc_fn alloc)
 		res->shares[k] = counts[k] / (double) rows->n;
 }
 
-void
-cr_logit_fit(const CrRows *rows, const CrFitOptions *opt, cr_alloc_fn alloc,
-			 CrFitResult *res)
+/* Work and result arrays for d features. */
+static void
+solver_init(Solver *s, int d, const CrFitOptions *opt, cr_alloc_fn alloc,
+			CrFitResult *res)
 {
-	Solver		s;
-	int			d = rows->d;
 	int			D = d + 1;
-	double	   *beta,
-			   *grad,
-			   *hess,
-			   *hfac,
-			   *step,
-			   *trial,
-			   *diag,
-			   *work;
-	double		sw,
-				sw1,
-				npos,
-				nneg,
-				w1,
-				w0;
-	int			j;
 
 	memset(res, 0, sizeof(*res));
 	res->bad_feature = -1;
-
-	s.rows = rows;
-	s.opt = opt;
-	s.res = res;
-	s.d = d;
-	s.D = D;
-	s.mu = alloc(sizeof(double) * d);
-	s.sd = res->sd = alloc(sizeof(double) * d);
-	s.sc = alloc(sizeof(double) * d);
-	s.isc = alloc(sizeof(double) * d);
-	s.pen = alloc(sizeof(double) * d);
-	s.xr = alloc(sizeof(double) * D);
-	s.xb = alloc(sizeof(double) * D * HESS_BLOCK);
-	s.hb = alloc(sizeof(double) * HESS_BLOCK);
-	beta = alloc(sizeof(double) * D);
-	grad = alloc(sizeof(double) * D);
-	step = alloc(sizeof(double) * D);
-	trial = alloc(sizeof(double) * D);
-	diag = alloc(sizeof(double) * D);
-	hess = alloc(sizeof(double) * D * D);
-	hfac = alloc(sizeof(double) * D * D);
-	work = alloc(sizeof(double) * (3 * D + D * D));
+	s->rows = NULL;
+	s->opt = opt;
+	s->res = res;
+	s->d = d;
+	s->D = D;
+	s->mu = alloc(sizeof(double) * d);
+	s->sd = res->sd = alloc(sizeof(double) * d);
+	s->sc = alloc(sizeof(double) * d);
+	s->isc = alloc(sizeof(double) * d);
+	s->pen = alloc(sizeof(double) * d);
+	s->xr = alloc(sizeof(double) * D);
+	s->xb = alloc(sizeof(double) * D * HESS_BLOCK);
+	s->hb = alloc(sizeof(double) * HESS_BLOCK);
 	res->beta = alloc(sizeof(double) * D);
 	res->cov = alloc(sizeof(double) * D * D);
 	res->means = alloc(sizeof(double) * d);
 	res->direction = alloc(sizeof(double) * d);
+	s->frame.d = d;
+	s->frame.mu = s->mu;
+	s->frame.isc = s->isc;
+}
 
-	sw = feature_moments(&s, res, &sw1, &nneg, work);
-	npos = res->n_retained;
+/*
+ * From the class counts, weight sums and the feature means and spreads in
+ * res: the one-class and constant-feature checks, the solver's centring and
+ * scaling, class weights and the intercept-only log-likelihood.  Returns
+ * false (res->status set) when there is nothing to fit.
+ */
+static bool
+solver_setup(Solver *s, double sw, double sw1, double nneg)
+{
+	const CrFitOptions *opt = s->opt;
+	CrFitResult *res = s->res;
+	double		npos = res->n_retained,
+				w1,
+				w0;
+	int			j;
+
 	if (npos == 0 || nneg == 0)
 	{
 		res->status = CR_FIT_ONE_CLASS;
-		return;
+		return false;
 	}
-	for (j = 0; j < d; j++)
+	for (j = 0; j < s->d; j++)
 	{
-		bool		constant = !(s.sd[j] > 1e-13 * fabs(res->means[j])) || s.sd[j] == 0.0;
+		bool		constant = !(s->sd[j] > 1e-13 * fabs(res->means[j])) || s->sd[j] == 0.0;
 
 		if (constant && (opt->intercept || res->means[j] == 0.0))
 		{
 			res->status = CR_FIT_CONSTANT;
 			res->bad_feature = j;
-			return;
+			return false;
 		}
-		s.mu[j] = opt->intercept ? res->means[j] : 0.0;
+		s->mu[j] = opt->intercept ? res->means[j] : 0.0;
 		/* without an intercept the columns are not centred: scale by the rms */
-		s.sc[j] = opt->intercept ? s.sd[j] : hypot(s.sd[j], res->means[j]);
+		s->sc[j] = opt->intercept ? s->sd[j] : hypot(s->sd[j], res->means[j]);
 		/* kept finite for subnormal spreads (the caller then reports them) */
-		s.isc[j] = fmin(1.0 / s.sc[j], MAX_INV_SCALE);
-		s.pen[j] = s.isc[j] * s.isc[j];
+		s->isc[j] = fmin(1.0 / s->sc[j], MAX_INV_SCALE);
+		s->pen[j] = s->isc[j] * s->isc[j];
 	}
 	if (opt->balanced)
 	{
 		double		n = npos + nneg;
 
-		s.cw[1] = n / (2.0 * npos);
-		s.cw[0] = n / (2.0 * nneg);
+		s->cw[1] = n / (2.0 * npos);
+		s->cw[0] = n / (2.0 * nneg);
 	}
 	else
-		s.cw[0] = s.cw[1] = 1.0;
+		s->cw[0] = s->cw[1] = 1.0;
+	s->frame.cw[0] = s->cw[0];
+	s->frame.cw[1] = s->cw[1];
 
 	/* The intercept-only model's log-likelihood. */
-	w1 = sw1 * s.cw[1];
-	w0 = (sw - sw1) * s.cw[0];
+	w1 = sw1 * s->cw[1];
+	w0 = (sw - sw1) * s->cw[0];
 	if (opt->intercept)
 		res->null_loglik = w1 * log(w1 / (w0 + w1)) + w0 * log(w0 / (w0 + w1));
 	else
 		res->null_loglik = (w0 + w1) * log(0.5);
+	return true;
+}
 
-	/* Phases 1 and 2 on large inputs. */
+/*
+ * Newton over every row (phase 3) from beta, through s->passes, then the
+ * covariance, condition number and coefficients on the original scale.
+ * With warm (rows in memory only), phases 1 and 2 first.
+ */
+static void
+solve(Solver *s, bool warm, cr_alloc_fn alloc)
+{
+	CrFitResult *res = s->res;
+	int			D = s->D;
+	double	   *beta = alloc(sizeof(double) * D),
+			   *grad = alloc(sizeof(double) * D),
+			   *step = alloc(sizeof(double) * D),
+			   *trial = alloc(sizeof(double) * D),
+			   *diag = alloc(sizeof(double) * D),
+			   *hess = alloc(sizeof(double) * D * D),
+			   *hfac = alloc(sizeof(double) * D * D),
+			   *work = alloc(sizeof(double) * (3 * D + D * D));
+
 	memset(beta, 0, sizeof(double) * D);
-	if (rows->n >= 4 * (int64_t) SAMPLE_ROWS && !opt->exact_only)
+	if (warm && s->rows->n >= 4 * (int64_t) SAMPLE_ROWS && !s->opt->exact_only)
 	{
-		int64_t		stride = rows->n / SAMPLE_ROWS;
+		int64_t		stride = s->rows->n / SAMPLE_ROWS;
 
-		if (sample_newton(&s, stride, beta, hfac, grad, step, trial))
-			preconditioned_passes(&s, beta, hfac, grad, step, trial);
+		if (sample_newton(s, stride, beta, hfac, grad, step, trial))
+			preconditioned_passes(s, beta, hfac, grad, step, trial);
 		else
 			memset(beta, 0, sizeof(double) * D);
 	}
 
-	/* Phase 3: exact Newton over all rows. */
-	res->status = newton(&s, beta, grad, hess, hfac, step, trial, diag);
+	res->status = newton(s, beta, grad, hess, hfac, step, trial, diag);
 	if (res->status != CR_FIT_OK)
 		return;
 
 	/* Covariance: the inverse of the last penalised Hessian (solver coordinates). */
 	cr_cholesky_inverse(hfac, D, res->cov, work);
-	if (!opt->intercept)
+	if (!s->opt->intercept)
 		res->cov[0] = 0.0;
 	res->condition_number = cr_condition_number(hess, D, work);
-	map_back(&s, beta, res->beta, res->cov, work);
-	final_pass(&s, res, alloc);
+	map_back(s, beta, res->beta, res->cov, work);
+}
+
+void
+cr_logit_fit(const CrRows *rows, const CrFitOptions *opt, cr_alloc_fn alloc,
+			 CrFitResult *res)
+{
+	Solver		s;
+	double		sw,
+				sw1,
+				nneg;
+
+	solver_init(&s, rows->d, opt, alloc, res);
+	s.rows = rows;
+	s.passes.pass = rows_pass;
+	s.passes.margins = rows_margins;
+	s.passes.ctx = &s;
+	sw = feature_moments(&s, res, &sw1, &nneg, alloc(sizeof(double) * 3 * rows->d));
+	if (!solver_setup(&s, sw, sw1, nneg))
+		return;
+	solve(&s, true, alloc);
+	if (res->status == CR_FIT_OK)
+		final_pass(&s, res, alloc);
+}
+
+void
+cr_logit_fit_passes(const CrMoments *m, const CrFitOptions *opt,
+					const CrPasses *passes, cr_alloc_fn alloc, CrFitResult *res)
+{
+	Solver		s;
+
+	solver_init(&s, m->d, opt, alloc, res);
+	s.passes = *passes;
+	res->n_retained = m->npos;
+	memcpy(res->means, m->means, sizeof(double) * m->d);
+	memcpy(res->sd, m->sd, sizeof(double) * m->d);
+	if (!solver_setup(&s, m->sw, m->sw1, m->nneg))
+		return;
+	solve(&s, false, alloc);
 }

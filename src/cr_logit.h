@@ -87,6 +87,58 @@ typedef void *(*cr_alloc_fn) (size_t size);
 extern void cr_logit_fit(const CrRows *rows, const CrFitOptions *opt,
 						 cr_alloc_fn alloc, CrFitResult *res);
 
+/*
+ * The solver's coordinates: row x becomes (1, (x_j - mu_j) * isc_j), each
+ * feature centred (zeros without an intercept) and divided by its spread.
+ * A row's weight in the likelihood is its weight times cw[label].
+ */
+typedef struct CrFrame
+{
+	int			d;
+	const double *mu;
+	const double *isc;
+	double		cw[2];			/* class weights: [0] lapsed, [1] retained */
+} CrFrame;
+
+/*
+ * Passes over every row for cr_logit_fit_passes, for rows it does not hold
+ * (retention_fit's aggregate passes).  pass() returns the weighted
+ * log-likelihood at beta (solver coordinates, d+1 values) and fills grad
+ * (d+1) and the upper triangle of the information sum w p (1-p) x x'
+ * ((d+1)^2, row-major).  margins() gives the smallest and largest
+ * u = (2y - 1) x'dir over the rows, the smallest less 1e-12 times the sum
+ * of |dir_j x_j| (the rounding of the sum), both starting from 0.
+ */
+typedef struct CrPasses
+{
+	double		(*pass) (void *ctx, const CrFrame *fr, const double *beta,
+						 double *grad, double *hess);
+	void		(*margins) (void *ctx, const CrFrame *fr, const double *dir,
+							double *umin, double *umax);
+	void	   *ctx;
+} CrPasses;
+
+/* What a first look at the rows gives: counts, weight sums, means, spreads. */
+typedef struct CrMoments
+{
+	int			d;
+	double		npos;			/* rows retained */
+	double		nneg;			/* rows lapsed */
+	double		sw;				/* sum of the row weights */
+	double		sw1;			/* of the retained rows */
+	const double *means;		/* d weighted means */
+	const double *sd;			/* d weighted standard deviations */
+} CrMoments;
+
+/*
+ * cr_logit_fit's checks and exact Newton phase (the same scaling,
+ * convergence, collinearity and separation rules) over the caller's passes,
+ * from zero.  Fills everything but loglik, deciles and shares.
+ */
+extern void cr_logit_fit_passes(const CrMoments *m, const CrFitOptions *opt,
+								const CrPasses *passes, cr_alloc_fn alloc,
+								CrFitResult *res);
+
 /* Dense kernels, exported for tests. */
 extern int	cr_cholesky(double *a, int n, const double *orig_diag, double rel_tol);
 extern void cr_cholesky_solve(const double *l, int n, double *b);

@@ -68,7 +68,9 @@ point_values(ArrayType *pt, int *plen, int *d)
 	if (*plen < 2)
 		invalid_point("It has fewer than 2 elements.");
 	flags = (int) p[CR_PT_FLAGS];
-	if (p[CR_PT_FLAGS] != flags || flags < 0 || flags > 7 ||
+	if (p[CR_PT_FLAGS] != flags || flags < 0 || flags > CR_PT_MAX_FLAGS ||
+		(((flags & (int) CR_PT_FINAL) != 0) + ((flags & (int) CR_PT_MOMENTS) != 0) +
+		 ((flags & (int) CR_PT_DIRECTION) != 0)) > (p[CR_PT_D] == 0 ? 0 : 1) ||
 		p[CR_PT_D] != floor(p[CR_PT_D]) || p[CR_PT_D] < 0 || p[CR_PT_D] > CR_MAX_FEATURES)
 		invalid_point("Its flags or number of features are out of range.");
 	*d = (int) p[CR_PT_D];
