@@ -447,26 +447,58 @@ statistics(Fit *f)
 	f->m.sd = f->sd;
 }
 
-/* Pass 2: the weighted spreads of the features around their means. */
+/*
+ * Pass 2: the weighted spreads of the features around their means, the
+ * differences multiplied by pre[j] (1 at first).  A spread whose squares
+ * overflowed (values near 1e100 with large weights) or underflowed (below
+ * about 1e-150 around a mean as small: otherwise the solver calls it
+ * constant anyway) is measured again with a pre-scale that keeps its
+ * squares in range: at most two more passes, and only for such data.
+ */
 static void
 moments(Fit *f)
 {
-	int			plen;
-	double	   *pt = make_point(f, CR_PT_MOMENTS, NULL, NULL, NULL, &plen);
-	double	   *st = run_pass(f, pt, plen);
-	const double *sx = st + cr_state_sx(plen);
-	const double *sxx = st + cr_state_sxx(f->d, plen);
-	int			j;
+	double	   *pre = palloc(sizeof(double) * f->d);
+	int			round,
+				j;
 
 	for (j = 0; j < f->d; j++)
+		pre[j] = 1.0;
+	for (round = 0; round < 3; round++)
 	{
-		double		m = sx[j] / f->m.sw;
-		double		var = sxx[j] / f->m.sw - m * m;
+		CrFrame		fr = {f->d, f->means, pre, {1.0, 1.0}};
+		int			plen;
+		double	   *pt = make_point(f, CR_PT_MOMENTS, NULL, &fr, NULL, &plen);
+		double	   *st = run_pass(f, pt, plen);
+		const double *sx = st + cr_state_sx(plen);
+		const double *sxx = st + cr_state_sxx(f->d, plen);
+		bool		again = false;
 
-		f->sd[j] = var > 0 ? sqrt(var) : 0.0;
+		for (j = 0; j < f->d; j++)
+		{
+			double		m = sx[j] / f->m.sw;
+			double		var = sxx[j] / f->m.sw - m * m;
+
+			if (round > 0 && pre[j] == 1.0)
+				continue;		/* measured in range before */
+			f->sd[j] = (var > 0 ? sqrt(var) : 0.0) / pre[j];
+			if (!isfinite(var) && round == 0)
+				pre[j] = 1e-100;
+			else if (!(f->sd[j] >= 1e-140) && !(fabs(f->means[j]) > 1e-120) && round < 2)
+				pre[j] = round == 0 ? 1e150 : 1e300;
+			else
+			{
+				pre[j] = 1.0;
+				continue;
+			}
+			again = true;
+		}
+		pfree(st);
+		pfree(pt);
+		if (!again)
+			break;
 	}
-	pfree(st);
-	pfree(pt);
+	pfree(pre);
 }
 
 Datum

@@ -180,19 +180,25 @@ add_newton(double *st, const double *x, bool retained, double w, double *xr, int
 				l;
 	int			j;
 
+	if (flag(pt[CR_PT_FLAGS], CR_PT_MOMENTS))
+	{
+		/* spreads: (x - mu) * isc, isc a pre-scale keeping the squares in range */
+		for (j = 0; j < d; j++)
+		{
+			double		c = (x[j] - mu[j]) * isc[j];
+
+			sx[j] += w * c;
+			sxx[j] += w * c * c;
+		}
+		return;
+	}
 	xr[0] = 1.0;
 	eta = beta[0];
 	for (j = 0; j < d; j++)
 	{
-		double		c = x[j] - mu[j];
-
-		sx[j] += w * c;
-		sxx[j] += w * c * c;
-		xr[j + 1] = c * isc[j];
+		xr[j + 1] = (x[j] - mu[j]) * isc[j];
 		eta += beta[j + 1] * xr[j + 1];
 	}
-	if (flag(pt[CR_PT_FLAGS], CR_PT_MOMENTS))
-		return;
 	l = log1pexp(eta, &p);
 	st[CR_ST_LL] += wc * ((retained ? eta : 0.0) - l);
 	l = wc * ((retained ? 1.0 : 0.0) - p);

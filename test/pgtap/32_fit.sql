@@ -2,7 +2,7 @@
 -- retention_train on the same rows: coefficients, summaries, info and drift
 -- deciles; a parallel fit against a serial one.
 BEGIN;
-SELECT plan(27);
+SELECT plan(30);
 
 CREATE TABLE fit_rows AS
 SELECT i,
@@ -150,6 +150,17 @@ SELECT throws_ok($$SELECT retention_fit('SELECT ARRAY[i % 10, (i * 7) % 11]::flo
   NULL, 'retention_fit: separated by a sum of features (22000)');
 SELECT throws_ok($$SELECT retention_fit('SELECT ARRAY[x], y, CASE WHEN i = 7 THEN 1e101 ELSE 1 END::float8 FROM ns17')$$, '22003',
   'row weight must be a finite number of magnitude at most 1e+100, not 1e+101', 'retention_fit: a weight beyond 1e100 (22003)');
+-- spreads whose squares leave the float8 range are measured again, so
+-- retention_fit treats them as retention_train does (coefficient and
+-- standard errors; the intercept is about 0 here)
+SELECT throws_ok($$SELECT retention_fit('SELECT ARRAY[g.x * 1e-170], g.y FROM grouped17 g, generate_series(1, g.n)')$$, '22003',
+  'feature "f1" varies too little for its coefficient to be represented', 'retention_fit: a spread of 1e-170 (22003, as retention_train)');
+SELECT cmp_ok((SELECT pg_temp.relerr((pg_temp.est(retention_fit('SELECT ARRAY[g.x * 1e-150], g.y FROM grouped17 g, generate_series(1, g.n)')))[2:4],
+                                     (pg_temp.est((SELECT retention_train(ARRAY[g.x * 1e-150], g.y) FROM grouped17 g, generate_series(1, g.n))))[2:4])),
+  '<', 1e-9::float8, 'retention_fit: a feature in units of 1e-150 equals retention_train');
+SELECT cmp_ok((SELECT pg_temp.relerr((pg_temp.est(retention_fit('SELECT ARRAY[g.x * 1e99], g.y, 1e99::float8 FROM grouped17 g, generate_series(1, g.n)')))[2:4],
+                                     (pg_temp.est((SELECT retention_train(ARRAY[g.x * 1e99], g.y, 1e99::float8, '{}') FROM grouped17 g, generate_series(1, g.n))))[2:4])),
+  '<', 1e-9::float8, 'retention_fit: values and weights of 1e99 equal retention_train');
 
 SELECT * FROM finish();
 ROLLBACK;
