@@ -83,6 +83,8 @@ SELECT label || ': ' || pg_temp.try(q) FROM (VALUES
   ('final: negative variance', $$SELECT incentive_ab_cuped_finalfn('{0,0,10,4,1,-1,0,10,6,1,0,0}')$$),
   ('final: confidence 7', $$SELECT incentive_ab_finalfn('{0,7,10,4,0,0,0,10,6,0,0,0}')$$),
   ('final: two-dimensional', $$SELECT incentive_ab_finalfn('{{0,0,10,4,0,0},{0,10,6,0,0,0}}')$$),
+  ('final: count beyond bigint', $$SELECT incentive_ab_finalfn('{0,0,1e300,0,0,0,0,1,1,0,0,0}')$$),
+  ('final: skipped beyond bigint', $$SELECT incentive_ab_finalfn('{1e300,0,1,0,0,0,0,1,1,0,0,0}')$$),
   ('combine: outside an aggregate', $$SELECT incentive_ab_combinefn('{0,0,10,4,0,0,0,10,6,0,0,0}', '{1,0,1,1,0,0,0,0,0,0,0,0}')$$),
   ('combine: confidences differ', $$SELECT incentive_ab_combinefn('{0,0.9,10,4,0,0,0,10,6,0,0,0}', '{1,0.95,1,1,0,0,0,0,0,0,0,0}')$$),
   ('transition: outside an aggregate', $$SELECT incentive_ab_transfn('{0,0,0,0,0,0,0,0,0,0,0,0}', true, true)$$)
@@ -127,6 +129,7 @@ SELECT label || ': ' || pg_temp.try(q) FROM (VALUES
   ('eval: reference', $$SELECT round((incentive_uplift_eval(u, t, y)).qini_coefficient::numeric, 12) FROM xr$$),
   ('eval: no rows', $$SELECT incentive_uplift_eval(u, t, y) FROM xr WHERE false$$),
   ('eval: only NULLs', $$SELECT incentive_uplift_eval(NULL, t, y) FROM xr$$),
+  ('eval: only NULLs, skipped counted', $$SELECT (incentive_uplift_eval(NULL, t, y)).n_skipped FROM xr$$),
   ('eval: NaN uplift', $$SELECT incentive_uplift_eval('NaN', t, y) FROM xr$$),
   ('eval: infinite uplifts', $$SELECT round((incentive_uplift_eval(CASE WHEN i % 2 = 0 THEN 'Infinity' ELSE '-Infinity' END::float8, t, y)).qini_coefficient::numeric, 12) FROM xr$$),
   ('eval: k 0', $$SELECT incentive_uplift_eval(u, t, y, 0) FROM xr$$),

@@ -65,6 +65,13 @@ CREATE SEQUENCE fb_seq;
 SELECT retention_fit('SELECT x, y FROM fb WHERE nextval(''fb_seq'') <= 300');
 SELECT setval('fb_seq', 1);
 SELECT retention_fit('SELECT x, y FROM fb WHERE z <> (SELECT nextval(''fb_seq''))');
+-- ... also when only the sample pass for the decile edges (pass iterations + 3
+-- without step-halving: counts, Newton from zero, sample, final) sees other values
+SELECT (retention_fit('SELECT x, y FROM fb')::jsonb -> 'iterations')::int + 3 AS sample_pass \gset
+SELECT setval('fb_seq', 1, false);
+\set VERBOSITY sqlstate
+SELECT retention_fit('SELECT CASE WHEN (SELECT nextval(''fb_seq'')) = ' || :sample_pass || ' THEN ARRAY[x[1] * 100, x[2]] ELSE x END, y FROM fb');
+\set VERBOSITY default
 
 -- the step aggregate's point
 SELECT retention_newton_step(x, y, w, NULL) FROM fb;
@@ -72,6 +79,18 @@ SELECT retention_newton_step(x, y, w, '{}') FROM fb;
 SELECT retention_newton_step(x, y, w, '{0,3}') FROM fb;
 SELECT retention_newton_step(x, y, w, '{9,0}') FROM fb;
 SELECT retention_newton_step(x, y, w, ARRAY[0, z]::float8[]) FROM fb;
+-- a skipped first row in the counting pass (the state grows on the first
+-- usable row; freeing the old state was the executor's job: a double free)
+SELECT (retention_newton_step(x, y, 1, '{0,0}'))[1:5]
+FROM (VALUES (NULL::float8[], true), ('{1,2}', false), ('{2,1}', true)) v(x, y);
+SELECT retention_fit('SELECT NULL::float8[], true UNION ALL (SELECT x, y FROM fb ORDER BY z)')::jsonb -> 'n_skipped';
+-- any float8[] can be a state (INITCOND, the combine function called
+-- directly): one that does not fit the layout is an error, never a write
+-- past its end
+CREATE AGGREGATE pg_temp.step_from(float8[], boolean, float8, float8[]) (
+  SFUNC = retention_newton_step_transfn, STYPE = float8[], INITCOND = '{1000,2,1,0,0,0,0,0,0,0,0,0,0}');
+SELECT pg_temp.step_from(array_fill(1::float8, ARRAY[1000]), true, 1, '{0,0}');
+SELECT retention_newton_step_combinefn('{0,2.5,1,0,0,0,0,0,0,0,0,0,0}', '{0,2.5,1,0,0,0,0,0,0,0,0,0,0}');
 
 -- the query runs with the caller's privileges (no SECURITY DEFINER)
 CREATE ROLE cr_fit_reader;

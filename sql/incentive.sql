@@ -59,7 +59,7 @@ SELECT try(repeat('(', 300) || 'x' || repeat(')', 300));
 SELECT try(repeat('not ', 150) || 'x');
 SELECT try(repeat('-', 150) || 'x > 0');
 SELECT try('x > 0 and ' || repeat('abs(', 120) || 'x' || repeat(')', 120) || ' > 0');
-SELECT try('x' || repeat(' + x', 120) || ' > 0');
+SELECT try('x' || repeat(' + (x', 120) || repeat(')', 120) || ' > 0');
 SELECT try('x > 1' || repeat(' ', 70000));
 SELECT try('x > 1e400');
 SELECT try(repeat('a', 300) || ' > 1');

@@ -98,7 +98,7 @@ typedef struct CrTzCache
 	int64		off[CR_TZ_SLOTS];	/* UTC offset, microseconds east */
 } CrTzCache;
 
-static int32
+int32
 cr_local_day_cached(FunctionCallInfo fcinfo, TimestampTz ts)
 {
 	CrTzCache  *c = (CrTzCache *) fcinfo->flinfo->fn_extra;

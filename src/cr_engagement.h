@@ -12,6 +12,12 @@
 /* The aggregate memory context, or an error naming the function. */
 extern MemoryContext cr_agg_context(FunctionCallInfo fcinfo, const char *name);
 
+/*
+ * Local calendar day number (days since 2000-01-01, session TimeZone) of a
+ * finite timestamptz, cached per call site in fn_extra (which it owns).
+ */
+extern int32 cr_local_day_cached(FunctionCallInfo fcinfo, TimestampTz ts);
+
 /* Error 22023 "<what> must be finite" for +-infinity. */
 extern void cr_check_finite(TimestampTz ts, const char *what);
 

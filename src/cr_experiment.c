@@ -35,6 +35,8 @@
 #define AB_STATE_LEN 12
 #define AB_DEFAULT_CONFIDENCE 0.95
 #define ASSIGN_MAX_ARMS 1000
+/* counts beyond this are not exact in a float8, nor would fit the bigint fields */
+#define AB_MAX_COUNT 9007199254740992.0
 
 /* ---------------------------------------------------------------- incentive_assign */
 
@@ -142,11 +144,6 @@ ab_check_confidence(double c)
 				 errdetail("The confidence was %s.", float8out_internal(c))));
 }
 
-/*
- * The most rows a state may count: 2^53, beyond which a double no longer
- * holds every whole number (and a count could not become a bigint).
- */
-#define AB_MAX_COUNT 9007199254740992.0
 /* Bounds on the covariate moments: covariates are at most 1e100 in magnitude */
 #define AB_MAX_MEAN 1e100
 #define AB_MAX_MOMENT 1e300

@@ -289,6 +289,8 @@ typedef struct SampleReceiver
 	int64		cap;			/* room in sc */
 	int64		m;				/* scores kept */
 	int64		u;				/* usable rows seen */
+	int64		skipped;
+	double		check;			/* sum of row hashes, as the aggregate's */
 	double	   *sc;
 	MemoryContext rowcxt;
 	int			since_reset;
@@ -306,7 +308,10 @@ sample_receive(TupleTableSlot *slot, DestReceiver *self)
 
 	slot_getallattrs(slot);
 	if (slot->tts_isnull[0] || slot->tts_isnull[1] || (f->ncols == 3 && slot->tts_isnull[2]))
+	{
+		r->skipped++;
 		return true;
+	}
 	if (f->ncols == 3)
 		w = DatumGetFloat8(slot->tts_values[2]);
 	old = MemoryContextSwitchTo(r->rowcxt);
@@ -323,8 +328,11 @@ sample_receive(TupleTableSlot *slot, DestReceiver *self)
 				eta += r->beta[j + 1] * vals[j];
 			r->sc[r->m++] = cr_sigmoid(eta);
 		}
+		r->check += cr_row_hash(vals, f->d, DatumGetBool(slot->tts_values[1]), w);
 		r->u++;
 	}
+	else
+		r->skipped++;
 	MemoryContextSwitchTo(old);
 	if (++r->since_reset >= 1024)
 	{
@@ -390,12 +398,12 @@ decile_edges(Fit *f, const double *beta, double *edges)
 	elog(DEBUG1, "retention_fit: pass %d (sample) took %.1f ms", f->npasses,
 		 (double) (GetCurrentTimestamp() - t0) / 1000.0);
 	MemoryContextDelete(r.rowcxt);
-	if (r.u != n)
+	if (r.u != n || r.skipped != f->n_skipped || r.check != f->check)
 	{
 		double		st[CR_ST_HEADER] = {0};
 
 		st[CR_ST_ROWS] = r.u;
-		st[CR_ST_SKIPPED] = f->n_skipped;
+		st[CR_ST_SKIPPED] = r.skipped;
 		rows_changed(f, st);
 	}
 	qsort(r.sc, r.m, sizeof(double), cmp_double);

@@ -64,6 +64,35 @@ cr_state_len(int d, int plen)
 	return d == 0 ? CR_ST_HEADER + plen : cr_state_bins(d, plen) + 10;
 }
 
+static bool
+integral_in(double v, double lo, double hi)
+{
+	return v >= lo && v <= hi && v == floor(v);
+}
+
+bool
+cr_state_valid(const double *st, int len)
+{
+	const double *pt = st + CR_ST_HEADER;
+	int			d,
+				plen,
+				pd;
+
+	if (len < CR_ST_HEADER + 2 ||
+		!integral_in(st[CR_ST_D], 0, CR_MAX_FEATURES) ||
+		!integral_in(st[CR_ST_PLEN], 2, cr_point_len(CR_MAX_FEATURES, true)))
+		return false;
+	d = (int) st[CR_ST_D];
+	plen = (int) st[CR_ST_PLEN];
+	if (len != cr_state_len(d, plen) ||
+		!integral_in(pt[CR_PT_FLAGS], 0, 7) || !integral_in(pt[CR_PT_D], 0, CR_MAX_FEATURES))
+		return false;
+	pd = (int) pt[CR_PT_D];
+	/* a counting point ({flags, 0}) grows to the rows' d; others fix it */
+	return plen == cr_point_len(pd, ((int) pt[CR_PT_FLAGS] & (int) CR_PT_FINAL) != 0) &&
+		(pd == 0 || pd == d);
+}
+
 void
 cr_state_init(double *st, int d, const double *point, int plen)
 {
@@ -85,8 +114,8 @@ flag(double flags, double bit)
  * Each value is mixed on its own (independent multiplications), then the
  * sum once, so the hash costs little next to the Hessian update.
  */
-static double
-row_hash(const double *x, int d, bool retained, double w)
+double
+cr_row_hash(const double *x, int d, bool retained, double w)
 {
 	uint64_t	h = retained ? 0x9E3779B97F4A7C15ULL : 0xC2B2AE3D27D4EB4FULL;
 	uint64_t	b;
@@ -221,7 +250,7 @@ cr_state_add_row(double *st, const double *x, bool retained, double w, double *x
 	st[CR_ST_SW] += w;
 	if (retained)
 		st[CR_ST_SW1] += w;
-	st[CR_ST_CHECK] += row_hash(x, d, retained, w);
+	st[CR_ST_CHECK] += cr_row_hash(x, d, retained, w);
 	if (plen == 2)
 	{
 		/* statistics pass: raw weighted sums for the means */

@@ -80,6 +80,15 @@ extern int	cr_state_grad(int d, int plen);
 extern int	cr_state_hess(int d, int plen);
 extern int	cr_state_bins(int d, int plen);
 
+/*
+ * Whether st (len values) is a state this layout can hold: integral d and
+ * point length in range, a well-formed point copy whose features match d
+ * (or a counting point), and exactly cr_state_len(d, plen) values.  A
+ * state can be any float8[] (CREATE AGGREGATE ... INITCOND, a direct call
+ * of the combine function), so the sums are only touched after this.
+ */
+extern bool cr_state_valid(const double *st, int len);
+
 /* Initialise a state of cr_state_len(d, plen) values (zero sums). */
 extern void cr_state_init(double *st, int d, const double *point, int plen);
 
@@ -89,6 +98,9 @@ extern void cr_state_init(double *st, int d, const double *point, int plen);
  */
 extern void cr_state_add_row(double *st, const double *x, bool retained, double w,
 							 double *work);
+
+/* The 20-bit hash of a usable row that CR_ST_CHECK sums (exactly, in any order). */
+extern double cr_row_hash(const double *x, int d, bool retained, double w);
 
 /* Add the sums and counters of b to a (same d and point). */
 extern void cr_state_add(double *a, const double *b);

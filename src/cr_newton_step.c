@@ -79,6 +79,18 @@ point_values(ArrayType *pt, int *plen, int *d)
 	return p;
 }
 
+/* Any float8[] can arrive as a state (INITCOND of a user's aggregate). */
+static void
+check_state(ArrayType *a)
+{
+	if (ARR_NDIM(a) != 1 || ARR_HASNULL(a) || ARR_ELEMTYPE(a) != FLOAT8OID ||
+		!cr_state_valid(ST_DATA(a), ST_LEN(a)))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("invalid retention_newton_step state"),
+				 errhint("The state is made by retention_newton_step itself.")));
+}
+
 Datum
 retention_newton_step_trans(PG_FUNCTION_ARGS)
 {
@@ -109,6 +121,7 @@ retention_newton_step_trans(PG_FUNCTION_ARGS)
 	else
 	{
 		st = PG_GETARG_ARRAYTYPE_P(0);
+		check_state(st);
 		plen = (int) ST_DATA(st)[CR_ST_PLEN];
 		if (ARR_NDIM(pt) != 1 || ARR_HASNULL(pt) || ARR_DIMS(pt)[0] != plen ||
 			memcmp(CR_ARR_DATA_NONULLS(pt), ST_DATA(st) + CR_ST_HEADER, sizeof(double) * plen) != 0)
@@ -137,7 +150,7 @@ retention_newton_step_trans(PG_FUNCTION_ARGS)
 
 		memcpy(g, s, sizeof(double) * ST_LEN(st));
 		g[CR_ST_D] = d;
-		pfree(st);
+		/* not pfree(st): the executor frees the old state when it gets a new one */
 		st = grown;
 		s = g;
 	}
@@ -162,20 +175,6 @@ state_copy_plus(MemoryContext cxt, ArrayType *b, const double *counters)
 		for (i = CR_ST_PARTS; i < CR_ST_HEADER; i++)
 			s[i] += counters[i];
 	return r;
-}
-
-static void
-check_state(ArrayType *a)
-{
-	const double *s;
-
-	if (ARR_NDIM(a) != 1 || ARR_HASNULL(a) || ARR_ELEMTYPE(a) != FLOAT8OID ||
-		ARR_DIMS(a)[0] < CR_ST_HEADER + 2)
-		elog(ERROR, "invalid retention_newton_step state");
-	s = ST_DATA(a);
-	if (!(s[CR_ST_D] >= 0 && s[CR_ST_D] <= CR_MAX_FEATURES && s[CR_ST_PLEN] >= 2 &&
-		  ST_LEN(a) == cr_state_len((int) s[CR_ST_D], (int) s[CR_ST_PLEN])))
-		elog(ERROR, "invalid retention_newton_step state");
 }
 
 Datum

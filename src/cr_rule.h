@@ -1,7 +1,10 @@
 /*
  * cr_rule.h
  *	  The incentive condition language: tokenizer, recursive-descent parser,
- *	  compiled program format, validator, canonical printer and evaluator.
+ *	  compiled program format, validator, canonical printer and evaluator
+ *	  (cr_rule_lex.c, cr_rule_parse.c, cr_rule_binary.c, cr_rule_check.c,
+ *	  cr_rule_print.c, cr_rule_interp.c, cr_rule_round.c; internals shared
+ *	  between them in cr_rule_int.h).
  *
  * Plain C (no PostgreSQL headers), so the unit tests and the fuzz harness
  * build it outside the server.  Nothing here longjmps: every function
@@ -54,7 +57,10 @@ typedef enum CrRuleErrCode
 	CR_ERR_LOG_DOMAIN,			/* 2201E */
 	CR_ERR_SQRT_DOMAIN,			/* 2201F */
 	CR_ERR_OVERFLOW,			/* 22003 */
-	CR_ERR_UNDERFLOW			/* 22003 */
+	CR_ERR_UNDERFLOW,			/* 22003 */
+	CR_ERR_UNSUPPORTED,			/* 0A000: JsonLogic without an exact equivalent */
+	CR_ERR_INVALID,				/* 22023: malformed JsonLogic */
+	CR_ERR_JSON					/* 22P02: malformed JSON text */
 } CrRuleErrCode;
 
 typedef struct CrRuleError
@@ -85,10 +91,19 @@ typedef enum CrValKind
 	CR_VAL_BOOL
 } CrValKind;
 
+/*
+ * Text values carry flags in CrValue.boolean, for SQL's char(n) semantics:
+ * a char(n) value (PADDED) compared with a literal (LITERAL, SQL's unknown
+ * type, which becomes char(n) there) or with another char(n) value ignores
+ * trailing blanks on both sides; compared with text (flags 0) it does not.
+ */
+#define CR_TEXT_LITERAL 1
+#define CR_TEXT_PADDED	2
+
 typedef struct CrValue
 {
 	int			kind;			/* CrValKind */
-	int			boolean;
+	int			boolean;		/* bool: the value; text: CR_TEXT_* flags */
 	double		num;
 	const char *str;			/* text: not NUL-terminated */
 	size_t		len;
@@ -171,9 +186,39 @@ typedef struct CrRuleProg
 extern int	cr_rule_parse(const char *text, size_t len, const CrRuleMem *mem,
 						  uint8_t **out, size_t *outlen, CrRuleError *err);
 
+/*
+ * Compile a JsonLogic rule (JSON text) into the same byte string as the
+ * condition text cr_rule_jsonlogic_text returns would compile to; errors name
+ * the operation and its JSON path ($.and[0]["<"] ...).  See
+ * cr_rule_jsonlogic.c for the semantics.
+ */
+extern int	cr_rule_from_jsonlogic(const char *json, size_t len, const CrRuleMem *mem,
+								   uint8_t **out, size_t *outlen, CrRuleError *err);
+extern int	cr_rule_jsonlogic_text(const char *json, size_t len, const CrRuleMem *mem,
+								   char **text, size_t *textlen, CrRuleError *err);
+
+/*
+ * The JsonLogic form of a program (NUL-terminated JSON text): for a program
+ * made from JsonLogic, one that cr_rule_from_jsonlogic compiles back to the
+ * same bytes; otherwise JsonLogic with explicit null checks that is truthy
+ * exactly where the condition is true.  CR_ERR_UNSUPPORTED when JsonLogic
+ * cannot say it.
+ */
+extern int	cr_rule_to_jsonlogic(const CrRuleProg *prog, const uint8_t *bytes, size_t len,
+								 const CrRuleMem *mem, char **out, size_t *outlen,
+								 CrRuleError *err);
+
 /* Validate a compiled byte string and expand it (one allocation with mem). */
 extern int	cr_rule_decode(const uint8_t *bytes, size_t len, const CrRuleMem *mem,
 						   CrRuleProg **prog, CrRuleError *err);
+
+/*
+ * Checks of literals that text and binary input make but cr_rule_decode
+ * does not, so that programs stored before them still load (they fail when
+ * evaluated instead): round(x, n) with a literal n that is not an integer.
+ */
+extern int	cr_rule_check_literals(const CrRuleProg *prog, const CrRuleMem *mem,
+								   CrRuleError *err);
 
 /*
  * Static type check.  kinds[i] is the type of feature i (CR_VAL_NULL when

@@ -5,8 +5,9 @@
  *	  incentive_matches(condition, record) and incentive_matches(condition,
  *	  jsonb).
  *
- * The language itself (parser, validator, printer, evaluator) is plain C in
- * cr_rule_parse.c.  This file binds feature names to the columns of a row
+ * The language itself is plain C, one file per stage: cr_rule_lex.c,
+ * cr_rule_parse.c, cr_rule_check.c, cr_rule_binary.c, cr_rule_print.c,
+ * cr_rule_interp.c, cr_rule_round.c (shared parts in cr_rule_util.c).  This file binds feature names to the columns of a row
  * type once per (condition, row type) and caches that binding, with the
  * decoded program, in fn_extra for the rest of the query.
  */
@@ -28,19 +29,11 @@
 #include "utils/numeric.h"
 #include "utils/typcache.h"
 
-#include "cr_rule.h"
-
-PG_FUNCTION_INFO_V1(incentive_condition_in);
-PG_FUNCTION_INFO_V1(incentive_condition_out);
-PG_FUNCTION_INFO_V1(incentive_condition_recv);
-PG_FUNCTION_INFO_V1(incentive_condition_send);
-PG_FUNCTION_INFO_V1(incentive_features);
+#include "cr_rule_pg.h"
 PG_FUNCTION_INFO_V1(incentive_matches_record);
+PG_FUNCTION_INFO_V1(incentive_match_all);
 PG_FUNCTION_INFO_V1(incentive_matches_jsonb);
 PG_FUNCTION_INFO_V1(incentive_validate);
-PG_FUNCTION_INFO_V1(incentive_condition_eq);
-PG_FUNCTION_INFO_V1(incentive_condition_ne);
-PG_FUNCTION_INFO_V1(incentive_condition_hash);
 
 /* ------------------------------------------------------------------ memory */
 
@@ -108,6 +101,12 @@ sqlstate_of(int code)
 			return ERRCODE_INVALID_ARGUMENT_FOR_LOG;
 		case CR_ERR_SQRT_DOMAIN:
 			return ERRCODE_INVALID_ARGUMENT_FOR_POWER_FUNCTION;
+		case CR_ERR_UNSUPPORTED:
+			return ERRCODE_FEATURE_NOT_SUPPORTED;
+		case CR_ERR_INVALID:
+			return ERRCODE_INVALID_PARAMETER_VALUE;
+		case CR_ERR_JSON:
+			return ERRCODE_INVALID_TEXT_REPRESENTATION;
 		default:
 			return ERRCODE_INTERNAL_ERROR;
 	}
@@ -199,6 +198,25 @@ report_rule_error(const CrRuleError *e, const char *text, size_t textlen,
 	pg_unreachable();
 }
 
+/* For the other backend files (cr_rule_pg.h). */
+CrRuleMem
+cr_rule_mem_in(MemoryContext cxt)
+{
+	return mem_in(cxt);
+}
+
+void
+cr_rule_raise(const CrRuleError *e)
+{
+	report_rule_error(e, NULL, 0, NULL);
+}
+
+void
+cr_rule_raise_text(const CrRuleError *e, const char *text, size_t len)
+{
+	report_rule_error(e, text, len, NULL);
+}
+
 /* ------------------------------------------------------------------ type I/O */
 
 /* Decode (and validate) a stored condition into memory of cxt. */
@@ -221,147 +239,11 @@ decode_condition(const char *bytes, size_t len, MemoryContext cxt)
 	return prog;
 }
 
-#define COND_BYTES(v) ((const char *) VARDATA_ANY(v))
-#define COND_LEN(v) ((size_t) VARSIZE_ANY_EXHDR(v))
-
-Datum
-incentive_condition_in(PG_FUNCTION_ARGS)
+CrRuleProg *
+cr_rule_decode_stored(const char *bytes, size_t len, MemoryContext cxt)
 {
-	char	   *str = PG_GETARG_CSTRING(0);
-	size_t		len = strlen(str);
-	CrRuleMem	m = mem_in(CurrentMemoryContext);
-	CrRuleError e;
-	uint8_t    *bytes;
-	size_t		nbytes;
-	bytea	   *result;
-
-	check_stack_depth();
-	if (cr_rule_parse(str, len, &m, &bytes, &nbytes, &e) != CR_OK)
-		report_rule_error(&e, str, len, NULL);
-	result = (bytea *) palloc(VARHDRSZ + nbytes);
-	SET_VARSIZE(result, VARHDRSZ + nbytes);
-	memcpy(VARDATA(result), bytes, nbytes);
-	pfree(bytes);
-	PG_RETURN_POINTER(result);
+	return decode_condition(bytes, len, cxt);
 }
-
-Datum
-incentive_condition_out(PG_FUNCTION_ARGS)
-{
-	struct varlena *v = PG_DETOAST_DATUM_PACKED(PG_GETARG_DATUM(0));
-	CrRuleProg *prog = decode_condition(COND_BYTES(v), COND_LEN(v), CurrentMemoryContext);
-	CrRuleMem	m = mem_in(CurrentMemoryContext);
-	CrRuleError e;
-	char	   *s;
-	size_t		len;
-
-	if (cr_rule_print(prog, -1, &m, &s, &len, &e) != CR_OK)
-		report_rule_error(&e, NULL, 0, NULL);
-	PG_RETURN_CSTRING(s);
-}
-
-/*
- * Binary input: the wire format is the stored format.  Never trusted: it is
- * decoded with every check of cr_rule_decode, and the names and strings must
- * be valid in the server encoding.
- */
-Datum
-incentive_condition_recv(PG_FUNCTION_ARGS)
-{
-	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
-	int			nbytes = buf->len - buf->cursor;
-	const char *bytes = pq_getmsgbytes(buf, nbytes);
-	CrRuleMem	m = mem_in(CurrentMemoryContext);
-	CrRuleProg *prog;
-	CrRuleError e;
-	bytea	   *result;
-
-	if (cr_rule_decode((const uint8_t *) bytes, (size_t) nbytes, &m, &prog, &e) != CR_OK)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-				 errmsg("invalid binary incentive condition"),
-				 errdetail("%c%s.", pg_toupper((unsigned char) e.message[0]), e.message + 1)));
-	for (int i = 0; i < prog->nnames; i++)
-		if (!pg_verify_mbstr(GetDatabaseEncoding(), prog->names[i], (int) prog->name_lens[i], true))
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-					 errmsg("invalid binary incentive condition"),
-					 errdetail("A feature name is not valid in the database encoding.")));
-	for (int k = 0; k < prog->ninstr; k++)
-		if (prog->code[k].op == CR_OP_TEXT &&
-			!pg_verify_mbstr(GetDatabaseEncoding(), prog->code[k].str, (int) prog->code[k].n, true))
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-					 errmsg("invalid binary incentive condition"),
-					 errdetail("A string literal is not valid in the database encoding.")));
-	pfree(prog);
-	result = (bytea *) palloc(VARHDRSZ + nbytes);
-	SET_VARSIZE(result, VARHDRSZ + nbytes);
-	memcpy(VARDATA(result), bytes, nbytes);
-	PG_RETURN_POINTER(result);
-}
-
-Datum
-incentive_condition_send(PG_FUNCTION_ARGS)
-{
-	struct varlena *v = PG_DETOAST_DATUM_PACKED(PG_GETARG_DATUM(0));
-	StringInfoData buf;
-
-	pq_begintypsend(&buf);
-	pq_sendbytes(&buf, COND_BYTES(v), (int) COND_LEN(v));
-	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
-}
-
-/*
- * Equality: the compiled form is canonical (the parser numbers names in order
- * of first use and the printer's text parses back to the same bytes), so two
- * conditions are the same program exactly when their bytes are equal.  With
- * the hash function this lets DISTINCT, GROUP BY and UNION work on rules.
- */
-static bool
-condition_bytes_eq(FunctionCallInfo fcinfo)
-{
-	struct varlena *a = PG_DETOAST_DATUM_PACKED(PG_GETARG_DATUM(0));
-	struct varlena *b = PG_DETOAST_DATUM_PACKED(PG_GETARG_DATUM(1));
-
-	return COND_LEN(a) == COND_LEN(b) && memcmp(COND_BYTES(a), COND_BYTES(b), COND_LEN(a)) == 0;
-}
-
-Datum
-incentive_condition_eq(PG_FUNCTION_ARGS)
-{
-	PG_RETURN_BOOL(condition_bytes_eq(fcinfo));
-}
-
-Datum
-incentive_condition_ne(PG_FUNCTION_ARGS)
-{
-	PG_RETURN_BOOL(!condition_bytes_eq(fcinfo));
-}
-
-Datum
-incentive_condition_hash(PG_FUNCTION_ARGS)
-{
-	struct varlena *v = PG_DETOAST_DATUM_PACKED(PG_GETARG_DATUM(0));
-
-	return hash_any((const unsigned char *) COND_BYTES(v), (int) COND_LEN(v));
-}
-
-/* incentive_features(condition) -> text[]: names in order of first use. */
-Datum
-incentive_features(PG_FUNCTION_ARGS)
-{
-	struct varlena *v = PG_DETOAST_DATUM_PACKED(PG_GETARG_DATUM(0));
-	CrRuleProg *prog = decode_condition(COND_BYTES(v), COND_LEN(v), CurrentMemoryContext);
-	Datum	   *elems = palloc(sizeof(Datum) * (prog->nnames + 1));
-	ArrayType  *arr;
-
-	for (int i = 0; i < prog->nnames; i++)
-		elems[i] = PointerGetDatum(cstring_to_text_with_len(prog->names[i], (int) prog->name_lens[i]));
-	arr = construct_array(elems, prog->nnames, TEXTOID, -1, false, TYPALIGN_INT);
-	PG_RETURN_ARRAYTYPE_P(arr);
-}
-
 /* ------------------------------------------------------------------ evaluation */
 
 /* How a bound column becomes a value of the language. */
@@ -421,6 +303,13 @@ typedef struct RuleCache
 	Datum	   *values;			/* its columns, tupdesc->natts of them */
 	bool	   *nulls;
 	int			values_cap;
+
+	/* incentive_match_all: a copy of the last array of conditions, split */
+	ArrayType  *arr;
+	Size		arr_size;
+	Datum	   *elems;
+	bool	   *elem_nulls;
+	int			nelems;
 } RuleCache;
 
 static RuleCache *
@@ -695,26 +584,14 @@ deform_row(FunctionCallInfo fcinfo, RuleCache *cache, HeapTupleHeader td,
  * incentive_matches(condition, record): true when the condition is true for
  * the row; NULL (unknown) counts as no match.
  */
-Datum
-incentive_matches_record(PG_FUNCTION_ARGS)
+/*
+ * The features of entry e from the deformed row in cache, then evaluate:
+ * 1 (true), 0 (false) or -1 (NULL).
+ */
+static int
+match_row(RuleEntry *e, RuleCache *cache, TupleDesc tupdesc)
 {
-	struct varlena *v = PG_DETOAST_DATUM_PACKED(PG_GETARG_DATUM(0));
-	HeapTupleHeader td = PG_GETARG_HEAPTUPLEHEADER(1);
-	Oid			typid = HeapTupleHeaderGetTypeId(td);
-	int32		typmod = HeapTupleHeaderGetTypMod(td);
-	RuleCache  *cache = get_cache(fcinfo);
-	TupleDesc	tupdesc = cached_tupdesc(fcinfo, cache, typid, typmod);
-	bool		hit;
-	RuleEntry  *e = lookup_entry(fcinfo, cache, COND_BYTES(v), COND_LEN(v), typid, typmod, &hit);
 	int			result;
-
-	if (!hit)
-	{
-		entry_decode(e, COND_BYTES(v));
-		bind_record(e, tupdesc, typid, typmod);
-		e->used = true;
-	}
-	deform_row(fcinfo, cache, td, typid, typmod, tupdesc);
 
 	for (int i = 0; i < e->prog->nnames; i++)
 	{
@@ -757,6 +634,7 @@ incentive_matches_record(PG_FUNCTION_ARGS)
 					const char *s;
 					size_t		n;
 
+					fv->boolean = 0;
 					if (TupleDescAttr(tupdesc, e->attnums[i] - 1)->attlen == NAMEDATALEN)
 					{
 						s = NameStr(*DatumGetName(d));
@@ -770,8 +648,11 @@ incentive_matches_record(PG_FUNCTION_ARGS)
 						n = VARSIZE_ANY_EXHDR(t);
 						/* char(n): trailing blanks are insignificant, as in SQL */
 						if (e->conv[i] == CONV_BPCHAR)
+						{
 							while (n > 0 && s[n - 1] == ' ')
 								n--;
+							fv->boolean = CR_TEXT_PADDED;
+						}
 					}
 					fv->kind = CR_VAL_TEXT;
 					fv->str = s;
@@ -781,7 +662,98 @@ incentive_matches_record(PG_FUNCTION_ARGS)
 		}
 	}
 	evaluate(e, &result);
+	return result;
+}
+
+Datum
+incentive_matches_record(PG_FUNCTION_ARGS)
+{
+	struct varlena *v = PG_DETOAST_DATUM_PACKED(PG_GETARG_DATUM(0));
+	HeapTupleHeader td = PG_GETARG_HEAPTUPLEHEADER(1);
+	Oid			typid = HeapTupleHeaderGetTypeId(td);
+	int32		typmod = HeapTupleHeaderGetTypMod(td);
+	RuleCache  *cache = get_cache(fcinfo);
+	TupleDesc	tupdesc = cached_tupdesc(fcinfo, cache, typid, typmod);
+	bool		hit;
+	RuleEntry  *e = lookup_entry(fcinfo, cache, COND_BYTES(v), COND_LEN(v), typid, typmod, &hit);
+	int			result;
+
+	if (!hit)
+	{
+		entry_decode(e, COND_BYTES(v));
+		bind_record(e, tupdesc, typid, typmod);
+		e->used = true;
+	}
+	deform_row(fcinfo, cache, td, typid, typmod, tupdesc);
+
+	result = match_row(e, cache, tupdesc);
 	PG_RETURN_BOOL(result == 1);
+}
+
+/*
+ * incentive_match_all(conditions[], record): the 1-based positions of the
+ * conditions true for the row.  One call per member evaluates every rule on
+ * the row deformed once, instead of one call (and one whole-row value) per
+ * (member, rule) pair of a join.  The array, usually the same for every row
+ * (a subquery's result), is split into elements once and reused while its
+ * bytes are identical.
+ */
+Datum
+incentive_match_all(PG_FUNCTION_ARGS)
+{
+	ArrayType  *arr = PG_GETARG_ARRAYTYPE_P(0);
+	HeapTupleHeader td = PG_GETARG_HEAPTUPLEHEADER(1);
+	Oid			typid = HeapTupleHeaderGetTypeId(td);
+	int32		typmod = HeapTupleHeaderGetTypMod(td);
+	RuleCache  *cache = get_cache(fcinfo);
+	TupleDesc	tupdesc = cached_tupdesc(fcinfo, cache, typid, typmod);
+	Size		asize = VARSIZE(arr);
+	Datum	   *out;
+	int			nout = 0;
+
+	if (ARR_NDIM(arr) > 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+				 errmsg("incentive_match_all needs a one-dimensional array of conditions")));
+	if (cache->arr == NULL || cache->arr_size != asize || memcmp(cache->arr, arr, asize) != 0)
+	{
+		MemoryContext old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
+
+		if (cache->arr)
+		{
+			pfree(cache->arr);
+			pfree(cache->elems);
+			pfree(cache->elem_nulls);
+		}
+		cache->arr = palloc(asize);
+		memcpy(cache->arr, arr, asize);
+		cache->arr_size = asize;
+		deconstruct_array(cache->arr, ARR_ELEMTYPE(arr), -1, false, TYPALIGN_INT,
+						  &cache->elems, &cache->elem_nulls, &cache->nelems);
+		MemoryContextSwitchTo(old);
+	}
+	deform_row(fcinfo, cache, td, typid, typmod, tupdesc);
+	out = palloc(sizeof(Datum) * (cache->nelems + 1));
+	for (int i = 0; i < cache->nelems; i++)
+	{
+		struct varlena *v;
+		RuleEntry  *e;
+		bool		hit;
+
+		if (cache->elem_nulls[i])
+			continue;
+		v = (struct varlena *) DatumGetPointer(cache->elems[i]);
+		e = lookup_entry(fcinfo, cache, COND_BYTES(v), COND_LEN(v), typid, typmod, &hit);
+		if (!hit)
+		{
+			entry_decode(e, COND_BYTES(v));
+			bind_record(e, tupdesc, typid, typmod);
+			e->used = true;
+		}
+		if (match_row(e, cache, tupdesc) == 1)
+			out[nout++] = Int32GetDatum(i + 1);
+	}
+	PG_RETURN_ARRAYTYPE_P(construct_array(out, nout, INT4OID, sizeof(int32), true, TYPALIGN_INT));
 }
 
 /*
@@ -824,6 +796,7 @@ incentive_matches_jsonb(PG_FUNCTION_ARGS)
 		{
 			case jbvString:
 				fv->kind = CR_VAL_TEXT;
+				fv->boolean = 0;
 				fv->str = jv->val.string.val;
 				fv->len = (size_t) jv->val.string.len;
 				break;

@@ -280,8 +280,8 @@ incentive_uplift_finalfn(PG_FUNCTION_ARGS)
 	if (PG_ARGISNULL(0))
 		PG_RETURN_NULL();
 	st = (UpliftState *) PG_GETARG_POINTER(0);
-	if (st->n[0] + st->n[1] + st->n[2] + st->n[3] == 0)
-		PG_RETURN_NULL();
+	if (st->n[0] + st->n[1] + st->n[2] + st->n[3] + st->skipped == 0)
+		PG_RETURN_NULL();		/* no rows at all; only skipped rows still count */
 	if (get_call_result_type(fcinfo, NULL, &desc) != TYPEFUNC_COMPOSITE || desc->natts != 8)
 		elog(ERROR, "incentive_uplift_eval: unexpected result type");
 	desc = BlessTupleDesc(desc);

@@ -51,3 +51,33 @@ INSERT INTO rules_rules VALUES
  (20, 'no_trend_busy', 'trend IS NULL AND events > 20');
 VACUUM ANALYZE rules_members;
 VACUUM ANALYZE rules_rules;
+
+-- The same 20 rules as a rule builder would emit them in JsonLogic (rules.e
+-- and rules.g): where JsonLogic has no such function (ln, abs, round) an
+-- equivalent range; JsonLogic's own NULL semantics (null reads as 0 in < and >).
+DROP TABLE IF EXISTS rules_rules_jl;
+CREATE TABLE rules_rules_jl (id int PRIMARY KEY, rule jsonb NOT NULL, condition incentive_condition NOT NULL);
+INSERT INTO rules_rules_jl (id, rule, condition)
+SELECT id, rule::jsonb, rule::jsonb::incentive_condition FROM (VALUES
+ (1, '{"and": [{">": [{"var": "recency_days"}, 14]}, {"<": [{"var": "retention_score"}, 0.3]}]}'),
+ (2, '{"and": [{"==": [{"var": "plan"}, "annual"]}, {"<=": [20, {"var": "recency_days"}, 60]}]}'),
+ (3, '{">=": [{"var": "current_streak"}, 7]}'),
+ (4, '{"and": [{">=": [{"var": "longest_streak"}, 30]}, {"==": [{"var": "current_streak"}, 0]}]}'),
+ (5, '{"and": [{"<": [{"var": "active_days_30"}, 3]}, {">": [{"var": "events"}, 50]}]}'),
+ (6, '{"and": [{"<": [{"var": "retention_score"}, 0.2]}, {"==": [{"var": "plan"}, "monthly"]}, {"!": {"var": "renewed"}}]}'),
+ (7, '{"<": [{"var": "trend"}, -0.5]}'),
+ (8, '{"and": [{">": [{"var": "decayed_activity"}, 10]}, {">": [{"var": "trend"}, 0.2]}]}'),
+ (9, '{">": [{"-": [{"var": "minutes_30"}, {"*": [30, {"+": [{"var": "active_days_30"}, 1]}]}]}, 0]}'),
+ (10, '{"and": [{"<=": [0.3, {"var": "retention_score"}, 0.5]}, {">": [{"var": "recency_days"}, 7]}]}'),
+ (11, '{"and": [{"in": [{"var": "plan"}, ["annual", "lifetime"]]}, {"<": [{"var": "retention_score"}, 0.4]}]}'),
+ (12, '{"and": [{"<": [{"var": ["trend", 0]}, 0]}, {"<": [{"var": "events"}, 10]}]}'),
+ (13, '{"or": [{">=": [{"var": "events"}, 100]}, {">": [{"var": "minutes_30"}, 600]}]}'),
+ (14, '{"or": [{">": [{"var": "recency_days"}, 30]}, {"==": [{"var": "active_days_30"}, 0]}]}'),
+ (15, '{"and": [{"<": [{"var": "events"}, 6.389]}, {"<": [{"var": "retention_score"}, 0.5]}]}'),
+ (16, '{"and": [{"<": [-0.05, {"var": "trend"}, 0.05]}, {">": [{"var": "active_days_30"}, 10]}]}'),
+ (17, '{"and": [{">=": [{"max": [{"var": "current_streak"}, {"var": "longest_streak"}]}, 14]}, {">": [{"var": "retention_score"}, 0.7]}]}'),
+ (18, '{"and": [{"<=": [0.45, {"var": "retention_score"}]}, {"<": [{"var": "retention_score"}, 0.55]}]}'),
+ (19, '{"and": [{"!": {"var": "renewed"}}, {"<=": [{"var": "recency_days"}, 3]}]}'),
+ (20, '{"and": [{"==": [{"var": "trend"}, null]}, {">": [{"var": "events"}, 20]}]}')
+) AS t(id, rule);
+VACUUM ANALYZE rules_rules_jl;

@@ -171,6 +171,8 @@ BEGIN
     RETURN NEXT 'retention_fit over the distributed table equals retention_fit on one node to 1e-9: ' ||
         pg_temp.near((SELECT array_agg(array[coefficient, std_error])::text FROM retention_model_summary(dist)),
                      (SELECT array_agg(array[coefficient, std_error])::text FROM retention_model_summary(loc)), 1e-9)::text;
+    RETURN NEXT 'retention_fit''s whole model (counts, info, deciles, covariance) on Citus equals the single-node fit to 1e-9: ' ||
+        pg_temp.near(dist::text, loc::text, 1e-9)::text;
     RETURN NEXT 'retention_fit over the distributed table equals retention_train on one node to 1e-9: ' ||
         pg_temp.near((SELECT array_agg(array[coefficient, std_error])::text FROM retention_model_summary(dist)),
                      (SELECT array_agg(array[coefficient, std_error])::text FROM retention_model_summary(trained)), 1e-9)::text;

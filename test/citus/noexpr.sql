@@ -82,6 +82,15 @@ SELECT pg_temp.same('incentive_ab_cuped(boolean, boolean, float8)', 'score > 0.5
 SELECT pg_temp.same('incentive_ab_cuped(boolean, boolean, float8, float8)', 'score > 0.5, label, score * score, 0.9', 'sc');
 SELECT pg_temp.same('incentive_uplift_eval(float8, boolean, boolean)', 'score - 0.5, score > 0.4, label', 'sc');
 SELECT pg_temp.same('incentive_uplift_eval(float8, boolean, boolean, float8)', 'score - 0.5, score > 0.4, label, 0.2', 'sc');
+CREATE TABLE cdnow_summary (id int, x float8, t_x float8, t float8, zbar float8);
+\ir ../data/cdnow_summary.sql
+SELECT pg_temp.same('lifetime_summary(timestamptz, timestamptz, float8)', $$occurred_at, '2024-06-15', minutes$$, 'ev');
+SELECT pg_temp.same('lifetime_summary(timestamptz, timestamptz, float8, interval)', $$occurred_at, '2024-06-15', minutes, '7 days'$$, 'ev');
+SELECT pg_temp.same('bgnbd_fit(float8, float8, float8)', 'x, t_x, t', 'cdnow_summary');
+SELECT pg_temp.same('gammagamma_fit(float8, float8)', 'x, zbar', 'cdnow_summary');
+SELECT pg_temp.same('retention_km(float8, boolean)', 'round(minutes), member_id % 3 = 0', 'ev');
+SELECT pg_temp.same('retention_km(float8, boolean, float8)', 'round(minutes), member_id % 3 = 0, 0.9', 'ev');
+SELECT pg_temp.same('retention_logrank(float8, boolean, text)', $$round(minutes), member_id % 3 = 0, (member_id % 2)::text$$, 'ev');
 
 -- Every final function of the extension's aggregates was called above.
 SELECT format('%s was called without an expression node: %s', f, (f IN (SELECT finalfn FROM covered))::text)

@@ -19,3 +19,8 @@ SELECT retention_model_active('demo')::text = (SELECT model::text FROM retention
 SELECT model_version, count(*) AS members, md5(string_agg(format('%s %s %s %s', member_id, retention_score, segment, incentives), E'\n' ORDER BY member_id)) AS scoring
 FROM member_scoring GROUP BY model_version ORDER BY model_version;
 SELECT model_name, model_version, psi, threshold FROM score_drift_alerts ORDER BY checked_at;
+SELECT md5(string_agg(format('%s %s %s %s', h.member_id, h.s,
+                             bgnbd_p_alive(bg, (s).frequency, (s).recency, (s).t),
+                             lifetime_value(bg, gg, (s).frequency, (s).recency, (s).t, (s).monetary_value)),
+                      E'\n' ORDER BY h.member_id)) AS buyers, bg, gg
+FROM buyer_history h, buyer_models GROUP BY bg, gg;

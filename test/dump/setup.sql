@@ -24,3 +24,10 @@ FROM member_features;
 -- needs quoting, with a note, metrics and no active version
 SELECT retention_model_save('weighted "v2"', model, '{"l2": 0.5}', E'a note\nover two lines')
 FROM retention_models WHERE name = 'weighted "v2"';
+-- buyer models (composites) and the summaries they score, from live-session purchases
+CREATE TABLE buyer_history AS
+SELECT member_id, lifetime_summary(occurred_at, retention_demo_reference_date(), 10 + round(minutes)::float8, '7 days') AS s
+FROM activity WHERE kind = 'live_session' GROUP BY member_id;
+CREATE TABLE buyer_models AS
+SELECT '(0.243,4.414,0.793,2.426,-9582.4,0.0126,0.378,0.186,0.705,2357,0)'::bgnbd_model AS bg,
+       '(6.25,3.74,15.44,-4055.9,1.19,0.29,4.16,946,1411)'::gammagamma_model AS gg;

@@ -1,6 +1,6 @@
 /*
  * fuzz_rule.c: libFuzzer harness for the incentive condition language.
- * link: src/cr_rule_parse.c
+ * link: src/cr_rule_util.c src/cr_rule_lex.c src/cr_rule_parse.c src/cr_rule_binary.c src/cr_rule_check.c src/cr_rule_print.c src/cr_rule_round.c src/cr_rule_interp.c
  *
  * Each input is used twice:
  *   1. as condition text: parse -> decode -> print -> parse again, and the
@@ -150,7 +150,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* 2. bytes */
 	if (cr_rule_decode(data, size, NULL, &p, &e) == CR_OK)
 	{
-		exercise(p, data, size);
+		/* what binary input accepts prints and re-parses */
+		if (cr_rule_check_literals(p, NULL, &e) == CR_OK)
+			exercise(p, data, size);
 		free(p);
 	}
 	return 0;

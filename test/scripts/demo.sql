@@ -318,4 +318,27 @@ FROM (SELECT 'no coupons' AS policy, false AS coupon, * FROM ranked
 GROUP BY policy ORDER BY retained DESC, policy;
 
 \echo
+\echo 8. Survival: how long do members stay? Kaplan-Meier per plan, median, RMST, log-rank
+CREATE TABLE spells AS SELECT * FROM retention_demo_spells(5000);
+CREATE TABLE tenure AS
+SELECT s.member_id, s.plan, r.duration, r.churned
+FROM spells s,
+     retention_spell(s.started_at, s.ended_at, retention_demo_reference_date(), 'months') r;
+SELECT plan, p."time" AS months, p.at_risk, p.churned, p.censored,
+       round(p.survival::numeric, 3) AS survival,
+       round(p.lower::numeric, 3) AS lower, round(p.upper::numeric, 3) AS upper
+FROM (SELECT plan, retention_km(floor(duration), churned) AS curve
+      FROM tenure GROUP BY plan) k,
+     unnest(k.curve) p
+WHERE p."time" IN (0, 1, 3, 6, 12, 24)
+ORDER BY plan, months;
+SELECT plan, round(q.quantile::numeric, 1) AS median_months,
+       round(r.rmst::numeric, 2) AS months_of_first_24
+FROM (SELECT plan, retention_km(duration, churned) AS curve FROM tenure GROUP BY plan) k,
+     retention_km_quantile(k.curve) q,
+     retention_km_rmst(k.curve, 24) r
+ORDER BY plan;
+SELECT (retention_logrank(duration, churned, plan)).* FROM tenure;
+
+\echo
 \echo demo finished

@@ -297,6 +297,12 @@ test_partial_states(void)
 	b = state_over(point, plen, d, 0, N, 1);
 	check(b[CR_ST_CHECK] != whole[CR_ST_CHECK], "the checksum notices a changed label");
 	rows[18][D_FEAT] = -rows[18][D_FEAT];
+	check(cr_state_valid(whole, n) && !cr_state_valid(whole, n - 1), "a state is valid at its own length only");
+	whole[CR_ST_D] = d + 1;
+	check(!cr_state_valid(whole, cr_state_len(d + 1, plen)), "a state whose d is not its point's is invalid");
+	whole[CR_ST_D] = d;
+	whole[CR_ST_PLEN] = plen + 0.5;
+	check(!cr_state_valid(whole, n), "a state with a fractional point length is invalid");
 	free_all();
 }
 

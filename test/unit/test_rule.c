@@ -1,6 +1,6 @@
 /*
  * test_rule.c: unit tests of the incentive condition language (plain C).
- * link: src/cr_rule_parse.c
+ * link: src/cr_rule_util.c src/cr_rule_lex.c src/cr_rule_parse.c src/cr_rule_binary.c src/cr_rule_check.c src/cr_rule_print.c src/cr_rule_round.c src/cr_rule_interp.c
  */
 #include "cr_rule.h"
 #include "cr_random.h"
@@ -180,6 +180,59 @@ main(void)
 	check_error("'a' < 1", CR_ERR_TYPE, -1);
 	check_error("x + 1", CR_ERR_TYPE, -1);
 	check_error("x > 1e999", CR_ERR_NUMBER_RANGE, 4);
+
+	/* review findings 6-9: each failed before its fix */
+	check_error("1e-400 < x", CR_ERR_NUMBER_RANGE, 0);
+	check_error("x > 1e-400", CR_ERR_NUMBER_RANGE, 4);
+	check_canon("x > 1e-310", "x > 1e-310");	/* subnormal: accepted, as float8in does */
+	check_error("round(x, 2.5) > 1", CR_ERR_NUMBER_RANGE, -1);
+	check_error("round(1.26, 0.9) = 1.3", CR_ERR_NUMBER_RANGE, -1);
+	check_canon("round(x, -2) > 1", "round(x, -2) > 1");
+	{
+		CrValue		v[2] = {num(1.26), num(2.5)};
+
+		check_eval("round(a, b) > 1", v, 2, CR_ERR_NUMBER_RANGE, 0);
+		v[1] = num(1);
+		check_eval("round(a, b) = 1.3", v, 2, CR_OK, 1);
+	}
+	{
+		CrValue		v[2] = {txt("ab"), txt("ab  ")};
+
+		v[0].boolean = CR_TEXT_PADDED;	/* a char(n) column, already trimmed */
+		check_eval("a = 'ab  '", v, 1, CR_OK, 1);
+		check_eval("a IN ('x', 'ab ')", v, 1, CR_OK, 1);
+		check_eval("a BETWEEN 'ab ' AND 'ab  '", v, 1, CR_OK, 1);
+		check_eval("a < 'ab '", v, 1, CR_OK, 0);
+		check_eval("a = b", v, 2, CR_OK, 0);	/* char(n) = text compares as text */
+		check_eval("coalesce(a, 'z') = 'ab '", v, 1, CR_OK, 1);
+		check_eval("'ab ' = 'ab'", v, 0, CR_OK, 0);	/* two literals: text */
+		v[0].boolean = 0;			/* a text column: blanks count */
+		check_eval("a = 'ab  '", v, 1, CR_OK, 0);
+	}
+	{
+		/* a long flat chain is not nesting; parentheses and unary minus are */
+		char	   *src = malloc(100000);
+		CrRuleError e;
+		char	   *s;
+
+		strcpy(src, "x");
+		for (int i = 1; i < 5000; i++)
+			strcat(src, i % 3 ? " + x" : " * x");
+		strcat(src, " > 1");
+		s = canon(src, &e);
+		ok(s != NULL && strcmp(s, src) == 0, "a flat chain of 5000 terms is accepted and prints back");
+		free(s);
+		strcpy(src, "x + x");
+		for (int i = 0; i < 120; i++)
+			strcat(src, " + (x");
+		for (int i = 0; i < 120; i++)
+			strcat(src, ")");
+		strcat(src, " > 1");
+		s = canon(src, &e);
+		ok(s == NULL && e.code == CR_ERR_TOO_DEEP, "120 right-nested sums are still too deep");
+		free(s);
+		free(src);
+	}
 	{
 		char	   *deep = malloc(1000);
 
@@ -344,7 +397,15 @@ main(void)
 				for (size_t i = 0; i < len; i++)
 					buf[i] = (uint8_t) cr_rng_next(&rng);
 			}
-			if (cr_rule_decode(buf, len, NULL, &p, &e) == CR_OK)
+			int			rc = cr_rule_decode(buf, len, NULL, &p, &e);
+
+			if (rc == CR_OK && cr_rule_check_literals(p, NULL, &e) != CR_OK)
+			{
+				/* binary input rejects it, as text input does */
+				free(p);
+				rc = e.code;
+			}
+			if (rc == CR_OK)
 			{
 				char	   *s;
 				size_t		sl;
@@ -364,7 +425,8 @@ main(void)
 				free(s);
 				free(p);
 			}
-			else if (e.code != CR_ERR_BINARY && e.code != CR_ERR_TYPE && e.code != CR_ERR_TOO_DEEP)
+			else if (e.code != CR_ERR_BINARY && e.code != CR_ERR_TYPE && e.code != CR_ERR_TOO_DEEP &&
+					 e.code != CR_ERR_NUMBER_RANGE)
 				bad++;
 		}
 		free(good);

@@ -1,0 +1,105 @@
+-- Bad input for the JsonLogic front end: malformed JsonLogic structure
+-- (operator objects with two keys, argument lists of the wrong shape, var of
+-- a non-string), unknown and unsupported operations, JavaScript coercions
+-- rejected as ambiguous, deep nesting, huge and tiny numbers, and conditions
+-- without a JsonLogic form for the reverse.  Each case prints its SQLSTATE
+-- and message (with the JSON path), or "ok: " and the result; the server
+-- must never crash.
+\set SHOW_CONTEXT never
+\pset tuples_only on
+\pset format unaligned
+CREATE FUNCTION pg_temp.try(q text) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE
+  r text; st text; msg text; hnt text;
+BEGIN
+  EXECUTE q INTO r;
+  RETURN 'ok: ' || coalesce(r, 'NULL');
+EXCEPTION WHEN OTHERS THEN
+  GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, hnt = PG_EXCEPTION_HINT;
+  RETURN st || ' ' || msg || coalesce(' | HINT: ' || nullif(hnt, ''), '');
+END $$;
+
+SELECT label || ': ' || pg_temp.try(format('SELECT %L::jsonb::incentive_condition::text', rule)) FROM (VALUES
+  ('two keys', '{"==": [1, 1], "!=": [1, 2]}'),
+  ('two keys, nested', '{"and": [true, {"var": "x", "==": 1}]}'),
+  ('empty object', '{}'),
+  ('an array', '[{"var": "x"}]'),
+  ('a bare number', '7'),
+  ('a bare string', '"yes"'),
+  ('null', 'null'),
+  ('== with one argument (not a list)', '{"==": {"var": "x"}}'),
+  ('== with three arguments', '{"==": [1, 1, 1]}'),
+  ('> with three arguments (only < and <= have "between")', '{">": [3, {"var": "x"}, 1]}'),
+  ('! with two arguments', '{"!": [true, false]}'),
+  ('and with no arguments', '{"and": []}'),
+  ('in with a non-array list', '{"in": [{"var": "x"}, 3]}'),
+  ('in against a string (substring)', '{"in": ["gold", {"var": "plan"}]}'),
+  ('in with mixed types', '{"in": [{"var": "x"}, [1, "1"]]}'),
+  ('in with null in the list', '{"in": [{"var": "x"}, [1, null]]}'),
+  ('var of a number', '{"==": [{"var": 1}, 1]}'),
+  ('var of an object', '{"==": [{"var": {"var": "y"}}, 1]}'),
+  ('var of null (the whole data)', '{"==": [{"var": null}, 1]}'),
+  ('var of the empty string', '{"==": [{"var": ""}, 1]}'),
+  ('var with three arguments', '{"==": [{"var": ["x", 1, 2]}, 1]}'),
+  ('var default that is an object', '{"==": [{"var": ["x", {"a": 1}]}, 1]}'),
+  ('a numeric var as the condition', '{"var": ["x", 0]}'),
+  ('unknown operation', '{"and": [true, {"is_vip": [{"var": "x"}]}]}'),
+  ('map', '{"map": [{"var": "xs"}, {"*": [{"var": ""}, 2]}]}'),
+  ('reduce', '{"reduce": [{"var": "xs"}, {"+": [{"var": "current"}, {"var": "accumulator"}]}, 0]}'),
+  ('filter', '{"filter": [{"var": "xs"}, true]}'),
+  ('all', '{"all": [{"var": "xs"}, {">": [{"var": ""}, 0]}]}'),
+  ('some', '{"or": [{"some": [{"var": "xs"}, true]}]}'),
+  ('none', '{"none": [{"var": "xs"}, true]}'),
+  ('merge', '{"in": [1, {"merge": [[1], [2]]}]}'),
+  ('substr', '{"==": [{"substr": ["abc", 1]}, "bc"]}'),
+  ('cat', '{"==": [{"cat": ["a", "b"]}, "ab"]}'),
+  ('log', '{"log": true}'),
+  ('missing', '{"missing": ["a", "b"]}'),
+  ('missing_some', '{"missing_some": [1, ["a", "b"]]}'),
+  ('"1" == 1', '{"==": ["1", 1]}'),
+  ('a number == a string', '{"==": [1, "1"]}'),
+  ('< on booleans', '{"<": [{"var": "x"}, true]}'),
+  ('< with null', '{"<": [{"var": "x"}, null]}'),
+  ('a number < a string', '{"<": [1, "2"]}'),
+  ('a possibly null feature < a hexadecimal string', '{"<": [{"var": "s"}, "0x10"]}'),
+  ('arithmetic on a string', '{">": [{"+": [{"var": "x"}, "1"]}, 1]}'),
+  ('division by a feature', '{">": [{"/": [1, {"var": "y"}]}, 0]}'),
+  ('division by zero', '{">": [{"/": [1, 0]}, 0]}'),
+  ('modulo by a feature', '{"==": [{"%": [{"var": "x"}, {"var": "y"}]}, 0]}'),
+  ('min of nothing (Infinity)', '{"<": [{"min": []}, 1]}'),
+  ('min of a sum that may be NaN', '{"<": [{"min": [{"+": [{"var": "x"}, 1]}, 3]}, 1]}'),
+  ('a condition used as a value', '{"==": [{"<": [1, 2]}, true]}'),
+  ('a number as the condition', '{"+": [1, 2]}'),
+  ('if as a value', '{"==": [{"if": [true, 1, 2]}, 1]}'),
+  ('number out of range', '{"==": [{"var": "x"}, 1e400]}'),
+  ('number that reads as 0', '{"==": [{"var": "x"}, 1e-400]}'),
+  ('a feature name longer than 255 bytes', format('{"var": "%s"}', repeat('x', 300))),
+  ('5 MB of JSON', format('{"==": [{"var": "s"}, "%s"]}', repeat('a', 5000000))),
+  ('\u0000 in a string (jsonb rejects it)', '{"==": [{"var": "s"}, "a\u0000b"]}'),
+  ('150 nested "!" (the condition nesting limit)', repeat('{"!": ', 150) || 'true' || repeat('}', 150)),
+  ('300 nested arrays (the JSON nesting limit)', repeat('[', 300) || ']' || repeat(']', 299)),
+  ('300 nested "and"', repeat('{"and": [', 300) || 'true' || repeat(']}', 300))
+) AS t(label, rule);
+
+-- 100,000 levels: PostgreSQL's own jsonb input stops first, cleanly
+SELECT pg_temp.try($$SELECT (repeat('[', 100000) || repeat(']', 100000))::jsonb::incentive_condition::text$$);
+SELECT pg_temp.try($$SELECT (repeat('{"!": ', 100000) || 'true' || repeat('}', 100000))::jsonb::incentive_condition::text$$);
+
+-- a long flat rule is fine: 5,000 comparisons under one "or"
+SELECT pg_temp.try($$SELECT length(jsonb_build_object('or', (SELECT jsonb_agg(jsonb_build_object('==', jsonb_build_array(jsonb_build_object('var', 'x'), i))) FROM generate_series(1, 5000) i))::incentive_condition::text)$$);
+
+-- the reverse: conditions typed as text convert with explicit null checks, or fail
+SELECT label || ': ' || pg_temp.try(format('SELECT %L::incentive_condition::jsonb::text', cond)) FROM (VALUES
+  ('x < 5: a NULL x never matches, so a null check', 'x < 5'),
+  ('NOT (x < 5): neither does it here', 'NOT (x < 5)'),
+  ('x < y: JsonLogic would read two features as numbers', 'x < y'),
+  ('division by a feature', 'x / y > 1'),
+  ('least skips NULL, JsonLogic''s min does not', 'least(x, y) > 1'),
+  ('x IS NOT NULL', 'x IS NOT NULL'),
+  ('BETWEEN', 'coalesce(x, 0) BETWEEN 1 AND 2'),
+  ('a function JsonLogic lacks', 'coalesce(abs(x) > 1, false)'),
+  ('NOT IN', 'coalesce(x NOT IN (1, 2), false)'),
+  ('a made-from-JsonLogic condition', 'coalesce(plan = ''gold'', false) AND coalesce(days, 0) > 30')
+) AS t(label, cond);
+SELECT pg_temp.try($$SELECT NULL::incentive_condition::jsonb::text$$);
+SELECT pg_temp.try($$SELECT incentive_condition_from_jsonlogic(NULL)::text$$);

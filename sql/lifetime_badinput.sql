@@ -1,0 +1,119 @@
+-- Bad-input matrix of the buyer models (issue 14, part 2): lifetime_summary,
+-- bgnbd_fit, gammagamma_fit and every prediction fed NULLs, NaN, infinities,
+-- negative, fractional and inconsistent histories, bad horizons, discount
+-- rates and hand-made invalid models.  Each case prints its SQLSTATE,
+-- message, detail and hint, or "ok: " and the result; never a crash, never a
+-- NaN returned as a result.
+\set SHOW_CONTEXT never
+\pset tuples_only on
+\pset format unaligned
+SET TimeZone = 'UTC';
+CREATE FUNCTION pg_temp.try(q text) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE
+  r text; st text; msg text; det text; hnt text;
+BEGIN
+  EXECUTE q INTO r;
+  RETURN 'ok: ' || coalesce(r, 'NULL');
+EXCEPTION WHEN OTHERS THEN
+  GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT,
+                          det = PG_EXCEPTION_DETAIL, hnt = PG_EXCEPTION_HINT;
+  RETURN st || ' ' || msg || coalesce(' | ' || nullif(det, ''), '')
+         || coalesce(' | HINT: ' || nullif(hnt, ''), '');
+END $$;
+
+-- Fixed models (not fitted here, so outputs do not depend on the optimiser's last bits).
+CREATE TEMP TABLE m AS SELECT
+  '(0.2425929,4.4135316,0.7928861,2.4257534,-9582.43,0.0126,0.378,0.186,0.705,2357,0)'::bgnbd_model AS bg,
+  '(6.2488025,3.7445885,15.447748,-4055.92,1.19,0.29,4.16,946,1411)'::gammagamma_model AS gg;
+
+-- ---------------------------------------------------------------- lifetime_summary
+SELECT label || ': ' || pg_temp.try(q) FROM (VALUES
+  ('no rows', $$SELECT lifetime_summary(ts, '2024-01-10', 1) FROM (SELECT '2024-01-01'::timestamptz ts WHERE false) v$$),
+  ('only NULLs', $$SELECT lifetime_summary(ts, '2024-01-10', a) FROM (VALUES (NULL::timestamptz, 1::float8), ('2024-01-01', NULL)) v(ts, a)$$),
+  ('NULL as_of', $$SELECT lifetime_summary('2024-01-01', NULL, 1)$$),
+  ('only after as_of', $$SELECT lifetime_summary('2024-02-01', '2024-01-10', 1)$$),
+  ('one purchase', $$SELECT lifetime_summary('2024-01-01 10:00', '2024-01-10', 5)$$),
+  ('same-day purchases', $$SELECT lifetime_summary(ts, '2024-01-10', 2) FROM (VALUES ('2024-01-01 01:00'::timestamptz), ('2024-01-01 23:00')) v(ts)$$),
+  ('negative amount (a refund)', $$SELECT lifetime_summary(ts, '2024-01-10', a) FROM (VALUES ('2024-01-01'::timestamptz, 5::float8), ('2024-01-03', -2)) v(ts, a)$$),
+  ('NaN amount', $$SELECT lifetime_summary('2024-01-01', '2024-01-10', 'NaN')$$),
+  ('infinite amount', $$SELECT lifetime_summary('2024-01-01', '2024-01-10', 'Infinity')$$),
+  ('overflowing amounts', $$SELECT lifetime_summary(ts, '2024-01-10', 1e308) FROM (VALUES ('2024-01-01'::timestamptz), ('2024-01-02')) v(ts)$$),
+  ('infinite as_of', $$SELECT lifetime_summary('2024-01-01', 'infinity', 1)$$),
+  ('-infinity occurred_at', $$SELECT lifetime_summary('-infinity', '2024-01-10', 1)$$),
+  ('as_of differs', $$SELECT lifetime_summary('2024-01-01', a, 1) FROM (VALUES ('2024-01-10'::timestamptz), ('2024-01-11')) v(a)$$),
+  ('unit zero', $$SELECT lifetime_summary('2024-01-01', '2024-01-10', 1, '0 days')$$),
+  ('unit negative', $$SELECT lifetime_summary('2024-01-01', '2024-01-10', 1, '-7 days')$$),
+  ('unit in months', $$SELECT lifetime_summary('2024-01-01', '2024-01-10', 1, '1 month')$$),
+  ('unit NULL (days)', $$SELECT lifetime_summary('2024-01-01', '2024-01-10', 1, NULL)$$),
+  ('unit 12 hours', $$SELECT lifetime_summary(ts, '2024-01-10', 1, '12 hours') FROM (VALUES ('2024-01-01'::timestamptz), ('2024-01-02')) v(ts)$$),
+  ('unit differs', $$SELECT lifetime_summary('2024-01-01', '2024-01-10', 1, u) FROM (VALUES ('1 day'::interval), ('7 days')) v(u)$$)
+) AS t(label, q);
+
+-- ---------------------------------------------------------------- bgnbd_fit
+SELECT label || ': ' || pg_temp.try(q) FROM (VALUES
+  ('no rows', $$SELECT bgnbd_fit(1, 1, 2) WHERE false$$),
+  ('only NULL rows', $$SELECT bgnbd_fit(x, 1, 2) FROM (VALUES (NULL::float8), (NULL)) v(x)$$),
+  ('negative frequency', $$SELECT bgnbd_fit(-1, 0, 2)$$),
+  ('fractional frequency', $$SELECT bgnbd_fit(1.5, 1, 2)$$),
+  ('recency > T', $$SELECT bgnbd_fit(1, 3, 2)$$),
+  ('negative recency', $$SELECT bgnbd_fit(0, -1, 2)$$),
+  ('frequency > 0, recency 0', $$SELECT bgnbd_fit(2, 0, 5)$$),
+  ('frequency 0, recency > 0', $$SELECT bgnbd_fit(0, 1, 5)$$),
+  ('NaN frequency', $$SELECT bgnbd_fit('NaN', 1, 5)$$),
+  ('infinite T', $$SELECT bgnbd_fit(1, 1, 'Infinity')$$),
+  ('every frequency 0', $$SELECT bgnbd_fit(0, 0, t) FROM generate_series(1, 50) t$$),
+  ('one repeat buyer', $$SELECT (bgnbd_fit(1, 2, 5)).n$$),
+  ('no dropout in the data', $$SELECT (bgnbd_fit(x, 10, 10)).n FROM generate_series(1, 30) x$$)
+) AS t(label, q);
+
+-- ---------------------------------------------------------------- gammagamma_fit
+SELECT label || ': ' || pg_temp.try(q) FROM (VALUES
+  ('no rows', $$SELECT gammagamma_fit(1, 1) WHERE false$$),
+  ('only frequency 0', $$SELECT gammagamma_fit(0, 0) FROM generate_series(1, 5)$$),
+  ('zero spend', $$SELECT gammagamma_fit(2, 0)$$),
+  ('negative spend', $$SELECT gammagamma_fit(2, -3)$$),
+  ('NaN spend', $$SELECT gammagamma_fit(2, 'NaN')$$),
+  ('infinite spend', $$SELECT gammagamma_fit(2, '-Infinity')$$),
+  ('fractional frequency', $$SELECT gammagamma_fit(2.5, 3)$$),
+  ('negative frequency', $$SELECT gammagamma_fit(-2, 3)$$),
+  ('every spend the same', $$SELECT gammagamma_fit(x, 7) FROM generate_series(1, 20) x$$),
+  ('NULL spend skipped and counted', $$SELECT ((g).n, (g).n_skipped) FROM (SELECT gammagamma_fit(1 + x % 4, CASE WHEN x = 1 THEN NULL ELSE 10 + (x * 37) % 23 END) g FROM generate_series(1, 40) x) q$$),
+  ('no proper maximum', $$SELECT gammagamma_fit(x, x * 1.5 + x % 3) FROM generate_series(2, 20) x$$)
+) AS t(label, q);
+
+-- ---------------------------------------------------------------- predictions
+SELECT label || ': ' || pg_temp.try(q) FROM (VALUES
+  ('p_alive NULL', $$SELECT bgnbd_p_alive(bg, NULL, 1, 2) FROM m$$),
+  ('p_alive recency > T', $$SELECT bgnbd_p_alive(bg, 1, 3, 2) FROM m$$),
+  ('p_alive fractional frequency', $$SELECT bgnbd_p_alive(bg, 0.5, 1, 2) FROM m$$),
+  ('p_alive NaN', $$SELECT bgnbd_p_alive(bg, 1, 'NaN', 2) FROM m$$),
+  ('p_alive frequency 0', $$SELECT bgnbd_p_alive(bg, 0, 0, 2) FROM m$$),
+  ('p_alive huge frequency', $$SELECT bgnbd_p_alive(bg, 1e6, 1, 1000) FROM m$$),
+  ('expected horizon 0', $$SELECT bgnbd_expected_purchases(bg, 0, 1, 1, 2) FROM m$$),
+  ('expected horizon negative', $$SELECT bgnbd_expected_purchases(bg, -1) FROM m$$),
+  ('expected horizon NaN', $$SELECT bgnbd_expected_purchases(bg, 'NaN') FROM m$$),
+  ('expected horizon infinite', $$SELECT bgnbd_expected_purchases(bg, 'Infinity', 1, 1, 2) FROM m$$),
+  ('expected huge horizon', $$SELECT round(bgnbd_expected_purchases(bg, 1e9)::numeric, 3) FROM m$$),
+  ('expected large frequency', $$SELECT round(bgnbd_expected_purchases(bg, 52, 500, 38, 39)::numeric, 3) FROM m$$),
+  ('expected bad history', $$SELECT bgnbd_expected_purchases(bg, 52, 2, 0, 39) FROM m$$),
+  ('model with a negative r', $$SELECT bgnbd_p_alive('(-1,1,1,1,0,,,,,1,0)', 1, 1, 2)$$),
+  ('model with a NULL alpha', $$SELECT bgnbd_expected_purchases('(1,,1,1,0,,,,,1,0)', 5)$$),
+  ('model with an infinite b', $$SELECT bgnbd_p_alive('(1,1,1,Infinity,0,,,,,1,0)', 1, 1, 2)$$),
+  ('model with a = 1', $$SELECT round(bgnbd_expected_purchases('(0.5,4,1,2,0,,,,,1,0)', 10)::numeric, 6)$$),
+  ('spend frequency 0', $$SELECT round(gammagamma_expected_spend(gg, 0, 0)::numeric, 6) FROM m$$),
+  ('spend zero mean with purchases', $$SELECT gammagamma_expected_spend(gg, 2, 0) FROM m$$),
+  ('spend NaN mean', $$SELECT gammagamma_expected_spend(gg, 2, 'NaN') FROM m$$),
+  ('spend negative frequency', $$SELECT gammagamma_expected_spend(gg, -1, 5) FROM m$$),
+  ('spend q <= 1, frequency 0', $$SELECT gammagamma_expected_spend('(2,0.5,10,0,,,,1,0)', 0, 0)$$),
+  ('spend model with p = 0', $$SELECT gammagamma_expected_spend('(0,3,10,0,,,,1,0)', 1, 5)$$),
+  ('clv periods 0', $$SELECT lifetime_value(bg, gg, 2, 30, 38, 22, 0) FROM m$$),
+  ('clv periods too many', $$SELECT lifetime_value(bg, gg, 2, 30, 38, 22, 1000000) FROM m$$),
+  ('clv negative discount', $$SELECT lifetime_value(bg, gg, 2, 30, 38, 22, 12, -0.01) FROM m$$),
+  ('clv NaN discount', $$SELECT lifetime_value(bg, gg, 2, 30, 38, 22, 12, 'NaN') FROM m$$),
+  ('clv period_length 0', $$SELECT lifetime_value(bg, gg, 2, 30, 38, 22, 12, 0.01, 0) FROM m$$),
+  ('clv period_length infinite', $$SELECT lifetime_value(bg, gg, 2, 30, 38, 22, 12, 0.01, 'Infinity') FROM m$$),
+  ('clv bad history', $$SELECT lifetime_value(bg, gg, 2, 40, 38, 22) FROM m$$),
+  ('clv zero spend', $$SELECT lifetime_value(bg, gg, 2, 30, 38, 0) FROM m$$),
+  ('clv defaults', $$SELECT round(lifetime_value(bg, gg, 2, 30, 38, 22)::numeric, 6) FROM m$$),
+  ('clv NULL', $$SELECT lifetime_value(bg, NULL, 2, 30, 38, 22) FROM m$$)
+) AS t(label, q);

@@ -1,0 +1,71 @@
+-- Survival functions: every bad input is a clear error with its SQLSTATE,
+-- never a crash or a NaN returned as if it were a result.  Each case prints
+-- its SQLSTATE, message, detail and hint, or "ok: " and the result row.
+SET TimeZone = 'UTC';
+\set SHOW_CONTEXT never
+\pset tuples_only on
+\pset format unaligned
+CREATE FUNCTION pg_temp.try(q text) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE
+  r text; st text; msg text; det text; hnt text;
+BEGIN
+  EXECUTE 'SELECT x::text FROM (' || q || ') x' INTO r;
+  RETURN 'ok: ' || coalesce(r, 'NULL');
+EXCEPTION WHEN OTHERS THEN
+  GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT,
+                          det = PG_EXCEPTION_DETAIL, hnt = PG_EXCEPTION_HINT;
+  RETURN st || ' ' || msg || coalesce(' | ' || nullif(det, ''), '')
+         || coalesce(' | HINT: ' || nullif(hnt, ''), '');
+END $$;
+CREATE TABLE sv(t float8, churned boolean, grp text);
+INSERT INTO sv VALUES (1, true, 'a'), (2, false, 'b'), (3, true, 'a'), (4, true, 'b');
+-- durations: negative, NaN, infinite
+SELECT pg_temp.try($$SELECT retention_km(t, churned) FROM (VALUES (-1::float8, true)) v(t, churned)$$);
+SELECT pg_temp.try($$SELECT retention_km(t, churned) FROM (VALUES ('NaN'::float8, true)) v(t, churned)$$);
+SELECT pg_temp.try($$SELECT retention_km(t, churned) FROM (VALUES ('Infinity'::float8, false)) v(t, churned)$$);
+SELECT pg_temp.try($$SELECT retention_logrank(t, churned, 'a') FROM (VALUES (-0.5::float8, true)) v(t, churned)$$);
+SELECT pg_temp.try($$SELECT retention_logrank(t, churned, 'a') FROM (VALUES ('-Infinity'::float8, true)) v(t, churned)$$);
+-- -0 is the time 0
+SELECT pg_temp.try($$SELECT (unnest(retention_km(t, churned))).time FROM (VALUES ('-0'::float8, true), (0, true)) v(t, churned)$$);
+-- confidence outside (0, 1), or changing within a group
+SELECT pg_temp.try($$SELECT retention_km(t, churned, 0) FROM sv$$);
+SELECT pg_temp.try($$SELECT retention_km(t, churned, 1) FROM sv$$);
+SELECT pg_temp.try($$SELECT retention_km(t, churned, 'NaN') FROM sv$$);
+SELECT pg_temp.try($$SELECT retention_km(t, churned, t / 10) FROM sv$$);
+-- NULLs are skipped: durations, flags, groups; no rows at all gives NULL
+SELECT pg_temp.try($$SELECT cardinality(retention_km(t, churned)) FROM (VALUES (1::float8, NULL::boolean), (NULL, true), (2, true)) v(t, churned)$$);
+SELECT pg_temp.try($$SELECT retention_km(t, churned) IS NULL AS no_rows FROM sv WHERE false$$);
+SELECT pg_temp.try($$SELECT (retention_logrank(t, churned, g)).* FROM sv, (VALUES (NULL::text), ('x')) v(g)$$);
+-- quantile: p and confidence in (0, 1), a curve with NULL points or out of order
+SELECT pg_temp.try($$SELECT retention_km_quantile(retention_km(t, churned), 0) FROM sv$$);
+SELECT pg_temp.try($$SELECT retention_km_quantile(retention_km(t, churned), 1) FROM sv$$);
+SELECT pg_temp.try($$SELECT retention_km_quantile(retention_km(t, churned), 0.5, 1.5) FROM sv$$);
+SELECT pg_temp.try($$SELECT retention_km_quantile(ARRAY[NULL]::retention_km_point[])$$);
+SELECT pg_temp.try($$SELECT retention_km_quantile(ARRAY[(2,1,1,0,0.5,0.1,0.1,0.9), (1,2,1,0,0.5,0.1,0.1,0.9)]::retention_km_point[])$$);
+SELECT pg_temp.try($$SELECT retention_km_quantile(ARRAY[(1,1,1,0,1.5,0.1,0.1,0.9)]::retention_km_point[])$$);
+SELECT pg_temp.try($$SELECT retention_km_quantile(ARRAY[(NULL,1,1,0,0.5,0.1,0.1,0.9)]::retention_km_point[])$$);
+SELECT pg_temp.try($$SELECT * FROM retention_km_quantile(ARRAY[]::retention_km_point[])$$);
+-- a quantile that is never reached is NULL
+SELECT pg_temp.try($$SELECT * FROM retention_km_quantile((SELECT retention_km(t, false) FROM sv))$$);
+-- RMST: tau <= 0, NaN, infinite, beyond the curve
+SELECT pg_temp.try($$SELECT retention_km_rmst(retention_km(t, churned), 0) FROM sv$$);
+SELECT pg_temp.try($$SELECT retention_km_rmst(retention_km(t, churned), -1) FROM sv$$);
+SELECT pg_temp.try($$SELECT retention_km_rmst(retention_km(t, churned), 'NaN') FROM sv$$);
+SELECT pg_temp.try($$SELECT retention_km_rmst(retention_km(t, churned), 'Infinity') FROM sv$$);
+SELECT pg_temp.try($$SELECT retention_km_rmst(retention_km(t, churned), 4.5) FROM sv$$);
+SELECT pg_temp.try($$SELECT retention_km_rmst(ARRAY[]::retention_km_point[], 1)$$);
+SELECT pg_temp.try($$SELECT * FROM retention_km_rmst((SELECT retention_km(t, churned) FROM sv), 4)$$);
+-- spells: unknown unit, infinite dates, end before start, NULLs
+SELECT pg_temp.try($$SELECT retention_spell('2025-01-01', NULL, '2025-02-01', 'years')$$);
+SELECT pg_temp.try($$SELECT retention_spell('-infinity', NULL, '2025-02-01')$$);
+SELECT pg_temp.try($$SELECT retention_spell('2025-01-01', 'infinity', '2025-02-01')$$);
+SELECT pg_temp.try($$SELECT retention_spell('2025-01-01', NULL, 'infinity')$$);
+SELECT pg_temp.try($$SELECT retention_spell('2025-01-02', '2025-01-01', '2025-02-01')$$);
+SELECT pg_temp.try($$SELECT retention_spell(NULL, NULL, '2025-02-01') IS NULL AS null_start, retention_spell('2025-01-01', NULL, NULL) IS NULL AS null_as_of, retention_spell('2025-01-01', NULL, '2025-02-01', NULL) IS NULL AS null_unit$$);
+SELECT pg_temp.try($$SELECT * FROM retention_spell('2025-01-01', NULL, '2025-01-15', 'WEEKS')$$);
+-- demo spells: member count limits
+SELECT pg_temp.try($$SELECT count(*) FROM retention_demo_spells(-1)$$);
+SELECT pg_temp.try($$SELECT count(*) FROM retention_demo_spells(0)$$);
+-- too many groups for the log-rank test
+SELECT pg_temp.try($$SELECT retention_logrank(1, true, g::text) FROM generate_series(1, 1001) g$$);
+DROP TABLE sv;

@@ -1,0 +1,334 @@
+/*
+ * cr_bgnbd.c
+ *	  BG/NBD likelihood, fit and predictions (see cr_bgnbd.h).  Plain C.
+ */
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cr_bgnbd.h"
+#include "cr_hyp2f1.h"
+
+/* an estimate 1e8 times above or below its start has run off to infinity or 0 */
+#define BG_LOG_BOUND 18.420680743952367
+#define BG_MAXITER 1000
+
+const char *
+cr_buyer_row_problem(double x, double tx, double T)
+{
+	if (!isfinite(x) || !isfinite(tx) || !isfinite(T))
+		return "frequency, recency and T must be finite";
+	if (x < 0.0 || x != floor(x))
+		return "frequency must be a non-negative integer";
+	if (tx < 0.0)
+		return "recency must not be negative";
+	if (tx > T)
+		return "recency must not exceed T";
+	if (x > 0.0 && tx == 0.0)
+		return "recency must be positive when frequency is positive";
+	if (x == 0.0 && tx != 0.0)
+		return "recency must be 0 when frequency is 0";
+	return NULL;
+}
+
+static int
+row_cmp(const void *pa, const void *pb)
+{
+	const CrBuyerRow *a = pa,
+			   *b = pb;
+
+	if (a->x != b->x)
+		return a->x < b->x ? -1 : 1;
+	if (a->tx != b->tx)
+		return a->tx < b->tx ? -1 : 1;
+	if (a->T != b->T)
+		return a->T < b->T ? -1 : 1;
+	return 0;
+}
+
+size_t
+cr_buyer_rows_compact(CrBuyerRow *rows, size_t n)
+{
+	size_t		i,
+				k = 0;
+
+	if (n == 0)
+		return 0;
+	qsort(rows, n, sizeof(CrBuyerRow), row_cmp);
+	for (i = 1; i < n; i++)
+	{
+		if (row_cmp(&rows[k], &rows[i]) == 0)
+			rows[k].w += rows[i].w;
+		else
+			rows[++k] = rows[i];
+	}
+	return k + 1;
+}
+
+/* Per-x terms of the log-likelihood and their derivatives. */
+typedef struct BgXTerms
+{
+	double		x,
+				lg,				/* lnG(r+x) - lnG(r) + lnG(a+b) + lnG(b+x) - lnG(b) - lnG(a+b+x) */
+				d_r,			/* psi(r+x) - psi(r) */
+				d_a,			/* psi(a+b) - psi(a+b+x) */
+				d_b,			/* psi(a+b) + psi(b+x) - psi(b) - psi(a+b+x) */
+				lbx;			/* log(b+x-1) */
+} BgXTerms;
+
+static void
+bg_x_terms(const CrBgnbd *m, double x, int want_grad, BgXTerms *t)
+{
+	double		ab = m->a + m->b;
+
+	t->x = x;
+	t->lg = lgamma(m->r + x) - lgamma(m->r) + lgamma(ab) + lgamma(m->b + x)
+		- lgamma(m->b) - lgamma(ab + x);
+	t->lbx = x > 0.0 ? log(m->b + x - 1.0) : 0.0;
+	if (!want_grad)
+		return;
+	if (x == 0.0)
+	{
+		t->d_r = t->d_a = t->d_b = 0.0;
+		return;
+	}
+	t->d_r = cr_digamma(m->r + x) - cr_digamma(m->r);
+	t->d_a = cr_digamma(ab) - cr_digamma(ab + x);
+	t->d_b = t->d_a + cr_digamma(m->b + x) - cr_digamma(m->b);
+}
+
+/*
+ * log(alpha + v) for the recencies and ages v of the rows, which take few
+ * distinct values in practice (whole days or weeks): a direct-mapped cache
+ * keyed by v, valid for one alpha.  A miss just computes the log.
+ */
+#define BG_LOG_SLOTS 4096
+
+typedef struct BgLogCache
+{
+	double		alpha;
+	double		key[BG_LOG_SLOTS];
+	double		val[BG_LOG_SLOTS];
+} BgLogCache;
+
+static inline double
+bg_log_alpha_plus(BgLogCache *c, double v)
+{
+	uint64_t	bits;
+	size_t		slot;
+
+	memcpy(&bits, &v, sizeof(bits));
+	slot = (size_t) ((bits * UINT64_C(0x9E3779B97F4A7C15)) >> 52);
+	if (c->key[slot] != v)
+	{
+		c->key[slot] = v;
+		c->val[slot] = log(c->alpha + v);
+	}
+	return c->val[slot];
+}
+
+double
+cr_bgnbd_loglik(const CrBgnbd *m, const CrBuyerRow *rows, size_t n, double *grad)
+{
+	BgLogCache	lc;				/* 64 kB on the stack: no state outlives the call */
+	double		ll = 0.0,
+				g[4] = {0, 0, 0, 0},
+				lalpha = log(m->alpha),
+				la = log(m->a);
+	BgXTerms	t;
+	size_t		i;
+	double		prev_tx = -1.0,
+				ltx = 0.0;
+
+	memset(&t, 0, sizeof(t));
+	t.x = -1.0;
+	lc.alpha = m->alpha;
+	for (i = 0; i < BG_LOG_SLOTS; i++)
+		lc.key[i] = NAN;		/* matches no v */
+	for (i = 0; i < n; i++)
+	{
+		const CrBuyerRow *row = &rows[i];
+		double		x = row->x,
+					w = row->w,
+					rx = m->r + x,
+					lT = bg_log_alpha_plus(&lc, row->T),
+					A3 = -rx * lT,
+					li;
+
+		if (x != t.x)
+			bg_x_terms(m, x, grad != NULL, &t);
+		if (x == 0.0)
+		{
+			li = t.lg + m->r * lalpha + A3;
+			if (grad)
+			{
+				g[0] += w * (lalpha - lT);
+				g[1] += w * (m->r / m->alpha - rx / (m->alpha + row->T));
+			}
+		}
+		else
+		{
+			double		A4,
+						d,
+						e,
+						w3,
+						w4;
+
+			if (row->tx != prev_tx)
+			{
+				prev_tx = row->tx;
+				ltx = bg_log_alpha_plus(&lc, row->tx);
+			}
+			A4 = la - t.lbx - rx * ltx;
+			/* log(e^A3 + e^A4) and the weights of its two terms, one exp */
+			d = A4 - A3;
+			e = exp(-fabs(d));
+			w4 = d <= 0.0 ? e / (1.0 + e) : 1.0 / (1.0 + e);
+			w3 = 1.0 - w4;
+			/* log rather than log1p: faster, and the absolute error is the same */
+			li = t.lg + m->r * lalpha + fmax(A3, A4) + log(1.0 + e);
+			if (grad)
+			{
+				g[0] += w * (t.d_r + lalpha - w3 * lT - w4 * ltx);
+				g[1] += w * (m->r / m->alpha - w3 * rx / (m->alpha + row->T)
+							 - w4 * rx / (m->alpha + row->tx));
+				g[2] += w * (t.d_a + w4 / m->a);
+				g[3] += w * (t.d_b - w4 / (m->b + x - 1.0));
+			}
+		}
+		ll += w * li;
+	}
+	if (grad)
+		memcpy(grad, g, sizeof(g));
+	return ll;
+}
+
+typedef struct BgData
+{
+	const CrBuyerRow *rows;
+	size_t		n;
+} BgData;
+
+static double
+bg_loglik(const double *p, double *grad, void *arg)
+{
+	BgData	   *d = arg;
+	CrBgnbd		m = {p[0], p[1], p[2], p[3]};
+
+	return cr_bgnbd_loglik(&m, d->rows, d->n, grad);
+}
+
+CrFitStatus
+cr_bgnbd_fit(const CrBuyerRow *rows, size_t n, cr_optim_tick tick, void *tick_arg,
+			 CrBgnbdFit *out)
+{
+	BgData		d = {rows, n};
+	CrMlFit		f;
+	double		sw = 0.0,
+				sx = 0.0,
+				sT = 0.0;
+	CrOptimStatus st;
+	size_t		i;
+	int			diverged;
+
+	memset(out, 0, sizeof(*out));
+	for (i = 0; i < n; i++)
+	{
+		sw += rows[i].w;
+		sx += rows[i].w * rows[i].x;
+		sT += rows[i].w * rows[i].T;
+	}
+	out->n = sw;
+	if (n == 0 || !(sw > 0.0))
+		return CR_FIT_NO_ROWS;
+	if (!(sx > 0.0))
+		return CR_FIT_NO_REPEAT;
+	/* r = a = b = 1 and alpha so that r / alpha is the mean purchase rate */
+	f.p[0] = 1.0;
+	f.p[1] = fmax(sT / sx, 1e-6);
+	f.p[2] = 1.0;
+	f.p[3] = 1.0;
+	st = cr_ml_fit(bg_loglik, &d, 4, sw, BG_LOG_BOUND, BG_MAXITER, tick, tick_arg,
+				   &f, &diverged);
+	out->iterations = f.iterations;
+	if (diverged)
+		return CR_FIT_DIVERGED;
+	if (st != CR_OPTIM_CONVERGED)
+		return CR_FIT_NOT_CONVERGED;
+	out->m.r = f.p[0];
+	out->m.alpha = f.p[1];
+	out->m.a = f.p[2];
+	out->m.b = f.p[3];
+	out->log_likelihood = f.log_likelihood;
+	memcpy(out->se, f.se, sizeof(out->se));
+	for (i = 0; i < 4; i++)
+		if (isnan(out->se[i]))
+			return CR_FIT_FLAT;
+	return CR_FIT_OK;
+}
+
+double
+cr_bgnbd_p_alive(const CrBgnbd *m, double x, double tx, double T)
+{
+	double		lodds;
+
+	if (x == 0.0)
+		return 1.0;
+	lodds = log(m->a) - log(m->b + x - 1.0)
+		+ (m->r + x) * (log(m->alpha + T) - log(m->alpha + tx));
+	return 1.0 / (1.0 + exp(lodds));
+}
+
+/*
+ * FHL eq. 10 with the hypergeometric term rewritten by Euler's
+ * transformation, (1-z)^(r+x) 2F1(r+x, b+x; a+b+x-1; z)
+ *   = (1-z)^(a-1) 2F1(a+b-1-r, a-1; a+b+x-1; z),  z = t / (alpha+T+t),
+ * whose factors neither overflow for large x nor converge slowly.
+ */
+static double
+bg_expected_a(const CrBgnbd *m, double a, double t, double x, double tx, double T)
+{
+	double		z = t / (m->alpha + T + t),
+				f,
+				head;
+	CrBgnbd		mm = *m;
+
+	mm.a = a;
+	f = pow(1.0 - z, a - 1.0) * cr_hyp2f1(a + m->b - 1.0 - m->r, a - 1.0,
+										   a + m->b + x - 1.0, z);
+	head = (a + m->b + x - 1.0) / (a - 1.0) * (1.0 - f);
+	return head * cr_bgnbd_p_alive(&mm, x, tx, T);
+}
+
+double
+cr_bgnbd_expected(const CrBgnbd *m, double t, double x, double tx, double T)
+{
+	if (t == 0.0)
+		return 0.0;
+	/* a = 1 is a removable singularity: the mean of the values either side */
+	if (fabs(m->a - 1.0) < 1e-6)
+		return 0.5 * (bg_expected_a(m, 1.0 + 1e-6, t, x, tx, T) +
+					  bg_expected_a(m, 1.0 - 1e-6, t, x, tx, T));
+	return bg_expected_a(m, m->a, t, x, tx, T);
+}
+
+double
+cr_bgnbd_clv(const CrBgnbd *m, double x, double tx, double T, double spend,
+			 int periods, double d, double period_length)
+{
+	double		clv = 0.0,
+				prev = 0.0,
+				disc = 1.0;
+	int			i;
+
+	for (i = 1; i <= periods; i++)
+	{
+		double		e = cr_bgnbd_expected(m, i * period_length, x, tx, T);
+
+		disc *= 1.0 + d;
+		clv += (e - prev) * spend / disc;
+		prev = e;
+	}
+	return clv;
+}

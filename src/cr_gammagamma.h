@@ -1,0 +1,62 @@
+/*
+ * cr_gammagamma.h
+ *	  The Gamma-Gamma model of spend per transaction (Fader and Hardie 2013,
+ *	  "The Gamma-Gamma model of monetary value"): maximum likelihood fit from
+ *	  (frequency x > 0, mean repeat spend) rows and the conditional expected
+ *	  spend.  Plain C, no PostgreSQL includes: unit-tested under test/unit.
+ */
+#ifndef CR_GAMMAGAMMA_H
+#define CR_GAMMAGAMMA_H
+
+#include <stddef.h>
+
+#include "cr_bgnbd.h"
+
+typedef struct CrSpendRow
+{
+	double		x;				/* repeat transactions, integer > 0 */
+	double		m;				/* their mean spend, > 0 */
+} CrSpendRow;
+
+typedef struct CrGammaGamma
+{
+	double		p,
+				q,
+				gamma;
+} CrGammaGamma;
+
+typedef struct CrGammaGammaFit
+{
+	CrGammaGamma m;
+	double		log_likelihood;
+	double		se[3];			/* p, q, gamma; NaN when not available */
+	double		n;
+	int			iterations;
+} CrGammaGammaFit;
+
+/*
+ * Sort rows by (x, m), so that a fit does not depend on the order rows
+ * arrived in (floating point sums do).
+ */
+extern void cr_spend_rows_sort(CrSpendRow *rows, size_t n);
+
+/* Log-likelihood over rows, and its gradient in (p, q, gamma) when grad is not NULL. */
+extern double cr_gammagamma_loglik(const CrGammaGamma *m, const CrSpendRow *rows,
+								   size_t n, double *grad);
+
+/*
+ * Maximum likelihood fit (BFGS in log-parameters from p = 1, q = 2,
+ * gamma = the mean spend).  CR_FIT_NO_ROWS without rows, CR_FIT_NO_REPEAT
+ * when every spend is the same (nothing identifies the spread).
+ */
+extern CrFitStatus cr_gammagamma_fit(const CrSpendRow *rows, size_t n,
+									 cr_optim_tick tick, void *tick_arg,
+									 CrGammaGammaFit *out);
+
+/*
+ * E[mean spend | x, m] = p (gamma + x m) / (p x + q - 1); for x = 0 the
+ * population mean p gamma / (q - 1).  NaN when p x + q <= 1 (no finite mean).
+ */
+extern double cr_gammagamma_expected_spend(const CrGammaGamma *m, double x, double mean);
+
+#endif							/* CR_GAMMAGAMMA_H */

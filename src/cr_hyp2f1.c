@@ -1,0 +1,150 @@
+/*
+ * cr_hyp2f1.c
+ *	  Digamma and the Gaussian hypergeometric function 2F1 (see cr_hyp2f1.h).
+ *	  Plain C.
+ */
+#include <math.h>
+
+#include "cr_hyp2f1.h"
+
+#define HYP_MAX_TERMS 100000
+#define HYP_SHIFT 1e-5
+
+double
+cr_digamma(double x)
+{
+	double		r = 0.0,
+				f;
+
+	if (!(x > 0.0) || isinf(x))
+		return isinf(x) && x > 0 ? x : NAN;
+	/* recurrence psi(x) = psi(x+1) - 1/x up to where the asymptotic series is exact */
+	while (x < 10.0)
+	{
+		r -= 1.0 / x;
+		x += 1.0;
+	}
+	f = 1.0 / (x * x);
+	/* Bernoulli-number series: ln x - 1/2x - sum B2k / (2k x^2k) */
+	return r + log(x) - 0.5 / x
+		- f * (1.0 / 12 - f * (1.0 / 120 - f * (1.0 / 252 - f * (1.0 / 240 - f * (1.0 / 132
+		- f * (691.0 / 32760 - f * (1.0 / 12)))))));
+}
+
+static int
+is_nonpos_int(double v)
+{
+	return v <= 0.0 && v == floor(v);
+}
+
+/* The power series, |z| < 1 (or a terminating polynomial). */
+static double
+hyp_series(double a, double b, double c, double z)
+{
+	double		term = 1.0,
+				sum = 1.0;
+	int			n,
+				small = 0;
+
+	for (n = 0; n < HYP_MAX_TERMS; n++)
+	{
+		if (a + n == 0.0 || b + n == 0.0)
+			return sum;			/* the series stops */
+		if (c + n == 0.0)
+			return NAN;
+		term *= (a + n) * (b + n) / ((c + n) * (n + 1.0)) * z;
+		sum += term;
+		if (!isfinite(sum))
+			return NAN;
+		/*
+		 * two small terms in a row, past the point where terms can grow
+		 * again: n beyond |a| and |b| (the numerator factors have stopped
+		 * growing relative to n) and beyond -c (no sign change ahead)
+		 */
+		if (fabs(term) <= 1e-17 * fabs(sum) &&
+			(double) n > fmax(fmax(fabs(a), fabs(b)), -c))
+		{
+			if (++small >= 2)
+				return sum;
+		}
+		else
+			small = 0;
+	}
+	return NAN;
+}
+
+/* sign * exp(lg) = Gamma(x), for x not a non-positive integer */
+static double
+gamma_sign(double x)
+{
+	return (x > 0.0 || ((long long) floor(x)) % 2 == 0) ? 1.0 : -1.0;
+}
+
+/* Gamma(c) Gamma(d) / (Gamma(e) Gamma(f)), 0 when e or f is a pole */
+static double
+gamma_ratio(double c, double d, double e, double f)
+{
+	if (is_nonpos_int(e) || is_nonpos_int(f))
+		return 0.0;
+	return gamma_sign(c) * gamma_sign(d) * gamma_sign(e) * gamma_sign(f) *
+		exp(lgamma(c) + lgamma(d) - lgamma(e) - lgamma(f));
+}
+
+/* A&S 15.3.6, 0 < z < 1, c-a-b not an integer */
+static double
+hyp_near_one(double a, double b, double c, double z)
+{
+	double		s = c - a - b,
+				w = 1.0 - z,
+				t1,
+				t2;
+
+	t1 = gamma_ratio(c, s, c - a, c - b);
+	if (t1 != 0.0)
+		t1 *= hyp_series(a, b, 1.0 - s, w);
+	t2 = gamma_ratio(c, -s, a, b);
+	if (t2 != 0.0)
+		t2 *= pow(w, s) * hyp_series(c - a, c - b, 1.0 + s, w);
+	return t1 + t2;
+}
+
+static double
+hyp_upper(double a, double b, double c, double z)
+{
+	double		s = c - a - b;
+
+	if (fabs(s - nearbyint(s)) < HYP_SHIFT)
+		return 0.5 * (hyp_near_one(a, b, c + HYP_SHIFT, z) +
+					  hyp_near_one(a, b, c - HYP_SHIFT, z));
+	return hyp_near_one(a, b, c, z);
+}
+
+double
+cr_hyp2f1(double a, double b, double c, double z)
+{
+	double		w;
+
+	if (isnan(a) || isnan(b) || isnan(c) || isnan(z) || z > 1.0 || isinf(z))
+		return NAN;
+	if (z == 0.0 || a == 0.0 || b == 0.0)
+		return is_nonpos_int(c) && a != 0.0 && b != 0.0 ? NAN : 1.0;
+	if (is_nonpos_int(c) && !(is_nonpos_int(a) && a > c) && !(is_nonpos_int(b) && b > c))
+		return NAN;
+	if (z == 1.0)
+	{
+		if (c - a - b <= 0.0)
+			return NAN;
+		return gamma_ratio(c, c - a - b, c - a, c - b);
+	}
+	/* terminating series: a polynomial, exact for every z */
+	if ((is_nonpos_int(a) || is_nonpos_int(b)) && fabs(z) <= 1.0)
+		return hyp_series(a, b, c, z);
+	if (fabs(z) <= 0.9)
+		return hyp_series(a, b, c, z);
+	if (z > 0.9)
+		return hyp_upper(a, b, c, z);
+	/* z < -0.9: Pfaff, onto w = z/(z-1) in (0.47, 1) */
+	w = z / (z - 1.0);
+	return pow(1.0 - z, -a) * (w <= 0.9 ? hyp_series(a, c - b, c, w)
+							   : hyp_upper(a, c - b, c, w));
+}

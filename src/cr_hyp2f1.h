@@ -1,0 +1,28 @@
+/*
+ * cr_hyp2f1.h
+ *	  Special functions for the buyer models (BG/NBD, Gamma-Gamma): the
+ *	  digamma function and the Gaussian hypergeometric function 2F1.
+ *	  Plain C, no PostgreSQL includes: unit-tested under test/unit.
+ */
+#ifndef CR_HYP2F1_H
+#define CR_HYP2F1_H
+
+/* psi(x) = d/dx ln Gamma(x), for x > 0 (NaN otherwise). */
+extern double cr_digamma(double x);
+
+/*
+ * 2F1(a, b; c; z) for real parameters and real z < 1, or z = 1 when
+ * c - a - b > 0 (Gauss's sum).  NaN when undefined (c a non-positive integer
+ * that the series does not stop before, z > 1, z = 1 with c - a - b <= 0) or
+ * when the series does not converge within its term budget.
+ *
+ *   |z| <= 0.9   the power series, directly;
+ *   z < -0.9     Pfaff: (1-z)^-a 2F1(a, c-b; c; z/(z-1)), then as below;
+ *   0.9 < z < 1  the z -> 1-z connection formula (Abramowitz & Stegun
+ *                15.3.6); when c-a-b is within 1e-5 of an integer, where its
+ *                two terms diverge, the mean of the values at c +- 1e-5
+ *                (error O(1e-10), second order in the shift).
+ */
+extern double cr_hyp2f1(double a, double b, double c, double z);
+
+#endif							/* CR_HYP2F1_H */

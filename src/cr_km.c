@@ -1,0 +1,484 @@
+/*
+ * cr_km.c
+ *	  Survival analysis kernel (see cr_km.h).  The Kaplan-Meier estimate and
+ *	  Greenwood's variance follow statsmodels' _calc_survfunc_right (the
+ *	  product is taken as exp of a sum of logs, as there); the log-rank test
+ *	  follows statsmodels' survdiff (the first group is the reference, event
+ *	  times with fewer than two members at risk do not count).
+ */
+#include "cr_km.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int
+obs_cmp(const void *a, const void *b)
+{
+	const CrSurvObs *x = (const CrSurvObs *) a;
+	const CrSurvObs *y = (const CrSurvObs *) b;
+
+	if (x->t != y->t)
+		return x->t < y->t ? -1 : 1;
+	return (x->g > y->g) - (x->g < y->g);
+}
+
+size_t
+cr_surv_compact(CrSurvObs *o, size_t n)
+{
+	size_t		w = 0;
+
+	if (n < 2)
+		return n;
+	qsort(o, n, sizeof(CrSurvObs), obs_cmp);
+	for (size_t i = 1; i < n; i++)
+	{
+		if (o[i].t == o[w].t && o[i].g == o[w].g)
+		{
+			o[w].ev += o[i].ev;
+			o[w].cens += o[i].cens;
+		}
+		else
+			o[++w] = o[i];
+	}
+	return w + 1;
+}
+
+size_t
+cr_surv_compact_tail(CrSurvObs *o, size_t n, size_t sorted, CrSurvObs *scratch)
+{
+	size_t		i = 0,
+				j,
+				w = 0;
+	size_t		tail;
+
+	if (sorted > n)
+		sorted = n;
+	tail = cr_surv_compact(o + sorted, n - sorted);
+	j = sorted;
+	while (i < sorted || j < sorted + tail)
+	{
+		const CrSurvObs *next;
+
+		if (j >= sorted + tail || (i < sorted && obs_cmp(&o[i], &o[j]) <= 0))
+			next = &o[i++];
+		else
+			next = &o[j++];
+		if (w > 0 && scratch[w - 1].t == next->t && scratch[w - 1].g == next->g)
+		{
+			scratch[w - 1].ev += next->ev;
+			scratch[w - 1].cens += next->cens;
+		}
+		else
+			scratch[w++] = *next;
+	}
+	memcpy(o, scratch, w * sizeof(CrSurvObs));
+	return w;
+}
+
+/* Standard normal quantile: Acklam's rational approximation, one Halley step. */
+static double
+norm_ppf(double p)
+{
+	static const double a[] = {-3.969683028665376e+01, 2.209460984245205e+02,
+		-2.759285104469687e+02, 1.383577518672690e+02,
+	-3.066479806614716e+01, 2.506628277459239e+00};
+	static const double b[] = {-5.447609879822406e+01, 1.615858368580409e+02,
+		-1.556989798598866e+02, 6.680131188771972e+01,
+	-1.328068155288572e+01};
+	static const double c[] = {-7.784894002430293e-03, -3.223964580411365e-01,
+		-2.400758277161838e+00, -2.549732539343734e+00,
+	4.374664141464968e+00, 2.938163982698783e+00};
+	static const double d[] = {7.784695709041462e-03, 3.224671290700398e-01,
+	2.445134137142996e+00, 3.754408661907416e+00};
+	double		x,
+				q,
+				r,
+				e,
+				u;
+
+	if (p < 0.02425)
+	{
+		q = sqrt(-2 * log(p));
+		x = (((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) /
+			((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1);
+	}
+	else if (p > 1 - 0.02425)
+	{
+		q = sqrt(-2 * log(1 - p));
+		x = -(((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) /
+			((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1);
+	}
+	else
+	{
+		q = p - 0.5;
+		r = q * q;
+		x = (((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q /
+			(((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1);
+	}
+	for (int i = 0; i < 2; i++)
+	{
+		e = 0.5 * erfc(-x / sqrt(2.0)) - p;
+		u = e * 2.5066282746310002 * exp(x * x / 2);
+		x = x - u / (1 + x * u / 2);
+	}
+	return x;
+}
+
+double
+cr_norm_two_sided(double level)
+{
+	return norm_ppf(1.0 - (1.0 - level) / 2.0);
+}
+
+/* Regularized upper incomplete gamma Q(a, x), x >= 0, a > 0. */
+static double
+gamma_q(double a, double x)
+{
+	double		lg = lgamma(a);
+
+	if (x <= 0)
+		return 1.0;
+	if (x < a + 1)
+	{
+		double		sum = 1.0 / a,
+					term = sum,
+					ap = a;
+
+		for (int i = 0; i < 1000; i++)
+		{
+			ap += 1;
+			term *= x / ap;
+			sum += term;
+			if (fabs(term) < fabs(sum) * 1e-17)
+				break;
+		}
+		return 1.0 - sum * exp(-x + a * log(x) - lg);
+	}
+	else
+	{
+		/* Lentz's continued fraction */
+		double		b = x + 1 - a,
+					c = 1.0 / 1e-300,
+					d = 1.0 / b,
+					h = d;
+
+		for (int i = 1; i < 1000; i++)
+		{
+			double		an = -i * (i - a),
+						del;
+
+			b += 2;
+			d = an * d + b;
+			if (fabs(d) < 1e-300)
+				d = 1e-300;
+			c = b + an / c;
+			if (fabs(c) < 1e-300)
+				c = 1e-300;
+			d = 1.0 / d;
+			del = d * c;
+			h *= del;
+			if (fabs(del - 1) < 1e-17)
+				break;
+		}
+		return exp(-x + a * log(x) - lg) * h;
+	}
+}
+
+double
+cr_chi2_sf(double x, int df)
+{
+	if (df == 1)
+		return erfc(sqrt(x / 2));
+	return gamma_q(df / 2.0, x / 2.0);
+}
+
+/* log(-log) interval around s with standard error se; NaN where undefined. */
+static void
+loglog_ci(double s, double se, double z, double *lo, double *hi)
+{
+	double		theta,
+				sd;
+
+	if (!(s > 0 && s < 1) || !isfinite(se))
+	{
+		*lo = *hi = NAN;
+		return;
+	}
+	theta = log(-log(s));
+	sd = se / (s * fabs(log(s)));
+	*lo = exp(-exp(theta + z * sd));
+	*hi = exp(-exp(theta - z * sd));
+}
+
+size_t
+cr_km_curve(const CrSurvObs *o, size_t n, double z, CrKmPoint *out)
+{
+	int64_t		at_risk = 0;
+	double		logs = 0,
+				gw = 0;
+	int			dead = 0;
+	size_t		np = 0;
+
+	for (size_t i = 0; i < n; i++)
+		at_risk += o[i].ev + o[i].cens;
+
+	for (size_t i = 0; i < n;)
+	{
+		CrKmPoint  *p = &out[np++];
+		int64_t		d = 0,
+					c = 0;
+		double		t = o[i].t;
+
+		for (; i < n && o[i].t == t; i++)
+		{
+			d += o[i].ev;
+			c += o[i].cens;
+		}
+		p->t = t;
+		p->at_risk = at_risk;
+		p->ev = d;
+		p->cens = c;
+		if (d > 0)
+		{
+			double		sp = 1.0 - (double) d / (double) at_risk;
+
+			if (sp < 1e-16)
+				dead = 1;
+			else
+				logs += log(sp);
+			if (d == at_risk)
+				gw = NAN;
+			else
+				gw += (double) d / ((double) at_risk * (double) (at_risk - d));
+		}
+		p->surv = dead ? 0.0 : exp(logs);
+		p->se = (p->surv > 0 && isfinite(gw)) ? p->surv * sqrt(gw) : NAN;
+		loglog_ci(p->surv, p->se, z, &p->lower, &p->upper);
+		at_risk -= d + c;
+	}
+	return np;
+}
+
+void
+cr_km_quantile(const CrKmPoint *pt, size_t n, double p, double z,
+			   double *q, double *lo, double *hi)
+{
+	double		target = 1.0 - p;
+	double		gt = log(-log(target));
+	long		first = -1,
+				last = -1;
+	long		last_event = -1;
+
+	*q = *lo = *hi = NAN;
+	for (size_t i = 0; i < n; i++)
+	{
+		double		s = pt[i].surv,
+					r;
+
+		if (pt[i].ev <= 0)
+			continue;
+		last_event = (long) i;
+		if (isnan(*q) && s < target)
+			*q = pt[i].t;
+		/* (g(S) - g(1 - p)) / (g'(S) se), g = log(-log), g' = -1 / (S log S) */
+		r = (log(-log(s)) - gt) / ((-1.0 / (s * log(s))) * pt[i].se);
+		if (fabs(r) <= z)
+		{
+			if (first < 0)
+				first = (long) i;
+			last = (long) i;
+		}
+	}
+	if (first < 0)
+		return;
+	*lo = pt[first].t;
+	if (last == last_event)
+		*hi = INFINITY;
+	else
+	{
+		/* the next event time after the last accepted one */
+		for (size_t i = (size_t) last + 1; i < n; i++)
+			if (pt[i].ev > 0)
+			{
+				*hi = pt[i].t;
+				break;
+			}
+	}
+}
+
+int
+cr_km_rmst(const CrKmPoint *pt, size_t n, double tau, double *rmst, double *se)
+{
+	double		area = 0,
+				prev_t = 0,
+				prev_s = 1,
+				var = 0;
+
+	if (n == 0 || tau > pt[n - 1].t)
+		return -1;
+	for (size_t i = 0; i < n && pt[i].t < tau; i++)
+	{
+		area += prev_s * (pt[i].t - prev_t);
+		prev_t = pt[i].t;
+		prev_s = pt[i].surv;
+	}
+	area += prev_s * (tau - prev_t);
+	*rmst = area;
+
+	/* second walk: A_j = area - integral of S on [0, t_j] */
+	prev_t = 0;
+	prev_s = 1;
+	{
+		double		below = 0;
+
+		for (size_t i = 0; i < n && pt[i].t <= tau; i++)
+		{
+			double		a,
+						nj = (double) pt[i].at_risk,
+						dj = (double) pt[i].ev;
+
+			below += prev_s * (pt[i].t - prev_t);
+			prev_t = pt[i].t;
+			prev_s = pt[i].surv;
+			a = area - below;
+			if (dj > 0 && nj > dj && a > 0)
+				var += a * a * dj / (nj * (nj - dj));
+		}
+	}
+	*se = sqrt(var);
+	return 0;
+}
+
+/* Solve V x = b (m x m, row-major, overwritten) by Gaussian elimination. */
+static int
+solve(double *v, double *b, int m)
+{
+	double		scale = 0;
+
+	for (int i = 0; i < m * m; i++)
+		scale = fmax(scale, fabs(v[i]));
+	if (!(scale > 0))
+		return -1;
+	for (int c = 0; c < m; c++)
+	{
+		int			piv = c;
+
+		for (int r = c + 1; r < m; r++)
+			if (fabs(v[r * m + c]) > fabs(v[piv * m + c]))
+				piv = r;
+		if (fabs(v[piv * m + c]) <= scale * 1e-13)
+			return -1;
+		if (piv != c)
+		{
+			for (int j = 0; j < m; j++)
+			{
+				double		tmp = v[c * m + j];
+
+				v[c * m + j] = v[piv * m + j];
+				v[piv * m + j] = tmp;
+			}
+			{
+				double		tmp = b[c];
+
+				b[c] = b[piv];
+				b[piv] = tmp;
+			}
+		}
+		for (int r = c + 1; r < m; r++)
+		{
+			double		f = v[r * m + c] / v[c * m + c];
+
+			for (int j = c; j < m; j++)
+				v[r * m + j] -= f * v[c * m + j];
+			b[r] -= f * b[c];
+		}
+	}
+	for (int c = m - 1; c >= 0; c--)
+	{
+		for (int j = c + 1; j < m; j++)
+			b[c] -= v[c * m + j] * b[j];
+		b[c] /= v[c * m + c];
+	}
+	return 0;
+}
+
+int
+cr_logrank(const CrSurvObs *o, size_t n, int k, double *chi2)
+{
+	int			m = k - 1;
+	double	   *risk = calloc((size_t) k, sizeof(double));
+	double	   *dg = calloc((size_t) k, sizeof(double));
+	double	   *leave = calloc((size_t) k, sizeof(double));
+	double	   *oe = calloc((size_t) (m > 0 ? m : 1), sizeof(double));
+	double	   *v = calloc((size_t) (m > 0 ? m * m : 1), sizeof(double));
+	double	   *x = calloc((size_t) (m > 0 ? m : 1), sizeof(double));
+	int			rc = 0;
+
+	if (!risk || !dg || !leave || !oe || !v || !x)
+	{
+		rc = -2;
+		goto done;
+	}
+	if (m < 1)
+	{
+		rc = -1;
+		goto done;
+	}
+	for (size_t i = 0; i < n; i++)
+		risk[o[i].g] += (double) (o[i].ev + o[i].cens);
+
+	for (size_t i = 0; i < n;)
+	{
+		double		t = o[i].t,
+					nt = 0,
+					dt = 0;
+
+		for (int g = 0; g < k; g++)
+			dg[g] = leave[g] = 0;
+		for (; i < n && o[i].t == t; i++)
+		{
+			dg[o[i].g] += (double) o[i].ev;
+			leave[o[i].g] += (double) (o[i].ev + o[i].cens);
+		}
+		for (int g = 0; g < k; g++)
+		{
+			nt += risk[g];
+			dt += dg[g];
+		}
+		if (nt > 1 && dt > 0)
+		{
+			double		s = dt * (nt - dt) / (nt - 1);
+
+			for (int g = 1; g < k; g++)
+			{
+				double		rg = risk[g] / nt;
+
+				oe[g - 1] += dg[g] - rg * dt;
+				for (int h = 1; h < k; h++)
+					v[(g - 1) * m + (h - 1)] +=
+						rg * ((g == h ? 1.0 : 0.0) - risk[h] / nt) * s;
+			}
+		}
+		for (int g = 0; g < k; g++)
+			risk[g] -= leave[g];
+	}
+	for (int g = 0; g < m; g++)
+		x[g] = oe[g];
+	if (solve(v, x, m) != 0)
+	{
+		rc = -1;
+		goto done;
+	}
+	*chi2 = 0;
+	for (int g = 0; g < m; g++)
+		*chi2 += oe[g] * x[g];
+done:
+	free(risk);
+	free(dg);
+	free(leave);
+	free(oe);
+	free(v);
+	free(x);
+	return rc;
+}

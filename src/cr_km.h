@@ -1,0 +1,87 @@
+/*
+ * cr_km.h
+ *	  Survival analysis kernel: Kaplan-Meier curve with Greenwood standard
+ *	  errors and log(-log) confidence intervals, quantiles with their
+ *	  confidence interval, restricted mean survival time, and the log-rank
+ *	  test for k groups.  Plain C (no backend calls), unit-tested in
+ *	  test/unit/test_km.c.
+ */
+#ifndef CR_KM_H
+#define CR_KM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Counts at one (time, group): events (churned) and censored (still members). */
+typedef struct CrSurvObs
+{
+	double		t;
+	int32_t		g;
+	int64_t		ev;
+	int64_t		cens;
+} CrSurvObs;
+
+/* One row of a Kaplan-Meier curve; se, lower, upper are NaN when undefined. */
+typedef struct CrKmPoint
+{
+	double		t;
+	int64_t		at_risk;
+	int64_t		ev;
+	int64_t		cens;
+	double		surv;
+	double		se;
+	double		lower;
+	double		upper;
+} CrKmPoint;
+
+/* Sort by (t, g) and merge equal keys; returns the new length. */
+extern size_t cr_surv_compact(CrSurvObs *o, size_t n);
+
+/*
+ * The same when o[0..sorted) is already compacted: only the tail is sorted,
+ * then merged with the prefix through scratch (room for n entries).
+ */
+extern size_t cr_surv_compact_tail(CrSurvObs *o, size_t n, size_t sorted,
+								   CrSurvObs *scratch);
+
+/* Two-sided standard normal quantile z with P(|Z| <= z) = level, 0 < level < 1. */
+extern double cr_norm_two_sided(double level);
+
+/* Upper tail P(X > x) of a chi-square distribution with df degrees of freedom. */
+extern double cr_chi2_sf(double x, int df);
+
+/*
+ * Kaplan-Meier curve of compacted observations o[0..n) (groups pooled): one
+ * point per distinct time, censor-only times included.  z is the normal
+ * quantile of the confidence level.  Writes at most n points; returns the count.
+ */
+extern size_t cr_km_curve(const CrSurvObs *o, size_t n, double z, CrKmPoint *out);
+
+/*
+ * Quantile p (0 < p < 1) of a curve and its confidence interval by inverting
+ * z-tests on the log(-log) scale, as statsmodels' SurvfuncRight.quantile and
+ * quantile_ci do (only points with events count).  NaN: not reached;
+ * *hi = +inf: the upper limit is beyond the last event time.
+ */
+extern void cr_km_quantile(const CrKmPoint *pt, size_t n, double p, double z,
+						   double *q, double *lo, double *hi);
+
+/*
+ * Restricted mean survival time up to tau (the area under the curve on
+ * [0, tau]) and its standard error
+ *   var = sum over event times t_j <= tau of A_j^2 d_j / (n_j (n_j - d_j)),
+ *   A_j = integral of S from t_j to tau.
+ * Returns -1 when tau is beyond the last time of the curve, else 0.
+ */
+extern int	cr_km_rmst(const CrKmPoint *pt, size_t n, double tau,
+					   double *rmst, double *se);
+
+/*
+ * Log-rank test of k groups (0..k-1) over compacted observations: the
+ * chi-square statistic with k - 1 degrees of freedom, as statsmodels'
+ * survdiff.  Returns 0, or -1 when the covariance matrix is singular (for
+ * instance no events), -2 on allocation failure.
+ */
+extern int	cr_logrank(const CrSurvObs *o, size_t n, int k, double *chi2);
+
+#endif							/* CR_KM_H */

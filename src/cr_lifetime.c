@@ -1,0 +1,534 @@
+/*
+ * cr_lifetime.c
+ *	  Backend glue of the buyer models: the aggregates bgnbd_fit and
+ *	  gammagamma_fit, the predictions (bgnbd_p_alive, bgnbd_expected_purchases,
+ *	  gammagamma_expected_spend) and lifetime_value.  The numerics are in the
+ *	  plain-C kernels cr_bgnbd.c, cr_gammagamma.c, cr_optim.c, cr_hyp2f1.c.
+ *
+ *	  Models are composite values (types bgnbd_model, gammagamma_model): the
+ *	  estimates, the log-likelihood, standard errors and counts as float8 and
+ *	  bigint fields, which BI tools read directly and pg_dump restores as is.
+ *
+ *	  Fit state: the rows themselves (the likelihood needs every row), as
+ *	  doubles.  BG/NBD rows are (x, t_x, T, count), sorted and merged whenever
+ *	  the buffer fills up, so memory is 32 bytes per distinct (x, t_x, T)
+ *	  triple; Gamma-Gamma keeps (x, mean spend) of each repeat buyer,
+ *	  16 bytes a row.
+ */
+#include "postgres.h"
+
+#include <math.h>
+
+#include "access/htup_details.h"
+#include "executor/executor.h"
+#include "fmgr.h"
+#include "funcapi.h"
+#include "miscadmin.h"
+#include "utils/builtins.h"
+
+#include "cr_bgnbd.h"
+#include "cr_engagement.h"
+#include "cr_gammagamma.h"
+#include "cr_lifetime.h"
+
+#define BG_WIDTH 4				/* doubles per BG/NBD row: a CrBuyerRow */
+#define GG_WIDTH 2				/* doubles per Gamma-Gamma row: a CrSpendRow */
+#define BG_NFIELDS 11
+#define GG_NFIELDS 9
+#define CLV_MAX_PERIODS 100000
+
+typedef struct FitState
+{
+	int64		skipped;		/* rows not used */
+	int32		width;			/* doubles per row */
+	int32		nrows;
+	int32		nsorted;		/* BG/NBD: rows[0..nsorted) are compacted */
+	int32		cap;
+	double	   *rows;
+} FitState;
+
+#define FIT_SER_FIXED (offsetof(FitState, rows))
+
+static FitState *
+fit_new(MemoryContext ctx, int width)
+{
+	FitState   *st = MemoryContextAllocZero(ctx, sizeof(FitState));
+
+	st->width = width;
+	return st;
+}
+
+/* Room for `more` rows; BG/NBD rows are compacted before the buffer grows. */
+static void
+fit_reserve(FitState *st, MemoryContext ctx, int32 more)
+{
+	int64		want = (int64) st->nrows + more;
+
+	if (want <= st->cap)
+		return;
+	if (st->width == BG_WIDTH && st->nsorted != st->nrows)
+	{
+		st->nrows = st->nsorted = (int32) cr_buyer_rows_compact((CrBuyerRow *) st->rows, st->nrows);
+		want = (int64) st->nrows + more;
+		if (want <= st->cap && st->nrows <= st->cap / 2)
+			return;
+	}
+	want = Max(Max(want, 2 * (int64) st->cap), 256);
+	if (want * st->width > PG_INT32_MAX / 2)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("too many distinct rows for one fit (more than %d)",
+						PG_INT32_MAX / 2 / st->width)));
+	st->cap = (int32) want;
+	st->rows = st->rows == NULL
+		? MemoryContextAllocHuge(ctx, (Size) st->cap * st->width * sizeof(double))
+		: repalloc_huge(st->rows, (Size) st->cap * st->width * sizeof(double));
+}
+
+static void
+fit_tick(void *arg)
+{
+	CHECK_FOR_INTERRUPTS();
+}
+
+static void
+check_buyer_row(double x, double tx, double T)
+{
+	const char *problem = cr_buyer_row_problem(x, tx, T);
+
+	if (problem)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s", problem),
+				 errdetail("frequency = %g, recency = %g, T = %g.", x, tx, T)));
+}
+
+PG_FUNCTION_INFO_V1(bgnbd_fit_transfn);
+Datum
+bgnbd_fit_transfn(PG_FUNCTION_ARGS)
+{
+	MemoryContext aggctx = cr_agg_context(fcinfo, "bgnbd_fit_transfn");
+	FitState   *st = PG_ARGISNULL(0) ? fit_new(aggctx, BG_WIDTH) : (FitState *) PG_GETARG_POINTER(0);
+	CrBuyerRow *row;
+
+	if (PG_ARGISNULL(1) || PG_ARGISNULL(2) || PG_ARGISNULL(3))
+	{
+		st->skipped++;
+		PG_RETURN_POINTER(st);
+	}
+	check_buyer_row(PG_GETARG_FLOAT8(1), PG_GETARG_FLOAT8(2), PG_GETARG_FLOAT8(3));
+	fit_reserve(st, aggctx, 1);
+	row = (CrBuyerRow *) st->rows + st->nrows++;
+	row->x = PG_GETARG_FLOAT8(1);
+	row->tx = PG_GETARG_FLOAT8(2);
+	row->T = PG_GETARG_FLOAT8(3);
+	row->w = 1.0;
+	PG_RETURN_POINTER(st);
+}
+
+PG_FUNCTION_INFO_V1(gammagamma_fit_transfn);
+Datum
+gammagamma_fit_transfn(PG_FUNCTION_ARGS)
+{
+	MemoryContext aggctx = cr_agg_context(fcinfo, "gammagamma_fit_transfn");
+	FitState   *st = PG_ARGISNULL(0) ? fit_new(aggctx, GG_WIDTH) : (FitState *) PG_GETARG_POINTER(0);
+	CrSpendRow *row;
+	double		x,
+				m;
+
+	if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
+	{
+		st->skipped++;
+		PG_RETURN_POINTER(st);
+	}
+	x = PG_GETARG_FLOAT8(1);
+	m = PG_GETARG_FLOAT8(2);
+	if (!isfinite(x) || x < 0.0 || x != floor(x))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("frequency must be a non-negative integer"),
+				 errdetail("frequency = %g.", x)));
+	if (x == 0.0)
+	{
+		st->skipped++;			/* the model is fitted on repeat buyers */
+		PG_RETURN_POINTER(st);
+	}
+	if (!isfinite(m) || !(m > 0.0))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("monetary_value must be positive and finite when frequency is positive"),
+				 errdetail("frequency = %g, monetary_value = %g.", x, m)));
+	fit_reserve(st, aggctx, 1);
+	row = (CrSpendRow *) st->rows + st->nrows++;
+	row->x = x;
+	row->m = m;
+	PG_RETURN_POINTER(st);
+}
+
+PG_FUNCTION_INFO_V1(lifetime_fit_combinefn);
+Datum
+lifetime_fit_combinefn(PG_FUNCTION_ARGS)
+{
+	MemoryContext aggctx = cr_agg_context(fcinfo, "lifetime_fit_combinefn");
+	FitState   *a = PG_ARGISNULL(0) ? NULL : (FitState *) PG_GETARG_POINTER(0);
+	FitState   *b = PG_ARGISNULL(1) ? NULL : (FitState *) PG_GETARG_POINTER(1);
+
+	if (b == NULL)
+	{
+		if (a == NULL)
+			PG_RETURN_NULL();
+		PG_RETURN_POINTER(a);
+	}
+	if (a == NULL)
+		a = fit_new(aggctx, b->width);
+	if (a->width != b->width)
+		elog(ERROR, "lifetime_fit_combinefn: states of different models");
+	a->skipped += b->skipped;
+	if (b->nrows > 0)
+	{
+		fit_reserve(a, aggctx, b->nrows);
+		memcpy(a->rows + (Size) a->nrows * a->width, b->rows,
+			   (Size) b->nrows * b->width * sizeof(double));
+		a->nrows += b->nrows;
+	}
+	PG_RETURN_POINTER(a);
+}
+
+PG_FUNCTION_INFO_V1(lifetime_fit_serialfn);
+Datum
+lifetime_fit_serialfn(PG_FUNCTION_ARGS)
+{
+	FitState   *st = (FitState *) PG_GETARG_POINTER(0);
+
+	if (st->width == BG_WIDTH && st->nsorted != st->nrows)
+		st->nrows = st->nsorted = (int32) cr_buyer_rows_compact((CrBuyerRow *) st->rows, st->nrows);
+	PG_RETURN_BYTEA_P(cr_words_serialize(st, FIT_SER_FIXED, (const uint64 *) st->rows,
+										 st->nrows * st->width));
+}
+
+PG_FUNCTION_INFO_V1(lifetime_fit_deserialfn);
+Datum
+lifetime_fit_deserialfn(PG_FUNCTION_ARGS)
+{
+	bytea	   *in = PG_GETARG_BYTEA_PP(0);
+	FitState   *st = palloc0(sizeof(FitState));
+
+	cr_words_header(in, st, FIT_SER_FIXED, "lifetime fit");
+	if ((st->width != BG_WIDTH && st->width != GG_WIDTH) || st->nrows < 0 ||
+		st->nsorted < 0 || st->nsorted > st->nrows || st->skipped < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+				 errmsg("invalid lifetime fit state")));
+	st->rows = (double *) cr_words_body(in, FIT_SER_FIXED, st->nrows * st->width, "lifetime fit");
+	st->cap = st->nrows;
+	PG_RETURN_POINTER(st);
+}
+
+static void
+fit_failed(CrFitStatus status, const char *model)
+{
+	switch (status)
+	{
+		case CR_FIT_NO_REPEAT:
+			ereport(ERROR,
+					(errcode(ERRCODE_DATA_EXCEPTION),
+					 errmsg("the %s parameters are not identified by these data", model),
+					 errdetail("%s", strcmp(model, "BG/NBD") == 0
+							   ? "No member has a repeat purchase (every frequency is 0)."
+							   : "Every monetary_value is the same."),
+					 errhint("Fit on more members or a longer purchase history.")));
+			break;
+		case CR_FIT_DIVERGED:
+		case CR_FIT_FLAT:
+			/* one message: which of the two shows first depends on rounding */
+			ereport(ERROR,
+					(errcode(ERRCODE_DATA_EXCEPTION),
+					 errmsg("the %s fit found no proper maximum of the likelihood", model),
+					 errdetail("An estimate runs off to 0 or infinity, or the log-likelihood is flat in some direction."),
+					 errhint("The data do not identify the model: too few members, or purchase patterns it does not describe.")));
+			break;
+		default:
+			ereport(ERROR,
+					(errcode(ERRCODE_DATA_EXCEPTION),
+					 errmsg("the %s fit did not converge", model),
+					 errhint("The data do not identify the model well; fit on more members.")));
+	}
+}
+
+/*
+ * A model value: the k estimates, the log-likelihood, the k standard errors
+ * (NULL when not available), the members used and the rows skipped.
+ */
+static Datum
+model_datum(TupleDesc td, int k, const double *est, double ll, const double *se,
+			double n, int64 skipped)
+{
+	Datum		values[2 * CR_OPTIM_MAXK + 3];
+	bool		nulls[2 * CR_OPTIM_MAXK + 3] = {0};
+	int			i;
+
+	for (i = 0; i < k; i++)
+	{
+		values[i] = Float8GetDatum(est[i]);
+		nulls[k + 1 + i] = !isfinite(se[i]);
+		values[k + 1 + i] = Float8GetDatum(nulls[k + 1 + i] ? 0.0 : se[i]);
+	}
+	values[k] = Float8GetDatum(ll);
+	values[2 * k + 1] = Int64GetDatum((int64) n);
+	values[2 * k + 2] = Int64GetDatum(skipped);
+	return HeapTupleGetDatum(heap_form_tuple(td, values, nulls));
+}
+
+PG_FUNCTION_INFO_V1(bgnbd_fit_finalfn);
+Datum
+bgnbd_fit_finalfn(PG_FUNCTION_ARGS)
+{
+	FitState   *st = PG_ARGISNULL(0) ? NULL : (FitState *) PG_GETARG_POINTER(0);
+	TupleDesc	tupdesc;
+	CrBgnbdFit	fit;
+	CrFitStatus status;
+
+	if (st == NULL || st->nrows == 0)
+		PG_RETURN_NULL();
+	tupdesc = cr_result_tupdesc(fcinfo, BG_NFIELDS, "bgnbd_model");
+	/*
+	 * Compact in place: merging identical rows into counts does not change
+	 * what the state means, so a later transition or final call is unaffected.
+	 */
+	st->nrows = st->nsorted = (int32) cr_buyer_rows_compact((CrBuyerRow *) st->rows, st->nrows);
+	status = cr_bgnbd_fit((const CrBuyerRow *) st->rows, st->nrows, fit_tick, NULL, &fit);
+	if (status == CR_FIT_NO_ROWS)
+		PG_RETURN_NULL();
+	if (status != CR_FIT_OK)
+		fit_failed(status, "BG/NBD");
+	{
+		double		est[4] = {fit.m.r, fit.m.alpha, fit.m.a, fit.m.b};
+
+		PG_RETURN_DATUM(model_datum(tupdesc, 4, est, fit.log_likelihood, fit.se,
+									fit.n, st->skipped));
+	}
+}
+
+PG_FUNCTION_INFO_V1(gammagamma_fit_finalfn);
+Datum
+gammagamma_fit_finalfn(PG_FUNCTION_ARGS)
+{
+	FitState   *st = PG_ARGISNULL(0) ? NULL : (FitState *) PG_GETARG_POINTER(0);
+	TupleDesc	tupdesc;
+	CrGammaGammaFit fit;
+	CrFitStatus status;
+
+	if (st == NULL || st->nrows == 0)
+		PG_RETURN_NULL();
+	tupdesc = cr_result_tupdesc(fcinfo, GG_NFIELDS, "gammagamma_model");
+	/* sort (in place: the order of the rows is no part of the state's meaning) */
+	cr_spend_rows_sort((CrSpendRow *) st->rows, st->nrows);
+	status = cr_gammagamma_fit((const CrSpendRow *) st->rows, st->nrows, fit_tick, NULL, &fit);
+	if (status == CR_FIT_NO_ROWS)
+		PG_RETURN_NULL();
+	if (status != CR_FIT_OK)
+		fit_failed(status, "Gamma-Gamma");
+	{
+		double		est[3] = {fit.m.p, fit.m.q, fit.m.gamma};
+
+		PG_RETURN_DATUM(model_datum(tupdesc, 3, est, fit.log_likelihood, fit.se,
+									fit.n, st->skipped));
+	}
+}
+
+/* ---------------------------------------------------------------- predictions */
+
+/*
+ * The parameters of the model arguments, cached in fn_extra: scoring calls a
+ * prediction once per member with the same model, so the value is compared
+ * bytewise with the last one seen at that argument and parsed only when it
+ * differs.
+ */
+typedef struct ModelCache
+{
+	uint32		len[2];
+	char	   *bytes[2];
+	double		p[2][4];
+} ModelCache;
+
+/* The first k float8 fields of the model value argument argno (0 or 1), each positive and finite. */
+static void
+model_params(FunctionCallInfo fcinfo, int argno, int k, double *p, const char *type_name)
+{
+	HeapTupleHeader t = PG_GETARG_HEAPTUPLEHEADER(argno);
+	uint32		len = HeapTupleHeaderGetDatumLength(t);
+	ModelCache *c = (ModelCache *) fcinfo->flinfo->fn_extra;
+	int			i;
+
+	if (c == NULL)
+		c = fcinfo->flinfo->fn_extra =
+			MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(ModelCache));
+	if (c->bytes[argno] != NULL && c->len[argno] == len &&
+		memcmp(c->bytes[argno], t, len) == 0)
+	{
+		memcpy(p, c->p[argno], k * sizeof(double));
+		return;
+	}
+	for (i = 0; i < k; i++)
+	{
+		bool		isnull;
+		Datum		d = GetAttributeByNum(t, i + 1, &isnull);
+
+		p[i] = isnull ? NAN : DatumGetFloat8(d);
+		if (!isfinite(p[i]) || !(p[i] > 0.0))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("invalid %s: its parameters must be positive and finite", type_name)));
+	}
+	if (c->bytes[argno] != NULL)
+		pfree(c->bytes[argno]);
+	c->bytes[argno] = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, len);
+	memcpy(c->bytes[argno], t, len);
+	c->len[argno] = len;
+	memcpy(c->p[argno], p, k * sizeof(double));
+}
+
+static CrBgnbd
+bg_model(FunctionCallInfo fcinfo, int argno)
+{
+	double		p[4];
+	CrBgnbd		m;
+
+	model_params(fcinfo, argno, 4, p, "bgnbd_model");
+	m.r = p[0];
+	m.alpha = p[1];
+	m.a = p[2];
+	m.b = p[3];
+	return m;
+}
+
+static CrGammaGamma
+gg_model(FunctionCallInfo fcinfo, int argno)
+{
+	double		p[3];
+	CrGammaGamma m;
+
+	model_params(fcinfo, argno, 3, p, "gammagamma_model");
+	m.p = p[0];
+	m.q = p[1];
+	m.gamma = p[2];
+	return m;
+}
+
+static void
+check_positive(double v, const char *what)
+{
+	if (!isfinite(v) || !(v > 0.0))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s must be positive and finite", what)));
+}
+
+static Datum
+prediction(double v, const char *what)
+{
+	if (!isfinite(v))
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("%s cannot be computed for these values", what)));
+	return Float8GetDatum(v);
+}
+
+PG_FUNCTION_INFO_V1(bgnbd_p_alive);
+Datum
+bgnbd_p_alive(PG_FUNCTION_ARGS)
+{
+	CrBgnbd		m = bg_model(fcinfo, 0);
+	double		x = PG_GETARG_FLOAT8(1),
+				tx = PG_GETARG_FLOAT8(2),
+				T = PG_GETARG_FLOAT8(3);
+
+	check_buyer_row(x, tx, T);
+	return prediction(cr_bgnbd_p_alive(&m, x, tx, T), "P(alive)");
+}
+
+/* bgnbd_expected_purchases(model, t [, frequency, recency, T]) */
+PG_FUNCTION_INFO_V1(bgnbd_expected_purchases);
+Datum
+bgnbd_expected_purchases(PG_FUNCTION_ARGS)
+{
+	CrBgnbd		m = bg_model(fcinfo, 0);
+	double		t = PG_GETARG_FLOAT8(1),
+				x = 0.0,
+				tx = 0.0,
+				T = 0.0;
+
+	check_positive(t, "horizon");
+	if (PG_NARGS() > 2)
+	{
+		x = PG_GETARG_FLOAT8(2);
+		tx = PG_GETARG_FLOAT8(3);
+		T = PG_GETARG_FLOAT8(4);
+		check_buyer_row(x, tx, T);
+	}
+	return prediction(cr_bgnbd_expected(&m, t, x, tx, T), "the expected number of purchases");
+}
+
+/* the Gamma-Gamma expected spend, after checking (frequency, monetary_value) */
+static double
+expected_spend(const CrGammaGamma *m, double x, double mean)
+{
+	double		v;
+
+	if (!isfinite(x) || x < 0.0 || x != floor(x))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("frequency must be a non-negative integer")));
+	if (x > 0.0)
+		check_positive(mean, "monetary_value (when frequency is positive)");
+	v = cr_gammagamma_expected_spend(m, x, mean);
+	if (isnan(v))
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_EXCEPTION),
+				 errmsg("the expected spend is not finite: the model has q <= 1"),
+				 errhint("A Gamma-Gamma model with q <= 1 has no finite mean spend for members without repeat purchases.")));
+	return v;
+}
+
+PG_FUNCTION_INFO_V1(gammagamma_expected_spend);
+Datum
+gammagamma_expected_spend(PG_FUNCTION_ARGS)
+{
+	CrGammaGamma m = gg_model(fcinfo, 0);
+
+	return prediction(expected_spend(&m, PG_GETARG_FLOAT8(1), PG_GETARG_FLOAT8(2)),
+					  "the expected spend");
+}
+
+/*
+ * lifetime_value(bgnbd, gammagamma, frequency, recency, T, monetary_value,
+ *                periods, discount_rate, period_length)
+ */
+PG_FUNCTION_INFO_V1(lifetime_value);
+Datum
+lifetime_value(PG_FUNCTION_ARGS)
+{
+	CrBgnbd		bg = bg_model(fcinfo, 0);
+	CrGammaGamma gg = gg_model(fcinfo, 1);
+	double		x = PG_GETARG_FLOAT8(2),
+				tx = PG_GETARG_FLOAT8(3),
+				T = PG_GETARG_FLOAT8(4),
+				mean = PG_GETARG_FLOAT8(5),
+				d = PG_GETARG_FLOAT8(7),
+				len = PG_GETARG_FLOAT8(8),
+				spend;
+	int32		periods = PG_GETARG_INT32(6);
+
+	check_buyer_row(x, tx, T);
+	if (periods < 1 || periods > CLV_MAX_PERIODS)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("periods must be between 1 and %d", CLV_MAX_PERIODS)));
+	if (!isfinite(d) || d < 0.0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("discount_rate must be non-negative and finite")));
+	check_positive(len, "period_length");
+	spend = expected_spend(&gg, x, mean);
+	return prediction(cr_bgnbd_clv(&bg, x, tx, T, spend, periods, d, len), "the lifetime value");
+}

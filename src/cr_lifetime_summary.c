@@ -1,0 +1,321 @@
+/*
+ * cr_lifetime_summary.c
+ *	  lifetime_summary(occurred_at, as_of, amount [, unit]): the per-member
+ *	  summary the buyer models start from, with the definitions of lifetimes'
+ *	  summary_data_from_transaction_data:
+ *
+ *	    frequency       distinct purchase days after the first one
+ *	    recency         first to last purchase day
+ *	    T               first purchase day to the day of as_of
+ *	    monetary_value  mean per-day spend of the repeat purchase days (0 when
+ *	                    frequency = 0): (total - first day's total) / frequency
+ *
+ *	  in units of `unit` (default 1 day; '7 days' gives weeks).  Days are
+ *	  calendar days in the session TimeZone, like the engagement aggregates.
+ *	  Purchases after as_of are ignored; rows with a NULL are skipped.
+ *
+ *	  State: the first/last day, the spend totals and the purchase days seen
+ *	  (int32 each), sorted and deduplicated whenever the array fills up, so a
+ *	  member costs 4 bytes per distinct purchase day.
+ */
+#include "postgres.h"
+
+#include <math.h>
+
+#include "access/htup_details.h"
+#include "fmgr.h"
+#include "funcapi.h"
+#include "utils/builtins.h"
+#include "utils/float.h"
+#include "utils/timestamp.h"
+
+#include "cr_engagement.h"
+#include "cr_lifetime.h"
+
+typedef struct LtState
+{
+	TimestampTz as_of;
+	int64		unit_usecs;		/* the unit, microseconds */
+	int32		asof_day;
+	int32		min_day;
+	int32		max_day;
+	int32		ndays;			/* entries in days[] (sorted unique up to nsorted) */
+	int32		nsorted;
+	int32		cap;
+	double		total;			/* spend of every purchase */
+	double		first_total;	/* spend on min_day */
+	int32	   *days;			/* cap + 1 entries (even padding for serialisation) */
+} LtState;
+
+#define LT_SER_FIXED (offsetof(LtState, days))
+#define LT_NFIELDS 4
+
+static int
+int32_cmp(const void *a, const void *b)
+{
+	int32		x = *(const int32 *) a,
+				y = *(const int32 *) b;
+
+	return (x > y) - (x < y);
+}
+
+/* Sort and deduplicate days[]. */
+static void
+lt_compact(LtState *st)
+{
+	int32		i,
+				k = 0;
+
+	if (st->nsorted == st->ndays)
+		return;
+	qsort(st->days, st->ndays, sizeof(int32), int32_cmp);
+	for (i = 1; i < st->ndays; i++)
+		if (st->days[i] != st->days[k])
+			st->days[++k] = st->days[i];
+	st->ndays = st->nsorted = st->ndays > 0 ? k + 1 : 0;
+}
+
+static void
+lt_reserve(LtState *st, MemoryContext ctx, int32 more)
+{
+	int32		want = st->ndays + more;
+
+	if (want <= st->cap)
+		return;
+	lt_compact(st);
+	want = st->ndays + more;
+	if (want <= st->cap && st->ndays <= st->cap / 2)
+		return;
+	st->cap = Max(Max(8, 2 * st->cap), want);
+	if ((Size) st->cap + 2 >= MaxAllocSize / sizeof(int32))
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("lifetime_summary: too many purchase days in one group")));
+	st->days = st->days == NULL
+		? MemoryContextAlloc(ctx, (st->cap + 2) * sizeof(int32))
+		: repalloc(st->days, (st->cap + 2) * sizeof(int32));
+}
+
+static void
+lt_check_same(LtState *st, TimestampTz as_of, int64 unit)
+{
+	if (st->as_of != as_of)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("as_of must be the same for every row of a group"),
+				 errhint("Group by the cut-off too, for example GROUP BY member_id, as_of.")));
+	if (st->unit_usecs != unit)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("unit must be the same for every row of a group")));
+}
+
+/* The unit argument in microseconds: a positive interval without months. */
+static int64
+lt_unit(FunctionCallInfo fcinfo)
+{
+	Interval   *iv;
+	int64		us;
+
+	if (PG_NARGS() < 5 || PG_ARGISNULL(4))
+		return USECS_PER_DAY;
+	iv = PG_GETARG_INTERVAL_P(4);
+	if (iv->month != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("unit must not have months or years"),
+				 errhint("Use a fixed length such as '1 day' or '7 days' (a month is '30 days' in lifetimes' convention).")));
+	us = (int64) iv->day * USECS_PER_DAY + iv->time;
+	if (us <= 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("unit must be positive")));
+	return us;
+}
+
+PG_FUNCTION_INFO_V1(lifetime_summary_transfn);
+Datum
+lifetime_summary_transfn(PG_FUNCTION_ARGS)
+{
+	MemoryContext aggctx = cr_agg_context(fcinfo, "lifetime_summary_transfn");
+	LtState    *st = PG_ARGISNULL(0) ? NULL : (LtState *) PG_GETARG_POINTER(0);
+	TimestampTz ts,
+				as_of;
+	int64		unit;
+	double		amount;
+	int32		day;
+
+	if (PG_ARGISNULL(1) || PG_ARGISNULL(2) || PG_ARGISNULL(3))
+	{
+		if (st == NULL)
+			PG_RETURN_NULL();
+		PG_RETURN_POINTER(st);
+	}
+	ts = PG_GETARG_TIMESTAMPTZ(1);
+	as_of = PG_GETARG_TIMESTAMPTZ(2);
+	amount = PG_GETARG_FLOAT8(3);
+	unit = lt_unit(fcinfo);
+	if (st == NULL)
+	{
+		cr_check_finite(as_of, "as_of");
+		st = MemoryContextAllocZero(aggctx, sizeof(LtState));
+		st->as_of = as_of;
+		st->unit_usecs = unit;
+		st->asof_day = cr_local_day_cached(fcinfo, as_of);
+	}
+	else
+		lt_check_same(st, as_of, unit);
+	if (ts > as_of)
+		PG_RETURN_POINTER(st);	/* after the cut-off, including +infinity */
+	cr_check_finite(ts, "occurred_at");
+	if (isnan(amount) || isinf(amount))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("amount must be finite")));
+	day = cr_local_day_cached(fcinfo, ts);
+	lt_reserve(st, aggctx, 1);
+	if (st->ndays == 0 || day < st->min_day)
+	{
+		st->min_day = day;
+		st->first_total = 0.0;
+	}
+	if (st->ndays == 0 || day > st->max_day)
+		st->max_day = day;
+	if (day == st->min_day)
+		st->first_total += amount;
+	st->total += amount;
+	if (st->ndays == 0 || st->days[st->ndays - 1] != day)
+		st->days[st->ndays++] = day;
+	if (!isfinite(st->total) || !isfinite(st->first_total))
+		float_overflow_error();
+	PG_RETURN_POINTER(st);
+}
+
+PG_FUNCTION_INFO_V1(lifetime_summary_combinefn);
+Datum
+lifetime_summary_combinefn(PG_FUNCTION_ARGS)
+{
+	MemoryContext aggctx = cr_agg_context(fcinfo, "lifetime_summary_combinefn");
+	LtState    *a = PG_ARGISNULL(0) ? NULL : (LtState *) PG_GETARG_POINTER(0);
+	LtState    *b = PG_ARGISNULL(1) ? NULL : (LtState *) PG_GETARG_POINTER(1);
+
+	if (b == NULL)
+	{
+		if (a == NULL)
+			PG_RETURN_NULL();
+		PG_RETURN_POINTER(a);
+	}
+	if (a == NULL)
+	{
+		a = MemoryContextAllocZero(aggctx, sizeof(LtState));
+		memcpy(a, b, LT_SER_FIXED);
+		a->ndays = a->nsorted = a->cap = 0;
+		a->days = NULL;
+	}
+	else
+		lt_check_same(a, b->as_of, b->unit_usecs);
+	if (b->ndays == 0)
+		PG_RETURN_POINTER(a);
+	if (a->ndays == 0 || b->min_day < a->min_day)
+	{
+		a->first_total = b->first_total;
+		a->min_day = b->min_day;
+	}
+	else if (b->min_day == a->min_day)
+		a->first_total += b->first_total;
+	if (a->ndays == 0 || b->max_day > a->max_day)
+		a->max_day = b->max_day;
+	a->total += b->total;
+	lt_reserve(a, aggctx, b->ndays);
+	memcpy(a->days + a->ndays, b->days, b->ndays * sizeof(int32));
+	a->ndays += b->ndays;
+	if (!isfinite(a->total) || !isfinite(a->first_total))
+		float_overflow_error();
+	PG_RETURN_POINTER(a);
+}
+
+PG_FUNCTION_INFO_V1(lifetime_summary_serialfn);
+Datum
+lifetime_summary_serialfn(PG_FUNCTION_ARGS)
+{
+	LtState    *st = (LtState *) PG_GETARG_POINTER(0);
+
+	lt_compact(st);
+	if (st->ndays % 2 == 1)
+		st->days[st->ndays] = 0;	/* padding of the last word */
+	PG_RETURN_BYTEA_P(cr_words_serialize(st, LT_SER_FIXED, (const uint64 *) st->days,
+										 (st->ndays + 1) / 2));
+}
+
+PG_FUNCTION_INFO_V1(lifetime_summary_deserialfn);
+Datum
+lifetime_summary_deserialfn(PG_FUNCTION_ARGS)
+{
+	bytea	   *in = PG_GETARG_BYTEA_PP(0);
+	LtState    *st = palloc0(sizeof(LtState));
+	int32	   *days;
+
+	cr_words_header(in, st, LT_SER_FIXED, "lifetime_summary");
+	if (st->ndays < 0 || st->nsorted != st->ndays || st->unit_usecs <= 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+				 errmsg("invalid lifetime_summary state")));
+	days = (int32 *) cr_words_body(in, LT_SER_FIXED, (st->ndays + 1) / 2, "lifetime_summary");
+	st->cap = st->ndays;
+	st->days = palloc((st->cap + 2) * sizeof(int32));
+	if (st->ndays > 0)
+		memcpy(st->days, days, st->ndays * sizeof(int32));
+	PG_RETURN_POINTER(st);
+}
+
+/*
+ * The blessed descriptor of a function's composite result type, cached in
+ * fn_extra (which the caller must not use otherwise).
+ */
+TupleDesc
+cr_result_tupdesc(FunctionCallInfo fcinfo, int natts, const char *type_name)
+{
+	TupleDesc	td;
+	MemoryContext old;
+
+	if (fcinfo->flinfo->fn_extra != NULL)
+		return (TupleDesc) fcinfo->flinfo->fn_extra;
+	if (get_call_result_type(fcinfo, NULL, &td) != TYPEFUNC_COMPOSITE)
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("function returning record called in context that cannot accept type record")));
+	if (td->natts != natts)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATATYPE_MISMATCH),
+				 errmsg("type %s has %d attributes, expected %d", type_name, td->natts, natts)));
+	old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
+	td = BlessTupleDesc(CreateTupleDescCopy(td));
+	MemoryContextSwitchTo(old);
+	fcinfo->flinfo->fn_extra = td;
+	return td;
+}
+
+PG_FUNCTION_INFO_V1(lifetime_summary_finalfn);
+Datum
+lifetime_summary_finalfn(PG_FUNCTION_ARGS)
+{
+	LtState    *st = PG_ARGISNULL(0) ? NULL : (LtState *) PG_GETARG_POINTER(0);
+	TupleDesc	tupdesc;
+	Datum		values[LT_NFIELDS];
+	bool		nulls[LT_NFIELDS] = {false, false, false, false};
+	double		unit_days;
+	int32		freq;
+
+	if (st == NULL || st->ndays == 0)
+		PG_RETURN_NULL();
+	tupdesc = cr_result_tupdesc(fcinfo, LT_NFIELDS, "lifetime_summary");
+	/* sorting and deduplicating the days leaves the state's meaning unchanged */
+	lt_compact(st);
+	freq = st->ndays - 1;
+	unit_days = (double) st->unit_usecs / (double) USECS_PER_DAY;
+	values[0] = Int32GetDatum(freq);
+	values[1] = Float8GetDatum((double) (st->max_day - st->min_day) / unit_days);
+	values[2] = Float8GetDatum((double) (st->asof_day - st->min_day) / unit_days);
+	values[3] = Float8GetDatum(freq > 0 ? (st->total - st->first_total) / freq : 0.0);
+	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls)));
+}

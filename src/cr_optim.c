@@ -1,0 +1,368 @@
+/*
+ * cr_optim.c
+ *	  BFGS with backtracking line search, and numerical-Hessian standard
+ *	  errors (see cr_optim.h).  Plain C.
+ */
+#include <math.h>
+#include <string.h>
+
+#include "cr_optim.h"
+
+/*
+ * The gradient (of a mean negative log-likelihood per member, in
+ * log-parameters) accepted when f cannot be decreased any further within
+ * floating point precision.
+ */
+#define CR_OPTIM_FLAT_GTOL 1e-5
+
+static double
+max_abs(const double *v, int k)
+{
+	double		m = 0.0;
+	int			i;
+
+	for (i = 0; i < k; i++)
+		if (fabs(v[i]) > m || isnan(v[i]))
+			m = isnan(v[i]) ? INFINITY : fabs(v[i]);
+	return m;
+}
+
+static int
+all_finite(const double *v, int k)
+{
+	int			i;
+
+	for (i = 0; i < k; i++)
+		if (!isfinite(v[i]))
+			return 0;
+	return 1;
+}
+
+/* BFGS update of the inverse Hessian approximation H with step s, gradient change y. */
+static void
+bfgs_update(double H[CR_OPTIM_MAXK][CR_OPTIM_MAXK], const double *s, const double *y, int k)
+{
+	double		sy = 0.0,
+				yHy = 0.0,
+				Hy[CR_OPTIM_MAXK];
+	int			i,
+				j;
+
+	for (i = 0; i < k; i++)
+		sy += s[i] * y[i];
+	if (!(sy > 1e-300))
+		return;					/* curvature condition fails: keep H */
+	for (i = 0; i < k; i++)
+	{
+		Hy[i] = 0.0;
+		for (j = 0; j < k; j++)
+			Hy[i] += H[i][j] * y[j];
+		yHy += y[i] * Hy[i];
+	}
+	for (i = 0; i < k; i++)
+		for (j = 0; j < k; j++)
+			H[i][j] += ((sy + yHy) * s[i] * s[j]) / (sy * sy)
+				- (Hy[i] * s[j] + s[i] * Hy[j]) / sy;
+}
+
+static void
+set_identity(double H[CR_OPTIM_MAXK][CR_OPTIM_MAXK], int k, double scale)
+{
+	int			i;
+
+	memset(H, 0, sizeof(double) * CR_OPTIM_MAXK * CR_OPTIM_MAXK);
+	for (i = 0; i < k; i++)
+		H[i][i] = scale;
+}
+
+/*
+ * Backtracking along d from x (value fx, gradient g): the first step
+ * 1, 1/2, 1/4 ... with the Armijo decrease, steps capped so no coordinate
+ * moves by more than 5 (a factor e^5 in the natural parameter).  Returns the
+ * step taken, 0 when none decreases f.
+ */
+static double
+line_search(cr_objective f, void *arg, int k, const double *x, double fx,
+			const double *g, const double *d, double *xn, double *fn, double *gn)
+{
+	double		slope = 0.0,
+				step = 1.0,
+				dmax = max_abs(d, k);
+	int			i,
+				tries;
+
+	for (i = 0; i < k; i++)
+		slope += g[i] * d[i];
+	if (dmax > 5.0)
+		step = 5.0 / dmax;
+	for (tries = 0; tries < 60; tries++, step *= 0.5)
+	{
+		for (i = 0; i < k; i++)
+			xn[i] = x[i] + step * d[i];
+		*fn = f(xn, gn, arg);
+		if (isfinite(*fn) && all_finite(gn, k) && *fn <= fx + 1e-4 * step * slope)
+			return step;
+	}
+	return 0.0;
+}
+
+CrOptimStatus
+cr_bfgs(cr_objective f, void *arg, int k, double *theta, double gtol,
+		int maxiter, cr_optim_tick tick, void *tick_arg, double *fmin,
+		int *iterations)
+{
+	double		H[CR_OPTIM_MAXK][CR_OPTIM_MAXK];
+	double		g[CR_OPTIM_MAXK],
+				gn[CR_OPTIM_MAXK],
+				d[CR_OPTIM_MAXK],
+				xn[CR_OPTIM_MAXK],
+				s[CR_OPTIM_MAXK],
+				y[CR_OPTIM_MAXK];
+	double		fx,
+				fn,
+				slope;
+	int			it,
+				i,
+				j,
+				restarted = 0,
+				flat = 0;
+
+	fx = f(theta, g, arg);
+	*fmin = fx;
+	*iterations = 0;
+	if (!isfinite(fx) || !all_finite(g, k))
+		return CR_OPTIM_NONFINITE;
+	set_identity(H, k, 1.0);
+	for (it = 1; it <= maxiter; it++)
+	{
+		if (tick)
+			tick(tick_arg);
+		*iterations = it;
+		if (max_abs(g, k) <= gtol)
+			return CR_OPTIM_CONVERGED;
+		slope = 0.0;
+		for (i = 0; i < k; i++)
+		{
+			d[i] = 0.0;
+			for (j = 0; j < k; j++)
+				d[i] -= H[i][j] * g[j];
+			slope += d[i] * g[i];
+		}
+		if (!(slope < 0.0))
+		{
+			/* not a descent direction: restart from steepest descent */
+			set_identity(H, k, 1.0);
+			for (i = 0; i < k; i++)
+				d[i] = -g[i];
+		}
+		if (line_search(f, arg, k, theta, fx, g, d, xn, &fn, gn) == 0.0)
+		{
+			if (max_abs(g, k) <= CR_OPTIM_FLAT_GTOL)
+				return CR_OPTIM_CONVERGED;
+			if (restarted)
+				return CR_OPTIM_STALLED;
+			restarted = 1;		/* one more try along the steepest descent */
+			set_identity(H, k, 1.0 / fmax(1.0, max_abs(g, k)));
+			continue;
+		}
+		restarted = 0;
+		for (i = 0; i < k; i++)
+		{
+			s[i] = xn[i] - theta[i];
+			y[i] = gn[i] - g[i];
+		}
+		if (it == 1)
+		{
+			/* scale the first inverse Hessian guess (Nocedal & Wright 6.20) */
+			double		sy = 0.0,
+						yy = 0.0;
+
+			for (i = 0; i < k; i++)
+			{
+				sy += s[i] * y[i];
+				yy += y[i] * y[i];
+			}
+			if (sy > 0.0 && yy > 0.0)
+				set_identity(H, k, sy / yy);
+		}
+		bfgs_update(H, s, y, k);
+		memcpy(theta, xn, sizeof(double) * k);
+		memcpy(g, gn, sizeof(double) * k);
+		/* f no longer moves: the gradient left is rounding noise, or a ridge */
+		flat = fx - fn <= 1e-14 * fmax(1.0, fabs(fx)) ? flat + 1 : 0;
+		fx = fn;
+		*fmin = fx;
+		if (flat >= 5)
+			return max_abs(g, k) <= CR_OPTIM_FLAT_GTOL ? CR_OPTIM_CONVERGED : CR_OPTIM_STALLED;
+	}
+	return max_abs(g, k) <= gtol ? CR_OPTIM_CONVERGED : CR_OPTIM_MAXITER;
+}
+
+/* Invert the symmetric k x k matrix A in place (Gauss-Jordan, partial pivoting); -1 if singular. */
+static int
+invert(double A[CR_OPTIM_MAXK][CR_OPTIM_MAXK], int k)
+{
+	double		M[CR_OPTIM_MAXK][2 * CR_OPTIM_MAXK];
+	int			i,
+				j,
+				col,
+				piv;
+
+	for (i = 0; i < k; i++)
+		for (j = 0; j < 2 * k; j++)
+			M[i][j] = j < k ? A[i][j] : (j - k == i ? 1.0 : 0.0);
+	for (col = 0; col < k; col++)
+	{
+		piv = col;
+		for (i = col + 1; i < k; i++)
+			if (fabs(M[i][col]) > fabs(M[piv][col]))
+				piv = i;
+		if (!(fabs(M[piv][col]) > 0.0))
+			return -1;
+		if (piv != col)
+			for (j = 0; j < 2 * k; j++)
+			{
+				double		t = M[col][j];
+
+				M[col][j] = M[piv][j];
+				M[piv][j] = t;
+			}
+		for (j = 2 * k - 1; j >= col; j--)
+			M[col][j] /= M[col][col];
+		for (i = 0; i < k; i++)
+			if (i != col && M[i][col] != 0.0)
+			{
+				double		m = M[i][col];
+
+				for (j = col; j < 2 * k; j++)
+					M[i][j] -= m * M[col][j];
+			}
+	}
+	for (i = 0; i < k; i++)
+		for (j = 0; j < k; j++)
+			A[i][j] = M[i][j + k];
+	return 0;
+}
+
+/* gradient of f in the natural parameters p at p (= exp(theta)) */
+static int
+natural_grad(cr_objective f, void *arg, int k, const double *p, double *gp)
+{
+	double		th[CR_OPTIM_MAXK] = {0};
+	int			i;
+
+	for (i = 0; i < k; i++)
+		th[i] = log(p[i]);
+	if (!isfinite(f(th, gp, arg)))
+		return -1;
+	for (i = 0; i < k; i++)
+		gp[i] /= p[i];
+	return all_finite(gp, k) ? 0 : -1;
+}
+
+int
+cr_log_param_se(cr_objective f, void *arg, int k, const double *theta, double *se)
+{
+	double		Hm[CR_OPTIM_MAXK][CR_OPTIM_MAXK];
+	double		p[CR_OPTIM_MAXK],
+				q[CR_OPTIM_MAXK],
+				gplus[CR_OPTIM_MAXK],
+				gminus[CR_OPTIM_MAXK];
+	int			i,
+				j;
+
+	for (i = 0; i < k; i++)
+		p[i] = exp(theta[i]);
+	for (j = 0; j < k; j++)
+	{
+		double		h = 1e-5 * p[j];
+
+		memcpy(q, p, sizeof(double) * k);
+		q[j] = p[j] + h;
+		if (natural_grad(f, arg, k, q, gplus) != 0)
+			return -1;
+		q[j] = p[j] - h;
+		if (natural_grad(f, arg, k, q, gminus) != 0)
+			return -1;
+		for (i = 0; i < k; i++)
+			Hm[i][j] = (gplus[i] - gminus[i]) / (2.0 * h);
+	}
+	for (i = 0; i < k; i++)
+		for (j = 0; j < i; j++)
+			Hm[i][j] = Hm[j][i] = 0.5 * (Hm[i][j] + Hm[j][i]);
+	if (invert(Hm, k) != 0)
+	{
+		for (i = 0; i < k; i++)
+			se[i] = NAN;
+		return 0;
+	}
+	for (i = 0; i < k; i++)
+		se[i] = Hm[i][i] > 0.0 ? sqrt(Hm[i][i]) : NAN;
+	return 0;
+}
+
+typedef struct MlObjective
+{
+	cr_loglik	ll;
+	void	   *arg;
+	int			k;
+	double		scale;			/* -1/n while optimising, -1 for the Hessian */
+	double		bound;
+	double		theta0[CR_OPTIM_MAXK];	/* the start */
+} MlObjective;
+
+/* scale * LL in theta = log p, and its gradient in theta */
+static double
+ml_objective(const double *theta, double *grad, void *arg)
+{
+	MlObjective *o = arg;
+	double		p[CR_OPTIM_MAXK],
+				g[CR_OPTIM_MAXK],
+				ll;
+	int			i;
+
+	for (i = 0; i < o->k; i++)
+	{
+		if (!(fabs(theta[i] - o->theta0[i]) <= o->bound + 10.0))
+			return INFINITY;
+		p[i] = exp(theta[i]);
+	}
+	ll = o->ll(p, grad ? g : NULL, o->arg);
+	if (grad)
+		for (i = 0; i < o->k; i++)
+			grad[i] = o->scale * g[i] * p[i];
+	return o->scale * ll;
+}
+
+CrOptimStatus
+cr_ml_fit(cr_loglik ll, void *arg, int k, double n, double log_bound, int maxiter,
+		  cr_optim_tick tick, void *tick_arg, CrMlFit *fit, int *diverged)
+{
+	MlObjective o = {ll, arg, k, -1.0 / n, log_bound, {0}};
+	double		theta[CR_OPTIM_MAXK] = {0},
+				fmin;
+	CrOptimStatus st;
+	int			j;
+
+	*diverged = 0;
+	for (j = 0; j < k; j++)
+		o.theta0[j] = theta[j] = log(fit->p[j]);
+	st = cr_bfgs(ml_objective, &o, k, theta, 1e-10, maxiter, tick, tick_arg,
+				 &fmin, &fit->iterations);
+	for (j = 0; j < k; j++)
+	{
+		if (fabs(theta[j] - o.theta0[j]) > log_bound)
+			*diverged = 1;
+		fit->p[j] = exp(theta[j]);
+	}
+	if (*diverged)
+		return CR_OPTIM_MAXITER;
+	if (st != CR_OPTIM_CONVERGED)
+		return st;
+	fit->log_likelihood = ll(fit->p, NULL, arg);
+	o.scale = -1.0;
+	if (cr_log_param_se(ml_objective, &o, k, theta, fit->se) != 0)
+		for (j = 0; j < k; j++)
+			fit->se[j] = NAN;
+	return CR_OPTIM_CONVERGED;
+}

@@ -1,0 +1,76 @@
+/*
+ * cr_optim.h
+ *	  A small quasi-Newton minimiser (BFGS with a backtracking Armijo line
+ *	  search) for the buyer models' maximum likelihood fits, and standard
+ *	  errors from a numerical Hessian.  Plain C, no PostgreSQL includes:
+ *	  unit-tested under test/unit.
+ */
+#ifndef CR_OPTIM_H
+#define CR_OPTIM_H
+
+#define CR_OPTIM_MAXK 8
+
+/*
+ * The objective: returns f(theta) and, when grad is not NULL, its gradient.
+ * A non-finite return means "outside the domain"; the line search backs off.
+ */
+typedef double (*cr_objective) (const double *theta, double *grad, void *arg);
+
+/* Called once per iteration (a server caller checks for interrupts there). */
+typedef void (*cr_optim_tick) (void *arg);
+
+typedef enum CrOptimStatus
+{
+	CR_OPTIM_CONVERGED = 0,
+	CR_OPTIM_MAXITER,			/* iteration budget spent */
+	CR_OPTIM_NONFINITE,			/* f or its gradient not finite at the start */
+	CR_OPTIM_STALLED			/* the line search found no decrease */
+} CrOptimStatus;
+
+/*
+ * Minimise f over R^k (k <= CR_OPTIM_MAXK) from theta (updated in place).
+ * Converged when every |gradient component| <= gtol, or when f stops
+ * decreasing (relative change below 1e-14 five steps running, or no step
+ * decreases it) with every |gradient component| <= 1e-5.
+ */
+extern CrOptimStatus cr_bfgs(cr_objective f, void *arg, int k, double *theta,
+							 double gtol, int maxiter, cr_optim_tick tick,
+							 void *tick_arg, double *fmin, int *iterations);
+
+/*
+ * Standard errors of the natural parameters p = exp(theta) at a minimum of
+ * f, where f is a negative log-likelihood in theta = log p: the square roots
+ * of the diagonal of the inverse of the Hessian of f in p, by central
+ * differences of the analytic gradient (step 1e-5 p_j, symmetrised).  se[j]
+ * is NaN when the Hessian is not positive definite.  Returns 0, or -1 when
+ * the gradient was not finite at a step.
+ */
+extern int	cr_log_param_se(cr_objective f, void *arg, int k, const double *theta,
+							double *se);
+
+/*
+ * A log-likelihood in the natural parameters p (all > 0): returns LL(p) and,
+ * when grad is not NULL, dLL/dp.
+ */
+typedef double (*cr_loglik) (const double *p, double *grad, void *arg);
+
+typedef struct CrMlFit
+{
+	double		p[CR_OPTIM_MAXK];	/* in: the start; out: the estimate */
+	double		log_likelihood;
+	double		se[CR_OPTIM_MAXK];	/* NaN when not available */
+	int			iterations;
+} CrMlFit;
+
+/*
+ * Maximum likelihood with positive parameters: BFGS on -LL/n in
+ * theta = log p (gtol 1e-10 on that scale), then cr_log_param_se.
+ * *diverged is set (and CR_OPTIM_MAXITER returned) when a log-parameter
+ * ends more than log_bound from its start: the estimate ran off to 0 or
+ * infinity.
+ */
+extern CrOptimStatus cr_ml_fit(cr_loglik ll, void *arg, int k, double n,
+							   double log_bound, int maxiter, cr_optim_tick tick,
+							   void *tick_arg, CrMlFit *fit, int *diverged);
+
+#endif							/* CR_OPTIM_H */

@@ -1,0 +1,302 @@
+/*
+ * cr_rule_binary.c
+ *	  The validator and decoder of compiled incentive conditions: every byte
+ *	  of the stored and binary wire format is checked (see cr_rule.h).
+ *
+ * Plain C, no PostgreSQL headers (see cr_rule.h).
+ */
+#include "cr_rule_int.h"
+
+#include <errno.h>
+#include <float.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int	decode_internal(const uint8_t *bytes, size_t len, const CrRuleMem *mem,
+							CrRuleProg **progp, CrRuleError *err, int types);
+
+/* ------------------------------------------------------------------ decoder */
+
+
+
+/* Without the static type check (the parser runs it itself, after its own checks). */
+int
+cr_rule_decode_unchecked(const uint8_t *bytes, size_t len, const CrRuleMem *mem,
+						 CrRuleProg **progp, CrRuleError *err)
+{
+	return decode_internal(bytes, len, mem, progp, err, 0);
+}
+
+int
+cr_rule_decode(const uint8_t *bytes, size_t len, const CrRuleMem *mem,
+			   CrRuleProg **progp, CrRuleError *err)
+{
+	return decode_internal(bytes, len, mem, progp, err, 1);
+}
+
+/* What the first pass learns about a byte string, for the second. */
+typedef struct Scan
+{
+	uint32_t	nnames;
+	size_t		codestart;
+	size_t		strbytes;		/* bytes of names and strings, with NULs */
+	int			ninstr;
+} Scan;
+
+/* Header and name table: lengths in bounds, no NUL bytes. */
+static int
+scan_header(const uint8_t *bytes, size_t len, Scan *s, CrRuleError *err)
+{
+	uint32_t	codelen;
+	size_t		pos;
+
+	if (len < 8)
+		return cr_bad_binary(err, "too short");
+	if (len > CR_RULE_MAX_BYTES + 8 + (size_t) CR_RULE_MAX_NAMES * (CR_RULE_MAX_NAME + 2))
+		return cr_bad_binary(err, "too long");
+	if (bytes[0] != CR_RULE_VERSION)
+		return cr_bad_binary(err, "unknown format version");
+	if (bytes[1] != 0)
+		return cr_bad_binary(err, "unknown flags");
+	s->nnames = cr_rd_u16(bytes + 2);
+	codelen = cr_rd_u32(bytes + 4);
+	if (s->nnames > CR_RULE_MAX_NAMES)
+		return cr_bad_binary(err, "too many names");
+	if (codelen > CR_RULE_MAX_BYTES || codelen == 0)
+		return cr_bad_binary(err, "bad code length");
+	pos = 8;
+	for (uint32_t i = 0; i < s->nnames; i++)
+	{
+		uint32_t	nl;
+
+		if (len - pos < 2)
+			return cr_bad_binary(err, "truncated name table");
+		nl = cr_rd_u16(bytes + pos);
+		pos += 2;
+		if (nl == 0 || nl > CR_RULE_MAX_NAME)
+			return cr_bad_binary(err, "bad name length");
+		if (len - pos < nl)
+			return cr_bad_binary(err, "truncated name table");
+		if (memchr(bytes + pos, 0, nl) != NULL)
+			return cr_bad_binary(err, "NUL byte in a name");
+		s->strbytes += nl + 1;
+		pos += nl;
+	}
+	if (len - pos != codelen)
+		return cr_bad_binary(err, "code length does not match");
+	s->codestart = pos;
+	return CR_OK;
+}
+
+/* Code: known opcodes, operands in bounds; counts instructions and string bytes. */
+static int
+scan_code(const uint8_t *bytes, size_t len, Scan *s, CrRuleError *err)
+{
+	size_t		pos = s->codestart;
+
+	while (pos < len)
+	{
+		uint8_t		op = bytes[pos++];
+		size_t		need;
+
+		switch (op)
+		{
+			case CR_OP_NUM:
+				need = 8;
+				break;
+			case CR_OP_TEXT:
+				if (len - pos < 4)
+					return cr_bad_binary(err, "truncated instruction");
+				need = 4 + (size_t) cr_rd_u32(bytes + pos);
+				break;
+			case CR_OP_FEATURE:
+			case CR_OP_AND:
+			case CR_OP_OR:
+			case CR_OP_IN:
+			case CR_OP_NOTIN:
+				need = 2;
+				break;
+			case CR_OP_FUNC:
+				need = 3;
+				break;
+			default:
+				if (op == 0 || op >= CR_OP_LAST_)
+					return cr_bad_binary(err, "unknown opcode");
+				need = 0;
+				break;
+		}
+		if (len - pos < need)
+			return cr_bad_binary(err, "truncated instruction");
+		if (op == CR_OP_TEXT)
+		{
+			if (memchr(bytes + pos + 4, 0, need - 4) != NULL)
+				return cr_bad_binary(err, "NUL byte in a string");
+			s->strbytes += need - 4 + 1;
+		}
+		pos += need;
+		s->ninstr++;
+	}
+	return CR_OK;
+}
+
+/* Copy the names into *spp (NUL-terminated); they must be distinct. */
+static const char *
+fill_names(const uint8_t *bytes, CrRuleProg *prog, const char **names,
+		   uint32_t *name_lens, char **spp)
+{
+	size_t		pos = 8;
+	char	   *sp = *spp;
+
+	for (int i = 0; i < prog->nnames; i++)
+	{
+		uint32_t	nl = cr_rd_u16(bytes + pos);
+
+		pos += 2;
+		memcpy(sp, bytes + pos, nl);
+		sp[nl] = '\0';
+		names[i] = sp;
+		name_lens[i] = nl;
+		for (int j = 0; j < i; j++)
+			if (name_lens[j] == nl && memcmp(names[j], sp, nl) == 0)
+				return "duplicate name";
+		sp += nl + 1;
+		pos += nl;
+	}
+	*spp = sp;
+	return NULL;
+}
+
+/* Expand one instruction at bytes[*pos]; returns what is wrong, or NULL. */
+static const char *
+fill_instr(const uint8_t *bytes, size_t *posp, CrInstr *in, char **spp,
+		   uint32_t nnames, uint32_t *seen_names)
+{
+	size_t		pos = *posp;
+	const char *what = NULL;
+
+	memset(in, 0, sizeof(*in));
+	in->op = bytes[pos++];
+	switch (in->op)
+	{
+		case CR_OP_NUM:
+			in->num = cr_rd_f64(bytes + pos);
+			pos += 8;
+			if (!isfinite(in->num) || signbit(in->num))
+				what = "bad number literal";
+			break;
+		case CR_OP_TEXT:
+			in->n = cr_rd_u32(bytes + pos);
+			pos += 4;
+			memcpy(*spp, bytes + pos, in->n);
+			(*spp)[in->n] = '\0';
+			in->str = *spp;
+			*spp += in->n + 1;
+			pos += in->n;
+			break;
+		case CR_OP_FEATURE:
+			in->n = cr_rd_u16(bytes + pos);
+			pos += 2;
+			/* names are numbered in order of first use */
+			if (in->n > *seen_names || in->n >= nnames)
+				what = "bad name index";
+			else if (in->n == *seen_names)
+				(*seen_names)++;
+			break;
+		case CR_OP_AND:
+		case CR_OP_OR:
+			in->n = cr_rd_u16(bytes + pos);
+			pos += 2;
+			if (in->n < 2)
+				what = "bad operand count";
+			break;
+		case CR_OP_IN:
+		case CR_OP_NOTIN:
+			in->n = cr_rd_u16(bytes + pos);
+			pos += 2;
+			if (in->n < 1)
+				what = "bad list length";
+			break;
+		case CR_OP_FUNC:
+			in->fn = bytes[pos];
+			in->n = cr_rd_u16(bytes + pos + 1);
+			pos += 3;
+			if (in->fn >= CR_FN_LAST_)
+				what = "unknown function";
+			else if ((int) in->n < cr_func_table[in->fn].min_args ||
+					 (int) in->n > cr_func_table[in->fn].max_args)
+				what = "bad argument count";
+			break;
+		default:
+			break;
+	}
+	*posp = pos;
+	return what;
+}
+
+static int
+decode_internal(const uint8_t *bytes, size_t len, const CrRuleMem *mem,
+				CrRuleProg **progp, CrRuleError *err, int types)
+{
+	Scan		s;
+	size_t		total;
+	size_t		pos;
+	char	   *block;
+	CrRuleProg *prog;
+	CrInstr    *code;
+	const char **names;
+	uint32_t   *name_lens;
+	char	   *sp;
+	int			rc;
+	uint32_t	seen_names = 0;
+	const char *what = NULL;
+
+	*progp = NULL;
+	memset(&s, 0, sizeof(s));
+	if ((rc = scan_header(bytes, len, &s, err)) != CR_OK ||
+		(rc = scan_code(bytes, len, &s, err)) != CR_OK)
+		return rc;
+
+	total = sizeof(CrRuleProg) + (size_t) s.ninstr * sizeof(CrInstr)
+		+ (size_t) s.nnames * (sizeof(char *) + sizeof(uint32_t)) + s.strbytes + 16;
+	block = cr_mem_alloc(mem, total);
+	if (block == NULL)
+		return cr_set_error(err, CR_ERR_NOMEM, -1, "out of memory");
+	prog = (CrRuleProg *) block;
+	code = (CrInstr *) (block + sizeof(CrRuleProg));
+	names = (const char **) (code + s.ninstr);
+	name_lens = (uint32_t *) (names + s.nnames);
+	sp = (char *) (name_lens + s.nnames);
+	prog->ninstr = s.ninstr;
+	prog->nnames = (int) s.nnames;
+	prog->code = code;
+	prog->names = names;
+	prog->name_lens = name_lens;
+	prog->max_stack = 0;
+	prog->depth = 0;
+
+	/* second pass: fill, check names distinct, operand values */
+	what = fill_names(bytes, prog, names, name_lens, &sp);
+	pos = s.codestart;
+	for (int k = 0; k < s.ninstr && what == NULL; k++)
+		what = fill_instr(bytes, &pos, &code[k], &sp, s.nnames, &seen_names);
+	if (what == NULL && seen_names != s.nnames)
+		what = "unused name";
+	if (what)
+	{
+		cr_mem_free(mem, block);
+		return cr_bad_binary(err, what);
+	}
+
+	/* stack balance, depth and static types */
+	rc = types ? cr_rule_typecheck(prog, NULL, mem, err) : cr_rule_check_shape(prog, mem, err);
+	if (rc != CR_OK)
+	{
+		cr_mem_free(mem, block);
+		return rc;
+	}
+	*progp = prog;
+	return CR_OK;
+}

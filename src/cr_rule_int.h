@@ -1,0 +1,145 @@
+/*
+ * cr_rule_int.h
+ *	  Internals shared by the stages of the incentive condition language
+ *	  (cr_rule_*.c): memory, errors, the byte buffer, the function table,
+ *	  opcode properties.  Plain C; not part of the interface (cr_rule.h).
+ */
+#ifndef CR_RULE_INT_H
+#define CR_RULE_INT_H
+
+#include "cr_rule.h"
+
+#include <string.h>
+
+/* A growable byte buffer. */
+typedef struct CrBuf
+{
+	const CrRuleMem *mem;
+	uint8_t    *data;
+	size_t		len;
+	size_t		cap;
+	int			oom;
+} CrBuf;
+
+typedef struct CrFuncInfo
+{
+	const char *name;
+	int			min_args;
+	int			max_args;
+} CrFuncInfo;
+
+extern const CrFuncInfo cr_func_table[CR_FN_LAST_];
+
+#define CR_NKEYWORDS 9
+extern const char *const cr_keywords[CR_NKEYWORDS];
+
+extern void *cr_mem_alloc(const CrRuleMem *mem, size_t size);
+extern void *cr_mem_realloc(const CrRuleMem *mem, void *ptr, size_t size);
+extern void cr_mem_free(const CrRuleMem *mem, void *ptr);
+
+extern int	cr_set_error(CrRuleError *err, int code, long position, const char *fmt,...)
+#if defined(__GNUC__)
+			__attribute__((format(printf, 4, 5)))
+#endif
+			;
+extern int	cr_bad_binary(CrRuleError *err, const char *what);
+
+extern void cr_buf_reserve(CrBuf *b, size_t more);
+extern void cr_buf_bytes(CrBuf *b, const void *src, size_t n);
+extern void cr_buf_u8(CrBuf *b, unsigned v);
+extern void cr_buf_u16(CrBuf *b, unsigned v);
+extern void cr_buf_u32(CrBuf *b, uint32_t v);
+extern void cr_buf_f64(CrBuf *b, double d);
+extern void cr_buf_str(CrBuf *b, const char *s);
+
+static inline uint32_t
+cr_rd_u16(const uint8_t *p)
+{
+	return (uint32_t) p[0] | ((uint32_t) p[1] << 8);
+}
+
+static inline uint32_t
+cr_rd_u32(const uint8_t *p)
+{
+	return (uint32_t) p[0] | ((uint32_t) p[1] << 8) | ((uint32_t) p[2] << 16) | ((uint32_t) p[3] << 24);
+}
+
+static inline double
+cr_rd_f64(const uint8_t *p)
+{
+	uint64_t	u = 0;
+	double		d;
+
+	for (int i = 7; i >= 0; i--)
+		u = (u << 8) | p[i];
+	memcpy(&d, &u, 8);
+	return d;
+}
+
+/* Operands an instruction pops. */
+static inline int
+cr_op_arity(const CrInstr *in)
+{
+	switch (in->op)
+	{
+		case CR_OP_NUM:
+		case CR_OP_TEXT:
+		case CR_OP_TRUE:
+		case CR_OP_FALSE:
+		case CR_OP_NULL:
+		case CR_OP_FEATURE:
+			return 0;
+		case CR_OP_NOT:
+		case CR_OP_NEG:
+		case CR_OP_ISNULL:
+		case CR_OP_ISNOTNULL:
+			return 1;
+		case CR_OP_BETWEEN:
+		case CR_OP_NOTBETWEEN:
+			return 3;
+		case CR_OP_AND:
+		case CR_OP_OR:
+		case CR_OP_FUNC:
+			return (int) in->n;
+		case CR_OP_IN:
+		case CR_OP_NOTIN:
+			return (int) in->n + 1;
+		default:
+			return 2;
+	}
+}
+
+/*
+ * Left-associative arithmetic of one precedence level: a + b - c is one
+ * chain, not nested expressions, so its length is not nesting depth (the
+ * printer walks such chains iteratively).
+ */
+static inline int
+cr_arith_level(int op)
+{
+	switch (op)
+	{
+		case CR_OP_ADD:
+		case CR_OP_SUB:
+			return 1;
+		case CR_OP_MUL:
+		case CR_OP_DIV:
+		case CR_OP_MOD:
+			return 2;
+		default:
+			return 0;
+	}
+}
+
+extern const char *cr_op_symbol(const CrInstr *in);
+extern void cr_print_number(CrBuf *b, double d);
+extern void cr_print_quoted(CrBuf *b, const char *s, size_t len, char q);
+
+/* cr_rule_decode without the static type check; stack balance and depth only. */
+extern int	cr_rule_decode_unchecked(const uint8_t *bytes, size_t len, const CrRuleMem *mem,
+									 CrRuleProg **progp, CrRuleError *err);
+extern int	cr_rule_parse_generated(const char *text, size_t len, const CrRuleMem *mem,
+									uint8_t **out, size_t *outlen, CrRuleError *err);
+extern int	cr_rule_check_shape(const CrRuleProg *prog, const CrRuleMem *mem, CrRuleError *err);
+
+#endif							/* CR_RULE_INT_H */

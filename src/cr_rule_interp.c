@@ -1,0 +1,710 @@
+/*
+ * cr_rule_interp.c
+ *	  The evaluator of compiled incentive conditions: a postfix stack machine
+ *	  with SQL's three-valued logic, evaluation errors as values.
+ *
+ * Plain C, no PostgreSQL headers (see cr_rule.h).
+ */
+#include "cr_rule_int.h"
+
+#include <errno.h>
+#include <float.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/*
+ * Evaluation errors are values: an operand that fails (division by zero, ln
+ * of zero ...) yields an error value, which propagates like NULL does.  AND,
+ * OR, BETWEEN, IN and coalesce ignore it when another operand decides the
+ * result, so "x <> 0 AND 10 / x > 1" never fails, whatever the order;
+ * otherwise the error is raised when the condition's value is needed.
+ */
+enum
+{
+	EV_DIV_ZERO,
+	EV_LOG_ZERO,
+	EV_LOG_NEG,
+	EV_SQRT_NEG,
+	EV_OVERFLOW,
+	EV_UNDERFLOW,
+	EV_INT_RANGE,
+	EV_NOT_INT
+};
+
+static const struct
+{
+	int			code;
+	const char *msg;
+}			eval_errors[] =
+{
+	[EV_DIV_ZERO] = {CR_ERR_DIV_ZERO, "division by zero"},
+	[EV_LOG_ZERO] = {CR_ERR_LOG_DOMAIN, "cannot take logarithm of zero"},
+	[EV_LOG_NEG] = {CR_ERR_LOG_DOMAIN, "cannot take logarithm of a negative number"},
+	[EV_SQRT_NEG] = {CR_ERR_SQRT_DOMAIN, "cannot take square root of a negative number"},
+	[EV_OVERFLOW] = {CR_ERR_OVERFLOW, "value out of range: overflow"},
+	[EV_UNDERFLOW] = {CR_ERR_UNDERFLOW, "value out of range: underflow"},
+	[EV_INT_RANGE] = {CR_ERR_OVERFLOW, "integer out of range"},
+	[EV_NOT_INT] = {CR_ERR_NUMBER_RANGE, "the second argument of round must be an integer"},
+};
+
+#define CR_VAL_ERROR 4			/* internal to the evaluator */
+
+/* Total order of PostgreSQL's float8: NaN equals NaN and sorts last. */
+static int
+cmp_num(double a, double b)
+{
+	if (isnan(a))
+		return isnan(b) ? 0 : 1;
+	if (isnan(b))
+		return -1;
+	return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/* Compare two non-NULL values of one kind (checked by the caller). */
+static int
+cmp_values(const CrValue *a, const CrValue *b)
+{
+	switch (a->kind)
+	{
+		case CR_VAL_NUM:
+			return cmp_num(a->num, b->num);
+		case CR_VAL_BOOL:
+			return (a->boolean != 0) - (b->boolean != 0);
+		default:
+			{
+				size_t		al = a->len;
+				size_t		bl = b->len;
+				size_t		m;
+				int			c;
+
+				/* char(n) against char(n) or a literal: trailing blanks do not count */
+				if (((a->boolean | b->boolean) & CR_TEXT_PADDED) && a->boolean && b->boolean)
+				{
+					while (al > 0 && a->str[al - 1] == ' ')
+						al--;
+					while (bl > 0 && b->str[bl - 1] == ' ')
+						bl--;
+				}
+				m = al < bl ? al : bl;
+				c = m ? memcmp(a->str, b->str, m) : 0;
+				if (c != 0)
+					return c < 0 ? -1 : 1;
+				return al < bl ? -1 : al > bl ? 1 : 0;
+			}
+	}
+}
+
+static int
+type_error(CrRuleError *err, int k, const CrInstr *in, int want, const CrValue *b)
+{
+	cr_set_error(err, CR_ERR_TYPE, -1, "%s%s cannot combine %s with %s",
+			  in->op == CR_OP_FUNC ? "function " : "operator ", cr_op_symbol(in),
+			  cr_rule_kind_name(want), cr_rule_kind_name(b->kind));
+	err->node = k;
+	return CR_ERR_TYPE;
+}
+
+#define SET_NULL(v) ((v)->kind = CR_VAL_NULL)
+#define SET_BOOL(v, x) do { int b_ = (x); (v)->kind = CR_VAL_BOOL; (v)->boolean = b_; } while (0)
+#define SET_NUM(v, x) do { double d_ = (x); (v)->kind = CR_VAL_NUM; (v)->num = d_; } while (0)
+#define SET_ERROR(v, id) ((v)->kind = CR_VAL_ERROR, (v)->len = (id))
+#define IS_ABSENT(v) ((v)->kind == CR_VAL_NULL || (v)->kind == CR_VAL_ERROR)
+
+/* The first error among n values, or NULL. */
+static const CrValue *
+first_error(const CrValue *v, int n)
+{
+	for (int i = 0; i < n; i++)
+		if (v[i].kind == CR_VAL_ERROR)
+			return &v[i];
+	return NULL;
+}
+
+/* Kind of the values that are neither NULL nor errors must all be `want`. */
+static int
+check_kinds(CrRuleError *err, int k, const CrInstr *in, const CrValue *v, int n, int want)
+{
+	for (int i = 0; i < n; i++)
+		if (!IS_ABSENT(&v[i]) && v[i].kind != want)
+			return type_error(err, k, in, want, &v[i]);
+	return CR_OK;
+}
+
+/* ... or all the same kind; *kind gets it (CR_VAL_NULL if none). */
+static int
+check_same(CrRuleError *err, int k, const CrInstr *in, const CrValue *v, int n, int *kind)
+{
+	*kind = CR_VAL_NULL;
+	for (int i = 0; i < n; i++)
+	{
+		if (IS_ABSENT(&v[i]))
+			continue;
+		if (*kind == CR_VAL_NULL)
+			*kind = v[i].kind;
+		else if (v[i].kind != *kind)
+			return type_error(err, k, in, *kind, &v[i]);
+	}
+	return CR_OK;
+}
+
+/*
+ * The CR_TEXT_* flags of least/greatest/coalesce over text, as SQL resolves
+ * their type: char(n) when every argument is char(n) or a literal and one
+ * is char(n), a literal when all are, text otherwise.
+ */
+static int
+text_flags(const CrValue *v, int n)
+{
+	int			flags = -1;
+
+	for (int i = 0; i < n; i++)
+	{
+		if (v[i].kind != CR_VAL_TEXT)
+			continue;
+		if (flags < 0)
+			flags = v[i].boolean;
+		else if (flags == 0 || v[i].boolean == 0)
+			flags = 0;
+		else
+			flags |= v[i].boolean;
+	}
+	if (flags > 0 && (flags & CR_TEXT_PADDED))
+		return CR_TEXT_PADDED;
+	return flags < 0 ? 0 : flags;
+}
+
+/* Three-valued comparison of two values: 1, 0, -1 (NULL) or -2 (error). */
+static int
+compare3(const CrValue *a, const CrValue *b, int op)
+{
+	int			c;
+
+	if (a->kind == CR_VAL_ERROR || b->kind == CR_VAL_ERROR)
+		return -2;
+	if (a->kind == CR_VAL_NULL || b->kind == CR_VAL_NULL)
+		return -1;
+	c = cmp_values(a, b);
+	switch (op)
+	{
+		case CR_OP_EQ:
+			return c == 0;
+		case CR_OP_NE:
+			return c != 0;
+		case CR_OP_LT:
+			return c < 0;
+		case CR_OP_LE:
+			return c <= 0;
+		case CR_OP_GT:
+			return c > 0;
+		default:
+			return c >= 0;
+	}
+}
+
+static double
+apply_round(const CrValue *args, uint32_t nargs, int *errid)
+{
+	double		nd = nargs > 1 ? args[1].num : 0.0;
+
+	if (isnan(nd) || nd > 2147483647.0 || nd < -2147483648.0)
+	{
+		*errid = EV_INT_RANGE;
+		return 0;
+	}
+	if (nd != rint(nd))
+	{
+		/* SQL has no round(float8, numeric): 2.5 is neither 2 nor 3 */
+		*errid = EV_NOT_INT;
+		return 0;
+	}
+	if (nd > 400)
+		nd = 400;
+	if (nd < -400)
+		nd = -400;
+	return cr_rule_round(args[0].num, (int) nd);
+}
+
+/* One numeric function of non-NULL numbers; sets *errid on failure. */
+static double
+apply_func(int fn, const CrValue *args, uint32_t nargs, int *errid)
+{
+	double		x = args[0].num;
+	double		r;
+
+	switch (fn)
+	{
+		case CR_FN_ABS:
+			return fabs(x);
+		case CR_FN_LN:
+			if (x == 0.0)
+				*errid = EV_LOG_ZERO;
+			else if (x < 0)
+				*errid = EV_LOG_NEG;
+			return log(x);
+		case CR_FN_EXP:
+			if (isnan(x))
+				return x;
+			if (isinf(x))
+				return x < 0 ? 0.0 : x;
+			r = exp(x);
+			if (isinf(r))
+				*errid = EV_OVERFLOW;
+			else if (r == 0.0)
+				*errid = EV_UNDERFLOW;
+			return r;
+		case CR_FN_SQRT:
+			if (x < 0)
+				*errid = EV_SQRT_NEG;
+			return sqrt(x);
+		case CR_FN_FLOOR:
+			return floor(x);
+		case CR_FN_CEIL:
+			return ceil(x);
+		default:
+			return apply_round(args, nargs, errid);
+	}
+}
+
+/* x op y as PostgreSQL's float8 operators; sets *errid on failure. */
+static double
+apply_arith(int op, double x, double y, int *errid)
+{
+	double		r;
+
+	switch (op)
+	{
+		case CR_OP_ADD:
+			r = x + y;
+			break;
+		case CR_OP_SUB:
+			r = x - y;
+			break;
+		case CR_OP_MUL:
+			r = x * y;
+			if (r == 0.0 && x != 0.0 && y != 0.0)
+				*errid = EV_UNDERFLOW;
+			break;
+		case CR_OP_DIV:
+			if (y == 0.0)
+			{
+				*errid = EV_DIV_ZERO;
+				return 0;
+			}
+			r = x / y;
+			if (isinf(r) && !isinf(x))
+				*errid = EV_OVERFLOW;
+			else if (r == 0.0 && x != 0.0 && !isinf(y))
+				*errid = EV_UNDERFLOW;
+			return r;
+		default:
+			if (y == 0.0)
+			{
+				*errid = EV_DIV_ZERO;
+				return 0;
+			}
+			return fmod(x, y);
+	}
+	if (isinf(r) && !isinf(x) && !isinf(y))
+		*errid = EV_OVERFLOW;
+	return r;
+}
+
+/* AND / OR over n operands, three-valued; errors yield to a deciding operand. */
+static inline int
+eval_logic(CrRuleError *err, int k, const CrInstr *in, CrValue *a, int ar)
+{
+	int			isand = in->op == CR_OP_AND;
+	int			anynull = 0;
+	int			decided = 0;
+	int			i;
+	int			rc;
+	const CrValue *e;
+
+	/* the common case: all operands known booleans */
+	for (i = 0; i < ar && a[i].kind == CR_VAL_BOOL; i++)
+		if ((a[i].boolean != 0) != isand)
+			decided = 1;
+	if (i == ar)
+	{
+		SET_BOOL(a, decided ? !isand : isand);
+		return CR_OK;
+	}
+	decided = 0;
+	if ((rc = check_kinds(err, k, in, a, ar, CR_VAL_BOOL)) != CR_OK)
+		return rc;
+	for (i = 0; i < ar; i++)
+	{
+		if (a[i].kind == CR_VAL_NULL)
+			anynull = 1;
+		else if (a[i].kind == CR_VAL_BOOL && (a[i].boolean != 0) != isand)
+			decided = 1;
+	}
+	e = first_error(a, ar);
+	if (decided)
+		SET_BOOL(a, !isand);
+	else if (e)
+		*a = *e;
+	else if (anynull)
+		SET_NULL(a);
+	else
+		SET_BOOL(a, isand);
+	return CR_OK;
+}
+
+/* = <> < <= > >= of two values. */
+static inline int
+eval_compare(CrRuleError *err, int k, const CrInstr *in, CrValue *a)
+{
+	int			r;
+	int			rc;
+	int			kind;
+
+	if (a[0].kind == CR_VAL_NUM && a[1].kind == CR_VAL_NUM &&
+		!isnan(a[0].num) && !isnan(a[1].num))
+	{
+		/* the common case, without the generic checks */
+		double		x = a[0].num;
+		double		y = a[1].num;
+
+		switch (in->op)
+		{
+			case CR_OP_EQ:
+				r = x == y;
+				break;
+			case CR_OP_NE:
+				r = x != y;
+				break;
+			case CR_OP_LT:
+				r = x < y;
+				break;
+			case CR_OP_LE:
+				r = x <= y;
+				break;
+			case CR_OP_GT:
+				r = x > y;
+				break;
+			default:
+				r = x >= y;
+				break;
+		}
+		SET_BOOL(a, r);
+		return CR_OK;
+	}
+	if ((rc = check_same(err, k, in, a, 2, &kind)) != CR_OK)
+		return rc;
+	r = compare3(&a[0], &a[1], in->op);
+	if (r == -2)
+		*a = *first_error(a, 2);
+	else if (r == -1)
+		SET_NULL(a);
+	else
+		SET_BOOL(a, r);
+	return CR_OK;
+}
+
+/* x [NOT] BETWEEN lo AND hi: x >= lo AND x <= hi, three-valued. */
+static int
+eval_between(CrRuleError *err, int k, const CrInstr *in, CrValue *a)
+{
+	int			r1,
+				r2,
+				r;
+	int			rc;
+	int			kind;
+
+	if ((rc = check_same(err, k, in, a, 3, &kind)) != CR_OK)
+		return rc;
+	r1 = compare3(&a[0], &a[1], CR_OP_GE);
+	r2 = compare3(&a[0], &a[2], CR_OP_LE);
+	if (r1 == 0 || r2 == 0)
+		r = 0;
+	else if (r1 == -2 || r2 == -2)
+		r = -2;
+	else if (r1 == -1 || r2 == -1)
+		r = -1;
+	else
+		r = 1;
+	if (r >= 0 && in->op == CR_OP_NOTBETWEEN)
+		r = !r;
+	if (r == -2)
+		*a = *first_error(a, 3);
+	else if (r == -1)
+		SET_NULL(a);
+	else
+		SET_BOOL(a, r);
+	return CR_OK;
+}
+
+/* x [NOT] IN (list): a[0] against a[1 .. ar - 1]. */
+static int
+eval_in(CrRuleError *err, int k, const CrInstr *in, CrValue *a, int ar)
+{
+	int			found = 0;
+	int			anynull = 0;
+	int			anyerr = 0;
+	int			rc;
+	int			kind;
+
+	if ((rc = check_same(err, k, in, a, ar, &kind)) != CR_OK)
+		return rc;
+	for (int i = 1; i < ar && !found; i++)
+	{
+		int			r = compare3(&a[0], &a[i], CR_OP_EQ);
+
+		if (r == 1)
+			found = 1;
+		else if (r == -1)
+			anynull = 1;
+		else if (r == -2)
+			anyerr = 1;
+	}
+	if (found)
+		SET_BOOL(a, in->op == CR_OP_IN);
+	else if (anyerr)
+		*a = *first_error(a, ar);
+	else if (anynull)
+		SET_NULL(a);
+	else
+		SET_BOOL(a, in->op == CR_OP_NOTIN);
+	return CR_OK;
+}
+
+/*
+ * The operands of arithmetic and numeric functions: 1 when a[0] already
+ * holds the result (*rc set: a type error, or an error or NULL operand
+ * propagated), 0 when all n are numbers.
+ */
+static inline int
+numeric_operands(CrRuleError *err, int k, const CrInstr *in, CrValue *a, int n, int *rc)
+{
+	const CrValue *e;
+
+	if ((*rc = check_kinds(err, k, in, a, n, CR_VAL_NUM)) != CR_OK)
+		return 1;
+	if ((e = first_error(a, n)) != NULL)
+	{
+		*a = *e;
+		return 1;
+	}
+	for (int i = 0; i < n; i++)
+		if (a[i].kind == CR_VAL_NULL)
+		{
+			SET_NULL(a);
+			return 1;
+		}
+	return 0;
+}
+
+/* + - * / % of two numbers. */
+static inline int
+eval_arith(CrRuleError *err, int k, const CrInstr *in, CrValue *a)
+{
+	int			errid = -1;
+	double		r;
+	int			rc;
+
+	if (numeric_operands(err, k, in, a, 2, &rc))
+		return rc;
+	r = apply_arith(in->op, a[0].num, a[1].num, &errid);
+	if (errid >= 0)
+		SET_ERROR(a, errid);
+	else
+		a->num = r;
+	return CR_OK;
+}
+
+/* least, greatest, coalesce: pick one argument (of any one kind). */
+static int
+eval_pick(CrRuleError *err, int k, const CrInstr *in, CrValue *a, int ar)
+{
+	int			best = -1;
+	int			rc;
+	int			kind;
+
+	if ((rc = check_same(err, k, in, a, ar, &kind)) != CR_OK)
+		return rc;
+	for (int i = 0; i < ar; i++)
+	{
+		if (a[i].kind == CR_VAL_NULL)
+			continue;
+		if (a[i].kind == CR_VAL_ERROR)
+		{
+			/* coalesce stops at its first non-NULL argument */
+			if (in->fn != CR_FN_COALESCE || best < 0)
+			{
+				best = i;
+				break;
+			}
+			continue;
+		}
+		if (best < 0)
+		{
+			best = i;
+			if (in->fn == CR_FN_COALESCE)
+				break;
+		}
+		else if (in->fn == CR_FN_LEAST && cmp_values(&a[i], &a[best]) < 0)
+			best = i;
+		else if (in->fn == CR_FN_GREATEST && cmp_values(&a[i], &a[best]) > 0)
+			best = i;
+	}
+	if (best < 0)
+		SET_NULL(a);
+	else
+	{
+		int			flags = kind == CR_VAL_TEXT ? text_flags(a, ar) : 0;
+
+		if (best > 0)
+			*a = a[best];
+		if (kind == CR_VAL_TEXT && a->kind == CR_VAL_TEXT)
+			a->boolean = flags;
+	}
+	return CR_OK;
+}
+
+/* The numeric functions: abs, ln, exp, sqrt, floor, ceil, round. */
+static int
+eval_numfunc(CrRuleError *err, int k, const CrInstr *in, CrValue *a, int ar)
+{
+	int			errid = -1;
+	double		r;
+	int			rc;
+
+	if (numeric_operands(err, k, in, a, ar, &rc))
+		return rc;
+	r = apply_func(in->fn, a, (uint32_t) ar, &errid);
+	if (errid >= 0)
+		SET_ERROR(a, errid);
+	else
+		SET_NUM(a, r);
+	return CR_OK;
+}
+
+/* The value on the stack after the last instruction, as the result. */
+static int
+eval_result(const CrRuleProg *prog, const CrValue *top, int *result, CrRuleError *err)
+{
+	switch (top->kind)
+	{
+		case CR_VAL_NULL:
+			*result = -1;
+			return CR_OK;
+		case CR_VAL_BOOL:
+			*result = top->boolean != 0;
+			return CR_OK;
+		case CR_VAL_ERROR:
+			return cr_set_error(err, eval_errors[top->len].code, -1, "%s",
+								eval_errors[top->len].msg);
+		default:
+			cr_set_error(err, CR_ERR_TYPE, -1, "incentive condition must be boolean, not %s",
+						 cr_rule_kind_name(top->kind));
+			err->node = prog->ninstr - 1;
+			return CR_ERR_TYPE;
+	}
+}
+
+int
+cr_rule_eval(const CrRuleProg *prog, const CrValue *features,
+			 CrValue *stack, int *result, CrRuleError *err)
+{
+	int			sp = 0;
+
+	for (int k = 0; k < prog->ninstr; k++)
+	{
+		const CrInstr *in = &prog->code[k];
+		int			ar;
+		CrValue    *a;
+		int			rc;
+
+		switch (in->op)
+		{
+			case CR_OP_NUM:
+				SET_NUM(&stack[sp], in->num);
+				sp++;
+				continue;
+			case CR_OP_TEXT:
+				stack[sp].kind = CR_VAL_TEXT;
+				stack[sp].boolean = CR_TEXT_LITERAL;
+				stack[sp].str = in->str;
+				stack[sp].len = in->n;
+				sp++;
+				continue;
+			case CR_OP_TRUE:
+			case CR_OP_FALSE:
+				SET_BOOL(&stack[sp], in->op == CR_OP_TRUE);
+				sp++;
+				continue;
+			case CR_OP_NULL:
+				SET_NULL(&stack[sp]);
+				sp++;
+				continue;
+			case CR_OP_FEATURE:
+				stack[sp++] = features[in->n];
+				continue;
+			default:
+				break;
+		}
+
+		ar = cr_op_arity(in);
+		a = &stack[sp - ar];
+		sp -= ar - 1;			/* the result replaces a[0] */
+		switch (in->op)
+		{
+			case CR_OP_AND:
+			case CR_OP_OR:
+				rc = eval_logic(err, k, in, a, ar);
+				break;
+			case CR_OP_NOT:
+				if ((rc = check_kinds(err, k, in, a, 1, CR_VAL_BOOL)) == CR_OK && a->kind == CR_VAL_BOOL)
+					a->boolean = !a->boolean;
+				break;
+			case CR_OP_ISNULL:
+			case CR_OP_ISNOTNULL:
+				if (a->kind != CR_VAL_ERROR)
+					SET_BOOL(a, (a->kind == CR_VAL_NULL) == (in->op == CR_OP_ISNULL));
+				rc = CR_OK;
+				break;
+			case CR_OP_EQ:
+			case CR_OP_NE:
+			case CR_OP_LT:
+			case CR_OP_LE:
+			case CR_OP_GT:
+			case CR_OP_GE:
+				rc = eval_compare(err, k, in, a);
+				break;
+			case CR_OP_BETWEEN:
+			case CR_OP_NOTBETWEEN:
+				rc = eval_between(err, k, in, a);
+				break;
+			case CR_OP_IN:
+			case CR_OP_NOTIN:
+				rc = eval_in(err, k, in, a, ar);
+				break;
+			case CR_OP_NEG:
+				if ((rc = check_kinds(err, k, in, a, 1, CR_VAL_NUM)) == CR_OK && a->kind == CR_VAL_NUM)
+					a->num = -a->num;
+				break;
+			case CR_OP_ADD:
+			case CR_OP_SUB:
+			case CR_OP_MUL:
+			case CR_OP_DIV:
+			case CR_OP_MOD:
+				rc = eval_arith(err, k, in, a);
+				break;
+			case CR_OP_FUNC:
+				if (in->fn == CR_FN_LEAST || in->fn == CR_FN_GREATEST || in->fn == CR_FN_COALESCE)
+					rc = eval_pick(err, k, in, a, ar);
+				else
+					rc = eval_numfunc(err, k, in, a, ar);
+				break;
+			default:
+				return cr_bad_binary(err, "unknown opcode");
+		}
+		if (rc != CR_OK)
+			return rc;
+	}
+	return eval_result(prog, &stack[0], result, err);
+}

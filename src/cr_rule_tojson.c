@@ -1,0 +1,677 @@
+/*
+ * cr_rule_tojson.c
+ *	  Incentive condition to JsonLogic: the reverse of cr_rule_jsonlogic.c,
+ *	  so that a stored rule opens in a rule builder.
+ *
+ * Each construct the JsonLogic front end generates maps back to the
+ * JsonLogic that generates it (coalesce(x = 'a', false) is {"==": [x, "a"]},
+ * coalesce(x, 0) < 5 is {"<": [{"var": ["x", 0]}, 5]} ...), and the result
+ * must compile back to the same program.  A condition typed as text (x < 5,
+ * where NULL is unknown, not 0) instead gets SQL's meaning spelled out with
+ * null checks (see sem); what JsonLogic cannot say is CR_ERR_UNSUPPORTED.
+ *
+ * Plain C, no PostgreSQL headers.  The recursion follows the program's
+ * nesting, bounded by CR_RULE_MAX_DEPTH; + and * chains are flattened.
+ */
+#include "cr_rule_int.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct Rev
+{
+	const CrRuleProg *prog;
+	const int  *first;
+	const int  *kids;
+	CrBuf		out;
+	CrRuleError *err;
+	int			failed;
+	int			depth;
+} Rev;
+
+static void rev(Rev *r, int k, int cond);
+
+static int
+rev_fail(Rev *r, const char *what)
+{
+	if (!r->failed)
+		cr_set_error(r->err, CR_ERR_UNSUPPORTED, -1,
+					 "incentive condition has no JsonLogic form: %s", what);
+	r->failed = 1;
+	return 0;
+}
+
+#define KID(r, k, i) ((r)->kids[(r)->first[k] + (i)])
+#define OP(r, k) ((r)->prog->code[k].op)
+
+static void
+put(Rev *r, const char *s)
+{
+	cr_buf_str(&r->out, s);
+}
+
+static void
+put_json_string(Rev *r, const char *s, size_t len)
+{
+	cr_buf_u8(&r->out, '"');
+	for (size_t i = 0; i < len; i++)
+	{
+		unsigned char c = (unsigned char) s[i];
+		char		tmp[8];
+
+		if (c == '"' || c == '\\')
+		{
+			cr_buf_u8(&r->out, '\\');
+			cr_buf_u8(&r->out, c);
+		}
+		else if (c < 0x20)
+		{
+			snprintf(tmp, sizeof(tmp), "\\u%04x", c);
+			put(r, tmp);
+		}
+		else
+			cr_buf_u8(&r->out, c);
+	}
+	cr_buf_u8(&r->out, '"');
+}
+
+/* A literal: number (also a negated one), text, true, false; 0 if not one. */
+static int
+rev_literal(Rev *r, int k)
+{
+	const CrInstr *in = &r->prog->code[k];
+
+	switch (in->op)
+	{
+		case CR_OP_NUM:
+			cr_print_number(&r->out, in->num);
+			return 1;
+		case CR_OP_NEG:
+			/* -0 is not a JSON number jsonb keeps: {"-": [0]} instead */
+			if (OP(r, KID(r, k, 0)) != CR_OP_NUM || r->prog->code[KID(r, k, 0)].num == 0)
+				return 0;
+			put(r, "-");
+			cr_print_number(&r->out, r->prog->code[KID(r, k, 0)].num);
+			return 1;
+		case CR_OP_TEXT:
+			put_json_string(r, in->str, in->n);
+			return 1;
+		case CR_OP_TRUE:
+		case CR_OP_FALSE:
+			put(r, in->op == CR_OP_TRUE ? "true" : "false");
+			return 1;
+		default:
+			return 0;
+	}
+}
+
+/* ", [item, ...]": the literal list of the IN node k. */
+static void
+put_items(Rev *r, int k)
+{
+	put(r, ", [");
+	for (uint32_t i = 1; i <= r->prog->code[k].n; i++)
+	{
+		if (i > 1)
+			put(r, ", ");
+		if (!rev_literal(r, KID(r, k, i)))
+			rev_fail(r, "IN with a list item that is not a literal");
+	}
+	put(r, "]");
+}
+
+static void
+rev_list(Rev *r, const char *op, int k, int from, int to, int cond)
+{
+	put(r, "{\"");
+	put(r, op);
+	put(r, "\": [");
+	for (int i = from; i < to; i++)
+	{
+		if (i > from)
+			put(r, ", ");
+		rev(r, KID(r, k, i), cond);
+	}
+	put(r, "]}");
+}
+
+/* A chain of + or * (left-nested in the program) as one n-ary operation. */
+static void
+rev_chain(Rev *r, int k, const char *op)
+{
+	int			n = 1;
+	int			j = k;
+	int			i;
+
+	while (OP(r, j) == OP(r, k))
+	{
+		j = KID(r, j, 0);
+		n++;
+	}
+	put(r, "{\"");
+	put(r, op);
+	put(r, "\": [");
+	rev(r, j, 0);
+	/* the right operands, innermost first: walk down again for each */
+	for (i = n - 2; i >= 0 && !r->failed; i--)
+	{
+		int			m = k;
+
+		for (int d = 0; d < i; d++)
+			m = KID(r, m, 0);
+		put(r, ", ");
+		rev(r, KID(r, m, 1), 0);
+	}
+	put(r, "]}");
+}
+
+/* coalesce(a, b): the forms the JsonLogic front end generates. */
+static void
+rev_coalesce(Rev *r, int k, int cond)
+{
+	int			a = KID(r, k, 0);
+	int			b = KID(r, k, 1);
+	int			bop = OP(r, b);
+
+	if (r->prog->code[k].n != 2)
+	{
+		rev_fail(r, "coalesce with more than two arguments");
+		return;
+	}
+	switch (OP(r, a))
+	{
+		case CR_OP_FEATURE:
+			if (cond && bop == CR_OP_FALSE)
+			{
+				rev(r, a, 0);
+				return;
+			}
+			put(r, "{\"var\": [");
+			put_json_string(r, r->prog->names[r->prog->code[a].n], r->prog->name_lens[r->prog->code[a].n]);
+			put(r, ", ");
+			if (!rev_literal(r, b))
+				rev_fail(r, "coalesce of a feature with something other than a literal");
+			put(r, "]}");
+			return;
+		case CR_OP_EQ:
+			if (bop == CR_OP_FALSE || bop == CR_OP_AND)
+			{
+				rev(r, a, 1);
+				return;
+			}
+			break;
+		case CR_OP_LT:
+		case CR_OP_LE:
+		case CR_OP_GT:
+		case CR_OP_GE:
+			if (bop == CR_OP_FALSE || bop == CR_OP_TRUE)
+			{
+				rev(r, a, 1);
+				return;
+			}
+			break;
+		case CR_OP_IN:
+			if (bop == CR_OP_FALSE)
+			{
+				rev(r, a, 1);
+				return;
+			}
+			break;
+		default:
+			break;
+	}
+	rev_fail(r, "this use of coalesce");
+}
+
+/* Comparisons, IS NULL, IN, NOT. */
+static void
+rev_predicate(Rev *r, int k)
+{
+	const CrInstr *in = &r->prog->code[k];
+	int			c = KID(r, k, 0);
+
+	switch (in->op)
+	{
+		case CR_OP_EQ:
+			rev_list(r, "==", k, 0, 2, 0);
+			return;
+		case CR_OP_LT:
+		case CR_OP_LE:
+		case CR_OP_GT:
+		case CR_OP_GE:
+			rev_list(r, cr_op_symbol(in), k, 0, 2, 0);
+			return;
+		case CR_OP_ISNULL:
+			put(r, "{\"==\": [");
+			rev(r, c, 0);
+			put(r, ", null]}");
+			return;
+		case CR_OP_IN:
+			put(r, "{\"in\": [");
+			rev(r, c, 0);
+			put_items(r, k);
+			put(r, "]}");
+			return;
+		default:				/* NOT */
+			if (OP(r, c) == CR_OP_ISNULL ||
+				(OP(r, c) == CR_OP_FUNC && r->prog->code[c].fn == CR_FN_COALESCE &&
+				 OP(r, KID(r, c, 0)) == CR_OP_EQ) || OP(r, c) == CR_OP_EQ)
+			{
+				/* NOT of an equality: != */
+				size_t		mark = r->out.len;
+
+				rev(r, c, 1);
+				if (!r->failed && r->out.len >= mark + 4 && memcmp(r->out.data + mark, "{\"==", 4) == 0)
+					r->out.data[mark + 2] = '!';
+				return;
+			}
+			put(r, "{\"!\": [");
+			rev(r, c, 1);
+			put(r, "]}");
+			return;
+	}
+}
+
+static void
+rev(Rev *r, int k, int cond)
+{
+	const CrInstr *in = &r->prog->code[k];
+
+	if (r->failed)
+		return;
+	if (++r->depth > 2 * CR_RULE_MAX_DEPTH)
+	{
+		rev_fail(r, "nested too deeply");
+		return;
+	}
+	if (rev_literal(r, k))
+	{
+		r->depth--;
+		return;
+	}
+	switch (in->op)
+	{
+		case CR_OP_FEATURE:
+			put(r, "{\"var\": ");
+			put_json_string(r, r->prog->names[in->n], r->prog->name_lens[in->n]);
+			put(r, "}");
+			break;
+		case CR_OP_NULL:
+			put(r, "null");
+			break;
+		case CR_OP_AND:
+		case CR_OP_OR:
+			rev_list(r, in->op == CR_OP_AND ? "and" : "or", k, 0, (int) in->n, 1);
+			break;
+		case CR_OP_EQ:
+		case CR_OP_LT:
+		case CR_OP_LE:
+		case CR_OP_GT:
+		case CR_OP_GE:
+		case CR_OP_ISNULL:
+		case CR_OP_IN:
+		case CR_OP_NOT:
+			rev_predicate(r, k);
+			break;
+		case CR_OP_ADD:
+		case CR_OP_MUL:
+			rev_chain(r, k, in->op == CR_OP_ADD ? "+" : "*");
+			break;
+		case CR_OP_SUB:
+		case CR_OP_DIV:
+		case CR_OP_MOD:
+			rev_list(r, cr_op_symbol(in), k, 0, 2, 0);
+			break;
+		case CR_OP_NEG:
+			rev_list(r, "-", k, 0, 1, 0);
+			break;
+		case CR_OP_FUNC:
+			if (in->fn == CR_FN_COALESCE)
+				rev_coalesce(r, k, cond);
+			else if (in->fn == CR_FN_LEAST || in->fn == CR_FN_GREATEST)
+				rev_list(r, in->fn == CR_FN_LEAST ? "min" : "max", k, 0, (int) in->n, 0);
+			else
+				rev_fail(r, "JsonLogic has no such function");
+			break;
+		default:
+			rev_fail(r, "JsonLogic has no such operator");
+			break;
+	}
+	r->depth--;
+}
+
+/* ------------------------------------------------------------------ SQL's meaning */
+
+/*
+ * A condition written as text, whose NULLs mean "unknown", in JsonLogic that
+ * matches exactly where it is true: sem(k, 1) is truthy when node k is TRUE,
+ * sem(k, 0) when it is FALSE (NOT swaps them; a NULL is neither).  Every
+ * comparison is guarded by {"!=": [feature, null]} for the features its
+ * operands read, and compares as JavaScript does once they are not null.
+ */
+typedef struct Sem
+{
+	Rev		   *r;
+	uint8_t    *guard;			/* per feature: read by the current comparison */
+} Sem;
+
+static void sem(Sem *s, int k, int pos);
+
+/* A value: literals, features, + - * unary -, / and % by a non-zero literal, coalesce(feature, literal). */
+static void
+sem_val(Sem *s, int k)
+{
+	Rev		   *r = s->r;
+	const CrInstr *in = &r->prog->code[k];
+
+	if (r->failed || rev_literal(r, k))
+		return;
+	switch (in->op)
+	{
+		case CR_OP_FEATURE:
+			s->guard[in->n] = 1;
+			rev(r, k, 0);
+			return;
+		case CR_OP_ADD:
+		case CR_OP_SUB:
+		case CR_OP_MUL:
+		case CR_OP_DIV:
+		case CR_OP_MOD:
+			if ((in->op == CR_OP_DIV || in->op == CR_OP_MOD) &&
+				!(OP(r, KID(r, k, 1)) == CR_OP_NUM && r->prog->code[KID(r, k, 1)].num != 0))
+			{
+				rev_fail(r, "division by something other than a non-zero number");
+				return;
+			}
+			put(r, "{\"");
+			put(r, cr_op_symbol(in));
+			put(r, "\": [");
+			sem_val(s, KID(r, k, 0));
+			put(r, ", ");
+			sem_val(s, KID(r, k, 1));
+			put(r, "]}");
+			return;
+		case CR_OP_NEG:
+			put(r, "{\"-\": [");
+			sem_val(s, KID(r, k, 0));
+			put(r, "]}");
+			return;
+		case CR_OP_FUNC:
+			if (in->fn == CR_FN_COALESCE && in->n == 2 && OP(r, KID(r, k, 0)) == CR_OP_FEATURE)
+			{
+				rev_coalesce(r, k, 0);
+				return;
+			}
+			rev_fail(r, "JsonLogic has no such function, or no NULL-skipping least and greatest");
+			return;
+		default:
+			rev_fail(r, "a condition used as a value, or NULL");
+			return;
+	}
+}
+
+static const char *const cmp_sym[] = {"===", "!==", "<", "<=", ">", ">="};
+static const int cmp_neg[] = {1, 0, 5, 4, 3, 2};	/* index of the negation */
+
+/*
+ * One strict comparison, guarded: {"and": [{"!=": [f, null]} ..., {op: [a, b]}]}
+ * where list >= 0 makes it [NOT] IN: a against the literals of node list.
+ */
+static void
+sem_compare(Sem *s, int a, int b, int sym, int list, int negated_in)
+{
+	Rev		   *r = s->r;
+	CrBuf		saved = r->out;
+	CrBuf		body;
+
+	memset(s->guard, 0, (size_t) r->prog->nnames);
+	memset(&r->out, 0, sizeof(r->out));
+	r->out.mem = saved.mem;
+	if (list < 0 && sym >= 2 && OP(r, a) == CR_OP_FEATURE && OP(r, b) == CR_OP_FEATURE)
+	{
+		/* JsonLogic -> condition reads such a comparison as numbers */
+		r->out = saved;
+		rev_fail(r, "< or > between two features, which JsonLogic reads as numbers (text features would not bind)");
+		return;
+	}
+	if (list < 0)
+	{
+		put(r, "{\"");
+		put(r, cmp_sym[sym]);
+		put(r, "\": [");
+		sem_val(s, a);
+		put(r, ", ");
+		sem_val(s, b);
+		put(r, "]}");
+	}
+	else
+	{
+		put(r, negated_in ? "{\"!\": {\"in\": [" : "{\"in\": [");
+		sem_val(s, a);
+		put_items(r, list);
+		put(r, negated_in ? "]}}" : "]}");
+	}
+	body = r->out;
+	r->out = saved;
+	/* the guards first: JsonLogic reads null as 0 or "", SQL as unknown */
+	put(r, "{\"and\": [");
+	for (int f = 0; f < r->prog->nnames; f++)
+		if (s->guard[f])
+		{
+			put(r, "{\"!=\": [{\"var\": ");
+			put_json_string(r, r->prog->names[f], r->prog->name_lens[f]);
+			put(r, "}, null]}, ");
+		}
+	cr_buf_bytes(&r->out, body.data, body.len);
+	put(r, "]}");
+	if (body.oom)
+		r->out.oom = 1;
+	cr_mem_free(r->out.mem, body.data);
+}
+
+/* x [NOT] BETWEEN lo AND hi: x >= lo AND x <= hi, each comparison on its own. */
+static void
+sem_between(Sem *s, int k, int pos)
+{
+	Rev		   *r = s->r;
+
+	if (OP(r, k) == CR_OP_NOTBETWEEN)
+		pos = !pos;
+	put(r, pos ? "{\"and\": [" : "{\"or\": [");
+	sem_compare(s, KID(r, k, 0), KID(r, k, 1), pos ? 5 : cmp_neg[5], -1, 0);
+	put(r, ", ");
+	sem_compare(s, KID(r, k, 0), KID(r, k, 2), pos ? 3 : cmp_neg[3], -1, 0);
+	put(r, "]}");
+}
+
+static void
+sem(Sem *s, int k, int pos)
+{
+	Rev		   *r = s->r;
+	const CrInstr *in = &r->prog->code[k];
+
+	if (r->failed)
+		return;
+	if (++r->depth > 2 * CR_RULE_MAX_DEPTH)
+	{
+		rev_fail(r, "nested too deeply");
+		return;
+	}
+	switch (in->op)
+	{
+		case CR_OP_TRUE:
+		case CR_OP_FALSE:
+			put(r, (in->op == CR_OP_TRUE) == (pos != 0) ? "true" : "false");
+			break;
+		case CR_OP_NULL:
+			put(r, "false");
+			break;
+		case CR_OP_FEATURE:
+			put(r, "{\"===\": [");
+			rev(r, k, 0);
+			put(r, pos ? ", true]}" : ", false]}");
+			break;
+		case CR_OP_NOT:
+			sem(s, KID(r, k, 0), !pos);
+			break;
+		case CR_OP_AND:
+		case CR_OP_OR:
+			put(r, (in->op == CR_OP_AND) == (pos != 0) ? "{\"and\": [" : "{\"or\": [");
+			for (uint32_t i = 0; i < in->n; i++)
+			{
+				if (i > 0)
+					put(r, ", ");
+				sem(s, KID(r, k, i), pos);
+			}
+			put(r, "]}");
+			break;
+		case CR_OP_ISNULL:
+		case CR_OP_ISNOTNULL:
+			if (OP(r, KID(r, k, 0)) != CR_OP_FEATURE)
+			{
+				rev_fail(r, "IS NULL of an expression");
+				break;
+			}
+			put(r, ((in->op == CR_OP_ISNULL) == (pos != 0)) ? "{\"==\": [" : "{\"!=\": [");
+			rev(r, KID(r, k, 0), 0);
+			put(r, ", null]}");
+			break;
+		case CR_OP_EQ:
+		case CR_OP_NE:
+		case CR_OP_LT:
+		case CR_OP_LE:
+		case CR_OP_GT:
+		case CR_OP_GE:
+			sem_compare(s, KID(r, k, 0), KID(r, k, 1),
+						pos ? in->op - CR_OP_EQ : cmp_neg[in->op - CR_OP_EQ], -1, 0);
+			break;
+		case CR_OP_BETWEEN:
+		case CR_OP_NOTBETWEEN:
+			sem_between(s, k, pos);
+			break;
+		case CR_OP_IN:
+		case CR_OP_NOTIN:
+			sem_compare(s, KID(r, k, 0), -1, 0, k, (in->op == CR_OP_IN) != (pos != 0));
+			break;
+		default:
+			rev_fail(r, "JsonLogic has no equivalent of this condition");
+			break;
+	}
+	r->depth--;
+}
+
+/*
+ * The exact reverse of the JsonLogic front end: the result compiles back to
+ * these very bytes.
+ */
+static int
+to_json_exact(Rev *r, const uint8_t *bytes, size_t len)
+{
+	uint8_t    *back = NULL;
+	size_t		backlen = 0;
+	CrRuleError e2;
+	int			rc;
+
+	rev(r, r->prog->ninstr - 1, 1);
+	cr_buf_u8(&r->out, '\0');
+	if (r->out.oom)
+		return cr_set_error(r->err, CR_ERR_NOMEM, -1, "out of memory");
+	if (r->failed)
+		return r->err->code;
+	rc = cr_rule_from_jsonlogic((const char *) r->out.data, r->out.len - 1, r->out.mem, &back, &backlen, &e2);
+	if (rc != CR_OK || backlen != len || memcmp(back, bytes, len) != 0)
+		rc = cr_set_error(r->err, CR_ERR_UNSUPPORTED, -1, "not made from JsonLogic");
+	cr_mem_free(r->out.mem, back);
+	return rc;
+}
+
+/* SQL's meaning, with explicit null checks (see sem); it must compile. */
+static int
+to_json_sem(Rev *r)
+{
+	Sem			s;
+	uint8_t    *back = NULL;
+	size_t		backlen = 0;
+	CrRuleError e2;
+	int			rc;
+	const CrRuleMem *mem = r->out.mem;
+
+	cr_mem_free(mem, r->out.data);
+	memset(&r->out, 0, sizeof(r->out));
+	r->out.mem = mem;
+	r->failed = 0;
+	r->depth = 0;
+	s.r = r;
+	s.guard = cr_mem_alloc(r->out.mem, (size_t) r->prog->nnames + 1);
+	if (s.guard == NULL)
+		return cr_set_error(r->err, CR_ERR_NOMEM, -1, "out of memory");
+	sem(&s, r->prog->ninstr - 1, 1);
+	cr_mem_free(r->out.mem, s.guard);
+	cr_buf_u8(&r->out, '\0');
+	if (r->out.oom)
+		rc = cr_set_error(r->err, CR_ERR_NOMEM, -1, "out of memory");
+	else if (r->failed)
+		rc = r->err->code;
+	else
+	{
+		rc = cr_rule_from_jsonlogic((const char *) r->out.data, r->out.len - 1, r->out.mem, &back, &backlen, &e2);
+		if (rc != CR_OK)
+			rc = cr_set_error(r->err, CR_ERR_UNSUPPORTED, -1,
+							  "incentive condition has no JsonLogic form: %s", e2.message);
+		cr_mem_free(r->out.mem, back);
+	}
+	if (rc != CR_OK)
+	{
+		cr_mem_free(r->out.mem, r->out.data);
+		r->out.data = NULL;
+	}
+	return rc;
+}
+
+int
+cr_rule_to_jsonlogic(const CrRuleProg *prog, const uint8_t *bytes, size_t len,
+					 const CrRuleMem *mem, char **out, size_t *outlen, CrRuleError *err)
+{
+	int		   *first;
+	int		   *stack;
+	int			sp = 0;
+	int			nk = 0;
+	Rev			r;
+	int			rc;
+
+	*out = NULL;
+	*outlen = 0;
+	first = cr_mem_alloc(mem, sizeof(int) * 3 * ((size_t) prog->ninstr + 1));
+	if (first == NULL)
+		return cr_set_error(err, CR_ERR_NOMEM, -1, "out of memory");
+	memset(&r, 0, sizeof(r));
+	r.prog = prog;
+	r.first = first;
+	r.kids = first + prog->ninstr + 1;
+	stack = first + 2 * ((size_t) prog->ninstr + 1);
+	for (int k = 0; k < prog->ninstr; k++)
+	{
+		int			ar = cr_op_arity(&prog->code[k]);
+
+		first[k] = nk;
+		for (int i = 0; i < ar; i++)
+			((int *) r.kids)[nk++] = stack[sp - ar + i];
+		sp -= ar;
+		stack[sp++] = k;
+	}
+	r.out.mem = mem;
+	r.err = err;
+	rc = to_json_exact(&r, bytes, len);
+	if (rc != CR_OK)
+		rc = to_json_sem(&r);
+	cr_mem_free(mem, first);
+	if (rc != CR_OK)
+	{
+		cr_mem_free(mem, r.out.data);
+		return rc;
+	}
+	*out = (char *) r.out.data;
+	*outlen = r.out.len - 1;
+	return CR_OK;
+}

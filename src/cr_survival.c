@@ -1,0 +1,620 @@
+/*
+ * cr_survival.c
+ *	  Backend glue of the survival functions: the aggregates retention_km()
+ *	  and retention_logrank() (one combinable state: per (time, group) counts
+ *	  of churned and censored members, compacted as it grows), and the curve
+ *	  functions retention_km_quantile() and retention_km_rmst().  The
+ *	  numbers are computed by the plain-C kernel in cr_km.c.
+ */
+#include "community_retention.h"
+
+#include <math.h>
+
+#include "access/htup_details.h"
+#include "catalog/pg_type.h"
+#include "fmgr.h"
+#include "funcapi.h"
+#include "libpq/pqformat.h"
+#include "miscadmin.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/lsyscache.h"
+#include "utils/typcache.h"
+
+#include "cr_km.h"
+
+PG_FUNCTION_INFO_V1(retention_km_trans);
+PG_FUNCTION_INFO_V1(retention_logrank_trans);
+PG_FUNCTION_INFO_V1(retention_surv_combine);
+PG_FUNCTION_INFO_V1(retention_surv_serial);
+PG_FUNCTION_INFO_V1(retention_surv_deserial);
+PG_FUNCTION_INFO_V1(retention_km_final);
+PG_FUNCTION_INFO_V1(retention_logrank_final);
+PG_FUNCTION_INFO_V1(retention_km_quantile);
+PG_FUNCTION_INFO_V1(retention_km_rmst);
+
+/* The most groups retention_logrank() compares (its work is k^2 per time). */
+#define SURV_MAX_GROUPS 1000
+/* First capacity of a state: small, so a GROUP BY of many groups stays small. */
+#define SURV_MIN_CAP 8
+
+typedef struct SurvState
+{
+	CrSurvObs  *obs;
+	int64		nobs;
+	int64		cap;
+	int64		compacted;		/* obs[0..compacted) is sorted and merged */
+	int64		skipped;		/* rows with a NULL argument */
+	double		confidence;		/* 0: not given */
+	int32		ngroups;
+	char	  **names;			/* group names (log-rank only) */
+	int32		names_cap;		/* room in names */
+	int32		last_group;		/* index of the last group looked up */
+} SurvState;
+
+static SurvState *
+surv_new(MemoryContext ctx)
+{
+	SurvState  *s = MemoryContextAllocZero(ctx, sizeof(SurvState));
+
+	s->cap = SURV_MIN_CAP;
+	s->obs = MemoryContextAlloc(ctx, s->cap * sizeof(CrSurvObs));
+	s->last_group = -1;
+	return s;
+}
+
+/* Sort and merge; grow the array when merging did not free half of it. */
+static void
+surv_compact(SurvState *s)
+{
+	CrSurvObs  *scratch;
+
+	CHECK_FOR_INTERRUPTS();
+	if (s->compacted == s->nobs)
+		return;
+	scratch = palloc_extended(s->nobs * sizeof(CrSurvObs), MCXT_ALLOC_HUGE);
+	s->nobs = (int64) cr_surv_compact_tail(s->obs, (size_t) s->nobs,
+										   (size_t) s->compacted, scratch);
+	pfree(scratch);
+	s->compacted = s->nobs;
+}
+
+static void
+surv_reserve(SurvState *s, int64 extra)
+{
+	if (s->nobs + extra <= s->cap)
+		return;
+	surv_compact(s);
+	if (s->nobs + extra <= s->cap && s->nobs < s->cap / 2)
+		return;
+	while (s->nobs + extra > s->cap / 2)
+		s->cap *= 2;
+	s->obs = repalloc_huge(s->obs, s->cap * sizeof(CrSurvObs));
+}
+
+static void
+surv_add(SurvState *s, double t, int32 g, int64 ev, int64 cens)
+{
+	CrSurvObs  *o;
+
+	surv_reserve(s, 1);
+	o = &s->obs[s->nobs++];
+	o->t = t;
+	o->g = g;
+	o->ev = ev;
+	o->cens = cens;
+}
+
+static double
+surv_check_duration(double t)
+{
+	if (isnan(t))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("duration must not be NaN")));
+	if (isinf(t))
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("duration must be finite"),
+				 errhint("A member who is still active is censored: pass the time so far with churned = false.")));
+	if (t < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("duration must not be negative: %g", t)));
+	return t == 0 ? 0.0 : t;	/* -0 and 0 are one time */
+}
+
+static void
+surv_check_level(double level, const char *what)
+{
+	if (!(level > 0 && level < 1))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s must be between 0 and 1 (exclusive), not %g", what, level)));
+}
+
+/* The state of an aggregate call, created in the aggregate context. */
+static SurvState *
+surv_state(FunctionCallInfo fcinfo, const char *fname)
+{
+	MemoryContext aggctx;
+
+	if (!AggCheckCallContext(fcinfo, &aggctx))
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("%s called in non-aggregate context", fname)));
+	if (PG_ARGISNULL(0))
+		return surv_new(aggctx);
+	return (SurvState *) PG_GETARG_POINTER(0);
+}
+
+/* retention_km transition: (state, duration, churned [, confidence]) */
+Datum
+retention_km_trans(PG_FUNCTION_ARGS)
+{
+	SurvState  *s = surv_state(fcinfo, "retention_km_trans");
+
+	if (PG_NARGS() > 3 && !PG_ARGISNULL(3))
+	{
+		double		level = PG_GETARG_FLOAT8(3);
+
+		surv_check_level(level, "confidence");
+		if (s->confidence != 0 && s->confidence != level)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("confidence must be the same for every row of a group")));
+		s->confidence = level;
+	}
+	if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
+		s->skipped++;
+	else if (PG_GETARG_BOOL(2))
+		surv_add(s, surv_check_duration(PG_GETARG_FLOAT8(1)), 0, 1, 0);
+	else
+		surv_add(s, surv_check_duration(PG_GETARG_FLOAT8(1)), 0, 0, 1);
+	PG_RETURN_POINTER(s);
+}
+
+/* Index of group name (len bytes), added when new. */
+static int32
+surv_group(SurvState *s, const char *name, int len, MemoryContext ctx)
+{
+	char	   *copy;
+
+	if (s->last_group >= 0 && strncmp(s->names[s->last_group], name, len) == 0
+		&& s->names[s->last_group][len] == '\0')
+		return s->last_group;
+	for (int32 g = 0; g < s->ngroups; g++)
+		if (strncmp(s->names[g], name, len) == 0 && s->names[g][len] == '\0')
+			return s->last_group = g;
+	if (s->ngroups >= SURV_MAX_GROUPS)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("retention_logrank compares at most %d groups", SURV_MAX_GROUPS)));
+	if (s->ngroups == s->names_cap)
+	{
+		int32		cap = s->names_cap == 0 ? 4 : s->names_cap * 2;
+		char	  **names = MemoryContextAlloc(ctx, cap * sizeof(char *));
+
+		if (s->ngroups > 0)
+			memcpy(names, s->names, s->ngroups * sizeof(char *));
+		s->names = names;
+		s->names_cap = cap;
+	}
+	copy = MemoryContextAlloc(ctx, len + 1);
+	memcpy(copy, name, len);
+	copy[len] = '\0';
+	s->names[s->ngroups] = copy;
+	return s->last_group = s->ngroups++;
+}
+
+/* retention_logrank transition: (state, duration, churned, grp text) */
+Datum
+retention_logrank_trans(PG_FUNCTION_ARGS)
+{
+	SurvState  *s = surv_state(fcinfo, "retention_logrank_trans");
+	MemoryContext aggctx;
+	text	   *grp;
+	int32		g;
+
+	if (PG_ARGISNULL(1) || PG_ARGISNULL(2) || PG_ARGISNULL(3))
+	{
+		s->skipped++;
+		PG_RETURN_POINTER(s);
+	}
+	AggCheckCallContext(fcinfo, &aggctx);
+	grp = PG_GETARG_TEXT_PP(3);
+	g = surv_group(s, VARDATA_ANY(grp), VARSIZE_ANY_EXHDR(grp), aggctx);
+	if (PG_GETARG_BOOL(2))
+		surv_add(s, surv_check_duration(PG_GETARG_FLOAT8(1)), g, 1, 0);
+	else
+		surv_add(s, surv_check_duration(PG_GETARG_FLOAT8(1)), g, 0, 1);
+	PG_RETURN_POINTER(s);
+}
+
+/* Add b's counts to a (whose memory lives in ctx), mapping group names. */
+static void
+surv_merge(SurvState *a, const SurvState *b, MemoryContext ctx)
+{
+	int32	   *map = palloc(sizeof(int32) * (b->ngroups > 0 ? b->ngroups : 1));
+
+	for (int32 g = 0; g < b->ngroups; g++)
+		map[g] = surv_group(a, b->names[g], strlen(b->names[g]), ctx);
+	surv_reserve(a, b->nobs);
+	for (int64 i = 0; i < b->nobs; i++)
+	{
+		CrSurvObs	o = b->obs[i];
+
+		if (b->ngroups > 0)
+			o.g = map[o.g];
+		a->obs[a->nobs++] = o;
+	}
+	a->skipped += b->skipped;
+	if (a->confidence == 0)
+		a->confidence = b->confidence;
+	else if (b->confidence != 0 && b->confidence != a->confidence)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("confidence must be the same for every row of a group")));
+	pfree(map);
+}
+
+Datum
+retention_surv_combine(PG_FUNCTION_ARGS)
+{
+	MemoryContext aggctx;
+	SurvState  *a;
+
+	if (!AggCheckCallContext(fcinfo, &aggctx))
+		elog(ERROR, "retention_surv_combine called in non-aggregate context");
+	if (PG_ARGISNULL(1))
+		PG_RETURN_POINTER(PG_ARGISNULL(0) ? NULL : PG_GETARG_POINTER(0));
+	a = PG_ARGISNULL(0) ? surv_new(aggctx) : (SurvState *) PG_GETARG_POINTER(0);
+	surv_merge(a, (SurvState *) PG_GETARG_POINTER(1), aggctx);
+	PG_RETURN_POINTER(a);
+}
+
+Datum
+retention_surv_serial(PG_FUNCTION_ARGS)
+{
+	SurvState  *s = (SurvState *) PG_GETARG_POINTER(0);
+	StringInfoData buf;
+
+	surv_compact(s);
+	pq_begintypsend(&buf);
+	pq_sendint64(&buf, s->nobs);
+	pq_sendint64(&buf, s->skipped);
+	pq_sendfloat8(&buf, s->confidence);
+	pq_sendint32(&buf, s->ngroups);
+	for (int32 g = 0; g < s->ngroups; g++)
+	{
+		int			len = strlen(s->names[g]);
+
+		pq_sendint32(&buf, len);
+		pq_sendbytes(&buf, s->names[g], len);
+	}
+	for (int64 i = 0; i < s->nobs; i++)
+	{
+		pq_sendfloat8(&buf, s->obs[i].t);
+		pq_sendint32(&buf, s->obs[i].g);
+		pq_sendint64(&buf, s->obs[i].ev);
+		pq_sendint64(&buf, s->obs[i].cens);
+	}
+	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
+}
+
+Datum
+retention_surv_deserial(PG_FUNCTION_ARGS)
+{
+	bytea	   *b = PG_GETARG_BYTEA_PP(0);
+	MemoryContext aggctx;
+	StringInfoData buf;
+	SurvState  *s;
+	int64		n;
+	int32		ng;
+
+	if (!AggCheckCallContext(fcinfo, &aggctx))
+		elog(ERROR, "retention_surv_deserial called in non-aggregate context");
+	buf.data = VARDATA_ANY(b);
+	buf.len = VARSIZE_ANY_EXHDR(b);
+	buf.maxlen = buf.len;
+	buf.cursor = 0;
+	s = surv_new(aggctx);
+	n = pq_getmsgint64(&buf);
+	s->skipped = pq_getmsgint64(&buf);
+	s->confidence = pq_getmsgfloat8(&buf);
+	ng = pq_getmsgint(&buf, 4);
+	if (n < 0 || n > (buf.len / 28) + 1 || ng < 0 || ng > SURV_MAX_GROUPS)
+		elog(ERROR, "invalid survival aggregate state");
+	for (int32 g = 0; g < ng; g++)
+	{
+		int			len = pq_getmsgint(&buf, 4);
+
+		if (len < 0 || len > buf.len - buf.cursor)
+			elog(ERROR, "invalid survival aggregate state");
+		surv_group(s, pq_getmsgbytes(&buf, len), len, aggctx);
+	}
+	surv_reserve(s, n);
+	for (int64 i = 0; i < n; i++)
+	{
+		CrSurvObs  *o = &s->obs[s->nobs++];
+
+		o->t = pq_getmsgfloat8(&buf);
+		o->g = pq_getmsgint(&buf, 4);
+		o->ev = pq_getmsgint64(&buf);
+		o->cens = pq_getmsgint64(&buf);
+		if (o->g < 0 || (o->g > 0 && o->g >= ng))
+			elog(ERROR, "invalid survival aggregate state");
+	}
+	pq_getmsgend(&buf);
+	s->compacted = s->nobs;
+	PG_RETURN_POINTER(s);
+}
+
+/* Result row type of the final function, from its own pg_proc entry. */
+static TupleDesc
+surv_result_desc(FunctionCallInfo fcinfo, Oid *elemtype)
+{
+	Oid			rettype = get_func_rettype(fcinfo->flinfo->fn_oid);
+	Oid			rowtype = rettype;
+
+	if (elemtype)
+	{
+		rowtype = get_element_type(rettype);
+		*elemtype = rowtype;
+	}
+	if (!OidIsValid(rowtype) || !type_is_rowtype(rowtype))
+		elog(ERROR, "return type of function %u is not a row type (or an array of one)",
+			 fcinfo->flinfo->fn_oid);
+	return lookup_rowtype_tupdesc_copy(rowtype, -1);
+}
+
+static Datum
+float8_or_null(double x, bool *isnull)
+{
+	*isnull = isnan(x);
+	return Float8GetDatum(*isnull ? 0 : x);
+}
+
+/*
+ * The curve as an array of composites, written in one allocation, without a
+ * palloc and a copy per point: the header (and null bitmap) of each element
+ * is copied from a tuple heap_form_tuple() built once per pattern of NULLs,
+ * so it is whatever this server puts there; the data is filled in place.
+ */
+static ArrayType *
+surv_km_array(TupleDesc desc, Oid elemtype, const CrKmPoint *pt, size_t np)
+{
+	Size		total = 0;
+	ArrayType  *arr = NULL;
+	char	   *p = NULL;
+	HeapTupleHeader tmpl[8] = {NULL};
+
+	for (size_t pass = 0; pass < 2; pass++)
+	{
+		if (pass == 1)
+		{
+			Size		nbytes = ARR_OVERHEAD_NONULLS(1) + total;
+
+			if (nbytes > MaxAllocSize)
+				ereport(ERROR,
+						(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+						 errmsg("survival curve of %zu points is too large for an array", np),
+						 errhint("Round the durations (for example to whole days) to get fewer distinct times.")));
+			arr = palloc0(nbytes);
+			SET_VARSIZE(arr, nbytes);
+			arr->ndim = 1;
+			arr->dataoffset = 0;
+			arr->elemtype = elemtype;
+			ARR_DIMS(arr)[0] = (int) np;
+			ARR_LBOUND(arr)[0] = 1;
+			p = CR_ARR_DATA_NONULLS(arr);
+		}
+		for (size_t i = 0; i < np; i++)
+		{
+			Datum		v[8];
+			bool		n[8] = {false};
+			bool		hasnull;
+			Size		hoff,
+						len;
+
+			v[0] = Float8GetDatum(pt[i].t);
+			v[1] = Int64GetDatum(pt[i].at_risk);
+			v[2] = Int64GetDatum(pt[i].ev);
+			v[3] = Int64GetDatum(pt[i].cens);
+			v[4] = Float8GetDatum(pt[i].surv);
+			v[5] = float8_or_null(pt[i].se, &n[5]);
+			v[6] = float8_or_null(pt[i].lower, &n[6]);
+			v[7] = float8_or_null(pt[i].upper, &n[7]);
+			hasnull = n[5] || n[6] || n[7];
+			hoff = MAXALIGN(SizeofHeapTupleHeader + (hasnull ? BITMAPLEN(8) : 0));
+			len = hoff + heap_compute_data_size(desc, v, n);
+			if (pass == 0)
+				total = att_align_nominal(total, TYPALIGN_DOUBLE) + len;
+			else
+			{
+				HeapTupleHeader td;
+				int			pattern = n[5] | (n[6] << 1) | (n[7] << 2);
+
+				if (tmpl[pattern] == NULL)
+					tmpl[pattern] = heap_form_tuple(desc, v, n)->t_data;
+				p = (char *) att_align_nominal(p, TYPALIGN_DOUBLE);
+				td = (HeapTupleHeader) p;
+				if (tmpl[pattern]->t_hoff != hoff ||
+					HeapTupleHeaderGetDatumLength(tmpl[pattern]) != len)
+					elog(ERROR, "unexpected layout of a survival curve point");
+				memcpy(td, tmpl[pattern], hoff);
+				heap_fill_tuple(desc, v, n, p + hoff, len - hoff, &td->t_infomask,
+								hasnull ? td->t_bits : NULL);
+				p += len;
+			}
+			if ((i & 0xFFFF) == 0)
+				CHECK_FOR_INTERRUPTS();
+		}
+	}
+	return arr;
+}
+
+Datum
+retention_km_final(PG_FUNCTION_ARGS)
+{
+	SurvState  *s;
+	CrKmPoint  *pt;
+	size_t		np;
+	double		z;
+	TupleDesc	desc;
+	Oid			elemtype;
+
+	if (PG_ARGISNULL(0))
+		PG_RETURN_NULL();
+	s = (SurvState *) PG_GETARG_POINTER(0);
+	surv_compact(s);
+	if (s->nobs == 0)
+		PG_RETURN_NULL();
+	z = cr_norm_two_sided(s->confidence != 0 ? s->confidence : 0.95);
+	pt = palloc_extended(s->nobs * sizeof(CrKmPoint), MCXT_ALLOC_HUGE);
+	np = cr_km_curve(s->obs, (size_t) s->nobs, z, pt);
+	desc = surv_result_desc(fcinfo, &elemtype);
+	PG_RETURN_ARRAYTYPE_P(surv_km_array(desc, elemtype, pt, np));
+}
+
+Datum
+retention_logrank_final(PG_FUNCTION_ARGS)
+{
+	SurvState  *s;
+	TupleDesc	desc;
+	Datum		v[4];
+	bool		n[4] = {false};
+	double		chi2 = 0;
+	int			rc;
+
+	if (PG_ARGISNULL(0))
+		PG_RETURN_NULL();
+	s = (SurvState *) PG_GETARG_POINTER(0);
+	surv_compact(s);
+	if (s->ngroups == 0)
+		PG_RETURN_NULL();
+	rc = cr_logrank(s->obs, (size_t) s->nobs, s->ngroups, &chi2);
+	if (rc == -2)
+		ereport(ERROR,
+				(errcode(ERRCODE_OUT_OF_MEMORY),
+				 errmsg("out of memory")));
+	desc = BlessTupleDesc(surv_result_desc(fcinfo, NULL));
+	v[0] = float8_or_null(rc == 0 ? chi2 : NAN, &n[0]);
+	v[1] = Int32GetDatum(s->ngroups - 1);
+	v[2] = float8_or_null(rc == 0 ? cr_chi2_sf(chi2, s->ngroups - 1) : NAN, &n[2]);
+	v[3] = Int64GetDatum(s->skipped);
+	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(desc, v, n)));
+}
+
+/* The points of a curve array (retention_km_point[]); checks its order. */
+static CrKmPoint *
+surv_curve_arg(ArrayType *arr, size_t *np)
+{
+	Oid			elemtype = ARR_ELEMTYPE(arr);
+	TupleDesc	desc = lookup_rowtype_tupdesc(elemtype, -1);
+	int16		typlen;
+	bool		typbyval;
+	char		typalign;
+	Datum	   *elems;
+	bool	   *nulls;
+	int			n;
+	CrKmPoint  *pt;
+
+	get_typlenbyvalalign(elemtype, &typlen, &typbyval, &typalign);
+	deconstruct_array(arr, elemtype, typlen, typbyval, typalign, &elems, &nulls, &n);
+	pt = palloc_extended(sizeof(CrKmPoint) * (n > 0 ? n : 1), MCXT_ALLOC_HUGE);
+	for (int i = 0; i < n; i++)
+	{
+		HeapTupleData tup;
+		Datum		v[8];
+		bool		isn[8];
+
+		if (nulls[i])
+			ereport(ERROR,
+					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+					 errmsg("survival curve must not contain NULL points")));
+		tup.t_data = DatumGetHeapTupleHeader(elems[i]);
+		tup.t_len = HeapTupleHeaderGetDatumLength(tup.t_data);
+		heap_deform_tuple(&tup, desc, v, isn);
+		if (isn[0] || isn[1] || isn[2] || isn[4])
+			ereport(ERROR,
+					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+					 errmsg("survival curve point %d has a NULL time, at_risk, churned or survival", i + 1)));
+		pt[i].t = DatumGetFloat8(v[0]);
+		pt[i].at_risk = DatumGetInt64(v[1]);
+		pt[i].ev = DatumGetInt64(v[2]);
+		pt[i].cens = isn[3] ? 0 : DatumGetInt64(v[3]);
+		pt[i].surv = DatumGetFloat8(v[4]);
+		pt[i].se = isn[5] ? NAN : DatumGetFloat8(v[5]);
+		if (!(pt[i].t >= 0 && isfinite(pt[i].t)) || (i > 0 && !(pt[i].t > pt[i - 1].t)) ||
+			!(pt[i].surv >= 0 && pt[i].surv <= 1))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("survival curve point %d is out of order or out of range", i + 1),
+					 errhint("Pass the array retention_km() returns.")));
+	}
+	ReleaseTupleDesc(desc);
+	*np = (size_t) n;
+	return pt;
+}
+
+static Datum
+surv_pair_result(FunctionCallInfo fcinfo, int nv, const double *x)
+{
+	TupleDesc	desc;
+	Datum		v[3];
+	bool		n[3];
+
+	if (get_call_result_type(fcinfo, NULL, &desc) != TYPEFUNC_COMPOSITE)
+		elog(ERROR, "return type must be a row type");
+	desc = BlessTupleDesc(desc);
+	for (int i = 0; i < nv; i++)
+		v[i] = float8_or_null(x[i], &n[i]);
+	return HeapTupleGetDatum(heap_form_tuple(desc, v, n));
+}
+
+/* retention_km_quantile(curve, p, confidence) -> (quantile, lower, upper) */
+Datum
+retention_km_quantile(PG_FUNCTION_ARGS)
+{
+	ArrayType  *arr = PG_GETARG_ARRAYTYPE_P(0);
+	double		p = PG_GETARG_FLOAT8(1);
+	double		level = PG_GETARG_FLOAT8(2);
+	double		x[3];
+	size_t		np;
+	CrKmPoint  *pt;
+
+	surv_check_level(p, "p");
+	surv_check_level(level, "confidence");
+	pt = surv_curve_arg(arr, &np);
+	cr_km_quantile(pt, np, p, cr_norm_two_sided(level), &x[0], &x[1], &x[2]);
+	PG_RETURN_DATUM(surv_pair_result(fcinfo, 3, x));
+}
+
+/* retention_km_rmst(curve, tau) -> (rmst, std_err) */
+Datum
+retention_km_rmst(PG_FUNCTION_ARGS)
+{
+	ArrayType  *arr = PG_GETARG_ARRAYTYPE_P(0);
+	double		tau = PG_GETARG_FLOAT8(1);
+	double		x[2];
+	size_t		np;
+	CrKmPoint  *pt;
+
+	if (!(tau > 0) || isinf(tau))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("tau must be positive and finite, not %g", tau)));
+	pt = surv_curve_arg(arr, &np);
+	if (np == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("survival curve is empty")));
+	if (cr_km_rmst(pt, np, tau, &x[0], &x[1]) != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("tau %g is beyond the last time of the curve (%g)",
+						tau, pt[np - 1].t),
+				 errdetail("The curve is not known after its last time.")));
+	PG_RETURN_DATUM(surv_pair_result(fcinfo, 2, x));
+}

@@ -1,0 +1,119 @@
+
+-- ---------------------------------------------------------------------------
+-- Incentive rules in 1.1: a btree opclass on conditions (issue #18) and
+-- JsonLogic in and out (issue #16).
+-- ---------------------------------------------------------------------------
+
+-- A total order on the compiled programs, consistent with =: ORDER BY,
+-- count(DISTINCT ...), sorted DISTINCT/UNION, merge joins and btree indexes.
+-- The order is stable but says nothing about what the conditions mean.
+CREATE FUNCTION incentive_condition_cmp(incentive_condition, incentive_condition)
+RETURNS int4
+AS 'MODULE_PATHNAME', 'incentive_condition_cmp'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION incentive_condition_cmp(incentive_condition, incentive_condition) IS
+'-1, 0 or 1: the btree order of two conditions (their compiled programs compared byte by byte); 0 exactly when they are =.';
+
+CREATE FUNCTION incentive_condition_lt(incentive_condition, incentive_condition)
+RETURNS boolean
+AS 'MODULE_PATHNAME', 'incentive_condition_lt'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION incentive_condition_lt(incentive_condition, incentive_condition) IS
+'The < operator of the btree order of conditions (compiled programs compared byte by byte).';
+
+CREATE FUNCTION incentive_condition_le(incentive_condition, incentive_condition)
+RETURNS boolean
+AS 'MODULE_PATHNAME', 'incentive_condition_le'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION incentive_condition_le(incentive_condition, incentive_condition) IS
+'The <= operator of the btree order of conditions (compiled programs compared byte by byte).';
+
+CREATE FUNCTION incentive_condition_gt(incentive_condition, incentive_condition)
+RETURNS boolean
+AS 'MODULE_PATHNAME', 'incentive_condition_gt'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION incentive_condition_gt(incentive_condition, incentive_condition) IS
+'The > operator of the btree order of conditions (compiled programs compared byte by byte).';
+
+CREATE FUNCTION incentive_condition_ge(incentive_condition, incentive_condition)
+RETURNS boolean
+AS 'MODULE_PATHNAME', 'incentive_condition_ge'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION incentive_condition_ge(incentive_condition, incentive_condition) IS
+'The >= operator of the btree order of conditions (compiled programs compared byte by byte).';
+
+CREATE OPERATOR < (
+    LEFTARG = incentive_condition, RIGHTARG = incentive_condition,
+    FUNCTION = incentive_condition_lt,
+    COMMUTATOR = >, NEGATOR = >=,
+    RESTRICT = scalarltsel, JOIN = scalarltjoinsel
+);
+
+CREATE OPERATOR <= (
+    LEFTARG = incentive_condition, RIGHTARG = incentive_condition,
+    FUNCTION = incentive_condition_le,
+    COMMUTATOR = >=, NEGATOR = >,
+    RESTRICT = scalarlesel, JOIN = scalarlejoinsel
+);
+
+CREATE OPERATOR > (
+    LEFTARG = incentive_condition, RIGHTARG = incentive_condition,
+    FUNCTION = incentive_condition_gt,
+    COMMUTATOR = <, NEGATOR = <=,
+    RESTRICT = scalargtsel, JOIN = scalargtjoinsel
+);
+
+CREATE OPERATOR >= (
+    LEFTARG = incentive_condition, RIGHTARG = incentive_condition,
+    FUNCTION = incentive_condition_ge,
+    COMMUTATOR = <=, NEGATOR = <,
+    RESTRICT = scalargesel, JOIN = scalargejoinsel
+);
+
+CREATE OPERATOR CLASS incentive_condition_btree_ops
+DEFAULT FOR TYPE incentive_condition USING btree AS
+    OPERATOR 1 <,
+    OPERATOR 2 <=,
+    OPERATOR 3 =,
+    OPERATOR 4 >=,
+    OPERATOR 5 >,
+    FUNCTION 1 incentive_condition_cmp(incentive_condition, incentive_condition);
+
+-- JsonLogic (jsonlogic.com) in and out: rules from rule-builder UIs compile
+-- to the same validated program as the text form (README: "JsonLogic").
+CREATE FUNCTION incentive_condition_from_jsonlogic(rule jsonb)
+RETURNS incentive_condition
+AS 'MODULE_PATHNAME', 'incentive_condition_from_jsonlogic'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION incentive_condition_from_jsonlogic(jsonb) IS
+'Compiles a JsonLogic rule into a condition that matches exactly where json-logic-js gives a truthy result (a NULL column is an absent key); 0A000 names an operation without an exact equivalent, 22023 malformed JsonLogic, each with its JSON path.';
+
+CREATE FUNCTION incentive_condition_to_jsonlogic(condition incentive_condition)
+RETURNS jsonb
+AS 'MODULE_PATHNAME', 'incentive_condition_to_jsonlogic'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION incentive_condition_to_jsonlogic(incentive_condition) IS
+'The JsonLogic form of a condition: the same program back for rules made from JsonLogic, explicit null checks keeping SQL''s meaning for conditions typed as text; 0A000 for what JsonLogic cannot say (abs, round, least, division by a feature ...).';
+
+CREATE CAST (jsonb AS incentive_condition)
+    WITH FUNCTION incentive_condition_from_jsonlogic(jsonb);
+
+CREATE CAST (incentive_condition AS jsonb)
+    WITH FUNCTION incentive_condition_to_jsonlogic(incentive_condition);
+
+-- Every rule against one row in one call: the fast form of a rules join.
+CREATE FUNCTION incentive_match_all(conditions incentive_condition[], facts record)
+RETURNS int4[]
+AS 'MODULE_PATHNAME', 'incentive_match_all'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE
+COST 100;
+
+COMMENT ON FUNCTION incentive_match_all(incentive_condition[], record) IS
+'The 1-based positions of the conditions that are true for the row (NULL elements and NULL results do not match); evaluates every rule on the row deformed once, for rules joins over many members.';

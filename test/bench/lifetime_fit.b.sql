@@ -1,0 +1,2 @@
+-- label: PL/Python + numpy/scipy (minimize, BFGS, the same likelihood)
+SELECT bench_py_bgnbd_fit();

@@ -1,0 +1,2 @@
+-- label: floor: one scan of the summaries
+SELECT count(*), sum(frequency), sum(recency), sum(t) FROM bench_buyers;

@@ -1,0 +1,2 @@
+-- label: retention_km(duration, churned) per plan (curve, Greenwood SE, 95% CI)
+SELECT plan, cardinality(retention_km(duration, churned)) FROM surv_bench GROUP BY plan;

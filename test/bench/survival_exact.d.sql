@@ -1,0 +1,2 @@
+-- label: floor: one scan, count and sum per plan
+SELECT plan, count(*), sum(duration) FILTER (WHERE churned) FROM surv_exact GROUP BY plan;

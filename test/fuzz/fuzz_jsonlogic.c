@@ -1,0 +1,67 @@
+/*
+ * fuzz_jsonlogic.c: libFuzzer harness for the JsonLogic front end.
+ * link: src/cr_rule_util.c src/cr_rule_lex.c src/cr_rule_parse.c src/cr_rule_binary.c src/cr_rule_check.c src/cr_rule_print.c src/cr_rule_round.c src/cr_rule_interp.c src/cr_rule_json.c src/cr_rule_jsonlogic.c src/cr_rule_tojson.c
+ *
+ * Each input is read as JSON text and compiled as a JsonLogic rule: it must
+ * be rejected with a clean error, or give a program that decodes, converts
+ * back to JsonLogic (or says it cannot) and, when it converts, compiles back
+ * to the same bytes.  Deep nesting must fail with an error, never overflow
+ * the stack.
+ */
+#include "cr_rule.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int			LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	uint8_t    *b;
+	size_t		bl;
+	CrRuleError e;
+	CrRuleProg *p;
+	char	   *js;
+	size_t		jsl;
+
+	if (cr_rule_from_jsonlogic((const char *) data, size, NULL, &b, &bl, &e) != CR_OK)
+	{
+		if (e.code == CR_OK || e.message[0] == '\0')
+		{
+			fprintf(stderr, "rejected without an error\n");
+			abort();
+		}
+		return 0;
+	}
+	if (cr_rule_decode(b, bl, NULL, &p, &e) != CR_OK)
+	{
+		fprintf(stderr, "compiled JsonLogic does not decode: %s\n", e.message);
+		abort();
+	}
+	if (cr_rule_to_jsonlogic(p, b, bl, NULL, &js, &jsl, &e) == CR_OK)
+	{
+		uint8_t    *b2;
+		size_t		bl2;
+
+		/* cr_rule_to_jsonlogic checks the bytes itself; check again here */
+		if (cr_rule_from_jsonlogic(js, jsl, NULL, &b2, &bl2, &e) != CR_OK ||
+			bl2 != bl || memcmp(b2, b, bl) != 0)
+		{
+			fprintf(stderr, "JsonLogic round trip changed the program: %s\n", js);
+			abort();
+		}
+		free(b2);
+		free(js);
+	}
+	else if (e.code != CR_ERR_UNSUPPORTED)
+	{
+		/* the program converts back, whatever the JSON text said */
+		fprintf(stderr, "a compiled JsonLogic rule does not convert back: %s\n", e.message);
+		abort();
+	}
+	free(p);
+	free(b);
+	return 0;
+}

@@ -1,0 +1,189 @@
+-- Buyers without subscriptions (issue 14, part 2): BG/NBD and Gamma-Gamma on
+-- the 2,357 CDNOW customers against the published estimates (Fader, Hardie
+-- and Lee 2005; Fader and Hardie 2013) and against an independent scipy
+-- implementation (test/reference/lifetime_reference.py); predictions and
+-- lifetime value against the same; lifetime_summary against plain SQL in
+-- several time zones; parallel equals serial.
+BEGIN;
+SELECT plan(29);
+
+-- A real (not temporary) table, so that parallel workers can scan it.
+CREATE TABLE cdnow_summary (id int, x float8, t_x float8, t float8, zbar float8);
+\ir ../data/cdnow_summary.sql
+
+CREATE FUNCTION rel_close(got float8, want float8, tol float8) RETURNS bool
+LANGUAGE sql IMMUTABLE AS $$ SELECT abs(got - want) <= tol * greatest(abs(want), 1e-300) $$;
+
+CREATE TABLE fits AS
+SELECT bgnbd_fit(x, t_x, t) AS bg, gammagamma_fit(x, zbar) AS gg FROM cdnow_summary;
+
+-- published: r = 0.243, alpha = 4.414, a = 0.793, b = 2.426, LL = -9582.4
+SELECT is((SELECT ARRAY[round((bg).r::numeric, 3), round((bg).alpha::numeric, 3),
+                        round((bg).a::numeric, 3), round((bg).b::numeric, 3)] FROM fits),
+          ARRAY[0.243, 4.414, 0.793, 2.426], 'BG/NBD on CDNOW: the published r, alpha, a, b');
+SELECT is((SELECT round((bg).log_likelihood::numeric, 1) FROM fits), -9582.4,
+          'BG/NBD on CDNOW: the published log-likelihood');
+SELECT ok((SELECT rel_close((bg).r, 0.2425928899, 1e-6) AND rel_close((bg).alpha, 4.4135311662, 1e-6)
+              AND rel_close((bg).a, 0.7928860678, 1e-5) AND rel_close((bg).b, 2.4257532061, 1e-5)
+              AND abs((bg).log_likelihood - -9582.4255605674) < 1e-6 FROM fits),
+          'BG/NBD estimates equal scipy''s to 1e-6');
+SELECT ok((SELECT rel_close((bg).se_r, 0.01255731, 1e-3) AND rel_close((bg).se_alpha, 0.37822125, 1e-3)
+              AND rel_close((bg).se_a, 0.18571822, 1e-3) AND rel_close((bg).se_b, 0.70534222, 1e-3) FROM fits),
+          'BG/NBD standard errors equal statsmodels'' numerical Hessian to 0.1%');
+SELECT is((SELECT ((bg).n, (bg).n_skipped) FROM fits), (2357::bigint, 0::bigint), 'BG/NBD counts');
+
+-- published: p = 6.25, q = 3.74, gamma = 15.44 (within 0.01)
+SELECT ok((SELECT abs((gg).p - 6.25) <= 0.01 AND abs((gg).q - 3.74) <= 0.01
+              AND abs((gg).gamma - 15.44) <= 0.01 FROM fits),
+          'Gamma-Gamma on the 946 repeat buyers: the published p, q, gamma within 0.01');
+SELECT ok((SELECT rel_close((gg).p, 6.2488026949, 1e-6) AND rel_close((gg).q, 3.7445884393, 1e-6)
+              AND rel_close((gg).gamma, 15.4477472178, 1e-6)
+              AND abs((gg).log_likelihood - -4055.9232435029) < 1e-6 FROM fits),
+          'Gamma-Gamma estimates equal scipy''s to 1e-6');
+SELECT ok((SELECT rel_close((gg).se_p, 1.18967014, 1e-3) AND rel_close((gg).se_q, 0.29016298, 1e-3)
+              AND rel_close((gg).se_gamma, 4.15993307, 1e-3) FROM fits), 'Gamma-Gamma standard errors');
+SELECT is((SELECT ((gg).n, (gg).n_skipped) FROM fits), (946::bigint, 1411::bigint),
+          'Gamma-Gamma counts: frequency-0 members skipped');
+
+-- predictions against scipy (customer: p_alive, E[Y(39)], E[Y(52)], spend, clv)
+CREATE TABLE ref (id int, p_alive float8, e39 float8, e52 float8, spend float8, clv float8);
+INSERT INTO ref VALUES
+  (1, 0.726609158078789, 1.22591047448932, 1.55858382585589, 24.6586160182214, 36.2784970026981),
+  (2, 0.212227403990228, 0.203250640403507, 0.259907100516317, 18.9114795104592, 4.63746661627586),
+  (3, 1, 0.194780835277785, 0.251665697047948, 35.1710016201078, 8.34409205267452),
+  (6, 0.64180062282594, 3.33723957844427, 4.19912307044336, 71.4628508581664, 283.523585938957),
+  (157, 0.969133590843113, 20.0536651200185, 25.0614220915178, 26.3929476503882, 625.350022941285),
+  (1901, 2.48943289387113e-11, 4.49905823000779e-10, 5.5777099159494e-10, 294.212114530329, 1.55272065184051e-07);
+CREATE TABLE got AS
+SELECT c.id, bgnbd_p_alive(bg, x, t_x, t) AS p_alive,
+       bgnbd_expected_purchases(bg, 39, x, t_x, t) AS e39,
+       bgnbd_expected_purchases(bg, 52, x, t_x, t) AS e52,
+       gammagamma_expected_spend(gg, x, zbar) AS spend,
+       lifetime_value(bg, gg, x, t_x, t, zbar, 12, 0.01, 4.345) AS clv
+FROM fits, cdnow_summary c WHERE c.id IN (SELECT id FROM ref);
+SELECT is((SELECT count(*) FROM ref JOIN got USING (id) WHERE rel_close(got.p_alive, ref.p_alive, 1e-5)),
+          6::bigint, 'P(alive) equals scipy''s (1e-5, the two fits differ by 1e-7)');
+SELECT is((SELECT count(*) FROM ref JOIN got USING (id)
+           WHERE rel_close(got.e39, ref.e39, 1e-5) AND rel_close(got.e52, ref.e52, 1e-5)),
+          6::bigint, 'conditional expected purchases (FHL eq. 10) equal scipy''s hyp2f1 form');
+SELECT is((SELECT count(*) FROM ref JOIN got USING (id) WHERE rel_close(got.spend, ref.spend, 1e-6)),
+          6::bigint, 'Gamma-Gamma expected spend');
+SELECT is((SELECT count(*) FROM ref JOIN got USING (id) WHERE rel_close(got.clv, ref.clv, 1e-5)),
+          6::bigint, 'lifetime value equals the numpy re-implementation of lifetimes'' loop');
+SELECT ok((SELECT rel_close(bgnbd_expected_purchases(bg, 1), 0.053184741636, 1e-6)
+              AND rel_close(bgnbd_expected_purchases(bg, 39), 1.195016309502, 1e-6)
+              AND rel_close(bgnbd_expected_purchases(bg, 52), 1.444020862383, 1e-6)
+              AND rel_close(bgnbd_expected_purchases(bg, 78), 1.857971811136, 1e-6)
+              AND rel_close(bgnbd_expected_purchases(bg, 520), 4.968748594524, 1e-6) FROM fits),
+          'unconditional E[X(t)] (FHL eq. 9) for t = 1, 39, 52, 78, 520 weeks');
+SELECT ok((SELECT lifetime_value(bg, gg, 2, 30.43, 38.86, 22.35, 12, 0, 4.345)
+                  > lifetime_value(bg, gg, 2, 30.43, 38.86, 22.35, 12, 0.01, 4.345) FROM fits),
+          'discounting lowers the lifetime value');
+SELECT ok((SELECT abs(lifetime_value(bg, gg, 2, 30.43, 38.86, 22.35, 12, 0, 4.345)
+                  - gammagamma_expected_spend(gg, 2, 22.35) * bgnbd_expected_purchases(bg, 12 * 4.345, 2, 30.43, 38.86)) < 1e-9 FROM fits),
+          'undiscounted lifetime value = expected spend x expected purchases over the horizon');
+
+-- models are plain composite values: text round trip
+SELECT is((SELECT (bg::text)::bgnbd_model::text FROM fits), (SELECT bg::text FROM fits), 'bgnbd_model text round trip');
+SELECT is((SELECT (gg::text)::gammagamma_model::text FROM fits), (SELECT gg::text FROM fits), 'gammagamma_model text round trip');
+
+-- parallel aggregation equals serial
+SET LOCAL parallel_setup_cost = 0;
+SET LOCAL parallel_tuple_cost = 0;
+SET LOCAL min_parallel_table_scan_size = 0;
+SET LOCAL max_parallel_workers_per_gather = 2;
+SET LOCAL parallel_leader_participation = off;
+SELECT is((SELECT (bgnbd_fit(x, t_x, t), gammagamma_fit(x, zbar))::text FROM cdnow_summary),
+          (SELECT (bg, gg)::text FROM fits), 'parallel fits equal serial ones');
+RESET parallel_setup_cost;
+RESET parallel_tuple_cost;
+RESET min_parallel_table_scan_size;
+RESET parallel_leader_participation;
+
+-- unidentified data
+SELECT throws_ok($$SELECT bgnbd_fit(0, 0, t) FROM cdnow_summary$$, '22000',
+                 'the BG/NBD parameters are not identified by these data',
+                 'every frequency 0: 22000');
+SELECT throws_ok($$SELECT gammagamma_fit(x, 10) FROM cdnow_summary$$, '22000',
+                 'the Gamma-Gamma parameters are not identified by these data',
+                 'every spend the same: 22000');
+SELECT is((SELECT bgnbd_fit(x, t_x, t) FROM cdnow_summary WHERE false), NULL, 'no rows: NULL');
+SELECT is((SELECT (bgnbd_fit(x, CASE WHEN id % 10 = 0 THEN NULL ELSE t_x END, t)).n_skipped FROM cdnow_summary),
+          235::bigint, 'rows with a NULL are skipped and counted');
+
+-- lifetime_summary: the brief's example, and plain SQL on generated purchases
+SET LOCAL TimeZone = 'UTC';
+SELECT is((SELECT (frequency, round(recency::numeric, 2), round(t::numeric, 2), monetary_value)::text
+           FROM (SELECT (lifetime_summary(ts, '1997-09-30', amt, '7 days')).*
+                 FROM (VALUES ('1997-01-01'::timestamptz, 10::float8), ('1997-01-18', 20),
+                              ('1997-08-02', 30), ('1997-08-02 18:00', 5), ('1997-10-02', 99)) v(ts, amt)) s),
+          '(2,30.43,38.86,27.5)', 'purchases on 1997-01-01, 01-18, 08-02 as of 09-30, in weeks');
+
+CREATE TABLE purchases (member_id int, occurred_at timestamptz, amount float8);
+INSERT INTO purchases
+SELECT m, '2024-01-01 00:00+00'::timestamptz
+          + make_interval(secs => (abs(hashint8(m * 1000 + k)) % (300 * 86400))::float8),
+       CASE WHEN k % 13 = 0 THEN NULL ELSE 1 + (m * 7 + k) % 50 END
+FROM generate_series(1, 300) m, generate_series(1, 1 + m % 9) k;
+INSERT INTO purchases VALUES (301, '2024-03-31 01:30+00', 5), (301, '2024-03-31 23:30+00', 7),
+  (302, '2024-10-27 00:30+00', 3), (303, NULL, 4), (304, '2025-06-01', 9);
+-- the reference: lifetimes' definitions in plain SQL (per-day totals, first day excluded)
+CREATE FUNCTION summary_sql(as_of timestamptz, unit_days float8)
+RETURNS TABLE (member_id int, s text) LANGUAGE sql STABLE AS $$
+  WITH d AS (
+    SELECT p.member_id, date_trunc('day', occurred_at) AS day, sum(amount) AS spend
+    FROM purchases p WHERE occurred_at <= as_of AND amount IS NOT NULL GROUP BY 1, 2),
+  f AS (SELECT d.member_id, min(day) AS first_day, max(day) AS last_day, count(*) - 1 AS freq FROM d GROUP BY 1)
+  SELECT f.member_id,
+         (f.freq::int,
+          (f.last_day::date - f.first_day::date) / unit_days,
+          (date_trunc('day', as_of)::date - f.first_day::date) / unit_days,
+          coalesce((SELECT sum(spend) FROM d WHERE d.member_id = f.member_id AND d.day > f.first_day) / nullif(f.freq, 0), 0)
+         )::text
+  FROM f $$;
+CREATE FUNCTION summary_ext(as_of timestamptz, unit interval)
+RETURNS TABLE (member_id int, s text) LANGUAGE sql STABLE AS $$
+  SELECT p.member_id,
+         (((l).frequency, (l).recency, (l).t, (l).monetary_value))::text
+  FROM (SELECT member_id, lifetime_summary(occurred_at, as_of, amount, unit) AS l FROM purchases GROUP BY member_id) p
+  WHERE l IS NOT NULL $$;
+CREATE FUNCTION summary_diff(as_of timestamptz, unit interval, unit_days float8) RETURNS bigint
+LANGUAGE sql STABLE AS $$
+  SELECT count(*) FROM summary_sql(as_of, unit_days) a FULL JOIN summary_ext(as_of, unit) b USING (member_id)
+  WHERE a.s IS DISTINCT FROM b.s $$;
+SELECT is(summary_diff('2024-11-01 12:00+00', '1 day', 1), 0::bigint, 'lifetime_summary equals plain SQL (UTC, days)');
+SET LOCAL TimeZone = 'Europe/Berlin';
+SELECT is(summary_diff('2024-10-27 02:30+01', '7 days', 7), 0::bigint, 'lifetime_summary equals plain SQL (Berlin, weeks, DST day)');
+SET LOCAL TimeZone = 'America/New_York';
+SELECT is(summary_diff('2024-06-30 23:00-04', '1 day', 1), 0::bigint, 'lifetime_summary equals plain SQL (New York, days)');
+SET LOCAL parallel_setup_cost = 0;
+SET LOCAL parallel_tuple_cost = 0;
+SET LOCAL min_parallel_table_scan_size = 0;
+SELECT is((SELECT string_agg(l::text, ',' ORDER BY member_id) FROM (
+             SELECT member_id, lifetime_summary(occurred_at, '2024-12-01', amount) l FROM purchases GROUP BY 1) q),
+          (SELECT string_agg(s, ',' ORDER BY member_id) FROM summary_ext('2024-12-01', '1 day')),
+          'parallel lifetime_summary equals serial');
+-- summaries of purchases from the BG/NBD story (the README's shop, smaller) feed the fits
+CREATE FUNCTION shop_uniform(bigint) RETURNS float8 IMMUTABLE LANGUAGE sql
+RETURN (hashint8($1)::float8 + 2147483648.5) / 4294967296;
+CREATE TABLE shop_history AS
+WITH customers AS (
+  SELECT c, 300 * shop_uniform(c * 100 + 1) AS first_day, -ln(shop_uniform(c * 100 + 2)) / 20 AS rate,
+         0.4 * shop_uniform(c * 100 + 3) AS p_leave, 10 + 60 * shop_uniform(c * 100 + 4) AS mean_spend
+  FROM generate_series(1, 1500) c),
+gaps AS (
+  SELECT c, k, mean_spend,
+         first_day + sum(CASE WHEN k = 0 THEN 0 ELSE -ln(shop_uniform(c * 100 + 10 + k)) / rate END)
+                       OVER (PARTITION BY c ORDER BY k) AS day,
+         bool_and(k = 0 OR shop_uniform(c * 100 + 60 + k) >= p_leave) OVER (PARTITION BY c ORDER BY k) AS still_buying
+  FROM customers, generate_series(0, 30) k)
+SELECT c, lifetime_summary('2025-01-01 09:00+00'::timestamptz + make_interval(secs => round(day * 86400)),
+                           '2026-01-01', mean_spend * (0.5 + shop_uniform(c * 100 + 95 - k % 5)), '7 days') AS l
+FROM gaps WHERE still_buying AND day < 365 GROUP BY c;
+SELECT ok((SELECT (b).n = 1500 AND (b).r > 0 AND (b).a > 0 AND (g).n > 0
+           FROM (SELECT bgnbd_fit((l).frequency, (l).recency, (l).t) AS b,
+                        gammagamma_fit((l).frequency, (l).monetary_value) AS g FROM shop_history) q),
+          'summaries feed bgnbd_fit and gammagamma_fit directly');
+
+SELECT * FROM finish();
+ROLLBACK;

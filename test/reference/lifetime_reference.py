@@ -1,0 +1,128 @@
+#!/usr/bin/python3
+"""Reference values for the buyer models (BG/NBD, Gamma-Gamma, lifetime value).
+
+An independent numpy/scipy implementation of the published formulas (not of
+the extension's C code): the BG/NBD log-likelihood of Fader, Hardie and Lee
+(2005, eq. 6) maximised with scipy's Nelder-Mead then BFGS, standard errors
+from statsmodels' numerical Hessian, predictions with scipy.special.hyp2f1
+in their published form (FHL eq. 9, 10; no Euler transformation), the
+Gamma-Gamma likelihood of Fader and Hardie (2013), and lifetimes'
+customer_lifetime_value loop.  Run with /usr/bin/python3 (Debian's scipy and
+statsmodels); the values it prints are kept in test/pgtap/82_lifetime.sql and
+test/unit/test_bgnbd.c.
+
+    /usr/bin/python3 test/reference/lifetime_reference.py
+"""
+import os
+
+import numpy as np
+from scipy.optimize import minimize
+from scipy.special import betaln, gammaln, hyp2f1
+from statsmodels.tools.numdiff import approx_hess3
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+# the CSV lines between the COPY line and its terminator
+DATA = np.genfromtxt(os.path.join(HERE, "..", "data", "cdnow_summary.sql"),
+                     delimiter=",", names=True, skip_header=1, skip_footer=1)
+X, TX, T, ZBAR = DATA["x"], DATA["t_x"], DATA["T"], DATA["zbar"]
+
+
+def bgnbd_ll(params):
+    r, alpha, a, b = params
+    a1 = gammaln(r + X) - gammaln(r) + r * np.log(alpha)
+    a2 = betaln(a, b + X) - betaln(a, b)
+    l1 = np.exp(-(r + X) * np.log(alpha + T))
+    l2 = np.where(X > 0, np.exp(betaln(a + 1, b + X - 1) - betaln(a, b + X)
+                                - (r + X) * np.log(alpha + TX)), 0.0)
+    return np.sum(a1 + a2 + np.log(l1 + l2))
+
+
+def gg_ll(params, x, m):
+    p, q, g = params
+    px = p * x
+    return np.sum(gammaln(px + q) - gammaln(px) - gammaln(q) + q * np.log(g)
+                  + (px - 1) * np.log(m) + px * np.log(x) - (px + q) * np.log(g + x * m))
+
+
+def fit(ll, start):
+    f = lambda th: -ll(np.exp(th))
+    res = minimize(f, np.log(start), method="Nelder-Mead",
+                   options={"xatol": 1e-12, "fatol": 1e-12, "maxiter": 20000, "maxfev": 40000})
+    res = minimize(f, res.x, method="BFGS", options={"gtol": 1e-9})
+    p = np.exp(res.x)
+    hess = approx_hess3(p, lambda q: -ll(q))
+    se = np.sqrt(np.diag(np.linalg.inv(hess)))
+    return p, ll(p), se
+
+
+def p_alive(m, x, tx, t_):
+    r, alpha, a, b = m
+    if x == 0:
+        return 1.0
+    return 1.0 / (1.0 + a / (b + x - 1) * ((alpha + t_) / (alpha + tx)) ** (r + x))
+
+
+def cond_expected(m, t, x, tx, t_):
+    r, alpha, a, b = m
+    z = t / (alpha + t_ + t)
+    head = (a + b + x - 1) / (a - 1)
+    body = 1 - ((alpha + t_) / (alpha + t_ + t)) ** (r + x) * hyp2f1(r + x, b + x, a + b + x - 1, z)
+    den = 1 + (x > 0) * a / (b + x - 1) * ((alpha + t_) / (alpha + tx)) ** (r + x)
+    return head * body / den
+
+
+def uncond_expected(m, t):
+    r, alpha, a, b = m
+    return (a + b - 1) / (a - 1) * (1 - (alpha / (alpha + t)) ** r
+                                    * hyp2f1(r, b, a + b - 1, t / (alpha + t)))
+
+
+def gg_spend(m, x, mean):
+    p, q, g = m
+    return p * (g + x * mean) / (p * x + q - 1)
+
+
+def clv(bg, spend, x, tx, t_, time=12, discount_rate=0.01, factor=4.345):
+    # lifetimes.utils._customer_lifetime_value
+    out = 0.0
+    for i in np.arange(1, time + 1) * factor:
+        n = cond_expected(bg, i, x, tx, t_) - cond_expected(bg, i - factor, x, tx, t_)
+        out += spend * n / (1 + discount_rate) ** (i / factor)
+    return out
+
+
+def main():
+    bg, bg_ll, bg_se = fit(bgnbd_ll, [1.0, 1.0, 1.0, 1.0])
+    print("bgnbd r alpha a b: %.10f %.10f %.10f %.10f" % tuple(bg))
+    print("bgnbd log_likelihood: %.10f" % bg_ll)
+    print("bgnbd se: %.8f %.8f %.8f %.8f" % tuple(bg_se))
+    rep = X > 0
+    gg, gg_l, gg_se = fit(lambda p: gg_ll(p, X[rep], ZBAR[rep]), [1.0, 1.0, 1.0])
+    print("gammagamma p q gamma: %.10f %.10f %.10f" % tuple(gg))
+    print("gammagamma log_likelihood: %.10f (n = %d)" % (gg_l, rep.sum()))
+    print("gammagamma se: %.8f %.8f %.8f" % tuple(gg_se))
+    # CDNOW customers 1, 2, 3, 6, 157 and 1901
+    members = [(1, 2, 30.43, 38.86, 22.35), (2, 1, 1.71, 38.86, 11.77), (3, 0, 0.0, 38.86, 0.0),
+               (6, 7, 29.43, 38.86, 73.74), (157, 29, 37.71, 38.00, 26.26),
+               (1901, 21, 4.71, 29.29, 299.63)]
+    for (cid, x, tx, t_, z) in members:
+        spend = gg_spend(gg, x, z)
+        print("customer %d x=%g tx=%g T=%g zbar=%g: p_alive %.15g  E[Y(39)] %.15g  E[Y(52)] %.15g"
+              "  spend %.15g  clv(12 months, 1%%, 4.345 weeks) %.15g"
+              % (cid, x, tx, t_, z, p_alive(bg, x, tx, t_), cond_expected(bg, 39, x, tx, t_),
+                 cond_expected(bg, 52, x, tx, t_), spend, clv(bg, spend, x, tx, t_)))
+    for t in [1, 39, 52, 78, 520]:
+        print("E[X(%g)] = %.12f" % (t, uncond_expected(bg, t)))
+    print("hyp2f1 (a, b, c, z) -> value, for test/unit/test_bgnbd.c:")
+    cases = [(1, 1, 2, 0.5), (0.5, 0.5, 1.5, 0.25), (2.5, 1.5, 3.25, -0.5),
+             (0.243, 2.426, 2.219, 0.9), (0.243, 2.426, 2.219, 0.95), (0.243, 2.426, 2.219, 0.999),
+             (1.5, 2.0, 3.5, 0.97), (1.0, 1.0, 2.0, 0.99), (0.7, 1.3, 1.2, -3.0),
+             (0.7, 1.3, 2.0, -0.95), (3.0, 2.0, 5.0, 0.995), (1.462, -0.207, 3.219, 0.8),
+             (1.462, -0.207, 33.219, 0.93), (-3.0, 2.0, 1.5, 0.7), (12.0, 1.5, 4.0, 0.3),
+             (0.5, 0.25, 1.5, 1.0)]
+    for c in cases:
+        print("\t{%r, %r, %r, %r, %.17g}," % (c + (hyp2f1(*c),)))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,300 @@
+/*
+ * test_bgnbd.c: unit tests of the buyer-model kernels: digamma, 2F1, the
+ * optimiser, the BG/NBD and Gamma-Gamma likelihoods, fits and predictions.
+ * Reference values: test/reference/lifetime_reference.py (scipy).
+ * link: src/cr_bgnbd.c src/cr_gammagamma.c src/cr_optim.c src/cr_hyp2f1.c
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cr_bgnbd.h"
+#include "cr_gammagamma.h"
+#include "cr_hyp2f1.h"
+#include "cr_optim.h"
+
+static int	test_no = 0;
+static int	failures = 0;
+
+static void
+ok(int cond, const char *what)
+{
+	test_no++;
+	if (!cond)
+		failures++;
+	printf("%sok %d - %s\n", cond ? "" : "not ", test_no, what);
+}
+
+static int
+rel_close(double got, double want, double tol)
+{
+	return fabs(got - want) <= tol * fmax(1.0, fabs(want));
+}
+
+/* scipy.special.hyp2f1 values (lifetime_reference.py) */
+static const double hyp_cases[][5] = {
+	{1, 1, 2, 0.5, 1.3862943611198901},
+	{0.5, 0.5, 1.5, 0.25, 1.0471975511965981},
+	{2.5, 1.5, 3.25, -0.5, 0.62076239241682618},
+	{0.243, 2.426, 2.219, 0.9, 1.9476311698186006},
+	{0.243, 2.426, 2.219, 0.95, 2.4461866770309872},
+	{0.243, 2.426, 2.219, 0.999, 11.096504288680491},
+	{1.5, 2.0, 3.5, 0.97, 8.0779931988668974},
+	{1.0, 1.0, 2.0, 0.99, 4.6516870565536266},
+	{0.7, 1.3, 1.2, -3.0, 0.35438791578893714},
+	{0.7, 1.3, 2.0, -0.95, 0.72685192986469638},
+	{3.0, 2.0, 5.0, 0.995, 35.031142147874093},
+	{1.462, -0.207, 3.219, 0.8, 0.90292683597115841},
+	{1.462, -0.207, 33.219, 0.93, 0.99128928801890914},
+	{-3.0, 2.0, 1.5, 0.7, -0.075199999999999989},
+	{12.0, 1.5, 4.0, 0.3, 6.7341953510438932},
+	{0.5, 0.25, 1.5, 1.0, 1.1981402347355918},
+};
+
+static void
+test_special(void)
+{
+	size_t		i;
+	char		what[160];
+
+	ok(rel_close(cr_digamma(1.0), -0.57721566490153286, 1e-14), "digamma(1) = -Euler's gamma");
+	ok(rel_close(cr_digamma(0.5), -1.9635100260214235, 1e-14), "digamma(1/2)");
+	ok(rel_close(cr_digamma(100.0), 4.6001618527380874, 1e-14), "digamma(100)");
+	ok(isnan(cr_digamma(0.0)) && isnan(cr_digamma(-1.5)), "digamma outside x > 0 is NaN");
+	for (i = 0; i < sizeof(hyp_cases) / sizeof(hyp_cases[0]); i++)
+	{
+		const double *c = hyp_cases[i];
+		double		got = cr_hyp2f1(c[0], c[1], c[2], c[3]);
+
+		snprintf(what, sizeof(what), "2F1(%g, %g; %g; %g) = %.15g (scipy %.15g)",
+				 c[0], c[1], c[2], c[3], got, c[4]);
+		ok(rel_close(got, c[4], 1e-9), what);
+	}
+	ok(isnan(cr_hyp2f1(0.5, 0.25, 0.75, 1.0)), "2F1 at z = 1 with c - a - b <= 0 is NaN (diverges)");
+	ok(isnan(cr_hyp2f1(1, 1, 2, 1.5)), "2F1 for z > 1 is NaN");
+	ok(isnan(cr_hyp2f1(1, 1, -2, 0.5)), "2F1 with c a non-positive integer is NaN");
+	ok(isnan(cr_hyp2f1(NAN, 1, 2, 0.5)), "2F1 of NaN is NaN");
+	ok(cr_hyp2f1(1, 1, 2, 0) == 1.0, "2F1 at z = 0 is 1");
+}
+
+/* f(x) = sum (x_i - i)^2 exp(...) style test: a shifted quadratic with a coupled term */
+static double
+quad(const double *th, double *g, void *arg)
+{
+	double		a = th[0] - 1.0,
+				b = th[1] + 2.0;
+
+	(void) arg;
+	if (g)
+	{
+		g[0] = 2.0 * a + b;
+		g[1] = 4.0 * b + a;
+	}
+	return a * a + 2.0 * b * b + a * b;
+}
+
+static double
+rosenbrock(const double *th, double *g, void *arg)
+{
+	double		x = th[0],
+				y = th[1];
+
+	(void) arg;
+	if (g)
+	{
+		g[0] = -2.0 * (1.0 - x) - 400.0 * x * (y - x * x);
+		g[1] = 200.0 * (y - x * x);
+	}
+	return (1.0 - x) * (1.0 - x) + 100.0 * (y - x * x) * (y - x * x);
+}
+
+static void
+test_optim(void)
+{
+	double		th[2] = {5.0, 5.0},
+				f;
+	int			it;
+
+	ok(cr_bfgs(quad, NULL, 2, th, 1e-12, 200, NULL, NULL, &f, &it) == CR_OPTIM_CONVERGED &&
+	   fabs(th[0] - 1.0) < 1e-9 && fabs(th[1] + 2.0) < 1e-9, "BFGS: coupled quadratic");
+	th[0] = -1.2;
+	th[1] = 1.0;
+	ok(cr_bfgs(rosenbrock, NULL, 2, th, 1e-10, 1000, NULL, NULL, &f, &it) == CR_OPTIM_CONVERGED &&
+	   fabs(th[0] - 1.0) < 1e-6 && fabs(th[1] - 1.0) < 1e-6, "BFGS: Rosenbrock from (-1.2, 1)");
+}
+
+static size_t
+load_cdnow(CrBuyerRow *rows, CrSpendRow *spend, size_t *nspend)
+{
+	char		path[4096],
+				line[256];
+	const char *slash;
+	FILE	   *f;
+	size_t		n = 0;
+	int			id;
+	double		x,
+				tx,
+				T,
+				z;
+
+	/* __FILE__ is test/unit/test_bgnbd.c under the repository root */
+	slash = strrchr(__FILE__, '/');
+	snprintf(path, sizeof(path), "%.*s/../data/cdnow_summary.sql",
+			 slash ? (int) (slash - __FILE__) : 1, slash ? __FILE__ : ".");
+	*nspend = 0;
+	if ((f = fopen(path, "r")) == NULL)
+		return 0;
+	/* the COPY line and the CSV header */
+	if (fgets(line, sizeof(line), f) == NULL || fgets(line, sizeof(line), f) == NULL)
+	{
+		fclose(f);
+		return 0;
+	}
+	while (n < 3000 && fscanf(f, "%d,%lf,%lf,%lf,%lf", &id, &x, &tx, &T, &z) == 5)
+	{
+		rows[n].x = x;
+		rows[n].tx = tx;
+		rows[n].T = T;
+		rows[n].w = 1.0;
+		n++;
+		if (x > 0)
+		{
+			spend[*nspend].x = x;
+			spend[(*nspend)++].m = z;
+		}
+	}
+	fclose(f);
+	return n;
+}
+
+static void
+test_models(void)
+{
+	static CrBuyerRow rows[3000];
+	static CrSpendRow spend[3000];
+	CrBuyerRow	zero[2] = {{0, 0, 10, 1}, {0, 0, 20, 1}};
+	size_t		n,
+				ns;
+	CrBgnbdFit	fit;
+	CrGammaGammaFit gf;
+	CrBgnbd		pub = {0.2425928899, 4.4135311662, 0.7928860678, 2.4257532061};
+	double		ll_full,
+				ll_comp;
+	char		what[200];
+
+	n = load_cdnow(rows, spend, &ns);
+	ok(n == 2357 && ns == 946, "CDNOW: 2357 customers, 946 repeat buyers");
+	if (n != 2357)
+		return;
+	ll_full = cr_bgnbd_loglik(&pub, rows, n, NULL);
+	n = cr_buyer_rows_compact(rows, n);
+	ll_comp = cr_bgnbd_loglik(&pub, rows, n, NULL);
+	ok(n < 2357 && fabs(ll_full - ll_comp) < 1e-8, "compacting identical triples keeps the log-likelihood");
+	ok(fabs(ll_full - -9582.4255605674) < 1e-6, "BG/NBD log-likelihood at scipy's estimate");
+	{
+		/* analytic gradient against central differences */
+		double		g[4],
+					p[4] = {pub.r, pub.alpha, pub.a, pub.b};
+		int			j,
+					good = 1;
+
+		cr_bgnbd_loglik(&pub, rows, n, g);
+		for (j = 0; j < 4; j++)
+		{
+			CrBgnbd		up = pub,
+						dn = pub;
+			double		h = 1e-6 * p[j],
+						fd;
+
+			((double *) &up)[j] += h;
+			((double *) &dn)[j] -= h;
+			fd = (cr_bgnbd_loglik(&up, rows, n, NULL) - cr_bgnbd_loglik(&dn, rows, n, NULL)) / (2 * h);
+			if (fabs(fd - g[j]) > 1e-4 * fmax(1.0, fabs(fd)))
+				good = 0;
+		}
+		ok(good, "BG/NBD gradient matches central differences");
+	}
+	ok(cr_bgnbd_fit(rows, n, NULL, NULL, &fit) == CR_FIT_OK, "BG/NBD fit converges on CDNOW");
+	snprintf(what, sizeof(what), "BG/NBD estimates r %.6f alpha %.6f a %.6f b %.6f LL %.6f (FHL: 0.243 4.414 0.793 2.426 -9582.4)",
+			 fit.m.r, fit.m.alpha, fit.m.a, fit.m.b, fit.log_likelihood);
+	ok(rel_close(fit.m.r, pub.r, 1e-6) && rel_close(fit.m.alpha, pub.alpha, 1e-6) &&
+	   rel_close(fit.m.a, pub.a, 1e-5) && rel_close(fit.m.b, pub.b, 1e-5) &&
+	   fabs(fit.log_likelihood - -9582.4255605674) < 1e-6, what);
+	ok(rel_close(fit.se[0], 0.01255731, 1e-3) && rel_close(fit.se[1], 0.37822125, 1e-3) &&
+	   rel_close(fit.se[2], 0.18571822, 1e-3) && rel_close(fit.se[3], 0.70534222, 1e-3),
+	   "BG/NBD standard errors match statsmodels' numerical Hessian");
+	ok(cr_bgnbd_fit(zero, 2, NULL, NULL, &fit) == CR_FIT_NO_REPEAT, "no repeat buyer: CR_FIT_NO_REPEAT");
+	ok(cr_bgnbd_fit(zero, 0, NULL, NULL, &fit) == CR_FIT_NO_ROWS, "no rows: CR_FIT_NO_ROWS");
+
+	ok(rel_close(cr_bgnbd_p_alive(&pub, 2, 30.43, 38.86), 0.726609158079, 1e-9), "P(alive) of customer 1");
+	ok(cr_bgnbd_p_alive(&pub, 0, 0, 38.86) == 1.0, "P(alive) without repeat purchases is 1");
+	ok(rel_close(cr_bgnbd_expected(&pub, 39, 2, 30.43, 38.86), 1.225910474489, 1e-9), "E[Y(39) | customer 1]");
+	ok(rel_close(cr_bgnbd_expected(&pub, 52, 29, 37.71, 38.00), 25.0614220915178, 1e-9), "E[Y(52) | customer 157, x = 29]");
+	ok(rel_close(cr_bgnbd_p_alive(&pub, 21, 4.71, 29.29), 2.48943289387113e-11, 1e-7), "P(alive) of customer 1901 (tiny)");
+	ok(rel_close(cr_bgnbd_expected(&pub, 39, 0, 0, 38.86), 0.194780835278, 1e-9), "E[Y(39) | x = 0]");
+	ok(rel_close(cr_bgnbd_expected(&pub, 1, 0, 0, 0), 0.053184741636, 1e-9), "E[X(1)]");
+	ok(rel_close(cr_bgnbd_expected(&pub, 52, 0, 0, 0), 1.444020862383, 1e-9), "E[X(52)]");
+	ok(rel_close(cr_bgnbd_expected(&pub, 520, 0, 0, 0), 4.968748594524, 1e-9), "E[X(520)]");
+	{
+		CrBgnbd		one = pub;
+		double		lo,
+					hi,
+					mid;
+
+		one.a = 1.0;
+		mid = cr_bgnbd_expected(&one, 52, 2, 30.43, 38.86);
+		one.a = 1.001;
+		hi = cr_bgnbd_expected(&one, 52, 2, 30.43, 38.86);
+		one.a = 0.999;
+		lo = cr_bgnbd_expected(&one, 52, 2, 30.43, 38.86);
+		ok(isfinite(mid) && mid > fmin(lo, hi) - 1e-9 && mid < fmax(lo, hi) + 1e-9,
+		   "a = 1 (removable singularity) is finite and between its neighbours");
+	}
+
+	ok(cr_gammagamma_fit(spend, ns, NULL, NULL, &gf) == CR_FIT_OK, "Gamma-Gamma fit converges");
+	snprintf(what, sizeof(what), "Gamma-Gamma p %.6f q %.6f gamma %.6f LL %.6f (FH: 6.25 3.74 15.44)",
+			 gf.m.p, gf.m.q, gf.m.gamma, gf.log_likelihood);
+	ok(rel_close(gf.m.p, 6.2488026949, 1e-6) && rel_close(gf.m.q, 3.7445884393, 1e-6) &&
+	   rel_close(gf.m.gamma, 15.4477472178, 1e-6) &&
+	   fabs(gf.log_likelihood - -4055.9232435029) < 1e-6, what);
+	ok(rel_close(gf.se[0], 1.18967014, 1e-3) && rel_close(gf.se[1], 0.29016298, 1e-3) &&
+	   rel_close(gf.se[2], 4.15993307, 1e-3), "Gamma-Gamma standard errors");
+	ok(rel_close(cr_gammagamma_expected_spend(&gf.m, 2, 22.35), 24.658616018221, 1e-6), "expected spend, x = 2");
+	ok(rel_close(cr_gammagamma_expected_spend(&gf.m, 0, 0), 35.171001620108, 1e-6), "expected spend, x = 0");
+	{
+		CrGammaGamma low = {1.0, 0.5, 1.0};
+		CrSpendRow	same[2] = {{1, 5.0}, {3, 5.0}};
+
+		ok(isnan(cr_gammagamma_expected_spend(&low, 0, 0)), "no finite mean when q <= 1: NaN");
+		ok(cr_gammagamma_fit(same, 2, NULL, NULL, &gf) == CR_FIT_NO_REPEAT, "identical spends: not identified");
+	}
+	ok(rel_close(cr_bgnbd_clv(&pub, 2, 30.43, 38.86, 24.658616018221, 12, 0.01, 4.345),
+				 36.278497002698, 1e-9), "lifetime value, customer 1 (lifetimes' loop)");
+	ok(rel_close(cr_bgnbd_clv(&pub, 29, 37.71, 38.00, 26.3929476503882, 12, 0.01, 4.345),
+				 625.350022941285, 1e-9), "lifetime value, customer 157");
+}
+
+static void
+test_rows(void)
+{
+	ok(cr_buyer_row_problem(2, 30, 38) == NULL, "a valid row");
+	ok(cr_buyer_row_problem(-1, 0, 1) != NULL, "negative frequency");
+	ok(cr_buyer_row_problem(1.5, 1, 2) != NULL, "fractional frequency");
+	ok(cr_buyer_row_problem(1, 3, 2) != NULL, "recency > T");
+	ok(cr_buyer_row_problem(1, 0, 2) != NULL, "frequency > 0 with recency 0");
+	ok(cr_buyer_row_problem(0, 1, 2) != NULL, "frequency 0 with recency > 0");
+	ok(cr_buyer_row_problem(NAN, 0, 2) != NULL && cr_buyer_row_problem(1, 1, INFINITY) != NULL,
+	   "NaN and infinity");
+}
+
+int
+main(void)
+{
+	test_special();
+	test_optim();
+	test_rows();
+	test_models();
+	printf("1..%d\n", test_no);
+	return failures ? 1 : 0;
+}

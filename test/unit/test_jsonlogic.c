@@ -1,0 +1,226 @@
+/*
+ * test_jsonlogic.c: unit tests of the JSON reader and the JsonLogic front
+ * end and its reverse (plain C).  Agreement with json-logic-js itself is the
+ * differential test (test/jsonlogic, ONLY=jsonlogic).
+ * link: src/cr_rule_util.c src/cr_rule_lex.c src/cr_rule_parse.c src/cr_rule_binary.c src/cr_rule_check.c src/cr_rule_print.c src/cr_rule_round.c src/cr_rule_interp.c src/cr_rule_json.c src/cr_rule_jsonlogic.c src/cr_rule_tojson.c
+ */
+#include "cr_rule.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int	n_test = 0;
+static int	n_fail = 0;
+
+static void
+ok(int cond, const char *what)
+{
+	n_test++;
+	if (!cond)
+		n_fail++;
+	printf("%sok %d - %s\n", cond ? "" : "not ", n_test, what);
+}
+
+/* JsonLogic -> canonical condition text, or NULL (error in *e). */
+static char *
+compile(const char *json, CrRuleError *e)
+{
+	uint8_t    *b;
+	size_t		bl;
+	CrRuleProg *p;
+	char	   *s = NULL;
+	size_t		sl;
+
+	if (cr_rule_from_jsonlogic(json, strlen(json), NULL, &b, &bl, e) != CR_OK)
+		return NULL;
+	if (cr_rule_decode(b, bl, NULL, &p, e) == CR_OK)
+	{
+		cr_rule_print(p, -1, NULL, &s, &sl, e);
+		free(p);
+	}
+	free(b);
+	return s;
+}
+
+static void
+check(const char *json, const char *want)
+{
+	CrRuleError e;
+	char	   *s = compile(json, &e);
+	char		msg[400];
+
+	snprintf(msg, sizeof(msg), "%s compiles to [%s]", json, want);
+	ok(s != NULL && strcmp(s, want) == 0, msg);
+	if (s == NULL)
+		printf("# error %d: %s\n", e.code, e.message);
+	else if (strcmp(s, want) != 0)
+		printf("# got [%s]\n", s);
+	free(s);
+}
+
+static void
+check_error(const char *json, int code, const char *want_msg)
+{
+	CrRuleError e;
+	char	   *s = compile(json, &e);
+	char		msg[400];
+
+	snprintf(msg, sizeof(msg), "%.200s fails with %d: %s", json, code, want_msg);
+	ok(s == NULL && e.code == code && strstr(e.message, want_msg) != NULL, msg);
+	if (s != NULL || e.code != code || strstr(e.message, want_msg) == NULL)
+		printf("# got %s / %d: %s\n", s ? s : "(error)", e.code, e.message);
+	free(s);
+}
+
+/* condition text -> JsonLogic text, or NULL */
+static char *
+to_json(const char *text, CrRuleError *e)
+{
+	uint8_t    *b;
+	size_t		bl;
+	CrRuleProg *p;
+	char	   *js = NULL;
+	size_t		jl;
+
+	if (cr_rule_parse(text, strlen(text), NULL, &b, &bl, e) != CR_OK)
+		return NULL;
+	if (cr_rule_decode(b, bl, NULL, &p, e) == CR_OK)
+	{
+		if (cr_rule_to_jsonlogic(p, b, bl, NULL, &js, &jl, e) != CR_OK)
+			js = NULL;
+		free(p);
+	}
+	free(b);
+	return js;
+}
+
+static void
+check_reverse(const char *text, const char *want)
+{
+	CrRuleError e;
+	char	   *js = to_json(text, &e);
+	char		msg[400];
+
+	snprintf(msg, sizeof(msg), "[%s] converts to %s", text, want);
+	ok(js != NULL && strcmp(js, want) == 0, msg);
+	if (js == NULL)
+		printf("# error %d: %s\n", e.code, e.message);
+	else if (strcmp(js, want) != 0)
+		printf("# got %s\n", js);
+	free(js);
+}
+
+static void
+deep_inputs(void)
+{
+	/* 100,000 levels: an error, not a stack overflow */
+	size_t		n = 100000;
+	char	   *deep = malloc(2 * n + 1);
+
+	memset(deep, '[', n);
+	memset(deep + n, ']', n);
+	deep[2 * n] = '\0';
+	check_error(deep, CR_ERR_INVALID, "nested too deeply");
+	free(deep);
+	deep = malloc(2000);
+	deep[0] = '\0';
+	for (int i = 0; i < 150; i++)
+		strcat(deep, "{\"!\":");
+	strcat(deep, "true");
+	for (int i = 0; i < 150; i++)
+		strcat(deep, "}");
+	check_error(deep, CR_ERR_TOO_DEEP, "nested too deeply");
+	free(deep);
+}
+
+int
+main(void)
+{
+	CrRuleError e;
+	char	   *js;
+
+	/* what rule builders emit */
+	check("{\"and\":[{\"==\":[{\"var\":\"plan\"},\"gold\"]},{\">\":[{\"var\":\"days\"},30]}]}",
+		  "coalesce(plan = 'gold', false) AND coalesce(days, 0) > 30");
+	check("{\"<\":[1,{\"var\":\"x\"},10]}", "1 < coalesce(x, 0) AND coalesce(x, 0) < 10");
+	check("{\"<=\":[1,{\"var\":[\"x\",5]},10]}", "1 <= coalesce(x, 5) AND coalesce(x, 5) <= 10");
+	check("{\"!=\":[{\"var\":\"a\"},{\"var\":\"b\"}]}", "NOT coalesce(a = b, a IS NULL AND b IS NULL)");
+	check("{\"===\":[{\"var\":\"a\"},null]}", "a IS NULL");
+	check("{\"in\":[{\"var\":\"plan\"},[\"a\",\"b\"]]}", "coalesce(plan IN ('a', 'b'), false)");
+	check("{\"in\":[{\"var\":\"plan\"},[]]}", "false");
+	check("{\"<\":[{\"var\":\"d\"},\"2024-01-01\"]}", "coalesce(d < '2024-01-01', false)");
+	check("{\"<\":[{\"var\":\"d\"},\"5\"]}", "coalesce(d < '5', true)");	/* null < "5": 0 < 5 */
+	check("{\">\":[{\"+\":[{\"var\":\"x\"},1]},{\"-\":[{\"var\":\"z\"}]}]}",
+		  "coalesce(x + 1 > -coalesce(z, 0), false)");
+	check("{\"==\":[{\"*\":[{\"var\":\"x\"}]},{\"/\":[{\"var\":\"y\"},-2]}]}",
+		  "coalesce(x = coalesce(y, 0) / -2, false)");
+	check("{\"!\":{\"var\":\"active\"}}", "NOT coalesce(active, false)");
+	check("{\"!!\":[{\"var\":[\"active\",true]}]}", "coalesce(active, true)");
+	check("{\"if\":[{\"var\":\"a\"},true,false]}", "coalesce(a, false) AND true OR NOT coalesce(a, false) AND false");
+	check("{\"if\":[{\"var\":\"a\"},true]}", "coalesce(a, false) AND true OR NOT coalesce(a, false) AND false");
+	check("{\"var\":\"a.b\"}", "coalesce(\"a.b\", false)");
+	check("{\"and\":[0,\"\",\"x\",1,null]}", "false AND false AND true AND true AND false");
+	check("{\"==\":[{\"var\":\"x\"},1e-310]}", "coalesce(x = 1e-310, false)");
+
+	/* rejections and malformed rules: the operation and the JSON path */
+	check_error("{\"map\":[{\"var\":\"a\"},1]}", CR_ERR_UNSUPPORTED, "\"map\" is not supported in incentive conditions at $");
+	check_error("{\"and\":[true,{\"or\":[{\"cat\":[\"a\"]}]}]}", CR_ERR_UNSUPPORTED, "\"cat\" is not supported in incentive conditions at $.and[1].or[0]");
+	check_error("{\"and\":[{\"my_op\":[1]}]}", CR_ERR_UNSUPPORTED, "unknown JsonLogic operation \"my_op\" at $.and[0]");
+	check_error("{\"in\":[\"a\",\"abc\"]}", CR_ERR_UNSUPPORTED, "substring");
+	check_error("{\"==\":[{\"var\":\"x\"},\"1\",3]}", CR_ERR_INVALID, "takes 2 arguments, not 3");
+	check_error("{\"==\":[1,\"1\"]}", CR_ERR_UNSUPPORTED, "between a number and a string");
+	check_error("{\"<\":[{\"var\":\"x\"},true]}", CR_ERR_UNSUPPORTED, "boolean or null");
+	check_error("{\"/\":[1,{\"var\":\"y\"}]}", CR_ERR_UNSUPPORTED, "where a condition is expected");
+	check_error("{\">\":[{\"/\":[1,{\"var\":\"y\"}]},0]}", CR_ERR_UNSUPPORTED, "division by zero at $[\">\"][0]");
+	check_error("{\"a\":1,\"b\":2}", CR_ERR_INVALID, "exactly one key");
+	check_error("{}", CR_ERR_INVALID, "exactly one key");
+	check_error("{\"var\":1}", CR_ERR_INVALID, "\"var\" needs a string");
+	check_error("{\"var\":\"\"}", CR_ERR_UNSUPPORTED, "whole data object");
+	check_error("{\"and\":[]}", CR_ERR_INVALID, "at least 1 argument");
+	check_error("[1,2]", CR_ERR_UNSUPPORTED, "an array where a condition is expected");
+	check_error("{\"and\":[true,", CR_ERR_JSON, "invalid JSON");
+	check_error("{\"==\":[{\"var\":\"x\"},1e400]}", CR_ERR_NUMBER_RANGE, "out of range");
+	check_error("{\"==\":[{\"var\":\"x\"},1e-400]}", CR_ERR_NUMBER_RANGE, "out of range");
+	check_error("{\"==\":[{\"var\":\"x\"},\"a\\u0000b\"]}", CR_ERR_INVALID, "\\u0000");
+	deep_inputs();
+	{
+		/* a 1000-operand + is a flat chain, not 1000 levels of nesting */
+		char	   *big = malloc(20000);
+		CrRuleError e2;
+		char	   *s;
+
+		strcpy(big, "{\">\":[{\"+\":[");
+		for (int i = 0; i < 1000; i++)
+			strcat(big, i ? ",{\"var\":\"x\"}" : "{\"var\":\"x\"}");
+		strcat(big, "]},1]}");
+		s = compile(big, &e2);
+		ok(s != NULL, "{\"+\": [1000 operands]} compiles (a chain is not nesting)");
+		if (s == NULL)
+			printf("# %s\n", e2.message);
+		free(s);
+		free(big);
+	}
+/* the reverse, and conditions that have no exact JsonLogic form */
+	check_reverse("coalesce(plan = 'gold', false) AND coalesce(days, 0) > 30",
+				  "{\"and\": [{\"==\": [{\"var\": \"plan\"}, \"gold\"]}, {\">\": [{\"var\": [\"days\", 0]}, 30]}]}");
+	check_reverse("NOT x IS NULL AND -0 < 1 AND coalesce(x + y + z * 2 - 3 > 0, false)",
+				  "{\"and\": [{\"!=\": [{\"var\": \"x\"}, null]}, {\"<\": [{\"-\": [0]}, 1]}, "
+				  "{\">\": [{\"-\": [{\"+\": [{\"var\": \"x\"}, {\"var\": \"y\"}, {\"*\": [{\"var\": \"z\"}, 2]}]}, 3]}, 0]}]}");
+	/* typed as text: SQL's NULL made explicit with null checks */
+	check_reverse("x < 5", "{\"and\": [{\"!=\": [{\"var\": \"x\"}, null]}, {\"<\": [{\"var\": \"x\"}, 5]}]}");
+	check_reverse("NOT (x BETWEEN 1 AND 2) OR s IS NULL",
+				  "{\"or\": [{\"or\": [{\"and\": [{\"!=\": [{\"var\": \"x\"}, null]}, {\"<\": [{\"var\": \"x\"}, 1]}]}, "
+				  "{\"and\": [{\"!=\": [{\"var\": \"x\"}, null]}, {\">\": [{\"var\": \"x\"}, 2]}]}]}, {\"==\": [{\"var\": \"s\"}, null]}]}");
+	js = to_json("x < y", &e);
+	ok(js == NULL && e.code == CR_ERR_UNSUPPORTED && strstr(e.message, "between two features"),
+	   "x < y: JsonLogic would read two features as numbers");
+	free(js);
+	js = to_json("abs(x) > 1", &e);
+	ok(js == NULL && e.code == CR_ERR_UNSUPPORTED && strstr(e.message, "no such function"),
+	   "abs has no JsonLogic form");
+	free(js);
+
+	printf("1..%d\n", n_test);
+	return n_fail ? 1 : 0;
+}

@@ -1,0 +1,220 @@
+/*
+ * test_km.c: unit tests of the survival kernel and the demo spells.
+ * link: src/cr_km.c src/cr_demo_gen.c src/cr_demo_spells_gen.c
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cr_km.h"
+#include "cr_demo_spells_gen.h"
+
+static int	test_no = 0;
+static int	failures = 0;
+
+static void
+ok(int cond, const char *what)
+{
+	test_no++;
+	if (!cond)
+		failures++;
+	printf("%sok %d - %s\n", cond ? "" : "not ", test_no, what);
+}
+
+static int
+close_to(double a, double b, double tol)
+{
+	return fabs(a - b) <= tol * fmax(1.0, fabs(b));
+}
+
+/* the ten rows of the pgTAP data set "ties" */
+static const double tt[] = {1, 2, 2, 2, 3, 4, 5, 5, 6, 7};
+static const int ee[] = {1, 0, 1, 1, 1, 0, 1, 0, 1, 0};
+static const int gg[] = {0, 0, 1, 0, 1, 1, 0, 1, 0, 1};
+
+static size_t
+load(CrSurvObs *o, int groups)
+{
+	/* in reverse order, so compaction has to sort */
+	for (int i = 0; i < 10; i++)
+	{
+		o[i].t = tt[9 - i];
+		o[i].g = groups ? gg[9 - i] : 0;
+		o[i].ev = ee[9 - i];
+		o[i].cens = 1 - ee[9 - i];
+	}
+	return cr_surv_compact(o, 10);
+}
+
+static void
+test_curve(void)
+{
+	CrSurvObs	o[10];
+	CrKmPoint	p[10];
+	size_t		n = load(o, 0);
+	size_t		np = cr_km_curve(o, n, cr_norm_two_sided(0.95), p);
+	double		q,
+				lo,
+				hi,
+				r,
+				se;
+
+	ok(n == 7 && np == 7, "ties merge: seven distinct times");
+	ok(p[0].at_risk == 10 && p[1].at_risk == 9 && p[1].ev == 2 && p[1].cens == 1,
+	   "at risk includes those censored at the event time");
+	ok(close_to(p[0].surv, 0.9, 1e-15) && close_to(p[1].surv, 0.7, 1e-15)
+	   && close_to(p[2].surv, 0.7 * 5 / 6, 1e-15), "product-limit survival");
+	ok(close_to(p[0].se, 0.9 * sqrt(1.0 / 90), 1e-15)
+	   && close_to(p[1].se, 0.7 * sqrt(1.0 / 90 + 2.0 / 63), 1e-15), "Greenwood standard error");
+	ok(p[3].ev == 0 && p[3].surv == p[2].surv && p[3].se == p[2].se, "censor-only time keeps the curve");
+	ok(p[0].lower < p[0].surv && p[0].surv < p[0].upper && p[0].upper < 1, "interval around survival");
+	cr_km_quantile(p, np, 0.5, cr_norm_two_sided(0.95), &q, &lo, &hi);
+	ok(q == 5 && lo == 1 && isinf(hi), "median 5, interval [1, inf)");
+	cr_km_quantile(p, np, 0.9, cr_norm_two_sided(0.95), &q, &lo, &hi);
+	ok(isnan(q), "a quantile below the last survival is not reached");
+	ok(cr_km_rmst(p, np, 1, &r, &se) == 0 && r == 1 && se == 0, "RMST up to the first event is tau");
+	ok(cr_km_rmst(p, np, 2, &r, &se) == 0 && close_to(r, 1.9, 1e-15)
+	   && close_to(se, 0.9 * sqrt(1.0 / 90), 1e-15), "RMST up to 2 by hand");
+	ok(cr_km_rmst(p, np, 7.5, &r, &se) == -1, "RMST beyond the curve is refused");
+}
+
+static void
+test_dead_end(void)
+{
+	CrSurvObs	o[2] = {{2, 0, 3, 0}, {1, 0, 0, 1}};
+	CrKmPoint	p[2];
+	size_t		n = cr_surv_compact(o, 2);
+	size_t		np = cr_km_curve(o, n, 1.96, p);
+
+	ok(np == 2 && p[1].surv == 0 && isnan(p[1].se) && isnan(p[1].lower),
+	   "everyone churns at the last time: survival 0, SE undefined");
+	ok(p[0].surv == 1 && p[0].se == 0 && isnan(p[0].lower), "before any event: survival 1, no interval");
+}
+
+static void
+test_distributions(void)
+{
+	ok(close_to(cr_norm_two_sided(0.95), 1.959963984540054, 1e-14), "z of 95%");
+	ok(close_to(cr_norm_two_sided(0.9), 1.6448536269514722, 1e-14), "z of 90%");
+	ok(close_to(cr_norm_two_sided(0.999999), 4.891638475671085, 1e-11), "z of 99.9999%");
+	ok(close_to(cr_chi2_sf(3.841458820694124, 1), 0.05, 1e-12), "chi-square 1 df");
+	ok(close_to(cr_chi2_sf(5.991464547107979, 2), 0.05, 1e-12), "chi-square 2 df");
+	ok(close_to(cr_chi2_sf(7.814727903251178, 3), 0.05, 1e-12), "chi-square 3 df");
+	ok(close_to(cr_chi2_sf(1.0, 3), 0.8012519569012008, 1e-12), "chi-square 3 df, small x (series)");
+	ok(fabs(cr_chi2_sf(100, 10) / 5.4497019829205215e-17 - 1) < 1e-10,
+	   "chi-square far tail, relative accuracy (continued fraction)");
+	ok(cr_chi2_sf(0, 4) == 1.0, "chi-square at 0");
+}
+
+static void
+test_logrank(void)
+{
+	CrSurvObs	o[20];
+	double		chi2 = -1;
+	size_t		n = load(o, 1);
+
+	ok(cr_logrank(o, n, 2, &chi2) == 0 && close_to(chi2, 1.1626373626373627, 1e-12),
+	   "log-rank of the ties data (statsmodels survdiff)");
+	/* the same rows twice, once per group: no difference */
+	for (int i = 0; i < 10; i++)
+	{
+		o[i] = (CrSurvObs) {tt[i], 0, ee[i], 1 - ee[i]};
+		o[10 + i] = (CrSurvObs) {tt[i], 1, ee[i], 1 - ee[i]};
+	}
+	n = cr_surv_compact(o, 20);
+	ok(cr_logrank(o, n, 2, &chi2) == 0 && fabs(chi2) < 1e-12, "identical groups: chi-square 0");
+	o[0] = (CrSurvObs) {1, 0, 0, 1};
+	o[1] = (CrSurvObs) {2, 1, 0, 1};
+	ok(cr_logrank(o, 2, 2, &chi2) == -1, "no events: singular");
+	ok(cr_logrank(o, 2, 1, &chi2) == -1, "one group: no test");
+}
+
+/* compacting a sorted prefix plus a tail equals compacting everything */
+static void
+test_compact_tail(void)
+{
+	enum {N = 5000};
+	CrSurvObs  *a = malloc(N * sizeof(CrSurvObs));
+	CrSurvObs  *b = malloc(N * sizeof(CrSurvObs));
+	CrSurvObs  *scratch = malloc(N * sizeof(CrSurvObs));
+	size_t		na,
+				nb = 0,
+				sorted = 0;
+	int			same = 1;
+	uint64_t	x = 12345;
+
+	for (int i = 0; i < N; i++)
+	{
+		x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+		a[i] = (CrSurvObs) {(double) ((x >> 33) % 700) / 4, (int32_t) ((x >> 20) % 3),
+			(int64_t) ((x >> 10) & 1), (int64_t) (((x >> 10) & 1) ^ 1)};
+		b[i] = a[i];
+	}
+	na = cr_surv_compact(a, N);
+	/* feed b in chunks of 700, compacting the tail each time */
+	for (size_t start = 0; start < N; start += 700)
+	{
+		size_t		end = start + 700 < N ? start + 700 : N;
+
+		memmove(b + nb, b + start, (end - start) * sizeof(CrSurvObs));
+		nb += end - start;
+		nb = cr_surv_compact_tail(b, nb, sorted, scratch);
+		sorted = nb;
+	}
+	same = na == nb;
+	for (size_t i = 0; same && i < na; i++)
+		same = a[i].t == b[i].t && a[i].g == b[i].g && a[i].ev == b[i].ev && a[i].cens == b[i].cens;
+	ok(same, "compacting in chunks (sorted prefix + tail) equals one compaction");
+	free(a);
+	free(b);
+	free(scratch);
+}
+
+static void
+test_spells(void)
+{
+	int			prev = 0,
+				bad = 0,
+				open = 0;
+
+	for (int64_t id = 1; id <= 5000; id++)
+	{
+		CrDemoMember m;
+		CrDemoSpell s[2],
+					s2[2];
+		int			n;
+
+		cr_demo_member(&m, 42, id);
+		n = cr_demo_member_spells(&m, s);
+		if (n != cr_demo_member_spells(&m, s2) || s[0].started_at != s2[0].started_at)
+			bad++;
+		if (s[n - 1].started_at != m.joined_at || s[n - 1].active != m.renewed)
+			bad++;
+		if (!s[n - 1].active && s[n - 1].ended_at != CR_DEMO_REF_USEC)
+			bad++;
+		if (n == 2)
+		{
+			prev++;
+			if (!(s[0].started_at < s[0].ended_at && s[0].ended_at < m.joined_at) || s[0].active)
+				bad++;
+		}
+		open += m.renewed;
+	}
+	ok(bad == 0, "spells: deterministic, current spell from joined_at, earlier spell before it");
+	ok(prev > 500 && prev < 2500, "some members came back");
+	ok(open > 2000, "most current spells are open");
+}
+
+int
+main(void)
+{
+	test_curve();
+	test_dead_end();
+	test_distributions();
+	test_logrank();
+	test_compact_tail();
+	test_spells();
+	printf("1..%d\n", test_no);
+	return failures ? 1 : 0;
+}
