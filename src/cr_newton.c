@@ -71,6 +71,19 @@ integral_in(double v, double lo, double hi)
 }
 
 bool
+cr_point_flags_valid(double flags, double d)
+{
+	int			f;
+
+	if (!integral_in(flags, 0, CR_PT_MAX_FLAGS))
+		return false;
+	f = (int) flags;
+	/* at most one kind of pass, and none for a counting point ({flags, 0}) */
+	return ((f & (int) CR_PT_FINAL) != 0) + ((f & (int) CR_PT_MOMENTS) != 0) +
+		((f & (int) CR_PT_DIRECTION) != 0) <= (d == 0 ? 0 : 1);
+}
+
+bool
 cr_state_valid(const double *st, int len)
 {
 	const double *pt = st + CR_ST_HEADER;
@@ -85,7 +98,7 @@ cr_state_valid(const double *st, int len)
 	d = (int) st[CR_ST_D];
 	plen = (int) st[CR_ST_PLEN];
 	if (len != cr_state_len(d, plen) ||
-		!integral_in(pt[CR_PT_FLAGS], 0, 7) || !integral_in(pt[CR_PT_D], 0, CR_MAX_FEATURES))
+		!integral_in(pt[CR_PT_D], 0, CR_MAX_FEATURES) || !cr_point_flags_valid(pt[CR_PT_FLAGS], pt[CR_PT_D]))
 		return false;
 	pd = (int) pt[CR_PT_D];
 	/* a counting point ({flags, 0}) grows to the rows' d; others fix it */

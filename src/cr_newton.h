@@ -71,6 +71,8 @@
 extern int	cr_point_len(int d, bool final);
 /* Offset of the decile edges in a final point. */
 extern int	cr_point_edges(int d);
+/* Are a point's flags valid for its d (0: a counting point)? */
+extern bool cr_point_flags_valid(double flags, double d);
 /* Length of a state for d features and a point of plen values. */
 extern int	cr_state_len(int d, int plen);
 /* Offsets of the sums in a state. */
