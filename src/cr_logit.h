@@ -1,8 +1,9 @@
 /*
  * cr_logit.h
  *	  Plain-C numerical kernels of the logistic retention model: the
- *	  Newton-Raphson solver with Cholesky solves and step-halving, the
- *	  dense linear algebra it needs, and small statistics helpers.
+ *	  Newton-Raphson solver with Cholesky solves and step-halving
+ *	  (cr_logit.c), the dense linear algebra it needs and small statistics
+ *	  helpers (cr_linalg.c).
  *
  * Nothing here calls the backend, so test/unit and test/fuzz build it
  * outside the server.  The caller passes a "tick" callback that the long
