@@ -9,11 +9,13 @@
  * caller's privileges.  Passes:
  *
  *	  1. statistics: counts, class counts, weighted feature sums (means);
- *	  2. Newton, from beta = 0, one pass per step or step-halving trial
- *	     (cr_newton.c runs the iteration of retention_train's exact phase);
- *	  3. a cursor pass that scores every stride-th usable row, in the
+ *	  2. moments: the spreads around the means;
+ *	  3. Newton, from beta = 0, one pass per step or step-halving trial, and
+ *	     a margins pass over every row where a step may be separating: the
+ *	     iteration is cr_logit_fit_passes, retention_train's exact phase;
+ *	  4. a cursor pass that scores every stride-th usable row, in the
  *	     query's row order, for the decile edges (as retention_train does);
- *	  4. log-likelihood and decile shares at the final coefficients.
+ *	  5. log-likelihood and decile shares at the final coefficients.
  *
  * Every pass runs read-only, i.e. in the snapshot of the calling statement,
  * so rows committed meanwhile by other sessions are not seen; each pass
@@ -58,9 +60,9 @@ typedef struct Fit
 	double		n_rows,
 				n_skipped,
 				check;			/* what every pass must see again */
-	double		cw[2];
+	double		cw[2];			/* class weights of the Newton passes */
+	CrMoments	m;				/* from passes 1 and 2 */
 	double	   *means;
-	double	   *mu;
 	double	   *sd;
 } Fit;
 
@@ -210,80 +212,59 @@ run_pass(Fit *f, const double *point, int plen)
 	return st;
 }
 
-/* The point of a Newton or final pass. */
+/*
+ * The point of a pass: flags (plus the options'), beta, the frame's centring
+ * and scaling (NULL: the means and no scaling), the decile edges of a final
+ * pass.
+ */
 static double *
-make_point(const Fit *f, const double *beta, const double *edges, int *plen)
+make_point(const Fit *f, double flags, const double *beta, const CrFrame *fr,
+		   const double *edges, int *plen)
 {
-	int			d = f->d;
-	int			D = d + 1;
 	double	   *p;
 
-	*plen = cr_point_len(d, edges != NULL);
-	p = palloc0(sizeof(double) * *plen);
-	p[CR_PT_FLAGS] = (f->o.skip_invalid ? CR_PT_SKIP_INVALID : 0) +
-		(f->o.intercept ? CR_PT_INTERCEPT : 0) + (edges ? CR_PT_FINAL : 0);
-	p[CR_PT_D] = d;
-	p[CR_PT_CW0] = f->cw[0];
-	p[CR_PT_CW1] = f->cw[1];
-	memcpy(p + CR_PT_BETA, beta, sizeof(double) * D);
-	memcpy(p + CR_PT_BETA + D, f->means, sizeof(double) * d);
-	if (edges)
-		memcpy(p + CR_PT_BETA + D + d, edges, sizeof(double) * 11);
+	*plen = cr_point_len(f->d, edges != NULL);
+	p = palloc(sizeof(double) * *plen);
+	cr_point_make(p, flags + (f->o.skip_invalid ? CR_PT_SKIP_INVALID : 0) +
+				  (f->o.intercept ? CR_PT_INTERCEPT : 0),
+				  f->d, f->cw, beta, fr ? fr->mu : f->means, fr ? fr->isc : NULL, edges);
 	return p;
 }
 
-/* cr_newton_pass_fn: one Newton pass at beta (centred coordinates). */
+/* CrPasses.pass: one Newton pass at beta (solver coordinates). */
 static double
-newton_pass(void *ctx, const double *beta, double *grad, double *hess)
+newton_pass(void *ctx, const CrFrame *fr, const double *beta, double *grad, double *hess)
 {
 	Fit		   *f = (Fit *) ctx;
-	int			d = f->d;
-	int			D = d + 1;
 	int			plen;
-	double	   *pt = make_point(f, beta, NULL, &plen);
-	double	   *st = run_pass(f, pt, plen);
-	const double *hp = st + cr_state_hess(d, plen);
+	double	   *pt,
+			   *st;
 	double		ll;
-	int			j,
-				k;
 
-	if (f->npasses == 2)
-	{
-		/* the first Newton pass: spreads around the means, constant features */
-		const double *sx = st + cr_state_sx(plen);
-		const double *sxx = st + cr_state_sxx(d, plen);
-		double		sw = st[CR_ST_SW];
-
-		for (j = 0; j < d; j++)
-		{
-			double		m = sx[j] / sw;
-			double		var = sxx[j] / sw - m * m;
-			bool		constant;
-
-			f->sd[j] = var > 0 ? sqrt(var) : 0.0;
-			constant = !(f->sd[j] > 1e-13 * fabs(f->means[j])) || f->sd[j] == 0.0;
-			if (constant && (f->o.intercept || f->means[j] == 0.0))
-			{
-				CrFitResult r;
-
-				memset(&r, 0, sizeof(r));
-				r.status = CR_FIT_CONSTANT;
-				r.bad_feature = j;
-				r.means = f->means;
-				cr_train_check_result(&r, f->names, (int64) f->n_rows, f->o.max_iter);
-			}
-		}
-	}
-	memcpy(grad, st + cr_state_grad(d, plen), sizeof(double) * D);
-	memset(hess, 0, sizeof(double) * D * D);
-	for (j = 0; j < D; j++)
-		for (k = j; k < D; k++)
-			hess[(size_t) j * D + k] = *hp++;
-	ll = st[CR_ST_LL];
+	f->cw[0] = fr->cw[0];
+	f->cw[1] = fr->cw[1];
+	pt = make_point(f, 0, beta, fr, NULL, &plen);
+	st = run_pass(f, pt, plen);
+	ll = cr_state_newton_sums(st, grad, hess);
 	/* a state is O(d^2): 4 MB at 1000 features; do not keep one per pass */
 	pfree(st);
 	pfree(pt);
 	return ll;
+}
+
+/* CrPasses.margins: one direction pass along dir (solver coordinates). */
+static void
+margins_pass(void *ctx, const CrFrame *fr, const double *dir, double *umin, double *umax)
+{
+	Fit		   *f = (Fit *) ctx;
+	int			plen;
+	double	   *pt = make_point(f, CR_PT_DIRECTION, dir, fr, NULL, &plen);
+	double	   *st = run_pass(f, pt, plen);
+
+	*umin = st[cr_state_grad(f->d, plen)];
+	*umax = st[cr_state_grad(f->d, plen) + 1];
+	pfree(st);
+	pfree(pt);
 }
 
 static int
@@ -430,17 +411,12 @@ decile_edges(Fit *f, const double *beta, double *edges)
 		edges[k] = r.sc[(int64) floor(k / 10.0 * (double) (r.m - 1) + 0.5)];
 }
 
-/* Pass 1: counts and means; errors as retention_train for what they reveal. */
+/* Pass 1: counts and means. */
 static void
-statistics(Fit *f, CrFitResult *r)
+statistics(Fit *f)
 {
 	double		pt[2] = {f->o.skip_invalid ? CR_PT_SKIP_INVALID : 0, 0};
 	double	   *st = run_pass(f, pt, 2);
-	double		npos,
-				nneg,
-				sw,
-				w1,
-				w0;
 	int			j;
 
 	if (st == NULL)
@@ -467,36 +443,70 @@ statistics(Fit *f, CrFitResult *r)
 		MemoryContextSwitchTo(old);
 	}
 	f->means = fit_alloc_cxt(f->cxt, sizeof(double) * f->d);
-	f->mu = fit_alloc_cxt(f->cxt, sizeof(double) * f->d);
 	f->sd = fit_alloc_cxt(f->cxt, sizeof(double) * f->d);
-	npos = st[CR_ST_NPOS];
-	nneg = st[CR_ST_NNEG];
-	sw = st[CR_ST_SW];
 	for (j = 0; j < f->d; j++)
+		f->means[j] = st[cr_state_sx(2) + j] / st[CR_ST_SW];
+	f->m.d = f->d;
+	f->m.npos = st[CR_ST_NPOS];
+	f->m.nneg = st[CR_ST_NNEG];
+	f->m.sw = st[CR_ST_SW];
+	f->m.sw1 = st[CR_ST_SW1];
+	f->m.means = f->means;
+	f->m.sd = f->sd;
+}
+
+/*
+ * Pass 2: the weighted spreads of the features around their means, the
+ * differences multiplied by pre[j] (1 at first).  A spread whose squares
+ * overflowed (values near 1e100 with large weights) or underflowed (below
+ * about 1e-150 around a mean as small: otherwise the solver calls it
+ * constant anyway) is measured again with a pre-scale that keeps its
+ * squares in range: at most two more passes, and only for such data.
+ */
+static void
+moments(Fit *f)
+{
+	double	   *pre = palloc(sizeof(double) * f->d);
+	int			round,
+				j;
+
+	for (j = 0; j < f->d; j++)
+		pre[j] = 1.0;
+	for (round = 0; round < 3; round++)
 	{
-		f->means[j] = st[cr_state_sx(2) + j] / sw;
-		f->mu[j] = f->o.intercept ? f->means[j] : 0.0;
+		CrFrame		fr = {f->d, f->means, pre, {1.0, 1.0}};
+		int			plen;
+		double	   *pt = make_point(f, CR_PT_MOMENTS, NULL, &fr, NULL, &plen);
+		double	   *st = run_pass(f, pt, plen);
+		const double *sx = st + cr_state_sx(plen);
+		const double *sxx = st + cr_state_sxx(f->d, plen);
+		bool		again = false;
+
+		for (j = 0; j < f->d; j++)
+		{
+			double		m = sx[j] / f->m.sw;
+			double		var = sxx[j] / f->m.sw - m * m;
+
+			if (round > 0 && pre[j] == 1.0)
+				continue;		/* measured in range before */
+			f->sd[j] = (var > 0 ? sqrt(var) : 0.0) / pre[j];
+			if (!isfinite(var) && round == 0)
+				pre[j] = 1e-100;
+			else if (!(f->sd[j] >= 1e-140) && !(fabs(f->means[j]) > 1e-120) && round < 2)
+				pre[j] = round == 0 ? 1e150 : 1e300;
+			else
+			{
+				pre[j] = 1.0;
+				continue;
+			}
+			again = true;
+		}
+		pfree(st);
+		pfree(pt);
+		if (!again)
+			break;
 	}
-	r->n_retained = npos;
-	r->means = f->means;
-	if (npos == 0 || nneg == 0)
-	{
-		r->status = CR_FIT_ONE_CLASS;
-		cr_train_check_result(r, f->names, (int64) f->n_rows, f->o.max_iter);
-	}
-	if (f->o.balanced)
-	{
-		f->cw[1] = (npos + nneg) / (2.0 * npos);
-		f->cw[0] = (npos + nneg) / (2.0 * nneg);
-	}
-	else
-		f->cw[0] = f->cw[1] = 1.0;
-	w1 = st[CR_ST_SW1] * f->cw[1];
-	w0 = (sw - st[CR_ST_SW1]) * f->cw[0];
-	if (f->o.intercept)
-		r->null_loglik = w1 * log(w1 / (w0 + w1)) + w0 * log(w0 / (w0 + w1));
-	else
-		r->null_loglik = (w0 + w1) * log(0.5);
+	pfree(pre);
 }
 
 Datum
@@ -504,7 +514,8 @@ retention_fit(PG_FUNCTION_ARGS)
 {
 	Fit			f;
 	CrFitResult r;
-	CrNewtonSetup setup;
+	CrFitOptions fo;
+	CrPasses	passes;
 	double	   *st;
 	double	   *pt;
 	int			plen,
@@ -536,28 +547,30 @@ retention_fit(PG_FUNCTION_ARGS)
 			elog(ERROR, "retention_fit: SPI_prepare failed: %s", SPI_result_code_string(SPI_result));
 	}
 
-	statistics(&f, &r);
-	r.beta = fit_alloc_cxt(f.cxt, sizeof(double) * (f.d + 1));
-	r.cov = fit_alloc_cxt(f.cxt, sizeof(double) * (f.d + 1) * (f.d + 1));
-	setup.d = f.d;
-	setup.l2 = f.o.l2;
-	setup.intercept = f.o.intercept;
-	setup.max_iter = f.o.max_iter;
-	setup.tol = f.o.tol;
-	setup.mu = f.mu;
-	setup.sd = f.sd;
+	statistics(&f);
+	moments(&f);
+	memset(&fo, 0, sizeof(fo));
+	fo.l2 = f.o.l2;
+	fo.intercept = f.o.intercept;
+	fo.max_iter = f.o.max_iter;
+	fo.tol = f.o.tol;
+	fo.balanced = f.o.balanced;
+	fo.exact_only = true;
+	passes.pass = newton_pass;
+	passes.margins = margins_pass;
+	passes.ctx = &f;
 	{
 		/* a query of a pass could call retention_fit itself */
 		MemoryContext saved = alloc_cxt;
 
 		alloc_cxt = f.cxt;
-		cr_newton_run(&setup, newton_pass, &f, fit_alloc, &r);
+		cr_logit_fit_passes(&f.m, &fo, &passes, fit_alloc, &r);
 		alloc_cxt = saved;
 	}
-	cr_train_check_result(&r, f.names, (int64) f.n_rows, f.o.max_iter);
+	cr_train_check_result(&r, f.names, f.d, (int64) f.n_rows, f.o.max_iter);
 
 	decile_edges(&f, r.beta, r.deciles);
-	pt = make_point(&f, r.beta, r.deciles, &plen);
+	pt = make_point(&f, 0, r.beta, NULL, r.deciles, &plen);
 	st = run_pass(&f, pt, plen);
 	r.loglik = st[CR_ST_LL];
 	for (k = 0; k < 10; k++)

@@ -28,9 +28,21 @@
  * step-halving, so f never increases.
  *
  * Features are centred on their weighted means inside the solver (the
- * intercept absorbs the shift), which keeps the Hessian well conditioned when
- * features sit far from zero; coefficients and covariance are mapped back to
- * the original scale at the end.
+ * intercept absorbs the shift) and divided by their weighted standard
+ * deviations (root mean square without an intercept), which keeps the
+ * Hessian well conditioned when features sit far from zero or come in large
+ * or tiny units; coefficients and covariance are mapped back to the original
+ * scale at the end.  The penalty stays on the original-scale coefficients
+ * (l2 / sd_j^2 on the scaled ones), so scaling does not change the l2
+ * solution, and the convergence test on the scaled step does not depend on
+ * the features' units.
+ *
+ * Separation.  Without a penalty, the maximum likelihood estimate does not
+ * exist exactly when some direction b != 0 has (2 y_i - 1) x_i'b >= 0 for
+ * every row (complete or quasi-complete separation).  Newton then walks off
+ * along such a direction with steps that stop shrinking.  When the steps
+ * stop shrinking, the solver checks whether the current step direction is
+ * such a certificate on every row; only then does it report separation.
  */
 #include "cr_logit.h"
 
@@ -42,7 +54,9 @@
 #define SAMPLE_ROWS			65536
 #define HESS_BLOCK			32		/* rows per Hessian update */
 #define COLLINEAR_REL_TOL	1e-11
-#define SEPARATION_SCALE	25.0	/* |beta_j| * sd_j beyond this: separated */
+#define SEPARATION_REL_TOL	1e-9	/* certificate: min margin >= -this * max */
+#define MAX_PENALTY			1e300	/* l2 / sd^2 for tiny units, kept finite */
+#define MAX_INV_SCALE		1e300	/* 1 / sd for subnormal spreads, kept finite */
 
 typedef struct Solver
 {
@@ -53,10 +67,15 @@ typedef struct Solver
 	double		cw[2];			/* class weights: [0] lapsed, [1] retained */
 	double	   *mu;				/* centring: feature means (zeros without intercept) */
 	double	   *sd;				/* weighted standard deviations */
-	double	   *xr;				/* work: 1, x - mu */
-	double	   *xb;				/* HESS_BLOCK queued rows (1, x - mu) */
+	double	   *sc;				/* scale: sd, or the root mean square without intercept */
+	double	   *isc;			/* 1 / sc */
+	double	   *pen;			/* penalty factor of scaled coefficient j: 1 / sc^2 */
+	double	   *xr;				/* work: 1, (x - mu) / sc */
+	double	   *xb;				/* HESS_BLOCK queued rows (1, (x - mu) / sc) */
 	double	   *hb;				/* their weights w p (1 - p) */
 	CrFitResult *res;			/* pass counters */
+	CrFrame		frame;			/* mu, isc and cw for the passes */
+	CrPasses	passes;			/* passes over every row (rows or the caller's) */
 } Solver;
 
 static void
@@ -77,6 +96,35 @@ cr_sigmoid(double eta)
 
 		return e / (1.0 + e);
 	}
+}
+
+/*
+ * The linear predictor intercept + sum_j coef_j x_j of a fitted model (the
+ * score is cr_sigmoid of it).
+ */
+double
+cr_linear_predictor(double intercept, const double *coef, const double *x, int d)
+{
+	double		eta = intercept;
+	int			j;
+
+	for (j = 0; j < d; j++)
+		eta += coef[j] * x[j];
+	if (isnan(eta))
+	{
+		/*
+		 * Huge finite features (1e308) can overflow two terms to +Infinity
+		 * and -Infinity, whose sum is NaN: sum the terms again scaled by
+		 * 2^-600 (exact, and no term overflows then) and scale back, which
+		 * gives the true sign and, through the sigmoid, a score of 0 or 1
+		 * (or the intercept's score when the terms cancel).
+		 */
+		eta = 0;
+		for (j = 0; j < d; j++)
+			eta += ldexp(coef[j], -600) * x[j];
+		eta = ldexp(eta, 600) + intercept;
+	}
+	return eta;
 }
 
 /*
@@ -132,9 +180,20 @@ hessian_update(double *restrict hess, const double *restrict xb,
 		} \
 	} while (0)
 
+/* Row r in solver coordinates: xr = (1, (x - mu) / sc). */
+static inline void
+scaled_row(const Solver *s, const double *r, double *xr)
+{
+	int			j;
+
+	xr[0] = 1.0;
+	for (j = 0; j < s->d; j++)
+		xr[j + 1] = (r[j] - s->mu[j]) * s->isc[j];
+}
+
 /*
  * One pass over the rows (every stride-th row): returns the weighted
- * log-likelihood at beta (centred coordinates) and fills grad (its
+ * log-likelihood at beta (centred, scaled coordinates) and fills grad (its
  * gradient, D values) and, when hess is not NULL, the upper triangle of the
  * Fisher information sum_i w_i p_i (1-p_i) x_i x_i' (D*D, row-major).
  */
@@ -171,11 +230,9 @@ logit_pass(const Solver *s, const double *beta, int64_t stride,
 					res;
 		int			j;
 
+		scaled_row(s, r, xr);
 		for (j = 0; j < d; j++)
-		{
-			xr[j + 1] = r[j] - s->mu[j];
 			eta += beta[j + 1] * xr[j + 1];
-		}
 		/* p = sigmoid(eta) and log(1 + exp(eta)) from one exp() */
 		e = exp(-fabs(eta));
 		p = eta >= 0 ? 1.0 / (1.0 + e) : e / (1.0 + e);
@@ -225,13 +282,15 @@ penalise(const Solver *s, const double *beta, double ll, double *grad,
 		grad[j] = -grad[j];
 	for (j = 1; j < D; j++)
 	{
-		f += 0.5 * l2 * beta[j] * beta[j];
-		grad[j] += l2 * beta[j];
+		double		lj = l2 == 0 ? 0.0 : fmin(l2 * s->pen[j - 1], MAX_PENALTY);
+
+		f += 0.5 * lj * beta[j] * beta[j];
+		grad[j] += lj * beta[j];
+		if (hess)
+			hess[(size_t) j * D + j] += lj;
 	}
 	if (hess)
 	{
-		for (j = 1; j < D; j++)
-			hess[(size_t) j * D + j] += l2;
 		/* mirror the upper triangle */
 		for (j = 0; j < D; j++)
 			for (k = 0; k < j; k++)
@@ -248,218 +307,6 @@ penalise(const Solver *s, const double *beta, double ll, double *grad,
 		}
 	}
 	return f;
-}
-
-/*
- * In-place Cholesky factorisation A = L L' of a symmetric positive definite
- * n x n row-major matrix (the lower triangle receives L).  Returns -1 on
- * success, or the index of the first pivot that is not positive or is below
- * rel_tol times the matrix's original diagonal entry (orig_diag, or A's own
- * diagonal when NULL): that variable is a linear combination of the
- * earlier ones.
- */
-int
-cr_cholesky(double *a, int n, const double *orig_diag, double rel_tol)
-{
-	int			i,
-				j,
-				k;
-
-	for (j = 0; j < n; j++)
-	{
-		double		diag = orig_diag ? orig_diag[j] : a[(size_t) j * n + j];
-		double		sum = a[(size_t) j * n + j];
-
-		for (k = 0; k < j; k++)
-			sum -= a[(size_t) j * n + k] * a[(size_t) j * n + k];
-		if (!(sum > 0.0) || !(sum > rel_tol * diag) || !isfinite(sum))
-			return j;
-		sum = sqrt(sum);
-		a[(size_t) j * n + j] = sum;
-		for (i = j + 1; i < n; i++)
-		{
-			double		t = a[(size_t) i * n + j];
-
-			for (k = 0; k < j; k++)
-				t -= a[(size_t) i * n + k] * a[(size_t) j * n + k];
-			a[(size_t) i * n + j] = t / sum;
-		}
-	}
-	return -1;
-}
-
-/* Solve L L' x = b in place, L from cr_cholesky. */
-void
-cr_cholesky_solve(const double *l, int n, double *b)
-{
-	int			i,
-				k;
-
-	for (i = 0; i < n; i++)
-	{
-		double		t = b[i];
-
-		for (k = 0; k < i; k++)
-			t -= l[(size_t) i * n + k] * b[k];
-		b[i] = t / l[(size_t) i * n + i];
-	}
-	/*
-	 * Back substitution with L' = U, column by column: once x_i is known,
-	 * remove its share from the rows above.  This walks row i of L
-	 * contiguously instead of column i, which matters for large d.
-	 */
-	for (i = n - 1; i >= 0; i--)
-	{
-		const double *row = l + (size_t) i * n;
-		double		xi = b[i] / row[i];
-
-		b[i] = xi;
-		for (k = 0; k < i; k++)
-			b[k] -= row[k] * xi;
-	}
-}
-
-/* inv = (L L')^-1, column by column; work holds n doubles. */
-void
-cr_cholesky_inverse(const double *l, int n, double *inv, double *work)
-{
-	int			i,
-				j;
-
-	for (j = 0; j < n; j++)
-	{
-		for (i = 0; i < n; i++)
-			work[i] = (i == j) ? 1.0 : 0.0;
-		cr_cholesky_solve(l, n, work);
-		for (i = 0; i < n; i++)
-			inv[(size_t) i * n + j] = work[i];
-	}
-	/* symmetrise away rounding */
-	for (i = 0; i < n; i++)
-		for (j = 0; j < i; j++)
-		{
-			double		m = 0.5 * (inv[(size_t) i * n + j] + inv[(size_t) j * n + i]);
-
-			inv[(size_t) i * n + j] = inv[(size_t) j * n + i] = m;
-		}
-}
-
-/*
- * Condition number (largest / smallest eigenvalue) of a symmetric positive
- * definite matrix after scaling it to unit diagonal, estimated by power
- * iteration and inverse iteration.  work: 3*n + n*n doubles.  Returns
- * +Infinity when the matrix is singular.
- */
-double
-cr_condition_number(const double *a, int n, double *work)
-{
-	double	   *v = work;
-	double	   *u = work + n;
-	double	   *dsq = work + 2 * n;
-	double	   *c = work + 3 * n;
-	double		lmax = 0.0,
-				lmin_inv = 0.0;
-	int			i,
-				j,
-				it;
-
-	for (i = 0; i < n; i++)
-		dsq[i] = a[(size_t) i * n + i] > 0 ? 1.0 / sqrt(a[(size_t) i * n + i]) : 0.0;
-	for (i = 0; i < n; i++)
-		for (j = 0; j < n; j++)
-			c[(size_t) i * n + j] = a[(size_t) i * n + j] * dsq[i] * dsq[j];
-
-	/* power iteration for the largest eigenvalue */
-	for (i = 0; i < n; i++)
-		v[i] = 1.0 / sqrt((double) n) * (1.0 + 0.01 * i);
-	for (it = 0; it < 200; it++)
-	{
-		double		norm = 0.0;
-
-		for (i = 0; i < n; i++)
-		{
-			double		t = 0.0;
-
-			for (j = 0; j < n; j++)
-				t += c[(size_t) i * n + j] * v[j];
-			u[i] = t;
-			norm += t * t;
-		}
-		norm = sqrt(norm);
-		if (!(norm > 0))
-			return INFINITY;
-		lmax = norm;
-		for (i = 0; i < n; i++)
-			v[i] = u[i] / norm;
-	}
-
-	/* inverse iteration for the smallest: power iteration on C^-1 */
-	if (cr_cholesky(c, n, NULL, 1e-15) >= 0)
-		return INFINITY;
-	for (i = 0; i < n; i++)
-		v[i] = 1.0 / sqrt((double) n) * (1.0 - 0.01 * i);
-	for (it = 0; it < 200; it++)
-	{
-		double		norm = 0.0;
-
-		memcpy(u, v, sizeof(double) * n);
-		cr_cholesky_solve(c, n, u);
-		for (i = 0; i < n; i++)
-			norm += u[i] * u[i];
-		norm = sqrt(norm);
-		if (!isfinite(norm) || !(norm > 0))
-			return INFINITY;
-		lmin_inv = norm;
-		for (i = 0; i < n; i++)
-			v[i] = u[i] / norm;
-	}
-	return lmax * lmin_inv;
-}
-
-/* Decile bin (0..9) of a score given the 11 training edges. */
-int
-cr_decile_bin(const double *edges, double score)
-{
-	int			lo = 0,
-				hi = 9;
-
-	/* number of interior edges edges[1..9] strictly below score */
-	while (lo < hi)
-	{
-		int			mid = (lo + hi) / 2;
-
-		if (edges[mid + 1] < score)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
-}
-
-/*
- * Population stability index sum (o - e) ln(o / e) over nbins shares; shares
- * below 1e-4 count as 1e-4 so that an empty bin gives a large but finite term.
- */
-double
-cr_psi(const double *expected, const double *observed, int nbins)
-{
-	double		psi = 0.0;
-	int			i;
-
-	for (i = 0; i < nbins; i++)
-	{
-		double		e = expected[i] < 1e-4 ? 1e-4 : expected[i];
-		double		o = observed[i] < 1e-4 ? 1e-4 : observed[i];
-
-		psi += (o - e) * log(o / e);
-	}
-	return psi;
-}
-
-double
-cr_normal_two_sided_p(double z)
-{
-	return erfc(fabs(z) / sqrt(2.0));
 }
 
 static int
@@ -482,25 +329,85 @@ step_small(const double *beta, const double *step, int D, double tol)
 	return true;
 }
 
-/* Largest |beta_j| * sd_j, and which feature; for the separation check. */
+/* Largest |step_j| in scaled units (the intercept included). */
 static double
-worst_scaled(const Solver *s, const double *beta, int *which)
+step_norm(const double *step, int D)
 {
-	double		worst = 0.0;
+	double		m = 0.0;
 	int			j;
 
-	*which = 0;
-	for (j = 0; j < s->d; j++)
-	{
-		double		t = fabs(beta[j + 1]) * s->sd[j];
+	for (j = 0; j < D; j++)
+		m = fmax(m, fabs(step[j]));
+	return m;
+}
 
-		if (!(t <= worst))
+/*
+ * CrPasses.margins over the rows in memory: the smallest and largest
+ * u_i = (2 y_i - 1) x_i'dir (scaled coordinates, intercept first), the
+ * smallest less the rounding of the sum, both starting from 0.
+ */
+static void
+rows_margins(void *ctx, const CrFrame *fr, const double *dir, double *umin,
+			 double *umax)
+{
+	Solver	   *s = (Solver *) ctx;
+	int			d = s->d;
+	int			j;
+
+	(void) fr;
+	*umin = *umax = 0.0;
+	FOR_EACH_ROW(s, 1, r)
+	{
+		double		z = dir[0],
+					a = fabs(dir[0]),
+					u;
+
+		scaled_row(s, r, s->xr);
+		for (j = 0; j < d; j++)
 		{
-			worst = t;
+			z += dir[j + 1] * s->xr[j + 1];
+			a += fabs(dir[j + 1] * s->xr[j + 1]);
+		}
+		u = r[d] > 0 ? z : -z;
+		*umin = fmin(*umin, u + 1e-12 * a); /* rounding of the sum itself */
+		*umax = fmax(*umax, u);
+	}
+	END_FOR_EACH_ROW;
+}
+
+/* CrPasses.pass over the rows in memory (all of them). */
+static double
+rows_pass(void *ctx, const CrFrame *fr, const double *beta, double *grad,
+		  double *hess)
+{
+	(void) fr;
+	return logit_pass((Solver *) ctx, beta, 1, grad, hess, true);
+}
+
+/*
+ * Is dir (scaled coordinates, intercept first) a separating direction:
+ * (2 y_i - 1) x_i'dir >= 0 on every row (up to rounding), > 0 on some?  Then
+ * the log-likelihood keeps rising towards its supremum along dir
+ * and no maximum likelihood estimate exists.  Sets *which to the feature
+ * with the largest share of dir (-1 if only the intercept).
+ */
+static bool
+separating_direction(const Solver *s, const double *dir, int *which)
+{
+	double		umin,
+				umax,
+				big = 0.0;
+	int			j;
+
+	s->passes.margins(s->passes.ctx, &s->frame, dir, &umin, &umax);
+	*which = -1;
+	for (j = 0; j < s->d; j++)
+		if (fabs(dir[j + 1]) > big)
+		{
+			big = fabs(dir[j + 1]);
 			*which = j;
 		}
-	}
-	return worst;
+	return umax > 0 && umin >= -SEPARATION_REL_TOL * umax;
 }
 
 /*
@@ -552,10 +459,6 @@ sample_newton(Solver *s, int64_t stride, double *beta, double *hfac,
 		memcpy(beta, trial, sizeof(double) * D);
 		if (done)
 		{
-			int			w;
-
-			if (s->opt->l2 == 0 && worst_scaled(s, beta, &w) > SEPARATION_SCALE)
-				return false;
 			/* hfac holds the information at beta: factorise it, scaled to n rows */
 			for (j = 0; j < D * D; j++)
 				hfac[j] /= scale;
@@ -603,71 +506,29 @@ preconditioned_passes(Solver *s, double *beta, const double *hfac,
 		memcpy(beta, trial, sizeof(double) * D);
 	}
 }
-
-void
-cr_logit_fit(const CrRows *rows, const CrFitOptions *opt, cr_alloc_fn alloc,
-			 CrFitResult *res)
+/*
+ * Pre-pass: class counts, weighted means and standard deviations.  The sums
+ * run on x minus the first row's value, divided by the largest such
+ * difference seen so far (rescaling the sums when it grows, as LAPACK's
+ * dnrm2 does), so that neither tiny (1e-170) nor huge (1e100) values
+ * underflow or overflow when squared.  Returns the sum of the weights.
+ */
+static double
+feature_moments(Solver *s, CrFitResult *res, double *sw1, double *nneg,
+				double *work)
 {
-	Solver		s;
-	int			d = rows->d;
-	int			D = d + 1;
-	double	   *beta,
-			   *grad,
-			   *hess,
-			   *hfac,
-			   *step,
-			   *trial,
-			   *diag,
-			   *work;
-	double		sw = 0.0,
-				sw1 = 0.0,
-				npos = 0.0,
-				nneg = 0.0,
-				w1,
-				w0,
-				f;
-	double	   *shift,
-			   *sx,
-			   *sxx;
-	bool		warm = false;
-	int			j,
-				k,
-				it;
+	int			d = s->d;
+	const double *first = s->rows->blocks[0];
+	double	   *amax = work,
+			   *s1 = work + d,
+			   *s2 = work + 2 * d;
+	double		sw = 0.0;
+	int			j;
 
-	memset(res, 0, sizeof(*res));
-	res->bad_feature = -1;
-
-	s.rows = rows;
-	s.opt = opt;
-	s.res = res;
-	s.d = d;
-	s.D = D;
-	s.mu = alloc(sizeof(double) * d);
-	s.sd = alloc(sizeof(double) * d);
-	s.xr = alloc(sizeof(double) * D);
-	s.xb = alloc(sizeof(double) * D * HESS_BLOCK);
-	s.hb = alloc(sizeof(double) * HESS_BLOCK);
-	beta = alloc(sizeof(double) * D);
-	grad = alloc(sizeof(double) * D);
-	step = alloc(sizeof(double) * D);
-	trial = alloc(sizeof(double) * D);
-	diag = alloc(sizeof(double) * D);
-	hess = alloc(sizeof(double) * D * D);
-	hfac = alloc(sizeof(double) * D * D);
-	work = alloc(sizeof(double) * (3 * D + D * D));
-	shift = alloc(sizeof(double) * d);
-	sx = alloc(sizeof(double) * d);
-	sxx = alloc(sizeof(double) * d);
-	res->beta = alloc(sizeof(double) * D);
-	res->cov = alloc(sizeof(double) * D * D);
-	res->means = alloc(sizeof(double) * d);
-
-	/* Pre-pass: class counts, weighted means and spreads (shifted sums). */
-	memset(sx, 0, sizeof(double) * d);
-	memset(sxx, 0, sizeof(double) * d);
-	for (j = 0; j < d; j++)
-		shift[j] = rows->blocks[0][j];
-	FOR_EACH_ROW(&s, 1, r)
+	memset(work, 0, sizeof(double) * 3 * d);
+	*sw1 = *nneg = 0.0;
+	res->n_retained = 0;
+	FOR_EACH_ROW(s, 1, r)
 	{
 		double		v = r[d];
 		double		w = fabs(v);
@@ -675,85 +536,68 @@ cr_logit_fit(const CrRows *rows, const CrFitOptions *opt, cr_alloc_fn alloc,
 		sw += w;
 		if (v > 0)
 		{
-			sw1 += w;
-			npos += 1;
+			*sw1 += w;
+			res->n_retained += 1;
 		}
 		else
-			nneg += 1;
+			*nneg += 1;
 		for (j = 0; j < d; j++)
 		{
-			double		t = r[j] - shift[j];
+			double		t = r[j] - first[j],
+						q;
 
-			sx[j] += w * t;
-			sxx[j] += w * t * t;
+			if (fabs(t) > amax[j])
+			{
+				q = amax[j] / fabs(t);
+				s1[j] *= q;
+				s2[j] *= q * q;
+				amax[j] = fabs(t);
+			}
+			if (t != 0.0)
+			{
+				q = t / amax[j];
+				s1[j] += w * q;
+				s2[j] += w * q * q;
+			}
 		}
 	}
 	END_FOR_EACH_ROW;
-	res->n_retained = npos;
 	for (j = 0; j < d; j++)
 	{
-		double		m = sx[j] / sw;
-		double		var = sxx[j] / sw - m * m;
+		double		m = s1[j] / sw;
+		double		var = s2[j] / sw - m * m;
 
-		res->means[j] = shift[j] + m;
-		s.sd[j] = var > 0 ? sqrt(var) : 0.0;
+		res->means[j] = first[j] + amax[j] * m;
+		s->sd[j] = var > 0 ? amax[j] * sqrt(var) : 0.0;
 	}
-	if (npos == 0 || nneg == 0)
-	{
-		res->status = CR_FIT_ONE_CLASS;
-		return;
-	}
-	for (j = 0; j < d; j++)
-	{
-		bool		constant = !(s.sd[j] > 1e-13 * fabs(res->means[j])) || s.sd[j] == 0.0;
+	return sw;
+}
 
-		if (constant && (opt->intercept || res->means[j] == 0.0))
-		{
-			res->status = CR_FIT_CONSTANT;
-			res->bad_feature = j;
-			return;
-		}
-		s.mu[j] = opt->intercept ? res->means[j] : 0.0;
-	}
-	if (opt->balanced)
-	{
-		double		n = npos + nneg;
+/*
+ * Exact Newton over all rows from beta (phase 3).  Returns the status; on
+ * CR_FIT_OK, hfac holds the factorised penalised Hessian at beta and hess
+ * the Hessian itself.
+ */
+static CrFitStatus
+newton(Solver *s, double *beta, double *grad, double *hess, double *hfac,
+	   double *step, double *trial, double *diag)
+{
+	const CrFitOptions *opt = s->opt;
+	CrFitResult *res = s->res;
+	int			D = s->D;
+	double		f,
+				prev = INFINITY;
+	int			j,
+				it;
 
-		s.cw[1] = n / (2.0 * npos);
-		s.cw[0] = n / (2.0 * nneg);
-	}
-	else
-		s.cw[0] = s.cw[1] = 1.0;
-
-	/* The intercept-only model's log-likelihood. */
-	w1 = sw1 * s.cw[1];
-	w0 = (sw - sw1) * s.cw[0];
-	if (opt->intercept)
-		res->null_loglik = w1 * log(w1 / (w0 + w1)) + w0 * log(w0 / (w0 + w1));
-	else
-		res->null_loglik = (w0 + w1) * log(0.5);
-
-	/* Phases 1 and 2 on large inputs. */
-	memset(beta, 0, sizeof(double) * D);
-	if (rows->n >= 4 * (int64_t) SAMPLE_ROWS && !opt->exact_only)
-	{
-		int64_t		stride = rows->n / SAMPLE_ROWS;
-
-		warm = sample_newton(&s, stride, beta, hfac, grad, step, trial);
-		if (warm)
-			preconditioned_passes(&s, beta, hfac, grad, step, trial);
-		else
-			memset(beta, 0, sizeof(double) * D);
-	}
-
-	/* Phase 3: exact Newton over all rows. */
-	f = penalise(&s, beta, logit_pass(&s, beta, 1, grad, hess, true), grad, hess, 1.0);
+	f = penalise(s, beta, s->passes.pass(s->passes.ctx, &s->frame, beta, grad, hess),
+				 grad, hess, 1.0);
 	for (it = 0;; it++)
 	{
-		double		t = 1.0;
+		double		t = 1.0,
+					norm;
 		int			half,
-					bad,
-					w;
+					bad;
 
 		for (j = 0; j < D; j++)
 			diag[j] = hess[(size_t) j * D + j];
@@ -761,9 +605,8 @@ cr_logit_fit(const CrRows *rows, const CrFitOptions *opt, cr_alloc_fn alloc,
 		bad = cr_cholesky(hfac, D, diag, COLLINEAR_REL_TOL);
 		if (bad >= 0)
 		{
-			res->status = CR_FIT_COLLINEAR;
 			res->bad_feature = bad - 1;
-			return;
+			return CR_FIT_COLLINEAR;
 		}
 		for (j = 0; j < D; j++)
 			step[j] = -grad[j];
@@ -773,19 +616,28 @@ cr_logit_fit(const CrRows *rows, const CrFitOptions *opt, cr_alloc_fn alloc,
 			for (j = 0; j < D; j++)
 				beta[j] += step[j];
 			res->converged = true;
-			break;
+			return CR_FIT_OK;
 		}
-		if (opt->l2 == 0 && it >= 8 && worst_scaled(&s, beta, &w) > SEPARATION_SCALE)
+
+		/*
+		 * Newton converges quadratically where an optimum exists; steps that
+		 * stop shrinking (after a few iterations) may be a walk to infinity
+		 * along a separating direction: check the step on every row.
+		 */
+		norm = step_norm(step, D);
+		if (opt->l2 == 0 && it >= 3 && norm > 0.25 * prev &&
+			separating_direction(s, step, &res->bad_feature))
 		{
-			res->status = CR_FIT_SEPARATION;
-			res->bad_feature = w;
-			return;
+			/* the direction per feature, in units of its spread */
+			for (j = 1; j < D; j++)
+				res->direction[j - 1] = step[j] / norm;
+			return CR_FIT_SEPARATION;
 		}
+		prev = norm;
 		if (it >= opt->max_iter)
 		{
-			res->status = CR_FIT_NO_CONVERGENCE;
 			res->iterations = it;
-			return;
+			return CR_FIT_NO_CONVERGENCE;
 		}
 		for (half = 0; half < 40; half++, t *= 0.5)
 		{
@@ -793,7 +645,8 @@ cr_logit_fit(const CrRows *rows, const CrFitOptions *opt, cr_alloc_fn alloc,
 
 			for (j = 0; j < D; j++)
 				trial[j] = beta[j] + t * step[j];
-			fn = penalise(&s, trial, logit_pass(&s, trial, 1, grad, hess, true), grad, hess, 1.0);
+			fn = penalise(s, trial, s->passes.pass(s->passes.ctx, &s->frame, trial, grad, hess),
+						  grad, hess, 1.0);
 			if (isfinite(fn) && fn <= f + 1e-13 * fabs(f))
 			{
 				f = fn;
@@ -806,103 +659,284 @@ cr_logit_fit(const CrRows *rows, const CrFitOptions *opt, cr_alloc_fn alloc,
 		{
 			/* no descent along the Newton direction: as good as it gets */
 			res->converged = step_small(beta, step, D, 1e-6);
-			if (!res->converged)
-			{
-				res->status = CR_FIT_NO_CONVERGENCE;
-				return;
-			}
-			break;
+			return res->converged ? CR_FIT_OK : CR_FIT_NO_CONVERGENCE;
 		}
 	}
-	if (opt->l2 == 0)
-	{
-		int			w;
+}
 
-		if (worst_scaled(&s, beta, &w) > 2 * SEPARATION_SCALE)
-		{
-			res->status = CR_FIT_SEPARATION;
-			res->bad_feature = w;
-			return;
-		}
-	}
+/*
+ * Map the solver's coefficients (centred, scaled) and the inverse Hessian
+ * cov (same coordinates) back to the original features:
+ *	 beta_j = gamma_j / sc_j, beta_0 = gamma_0 - sum_j gamma_j mu_j / sc_j,
+ * and cov = T C T' for that linear map.  m_j = mu_j / sc_j is formed first,
+ * so no intermediate overflows for tiny or huge units.
+ */
+static void
+map_back(const Solver *s, const double *gamma, double *beta, double *c,
+		 double *work)
+{
+	int			d = s->d;
+	int			D = s->D;
+	double	   *m = work + D;
+	int			j,
+				k;
 
-	/* Covariance: the inverse of the last penalised Hessian (centred). */
-	cr_cholesky_inverse(hfac, D, res->cov, work);
-	if (!opt->intercept)
-		res->cov[0] = 0.0;
-	res->condition_number = cr_condition_number(hess, D, work);
-
-	/* Back to the original feature scale: beta0 -= sum beta_j mu_j, cov = T C T'. */
-	memcpy(res->beta, beta, sizeof(double) * D);
 	for (j = 0; j < d; j++)
-		res->beta[0] -= beta[j + 1] * s.mu[j];
-	if (opt->intercept)
+		m[j] = s->mu[j] * s->isc[j];
+	memcpy(beta, gamma, sizeof(double) * D);
+	for (j = 0; j < d; j++)
+		beta[0] -= gamma[j + 1] * m[j];
+	if (s->opt->intercept)
 	{
-		double	   *c = res->cov;
-		double		c00;
+		double		c00 = c[0];
 
-		/* row 0 := row 0 - sum_j mu_j row j (columns 1..d keep their values) */
+		/* row 0 := row 0 - sum_j m_j row j (columns 1..d keep their values) */
 		for (k = 1; k < D; k++)
 		{
 			double		t = c[k];
 
 			for (j = 0; j < d; j++)
-				t -= s.mu[j] * c[(size_t) (j + 1) * D + k];
+				t -= m[j] * c[(size_t) (j + 1) * D + k];
 			work[k] = t;
 		}
-		c00 = c[0];
 		for (j = 0; j < d; j++)
-			c00 -= 2.0 * s.mu[j] * c[j + 1];
+			c00 -= 2.0 * m[j] * c[j + 1];
 		for (j = 0; j < d; j++)
 			for (k = 0; k < d; k++)
-				c00 += s.mu[j] * s.mu[k] * c[(size_t) (j + 1) * D + k + 1];
+				c00 += m[j] * m[k] * c[(size_t) (j + 1) * D + k + 1];
 		c[0] = c00;
 		for (k = 1; k < D; k++)
 			c[k] = c[(size_t) k * D] = work[k];
 	}
-
-	/*
-	 * Final pass: score deciles of the training rows (edges from an evenly
-	 * spaced sample, shares over all rows) and the exact log-likelihood.
-	 */
+	/* undo the scaling: beta_j = gamma_j / sc_j, cov_jk /= sc_j sc_k */
+	for (j = 1; j < D; j++)
 	{
-		int64_t		stride = rows->n > SAMPLE_ROWS ? rows->n / SAMPLE_ROWS : 1;
-		int64_t		m = 0;
-		double	   *sc = alloc(sizeof(double) * ((rows->n + stride - 1) / stride));
-		double		counts[10] = {0};
-		double		ll = 0.0;
-
-		FOR_EACH_ROW(&s, stride, r)
+		beta[j] *= s->isc[j - 1];
+		for (k = 0; k < D; k++)
 		{
-			double		eta = res->beta[0];
-
-			for (j = 0; j < d; j++)
-				eta += res->beta[j + 1] * r[j];
-			sc[m++] = cr_sigmoid(eta);
+			c[(size_t) j * D + k] *= s->isc[j - 1];
+			c[(size_t) k * D + j] *= s->isc[j - 1];
 		}
-		END_FOR_EACH_ROW;
-		qsort(sc, m, sizeof(double), cmp_double);
-		for (k = 0; k <= 10; k++)
-			res->deciles[k] = sc[(int64_t) floor(k / 10.0 * (double) (m - 1) + 0.5)];
-		FOR_EACH_ROW(&s, 1, r)
-		{
-			double		v = r[d];
-			int			y = v > 0;
-			double		w = (y ? v : -v) * s.cw[y];
-			double		eta = res->beta[0];
-			double		e;
-
-			for (j = 0; j < d; j++)
-				eta += res->beta[j + 1] * r[j];
-			e = exp(-fabs(eta));
-			ll += w * ((y ? eta : 0.0) - (log1p(e) + (eta >= 0 ? eta : 0.0)));
-			counts[cr_decile_bin(res->deciles, eta >= 0 ? 1.0 / (1.0 + e) : e / (1.0 + e))] += 1;
-		}
-		END_FOR_EACH_ROW;
-		res->loglik = ll;
-		for (k = 0; k < 10; k++)
-			res->shares[k] = counts[k] / (double) rows->n;
 	}
-	(void) warm;
-	res->status = CR_FIT_OK;
+}
+
+/*
+ * Final pass: score deciles of the training rows (edges from an evenly
+ * spaced sample, shares over all rows) and the exact log-likelihood at the
+ * original-scale coefficients res->beta.
+ */
+static void
+final_pass(Solver *s, CrFitResult *res, cr_alloc_fn alloc)
+{
+	const CrRows *rows = s->rows;
+	int			d = s->d;
+	int64_t		stride = rows->n > SAMPLE_ROWS ? rows->n / SAMPLE_ROWS : 1;
+	int64_t		m = 0;
+	double	   *sc = alloc(sizeof(double) * ((rows->n + stride - 1) / stride));
+	double		counts[10] = {0};
+	double		ll = 0.0;
+	int			j,
+				k;
+
+	FOR_EACH_ROW(s, stride, r)
+	{
+		double		eta = res->beta[0];
+
+		for (j = 0; j < d; j++)
+			eta += res->beta[j + 1] * r[j];
+		sc[m++] = cr_sigmoid(eta);
+	}
+	END_FOR_EACH_ROW;
+	qsort(sc, m, sizeof(double), cmp_double);
+	for (k = 0; k <= 10; k++)
+		res->deciles[k] = sc[(int64_t) floor(k / 10.0 * (double) (m - 1) + 0.5)];
+	FOR_EACH_ROW(s, 1, r)
+	{
+		double		v = r[d];
+		int			y = v > 0;
+		double		w = (y ? v : -v) * s->cw[y];
+		double		eta = res->beta[0];
+		double		e;
+
+		for (j = 0; j < d; j++)
+			eta += res->beta[j + 1] * r[j];
+		e = exp(-fabs(eta));
+		ll += w * ((y ? eta : 0.0) - (log1p(e) + (eta >= 0 ? eta : 0.0)));
+		counts[cr_decile_bin(res->deciles, eta >= 0 ? 1.0 / (1.0 + e) : e / (1.0 + e))] += 1;
+	}
+	END_FOR_EACH_ROW;
+	res->loglik = ll;
+	for (k = 0; k < 10; k++)
+		res->shares[k] = counts[k] / (double) rows->n;
+}
+
+/* Work and result arrays for d features. */
+static void
+solver_init(Solver *s, int d, const CrFitOptions *opt, cr_alloc_fn alloc,
+			CrFitResult *res)
+{
+	int			D = d + 1;
+
+	memset(res, 0, sizeof(*res));
+	res->bad_feature = -1;
+	s->rows = NULL;
+	s->opt = opt;
+	s->res = res;
+	s->d = d;
+	s->D = D;
+	s->mu = alloc(sizeof(double) * d);
+	s->sd = res->sd = alloc(sizeof(double) * d);
+	s->sc = alloc(sizeof(double) * d);
+	s->isc = alloc(sizeof(double) * d);
+	s->pen = alloc(sizeof(double) * d);
+	s->xr = alloc(sizeof(double) * D);
+	s->xb = alloc(sizeof(double) * D * HESS_BLOCK);
+	s->hb = alloc(sizeof(double) * HESS_BLOCK);
+	res->beta = alloc(sizeof(double) * D);
+	res->cov = alloc(sizeof(double) * D * D);
+	res->means = alloc(sizeof(double) * d);
+	res->direction = alloc(sizeof(double) * d);
+	s->frame.d = d;
+	s->frame.mu = s->mu;
+	s->frame.isc = s->isc;
+}
+
+/*
+ * From the class counts, weight sums and the feature means and spreads in
+ * res: the one-class and constant-feature checks, the solver's centring and
+ * scaling, class weights and the intercept-only log-likelihood.  Returns
+ * false (res->status set) when there is nothing to fit.
+ */
+static bool
+solver_setup(Solver *s, double sw, double sw1, double nneg)
+{
+	const CrFitOptions *opt = s->opt;
+	CrFitResult *res = s->res;
+	double		npos = res->n_retained,
+				w1,
+				w0;
+	int			j;
+
+	if (npos == 0 || nneg == 0)
+	{
+		res->status = CR_FIT_ONE_CLASS;
+		return false;
+	}
+	for (j = 0; j < s->d; j++)
+	{
+		bool		constant = !(s->sd[j] > 1e-13 * fabs(res->means[j])) || s->sd[j] == 0.0;
+
+		if (constant && (opt->intercept || res->means[j] == 0.0))
+		{
+			res->status = CR_FIT_CONSTANT;
+			res->bad_feature = j;
+			return false;
+		}
+		s->mu[j] = opt->intercept ? res->means[j] : 0.0;
+		/* without an intercept the columns are not centred: scale by the rms */
+		s->sc[j] = opt->intercept ? s->sd[j] : hypot(s->sd[j], res->means[j]);
+		/* kept finite for subnormal spreads (the caller then reports them) */
+		s->isc[j] = fmin(1.0 / s->sc[j], MAX_INV_SCALE);
+		s->pen[j] = s->isc[j] * s->isc[j];
+	}
+	if (opt->balanced)
+	{
+		double		n = npos + nneg;
+
+		s->cw[1] = n / (2.0 * npos);
+		s->cw[0] = n / (2.0 * nneg);
+	}
+	else
+		s->cw[0] = s->cw[1] = 1.0;
+	s->frame.cw[0] = s->cw[0];
+	s->frame.cw[1] = s->cw[1];
+
+	/* The intercept-only model's log-likelihood. */
+	w1 = sw1 * s->cw[1];
+	w0 = (sw - sw1) * s->cw[0];
+	if (opt->intercept)
+		res->null_loglik = w1 * log(w1 / (w0 + w1)) + w0 * log(w0 / (w0 + w1));
+	else
+		res->null_loglik = (w0 + w1) * log(0.5);
+	return true;
+}
+
+/*
+ * Newton over every row (phase 3) from beta, through s->passes, then the
+ * covariance, condition number and coefficients on the original scale.
+ * With warm (rows in memory only), phases 1 and 2 first.
+ */
+static void
+solve(Solver *s, bool warm, cr_alloc_fn alloc)
+{
+	CrFitResult *res = s->res;
+	int			D = s->D;
+	double	   *beta = alloc(sizeof(double) * D),
+			   *grad = alloc(sizeof(double) * D),
+			   *step = alloc(sizeof(double) * D),
+			   *trial = alloc(sizeof(double) * D),
+			   *diag = alloc(sizeof(double) * D),
+			   *hess = alloc(sizeof(double) * D * D),
+			   *hfac = alloc(sizeof(double) * D * D),
+			   *work = alloc(sizeof(double) * (3 * D + D * D));
+
+	memset(beta, 0, sizeof(double) * D);
+	if (warm && s->rows->n >= 4 * (int64_t) SAMPLE_ROWS && !s->opt->exact_only)
+	{
+		int64_t		stride = s->rows->n / SAMPLE_ROWS;
+
+		if (sample_newton(s, stride, beta, hfac, grad, step, trial))
+			preconditioned_passes(s, beta, hfac, grad, step, trial);
+		else
+			memset(beta, 0, sizeof(double) * D);
+	}
+
+	res->status = newton(s, beta, grad, hess, hfac, step, trial, diag);
+	if (res->status != CR_FIT_OK)
+		return;
+
+	/* Covariance: the inverse of the last penalised Hessian (solver coordinates). */
+	cr_cholesky_inverse(hfac, D, res->cov, work);
+	if (!s->opt->intercept)
+		res->cov[0] = 0.0;
+	res->condition_number = cr_condition_number(hess, D, work);
+	map_back(s, beta, res->beta, res->cov, work);
+}
+
+void
+cr_logit_fit(const CrRows *rows, const CrFitOptions *opt, cr_alloc_fn alloc,
+			 CrFitResult *res)
+{
+	Solver		s;
+	double		sw,
+				sw1,
+				nneg;
+
+	solver_init(&s, rows->d, opt, alloc, res);
+	s.rows = rows;
+	s.passes.pass = rows_pass;
+	s.passes.margins = rows_margins;
+	s.passes.ctx = &s;
+	sw = feature_moments(&s, res, &sw1, &nneg, alloc(sizeof(double) * 3 * rows->d));
+	if (!solver_setup(&s, sw, sw1, nneg))
+		return;
+	solve(&s, true, alloc);
+	if (res->status == CR_FIT_OK)
+		final_pass(&s, res, alloc);
+}
+
+void
+cr_logit_fit_passes(const CrMoments *m, const CrFitOptions *opt,
+					const CrPasses *passes, cr_alloc_fn alloc, CrFitResult *res)
+{
+	Solver		s;
+
+	solver_init(&s, m->d, opt, alloc, res);
+	s.passes = *passes;
+	res->n_retained = m->npos;
+	memcpy(res->means, m->means, sizeof(double) * m->d);
+	memcpy(res->sd, m->sd, sizeof(double) * m->d);
+	if (!solver_setup(&s, m->sw, m->sw1, m->nneg))
+		return;
+	solve(&s, false, alloc);
 }

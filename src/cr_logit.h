@@ -1,8 +1,9 @@
 /*
  * cr_logit.h
  *	  Plain-C numerical kernels of the logistic retention model: the
- *	  Newton-Raphson solver with Cholesky solves and step-halving, the
- *	  dense linear algebra it needs, and small statistics helpers.
+ *	  Newton-Raphson solver with Cholesky solves and step-halving
+ *	  (cr_logit.c), the dense linear algebra it needs and small statistics
+ *	  helpers (cr_linalg.c).
  *
  * Nothing here calls the backend, so test/unit and test/fuzz build it
  * outside the server.  The caller passes a "tick" callback that the long
@@ -39,7 +40,8 @@ typedef struct CrFitOptions
 	double		l2;				/* ridge penalty on the coefficients, >= 0 */
 	bool		intercept;		/* fit an (unpenalised) intercept */
 	int			max_iter;		/* Newton iterations on all rows */
-	double		tol;			/* converged when every |step| <= tol*(1+|beta|) */
+	double		tol;			/* converged when every Newton step component, in
+								 * standardised units, is <= tol*(1+|coef|) */
 	bool		balanced;		/* class_weight "balanced" (scikit-learn's rule) */
 	cr_tick_fn	tick;			/* called every few thousand rows; may be NULL */
 	bool		exact_only;		/* skip the sample warm start (tests compare both) */
@@ -51,7 +53,8 @@ typedef enum CrFitStatus
 	CR_FIT_ONE_CLASS,			/* only retained or only lapsed rows */
 	CR_FIT_CONSTANT,			/* feature bad_feature has one value */
 	CR_FIT_COLLINEAR,			/* feature bad_feature is a combination of earlier ones */
-	CR_FIT_SEPARATION,			/* (quasi-)complete separation, worst feature bad_feature */
+	CR_FIT_SEPARATION,			/* (quasi-)complete separation shown on every row;
+								 * bad_feature leads the separating direction */
 	CR_FIT_NO_CONVERGENCE
 } CrFitStatus;
 
@@ -72,6 +75,11 @@ typedef struct CrFitResult
 	double		n_retained;		/* rows with label true */
 	double		deciles[11];	/* training score decile edges (min ... max) */
 	double		shares[10];		/* share of training rows in each decile bin */
+	double	   *sd;				/* d weighted feature standard deviations */
+	double	   *direction;		/* d: CR_FIT_SEPARATION's separating direction,
+								 * per unit of each feature's spread, scaled so
+								 * that its largest component (intercept
+								 * included) is 1 in magnitude */
 } CrFitResult;
 
 /* Memory for the result arrays is allocated with the given allocator. */
@@ -79,6 +87,58 @@ typedef void *(*cr_alloc_fn) (size_t size);
 
 extern void cr_logit_fit(const CrRows *rows, const CrFitOptions *opt,
 						 cr_alloc_fn alloc, CrFitResult *res);
+
+/*
+ * The solver's coordinates: row x becomes (1, (x_j - mu_j) * isc_j), each
+ * feature centred (zeros without an intercept) and divided by its spread.
+ * A row's weight in the likelihood is its weight times cw[label].
+ */
+typedef struct CrFrame
+{
+	int			d;
+	const double *mu;
+	const double *isc;
+	double		cw[2];			/* class weights: [0] lapsed, [1] retained */
+} CrFrame;
+
+/*
+ * Passes over every row for cr_logit_fit_passes, for rows it does not hold
+ * (retention_fit's aggregate passes).  pass() returns the weighted
+ * log-likelihood at beta (solver coordinates, d+1 values) and fills grad
+ * (d+1) and the upper triangle of the information sum w p (1-p) x x'
+ * ((d+1)^2, row-major).  margins() gives the smallest and largest
+ * u = (2y - 1) x'dir over the rows, the smallest less 1e-12 times the sum
+ * of |dir_j x_j| (the rounding of the sum), both starting from 0.
+ */
+typedef struct CrPasses
+{
+	double		(*pass) (void *ctx, const CrFrame *fr, const double *beta,
+						 double *grad, double *hess);
+	void		(*margins) (void *ctx, const CrFrame *fr, const double *dir,
+							double *umin, double *umax);
+	void	   *ctx;
+} CrPasses;
+
+/* What a first look at the rows gives: counts, weight sums, means, spreads. */
+typedef struct CrMoments
+{
+	int			d;
+	double		npos;			/* rows retained */
+	double		nneg;			/* rows lapsed */
+	double		sw;				/* sum of the row weights */
+	double		sw1;			/* of the retained rows */
+	const double *means;		/* d weighted means */
+	const double *sd;			/* d weighted standard deviations */
+} CrMoments;
+
+/*
+ * cr_logit_fit's checks and exact Newton phase (the same scaling,
+ * convergence, collinearity and separation rules) over the caller's passes,
+ * from zero.  Fills everything but loglik, deciles and shares.
+ */
+extern void cr_logit_fit_passes(const CrMoments *m, const CrFitOptions *opt,
+								const CrPasses *passes, cr_alloc_fn alloc,
+								CrFitResult *res);
 
 /* Dense kernels, exported for tests. */
 extern int	cr_cholesky(double *a, int n, const double *orig_diag, double rel_tol);
@@ -88,6 +148,8 @@ extern double cr_condition_number(const double *a, int n, double *work);
 
 /* Score helpers shared by scoring, drift and training. */
 extern double cr_sigmoid(double eta);
+extern double cr_linear_predictor(double intercept, const double *coef,
+								  const double *x, int d);
 extern int	cr_decile_bin(const double *edges, double score);
 extern double cr_psi(const double *expected, const double *observed, int nbins);
 

@@ -1,30 +1,31 @@
 /*
  * cr_newton.c
- *	  The sums of one Newton pass over rows that arrive one at a time (the
- *	  retention_newton_step aggregate), and the Newton iteration that
- *	  retention_fit drives with one such pass per step.  Plain C.
+ *	  The sums of one pass over rows that arrive one at a time (the
+ *	  retention_newton_step aggregate).  Plain C.
  *
- * The iteration is the exact phase of cr_logit_fit (cr_logit.c) started
- * from zero: the same centring, penalty, Cholesky solves with the same
- * collinearity tolerance, step-halving, convergence and separation rules,
- * so retention_fit and retention_train reach the same optimum and reject
- * the same data.  retention_train additionally warm-starts large inputs on
- * a sample; that changes its iteration count, not the optimum.
+ * retention_fit hands these passes to cr_logit_fit_passes (cr_logit.c),
+ * the Newton iteration retention_train runs too, so both reach the same
+ * optimum by the same steps and reject the same data.  retention_train
+ * additionally warm-starts large inputs on a sample; that changes its
+ * iteration count, not the optimum.
  */
 #include "cr_newton.h"
 
 #include <math.h>
 #include <string.h>
 
-#define COLLINEAR_REL_TOL	1e-11	/* as in cr_logit.c */
-#define SEPARATION_SCALE	25.0	/* as in cr_logit.c */
-
 /* ---------------------------------------------------------------- layout */
 
 int
 cr_point_len(int d, bool final)
 {
-	return d == 0 ? 2 : 4 + (d + 1) + d + (final ? 11 : 0);
+	return d == 0 ? 2 : 4 + (d + 1) + 2 * d + (final ? 11 : 0);
+}
+
+int
+cr_point_edges(int d)
+{
+	return CR_PT_BETA + (d + 1) + 2 * d;
 }
 
 int
@@ -70,6 +71,19 @@ integral_in(double v, double lo, double hi)
 }
 
 bool
+cr_point_flags_valid(double flags, double d)
+{
+	int			f;
+
+	if (!integral_in(flags, 0, CR_PT_MAX_FLAGS))
+		return false;
+	f = (int) flags;
+	/* at most one kind of pass, and none for a counting point ({flags, 0}) */
+	return ((f & (int) CR_PT_FINAL) != 0) + ((f & (int) CR_PT_MOMENTS) != 0) +
+		((f & (int) CR_PT_DIRECTION) != 0) <= (d == 0 ? 0 : 1);
+}
+
+bool
 cr_state_valid(const double *st, int len)
 {
 	const double *pt = st + CR_ST_HEADER;
@@ -84,7 +98,7 @@ cr_state_valid(const double *st, int len)
 	d = (int) st[CR_ST_D];
 	plen = (int) st[CR_ST_PLEN];
 	if (len != cr_state_len(d, plen) ||
-		!integral_in(pt[CR_PT_FLAGS], 0, 7) || !integral_in(pt[CR_PT_D], 0, CR_MAX_FEATURES))
+		!integral_in(pt[CR_PT_D], 0, CR_MAX_FEATURES) || !cr_point_flags_valid(pt[CR_PT_FLAGS], pt[CR_PT_D]))
 		return false;
 	pd = (int) pt[CR_PT_D];
 	/* a counting point ({flags, 0}) grows to the rows' d; others fix it */
@@ -162,19 +176,86 @@ hessian_row_update(double *restrict hp, const double *restrict x, double h, int 
 	}
 }
 
+/* Direction pass: the running extremes of u = (2y - 1) x'dir (cr_logit.h). */
+static void
+add_margin(double *st, const double *x, bool retained, int d)
+{
+	int			plen = (int) st[CR_ST_PLEN];
+	const double *pt = st + CR_ST_HEADER;
+	const double *dir = pt + CR_PT_BETA;
+	const double *mu = dir + d + 1;
+	const double *isc = mu + d;
+	double	   *u = st + cr_state_grad(d, plen);
+	double		z = dir[0],
+				a = fabs(dir[0]);
+	int			j;
+
+	for (j = 0; j < d; j++)
+	{
+		double		t = dir[j + 1] * ((x[j] - mu[j]) * isc[j]);
+
+		z += t;
+		a += fabs(t);
+	}
+	z = retained ? z : -z;
+	u[0] = fmin(u[0], z + 1e-12 * a);	/* rounding of the sum itself */
+	u[1] = fmax(u[1], z);
+}
+
+/* Newton pass: log-likelihood, gradient and information in solver coordinates. */
+static void
+add_newton(double *st, const double *x, bool retained, double w, double *xr, int d)
+{
+	int			plen = (int) st[CR_ST_PLEN];
+	int			D = d + 1;
+	const double *pt = st + CR_ST_HEADER;
+	const double *beta = pt + CR_PT_BETA;
+	const double *mu = beta + D;
+	const double *isc = mu + d;
+	double	   *sx = st + cr_state_sx(plen);
+	double	   *sxx = st + cr_state_sxx(d, plen);
+	double	   *grad = st + cr_state_grad(d, plen);
+	double	   *hp = st + cr_state_hess(d, plen);
+	double		wc = w * pt[retained ? CR_PT_CW1 : CR_PT_CW0];
+	double		eta,
+				p,
+				l;
+	int			j;
+
+	if (flag(pt[CR_PT_FLAGS], CR_PT_MOMENTS))
+	{
+		/* spreads: (x - mu) * isc, isc a pre-scale keeping the squares in range */
+		for (j = 0; j < d; j++)
+		{
+			double		c = (x[j] - mu[j]) * isc[j];
+
+			sx[j] += w * c;
+			sxx[j] += w * c * c;
+		}
+		return;
+	}
+	xr[0] = 1.0;
+	eta = beta[0];
+	for (j = 0; j < d; j++)
+	{
+		xr[j + 1] = (x[j] - mu[j]) * isc[j];
+		eta += beta[j + 1] * xr[j + 1];
+	}
+	l = log1pexp(eta, &p);
+	st[CR_ST_LL] += wc * ((retained ? eta : 0.0) - l);
+	l = wc * ((retained ? 1.0 : 0.0) - p);
+	for (j = 0; j < D; j++)
+		grad[j] += l * xr[j];
+	hessian_row_update(hp, xr, wc * p * (1.0 - p), D);
+}
+
 void
 cr_state_add_row(double *st, const double *x, bool retained, double w, double *xr)
 {
 	int			d = (int) st[CR_ST_D];
 	int			plen = (int) st[CR_ST_PLEN];
-	int			D = d + 1;
 	const double *pt = st + CR_ST_HEADER;
-	const double *beta = pt + CR_PT_BETA;
 	double	   *sx = st + cr_state_sx(plen);
-	double		wc,
-				eta,
-				p,
-				l;
 	int			j;
 
 	st[CR_ST_ROWS] += 1;
@@ -190,49 +271,25 @@ cr_state_add_row(double *st, const double *x, bool retained, double w, double *x
 			sx[j] += w * x[j];
 		return;
 	}
-	wc = w * pt[retained ? CR_PT_CW1 : CR_PT_CW0];
 	if (flag(pt[CR_PT_FLAGS], CR_PT_FINAL))
 	{
 		/* final pass: log-likelihood and decile bins at the raw-scale beta */
-		double	   *bins = st + cr_state_bins(d, plen);
+		const double *beta = pt + CR_PT_BETA;
+		double		wc = w * pt[retained ? CR_PT_CW1 : CR_PT_CW0];
+		double		eta = beta[0],
+					p,
+					l;
 
-		eta = beta[0];
 		for (j = 0; j < d; j++)
 			eta += beta[j + 1] * x[j];
 		l = log1pexp(eta, &p);
 		st[CR_ST_LL] += wc * ((retained ? eta : 0.0) - l);
-		bins[cr_decile_bin(pt + CR_PT_BETA + D + d, p)] += 1;
-		return;
+		st[cr_state_bins(d, plen) + cr_decile_bin(pt + cr_point_edges(d), p)] += 1;
 	}
+	else if (flag(pt[CR_PT_FLAGS], CR_PT_DIRECTION))
+		add_margin(st, x, retained, d);
 	else
-	{
-		const double *means = pt + CR_PT_BETA + D;
-		bool		centre = flag(pt[CR_PT_FLAGS], CR_PT_INTERCEPT);
-		double	   *sxx = st + cr_state_sxx(d, plen);
-		double	   *grad = st + cr_state_grad(d, plen);
-		double	   *hp = st + cr_state_hess(d, plen);
-		double		res,
-					h;
-
-		xr[0] = 1.0;
-		eta = beta[0];
-		for (j = 0; j < d; j++)
-		{
-			double		c = x[j] - means[j];
-
-			sx[j] += w * c;
-			sxx[j] += w * c * c;
-			xr[j + 1] = centre ? c : x[j];
-			eta += beta[j + 1] * xr[j + 1];
-		}
-		l = log1pexp(eta, &p);
-		st[CR_ST_LL] += wc * ((retained ? eta : 0.0) - l);
-		res = wc * ((retained ? 1.0 : 0.0) - p);
-		for (j = 0; j < D; j++)
-			grad[j] += res * xr[j];
-		h = wc * p * (1.0 - p);
-		hessian_row_update(hp, xr, h, D);
-	}
+		add_newton(st, x, retained, w, xr, d);
 }
 
 void
@@ -245,239 +302,55 @@ cr_state_add(double *a, const double *b)
 
 	for (i = CR_ST_PARTS; i < CR_ST_HEADER; i++)
 		a[i] += b[i];
+	if (plen > 2 && flag(a[CR_ST_HEADER + CR_PT_FLAGS], CR_PT_DIRECTION))
+	{
+		/* a direction pass keeps extremes, not sums */
+		double	   *u = a + cr_state_grad(d, plen);
+		const double *v = b + cr_state_grad(d, plen);
+
+		u[0] = fmin(u[0], v[0]);
+		u[1] = fmax(u[1], v[1]);
+		return;
+	}
 	for (i = cr_state_sx(plen); i < n; i++)
 		a[i] += b[i];
 }
 
-/* ---------------------------------------------------------------- Newton */
-
-typedef struct Newton
-{
-	const CrNewtonSetup *s;
-	int			D;
-	cr_newton_pass_fn pass;
-	void	   *ctx;
-} Newton;
-
-/*
- * The penalised objective, its gradient and Hessian from a pass at beta,
- * as penalise() in cr_logit.c with scale 1.
- */
-static double
-objective(const Newton *nt, const double *beta, double *grad, double *hess)
-{
-	int			D = nt->D;
-	double		l2 = nt->s->l2;
-	double		f = -nt->pass(nt->ctx, beta, grad, hess);
-	int			j,
-				k;
-
-	for (j = 0; j < D; j++)
-		grad[j] = -grad[j];
-	for (j = 1; j < D; j++)
-	{
-		f += 0.5 * l2 * beta[j] * beta[j];
-		grad[j] += l2 * beta[j];
-		hess[(size_t) j * D + j] += l2;
-	}
-	for (j = 0; j < D; j++)
-		for (k = 0; k < j; k++)
-			hess[(size_t) j * D + k] = hess[(size_t) k * D + j];
-	if (!nt->s->intercept)
-	{
-		grad[0] = 0.0;
-		for (k = 0; k < D; k++)
-			hess[k] = hess[(size_t) k * D] = 0.0;
-		hess[0] = 1.0;
-	}
-	return f;
-}
-
-static bool
-small_step(const double *beta, const double *step, int D, double tol)
-{
-	int			j;
-
-	for (j = 0; j < D; j++)
-		if (!(fabs(step[j]) <= tol * (1.0 + fabs(beta[j]))))
-			return false;
-	return true;
-}
-
-/* Largest |beta_j| * sd_j and its feature, for the separation check. */
-static double
-largest_scaled(const CrNewtonSetup *s, const double *beta, int *which)
-{
-	double		worst = 0.0;
-	int			j;
-
-	*which = 0;
-	for (j = 0; j < s->d; j++)
-	{
-		double		t = fabs(beta[j + 1]) * s->sd[j];
-
-		if (!(t <= worst))
-		{
-			worst = t;
-			*which = j;
-		}
-	}
-	return worst;
-}
-
-/*
- * Newton iterations from beta = 0; on return hess holds the penalised
- * Hessian of the last pass and hfac its factor at the final beta's
- * predecessor (what the covariance is taken from), like cr_logit_fit.
- * Returns false with res->status set when the fit failed.
- */
-static bool
-iterate(const Newton *nt, double *beta, double *hess, double *hfac, CrFitResult *res,
-		cr_alloc_fn alloc)
-{
-	const CrNewtonSetup *s = nt->s;
-	int			D = nt->D;
-	double	   *grad = alloc(sizeof(double) * D);
-	double	   *step = alloc(sizeof(double) * D);
-	double	   *trial = alloc(sizeof(double) * D);
-	double	   *diag = alloc(sizeof(double) * D);
-	double		f;
-	int			it,
-				j;
-
-	memset(beta, 0, sizeof(double) * D);
-	f = objective(nt, beta, grad, hess);
-	for (it = 0;; it++)
-	{
-		double		t = 1.0;
-		int			half,
-					bad,
-					w;
-
-		for (j = 0; j < D; j++)
-			diag[j] = hess[(size_t) j * D + j];
-		memcpy(hfac, hess, sizeof(double) * D * D);
-		bad = cr_cholesky(hfac, D, diag, COLLINEAR_REL_TOL);
-		if (bad >= 0)
-		{
-			res->status = CR_FIT_COLLINEAR;
-			res->bad_feature = bad - 1;
-			return false;
-		}
-		for (j = 0; j < D; j++)
-			step[j] = -grad[j];
-		cr_cholesky_solve(hfac, D, step);
-		if (small_step(beta, step, D, s->tol))
-		{
-			for (j = 0; j < D; j++)
-				beta[j] += step[j];
-			res->converged = true;
-			return true;
-		}
-		if (s->l2 == 0 && it >= 8 && largest_scaled(s, beta, &w) > SEPARATION_SCALE)
-		{
-			res->status = CR_FIT_SEPARATION;
-			res->bad_feature = w;
-			return false;
-		}
-		if (it >= s->max_iter)
-		{
-			res->status = CR_FIT_NO_CONVERGENCE;
-			res->iterations = it;
-			return false;
-		}
-		for (half = 0; half < 40; half++, t *= 0.5)
-		{
-			double		fn;
-
-			for (j = 0; j < D; j++)
-				trial[j] = beta[j] + t * step[j];
-			fn = objective(nt, trial, grad, hess);
-			if (isfinite(fn) && fn <= f + 1e-13 * fabs(f))
-			{
-				f = fn;
-				break;
-			}
-		}
-		memcpy(beta, trial, sizeof(double) * D);
-		res->iterations = it + 1;
-		if (half == 40)
-		{
-			/* no descent along the Newton direction: as good as it gets */
-			res->converged = small_step(beta, step, D, 1e-6);
-			if (!res->converged)
-				res->status = CR_FIT_NO_CONVERGENCE;
-			return res->converged;
-		}
-	}
-}
-
-/* res->cov = the covariance of res->beta on the original feature scale. */
-static void
-uncentre(const CrNewtonSetup *s, const double *beta, CrFitResult *res, double *work)
-{
-	int			d = s->d;
-	int			D = d + 1;
-	double	   *c = res->cov;
-	double		c00;
-	int			j,
-				k;
-
-	memcpy(res->beta, beta, sizeof(double) * D);
-	for (j = 0; j < d; j++)
-		res->beta[0] -= beta[j + 1] * s->mu[j];
-	if (!s->intercept)
-		return;
-	/* row 0 := row 0 - sum_j mu_j row j (columns 1..d keep their values) */
-	for (k = 1; k < D; k++)
-	{
-		double		t = c[k];
-
-		for (j = 0; j < d; j++)
-			t -= s->mu[j] * c[(size_t) (j + 1) * D + k];
-		work[k] = t;
-	}
-	c00 = c[0];
-	for (j = 0; j < d; j++)
-		c00 -= 2.0 * s->mu[j] * c[j + 1];
-	for (j = 0; j < d; j++)
-		for (k = 0; k < d; k++)
-			c00 += s->mu[j] * s->mu[k] * c[(size_t) (j + 1) * D + k + 1];
-	c[0] = c00;
-	for (k = 1; k < D; k++)
-		c[k] = c[(size_t) k * D] = work[k];
-}
-
 void
-cr_newton_run(const CrNewtonSetup *setup, cr_newton_pass_fn pass, void *ctx,
-			  cr_alloc_fn alloc, CrFitResult *res)
+cr_point_make(double *p, double flags, int d, const double *cw, const double *beta,
+			  const double *mu, const double *isc, const double *edges)
 {
-	Newton		nt;
-	int			D = setup->d + 1;
-	double	   *beta = alloc(sizeof(double) * D);
-	double	   *hess = alloc(sizeof(double) * D * D);
-	double	   *hfac = alloc(sizeof(double) * D * D);
-	double	   *work = alloc(sizeof(double) * (3 * D + D * D));
-	int			w;
+	int			D = d + 1;
+	int			j;
 
-	nt.s = setup;
-	nt.D = D;
-	nt.pass = pass;
-	nt.ctx = ctx;
-	res->bad_feature = -1;
-	if (!iterate(&nt, beta, hess, hfac, res, alloc))
-		return;
-	if (setup->l2 == 0 && largest_scaled(setup, beta, &w) > 2 * SEPARATION_SCALE)
-	{
-		res->status = CR_FIT_SEPARATION;
-		res->bad_feature = w;
-		return;
-	}
-	/* covariance: the inverse of the last penalised Hessian (centred) */
-	cr_cholesky_inverse(hfac, D, res->cov, work);
-	if (!setup->intercept)
-		res->cov[0] = 0.0;
-	res->condition_number = cr_condition_number(hess, D, work);
-	uncentre(setup, beta, res, work);
-	res->status = CR_FIT_OK;
+	memset(p, 0, sizeof(double) * cr_point_len(d, edges != NULL));
+	p[CR_PT_FLAGS] = flags + (edges ? CR_PT_FINAL : 0);
+	p[CR_PT_D] = d;
+	p[CR_PT_CW0] = cw[0];
+	p[CR_PT_CW1] = cw[1];
+	if (beta)
+		memcpy(p + CR_PT_BETA, beta, sizeof(double) * D);
+	for (j = 0; j < d; j++)
+		p[CR_PT_BETA + D + d + j] = isc ? isc[j] : 1.0;
+	memcpy(p + CR_PT_BETA + D, mu, sizeof(double) * d);
+	if (edges)
+		memcpy(p + cr_point_edges(d), edges, sizeof(double) * 11);
+}
+
+double
+cr_state_newton_sums(const double *st, double *grad, double *hess)
+{
+	int			d = (int) st[CR_ST_D];
+	int			plen = (int) st[CR_ST_PLEN];
+	int			D = d + 1;
+	const double *hp = st + cr_state_hess(d, plen);
+	int			j,
+				k;
+
+	memcpy(grad, st + cr_state_grad(d, plen), sizeof(double) * D);
+	memset(hess, 0, sizeof(double) * D * D);
+	for (j = 0; j < D; j++)
+		for (k = j; k < D; k++)
+			hess[(size_t) j * D + k] = *hp++;
+	return st[CR_ST_LL];
 }

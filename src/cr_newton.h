@@ -1,23 +1,31 @@
 /*
  * cr_newton.h
- *	  Plain-C kernel of retention_fit: the fixed-size sums of one Newton pass
- *	  (what the retention_newton_step aggregate accumulates) and the Newton
- *	  iteration that drives passes over rows it never holds.
+ *	  Plain-C kernel of retention_fit: the fixed-size sums of one pass (what
+ *	  the retention_newton_step aggregate accumulates).  The Newton
+ *	  iteration over such passes is cr_logit_fit_passes (cr_logit.h).
  *
  * Nothing here calls the backend (test/unit builds it alone).
  *
  * A pass is described by a "point" (float8[] of the aggregate's fourth
  * argument) and produces a "state" (the aggregate's float8[] result).  All
- * three kinds of pass share one layout:
+ * kinds of pass share one layout:
  *
- *	  point  [0] flags  [1] d  [2] cw0  [3] cw1  [4 .. 4+D) beta  [4+D .. 4+D+d) means
- *	         [4+D+d .. +11) decile edges (CR_PT_FINAL only)
+ *	  point  [0] flags  [1] d  [2] cw0  [3] cw1  [4 .. 4+D) beta  [4+D .. 4+D+d) mu
+ *	         [4+D+d .. 4+D+2d) isc  [4+D+2d .. +11) decile edges (CR_PT_FINAL only)
  *	  A statistics pass (the first) has the short point {flags, 0}.
+ *
+ *	  A Newton pass evaluates at beta in the solver's coordinates: a row x
+ *	  counts as (1, (x - mu) * isc) (cr_logit.h's CrFrame).  A moments pass
+ *	  (CR_PT_MOMENTS) only sums x - mu and its square.  A direction pass
+ *	  (CR_PT_DIRECTION, beta = the direction) keeps, in grad[0] and grad[1],
+ *	  the smallest and largest margin (CrPasses.margins): those two combine
+ *	  by min and max, every other sum by addition.  A final pass uses beta
+ *	  on the original scale.
  *
  *	  state  header CR_ST_HEADER values, a copy of the point, then the sums
  *	         sx[d] sxx[d] grad[D] hess[D(D+1)/2] bins[10]
  *
- * Sums are element-wise additive, so partial states of parallel workers (or
+ * Sums (but a direction pass's extremes) are element-wise additive, so partial states of parallel workers (or
  * Citus shards) combine by addition.  Row and class counts are exact in
  * doubles up to 2^53 rows; the checksum adds 20-bit row hashes, exact up to
  * 2^33 rows.
@@ -33,8 +41,11 @@
 
 /* point flags */
 #define CR_PT_SKIP_INVALID	1.0		/* bit 0 */
-#define CR_PT_INTERCEPT		2.0		/* bit 1: centre features on the means */
+#define CR_PT_INTERCEPT		2.0		/* bit 1: the model has an intercept (mu centres) */
 #define CR_PT_FINAL			4.0		/* bit 2: raw-scale beta, log-likelihood and bins */
+#define CR_PT_MOMENTS		8.0		/* bit 3: only the sums of x - mu and (x - mu)^2 */
+#define CR_PT_DIRECTION		16.0	/* bit 4: extremes of the margins along beta */
+#define CR_PT_MAX_FLAGS		31
 
 #define CR_PT_FLAGS		0
 #define CR_PT_D			1
@@ -58,6 +69,10 @@
 
 /* Length of a point for d features (final: with decile edges). */
 extern int	cr_point_len(int d, bool final);
+/* Offset of the decile edges in a final point. */
+extern int	cr_point_edges(int d);
+/* Are a point's flags valid for its d (0: a counting point)? */
+extern bool cr_point_flags_valid(double flags, double d);
 /* Length of a state for d features and a point of plen values. */
 extern int	cr_state_len(int d, int plen);
 /* Offsets of the sums in a state. */
@@ -93,32 +108,18 @@ extern double cr_row_hash(const double *x, int d, bool retained, double w);
 extern void cr_state_add(double *a, const double *b);
 
 /*
- * The Newton iteration of retention_fit.  pass() evaluates the sums at beta
- * (centred coordinates, D values): it returns the weighted log-likelihood
- * and fills grad (D) and the upper triangle of the information (D*D,
- * row-major); it does not return on error.
+ * Fill the point p (cr_point_len(d, edges != NULL) values) of a pass: flags
+ * (CR_PT_FINAL is added when edges is given), class weights cw[2], beta
+ * (NULL: zeros), centring mu, scaling isc (NULL: ones), decile edges.
  */
-typedef double (*cr_newton_pass_fn) (void *ctx, const double *beta, double *grad, double *hess);
-
-typedef struct CrNewtonSetup
-{
-	int			d;
-	double		l2;
-	bool		intercept;
-	int			max_iter;
-	double		tol;
-	const double *mu;			/* centring (means, or zeros without intercept) */
-	const double *sd;			/* weighted standard deviations */
-} CrNewtonSetup;
+extern void cr_point_make(double *p, double flags, int d, const double *cw,
+						  const double *beta, const double *mu, const double *isc,
+						  const double *edges);
 
 /*
- * Run Newton from beta = 0 like the exact phase of cr_logit_fit, then the
- * covariance, condition number and the back-transform of beta to the
- * original scale.  Sets res->status, bad_feature, iterations, converged,
- * beta (raw scale), cov, condition_number; the caller's res->beta and
- * res->cov must have room for D and D*D values.
+ * A Newton pass's sums as CrPasses.pass returns them: the log-likelihood,
+ * grad (D) and the upper triangle of the information (D*D, zeros below).
  */
-extern void cr_newton_run(const CrNewtonSetup *setup, cr_newton_pass_fn pass, void *ctx,
-						  cr_alloc_fn alloc, CrFitResult *res);
+extern double cr_state_newton_sums(const double *st, double *grad, double *hess);
 
 #endif							/* CR_NEWTON_H */

@@ -67,10 +67,10 @@ point_values(ArrayType *pt, int *plen, int *d)
 	p = (const double *) CR_ARR_DATA_NONULLS(pt);
 	if (*plen < 2)
 		invalid_point("It has fewer than 2 elements.");
-	flags = (int) p[CR_PT_FLAGS];
-	if (p[CR_PT_FLAGS] != flags || flags < 0 || flags > 7 ||
+	if (!cr_point_flags_valid(p[CR_PT_FLAGS], p[CR_PT_D]) ||
 		p[CR_PT_D] != floor(p[CR_PT_D]) || p[CR_PT_D] < 0 || p[CR_PT_D] > CR_MAX_FEATURES)
 		invalid_point("Its flags or number of features are out of range.");
+	flags = (int) p[CR_PT_FLAGS];
 	*d = (int) p[CR_PT_D];
 	if (*plen != cr_point_len(*d, (flags & (int) CR_PT_FINAL) != 0))
 		invalid_point("Its length does not match its number of features.");

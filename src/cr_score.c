@@ -313,26 +313,7 @@ values_from_jsonb(const CrModel *m, Jsonb *jb, double *x, bool *isnull)
 static double
 linear_predictor(const CrModel *m, const double *x)
 {
-	double		eta = m->intercept;
-	int			j;
-
-	for (j = 0; j < m->h.d; j++)
-		eta += m->coef[j] * x[j];
-	if (unlikely(isnan(eta)))
-	{
-		/*
-		 * Huge finite features (1e308) can overflow two terms to +Infinity
-		 * and -Infinity, whose sum is NaN: sum the terms again scaled by
-		 * 2^-600 (exact, and no term overflows then) and scale back, which
-		 * gives the true sign and, through the sigmoid, a score of 0 or 1
-		 * (or the intercept's score when the terms cancel).
-		 */
-		eta = 0;
-		for (j = 0; j < m->h.d; j++)
-			eta += ldexp(m->coef[j], -600) * x[j];
-		eta = ldexp(eta, 600) + m->intercept;
-	}
-	return eta;
+	return cr_linear_predictor(m->intercept, m->coef, x, m->h.d);
 }
 
 /*

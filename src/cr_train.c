@@ -23,6 +23,7 @@
 #include <sys/mman.h>
 
 #include "catalog/pg_type.h"
+#include "lib/stringinfo.h"
 #include "libpq/pqformat.h"
 #include "miscadmin.h"
 #include "utils/array.h"
@@ -371,8 +372,9 @@ cr_train_row_values(ArrayType *arr, bool has_weight, double w, bool skip_invalid
 		{
 			if (skip_invalid)
 				return NULL;
+			/* like feature values: NaN/Infinity 22023, finite but too large 22003 */
 			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					(errcode(isfinite(w) ? ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE : ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("row weight must be a finite number of magnitude at most %g, not %g",
 							CR_TRAIN_MAX_ABS, w),
 					 errhint("Set the \"skip_invalid\" option to true to skip such rows.")));
@@ -686,6 +688,61 @@ alloc_current(size_t size)
 	return palloc_extended(size, MCXT_ALLOC_HUGE);
 }
 
+/*
+ * A feature whose values vary only in tiny amounts (a spread near 1e-160 or
+ * below) has a coefficient, or a coefficient variance, beyond the float8
+ * range even though the fit itself is fine in the solver's scaled units:
+ * say so, naming the feature, rather than storing Infinity.
+ */
+static void
+check_representable(const CrFitResult *r, int d, char **names)
+{
+	int			D = d + 1;
+	int			j,
+				k;
+
+	for (j = 0; j < d; j++)
+	{
+		bool		ok = isfinite(r->beta[j + 1]);
+
+		for (k = 0; k < D && ok; k++)
+			ok = isfinite(r->cov[(size_t) (j + 1) * D + k]);
+		if (!ok)
+			ereport(ERROR,
+					(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+					 errmsg("feature \"%s\" varies too little for its coefficient to be represented", names[j]),
+					 errdetail("Its values spread by about %g around %g; the coefficient or its variance is beyond the range of float8.",
+							   r->sd[j], r->means[j]),
+					 errhint("Rescale the feature (a change of unit, for example multiply it by 1e100).")));
+	}
+}
+
+/*
+ * "Feature x" or "A combination of x, y and z": the features that carry at
+ * least 1% of the separating direction (in units of their spread).
+ */
+static const char *
+separating_features(const CrFitResult *r, int d, char **names)
+{
+	StringInfoData buf;
+	int			j,
+				n = 0,
+				last = -1;
+
+	initStringInfo(&buf);
+	for (j = 0; j < d; j++)
+		if (fabs(r->direction[j]) >= 0.01)
+		{
+			if (last >= 0)
+				appendStringInfo(&buf, "%s\"%s\"", n > 1 ? ", " : "", names[last]);
+			last = j;
+			n++;
+		}
+	if (n <= 1)
+		return psprintf("Feature \"%s\"", names[r->bad_feature < 0 ? 0 : r->bad_feature]);
+	return psprintf("A combination of %s and \"%s\"", buf.data, names[last]);
+}
+
 /* See cr_train.h. */
 char	  **
 cr_train_feature_names(const TrainOptions *o, int d)
@@ -709,11 +766,13 @@ cr_train_feature_names(const TrainOptions *o, int d)
 
 /* See cr_train.h. */
 void
-cr_train_check_result(const CrFitResult *r, char **names, int64 n_rows, int max_iter)
+cr_train_check_result(const CrFitResult *r, char **names, int d, int64 n_rows,
+					  int max_iter)
 {
 	switch (r->status)
 	{
 		case CR_FIT_OK:
+			check_representable(r, d, names);
 			break;
 		case CR_FIT_ONE_CLASS:
 			ereport(ERROR,
@@ -748,8 +807,9 @@ cr_train_check_result(const CrFitResult *r, char **names, int64 n_rows, int max_
 			ereport(ERROR,
 					(errcode(ERRCODE_DATA_EXCEPTION),
 					 errmsg("the outcome is perfectly or quasi-completely separated by feature \"%s\"",
-							names[r->bad_feature]),
-					 errdetail("Its coefficient grows without bound, so maximum likelihood estimates do not exist."),
+							names[r->bad_feature < 0 ? 0 : r->bad_feature]),
+					 errdetail("%s puts every renewed member on one side and every lapsed member on the other (or on the boundary), so the likelihood has no maximum and maximum likelihood estimates do not exist.",
+							   separating_features(r, d, names)),
 					 errhint("Set a positive \"l2\" option (for example 1) to regularise, or remove the feature.")));
 			break;
 		case CR_FIT_NO_CONVERGENCE:
@@ -825,6 +885,6 @@ retention_train_final(PG_FUNCTION_ARGS)
 	fo.tick = tick;
 	fo.exact_only = false;
 	cr_logit_fit(&rows, &fo, alloc_current, &r);
-	cr_train_check_result(&r, names, s->n_rows, o.max_iter);
+	cr_train_check_result(&r, names, d, s->n_rows, o.max_iter);
 	PG_RETURN_BYTEA_P(cr_train_build_model(&o, &r, names, d, s->n_rows, s->n_skipped));
 }

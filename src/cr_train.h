@@ -43,8 +43,8 @@ extern const double *cr_train_row_values(ArrayType *arr, bool has_weight, double
 extern char **cr_train_feature_names(const TrainOptions *o, int d);
 
 /* Error out unless r->status is CR_FIT_OK. */
-extern void cr_train_check_result(const CrFitResult *r, char **names, int64 n_rows,
-								  int max_iter);
+extern void cr_train_check_result(const CrFitResult *r, char **names, int d,
+								  int64 n_rows, int max_iter);
 
 /* The retention_model of a successful fit. */
 extern bytea *cr_train_build_model(const TrainOptions *o, const CrFitResult *r,

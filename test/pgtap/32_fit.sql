@@ -2,7 +2,7 @@
 -- retention_train on the same rows: coefficients, summaries, info and drift
 -- deciles; a parallel fit against a serial one.
 BEGIN;
-SELECT plan(19);
+SELECT plan(30);
 
 CREATE TABLE fit_rows AS
 SELECT i,
@@ -113,6 +113,54 @@ RESET parallel_leader_participation;
 SELECT cmp_ok(pg_temp.relerr(pg_temp.est((SELECT m FROM fit_serial)),
                              pg_temp.est((SELECT retention_train(ARRAY[x1, x2, x3 + g / 40.0], y, '{"l2": 0.5}') FROM fit_par))), '<', 1e-9::float8,
   '60 000 rows: retention_fit equals retention_train');
+
+-- Issue 17 through retention_fit (the same solver as retention_train): a
+-- feature in units of 1e10 gives the unit fit rescaled (statsmodels:
+-- 1.4917888954709468, SE 0.17320454648592212); a strong but overlapping
+-- predictor is not "separated" (statsmodels: 143.54303218880665); a truly
+-- separated set is, for both; weights beyond 1e100 are 22003.
+CREATE TEMP TABLE grouped17(x float8, y boolean, n int);
+INSERT INTO grouped17 VALUES (-2, true, 2), (-2, false, 48), (-1, true, 10), (-1, false, 40),
+  (1, true, 40), (1, false, 10), (2, true, 48), (2, false, 2);
+CREATE TEMP TABLE units17 AS
+SELECT sc, retention_fit(format('SELECT ARRAY[g.x * %s], g.y FROM grouped17 g, generate_series(1, g.n)', sc)) AS fit,
+       (SELECT retention_train(ARRAY[g.x * sc], g.y) FROM grouped17 g, generate_series(1, g.n)) AS train
+FROM (VALUES (1::float8), (1e10)) v(sc);
+SELECT cmp_ok((SELECT max(greatest(abs((pg_temp.est(fit))[2] * sc / 1.4917888954709468 - 1),
+                                   abs((pg_temp.est(fit))[4] * sc / 0.17320454648592212 - 1))) FROM units17), '<', 1e-8::float8,
+  'retention_fit: a feature in units of 1e10 gives the unit-scale fit (statsmodels)');
+SELECT is((SELECT array_agg(pg_temp.info_int(fit) = pg_temp.info_int(train) ORDER BY sc) FROM units17), '{t,t}'::boolean[],
+  'retention_fit: the same iterations as retention_train in units 1 and 1e10');
+CREATE TEMP TABLE ns17 AS
+SELECT i, x, CASE WHEN i IN (495, 496, 505, 506) THEN NOT (x > 0) ELSE x > 0 END AS y
+FROM (SELECT i, ((i - 500.5) / 500.0)::float8 AS x FROM generate_series(1, 1000) i) s;
+CREATE TEMP TABLE overlap17 AS
+SELECT retention_fit('SELECT ARRAY[x], y FROM ns17') AS fit, (SELECT retention_train(ARRAY[x], y) FROM ns17) AS train;
+SELECT cmp_ok((SELECT abs((pg_temp.est(fit))[2] / 143.54303218880665 - 1) FROM overlap17), '<', 1e-9::float8,
+  'retention_fit: strong but overlapping predictor, coefficient 143.543 (statsmodels)');
+-- (the intercept is about 1e-15 here: compared absolutely)
+SELECT cmp_ok((SELECT greatest(pg_temp.relerr((pg_temp.est(fit))[2:4] || pg_temp.info_num(fit), (pg_temp.est(train))[2:4] || pg_temp.info_num(train)),
+                               abs((pg_temp.est(fit))[1] - (pg_temp.est(train))[1])) FROM overlap17), '<', 1e-9::float8,
+  'retention_fit: the overlapping fit equals retention_train''s');
+SELECT throws_ok($$SELECT retention_fit('SELECT ARRAY[x, i % 7], x > 0 FROM ns17')$$, '22000',
+  'the outcome is perfectly or quasi-completely separated by feature "f1"', 'retention_fit: separated data (22000)');
+SELECT throws_ok($$SELECT retention_train(ARRAY[x, i % 7], x > 0) FROM ns17$$, '22000',
+  'the outcome is perfectly or quasi-completely separated by feature "f1"', 'retention_train: the same error');
+SELECT throws_ok($$SELECT retention_fit('SELECT ARRAY[i % 10, (i * 7) % 11]::float8[], i % 10 + (i * 7) % 11 > 7.5 FROM ns17')$$, '22000',
+  NULL, 'retention_fit: separated by a sum of features (22000)');
+SELECT throws_ok($$SELECT retention_fit('SELECT ARRAY[x], y, CASE WHEN i = 7 THEN 1e101 ELSE 1 END::float8 FROM ns17')$$, '22003',
+  'row weight must be a finite number of magnitude at most 1e+100, not 1e+101', 'retention_fit: a weight beyond 1e100 (22003)');
+-- spreads whose squares leave the float8 range are measured again, so
+-- retention_fit treats them as retention_train does (coefficient and
+-- standard errors; the intercept is about 0 here)
+SELECT throws_ok($$SELECT retention_fit('SELECT ARRAY[g.x * 1e-170], g.y FROM grouped17 g, generate_series(1, g.n)')$$, '22003',
+  'feature "f1" varies too little for its coefficient to be represented', 'retention_fit: a spread of 1e-170 (22003, as retention_train)');
+SELECT cmp_ok((SELECT pg_temp.relerr((pg_temp.est(retention_fit('SELECT ARRAY[g.x * 1e-150], g.y FROM grouped17 g, generate_series(1, g.n)')))[2:4],
+                                     (pg_temp.est((SELECT retention_train(ARRAY[g.x * 1e-150], g.y) FROM grouped17 g, generate_series(1, g.n))))[2:4])),
+  '<', 1e-9::float8, 'retention_fit: a feature in units of 1e-150 equals retention_train');
+SELECT cmp_ok((SELECT pg_temp.relerr((pg_temp.est(retention_fit('SELECT ARRAY[g.x * 1e99], g.y, 1e99::float8 FROM grouped17 g, generate_series(1, g.n)')))[2:4],
+                                     (pg_temp.est((SELECT retention_train(ARRAY[g.x * 1e99], g.y, 1e99::float8, '{}') FROM grouped17 g, generate_series(1, g.n))))[2:4])),
+  '<', 1e-9::float8, 'retention_fit: values and weights of 1e99 equal retention_train');
 
 SELECT * FROM finish();
 ROLLBACK;

@@ -60,3 +60,50 @@ show("l2=1 balanced params", [m.intercept_[0], *m.coef_[0]])
 g = sm.GLM(y, sm.add_constant(X), family=sm.families.Binomial(), freq_weights=w).fit(tol=1e-14)
 show("mle weighted params", g.params)
 show("mle weighted bse", g.bse)
+
+# ---------------------------------------------------------------------------
+# Reference values for test/unit/test_logit.c (plain-C kernel checks) and
+# sql/model_fit.sql.  Printed as C initialisers.
+
+def cshow(name, values):
+    print(f"/* {name} */ {{" + ", ".join(repr(float(v)) for v in values) + "}")
+
+def grouped(counts):
+    xs, ys = [], []
+    for x, yv, n in counts:
+        xs += [x] * n
+        ys += [1.0 if yv else 0.0] * n
+    return np.array(xs, dtype=float).reshape(-1, 1), np.array(ys)
+
+# 7. issue 17 item 2: an exactly balanced outcome, and an unbalanced one
+balanced = [(-2, True, 2), (-2, False, 48), (-1, True, 10), (-1, False, 40),
+            (1, True, 40), (1, False, 10), (2, True, 48), (2, False, 2)]
+unbalanced = [(-2, True, 5), (-2, False, 45), (-1, True, 12), (-1, False, 38),
+              (1, True, 30), (1, False, 20), (2, True, 44), (2, False, 6)]
+for name, counts in (("balanced", balanced), ("unbalanced", unbalanced)):
+    Xg, yg = grouped(counts)
+    r = sm.Logit(yg, sm.add_constant(Xg)).fit(method="newton", tol=1e-14, maxiter=100, disp=0)
+    cshow(f"{name} intercept: params, bse, llf", [*r.params, *r.bse, r.llf])
+    r = sm.Logit(yg, Xg).fit(method="newton", tol=1e-14, maxiter=100, disp=0)
+    cshow(f"{name} no intercept: params, bse, llf", [*r.params, *r.bse, r.llf])
+
+# 8. issue 17 item 3: strong but overlapping (4 flipped labels near 0)
+xo = np.array([(i - 500.5) / 500.0 for i in range(1, 1001)]).reshape(-1, 1)
+yo = np.array([float((not (x > 0)) if i in (495, 496, 505, 506) else (x > 0))
+               for i, x in zip(range(1, 1001), xo[:, 0])])
+r = sm.Logit(yo, sm.add_constant(xo)).fit(method="newton", tol=1e-14, maxiter=200, disp=0)
+cshow("overlapping: params, bse, llf", [*r.params, *r.bse, r.llf])
+
+# 9. issue 18: penalised fit, x1 = sin(i), x2 = ((i*37) % 101)/50 - 1 (as
+# above, rows 1..300), y from the same rule; l2 = 2 (C = 0.5), and the same
+# data with x2 in units 10 times larger (the penalty is on the coefficients
+# as given, so those differ)
+Xp = X[:300, :2]
+yp = y[:300]
+m = LogisticRegression(C=0.5, tol=1e-14, max_iter=1000, solver="newton-cholesky").fit(Xp, yp)
+cshow("l2=2 intercept, coefs", [m.intercept_[0], *m.coef_[0]])
+Xq = Xp * np.array([1.0, 10.0])
+m = LogisticRegression(C=0.5, tol=1e-14, max_iter=1000, solver="newton-cholesky").fit(Xq, yp)
+cshow("l2=2, x2 * 10: intercept, coefs", [m.intercept_[0], *m.coef_[0]])
+m = LogisticRegression(C=0.5, tol=1e-12, max_iter=100000, solver="newton-cg", fit_intercept=False).fit(Xp, yp)
+cshow("l2=2 no intercept: coefs", [*m.coef_[0]])

@@ -1,11 +1,13 @@
 /*
  * test_newton.c
  *	  Unit tests of retention_fit's plain-C kernel (src/cr_newton.c): the
- *	  Newton iteration driven through pass sums equals cr_logit_fit's exact
- *	  path on the same rows; partial states add up to the whole; the row
- *	  checksum notices a changed row.
+ *	  Newton iteration of cr_logit_fit_passes driven through pass sums
+ *	  (statistics, moments, Newton and direction passes) equals
+ *	  cr_logit_fit's exact path on the same rows, separation included;
+ *	  partial states add up to the whole; the row checksum notices a changed
+ *	  row.
  *
- * link: src/cr_newton.c src/cr_logit.c
+ * link: src/cr_newton.c src/cr_logit.c src/cr_linalg.c
  */
 #include <math.h>
 #include <stdio.h>
@@ -80,18 +82,6 @@ make_rows(void)
 	}
 }
 
-typedef struct Pass
-{
-	int			d;
-	double		point[64];
-	int			plen;
-	double	   *means;
-	double	   *sd;
-	bool		intercept;
-	double		cw[2];
-	int			calls;
-} Pass;
-
 /* one state over rows [from, to) at point */
 static double *
 state_over(const double *point, int plen, int d, int from, int to, int step)
@@ -110,39 +100,85 @@ state_over(const double *point, int plen, int d, int from, int to, int step)
 	return st;
 }
 
+/* CrPasses over rows[0..N) through aggregate states, as retention_fit does */
 static double
-pass_fn(void *ctx, const double *beta, double *grad, double *hess)
+pass_fn(void *ctx, const CrFrame *fr, const double *beta, double *grad, double *hess)
 {
-	Pass	   *p = ctx;
-	int			d = p->d,
-				D = d + 1,
-				j,
-				k;
+	int		   *calls = ctx;
+	double		point[64];
+
+	(*calls)++;
+	cr_point_make(point, 0, fr->d, fr->cw, beta, fr->mu, fr->isc, NULL);
+	return cr_state_newton_sums(state_over(point, cr_point_len(fr->d, false), fr->d, 0, N, 1),
+								grad, hess);
+}
+
+static void
+margins_fn(void *ctx, const CrFrame *fr, const double *dir, double *umin, double *umax)
+{
+	double		point[64];
+	int			plen = cr_point_len(fr->d, false);
+	double	   *a,
+			   *b;
+
+	(void) ctx;
+	cr_point_make(point, CR_PT_DIRECTION, fr->d, fr->cw, dir, fr->mu, fr->isc, NULL);
+	/* two partial states combined: the extremes combine by min and max */
+	a = state_over(point, plen, fr->d, 0, N, 2);
+	b = state_over(point, plen, fr->d, 1, N, 2);
+	cr_state_add(a, b);
+	*umin = a[cr_state_grad(fr->d, plen)];
+	*umax = a[cr_state_grad(fr->d, plen) + 1];
+}
+
+/* passes 1 and 2 of retention_fit: counts, means, spreads */
+static void
+fit_by_passes(const CrFitOptions *fo, CrFitResult *res)
+{
+	double		stats_point[2] = {0, 0},
+				point[64],
+				cw[2] = {1, 1};
 	double	   *st;
-	const double *hp;
+	double	   *means = alloc(sizeof(double) * D_FEAT),
+			   *sd = alloc(sizeof(double) * D_FEAT);
+	CrMoments	m;
+	CrPasses	ps;
+	int			calls = 0,
+				plen = cr_point_len(D_FEAT, false),
+				j;
 
-	p->plen = cr_point_len(d, false);
-	memset(p->point, 0, sizeof(p->point));
-	p->point[CR_PT_FLAGS] = p->intercept ? CR_PT_INTERCEPT : 0;
-	p->point[CR_PT_D] = d;
-	p->point[CR_PT_CW0] = p->cw[0];
-	p->point[CR_PT_CW1] = p->cw[1];
-	memcpy(p->point + CR_PT_BETA, beta, sizeof(double) * D);
-	memcpy(p->point + CR_PT_BETA + D, p->means, sizeof(double) * d);
-	st = state_over(p->point, p->plen, d, 0, N, 1);
-	if (p->calls++ == 0)
-		for (j = 0; j < d; j++)
-		{
-			double		m = st[cr_state_sx(p->plen) + j] / st[CR_ST_SW];
+	/* statistics pass: the state starts without features, as in the aggregate */
+	st = alloc(sizeof(double) * cr_state_len(D_FEAT, 2));
+	cr_state_init(st, 0, stats_point, 2);
+	st[CR_ST_D] = D_FEAT;
+	{
+		double		xr[D_FEAT + 1];
+		int			i;
 
-			p->sd[j] = sqrt(st[cr_state_sxx(d, p->plen) + j] / st[CR_ST_SW] - m * m);
-		}
-	memcpy(grad, st + cr_state_grad(d, p->plen), sizeof(double) * D);
-	hp = st + cr_state_hess(d, p->plen);
-	for (j = 0; j < D; j++)
-		for (k = j; k < D; k++)
-			hess[j * D + k] = *hp++;
-	return st[CR_ST_LL];
+		for (i = 0; i < N; i++)
+			cr_state_add_row(st, rows[i], rows[i][D_FEAT] > 0, fabs(rows[i][D_FEAT]), xr);
+	}
+	m.d = D_FEAT;
+	m.npos = st[CR_ST_NPOS];
+	m.nneg = st[CR_ST_NNEG];
+	m.sw = st[CR_ST_SW];
+	m.sw1 = st[CR_ST_SW1];
+	for (j = 0; j < D_FEAT; j++)
+		means[j] = st[cr_state_sx(2) + j] / st[CR_ST_SW];
+	cr_point_make(point, CR_PT_MOMENTS, D_FEAT, cw, NULL, means, NULL, NULL);
+	st = state_over(point, plen, D_FEAT, 0, N, 1);
+	for (j = 0; j < D_FEAT; j++)
+	{
+		double		mj = st[cr_state_sx(plen) + j] / m.sw;
+
+		sd[j] = sqrt(st[cr_state_sxx(D_FEAT, plen) + j] / m.sw - mj * mj);
+	}
+	m.means = means;
+	m.sd = sd;
+	ps.pass = pass_fn;
+	ps.margins = margins_fn;
+	ps.ctx = &calls;
+	cr_logit_fit_passes(&m, fo, &ps, alloc, res);
 }
 
 static double
@@ -170,56 +206,10 @@ compare_with_logit(double l2, bool intercept, bool balanced, const char *what)
 	CrFitOptions fo = {l2, intercept, 100, 1e-8, balanced, NULL, true};
 	CrFitResult ref,
 				res;
-	CrNewtonSetup setup;
-	Pass		p;
-	double		stats_point[2] = {0, 0};
-	double	   *st;
-	double		means[D_FEAT],
-				mu[D_FEAT],
-				sd[D_FEAT],
-				npos,
-				nneg;
-	int			j;
 	char		msg[200];
 
 	cr_logit_fit(&r, &fo, alloc, &ref);
-
-	/* statistics pass: the state starts without features, as in the aggregate */
-	st = alloc(sizeof(double) * cr_state_len(D_FEAT, 2));
-	cr_state_init(st, 0, stats_point, 2);
-	st[CR_ST_D] = D_FEAT;
-	{
-		double		xr[D_FEAT + 1];
-		int			i;
-
-		for (i = 0; i < N; i++)
-			cr_state_add_row(st, rows[i], rows[i][D_FEAT] > 0, fabs(rows[i][D_FEAT]), xr);
-	}
-	npos = st[CR_ST_NPOS];
-	nneg = st[CR_ST_NNEG];
-	for (j = 0; j < D_FEAT; j++)
-	{
-		means[j] = st[cr_state_sx(2) + j] / st[CR_ST_SW];
-		mu[j] = intercept ? means[j] : 0;
-	}
-	memset(&p, 0, sizeof(p));
-	p.d = D_FEAT;
-	p.means = means;
-	p.sd = sd;
-	p.intercept = intercept;
-	p.cw[0] = balanced ? (npos + nneg) / (2 * nneg) : 1;
-	p.cw[1] = balanced ? (npos + nneg) / (2 * npos) : 1;
-	memset(&res, 0, sizeof(res));
-	res.beta = alloc(sizeof(double) * (D_FEAT + 1));
-	res.cov = alloc(sizeof(double) * (D_FEAT + 1) * (D_FEAT + 1));
-	setup.d = D_FEAT;
-	setup.l2 = l2;
-	setup.intercept = intercept;
-	setup.max_iter = 100;
-	setup.tol = 1e-8;
-	setup.mu = mu;
-	setup.sd = sd;
-	cr_newton_run(&setup, pass_fn, &p, alloc, &res);
+	fit_by_passes(&fo, &res);
 
 	snprintf(msg, sizeof(msg), "%s: both converge", what);
 	check(ref.status == CR_FIT_OK && res.status == CR_FIT_OK && res.converged, msg);
@@ -231,6 +221,35 @@ compare_with_logit(double l2, bool intercept, bool balanced, const char *what)
 	snprintf(msg, sizeof(msg), "%s: same iterations (%d, %d) and condition number", what, res.iterations, ref.iterations);
 	check(res.iterations == ref.iterations &&
 		  fabs(res.condition_number - ref.condition_number) < 1e-9 * ref.condition_number, msg);
+	free_all();
+}
+
+/* Separated rows (label = sign of feature 2): both paths say so, naming it. */
+static void
+test_separation(void)
+{
+	double	   *blocks[1] = {&rows[0][0]};
+	int64_t		block_n[1] = {N};
+	CrRows		r = {D_FEAT, N, 1, blocks, block_n};
+	CrFitOptions fo = {0, true, 100, 1e-8, false, NULL, true};
+	CrFitResult ref,
+				res;
+	double		saved[N];
+	int			i;
+
+	for (i = 0; i < N; i++)
+	{
+		saved[i] = rows[i][D_FEAT];
+		rows[i][D_FEAT] = rows[i][1] > 3.0 ? fabs(saved[i]) : -fabs(saved[i]);
+	}
+	cr_logit_fit(&r, &fo, alloc, &ref);
+	fit_by_passes(&fo, &res);
+	check(ref.status == CR_FIT_SEPARATION && res.status == CR_FIT_SEPARATION &&
+		  ref.bad_feature == 1 && res.bad_feature == 1,
+		  "separation: shown on every row through the passes too, naming the feature");
+	check(res.iterations == ref.iterations, "separation: found after the same iterations");
+	for (i = 0; i < N; i++)
+		rows[i][D_FEAT] = saved[i];
 	free_all();
 }
 
@@ -255,7 +274,10 @@ test_partial_states(void)
 	for (j = 0; j < D; j++)
 		point[CR_PT_BETA + j] = 0.1 * j;
 	for (j = 0; j < d; j++)
+	{
 		point[CR_PT_BETA + D + j] = 3.0 * j;
+		point[CR_PT_BETA + D + d + j] = 1.0 / (1 + j);
+	}
 	n = cr_state_len(d, plen);
 	whole = state_over(point, plen, d, 0, N, 1);
 	a = state_over(point, plen, d, 0, N, 2);
@@ -292,6 +314,7 @@ main(void)
 	compare_with_logit(0, false, false, "no intercept");
 	compare_with_logit(2.5, true, false, "l2");
 	compare_with_logit(1, true, true, "l2, balanced");
+	test_separation();
 	test_partial_states();
 	printf("1..%d\n", n_test);
 	return n_fail > 0;
