@@ -57,6 +57,7 @@
 #define SEPARATION_REL_TOL	1e-9	/* certificate: min margin >= -this * max */
 #define MAX_PENALTY			1e300	/* l2 / sd^2 for tiny units, kept finite */
 #define MAX_INV_SCALE		1e300	/* 1 / sd for subnormal spreads, kept finite */
+#define REFRESH_STEP		1e-10	/* a last step above this: Hessian taken again */
 
 typedef struct Solver
 {
@@ -498,7 +499,8 @@ preconditioned_passes(Solver *s, double *beta, const double *hfac,
 		if (!(dec < decrement) || !isfinite(dec))
 			return;				/* not improving: phase 3 takes over from here */
 		decrement = dec;
-		if (step_small(beta, step, D, s->opt->tol))
+		/* to REFRESH_STEP, so phase 3's Hessian is already at the optimum */
+		if (step_small(beta, step, D, fmin(s->opt->tol, REFRESH_STEP)))
 			return;
 		for (j = 0; j < D; j++)
 			trial[j] = beta[j] + step[j];
@@ -574,6 +576,26 @@ feature_moments(Solver *s, CrFitResult *res, double *sw1, double *nneg,
 }
 
 /*
+ * Factorise the penalised Hessian hess into hfac (diag: work, D doubles).
+ * False, with res->bad_feature set, when a feature is collinear.
+ */
+static bool
+factorise(const Solver *s, const double *hess, double *hfac, double *diag)
+{
+	int			D = s->D;
+	int			j,
+				bad;
+
+	for (j = 0; j < D; j++)
+		diag[j] = hess[(size_t) j * D + j];
+	memcpy(hfac, hess, sizeof(double) * D * D);
+	bad = cr_cholesky(hfac, D, diag, COLLINEAR_REL_TOL);
+	if (bad >= 0)
+		s->res->bad_feature = bad - 1;
+	return bad < 0;
+}
+
+/*
  * Exact Newton over all rows from beta (phase 3).  Returns the status; on
  * CR_FIT_OK, hfac holds the factorised penalised Hessian at beta and hess
  * the Hessian itself.
@@ -596,18 +618,10 @@ newton(Solver *s, double *beta, double *grad, double *hess, double *hfac,
 	{
 		double		t = 1.0,
 					norm;
-		int			half,
-					bad;
+		int			half;
 
-		for (j = 0; j < D; j++)
-			diag[j] = hess[(size_t) j * D + j];
-		memcpy(hfac, hess, sizeof(double) * D * D);
-		bad = cr_cholesky(hfac, D, diag, COLLINEAR_REL_TOL);
-		if (bad >= 0)
-		{
-			res->bad_feature = bad - 1;
+		if (!factorise(s, hess, hfac, diag))
 			return CR_FIT_COLLINEAR;
-		}
 		for (j = 0; j < D; j++)
 			step[j] = -grad[j];
 		cr_cholesky_solve(hfac, D, step);
@@ -616,6 +630,20 @@ newton(Solver *s, double *beta, double *grad, double *hess, double *hfac,
 			for (j = 0; j < D; j++)
 				beta[j] += step[j];
 			res->converged = true;
+
+			/*
+			 * The standard errors come from the Hessian, which so far is the
+			 * one before this step: a step of 1e-8 would leave them off by
+			 * about as much.  Unless the step was negligible, take the
+			 * Hessian (and its factor) at the returned beta.
+			 */
+			if (!step_small(beta, step, D, REFRESH_STEP))
+			{
+				(void) penalise(s, beta, logit_pass(s, beta, 1, grad, hess, false),
+								grad, hess, 1.0);
+				if (!factorise(s, hess, hfac, diag))
+					return CR_FIT_COLLINEAR;
+			}
 			return CR_FIT_OK;
 		}
 
