@@ -639,7 +639,7 @@ newton(Solver *s, double *beta, double *grad, double *hess, double *hfac,
 			 */
 			if (!step_small(beta, step, D, REFRESH_STEP))
 			{
-				(void) penalise(s, beta, logit_pass(s, beta, 1, grad, hess, false),
+				(void) penalise(s, beta, s->passes.pass(s->passes.ctx, &s->frame, beta, grad, hess),
 								grad, hess, 1.0);
 				if (!factorise(s, hess, hfac, diag))
 					return CR_FIT_COLLINEAR;
