@@ -284,8 +284,15 @@ cr_bgnbd_p_alive(const CrBgnbd *m, double x, double tx, double T)
  * FHL eq. 10 with the hypergeometric term rewritten by Euler's
  * transformation, (1-z)^(r+x) 2F1(r+x, b+x; a+b+x-1; z)
  *   = (1-z)^(a-1) 2F1(a+b-1-r, a-1; a+b+x-1; z),  z = t / (alpha+T+t),
- * whose factors neither overflow for large x nor converge slowly.
+ * whose factors neither overflow for large x nor converge slowly.  When r
+ * is large, though, the first parameter a+b-1-r is very negative and that
+ * power series alternates with terms far larger than its sum (at r = 60,
+ * z = 0.9 it loses every digit); there, for z <= 0.9, the original form's
+ * series, whose terms from the second on share one sign, is summed in
+ * log scale instead.
  */
+#define BG_EULER_MIN 10.0
+
 static double
 bg_expected_a(const CrBgnbd *m, double a, double t, double x, double tx, double T)
 {
@@ -295,8 +302,17 @@ bg_expected_a(const CrBgnbd *m, double a, double t, double x, double tx, double 
 	CrBgnbd		mm = *m;
 
 	mm.a = a;
-	f = pow(1.0 - z, a - 1.0) * cr_hyp2f1(a + m->b - 1.0 - m->r, a - 1.0,
-										   a + m->b + x - 1.0, z);
+	if (a + m->b - 1.0 - m->r < -BG_EULER_MIN && z <= 0.9)
+	{
+		double		c = a + m->b + x - 1.0,
+					lz = (m->r + x) * log1p(-z);
+
+		f = exp(lz) + (c > 0.0 ? 1.0 : -1.0) *
+			exp(lz + cr_log_hyp2f1_tail(m->r + x, m->b + x, c, z));
+	}
+	else
+		f = pow(1.0 - z, a - 1.0) * cr_hyp2f1(a + m->b - 1.0 - m->r, a - 1.0,
+											   a + m->b + x - 1.0, z);
 	head = (a + m->b + x - 1.0) / (a - 1.0) * (1.0 - f);
 	return head * cr_bgnbd_p_alive(&mm, x, tx, T);
 }
