@@ -320,13 +320,18 @@ bg_expected_a(const CrBgnbd *m, double a, double t, double x, double tx, double 
 double
 cr_bgnbd_expected(const CrBgnbd *m, double t, double x, double tx, double T)
 {
+	double		e;
+
 	if (t == 0.0)
 		return 0.0;
 	/* a = 1 is a removable singularity: the mean of the values either side */
 	if (fabs(m->a - 1.0) < 1e-6)
-		return 0.5 * (bg_expected_a(m, 1.0 + 1e-6, t, x, tx, T) +
-					  bg_expected_a(m, 1.0 - 1e-6, t, x, tx, T));
-	return bg_expected_a(m, m->a, t, x, tx, T);
+		e = 0.5 * (bg_expected_a(m, 1.0 + 1e-6, t, x, tx, T) +
+				   bg_expected_a(m, 1.0 - 1e-6, t, x, tx, T));
+	else
+		e = bg_expected_a(m, m->a, t, x, tx, T);
+	/* a count's mean: rounding below 0 (or to -0) is 0 */
+	return e <= 0.0 ? 0.0 : e;
 }
 
 double
