@@ -302,6 +302,7 @@ bg_expected_a(const CrBgnbd *m, double a, double t, double x, double tx, double 
 	CrBgnbd		mm = *m;
 
 	mm.a = a;
+	f = NAN;
 	if (a + m->b - 1.0 - m->r < -BG_EULER_MIN && z <= 0.9)
 	{
 		double		c = a + m->b + x - 1.0,
@@ -310,7 +311,7 @@ bg_expected_a(const CrBgnbd *m, double a, double t, double x, double tx, double 
 		f = exp(lz) + (c > 0.0 ? 1.0 : -1.0) *
 			exp(lz + cr_log_hyp2f1_tail(m->r + x, m->b + x, c, z));
 	}
-	else
+	if (isnan(f))				/* not tried, or beyond its term budget */
 		f = pow(1.0 - z, a - 1.0) * cr_hyp2f1(a + m->b - 1.0 - m->r, a - 1.0,
 											   a + m->b + x - 1.0, z);
 	head = (a + m->b + x - 1.0) / (a - 1.0) * (1.0 - f);
