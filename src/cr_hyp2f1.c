@@ -172,7 +172,7 @@ cr_log_hyp2f1_tail(double a, double b, double c, double z)
 		{
 			sum *= 1e-200;
 			term *= 1e-200;
-			lscale += 200.0 * M_LN10;
+			lscale += 460.51701859880914;	/* 200 ln 10 */
 		}
 		/*
 		 * positive terms whose ratio, once below 1, keeps falling towards z
