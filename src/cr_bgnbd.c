@@ -85,7 +85,7 @@ bg_x_terms(const CrBgnbd *m, double x, int want_grad, BgXTerms *t)
 	t->x = x;
 	t->lg = lgamma(m->r + x) - lgamma(m->r) + lgamma(ab) + lgamma(m->b + x)
 		- lgamma(m->b) - lgamma(ab + x);
-	t->lbx = x > 0.0 ? log(m->b + x - 1.0) : 0.0;
+	t->lbx = x > 0.0 ? log(m->b + (x - 1.0)) : 0.0;
 	if (!want_grad)
 		return;
 	if (x == 0.0)
@@ -194,7 +194,7 @@ cr_bgnbd_loglik(const CrBgnbd *m, const CrBuyerRow *rows, size_t n, double *grad
 				g[1] += w * (m->r / m->alpha - w3 * rx / (m->alpha + row->T)
 							 - w4 * rx / (m->alpha + row->tx));
 				g[2] += w * (t.d_a + w4 / m->a);
-				g[3] += w * (t.d_b - w4 / (m->b + x - 1.0));
+				g[3] += w * (t.d_b - w4 / (m->b + (x - 1.0)));
 			}
 		}
 		ll += w * li;
@@ -275,7 +275,7 @@ cr_bgnbd_p_alive(const CrBgnbd *m, double x, double tx, double T)
 
 	if (x == 0.0)
 		return 1.0;
-	lodds = log(m->a) - log(m->b + x - 1.0)
+	lodds = log(m->a) - log(m->b + (x - 1.0))
 		+ (m->r + x) * (log(m->alpha + T) - log(m->alpha + tx));
 	return 1.0 / (1.0 + exp(lodds));
 }
@@ -305,7 +305,7 @@ bg_expected_a(const CrBgnbd *m, double a, double t, double x, double tx, double 
 	f = NAN;
 	if (a + m->b - 1.0 - m->r < -BG_EULER_MIN && z <= 0.9)
 	{
-		double		c = a + m->b + x - 1.0,
+		double		c = a + m->b + (x - 1.0),
 					lz = (m->r + x) * log1p(-z);
 
 		f = exp(lz) + (c > 0.0 ? 1.0 : -1.0) *
@@ -313,8 +313,8 @@ bg_expected_a(const CrBgnbd *m, double a, double t, double x, double tx, double 
 	}
 	if (isnan(f))				/* not tried, or beyond its term budget */
 		f = pow(1.0 - z, a - 1.0) * cr_hyp2f1(a + m->b - 1.0 - m->r, a - 1.0,
-											   a + m->b + x - 1.0, z);
-	head = (a + m->b + x - 1.0) / (a - 1.0) * (1.0 - f);
+											   a + m->b + (x - 1.0), z);
+	head = (a + m->b + (x - 1.0)) / (a - 1.0) * (1.0 - f);
 	return head * cr_bgnbd_p_alive(&mm, x, tx, T);
 }
 

@@ -252,6 +252,13 @@ test_models(void)
 		   "a = 1 (removable singularity) is finite and between its neighbours");
 	}
 	{
+		/* b + x - 1 at x = 1 is b, not (b + 1) - 1, which rounds away b = 1e-12's digits */
+		CrBgnbd		tiny_b = {1.0, 1.0, 1.0, 1e-12};
+
+		ok(fabs(cr_bgnbd_p_alive(&tiny_b, 1, 1, 2) * (1.0 + 2.25e12) - 1.0) < 1e-9,
+		   "P(alive) with b = 1e-12, x = 1 keeps b's digits");
+	}
+	{
 		/* large r: the Euler-transformed series cancels (lifetime_reference.py, "large r") */
 		static const double big[][9] = {
 			{98.22493529749167, 1030.837038918811, 0.1411717474725134, 0.007319709956041671,
