@@ -46,7 +46,9 @@ SELECT label || ': ' || pg_temp.try(q) FROM (VALUES
   ('unit in months', $$SELECT lifetime_summary('2024-01-01', '2024-01-10', 1, '1 month')$$),
   ('unit NULL (days)', $$SELECT lifetime_summary('2024-01-01', '2024-01-10', 1, NULL)$$),
   ('unit 12 hours', $$SELECT lifetime_summary(ts, '2024-01-10', 1, '12 hours') FROM (VALUES ('2024-01-01'::timestamptz), ('2024-01-02')) v(ts)$$),
-  ('unit differs', $$SELECT lifetime_summary('2024-01-01', '2024-01-10', 1, u) FROM (VALUES ('1 day'::interval), ('7 days')) v(u)$$)
+  ('unit differs', $$SELECT lifetime_summary('2024-01-01', '2024-01-10', 1, u) FROM (VALUES ('1 day'::interval), ('7 days')) v(u)$$),
+  ('unit overflowing microseconds', $$SELECT lifetime_summary('2024-01-01', '2024-01-10', 1, '106751992 days')$$),
+  ('unit overflowing, wrapping positive', $$SELECT lifetime_summary('2024-01-01', '2024-01-10', 1, '2147483647 days')$$)
 ) AS t(label, q);
 
 -- ---------------------------------------------------------------- bgnbd_fit
@@ -115,5 +117,9 @@ SELECT label || ': ' || pg_temp.try(q) FROM (VALUES
   ('clv bad history', $$SELECT lifetime_value(bg, gg, 2, 40, 38, 22) FROM m$$),
   ('clv zero spend', $$SELECT lifetime_value(bg, gg, 2, 30, 38, 0) FROM m$$),
   ('clv defaults', $$SELECT round(lifetime_value(bg, gg, 2, 30, 38, 22)::numeric, 6) FROM m$$),
-  ('clv NULL', $$SELECT lifetime_value(bg, NULL, 2, 30, 38, 22) FROM m$$)
+  ('clv NULL', $$SELECT lifetime_value(bg, NULL, 2, 30, 38, 22) FROM m$$),
+  ('spend frequency 0 ignores a NaN mean', $$SELECT round(gammagamma_expected_spend(gg, 0, 'NaN')::numeric, 6) FROM m$$),
+  ('spend overflow is no q <= 1', $$SELECT gammagamma_expected_spend(gg, 1e308, 1e308) FROM m$$),
+  ('clv frequency 0 ignores a NaN mean', $$SELECT round(lifetime_value(bg, gg, 0, 0, 38, 'NaN')::numeric, 6) FROM m$$),
+  ('expected purchases rounding to 0 are not -0', $$SELECT bgnbd_expected_purchases('(0.24,4.4,0.79,2.4,0,,,,,1,0)', 10, 1e15, 1, 1e300)::text$$)
 ) AS t(label, q);

@@ -85,7 +85,7 @@ bg_x_terms(const CrBgnbd *m, double x, int want_grad, BgXTerms *t)
 	t->x = x;
 	t->lg = lgamma(m->r + x) - lgamma(m->r) + lgamma(ab) + lgamma(m->b + x)
 		- lgamma(m->b) - lgamma(ab + x);
-	t->lbx = x > 0.0 ? log(m->b + x - 1.0) : 0.0;
+	t->lbx = x > 0.0 ? log(m->b + (x - 1.0)) : 0.0;
 	if (!want_grad)
 		return;
 	if (x == 0.0)
@@ -194,7 +194,7 @@ cr_bgnbd_loglik(const CrBgnbd *m, const CrBuyerRow *rows, size_t n, double *grad
 				g[1] += w * (m->r / m->alpha - w3 * rx / (m->alpha + row->T)
 							 - w4 * rx / (m->alpha + row->tx));
 				g[2] += w * (t.d_a + w4 / m->a);
-				g[3] += w * (t.d_b - w4 / (m->b + x - 1.0));
+				g[3] += w * (t.d_b - w4 / (m->b + (x - 1.0)));
 			}
 		}
 		ll += w * li;
@@ -275,7 +275,7 @@ cr_bgnbd_p_alive(const CrBgnbd *m, double x, double tx, double T)
 
 	if (x == 0.0)
 		return 1.0;
-	lodds = log(m->a) - log(m->b + x - 1.0)
+	lodds = log(m->a) - log(m->b + (x - 1.0))
 		+ (m->r + x) * (log(m->alpha + T) - log(m->alpha + tx));
 	return 1.0 / (1.0 + exp(lodds));
 }
@@ -284,8 +284,15 @@ cr_bgnbd_p_alive(const CrBgnbd *m, double x, double tx, double T)
  * FHL eq. 10 with the hypergeometric term rewritten by Euler's
  * transformation, (1-z)^(r+x) 2F1(r+x, b+x; a+b+x-1; z)
  *   = (1-z)^(a-1) 2F1(a+b-1-r, a-1; a+b+x-1; z),  z = t / (alpha+T+t),
- * whose factors neither overflow for large x nor converge slowly.
+ * whose factors neither overflow for large x nor converge slowly.  When r
+ * is large, though, the first parameter a+b-1-r is very negative and that
+ * power series alternates with terms far larger than its sum (at r = 60,
+ * z = 0.9 it loses every digit); there, for z <= 0.9, the original form's
+ * series, whose terms from the second on share one sign, is summed in
+ * log scale instead.
  */
+#define BG_EULER_MIN 10.0
+
 static double
 bg_expected_a(const CrBgnbd *m, double a, double t, double x, double tx, double T)
 {
@@ -295,22 +302,37 @@ bg_expected_a(const CrBgnbd *m, double a, double t, double x, double tx, double 
 	CrBgnbd		mm = *m;
 
 	mm.a = a;
-	f = pow(1.0 - z, a - 1.0) * cr_hyp2f1(a + m->b - 1.0 - m->r, a - 1.0,
-										   a + m->b + x - 1.0, z);
-	head = (a + m->b + x - 1.0) / (a - 1.0) * (1.0 - f);
+	f = NAN;
+	if (a + m->b - 1.0 - m->r < -BG_EULER_MIN && z <= 0.9)
+	{
+		double		c = a + m->b + (x - 1.0),
+					lz = (m->r + x) * log1p(-z);
+
+		f = exp(lz) + (c > 0.0 ? 1.0 : -1.0) *
+			exp(lz + cr_log_hyp2f1_tail(m->r + x, m->b + x, c, z));
+	}
+	if (isnan(f))				/* not tried, or beyond its term budget */
+		f = pow(1.0 - z, a - 1.0) * cr_hyp2f1(a + m->b - 1.0 - m->r, a - 1.0,
+											   a + m->b + (x - 1.0), z);
+	head = (a + m->b + (x - 1.0)) / (a - 1.0) * (1.0 - f);
 	return head * cr_bgnbd_p_alive(&mm, x, tx, T);
 }
 
 double
 cr_bgnbd_expected(const CrBgnbd *m, double t, double x, double tx, double T)
 {
+	double		e;
+
 	if (t == 0.0)
 		return 0.0;
 	/* a = 1 is a removable singularity: the mean of the values either side */
 	if (fabs(m->a - 1.0) < 1e-6)
-		return 0.5 * (bg_expected_a(m, 1.0 + 1e-6, t, x, tx, T) +
-					  bg_expected_a(m, 1.0 - 1e-6, t, x, tx, T));
-	return bg_expected_a(m, m->a, t, x, tx, T);
+		e = 0.5 * (bg_expected_a(m, 1.0 + 1e-6, t, x, tx, T) +
+				   bg_expected_a(m, 1.0 - 1e-6, t, x, tx, T));
+	else
+		e = bg_expected_a(m, m->a, t, x, tx, T);
+	/* a count's mean: rounding below 0 (or to -0) is 0 */
+	return e <= 0.0 ? 0.0 : e;
 }
 
 double

@@ -137,5 +137,7 @@ cr_gammagamma_expected_spend(const CrGammaGamma *m, double x, double mean)
 
 	if (!(den > 0.0))
 		return NAN;
+	if (x == 0.0)
+		return m->p * m->gamma / den;	/* the prior mean: mean is not used */
 	return m->p * (m->gamma + x * mean) / den;
 }

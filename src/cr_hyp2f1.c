@@ -148,3 +148,39 @@ cr_hyp2f1(double a, double b, double c, double z)
 	return pow(1.0 - z, -a) * (w <= 0.9 ? hyp_series(a, c - b, c, w)
 							   : hyp_upper(a, c - b, c, w));
 }
+
+double
+cr_log_hyp2f1_tail(double a, double b, double c, double z)
+{
+	double		term = 1.0,
+				sum = 1.0,
+				lscale;
+	int			n;
+
+	if (!(a > 0.0 && b > 0.0 && c > -1.0 && c != 0.0 && z > 0.0 && z <= 0.9) ||
+		!isfinite(a) || !isfinite(b) || !isfinite(c))
+		return NAN;
+	/* the terms from n = 1 on, relative to the first, a b z / c */
+	lscale = log(a) + log(b) + log(z) - log(fabs(c));
+	for (n = 1; n < HYP_MAX_TERMS; n++)
+	{
+		double		rho = (a + n) * (b + n) / ((c + n) * (n + 1.0)) * z;
+
+		term *= rho;
+		sum += term;
+		if (sum > 1e200)
+		{
+			sum *= 1e-200;
+			term *= 1e-200;
+			lscale += 460.51701859880914;	/* 200 ln 10 */
+		}
+		/*
+		 * positive terms whose ratio, once below 1, keeps falling towards z
+		 * (a + b > c + 1 past the peak, as in the BG/NBD): the tail is below
+		 * term rho / (1 - rho)
+		 */
+		if (rho < 1.0 && term * rho <= 1e-17 * (1.0 - rho) * sum)
+			return lscale + log(sum);
+	}
+	return NAN;
+}

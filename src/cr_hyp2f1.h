@@ -25,4 +25,13 @@ extern double cr_digamma(double x);
  */
 extern double cr_hyp2f1(double a, double b, double c, double z);
 
+/*
+ * ln |2F1(a, b; c; z) - 1| for a, b > 0, -1 < c != 0 and 0 < z <= 0.9 by the
+ * power series from its second term on, whose terms then all have the sign
+ * of c (no cancellation), rescaled as it goes so that it does not overflow
+ * however large a and b are.  NaN outside that domain or when the series
+ * does not converge within its term budget.
+ */
+extern double cr_log_hyp2f1_tail(double a, double b, double c, double z);
+
 #endif							/* CR_HYP2F1_H */

@@ -473,21 +473,19 @@ bgnbd_expected_purchases(PG_FUNCTION_ARGS)
 static double
 expected_spend(const CrGammaGamma *m, double x, double mean)
 {
-	double		v;
-
 	if (!isfinite(x) || x < 0.0 || x != floor(x))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("frequency must be a non-negative integer")));
 	if (x > 0.0)
 		check_positive(mean, "monetary_value (when frequency is positive)");
-	v = cr_gammagamma_expected_spend(m, x, mean);
-	if (isnan(v))
+	if (!(m->p * x + m->q - 1.0 > 0.0))
 		ereport(ERROR,
 				(errcode(ERRCODE_DATA_EXCEPTION),
 				 errmsg("the expected spend is not finite: the model has q <= 1"),
 				 errhint("A Gamma-Gamma model with q <= 1 has no finite mean spend for members without repeat purchases.")));
-	return v;
+	/* non-finite only by overflow: prediction() reports it */
+	return cr_gammagamma_expected_spend(m, x, mean);
 }
 
 PG_FUNCTION_INFO_V1(gammagamma_expected_spend);

@@ -23,6 +23,7 @@
 #include <math.h>
 
 #include "access/htup_details.h"
+#include "common/int.h"
 #include "fmgr.h"
 #include "funcapi.h"
 #include "utils/builtins.h"
@@ -125,7 +126,12 @@ lt_unit(FunctionCallInfo fcinfo)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("unit must not have months or years"),
 				 errhint("Use a fixed length such as '1 day' or '7 days' (a month is '30 days' in lifetimes' convention).")));
-	us = (int64) iv->day * USECS_PER_DAY + iv->time;
+	/* checked arithmetic: '2147483647 days' overflows int64 microseconds */
+	if (pg_mul_s64_overflow((int64) iv->day, USECS_PER_DAY, &us) ||
+		pg_add_s64_overflow(us, iv->time, &us))
+		ereport(ERROR,
+				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
+				 errmsg("unit is out of range")));
 	if (us <= 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),

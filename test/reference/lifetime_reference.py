@@ -113,6 +113,15 @@ def main():
                  cond_expected(bg, 52, x, tx, t_), spend, clv(bg, spend, x, tx, t_)))
     for t in [1, 39, 52, 78, 520]:
         print("E[X(%g)] = %.12f" % (t, uncond_expected(bg, t)))
+    # large r, where the Euler-transformed series cancels (attack14)
+    print("large r: (r, alpha, a, b), t, x, tx, T -> conditional expected purchases:")
+    for (m, t, x, tx, t_) in [((98.22493529749167, 1030.837038918811, 0.1411717474725134,
+                                0.007319709956041671), 1e6, 5, 119633.82211259022, 119633.82211259022),
+                              ((60.0, 10.0, 3.0, 0.5), 30.0, 0, 0.0, 10.0),
+                              ((60.0, 10.0, 0.3, 0.2), 30.0, 0, 0.0, 10.0),
+                              ((100.0, 100.0, 0.5, 0.07), 600.0, 0, 0.0, 100.0),
+                              ((40.0, 5.0, 0.8, 2.4), 20.0, 3, 4.0, 6.0)]:
+        print("\t%r, %r, %r, %r, %r -> %.15g" % (m, t, x, tx, t_, cond_expected(m, t, x, tx, t_)))
     print("hyp2f1 (a, b, c, z) -> value, for test/unit/test_bgnbd.c:")
     cases = [(1, 1, 2, 0.5), (0.5, 0.5, 1.5, 0.25), (2.5, 1.5, 3.25, -0.5),
              (0.243, 2.426, 2.219, 0.9), (0.243, 2.426, 2.219, 0.95), (0.243, 2.426, 2.219, 0.999),

@@ -251,6 +251,35 @@ test_models(void)
 		ok(isfinite(mid) && mid > fmin(lo, hi) - 1e-9 && mid < fmax(lo, hi) + 1e-9,
 		   "a = 1 (removable singularity) is finite and between its neighbours");
 	}
+	{
+		/* b + x - 1 at x = 1 is b, not (b + 1) - 1, which rounds away b = 1e-12's digits */
+		CrBgnbd		tiny_b = {1.0, 1.0, 1.0, 1e-12};
+
+		ok(fabs(cr_bgnbd_p_alive(&tiny_b, 1, 1, 2) * (1.0 + 2.25e12) - 1.0) < 1e-9,
+		   "P(alive) with b = 1e-12, x = 1 keeps b's digits");
+	}
+	{
+		/* large r: the Euler-transformed series cancels (lifetime_reference.py, "large r") */
+		static const double big[][9] = {
+			{98.22493529749167, 1030.837038918811, 0.1411717474725134, 0.007319709956041671,
+			1e6, 5, 119633.82211259022, 119633.82211259022, 456.858118116725},
+			{60, 10, 3, 0.5, 30, 0, 0, 10, 1.24987677496324},
+			{60, 10, 0.3, 0.2, 30, 0, 0, 10, 13.4804990232373},
+			{100, 100, 0.5, 0.07, 600, 0, 0, 100, 4.77810581205341},
+			{40, 5, 0.8, 2.4, 20, 3, 4, 6, 0.0195000668297315},
+		};
+		size_t		k;
+
+		for (k = 0; k < sizeof(big) / sizeof(big[0]); k++)
+		{
+			const double *c = big[k];
+			CrBgnbd		m = {c[0], c[1], c[2], c[3]};
+
+			snprintf(what, sizeof(what), "large r = %g: E[Y(%g) | x = %g] = %.12g",
+					 c[0], c[4], c[5], c[8]);
+			ok(rel_close(cr_bgnbd_expected(&m, c[4], c[5], c[6], c[7]), c[8], 1e-9), what);
+		}
+	}
 
 	ok(cr_gammagamma_fit(spend, ns, NULL, NULL, &gf) == CR_FIT_OK, "Gamma-Gamma fit converges");
 	snprintf(what, sizeof(what), "Gamma-Gamma p %.6f q %.6f gamma %.6f LL %.6f (FH: 6.25 3.74 15.44)",
