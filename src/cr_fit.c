@@ -560,12 +560,23 @@ retention_fit(PG_FUNCTION_ARGS)
 	passes.margins = margins_pass;
 	passes.ctx = &f;
 	{
-		/* a query of a pass could call retention_fit itself */
+		/*
+		 * A query of a pass could call retention_fit itself, and that inner
+		 * fit could fail inside an exception block of the query: restore the
+		 * outer context whatever happens, so it never points at a freed one.
+		 */
 		MemoryContext saved = alloc_cxt;
 
 		alloc_cxt = f.cxt;
-		cr_logit_fit_passes(&f.m, &fo, &passes, fit_alloc, &r);
-		alloc_cxt = saved;
+		PG_TRY();
+		{
+			cr_logit_fit_passes(&f.m, &fo, &passes, fit_alloc, &r);
+		}
+		PG_FINALLY();
+		{
+			alloc_cxt = saved;
+		}
+		PG_END_TRY();
 	}
 	cr_train_check_result(&r, f.names, f.d, (int64) f.n_rows, f.o.max_iter);
 
