@@ -63,6 +63,8 @@ SELECT pg_temp.try($$SELECT retention_spell('2025-01-01', NULL, 'infinity')$$);
 SELECT pg_temp.try($$SELECT retention_spell('2025-01-02', '2025-01-01', '2025-02-01')$$);
 SELECT pg_temp.try($$SELECT retention_spell(NULL, NULL, '2025-02-01') IS NULL AS null_start, retention_spell('2025-01-01', NULL, NULL) IS NULL AS null_as_of, retention_spell('2025-01-01', NULL, '2025-02-01', NULL) IS NULL AS null_unit$$);
 SELECT pg_temp.try($$SELECT * FROM retention_spell('2025-01-01', NULL, '2025-01-15', 'WEEKS')$$);
+-- a spell longer than int64 microseconds: positive duration, not a wrapped negative one
+SELECT pg_temp.try($$SELECT * FROM retention_spell('4713-01-01 BC', '294276-12-31', '294276-12-31', 'weeks')$$);
 -- demo spells: member count limits
 SELECT pg_temp.try($$SELECT count(*) FROM retention_demo_spells(-1)$$);
 SELECT pg_temp.try($$SELECT count(*) FROM retention_demo_spells(0)$$);

@@ -80,7 +80,8 @@ retention_spell(PG_FUNCTION_ARGS)
 	if (get_call_result_type(fcinfo, NULL, &desc) != TYPEFUNC_COMPOSITE)
 		elog(ERROR, "return type must be a row type");
 	desc = BlessTupleDesc(desc);
-	v[0] = Float8GetDatum((double) (stop - started) / (double) usec);
+	/* stop >= started; the difference can exceed int64 (4713 BC to 294276 AD) */
+	v[0] = Float8GetDatum((double) ((uint64) stop - (uint64) started) / (double) usec);
 	v[1] = BoolGetDatum(has_end && ended <= as_of);
 	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(desc, v, n)));
 }
