@@ -77,10 +77,6 @@ typedef struct CrEvalHeader
 	double		threshold;
 	int32		has_threshold;
 	int32		sorted;			/* both key arrays are in ascending order */
-	/* unused since 1.1, when the final function started to sum the losses
-	 * in sorted order; kept so that the serialized header keeps its layout */
-	CrSum		logloss;
-	CrSum		brier;
 } CrEvalHeader;
 
 typedef struct CrEvalState
