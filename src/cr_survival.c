@@ -435,24 +435,6 @@ retention_surv_deserial(PG_FUNCTION_ARGS)
 	PG_RETURN_POINTER(s);
 }
 
-/* Result row type of the final function, from its own pg_proc entry. */
-static TupleDesc
-surv_result_desc(FunctionCallInfo fcinfo, Oid *elemtype)
-{
-	Oid			rettype = get_func_rettype(fcinfo->flinfo->fn_oid);
-	Oid			rowtype = rettype;
-
-	if (elemtype)
-	{
-		rowtype = get_element_type(rettype);
-		*elemtype = rowtype;
-	}
-	if (!OidIsValid(rowtype) || !type_is_rowtype(rowtype))
-		elog(ERROR, "return type of function %u is not a row type (or an array of one)",
-			 fcinfo->flinfo->fn_oid);
-	return lookup_rowtype_tupdesc_copy(rowtype, -1);
-}
-
 static Datum
 float8_or_null(double x, bool *isnull)
 {
@@ -558,7 +540,7 @@ retention_km_final(PG_FUNCTION_ARGS)
 	z = cr_norm_two_sided(s->confidence != 0 ? s->confidence : 0.95);
 	pt = palloc_extended(s->nobs * sizeof(CrKmPoint), MCXT_ALLOC_HUGE);
 	np = cr_km_curve(s->obs, (size_t) s->nobs, z, pt);
-	desc = surv_result_desc(fcinfo, &elemtype);
+	desc = cr_result_rowdesc(fcinfo, true, 8, &elemtype);
 	PG_RETURN_ARRAYTYPE_P(surv_km_array(desc, elemtype, pt, np));
 }
 
@@ -591,7 +573,7 @@ retention_logrank_final(PG_FUNCTION_ARGS)
 					s->weighting > 0 ? (CrLogrankWeight) (s->weighting - 1) : CR_LR_PLAIN,
 					s->fh_p, work, surv_interrupt, &chi2);
 	pfree(work);
-	desc = BlessTupleDesc(surv_result_desc(fcinfo, NULL));
+	desc = cr_result_rowdesc(fcinfo, false, 4, NULL);
 	v[0] = float8_or_null(rc == 0 ? chi2 : NAN, &n[0]);
 	v[1] = Int32GetDatum(s->ngroups - 1);
 	v[2] = float8_or_null(rc == 0 ? cr_chi2_sf(chi2, s->ngroups - 1) : NAN, &n[2]);
