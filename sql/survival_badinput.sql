@@ -45,6 +45,36 @@ SELECT pg_temp.try($$SELECT retention_km_quantile(ARRAY[(2,1,1,0,0.5,0.1,0.1,0.9
 SELECT pg_temp.try($$SELECT retention_km_quantile(ARRAY[(1,1,1,0,1.5,0.1,0.1,0.9)]::retention_km_point[])$$);
 SELECT pg_temp.try($$SELECT retention_km_quantile(ARRAY[(NULL,1,1,0,0.5,0.1,0.1,0.9)]::retention_km_point[])$$);
 SELECT pg_temp.try($$SELECT * FROM retention_km_quantile(ARRAY[]::retention_km_point[])$$);
+-- hand-made curves that no Kaplan-Meier estimate can give: each is an error for both functions
+CREATE TABLE bad_curve(what text, c retention_km_point[]);
+INSERT INTO bad_curve VALUES
+  ('churned > at_risk', ARRAY[(1,10,2,0,0.8,0.1,NULL,NULL), (2,8,9,0,0,NULL,NULL,NULL)]::retention_km_point[]),
+  ('churned + censored > at_risk', ARRAY[(1,10,6,5,0.4,0.1,NULL,NULL)]::retention_km_point[]),
+  ('negative churned', ARRAY[(1,10,-1,0,1,0,NULL,NULL)]::retention_km_point[]),
+  ('negative censored', ARRAY[(1,10,1,-1,0.9,0.1,NULL,NULL)]::retention_km_point[]),
+  ('at_risk 0', ARRAY[(1,0,0,0,1,0,NULL,NULL)]::retention_km_point[]),
+  ('at_risk increasing', ARRAY[(1,10,2,0,0.8,0.1,NULL,NULL), (2,12,2,0,0.6,0.1,NULL,NULL)]::retention_km_point[]),
+  ('at_risk above those left', ARRAY[(1,10,2,1,0.8,0.1,NULL,NULL), (2,8,2,0,0.6,0.1,NULL,NULL)]::retention_km_point[]),
+  ('survival above 1', ARRAY[(1,10,0,1,1.5,0,NULL,NULL)]::retention_km_point[]),
+  ('survival below 0', ARRAY[(1,10,10,0,-0.1,NULL,NULL,NULL)]::retention_km_point[]),
+  ('survival NaN', ARRAY[(1,10,2,0,'NaN',0.1,NULL,NULL)]::retention_km_point[]),
+  ('survival increasing', ARRAY[(1,10,2,0,0.6,0.1,NULL,NULL), (2,8,2,0,0.8,0.1,NULL,NULL)]::retention_km_point[]),
+  ('survival falls without churn', ARRAY[(1,10,2,0,0.8,0.1,NULL,NULL), (2,8,0,2,0.7,0.1,NULL,NULL)]::retention_km_point[]),
+  ('times equal', ARRAY[(1,10,2,0,0.8,0.1,NULL,NULL), (1,8,2,0,0.6,0.1,NULL,NULL)]::retention_km_point[]),
+  ('times decreasing', ARRAY[(2,10,2,0,0.8,0.1,NULL,NULL), (1,8,2,0,0.6,0.1,NULL,NULL)]::retention_km_point[]),
+  ('time NaN', ARRAY[('NaN',10,2,0,0.8,0.1,NULL,NULL)]::retention_km_point[]),
+  ('time negative', ARRAY[(-1,10,2,0,0.8,0.1,NULL,NULL)]::retention_km_point[]),
+  ('time infinite', ARRAY[(1,10,2,0,0.8,0.1,NULL,NULL), ('Infinity',8,2,0,0.6,0.1,NULL,NULL)]::retention_km_point[]),
+  ('std_err NaN', ARRAY[(1,10,2,0,0.8,'NaN',NULL,NULL)]::retention_km_point[]),
+  ('std_err negative', ARRAY[(1,10,2,0,0.8,-0.1,NULL,NULL)]::retention_km_point[]),
+  ('std_err infinite', ARRAY[(1,10,2,0,0.8,'Infinity',NULL,NULL)]::retention_km_point[]);
+SELECT what, pg_temp.try(format('SELECT * FROM retention_km_quantile(%L::retention_km_point[])', c)),
+       pg_temp.try(format('SELECT * FROM retention_km_rmst(%L::retention_km_point[], 1)', c))
+FROM bad_curve ORDER BY what;
+-- a hand-made curve of event times only, censored NULL, std_err NULL: accepted
+SELECT pg_temp.try($$SELECT * FROM retention_km_quantile(ARRAY[(1,10,2,NULL,0.8,NULL,NULL,NULL), (3,7,4,NULL,0.8 * 3 / 7.0,NULL,NULL,NULL)]::retention_km_point[])$$);
+SELECT pg_temp.try($$SELECT * FROM retention_km_rmst(ARRAY[(1,10,2,NULL,0.8,NULL,NULL,NULL), (3,7,4,NULL,0.8 * 3 / 7.0,NULL,NULL,NULL)]::retention_km_point[], 3)$$);
+DROP TABLE bad_curve;
 -- a quantile that is never reached is NULL
 SELECT pg_temp.try($$SELECT * FROM retention_km_quantile((SELECT retention_km(t, false) FROM sv))$$);
 -- RMST: tau <= 0, NaN, infinite, beyond the curve
@@ -68,6 +98,21 @@ SELECT pg_temp.try($$SELECT * FROM retention_spell('4713-01-01 BC', '294276-12-3
 -- demo spells: member count limits
 SELECT pg_temp.try($$SELECT count(*) FROM retention_demo_spells(-1)$$);
 SELECT pg_temp.try($$SELECT count(*) FROM retention_demo_spells(0)$$);
+-- log-rank weightings: unknown names, the Fleming-Harrington exponent missing,
+-- out of range or given to another weighting, weightings changing in a group
+SELECT pg_temp.try($$SELECT retention_logrank(t, churned, grp, 'wilcoxon') FROM sv$$);
+SELECT pg_temp.try($$SELECT retention_logrank(t, churned, grp, '') FROM sv$$);
+SELECT pg_temp.try($$SELECT retention_logrank(t, churned, grp, 'fleming-harrington') FROM sv$$);
+SELECT pg_temp.try($$SELECT retention_logrank(t, churned, grp, 'fh', NULL) FROM sv$$);
+SELECT pg_temp.try($$SELECT retention_logrank(t, churned, grp, 'fh', -0.5) FROM sv$$);
+SELECT pg_temp.try($$SELECT retention_logrank(t, churned, grp, 'fh', 'NaN') FROM sv$$);
+SELECT pg_temp.try($$SELECT retention_logrank(t, churned, grp, 'fh', 'Infinity') FROM sv$$);
+SELECT pg_temp.try($$SELECT retention_logrank(t, churned, grp, 'tarone-ware', 1) FROM sv$$);
+SELECT pg_temp.try($$SELECT retention_logrank(t, churned, grp, CASE WHEN t < 3 THEN 'gb' ELSE 'tw' END) FROM sv$$);
+SELECT pg_temp.try($$SELECT retention_logrank(t, churned, grp, 'fh', t) FROM sv$$);
+-- a NULL weighting is the plain test; an exponent 0 too
+SELECT pg_temp.try($$SELECT retention_logrank(t, churned, grp, NULL) = retention_logrank(t, churned, grp) AS same FROM sv$$);
+SELECT pg_temp.try($$SELECT retention_logrank(t, churned, grp, 'FH', 0) = retention_logrank(t, churned, grp) AS same FROM sv$$);
 -- too many groups for the log-rank test
 SELECT pg_temp.try($$SELECT retention_logrank(1, true, g::text) FROM generate_series(1, 1001) g$$);
 DROP TABLE sv;

@@ -1,6 +1,7 @@
 /*
  * community_retention.c
- *	  Module entry point: the module magic block and the GUCs.
+ *	  Module entry point: the module magic block, the GUCs and the helpers
+ *	  every backend-facing file shares.
  *
  * Everything else lives in one file per concern (model type, training,
  * scoring, evaluation, engagement, condition parser and evaluator, demo data).
@@ -10,7 +11,10 @@
 #include <limits.h>
 
 #include "fmgr.h"
+#include "funcapi.h"
 #include "utils/guc.h"
+#include "utils/lsyscache.h"
+#include "utils/typcache.h"
 
 #include "community_retention.h"
 
@@ -40,4 +44,24 @@ _PG_init(void)
 #else
 	EmitWarningsOnPlaceholders("community_retention");
 #endif
+}
+
+TupleDesc
+cr_result_rowdesc(FunctionCallInfo fcinfo, bool elem, int natts, Oid *typid)
+{
+	Oid			t = get_func_rettype(fcinfo->flinfo->fn_oid);
+	TupleDesc	desc;
+
+	if (elem && OidIsValid(t))
+		t = get_element_type(t);
+	if (!OidIsValid(t) || !type_is_rowtype(t))
+		elog(ERROR, "return type of function %u is not a row type%s",
+			 fcinfo->flinfo->fn_oid, elem ? " array" : "");
+	desc = lookup_rowtype_tupdesc_copy(t, -1);
+	if (natts > 0 && desc->natts != natts)
+		elog(ERROR, "return type of function %u has %d attributes, expected %d",
+			 fcinfo->flinfo->fn_oid, desc->natts, natts);
+	if (typid)
+		*typid = t;
+	return BlessTupleDesc(desc);
 }

@@ -11,6 +11,9 @@
 
 #include "postgres.h"
 
+#include "access/tupdesc.h"
+#include "fmgr.h"
+
 /*
  * community_retention.max_train_memory, in kilobytes: the most memory one
  * training aggregate state may hold before it errors out with a hint.
@@ -23,5 +26,14 @@ extern int	cr_max_train_memory_kb;
  */
 #define CR_ARR_DATA_NONULLS(a) \
 	((void *) (((char *) (a)) + ARR_OVERHEAD_NONULLS(ARR_NDIM(a))))
+
+/*
+ * The row type a function returns (elem: the element type of the array it
+ * returns), blessed, read from its pg_proc entry, so it works without an
+ * expression node (Citus calls final functions so).  natts > 0: the type
+ * must have that many attributes.  *typid (may be NULL): the row type.
+ */
+extern TupleDesc cr_result_rowdesc(FunctionCallInfo fcinfo, bool elem, int natts,
+								   Oid *typid);
 
 #endif							/* COMMUNITY_RETENTION_H */

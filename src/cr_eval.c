@@ -560,26 +560,6 @@ eval_loss_sums(CrEvalState *st, double *logloss, double *brier)
 	*brier = crsum_value(&br);
 }
 
-/*
- * The composite type a final function returns (or, with elem, its element
- * type).  Read from the function's own pg_proc row, never from the calling
- * expression: Citus calls final functions without one (flinfo->fn_expr is
- * NULL in coord_combine_agg), and the declared types are not polymorphic.
- */
-static TupleDesc
-eval_result_rowtype(FunctionCallInfo fcinfo, bool elem, Oid *typid)
-{
-	Oid			t = get_func_rettype(fcinfo->flinfo->fn_oid);
-
-	if (elem && OidIsValid(t))
-		t = get_element_type(t);
-	if (!OidIsValid(t))
-		elog(ERROR, "could not determine the result type");
-	if (typid)
-		*typid = t;
-	return lookup_rowtype_tupdesc_copy(t, -1);
-}
-
 PG_FUNCTION_INFO_V1(retention_metrics_finalfn);
 Datum
 retention_metrics_finalfn(PG_FUNCTION_ARGS)
@@ -602,9 +582,7 @@ retention_metrics_finalfn(PG_FUNCTION_ARGS)
 	st = (CrEvalState *) PG_GETARG_POINTER(0);
 	if (st->h.npos + st->h.nneg == 0)
 		PG_RETURN_NULL();
-	td = eval_result_rowtype(fcinfo, false, NULL);
-	if (td->natts != 11)
-		elog(ERROR, "retention_metrics type has %d attributes, expected 11", td->natts);
+	td = cr_result_rowdesc(fcinfo, false, 11, NULL);
 
 	memset(nulls, 0, sizeof(nulls));
 	n = (double) (st->h.npos + st->h.nneg);
@@ -841,9 +819,7 @@ retention_calibration_finalfn(PG_FUNCTION_ARGS)
 	bins = calib_state_bins(a);
 	d = calib_data(a);
 	calib_check_sums(d, bins);
-	td = eval_result_rowtype(fcinfo, true, &elemtype);
-	if (td->natts != 6)
-		elog(ERROR, "retention_calibration_bin type has %d attributes, expected 6", td->natts);
+	td = cr_result_rowdesc(fcinfo, true, 6, &elemtype);
 	elems = palloc(bins * sizeof(Datum));
 	for (int b = 0; b < bins; b++)
 	{

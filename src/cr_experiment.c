@@ -329,7 +329,7 @@ ab_put(Datum *values, bool *nulls, int i, double v)
 
 /*
  * The incentive_ab_result row.  Its type is the function's declared result
- * type, read from the catalog (get_call_result_type needs no expression
+ * type, read from the catalog (cr_result_rowdesc needs no expression
  * node, so this works when Citus calls the final function by itself).
  */
 static Datum
@@ -355,9 +355,7 @@ ab_final(FunctionCallInfo fcinfo, bool with_x)
 	conf = d[1] != 0.0 ? d[1] : AB_DEFAULT_CONFIDENCE;
 	cr_ab_compute(&c, &t, conf, with_x, &r);
 
-	if (get_call_result_type(fcinfo, NULL, &desc) != TYPEFUNC_COMPOSITE || desc->natts != 23)
-		elog(ERROR, "incentive_ab final function: unexpected result type");
-	desc = BlessTupleDesc(desc);
+	desc = cr_result_rowdesc(fcinfo, false, 23, NULL);
 
 	values[0] = Int64GetDatum((int64) c.n);
 	values[1] = Int64GetDatum((int64) t.n);

@@ -352,7 +352,7 @@ cr_km_rmst(const CrKmPoint *pt, size_t n, double tau, double *rmst, double *se)
 
 /* Solve V x = b (m x m, row-major, overwritten) by Gaussian elimination. */
 static int
-solve(double *v, double *b, int m)
+solve(double *v, double *b, int m, CrInterruptFn interrupt)
 {
 	double		scale = 0;
 
@@ -363,6 +363,9 @@ solve(double *v, double *b, int m)
 	for (int c = 0; c < m; c++)
 	{
 		int			piv = c;
+
+		if (interrupt && (c & 15) == 15)
+			interrupt();
 
 		for (int r = c + 1; r < m; r++)
 			if (fabs(v[r * m + c]) > fabs(v[piv * m + c]))
@@ -403,28 +406,59 @@ solve(double *v, double *b, int m)
 	return 0;
 }
 
-int
-cr_logrank(const CrSurvObs *o, size_t n, int k, double *chi2)
+/*
+ * The weight of one time with nt at risk, as survdiff: for Fleming-Harrington
+ * S(t-)^p, S the pooled product-limit estimate over every earlier time
+ * (*logs: its log so far, updated here with this time's dt events).
+ */
+static double
+logrank_weight(CrLogrankWeight weight, double p, double nt, double dt, double *logs)
 {
-	int			m = k - 1;
-	double	   *risk = calloc((size_t) k, sizeof(double));
-	double	   *dg = calloc((size_t) k, sizeof(double));
-	double	   *leave = calloc((size_t) k, sizeof(double));
-	double	   *oe = calloc((size_t) (m > 0 ? m : 1), sizeof(double));
-	double	   *v = calloc((size_t) (m > 0 ? m * m : 1), sizeof(double));
-	double	   *x = calloc((size_t) (m > 0 ? m : 1), sizeof(double));
-	int			rc = 0;
+	double		w = 1.0;
 
-	if (!risk || !dg || !leave || !oe || !v || !x)
+	switch (weight)
 	{
-		rc = -2;
-		goto done;
+		case CR_LR_PLAIN:
+			break;
+		case CR_LR_GEHAN_BRESLOW:
+			w = nt;
+			break;
+		case CR_LR_TARONE_WARE:
+			w = sqrt(nt);
+			break;
+		case CR_LR_FLEMING_HARRINGTON:
+			w = pow(exp(*logs), p);
+			*logs += log(1.0 - dt / nt);
+			break;
 	}
+	return w;
+}
+
+size_t
+cr_logrank_work_size(int k)
+{
+	size_t		m = k > 1 ? (size_t) k - 1 : 1;
+
+	return 3 * (size_t) k + 2 * m + m * m;
+}
+
+int
+cr_logrank(const CrSurvObs *o, size_t n, int k, CrLogrankWeight weight,
+		   double p, double *work, CrInterruptFn interrupt, double *chi2)
+{
+	double		logs = 0;
+	int			m = k - 1;
+	double	   *risk = work;
+	double	   *dg = risk + k;
+	double	   *leave = dg + k;
+	double	   *oe = leave + k;
+	double	   *x = oe + (m > 0 ? m : 1);
+	double	   *v = x + (m > 0 ? m : 1);
+	double		done = 0;
+
 	if (m < 1)
-	{
-		rc = -1;
-		goto done;
-	}
+		return -1;
+	memset(work, 0, cr_logrank_work_size(k) * sizeof(double));
 	for (size_t i = 0; i < n; i++)
 		risk[o[i].g] += (double) (o[i].ev + o[i].cens);
 
@@ -432,7 +466,8 @@ cr_logrank(const CrSurvObs *o, size_t n, int k, double *chi2)
 	{
 		double		t = o[i].t,
 					nt = 0,
-					dt = 0;
+					dt = 0,
+					wt;
 
 		for (int g = 0; g < k; g++)
 			dg[g] = leave[g] = 0;
@@ -446,6 +481,7 @@ cr_logrank(const CrSurvObs *o, size_t n, int k, double *chi2)
 			nt += risk[g];
 			dt += dg[g];
 		}
+		wt = logrank_weight(weight, p, nt, dt, &logs);
 		if (nt > 1 && dt > 0)
 		{
 			double		s = dt * (nt - dt) / (nt - 1);
@@ -454,31 +490,28 @@ cr_logrank(const CrSurvObs *o, size_t n, int k, double *chi2)
 			{
 				double		rg = risk[g] / nt;
 
-				oe[g - 1] += dg[g] - rg * dt;
+				oe[g - 1] += wt * (dg[g] - rg * dt);
 				for (int h = 1; h < k; h++)
 					v[(g - 1) * m + (h - 1)] +=
-						rg * ((g == h ? 1.0 : 0.0) - risk[h] / nt) * s;
+						wt * wt * (rg * ((g == h ? 1.0 : 0.0) - risk[h] / nt) * s);
 			}
+			done += (double) k * k;
 		}
 		for (int g = 0; g < k; g++)
 			risk[g] -= leave[g];
+		done += k;
+		if (interrupt && done > 1e6)
+		{
+			interrupt();
+			done = 0;
+		}
 	}
 	for (int g = 0; g < m; g++)
 		x[g] = oe[g];
-	if (solve(v, x, m) != 0)
-	{
-		rc = -1;
-		goto done;
-	}
+	if (solve(v, x, m, interrupt) != 0)
+		return -1;
 	*chi2 = 0;
 	for (int g = 0; g < m; g++)
 		*chi2 += oe[g] * x[g];
-done:
-	free(risk);
-	free(dg);
-	free(leave);
-	free(oe);
-	free(v);
-	free(x);
-	return rc;
+	return 0;
 }

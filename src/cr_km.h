@@ -76,12 +76,32 @@ extern void cr_km_quantile(const CrKmPoint *pt, size_t n, double p, double z,
 extern int	cr_km_rmst(const CrKmPoint *pt, size_t n, double tau,
 					   double *rmst, double *se);
 
+/* Weights of the log-rank test at each event time (statsmodels' weight_type). */
+typedef enum CrLogrankWeight
+{
+	CR_LR_PLAIN = 0,			/* 1: the log-rank test (None) */
+	CR_LR_GEHAN_BRESLOW,		/* n, the number at risk ('gb') */
+	CR_LR_TARONE_WARE,			/* sqrt(n) ('tw') */
+	CR_LR_FLEMING_HARRINGTON	/* S(t-)^p, the pooled KM before t ('fh') */
+} CrLogrankWeight;
+
+/* Called now and then in long loops (the backend checks for a cancel there). */
+typedef void (*CrInterruptFn) (void);
+
+/* Doubles of workspace cr_logrank needs for k groups. */
+extern size_t cr_logrank_work_size(int k);
+
 /*
  * Log-rank test of k groups (0..k-1) over compacted observations: the
  * chi-square statistic with k - 1 degrees of freedom, as statsmodels'
- * survdiff.  Returns 0, or -1 when the covariance matrix is singular (for
- * instance no events), -2 on allocation failure.
+ * survdiff with the given weights (p: the Fleming-Harrington exponent,
+ * ignored otherwise).  work: cr_logrank_work_size(k) doubles, so nothing is
+ * allocated here and interrupt (may be NULL) may leave by longjmp.  Returns
+ * 0, or -1 when the covariance matrix is singular (for instance no events,
+ * or fewer than two groups).
  */
-extern int	cr_logrank(const CrSurvObs *o, size_t n, int k, double *chi2);
+extern int	cr_logrank(const CrSurvObs *o, size_t n, int k,
+					   CrLogrankWeight weight, double p, double *work,
+					   CrInterruptFn interrupt, double *chi2);
 
 #endif							/* CR_KM_H */

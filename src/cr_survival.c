@@ -46,6 +46,8 @@ typedef struct SurvState
 	int64		compacted;		/* obs[0..compacted) is sorted and merged */
 	int64		skipped;		/* rows with a NULL argument */
 	double		confidence;		/* 0: not given */
+	int32		weighting;		/* log-rank: 0 not given, else 1 + CrLogrankWeight */
+	double		fh_p;			/* Fleming-Harrington exponent */
 	int32		ngroups;
 	char	  **names;			/* group names (log-rank only) */
 	int32		names_cap;		/* room in names */
@@ -207,7 +209,67 @@ surv_group(SurvState *s, const char *name, int len, MemoryContext ctx)
 	return s->last_group = s->ngroups++;
 }
 
-/* retention_logrank transition: (state, duration, churned, grp text) */
+/* The weightings of retention_logrank, by name (any case). */
+static const struct
+{
+	const char *name;
+	CrLogrankWeight weight;
+}			surv_weightings[] =
+{
+	{"logrank", CR_LR_PLAIN},
+	{"gehan-breslow", CR_LR_GEHAN_BRESLOW},
+	{"gb", CR_LR_GEHAN_BRESLOW},
+	{"tarone-ware", CR_LR_TARONE_WARE},
+	{"tw", CR_LR_TARONE_WARE},
+	{"fleming-harrington", CR_LR_FLEMING_HARRINGTON},
+	{"fh", CR_LR_FLEMING_HARRINGTON},
+};
+
+/* Set the state's weighting from the arguments weighting [, p] of a row. */
+static void
+surv_set_weighting(FunctionCallInfo fcinfo, SurvState *s)
+{
+	text	   *name = PG_GETARG_TEXT_PP(4);
+	const char *str = VARDATA_ANY(name);
+	int			len = VARSIZE_ANY_EXHDR(name);
+	int			w = -1;
+	double		p = 0;
+
+	for (int i = 0; i < (int) lengthof(surv_weightings); i++)
+		if ((int) strlen(surv_weightings[i].name) == len &&
+			pg_strncasecmp(surv_weightings[i].name, str, len) == 0)
+			w = surv_weightings[i].weight;
+	if (w < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("unknown log-rank weighting \"%.*s\"", len > 64 ? 64 : len, str),
+				 errhint("Use 'logrank', 'gehan-breslow', 'tarone-ware' or 'fleming-harrington' (with its exponent p).")));
+	if (w == CR_LR_FLEMING_HARRINGTON)
+	{
+		if (PG_NARGS() < 6 || PG_ARGISNULL(5))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("the fleming-harrington weighting needs its exponent p"),
+					 errhint("Call retention_logrank(duration, churned, grp, 'fleming-harrington', p) with p >= 0.")));
+		p = PG_GETARG_FLOAT8(5);
+		if (!(p >= 0) || isinf(p))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("fleming-harrington exponent p must be finite and at least 0, not %g", p)));
+	}
+	else if (PG_NARGS() >= 6 && !PG_ARGISNULL(5))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("an exponent p applies only to the fleming-harrington weighting")));
+	if (s->weighting != 0 && (s->weighting != w + 1 || s->fh_p != p))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("weighting must be the same for every row of a group")));
+	s->weighting = w + 1;
+	s->fh_p = p;
+}
+
+/* retention_logrank transition: (state, duration, churned, grp text [, weighting text [, p float8]]) */
 Datum
 retention_logrank_trans(PG_FUNCTION_ARGS)
 {
@@ -216,6 +278,8 @@ retention_logrank_trans(PG_FUNCTION_ARGS)
 	text	   *grp;
 	int32		g;
 
+	if (PG_NARGS() > 4 && !PG_ARGISNULL(4))
+		surv_set_weighting(fcinfo, s);
 	if (PG_ARGISNULL(1) || PG_ARGISNULL(2) || PG_ARGISNULL(3))
 	{
 		s->skipped++;
@@ -247,6 +311,8 @@ surv_merge(SurvState *a, const SurvState *b, MemoryContext ctx)
 		if (b->ngroups > 0)
 			o.g = map[o.g];
 		a->obs[a->nobs++] = o;
+		if ((i & 0xFFFF) == 0xFFFF)
+			CHECK_FOR_INTERRUPTS();
 	}
 	a->skipped += b->skipped;
 	if (a->confidence == 0)
@@ -255,6 +321,15 @@ surv_merge(SurvState *a, const SurvState *b, MemoryContext ctx)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("confidence must be the same for every row of a group")));
+	if (a->weighting == 0)
+	{
+		a->weighting = b->weighting;
+		a->fh_p = b->fh_p;
+	}
+	else if (b->weighting != 0 && (b->weighting != a->weighting || b->fh_p != a->fh_p))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("weighting must be the same for every row of a group")));
 	pfree(map);
 }
 
@@ -284,6 +359,8 @@ retention_surv_serial(PG_FUNCTION_ARGS)
 	pq_sendint64(&buf, s->nobs);
 	pq_sendint64(&buf, s->skipped);
 	pq_sendfloat8(&buf, s->confidence);
+	pq_sendint32(&buf, s->weighting);
+	pq_sendfloat8(&buf, s->fh_p);
 	pq_sendint32(&buf, s->ngroups);
 	for (int32 g = 0; g < s->ngroups; g++)
 	{
@@ -298,6 +375,8 @@ retention_surv_serial(PG_FUNCTION_ARGS)
 		pq_sendint32(&buf, s->obs[i].g);
 		pq_sendint64(&buf, s->obs[i].ev);
 		pq_sendint64(&buf, s->obs[i].cens);
+		if ((i & 0xFFFF) == 0xFFFF)
+			CHECK_FOR_INTERRUPTS();
 	}
 	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
 }
@@ -322,8 +401,12 @@ retention_surv_deserial(PG_FUNCTION_ARGS)
 	n = pq_getmsgint64(&buf);
 	s->skipped = pq_getmsgint64(&buf);
 	s->confidence = pq_getmsgfloat8(&buf);
+	s->weighting = pq_getmsgint(&buf, 4);
+	s->fh_p = pq_getmsgfloat8(&buf);
 	ng = pq_getmsgint(&buf, 4);
-	if (n < 0 || n > (buf.len / 28) + 1 || ng < 0 || ng > SURV_MAX_GROUPS)
+	if (n < 0 || n > (buf.len / 28) + 1 || ng < 0 || ng > SURV_MAX_GROUPS ||
+		s->weighting < 0 || s->weighting > CR_LR_FLEMING_HARRINGTON + 1 ||
+		!(s->fh_p >= 0) || isinf(s->fh_p))
 		elog(ERROR, "invalid survival aggregate state");
 	for (int32 g = 0; g < ng; g++)
 	{
@@ -344,28 +427,12 @@ retention_surv_deserial(PG_FUNCTION_ARGS)
 		o->cens = pq_getmsgint64(&buf);
 		if (o->g < 0 || (o->g > 0 && o->g >= ng))
 			elog(ERROR, "invalid survival aggregate state");
+		if ((i & 0xFFFF) == 0xFFFF)
+			CHECK_FOR_INTERRUPTS();
 	}
 	pq_getmsgend(&buf);
 	s->compacted = s->nobs;
 	PG_RETURN_POINTER(s);
-}
-
-/* Result row type of the final function, from its own pg_proc entry. */
-static TupleDesc
-surv_result_desc(FunctionCallInfo fcinfo, Oid *elemtype)
-{
-	Oid			rettype = get_func_rettype(fcinfo->flinfo->fn_oid);
-	Oid			rowtype = rettype;
-
-	if (elemtype)
-	{
-		rowtype = get_element_type(rettype);
-		*elemtype = rowtype;
-	}
-	if (!OidIsValid(rowtype) || !type_is_rowtype(rowtype))
-		elog(ERROR, "return type of function %u is not a row type (or an array of one)",
-			 fcinfo->flinfo->fn_oid);
-	return lookup_rowtype_tupdesc_copy(rowtype, -1);
 }
 
 static Datum
@@ -473,8 +540,15 @@ retention_km_final(PG_FUNCTION_ARGS)
 	z = cr_norm_two_sided(s->confidence != 0 ? s->confidence : 0.95);
 	pt = palloc_extended(s->nobs * sizeof(CrKmPoint), MCXT_ALLOC_HUGE);
 	np = cr_km_curve(s->obs, (size_t) s->nobs, z, pt);
-	desc = surv_result_desc(fcinfo, &elemtype);
+	desc = cr_result_rowdesc(fcinfo, true, 8, &elemtype);
 	PG_RETURN_ARRAYTYPE_P(surv_km_array(desc, elemtype, pt, np));
+}
+
+/* The kernel's interrupt callback: a cancel or timeout leaves from here. */
+static void
+surv_interrupt(void)
+{
+	CHECK_FOR_INTERRUPTS();
 }
 
 Datum
@@ -485,6 +559,7 @@ retention_logrank_final(PG_FUNCTION_ARGS)
 	Datum		v[4];
 	bool		n[4] = {false};
 	double		chi2 = 0;
+	double	   *work;
 	int			rc;
 
 	if (PG_ARGISNULL(0))
@@ -493,12 +568,12 @@ retention_logrank_final(PG_FUNCTION_ARGS)
 	surv_compact(s);
 	if (s->ngroups == 0)
 		PG_RETURN_NULL();
-	rc = cr_logrank(s->obs, (size_t) s->nobs, s->ngroups, &chi2);
-	if (rc == -2)
-		ereport(ERROR,
-				(errcode(ERRCODE_OUT_OF_MEMORY),
-				 errmsg("out of memory")));
-	desc = BlessTupleDesc(surv_result_desc(fcinfo, NULL));
+	work = palloc_extended(cr_logrank_work_size(s->ngroups) * sizeof(double), MCXT_ALLOC_HUGE);
+	rc = cr_logrank(s->obs, (size_t) s->nobs, s->ngroups,
+					s->weighting > 0 ? (CrLogrankWeight) (s->weighting - 1) : CR_LR_PLAIN,
+					s->fh_p, work, surv_interrupt, &chi2);
+	pfree(work);
+	desc = cr_result_rowdesc(fcinfo, false, 4, NULL);
 	v[0] = float8_or_null(rc == 0 ? chi2 : NAN, &n[0]);
 	v[1] = Int32GetDatum(s->ngroups - 1);
 	v[2] = float8_or_null(rc == 0 ? cr_chi2_sf(chi2, s->ngroups - 1) : NAN, &n[2]);
@@ -506,7 +581,47 @@ retention_logrank_final(PG_FUNCTION_ARGS)
 	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(desc, v, n)));
 }
 
-/* The points of a curve array (retention_km_point[]); checks its order. */
+static void
+surv_bad_point(int i, const char *why)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("survival curve point %d is impossible: %s", i + 1, why),
+			 errhint("Pass the array retention_km() returns, or points in its form.")));
+}
+
+/*
+ * Point i of a curve (those before it checked) is one a Kaplan-Meier curve
+ * can have: counts within those at risk, who only ever leave; times
+ * increasing; survival in [0, 1], falling only where members churned.
+ */
+static void
+surv_check_point(const CrKmPoint *pt, int i)
+{
+	const CrKmPoint *p = &pt[i];
+	const CrKmPoint *prev = i > 0 ? &pt[i - 1] : NULL;
+
+	if (!(p->t >= 0) || isinf(p->t))
+		surv_bad_point(i, "time must be finite and not negative");
+	if (prev && !(p->t > prev->t))
+		surv_bad_point(i, "times must increase");
+	if (p->at_risk < 1 || p->ev < 0 || p->cens < 0)
+		surv_bad_point(i, "at_risk must be positive, churned and censored not negative");
+	if (p->ev > p->at_risk || p->cens > p->at_risk - p->ev)
+		surv_bad_point(i, "churned and censored must not exceed at_risk");
+	if (prev && p->at_risk > prev->at_risk - prev->ev - prev->cens)
+		surv_bad_point(i, "at_risk must not exceed at_risk - churned - censored of the point before");
+	if (!(p->surv >= 0 && p->surv <= 1))
+		surv_bad_point(i, "survival must be between 0 and 1");
+	if (p->surv > (prev ? prev->surv : 1.0))
+		surv_bad_point(i, "survival must not increase");
+	if (p->ev == 0 && p->surv != (prev ? prev->surv : 1.0))
+		surv_bad_point(i, "survival changes only where members churned");
+	if (!isnan(p->se) && (p->se < 0 || isinf(p->se)))
+		surv_bad_point(i, "std_err must be finite and not negative");
+}
+
+/* The points of a curve array (retention_km_point[]); checks each. */
 static CrKmPoint *
 surv_curve_arg(ArrayType *arr, size_t *np)
 {
@@ -546,12 +661,11 @@ surv_curve_arg(ArrayType *arr, size_t *np)
 		pt[i].cens = isn[3] ? 0 : DatumGetInt64(v[3]);
 		pt[i].surv = DatumGetFloat8(v[4]);
 		pt[i].se = isn[5] ? NAN : DatumGetFloat8(v[5]);
-		if (!(pt[i].t >= 0 && isfinite(pt[i].t)) || (i > 0 && !(pt[i].t > pt[i - 1].t)) ||
-			!(pt[i].surv >= 0 && pt[i].surv <= 1))
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("survival curve point %d is out of order or out of range", i + 1),
-					 errhint("Pass the array retention_km() returns.")));
+		if (!isn[5] && isnan(pt[i].se))
+			surv_bad_point(i, "std_err must not be NaN (NULL where undefined)");
+		surv_check_point(pt, i);
+		if ((i & 0xFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
 	}
 	ReleaseTupleDesc(desc);
 	*np = (size_t) n;

@@ -282,9 +282,7 @@ incentive_uplift_finalfn(PG_FUNCTION_ARGS)
 	st = (UpliftState *) PG_GETARG_POINTER(0);
 	if (st->n[0] + st->n[1] + st->n[2] + st->n[3] + st->skipped == 0)
 		PG_RETURN_NULL();		/* no rows at all; only skipped rows still count */
-	if (get_call_result_type(fcinfo, NULL, &desc) != TYPEFUNC_COMPOSITE || desc->natts != 8)
-		elog(ERROR, "incentive_uplift_eval: unexpected result type");
-	desc = BlessTupleDesc(desc);
+	desc = cr_result_rowdesc(fcinfo, false, 8, NULL);
 
 	/* sorting in place leaves the same rows in the state */
 	for (int c = 0; c < 4; c++)

@@ -91,6 +91,8 @@ SELECT pg_temp.same('gammagamma_fit(float8, float8)', 'x, zbar', 'cdnow_summary'
 SELECT pg_temp.same('retention_km(float8, boolean)', 'round(minutes), member_id % 3 = 0', 'ev');
 SELECT pg_temp.same('retention_km(float8, boolean, float8)', 'round(minutes), member_id % 3 = 0, 0.9', 'ev');
 SELECT pg_temp.same('retention_logrank(float8, boolean, text)', $$round(minutes), member_id % 3 = 0, (member_id % 2)::text$$, 'ev');
+SELECT pg_temp.same('retention_logrank(float8, boolean, text, text)', $$round(minutes), member_id % 3 = 0, (member_id % 3)::text, 'tarone-ware'$$, 'ev');
+SELECT pg_temp.same('retention_logrank(float8, boolean, text, text, float8)', $$round(minutes), member_id % 3 = 0, (member_id % 2)::text, 'fleming-harrington', 0.5$$, 'ev');
 
 -- Every final function of the extension's aggregates was called above.
 SELECT format('%s was called without an expression node: %s', f, (f IN (SELECT finalfn FROM covered))::text)

@@ -1,9 +1,9 @@
 -- Long-running functions answer a 0.5 s statement_timeout (and so pg_cancel_backend,
 -- which raises the same interrupt) within a second: training on millions of
 -- rows and inside the Newton solver, AUC on millions of rows, engagement
--- aggregation and the demo generator.
+-- aggregation, the demo generator and the log-rank test of many groups.
 BEGIN;
-SELECT plan(6);
+SELECT plan(7);
 
 -- Runs q; returns the seconds from start until it was cancelled, or -1 if it finished.
 CREATE FUNCTION pg_temp.seconds_until_cancelled(q text) RETURNS float8 LANGUAGE plpgsql AS $$
@@ -40,6 +40,11 @@ SELECT ok(s > 0 AND s < 1.5, format('retention_demo_activity is cancelled %s s a
 FROM pg_temp.seconds_until_cancelled($$SELECT count(*) FROM retention_demo_activity(5000000)$$) s;
 SELECT ok(s > 0 AND s < 1.5, format('retention_demo_members is cancelled %s s after it started', round(s::numeric, 2)))
 FROM pg_temp.seconds_until_cancelled($$SELECT count(*) FROM retention_demo_members(100000000)$$) s;
+-- 1000 groups and 50 000 event times: the log-rank's k^2 work per time is
+-- about 5 * 10^10 operations, so the timeout lands in its final function.
+SELECT ok(s > 0 AND s < 1.5, format('retention_logrank of 1000 groups is cancelled %s s after it started', round(s::numeric, 2)))
+FROM pg_temp.seconds_until_cancelled(
+  $$SELECT retention_logrank(i::float8, true, (i % 1000)::text) FROM generate_series(1, 50000) i$$) s;
 
 SELECT * FROM finish();
 ROLLBACK;

@@ -213,6 +213,42 @@ w("SELECT ok(pg_temp.close(r.chi_square, %s) AND r.df = 1 AND pg_temp.close(r.p_
   % (f(chi2), f(p)))
 ntests += 1
 
+# weighted log-rank: every weighting of survdiff on data sets with ties and
+# censoring at event times, 2, 3 and 4 groups ('four' is built below, the
+# same rows in SQL: i = 1 .. 400, t = ((i * 29) % 41) / 2, churned = i % 5 < 3,
+# grp = 'h' || i % 4, every 7th row of h1 censored at time 3)
+FOUR = []
+for i in range(1, 401):
+    t_i = ((i * 29) % 41) / 2
+    c_i = i % 5 < 3
+    if i % 4 == 1 and i % 7 == 0:
+        t_i, c_i = 3.0, False
+    FOUR.append((t_i, c_i, 'h%d' % (i % 4)))
+w('''
+CREATE TABLE surv_four AS
+SELECT CASE WHEN i % 4 = 1 AND i % 7 = 0 THEN 3 ELSE ((i * 29) % 41)::float8 / 2 END AS t,
+       CASE WHEN i % 4 = 1 AND i % 7 = 0 THEN false ELSE i % 5 < 3 END AS churned,
+       'h' || i % 4 AS grp
+FROM generate_series(1, 400) i;''')
+WEIGHTINGS = (("'logrank'", None, {}), ("'gehan-breslow'", 'gb', {}), ("'TW'", 'tw', {}),
+              ("'tarone-ware'", 'tw', {}), ("'gb'", 'gb', {}),
+              ("'fleming-harrington', 0", 'fh', {'fh_p': 0.0}), ("'fleming-harrington', 0.5", 'fh', {'fh_p': 0.5}),
+              ("'fh', 1", 'fh', {'fh_p': 1.0}), ("'fleming-harrington', 2.5", 'fh', {'fh_p': 2.5}))
+for name, data, frm in (('ties', TIES, "surv_data WHERE set = 'ties'"),
+                        ('big', BIG, "surv_data WHERE set = 'big'"),
+                        ('big without g0', [r for r in BIG if r[2] != 'g0'], "surv_data WHERE set = 'big' AND grp <> 'g0'"),
+                        ('four', FOUR, 'surv_four')):
+    t, e, g = groups(data)
+    k = len(set(g))
+    for sqlw, wt, kw in WEIGHTINGS:
+        chi2, p = survdiff(t, e, g, weight_type=wt, **kw)
+        w("SELECT ok(pg_temp.close(r.chi_square, %s) AND r.df = %d AND pg_temp.close(r.p_value, %s),\n"
+          "  'log-rank weighted %s of %s (%d groups) equals statsmodels survdiff(weight_type=%s%s)')\n"
+          "FROM (SELECT (retention_logrank(t, churned, grp, %s)).* FROM %s) r;"
+          % (f(chi2), k - 1, f(p), sqlw.replace("'", ''), name, k, wt,
+             ', fh_p=%s' % kw['fh_p'] if kw else '', sqlw, frm))
+        ntests += 1
+
 w('''
 SELECT is((SELECT skipped FROM (SELECT (retention_logrank(t, churned, grp)).* FROM surv_data WHERE set = 'big') r),
           6::bigint, 'log-rank counts the rows skipped for a NULL argument');
@@ -225,7 +261,8 @@ SELECT is((SELECT (retention_logrank(t, churned, grp)).chi_square FROM surv_data
 CREATE TABLE surv_big AS SELECT i, ((i * 7919) % 1000)::float8 / 10 AS t, i % 5 <> 0 AS churned,
   'p' || i % 4 AS grp FROM generate_series(1, 200000) i;
 ANALYZE surv_big;
-CREATE TABLE par_res AS SELECT retention_km(t, churned) AS c, retention_logrank(t, churned, grp) AS lr FROM surv_big;
+CREATE TABLE par_res AS SELECT retention_km(t, churned) AS c, retention_logrank(t, churned, grp) AS lr,
+  retention_logrank(t, churned, grp, 'fleming-harrington', 1.5) AS fh FROM surv_big;
 SET LOCAL parallel_setup_cost = 0;
 SET LOCAL parallel_tuple_cost = 0;
 SET LOCAL min_parallel_table_scan_size = 0;
@@ -236,6 +273,8 @@ SELECT is((SELECT retention_km(t, churned) FROM surv_big)::text, (SELECT c::text
           'a parallel plan gives the same curve');
 SELECT ok((SELECT pg_temp.close((retention_logrank(t, churned, grp)).chi_square, (SELECT (lr).chi_square FROM par_res), 1e-12) FROM surv_big),
           'a parallel plan gives the same log-rank statistic');
+SELECT ok((SELECT pg_temp.close((retention_logrank(t, churned, grp, 'fleming-harrington', 1.5)).chi_square, (SELECT (fh).chi_square FROM par_res), 1e-12) FROM surv_big),
+          'a parallel plan gives the same weighted log-rank statistic (the weighting travels with the state)');
 RESET max_parallel_workers_per_gather;
 
 -- spells
@@ -264,7 +303,7 @@ SELECT ok((SELECT (retention_logrank(r.duration, r.churned, s.plan)).p_value < 0
                 retention_spell(s.started_at, s.ended_at, retention_demo_reference_date(), 'months') r),
           'demo: annual and monthly members stay differently long (log-rank)');
 ''')
-ntests += 14
+ntests += 15
 w('SELECT * FROM finish();')
 w('ROLLBACK;')
 out[PLAN_AT] = 'SELECT plan(%d);' % ntests

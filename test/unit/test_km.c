@@ -112,10 +112,23 @@ test_logrank(void)
 {
 	CrSurvObs	o[20];
 	double		chi2 = -1;
+	double		work[16];
 	size_t		n = load(o, 1);
 
-	ok(cr_logrank(o, n, 2, &chi2) == 0 && close_to(chi2, 1.1626373626373627, 1e-12),
+	ok(cr_logrank_work_size(2) <= 16 && cr_logrank_work_size(1) <= 16, "workspace of 2 groups");
+
+	ok(cr_logrank(o, n, 2, CR_LR_PLAIN, 0, work, NULL, &chi2) == 0 && close_to(chi2, 1.1626373626373627, 1e-12),
 	   "log-rank of the ties data (statsmodels survdiff)");
+	ok(cr_logrank(o, n, 2, CR_LR_GEHAN_BRESLOW, 0, work, NULL, &chi2) == 0 && close_to(chi2, 0.6712328767123288, 1e-12),
+	   "Gehan-Breslow (survdiff weight_type 'gb')");
+	ok(cr_logrank(o, n, 2, CR_LR_TARONE_WARE, 0, work, NULL, &chi2) == 0 && close_to(chi2, 0.8532094410008749, 1e-12),
+	   "Tarone-Ware (survdiff weight_type 'tw')");
+	ok(cr_logrank(o, n, 2, CR_LR_FLEMING_HARRINGTON, 1.0, work, NULL, &chi2) == 0 && close_to(chi2, 0.9138347950276615, 1e-12),
+	   "Fleming-Harrington p = 1 (survdiff weight_type 'fh')");
+	ok(cr_logrank(o, n, 2, CR_LR_FLEMING_HARRINGTON, 0.5, work, NULL, &chi2) == 0 && close_to(chi2, 1.028698460780694, 1e-12),
+	   "Fleming-Harrington p = 0.5");
+	ok(cr_logrank(o, n, 2, CR_LR_FLEMING_HARRINGTON, 0, work, NULL, &chi2) == 0 && close_to(chi2, 1.1626373626373627, 1e-12),
+	   "Fleming-Harrington p = 0 is the plain test");
 	/* the same rows twice, once per group: no difference */
 	for (int i = 0; i < 10; i++)
 	{
@@ -123,11 +136,11 @@ test_logrank(void)
 		o[10 + i] = (CrSurvObs) {tt[i], 1, ee[i], 1 - ee[i]};
 	}
 	n = cr_surv_compact(o, 20);
-	ok(cr_logrank(o, n, 2, &chi2) == 0 && fabs(chi2) < 1e-12, "identical groups: chi-square 0");
+	ok(cr_logrank(o, n, 2, CR_LR_PLAIN, 0, work, NULL, &chi2) == 0 && fabs(chi2) < 1e-12, "identical groups: chi-square 0");
 	o[0] = (CrSurvObs) {1, 0, 0, 1};
 	o[1] = (CrSurvObs) {2, 1, 0, 1};
-	ok(cr_logrank(o, 2, 2, &chi2) == -1, "no events: singular");
-	ok(cr_logrank(o, 2, 1, &chi2) == -1, "one group: no test");
+	ok(cr_logrank(o, 2, 2, CR_LR_PLAIN, 0, work, NULL, &chi2) == -1, "no events: singular");
+	ok(cr_logrank(o, 2, 1, CR_LR_PLAIN, 0, work, NULL, &chi2) == -1, "one group: no test");
 }
 
 /* compacting a sorted prefix plus a tail equals compacting everything */

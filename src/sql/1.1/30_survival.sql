@@ -49,6 +49,20 @@ LANGUAGE C IMMUTABLE PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.retention_logrank_transfn(internal, float8, boolean, text) IS
 'Transition function of retention_logrank.';
 
+CREATE FUNCTION @extschema@.retention_logrank_transfn(internal, float8, boolean, text, text)
+RETURNS internal AS 'MODULE_PATHNAME', 'retention_logrank_trans'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+COMMENT ON FUNCTION @extschema@.retention_logrank_transfn(internal, float8, boolean, text, text) IS
+'Transition function of retention_logrank with a weighting.';
+
+CREATE FUNCTION @extschema@.retention_logrank_transfn(internal, float8, boolean, text, text, float8)
+RETURNS internal AS 'MODULE_PATHNAME', 'retention_logrank_trans'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+COMMENT ON FUNCTION @extschema@.retention_logrank_transfn(internal, float8, boolean, text, text, float8) IS
+'Transition function of retention_logrank with a weighting and its exponent.';
+
 CREATE FUNCTION @extschema@.retention_surv_combinefn(internal, internal)
 RETURNS internal AS 'MODULE_PATHNAME', 'retention_surv_combine'
 LANGUAGE C IMMUTABLE PARALLEL SAFE;
@@ -122,6 +136,32 @@ CREATE AGGREGATE @extschema@.retention_logrank(duration float8, churned boolean,
 
 COMMENT ON AGGREGATE @extschema@.retention_logrank(float8, boolean, text) IS
 'Log-rank test that the survival of two or more groups is the same: chi-square, degrees of freedom, p-value.';
+
+CREATE AGGREGATE @extschema@.retention_logrank(duration float8, churned boolean, grp text, weighting text) (
+    SFUNC = @extschema@.retention_logrank_transfn,
+    STYPE = internal,
+    FINALFUNC = @extschema@.retention_logrank_finalfn,
+    COMBINEFUNC = @extschema@.retention_surv_combinefn,
+    SERIALFUNC = @extschema@.retention_surv_serialfn,
+    DESERIALFUNC = @extschema@.retention_surv_deserialfn,
+    PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE @extschema@.retention_logrank(float8, boolean, text, text) IS
+'Weighted log-rank test: weighting logrank, gehan-breslow (weights n at risk) or tarone-ware (sqrt n), as statsmodels survdiff weight_type None, gb, tw.';
+
+CREATE AGGREGATE @extschema@.retention_logrank(duration float8, churned boolean, grp text, weighting text, p float8) (
+    SFUNC = @extschema@.retention_logrank_transfn,
+    STYPE = internal,
+    FINALFUNC = @extschema@.retention_logrank_finalfn,
+    COMBINEFUNC = @extschema@.retention_surv_combinefn,
+    SERIALFUNC = @extschema@.retention_surv_serialfn,
+    DESERIALFUNC = @extschema@.retention_surv_deserialfn,
+    PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE @extschema@.retention_logrank(float8, boolean, text, text, float8) IS
+'Fleming-Harrington weighted log-rank test (weighting fleming-harrington: weights S(t-)^p, the pooled survival just before t), as statsmodels survdiff weight_type fh with fh_p = p.';
 
 CREATE FUNCTION @extschema@.retention_km_quantile(curve @extschema@.retention_km_point[],
     p float8 DEFAULT 0.5, confidence float8 DEFAULT 0.95,
