@@ -28,7 +28,8 @@ CREATE TABLE @extschema@.retention_model_registry (
     active     boolean NOT NULL DEFAULT false,
     CONSTRAINT retention_model_registry_pkey PRIMARY KEY (name, version),
     CONSTRAINT retention_model_registry_name_check
-        CHECK (pg_catalog.length(name) OPERATOR(pg_catalog.>) 0),
+        CHECK (name OPERATOR(pg_catalog.!~) '^[[:space:]]*$'
+               AND pg_catalog.octet_length(name) OPERATOR(pg_catalog.<=) 1024),
     CONSTRAINT retention_model_registry_version_check
         CHECK (version OPERATOR(pg_catalog.>) 0),
     CONSTRAINT retention_model_registry_metrics_check
@@ -66,12 +67,17 @@ LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
 SET search_path = pg_catalog, @extschema@, pg_temp
 AS $$
 DECLARE
-    v int;
+    v bigint;
     violated text;
 BEGIN
-    IF name IS NULL OR name = '' THEN
+    IF name IS NULL OR name ~ '^[[:space:]]*$' THEN
         RAISE EXCEPTION 'model name must not be empty'
             USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF octet_length(name) > 1024 THEN
+        RAISE EXCEPTION 'model name is too long'
+            USING ERRCODE = 'program_limit_exceeded',
+                  DETAIL = format('The name has %s bytes; at most 1024 are allowed.', octet_length(name));
     END IF;
     IF model IS NULL THEN
         RAISE EXCEPTION 'model must not be NULL'
@@ -84,9 +90,15 @@ BEGIN
     END IF;
     PERFORM pg_advisory_xact_lock('@extschema@.retention_model_registry'::regclass::oid::int,
                                   hashtext(retention_model_save.name));
-    SELECT coalesce(max(r.version), 0) + 1 INTO v
+    SELECT coalesce(max(r.version), 0)::bigint + 1 INTO v
     FROM @extschema@.retention_model_registry r WHERE r.name = retention_model_save.name;
     LOOP
+        IF v > 2147483647 THEN
+            RAISE EXCEPTION 'model "%" has no version number left', name
+                USING ERRCODE = 'program_limit_exceeded',
+                      DETAIL = 'Versions are numbered from the highest version of the name, and version 2147483647 exists.',
+                      HINT = 'Save under a new name, or delete the versions numbered near 2147483647 (numbering continues from the highest version left).';
+        END IF;
         BEGIN
             INSERT INTO @extschema@.retention_model_registry (name, version, model, metrics, note)
             VALUES (retention_model_save.name, v, retention_model_save.model,
