@@ -119,11 +119,17 @@ $$;
 COMMENT ON FUNCTION @extschema@.retention_model_save(text, @extschema@.retention_model, jsonb, text) IS
 'Saves a model as the next version of a name in retention_model_registry (not active) and returns its version number';
 
+-- Under REPEATABLE READ or SERIALIZABLE, the caller's snapshot may predate
+-- another session's activation it waited for on the lock: it cannot see
+-- that version's new state, so switching would break the one-active rule.
+-- That is reported as a serialization failure, which the client retries.
 CREATE FUNCTION @extschema@.retention_model_activate(name text, version int)
 RETURNS void
 LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
 SET search_path = pg_catalog, @extschema@, pg_temp
 AS $$
+DECLARE
+    violated text;
 BEGIN
     IF name IS NULL OR version IS NULL THEN
         RAISE EXCEPTION 'model name and version must not be NULL'
@@ -140,9 +146,20 @@ BEGIN
     UPDATE @extschema@.retention_model_registry r SET active = false
     WHERE r.name = retention_model_activate.name AND r.active
       AND r.version <> retention_model_activate.version;
-    UPDATE @extschema@.retention_model_registry r SET active = true
-    WHERE r.name = retention_model_activate.name AND r.version = retention_model_activate.version
-      AND NOT r.active;
+    BEGIN
+        UPDATE @extschema@.retention_model_registry r SET active = true
+        WHERE r.name = retention_model_activate.name AND r.version = retention_model_activate.version
+          AND NOT r.active;
+    EXCEPTION WHEN unique_violation THEN
+        GET STACKED DIAGNOSTICS violated = CONSTRAINT_NAME;
+        IF violated IS DISTINCT FROM 'retention_model_registry_one_active' THEN
+            RAISE;
+        END IF;
+        RAISE EXCEPTION 'could not activate version % of model "%"', version, name
+            USING ERRCODE = 'serialization_failure',
+                  DETAIL = 'Another transaction activated a version of this model after this transaction''s snapshot was taken.',
+                  HINT = 'Retry the transaction.';
+    END;
 END
 $$;
 COMMENT ON FUNCTION @extschema@.retention_model_activate(text, int) IS
