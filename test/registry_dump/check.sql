@@ -13,6 +13,8 @@ SELECT 'row level security: ' || relrowsecurity || ', forced: ' || relforcerowse
 FROM pg_class WHERE oid = 'public.retention_model_registry'::regclass;
 SELECT 'policies: ' || coalesce(string_agg(policyname || ' USING ' || qual || ' WITH CHECK ' || with_check, '; ' ORDER BY policyname), 'none')
 FROM pg_policies WHERE schemaname = 'public' AND tablename = 'retention_model_registry';
+SELECT 'indexes: ' || string_agg(indexname, ', ' ORDER BY indexname)
+FROM pg_indexes WHERE schemaname = 'public' AND tablename = 'retention_model_registry';
 SET ROLE cr_rd_coach;
 SELECT 'coach sees: ' || coalesce(string_agg(name || ' ' || version, ', ' ORDER BY name, version), 'nothing')
 FROM public.retention_model_registry;
