@@ -97,7 +97,7 @@ BEGIN
             RAISE EXCEPTION 'model "%" has no version number left', name
                 USING ERRCODE = 'program_limit_exceeded',
                       DETAIL = 'Versions are numbered from the highest version of the name, and version 2147483647 exists.',
-                      HINT = 'Save under a new name, or delete the versions numbered near 2147483647 (numbering continues from the highest version left).';
+                      HINT = 'Save under a new name, or delete the highest versions (numbering continues from the highest version left).';
         END IF;
         BEGIN
             INSERT INTO @extschema@.retention_model_registry (name, version, model, metrics, note)
