@@ -36,4 +36,11 @@ extern int	cr_max_train_memory_kb;
 extern TupleDesc cr_result_rowdesc(FunctionCallInfo fcinfo, bool elem, int natts,
 								   Oid *typid);
 
+/*
+ * The n_members argument of the demo generators (retention_demo_members,
+ * _activity, _spells, _experiment): 0 to CR_DEMO_MAX_MEMBERS, else 22023
+ * with a hint.  Defined in cr_demo.c.
+ */
+extern void cr_demo_check_members(int32 n_members);
+
 #endif							/* COMMUNITY_RETENTION_H */

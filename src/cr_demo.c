@@ -72,8 +72,9 @@ demo_begin_result(FunctionCallInfo fcinfo, int natts, TupleDesc *tupdesc)
 	return tupstore;
 }
 
-static void
-demo_check_members(int32 n_members)
+/* shared by every demo generator (declared in community_retention.h) */
+void
+cr_demo_check_members(int32 n_members)
 {
 	if (n_members < 0 || n_members > CR_DEMO_MAX_MEMBERS)
 		ereport(ERROR,
@@ -109,7 +110,7 @@ retention_demo_members(PG_FUNCTION_ARGS)
 	Datum		values[4];
 	bool		nulls[4] = {false, false, false, false};
 
-	demo_check_members(n_members);
+	cr_demo_check_members(n_members);
 	tupstore = demo_begin_result(fcinfo, 4, &tupdesc);
 
 	/* the two plan names, built once for the whole call */
@@ -150,7 +151,7 @@ retention_demo_activity(PG_FUNCTION_ARGS)
 	bool		nulls[5] = {false, false, false, false, false};
 	CrDemoEvent events[CR_DEMO_MAX_EVENTS_PER_DAY];
 
-	demo_check_members(n_members);
+	cr_demo_check_members(n_members);
 	demo_check_days(days);
 	tupstore = demo_begin_result(fcinfo, 5, &tupdesc);
 

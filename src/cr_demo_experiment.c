@@ -28,11 +28,7 @@ retention_demo_experiment(PG_FUNCTION_ARGS)
 	Datum		values[6];
 	bool		nulls[6] = {false, false, false, false, false, false};
 
-	if (n_members < 0 || n_members > CR_DEMO_MAX_MEMBERS)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("n_members must be between 0 and %d, got %d",
-						CR_DEMO_MAX_MEMBERS, n_members)));
+	cr_demo_check_members(n_members);
 	InitMaterializedSRF(fcinfo, 0);
 
 	for (int64 id = 1; id <= n_members; id++)

@@ -27,11 +27,7 @@ retention_demo_spells(PG_FUNCTION_ARGS)
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	Datum		plan_text[2];
 
-	if (n_members < 0 || n_members > CR_DEMO_MAX_MEMBERS)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("n_members must be between 0 and %d, got %d",
-						CR_DEMO_MAX_MEMBERS, n_members)));
+	cr_demo_check_members(n_members);
 	InitMaterializedSRF(fcinfo, 0);
 	plan_text[0] = PointerGetDatum(cstring_to_text("monthly"));
 	plan_text[1] = PointerGetDatum(cstring_to_text("annual"));

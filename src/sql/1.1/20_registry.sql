@@ -28,7 +28,8 @@ CREATE TABLE @extschema@.retention_model_registry (
     active     boolean NOT NULL DEFAULT false,
     CONSTRAINT retention_model_registry_pkey PRIMARY KEY (name, version),
     CONSTRAINT retention_model_registry_name_check
-        CHECK (pg_catalog.length(name) OPERATOR(pg_catalog.>) 0),
+        CHECK (name OPERATOR(pg_catalog.!~) '^[[:space:]]*$'
+               AND pg_catalog.octet_length(name) OPERATOR(pg_catalog.<=) 1024),
     CONSTRAINT retention_model_registry_version_check
         CHECK (version OPERATOR(pg_catalog.>) 0),
     CONSTRAINT retention_model_registry_metrics_check
@@ -66,12 +67,17 @@ LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
 SET search_path = pg_catalog, @extschema@, pg_temp
 AS $$
 DECLARE
-    v int;
+    v bigint;
     violated text;
 BEGIN
-    IF name IS NULL OR name = '' THEN
+    IF name IS NULL OR name ~ '^[[:space:]]*$' THEN
         RAISE EXCEPTION 'model name must not be empty'
             USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF octet_length(name) > 1024 THEN
+        RAISE EXCEPTION 'model name is too long'
+            USING ERRCODE = 'program_limit_exceeded',
+                  DETAIL = format('The name has %s bytes; at most 1024 are allowed.', octet_length(name));
     END IF;
     IF model IS NULL THEN
         RAISE EXCEPTION 'model must not be NULL'
@@ -84,9 +90,15 @@ BEGIN
     END IF;
     PERFORM pg_advisory_xact_lock('@extschema@.retention_model_registry'::regclass::oid::int,
                                   hashtext(retention_model_save.name));
-    SELECT coalesce(max(r.version), 0) + 1 INTO v
+    SELECT coalesce(max(r.version), 0)::bigint + 1 INTO v
     FROM @extschema@.retention_model_registry r WHERE r.name = retention_model_save.name;
     LOOP
+        IF v > 2147483647 THEN
+            RAISE EXCEPTION 'model "%" has no version number left', name
+                USING ERRCODE = 'program_limit_exceeded',
+                      DETAIL = 'Versions are numbered from the highest version of the name, and version 2147483647 exists.',
+                      HINT = 'Save under a new name, or delete the highest versions (numbering continues from the highest version left).';
+        END IF;
         BEGIN
             INSERT INTO @extschema@.retention_model_registry (name, version, model, metrics, note)
             VALUES (retention_model_save.name, v, retention_model_save.model,
@@ -107,11 +119,17 @@ $$;
 COMMENT ON FUNCTION @extschema@.retention_model_save(text, @extschema@.retention_model, jsonb, text) IS
 'Saves a model as the next version of a name in retention_model_registry (not active) and returns its version number';
 
+-- Under REPEATABLE READ or SERIALIZABLE, the caller's snapshot may predate
+-- another session's activation it waited for on the lock: it cannot see
+-- that version's new state, so switching would break the one-active rule.
+-- That is reported as a serialization failure, which the client retries.
 CREATE FUNCTION @extschema@.retention_model_activate(name text, version int)
 RETURNS void
 LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
 SET search_path = pg_catalog, @extschema@, pg_temp
 AS $$
+DECLARE
+    violated text;
 BEGIN
     IF name IS NULL OR version IS NULL THEN
         RAISE EXCEPTION 'model name and version must not be NULL'
@@ -128,9 +146,20 @@ BEGIN
     UPDATE @extschema@.retention_model_registry r SET active = false
     WHERE r.name = retention_model_activate.name AND r.active
       AND r.version <> retention_model_activate.version;
-    UPDATE @extschema@.retention_model_registry r SET active = true
-    WHERE r.name = retention_model_activate.name AND r.version = retention_model_activate.version
-      AND NOT r.active;
+    BEGIN
+        UPDATE @extschema@.retention_model_registry r SET active = true
+        WHERE r.name = retention_model_activate.name AND r.version = retention_model_activate.version
+          AND NOT r.active;
+    EXCEPTION WHEN unique_violation THEN
+        GET STACKED DIAGNOSTICS violated = CONSTRAINT_NAME;
+        IF violated IS DISTINCT FROM 'retention_model_registry_one_active' THEN
+            RAISE;
+        END IF;
+        RAISE EXCEPTION 'could not activate version % of model "%"', version, name
+            USING ERRCODE = 'serialization_failure',
+                  DETAIL = 'Another transaction activated a version of this model after this transaction''s snapshot was taken.',
+                  HINT = 'Retry the transaction.';
+    END;
 END
 $$;
 COMMENT ON FUNCTION @extschema@.retention_model_activate(text, int) IS

@@ -4,6 +4,8 @@
 #     the minute pg_cron needs passes while the other suites run);
 #   - two sessions saving versions of one name at once get distinct numbers
 #     (a lock forces the overlap; READ COMMITTED and REPEATABLE READ);
+#   - two sessions activating versions of one name at once leave exactly one
+#     active (REPEATABLE READ: the later one gets a serialization failure);
 #   - readers of the view never fail while REFRESH ... CONCURRENTLY runs
 #     (each refresh is held open, by a lock, while the readers read).
 # Every wait polls the server's own state with a bounded timeout; nothing
@@ -109,41 +111,48 @@ cron_driver_stop() {
 	wait "$CRON_DRIVER" || true
 }
 
+# cron_overlap ISOLATION KEY TAG A_SQL B_SQL: session A runs A_SQL, then waits
+# for the driver's lock KEY before it commits, holding the registry's
+# per-name lock meanwhile; session B takes its snapshot, then runs B_SQL,
+# which waits for A's per-name lock; then the driver lets A commit.  Outputs
+# in $WORK/cron-TAG-a.out and -b.out (B's errors with their SQLSTATE).
+cron_overlap() {
+	local a b
+	cron_driver "SELECT pg_advisory_lock($2);"
+	cron_wait 120 "SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND objid = $2 AND granted)"
+	PGAPPNAME=cr_$3_a cron_q -d $CRON_DB -c "BEGIN ISOLATION LEVEL $1" -c "$4" \
+		-c "SELECT pg_advisory_xact_lock_shared($2)" -c 'COMMIT' >"$WORK/cron-$3-a.out" 2>&1 &
+	a=$!
+	cron_wait 120 "SELECT EXISTS (SELECT 1 FROM pg_locks l JOIN pg_stat_activity s USING (pid)
+	              WHERE s.application_name = 'cr_$3_a' AND l.objid = $2 AND NOT l.granted)"
+	PGAPPNAME=cr_$3_b cron_q -v VERBOSITY=verbose -d $CRON_DB -c "BEGIN ISOLATION LEVEL $1" \
+		-c 'SELECT count(*) FROM retention_model_registry' -c "$5" -c 'COMMIT' >"$WORK/cron-$3-b.out" 2>&1 &
+	b=$!
+	cron_wait 120 "SELECT EXISTS (SELECT 1 FROM pg_locks l JOIN pg_stat_activity s USING (pid)
+	              WHERE s.application_name = 'cr_$3_b' AND l.locktype = 'advisory'
+	                AND l.classid = 'retention_model_registry'::regclass::oid AND NOT l.granted)"
+	cron_driver "SELECT pg_advisory_unlock($2);"
+	wait $a || true
+	wait $b || true
+}
+
 # Two sessions save versions of one name at the same time.
 cron_check_concurrent_saves() {
-	local iso a b va vb ok=0 nok=0
+	local iso va vb ok=0 nok=0
 	cron_driver_start
 	for iso in 'READ COMMITTED' 'REPEATABLE READ'; do
 		cron_q -d $CRON_DB -c "DELETE FROM retention_model_registry WHERE name = 'conc'" >/dev/null
-		cron_driver 'SELECT pg_advisory_lock(7001);'
-		cron_wait 30 "SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND objid = 7001 AND granted)"
-		# A saves, then waits for the driver's lock before it commits: it holds
-		# the registry's per-name lock meanwhile
-		PGAPPNAME=cr_save_a cron_q -d $CRON_DB -c "BEGIN ISOLATION LEVEL $iso" \
-			-c "SELECT retention_model_save('conc', (SELECT model FROM retention_model_registry WHERE name = 'm' AND version = 1))" \
-			-c 'SELECT pg_advisory_xact_lock_shared(7001)' -c 'COMMIT' >"$WORK/cron-a.out" 2>&1 &
-		a=$!
-		cron_wait 30 "SELECT EXISTS (SELECT 1 FROM pg_locks l JOIN pg_stat_activity s USING (pid)
-		              WHERE s.application_name = 'cr_save_a' AND l.objid = 7001 AND NOT l.granted)"
-		# B takes its snapshot, then saves: it waits for A's per-name lock
-		PGAPPNAME=cr_save_b cron_q -d $CRON_DB -c "BEGIN ISOLATION LEVEL $iso" -c 'SELECT count(*) FROM retention_model_registry' \
-			-c "SELECT retention_model_save('conc', (SELECT model FROM retention_model_registry WHERE name = 'm' AND version = 2))" \
-			-c 'COMMIT' >"$WORK/cron-b.out" 2>&1 &
-		b=$!
-		cron_wait 30 "SELECT EXISTS (SELECT 1 FROM pg_locks l JOIN pg_stat_activity s USING (pid)
-		              WHERE s.application_name = 'cr_save_b' AND l.locktype = 'advisory'
-		                AND l.classid = 'retention_model_registry'::regclass::oid AND NOT l.granted)"
-		cron_driver 'SELECT pg_advisory_unlock(7001);'
-		wait $a || true
-		wait $b || true
-		va=$(sed -n '1p' "$WORK/cron-a.out")
-		vb=$(sed -n '2p' "$WORK/cron-b.out")
+		cron_overlap "$iso" 7001 save \
+			"SELECT retention_model_save('conc', (SELECT model FROM retention_model_registry WHERE name = 'm' AND version = 1))" \
+			"SELECT retention_model_save('conc', (SELECT model FROM retention_model_registry WHERE name = 'm' AND version = 2))"
+		va=$(sed -n '1p' "$WORK/cron-save-a.out")
+		vb=$(sed -n '2p' "$WORK/cron-save-b.out")
 		if [ "$va" = 1 ] && [ "$vb" = 2 ] &&
 			[ "$(cron_q -d $CRON_DB -c "SELECT string_agg(version::text, ',' ORDER BY version) FROM retention_model_registry WHERE name = 'conc'")" = 1,2 ]; then
 			ok=$((ok + 1))
 		else
 			echo "concurrent saves ($iso): A gave '$va', B gave '$vb'" >&2
-			cat "$WORK/cron-a.out" "$WORK/cron-b.out" >&2
+			cat "$WORK/cron-save-a.out" "$WORK/cron-save-b.out" >&2
 			nok=$((nok + 1))
 		fi
 	done
@@ -151,15 +160,51 @@ cron_check_concurrent_saves() {
 	record "cron: concurrent saves get distinct versions (RC, RR)" "$ok" "$nok"
 }
 
+# Two sessions activate different versions of one name at the same time.
+# READ COMMITTED queues them and the later one wins; under REPEATABLE READ,
+# B's snapshot predates A's activation, and B fails with a serialization
+# failure (40001) instead of a bare unique violation.  Either way exactly one
+# version is active.
+cron_check_concurrent_activations() {
+	local iso want ok=0 nok=0 got
+	cron_driver_start
+	for iso in 'READ COMMITTED' 'REPEATABLE READ'; do
+		cron_q -d $CRON_DB -c "DELETE FROM retention_model_registry WHERE name = 'act'" \
+			-c "SELECT retention_model_save('act', model) FROM retention_model_registry WHERE name = 'm' ORDER BY version" >/dev/null
+		cron_overlap "$iso" 7002 act "SELECT retention_model_activate('act', 1)" "SELECT retention_model_activate('act', 2)"
+		got=$(cron_q -d $CRON_DB -c "SELECT string_agg(version || ':' || active, ' ' ORDER BY version) FROM retention_model_registry WHERE name = 'act'")
+		if [ "$iso" = 'READ COMMITTED' ]; then
+			want='1:false 2:true'
+			grep -q ERROR "$WORK/cron-act-b.out" && got="$got (B failed)"
+		else
+			want='1:true 2:false (B: 40001)'
+			grep -q 'ERROR:  40001: could not activate version 2 of model "act"' "$WORK/cron-act-b.out" && got="$got (B: 40001)"
+		fi
+		if [ "$got" = "$want" ] && ! grep -q ERROR "$WORK/cron-act-a.out"; then
+			ok=$((ok + 1))
+		else
+			echo "concurrent activations ($iso): got '$got', want '$want'" >&2
+			cat "$WORK/cron-act-a.out" "$WORK/cron-act-b.out" >&2
+			nok=$((nok + 1))
+		fi
+	done
+	cron_driver_stop
+	record "cron: concurrent activations keep one active (RC, RR)" "$ok" "$nok"
+}
+
 # Readers during REFRESH ... CONCURRENTLY: the refresher alternates the active
 # version and refreshes five times; each refresh transaction stays open
-# (waiting for a lock the driver holds) while two readers run 25 queries
-# each.  Every read must succeed and see one complete version of the view.
+# (waiting for a lock the driver holds) after REFRESH has written the new
+# rows, while two readers run 25 queries each.  Every read must succeed and
+# see one complete version of the view: the one committed before that
+# refresh, not the refresh's uncommitted one.  After the readers, the refresh
+# must still hold its ExclusiveLock on the view: the reads did overlap it.
 cron_check_readers() {
-	local i r pids=() ok=0 nok=0
+	local i r pids=() ok=0 nok=0 seen
 	cron_driver_start
 	cron_driver 'SELECT pg_advisory_lock(k) FROM generate_series(7101, 7105) k;'
-	cron_wait 30 "SELECT count(*) = 5 FROM pg_locks WHERE locktype = 'advisory' AND objid BETWEEN 7101 AND 7105 AND granted"
+	cron_wait 120 "SELECT count(*) = 5 FROM pg_locks WHERE locktype = 'advisory' AND objid BETWEEN 7101 AND 7105 AND granted"
+	seen=$(cron_q -d $CRON_DB -c "SELECT string_agg(DISTINCT model_version::text, ',') FROM scoring")
 	for i in 1 2 3 4 5; do
 		echo "SELECT retention_model_activate('m', $((i % 2 + 1)));"
 		echo 'BEGIN;'
@@ -170,7 +215,7 @@ cron_check_readers() {
 	PGAPPNAME=cr_refresher psql -X -q -v ON_ERROR_STOP=1 -d $CRON_DB -f "$WORK/cron-refresher.sql" >"$WORK/cron-refresher.log" 2>&1 &
 	local refresher=$!
 	for i in 1 2 3 4 5; do
-		if ! cron_wait 60 "SELECT EXISTS (SELECT 1 FROM pg_locks l JOIN pg_stat_activity s USING (pid)
+		if ! cron_wait 120 "SELECT EXISTS (SELECT 1 FROM pg_locks l JOIN pg_stat_activity s USING (pid)
 		                   WHERE s.application_name = 'cr_refresher' AND l.locktype = 'advisory' AND l.objid = $((7100 + i)) AND l.objsubid = 1 AND NOT l.granted)"; then
 			nok=$((nok + 1))
 			break
@@ -178,19 +223,25 @@ cron_check_readers() {
 		pids=()
 		for r in 1 2; do
 			for _ in $(seq 25); do
-				echo "SELECT count(*) = 400 AND count(DISTINCT s.model_version) = 1 AND bool_and(s.score = retention_score(r.model, f))
+				echo "SELECT CASE WHEN count(*) = 400 AND count(DISTINCT s.model_version) = 1 AND bool_and(s.score = retention_score(r.model, f))
+				             THEN min(s.model_version)::text ELSE 'inconsistent' END
 				      FROM scoring s JOIN f USING (member_id) JOIN retention_model_registry r ON r.name = 'm' AND r.version = s.model_version;"
 			done | psql -X -q -tA -v ON_ERROR_STOP=1 -d $CRON_DB >"$WORK/cron-reader-$r.out" 2>&1 &
 			pids+=($!)
 		done
 		for r in "${pids[@]}"; do wait "$r" || true; done
-		if [ "$(cat "$WORK"/cron-reader-*.out | grep -c '^t$')" = 50 ]; then
+		if [ "$(cat "$WORK"/cron-reader-*.out | grep -cx "$seen")" = 50 ] &&
+			[ "$(cron_q -d $CRON_DB -c "SELECT EXISTS (SELECT 1 FROM pg_locks l JOIN pg_stat_activity s USING (pid)
+			       WHERE s.application_name = 'cr_refresher' AND l.relation = 'scoring'::regclass
+			         AND l.mode = 'ExclusiveLock' AND l.granted)")" = t ]; then
 			ok=$((ok + 1))
 		else
-			cat "$WORK"/cron-reader-*.out | grep -v '^t$' | head -5 >&2
+			echo "refresh $i: readers should all see version $seen, with the refresh still open:" >&2
+			cat "$WORK"/cron-reader-*.out | grep -vx "$seen" | head -5 >&2
 			nok=$((nok + 1))
 		fi
 		cron_driver "SELECT pg_advisory_unlock($((7100 + i)));"
+		seen=$((i % 2 + 1))
 	done
 	cron_driver_stop
 	wait $refresher || { cat "$WORK/cron-refresher.log" >&2; nok=$((nok + 1)); }
@@ -209,5 +260,6 @@ run_cron() {
 	# first, so that nothing but pg_cron has refreshed the view
 	cron_check_pg_cron
 	cron_check_concurrent_saves
+	cron_check_concurrent_activations
 	cron_check_readers
 }
