@@ -25,6 +25,7 @@
 #include "funcapi.h"
 #include "miscadmin.h"
 #include "utils/builtins.h"
+#include "utils/memutils.h"
 
 #include "cr_bgnbd.h"
 #include "cr_engagement.h"
@@ -58,6 +59,47 @@ fit_new(MemoryContext ctx, int width)
 	return st;
 }
 
+static void
+fit_check_cap(int64 want, int width)
+{
+	if (want * width > PG_INT32_MAX / 2)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("too many distinct rows for one fit (more than %d)",
+						PG_INT32_MAX / 2 / width)));
+}
+
+/*
+ * BG/NBD rows: make rows[0..nrows) sorted by (x, t_x, T) with identical
+ * triples merged, with room for `more` rows after them.  Only the rows added
+ * since the last time are sorted; they are then merged with the sorted ones
+ * into a new buffer.
+ */
+static void
+bg_compact(FitState *st, MemoryContext ctx, int32 more)
+{
+	CrBuyerRow *old = (CrBuyerRow *) st->rows,
+			   *fresh;
+	size_t		m;
+	int64		cap;
+
+	if (st->nsorted == 0 || st->nsorted == st->nrows)
+	{
+		st->nrows = st->nsorted = (int32) cr_buyer_rows_compact(old, st->nrows);
+		if ((int64) st->nrows + more <= st->cap)
+			return;
+	}
+	m = cr_buyer_rows_compact(old + st->nsorted, st->nrows - st->nsorted);
+	cap = Max(Max(2 * ((int64) st->nsorted + (int64) m), (int64) st->nsorted + (int64) m + more), 256);
+	fit_check_cap(cap, BG_WIDTH);
+	fresh = MemoryContextAllocHuge(ctx, (Size) cap * sizeof(CrBuyerRow));
+	st->nrows = st->nsorted = (int32) cr_buyer_rows_merge(old, st->nsorted, old + st->nsorted,
+														  m, fresh);
+	st->cap = (int32) cap;
+	st->rows = (double *) fresh;
+	pfree(old);
+}
+
 /* Room for `more` rows; BG/NBD rows are compacted before the buffer grows. */
 static void
 fit_reserve(FitState *st, MemoryContext ctx, int32 more)
@@ -68,17 +110,13 @@ fit_reserve(FitState *st, MemoryContext ctx, int32 more)
 		return;
 	if (st->width == BG_WIDTH && st->nsorted != st->nrows)
 	{
-		st->nrows = st->nsorted = (int32) cr_buyer_rows_compact((CrBuyerRow *) st->rows, st->nrows);
+		bg_compact(st, ctx, more);
 		want = (int64) st->nrows + more;
 		if (want <= st->cap && st->nrows <= st->cap / 2)
 			return;
 	}
 	want = Max(Max(want, 2 * (int64) st->cap), 256);
-	if (want * st->width > PG_INT32_MAX / 2)
-		ereport(ERROR,
-				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("too many distinct rows for one fit (more than %d)",
-						PG_INT32_MAX / 2 / st->width)));
+	fit_check_cap(want, st->width);
 	st->cap = (int32) want;
 	st->rows = st->rows == NULL
 		? MemoryContextAllocHuge(ctx, (Size) st->cap * st->width * sizeof(double))
@@ -201,7 +239,7 @@ lifetime_fit_serialfn(PG_FUNCTION_ARGS)
 	FitState   *st = (FitState *) PG_GETARG_POINTER(0);
 
 	if (st->width == BG_WIDTH && st->nsorted != st->nrows)
-		st->nrows = st->nsorted = (int32) cr_buyer_rows_compact((CrBuyerRow *) st->rows, st->nrows);
+		bg_compact(st, GetMemoryChunkContext(st->rows), 0);
 	PG_RETURN_BYTEA_P(cr_words_serialize(st, FIT_SER_FIXED, (const uint64 *) st->rows,
 										 st->nrows * st->width));
 }
@@ -295,7 +333,8 @@ bgnbd_fit_finalfn(PG_FUNCTION_ARGS)
 	 * Compact in place: merging identical rows into counts does not change
 	 * what the state means, so a later transition or final call is unaffected.
 	 */
-	st->nrows = st->nsorted = (int32) cr_buyer_rows_compact((CrBuyerRow *) st->rows, st->nrows);
+	if (st->nsorted != st->nrows)
+		bg_compact(st, GetMemoryChunkContext(st->rows), 0);
 	status = cr_bgnbd_fit((const CrBuyerRow *) st->rows, st->nrows, fit_tick, NULL, &fit);
 	if (status == CR_FIT_NO_ROWS)
 		PG_RETURN_NULL();
