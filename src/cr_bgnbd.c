@@ -623,6 +623,14 @@ double
 cr_bgnbd_clv(const CrBgnbd *m, double x, double tx, double T, double spend,
 			 int periods, double d, double period_length)
 {
+	return cr_bgnbd_clv_tick(m, x, tx, T, spend, periods, d, period_length, NULL, NULL);
+}
+
+double
+cr_bgnbd_clv_tick(const CrBgnbd *m, double x, double tx, double T, double spend,
+				  int periods, double d, double period_length, cr_optim_tick tick,
+				  void *tick_arg)
+{
 	double		clv = 0.0,
 				prev = 0.0,
 				disc = 1.0;
@@ -630,7 +638,11 @@ cr_bgnbd_clv(const CrBgnbd *m, double x, double tx, double T, double spend,
 
 	for (i = 1; i <= periods; i++)
 	{
-		double		e = cr_bgnbd_expected(m, i * period_length, x, tx, T);
+		double		e;
+
+		if (tick)
+			tick(tick_arg);
+		e = cr_bgnbd_expected(m, i * period_length, x, tx, T);
 
 		disc *= 1.0 + d;
 		clv += (e - prev) * spend / disc;

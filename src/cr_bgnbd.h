@@ -105,4 +105,9 @@ extern double cr_bgnbd_expected(const CrBgnbd *m, double t, double x, double tx,
 extern double cr_bgnbd_clv(const CrBgnbd *m, double x, double tx, double T,
 						   double spend, int periods, double d, double period_length);
 
+/* The same, calling tick (when not NULL) once per period. */
+extern double cr_bgnbd_clv_tick(const CrBgnbd *m, double x, double tx, double T,
+								double spend, int periods, double d, double period_length,
+								cr_optim_tick tick, void *tick_arg);
+
 #endif							/* CR_BGNBD_H */

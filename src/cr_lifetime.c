@@ -380,8 +380,9 @@ gammagamma_fit_finalfn(PG_FUNCTION_ARGS)
 /*
  * The parameters of the model arguments, cached in fn_extra: scoring calls a
  * prediction once per member with the same model, so the value is compared
- * bytewise with the last one seen at that argument and parsed only when it
- * differs.
+ * bytewise with the last one seen at that argument (without detoasting it,
+ * when it is stored inline: a model read from a table has a short header)
+ * and parsed only when it differs.
  */
 typedef struct ModelCache
 {
@@ -394,20 +395,27 @@ typedef struct ModelCache
 static void
 model_params(FunctionCallInfo fcinfo, int argno, int k, double *p, const char *type_name)
 {
-	HeapTupleHeader t = PG_GETARG_HEAPTUPLEHEADER(argno);
-	uint32		len = HeapTupleHeaderGetDatumLength(t);
+	struct varlena *raw = (struct varlena *) PG_GETARG_POINTER(argno);
 	ModelCache *c = (ModelCache *) fcinfo->flinfo->fn_extra;
+	HeapTupleHeader t;
+	const char *bytes;
+	uint32		len;
 	int			i;
 
 	if (c == NULL)
 		c = fcinfo->flinfo->fn_extra =
 			MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(ModelCache));
+	if (VARATT_IS_EXTENDED(raw) && !VARATT_IS_SHORT(raw))
+		raw = (struct varlena *) PG_GETARG_HEAPTUPLEHEADER(argno);	/* detoasted */
+	bytes = VARDATA_ANY(raw);
+	len = VARSIZE_ANY_EXHDR(raw);
 	if (c->bytes[argno] != NULL && c->len[argno] == len &&
-		memcmp(c->bytes[argno], t, len) == 0)
+		memcmp(c->bytes[argno], bytes, len) == 0)
 	{
 		memcpy(p, c->p[argno], k * sizeof(double));
 		return;
 	}
+	t = PG_GETARG_HEAPTUPLEHEADER(argno);
 	for (i = 0; i < k; i++)
 	{
 		bool		isnull;
@@ -422,7 +430,7 @@ model_params(FunctionCallInfo fcinfo, int argno, int k, double *p, const char *t
 	if (c->bytes[argno] != NULL)
 		pfree(c->bytes[argno]);
 	c->bytes[argno] = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, len);
-	memcpy(c->bytes[argno], t, len);
+	memcpy(c->bytes[argno], bytes, len);
 	c->len[argno] = len;
 	memcpy(c->p[argno], p, k * sizeof(double));
 }
@@ -567,5 +575,7 @@ lifetime_value(PG_FUNCTION_ARGS)
 				 errmsg("discount_rate must be non-negative and finite")));
 	check_positive(len, "period_length");
 	spend = expected_spend(&gg, x, mean);
-	return prediction(cr_bgnbd_clv(&bg, x, tx, T, spend, periods, d, len), "the lifetime value");
+	/* up to 100000 periods, each a 2F1 of up to 100000 terms: interruptible */
+	return prediction(cr_bgnbd_clv_tick(&bg, x, tx, T, spend, periods, d, len, fit_tick, NULL),
+					  "the lifetime value");
 }
