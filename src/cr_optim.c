@@ -497,7 +497,11 @@ cr_ml_fit_newton(cr_loglik_hess ll, void *arg, int k, double n, double log_bound
 		if (max_abs(cur.g, k) <= 1e-10)
 			break;
 		while (cholesky(cur.H, lambda, k, L) != 0)
+		{
 			lambda = fmax(4.0 * lambda, 1e-6);
+			if (!isfinite(lambda))
+				return CR_OPTIM_STALLED;	/* a Hessian beyond damping */
+		}
 		cholesky_solve(L, cur.g, k, d);
 		dmax = max_abs(d, k);
 		for (i = 0; i < k; i++)
