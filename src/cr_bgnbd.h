@@ -61,12 +61,23 @@ extern const char *cr_buyer_row_problem(double x, double tx, double T);
 extern size_t cr_buyer_rows_compact(CrBuyerRow *rows, size_t n);
 
 /*
+ * Merge two compacted row sets a and b into out (room for na + nb rows, not
+ * overlapping a or b), identical triples into one; returns the new count.
+ */
+extern size_t cr_buyer_rows_merge(const CrBuyerRow *a, size_t na, const CrBuyerRow *b,
+								  size_t nb, CrBuyerRow *out);
+
+/*
  * Log-likelihood of the model over rows (FHL 2005 eq. 6), and its gradient
  * with respect to (r, alpha, a, b) when grad is not NULL.  Rows sorted by x
  * are faster (the Gamma function terms are shared per x).
  */
 extern double cr_bgnbd_loglik(const CrBgnbd *m, const CrBuyerRow *rows, size_t n,
 							  double *grad);
+
+/* The same, with the gradient and the Hessian with respect to (r, alpha, a, b). */
+extern double cr_bgnbd_loglik_hess(const CrBgnbd *m, const CrBuyerRow *rows, size_t n,
+								   double grad[4], double hess[4][4]);
 
 /*
  * Maximum likelihood fit (BFGS in log-parameters from r = a = b = 1 and
@@ -93,5 +104,10 @@ extern double cr_bgnbd_expected(const CrBgnbd *m, double t, double x, double tx,
  */
 extern double cr_bgnbd_clv(const CrBgnbd *m, double x, double tx, double T,
 						   double spend, int periods, double d, double period_length);
+
+/* The same, calling tick (when not NULL) once per period. */
+extern double cr_bgnbd_clv_tick(const CrBgnbd *m, double x, double tx, double T,
+								double spend, int periods, double d, double period_length,
+								cr_optim_tick tick, void *tick_arg);
 
 #endif							/* CR_BGNBD_H */

@@ -31,6 +31,29 @@ cr_digamma(double x)
 		- f * (691.0 / 32760 - f * (1.0 / 12)))))));
 }
 
+double
+cr_trigamma(double x)
+{
+	double		r = 0.0,
+				ix,
+				f;
+
+	if (!(x > 0.0) || isinf(x))
+		return isinf(x) && x > 0 ? 0.0 : NAN;
+	/* recurrence psi'(x) = psi'(x+1) + 1/x^2, then the asymptotic series */
+	while (x < 10.0)
+	{
+		r += 1.0 / (x * x);
+		x += 1.0;
+	}
+	ix = 1.0 / x;
+	f = ix * ix;
+	/* 1/x + 1/2x^2 + sum B2k / x^(2k+1) */
+	return r + ix + 0.5 * f
+		+ ix * f * (1.0 / 6 - f * (1.0 / 30 - f * (1.0 / 42 - f * (1.0 / 30 - f * (5.0 / 66
+		- f * (691.0 / 2730 - f * (7.0 / 6)))))));
+}
+
 static int
 is_nonpos_int(double v)
 {

@@ -10,6 +10,9 @@
 /* psi(x) = d/dx ln Gamma(x), for x > 0 (NaN otherwise). */
 extern double cr_digamma(double x);
 
+/* psi'(x), the trigamma function, for x > 0 (NaN otherwise). */
+extern double cr_trigamma(double x);
+
 /*
  * 2F1(a, b; c; z) for real parameters and real z < 1, or z = 1 when
  * c - a - b > 0 (Gauss's sum).  NaN when undefined (c a non-positive integer

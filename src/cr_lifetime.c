@@ -25,6 +25,7 @@
 #include "funcapi.h"
 #include "miscadmin.h"
 #include "utils/builtins.h"
+#include "utils/memutils.h"
 
 #include "cr_bgnbd.h"
 #include "cr_engagement.h"
@@ -58,6 +59,47 @@ fit_new(MemoryContext ctx, int width)
 	return st;
 }
 
+static void
+fit_check_cap(int64 want, int width)
+{
+	if (want * width > PG_INT32_MAX / 2)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("too many distinct rows for one fit (more than %d)",
+						PG_INT32_MAX / 2 / width)));
+}
+
+/*
+ * BG/NBD rows: make rows[0..nrows) sorted by (x, t_x, T) with identical
+ * triples merged, with room for `more` rows after them.  Only the rows added
+ * since the last time are sorted; they are then merged with the sorted ones
+ * into a new buffer.
+ */
+static void
+bg_compact(FitState *st, MemoryContext ctx, int32 more)
+{
+	CrBuyerRow *old = (CrBuyerRow *) st->rows,
+			   *fresh;
+	size_t		m;
+	int64		cap;
+
+	if (st->nsorted == 0 || st->nsorted == st->nrows)
+	{
+		st->nrows = st->nsorted = (int32) cr_buyer_rows_compact(old, st->nrows);
+		if ((int64) st->nrows + more <= st->cap)
+			return;
+	}
+	m = cr_buyer_rows_compact(old + st->nsorted, st->nrows - st->nsorted);
+	cap = Max(Max(2 * ((int64) st->nsorted + (int64) m), (int64) st->nsorted + (int64) m + more), 256);
+	fit_check_cap(cap, BG_WIDTH);
+	fresh = MemoryContextAllocHuge(ctx, (Size) cap * sizeof(CrBuyerRow));
+	st->nrows = st->nsorted = (int32) cr_buyer_rows_merge(old, st->nsorted, old + st->nsorted,
+														  m, fresh);
+	st->cap = (int32) cap;
+	st->rows = (double *) fresh;
+	pfree(old);
+}
+
 /* Room for `more` rows; BG/NBD rows are compacted before the buffer grows. */
 static void
 fit_reserve(FitState *st, MemoryContext ctx, int32 more)
@@ -68,17 +110,13 @@ fit_reserve(FitState *st, MemoryContext ctx, int32 more)
 		return;
 	if (st->width == BG_WIDTH && st->nsorted != st->nrows)
 	{
-		st->nrows = st->nsorted = (int32) cr_buyer_rows_compact((CrBuyerRow *) st->rows, st->nrows);
+		bg_compact(st, ctx, more);
 		want = (int64) st->nrows + more;
 		if (want <= st->cap && st->nrows <= st->cap / 2)
 			return;
 	}
 	want = Max(Max(want, 2 * (int64) st->cap), 256);
-	if (want * st->width > PG_INT32_MAX / 2)
-		ereport(ERROR,
-				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("too many distinct rows for one fit (more than %d)",
-						PG_INT32_MAX / 2 / st->width)));
+	fit_check_cap(want, st->width);
 	st->cap = (int32) want;
 	st->rows = st->rows == NULL
 		? MemoryContextAllocHuge(ctx, (Size) st->cap * st->width * sizeof(double))
@@ -201,7 +239,7 @@ lifetime_fit_serialfn(PG_FUNCTION_ARGS)
 	FitState   *st = (FitState *) PG_GETARG_POINTER(0);
 
 	if (st->width == BG_WIDTH && st->nsorted != st->nrows)
-		st->nrows = st->nsorted = (int32) cr_buyer_rows_compact((CrBuyerRow *) st->rows, st->nrows);
+		bg_compact(st, GetMemoryChunkContext(st->rows), 0);
 	PG_RETURN_BYTEA_P(cr_words_serialize(st, FIT_SER_FIXED, (const uint64 *) st->rows,
 										 st->nrows * st->width));
 }
@@ -295,7 +333,8 @@ bgnbd_fit_finalfn(PG_FUNCTION_ARGS)
 	 * Compact in place: merging identical rows into counts does not change
 	 * what the state means, so a later transition or final call is unaffected.
 	 */
-	st->nrows = st->nsorted = (int32) cr_buyer_rows_compact((CrBuyerRow *) st->rows, st->nrows);
+	if (st->nsorted != st->nrows)
+		bg_compact(st, GetMemoryChunkContext(st->rows), 0);
 	status = cr_bgnbd_fit((const CrBuyerRow *) st->rows, st->nrows, fit_tick, NULL, &fit);
 	if (status == CR_FIT_NO_ROWS)
 		PG_RETURN_NULL();
@@ -341,8 +380,9 @@ gammagamma_fit_finalfn(PG_FUNCTION_ARGS)
 /*
  * The parameters of the model arguments, cached in fn_extra: scoring calls a
  * prediction once per member with the same model, so the value is compared
- * bytewise with the last one seen at that argument and parsed only when it
- * differs.
+ * bytewise with the last one seen at that argument (without detoasting it,
+ * when it is stored inline: a model read from a table has a short header)
+ * and parsed only when it differs.
  */
 typedef struct ModelCache
 {
@@ -355,20 +395,27 @@ typedef struct ModelCache
 static void
 model_params(FunctionCallInfo fcinfo, int argno, int k, double *p, const char *type_name)
 {
-	HeapTupleHeader t = PG_GETARG_HEAPTUPLEHEADER(argno);
-	uint32		len = HeapTupleHeaderGetDatumLength(t);
+	struct varlena *raw = (struct varlena *) PG_GETARG_POINTER(argno);
 	ModelCache *c = (ModelCache *) fcinfo->flinfo->fn_extra;
+	HeapTupleHeader t;
+	const char *bytes;
+	uint32		len;
 	int			i;
 
 	if (c == NULL)
 		c = fcinfo->flinfo->fn_extra =
 			MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(ModelCache));
+	if (VARATT_IS_EXTENDED(raw) && !VARATT_IS_SHORT(raw))
+		raw = (struct varlena *) PG_GETARG_HEAPTUPLEHEADER(argno);	/* detoasted */
+	bytes = VARDATA_ANY(raw);
+	len = VARSIZE_ANY_EXHDR(raw);
 	if (c->bytes[argno] != NULL && c->len[argno] == len &&
-		memcmp(c->bytes[argno], t, len) == 0)
+		memcmp(c->bytes[argno], bytes, len) == 0)
 	{
 		memcpy(p, c->p[argno], k * sizeof(double));
 		return;
 	}
+	t = PG_GETARG_HEAPTUPLEHEADER(argno);
 	for (i = 0; i < k; i++)
 	{
 		bool		isnull;
@@ -383,7 +430,7 @@ model_params(FunctionCallInfo fcinfo, int argno, int k, double *p, const char *t
 	if (c->bytes[argno] != NULL)
 		pfree(c->bytes[argno]);
 	c->bytes[argno] = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, len);
-	memcpy(c->bytes[argno], t, len);
+	memcpy(c->bytes[argno], bytes, len);
 	c->len[argno] = len;
 	memcpy(c->p[argno], p, k * sizeof(double));
 }
@@ -528,5 +575,7 @@ lifetime_value(PG_FUNCTION_ARGS)
 				 errmsg("discount_rate must be non-negative and finite")));
 	check_positive(len, "period_length");
 	spend = expected_spend(&gg, x, mean);
-	return prediction(cr_bgnbd_clv(&bg, x, tx, T, spend, periods, d, len), "the lifetime value");
+	/* up to 100000 periods, each a 2F1 of up to 100000 terms: interruptible */
+	return prediction(cr_bgnbd_clv_tick(&bg, x, tx, T, spend, periods, d, len, fit_tick, NULL),
+					  "the lifetime value");
 }

@@ -49,6 +49,8 @@ typedef struct LtState
 } LtState;
 
 #define LT_SER_FIXED (offsetof(LtState, days))
+#define LT_INLINE_CAP 6
+#define LT_INLINE_DAYS(st) ((int32 *) ((char *) (st) + sizeof(LtState)))
 #define LT_NFIELDS 4
 
 static int
@@ -92,9 +94,31 @@ lt_reserve(LtState *st, MemoryContext ctx, int32 more)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 				 errmsg("lifetime_summary: too many purchase days in one group")));
-	st->days = st->days == NULL
-		? MemoryContextAlloc(ctx, (st->cap + 2) * sizeof(int32))
-		: repalloc(st->days, (st->cap + 2) * sizeof(int32));
+	if (st->days == NULL || st->days == LT_INLINE_DAYS(st))
+	{
+		int32	   *days = MemoryContextAlloc(ctx, (st->cap + 2) * sizeof(int32));
+
+		if (st->ndays > 0)
+			memcpy(days, st->days, st->ndays * sizeof(int32));
+		st->days = days;
+	}
+	else
+		st->days = repalloc(st->days, (st->cap + 2) * sizeof(int32));
+}
+
+/*
+ * A new state, with room for its first LT_INLINE_CAP days in the same
+ * allocation (one palloc per member rather than two; most members have few
+ * purchase days).
+ */
+static LtState *
+lt_new(MemoryContext ctx)
+{
+	LtState    *st = MemoryContextAllocZero(ctx, sizeof(LtState) + (LT_INLINE_CAP + 2) * sizeof(int32));
+
+	st->days = LT_INLINE_DAYS(st);
+	st->cap = LT_INLINE_CAP;
+	return st;
 }
 
 static void
@@ -164,7 +188,7 @@ lifetime_summary_transfn(PG_FUNCTION_ARGS)
 	if (st == NULL)
 	{
 		cr_check_finite(as_of, "as_of");
-		st = MemoryContextAllocZero(aggctx, sizeof(LtState));
+		st = lt_new(aggctx);
 		st->as_of = as_of;
 		st->unit_usecs = unit;
 		st->asof_day = cr_local_day_cached(fcinfo, as_of);
@@ -191,7 +215,12 @@ lifetime_summary_transfn(PG_FUNCTION_ARGS)
 		st->first_total += amount;
 	st->total += amount;
 	if (st->ndays == 0 || st->days[st->ndays - 1] != day)
+	{
+		/* purchases in time order (the usual case) keep days[] sorted and distinct */
+		if (st->nsorted == st->ndays && (st->ndays == 0 || day > st->days[st->ndays - 1]))
+			st->nsorted++;
 		st->days[st->ndays++] = day;
+	}
 	if (!isfinite(st->total) || !isfinite(st->first_total))
 		float_overflow_error();
 	PG_RETURN_POINTER(st);
@@ -213,10 +242,12 @@ lifetime_summary_combinefn(PG_FUNCTION_ARGS)
 	}
 	if (a == NULL)
 	{
-		a = MemoryContextAllocZero(aggctx, sizeof(LtState));
+		/* b's as_of and unit; nothing counted yet (b's sums are added below) */
+		a = lt_new(aggctx);
 		memcpy(a, b, LT_SER_FIXED);
-		a->ndays = a->nsorted = a->cap = 0;
-		a->days = NULL;
+		a->ndays = a->nsorted = 0;
+		a->cap = LT_INLINE_CAP;
+		a->total = a->first_total = 0.0;
 	}
 	else
 		lt_check_same(a, b->as_of, b->unit_usecs);
@@ -258,17 +289,22 @@ Datum
 lifetime_summary_deserialfn(PG_FUNCTION_ARGS)
 {
 	bytea	   *in = PG_GETARG_BYTEA_PP(0);
-	LtState    *st = palloc0(sizeof(LtState));
+	LtState		hdr;
+	LtState    *st;
 	int32	   *days;
 
-	cr_words_header(in, st, LT_SER_FIXED, "lifetime_summary");
-	if (st->ndays < 0 || st->nsorted != st->ndays || st->unit_usecs <= 0)
+	memset(&hdr, 0, sizeof(hdr));
+	cr_words_header(in, &hdr, LT_SER_FIXED, "lifetime_summary");
+	if (hdr.ndays < 0 || hdr.nsorted != hdr.ndays || hdr.unit_usecs <= 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
 				 errmsg("invalid lifetime_summary state")));
-	days = (int32 *) cr_words_body(in, LT_SER_FIXED, (st->ndays + 1) / 2, "lifetime_summary");
+	days = (int32 *) cr_words_body(in, LT_SER_FIXED, (hdr.ndays + 1) / 2, "lifetime_summary");
+	/* the days in the state's own allocation, as lt_new does */
+	st = palloc0(sizeof(LtState) + ((Size) hdr.ndays + 2) * sizeof(int32));
+	memcpy(st, &hdr, LT_SER_FIXED);
 	st->cap = st->ndays;
-	st->days = palloc((st->cap + 2) * sizeof(int32));
+	st->days = LT_INLINE_DAYS(st);
 	if (st->ndays > 0)
 		memcpy(st->days, days, st->ndays * sizeof(int32));
 	PG_RETURN_POINTER(st);

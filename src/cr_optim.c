@@ -366,3 +366,192 @@ cr_ml_fit(cr_loglik ll, void *arg, int k, double n, double log_bound, int maxite
 			fit->se[j] = NAN;
 	return CR_OPTIM_CONVERGED;
 }
+
+/* ---------------------------------------------------------------- Newton */
+
+/* Cholesky factor of A + lambda I into L; -1 when not positive definite. */
+static int
+cholesky(double A[CR_OPTIM_MAXK][CR_OPTIM_MAXK], double lambda, int k,
+		 double L[CR_OPTIM_MAXK][CR_OPTIM_MAXK])
+{
+	int			i,
+				j,
+				m;
+
+	for (j = 0; j < k; j++)
+	{
+		double		d = A[j][j] + lambda;
+
+		for (m = 0; m < j; m++)
+			d -= L[j][m] * L[j][m];
+		if (!(d > 0.0) || !isfinite(d))
+			return -1;
+		L[j][j] = sqrt(d);
+		for (i = j + 1; i < k; i++)
+		{
+			double		v = A[i][j];
+
+			for (m = 0; m < j; m++)
+				v -= L[i][m] * L[j][m];
+			L[i][j] = v / L[j][j];
+		}
+	}
+	return 0;
+}
+
+/* d = -(L L')^-1 g */
+static void
+cholesky_solve(double L[CR_OPTIM_MAXK][CR_OPTIM_MAXK], const double *g, int k, double *d)
+{
+	double		y[CR_OPTIM_MAXK];
+	int			i,
+				m;
+
+	for (i = 0; i < k; i++)
+	{
+		y[i] = -g[i];
+		for (m = 0; m < i; m++)
+			y[i] -= L[i][m] * y[m];
+		y[i] /= L[i][i];
+	}
+	for (i = k - 1; i >= 0; i--)
+	{
+		d[i] = y[i];
+		for (m = i + 1; m < k; m++)
+			d[i] -= L[m][i] * d[m];
+		d[i] /= L[i][i];
+	}
+}
+
+/* One evaluation of -LL/n in theta = log p: value, gradient and Hessian in theta. */
+typedef struct NewtonPoint
+{
+	double		theta[CR_OPTIM_MAXK],
+				p[CR_OPTIM_MAXK],
+				f,
+				ll,
+				g[CR_OPTIM_MAXK],
+				H[CR_OPTIM_MAXK][CR_OPTIM_MAXK],
+				hp[CR_OPTIM_MAXK][CR_OPTIM_MAXK];	/* d2 LL / dp2 */
+} NewtonPoint;
+
+static int
+newton_eval(cr_loglik_hess ll, void *arg, int k, double n, NewtonPoint *pt)
+{
+	double		gp[CR_OPTIM_MAXK];
+	int			i,
+				j;
+
+	for (i = 0; i < k; i++)
+		pt->p[i] = exp(pt->theta[i]);
+	pt->ll = ll(pt->p, gp, pt->hp, arg);
+	pt->f = -pt->ll / n;
+	if (!isfinite(pt->f) || !all_finite(gp, k))
+		return -1;
+	/* d/dtheta_i = p_i d/dp_i; d2/dtheta_i dtheta_j = p_i p_j d2/dp_i dp_j + [i = j] p_i d/dp_i */
+	for (i = 0; i < k; i++)
+	{
+		pt->g[i] = -pt->p[i] * gp[i] / n;
+		for (j = 0; j < k; j++)
+			pt->H[i][j] = -pt->p[i] * pt->p[j] * pt->hp[i][j] / n + (i == j ? pt->g[i] : 0.0);
+		if (!all_finite(pt->H[i], k))
+			return -1;
+	}
+	return 0;
+}
+
+/*
+ * Damped Newton (Levenberg-Marquardt) on -LL/n in theta = log p: the step
+ * solves (H + lambda I) d = -g, lambda raised until H + lambda I is positive
+ * definite and the step decreases f (Armijo), and lowered tenfold after a
+ * step that does; near the maximum lambda is 0 and convergence quadratic.
+ */
+CrOptimStatus
+cr_ml_fit_newton(cr_loglik_hess ll, void *arg, int k, double n, double log_bound,
+				 int maxiter, cr_optim_tick tick, void *tick_arg, CrMlFit *fit)
+{
+	NewtonPoint cur,
+				next;
+	double		L[CR_OPTIM_MAXK][CR_OPTIM_MAXK],
+				d[CR_OPTIM_MAXK],
+				theta0[CR_OPTIM_MAXK],
+				lambda = 0.0;
+	int			it,
+				i,
+				j,
+				flat = 0;
+
+	for (i = 0; i < k; i++)
+		theta0[i] = cur.theta[i] = log(fit->p[i]);
+	fit->iterations = 0;
+	if (newton_eval(ll, arg, k, n, &cur) != 0)
+		return CR_OPTIM_NONFINITE;
+	for (it = 1; it <= maxiter; it++)
+	{
+		double		slope = 0.0,
+					dmax;
+
+		if (tick)
+			tick(tick_arg);
+		fit->iterations = it;
+		if (max_abs(cur.g, k) <= 1e-10)
+			break;
+		while (cholesky(cur.H, lambda, k, L) != 0)
+		{
+			lambda = fmax(4.0 * lambda, 1e-6);
+			if (!isfinite(lambda))
+				return CR_OPTIM_STALLED;	/* a Hessian beyond damping */
+		}
+		cholesky_solve(L, cur.g, k, d);
+		dmax = max_abs(d, k);
+		for (i = 0; i < k; i++)
+		{
+			if (dmax > 5.0)
+				d[i] *= 5.0 / dmax;
+			next.theta[i] = cur.theta[i] + d[i];
+			slope += cur.g[i] * d[i];
+			if (!(fabs(next.theta[i] - theta0[i]) <= log_bound))
+				return CR_OPTIM_STALLED;	/* running off: the caller's fallback decides */
+		}
+		/*
+		 * Armijo; or, once the decrease predicted is below the rounding of
+		 * f, a step that does not raise f beyond rounding and shrinks the
+		 * gradient
+		 */
+		if (newton_eval(ll, arg, k, n, &next) != 0 ||
+			!(next.f <= cur.f + 1e-4 * slope ||
+			  (next.f <= cur.f + 1e-15 * fabs(cur.f) && max_abs(next.g, k) < max_abs(cur.g, k))))
+		{
+			lambda = fmax(8.0 * lambda, 1e-4 * fmax(1.0, max_abs(cur.g, k)));
+			if (lambda > 1e12)
+				return CR_OPTIM_STALLED;
+			continue;
+		}
+		flat = cur.f - next.f <= 1e-14 * fmax(1.0, fabs(cur.f)) ? flat + 1 : 0;
+		cur = next;
+		lambda = lambda < 1e-8 ? 0.0 : 0.1 * lambda;
+		if (flat >= 3)
+		{
+			if (max_abs(cur.g, k) > CR_OPTIM_FLAT_GTOL)
+				return CR_OPTIM_STALLED;
+			break;
+		}
+	}
+	if (it > maxiter)
+		return CR_OPTIM_MAXITER;
+	for (i = 0; i < k; i++)
+	{
+		fit->p[i] = cur.p[i];
+		for (j = 0; j < k; j++)
+			L[i][j] = -cur.hp[i][j];
+	}
+	fit->log_likelihood = cur.ll;
+	/* standard errors: the inverse of the observed information -d2 LL / dp2 */
+	if (invert(L, k) != 0)
+		for (i = 0; i < k; i++)
+			fit->se[i] = NAN;
+	else
+		for (i = 0; i < k; i++)
+			fit->se[i] = L[i][i] > 0.0 ? sqrt(L[i][i]) : NAN;
+	return CR_OPTIM_CONVERGED;
+}

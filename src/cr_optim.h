@@ -73,4 +73,21 @@ extern CrOptimStatus cr_ml_fit(cr_loglik ll, void *arg, int k, double n,
 							   double log_bound, int maxiter, cr_optim_tick tick,
 							   void *tick_arg, CrMlFit *fit, int *diverged);
 
+/* A log-likelihood as cr_loglik, with its Hessian d2LL/dp2 (k x k) too. */
+typedef double (*cr_loglik_hess) (const double *p, double *grad,
+								  double hess[CR_OPTIM_MAXK][CR_OPTIM_MAXK], void *arg);
+
+/*
+ * Maximum likelihood by damped Newton (Levenberg-Marquardt) on -LL/n in
+ * theta = log p, to the same gradient tolerance as cr_ml_fit; standard
+ * errors from the analytic Hessian at the estimate.  Only a clean
+ * convergence is reported as CR_OPTIM_CONVERGED (fit filled in); otherwise
+ * (a log-parameter more than log_bound from its start, no decrease found,
+ * iteration budget spent) fit->p is left as it was and the caller falls back
+ * to cr_ml_fit, whose diagnostics decide.
+ */
+extern CrOptimStatus cr_ml_fit_newton(cr_loglik_hess ll, void *arg, int k, double n,
+									  double log_bound, int maxiter, cr_optim_tick tick,
+									  void *tick_arg, CrMlFit *fit);
+
 #endif							/* CR_OPTIM_H */

@@ -5,7 +5,7 @@
 -- lifetime value against the same; lifetime_summary against plain SQL in
 -- several time zones; parallel equals serial.
 BEGIN;
-SELECT plan(29);
+SELECT plan(30);
 
 -- A real (not temporary) table, so that parallel workers can scan it.
 CREATE TABLE cdnow_summary (id int, x float8, t_x float8, t float8, zbar float8);
@@ -163,6 +163,20 @@ SELECT is((SELECT string_agg(l::text, ',' ORDER BY member_id) FROM (
              SELECT member_id, lifetime_summary(occurred_at, '2024-12-01', amount) l FROM purchases GROUP BY 1) q),
           (SELECT string_agg(s, ',' ORDER BY member_id) FROM summary_ext('2024-12-01', '1 day')),
           'parallel lifetime_summary equals serial');
+-- the finalize step starts from an empty state: its first combine must not count the partial state twice
+CREATE TABLE spread_purchases AS
+SELECT g % 50 AS member_id, '2024-01-01 10:00+00'::timestamptz + make_interval(days => g % 37) AS occurred_at,
+       (g % 7 + 1)::float8 AS amount
+FROM generate_series(1, 2000) g;
+ANALYZE spread_purchases;
+CREATE FUNCTION spread_summaries() RETURNS text LANGUAGE sql AS $$
+  SELECT string_agg(l::text, ',' ORDER BY member_id)
+  FROM (SELECT member_id, lifetime_summary(occurred_at, '2024-12-01', amount) l FROM spread_purchases GROUP BY 1) q $$;
+SET LOCAL max_parallel_workers_per_gather = 2;
+SELECT spread_summaries() AS parallel_summaries \gset
+SET LOCAL max_parallel_workers_per_gather = 0;
+SELECT is(spread_summaries(), :'parallel_summaries', 'lifetime_summary: partial states combined in parallel equal serial (monetary_value)');
+RESET max_parallel_workers_per_gather;
 -- summaries of purchases from the BG/NBD story (the README's shop, smaller) feed the fits
 CREATE FUNCTION shop_uniform(bigint) RETURNS float8 IMMUTABLE LANGUAGE sql
 RETURN (hashint8($1)::float8 + 2147483648.5) / 4294967296;

@@ -17,7 +17,7 @@ import os
 
 import numpy as np
 from scipy.optimize import minimize
-from scipy.special import betaln, gammaln, hyp2f1
+from scipy.special import betaln, gammaln, hyp2f1, polygamma
 from statsmodels.tools.numdiff import approx_hess3
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -131,6 +131,9 @@ def main():
              (0.5, 0.25, 1.5, 1.0)]
     for c in cases:
         print("\t{%r, %r, %r, %r, %.17g}," % (c + (hyp2f1(*c),)))
+    print("trigamma (scipy.special.polygamma(1, x)):")
+    for v in (1.0, 0.5, 7.25, 30.5, 100.0):
+        print("\ttrigamma(%r) = %r" % (v, float(polygamma(1, v))))
 
 
 if __name__ == "__main__":

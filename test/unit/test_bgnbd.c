@@ -62,6 +62,13 @@ test_special(void)
 	ok(rel_close(cr_digamma(0.5), -1.9635100260214235, 1e-14), "digamma(1/2)");
 	ok(rel_close(cr_digamma(100.0), 4.6001618527380874, 1e-14), "digamma(100)");
 	ok(isnan(cr_digamma(0.0)) && isnan(cr_digamma(-1.5)), "digamma outside x > 0 is NaN");
+	/* scipy.special.polygamma(1, x) (lifetime_reference.py) */
+	ok(rel_close(cr_trigamma(1.0), 1.6449340668482266, 1e-14), "trigamma(1) = pi^2/6");
+	ok(rel_close(cr_trigamma(0.5), 4.93480220054468, 1e-14), "trigamma(1/2) = pi^2/2");
+	ok(rel_close(cr_trigamma(7.25), 0.1478792331589322, 1e-14), "trigamma(7.25)");
+	ok(rel_close(cr_trigamma(30.5), 0.03333024811280161, 1e-14) &&
+	   rel_close(cr_trigamma(100.0), 0.010050166663333573, 1e-14), "trigamma(30.5), trigamma(100)");
+	ok(isnan(cr_trigamma(0.0)) && isnan(cr_trigamma(-1.5)), "trigamma outside x > 0 is NaN");
 	for (i = 0; i < sizeof(hyp_cases) / sizeof(hyp_cases[0]); i++)
 	{
 		const double *c = hyp_cases[i];
@@ -215,7 +222,37 @@ test_models(void)
 		}
 		ok(good, "BG/NBD gradient matches central differences");
 	}
+	{
+		/* analytic Hessian against central differences of the gradient */
+		double		g[4],
+					H[4][4],
+					p[4] = {pub.r, pub.alpha, pub.a, pub.b};
+		int			i,
+					j,
+					good = 1;
+
+		ok(fabs(cr_bgnbd_loglik_hess(&pub, rows, n, g, H) - ll_comp) < 1e-8,
+		   "the log-likelihood with the Hessian is the same");
+		for (j = 0; j < 4; j++)
+		{
+			CrBgnbd		up = pub,
+						dn = pub;
+			double		h = 1e-5 * p[j],
+						gu[4],
+						gd[4];
+
+			((double *) &up)[j] += h;
+			((double *) &dn)[j] -= h;
+			cr_bgnbd_loglik(&up, rows, n, gu);
+			cr_bgnbd_loglik(&dn, rows, n, gd);
+			for (i = 0; i < 4; i++)
+				if (fabs((gu[i] - gd[i]) / (2 * h) - H[i][j]) > 1e-5 * fmax(1.0, fabs(H[i][j])))
+					good = 0;
+		}
+		ok(good, "BG/NBD Hessian matches central differences of the gradient");
+	}
 	ok(cr_bgnbd_fit(rows, n, NULL, NULL, &fit) == CR_FIT_OK, "BG/NBD fit converges on CDNOW");
+	ok(fit.iterations <= 20, "BG/NBD fit: Newton converges in at most 20 iterations on CDNOW");
 	snprintf(what, sizeof(what), "BG/NBD estimates r %.6f alpha %.6f a %.6f b %.6f LL %.6f (FHL: 0.243 4.414 0.793 2.426 -9582.4)",
 			 fit.m.r, fit.m.alpha, fit.m.a, fit.m.b, fit.log_likelihood);
 	ok(rel_close(fit.m.r, pub.r, 1e-6) && rel_close(fit.m.alpha, pub.alpha, 1e-6) &&
@@ -304,6 +341,64 @@ test_models(void)
 				 625.350022941285, 1e-9), "lifetime value, customer 157");
 }
 
+/* sorting and merging row sets: many duplicates, presorted and reversed runs */
+static void
+test_compact(void)
+{
+	static CrBuyerRow a[5000],
+				b[5000],
+				all[10000],
+				out[10000];
+	size_t		i,
+				na,
+				nb,
+				nall,
+				nout;
+	double		wa = 0.0,
+				wout = 0.0;
+	int			sorted = 1,
+				same = 1;
+
+	for (i = 0; i < 5000; i++)
+	{
+		CrBuyerRow	r = {(double) (i * 7919 % 13), (double) (i * 104729 % 17), 20.0 + (double) (i % 3), 1.0};
+		CrBuyerRow	q = {(double) ((4999 - i) % 11), (double) (i % 5), 20.0 + (double) (i % 7 == 0), 2.0};
+
+		a[i] = r;
+		b[i] = i < 2500 ? q : r;
+		all[i] = a[i];
+		all[5000 + i] = b[i];
+		wa += a[i].w + b[i].w;
+	}
+	na = cr_buyer_rows_compact(a, 5000);
+	nb = cr_buyer_rows_compact(b, 5000);
+	nout = cr_buyer_rows_merge(a, na, b, nb, out);
+	nall = cr_buyer_rows_compact(all, 10000);
+	for (i = 0; i < nout; i++)
+	{
+		wout += out[i].w;
+		if (i > 0 && !(out[i - 1].x < out[i].x ||
+					   (out[i - 1].x == out[i].x && (out[i - 1].tx < out[i].tx ||
+													 (out[i - 1].tx == out[i].tx && out[i - 1].T < out[i].T)))))
+			sorted = 0;
+	}
+	if (nout != nall)
+		same = 0;
+	for (i = 0; same && i < nout; i++)
+		if (memcmp(&out[i], &all[i], sizeof(CrBuyerRow)) != 0)
+			same = 0;
+	ok(sorted && wout == wa, "merging two compacted sets: strictly sorted, every member counted");
+	ok(same, "merging compacted sets = compacting all the rows at once");
+	for (i = 0; i < 10000; i++)
+	{
+		CrBuyerRow	r = {(double) (10000 - i), 1.0, 2.0, 1.0};
+
+		all[i] = r;
+	}
+	ok(cr_buyer_rows_compact(all, 10000) == 10000 && all[0].x == 1.0 && all[9999].x == 10000.0,
+	   "compacting reversed rows sorts them");
+}
+
 static void
 test_rows(void)
 {
@@ -323,6 +418,7 @@ main(void)
 	test_special();
 	test_optim();
 	test_rows();
+	test_compact();
 	test_models();
 	printf("1..%d\n", test_no);
 	return failures ? 1 : 0;
