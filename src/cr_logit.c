@@ -754,13 +754,13 @@ map_back(const Solver *s, const double *gamma, double *beta, double *c,
  * original-scale coefficients res->beta.
  */
 static void
-final_pass(Solver *s, CrFitResult *res, cr_alloc_fn alloc)
+final_pass(Solver *s, CrFitResult *res, const CrAlloc *alloc)
 {
 	const CrRows *rows = s->rows;
 	int			d = s->d;
 	int64_t		stride = rows->n > SAMPLE_ROWS ? rows->n / SAMPLE_ROWS : 1;
 	int64_t		m = 0;
-	double	   *sc = alloc(sizeof(double) * ((rows->n + stride - 1) / stride));
+	double	   *sc = cr_alloc(alloc, sizeof(double) * ((rows->n + stride - 1) / stride));
 	double		counts[10] = {0};
 	double		ll = 0.0;
 	int			j,
@@ -800,7 +800,7 @@ final_pass(Solver *s, CrFitResult *res, cr_alloc_fn alloc)
 
 /* Work and result arrays for d features. */
 static void
-solver_init(Solver *s, int d, const CrFitOptions *opt, cr_alloc_fn alloc,
+solver_init(Solver *s, int d, const CrFitOptions *opt, const CrAlloc *alloc,
 			CrFitResult *res)
 {
 	int			D = d + 1;
@@ -812,18 +812,18 @@ solver_init(Solver *s, int d, const CrFitOptions *opt, cr_alloc_fn alloc,
 	s->res = res;
 	s->d = d;
 	s->D = D;
-	s->mu = alloc(sizeof(double) * d);
-	s->sd = res->sd = alloc(sizeof(double) * d);
-	s->sc = alloc(sizeof(double) * d);
-	s->isc = alloc(sizeof(double) * d);
-	s->pen = alloc(sizeof(double) * d);
-	s->xr = alloc(sizeof(double) * D);
-	s->xb = alloc(sizeof(double) * D * HESS_BLOCK);
-	s->hb = alloc(sizeof(double) * HESS_BLOCK);
-	res->beta = alloc(sizeof(double) * D);
-	res->cov = alloc(sizeof(double) * D * D);
-	res->means = alloc(sizeof(double) * d);
-	res->direction = alloc(sizeof(double) * d);
+	s->mu = cr_alloc(alloc, sizeof(double) * d);
+	s->sd = res->sd = cr_alloc(alloc, sizeof(double) * d);
+	s->sc = cr_alloc(alloc, sizeof(double) * d);
+	s->isc = cr_alloc(alloc, sizeof(double) * d);
+	s->pen = cr_alloc(alloc, sizeof(double) * d);
+	s->xr = cr_alloc(alloc, sizeof(double) * D);
+	s->xb = cr_alloc(alloc, sizeof(double) * D * HESS_BLOCK);
+	s->hb = cr_alloc(alloc, sizeof(double) * HESS_BLOCK);
+	res->beta = cr_alloc(alloc, sizeof(double) * D);
+	res->cov = cr_alloc(alloc, sizeof(double) * D * D);
+	res->means = cr_alloc(alloc, sizeof(double) * d);
+	res->direction = cr_alloc(alloc, sizeof(double) * d);
 	s->frame.d = d;
 	s->frame.mu = s->mu;
 	s->frame.isc = s->isc;
@@ -895,18 +895,18 @@ solver_setup(Solver *s, double sw, double sw1, double nneg)
  * With warm (rows in memory only), phases 1 and 2 first.
  */
 static void
-solve(Solver *s, bool warm, cr_alloc_fn alloc)
+solve(Solver *s, bool warm, const CrAlloc *alloc)
 {
 	CrFitResult *res = s->res;
 	int			D = s->D;
-	double	   *beta = alloc(sizeof(double) * D),
-			   *grad = alloc(sizeof(double) * D),
-			   *step = alloc(sizeof(double) * D),
-			   *trial = alloc(sizeof(double) * D),
-			   *diag = alloc(sizeof(double) * D),
-			   *hess = alloc(sizeof(double) * D * D),
-			   *hfac = alloc(sizeof(double) * D * D),
-			   *work = alloc(sizeof(double) * (3 * D + D * D));
+	double	   *beta = cr_alloc(alloc, sizeof(double) * D),
+			   *grad = cr_alloc(alloc, sizeof(double) * D),
+			   *step = cr_alloc(alloc, sizeof(double) * D),
+			   *trial = cr_alloc(alloc, sizeof(double) * D),
+			   *diag = cr_alloc(alloc, sizeof(double) * D),
+			   *hess = cr_alloc(alloc, sizeof(double) * D * D),
+			   *hfac = cr_alloc(alloc, sizeof(double) * D * D),
+			   *work = cr_alloc(alloc, sizeof(double) * (3 * D + D * D));
 
 	memset(beta, 0, sizeof(double) * D);
 	if (warm && s->rows->n >= 4 * (int64_t) SAMPLE_ROWS && !s->opt->exact_only)
@@ -932,7 +932,7 @@ solve(Solver *s, bool warm, cr_alloc_fn alloc)
 }
 
 void
-cr_logit_fit(const CrRows *rows, const CrFitOptions *opt, cr_alloc_fn alloc,
+cr_logit_fit(const CrRows *rows, const CrFitOptions *opt, const CrAlloc *alloc,
 			 CrFitResult *res)
 {
 	Solver		s;
@@ -945,7 +945,7 @@ cr_logit_fit(const CrRows *rows, const CrFitOptions *opt, cr_alloc_fn alloc,
 	s.passes.pass = rows_pass;
 	s.passes.margins = rows_margins;
 	s.passes.ctx = &s;
-	sw = feature_moments(&s, res, &sw1, &nneg, alloc(sizeof(double) * 3 * rows->d));
+	sw = feature_moments(&s, res, &sw1, &nneg, cr_alloc(alloc, sizeof(double) * 3 * rows->d));
 	if (!solver_setup(&s, sw, sw1, nneg))
 		return;
 	solve(&s, true, alloc);
@@ -955,7 +955,7 @@ cr_logit_fit(const CrRows *rows, const CrFitOptions *opt, cr_alloc_fn alloc,
 
 void
 cr_logit_fit_passes(const CrMoments *m, const CrFitOptions *opt,
-					const CrPasses *passes, cr_alloc_fn alloc, CrFitResult *res)
+					const CrPasses *passes, const CrAlloc *alloc, CrFitResult *res)
 {
 	Solver		s;
 

@@ -682,10 +682,11 @@ tick(void)
 	CHECK_FOR_INTERRUPTS();
 }
 
-static void *
-alloc_current(size_t size)
+/* CrAlloc.fn of the training kernels: a (huge) chunk of memory context cxt. */
+void *
+cr_train_alloc(void *cxt, size_t size)
 {
-	return palloc_extended(size, MCXT_ALLOC_HUGE);
+	return MemoryContextAllocHuge((MemoryContext) cxt, size);
 }
 
 /*
@@ -859,6 +860,7 @@ retention_train_final(PG_FUNCTION_ARGS)
 	TrainOptions o;
 	CrRows		rows;
 	CrFitOptions fo;
+	CrAlloc		alloc;
 	CrFitResult r;
 	char	  **names;
 	int			d;
@@ -884,7 +886,9 @@ retention_train_final(PG_FUNCTION_ARGS)
 	fo.balanced = o.balanced;
 	fo.tick = tick;
 	fo.exact_only = false;
-	cr_logit_fit(&rows, &fo, alloc_current, &r);
+	alloc.fn = cr_train_alloc;
+	alloc.cxt = CurrentMemoryContext;
+	cr_logit_fit(&rows, &fo, &alloc, &r);
 	cr_train_check_result(&r, names, d, s->n_rows, o.max_iter);
 	PG_RETURN_BYTEA_P(cr_train_build_model(&o, &r, names, d, s->n_rows, s->n_skipped));
 }
