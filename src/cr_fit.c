@@ -66,20 +66,6 @@ typedef struct Fit
 	double	   *sd;
 } Fit;
 
-static void *
-fit_alloc_cxt(MemoryContext cxt, size_t size)
-{
-	return MemoryContextAllocHuge(cxt, size);
-}
-
-static MemoryContext alloc_cxt;
-
-static void *
-fit_alloc(size_t size)
-{
-	return fit_alloc_cxt(alloc_cxt, size);
-}
-
 static void
 not_a_select(void)
 {
@@ -442,8 +428,8 @@ statistics(Fit *f)
 		f->names = cr_train_feature_names(&f->o, f->d);
 		MemoryContextSwitchTo(old);
 	}
-	f->means = fit_alloc_cxt(f->cxt, sizeof(double) * f->d);
-	f->sd = fit_alloc_cxt(f->cxt, sizeof(double) * f->d);
+	f->means = cr_train_alloc(f->cxt, sizeof(double) * f->d);
+	f->sd = cr_train_alloc(f->cxt, sizeof(double) * f->d);
 	for (j = 0; j < f->d; j++)
 		f->means[j] = st[cr_state_sx(2) + j] / st[CR_ST_SW];
 	f->m.d = f->d;
@@ -516,6 +502,7 @@ retention_fit(PG_FUNCTION_ARGS)
 	CrFitResult r;
 	CrFitOptions fo;
 	CrPasses	passes;
+	CrAlloc		alloc;
 	double	   *st;
 	double	   *pt;
 	int			plen,
@@ -559,25 +546,13 @@ retention_fit(PG_FUNCTION_ARGS)
 	passes.pass = newton_pass;
 	passes.margins = margins_pass;
 	passes.ctx = &f;
-	{
-		/*
-		 * A query of a pass could call retention_fit itself, and that inner
-		 * fit could fail inside an exception block of the query: restore the
-		 * outer context whatever happens, so it never points at a freed one.
-		 */
-		MemoryContext saved = alloc_cxt;
-
-		alloc_cxt = f.cxt;
-		PG_TRY();
-		{
-			cr_logit_fit_passes(&f.m, &fo, &passes, fit_alloc, &r);
-		}
-		PG_FINALLY();
-		{
-			alloc_cxt = saved;
-		}
-		PG_END_TRY();
-	}
+	/*
+	 * The context travels with the call (a query of a pass may itself call
+	 * retention_fit: nothing is shared between the two fits).
+	 */
+	alloc.fn = cr_train_alloc;
+	alloc.cxt = f.cxt;
+	cr_logit_fit_passes(&f.m, &fo, &passes, &alloc, &r);
 	cr_train_check_result(&r, f.names, f.d, (int64) f.n_rows, f.o.max_iter);
 
 	decile_edges(&f, r.beta, r.deciles);

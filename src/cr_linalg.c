@@ -2,8 +2,8 @@
  * cr_linalg.c
  *	  The dense kernels of the logistic solver (Cholesky factorisation,
  *	  solve and inverse, condition number) and the small statistics helpers
- *	  that scoring, drift and training share (decile bins, PSI, normal
- *	  p-values).  Plain C; declared in cr_logit.h.
+ *	  that scoring, drift and training share (sigmoid, linear predictor,
+ *	  decile bins, PSI, normal p-values).  Plain C; declared in cr_logit.h.
  */
 #include "cr_logit.h"
 
@@ -174,6 +174,49 @@ cr_condition_number(const double *a, int n, double *work)
 			v[i] = u[i] / norm;
 	}
 	return lmax * lmin_inv;
+}
+
+/* The logistic function, without overflow for any eta. */
+double
+cr_sigmoid(double eta)
+{
+	if (eta >= 0)
+		return 1.0 / (1.0 + exp(-eta));
+	else
+	{
+		double		e = exp(eta);
+
+		return e / (1.0 + e);
+	}
+}
+
+/*
+ * The linear predictor intercept + sum_j coef_j x_j of a fitted model (the
+ * score is cr_sigmoid of it).
+ */
+double
+cr_linear_predictor(double intercept, const double *coef, const double *x, int d)
+{
+	double		eta = intercept;
+	int			j;
+
+	for (j = 0; j < d; j++)
+		eta += coef[j] * x[j];
+	if (isnan(eta))
+	{
+		/*
+		 * Huge finite features (1e308) can overflow two terms to +Infinity
+		 * and -Infinity, whose sum is NaN: sum the terms again scaled by
+		 * 2^-600 (exact, and no term overflows then) and scale back, which
+		 * gives the true sign and, through the sigmoid, a score of 0 or 1
+		 * (or the intercept's score when the terms cancel).
+		 */
+		eta = 0;
+		for (j = 0; j < d; j++)
+			eta += ldexp(coef[j], -600) * x[j];
+		eta = ldexp(eta, 600) + intercept;
+	}
+	return eta;
 }
 
 /* Decile bin (0..9) of a score given the 11 training edges. */

@@ -82,11 +82,24 @@ typedef struct CrFitResult
 								 * included) is 1 in magnitude */
 } CrFitResult;
 
-/* Memory for the result arrays is allocated with the given allocator. */
-typedef void *(*cr_alloc_fn) (size_t size);
+/*
+ * Memory for the result arrays: fn(cxt, size), e.g. an allocation in the
+ * memory context cxt.  The context travels with the call, not in a global.
+ */
+typedef struct CrAlloc
+{
+	void	   *(*fn) (void *cxt, size_t size);
+	void	   *cxt;
+} CrAlloc;
+
+static inline void *
+cr_alloc(const CrAlloc *a, size_t size)
+{
+	return a->fn(a->cxt, size);
+}
 
 extern void cr_logit_fit(const CrRows *rows, const CrFitOptions *opt,
-						 cr_alloc_fn alloc, CrFitResult *res);
+						 const CrAlloc *alloc, CrFitResult *res);
 
 /*
  * The solver's coordinates: row x becomes (1, (x_j - mu_j) * isc_j), each
@@ -137,7 +150,7 @@ typedef struct CrMoments
  * from zero.  Fills everything but loglik, deciles and shares.
  */
 extern void cr_logit_fit_passes(const CrMoments *m, const CrFitOptions *opt,
-								const CrPasses *passes, cr_alloc_fn alloc,
+								const CrPasses *passes, const CrAlloc *alloc,
 								CrFitResult *res);
 
 /* Dense kernels, exported for tests. */

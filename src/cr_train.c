@@ -242,6 +242,29 @@ advise_huge(void *p, Size len)
 #endif
 }
 
+/*
+ * A full-size block of len bytes that starts on a 2 MB boundary and spans
+ * whole 2 MB pages, so that all of it can be huge pages (from an unaligned
+ * start, about half of the rows' memory was, and the rest faulted in 4 kB
+ * at a time).  The slack before the start is address space only: never
+ * touched, it takes no memory.  Blocks are freed with their context.
+ */
+static double *
+alloc_huge_block(MemoryContext cxt, Size len)
+{
+#ifdef MADV_HUGEPAGE
+	Size		huge = 2 * 1024 * 1024;
+	Size		span = TYPEALIGN(huge, len);	/* whole huge pages */
+	char	   *raw = MemoryContextAllocHuge(cxt, span + huge);
+	double	   *block = (double *) TYPEALIGN(huge, raw);
+
+	advise_huge(block, span);
+	return block;
+#else
+	return MemoryContextAllocHuge(cxt, len);
+#endif
+}
+
 static void
 charge_memory(TrainState *s, double add_bytes)
 {
@@ -301,9 +324,10 @@ state_next_row(TrainState *s, MemoryContext cxt)
 			double	   *block;
 
 			charge_memory(s, (double) cap * D * sizeof(double));
-			block = MemoryContextAllocHuge(cxt, sizeof(double) * D * cap);
 			if (cap == big)
-				advise_huge(block, sizeof(double) * D * cap);
+				block = alloc_huge_block(cxt, sizeof(double) * D * cap);
+			else
+				block = MemoryContextAllocHuge(cxt, sizeof(double) * D * cap);
 			add_block(s, cxt, block, 0, cap);
 		}
 		last = s->nblocks - 1;
@@ -682,10 +706,11 @@ tick(void)
 	CHECK_FOR_INTERRUPTS();
 }
 
-static void *
-alloc_current(size_t size)
+/* CrAlloc.fn of the training kernels: a (huge) chunk of memory context cxt. */
+void *
+cr_train_alloc(void *cxt, size_t size)
 {
-	return palloc_extended(size, MCXT_ALLOC_HUGE);
+	return MemoryContextAllocHuge((MemoryContext) cxt, size);
 }
 
 /*
@@ -859,6 +884,7 @@ retention_train_final(PG_FUNCTION_ARGS)
 	TrainOptions o;
 	CrRows		rows;
 	CrFitOptions fo;
+	CrAlloc		alloc;
 	CrFitResult r;
 	char	  **names;
 	int			d;
@@ -884,7 +910,9 @@ retention_train_final(PG_FUNCTION_ARGS)
 	fo.balanced = o.balanced;
 	fo.tick = tick;
 	fo.exact_only = false;
-	cr_logit_fit(&rows, &fo, alloc_current, &r);
+	alloc.fn = cr_train_alloc;
+	alloc.cxt = CurrentMemoryContext;
+	cr_logit_fit(&rows, &fo, &alloc, &r);
 	cr_train_check_result(&r, names, d, s->n_rows, o.max_iter);
 	PG_RETURN_BYTEA_P(cr_train_build_model(&o, &r, names, d, s->n_rows, s->n_skipped));
 }

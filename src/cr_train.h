@@ -50,4 +50,7 @@ extern void cr_train_check_result(const CrFitResult *r, char **names, int d,
 extern bytea *cr_train_build_model(const TrainOptions *o, const CrFitResult *r,
 								   char **names, int d, int64 n_rows, int64 n_skipped);
 
+/* CrAlloc.fn for the training kernels: allocate size bytes in MemoryContext cxt. */
+extern void *cr_train_alloc(void *cxt, size_t size);
+
 #endif							/* CR_TRAIN_H */

@@ -17,6 +17,8 @@
 # a line "-- bench: start" (setup such as SET or a temporary table) are run
 # untimed; without that line every statement is timed (SETs cost microseconds).
 # A .sh variant (a program outside the server) is timed by the wall clock.
+# A .sql variant that prints a line "skipped: REASON" (something it needs,
+# such as MADlib, is not installed) shows as skipped in the table.
 #
 # Knobs: BENCH_SCALE (default 1: the sizes named in each setup file),
 #        BENCH_REPEAT (default 5), BENCH_ONLY (a NAME, or a regex of names),
@@ -49,7 +51,7 @@ run_variant() { # prints elapsed seconds
 	case "$f" in
 	*.sql)
 		timed_sql "$f" | psql -X -q -v ON_ERROR_STOP=1 -v scale="$SCALE" -d "$DB" -f - |
-			awk '/^Time: [0-9.]+ ms/ {s += $2} END {printf "%.6f\n", s / 1000}'
+			awk '/^Time: [0-9.]+ ms/ {s += $2} /^skipped: / {skip = 1} END {if (skip) print "skipped"; else printf "%.6f\n", s / 1000}'
 		# a failed statement stops the pipeline (pipefail) and the run
 		;;
 	*.sh)
@@ -84,6 +86,11 @@ for name in $names; do
 	done
 	base=""
 	for v in $variants; do
+		if [[ "${times[$v]}" == *skipped* ]]; then
+			# the variant printed "skipped: REASON" (e.g. MADlib not installed)
+			printf '| %s | %s | skipped | |\n' "$name" "$(label_of "$HERE/$name.$v")"
+			continue
+		fi
 		m=$(echo "${times[$v]}" | tr ' ' '\n' | sed '/^$/d' | median)
 		[ -z "$base" ] && base=$m
 		printf '| %s | %s | %.3f | %.2f |\n' "$name" "$(label_of "$HERE/$name.$v")" "$m" "$(echo "$m / $base" | bc -l)"

@@ -45,6 +45,16 @@ alloc(size_t size)
 	return p;
 }
 
+/* the kernels' allocator (CrAlloc): alloc() above, no context */
+static void *
+alloc_cb(void *cxt, size_t size)
+{
+	(void) cxt;
+	return alloc(size);
+}
+
+static const CrAlloc kalloc = {alloc_cb, NULL};
+
 static double *
 fill(Rows *r, const double *point, int plen, int from, int step)
 {
@@ -177,7 +187,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	ps.pass = pass;
 	ps.margins = margins;
 	ps.ctx = &r;
-	cr_logit_fit_passes(&m, &fo, &ps, alloc, &res);
+	cr_logit_fit_passes(&m, &fo, &ps, &kalloc, &res);
 	if (res.status == CR_FIT_OK)
 	{
 		/*

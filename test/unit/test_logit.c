@@ -49,6 +49,16 @@ alloc(size_t size)
 	return p;
 }
 
+/* the kernels' allocator (CrAlloc): alloc() above, no context */
+static void *
+alloc_cb(void *cxt, size_t size)
+{
+	(void) cxt;
+	return alloc(size);
+}
+
+static const CrAlloc kalloc = {alloc_cb, NULL};
+
 static void
 free_all(void)
 {
@@ -250,13 +260,13 @@ check_scaled(const char *name, const int counts[8], bool intercept,
 				unit[3];
 
 	o.intercept = intercept;
-	cr_logit_fit(&r, &o, alloc, &res);
+	cr_logit_fit(&r, &o, &kalloc, &res);
 	unit[0] = res.beta[1];
 	unit[1] = sqrt(res.cov[3]);
 	unit[2] = res.loglik;
 	free_all();
 	r = grouped(counts, scale);
-	cr_logit_fit(&r, &o, alloc, &res);
+	cr_logit_fit(&r, &o, &kalloc, &res);
 	coef = res.beta[1] * scale;
 	se = sqrt(res.cov[3]) * scale;
 	ll = res.loglik;
@@ -300,7 +310,7 @@ test_scale_invariance(void)
 		CrFitResult res;
 
 		o.tol = 1e-3;
-		cr_logit_fit(&r, &o, alloc, &res);
+		cr_logit_fit(&r, &o, &kalloc, &res);
 		check(res.status == CR_FIT_OK && res.iterations >= 2 &&
 			  rel(res.beta[1] * 1e10, bal_i[1]) < 1e-3,
 			  "balanced, x * 1e10, tol 1e-3: more than one step, near the optimum");
@@ -349,7 +359,7 @@ test_separation(void)
 		block[2 * i + 1] = block[3 * i + 2];
 	}
 	r.d = 1;
-	cr_logit_fit(&r, &o, alloc, &res);
+	cr_logit_fit(&r, &o, &kalloc, &res);
 	printf("# overlapping: status %d, coef %.17g, se %.17g, ll %.17g\n", res.status,
 		   res.status == CR_FIT_OK ? res.beta[1] : 0, res.status == CR_FIT_OK ? sqrt(res.cov[3]) : 0, res.loglik);
 	/* statsmodels: params, bse, llf */
@@ -360,19 +370,19 @@ test_separation(void)
 	free_all();
 
 	r = overlap(1);
-	cr_logit_fit(&r, &o, alloc, &res);
+	cr_logit_fit(&r, &o, &kalloc, &res);
 	check(res.status == CR_FIT_SEPARATION && res.bad_feature == 0,
 		  "complete separation is reported, naming the separating feature");
 	free_all();
 
 	r = overlap(2);
-	cr_logit_fit(&r, &o, alloc, &res);
+	cr_logit_fit(&r, &o, &kalloc, &res);
 	check(res.status == CR_FIT_SEPARATION && res.bad_feature == 0,
 		  "quasi-complete separation is reported, naming the separating feature");
 	free_all();
 
 	o.l2 = 1.0;
-	cr_logit_fit(&r, &o, alloc, &res);
+	cr_logit_fit(&r, &o, &kalloc, &res);
 	check(res.status == CR_FIT_OK && res.converged, "l2 > 0 fits quasi-separated data");
 	free_all();
 
@@ -388,7 +398,7 @@ test_separation(void)
 		block[3 * i + 2] = x1 + x2 > 7.5 ? 1.0 : -1.0;
 	}
 	r = rows_of(2, 1000);
-	cr_logit_fit(&r, &o, alloc, &res);
+	cr_logit_fit(&r, &o, &kalloc, &res);
 	check(res.status == CR_FIT_SEPARATION && fabs(res.direction[0]) >= 0.01 && fabs(res.direction[1]) >= 0.01 &&
 		  res.direction[0] * res.direction[1] > 0,
 		  "separation by a combination of two features is reported with both in its direction");
@@ -404,18 +414,18 @@ test_tiny_values(void)
 	CrFitResult res;
 	CrRows		r = grouped(unbalanced, 1e-170);
 
-	cr_logit_fit(&r, &o, alloc, &res);
+	cr_logit_fit(&r, &o, &kalloc, &res);
 	check(res.status == CR_FIT_OK && rel(res.beta[1] * 1e-170, 0.965057654159568) < 1e-9,
 		  "a feature of values near 1e-170 is not constant and fits as at unit scale");
 	free_all();
 	r = grouped(unbalanced, 1e100);
-	cr_logit_fit(&r, &o, alloc, &res);
+	cr_logit_fit(&r, &o, &kalloc, &res);
 	check(res.status == CR_FIT_OK && rel(res.beta[1] * 1e100, 0.965057654159568) < 1e-9 &&
 		  rel(res.means[0], 1e100 * (-2 * 50 - 1 * 50 + 50 + 2 * 50) / 200.0) < 1e-12,
 		  "values near 1e100 neither overflow the spread nor the fit");
 	free_all();
 	r = grouped(unbalanced, 1e-320);	/* subnormal: 1 / spread overflows */
-	cr_logit_fit(&r, &o, alloc, &res);
+	cr_logit_fit(&r, &o, &kalloc, &res);
 	check(res.status == CR_FIT_OK && res.sd[0] > 0 && !isnan(res.beta[1]) && !isnan(res.cov[3]) &&
 		  !(isfinite(res.beta[1]) && isfinite(res.cov[3])),
 		  "a subnormal spread fits without NaN, leaving an unrepresentable coefficient or variance for the caller to report");
@@ -456,7 +466,7 @@ test_penalised(void)
 				eta;
 
 	o.l2 = 2.0;
-	cr_logit_fit(&r, &o, alloc, &res);
+	cr_logit_fit(&r, &o, &kalloc, &res);
 	printf("# l2=2: %.17g %.17g %.17g\n", res.beta[0], res.beta[1], res.beta[2]);
 	check(res.status == CR_FIT_OK && rel(res.beta[0], sk[0]) < 1e-8 &&
 		  rel(res.beta[1], sk[1]) < 1e-8 && rel(res.beta[2], sk[2]) < 1e-8,
@@ -481,7 +491,7 @@ test_penalised(void)
 
 	/* features in other units: the penalty is on the coefficients as given */
 	r = penalised_rows(10.0);
-	cr_logit_fit(&r, &o, alloc, &res);
+	cr_logit_fit(&r, &o, &kalloc, &res);
 	check(res.status == CR_FIT_OK && rel(res.beta[0], sk10[0]) < 1e-8 &&
 		  rel(res.beta[1], sk10[1]) < 1e-8 && rel(res.beta[2], sk10[2]) < 1e-8,
 		  "l2 = 2 with x2 in other units: scikit-learn's fit on those units");
@@ -489,7 +499,7 @@ test_penalised(void)
 
 	r = penalised_rows(1.0);
 	o.intercept = false;
-	cr_logit_fit(&r, &o, alloc, &res);
+	cr_logit_fit(&r, &o, &kalloc, &res);
 	check(res.status == CR_FIT_OK && res.beta[0] == 0 && rel(res.beta[1], sk0[0]) < 1e-8 &&
 		  rel(res.beta[2], sk0[1]) < 1e-8,
 		  "l2 = 2 without intercept: scikit-learn's fit_intercept=False");
@@ -559,29 +569,29 @@ main(void)
 		CrFitOptions o = defaults();
 
 		make_rows(&r, 2, 500, gen_one_class, 1);
-		cr_logit_fit(&r, &o, alloc, &res);
+		cr_logit_fit(&r, &o, &kalloc, &res);
 		check(res.status == CR_FIT_ONE_CLASS, "one outcome class is reported");
 		free_rows(&r);
 
 		make_rows(&r, 2, 500, gen_constant, 2);
-		cr_logit_fit(&r, &o, alloc, &res);
+		cr_logit_fit(&r, &o, &kalloc, &res);
 		check(res.status == CR_FIT_CONSTANT && res.bad_feature == 1, "a constant feature is reported by index");
 		free_rows(&r);
 
 		make_rows(&r, 3, 500, gen_collinear, 3);
-		cr_logit_fit(&r, &o, alloc, &res);
+		cr_logit_fit(&r, &o, &kalloc, &res);
 		check(res.status == CR_FIT_COLLINEAR && res.bad_feature == 2, "a collinear feature is reported by index");
 		o.l2 = 1.0;
-		cr_logit_fit(&r, &o, alloc, &res);
+		cr_logit_fit(&r, &o, &kalloc, &res);
 		check(res.status == CR_FIT_OK, "l2 > 0 fits collinear features");
 		o.l2 = 0.0;
 		free_rows(&r);
 
 		make_rows(&r, 2, 500, gen_separated, 4);
-		cr_logit_fit(&r, &o, alloc, &res);
+		cr_logit_fit(&r, &o, &kalloc, &res);
 		check(res.status == CR_FIT_SEPARATION && res.bad_feature == 0, "complete separation is reported with its feature");
 		o.l2 = 0.5;
-		cr_logit_fit(&r, &o, alloc, &res);
+		cr_logit_fit(&r, &o, &kalloc, &res);
 		check(res.status == CR_FIT_OK && res.converged, "l2 > 0 fits separated data");
 		free_rows(&r);
 	}
@@ -597,9 +607,9 @@ main(void)
 		int			j;
 
 		make_rows(&r, 6, 400000, gen_logistic, 5);
-		cr_logit_fit(&r, &o, alloc, &fast);
+		cr_logit_fit(&r, &o, &kalloc, &fast);
 		o.exact_only = true;
-		cr_logit_fit(&r, &o, alloc, &exact);
+		cr_logit_fit(&r, &o, &kalloc, &exact);
 		check(fast.status == CR_FIT_OK && exact.status == CR_FIT_OK, "both paths fit 400k rows");
 		for (j = 0; j < 7; j++)
 			worst = fmax(worst, fabs(fast.beta[j] - exact.beta[j]) / fabs(exact.beta[j]));
@@ -633,11 +643,11 @@ main(void)
 		int			j;
 
 		make_rows(&r, 3, 300000, gen_logistic, 6);
-		cr_logit_fit(&r, &o, alloc, &unit);
+		cr_logit_fit(&r, &o, &kalloc, &unit);
 		for (i = 0; i < r.n; i++)
 			for (j = 0; j < 3; j++)
 				r.blocks[i / 1000][(i % 1000) * 4 + j] *= (j == 1 ? 1e-60 : 1e40);
-		cr_logit_fit(&r, &o, alloc, &big);
+		cr_logit_fit(&r, &o, &kalloc, &big);
 		for (j = 1; j < 4; j++)
 			worst = fmax(worst, rel(big.beta[j] * (j == 2 ? 1e-60 : 1e40), unit.beta[j]));
 		printf("# 300k rows in units 1e40 and 1e-60: %d passes (%d with Hessian), max rel diff %.3g\n",

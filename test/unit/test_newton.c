@@ -43,6 +43,16 @@ alloc(size_t size)
 	return p;
 }
 
+/* the kernels' allocator (CrAlloc): alloc() above, no context */
+static void *
+alloc_cb(void *cxt, size_t size)
+{
+	(void) cxt;
+	return alloc(size);
+}
+
+static const CrAlloc kalloc = {alloc_cb, NULL};
+
 static void
 free_all(void)
 {
@@ -178,7 +188,7 @@ fit_by_passes(const CrFitOptions *fo, CrFitResult *res)
 	ps.pass = pass_fn;
 	ps.margins = margins_fn;
 	ps.ctx = &calls;
-	cr_logit_fit_passes(&m, fo, &ps, alloc, res);
+	cr_logit_fit_passes(&m, fo, &ps, &kalloc, res);
 }
 
 static double
@@ -208,7 +218,7 @@ compare_with_logit(double l2, bool intercept, bool balanced, const char *what)
 				res;
 	char		msg[200];
 
-	cr_logit_fit(&r, &fo, alloc, &ref);
+	cr_logit_fit(&r, &fo, &kalloc, &ref);
 	fit_by_passes(&fo, &res);
 
 	snprintf(msg, sizeof(msg), "%s: both converge", what);
@@ -242,7 +252,7 @@ test_separation(void)
 		saved[i] = rows[i][D_FEAT];
 		rows[i][D_FEAT] = rows[i][1] > 3.0 ? fabs(saved[i]) : -fabs(saved[i]);
 	}
-	cr_logit_fit(&r, &fo, alloc, &ref);
+	cr_logit_fit(&r, &fo, &kalloc, &ref);
 	fit_by_passes(&fo, &res);
 	check(ref.status == CR_FIT_SEPARATION && res.status == CR_FIT_SEPARATION &&
 		  ref.bad_feature == 1 && res.bad_feature == 1,
