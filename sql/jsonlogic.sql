@@ -55,3 +55,15 @@ SELECT count(DISTINCT c) AS distinct_rules FROM (
 
 -- a type conflict JavaScript's == would hide is an error when the rule is bound
 SELECT incentive_matches('{"==": [{"var": "plan"}, 5]}'::jsonb::incentive_condition, m) FROM jl_members m WHERE id = 1;
+
+-- an explicit null key with a var default: one NULL here, so the default
+-- applies (json-logic-js returns null for {"x": null}); without null keys
+-- (jsonb_strip_nulls) both agree
+SELECT incentive_matches('{"==": [{"var": ["x", 5]}, 5]}'::jsonb::incentive_condition, '{"x": null}'::jsonb) AS null_key_default,
+       incentive_matches('{"==": [{"var": ["x", 5]}, 5]}'::jsonb::incentive_condition, jsonb_strip_nulls('{"x": null}'::jsonb)) AS stripped;
+
+-- non-ASCII string literals against a possibly null feature: decided as
+-- JavaScript's Number() reads them (json-logic-js on {}: false, true, false)
+SELECT ('{"<": [{"var": "s"}, "é"]}'::jsonb::incentive_condition)::text AS not_a_number,
+       ('{"<=": [{"var": "s"}, "\u00a05\u3000"]}'::jsonb::incentive_condition)::text AS unicode_blanks_trimmed,
+       ('{">=": [{"var": "s"}, "日本"]}'::jsonb::incentive_condition)::text AS cjk;

@@ -109,3 +109,11 @@ SELECT pg_temp.try($$SELECT incentive_matches('{"==": [{"var": "a.b"}, 1]}'::jso
 SELECT pg_temp.try($$SELECT incentive_matches('{"==": [{"var": "a.0"}, 1]}'::jsonb::incentive_condition, '{"a": [1]}'::jsonb)::text$$);
 SELECT pg_temp.try($$SELECT incentive_matches('{"==": [{"var": "a.b"}, 1]}'::jsonb::incentive_condition, '{"a.b": 1, "a": {"b": 1}}'::jsonb)::text$$);
 SELECT pg_temp.try($$SELECT incentive_matches('{"==": [{"var": "a.b"}, 1]}'::jsonb::incentive_condition, '{"a": 1}'::jsonb)::text$$);
+
+-- "if" with more conditions than the nesting limit allows (two levels each)
+SELECT jsonb_build_object('if', (SELECT jsonb_agg(x ORDER BY i) FROM (
+         SELECT i, CASE WHEN i % 2 = 1 THEN jsonb_build_object('==', jsonb_build_array(jsonb_build_object('var', 'x'), i)) ELSE 'true'::jsonb END
+         FROM generate_series(1, 97) i) t(i, x)))::incentive_condition IS NOT NULL AS if_48;
+SELECT jsonb_build_object('if', (SELECT jsonb_agg(x ORDER BY i) FROM (
+         SELECT i, CASE WHEN i % 2 = 1 THEN jsonb_build_object('==', jsonb_build_array(jsonb_build_object('var', 'x'), i)) ELSE 'true'::jsonb END
+         FROM generate_series(1, 99) i) t(i, x)))::incentive_condition;

@@ -354,6 +354,27 @@ eval_logic(CrRuleError *err, int k, const CrInstr *in, CrValue *a, int ar)
 	return CR_OK;
 }
 
+/* x op y for = <> < <= > >= of two numbers, neither NaN. */
+static inline int
+compare_num(int op, double x, double y)
+{
+	switch (op)
+	{
+		case CR_OP_EQ:
+			return x == y;
+		case CR_OP_NE:
+			return x != y;
+		case CR_OP_LT:
+			return x < y;
+		case CR_OP_LE:
+			return x <= y;
+		case CR_OP_GT:
+			return x > y;
+		default:
+			return x >= y;
+	}
+}
+
 /* = <> < <= > >= of two values. */
 static inline int
 eval_compare(CrRuleError *err, int k, const CrInstr *in, CrValue *a)
@@ -366,31 +387,7 @@ eval_compare(CrRuleError *err, int k, const CrInstr *in, CrValue *a)
 		!isnan(a[0].num) && !isnan(a[1].num))
 	{
 		/* the common case, without the generic checks */
-		double		x = a[0].num;
-		double		y = a[1].num;
-
-		switch (in->op)
-		{
-			case CR_OP_EQ:
-				r = x == y;
-				break;
-			case CR_OP_NE:
-				r = x != y;
-				break;
-			case CR_OP_LT:
-				r = x < y;
-				break;
-			case CR_OP_LE:
-				r = x <= y;
-				break;
-			case CR_OP_GT:
-				r = x > y;
-				break;
-			default:
-				r = x >= y;
-				break;
-		}
-		SET_BOOL(a, r);
+		SET_BOOL(a, compare_num(in->op, a[0].num, a[1].num));
 		return CR_OK;
 	}
 	if ((rc = check_same(err, k, in, a, 2, &kind)) != CR_OK)
@@ -642,7 +639,26 @@ cr_rule_eval(const CrRuleProg *prog, const CrValue *features,
 				sp++;
 				continue;
 			case CR_OP_FEATURE:
-				stack[sp++] = features[in->n];
+				{
+					const CrValue *f = &features[in->n];
+
+					/*
+					 * feature <op> number, the commonest comparison: the
+					 * result of the two pushes and the comparison, which pops
+					 * exactly those two, in one step (NaN and NULL take the
+					 * general path).
+					 */
+					if (f->kind == CR_VAL_NUM && k + 2 < prog->ninstr &&
+						in[1].op == CR_OP_NUM && in[2].op >= CR_OP_EQ && in[2].op <= CR_OP_GE &&
+						!isnan(f->num) && !isnan(in[1].num))
+					{
+						SET_BOOL(&stack[sp], compare_num(in[2].op, f->num, in[1].num));
+						sp++;
+						k += 2;
+						continue;
+					}
+					stack[sp++] = *f;
+				}
 				continue;
 			default:
 				break;

@@ -390,10 +390,45 @@ cr_json_free(CjDoc *doc, const CrRuleMem *mem)
 }
 
 /*
+ * The byte length of the JavaScript white space or line terminator (what
+ * Number() trims: tab, LF, VT, FF, CR, space, U+00A0, U+1680, U+2000 to
+ * U+200A, U+2028, U+2029, U+202F, U+205F, U+3000, U+FEFF) that starts at
+ * s[0] (at_end 0) or ends at s[n - 1] (at_end 1) of the UTF-8 text s[0..n),
+ * or 0.
+ */
+static size_t
+js_space(const char *s, size_t n, int at_end)
+{
+	static const char *const wide[] = {
+		"\xC2\xA0", "\xE1\x9A\x80", "\xE2\x80\xA8", "\xE2\x80\xA9", "\xE2\x80\xAF",
+		"\xE2\x81\x9F", "\xE3\x80\x80", "\xEF\xBB\xBF"
+	};
+	const unsigned char *u;
+
+	if (n == 0)
+		return 0;
+	u = (const unsigned char *) (at_end ? s + n - 1 : s);
+	if (*u != '\0' && strchr(" \t\n\v\f\r", *u))
+		return 1;
+	for (size_t w = 0; w < sizeof(wide) / sizeof(wide[0]); w++)
+	{
+		size_t		k = strlen(wide[w]);
+
+		if (n >= k && memcmp(at_end ? s + n - k : s, wide[w], k) == 0)
+			return k;
+	}
+	/* U+2000 .. U+200A: E2 80 80 .. E2 80 8A */
+	if (n < 3)
+		return 0;
+	u = (const unsigned char *) (at_end ? s + n - 3 : s);
+	return u[0] == 0xE2 && u[1] == 0x80 && u[2] >= 0x80 && u[2] <= 0x8A ? 3 : 0;
+}
+
+/*
  * JavaScript's Number(s) for a string literal: 0 when blank, NaN (*nan) when
- * not numeric; 0 for forms this reader does not decide (non-ASCII blanks,
- * 0x/0o/0b prefixes, Infinity, numerals of 128 characters or more), which
- * the caller rejects.
+ * not numeric (any other non-ASCII character makes it so); 0 for forms this
+ * reader does not decide (0x/0o/0b prefixes, Infinity, numerals of 128
+ * characters or more), which the caller rejects.
  */
 int
 cr_js_number(const char *s, size_t n, double *out, int *nan)
@@ -402,17 +437,17 @@ cr_js_number(const char *s, size_t n, double *out, int *nan)
 	size_t		i = 0;
 	size_t		k;
 	char	   *end;
+	size_t		w;
 
-	while (i < n && strchr(" \t\n\v\f\r", s[i]) && s[i] != '\0')
-		i++;
-	while (n > i && strchr(" \t\n\v\f\r", s[n - 1]) && s[n - 1] != '\0')
-		n--;
+	while ((w = js_space(s + i, n - i, 0)) > 0)
+		i += w;
+	while ((w = js_space(s + i, n - i, 1)) > 0)
+		n -= w;
 	*nan = 0;
 	*out = 0;
 	if (i == n)
 		return 1;
-	if ((unsigned char) s[i] >= 0x80 || (unsigned char) s[n - 1] >= 0x80 ||
-		(n - i >= 2 && s[i] == '0' && strchr("xXoObB", s[i + 1]) && s[i + 1] != '\0') ||
+	if ((n - i >= 2 && s[i] == '0' && strchr("xXoObB", s[i + 1]) && s[i + 1] != '\0') ||
 		memchr(s + i, 'I', n - i) != NULL)
 		return 0;
 	/* a decimal literal: [+-] digits [. digits] [e [+-] digits] */

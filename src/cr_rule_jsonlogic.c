@@ -754,6 +754,8 @@ jl_in(JL *j, const Op *op, Expr *out)
 	return 1;
 }
 
+#define JL_IF_MAX_BRANCHES ((CR_RULE_MAX_DEPTH - 4) / 2)
+
 /* if / ?: as a condition: c1 ? a1 : c2 ? a2 : ... : else (missing: null, falsy). */
 static int
 jl_if(JL *j, const Op *op, Expr *out)
@@ -766,6 +768,15 @@ jl_if(JL *j, const Op *op, Expr *out)
 		put(out, "false");
 		return 1;
 	}
+
+	/*
+	 * Each branch is an OR of two ANDs around the rest: two levels of the
+	 * compiled program's nesting, whose limit is CR_RULE_MAX_DEPTH.
+	 */
+	if (n / 2 > JL_IF_MAX_BRANCHES)
+		return jl_fail(j, CR_ERR_TOO_DEEP,
+					   "\"if\" with %d conditions: at most %d are supported (each one is two levels of nesting, and a condition has at most %d)",
+					   n / 2, JL_IF_MAX_BRANCHES, CR_RULE_MAX_DEPTH);
 	for (int i = 0; i + 1 < n; i += 2)
 	{
 		Expr		c,
@@ -778,11 +789,12 @@ jl_if(JL *j, const Op *op, Expr *out)
 			expr_free(j, &c);
 			return 0;
 		}
-		put(out, "((");
+		/* one parenthesis a branch: (c AND a OR NOT c AND (...)) */
+		put(out, "(");
 		put_expr(out, &c);
 		put(out, " AND ");
 		put_expr(out, &a);
-		put(out, ") OR (NOT ");
+		put(out, " OR NOT ");
 		put_expr(out, &c);
 		put(out, " AND ");
 		opened++;
@@ -801,7 +813,7 @@ jl_if(JL *j, const Op *op, Expr *out)
 	else
 		put(out, "false");
 	while (opened-- > 0)
-		put(out, "))");
+		put(out, ")");
 	return 1;
 }
 

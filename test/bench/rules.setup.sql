@@ -52,8 +52,8 @@ INSERT INTO rules_rules VALUES
 VACUUM ANALYZE rules_members;
 VACUUM ANALYZE rules_rules;
 
--- The same 20 rules as a rule builder would emit them in JsonLogic (rules.e
--- and rules.g): where JsonLogic has no such function (ln, abs, round) an
+-- The same 20 rules as a rule builder would emit them in JsonLogic (rules.e,
+-- rules.h and rules.i): where JsonLogic has no such function (ln, abs, round) an
 -- equivalent range; JsonLogic's own NULL semantics (null reads as 0 in < and >).
 DROP TABLE IF EXISTS rules_rules_jl;
 CREATE TABLE rules_rules_jl (id int PRIMARY KEY, rule jsonb NOT NULL, condition incentive_condition NOT NULL);

@@ -239,6 +239,57 @@ long_numerals(void)
 	check_error(json, CR_ERR_UNSUPPORTED, "may read as a number");
 }
 
+/*
+ * A null feature against a non-ASCII string: Number() trims JavaScript's
+ * white space (Unicode's too) and reads anything else non-ASCII as NaN
+ * (values from node: json-logic-js 2.0.5 on {} ).
+ */
+static void
+non_ascii_strings(void)
+{
+	check("{\"<\": [{\"var\": \"s\"}, \"\u00e9\"]}", "coalesce(s < '\xC3\xA9', false)");
+	check("{\">=\": [{\"var\": \"s\"}, \"\xE6\x97\xA5\xE6\x9C\xAC\"]}", "coalesce(s >= '\xE6\x97\xA5\xE6\x9C\xAC', false)");
+	check("{\"<=\": [{\"var\": \"s\"}, \"\\u00a05 \\u3000\"]}", "coalesce(s <= '\xC2\xA0" "5 \xE3\x80\x80', true)");
+	check("{\">\": [{\"var\": \"s\"}, \"\\u00a0-5\\ufeff\"]}", "coalesce(s > '\xC2\xA0-5\xEF\xBB\xBF', true)");
+	check("{\"<\": [{\"var\": \"s\"}, \"\\u200b5\"]}", "coalesce(s < '\xE2\x80\x8B" "5', false)");
+	check("{\"<=\": [{\"var\": \"s\"}, \"\\u2001\"]}", "coalesce(s <= '\xE2\x80\x81', true)");
+}
+
+/*
+ * {"if": [c0, a0, c1, a1, ..., false]} of k branches, inside prefix and
+ * suffix; branch i is the printf format branch with i (twice).
+ */
+static void
+if_json(char *json, size_t size, const char *prefix, int k, const char *branch, const char *suffix)
+{
+	size_t		n = (size_t) snprintf(json, size, "%s{\"if\": [", prefix);
+
+	for (int i = 0; i < k; i++)
+		n += (size_t) snprintf(json + n, size - n, branch, i, i);
+	snprintf(json + n, size - n, "false]}%s", suffix);
+}
+
+/* "if" with many branches: two levels of nesting a branch, 48 at most */
+static void
+long_if(void)
+{
+	char		json[8000];
+	CrRuleError e;
+	char	   *s;
+
+	if_json(json, sizeof(json), "", 48, "{\"==\": [{\"var\": \"x\"}, %d]}, {\">\": [{\"var\": \"y\"}, %d]}, ", "");
+	s = compile(json, &e);
+	ok(s != NULL, "an \"if\" of 48 branches compiles");
+	if (s == NULL)
+		printf("# error %d: %s\n", e.code, e.message);
+	free(s);
+	if_json(json, sizeof(json), "", 49, "{\"var\": \"b%d\"}, {\"var\": \"c%d\"}, ", "");
+	check_error(json, CR_ERR_TOO_DEEP, "\"if\" with 49 conditions: at most 48 are supported");
+	/* inside other operators, the whole condition's limit applies */
+	if_json(json, sizeof(json), "{\"!\": {\"!\": {\"and\": [true, ", 48, "{\"var\": \"b%d\"}, {\"var\": \"c%d\"}, ", "]}}}");
+	check_error(json, CR_ERR_TOO_DEEP, "nested too deeply");
+}
+
 int
 main(void)
 {
@@ -291,6 +342,8 @@ main(void)
 	deep_inputs();
 	long_chains();
 	long_numerals();
+	non_ascii_strings();
+	long_if();
 	{
 		/* a 1000-operand + is a flat chain, not 1000 levels of nesting */
 		char	   *big = malloc(20000);

@@ -117,3 +117,16 @@ COST 100;
 
 COMMENT ON FUNCTION incentive_match_all(incentive_condition[], record) IS
 'The 1-based positions of the conditions that are true for the row (NULL elements and NULL results do not match); evaluates every rule on the row deformed once, for rules joins over many members.';
+
+-- Planner support of incentive_matches(condition, record): lets a rules join
+-- run in parallel (a nested loop over the members with the rules
+-- materialized, which PostgreSQL 15 does not consider on its own).
+CREATE FUNCTION incentive_matches_support(internal)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'incentive_matches_support'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION incentive_matches_support(internal) IS
+'Planner support of incentive_matches(condition, record): offers the planner a parallel nested loop with the rules materialized for a rules join; not for calling directly.';
+
+ALTER FUNCTION incentive_matches(incentive_condition, record) SUPPORT incentive_matches_support;
