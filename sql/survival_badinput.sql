@@ -115,4 +115,47 @@ SELECT pg_temp.try($$SELECT retention_logrank(t, churned, grp, NULL) = retention
 SELECT pg_temp.try($$SELECT retention_logrank(t, churned, grp, 'FH', 0) = retention_logrank(t, churned, grp) AS same FROM sv$$);
 -- too many groups for the log-rank test
 SELECT pg_temp.try($$SELECT retention_logrank(1, true, g::text) FROM generate_series(1, 1001) g$$);
+-- RMST of durations near 1e300: a finite standard error (A_j^2 overflowed to
+-- Infinity), 1e300 times that of the same curve in units
+SELECT pg_temp.try($$SELECT * FROM retention_km_rmst((SELECT retention_km(t * 1e300, c) FROM (VALUES (1::float8, true), (1.5, true), (2, false), (3, true), (4, false)) v(t, c)), 4e300)$$);
+SELECT pg_temp.try($$SELECT * FROM retention_km_rmst((SELECT retention_km(t, c) FROM (VALUES (1::float8, true), (1.5, true), (2, false), (3, true), (4, false)) v(t, c)), 4)$$);
+-- tau just after the last time: both printed in full
+SELECT pg_temp.try($$SELECT * FROM retention_km_rmst((SELECT retention_km(t, c) FROM (VALUES (1::float8, true), (4, false)) v(t, c)), 4.000000001)$$);
+-- the log-rank result does not depend on the order rows arrive in (the
+-- reference group and the order of the sums follow the group names)
+SELECT pg_temp.try($$SELECT (SELECT retention_logrank(i, i % 2 = 0, (i % 4)::text ORDER BY i % 4)
+    = retention_logrank(i, i % 2 = 0, (i % 4)::text ORDER BY i % 4 DESC)
+    AND retention_logrank(i, i % 2 = 0, (i % 4)::text, 'fh', 0.5 ORDER BY i)
+    = retention_logrank(i, i % 2 = 0, (i % 4)::text, 'fh', 0.5 ORDER BY i DESC) AS same
+    FROM generate_series(1, 20) i)$$);
+-- a partial state from another aggregate's serial function (a superuser can
+-- write such an aggregate): checked, never read as counts; a NaN time made
+-- the curve loop write past its array, a repeated name gave an index past the
+-- names
+CREATE AGGREGATE surv_forged(bytea, bytea) (SFUNC = bytea_string_agg_transfn,
+    STYPE = internal, SERIALFUNC = bytea_string_agg_finalfn,
+    DESERIALFUNC = retention_surv_deserialfn, COMBINEFUNC = retention_surv_combinefn,
+    FINALFUNC = retention_km_finalfn, PARALLEL = SAFE);
+-- one row, never analyzed: the planner aggregates in a parallel worker and
+-- the leader deserializes the state
+CREATE TABLE surv_forged_src(b bytea);
+INSERT INTO surv_forged_src VALUES ('\x000000000000000200000000000000000000000000000000000000000000000000000000000000003ff0000000000000000000000000000000000001000000000000000040000000000000000000000000000000000000000000000000000001');
+SET parallel_setup_cost = 0;
+SET parallel_tuple_cost = 0;
+SET min_parallel_table_scan_size = 0;
+SET max_parallel_workers_per_gather = 1;
+EXPLAIN (COSTS OFF) SELECT surv_forged(b, ''::bytea) FROM surv_forged_src;
+SELECT surv_forged(b, ''::bytea) FROM surv_forged_src;
+UPDATE surv_forged_src SET b = '\x000000000000000200000000000000000000000000000000000000000000000000000000000000007ff8000000000000000000000000000000000001000000000000000040000000000000000000000000000000000000000000000000000001';
+SELECT surv_forged(b, ''::bytea) FROM surv_forged_src;
+UPDATE surv_forged_src SET b = '\x000000000000000200000000000000000000000000000000000000000000000000000000000000003ff000000000000000000000fffffffffffffffb000000000000000040000000000000000000000000000000000000000000000000000001';
+SELECT surv_forged(b, ''::bytea) FROM surv_forged_src;
+UPDATE surv_forged_src SET b = '\x000000000000000200000000000000000000000000000000000000000000000000000000000000030000000161000000016100000001623ff0000000000000000000000000000000000001000000000000000040000000000000000000000200000000000000000000000000000001';
+SELECT surv_forged(b, ''::bytea) FROM surv_forged_src;
+RESET parallel_setup_cost;
+RESET parallel_tuple_cost;
+RESET min_parallel_table_scan_size;
+RESET max_parallel_workers_per_gather;
+DROP TABLE surv_forged_src;
+DROP AGGREGATE surv_forged(bytea, bytea);
 DROP TABLE sv;

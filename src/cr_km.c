@@ -342,11 +342,12 @@ cr_km_rmst(const CrKmPoint *pt, size_t n, double tau, double *rmst, double *se)
 			prev_t = pt[i].t;
 			prev_s = pt[i].surv;
 			a = area - below;
+			/* relative to the area: A_j^2 overflows for durations near 1e154 */
 			if (dj > 0 && nj > dj && a > 0)
-				var += a * a * dj / (nj * (nj - dj));
+				var += (a / area) * (a / area) * dj / (nj * (nj - dj));
 		}
 	}
-	*se = sqrt(var);
+	*se = area > 0 ? area * sqrt(var) : 0.0;
 	return 0;
 }
 

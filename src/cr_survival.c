@@ -18,6 +18,7 @@
 #include "miscadmin.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
+#include "utils/float.h"
 #include "utils/lsyscache.h"
 #include "utils/typcache.h"
 
@@ -381,6 +382,35 @@ retention_surv_serial(PG_FUNCTION_ARGS)
 	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
 }
 
+static void
+surv_bad_state(void)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+			 errmsg("invalid survival aggregate state")));
+}
+
+/*
+ * Observation i of a deserialized state is one retention_surv_serial can
+ * write: a time the transition functions accept, counts not negative, at
+ * least one member, a known group, and (t, g) after the one before (the
+ * state is used as compacted).  A NaN time would make the kernel's loops
+ * over equal times stall; a group index past the names, read out of bounds.
+ */
+static void
+surv_check_obs(const SurvState *s, int64 i)
+{
+	const CrSurvObs *o = &s->obs[i];
+	const CrSurvObs *prev = i > 0 ? &s->obs[i - 1] : NULL;
+
+	if (!(o->t >= 0) || isinf(o->t) || o->ev < 0 || o->cens < 0 ||
+		o->ev > PG_INT64_MAX - o->cens || o->ev + o->cens == 0 ||
+		o->g < 0 || (o->g > 0 && o->g >= s->ngroups))
+		surv_bad_state();
+	if (prev && !(o->t > prev->t || (o->t == prev->t && o->g > prev->g)))
+		surv_bad_state();
+}
+
 Datum
 retention_surv_deserial(PG_FUNCTION_ARGS)
 {
@@ -405,16 +435,23 @@ retention_surv_deserial(PG_FUNCTION_ARGS)
 	s->fh_p = pq_getmsgfloat8(&buf);
 	ng = pq_getmsgint(&buf, 4);
 	if (n < 0 || n > (buf.len / 28) + 1 || ng < 0 || ng > SURV_MAX_GROUPS ||
+		s->skipped < 0 ||
+		!(s->confidence == 0 || (s->confidence > 0 && s->confidence < 1)) ||
 		s->weighting < 0 || s->weighting > CR_LR_FLEMING_HARRINGTON + 1 ||
 		!(s->fh_p >= 0) || isinf(s->fh_p))
-		elog(ERROR, "invalid survival aggregate state");
+		surv_bad_state();
 	for (int32 g = 0; g < ng; g++)
 	{
 		int			len = pq_getmsgint(&buf, 4);
+		const char *name;
 
 		if (len < 0 || len > buf.len - buf.cursor)
-			elog(ERROR, "invalid survival aggregate state");
-		surv_group(s, pq_getmsgbytes(&buf, len), len, aggctx);
+			surv_bad_state();
+		name = pq_getmsgbytes(&buf, len);
+		/* text has no NUL; a repeated name would leave an index without one */
+		if (memchr(name, '\0', len) != NULL ||
+			surv_group(s, name, len, aggctx) != g)
+			surv_bad_state();
 	}
 	surv_reserve(s, n);
 	for (int64 i = 0; i < n; i++)
@@ -425,8 +462,7 @@ retention_surv_deserial(PG_FUNCTION_ARGS)
 		o->g = pq_getmsgint(&buf, 4);
 		o->ev = pq_getmsgint64(&buf);
 		o->cens = pq_getmsgint64(&buf);
-		if (o->g < 0 || (o->g > 0 && o->g >= ng))
-			elog(ERROR, "invalid survival aggregate state");
+		surv_check_obs(s, i);
 		if ((i & 0xFFFF) == 0xFFFF)
 			CHECK_FOR_INTERRUPTS();
 	}
@@ -551,6 +587,57 @@ surv_interrupt(void)
 	CHECK_FOR_INTERRUPTS();
 }
 
+static int
+surv_name_cmp(const void *a, const void *b, void *arg)
+{
+	char	  **names = (char **) arg;
+
+	return strcmp(names[*(const int32 *) a], names[*(const int32 *) b]);
+}
+
+/*
+ * Number the groups in the byte order of their names (as statsmodels'
+ * np.unique), not in the order rows arrived: the reference group and the
+ * order of the sums, hence the last digits of chi-square, would otherwise
+ * depend on the plan (serial, parallel, a different scan order).
+ */
+static void
+surv_sort_groups(SurvState *s)
+{
+	int32		k = s->ngroups;
+	int32	   *order,
+			   *rank;
+	char	  **names;
+	bool		same = true;
+
+	if (k < 2)
+		return;
+	order = palloc(k * sizeof(int32));
+	rank = palloc(k * sizeof(int32));
+	names = palloc(k * sizeof(char *));
+	for (int32 g = 0; g < k; g++)
+		order[g] = g;
+	qsort_arg(order, k, sizeof(int32), surv_name_cmp, s->names);
+	for (int32 g = 0; g < k; g++)
+	{
+		rank[order[g]] = g;
+		names[g] = s->names[order[g]];
+		same = same && order[g] == g;
+	}
+	if (!same)
+	{
+		memcpy(s->names, names, k * sizeof(char *));
+		for (int64 i = 0; i < s->nobs; i++)
+			s->obs[i].g = rank[s->obs[i].g];
+		s->last_group = -1;
+		s->compacted = 0;		/* sorted by (time, group) again below */
+		surv_compact(s);
+	}
+	pfree(order);
+	pfree(rank);
+	pfree(names);
+}
+
 Datum
 retention_logrank_final(PG_FUNCTION_ARGS)
 {
@@ -568,6 +655,7 @@ retention_logrank_final(PG_FUNCTION_ARGS)
 	surv_compact(s);
 	if (s->ngroups == 0)
 		PG_RETURN_NULL();
+	surv_sort_groups(s);
 	work = palloc_extended(cr_logrank_work_size(s->ngroups) * sizeof(double), MCXT_ALLOC_HUGE);
 	rc = cr_logrank(s->obs, (size_t) s->nobs, s->ngroups,
 					s->weighting > 0 ? (CrLogrankWeight) (s->weighting - 1) : CR_LR_PLAIN,
@@ -727,8 +815,8 @@ retention_km_rmst(PG_FUNCTION_ARGS)
 	if (cr_km_rmst(pt, np, tau, &x[0], &x[1]) != 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("tau %g is beyond the last time of the curve (%g)",
-						tau, pt[np - 1].t),
+				 errmsg("tau %s is beyond the last time of the curve (%s)",
+						float8out_internal(tau), float8out_internal(pt[np - 1].t)),
 				 errdetail("The curve is not known after its last time.")));
 	PG_RETURN_DATUM(surv_pair_result(fcinfo, 2, x));
 }
