@@ -2,7 +2,7 @@
 -- by a materialized view at its next refresh, pg_dump registration, and
 -- row-level security with two roles.
 BEGIN;
-SELECT plan(27);
+SELECT plan(28);
 
 CREATE TABLE reg_rows AS
 SELECT i, ARRAY[(i % 7)::float8, (i % 3)::float8] AS x, (i % 7 + i % 3) % 4 <> 0 AS y
@@ -141,6 +141,15 @@ RESET ROLE;
 SELECT results_eq($$SELECT version, created_by, active FROM retention_model_registry WHERE name = 'a_model' ORDER BY version$$,
                   $$VALUES (1, 'cr_tap_coach_a'::text, true), (2, 'cr_tap_coach_b', false)$$,
                   'the superuser (owner) sees both');
+-- b sees every version but may update only its own: it cannot deactivate a's
+DROP POLICY own_models ON retention_model_registry;
+CREATE POLICY see_all ON retention_model_registry FOR SELECT USING (true);
+CREATE POLICY insert_own ON retention_model_registry FOR INSERT WITH CHECK (created_by = current_user);
+CREATE POLICY update_own ON retention_model_registry FOR UPDATE USING (created_by = current_user);
+SET LOCAL ROLE cr_tap_coach_b;
+SELECT throws_ok($$SELECT retention_model_activate('a_model', 2)$$, '42501', 'could not activate version 2 of model "a_model"',
+                 'activating beside an active version b sees but may not update: 42501 too');
+RESET ROLE;
 
 SELECT * FROM finish();
 ROLLBACK;

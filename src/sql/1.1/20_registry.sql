@@ -138,6 +138,7 @@ SET search_path = pg_catalog, @extschema@, pg_temp
 AS $$
 DECLARE
     violated text;
+    other int;
 BEGIN
     IF name IS NULL OR version IS NULL THEN
         RAISE EXCEPTION 'model name and version must not be NULL'
@@ -154,6 +155,20 @@ BEGIN
     UPDATE @extschema@.retention_model_registry r SET active = false
     WHERE r.name = retention_model_activate.name AND r.active
       AND r.version <> retention_model_activate.version;
+    -- a version this role sees but that its UPDATE policies keep it from
+    -- deactivating: waiting and retrying would not help
+    IF pg_catalog.row_security_active('@extschema@.retention_model_registry'::regclass) THEN
+        SELECT r.version INTO other FROM @extschema@.retention_model_registry r
+        WHERE r.name = retention_model_activate.name AND r.active
+          AND r.version <> retention_model_activate.version;
+        IF FOUND THEN
+            RAISE EXCEPTION 'could not activate version % of model "%"', version, name
+                USING ERRCODE = 'insufficient_privilege',
+                      DETAIL = pg_catalog.format('Version %s of this model is active, and row-level security does not let role %s deactivate it.',
+                                                 other, pg_catalog.quote_ident(current_user)),
+                      HINT = 'Activate the versions of a name as a role whose policies let it see and update every version of that name.';
+        END IF;
+    END IF;
     BEGIN
         UPDATE @extschema@.retention_model_registry r SET active = true
         WHERE r.name = retention_model_activate.name AND r.version = retention_model_activate.version
@@ -177,7 +192,7 @@ BEGIN
                       DETAIL = CASE WHEN pg_catalog.current_setting('transaction_isolation') = 'read committed'
                                THEN pg_catalog.format('Another version of this model is active, and row-level security hides it from role %s.', pg_catalog.quote_ident(current_user))
                                ELSE pg_catalog.format('Another version of this model is active, and row-level security hides it from role %s, or it was activated after this transaction''s snapshot was taken.', pg_catalog.quote_ident(current_user)) END,
-                      HINT = 'Activate the versions of a name as a role whose policies show it every version of that name.';
+                      HINT = 'Activate the versions of a name as a role whose policies let it see and update every version of that name.';
         END IF;
         RAISE EXCEPTION 'could not activate version % of model "%"', version, name
             USING ERRCODE = 'serialization_failure',
