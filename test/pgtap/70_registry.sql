@@ -2,7 +2,7 @@
 -- by a materialized view at its next refresh, pg_dump registration, and
 -- row-level security with two roles.
 BEGIN;
-SELECT plan(17);
+SELECT plan(28);
 
 CREATE TABLE reg_rows AS
 SELECT i, ARRAY[(i % 7)::float8, (i % 3)::float8] AS x, (i % 7 + i % 3) % 4 <> 0 AS y
@@ -17,6 +17,13 @@ SELECT is(retention_model_save('t_churn', (SELECT m FROM reg_models WHERE l2 = 5
 SELECT is(retention_model_save('t_other', (SELECT m FROM reg_models WHERE l2 = 50)), 1, 'numbering is per name');
 SELECT is((SELECT count(*)::int FROM retention_model_registry WHERE name LIKE 't\_%' AND active), 0,
           'a saved version is not active until activated');
+-- Unicode white space is white space under every collation (under C,
+-- [[:space:]] knows ASCII only: such a name failed the CHECK on a restore
+-- into a C.UTF-8 database)
+SELECT throws_ok($$SELECT retention_model_save(E'\u3000\u00a0' COLLATE pg_catalog."C", (SELECT m FROM reg_models WHERE l2 = 0))$$,
+                 '22023', 'model name must not be empty', 'a name of Unicode white space is empty, also under collation C');
+SELECT throws_ok($$INSERT INTO retention_model_registry (name, version, model) SELECT E'\u2003', 1, m FROM reg_models WHERE l2 = 0$$,
+                 '23514', NULL, 'and the table''s CHECK refuses it');
 
 -- a materialized view over the active model follows activations at refresh
 SELECT retention_model_activate('t_churn', 1);
@@ -54,6 +61,62 @@ SELECT is((SELECT string_agg(provolatile::text || proparallel::text || prosecdef
 SELECT ok((SELECT 'retention_model_registry'::regclass = ANY (extconfig) FROM pg_extension
            WHERE extname = 'community_retention'), 'the registry is a configuration table: pg_dump keeps its rows');
 
+-- a prepared statement's generic plan fetches the active version at each execution
+SET LOCAL plan_cache_mode = force_generic_plan;
+CREATE TEMP TABLE reg_prepared (k int, score float8);
+PREPARE reg_score(int, text) AS
+  INSERT INTO reg_prepared SELECT $1, retention_score((SELECT retention_model_active($2)), ARRAY[5, 2]::float8[]);
+EXECUTE reg_score(1, 't_churn');
+SELECT retention_model_activate('t_churn', 2);
+EXECUTE reg_score(2, 't_churn');
+SELECT results_eq($$SELECT k, score FROM reg_prepared ORDER BY k$$,
+                  $$SELECT l2::int / 50 + 1, retention_score(m, ARRAY[5, 2]::float8[]) FROM reg_models ORDER BY l2$$,
+                  'a generic plan scores with version 1, then with version 2 once it is activated');
+DEALLOCATE reg_score;
+RESET plan_cache_mode;
+SELECT retention_model_activate('t_churn', 1);
+
+-- a look-alike in the extension's schema (second in the functions'
+-- search_path) taking the argument's exact type would beat pg_catalog's
+-- format(text, VARIADIC "any"): the bodies call pg_catalog.format
+CREATE FUNCTION pg_temp.reg_detail() RETURNS text LANGUAGE plpgsql AS $$
+DECLARE d text;
+BEGIN
+  PERFORM retention_model_save(pg_catalog.repeat('n', 2000), (SELECT m FROM reg_models WHERE l2 = 0));
+  RETURN 'no error';
+EXCEPTION WHEN program_limit_exceeded THEN
+  GET STACKED DIAGNOSTICS d = PG_EXCEPTION_DETAIL;
+  RETURN d;
+END $$;
+CREATE FUNCTION public.format(text, integer) RETURNS text LANGUAGE sql AS $$ SELECT 'planted'::text $$;
+CREATE TEMP TABLE reg_planted AS SELECT pg_temp.reg_detail() AS detail;
+DROP FUNCTION public.format(text, integer);
+SELECT is((SELECT detail FROM reg_planted), 'The name has 2000 bytes; at most 1024 are allowed.',
+          'a format(text, integer) planted in the extension''s schema is not called');
+
+-- column privileges: a role that may only save, and one that may only activate
+CREATE ROLE cr_tap_saver;
+CREATE ROLE cr_tap_activator;
+GRANT SELECT, INSERT (name, version, model, metrics, note) ON retention_model_registry TO cr_tap_saver;
+GRANT SELECT, UPDATE (active) ON retention_model_registry TO cr_tap_activator;
+GRANT SELECT ON reg_models TO cr_tap_saver, cr_tap_activator;
+SET LOCAL ROLE cr_tap_saver;
+SELECT is(retention_model_save('t_churn', (SELECT m FROM reg_models WHERE l2 = 50), NULL, 'by the saver'), 3,
+          'INSERT on (name, version, model, metrics, note) is enough to save');
+SELECT throws_ok($$INSERT INTO retention_model_registry (name, version, model, active)
+                   SELECT 't_churn', 4, m, true FROM reg_models WHERE l2 = 0$$, '42501', NULL,
+                 'but not to insert an active version');
+SELECT throws_ok($$INSERT INTO retention_model_registry (name, version, model, created_by)
+                   SELECT 't_churn', 4, m, 'someone_else' FROM reg_models WHERE l2 = 0$$, '42501', NULL,
+                 'nor to write another role into created_by');
+RESET ROLE;
+SET LOCAL ROLE cr_tap_activator;
+SELECT lives_ok($$SELECT retention_model_activate('t_churn', 3)$$, 'UPDATE (active) is enough to activate');
+SELECT throws_ok($$UPDATE retention_model_registry SET model = (SELECT m FROM reg_models WHERE l2 = 0) WHERE name = 't_churn' AND version = 3$$,
+                 '42501', NULL, 'but not to rewrite a saved model');
+RESET ROLE;
+SELECT retention_model_activate('t_churn', 1);
+
 -- row-level security: the owner enables it, two roles see and write only their models
 CREATE ROLE cr_tap_coach_a;
 CREATE ROLE cr_tap_coach_b;
@@ -72,10 +135,21 @@ SELECT throws_ok($$SELECT retention_model_active('a_model')$$, '42704', 'model "
                  'and cannot fetch coach a''s model');
 SELECT is(retention_model_save('a_model', (SELECT m FROM reg_models WHERE l2 = 50)), 2,
           'saving under the same name skips the number taken by a row b cannot see');
+SELECT throws_ok($$SELECT retention_model_activate('a_model', 2)$$, '42501', 'could not activate version 2 of model "a_model"',
+                 'activating beside an active version b cannot see: 42501, not a serialization failure a client would retry forever');
 RESET ROLE;
 SELECT results_eq($$SELECT version, created_by, active FROM retention_model_registry WHERE name = 'a_model' ORDER BY version$$,
                   $$VALUES (1, 'cr_tap_coach_a'::text, true), (2, 'cr_tap_coach_b', false)$$,
                   'the superuser (owner) sees both');
+-- b sees every version but may update only its own: it cannot deactivate a's
+DROP POLICY own_models ON retention_model_registry;
+CREATE POLICY see_all ON retention_model_registry FOR SELECT USING (true);
+CREATE POLICY insert_own ON retention_model_registry FOR INSERT WITH CHECK (created_by = current_user);
+CREATE POLICY update_own ON retention_model_registry FOR UPDATE USING (created_by = current_user);
+SET LOCAL ROLE cr_tap_coach_b;
+SELECT throws_ok($$SELECT retention_model_activate('a_model', 2)$$, '42501', 'could not activate version 2 of model "a_model"',
+                 'activating beside an active version b sees but may not update: 42501 too');
+RESET ROLE;
 
 SELECT * FROM finish();
 ROLLBACK;

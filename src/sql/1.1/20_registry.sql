@@ -11,7 +11,10 @@
 -- read models, GRANT access to other roles and enable row-level security, as
 -- with any table it owns; every other role needs a GRANT.  The functions are
 -- SECURITY INVOKER: they read and write with the caller's rights, under the
--- caller's row-level security policies.  Because the table's owner may be
+-- caller's row-level security policies.  Their bodies call built-in
+-- functions as pg_catalog.x: the extension's schema is second in their
+-- search_path, and a function there taking an argument's exact type would
+-- beat pg_catalog's one that needs a cast.  Because the table's owner may be
 -- an ordinary role (who can add triggers and index expressions to it), no
 -- install or update script may ever insert, update or delete its rows: the
 -- scripts run as the bootstrap superuser.
@@ -28,7 +31,7 @@ CREATE TABLE @extschema@.retention_model_registry (
     active     boolean NOT NULL DEFAULT false,
     CONSTRAINT retention_model_registry_pkey PRIMARY KEY (name, version),
     CONSTRAINT retention_model_registry_name_check
-        CHECK (name OPERATOR(pg_catalog.!~) '^[[:space:]]*$'
+        CHECK (name OPERATOR(pg_catalog.!~) '^[ \t\n\r\f\v\u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*$'
                AND pg_catalog.octet_length(name) OPERATOR(pg_catalog.<=) 1024),
     CONSTRAINT retention_model_registry_version_check
         CHECK (version OPERATOR(pg_catalog.>) 0),
@@ -56,6 +59,11 @@ BEGIN
     END IF;
 END $$;
 
+-- "White space only" is the Unicode White_Space characters, listed: the
+-- class [[:space:]] follows the database's collation (U+3000 is space under
+-- C.UTF-8, not under C), so a name one database accepted could fail the
+-- CHECK when its dump is restored into another.
+
 -- Versions are numbered per name under a transaction-level advisory lock on
 -- (registry table, hash of the name), so concurrent saves of one name queue up
 -- and get distinct numbers; a number already taken by a row the caller cannot
@@ -70,27 +78,27 @@ DECLARE
     v bigint;
     violated text;
 BEGIN
-    IF name IS NULL OR name ~ '^[[:space:]]*$' THEN
+    IF name IS NULL OR name ~ '^[ \t\n\r\f\v\u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*$' THEN
         RAISE EXCEPTION 'model name must not be empty'
             USING ERRCODE = 'invalid_parameter_value';
     END IF;
-    IF octet_length(name) > 1024 THEN
+    IF pg_catalog.octet_length(name) > 1024 THEN
         RAISE EXCEPTION 'model name is too long'
             USING ERRCODE = 'program_limit_exceeded',
-                  DETAIL = format('The name has %s bytes; at most 1024 are allowed.', octet_length(name));
+                  DETAIL = pg_catalog.format('The name has %s bytes; at most 1024 are allowed.', pg_catalog.octet_length(name));
     END IF;
     IF model IS NULL THEN
         RAISE EXCEPTION 'model must not be NULL'
             USING ERRCODE = 'null_value_not_allowed',
                   HINT = 'retention_train returns NULL when no row was usable.';
     END IF;
-    IF metrics IS NOT NULL AND jsonb_typeof(metrics) <> 'object' THEN
+    IF metrics IS NOT NULL AND pg_catalog.jsonb_typeof(metrics) <> 'object' THEN
         RAISE EXCEPTION 'metrics must be a JSON object'
             USING ERRCODE = 'invalid_parameter_value';
     END IF;
-    PERFORM pg_advisory_xact_lock('@extschema@.retention_model_registry'::regclass::oid::int,
-                                  hashtext(retention_model_save.name));
-    SELECT coalesce(max(r.version), 0)::bigint + 1 INTO v
+    PERFORM pg_catalog.pg_advisory_xact_lock('@extschema@.retention_model_registry'::regclass::oid::int,
+                                  pg_catalog.hashtext(retention_model_save.name));
+    SELECT coalesce(pg_catalog.max(r.version), 0)::bigint + 1 INTO v
     FROM @extschema@.retention_model_registry r WHERE r.name = retention_model_save.name;
     LOOP
         IF v > 2147483647 THEN
@@ -130,13 +138,14 @@ SET search_path = pg_catalog, @extschema@, pg_temp
 AS $$
 DECLARE
     violated text;
+    other int;
 BEGIN
     IF name IS NULL OR version IS NULL THEN
         RAISE EXCEPTION 'model name and version must not be NULL'
             USING ERRCODE = 'null_value_not_allowed';
     END IF;
-    PERFORM pg_advisory_xact_lock('@extschema@.retention_model_registry'::regclass::oid::int,
-                                  hashtext(retention_model_activate.name));
+    PERFORM pg_catalog.pg_advisory_xact_lock('@extschema@.retention_model_registry'::regclass::oid::int,
+                                  pg_catalog.hashtext(retention_model_activate.name));
     IF NOT EXISTS (SELECT 1 FROM @extschema@.retention_model_registry r
                    WHERE r.name = retention_model_activate.name
                      AND r.version = retention_model_activate.version) THEN
@@ -146,6 +155,20 @@ BEGIN
     UPDATE @extschema@.retention_model_registry r SET active = false
     WHERE r.name = retention_model_activate.name AND r.active
       AND r.version <> retention_model_activate.version;
+    -- a version this role sees but that its UPDATE policies keep it from
+    -- deactivating: waiting and retrying would not help
+    IF pg_catalog.row_security_active('@extschema@.retention_model_registry'::regclass) THEN
+        SELECT r.version INTO other FROM @extschema@.retention_model_registry r
+        WHERE r.name = retention_model_activate.name AND r.active
+          AND r.version <> retention_model_activate.version;
+        IF FOUND THEN
+            RAISE EXCEPTION 'could not activate version % of model "%"', version, name
+                USING ERRCODE = 'insufficient_privilege',
+                      DETAIL = pg_catalog.format('Version %s of this model is active, and row-level security does not let role %s deactivate it.',
+                                                 other, pg_catalog.quote_ident(current_user)),
+                      HINT = 'Activate the versions of a name as a role whose policies let it see and update every version of that name.';
+        END IF;
+    END IF;
     BEGIN
         UPDATE @extschema@.retention_model_registry r SET active = true
         WHERE r.name = retention_model_activate.name AND r.version = retention_model_activate.version
@@ -154,6 +177,22 @@ BEGIN
         GET STACKED DIAGNOSTICS violated = CONSTRAINT_NAME;
         IF violated IS DISTINCT FROM 'retention_model_registry_one_active' THEN
             RAISE;
+        END IF;
+        -- An active version this statement cannot see: under READ COMMITTED
+        -- a new statement sees every committed activation, so one still
+        -- unseen is hidden by row-level security, and a retry would fail
+        -- forever.  Under REPEATABLE READ with row-level security on, it may
+        -- be either.
+        IF pg_catalog.row_security_active('@extschema@.retention_model_registry'::regclass)
+           AND NOT EXISTS (SELECT 1 FROM @extschema@.retention_model_registry r
+                           WHERE r.name = retention_model_activate.name AND r.active
+                             AND r.version <> retention_model_activate.version) THEN
+            RAISE EXCEPTION 'could not activate version % of model "%"', version, name
+                USING ERRCODE = 'insufficient_privilege',
+                      DETAIL = CASE WHEN pg_catalog.current_setting('transaction_isolation') = 'read committed'
+                               THEN pg_catalog.format('Another version of this model is active, and row-level security hides it from role %s.', pg_catalog.quote_ident(current_user))
+                               ELSE pg_catalog.format('Another version of this model is active, and row-level security hides it from role %s, or it was activated after this transaction''s snapshot was taken.', pg_catalog.quote_ident(current_user)) END,
+                      HINT = 'Activate the versions of a name as a role whose policies let it see and update every version of that name.';
         END IF;
         RAISE EXCEPTION 'could not activate version % of model "%"', version, name
             USING ERRCODE = 'serialization_failure',

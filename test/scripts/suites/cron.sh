@@ -3,7 +3,8 @@
 #     (scheduled by start_cron at the start of `make test`, checked here, so
 #     the minute pg_cron needs passes while the other suites run);
 #   - two sessions saving versions of one name at once get distinct numbers
-#     (a lock forces the overlap; READ COMMITTED and REPEATABLE READ);
+#     (a lock forces the overlap; READ COMMITTED and REPEATABLE READ; under
+#     SERIALIZABLE the later one fails with a serialization failure);
 #   - two sessions activating versions of one name at once leave exactly one
 #     active (REPEATABLE READ: the later one gets a serialization failure);
 #   - readers of the view never fail while REFRESH ... CONCURRENTLY runs
@@ -138,17 +139,23 @@ cron_overlap() {
 
 # Two sessions save versions of one name at the same time.
 cron_check_concurrent_saves() {
-	local iso va vb ok=0 nok=0
+	local iso va vb want saved ok=0 nok=0
 	cron_driver_start
-	for iso in 'READ COMMITTED' 'REPEATABLE READ'; do
+	for iso in 'READ COMMITTED' 'REPEATABLE READ' 'SERIALIZABLE'; do
 		cron_q -d $CRON_DB -c "DELETE FROM retention_model_registry WHERE name = 'conc'" >/dev/null
 		cron_overlap "$iso" 7001 save \
 			"SELECT retention_model_save('conc', (SELECT model FROM retention_model_registry WHERE name = 'm' AND version = 1))" \
 			"SELECT retention_model_save('conc', (SELECT model FROM retention_model_registry WHERE name = 'm' AND version = 2))"
 		va=$(sed -n '1p' "$WORK/cron-save-a.out")
 		vb=$(sed -n '2p' "$WORK/cron-save-b.out")
-		if [ "$va" = 1 ] && [ "$vb" = 2 ] &&
-			[ "$(cron_q -d $CRON_DB -c "SELECT string_agg(version::text, ',' ORDER BY version) FROM retention_model_registry WHERE name = 'conc'")" = 1,2 ]; then
+		want=2 saved=1,2
+		# SERIALIZABLE: B's snapshot misses A's version, and B must fail (40001)
+		if [ "$iso" = SERIALIZABLE ]; then
+			grep -q '^ERROR:  40001: ' "$WORK/cron-save-b.out" && vb=40001
+			want=40001 saved=1
+		fi
+		if [ "$va" = 1 ] && [ "$vb" = "$want" ] &&
+			[ "$(cron_q -d $CRON_DB -c "SELECT string_agg(version::text, ',' ORDER BY version) FROM retention_model_registry WHERE name = 'conc'")" = "$saved" ]; then
 			ok=$((ok + 1))
 		else
 			echo "concurrent saves ($iso): A gave '$va', B gave '$vb'" >&2
@@ -157,7 +164,7 @@ cron_check_concurrent_saves() {
 		fi
 	done
 	cron_driver_stop
-	record "cron: concurrent saves get distinct versions (RC, RR)" "$ok" "$nok"
+	record "cron: concurrent saves get distinct versions (RC, RR; SERIALIZABLE: 40001)" "$ok" "$nok"
 }
 
 # Two sessions activate different versions of one name at the same time.

@@ -37,9 +37,9 @@ upgrade_as() {
 	for d in $fresh $updated; do
 		"$PG_BINDIR/pg_dump" --binary-upgrade --schema-only -d "$d" -T 'up_*' |
 			grep -vE 'binary_upgrade_set_next_|^\\(un)?restrict ' |
-		# OIDs and transaction ids of the configuration tables differ by nature
+		# OIDs, transaction and multixact ids of the configuration tables differ by nature
 		sed -E "s/(binary_upgrade_create_empty_extension\(.*'1\.1', )'\{[0-9,]*\}'/\1'{oids}'/;
-			s/relfrozenxid = '[0-9]+'/relfrozenxid = 'xid'/; s/^WHERE oid = '[0-9]+';/WHERE oid = 'oid';/" >"$out/$d.sql"
+			s/relfrozenxid = '[0-9]+'/relfrozenxid = 'xid'/; s/relminmxid = '[0-9]+'/relminmxid = 'mxid'/; s/^WHERE oid = '[0-9]+';/WHERE oid = 'oid';/" >"$out/$d.sql"
 	done
 	if diff -u "$out/$fresh.sql" "$out/$updated.sql" >"$out/catalog.diff" &&
 		[ "$(grep -c "^ALTER TABLE public.retention_model_registry OWNER TO $who;\$" "$out/$fresh.sql")" = 1 ]; then
