@@ -335,6 +335,18 @@ test_models(void)
 		ok(isnan(cr_gammagamma_expected_spend(&low, 0, 0)), "no finite mean when q <= 1: NaN");
 		ok(cr_gammagamma_fit(same, 2, NULL, NULL, &gf) == CR_FIT_NO_REPEAT, "identical spends: not identified");
 	}
+	{
+		/*
+		 * 1000 identical members: the likelihood rises towards r, alpha, a,
+		 * b -> infinity, its gradient fading; Newton's "f stopped moving"
+		 * at r = 3e7 was once taken for a maximum
+		 */
+		CrBuyerRow	same[1] = {{2, 10, 20, 1000}};
+		CrBgnbdFit	bf;
+
+		ok(cr_bgnbd_fit(same, 1, NULL, NULL, &bf) != CR_FIT_OK,
+		   "1000 identical BG/NBD rows: not identified, no estimate");
+	}
 	ok(rel_close(cr_bgnbd_clv(&pub, 2, 30.43, 38.86, 24.658616018221, 12, 0.01, 4.345),
 				 36.278497002698, 1e-9), "lifetime value, customer 1 (lifetimes' loop)");
 	ok(rel_close(cr_bgnbd_clv(&pub, 29, 37.71, 38.00, 26.3929476503882, 12, 0.01, 4.345),
