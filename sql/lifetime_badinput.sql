@@ -65,7 +65,8 @@ SELECT label || ': ' || pg_temp.try(q) FROM (VALUES
   ('infinite T', $$SELECT bgnbd_fit(1, 1, 'Infinity')$$),
   ('every frequency 0', $$SELECT bgnbd_fit(0, 0, t) FROM generate_series(1, 50) t$$),
   ('one repeat buyer', $$SELECT (bgnbd_fit(1, 2, 5)).n$$),
-  ('no dropout in the data', $$SELECT (bgnbd_fit(x, 10, 10)).n FROM generate_series(1, 30) x$$)
+  ('no dropout in the data', $$SELECT (bgnbd_fit(x, 10, 10)).n FROM generate_series(1, 30) x$$),
+  ('1000 identical members', $$SELECT (bgnbd_fit(2, 10, 20)).n FROM generate_series(1, 1000)$$)
 ) AS t(label, q);
 
 -- ---------------------------------------------------------------- gammagamma_fit

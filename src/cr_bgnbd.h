@@ -93,6 +93,7 @@ extern double cr_bgnbd_p_alive(const CrBgnbd *m, double x, double tx, double T);
 /*
  * Expected purchases in the next t periods of a member with history
  * (x, tx, T) (FHL eq. 10); (0, 0, 0) gives E[X(t)] of a new member (eq. 9).
+ * By 2F1 series, or, where they cancel, by quadrature over p ~ Beta(a, b+x).
  */
 extern double cr_bgnbd_expected(const CrBgnbd *m, double t, double x, double tx, double T);
 

@@ -4,6 +4,7 @@
  *	  Plain C.
  */
 #include <math.h>
+#include <stddef.h>
 
 #include "cr_hyp2f1.h"
 
@@ -60,23 +61,40 @@ is_nonpos_int(double v)
 	return v <= 0.0 && v == floor(v);
 }
 
+/*
+ * A sum whose largest term (or part) was big: each carries a rounding error
+ * of 1e-16 of it, so a sum below HYP_CANCEL * big has lost more than seven
+ * of its sixteen digits to cancellation and is not returned (NaN): alternating
+ * series with huge terms, and the two halves of the connection formula
+ * cancelling (b in the hundreds, z near 1) gave 1e12 where 0.25 was right.
+ */
+#define HYP_CANCEL 1e-7
+
+static double
+hyp_sum(double sum, double big)
+{
+	return fabs(sum) >= HYP_CANCEL * big ? sum : NAN;
+}
+
 /* The power series, |z| < 1 (or a terminating polynomial). */
 static double
 hyp_series(double a, double b, double c, double z)
 {
 	double		term = 1.0,
-				sum = 1.0;
+				sum = 1.0,
+				big = 1.0;
 	int			n,
 				small = 0;
 
 	for (n = 0; n < HYP_MAX_TERMS; n++)
 	{
 		if (a + n == 0.0 || b + n == 0.0)
-			return sum;			/* the series stops */
+			return hyp_sum(sum, big);	/* the series stops */
 		if (c + n == 0.0)
 			return NAN;
 		term *= (a + n) * (b + n) / ((c + n) * (n + 1.0)) * z;
 		sum += term;
+		big = fmax(big, fabs(term));
 		if (!isfinite(sum))
 			return NAN;
 		/*
@@ -88,7 +106,7 @@ hyp_series(double a, double b, double c, double z)
 			(double) n > fmax(fmax(fabs(a), fabs(b)), -c))
 		{
 			if (++small >= 2)
-				return sum;
+				return hyp_sum(sum, big);
 		}
 		else
 			small = 0;
@@ -103,14 +121,29 @@ gamma_sign(double x)
 	return (x > 0.0 || ((long long) floor(x)) % 2 == 0) ? 1.0 : -1.0;
 }
 
-/* Gamma(c) Gamma(d) / (Gamma(e) Gamma(f)), 0 when e or f is a pole */
+/*
+ * Gamma(c) Gamma(d) / (Gamma(e) Gamma(f)), 0 when e or f is a pole.  When
+ * mag is not NULL, *mag is raised to the sum of the |ln Gamma| it cancelled:
+ * the exp() of that sum is off by about 1e-16 * *mag relatively.
+ */
 static double
-gamma_ratio(double c, double d, double e, double f)
+gamma_ratio(double c, double d, double e, double f, double *mag)
 {
+	double		lc,
+				ld,
+				le,
+				lf;
+
 	if (is_nonpos_int(e) || is_nonpos_int(f))
 		return 0.0;
+	lc = lgamma(c);
+	ld = lgamma(d);
+	le = lgamma(e);
+	lf = lgamma(f);
+	if (mag)
+		*mag = fmax(*mag, fabs(lc) + fabs(ld) + fabs(le) + fabs(lf));
 	return gamma_sign(c) * gamma_sign(d) * gamma_sign(e) * gamma_sign(f) *
-		exp(lgamma(c) + lgamma(d) - lgamma(e) - lgamma(f));
+		exp(lc + ld - le - lf);
 }
 
 /* A&S 15.3.6, 0 < z < 1, c-a-b not an integer */
@@ -119,16 +152,18 @@ hyp_near_one(double a, double b, double c, double z)
 {
 	double		s = c - a - b,
 				w = 1.0 - z,
+				mag = 1.0,
 				t1,
 				t2;
 
-	t1 = gamma_ratio(c, s, c - a, c - b);
+	t1 = gamma_ratio(c, s, c - a, c - b, &mag);
 	if (t1 != 0.0)
 		t1 *= hyp_series(a, b, 1.0 - s, w);
-	t2 = gamma_ratio(c, -s, a, b);
+	t2 = gamma_ratio(c, -s, a, b, &mag);
 	if (t2 != 0.0)
 		t2 *= pow(w, s) * hyp_series(c - a, c - b, 1.0 + s, w);
-	return t1 + t2;
+	/* the two terms carry relative errors of about 1e-16 mag */
+	return hyp_sum(t1 + t2, mag * fmax(fabs(t1), fabs(t2)));
 }
 
 static double
@@ -157,7 +192,7 @@ cr_hyp2f1(double a, double b, double c, double z)
 	{
 		if (c - a - b <= 0.0)
 			return NAN;
-		return gamma_ratio(c, c - a - b, c - a, c - b);
+		return gamma_ratio(c, c - a - b, c - a, c - b, NULL);
 	}
 	/* terminating series: a polynomial, exact for every z */
 	if ((is_nonpos_int(a) || is_nonpos_int(b)) && fabs(z) <= 1.0)

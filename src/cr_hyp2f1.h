@@ -16,8 +16,10 @@ extern double cr_trigamma(double x);
 /*
  * 2F1(a, b; c; z) for real parameters and real z < 1, or z = 1 when
  * c - a - b > 0 (Gauss's sum).  NaN when undefined (c a non-positive integer
- * that the series does not stop before, z > 1, z = 1 with c - a - b <= 0) or
- * when the series does not converge within its term budget.
+ * that the series does not stop before, z > 1, z = 1 with c - a - b <= 0),
+ * when the series does not converge within its term budget, or when more
+ * than seven digits cancel (a series whose terms dwarf its sum, the two
+ * halves of the connection formula nearly opposite).
  *
  *   |z| <= 0.9   the power series, directly;
  *   z < -0.9     Pfaff: (1-z)^-a 2F1(a, c-b; c; z/(z-1)), then as below;

@@ -81,8 +81,9 @@ typedef double (*cr_loglik_hess) (const double *p, double *grad,
  * Maximum likelihood by damped Newton (Levenberg-Marquardt) on -LL/n in
  * theta = log p, to the same gradient tolerance as cr_ml_fit; standard
  * errors from the analytic Hessian at the estimate.  Only a clean
- * convergence is reported as CR_OPTIM_CONVERGED (fit filled in); otherwise
- * (a log-parameter more than log_bound from its start, no decrease found,
+ * convergence (every gradient component <= 1e-10) is reported as
+ * CR_OPTIM_CONVERGED (fit filled in); otherwise (a log-parameter more than
+ * log_bound from its start, no decrease found, f no longer decreasing,
  * iteration budget spent) fit->p is left as it was and the caller falls back
  * to cr_ml_fit, whose diagnostics decide.
  */

@@ -71,6 +71,18 @@ def cond_expected(m, t, x, tx, t_):
     return head * body / den
 
 
+def cond_expected_mp(m, t, x, tx, t_):
+    import mpmath
+    mpmath.mp.dps = 50
+    r, alpha, a, b = map(mpmath.mpf, m)
+    t, x, tx, t_ = map(mpmath.mpf, (t, x, tx, t_))
+    z = t / (alpha + t_ + t)
+    head = (a + b + x - 1) / (a - 1)
+    body = 1 - ((alpha + t_) / (alpha + t_ + t)) ** (r + x) * mpmath.hyp2f1(r + x, b + x, a + b + x - 1, z)
+    den = 1 + (x > 0) * a / (b + x - 1) * ((alpha + t_) / (alpha + tx)) ** (r + x)
+    return float(head * body / den)
+
+
 def uncond_expected(m, t):
     r, alpha, a, b = m
     return (a + b - 1) / (a - 1) * (1 - (alpha / (alpha + t)) ** r
@@ -122,6 +134,18 @@ def main():
                               ((100.0, 100.0, 0.5, 0.07), 600.0, 0, 0.0, 100.0),
                               ((40.0, 5.0, 0.8, 2.4), 20.0, 3, 4.0, 6.0)]:
         print("\t%r, %r, %r, %r, %r -> %.15g" % (m, t, x, tx, t_, cond_expected(m, t, x, tx, t_)))
+    # large b with t far beyond alpha + T, E[Y] a millionth of its head factor,
+    # tiny a, b + x < 1, a = 1 + 1e-10: where every double form of the 2F1
+    # cancels and the kernel integrates (attackclv); scipy's hyp2f1 cancels
+    # too, so these are mpmath's, at 50 digits
+    print("large b, cancellation: (r, alpha, a, b), t, x, tx, T -> conditional expected purchases (mpmath):")
+    for (m, t, x, tx, t_) in [((6.74224, 92.182, 0.409288, 458.916), 1048.26, 0, 0.0, 1.86317),
+                              ((0.201488, 0.403231, 0.237218, 986.194), 1948.03, 30, 81.7655, 88.2843),
+                              ((0.47817, 9800.41, 0.744824, 609.169), 0.0335153, 0, 0.0, 1.85089),
+                              ((0.361347, 16.7343, 0.0144892, 714.908), 339.999, 0, 0.0, 3.1597),
+                              ((0.00123281, 0.490296, 41.1376, 0.00749682), 0.0262575, 0, 0.0, 342.831),
+                              ((0.243, 4.414, 1.0000000001, 2.426), 52.0, 2, 30.43, 38.86)]:
+        print("\t%r, %r, %r, %r, %r -> %.15g" % (m, t, x, tx, t_, cond_expected_mp(m, t, x, tx, t_)))
     print("hyp2f1 (a, b, c, z) -> value, for test/unit/test_bgnbd.c:")
     cases = [(1, 1, 2, 0.5), (0.5, 0.5, 1.5, 0.25), (2.5, 1.5, 3.25, -0.5),
              (0.243, 2.426, 2.219, 0.9), (0.243, 2.426, 2.219, 0.95), (0.243, 2.426, 2.219, 0.999),

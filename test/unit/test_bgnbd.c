@@ -304,6 +304,18 @@ test_models(void)
 			{60, 10, 0.3, 0.2, 30, 0, 0, 10, 13.4804990232373},
 			{100, 100, 0.5, 0.07, 600, 0, 0, 100, 4.77810581205341},
 			{40, 5, 0.8, 2.4, 20, 3, 4, 6, 0.0195000668297315},
+			/*
+			 * every double form of the 2F1 cancels ("large b", mpmath): b in
+			 * the hundreds with t far beyond alpha + T once gave 5e12 and 0
+			 * for these two; then E[Y] a millionth of (a+b+x-1)/(a-1), tiny
+			 * a, b < 1, a = 1 + 1e-10 (all integrated)
+			 */
+			{6.74224, 92.182, 0.409288, 458.916, 1048.26, 0, 0, 1.86317, 72.5144689024137},
+			{0.201488, 0.403231, 0.237218, 986.194, 1948.03, 30, 81.7655, 88.2843, 619.905225504091},
+			{0.47817, 9800.41, 0.744824, 609.169, 0.0335153, 0, 0, 1.85089, 1.63493005658449e-06},
+			{0.361347, 16.7343, 0.0144892, 714.908, 339.999, 0, 0, 3.1597, 6.17418237909189},
+			{0.00123281, 0.490296, 41.1376, 0.00749682, 0.0262575, 0, 0, 342.831, 9.42827312296637e-08},
+			{0.243, 4.414, 1.0000000001, 2.426, 52, 2, 30.43, 38.86, 1.38774669071611},
 		};
 		size_t		k;
 
@@ -312,8 +324,8 @@ test_models(void)
 			const double *c = big[k];
 			CrBgnbd		m = {c[0], c[1], c[2], c[3]};
 
-			snprintf(what, sizeof(what), "large r = %g: E[Y(%g) | x = %g] = %.12g",
-					 c[0], c[4], c[5], c[8]);
+			snprintf(what, sizeof(what), "r = %g, a = %g, b = %g: E[Y(%g) | x = %g] = %.12g",
+					 c[0], c[2], c[3], c[4], c[5], c[8]);
 			ok(rel_close(cr_bgnbd_expected(&m, c[4], c[5], c[6], c[7]), c[8], 1e-9), what);
 		}
 	}
@@ -334,6 +346,18 @@ test_models(void)
 
 		ok(isnan(cr_gammagamma_expected_spend(&low, 0, 0)), "no finite mean when q <= 1: NaN");
 		ok(cr_gammagamma_fit(same, 2, NULL, NULL, &gf) == CR_FIT_NO_REPEAT, "identical spends: not identified");
+	}
+	{
+		/*
+		 * 1000 identical members: the likelihood rises towards r, alpha, a,
+		 * b -> infinity, its gradient fading; Newton's "f stopped moving"
+		 * at r = 3e7 was once taken for a maximum
+		 */
+		CrBuyerRow	same[1] = {{2, 10, 20, 1000}};
+		CrBgnbdFit	bf;
+
+		ok(cr_bgnbd_fit(same, 1, NULL, NULL, &bf) != CR_FIT_OK,
+		   "1000 identical BG/NBD rows: not identified, no estimate");
 	}
 	ok(rel_close(cr_bgnbd_clv(&pub, 2, 30.43, 38.86, 24.658616018221, 12, 0.01, 4.345),
 				 36.278497002698, 1e-9), "lifetime value, customer 1 (lifetimes' loop)");
