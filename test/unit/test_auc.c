@@ -10,18 +10,7 @@
 
 #include "cr_auc.h"
 #include "cr_random.h"
-
-static int	test_no = 0;
-static int	failures = 0;
-
-static void
-ok(int cond, const char *what)
-{
-	test_no++;
-	if (!cond)
-		failures++;
-	printf("%sok %d - %s\n", cond ? "" : "not ", test_no, what);
-}
+#include "tap.h"
 
 static int
 close_to(double a, double b, double tol)
@@ -246,6 +235,5 @@ main(void)
 		free(scratch);
 	}
 
-	printf("1..%d\n", test_no);
-	return failures ? 1 : 0;
+	return tap_done();
 }

@@ -13,24 +13,10 @@
 #include "cr_gammagamma.h"
 #include "cr_hyp2f1.h"
 #include "cr_optim.h"
+#include "tap.h"
 
-static int	test_no = 0;
-static int	failures = 0;
-
-static void
-ok(int cond, const char *what)
-{
-	test_no++;
-	if (!cond)
-		failures++;
-	printf("%sok %d - %s\n", cond ? "" : "not ", test_no, what);
-}
-
-static int
-rel_close(double got, double want, double tol)
-{
-	return fabs(got - want) <= tol * fmax(1.0, fabs(want));
-}
+/* tap.h's relative-or-absolute closeness */
+#define rel_close tap_near
 
 /* scipy.special.hyp2f1 values (lifetime_reference.py) */
 static const double hyp_cases[][5] = {
@@ -444,6 +430,5 @@ main(void)
 	test_rows();
 	test_compact();
 	test_models();
-	printf("1..%d\n", test_no);
-	return failures ? 1 : 0;
+	return tap_done();
 }

@@ -11,18 +11,7 @@
 #include <string.h>
 
 #include "cr_daybits.h"
-
-static int	n_test = 0;
-static int	n_fail = 0;
-
-static void
-ok(int cond, const char *what)
-{
-	n_test++;
-	if (!cond)
-		n_fail++;
-	printf("%sok %d - %s\n", cond ? "" : "not ", n_test, what);
-}
+#include "tap.h"
 
 static uint64_t rng = 88172645463325252ULL;
 static uint32_t
@@ -218,6 +207,5 @@ main(void)
 	}
 	ok(all_ok, "3000 random bitmaps match the brute-force statistics");
 
-	printf("1..%d\n", n_test);
-	return n_fail ? 1 : 0;
+	return tap_done();
 }

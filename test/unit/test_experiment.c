@@ -16,24 +16,10 @@
 #include "cr_demo_exp_gen.h"
 #include "cr_stats.h"
 #include "cr_uplift.h"
+#include "tap.h"
 
-static int	test_no = 0;
-static int	failures = 0;
-
-static void
-ok(int cond, const char *what)
-{
-	test_no++;
-	if (!cond)
-		failures++;
-	printf("%sok %d - %s\n", cond ? "" : "not ", test_no, what);
-}
-
-static int
-rel(double a, double b, double tol)
-{
-	return fabs(a - b) <= tol * (fabs(b) > 1.0 ? fabs(b) : 1.0);
-}
+/* tap.h's relative-or-absolute closeness */
+#define rel tap_near
 
 static void
 test_normal(void)
@@ -270,6 +256,5 @@ main(void)
 	test_uplift();
 	test_assign();
 	test_demo();
-	printf("1..%d\n", test_no);
-	return failures ? 1 : 0;
+	return tap_done();
 }

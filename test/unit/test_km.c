@@ -9,24 +9,10 @@
 
 #include "cr_km.h"
 #include "cr_demo_spells_gen.h"
+#include "tap.h"
 
-static int	test_no = 0;
-static int	failures = 0;
-
-static void
-ok(int cond, const char *what)
-{
-	test_no++;
-	if (!cond)
-		failures++;
-	printf("%sok %d - %s\n", cond ? "" : "not ", test_no, what);
-}
-
-static int
-close_to(double a, double b, double tol)
-{
-	return fabs(a - b) <= tol * fmax(1.0, fabs(b));
-}
+/* tap.h's relative-or-absolute closeness */
+#define close_to tap_near
 
 /* the ten rows of the pgTAP data set "ties" */
 static const double tt[] = {1, 2, 2, 2, 3, 4, 5, 5, 6, 7};
@@ -228,6 +214,5 @@ main(void)
 	test_logrank();
 	test_compact_tail();
 	test_spells();
-	printf("1..%d\n", test_no);
-	return failures ? 1 : 0;
+	return tap_done();
 }

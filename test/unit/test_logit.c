@@ -21,18 +21,10 @@
 
 #include "cr_logit.h"
 #include "cr_random.h"
+#include "tap.h"
 
-static int	n_test = 0;
-static int	n_fail = 0;
-
-static void
-check(int cond, const char *what)
-{
-	n_test++;
-	if (!cond)
-		n_fail++;
-	printf("%s %d - %s\n", cond ? "ok" : "not ok", n_test, what);
-}
+/* this file's name for ok() (tap.h) */
+#define check ok
 
 /* every allocation the kernel makes, freed after each test */
 static void *allocated[4096];
@@ -664,6 +656,5 @@ main(void)
 	test_tiny_values();
 	test_penalised();
 
-	printf("1..%d\n", n_test);
-	return n_fail ? 1 : 0;
+	return tap_done();
 }

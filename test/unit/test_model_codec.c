@@ -15,6 +15,7 @@
 
 #include "cr_model_codec.h"
 #include "../fuzz/fuzz_common.h"
+#include "tap.h"
 
 /* text output of a server-trained model (test/fuzz/corpus/model_text/valid_2features) */
 static const char *model_text =
@@ -60,19 +61,11 @@ static const char *model_binary_hex =
 	"000266323fc1c3b3112bb7fe3f3c30949e7511a5bfc79f6ed5407fd33f3c30949e7511a53fb6dbb904246e7f3f3fdf17"
 	"8fa08a20bfc79f6ed5407fd33f3fdf178fa08a203fd74e45850a9589";
 
-static int	test_no = 0;
-static int	failures = 0;
 static Arena arena;
 static const CrCodecAlloc AL = {arena_alloc, &arena};
 
-static void
-check(int cond, const char *what)
-{
-	test_no++;
-	if (!cond)
-		failures++;
-	printf("%s %d - %s\n", cond ? "ok" : "not ok", test_no, what);
-}
+/* this file's name for ok() (tap.h) */
+#define check ok
 
 /* s with the first occurrence of from replaced by to (from must occur) */
 static char *
@@ -630,6 +623,5 @@ main(void)
 	test_numbers();
 	test_truncation_and_limits();
 	arena_free(&arena);
-	printf("1..%d\n", test_no);
-	return failures ? 1 : 0;
+	return tap_done();
 }

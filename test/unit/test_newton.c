@@ -16,18 +16,10 @@
 
 #include "cr_newton.h"
 #include "cr_random.h"
+#include "tap.h"
 
-static int	n_test = 0;
-static int	n_fail = 0;
-
-static void
-check(int cond, const char *what)
-{
-	n_test++;
-	if (!cond)
-		n_fail++;
-	printf("%s %d - %s\n", cond ? "ok" : "not ok", n_test, what);
-}
+/* this file's name for ok() (tap.h) */
+#define check ok
 
 static void *allocated[1024];
 static int	n_allocated = 0;
@@ -326,6 +318,5 @@ main(void)
 	compare_with_logit(1, true, true, "l2, balanced");
 	test_separation();
 	test_partial_states();
-	printf("1..%d\n", n_test);
-	return n_fail > 0;
+	return tap_done();
 }

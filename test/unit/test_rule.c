@@ -4,23 +4,12 @@
  */
 #include "cr_rule.h"
 #include "cr_random.h"
+#include "tap.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static int	n_test = 0;
-static int	n_fail = 0;
-
-static void
-ok(int cond, const char *what)
-{
-	n_test++;
-	if (!cond)
-		n_fail++;
-	printf("%sok %d - %s\n", cond ? "" : "not ", n_test, what);
-}
 
 /* Parse, decode and print; returns the canonical text (malloc'd) or NULL. */
 static char *
@@ -434,6 +423,5 @@ main(void)
 		ok(bad == 0, "random and mutated bytes: clean errors; valid ones print, re-parse to the same bytes");
 	}
 
-	printf("1..%d\n", n_test);
-	return n_fail ? 1 : 0;
+	return tap_done();
 }
