@@ -5,6 +5,7 @@
  * link: src/cr_rule_util.c src/cr_rule_lex.c src/cr_rule_parse.c src/cr_rule_binary.c src/cr_rule_check.c src/cr_rule_print.c src/cr_rule_round.c src/cr_rule_interp.c src/cr_rule_json.c src/cr_rule_jsonlogic.c src/cr_rule_tojson.c
  */
 #include "cr_rule.h"
+#include "rule_text.h"
 #include "tap.h"
 
 #include <stdio.h>
@@ -15,37 +16,36 @@
 static char *
 compile(const char *json, CrRuleError *e)
 {
-	uint8_t    *b;
-	size_t		bl;
-	CrRuleProg *p;
-	char	   *s = NULL;
-	size_t		sl;
+	return rule_render(cr_rule_from_jsonlogic, rule_back_text, json, e);
+}
 
-	if (cr_rule_from_jsonlogic(json, strlen(json), NULL, &b, &bl, e) != CR_OK)
-		return NULL;
-	if (cr_rule_decode(b, bl, NULL, &p, e) == CR_OK)
-	{
-		cr_rule_print(p, -1, NULL, &s, &sl, e);
-		free(p);
-	}
-	free(b);
-	return s;
+/* condition text -> JsonLogic text, or NULL */
+static char *
+to_json(const char *text, CrRuleError *e)
+{
+	return rule_render(cr_rule_parse, rule_back_jsonlogic, text, e);
+}
+
+/* ok(what) when got is want, else print what came (got NULL: the error e); frees got */
+static void
+expect_text(char *got, const CrRuleError *e, const char *want, const char *what)
+{
+	ok(got != NULL && strcmp(got, want) == 0, what);
+	if (got == NULL)
+		printf("# error %d: %s\n", e->code, e->message);
+	else if (strcmp(got, want) != 0)
+		printf("# got [%s]\n", got);
+	free(got);
 }
 
 static void
 check(const char *json, const char *want)
 {
 	CrRuleError e;
-	char	   *s = compile(json, &e);
 	char		msg[400];
 
 	snprintf(msg, sizeof(msg), "%s compiles to [%s]", json, want);
-	ok(s != NULL && strcmp(s, want) == 0, msg);
-	if (s == NULL)
-		printf("# error %d: %s\n", e.code, e.message);
-	else if (strcmp(s, want) != 0)
-		printf("# got [%s]\n", s);
-	free(s);
+	expect_text(compile(json, &e), &e, want, msg);
 }
 
 static void
@@ -62,42 +62,14 @@ check_error(const char *json, int code, const char *want_msg)
 	free(s);
 }
 
-/* condition text -> JsonLogic text, or NULL */
-static char *
-to_json(const char *text, CrRuleError *e)
-{
-	uint8_t    *b;
-	size_t		bl;
-	CrRuleProg *p;
-	char	   *js = NULL;
-	size_t		jl;
-
-	if (cr_rule_parse(text, strlen(text), NULL, &b, &bl, e) != CR_OK)
-		return NULL;
-	if (cr_rule_decode(b, bl, NULL, &p, e) == CR_OK)
-	{
-		if (cr_rule_to_jsonlogic(p, b, bl, NULL, &js, &jl, e) != CR_OK)
-			js = NULL;
-		free(p);
-	}
-	free(b);
-	return js;
-}
-
 static void
 check_reverse(const char *text, const char *want)
 {
 	CrRuleError e;
-	char	   *js = to_json(text, &e);
 	char		msg[400];
 
 	snprintf(msg, sizeof(msg), "[%s] converts to %s", text, want);
-	ok(js != NULL && strcmp(js, want) == 0, msg);
-	if (js == NULL)
-		printf("# error %d: %s\n", e.code, e.message);
-	else if (strcmp(js, want) != 0)
-		printf("# got %s\n", js);
-	free(js);
+	expect_text(to_json(text, &e), &e, want, msg);
 }
 
 static void

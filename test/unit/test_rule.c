@@ -4,6 +4,7 @@
  */
 #include "cr_rule.h"
 #include "cr_random.h"
+#include "rule_text.h"
 #include "tap.h"
 
 #include <math.h>
@@ -15,21 +16,7 @@
 static char *
 canon(const char *src, CrRuleError *err)
 {
-	uint8_t    *b;
-	size_t		bl;
-	CrRuleProg *p;
-	char	   *s = NULL;
-	size_t		sl;
-
-	if (cr_rule_parse(src, strlen(src), NULL, &b, &bl, err) != CR_OK)
-		return NULL;
-	if (cr_rule_decode(b, bl, NULL, &p, err) == CR_OK)
-	{
-		cr_rule_print(p, -1, NULL, &s, &sl, err);
-		free(p);
-	}
-	free(b);
-	return s;
+	return rule_render(cr_rule_parse, rule_back_text, src, err);
 }
 
 static void
