@@ -16,6 +16,10 @@
 
 #include "cr_newton.h"
 
+/* the kernel's allocations, freed after each input (a memory context in the server) */
+#define KERNEL_ALLOC_MAX 64
+#include "../unit/kernel_alloc.h"
+
 #define MAX_ROWS 256
 
 int			LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -29,31 +33,6 @@ typedef struct Rows
 	int			plen;
 	int			intercept;
 } Rows;
-
-/* the kernel's allocations, freed after each input (a memory context in the server) */
-static void *pool[64];
-static int	npool = 0;
-
-static void *
-alloc(size_t size)
-{
-	void	   *p = calloc(1, size);
-
-	if (p == NULL || npool == 64)
-		abort();
-	pool[npool++] = p;
-	return p;
-}
-
-/* the kernels' allocator (CrAlloc): alloc() above, no context */
-static void *
-alloc_cb(void *cxt, size_t size)
-{
-	(void) cxt;
-	return alloc(size);
-}
-
-static const CrAlloc kalloc = {alloc_cb, NULL};
 
 static double *
 fill(Rows *r, const double *point, int plen, int from, int step)
@@ -207,8 +186,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (!tiny && !isfinite(res.beta[0]))
 			abort();
 	}
-	while (npool > 0)
-		free(pool[--npool]);
+	free_all();
 done:
 	free(whole);
 	free(a);

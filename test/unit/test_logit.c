@@ -21,42 +21,11 @@
 
 #include "cr_logit.h"
 #include "cr_random.h"
+#include "kernel_alloc.h"
 #include "tap.h"
 
 /* this file's name for ok() (tap.h) */
 #define check ok
-
-/* every allocation the kernel makes, freed after each test */
-static void *allocated[4096];
-static int	n_allocated = 0;
-
-static void *
-alloc(size_t size)
-{
-	void	   *p = malloc(size);
-
-	if (!p || n_allocated == 4096)
-		abort();
-	allocated[n_allocated++] = p;
-	return p;
-}
-
-/* the kernels' allocator (CrAlloc): alloc() above, no context */
-static void *
-alloc_cb(void *cxt, size_t size)
-{
-	(void) cxt;
-	return alloc(size);
-}
-
-static const CrAlloc kalloc = {alloc_cb, NULL};
-
-static void
-free_all(void)
-{
-	while (n_allocated > 0)
-		free(allocated[--n_allocated]);
-}
 
 /* rows in blocks of 1000 (the kernel must not care about block sizes) */
 typedef struct Data

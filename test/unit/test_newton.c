@@ -16,41 +16,11 @@
 
 #include "cr_newton.h"
 #include "cr_random.h"
+#include "kernel_alloc.h"
 #include "tap.h"
 
 /* this file's name for ok() (tap.h) */
 #define check ok
-
-static void *allocated[1024];
-static int	n_allocated = 0;
-
-static void *
-alloc(size_t size)
-{
-	void	   *p = calloc(1, size);
-
-	if (!p || n_allocated == 1024)
-		abort();
-	allocated[n_allocated++] = p;
-	return p;
-}
-
-/* the kernels' allocator (CrAlloc): alloc() above, no context */
-static void *
-alloc_cb(void *cxt, size_t size)
-{
-	(void) cxt;
-	return alloc(size);
-}
-
-static const CrAlloc kalloc = {alloc_cb, NULL};
-
-static void
-free_all(void)
-{
-	while (n_allocated > 0)
-		free(allocated[--n_allocated]);
-}
 
 #define N 5000
 #define D_FEAT 4
@@ -151,6 +121,7 @@ fit_by_passes(const CrFitOptions *fo, CrFitResult *res)
 
 	/* statistics pass: the state starts without features, as in the aggregate */
 	st = alloc(sizeof(double) * cr_state_len(D_FEAT, 2));
+	memset(st, 0, sizeof(double) * cr_state_len(D_FEAT, 2));	/* grown zeroed, as state_alloc does */
 	cr_state_init(st, 0, stats_point, 2);
 	st[CR_ST_D] = D_FEAT;
 	{
