@@ -231,53 +231,29 @@ bg_x_terms(const CrBgnbd *m, double x, int want_grad, BgXTerms *t)
 	t->d_b = t->d_a + cr_digamma(m->b + x) - cr_digamma(m->b);
 }
 
-/*
- * log(alpha + v) for the recencies and ages v of the rows, which take few
- * distinct values in practice (whole days or weeks): a direct-mapped cache
- * keyed by v, valid for one alpha.  A miss just computes the log.
- */
-#define BG_LOG_SLOTS 4096
-
-typedef struct BgLogCache
-{
-	double		alpha;
-	double		key[BG_LOG_SLOTS];
-	double		val[BG_LOG_SLOTS];
-} BgLogCache;
-
-static inline double
-bg_log_alpha_plus(BgLogCache *c, double v)
-{
-	uint64_t	bits;
-	size_t		slot;
-
-	memcpy(&bits, &v, sizeof(bits));
-	slot = (size_t) ((bits * UINT64_C(0x9E3779B97F4A7C15)) >> 52);
-	if (c->key[slot] != v)
-	{
-		c->key[slot] = v;
-		c->val[slot] = log(c->alpha + v);
-	}
-	return c->val[slot];
-}
-
 /* An empty log cache for m's alpha, and no per-x terms yet. */
 static void
-bg_pass_start(const CrBgnbd *m, BgLogCache *lc, BgXTerms *t)
+bg_pass_start(const CrBgnbd *m, CrBgLogCache *lc, BgXTerms *t)
+{
+	memset(t, 0, sizeof(*t));
+	t->x = -1.0;
+	cr_bg_log_cache_init(lc, m->alpha);
+}
+
+void
+cr_bg_log_cache_init(CrBgLogCache *c, double alpha)
 {
 	size_t		i;
 
-	memset(t, 0, sizeof(*t));
-	t->x = -1.0;
-	lc->alpha = m->alpha;
-	for (i = 0; i < BG_LOG_SLOTS; i++)
-		lc->key[i] = NAN;		/* matches no v */
+	c->alpha = alpha;
+	for (i = 0; i < CR_BG_LOG_SLOTS; i++)
+		c->key[i] = NAN;		/* matches no v */
 }
 
 double
 cr_bgnbd_loglik(const CrBgnbd *m, const CrBuyerRow *rows, size_t n, double *grad)
 {
-	BgLogCache	lc;				/* 64 kB on the stack: no state outlives the call */
+	CrBgLogCache lc;				/* 64 kB on the stack: no state outlives the call */
 	double		ll = 0.0,
 				g[4] = {0, 0, 0, 0},
 				lalpha = log(m->alpha),
@@ -294,7 +270,7 @@ cr_bgnbd_loglik(const CrBgnbd *m, const CrBuyerRow *rows, size_t n, double *grad
 		double		x = row->x,
 					w = row->w,
 					rx = m->r + x,
-					lT = bg_log_alpha_plus(&lc, row->T),
+					lT = cr_bg_log_alpha_plus(&lc, row->T),
 					A3 = -rx * lT,
 					li;
 
@@ -320,7 +296,7 @@ cr_bgnbd_loglik(const CrBgnbd *m, const CrBuyerRow *rows, size_t n, double *grad
 			if (row->tx != prev_tx)
 			{
 				prev_tx = row->tx;
-				ltx = bg_log_alpha_plus(&lc, row->tx);
+				ltx = cr_bg_log_alpha_plus(&lc, row->tx);
 			}
 			A4 = la - t.lbx - rx * ltx;
 			/* log(e^A3 + e^A4) and the weights of its two terms, one exp */
@@ -380,7 +356,7 @@ double
 cr_bgnbd_loglik_hess(const CrBgnbd *m, const CrBuyerRow *rows, size_t n,
 					 double grad[4], double hess[4][4])
 {
-	BgLogCache	lc;
+	CrBgLogCache lc;
 	double		ll = 0.0,
 				g[4] = {0, 0, 0, 0},
 				H[10] = {0},
@@ -402,7 +378,7 @@ cr_bgnbd_loglik_hess(const CrBgnbd *m, const CrBuyerRow *rows, size_t n,
 		double		x = row->x,
 					w = row->w,
 					rx = m->r + x,
-					lT = bg_log_alpha_plus(&lc, row->T),
+					lT = cr_bg_log_alpha_plus(&lc, row->T),
 					iT = 1.0 / (m->alpha + row->T),
 					A3 = -rx * lT;
 
@@ -422,7 +398,7 @@ cr_bgnbd_loglik_hess(const CrBgnbd *m, const CrBuyerRow *rows, size_t n,
 		}
 		else
 		{
-			double		ltx = bg_log_alpha_plus(&lc, row->tx),
+			double		ltx = cr_bg_log_alpha_plus(&lc, row->tx),
 						itx = 1.0 / (m->alpha + row->tx),
 						ib = 1.0 / (m->b + (x - 1.0)),
 						A4 = la - t.lbx - rx * ltx,
@@ -578,14 +554,11 @@ cr_bgnbd_p_alive(const CrBgnbd *m, double x, double tx, double T)
 #define BG_EULER_MIN 10.0
 
 static double
-bg_expected_a(const CrBgnbd *m, double a, double t, double x, double tx, double T)
+bg_head_a(const CrBgnbd *m, double a, double t, double x, double T)
 {
 	double		z = t / (m->alpha + T + t),
-				f,
-				head;
-	CrBgnbd		mm = *m;
+				f;
 
-	mm.a = a;
 	f = NAN;
 	if (a + m->b - 1.0 - m->r < -BG_EULER_MIN && z <= 0.9)
 	{
@@ -601,8 +574,17 @@ bg_expected_a(const CrBgnbd *m, double a, double t, double x, double tx, double 
 	/* 1 - f below 1e-6 has lost more than six digits: the caller integrates */
 	if (!(fabs(1.0 - f) >= 1e-6))
 		return NAN;
-	head = (a + m->b + (x - 1.0)) / (a - 1.0) * (1.0 - f);
-	return head * cr_bgnbd_p_alive(&mm, x, tx, T);
+	return (a + m->b + (x - 1.0)) / (a - 1.0) * (1.0 - f);
+}
+
+/* E[Y(t)] by the series above with a in place of m's, P(alive) with that a too */
+static double
+bg_expected_a(const CrBgnbd *m, double a, double t, double x, double tx, double T)
+{
+	CrBgnbd		mm = *m;
+
+	mm.a = a;
+	return bg_head_a(m, a, t, x, T) * cr_bgnbd_p_alive(&mm, x, tx, T);
 }
 
 /*
@@ -715,7 +697,7 @@ typedef struct BgQuadPiece
 } BgQuadPiece;
 
 static double
-bg_expected_quad(const CrBgnbd *m, double t, double x, double tx, double T)
+bg_expected_quad(const CrBgnbd *m, double t, double x, double T)
 {
 	BgQuad		q;
 	BgQuadPiece pc[BG_QUAD_MAX];
@@ -773,7 +755,16 @@ bg_expected_quad(const CrBgnbd *m, double t, double x, double tx, double T)
 								  &pc[nint].err);
 		nint++;
 	}
-	return total * cr_bgnbd_p_alive(m, x, tx, T);
+	return total;
+}
+
+double
+cr_bgnbd_expected_factor(const CrBgnbd *m, double t, double x, double T)
+{
+	double		f = bg_head_a(m, m->a, t, x, T);
+
+	/* every form of the 2F1, or 1 - 2F1, lost to cancellation */
+	return isnan(f) ? bg_expected_quad(m, t, x, T) : f;
 }
 
 double
@@ -785,13 +776,14 @@ cr_bgnbd_expected(const CrBgnbd *m, double t, double x, double tx, double T)
 		return 0.0;
 	/* a = 1 is a removable singularity: the mean of the values either side */
 	if (fabs(m->a - 1.0) < 1e-6)
+	{
 		e = 0.5 * (bg_expected_a(m, 1.0 + 1e-6, t, x, tx, T) +
 				   bg_expected_a(m, 1.0 - 1e-6, t, x, tx, T));
+		if (isnan(e))
+			e = bg_expected_quad(m, t, x, T) * cr_bgnbd_p_alive(m, x, tx, T);
+	}
 	else
-		e = bg_expected_a(m, m->a, t, x, tx, T);
-	/* every form of the 2F1, or 1 - 2F1, lost to cancellation */
-	if (isnan(e))
-		e = bg_expected_quad(m, t, x, tx, T);
+		e = cr_bgnbd_expected_factor(m, t, x, T) * cr_bgnbd_p_alive(m, x, tx, T);
 	/* a count's mean: rounding below 0 (or to -0) is 0 */
 	return e <= 0.0 ? 0.0 : e;
 }

@@ -9,7 +9,10 @@
 #ifndef CR_BGNBD_H
 #define CR_BGNBD_H
 
+#include <math.h>
 #include <stddef.h>
+#include <stdint.h>
+#include <string.h>
 
 #include "cr_optim.h"
 
@@ -110,5 +113,87 @@ extern double cr_bgnbd_clv(const CrBgnbd *m, double x, double tx, double T,
 extern double cr_bgnbd_clv_tick(const CrBgnbd *m, double x, double tx, double T,
 								double spend, int periods, double d, double period_length,
 								cr_optim_tick tick, void *tick_arg);
+
+/*
+ * log(alpha + v) for the recencies and ages v of the rows, which take few
+ * distinct values in practice (whole days or weeks): a direct-mapped cache
+ * keyed by v, valid for one alpha.  A miss just computes the log.
+ */
+#define CR_BG_LOG_SLOTS 4096
+
+typedef struct CrBgLogCache
+{
+	double		alpha;
+	double		key[CR_BG_LOG_SLOTS];
+	double		val[CR_BG_LOG_SLOTS];
+} CrBgLogCache;
+
+/* An empty cache for alpha. */
+extern void cr_bg_log_cache_init(CrBgLogCache *c, double alpha);
+
+static inline double
+cr_bg_log_alpha_plus(CrBgLogCache *c, double v)
+{
+	uint64_t	bits;
+	size_t		slot;
+
+	memcpy(&bits, &v, sizeof(bits));
+	slot = (size_t) ((bits * UINT64_C(0x9E3779B97F4A7C15)) >> 52);
+	if (c->key[slot] != v)
+	{
+		c->key[slot] = v;
+		c->val[slot] = log(c->alpha + v);
+	}
+	return c->val[slot];
+}
+
+/*
+ * Scoring many members with one model: P(alive) and E[Y(t)] as
+ * cr_bgnbd_p_alive and cr_bgnbd_expected compute them (the same values, bit
+ * for bit), with log(a), log(b+x-1) and log(alpha+v) cached, and the factor
+ * of E[Y(t)] that depends on (x, T) only (see cr_bgnbd_expected_factor)
+ * memoised for one horizon t in a hash table in the caller's memory: members
+ * share (frequency, T) pairs when T counts whole days or weeks.
+ */
+typedef struct CrBgMemoEntry
+{
+	double		x1;				/* x + 1; 0 marks an empty slot */
+	double		T;
+	double		f;
+} CrBgMemoEntry;
+
+#define CR_BG_LBX 256			/* log(b+x-1) cached for x < this */
+
+typedef struct CrBgnbdScorer
+{
+	CrBgnbd		m;
+	double		la;				/* log(a) */
+	double		memo_t;			/* the horizon of the memo's entries */
+	size_t		memo_cap;		/* slots, a power of two (0: no memo) */
+	size_t		memo_used;		/* entries; none are added past half full */
+	CrBgMemoEntry *memo;
+	double		lbx[CR_BG_LBX]; /* log(b+x-1), NaN until computed */
+	CrBgLogCache lc;
+} CrBgnbdScorer;
+
+/* A scorer for m, with no memo. */
+extern void cr_bgnbd_scorer_init(CrBgnbdScorer *s, const CrBgnbd *m);
+
+/*
+ * Give the scorer the memo `to` of cap slots (a power of two, zeroed),
+ * moving the entries of its current memo there (cap must be at least twice
+ * its memo_used); the caller then frees the old memo.
+ */
+extern void cr_bgnbd_scorer_set_memo(CrBgnbdScorer *s, CrBgMemoEntry *to, size_t cap);
+
+extern double cr_bgnbd_scorer_p_alive(CrBgnbdScorer *s, double x, double tx, double T);
+extern double cr_bgnbd_scorer_expected(CrBgnbdScorer *s, double t, double x, double tx,
+									   double T);
+
+/*
+ * For a != 1 (|a - 1| >= 1e-6) and t > 0: the f with E[Y(t)] = f P(alive)
+ * before rounding below 0 to 0 (NaN when no method reaches its accuracy).
+ */
+extern double cr_bgnbd_expected_factor(const CrBgnbd *m, double t, double x, double T);
 
 #endif							/* CR_BGNBD_H */

@@ -389,6 +389,9 @@ typedef struct ModelCache
 	uint32		len[2];
 	char	   *bytes[2];
 	double		p[2][4];
+	bool		hit[2];			/* this call's value was the last call's */
+	bool		scorer_ok;		/* scorer is for the value at argument 0 */
+	CrBgnbdScorer *scorer;
 } ModelCache;
 
 /* The first k float8 fields of the model value argument argno (0 or 1), each positive and finite. */
@@ -409,12 +412,15 @@ model_params(FunctionCallInfo fcinfo, int argno, int k, double *p, const char *t
 		raw = (struct varlena *) PG_GETARG_HEAPTUPLEHEADER(argno);	/* detoasted */
 	bytes = VARDATA_ANY(raw);
 	len = VARSIZE_ANY_EXHDR(raw);
-	if (c->bytes[argno] != NULL && c->len[argno] == len &&
-		memcmp(c->bytes[argno], bytes, len) == 0)
+	c->hit[argno] = c->bytes[argno] != NULL && c->len[argno] == len &&
+		memcmp(c->bytes[argno], bytes, len) == 0;
+	if (c->hit[argno])
 	{
 		memcpy(p, c->p[argno], k * sizeof(double));
 		return;
 	}
+	if (argno == 0)
+		c->scorer_ok = false;
 	t = PG_GETARG_HEAPTUPLEHEADER(argno);
 	for (i = 0; i < k; i++)
 	{
@@ -447,6 +453,47 @@ bg_model(FunctionCallInfo fcinfo, int argno)
 	m.a = p[2];
 	m.b = p[3];
 	return m;
+}
+
+/*
+ * The scorer of the BG/NBD model m at argument 0 (see CrBgnbdScorer), with a
+ * memo that has room for one more entry when want_memo; NULL when the model
+ * differs from the last call's (models that alternate row by row are scored
+ * directly, without setting up a scorer each time).
+ */
+#define BG_MEMO_MIN 1024
+#define BG_MEMO_MAX (1 << 17)	/* 3 MB */
+
+static CrBgnbdScorer *
+bg_scorer(FunctionCallInfo fcinfo, const CrBgnbd *m, bool want_memo)
+{
+	ModelCache *c = (ModelCache *) fcinfo->flinfo->fn_extra;
+	CrBgnbdScorer *s;
+
+	if (!c->hit[0])
+		return NULL;
+	if (c->scorer == NULL)
+		c->scorer = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(CrBgnbdScorer));
+	s = c->scorer;
+	if (!c->scorer_ok)
+	{
+		if (s->memo != NULL)
+			pfree(s->memo);
+		cr_bgnbd_scorer_init(s, m);
+		c->scorer_ok = true;
+	}
+	if (want_memo && 2 * (s->memo_used + 1) > s->memo_cap && s->memo_cap < BG_MEMO_MAX)
+	{
+		CrBgMemoEntry *old = s->memo;
+		size_t		cap = Max(2 * s->memo_cap, BG_MEMO_MIN);
+
+		cr_bgnbd_scorer_set_memo(s, MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt,
+														   cap * sizeof(CrBgMemoEntry)),
+								 cap);
+		if (old != NULL)
+			pfree(old);
+	}
+	return s;
 }
 
 static CrGammaGamma
@@ -486,12 +533,14 @@ Datum
 bgnbd_p_alive(PG_FUNCTION_ARGS)
 {
 	CrBgnbd		m = bg_model(fcinfo, 0);
+	CrBgnbdScorer *s = bg_scorer(fcinfo, &m, false);
 	double		x = PG_GETARG_FLOAT8(1),
 				tx = PG_GETARG_FLOAT8(2),
 				T = PG_GETARG_FLOAT8(3);
 
 	check_buyer_row(x, tx, T);
-	return prediction(cr_bgnbd_p_alive(&m, x, tx, T), "P(alive)");
+	return prediction(s ? cr_bgnbd_scorer_p_alive(s, x, tx, T) : cr_bgnbd_p_alive(&m, x, tx, T),
+					  "P(alive)");
 }
 
 /* bgnbd_expected_purchases(model, t [, frequency, recency, T]) */
@@ -500,6 +549,7 @@ Datum
 bgnbd_expected_purchases(PG_FUNCTION_ARGS)
 {
 	CrBgnbd		m = bg_model(fcinfo, 0);
+	CrBgnbdScorer *s = bg_scorer(fcinfo, &m, true);
 	double		t = PG_GETARG_FLOAT8(1),
 				x = 0.0,
 				tx = 0.0,
@@ -513,7 +563,9 @@ bgnbd_expected_purchases(PG_FUNCTION_ARGS)
 		T = PG_GETARG_FLOAT8(4);
 		check_buyer_row(x, tx, T);
 	}
-	return prediction(cr_bgnbd_expected(&m, t, x, tx, T), "the expected number of purchases");
+	return prediction(s ? cr_bgnbd_scorer_expected(s, t, x, tx, T)
+					  : cr_bgnbd_expected(&m, t, x, tx, T),
+					  "the expected number of purchases");
 }
 
 /* the Gamma-Gamma expected spend, after checking (frequency, monetary_value) */

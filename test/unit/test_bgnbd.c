@@ -2,7 +2,7 @@
  * test_bgnbd.c: unit tests of the buyer-model kernels: digamma, 2F1, the
  * optimiser, the BG/NBD and Gamma-Gamma likelihoods, fits and predictions.
  * Reference values: test/reference/lifetime_reference.py (scipy).
- * link: src/cr_bgnbd.c src/cr_gammagamma.c src/cr_optim.c src/cr_hyp2f1.c
+ * link: src/cr_bgnbd.c src/cr_bgnbd_score.c src/cr_gammagamma.c src/cr_optim.c src/cr_hyp2f1.c
  */
 #include <math.h>
 #include <stdio.h>
@@ -423,6 +423,54 @@ test_compact(void)
 	   "compacting reversed rows sorts them");
 }
 
+/*
+ * The scorer gives the plain functions' values bit for bit: memo hits and
+ * misses, a memo that grows, a second horizon (not memoised), x beyond the
+ * log(b+x-1) table, a = 1 (no memo) and a model whose 2F1 needs quadrature.
+ */
+static void
+test_scorer(void)
+{
+	static const CrBgnbd models[] = {{0.243, 4.414, 0.793, 2.426}, {0.55, 5.5, 1.0000001, 9.4},
+	{2.0, 1.0, 0.5, 300.0}, {60.0, 2.0, 1.5, 5.0}};
+	static CrBgMemoEntry memo1[64],
+				memo2[256];
+	size_t		k;
+	int			same = 1,
+				memo_used = 1;
+
+	for (k = 0; k < sizeof(models) / sizeof(models[0]); k++)
+	{
+		CrBgnbdScorer s;
+		int			i;
+
+		cr_bgnbd_scorer_init(&s, &models[k]);
+		memset(memo1, 0, sizeof(memo1));
+		memset(memo2, 0, sizeof(memo2));
+		cr_bgnbd_scorer_set_memo(&s, memo1, 64);
+		for (i = 0; i < 3000; i++)
+		{
+			double		x = (double) (i * 7 % 23) + (i % 50 == 0 ? 300.0 : 0.0),
+						T = (double) (1 + i * 13 % 61),
+						tx = x == 0.0 ? 0.0 : T * (double) (1 + i % 5) / 5.0,
+						t = i % 10 == 0 ? 7.5 : 30.0;
+			double		e1 = cr_bgnbd_scorer_expected(&s, t, x, tx, T),
+						e2 = cr_bgnbd_expected(&models[k], t, x, tx, T),
+						p1 = cr_bgnbd_scorer_p_alive(&s, x, tx, T),
+						p2 = cr_bgnbd_p_alive(&models[k], x, tx, T);
+
+			if (memcmp(&e1, &e2, sizeof(e1)) != 0 || memcmp(&p1, &p2, sizeof(p1)) != 0)
+				same = 0;
+			if (i == 1000 && s.memo == memo1)
+				cr_bgnbd_scorer_set_memo(&s, memo2, 256);
+		}
+		if (k != 1 && !(s.memo == memo2 && s.memo_used > 32 && s.memo_used <= 128))
+			memo_used = 0;
+	}
+	ok(same, "scorer: the values of cr_bgnbd_expected and cr_bgnbd_p_alive, bit for bit");
+	ok(memo_used, "scorer: the memo moves to a larger table and stops at half full");
+}
+
 static void
 test_rows(void)
 {
@@ -443,6 +491,7 @@ main(void)
 	test_optim();
 	test_rows();
 	test_compact();
+	test_scorer();
 	test_models();
 	printf("1..%d\n", test_no);
 	return failures ? 1 : 0;
