@@ -199,6 +199,54 @@ cr_buyer_rows_merge(const CrBuyerRow *a, size_t na, const CrBuyerRow *b, size_t 
 	return k;
 }
 
+#define BG_KEY_TX_SHIFT 24
+#define BG_KEY_X_SHIFT 48
+#define BG_KEY_MASK ((UINT64_C(1) << BG_KEY_TX_SHIFT) - 1)
+
+int
+cr_buyer_key(double x, double tx, double T, uint64_t *key)
+{
+	/* whole, in range (-0 passes as 0; NaN fails every comparison) */
+	if (!(x >= 0.0 && x < 65536.0 && tx >= 0.0 && tx < 16777216.0 &&
+		  T >= 0.0 && T < 16777216.0 && x == floor(x) && tx == floor(tx) && T == floor(T)))
+		return 0;
+	*key = ((uint64_t) x << BG_KEY_X_SHIFT) | ((uint64_t) tx << BG_KEY_TX_SHIFT) | (uint64_t) T;
+	return 1;
+}
+
+size_t
+cr_buyer_keys_distinct(const uint64_t *keys, size_t n)
+{
+	size_t		i,
+				k = n > 0;
+
+	for (i = 1; i < n; i++)
+		k += keys[i] != keys[i - 1];
+	return k;
+}
+
+size_t
+cr_buyer_keys_rows(const uint64_t *keys, size_t n, CrBuyerRow *out)
+{
+	size_t		i,
+				k = 0;
+
+	for (i = 0; i < n; i++)
+	{
+		if (i > 0 && keys[i] == keys[i - 1])
+		{
+			out[k - 1].w += 1.0;
+			continue;
+		}
+		out[k].x = (double) (keys[i] >> BG_KEY_X_SHIFT);
+		out[k].tx = (double) ((keys[i] >> BG_KEY_TX_SHIFT) & BG_KEY_MASK);
+		out[k].T = (double) (keys[i] & BG_KEY_MASK);
+		out[k].w = 1.0;
+		k++;
+	}
+	return k;
+}
+
 /* Per-x terms of the log-likelihood and their derivatives. */
 typedef struct BgXTerms
 {

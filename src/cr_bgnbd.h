@@ -71,6 +71,24 @@ extern size_t cr_buyer_rows_merge(const CrBuyerRow *a, size_t na, const CrBuyerR
 								  size_t nb, CrBuyerRow *out);
 
 /*
+ * A member's (x, tx, T) as one 64-bit key whose order is that of the
+ * triples, when they are whole numbers below 2^16, 2^24 and 2^24 (as
+ * lifetime_summary gives them in days): returns 0 when they are not.
+ * Keys are 8 bytes a member rather than 32, and sort by radix (cr_sort_keys
+ * of cr_auc.h).
+ */
+extern int	cr_buyer_key(double x, double tx, double T, uint64_t *key);
+
+/* Distinct values among n sorted keys. */
+extern size_t cr_buyer_keys_distinct(const uint64_t *keys, size_t n);
+
+/*
+ * The rows of n sorted keys, one per distinct key with its count as w:
+ * cr_buyer_rows_compact's result for those members; returns the count.
+ */
+extern size_t cr_buyer_keys_rows(const uint64_t *keys, size_t n, CrBuyerRow *out);
+
+/*
  * Log-likelihood of the model over rows (FHL 2005 eq. 6), and its gradient
  * with respect to (r, alpha, a, b) when grad is not NULL.  Rows sorted by x
  * are faster (the Gamma function terms are shared per x).

@@ -2,13 +2,14 @@
  * test_bgnbd.c: unit tests of the buyer-model kernels: digamma, 2F1, the
  * optimiser, the BG/NBD and Gamma-Gamma likelihoods, fits and predictions.
  * Reference values: test/reference/lifetime_reference.py (scipy).
- * link: src/cr_bgnbd.c src/cr_bgnbd_score.c src/cr_gammagamma.c src/cr_optim.c src/cr_hyp2f1.c
+ * link: src/cr_bgnbd.c src/cr_bgnbd_score.c src/cr_auc.c src/cr_gammagamma.c src/cr_optim.c src/cr_hyp2f1.c
  */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "cr_auc.h"
 #include "cr_bgnbd.h"
 #include "cr_gammagamma.h"
 #include "cr_hyp2f1.h"
@@ -423,6 +424,50 @@ test_compact(void)
 	   "compacting reversed rows sorts them");
 }
 
+/* keys of whole-number rows: radix-sorted and counted = compacted rows */
+static void
+test_keys(void)
+{
+	static CrBuyerRow rows[20000],
+				out[20000];
+	static uint64_t keys[20000],
+				scratch[20000];
+	size_t		i,
+				n = 20000,
+				nr,
+				nk;
+	int			same = 1,
+				all_keyed = 1;
+	uint64_t	k;
+
+	for (i = 0; i < n; i++)
+	{
+		/* digits in every byte of the key, big values near the limits, -0 */
+		double		x = (double) ((i * 7919) % 23) + (i % 997 == 0 ? 65513.0 - (double) (i % 3) : 0.0),
+					T = (double) ((i * 104729) % 431) + (i % 1999 == 0 ? 16776000.0 : 0.0),
+					tx = x == 0.0 ? (i % 2 ? -0.0 : 0.0) : (double) ((i * 31) % 431) * T / 431.0;
+		CrBuyerRow	r = {x, floor(tx) + (x > 0.0 && floor(tx) == 0.0), T, 1.0};
+
+		rows[i] = r;
+		if (!cr_buyer_key(r.x, r.tx, r.T, &keys[i]))
+			all_keyed = 0;
+	}
+	cr_sort_keys(keys, scratch, n, NULL, NULL);
+	nk = cr_buyer_keys_rows(keys, n, out);
+	nr = cr_buyer_rows_compact(rows, n);
+	if (nk != nr || nk != cr_buyer_keys_distinct(keys, n))
+		same = 0;
+	for (i = 0; same && i < nk; i++)
+		if (out[i].x != rows[i].x || out[i].tx != rows[i].tx || out[i].T != rows[i].T ||
+			out[i].w != rows[i].w)
+			same = 0;
+	ok(all_keyed && same, "radix-sorted keys give the rows of cr_buyer_rows_compact");
+	ok(!cr_buyer_key(1, 1.5, 2, &k) && !cr_buyer_key(65536, 1, 2, &k) &&
+	   !cr_buyer_key(1, 1, 16777216, &k) && !cr_buyer_key(NAN, 1, 2, &k) &&
+	   !cr_buyer_key(1, 1, INFINITY, &k) && !cr_buyer_key(-1, 0, 2, &k),
+	   "no key for fractions, values out of range, NaN and infinity");
+}
+
 /*
  * The scorer gives the plain functions' values bit for bit: memo hits and
  * misses, a memo that grows, a second horizon (not memoised), x beyond the
@@ -491,6 +536,7 @@ main(void)
 	test_optim();
 	test_rows();
 	test_compact();
+	test_keys();
 	test_scorer();
 	test_models();
 	printf("1..%d\n", test_no);
