@@ -255,7 +255,8 @@ typedef struct BgXTerms
 				d_r,			/* psi(r+x) - psi(r) */
 				d_a,			/* psi(a+b) - psi(a+b+x) */
 				d_b,			/* psi(a+b) + psi(b+x) - psi(b) - psi(a+b+x) */
-				lbx;			/* log(b+x-1) */
+				lbx,			/* log(b+x-1) */
+				ib;				/* 1 / (b+x-1) */
 } BgXTerms;
 
 static void
@@ -267,6 +268,7 @@ bg_x_terms(const CrBgnbd *m, double x, int want_grad, BgXTerms *t)
 	t->lg = lgamma(m->r + x) - lgamma(m->r) + lgamma(ab) + lgamma(m->b + x)
 		- lgamma(m->b) - lgamma(ab + x);
 	t->lbx = x > 0.0 ? log(m->b + (x - 1.0)) : 0.0;
+	t->ib = x > 0.0 ? 1.0 / (m->b + (x - 1.0)) : 0.0;
 	if (!want_grad)
 		return;
 	if (x == 0.0)
@@ -295,13 +297,65 @@ cr_bg_log_cache_init(CrBgLogCache *c, double alpha)
 
 	c->alpha = alpha;
 	for (i = 0; i < CR_BG_LOG_SLOTS; i++)
-		c->key[i] = NAN;		/* matches no v */
+		c->slot[i].key = NAN;	/* matches no v */
+}
+
+/* The second derivatives of the per-x terms (a b and b a alike). */
+typedef struct BgXHess
+{
+	double		rr,				/* psi'(r+x) - psi'(r) */
+				aa,				/* psi'(a+b) - psi'(a+b+x), also the a b entry */
+				bb;				/* aa + psi'(b+x) - psi'(b) */
+} BgXHess;
+
+static void
+bg_x_hess(const CrBgnbd *m, double x, BgXHess *h)
+{
+	if (x == 0.0)
+	{
+		h->rr = h->aa = h->bb = 0.0;
+		return;
+	}
+	h->rr = cr_trigamma(m->r + x) - cr_trigamma(m->r);
+	h->aa = cr_trigamma(m->a + m->b) - cr_trigamma(m->a + m->b + x);
+	h->bb = h->aa + cr_trigamma(m->b + x) - cr_trigamma(m->b);
+}
+
+
+/*
+ * One step of the walk over the rows shared by the likelihood passes: the
+ * row's x, w, r + x and cache slot of alpha + T (log and reciprocal), with
+ * the per-x terms t (and their second derivatives xh, when not NULL)
+ * brought up to its x (rows sorted by x share them).
+ */
+typedef struct BgRowStep
+{
+	double		x,
+				w,
+				rx;
+	const CrBgLogSlot *sT;
+} BgRowStep;
+
+static inline void
+bg_row_step(const CrBgnbd *m, const CrBuyerRow *row, CrBgLogCache *lc, int want_grad,
+			BgXTerms *t, BgXHess *xh, BgRowStep *st)
+{
+	st->x = row->x;
+	st->w = row->w;
+	st->rx = m->r + row->x;
+	st->sT = cr_bg_alpha_plus(lc, row->T);
+	if (row->x != t->x)
+	{
+		bg_x_terms(m, row->x, want_grad, t);
+		if (xh)
+			bg_x_hess(m, row->x, xh);
+	}
 }
 
 double
 cr_bgnbd_loglik(const CrBgnbd *m, const CrBuyerRow *rows, size_t n, double *grad)
 {
-	CrBgLogCache lc;				/* 64 kB on the stack: no state outlives the call */
+	CrBgLogCache lc;			/* 96 kB on the stack: no state outlives the call */
 	double		ll = 0.0,
 				g[4] = {0, 0, 0, 0},
 				lalpha = log(m->alpha),
@@ -315,15 +369,20 @@ cr_bgnbd_loglik(const CrBgnbd *m, const CrBuyerRow *rows, size_t n, double *grad
 	for (i = 0; i < n; i++)
 	{
 		const CrBuyerRow *row = &rows[i];
-		double		x = row->x,
-					w = row->w,
-					rx = m->r + x,
-					lT = cr_bg_log_alpha_plus(&lc, row->T),
-					A3 = -rx * lT,
+		BgRowStep	rs;
+		double		x,
+					w,
+					rx,
+					lT,
+					A3,
 					li;
 
-		if (x != t.x)
-			bg_x_terms(m, x, grad != NULL, &t);
+		bg_row_step(m, row, &lc, grad != NULL, &t, NULL, &rs);
+		x = rs.x;
+		w = rs.w;
+		rx = rs.rx;
+		lT = rs.sT->lg;
+		A3 = -rx * lT;
 		if (x == 0.0)
 		{
 			li = t.lg + m->r * lalpha + A3;
@@ -370,27 +429,6 @@ cr_bgnbd_loglik(const CrBgnbd *m, const CrBuyerRow *rows, size_t n, double *grad
 	return ll;
 }
 
-/* The second derivatives of the per-x terms (a b and b a alike). */
-typedef struct BgXHess
-{
-	double		rr,				/* psi'(r+x) - psi'(r) */
-				aa,				/* psi'(a+b) - psi'(a+b+x), also the a b entry */
-				bb;				/* aa + psi'(b+x) - psi'(b) */
-} BgXHess;
-
-static void
-bg_x_hess(const CrBgnbd *m, double x, BgXHess *h)
-{
-	if (x == 0.0)
-	{
-		h->rr = h->aa = h->bb = 0.0;
-		return;
-	}
-	h->rr = cr_trigamma(m->r + x) - cr_trigamma(m->r);
-	h->aa = cr_trigamma(m->a + m->b) - cr_trigamma(m->a + m->b + x);
-	h->bb = h->aa + cr_trigamma(m->b + x) - cr_trigamma(m->b);
-}
-
 /* H[i][j] for i <= j in the order rr, ralpha, ra, rb, alphaalpha, alphaa, alphab, aa, ab, bb */
 #define BG_H(i, j) ((i) * 4 - (i) * ((i) + 1) / 2 + (j))
 
@@ -423,18 +461,21 @@ cr_bgnbd_loglik_hess(const CrBgnbd *m, const CrBuyerRow *rows, size_t n,
 	for (i = 0; i < n; i++)
 	{
 		const CrBuyerRow *row = &rows[i];
-		double		x = row->x,
-					w = row->w,
-					rx = m->r + x,
-					lT = cr_bg_log_alpha_plus(&lc, row->T),
-					iT = 1.0 / (m->alpha + row->T),
-					A3 = -rx * lT;
+		BgRowStep	rs;
+		double		x,
+					w,
+					rx,
+					lT,
+					iT,
+					A3;
 
-		if (x != t.x)
-		{
-			bg_x_terms(m, x, 1, &t);
-			bg_x_hess(m, x, &xh);
-		}
+		bg_row_step(m, row, &lc, 1, &t, &xh, &rs);
+		x = rs.x;
+		w = rs.w;
+		rx = rs.rx;
+		lT = rs.sT->lg;
+		iT = rs.sT->inv;
+		A3 = -rx * lT;
 		sw += w;
 		if (x == 0.0)
 		{
@@ -446,9 +487,10 @@ cr_bgnbd_loglik_hess(const CrBgnbd *m, const CrBuyerRow *rows, size_t n,
 		}
 		else
 		{
-			double		ltx = cr_bg_log_alpha_plus(&lc, row->tx),
-						itx = 1.0 / (m->alpha + row->tx),
-						ib = 1.0 / (m->b + (x - 1.0)),
+			const CrBgLogSlot *stx = cr_bg_alpha_plus(&lc, row->tx);
+			double		ltx = stx->lg,
+						itx = stx->inv,
+						ib = t.ib,
 						A4 = la - t.lbx - rx * ltx,
 						d = A4 - A3,
 						e = exp(-fabs(d)),

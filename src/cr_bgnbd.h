@@ -133,36 +133,50 @@ extern double cr_bgnbd_clv_tick(const CrBgnbd *m, double x, double tx, double T,
 								cr_optim_tick tick, void *tick_arg);
 
 /*
- * log(alpha + v) for the recencies and ages v of the rows, which take few
- * distinct values in practice (whole days or weeks): a direct-mapped cache
- * keyed by v, valid for one alpha.  A miss just computes the log.
+ * log(alpha + v) and 1 / (alpha + v) for the recencies and ages v of the
+ * rows, which take few distinct values in practice (whole days or weeks): a
+ * direct-mapped cache keyed by v, valid for one alpha.  A miss just computes
+ * them.
  */
 #define CR_BG_LOG_SLOTS 4096
+
+typedef struct CrBgLogSlot
+{
+	double		key;
+	double		lg;				/* log(alpha + key) */
+	double		inv;			/* 1 / (alpha + key) */
+} CrBgLogSlot;
 
 typedef struct CrBgLogCache
 {
 	double		alpha;
-	double		key[CR_BG_LOG_SLOTS];
-	double		val[CR_BG_LOG_SLOTS];
+	CrBgLogSlot slot[CR_BG_LOG_SLOTS];
 } CrBgLogCache;
 
 /* An empty cache for alpha. */
 extern void cr_bg_log_cache_init(CrBgLogCache *c, double alpha);
 
+static inline const CrBgLogSlot *
+cr_bg_alpha_plus(CrBgLogCache *c, double v)
+{
+	uint64_t	bits;
+	CrBgLogSlot *s;
+
+	memcpy(&bits, &v, sizeof(bits));
+	s = &c->slot[(bits * UINT64_C(0x9E3779B97F4A7C15)) >> 52];
+	if (s->key != v)
+	{
+		s->key = v;
+		s->lg = log(c->alpha + v);
+		s->inv = 1.0 / (c->alpha + v);
+	}
+	return s;
+}
+
 static inline double
 cr_bg_log_alpha_plus(CrBgLogCache *c, double v)
 {
-	uint64_t	bits;
-	size_t		slot;
-
-	memcpy(&bits, &v, sizeof(bits));
-	slot = (size_t) ((bits * UINT64_C(0x9E3779B97F4A7C15)) >> 52);
-	if (c->key[slot] != v)
-	{
-		c->key[slot] = v;
-		c->val[slot] = log(c->alpha + v);
-	}
-	return c->val[slot];
+	return cr_bg_alpha_plus(c, v)->lg;
 }
 
 /*
