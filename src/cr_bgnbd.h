@@ -184,8 +184,10 @@ cr_bg_log_alpha_plus(CrBgLogCache *c, double v)
  * cr_bgnbd_p_alive and cr_bgnbd_expected compute them (the same values, bit
  * for bit), with log(a), log(b+x-1) and log(alpha+v) cached, and the factor
  * of E[Y(t)] that depends on (x, T) only (see cr_bgnbd_expected_factor)
- * memoised for one horizon t in a hash table in the caller's memory: members
- * share (frequency, T) pairs when T counts whole days or weeks.
+ * memoised for one horizon t (the first one asked): members share
+ * (frequency, T) pairs when T counts whole days or weeks.  Small whole x and
+ * T index the memo's direct part (its hot part, a few cache lines per x);
+ * the others go to a hash table in the caller's memory.
  */
 typedef struct CrBgMemoEntry
 {
@@ -195,6 +197,8 @@ typedef struct CrBgMemoEntry
 } CrBgMemoEntry;
 
 #define CR_BG_LBX 256			/* log(b+x-1) cached for x < this */
+#define CR_BG_DIRECT_X 32
+#define CR_BG_DIRECT_T 512
 
 typedef struct CrBgnbdScorer
 {
@@ -205,6 +209,8 @@ typedef struct CrBgnbdScorer
 	size_t		memo_used;		/* entries; none are added past half full */
 	CrBgMemoEntry *memo;
 	double		lbx[CR_BG_LBX]; /* log(b+x-1), NaN until computed */
+	/* the memo's most used part, by index: f of whole x, T below these (0: not yet) */
+	double		direct[CR_BG_DIRECT_X][CR_BG_DIRECT_T];
 	CrBgLogCache lc;
 } CrBgnbdScorer;
 

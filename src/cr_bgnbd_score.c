@@ -27,6 +27,7 @@ cr_bgnbd_scorer_init(CrBgnbdScorer *s, const CrBgnbd *m)
 	s->memo = NULL;
 	for (i = 0; i < CR_BG_LBX; i++)
 		s->lbx[i] = NAN;
+	memset(s->direct, 0, sizeof(s->direct));
 	cr_bg_log_cache_init(&s->lc, m->alpha);
 }
 
@@ -103,9 +104,18 @@ cr_bgnbd_scorer_expected(CrBgnbdScorer *s, double t, double x, double tx, double
 
 	if (t == 0.0 || fabs(s->m.a - 1.0) < 1e-6)
 		return cr_bgnbd_expected(&s->m, t, x, tx, T);
-	if (s->memo_used == 0 && s->memo_cap > 0)
+	if (isnan(s->memo_t))
 		s->memo_t = t;
-	if (t == s->memo_t && x < BG_MEMO_MAX_X)
+	if (t == s->memo_t && x >= 0.0 && x < CR_BG_DIRECT_X && T < CR_BG_DIRECT_T &&
+		x == (int) x && T >= 0.0 && T == (int) T)
+	{
+		double	   *d = &s->direct[(int) x][(int) T];
+
+		if (*d == 0.0)
+			*d = cr_bgnbd_expected_factor(&s->m, t, x, T);
+		f = *d;
+	}
+	else if (t == s->memo_t && x < BG_MEMO_MAX_X && s->memo_cap > 0)
 	{
 		CrBgMemoEntry *slot = memo_slot(s->memo, s->memo_cap, x + 1.0, T);
 

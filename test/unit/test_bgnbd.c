@@ -470,7 +470,8 @@ test_keys(void)
 
 /*
  * The scorer gives the plain functions' values bit for bit: memo hits and
- * misses, a memo that grows, a second horizon (not memoised), x beyond the
+ * misses (its direct part for small whole x and T, its hash table for the
+ * rest), a memo that grows, a second horizon (not memoised), x beyond the
  * log(b+x-1) table, a = 1 (no memo) and a model whose 2F1 needs quadrature.
  */
 static void
@@ -495,7 +496,7 @@ test_scorer(void)
 		cr_bgnbd_scorer_set_memo(&s, memo1, 64);
 		for (i = 0; i < 3000; i++)
 		{
-			double		x = (double) (i * 7 % 23) + (i % 50 == 0 ? 300.0 : 0.0),
+			double		x = (double) (i * 7 % 23) + (i % 50 == 0 ? 300.0 : i % 3 == 0 ? 40.0 : 0.0),
 						T = (double) (1 + i * 13 % 61),
 						tx = x == 0.0 ? 0.0 : T * (double) (1 + i % 5) / 5.0,
 						t = i % 10 == 0 ? 7.5 : 30.0;
