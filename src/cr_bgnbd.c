@@ -206,9 +206,14 @@ cr_buyer_rows_merge(const CrBuyerRow *a, size_t na, const CrBuyerRow *b, size_t 
 int
 cr_buyer_key(double x, double tx, double T, uint64_t *key)
 {
-	/* whole, in range (-0 passes as 0; NaN fails every comparison) */
+	/*
+	 * whole, in range (-0 passes as 0; NaN fails every comparison), and
+	 * valid: then cr_buyer_row_problem has only these left to check
+	 */
 	if (!(x >= 0.0 && x < 65536.0 && tx >= 0.0 && tx < 16777216.0 &&
 		  T >= 0.0 && T < 16777216.0 && x == floor(x) && tx == floor(tx) && T == floor(T)))
+		return 0;
+	if (!(tx <= T && (x > 0.0) == (tx > 0.0)))
 		return 0;
 	*key = ((uint64_t) x << BG_KEY_X_SHIFT) | ((uint64_t) tx << BG_KEY_TX_SHIFT) | (uint64_t) T;
 	return 1;

@@ -72,8 +72,9 @@ extern size_t cr_buyer_rows_merge(const CrBuyerRow *a, size_t na, const CrBuyerR
 
 /*
  * A member's (x, tx, T) as one 64-bit key whose order is that of the
- * triples, when they are whole numbers below 2^16, 2^24 and 2^24 (as
- * lifetime_summary gives them in days): returns 0 when they are not.
+ * triples, when they are a valid row (cr_buyer_row_problem) of whole numbers
+ * below 2^16, 2^24 and 2^24 (as lifetime_summary gives them in days):
+ * returns 0 when they are not.
  * Keys are 8 bytes a member rather than 32, and sort by radix (cr_sort_keys
  * of cr_auc.h).
  */

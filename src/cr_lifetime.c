@@ -234,25 +234,32 @@ bgnbd_fit_transfn(PG_FUNCTION_ARGS)
 	FitState   *st = PG_ARGISNULL(0) ? fit_new(aggctx, BG_WIDTH) : (FitState *) PG_GETARG_POINTER(0);
 	CrBuyerRow *row;
 	uint64_t	key;
+	double		x,
+				tx,
+				T;
 
 	if (PG_ARGISNULL(1) || PG_ARGISNULL(2) || PG_ARGISNULL(3))
 	{
 		st->skipped++;
 		PG_RETURN_POINTER(st);
 	}
-	check_buyer_row(PG_GETARG_FLOAT8(1), PG_GETARG_FLOAT8(2), PG_GETARG_FLOAT8(3));
-	if (cr_buyer_key(PG_GETARG_FLOAT8(1), PG_GETARG_FLOAT8(2), PG_GETARG_FLOAT8(3), &key))
+	x = PG_GETARG_FLOAT8(1);
+	tx = PG_GETARG_FLOAT8(2);
+	T = PG_GETARG_FLOAT8(3);
+	/* a valid row of whole numbers: a key; else checked, and a row */
+	if (cr_buyer_key(x, tx, T, &key))
 	{
 		if (st->nkeys == st->keycap)
 			bg_key_reserve(st, aggctx, 1);
 		st->keys[st->nkeys++] = key;
 		PG_RETURN_POINTER(st);
 	}
+	check_buyer_row(x, tx, T);
 	fit_reserve(st, aggctx, 1);
 	row = (CrBuyerRow *) st->rows + st->nrows++;
-	row->x = PG_GETARG_FLOAT8(1);
-	row->tx = PG_GETARG_FLOAT8(2);
-	row->T = PG_GETARG_FLOAT8(3);
+	row->x = x;
+	row->tx = tx;
+	row->T = T;
 	row->w = 1.0;
 	PG_RETURN_POINTER(st);
 }

@@ -444,7 +444,7 @@ test_keys(void)
 	{
 		/* digits in every byte of the key, big values near the limits, -0 */
 		double		x = (double) ((i * 7919) % 23) + (i % 997 == 0 ? 65513.0 - (double) (i % 3) : 0.0),
-					T = (double) ((i * 104729) % 431) + (i % 1999 == 0 ? 16776000.0 : 0.0),
+					T = (double) (1 + (i * 104729) % 431) + (i % 1999 == 0 ? 16776000.0 : 0.0),
 					tx = x == 0.0 ? (i % 2 ? -0.0 : 0.0) : (double) ((i * 31) % 431) * T / 431.0;
 		CrBuyerRow	r = {x, floor(tx) + (x > 0.0 && floor(tx) == 0.0), T, 1.0};
 
@@ -462,6 +462,25 @@ test_keys(void)
 			out[i].w != rows[i].w)
 			same = 0;
 	ok(all_keyed && same, "radix-sorted keys give the rows of cr_buyer_rows_compact");
+	{
+		int			agree = 1;
+		double		x,
+					tx,
+					T;
+
+		/* a key only for valid rows; every valid whole row in range has one */
+		for (x = -1; x <= 3; x += 0.5)
+			for (tx = -1; tx <= 3; tx += 0.5)
+				for (T = -1; T <= 3; T += 0.5)
+				{
+					int			whole = x == floor(x) && tx == floor(tx) && T == floor(T);
+					int			valid = cr_buyer_row_problem(x, tx, T) == NULL;
+
+					if (cr_buyer_key(x, tx, T, &k) != (whole && valid))
+						agree = 0;
+				}
+		ok(agree, "a key exactly for the valid rows of whole numbers");
+	}
 	ok(!cr_buyer_key(1, 1.5, 2, &k) && !cr_buyer_key(65536, 1, 2, &k) &&
 	   !cr_buyer_key(1, 1, 16777216, &k) && !cr_buyer_key(NAN, 1, 2, &k) &&
 	   !cr_buyer_key(1, 1, INFINITY, &k) && !cr_buyer_key(-1, 0, 2, &k),
