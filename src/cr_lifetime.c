@@ -116,6 +116,30 @@ bg_compact(FitState *st, MemoryContext ctx, int32 more)
 }
 
 /*
+ * BG/NBD: merge n sorted, compacted rows (not the state's) into the rows,
+ * leaving rows[0..nrows) sorted and compacted: a linear merge, as the
+ * combine function needs for the workers' states.
+ */
+static void
+bg_merge_sorted(FitState *st, MemoryContext ctx, const CrBuyerRow *rows, size_t n)
+{
+	CrBuyerRow *out;
+	int64		cap;
+
+	if (st->nsorted != st->nrows)
+		bg_compact(st, ctx, 0);
+	cap = Max(2 * ((int64) st->nrows + (int64) n), 256);
+	fit_check_cap(cap, BG_WIDTH);
+	out = MemoryContextAllocHuge(ctx, (Size) cap * sizeof(CrBuyerRow));
+	st->nrows = st->nsorted = (int32) cr_buyer_rows_merge((CrBuyerRow *) st->rows, st->nrows,
+														  rows, n, out);
+	st->cap = (int32) cap;
+	if (st->rows != NULL)
+		pfree(st->rows);
+	st->rows = (double *) out;
+}
+
+/*
  * BG/NBD: fold the keys into the rows, leaving rows[0..nrows) sorted and
  * compacted.
  */
@@ -126,10 +150,8 @@ static void
 bg_flush(FitState *st, MemoryContext ctx)
 {
 	uint64	   *scratch;
-	CrBuyerRow *fresh,
-			   *out;
+	CrBuyerRow *fresh;
 	size_t		m;
-	int64		cap;
 
 	if (st->nsorted != st->nrows)
 		bg_compact(st, ctx, 0);
@@ -151,15 +173,8 @@ bg_flush(FitState *st, MemoryContext ctx)
 		st->nrows = st->nsorted = st->cap = (int32) m;
 		return;
 	}
-	cap = Max(2 * ((int64) st->nrows + (int64) m), 256);
-	fit_check_cap(cap, BG_WIDTH);
-	out = MemoryContextAllocHuge(ctx, (Size) cap * sizeof(CrBuyerRow));
-	st->nrows = st->nsorted = (int32) cr_buyer_rows_merge((CrBuyerRow *) st->rows, st->nrows,
-														  fresh, m, out);
-	st->cap = (int32) cap;
-	pfree(st->rows);
+	bg_merge_sorted(st, ctx, fresh, m);
 	pfree(fresh);
-	st->rows = (double *) out;
 }
 
 /* BG/NBD: fold the keys into the rows, in the context of the state's buffers */
@@ -328,7 +343,9 @@ lifetime_fit_combinefn(PG_FUNCTION_ARGS)
 		memcpy(a->keys + a->nkeys, b->keys, (Size) b->nkeys * sizeof(uint64));
 		a->nkeys += b->nkeys;
 	}
-	if (b->nrows > 0)
+	if (b->nrows > 0 && b->width == BG_WIDTH && b->nsorted == b->nrows)
+		bg_merge_sorted(a, aggctx, (const CrBuyerRow *) b->rows, b->nrows);	/* a worker's */
+	else if (b->nrows > 0)
 	{
 		fit_reserve(a, aggctx, b->nrows);
 		memcpy(a->rows + (Size) a->nrows * a->width, b->rows,
