@@ -199,6 +199,59 @@ cr_buyer_rows_merge(const CrBuyerRow *a, size_t na, const CrBuyerRow *b, size_t 
 	return k;
 }
 
+#define BG_KEY_TX_SHIFT 24
+#define BG_KEY_X_SHIFT 48
+#define BG_KEY_MASK ((UINT64_C(1) << BG_KEY_TX_SHIFT) - 1)
+
+int
+cr_buyer_key(double x, double tx, double T, uint64_t *key)
+{
+	/*
+	 * whole, in range (-0 passes as 0; NaN fails every comparison), and
+	 * valid: then cr_buyer_row_problem has only these left to check
+	 */
+	if (!(x >= 0.0 && x < 65536.0 && tx >= 0.0 && tx < 16777216.0 &&
+		  T >= 0.0 && T < 16777216.0 && x == floor(x) && tx == floor(tx) && T == floor(T)))
+		return 0;
+	if (!(tx <= T && (x > 0.0) == (tx > 0.0)))
+		return 0;
+	*key = ((uint64_t) x << BG_KEY_X_SHIFT) | ((uint64_t) tx << BG_KEY_TX_SHIFT) | (uint64_t) T;
+	return 1;
+}
+
+size_t
+cr_buyer_keys_distinct(const uint64_t *keys, size_t n)
+{
+	size_t		i,
+				k = n > 0;
+
+	for (i = 1; i < n; i++)
+		k += keys[i] != keys[i - 1];
+	return k;
+}
+
+size_t
+cr_buyer_keys_rows(const uint64_t *keys, size_t n, CrBuyerRow *out)
+{
+	size_t		i,
+				k = 0;
+
+	for (i = 0; i < n; i++)
+	{
+		if (i > 0 && keys[i] == keys[i - 1])
+		{
+			out[k - 1].w += 1.0;
+			continue;
+		}
+		out[k].x = (double) (keys[i] >> BG_KEY_X_SHIFT);
+		out[k].tx = (double) ((keys[i] >> BG_KEY_TX_SHIFT) & BG_KEY_MASK);
+		out[k].T = (double) (keys[i] & BG_KEY_MASK);
+		out[k].w = 1.0;
+		k++;
+	}
+	return k;
+}
+
 /* Per-x terms of the log-likelihood and their derivatives. */
 typedef struct BgXTerms
 {
@@ -207,7 +260,8 @@ typedef struct BgXTerms
 				d_r,			/* psi(r+x) - psi(r) */
 				d_a,			/* psi(a+b) - psi(a+b+x) */
 				d_b,			/* psi(a+b) + psi(b+x) - psi(b) - psi(a+b+x) */
-				lbx;			/* log(b+x-1) */
+				lbx,			/* log(b+x-1) */
+				ib;				/* 1 / (b+x-1) */
 } BgXTerms;
 
 static void
@@ -219,6 +273,7 @@ bg_x_terms(const CrBgnbd *m, double x, int want_grad, BgXTerms *t)
 	t->lg = lgamma(m->r + x) - lgamma(m->r) + lgamma(ab) + lgamma(m->b + x)
 		- lgamma(m->b) - lgamma(ab + x);
 	t->lbx = x > 0.0 ? log(m->b + (x - 1.0)) : 0.0;
+	t->ib = x > 0.0 ? 1.0 / (m->b + (x - 1.0)) : 0.0;
 	if (!want_grad)
 		return;
 	if (x == 0.0)
@@ -231,53 +286,81 @@ bg_x_terms(const CrBgnbd *m, double x, int want_grad, BgXTerms *t)
 	t->d_b = t->d_a + cr_digamma(m->b + x) - cr_digamma(m->b);
 }
 
-/*
- * log(alpha + v) for the recencies and ages v of the rows, which take few
- * distinct values in practice (whole days or weeks): a direct-mapped cache
- * keyed by v, valid for one alpha.  A miss just computes the log.
- */
-#define BG_LOG_SLOTS 4096
-
-typedef struct BgLogCache
-{
-	double		alpha;
-	double		key[BG_LOG_SLOTS];
-	double		val[BG_LOG_SLOTS];
-} BgLogCache;
-
-static inline double
-bg_log_alpha_plus(BgLogCache *c, double v)
-{
-	uint64_t	bits;
-	size_t		slot;
-
-	memcpy(&bits, &v, sizeof(bits));
-	slot = (size_t) ((bits * UINT64_C(0x9E3779B97F4A7C15)) >> 52);
-	if (c->key[slot] != v)
-	{
-		c->key[slot] = v;
-		c->val[slot] = log(c->alpha + v);
-	}
-	return c->val[slot];
-}
-
 /* An empty log cache for m's alpha, and no per-x terms yet. */
 static void
-bg_pass_start(const CrBgnbd *m, BgLogCache *lc, BgXTerms *t)
+bg_pass_start(const CrBgnbd *m, CrBgLogCache *lc, BgXTerms *t)
+{
+	memset(t, 0, sizeof(*t));
+	t->x = -1.0;
+	cr_bg_log_cache_init(lc, m->alpha);
+}
+
+void
+cr_bg_log_cache_init(CrBgLogCache *c, double alpha)
 {
 	size_t		i;
 
-	memset(t, 0, sizeof(*t));
-	t->x = -1.0;
-	lc->alpha = m->alpha;
-	for (i = 0; i < BG_LOG_SLOTS; i++)
-		lc->key[i] = NAN;		/* matches no v */
+	c->alpha = alpha;
+	for (i = 0; i < CR_BG_LOG_SLOTS; i++)
+		c->slot[i].key = NAN;	/* matches no v */
+}
+
+/* The second derivatives of the per-x terms (a b and b a alike). */
+typedef struct BgXHess
+{
+	double		rr,				/* psi'(r+x) - psi'(r) */
+				aa,				/* psi'(a+b) - psi'(a+b+x), also the a b entry */
+				bb;				/* aa + psi'(b+x) - psi'(b) */
+} BgXHess;
+
+static void
+bg_x_hess(const CrBgnbd *m, double x, BgXHess *h)
+{
+	if (x == 0.0)
+	{
+		h->rr = h->aa = h->bb = 0.0;
+		return;
+	}
+	h->rr = cr_trigamma(m->r + x) - cr_trigamma(m->r);
+	h->aa = cr_trigamma(m->a + m->b) - cr_trigamma(m->a + m->b + x);
+	h->bb = h->aa + cr_trigamma(m->b + x) - cr_trigamma(m->b);
+}
+
+
+/*
+ * One step of the walk over the rows shared by the likelihood passes: the
+ * row's x, w, r + x and cache slot of alpha + T (log and reciprocal), with
+ * the per-x terms t (and their second derivatives xh, when not NULL)
+ * brought up to its x (rows sorted by x share them).
+ */
+typedef struct BgRowStep
+{
+	double		x,
+				w,
+				rx;
+	const CrBgLogSlot *sT;
+} BgRowStep;
+
+static inline void
+bg_row_step(const CrBgnbd *m, const CrBuyerRow *row, CrBgLogCache *lc, int want_grad,
+			BgXTerms *t, BgXHess *xh, BgRowStep *st)
+{
+	st->x = row->x;
+	st->w = row->w;
+	st->rx = m->r + row->x;
+	st->sT = cr_bg_alpha_plus(lc, row->T);
+	if (row->x != t->x)
+	{
+		bg_x_terms(m, row->x, want_grad, t);
+		if (xh)
+			bg_x_hess(m, row->x, xh);
+	}
 }
 
 double
 cr_bgnbd_loglik(const CrBgnbd *m, const CrBuyerRow *rows, size_t n, double *grad)
 {
-	BgLogCache	lc;				/* 64 kB on the stack: no state outlives the call */
+	CrBgLogCache lc;			/* 96 kB on the stack: no state outlives the call */
 	double		ll = 0.0,
 				g[4] = {0, 0, 0, 0},
 				lalpha = log(m->alpha),
@@ -291,15 +374,20 @@ cr_bgnbd_loglik(const CrBgnbd *m, const CrBuyerRow *rows, size_t n, double *grad
 	for (i = 0; i < n; i++)
 	{
 		const CrBuyerRow *row = &rows[i];
-		double		x = row->x,
-					w = row->w,
-					rx = m->r + x,
-					lT = bg_log_alpha_plus(&lc, row->T),
-					A3 = -rx * lT,
+		BgRowStep	rs;
+		double		x,
+					w,
+					rx,
+					lT,
+					A3,
 					li;
 
-		if (x != t.x)
-			bg_x_terms(m, x, grad != NULL, &t);
+		bg_row_step(m, row, &lc, grad != NULL, &t, NULL, &rs);
+		x = rs.x;
+		w = rs.w;
+		rx = rs.rx;
+		lT = rs.sT->lg;
+		A3 = -rx * lT;
 		if (x == 0.0)
 		{
 			li = t.lg + m->r * lalpha + A3;
@@ -320,7 +408,7 @@ cr_bgnbd_loglik(const CrBgnbd *m, const CrBuyerRow *rows, size_t n, double *grad
 			if (row->tx != prev_tx)
 			{
 				prev_tx = row->tx;
-				ltx = bg_log_alpha_plus(&lc, row->tx);
+				ltx = cr_bg_log_alpha_plus(&lc, row->tx);
 			}
 			A4 = la - t.lbx - rx * ltx;
 			/* log(e^A3 + e^A4) and the weights of its two terms, one exp */
@@ -346,27 +434,6 @@ cr_bgnbd_loglik(const CrBgnbd *m, const CrBuyerRow *rows, size_t n, double *grad
 	return ll;
 }
 
-/* The second derivatives of the per-x terms (a b and b a alike). */
-typedef struct BgXHess
-{
-	double		rr,				/* psi'(r+x) - psi'(r) */
-				aa,				/* psi'(a+b) - psi'(a+b+x), also the a b entry */
-				bb;				/* aa + psi'(b+x) - psi'(b) */
-} BgXHess;
-
-static void
-bg_x_hess(const CrBgnbd *m, double x, BgXHess *h)
-{
-	if (x == 0.0)
-	{
-		h->rr = h->aa = h->bb = 0.0;
-		return;
-	}
-	h->rr = cr_trigamma(m->r + x) - cr_trigamma(m->r);
-	h->aa = cr_trigamma(m->a + m->b) - cr_trigamma(m->a + m->b + x);
-	h->bb = h->aa + cr_trigamma(m->b + x) - cr_trigamma(m->b);
-}
-
 /* H[i][j] for i <= j in the order rr, ralpha, ra, rb, alphaalpha, alphaa, alphab, aa, ab, bb */
 #define BG_H(i, j) ((i) * 4 - (i) * ((i) + 1) / 2 + (j))
 
@@ -380,7 +447,7 @@ double
 cr_bgnbd_loglik_hess(const CrBgnbd *m, const CrBuyerRow *rows, size_t n,
 					 double grad[4], double hess[4][4])
 {
-	BgLogCache	lc;
+	CrBgLogCache lc;
 	double		ll = 0.0,
 				g[4] = {0, 0, 0, 0},
 				H[10] = {0},
@@ -399,18 +466,21 @@ cr_bgnbd_loglik_hess(const CrBgnbd *m, const CrBuyerRow *rows, size_t n,
 	for (i = 0; i < n; i++)
 	{
 		const CrBuyerRow *row = &rows[i];
-		double		x = row->x,
-					w = row->w,
-					rx = m->r + x,
-					lT = bg_log_alpha_plus(&lc, row->T),
-					iT = 1.0 / (m->alpha + row->T),
-					A3 = -rx * lT;
+		BgRowStep	rs;
+		double		x,
+					w,
+					rx,
+					lT,
+					iT,
+					A3;
 
-		if (x != t.x)
-		{
-			bg_x_terms(m, x, 1, &t);
-			bg_x_hess(m, x, &xh);
-		}
+		bg_row_step(m, row, &lc, 1, &t, &xh, &rs);
+		x = rs.x;
+		w = rs.w;
+		rx = rs.rx;
+		lT = rs.sT->lg;
+		iT = rs.sT->inv;
+		A3 = -rx * lT;
 		sw += w;
 		if (x == 0.0)
 		{
@@ -422,9 +492,10 @@ cr_bgnbd_loglik_hess(const CrBgnbd *m, const CrBuyerRow *rows, size_t n,
 		}
 		else
 		{
-			double		ltx = bg_log_alpha_plus(&lc, row->tx),
-						itx = 1.0 / (m->alpha + row->tx),
-						ib = 1.0 / (m->b + (x - 1.0)),
+			const CrBgLogSlot *stx = cr_bg_alpha_plus(&lc, row->tx);
+			double		ltx = stx->lg,
+						itx = stx->inv,
+						ib = t.ib,
 						A4 = la - t.lbx - rx * ltx,
 						d = A4 - A3,
 						e = exp(-fabs(d)),
@@ -578,14 +649,11 @@ cr_bgnbd_p_alive(const CrBgnbd *m, double x, double tx, double T)
 #define BG_EULER_MIN 10.0
 
 static double
-bg_expected_a(const CrBgnbd *m, double a, double t, double x, double tx, double T)
+bg_head_a(const CrBgnbd *m, double a, double t, double x, double T)
 {
 	double		z = t / (m->alpha + T + t),
-				f,
-				head;
-	CrBgnbd		mm = *m;
+				f;
 
-	mm.a = a;
 	f = NAN;
 	if (a + m->b - 1.0 - m->r < -BG_EULER_MIN && z <= 0.9)
 	{
@@ -601,8 +669,17 @@ bg_expected_a(const CrBgnbd *m, double a, double t, double x, double tx, double 
 	/* 1 - f below 1e-6 has lost more than six digits: the caller integrates */
 	if (!(fabs(1.0 - f) >= 1e-6))
 		return NAN;
-	head = (a + m->b + (x - 1.0)) / (a - 1.0) * (1.0 - f);
-	return head * cr_bgnbd_p_alive(&mm, x, tx, T);
+	return (a + m->b + (x - 1.0)) / (a - 1.0) * (1.0 - f);
+}
+
+/* E[Y(t)] by the series above with a in place of m's, P(alive) with that a too */
+static double
+bg_expected_a(const CrBgnbd *m, double a, double t, double x, double tx, double T)
+{
+	CrBgnbd		mm = *m;
+
+	mm.a = a;
+	return bg_head_a(m, a, t, x, T) * cr_bgnbd_p_alive(&mm, x, tx, T);
 }
 
 /*
@@ -715,7 +792,7 @@ typedef struct BgQuadPiece
 } BgQuadPiece;
 
 static double
-bg_expected_quad(const CrBgnbd *m, double t, double x, double tx, double T)
+bg_expected_quad(const CrBgnbd *m, double t, double x, double T)
 {
 	BgQuad		q;
 	BgQuadPiece pc[BG_QUAD_MAX];
@@ -773,7 +850,16 @@ bg_expected_quad(const CrBgnbd *m, double t, double x, double tx, double T)
 								  &pc[nint].err);
 		nint++;
 	}
-	return total * cr_bgnbd_p_alive(m, x, tx, T);
+	return total;
+}
+
+double
+cr_bgnbd_expected_factor(const CrBgnbd *m, double t, double x, double T)
+{
+	double		f = bg_head_a(m, m->a, t, x, T);
+
+	/* every form of the 2F1, or 1 - 2F1, lost to cancellation */
+	return isnan(f) ? bg_expected_quad(m, t, x, T) : f;
 }
 
 double
@@ -785,13 +871,14 @@ cr_bgnbd_expected(const CrBgnbd *m, double t, double x, double tx, double T)
 		return 0.0;
 	/* a = 1 is a removable singularity: the mean of the values either side */
 	if (fabs(m->a - 1.0) < 1e-6)
+	{
 		e = 0.5 * (bg_expected_a(m, 1.0 + 1e-6, t, x, tx, T) +
 				   bg_expected_a(m, 1.0 - 1e-6, t, x, tx, T));
+		if (isnan(e))
+			e = bg_expected_quad(m, t, x, T) * cr_bgnbd_p_alive(m, x, tx, T);
+	}
 	else
-		e = bg_expected_a(m, m->a, t, x, tx, T);
-	/* every form of the 2F1, or 1 - 2F1, lost to cancellation */
-	if (isnan(e))
-		e = bg_expected_quad(m, t, x, tx, T);
+		e = cr_bgnbd_expected_factor(m, t, x, T) * cr_bgnbd_p_alive(m, x, tx, T);
 	/* a count's mean: rounding below 0 (or to -0) is 0 */
 	return e <= 0.0 ? 0.0 : e;
 }

@@ -9,7 +9,10 @@
 #ifndef CR_BGNBD_H
 #define CR_BGNBD_H
 
+#include <math.h>
 #include <stddef.h>
+#include <stdint.h>
+#include <string.h>
 
 #include "cr_optim.h"
 
@@ -68,6 +71,25 @@ extern size_t cr_buyer_rows_merge(const CrBuyerRow *a, size_t na, const CrBuyerR
 								  size_t nb, CrBuyerRow *out);
 
 /*
+ * A member's (x, tx, T) as one 64-bit key whose order is that of the
+ * triples, when they are a valid row (cr_buyer_row_problem) of whole numbers
+ * below 2^16, 2^24 and 2^24 (as lifetime_summary gives them in days):
+ * returns 0 when they are not.
+ * Keys are 8 bytes a member rather than 32, and sort by radix (cr_sort_keys
+ * of cr_auc.h).
+ */
+extern int	cr_buyer_key(double x, double tx, double T, uint64_t *key);
+
+/* Distinct values among n sorted keys. */
+extern size_t cr_buyer_keys_distinct(const uint64_t *keys, size_t n);
+
+/*
+ * The rows of n sorted keys, one per distinct key with its count as w:
+ * cr_buyer_rows_compact's result for those members; returns the count.
+ */
+extern size_t cr_buyer_keys_rows(const uint64_t *keys, size_t n, CrBuyerRow *out);
+
+/*
  * Log-likelihood of the model over rows (FHL 2005 eq. 6), and its gradient
  * with respect to (r, alpha, a, b) when grad is not NULL.  Rows sorted by x
  * are faster (the Gamma function terms are shared per x).
@@ -110,5 +132,107 @@ extern double cr_bgnbd_clv(const CrBgnbd *m, double x, double tx, double T,
 extern double cr_bgnbd_clv_tick(const CrBgnbd *m, double x, double tx, double T,
 								double spend, int periods, double d, double period_length,
 								cr_optim_tick tick, void *tick_arg);
+
+/*
+ * log(alpha + v) and 1 / (alpha + v) for the recencies and ages v of the
+ * rows, which take few distinct values in practice (whole days or weeks): a
+ * direct-mapped cache keyed by v, valid for one alpha.  A miss just computes
+ * them.
+ */
+#define CR_BG_LOG_SLOTS 4096
+
+typedef struct CrBgLogSlot
+{
+	double		key;
+	double		lg;				/* log(alpha + key) */
+	double		inv;			/* 1 / (alpha + key) */
+} CrBgLogSlot;
+
+typedef struct CrBgLogCache
+{
+	double		alpha;
+	CrBgLogSlot slot[CR_BG_LOG_SLOTS];
+} CrBgLogCache;
+
+/* An empty cache for alpha. */
+extern void cr_bg_log_cache_init(CrBgLogCache *c, double alpha);
+
+static inline const CrBgLogSlot *
+cr_bg_alpha_plus(CrBgLogCache *c, double v)
+{
+	uint64_t	bits;
+	CrBgLogSlot *s;
+
+	memcpy(&bits, &v, sizeof(bits));
+	s = &c->slot[(bits * UINT64_C(0x9E3779B97F4A7C15)) >> 52];
+	if (s->key != v)
+	{
+		s->key = v;
+		s->lg = log(c->alpha + v);
+		s->inv = 1.0 / (c->alpha + v);
+	}
+	return s;
+}
+
+static inline double
+cr_bg_log_alpha_plus(CrBgLogCache *c, double v)
+{
+	return cr_bg_alpha_plus(c, v)->lg;
+}
+
+/*
+ * Scoring many members with one model: P(alive) and E[Y(t)] as
+ * cr_bgnbd_p_alive and cr_bgnbd_expected compute them (the same values, bit
+ * for bit), with log(a), log(b+x-1) and log(alpha+v) cached, and the factor
+ * of E[Y(t)] that depends on (x, T) only (see cr_bgnbd_expected_factor)
+ * memoised for one horizon t (the first one asked): members share
+ * (frequency, T) pairs when T counts whole days or weeks.  Small whole x and
+ * T index the memo's direct part (its hot part, a few cache lines per x);
+ * the others go to a hash table in the caller's memory.
+ */
+typedef struct CrBgMemoEntry
+{
+	double		x1;				/* x + 1; 0 marks an empty slot */
+	double		T;
+	double		f;
+} CrBgMemoEntry;
+
+#define CR_BG_LBX 256			/* log(b+x-1) cached for x < this */
+#define CR_BG_DIRECT_X 32
+#define CR_BG_DIRECT_T 512
+
+typedef struct CrBgnbdScorer
+{
+	CrBgnbd		m;
+	double		la;				/* log(a) */
+	double		memo_t;			/* the horizon of the memo's entries */
+	size_t		memo_cap;		/* slots, a power of two (0: no memo) */
+	size_t		memo_used;		/* entries; none are added past half full */
+	CrBgMemoEntry *memo;
+	double		lbx[CR_BG_LBX]; /* log(b+x-1), NaN until computed */
+	/* the memo's most used part, by index: f of whole x, T below these (0: not yet) */
+	double		direct[CR_BG_DIRECT_X][CR_BG_DIRECT_T];
+	CrBgLogCache lc;
+} CrBgnbdScorer;
+
+/* A scorer for m, with no memo. */
+extern void cr_bgnbd_scorer_init(CrBgnbdScorer *s, const CrBgnbd *m);
+
+/*
+ * Give the scorer the memo `to` of cap slots (a power of two, zeroed),
+ * moving the entries of its current memo there (cap must be at least twice
+ * its memo_used); the caller then frees the old memo.
+ */
+extern void cr_bgnbd_scorer_set_memo(CrBgnbdScorer *s, CrBgMemoEntry *to, size_t cap);
+
+extern double cr_bgnbd_scorer_p_alive(CrBgnbdScorer *s, double x, double tx, double T);
+extern double cr_bgnbd_scorer_expected(CrBgnbdScorer *s, double t, double x, double tx,
+									   double T);
+
+/*
+ * For a != 1 (|a - 1| >= 1e-6) and t > 0: the f with E[Y(t)] = f P(alive)
+ * before rounding below 0 to 0 (NaN when no method reaches its accuracy).
+ */
+extern double cr_bgnbd_expected_factor(const CrBgnbd *m, double t, double x, double T);
 
 #endif							/* CR_BGNBD_H */

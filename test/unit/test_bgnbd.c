@@ -2,13 +2,14 @@
  * test_bgnbd.c: unit tests of the buyer-model kernels: digamma, 2F1, the
  * optimiser, the BG/NBD and Gamma-Gamma likelihoods, fits and predictions.
  * Reference values: test/reference/lifetime_reference.py (scipy).
- * link: src/cr_bgnbd.c src/cr_gammagamma.c src/cr_optim.c src/cr_hyp2f1.c
+ * link: src/cr_bgnbd.c src/cr_bgnbd_score.c src/cr_auc.c src/cr_gammagamma.c src/cr_optim.c src/cr_hyp2f1.c
  */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "cr_auc.h"
 #include "cr_bgnbd.h"
 #include "cr_gammagamma.h"
 #include "cr_hyp2f1.h"
@@ -409,6 +410,118 @@ test_compact(void)
 	   "compacting reversed rows sorts them");
 }
 
+/* keys of whole-number rows: radix-sorted and counted = compacted rows */
+static void
+test_keys(void)
+{
+	static CrBuyerRow rows[20000],
+				out[20000];
+	static uint64_t keys[20000],
+				scratch[20000];
+	size_t		i,
+				n = 20000,
+				nr,
+				nk;
+	int			same = 1,
+				all_keyed = 1;
+	uint64_t	k;
+
+	for (i = 0; i < n; i++)
+	{
+		/* digits in every byte of the key, big values near the limits, -0 */
+		double		x = (double) ((i * 7919) % 23) + (i % 997 == 0 ? 65513.0 - (double) (i % 3) : 0.0),
+					T = (double) (1 + (i * 104729) % 431) + (i % 1999 == 0 ? 16776000.0 : 0.0),
+					tx = x == 0.0 ? (i % 2 ? -0.0 : 0.0) : (double) ((i * 31) % 431) * T / 431.0;
+		CrBuyerRow	r = {x, floor(tx) + (x > 0.0 && floor(tx) == 0.0), T, 1.0};
+
+		rows[i] = r;
+		if (!cr_buyer_key(r.x, r.tx, r.T, &keys[i]))
+			all_keyed = 0;
+	}
+	cr_sort_keys(keys, scratch, n, NULL, NULL);
+	nk = cr_buyer_keys_rows(keys, n, out);
+	nr = cr_buyer_rows_compact(rows, n);
+	if (nk != nr || nk != cr_buyer_keys_distinct(keys, n))
+		same = 0;
+	for (i = 0; same && i < nk; i++)
+		if (out[i].x != rows[i].x || out[i].tx != rows[i].tx || out[i].T != rows[i].T ||
+			out[i].w != rows[i].w)
+			same = 0;
+	ok(all_keyed && same, "radix-sorted keys give the rows of cr_buyer_rows_compact");
+	{
+		int			agree = 1;
+		double		x,
+					tx,
+					T;
+
+		/* a key only for valid rows; every valid whole row in range has one */
+		for (x = -1; x <= 3; x += 0.5)
+			for (tx = -1; tx <= 3; tx += 0.5)
+				for (T = -1; T <= 3; T += 0.5)
+				{
+					int			whole = x == floor(x) && tx == floor(tx) && T == floor(T);
+					int			valid = cr_buyer_row_problem(x, tx, T) == NULL;
+
+					if (cr_buyer_key(x, tx, T, &k) != (whole && valid))
+						agree = 0;
+				}
+		ok(agree, "a key exactly for the valid rows of whole numbers");
+	}
+	ok(!cr_buyer_key(1, 1.5, 2, &k) && !cr_buyer_key(65536, 1, 2, &k) &&
+	   !cr_buyer_key(1, 1, 16777216, &k) && !cr_buyer_key(NAN, 1, 2, &k) &&
+	   !cr_buyer_key(1, 1, INFINITY, &k) && !cr_buyer_key(-1, 0, 2, &k),
+	   "no key for fractions, values out of range, NaN and infinity");
+}
+
+/*
+ * The scorer gives the plain functions' values bit for bit: memo hits and
+ * misses (its direct part for small whole x and T, its hash table for the
+ * rest), a memo that grows, a second horizon (not memoised), x beyond the
+ * log(b+x-1) table, a = 1 (no memo) and a model whose 2F1 needs quadrature.
+ */
+static void
+test_scorer(void)
+{
+	static const CrBgnbd models[] = {{0.243, 4.414, 0.793, 2.426}, {0.55, 5.5, 1.0000001, 9.4},
+	{2.0, 1.0, 0.5, 300.0}, {60.0, 2.0, 1.5, 5.0}};
+	static CrBgMemoEntry memo1[64],
+				memo2[256];
+	size_t		k;
+	int			same = 1,
+				memo_used = 1;
+
+	for (k = 0; k < sizeof(models) / sizeof(models[0]); k++)
+	{
+		CrBgnbdScorer s;
+		int			i;
+
+		cr_bgnbd_scorer_init(&s, &models[k]);
+		memset(memo1, 0, sizeof(memo1));
+		memset(memo2, 0, sizeof(memo2));
+		cr_bgnbd_scorer_set_memo(&s, memo1, 64);
+		for (i = 0; i < 3000; i++)
+		{
+			double		x = (double) (i * 7 % 23) + (i % 50 == 0 ? 300.0 : i % 3 == 0 ? 40.0 : 0.0),
+						T = (double) (1 + i * 13 % 61),
+						tx = x == 0.0 ? 0.0 : T * (double) (1 + i % 5) / 5.0,
+						t = i % 10 == 0 ? 7.5 : 30.0;
+			double		e1 = cr_bgnbd_scorer_expected(&s, t, x, tx, T),
+						e2 = cr_bgnbd_expected(&models[k], t, x, tx, T),
+						p1 = cr_bgnbd_scorer_p_alive(&s, x, tx, T),
+						p2 = cr_bgnbd_p_alive(&models[k], x, tx, T);
+
+			if (memcmp(&e1, &e2, sizeof(e1)) != 0 || memcmp(&p1, &p2, sizeof(p1)) != 0)
+				same = 0;
+			if (i == 1000 && s.memo == memo1)
+				cr_bgnbd_scorer_set_memo(&s, memo2, 256);
+		}
+		if (k != 1 && !(s.memo == memo2 && s.memo_used > 32 && s.memo_used <= 128))
+			memo_used = 0;
+	}
+	ok(same, "scorer: the values of cr_bgnbd_expected and cr_bgnbd_p_alive, bit for bit");
+	ok(memo_used, "scorer: the memo moves to a larger table and stops at half full");
+}
+
 static void
 test_rows(void)
 {
@@ -429,6 +542,8 @@ main(void)
 	test_optim();
 	test_rows();
 	test_compact();
+	test_keys();
+	test_scorer();
 	test_models();
 	return tap_done();
 }
