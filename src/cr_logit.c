@@ -45,6 +45,7 @@
  * such a certificate on every row; only then does it report separation.
  */
 #include "cr_logit.h"
+#include "cr_logit_rows.h"
 
 #include <float.h>
 #include <math.h>
@@ -52,7 +53,6 @@
 #include <string.h>
 
 #define SAMPLE_ROWS			65536
-#define HESS_BLOCK			32		/* rows per Hessian update */
 #define SAMPLE_COPY_BYTES	(32 * 1024 * 1024)	/* phase 1's rows copied up to this */
 #define COLLINEAR_REL_TOL	1e-11
 #define SEPARATION_REL_TOL	1e-9	/* certificate: min margin >= -this * max */
@@ -72,8 +72,8 @@ typedef struct Solver
 	double	   *sc;				/* scale: sd, or the root mean square without intercept */
 	double	   *isc;			/* 1 / sc */
 	double	   *pen;			/* penalty factor of scaled coefficient j: 1 / sc^2 */
-	double	   *xr;				/* work: 1, (x - mu) / sc */
-	double	   *xb;				/* HESS_BLOCK queued rows (1, (x - mu) / sc) */
+	double	   *xr;				/* work: 4 rows (1, (x - mu) / sc) */
+	double	   *xb;				/* CR_HESS_BLOCK queued rows (1, (x - mu) / sc) */
 	double	   *hb;				/* their weights w p (1 - p) */
 	CrFitResult *res;			/* pass counters */
 	CrFrame		frame;			/* mu, isc and cw for the passes */
@@ -86,52 +86,6 @@ tick(const Solver *s)
 {
 	if (s->opt->tick)
 		s->opt->tick();
-}
-
-/*
- * H += sum over the n queued rows of h_b * x_b x_b' (upper triangle).  Row j
- * of H stays in cache while the block's rows stream past it, so a Hessian
- * of a thousand features is read from memory once per block, not once per
- * row.  Four rows go into one load and store of each entry, still added one
- * after the other in input order, so the result is bit for bit the same as
- * adding one row at a time (about a quarter less time than one row per
- * load and store at 16 features).
- */
-static void
-hessian_update(double *restrict hess, const double *restrict xb,
-			   const double *restrict hb, int n, int D)
-{
-	int			j,
-				b,
-				k;
-
-	for (j = 0; j < D; j++)
-	{
-		double	   *restrict hj = hess + (size_t) j * D;
-
-		for (b = 0; b + 4 <= n; b += 4)
-		{
-			const double *restrict x0 = xb + (size_t) b * D;
-			const double *restrict x1 = x0 + D;
-			const double *restrict x2 = x1 + D;
-			const double *restrict x3 = x2 + D;
-			double		a0 = hb[b] * x0[j],
-						a1 = hb[b + 1] * x1[j],
-						a2 = hb[b + 2] * x2[j],
-						a3 = hb[b + 3] * x3[j];
-
-			for (k = j; k < D; k++)
-				hj[k] = (((hj[k] + a0 * x0[k]) + a1 * x1[k]) + a2 * x2[k]) + a3 * x3[k];
-		}
-		for (; b < n; b++)
-		{
-			const double *restrict x = xb + (size_t) b * D;
-			double		a = hb[b] * x[j];
-
-			for (k = j; k < D; k++)
-				hj[k] += a * x[k];
-		}
-	}
 }
 
 /*
@@ -172,71 +126,54 @@ scaled_row(const Solver *s, const double *r, double *xr)
  * One pass over the rows (every stride-th row): returns the weighted
  * log-likelihood at beta (centred, scaled coordinates) and fills grad (its
  * gradient, D values) and, when hess is not NULL, the upper triangle of the
- * Fisher information sum_i w_i p_i (1-p_i) x_i x_i' (D*D, row-major).
+ * Fisher information sum_i w_i p_i (1-p_i) x_i x_i' (D*D, row-major).  The
+ * row loops are cr_logit_rows.c's, a block at a time.
  */
 static double
 logit_pass(const Solver *s, const double *beta, int64_t stride,
 		   double *grad, double *hess, bool want_ll)
 {
-	int			d = s->d;
+	const CrRows *rows = s->rows;
 	int			D = s->D;
-	double	   *xr = s->xr;
-	double		ll = 0.0;
-	int			nb = 0;			/* rows queued for the Hessian */
+	CrRowPass	rp;
+	int64_t		first = 0;
+	int			b;
 
 	memset(grad, 0, sizeof(double) * D);
 	if (hess)
 		memset(hess, 0, sizeof(double) * D * D);
-	xr[0] = 1.0;
 	if (stride == 1 && !s->sample)
 	{
 		s->res->passes++;
 		if (hess)
 			s->res->hessian_passes++;
 	}
-
-	FOR_EACH_ROW(s, stride, r)
+	rp.d = s->d;
+	rp.mu = s->mu;
+	rp.isc = s->isc;
+	rp.cw[0] = s->cw[0];
+	rp.cw[1] = s->cw[1];
+	rp.beta = beta;
+	rp.grad = grad;
+	rp.ll = 0.0;
+	rp.want_ll = want_ll;
+	rp.hess = hess;
+	rp.xb = s->xb;
+	rp.hb = s->hb;
+	rp.nb = 0;
+	rp.xr = s->xr;
+	for (b = 0; b < rows->nblocks; b++)
 	{
-		double		v = r[d];
-		int			y = v > 0;
-		double		w = (y ? v : -v) * s->cw[y];
-		double		eta = beta[0];
-		double		e,
-					p,
-					log1pe,
-					res;
-		int			j;
+		int64_t		n = rows->block_n[b];
+		int64_t		off = first % stride == 0 ? 0 : stride - first % stride;
 
-		scaled_row(s, r, xr);
-		for (j = 0; j < d; j++)
-			eta += beta[j + 1] * xr[j + 1];
-		/* p = sigmoid(eta) and log(1 + exp(eta)) from one exp() */
-		e = exp(-fabs(eta));
-		p = eta >= 0 ? 1.0 / (1.0 + e) : e / (1.0 + e);
-		if (want_ll)
-		{
-			log1pe = log1p(e) + (eta >= 0 ? eta : 0.0);
-			ll += w * ((y ? eta : 0.0) - log1pe);
-		}
-		res = w * ((double) y - p);
-		for (j = 0; j < D; j++)
-			grad[j] += res * xr[j];
-		if (hess)
-		{
-			/* queue the row; the Hessian is updated a block at a time */
-			memcpy(s->xb + (size_t) nb * D, xr, sizeof(double) * D);
-			s->hb[nb++] = w * p * (1.0 - p);
-			if (nb == HESS_BLOCK)
-			{
-				hessian_update(hess, s->xb, s->hb, nb, D);
-				nb = 0;
-			}
-		}
+		first += n;
+		tick(s);
+		if (off < n)
+			cr_rows_pass(&rp, rows->blocks[b] + off * D, (n - off + stride - 1) / stride, stride);
 	}
-	END_FOR_EACH_ROW;
-	if (hess && nb > 0)
-		hessian_update(hess, s->xb, s->hb, nb, D);
-	return ll;
+	cr_rows_pass_end(&rp);
+	return rp.ll;
 }
 
 /*
@@ -829,9 +766,9 @@ solver_init(Solver *s, int d, const CrFitOptions *opt, const CrAlloc *alloc,
 	s->sc = cr_alloc(alloc, sizeof(double) * d);
 	s->isc = cr_alloc(alloc, sizeof(double) * d);
 	s->pen = cr_alloc(alloc, sizeof(double) * d);
-	s->xr = cr_alloc(alloc, sizeof(double) * D);
-	s->xb = cr_alloc(alloc, sizeof(double) * D * HESS_BLOCK);
-	s->hb = cr_alloc(alloc, sizeof(double) * HESS_BLOCK);
+	s->xr = cr_alloc(alloc, sizeof(double) * 4 * D);
+	s->xb = cr_alloc(alloc, sizeof(double) * D * CR_HESS_BLOCK);
+	s->hb = cr_alloc(alloc, sizeof(double) * CR_HESS_BLOCK);
 	res->beta = cr_alloc(alloc, sizeof(double) * D);
 	res->cov = cr_alloc(alloc, sizeof(double) * D * D);
 	res->means = cr_alloc(alloc, sizeof(double) * d);
