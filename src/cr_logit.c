@@ -123,6 +123,37 @@ scaled_row(const Solver *s, const double *r, double *xr)
 }
 
 /*
+ * fn(ctx, rows, n, stride) on each block's run of every stride-th row
+ * (global index 0, stride, 2*stride ...), calling tick() once per block.
+ */
+static void
+block_runs(const Solver *s, int64_t stride,
+		   void (*fn) (void *ctx, const double *rows, int64_t n, int64_t stride),
+		   void *ctx)
+{
+	const CrRows *rows = s->rows;
+	int64_t		first = 0;
+	int			b;
+
+	for (b = 0; b < rows->nblocks; b++)
+	{
+		int64_t		n = rows->block_n[b];
+		int64_t		off = first % stride == 0 ? 0 : stride - first % stride;
+
+		first += n;
+		tick(s);
+		if (off < n)
+			fn(ctx, rows->blocks[b] + off * s->D, (n - off + stride - 1) / stride, stride);
+	}
+}
+
+static void
+pass_run(void *ctx, const double *rows, int64_t n, int64_t stride)
+{
+	cr_rows_pass((CrRowPass *) ctx, rows, n, stride);
+}
+
+/*
  * One pass over the rows (every stride-th row): returns the weighted
  * log-likelihood at beta (centred, scaled coordinates) and fills grad (its
  * gradient, D values) and, when hess is not NULL, the upper triangle of the
@@ -133,11 +164,8 @@ static double
 logit_pass(const Solver *s, const double *beta, int64_t stride,
 		   double *grad, double *hess, bool want_ll)
 {
-	const CrRows *rows = s->rows;
 	int			D = s->D;
 	CrRowPass	rp;
-	int64_t		first = 0;
-	int			b;
 
 	memset(grad, 0, sizeof(double) * D);
 	if (hess)
@@ -162,16 +190,7 @@ logit_pass(const Solver *s, const double *beta, int64_t stride,
 	rp.hb = s->hb;
 	rp.nb = 0;
 	rp.xr = s->xr;
-	for (b = 0; b < rows->nblocks; b++)
-	{
-		int64_t		n = rows->block_n[b];
-		int64_t		off = first % stride == 0 ? 0 : stride - first % stride;
-
-		first += n;
-		tick(s);
-		if (off < n)
-			cr_rows_pass(&rp, rows->blocks[b] + off * D, (n - off + stride - 1) / stride, stride);
-	}
+	block_runs(s, stride, pass_run, &rp);
 	cr_rows_pass_end(&rp);
 	return rp.ll;
 }
@@ -221,15 +240,6 @@ penalise(const Solver *s, const double *beta, double ll, double *grad,
 		}
 	}
 	return f;
-}
-
-static int
-cmp_double(const void *a, const void *b)
-{
-	double		x = *(const double *) a;
-	double		y = *(const double *) b;
-
-	return (x > y) - (x < y);
 }
 
 static bool
@@ -434,24 +444,45 @@ preconditioned_passes(Solver *s, double *beta, const double *hfac,
 	int			it,
 				j;
 
+	double		target = fmin(s->opt->tol, REFRESH_STEP),
+				prev = INFINITY;
+
 	(void) penalise(s, beta, logit_pass(s, beta, 1, grad, NULL, false), grad, NULL, 1.0);
 	for (it = 0; it < 20; it++)
 	{
-		double		dec = 0.0;
+		double		dec = 0.0,
+					size = 0.0;
 
 		for (j = 0; j < D; j++)
 			step[j] = -grad[j];
 		cr_cholesky_solve(hfac, D, step);
 		for (j = 0; j < D; j++)
+		{
 			dec -= grad[j] * step[j];
+			size = fmax(size, fabs(step[j]) / (1.0 + fabs(beta[j])));
+		}
 		if (!(dec < decrement) || !isfinite(dec))
 			return;				/* not improving: phase 3 takes over from here */
 		decrement = dec;
 		/* to REFRESH_STEP, so phase 3's Hessian is already at the optimum */
-		if (step_small(beta, step, D, fmin(s->opt->tol, REFRESH_STEP)))
+		if (step_small(beta, step, D, target))
 			return;
 		for (j = 0; j < D; j++)
 			trial[j] = beta[j] + step[j];
+
+		/*
+		 * The steps shrink by a steady factor (the preconditioner's error).
+		 * When the next one would be a tenth of the target, take this step
+		 * and leave the check to phase 3's Hessian pass, which would
+		 * otherwise follow a gradient pass at the same point.  Should the
+		 * guess be wrong, phase 3 takes one more step (and Hessian).
+		 */
+		if (it > 0 && size * (size / prev) < 0.1 * target)
+		{
+			memcpy(beta, trial, sizeof(double) * D);
+			return;
+		}
+		prev = size;
 		(void) penalise(s, trial, logit_pass(s, trial, 1, grad, NULL, false), grad, NULL, 1.0);
 		memcpy(beta, trial, sizeof(double) * D);
 	}
@@ -463,64 +494,41 @@ preconditioned_passes(Solver *s, double *beta, const double *hfac,
  * dnrm2 does), so that neither tiny (1e-170) nor huge (1e100) values
  * underflow or overflow when squared.  Returns the sum of the weights.
  */
+static void
+moments_run(void *ctx, const double *rows, int64_t n, int64_t stride)
+{
+	(void) stride;
+	cr_rows_moments((CrMomentSums *) ctx, rows, n);
+}
+
 static double
 feature_moments(Solver *s, CrFitResult *res, double *sw1, double *nneg,
 				double *work)
 {
 	int			d = s->d;
-	const double *first = s->rows->blocks[0];
-	double	   *amax = work,
-			   *s1 = work + d,
-			   *s2 = work + 2 * d;
-	double		sw = 0.0;
+	CrMomentSums m;
 	int			j;
 
 	memset(work, 0, sizeof(double) * 3 * d);
-	*sw1 = *nneg = 0.0;
-	res->n_retained = 0;
-	FOR_EACH_ROW(s, 1, r)
-	{
-		double		v = r[d];
-		double		w = fabs(v);
-
-		sw += w;
-		if (v > 0)
-		{
-			*sw1 += w;
-			res->n_retained += 1;
-		}
-		else
-			*nneg += 1;
-		for (j = 0; j < d; j++)
-		{
-			double		t = r[j] - first[j],
-						q;
-
-			if (fabs(t) > amax[j])
-			{
-				q = amax[j] / fabs(t);
-				s1[j] *= q;
-				s2[j] *= q * q;
-				amax[j] = fabs(t);
-			}
-			if (t != 0.0)
-			{
-				q = t / amax[j];
-				s1[j] += w * q;
-				s2[j] += w * q * q;
-			}
-		}
-	}
-	END_FOR_EACH_ROW;
+	memset(&m, 0, sizeof(m));
+	m.d = d;
+	m.first = s->rows->blocks[0];
+	m.amax = work;
+	m.s1 = work + d;
+	m.s2 = work + 2 * d;
+	block_runs(s, 1, moments_run, &m);
+	*sw1 = m.sw1;
+	*nneg = m.nneg;
+	res->n_retained = m.npos;
 	for (j = 0; j < d; j++)
 	{
-		double		m = s1[j] / sw;
-		double		var = s2[j] / sw - m * m;
+		double		mean = m.s1[j] / m.sw;
+		double		var = m.s2[j] / m.sw - mean * mean;
 
-		res->means[j] = first[j] + amax[j] * m;
-		s->sd[j] = var > 0 ? amax[j] * sqrt(var) : 0.0;
+		res->means[j] = m.first[j] + m.amax[j] * mean;
+		s->sd[j] = var > 0 ? m.amax[j] * sqrt(var) : 0.0;
 	}
-	return sw;
+	return m.sw;
 }
 
 /*
@@ -697,6 +705,91 @@ map_back(const Solver *s, const double *gamma, double *beta, double *c,
 }
 
 /*
+ * Put the k-th smallest of a[0..n-1] at a[k], smaller ones before it and
+ * larger ones after (Hoare's selection, median-of-three pivots).
+ */
+static void
+select_kth(double *a, int64_t n, int64_t k)
+{
+	int64_t		lo = 0,
+				hi = n - 1;
+
+	while (lo < hi)
+	{
+		int64_t		i = lo,
+					j = hi,
+					mid = lo + (hi - lo) / 2;
+		double		x = a[lo],
+					y = a[mid],
+					z = a[hi],
+					pivot = x < y ? (y < z ? y : (x < z ? z : x)) : (x < z ? x : (y < z ? z : y));
+
+		while (i <= j)
+		{
+			while (a[i] < pivot)
+				i++;
+			while (pivot < a[j])
+				j--;
+			if (i <= j)
+			{
+				double		t = a[i];
+
+				a[i] = a[j];
+				a[j] = t;
+				i++;
+				j--;
+			}
+		}
+		if (k <= j)
+			hi = j;
+		else if (k >= i)
+			lo = i;
+		else
+			return;
+	}
+}
+
+/* The final pass's state: scores into p (stride > 1) or binned (stride 1). */
+typedef struct FinalRun
+{
+	const Solver *s;
+	const CrFitResult *res;
+	double	   *p;				/* sample scores, or a chunk of scores */
+	int64_t		m;				/* sample scores so far */
+	double		ll;
+	double		counts[10];
+} FinalRun;
+
+#define FINAL_CHUNK 1024
+
+static void
+final_sample_run(void *ctx, const double *rows, int64_t n, int64_t stride)
+{
+	FinalRun   *f = (FinalRun *) ctx;
+
+	cr_rows_scores(rows, n, stride, f->s->d, f->res->beta, f->s->cw, f->p + f->m, NULL);
+	f->m += n;
+}
+
+static void
+final_all_run(void *ctx, const double *rows, int64_t n, int64_t stride)
+{
+	FinalRun   *f = (FinalRun *) ctx;
+	int64_t		i,
+				k;
+
+	for (i = 0; i < n; i += FINAL_CHUNK)
+	{
+		int64_t		m = n - i < FINAL_CHUNK ? n - i : FINAL_CHUNK;
+
+		cr_rows_scores(rows + i * stride * f->s->D, m, stride, f->s->d, f->res->beta,
+					   f->s->cw, f->p, &f->ll);
+		for (k = 0; k < m; k++)
+			f->counts[cr_decile_bin(f->res->deciles, f->p[k])] += 1;
+	}
+}
+
+/*
  * Final pass: score deciles of the training rows (edges from an evenly
  * spaced sample, shares over all rows) and the exact log-likelihood at the
  * original-scale coefficients res->beta.
@@ -705,45 +798,30 @@ static void
 final_pass(Solver *s, CrFitResult *res, const CrAlloc *alloc)
 {
 	const CrRows *rows = s->rows;
-	int			d = s->d;
 	int64_t		stride = rows->n > SAMPLE_ROWS ? rows->n / SAMPLE_ROWS : 1;
-	int64_t		m = 0;
-	double	   *sc = cr_alloc(alloc, sizeof(double) * ((rows->n + stride - 1) / stride));
-	double		counts[10] = {0};
-	double		ll = 0.0;
-	int			j,
-				k;
+	FinalRun	f;
+	int64_t		prev = 0;
+	int			k;
 
-	FOR_EACH_ROW(s, stride, r)
-	{
-		double		eta = res->beta[0];
-
-		for (j = 0; j < d; j++)
-			eta += res->beta[j + 1] * r[j];
-		sc[m++] = cr_sigmoid(eta);
-	}
-	END_FOR_EACH_ROW;
-	qsort(sc, m, sizeof(double), cmp_double);
+	memset(&f, 0, sizeof(f));
+	f.s = s;
+	f.res = res;
+	f.p = cr_alloc(alloc, sizeof(double) * ((rows->n + stride - 1) / stride));
+	block_runs(s, stride, final_sample_run, &f);
+	/* the 11 order statistics, each selected among the values above the last */
 	for (k = 0; k <= 10; k++)
-		res->deciles[k] = sc[(int64_t) floor(k / 10.0 * (double) (m - 1) + 0.5)];
-	FOR_EACH_ROW(s, 1, r)
 	{
-		double		v = r[d];
-		int			y = v > 0;
-		double		w = (y ? v : -v) * s->cw[y];
-		double		eta = res->beta[0];
-		double		e;
+		int64_t		rank = (int64_t) floor(k / 10.0 * (double) (f.m - 1) + 0.5);
 
-		for (j = 0; j < d; j++)
-			eta += res->beta[j + 1] * r[j];
-		e = exp(-fabs(eta));
-		ll += w * ((y ? eta : 0.0) - (log1p(e) + (eta >= 0 ? eta : 0.0)));
-		counts[cr_decile_bin(res->deciles, eta >= 0 ? 1.0 / (1.0 + e) : e / (1.0 + e))] += 1;
+		select_kth(f.p + prev, f.m - prev, rank - prev);
+		res->deciles[k] = f.p[rank];
+		prev = rank;
 	}
-	END_FOR_EACH_ROW;
-	res->loglik = ll;
+	f.p = cr_alloc(alloc, sizeof(double) * FINAL_CHUNK);
+	block_runs(s, 1, final_all_run, &f);
+	res->loglik = f.ll;
 	for (k = 0; k < 10; k++)
-		res->shares[k] = counts[k] / (double) rows->n;
+		res->shares[k] = f.counts[k] / (double) rows->n;
 }
 
 /* Work and result arrays for d features. */

@@ -120,6 +120,89 @@ row_portable(CrRowPass *rp, const double *r)
 	}
 }
 
+/* Scores and log-likelihood, a row at a time (see cr_rows_scores). */
+static void
+scores_portable(const double *rows, int64_t n, int64_t stride, int d,
+				const double *beta, const double *cw, double *p, double *ll)
+{
+	int64_t		i;
+	int			j;
+
+	for (i = 0; i < n; i++)
+	{
+		const double *r = rows + i * stride * (d + 1);
+		double		eta = beta[0];
+		double		e;
+
+		for (j = 0; j < d; j++)
+			eta += beta[j + 1] * r[j];
+		e = exp(-fabs(eta));
+		p[i] = eta >= 0 ? 1.0 / (1.0 + e) : e / (1.0 + e);
+		if (ll)
+		{
+			int			y = r[d] > 0;
+			double		w = (y ? r[d] : -r[d]) * cw[y];
+
+			*ll += w * ((y ? eta : 0.0) - (log1p(e) + (eta >= 0 ? eta : 0.0)));
+		}
+	}
+}
+
+/* Feature j's sums take t = x_j - first_j of a row of weight w. */
+static inline void
+moment_element(CrMomentSums *m, int j, double t, double w)
+{
+	double		q;
+
+	if (fabs(t) > m->amax[j])
+	{
+		q = m->amax[j] / fabs(t);
+		m->s1[j] *= q;
+		m->s2[j] *= q * q;
+		m->amax[j] = fabs(t);
+	}
+	if (t != 0.0)
+	{
+		q = t / m->amax[j];
+		m->s1[j] += w * q;
+		m->s2[j] += w * q * q;
+	}
+}
+
+/* A row's weight and class counts. */
+static inline double
+moment_weight(CrMomentSums *m, double v)
+{
+	double		w = fabs(v);
+
+	m->sw += w;
+	if (v > 0)
+	{
+		m->sw1 += w;
+		m->npos += 1;
+	}
+	else
+		m->nneg += 1;
+	return w;
+}
+
+static void
+moments_portable(CrMomentSums *m, const double *rows, int64_t n)
+{
+	int			d = m->d;
+	int64_t		i;
+	int			j;
+
+	for (i = 0; i < n; i++)
+	{
+		const double *r = rows + i * (d + 1);
+		double		w = moment_weight(m, r[d]);
+
+		for (j = 0; j < d; j++)
+			moment_element(m, j, r[j] - m->first[j], w);
+	}
+}
+
 #ifdef CR_ROWS_AVX2
 
 static int	simd_state = -1;	/* -1: not checked yet */
@@ -353,6 +436,128 @@ rows_pass_avx2(CrRowPass *rp, const double *rows, int64_t n, int64_t stride)
 		row_portable(rp, rows + i * step);
 }
 
+/* beta'r (the vector part; the scalar part of the last d % 4 into *tail) */
+CR_TARGET static inline __m256d
+dot_avx2(const double *beta, const double *r, int d, double *tail)
+{
+	__m256d		a = _mm256_setzero_pd();
+	double		t = 0.0;
+	int			j;
+
+	for (j = 0; j + 4 <= d; j += 4)
+		a = _mm256_fmadd_pd(_mm256_loadu_pd(beta + 1 + j), _mm256_loadu_pd(r + j), a);
+	for (; j < d; j++)
+		t += beta[j + 1] * r[j];
+	*tail = t;
+	return a;
+}
+
+/*
+ * cr_rows_scores four rows at a time; a last group of fewer rows repeats
+ * its first row in the empty lanes (not counted), so every row is scored
+ * by the same instructions wherever it stands.
+ */
+CR_TARGET static void
+scores_avx2(const double *rows, int64_t n, int64_t stride, int d,
+			const double *beta, const double *cw, double *p, double *ll)
+{
+	int64_t		step = stride * (d + 1);
+	const __m256d zero = _mm256_setzero_pd(),
+				one = _mm256_set1_pd(1.0),
+				sign = _mm256_set1_pd(-0.0);
+	__m256d		llv = zero;
+	double		lls[4];
+	int64_t		i;
+
+	for (i = 0; i < n; i += 4)
+	{
+		const double *r[4];
+		double		tail[4],
+					pv[4];
+		__m256d		acc[4],
+					eta,
+					e,
+					pos,
+					q,
+					valid;
+		int			b,
+					m = n - i < 4 ? (int) (n - i) : 4;
+
+		for (b = 0; b < 4; b++)
+		{
+			r[b] = rows + (i + (b < m ? b : 0)) * step;
+			acc[b] = dot_avx2(beta, r[b], d, &tail[b]);
+		}
+		eta = _mm256_add_pd(_mm256_add_pd(_mm256_set1_pd(beta[0]), hsum4(acc[0], acc[1], acc[2], acc[3])),
+							_mm256_loadu_pd(tail));
+		e = vexp(_mm256_or_pd(eta, sign));
+		pos = _mm256_cmp_pd(eta, zero, _CMP_GE_OQ);
+		q = _mm256_div_pd(_mm256_blendv_pd(e, one, pos), _mm256_add_pd(one, e));
+		_mm256_storeu_pd(pv, q);
+		for (b = 0; b < m; b++)
+			p[i + b] = pv[b];
+		if (ll)
+		{
+			__m256d		v = _mm256_set_pd(r[3][d], r[2][d], r[1][d], r[0][d]),
+						ym = _mm256_cmp_pd(v, zero, _CMP_GT_OQ),
+						w = _mm256_mul_pd(_mm256_andnot_pd(sign, v),
+										  _mm256_blendv_pd(_mm256_set1_pd(cw[0]), _mm256_set1_pd(cw[1]), ym)),
+						l = _mm256_add_pd(vlog1p(e), _mm256_and_pd(eta, pos));
+
+			valid = _mm256_cmp_pd(_mm256_set_pd(3, 2, 1, 0), _mm256_set1_pd(m), _CMP_LT_OQ);
+			llv = _mm256_add_pd(llv, _mm256_and_pd(valid, _mm256_mul_pd(w, _mm256_sub_pd(_mm256_and_pd(eta, ym), l))));
+		}
+	}
+	if (ll)
+	{
+		_mm256_storeu_pd(lls, llv);
+		*ll += ((lls[0] + lls[1]) + lls[2]) + lls[3];
+	}
+}
+
+/*
+ * moments_portable four features at a time, with the same operations (so
+ * the same sums); a group where amax grows goes element by element.
+ */
+CR_TARGET static void
+moments_avx2(CrMomentSums *m, const double *rows, int64_t n)
+{
+	int			d = m->d;
+	const __m256d sign = _mm256_set1_pd(-0.0),
+				zero = _mm256_setzero_pd();
+	int64_t		i;
+	int			j,
+				k;
+
+	for (i = 0; i < n; i++)
+	{
+		const double *r = rows + i * (d + 1);
+		double		w = moment_weight(m, r[d]);
+		__m256d		wv = _mm256_set1_pd(w);
+
+		for (j = 0; j + 4 <= d; j += 4)
+		{
+			__m256d		t = _mm256_sub_pd(_mm256_loadu_pd(r + j), _mm256_loadu_pd(m->first + j)),
+						q,
+						wq;
+
+			if (_mm256_movemask_pd(_mm256_cmp_pd(_mm256_andnot_pd(sign, t), _mm256_loadu_pd(m->amax + j), _CMP_GT_OQ)))
+			{
+				for (k = j; k < j + 4; k++)
+					moment_element(m, k, r[k] - m->first[k], w);
+				continue;
+			}
+			q = _mm256_and_pd(_mm256_div_pd(t, _mm256_loadu_pd(m->amax + j)),
+							  _mm256_cmp_pd(t, zero, _CMP_NEQ_UQ));
+			wq = _mm256_mul_pd(wv, q);
+			_mm256_storeu_pd(m->s1 + j, _mm256_add_pd(_mm256_loadu_pd(m->s1 + j), wq));
+			_mm256_storeu_pd(m->s2 + j, _mm256_add_pd(_mm256_loadu_pd(m->s2 + j), _mm256_mul_pd(wq, q)));
+		}
+		for (; j < d; j++)
+			moment_element(m, j, r[j] - m->first[j], w);
+	}
+}
+
 CR_TARGET static void
 exp_avx2(const double *x, double *y, int n)
 {
@@ -454,6 +659,33 @@ cr_rows_pass_end(CrRowPass *rp)
 {
 	if (rp->hess)
 		flush_queue(rp);
+}
+
+void
+cr_rows_moments(CrMomentSums *m, const double *rows, int64_t n)
+{
+#ifdef CR_ROWS_AVX2
+	if (cr_rows_simd())
+	{
+		moments_avx2(m, rows, n);
+		return;
+	}
+#endif
+	moments_portable(m, rows, n);
+}
+
+void
+cr_rows_scores(const double *rows, int64_t n, int64_t stride, int d,
+			   const double *beta, const double *cw, double *p, double *ll)
+{
+#ifdef CR_ROWS_AVX2
+	if (cr_rows_simd())
+	{
+		scores_avx2(rows, n, stride, d, beta, cw, p, ll);
+		return;
+	}
+#endif
+	scores_portable(rows, n, stride, d, beta, cw, p, ll);
 }
 
 void

@@ -47,6 +47,36 @@ extern void cr_rows_pass(CrRowPass *rp, const double *rows, int64_t n, int64_t s
 extern void cr_rows_pass_end(CrRowPass *rp);
 
 /*
+ * Scores p_i = sigmoid(beta[0] + sum_j beta[j+1] r_ij) of n rows (stride
+ * apart) at original-scale coefficients beta; with ll not NULL, also adds
+ * the weighted log-likelihood (class weights cw) to *ll.  A row's score
+ * does not depend on its position in the run.
+ */
+extern void cr_rows_scores(const double *rows, int64_t n, int64_t stride, int d,
+						   const double *beta, const double *cw, double *p, double *ll);
+
+/*
+ * The moments pass's sums (see feature_moments in cr_logit.c): per feature
+ * j, with t = x_j - first_j, amax the largest |t| so far, and the weighted
+ * sums s1 of t / amax and s2 of (t / amax)^2, rescaled when amax grows.
+ * The caller zeroes it.
+ */
+typedef struct CrMomentSums
+{
+	int			d;
+	const double *first;
+	double	   *amax;
+	double	   *s1;
+	double	   *s2;
+	double		sw;				/* sum of the weights */
+	double		sw1;			/* of the retained rows */
+	double		npos;			/* rows retained */
+	double		nneg;			/* rows lapsed */
+} CrMomentSums;
+
+extern void cr_rows_moments(CrMomentSums *m, const double *rows, int64_t n);
+
+/*
  * Whether the vector kernels are used (AVX2 and FMA present); tests may
  * turn them off to compare with the portable code (returns the old value).
  */
