@@ -53,7 +53,6 @@
 #include <string.h>
 
 #define SAMPLE_ROWS			65536
-#define SAMPLE_COPY_BYTES	(32 * 1024 * 1024)	/* phase 1's rows copied up to this */
 #define COLLINEAR_REL_TOL	1e-11
 #define SEPARATION_REL_TOL	1e-9	/* certificate: min margin >= -this * max */
 #define MAX_PENALTY			1e300	/* l2 / sd^2 for tiny units, kept finite */
@@ -78,7 +77,6 @@ typedef struct Solver
 	CrFitResult *res;			/* pass counters */
 	CrFrame		frame;			/* mu, isc and cw for the passes */
 	CrPasses	passes;			/* passes over every row (rows or the caller's) */
-	bool		sample;			/* rows are phase 1's copy of the sample */
 } Solver;
 
 static void
@@ -170,7 +168,7 @@ logit_pass(const Solver *s, const double *beta, int64_t stride,
 	memset(grad, 0, sizeof(double) * D);
 	if (hess)
 		memset(hess, 0, sizeof(double) * D * D);
-	if (stride == 1 && !s->sample)
+	if (stride == 1)
 	{
 		s->res->passes++;
 		if (hess)
@@ -335,44 +333,10 @@ separating_direction(const Solver *s, const double *dir, int *which)
 }
 
 /*
- * Phase 1's rows: t becomes s over a contiguous copy of every stride-th row
- * (in rows, one block) when that copy takes at most SAMPLE_COPY_BYTES.  Its
- * passes then read one row after the other instead of a row out of every
- * stride (a third of phase 1's time at 16 features); the rows and their
- * order are the same, so are the sums.  False: no copy, t reads s's rows.
- */
-static bool
-sample_copy(const Solver *s, int64_t stride, Solver *t, CrRows *rows,
-			int64_t *block_n, double **block, const CrAlloc *alloc)
-{
-	int			D = s->D;
-	int64_t		m = (s->rows->n + stride - 1) / stride;
-	int64_t		i = 0;
-
-	*t = *s;
-	if ((double) m * D * sizeof(double) > SAMPLE_COPY_BYTES)
-		return false;
-	*block = cr_alloc(alloc, sizeof(double) * D * m);
-	FOR_EACH_ROW(s, stride, r)
-	{
-		memcpy(*block + i * D, r, sizeof(double) * D);
-		i++;
-	}
-	END_FOR_EACH_ROW;
-	*block_n = m;
-	rows->d = s->d;
-	rows->n = m;
-	rows->nblocks = 1;
-	rows->blocks = block;
-	rows->block_n = block_n;
-	t->rows = rows;
-	t->sample = true;
-	return true;
-}
-
-/*
- * Phase 1: Newton on every stride-th row of s (or on every row of its
- * copy: stride 1), scale = sample rows / all rows.  Leaves beta at the
+ * Phase 1: Newton on every stride-th row of s, scale = sample rows / all
+ * rows.  (The rows are read where they are: a contiguous copy of the
+ * sample would read memory in order, but its fresh pages cost more than
+ * the six or so passes over the sample gain.)  Leaves beta at the
  * sample's optimum and the factorised, rescaled sample Hessian in hfac.
  * Returns false when the sample fit did not work out (then phase 3 starts
  * from zero).
@@ -834,7 +798,6 @@ solver_init(Solver *s, int d, const CrFitOptions *opt, const CrAlloc *alloc,
 	memset(res, 0, sizeof(*res));
 	res->bad_feature = -1;
 	s->rows = NULL;
-	s->sample = false;
 	s->opt = opt;
 	s->res = res;
 	s->d = d;
@@ -940,13 +903,8 @@ solve(Solver *s, bool warm, const CrAlloc *alloc)
 	{
 		int64_t		stride = s->rows->n / SAMPLE_ROWS;
 		double		scale = (double) ((s->rows->n + stride - 1) / stride) / (double) s->rows->n;
-		Solver		t;
-		CrRows		copy;
-		int64_t		copy_n;
-		double	   *copy_block;
-		bool		copied = sample_copy(s, stride, &t, &copy, &copy_n, &copy_block, alloc);
 
-		if (sample_newton(&t, copied ? 1 : stride, scale, beta, hfac, grad, step, trial))
+		if (sample_newton(s, stride, scale, beta, hfac, grad, step, trial))
 			preconditioned_passes(s, beta, hfac, grad, step, trial);
 		else
 			memset(beta, 0, sizeof(double) * D);
