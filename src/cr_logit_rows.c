@@ -364,6 +364,23 @@ add_gradient_avx2(CrRowPass *rp, double *const *x, const double *res)
 			grad[j] += res[b] * x[b][j];
 }
 
+/*
+ * Rows stride apart (phase 1's sample) are too far apart for the hardware
+ * to guess the next one: ask for four rows CR_PREFETCH_ROWS ahead.
+ */
+#define CR_PREFETCH_ROWS 16
+
+CR_TARGET static inline void
+prefetch_rows(const double *r, int64_t step, int D)
+{
+	int			b,
+				k;
+
+	for (b = 0; b < 4; b++)
+		for (k = 0; k < D; k += 8)
+			_mm_prefetch((const char *) (r + b * step + k), _MM_HINT_T0);
+}
+
 /* The pass four rows at a time; the last n % 4 rows go one by one. */
 CR_TARGET static void
 rows_pass_avx2(CrRowPass *rp, const double *rows, int64_t n, int64_t stride)
@@ -396,6 +413,8 @@ rows_pass_avx2(CrRowPass *rp, const double *rows, int64_t n, int64_t stride)
 
 		if (rp->hess && rp->nb + 4 > CR_HESS_BLOCK)
 			flush_queue(rp);	/* after rows queued one by one */
+		if (stride > 1 && i + CR_PREFETCH_ROWS + 4 <= n)
+			prefetch_rows(rows + (i + CR_PREFETCH_ROWS) * step, step, D);
 		for (b = 0; b < 4; b++)
 		{
 			r[b] = rows + (i + b) * step;
