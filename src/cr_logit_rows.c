@@ -18,11 +18,23 @@
 #include <math.h>
 #include <string.h>
 
-#if defined(__x86_64__) && defined(__GNUC__) && \
+/* CR_PORTABLE_ONLY builds the portable code alone (for tests) */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(CR_PORTABLE_ONLY) && \
 	(defined(__clang__) ? __clang_major__ >= 7 : __GNUC__ >= 6)
 #define CR_ROWS_AVX2 1
 #include <immintrin.h>
 #define CR_TARGET __attribute__((target("avx2,fma")))
+/* run the AVX2 version of a kernel, and return, where the CPU has it */
+#define CR_DISPATCH(call) \
+	do { \
+		if (cr_rows_simd()) \
+		{ \
+			call; \
+			return; \
+		} \
+	} while (0)
+#else
+#define CR_DISPATCH(call) ((void) 0)
 #endif
 
 /*
@@ -577,26 +589,20 @@ moments_avx2(CrMomentSums *m, const double *rows, int64_t n)
 	}
 }
 
+/* vexp (log1p false) or vlog1p of n values; the last n % 4 by libm */
 CR_TARGET static void
-exp_avx2(const double *x, double *y, int n)
+map_avx2(const double *x, double *y, int n, bool log1p_)
 {
 	int			i;
 
 	for (i = 0; i + 4 <= n; i += 4)
-		_mm256_storeu_pd(y + i, vexp(_mm256_loadu_pd(x + i)));
-	for (; i < n; i++)
-		y[i] = exp(x[i]);
-}
+	{
+		__m256d		v = _mm256_loadu_pd(x + i);
 
-CR_TARGET static void
-log1p_avx2(const double *x, double *y, int n)
-{
-	int			i;
-
-	for (i = 0; i + 4 <= n; i += 4)
-		_mm256_storeu_pd(y + i, vlog1p(_mm256_loadu_pd(x + i)));
+		_mm256_storeu_pd(y + i, log1p_ ? vlog1p(v) : vexp(v));
+	}
 	for (; i < n; i++)
-		y[i] = log1p(x[i]);
+		y[i] = log1p_ ? log1p(x[i]) : exp(x[i]);
 }
 
 bool
@@ -662,13 +668,7 @@ cr_rows_pass(CrRowPass *rp, const double *rows, int64_t n, int64_t stride)
 {
 	int64_t		i;
 
-#ifdef CR_ROWS_AVX2
-	if (cr_rows_simd())
-	{
-		rows_pass_avx2(rp, rows, n, stride);
-		return;
-	}
-#endif
+	CR_DISPATCH(rows_pass_avx2(rp, rows, n, stride));
 	for (i = 0; i < n; i++)
 		row_portable(rp, rows + i * stride * (rp->d + 1));
 }
@@ -683,13 +683,7 @@ cr_rows_pass_end(CrRowPass *rp)
 void
 cr_rows_moments(CrMomentSums *m, const double *rows, int64_t n)
 {
-#ifdef CR_ROWS_AVX2
-	if (cr_rows_simd())
-	{
-		moments_avx2(m, rows, n);
-		return;
-	}
-#endif
+	CR_DISPATCH(moments_avx2(m, rows, n));
 	moments_portable(m, rows, n);
 }
 
@@ -697,13 +691,7 @@ void
 cr_rows_scores(const double *rows, int64_t n, int64_t stride, int d,
 			   const double *beta, const double *cw, double *p, double *ll)
 {
-#ifdef CR_ROWS_AVX2
-	if (cr_rows_simd())
-	{
-		scores_avx2(rows, n, stride, d, beta, cw, p, ll);
-		return;
-	}
-#endif
+	CR_DISPATCH(scores_avx2(rows, n, stride, d, beta, cw, p, ll));
 	scores_portable(rows, n, stride, d, beta, cw, p, ll);
 }
 
@@ -712,13 +700,7 @@ cr_rows_exp(const double *x, double *y, int n)
 {
 	int			i;
 
-#ifdef CR_ROWS_AVX2
-	if (cr_rows_simd())
-	{
-		exp_avx2(x, y, n);
-		return;
-	}
-#endif
+	CR_DISPATCH(map_avx2(x, y, n, false));
 	for (i = 0; i < n; i++)
 		y[i] = exp(x[i]);
 }
@@ -728,13 +710,7 @@ cr_rows_log1p(const double *x, double *y, int n)
 {
 	int			i;
 
-#ifdef CR_ROWS_AVX2
-	if (cr_rows_simd())
-	{
-		log1p_avx2(x, y, n);
-		return;
-	}
-#endif
+	CR_DISPATCH(map_avx2(x, y, n, true));
 	for (i = 0; i < n; i++)
 		y[i] = log1p(x[i]);
 }

@@ -229,7 +229,7 @@ test_pass(void)
 	int			t;
 	bool		have = cr_rows_simd();
 
-	printf("# vector kernels %s on this CPU\n", have ? "available" : "not available");
+	printf("# vector kernels %s\n", have ? "in use" : "not in use (CPU or build without them)");
 	for (t = 0; t < (int) (sizeof(dims) / sizeof(dims[0])); t++)
 	{
 		int			d = dims[t],
