@@ -38,41 +38,60 @@
 #endif
 
 /*
- * H += sum over the n queued rows of h_b * x_b x_b' (upper triangle).  Row j
- * of H stays in cache while the block's rows stream past it, so a Hessian
+ * H += sum over the n queued rows of h_b * x_b x_b' (upper triangle), four
+ * rows per load and store of each entry, still added one after the other
+ * in input order (about a quarter less time than one row per load and
+ * store at 16 features).  A Hessian that fits in the first-level cache
+ * (up to 44 features) takes the four rows into every entry before the next
+ * four: an entry's updates are then far apart, not one long chain of
+ * dependent additions.  A larger one goes row of H by row of H, so that
+ * each stays in cache while the block's rows stream past it, and a Hessian
  * of a thousand features is read from memory once per block, not once per
- * row.  Four rows go into one load and store of each entry, still added one
- * after the other in input order (about a quarter less time than one row per
- * load and store at 16 features).  Inlined into a portable and an AVX2
- * version.
+ * row.  Inlined into a portable and an AVX2 version.
  */
+static inline __attribute__((always_inline)) void
+hessian_four(double *restrict hj, const double *restrict x0, const double *restrict hb4,
+			 int j, int D)
+{
+	const double *restrict x1 = x0 + D;
+	const double *restrict x2 = x1 + D;
+	const double *restrict x3 = x2 + D;
+	double		a0 = hb4[0] * x0[j],
+				a1 = hb4[1] * x1[j],
+				a2 = hb4[2] * x2[j],
+				a3 = hb4[3] * x3[j];
+	int			k;
+
+	for (k = j; k < D; k++)
+		hj[k] = (((hj[k] + a0 * x0[k]) + a1 * x1[k]) + a2 * x2[k]) + a3 * x3[k];
+}
+
 static inline __attribute__((always_inline)) void
 hessian_body(double *restrict hess, const double *restrict xb,
 			 const double *restrict hb, int n, int D)
 {
 	int			j,
 				b,
-				k;
+				k,
+				n4 = n & ~3;
 
+	if (D <= 45)
+	{
+		for (b = 0; b < n4; b += 4)
+			for (j = 0; j < D; j++)
+				hessian_four(hess + (size_t) j * D, xb + (size_t) b * D, hb + b, j, D);
+	}
+	else
+	{
+		for (j = 0; j < D; j++)
+			for (b = 0; b < n4; b += 4)
+				hessian_four(hess + (size_t) j * D, xb + (size_t) b * D, hb + b, j, D);
+	}
 	for (j = 0; j < D; j++)
 	{
 		double	   *restrict hj = hess + (size_t) j * D;
 
-		for (b = 0; b + 4 <= n; b += 4)
-		{
-			const double *restrict x0 = xb + (size_t) b * D;
-			const double *restrict x1 = x0 + D;
-			const double *restrict x2 = x1 + D;
-			const double *restrict x3 = x2 + D;
-			double		a0 = hb[b] * x0[j],
-						a1 = hb[b + 1] * x1[j],
-						a2 = hb[b + 2] * x2[j],
-						a3 = hb[b + 3] * x3[j];
-
-			for (k = j; k < D; k++)
-				hj[k] = (((hj[k] + a0 * x0[k]) + a1 * x1[k]) + a2 * x2[k]) + a3 * x3[k];
-		}
-		for (; b < n; b++)
+		for (b = n4; b < n; b++)
 		{
 			const double *restrict x = xb + (size_t) b * D;
 			double		a = hb[b] * x[j];

@@ -225,7 +225,7 @@ rel(double a, double b)
 static void
 test_pass(void)
 {
-	static const int dims[] = {1, 3, 4, 5, 16, 33};
+	static const int dims[] = {1, 3, 4, 5, 16, 33, 50};
 	int			t;
 	bool		have = cr_rows_simd();
 
