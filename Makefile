@@ -54,6 +54,7 @@ src/cr_logit.o: override CFLAGS += -O3
 src/cr_newton.o: override CFLAGS += -O3
 src/cr_linalg.o: override CFLAGS += -O3
 src/cr_bgnbd.o: override CFLAGS += -O3
+src/cr_logit_rows.o: override CFLAGS += -O3
 EXTRA_CLEAN = $(DATA_built) test/unit/*.bin test/fuzz/*.bin test/results
 
 PG_CONFIG ?= $(firstword $(wildcard /usr/lib/postgresql/15/bin/pg_config) pg_config)

@@ -45,6 +45,7 @@
  * such a certificate on every row; only then does it report separation.
  */
 #include "cr_logit.h"
+#include "cr_logit_rows.h"
 
 #include <float.h>
 #include <math.h>
@@ -52,8 +53,6 @@
 #include <string.h>
 
 #define SAMPLE_ROWS			65536
-#define HESS_BLOCK			32		/* rows per Hessian update */
-#define SAMPLE_COPY_BYTES	(32 * 1024 * 1024)	/* phase 1's rows copied up to this */
 #define COLLINEAR_REL_TOL	1e-11
 #define SEPARATION_REL_TOL	1e-9	/* certificate: min margin >= -this * max */
 #define MAX_PENALTY			1e300	/* l2 / sd^2 for tiny units, kept finite */
@@ -72,13 +71,12 @@ typedef struct Solver
 	double	   *sc;				/* scale: sd, or the root mean square without intercept */
 	double	   *isc;			/* 1 / sc */
 	double	   *pen;			/* penalty factor of scaled coefficient j: 1 / sc^2 */
-	double	   *xr;				/* work: 1, (x - mu) / sc */
-	double	   *xb;				/* HESS_BLOCK queued rows (1, (x - mu) / sc) */
+	double	   *xr;				/* work: 4 rows (1, (x - mu) / sc) */
+	double	   *xb;				/* CR_HESS_BLOCK queued rows (1, (x - mu) / sc) */
 	double	   *hb;				/* their weights w p (1 - p) */
 	CrFitResult *res;			/* pass counters */
 	CrFrame		frame;			/* mu, isc and cw for the passes */
 	CrPasses	passes;			/* passes over every row (rows or the caller's) */
-	bool		sample;			/* rows are phase 1's copy of the sample */
 } Solver;
 
 static void
@@ -86,52 +84,6 @@ tick(const Solver *s)
 {
 	if (s->opt->tick)
 		s->opt->tick();
-}
-
-/*
- * H += sum over the n queued rows of h_b * x_b x_b' (upper triangle).  Row j
- * of H stays in cache while the block's rows stream past it, so a Hessian
- * of a thousand features is read from memory once per block, not once per
- * row.  Four rows go into one load and store of each entry, still added one
- * after the other in input order, so the result is bit for bit the same as
- * adding one row at a time (about a quarter less time than one row per
- * load and store at 16 features).
- */
-static void
-hessian_update(double *restrict hess, const double *restrict xb,
-			   const double *restrict hb, int n, int D)
-{
-	int			j,
-				b,
-				k;
-
-	for (j = 0; j < D; j++)
-	{
-		double	   *restrict hj = hess + (size_t) j * D;
-
-		for (b = 0; b + 4 <= n; b += 4)
-		{
-			const double *restrict x0 = xb + (size_t) b * D;
-			const double *restrict x1 = x0 + D;
-			const double *restrict x2 = x1 + D;
-			const double *restrict x3 = x2 + D;
-			double		a0 = hb[b] * x0[j],
-						a1 = hb[b + 1] * x1[j],
-						a2 = hb[b + 2] * x2[j],
-						a3 = hb[b + 3] * x3[j];
-
-			for (k = j; k < D; k++)
-				hj[k] = (((hj[k] + a0 * x0[k]) + a1 * x1[k]) + a2 * x2[k]) + a3 * x3[k];
-		}
-		for (; b < n; b++)
-		{
-			const double *restrict x = xb + (size_t) b * D;
-			double		a = hb[b] * x[j];
-
-			for (k = j; k < D; k++)
-				hj[k] += a * x[k];
-		}
-	}
 }
 
 /*
@@ -169,74 +121,76 @@ scaled_row(const Solver *s, const double *r, double *xr)
 }
 
 /*
+ * fn(ctx, rows, n, stride) on each block's run of every stride-th row
+ * (global index 0, stride, 2*stride ...), calling tick() once per block.
+ */
+static void
+block_runs(const Solver *s, int64_t stride,
+		   void (*fn) (void *ctx, const double *rows, int64_t n, int64_t stride),
+		   void *ctx)
+{
+	const CrRows *rows = s->rows;
+	int64_t		first = 0;
+	int			b;
+
+	for (b = 0; b < rows->nblocks; b++)
+	{
+		int64_t		n = rows->block_n[b];
+		int64_t		off = first % stride == 0 ? 0 : stride - first % stride;
+
+		first += n;
+		tick(s);
+		if (off < n)
+			fn(ctx, rows->blocks[b] + off * s->D, (n - off + stride - 1) / stride, stride);
+	}
+}
+
+static void
+pass_run(void *ctx, const double *rows, int64_t n, int64_t stride)
+{
+	cr_rows_pass((CrRowPass *) ctx, rows, n, stride);
+}
+
+/*
  * One pass over the rows (every stride-th row): returns the weighted
  * log-likelihood at beta (centred, scaled coordinates) and fills grad (its
  * gradient, D values) and, when hess is not NULL, the upper triangle of the
- * Fisher information sum_i w_i p_i (1-p_i) x_i x_i' (D*D, row-major).
+ * Fisher information sum_i w_i p_i (1-p_i) x_i x_i' (D*D, row-major).  The
+ * row loops are cr_logit_rows.c's, a block at a time.
  */
 static double
 logit_pass(const Solver *s, const double *beta, int64_t stride,
 		   double *grad, double *hess, bool want_ll)
 {
-	int			d = s->d;
 	int			D = s->D;
-	double	   *xr = s->xr;
-	double		ll = 0.0;
-	int			nb = 0;			/* rows queued for the Hessian */
+	CrRowPass	rp;
 
 	memset(grad, 0, sizeof(double) * D);
 	if (hess)
 		memset(hess, 0, sizeof(double) * D * D);
-	xr[0] = 1.0;
-	if (stride == 1 && !s->sample)
+	if (stride == 1)
 	{
 		s->res->passes++;
 		if (hess)
 			s->res->hessian_passes++;
 	}
-
-	FOR_EACH_ROW(s, stride, r)
-	{
-		double		v = r[d];
-		int			y = v > 0;
-		double		w = (y ? v : -v) * s->cw[y];
-		double		eta = beta[0];
-		double		e,
-					p,
-					log1pe,
-					res;
-		int			j;
-
-		scaled_row(s, r, xr);
-		for (j = 0; j < d; j++)
-			eta += beta[j + 1] * xr[j + 1];
-		/* p = sigmoid(eta) and log(1 + exp(eta)) from one exp() */
-		e = exp(-fabs(eta));
-		p = eta >= 0 ? 1.0 / (1.0 + e) : e / (1.0 + e);
-		if (want_ll)
-		{
-			log1pe = log1p(e) + (eta >= 0 ? eta : 0.0);
-			ll += w * ((y ? eta : 0.0) - log1pe);
-		}
-		res = w * ((double) y - p);
-		for (j = 0; j < D; j++)
-			grad[j] += res * xr[j];
-		if (hess)
-		{
-			/* queue the row; the Hessian is updated a block at a time */
-			memcpy(s->xb + (size_t) nb * D, xr, sizeof(double) * D);
-			s->hb[nb++] = w * p * (1.0 - p);
-			if (nb == HESS_BLOCK)
-			{
-				hessian_update(hess, s->xb, s->hb, nb, D);
-				nb = 0;
-			}
-		}
-	}
-	END_FOR_EACH_ROW;
-	if (hess && nb > 0)
-		hessian_update(hess, s->xb, s->hb, nb, D);
-	return ll;
+	rp.d = s->d;
+	rp.mu = s->mu;
+	rp.isc = s->isc;
+	rp.cw[0] = s->cw[0];
+	rp.cw[1] = s->cw[1];
+	rp.beta = beta;
+	rp.grad = grad;
+	rp.ll = 0.0;
+	rp.want_ll = want_ll;
+	rp.hess = hess;
+	rp.xb = s->xb;
+	rp.hb = s->hb;
+	rp.nb = 0;
+	rp.xr = s->xr;
+	block_runs(s, stride, pass_run, &rp);
+	cr_rows_pass_end(&rp);
+	return rp.ll;
 }
 
 /*
@@ -284,15 +238,6 @@ penalise(const Solver *s, const double *beta, double ll, double *grad,
 		}
 	}
 	return f;
-}
-
-static int
-cmp_double(const void *a, const void *b)
-{
-	double		x = *(const double *) a;
-	double		y = *(const double *) b;
-
-	return (x > y) - (x < y);
 }
 
 static bool
@@ -388,44 +333,10 @@ separating_direction(const Solver *s, const double *dir, int *which)
 }
 
 /*
- * Phase 1's rows: t becomes s over a contiguous copy of every stride-th row
- * (in rows, one block) when that copy takes at most SAMPLE_COPY_BYTES.  Its
- * passes then read one row after the other instead of a row out of every
- * stride (a third of phase 1's time at 16 features); the rows and their
- * order are the same, so are the sums.  False: no copy, t reads s's rows.
- */
-static bool
-sample_copy(const Solver *s, int64_t stride, Solver *t, CrRows *rows,
-			int64_t *block_n, double **block, const CrAlloc *alloc)
-{
-	int			D = s->D;
-	int64_t		m = (s->rows->n + stride - 1) / stride;
-	int64_t		i = 0;
-
-	*t = *s;
-	if ((double) m * D * sizeof(double) > SAMPLE_COPY_BYTES)
-		return false;
-	*block = cr_alloc(alloc, sizeof(double) * D * m);
-	FOR_EACH_ROW(s, stride, r)
-	{
-		memcpy(*block + i * D, r, sizeof(double) * D);
-		i++;
-	}
-	END_FOR_EACH_ROW;
-	*block_n = m;
-	rows->d = s->d;
-	rows->n = m;
-	rows->nblocks = 1;
-	rows->blocks = block;
-	rows->block_n = block_n;
-	t->rows = rows;
-	t->sample = true;
-	return true;
-}
-
-/*
- * Phase 1: Newton on every stride-th row of s (or on every row of its
- * copy: stride 1), scale = sample rows / all rows.  Leaves beta at the
+ * Phase 1: Newton on every stride-th row of s, scale = sample rows / all
+ * rows.  (The rows are read where they are: a contiguous copy of the
+ * sample would read memory in order, but its fresh pages cost more than
+ * the six or so passes over the sample gain.)  Leaves beta at the
  * sample's optimum and the factorised, rescaled sample Hessian in hfac.
  * Returns false when the sample fit did not work out (then phase 3 starts
  * from zero).
@@ -497,24 +408,45 @@ preconditioned_passes(Solver *s, double *beta, const double *hfac,
 	int			it,
 				j;
 
+	double		target = fmin(s->opt->tol, REFRESH_STEP),
+				prev = INFINITY;
+
 	(void) penalise(s, beta, logit_pass(s, beta, 1, grad, NULL, false), grad, NULL, 1.0);
 	for (it = 0; it < 20; it++)
 	{
-		double		dec = 0.0;
+		double		dec = 0.0,
+					size = 0.0;
 
 		for (j = 0; j < D; j++)
 			step[j] = -grad[j];
 		cr_cholesky_solve(hfac, D, step);
 		for (j = 0; j < D; j++)
+		{
 			dec -= grad[j] * step[j];
+			size = fmax(size, fabs(step[j]) / (1.0 + fabs(beta[j])));
+		}
 		if (!(dec < decrement) || !isfinite(dec))
 			return;				/* not improving: phase 3 takes over from here */
 		decrement = dec;
 		/* to REFRESH_STEP, so phase 3's Hessian is already at the optimum */
-		if (step_small(beta, step, D, fmin(s->opt->tol, REFRESH_STEP)))
+		if (step_small(beta, step, D, target))
 			return;
 		for (j = 0; j < D; j++)
 			trial[j] = beta[j] + step[j];
+
+		/*
+		 * The steps shrink by a steady factor (the preconditioner's error).
+		 * When the next one would be a tenth of the target, take this step
+		 * and leave the check to phase 3's Hessian pass, which would
+		 * otherwise follow a gradient pass at the same point.  Should the
+		 * guess be wrong, phase 3 takes one more step (and Hessian).
+		 */
+		if (it > 0 && size * (size / prev) < 0.1 * target)
+		{
+			memcpy(beta, trial, sizeof(double) * D);
+			return;
+		}
+		prev = size;
 		(void) penalise(s, trial, logit_pass(s, trial, 1, grad, NULL, false), grad, NULL, 1.0);
 		memcpy(beta, trial, sizeof(double) * D);
 	}
@@ -526,64 +458,41 @@ preconditioned_passes(Solver *s, double *beta, const double *hfac,
  * dnrm2 does), so that neither tiny (1e-170) nor huge (1e100) values
  * underflow or overflow when squared.  Returns the sum of the weights.
  */
+static void
+moments_run(void *ctx, const double *rows, int64_t n, int64_t stride)
+{
+	(void) stride;
+	cr_rows_moments((CrMomentSums *) ctx, rows, n);
+}
+
 static double
 feature_moments(Solver *s, CrFitResult *res, double *sw1, double *nneg,
 				double *work)
 {
 	int			d = s->d;
-	const double *first = s->rows->blocks[0];
-	double	   *amax = work,
-			   *s1 = work + d,
-			   *s2 = work + 2 * d;
-	double		sw = 0.0;
+	CrMomentSums m;
 	int			j;
 
 	memset(work, 0, sizeof(double) * 3 * d);
-	*sw1 = *nneg = 0.0;
-	res->n_retained = 0;
-	FOR_EACH_ROW(s, 1, r)
-	{
-		double		v = r[d];
-		double		w = fabs(v);
-
-		sw += w;
-		if (v > 0)
-		{
-			*sw1 += w;
-			res->n_retained += 1;
-		}
-		else
-			*nneg += 1;
-		for (j = 0; j < d; j++)
-		{
-			double		t = r[j] - first[j],
-						q;
-
-			if (fabs(t) > amax[j])
-			{
-				q = amax[j] / fabs(t);
-				s1[j] *= q;
-				s2[j] *= q * q;
-				amax[j] = fabs(t);
-			}
-			if (t != 0.0)
-			{
-				q = t / amax[j];
-				s1[j] += w * q;
-				s2[j] += w * q * q;
-			}
-		}
-	}
-	END_FOR_EACH_ROW;
+	memset(&m, 0, sizeof(m));
+	m.d = d;
+	m.first = s->rows->blocks[0];
+	m.amax = work;
+	m.s1 = work + d;
+	m.s2 = work + 2 * d;
+	block_runs(s, 1, moments_run, &m);
+	*sw1 = m.sw1;
+	*nneg = m.nneg;
+	res->n_retained = m.npos;
 	for (j = 0; j < d; j++)
 	{
-		double		m = s1[j] / sw;
-		double		var = s2[j] / sw - m * m;
+		double		mean = m.s1[j] / m.sw;
+		double		var = m.s2[j] / m.sw - mean * mean;
 
-		res->means[j] = first[j] + amax[j] * m;
-		s->sd[j] = var > 0 ? amax[j] * sqrt(var) : 0.0;
+		res->means[j] = m.first[j] + m.amax[j] * mean;
+		s->sd[j] = var > 0 ? m.amax[j] * sqrt(var) : 0.0;
 	}
-	return sw;
+	return m.sw;
 }
 
 /*
@@ -760,6 +669,91 @@ map_back(const Solver *s, const double *gamma, double *beta, double *c,
 }
 
 /*
+ * Put the k-th smallest of a[0..n-1] at a[k], smaller ones before it and
+ * larger ones after (Hoare's selection, median-of-three pivots).
+ */
+static void
+select_kth(double *a, int64_t n, int64_t k)
+{
+	int64_t		lo = 0,
+				hi = n - 1;
+
+	while (lo < hi)
+	{
+		int64_t		i = lo,
+					j = hi,
+					mid = lo + (hi - lo) / 2;
+		double		x = a[lo],
+					y = a[mid],
+					z = a[hi],
+					pivot = x < y ? (y < z ? y : (x < z ? z : x)) : (x < z ? x : (y < z ? z : y));
+
+		while (i <= j)
+		{
+			while (a[i] < pivot)
+				i++;
+			while (pivot < a[j])
+				j--;
+			if (i <= j)
+			{
+				double		t = a[i];
+
+				a[i] = a[j];
+				a[j] = t;
+				i++;
+				j--;
+			}
+		}
+		if (k <= j)
+			hi = j;
+		else if (k >= i)
+			lo = i;
+		else
+			return;
+	}
+}
+
+/* The final pass's state: scores into p (stride > 1) or binned (stride 1). */
+typedef struct FinalRun
+{
+	const Solver *s;
+	const CrFitResult *res;
+	double	   *p;				/* sample scores, or a chunk of scores */
+	int64_t		m;				/* sample scores so far */
+	double		ll;
+	double		counts[10];
+} FinalRun;
+
+#define FINAL_CHUNK 1024
+
+static void
+final_sample_run(void *ctx, const double *rows, int64_t n, int64_t stride)
+{
+	FinalRun   *f = (FinalRun *) ctx;
+
+	cr_rows_scores(rows, n, stride, f->s->d, f->res->beta, f->s->cw, f->p + f->m, NULL);
+	f->m += n;
+}
+
+static void
+final_all_run(void *ctx, const double *rows, int64_t n, int64_t stride)
+{
+	FinalRun   *f = (FinalRun *) ctx;
+	int64_t		i,
+				k;
+
+	for (i = 0; i < n; i += FINAL_CHUNK)
+	{
+		int64_t		m = n - i < FINAL_CHUNK ? n - i : FINAL_CHUNK;
+
+		cr_rows_scores(rows + i * stride * f->s->D, m, stride, f->s->d, f->res->beta,
+					   f->s->cw, f->p, &f->ll);
+		for (k = 0; k < m; k++)
+			f->counts[cr_decile_bin(f->res->deciles, f->p[k])] += 1;
+	}
+}
+
+/*
  * Final pass: score deciles of the training rows (edges from an evenly
  * spaced sample, shares over all rows) and the exact log-likelihood at the
  * original-scale coefficients res->beta.
@@ -768,45 +762,30 @@ static void
 final_pass(Solver *s, CrFitResult *res, const CrAlloc *alloc)
 {
 	const CrRows *rows = s->rows;
-	int			d = s->d;
 	int64_t		stride = rows->n > SAMPLE_ROWS ? rows->n / SAMPLE_ROWS : 1;
-	int64_t		m = 0;
-	double	   *sc = cr_alloc(alloc, sizeof(double) * ((rows->n + stride - 1) / stride));
-	double		counts[10] = {0};
-	double		ll = 0.0;
-	int			j,
-				k;
+	FinalRun	f;
+	int64_t		prev = 0;
+	int			k;
 
-	FOR_EACH_ROW(s, stride, r)
-	{
-		double		eta = res->beta[0];
-
-		for (j = 0; j < d; j++)
-			eta += res->beta[j + 1] * r[j];
-		sc[m++] = cr_sigmoid(eta);
-	}
-	END_FOR_EACH_ROW;
-	qsort(sc, m, sizeof(double), cmp_double);
+	memset(&f, 0, sizeof(f));
+	f.s = s;
+	f.res = res;
+	f.p = cr_alloc(alloc, sizeof(double) * ((rows->n + stride - 1) / stride));
+	block_runs(s, stride, final_sample_run, &f);
+	/* the 11 order statistics, each selected among the values above the last */
 	for (k = 0; k <= 10; k++)
-		res->deciles[k] = sc[(int64_t) floor(k / 10.0 * (double) (m - 1) + 0.5)];
-	FOR_EACH_ROW(s, 1, r)
 	{
-		double		v = r[d];
-		int			y = v > 0;
-		double		w = (y ? v : -v) * s->cw[y];
-		double		eta = res->beta[0];
-		double		e;
+		int64_t		rank = (int64_t) floor(k / 10.0 * (double) (f.m - 1) + 0.5);
 
-		for (j = 0; j < d; j++)
-			eta += res->beta[j + 1] * r[j];
-		e = exp(-fabs(eta));
-		ll += w * ((y ? eta : 0.0) - (log1p(e) + (eta >= 0 ? eta : 0.0)));
-		counts[cr_decile_bin(res->deciles, eta >= 0 ? 1.0 / (1.0 + e) : e / (1.0 + e))] += 1;
+		select_kth(f.p + prev, f.m - prev, rank - prev);
+		res->deciles[k] = f.p[rank];
+		prev = rank;
 	}
-	END_FOR_EACH_ROW;
-	res->loglik = ll;
+	f.p = cr_alloc(alloc, sizeof(double) * FINAL_CHUNK);
+	block_runs(s, 1, final_all_run, &f);
+	res->loglik = f.ll;
 	for (k = 0; k < 10; k++)
-		res->shares[k] = counts[k] / (double) rows->n;
+		res->shares[k] = f.counts[k] / (double) rows->n;
 }
 
 /* Work and result arrays for d features. */
@@ -819,7 +798,6 @@ solver_init(Solver *s, int d, const CrFitOptions *opt, const CrAlloc *alloc,
 	memset(res, 0, sizeof(*res));
 	res->bad_feature = -1;
 	s->rows = NULL;
-	s->sample = false;
 	s->opt = opt;
 	s->res = res;
 	s->d = d;
@@ -829,9 +807,9 @@ solver_init(Solver *s, int d, const CrFitOptions *opt, const CrAlloc *alloc,
 	s->sc = cr_alloc(alloc, sizeof(double) * d);
 	s->isc = cr_alloc(alloc, sizeof(double) * d);
 	s->pen = cr_alloc(alloc, sizeof(double) * d);
-	s->xr = cr_alloc(alloc, sizeof(double) * D);
-	s->xb = cr_alloc(alloc, sizeof(double) * D * HESS_BLOCK);
-	s->hb = cr_alloc(alloc, sizeof(double) * HESS_BLOCK);
+	s->xr = cr_alloc(alloc, sizeof(double) * 4 * D);
+	s->xb = cr_alloc(alloc, sizeof(double) * D * CR_HESS_BLOCK);
+	s->hb = cr_alloc(alloc, sizeof(double) * CR_HESS_BLOCK);
 	res->beta = cr_alloc(alloc, sizeof(double) * D);
 	res->cov = cr_alloc(alloc, sizeof(double) * D * D);
 	res->means = cr_alloc(alloc, sizeof(double) * d);
@@ -925,13 +903,8 @@ solve(Solver *s, bool warm, const CrAlloc *alloc)
 	{
 		int64_t		stride = s->rows->n / SAMPLE_ROWS;
 		double		scale = (double) ((s->rows->n + stride - 1) / stride) / (double) s->rows->n;
-		Solver		t;
-		CrRows		copy;
-		int64_t		copy_n;
-		double	   *copy_block;
-		bool		copied = sample_copy(s, stride, &t, &copy, &copy_n, &copy_block, alloc);
 
-		if (sample_newton(&t, copied ? 1 : stride, scale, beta, hfac, grad, step, trial))
+		if (sample_newton(s, stride, scale, beta, hfac, grad, step, trial))
 			preconditioned_passes(s, beta, hfac, grad, step, trial);
 		else
 			memset(beta, 0, sizeof(double) * D);

@@ -1,5 +1,5 @@
 /*
- * link: src/cr_newton.c src/cr_logit.c src/cr_linalg.c
+ * link: src/cr_newton.c src/cr_logit.c src/cr_logit_rows.c src/cr_linalg.c
  *
  * Fuzz retention_fit's kernel: byte 0 chooses d (1..6) and options, the
  * rest are rows of d float8 features and a float8 signed weight (values

@@ -2,7 +2,7 @@
  * test_logit.c
  *	  Unit tests of the plain-C logistic regression kernel (src/cr_logit.c, src/cr_linalg.c).
  *
- * link: src/cr_logit.c src/cr_linalg.c
+ * link: src/cr_logit.c src/cr_logit_rows.c src/cr_linalg.c
  *
  * Hand-derived linear algebra, the failure statuses, and the large-input
  * path (sample warm start + preconditioned passes) against plain Newton on

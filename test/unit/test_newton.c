@@ -7,7 +7,7 @@
  *	  partial states add up to the whole; the row checksum notices a changed
  *	  row.
  *
- * link: src/cr_newton.c src/cr_logit.c src/cr_linalg.c
+ * link: src/cr_newton.c src/cr_logit.c src/cr_logit_rows.c src/cr_linalg.c
  */
 #include <math.h>
 #include <stdio.h>

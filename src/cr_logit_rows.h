@@ -1,0 +1,93 @@
+/*
+ * cr_logit_rows.h
+ *	  The row loops of the logistic solver's passes (cr_logit_rows.c): the
+ *	  gradient, log-likelihood and queued Hessian update of a run of rows,
+ *	  in portable C and, chosen once at run time on x86-64 CPUs with AVX2
+ *	  and FMA, four rows at a time with a vectorised exp and log1p.
+ *
+ * Plain C without backend calls, like cr_logit.h.
+ */
+#ifndef CR_LOGIT_ROWS_H
+#define CR_LOGIT_ROWS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define CR_HESS_BLOCK		32		/* rows per Hessian update (a multiple of 4) */
+
+/*
+ * One pass in progress.  A row is d feature values and the signed weight
+ * v (see cr_logit.h); in solver coordinates it is x = (1, (r - mu) * isc).
+ * Per row: eta = beta'x, p = sigmoid(eta), w = |v| cw[v > 0], y = v > 0;
+ * grad += w (y - p) x, ll += w (y eta - log(1 + exp(eta))) when want_ll,
+ * and with hess, x and w p (1 - p) are queued (xb, hb, nb) and added to the
+ * upper triangle of hess (D*D, row-major) CR_HESS_BLOCK rows at a time.
+ */
+typedef struct CrRowPass
+{
+	int			d;
+	const double *mu;
+	const double *isc;
+	double		cw[2];
+	const double *beta;			/* d + 1 */
+	double	   *grad;			/* d + 1, added to */
+	double		ll;				/* added to when want_ll */
+	bool		want_ll;
+	double	   *hess;			/* NULL: no Hessian */
+	double	   *xb;				/* CR_HESS_BLOCK * (d + 1) queued rows */
+	double	   *hb;				/* CR_HESS_BLOCK weights w p (1 - p) */
+	int			nb;				/* rows queued */
+	double	   *xr;				/* work: 4 * (d + 1) */
+} CrRowPass;
+
+/* n rows from rows, stride rows apart (stride * (d + 1) doubles). */
+extern void cr_rows_pass(CrRowPass *rp, const double *rows, int64_t n, int64_t stride);
+
+/* Add the queued rows to the Hessian (end of a pass). */
+extern void cr_rows_pass_end(CrRowPass *rp);
+
+/*
+ * Scores p_i = sigmoid(beta[0] + sum_j beta[j+1] r_ij) of n rows (stride
+ * apart) at original-scale coefficients beta; with ll not NULL, also adds
+ * the weighted log-likelihood (class weights cw) to *ll.  A row's score
+ * does not depend on its position in the run.
+ */
+extern void cr_rows_scores(const double *rows, int64_t n, int64_t stride, int d,
+						   const double *beta, const double *cw, double *p, double *ll);
+
+/*
+ * The moments pass's sums (see feature_moments in cr_logit.c): per feature
+ * j, with t = x_j - first_j, amax the largest |t| so far, and the weighted
+ * sums s1 of t / amax and s2 of (t / amax)^2, rescaled when amax grows.
+ * The caller zeroes it.
+ */
+typedef struct CrMomentSums
+{
+	int			d;
+	const double *first;
+	double	   *amax;
+	double	   *s1;
+	double	   *s2;
+	double		sw;				/* sum of the weights */
+	double		sw1;			/* of the retained rows */
+	double		npos;			/* rows retained */
+	double		nneg;			/* rows lapsed */
+} CrMomentSums;
+
+extern void cr_rows_moments(CrMomentSums *m, const double *rows, int64_t n);
+
+/*
+ * Whether the vector kernels are used (AVX2 and FMA present); tests may
+ * turn them off to compare with the portable code (returns the old value).
+ */
+extern bool cr_rows_simd(void);
+extern bool cr_rows_set_simd(bool on);
+
+/*
+ * The vector kernels' exp (any double) and log1p (0 <= x <= 1) on n values,
+ * exported for the unit tests; libm's where the vector kernels are off.
+ */
+extern void cr_rows_exp(const double *x, double *y, int n);
+extern void cr_rows_log1p(const double *x, double *y, int n);
+
+#endif							/* CR_LOGIT_ROWS_H */
