@@ -16,17 +16,9 @@
 
 #include "cr_logit_rows.h"
 
-static int	n_test = 0;
-static int	n_fail = 0;
+#include "tap.h"
 
-static void
-check(int cond, const char *what)
-{
-	n_test++;
-	if (!cond)
-		n_fail++;
-	printf("%s %d - %s\n", cond ? "ok" : "not ok", n_test, what);
-}
+#define check ok
 
 static uint64_t rng = 0x9e3779b97f4a7c15ULL;
 
@@ -303,6 +295,5 @@ main(void)
 	test_log1p();
 	test_pass();
 	cr_rows_set_simd(have);
-	printf("1..%d\n", n_test);
-	return n_fail ? 1 : 0;
+	return tap_done();
 }
