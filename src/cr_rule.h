@@ -177,6 +177,7 @@ typedef struct CrRuleProg
 	const CrInstr *code;
 	const char *const *names;	/* NUL-terminated */
 	const uint32_t *name_lens;
+	const struct CrFast *fast;	/* the evaluator's fused steps, or NULL */
 } CrRuleProg;
 
 /*
