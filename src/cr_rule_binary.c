@@ -304,7 +304,7 @@ decode_internal(const uint8_t *bytes, size_t len, const CrRuleMem *mem,
 	}
 	if (nfast > 0)
 	{
-		cr_rule_fuse(prog, fast);
+		cr_rule_fuse(prog, fast, mem);
 		prog->fast = fast;
 	}
 	*progp = prog;

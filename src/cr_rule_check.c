@@ -431,6 +431,59 @@ match_top(const CrRuleProg *prog, int k, CrFast *f)
 }
 
 /*
+ * Mark the ends of the operands of every AND and OR (CrFast.sc_to, sc_i),
+ * from where each sub-expression starts (a forward pass with a stack of
+ * start indices); nothing is marked if there is no memory for that.
+ */
+static void
+mark_logic_operands(const CrRuleProg *prog, CrFast *fast, const CrRuleMem *mem)
+{
+	int			n = prog->ninstr;
+	uint32_t   *start = cr_mem_alloc(mem, sizeof(uint32_t) * 2 * (size_t) n);
+	uint32_t   *st = start + n;
+	int			sp = 0;
+
+	if (start == NULL)
+		return;
+	for (int k = 0; k < n; k++)
+	{
+		int			ar = cr_op_arity(&prog->code[k]);
+		uint32_t	s = (uint32_t) k;
+
+		/* the program is validated: the stack holds ar operands */
+		if (ar > 0)
+		{
+			s = st[sp - ar];
+			sp -= ar;
+		}
+		start[k] = s;
+		st[sp++] = s;
+	}
+	for (int j = 0; j < n; j++)
+	{
+		const CrInstr *in = &prog->code[j];
+		int			e = j - 1;	/* the end of the last operand */
+
+		if (in->op != CR_OP_AND && in->op != CR_OP_OR)
+			continue;
+		for (int i = (int) in->n - 1; i > 0; i--)
+		{
+			e = (int) start[e] - 1;
+			fast[e].sc_to = (uint32_t) j + 1;
+			fast[e].sc_i = (uint32_t) i - 1;
+		}
+	}
+	/* a fused step ends where its last instruction does */
+	for (int k = 0; k < n; k++)
+		if (fast[k].kind != CR_FAST_NONE)
+		{
+			fast[k].sc_to = fast[k + fast[k].len - 1].sc_to;
+			fast[k].sc_i = fast[k + fast[k].len - 1].sc_i;
+		}
+	cr_mem_free(mem, start);
+}
+
+/*
  * Find the fused steps of a decoded program (see CrFast), left to right, the
  * first pattern that matches at each position; fast has prog->ninstr
  * entries.  Only the structure matters (a postfix instruction's operands are
@@ -438,7 +491,7 @@ match_top(const CrRuleProg *prog, int k, CrFast *f)
  * those.
  */
 void
-cr_rule_fuse(const CrRuleProg *prog, CrFast *fast)
+cr_rule_fuse(const CrRuleProg *prog, CrFast *fast, const CrRuleMem *mem)
 {
 	static const struct
 	{
@@ -473,4 +526,5 @@ cr_rule_fuse(const CrRuleProg *prog, CrFast *fast)
 		}
 		k += len > 0 ? len : 1;
 	}
+	mark_logic_operands(prog, fast, mem);
 }

@@ -292,6 +292,7 @@ typedef struct RuleCache
 	TupleDesc	tupdesc;
 
 	uint64		fills;			/* entries filled so far */
+	CrRuleError err;			/* of the last evaluation */
 
 	/*
 	 * The last row seen, deformed: a join evaluates every rule against one
@@ -360,30 +361,14 @@ cond_hash(const char *p, size_t len)
 	return (uint32) h;
 }
 
-/*
- * The cached entry for this condition and row type, or a fresh (cleared)
- * entry for the caller to fill; *hit tells which.
- */
+/* lookup_entry without the hint. */
 static RuleEntry *
-lookup_entry(FunctionCallInfo fcinfo, RuleCache *cache, const char *bytes, size_t len,
-			 Oid typid, int32 typmod, bool *hit)
+lookup_entry_slow(FunctionCallInfo fcinfo, RuleCache *cache, const char *bytes, size_t len,
+				  Oid typid, int32 typmod, bool *hit)
 {
 	uint32		h;
 	uint32		base;
-	RuleEntry  *e = cache->last ? cache->last->next_hint : NULL;
-
-	/*
-	 * Fast path: a join evaluates the rules in the same order for every
-	 * member, so the entry that followed the previous one last time is the
-	 * likely one now.  The prediction is verified, never trusted.
-	 */
-	if (e && e->used && e->len == len && e->typid == typid && e->typmod == typmod &&
-		memcmp(e->bytes, bytes, len) == 0)
-	{
-		cache->last = e;
-		*hit = true;
-		return e;
-	}
+	RuleEntry  *e;
 
 	h = cond_hash(bytes, len) ^ (uint32) typid ^ ((uint32) typmod * 0x9E3779B1u);
 	base = h & (RULE_CACHE_SLOTS - 1);
@@ -425,6 +410,31 @@ lookup_entry(FunctionCallInfo fcinfo, RuleCache *cache, const char *bytes, size_
 	return e;
 }
 
+/*
+ * The cached entry for this condition and row type, or a fresh (cleared)
+ * entry for the caller to fill; *hit tells which.
+ */
+static inline RuleEntry *
+lookup_entry(FunctionCallInfo fcinfo, RuleCache *cache, const char *bytes, size_t len,
+			 Oid typid, int32 typmod, bool *hit)
+{
+	RuleEntry  *e = cache->last ? cache->last->next_hint : NULL;
+
+	/*
+	 * Fast path: a join evaluates the rules in the same order for every
+	 * member, so the entry that followed the previous one last time is the
+	 * likely one now.  The prediction is verified, never trusted.
+	 */
+	if (e && e->used && e->len == len && e->typid == typid && e->typmod == typmod &&
+		memcmp(e->bytes, bytes, len) == 0)
+	{
+		cache->last = e;
+		*hit = true;
+		return e;
+	}
+	return lookup_entry_slow(fcinfo, cache, bytes, len, typid, typmod, hit);
+}
+
 /* Decode into the entry and allocate its value arrays; marks it used last. */
 static void
 entry_decode(RuleEntry *e, const char *bytes)
@@ -436,31 +446,43 @@ entry_decode(RuleEntry *e, const char *bytes)
 	e->stack = MemoryContextAllocZero(e->cxt, sizeof(CrValue) * (e->prog->max_stack + 1));
 }
 
-static void
-evaluate(RuleEntry *e, int *result)
+/*
+ * Evaluate e on its features.  typed: the features have the kinds e was
+ * type-checked with (bound to a row type), so AND and OR may stop early.
+ */
+static inline void
+evaluate(RuleEntry *e, RuleCache *cache, int *result, bool typed)
 {
-	CrRuleError err;
+	int			rc;
 
-	if (cr_rule_eval(e->prog, e->features, e->stack, result, &err) != CR_OK)
-		report_rule_error(&err, NULL, 0, e->prog);
+	rc = typed ? cr_rule_eval_typed(e->prog, e->features, e->stack, result, &cache->err)
+		: cr_rule_eval(e->prog, e->features, e->stack, result, &cache->err);
+	if (unlikely(rc != CR_OK))
+		report_rule_error(&cache->err, NULL, 0, e->prog);
 }
 
+/* The row type's descriptor, kept in the cache for the next calls. */
 static TupleDesc
+load_tupdesc(FunctionCallInfo fcinfo, RuleCache *cache, Oid typid, int32 typmod)
+{
+	MemoryContext old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
+
+	if (cache->tupdesc)
+		FreeTupleDesc(cache->tupdesc);
+	cache->tupdesc = NULL;
+	cache->tupdesc = lookup_rowtype_tupdesc_copy(typid, typmod);
+	cache->typid = typid;
+	cache->typmod = typmod;
+	MemoryContextSwitchTo(old);
+	return cache->tupdesc;
+}
+
+static inline TupleDesc
 cached_tupdesc(FunctionCallInfo fcinfo, RuleCache *cache, Oid typid, int32 typmod)
 {
-	if (cache->tupdesc == NULL || cache->typid != typid || cache->typmod != typmod)
-	{
-		MemoryContext old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
-
-		if (cache->tupdesc)
-			FreeTupleDesc(cache->tupdesc);
-		cache->tupdesc = NULL;
-		cache->tupdesc = lookup_rowtype_tupdesc_copy(typid, typmod);
-		cache->typid = typid;
-		cache->typmod = typmod;
-		MemoryContextSwitchTo(old);
-	}
-	return cache->tupdesc;
+	if (likely(cache->tupdesc != NULL && cache->typid == typid && cache->typmod == typmod))
+		return cache->tupdesc;
+	return load_tupdesc(fcinfo, cache, typid, typmod);
 }
 
 /* Bind every feature of e to a column of tupdesc; type-check the program. */
@@ -567,20 +589,12 @@ row_arrays(FunctionCallInfo fcinfo, RuleCache *cache, int natts)
 	cache->values_cap = natts;
 }
 
-/*
- * Deform the row td into cache->values/nulls, unless it is byte for byte the
- * row of the previous call.  Values point into the cache's copy of the row.
- */
+/* Deform the row td (len bytes) into cache->values/nulls. */
 static void
-deform_row(FunctionCallInfo fcinfo, RuleCache *cache, HeapTupleHeader td,
-		   Oid typid, int32 typmod, TupleDesc tupdesc)
+deform_new_row(FunctionCallInfo fcinfo, RuleCache *cache, HeapTupleHeader td, uint32 len,
+			   Oid typid, int32 typmod, TupleDesc tupdesc)
 {
-	uint32		len = HeapTupleHeaderGetDatumLength(td);
 	HeapTupleData tuple;
-
-	if (cache->row_len == len && cache->row_typid == typid && cache->row_typmod == typmod &&
-		cache->values_cap >= tupdesc->natts && memcmp(cache->row, td, len) == 0)
-		return;
 
 	if (cache->row_cap < len)
 	{
@@ -618,6 +632,22 @@ deform_row(FunctionCallInfo fcinfo, RuleCache *cache, HeapTupleHeader td,
 	cache->row_len = len;
 	cache->row_typid = typid;
 	cache->row_typmod = typmod;
+}
+
+/*
+ * Deform the row td into cache->values/nulls, unless it is byte for byte the
+ * row of the previous call.  Values point into the cache's copy of the row.
+ */
+static inline void
+deform_row(FunctionCallInfo fcinfo, RuleCache *cache, HeapTupleHeader td,
+		   Oid typid, int32 typmod, TupleDesc tupdesc)
+{
+	uint32		len = HeapTupleHeaderGetDatumLength(td);
+
+	if (cache->row_len == len && cache->row_typid == typid && cache->row_typmod == typmod &&
+		cache->values_cap >= tupdesc->natts && memcmp(cache->row, td, len) == 0)
+		return;
+	deform_new_row(fcinfo, cache, td, len, typid, typmod, tupdesc);
 }
 
 /* Column a of the cached row as a value of the language (Conv conv). */
@@ -709,7 +739,7 @@ match_row(RuleEntry *e, RuleCache *cache, TupleDesc tupdesc)
 			convert_column(cache, tupdesc, a, e->conv[i]);
 		e->features[i] = cache->colvals[a];
 	}
-	evaluate(e, &result);
+	evaluate(e, cache, &result, true);
 	return result;
 }
 
@@ -933,7 +963,7 @@ incentive_matches_jsonb(PG_FUNCTION_ARGS)
 								e->prog->names[i])));
 		}
 	}
-	evaluate(e, &result);
+	evaluate(e, cache, &result, false);
 	PG_RETURN_BOOL(result == 1);
 }
 

@@ -165,12 +165,21 @@ typedef struct CrFast
 	double		k2;				/* CMP: the coalesce default; BETWEEN: upper bound */
 	const char *str;			/* TEXT: the literal */
 	const CrInstr *items;		/* IN: the first item */
+
+	/*
+	 * Instruction k (or the fused step starting at k) ends operand sc_i (not
+	 * the last) of the AND or OR at sc_to - 1 (0: it ends none);
+	 * cr_rule_eval_typed skips the rest of the operands when this one
+	 * decides the result.
+	 */
+	uint32_t	sc_to;
+	uint32_t	sc_i;
 } CrFast;
 
 /* Programs longer than this are evaluated without fused steps (fast is NULL). */
 #define CR_FUSE_MAX_INSTR 65536
 
-extern void cr_rule_fuse(const CrRuleProg *prog, CrFast *fast);
+extern void cr_rule_fuse(const CrRuleProg *prog, CrFast *fast, const CrRuleMem *mem);
 
 extern const char *cr_op_symbol(const CrInstr *in);
 extern void cr_print_number(CrBuf *b, double d);

@@ -52,6 +52,13 @@ static const struct
 
 #define CR_VAL_ERROR 4			/* internal to the evaluator */
 
+/* The evaluator's loop and what it runs per step: inlined into it. */
+#if defined(__GNUC__)
+#define CR_HOT inline __attribute__((always_inline))
+#else
+#define CR_HOT inline
+#endif
+
 /* Total order of PostgreSQL's float8: NaN equals NaN and sorts last. */
 static int
 cmp_num(double a, double b)
@@ -632,7 +639,7 @@ fast_in(const CrFast *fs, const CrValue *f)
  * 0 when its operands are not the expected kinds and the instructions must
  * run one by one (nothing has been changed then).
  */
-static inline int
+static CR_HOT int
 fused_step(const CrFast *fs, const CrValue *features, CrValue *stack, int *sp)
 {
 	const CrValue *f = &features[fs->feature];
@@ -720,7 +727,7 @@ fused_step(const CrFast *fs, const CrValue *features, CrValue *stack, int *sp)
 }
 
 /* Run the single instruction in (index k) on the stack. */
-static inline int
+static CR_HOT int
 eval_instr(const CrInstr *in, int k, const CrValue *features, CrValue *stack, int *sp,
 		   CrRuleError *err)
 {
@@ -814,25 +821,80 @@ eval_instr(const CrInstr *in, int k, const CrValue *features, CrValue *stack, in
 	return rc;
 }
 
-int
-cr_rule_eval(const CrRuleProg *prog, const CrValue *features,
-			 CrValue *stack, int *result, CrRuleError *err)
+/* The instructions one by one (a program too long for fused steps). */
+static int
+eval_plain(const CrRuleProg *prog, const CrValue *features, CrValue *stack,
+		   int *result, CrRuleError *err)
+{
+	int			sp = 0;
+	int			rc;
+
+	for (int k = 0; k < prog->ninstr; k++)
+		if ((rc = eval_instr(&prog->code[k], k, features, stack, &sp, err)) != CR_OK)
+			return rc;
+	return eval_result(prog, &stack[0], result, err);
+}
+
+/*
+ * The evaluator's loop: fused steps (see CrFast), else instructions alone.
+ * typed (cr_rule_eval_typed): after a step that ends an operand of AND or
+ * OR, skip the rest of that AND or OR when the operand decides it, as its
+ * result would be the same (the other operands can only be values, NULL
+ * or errors, which a deciding operand overrides).
+ */
+static CR_HOT int
+eval_loop(const CrRuleProg *prog, const CrValue *features, CrValue *stack,
+		  int *result, CrRuleError *err, int typed)
 {
 	const CrFast *fast = prog->fast;
 	int			sp = 0;
 	int			rc;
 
+	if (fast == NULL)
+		return eval_plain(prog, features, stack, result, err);
 	for (int k = 0; k < prog->ninstr;)
 	{
-		/* a fused step (see CrFast), else the instruction alone */
-		if (fast && fast[k].kind != CR_FAST_NONE && fused_step(&fast[k], features, stack, &sp))
+		const CrFast *fs = &fast[k];
+
+		if (fs->kind == CR_FAST_NONE || !fused_step(fs, features, stack, &sp))
 		{
-			k += (int) fast[k].len;
-			continue;
+			if ((rc = eval_instr(&prog->code[k], k, features, stack, &sp, err)) != CR_OK)
+				return rc;
+			k++;
+			/* an instruction that starts a fused step is not the end of an operand */
+			if (fs->kind != CR_FAST_NONE)
+				continue;
 		}
-		if ((rc = eval_instr(&prog->code[k], k, features, stack, &sp, err)) != CR_OK)
-			return rc;
-		k++;
+		else
+			k += (int) fs->len;
+		while (typed && fs->sc_to != 0 && stack[sp - 1].kind == CR_VAL_BOOL)
+		{
+			int			j = (int) fs->sc_to - 1;
+			int			isand = prog->code[j].op == CR_OP_AND;
+			int			base = sp - 1 - (int) fs->sc_i;
+
+			if ((stack[sp - 1].boolean != 0) == isand)
+				break;
+			/* decided: the AND or OR at j gives this operand's value */
+			SET_BOOL(&stack[base], !isand);
+			sp = base + 1;
+			k = j + 1;
+			fs = &fast[j];
+		}
 	}
 	return eval_result(prog, &stack[0], result, err);
+}
+
+int
+cr_rule_eval(const CrRuleProg *prog, const CrValue *features,
+			 CrValue *stack, int *result, CrRuleError *err)
+{
+	return eval_loop(prog, features, stack, result, err, 0);
+}
+
+int
+cr_rule_eval_typed(const CrRuleProg *prog, const CrValue *features,
+				   CrValue *stack, int *result, CrRuleError *err)
+{
+	return eval_loop(prog, features, stack, result, err, 1);
 }

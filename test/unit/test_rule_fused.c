@@ -81,10 +81,45 @@ palette(int i)
 
 static int	fused_programs = 0;
 
+/* A palette value of the given kind (NULL now and then). */
+static CrValue
+palette_of_kind(int kind, uint64_t *seed)
+{
+	for (;;)
+	{
+		CrValue		v = palette((int) (cr_splitmix64(seed) % NPALETTE));
+
+		if (v.kind == kind || (v.kind == CR_VAL_NULL && cr_splitmix64(seed) % 3 == 0))
+			return v;
+	}
+}
+
+static int	typed_programs = 0;
+
+/* Do two evaluations agree (return code, result, error)?  Prints when not. */
+static int
+same_eval(const char *src, const CrRuleProg *p, const CrValue *feats, const char *how,
+		  int rc1, int r1, const CrRuleError *e1, int rc2, int r2, const CrRuleError *e2)
+{
+	if (rc1 == rc2 && (rc1 != CR_OK || r1 == r2) &&
+		(rc1 == CR_OK || (e1->code == e2->code && e1->node == e2->node &&
+						  strcmp(e1->message, e2->message) == 0)))
+		return 1;
+	printf("# [%s] %s rc %d result %d (%s), plain rc %d result %d (%s)\n", src, how,
+		   rc1, r1, rc1 ? e1->message : "", rc2, r2, rc2 ? e2->message : "");
+	for (int i = 0; i < p->nnames; i++)
+		printf("#   %s: kind %d num %g text [%.*s] flags %d\n", p->names[i], feats[i].kind,
+			   feats[i].num, feats[i].kind == CR_VAL_TEXT ? (int) feats[i].len : 0,
+			   feats[i].kind == CR_VAL_TEXT ? feats[i].str : "", feats[i].boolean);
+	return 0;
+}
+
 /*
- * Evaluate src over feature values drawn by seed (all combinations of a
- * small palette when exhaustive); 1 when the fused and the plain evaluator
- * always agree, -1 when src does not compile.
+ * Evaluate src over feature values drawn by seed: fused against plain
+ * (prog->fast = NULL) over values of any kind, and, for every assignment of
+ * kinds to the features that the type check accepts, cr_rule_eval_typed
+ * (which skips decided AND / OR operands) against plain over values of
+ * those kinds.  1 when all agree, -1 when src does not compile.
  */
 static int
 agree(const char *src, uint64_t seed, int rounds)
@@ -98,6 +133,8 @@ agree(const char *src, uint64_t seed, int rounds)
 	CrValue		feats[NFEAT + 1];
 	CrValue    *st1,
 			   *st2;
+	uint8_t		kinds[81][NFEAT + 1];
+	int			nkinds = 0;
 	int			good = 1;
 
 	if (cr_rule_parse(src, strlen(src), NULL, &b, &bl, &e1) != CR_OK)
@@ -115,6 +152,24 @@ agree(const char *src, uint64_t seed, int rounds)
 			fused_programs++;
 			break;
 		}
+	/* the kinds of the features that pass the type check (number, text, boolean each) */
+	{
+		int			combos = 1;
+
+		for (int i = 0; i < p->nnames && i < NFEAT; i++)
+			combos *= 3;
+		for (int c = 0; c < combos && p->nnames <= NFEAT; c++)
+		{
+			int			cc = c;
+
+			for (int i = 0; i < NFEAT; i++, cc /= 3)
+				kinds[nkinds][i] = (uint8_t) (CR_VAL_NUM + cc % 3);
+			if (cr_rule_typecheck(p, kinds[nkinds], NULL, &e1) == CR_OK)
+				nkinds++;
+		}
+	}
+	if (nkinds > 0)
+		typed_programs++;
 	st1 = calloc((size_t) p->max_stack + 1, sizeof(CrValue));
 	st2 = calloc((size_t) p->max_stack + 1, sizeof(CrValue));
 	for (int r = 0; r < rounds && good; r++)
@@ -130,18 +185,21 @@ agree(const char *src, uint64_t seed, int rounds)
 		memset(&e2, 0, sizeof(e2));
 		rc1 = cr_rule_eval(p, feats, st1, &r1, &e1);
 		rc2 = cr_rule_eval(&plain, feats, st2, &r2, &e2);
-		if (rc1 != rc2 || (rc1 == CR_OK && r1 != r2) ||
-			(rc1 != CR_OK && (e1.code != e2.code || e1.node != e2.node ||
-							  strcmp(e1.message, e2.message) != 0)))
+		good = same_eval(src, p, feats, "fused", rc1, r1, &e1, rc2, r2, &e2);
+		if (!good || nkinds == 0)
+			continue;
 		{
-			printf("# [%s] fused rc %d result %d (%s), plain rc %d result %d (%s)\n",
-				   src, rc1, r1, rc1 ? e1.message : "", rc2, r2, rc2 ? e2.message : "");
+			const uint8_t *kd = kinds[cr_splitmix64(&seed) % (uint64_t) nkinds];
+
 			for (int i = 0; i < p->nnames; i++)
-				printf("#   %s: kind %d num %g text [%.*s] flags %d\n", p->names[i], feats[i].kind,
-					   feats[i].num, feats[i].kind == CR_VAL_TEXT ? (int) feats[i].len : 0,
-					   feats[i].kind == CR_VAL_TEXT ? feats[i].str : "", feats[i].boolean);
-			good = 0;
+				feats[i] = palette_of_kind(kd[i], &seed);
 		}
+		r1 = r2 = -9;
+		memset(&e1, 0, sizeof(e1));
+		memset(&e2, 0, sizeof(e2));
+		rc1 = cr_rule_eval_typed(p, feats, st1, &r1, &e1);
+		rc2 = cr_rule_eval(&plain, feats, st2, &r2, &e2);
+		good = same_eval(src, p, feats, "typed", rc1, r1, &e1, rc2, r2, &e2);
 	}
 	free(st1);
 	free(st2);
@@ -462,9 +520,10 @@ main(void)
 	}
 	snprintf(msg, sizeof(msg), "fused and plain evaluation agree on %d random conditions", compiled);
 	ok(bad == 0, msg);
-	snprintf(msg, sizeof(msg), "most random conditions compile (%d of %d) and most have fused steps (%d)",
-			 compiled, tried, fused_programs);
-	ok(compiled > tried / 2 && fused_programs > compiled / 2, msg);
+	snprintf(msg, sizeof(msg), "most random conditions compile (%d of %d), most have fused steps (%d) "
+			 "and most type-check with some kinds of features (%d)",
+			 compiled, tried, fused_programs, typed_programs);
+	ok(compiled > tried / 2 && fused_programs > compiled / 2 && typed_programs > compiled / 2, msg);
 
 	printf("1..%d\n", n_test);
 	return n_fail ? 1 : 0;
