@@ -470,6 +470,80 @@ check_steps(const char *src, const char *want)
 		printf("# got %s\n", got);
 }
 
+/*
+ * A program of more than CR_FUSE_MAX_INSTR instructions (built as bytes: the
+ * text form cannot be that long) has no fused steps and evaluates as the
+ * instructions say: x > 1 AND true AND ... AND true, then AND true.
+ */
+static void
+check_long_program(void)
+{
+	int			ntrue = 65534;
+	size_t		len = 8 + 3 + 1 + 2 + 9 + 1 + (size_t) ntrue + 3 + 1 + 3;
+	uint8_t    *b = calloc(len, 1);
+	size_t		pos = 0;
+	size_t		codelen = len - 8 - 3;
+	CrRuleProg *p;
+	CrRuleError e;
+	double		one = 1.0;
+	uint8_t		onebytes[8];
+	int			ok_all = 1;
+
+	memcpy(onebytes, &one, 8);	/* little-endian hosts, as the format is */
+	b[pos++] = CR_RULE_VERSION;
+	b[pos++] = 0;
+	b[pos++] = 1;				/* one name */
+	b[pos++] = 0;
+	for (int i = 0; i < 4; i++)
+		b[pos++] = (uint8_t) (codelen >> (8 * i));
+	b[pos++] = 1;				/* "x" */
+	b[pos++] = 0;
+	b[pos++] = 'x';
+	b[pos++] = CR_OP_FEATURE;
+	b[pos++] = 0;
+	b[pos++] = 0;
+	b[pos++] = CR_OP_NUM;
+	memcpy(b + pos, onebytes, 8);
+	pos += 8;
+	b[pos++] = CR_OP_GT;
+	for (int i = 0; i < ntrue; i++)
+		b[pos++] = CR_OP_TRUE;
+	b[pos++] = CR_OP_AND;
+	b[pos++] = (uint8_t) ((ntrue + 1) & 0xff);
+	b[pos++] = (uint8_t) ((ntrue + 1) >> 8);
+	b[pos++] = CR_OP_TRUE;
+	b[pos++] = CR_OP_AND;
+	b[pos++] = 2;
+	b[pos++] = 0;
+	if (pos != len || cr_rule_decode(b, len, NULL, &p, &e) != CR_OK)
+	{
+		ok(0, "a program of 65,539 instructions decodes");
+		free(b);
+		return;
+	}
+	ok(p->ninstr > CR_FUSE_MAX_INSTR && p->fast == NULL,
+	   "a program longer than CR_FUSE_MAX_INSTR has no fused steps");
+	for (int t = 0; t < 3; t++)
+	{
+		CrValue		x;
+		CrValue    *st = calloc((size_t) p->max_stack + 1, sizeof(CrValue));
+		int			r = -9,
+					r2 = -9;
+		int			want = t == 0 ? 1 : t == 1 ? 0 : -1;
+
+		memset(&x, 0, sizeof(x));
+		x.kind = t == 2 ? CR_VAL_NULL : CR_VAL_NUM;
+		x.num = t == 0 ? 2.0 : 0.0;
+		if (cr_rule_eval(p, &x, st, &r, &e) != CR_OK || r != want ||
+			cr_rule_eval_typed(p, &x, st, &r2, &e) != CR_OK || r2 != want)
+			ok_all = 0;
+		free(st);
+	}
+	ok(ok_all, "... and evaluates to true, false and NULL for x = 2, 0 and NULL");
+	free(p);
+	free(b);
+}
+
 int
 main(void)
 {
@@ -500,6 +574,8 @@ main(void)
 	check_steps("x IN (1, -2)", "");
 	check_steps("ln(x + 1) < 2", "Ac");
 	check_steps("round(x, 1) = 0.5", "c");
+
+	check_long_program();
 
 	/* random conditions around the fused shapes, with values of every kind */
 	for (uint64_t s = 1; tried < 20000; s++)
