@@ -440,11 +440,12 @@ mark_logic_operands(const CrRuleProg *prog, CrFast *fast, const CrRuleMem *mem)
 {
 	int			n = prog->ninstr;
 	uint32_t   *start = cr_mem_alloc(mem, sizeof(uint32_t) * 2 * (size_t) n);
-	uint32_t   *st = start + n;
+	uint32_t   *st;
 	int			sp = 0;
 
 	if (start == NULL)
 		return;
+	st = start + n;
 	for (int k = 0; k < n; k++)
 	{
 		int			ar = cr_op_arity(&prog->code[k]);
