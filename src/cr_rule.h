@@ -177,6 +177,7 @@ typedef struct CrRuleProg
 	const CrInstr *code;
 	const char *const *names;	/* NUL-terminated */
 	const uint32_t *name_lens;
+	const struct CrFast *fast;	/* the evaluator's fused steps, or NULL */
 } CrRuleProg;
 
 /*
@@ -242,6 +243,15 @@ extern int	cr_rule_print(const CrRuleProg *prog, int node, const CrRuleMem *mem,
  */
 extern int	cr_rule_eval(const CrRuleProg *prog, const CrValue *features,
 						 CrValue *stack, int *result, CrRuleError *err);
+
+/*
+ * cr_rule_eval for features of the kinds the program was type-checked with
+ * (cr_rule_typecheck with those kinds; any feature may also be NULL): no
+ * type error can occur then, so AND and OR skip their remaining operands
+ * once one decides the result, which gives the same result.
+ */
+extern int	cr_rule_eval_typed(const CrRuleProg *prog, const CrValue *features,
+							   CrValue *stack, int *result, CrRuleError *err);
 
 /* Name of a function id, an opcode's symbol, a kind ("number", "text" ...). */
 extern const char *cr_rule_func_name(int fn);

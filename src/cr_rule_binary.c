@@ -246,6 +246,8 @@ decode_internal(const uint8_t *bytes, size_t len, const CrRuleMem *mem,
 	char	   *block;
 	CrRuleProg *prog;
 	CrInstr    *code;
+	CrFast	   *fast;
+	size_t		nfast;
 	const char **names;
 	uint32_t   *name_lens;
 	char	   *sp;
@@ -259,14 +261,16 @@ decode_internal(const uint8_t *bytes, size_t len, const CrRuleMem *mem,
 		(rc = scan_code(bytes, len, &s, err)) != CR_OK)
 		return rc;
 
-	total = sizeof(CrRuleProg) + (size_t) s.ninstr * sizeof(CrInstr)
+	nfast = s.ninstr <= CR_FUSE_MAX_INSTR ? (size_t) s.ninstr : 0;
+	total = sizeof(CrRuleProg) + (size_t) s.ninstr * sizeof(CrInstr) + nfast * sizeof(CrFast)
 		+ (size_t) s.nnames * (sizeof(char *) + sizeof(uint32_t)) + s.strbytes + 16;
 	block = cr_mem_alloc(mem, total);
 	if (block == NULL)
 		return cr_set_error(err, CR_ERR_NOMEM, -1, "out of memory");
 	prog = (CrRuleProg *) block;
 	code = (CrInstr *) (block + sizeof(CrRuleProg));
-	names = (const char **) (code + s.ninstr);
+	fast = (CrFast *) (code + s.ninstr);
+	names = (const char **) (fast + nfast);
 	name_lens = (uint32_t *) (names + s.nnames);
 	sp = (char *) (name_lens + s.nnames);
 	prog->ninstr = s.ninstr;
@@ -276,6 +280,7 @@ decode_internal(const uint8_t *bytes, size_t len, const CrRuleMem *mem,
 	prog->name_lens = name_lens;
 	prog->max_stack = 0;
 	prog->depth = 0;
+	prog->fast = NULL;
 
 	/* second pass: fill, check names distinct, operand values */
 	what = fill_names(bytes, prog, names, name_lens, &sp);
@@ -296,6 +301,11 @@ decode_internal(const uint8_t *bytes, size_t len, const CrRuleMem *mem,
 	{
 		cr_mem_free(mem, block);
 		return rc;
+	}
+	if (nfast > 0)
+	{
+		cr_rule_fuse(prog, fast, mem);
+		prog->fast = fast;
 	}
 	*progp = prog;
 	return CR_OK;

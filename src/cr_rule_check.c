@@ -220,3 +220,312 @@ typecheck(const CrRuleProg *prog, const uint8_t *kinds,
 	cr_mem_free(mem, st);
 	return rc;
 }
+
+/* ------------------------------------------------------------------ fused steps */
+
+static int
+is_compare(int op)
+{
+	return op >= CR_OP_EQ && op <= CR_OP_GE;
+}
+
+static int
+is_arith(int op)
+{
+	return op >= CR_OP_ADD && op <= CR_OP_MOD;
+}
+
+/* a <op> b as b <op'> a */
+static int
+flip_compare(int op)
+{
+	switch (op)
+	{
+		case CR_OP_LT:
+			return CR_OP_GT;
+		case CR_OP_LE:
+			return CR_OP_GE;
+		case CR_OP_GT:
+			return CR_OP_LT;
+		case CR_OP_GE:
+			return CR_OP_LE;
+		default:
+			return op;			/* = and <> */
+	}
+}
+
+/* A number literal, negated any number of times, at code[k]: its length, or 0. */
+static int
+match_const(const CrRuleProg *prog, int k, double *v)
+{
+	int			len = 1;
+
+	if (k >= prog->ninstr || prog->code[k].op != CR_OP_NUM)
+		return 0;
+	*v = prog->code[k].num;
+	while (k + len < prog->ninstr && prog->code[k + len].op == CR_OP_NEG)
+	{
+		*v = -*v;
+		len++;
+	}
+	return len;
+}
+
+static int
+is_coalesce2(const CrRuleProg *prog, int k)
+{
+	return k < prog->ninstr && prog->code[k].op == CR_OP_FUNC &&
+		prog->code[k].fn == CR_FN_COALESCE && prog->code[k].n == 2;
+}
+
+/* A feature, or coalesce(feature, constant), at code[k]: its length, or 0. */
+static int
+match_feature(const CrRuleProg *prog, int k, CrFast *f)
+{
+	int			lk;
+
+	if (k >= prog->ninstr || prog->code[k].op != CR_OP_FEATURE)
+		return 0;
+	f->feature = prog->code[k].n;
+	f->has_default = 0;
+	lk = match_const(prog, k + 1, &f->k2);
+	if (lk > 0 && is_coalesce2(prog, k + 1 + lk))
+	{
+		f->has_default = 1;
+		return 2 + lk;
+	}
+	return 1;
+}
+
+/* feature <op> constant or constant <op> feature (CR_FAST_CMP). */
+static int
+match_cmp(const CrRuleProg *prog, int k, CrFast *f)
+{
+	int			lf,
+				lk;
+
+	if ((lf = match_feature(prog, k, f)) > 0 &&
+		(lk = match_const(prog, k + lf, &f->k)) > 0 &&
+		k + lf + lk < prog->ninstr && is_compare(prog->code[k + lf + lk].op))
+	{
+		f->op = prog->code[k + lf + lk].op;
+		return lf + lk + 1;
+	}
+	if ((lk = match_const(prog, k, &f->k)) > 0 &&
+		(lf = match_feature(prog, k + lk, f)) > 0 &&
+		k + lk + lf < prog->ninstr && is_compare(prog->code[k + lk + lf].op))
+	{
+		f->op = flip_compare(prog->code[k + lk + lf].op);
+		return lf + lk + 1;
+	}
+	return 0;
+}
+
+/* feature <op> 'text' or 'text' <op> feature (CR_FAST_TEXT). */
+static int
+match_text(const CrRuleProg *prog, int k, CrFast *f)
+{
+	const CrInstr *c = &prog->code[k];
+	int			flip;
+
+	if (k + 2 >= prog->ninstr || !is_compare(c[2].op))
+		return 0;
+	if (c[0].op == CR_OP_FEATURE && c[1].op == CR_OP_TEXT)
+		flip = 0;
+	else if (c[0].op == CR_OP_TEXT && c[1].op == CR_OP_FEATURE)
+		flip = 1;
+	else
+		return 0;
+	f->feature = c[flip].n;
+	f->str = c[1 - flip].str;
+	f->n = c[1 - flip].n;
+	f->op = flip ? flip_compare(c[2].op) : c[2].op;
+	return 3;
+}
+
+/* feature [NOT] BETWEEN constant AND constant (CR_FAST_BETWEEN). */
+static int
+match_between(const CrRuleProg *prog, int k, CrFast *f)
+{
+	int			l1,
+				l2;
+
+	if (prog->code[k].op != CR_OP_FEATURE ||
+		(l1 = match_const(prog, k + 1, &f->k)) == 0 ||
+		(l2 = match_const(prog, k + 1 + l1, &f->k2)) == 0 ||
+		k + 1 + l1 + l2 >= prog->ninstr)
+		return 0;
+	f->op = prog->code[k + 1 + l1 + l2].op;
+	if (f->op != CR_OP_BETWEEN && f->op != CR_OP_NOTBETWEEN)
+		return 0;
+	f->feature = prog->code[k].n;
+	return l1 + l2 + 2;
+}
+
+/* feature [NOT] IN (literals, all numbers or all text) (CR_FAST_IN). */
+static int
+match_in(const CrRuleProg *prog, int k, CrFast *f)
+{
+	const CrInstr *c = &prog->code[k];
+	int			n = 0;
+	int			item;
+
+	if (c[0].op != CR_OP_FEATURE || k + 2 >= prog->ninstr)
+		return 0;
+	item = c[1].op;
+	if (item != CR_OP_NUM && item != CR_OP_TEXT)
+		return 0;
+	while (k + 1 + n < prog->ninstr && c[1 + n].op == item)
+		n++;
+	if (k + 1 + n >= prog->ninstr ||
+		(c[1 + n].op != CR_OP_IN && c[1 + n].op != CR_OP_NOTIN) || (int) c[1 + n].n != n)
+		return 0;
+	f->feature = c[0].n;
+	f->op = c[1 + n].op;
+	f->vkind = item == CR_OP_NUM ? CR_VAL_NUM : CR_VAL_TEXT;
+	f->items = &c[1];
+	f->n = (uint32_t) n;
+	return n + 2;
+}
+
+/*
+ * coalesce(top, constant) (CR_FAST_NVL), top <arith> constant
+ * (CR_FAST_ARITH) or top <op> constant (CR_FAST_CMP_TOP).
+ */
+static int
+match_top(const CrRuleProg *prog, int k, CrFast *f)
+{
+	const CrInstr *c = &prog->code[k];
+	int			lk;
+
+	if (c->op == CR_OP_TRUE || c->op == CR_OP_FALSE)
+	{
+		if (!is_coalesce2(prog, k + 1))
+			return 0;
+		f->kind = CR_FAST_NVL;
+		f->vkind = CR_VAL_BOOL;
+		f->k = c->op == CR_OP_TRUE;
+		return 2;
+	}
+	if ((lk = match_const(prog, k, &f->k)) == 0 || k + lk >= prog->ninstr)
+		return 0;
+	if (is_coalesce2(prog, k + lk))
+	{
+		f->kind = CR_FAST_NVL;
+		f->vkind = CR_VAL_NUM;
+		return lk + 1;
+	}
+	if (is_arith(prog->code[k + lk].op))
+	{
+		f->kind = CR_FAST_ARITH;
+		f->op = prog->code[k + lk].op;
+		return lk + 1;
+	}
+	if (is_compare(prog->code[k + lk].op))
+	{
+		f->kind = CR_FAST_CMP_TOP;
+		f->op = prog->code[k + lk].op;
+		return lk + 1;
+	}
+	return 0;
+}
+
+/*
+ * Mark the ends of the operands of every AND and OR (CrFast.sc_to, sc_i),
+ * from where each sub-expression starts (a forward pass with a stack of
+ * start indices); nothing is marked if there is no memory for that.
+ */
+static void
+mark_logic_operands(const CrRuleProg *prog, CrFast *fast, const CrRuleMem *mem)
+{
+	int			n = prog->ninstr;
+	uint32_t   *start = cr_mem_alloc(mem, sizeof(uint32_t) * 2 * (size_t) n);
+	uint32_t   *st;
+	int			sp = 0;
+
+	if (start == NULL)
+		return;
+	st = start + n;
+	for (int k = 0; k < n; k++)
+	{
+		int			ar = cr_op_arity(&prog->code[k]);
+		uint32_t	s = (uint32_t) k;
+
+		/* the program is validated: the stack holds ar operands */
+		if (ar > 0)
+		{
+			s = st[sp - ar];
+			sp -= ar;
+		}
+		start[k] = s;
+		st[sp++] = s;
+	}
+	for (int j = 0; j < n; j++)
+	{
+		const CrInstr *in = &prog->code[j];
+		int			e = j - 1;	/* the end of the last operand */
+
+		if (in->op != CR_OP_AND && in->op != CR_OP_OR)
+			continue;
+		for (int i = (int) in->n - 1; i > 0; i--)
+		{
+			e = (int) start[e] - 1;
+			fast[e].sc_to = (uint32_t) j + 1;
+			fast[e].sc_i = (uint32_t) i - 1;
+		}
+	}
+	/* a fused step ends where its last instruction does */
+	for (int k = 0; k < n; k++)
+		if (fast[k].kind != CR_FAST_NONE)
+		{
+			fast[k].sc_to = fast[k + fast[k].len - 1].sc_to;
+			fast[k].sc_i = fast[k + fast[k].len - 1].sc_i;
+		}
+	cr_mem_free(mem, start);
+}
+
+/*
+ * Find the fused steps of a decoded program (see CrFast), left to right, the
+ * first pattern that matches at each position; fast has prog->ninstr
+ * entries.  Only the structure matters (a postfix instruction's operands are
+ * the values pushed just before it), not the types: the evaluator checks
+ * those.
+ */
+void
+cr_rule_fuse(const CrRuleProg *prog, CrFast *fast, const CrRuleMem *mem)
+{
+	static const struct
+	{
+		int			(*match) (const CrRuleProg *prog, int k, CrFast *f);
+		int			kind;		/* CR_FAST_NONE: the matcher sets it */
+	}			patterns[] =
+	{
+		{match_cmp, CR_FAST_CMP},
+		{match_text, CR_FAST_TEXT},
+		{match_between, CR_FAST_BETWEEN},
+		{match_in, CR_FAST_IN},
+		{match_top, CR_FAST_NONE},
+	};
+
+	memset(fast, 0, sizeof(CrFast) * (size_t) prog->ninstr);
+	for (int k = 0; k < prog->ninstr;)
+	{
+		int			len = 0;
+
+		for (size_t p = 0; p < sizeof(patterns) / sizeof(patterns[0]) && len == 0; p++)
+		{
+			CrFast		f;
+
+			memset(&f, 0, sizeof(f));
+			if ((len = patterns[p].match(prog, k, &f)) > 0)
+			{
+				if (patterns[p].kind != CR_FAST_NONE)
+					f.kind = (uint8_t) patterns[p].kind;
+				f.len = (uint32_t) len;
+				fast[k] = f;
+			}
+		}
+		k += len > 0 ? len : 1;
+	}
+	mark_logic_operands(prog, fast, mem);
+}

@@ -276,6 +276,7 @@ typedef struct RuleEntry
 	CrValue    *features;
 	CrValue    *stack;
 	struct RuleEntry *next_hint;	/* the entry used after this one, last time */
+	uint64		fill;			/* tells this filling of the slot from others */
 } RuleEntry;
 
 #define RULE_CACHE_SLOTS 256	/* power of two */
@@ -290,10 +291,16 @@ typedef struct RuleCache
 	int32		typmod;
 	TupleDesc	tupdesc;
 
+	uint64		fills;			/* entries filled so far */
+	CrRuleError err;			/* of the last evaluation */
+
 	/*
 	 * The last row seen, deformed: a join evaluates every rule against one
 	 * member before the next, so the row is deformed once, not once per rule.
-	 * Reused only when the bytes are identical.
+	 * Reused only when the bytes are identical.  Its columns are converted to
+	 * values of the language when a rule first reads them (colvals, valid
+	 * where colgen[a] == rowgen), so once per row too; text detoasted for
+	 * them lives in rowcxt, reset with the row.
 	 */
 	char	   *row;			/* copy of the row (HeapTupleHeader) */
 	uint32		row_len;		/* 0: none */
@@ -302,13 +309,22 @@ typedef struct RuleCache
 	int32		row_typmod;
 	Datum	   *values;			/* its columns, tupdesc->natts of them */
 	bool	   *nulls;
+	CrValue    *colvals;
+	uint32	   *colgen;
+	uint32		rowgen;
 	int			values_cap;
+	MemoryContext rowcxt;
 
-	/* incentive_match_all: a copy of the last array of conditions, split */
+	/*
+	 * incentive_match_all: a copy of the last array of conditions, split, and
+	 * the entry each element used last (valid while its fill is unchanged)
+	 */
 	ArrayType  *arr;
 	Size		arr_size;
 	Datum	   *elems;
 	bool	   *elem_nulls;
+	RuleEntry **elem_entry;
+	uint64	   *elem_fill;
 	int			nelems;
 } RuleCache;
 
@@ -345,30 +361,14 @@ cond_hash(const char *p, size_t len)
 	return (uint32) h;
 }
 
-/*
- * The cached entry for this condition and row type, or a fresh (cleared)
- * entry for the caller to fill; *hit tells which.
- */
+/* lookup_entry without the hint. */
 static RuleEntry *
-lookup_entry(FunctionCallInfo fcinfo, RuleCache *cache, const char *bytes, size_t len,
-			 Oid typid, int32 typmod, bool *hit)
+lookup_entry_slow(FunctionCallInfo fcinfo, RuleCache *cache, const char *bytes, size_t len,
+				  Oid typid, int32 typmod, bool *hit)
 {
 	uint32		h;
 	uint32		base;
-	RuleEntry  *e = cache->last ? cache->last->next_hint : NULL;
-
-	/*
-	 * Fast path: a join evaluates the rules in the same order for every
-	 * member, so the entry that followed the previous one last time is the
-	 * likely one now.  The prediction is verified, never trusted.
-	 */
-	if (e && e->used && e->len == len && e->typid == typid && e->typmod == typmod &&
-		memcmp(e->bytes, bytes, len) == 0)
-	{
-		cache->last = e;
-		*hit = true;
-		return e;
-	}
+	RuleEntry  *e;
 
 	h = cond_hash(bytes, len) ^ (uint32) typid ^ ((uint32) typmod * 0x9E3779B1u);
 	base = h & (RULE_CACHE_SLOTS - 1);
@@ -398,6 +398,7 @@ lookup_entry(FunctionCallInfo fcinfo, RuleCache *cache, const char *bytes, size_
 	memset(e, 0, sizeof(*e));
 	e->cxt = AllocSetContextCreate(fcinfo->flinfo->fn_mcxt, "incentive condition",
 								   ALLOCSET_SMALL_SIZES);
+	e->fill = ++cache->fills;
 	e->hash = h;
 	e->len = len;
 	e->typid = typid;
@@ -407,6 +408,31 @@ lookup_entry(FunctionCallInfo fcinfo, RuleCache *cache, const char *bytes, size_
 	cache->last = e;
 	*hit = false;
 	return e;
+}
+
+/*
+ * The cached entry for this condition and row type, or a fresh (cleared)
+ * entry for the caller to fill; *hit tells which.
+ */
+static inline RuleEntry *
+lookup_entry(FunctionCallInfo fcinfo, RuleCache *cache, const char *bytes, size_t len,
+			 Oid typid, int32 typmod, bool *hit)
+{
+	RuleEntry  *e = cache->last ? cache->last->next_hint : NULL;
+
+	/*
+	 * Fast path: a join evaluates the rules in the same order for every
+	 * member, so the entry that followed the previous one last time is the
+	 * likely one now.  The prediction is verified, never trusted.
+	 */
+	if (e && e->used && e->len == len && e->typid == typid && e->typmod == typmod &&
+		memcmp(e->bytes, bytes, len) == 0)
+	{
+		cache->last = e;
+		*hit = true;
+		return e;
+	}
+	return lookup_entry_slow(fcinfo, cache, bytes, len, typid, typmod, hit);
 }
 
 /* Decode into the entry and allocate its value arrays; marks it used last. */
@@ -420,31 +446,43 @@ entry_decode(RuleEntry *e, const char *bytes)
 	e->stack = MemoryContextAllocZero(e->cxt, sizeof(CrValue) * (e->prog->max_stack + 1));
 }
 
-static void
-evaluate(RuleEntry *e, int *result)
+/*
+ * Evaluate e on its features.  typed: the features have the kinds e was
+ * type-checked with (bound to a row type), so AND and OR may stop early.
+ */
+static inline void
+evaluate(RuleEntry *e, RuleCache *cache, int *result, bool typed)
 {
-	CrRuleError err;
+	int			rc;
 
-	if (cr_rule_eval(e->prog, e->features, e->stack, result, &err) != CR_OK)
-		report_rule_error(&err, NULL, 0, e->prog);
+	rc = typed ? cr_rule_eval_typed(e->prog, e->features, e->stack, result, &cache->err)
+		: cr_rule_eval(e->prog, e->features, e->stack, result, &cache->err);
+	if (unlikely(rc != CR_OK))
+		report_rule_error(&cache->err, NULL, 0, e->prog);
 }
 
+/* The row type's descriptor, kept in the cache for the next calls. */
 static TupleDesc
+load_tupdesc(FunctionCallInfo fcinfo, RuleCache *cache, Oid typid, int32 typmod)
+{
+	MemoryContext old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
+
+	if (cache->tupdesc)
+		FreeTupleDesc(cache->tupdesc);
+	cache->tupdesc = NULL;
+	cache->tupdesc = lookup_rowtype_tupdesc_copy(typid, typmod);
+	cache->typid = typid;
+	cache->typmod = typmod;
+	MemoryContextSwitchTo(old);
+	return cache->tupdesc;
+}
+
+static inline TupleDesc
 cached_tupdesc(FunctionCallInfo fcinfo, RuleCache *cache, Oid typid, int32 typmod)
 {
-	if (cache->tupdesc == NULL || cache->typid != typid || cache->typmod != typmod)
-	{
-		MemoryContext old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
-
-		if (cache->tupdesc)
-			FreeTupleDesc(cache->tupdesc);
-		cache->tupdesc = NULL;
-		cache->tupdesc = lookup_rowtype_tupdesc_copy(typid, typmod);
-		cache->typid = typid;
-		cache->typmod = typmod;
-		MemoryContextSwitchTo(old);
-	}
-	return cache->tupdesc;
+	if (likely(cache->tupdesc != NULL && cache->typid == typid && cache->typmod == typmod))
+		return cache->tupdesc;
+	return load_tupdesc(fcinfo, cache, typid, typmod);
 }
 
 /* Bind every feature of e to a column of tupdesc; type-check the program. */
@@ -527,20 +565,36 @@ bind_record(RuleEntry *e, TupleDesc tupdesc, Oid typid, int32 typmod)
 	pfree(kinds);
 }
 
-/*
- * Deform the row td into cache->values/nulls, unless it is byte for byte the
- * row of the previous call.  Values point into the cache's copy of the row.
- */
+/* Room for natts columns in the row cache (contents undefined, colgen stale). */
 static void
-deform_row(FunctionCallInfo fcinfo, RuleCache *cache, HeapTupleHeader td,
-		   Oid typid, int32 typmod, TupleDesc tupdesc)
+row_arrays(FunctionCallInfo fcinfo, RuleCache *cache, int natts)
 {
-	uint32		len = HeapTupleHeaderGetDatumLength(td);
-	HeapTupleData tuple;
+	MemoryContext cxt = fcinfo->flinfo->fn_mcxt;
 
-	if (cache->row_len == len && cache->row_typid == typid && cache->row_typmod == typmod &&
-		cache->values_cap >= tupdesc->natts && memcmp(cache->row, td, len) == 0)
+	if (cache->values_cap >= natts)
 		return;
+	if (cache->values)
+	{
+		pfree(cache->values);
+		pfree(cache->nulls);
+		pfree(cache->colvals);
+		pfree(cache->colgen);
+	}
+	cache->values_cap = 0;
+	cache->values = MemoryContextAlloc(cxt, sizeof(Datum) * natts);
+	cache->nulls = MemoryContextAlloc(cxt, sizeof(bool) * natts);
+	cache->colvals = MemoryContextAlloc(cxt, sizeof(CrValue) * natts);
+	cache->colgen = MemoryContextAllocZero(cxt, sizeof(uint32) * natts);
+	cache->rowgen = 0;
+	cache->values_cap = natts;
+}
+
+/* Deform the row td (len bytes) into cache->values/nulls. */
+static void
+deform_new_row(FunctionCallInfo fcinfo, RuleCache *cache, HeapTupleHeader td, uint32 len,
+			   Oid typid, int32 typmod, TupleDesc tupdesc)
+{
+	HeapTupleData tuple;
 
 	if (cache->row_cap < len)
 	{
@@ -550,17 +604,17 @@ deform_row(FunctionCallInfo fcinfo, RuleCache *cache, HeapTupleHeader td,
 		cache->row = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, len);
 		cache->row_cap = len;
 	}
-	if (cache->values_cap < tupdesc->natts)
+	row_arrays(fcinfo, cache, tupdesc->natts);
+	if (cache->rowcxt == NULL)
+		cache->rowcxt = AllocSetContextCreate(fcinfo->flinfo->fn_mcxt, "incentive row",
+											  ALLOCSET_SMALL_SIZES);
+	/* a new row: no column converted yet */
+	cache->row_len = 0;
+	MemoryContextReset(cache->rowcxt);
+	if (++cache->rowgen == 0)
 	{
-		if (cache->values)
-		{
-			pfree(cache->values);
-			pfree(cache->nulls);
-		}
-		cache->values_cap = 0;
-		cache->values = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, sizeof(Datum) * tupdesc->natts);
-		cache->nulls = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, sizeof(bool) * tupdesc->natts);
-		cache->values_cap = tupdesc->natts;
+		memset(cache->colgen, 0, sizeof(uint32) * cache->values_cap);
+		cache->rowgen = 1;
 	}
 	memcpy(cache->row, td, len);
 	tuple.t_len = len;
@@ -581,95 +635,144 @@ deform_row(FunctionCallInfo fcinfo, RuleCache *cache, HeapTupleHeader td,
 }
 
 /*
- * incentive_matches(condition, record): true when the condition is true for
- * the row; NULL (unknown) counts as no match.
+ * Deform the row td into cache->values/nulls, unless it is byte for byte the
+ * row of the previous call.  Values point into the cache's copy of the row.
  */
+static inline void
+deform_row(FunctionCallInfo fcinfo, RuleCache *cache, HeapTupleHeader td,
+		   Oid typid, int32 typmod, TupleDesc tupdesc)
+{
+	uint32		len = HeapTupleHeaderGetDatumLength(td);
+
+	if (cache->row_len == len && cache->row_typid == typid && cache->row_typmod == typmod &&
+		cache->values_cap >= tupdesc->natts && memcmp(cache->row, td, len) == 0)
+		return;
+	deform_new_row(fcinfo, cache, td, len, typid, typmod, tupdesc);
+}
+
+/* Column a of the cached row as a value of the language (Conv conv). */
+static void
+convert_column(RuleCache *cache, TupleDesc tupdesc, int a, int conv)
+{
+	Datum		d = cache->values[a];
+	CrValue    *fv = &cache->colvals[a];
+
+	fv->kind = CR_VAL_NUM;
+	switch (cache->nulls[a] ? -1 : conv)
+	{
+		case -1:
+			fv->kind = CR_VAL_NULL;
+			break;
+		case CONV_INT2:
+			fv->num = (double) DatumGetInt16(d);
+			break;
+		case CONV_INT4:
+			fv->num = (double) DatumGetInt32(d);
+			break;
+		case CONV_INT8:
+			fv->num = (double) DatumGetInt64(d);
+			break;
+		case CONV_FLOAT4:
+			fv->num = (double) DatumGetFloat4(d);
+			break;
+		case CONV_FLOAT8:
+			fv->num = DatumGetFloat8(d);
+			break;
+		case CONV_NUMERIC:
+			fv->num = DatumGetFloat8(DirectFunctionCall1(numeric_float8_no_overflow, d));
+			break;
+		case CONV_BOOL:
+			fv->kind = CR_VAL_BOOL;
+			fv->boolean = DatumGetBool(d);
+			break;
+		default:
+			{
+				const char *s;
+				size_t		n;
+
+				fv->boolean = 0;
+				if (TupleDescAttr(tupdesc, a)->attlen == NAMEDATALEN)
+				{
+					s = NameStr(*DatumGetName(d));
+					n = strlen(s);
+				}
+				else
+				{
+					/* a compressed value is expanded for as long as the row is cached */
+					MemoryContext old = MemoryContextSwitchTo(cache->rowcxt);
+					struct varlena *t = PG_DETOAST_DATUM_PACKED(d);
+
+					MemoryContextSwitchTo(old);
+					s = VARDATA_ANY(t);
+					n = VARSIZE_ANY_EXHDR(t);
+					/* char(n): trailing blanks are insignificant, as in SQL */
+					if (conv == CONV_BPCHAR)
+					{
+						while (n > 0 && s[n - 1] == ' ')
+							n--;
+						fv->boolean = CR_TEXT_PADDED;
+					}
+				}
+				fv->kind = CR_VAL_TEXT;
+				fv->str = s;
+				fv->len = n;
+			}
+			break;
+	}
+	cache->colgen[a] = cache->rowgen;
+}
+
 /*
  * The features of entry e from the deformed row in cache, then evaluate:
  * 1 (true), 0 (false) or -1 (NULL).
  */
-static int
+static inline int
 match_row(RuleEntry *e, RuleCache *cache, TupleDesc tupdesc)
 {
 	int			result;
 
 	for (int i = 0; i < e->prog->nnames; i++)
 	{
-		Datum		d = cache->values[e->attnums[i] - 1];
-		bool		isnull = cache->nulls[e->attnums[i] - 1];
-		CrValue    *fv = &e->features[i];
+		int			a = e->attnums[i] - 1;
 
-		if (isnull)
-		{
-			fv->kind = CR_VAL_NULL;
-			continue;
-		}
-		fv->kind = CR_VAL_NUM;
-		switch (e->conv[i])
-		{
-			case CONV_INT2:
-				fv->num = (double) DatumGetInt16(d);
-				break;
-			case CONV_INT4:
-				fv->num = (double) DatumGetInt32(d);
-				break;
-			case CONV_INT8:
-				fv->num = (double) DatumGetInt64(d);
-				break;
-			case CONV_FLOAT4:
-				fv->num = (double) DatumGetFloat4(d);
-				break;
-			case CONV_FLOAT8:
-				fv->num = DatumGetFloat8(d);
-				break;
-			case CONV_NUMERIC:
-				fv->num = DatumGetFloat8(DirectFunctionCall1(numeric_float8_no_overflow, d));
-				break;
-			case CONV_BOOL:
-				fv->kind = CR_VAL_BOOL;
-				fv->boolean = DatumGetBool(d);
-				break;
-			default:
-				{
-					const char *s;
-					size_t		n;
-
-					fv->boolean = 0;
-					if (TupleDescAttr(tupdesc, e->attnums[i] - 1)->attlen == NAMEDATALEN)
-					{
-						s = NameStr(*DatumGetName(d));
-						n = strlen(s);
-					}
-					else
-					{
-						struct varlena *t = PG_DETOAST_DATUM_PACKED(d);
-
-						s = VARDATA_ANY(t);
-						n = VARSIZE_ANY_EXHDR(t);
-						/* char(n): trailing blanks are insignificant, as in SQL */
-						if (e->conv[i] == CONV_BPCHAR)
-						{
-							while (n > 0 && s[n - 1] == ' ')
-								n--;
-							fv->boolean = CR_TEXT_PADDED;
-						}
-					}
-					fv->kind = CR_VAL_TEXT;
-					fv->str = s;
-					fv->len = n;
-				}
-				break;
-		}
+		if (cache->colgen[a] != cache->rowgen)
+			convert_column(cache, tupdesc, a, e->conv[i]);
+		e->features[i] = cache->colvals[a];
 	}
-	evaluate(e, &result);
+	evaluate(e, cache, &result, true);
 	return result;
+}
+
+/*
+ * incentive_matches(condition, record): true when the condition is true for
+ * the row; NULL (unknown) counts as no match.
+ */
+/*
+ * The condition argument as PG_DETOAST_DATUM_PACKED gives it, the row as
+ * PG_GETARG_HEAPTUPLEHEADER does, without a function call when (as nearly
+ * always) there is nothing to detoast.
+ */
+static inline struct varlena *
+arg_condition(FunctionCallInfo fcinfo)
+{
+	struct varlena *v = (struct varlena *) DatumGetPointer(PG_GETARG_DATUM(0));
+
+	return VARATT_IS_COMPRESSED(v) || VARATT_IS_EXTERNAL(v) ? pg_detoast_datum_packed(v) : v;
+}
+
+static inline HeapTupleHeader
+arg_row(FunctionCallInfo fcinfo)
+{
+	struct varlena *v = (struct varlena *) DatumGetPointer(PG_GETARG_DATUM(1));
+
+	return (HeapTupleHeader) (VARATT_IS_EXTENDED(v) ? pg_detoast_datum(v) : v);
 }
 
 Datum
 incentive_matches_record(PG_FUNCTION_ARGS)
 {
-	struct varlena *v = PG_DETOAST_DATUM_PACKED(PG_GETARG_DATUM(0));
-	HeapTupleHeader td = PG_GETARG_HEAPTUPLEHEADER(1);
+	struct varlena *v = arg_condition(fcinfo);
+	HeapTupleHeader td = arg_row(fcinfo);
 	Oid			typid = HeapTupleHeaderGetTypeId(td);
 	int32		typmod = HeapTupleHeaderGetTypMod(td);
 	RuleCache  *cache = get_cache(fcinfo);
@@ -708,6 +811,7 @@ incentive_match_all(PG_FUNCTION_ARGS)
 	RuleCache  *cache = get_cache(fcinfo);
 	TupleDesc	tupdesc = cached_tupdesc(fcinfo, cache, typid, typmod);
 	Size		asize = VARSIZE(arr);
+	ArrayType  *arrcopy;
 	Datum	   *out;
 	int			nout = 0;
 
@@ -724,12 +828,18 @@ incentive_match_all(PG_FUNCTION_ARGS)
 			pfree(cache->arr);
 			pfree(cache->elems);
 			pfree(cache->elem_nulls);
+			pfree(cache->elem_entry);
+			pfree(cache->elem_fill);
 		}
-		cache->arr = palloc(asize);
-		memcpy(cache->arr, arr, asize);
-		cache->arr_size = asize;
-		deconstruct_array(cache->arr, ARR_ELEMTYPE(arr), -1, false, TYPALIGN_INT,
+		cache->arr = NULL;
+		arrcopy = palloc(asize);
+		memcpy(arrcopy, arr, asize);
+		deconstruct_array(arrcopy, ARR_ELEMTYPE(arr), -1, false, TYPALIGN_INT,
 						  &cache->elems, &cache->elem_nulls, &cache->nelems);
+		cache->elem_entry = palloc0(sizeof(RuleEntry *) * (cache->nelems + 1));
+		cache->elem_fill = palloc0(sizeof(uint64) * (cache->nelems + 1));
+		cache->arr = arrcopy;
+		cache->arr_size = asize;
 		MemoryContextSwitchTo(old);
 	}
 	deform_row(fcinfo, cache, td, typid, typmod, tupdesc);
@@ -742,6 +852,15 @@ incentive_match_all(PG_FUNCTION_ARGS)
 
 		if (cache->elem_nulls[i])
 			continue;
+		/* the entry this element used last, if it still holds it */
+		e = cache->elem_entry[i];
+		if (e && e->fill == cache->elem_fill[i] && e->used &&
+			e->typid == typid && e->typmod == typmod)
+		{
+			if (match_row(e, cache, tupdesc) == 1)
+				out[nout++] = Int32GetDatum(i + 1);
+			continue;
+		}
 		v = (struct varlena *) DatumGetPointer(cache->elems[i]);
 		e = lookup_entry(fcinfo, cache, COND_BYTES(v), COND_LEN(v), typid, typmod, &hit);
 		if (!hit)
@@ -750,6 +869,8 @@ incentive_match_all(PG_FUNCTION_ARGS)
 			bind_record(e, tupdesc, typid, typmod);
 			e->used = true;
 		}
+		cache->elem_entry[i] = e;
+		cache->elem_fill[i] = e->fill;
 		if (match_row(e, cache, tupdesc) == 1)
 			out[nout++] = Int32GetDatum(i + 1);
 	}
@@ -842,7 +963,7 @@ incentive_matches_jsonb(PG_FUNCTION_ARGS)
 								e->prog->names[i])));
 		}
 	}
-	evaluate(e, &result);
+	evaluate(e, cache, &result, false);
 	PG_RETURN_BOOL(result == 1);
 }
 

@@ -131,6 +131,56 @@ cr_arith_level(int op)
 	}
 }
 
+/*
+ * Fused steps: common instruction sequences the evaluator runs as one step
+ * (cr_rule_fuse finds them when a program is decoded; cr_rule_eval runs
+ * them).  fast[k] describes the sequence that starts at instruction k (kind
+ * CR_FAST_NONE: none does).  A fused step gives exactly the value its
+ * instructions would; when its operands are not the expected ones (a NaN,
+ * a value of another kind) the evaluator runs the instructions one by one.
+ * "Constant" is a number literal, possibly negated (NUM NEG).
+ */
+typedef enum CrFastKind
+{
+	CR_FAST_NONE = 0,
+	CR_FAST_CMP,				/* feature or coalesce(feature, constant) <op> constant, either order */
+	CR_FAST_TEXT,				/* feature <op> text literal, either order */
+	CR_FAST_BETWEEN,			/* feature [NOT] BETWEEN constant AND constant */
+	CR_FAST_IN,					/* feature [NOT] IN (literals of one kind) */
+	CR_FAST_NVL,				/* coalesce(top, constant or true/false) */
+	CR_FAST_ARITH,				/* top + - * / % constant */
+	CR_FAST_CMP_TOP				/* top <op> constant */
+} CrFastKind;
+
+typedef struct CrFast
+{
+	uint8_t		kind;			/* CrFastKind */
+	uint8_t		op;				/* CR_OP_*, oriented as "feature <op> constant" */
+	uint8_t		has_default;	/* CMP: coalesce(feature, k2) */
+	uint8_t		vkind;			/* NVL: kind of the constant */
+	uint32_t	len;			/* instructions the step covers */
+	uint32_t	feature;		/* name index */
+	uint32_t	n;				/* TEXT: literal length; IN: items */
+	double		k;				/* the constant; BETWEEN: lower bound */
+	double		k2;				/* CMP: the coalesce default; BETWEEN: upper bound */
+	const char *str;			/* TEXT: the literal */
+	const CrInstr *items;		/* IN: the first item */
+
+	/*
+	 * Instruction k (or the fused step starting at k) ends operand sc_i (not
+	 * the last) of the AND or OR at sc_to - 1 (0: it ends none);
+	 * cr_rule_eval_typed skips the rest of the operands when this one
+	 * decides the result.
+	 */
+	uint32_t	sc_to;
+	uint32_t	sc_i;
+} CrFast;
+
+/* Programs longer than this are evaluated without fused steps (fast is NULL). */
+#define CR_FUSE_MAX_INSTR 65536
+
+extern void cr_rule_fuse(const CrRuleProg *prog, CrFast *fast, const CrRuleMem *mem);
+
 extern const char *cr_op_symbol(const CrInstr *in);
 extern void cr_print_number(CrBuf *b, double d);
 extern void cr_print_quoted(CrBuf *b, const char *s, size_t len, char q);

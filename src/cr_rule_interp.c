@@ -52,6 +52,13 @@ static const struct
 
 #define CR_VAL_ERROR 4			/* internal to the evaluator */
 
+/* The evaluator's loop and what it runs per step: inlined into it. */
+#if defined(__GNUC__)
+#define CR_HOT inline __attribute__((always_inline))
+#else
+#define CR_HOT inline
+#endif
+
 /* Total order of PostgreSQL's float8: NaN equals NaN and sorts last. */
 static int
 cmp_num(double a, double b)
@@ -61,6 +68,30 @@ cmp_num(double a, double b)
 	if (isnan(b))
 		return -1;
 	return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/*
+ * Compare two texts with their CR_TEXT_* flags: char(n) against char(n) or
+ * a literal ignores trailing blanks.
+ */
+static inline int
+cmp_text(const char *as, size_t al, int af, const char *bs, size_t bl, int bf)
+{
+	size_t		m;
+	int			c;
+
+	if (((af | bf) & CR_TEXT_PADDED) && af && bf)
+	{
+		while (al > 0 && as[al - 1] == ' ')
+			al--;
+		while (bl > 0 && bs[bl - 1] == ' ')
+			bl--;
+	}
+	m = al < bl ? al : bl;
+	c = m ? memcmp(as, bs, m) : 0;
+	if (c != 0)
+		return c < 0 ? -1 : 1;
+	return al < bl ? -1 : al > bl ? 1 : 0;
 }
 
 /* Compare two non-NULL values of one kind (checked by the caller). */
@@ -74,26 +105,7 @@ cmp_values(const CrValue *a, const CrValue *b)
 		case CR_VAL_BOOL:
 			return (a->boolean != 0) - (b->boolean != 0);
 		default:
-			{
-				size_t		al = a->len;
-				size_t		bl = b->len;
-				size_t		m;
-				int			c;
-
-				/* char(n) against char(n) or a literal: trailing blanks do not count */
-				if (((a->boolean | b->boolean) & CR_TEXT_PADDED) && a->boolean && b->boolean)
-				{
-					while (al > 0 && a->str[al - 1] == ' ')
-						al--;
-					while (bl > 0 && b->str[bl - 1] == ' ')
-						bl--;
-				}
-				m = al < bl ? al : bl;
-				c = m ? memcmp(a->str, b->str, m) : 0;
-				if (c != 0)
-					return c < 0 ? -1 : 1;
-				return al < bl ? -1 : al > bl ? 1 : 0;
-			}
+			return cmp_text(a->str, a->len, a->boolean, b->str, b->len, b->boolean);
 	}
 }
 
@@ -176,17 +188,10 @@ text_flags(const CrValue *v, int n)
 	return flags < 0 ? 0 : flags;
 }
 
-/* Three-valued comparison of two values: 1, 0, -1 (NULL) or -2 (error). */
-static int
-compare3(const CrValue *a, const CrValue *b, int op)
+/* Does c (-1, 0, 1, as cmp_values gives) satisfy the comparison op? */
+static inline int
+cmp_holds(int op, int c)
 {
-	int			c;
-
-	if (a->kind == CR_VAL_ERROR || b->kind == CR_VAL_ERROR)
-		return -2;
-	if (a->kind == CR_VAL_NULL || b->kind == CR_VAL_NULL)
-		return -1;
-	c = cmp_values(a, b);
 	switch (op)
 	{
 		case CR_OP_EQ:
@@ -202,6 +207,17 @@ compare3(const CrValue *a, const CrValue *b, int op)
 		default:
 			return c >= 0;
 	}
+}
+
+/* Three-valued comparison of two values: 1, 0, -1 (NULL) or -2 (error). */
+static int
+compare3(const CrValue *a, const CrValue *b, int op)
+{
+	if (a->kind == CR_VAL_ERROR || b->kind == CR_VAL_ERROR)
+		return -2;
+	if (a->kind == CR_VAL_NULL || b->kind == CR_VAL_NULL)
+		return -1;
+	return cmp_holds(op, cmp_values(a, b));
 }
 
 static double
@@ -603,124 +619,282 @@ eval_result(const CrRuleProg *prog, const CrValue *top, int *result, CrRuleError
 	}
 }
 
+/* CR_FAST_IN: is f among the literals? */
+static int
+fast_in(const CrFast *fs, const CrValue *f)
+{
+	for (uint32_t i = 0; i < fs->n; i++)
+	{
+		const CrInstr *it = &fs->items[i];
+
+		if (fs->vkind == CR_VAL_NUM ? cmp_num(f->num, it->num) == 0 :
+			cmp_text(f->str, f->len, f->boolean, it->str, it->n, CR_TEXT_LITERAL) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * Run the fused step fs on the stack (top at stack[*sp - 1]): 1 when done,
+ * 0 when its operands are not the expected kinds and the instructions must
+ * run one by one (nothing has been changed then).
+ */
+static CR_HOT int
+fused_step(const CrFast *fs, const CrValue *features, CrValue *stack, int *sp)
+{
+	const CrValue *f = &features[fs->feature];
+	CrValue    *out = &stack[*sp];
+	CrValue    *top;
+	int			errid = -1;
+	double		r;
+
+	switch (fs->kind)
+	{
+		case CR_FAST_CMP:
+			if (f->kind == CR_VAL_NUM && !isnan(f->num))
+				SET_BOOL(out, compare_num(fs->op, f->num, fs->k));
+			else if (f->kind != CR_VAL_NULL)
+				return 0;
+			else if (fs->has_default)
+				SET_BOOL(out, compare_num(fs->op, fs->k2, fs->k));
+			else
+				SET_NULL(out);
+			break;
+		case CR_FAST_TEXT:
+			if (f->kind == CR_VAL_TEXT)
+				SET_BOOL(out, cmp_holds(fs->op, cmp_text(f->str, f->len, f->boolean,
+														 fs->str, fs->n, CR_TEXT_LITERAL)));
+			else if (f->kind == CR_VAL_NULL)
+				SET_NULL(out);
+			else
+				return 0;
+			break;
+		case CR_FAST_BETWEEN:
+			if (f->kind == CR_VAL_NUM && !isnan(f->num))
+				SET_BOOL(out, (f->num >= fs->k && f->num <= fs->k2) == (fs->op == CR_OP_BETWEEN));
+			else if (f->kind == CR_VAL_NULL)
+				SET_NULL(out);
+			else
+				return 0;
+			break;
+		case CR_FAST_IN:
+			if (f->kind == fs->vkind)
+				SET_BOOL(out, fast_in(fs, f) == (fs->op == CR_OP_IN));
+			else if (f->kind == CR_VAL_NULL)
+				SET_NULL(out);
+			else
+				return 0;
+			break;
+		case CR_FAST_NVL:
+			/* coalesce(top, k): an error stops coalesce as a value does */
+			top = out - 1;
+			if (top->kind == CR_VAL_NULL)
+			{
+				if (fs->vkind == CR_VAL_BOOL)
+					SET_BOOL(top, fs->k != 0);
+				else
+					SET_NUM(top, fs->k);
+			}
+			else if (top->kind != fs->vkind && top->kind != CR_VAL_ERROR)
+				return 0;
+			return 1;
+		case CR_FAST_ARITH:
+			top = out - 1;
+			if (top->kind == CR_VAL_NUM)
+			{
+				r = apply_arith(fs->op, top->num, fs->k, &errid);
+				if (errid >= 0)
+					SET_ERROR(top, errid);
+				else
+					top->num = r;
+			}
+			else if (top->kind != CR_VAL_NULL && top->kind != CR_VAL_ERROR)
+				return 0;
+			return 1;
+		case CR_FAST_CMP_TOP:
+			/* a NULL or an error operand is the result, as in eval_compare */
+			top = out - 1;
+			if (top->kind == CR_VAL_NUM && !isnan(top->num))
+				SET_BOOL(top, compare_num(fs->op, top->num, fs->k));
+			else if (top->kind != CR_VAL_NULL && top->kind != CR_VAL_ERROR)
+				return 0;
+			return 1;
+		default:
+			return 0;
+	}
+	(*sp)++;
+	return 1;
+}
+
+/* Run the single instruction in (index k) on the stack. */
+static CR_HOT int
+eval_instr(const CrInstr *in, int k, const CrValue *features, CrValue *stack, int *sp,
+		   CrRuleError *err)
+{
+	int			ar;
+	CrValue    *a;
+	int			rc = CR_OK;
+
+	switch (in->op)
+	{
+		case CR_OP_NUM:
+			SET_NUM(&stack[*sp], in->num);
+			(*sp)++;
+			return CR_OK;
+		case CR_OP_TEXT:
+			stack[*sp].kind = CR_VAL_TEXT;
+			stack[*sp].boolean = CR_TEXT_LITERAL;
+			stack[*sp].str = in->str;
+			stack[*sp].len = in->n;
+			(*sp)++;
+			return CR_OK;
+		case CR_OP_TRUE:
+		case CR_OP_FALSE:
+			SET_BOOL(&stack[*sp], in->op == CR_OP_TRUE);
+			(*sp)++;
+			return CR_OK;
+		case CR_OP_NULL:
+			SET_NULL(&stack[*sp]);
+			(*sp)++;
+			return CR_OK;
+		case CR_OP_FEATURE:
+			stack[(*sp)++] = features[in->n];
+			return CR_OK;
+		default:
+			break;
+	}
+
+	ar = cr_op_arity(in);
+	a = &stack[*sp - ar];
+	*sp -= ar - 1;				/* the result replaces a[0] */
+	switch (in->op)
+	{
+		case CR_OP_AND:
+		case CR_OP_OR:
+			rc = eval_logic(err, k, in, a, ar);
+			break;
+		case CR_OP_NOT:
+			if ((rc = check_kinds(err, k, in, a, 1, CR_VAL_BOOL)) == CR_OK && a->kind == CR_VAL_BOOL)
+				a->boolean = !a->boolean;
+			break;
+		case CR_OP_ISNULL:
+		case CR_OP_ISNOTNULL:
+			if (a->kind != CR_VAL_ERROR)
+				SET_BOOL(a, (a->kind == CR_VAL_NULL) == (in->op == CR_OP_ISNULL));
+			break;
+		case CR_OP_EQ:
+		case CR_OP_NE:
+		case CR_OP_LT:
+		case CR_OP_LE:
+		case CR_OP_GT:
+		case CR_OP_GE:
+			rc = eval_compare(err, k, in, a);
+			break;
+		case CR_OP_BETWEEN:
+		case CR_OP_NOTBETWEEN:
+			rc = eval_between(err, k, in, a);
+			break;
+		case CR_OP_IN:
+		case CR_OP_NOTIN:
+			rc = eval_in(err, k, in, a, ar);
+			break;
+		case CR_OP_NEG:
+			if ((rc = check_kinds(err, k, in, a, 1, CR_VAL_NUM)) == CR_OK && a->kind == CR_VAL_NUM)
+				a->num = -a->num;
+			break;
+		case CR_OP_ADD:
+		case CR_OP_SUB:
+		case CR_OP_MUL:
+		case CR_OP_DIV:
+		case CR_OP_MOD:
+			rc = eval_arith(err, k, in, a);
+			break;
+		case CR_OP_FUNC:
+			if (in->fn == CR_FN_LEAST || in->fn == CR_FN_GREATEST || in->fn == CR_FN_COALESCE)
+				rc = eval_pick(err, k, in, a, ar);
+			else
+				rc = eval_numfunc(err, k, in, a, ar);
+			break;
+		default:
+			return cr_bad_binary(err, "unknown opcode");
+	}
+	return rc;
+}
+
+/* The instructions one by one (a program too long for fused steps). */
+static int
+eval_plain(const CrRuleProg *prog, const CrValue *features, CrValue *stack,
+		   int *result, CrRuleError *err)
+{
+	int			sp = 0;
+	int			rc;
+
+	for (int k = 0; k < prog->ninstr; k++)
+		if ((rc = eval_instr(&prog->code[k], k, features, stack, &sp, err)) != CR_OK)
+			return rc;
+	return eval_result(prog, &stack[0], result, err);
+}
+
+/*
+ * The evaluator's loop: fused steps (see CrFast), else instructions alone.
+ * typed (cr_rule_eval_typed): after a step that ends an operand of AND or
+ * OR, skip the rest of that AND or OR when the operand decides it, as its
+ * result would be the same (the other operands can only be values, NULL
+ * or errors, which a deciding operand overrides).
+ */
+static CR_HOT int
+eval_loop(const CrRuleProg *prog, const CrValue *features, CrValue *stack,
+		  int *result, CrRuleError *err, int typed)
+{
+	const CrFast *fast = prog->fast;
+	int			sp = 0;
+	int			rc;
+
+	if (fast == NULL)
+		return eval_plain(prog, features, stack, result, err);
+	for (int k = 0; k < prog->ninstr;)
+	{
+		const CrFast *fs = &fast[k];
+
+		if (fs->kind == CR_FAST_NONE || !fused_step(fs, features, stack, &sp))
+		{
+			if ((rc = eval_instr(&prog->code[k], k, features, stack, &sp, err)) != CR_OK)
+				return rc;
+			k++;
+			/* an instruction that starts a fused step is not the end of an operand */
+			if (fs->kind != CR_FAST_NONE)
+				continue;
+		}
+		else
+			k += (int) fs->len;
+		while (typed && fs->sc_to != 0 && stack[sp - 1].kind == CR_VAL_BOOL)
+		{
+			int			j = (int) fs->sc_to - 1;
+			int			isand = prog->code[j].op == CR_OP_AND;
+			int			base = sp - 1 - (int) fs->sc_i;
+
+			if ((stack[sp - 1].boolean != 0) == isand)
+				break;
+			/* decided: the AND or OR at j gives this operand's value */
+			SET_BOOL(&stack[base], !isand);
+			sp = base + 1;
+			k = j + 1;
+			fs = &fast[j];
+		}
+	}
+	return eval_result(prog, &stack[0], result, err);
+}
+
 int
 cr_rule_eval(const CrRuleProg *prog, const CrValue *features,
 			 CrValue *stack, int *result, CrRuleError *err)
 {
-	int			sp = 0;
+	return eval_loop(prog, features, stack, result, err, 0);
+}
 
-	for (int k = 0; k < prog->ninstr; k++)
-	{
-		const CrInstr *in = &prog->code[k];
-		int			ar;
-		CrValue    *a;
-		int			rc;
-
-		switch (in->op)
-		{
-			case CR_OP_NUM:
-				SET_NUM(&stack[sp], in->num);
-				sp++;
-				continue;
-			case CR_OP_TEXT:
-				stack[sp].kind = CR_VAL_TEXT;
-				stack[sp].boolean = CR_TEXT_LITERAL;
-				stack[sp].str = in->str;
-				stack[sp].len = in->n;
-				sp++;
-				continue;
-			case CR_OP_TRUE:
-			case CR_OP_FALSE:
-				SET_BOOL(&stack[sp], in->op == CR_OP_TRUE);
-				sp++;
-				continue;
-			case CR_OP_NULL:
-				SET_NULL(&stack[sp]);
-				sp++;
-				continue;
-			case CR_OP_FEATURE:
-				{
-					const CrValue *f = &features[in->n];
-
-					/*
-					 * feature <op> number, the commonest comparison: the
-					 * result of the two pushes and the comparison, which pops
-					 * exactly those two, in one step (NaN and NULL take the
-					 * general path).
-					 */
-					if (f->kind == CR_VAL_NUM && k + 2 < prog->ninstr &&
-						in[1].op == CR_OP_NUM && in[2].op >= CR_OP_EQ && in[2].op <= CR_OP_GE &&
-						!isnan(f->num) && !isnan(in[1].num))
-					{
-						SET_BOOL(&stack[sp], compare_num(in[2].op, f->num, in[1].num));
-						sp++;
-						k += 2;
-						continue;
-					}
-					stack[sp++] = *f;
-				}
-				continue;
-			default:
-				break;
-		}
-
-		ar = cr_op_arity(in);
-		a = &stack[sp - ar];
-		sp -= ar - 1;			/* the result replaces a[0] */
-		switch (in->op)
-		{
-			case CR_OP_AND:
-			case CR_OP_OR:
-				rc = eval_logic(err, k, in, a, ar);
-				break;
-			case CR_OP_NOT:
-				if ((rc = check_kinds(err, k, in, a, 1, CR_VAL_BOOL)) == CR_OK && a->kind == CR_VAL_BOOL)
-					a->boolean = !a->boolean;
-				break;
-			case CR_OP_ISNULL:
-			case CR_OP_ISNOTNULL:
-				if (a->kind != CR_VAL_ERROR)
-					SET_BOOL(a, (a->kind == CR_VAL_NULL) == (in->op == CR_OP_ISNULL));
-				rc = CR_OK;
-				break;
-			case CR_OP_EQ:
-			case CR_OP_NE:
-			case CR_OP_LT:
-			case CR_OP_LE:
-			case CR_OP_GT:
-			case CR_OP_GE:
-				rc = eval_compare(err, k, in, a);
-				break;
-			case CR_OP_BETWEEN:
-			case CR_OP_NOTBETWEEN:
-				rc = eval_between(err, k, in, a);
-				break;
-			case CR_OP_IN:
-			case CR_OP_NOTIN:
-				rc = eval_in(err, k, in, a, ar);
-				break;
-			case CR_OP_NEG:
-				if ((rc = check_kinds(err, k, in, a, 1, CR_VAL_NUM)) == CR_OK && a->kind == CR_VAL_NUM)
-					a->num = -a->num;
-				break;
-			case CR_OP_ADD:
-			case CR_OP_SUB:
-			case CR_OP_MUL:
-			case CR_OP_DIV:
-			case CR_OP_MOD:
-				rc = eval_arith(err, k, in, a);
-				break;
-			case CR_OP_FUNC:
-				if (in->fn == CR_FN_LEAST || in->fn == CR_FN_GREATEST || in->fn == CR_FN_COALESCE)
-					rc = eval_pick(err, k, in, a, ar);
-				else
-					rc = eval_numfunc(err, k, in, a, ar);
-				break;
-			default:
-				return cr_bad_binary(err, "unknown opcode");
-		}
-		if (rc != CR_OK)
-			return rc;
-	}
-	return eval_result(prog, &stack[0], result, err);
+int
+cr_rule_eval_typed(const CrRuleProg *prog, const CrValue *features,
+				   CrValue *stack, int *result, CrRuleError *err)
+{
+	return eval_loop(prog, features, stack, result, err, 1);
 }
