@@ -880,6 +880,32 @@ solver_setup(Solver *s, double sw, double sw1, double nneg)
 }
 
 /*
+ * A raw-scale start (intercept, coefficients) in solver coordinates: the
+ * inverse of map_back, gamma_j = beta_j * sc_j, gamma_0 = beta_0 +
+ * sum_j beta_j * mu_j.  A start that does not map to finite values is not
+ * used (Newton then starts from zero).
+ */
+static void
+start_point(const Solver *s, const double *raw, double *beta)
+{
+	double		b0 = s->opt->intercept ? raw[0] : 0.0;
+	int			j;
+
+	for (j = 0; j < s->d; j++)
+	{
+		beta[j + 1] = raw[j + 1] * s->sc[j];
+		b0 += raw[j + 1] * s->mu[j];
+	}
+	beta[0] = b0;
+	for (j = 0; j <= s->d; j++)
+		if (!isfinite(beta[j]))
+		{
+			memset(beta, 0, sizeof(double) * s->D);
+			return;
+		}
+}
+
+/*
  * Newton over every row (phase 3) from beta, through s->passes, then the
  * covariance, condition number and coefficients on the original scale.
  * With warm (rows in memory only), phases 1 and 2 first.
@@ -899,6 +925,8 @@ solve(Solver *s, bool warm, const CrAlloc *alloc)
 			   *work = cr_alloc(alloc, sizeof(double) * (3 * D + D * D));
 
 	memset(beta, 0, sizeof(double) * D);
+	if (!warm && s->opt->start)
+		start_point(s, s->opt->start, beta);
 	if (warm && s->rows->n >= 4 * (int64_t) SAMPLE_ROWS && !s->opt->exact_only)
 	{
 		int64_t		stride = s->rows->n / SAMPLE_ROWS;

@@ -45,6 +45,9 @@ typedef struct CrFitOptions
 	bool		balanced;		/* class_weight "balanced" (scikit-learn's rule) */
 	cr_tick_fn	tick;			/* called every few thousand rows; may be NULL */
 	bool		exact_only;		/* skip the sample warm start (tests compare both) */
+	const double *start;		/* cr_logit_fit_passes: d+1 raw-scale coefficients
+								 * to start Newton from (intercept first; ignored
+								 * without an intercept), NULL: from zero */
 } CrFitOptions;
 
 typedef enum CrFitStatus
@@ -147,7 +150,8 @@ typedef struct CrMoments
 /*
  * cr_logit_fit's checks and exact Newton phase (the same scaling,
  * convergence, collinearity and separation rules) over the caller's passes,
- * from zero.  Fills everything but loglik, deciles and shares.
+ * from zero or from opt->start.  Fills everything but loglik, deciles and
+ * shares.
  */
 extern void cr_logit_fit_passes(const CrMoments *m, const CrFitOptions *opt,
 								const CrPasses *passes, const CrAlloc *alloc,

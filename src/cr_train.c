@@ -910,6 +910,7 @@ retention_train_final(PG_FUNCTION_ARGS)
 	fo.balanced = o.balanced;
 	fo.tick = tick;
 	fo.exact_only = false;
+	fo.start = NULL;
 	alloc.fn = cr_train_alloc;
 	alloc.cxt = CurrentMemoryContext;
 	cr_logit_fit(&rows, &fo, &alloc, &r);

@@ -2,7 +2,7 @@
 -- retention_train on the same rows: coefficients, summaries, info and drift
 -- deciles; a parallel fit against a serial one.
 BEGIN;
-SELECT plan(30);
+SELECT plan(34);
 
 CREATE TABLE fit_rows AS
 SELECT i,
@@ -161,6 +161,35 @@ SELECT cmp_ok((SELECT pg_temp.relerr((pg_temp.est(retention_fit('SELECT ARRAY[g.
 SELECT cmp_ok((SELECT pg_temp.relerr((pg_temp.est(retention_fit('SELECT ARRAY[g.x * 1e99], g.y, 1e99::float8 FROM grouped17 g, generate_series(1, g.n)')))[2:4],
                                      (pg_temp.est((SELECT retention_train(ARRAY[g.x * 1e99], g.y, 1e99::float8, '{}') FROM grouped17 g, generate_series(1, g.n))))[2:4])),
   '<', 1e-9::float8, 'retention_fit: values and weights of 1e99 equal retention_train');
+
+-- from 4 * 65 536 rows on, retention_fit starts its passes at the optimum of
+-- the decile sample, kept in memory by the spreads pass (retention_train
+-- starts from the same sample): the same model as retention_train's
+CREATE TEMP TABLE big_rows AS
+SELECT ARRAY[sin(i::float8), ((i * 37) % 101)::float8 / 50 - 1, cos(i * 0.3::float8) * 2 + 5] AS x,
+       ((i * 7919) % 1000)::float8 / 1000
+         < 1 / (1 + exp(-(0.5 + 1.2 * sin(i::float8) - 0.8 * (((i * 37) % 101)::float8 / 50 - 1)))) AS y
+FROM generate_series(1::bigint, 300000) i;
+CREATE TEMP TABLE big_fits AS
+SELECT o, retention_fit('SELECT x, y FROM big_rows', o) AS fit,
+       (SELECT retention_train(x, y, o) FROM big_rows) AS train
+FROM unnest(ARRAY['{}', '{"l2": 2, "class_weight": "balanced"}', '{"intercept": false}']::jsonb[]) o;
+SELECT cmp_ok((SELECT max(pg_temp.relerr(pg_temp.est(fit), pg_temp.est(train))) FROM big_fits), '<', 1e-9::float8,
+  'retention_fit from the sample''s optimum: coefficients and standard errors equal retention_train''s (300 000 rows)');
+SELECT cmp_ok((SELECT max(pg_temp.relerr(pg_temp.info_num(fit), pg_temp.info_num(train))) FROM big_fits), '<', 1e-9::float8,
+  'retention_fit from the sample''s optimum: the same log-likelihoods, AIC, BIC, pseudo R2 and condition number');
+SELECT cmp_ok((SELECT max(pg_temp.relerr(pg_temp.deciles(fit), pg_temp.deciles(train))) FROM big_fits), '<', 1e-9::float8,
+  'retention_fit: decile edges from the sample kept in memory equal retention_train''s');
+-- 40 features, 70 000 rows: the sample (65 536 rows of 41 values) would take over 16 MB,
+-- so the spreads are an aggregate pass and the deciles a pass of their own
+CREATE TEMP TABLE wide_rows AS
+SELECT ARRAY(SELECT sin(i * k + k * k) FROM generate_series(1, 40) k) AS x,
+       (i * 7919) % 1000 < 500 + 300 * sin(i::float8) AS y
+FROM generate_series(1, 70000) i;
+SELECT cmp_ok((SELECT greatest(pg_temp.relerr(pg_temp.est(f), pg_temp.est(t)), pg_temp.relerr(pg_temp.deciles(f), pg_temp.deciles(t)))
+               FROM (SELECT retention_fit('SELECT x, y FROM wide_rows', '{"l2": 1}') AS f,
+                            (SELECT retention_train(x, y, '{"l2": 1}') FROM wide_rows) AS t) w), '<', 1e-9::float8,
+  'retention_fit with 40 features (no sample kept in memory) equals retention_train');
 
 SELECT * FROM finish();
 ROLLBACK;
