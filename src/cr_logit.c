@@ -731,7 +731,7 @@ final_sample_run(void *ctx, const double *rows, int64_t n, int64_t stride)
 {
 	FinalRun   *f = (FinalRun *) ctx;
 
-	cr_rows_scores(rows, n, stride, f->s->d, f->res->beta, f->s->cw, f->p + f->m, NULL);
+	cr_rows_scores_scalar(rows, n, stride, f->s->d, f->res->beta, f->s->cw, f->p + f->m, NULL);
 	f->m += n;
 }
 
@@ -746,8 +746,8 @@ final_all_run(void *ctx, const double *rows, int64_t n, int64_t stride)
 	{
 		int64_t		m = n - i < FINAL_CHUNK ? n - i : FINAL_CHUNK;
 
-		cr_rows_scores(rows + i * stride * f->s->D, m, stride, f->s->d, f->res->beta,
-					   f->s->cw, f->p, &f->ll);
+		cr_rows_scores_scalar(rows + i * stride * f->s->D, m, stride, f->s->d, f->res->beta,
+							  f->s->cw, f->p, &f->ll);
 		for (k = 0; k < m; k++)
 			f->counts[cr_decile_bin(f->res->deciles, f->p[k])] += 1;
 	}

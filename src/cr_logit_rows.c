@@ -715,6 +715,13 @@ cr_rows_scores(const double *rows, int64_t n, int64_t stride, int d,
 }
 
 void
+cr_rows_scores_scalar(const double *rows, int64_t n, int64_t stride, int d,
+					  const double *beta, const double *cw, double *p, double *ll)
+{
+	scores_portable(rows, n, stride, d, beta, cw, p, ll);
+}
+
+void
 cr_rows_exp(const double *x, double *y, int n)
 {
 	int			i;

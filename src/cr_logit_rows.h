@@ -56,6 +56,15 @@ extern void cr_rows_scores(const double *rows, int64_t n, int64_t stride, int d,
 						   const double *beta, const double *cw, double *p, double *ll);
 
 /*
+ * cr_rows_scores always a row at a time with libm, each score bit for bit
+ * cr_sigmoid(cr_linear_predictor(...)) as retention_score computes it: the
+ * final pass's decile edges and shares must bin the training rows as
+ * retention_score_drift will (ties sit on the edges).
+ */
+extern void cr_rows_scores_scalar(const double *rows, int64_t n, int64_t stride, int d,
+								  const double *beta, const double *cw, double *p, double *ll);
+
+/*
  * The moments pass's sums (see feature_moments in cr_logit.c): per feature
  * j, with t = x_j - first_j, amax the largest |t| so far, and the weighted
  * sums s1 of t / amax and s2 of (t / amax)^2, rescaled when amax grows.
