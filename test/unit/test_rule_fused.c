@@ -20,17 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int	n_test = 0;
-static int	n_fail = 0;
-
-static void
-ok(int cond, const char *what)
-{
-	n_test++;
-	if (!cond)
-		n_fail++;
-	printf("%sok %d - %s\n", cond ? "" : "not ", n_test, what);
-}
+#include "tap.h"
 
 #define NFEAT 4					/* features x, y, s, b */
 
@@ -601,6 +591,5 @@ main(void)
 			 compiled, tried, fused_programs, typed_programs);
 	ok(compiled > tried / 2 && fused_programs > compiled / 2 && typed_programs > compiled / 2, msg);
 
-	printf("1..%d\n", n_test);
-	return n_fail ? 1 : 0;
+	return tap_done();
 }
