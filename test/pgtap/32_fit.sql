@@ -2,7 +2,7 @@
 -- retention_train on the same rows: coefficients, summaries, info and drift
 -- deciles; a parallel fit against a serial one.
 BEGIN;
-SELECT plan(34);
+SELECT plan(35);
 
 CREATE TABLE fit_rows AS
 SELECT i,
@@ -190,6 +190,22 @@ SELECT cmp_ok((SELECT greatest(pg_temp.relerr(pg_temp.est(f), pg_temp.est(t)), p
                FROM (SELECT retention_fit('SELECT x, y FROM wide_rows', '{"l2": 1}') AS f,
                             (SELECT retention_train(x, y, '{"l2": 1}') FROM wide_rows) AS t) w), '<', 1e-9::float8,
   'retention_fit with 40 features (no sample kept in memory) equals retention_train');
+
+-- 300 000 usable rows where only the rows off the decile sample (every 4th
+-- usable row is sampled) overlap: the sample alone is separated, so its fit
+-- gives no start and Newton starts from zero; weights, zero weights and NaN
+-- rows (skip_invalid) after the usable ones
+CREATE TEMP TABLE sep_rows AS
+SELECT i::float8 / 1000 AS x,
+       CASE WHEN i % 4 = 3 AND i % 1000 < 40 THEN i < 150000 ELSE i >= 150000 END AS y,
+       (1 + i % 3)::float8 AS w
+FROM generate_series(1, 300000) i;
+INSERT INTO sep_rows VALUES ('NaN', true, 1), (1, false, 0), (2, true, 0);
+SELECT cmp_ok((SELECT greatest(pg_temp.relerr(pg_temp.est(f), pg_temp.est(t)), pg_temp.relerr(pg_temp.info_num(f), pg_temp.info_num(t)),
+                               pg_temp.relerr(pg_temp.deciles(f), pg_temp.deciles(t)))
+               FROM (SELECT retention_fit('SELECT ARRAY[x], y, w FROM sep_rows', '{"skip_invalid": true}') AS f,
+                            (SELECT retention_train(ARRAY[x], y, w, '{"skip_invalid": true}') FROM sep_rows) AS t) s), '<', 1e-9::float8,
+  'retention_fit: only the sample separated (300 000 rows, weights, skipped rows) equals retention_train');
 
 SELECT * FROM finish();
 ROLLBACK;
