@@ -520,7 +520,7 @@ cr_ml_fit_newton(cr_loglik_hess ll, void *arg, int k, double n, double log_bound
 		 */
 		if (newton_eval(ll, arg, k, n, &next) != 0 ||
 			!(next.f <= cur.f + 1e-4 * slope ||
-			  (next.f <= cur.f + 1e-15 * fabs(cur.f) && max_abs(next.g, k) < max_abs(cur.g, k))))
+			  (next.f <= cur.f + 1e-12 * fabs(cur.f) && max_abs(next.g, k) < max_abs(cur.g, k))))
 		{
 			lambda = fmax(8.0 * lambda, 1e-4 * fmax(1.0, max_abs(cur.g, k)));
 			if (lambda > 1e12)

@@ -5,6 +5,7 @@
  * link: src/cr_bgnbd.c src/cr_bgnbd_score.c src/cr_auc.c src/cr_gammagamma.c src/cr_optim.c src/cr_hyp2f1.c
  */
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -535,6 +536,85 @@ test_rows(void)
 	   "NaN and infinity");
 }
 
+/* a uniform in (0, 1) from a 64-bit LCG (Knuth's MMIX constants) */
+static double
+lcg_uniform(uint64_t *s)
+{
+	*s = *s * UINT64_C(6364136223846793005) + UINT64_C(1442695040888963407);
+	return ((double) (*s >> 11) + 0.5) / 9007199254740992.0;
+}
+
+/*
+ * Many distinct rows: the fit starts from Newton over a systematic sample
+ * of them, then refines over all rows.  Drawn from the BG/NBD process
+ * itself (lambda ~ Gamma(1, 1/0.1), p ~ Beta(1, 3) by inversion, whole
+ * days).  The estimate is certified by its gradient (zero to rounding,
+ * in log-parameters and per member) and by the log-likelihood at points
+ * around it; the sample start shows in the passes over all rows.
+ */
+static void
+test_sample_start(void)
+{
+	size_t		members = 600000,
+				n = 0,
+				i;
+	CrBuyerRow *rows = malloc(members * sizeof(CrBuyerRow));
+	uint64_t	seed = 42;
+	CrBgnbdFit	fit;
+	double		g[4],
+				ll,
+				gmax = 0.0;
+	int			j,
+				peak = 1;
+
+	for (i = 0; i < members; i++)
+	{
+		double		T = 30.0 + (double) (i % 700),
+					lambda = -log(lcg_uniform(&seed)) * 0.1,
+					p = 1.0 - cbrt(lcg_uniform(&seed)),
+					t = 0.0,
+					x = 0.0,
+					tx = 0.0;
+
+		for (;;)
+		{
+			t += -log(lcg_uniform(&seed)) / lambda;
+			if (ceil(t) > T)
+				break;
+			x += 1.0;
+			tx = ceil(t);
+			if (lcg_uniform(&seed) < p)
+				break;
+		}
+		rows[n].x = x;
+		rows[n].tx = tx;
+		rows[n].T = T;
+		rows[n].w = 1.0;
+		n++;
+	}
+	n = cr_buyer_rows_compact(rows, n);
+	ok(n >= 4 * 32768, "sample start: enough distinct rows for a sample");
+	ok(cr_bgnbd_fit(rows, n, NULL, NULL, &fit) == CR_FIT_OK, "sample start: the fit converges");
+	ok(fit.iterations <= 5, "sample start: at most 5 passes over all rows after the sample's fit");
+	ll = cr_bgnbd_loglik(&fit.m, rows, n, g);
+	for (j = 0; j < 4; j++)
+		gmax = fmax(gmax, fabs(g[j] * ((double *) &fit.m)[j]) / (double) members);
+	ok(gmax <= 1e-9, "sample start: gradient in log-parameters zero at the estimate");
+	for (j = 0; j < 4; j++)
+	{
+		CrBgnbd		up = fit.m,
+					dn = fit.m;
+
+		((double *) &up)[j] *= 1.0 + 1e-4;
+		((double *) &dn)[j] *= 1.0 - 1e-4;
+		if (!(cr_bgnbd_loglik(&up, rows, n, NULL) < ll && cr_bgnbd_loglik(&dn, rows, n, NULL) < ll))
+			peak = 0;
+	}
+	ok(peak, "sample start: the log-likelihood is lower around the estimate");
+	ok(fabs(fit.log_likelihood - ll) <= 1e-9 * fabs(ll), "sample start: reported LL is the LL at the estimate");
+	free(rows);
+}
+
 int
 main(void)
 {
@@ -545,5 +625,6 @@ main(void)
 	test_keys();
 	test_scorer();
 	test_models();
+	test_sample_start();
 	return tap_done();
 }
