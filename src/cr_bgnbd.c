@@ -230,6 +230,15 @@ cr_buyer_keys_distinct(const uint64_t *keys, size_t n)
 	return k;
 }
 
+static inline void
+key_row(uint64_t key, double w, CrBuyerRow *out)
+{
+	out->x = (double) (key >> BG_KEY_X_SHIFT);
+	out->tx = (double) ((key >> BG_KEY_TX_SHIFT) & BG_KEY_MASK);
+	out->T = (double) (key & BG_KEY_MASK);
+	out->w = w;
+}
+
 size_t
 cr_buyer_keys_rows(const uint64_t *keys, size_t n, CrBuyerRow *out)
 {
@@ -243,13 +252,95 @@ cr_buyer_keys_rows(const uint64_t *keys, size_t n, CrBuyerRow *out)
 			out[k - 1].w += 1.0;
 			continue;
 		}
-		out[k].x = (double) (keys[i] >> BG_KEY_X_SHIFT);
-		out[k].tx = (double) ((keys[i] >> BG_KEY_TX_SHIFT) & BG_KEY_MASK);
-		out[k].T = (double) (keys[i] & BG_KEY_MASK);
-		out[k].w = 1.0;
-		k++;
+		key_row(keys[i], 1.0, &out[k++]);
 	}
 	return k;
+}
+
+size_t
+cr_buyer_keys_count(uint64_t *keys, size_t n, uint64_t *counts)
+{
+	size_t		i,
+				k = 0;
+
+	for (i = 0; i < n; i++)
+	{
+		if (i > 0 && keys[i] == keys[k - 1])
+		{
+			counts[k - 1]++;
+			continue;
+		}
+		keys[k] = keys[i];
+		counts[k++] = 1;
+	}
+	return k;
+}
+
+size_t
+cr_buyer_counted_merge(const uint64_t *ka, const uint64_t *ca, size_t na,
+					   const uint64_t *kb, const uint64_t *cb, size_t nb,
+					   uint64_t *ko, uint64_t *co)
+{
+	size_t		i = 0,
+				j = 0,
+				k = 0;
+
+	while (i < na && j < nb)
+	{
+		if (ka[i] < kb[j])
+		{
+			ko[k] = ka[i];
+			co[k++] = ca[i++];
+		}
+		else if (kb[j] < ka[i])
+		{
+			ko[k] = kb[j];
+			co[k++] = cb[j++];
+		}
+		else
+		{
+			ko[k] = ka[i];
+			co[k++] = ca[i++] + cb[j++];
+		}
+	}
+	for (; i < na; i++, k++)
+	{
+		ko[k] = ka[i];
+		co[k] = ca[i];
+	}
+	for (; j < nb; j++, k++)
+	{
+		ko[k] = kb[j];
+		co[k] = cb[j];
+	}
+	return k;
+}
+
+void
+cr_buyer_counted_rows(const uint64_t *keys, const uint64_t *counts, size_t n, CrBuyerRow *out)
+{
+	size_t		i;
+
+	for (i = 0; i < n; i++)
+		key_row(keys[i], (double) counts[i], &out[i]);
+}
+
+int
+cr_buyer_counted_valid(const uint64_t *keys, const uint64_t *counts, size_t n)
+{
+	size_t		i;
+
+	for (i = 0; i < n; i++)
+	{
+		uint64_t	x = keys[i] >> BG_KEY_X_SHIFT,
+					tx = (keys[i] >> BG_KEY_TX_SHIFT) & BG_KEY_MASK,
+					T = keys[i] & BG_KEY_MASK;
+
+		if ((i > 0 && keys[i] <= keys[i - 1]) || counts[i] == 0 ||
+			counts[i] > (UINT64_C(1) << 53) || tx > T || (x > 0) != (tx > 0))
+			return 0;
+	}
+	return 1;
 }
 
 /* Per-x terms of the log-likelihood and their derivatives. */
@@ -444,7 +535,8 @@ cr_bgnbd_loglik(const CrBgnbd *m, const CrBuyerRow *rows, size_t n, double *grad
  * w3 d2A3 + w4 d2A4 + w3 w4 D D', D = dA3 - dA4.
  */
 static inline double
-bg_loglik_hess_stride(const CrBgnbd *m, const CrBuyerRow *rows, size_t n, size_t stride,
+bg_loglik_hess_stride(const CrBgnbd *m, const CrBuyerRow *rows, const uint64_t *keys,
+					  const uint64_t *counts, size_t n, size_t stride,
 					  double grad[4], double hess[4][4])
 {
 	CrBgLogCache lc;
@@ -465,6 +557,7 @@ bg_loglik_hess_stride(const CrBgnbd *m, const CrBuyerRow *rows, size_t n, size_t
 	bg_pass_start(m, &lc, &t);
 	for (i = 0; i < n; i += stride)
 	{
+		CrBuyerRow	kr;
 		const CrBuyerRow *row = &rows[i];
 		BgRowStep	rs;
 		double		x,
@@ -474,6 +567,11 @@ bg_loglik_hess_stride(const CrBgnbd *m, const CrBuyerRow *rows, size_t n, size_t
 					iT,
 					A3;
 
+		if (keys)
+		{
+			key_row(keys[i], (double) counts[i], &kr);
+			row = &kr;
+		}
 		bg_row_step(m, row, &lc, 1, &t, &xh, &rs);
 		x = rs.x;
 		w = rs.w;
@@ -538,15 +636,28 @@ double
 cr_bgnbd_loglik_hess(const CrBgnbd *m, const CrBuyerRow *rows, size_t n,
 					 double grad[4], double hess[4][4])
 {
-	return bg_loglik_hess_stride(m, rows, n, 1, grad, hess);
+	return bg_loglik_hess_stride(m, rows, NULL, NULL, n, 1, grad, hess);
 }
 
+/* The rows of a fit: rows, or (when keys is not NULL) counted keys */
 typedef struct BgData
 {
 	const CrBuyerRow *rows;
+	const uint64_t *keys;
+	const uint64_t *counts;
 	size_t		n;
 	size_t		stride;			/* Newton passes: every stride-th row */
 } BgData;
+
+/* row i of d (kr: room for a decoded key) */
+static inline const CrBuyerRow *
+bg_data_row(const BgData *d, size_t i, CrBuyerRow *kr)
+{
+	if (d->keys == NULL)
+		return &d->rows[i];
+	key_row(d->keys[i], (double) d->counts[i], kr);
+	return kr;
+}
 
 static double
 bg_loglik(const double *p, double *grad, void *arg)
@@ -567,9 +678,12 @@ bg_loglik_hess(const double *p, double *grad, double hess[CR_OPTIM_MAXK][CR_OPTI
 				ll;
 	int			i;
 
-	ll = d->stride == 1
-		? cr_bgnbd_loglik_hess(&m, d->rows, d->n, grad, h)
-		: bg_loglik_hess_stride(&m, d->rows, d->n, d->stride, grad, h);
+	if (d->keys != NULL)
+		ll = bg_loglik_hess_stride(&m, NULL, d->keys, d->counts, d->n, d->stride, grad, h);
+	else if (d->stride == 1)
+		ll = cr_bgnbd_loglik_hess(&m, d->rows, d->n, grad, h);
+	else
+		ll = bg_loglik_hess_stride(&m, d->rows, NULL, NULL, d->n, d->stride, grad, h);
 	for (i = 0; i < 4; i++)
 		memcpy(hess[i], h[i], sizeof(h[i]));
 	return ll;
@@ -586,20 +700,24 @@ bg_loglik_hess(const double *p, double *grad, double hess[CR_OPTIM_MAXK][CR_OPTI
 #define BG_SAMPLE_ROWS 32768
 
 static int
-sample_start(const CrBuyerRow *rows, size_t n, cr_optim_tick tick, void *tick_arg, CrMlFit *f)
+sample_start(const BgData *all, cr_optim_tick tick, void *tick_arg, CrMlFit *f)
 {
-	BgData		d = {rows, n, n / BG_SAMPLE_ROWS};
+	BgData		d = *all;
 	CrMlFit		s = *f;
 	double		sw = 0.0,
 				sx = 0.0;
 	size_t		i;
 
-	if (n < 4 * BG_SAMPLE_ROWS)
+	if (d.n < 4 * BG_SAMPLE_ROWS)
 		return 0;
-	for (i = 0; i < n; i += d.stride)
+	d.stride = d.n / BG_SAMPLE_ROWS;
+	for (i = 0; i < d.n; i += d.stride)
 	{
-		sw += rows[i].w;
-		sx += rows[i].w * rows[i].x;
+		CrBuyerRow	kr;
+		const CrBuyerRow *row = bg_data_row(&d, i, &kr);
+
+		sw += row->w;
+		sx += row->w * row->x;
 	}
 	if (!(sx > 0.0) ||
 		cr_ml_fit_newton(bg_loglik_hess, &d, 4, sw, BG_LOG_BOUND, BG_NEWTON_MAXITER,
@@ -609,11 +727,15 @@ sample_start(const CrBuyerRow *rows, size_t n, cr_optim_tick tick, void *tick_ar
 	return 1;
 }
 
-CrFitStatus
-cr_bgnbd_fit(const CrBuyerRow *rows, size_t n, cr_optim_tick tick, void *tick_arg,
-			 CrBgnbdFit *out)
+/*
+ * The fit over d's rows; with_bfgs false: CR_FIT_NEEDS_ROWS where Newton
+ * does not converge cleanly (BFGS takes rows).
+ */
+static CrFitStatus
+bg_fit(const BgData *dp, int with_bfgs, cr_optim_tick tick, void *tick_arg, CrBgnbdFit *out)
 {
-	BgData		d = {rows, n, 1};
+	BgData		d = *dp;
+	size_t		n = d.n;
 	CrMlFit		f;
 	double		sw = 0.0,
 				sx = 0.0,
@@ -626,9 +748,12 @@ cr_bgnbd_fit(const CrBuyerRow *rows, size_t n, cr_optim_tick tick, void *tick_ar
 	memset(out, 0, sizeof(*out));
 	for (i = 0; i < n; i++)
 	{
-		sw += rows[i].w;
-		sx += rows[i].w * rows[i].x;
-		sT += rows[i].w * rows[i].T;
+		CrBuyerRow	kr;
+		const CrBuyerRow *row = bg_data_row(&d, i, &kr);
+
+		sw += row->w;
+		sx += row->w * row->x;
+		sT += row->w * row->T;
 	}
 	out->n = sw;
 	if (n == 0 || !(sw > 0.0))
@@ -648,7 +773,7 @@ cr_bgnbd_fit(const CrBuyerRow *rows, size_t n, cr_optim_tick tick, void *tick_ar
 	 */
 	diverged = 0;
 	st = CR_OPTIM_STALLED;
-	if (sample_start(rows, n, tick, tick_arg, &f))
+	if (sample_start(&d, tick, tick_arg, &f))
 	{
 		CrMlFit		from_sample = f;
 
@@ -662,6 +787,8 @@ cr_bgnbd_fit(const CrBuyerRow *rows, size_t n, cr_optim_tick tick, void *tick_ar
 	if (st != CR_OPTIM_CONVERGED)
 		st = cr_ml_fit_newton(bg_loglik_hess, &d, 4, sw, BG_LOG_BOUND, BG_NEWTON_MAXITER,
 							  tick, tick_arg, &f);
+	if (st != CR_OPTIM_CONVERGED && !with_bfgs)
+		return CR_FIT_NEEDS_ROWS;
 	if (st != CR_OPTIM_CONVERGED)
 		st = cr_ml_fit(bg_loglik, &d, 4, sw, BG_LOG_BOUND, BG_MAXITER, tick, tick_arg,
 					   &f, &diverged);
@@ -692,6 +819,24 @@ cr_bgnbd_p_alive(const CrBgnbd *m, double x, double tx, double T)
 	lodds = log(m->a) - log(m->b + (x - 1.0))
 		+ (m->r + x) * (log(m->alpha + T) - log(m->alpha + tx));
 	return 1.0 / (1.0 + exp(lodds));
+}
+
+CrFitStatus
+cr_bgnbd_fit(const CrBuyerRow *rows, size_t n, cr_optim_tick tick, void *tick_arg,
+			 CrBgnbdFit *out)
+{
+	BgData		d = {rows, NULL, NULL, n, 1};
+
+	return bg_fit(&d, 1, tick, tick_arg, out);
+}
+
+CrFitStatus
+cr_bgnbd_fit_counted(const uint64_t *keys, const uint64_t *counts, size_t n,
+					 cr_optim_tick tick, void *tick_arg, CrBgnbdFit *out)
+{
+	BgData		d = {NULL, keys, counts, n, 1};
+
+	return bg_fit(&d, 0, tick, tick_arg, out);
 }
 
 /*

@@ -41,7 +41,10 @@ typedef enum CrFitStatus
 	CR_FIT_DIVERGED,			/* a parameter ran off to 0 or infinity */
 	CR_FIT_FLAT,				/* no proper maximum: the Hessian of the
 								 * log-likelihood is not negative definite */
-	CR_FIT_NOT_CONVERGED		/* the optimiser gave up */
+	CR_FIT_NOT_CONVERGED,		/* the optimiser gave up */
+	CR_FIT_NEEDS_ROWS			/* cr_bgnbd_fit_counted: Newton did not
+								 * converge cleanly; cr_bgnbd_fit on the rows
+								 * decides */
 } CrFitStatus;
 
 typedef struct CrBgnbdFit
@@ -90,6 +93,25 @@ extern size_t cr_buyer_keys_distinct(const uint64_t *keys, size_t n);
 extern size_t cr_buyer_keys_rows(const uint64_t *keys, size_t n, CrBuyerRow *out);
 
 /*
+ * Counted keys: sorted distinct keys, each with its number of members (how
+ * a parallel worker hands its members over: 16 bytes a distinct row rather
+ * than 32).  cr_buyer_keys_count turns n sorted keys into that form in
+ * place (counts has room for n), returning the number of distinct keys;
+ * cr_buyer_counted_merge merges two such lists into ko/co (room for
+ * na + nb), adding the counts of equal keys; cr_buyer_counted_rows gives
+ * their rows (w = count), cr_buyer_keys_rows's result for those members;
+ * cr_buyer_counted_valid checks a list read from outside (increasing keys
+ * of valid rows, counts from 1 to 2^53).
+ */
+extern size_t cr_buyer_keys_count(uint64_t *keys, size_t n, uint64_t *counts);
+extern size_t cr_buyer_counted_merge(const uint64_t *ka, const uint64_t *ca, size_t na,
+									 const uint64_t *kb, const uint64_t *cb, size_t nb,
+									 uint64_t *ko, uint64_t *co);
+extern void cr_buyer_counted_rows(const uint64_t *keys, const uint64_t *counts, size_t n,
+								  CrBuyerRow *out);
+extern int	cr_buyer_counted_valid(const uint64_t *keys, const uint64_t *counts, size_t n);
+
+/*
  * Log-likelihood of the model over rows (FHL 2005 eq. 6), and its gradient
  * with respect to (r, alpha, a, b) when grad is not NULL.  Rows sorted by x
  * are faster (the Gamma function terms are shared per x).
@@ -108,6 +130,15 @@ extern double cr_bgnbd_loglik_hess(const CrBgnbd *m, const CrBuyerRow *rows, siz
  */
 extern CrFitStatus cr_bgnbd_fit(const CrBuyerRow *rows, size_t n,
 								cr_optim_tick tick, void *tick_arg, CrBgnbdFit *out);
+
+/*
+ * cr_bgnbd_fit over counted keys (cr_buyer_keys_count), read in place: the
+ * same estimate as over their rows (cr_buyer_counted_rows) without making
+ * them.  Where Newton's method does not converge cleanly it returns
+ * CR_FIT_NEEDS_ROWS: then cr_bgnbd_fit on the rows decides.
+ */
+extern CrFitStatus cr_bgnbd_fit_counted(const uint64_t *keys, const uint64_t *counts, size_t n,
+										cr_optim_tick tick, void *tick_arg, CrBgnbdFit *out);
 
 /* P(alive | x, tx, T) */
 extern double cr_bgnbd_p_alive(const CrBgnbd *m, double x, double tx, double T);

@@ -35,6 +35,7 @@
 #include "cr_bgnbd.h"
 #include "cr_engagement.h"
 #include "cr_gammagamma.h"
+#include "cr_hugemem.h"
 #include "cr_lifetime.h"
 
 #define BG_WIDTH 4				/* doubles per BG/NBD row: a CrBuyerRow */
@@ -50,7 +51,10 @@ typedef struct FitState
 	int32		nrows;
 	int32		nsorted;		/* BG/NBD: rows[0..nsorted) are compacted */
 	int32		cap;
+	int64		nkc;			/* BG/NBD: counted keys, not yet in rows */
 	double	   *rows;
+	uint64	   *kc;				/* nkc sorted distinct keys */
+	uint64	   *kcount;			/* and their counts (cr_buyer_keys_count) */
 	/* BG/NBD, not serialized: keys of members not yet in rows */
 	int64		nkeys;
 	int64		keycap;
@@ -140,8 +144,70 @@ bg_merge_sorted(FitState *st, MemoryContext ctx, const CrBuyerRow *rows, size_t 
 }
 
 /*
- * BG/NBD: fold the keys into the rows, leaving rows[0..nrows) sorted and
- * compacted.
+ * BG/NBD: merge n counted keys (not the state's) into the state's counted
+ * keys: a linear merge, as the combine function needs for the workers'
+ * states.
+ */
+static void
+bg_merge_counted(FitState *st, MemoryContext ctx, const uint64 *keys, const uint64 *counts,
+				 int64 n)
+{
+	int64		want = st->nkc + n;
+	uint64	   *ko,
+			   *co;
+
+	fit_check_cap(want, 2);
+	ko = cr_huge_alloc(ctx, (Size) want * sizeof(uint64));
+	co = cr_huge_alloc(ctx, (Size) want * sizeof(uint64));
+	if (st->nkc == 0)
+	{
+		memcpy(ko, keys, (Size) n * sizeof(uint64));
+		memcpy(co, counts, (Size) n * sizeof(uint64));
+	}
+	else
+		want = (int64) cr_buyer_counted_merge(st->kc, st->kcount, (size_t) st->nkc,
+											  keys, counts, (size_t) n, ko, co);
+	cr_huge_free(st->kc);
+	cr_huge_free(st->kcount);
+	st->kc = ko;
+	st->kcount = co;
+	st->nkc = want;
+}
+
+/* BG/NBD: sort the keys and fold them into the counted keys. */
+static void
+bg_count_keys(FitState *st, MemoryContext ctx)
+{
+	uint64	   *scratch,
+			   *counts;
+	int64		m;
+
+	if (st->nkeys == 0)
+		return;
+	scratch = cr_huge_alloc(ctx, (Size) st->nkeys * sizeof(uint64));
+	cr_sort_keys(st->keys, scratch, (size_t) st->nkeys, fit_tick, NULL);
+	counts = scratch;			/* the sort is done with it */
+	m = (int64) cr_buyer_keys_count(st->keys, (size_t) st->nkeys, counts);
+	st->nkeys = 0;
+	if (st->nkc == 0)
+	{
+		/* the key buffer becomes the counted keys; new keys get a new one */
+		cr_huge_free(st->kc);
+		cr_huge_free(st->kcount);
+		st->kc = st->keys;
+		st->kcount = counts;
+		st->nkc = m;
+		st->keys = NULL;
+		st->keycap = 0;
+		return;
+	}
+	bg_merge_counted(st, ctx, st->keys, counts, m);
+	cr_huge_free(counts);
+}
+
+/*
+ * BG/NBD: fold the keys and the counted keys into the rows, leaving
+ * rows[0..nrows) sorted and compacted.
  */
 #define BG_KEYS_MIN (1 << 20)	/* 8 MB */
 #define BG_KEYS_MAX (1 << 24)	/* 128 MB */
@@ -149,31 +215,30 @@ bg_merge_sorted(FitState *st, MemoryContext ctx, const CrBuyerRow *rows, size_t 
 static void
 bg_flush(FitState *st, MemoryContext ctx)
 {
-	uint64	   *scratch;
 	CrBuyerRow *fresh;
-	size_t		m;
 
 	if (st->nsorted != st->nrows)
 		bg_compact(st, ctx, 0);
-	if (st->nkeys == 0)
+	bg_count_keys(st, ctx);
+	if (st->nkc == 0)
 		return;
-	scratch = MemoryContextAllocHuge(ctx, (Size) st->nkeys * sizeof(uint64));
-	cr_sort_keys(st->keys, scratch, (size_t) st->nkeys, fit_tick, NULL);
-	pfree(scratch);
-	m = cr_buyer_keys_distinct(st->keys, (size_t) st->nkeys);
-	fit_check_cap((int64) st->nrows + (int64) m, BG_WIDTH);
-	fresh = MemoryContextAllocHuge(ctx, m * sizeof(CrBuyerRow));
-	cr_buyer_keys_rows(st->keys, (size_t) st->nkeys, fresh);
-	st->nkeys = 0;
+	fit_check_cap((int64) st->nrows + st->nkc, BG_WIDTH);
+	fresh = MemoryContextAllocHuge(ctx, (Size) st->nkc * sizeof(CrBuyerRow));
+	cr_buyer_counted_rows(st->kc, st->kcount, (size_t) st->nkc, fresh);
+	cr_huge_free(st->kc);
+	cr_huge_free(st->kcount);
+	st->kc = st->kcount = NULL;
 	if (st->nrows == 0)
 	{
 		if (st->rows != NULL)
 			pfree(st->rows);
 		st->rows = (double *) fresh;
-		st->nrows = st->nsorted = st->cap = (int32) m;
+		st->nrows = st->nsorted = st->cap = (int32) st->nkc;
+		st->nkc = 0;
 		return;
 	}
-	bg_merge_sorted(st, ctx, fresh, m);
+	bg_merge_sorted(st, ctx, fresh, (size_t) st->nkc);
+	st->nkc = 0;
 	pfree(fresh);
 }
 
@@ -181,8 +246,8 @@ bg_flush(FitState *st, MemoryContext ctx)
 static void
 bg_flush_all(FitState *st)
 {
-	if (st->nsorted != st->nrows || st->nkeys > 0)
-		bg_flush(st, GetMemoryChunkContext(st->keys ? (void *) st->keys : (void *) st->rows));
+	if (st->nsorted != st->nrows || st->nkeys > 0 || st->nkc > 0)
+		bg_flush(st, GetMemoryChunkContext(st));
 }
 
 /* BG/NBD: room for `more` keys, folding them into the rows past a size */
@@ -200,9 +265,14 @@ bg_key_reserve(FitState *st, MemoryContext ctx, int64 more)
 			return;
 	}
 	want = Max(Max(st->nkeys + more, 2 * st->keycap), 1024);
-	st->keys = st->keys == NULL
-		? MemoryContextAllocHuge(ctx, (Size) want * sizeof(uint64))
-		: repalloc_huge(st->keys, (Size) want * sizeof(uint64));
+	{
+		uint64	   *keys = cr_huge_alloc(ctx, (Size) want * sizeof(uint64));
+
+		if (st->nkeys > 0)
+			memcpy(keys, st->keys, (Size) st->nkeys * sizeof(uint64));
+		cr_huge_free(st->keys);
+		st->keys = keys;
+	}
 	st->keycap = want;
 }
 
@@ -343,6 +413,8 @@ lifetime_fit_combinefn(PG_FUNCTION_ARGS)
 		memcpy(a->keys + a->nkeys, b->keys, (Size) b->nkeys * sizeof(uint64));
 		a->nkeys += b->nkeys;
 	}
+	if (b->nkc > 0)
+		bg_merge_counted(a, aggctx, b->kc, b->kcount, b->nkc);	/* a worker's */
 	if (b->nrows > 0 && b->width == BG_WIDTH && b->nsorted == b->nrows)
 		bg_merge_sorted(a, aggctx, (const CrBuyerRow *) b->rows, b->nrows);	/* a worker's */
 	else if (b->nrows > 0)
@@ -355,16 +427,57 @@ lifetime_fit_combinefn(PG_FUNCTION_ARGS)
 	PG_RETURN_POINTER(a);
 }
 
+/*
+ * The serialized state: the fixed fields up to rows (FIT_SER_FIXED bytes),
+ * FIT_SER_PAD zero bytes (so that what follows a 4-byte varlena header at an
+ * 8-byte boundary is 8-byte aligned), then nrows * width doubles of rows,
+ * then nkc keys and nkc counts.  A BG/NBD worker hands over its members as
+ * counted keys (16 bytes a distinct row) and its other rows sorted, so that
+ * the leader merges them; aligned counted keys are read in place.
+ */
+#define FIT_SER_PAD (MAXALIGN(VARHDRSZ + FIT_SER_FIXED) - VARHDRSZ - FIT_SER_FIXED)
+#define FIT_SER_HEAD (FIT_SER_FIXED + FIT_SER_PAD)
 PG_FUNCTION_INFO_V1(lifetime_fit_serialfn);
 Datum
 lifetime_fit_serialfn(PG_FUNCTION_ARGS)
 {
 	FitState   *st = (FitState *) PG_GETARG_POINTER(0);
+	Size		nrow_bytes,
+				nkc_bytes;
+	bytea	   *out;
+	char	   *p;
 
 	if (st->width == BG_WIDTH)
-		bg_flush_all(st);
-	PG_RETURN_BYTEA_P(cr_words_serialize(st, FIT_SER_FIXED, (const uint64 *) st->rows,
-										 st->nrows * st->width));
+	{
+		MemoryContext ctx = GetMemoryChunkContext(st);
+
+		if (st->nsorted != st->nrows)
+			bg_compact(st, ctx, 0);
+		bg_count_keys(st, ctx);
+	}
+	nrow_bytes = (Size) st->nrows * st->width * sizeof(double);
+	nkc_bytes = (Size) st->nkc * sizeof(uint64);
+	if (FIT_SER_HEAD + nrow_bytes + 2 * nkc_bytes > MaxAllocSize - VARHDRSZ)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("too many distinct rows in one partial lifetime fit state"),
+				 errhint("Fewer rows per parallel worker or Citus shard, or SET max_parallel_workers_per_gather = 0.")));
+	out = MemoryContextAllocHuge(CurrentMemoryContext, VARHDRSZ + FIT_SER_HEAD + nrow_bytes + 2 * nkc_bytes);
+	cr_advise_huge(out, VARHDRSZ + FIT_SER_HEAD + nrow_bytes + 2 * nkc_bytes);
+	SET_VARSIZE(out, VARHDRSZ + FIT_SER_HEAD + nrow_bytes + 2 * nkc_bytes);
+	p = VARDATA(out);
+	memcpy(p, st, FIT_SER_FIXED);
+	memset(p + FIT_SER_FIXED, 0, FIT_SER_PAD);
+	p += FIT_SER_HEAD;
+	if (nrow_bytes > 0)
+		memcpy(p, st->rows, nrow_bytes);
+	p += nrow_bytes;
+	if (nkc_bytes > 0)
+	{
+		memcpy(p, st->kc, nkc_bytes);
+		memcpy(p + nkc_bytes, st->kcount, nkc_bytes);
+	}
+	PG_RETURN_BYTEA_P(out);
 }
 
 PG_FUNCTION_INFO_V1(lifetime_fit_deserialfn);
@@ -373,14 +486,54 @@ lifetime_fit_deserialfn(PG_FUNCTION_ARGS)
 {
 	bytea	   *in = PG_GETARG_BYTEA_PP(0);
 	FitState   *st = palloc0(sizeof(FitState));
+	char	   *p;
+	Size		nrow_bytes,
+				nkc_bytes;
 
 	cr_words_header(in, st, FIT_SER_FIXED, "lifetime fit");
 	if ((st->width != BG_WIDTH && st->width != GG_WIDTH) || st->nrows < 0 ||
-		st->nsorted < 0 || st->nsorted > st->nrows || st->skipped < 0)
+		st->nsorted < 0 || st->nsorted > st->nrows || st->skipped < 0 || st->nkc < 0 ||
+		(st->nkc > 0 && st->width != BG_WIDTH) || st->nkc > (int64) (MaxAllocSize / 16))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
 				 errmsg("invalid lifetime fit state")));
-	st->rows = (double *) cr_words_body(in, FIT_SER_FIXED, st->nrows * st->width, "lifetime fit");
+	nrow_bytes = (Size) st->nrows * st->width * sizeof(double);
+	nkc_bytes = (Size) st->nkc * sizeof(uint64);
+	if (VARSIZE_ANY_EXHDR(in) != FIT_SER_HEAD + nrow_bytes + 2 * nkc_bytes)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+				 errmsg("invalid lifetime fit state")));
+	p = VARDATA_ANY(in) + FIT_SER_HEAD;
+	st->rows = NULL;
+	st->kc = st->kcount = NULL;
+	if (nrow_bytes > 0)
+	{
+		st->rows = palloc(nrow_bytes);
+		memcpy(st->rows, p, nrow_bytes);
+	}
+	if (nkc_bytes > 0)
+	{
+		/*
+		 * In place where aligned: the combine function copies them into its
+		 * state, and the input lives until then.
+		 */
+		if ((uintptr_t) (p + nrow_bytes) % sizeof(uint64) == 0)
+		{
+			st->kc = (uint64 *) (p + nrow_bytes);
+			st->kcount = (uint64 *) (p + nrow_bytes + nkc_bytes);
+		}
+		else
+		{
+			st->kc = palloc(nkc_bytes);
+			st->kcount = palloc(nkc_bytes);
+			memcpy(st->kc, p + nrow_bytes, nkc_bytes);
+			memcpy(st->kcount, p + nrow_bytes + nkc_bytes, nkc_bytes);
+		}
+		if (!cr_buyer_counted_valid(st->kc, st->kcount, (size_t) st->nkc))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+					 errmsg("invalid lifetime fit state")));
+	}
 	st->cap = st->nrows;
 	PG_RETURN_POINTER(st);
 }
@@ -449,15 +602,26 @@ bgnbd_fit_finalfn(PG_FUNCTION_ARGS)
 	CrBgnbdFit	fit;
 	CrFitStatus status;
 
-	if (st == NULL || (st->nrows == 0 && st->nkeys == 0))
+	if (st == NULL || (st->nrows == 0 && st->nkeys == 0 && st->nkc == 0))
 		PG_RETURN_NULL();
 	tupdesc = cr_result_tupdesc(fcinfo, BG_NFIELDS, "bgnbd_model");
 	/*
 	 * Compact in place: merging identical rows into counts does not change
 	 * what the state means, so a later transition or final call is unaffected.
+	 * Members of whole-number rows only (the usual case): fitted over their
+	 * counted keys, without making the rows.
 	 */
-	bg_flush_all(st);
-	status = cr_bgnbd_fit((const CrBuyerRow *) st->rows, st->nrows, fit_tick, NULL, &fit);
+	status = CR_FIT_NEEDS_ROWS;
+	if (st->nrows == 0)
+	{
+		bg_count_keys(st, GetMemoryChunkContext(st));
+		status = cr_bgnbd_fit_counted(st->kc, st->kcount, (size_t) st->nkc, fit_tick, NULL, &fit);
+	}
+	if (status == CR_FIT_NEEDS_ROWS)
+	{
+		bg_flush_all(st);
+		status = cr_bgnbd_fit((const CrBuyerRow *) st->rows, st->nrows, fit_tick, NULL, &fit);
+	}
 	if (status == CR_FIT_NO_ROWS)
 		PG_RETURN_NULL();
 	if (status != CR_FIT_OK)

@@ -20,7 +20,6 @@
 #include <float.h>
 #include <math.h>
 
-#include <sys/mman.h>
 
 #include "catalog/pg_type.h"
 #include "lib/stringinfo.h"
@@ -32,6 +31,7 @@
 #include "utils/memutils.h"
 #include "utils/numeric.h"
 
+#include "cr_hugemem.h"
 #include "cr_logit.h"
 #include "cr_model.h"
 #include "cr_train.h"
@@ -225,46 +225,6 @@ state_new(MemoryContext cxt)
 	return s;
 }
 
-/*
- * Ask the kernel for transparent huge pages on a large block: rows are
- * written once and read on every Newton pass, and on virtual machines the
- * page faults of 4 kB pages cost more than the copying itself.
- */
-static void
-advise_huge(void *p, Size len)
-{
-#ifdef MADV_HUGEPAGE
-	uintptr_t	start = ((uintptr_t) p + 4095) & ~(uintptr_t) 4095;
-	uintptr_t	end = ((uintptr_t) p + len) & ~(uintptr_t) 4095;
-
-	if (end > start)
-		(void) madvise((void *) start, end - start, MADV_HUGEPAGE);
-#endif
-}
-
-/*
- * A full-size block of len bytes that starts on a 2 MB boundary and spans
- * whole 2 MB pages, so that all of it can be huge pages (from an unaligned
- * start, about half of the rows' memory was, and the rest faulted in 4 kB
- * at a time).  The slack before the start is address space only: never
- * touched, it takes no memory.  Blocks are freed with their context.
- */
-static double *
-alloc_huge_block(MemoryContext cxt, Size len)
-{
-#ifdef MADV_HUGEPAGE
-	Size		huge = 2 * 1024 * 1024;
-	Size		span = TYPEALIGN(huge, len);	/* whole huge pages */
-	char	   *raw = MemoryContextAllocHuge(cxt, span + huge);
-	double	   *block = (double *) TYPEALIGN(huge, raw);
-
-	advise_huge(block, span);
-	return block;
-#else
-	return MemoryContextAllocHuge(cxt, len);
-#endif
-}
-
 static void
 charge_memory(TrainState *s, double add_bytes)
 {
@@ -316,7 +276,7 @@ state_next_row(TrainState *s, MemoryContext cxt)
 			s->blocks[0] = repalloc_huge(s->blocks[0], sizeof(double) * D * cap);
 			s->block_cap[0] = cap;
 			if (cap == big)
-				advise_huge(s->blocks[0], sizeof(double) * D * cap);
+				cr_advise_huge(s->blocks[0], sizeof(double) * D * cap);
 		}
 		else
 		{
@@ -325,7 +285,7 @@ state_next_row(TrainState *s, MemoryContext cxt)
 
 			charge_memory(s, (double) cap * D * sizeof(double));
 			if (cap == big)
-				block = alloc_huge_block(cxt, sizeof(double) * D * cap);
+				block = cr_huge_alloc(cxt, sizeof(double) * D * cap);
 			else
 				block = MemoryContextAllocHuge(cxt, sizeof(double) * D * cap);
 			add_block(s, cxt, block, 0, cap);
@@ -690,7 +650,7 @@ retention_train_deserial(PG_FUNCTION_ARGS)
 
 		charge_memory(s, (double) n * D * sizeof(double));
 		block = MemoryContextAllocHuge(aggcxt, sizeof(double) * D * n);
-		advise_huge(block, sizeof(double) * D * n);
+		cr_advise_huge(block, sizeof(double) * D * n);
 		memcpy(block, p, sizeof(double) * D * n);
 		add_block(s, aggcxt, block, n, n);
 		s->n_rows = n;

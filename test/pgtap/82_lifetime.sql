@@ -5,7 +5,7 @@
 -- lifetime value against the same; lifetime_summary against plain SQL in
 -- several time zones; parallel equals serial.
 BEGIN;
-SELECT plan(31);
+SELECT plan(33);
 
 -- A real (not temporary) table, so that parallel workers can scan it.
 CREATE TABLE cdnow_summary (id int, x float8, t_x float8, t float8, zbar float8);
@@ -87,6 +87,20 @@ SELECT ok((SELECT abs(lifetime_value(bg, gg, 2, 30.43, 38.86, 22.35, 12, 0, 4.34
 SELECT is((SELECT (bg::text)::bgnbd_model::text FROM fits), (SELECT bg::text FROM fits), 'bgnbd_model text round trip');
 SELECT is((SELECT (gg::text)::gammagamma_model::text FROM fits), (SELECT gg::text FROM fits), 'gammagamma_model text round trip');
 
+-- The same members in whole days (the states hold them as counted keys,
+-- which parallel workers hand over as such), and mixed with rows that are
+-- not whole numbers (the states hold those as rows): fitted serially here,
+-- in parallel below.
+CREATE TABLE cdnow_days AS
+SELECT id, x, CASE WHEN x > 0 THEN greatest(round(t_x * 7), 1) ELSE 0 END AS t_x, round(t * 7) AS t
+FROM cdnow_summary;
+CREATE TABLE cdnow_mixed AS
+SELECT id, x, t_x + CASE WHEN id % 10 = 0 AND x > 0 THEN 0.5 ELSE 0 END AS t_x,
+       t + CASE WHEN id % 10 = 0 THEN 0.5 ELSE 0 END AS t
+FROM cdnow_days;
+CREATE TABLE day_fits AS
+SELECT (SELECT bgnbd_fit(x, t_x, t)::text FROM cdnow_days) AS days,
+       (SELECT bgnbd_fit(x, t_x, t)::text FROM cdnow_mixed) AS mixed;
 -- parallel aggregation equals serial
 SET LOCAL parallel_setup_cost = 0;
 SET LOCAL parallel_tuple_cost = 0;
@@ -95,6 +109,10 @@ SET LOCAL max_parallel_workers_per_gather = 2;
 SET LOCAL parallel_leader_participation = off;
 SELECT is((SELECT (bgnbd_fit(x, t_x, t), gammagamma_fit(x, zbar))::text FROM cdnow_summary),
           (SELECT (bg, gg)::text FROM fits), 'parallel fits equal serial ones');
+SELECT is((SELECT bgnbd_fit(x, t_x, t)::text FROM cdnow_days), (SELECT days FROM day_fits),
+          'BG/NBD in whole days: parallel workers'' counted keys give the serial fit');
+SELECT is((SELECT bgnbd_fit(x, t_x, t)::text FROM cdnow_mixed), (SELECT mixed FROM day_fits),
+          'BG/NBD on whole days mixed with fractional rows: parallel equals serial');
 RESET parallel_setup_cost;
 RESET parallel_tuple_cost;
 RESET min_parallel_table_scan_size;

@@ -468,6 +468,59 @@ test_keys(void)
 				}
 		ok(agree, "a key exactly for the valid rows of whole numbers");
 	}
+	{
+		/*
+		 * Counted keys: the sorted keys counted, split in two halves counted
+		 * and merged (a parallel plan's two workers), give the same rows.
+		 */
+		static uint64_t ck[20000],
+					cc[20000],
+					h1[20000],
+					c1[20000],
+					h2[20000],
+					c2[20000],
+					mk[20000],
+					mc[20000];
+		static CrBuyerRow cro[20000];
+		size_t		m,
+					m1,
+					m2,
+					mm;
+		int			counted_same = 1;
+
+		memcpy(ck, keys, sizeof(ck));
+		m = cr_buyer_keys_count(ck, n, cc);
+		cr_buyer_counted_rows(ck, cc, m, cro);
+		counted_same = m == nk && memcmp(cro, out, nk * sizeof(CrBuyerRow)) == 0;
+		ok(counted_same, "counted keys give the rows of cr_buyer_keys_rows");
+		ok(cr_buyer_counted_valid(ck, cc, m), "counted keys are valid");
+		/* halves: the even and the odd positions of the sorted keys */
+		for (i = 0; i < n / 2; i++)
+		{
+			h1[i] = keys[2 * i];
+			h2[i] = keys[2 * i + 1];
+		}
+		m1 = cr_buyer_keys_count(h1, n / 2, c1);
+		m2 = cr_buyer_keys_count(h2, n / 2, c2);
+		mm = cr_buyer_counted_merge(h1, c1, m1, h2, c2, m2, mk, mc);
+		ok(mm == m && memcmp(mk, ck, m * sizeof(uint64_t)) == 0 &&
+		   memcmp(mc, cc, m * sizeof(uint64_t)) == 0,
+		   "merging two halves' counted keys equals counting them all");
+		ok(cr_buyer_counted_merge(h1, c1, m1, h2, c2, 0, mk, mc) == m1 &&
+		   memcmp(mk, h1, m1 * sizeof(uint64_t)) == 0,
+		   "merging with an empty list copies");
+		{
+			uint64_t	bad_k[2] = {ck[1], ck[0]},
+						bad_c[2] = {1, 1},
+						zero_c[2] = {1, 0},
+						inv_k[1] = {(UINT64_C(1) << 48) | 5};	/* x 1, t_x 0, T 5 */
+
+			ok(!cr_buyer_counted_valid(bad_k, bad_c, 2) &&
+			   !cr_buyer_counted_valid(ck, zero_c, 2) &&
+			   !cr_buyer_counted_valid(inv_k, bad_c, 1),
+			   "counted keys: unsorted, a zero count and an invalid row are refused");
+		}
+	}
 	ok(!cr_buyer_key(1, 1.5, 2, &k) && !cr_buyer_key(65536, 1, 2, &k) &&
 	   !cr_buyer_key(1, 1, 16777216, &k) && !cr_buyer_key(NAN, 1, 2, &k) &&
 	   !cr_buyer_key(1, 1, INFINITY, &k) && !cr_buyer_key(-1, 0, 2, &k),
@@ -595,6 +648,27 @@ test_sample_start(void)
 	n = cr_buyer_rows_compact(rows, n);
 	ok(n >= 4 * 32768, "sample start: enough distinct rows for a sample");
 	ok(cr_bgnbd_fit(rows, n, NULL, NULL, &fit) == CR_FIT_OK, "sample start: the fit converges");
+	ok(fabs(fit.m.r - 1.0) < 0.05 && fabs(fit.m.alpha - 10.0) < 1.0 &&
+	   fabs(fit.m.a - 1.0) < 0.05 && fabs(fit.m.b - 3.0) < 0.15,
+	   "sample start: the estimate is near the process's parameters (1, 10, 1, 3)");
+	{
+		/* the same fit over counted keys read in place, bit for bit */
+		uint64_t   *keys = malloc(n * sizeof(uint64_t)),
+				   *counts = malloc(n * sizeof(uint64_t));
+		CrBgnbdFit	kf;
+		int			keyed = 1;
+
+		for (i = 0; i < n; i++)
+		{
+			keyed &= cr_buyer_key(rows[i].x, rows[i].tx, rows[i].T, &keys[i]);
+			counts[i] = (uint64_t) rows[i].w;
+		}
+		ok(keyed && cr_bgnbd_fit_counted(keys, counts, n, NULL, NULL, &kf) == CR_FIT_OK &&
+		   memcmp(&kf, &fit, sizeof(kf)) == 0,
+		   "sample start: the fit over counted keys equals the fit over rows, bit for bit");
+		free(keys);
+		free(counts);
+	}
 	ok(fit.iterations <= 5, "sample start: at most 5 passes over all rows after the sample's fit");
 	ll = cr_bgnbd_loglik(&fit.m, rows, n, g);
 	for (j = 0; j < 4; j++)
