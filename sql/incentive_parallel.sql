@@ -95,6 +95,7 @@ CREATE TEMP TABLE s2 AS :q2;
 CREATE TEMP TABLE s3 AS :q3;
 CREATE TEMP TABLE s4 AS :q4;
 SET max_parallel_workers_per_gather = 2;
+SET parallel_tuple_cost = 0;
 CREATE TEMP TABLE p1 AS :q1;
 CREATE TEMP TABLE p2 AS :q2;
 CREATE TEMP TABLE p3 AS :q3;
@@ -121,5 +122,6 @@ DROP DOMAIN par_score;
 
 RESET max_parallel_workers_per_gather;
 RESET parallel_setup_cost;
+RESET parallel_tuple_cost;
 RESET min_parallel_table_scan_size;
 DROP TABLE par_members, par_rules;
