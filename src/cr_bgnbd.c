@@ -728,6 +728,24 @@ sample_start(const BgData *all, cr_optim_tick tick, void *tick_arg, CrMlFit *f)
 }
 
 /*
+ * Every estimate within BG_LOG_BOUND of the default start in log terms.
+ * Newton from the sample's optimum measures its bound from there: an
+ * estimate beyond the bound from the default start is not taken (the
+ * fit from the default start decides, CR_FIT_DIVERGED as without a
+ * sample).
+ */
+static int
+within_bound(const double *p, const double *start)
+{
+	int			i;
+
+	for (i = 0; i < 4; i++)
+		if (!(fabs(log(p[i]) - log(start[i])) <= BG_LOG_BOUND))
+			return 0;
+	return 1;
+}
+
+/*
  * The fit over d's rows; with_bfgs false: CR_FIT_NEEDS_ROWS where Newton
  * does not converge cleanly (BFGS takes rows).
  */
@@ -779,10 +797,13 @@ bg_fit(const BgData *dp, int with_bfgs, cr_optim_tick tick, void *tick_arg, CrBg
 
 		st = cr_ml_fit_newton(bg_loglik_hess, &d, 4, sw, BG_LOG_BOUND, BG_NEWTON_MAXITER,
 							  tick, tick_arg, &from_sample);
-		if (st == CR_OPTIM_CONVERGED)
+		if (st == CR_OPTIM_CONVERGED && within_bound(from_sample.p, start))
 			f = from_sample;
 		else
+		{
+			st = CR_OPTIM_STALLED;
 			memcpy(f.p, start, sizeof(start));
+		}
 	}
 	if (st != CR_OPTIM_CONVERGED)
 		st = cr_ml_fit_newton(bg_loglik_hess, &d, 4, sw, BG_LOG_BOUND, BG_NEWTON_MAXITER,

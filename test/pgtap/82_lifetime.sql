@@ -5,7 +5,7 @@
 -- lifetime value against the same; lifetime_summary against plain SQL in
 -- several time zones; parallel equals serial.
 BEGIN;
-SELECT plan(33);
+SELECT plan(35);
 
 -- A real (not temporary) table, so that parallel workers can scan it.
 CREATE TABLE cdnow_summary (id int, x float8, t_x float8, t float8, zbar float8);
@@ -113,10 +113,34 @@ SELECT is((SELECT bgnbd_fit(x, t_x, t)::text FROM cdnow_days), (SELECT days FROM
           'BG/NBD in whole days: parallel workers'' counted keys give the serial fit');
 SELECT is((SELECT bgnbd_fit(x, t_x, t)::text FROM cdnow_mixed), (SELECT mixed FROM day_fits),
           'BG/NBD on whole days mixed with fractional rows: parallel equals serial');
+-- Many groups with work_mem at its minimum: the partial and the finalize
+-- hash aggregates spill, so every state goes through the serial and
+-- deserial functions (counted keys, rows, and both) before it is fitted.
+CREATE TABLE cdnow_groups AS
+SELECT g, d.x, d.t_x, d.t FROM generate_series(1, 40) g, cdnow_days d
+UNION ALL SELECT -g, m.x, m.t_x, m.t FROM generate_series(1, 40) g, cdnow_mixed m;
+ANALYZE cdnow_groups;
+SET LOCAL parallel_tuple_cost = 0.1;
+SET LOCAL work_mem = '64kB';
+SET LOCAL enable_sort = off;
+SELECT is((SELECT count(*) FILTER (WHERE f = CASE WHEN g > 0 THEN days ELSE mixed END)
+           FROM (SELECT g, bgnbd_fit(x, t_x, t)::text AS f FROM cdnow_groups GROUP BY g) s, day_fits),
+          80::bigint, 'BG/NBD per group, parallel with spilled hash aggregates: each group equals the serial fit');
+RESET work_mem;
+RESET enable_sort;
 RESET parallel_setup_cost;
 RESET parallel_tuple_cost;
 RESET min_parallel_table_scan_size;
 RESET parallel_leader_participation;
+-- A window aggregate: the final function runs on a state (its counted keys
+-- and rows) that then takes more members, and again; each frame equals
+-- the plain aggregate over the same members.
+SELECT is(ARRAY(SELECT f FROM (SELECT DISTINCT id / 400 AS k,
+                                  bgnbd_fit(x, t_x, t) OVER (ORDER BY id / 400)::text AS f
+                               FROM cdnow_mixed) w ORDER BY k),
+          ARRAY(SELECT bgnbd_fit(x, t_x, t)::text FROM generate_series(0, 5) k, cdnow_mixed
+                WHERE id / 400 <= k GROUP BY k ORDER BY k),
+          'BG/NBD as a running window aggregate equals the aggregate over each frame');
 
 -- unidentified data
 SELECT throws_ok($$SELECT bgnbd_fit(0, 0, t) FROM cdnow_summary$$, '22000',

@@ -598,6 +598,33 @@ lcg_uniform(uint64_t *s)
 }
 
 /*
+ * A member of the BG/NBD process with lambda ~ Gamma(1, 1/0.1) and
+ * p ~ Beta(1, 3) (by inversion) observed for T days, purchase times
+ * rounded up to whole grains of days.
+ */
+static void
+draw_member(uint64_t *seed, double T, double grain, CrBuyerRow *row)
+{
+	double		lambda = -log(lcg_uniform(seed)) * 0.1,
+				p = 1.0 - cbrt(lcg_uniform(seed)),
+				t = 0.0;
+
+	row->x = row->tx = 0.0;
+	for (;;)
+	{
+		t += -log(lcg_uniform(seed)) / lambda;
+		if (grain * ceil(t / grain) > T)
+			break;
+		row->x += 1.0;
+		row->tx = grain * ceil(t / grain);
+		if (lcg_uniform(seed) < p)
+			break;
+	}
+	row->T = T;
+	row->w = 1.0;
+}
+
+/*
  * Many distinct rows: the fit starts from Newton over a systematic sample
  * of them, then refines over all rows.  Drawn from the BG/NBD process
  * itself (lambda ~ Gamma(1, 1/0.1), p ~ Beta(1, 3) by inversion, whole
@@ -621,30 +648,7 @@ test_sample_start(void)
 				peak = 1;
 
 	for (i = 0; i < members; i++)
-	{
-		double		T = 30.0 + (double) (i % 700),
-					lambda = -log(lcg_uniform(&seed)) * 0.1,
-					p = 1.0 - cbrt(lcg_uniform(&seed)),
-					t = 0.0,
-					x = 0.0,
-					tx = 0.0;
-
-		for (;;)
-		{
-			t += -log(lcg_uniform(&seed)) / lambda;
-			if (ceil(t) > T)
-				break;
-			x += 1.0;
-			tx = ceil(t);
-			if (lcg_uniform(&seed) < p)
-				break;
-		}
-		rows[n].x = x;
-		rows[n].tx = tx;
-		rows[n].T = T;
-		rows[n].w = 1.0;
-		n++;
-	}
+		draw_member(&seed, 30.0 + (double) (i % 700), 1.0, &rows[n++]);
 	n = cr_buyer_rows_compact(rows, n);
 	ok(n >= 4 * 32768, "sample start: enough distinct rows for a sample");
 	ok(cr_bgnbd_fit(rows, n, NULL, NULL, &fit) == CR_FIT_OK, "sample start: the fit converges");
@@ -689,6 +693,59 @@ test_sample_start(void)
 	free(rows);
 }
 
+/*
+ * The sample start must not widen the divergence bound: Newton from the
+ * sample's optimum measures its bound (10^8 times its start) from there,
+ * so it could return an estimate that Newton from the default start
+ * refuses (CR_FIT_DIVERGED, as without a sample).  Rows: members of the
+ * BG/NBD process (weekly), each distinct (x, t_x, T) as four rows of T,
+ * T + 0.1, T + 0.2, T + 0.3, so that the sample (every 4th row) is the
+ * first of each; the other three carry the members with x = 0 a billion
+ * times over.  Then r runs to about 1e-8 and alpha to about 2.5, 3e8
+ * times below its start sT / sx (about 7e8).  At 3e8 times over, alpha
+ * stays within the bound and the fit converges.
+ */
+static void
+test_sample_start_bound(void)
+{
+	size_t		members = 400000,
+				n = 0,
+				i;
+	CrBuyerRow *cells = malloc(members * sizeof(CrBuyerRow)),
+			   *rows;
+	uint64_t	seed = 42;
+	CrBgnbdFit	fit;
+	double		over[2] = {1e9, 3e8};
+	int			j,
+				k;
+
+	for (i = 0; i < members; i++)
+		draw_member(&seed, 98.0 + 28.0 * (double) (i % 22), 7.0, &cells[n++]);
+	n = cr_buyer_rows_compact(cells, n);
+	ok(n >= 32768 && n < 40960, "sample bound: 4 rows a cell give a sample of every 4th row");
+	rows = malloc(4 * n * sizeof(CrBuyerRow));
+	for (k = 0; k < 2; k++)
+	{
+		for (i = 0; i < n; i++)
+			for (j = 0; j < 4; j++)
+			{
+				rows[4 * i + j] = cells[i];
+				rows[4 * i + j].T += 0.1 * j;
+				if (j > 0)
+					rows[4 * i + j].w *= (cells[i].x == 0.0 ? over[k] : 1.0) / 3.0;
+			}
+		if (k == 0)
+			ok(cr_bgnbd_fit(rows, 4 * n, NULL, NULL, &fit) == CR_FIT_DIVERGED,
+			   "sample bound: alpha 3e8 times below its start: CR_FIT_DIVERGED, as from the default start");
+		else
+			ok(cr_bgnbd_fit(rows, 4 * n, NULL, NULL, &fit) == CR_FIT_OK &&
+			   fabs(fit.m.r / 4.2348e-8 - 1.0) < 1e-3 && fabs(fit.m.alpha - 2.469) < 1e-3,
+			   "sample bound: within the bound the fit converges (r about 4.23e-8, alpha about 2.469)");
+	}
+	free(rows);
+	free(cells);
+}
+
 int
 main(void)
 {
@@ -700,5 +757,6 @@ main(void)
 	test_scorer();
 	test_models();
 	test_sample_start();
+	test_sample_start_bound();
 	return tap_done();
 }
