@@ -6,3 +6,5 @@ CREATE TABLE auc_bench AS
 SELECT s AS score, random() < s AS label
 FROM (SELECT random() AS s FROM generate_series(1, (10000000 * :scale)::bigint)) x;
 VACUUM ANALYZE auc_bench;
+\set vac_table auc_bench
+\ir all_visible.sql

@@ -9,3 +9,5 @@ SELECT g % greatest((100000 * :scale)::bigint, 1),
        ((g * 40503) % 60)::float8
 FROM generate_series(1, greatest((10000000 * :scale)::bigint, 1)) g;
 VACUUM ANALYZE bench_activity;
+\set vac_table bench_activity
+\ir all_visible.sql

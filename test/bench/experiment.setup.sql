@@ -7,3 +7,5 @@ SELECT t AS treated, random() < 0.55 + 0.02 * x / 10 + CASE WHEN t THEN 0.03 ELS
 FROM (SELECT random() < 0.5 AS t, floor(random() * 31)::float8 AS x
       FROM generate_series(1, (10000000 * :scale)::bigint)) s;
 VACUUM ANALYZE experiment_bench;
+\set vac_table experiment_bench
+\ir all_visible.sql

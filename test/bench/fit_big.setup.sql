@@ -15,4 +15,6 @@ SELECT i,
        ((i * 7919) % 1000) / 1000.0 < 1 / (1 + exp(-(0.3 + sin(i + 1.0) - 0.5 * sin(2.0 * i + 2) + 0.2 * sin(3.0 * i + 3)))) AS y
 FROM generate_series(1, (10000000 * :scale)::bigint) i;
 VACUUM ANALYZE fit_big_rows;
+\set vac_table fit_big_rows
+\ir all_visible.sql
 \endif

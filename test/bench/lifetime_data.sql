@@ -134,3 +134,7 @@ $$;
 -- of a freshly loaded table (the first VACUUM can be held back by the
 -- autovacuum of the new rows).
 VACUUM ANALYZE bench_purchases, bench_buyers, bench_lifetime_model;
+\set vac_table bench_purchases
+\ir all_visible.sql
+\set vac_table bench_buyers
+\ir all_visible.sql

@@ -50,6 +50,8 @@ INSERT INTO rules_rules VALUES
  (19, 'just_churned_active', 'NOT renewed AND recency_days <= 3'),
  (20, 'no_trend_busy', 'trend IS NULL AND events > 20');
 VACUUM ANALYZE rules_members;
+\set vac_table rules_members
+\ir all_visible.sql
 VACUUM ANALYZE rules_rules;
 
 -- The same 20 rules as a rule builder would emit them in JsonLogic (rules.e,

@@ -5,6 +5,8 @@ CREATE TABLE score_rows AS
 SELECT i, ARRAY(SELECT sin(i * k + k) FROM generate_series(1, 16) k)::float8[] AS x
 FROM generate_series(1, (1000000 * :scale)::bigint) i;
 VACUUM ANALYZE score_rows;
+\set vac_table score_rows
+\ir all_visible.sql
 CREATE TABLE score_model AS
 SELECT retention_train(x, sin(i * 0.37) + x[1] > 0) AS model FROM score_rows WHERE i % 20 = 0;
 ANALYZE score_model;

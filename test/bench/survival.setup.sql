@@ -9,5 +9,7 @@ SELECT CASE WHEN random() < 0.3 THEN 'annual' ELSE 'monthly' END AS plan,
        random() < 0.6 AS churned
 FROM generate_series(1, (1000000 * :scale)::bigint);
 VACUUM ANALYZE surv_bench;
+\set vac_table surv_bench
+\ir all_visible.sql
 
 \ir survival_statsmodels.sql

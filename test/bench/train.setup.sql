@@ -12,6 +12,8 @@ SELECT i,
        ((i * 7919) % 1000) / 1000.0 < 1 / (1 + exp(-(0.3 + sin(i + 1.0) - 0.5 * sin(2.0 * i + 2) + 0.2 * sin(3.0 * i + 3)))) AS y
 FROM generate_series(1, (1000000 * :scale)::bigint) i;
 VACUUM ANALYZE train_rows;
+\set vac_table train_rows
+\ir all_visible.sql
 \endif
 
 -- PL/Python + scikit-learn, what a user would otherwise run inside the database.
