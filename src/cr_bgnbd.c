@@ -219,17 +219,6 @@ cr_buyer_key(double x, double tx, double T, uint64_t *key)
 	return 1;
 }
 
-size_t
-cr_buyer_keys_distinct(const uint64_t *keys, size_t n)
-{
-	size_t		i,
-				k = n > 0;
-
-	for (i = 1; i < n; i++)
-		k += keys[i] != keys[i - 1];
-	return k;
-}
-
 static inline void
 key_row(uint64_t key, double w, CrBuyerRow *out)
 {
@@ -237,24 +226,6 @@ key_row(uint64_t key, double w, CrBuyerRow *out)
 	out->tx = (double) ((key >> BG_KEY_TX_SHIFT) & BG_KEY_MASK);
 	out->T = (double) (key & BG_KEY_MASK);
 	out->w = w;
-}
-
-size_t
-cr_buyer_keys_rows(const uint64_t *keys, size_t n, CrBuyerRow *out)
-{
-	size_t		i,
-				k = 0;
-
-	for (i = 0; i < n; i++)
-	{
-		if (i > 0 && keys[i] == keys[i - 1])
-		{
-			out[k - 1].w += 1.0;
-			continue;
-		}
-		key_row(keys[i], 1.0, &out[k++]);
-	}
-	return k;
 }
 
 size_t
@@ -528,16 +499,35 @@ cr_bgnbd_loglik(const CrBgnbd *m, const CrBuyerRow *rows, size_t n, double *grad
 /* H[i][j] for i <= j in the order rr, ralpha, ra, rb, alphaalpha, alphaa, alphab, aa, ab, bb */
 #define BG_H(i, j) ((i) * 4 - (i) * ((i) + 1) / 2 + (j))
 
+/* The rows of a fit: rows, or (when keys is not NULL) counted keys */
+typedef struct BgData
+{
+	const CrBuyerRow *rows;
+	const uint64_t *keys;
+	const uint64_t *counts;
+	size_t		n;
+	size_t		stride;			/* Newton passes: every stride-th row */
+} BgData;
+
+/* row i of d (kr: room for a decoded key) */
+static inline const CrBuyerRow *
+bg_data_row(const BgData *d, size_t i, CrBuyerRow *kr)
+{
+	if (d->keys == NULL)
+		return &d->rows[i];
+	key_row(d->keys[i], (double) d->counts[i], kr);
+	return kr;
+}
+
 /*
  * The log-likelihood, its gradient and Hessian in (r, alpha, a, b).  A row
  * with x > 0 adds log(e^A3 + e^A4) (see cr_bgnbd_loglik): with w3, w4 the
  * weights of its two terms, its gradient is w3 dA3 + w4 dA4 and its Hessian
- * w3 d2A3 + w4 d2A4 + w3 w4 D D', D = dA3 - dA4.
+ * w3 d2A3 + w4 d2A4 + w3 w4 D D', D = dA3 - dA4.  Over every d->stride-th
+ * row of d.
  */
 static inline double
-bg_loglik_hess_stride(const CrBgnbd *m, const CrBuyerRow *rows, const uint64_t *keys,
-					  const uint64_t *counts, size_t n, size_t stride,
-					  double grad[4], double hess[4][4])
+bg_loglik_hess_data(const CrBgnbd *m, const BgData *d, double grad[4], double hess[4][4])
 {
 	CrBgLogCache lc;
 	double		ll = 0.0,
@@ -555,10 +545,10 @@ bg_loglik_hess_stride(const CrBgnbd *m, const CrBuyerRow *rows, const uint64_t *
 				k;
 
 	bg_pass_start(m, &lc, &t);
-	for (i = 0; i < n; i += stride)
+	for (i = 0; i < d->n; i += d->stride)
 	{
 		CrBuyerRow	kr;
-		const CrBuyerRow *row = &rows[i];
+		const CrBuyerRow *row = bg_data_row(d, i, &kr);
 		BgRowStep	rs;
 		double		x,
 					w,
@@ -567,11 +557,6 @@ bg_loglik_hess_stride(const CrBgnbd *m, const CrBuyerRow *rows, const uint64_t *
 					iT,
 					A3;
 
-		if (keys)
-		{
-			key_row(keys[i], (double) counts[i], &kr);
-			row = &kr;
-		}
 		bg_row_step(m, row, &lc, 1, &t, &xh, &rs);
 		x = rs.x;
 		w = rs.w;
@@ -636,27 +621,9 @@ double
 cr_bgnbd_loglik_hess(const CrBgnbd *m, const CrBuyerRow *rows, size_t n,
 					 double grad[4], double hess[4][4])
 {
-	return bg_loglik_hess_stride(m, rows, NULL, NULL, n, 1, grad, hess);
-}
+	BgData		d = {rows, NULL, NULL, n, 1};
 
-/* The rows of a fit: rows, or (when keys is not NULL) counted keys */
-typedef struct BgData
-{
-	const CrBuyerRow *rows;
-	const uint64_t *keys;
-	const uint64_t *counts;
-	size_t		n;
-	size_t		stride;			/* Newton passes: every stride-th row */
-} BgData;
-
-/* row i of d (kr: room for a decoded key) */
-static inline const CrBuyerRow *
-bg_data_row(const BgData *d, size_t i, CrBuyerRow *kr)
-{
-	if (d->keys == NULL)
-		return &d->rows[i];
-	key_row(d->keys[i], (double) d->counts[i], kr);
-	return kr;
+	return bg_loglik_hess_data(m, &d, grad, hess);
 }
 
 static double
@@ -678,12 +645,7 @@ bg_loglik_hess(const double *p, double *grad, double hess[CR_OPTIM_MAXK][CR_OPTI
 				ll;
 	int			i;
 
-	if (d->keys != NULL)
-		ll = bg_loglik_hess_stride(&m, NULL, d->keys, d->counts, d->n, d->stride, grad, h);
-	else if (d->stride == 1)
-		ll = cr_bgnbd_loglik_hess(&m, d->rows, d->n, grad, h);
-	else
-		ll = bg_loglik_hess_stride(&m, d->rows, NULL, NULL, d->n, d->stride, grad, h);
+	ll = bg_loglik_hess_data(&m, d, grad, h);
 	for (i = 0; i < 4; i++)
 		memcpy(hess[i], h[i], sizeof(h[i]));
 	return ll;

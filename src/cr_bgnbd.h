@@ -83,15 +83,6 @@ extern size_t cr_buyer_rows_merge(const CrBuyerRow *a, size_t na, const CrBuyerR
  */
 extern int	cr_buyer_key(double x, double tx, double T, uint64_t *key);
 
-/* Distinct values among n sorted keys. */
-extern size_t cr_buyer_keys_distinct(const uint64_t *keys, size_t n);
-
-/*
- * The rows of n sorted keys, one per distinct key with its count as w:
- * cr_buyer_rows_compact's result for those members; returns the count.
- */
-extern size_t cr_buyer_keys_rows(const uint64_t *keys, size_t n, CrBuyerRow *out);
-
 /*
  * Counted keys: sorted distinct keys, each with its number of members (how
  * a parallel worker hands its members over: 16 bytes a distinct row rather
@@ -99,7 +90,7 @@ extern size_t cr_buyer_keys_rows(const uint64_t *keys, size_t n, CrBuyerRow *out
  * place (counts has room for n), returning the number of distinct keys;
  * cr_buyer_counted_merge merges two such lists into ko/co (room for
  * na + nb), adding the counts of equal keys; cr_buyer_counted_rows gives
- * their rows (w = count), cr_buyer_keys_rows's result for those members;
+ * their rows (w = count), cr_buyer_rows_compact's result for those members;
  * cr_buyer_counted_valid checks a list read from outside (increasing keys
  * of valid rows, counts from 1 to 2^53).
  */
