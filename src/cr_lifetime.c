@@ -192,8 +192,6 @@ bg_count_keys(FitState *st, MemoryContext ctx)
 	if (st->nkc == 0)
 	{
 		/* the key buffer becomes the counted keys; new keys get a new one */
-		cr_huge_free(st->kc);
-		cr_huge_free(st->kcount);
 		st->kc = st->keys;
 		st->kcount = counts;
 		st->nkc = m;
@@ -443,7 +441,8 @@ lifetime_fit_serialfn(PG_FUNCTION_ARGS)
 {
 	FitState   *st = (FitState *) PG_GETARG_POINTER(0);
 	Size		nrow_bytes,
-				nkc_bytes;
+				nkc_bytes,
+				len;
 	bytea	   *out;
 	char	   *p;
 
@@ -457,14 +456,15 @@ lifetime_fit_serialfn(PG_FUNCTION_ARGS)
 	}
 	nrow_bytes = (Size) st->nrows * st->width * sizeof(double);
 	nkc_bytes = (Size) st->nkc * sizeof(uint64);
-	if (FIT_SER_HEAD + nrow_bytes + 2 * nkc_bytes > MaxAllocSize - VARHDRSZ)
+	len = VARHDRSZ + FIT_SER_HEAD + nrow_bytes + 2 * nkc_bytes;
+	if (len > MaxAllocSize)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 				 errmsg("too many distinct rows in one partial lifetime fit state"),
 				 errhint("Fewer rows per parallel worker or Citus shard, or SET max_parallel_workers_per_gather = 0.")));
-	out = MemoryContextAllocHuge(CurrentMemoryContext, VARHDRSZ + FIT_SER_HEAD + nrow_bytes + 2 * nkc_bytes);
-	cr_advise_huge(out, VARHDRSZ + FIT_SER_HEAD + nrow_bytes + 2 * nkc_bytes);
-	SET_VARSIZE(out, VARHDRSZ + FIT_SER_HEAD + nrow_bytes + 2 * nkc_bytes);
+	out = MemoryContextAllocHuge(CurrentMemoryContext, len);
+	cr_advise_huge(out, len);
+	SET_VARSIZE(out, len);
 	p = VARDATA(out);
 	memcpy(p, st, FIT_SER_FIXED);
 	memset(p + FIT_SER_FIXED, 0, FIT_SER_PAD);
