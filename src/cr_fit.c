@@ -391,6 +391,23 @@ sample_destroy(DestReceiver *self)
 {
 }
 
+/* The decile sample: every sample_stride-th usable row, sample_rows rows */
+static int64
+sample_stride(const Fit *f)
+{
+	int64		n = (int64) f->n_rows;
+
+	return n > SAMPLE_ROWS ? n / SAMPLE_ROWS : 1;
+}
+
+static int64
+sample_rows(const Fit *f)
+{
+	int64		stride = sample_stride(f);
+
+	return ((int64) f->n_rows + stride - 1) / stride;
+}
+
 /*
  * A pass over the query's rows in the query's order, handed one by one to
  * r (planned without parallel workers, so the order is the scan's), with
@@ -412,8 +429,8 @@ receiver_pass(Fit *f, SampleReceiver *r, const char *what)
 	r->pub.rDestroy = sample_destroy;
 	r->pub.mydest = DestNone;
 	r->f = f;
-	r->stride = n > SAMPLE_ROWS ? n / SAMPLE_ROWS : 1;
-	r->cap = (n + r->stride - 1) / r->stride;
+	r->stride = sample_stride(f);
+	r->cap = sample_rows(f);
 	r->rowcxt = AllocSetContextCreate(CurrentMemoryContext, "retention_fit rows", ALLOCSET_DEFAULT_SIZES);
 
 	plan = SPI_prepare(psprintf("SELECT * FROM (\n%s\n) AS q", f->stmt), 0, NULL);
@@ -448,10 +465,7 @@ receiver_pass(Fit *f, SampleReceiver *r, const char *what)
 static double
 sample_bytes(const Fit *f)
 {
-	int64		n = (int64) f->n_rows;
-	int64		stride = n > SAMPLE_ROWS ? n / SAMPLE_ROWS : 1;
-
-	return (double) ((n + stride - 1) / stride) * (f->d + 1) * sizeof(double);
+	return (double) sample_rows(f) * (f->d + 1) * sizeof(double);
 }
 
 static void
@@ -498,11 +512,8 @@ decile_edges(Fit *f, const double *beta, double *edges)
 	}
 	else
 	{
-		int64		n = (int64) f->n_rows;
-		int64		stride = n > SAMPLE_ROWS ? n / SAMPLE_ROWS : 1;
-
 		r.beta = beta;
-		r.sc = palloc(sizeof(double) * ((n + stride - 1) / stride));
+		r.sc = palloc(sizeof(double) * sample_rows(f));
 		receiver_pass(f, &r, "sample");
 	}
 	qsort(r.sc, r.m, sizeof(double), cmp_double);

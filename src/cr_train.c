@@ -20,7 +20,6 @@
 #include <float.h>
 #include <math.h>
 
-
 #include "catalog/pg_type.h"
 #include "lib/stringinfo.h"
 #include "libpq/pqformat.h"
