@@ -50,7 +50,8 @@ run_variant() { # prints elapsed seconds
 	local f=$1 t0 t1
 	case "$f" in
 	*.sql)
-		timed_sql "$f" | psql -X -q -v ON_ERROR_STOP=1 -v scale="$SCALE" -d "$DB" -f - |
+		# from the variant's folder, where its \ir includes are (psql reads stdin)
+		(cd "$(dirname "$f")" && timed_sql "$f" | psql -X -q -v ON_ERROR_STOP=1 -v scale="$SCALE" -d "$DB" -f -) |
 			awk '/^Time: [0-9.]+ ms/ {s += $2} /^skipped: / {skip = 1} END {if (skip) print "skipped"; else printf "%.6f\n", s / 1000}'
 		# a failed statement stops the pipeline (pipefail) and the run
 		;;
