@@ -1,26 +1,23 @@
 /*
  * cr_rule_eval.c
- *	  The SQL type incentive_condition (text and binary I/O), the functions
- *	  incentive_features and incentive_validate, and the evaluators
- *	  incentive_matches(condition, record) and incentive_matches(condition,
- *	  jsonb).
+ *	  The evaluators incentive_matches(condition, record),
+ *	  incentive_match_all(conditions, record) and incentive_matches(condition,
+ *	  jsonb), and incentive_validate.
  *
  * The language itself is plain C, one file per stage: cr_rule_lex.c,
  * cr_rule_parse.c, cr_rule_check.c, cr_rule_binary.c, cr_rule_print.c,
- * cr_rule_interp.c, cr_rule_round.c (shared parts in cr_rule_util.c).  This file binds feature names to the columns of a row
- * type once per (condition, row type) and caches that binding, with the
- * decoded program, in fn_extra for the rest of the query.
+ * cr_rule_interp.c, cr_rule_round.c (shared parts in cr_rule_util.c); its
+ * backend side (memory, errors, decoding) is cr_rule_pg.c, the SQL type's
+ * I/O cr_rule_type.c.  This file binds feature names to the columns of a
+ * row type once per (condition, row type) and caches that binding, with
+ * the decoded program, in fn_extra for the rest of the query; a row is
+ * deformed once however many conditions read it.
  */
 #include "community_retention.h"
 
 #include "access/htup_details.h"
-#include "catalog/pg_type.h"
-#include "common/hashfn.h"
 #include "fmgr.h"
 #include "funcapi.h"
-#include "libpq/pqformat.h"
-#include "mb/pg_wchar.h"
-#include "miscadmin.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/jsonb.h"
@@ -35,215 +32,6 @@ PG_FUNCTION_INFO_V1(incentive_match_all);
 PG_FUNCTION_INFO_V1(incentive_matches_jsonb);
 PG_FUNCTION_INFO_V1(incentive_validate);
 
-/* ------------------------------------------------------------------ memory */
-
-static void *
-pg_alloc_cb(size_t size, void *ctx)
-{
-	return MemoryContextAlloc((MemoryContext) ctx, size);
-}
-
-static void *
-pg_realloc_cb(void *ptr, size_t size, void *ctx)
-{
-	return repalloc(ptr, size);
-}
-
-static void
-pg_free_cb(void *ptr, void *ctx)
-{
-	pfree(ptr);
-}
-
-static CrRuleMem
-mem_in(MemoryContext cxt)
-{
-	CrRuleMem	m;
-
-	m.alloc = pg_alloc_cb;
-	m.realloc = pg_realloc_cb;
-	m.free = pg_free_cb;
-	m.ctx = cxt;
-	return m;
-}
-
-/* ------------------------------------------------------------------ errors */
-
-static int
-sqlstate_of(int code)
-{
-	switch (code)
-	{
-		case CR_ERR_SYNTAX:
-			return ERRCODE_SYNTAX_ERROR;
-		case CR_ERR_TOO_LONG:
-		case CR_ERR_TOO_DEEP:
-		case CR_ERR_TOO_MANY:
-			return ERRCODE_PROGRAM_LIMIT_EXCEEDED;
-		case CR_ERR_NAME_TOO_LONG:
-			return ERRCODE_NAME_TOO_LONG;
-		case CR_ERR_UNKNOWN_FUNCTION:
-		case CR_ERR_WRONG_ARGS:
-			return ERRCODE_UNDEFINED_FUNCTION;
-		case CR_ERR_NUMBER_RANGE:
-		case CR_ERR_OVERFLOW:
-		case CR_ERR_UNDERFLOW:
-			return ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE;
-		case CR_ERR_TYPE:
-			return ERRCODE_DATATYPE_MISMATCH;
-		case CR_ERR_BINARY:
-			return ERRCODE_INVALID_BINARY_REPRESENTATION;
-		case CR_ERR_NOMEM:
-			return ERRCODE_OUT_OF_MEMORY;
-		case CR_ERR_DIV_ZERO:
-			return ERRCODE_DIVISION_BY_ZERO;
-		case CR_ERR_LOG_DOMAIN:
-			return ERRCODE_INVALID_ARGUMENT_FOR_LOG;
-		case CR_ERR_SQRT_DOMAIN:
-			return ERRCODE_INVALID_ARGUMENT_FOR_POWER_FUNCTION;
-		case CR_ERR_UNSUPPORTED:
-			return ERRCODE_FEATURE_NOT_SUPPORTED;
-		case CR_ERR_INVALID:
-			return ERRCODE_INVALID_PARAMETER_VALUE;
-		case CR_ERR_JSON:
-			return ERRCODE_INVALID_TEXT_REPRESENTATION;
-		default:
-			return ERRCODE_INTERNAL_ERROR;
-	}
-}
-
-/* Text of the sub-expression ending at instruction node, or NULL. */
-static char *
-node_text(const CrRuleProg *prog, int node)
-{
-	CrRuleMem	m = mem_in(CurrentMemoryContext);
-	CrRuleError e;
-	char	   *s;
-	size_t		len;
-
-	if (prog == NULL || node < 0)
-		return NULL;
-	if (cr_rule_print(prog, node, &m, &s, &len, &e) != CR_OK)
-		return NULL;
-	return s;
-}
-
-/*
- * Raise the error in e.  text (with its length) is the condition text for
- * parse errors (positions are reported in characters, counted from 1); prog
- * is the program for errors that name a sub-expression.
- */
-static void pg_attribute_noreturn()
-report_rule_error(const CrRuleError *e, const char *text, size_t textlen,
-				  const CrRuleProg *prog)
-{
-	int			pos = -1;
-	char	   *where;
-
-	if (text && e->position >= 0 && (size_t) e->position <= textlen)
-		pos = pg_mbstrlen_with_len(text, (int) e->position) + 1;
-
-	switch (e->code)
-	{
-		case CR_ERR_SYNTAX:
-			if (e->expected[0])
-				ereport(ERROR,
-						(errcode(ERRCODE_SYNTAX_ERROR),
-						 errmsg("syntax error at position %d in incentive condition", pos),
-						 errdetail("Expected %s, but found %s.", e->expected, e->found)));
-			ereport(ERROR,
-					(errcode(ERRCODE_SYNTAX_ERROR),
-					 errmsg("syntax error at position %d in incentive condition", pos),
-					 errdetail("%c%s.", pg_toupper((unsigned char) e->message[0]), e->message + 1)));
-			break;
-		case CR_ERR_TOO_LONG:
-			ereport(ERROR,
-					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-					 errmsg("%s", e->message),
-					 errdetail("The limit is %d bytes of text.", CR_RULE_MAX_TEXT)));
-			break;
-		case CR_ERR_TOO_DEEP:
-			ereport(ERROR,
-					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-					 errmsg("%s", e->message),
-					 errdetail("The limit is %d levels of nested expressions.", CR_RULE_MAX_DEPTH)));
-			break;
-		case CR_ERR_UNKNOWN_FUNCTION:
-			ereport(ERROR,
-					(errcode(ERRCODE_UNDEFINED_FUNCTION),
-					 errmsg("unknown function \"%s\" at position %d in incentive condition", e->found, pos),
-					 errhint("The functions are abs, least, greatest, coalesce, ln, exp, sqrt, floor, ceil and round.")));
-			break;
-		case CR_ERR_TYPE:
-			where = prog ? node_text(prog, e->node) : (e->found[0] ? pstrdup(e->found) : NULL);
-			if (where)
-				ereport(ERROR,
-						(errcode(ERRCODE_DATATYPE_MISMATCH),
-						 errmsg("%s", e->message),
-						 errdetail("In the expression: %s", where)));
-			ereport(ERROR,
-					(errcode(ERRCODE_DATATYPE_MISMATCH),
-					 errmsg("%s", e->message)));
-			break;
-		default:
-			if (pos > 0)
-				ereport(ERROR,
-						(errcode(sqlstate_of(e->code)),
-						 errmsg("%s at position %d in incentive condition", e->message, pos)));
-			ereport(ERROR,
-					(errcode(sqlstate_of(e->code)),
-					 errmsg("%s", e->message)));
-			break;
-	}
-	pg_unreachable();
-}
-
-/* For the other backend files (cr_rule_pg.h). */
-CrRuleMem
-cr_rule_mem_in(MemoryContext cxt)
-{
-	return mem_in(cxt);
-}
-
-void
-cr_rule_raise(const CrRuleError *e)
-{
-	report_rule_error(e, NULL, 0, NULL);
-}
-
-void
-cr_rule_raise_text(const CrRuleError *e, const char *text, size_t len)
-{
-	report_rule_error(e, text, len, NULL);
-}
-
-/* ------------------------------------------------------------------ type I/O */
-
-/* Decode (and validate) a stored condition into memory of cxt. */
-static CrRuleProg *
-decode_condition(const char *bytes, size_t len, MemoryContext cxt)
-{
-	CrRuleMem	m = mem_in(cxt);
-	CrRuleProg *prog;
-	CrRuleError e;
-
-	if (cr_rule_decode((const uint8_t *) bytes, len, &m, &prog, &e) != CR_OK)
-	{
-		if (e.code == CR_ERR_BINARY)
-			ereport(ERROR,
-					(errcode(ERRCODE_DATA_CORRUPTED),
-					 errmsg("stored incentive condition is corrupt"),
-					 errdetail("%s", e.message)));
-		report_rule_error(&e, NULL, 0, NULL);
-	}
-	return prog;
-}
-
-CrRuleProg *
-cr_rule_decode_stored(const char *bytes, size_t len, MemoryContext cxt)
-{
-	return decode_condition(bytes, len, cxt);
-}
 /* ------------------------------------------------------------------ evaluation */
 
 /* How a bound column becomes a value of the language. */
@@ -439,7 +227,7 @@ lookup_entry(FunctionCallInfo fcinfo, RuleCache *cache, const char *bytes, size_
 static void
 entry_decode(RuleEntry *e, const char *bytes)
 {
-	e->prog = decode_condition(bytes, e->len, e->cxt);
+	e->prog = cr_rule_decode_stored(bytes, e->len, e->cxt);
 	e->bytes = MemoryContextAlloc(e->cxt, e->len + 1);
 	memcpy(e->bytes, bytes, e->len);
 	e->features = MemoryContextAllocZero(e->cxt, sizeof(CrValue) * (e->prog->nnames + 1));
@@ -458,7 +246,7 @@ evaluate(RuleEntry *e, RuleCache *cache, int *result, bool typed)
 	rc = typed ? cr_rule_eval_typed(e->prog, e->features, e->stack, result, &cache->err)
 		: cr_rule_eval(e->prog, e->features, e->stack, result, &cache->err);
 	if (unlikely(rc != CR_OK))
-		report_rule_error(&cache->err, NULL, 0, e->prog);
+		cr_rule_raise_prog(&cache->err, e->prog);
 }
 
 /* The row type's descriptor, kept in the cache for the next calls. */
@@ -491,7 +279,7 @@ bind_record(RuleEntry *e, TupleDesc tupdesc, Oid typid, int32 typmod)
 {
 	CrRuleProg *prog = e->prog;
 	uint8	   *kinds = MemoryContextAllocZero(e->cxt, prog->nnames + 1);
-	CrRuleMem	m = mem_in(CurrentMemoryContext);
+	CrRuleMem	m = cr_rule_mem_in(CurrentMemoryContext);
 	CrRuleError err;
 
 	e->attnums = MemoryContextAllocZero(e->cxt, sizeof(AttrNumber) * (prog->nnames + 1));
@@ -561,7 +349,7 @@ bind_record(RuleEntry *e, TupleDesc tupdesc, Oid typid, int32 typmod)
 			(e->conv[i] == CONV_TEXT || e->conv[i] == CONV_BPCHAR) ? CR_VAL_TEXT : CR_VAL_NUM;
 	}
 	if (cr_rule_typecheck(prog, kinds, &m, &err) != CR_OK)
-		report_rule_error(&err, NULL, 0, prog);
+		cr_rule_raise_prog(&err, prog);
 	pfree(kinds);
 }
 
