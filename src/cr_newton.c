@@ -64,10 +64,16 @@ cr_state_len(int d, int plen)
 	return d == 0 ? CR_ST_HEADER + plen : cr_state_bins(d, plen) + 10;
 }
 
+/*
+ * v is a whole number in [lo, hi] (bounds within int64).  The cast instead
+ * of floor(): x86-64's baseline has no rounding instruction, and floor()
+ * as a libm call was a tenth of the transition function, which checks its
+ * state on every row.
+ */
 static bool
 integral_in(double v, double lo, double hi)
 {
-	return v >= lo && v <= hi && v == floor(v);
+	return v >= lo && v <= hi && v == (double) (int64_t) v;
 }
 
 bool
