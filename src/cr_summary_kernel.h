@@ -16,7 +16,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* A member's sums: valid once a purchase was added (first = false after). */
+/*
+ * A member's sums: set by the first purchase added (first = true: nothing
+ * needs zeroing before), valid from then on.
+ */
 typedef struct CrLtSums
 {
 	double		total;			/* spend of every purchase */
@@ -32,6 +35,8 @@ typedef struct CrLtSums
 static inline bool
 cr_lt_add(CrLtSums *s, bool first, int32_t day, double amount)
 {
+	if (first)
+		s->total = 0.0;
 	if (first || day < s->min_day)
 	{
 		s->min_day = day;
