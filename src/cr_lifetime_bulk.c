@@ -342,6 +342,7 @@ lifetime_summaries(PG_FUNCTION_ARGS)
 	char	   *stmt;
 	int64		unit;
 	int32		asof_day = 0;
+	TimestampTz t0 = GetCurrentTimestamp();
 
 	if (PG_ARGISNULL(0))
 		ereport(ERROR,
@@ -379,8 +380,12 @@ lifetime_summaries(PG_FUNCTION_ARGS)
 		bulk_flush(&r);
 	}
 	SPI_finish();
-
+	elog(DEBUG1, "lifetime_summaries: " INT64_FORMAT " events of " INT64_FORMAT " members read in %.1f ms",
+		 r.nev, r.map.n, (double) (GetCurrentTimestamp() - t0) / 1000.0);
+	t0 = GetCurrentTimestamp();
 	bulk_emit(&r, rsinfo, asof_day, (double) unit / (double) USECS_PER_DAY);
+	elog(DEBUG1, "lifetime_summaries: grouped, summarised and stored in %.1f ms",
+		 (double) (GetCurrentTimestamp() - t0) / 1000.0);
 	MemoryContextDelete(r.cxt);
 	return (Datum) 0;
 }
