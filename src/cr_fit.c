@@ -43,14 +43,13 @@
 #include "executor/spi.h"
 #include "executor/tuptable.h"
 #include "miscadmin.h"
-#include "nodes/parsenodes.h"
-#include "tcop/tcopprot.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/timestamp.h"
 
 #include "cr_newton.h"
+#include "cr_query.h"
 #include "cr_train.h"
 
 PG_FUNCTION_INFO_V1(retention_fit);
@@ -80,60 +79,16 @@ typedef struct Fit
 	int64		sample_m;		/* rows in sample */
 } Fit;
 
-static void
-not_a_select(void)
-{
-	ereport(ERROR,
-			(errcode(ERRCODE_SYNTAX_ERROR),
-			 errmsg("retention_fit query must be a single SELECT statement"),
-			 errhint("Pass a query such as 'SELECT features, retained FROM training_rows'.")));
-}
-
-/* The text of the one SELECT statement in query (no INTO), or an error. */
-static char *
-select_text(const char *query)
-{
-	List	   *raw = pg_parse_query(query);
-	RawStmt    *rs;
-	int			len;
-
-	if (list_length(raw) != 1)
-		not_a_select();
-	rs = linitial_node(RawStmt, raw);
-	if (!IsA(rs->stmt, SelectStmt) || ((SelectStmt *) rs->stmt)->intoClause != NULL)
-		not_a_select();
-	if (((SelectStmt *) rs->stmt)->lockingClause != NIL)
-		ereport(ERROR,
-				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-				 errmsg("retention_fit query must not lock rows (FOR UPDATE or FOR SHARE)")));
-	len = rs->stmt_len > 0 ? rs->stmt_len : (int) strlen(query + rs->stmt_location);
-	return pnstrdup(query + rs->stmt_location, len);
-}
-
-static void
-wrong_column(TupleDesc td, int i, const char *want)
-{
-	Form_pg_attribute a = TupleDescAttr(td, i);
-
-	ereport(ERROR,
-			(errcode(ERRCODE_DATATYPE_MISMATCH),
-			 errmsg("column %d \"%s\" of the retention_fit query has type %s, not %s",
-					i + 1, NameStr(a->attname), format_type_be(a->atttypid), want),
-			 errhint("The query must return (features float8[], retained boolean [, weight float8]); cast the column, e.g. %s::%s.",
-					 NameStr(a->attname), want)));
-}
+#define FIT_EXAMPLE "SELECT features, retained FROM training_rows"
+#define FIT_SHAPE "(features float8[], retained boolean [, weight float8])"
 
 /* Check the query's columns before any pass. */
 static int
 query_columns(const char *stmt)
 {
-	TupleDesc	td;
-	int			n;
+	TupleDesc	td = cr_query_columns(stmt, "retention_fit", FIT_EXAMPLE);
+	int			n = td->natts;
 
-	if (SPI_execute(psprintf("SELECT * FROM (\n%s\n) AS q LIMIT 0", stmt), true, 0) != SPI_OK_SELECT)
-		not_a_select();
-	td = SPI_tuptable->tupdesc;
-	n = td->natts;
 	if (n < 2 || n > 3)
 		ereport(ERROR,
 				(errcode(ERRCODE_SYNTAX_ERROR),
@@ -141,12 +96,11 @@ query_columns(const char *stmt)
 				 errdetail("The first column is \"%s\".", NameStr(TupleDescAttr(td, 0)->attname)),
 				 errhint("The query must return (features float8[], retained boolean [, weight float8]).")));
 	if (TupleDescAttr(td, 0)->atttypid != FLOAT8ARRAYOID)
-		wrong_column(td, 0, "float8[]");
+		cr_wrong_column(td, 0, "float8[]", "retention_fit", FIT_SHAPE);
 	if (TupleDescAttr(td, 1)->atttypid != BOOLOID)
-		wrong_column(td, 1, "boolean");
+		cr_wrong_column(td, 1, "boolean", "retention_fit", FIT_SHAPE);
 	if (n == 3 && TupleDescAttr(td, 2)->atttypid != FLOAT8OID)
-		wrong_column(td, 2, "float8");
-	SPI_freetuptable(SPI_tuptable);
+		cr_wrong_column(td, 2, "float8", "retention_fit", FIT_SHAPE);
 	return n;
 }
 
@@ -376,21 +330,6 @@ sample_receive(TupleTableSlot *slot, DestReceiver *self)
 	return true;
 }
 
-static void
-sample_startup(DestReceiver *self, int operation, TupleDesc typeinfo)
-{
-}
-
-static void
-sample_shutdown(DestReceiver *self)
-{
-}
-
-static void
-sample_destroy(DestReceiver *self)
-{
-}
-
 /* The decile sample: every sample_stride-th usable row, sample_rows rows */
 static int64
 sample_stride(const Fit *f)
@@ -419,30 +358,19 @@ static void
 receiver_pass(Fit *f, SampleReceiver *r, const char *what)
 {
 	int64		n = (int64) f->n_rows;
-	SPIPlanPtr	plan;
-	SPIExecuteOptions eo;
 	TimestampTz t0 = GetCurrentTimestamp();
 
 	r->pub.receiveSlot = sample_receive;
-	r->pub.rStartup = sample_startup;
-	r->pub.rShutdown = sample_shutdown;
-	r->pub.rDestroy = sample_destroy;
+	r->pub.rStartup = cr_dest_startup_noop;
+	r->pub.rShutdown = cr_dest_noop;
+	r->pub.rDestroy = cr_dest_noop;
 	r->pub.mydest = DestNone;
 	r->f = f;
 	r->stride = sample_stride(f);
 	r->cap = sample_rows(f);
 	r->rowcxt = AllocSetContextCreate(CurrentMemoryContext, "retention_fit rows", ALLOCSET_DEFAULT_SIZES);
 
-	plan = SPI_prepare(psprintf("SELECT * FROM (\n%s\n) AS q", f->stmt), 0, NULL);
-	if (plan == NULL)
-		elog(ERROR, "retention_fit: SPI_prepare failed: %s", SPI_result_code_string(SPI_result));
-	memset(&eo, 0, sizeof(eo));
-	eo.read_only = true;
-	eo.dest = (DestReceiver *) r;
-	/* SPI says SPI_OK_UTILITY for a SELECT whose rows go to DestNone */
-	if (SPI_execute_plan_extended(plan, &eo) < 0)
-		elog(ERROR, "retention_fit: the %s pass failed", what);
-	SPI_freeplan(plan);
+	cr_query_run(f->stmt, (DestReceiver *) r, 0, "retention_fit");
 	f->npasses++;
 	elog(DEBUG1, "retention_fit: pass %d (%s) took %.1f ms", f->npasses, what,
 		 (double) (GetCurrentTimestamp() - t0) / 1000.0);
@@ -707,7 +635,7 @@ retention_fit(PG_FUNCTION_ARGS)
 	memset(&r, 0, sizeof(r));
 	f.cxt = CurrentMemoryContext;
 	cr_train_parse_options(PG_ARGISNULL(1) ? NULL : PG_GETARG_JSONB_P(1), &f.o);
-	f.stmt = select_text(text_to_cstring(PG_GETARG_TEXT_PP(0)));
+	f.stmt = cr_select_text(text_to_cstring(PG_GETARG_TEXT_PP(0)), "retention_fit", FIT_EXAMPLE);
 
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "retention_fit: SPI_connect failed");

@@ -32,19 +32,17 @@
 
 #include "cr_engagement.h"
 #include "cr_lifetime.h"
+#include "cr_summary_kernel.h"
 
 typedef struct LtState
 {
 	TimestampTz as_of;
 	int64		unit_usecs;		/* the unit, microseconds */
 	int32		asof_day;
-	int32		min_day;
-	int32		max_day;
 	int32		ndays;			/* entries in days[] (sorted unique up to nsorted) */
 	int32		nsorted;
 	int32		cap;
-	double		total;			/* spend of every purchase */
-	double		first_total;	/* spend on min_day */
+	CrLtSums	s;				/* first/last day, spend totals (valid if ndays > 0) */
 	int32	   *days;			/* cap + 1 entries (even padding for serialisation) */
 } LtState;
 
@@ -135,16 +133,14 @@ lt_check_same(LtState *st, TimestampTz as_of, int64 unit)
 				 errmsg("unit must be the same for every row of a group")));
 }
 
-/* The unit argument in microseconds: a positive interval without months. */
-static int64
-lt_unit(FunctionCallInfo fcinfo)
+/* The unit in microseconds (NULL: 1 day): a positive interval without months. */
+int64
+cr_lt_unit(const Interval *iv)
 {
-	Interval   *iv;
 	int64		us;
 
-	if (PG_NARGS() < 5 || PG_ARGISNULL(4))
+	if (iv == NULL)
 		return USECS_PER_DAY;
-	iv = PG_GETARG_INTERVAL_P(4);
 	if (iv->month != 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -161,6 +157,15 @@ lt_unit(FunctionCallInfo fcinfo)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("unit must be positive")));
 	return us;
+}
+
+void
+cr_lt_check_amount(double amount)
+{
+	if (isnan(amount) || isinf(amount))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("amount must be finite")));
 }
 
 PG_FUNCTION_INFO_V1(lifetime_summary_transfn);
@@ -184,7 +189,7 @@ lifetime_summary_transfn(PG_FUNCTION_ARGS)
 	ts = PG_GETARG_TIMESTAMPTZ(1);
 	as_of = PG_GETARG_TIMESTAMPTZ(2);
 	amount = PG_GETARG_FLOAT8(3);
-	unit = lt_unit(fcinfo);
+	unit = cr_lt_unit(PG_NARGS() < 5 || PG_ARGISNULL(4) ? NULL : PG_GETARG_INTERVAL_P(4));
 	if (st == NULL)
 	{
 		cr_check_finite(as_of, "as_of");
@@ -198,22 +203,11 @@ lifetime_summary_transfn(PG_FUNCTION_ARGS)
 	if (ts > as_of)
 		PG_RETURN_POINTER(st);	/* after the cut-off, including +infinity */
 	cr_check_finite(ts, "occurred_at");
-	if (isnan(amount) || isinf(amount))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("amount must be finite")));
+	cr_lt_check_amount(amount);
 	day = cr_local_day_cached(fcinfo, ts);
 	lt_reserve(st, aggctx, 1);
-	if (st->ndays == 0 || day < st->min_day)
-	{
-		st->min_day = day;
-		st->first_total = 0.0;
-	}
-	if (st->ndays == 0 || day > st->max_day)
-		st->max_day = day;
-	if (day == st->min_day)
-		st->first_total += amount;
-	st->total += amount;
+	if (!cr_lt_add(&st->s, st->ndays == 0, day, amount))
+		float_overflow_error();
 	if (st->ndays == 0 || st->days[st->ndays - 1] != day)
 	{
 		/* purchases in time order (the usual case) keep days[] sorted and distinct */
@@ -221,8 +215,6 @@ lifetime_summary_transfn(PG_FUNCTION_ARGS)
 			st->nsorted++;
 		st->days[st->ndays++] = day;
 	}
-	if (!isfinite(st->total) || !isfinite(st->first_total))
-		float_overflow_error();
 	PG_RETURN_POINTER(st);
 }
 
@@ -247,27 +239,17 @@ lifetime_summary_combinefn(PG_FUNCTION_ARGS)
 		memcpy(a, b, LT_SER_FIXED);
 		a->ndays = a->nsorted = 0;
 		a->cap = LT_INLINE_CAP;
-		a->total = a->first_total = 0.0;
+		memset(&a->s, 0, sizeof(a->s));
 	}
 	else
 		lt_check_same(a, b->as_of, b->unit_usecs);
 	if (b->ndays == 0)
 		PG_RETURN_POINTER(a);
-	if (a->ndays == 0 || b->min_day < a->min_day)
-	{
-		a->first_total = b->first_total;
-		a->min_day = b->min_day;
-	}
-	else if (b->min_day == a->min_day)
-		a->first_total += b->first_total;
-	if (a->ndays == 0 || b->max_day > a->max_day)
-		a->max_day = b->max_day;
-	a->total += b->total;
+	if (!cr_lt_merge(&a->s, a->ndays == 0, &b->s))
+		float_overflow_error();
 	lt_reserve(a, aggctx, b->ndays);
 	memcpy(a->days + a->ndays, b->days, b->ndays * sizeof(int32));
 	a->ndays += b->ndays;
-	if (!isfinite(a->total) || !isfinite(a->first_total))
-		float_overflow_error();
 	PG_RETURN_POINTER(a);
 }
 
@@ -345,19 +327,18 @@ lifetime_summary_finalfn(PG_FUNCTION_ARGS)
 	TupleDesc	tupdesc;
 	Datum		values[LT_NFIELDS];
 	bool		nulls[LT_NFIELDS] = {false, false, false, false};
-	double		unit_days;
-	int32		freq;
+	CrLtSummary sum;
 
 	if (st == NULL || st->ndays == 0)
 		PG_RETURN_NULL();
 	tupdesc = cr_result_tupdesc(fcinfo, LT_NFIELDS, "lifetime_summary");
 	/* sorting and deduplicating the days leaves the state's meaning unchanged */
 	lt_compact(st);
-	freq = st->ndays - 1;
-	unit_days = (double) st->unit_usecs / (double) USECS_PER_DAY;
-	values[0] = Int32GetDatum(freq);
-	values[1] = Float8GetDatum((double) (st->max_day - st->min_day) / unit_days);
-	values[2] = Float8GetDatum((double) (st->asof_day - st->min_day) / unit_days);
-	values[3] = Float8GetDatum(freq > 0 ? (st->total - st->first_total) / freq : 0.0);
+	cr_lt_finish(&st->s, st->ndays, st->asof_day,
+				 (double) st->unit_usecs / (double) USECS_PER_DAY, &sum);
+	values[0] = Int32GetDatum(sum.frequency);
+	values[1] = Float8GetDatum(sum.recency);
+	values[2] = Float8GetDatum(sum.T);
+	values[3] = Float8GetDatum(sum.monetary_value);
 	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls)));
 }

@@ -22,10 +22,12 @@ SELECT is(
       AND d.refobjid = (SELECT oid FROM pg_extension WHERE extname = 'community_retention')
       AND p.proparallel <> 's'
       -- the registry's writers (writes are not allowed in parallel mode) and
-      -- retention_fit, which runs its own (possibly parallel) queries through SPI
+      -- retention_fit and lifetime_summaries, which run their own (possibly
+      -- parallel) queries through SPI
       AND p.proname NOT IN ('retention_model_save', 'retention_model_activate')
-      AND p.oid <> 'retention_fit(text, jsonb)'::regprocedure),
-  0, 'every function is PARALLEL SAFE except the registry''s writers and retention_fit');
+      AND p.oid <> 'retention_fit(text, jsonb)'::regprocedure
+      AND p.oid <> 'lifetime_summaries(text, timestamptz, interval)'::regprocedure),
+  0, 'every function is PARALLEL SAFE except the registry''s writers, retention_fit and lifetime_summaries');
 
 SELECT * FROM finish();
 ROLLBACK;

@@ -1,0 +1,95 @@
+/*
+ * cr_query.c
+ *	  Checking and running the query text of retention_fit and
+ *	  lifetime_summaries (see cr_query.h).
+ */
+#include "postgres.h"
+
+#include "executor/spi.h"
+#include "nodes/parsenodes.h"
+#include "tcop/tcopprot.h"
+#include "utils/builtins.h"
+
+#include "cr_query.h"
+
+static void
+not_a_select(const char *fname, const char *example)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_SYNTAX_ERROR),
+			 errmsg("%s query must be a single SELECT statement", fname),
+			 errhint("Pass a query such as '%s'.", example)));
+}
+
+char *
+cr_select_text(const char *query, const char *fname, const char *example)
+{
+	List	   *raw = pg_parse_query(query);
+	RawStmt    *rs;
+	int			len;
+
+	if (list_length(raw) != 1)
+		not_a_select(fname, example);
+	rs = linitial_node(RawStmt, raw);
+	if (!IsA(rs->stmt, SelectStmt) || ((SelectStmt *) rs->stmt)->intoClause != NULL)
+		not_a_select(fname, example);
+	if (((SelectStmt *) rs->stmt)->lockingClause != NIL)
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("%s query must not lock rows (FOR UPDATE or FOR SHARE)", fname)));
+	len = rs->stmt_len > 0 ? rs->stmt_len : (int) strlen(query + rs->stmt_location);
+	return pnstrdup(query + rs->stmt_location, len);
+}
+
+TupleDesc
+cr_query_columns(const char *stmt, const char *fname, const char *example)
+{
+	TupleDesc	td;
+
+	if (SPI_execute(psprintf("SELECT * FROM (\n%s\n) AS q LIMIT 0", stmt), true, 0) != SPI_OK_SELECT)
+		not_a_select(fname, example);
+	td = CreateTupleDescCopy(SPI_tuptable->tupdesc);
+	SPI_freetuptable(SPI_tuptable);
+	return td;
+}
+
+void
+cr_wrong_column(TupleDesc td, int i, const char *want, const char *fname, const char *shape)
+{
+	Form_pg_attribute a = TupleDescAttr(td, i);
+
+	ereport(ERROR,
+			(errcode(ERRCODE_DATATYPE_MISMATCH),
+			 errmsg("column %d \"%s\" of the %s query has type %s, not %s",
+					i + 1, NameStr(a->attname), fname, format_type_be(a->atttypid), want),
+			 errhint("The query must return %s; cast the column, e.g. %s::%s.",
+					 shape, NameStr(a->attname), want)));
+}
+
+void
+cr_query_run(const char *stmt, DestReceiver *dest, int cursor_opts, const char *fname)
+{
+	SPIPlanPtr	plan;
+	SPIExecuteOptions eo;
+
+	plan = SPI_prepare_cursor(psprintf("SELECT * FROM (\n%s\n) AS q", stmt), 0, NULL, cursor_opts);
+	if (plan == NULL)
+		elog(ERROR, "%s: SPI_prepare failed: %s", fname, SPI_result_code_string(SPI_result));
+	memset(&eo, 0, sizeof(eo));
+	eo.read_only = true;
+	eo.dest = dest;
+	/* SPI says SPI_OK_UTILITY for a SELECT whose rows go to DestNone */
+	if (SPI_execute_plan_extended(plan, &eo) < 0)
+		elog(ERROR, "%s: running the query failed", fname);
+	SPI_freeplan(plan);
+}
+
+void
+cr_dest_startup_noop(DestReceiver *self, int operation, TupleDesc typeinfo)
+{
+}
+
+void
+cr_dest_noop(DestReceiver *self)
+{
+}

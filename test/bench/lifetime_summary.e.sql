@@ -1,0 +1,3 @@
+-- label: lifetime_summaries(query), every member in one pass (10M events, 1M members)
+SET TimeZone = 'UTC';
+CREATE TEMP TABLE b AS SELECT * FROM lifetime_summaries('SELECT member_id, occurred_at, amount FROM bench_purchases', '2025-03-01 00:00+00');
