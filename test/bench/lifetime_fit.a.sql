@@ -1,4 +1,6 @@
 -- label: bgnbd_fit over 1M member summaries
-\ir warm_buyers.sql
+\set warm_table bench_buyers
+\set warm_column monetary_value
+\ir warm_session.sql
 -- bench: start
 SELECT bgnbd_fit(frequency, recency, t) FROM bench_buyers;

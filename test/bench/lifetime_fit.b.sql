@@ -1,4 +1,6 @@
 -- label: PL/Python + numpy/scipy (minimize, BFGS, the same likelihood)
-\ir warm_buyers.sql
+\set warm_table bench_buyers
+\set warm_column monetary_value
+\ir warm_session.sql
 -- bench: start
 SELECT bench_py_bgnbd_fit();

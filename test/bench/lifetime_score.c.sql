@@ -1,4 +1,6 @@
 -- label: floor: one scan of the summaries
-\ir warm_buyers.sql
+\set warm_table bench_buyers
+\set warm_column monetary_value
+\ir warm_session.sql
 -- bench: start
 SELECT count(*), sum(frequency), sum(recency), sum(t) FROM bench_buyers;

@@ -1,4 +1,8 @@
 -- label: hand-written SQL (per-day totals, first day, counts)
+\set warm_table bench_purchases
+\set warm_column amount
+\ir warm_session.sql
+-- bench: start
 SET TimeZone = 'UTC';
 CREATE TEMP TABLE b AS
 WITH d AS (
