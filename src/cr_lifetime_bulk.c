@@ -118,12 +118,13 @@ bulk_charge(const BulkReceiver *r, int64 evcap, int64 memcap, uint64 nslots)
 		(double) memcap * BULK_MEMBER_BYTES + (double) nslots * sizeof(CrKeySlot);
 
 	if (need / 1024.0 > (double) cr_max_train_memory_kb || memcap > CR_KEYMAP_MAX_KEYS)
+		/* a member: its arrays and two hash slots (the table at most half full) */
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 				 errmsg("lifetime_summaries needs more than community_retention.max_train_memory (%d kB)",
 						cr_max_train_memory_kb),
 				 errdetail("It keeps about %d bytes an event and %d a member; " INT64_FORMAT " events of " INT64_FORMAT " members so far.",
-						   (int) BULK_EVENT_BYTES, (int) BULK_MEMBER_BYTES, r->nev, r->map.n),
+						   (int) BULK_EVENT_BYTES, (int) (BULK_MEMBER_BYTES + 2 * sizeof(CrKeySlot)), r->nev, r->map.n),
 				 errhint("Raise it (SET community_retention.max_train_memory = '4GB'), or use the lifetime_summary aggregate with GROUP BY member_id.")));
 }
 
