@@ -486,6 +486,83 @@ rows_pass_avx2(CrRowPass *rp, const double *rows, int64_t n, int64_t stride)
 		row_portable(rp, rows + i * step);
 }
 
+/* hp += h x x', packed upper triangle (cr_rows_packed_update) */
+CR_TARGET static void
+packed_update_avx2(double *restrict hp, const double *restrict x, double h, int D)
+{
+	int			j,
+				k;
+
+	for (j = 0; j < D; j++)
+	{
+		double		a = h * x[j];
+		__m256d		av = _mm256_set1_pd(a);
+		const double *restrict xj = x + j;
+		int			len = D - j;
+
+		for (k = 0; k + 4 <= len; k += 4)
+			_mm256_storeu_pd(hp + k, _mm256_fmadd_pd(av, _mm256_loadu_pd(xj + k),
+												   _mm256_loadu_pd(hp + k)));
+		for (; k < len; k++)
+			hp[k] += a * xj[k];
+		hp += len;
+	}
+}
+
+/* cr_rows_logit4 */
+CR_TARGET static void
+logit4_avx2(const double *eta, double *p, double *l)
+{
+	const __m256d zero = _mm256_setzero_pd(),
+				one = _mm256_set1_pd(1.0),
+				sign = _mm256_set1_pd(-0.0);
+	__m256d		v = _mm256_loadu_pd(eta);
+	__m256d		e = vexp(_mm256_or_pd(v, sign));	/* exp(-|eta|) */
+	__m256d		pos = _mm256_cmp_pd(v, zero, _CMP_GE_OQ);
+
+	_mm256_storeu_pd(p, _mm256_div_pd(_mm256_blendv_pd(e, one, pos), _mm256_add_pd(one, e)));
+	_mm256_storeu_pd(l, _mm256_add_pd(vlog1p(e), _mm256_and_pd(v, pos)));
+}
+
+/* cr_rows_packed_update4 */
+CR_TARGET static void
+packed_update4_avx2(double *restrict hp, const double *restrict xb, const double *restrict hb, int D)
+{
+	const double *restrict x0 = xb;
+	const double *restrict x1 = x0 + D;
+	const double *restrict x2 = x1 + D;
+	const double *restrict x3 = x2 + D;
+	int			j,
+				k;
+
+	for (j = 0; j < D; j++)
+	{
+		double		a0 = hb[0] * x0[j],
+					a1 = hb[1] * x1[j],
+					a2 = hb[2] * x2[j],
+					a3 = hb[3] * x3[j];
+		__m256d		v0 = _mm256_set1_pd(a0),
+					v1 = _mm256_set1_pd(a1),
+					v2 = _mm256_set1_pd(a2),
+					v3 = _mm256_set1_pd(a3);
+		int			len = D - j;
+
+		for (k = 0; k + 4 <= len; k += 4)
+		{
+			__m256d		h = _mm256_loadu_pd(hp + k);
+
+			h = _mm256_fmadd_pd(v0, _mm256_loadu_pd(x0 + j + k), h);
+			h = _mm256_fmadd_pd(v1, _mm256_loadu_pd(x1 + j + k), h);
+			h = _mm256_fmadd_pd(v2, _mm256_loadu_pd(x2 + j + k), h);
+			h = _mm256_fmadd_pd(v3, _mm256_loadu_pd(x3 + j + k), h);
+			_mm256_storeu_pd(hp + k, h);
+		}
+		for (; k < len; k++)
+			hp[k] = (((hp[k] + a0 * x0[j + k]) + a1 * x1[j + k]) + a2 * x2[j + k]) + a3 * x3[j + k];
+		hp += len;
+	}
+}
+
 /* beta'r (the vector part; the scalar part of the last d % 4 into *tail) */
 CR_TARGET static inline __m256d
 dot_avx2(const double *beta, const double *r, int d, double *tail)
@@ -690,6 +767,65 @@ cr_rows_pass(CrRowPass *rp, const double *rows, int64_t n, int64_t stride)
 	CR_DISPATCH(rows_pass_avx2(rp, rows, n, stride));
 	for (i = 0; i < n; i++)
 		row_portable(rp, rows + i * stride * (rp->d + 1));
+}
+
+void
+cr_rows_packed_update(double *hp, const double *x, double h, int D)
+{
+	int			j,
+				k;
+
+	CR_DISPATCH(packed_update_avx2(hp, x, h, D));
+	for (j = 0; j < D; j++)
+	{
+		double		a = h * x[j];
+		const double *xj = x + j;
+		int			len = D - j;
+
+		for (k = 0; k < len; k++)
+			hp[k] += a * xj[k];
+		hp += len;
+	}
+}
+
+void
+cr_rows_logit4(const double *eta, double *p, double *l)
+{
+	int			b;
+
+	CR_DISPATCH(logit4_avx2(eta, p, l));
+	for (b = 0; b < 4; b++)
+	{
+		double		e = exp(-fabs(eta[b]));
+
+		p[b] = eta[b] >= 0 ? 1.0 / (1.0 + e) : e / (1.0 + e);
+		l[b] = log1p(e) + (eta[b] >= 0 ? eta[b] : 0.0);
+	}
+}
+
+void
+cr_rows_packed_update4(double *hp, const double *xb, const double *hb, int D)
+{
+	const double *x0 = xb;
+	const double *x1 = x0 + D;
+	const double *x2 = x1 + D;
+	const double *x3 = x2 + D;
+	int			j,
+				k;
+
+	CR_DISPATCH(packed_update4_avx2(hp, xb, hb, D));
+	for (j = 0; j < D; j++)
+	{
+		double		a0 = hb[0] * x0[j],
+					a1 = hb[1] * x1[j],
+					a2 = hb[2] * x2[j],
+					a3 = hb[3] * x3[j];
+		int			len = D - j;
+
+		for (k = 0; k < len; k++)
+			hp[k] = (((hp[k] + a0 * x0[j + k]) + a1 * x1[j + k]) + a2 * x2[j + k]) + a3 * x3[j + k];
+		hp += len;
+	}
 }
 
 void

@@ -43,6 +43,27 @@ typedef struct CrRowPass
 /* n rows from rows, stride rows apart (stride * (d + 1) doubles). */
 extern void cr_rows_pass(CrRowPass *rp, const double *rows, int64_t n, int64_t stride);
 
+/*
+ * hp, the packed upper triangle of a D x D matrix (its row j holds entries
+ * j .. D-1, one row after the other), += h x x' for one row x: the Newton
+ * pass of the retention_newton_step aggregate, which gets its rows one at
+ * a time.  With AVX2, four entries per fused multiply-add.
+ */
+extern void cr_rows_packed_update(double *hp, const double *x, double h, int D);
+
+/*
+ * For four linear predictors eta: p = sigmoid(eta) and l = log(1 + exp(eta)),
+ * from one exp(-|eta|) each, as the row passes compute them (a lane's
+ * result does not depend on the other lanes).
+ */
+extern void cr_rows_logit4(const double *eta, double *p, double *l);
+
+/*
+ * The same for four rows (xb: 4 rows of D values, hb: their h), added to
+ * each entry in row order: one load and store of an entry for the four.
+ */
+extern void cr_rows_packed_update4(double *hp, const double *xb, const double *hb, int D);
+
 /* Add the queued rows to the Hessian (end of a pass). */
 extern void cr_rows_pass_end(CrRowPass *rp);
 

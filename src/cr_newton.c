@@ -10,6 +10,7 @@
  * iteration count, not the optimum.
  */
 #include "cr_newton.h"
+#include "cr_logit_rows.h"
 
 #include <math.h>
 #include <string.h>
@@ -59,9 +60,15 @@ cr_state_bins(int d, int plen)
 }
 
 int
+cr_state_queue(int d, int plen)
+{
+	return cr_state_bins(d, plen) + 10;
+}
+
+int
 cr_state_len(int d, int plen)
 {
-	return d == 0 ? CR_ST_HEADER + plen : cr_state_bins(d, plen) + 10;
+	return d == 0 ? CR_ST_HEADER + plen : cr_state_queue(d, plen) + 1 + CR_QUEUE_ROWS * (d + 4);
 }
 
 /*
@@ -109,7 +116,8 @@ cr_state_valid(const double *st, int len)
 	pd = (int) pt[CR_PT_D];
 	/* a counting point ({flags, 0}) grows to the rows' d; others fix it */
 	return plen == cr_point_len(pd, ((int) pt[CR_PT_FLAGS] & (int) CR_PT_FINAL) != 0) &&
-		(pd == 0 || pd == d);
+		(pd == 0 || pd == d) &&
+		(d == 0 || integral_in(st[cr_state_queue(d, plen)], 0, CR_QUEUE_ROWS - 1));
 }
 
 void
@@ -163,25 +171,6 @@ log1pexp(double eta, double *p)
 	return log1p(e) + (eta >= 0 ? eta : 0.0);
 }
 
-/* Packed upper triangle += h x x' (restrict pointers: the rows vectorise). */
-static void
-hessian_row_update(double *restrict hp, const double *restrict x, double h, int D)
-{
-	int			j,
-				k;
-
-	for (j = 0; j < D; j++)
-	{
-		double		a = h * x[j];
-		const double *restrict xj = x + j;
-		int			len = D - j;
-
-		for (k = 0; k < len; k++)
-			hp[k] += a * xj[k];
-		hp += len;
-	}
-}
-
 /* Direction pass: the running extremes of u = (2y - 1) x'dir (cr_logit.h). */
 static void
 add_margin(double *st, const double *x, bool retained, int d)
@@ -208,9 +197,62 @@ add_margin(double *st, const double *x, bool retained, int d)
 	u[1] = fmax(u[1], z);
 }
 
-/* Newton pass: log-likelihood, gradient and information in solver coordinates. */
+/* Queue of a Newton pass (cr_newton.h): rows, then eta, wc and y of each */
+#define Q_ROWS(q)		((q) + 1)
+#define Q_ETA(q, D)		((q) + 1 + CR_QUEUE_ROWS * (D))
+#define Q_WC(q, D)		(Q_ETA(q, D) + CR_QUEUE_ROWS)
+#define Q_Y(q, D)		(Q_WC(q, D) + CR_QUEUE_ROWS)
+
+/*
+ * The queued rows' log-likelihood, gradient and Hessian terms, in row
+ * order; the lanes past n are not used.
+ */
 static void
-add_newton(double *st, const double *x, bool retained, double w, double *xr, int d)
+add_queued(double *st, double *q, int n, int d)
+{
+	int			plen = (int) st[CR_ST_PLEN];
+	int			D = d + 1;
+	double	   *grad = st + cr_state_grad(d, plen);
+	double	   *hp = st + cr_state_hess(d, plen);
+	double	   *eta = Q_ETA(q, D),
+			   *wc = Q_WC(q, D),
+			   *y = Q_Y(q, D);
+	double		p[CR_QUEUE_ROWS],
+				l[CR_QUEUE_ROWS],
+				h[CR_QUEUE_ROWS];
+	int			b,
+				j;
+
+	for (b = n; b < CR_QUEUE_ROWS; b++)
+		eta[b] = 0.0;
+	cr_rows_logit4(eta, p, l);
+	for (b = 0; b < n; b++)
+	{
+		const double *x = Q_ROWS(q) + b * D;
+		double		r = wc[b] * (y[b] - p[b]);
+
+		st[CR_ST_LL] += wc[b] * (y[b] * eta[b] - l[b]);
+		for (j = 0; j < D; j++)
+			grad[j] += r * x[j];
+		h[b] = wc[b] * p[b] * (1.0 - p[b]);
+	}
+	if (n == CR_QUEUE_ROWS)
+		cr_rows_packed_update4(hp, Q_ROWS(q), h, D);
+	else
+		for (b = 0; b < n; b++)
+			cr_rows_packed_update(hp, Q_ROWS(q) + b * D, h[b], D);
+	q[0] = 0;
+}
+
+/*
+ * Newton pass: log-likelihood, gradient and information in solver
+ * coordinates.  The row is queued in solver coordinates with its linear
+ * predictor; every CR_QUEUE_ROWS rows the queue's sigmoids and logs are
+ * taken together (vectorised) and its Hessian terms added to each entry
+ * at once (see cr_newton.h).
+ */
+static void
+add_newton(double *st, const double *x, bool retained, double w, int d)
 {
 	int			plen = (int) st[CR_ST_PLEN];
 	int			D = d + 1;
@@ -220,12 +262,10 @@ add_newton(double *st, const double *x, bool retained, double w, double *xr, int
 	const double *isc = mu + d;
 	double	   *sx = st + cr_state_sx(plen);
 	double	   *sxx = st + cr_state_sxx(d, plen);
-	double	   *grad = st + cr_state_grad(d, plen);
-	double	   *hp = st + cr_state_hess(d, plen);
-	double		wc = w * pt[retained ? CR_PT_CW1 : CR_PT_CW0];
-	double		eta,
-				p,
-				l;
+	double	   *q = st + cr_state_queue(d, plen);
+	int			nq = (int) q[0];
+	double	   *xr = Q_ROWS(q) + nq * D;
+	double		eta;
 	int			j;
 
 	if (flag(pt[CR_PT_FLAGS], CR_PT_MOMENTS))
@@ -247,16 +287,16 @@ add_newton(double *st, const double *x, bool retained, double w, double *xr, int
 		xr[j + 1] = (x[j] - mu[j]) * isc[j];
 		eta += beta[j + 1] * xr[j + 1];
 	}
-	l = log1pexp(eta, &p);
-	st[CR_ST_LL] += wc * ((retained ? eta : 0.0) - l);
-	l = wc * ((retained ? 1.0 : 0.0) - p);
-	for (j = 0; j < D; j++)
-		grad[j] += l * xr[j];
-	hessian_row_update(hp, xr, wc * p * (1.0 - p), D);
+	Q_ETA(q, D)[nq] = eta;
+	Q_WC(q, D)[nq] = w * pt[retained ? CR_PT_CW1 : CR_PT_CW0];
+	Q_Y(q, D)[nq] = retained ? 1.0 : 0.0;
+	q[0] = ++nq;
+	if (nq == CR_QUEUE_ROWS)
+		add_queued(st, q, nq, d);
 }
 
 void
-cr_state_add_row(double *st, const double *x, bool retained, double w, double *xr)
+cr_state_add_row(double *st, const double *x, bool retained, double w)
 {
 	int			d = (int) st[CR_ST_D];
 	int			plen = (int) st[CR_ST_PLEN];
@@ -295,7 +335,20 @@ cr_state_add_row(double *st, const double *x, bool retained, double w, double *x
 	else if (flag(pt[CR_PT_FLAGS], CR_PT_DIRECTION))
 		add_margin(st, x, retained, d);
 	else
-		add_newton(st, x, retained, w, xr, d);
+		add_newton(st, x, retained, w, d);
+}
+
+void
+cr_state_flush(double *st)
+{
+	int			d = (int) st[CR_ST_D];
+	double	   *q;
+
+	if (d == 0)
+		return;
+	q = st + cr_state_queue(d, (int) st[CR_ST_PLEN]);
+	if (q[0] > 0)
+		add_queued(st, q, (int) q[0], d);
 }
 
 void
@@ -303,7 +356,7 @@ cr_state_add(double *a, const double *b)
 {
 	int			d = (int) a[CR_ST_D];
 	int			plen = (int) a[CR_ST_PLEN];
-	int			n = cr_state_len(d, plen);
+	int			nq = cr_state_queue(d, plen);
 	int			i;
 
 	for (i = CR_ST_PARTS; i < CR_ST_HEADER; i++)
@@ -318,8 +371,12 @@ cr_state_add(double *a, const double *b)
 		u[1] = fmax(u[1], v[1]);
 		return;
 	}
-	for (i = cr_state_sx(plen); i < n; i++)
+	cr_state_flush(a);
+	for (i = cr_state_sx(plen); i < nq; i++)
 		a[i] += b[i];
+	/* b's queued rows, through a's empty queue */
+	memcpy(a + nq, b + nq, sizeof(double) * (cr_state_len(d, plen) - nq));
+	cr_state_flush(a);
 }
 
 void
@@ -344,15 +401,17 @@ cr_point_make(double *p, double flags, int d, const double *cw, const double *be
 }
 
 double
-cr_state_newton_sums(const double *st, double *grad, double *hess)
+cr_state_newton_sums(double *st, double *grad, double *hess)
 {
 	int			d = (int) st[CR_ST_D];
 	int			plen = (int) st[CR_ST_PLEN];
 	int			D = d + 1;
-	const double *hp = st + cr_state_hess(d, plen);
+	const double *hp;
 	int			j,
 				k;
 
+	cr_state_flush(st);
+	hp = st + cr_state_hess(d, plen);
 	memcpy(grad, st + cr_state_grad(d, plen), sizeof(double) * D);
 	memset(hess, 0, sizeof(double) * D * D);
 	for (j = 0; j < D; j++)

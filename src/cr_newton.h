@@ -23,7 +23,21 @@
  *	  on the original scale.
  *
  *	  state  header CR_ST_HEADER values, a copy of the point, then the sums
- *	         sx[d] sxx[d] grad[D] hess[D(D+1)/2] bins[10]
+ *	         sx[d] sxx[d] grad[D] hess[D(D+1)/2] bins[10], then the queue
+ *	         q[1 + CR_QUEUE_ROWS (D + 3)]: the number of rows queued (below
+ *	         CR_QUEUE_ROWS), their solver-coordinate rows (D values each),
+ *	         then per row its linear predictor, class-weighted weight and
+ *	         label (CR_QUEUE_ROWS values each).
+ *
+ * A Newton pass queues each row: every CR_QUEUE_ROWS rows the queue's
+ * sigmoids and logs are taken together (one vector exp and log1p with
+ * AVX2, cr_logit_rows.h), their log-likelihood and gradient terms added in
+ * row order, and their Hessian terms added to each entry of the upper
+ * triangle together (one load and store of the entry for the four), not
+ * one row at a time.  A row's terms do not depend on its place in the
+ * queue.  cr_state_flush adds what is still queued; the aggregate's final
+ * function and the combine function flush, so a result never holds queued
+ * rows.
  *
  * Sums (but a direction pass's extremes) are element-wise additive, so partial states of parallel workers (or
  * Citus shards) combine by addition.  Row and class counts are exact in
@@ -67,6 +81,9 @@
 #define CR_ST_CHECK		10		/* sum of 20-bit row hashes */
 #define CR_ST_HEADER	11
 
+/* rows a Newton pass queues for its Hessian */
+#define CR_QUEUE_ROWS	4
+
 /* Length of a point for d features (final: with decile edges). */
 extern int	cr_point_len(int d, bool final);
 /* Offset of the decile edges in a final point. */
@@ -81,6 +98,7 @@ extern int	cr_state_sxx(int d, int plen);
 extern int	cr_state_grad(int d, int plen);
 extern int	cr_state_hess(int d, int plen);
 extern int	cr_state_bins(int d, int plen);
+extern int	cr_state_queue(int d, int plen);
 
 /*
  * Whether st (len values) is a state this layout can hold: integral d and
@@ -96,15 +114,20 @@ extern void cr_state_init(double *st, int d, const double *point, int plen);
 
 /*
  * Add one usable row (x: d values, retained, weight w > 0) to st.  The
- * point is the one st was initialised with; work holds d+1 doubles.
+ * point is the one st was initialised with.
  */
-extern void cr_state_add_row(double *st, const double *x, bool retained, double w,
-							 double *work);
+extern void cr_state_add_row(double *st, const double *x, bool retained, double w);
 
 /* The 20-bit hash of a usable row that CR_ST_CHECK sums (exactly, in any order). */
 extern double cr_row_hash(const double *x, int d, bool retained, double w);
 
-/* Add the sums and counters of b to a (same d and point). */
+/* Add the queued rows' Hessian terms to the sums and empty the queue. */
+extern void cr_state_flush(double *st);
+
+/*
+ * Add the sums and counters of b to a (same d and point); both queues
+ * are added, and a's is left empty.
+ */
 extern void cr_state_add(double *a, const double *b);
 
 /*
@@ -118,8 +141,9 @@ extern void cr_point_make(double *p, double flags, int d, const double *cw,
 
 /*
  * A Newton pass's sums as CrPasses.pass returns them: the log-likelihood,
- * grad (D) and the upper triangle of the information (D*D, zeros below).
+ * grad (D) and the upper triangle of the information (D*D, zeros below),
+ * after flushing st's queue.
  */
-extern double cr_state_newton_sums(const double *st, double *grad, double *hess);
+extern double cr_state_newton_sums(double *st, double *grad, double *hess);
 
 #endif							/* CR_NEWTON_H */

@@ -59,7 +59,6 @@ static double *
 state_over(const double *point, int plen, int d, int from, int to, int step)
 {
 	double	   *st = alloc(sizeof(double) * cr_state_len(d, plen));
-	double		xr[D_FEAT + 1];
 	int			i;
 
 	cr_state_init(st, d, point, plen);
@@ -67,7 +66,7 @@ state_over(const double *point, int plen, int d, int from, int to, int step)
 	{
 		double		v = rows[i][D_FEAT];
 
-		cr_state_add_row(st, rows[i], v > 0, fabs(v), xr);
+		cr_state_add_row(st, rows[i], v > 0, fabs(v));
 	}
 	return st;
 }
@@ -125,11 +124,10 @@ fit_by_passes(const CrFitOptions *fo, CrFitResult *res)
 	cr_state_init(st, 0, stats_point, 2);
 	st[CR_ST_D] = D_FEAT;
 	{
-		double		xr[D_FEAT + 1];
 		int			i;
 
 		for (i = 0; i < N; i++)
-			cr_state_add_row(st, rows[i], rows[i][D_FEAT] > 0, fabs(rows[i][D_FEAT]), xr);
+			cr_state_add_row(st, rows[i], rows[i][D_FEAT] > 0, fabs(rows[i][D_FEAT]));
 	}
 	m.d = D_FEAT;
 	m.npos = st[CR_ST_NPOS];
@@ -260,8 +258,34 @@ test_partial_states(void)
 	check(a[CR_ST_ROWS] == N && a[CR_ST_CHECK] == whole[CR_ST_CHECK] &&
 		  a[CR_ST_NPOS] == whole[CR_ST_NPOS] && a[CR_ST_SW] == whole[CR_ST_SW],
 		  "counts, weights and checksum of two halves add up exactly");
-	check(relerr(a + cr_state_sx(plen), whole + cr_state_sx(plen), n - cr_state_sx(plen)) < 1e-11,
+	check(relerr(a + cr_state_sx(plen), whole + cr_state_sx(plen), cr_state_queue(d, plen) - cr_state_sx(plen)) < 1e-11,
 		  "sums of two halves equal the whole to rounding");
+	{
+		double		g1[D_FEAT + 1],
+					g2[D_FEAT + 1],
+					h1[(D_FEAT + 1) * (D_FEAT + 1)],
+					h2[(D_FEAT + 1) * (D_FEAT + 1)];
+		double	   *part = state_over(point, plen, d, 0, N - 1, 1);
+		double	   *rest = state_over(point, plen, d, N - 1, N, 1);
+		double		l1,
+					l2;
+
+		check(part[cr_state_queue(d, plen)] == (N - 1) % CR_QUEUE_ROWS && (N - 1) % CR_QUEUE_ROWS > 0,
+			  "a state of 4999 rows ends with rows queued");
+		l1 = cr_state_newton_sums(part, g1, h1);
+		check(part[cr_state_queue(d, plen)] == 0, "reading the sums flushes the queue");
+		part = state_over(point, plen, d, 0, N - 1, 1);
+		cr_state_flush(part);
+		check(part[cr_state_queue(d, plen)] == 0, "flushing empties the queue");
+		l2 = cr_state_newton_sums(part, g2, h2);
+		check(l1 == l2 && relerr(h1, h2, D * D) == 0 && relerr(g1, g2, D) == 0,
+			  "the same sums either way");
+		part = state_over(point, plen, d, 0, N - 1, 1);
+		cr_state_add(rest, part);
+		check(rest[cr_state_queue(d, plen)] == 0 &&
+			  relerr(rest + cr_state_sx(plen), whole + cr_state_sx(plen), cr_state_queue(d, plen) - cr_state_sx(plen)) < 1e-11,
+			  "combining adds the other state's queued rows and empties the queue");
+	}
 	rows[17][2] += 1e-12;
 	b = state_over(point, plen, d, 0, N, 1);
 	check(b[CR_ST_CHECK] != whole[CR_ST_CHECK], "the checksum notices a changed value");
@@ -276,6 +300,11 @@ test_partial_states(void)
 	whole[CR_ST_D] = d;
 	whole[CR_ST_PLEN] = plen + 0.5;
 	check(!cr_state_valid(whole, n), "a state with a fractional point length is invalid");
+	whole[CR_ST_PLEN] = plen;
+	whole[cr_state_queue(d, plen)] = CR_QUEUE_ROWS;
+	check(!cr_state_valid(whole, n), "a state with a full queue is invalid");
+	whole[cr_state_queue(d, plen)] = 0;
+	check(cr_state_valid(whole, n), "and valid again with an empty one");
 	free_all();
 }
 
