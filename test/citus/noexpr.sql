@@ -61,6 +61,9 @@ FROM ev GROUP BY member_id;
 SELECT pg_temp.same('retention_train(float8[], boolean)', 'x, label', 'sc');
 SELECT pg_temp.same('retention_train(float8[], boolean, jsonb)', $$x, label, '{"l2": 1}'$$, 'sc');
 SELECT pg_temp.same('retention_train(float8[], boolean, float8, jsonb)', $$x, label, 2.0, '{}'$$, 'sc');
+-- a Newton pass of 400 rows (not a multiple of 3: rows stay queued for the final function)
+SELECT pg_temp.same('retention_newton_step(float8[], boolean, float8, float8[])',
+                    $$x, label, 1.0, '{2,2,1,1,0.1,0.2,0.3,0.5,1,1,1}'$$, '(SELECT * FROM sc WHERE i <= 399) s');
 SELECT pg_temp.same('retention_score_drift(retention_model, float8)', 'mo.model, sc.score * sc.score', 'sc, mo');
 SELECT pg_temp.same('retention_baseline_drift(float8[], float8)', 'retention_score_baseline(mo.model), sc.score * sc.score', 'sc, mo');
 SELECT pg_temp.same('retention_auc(float8, boolean)', 'score, label', 'sc');

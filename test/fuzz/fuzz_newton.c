@@ -38,12 +38,11 @@ static double *
 fill(Rows *r, const double *point, int plen, int from, int step)
 {
 	double	   *st = calloc(cr_state_len(r->d, plen), sizeof(double));
-	double		xr[8];
 	int			i;
 
 	cr_state_init(st, r->d, point, plen);
 	for (i = from; i < r->n; i += step)
-		cr_state_add_row(st, r->x[i], r->x[i][r->d] > 0, fabs(r->x[i][r->d]), xr);
+		cr_state_add_row(st, r->x[i], r->x[i][r->d] > 0, fabs(r->x[i][r->d]));
 	return st;
 }
 
