@@ -509,6 +509,34 @@ packed_update_avx2(double *restrict hp, const double *restrict x, double h, int 
 	}
 }
 
+/* cr_rows_scale_row */
+CR_TARGET static double
+scale_one_avx2(const double *x, const double *mu, const double *isc,
+			   const double *beta, double *xr, int d)
+{
+	__m256d		a = _mm256_setzero_pd();
+	double		t[4],
+				tail = 0.0;
+	int			j;
+
+	xr[0] = 1.0;
+	for (j = 0; j + 4 <= d; j += 4)
+	{
+		__m256d		v = _mm256_mul_pd(_mm256_sub_pd(_mm256_loadu_pd(x + j), _mm256_loadu_pd(mu + j)),
+									  _mm256_loadu_pd(isc + j));
+
+		_mm256_storeu_pd(xr + 1 + j, v);
+		a = _mm256_fmadd_pd(_mm256_loadu_pd(beta + 1 + j), v, a);
+	}
+	for (; j < d; j++)
+	{
+		xr[j + 1] = (x[j] - mu[j]) * isc[j];
+		tail += beta[j + 1] * xr[j + 1];
+	}
+	_mm256_storeu_pd(t, a);
+	return beta[0] + (((t[0] + t[1]) + (t[2] + t[3])) + tail);
+}
+
 /* cr_rows_logit4 */
 CR_TARGET static void
 logit4_avx2(const double *eta, double *p, double *l)
@@ -561,6 +589,19 @@ packed_update4_avx2(double *restrict hp, const double *restrict xb, const double
 			hp[k] = (((hp[k] + a0 * x0[j + k]) + a1 * x1[j + k]) + a2 * x2[j + k]) + a3 * x3[j + k];
 		hp += len;
 	}
+}
+
+/* cr_rows_newton4's gradient and Hessian for four rows */
+CR_TARGET static void
+newton4_avx2(double *grad, double *hp, const double *xq, const double *r, const double *h, int D)
+{
+	double	   *x[4] = {(double *) xq, (double *) xq + D, (double *) xq + 2 * D, (double *) xq + 3 * D};
+	CrRowPass	rp;
+
+	rp.d = D - 1;
+	rp.grad = grad;
+	add_gradient_avx2(&rp, x, r);
+	packed_update4_avx2(hp, xq, h, D);
 }
 
 /* beta'r (the vector part; the scalar part of the last d % 4 into *tail) */
@@ -785,6 +826,63 @@ cr_rows_packed_update(double *hp, const double *x, double h, int D)
 		for (k = 0; k < len; k++)
 			hp[k] += a * xj[k];
 		hp += len;
+	}
+}
+
+double
+cr_rows_scale_row(const double *x, const double *mu, const double *isc,
+				  const double *beta, double *xr, int d)
+{
+	double		eta = beta[0];
+	int			j;
+
+#ifdef CR_ROWS_AVX2
+	if (cr_rows_simd())
+		return scale_one_avx2(x, mu, isc, beta, xr, d);
+#endif
+	xr[0] = 1.0;
+	for (j = 0; j < d; j++)
+	{
+		xr[j + 1] = (x[j] - mu[j]) * isc[j];
+		eta += beta[j + 1] * xr[j + 1];
+	}
+	return eta;
+}
+
+void
+cr_rows_newton4(double *grad, double *hp, double *ll, const double *xq,
+				const double *eta, const double *wc, const double *y, int n, int D)
+{
+	double		e4[4],
+				p[4],
+				l[4],
+				h[4],
+				r[4];
+	int			b,
+				j;
+
+	for (b = 0; b < 4; b++)
+		e4[b] = b < n ? eta[b] : 0.0;
+	cr_rows_logit4(e4, p, l);
+	for (b = 0; b < n; b++)
+	{
+		*ll += wc[b] * (y[b] * eta[b] - l[b]);
+		r[b] = wc[b] * (y[b] - p[b]);
+		h[b] = wc[b] * p[b] * (1.0 - p[b]);
+	}
+	if (n == 4)
+	{
+		CR_DISPATCH(newton4_avx2(grad, hp, xq, r, h, D));
+		for (j = 0; j < D; j++)
+			grad[j] = (((grad[j] + r[0] * xq[j]) + r[1] * xq[D + j]) + r[2] * xq[2 * D + j]) + r[3] * xq[3 * D + j];
+		cr_rows_packed_update4(hp, xq, h, D);
+		return;
+	}
+	for (b = 0; b < n; b++)
+	{
+		for (j = 0; j < D; j++)
+			grad[j] += r[b] * xq[b * D + j];
+		cr_rows_packed_update(hp, xq + b * D, h[b], D);
 	}
 }
 

@@ -52,6 +52,23 @@ extern void cr_rows_pass(CrRowPass *rp, const double *rows, int64_t n, int64_t s
 extern void cr_rows_packed_update(double *hp, const double *x, double h, int D);
 
 /*
+ * One row of a Newton pass in solver coordinates: xr = (1, (x - mu) * isc)
+ * (d + 1 values); returns eta = beta'xr.
+ */
+extern double cr_rows_scale_row(const double *x, const double *mu, const double *isc,
+								const double *beta, double *xr, int d);
+
+/*
+ * The terms of n <= 4 queued rows (xq: n rows of D values; eta, class-
+ * weighted weights wc and labels y of each, 4 values with the lanes past n
+ * ignored), in row order: *ll += wc (y eta - log(1 + exp(eta))), grad +=
+ * wc (y - p) x, and the packed upper triangle hp += wc p (1 - p) x x'.
+ */
+extern void cr_rows_newton4(double *grad, double *hp, double *ll, const double *xq,
+							const double *eta, const double *wc, const double *y,
+							int n, int D);
+
+/*
  * For four linear predictors eta: p = sigmoid(eta) and l = log(1 + exp(eta)),
  * from one exp(-|eta|) each, as the row passes compute them (a lane's
  * result does not depend on the other lanes).

@@ -17,60 +17,6 @@
 
 /* ---------------------------------------------------------------- layout */
 
-int
-cr_point_len(int d, bool final)
-{
-	return d == 0 ? 2 : 4 + (d + 1) + 2 * d + (final ? 11 : 0);
-}
-
-int
-cr_point_edges(int d)
-{
-	return CR_PT_BETA + (d + 1) + 2 * d;
-}
-
-int
-cr_state_sx(int plen)
-{
-	return CR_ST_HEADER + plen;
-}
-
-int
-cr_state_sxx(int d, int plen)
-{
-	return cr_state_sx(plen) + d;
-}
-
-int
-cr_state_grad(int d, int plen)
-{
-	return cr_state_sxx(d, plen) + d;
-}
-
-int
-cr_state_hess(int d, int plen)
-{
-	return cr_state_grad(d, plen) + d + 1;
-}
-
-int
-cr_state_bins(int d, int plen)
-{
-	return cr_state_hess(d, plen) + (d + 1) * (d + 2) / 2;
-}
-
-int
-cr_state_queue(int d, int plen)
-{
-	return cr_state_bins(d, plen) + 10;
-}
-
-int
-cr_state_len(int d, int plen)
-{
-	return d == 0 ? CR_ST_HEADER + plen : cr_state_queue(d, plen) + 1 + CR_QUEUE_ROWS * (d + 4);
-}
-
 /*
  * v is a whole number in [lo, hi] (bounds within int64).  The cast instead
  * of floor(): x86-64's baseline has no rounding instruction, and floor()
@@ -203,44 +149,15 @@ add_margin(double *st, const double *x, bool retained, int d)
 #define Q_WC(q, D)		(Q_ETA(q, D) + CR_QUEUE_ROWS)
 #define Q_Y(q, D)		(Q_WC(q, D) + CR_QUEUE_ROWS)
 
-/*
- * The queued rows' log-likelihood, gradient and Hessian terms, in row
- * order; the lanes past n are not used.
- */
+/* The queued rows' terms, in row order (cr_rows_newton4); empties the queue. */
 static void
 add_queued(double *st, double *q, int n, int d)
 {
 	int			plen = (int) st[CR_ST_PLEN];
 	int			D = d + 1;
-	double	   *grad = st + cr_state_grad(d, plen);
-	double	   *hp = st + cr_state_hess(d, plen);
-	double	   *eta = Q_ETA(q, D),
-			   *wc = Q_WC(q, D),
-			   *y = Q_Y(q, D);
-	double		p[CR_QUEUE_ROWS],
-				l[CR_QUEUE_ROWS],
-				h[CR_QUEUE_ROWS];
-	int			b,
-				j;
 
-	for (b = n; b < CR_QUEUE_ROWS; b++)
-		eta[b] = 0.0;
-	cr_rows_logit4(eta, p, l);
-	for (b = 0; b < n; b++)
-	{
-		const double *x = Q_ROWS(q) + b * D;
-		double		r = wc[b] * (y[b] - p[b]);
-
-		st[CR_ST_LL] += wc[b] * (y[b] * eta[b] - l[b]);
-		for (j = 0; j < D; j++)
-			grad[j] += r * x[j];
-		h[b] = wc[b] * p[b] * (1.0 - p[b]);
-	}
-	if (n == CR_QUEUE_ROWS)
-		cr_rows_packed_update4(hp, Q_ROWS(q), h, D);
-	else
-		for (b = 0; b < n; b++)
-			cr_rows_packed_update(hp, Q_ROWS(q) + b * D, h[b], D);
+	cr_rows_newton4(st + cr_state_grad(d, plen), st + cr_state_hess(d, plen), &st[CR_ST_LL],
+					Q_ROWS(q), Q_ETA(q, D), Q_WC(q, D), Q_Y(q, D), n, D);
 	q[0] = 0;
 }
 
@@ -280,13 +197,7 @@ add_newton(double *st, const double *x, bool retained, double w, int d)
 		}
 		return;
 	}
-	xr[0] = 1.0;
-	eta = beta[0];
-	for (j = 0; j < d; j++)
-	{
-		xr[j + 1] = (x[j] - mu[j]) * isc[j];
-		eta += beta[j + 1] * xr[j + 1];
-	}
+	eta = cr_rows_scale_row(x, mu, isc, beta, xr, d);
 	Q_ETA(q, D)[nq] = eta;
 	Q_WC(q, D)[nq] = w * pt[retained ? CR_PT_CW1 : CR_PT_CW0];
 	Q_Y(q, D)[nq] = retained ? 1.0 : 0.0;

@@ -85,20 +85,65 @@
 #define CR_QUEUE_ROWS	4
 
 /* Length of a point for d features (final: with decile edges). */
-extern int	cr_point_len(int d, bool final);
+static inline int
+cr_point_len(int d, bool final)
+{
+	return d == 0 ? 2 : 4 + (d + 1) + 2 * d + (final ? 11 : 0);
+}
+
 /* Offset of the decile edges in a final point. */
-extern int	cr_point_edges(int d);
+static inline int
+cr_point_edges(int d)
+{
+	return CR_PT_BETA + (d + 1) + 2 * d;
+}
+
 /* Are a point's flags valid for its d (0: a counting point)? */
 extern bool cr_point_flags_valid(double flags, double d);
+
+/* Offsets of the sums in a state (inline: the row functions use them on every row). */
+static inline int
+cr_state_sx(int plen)
+{
+	return CR_ST_HEADER + plen;
+}
+
+static inline int
+cr_state_sxx(int d, int plen)
+{
+	return cr_state_sx(plen) + d;
+}
+
+static inline int
+cr_state_grad(int d, int plen)
+{
+	return cr_state_sxx(d, plen) + d;
+}
+
+static inline int
+cr_state_hess(int d, int plen)
+{
+	return cr_state_grad(d, plen) + d + 1;
+}
+
+static inline int
+cr_state_bins(int d, int plen)
+{
+	return cr_state_hess(d, plen) + (d + 1) * (d + 2) / 2;
+}
+
+static inline int
+cr_state_queue(int d, int plen)
+{
+	return cr_state_bins(d, plen) + 10;
+}
+
 /* Length of a state for d features and a point of plen values. */
-extern int	cr_state_len(int d, int plen);
-/* Offsets of the sums in a state. */
-extern int	cr_state_sx(int plen);
-extern int	cr_state_sxx(int d, int plen);
-extern int	cr_state_grad(int d, int plen);
-extern int	cr_state_hess(int d, int plen);
-extern int	cr_state_bins(int d, int plen);
-extern int	cr_state_queue(int d, int plen);
+static inline int
+cr_state_len(int d, int plen)
+{
+	return d == 0 ? CR_ST_HEADER + plen : cr_state_queue(d, plen) + 1 + CR_QUEUE_ROWS * (d + 4);
+}
 
 /*
  * Whether st (len values) is a state this layout can hold: integral d and
