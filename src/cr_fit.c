@@ -243,6 +243,7 @@ typedef struct SampleReceiver
 	double	   *sxx;			/* and of w (x - mean)^2 */
 	double	   *rows;			/* moments pass: the sample's rows, or NULL */
 	int64		stride;
+	int64		next;			/* the usable row sampled next (u counts up to it) */
 	int64		cap;			/* room in sc */
 	int64		m;				/* scores kept */
 	int64		u;				/* usable rows seen */
@@ -271,10 +272,11 @@ moments_row(SampleReceiver *r, const double *vals, bool retained, double w)
 		r->sx[j] += w * c;
 		r->sxx[j] += w * c * c;
 	}
-	if (r->rows && r->u % r->stride == 0 && r->m < r->cap)
+	if (r->rows && r->u == r->next && r->m < r->cap)
 	{
 		double	   *row = r->rows + r->m++ * (f->d + 1);
 
+		r->next += r->stride;
 		memcpy(row, vals, sizeof(double) * f->d);
 		row[f->d] = retained ? w : -w;
 	}
@@ -307,11 +309,12 @@ sample_receive(TupleTableSlot *slot, DestReceiver *self)
 
 		if (r->beta == NULL)
 			moments_row(r, vals, retained, w);
-		else if (r->u % r->stride == 0 && r->m < r->cap)
+		else if (r->u == r->next && r->m < r->cap)
 		{
 			double		eta = r->beta[0];
 			int			j;
 
+			r->next += r->stride;
 			for (j = 0; j < f->d; j++)
 				eta += r->beta[j + 1] * vals[j];
 			r->sc[r->m++] = cr_sigmoid(eta);
