@@ -2,7 +2,7 @@
 -- retention_train on the same rows: coefficients, summaries, info and drift
 -- deciles; a parallel fit against a serial one.
 BEGIN;
-SELECT plan(35);
+SELECT plan(38);
 
 CREATE TABLE fit_rows AS
 SELECT i,
@@ -86,6 +86,29 @@ SELECT is((SELECT array_length(retention_newton_step(ARRAY[x1, x2, x3], y, 1, '{
 SELECT is((SELECT retention_newton_step(ARRAY[x1], y, 1, '{0,0}') FROM fit_rows WHERE false), NULL, 'no rows: NULL');
 SELECT is((SELECT (retention_newton_step(ARRAY[x1], y, 1, '{1,0}'))[4:5] FROM fit_rows), '{3002,3}'::float8[],
   'statistics pass counts usable and skipped rows');
+
+-- A Newton pass over 7 rows (not a multiple of the 4 rows it queues): the
+-- result holds no queued rows (the final function added them), and its
+-- sums are those of the rows, computed here in SQL.  Point: d = 2, beta
+-- (0.1, 0.2, 0.3), mu (0.5, 1), isc (1, 1); layout in src/cr_newton.h
+-- (1-based: grad at 27, packed Hessian at 30..35, queue count at 46).
+CREATE TEMP TABLE nt7 AS
+SELECT row_number() OVER (ORDER BY i) AS k, x1, x2, y, 1 / (1 + exp(-(0.1 + 0.2 * (x1 - 0.5) + 0.3 * (x2 - 1)))) AS p
+FROM fit_rows WHERE x1 IS NOT NULL AND x2 IS NOT NULL AND y IS NOT NULL ORDER BY i LIMIT 7;
+CREATE TEMP TABLE ns7 AS
+SELECT retention_newton_step(ARRAY[x1, x2], y, 1, '{2,2,1,1,0.1,0.2,0.3,0.5,1,1,1}') AS s FROM nt7;
+SELECT is((SELECT array[array_length(s, 1), s[4], s[46]] FROM ns7), '{70,7,0}'::float8[],
+  'a Newton pass of 7 rows: 7 rows counted, none left queued in the result');
+SELECT cmp_ok((SELECT greatest(abs(s[27] - g0) / abs(g0), abs(s[30] - h00) / h00, abs(s[35] - h22) / h22)
+               FROM ns7, (SELECT sum(y::int - p) AS g0, sum(p * (1 - p)) AS h00,
+                                 sum(p * (1 - p) * (x2 - 1) ^ 2) AS h22 FROM nt7) q),
+  '<', 1e-12::float8, 'its gradient and Hessian are the rows'' sums');
+SELECT cmp_ok((SELECT CASE WHEN c[3] = 2 AND c[4] = 7 AND c[46] = 0
+                             THEN greatest(abs(c[27] - n.s[27]) / abs(n.s[27]), abs(c[35] - n.s[35]) / n.s[35]) END
+               FROM ns7 n, (SELECT retention_newton_step_combinefn(a.s, b.s) AS c FROM
+                 (SELECT retention_newton_step(ARRAY[x1, x2], y, 1, '{2,2,1,1,0.1,0.2,0.3,0.5,1,1,1}') AS s FROM nt7 WHERE k <= 3) a,
+                 (SELECT retention_newton_step(ARRAY[x1, x2], y, 1, '{2,2,1,1,0.1,0.2,0.3,0.5,1,1,1}') AS s FROM nt7 WHERE k > 3) b) q),
+  '<', 1e-12::float8, 'combining the states of rows 1-3 and 4-7 gives the 7 rows'' sums');
 
 -- Parallel query: every pass may use workers; same model as serial
 CREATE TABLE fit_par AS SELECT g, r.* FROM generate_series(0, 19) g, fit_rows r WHERE r.i <= 3000;
