@@ -37,9 +37,12 @@ cr_point_flags_valid(double flags, double d)
 	if (!integral_in(flags, 0, CR_PT_MAX_FLAGS))
 		return false;
 	f = (int) flags;
-	/* at most one kind of pass, and none for a counting point ({flags, 0}) */
+	/*
+	 * at most one kind of pass (bins go with a Newton pass), and none for a
+	 * counting point ({flags, 0})
+	 */
 	return ((f & (int) CR_PT_FINAL) != 0) + ((f & (int) CR_PT_MOMENTS) != 0) +
-		((f & (int) CR_PT_DIRECTION) != 0) <= (d == 0 ? 0 : 1);
+		((f & (int) CR_PT_DIRECTION) != 0) + ((f & (int) CR_PT_BINS) != 0) <= (d == 0 ? 0 : 1);
 }
 
 bool
@@ -52,7 +55,7 @@ cr_state_valid(const double *st, int len)
 
 	if (len < CR_ST_HEADER + 2 ||
 		!integral_in(st[CR_ST_D], 0, CR_MAX_FEATURES) ||
-		!integral_in(st[CR_ST_PLEN], 2, cr_point_len(CR_MAX_FEATURES, true)))
+		!integral_in(st[CR_ST_PLEN], 2, cr_point_len(CR_MAX_FEATURES, (int) CR_PT_BINS)))
 		return false;
 	d = (int) st[CR_ST_D];
 	plen = (int) st[CR_ST_PLEN];
@@ -61,7 +64,7 @@ cr_state_valid(const double *st, int len)
 		return false;
 	pd = (int) pt[CR_PT_D];
 	/* a counting point ({flags, 0}) grows to the rows' d; others fix it */
-	return plen == cr_point_len(pd, ((int) pt[CR_PT_FLAGS] & (int) CR_PT_FINAL) != 0) &&
+	return plen == cr_point_len(pd, (int) pt[CR_PT_FLAGS]) &&
 		(pd == 0 || pd == d) &&
 		(d == 0 || integral_in(st[cr_state_queue(d, plen)], 0, CR_QUEUE_ROWS - 1));
 }
@@ -107,14 +110,33 @@ cr_row_hash(const double *x, int d, bool retained, double w)
 	return (double) (h >> 44);
 }
 
+/* sigmoid(eta) from e = exp(-|eta|), as cr_logit.c does */
+static inline double
+sigmoid_e(double eta, double e)
+{
+	return eta >= 0 ? 1.0 / (1.0 + e) : e / (1.0 + e);
+}
+
 /* log(1 + exp(eta)) and sigmoid(eta) from one exp(), as cr_logit.c does */
 static double
 log1pexp(double eta, double *p)
 {
 	double		e = exp(-fabs(eta));
 
-	*p = eta >= 0 ? 1.0 / (1.0 + e) : e / (1.0 + e);
+	*p = sigmoid_e(eta, e);
 	return log1p(e) + (eta >= 0 ? eta : 0.0);
+}
+
+/* The decile bin of x's score at the raw-scale beta (final and bins passes). */
+static inline int
+decile_bin(const double *edges, const double *beta, const double *x, int d)
+{
+	double		eta = beta[0];
+	int			j;
+
+	for (j = 0; j < d; j++)
+		eta += beta[j + 1] * x[j];
+	return cr_decile_bin(edges, sigmoid_e(eta, exp(-fabs(eta))));
 }
 
 /* Direction pass: the running extremes of u = (2y - 1) x'dir (cr_logit.h). */
@@ -204,6 +226,12 @@ add_newton(double *st, const double *x, bool retained, double w, int d)
 	q[0] = ++nq;
 	if (nq == CR_QUEUE_ROWS)
 		add_queued(st, q, nq, d);
+	if (flag(pt[CR_PT_FLAGS], CR_PT_BINS))
+	{
+		const double *edges = pt + cr_point_edges(d);
+
+		st[cr_state_bins(d, plen) + decile_bin(edges, edges + 11, x, d)] += 1;
+	}
 }
 
 void
@@ -290,15 +318,18 @@ cr_state_add(double *a, const double *b)
 	cr_state_flush(a);
 }
 
-void
+int
 cr_point_make(double *p, double flags, int d, const double *cw, const double *beta,
-			  const double *mu, const double *isc, const double *edges)
+			  const double *mu, const double *isc, const double *edges, const double *rbeta)
 {
 	int			D = d + 1;
-	int			j;
+	int			j,
+				len;
 
-	memset(p, 0, sizeof(double) * cr_point_len(d, edges != NULL));
-	p[CR_PT_FLAGS] = flags + (edges ? CR_PT_FINAL : 0);
+	flags += edges ? (rbeta ? CR_PT_BINS : CR_PT_FINAL) : 0;
+	len = cr_point_len(d, (int) flags);
+	memset(p, 0, sizeof(double) * len);
+	p[CR_PT_FLAGS] = flags;
 	p[CR_PT_D] = d;
 	p[CR_PT_CW0] = cw[0];
 	p[CR_PT_CW1] = cw[1];
@@ -309,6 +340,9 @@ cr_point_make(double *p, double flags, int d, const double *cw, const double *be
 	memcpy(p + CR_PT_BETA + D, mu, sizeof(double) * d);
 	if (edges)
 		memcpy(p + cr_point_edges(d), edges, sizeof(double) * 11);
+	if (edges && rbeta)
+		memcpy(p + cr_point_edges(d) + 11, rbeta, sizeof(double) * D);
+	return len;
 }
 
 double

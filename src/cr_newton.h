@@ -11,7 +11,8 @@
  * kinds of pass share one layout:
  *
  *	  point  [0] flags  [1] d  [2] cw0  [3] cw1  [4 .. 4+D) beta  [4+D .. 4+D+d) mu
- *	         [4+D+d .. 4+D+2d) isc  [4+D+2d .. +11) decile edges (CR_PT_FINAL only)
+ *	         [4+D+d .. 4+D+2d) isc  [4+D+2d .. +11) decile edges (CR_PT_FINAL
+ *	         and CR_PT_BINS)  [4+D+2d+11 .. +D) raw-scale beta (CR_PT_BINS only)
  *	  A statistics pass (the first) has the short point {flags, 0}.
  *
  *	  A Newton pass evaluates at beta in the solver's coordinates: a row x
@@ -20,7 +21,10 @@
  *	  (CR_PT_DIRECTION, beta = the direction) keeps, in grad[0] and grad[1],
  *	  the smallest and largest margin (CrPasses.margins): those two combine
  *	  by min and max, every other sum by addition.  A final pass uses beta
- *	  on the original scale.
+ *	  on the original scale.  A Newton pass with CR_PT_BINS also counts,
+ *	  as a final pass does, the decile bins of the scores at the raw-scale
+ *	  beta after the edges: retention_fit asks for them when the pass is
+ *	  likely to be its last, and then needs no final pass.
  *
  *	  state  header CR_ST_HEADER values, a copy of the point, then the sums
  *	         sx[d] sxx[d] grad[D] hess[D(D+1)/2] bins[10], then the queue
@@ -59,7 +63,10 @@
 #define CR_PT_FINAL			4.0		/* bit 2: raw-scale beta, log-likelihood and bins */
 #define CR_PT_MOMENTS		8.0		/* bit 3: only the sums of x - mu and (x - mu)^2 */
 #define CR_PT_DIRECTION		16.0	/* bit 4: extremes of the margins along beta */
-#define CR_PT_MAX_FLAGS		31
+#define CR_PT_BINS			32.0	/* bit 5: a Newton pass that also counts the decile
+									 * bins of the scores at the raw-scale beta after
+									 * the edges */
+#define CR_PT_MAX_FLAGS		63
 
 #define CR_PT_FLAGS		0
 #define CR_PT_D			1
@@ -84,14 +91,18 @@
 /* rows a Newton pass queues for its Hessian */
 #define CR_QUEUE_ROWS	4
 
-/* Length of a point for d features (final: with decile edges). */
+/*
+ * Length of a point for d features and its flags (CR_PT_FINAL: with
+ * decile edges; CR_PT_BINS: with edges and a raw-scale beta).
+ */
 static inline int
-cr_point_len(int d, bool final)
+cr_point_len(int d, int flags)
 {
-	return d == 0 ? 2 : 4 + (d + 1) + 2 * d + (final ? 11 : 0);
+	return d == 0 ? 2 : 4 + (d + 1) + 2 * d +
+		((flags & (int) CR_PT_FINAL) ? 11 : 0) + ((flags & (int) CR_PT_BINS) ? 11 + d + 1 : 0);
 }
 
-/* Offset of the decile edges in a final point. */
+/* Offset of the decile edges in a final or bins point. */
 static inline int
 cr_point_edges(int d)
 {
@@ -176,13 +187,16 @@ extern void cr_state_flush(double *st);
 extern void cr_state_add(double *a, const double *b);
 
 /*
- * Fill the point p (cr_point_len(d, edges != NULL) values) of a pass: flags
- * (CR_PT_FINAL is added when edges is given), class weights cw[2], beta
- * (NULL: zeros), centring mu, scaling isc (NULL: ones), decile edges.
+ * Fill the point p of a pass: flags, class weights cw[2], beta (NULL:
+ * zeros), centring mu, scaling isc (NULL: ones), decile edges and rbeta.
+ * With edges alone CR_PT_FINAL is added (a final pass at beta, raw
+ * scale); with edges and rbeta (d+1 raw-scale values) CR_PT_BINS (a
+ * Newton pass at beta that also counts the bins of the scores at rbeta).
+ * Returns the point's length, cr_point_len(d, flags) of the flags it set.
  */
-extern void cr_point_make(double *p, double flags, int d, const double *cw,
+extern int	cr_point_make(double *p, double flags, int d, const double *cw,
 						  const double *beta, const double *mu, const double *isc,
-						  const double *edges);
+						  const double *edges, const double *rbeta);
 
 /*
  * A Newton pass's sums as CrPasses.pass returns them: the log-likelihood,

@@ -75,7 +75,7 @@ point_values(ArrayType *pt, int *plen, int *d)
 		invalid_point("Its flags or number of features are out of range.");
 	flags = (int) p[CR_PT_FLAGS];
 	*d = (int) p[CR_PT_D];
-	if (*plen != cr_point_len(*d, (flags & (int) CR_PT_FINAL) != 0))
+	if (*plen != cr_point_len(*d, flags))
 		invalid_point("Its length does not match its number of features.");
 	return p;
 }

@@ -7,7 +7,8 @@
  * retention_train's row checks do).  Two halves combined must count the
  * same rows with the same checksum as one state, and the Newton run
  * (cr_logit_fit_passes over moments, Newton and direction passes) over
- * those rows must end with a status, finite coefficients when it succeeds.
+ * those rows must end with a status, finite coefficients when it succeeds;
+ * its Newton passes also count the deciles (CR_PT_BINS), every row once.
  */
 #include <math.h>
 #include <stdint.h>
@@ -51,11 +52,20 @@ pass(void *ctx, const CrFrame *fr, const double *beta, double *grad, double *hes
 {
 	Rows	   *r = ctx;
 	double	   *st;
-	double		ll;
+	double		ll,
+				edges[11],
+				counted = 0;
+	int			k;
 
-	r->plen = cr_point_len(r->d, false);
-	cr_point_make(r->point, 0, r->d, fr->cw, beta, fr->mu, fr->isc, NULL);
+	/* every Newton pass also counts deciles (CR_PT_BINS): each row once */
+	for (k = 0; k <= 10; k++)
+		edges[k] = k / 10.0;
+	r->plen = cr_point_make(r->point, 0, r->d, fr->cw, beta, fr->mu, fr->isc, edges, beta);
 	st = fill(r, r->point, r->plen, 0, 1);
+	for (k = 0; k < 10; k++)
+		counted += st[cr_state_bins(r->d, r->plen) + k];
+	if (counted != st[CR_ST_ROWS])
+		abort();
 	ll = cr_state_newton_sums(st, grad, hess);
 	free(st);
 	return ll;
@@ -68,8 +78,8 @@ margins(void *ctx, const CrFrame *fr, const double *dir, double *umin, double *u
 	double	   *a,
 			   *b;
 
-	r->plen = cr_point_len(r->d, false);
-	cr_point_make(r->point, CR_PT_DIRECTION, r->d, fr->cw, dir, fr->mu, fr->isc, NULL);
+	r->plen = cr_point_len(r->d, 0);
+	cr_point_make(r->point, CR_PT_DIRECTION, r->d, fr->cw, dir, fr->mu, fr->isc, NULL, NULL);
 	a = fill(r, r->point, r->plen, 0, 2);
 	b = fill(r, r->point, r->plen, 1, 2);
 	cr_state_add(a, b);
@@ -87,8 +97,8 @@ spreads(Rows *r, const double *means, double sw, double *sd)
 	double	   *st;
 	int			j;
 
-	r->plen = cr_point_len(r->d, false);
-	cr_point_make(r->point, CR_PT_MOMENTS, r->d, cw, NULL, means, NULL, NULL);
+	r->plen = cr_point_len(r->d, 0);
+	cr_point_make(r->point, CR_PT_MOMENTS, r->d, cw, NULL, means, NULL, NULL, NULL);
 	st = fill(r, r->point, r->plen, 0, 1);
 	for (j = 0; j < r->d; j++)
 	{

@@ -2,7 +2,7 @@
 -- retention_train on the same rows: coefficients, summaries, info and drift
 -- deciles; a parallel fit against a serial one.
 BEGIN;
-SELECT plan(38);
+SELECT plan(39);
 
 CREATE TABLE fit_rows AS
 SELECT i,
@@ -109,6 +109,20 @@ SELECT cmp_ok((SELECT CASE WHEN c[3] = 2 AND c[4] = 7 AND c[46] = 0
                  (SELECT retention_newton_step(ARRAY[x1, x2], y, 1, '{2,2,1,1,0.1,0.2,0.3,0.5,1,1,1}') AS s FROM nt7 WHERE k <= 3) a,
                  (SELECT retention_newton_step(ARRAY[x1, x2], y, 1, '{2,2,1,1,0.1,0.2,0.3,0.5,1,1,1}') AS s FROM nt7 WHERE k > 3) b) q),
   '<', 1e-12::float8, 'combining the states of rows 1-3 and 4-7 gives the 7 rows'' sums');
+
+-- The same pass counting the deciles (flag 32, CR_PT_BINS, as retention_fit
+-- asks its likely last pass): edges 0, 0.1, .., 1 and the raw-scale beta
+-- (-0.3, 0.2, 0.3) after the point; the bins (1-based 50..59) count each
+-- row once by its score, and the Newton sums (gradient at 41) are the plain
+-- pass's.
+SELECT is((SELECT array[s[41], s[44]] || s[50:59]
+           FROM (SELECT retention_newton_step(ARRAY[x1, x2], y, 1,
+                   '{34,2,1,1,0.1,0.2,0.3,0.5,1,1,1,0,0.1,0.2,0.3,0.4,0.5,0.6,0.7,0.8,0.9,1,-0.3,0.2,0.3}') AS s FROM nt7) b),
+          (SELECT array[s[27], s[30]] FROM ns7) ||
+          ARRAY(SELECT count(n.k)::float8 FROM generate_series(0, 9) b
+                LEFT JOIN (SELECT k, (SELECT count(*) FROM generate_series(1, 9) e WHERE e / 10.0 < p) AS bin FROM nt7) n ON n.bin = b
+                GROUP BY b ORDER BY b),
+  'a Newton pass that counts the deciles: its rows'' bins, and the plain pass''s gradient and Hessian');
 
 -- Parallel query: every pass may use workers; same model as serial
 CREATE TABLE fit_par AS SELECT g, r.* FROM generate_series(0, 19) g, fit_rows r WHERE r.i <= 3000;

@@ -5,7 +5,9 @@
  *	  (statistics, moments, Newton and direction passes) equals
  *	  cr_logit_fit's exact path on the same rows, separation included;
  *	  partial states add up to the whole; the row checksum notices a changed
- *	  row.
+ *	  row; a Newton pass that counts the deciles (CR_PT_BINS) counts what a
+ *	  final pass at the same raw-scale beta counts, and its Newton sums are
+ *	  those of a plain Newton pass.
  *
  * link: src/cr_newton.c src/cr_logit.c src/cr_logit_rows.c src/cr_linalg.c
  */
@@ -79,8 +81,8 @@ pass_fn(void *ctx, const CrFrame *fr, const double *beta, double *grad, double *
 	double		point[64];
 
 	(*calls)++;
-	cr_point_make(point, 0, fr->d, fr->cw, beta, fr->mu, fr->isc, NULL);
-	return cr_state_newton_sums(state_over(point, cr_point_len(fr->d, false), fr->d, 0, N, 1),
+	cr_point_make(point, 0, fr->d, fr->cw, beta, fr->mu, fr->isc, NULL, NULL);
+	return cr_state_newton_sums(state_over(point, cr_point_len(fr->d, 0), fr->d, 0, N, 1),
 								grad, hess);
 }
 
@@ -88,12 +90,12 @@ static void
 margins_fn(void *ctx, const CrFrame *fr, const double *dir, double *umin, double *umax)
 {
 	double		point[64];
-	int			plen = cr_point_len(fr->d, false);
+	int			plen = cr_point_len(fr->d, 0);
 	double	   *a,
 			   *b;
 
 	(void) ctx;
-	cr_point_make(point, CR_PT_DIRECTION, fr->d, fr->cw, dir, fr->mu, fr->isc, NULL);
+	cr_point_make(point, CR_PT_DIRECTION, fr->d, fr->cw, dir, fr->mu, fr->isc, NULL, NULL);
 	/* two partial states combined: the extremes combine by min and max */
 	a = state_over(point, plen, fr->d, 0, N, 2);
 	b = state_over(point, plen, fr->d, 1, N, 2);
@@ -115,7 +117,7 @@ fit_by_passes(const CrFitOptions *fo, CrFitResult *res)
 	CrMoments	m;
 	CrPasses	ps;
 	int			calls = 0,
-				plen = cr_point_len(D_FEAT, false),
+				plen = cr_point_len(D_FEAT, 0),
 				j;
 
 	/* statistics pass: the state starts without features, as in the aggregate */
@@ -136,7 +138,7 @@ fit_by_passes(const CrFitOptions *fo, CrFitResult *res)
 	m.sw1 = st[CR_ST_SW1];
 	for (j = 0; j < D_FEAT; j++)
 		means[j] = st[cr_state_sx(2) + j] / st[CR_ST_SW];
-	cr_point_make(point, CR_PT_MOMENTS, D_FEAT, cw, NULL, means, NULL, NULL);
+	cr_point_make(point, CR_PT_MOMENTS, D_FEAT, cw, NULL, means, NULL, NULL, NULL);
 	st = state_over(point, plen, D_FEAT, 0, N, 1);
 	for (j = 0; j < D_FEAT; j++)
 	{
@@ -230,7 +232,7 @@ test_partial_states(void)
 	double		point[64];
 	int			d = D_FEAT,
 				D = d + 1,
-				plen = cr_point_len(d, false),
+				plen = cr_point_len(d, 0),
 				j;
 	double	   *whole,
 			   *a,
@@ -308,6 +310,87 @@ test_partial_states(void)
 	free_all();
 }
 
+/*
+ * A Newton pass with CR_PT_BINS (retention_fit's likely last pass): its
+ * bins equal a final pass's at the same raw-scale beta and edges, in whole
+ * and from two partial states; its Newton sums equal a plain pass's.
+ */
+static void
+test_bins_pass(void)
+{
+	double		mu[D_FEAT],
+				isc[D_FEAT],
+				cw[2] = {1, 1},
+				beta[D_FEAT + 1],
+				raw[D_FEAT + 1],
+				edges[11],
+				pn[64],
+				pb[64],
+				pf[64];
+	int			d = D_FEAT,
+				D = d + 1,
+				ln,
+				lb,
+				lf,
+				j,
+				k;
+	double	   *sn,
+			   *sb,
+			   *sf,
+			   *a;
+	double		bins = 0;
+
+	for (j = 0; j < d; j++)
+	{
+		mu[j] = 3.0 * j;
+		isc[j] = 1.0 / (1 + j);
+	}
+	for (j = 0; j < D; j++)
+		beta[j] = 0.3 - 0.2 * j;
+	raw[0] = beta[0];
+	for (j = 0; j < d; j++)
+	{
+		raw[0] -= beta[j + 1] * mu[j] * isc[j];
+		raw[j + 1] = beta[j + 1] * isc[j];
+	}
+	for (k = 0; k <= 10; k++)
+		edges[k] = k / 10.0;
+	ln = cr_point_make(pn, CR_PT_INTERCEPT, d, cw, beta, mu, isc, NULL, NULL);
+	lb = cr_point_make(pb, CR_PT_INTERCEPT, d, cw, beta, mu, isc, edges, raw);
+	lf = cr_point_make(pf, CR_PT_INTERCEPT, d, cw, raw, mu, NULL, edges, NULL);
+	check(ln == cr_point_len(d, 0) && lb == ln + 11 + D && lf == ln + 11 &&
+		  pb[CR_PT_FLAGS] == CR_PT_INTERCEPT + CR_PT_BINS && pf[CR_PT_FLAGS] == CR_PT_INTERCEPT + CR_PT_FINAL,
+		  "bins and final points: flags and lengths");
+	check(!cr_point_flags_valid(CR_PT_BINS + CR_PT_FINAL, d) && !cr_point_flags_valid(CR_PT_BINS + CR_PT_MOMENTS, d) &&
+		  !cr_point_flags_valid(CR_PT_BINS, 0) && cr_point_flags_valid(CR_PT_BINS + CR_PT_INTERCEPT, d),
+		  "bins go with a Newton pass only");
+	sn = state_over(pn, ln, d, 0, N, 1);
+	sb = state_over(pb, lb, d, 0, N, 1);
+	sf = state_over(pf, lf, d, 0, N, 1);
+	check(cr_state_valid(sb, cr_state_len(d, lb)), "a bins pass's state is valid");
+	for (k = 0; k < 10; k++)
+		bins += sb[cr_state_bins(d, lb) + k];
+	check(bins == N && memcmp(sb + cr_state_bins(d, lb), sf + cr_state_bins(d, lf), 10 * sizeof(double)) == 0,
+		  "the bins pass counts every row in the final pass's bins");
+	{
+		double		g1[D_FEAT + 1],
+					g2[D_FEAT + 1],
+					h1[(D_FEAT + 1) * (D_FEAT + 1)],
+					h2[(D_FEAT + 1) * (D_FEAT + 1)];
+		double		l1 = cr_state_newton_sums(sn, g1, h1),
+					l2 = cr_state_newton_sums(sb, g2, h2);
+
+		check(l1 == l2 && relerr(g1, g2, D) == 0 && relerr(h1, h2, D * D) == 0,
+			  "the bins pass's Newton sums are a plain pass's");
+		check(fabs(l2 - sf[CR_ST_LL]) < 1e-11 * fabs(l2), "and its log-likelihood the final pass's to rounding");
+	}
+	a = state_over(pb, lb, d, 0, N, 2);
+	cr_state_add(a, state_over(pb, lb, d, 1, N, 2));
+	check(memcmp(a + cr_state_bins(d, lb), sf + cr_state_bins(d, lf), 10 * sizeof(double)) == 0,
+		  "two partial bins states add up to the final pass's bins");
+	free_all();
+}
+
 int
 main(void)
 {
@@ -318,5 +401,6 @@ main(void)
 	compare_with_logit(1, true, true, "l2, balanced");
 	test_separation();
 	test_partial_states();
+	test_bins_pass();
 	return tap_done();
 }
