@@ -236,8 +236,9 @@ likely_last(const Fit *f, const double *beta)
  * sample, as the final pass takes them): when the fit stops there, its
  * coefficients are within the convergence test's 1e-10 (relative) of this
  * beta or equal to it (cr_logit.c takes the Hessian again after a larger
- * last step), and this pass's log-likelihood and deciles stand for the
- * final pass's.
+ * last step), and this pass's log-likelihood and decile counts stand for
+ * the final pass's (retention_fit takes the edges again at the returned
+ * coefficients).
  */
 static double
 newton_pass(void *ctx, const CrFrame *fr, const double *beta, double *grad, double *hess)
@@ -756,8 +757,15 @@ retention_fit(PG_FUNCTION_ARGS)
 
 	if (f.binned)
 	{
-		/* the last Newton pass counted the deciles: no final pass */
-		memcpy(r.deciles, f.bin_edges, sizeof(r.deciles));
+		/*
+		 * The last Newton pass counted the deciles: no final pass.  Its
+		 * log-likelihood is the final one to second order in the last step.
+		 * The edges are taken again from the sample at the returned
+		 * coefficients (where retention_train takes them); the rows in each
+		 * decile are the pass's: a row changes decile only if its order
+		 * against a sampled row's score swaps within the last step.
+		 */
+		decile_edges(&f, r.beta, r.deciles);
 		r.loglik = f.bin_ll;
 		for (k = 0; k < 10; k++)
 			r.shares[k] = f.bin_counts[k] / f.n_rows;
