@@ -580,28 +580,204 @@ lex_bool(Lexer *lx, const char *key, int *out)
 	return 0;
 }
 
+/* What parse_object collects before checking the whole object. */
+typedef struct ObjectParse
+{
+	int			seen[K_COUNT];
+	size_t		valpos[K_COUNT];	/* where each key's value starts */
+	DoubleVec	coef,
+				means,
+				deciles,
+				shares,
+				cov;
+	size_t		ncoef,
+				nmeans,
+				ndeciles,
+				nshares,
+				covrows,
+				covcols;
+	int			d;
+} ObjectParse;
+
+/* "class_weight": "balanced" or null */
+static int
+lex_class_weight(Lexer *lx, size_t at, CrModelPlain *out)
+{
+	char		cw[MAX_STRING + 1];
+	int			b;
+
+	if (peek(lx) == '"')
+	{
+		if (lex_string(lx, cw, sizeof(cw), NULL) < 0)
+			return -1;
+		if (strcmp(cw, "balanced") != 0)
+			return SYNTAX(lx, at, "Key \"class_weight\" must be \"balanced\" or null.");
+		out->flags |= CR_CODEC_BALANCED;
+	}
+	else if (lex_literal(lx, &b) < 0 || b != 2)
+		return SYNTAX(lx, at, "Key \"class_weight\" must be \"balanced\" or null.");
+	return 0;
+}
+
+/* "covariance": an array of rows of numbers, all of the first row's length */
+static int
+lex_covariance(Lexer *lx, size_t at, ObjectParse *op)
+{
+	if (peek(lx) != '[')
+		return SYNTAX(lx, lx->pos, "Key \"covariance\" must hold an array of rows.");
+	lx->pos++;
+	skip_ws(lx);
+	if (peek(lx) == ']')
+	{
+		lx->pos++;
+		return 0;
+	}
+	for (;;)
+	{
+		size_t		rowpos,
+					n;
+
+		if (op->covrows > CR_CODEC_MAX_FEATURES)
+			return SYNTAX(lx, at, "Key \"covariance\" has more than %d rows.", CR_CODEC_MAX_FEATURES + 1);
+		skip_ws(lx);
+		rowpos = lx->pos;
+		if (peek(lx) != '[' && lx->pos < lx->len)
+			return SYNTAX(lx, rowpos, "Key \"covariance\" must hold an array of rows.");
+		if (lex_number_array(lx, "covariance", &op->cov, CR_CODEC_MAX_FEATURES + 1, &n) < 0)
+			return -1;
+		if (op->covrows == 0)
+			op->covcols = n;
+		else if (n != op->covcols)
+			return SYNTAX(lx, rowpos, "Row %zu of key \"covariance\" has %zu numbers where row 1 has %zu.",
+						  op->covrows + 1, n, op->covcols);
+		op->covrows++;
+		skip_ws(lx);
+		if (peek(lx) == ',')
+		{
+			lx->pos++;
+			continue;
+		}
+		return expect(lx, ']', "\",\" or \"]\"") < 0 ? -1 : 0;
+	}
+}
+
+/* The value of key k (named key), at lx's position. */
+static int
+parse_value(Lexer *lx, int k, const char *key, ObjectParse *op, CrModelPlain *out)
+{
+	int64_t		iv = 0;
+	int			b = 0;
+
+	switch (k)
+	{
+		case K_FORMAT_VERSION:
+			if (lex_int(lx, key, INT32_MIN, INT32_MAX, &iv) < 0)
+				return -1;
+			out->version = (int32_t) iv;
+			return 0;
+		case K_ITERATIONS:
+			if (lex_int(lx, key, INT32_MIN, INT32_MAX, &iv) < 0)
+				return -1;
+			out->iterations = (int32_t) iv;
+			return 0;
+		case K_N_ROWS:
+		case K_N_SKIPPED:
+		case K_N_RETAINED:
+			if (lex_int(lx, key, INT64_MIN, INT64_MAX, &iv) < 0)
+				return -1;
+			*(k == K_N_ROWS ? &out->n_rows : k == K_N_SKIPPED ? &out->n_skipped : &out->n_retained) = iv;
+			return 0;
+		case K_FIT_INTERCEPT:
+		case K_CONVERGED:
+			if (lex_bool(lx, key, &b) < 0)
+				return -1;
+			if (b)
+				out->flags |= k == K_FIT_INTERCEPT ? CR_CODEC_INTERCEPT : CR_CODEC_CONVERGED;
+			return 0;
+		case K_INTERCEPT:
+			return lex_double(lx, key, &out->intercept);
+		case K_LOGLIK:
+			return lex_double(lx, key, &out->loglik);
+		case K_NULL_LOGLIK:
+			return lex_double(lx, key, &out->null_loglik);
+		case K_L2:
+			return lex_double(lx, key, &out->l2);
+		case K_CONDITION:
+			return lex_double(lx, key, &out->condition_number);
+		case K_FEATURES:
+			return lex_names(lx, out, &op->d);
+		case K_COEFFICIENTS:
+			return lex_number_array(lx, key, &op->coef, CR_CODEC_MAX_FEATURES, &op->ncoef);
+		case K_MEANS:
+			return lex_number_array(lx, key, &op->means, CR_CODEC_MAX_FEATURES, &op->nmeans);
+		case K_DECILES:
+			return lex_number_array(lx, key, &op->deciles, CR_CODEC_NDECILE_EDGES, &op->ndeciles);
+		case K_SHARES:
+			return lex_number_array(lx, key, &op->shares, CR_CODEC_NDECILE_BINS, &op->nshares);
+		case K_CLASS_WEIGHT:
+			return lex_class_weight(lx, op->valpos[k], out);
+		case K_COVARIANCE:
+			return lex_covariance(lx, op->valpos[k], op);
+	}
+	return -1;					/* not reached: k < K_COUNT */
+}
+
+/*
+ * The whole object read: every key there (but the optional ones), arrays
+ * of the lengths the features give; fills out's arrays.  1: a newer
+ * format version (the caller reports it).
+ */
+static int
+check_object(Lexer *lx, ObjectParse *op, CrModelPlain *out)
+{
+	size_t		end = lx->pos > 0 ? lx->pos - 1 : 0;
+	int			d = op->d;
+	int			k;
+
+	if (op->seen[K_FORMAT_VERSION] && out->version > CR_CODEC_MODEL_VERSION)
+		return 1;
+	for (k = 0; k < K_COUNT; k++)
+		if (!op->seen[k] && k != K_CLASS_WEIGHT && k != K_DECILES && k != K_SHARES)
+			return SYNTAX(lx, end, "Key \"%s\" is missing.", model_keys[k]);
+	if (op->seen[K_DECILES] != op->seen[K_SHARES])
+		return SYNTAX(lx, end, "Key \"%s\" is missing.",
+					  op->seen[K_DECILES] ? "score_shares" : "score_deciles");
+	if (op->ncoef != (size_t) d)
+		return SYNTAX(lx, op->valpos[K_COEFFICIENTS], "Key \"coefficients\" has %zu elements where %d are expected.",
+					  op->ncoef, d);
+	if (op->nmeans != (size_t) d)
+		return SYNTAX(lx, op->valpos[K_MEANS], "Key \"means\" has %zu elements where %d are expected.",
+					  op->nmeans, d);
+	if (op->seen[K_DECILES])
+	{
+		if (op->ndeciles != CR_CODEC_NDECILE_EDGES)
+			return SYNTAX(lx, op->valpos[K_DECILES], "Key \"score_deciles\" has %zu elements where %d are expected.",
+						  op->ndeciles, CR_CODEC_NDECILE_EDGES);
+		if (op->nshares != CR_CODEC_NDECILE_BINS)
+			return SYNTAX(lx, op->valpos[K_SHARES], "Key \"score_shares\" has %zu elements where %d are expected.",
+						  op->nshares, CR_CODEC_NDECILE_BINS);
+		memcpy(out->deciles, op->deciles.v, sizeof(out->deciles));
+		memcpy(out->shares, op->shares.v, sizeof(out->shares));
+		out->flags |= CR_CODEC_HAS_DECILES;
+	}
+	if (op->covrows != (size_t) d + 1 || op->covcols != (size_t) d + 1)
+		return SYNTAX(lx, op->valpos[K_COVARIANCE], "Key \"covariance\" must hold %d rows of %d numbers.", d + 1, d + 1);
+	out->d = d;
+	out->coef = op->coef.v;
+	out->means = op->means.v;
+	out->cov = op->cov.v;
+	out->unicode_escapes = lx->unicode_escapes;
+	return 0;
+}
+
+/* A model's JSON object: each known key once, in any order. */
 static int
 parse_object(Lexer *lx, CrModelPlain *out)
 {
-	int			seen[K_COUNT] = {0};
-	size_t		valpos[K_COUNT] = {0};
-	DoubleVec	coef = {0},
-				means = {0},
-				deciles = {0},
-				shares = {0},
-				cov = {0};
-	size_t		ncoef = 0,
-				nmeans = 0,
-				ndeciles = 0,
-				nshares = 0,
-				covrows = 0,
-				covcols = 0;
-	int			d = 0;
+	ObjectParse op;
 	int			first = 1;
-	int			b;
-	int64_t		iv;
-	int			k;
 
+	memset(&op, 0, sizeof(op));
 	memset(out, 0, sizeof(*out));
 	skip_ws(lx);
 	if (lx->pos >= lx->len)
@@ -613,6 +789,7 @@ parse_object(Lexer *lx, CrModelPlain *out)
 	{
 		char		key[MAX_STRING + 1];
 		size_t		keypos;
+		int			k;
 
 		skip_ws(lx);
 		if (first && peek(lx) == '}')
@@ -629,145 +806,15 @@ parse_object(Lexer *lx, CrModelPlain *out)
 				break;
 		if (k == K_COUNT)
 			return SYNTAX(lx, keypos, "Unknown key \"%.64s\".", key);
-		if (seen[k])
+		if (op.seen[k])
 			return SYNTAX(lx, keypos, "Key \"%s\" appears more than once.", key);
-		seen[k] = 1;
+		op.seen[k] = 1;
 		if (expect(lx, ':', "\":\"") < 0)
 			return -1;
 		skip_ws(lx);
-		valpos[k] = lx->pos;
-		switch (k)
-		{
-			case K_FORMAT_VERSION:
-				if (lex_int(lx, key, INT32_MIN, INT32_MAX, &iv) < 0)
-					return -1;
-				out->version = (int32_t) iv;
-				break;
-			case K_FEATURES:
-				if (lex_names(lx, out, &d) < 0)
-					return -1;
-				break;
-			case K_INTERCEPT:
-				if (lex_double(lx, key, &out->intercept) < 0)
-					return -1;
-				break;
-			case K_COEFFICIENTS:
-				if (lex_number_array(lx, key, &coef, CR_CODEC_MAX_FEATURES, &ncoef) < 0)
-					return -1;
-				break;
-			case K_MEANS:
-				if (lex_number_array(lx, key, &means, CR_CODEC_MAX_FEATURES, &nmeans) < 0)
-					return -1;
-				break;
-			case K_FIT_INTERCEPT:
-				if (lex_bool(lx, key, &b) < 0)
-					return -1;
-				if (b)
-					out->flags |= CR_CODEC_INTERCEPT;
-				break;
-			case K_CLASS_WEIGHT:
-				{
-					char		cw[MAX_STRING + 1];
-
-					if (peek(lx) == '"')
-					{
-						if (lex_string(lx, cw, sizeof(cw), NULL) < 0)
-							return -1;
-						if (strcmp(cw, "balanced") != 0)
-							return SYNTAX(lx, valpos[k], "Key \"class_weight\" must be \"balanced\" or null.");
-						out->flags |= CR_CODEC_BALANCED;
-					}
-					else if (lex_literal(lx, &b) < 0 || b != 2)
-						return SYNTAX(lx, valpos[k], "Key \"class_weight\" must be \"balanced\" or null.");
-					break;
-				}
-			case K_N_ROWS:
-			case K_N_SKIPPED:
-			case K_N_RETAINED:
-				if (lex_int(lx, key, INT64_MIN, INT64_MAX, &iv) < 0)
-					return -1;
-				if (k == K_N_ROWS)
-					out->n_rows = iv;
-				else if (k == K_N_SKIPPED)
-					out->n_skipped = iv;
-				else
-					out->n_retained = iv;
-				break;
-			case K_ITERATIONS:
-				if (lex_int(lx, key, INT32_MIN, INT32_MAX, &iv) < 0)
-					return -1;
-				out->iterations = (int32_t) iv;
-				break;
-			case K_CONVERGED:
-				if (lex_bool(lx, key, &b) < 0)
-					return -1;
-				if (b)
-					out->flags |= CR_CODEC_CONVERGED;
-				break;
-			case K_LOGLIK:
-				if (lex_double(lx, key, &out->loglik) < 0)
-					return -1;
-				break;
-			case K_NULL_LOGLIK:
-				if (lex_double(lx, key, &out->null_loglik) < 0)
-					return -1;
-				break;
-			case K_L2:
-				if (lex_double(lx, key, &out->l2) < 0)
-					return -1;
-				break;
-			case K_CONDITION:
-				if (lex_double(lx, key, &out->condition_number) < 0)
-					return -1;
-				break;
-			case K_DECILES:
-				if (lex_number_array(lx, key, &deciles, CR_CODEC_NDECILE_EDGES, &ndeciles) < 0)
-					return -1;
-				break;
-			case K_SHARES:
-				if (lex_number_array(lx, key, &shares, CR_CODEC_NDECILE_BINS, &nshares) < 0)
-					return -1;
-				break;
-			case K_COVARIANCE:
-				if (peek(lx) != '[')
-					return SYNTAX(lx, lx->pos, "Key \"covariance\" must hold an array of rows.");
-				lx->pos++;
-				skip_ws(lx);
-				if (peek(lx) == ']')
-					lx->pos++;
-				else
-					for (;;)
-					{
-						size_t		rowpos,
-									n;
-
-						if (covrows > CR_CODEC_MAX_FEATURES)
-							return SYNTAX(lx, valpos[k], "Key \"covariance\" has more than %d rows.",
-										  CR_CODEC_MAX_FEATURES + 1);
-						skip_ws(lx);
-						rowpos = lx->pos;
-						if (peek(lx) != '[' && lx->pos < lx->len)
-							return SYNTAX(lx, rowpos, "Key \"covariance\" must hold an array of rows.");
-						if (lex_number_array(lx, key, &cov, CR_CODEC_MAX_FEATURES + 1, &n) < 0)
-							return -1;
-						if (covrows == 0)
-							covcols = n;
-						else if (n != covcols)
-							return SYNTAX(lx, rowpos, "Row %zu of key \"covariance\" has %zu numbers where row 1 has %zu.",
-										  covrows + 1, n, covcols);
-						covrows++;
-						skip_ws(lx);
-						if (peek(lx) == ',')
-						{
-							lx->pos++;
-							continue;
-						}
-						if (expect(lx, ']', "\",\" or \"]\"") < 0)
-							return -1;
-						break;
-					}
-				break;
-		}
+		op.valpos[k] = lx->pos;
+		if (parse_value(lx, k, key, &op, out) < 0)
+			return -1;
 		skip_ws(lx);
 		if (peek(lx) == ',')
 		{
@@ -781,40 +828,7 @@ parse_object(Lexer *lx, CrModelPlain *out)
 	skip_ws(lx);
 	if (lx->pos < lx->len)
 		return SYNTAX(lx, lx->pos, "Unexpected text after the end of the JSON object.");
-
-	if (seen[K_FORMAT_VERSION] && out->version > CR_CODEC_MODEL_VERSION)
-		return 1;				/* the caller reports a newer version */
-	for (k = 0; k < K_COUNT; k++)
-		if (!seen[k] && k != K_CLASS_WEIGHT && k != K_DECILES && k != K_SHARES)
-			return SYNTAX(lx, lx->pos > 0 ? lx->pos - 1 : 0, "Key \"%s\" is missing.", model_keys[k]);
-	if (seen[K_DECILES] != seen[K_SHARES])
-		return SYNTAX(lx, lx->pos > 0 ? lx->pos - 1 : 0, "Key \"%s\" is missing.",
-					  seen[K_DECILES] ? "score_shares" : "score_deciles");
-	if (ncoef != (size_t) d)
-		return SYNTAX(lx, valpos[K_COEFFICIENTS], "Key \"coefficients\" has %zu elements where %d are expected.",
-					  ncoef, d);
-	if (nmeans != (size_t) d)
-		return SYNTAX(lx, valpos[K_MEANS], "Key \"means\" has %zu elements where %d are expected.", nmeans, d);
-	if (seen[K_DECILES])
-	{
-		if (ndeciles != CR_CODEC_NDECILE_EDGES)
-			return SYNTAX(lx, valpos[K_DECILES], "Key \"score_deciles\" has %zu elements where %d are expected.",
-						  ndeciles, CR_CODEC_NDECILE_EDGES);
-		if (nshares != CR_CODEC_NDECILE_BINS)
-			return SYNTAX(lx, valpos[K_SHARES], "Key \"score_shares\" has %zu elements where %d are expected.",
-						  nshares, CR_CODEC_NDECILE_BINS);
-		memcpy(out->deciles, deciles.v, sizeof(out->deciles));
-		memcpy(out->shares, shares.v, sizeof(out->shares));
-		out->flags |= CR_CODEC_HAS_DECILES;
-	}
-	if (covrows != (size_t) d + 1 || covcols != (size_t) d + 1)
-		return SYNTAX(lx, valpos[K_COVARIANCE], "Key \"covariance\" must hold %d rows of %d numbers.", d + 1, d + 1);
-	out->d = d;
-	out->coef = coef.v;
-	out->means = means.v;
-	out->cov = cov.v;
-	out->unicode_escapes = lx->unicode_escapes;
-	return 0;
+	return check_object(lx, &op, out);
 }
 
 /*
