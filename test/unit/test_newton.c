@@ -176,7 +176,7 @@ compare_with_logit(double l2, bool intercept, bool balanced, const char *what)
 	double	   *blocks[1] = {&rows[0][0]};
 	int64_t		block_n[1] = {N};
 	CrRows		r = {D_FEAT, N, 1, blocks, block_n};
-	CrFitOptions fo = {l2, intercept, 100, 1e-8, balanced, NULL, true};
+	CrFitOptions fo = {l2, intercept, 100, 1e-8, balanced, NULL, true, NULL};
 	CrFitResult ref,
 				res;
 	char		msg[200];
@@ -204,7 +204,7 @@ test_separation(void)
 	double	   *blocks[1] = {&rows[0][0]};
 	int64_t		block_n[1] = {N};
 	CrRows		r = {D_FEAT, N, 1, blocks, block_n};
-	CrFitOptions fo = {0, true, 100, 1e-8, false, NULL, true};
+	CrFitOptions fo = {0, true, 100, 1e-8, false, NULL, true, NULL};
 	CrFitResult ref,
 				res;
 	double		saved[N];
