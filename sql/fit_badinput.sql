@@ -65,8 +65,9 @@ CREATE SEQUENCE fb_seq;
 SELECT retention_fit('SELECT x, y FROM fb WHERE nextval(''fb_seq'') <= 300');
 SELECT setval('fb_seq', 1);
 SELECT retention_fit('SELECT x, y FROM fb WHERE z <> (SELECT nextval(''fb_seq''))');
--- ... also when only the sample pass for the decile edges (pass iterations + 3
--- without step-halving: counts, Newton from zero, sample, final) sees other values
+-- ... also when only a late pass sees other values (pass iterations + 3
+-- without step-halving: counts, spreads and sample, then Newton from zero;
+-- here one more pass follows, at the returned coefficients)
 SELECT (retention_fit('SELECT x, y FROM fb')::jsonb -> 'iterations')::int + 3 AS sample_pass \gset
 SELECT setval('fb_seq', 1, false);
 \set VERBOSITY sqlstate
