@@ -749,7 +749,7 @@ final_all_run(void *ctx, const double *rows, int64_t n, int64_t stride)
 		cr_rows_scores_scalar(rows + i * stride * f->s->D, m, stride, f->s->d, f->res->beta,
 							  f->s->cw, f->p, &f->ll);
 		for (k = 0; k < m; k++)
-			f->counts[cr_decile_bin(f->res->deciles, f->p[k])] += 1;
+			f->counts[cr_edges_below(f->res->deciles, f->p[k])] += 1;
 	}
 }
 

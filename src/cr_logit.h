@@ -168,6 +168,22 @@ extern double cr_sigmoid(double eta);
 extern double cr_linear_predictor(double intercept, const double *coef,
 								  const double *x, int d);
 extern int	cr_decile_bin(const double *edges, double score);
+
+/*
+ * The interior edges edges[1..9] strictly below score: cr_decile_bin's bin
+ * when the edges are sorted (a fit's own are), without its unpredictable
+ * branches; any edges give a bin in 0..9.
+ */
+static inline int
+cr_edges_below(const double *edges, double score)
+{
+	int			b = 0,
+				k;
+
+	for (k = 1; k <= 9; k++)
+		b += edges[k] < score;
+	return b;
+}
 extern double cr_psi(const double *expected, const double *observed, int nbins);
 
 /* Two-sided normal p-value and the standard normal quantile 0.975. */

@@ -127,22 +127,6 @@ log1pexp(double eta, double *p)
 	return log1p(e) + (eta >= 0 ? eta : 0.0);
 }
 
-/*
- * The interior edges edges[1..9] strictly below p: cr_decile_bin's bin for
- * sorted edges (retention_fit's are), without its unpredictable branches
- * (any edges give a bin in 0..9).
- */
-static inline int
-edges_below(const double *edges, double p)
-{
-	int			b = 0,
-				k;
-
-	for (k = 1; k <= 9; k++)
-		b += edges[k] < p;
-	return b;
-}
-
 /* The decile bin of x's score at the raw-scale beta (bins passes). */
 static inline int
 decile_bin(const double *edges, const double *beta, const double *x, int d)
@@ -152,7 +136,7 @@ decile_bin(const double *edges, const double *beta, const double *x, int d)
 
 	for (j = 0; j < d; j++)
 		eta += beta[j + 1] * x[j];
-	return edges_below(edges, sigmoid_e(eta, exp(-fabs(eta))));
+	return cr_edges_below(edges, sigmoid_e(eta, exp(-fabs(eta))));
 }
 
 /* Direction pass: the running extremes of u = (2y - 1) x'dir (cr_logit.h). */
@@ -285,7 +269,7 @@ cr_state_add_row(double *st, const double *x, bool retained, double w)
 			eta += beta[j + 1] * x[j];
 		l = log1pexp(eta, &p);
 		st[CR_ST_LL] += wc * ((retained ? eta : 0.0) - l);
-		st[cr_state_bins(d, plen) + edges_below(pt + cr_point_edges(d), p)] += 1;
+		st[cr_state_bins(d, plen) + cr_edges_below(pt + cr_point_edges(d), p)] += 1;
 	}
 	else if (flag(pt[CR_PT_FLAGS], CR_PT_DIRECTION))
 		add_margin(st, x, retained, d);
