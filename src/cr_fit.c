@@ -755,24 +755,23 @@ retention_fit(PG_FUNCTION_ARGS)
 	cr_logit_fit_passes(&f.m, &fo, &passes, &alloc, &r);
 	cr_train_check_result(&r, f.names, f.d, (int64) f.n_rows, f.o.max_iter);
 
+	decile_edges(&f, r.beta, r.deciles);
 	if (f.binned)
 	{
 		/*
 		 * The last Newton pass counted the deciles: no final pass.  Its
 		 * log-likelihood is the final one to second order in the last step.
-		 * The edges are taken again from the sample at the returned
-		 * coefficients (where retention_train takes them); the rows in each
-		 * decile are the pass's: a row changes decile only if its order
-		 * against a sampled row's score swaps within the last step.
+		 * The edges are the returned coefficients' (as retention_train takes
+		 * them); the rows in each decile are the pass's: a row changes
+		 * decile only if its order against a sampled row's score swaps
+		 * within the last step.
 		 */
-		decile_edges(&f, r.beta, r.deciles);
 		r.loglik = f.bin_ll;
 		for (k = 0; k < 10; k++)
 			r.shares[k] = f.bin_counts[k] / f.n_rows;
 	}
 	else
 	{
-		decile_edges(&f, r.beta, r.deciles);
 		pt = make_point(&f, 0, r.beta, NULL, r.deciles, NULL, &plen);
 		st = run_pass(&f, pt, plen);
 		r.loglik = st[CR_ST_LL];
