@@ -82,8 +82,7 @@ typedef struct Fit
 	double	   *prev_beta;		/* the last Newton pass's beta (solver
 								 * coordinates), NULL: none yet */
 	bool		binned;			/* the last Newton pass counted the deciles: */
-	double		bin_ll;			/* its log-likelihood, */
-	double		bin_edges[11];	/* the decile edges at its raw-scale beta */
+	double		bin_ll;			/* its log-likelihood */
 	double		bin_counts[10];	/* and the rows in each decile */
 } Fit;
 
@@ -195,20 +194,6 @@ make_point(const Fit *f, double flags, const double *beta, const CrFrame *fr,
 
 static void decile_edges(Fit *f, const double *beta, double *edges);
 
-/* beta in solver coordinates on the raw scale (as cr_logit.c maps it back) */
-static void
-raw_beta(const CrFrame *fr, const double *beta, double *raw)
-{
-	int			j;
-
-	raw[0] = beta[0];
-	for (j = 0; j < fr->d; j++)
-	{
-		raw[0] -= beta[j + 1] * (fr->mu[j] * fr->isc[j]);
-		raw[j + 1] = beta[j + 1] * fr->isc[j];
-	}
-}
-
 /*
  * Is this Newton pass likely to be the last?  Newton converges
  * quadratically: when the step that led here was below sqrt(tol) (relative,
@@ -249,7 +234,8 @@ newton_pass(void *ctx, const CrFrame *fr, const double *beta, double *grad, doub
 	double	   *pt,
 			   *st,
 			   *rbeta = NULL;
-	double		ll;
+	double		ll,
+				edges[11];
 
 	f->cw[0] = fr->cw[0];
 	f->cw[1] = fr->cw[1];
@@ -257,10 +243,10 @@ newton_pass(void *ctx, const CrFrame *fr, const double *beta, double *grad, doub
 	if (f->binned)
 	{
 		rbeta = palloc(sizeof(double) * (f->d + 1));
-		raw_beta(fr, beta, rbeta);
-		decile_edges(f, rbeta, f->bin_edges);
+		cr_frame_raw_beta(fr, beta, rbeta);
+		decile_edges(f, rbeta, edges);
 	}
-	pt = make_point(f, 0, beta, fr, f->binned ? f->bin_edges : NULL, rbeta, &plen);
+	pt = make_point(f, 0, beta, fr, f->binned ? edges : NULL, rbeta, &plen);
 	st = run_pass(f, pt, plen);
 	for (k = 0; f->binned && k < 10; k++)
 		f->bin_counts[k] = st[cr_state_bins(f->d, plen) + k];

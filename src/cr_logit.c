@@ -619,6 +619,18 @@ newton(Solver *s, double *beta, double *grad, double *hess, double *hfac,
  * and cov = T C T' for that linear map.  m_j = mu_j / sc_j is formed first,
  * so no intermediate overflows for tiny or huge units.
  */
+void
+cr_frame_raw_beta(const CrFrame *fr, const double *gamma, double *beta)
+{
+	int			j;
+
+	beta[0] = gamma[0];
+	for (j = 0; j < fr->d; j++)
+		beta[0] -= gamma[j + 1] * (fr->mu[j] * fr->isc[j]);
+	for (j = 0; j < fr->d; j++)
+		beta[j + 1] = gamma[j + 1] * fr->isc[j];
+}
+
 static void
 map_back(const Solver *s, const double *gamma, double *beta, double *c,
 		 double *work)
@@ -629,11 +641,9 @@ map_back(const Solver *s, const double *gamma, double *beta, double *c,
 	int			j,
 				k;
 
+	cr_frame_raw_beta(&s->frame, gamma, beta);
 	for (j = 0; j < d; j++)
 		m[j] = s->mu[j] * s->isc[j];
-	memcpy(beta, gamma, sizeof(double) * D);
-	for (j = 0; j < d; j++)
-		beta[0] -= gamma[j + 1] * m[j];
 	if (s->opt->intercept)
 	{
 		double		c00 = c[0];
@@ -656,10 +666,9 @@ map_back(const Solver *s, const double *gamma, double *beta, double *c,
 		for (k = 1; k < D; k++)
 			c[k] = c[(size_t) k * D] = work[k];
 	}
-	/* undo the scaling: beta_j = gamma_j / sc_j, cov_jk /= sc_j sc_k */
+	/* undo the scaling: cov_jk /= sc_j sc_k (beta_j = gamma_j / sc_j above) */
 	for (j = 1; j < D; j++)
 	{
-		beta[j] *= s->isc[j - 1];
 		for (k = 0; k < D; k++)
 		{
 			c[(size_t) j * D + k] *= s->isc[j - 1];

@@ -117,6 +117,9 @@ typedef struct CrFrame
 	double		cw[2];			/* class weights: [0] lapsed, [1] retained */
 } CrFrame;
 
+/* Coefficients gamma in fr's coordinates (d+1) on the original scale. */
+extern void cr_frame_raw_beta(const CrFrame *fr, const double *gamma, double *beta);
+
 /*
  * Passes over every row for cr_logit_fit_passes, for rows it does not hold
  * (retention_fit's aggregate passes).  pass() returns the weighted

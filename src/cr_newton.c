@@ -127,16 +127,16 @@ log1pexp(double eta, double *p)
 	return log1p(e) + (eta >= 0 ? eta : 0.0);
 }
 
-/* The decile bin of x's score at the raw-scale beta (bins passes). */
-static inline int
-decile_bin(const double *edges, const double *beta, const double *x, int d)
+/* x's linear predictor at the raw-scale beta (final and bins passes) */
+static inline double
+raw_eta(const double *beta, const double *x, int d)
 {
 	double		eta = beta[0];
 	int			j;
 
 	for (j = 0; j < d; j++)
 		eta += beta[j + 1] * x[j];
-	return cr_edges_below(edges, sigmoid_e(eta, exp(-fabs(eta))));
+	return eta;
 }
 
 /* Direction pass: the running extremes of u = (2y - 1) x'dir (cr_logit.h). */
@@ -229,8 +229,9 @@ add_newton(double *st, const double *x, bool retained, double w, int d)
 	if (flag(pt[CR_PT_FLAGS], CR_PT_BINS))
 	{
 		const double *edges = pt + cr_point_edges(d);
+		double		e = raw_eta(edges + 11, x, d);
 
-		st[cr_state_bins(d, plen) + decile_bin(edges, edges + 11, x, d)] += 1;
+		st[cr_state_bins(d, plen) + cr_edges_below(edges, sigmoid_e(e, exp(-fabs(e))))] += 1;
 	}
 }
 
@@ -259,14 +260,11 @@ cr_state_add_row(double *st, const double *x, bool retained, double w)
 	if (flag(pt[CR_PT_FLAGS], CR_PT_FINAL))
 	{
 		/* final pass: log-likelihood and decile bins at the raw-scale beta */
-		const double *beta = pt + CR_PT_BETA;
 		double		wc = w * pt[retained ? CR_PT_CW1 : CR_PT_CW0];
-		double		eta = beta[0],
+		double		eta = raw_eta(pt + CR_PT_BETA, x, d),
 					p,
 					l;
 
-		for (j = 0; j < d; j++)
-			eta += beta[j + 1] * x[j];
 		l = log1pexp(eta, &p);
 		st[CR_ST_LL] += wc * ((retained ? eta : 0.0) - l);
 		st[cr_state_bins(d, plen) + cr_edges_below(pt + cr_point_edges(d), p)] += 1;
