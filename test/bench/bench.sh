@@ -22,7 +22,9 @@
 #
 # Knobs: BENCH_SCALE (default 1: the sizes named in each setup file),
 #        BENCH_REPEAT (default 5), BENCH_ONLY (a NAME, or a regex of names),
-#        BENCH_DB (default bench; created if missing).
+#        BENCH_DB (default bench; created if missing),
+#        BENCH_VARIANTS (a regex of variant letters, such as 'a|e|h|k|l';
+#        the first one left is the base of the ratios).
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 SCALE=${BENCH_SCALE:-1}
@@ -78,6 +80,8 @@ for name in $names; do
 		psql -X -q -v ON_ERROR_STOP=1 -v scale="$SCALE" -d "$DB" -f "$HERE/$name.setup.sql" >/dev/null
 	fi
 	variants=$(ls "$HERE" | sed -n "s/^$name\.\([a-z]\)\.\(sql\|sh\)\$/\1.\2/p" | sort)
+	[ -n "${BENCH_VARIANTS:-}" ] && variants=$(echo "$variants" | grep -E "^(${BENCH_VARIANTS})\." || true)
+	[ -n "$variants" ] || { echo "no variant of $name matches" >&2; continue; }
 	declare -A times=()
 	for v in $variants; do run_variant "$HERE/$name.$v" >/dev/null; done # warm-up
 	for _ in $(seq 1 "$REPEAT"); do
