@@ -14,6 +14,10 @@ EXTENSION  = community_retention
 EXTVERSION = 1.1
 
 MODULE_big = $(EXTENSION)
+# PGXS links the module at the top of the tree; link it under src/, beside
+# its objects, and install it under its own name.
+override shlib = src/$(MODULE_big)$(DLSUFFIX)
+install-lib-shared uninstall-lib: override shlib = $(MODULE_big)$(DLSUFFIX)
 # One C file per concern; every src/*.c goes into the module.
 OBJS = $(patsubst %.c,%.o,$(sort $(wildcard src/*.c)))
 

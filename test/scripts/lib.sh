@@ -204,9 +204,6 @@ cleanup() {
 		exit $rc
 	fi
 	cluster_stop
-	# The built module lives on in the private (or system-wide) install; PGXS
-	# links it at the top of the tree, where it has no business staying.
-	rm -f "$ROOT/community_retention.so"
 	if [ "${KEEP_WORK:-0}" != 1 ] && [ -n "${WORK:-}" ]; then
 		rm -rf "$WORK"
 	fi
