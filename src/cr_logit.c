@@ -612,13 +612,7 @@ newton(Solver *s, double *beta, double *grad, double *hess, double *hfac,
 	}
 }
 
-/*
- * Map the solver's coefficients (centred, scaled) and the inverse Hessian
- * cov (same coordinates) back to the original features:
- *	 beta_j = gamma_j / sc_j, beta_0 = gamma_0 - sum_j gamma_j mu_j / sc_j,
- * and cov = T C T' for that linear map.  m_j = mu_j / sc_j is formed first,
- * so no intermediate overflows for tiny or huge units.
- */
+/* The coefficients part of map_back (cr_logit.h); retention_fit's bins pass uses it too. */
 void
 cr_frame_raw_beta(const CrFrame *fr, const double *gamma, double *beta)
 {
@@ -631,6 +625,13 @@ cr_frame_raw_beta(const CrFrame *fr, const double *gamma, double *beta)
 		beta[j + 1] = gamma[j + 1] * fr->isc[j];
 }
 
+/*
+ * Map the solver's coefficients (centred, scaled) and the inverse Hessian
+ * cov (same coordinates) back to the original features:
+ *	 beta_j = gamma_j / sc_j, beta_0 = gamma_0 - sum_j gamma_j mu_j / sc_j,
+ * and cov = T C T' for that linear map.  m_j = mu_j / sc_j is formed first,
+ * so no intermediate overflows for tiny or huge units.
+ */
 static void
 map_back(const Solver *s, const double *gamma, double *beta, double *c,
 		 double *work)
