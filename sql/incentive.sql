@@ -54,13 +54,15 @@ SELECT try(s) FROM (VALUES ('foo(1) > 0'), ('abs(1, 2) > 0'), ('round(1, 2, 3) >
 -- Type errors found at parse time: 42804, naming the sub-expression.
 SELECT try(s) FROM (VALUES ('''a'' < 1'), ('x + 1'), ('1 and x'), ('least(1, ''a'') > 0'),
   ('x in (1, ''a'')'), ('-''a'' > 0'), ('true + 1 > 0'), ('''a''')) v(s);
--- Limits: 54000 (nesting, text length), 22003 (number literal), 42622 (name).
+-- Limits: 54000 (nesting, program length), 22003 (number literal), 42622 (name).
 SELECT try(repeat('(', 300) || 'x' || repeat(')', 300));
 SELECT try(repeat('not ', 150) || 'x');
 SELECT try(repeat('-', 150) || 'x > 0');
 SELECT try('x > 0 and ' || repeat('abs(', 120) || 'x' || repeat(')', 120) || ' > 0');
 SELECT try('x' || repeat(' + (x', 120) || repeat(')', 120) || ' > 0');
 SELECT try('x > 1' || repeat(' ', 70000));
+SELECT try((SELECT string_agg('greatest(' || (SELECT string_agg('x', ',') FROM generate_series(1, 65535)) || ') > 1', ' OR ')
+            FROM generate_series(1, 23)));
 SELECT try('x > 1e400');
 SELECT try(repeat('a', 300) || ' > 1');
 -- Deep but within limits: fine.

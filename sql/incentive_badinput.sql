@@ -31,7 +31,8 @@ SELECT label || ': ' || pg_temp.try(q) FROM (VALUES
   ('no comments: "--" is two minus signs', $$SELECT '-- x > 1'::incentive_condition::text$$),
   ('NULL input', $$SELECT NULL::incentive_condition::text$$),
   ('65536 bytes of spaces around a condition', $$SELECT length((repeat(' ', 65531) || 'x > 1')::incentive_condition::text)$$),
-  ('65537 bytes', $$SELECT (repeat(' ', 65532) || 'x > 1')::incentive_condition::text$$),
+  ('65537 bytes (text has no limit of its own)', $$SELECT (repeat(' ', 65532) || 'x > 1')::incentive_condition::text$$),
+  ('16 MB of spaces', $$SELECT (repeat(' ', 16000000) || 'x > 1')::incentive_condition::text$$),
   ('1 MB of text', $$SELECT (repeat('x > 1 AND ', 100000) || 'true')::incentive_condition::text$$),
   ('64 kB string literal', $$SELECT length(('s = ''' || repeat('a', 65000) || '''')::incentive_condition::text)$$),
   ('100 nested parentheses', $$SELECT (repeat('(', 99) || 'x > 1' || repeat(')', 99))::incentive_condition::text$$),
@@ -46,7 +47,7 @@ SELECT label || ': ' || pg_temp.try(q) FROM (VALUES
   ('5000 ANDs in a chain (flat, not nested)', $$SELECT length((repeat('x > 1 AND ', 5000) || 'true')::incentive_condition::text)$$),
   ('1025 distinct features', $$SELECT (SELECT string_agg('f' || k || ' > 0', ' OR ') FROM generate_series(1, 1025) k)::incentive_condition::text$$),
   ('1024 distinct features', $$SELECT cardinality(incentive_features((SELECT string_agg('f' || k || ' > 0', ' OR ') FROM generate_series(1, 1024) k)::incentive_condition))$$),
-  ('IN list of 65536 items (the text limit comes first)', $$SELECT ('x IN (' || (SELECT string_agg('1', ',') FROM generate_series(1, 65536)) || ')')::incentive_condition::text$$),
+  ('IN list of 65536 items', $$SELECT ('x IN (' || (SELECT string_agg('1', ',') FROM generate_series(1, 65536)) || ')')::incentive_condition::text$$),
   ('unterminated string', $$SELECT 'x = ''abc'::incentive_condition::text$$),
   ('unterminated string after a doubled quote', $$SELECT 'x = ''it''''s'::incentive_condition::text$$),
   ('unterminated quoted identifier', $$SELECT '"abc > 1'::incentive_condition::text$$),
@@ -92,6 +93,15 @@ SELECT label || ': ' || pg_temp.try(q) FROM (VALUES
   ('not boolean', $$SELECT 'x + 1'::incentive_condition::text$$),
   ('every prefix of a condition: parsed or a clean error', $$SELECT count(*) FROM generate_series(0, 60) n, LATERAL (SELECT pg_temp.try(format('SELECT %L::incentive_condition::text', left('a > 1 AND (b IN (1, 2) OR "c d" = ''x'') AND abs(e) <= 2', n))) r) s WHERE r LIKE 'ok: %' OR r ~ '^(42601|42804|42883) '$$)
 ) c(label, q);
+
+-- Canonical text longer than 64 kB reads back, as pg_dump needs it to: an IN
+-- list (64,006 bytes typed, 96,005 printed), a JsonLogic string of 70,000
+-- bytes, a JsonLogic "in" of 20,000 numbers.
+SELECT label, length(c::text) AS text_bytes, c::text::incentive_condition = c AS reads_back FROM (VALUES
+  ('IN list', ('x IN (' || (SELECT string_agg((g % 10)::text, ',') FROM generate_series(1, 32000) g) || ')')::incentive_condition),
+  ('JsonLogic string', jsonb_build_object('==', jsonb_build_array(jsonb_build_object('var', 's'), repeat('x', 70000)))::incentive_condition),
+  ('JsonLogic in', jsonb_build_object('in', jsonb_build_array(jsonb_build_object('var', 'x'), (SELECT jsonb_agg(g) FROM generate_series(1, 20000) g)))::incentive_condition)
+) t(label, c) ORDER BY label;
 
 -- ---------------------------------------------------------------- incentive_features
 SELECT label || ': ' || pg_temp.try(q) FROM (VALUES

@@ -94,6 +94,7 @@ SELECT label || ': ' || pg_temp.try(format('SELECT %L::incentive_condition::json
   ('NOT (x < 5): neither does it here', 'NOT (x < 5)'),
   ('x < y: JsonLogic would read two features as numbers', 'x < y'),
   ('division by a feature', 'x / y > 1'),
+  ('division by a negative literal', 'x / -4 > 1 OR x % -3 = 1'),
   ('least skips NULL, JsonLogic''s min does not', 'least(x, y) > 1'),
   ('x IS NOT NULL', 'x IS NOT NULL'),
   ('BETWEEN', 'coalesce(x, 0) BETWEEN 1 AND 2'),
@@ -101,6 +102,11 @@ SELECT label || ': ' || pg_temp.try(format('SELECT %L::incentive_condition::json
   ('NOT IN', 'coalesce(x NOT IN (1, 2), false)'),
   ('a made-from-JsonLogic condition', 'coalesce(plan = ''gold'', false) AND coalesce(days, 0) > 30')
 ) AS t(label, cond);
+-- ... and the JsonLogic form matches the same rows as the text
+SELECT x, incentive_matches(c, r) AS text_form, incentive_matches(c::jsonb::incentive_condition, r) AS jsonlogic_form
+FROM (VALUES ('x / -4 > 1 OR x % -3 = 1'::incentive_condition)) t(c),
+     LATERAL (SELECT x FROM unnest(ARRAY[NULL, -8, -4, 1, 4, 7]::float8[]) x) r
+ORDER BY x NULLS FIRST;
 SELECT pg_temp.try($$SELECT NULL::incentive_condition::jsonb::text$$);
 SELECT pg_temp.try($$SELECT incentive_condition_from_jsonlogic(NULL)::text$$);
 -- a dotted var over nested JSON facts: json-logic-js looks inside, a feature
@@ -109,6 +115,11 @@ SELECT pg_temp.try($$SELECT incentive_matches('{"==": [{"var": "a.b"}, 1]}'::jso
 SELECT pg_temp.try($$SELECT incentive_matches('{"==": [{"var": "a.0"}, 1]}'::jsonb::incentive_condition, '{"a": [1]}'::jsonb)::text$$);
 SELECT pg_temp.try($$SELECT incentive_matches('{"==": [{"var": "a.b"}, 1]}'::jsonb::incentive_condition, '{"a.b": 1, "a": {"b": 1}}'::jsonb)::text$$);
 SELECT pg_temp.try($$SELECT incentive_matches('{"==": [{"var": "a.b"}, 1]}'::jsonb::incentive_condition, '{"a": 1}'::jsonb)::text$$);
+-- a string has properties in JavaScript ("abc".length is 3, "abc"[0] is "a"): rejected too
+SELECT pg_temp.try($$SELECT incentive_matches('{"==": [{"var": "s.length"}, 3]}'::jsonb::incentive_condition, '{"s": "abc"}'::jsonb)::text$$);
+SELECT pg_temp.try($$SELECT incentive_matches('{"==": [{"var": "s.0"}, "a"]}'::jsonb::incentive_condition, '{"s": "abc"}'::jsonb)::text$$);
+-- a boolean or null has none: NULL, as json-logic-js reads undefined
+SELECT pg_temp.try($$SELECT incentive_matches('{"==": [{"var": "s.length"}, null]}'::jsonb::incentive_condition, '{"s": true}'::jsonb)::text$$);
 
 -- "if" with more conditions than the nesting limit allows (two levels each)
 SELECT jsonb_build_object('if', (SELECT jsonb_agg(x ORDER BY i) FROM (

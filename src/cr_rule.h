@@ -31,7 +31,14 @@
 #include <stdint.h>
 
 #define CR_RULE_VERSION		1
-#define CR_RULE_MAX_TEXT	65536	/* bytes of condition text */
+/*
+ * Bytes of condition text: PostgreSQL's own limit for a value (MaxAllocSize).
+ * The text has no smaller limit, so that the canonical text of any valid
+ * program (which may be many times its size: a feature name of 255 bytes is
+ * 3 bytes of program) reads back; the compiled program's limit bounds the
+ * work.
+ */
+#define CR_RULE_MAX_TEXT	((size_t) 0x3fffffff)
 #define CR_RULE_MAX_DEPTH	100 /* nesting depth of the expression */
 #define CR_RULE_MAX_NAME	255 /* bytes of one feature name */
 #define CR_RULE_MAX_NAMES	1024	/* distinct feature names */

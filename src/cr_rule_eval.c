@@ -343,7 +343,7 @@ bind_record(RuleEntry *e, TupleDesc tupdesc, Oid typid, int32 typmod)
 						(errcode(ERRCODE_DATATYPE_MISMATCH),
 						 errmsg("feature \"%s\" is a column of type %s, which incentive conditions cannot read",
 								prog->names[i], format_type_be(TupleDescAttr(tupdesc, found)->atttypid)),
-						 errhint("Supported column types are smallint, integer, bigint, real, double precision, numeric, boolean, text, varchar and char; cast the column in a view.")));
+						 errhint("Supported column types are smallint, integer, bigint, real, double precision, numeric, boolean, text, varchar, char and name; cast the column in a view.")));
 		}
 		kinds[i] = e->conv[i] == CONV_BOOL ? CR_VAL_BOOL :
 			(e->conv[i] == CONV_TEXT || e->conv[i] == CONV_BPCHAR) ? CR_VAL_TEXT : CR_VAL_NUM;
@@ -666,10 +666,12 @@ incentive_match_all(PG_FUNCTION_ARGS)
 }
 
 /*
- * A feature "a.b" that is no key of the facts, where "a" is an array or
- * object: JsonLogic's {"var": "a.b"} looks inside (json-logic-js finds 1 in
- * {"a": {"b": 1}}), a feature name does not, so rather than read NULL and
- * disagree, say so.
+ * A feature "a.b" that is no key of the facts, where "a" is an array,
+ * object or string: JsonLogic's {"var": "a.b"} looks inside (json-logic-js
+ * finds 1 in {"a": {"b": 1}}, 3 for "s.length" in {"s": "abc"}), a feature
+ * name does not, so rather than read NULL and disagree, say so.  (A number,
+ * boolean or null "a" has no properties: JavaScript reads undefined, as
+ * NULL here.)
  */
 static void
 check_dotted_name(Jsonb *jb, const char *name, size_t len)
@@ -681,11 +683,12 @@ check_dotted_name(Jsonb *jb, const char *name, size_t len)
 	if (dot == NULL)
 		return;
 	jv = getKeyJsonValueFromContainer(&jb->root, name, (int) (dot - name), &vbuf);
-	if (jv != NULL && jv->type == jbvBinary)
+	if (jv != NULL && (jv->type == jbvBinary || jv->type == jbvString))
 		ereport(ERROR,
 				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-				 errmsg("feature \"%s\" is not a key of the facts, and \"%.*s\" is a JSON array or object",
-						name, (int) (dot - name), name),
+				 errmsg("feature \"%s\" is not a key of the facts, and \"%.*s\" is a JSON %s",
+						name, (int) (dot - name), name,
+						jv->type == jbvString ? "string" : "array or object"),
 				 errdetail("A feature name with a dot is one key, not a path into nested JSON (as JsonLogic's \"var\" would read it).")));
 }
 

@@ -188,8 +188,6 @@ extern void cr_print_quoted(CrBuf *b, const char *s, size_t len, char q);
 /* cr_rule_decode without the static type check; stack balance and depth only. */
 extern int	cr_rule_decode_unchecked(const uint8_t *bytes, size_t len, const CrRuleMem *mem,
 									 CrRuleProg **progp, CrRuleError *err);
-extern int	cr_rule_parse_generated(const char *text, size_t len, const CrRuleMem *mem,
-									uint8_t **out, size_t *outlen, CrRuleError *err);
 extern int	cr_rule_check_shape(const CrRuleProg *prog, const CrRuleMem *mem, CrRuleError *err);
 
 #endif							/* CR_RULE_INT_H */

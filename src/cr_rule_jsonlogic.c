@@ -1031,7 +1031,7 @@ cr_rule_from_jsonlogic(const char *json, size_t len, const CrRuleMem *mem,
 	*outlen = 0;
 	if ((rc = cr_rule_jsonlogic_text(json, len, mem, &text, &textlen, err)) != CR_OK)
 		return rc;
-	rc = cr_rule_parse_generated(text, textlen, mem, out, outlen, err);
+	rc = cr_rule_parse(text, textlen, mem, out, outlen, err);
 	if (rc != CR_OK)
 		err->position = -1;		/* a position in generated text means nothing */
 	cr_mem_free(mem, text);

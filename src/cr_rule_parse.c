@@ -30,15 +30,32 @@
 
 /* ------------------------------------------------------------------ parser */
 
+/*
+ * The program so far is over its limit: stop at once rather than compile a
+ * long text into a program that is refused at the end.
+ */
+static int
+code_too_long(Parser *p)
+{
+	if (p->code.len <= CR_RULE_MAX_BYTES)
+		return 0;
+	if (!p->failed)
+		cr_lex_error(p, CR_ERR_TOO_LONG, -1, "compiled incentive condition is too long");
+	return 1;
+}
+
 static void
 emit_op(Parser *p, int op)
 {
-	cr_buf_u8(&p->code, (unsigned) op);
+	if (!code_too_long(p))
+		cr_buf_u8(&p->code, (unsigned) op);
 }
 
 static void
 emit_op_n(Parser *p, int op, unsigned n)
 {
+	if (code_too_long(p))
+		return;
 	cr_buf_u8(&p->code, (unsigned) op);
 	cr_buf_u16(&p->code, n);
 }
@@ -561,9 +578,9 @@ cr_rule_check_literals(const CrRuleProg *prog, const CrRuleMem *mem, CrRuleError
 	return CR_OK;
 }
 
-static int
-parse_text(const char *text, size_t len, const CrRuleMem *mem,
-		   uint8_t **out, size_t *outlen, CrRuleError *err, size_t limit)
+int
+cr_rule_parse(const char *text, size_t len, const CrRuleMem *mem,
+			  uint8_t **out, size_t *outlen, CrRuleError *err)
 {
 	Parser	   *p;
 	CrBuf			res;
@@ -572,7 +589,7 @@ parse_text(const char *text, size_t len, const CrRuleMem *mem,
 
 	*out = NULL;
 	*outlen = 0;
-	if (len > limit)
+	if (len > CR_RULE_MAX_TEXT)
 		return cr_set_error(err, CR_ERR_TOO_LONG, -1, "incentive condition is too long");
 	p = cr_mem_alloc(mem, sizeof(Parser));
 	if (p == NULL)
@@ -664,17 +681,3 @@ parse_text(const char *text, size_t len, const CrRuleMem *mem,
 	return CR_OK;
 }
 
-int
-cr_rule_parse(const char *text, size_t len, const CrRuleMem *mem,
-			  uint8_t **out, size_t *outlen, CrRuleError *err)
-{
-	return parse_text(text, len, mem, out, outlen, err, CR_RULE_MAX_TEXT);
-}
-
-/* Text another front end generated: the compiled program's limit only. */
-int
-cr_rule_parse_generated(const char *text, size_t len, const CrRuleMem *mem,
-						uint8_t **out, size_t *outlen, CrRuleError *err)
-{
-	return parse_text(text, len, mem, out, outlen, err, (size_t) 16 * CR_RULE_MAX_BYTES);
-}

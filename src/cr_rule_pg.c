@@ -138,7 +138,7 @@ report_rule_error(const CrRuleError *e, const char *text, size_t textlen,
 			ereport(ERROR,
 					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 					 errmsg("%s", e->message),
-					 errdetail("The limit is %d bytes of text.", CR_RULE_MAX_TEXT)));
+					 errdetail("The limit is %d bytes of compiled program.", CR_RULE_MAX_BYTES)));
 			break;
 		case CR_ERR_TOO_DEEP:
 			ereport(ERROR,

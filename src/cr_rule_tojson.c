@@ -106,6 +106,15 @@ rev_literal(Rev *r, int k)
 	}
 }
 
+/* Node k is a non-zero number literal, or minus one (x / -4). */
+static int
+nonzero_number(const Rev *r, int k)
+{
+	if (OP(r, k) == CR_OP_NEG)
+		k = KID(r, k, 0);
+	return OP(r, k) == CR_OP_NUM && r->prog->code[k].num != 0;
+}
+
 /* ", [item, ...]": the literal list of the IN node k. */
 static void
 put_items(Rev *r, int k)
@@ -428,8 +437,7 @@ sem_val_node(Sem *s, int k)
 		case CR_OP_SUB:
 		case CR_OP_DIV:
 		case CR_OP_MOD:
-			if ((in->op == CR_OP_DIV || in->op == CR_OP_MOD) &&
-				!(OP(r, KID(r, k, 1)) == CR_OP_NUM && r->prog->code[KID(r, k, 1)].num != 0))
+			if ((in->op == CR_OP_DIV || in->op == CR_OP_MOD) && !nonzero_number(r, KID(r, k, 1)))
 			{
 				rev_fail(r, "division by something other than a non-zero number");
 				return;

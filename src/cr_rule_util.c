@@ -75,7 +75,7 @@ cr_buf_reserve(CrBuf *b, size_t more)
 	need = b->len + more;
 	if (need <= b->cap)
 		return;
-	if (need > CR_RULE_MAX_BYTES * 4)
+	if (need > CR_RULE_MAX_TEXT)
 	{
 		b->oom = 1;
 		return;
@@ -85,6 +85,8 @@ cr_buf_reserve(CrBuf *b, size_t more)
 
 		while (ncap < need)
 			ncap *= 2;
+		if (ncap > CR_RULE_MAX_TEXT)
+			ncap = CR_RULE_MAX_TEXT;
 		p = cr_mem_realloc(b->mem, b->data, ncap);
 		if (p == NULL)
 		{

@@ -24,3 +24,6 @@ SELECT md5(string_agg(format('%s %s %s %s', h.member_id, h.s,
                              lifetime_value(bg, gg, (s).frequency, (s).recency, (s).t, (s).monetary_value)),
                       E'\n' ORDER BY h.member_id)) AS buyers, bg, gg
 FROM buyer_history h, buyer_models GROUP BY bg, gg;
+SELECT name, length(condition::text) AS text_bytes, md5(condition::text) AS text_md5,
+       md5(incentive_condition_send(condition)) AS program_md5
+FROM long_rules ORDER BY name;

@@ -228,17 +228,50 @@ main(void)
 		free(deep);
 	}
 	{
-		size_t		n = CR_RULE_MAX_TEXT + 10;
+		/* 23 greatest() of 65535 arguments: 4.5 MB of program, over the limit */
+		size_t		n = 23 * (9 + 65535 * 3 + 8);
 		char	   *big = malloc(n + 1);
+		char	   *p = big;
 		CrRuleError e;
 		uint8_t    *b;
 		size_t		bl;
 
-		memset(big, ' ', n);
-		big[0] = 'x';
-		big[n] = '\0';
-		ok(cr_rule_parse(big, n, NULL, &b, &bl, &e) == CR_ERR_TOO_LONG, "text over the limit: too long");
+		for (int k = 0; k < 23; k++)
+		{
+			p += sprintf(p, "%sgreatest(x", k ? " OR " : "");
+			for (int i = 1; i < 65535; i++)
+				p += sprintf(p, ", x");
+			p += sprintf(p, ") > 1");
+		}
+		ok(cr_rule_parse(big, (size_t) (p - big), NULL, &b, &bl, &e) == CR_ERR_TOO_LONG,
+		   "a program over 4 MB: too long");
 		free(big);
+	}
+	{
+		/*
+		 * Canonical text longer than 64 kB reads back (it did not, when the
+		 * text had a limit of its own): an IN list printed with spaces, and
+		 * long quoted names.
+		 */
+		char	   *src = malloc(200000);
+		char	   *p = src;
+		CrRuleError e;
+		char	   *s,
+				   *s2;
+
+		p += sprintf(p, "x IN (0");
+		for (int i = 1; i < 32000; i++)
+			p += sprintf(p, ",%d", i % 10);
+		p += sprintf(p, ")");
+		for (int k = 0; k < 200; k++)
+			p += sprintf(p, " OR \"%0250d\" > 1", k);
+		s = canon(src, &e);
+		s2 = s ? canon(s, &e) : NULL;
+		ok(s && strlen(s) > 140000 && s2 && strcmp(s, s2) == 0,
+		   "canonical text of 140 kB reads back to the same text");
+		free(s);
+		free(s2);
+		free(src);
 	}
 
 	/* three-valued logic */
