@@ -73,6 +73,8 @@ SELECT label || ': ' || pg_temp.try(format('SELECT %L::jsonb::incentive_conditio
   ('if as a value', '{"==": [{"if": [true, 1, 2]}, 1]}'),
   ('number out of range', '{"==": [{"var": "x"}, 1e400]}'),
   ('number that reads as 0', '{"==": [{"var": "x"}, 1e-400]}'),
+  ('a numeral of 1,002 characters (jsonb keeps it as written): 1', format('{"==": [{"var": "x"}, 1.%s]}', repeat('0', 1000))),
+  ('a numeral of 1,001 digits, out of range', format('{"==": [{"var": "x"}, 1%s]}', repeat('0', 1000))),
   ('a feature name longer than 255 bytes', format('{"var": "%s"}', repeat('x', 300))),
   ('5 MB of JSON', format('{"==": [{"var": "s"}, "%s"]}', repeat('a', 5000000))),
   ('\u0000 in a string (jsonb rejects it)', '{"==": [{"var": "s"}, "a\u0000b"]}'),

@@ -199,7 +199,8 @@ read_number(Reader *r, CjNode *nd)
 	const char *s = r->s;
 	size_t		i = r->i;
 	size_t		start = i;
-	char		tmp[512];
+	char		small[512];
+	char	   *tmp = small;
 
 	if (i < r->n && s[i] == '-')
 		i++;
@@ -227,17 +228,22 @@ read_number(Reader *r, CjNode *nd)
 		while (i < r->n && s[i] >= '0' && s[i] <= '9')
 			i++;
 	}
-	if (i - start >= sizeof(tmp))
-		return cr_set_error(r->err, CR_ERR_NUMBER_RANGE, (long) start, "JSON number is too long");
+	/* jsonb keeps a numeral as written: 1.000...0 may have any length */
+	if (i - start >= sizeof(small) &&
+		(tmp = cr_mem_alloc(r->mem, i - start + 1)) == NULL)
+		return cr_set_error(r->err, CR_ERR_NOMEM, -1, "out of memory");
 	memcpy(tmp, s + start, i - start);
 	tmp[i - start] = '\0';
 	errno = 0;
 	nd->num = strtod(tmp, NULL);
+	if (tmp != small)
+		cr_mem_free(r->mem, tmp);
 	/* as float8in: beyond the range, or so small it reads as zero */
 	if (!isfinite(nd->num) || (errno == ERANGE && nd->num == 0.0))
 		return cr_set_error(r->err, CR_ERR_NUMBER_RANGE, (long) start,
-							"JSON number %.12s%s (at byte %zu, %zu characters) is out of range for double precision",
-							tmp, i - start > 12 ? "..." : "", start, i - start);
+							"JSON number %.*s%s (at byte %zu, %zu characters) is out of range for double precision",
+							(int) (i - start > 12 ? 12 : i - start), s + start,
+							i - start > 12 ? "..." : "", start, i - start);
 	nd->str = s + start;
 	nd->len = i - start;
 	r->i = i;
