@@ -24,6 +24,10 @@ SELECT retention_fit('SELECT x, y FROM fb FOR UPDATE');
 SELECT retention_fit('SELECT z, y FROM fb');
 SELECT retention_fit('SELECT x, y, w, z FROM fb');
 SELECT retention_fit('SELECT NULL::float8[], y FROM fb');
+-- a syntax error points into the query text, not into the calling statement
+SELECT retention_fit('SELECT x, y FRM fb');
+-- no columns at all: no first column to name
+SELECT retention_fit('SELECT FROM fb');
 \set VERBOSITY sqlstate
 
 -- options: the same errors as retention_train

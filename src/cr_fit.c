@@ -58,6 +58,10 @@ PG_FUNCTION_INFO_V1(retention_fit);
 
 #define SAMPLE_ROWS		65536	/* decile sample, as in cr_logit.c */
 #define SAMPLE_MAX_BYTES (16 * 1024 * 1024)	/* keep the sample's rows up to this */
+#define SAMPLE_TOL		1e-7	/* the sample's fit, as cr_logit.c's phase 1 */
+#define SAMPLE_MAX_ITER	50
+#define POLISH_TOL		1e-8	/* from the sample's optimum: at least this tol */
+#define POLISH_MAX_ITER	20		/* and at least this many Newton passes */
 
 typedef struct Fit
 {
@@ -100,7 +104,7 @@ query_columns(const char *stmt)
 		ereport(ERROR,
 				(errcode(ERRCODE_SYNTAX_ERROR),
 				 errmsg("retention_fit query must return 2 or 3 columns, not %d", n),
-				 errdetail("The first column is \"%s\".", NameStr(TupleDescAttr(td, 0)->attname)),
+				 n > 0 ? errdetail("The first column is \"%s\".", NameStr(TupleDescAttr(td, 0)->attname)) : 0,
 				 errhint("The query must return (features float8[], retained boolean [, weight float8]).")));
 	if (TupleDescAttr(td, 0)->atttypid != FLOAT8ARRAYOID)
 		cr_wrong_column(td, 0, "float8[]", "retention_fit", FIT_SHAPE);
@@ -600,13 +604,22 @@ moments(Fit *f)
 		{
 			double		m = sx[j] / f->m.sw;
 			double		var = sxx[j] / f->m.sw - m * m;
+			double		scaled = var > 0 ? sqrt(var) : 0.0;	/* in pre-scaled units */
 
 			if (round > 0 && pre[j] == 1.0)
 				continue;		/* measured in range before */
-			f->sd[j] = (var > 0 ? sqrt(var) : 0.0) / pre[j];
+			f->sd[j] = scaled / pre[j];
 			if (!isfinite(var) && round == 0)
 				pre[j] = 1e-100;
-			else if (!(f->sd[j] >= 1e-140) && !(fabs(f->means[j]) > 1e-120) && round < 2)
+
+			/*
+			 * Too small to measure even at this pre-scale: once more at a
+			 * larger one (1e150, then 1e300 for spreads below 1e-290).  The
+			 * test is on the pre-scaled spread: on the spread itself, a
+			 * spread of 1e-145 measured well at 1e150 went on to 1e300,
+			 * where its squares overflow.
+			 */
+			else if (!(scaled >= 1e-140) && !(fabs(f->means[j]) > 1e-120) && round < 2)
 				pre[j] = round == 0 ? 1e150 : 1e300;
 			else
 			{
@@ -662,6 +675,9 @@ sample_start(Fit *f, const CrFitOptions *fo, double *start)
 	rows.blocks = blocks;
 	rows.block_n = block_n;
 	so.l2 = fo->l2 * (double) f->sample_m / f->n_rows;
+	/* retention_train's sample phase: its own step tolerance and limit */
+	so.tol = SAMPLE_TOL;
+	so.max_iter = SAMPLE_MAX_ITER;
 	so.exact_only = true;
 	so.start = NULL;
 	so.tick = fit_tick;
@@ -726,8 +742,20 @@ retention_fit(PG_FUNCTION_ARGS)
 	{
 		double	   *start = palloc(sizeof(double) * (f.d + 1));
 
+		/*
+		 * From the sample's optimum, retention_train polishes with
+		 * gradient-only passes to a step of 1e-10, up to 20 of them, whatever
+		 * tol and max_iter say (they apply to its exact steps after that).
+		 * retention_fit polishes with its Newton passes instead: to at least
+		 * the default tol, with at least 20 passes allowed, so that a loose
+		 * tol or a small max_iter give retention_train's model here too.
+		 */
 		if (sample_start(&f, &fo, start))
+		{
 			fo.start = start;
+			fo.tol = Min(fo.tol, POLISH_TOL);
+			fo.max_iter = Max(fo.max_iter, POLISH_MAX_ITER);
+		}
 	}
 	passes.pass = newton_pass;
 	passes.margins = margins_pass;
@@ -739,7 +767,7 @@ retention_fit(PG_FUNCTION_ARGS)
 	alloc.fn = cr_train_alloc;
 	alloc.cxt = f.cxt;
 	cr_logit_fit_passes(&f.m, &fo, &passes, &alloc, &r);
-	cr_train_check_result(&r, f.names, f.d, (int64) f.n_rows, f.o.max_iter);
+	cr_train_check_result(&r, f.names, f.d, (int64) f.n_rows, fo.max_iter);
 
 	decile_edges(&f, r.beta, r.deciles);
 	if (f.binned)

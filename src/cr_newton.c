@@ -275,17 +275,24 @@ cr_state_add_row(double *st, const double *x, bool retained, double w)
 		add_newton(st, x, retained, w, d);
 }
 
+/*
+ * Add the queued rows, and leave the queue all zeros: the rows a full queue
+ * left behind would otherwise stay in the result, which would then depend
+ * on the rows' order and the plan.
+ */
 void
 cr_state_flush(double *st)
 {
 	int			d = (int) st[CR_ST_D];
+	int			plen = (int) st[CR_ST_PLEN];
 	double	   *q;
 
 	if (d == 0)
 		return;
-	q = st + cr_state_queue(d, (int) st[CR_ST_PLEN]);
+	q = st + cr_state_queue(d, plen);
 	if (q[0] > 0)
 		add_queued(st, q, (int) q[0], d);
+	memset(q, 0, sizeof(double) * (cr_state_len(d, plen) - cr_state_queue(d, plen)));
 }
 
 void

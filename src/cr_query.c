@@ -21,12 +21,37 @@ not_a_select(const char *fname, const char *example)
 			 errhint("Pass a query such as '%s'.", example)));
 }
 
+/*
+ * A syntax error's position is in the query text, not in the calling
+ * statement: show it there (as SPI does for the statements it runs).
+ */
+static void
+query_error_callback(void *arg)
+{
+	int			pos = geterrposition();
+
+	if (pos > 0)
+	{
+		errposition(0);
+		internalerrposition(pos);
+		internalerrquery((const char *) arg);
+	}
+}
+
 char *
 cr_select_text(const char *query, const char *fname, const char *example)
 {
-	List	   *raw = pg_parse_query(query);
+	ErrorContextCallback cb;
+	List	   *raw;
 	RawStmt    *rs;
 	int			len;
+
+	cb.callback = query_error_callback;
+	cb.arg = (void *) query;
+	cb.previous = error_context_stack;
+	error_context_stack = &cb;
+	raw = pg_parse_query(query);
+	error_context_stack = cb.previous;
 
 	if (list_length(raw) != 1)
 		not_a_select(fname, example);
