@@ -104,6 +104,9 @@ SELECT label || ': ' || pg_temp.try(format('SELECT %L::incentive_condition::json
   ('NOT IN', 'coalesce(x NOT IN (1, 2), false)'),
   ('a made-from-JsonLogic condition', 'coalesce(plan = ''gold'', false) AND coalesce(days, 0) > 30')
 ) AS t(label, cond);
+-- a JsonLogic form over 4 MB (60,000 comparisons of a 255-byte name) is
+-- refused as it is written, not after hundreds of MB of JSON
+SELECT pg_temp.try($$SELECT length((repeat('"' || repeat('a', 255) || '" > 1 OR ', 60000) || 'true')::incentive_condition::jsonb::text)$$);
 -- ... and the JsonLogic form matches the same rows as the text
 SELECT x, incentive_matches(c, r) AS text_form, incentive_matches(c::jsonb::incentive_condition, r) AS jsonlogic_form
 FROM (VALUES ('x / -4 > 1 OR x % -3 = 1'::incentive_condition)) t(c),

@@ -87,6 +87,8 @@ typedef struct CrRuleMem
 	void	   *(*realloc) (void *ptr, size_t size, void *ctx);
 	void		(*free) (void *ptr, void *ctx);
 	void	   *ctx;
+	/* called about every megabyte of text read or written; NULL: none */
+	void		(*tick) (void);
 } CrRuleMem;
 
 /* Value kinds (also used as static types, where CR_VAL_NULL = unknown). */

@@ -19,6 +19,7 @@ typedef struct CrBuf
 	size_t		len;
 	size_t		cap;
 	int			oom;
+	size_t		next_tick;		/* length at which to tick next */
 } CrBuf;
 
 typedef struct CrFuncInfo
@@ -36,6 +37,15 @@ extern const char *const cr_keywords[CR_NKEYWORDS];
 extern void *cr_mem_alloc(const CrRuleMem *mem, size_t size);
 extern void *cr_mem_realloc(const CrRuleMem *mem, void *ptr, size_t size);
 extern void cr_mem_free(const CrRuleMem *mem, void *ptr);
+
+#define CR_TICK_BYTES	((size_t) 1 << 20)	/* text between two ticks */
+
+static inline void
+cr_mem_tick(const CrRuleMem *mem)
+{
+	if (mem && mem->tick)
+		mem->tick();
+}
 
 extern int	cr_set_error(CrRuleError *err, int code, long position, const char *fmt,...)
 #if defined(__GNUC__)

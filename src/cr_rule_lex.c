@@ -255,6 +255,11 @@ cr_lex_next(Parser *p)
 	}
 	while (i < n && is_space((unsigned char) s[i]))
 		i++;
+	if (i >= p->next_tick)
+	{
+		cr_mem_tick(p->mem);
+		p->next_tick = i + CR_TICK_BYTES;
+	}
 	p->tpos = i;
 	if (i >= n)
 	{

@@ -52,6 +52,7 @@ typedef struct Parser
 	const CrRuleMem *mem;
 	CrRuleError *err;
 	int			failed;
+	size_t		next_tick;		/* scan position at which to tick next */
 	CrBuf			code;
 	CrBuf			names;			/* u16 len + bytes, as in the format */
 	int			nnames;

@@ -65,14 +65,15 @@ emit_op_n(Parser *p, int op, unsigned n)
  * appended at the end of b; returns its length.
  */
 static size_t
-unquote_into(Parser *p, CrBuf *b)
+unquote_into(Parser *p, CrBuf *b, size_t limit)
 {
 	const char *s = p->src + p->tpos;
 	char		q = s[0];
 	size_t		n = p->tlen - 1;	/* without the closing quote */
 	size_t		out = 0;
 
-	for (size_t i = 1; i < n; i++)
+	/* past limit the token is refused anyway: do not copy the rest */
+	for (size_t i = 1; i < n && out <= limit; i++)
 	{
 		cr_buf_u8(b, (unsigned char) s[i]);
 		out++;
@@ -93,7 +94,7 @@ add_feature(Parser *p)
 	{
 		CrBuf			tmp = {p->mem, NULL, 0, 0, 0};
 
-		len = unquote_into(p, &tmp);
+		len = unquote_into(p, &tmp, CR_RULE_MAX_NAME);
 		if (tmp.oom)
 		{
 			cr_mem_free(p->mem, tmp.data);
@@ -303,7 +304,9 @@ parse_primary(Parser *p)
 				emit_op(p, CR_OP_TEXT);
 				lenpos = p->code.len;
 				cr_buf_u32(&p->code, 0);
-				len = unquote_into(p, &p->code);
+				len = unquote_into(p, &p->code, CR_RULE_MAX_BYTES);
+				if (code_too_long(p))
+					return;
 				if (!p->code.oom)
 				{
 					for (int i = 0; i < 4; i++)

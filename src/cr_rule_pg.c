@@ -9,6 +9,7 @@
 #include "community_retention.h"
 
 #include "mb/pg_wchar.h"
+#include "miscadmin.h"
 #include "utils/memutils.h"
 
 #include "cr_rule_pg.h"
@@ -33,6 +34,13 @@ pg_free_cb(void *ptr, void *ctx)
 	pfree(ptr);
 }
 
+/* a long text (the input is as long as a text value may be) can be cancelled */
+static void
+pg_tick_cb(void)
+{
+	CHECK_FOR_INTERRUPTS();
+}
+
 static CrRuleMem
 mem_in(MemoryContext cxt)
 {
@@ -42,6 +50,7 @@ mem_in(MemoryContext cxt)
 	m.realloc = pg_realloc_cb;
 	m.free = pg_free_cb;
 	m.ctx = cxt;
+	m.tick = pg_tick_cb;
 	return m;
 }
 

@@ -45,15 +45,36 @@ rev_fail(Rev *r, const char *what)
 #define KID(r, k, i) ((r)->kids[(r)->first[k] + (i)])
 #define OP(r, k) ((r)->prog->code[k].op)
 
+/*
+ * The JsonLogic is read back to check it, and JSON over CR_RULE_MAX_BYTES
+ * would be refused there: stop writing it once it is that long (a program
+ * of 4 MB can print hundreds of MB).
+ */
+static int
+out_too_long(Rev *r)
+{
+	if (r->out.len <= CR_RULE_MAX_BYTES)
+		return 0;
+	if (!r->failed)
+		cr_set_error(r->err, CR_ERR_TOO_MANY, -1,
+					 "JsonLogic form of the incentive condition is too long: over %d bytes of JSON",
+					 CR_RULE_MAX_BYTES);
+	r->failed = 1;
+	return 1;
+}
+
 static void
 put(Rev *r, const char *s)
 {
-	cr_buf_str(&r->out, s);
+	if (!out_too_long(r))
+		cr_buf_str(&r->out, s);
 }
 
 static void
 put_json_string(Rev *r, const char *s, size_t len)
 {
+	if (out_too_long(r))
+		return;
 	cr_buf_u8(&r->out, '"');
 	for (size_t i = 0; i < len; i++)
 	{

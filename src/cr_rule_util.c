@@ -73,6 +73,11 @@ cr_buf_reserve(CrBuf *b, size_t more)
 	if (b->oom)
 		return;
 	need = b->len + more;
+	if (need >= b->next_tick)
+	{
+		cr_mem_tick(b->mem);
+		b->next_tick = need + CR_TICK_BYTES;
+	}
 	if (need <= b->cap)
 		return;
 	if (need > CR_RULE_MAX_TEXT)

@@ -2,8 +2,9 @@
 -- which raises the same interrupt) within a second: training on millions of
 -- rows and inside the Newton solver, AUC on millions of rows, engagement
 -- aggregation, the demo generator and the log-rank test of many groups.
+-- Reading and printing a long incentive condition answer a 0.2 s timeout.
 BEGIN;
-SELECT plan(7);
+SELECT plan(9);
 
 -- Runs q; returns the seconds from start until it was cancelled, or -1 if it finished.
 CREATE FUNCTION pg_temp.seconds_until_cancelled(q text) RETURNS float8 LANGUAGE plpgsql AS $$
@@ -45,6 +46,21 @@ FROM pg_temp.seconds_until_cancelled($$SELECT count(*) FROM retention_demo_membe
 SELECT ok(s > 0 AND s < 1.5, format('retention_logrank of 1000 groups is cancelled %s s after it started', round(s::numeric, 2)))
 FROM pg_temp.seconds_until_cancelled(
   $$SELECT retention_logrank(i::float8, true, (i % 1000)::text) FROM generate_series(1, 50000) i$$) s;
+
+
+-- A condition of 63 MB of text (240 000 comparisons of a 255-byte quoted
+-- name, in four ORs of 60 001): reading it takes about 0.9 s here and
+-- printing it 0.8 s; the parser and printer check for interrupts every
+-- megabyte of text, so both stop soon after a 0.2 s timeout.
+RESET statement_timeout;
+CREATE TEMP TABLE long_text AS
+SELECT repeat('(' || repeat('"' || repeat('a', 255) || '" > 1 OR ', 60000) || 'true) OR ', 4) || 'true' AS t;
+CREATE TEMP TABLE long_condition AS SELECT t::incentive_condition AS c FROM long_text;
+SET LOCAL statement_timeout = '200ms';
+SELECT ok(s > 0 AND s < 0.6, format('reading 63 MB of condition text is cancelled %s s after it started (timeout 0.2 s)', round(s::numeric, 2)))
+FROM pg_temp.seconds_until_cancelled($$SELECT t::incentive_condition IS NULL FROM long_text$$) s;
+SELECT ok(s > 0 AND s < 0.6, format('printing 63 MB of condition text is cancelled %s s after it started', round(s::numeric, 2)))
+FROM pg_temp.seconds_until_cancelled($$SELECT length(c::text) FROM long_condition$$) s;
 
 SELECT * FROM finish();
 ROLLBACK;
