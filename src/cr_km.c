@@ -260,6 +260,9 @@ cr_km_curve(const CrSurvObs *o, size_t n, double z, CrKmPoint *out)
 	return np;
 }
 
+/* survival within this (relative) of the target is at it, not below */
+#define KM_TARGET_TOL 1e-12
+
 void
 cr_km_quantile(const CrKmPoint *pt, size_t n, double p, double z,
 			   double *q, double *lo, double *hi)
@@ -279,7 +282,14 @@ cr_km_quantile(const CrKmPoint *pt, size_t n, double p, double z,
 		if (pt[i].ev <= 0)
 			continue;
 		last_event = (long) i;
-		if (isnan(*q) && s < target)
+
+		/*
+		 * Below the target by more than rounding: the product is taken as
+		 * exp of a sum of logs, which puts an exact 6/12 at
+		 * 0.49999999999999994, and the median is the first time survival
+		 * is below 0.5, not at it.
+		 */
+		if (isnan(*q) && s < target * (1.0 - KM_TARGET_TOL))
 			*q = pt[i].t;
 		/* (g(S) - g(1 - p)) / (g'(S) se), g = log(-log), g' = -1 / (S log S) */
 		r = (log(-log(s)) - gt) / ((-1.0 / (s * log(s))) * pt[i].se);

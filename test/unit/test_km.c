@@ -65,6 +65,37 @@ test_curve(void)
 	ok(cr_km_rmst(p, np, 7.5, &r, &se) == -1, "RMST beyond the curve is refused");
 }
 
+/*
+ * n members, no censoring, leaving at times 1..n: after n/2 of them survival
+ * is exactly 0.5 (as exp of a sum of logs often a hair below: n = 12 gives
+ * 0.49999999999999994), so the median is time n/2 + 1, the first time below
+ * 0.5; the first quartile likewise time n/4 + 1 for n a multiple of 4.
+ */
+static void
+test_exact_targets(void)
+{
+	int			wrong = 0;
+
+	for (int n = 4; n <= 400; n += 4)
+	{
+		CrSurvObs	o[400];
+		CrKmPoint	p[400];
+		size_t		np;
+		double		q,
+					q4,
+					lo,
+					hi;
+
+		for (int i = 0; i < n; i++)
+			o[i] = (CrSurvObs) {i + 1, 0, 1, 0};
+		np = cr_km_curve(o, (size_t) n, cr_norm_two_sided(0.95), p);
+		cr_km_quantile(p, np, 0.5, cr_norm_two_sided(0.95), &q, &lo, &hi);
+		cr_km_quantile(p, np, 0.25, cr_norm_two_sided(0.95), &q4, &lo, &hi);
+		wrong += q != n / 2 + 1 || q4 != n / 4 + 1;
+	}
+	ok(wrong == 0, "survival exactly at 1 - p is not below it: medians and quartiles of n = 4..400");
+}
+
 static void
 test_dead_end(void)
 {
@@ -209,6 +240,7 @@ int
 main(void)
 {
 	test_curve();
+	test_exact_targets();
 	test_dead_end();
 	test_distributions();
 	test_logrank();
