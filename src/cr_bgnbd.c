@@ -799,8 +799,12 @@ cr_bgnbd_p_alive(const CrBgnbd *m, double x, double tx, double T)
 
 	if (x == 0.0)
 		return 1.0;
+	/*
+	 * log((alpha + T) / (alpha + tx)) as log1p: a difference of two logs is
+	 * 0 once alpha swamps T (alpha = 1e300 gave P(alive) = 0.5, not 0.0067)
+	 */
 	lodds = log(m->a) - log(m->b + (x - 1.0))
-		+ (m->r + x) * (log(m->alpha + T) - log(m->alpha + tx));
+		+ (m->r + x) * log1p((T - tx) / (m->alpha + tx));
 	return 1.0 / (1.0 + exp(lodds));
 }
 

@@ -91,8 +91,7 @@ cr_bgnbd_scorer_p_alive(CrBgnbdScorer *s, double x, double tx, double T)
 	else
 		lbx = log(m->b + (x - 1.0));
 	/* as cr_bgnbd_p_alive */
-	lodds = s->la - lbx + (m->r + x) * (cr_bg_log_alpha_plus(&s->lc, T) -
-										cr_bg_log_alpha_plus(&s->lc, tx));
+	lodds = s->la - lbx + (m->r + x) * log1p((T - tx) / (m->alpha + tx));
 	return 1.0 / (1.0 + exp(lodds));
 }
 

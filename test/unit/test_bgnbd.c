@@ -254,6 +254,17 @@ test_models(void)
 
 	ok(rel_close(cr_bgnbd_p_alive(&pub, 2, 30.43, 38.86), 0.726609158079, 1e-9), "P(alive) of customer 1");
 	ok(cr_bgnbd_p_alive(&pub, 0, 0, 38.86) == 1.0, "P(alive) without repeat purchases is 1");
+	{
+		/*
+		 * alpha swamping T: (r + x) log((alpha + T) / (alpha + tx)) is about
+		 * (r + x)(T - tx) / alpha = 5 here, so P(alive) = 1 / (1 + e^5)
+		 * (mpmath: 0.0066928509242848554); the difference of two logs gave 0.5
+		 */
+		CrBgnbd		huge = {1e300, 1e300, 1e300, 1e300};
+
+		ok(rel_close(cr_bgnbd_p_alive(&huge, 3, 5, 10), 0.0066928509242848554, 1e-12),
+		   "P(alive) with alpha = 1e300 (log1p, not a difference of logs)");
+	}
 	ok(rel_close(cr_bgnbd_expected(&pub, 39, 2, 30.43, 38.86), 1.225910474489, 1e-9), "E[Y(39) | customer 1]");
 	ok(rel_close(cr_bgnbd_expected(&pub, 52, 29, 37.71, 38.00), 25.0614220915178, 1e-9), "E[Y(52) | customer 157, x = 29]");
 	ok(rel_close(cr_bgnbd_p_alive(&pub, 21, 4.71, 29.29), 2.48943289387113e-11, 1e-7), "P(alive) of customer 1901 (tiny)");
