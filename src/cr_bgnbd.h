@@ -205,7 +205,7 @@ cr_bg_log_alpha_plus(CrBgLogCache *c, double v)
 /*
  * Scoring many members with one model: P(alive) and E[Y(t)] as
  * cr_bgnbd_p_alive and cr_bgnbd_expected compute them (the same values, bit
- * for bit), with log(a), log(b+x-1) and log(alpha+v) cached, and the factor
+ * for bit), with log(a) and log(b+x-1) cached, and the factor
  * of E[Y(t)] that depends on (x, T) only (see cr_bgnbd_expected_factor)
  * memoised for one horizon t (the first one asked): members share
  * (frequency, T) pairs when T counts whole days or weeks.  Small whole x and
@@ -234,7 +234,6 @@ typedef struct CrBgnbdScorer
 	double		lbx[CR_BG_LBX]; /* log(b+x-1), NaN until computed */
 	/* the memo's most used part, by index: f of whole x, T below these (0: not yet) */
 	double		direct[CR_BG_DIRECT_X][CR_BG_DIRECT_T];
-	CrBgLogCache lc;
 } CrBgnbdScorer;
 
 /* A scorer for m, with no memo. */

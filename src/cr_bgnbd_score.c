@@ -28,7 +28,6 @@ cr_bgnbd_scorer_init(CrBgnbdScorer *s, const CrBgnbd *m)
 	for (i = 0; i < CR_BG_LBX; i++)
 		s->lbx[i] = NAN;
 	memset(s->direct, 0, sizeof(s->direct));
-	cr_bg_log_cache_init(&s->lc, m->alpha);
 }
 
 static inline size_t
