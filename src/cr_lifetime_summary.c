@@ -8,7 +8,7 @@
  *	    recency         first to last purchase day
  *	    T               first purchase day to the day of as_of
  *	    monetary_value  mean per-day spend of the repeat purchase days (0 when
- *	                    frequency = 0): (total - first day's total) / frequency
+ *	                    frequency = 0): the later days' spend / frequency
  *
  *	  in units of `unit` (default 1 day; '7 days' gives weeks).  Days are
  *	  calendar days in the session TimeZone, like the engagement aggregates.

@@ -18,11 +18,13 @@
 
 /*
  * A member's sums: set by the first purchase added (first = true: nothing
- * needs zeroing before), valid from then on.
+ * needs zeroing before), valid from then on.  The spend of the first day and
+ * of the later (repeat) days are kept apart, so that monetary_value never
+ * subtracts: a large first-day amount cannot cancel the repeat amounts.
  */
 typedef struct CrLtSums
 {
-	double		total;			/* spend of every purchase */
+	double		repeat_total;	/* spend of the days after min_day */
 	double		first_total;	/* spend on min_day */
 	int32_t		min_day;
 	int32_t		max_day;
@@ -36,38 +38,51 @@ static inline bool
 cr_lt_add(CrLtSums *s, bool first, int32_t day, double amount)
 {
 	if (first)
-		s->total = 0.0;
-	if (first || day < s->min_day)
 	{
-		s->min_day = day;
-		s->first_total = 0.0;
+		s->repeat_total = 0.0;
+		s->first_total = amount;
+		s->min_day = s->max_day = day;
 	}
-	if (first || day > s->max_day)
-		s->max_day = day;
-	if (day == s->min_day)
+	else if (day < s->min_day)
+	{
+		/* the old first day becomes a repeat day */
+		s->repeat_total += s->first_total;
+		s->first_total = amount;
+		s->min_day = day;
+	}
+	else if (day == s->min_day)
 		s->first_total += amount;
-	s->total += amount;
-	return isfinite(s->total) && isfinite(s->first_total);
+	else
+		s->repeat_total += amount;
+	if (day > s->max_day)
+		s->max_day = day;
+	return isfinite(s->repeat_total) && isfinite(s->first_total);
 }
 
 /*
- * Merge b into a (a_empty: a holds no purchase yet, its sums are zero);
- * false on overflow.
+ * Merge b into a (a_empty: a holds no purchase yet); false on overflow.
  */
 static inline bool
 cr_lt_merge(CrLtSums *a, bool a_empty, const CrLtSums *b)
 {
-	if (a_empty || b->min_day < a->min_day)
+	if (a_empty)
+		*a = *b;
+	else if (b->min_day < a->min_day)
 	{
+		a->repeat_total += a->first_total + b->repeat_total;
 		a->first_total = b->first_total;
 		a->min_day = b->min_day;
 	}
 	else if (b->min_day == a->min_day)
+	{
 		a->first_total += b->first_total;
-	if (a_empty || b->max_day > a->max_day)
+		a->repeat_total += b->repeat_total;
+	}
+	else
+		a->repeat_total += b->first_total + b->repeat_total;
+	if (b->max_day > a->max_day)
 		a->max_day = b->max_day;
-	a->total += b->total;
-	return isfinite(a->total) && isfinite(a->first_total);
+	return isfinite(a->repeat_total) && isfinite(a->first_total);
 }
 
 /* The summary's fields, as the composite type lifetime_summary has them. */
@@ -91,7 +106,7 @@ cr_lt_finish(const CrLtSums *s, int32_t ndistinct, int32_t asof_day, double unit
 	out->recency = (double) (s->max_day - s->min_day) / unit_days;
 	out->T = (double) (asof_day - s->min_day) / unit_days;
 	out->monetary_value = out->frequency > 0
-		? (s->total - s->first_total) / out->frequency : 0.0;
+		? s->repeat_total / out->frequency : 0.0;
 }
 
 /*

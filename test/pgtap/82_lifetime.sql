@@ -5,7 +5,7 @@
 -- lifetime value against the same; lifetime_summary against plain SQL in
 -- several time zones; parallel equals serial.
 BEGIN;
-SELECT plan(35);
+SELECT plan(36);
 
 -- A real (not temporary) table, so that parallel workers can scan it.
 CREATE TABLE cdnow_summary (id int, x float8, t_x float8, t float8, zbar float8);
@@ -160,6 +160,23 @@ SELECT is((SELECT (frequency, round(recency::numeric, 2), round(t::numeric, 2), 
                  FROM (VALUES ('1997-01-01'::timestamptz, 10::float8), ('1997-01-18', 20),
                               ('1997-08-02', 30), ('1997-08-02 18:00', 5), ('1997-10-02', 99)) v(ts, amt)) s),
           '(2,30.43,38.86,27.5)', 'purchases on 1997-01-01, 01-18, 08-02 as of 09-30, in weeks');
+
+-- the repeat days' spend is summed apart from the first day's: a large first-day
+-- amount does not cancel it, in any row order (total minus first day gave 0 or 16)
+CREATE TABLE big_first_day (member_id int, ord int, occurred_at timestamptz, amount float8);
+INSERT INTO big_first_day
+SELECT m, (array[o1, o2, o3, o4])[k], ts, amt
+FROM (VALUES (1, 1, 2, 3, 4), (2, 4, 3, 2, 1), (3, 2, 4, 1, 3), (4, 3, 1, 4, 2)) o(m, o1, o2, o3, o4),
+     (VALUES (1, '1997-01-05'::timestamptz, 1::float8), (2, '1997-01-01', 1e17),
+             (3, '1997-01-01 12:00', -1e17), (4, '1997-01-07', 2)) v(k, ts, amt);
+SELECT is((SELECT string_agg(m::text, ',' ORDER BY member_id)
+           FROM (SELECT member_id, (lifetime_summary(occurred_at, '1997-02-01', amount ORDER BY ord)).monetary_value AS m
+                 FROM big_first_day GROUP BY 1) q)
+          || ';' || (SELECT string_agg(monetary_value::text, ',' ORDER BY member_id)
+                     FROM lifetime_summaries('SELECT member_id, occurred_at, amount FROM big_first_day ORDER BY member_id, ord',
+                                             '1997-02-01')),
+          '1.5,1.5,1.5,1.5;1.5,1.5,1.5,1.5',
+          'a first day of 1e17 and -1e17 does not cancel repeat days of 1 and 2, in four row orders');
 
 CREATE TABLE purchases (member_id int, occurred_at timestamptz, amount float8);
 INSERT INTO purchases

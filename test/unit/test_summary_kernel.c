@@ -194,6 +194,67 @@ test_group(void)
 	}
 }
 
+/*
+ * A first day of +1e17 and -1e17 and repeat days of 1 and 2: the repeat
+ * spend is 3 in every order of the rows and every split into two merged
+ * halves (a total minus the first day would give 0 or 16 here).
+ */
+static void
+test_sums_no_cancellation(void)
+{
+	int32_t		days[] = {5, 1, 1, 7};
+	double		amounts[] = {1, 1e17, -1e17, 2};
+	int			perm[24][4],
+				np = 0,
+				bad = 0;
+	int			p0,
+				p1,
+				p2,
+				p3;
+
+	for (p0 = 0; p0 < 4; p0++)
+		for (p1 = 0; p1 < 4; p1++)
+			for (p2 = 0; p2 < 4; p2++)
+				for (p3 = 0; p3 < 4; p3++)
+					if (p0 != p1 && p0 != p2 && p0 != p3 && p1 != p2 && p1 != p3 && p2 != p3)
+					{
+						perm[np][0] = p0;
+						perm[np][1] = p1;
+						perm[np][2] = p2;
+						perm[np][3] = p3;
+						np++;
+					}
+	for (p0 = 0; p0 < np; p0++)
+		for (p1 = 0; p1 <= 4; p1++)
+		{
+			CrLtSums	a,
+						b;
+			CrLtSummary out;
+			int			i;
+
+			/* rows perm[0 .. p1-1] into a, the rest into b, then merge */
+			for (i = 0; i < 4; i++)
+			{
+				int			k = perm[p0][i];
+
+				if (i < p1)
+					cr_lt_add(&a, i == 0, days[k], amounts[k]);
+				else
+					cr_lt_add(&b, i == p1, days[k], amounts[k]);
+			}
+			if (p1 == 0)
+				a = b;
+			else if (p1 < 4)
+				cr_lt_merge(&a, false, &b);
+			cr_lt_finish(&a, 3, 10, 1.0, &out);
+			if (a.min_day != 1 || a.max_day != 7 || a.first_total != 0 || a.repeat_total != 3
+				|| out.monetary_value != 1.5)
+				bad++;
+		}
+	ok(np == 24 && bad == 0, "sums: a large first day does not cancel the repeat days (%d of %d orders wrong)",
+	   bad, np * 5);
+}
+
 static void
 test_sums(void)
 {
@@ -205,11 +266,11 @@ test_sums(void)
 	double		amounts[] = {1.5, 2, 0.5, 4, 8, 16};
 	int			i;
 
-	s.total = 12345;			/* garbage: the first purchase sets everything */
+	s.repeat_total = s.first_total = 12345; /* garbage: the first purchase sets everything */
 	for (i = 0; i < 6; i++)
 		ok(cr_lt_add(&s, i == 0, days[i], amounts[i]), "sums: purchase %d", i);
-	ok(s.min_day == 3 && s.max_day == 12 && s.total == 32 && s.first_total == 18.5,
-	   "sums: first day 3, last 12, total 32, first day's 18.5");
+	ok(s.min_day == 3 && s.max_day == 12 && s.repeat_total == 13.5 && s.first_total == 18.5,
+	   "sums: first day 3, last 12, repeat days' 13.5, first day's 18.5");
 	cr_lt_finish(&s, 3, 17, 7.0, &out);
 	ok(out.frequency == 2 && tap_near(out.recency, 9.0 / 7, 1e-15) && tap_near(out.T, 2.0, 1e-15)
 	   && out.monetary_value == (32 - 18.5) / 2, "summary: in weeks");
@@ -227,6 +288,7 @@ test_sums(void)
 	memset(&a, 0, sizeof(a));
 	ok(cr_lt_merge(&a, true, &s) && memcmp(&a, &s, sizeof(s)) == 0, "merge: into an empty state");
 	ok(!cr_lt_add(&s, false, 20, 1.7e308) || !cr_lt_add(&s, false, 20, 1.7e308), "sums: overflow reported");
+	test_sums_no_cancellation();
 }
 
 int
