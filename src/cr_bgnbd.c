@@ -3,6 +3,7 @@
  *	  BG/NBD likelihood, fit and predictions (see cr_bgnbd.h).  Plain C.
  */
 #include <math.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -883,8 +884,8 @@ bg_expected_a(const CrBgnbd *m, double a, double t, double x, double tx, double 
  * p <= 1/2 is integrated over v = p^a when a < 1 (p^(a-1) dp = dv / a: no
  * singularity), else over p; p >= 1/2 over v = (1-p)^(b+x) when b+x < 1,
  * else over 1 - p.  Adaptive Gauss-Kronrod (7-15 points) to 1e-12
- * relative, from intervals [L 2^-(j+1), L 2^-j] of each half, so that a
- * peak at any scale is seen.  NaN when that accuracy is not reached within
+ * relative, from intervals [top 2^-(j+1), top 2^-j] of each half (top
+ * placed below), so that a peak at any scale is seen.  NaN when that accuracy is not reached within
  * BG_QUAD_MAX intervals.
  */
 #define BG_QUAD_MAX 1024
@@ -910,24 +911,49 @@ typedef struct BgQuad
 				beta,			/* b + x */
 				n,				/* r + x */
 				k,				/* t / (alpha + T) */
-				lnorm;			/* log(1 / B(a, b+x)) */
+				lnorm,			/* log(1 / B(a, b+x)) */
+				cl,				/* the mean of p, a / (a + b + x) */
+				cu,				/* 1 - cl, computed apart */
+				lpeak;			/* log of the density at cl */
 } BgQuad;
+
+/* The variables a piece integrates over (BgQuadPiece.var) */
+#define BG_LOWER 0				/* p <= 1/2: p, or p^a when a < 1 */
+#define BG_UPPER 1				/* p >= 1/2: 1 - p, or (1-p)^(b+x) when b+x < 1 */
+#define BG_PEAK 2				/* a concentrated Beta: u = p - cl */
+
+/* (1 - (1+pk)^-n) / p, to second order where p may be subnormal */
+static double
+bg_quad_g(const BgQuad *q, double p)
+{
+	double		pk = p * q->k;
+
+	return pk < 1e-10 ? q->n * q->k * (1.0 - 0.5 * (q->n + 1.0) * pk)
+		: -expm1(-q->n * log1p(pk)) / p;
+}
 
 /* the Beta(a, b+x) density in the variable v of the half, times (1 - (1+pk)^-n) / p */
 static double
-bg_quad_f(const BgQuad *q, int upper, double v)
+bg_quad_f(const BgQuad *q, int var, double v)
 {
 	double		p,
-				ld = q->lnorm,
-				pk,
-				g;
+				ld = q->lnorm;
 
-	if (!upper && q->a < 1.0)
+	if (var == BG_PEAK)
+	{
+		/*
+		 * the log-density relative to its value at the mean, from the offset
+		 * u itself: no term of a ln(p) to cancel, no digit of u lost to p
+		 */
+		p = q->cl + v;
+		ld = q->lpeak + (q->a - 1.0) * log1p(v / q->cl) + (q->beta - 1.0) * log1p(-v / q->cu);
+	}
+	else if (var == BG_LOWER && q->a < 1.0)
 	{
 		p = pow(v, 1.0 / q->a);
 		ld += -log(q->a) + (q->beta - 1.0) * log1p(-p);
 	}
-	else if (!upper)
+	else if (var == BG_LOWER)
 	{
 		p = v;
 		ld += (q->a - 1.0) * log(p) + (q->beta - 1.0) * log1p(-p);
@@ -942,28 +968,24 @@ bg_quad_f(const BgQuad *q, int upper, double v)
 		p = 1.0 - v;
 		ld += (q->a - 1.0) * log1p(-v) + (q->beta - 1.0) * log(v);
 	}
-	pk = p * q->k;
-	/* (1 - (1+pk)^-n) / p, to second order where p may be subnormal */
-	g = pk < 1e-10 ? q->n * q->k * (1.0 - 0.5 * (q->n + 1.0) * pk)
-		: -expm1(-q->n * log1p(pk)) / p;
-	return exp(ld) * g;
+	return exp(ld) * bg_quad_g(q, p);
 }
 
 /* Kronrod estimate over [lo, hi], and |Kronrod - Gauss| as its error */
 static double
-bg_quad_gk(const BgQuad *q, int upper, double lo, double hi, double *err)
+bg_quad_gk(const BgQuad *q, int var, double lo, double hi, double *err)
 {
 	double		c = 0.5 * (lo + hi),
 				h = 0.5 * (hi - lo),
-				fc = bg_quad_f(q, upper, c),
+				fc = bg_quad_f(q, var, c),
 				k = gk_wk[7] * fc,
 				g = gk_wg[3] * fc;
 	int			i;
 
 	for (i = 0; i < 7; i++)
 	{
-		double		f2 = bg_quad_f(q, upper, c - h * gk_x[i]) +
-			bg_quad_f(q, upper, c + h * gk_x[i]);
+		double		f2 = bg_quad_f(q, var, c - h * gk_x[i]) +
+			bg_quad_f(q, var, c + h * gk_x[i]);
 
 		k += gk_wk[i] * f2;
 		if (i % 2 == 1)
@@ -979,8 +1001,111 @@ typedef struct BgQuadPiece
 				hi,
 				val,
 				err;
-	int			upper;
+	int			var;
 } BgQuadPiece;
+
+/* Append the piece [lo, hi] of a half's variable, integrated once */
+static void
+bg_quad_add(const BgQuad *q, BgQuadPiece *pc, int *nint, int var, double lo, double hi)
+{
+	BgQuadPiece *p;
+
+	if (!(hi > lo))
+		return;
+	p = &pc[(*nint)++];
+	p->var = var;
+	p->lo = lo;
+	p->hi = hi;
+	p->val = bg_quad_gk(q, var, lo, hi, &p->err);
+}
+
+/*
+ * The pieces of a half whose Beta mass is spread over scales (a < 1 near 0,
+ * or a mass a few times wider than its distance to 0).  The variable runs
+ * over [0, L]; the ladder starts at L, or, when the mass lies far below L
+ * (b or a beyond about 1e12: p near 1e-16 and smaller), at 2^40 times the
+ * mean there, with one piece above it, so that the mass is always among the
+ * scales however large b or a are.
+ */
+static void
+bg_quad_ladder(const BgQuad *q, BgQuadPiece *pc, int *nint, int var)
+{
+	double		L = var == BG_LOWER ? (q->a < 1.0 ? pow(0.5, q->a) : 0.5)
+		: (q->beta < 1.0 ? pow(0.5, q->beta) : 0.5),
+				mean = var == BG_LOWER ? 1.0 / (1.0 + q->beta / q->a) : 1.0 / (1.0 + q->a / q->beta),
+				top;
+	int			nscales = BG_QUAD_SCALES,
+				j;
+
+	if (var == BG_LOWER && q->a < 1.0)
+		mean = pow(mean, q->a);
+	else if (var == BG_UPPER && q->beta < 1.0)
+		mean = pow(mean, q->beta);
+	top = fmin(L, ldexp(mean, BG_QUAD_SCALES));
+	if (top < L)
+	{
+		bg_quad_add(q, pc, nint, var, top, L);
+		nscales = 2 * BG_QUAD_SCALES;
+	}
+	for (j = 0; j <= nscales; j++)
+		bg_quad_add(q, pc, nint, var, j == nscales ? 0.0 : ldexp(top, -(j + 1)),
+					ldexp(top, -j));
+}
+
+static int
+double_cmp(const void *a, const void *b)
+{
+	double		x = *(const double *) a,
+				y = *(const double *) b;
+
+	return (x > y) - (x < y);
+}
+
+/*
+ * A Beta concentrated around its mean (a, b + x >= 10 and a standard
+ * deviation sd below a quarter of the mean's distance to 0 or 1, as when a
+ * and b are both in the thousands: the ladder's pieces, twice as long as
+ * they are far from 0, step over a peak that narrow, and its density there,
+ * as a difference of terms of a ln(p), has lost the digits the quadrature
+ * needs).  It is integrated over the offset u = p - mean, in pieces at
+ * +- sd (1/2, 1, 2, ..., 64) and beyond, clipped to p in [0, 1].  A peak
+ * narrower than 2^-26 of its mean is a point: the integrand at the mean,
+ * within (sd / mean)^2 < 2^-52 relatively.  False when the Beta is not so
+ * concentrated.
+ */
+static bool
+bg_quad_peak(BgQuad *q, BgQuadPiece *pc, int *nint, double *point)
+{
+	double		sd,
+				u[2 + 2 * 8 + 1];
+	int			nu = 0,
+				j;
+
+	q->cl = 1.0 / (1.0 + q->beta / q->a);
+	q->cu = 1.0 / (1.0 + q->a / q->beta);
+	sd = sqrt(q->cl * q->cu) / sqrt(q->a + q->beta + 1.0);
+	if (!(q->a >= 10.0 && q->beta >= 10.0 && sd < 0.25 * fmin(q->cl, q->cu)))
+		return false;
+	*point = NAN;
+	if (sd < ldexp(fmin(q->cl, q->cu), -26))
+	{
+		*point = bg_quad_g(q, q->cl);
+		return true;
+	}
+	q->lpeak = cr_log_beta_pdf_at_mean(q->a, q->beta);
+	u[nu++] = -q->cl;
+	u[nu++] = q->cu;
+	u[nu++] = 0.0;
+	for (j = -1; j <= 6; j++)
+	{
+		u[nu++] = fmax(-q->cl, -ldexp(sd, j));
+		u[nu++] = fmin(q->cu, ldexp(sd, j));
+	}
+	qsort(u, nu, sizeof(double), double_cmp);
+	for (j = 0; j + 1 < nu; j++)
+		bg_quad_add(q, pc, nint, BG_PEAK, u[j], u[j + 1]);
+	return true;
+}
 
 static double
 bg_expected_quad(const CrBgnbd *m, double t, double x, double T)
@@ -988,32 +1113,26 @@ bg_expected_quad(const CrBgnbd *m, double t, double x, double T)
 	BgQuad		q;
 	BgQuadPiece pc[BG_QUAD_MAX];
 	double		total,
-				etotal;
+				etotal,
+				point;
 	int			nint = 0,
 				i,
-				j,
 				worst;
 
 	q.a = m->a;
 	q.beta = m->b + x;
 	q.n = m->r + x;
 	q.k = t / (m->alpha + T);
-	q.lnorm = lgamma(m->a + q.beta) - lgamma(m->a) - lgamma(q.beta);
-	for (i = 0; i < 2; i++)
+	q.lnorm = -cr_lbeta(m->a, q.beta);
+	if (bg_quad_peak(&q, pc, &nint, &point))
 	{
-		/* the half's variable runs over [0, L] */
-		double		L = i == 0 ? (q.a < 1.0 ? pow(0.5, q.a) : 0.5)
-			: (q.beta < 1.0 ? pow(0.5, q.beta) : 0.5);
-
-		for (j = 0; j <= BG_QUAD_SCALES; j++)
-		{
-			BgQuadPiece *p = &pc[nint++];
-
-			p->upper = i;
-			p->lo = j == BG_QUAD_SCALES ? 0.0 : ldexp(L, -(j + 1));
-			p->hi = ldexp(L, -j);
-			p->val = bg_quad_gk(&q, i, p->lo, p->hi, &p->err);
-		}
+		if (!isnan(point))
+			return point;
+	}
+	else
+	{
+		bg_quad_ladder(&q, pc, &nint, BG_LOWER);
+		bg_quad_ladder(&q, pc, &nint, BG_UPPER);
 	}
 	for (;;)
 	{
@@ -1035,9 +1154,9 @@ bg_expected_quad(const CrBgnbd *m, double t, double x, double T)
 		/* bisect the piece with the largest error */
 		pc[nint] = pc[worst];
 		pc[nint].lo = pc[worst].hi = 0.5 * (pc[worst].lo + pc[worst].hi);
-		pc[worst].val = bg_quad_gk(&q, pc[worst].upper, pc[worst].lo, pc[worst].hi,
+		pc[worst].val = bg_quad_gk(&q, pc[worst].var, pc[worst].lo, pc[worst].hi,
 								   &pc[worst].err);
-		pc[nint].val = bg_quad_gk(&q, pc[nint].upper, pc[nint].lo, pc[nint].hi,
+		pc[nint].val = bg_quad_gk(&q, pc[nint].var, pc[nint].lo, pc[nint].hi,
 								  &pc[nint].err);
 		nint++;
 	}

@@ -114,6 +114,77 @@ hyp_series(double a, double b, double c, double z)
 	return NAN;
 }
 
+/*
+ * ln Gamma(x) - ((x - 1/2) ln x - x + ln sqrt(2 pi)), x >= 10: Stirling's
+ * series to x^-15, whose next term is below 1e-17 there.
+ */
+static double
+lgamma_remainder(double x)
+{
+	static const double c[] = {1.0 / 12, -1.0 / 360, 1.0 / 1260, -1.0 / 1680, 1.0 / 1188,
+	-691.0 / 360360, 1.0 / 156, -3617.0 / 122400};
+	double		r = 1.0 / x,
+				r2 = r * r,
+				s = 0.0;
+	int			i;
+
+	if (isinf(x))
+		return 0.0;
+	for (i = 7; i >= 0; i--)
+		s = s * r2 + c[i];
+	return s * r;
+}
+
+#define LN_SQRT_2PI 0.918938533204672741780329736406
+
+double
+cr_lbeta(double a, double b)
+{
+	double		p,
+				q,
+				ratio,
+				frac,
+				corr;
+
+	if (!(a > 0.0 && b > 0.0 && isfinite(a) && isfinite(b)))
+		return NAN;
+	p = fmin(a, b);
+	q = fmax(a, b);
+	if (q < 10.0)
+		return lgamma(p) + lgamma(q) - lgamma(p + q);
+	ratio = p / q;				/* <= 1; p + q may overflow, p / q does not */
+	frac = ratio / (1.0 + ratio);	/* p / (p + q) */
+	if (p >= 10.0)
+	{
+		corr = lgamma_remainder(p) + lgamma_remainder(q) - lgamma_remainder(p + q);
+		return -0.5 * log(q) + LN_SQRT_2PI + corr + (p - 0.5) * log(frac) + q * log1p(-frac);
+	}
+	/* p < 10 <= q */
+	corr = lgamma_remainder(q) - lgamma_remainder(p + q);
+	return lgamma(p) + corr + p - p * (log(q) + log1p(ratio)) + (q - 0.5) * log1p(-frac);
+}
+
+double
+cr_log_beta_pdf_at_mean(double a, double b)
+{
+	double		lcl,
+				lcu,
+				big,
+				small;
+
+	if (!(a > 0.0 && b > 0.0 && isfinite(a) && isfinite(b)))
+		return NAN;
+	/* ln of the mean a / (a+b) and of 1 minus it, as log1p: 1 - 3e-16 keeps its digits */
+	lcl = -log1p(b / a);
+	lcu = -log1p(a / b);
+	if (a < 10.0 || b < 10.0)
+		return -cr_lbeta(a, b) + (a - 1.0) * lcl + (b - 1.0) * lcu;
+	big = fmax(a, b);
+	small = fmin(a, b);
+	return 0.5 * (log(big) + log1p(small / big) - lcl - lcu) - LN_SQRT_2PI
+		- (lgamma_remainder(a) + lgamma_remainder(b) - lgamma_remainder(a + b));
+}
+
 /* sign * exp(lg) = Gamma(x), for x not a non-positive integer */
 static double
 gamma_sign(double x)

@@ -14,6 +14,23 @@ extern double cr_digamma(double x);
 extern double cr_trigamma(double x);
 
 /*
+ * ln B(a, b) = ln Gamma(a) + ln Gamma(b) - ln Gamma(a + b) for a, b > 0 (NaN
+ * otherwise), without the cancellation of that difference when a or b is
+ * large: Stirling's form with its remainders kept apart (as R's lbeta), so
+ * that ln B(2, 1e16) keeps its digits where the lgamma difference is off by
+ * about 64.
+ */
+extern double cr_lbeta(double a, double b);
+
+/*
+ * ln of the Beta(a, b) density at its mean a / (a + b), for a, b > 0 (NaN
+ * otherwise): for a, b >= 10 as 1/2 ln((a+b) / (c (1-c))) - ln sqrt(2 pi)
+ * minus Stirling's remainders, where the direct form subtracts terms of
+ * a ln(b) (1e7 for a = 3e5, b = 1e16) to get a number near 20.
+ */
+extern double cr_log_beta_pdf_at_mean(double a, double b);
+
+/*
  * 2F1(a, b; c; z) for real parameters and real z < 1, or z = 1 when
  * c - a - b > 0 (Gauss's sum).  NaN when undefined (c a non-positive integer
  * that the series does not stop before, z > 1, z = 1 with c - a - b <= 0),

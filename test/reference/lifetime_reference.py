@@ -73,7 +73,9 @@ def cond_expected(m, t, x, tx, t_):
 
 def cond_expected_mp(m, t, x, tx, t_):
     import mpmath
-    mpmath.mp.dps = 50
+    # 50 digits, and two more for each power of ten of the largest parameter
+    # (b = 1e300 cancels 600 digits in 1 - 2F1)
+    mpmath.mp.dps = int(50 + 2 * max(abs(mpmath.log10(v)) for v in m))
     r, alpha, a, b = map(mpmath.mpf, m)
     t, x, tx, t_ = map(mpmath.mpf, (t, x, tx, t_))
     z = t / (alpha + t_ + t)
@@ -145,6 +147,26 @@ def main():
                               ((0.361347, 16.7343, 0.0144892, 714.908), 339.999, 0, 0.0, 3.1597),
                               ((0.00123281, 0.490296, 41.1376, 0.00749682), 0.0262575, 0, 0.0, 342.831),
                               ((0.243, 4.414, 1.0000000001, 2.426), 52.0, 2, 30.43, 38.86)]:
+        print("\t%r, %r, %r, %r, %r -> %.15g" % (m, t, x, tx, t_, cond_expected_mp(m, t, x, tx, t_)))
+    # hand-typed extremes: b from 1e8 to 1e300 (the lgamma difference of the
+    # Beta's norm lost every digit), a and b both huge (a Beta narrower than
+    # the quadrature's pieces), a found by a random sweep against mpmath
+    print("extreme a and b: (r, alpha, a, b), t, x, tx, T -> conditional expected purchases (mpmath):")
+    for (m, t, x, tx, t_) in [((0.5, 10.0, 2.0, 1e8), 10.0, 3, 5.0, 10.0),
+                              ((0.5, 10.0, 2.0, 1e16), 10.0, 3, 5.0, 10.0),
+                              ((0.5, 10.0, 0.3, 1e100), 10.0, 3, 5.0, 10.0),
+                              ((0.5, 10.0, 2.0, 1e300), 10.0, 3, 5.0, 10.0),
+                              ((0.0706114683544236, 0.01638349867740153, 281818.48762724514,
+                                9896935391083490.0), 15.572440871094448, 100, 155.64132852255025,
+                               163.9372979264924),
+                              ((18.14406673199752, 1023.6662789441949, 10317379.590621872,
+                                7270047527.765954), 73.26900351602771, 3, 7.945855173841487,
+                               8.299741965788225),
+                              ((239.6769264026579, 5254.745884882225, 5.133454992181121e+41,
+                                8.519397651390257e+72), 0.01822493993702582, 3, 20.457410231111986,
+                               53.27774347280825),
+                              ((1.0, 10.0, 1e8, 1e8), 10.0, 2, 5.0, 10.0),
+                              ((1.0, 10.0, 3e4, 2e4), 10.0, 2, 5.0, 10.0)]:
         print("\t%r, %r, %r, %r, %r -> %.15g" % (m, t, x, tx, t_, cond_expected_mp(m, t, x, tx, t_)))
     print("hyp2f1 (a, b, c, z) -> value, for test/unit/test_bgnbd.c:")
     cases = [(1, 1, 2, 0.5), (0.5, 0.5, 1.5, 0.25), (2.5, 1.5, 3.25, -0.5),
