@@ -130,6 +130,23 @@ cr_local_day_cached(FunctionCallInfo fcinfo, TimestampTz ts)
 							 &after_off, &after_dst, session_timezone);
 	if (r < 0)
 		return cr_local_day(ts);
+	if (r == 0)
+	{
+		/*
+		 * No boundary after t, or t exactly on the last transition of the
+		 * zone's table, where pg_next_dst_boundary also answers 0 although
+		 * the zone's rule goes on (America/New_York on 2769-11-02 06:00
+		 * UTC): ask again a second later, keeping t's own offset.
+		 */
+		pg_time_t	t1 = t + 1;
+		long int	off1;
+		int			dst1;
+
+		r = pg_next_dst_boundary(&t1, &off1, &dst1, &boundary,
+								 &after_off, &after_dst, session_timezone);
+		if (r < 0)
+			return cr_local_day(ts);
+	}
 	hi = (r == 0 || boundary - CR_UNIX_EPOCH_SECS >= (END_TIMESTAMP / USECS_PER_SEC))
 		? DT_NOEND : (TimestampTz) (boundary - CR_UNIX_EPOCH_SECS) * USECS_PER_SEC;
 	off = (int64) before_off * USECS_PER_SEC;

@@ -3,7 +3,7 @@
 -- on deterministic pseudo-random events over 2024 (leap day, both DST changes),
 -- several cut-offs, in several session TimeZones; parallel equals serial.
 BEGIN;
-SELECT plan(37);
+SELECT plan(38);
 
 -- A real (not temporary) table, so that parallel workers can scan it.
 CREATE TABLE eng_ev (member_id int, occurred_at timestamptz, amount float8);
@@ -282,6 +282,16 @@ RESET enable_hashagg;
 SET LOCAL enable_hashagg = off;
 SELECT is((SELECT count(*) FROM eng_hashed h FULL JOIN eng_actual() s USING (as_of, member_id)
            WHERE NOT eng_same(h.e, s.e)), 0::bigint, 'hash aggregate spilling to disk equals group aggregate');
+
+-- an event exactly on the last transition of the zone's table (New York,
+-- 2769-11-02 06:00 UTC), where the offset lookup answers "no boundary after":
+-- the later summer events keep their own day (the cache gave standard time)
+SET LOCAL TimeZone = 'America/New_York';
+SELECT is((SELECT (engagement_summary(ts, '2770-07-10 04:30:00+00' ORDER BY o)).active_days
+           FROM (VALUES (1, '2769-11-02 06:00:00+00'::timestamptz), (2, '2770-07-10 04:30:00+00'),
+                        (3, '2770-07-10 03:30:00+00')) v(o, ts)),
+          3, 'events after the last transition of the zone table keep their DST day');
+RESET TimeZone;
 
 SELECT * FROM finish();
 ROLLBACK;
