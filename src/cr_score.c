@@ -649,8 +649,12 @@ retention_score_drift_trans(PG_FUNCTION_ARGS)
 	else
 		state = PG_GETARG_ARRAYTYPE_P(0);	/* ours, in aggcxt: updated in place */
 	v = drift_values(state);
+	/* the model's edges and shares, as the combine function compares them */
 	for (i = 0; i < 11; i++)
 		if (v[11 + i] != m->deciles[i])
+			drift_models_differ("retention_score_drift", "model");
+	for (i = 0; i < 10; i++)
+		if (v[22 + i] != m->shares[i])
 			drift_models_differ("retention_score_drift", "model");
 	v[0] += 1;
 	v[1 + cr_decile_bin(v + 11, score)] += 1;

@@ -3,7 +3,7 @@
 -- (retention_score_baseline) instead of the model: equal to it bit for bit, serial, GROUP BY
 -- and parallel; its inputs checked with SQLSTATEs.
 BEGIN;
-SELECT plan(17);
+SELECT plan(19);
 
 CREATE TEMP TABLE rows_ AS
 SELECT i, ARRAY[sin(i::float8), ((i * 37) % 101)::float8 / 50 - 1] AS x,
@@ -66,6 +66,19 @@ SELECT throws_ok($$ SELECT retention_baseline_drift(b[1:20] || 1.5::float8, 0.5:
     'invalid baseline for retention_baseline_drift', 'a share above 1 is rejected');
 SELECT throws_ok($$ SELECT retention_baseline_drift(CASE WHEN i = 7 THEN b[1:20] || 0.5::float8 ELSE b END, s.score) FROM s, bl $$,
     '22023', 'retention_baseline_drift needs the same baseline for every row of a group', 'a second baseline in a group is rejected');
+-- a model that differs only in its training shares is another model, in every
+-- row order (the transition compared only the edges, the combine all 21 numbers)
+CREATE TEMP TABLE m2 AS
+SELECT model AS a,
+       jsonb_set(jsonb_set(j, '{score_shares,0}', to_jsonb((j->'score_shares'->>0)::float8 + (j->'score_shares'->>1)::float8)),
+                 '{score_shares,1}', '0'::jsonb)::text::retention_model AS b
+FROM (SELECT model, model::text::jsonb AS j FROM m) q;
+SELECT throws_ok($$ SELECT retention_score_drift(mm, 0.5::float8 ORDER BY o)
+                    FROM (SELECT a AS mm, 1 AS o FROM m2 UNION ALL SELECT b, 2 FROM m2) x $$,
+    '22023', NULL, 'a second model with other shares only is rejected (the trained model first)');
+SELECT throws_ok($$ SELECT retention_score_drift(mm, 0.5::float8 ORDER BY o DESC)
+                    FROM (SELECT a AS mm, 1 AS o FROM m2 UNION ALL SELECT b, 2 FROM m2) x $$,
+    '22023', NULL, 'a second model with other shares only is rejected (the edited model first)');
 SELECT throws_ok($$ SELECT retention_baseline_drift(b, 1.5::float8) FROM bl $$, '22023',
     'score 1.5 is outside [0, 1]', 'a score outside [0, 1] is rejected');
 
