@@ -728,7 +728,7 @@ retention_calibration_transfn(PG_FUNCTION_ARGS)
 	bool		in_agg = AggCheckCallContext(fcinfo, &aggctx);
 	ArrayType  *a;
 	double	   *d;
-	double		score;
+	double		score = 0.0;
 	int			bins,
 				b;
 
@@ -739,18 +739,16 @@ retention_calibration_transfn(PG_FUNCTION_ARGS)
 	bins = PG_GETARG_INT32(3);
 	calib_check_bins(bins);
 
-	if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
+	/*
+	 * A skipped row (NULL score or label) still sets the group's bins: a
+	 * state is made for it, so that a later row with other bins is an error
+	 * in every row order (the final functions give NULL while no row counts).
+	 */
+	if (!(PG_ARGISNULL(1) || PG_ARGISNULL(2)))
 	{
-		if (PG_ARGISNULL(0))
-			PG_RETURN_NULL();
-		a = PG_GETARG_ARRAYTYPE_P(0);
-		if (calib_state_bins(a) != bins)
-			calib_bins_mismatch();
-		PG_RETURN_ARRAYTYPE_P(a);
+		score = PG_GETARG_FLOAT8(1);
+		eval_check_probability(score);
 	}
-	score = PG_GETARG_FLOAT8(1);
-	eval_check_probability(score);
-
 	if (PG_ARGISNULL(0))
 	{
 		Datum	   *zeros = palloc0((1 + 3 * bins) * sizeof(Datum));
@@ -760,6 +758,15 @@ retention_calibration_transfn(PG_FUNCTION_ARGS)
 		zeros[0] = Float8GetDatum((double) bins);
 		a = construct_array(zeros, 1 + 3 * bins, FLOAT8OID, sizeof(float8),
 							FLOAT8PASSBYVAL, TYPALIGN_DOUBLE);
+		if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
+			PG_RETURN_ARRAYTYPE_P(a);
+	}
+	else if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
+	{
+		a = PG_GETARG_ARRAYTYPE_P(0);
+		if (calib_state_bins(a) != bins)
+			calib_bins_mismatch();
+		PG_RETURN_ARRAYTYPE_P(a);
 	}
 	else
 	{
@@ -819,6 +826,14 @@ retention_calibration_finalfn(PG_FUNCTION_ARGS)
 	bins = calib_state_bins(a);
 	d = calib_data(a);
 	calib_check_sums(d, bins);
+	{
+		double		total = 0;
+
+		for (int b = 0; b < bins; b++)
+			total += d[1 + 3 * b];
+		if (total <= 0)			/* only skipped rows: no rows */
+			PG_RETURN_NULL();
+	}
 	td = cr_result_rowdesc(fcinfo, true, 6, &elemtype);
 	elems = palloc(bins * sizeof(Datum));
 	for (int b = 0; b < bins; b++)

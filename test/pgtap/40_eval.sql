@@ -3,7 +3,7 @@
 -- Reference values: test/reference/eval_reference.py (scikit-learn 1.2.1,
 -- numpy 1.24.2), on the very same data as eval_data below.
 BEGIN;
-SELECT plan(64);
+SELECT plan(67);
 
 CREATE FUNCTION pg_temp.close(a float8, b float8, rel float8 DEFAULT 1e-12)
 RETURNS boolean LANGUAGE sql IMMUTABLE AS
@@ -182,6 +182,15 @@ SELECT throws_ok($$ SELECT retention_ece(0.5, true, 1001) $$, '22023', 'bins mus
                  'ECE: bins 1001');
 SELECT throws_ok($$ SELECT retention_calibration(s, true, b) FROM (VALUES (0.1::float8, 5), (0.2, 6)) v(s, b) $$,
                  '22023', 'bins must be the same for every row of a group', 'calibration: bins change');
+-- a skipped row (NULL score) sets the group's bins too: the mismatch is an
+-- error in either row order, and skipped rows alone give NULL
+SELECT throws_ok($$ SELECT retention_ece(s, l, b ORDER BY o) FROM (VALUES (1, NULL::float8, true, 3), (2, 0.5, true, 4)) v(o, s, l, b) $$,
+                 '22023', 'bins must be the same for every row of a group', 'ECE: bins change after a skipped row');
+SELECT throws_ok($$ SELECT retention_calibration(s, l, b ORDER BY o) FROM (VALUES (1, 0.5::float8, NULL::boolean, 3), (2, 0.5, true, 4)) v(o, s, l, b) $$,
+                 '22023', 'bins must be the same for every row of a group', 'calibration: bins change after a skipped row');
+SELECT is((SELECT ARRAY[retention_ece(s, l, 5) IS NULL, retention_calibration(s, l, 5) IS NULL]
+           FROM (VALUES (NULL::float8, true), (0.5, NULL)) v(s, l)), ARRAY[true, true],
+          'only skipped rows: NULL');
 SELECT throws_ok($$ SELECT retention_split(1, 1.5) $$, '22023', 'test_fraction must be between 0 and 1',
                  'split: test_fraction above 1');
 
