@@ -32,7 +32,10 @@ typedef struct CrLtSums
 
 /*
  * Add a purchase of amount on day (first: the member's first purchase).
- * False when a sum left the float8 range (the caller raises 22003).
+ * False when the repeat days' sum left the float8 range (the caller raises
+ * 22003).  The first day's sum may overflow without harm while it stays the
+ * first day's (monetary_value does not read it); should that day become a
+ * repeat day, its infinity or NaN makes the repeat sum non-finite then.
  */
 static inline bool
 cr_lt_add(CrLtSums *s, bool first, int32_t day, double amount)
@@ -56,11 +59,12 @@ cr_lt_add(CrLtSums *s, bool first, int32_t day, double amount)
 		s->repeat_total += amount;
 	if (day > s->max_day)
 		s->max_day = day;
-	return isfinite(s->repeat_total) && isfinite(s->first_total);
+	return isfinite(s->repeat_total);
 }
 
 /*
- * Merge b into a (a_empty: a holds no purchase yet); false on overflow.
+ * Merge b into a (a_empty: a holds no purchase yet); false when the repeat
+ * days' sum overflowed, as cr_lt_add.
  */
 static inline bool
 cr_lt_merge(CrLtSums *a, bool a_empty, const CrLtSums *b)
@@ -82,7 +86,7 @@ cr_lt_merge(CrLtSums *a, bool a_empty, const CrLtSums *b)
 		a->repeat_total += b->first_total + b->repeat_total;
 	if (b->max_day > a->max_day)
 		a->max_day = b->max_day;
-	return isfinite(a->repeat_total) && isfinite(a->first_total);
+	return isfinite(a->repeat_total);
 }
 
 /* The summary's fields, as the composite type lifetime_summary has them. */

@@ -288,6 +288,10 @@ test_sums(void)
 	memset(&a, 0, sizeof(a));
 	ok(cr_lt_merge(&a, true, &s) && memcmp(&a, &s, sizeof(s)) == 0, "merge: into an empty state");
 	ok(!cr_lt_add(&s, false, 20, 1.7e308) || !cr_lt_add(&s, false, 20, 1.7e308), "sums: overflow reported");
+	/* the first day's spend alone overflowing is harmless until it is a repeat day's */
+	ok(cr_lt_add(&a, true, 5, 1e308) && cr_lt_add(&a, false, 5, 1e308) && cr_lt_add(&a, false, 6, 5)
+	   && a.repeat_total == 5, "sums: a first day beyond float8 is no error while it stays the first");
+	ok(!cr_lt_add(&a, false, 4, 1), "sums: ... and is one once it becomes a repeat day");
 	test_sums_no_cancellation();
 }
 
