@@ -922,13 +922,35 @@ typedef struct BgQuad
 #define BG_UPPER 1				/* p >= 1/2: 1 - p, or (1-p)^(b+x) when b+x < 1 */
 #define BG_PEAK 2				/* a concentrated Beta: u = p - cl */
 
-/* (1 - (1+pk)^-n) / p, to second order where p may be subnormal */
+/* ln(1 + u) - u, without the cancellation of that difference for small u */
+static double
+log1p_minus(double u)
+{
+	double		term,
+				sum;
+	int			k;
+
+	if (!(fabs(u) < 0.1))
+		return log1p(u) - u;
+	/* -u^2/2 + u^3/3 - ...: at |u| < 0.1 the 16th term is below 1e-17 of the first */
+	term = -u * u;
+	sum = 0.0;
+	for (k = 2; k <= 18; k++)
+	{
+		sum += term / k;
+		term *= -u;
+	}
+	return sum;
+}
+
+/* (1 - (1+pk)^-n) / p, to second order where (n+1) pk is tiny (p may be subnormal) */
 static double
 bg_quad_g(const BgQuad *q, double p)
 {
 	double		pk = p * q->k;
 
-	return pk < 1e-10 ? q->n * q->k * (1.0 - 0.5 * (q->n + 1.0) * pk)
+	/* the series' next term is (n+1)(n+2)/6 (pk)^2: small only when (n+1) pk is */
+	return (q->n + 1.0) * pk < 1e-10 ? q->n * q->k * (1.0 - 0.5 * (q->n + 1.0) * pk)
 		: -expm1(-q->n * log1p(pk)) / p;
 }
 
@@ -943,10 +965,18 @@ bg_quad_f(const BgQuad *q, int var, double v)
 	{
 		/*
 		 * the log-density relative to its value at the mean, from the offset
-		 * u itself: no term of a ln(p) to cancel, no digit of u lost to p
+		 * itself: (a-1) ln(1 + u1) + (b+x-1) ln(1 + u2) with u1 = v/cl, u2 =
+		 * -v/cu, whose first-order terms cancel exactly, (a-1)/cl equalling
+		 * (b+x-1)/cu + 1/cu - 1/cl; kept as ln(1+u) - u, each term is then
+		 * of order one however large a and b are (a = 1e12: terms of 1e6
+		 * that cancelled to 1 left noise the quadrature could not meet)
 		 */
+		double		u1 = v / q->cl,
+					u2 = -v / q->cu;
+
 		p = q->cl + v;
-		ld = q->lpeak + (q->a - 1.0) * log1p(v / q->cl) + (q->beta - 1.0) * log1p(-v / q->cu);
+		ld = q->lpeak + (q->a - 1.0) * log1p_minus(u1) + (q->beta - 1.0) * log1p_minus(u2)
+			+ v * (1.0 / q->cu - 1.0 / q->cl);
 	}
 	else if (var == BG_LOWER && q->a < 1.0)
 	{
@@ -960,8 +990,10 @@ bg_quad_f(const BgQuad *q, int var, double v)
 	}
 	else if (q->beta < 1.0)
 	{
-		p = 1.0 - pow(v, 1.0 / q->beta);
-		ld += -log(q->beta) + (q->a - 1.0) * log(p);
+		double		w = pow(v, 1.0 / q->beta);	/* 1 - p, which p = 1 would lose */
+
+		p = 1.0 - w;
+		ld += -log(q->beta) + (q->a - 1.0) * log1p(-w);
 	}
 	else
 	{
@@ -1175,20 +1207,32 @@ cr_bgnbd_expected_factor(const CrBgnbd *m, double t, double x, double T)
 double
 cr_bgnbd_expected(const CrBgnbd *m, double t, double x, double tx, double T)
 {
-	double		e;
+	double		e,
+				palive;
 
 	if (t == 0.0)
 		return 0.0;
-	/* a = 1 is a removable singularity: the mean of the values either side */
+	palive = cr_bgnbd_p_alive(m, x, tx, T);
+	if (palive == 0.0)
+		return 0.0;				/* whatever the factor, even where it overflows */
 	if (fabs(m->a - 1.0) < 1e-6)
 	{
-		e = 0.5 * (bg_expected_a(m, 1.0 + 1e-6, t, x, tx, T) +
-				   bg_expected_a(m, 1.0 - 1e-6, t, x, tx, T));
+		/*
+		 * a = 1 is a removable singularity of the series: the quadrature has
+		 * none, and else the line through the values at 1 -+ 1e-6 (their
+		 * mean was off by the slope times a - 1, 2e-6 relatively)
+		 */
+		e = bg_expected_quad(m, t, x, T) * palive;
 		if (isnan(e))
-			e = bg_expected_quad(m, t, x, T) * cr_bgnbd_p_alive(m, x, tx, T);
+		{
+			double		lo = bg_expected_a(m, 1.0 - 1e-6, t, x, tx, T),
+						hi = bg_expected_a(m, 1.0 + 1e-6, t, x, tx, T);
+
+			e = lo + (m->a - (1.0 - 1e-6)) / 2e-6 * (hi - lo);
+		}
 	}
 	else
-		e = cr_bgnbd_expected_factor(m, t, x, T) * cr_bgnbd_p_alive(m, x, tx, T);
+		e = cr_bgnbd_expected_factor(m, t, x, T) * palive;
 	/* a count's mean: rounding below 0 (or to -0) is 0 */
 	return e <= 0.0 ? 0.0 : e;
 }

@@ -98,10 +98,15 @@ double
 cr_bgnbd_scorer_expected(CrBgnbdScorer *s, double t, double x, double tx, double T)
 {
 	double		f,
-				e;
+				e,
+				palive;
 
 	if (t == 0.0 || fabs(s->m.a - 1.0) < 1e-6)
 		return cr_bgnbd_expected(&s->m, t, x, tx, T);
+	/* as cr_bgnbd_expected */
+	palive = cr_bgnbd_scorer_p_alive(s, x, tx, T);
+	if (palive == 0.0)
+		return 0.0;
 	if (isnan(s->memo_t))
 		s->memo_t = t;
 	if (t == s->memo_t && x >= 0.0 && x < CR_BG_DIRECT_X && T < CR_BG_DIRECT_T &&
@@ -133,7 +138,6 @@ cr_bgnbd_scorer_expected(CrBgnbdScorer *s, double t, double x, double tx, double
 	}
 	else
 		f = cr_bgnbd_expected_factor(&s->m, t, x, T);
-	/* as cr_bgnbd_expected */
-	e = f * cr_bgnbd_scorer_p_alive(s, x, tx, T);
+	e = f * palive;
 	return e <= 0.0 ? 0.0 : e;
 }

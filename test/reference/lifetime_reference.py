@@ -80,9 +80,33 @@ def cond_expected_mp(m, t, x, tx, t_):
     t, x, tx, t_ = map(mpmath.mpf, (t, x, tx, t_))
     z = t / (alpha + t_ + t)
     head = (a + b + x - 1) / (a - 1)
-    body = 1 - ((alpha + t_) / (alpha + t_ + t)) ** (r + x) * mpmath.hyp2f1(r + x, b + x, a + b + x - 1, z)
+    body = 1 - ((alpha + t_) / (alpha + t_ + t)) ** (r + x) * mpmath.hyp2f1(r + x, b + x, a + b + x - 1, z,
+                                                                          maxterms=10**6)
     den = 1 + (x > 0) * a / (b + x - 1) * ((alpha + t_) / (alpha + tx)) ** (r + x)
     return float(head * body / den)
+
+
+def cond_expected_quad_mp(m, t, x, tx, t_):
+    """The same by mpmath's quadrature of P(alive) E_p[(1 - (1+pk)^-(r+x)) / p],
+    p ~ Beta(a, b+x), k = t/(alpha+T): for r so large that the 2F1 series of
+    cond_expected_mp does not converge within its terms."""
+    import mpmath
+    mpmath.mp.dps = 60
+    r, alpha, a, b = map(mpmath.mpf, m)
+    t, x, tx, t_ = map(mpmath.mpf, (t, x, tx, t_))
+    beta, n, k = b + x, r + x, t / (alpha + t_)
+    lnorm = -(mpmath.loggamma(a) + mpmath.loggamma(beta) - mpmath.loggamma(a + beta))
+    mean = a / (a + beta)
+
+    def f(p):
+        if p <= 0 or p >= 1:
+            return mpmath.mpf(0)
+        return mpmath.exp(lnorm + (a - 1) * mpmath.log(p) + (beta - 1) * mpmath.log1p(-p)) \
+            * -mpmath.expm1(-n * mpmath.log1p(p * k)) / p
+    pts = sorted(set([mpmath.mpf(0), mpmath.mpf(1)] + [mean * mpmath.mpf(10) ** j for j in range(-6, 7)
+                                                        if mean * mpmath.mpf(10) ** j < 1]))
+    den = 1 + (x > 0) * a / (b + x - 1) * ((alpha + t_) / (alpha + tx)) ** (r + x)
+    return float(mpmath.quad(f, pts) / den)
 
 
 def uncond_expected(m, t):
@@ -166,8 +190,24 @@ def main():
                                 8.519397651390257e+72), 0.01822493993702582, 3, 20.457410231111986,
                                53.27774347280825),
                               ((1.0, 10.0, 1e8, 1e8), 10.0, 2, 5.0, 10.0),
-                              ((1.0, 10.0, 3e4, 2e4), 10.0, 2, 5.0, 10.0)]:
+                              ((1.0, 10.0, 3e4, 2e4), 10.0, 2, 5.0, 10.0),
+                              # b + x < 1 with a huge (1 - p lost to p = 1), a and
+                              # b near 1e12 (the peak's density to 1e6 cancelling
+                              # in each term), a within 1e-6 of 1
+                              ((1.0, 1.0, 1e100, 0.5), 1e-7, 0, 0.0, 0.0),
+                              ((1.0, 1.0, 1e8, 0.5), 1e-7, 0, 0.0, 0.0),
+                              ((2.0, 1.0, 1e12, 2e12), 3.0, 0, 0.0, 0.0),
+                              ((2.0, 1.0, 1e11, 2e11), 3.0, 2, 1.0, 4.0),
+                              ((2.0, 1.0, 1.00000099, 3.0), 10.0, 0, 0.0, 0.0),
+                              ((0.5, 3.0, 1.00000099, 0.3), 100.0, 1, 2.0, 3.0)]:
         print("\t%r, %r, %r, %r, %r -> %.15g" % (m, t, x, tx, t_, cond_expected_mp(m, t, x, tx, t_)))
+    # r + x near 1e11 with p k near 1e-11: (n + 1) p k is not small, so the
+    # integrand's short series was wrong; the 2F1 series does not converge
+    # here, so these are mpmath's quadrature
+    print("huge r: (r, alpha, a, b), t, x, tx, T -> conditional expected purchases (mpmath quad):")
+    for (m, t, x, tx, t_) in [((1e11, 1.0, 2.0, 1e12), 1.0, 0, 0.0, 0.0),
+                              ((1e11, 1.0, 2.0, 1e12), 1.0, 2, 4.0, 4.0)]:
+        print("\t%r, %r, %r, %r, %r -> %.15g" % (m, t, x, tx, t_, cond_expected_quad_mp(m, t, x, tx, t_)))
     print("hyp2f1 (a, b, c, z) -> value, for test/unit/test_bgnbd.c:")
     cases = [(1, 1, 2, 0.5), (0.5, 0.5, 1.5, 0.25), (2.5, 1.5, 3.25, -0.5),
              (0.243, 2.426, 2.219, 0.9), (0.243, 2.426, 2.219, 0.95), (0.243, 2.426, 2.219, 0.999),
