@@ -1051,39 +1051,6 @@ bg_quad_add(const BgQuad *q, BgQuadPiece *pc, int *nint, int var, double lo, dou
 	p->val = bg_quad_gk(q, var, lo, hi, &p->err);
 }
 
-/*
- * The pieces of a half whose Beta mass is spread over scales (a < 1 near 0,
- * or a mass a few times wider than its distance to 0).  The variable runs
- * over [0, L]; the ladder starts at L, or, when the mass lies far below L
- * (b or a beyond about 1e12: p near 1e-16 and smaller), at 2^40 times the
- * mean there, with one piece above it, so that the mass is always among the
- * scales however large b or a are.
- */
-static void
-bg_quad_ladder(const BgQuad *q, BgQuadPiece *pc, int *nint, int var)
-{
-	double		L = var == BG_LOWER ? (q->a < 1.0 ? pow(0.5, q->a) : 0.5)
-		: (q->beta < 1.0 ? pow(0.5, q->beta) : 0.5),
-				mean = var == BG_LOWER ? 1.0 / (1.0 + q->beta / q->a) : 1.0 / (1.0 + q->a / q->beta),
-				top;
-	int			nscales = BG_QUAD_SCALES,
-				j;
-
-	if (var == BG_LOWER && q->a < 1.0)
-		mean = pow(mean, q->a);
-	else if (var == BG_UPPER && q->beta < 1.0)
-		mean = pow(mean, q->beta);
-	top = fmin(L, ldexp(mean, BG_QUAD_SCALES));
-	if (top < L)
-	{
-		bg_quad_add(q, pc, nint, var, top, L);
-		nscales = 2 * BG_QUAD_SCALES;
-	}
-	for (j = 0; j <= nscales; j++)
-		bg_quad_add(q, pc, nint, var, j == nscales ? 0.0 : ldexp(top, -(j + 1)),
-					ldexp(top, -j));
-}
-
 static int
 double_cmp(const void *a, const void *b)
 {
@@ -1091,6 +1058,54 @@ double_cmp(const void *a, const void *b)
 				y = *(const double *) b;
 
 	return (x > y) - (x < y);
+}
+
+/*
+ * The pieces of a half whose Beta mass is spread over scales (a < 1 near 0,
+ * or a mass a few times wider than its distance to 0).  The variable runs
+ * over [0, L]; the ladder starts at L, or, when the mass lies far below L
+ * (b or a beyond about 1e12: p near 1e-16 and smaller), at 2^40 times the
+ * mean there, with one piece above it, so that the mass is always among the
+ * scales however large b or a are.  When the variable is a power p^a (or
+ * (1-p)^(b+x)) of a small exponent e, the density in it drops within about
+ * 10 e of its value at the mean (a = 2e-6, b = 1e300: near v = 0.9986, in
+ * 2e-5 of a piece 0.5 long, between the last Kronrod node and L), so pieces
+ * are added at mean (1 -+ e 2^j) too.
+ */
+#define BG_QUAD_NEAR 62
+
+static void
+bg_quad_ladder(const BgQuad *q, BgQuadPiece *pc, int *nint, int var)
+{
+	double		e = var == BG_LOWER ? q->a : q->beta,
+				L = e < 1.0 ? pow(0.5, e) : 0.5,
+				mean = var == BG_LOWER ? 1.0 / (1.0 + q->beta / q->a) : 1.0 / (1.0 + q->a / q->beta),
+				top,
+				y[2 * BG_QUAD_SCALES + 3 + 2 * BG_QUAD_NEAR];
+	int			nscales = BG_QUAD_SCALES,
+				ny = 0,
+				j;
+
+	if (e < 1.0)
+		mean = pow(mean, e);
+	top = fmin(L, ldexp(mean, BG_QUAD_SCALES));
+	if (top < L)
+	{
+		y[ny++] = L;
+		nscales = 2 * BG_QUAD_SCALES;
+	}
+	for (j = 0; j <= nscales; j++)
+		y[ny++] = ldexp(top, -j);
+	y[ny++] = 0.0;
+	if (e < 1.0 && mean > 0.0 && mean < top)
+		for (j = -2; j < BG_QUAD_NEAR - 2 && ldexp(e, j) < 1.0; j++)
+		{
+			y[ny++] = mean * (1.0 - ldexp(e, j));
+			y[ny++] = fmin(top, mean * (1.0 + ldexp(e, j)));
+		}
+	qsort(y, ny, sizeof(double), double_cmp);
+	for (j = 0; j + 1 < ny; j++)
+		bg_quad_add(q, pc, nint, var, y[j], y[j + 1]);
 }
 
 /*

@@ -199,7 +199,11 @@ def main():
                               ((2.0, 1.0, 1e12, 2e12), 3.0, 0, 0.0, 0.0),
                               ((2.0, 1.0, 1e11, 2e11), 3.0, 2, 1.0, 4.0),
                               ((2.0, 1.0, 1.00000099, 3.0), 10.0, 0, 0.0, 0.0),
-                              ((0.5, 3.0, 1.00000099, 0.3), 100.0, 1, 2.0, 3.0)]:
+                              ((0.5, 3.0, 1.00000099, 0.3), 100.0, 1, 2.0, 3.0),
+                              # tiny a with huge b: the density in p^a drops near 0.9986
+                              ((1.0, 1.0, 2e-6, 1e300), 1.0, 0, 0.0, 0.0),
+                              ((1.0, 1.0, 2e-6, 1e300), 1.0, 0, 0.0, 1.0),
+                              ((0.5, 2.0, 1e-3, 1e12), 5.0, 3, 2.0, 4.0)]:
         print("\t%r, %r, %r, %r, %r -> %.15g" % (m, t, x, tx, t_, cond_expected_mp(m, t, x, tx, t_)))
     # r + x near 1e11 with p k near 1e-11: (n + 1) p k is not small, so the
     # integrand's short series was wrong; the 2F1 series does not converge
