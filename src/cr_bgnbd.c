@@ -844,6 +844,7 @@ static double
 bg_head_a(const CrBgnbd *m, double a, double t, double x, double T)
 {
 	double		z = t / (m->alpha + T + t),
+				w = (m->alpha + T) / (m->alpha + T + t),	/* 1 - z, to its last digit */
 				f;
 
 	f = NAN;
@@ -856,8 +857,8 @@ bg_head_a(const CrBgnbd *m, double a, double t, double x, double T)
 			exp(lz + cr_log_hyp2f1_tail(m->r + x, m->b + x, c, z));
 	}
 	if (isnan(f))				/* not tried, or beyond its term budget */
-		f = pow(1.0 - z, a - 1.0) * cr_hyp2f1(a + m->b - 1.0 - m->r, a - 1.0,
-											   a + m->b + (x - 1.0), z);
+		f = pow(w, a - 1.0) * cr_hyp2f1_w(a + m->b - 1.0 - m->r, a - 1.0,
+										  a + m->b + (x - 1.0), z, w);
 	/* 1 - f below 1e-6 has lost more than six digits: the caller integrates */
 	if (!(fabs(1.0 - f) >= 1e-6))
 		return NAN;

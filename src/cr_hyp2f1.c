@@ -217,12 +217,11 @@ gamma_ratio(double c, double d, double e, double f, double *mag)
 		exp(lc + ld - le - lf);
 }
 
-/* A&S 15.3.6, 0 < z < 1, c-a-b not an integer */
+/* A&S 15.3.6, 0 < z < 1 given as w = 1 - z, c-a-b not an integer */
 static double
-hyp_near_one(double a, double b, double c, double z)
+hyp_near_one(double a, double b, double c, double w)
 {
 	double		s = c - a - b,
-				w = 1.0 - z,
 				mag = 1.0,
 				t1,
 				t2;
@@ -237,29 +236,37 @@ hyp_near_one(double a, double b, double c, double z)
 	return hyp_sum(t1 + t2, mag * fmax(fabs(t1), fabs(t2)));
 }
 
+/* 2F1 at z = 1 - w, w < 0.1 */
 static double
-hyp_upper(double a, double b, double c, double z)
+hyp_upper(double a, double b, double c, double w)
 {
 	double		s = c - a - b;
 
 	if (fabs(s - nearbyint(s)) < HYP_SHIFT)
-		return 0.5 * (hyp_near_one(a, b, c + HYP_SHIFT, z) +
-					  hyp_near_one(a, b, c - HYP_SHIFT, z));
-	return hyp_near_one(a, b, c, z);
+		return 0.5 * (hyp_near_one(a, b, c + HYP_SHIFT, w) +
+					  hyp_near_one(a, b, c - HYP_SHIFT, w));
+	return hyp_near_one(a, b, c, w);
 }
 
 double
 cr_hyp2f1(double a, double b, double c, double z)
 {
-	double		w;
+	return cr_hyp2f1_w(a, b, c, z, 1.0 - z);
+}
 
-	if (isnan(a) || isnan(b) || isnan(c) || isnan(z) || z > 1.0 || isinf(z))
+double
+cr_hyp2f1_w(double a, double b, double c, double z, double w)
+{
+	double		v;
+
+	if (isnan(a) || isnan(b) || isnan(c) || isnan(z) || isnan(w) || z > 1.0 || isinf(z) ||
+		w < 0.0)
 		return NAN;
 	if (z == 0.0 || a == 0.0 || b == 0.0)
 		return is_nonpos_int(c) && a != 0.0 && b != 0.0 ? NAN : 1.0;
 	if (is_nonpos_int(c) && !(is_nonpos_int(a) && a > c) && !(is_nonpos_int(b) && b > c))
 		return NAN;
-	if (z == 1.0)
+	if (w == 0.0)
 	{
 		if (c - a - b <= 0.0)
 			return NAN;
@@ -271,11 +278,11 @@ cr_hyp2f1(double a, double b, double c, double z)
 	if (fabs(z) <= 0.9)
 		return hyp_series(a, b, c, z);
 	if (z > 0.9)
-		return hyp_upper(a, b, c, z);
-	/* z < -0.9: Pfaff, onto w = z/(z-1) in (0.47, 1) */
-	w = z / (z - 1.0);
-	return pow(1.0 - z, -a) * (w <= 0.9 ? hyp_series(a, c - b, c, w)
-							   : hyp_upper(a, c - b, c, w));
+		return hyp_upper(a, b, c, w);
+	/* z < -0.9: Pfaff, onto v = z/(z-1) in (0.47, 1), 1 - v = 1/(1-z) */
+	v = z / (z - 1.0);
+	return pow(w, -a) * (v <= 0.9 ? hyp_series(a, c - b, c, v)
+						 : hyp_upper(a, c - b, c, 1.0 / w));
 }
 
 double

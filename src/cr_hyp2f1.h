@@ -48,6 +48,13 @@ extern double cr_log_beta_pdf_at_mean(double a, double b);
 extern double cr_hyp2f1(double a, double b, double c, double z);
 
 /*
+ * The same with w = 1 - z given by the caller, who may know it exactly where
+ * 1.0 - z would lose its digits (z = t / (alpha + t) for t of 1e15: w is
+ * alpha / (alpha + t), 1.0 - z only to 1e-16 absolutely, or 0).
+ */
+extern double cr_hyp2f1_w(double a, double b, double c, double z, double w);
+
+/*
  * ln |2F1(a, b; c; z) - 1| for a, b > 0, -1 < c != 0 and 0 < z <= 0.9 by the
  * power series from its second term on, whose terms then all have the sign
  * of c (no cancellation), rescaled as it goes so that it does not overflow

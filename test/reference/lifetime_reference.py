@@ -203,7 +203,14 @@ def main():
                               # tiny a with huge b: the density in p^a drops near 0.9986
                               ((1.0, 1.0, 2e-6, 1e300), 1.0, 0, 0.0, 0.0),
                               ((1.0, 1.0, 2e-6, 1e300), 1.0, 0, 0.0, 1.0),
-                              ((0.5, 2.0, 1e-3, 1e12), 5.0, 3, 2.0, 4.0)]:
+                              ((0.5, 2.0, 1e-3, 1e12), 5.0, 3, 2.0, 4.0),
+                              # horizons far beyond alpha + T, where 1 - z by
+                              # subtraction lost digits (or was 0), and a tiny alpha
+                              ((0.243, 4.414, 0.793, 2.426), 1e12, 0, 0.0, 0.0),
+                              ((0.243, 4.414, 0.793, 2.426), 1e17, 0, 0.0, 0.0),
+                              ((0.243, 4.414, 0.793, 2.426), 1e15, 2, 30.43, 38.86),
+                              ((49.759891230486176, 5.933640636447271e-223, 0.002073851026483566,
+                                0.012480033839435448), 122686.40184550565, 0, 0.0, 0.0)]:
         print("\t%r, %r, %r, %r, %r -> %.15g" % (m, t, x, tx, t_, cond_expected_mp(m, t, x, tx, t_)))
     # r + x near 1e11 with p k near 1e-11: (n + 1) p k is not small, so the
     # integrand's short series was wrong; the 2F1 series does not converge
