@@ -944,18 +944,23 @@ log1p_minus(double u)
 	return sum;
 }
 
-/* (1 - (1+pk)^-n) / p, to second order where (n+1) pk is tiny (p may be subnormal) */
+/*
+ * (1 - (1+pk)^-n) / (p n k), in (0, 1]: the integrand's factor relative to
+ * its value n k at p = 0, so that r of 1e131 and more does not overflow the
+ * integrand where E[Y] itself is finite (bg_expected_quad multiplies by n k
+ * at the end).  To second order where (n+1) pk is tiny (p may be subnormal):
+ * the series' next term is (n+1)(n+2)/6 (pk)^2.
+ */
 static double
 bg_quad_g(const BgQuad *q, double p)
 {
 	double		pk = p * q->k;
 
-	/* the series' next term is (n+1)(n+2)/6 (pk)^2: small only when (n+1) pk is */
-	return (q->n + 1.0) * pk < 1e-10 ? q->n * q->k * (1.0 - 0.5 * (q->n + 1.0) * pk)
-		: -expm1(-q->n * log1p(pk)) / p;
+	return (q->n + 1.0) * pk < 1e-10 ? 1.0 - 0.5 * (q->n + 1.0) * pk
+		: -expm1(-q->n * log1p(pk)) / (q->n * pk);
 }
 
-/* the Beta(a, b+x) density in the variable v of the half, times (1 - (1+pk)^-n) / p */
+/* the Beta(a, b+x) density in the variable v of the half, times (1 - (1+pk)^-n) / (p n k) */
 static double
 bg_quad_f(const BgQuad *q, int var, double v)
 {
@@ -1137,7 +1142,7 @@ bg_quad_peak(BgQuad *q, BgQuadPiece *pc, int *nint, double *point)
 	*point = NAN;
 	if (sd < ldexp(fmin(q->cl, q->cu), -26))
 	{
-		*point = bg_quad_g(q, q->cl);
+		*point = q->n * q->k * bg_quad_g(q, q->cl);
 		return true;
 	}
 	q->lpeak = cr_log_beta_pdf_at_mean(q->a, q->beta);
@@ -1208,7 +1213,7 @@ bg_expected_quad(const CrBgnbd *m, double t, double x, double T)
 								  &pc[nint].err);
 		nint++;
 	}
-	return total;
+	return total * q.n * q.k;
 }
 
 double

@@ -91,7 +91,8 @@ def cond_expected_quad_mp(m, t, x, tx, t_):
     p ~ Beta(a, b+x), k = t/(alpha+T): for r so large that the 2F1 series of
     cond_expected_mp does not converge within its terms."""
     import mpmath
-    mpmath.mp.dps = 60
+    # the Beta's norm is a difference of loggammas of b: digits for all of b
+    mpmath.mp.dps = int(60 + 2 * max(abs(mpmath.log10(v)) for v in m))
     r, alpha, a, b = map(mpmath.mpf, m)
     t, x, tx, t_ = map(mpmath.mpf, (t, x, tx, t_))
     beta, n, k = b + x, r + x, t / (alpha + t_)
@@ -217,7 +218,9 @@ def main():
     # here, so these are mpmath's quadrature
     print("huge r: (r, alpha, a, b), t, x, tx, T -> conditional expected purchases (mpmath quad):")
     for (m, t, x, tx, t_) in [((1e11, 1.0, 2.0, 1e12), 1.0, 0, 0.0, 0.0),
-                              ((1e11, 1.0, 2.0, 1e12), 1.0, 2, 4.0, 4.0)]:
+                              ((1e11, 1.0, 2.0, 1e12), 1.0, 2, 4.0, 4.0),
+                              # r = 1e150: the integrand itself overflowed
+                              ((1e150, 10.0, 100.0, 1e250), 60.0, 0, 0.0, 28.0)]:
         print("\t%r, %r, %r, %r, %r -> %.15g" % (m, t, x, tx, t_, cond_expected_quad_mp(m, t, x, tx, t_)))
     print("hyp2f1 (a, b, c, z) -> value, for test/unit/test_bgnbd.c:")
     cases = [(1, 1, 2, 0.5), (0.5, 0.5, 1.5, 0.25), (2.5, 1.5, 3.25, -0.5),
