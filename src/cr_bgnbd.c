@@ -886,8 +886,8 @@ bg_expected_a(const CrBgnbd *m, double a, double t, double x, double tx, double 
  * singularity), else over p; p >= 1/2 over v = (1-p)^(b+x) when b+x < 1,
  * else over 1 - p.  Adaptive Gauss-Kronrod (7-15 points) to 1e-12
  * relative, from intervals [top 2^-(j+1), top 2^-j] of each half (top
- * placed below), so that a peak at any scale is seen.  NaN when that accuracy is not reached within
- * BG_QUAD_MAX intervals.
+ * placed below), so that a peak at any scale is seen.  NaN when that
+ * accuracy is not reached within BG_QUAD_MAX intervals.
  */
 #define BG_QUAD_MAX 1024
 #define BG_QUAD_SCALES 40
@@ -1066,6 +1066,17 @@ double_cmp(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+/* The pieces between the breakpoints y[0 .. ny-1] (any order, repeats allowed) */
+static void
+bg_quad_add_between(const BgQuad *q, BgQuadPiece *pc, int *nint, int var, double *y, int ny)
+{
+	int			j;
+
+	qsort(y, ny, sizeof(double), double_cmp);
+	for (j = 0; j + 1 < ny; j++)
+		bg_quad_add(q, pc, nint, var, y[j], y[j + 1]);
+}
+
 /*
  * The pieces of a half whose Beta mass is spread over scales (a < 1 near 0,
  * or a mass a few times wider than its distance to 0).  The variable runs
@@ -1085,7 +1096,7 @@ bg_quad_ladder(const BgQuad *q, BgQuadPiece *pc, int *nint, int var)
 {
 	double		e = var == BG_LOWER ? q->a : q->beta,
 				L = e < 1.0 ? pow(0.5, e) : 0.5,
-				mean = var == BG_LOWER ? 1.0 / (1.0 + q->beta / q->a) : 1.0 / (1.0 + q->a / q->beta),
+				mean = var == BG_LOWER ? q->cl : q->cu,
 				top,
 				y[2 * BG_QUAD_SCALES + 3 + 2 * BG_QUAD_NEAR];
 	int			nscales = BG_QUAD_SCALES,
@@ -1109,9 +1120,7 @@ bg_quad_ladder(const BgQuad *q, BgQuadPiece *pc, int *nint, int var)
 			y[ny++] = mean * (1.0 - ldexp(e, j));
 			y[ny++] = fmin(top, mean * (1.0 + ldexp(e, j)));
 		}
-	qsort(y, ny, sizeof(double), double_cmp);
-	for (j = 0; j + 1 < ny; j++)
-		bg_quad_add(q, pc, nint, var, y[j], y[j + 1]);
+	bg_quad_add_between(q, pc, nint, var, y, ny);
 }
 
 /*
@@ -1134,8 +1143,6 @@ bg_quad_peak(BgQuad *q, BgQuadPiece *pc, int *nint, double *point)
 	int			nu = 0,
 				j;
 
-	q->cl = 1.0 / (1.0 + q->beta / q->a);
-	q->cu = 1.0 / (1.0 + q->a / q->beta);
 	sd = sqrt(q->cl * q->cu) / sqrt(q->a + q->beta + 1.0);
 	if (!(q->a >= 10.0 && q->beta >= 10.0 && sd < 0.25 * fmin(q->cl, q->cu)))
 		return false;
@@ -1154,9 +1161,7 @@ bg_quad_peak(BgQuad *q, BgQuadPiece *pc, int *nint, double *point)
 		u[nu++] = fmax(-q->cl, -ldexp(sd, j));
 		u[nu++] = fmin(q->cu, ldexp(sd, j));
 	}
-	qsort(u, nu, sizeof(double), double_cmp);
-	for (j = 0; j + 1 < nu; j++)
-		bg_quad_add(q, pc, nint, BG_PEAK, u[j], u[j + 1]);
+	bg_quad_add_between(q, pc, nint, BG_PEAK, u, nu);
 	return true;
 }
 
@@ -1177,6 +1182,8 @@ bg_expected_quad(const CrBgnbd *m, double t, double x, double T)
 	q.n = m->r + x;
 	q.k = t / (m->alpha + T);
 	q.lnorm = -cr_lbeta(m->a, q.beta);
+	q.cl = 1.0 / (1.0 + q.beta / q.a);	/* without a + b + x, which may overflow */
+	q.cu = 1.0 / (1.0 + q.a / q.beta);
 	if (bg_quad_peak(&q, pc, &nint, &point))
 	{
 		if (!isnan(point))
