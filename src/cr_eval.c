@@ -686,6 +686,17 @@ calib_check_sums(const double *d, int bins)
 	}
 }
 
+/* The rows a checked state counts, over all bins (0: only skipped rows) */
+static double
+calib_total(const double *d, int bins)
+{
+	double		total = 0;
+
+	for (int b = 0; b < bins; b++)
+		total += d[1 + 3 * b];
+	return total;
+}
+
 static void
 calib_check_bins(int bins)
 {
@@ -731,6 +742,7 @@ retention_calibration_transfn(PG_FUNCTION_ARGS)
 	double		score = 0.0;
 	int			bins,
 				b;
+	bool		skip;
 
 	if (PG_ARGISNULL(3))
 		ereport(ERROR,
@@ -744,7 +756,8 @@ retention_calibration_transfn(PG_FUNCTION_ARGS)
 	 * state is made for it, so that a later row with other bins is an error
 	 * in every row order (the final functions give NULL while no row counts).
 	 */
-	if (!(PG_ARGISNULL(1) || PG_ARGISNULL(2)))
+	skip = PG_ARGISNULL(1) || PG_ARGISNULL(2);
+	if (!skip)
 	{
 		score = PG_GETARG_FLOAT8(1);
 		eval_check_probability(score);
@@ -758,10 +771,10 @@ retention_calibration_transfn(PG_FUNCTION_ARGS)
 		zeros[0] = Float8GetDatum((double) bins);
 		a = construct_array(zeros, 1 + 3 * bins, FLOAT8OID, sizeof(float8),
 							FLOAT8PASSBYVAL, TYPALIGN_DOUBLE);
-		if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
+		if (skip)
 			PG_RETURN_ARRAYTYPE_P(a);
 	}
-	else if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
+	else if (skip)
 	{
 		a = PG_GETARG_ARRAYTYPE_P(0);
 		if (calib_state_bins(a) != bins)
@@ -826,14 +839,8 @@ retention_calibration_finalfn(PG_FUNCTION_ARGS)
 	bins = calib_state_bins(a);
 	d = calib_data(a);
 	calib_check_sums(d, bins);
-	{
-		double		total = 0;
-
-		for (int b = 0; b < bins; b++)
-			total += d[1 + 3 * b];
-		if (total <= 0)			/* only skipped rows: no rows */
-			PG_RETURN_NULL();
-	}
+	if (calib_total(d, bins) <= 0)	/* only skipped rows: no rows */
+		PG_RETURN_NULL();
 	td = cr_result_rowdesc(fcinfo, true, 6, &elemtype);
 	elems = palloc(bins * sizeof(Datum));
 	for (int b = 0; b < bins; b++)
@@ -866,7 +873,7 @@ retention_ece_finalfn(PG_FUNCTION_ARGS)
 	ArrayType  *a;
 	double	   *d;
 	int			bins;
-	double		total = 0,
+	double		total,
 				ece = 0;
 
 	if (PG_ARGISNULL(0))
@@ -875,8 +882,7 @@ retention_ece_finalfn(PG_FUNCTION_ARGS)
 	bins = calib_state_bins(a);
 	d = calib_data(a);
 	calib_check_sums(d, bins);
-	for (int b = 0; b < bins; b++)
-		total += d[1 + 3 * b];
+	total = calib_total(d, bins);
 	if (total <= 0)
 		PG_RETURN_NULL();
 	for (int b = 0; b < bins; b++)
