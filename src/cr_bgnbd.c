@@ -1168,7 +1168,18 @@ bg_quad_peak(BgQuad *q, BgQuadPiece *pc, int *nint, double *point)
 static double
 bg_expected_quad(const CrBgnbd *m, double t, double x, double T)
 {
-	BgQuad		q;
+	double		beta = m->b + x;
+	BgQuad		q = {
+		.a = m->a,
+		.beta = beta,
+		.n = m->r + x,
+		.k = t / (m->alpha + T),
+		.lnorm = -cr_lbeta(m->a, beta),
+		/* the means of p and 1 - p, without a + b + x, which may overflow */
+		.cl = 1.0 / (1.0 + beta / m->a),
+		.cu = 1.0 / (1.0 + m->a / beta),
+		.lpeak = NAN,			/* set by bg_quad_peak when it integrates */
+	};
 	BgQuadPiece pc[BG_QUAD_MAX];
 	double		total,
 				etotal,
@@ -1177,13 +1188,6 @@ bg_expected_quad(const CrBgnbd *m, double t, double x, double T)
 				i,
 				worst;
 
-	q.a = m->a;
-	q.beta = m->b + x;
-	q.n = m->r + x;
-	q.k = t / (m->alpha + T);
-	q.lnorm = -cr_lbeta(m->a, q.beta);
-	q.cl = 1.0 / (1.0 + q.beta / q.a);	/* without a + b + x, which may overflow */
-	q.cu = 1.0 / (1.0 + q.a / q.beta);
 	if (bg_quad_peak(&q, pc, &nint, &point))
 	{
 		if (!isnan(point))
