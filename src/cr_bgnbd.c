@@ -327,14 +327,41 @@ typedef struct BgXTerms
 				ib;				/* 1 / (b+x-1) */
 } BgXTerms;
 
+/*
+ * psi(z+x) - psi(z) (order 0) or psi'(z+x) - psi'(z) (order 1): for a whole
+ * x up to BG_STEP_SUM, the sum of 1/(z+k) or -1/(z+k)^2 over k < x, which
+ * keeps its digits where z is large and the difference of the two functions
+ * would cancel (z = 1e9: 1e-6 of it).
+ */
+#define BG_STEP_SUM 64.0
+
+static double
+polygamma_step(int order, double z, double x)
+{
+	double		s = 0.0,
+				k;
+
+	if (!(x <= BG_STEP_SUM && x == floor(x)))
+		return order == 0 ? cr_digamma(z + x) - cr_digamma(z) : cr_trigamma(z + x) - cr_trigamma(z);
+	for (k = x - 1.0; k >= 0.0; k--)
+		s += order == 0 ? 1.0 / (z + k) : -1.0 / ((z + k) * (z + k));
+	return s;
+}
+
 static void
 bg_x_terms(const CrBgnbd *m, double x, int want_grad, BgXTerms *t)
 {
 	double		ab = m->a + m->b;
 
 	t->x = x;
-	t->lg = lgamma(m->r + x) - lgamma(m->r) + lgamma(ab) + lgamma(m->b + x)
-		- lgamma(m->b) - lgamma(ab + x);
+
+	/*
+	 * As Betas of x, whose logs stay near x ln(r) where the lgammas of r, b
+	 * or a+b reach 1e9 and more (a difference of those lost 1e-7 and up):
+	 * ln Gamma(r+x)/Gamma(r) = ln Gamma(x) - ln B(r, x), and
+	 * ln B(a, b+x)/B(a, b) = ln B(a+b, x) - ln B(b, x).
+	 */
+	t->lg = x > 0.0 ? lgamma(x) - cr_lbeta(m->r, x) + cr_lbeta(ab, x) - cr_lbeta(m->b, x) : 0.0;
 	t->lbx = x > 0.0 ? log(m->b + (x - 1.0)) : 0.0;
 	t->ib = x > 0.0 ? 1.0 / (m->b + (x - 1.0)) : 0.0;
 	if (!want_grad)
@@ -344,9 +371,9 @@ bg_x_terms(const CrBgnbd *m, double x, int want_grad, BgXTerms *t)
 		t->d_r = t->d_a = t->d_b = 0.0;
 		return;
 	}
-	t->d_r = cr_digamma(m->r + x) - cr_digamma(m->r);
-	t->d_a = cr_digamma(ab) - cr_digamma(ab + x);
-	t->d_b = t->d_a + cr_digamma(m->b + x) - cr_digamma(m->b);
+	t->d_r = polygamma_step(0, m->r, x);
+	t->d_a = -polygamma_step(0, ab, x);
+	t->d_b = t->d_a + polygamma_step(0, m->b, x);
 }
 
 /* An empty log cache for m's alpha, and no per-x terms yet. */
@@ -384,9 +411,9 @@ bg_x_hess(const CrBgnbd *m, double x, BgXHess *h)
 		h->rr = h->aa = h->bb = 0.0;
 		return;
 	}
-	h->rr = cr_trigamma(m->r + x) - cr_trigamma(m->r);
-	h->aa = cr_trigamma(m->a + m->b) - cr_trigamma(m->a + m->b + x);
-	h->bb = h->aa + cr_trigamma(m->b + x) - cr_trigamma(m->b);
+	h->rr = polygamma_step(1, m->r, x);
+	h->aa = -polygamma_step(1, m->a + m->b, x);
+	h->bb = h->aa + polygamma_step(1, m->b, x);
 }
 
 
@@ -423,15 +450,15 @@ bg_row_step(const CrBgnbd *m, const CrBuyerRow *row, CrBgLogCache *lc, int want_
 double
 cr_bgnbd_loglik(const CrBgnbd *m, const CrBuyerRow *rows, size_t n, double *grad)
 {
-	CrBgLogCache lc;			/* 96 kB on the stack: no state outlives the call */
+	CrBgLogCache lc;			/* 128 kB on the stack: no state outlives the call */
 	double		ll = 0.0,
 				g[4] = {0, 0, 0, 0},
-				lalpha = log(m->alpha),
 				la = log(m->a);
 	BgXTerms	t;
 	size_t		i;
 	double		prev_tx = -1.0,
-				ltx = 0.0;
+				ltx = 0.0,
+				l1ptx = 0.0;
 
 	bg_pass_start(m, &lc, &t);
 	for (i = 0; i < n; i++)
@@ -442,6 +469,7 @@ cr_bgnbd_loglik(const CrBgnbd *m, const CrBuyerRow *rows, size_t n, double *grad
 					w,
 					rx,
 					lT,
+					l1pT,
 					A3,
 					li;
 
@@ -450,13 +478,15 @@ cr_bgnbd_loglik(const CrBgnbd *m, const CrBuyerRow *rows, size_t n, double *grad
 		w = rs.w;
 		rx = rs.rx;
 		lT = rs.sT->lg;
-		A3 = -rx * lT;
+		l1pT = rs.sT->l1p;		/* copied: the slot may go to t_x below */
+		/* r log(alpha) - (r+x) log(alpha+T), without two terms of r log(alpha) to cancel */
+		A3 = -m->r * l1pT - x * lT;
 		if (x == 0.0)
 		{
-			li = t.lg + m->r * lalpha + A3;
+			li = t.lg + A3;
 			if (grad)
 			{
-				g[0] += w * (lalpha - lT);
+				g[0] -= w * l1pT;
 				g[1] += w * (m->r / m->alpha - rx / (m->alpha + row->T));
 			}
 		}
@@ -470,20 +500,23 @@ cr_bgnbd_loglik(const CrBgnbd *m, const CrBuyerRow *rows, size_t n, double *grad
 
 			if (row->tx != prev_tx)
 			{
+				const CrBgLogSlot *stx = cr_bg_alpha_plus(&lc, row->tx);
+
 				prev_tx = row->tx;
-				ltx = cr_bg_log_alpha_plus(&lc, row->tx);
+				ltx = stx->lg;
+				l1ptx = stx->l1p;
 			}
-			A4 = la - t.lbx - rx * ltx;
+			A4 = la - t.lbx - m->r * l1ptx - x * ltx;
 			/* log(e^A3 + e^A4) and the weights of its two terms, one exp */
 			d = A4 - A3;
 			e = exp(-fabs(d));
 			w4 = d <= 0.0 ? e / (1.0 + e) : 1.0 / (1.0 + e);
 			w3 = 1.0 - w4;
 			/* log rather than log1p: faster, and the absolute error is the same */
-			li = t.lg + m->r * lalpha + fmax(A3, A4) + log(1.0 + e);
+			li = t.lg + fmax(A3, A4) + log(1.0 + e);
 			if (grad)
 			{
-				g[0] += w * (t.d_r + lalpha - w3 * lT - w4 * ltx);
+				g[0] += w * (t.d_r - w3 * l1pT - w4 * l1ptx);
 				g[1] += w * (m->r / m->alpha - w3 * rx / (m->alpha + row->T)
 							 - w4 * rx / (m->alpha + row->tx));
 				g[2] += w * (t.d_a + w4 / m->a);
@@ -534,7 +567,6 @@ bg_loglik_hess_data(const CrBgnbd *m, const BgData *d, double grad[4], double he
 	double		ll = 0.0,
 				g[4] = {0, 0, 0, 0},
 				H[10] = {0},
-				lalpha = log(m->alpha),
 				la = log(m->a),
 				ia = 1.0 / m->a,
 				ialpha = 1.0 / m->alpha,
@@ -555,6 +587,7 @@ bg_loglik_hess_data(const CrBgnbd *m, const BgData *d, double grad[4], double he
 					w,
 					rx,
 					lT,
+					l1pT,
 					iT,
 					A3;
 
@@ -564,12 +597,14 @@ bg_loglik_hess_data(const CrBgnbd *m, const BgData *d, double grad[4], double he
 		rx = rs.rx;
 		lT = rs.sT->lg;
 		iT = rs.sT->inv;
-		A3 = -rx * lT;
+		l1pT = rs.sT->l1p;		/* copied: the slot may go to t_x below */
+		/* r log(alpha) - (r+x) log(alpha+T), as in cr_bgnbd_loglik */
+		A3 = -m->r * l1pT - x * lT;
 		sw += w;
 		if (x == 0.0)
 		{
 			ll += w * (t.lg + A3);
-			g[0] -= w * lT;
+			g[0] -= w * l1pT;
 			g[1] -= w * m->r * iT;
 			H[BG_H(0, 1)] -= w * iT;
 			H[BG_H(1, 1)] += w * m->r * iT * iT;
@@ -580,17 +615,17 @@ bg_loglik_hess_data(const CrBgnbd *m, const BgData *d, double grad[4], double he
 			double		ltx = stx->lg,
 						itx = stx->inv,
 						ib = t.ib,
-						A4 = la - t.lbx - rx * ltx,
+						A4 = la - t.lbx - m->r * stx->l1p - x * ltx,
 						d = A4 - A3,
 						e = exp(-fabs(d)),
 						w4 = d <= 0.0 ? e / (1.0 + e) : 1.0 / (1.0 + e),
 						w3 = 1.0 - w4,
-						D[4] = {ltx - lT, rx * (itx - iT), -ia, ib},
+						D[4] = {stx->l1p - l1pT, rx * (itx - iT), -ia, ib},
 						ww = w * w3 * w4;
 
 			ll += w * (t.lg + fmax(A3, A4) + log(1.0 + e));
 			/* w3 dA3 + w4 dA4 = dA4 + w3 D */
-			g[0] += w * (t.d_r - ltx + w3 * D[0]);
+			g[0] += w * (t.d_r - stx->l1p + w3 * D[0]);
 			g[1] += w * (-rx * itx + w3 * D[1]);
 			g[2] += w * (t.d_a + ia + w3 * D[2]);
 			g[3] += w * (t.d_b - ib + w3 * D[3]);
@@ -605,9 +640,7 @@ bg_loglik_hess_data(const CrBgnbd *m, const BgData *d, double grad[4], double he
 					H[BG_H(j, k)] += ww * D[j] * D[k];
 		}
 	}
-	/* r log(alpha), in every row */
-	ll += sw * m->r * lalpha;
-	g[0] += sw * lalpha;
+	/* d/dalpha of r log(alpha), in every row (A3, A4 and g[0] hold the rest) */
 	g[1] += sw * m->r * ialpha;
 	H[BG_H(0, 1)] += sw * ialpha;
 	H[BG_H(1, 1)] -= sw * m->r * ialpha * ialpha;

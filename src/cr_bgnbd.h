@@ -156,10 +156,10 @@ extern double cr_bgnbd_clv_tick(const CrBgnbd *m, double x, double tx, double T,
 								cr_optim_tick tick, void *tick_arg);
 
 /*
- * log(alpha + v) and 1 / (alpha + v) for the recencies and ages v of the
- * rows, which take few distinct values in practice (whole days or weeks): a
- * direct-mapped cache keyed by v, valid for one alpha.  A miss just computes
- * them.
+ * log(alpha + v), log1p(v / alpha) and 1 / (alpha + v) for the recencies and
+ * ages v of the rows, which take few distinct values in practice (whole days
+ * or weeks): a direct-mapped cache keyed by v, valid for one alpha.  A miss
+ * just computes them.
  */
 #define CR_BG_LOG_SLOTS 4096
 
@@ -167,6 +167,7 @@ typedef struct CrBgLogSlot
 {
 	double		key;
 	double		lg;				/* log(alpha + key) */
+	double		l1p;			/* log1p(key / alpha) = lg - log(alpha), to its last digits */
 	double		inv;			/* 1 / (alpha + key) */
 } CrBgLogSlot;
 
@@ -191,15 +192,10 @@ cr_bg_alpha_plus(CrBgLogCache *c, double v)
 	{
 		s->key = v;
 		s->lg = log(c->alpha + v);
+		s->l1p = log1p(v / c->alpha);
 		s->inv = 1.0 / (c->alpha + v);
 	}
 	return s;
-}
-
-static inline double
-cr_bg_log_alpha_plus(CrBgLogCache *c, double v)
-{
-	return cr_bg_alpha_plus(c, v)->lg;
 }
 
 /*

@@ -110,6 +110,44 @@ def cond_expected_quad_mp(m, t, x, tx, t_):
     return float(mpmath.quad(f, pts) / den)
 
 
+def lbeta_mp(a, b):
+    """ln B(a, b) at 400 digits: b = 1e300 next to a = 2 needs all of them."""
+    import mpmath
+    mpmath.mp.dps = 400
+    a, b = mpmath.mpf(a), mpmath.mpf(b)
+    return mpmath.loggamma(a) + mpmath.loggamma(b) - mpmath.loggamma(a + b)
+
+
+def lbeta_pdf_at_mean_mp(a, b):
+    """ln of the Beta(a, b) density at its mean a / (a + b), at 400 digits."""
+    import mpmath
+    lb = lbeta_mp(a, b)
+    a, b = mpmath.mpf(a), mpmath.mpf(b)
+    mean = a / (a + b)
+    return -lb + (a - 1) * mpmath.log(mean) + (b - 1) * mpmath.log1p(-mean)
+
+
+def bgnbd_ll_mp(m, rows):
+    """The BG/NBD log-likelihood (FHL eq. 6) of weighted rows (x, tx, T, w),
+    at 80 digits, and its gradient by mpmath's numerical differentiation."""
+    import mpmath
+    mpmath.mp.dps = 80
+
+    def ll(r, alpha, a, b):
+        s = mpmath.mpf(0)
+        for (x, tx, t_, w) in rows:
+            x, tx, t_ = map(mpmath.mpf, (x, tx, t_))
+            a1 = mpmath.loggamma(r + x) - mpmath.loggamma(r) + r * mpmath.log(alpha)
+            a2 = mpmath.log(mpmath.beta(a, b + x) / mpmath.beta(a, b))
+            l1 = (alpha + t_) ** -(r + x)
+            l2 = a / (b + x - 1) * (alpha + tx) ** -(r + x) if x > 0 else 0
+            s += w * (a1 + a2 + mpmath.log(l1 + l2))
+        return s
+    p = list(map(mpmath.mpf, m))
+    grad = [mpmath.diff(lambda v: ll(*(p[:j] + [v] + p[j + 1:])), p[j]) for j in range(4)]
+    return ll(*p), grad
+
+
 def uncond_expected(m, t):
     r, alpha, a, b = m
     return (a + b - 1) / (a - 1) * (1 - (alpha / (alpha + t)) ** r
@@ -222,6 +260,26 @@ def main():
                               # r = 1e150: the integrand itself overflowed
                               ((1e150, 10.0, 100.0, 1e250), 60.0, 0, 0.0, 28.0)]:
         print("\t%r, %r, %r, %r, %r -> %.15g" % (m, t, x, tx, t_, cond_expected_quad_mp(m, t, x, tx, t_)))
+    # the log-likelihood where r, b or a + b is 1e7 and more: differences of
+    # lgammas of those lost 1e-7 to 1e-2, r log(alpha) - (r+x) log(alpha+T)
+    # as many digits
+    rows = [(0, 0.0, 38.86, 3), (1, 1.71, 38.86, 1), (2, 30.43, 38.86, 1), (7, 29.43, 38.86, 2),
+            (29, 37.71, 38.0, 1)]
+    print("log-likelihood of %r, (r, alpha, a, b) -> LL, gradient (mpmath):" % (rows,))
+    for m in [(0.243, 4.414, 0.793, 2.426e8), (1e7, 4.4e7, 0.793, 2.426), (5e6, 2e7, 3e5, 9e8),
+              (0.243, 4.414, 1e9, 2e9), (2.5e8, 1e9, 0.5, 1e12)]:
+        ll, g = bgnbd_ll_mp(m, rows)
+        print("\t{%r, %r, %r, %r, %.17g, %.17g, %.17g, %.17g, %.17g}," % (m + (float(ll),) + tuple(map(float, g))))
+    print("ln B(a, b) (mpmath, 400 digits):")
+    for (a, b) in [(2, 1e16), (0.3, 1e16), (2, 1e8), (0.5, 0.25), (3.5, 7.25), (9.9, 10), (10, 10),
+                   (12.5, 1e6), (1e300, 2), (1e-300, 5), (1e-300, 1e300), (1e300, 1e300), (1e154, 1e154),
+                   (50, 60), (1e8, 3e8), (7, 9.99), (0.001, 10.5), (2, 1e300)]:
+        print("\t{%r, %r, %.17g}," % (a, b, float(lbeta_mp(a, b))))
+    print("ln of the Beta(a, b) density at its mean (mpmath, 400 digits):")
+    for (a, b) in [(10, 10), (16, 1e6), (281818.48762724514, 9896935391083490.0),
+                   (8319.771042400875, 627065855439010.0), (1e41, 1e72), (1e300, 1e300), (12.5, 3.5),
+                   (0.5, 0.25), (3, 1e16), (70570.55166635796, 5201022.475134337), (1e8, 1e8)]:
+        print("\t{%r, %r, %.17g}," % (a, b, float(lbeta_pdf_at_mean_mp(a, b))))
     print("hyp2f1 (a, b, c, z) -> value, for test/unit/test_bgnbd.c:")
     cases = [(1, 1, 2, 0.5), (0.5, 0.5, 1.5, 0.25), (2.5, 1.5, 3.25, -0.5),
              (0.243, 2.426, 2.219, 0.9), (0.243, 2.426, 2.219, 0.95), (0.243, 2.426, 2.219, 0.999),
