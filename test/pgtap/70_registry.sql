@@ -2,7 +2,7 @@
 -- by a materialized view at its next refresh, pg_dump registration, and
 -- row-level security with two roles.
 BEGIN;
-SELECT plan(28);
+SELECT plan(30);
 
 CREATE TABLE reg_rows AS
 SELECT i, ARRAY[(i % 7)::float8, (i % 3)::float8] AS x, (i % 7 + i % 3) % 4 <> 0 AS y
@@ -150,6 +150,16 @@ SET LOCAL ROLE cr_tap_coach_b;
 SELECT throws_ok($$SELECT retention_model_activate('a_model', 2)$$, '42501', 'could not activate version 2 of model "a_model"',
                  'activating beside an active version b sees but may not update: 42501 too');
 RESET ROLE;
+-- b's own version active, a's visible to b but not updatable by it: rolling
+-- back to a's must fail, not switch b's off and report success with no
+-- version active
+SELECT retention_model_activate('a_model', 2);
+SET LOCAL ROLE cr_tap_coach_b;
+SELECT throws_ok($$SELECT retention_model_activate('a_model', 1)$$, '42501', 'could not activate version 1 of model "a_model"',
+                 'activating a version b sees but may not update: 42501, not a silent no-op');
+RESET ROLE;
+SELECT results_eq($$SELECT version, active FROM retention_model_registry WHERE name = 'a_model' ORDER BY version$$,
+                  $$VALUES (1, false), (2, true)$$, 'and b''s version stays active');
 
 SELECT * FROM finish();
 ROLLBACK;

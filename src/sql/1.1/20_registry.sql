@@ -139,6 +139,7 @@ AS $$
 DECLARE
     violated text;
     other int;
+    updated bigint;
 BEGIN
     IF name IS NULL OR version IS NULL THEN
         RAISE EXCEPTION 'model name and version must not be NULL'
@@ -173,6 +174,7 @@ BEGIN
         UPDATE @extschema@.retention_model_registry r SET active = true
         WHERE r.name = retention_model_activate.name AND r.version = retention_model_activate.version
           AND NOT r.active;
+        GET DIAGNOSTICS updated = ROW_COUNT;
     EXCEPTION WHEN unique_violation THEN
         GET STACKED DIAGNOSTICS violated = CONSTRAINT_NAME;
         IF violated IS DISTINCT FROM 'retention_model_registry_one_active' THEN
@@ -199,6 +201,28 @@ BEGIN
                   DETAIL = 'Another transaction activated a version of this model after this transaction''s snapshot was taken.',
                   HINT = 'Retry the transaction.';
     END;
+    -- No row was switched on: either the version was already active, or the
+    -- UPDATE could not reach it although the check above saw it (a
+    -- concurrent DELETE under READ COMMITTED, or UPDATE policies that do
+    -- not cover it).  Reporting success there would leave the name without
+    -- an active version (the previous one was switched off above); the error
+    -- rolls that back.
+    IF updated = 0
+       AND NOT EXISTS (SELECT 1 FROM @extschema@.retention_model_registry r
+                       WHERE r.name = retention_model_activate.name
+                         AND r.version = retention_model_activate.version AND r.active) THEN
+        IF NOT EXISTS (SELECT 1 FROM @extschema@.retention_model_registry r
+                       WHERE r.name = retention_model_activate.name
+                         AND r.version = retention_model_activate.version) THEN
+            RAISE EXCEPTION 'model "%" has no version %', name, version
+                USING ERRCODE = 'undefined_object';
+        END IF;
+        RAISE EXCEPTION 'could not activate version % of model "%"', version, name
+            USING ERRCODE = 'insufficient_privilege',
+                  DETAIL = pg_catalog.format('Row-level security does not let role %s update version %s of this model.',
+                                             pg_catalog.quote_ident(current_user), version),
+                  HINT = 'Activate the versions of a name as a role whose policies let it see and update every version of that name.';
+    END IF;
 END
 $$;
 COMMENT ON FUNCTION @extschema@.retention_model_activate(text, int) IS
