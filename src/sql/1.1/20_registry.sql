@@ -31,7 +31,17 @@ CREATE TABLE @extschema@.retention_model_registry (
     active     boolean NOT NULL DEFAULT false,
     CONSTRAINT retention_model_registry_pkey PRIMARY KEY (name, version),
     CONSTRAINT retention_model_registry_name_check
-        CHECK (name OPERATOR(pg_catalog.!~) '^[ \t\n\r\f\v\u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*$'
+        -- not white space only: Unicode's white space characters as UTF-8
+        -- bytes, as a regular expression compares the database encoding's
+        -- character codes, which are Unicode's only in UTF-8 and Latin-1
+        -- databases; SQL_ASCII (any bytes) and MULE_INTERNAL (no conversion
+        -- to UTF-8) are read as they are
+        CHECK (pg_catalog.encode(pg_catalog.convert_to(name,
+                   CASE WHEN pg_catalog.getdatabaseencoding() OPERATOR(pg_catalog.=) 'SQL_ASCII'
+                          OR pg_catalog.getdatabaseencoding() OPERATOR(pg_catalog.=) 'MULE_INTERNAL'
+                        THEN pg_catalog.getdatabaseencoding() ELSE 'UTF8' END), 'hex')
+               OPERATOR(pg_catalog.!~)
+               '^(09|0a|0b|0c|0d|20|c285|c2a0|e19a80|e2808[0-9a]|e280a8|e280a9|e280af|e2819f|e38080)*$'
                AND pg_catalog.octet_length(name) OPERATOR(pg_catalog.<=) 1024),
     CONSTRAINT retention_model_registry_version_check
         CHECK (version OPERATOR(pg_catalog.>) 0),
@@ -78,7 +88,12 @@ DECLARE
     v bigint;
     violated text;
 BEGIN
-    IF name IS NULL OR name ~ '^[ \t\n\r\f\v\u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*$' THEN
+    -- white space only as the table's CHECK constraint reads it
+    IF name IS NULL
+       OR pg_catalog.encode(pg_catalog.convert_to(name,
+              CASE WHEN pg_catalog.getdatabaseencoding() IN ('SQL_ASCII', 'MULE_INTERNAL')
+                   THEN pg_catalog.getdatabaseencoding() ELSE 'UTF8' END), 'hex')
+          ~ '^(09|0a|0b|0c|0d|20|c285|c2a0|e19a80|e2808[0-9a]|e280a8|e280a9|e280af|e2819f|e38080)*$' THEN
         RAISE EXCEPTION 'model name must not be empty'
             USING ERRCODE = 'invalid_parameter_value';
     END IF;

@@ -97,4 +97,37 @@ run_registry_dump() {
 		nok=$((nok + 1))
 	fi
 	record "registry dump/restore with row-level security" "$ok" "$nok"
+	registry_encodings
+}
+
+# Names in databases that are not UTF-8 (encodings.sql): white space only
+# exactly as in UTF-8, and an EUC_JP registry restores into a UTF-8
+# database (its CHECK constraint once read the regular expression's \u3000
+# as EUC_JP's character code 0x3000, so a restore refused the whole table).
+registry_encodings() {
+	local dir=$ROOT/test/registry_dump w=$WORK/registry_dump q="psql -X -q -v ON_ERROR_STOP=1" e ok=0 nok=0
+	# sorted here: the byte orders of EUC_JP and UTF-8 differ
+	local list='SELECT name, version FROM retention_model_registry'
+	for e in EUC_JP WIN1252; do
+		if $q -d postgres -c "CREATE DATABASE cr_rd_${e,,} ENCODING '$e' LC_COLLATE 'C' LC_CTYPE 'C' TEMPLATE template0" \
+			>"$w/enc-$e.log" 2>&1 && $q -d "cr_rd_${e,,}" -f "$dir/encodings.sql" >>"$w/enc-$e.log" 2>&1 &&
+			grep -q "NOTICE:  $e: [0-9]* blank names refused, [0-9]* names saved" "$w/enc-$e.log"; then
+			ok=$((ok + 1))
+		else
+			cat "$w/enc-$e.log" >&2
+			nok=$((nok + 1))
+		fi
+	done
+	if { $q -d postgres -c "CREATE DATABASE cr_rd_enc_utf8 ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C' TEMPLATE template0" &&
+		"$PG_BINDIR/pg_dump" -Fc -d cr_rd_euc_jp -f "$w/euc.custom" &&
+		"$PG_BINDIR/pg_restore" --exit-on-error -d cr_rd_enc_utf8 "$w/euc.custom" &&
+		PGCLIENTENCODING=UTF8 $q -At -d cr_rd_euc_jp -c "$list" | LC_ALL=C sort >"$w/euc.src" &&
+		PGCLIENTENCODING=UTF8 $q -At -d cr_rd_enc_utf8 -c "$list" | LC_ALL=C sort >"$w/euc.restored" &&
+		[ -s "$w/euc.src" ] && diff "$w/euc.src" "$w/euc.restored"; } >"$w/enc-restore.log" 2>&1; then
+		ok=$((ok + 1))
+	else
+		cat "$w/enc-restore.log" >&2
+		nok=$((nok + 1))
+	fi
+	record "registry names in EUC_JP and WIN1252 databases, restored into UTF-8" "$ok" "$nok"
 }
