@@ -157,6 +157,7 @@ SELECT label || ': ' || pg_temp.try(q) FROM (VALUES
   ('Infinity arithmetic is not an overflow', $$SELECT incentive_matches('y + 1 > 0', r) FROM num_rows r WHERE s = 1$$),
   ('-Infinity - -Infinity is NaN', $$SELECT incentive_matches('f - f = f - f', r) FROM num_rows r WHERE s = -32768$$),
   ('division by zero', $$SELECT incentive_matches('1 / (x - 1) > 0', r) FROM odd_rows r$$),
+  ('NaN / 0 is NaN, as float8 division', $$SELECT concat_ws(' ', incentive_matches('y / (s - s) = y', r), incentive_matches('y / 0 = y', r), (y::float8 / 0) = y) FROM num_rows r WHERE s = -32768$$),
   ('modulo by zero', $$SELECT incentive_matches('1 % (x - 1) > 0', r) FROM odd_rows r$$),
   ('division by zero guarded', $$SELECT incentive_matches('x <> 1 AND 1 / (x - 1) > 0', r) FROM odd_rows r$$),
   ('division by zero on the other side of the guard', $$SELECT incentive_matches('1 / (x - 1) > 0 AND x <> 1', r) FROM odd_rows r$$),

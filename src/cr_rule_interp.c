@@ -304,7 +304,8 @@ apply_arith(int op, double x, double y, int *errid)
 				*errid = EV_UNDERFLOW;
 			break;
 		case CR_OP_DIV:
-			if (y == 0.0)
+			/* as float8_div: NaN / 0 is NaN, not an error */
+			if (y == 0.0 && !isnan(x))
 			{
 				*errid = EV_DIV_ZERO;
 				return 0;
