@@ -125,6 +125,12 @@ SELECT pg_temp.try($$SELECT incentive_matches('{"==": [{"var": "s.length"}, 3]}'
 SELECT pg_temp.try($$SELECT incentive_matches('{"==": [{"var": "s.0"}, "a"]}'::jsonb::incentive_condition, '{"s": "abc"}'::jsonb)::text$$);
 -- a boolean or null has none: NULL, as json-logic-js reads undefined
 SELECT pg_temp.try($$SELECT incentive_matches('{"==": [{"var": "s.length"}, null]}'::jsonb::incentive_condition, '{"s": true}'::jsonb)::text$$);
+-- a property every JavaScript object or number inherits: json-logic-js finds
+-- it where the key is absent (a function, != null), a feature reads NULL:
+-- rejected (was: false where json-logic-js is true)
+SELECT pg_temp.try($$SELECT incentive_matches('{"!=": [{"var": "constructor"}, null]}'::jsonb::incentive_condition, '{}'::jsonb)::text$$);
+SELECT pg_temp.try($$SELECT incentive_matches('{"==": [{"var": "x.toFixed"}, null]}'::jsonb::incentive_condition, '{"x": 5}'::jsonb)::text$$);
+SELECT pg_temp.try($$SELECT incentive_matches('{"==": [{"var": "constructors"}, null]}'::jsonb::incentive_condition, '{}'::jsonb)::text$$);
 
 -- "if" with more conditions than the nesting limit allows (two levels each)
 SELECT jsonb_build_object('if', (SELECT jsonb_agg(x ORDER BY i) FROM (

@@ -310,6 +310,37 @@ literal(JL *j, int node, Expr *out)
 }
 
 /*
+ * A property every JavaScript object, number or boolean inherits
+ * (Object.prototype, Number.prototype, Boolean.prototype).  json-logic-js
+ * reads data[name] and finds it where the key is absent: {"var":
+ * "constructor"} is a function (truthy, != null) on {}, and "x.toFixed" is
+ * one for {"x": 5}, where a feature reads NULL.  The segment of the var's
+ * path that names one, or NULL.
+ */
+static const char *
+inherited_property(const char *name, size_t len)
+{
+	static const char *const props[] = {
+		"constructor", "__proto__", "__defineGetter__", "__defineSetter__",
+		"__lookupGetter__", "__lookupSetter__", "hasOwnProperty", "isPrototypeOf",
+		"propertyIsEnumerable", "toLocaleString", "toString", "valueOf",
+		"toExponential", "toFixed", "toPrecision"
+	};
+	size_t		start = 0;
+
+	for (size_t i = 0; i <= len; i++)
+	{
+		if (i < len && name[i] != '.')
+			continue;
+		for (size_t k = 0; k < sizeof(props) / sizeof(props[0]); k++)
+			if (strlen(props[k]) == i - start && memcmp(props[k], name + start, i - start) == 0)
+				return props[k];
+		start = i + 1;
+	}
+	return NULL;
+}
+
+/*
  * {"var": "name"} or {"var": ["name", default]}: the feature named by the
  * whole string (a dotted path "a.b" is the feature "a.b").  A NULL feature is
  * an absent key, so the default applies to it.
@@ -330,6 +361,14 @@ jl_var(JL *j, const Op *op, Expr *out)
 	if (nd->len > CR_RULE_MAX_NAME)
 		return jl_fail(j, CR_ERR_NAME_TOO_LONG, "feature name is too long (%zu bytes, the limit is %d)",
 					   nd->len, CR_RULE_MAX_NAME);
+	{
+		const char *prop = inherited_property(nd->str, nd->len);
+
+		if (prop != NULL)
+			return jl_fail(j, CR_ERR_UNSUPPORTED,
+						   "\"var\" of \"%s\", a property JavaScript objects inherit (json-logic-js reads it where the key is absent, a feature reads NULL)",
+						   prop);
+	}
 	if (op->nargs == 2 && j->doc->nodes[arg(j, op, 1)].type != CJ_NULL)
 	{
 		Expr		d;
