@@ -131,6 +131,11 @@ SELECT pg_temp.try($$SELECT incentive_matches('{"==": [{"var": "s.length"}, null
 SELECT pg_temp.try($$SELECT incentive_matches('{"!=": [{"var": "constructor"}, null]}'::jsonb::incentive_condition, '{}'::jsonb)::text$$);
 SELECT pg_temp.try($$SELECT incentive_matches('{"==": [{"var": "x.toFixed"}, null]}'::jsonb::incentive_condition, '{"x": 5}'::jsonb)::text$$);
 SELECT pg_temp.try($$SELECT incentive_matches('{"==": [{"var": "constructors"}, null]}'::jsonb::incentive_condition, '{}'::jsonb)::text$$);
+-- "in" with an empty list still checks its value: json-logic-js throws on an
+-- unknown operation (was: compiled to false)
+SELECT pg_temp.try($$SELECT '{"in": [{"foo": 1}, []]}'::jsonb::incentive_condition::text$$);
+SELECT pg_temp.try($$SELECT '{"in": [{"var": 5}, []]}'::jsonb::incentive_condition::text$$);
+SELECT pg_temp.try($$SELECT '{"in": [{"var": "x"}, []]}'::jsonb::incentive_condition::text$$);
 
 -- "if" with more conditions than the nesting limit allows (two levels each)
 SELECT jsonb_build_object('if', (SELECT jsonb_agg(x ORDER BY i) FROM (

@@ -762,13 +762,15 @@ jl_in(JL *j, const Op *op, Expr *out)
 			return jl_fail(j, CR_ERR_UNSUPPORTED, "the list of \"in\" mixes types (JavaScript compares strictly)");
 		type = t;
 	}
+	/* the value is translated even for an empty list: an operation it uses must be one we support */
+	if (!arg_expr(j, op, 0, &a, 0))
+		return 0;
 	if (ln->n == 0)
 	{
+		expr_free(j, &a);
 		put(out, "false");
 		return 1;
 	}
-	if (!arg_expr(j, op, 0, &a, 0))
-		return 0;
 	if (a.type == TY_NULL || (a.type != TY_ANY && a.type != (type == CJ_NUM ? TY_NUM : type == CJ_STR ? TY_STR : TY_BOOL)))
 	{
 		expr_free(j, &a);
