@@ -97,7 +97,8 @@ cr_uplift_evaluate(uint64_t *const keys[4], const size_t n[4], double k,
 				B = (double) n[CR_UP_TRT_LOST],
 				C = (double) n[CR_UP_CTRL_KEPT],
 				D = (double) n[CR_UP_CTRL_LOST];
-	int			np = 0;
+	int			np = 0,
+				pct = 1;		/* the next percent (of max_points) to reach */
 
 	for (int c = 0; c < 4; c++)
 		pos[c] = n[c];			/* walk each class from its end (highest) */
@@ -140,12 +141,20 @@ cr_uplift_evaluate(uint64_t *const keys[4], const size_t n[4], double k,
 			for (int c = 0; c < 4; c++)
 				top[c] += g[c] * share;
 		}
-		if (np <= max_points && act.n >= total * np / max_points)
+		/*
+		 * One point at the first threshold reaching the next percent not yet
+		 * reached; a run of equal uplift that jumps over several percents
+		 * reaches them all at once (one point), so the percents are counted
+		 * apart from the points.
+		 */
+		if (pct <= max_points && act.n >= total * pct / max_points)
 		{
 			points[np].n_targeted = act.n;
 			points[np].qini = act.last_qini;
 			points[np].uplift = act.last_uplift;
 			np++;
+			while (pct <= max_points && act.n >= total * pct / max_points)
+				pct++;
 		}
 	}
 	r->npoints = np;

@@ -179,6 +179,19 @@ test_uplift(void)
 		ok(rel(r.uplift_at_k, 0.0, 1e-15), "a tie straddling the cut counts in proportion (rates 1/2 and 1/2)");
 	}
 	{
+		/*
+		 * A tie of the 5 highest uplifts reaches 1/4, 2/4 (and more) of the
+		 * rows at once: the points are the first thresholds reaching each
+		 * quarter, 0, 5 (1/4 and 2/4), 6 (3/4), 8 (4/4), not 0, 5, 6, 7, 8.
+		 */
+		double		tie5[8] = {0.9, 0.9, 0.9, 0.9, 0.9, 0.4, 0.3, 0.2};
+
+		evaluate(tie5, t, y, 8, 0.5, &r, pts);
+		ok(r.npoints == 4 && pts[0].n_targeted == 0 && pts[1].n_targeted == 5
+		   && pts[2].n_targeted == 6 && pts[3].n_targeted == 8,
+		   "a tie jumping over several quarters gives one point; the next point is at the next quarter");
+	}
+	{
 		int			all_t[8] = {1, 1, 1, 1, 1, 1, 1, 1};
 
 		evaluate(u, all_t, y, 8, 0.5, &r, pts);
