@@ -39,7 +39,13 @@ cr_demo_experiment(const CrDemoMember *m, CrDemoExperiment *e)
 		+ EFFECT_ANNOYED * e->annoyed;
 	e->p_control = m->p_renew;
 	logit_c = log(m->p_renew / (1.0 - m->p_renew));
-	e->p_treated = 1.0 / (1.0 + exp(-(logit_c + e->effect)));
+	/*
+	 * No effect: the same probability, not its round trip through the
+	 * logit, which is off in the last bit for some p and would make
+	 * true_uplift a nonzero 1e-17 where the coupon changes nothing.
+	 */
+	e->p_treated = e->effect == 0.0 ? e->p_control
+		: 1.0 / (1.0 + exp(-(logit_c + e->effect)));
 
 	e->renewed_if_control = m->renewed;
 	if (e->effect > 0.0)

@@ -232,7 +232,8 @@ test_demo(void)
 	int			n = 20000,
 				treated = 0,
 				flips_up = 0,
-				flips_down = 0;
+				flips_down = 0,
+				zero_effect_uplift = 0;
 	double		uplift_fading = 0,
 				nf = 0;
 
@@ -248,6 +249,8 @@ test_demo(void)
 			break;
 		flips_up += e.renewed_if_treated > e.renewed_if_control;
 		flips_down += e.renewed_if_treated < e.renewed_if_control;
+		/* P(renewed_if_treated) - P(renewed_if_control) is exactly 0 without an effect */
+		zero_effect_uplift += e.effect == 0.0 && e.p_treated - e.p_control != 0.0;
 		if (m.fading && m.fade_days <= 28 && !e.annoyed)
 		{
 			uplift_fading += e.p_treated - e.p_control;
@@ -256,6 +259,7 @@ test_demo(void)
 	}
 	ok(abs(treated - n / 2) < 400, "about half the members are treated");
 	ok(flips_up > flips_down && flips_down > 0, "the coupon helps more members than it loses, and loses some");
+	ok(zero_effect_uplift == 0, "members the coupon does not affect have a true uplift of exactly 0");
 	ok(uplift_fading / nf > 0.2,"members whose fade began at most 28 days ago gain more than 20 points on average");
 }
 
