@@ -86,6 +86,14 @@ hyp_series(double a, double b, double c, double z)
 	int			n,
 				small = 0;
 
+	/*
+	 * The loop below ends only where a or b stops the series or past n =
+	 * max(|a|, |b|, -c): beyond the term budget, it would spend all of it
+	 * to return NaN (a = 3e9: 100000 terms, each time lifetime_value asks).
+	 */
+	if (fmax(fmax(fabs(a), fabs(b)), -c) >= HYP_MAX_TERMS - 1 &&
+		!(is_nonpos_int(a) && -a < HYP_MAX_TERMS) && !(is_nonpos_int(b) && -b < HYP_MAX_TERMS))
+		return NAN;
 	for (n = 0; n < HYP_MAX_TERMS; n++)
 	{
 		if (a + n == 0.0 || b + n == 0.0)
