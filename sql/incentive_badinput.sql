@@ -88,7 +88,7 @@ SELECT label || ': ' || pg_temp.try(q) FROM (VALUES
   ('round digits 1e10', $$SELECT 'round(x, 1e10) > 0'::incentive_condition::text$$),
   ('round digits 0.5', $$SELECT 'round(x, 0.5) > 0'::incentive_condition::text$$),
   ('round digits 1e10, evaluated', $$SELECT incentive_matches('round(x, n) > 0', '{"x": 1, "n": 1e10}'::jsonb)$$),
-  ('round digits 0.5, evaluated (an error: SQL has no round(float8, numeric))', $$SELECT incentive_matches('round(x, n) > 0', '{"x": 1, "n": 0.5}'::jsonb)$$),
+  ('round digits 0.5, evaluated (0.5 reads as 0.5::int, 0)', $$SELECT incentive_matches('round(x, n) > 0', '{"x": 1, "n": 0.5}'::jsonb)$$),
   ('round digits -400, evaluated', $$SELECT incentive_matches('round(x, -400) = 0', '{"x": 1}'::jsonb)$$),
   ('not boolean', $$SELECT 'x + 1'::incentive_condition::text$$),
   ('every prefix of a condition: parsed or a clean error', $$SELECT count(*) FROM generate_series(0, 60) n, LATERAL (SELECT pg_temp.try(format('SELECT %L::incentive_condition::text', left('a > 1 AND (b IN (1, 2) OR "c d" = ''x'') AND abs(e) <= 2', n))) r) s WHERE r LIKE 'ok: %' OR r ~ '^(42601|42804|42883) '$$)

@@ -14,11 +14,16 @@ SELECT '1e-400 < x'::incentive_condition;
 SELECT 'x > -1e-400'::incentive_condition;
 SELECT 'x > 1e-310'::incentive_condition;  -- subnormal, as float8in accepts
 
--- 8. round(x, n) needs an integer n (SQL has no round(float8, numeric))
+-- 8. round(x, n) reads n as float8 n::int does (half to even), as 1.0 did: rules
+-- stored under 1.0 with round(x, 2.5) keep reading, printing and matching
+-- (a later review had made them 22003, text, binary input and evaluation)
 SELECT 'round(x, 2.5) > 1'::incentive_condition;
 SELECT 'round(1.26, 0.9) = 1.3'::incentive_condition;
-SELECT incentive_matches('round(x, id * 0.5) > 0', r) FROM review_rows r WHERE id = 1;
-SELECT id, incentive_matches('round(x, 1) = 1.3', r) FROM review_rows r ORDER BY id;
+SELECT id, incentive_matches('round(x, id * 0.5) > 1.2', r) AS rule, round(x::numeric, (id * 0.5::float8)::int)::float8 > 1.2 AS sql
+FROM review_rows r ORDER BY id;
+SELECT id, incentive_matches('round(x, 1) = 1.3', r), incentive_matches('round(x, 2.5) = 1.26', r),
+       incentive_matches('round(x, 1.5) = 1.26', r), incentive_matches('round(x, 0.5) = 1', r)
+FROM review_rows r ORDER BY id;
 
 -- 9. a flat chain is not nesting: 100 and 2000 terms, with and without parentheses
 SELECT incentive_matches(('x' || repeat(' + x', 99) || ' > 1')::incentive_condition, r) FROM review_rows r WHERE id = 1;

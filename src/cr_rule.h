@@ -222,13 +222,6 @@ extern int	cr_rule_to_jsonlogic(const CrRuleProg *prog, const uint8_t *bytes, si
 extern int	cr_rule_decode(const uint8_t *bytes, size_t len, const CrRuleMem *mem,
 						   CrRuleProg **prog, CrRuleError *err);
 
-/*
- * Checks of literals that text and binary input make but cr_rule_decode
- * does not, so that programs stored before them still load (they fail when
- * evaluated instead): round(x, n) with a literal n that is not an integer.
- */
-extern int	cr_rule_check_literals(const CrRuleProg *prog, const CrRuleMem *mem,
-								   CrRuleError *err);
 
 /*
  * Static type check.  kinds[i] is the type of feature i (CR_VAL_NULL when

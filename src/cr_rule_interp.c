@@ -30,8 +30,7 @@ enum
 	EV_SQRT_NEG,
 	EV_OVERFLOW,
 	EV_UNDERFLOW,
-	EV_INT_RANGE,
-	EV_NOT_INT
+	EV_INT_RANGE
 };
 
 static const struct
@@ -47,7 +46,6 @@ static const struct
 	[EV_OVERFLOW] = {CR_ERR_OVERFLOW, "value out of range: overflow"},
 	[EV_UNDERFLOW] = {CR_ERR_UNDERFLOW, "value out of range: underflow"},
 	[EV_INT_RANGE] = {CR_ERR_OVERFLOW, "integer out of range"},
-	[EV_NOT_INT] = {CR_ERR_NUMBER_RANGE, "the second argument of round must be an integer"},
 };
 
 #define CR_VAL_ERROR 4			/* internal to the evaluator */
@@ -230,12 +228,11 @@ apply_round(const CrValue *args, uint32_t nargs, int *errid)
 		*errid = EV_INT_RANGE;
 		return 0;
 	}
-	if (nd != rint(nd))
-	{
-		/* SQL has no round(float8, numeric): 2.5 is neither 2 nor 3 */
-		*errid = EV_NOT_INT;
-		return 0;
-	}
+	/*
+	 * n as n::int reads it: to the nearest integer, half to even (2.5 is 2),
+	 * as 1.0 did, so that rules stored under 1.0 keep their meaning
+	 */
+	nd = rint(nd);
 	if (nd > 400)
 		nd = 400;
 	if (nd < -400)

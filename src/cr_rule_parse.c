@@ -92,7 +92,7 @@ add_feature(Parser *p)
 
 	if (p->tok == T_QIDENT)
 	{
-		CrBuf			tmp = {p->mem, NULL, 0, 0, 0};
+		CrBuf		tmp = {.mem = p->mem};
 
 		len = unquote_into(p, &tmp, CR_RULE_MAX_NAME);
 		if (tmp.oom)
@@ -550,37 +550,6 @@ parse_expr(Parser *p)
 	parse_nary(p, parse_and, T_OR, CR_OP_OR, "too many operands of OR");
 }
 
-/*
- * round(x, n) with a literal n that is not an integer: SQL has no
- * round(float8, numeric), so 2.5 is an error (22003), not 2.
- */
-int
-cr_rule_check_literals(const CrRuleProg *prog, const CrRuleMem *mem, CrRuleError *err)
-{
-	const CrInstr *c = prog->code;
-
-	for (int k = 2; k < prog->ninstr; k++)
-	{
-		const CrInstr *n = &c[k - 1];
-		char	   *s;
-		size_t		sl;
-
-		if (c[k].op != CR_OP_FUNC || c[k].fn != CR_FN_ROUND || c[k].n != 2)
-			continue;
-		if (n->op == CR_OP_NEG)
-			n--;
-		if (n->op != CR_OP_NUM || (n->num == rint(n->num) && n->num <= 2147483647.0))
-			continue;
-		if (cr_rule_print(prog, k, mem, &s, &sl, err) != CR_OK)
-			return err->code;
-		cr_set_error(err, CR_ERR_NUMBER_RANGE, -1,
-				  "the second argument of round must be an integer in range: %.120s", s);
-		cr_mem_free(mem, s);
-		return CR_ERR_NUMBER_RANGE;
-	}
-	return CR_OK;
-}
-
 int
 cr_rule_parse(const char *text, size_t len, const CrRuleMem *mem,
 			  uint8_t **out, size_t *outlen, CrRuleError *err)
@@ -646,9 +615,7 @@ cr_rule_parse(const char *text, size_t len, const CrRuleMem *mem,
 	rc = cr_rule_decode_unchecked(res.data, res.len, mem, &prog, err);
 	if (rc == CR_OK)
 	{
-		rc = cr_rule_check_literals(prog, mem, err);
-		if (rc == CR_OK)
-			rc = cr_rule_typecheck(prog, NULL, mem, err);
+		rc = cr_rule_typecheck(prog, NULL, mem, err);
 		if (rc == CR_ERR_TYPE && err->node >= 0)
 		{
 			/* name the offending sub-expression */

@@ -82,8 +82,7 @@ incentive_condition_recv(PG_FUNCTION_ARGS)
 	CrRuleError e;
 	bytea	   *result;
 
-	if (cr_rule_decode((const uint8_t *) bytes, (size_t) nbytes, &m, &prog, &e) != CR_OK ||
-		cr_rule_check_literals(prog, &m, &e) != CR_OK)
+	if (cr_rule_decode((const uint8_t *) bytes, (size_t) nbytes, &m, &prog, &e) != CR_OK)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
 				 errmsg("invalid binary incentive condition"),

@@ -32,9 +32,12 @@ CREATE TABLE buyer_models AS
 SELECT '(0.243,4.414,0.793,2.426,-9582.4,0.0126,0.378,0.186,0.705,2357,0)'::bgnbd_model AS bg,
        '(6.25,3.74,15.44,-4055.9,1.19,0.29,4.16,946,1411)'::gammagamma_model AS gg;
 -- conditions whose canonical text is longer than 64 kB (pg_dump writes them
--- as text; 1.1 before this test could not read such text back)
+-- as text; 1.1 before this test could not read such text back), and one
+-- with round(x, 2.5), which 1.0 stored and a 1.1 review had made unreadable
+-- by text and binary input
 CREATE TABLE long_rules (name text PRIMARY KEY, condition incentive_condition NOT NULL);
 INSERT INTO long_rules VALUES
   ('in list', ('x IN (' || (SELECT string_agg((g % 10)::text, ',') FROM generate_series(1, 32000) g) || ')')::incentive_condition),
   ('jsonlogic string', jsonb_build_object('==', jsonb_build_array(jsonb_build_object('var', 's'), repeat('x', 70000)))::incentive_condition),
-  ('jsonlogic in', jsonb_build_object('in', jsonb_build_array(jsonb_build_object('var', 'x'), (SELECT jsonb_agg(g) FROM generate_series(1, 20000) g)))::incentive_condition);
+  ('jsonlogic in', jsonb_build_object('in', jsonb_build_array(jsonb_build_object('var', 'x'), (SELECT jsonb_agg(g) FROM generate_series(1, 20000) g)))::incentive_condition),
+  ('round half digits', 'round(x, 2.5) > 1');

@@ -227,8 +227,8 @@ test_sums_no_cancellation(void)
 	for (p0 = 0; p0 < np; p0++)
 		for (p1 = 0; p1 <= 4; p1++)
 		{
-			CrLtSums	a,
-						b;
+			CrLtSums	a = {0},
+						b = {0};	/* each set by its first row; zeroed for the compiler */
 			CrLtSummary out;
 			int			i;
 
