@@ -328,10 +328,14 @@ typedef struct BgXTerms
 } BgXTerms;
 
 /*
- * psi(z+x) - psi(z) (order 0) or psi'(z+x) - psi'(z) (order 1): for a whole
- * x up to BG_STEP_SUM, the sum of 1/(z+k) or -1/(z+k)^2 over k < x, which
- * keeps its digits where z is large and the difference of the two functions
- * would cancel (z = 1e9: 1e-6 of it).
+ * psi(z+x) - psi(z) (order 0) or psi'(z+x) - psi'(z) (order 1), keeping its
+ * digits where z is large and the difference of the two functions would
+ * cancel (z = 1e9: 1e-6 of it): for a whole x up to BG_STEP_SUM, the sum of
+ * 1/(z+k) or -1/(z+k)^2 over k < x; beyond, for z >= 10, the difference of
+ * the asymptotic series of cr_digamma and cr_trigamma taken term by term
+ * (log1p(x/z) for ln(z+x) - ln z, and the other terms' differences are of
+ * the size of the terms, 1/z^2 and smaller); for z < 10 the functions differ
+ * by more than they are off.
  */
 #define BG_STEP_SUM 64.0
 
@@ -341,11 +345,34 @@ polygamma_step(int order, double z, double x)
 	double		s = 0.0,
 				k;
 
-	if (!(x <= BG_STEP_SUM && x == floor(x)))
-		return order == 0 ? cr_digamma(z + x) - cr_digamma(z) : cr_trigamma(z + x) - cr_trigamma(z);
-	for (k = x - 1.0; k >= 0.0; k--)
-		s += order == 0 ? 1.0 / (z + k) : -1.0 / ((z + k) * (z + k));
-	return s;
+	if (x <= BG_STEP_SUM && x == floor(x))
+	{
+		for (k = x - 1.0; k >= 0.0; k--)
+			s += order == 0 ? 1.0 / (z + k) : -1.0 / ((z + k) * (z + k));
+		return s;
+	}
+	if (z >= 10.0 && isfinite(z) && isfinite(x))
+	{
+		double		y = z + x,
+					fz = 1.0 / (z * z),
+					fy = 1.0 / (y * y),
+					q = x / z / y;	/* 1/z - 1/(z+x) */
+
+		if (order == 0)
+			/* ln x - 1/2x - sum B2k / (2k x^2k), as in cr_digamma */
+			return log1p(x / z) + 0.5 * q
+				- (fy * (1.0 / 12 - fy * (1.0 / 120 - fy * (1.0 / 252 - fy * (1.0 / 240 - fy * (1.0 / 132
+				   - fy * (691.0 / 32760 - fy * (1.0 / 12)))))))
+				   - fz * (1.0 / 12 - fz * (1.0 / 120 - fz * (1.0 / 252 - fz * (1.0 / 240 - fz * (1.0 / 132
+				   - fz * (691.0 / 32760 - fz * (1.0 / 12))))))));
+		/* 1/x + 1/2x^2 + sum B2k / x^(2k+1), as in cr_trigamma */
+		return -q - 0.5 * q * (1.0 / z + 1.0 / y)
+			+ (fy / y * (1.0 / 6 - fy * (1.0 / 30 - fy * (1.0 / 42 - fy * (1.0 / 30 - fy * (5.0 / 66
+			   - fy * (691.0 / 2730 - fy * (7.0 / 6)))))))
+			   - fz / z * (1.0 / 6 - fz * (1.0 / 30 - fz * (1.0 / 42 - fz * (1.0 / 30 - fz * (5.0 / 66
+			   - fz * (691.0 / 2730 - fz * (7.0 / 6))))))));
+	}
+	return order == 0 ? cr_digamma(z + x) - cr_digamma(z) : cr_trigamma(z + x) - cr_trigamma(z);
 }
 
 static void
