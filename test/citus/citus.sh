@@ -5,6 +5,13 @@
 # (`make test`), after lib.sh's private install: the private lib directory
 # links every file of the server's, so citus.so is found there.
 #
+# No node listens on TCP (listen_addresses = ''), so citus.local_hostname,
+# the host a node uses to connect to itself (default localhost), is its
+# socket directory: otherwise a query that must reach the local node over a
+# connection (inside a transaction that already used remote connections, or
+# replicating reference tables to a worker added later) fails with
+# "connection to the remote node postgres@localhost:PORT failed".
+#
 # Every node gets the same private install; CREATE EXTENSION
 # community_retention runs on the coordinator only, after the workers are
 # added, and Citus propagates it to them (citus.enable_ddl_propagation, on by
@@ -29,6 +36,7 @@ citus_node_start() { # NAME
 		port = $port
 		shared_preload_libraries = 'citus'
 		citus.node_conninfo = 'sslmode=disable'
+		citus.local_hostname = '$dir/run'
 		fsync = off
 		synchronous_commit = off
 		full_page_writes = off
