@@ -43,6 +43,8 @@ $$;
 CREATE FUNCTION pg_temp.check(what text, how text, q text, tol float8 DEFAULT 1e-12)
 RETURNS SETOF text LANGUAGE plpgsql AS $$
 DECLARE dist text; loc text; plan text; ok boolean;
+    fn text := split_part(what, ' ', 1);	-- the aggregate: the first word of what
+    coord text;
 BEGIN
     BEGIN
         EXECUTE format(q, '') INTO dist;
@@ -53,10 +55,16 @@ BEGIN
         RETURN;
     END;
     RETURN NEXT format('%s equals the single-node result: %s', what, pg_temp.near(dist, loc, tol)::text);
+    -- the coordinator's part of the plan: the nodes above the Citus scan
+    coord := split_part(plan, 'Custom Scan (Citus', 1);
     ok := CASE how
         WHEN 'split' THEN plan LIKE '%coord_combine_agg(%' AND plan ~ 'Query: SELECT .*worker_partial_agg\('
+        -- the coordinator calls the aggregate, the workers' queries do not
         WHEN 'gathered' THEN plan NOT LIKE '%worker_partial_agg%' AND plan LIKE '%Custom Scan (Citus%'
-        WHEN 'pushed' THEN plan NOT LIKE '%worker_partial_agg%' AND plan ~ 'Query: SELECT .*GROUP BY .*member_id'
+                             AND coord ~ ('\m' || fn || '\(') AND plan !~ ('Query: [^\n]*\m' || fn || '\(')
+        -- the workers' queries call the aggregate, grouped by member_id
+        WHEN 'pushed' THEN plan NOT LIKE '%worker_partial_agg%'
+                           AND plan ~ ('Query: SELECT [^\n]*\m' || fn || '\([^\n]*GROUP BY [^\n]*member_id')
     END;
     IF NOT ok THEN
         RAISE WARNING '%', plan;
@@ -69,7 +77,7 @@ SELECT 'community_retention 1.1 was propagated to both workers: ' ||
        (count(*) = 2 AND bool_and(success AND result = '1.1'))::text
 FROM run_command_on_workers($$SELECT extversion FROM pg_extension WHERE extname = 'community_retention'$$);
 SELECT 'the demo tables are distributed by member_id: ' ||
-       (count(*) = 4 AND bool_and(distribution_column = 'member_id'))::text
+       (count(*) = 7 AND bool_and(distribution_column = 'member_id'))::text
 FROM citus_tables WHERE citus_table_type = 'distributed';
 
 -- ---------------------------------------------------------------- split: concrete states
@@ -131,6 +139,72 @@ SELECT pg_temp.check('engagement_periods GROUP BY member_id', 'pushed',
 SELECT 'member_features built on the workers equal the single-node ones: ' ||
        pg_temp.near((SELECT string_agg(f::text, ';' ORDER BY member_id) FROM member_features f),
                     (SELECT string_agg(f::text, ';' ORDER BY member_id) FROM member_features_local f), 1e-12)::text;
+
+-- ---------------------------------------------------------------- the rest of the table
+-- The README's rows from retention_newton_step down (retention_newton_step
+-- itself is checked with retention_fit below).
+SELECT pg_temp.check('incentive_ab', 'split',
+    'SELECT incentive_ab(treated, renewed) FROM experiment%s');
+SELECT pg_temp.check('incentive_ab with a confidence', 'split',
+    'SELECT incentive_ab(treated, renewed, 0.9) FROM experiment%s');
+SELECT pg_temp.check('incentive_ab_cuped', 'split',
+    'SELECT incentive_ab_cuped(treated, renewed, score) FROM experiment%s');
+SELECT pg_temp.check('incentive_ab_cuped GROUP BY plan', 'split',
+    'SELECT array_agg(r::text ORDER BY plan) FROM (SELECT plan, incentive_ab_cuped(treated, renewed, score, 0.9) AS r FROM experiment%s GROUP BY plan) q');
+SELECT pg_temp.check('incentive_uplift_eval', 'gathered',
+    'SELECT incentive_uplift_eval(uplift, treated, renewed) FROM experiment%s');
+SELECT pg_temp.check('incentive_uplift_eval with k', 'gathered',
+    'SELECT incentive_uplift_eval(uplift, treated, renewed, 0.2) FROM experiment%s');
+SELECT pg_temp.check('retention_km', 'gathered',
+    'SELECT retention_km(duration, churned) FROM spells%s');
+SELECT pg_temp.check('retention_km with a confidence', 'gathered',
+    'SELECT retention_km(duration, churned, 0.9) FROM spells%s');
+SELECT pg_temp.check('retention_logrank', 'gathered',
+    'SELECT retention_logrank(duration, churned, plan) FROM spells%s');
+SELECT pg_temp.check('lifetime_summary over all members', 'gathered',
+    $$SELECT lifetime_summary(occurred_at, retention_demo_reference_date(), minutes) FROM activity%s$$);
+SELECT pg_temp.check('lifetime_summary GROUP BY member_id', 'pushed',
+    $$SELECT string_agg(l::text, ';' ORDER BY member_id)
+      FROM (SELECT member_id, lifetime_summary(occurred_at, retention_demo_reference_date(), minutes, '7 days') AS l
+            FROM activity%s GROUP BY member_id) q$$);
+SELECT pg_temp.check('bgnbd_fit', 'gathered',
+    $$SELECT bgnbd_fit((l).frequency, (l).recency, (l).t)
+      FROM (SELECT member_id, lifetime_summary(occurred_at, '2026-01-01', amount, '7 days') AS l
+            FROM purchases%s GROUP BY member_id) q$$, 1e-9);
+SELECT pg_temp.check('gammagamma_fit', 'gathered',
+    $$SELECT gammagamma_fit((l).frequency, (l).monetary_value)
+      FROM (SELECT member_id, lifetime_summary(occurred_at, '2026-01-01', amount, '7 days') AS l
+            FROM purchases%s GROUP BY member_id) q$$, 1e-9);
+-- no rows: NULL, on the cluster as on one node
+SELECT pg_temp.check('retention_auc on no rows', 'gathered',
+    $$SELECT coalesce(retention_auc(score, renewed)::text, 'NULL') FROM scores%s WHERE score < 0$$);
+SELECT pg_temp.check('retention_calibration on no rows', 'split',
+    $$SELECT coalesce(retention_calibration(score, renewed, 10)::text, 'NULL') FROM scores%s WHERE score < 0$$);
+SELECT pg_temp.check('incentive_ab on all-NULL arms', 'split',
+    'SELECT incentive_ab(NULL::boolean, renewed) FROM experiment%s');
+
+-- ---------------------------------------------------------------- the model registry
+-- retention_model_registry is a plain table on every node, filled only on
+-- the coordinator (where retention_model_save runs): the scalar subquery
+-- runs there once, and the model travels to the workers as a constant.
+DO $$ BEGIN
+    PERFORM retention_model_save('citus_check', model) FROM retention_models WHERE name = 'demo';
+    PERFORM retention_model_activate('citus_check', 1);
+END $$;
+SELECT 'retention_model_active as a scalar subquery scores on the workers: ' ||
+       pg_temp.near((SELECT sum(retention_score((SELECT retention_model_active('citus_check')), f))::text FROM member_features f),
+                    (SELECT sum(retention_score(m.model, f))::text FROM member_features_local f, retention_models m WHERE m.name = 'demo'),
+                    1e-12)::text;
+CREATE FUNCTION pg_temp.bare_active() RETURNS text LANGUAGE plpgsql AS $$
+BEGIN
+    -- a bare call runs on the workers, whose registries are empty
+    PERFORM sum(retention_score(retention_model_active('citus_check'), f)) FROM member_features f;
+    RETURN 'retention_model_active, called bare in a distributed query, fails on the workers: false';
+EXCEPTION WHEN undefined_object THEN
+    RETURN 'retention_model_active, called bare in a distributed query, fails on the workers: true';
+END $$;
+SELECT pg_temp.bare_active();
+DELETE FROM retention_model_registry WHERE name = 'citus_check';
 
 -- ---------------------------------------------------------------- retention_fit
 -- retention_fit(query, options) drives one retention_newton_step pass per

@@ -55,3 +55,46 @@ FROM member_features_local f, retention_models m WHERE m.name = 'demo';
 CREATE TABLE scores (LIKE scores_local);
 SELECT create_distributed_table('scores', 'member_id', colocate_with => 'members');
 INSERT INTO scores SELECT * FROM scores_local;
+
+-- The rows of the aggregates below retention_newton_step in the README's
+-- Citus table: an experiment (the demo's, with the scores as uplift), the
+-- demo's subscription spells as durations, and every member's lifetime
+-- summary of the activity (minutes as the amount).
+CREATE TABLE experiment_local AS
+SELECT e.member_id, e.treated, e.renewed, s.score, s.score - 0.5 AS uplift, s.plan
+FROM retention_demo_experiment(1500) e JOIN scores_local s USING (member_id);
+CREATE TABLE experiment (LIKE experiment_local);
+SELECT create_distributed_table('experiment', 'member_id', colocate_with => 'members');
+INSERT INTO experiment SELECT * FROM experiment_local;
+
+CREATE TABLE spells_local AS
+SELECT member_id, plan,
+       extract(epoch FROM coalesce(ended_at, retention_demo_reference_date()) - started_at) / 86400 AS duration,
+       ended_at IS NOT NULL AS churned
+FROM retention_demo_spells(1500);
+CREATE TABLE spells (LIKE spells_local);
+SELECT create_distributed_table('spells', 'member_id', colocate_with => 'members');
+INSERT INTO spells SELECT * FROM spells_local;
+
+-- Purchases for bgnbd_fit and gammagamma_fit: the README's shop of step 9
+-- (1500 customers, numbered as the members).
+CREATE FUNCTION shop_uniform(bigint) RETURNS float8 IMMUTABLE LANGUAGE sql
+RETURN (hashint8($1)::float8 + 2147483648.5) / 4294967296;
+CREATE TABLE purchases_local AS
+WITH customers AS (
+  SELECT c, 300 * shop_uniform(c * 100 + 1) AS first_day, -ln(shop_uniform(c * 100 + 2)) / 20 AS rate,
+         0.4 * shop_uniform(c * 100 + 3) AS p_leave, 10 + 60 * shop_uniform(c * 100 + 4) AS mean_spend
+  FROM generate_series(1, 1500) c),
+gaps AS (
+  SELECT c, k, first_day, mean_spend,
+         first_day + sum(CASE WHEN k = 0 THEN 0 ELSE -ln(shop_uniform(c * 100 + 10 + k)) / rate END)
+                       OVER (PARTITION BY c ORDER BY k) AS day,
+         bool_and(k = 0 OR shop_uniform(c * 100 + 60 + k) >= p_leave) OVER (PARTITION BY c ORDER BY k) AS still_buying
+  FROM customers, generate_series(0, 30) k)
+SELECT c::bigint AS member_id,
+       '2025-01-01 09:00+00'::timestamptz + make_interval(secs => round(day * 86400)) AS occurred_at,
+       round((mean_spend * (0.5 + shop_uniform(c * 100 + 95 - k % 5)))::numeric, 2)::float8 AS amount
+FROM gaps WHERE still_buying AND day < 365;
+CREATE TABLE purchases (LIKE purchases_local);
+SELECT create_distributed_table('purchases', 'member_id', colocate_with => 'members');
+INSERT INTO purchases SELECT * FROM purchases_local;
