@@ -31,8 +31,9 @@
  *
  * Every pass runs read-only, i.e. in the snapshot of the calling statement,
  * so rows committed meanwhile by other sessions are not seen; each pass
- * must see the same rows (count, skipped count and a row checksum), or the
- * fit stops with an error instead of mixing data sets.  The aggregate
+ * must see the same rows (counts, and a row checksum or, where float
+ * features differ in their last bits, each feature's sums: cr_rows_same),
+ * or the fit stops with an error instead of mixing data sets.  The aggregate
  * passes are planned with CURSOR_OPT_PARALLEL_OK, so they can use parallel
  * workers (retention_fit itself is PARALLEL UNSAFE, so the outer query never
  * runs in parallel mode, which would forbid that).
@@ -76,6 +77,8 @@ typedef struct Fit
 	double		n_rows,
 				n_skipped,
 				check;			/* what every pass must see again */
+	CrRowSums	first;			/* pass 1's counts and sums (cr_rows_same) */
+	double	   *first_ax;		/* pass 1's sums of |w x| */
 	double		cw[2];			/* class weights of the Newton passes */
 	CrMoments	m;				/* from passes 1 and 2 */
 	double	   *means;
@@ -127,6 +130,46 @@ rows_changed(const Fit *f, const double *st)
 			 errhint("The query must return the same rows every time it runs: no random(), volatile functions, TABLESAMPLE or LIMIT without ORDER BY.")));
 }
 
+/*
+ * Whether an aggregate pass's state saw pass 1's rows (cr_rows_same).  A
+ * moments pass summed w (x - mu) isc: its sums of w x are taken back from
+ * those, and it has none of the retained rows.
+ */
+static bool
+state_rows_same(const Fit *f, const double *st)
+{
+	int			plen = (int) st[CR_ST_PLEN];
+	int			d = f->d;
+	const double *pt = st + CR_ST_HEADER;
+	CrRowSums	now = {st[CR_ST_ROWS], st[CR_ST_SKIPPED], st[CR_ST_NPOS], st[CR_ST_CHECK],
+	st[CR_ST_SW], st[CR_ST_SW1], NULL, NULL};
+	double	   *sx = NULL;
+	bool		same;
+	int			j;
+
+	if ((int) st[CR_ST_D] != d)
+		return false;
+	if ((int) pt[CR_PT_FLAGS] & (int) CR_PT_MOMENTS)
+	{
+		const double *mu = pt + CR_PT_BETA + d + 1;
+		const double *isc = mu + d;
+
+		sx = palloc(sizeof(double) * d);
+		for (j = 0; j < d; j++)
+			sx[j] = st[cr_state_sx(plen) + j] / isc[j] + mu[j] * now.sw;
+		now.sx = sx;
+	}
+	else
+	{
+		now.sx = st + cr_state_sx(plen);
+		now.sx1 = st + cr_state_sxx(d, plen);
+	}
+	same = cr_rows_same(&f->first, &now, f->first_ax, d);
+	if (sx)
+		pfree(sx);
+	return same;
+}
+
 /* One aggregate pass at point; returns the state (in f->cxt), NULL: no rows. */
 static double *
 run_pass(Fit *f, const double *point, int plen)
@@ -165,8 +208,7 @@ run_pass(Fit *f, const double *point, int plen)
 		MemoryContextSwitchTo(old);
 	}
 	SPI_freetuptable(SPI_tuptable);
-	if (st && f->npasses > 1 &&
-		(st[CR_ST_ROWS] != f->n_rows || st[CR_ST_SKIPPED] != f->n_skipped || st[CR_ST_CHECK] != f->check))
+	if (st && f->npasses > 1 && !state_rows_same(f, st))
 		rows_changed(f, st);
 	if (!st && f->npasses > 1)
 	{
@@ -310,6 +352,11 @@ typedef struct SampleReceiver
 	int64		u;				/* usable rows seen */
 	int64		skipped;
 	double		check;			/* sum of row hashes, as the aggregate's */
+	double		npos,			/* retained usable rows */
+				sw,				/* and the weights' sums (cr_rows_same) */
+				sw1;
+	double	   *wx;				/* sums of w x */
+	double	   *wx1;			/* of retained rows */
 	double	   *sc;
 	MemoryContext rowcxt;
 	int			since_reset;
@@ -381,6 +428,18 @@ sample_receive(TupleTableSlot *slot, DestReceiver *self)
 			r->sc[r->m++] = cr_sigmoid(eta);
 		}
 		r->check += cr_row_hash(vals, f->d, retained, w);
+		r->sw += w;
+		if (retained)
+		{
+			r->npos++;
+			r->sw1 += w;
+		}
+		for (int j = 0; j < f->d; j++)
+		{
+			r->wx[j] += w * vals[j];
+			if (retained)
+				r->wx1[j] += w * vals[j];
+		}
 		r->u++;
 	}
 	else
@@ -421,8 +480,8 @@ sample_rows(const Fit *f)
 static void
 receiver_pass(Fit *f, SampleReceiver *r, const char *what)
 {
-	int64		n = (int64) f->n_rows;
 	TimestampTz t0 = GetCurrentTimestamp();
+	bool		same;
 
 	r->pub.receiveSlot = sample_receive;
 	r->pub.rStartup = cr_dest_startup_noop;
@@ -433,13 +492,23 @@ receiver_pass(Fit *f, SampleReceiver *r, const char *what)
 	r->stride = sample_stride(f);
 	r->cap = sample_rows(f);
 	r->rowcxt = AllocSetContextCreate(CurrentMemoryContext, "retention_fit rows", ALLOCSET_DEFAULT_SIZES);
+	r->wx = palloc0(sizeof(double) * f->d);
+	r->wx1 = palloc0(sizeof(double) * f->d);
 
 	cr_query_run(f->stmt, (DestReceiver *) r, 0, "retention_fit");
 	f->npasses++;
 	elog(DEBUG1, "retention_fit: pass %d (%s) took %.1f ms", f->npasses, what,
 		 (double) (GetCurrentTimestamp() - t0) / 1000.0);
 	MemoryContextDelete(r->rowcxt);
-	if (r->u != n || r->skipped != f->n_skipped || r->check != f->check)
+	{
+		CrRowSums	now = {(double) r->u, (double) r->skipped, r->npos, r->check, r->sw, r->sw1,
+		r->wx, r->wx1};
+
+		same = cr_rows_same(&f->first, &now, f->first_ax, f->d);
+	}
+	pfree(r->wx);
+	pfree(r->wx1);
+	if (!same)
 	{
 		double		st[CR_ST_HEADER] = {0};
 
@@ -540,6 +609,15 @@ statistics(Fit *f)
 	f->check = st[CR_ST_CHECK];
 	{
 		MemoryContext old = MemoryContextSwitchTo(f->cxt);
+		double	   *sums = palloc(sizeof(double) * 3 * f->d);
+
+		/* st lives in f->cxt too, but is freed by the passes' callers: copy */
+		memcpy(sums, st + cr_state_sx(2), sizeof(double) * f->d);
+		memcpy(sums + f->d, st + cr_state_sxx(f->d, 2), sizeof(double) * f->d);
+		memcpy(sums + 2 * f->d, st + cr_state_grad(f->d, 2) + 1, sizeof(double) * f->d);
+		f->first = (CrRowSums) {f->n_rows, f->n_skipped, st[CR_ST_NPOS], f->check,
+		st[CR_ST_SW], st[CR_ST_SW1], sums, sums + f->d};
+		f->first_ax = sums + 2 * f->d;
 
 		f->names = cr_train_feature_names(&f->o, f->d);
 		MemoryContextSwitchTo(old);

@@ -85,6 +85,26 @@ flag(double flags, double bit)
 	return ((int) flags & (int) bit) != 0;
 }
 
+bool
+cr_rows_same(const CrRowSums *first, const CrRowSums *now, const double *ax, int d)
+{
+	int			j;
+
+	if (now->rows != first->rows || now->skipped != first->skipped || now->npos != first->npos)
+		return false;
+	if (now->checksum == first->checksum)
+		return true;
+	/* other bits: the same rows only if every sum is within rounding */
+	if (!(fabs(now->sw - first->sw) <= CR_ROWS_SAME_TOL * first->sw &&
+		  fabs(now->sw1 - first->sw1) <= CR_ROWS_SAME_TOL * first->sw))
+		return false;
+	for (j = 0; j < d; j++)
+		if (!(fabs(now->sx[j] - first->sx[j]) <= CR_ROWS_SAME_TOL * ax[j] &&
+			  (now->sx1 == NULL || fabs(now->sx1[j] - first->sx1[j]) <= CR_ROWS_SAME_TOL * ax[j])))
+			return false;
+	return true;
+}
+
 /*
  * 20 bits of a hash of the row: sums of these detect rows that changed.
  * Each value is mixed on its own (independent multiplications), then the
@@ -250,11 +270,28 @@ cr_state_add_row(double *st, const double *x, bool retained, double w)
 	if (retained)
 		st[CR_ST_SW1] += w;
 	st[CR_ST_CHECK] += cr_row_hash(x, d, retained, w);
+	if (!flag(pt[CR_PT_FLAGS], CR_PT_MOMENTS))
+	{
+		/*
+		 * the weighted sums of x, of all rows and of retained ones (the
+		 * means; and what cr_rows_same compares when the checksums differ)
+		 */
+		double	   *sx1 = st + cr_state_sxx(d, plen);
+
+		for (j = 0; j < d; j++)
+		{
+			sx[j] += w * x[j];
+			if (retained)
+				sx1[j] += w * x[j];
+		}
+	}
 	if (plen == 2)
 	{
-		/* statistics pass: raw weighted sums for the means */
+		/* statistics pass: also sum |w x|, the scale of those sums */
+		double	   *ax = st + cr_state_grad(d, plen) + 1;
+
 		for (j = 0; j < d; j++)
-			sx[j] += w * x[j];
+			ax[j] += fabs(w * x[j]);
 		return;
 	}
 	if (flag(pt[CR_PT_FLAGS], CR_PT_FINAL))

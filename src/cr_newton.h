@@ -32,6 +32,9 @@
  *	         CR_QUEUE_ROWS), their solver-coordinate rows (D values each),
  *	         then per row its linear predictor, class-weighted weight and
  *	         label (CR_QUEUE_ROWS values each).
+ *	  A moments pass sums w (x - mu) isc in sx and its square in sxx; every
+ *	  other pass sums w x in sx and w x of the retained rows in sxx, and the
+ *	  counting pass |w x| in grad[1 .. d] (cr_rows_same).
  *
  * A Newton pass queues each row: every CR_QUEUE_ROWS rows the queue's
  * sigmoids and logs are taken together (one vector exp and log1p with
@@ -176,6 +179,36 @@ extern void cr_state_add_row(double *st, const double *x, bool retained, double 
 
 /* The 20-bit hash of a usable row that CR_ST_CHECK sums (exactly, in any order). */
 extern double cr_row_hash(const double *x, int d, bool retained, double w);
+
+/*
+ * What a pass saw of its rows, for retention_fit's check that every pass
+ * sees the first one's: counts, the checksum, the weights' sums and the
+ * weighted sums of x over all rows (sx) and over retained ones (sx1; NULL
+ * where a pass did not sum them).
+ */
+typedef struct CrRowSums
+{
+	double		rows,
+				skipped,
+				npos,
+				checksum,
+				sw,
+				sw1;
+	const double *sx;
+	const double *sx1;
+} CrRowSums;
+
+#define CR_ROWS_SAME_TOL 1e-9
+
+/*
+ * Whether now saw first's rows: the same counts and, unless the checksums
+ * are equal, every sum within CR_ROWS_SAME_TOL of its scale (ax[j], the
+ * sum of |w x_j|; first->sw for the weights).  Features that are float
+ * aggregates can differ in their last bits from one execution to the next
+ * (partial sums added in another order by parallel workers or Citus), which
+ * changes the checksum but not the data.
+ */
+extern bool cr_rows_same(const CrRowSums *first, const CrRowSums *now, const double *ax, int d);
 
 /* Add the queued rows' Hessian terms to the sums and empty the queue. */
 extern void cr_state_flush(double *st);

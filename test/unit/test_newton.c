@@ -397,6 +397,98 @@ test_bins_pass(void)
 	free_all();
 }
 
+/* the CrRowSums of a state: its Newton pass's (or counting pass's) sums */
+static CrRowSums
+sums_of(const double *st, int d, int plen)
+{
+	CrRowSums	r = {st[CR_ST_ROWS], st[CR_ST_SKIPPED], st[CR_ST_NPOS], st[CR_ST_CHECK],
+	st[CR_ST_SW], st[CR_ST_SW1], st + cr_state_sx(plen), st + cr_state_sxx(d, plen)};
+
+	return r;
+}
+
+/*
+ * cr_rows_same: a Newton pass over the counting pass's rows is the same
+ * rows; with a feature one ulp off in rows the checksum differs and the
+ * sums decide (same); a value changed by 1e-3, a label swapped between two
+ * rows, a row dropped: different.
+ */
+static void
+test_rows_same(void)
+{
+	int			d = D_FEAT,
+				plen = cr_point_len(d, 0);
+	double		count_pt[2] = {0, 0},
+				point[64],
+			   *first,
+			   *now;
+	CrRowSums	f;
+	int			i,
+				a = -1,
+				b = -1;
+
+	first = state_over(count_pt, 2, d, 0, N, 1);
+	f = sums_of(first, d, 2);
+	memset(point, 0, sizeof(point));
+	point[CR_PT_FLAGS] = CR_PT_INTERCEPT;
+	point[CR_PT_D] = d;
+	point[CR_PT_CW0] = point[CR_PT_CW1] = 1;
+	for (i = 0; i < d; i++)
+		point[CR_PT_BETA + d + 1 + d + i] = 1;	/* isc */
+	now = state_over(point, plen, d, 0, N, 1);
+	check(now[CR_ST_CHECK] == f.checksum && cr_rows_same(&f, &(CrRowSums) {0}, first + cr_state_grad(d, 2) + 1, d) == false,
+		  "a Newton pass has the counting pass's checksum; no rows is not the same");
+	{
+		CrRowSums	n = sums_of(now, d, plen);
+
+		check(cr_rows_same(&f, &n, first + cr_state_grad(d, 2) + 1, d), "the same rows are the same");
+	}
+	for (i = 0; i < N; i += 7)
+		rows[i][1] = nextafter(rows[i][1], INFINITY);
+	now = state_over(point, plen, d, 0, N, 1);
+	{
+		CrRowSums	n = sums_of(now, d, plen);
+
+		check(n.checksum != f.checksum && cr_rows_same(&f, &n, first + cr_state_grad(d, 2) + 1, d),
+			  "rows one ulp off (float sums added in another order): other checksum, the same rows");
+	}
+	for (i = 0; i < N; i += 7)
+		rows[i][1] = nextafter(rows[i][1], -INFINITY);
+	rows[100][2] += 1e-3;
+	now = state_over(point, plen, d, 0, N, 1);
+	{
+		CrRowSums	n = sums_of(now, d, plen);
+
+		check(!cr_rows_same(&f, &n, first + cr_state_grad(d, 2) + 1, d), "one value of 5000 changed by 1e-3 (3e-8 of the sum of its column): not the same");
+	}
+	rows[100][2] -= 1e-3;
+	/* swap the labels of a retained and a lapsed row of the same weight */
+	for (i = 0; i < N && (a < 0 || b < 0); i++)
+	{
+		if (a < 0 && rows[i][D_FEAT] == 1)
+			a = i;
+		if (b < 0 && rows[i][D_FEAT] == -1)
+			b = i;
+	}
+	rows[a][D_FEAT] = -1;
+	rows[b][D_FEAT] = 1;
+	now = state_over(point, plen, d, 0, N, 1);
+	{
+		CrRowSums	n = sums_of(now, d, plen);
+
+		check(n.npos == f.npos && n.sw1 == f.sw1 && !cr_rows_same(&f, &n, first + cr_state_grad(d, 2) + 1, d),
+			  "two rows' labels swapped (same counts and weights): not the same");
+	}
+	rows[a][D_FEAT] = 1;
+	rows[b][D_FEAT] = -1;
+	now = state_over(point, plen, d, 1, N, 1);
+	{
+		CrRowSums	n = sums_of(now, d, plen);
+
+		check(!cr_rows_same(&f, &n, first + cr_state_grad(d, 2) + 1, d), "a row fewer: not the same");
+	}
+}
+
 int
 main(void)
 {
@@ -408,5 +500,6 @@ main(void)
 	test_separation();
 	test_partial_states();
 	test_bins_pass();
+	test_rows_same();
 	return tap_done();
 }
