@@ -67,6 +67,73 @@ start_cron() {
 		cron_q -d postgres -c 'CREATE EXTENSION IF NOT EXISTS pg_cron' \
 			-c "SELECT cron.schedule_in_database('$CRON_JOB', '* * * * *', 'REFRESH MATERIALIZED VIEW CONCURRENTLY scoring', '$CRON_DB')" \
 			>>"$WORK/cron-setup.log" 2>&1 && CRON_STARTED=1
+	[ "$CRON_STARTED" = 1 ] && start_cron_owner
+}
+
+# README, Scheduled scoring, followed as a non-superuser: the database owner
+# installs the extension, builds the scoring view and schedules its refresh
+# itself, with the grants the README lists (USAGE on schema cron, EXECUTE on
+# cron.schedule_in_database, which pg_cron 1.4 revokes from PUBLIC); the job
+# runs as that role.  CRON_OWNER_DENIED records that USAGE alone is refused.
+CRON_OWNER=cr_cron_owner
+CRON_OWNER_DB=cr_cron_own
+CRON_OWNER_JOB=cr_cron_owner_refresh
+start_cron_owner() {
+	local log=$WORK/cron-owner-setup.log sched
+	CRON_OWNER_STARTED=0 CRON_OWNER_DENIED=0
+	sched="SELECT cron.schedule_in_database('$CRON_OWNER_JOB', '* * * * *', 'REFRESH MATERIALIZED VIEW CONCURRENTLY scoring', '$CRON_OWNER_DB')"
+	{ cron_q -d postgres -c "CREATE ROLE $CRON_OWNER LOGIN" -c "CREATE DATABASE $CRON_OWNER_DB OWNER $CRON_OWNER" &&
+		cron_q -U $CRON_OWNER -d $CRON_OWNER_DB <<-'EOF'
+			CREATE EXTENSION community_retention;
+			CREATE TABLE f AS
+			SELECT m.member_id, m.renewed, (m.plan = 'annual')::int::float8 AS annual, (m.member_id % 7)::float8 AS x
+			FROM retention_demo_members(300) m;
+			SELECT retention_model_save('m', retention_train(ARRAY[annual, x], renewed,
+			         jsonb_build_object('features', ARRAY['annual', 'x'], 'l2', l2)))
+			FROM f, (VALUES (0), (200)) v(l2) GROUP BY l2 ORDER BY l2;
+			SELECT retention_model_activate('m', 1);
+			CREATE MATERIALIZED VIEW scoring AS
+			SELECT f.member_id, retention_score((SELECT retention_model_active('m')), f) AS score,
+			       (SELECT version FROM retention_model_registry WHERE name = 'm' AND active) AS model_version
+			FROM f;
+			CREATE UNIQUE INDEX ON scoring (member_id);
+			SELECT retention_model_activate('m', 2);
+		EOF
+	} >"$log" 2>&1 || return 0
+	cron_q -d postgres -c "GRANT USAGE ON SCHEMA cron TO $CRON_OWNER" >>"$log" 2>&1 || return 0
+	cron_q -U $CRON_OWNER -d postgres -c "$sched" >>"$log" 2>&1 ||
+		{ grep -q 'permission denied for function schedule_in_database' "$log" && CRON_OWNER_DENIED=1; }
+	cron_q -d postgres -c "GRANT EXECUTE ON FUNCTION cron.schedule_in_database(text, text, text, text, text, boolean) TO $CRON_OWNER" \
+		>>"$log" 2>&1 &&
+		cron_q -U $CRON_OWNER -d postgres -c "$sched" >>"$log" 2>&1 && CRON_OWNER_STARTED=1
+}
+
+cron_check_pg_cron_owner() {
+	local status
+	if [ "${CRON_OWNER_STARTED:-0}" != 1 ]; then
+		cat "$WORK/cron-owner-setup.log" >&2 2>/dev/null || true
+		record "cron: a non-superuser schedules the refresh with the README's grants" 0 1
+		return 0
+	fi
+	record "cron: USAGE on schema cron alone does not let a non-superuser call schedule_in_database" \
+		"$CRON_OWNER_DENIED" $((1 - CRON_OWNER_DENIED))
+	if ! cron_wait 200 "SELECT EXISTS (SELECT 1 FROM cron.job_run_details d JOIN cron.job j USING (jobid)
+	                                   WHERE j.jobname = '$CRON_OWNER_JOB' AND d.status IN ('succeeded', 'failed'))" postgres; then
+		record "cron: pg_cron ran the non-superuser's refresh within 200 s" 0 1
+		return 0
+	fi
+	status=$(cron_q -d postgres -c "SELECT d.status || ' ' || d.username || ' ' || coalesce(d.return_message, '') FROM cron.job_run_details d
+	                                JOIN cron.job j USING (jobid) WHERE j.jobname = '$CRON_OWNER_JOB' ORDER BY d.runid LIMIT 1")
+	cron_q -U $CRON_OWNER -d postgres -c "SELECT cron.unschedule('$CRON_OWNER_JOB')" >/dev/null || true
+	if [ "${status%% *}" = succeeded ] && [ "$(echo "$status" | cut -d' ' -f2)" = $CRON_OWNER ] &&
+		[ "$(cron_q -U $CRON_OWNER -d $CRON_OWNER_DB -c "SELECT count(*) = 300 AND bool_and(s.model_version = 2)
+		        AND bool_and(s.score = retention_score((SELECT model FROM retention_model_registry WHERE name = 'm' AND version = 2), f))
+		        FROM scoring s JOIN f USING (member_id)")" = t ]; then
+		record "cron: a non-superuser's scheduled refresh ran as that role with the newly activated version" 1 0
+	else
+		echo "pg_cron job of $CRON_OWNER: $status" >&2
+		record "cron: a non-superuser's scheduled refresh ran as that role with the newly activated version" 0 1
+	fi
 }
 
 cron_check_pg_cron() {
@@ -266,6 +333,7 @@ run_cron() {
 	fi
 	# first, so that nothing but pg_cron has refreshed the view
 	cron_check_pg_cron
+	cron_check_pg_cron_owner
 	cron_check_concurrent_saves
 	cron_check_concurrent_activations
 	cron_check_readers
