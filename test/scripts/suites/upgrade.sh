@@ -14,6 +14,43 @@ run_upgrade() {
 	# and hand the registry table to that owner on both paths).
 	psql -X -q -d postgres -c 'CREATE ROLE cr_up_owner LOGIN' >/dev/null
 	upgrade_as cr_up_owner cr_up_own
+	upgrade_back_to_1_0
+}
+
+# README, Upgrading: "go back to 1.0 with a dump taken before the update".  A
+# dump names no extension version (CREATE EXTENSION IF NOT EXISTS ...), so
+# restored into an empty database it creates the default version, 1.1; the
+# database is back at 1.0 only when CREATE EXTENSION ... VERSION '1.0' ran in
+# it before the restore.
+upgrade_back_to_1_0() {
+	local q="psql -X -q -v ON_ERROR_STOP=1" out=$WORK/upgrade/back dump ok=0 nok=0 v
+	say "upgrade: back to 1.0 from a dump taken before the update"
+	mkdir -p "$out"
+	dump=$out/before_update.sql
+	if ! { $q -d postgres -c 'CREATE DATABASE cr_back_src' -c 'CREATE DATABASE cr_back_plain' -c 'CREATE DATABASE cr_back_10' &&
+		$q -d cr_back_src -c "CREATE EXTENSION community_retention VERSION '1.0'" &&
+		$q -d cr_back_src -f "$ROOT/test/upgrade/before.sql" &&
+		"$PG_BINDIR/pg_dump" -d cr_back_src -f "$dump" &&
+		$q -d cr_back_plain -f "$dump" &&
+		$q -d cr_back_10 -c "CREATE EXTENSION community_retention VERSION '1.0'" &&
+		$q -d cr_back_10 -f "$dump"; } >"$out/setup.log" 2>&1; then
+		cat "$out/setup.log" >&2
+		record "upgrade: back to 1.0 from a dump (set-up)" 0 1
+		return 0
+	fi
+	v="SELECT extversion FROM pg_extension WHERE extname = 'community_retention'"
+	# the README's warning: a plain restore gives 1.1
+	[ "$(psql -X -tA -d cr_back_plain -c "$v")" = 1.1 ] && ok=$((ok + 1)) || nok=$((nok + 1))
+	# the README's way back: 1.0 created first, then the dump, every row restored
+	if [ "$(psql -X -tA -d cr_back_10 -c "$v")" = 1.0 ] &&
+		[ "$(psql -X -tA -d cr_back_10 -c "SELECT (SELECT count(*) FROM up_models) || ' ' || (SELECT count(*) FROM up_rules) || ' ' || (SELECT count(*) FROM up_answers_1_0)")" = \
+		  "$(psql -X -tA -d cr_back_src -c "SELECT (SELECT count(*) FROM up_models) || ' ' || (SELECT count(*) FROM up_rules) || ' ' || (SELECT count(*) FROM up_answers_1_0)")" ]; then
+		ok=$((ok + 1))
+	else
+		psql -X -tA -d cr_back_10 -c "$v" >&2
+		nok=$((nok + 1))
+	fi
+	record "upgrade: a 1.0 dump restores at 1.1 into an empty database, at 1.0 after CREATE EXTENSION ... VERSION '1.0'" "$ok" "$nok"
 }
 
 # upgrade_as ROLE PREFIX: databases PREFIX_fresh and PREFIX_updated, owned by
