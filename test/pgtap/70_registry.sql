@@ -2,7 +2,7 @@
 -- by a materialized view at its next refresh, pg_dump registration, and
 -- row-level security with two roles.
 BEGIN;
-SELECT plan(30);
+SELECT plan(32);
 
 CREATE TABLE reg_rows AS
 SELECT i, ARRAY[(i % 7)::float8, (i % 3)::float8] AS x, (i % 7 + i % 3) % 4 <> 0 AS y
@@ -160,6 +160,21 @@ SELECT throws_ok($$SELECT retention_model_activate('a_model', 1)$$, '42501', 'co
 RESET ROLE;
 SELECT results_eq($$SELECT version, active FROM retention_model_registry WHERE name = 'a_model' ORDER BY version$$,
                   $$VALUES (1, false), (2, true)$$, 'and b''s version stays active');
+-- a trigger of the owner's that skips the update: no active version would
+-- be left, and row-level security is not the reason (the table's RLS off
+-- for the owner, who is not subject to it)
+ALTER TABLE retention_model_registry DISABLE ROW LEVEL SECURITY;
+CREATE FUNCTION pg_temp.skip_v3() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN RETURN CASE WHEN NEW.version = 3 AND NEW.active THEN NULL ELSE NEW END; END $$;
+CREATE TRIGGER skip_v3 BEFORE UPDATE ON retention_model_registry FOR EACH ROW EXECUTE FUNCTION pg_temp.skip_v3();
+SELECT retention_model_save('t_trig', m) FROM reg_models WHERE l2 = 0 UNION ALL
+SELECT retention_model_save('t_trig', m) FROM reg_models WHERE l2 = 0 UNION ALL
+SELECT retention_model_save('t_trig', m) FROM reg_models WHERE l2 = 0;
+SELECT retention_model_activate('t_trig', 1);
+SELECT throws_ok($$SELECT retention_model_activate('t_trig', 3)$$, '09000', 'could not activate version 3 of model "t_trig"',
+                 'a trigger that skips the activation: 09000, not blamed on row-level security');
+SELECT results_eq($$SELECT version FROM retention_model_registry WHERE name = 't_trig' AND active$$,
+                  $$VALUES (1)$$, 'and version 1 stays active');
 
 SELECT * FROM finish();
 ROLLBACK;

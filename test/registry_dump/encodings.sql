@@ -39,6 +39,16 @@ BEGIN
             blank := blank + 1;
         END;
     END LOOP;
+    -- a character of the encoding with no Unicode equivalent is not white
+    -- space (the test once converted the name and failed with 22P05); only
+    -- WIN1252's, as the EUC_JP registry is restored into UTF-8 below, which
+    -- no such character survives
+    FOR c IN SELECT * FROM (VALUES ('WIN1252', '\x81'::bytea), ('WIN1252', '\x7881'))
+             v(enc, bytes) WHERE v.enc = pg_catalog.getdatabaseencoding()
+    LOOP
+        PERFORM retention_model_save(pg_catalog.convert_from(c.bytes, c.enc), m) FROM enc_model;
+        kept := kept + 1;
+    END LOOP;
     IF blank < 2 OR kept < 2 THEN
         RAISE EXCEPTION 'too few names tested: % blank, % kept', blank, kept;
     END IF;

@@ -20,6 +20,30 @@
 -- scripts run as the bootstrap superuser.
 -- ---------------------------------------------------------------------------
 
+-- Whether a model name is white space only: Unicode's white space
+-- characters, tested as UTF-8 bytes (a regular expression compares the
+-- database encoding's character codes, which are Unicode's only in UTF-8 and
+-- Latin-1 databases).  SQL_ASCII (any bytes) and MULE_INTERNAL (no
+-- conversion to UTF-8) are read as they are; a character with no Unicode
+-- equivalent (WIN1252's 0x81, EUC_JP's user-defined area) is not white space.
+-- IMMUTABLE: the database's encoding never changes.
+CREATE FUNCTION @extschema@.retention_model_name_blank(name text)
+RETURNS boolean
+LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    RETURN pg_catalog.encode(pg_catalog.convert_to(name,
+               CASE WHEN pg_catalog.getdatabaseencoding() IN ('SQL_ASCII', 'MULE_INTERNAL')
+                    THEN pg_catalog.getdatabaseencoding() ELSE 'UTF8' END), 'hex')
+           ~ '^(09|0a|0b|0c|0d|20|c285|c2a0|e19a80|e2808[0-9a]|e280a8|e280a9|e280af|e2819f|e38080)*$';
+EXCEPTION WHEN untranslatable_character THEN
+    RETURN false;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.retention_model_name_blank(text) IS
+'Whether a model name is empty or Unicode white space only, in any database encoding (the registry''s name check)';
+
 CREATE TABLE @extschema@.retention_model_registry (
     name       text NOT NULL,
     version    int NOT NULL,
@@ -31,18 +55,9 @@ CREATE TABLE @extschema@.retention_model_registry (
     active     boolean NOT NULL DEFAULT false,
     CONSTRAINT retention_model_registry_pkey PRIMARY KEY (name, version),
     CONSTRAINT retention_model_registry_name_check
-        -- not white space only: Unicode's white space characters as UTF-8
-        -- bytes, as a regular expression compares the database encoding's
-        -- character codes, which are Unicode's only in UTF-8 and Latin-1
-        -- databases; SQL_ASCII (any bytes) and MULE_INTERNAL (no conversion
-        -- to UTF-8) are read as they are
-        CHECK (pg_catalog.encode(pg_catalog.convert_to(name,
-                   CASE WHEN pg_catalog.getdatabaseencoding() OPERATOR(pg_catalog.=) 'SQL_ASCII'
-                          OR pg_catalog.getdatabaseencoding() OPERATOR(pg_catalog.=) 'MULE_INTERNAL'
-                        THEN pg_catalog.getdatabaseencoding() ELSE 'UTF8' END), 'hex')
-               OPERATOR(pg_catalog.!~)
-               '^(09|0a|0b|0c|0d|20|c285|c2a0|e19a80|e2808[0-9a]|e280a8|e280a9|e280af|e2819f|e38080)*$'
-               AND pg_catalog.octet_length(name) OPERATOR(pg_catalog.<=) 1024),
+        -- the length first: a blank test of megabytes would be wasted
+        CHECK (pg_catalog.octet_length(name) OPERATOR(pg_catalog.<=) 1024
+               AND NOT @extschema@.retention_model_name_blank(name)),
     CONSTRAINT retention_model_registry_version_check
         CHECK (version OPERATOR(pg_catalog.>) 0),
     CONSTRAINT retention_model_registry_metrics_check
@@ -88,12 +103,7 @@ DECLARE
     v bigint;
     violated text;
 BEGIN
-    -- white space only as the table's CHECK constraint reads it
-    IF name IS NULL
-       OR pg_catalog.encode(pg_catalog.convert_to(name,
-              CASE WHEN pg_catalog.getdatabaseencoding() IN ('SQL_ASCII', 'MULE_INTERNAL')
-                   THEN pg_catalog.getdatabaseencoding() ELSE 'UTF8' END), 'hex')
-          ~ '^(09|0a|0b|0c|0d|20|c285|c2a0|e19a80|e2808[0-9a]|e280a8|e280a9|e280af|e2819f|e38080)*$' THEN
+    IF name IS NULL THEN
         RAISE EXCEPTION 'model name must not be empty'
             USING ERRCODE = 'invalid_parameter_value';
     END IF;
@@ -101,6 +111,10 @@ BEGIN
         RAISE EXCEPTION 'model name is too long'
             USING ERRCODE = 'program_limit_exceeded',
                   DETAIL = pg_catalog.format('The name has %s bytes; at most 1024 are allowed.', pg_catalog.octet_length(name));
+    END IF;
+    IF @extschema@.retention_model_name_blank(name) THEN
+        RAISE EXCEPTION 'model name must not be empty'
+            USING ERRCODE = 'invalid_parameter_value';
     END IF;
     IF model IS NULL THEN
         RAISE EXCEPTION 'model must not be NULL'
@@ -222,21 +236,40 @@ BEGIN
     -- not cover it).  Reporting success there would leave the name without
     -- an active version (the previous one was switched off above); the error
     -- rolls that back.
-    IF updated = 0
-       AND NOT EXISTS (SELECT 1 FROM @extschema@.retention_model_registry r
-                       WHERE r.name = retention_model_activate.name
-                         AND r.version = retention_model_activate.version AND r.active) THEN
+    -- An already active version is locked, not just read: under REPEATABLE
+    -- READ or SERIALIZABLE, one that another transaction deactivated after
+    -- this snapshot (activating another) must not pass for active.
+    IF updated = 0 THEN
+        BEGIN
+            PERFORM FROM @extschema@.retention_model_registry r
+            WHERE r.name = retention_model_activate.name
+              AND r.version = retention_model_activate.version AND r.active
+            FOR SHARE;
+        EXCEPTION WHEN serialization_failure THEN
+            RAISE EXCEPTION 'could not activate version % of model "%"', version, name
+                USING ERRCODE = 'serialization_failure',
+                      DETAIL = 'Another transaction activated a version of this model after this transaction''s snapshot was taken.',
+                      HINT = 'Retry the transaction.';
+        END;
+        IF FOUND THEN
+            RETURN;
+        END IF;
         IF NOT EXISTS (SELECT 1 FROM @extschema@.retention_model_registry r
                        WHERE r.name = retention_model_activate.name
                          AND r.version = retention_model_activate.version) THEN
             RAISE EXCEPTION 'model "%" has no version %', name, version
                 USING ERRCODE = 'undefined_object';
         END IF;
+        IF pg_catalog.row_security_active('@extschema@.retention_model_registry'::regclass) THEN
+            RAISE EXCEPTION 'could not activate version % of model "%"', version, name
+                USING ERRCODE = 'insufficient_privilege',
+                      DETAIL = pg_catalog.format('Row-level security does not let role %s update version %s of this model.',
+                                                 pg_catalog.quote_ident(current_user), version),
+                      HINT = 'Activate the versions of a name as a role whose policies let it see and update every version of that name.';
+        END IF;
         RAISE EXCEPTION 'could not activate version % of model "%"', version, name
-            USING ERRCODE = 'insufficient_privilege',
-                  DETAIL = pg_catalog.format('Row-level security does not let role %s update version %s of this model.',
-                                             pg_catalog.quote_ident(current_user), version),
-                  HINT = 'Activate the versions of a name as a role whose policies let it see and update every version of that name.';
+            USING ERRCODE = 'triggered_action_exception',
+                  DETAIL = 'The update that activates it changed no row: a trigger or rule on the registry table skipped it.';
     END IF;
 END
 $$;

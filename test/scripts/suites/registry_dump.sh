@@ -98,6 +98,38 @@ run_registry_dump() {
 	fi
 	record "registry dump/restore with row-level security" "$ok" "$nok"
 	registry_encodings
+	registry_stale_activate
+}
+
+# Under REPEATABLE READ, activating the version that was active in this
+# transaction's snapshot, after another session activated another one, is
+# a serialization failure (40001, as the README says), not a success that
+# leaves the other version active.  The other session runs from inside the
+# first one's transaction (psql's \!), so the order is fixed.
+registry_stale_activate() {
+	local w=$WORK/registry_dump q="psql -X -q -v ON_ERROR_STOP=1" out
+	$q -d postgres -c 'CREATE DATABASE cr_rd_stale' >/dev/null
+	$q -d cr_rd_stale -c 'CREATE EXTENSION community_retention' \
+		-c "CREATE TABLE m AS SELECT retention_train(ARRAY[(i % 7)::float8], i % 3 = 0) AS m FROM generate_series(1, 100) i" \
+		-c "SELECT retention_model_save('s', m), retention_model_save('s', m) FROM m" \
+		-c "SELECT retention_model_activate('s', 2)" >/dev/null
+	out=$(psql -X -q -At -d cr_rd_stale 2>&1 <<-EOF
+		\set VERBOSITY verbose
+		BEGIN ISOLATION LEVEL REPEATABLE READ;
+		SELECT count(*) FROM retention_model_registry;
+		\! psql -X -q -d cr_rd_stale -c "SELECT retention_model_activate('s', 1)"
+		SELECT retention_model_activate('s', 2);
+		ROLLBACK;
+		SELECT string_agg(version || ':' || active, ' ' ORDER BY version) FROM retention_model_registry;
+	EOF
+	)
+	if printf '%s\n' "$out" | grep -q '40001: could not activate version 2 of model "s"' &&
+		printf '%s\n' "$out" | tail -1 | grep -qx '1:true 2:false'; then
+		record "registry: activating the snapshot's active version after another activation is 40001" 1 0
+	else
+		printf '%s\n' "$out" >&2
+		record "registry: activating the snapshot's active version after another activation is 40001" 0 1
+	fi
 }
 
 # Names in databases that are not UTF-8 (encodings.sql): white space only
