@@ -344,10 +344,15 @@ cr_state_add(double *a, const double *b)
 		a[i] += b[i];
 	if (plen > 2 && flag(a[CR_ST_HEADER + CR_PT_FLAGS], CR_PT_DIRECTION))
 	{
-		/* a direction pass keeps extremes, not sums */
+		/*
+		 * a direction pass keeps extremes, not sums; but its sums of w x
+		 * (cr_rows_same compares them) add up as every pass's
+		 */
 		double	   *u = a + cr_state_grad(d, plen);
 		const double *v = b + cr_state_grad(d, plen);
 
+		for (i = cr_state_sx(plen); i < cr_state_grad(d, plen); i++)
+			a[i] += b[i];
 		u[0] = fmin(u[0], v[0]);
 		u[1] = fmax(u[1], v[1]);
 		return;
