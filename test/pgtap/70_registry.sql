@@ -2,7 +2,7 @@
 -- by a materialized view at its next refresh, pg_dump registration, and
 -- row-level security with two roles.
 BEGIN;
-SELECT plan(32);
+SELECT plan(33);
 
 CREATE TABLE reg_rows AS
 SELECT i, ARRAY[(i % 7)::float8, (i % 3)::float8] AS x, (i % 7 + i % 3) % 4 <> 0 AS y
@@ -175,6 +175,15 @@ SELECT throws_ok($$SELECT retention_model_activate('t_trig', 3)$$, '09000', 'cou
                  'a trigger that skips the activation: 09000, not blamed on row-level security');
 SELECT results_eq($$SELECT version FROM retention_model_registry WHERE name = 't_trig' AND active$$,
                   $$VALUES (1)$$, 'and version 1 stays active');
+
+-- the blank test is callable on its own, also where the plan could run in
+-- parallel mode (its exception handler needs a subtransaction, which no
+-- process can start in parallel mode)
+SET LOCAL force_parallel_mode = on;
+-- (lives_ok's EXECUTE may plan in parallel; results_eq's cursor would not)
+SELECT lives_ok($$SELECT count(*) FROM (VALUES (' '), ('a')) v(n) WHERE retention_model_name_blank(n)$$,
+                'retention_model_name_blank runs where the plan may be parallel');
+RESET force_parallel_mode;
 
 SELECT * FROM finish();
 ROLLBACK;

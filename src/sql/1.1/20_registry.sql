@@ -26,10 +26,14 @@
 -- Latin-1 databases).  SQL_ASCII (any bytes) and MULE_INTERNAL (no
 -- conversion to UTF-8) are read as they are; a character with no Unicode
 -- equivalent (WIN1252's 0x81, EUC_JP's user-defined area) is not white space.
--- IMMUTABLE: the database's encoding never changes.
+-- IMMUTABLE: the database's encoding never changes.  PARALLEL UNSAFE: the
+-- exception handler starts a subtransaction, which no process can in
+-- parallel mode, the leader included (25000, "cannot start subtransactions
+-- during a parallel operation"; PostgreSQL's documentation asks for UNSAFE
+-- for exactly this).
 CREATE FUNCTION @extschema@.retention_model_name_blank(name text)
 RETURNS boolean
-LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE
+LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL UNSAFE
 SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
