@@ -21,6 +21,14 @@ SELECT 'round(x, 2.5) > 1'::incentive_condition;
 SELECT 'round(1.26, 0.9) = 1.3'::incentive_condition;
 SELECT id, incentive_matches('round(x, id * 0.5) > 1.2', r) AS rule, round(x::numeric, (id * 0.5::float8)::int)::float8 > 1.2 AS sql
 FROM review_rows r ORDER BY id;
+-- at the ends of the int range too: n is rounded first, then range-checked, as float8::int does
+SELECT n, (SELECT incentive_matches('round(x, n) = x', jsonb_build_object('x', 1.25::float8, 'n', n))) AS rule
+FROM unnest('{2147483647.4, -2147483648.4, -2147483648.5}'::float8[]) n;
+SELECT n::int FROM unnest('{2147483647.4, -2147483648.4, -2147483648.5}'::float8[]) n;
+SELECT incentive_matches('round(x, n) = x', '{"x": 1.25, "n": 2147483647.5}'::jsonb);
+SELECT (2147483647.5::float8)::int;
+SELECT incentive_matches('round(x, n) = x', '{"x": 1.25, "n": -2147483648.6}'::jsonb);
+SELECT (-2147483648.6::float8)::int;
 SELECT id, incentive_matches('round(x, 1) = 1.3', r), incentive_matches('round(x, 2.5) = 1.26', r),
        incentive_matches('round(x, 1.5) = 1.26', r), incentive_matches('round(x, 0.5) = 1', r)
 FROM review_rows r ORDER BY id;

@@ -223,16 +223,18 @@ apply_round(const CrValue *args, uint32_t nargs, int *errid)
 {
 	double		nd = nargs > 1 ? args[1].num : 0.0;
 
-	if (isnan(nd) || nd > 2147483647.0 || nd < -2147483648.0)
+	/*
+	 * n as n::int reads it: to the nearest integer, half to even (2.5 is 2),
+	 * as 1.0 did, so that rules stored under 1.0 keep their meaning; and, as
+	 * float8's dtoi4, the range is checked after rounding (2147483647.4 and
+	 * -2147483648.5 are int, 2147483647.5 is not)
+	 */
+	nd = rint(nd);
+	if (isnan(nd) || nd >= 2147483648.0 || nd < -2147483648.0)
 	{
 		*errid = EV_INT_RANGE;
 		return 0;
 	}
-	/*
-	 * n as n::int reads it: to the nearest integer, half to even (2.5 is 2),
-	 * as 1.0 did, so that rules stored under 1.0 keep their meaning
-	 */
-	nd = rint(nd);
 	if (nd > 400)
 		nd = 400;
 	if (nd < -400)
