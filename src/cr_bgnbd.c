@@ -361,16 +361,10 @@ polygamma_step(int order, double z, double x)
 		if (order == 0)
 			/* ln x - 1/2x - sum B2k / (2k x^2k), as in cr_digamma */
 			return log1p(x / z) + 0.5 * q
-				- (fy * (1.0 / 12 - fy * (1.0 / 120 - fy * (1.0 / 252 - fy * (1.0 / 240 - fy * (1.0 / 132
-				   - fy * (691.0 / 32760 - fy * (1.0 / 12)))))))
-				   - fz * (1.0 / 12 - fz * (1.0 / 120 - fz * (1.0 / 252 - fz * (1.0 / 240 - fz * (1.0 / 132
-				   - fz * (691.0 / 32760 - fz * (1.0 / 12))))))));
+				- (fy * cr_digamma_poly(fy) - fz * cr_digamma_poly(fz));
 		/* 1/x + 1/2x^2 + sum B2k / x^(2k+1), as in cr_trigamma */
 		return -q - 0.5 * q * (1.0 / z + 1.0 / y)
-			+ (fy / y * (1.0 / 6 - fy * (1.0 / 30 - fy * (1.0 / 42 - fy * (1.0 / 30 - fy * (5.0 / 66
-			   - fy * (691.0 / 2730 - fy * (7.0 / 6)))))))
-			   - fz / z * (1.0 / 6 - fz * (1.0 / 30 - fz * (1.0 / 42 - fz * (1.0 / 30 - fz * (5.0 / 66
-			   - fz * (691.0 / 2730 - fz * (7.0 / 6))))))));
+			+ (fy / y * cr_trigamma_poly(fy) - fz / z * cr_trigamma_poly(fz));
 	}
 	return order == 0 ? cr_digamma(z + x) - cr_digamma(z) : cr_trigamma(z + x) - cr_trigamma(z);
 }

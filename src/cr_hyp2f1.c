@@ -27,9 +27,7 @@ cr_digamma(double x)
 	}
 	f = 1.0 / (x * x);
 	/* Bernoulli-number series: ln x - 1/2x - sum B2k / (2k x^2k) */
-	return r + log(x) - 0.5 / x
-		- f * (1.0 / 12 - f * (1.0 / 120 - f * (1.0 / 252 - f * (1.0 / 240 - f * (1.0 / 132
-		- f * (691.0 / 32760 - f * (1.0 / 12)))))));
+	return r + log(x) - 0.5 / x - f * cr_digamma_poly(f);
 }
 
 double
@@ -50,9 +48,7 @@ cr_trigamma(double x)
 	ix = 1.0 / x;
 	f = ix * ix;
 	/* 1/x + 1/2x^2 + sum B2k / x^(2k+1) */
-	return r + ix + 0.5 * f
-		+ ix * f * (1.0 / 6 - f * (1.0 / 30 - f * (1.0 / 42 - f * (1.0 / 30 - f * (5.0 / 66
-		- f * (691.0 / 2730 - f * (7.0 / 6)))))));
+	return r + ix + 0.5 * f + ix * f * cr_trigamma_poly(f);
 }
 
 static int

@@ -14,6 +14,26 @@ extern double cr_digamma(double x);
 extern double cr_trigamma(double x);
 
 /*
+ * The Bernoulli-number parts of their asymptotic series at x >= 10, as
+ * polynomials in f = 1/x^2: psi(x) = ln x - 1/2x - f cr_digamma_poly(f),
+ * psi'(x) = 1/x + 1/2x^2 + (f/x) cr_trigamma_poly(f).  Shared with the
+ * BG/NBD likelihood, which takes differences of the series term by term.
+ */
+static inline double
+cr_digamma_poly(double f)
+{
+	return 1.0 / 12 - f * (1.0 / 120 - f * (1.0 / 252 - f * (1.0 / 240 - f * (1.0 / 132
+		- f * (691.0 / 32760 - f * (1.0 / 12))))));
+}
+
+static inline double
+cr_trigamma_poly(double f)
+{
+	return 1.0 / 6 - f * (1.0 / 30 - f * (1.0 / 42 - f * (1.0 / 30 - f * (5.0 / 66
+		- f * (691.0 / 2730 - f * (7.0 / 6))))));
+}
+
+/*
  * ln B(a, b) = ln Gamma(a) + ln Gamma(b) - ln Gamma(a + b) for a, b > 0 (NaN
  * otherwise), without the cancellation of that difference when a or b is
  * large: Stirling's form with its remainders kept apart (as R's lbeta), so
