@@ -75,9 +75,9 @@ typedef struct Fit
 	int			d;
 	int			npasses;
 	double		n_rows,
-				n_skipped,
-				check;			/* what every pass must see again */
-	CrRowSums	first;			/* pass 1's counts and sums (cr_rows_same) */
+				n_skipped;
+	CrRowSums	first;			/* pass 1's counts, checksum and sums: what
+								 * every pass must see again (cr_rows_same) */
 	double	   *first_ax;		/* pass 1's sums of |w x| */
 	double		cw[2];			/* class weights of the Newton passes */
 	CrMoments	m;				/* from passes 1 and 2 */
@@ -434,12 +434,7 @@ sample_receive(TupleTableSlot *slot, DestReceiver *self)
 			r->npos++;
 			r->sw1 += w;
 		}
-		for (int j = 0; j < f->d; j++)
-		{
-			r->wx[j] += w * vals[j];
-			if (retained)
-				r->wx1[j] += w * vals[j];
-		}
+		cr_row_sums_add(r->wx, r->wx1, vals, f->d, retained, w);
 		r->u++;
 	}
 	else
@@ -606,7 +601,6 @@ statistics(Fit *f)
 	f->d = (int) st[CR_ST_D];
 	f->n_rows = st[CR_ST_ROWS];
 	f->n_skipped = st[CR_ST_SKIPPED];
-	f->check = st[CR_ST_CHECK];
 	{
 		MemoryContext old = MemoryContextSwitchTo(f->cxt);
 		double	   *sums = palloc(sizeof(double) * 3 * f->d);
@@ -615,7 +609,7 @@ statistics(Fit *f)
 		memcpy(sums, st + cr_state_sx(2), sizeof(double) * f->d);
 		memcpy(sums + f->d, st + cr_state_sxx(f->d, 2), sizeof(double) * f->d);
 		memcpy(sums + 2 * f->d, st + cr_state_grad(f->d, 2) + 1, sizeof(double) * f->d);
-		f->first = (CrRowSums) {f->n_rows, f->n_skipped, st[CR_ST_NPOS], f->check,
+		f->first = (CrRowSums) {f->n_rows, f->n_skipped, st[CR_ST_NPOS], st[CR_ST_CHECK],
 		st[CR_ST_SW], st[CR_ST_SW1], sums, sums + f->d};
 		f->first_ax = sums + 2 * f->d;
 

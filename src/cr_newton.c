@@ -272,18 +272,8 @@ cr_state_add_row(double *st, const double *x, bool retained, double w)
 	st[CR_ST_CHECK] += cr_row_hash(x, d, retained, w);
 	if (!flag(pt[CR_PT_FLAGS], CR_PT_MOMENTS))
 	{
-		/*
-		 * the weighted sums of x, of all rows and of retained ones (the
-		 * means; and what cr_rows_same compares when the checksums differ)
-		 */
-		double	   *sx1 = st + cr_state_sxx(d, plen);
-
-		for (j = 0; j < d; j++)
-		{
-			sx[j] += w * x[j];
-			if (retained)
-				sx1[j] += w * x[j];
-		}
+		/* the means; and what cr_rows_same compares when the checksums differ */
+		cr_row_sums_add(sx, st + cr_state_sxx(d, plen), x, d, retained, w);
 	}
 	if (plen == 2)
 	{

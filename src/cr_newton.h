@@ -200,6 +200,20 @@ typedef struct CrRowSums
 
 #define CR_ROWS_SAME_TOL 1e-9
 
+/* Add a usable row's w x to the sums of all rows (sx) and of retained ones (sx1). */
+static inline void
+cr_row_sums_add(double *sx, double *sx1, const double *x, int d, bool retained, double w)
+{
+	int			j;
+
+	for (j = 0; j < d; j++)
+	{
+		sx[j] += w * x[j];
+		if (retained)
+			sx1[j] += w * x[j];
+	}
+}
+
 /*
  * Whether now saw first's rows: the same counts and, unless the checksums
  * are equal, every sum within CR_ROWS_SAME_TOL of its scale (ax[j], the
