@@ -234,15 +234,15 @@ BEGIN
                   DETAIL = 'Another transaction activated a version of this model after this transaction''s snapshot was taken.',
                   HINT = 'Retry the transaction.';
     END;
-    -- No row was switched on: either the version was already active, or the
-    -- UPDATE could not reach it although the check above saw it (a
-    -- concurrent DELETE under READ COMMITTED, or UPDATE policies that do
-    -- not cover it).  Reporting success there would leave the name without
-    -- an active version (the previous one was switched off above); the error
-    -- rolls that back.
-    -- An already active version is locked, not just read: under REPEATABLE
-    -- READ or SERIALIZABLE, one that another transaction deactivated after
-    -- this snapshot (activating another) must not pass for active.
+    -- No row was switched on: the version was already active, or the UPDATE
+    -- could not reach it although the check above saw it (a concurrent
+    -- DELETE under READ COMMITTED, UPDATE policies that do not cover it, a
+    -- trigger or rule that skipped it).  Only the first is a success; the
+    -- others would leave the name without an active version (the previous
+    -- one was switched off above), and their errors roll that back.  The
+    -- already active version is locked, not just read: under REPEATABLE READ
+    -- or SERIALIZABLE, one that another transaction deactivated after this
+    -- snapshot (activating another) must not pass for active.
     IF updated = 0 THEN
         BEGIN
             PERFORM FROM @extschema@.retention_model_registry r
