@@ -28,31 +28,42 @@ cron_wait() {
 	done
 }
 
-# The scoring set-up shared by every check: 400 demo members, two saved
-# versions of model 'm' (the second regularised, so its scores differ), and
-# the scoring view over the active one.
+# Two saved versions of model 'm' over the table f (member_id, renewed and
+# the features $1, named $2; the second version regularised, so its scores
+# differ), version 1 active, and the README's scoring view over the active
+# one, with the unique index REFRESH ... CONCURRENTLY needs.
+cron_scoring_sql() {
+	cat <<-EOF
+		SELECT retention_model_save('m', retention_train(ARRAY[$1], renewed,
+		         jsonb_build_object('features', ARRAY[$2], 'l2', l2)))
+		FROM f, (VALUES (0), (200)) v(l2) GROUP BY l2 ORDER BY l2;
+		SELECT retention_model_activate('m', 1);
+		CREATE MATERIALIZED VIEW scoring AS
+		SELECT f.member_id, retention_score((SELECT retention_model_active('m')), f) AS score,
+		       (SELECT version FROM retention_model_registry WHERE name = 'm' AND active) AS model_version
+		FROM f;
+		CREATE UNIQUE INDEX ON scoring (member_id);
+	EOF
+}
+
+# The scoring set-up shared by every check: 400 demo members and
+# cron_scoring_sql over three of their engagement features.
 cron_setup() {
 	cron_q -d postgres -c "CREATE DATABASE $CRON_DB" >/dev/null &&
-		cron_q -d $CRON_DB >/dev/null <<-'EOF'
-			CREATE EXTENSION community_retention;
-			SET TimeZone = 'UTC';
-			CREATE TABLE f AS
-			SELECT m.member_id, m.renewed, (m.plan = 'annual')::int::float8 AS annual,
-			       coalesce((s.e).active_days_30, 0)::float8 AS active_days_30,
-			       coalesce((s.e).recency_days, 200) AS recency_days
-			FROM retention_demo_members(400) m
-			LEFT JOIN (SELECT member_id, engagement_summary(occurred_at, retention_demo_reference_date()) AS e
-			           FROM retention_demo_activity(400) GROUP BY member_id) s USING (member_id);
-			SELECT retention_model_save('m', retention_train(ARRAY[annual, active_days_30, recency_days], renewed,
-			         jsonb_build_object('features', ARRAY['annual', 'active_days_30', 'recency_days'], 'l2', l2)))
-			FROM f, (VALUES (0), (200)) v(l2) GROUP BY l2 ORDER BY l2;
-			SELECT retention_model_activate('m', 1);
-			CREATE MATERIALIZED VIEW scoring AS
-			SELECT f.member_id, retention_score((SELECT retention_model_active('m')), f) AS score,
-			       (SELECT version FROM retention_model_registry WHERE name = 'm' AND active) AS model_version
-			FROM f;
-			CREATE UNIQUE INDEX ON scoring (member_id);
-		EOF
+		{
+			cat <<-'EOF'
+				CREATE EXTENSION community_retention;
+				SET TimeZone = 'UTC';
+				CREATE TABLE f AS
+				SELECT m.member_id, m.renewed, (m.plan = 'annual')::int::float8 AS annual,
+				       coalesce((s.e).active_days_30, 0)::float8 AS active_days_30,
+				       coalesce((s.e).recency_days, 200) AS recency_days
+				FROM retention_demo_members(400) m
+				LEFT JOIN (SELECT member_id, engagement_summary(occurred_at, retention_demo_reference_date()) AS e
+				           FROM retention_demo_activity(400) GROUP BY member_id) s USING (member_id);
+			EOF
+			cron_scoring_sql 'annual, active_days_30, recency_days' "'annual', 'active_days_30', 'recency_days'"
+		} | cron_q -d $CRON_DB >/dev/null
 }
 
 # Called at the start of `make test`: version 2 becomes active, then pg_cron
@@ -83,22 +94,16 @@ start_cron_owner() {
 	CRON_OWNER_STARTED=0 CRON_OWNER_DENIED=0
 	sched="SELECT cron.schedule_in_database('$CRON_OWNER_JOB', '* * * * *', 'REFRESH MATERIALIZED VIEW CONCURRENTLY scoring', '$CRON_OWNER_DB')"
 	{ cron_q -d postgres -c "CREATE ROLE $CRON_OWNER LOGIN" -c "CREATE DATABASE $CRON_OWNER_DB OWNER $CRON_OWNER" &&
-		cron_q -U $CRON_OWNER -d $CRON_OWNER_DB <<-'EOF'
-			CREATE EXTENSION community_retention;
-			CREATE TABLE f AS
-			SELECT m.member_id, m.renewed, (m.plan = 'annual')::int::float8 AS annual, (m.member_id % 7)::float8 AS x
-			FROM retention_demo_members(300) m;
-			SELECT retention_model_save('m', retention_train(ARRAY[annual, x], renewed,
-			         jsonb_build_object('features', ARRAY['annual', 'x'], 'l2', l2)))
-			FROM f, (VALUES (0), (200)) v(l2) GROUP BY l2 ORDER BY l2;
-			SELECT retention_model_activate('m', 1);
-			CREATE MATERIALIZED VIEW scoring AS
-			SELECT f.member_id, retention_score((SELECT retention_model_active('m')), f) AS score,
-			       (SELECT version FROM retention_model_registry WHERE name = 'm' AND active) AS model_version
-			FROM f;
-			CREATE UNIQUE INDEX ON scoring (member_id);
-			SELECT retention_model_activate('m', 2);
-		EOF
+		{
+			cat <<-'EOF'
+				CREATE EXTENSION community_retention;
+				CREATE TABLE f AS
+				SELECT m.member_id, m.renewed, (m.plan = 'annual')::int::float8 AS annual, (m.member_id % 7)::float8 AS x
+				FROM retention_demo_members(300) m;
+			EOF
+			cron_scoring_sql 'annual, x' "'annual', 'x'"
+			echo "SELECT retention_model_activate('m', 2);"
+		} | cron_q -U $CRON_OWNER -d $CRON_OWNER_DB
 	} >"$log" 2>&1 || return 0
 	cron_q -d postgres -c "GRANT USAGE ON SCHEMA cron TO $CRON_OWNER" >>"$log" 2>&1 || return 0
 	cron_q -U $CRON_OWNER -d postgres -c "$sched" >>"$log" 2>&1 ||
