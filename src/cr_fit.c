@@ -324,15 +324,6 @@ margins_pass(void *ctx, const CrFrame *fr, const double *dir, double *umin, doub
 	pfree(pt);
 }
 
-static int
-cmp_double(const void *a, const void *b)
-{
-	double		x = *(const double *) a;
-	double		y = *(const double *) b;
-
-	return (x > y) - (x < y);
-}
-
 /*
  * The sample pass: a DestReceiver that scores every stride-th usable row as
  * the executor hands it over (no tuple is copied or kept).
@@ -547,7 +538,6 @@ static void
 decile_edges(Fit *f, const double *beta, double *edges)
 {
 	SampleReceiver r;
-	int			k;
 
 	memset(&r, 0, sizeof(r));
 	if (f->sample)
@@ -572,9 +562,7 @@ decile_edges(Fit *f, const double *beta, double *edges)
 		r.sc = palloc(sizeof(double) * sample_rows(f));
 		receiver_pass(f, &r, "sample");
 	}
-	qsort(r.sc, r.m, sizeof(double), cmp_double);
-	for (k = 0; k <= 10; k++)
-		edges[k] = r.sc[(int64) floor(k / 10.0 * (double) (r.m - 1) + 0.5)];
+	cr_decile_edges(r.sc, r.m, edges);
 }
 
 /* Pass 1: counts and means. */

@@ -763,6 +763,24 @@ final_all_run(void *ctx, const double *rows, int64_t n, int64_t stride)
 	}
 }
 
+/* See cr_logit.h. */
+void
+cr_decile_edges(double *scores, int64_t m, double *edges)
+{
+	int64_t		prev = 0;
+	int			k;
+
+	/* the 11 order statistics, each selected among the values above the last */
+	for (k = 0; k <= 10; k++)
+	{
+		int64_t		rank = (int64_t) floor(k / 10.0 * (double) (m - 1) + 0.5);
+
+		select_kth(scores + prev, m - prev, rank - prev);
+		edges[k] = scores[rank];
+		prev = rank;
+	}
+}
+
 /*
  * Final pass: score deciles of the training rows (edges from an evenly
  * spaced sample, shares over all rows) and the exact log-likelihood at the
@@ -774,7 +792,6 @@ final_pass(Solver *s, CrFitResult *res, const CrAlloc *alloc)
 	const CrRows *rows = s->rows;
 	int64_t		stride = rows->n > SAMPLE_ROWS ? rows->n / SAMPLE_ROWS : 1;
 	FinalRun	f;
-	int64_t		prev = 0;
 	int			k;
 
 	memset(&f, 0, sizeof(f));
@@ -782,15 +799,7 @@ final_pass(Solver *s, CrFitResult *res, const CrAlloc *alloc)
 	f.res = res;
 	f.p = cr_alloc(alloc, sizeof(double) * ((rows->n + stride - 1) / stride));
 	block_runs(s, stride, final_sample_run, &f);
-	/* the 11 order statistics, each selected among the values above the last */
-	for (k = 0; k <= 10; k++)
-	{
-		int64_t		rank = (int64_t) floor(k / 10.0 * (double) (f.m - 1) + 0.5);
-
-		select_kth(f.p + prev, f.m - prev, rank - prev);
-		res->deciles[k] = f.p[rank];
-		prev = rank;
-	}
+	cr_decile_edges(f.p, f.m, res->deciles);
 	f.p = cr_alloc(alloc, sizeof(double) * FINAL_CHUNK);
 	block_runs(s, 1, final_all_run, &f);
 	res->loglik = f.ll;

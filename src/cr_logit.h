@@ -173,6 +173,13 @@ extern double cr_linear_predictor(double intercept, const double *coef,
 extern int	cr_decile_bin(const double *edges, double score);
 
 /*
+ * The training score decile edges of m >= 1 sample scores: the order
+ * statistics of rank round(k/10 (m - 1)), k = 0 .. 10 (min ... max), as
+ * retention_train and retention_fit take them.  Reorders scores.
+ */
+extern void cr_decile_edges(double *scores, int64_t m, double *edges);
+
+/*
  * The interior edges edges[1..9] strictly below score: cr_decile_bin's bin
  * when the edges are sorted (a fit's own are), without its unpredictable
  * branches; any edges give a bin in 0..9.
