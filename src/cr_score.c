@@ -579,6 +579,8 @@ drift_models_differ(const char *agg, const char *what)
 	ereport(ERROR,
 			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 			 errmsg("%s needs the same %s for every row of a group", agg, what),
+			 strcmp(what, "model") == 0 ?
+			 errhint("Group by a column that identifies the model (retention_model has no equality operator, so GROUP BY cannot take the model itself), or pass it as a constant.") :
 			 errhint("Group by the %s, or pass it as a constant.", what)));
 }
 
