@@ -78,6 +78,8 @@ SELECT label || ': ' || pg_temp.try(q) FROM (VALUES
   ('negative variance', $$SELECT replace(t, '[[0.13878477419297036', '[[-0.13878477419297036')::retention_model::text FROM base$$),
   ('positive log-likelihood', $$SELECT replace(t, '"log_likelihood": -63.39641466973005', '"log_likelihood": 1')::retention_model::text FROM base$$),
   ('negative l2', $$SELECT replace(t, '"l2": 0', '"l2": -1')::retention_model::text FROM base$$),
+  ('intercept without fit_intercept', $$SELECT replace(t, '"fit_intercept": true', '"fit_intercept": false')::retention_model::text FROM base$$),
+  ('zero intercept without fit_intercept', $$SELECT n_features FROM base, retention_model_info(replace(replace(t, '"fit_intercept": true', '"fit_intercept": false'), '"intercept": -0.7581674609507628', '"intercept": 0')::retention_model)$$),
   ('version 2', $$SELECT replace(t, '"format_version": 1', '"format_version": 2')::retention_model::text FROM base$$),
   ('version 2, unknown keys', $$SELECT replace(t, '"format_version": 1', '"format_version": 2, "calibration": {"a": [1]}')::retention_model::text FROM base$$),
   ('version 0', $$SELECT replace(t, '"format_version": 1', '"format_version": 0')::retention_model::text FROM base$$),

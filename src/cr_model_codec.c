@@ -1158,6 +1158,9 @@ cr_model_check(const CrModelPlain *m, CrCodecError *err)
 		return INVALID(err, "Log-likelihoods cannot be positive.");
 	if (finite_or_error(err, m->intercept, "intercept") < 0)
 		return -1;
+	/* retention_score adds the intercept; the summary lists it only when fitted */
+	if (!(m->flags & CR_CODEC_INTERCEPT) && m->intercept != 0)
+		return INVALID(err, "A model fitted without an intercept must have an intercept of 0.");
 	if (m->coef == NULL || m->means == NULL || m->names == NULL)
 		return INVALID(err, "The model lacks coefficients, means or names.");
 	for (j = 0; j < (size_t) d; j++)

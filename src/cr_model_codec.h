@@ -108,7 +108,8 @@ extern int	cr_model_parse_binary(const unsigned char *buf, size_t len, const CrC
  * Semantic validation: version, flags, d in 1..1000, names of 1..63 bytes
  * and unique, finite numbers, counts, deciles ascending in [0, 1], shares
  * in [0, 1] summing to 1 within 1e-6, covariance diagonal >= 0 (when cov is
- * not NULL), log-likelihoods <= 0, l2 >= 0.  Encoding validity of names is
+ * not NULL), log-likelihoods <= 0, l2 >= 0, an intercept of 0 without
+ * CR_CODEC_INTERCEPT.  Encoding validity of names is
  * left to the caller.  Returns 0 when valid, else -1 (CR_CODEC_INVALID or
  * CR_CODEC_NEWER_VERSION).
  */

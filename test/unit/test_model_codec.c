@@ -382,6 +382,8 @@ test_text_errors(void)
 				CR_CODEC_INVALID, "within [0, 1]", "shares out of [0, 1]");
 	check_error(replace(model_text, "[[0.13878477419297036", "[[-0.13878477419297036"), CR_CODEC_INVALID,
 				"diagonal", "a negative variance");
+	check_error(replace(model_text, "\"fit_intercept\": true", "\"fit_intercept\": false"), CR_CODEC_INVALID,
+				"without an intercept", "an intercept in a model fitted without one");
 }
 
 static void
