@@ -530,9 +530,22 @@ retention_model_recv(PG_FUNCTION_ARGS)
 							  (size_t) (buf->len - buf->cursor), &codec_palloc_alloc, &p, &err) < 0)
 		codec_error(&err, ERRCODE_INVALID_BINARY_REPRESENTATION, "invalid binary retention_model", NULL);
 	buf->cursor = buf->len;
-	/* names travel in the client encoding (see retention_model_send) */
+	/*
+	 * names travel in the client encoding (see retention_model_send); bytes
+	 * that are not valid there are malformed input like any other
+	 */
 	for (j = 0; j < p.d; j++)
-		p.names[j] = pg_client_to_server(p.names[j], (int) strlen(p.names[j]));
+	{
+		int			len = (int) strlen(p.names[j]);
+
+		if (!pg_verify_mbstr(pg_get_client_encoding(), p.names[j], len, true))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+					 errmsg("invalid binary retention_model"),
+					 errdetail("Feature name %d is not valid in the client encoding %s.",
+							   j + 1, pg_get_client_encoding_name())));
+		p.names[j] = pg_client_to_server(p.names[j], len);
+	}
 	plain_to_model(&p, &m);
 	cr_model_validate(&m, ERRCODE_INVALID_BINARY_REPRESENTATION);
 	PG_RETURN_BYTEA_P(cr_model_encode(&m));
