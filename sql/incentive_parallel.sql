@@ -1,6 +1,9 @@
 -- A rules join in parallel (planner support of incentive_matches): the plan
 -- is a parallel nested loop with the rules materialized, and its rows are
--- exactly the serial plan's, for inner and left joins.
+-- exactly the serial plan's, for inner and left joins.  The rules join node,
+-- which the planner prefers where it applies, is off here
+-- (incentive_rules_join.sql and incentive_parallel_shapes.sql test it).
+SET community_retention.enable_rules_join = off;
 CREATE TABLE par_members AS
 SELECT i AS member_id, (i % 90) AS recency_days, (i % 15) AS current_streak,
        CASE WHEN i % 7 = 0 THEN NULL ELSE (i % 1000) / 1000.0 END::float8 AS retention_score,
@@ -125,3 +128,4 @@ RESET parallel_setup_cost;
 RESET parallel_tuple_cost;
 RESET min_parallel_table_scan_size;
 DROP TABLE par_members, par_rules;
+RESET community_retention.enable_rules_join;

@@ -17,6 +17,7 @@
 #include "utils/typcache.h"
 
 #include "community_retention.h"
+#include "cr_rule_join.h"
 
 PG_MODULE_MAGIC;
 
@@ -38,6 +39,8 @@ _PG_init(void)
 							PGC_USERSET,
 							GUC_UNIT_KB,
 							NULL, NULL, NULL);
+
+	cr_rules_join_register();
 
 #if PG_VERSION_NUM >= 150000
 	MarkGUCPrefixReserved("community_retention");

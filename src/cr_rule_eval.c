@@ -26,6 +26,7 @@
 #include "utils/numeric.h"
 #include "utils/typcache.h"
 
+#include "cr_rule_join.h"
 #include "cr_rule_pg.h"
 PG_FUNCTION_INFO_V1(incentive_matches_record);
 PG_FUNCTION_INFO_V1(incentive_match_all);
@@ -114,6 +115,11 @@ typedef struct RuleCache
 	RuleEntry **elem_entry;
 	uint64	   *elem_fill;
 	int			nelems;
+
+	/* the rules join: the entry rule i used last (cr_rules_join_match) */
+	RuleEntry **join_entry;
+	uint64	   *join_fill;
+	int64		join_cap;
 } RuleCache;
 
 static RuleCache *
@@ -582,6 +588,32 @@ incentive_matches_record(PG_FUNCTION_ARGS)
 }
 
 /*
+ * The bound entry of condition v for the row type, remembered in *slot and
+ * *fill (incentive_match_all's array elements, the rules join's rules): the
+ * entry used last, if the cache still holds it, else looked up (and bound).
+ */
+static inline RuleEntry *
+remembered_entry(FunctionCallInfo fcinfo, RuleCache *cache, RuleEntry **slot, uint64 *fill,
+				 struct varlena *v, TupleDesc tupdesc, Oid typid, int32 typmod)
+{
+	RuleEntry  *e = *slot;
+	bool		hit;
+
+	if (e && e->fill == *fill && e->used && e->typid == typid && e->typmod == typmod)
+		return e;
+	e = lookup_entry(fcinfo, cache, COND_BYTES(v), COND_LEN(v), typid, typmod, &hit);
+	if (!hit)
+	{
+		entry_decode(e, COND_BYTES(v));
+		bind_record(e, tupdesc, typid, typmod);
+		e->used = true;
+	}
+	*slot = e;
+	*fill = e->fill;
+	return e;
+}
+
+/*
  * incentive_match_all(conditions[], record): the 1-based positions of the
  * conditions true for the row.  One call per member evaluates every rule on
  * the row deformed once, instead of one call (and one whole-row value) per
@@ -634,35 +666,68 @@ incentive_match_all(PG_FUNCTION_ARGS)
 	out = palloc(sizeof(Datum) * (cache->nelems + 1));
 	for (int i = 0; i < cache->nelems; i++)
 	{
-		struct varlena *v;
 		RuleEntry  *e;
-		bool		hit;
 
 		if (cache->elem_nulls[i])
 			continue;
-		/* the entry this element used last, if it still holds it */
-		e = cache->elem_entry[i];
-		if (e && e->fill == cache->elem_fill[i] && e->used &&
-			e->typid == typid && e->typmod == typmod)
-		{
-			if (match_row(e, cache, tupdesc) == 1)
-				out[nout++] = Int32GetDatum(i + 1);
-			continue;
-		}
-		v = (struct varlena *) DatumGetPointer(cache->elems[i]);
-		e = lookup_entry(fcinfo, cache, COND_BYTES(v), COND_LEN(v), typid, typmod, &hit);
-		if (!hit)
-		{
-			entry_decode(e, COND_BYTES(v));
-			bind_record(e, tupdesc, typid, typmod);
-			e->used = true;
-		}
-		cache->elem_entry[i] = e;
-		cache->elem_fill[i] = e->fill;
+		e = remembered_entry(fcinfo, cache, &cache->elem_entry[i], &cache->elem_fill[i],
+							 (struct varlena *) DatumGetPointer(cache->elems[i]), tupdesc, typid, typmod);
 		if (match_row(e, cache, tupdesc) == 1)
 			out[nout++] = Int32GetDatum(i + 1);
 	}
 	PG_RETURN_ARRAYTYPE_P(construct_array(out, nout, INT4OID, sizeof(int32), true, TYPALIGN_INT));
+}
+
+/* See cr_rule_join.h. */
+int
+cr_rules_join_match(FmgrInfo *flinfo, int64 i, struct varlena *v, HeapTupleHeader td, bool new_row)
+{
+	LOCAL_FCINFO(fcinfo, 2);
+	Oid			typid = HeapTupleHeaderGetTypeId(td);
+	int32		typmod = HeapTupleHeaderGetTypMod(td);
+	RuleCache  *cache;
+	TupleDesc	tupdesc;
+	RuleEntry  *e;
+
+	fcinfo->flinfo = flinfo;
+	cache = get_cache(fcinfo);
+	tupdesc = cached_tupdesc(fcinfo, cache, typid, typmod);
+	if (new_row || cache->row_len == 0 || cache->row_typid != typid || cache->row_typmod != typmod)
+		deform_new_row(fcinfo, cache, td, HeapTupleHeaderGetDatumLength(td), typid, typmod, tupdesc);
+	if (i >= cache->join_cap)
+	{
+		int64		cap = Max(i + 1, 2 * cache->join_cap);
+
+		if (cache->join_entry == NULL)
+		{
+			cache->join_entry = MemoryContextAllocHuge(flinfo->fn_mcxt, sizeof(RuleEntry *) * cap);
+			cache->join_fill = MemoryContextAllocHuge(flinfo->fn_mcxt, sizeof(uint64) * cap);
+		}
+		else
+		{
+			cache->join_entry = repalloc_huge(cache->join_entry, sizeof(RuleEntry *) * cap);
+			cache->join_fill = repalloc_huge(cache->join_fill, sizeof(uint64) * cap);
+		}
+		memset(cache->join_entry + cache->join_cap, 0, sizeof(RuleEntry *) * (cap - cache->join_cap));
+		memset(cache->join_fill + cache->join_cap, 0, sizeof(uint64) * (cap - cache->join_cap));
+		cache->join_cap = cap;
+	}
+	e = remembered_entry(fcinfo, cache, &cache->join_entry[i], &cache->join_fill[i], v,
+						 tupdesc, typid, typmod);
+	return match_row(e, cache, tupdesc);
+}
+
+/* See cr_rule_join.h. */
+void
+cr_rules_join_forget(FmgrInfo *flinfo)
+{
+	RuleCache  *cache = (RuleCache *) flinfo->fn_extra;
+
+	if (cache && cache->join_entry)
+	{
+		memset(cache->join_entry, 0, sizeof(RuleEntry *) * cache->join_cap);
+		memset(cache->join_fill, 0, sizeof(uint64) * cache->join_cap);
+	}
 }
 
 /*

@@ -37,6 +37,7 @@
 #include "optimizer/paths.h"
 
 #include "community_retention.h"
+#include "cr_rule_join.h"
 
 PG_FUNCTION_INFO_V1(incentive_matches_support);
 
@@ -83,8 +84,8 @@ restrictlist_calls_matches(List *restrictlist)
  * Parallel Append of the same rules written as one query per rule gets.  A
  * table's own parallel_workers setting is kept.
  */
-static Path *
-more_workers(Path *outer, PlannerInfo *root, RelOptInfo *outerrel)
+Path *
+cr_rules_join_more_workers(Path *outer, PlannerInfo *root, RelOptInfo *outerrel)
 {
 	if (outer->pathtype != T_SeqScan || outerrel->reloptkind != RELOPT_BASEREL ||
 		outerrel->rel_parallel_workers != -1 || outer->param_info != NULL ||
@@ -110,15 +111,18 @@ rules_join_pathlist(PlannerInfo *root, RelOptInfo *joinrel, RelOptInfo *outerrel
 	if (prev_join_pathlist_hook)
 		prev_join_pathlist_hook(root, joinrel, outerrel, innerrel, jointype, extra);
 
-	if (!OidIsValid(matches_oid) || !enable_nestloop || !enable_material ||
+	if (!OidIsValid(matches_oid) || !restrictlist_calls_matches(extra->restrictlist))
+		return;
+	cr_rules_join_paths(root, joinrel, outerrel, innerrel, jointype, extra, matches_oid);
+
+	if (!enable_nestloop || !enable_material ||
 		!joinrel->consider_parallel ||
 		(jointype != JOIN_INNER && jointype != JOIN_LEFT) ||
 		outerrel->partial_pathlist == NIL ||
-		!bms_is_empty(joinrel->lateral_relids) ||
-		!restrictlist_calls_matches(extra->restrictlist))
+		!bms_is_empty(joinrel->lateral_relids))
 		return;
 
-	outer = more_workers((Path *) linitial(outerrel->partial_pathlist), root, outerrel);
+	outer = cr_rules_join_more_workers((Path *) linitial(outerrel->partial_pathlist), root, outerrel);
 	inner = innerrel->cheapest_total_path;
 	if (inner == NULL || !inner->parallel_safe || !outer->parallel_safe ||
 		!bms_is_empty(PATH_REQ_OUTER(inner)) || !bms_is_empty(PATH_REQ_OUTER(outer)))

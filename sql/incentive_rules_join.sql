@@ -1,0 +1,136 @@
+-- The rules join node, Custom Scan (IncentiveRulesJoin): its plans, its rows
+-- in the nested loop's order, rescans, a scrollable cursor, errors,
+-- privileges, and when the planner leaves the join to PostgreSQL.  Each result
+-- is compared with the nested loop's (community_retention.enable_rules_join
+-- off).  The same rows in more join shapes: incentive_parallel_shapes.sql.
+CREATE TABLE rj_m AS
+SELECT i AS member_id, (i % 90) AS recency_days, (i % 15) AS current_streak,
+       CASE WHEN i % 7 = 0 THEN NULL ELSE (i % 1000) / 1000.0 END::float8 AS retention_score,
+       CASE WHEN i % 3 = 0 THEN 'annual' ELSE 'monthly' END AS plan
+FROM generate_series(1, 2000) i;
+ALTER TABLE rj_m ADD PRIMARY KEY (member_id);
+CREATE TABLE rj_r (id int PRIMARY KEY, condition incentive_condition);
+INSERT INTO rj_r VALUES
+ (1, 'recency_days > 14 AND retention_score < 0.3'),
+ (2, 'plan = ''annual'''),
+ (3, 'current_streak >= 7'),
+ (4, NULL),
+ (5, 'retention_score IS NULL');
+ANALYZE rj_m;
+ANALYZE rj_r;
+SET max_parallel_workers_per_gather = 0;
+
+-- the plan: the rules read once (no Materialize), one join filter
+EXPLAIN (COSTS OFF, VERBOSE)
+SELECT r.id, m.member_id FROM rj_m m JOIN rj_r r ON incentive_matches(r.condition, m);
+-- 2000 members x 4 rules tried (r.id > 1): 2015 pairs match, 5985 do not
+EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF)
+SELECT count(*) FROM rj_m m JOIN rj_r r ON incentive_matches(r.condition, m) AND r.id > 1;
+-- a left join keeps members without a match once, with NULL rule columns
+EXPLAIN (COSTS OFF)
+SELECT m.member_id, r.id FROM rj_m m LEFT JOIN rj_r r ON incentive_matches(r.condition, m) WHERE r.id IS NULL;
+
+-- the rows in the nested loop's order: each member in the outer side's
+-- order, followed by its matching rules in the inner side's order
+CREATE FUNCTION rj_rows(q text, node bool) RETURNS text[]
+LANGUAGE plpgsql AS $$
+DECLARE
+  a text[];
+BEGIN
+  PERFORM set_config('community_retention.enable_rules_join', CASE WHEN node THEN 'on' ELSE 'off' END, true);
+  EXECUTE 'SELECT array_agg(t::text) FROM (' || q || ') t' INTO a;
+  RETURN a;
+END $$;
+CREATE TEMP TABLE rj_q (name text, q text);
+INSERT INTO rj_q VALUES
+ ('both sides ordered', 'SELECT r.id, m.member_id FROM (SELECT * FROM rj_m ORDER BY member_id DESC) m JOIN (SELECT * FROM rj_r ORDER BY id DESC) r ON incentive_matches(r.condition, m)'),
+ ('left join, ordered', 'SELECT r.id, m.member_id FROM (SELECT * FROM rj_m ORDER BY recency_days, member_id) m LEFT JOIN rj_r r ON incentive_matches(r.condition, m) AND r.id <> 3'),
+ ('ORDER BY the outer key', 'SELECT m.member_id, r.id FROM rj_m m JOIN rj_r r ON incentive_matches(r.condition, m) ORDER BY m.member_id, r.id LIMIT 40'),
+ ('rescanned with new parameters', 'SELECT g, (SELECT string_agg(r.id || '':'' || m.member_id, '','') FROM rj_m m JOIN rj_r r ON incentive_matches(r.condition, m) WHERE r.id <= g AND m.member_id <= 3 * g) FROM generate_series(1, 6) g'),
+ ('rescanned, same rules', 'SELECT g, (SELECT count(*) FROM rj_m m JOIN rj_r r ON incentive_matches(r.condition, m) WHERE m.member_id <= 100 * g) FROM generate_series(1, 6) g');
+SELECT name, rj_rows(q, true) = rj_rows(q, false) AS same, cardinality(rj_rows(q, true)) AS n
+FROM rj_q ORDER BY name;
+SELECT rj_rows(q, true) FROM rj_q WHERE name = 'rescanned with new parameters';
+
+-- a scrollable cursor (the node reads forward only: PostgreSQL keeps the rows)
+BEGIN;
+DECLARE rj_c SCROLL CURSOR FOR
+SELECT m.member_id, r.id FROM rj_m m JOIN rj_r r ON incentive_matches(r.condition, m)
+WHERE m.member_id BETWEEN 7 AND 10 ORDER BY m.member_id, r.id;
+FETCH 3 FROM rj_c;
+FETCH BACKWARD 2 FROM rj_c;
+FETCH LAST FROM rj_c;
+FETCH ABSOLUTE 2 FROM rj_c;
+COMMIT;
+
+-- an error in a condition is the nested loop's error, for the same pair
+INSERT INTO rj_r VALUES (6, 'ln(recency_days - 40) > 1');
+SELECT count(*) FROM rj_m m JOIN rj_r r ON incentive_matches(r.condition, m);
+SET community_retention.enable_rules_join = off;
+SELECT count(*) FROM rj_m m JOIN rj_r r ON incentive_matches(r.condition, m);
+RESET community_retention.enable_rules_join;
+-- a clause evaluated first still guards it
+SELECT count(*) FROM rj_m m JOIN rj_r r ON incentive_matches(r.condition, m) AND (r.id < 6 OR m.recency_days > 41);
+DELETE FROM rj_r WHERE id = 6;
+
+-- EXECUTE on incentive_matches is checked, as for the nested loop
+CREATE ROLE regress_rj_user;
+GRANT SELECT ON rj_m, rj_r TO regress_rj_user;
+REVOKE EXECUTE ON FUNCTION incentive_matches(incentive_condition, record) FROM PUBLIC;
+SET ROLE regress_rj_user;
+SELECT count(*) FROM rj_m m JOIN rj_r r ON incentive_matches(r.condition, m);
+SET community_retention.enable_rules_join = off;
+SELECT count(*) FROM rj_m m JOIN rj_r r ON incentive_matches(r.condition, m);
+RESET community_retention.enable_rules_join;
+RESET ROLE;
+GRANT EXECUTE ON FUNCTION incentive_matches(incentive_condition, record) TO PUBLIC;
+SET ROLE regress_rj_user;
+SELECT count(*) FROM rj_m m JOIN rj_r r ON incentive_matches(r.condition, m);
+RESET ROLE;
+DROP OWNED BY regress_rj_user;
+DROP ROLE regress_rj_user;
+
+-- another function with incentive_matches's planner support: the node
+-- evaluates the function itself (this one, boolne, is false for any two
+-- non-null arguments)
+CREATE FUNCTION rj_never(incentive_condition, record) RETURNS boolean
+  LANGUAGE internal IMMUTABLE STRICT PARALLEL SAFE SUPPORT incentive_matches_support AS 'boolne';
+EXPLAIN (COSTS OFF)
+SELECT count(*) FROM rj_m m JOIN rj_r r ON rj_never(r.condition, m);
+SELECT count(*) FROM rj_m m JOIN rj_r r ON rj_never(r.condition, m);
+DROP FUNCTION rj_never(incentive_condition, record);
+
+-- in parallel: each worker reads all the rules and its share of the members
+SET max_parallel_workers_per_gather = 2;
+SET parallel_setup_cost = 10;
+SET parallel_tuple_cost = 0.001;
+SET min_parallel_table_scan_size = 0;
+EXPLAIN (COSTS OFF)
+SELECT r.id, count(*) FROM rj_m m JOIN rj_r r ON incentive_matches(r.condition, m) GROUP BY r.id;
+SELECT r.id, count(*) FROM rj_m m JOIN rj_r r ON incentive_matches(r.condition, m) GROUP BY r.id ORDER BY r.id;
+RESET max_parallel_workers_per_gather;
+RESET parallel_setup_cost;
+RESET parallel_tuple_cost;
+RESET min_parallel_table_scan_size;
+
+-- left to PostgreSQL: more rules than work_mem holds (by the estimate), the
+-- node off, and rules on the outer side of a left join
+INSERT INTO rj_r SELECT g, ('current_streak > ' || (g % 15))::incentive_condition FROM generate_series(10, 3000) g;
+ANALYZE rj_r;
+SET work_mem = '64kB';
+EXPLAIN (COSTS OFF)
+SELECT count(*) FROM rj_m m JOIN rj_r r ON incentive_matches(r.condition, m);
+RESET work_mem;
+SET community_retention.enable_rules_join = off;
+EXPLAIN (COSTS OFF)
+SELECT count(*) FROM rj_m m JOIN rj_r r ON incentive_matches(r.condition, m) WHERE r.id < 6;
+RESET community_retention.enable_rules_join;
+EXPLAIN (COSTS OFF)
+SELECT count(*) FROM rj_r r LEFT JOIN rj_m m ON incentive_matches(r.condition, m) WHERE r.id < 6;
+-- 3000 rules against 2000 members: the same counts either way
+SELECT rj_rows('SELECT r.id % 15 AS k, count(*) FROM rj_m m JOIN rj_r r ON incentive_matches(r.condition, m) GROUP BY 1 ORDER BY 1', true)
+     = rj_rows('SELECT r.id % 15 AS k, count(*) FROM rj_m m JOIN rj_r r ON incentive_matches(r.condition, m) GROUP BY 1 ORDER BY 1', false) AS same;
+
+DROP FUNCTION rj_rows(text, bool);
+DROP TABLE rj_m, rj_r;
+RESET max_parallel_workers_per_gather;

@@ -1,0 +1,43 @@
+/*
+ * cr_rule_join.h
+ *	  The rules join node (cr_rule_join.c) and the planner hook that offers
+ *	  it (cr_rule_plan.c).
+ */
+#ifndef CR_RULE_JOIN_H
+#define CR_RULE_JOIN_H
+
+#include "access/htup.h"
+#include "fmgr.h"
+#include "nodes/pathnodes.h"
+
+/* Register the node's methods, so that parallel workers find them: _PG_init. */
+extern void cr_rules_join_register(void);
+
+/*
+ * From the join hook: add the rules join paths to joinrel when its clauses
+ * include incentive_matches (matches_oid) of an inner-side condition and an
+ * outer-side row.
+ */
+extern void cr_rules_join_paths(PlannerInfo *root, RelOptInfo *joinrel, RelOptInfo *outerrel,
+								RelOptInfo *innerrel, JoinType jointype,
+								JoinPathExtraData *extra, Oid matches_oid);
+
+/* The outer side's partial path with up to max_parallel_workers_per_gather workers. */
+extern Path *cr_rules_join_more_workers(Path *outer, PlannerInfo *root, RelOptInfo *outerrel);
+
+/*
+ * incentive_matches(v, td) for rule i of a rules join (cr_rule_eval.c), with
+ * flinfo's cache: the row taken apart only when new_row (the first call for
+ * it; the row must not change between calls otherwise), the rule's bound
+ * program remembered by i, so neither is compared byte for byte per call.
+ * v: the condition, detoasted.  Returns 1 (true), 0 (false) or -1 (NULL);
+ * errors as incentive_matches.  cr_rules_join_forget: the rules changed.
+ */
+extern int	cr_rules_join_match(FmgrInfo *flinfo, int64 i, struct varlena *v,
+								HeapTupleHeader td, bool new_row);
+extern void cr_rules_join_forget(FmgrInfo *flinfo);
+
+/* incentive_matches(condition, record) itself (cr_rule_eval.c) */
+extern Datum incentive_matches_record(PG_FUNCTION_ARGS);
+
+#endif							/* CR_RULE_JOIN_H */
