@@ -679,22 +679,31 @@ incentive_match_all(PG_FUNCTION_ARGS)
 }
 
 /* See cr_rule_join.h. */
-int
-cr_rules_join_match(FmgrInfo *flinfo, int64 i, struct varlena *v, HeapTupleHeader td, bool new_row)
+void
+cr_rules_join_row(FmgrInfo *flinfo, HeapTupleHeader td)
 {
 	LOCAL_FCINFO(fcinfo, 2);
 	Oid			typid = HeapTupleHeaderGetTypeId(td);
 	int32		typmod = HeapTupleHeaderGetTypMod(td);
 	RuleCache  *cache;
 	TupleDesc	tupdesc;
-	RuleEntry  *e;
 
 	fcinfo->flinfo = flinfo;
 	cache = get_cache(fcinfo);
 	tupdesc = cached_tupdesc(fcinfo, cache, typid, typmod);
-	if (new_row || cache->row_len == 0 || cache->row_typid != typid || cache->row_typmod != typmod)
-		deform_new_row(fcinfo, cache, td, HeapTupleHeaderGetDatumLength(td), typid, typmod, tupdesc);
-	if (i >= cache->join_cap)
+	deform_new_row(fcinfo, cache, td, HeapTupleHeaderGetDatumLength(td), typid, typmod, tupdesc);
+}
+
+/* See cr_rule_join.h. */
+int
+cr_rules_join_match(FmgrInfo *flinfo, int64 i, struct varlena *v)
+{
+	RuleCache  *cache = (RuleCache *) flinfo->fn_extra;
+	RuleEntry  *e;
+
+	Assert(cache && cache->row_len > 0 && cache->row_typid == cache->typid &&
+		   cache->row_typmod == cache->typmod);
+	if (unlikely(i >= cache->join_cap))
 	{
 		int64		cap = Max(i + 1, 2 * cache->join_cap);
 
@@ -712,9 +721,17 @@ cr_rules_join_match(FmgrInfo *flinfo, int64 i, struct varlena *v, HeapTupleHeade
 		memset(cache->join_fill + cache->join_cap, 0, sizeof(uint64) * (cap - cache->join_cap));
 		cache->join_cap = cap;
 	}
-	e = remembered_entry(fcinfo, cache, &cache->join_entry[i], &cache->join_fill[i], v,
-						 tupdesc, typid, typmod);
-	return match_row(e, cache, tupdesc);
+	e = cache->join_entry[i];
+	if (unlikely(!(e && e->fill == cache->join_fill[i] && e->used &&
+				   e->typid == cache->typid && e->typmod == cache->typmod)))
+	{
+		LOCAL_FCINFO(fcinfo, 2);
+
+		fcinfo->flinfo = flinfo;
+		e = remembered_entry(fcinfo, cache, &cache->join_entry[i], &cache->join_fill[i], v,
+							 cache->tupdesc, cache->typid, cache->typmod);
+	}
+	return match_row(e, cache, cache->tupdesc);
 }
 
 /* See cr_rule_join.h. */

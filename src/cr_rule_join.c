@@ -505,27 +505,54 @@ project(CustomScanState *node)
 	return node->ss.ss_ScanTupleSlot;
 }
 
-/* Do the join clauses hold for the scan tuple, rule i in place? */
+/* Rule i's columns into the scan tuple. */
+static inline void
+place_rule(RulesJoinState *s, TupleTableSlot *scan, int64 i)
+{
+	memcpy(scan->tts_values + s->nouter, s->values + i * s->ninner, sizeof(Datum) * s->ninner);
+	memcpy(scan->tts_isnull + s->nouter, s->nulls + i * s->ninner, sizeof(bool) * s->ninner);
+}
+
+/*
+ * Do the join clauses hold for the current row and rule i?  Leaves rule i in
+ * the scan tuple when they do (a direct call needs it there only for the
+ * other clauses and the projection).
+ */
 static inline bool
-pair_matches(RulesJoinState *s, ExprContext *econtext, int64 i)
+pair_matches(RulesJoinState *s, ExprContext *econtext, TupleTableSlot *scan, int64 i)
 {
 	struct varlena *cond;
 	MemoryContext old;
 	int			r;
 
 	if (!s->direct)
+	{
+		place_rule(s, scan, i);
 		return ExecQual(s->joinqual, econtext);
-	if (!ExecQual(s->before, econtext))
-		return false;
+	}
+	if (s->before)
+	{
+		place_rule(s, scan, i);
+		if (!ExecQual(s->before, econtext))
+			return false;
+	}
 	/* incentive_matches is strict: a NULL condition or row does not match */
 	if (s->row == NULL || s->nulls[i * s->ninner + s->cond_col])
 		return false;
 	cond = (struct varlena *) DatumGetPointer(s->values[i * s->ninner + s->cond_col]);
 	old = MemoryContextSwitchTo(econtext->ecxt_per_tuple_memory);
-	r = cr_rules_join_match(&s->flinfo, i, cond, s->row, !s->row_seen);
+	if (!s->row_seen)
+	{
+		cr_rules_join_row(&s->flinfo, s->row);
+		s->row_seen = true;
+	}
+	r = cr_rules_join_match(&s->flinfo, i, cond);
 	MemoryContextSwitchTo(old);
-	s->row_seen = true;
-	return r == 1 && ExecQual(s->after, econtext);
+	if (r != 1)
+		return false;
+	if (!s->before)
+		place_rule(s, scan, i);
+	return ExecQual(s->after, econtext);
 }
 
 /* The next outer row into the scan tuple; false at the end. */
@@ -589,9 +616,7 @@ exec_rules_join(CustomScanState *node)
 
 			if ((i & 1023) == 1023)
 				CHECK_FOR_INTERRUPTS();
-			memcpy(scan->tts_values + no, s->values + i * ni, sizeof(Datum) * ni);
-			memcpy(scan->tts_isnull + no, s->nulls + i * ni, sizeof(bool) * ni);
-			if (!pair_matches(s, econtext, i))
+			if (!pair_matches(s, econtext, scan, i))
 			{
 				InstrCountFiltered2(node, 1);
 				continue;

@@ -26,15 +26,16 @@ extern void cr_rules_join_paths(PlannerInfo *root, RelOptInfo *joinrel, RelOptIn
 extern Path *cr_rules_join_more_workers(Path *outer, PlannerInfo *root, RelOptInfo *outerrel);
 
 /*
- * incentive_matches(v, td) for rule i of a rules join (cr_rule_eval.c), with
- * flinfo's cache: the row taken apart only when new_row (the first call for
- * it; the row must not change between calls otherwise), the rule's bound
- * program remembered by i, so neither is compared byte for byte per call.
- * v: the condition, detoasted.  Returns 1 (true), 0 (false) or -1 (NULL);
- * errors as incentive_matches.  cr_rules_join_forget: the rules changed.
+ * incentive_matches(v, row) for the rules of a rules join (cr_rule_eval.c),
+ * with flinfo's cache: cr_rules_join_row takes the row apart once, then
+ * cr_rules_join_match evaluates rule i (v: its condition, detoasted) on it,
+ * the rule's bound program remembered by i, so that neither the row nor the
+ * condition is compared byte for byte per call.  Returns 1 (true), 0 (false)
+ * or -1 (NULL); errors as incentive_matches.  cr_rules_join_forget: the
+ * rules changed.
  */
-extern int	cr_rules_join_match(FmgrInfo *flinfo, int64 i, struct varlena *v,
-								HeapTupleHeader td, bool new_row);
+extern void cr_rules_join_row(FmgrInfo *flinfo, HeapTupleHeader td);
+extern int	cr_rules_join_match(FmgrInfo *flinfo, int64 i, struct varlena *v);
 extern void cr_rules_join_forget(FmgrInfo *flinfo);
 
 /* incentive_matches(condition, record) itself (cr_rule_eval.c) */
