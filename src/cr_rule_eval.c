@@ -116,9 +116,14 @@ typedef struct RuleCache
 	uint64	   *elem_fill;
 	int			nelems;
 
-	/* the rules join: the entry rule i used last (cr_rules_join_match) */
+	/*
+	 * the rules join: the entry rule i used last (cr_rules_join_match), and
+	 * the value of fills when it was last found valid: while no entry has
+	 * been filled since, it still is, without reading the entry
+	 */
 	RuleEntry **join_entry;
 	uint64	   *join_fill;
+	uint64	   *join_seen;
 	int64		join_cap;
 } RuleCache;
 
@@ -690,6 +695,9 @@ cr_rules_join_row(FmgrInfo *flinfo, HeapTupleHeader td)
 
 	fcinfo->flinfo = flinfo;
 	cache = get_cache(fcinfo);
+	/* entries are bound to a row type: another one forgets them */
+	if (cache->typid != typid || cache->typmod != typmod)
+		cr_rules_join_forget(flinfo);
 	tupdesc = cached_tupdesc(fcinfo, cache, typid, typmod);
 	deform_new_row(fcinfo, cache, td, HeapTupleHeaderGetDatumLength(td), typid, typmod, tupdesc);
 }
@@ -711,25 +719,29 @@ cr_rules_join_match(FmgrInfo *flinfo, int64 i, struct varlena *v)
 		{
 			cache->join_entry = MemoryContextAllocHuge(flinfo->fn_mcxt, sizeof(RuleEntry *) * cap);
 			cache->join_fill = MemoryContextAllocHuge(flinfo->fn_mcxt, sizeof(uint64) * cap);
+			cache->join_seen = MemoryContextAllocHuge(flinfo->fn_mcxt, sizeof(uint64) * cap);
 		}
 		else
 		{
 			cache->join_entry = repalloc_huge(cache->join_entry, sizeof(RuleEntry *) * cap);
 			cache->join_fill = repalloc_huge(cache->join_fill, sizeof(uint64) * cap);
+			cache->join_seen = repalloc_huge(cache->join_seen, sizeof(uint64) * cap);
 		}
 		memset(cache->join_entry + cache->join_cap, 0, sizeof(RuleEntry *) * (cap - cache->join_cap));
 		memset(cache->join_fill + cache->join_cap, 0, sizeof(uint64) * (cap - cache->join_cap));
+		/* never seen: no value fills takes */
+		memset(cache->join_seen + cache->join_cap, 0xFF, sizeof(uint64) * (cap - cache->join_cap));
 		cache->join_cap = cap;
 	}
 	e = cache->join_entry[i];
-	if (unlikely(!(e && e->fill == cache->join_fill[i] && e->used &&
-				   e->typid == cache->typid && e->typmod == cache->typmod)))
+	if (unlikely(cache->join_seen[i] != cache->fills))
 	{
 		LOCAL_FCINFO(fcinfo, 2);
 
 		fcinfo->flinfo = flinfo;
 		e = remembered_entry(fcinfo, cache, &cache->join_entry[i], &cache->join_fill[i], v,
 							 cache->tupdesc, cache->typid, cache->typmod);
+		cache->join_seen[i] = cache->fills;
 	}
 	return match_row(e, cache, cache->tupdesc);
 }
@@ -744,6 +756,7 @@ cr_rules_join_forget(FmgrInfo *flinfo)
 	{
 		memset(cache->join_entry, 0, sizeof(RuleEntry *) * cache->join_cap);
 		memset(cache->join_fill, 0, sizeof(uint64) * cache->join_cap);
+		memset(cache->join_seen, 0xFF, sizeof(uint64) * cache->join_cap);
 	}
 }
 
