@@ -98,6 +98,16 @@ CREATE FUNCTION rj_never(incentive_condition, record) RETURNS boolean
 EXPLAIN (COSTS OFF)
 SELECT count(*) FROM rj_m m JOIN rj_r r ON rj_never(r.condition, m);
 SELECT count(*) FROM rj_m m JOIN rj_r r ON rj_never(r.condition, m);
+-- evaluated as an expression, it keeps its place among the join clauses: a
+-- costly one after a cheaper clause, whose error comes first, as in the
+-- nested loop
+ALTER FUNCTION rj_never(incentive_condition, record) COST 100;
+EXPLAIN (COSTS OFF)
+SELECT count(*) FROM rj_m m JOIN rj_r r ON rj_never(r.condition, m) AND 10 / (m.recency_days - 5) + r.id > 0;
+SELECT count(*) FROM rj_m m JOIN rj_r r ON rj_never(r.condition, m) AND 10 / (m.recency_days - 5) + r.id > 0;
+SET community_retention.enable_rules_join = off;
+SELECT count(*) FROM rj_m m JOIN rj_r r ON rj_never(r.condition, m) AND 10 / (m.recency_days - 5) + r.id > 0;
+RESET community_retention.enable_rules_join;
 DROP FUNCTION rj_never(incentive_condition, record);
 
 -- in parallel: each worker reads all the rules and its share of the members

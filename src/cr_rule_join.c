@@ -375,6 +375,22 @@ plan_rules_join(PlannerInfo *root, RelOptInfo *rel, CustomPath *best_path,
 
 /* ------------------------------------------------------------------ execution */
 
+/*
+ * The join clauses in the order the nested loop evaluates them: custom_exprs
+ * has incentive_matches first when nbefore >= 0; put it back in its place.
+ */
+static List *
+clauses_in_order(CustomScan *cs, int nbefore)
+{
+	List	   *rest;
+
+	if (nbefore < 0 || cs->custom_exprs == NIL)
+		return cs->custom_exprs;
+	rest = list_copy_tail(cs->custom_exprs, 1);
+	return list_concat(lappend(list_copy_head(rest, nbefore), linitial(cs->custom_exprs)),
+					   list_copy_tail(rest, nbefore));
+}
+
 static Node *
 create_rules_join_state(CustomScan *cscan)
 {
@@ -408,7 +424,8 @@ begin_direct(RulesJoinState *s, CustomScan *cs)
 		cond->varno != INDEX_VAR || cond->varattno <= s->nouter || cond->varattno > s->nouter + s->ninner ||
 		row->varno != INDEX_VAR || row->varattno < 1 || row->varattno > s->nouter)
 	{
-		s->joinqual = ExecInitQual(cs->custom_exprs, &s->css.ss.ps);
+		/* evaluated as expressions, in the nested loop's order */
+		s->joinqual = ExecInitQual(clauses_in_order(cs, s->nbefore), &s->css.ss.ps);
 		return;
 	}
 	aclresult = pg_proc_aclcheck(f->funcid, GetUserId(), ACL_EXECUTE);
@@ -684,16 +701,8 @@ explain_rules_join(CustomScanState *node, List *ancestors, ExplainState *es)
 	ExplainPropertyText("Join Type", s->jointype == JOIN_LEFT ? "Left" : "Inner", es);
 	if (cs->custom_exprs != NIL)
 	{
-		List	   *order = cs->custom_exprs;
+		List	   *order = clauses_in_order(cs, s->nbefore);
 
-		if (s->nbefore >= 0)
-		{
-			/* incentive_matches first in custom_exprs: put it in its place */
-			List	   *rest = list_copy_tail(cs->custom_exprs, 1);
-
-			order = list_concat(lappend(list_copy_head(rest, s->nbefore), linitial(cs->custom_exprs)),
-								list_copy_tail(rest, s->nbefore));
-		}
 		context = set_deparse_context_plan(es->deparse_cxt, &cs->scan.plan, ancestors);
 		ExplainPropertyText("Join Filter",
 							deparse_expression((Node *) make_ands_explicit(order),
