@@ -118,6 +118,13 @@ SET min_parallel_table_scan_size = 0;
 EXPLAIN (COSTS OFF)
 SELECT r.id, count(*) FROM rj_m m JOIN rj_r r ON incentive_matches(r.condition, m) GROUP BY r.id;
 SELECT r.id, count(*) FROM rj_m m JOIN rj_r r ON incentive_matches(r.condition, m) GROUP BY r.id ORDER BY r.id;
+-- with parallelism for free the rules' cheapest path is a Gather, which a
+-- worker cannot run: the workers read the rules with a plain scan
+SET parallel_setup_cost = 0;
+SET parallel_tuple_cost = 0;
+EXPLAIN (COSTS OFF)
+SELECT r.id, count(*) FROM rj_m m JOIN rj_r r ON incentive_matches(r.condition, m) GROUP BY r.id;
+SELECT r.id, count(*) FROM rj_m m JOIN rj_r r ON incentive_matches(r.condition, m) GROUP BY r.id ORDER BY r.id;
 RESET max_parallel_workers_per_gather;
 RESET parallel_setup_cost;
 RESET parallel_tuple_cost;

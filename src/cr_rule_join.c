@@ -295,7 +295,13 @@ cr_rules_join_paths(PlannerInfo *root, RelOptInfo *joinrel, RelOptInfo *outerrel
 		add_path(joinrel, (Path *) make_path(root, joinrel, jointype, extra, match, outer, inner,
 											 joinrel->rows, false));
 
-	if (joinrel->consider_parallel && outerrel->partial_pathlist != NIL && inner->parallel_safe)
+	/*
+	 * Each worker reads all the rules: from the cheapest parallel-safe path
+	 * (the cheapest path may be a Gather, which a worker cannot run).
+	 */
+	if (!inner->parallel_safe)
+		inner = get_cheapest_parallel_safe_total_inner(innerrel->pathlist);
+	if (joinrel->consider_parallel && outerrel->partial_pathlist != NIL && inner != NULL)
 	{
 		outer = cr_rules_join_more_workers((Path *) linitial(outerrel->partial_pathlist), root, outerrel);
 		if (outer->parallel_safe && bms_is_empty(PATH_REQ_OUTER(outer)) && outerrel->rows > 0)
