@@ -709,7 +709,7 @@ cr_rules_join_match(FmgrInfo *flinfo, int64 i, struct varlena *v)
 	RuleCache  *cache = (RuleCache *) flinfo->fn_extra;
 	RuleEntry  *e;
 
-	Assert(cache && cache->row_len > 0 && cache->row_typid == cache->typid &&
+	Assert(cache->row_len > 0 && cache->row_typid == cache->typid &&
 		   cache->row_typmod == cache->typmod);
 	if (unlikely(i >= cache->join_cap))
 	{

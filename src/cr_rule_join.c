@@ -52,6 +52,7 @@
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/ruleutils.h"
+#include "utils/tuplestore.h"
 
 #include "cr_rule_join.h"
 
@@ -85,12 +86,21 @@ typedef struct RulesJoinState
 	int			row_col;		/* the row: this outer column */
 	FmgrInfo	flinfo;			/* incentive_matches, its cache */
 
-	/* the inner side, read on first use */
+	/*
+	 * The inner side, read on first use into values and nulls; or, when its
+	 * columns outgrow work_mem, into a tuplestore (spilled), read again for
+	 * every outer row as a nested loop reads a Materialize node, the join
+	 * clauses then evaluated as expressions (joinqual).
+	 */
 	MemoryContext rulecxt;
 	bool		loaded;
 	int64		nrules;
 	Datum	   *values;			/* nrules x ninner */
 	bool	   *nulls;
+	bool		spilled;
+	Tuplestorestate *store;
+	MemoryContext storecxt;
+	TupleTableSlot *rule_slot;	/* a rule read from the store */
 
 	/* the current outer row */
 	bool		in_row;
@@ -429,11 +439,7 @@ begin_direct(RulesJoinState *s, CustomScan *cs)
 	if (s->flinfo.fn_addr != incentive_matches_record ||
 		cond->varno != INDEX_VAR || cond->varattno <= s->nouter || cond->varattno > s->nouter + s->ninner ||
 		row->varno != INDEX_VAR || row->varattno < 1 || row->varattno > s->nouter)
-	{
-		/* evaluated as expressions, in the nested loop's order */
-		s->joinqual = ExecInitQual(clauses_in_order(cs, s->nbefore), &s->css.ss.ps);
-		return;
-	}
+		return;					/* evaluated as expressions (joinqual) */
 	aclresult = pg_proc_aclcheck(f->funcid, GetUserId(), ACL_EXECUTE);
 	if (aclresult != ACLCHECK_OK)
 		aclcheck_error(aclresult, OBJECT_FUNCTION, get_func_name(f->funcid));
@@ -456,12 +462,48 @@ begin_rules_join(CustomScanState *node, EState *estate, int eflags)
 	Assert(s->nouter + s->ninner == node->ss.ss_ScanTupleSlot->tts_tupleDescriptor->natts);
 	if (s->nbefore >= 0)
 		begin_direct(s, cs);
-	else
-		s->joinqual = ExecInitQual(cs->custom_exprs, &node->ss.ps);
+	/* the clauses as expressions, in the nested loop's order: without a direct call, or spilled */
+	s->joinqual = ExecInitQual(clauses_in_order(cs, s->nbefore), &node->ss.ps);
 	node->custom_ps = list_make2(ExecInitNode(linitial(cs->custom_plans), estate, eflags),
 								 ExecInitNode(inner, estate, eflags));
+	s->rule_slot = ExecAllocTableSlot(&estate->es_tupleTable,
+									  ExecGetResultType(lsecond(node->custom_ps)),
+									  &TTSOpsMinimalTuple);
 	s->rulecxt = AllocSetContextCreate(estate->es_query_cxt, "incentive rules join",
 									   ALLOCSET_DEFAULT_SIZES);
+	s->storecxt = AllocSetContextCreate(estate->es_query_cxt, "incentive rules join store",
+										ALLOCSET_DEFAULT_SIZES);
+}
+
+/*
+ * The rules read so far outgrew work_mem (the planner's estimate was low):
+ * move them into a tuplestore, which keeps at most work_mem in memory, and
+ * take the rest there too.
+ */
+static void
+spill_rules(RulesJoinState *s)
+{
+	MemoryContext old = MemoryContextSwitchTo(s->storecxt);
+	TupleTableSlot *v = MakeSingleTupleTableSlot(s->rule_slot->tts_tupleDescriptor, &TTSOpsVirtual);
+	int64		i;
+
+	s->store = tuplestore_begin_heap(false, false, work_mem);
+	tuplestore_set_eflags(s->store, EXEC_FLAG_REWIND);
+	for (i = 0; i < s->nrules; i++)
+	{
+		ExecClearTuple(v);
+		memcpy(v->tts_values, s->values + i * s->ninner, sizeof(Datum) * s->ninner);
+		memcpy(v->tts_isnull, s->nulls + i * s->ninner, sizeof(bool) * s->ninner);
+		ExecStoreVirtualTuple(v);
+		tuplestore_puttupleslot(s->store, v);
+	}
+	ExecDropSingleTupleTableSlot(v);
+	MemoryContextSwitchTo(old);
+	s->values = NULL;
+	s->nulls = NULL;
+	s->spilled = true;
+	/* the caller is in rulecxt, which holds nothing else: free it all */
+	MemoryContextReset(s->rulecxt);
 }
 
 /*
@@ -477,6 +519,11 @@ load_rules(RulesJoinState *s)
 	int			ni = Max(s->ninner, 1);
 
 	MemoryContextReset(s->rulecxt);
+	if (s->store)
+		tuplestore_end(s->store);
+	s->store = NULL;
+	s->spilled = false;
+	MemoryContextReset(s->storecxt);
 	if (s->direct)
 		cr_rules_join_forget(&s->flinfo);
 	old = MemoryContextSwitchTo(s->rulecxt);
@@ -495,6 +542,12 @@ load_rules(RulesJoinState *s)
 		MemoryContextSwitchTo(s->rulecxt);
 		if (TupIsNull(t))
 			break;
+		if (s->spilled)
+		{
+			tuplestore_puttupleslot(s->store, t);
+			s->nrules++;
+			continue;
+		}
 		if (s->nrules == cap)
 		{
 			cap *= 2;
@@ -515,6 +568,8 @@ load_rules(RulesJoinState *s)
 			s->values[k + s->cond_col] =
 				PointerGetDatum(PG_DETOAST_DATUM_PACKED(s->values[k + s->cond_col]));
 		s->nrules++;
+		if (MemoryContextMemAllocated(s->rulecxt, true) > (Size) work_mem * 1024)
+			spill_rules(s);
 	}
 	MemoryContextSwitchTo(old);
 	s->loaded = true;
@@ -532,8 +587,25 @@ project(CustomScanState *node)
 static inline void
 place_rule(RulesJoinState *s, TupleTableSlot *scan, int64 i)
 {
-	memcpy(scan->tts_values + s->nouter, s->values + i * s->ninner, sizeof(Datum) * s->ninner);
-	memcpy(scan->tts_isnull + s->nouter, s->nulls + i * s->ninner, sizeof(bool) * s->ninner);
+	const Datum *values;
+	const bool *nulls;
+
+	if (s->spilled)
+	{
+		/* the store is read in order, once per outer row */
+		if (!tuplestore_gettupleslot(s->store, true, false, s->rule_slot))
+			elog(ERROR, "rules join: the rules store ended early");
+		slot_getallattrs(s->rule_slot);
+		values = s->rule_slot->tts_values;
+		nulls = s->rule_slot->tts_isnull;
+	}
+	else
+	{
+		values = s->values + i * s->ninner;
+		nulls = s->nulls + i * s->ninner;
+	}
+	memcpy(scan->tts_values + s->nouter, values, sizeof(Datum) * s->ninner);
+	memcpy(scan->tts_isnull + s->nouter, nulls, sizeof(bool) * s->ninner);
 }
 
 /*
@@ -548,7 +620,7 @@ pair_matches(RulesJoinState *s, ExprContext *econtext, TupleTableSlot *scan, int
 	MemoryContext old;
 	int			r;
 
-	if (!s->direct)
+	if (!s->direct || s->spilled)
 	{
 		place_rule(s, scan, i);
 		return ExecQual(s->joinqual, econtext);
@@ -610,6 +682,8 @@ next_outer(RulesJoinState *s, ExprContext *econtext, TupleTableSlot *scan)
 			MemoryContextSwitchTo(old);
 		}
 	}
+	if (s->spilled)
+		tuplestore_rescan(s->store);
 	s->in_row = true;
 	s->matched = false;
 	s->next = 0;
@@ -669,6 +743,9 @@ end_rules_join(CustomScanState *node)
 
 	ExecEndNode(linitial(node->custom_ps));
 	ExecEndNode(lsecond(node->custom_ps));
+	if (s->store)
+		tuplestore_end(s->store);
+	MemoryContextDelete(s->storecxt);
 	MemoryContextDelete(s->rulecxt);
 }
 
@@ -715,6 +792,8 @@ explain_rules_join(CustomScanState *node, List *ancestors, ExplainState *es)
 											   context, list_length(es->rtable) > 1 || es->verbose, false),
 							es);
 	}
+	if (es->analyze && s->loaded)
+		ExplainPropertyText("Rules Storage", s->spilled ? "Tuplestore" : "Memory", es);
 	if (es->analyze && instr && (instr->nfiltered2 > 0 || es->format != EXPLAIN_FORMAT_TEXT))
 		ExplainPropertyFloat("Rows Removed by Join Filter", NULL,
 							 instr->nloops > 0 ? instr->nfiltered2 / instr->nloops : 0.0, 0, es);
