@@ -18,6 +18,7 @@
 #include "access/htup_details.h"
 #include "fmgr.h"
 #include "funcapi.h"
+#include "miscadmin.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/jsonb.h"
@@ -702,11 +703,10 @@ cr_rules_join_row(FmgrInfo *flinfo, HeapTupleHeader td)
 	deform_new_row(fcinfo, cache, td, HeapTupleHeaderGetDatumLength(td), typid, typmod, tupdesc);
 }
 
-/* See cr_rule_join.h. */
-int
-cr_rules_join_match(FmgrInfo *flinfo, int64 i, struct varlena *v)
+/* Rule i (condition v) on the row of cr_rules_join_row: 1, 0 or -1. */
+static inline int
+rules_join_match(FmgrInfo *flinfo, RuleCache *cache, int64 i, struct varlena *v)
 {
-	RuleCache  *cache = (RuleCache *) flinfo->fn_extra;
 	RuleEntry  *e;
 
 	Assert(cache->row_len > 0 && cache->row_typid == cache->typid &&
@@ -744,6 +744,31 @@ cr_rules_join_match(FmgrInfo *flinfo, int64 i, struct varlena *v)
 		cache->join_seen[i] = cache->fills;
 	}
 	return match_row(e, cache, cache->tupdesc);
+}
+
+/* See cr_rule_join.h. */
+int
+cr_rules_join_match(FmgrInfo *flinfo, int64 i, struct varlena *v)
+{
+	return rules_join_match(flinfo, (RuleCache *) flinfo->fn_extra, i, v);
+}
+
+/* See cr_rule_join.h. */
+int64
+cr_rules_join_find(FmgrInfo *flinfo, struct varlena *const *conds, int64 from, int64 n)
+{
+	RuleCache  *cache = (RuleCache *) flinfo->fn_extra;
+	int64		i;
+
+	for (i = from; i < n; i++)
+	{
+		if ((i & 1023) == 1023)
+			CHECK_FOR_INTERRUPTS();
+		/* a NULL condition does not match (incentive_matches is strict) */
+		if (conds[i] != NULL && rules_join_match(flinfo, cache, i, conds[i]) == 1)
+			return i;
+	}
+	return n;
 }
 
 /* See cr_rule_join.h. */

@@ -97,6 +97,7 @@ typedef struct RulesJoinState
 	int64		nrules;
 	Datum	   *values;			/* nrules x ninner */
 	bool	   *nulls;
+	struct varlena **conds;		/* direct, in memory: each rule's condition */
 	bool		spilled;
 	Tuplestorestate *store;
 	MemoryContext storecxt;
@@ -571,6 +572,16 @@ load_rules(RulesJoinState *s)
 		if (MemoryContextMemAllocated(s->rulecxt, true) > (Size) work_mem * 1024)
 			spill_rules(s);
 	}
+	s->conds = NULL;
+	if (s->direct && !s->spilled)
+	{
+		int64		i;
+
+		s->conds = palloc(sizeof(struct varlena *) * Max(s->nrules, 1));
+		for (i = 0; i < s->nrules; i++)
+			s->conds[i] = s->nulls[i * s->ninner + s->cond_col] ? NULL :
+				(struct varlena *) DatumGetPointer(s->values[i * s->ninner + s->cond_col]);
+	}
 	MemoryContextSwitchTo(old);
 	s->loaded = true;
 }
@@ -690,6 +701,55 @@ next_outer(RulesJoinState *s, ExprContext *econtext, TupleTableSlot *scan)
 	return true;
 }
 
+/*
+ * Move on to the next rule whose join clauses hold for the current row, and
+ * place it in the scan tuple; false when no rule is left.  Counts the pairs
+ * that do not match.
+ */
+static bool
+next_match(RulesJoinState *s, ExprContext *econtext, TupleTableSlot *scan)
+{
+	while (s->next < s->nrules)
+	{
+		int64		i;
+
+		if (s->conds && s->before == NULL)
+		{
+			/* direct calls and nothing to evaluate before them: in one loop */
+			i = s->nrules;
+			if (s->row != NULL)
+			{
+				MemoryContext old = MemoryContextSwitchTo(econtext->ecxt_per_tuple_memory);
+
+				if (!s->row_seen)
+				{
+					cr_rules_join_row(&s->flinfo, s->row);
+					s->row_seen = true;
+				}
+				i = cr_rules_join_find(&s->flinfo, s->conds, s->next, s->nrules);
+				MemoryContextSwitchTo(old);
+			}
+			InstrCountFiltered2(&s->css, i - s->next);
+			s->next = i + 1;
+			if (i >= s->nrules)
+				return false;
+			place_rule(s, scan, i);
+			if (ExecQual(s->after, econtext))
+				return true;
+		}
+		else
+		{
+			i = s->next++;
+			if ((i & 1023) == 1023)
+				CHECK_FOR_INTERRUPTS();
+			if (pair_matches(s, econtext, scan, i))
+				return true;
+		}
+		InstrCountFiltered2(&s->css, 1);
+	}
+	return false;
+}
+
 static TupleTableSlot *
 exec_rules_join(CustomScanState *node)
 {
@@ -707,17 +767,8 @@ exec_rules_join(CustomScanState *node)
 	{
 		if (!s->in_row && !next_outer(s, econtext, scan))
 			return NULL;
-		while (s->next < s->nrules)
+		while (next_match(s, econtext, scan))
 		{
-			int64		i = s->next++;
-
-			if ((i & 1023) == 1023)
-				CHECK_FOR_INTERRUPTS();
-			if (!pair_matches(s, econtext, scan, i))
-			{
-				InstrCountFiltered2(node, 1);
-				continue;
-			}
 			s->matched = true;
 			if (qual == NULL || ExecQual(qual, econtext))
 				return project(node);

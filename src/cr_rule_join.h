@@ -36,6 +36,12 @@ extern Path *cr_rules_join_more_workers(Path *outer, PlannerInfo *root, RelOptIn
  */
 extern void cr_rules_join_row(FmgrInfo *flinfo, HeapTupleHeader td);
 extern int	cr_rules_join_match(FmgrInfo *flinfo, int64 i, struct varlena *v);
+
+/*
+ * The first rule i in [from, n) whose condition conds[i] (NULL: none) is
+ * true for the row of cr_rules_join_row, or n: cr_rules_join_match in a loop.
+ */
+extern int64 cr_rules_join_find(FmgrInfo *flinfo, struct varlena *const *conds, int64 from, int64 n);
 extern void cr_rules_join_forget(FmgrInfo *flinfo);
 
 /* incentive_matches(condition, record) itself (cr_rule_eval.c) */
