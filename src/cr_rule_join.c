@@ -107,7 +107,8 @@ typedef struct RulesJoinState
 	bool		in_row;
 	bool		matched;
 	int64		next;			/* the next rule to try */
-	HeapTupleHeader row;		/* direct: the row, detoasted; NULL if null */
+	HeapTupleHeader row;		/* direct: the row, detoasted (in rowcxt); NULL if null */
+	MemoryContext rowcxt;		/* the current outer row's detoasted copy */
 	bool		row_seen;		/* direct: incentive_matches has had it */
 } RulesJoinState;
 
@@ -474,6 +475,8 @@ begin_rules_join(CustomScanState *node, EState *estate, int eflags)
 									   ALLOCSET_DEFAULT_SIZES);
 	s->storecxt = AllocSetContextCreate(estate->es_query_cxt, "incentive rules join store",
 										ALLOCSET_DEFAULT_SIZES);
+	s->rowcxt = AllocSetContextCreate(estate->es_query_cxt, "incentive rules join row",
+									  ALLOCSET_DEFAULT_SIZES);
 }
 
 /*
@@ -685,9 +688,11 @@ next_outer(RulesJoinState *s, ExprContext *econtext, TupleTableSlot *scan)
 	{
 		s->row = NULL;
 		s->row_seen = false;
+		MemoryContextReset(s->rowcxt);
 		if (!scan->tts_isnull[s->row_col])
 		{
-			MemoryContext old = MemoryContextSwitchTo(econtext->ecxt_per_tuple_memory);
+			/* not in the per-tuple memory, which is reset for every pair */
+			MemoryContext old = MemoryContextSwitchTo(s->rowcxt);
 
 			s->row = (HeapTupleHeader) PG_DETOAST_DATUM(scan->tts_values[s->row_col]);
 			MemoryContextSwitchTo(old);
@@ -713,6 +718,8 @@ next_match(RulesJoinState *s, ExprContext *econtext, TupleTableSlot *scan)
 	{
 		int64		i;
 
+		/* as a nested loop does for each pair: what the clauses allocated goes */
+		ResetExprContext(econtext);
 		if (s->conds && s->before == NULL)
 		{
 			/* direct calls and nothing to evaluate before them: in one loop */
@@ -798,6 +805,7 @@ end_rules_join(CustomScanState *node)
 		tuplestore_end(s->store);
 	MemoryContextDelete(s->storecxt);
 	MemoryContextDelete(s->rulecxt);
+	MemoryContextDelete(s->rowcxt);
 }
 
 /*
