@@ -1,6 +1,7 @@
 /*
  * cr_rule_join.c
- *	  The rules join as one plan node: Custom Scan (IncentiveRulesJoin).
+ *	  The rules join as one plan node, Custom Scan (IncentiveRulesJoin): its
+ *	  execution (cr_rule_plan.c plans it).
  *
  * `members m JOIN rules r ON incentive_matches(r.condition, m)` has no join
  * key, so PostgreSQL runs it as a nested loop over the members with the few
@@ -13,23 +14,25 @@
  *
  * This node reads the inner side once, into memory, each rule's columns
  * taken apart once.  Its scan tuple is the outer side's columns followed by
- * the inner side's (custom_scan_tlist): for each outer row it fills in the
- * outer columns once, then for each rule copies the rule's few column values
- * into place and evaluates the join clauses, the very expressions (and
- * function calls, with their privilege checks and caches) the nested loop
- * would evaluate, in the same order.  A join row is projected only for the
- * pairs that match.  The rows are the nested loop's, in the nested loop's
- * order: the outer rows in the outer side's order, each followed by its
- * matching rules in the inner side's order; a left join adds an outer row
- * with NULL rule columns when no rule matched.
+ * the inner side's (custom_scan_tlist).  For each outer row it fills in the
+ * outer columns once, then tries the rules in order:
  *
- * cr_rule_plan.c's join hook offers it (cr_rules_join_paths) for an inner
- * join, or a left join with the rows on the left, whose clauses include
- * incentive_matches(C, R) with C over the inner side and R over the outer
- * side: as a plain path, and over the outer side's partial path as a partial
- * path, each worker reading all the rules and its share of the rows.  The
- * planner chooses by cost; community_retention.enable_rules_join = off turns
- * it off (and enable_nestloop = off with the nested loops it replaces).
+ *	  - when the clause is incentive_matches of a rules column and a row
+ *		column and the function is the extension's own (EXECUTE checked as
+ *		ExecInitFunc does), the row is taken apart once and each rule's bound
+ *		program run directly (cr_rules_join_find, cr_rule_eval.c), the other
+ *		clauses evaluated before or after it in the nested loop's order;
+ *	  - else the join clauses are evaluated as expressions, the very ones the
+ *		nested loop evaluates, in its order.
+ *
+ * A join row is projected only for the pairs that match.  The rows are the
+ * nested loop's, in the nested loop's order: the outer rows in the outer
+ * side's order, each followed by its matching rules in the inner side's
+ * order; a left join adds an outer row with NULL rule columns when no rule
+ * matched.  Rules that outgrow work_mem (the planner expected fewer) move to
+ * a tuplestore read again for each outer row, as a Materialize node keeps
+ * them, with the clauses evaluated as expressions.  What the clauses
+ * allocate is freed after each pair, as in the nested loop.
  */
 #include "postgres.h"
 
@@ -37,18 +40,9 @@
 #include "commands/explain.h"
 #include "executor/executor.h"
 #include "miscadmin.h"
-#include "nodes/extensible.h"
 #include "nodes/makefuncs.h"
-#include "nodes/nodeFuncs.h"
-#include "optimizer/clauses.h"
-#include "optimizer/cost.h"
-#include "optimizer/optimizer.h"
-#include "optimizer/pathnode.h"
-#include "optimizer/paths.h"
-#include "optimizer/restrictinfo.h"
 #include "utils/acl.h"
 #include "utils/datum.h"
-#include "utils/guc.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/ruleutils.h"
@@ -56,26 +50,13 @@
 
 #include "cr_rule_join.h"
 
-#define RULES_JOIN_NAME "IncentiveRulesJoin"
-
-/*
- * custom_private of the plan: the outer columns in the scan tuple, the join
- * type, and the number of join clauses evaluated before incentive_matches:
- * custom_exprs is then incentive_matches(C, R) (C and R columns of the scan
- * tuple), the clauses before it and those after it.  -1: custom_exprs is
- * just the join clauses in order, evaluated as expressions.
- */
-#define PRIV_NOUTER 0
-#define PRIV_JOINTYPE 1
-#define PRIV_NBEFORE 2
-
 typedef struct RulesJoinState
 {
 	CustomScanState css;
 	JoinType	jointype;
 	int			nouter;			/* scan tuple: outer columns, then inner */
 	int			ninner;
-	int			nbefore;		/* see PRIV_NBEFORE */
+	int			nbefore;		/* see CR_RJ_PRIV_NBEFORE */
 	ExprState  *joinqual;		/* the join clauses in order (nbefore -1) */
 
 	/* incentive_matches called directly (nbefore >= 0) */
@@ -112,8 +93,6 @@ typedef struct RulesJoinState
 	bool		row_seen;		/* direct: incentive_matches has had it */
 } RulesJoinState;
 
-static Plan *plan_rules_join(PlannerInfo *root, RelOptInfo *rel, CustomPath *best_path,
-							 List *tlist, List *clauses, List *custom_plans);
 static Node *create_rules_join_state(CustomScan *cscan);
 static void begin_rules_join(CustomScanState *node, EState *estate, int eflags);
 static TupleTableSlot *exec_rules_join(CustomScanState *node);
@@ -121,277 +100,20 @@ static void end_rules_join(CustomScanState *node);
 static void rescan_rules_join(CustomScanState *node);
 static void explain_rules_join(CustomScanState *node, List *ancestors, ExplainState *es);
 
-static const CustomPathMethods path_methods = {
-	.CustomName = RULES_JOIN_NAME,
-	.PlanCustomPath = plan_rules_join,
-};
-
-static const CustomScanMethods scan_methods = {
-	.CustomName = RULES_JOIN_NAME,
+/* See cr_rule_join.h. */
+const CustomScanMethods cr_rules_join_scan_methods = {
+	.CustomName = CR_RULES_JOIN_NAME,
 	.CreateCustomScanState = create_rules_join_state,
 };
 
 static const CustomExecMethods exec_methods = {
-	.CustomName = RULES_JOIN_NAME,
+	.CustomName = CR_RULES_JOIN_NAME,
 	.BeginCustomScan = begin_rules_join,
 	.ExecCustomScan = exec_rules_join,
 	.EndCustomScan = end_rules_join,
 	.ReScanCustomScan = rescan_rules_join,
 	.ExplainCustomScan = explain_rules_join,
 };
-
-/* community_retention.enable_rules_join */
-static bool enable_rules_join = true;
-
-/* See cr_rule_join.h. */
-void
-cr_rules_join_register(void)
-{
-	DefineCustomBoolVariable("community_retention.enable_rules_join",
-							 "Lets the planner run a join on incentive_matches as one rules join node.",
-							 "Off: the join runs as PostgreSQL's nested loop over the materialized rules.",
-							 &enable_rules_join,
-							 true,
-							 PGC_USERSET,
-							 0,
-							 NULL, NULL, NULL);
-	RegisterCustomScanMethods(&scan_methods);
-}
-
-/* ------------------------------------------------------------------ planning */
-
-/*
- * Is clause incentive_matches(C, R) with C over the inner side only and R
- * over the outer side only, and nothing volatile or a subplan in it?
- */
-static bool
-is_rules_clause(PlannerInfo *root, Expr *clause, Oid matches_oid,
-				RelOptInfo *outerrel, RelOptInfo *innerrel)
-{
-	FuncExpr   *f = (FuncExpr *) clause;
-	Relids		cond,
-				row;
-
-	if (!IsA(clause, FuncExpr) || f->funcid != matches_oid || list_length(f->args) != 2)
-		return false;
-	cond = pull_varnos(root, linitial(f->args));
-	row = pull_varnos(root, lsecond(f->args));
-	return !bms_is_empty(cond) && bms_is_subset(cond, innerrel->relids) &&
-		!bms_is_empty(row) && bms_is_subset(row, outerrel->relids) &&
-		!contain_volatile_functions((Node *) clause) && !contain_subplans((Node *) clause);
-}
-
-/*
- * The clauses in the order the nested loop evaluates them (createplan.c's
- * order_qual_clauses): by security level, a cheap leakproof clause counting
- * as level 0, then by cost per row; a stable sort.
- */
-static List *
-order_clauses(PlannerInfo *root, List *rinfos)
-{
-	int			n = list_length(rinfos),
-				i = 0;
-	RestrictInfo **items = palloc(sizeof(RestrictInfo *) * Max(n, 1));
-	Cost	   *cost = palloc(sizeof(Cost) * Max(n, 1));
-	Index	   *level = palloc(sizeof(Index) * Max(n, 1));
-	List	   *result = NIL;
-	ListCell   *lc;
-
-	foreach(lc, rinfos)
-	{
-		RestrictInfo *ri = lfirst_node(RestrictInfo, lc);
-		QualCost	qc;
-
-		cost_qual_eval_node(&qc, (Node *) ri, root);
-		items[i] = ri;
-		cost[i] = qc.per_tuple;
-		level[i] = ri->leakproof && qc.per_tuple < 10 * cpu_operator_cost ? 0 : ri->security_level;
-		i++;
-	}
-	for (i = 1; i < n; i++)
-	{
-		RestrictInfo *ri = items[i];
-		Cost		c = cost[i];
-		Index		l = level[i];
-		int			j;
-
-		for (j = i; j > 0; j--)
-		{
-			if (l > level[j - 1] || (l == level[j - 1] && c >= cost[j - 1]))
-				break;
-			items[j] = items[j - 1];
-			cost[j] = cost[j - 1];
-			level[j] = level[j - 1];
-		}
-		items[j] = ri;
-		cost[j] = c;
-		level[j] = l;
-	}
-	for (i = 0; i < n; i++)
-		result = lappend(result, items[i]);
-	return result;
-}
-
-/*
- * One path: outer and inner unparameterized, rows its estimate (per worker
- * for a partial path).  Costs as a nested loop's, without the rescans of the
- * materialized inner side and the per-pair tuple overhead this node avoids.
- */
-static CustomPath *
-make_path(PlannerInfo *root, RelOptInfo *joinrel, JoinType jointype,
-		  JoinPathExtraData *extra, RestrictInfo *match, Path *outer, Path *inner,
-		  double rows, bool partial)
-{
-	CustomPath *cp = makeNode(CustomPath);
-	QualCost	qc;
-	double		pairs = outer->rows * inner->rows;
-
-	cost_qual_eval(&qc, extra->restrictlist, root);
-	cp->path.pathtype = T_CustomScan;
-	cp->path.parent = joinrel;
-	cp->path.pathtarget = joinrel->reltarget;
-	cp->path.param_info = NULL;
-	cp->path.parallel_aware = false;
-	cp->path.parallel_safe = joinrel->consider_parallel && outer->parallel_safe && inner->parallel_safe;
-	cp->path.parallel_workers = partial ? outer->parallel_workers : 0;
-	cp->path.rows = rows;
-	cp->path.startup_cost = outer->startup_cost + inner->total_cost + qc.startup;
-	cp->path.total_cost = cp->path.startup_cost + (outer->total_cost - outer->startup_cost) +
-		pairs * (cpu_operator_cost + qc.per_tuple) +
-		rows * (cpu_tuple_cost + joinrel->reltarget->cost.per_tuple);
-	/* the outer side's order is kept, as in a nested loop */
-	cp->path.pathkeys = build_join_pathkeys(root, joinrel, jointype, outer->pathkeys);
-	cp->flags = CUSTOMPATH_SUPPORT_PROJECTION;
-	cp->custom_paths = list_make2(outer, inner);
-	cp->custom_private = list_make3(extra->restrictlist, makeInteger(jointype), match);
-	cp->methods = &path_methods;
-	return cp;
-}
-
-/* See cr_rule_join.h. */
-void
-cr_rules_join_paths(PlannerInfo *root, RelOptInfo *joinrel, RelOptInfo *outerrel,
-					RelOptInfo *innerrel, JoinType jointype, JoinPathExtraData *extra,
-					Oid matches_oid)
-{
-	RestrictInfo *match = NULL;
-	Path	   *outer;
-	Path	   *inner;
-	ListCell   *lc;
-
-	if (!enable_rules_join || !enable_nestloop || (jointype != JOIN_INNER && jointype != JOIN_LEFT) ||
-		!bms_is_empty(joinrel->lateral_relids))
-		return;
-	foreach(lc, extra->restrictlist)
-	{
-		RestrictInfo *ri = lfirst_node(RestrictInfo, lc);
-
-		/* a pseudoconstant clause would need a gating Result node */
-		if (ri->pseudoconstant)
-			return;
-		if (!match && is_rules_clause(root, ri->clause, matches_oid, outerrel, innerrel) &&
-			(jointype == JOIN_INNER || !RINFO_IS_PUSHED_DOWN(ri, joinrel->relids)))
-			match = ri;
-	}
-	if (!match)
-		return;
-
-	/* the rules are held in memory: at most work_mem of them, by the estimate */
-	inner = innerrel->cheapest_total_path;
-	if (inner == NULL || !bms_is_empty(PATH_REQ_OUTER(inner)) ||
-		inner->rows * (inner->pathtarget->width + 2.0 * sizeof(Datum)) > work_mem * 1024.0)
-		return;
-
-	outer = outerrel->cheapest_total_path;
-	if (outer && bms_is_empty(PATH_REQ_OUTER(outer)))
-		add_path(joinrel, (Path *) make_path(root, joinrel, jointype, extra, match, outer, inner,
-											 joinrel->rows, false));
-
-	/*
-	 * Each worker reads all the rules: from the cheapest parallel-safe path
-	 * (the cheapest path may be a Gather, which a worker cannot run).
-	 */
-	if (!inner->parallel_safe)
-		inner = get_cheapest_parallel_safe_total_inner(innerrel->pathlist);
-	if (joinrel->consider_parallel && outerrel->partial_pathlist != NIL && inner != NULL)
-	{
-		outer = cr_rules_join_more_workers((Path *) linitial(outerrel->partial_pathlist), root, outerrel);
-		if (outer->parallel_safe && bms_is_empty(PATH_REQ_OUTER(outer)) && outerrel->rows > 0)
-		{
-			CustomPath *cp = make_path(root, joinrel, jointype, extra, match, outer, inner,
-									   clamp_row_est(joinrel->rows * outer->rows / outerrel->rows), true);
-
-			if (cp->path.parallel_safe)
-				add_partial_path(joinrel, (Path *) cp);
-		}
-	}
-}
-
-/*
- * The plan: the children's target lists side by side as the scan tuple, the
- * join clauses (the nested loop's join quals) in custom_exprs, a left join's
- * other clauses as the node's qual.
- */
-static Plan *
-plan_rules_join(PlannerInfo *root, RelOptInfo *rel, CustomPath *best_path,
-				List *tlist, List *clauses, List *custom_plans)
-{
-	CustomScan *cs = makeNode(CustomScan);
-	JoinType	jointype = (JoinType) intVal(lsecond(best_path->custom_private));
-	Plan	   *outer = linitial(custom_plans);
-	Plan	   *inner = lsecond(custom_plans);
-	List	   *scan_tlist = NIL;
-	List	   *joinquals = NIL;
-	List	   *otherquals = NIL;
-	Expr	   *match = NULL;
-	int			nbefore = -1;
-	AttrNumber	resno = 1;
-	ListCell   *lc;
-
-	Assert(clauses == NIL);		/* a join relation has no restriction clauses */
-	foreach(lc, outer->targetlist)
-		scan_tlist = lappend(scan_tlist, makeTargetEntry(copyObject(lfirst_node(TargetEntry, lc)->expr),
-														 resno++, NULL, false));
-	foreach(lc, inner->targetlist)
-		scan_tlist = lappend(scan_tlist, makeTargetEntry(copyObject(lfirst_node(TargetEntry, lc)->expr),
-														 resno++, NULL, false));
-	foreach(lc, order_clauses(root, linitial(best_path->custom_private)))
-	{
-		RestrictInfo *ri = lfirst_node(RestrictInfo, lc);
-
-		if (jointype == JOIN_LEFT && RINFO_IS_PUSHED_DOWN(ri, rel->relids))
-			otherquals = lappend(otherquals, ri->clause);
-		else
-		{
-			/* the first incentive_matches of an inner column and an outer one */
-			if (match == NULL && ri == lthird(best_path->custom_private) &&
-				IsA(linitial(((FuncExpr *) ri->clause)->args), Var) &&
-				IsA(lsecond(((FuncExpr *) ri->clause)->args), Var))
-			{
-				match = ri->clause;
-				nbefore = list_length(joinquals);
-			}
-			else
-				joinquals = lappend(joinquals, ri->clause);
-		}
-	}
-	if (match)
-		joinquals = lcons(match, joinquals);
-
-	cs->scan.plan.targetlist = tlist;
-	cs->scan.plan.qual = otherquals;
-	cs->scan.scanrelid = 0;
-	cs->flags = best_path->flags;
-	cs->custom_plans = custom_plans;
-	cs->custom_exprs = joinquals;
-	cs->custom_private = list_make3(makeInteger(list_length(outer->targetlist)), makeInteger(jointype),
-									makeInteger(nbefore));
-	cs->custom_scan_tlist = scan_tlist;
-	cs->methods = &scan_methods;
-	return &cs->scan.plan;
-}
-
-/* ------------------------------------------------------------------ execution */
 
 /*
  * The join clauses in the order the nested loop evaluates them: custom_exprs
@@ -416,9 +138,9 @@ create_rules_join_state(CustomScan *cscan)
 
 	NodeSetTag(s, T_CustomScanState);
 	s->css.methods = &exec_methods;
-	s->nouter = intVal(list_nth(cscan->custom_private, PRIV_NOUTER));
-	s->jointype = (JoinType) intVal(list_nth(cscan->custom_private, PRIV_JOINTYPE));
-	s->nbefore = intVal(list_nth(cscan->custom_private, PRIV_NBEFORE));
+	s->nouter = intVal(list_nth(cscan->custom_private, CR_RJ_PRIV_NOUTER));
+	s->jointype = (JoinType) intVal(list_nth(cscan->custom_private, CR_RJ_PRIV_JOINTYPE));
+	s->nbefore = intVal(list_nth(cscan->custom_private, CR_RJ_PRIV_NBEFORE));
 	return (Node *) s;
 }
 

@@ -8,9 +8,29 @@
 
 #include "access/htup.h"
 #include "fmgr.h"
+#include "nodes/extensible.h"
 #include "nodes/pathnodes.h"
 
-/* Register the node's methods, so that parallel workers find them: _PG_init. */
+#define CR_RULES_JOIN_NAME "IncentiveRulesJoin"
+
+/*
+ * custom_private of the plan: the outer columns in the scan tuple, the join
+ * type, and the number of join clauses evaluated before incentive_matches:
+ * custom_exprs is then incentive_matches(C, R) (C and R columns of the scan
+ * tuple), the clauses before it and those after it.  -1: custom_exprs is
+ * just the join clauses in order, evaluated as expressions.
+ */
+#define CR_RJ_PRIV_NOUTER 0
+#define CR_RJ_PRIV_JOINTYPE 1
+#define CR_RJ_PRIV_NBEFORE 2
+
+/* The node's plan methods (cr_rule_join.c: its execution). */
+extern const CustomScanMethods cr_rules_join_scan_methods;
+
+/*
+ * Define community_retention.enable_rules_join and register the node's
+ * methods, so that parallel workers find them (cr_rule_plan.c): _PG_init.
+ */
 extern void cr_rules_join_register(void);
 
 /*
