@@ -1,11 +1,12 @@
 -- label: floor of the join form: e's join and plan with a no-op in place of incentive_matches
 -- bench_join_floor has incentive_matches's signature, cost and planner support,
--- so the plan is e's (a parallel nested loop over the materialized rules), and
--- returns false at once (PostgreSQL's internal boolne).  What is left is what
--- PostgreSQL spends on the join form itself: the nested loop, the rule's value
--- and the whole-row value of m built for every (member, rule) pair, and the
--- call.  No rule evaluator can make e faster than this.  (LANGUAGE internal:
--- the bench runs as a superuser.)
+-- so the plan is e's (the rules join node, in parallel), and returns false at
+-- once (PostgreSQL's internal boolne).  Not being incentive_matches itself, it
+-- is called by the node as an expression for every (member, rule) pair (the
+-- node's fallback), not through the direct loop e takes: what is left is the
+-- member scan, the whole-row value of m, the node's per-pair placing of the
+-- rule's columns and the call.  (LANGUAGE internal: the bench runs as a
+-- superuser.)
 CREATE OR REPLACE FUNCTION bench_join_floor(incentive_condition, record) RETURNS boolean
   LANGUAGE internal IMMUTABLE STRICT PARALLEL SAFE COST 10 SUPPORT incentive_matches_support
   AS 'boolne';
