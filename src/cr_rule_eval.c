@@ -118,9 +118,9 @@ typedef struct RuleCache
 	int			nelems;
 
 	/*
-	 * the rules join: the entry rule i used last (cr_rules_join_match), and
-	 * the value of fills when it was last found valid: while no entry has
-	 * been filled since, it still is, without reading the entry
+	 * the rules join: the entry rule i used last (rules_join_match), and the
+	 * value of fills when it was last found valid: while no entry has been
+	 * filled since, it still is, without reading the entry
 	 */
 	RuleEntry **join_entry;
 	uint64	   *join_fill;
@@ -684,6 +684,44 @@ incentive_match_all(PG_FUNCTION_ARGS)
 	PG_RETURN_ARRAYTYPE_P(construct_array(out, nout, INT4OID, sizeof(int32), true, TYPALIGN_INT));
 }
 
+/* Forget the rules' remembered entries: a rule's is looked up again. */
+static void
+join_forget(RuleCache *cache)
+{
+	if (cache->join_cap > 0)
+	{
+		memset(cache->join_entry, 0, sizeof(RuleEntry *) * cache->join_cap);
+		memset(cache->join_fill, 0, sizeof(uint64) * cache->join_cap);
+		/* never seen: no value fills takes */
+		memset(cache->join_seen, 0xFF, sizeof(uint64) * cache->join_cap);
+	}
+}
+
+/* See cr_rule_join.h. */
+void
+cr_rules_join_reset(FmgrInfo *flinfo, int64 nrules)
+{
+	LOCAL_FCINFO(fcinfo, 2);
+	RuleCache  *cache;
+
+	fcinfo->flinfo = flinfo;
+	cache = get_cache(fcinfo);
+	if (nrules > cache->join_cap)
+	{
+		if (cache->join_cap > 0)
+		{
+			pfree(cache->join_entry);
+			pfree(cache->join_fill);
+			pfree(cache->join_seen);
+		}
+		cache->join_entry = MemoryContextAllocHuge(flinfo->fn_mcxt, sizeof(RuleEntry *) * nrules);
+		cache->join_fill = MemoryContextAllocHuge(flinfo->fn_mcxt, sizeof(uint64) * nrules);
+		cache->join_seen = MemoryContextAllocHuge(flinfo->fn_mcxt, sizeof(uint64) * nrules);
+		cache->join_cap = nrules;
+	}
+	join_forget(cache);
+}
+
 /* See cr_rule_join.h. */
 void
 cr_rules_join_row(FmgrInfo *flinfo, HeapTupleHeader td)
@@ -698,7 +736,7 @@ cr_rules_join_row(FmgrInfo *flinfo, HeapTupleHeader td)
 	cache = get_cache(fcinfo);
 	/* entries are bound to a row type: another one forgets them */
 	if (cache->typid != typid || cache->typmod != typmod)
-		cr_rules_join_forget(flinfo);
+		join_forget(cache);
 	tupdesc = cached_tupdesc(fcinfo, cache, typid, typmod);
 	deform_new_row(fcinfo, cache, td, HeapTupleHeaderGetDatumLength(td), typid, typmod, tupdesc);
 }
@@ -707,33 +745,10 @@ cr_rules_join_row(FmgrInfo *flinfo, HeapTupleHeader td)
 static inline int
 rules_join_match(FmgrInfo *flinfo, RuleCache *cache, int64 i, struct varlena *v)
 {
-	RuleEntry  *e;
+	RuleEntry  *e = cache->join_entry[i];
 
-	Assert(cache->row_len > 0 && cache->row_typid == cache->typid &&
-		   cache->row_typmod == cache->typmod);
-	if (unlikely(i >= cache->join_cap))
-	{
-		int64		cap = Max(i + 1, 2 * cache->join_cap);
-
-		if (cache->join_entry == NULL)
-		{
-			cache->join_entry = MemoryContextAllocHuge(flinfo->fn_mcxt, sizeof(RuleEntry *) * cap);
-			cache->join_fill = MemoryContextAllocHuge(flinfo->fn_mcxt, sizeof(uint64) * cap);
-			cache->join_seen = MemoryContextAllocHuge(flinfo->fn_mcxt, sizeof(uint64) * cap);
-		}
-		else
-		{
-			cache->join_entry = repalloc_huge(cache->join_entry, sizeof(RuleEntry *) * cap);
-			cache->join_fill = repalloc_huge(cache->join_fill, sizeof(uint64) * cap);
-			cache->join_seen = repalloc_huge(cache->join_seen, sizeof(uint64) * cap);
-		}
-		memset(cache->join_entry + cache->join_cap, 0, sizeof(RuleEntry *) * (cap - cache->join_cap));
-		memset(cache->join_fill + cache->join_cap, 0, sizeof(uint64) * (cap - cache->join_cap));
-		/* never seen: no value fills takes */
-		memset(cache->join_seen + cache->join_cap, 0xFF, sizeof(uint64) * (cap - cache->join_cap));
-		cache->join_cap = cap;
-	}
-	e = cache->join_entry[i];
+	Assert(i < cache->join_cap && cache->row_len > 0 &&
+		   cache->row_typid == cache->typid && cache->row_typmod == cache->typmod);
 	if (unlikely(cache->join_seen[i] != cache->fills))
 	{
 		LOCAL_FCINFO(fcinfo, 2);
@@ -744,13 +759,6 @@ rules_join_match(FmgrInfo *flinfo, RuleCache *cache, int64 i, struct varlena *v)
 		cache->join_seen[i] = cache->fills;
 	}
 	return match_row(e, cache, cache->tupdesc);
-}
-
-/* See cr_rule_join.h. */
-int
-cr_rules_join_match(FmgrInfo *flinfo, int64 i, struct varlena *v)
-{
-	return rules_join_match(flinfo, (RuleCache *) flinfo->fn_extra, i, v);
 }
 
 /* See cr_rule_join.h. */
@@ -769,20 +777,6 @@ cr_rules_join_find(FmgrInfo *flinfo, struct varlena *const *conds, int64 from, i
 			return i;
 	}
 	return n;
-}
-
-/* See cr_rule_join.h. */
-void
-cr_rules_join_forget(FmgrInfo *flinfo)
-{
-	RuleCache  *cache = (RuleCache *) flinfo->fn_extra;
-
-	if (cache && cache->join_entry)
-	{
-		memset(cache->join_entry, 0, sizeof(RuleEntry *) * cache->join_cap);
-		memset(cache->join_fill, 0, sizeof(uint64) * cache->join_cap);
-		memset(cache->join_seen, 0xFF, sizeof(uint64) * cache->join_cap);
-	}
 }
 
 /*

@@ -57,9 +57,9 @@ typedef struct RulesJoinState
 	int			nouter;			/* scan tuple: outer columns, then inner */
 	int			ninner;
 	int			nbefore;		/* see CR_RJ_PRIV_NBEFORE */
-	ExprState  *joinqual;		/* the join clauses in order (nbefore -1) */
+	ExprState  *joinqual;		/* the join clauses (custom_exprs) */
 
-	/* incentive_matches called directly (nbefore >= 0) */
+	/* incentive_matches called directly (at custom_exprs' nbefore) */
 	bool		direct;
 	ExprState  *before;			/* join clauses evaluated before it */
 	ExprState  *after;			/* and after it */
@@ -78,7 +78,9 @@ typedef struct RulesJoinState
 	int64		nrules;
 	Datum	   *values;			/* nrules x ninner */
 	bool	   *nulls;
-	struct varlena **conds;		/* direct, in memory: each rule's condition */
+	struct varlena **conds;		/* direct calls on rules in memory: each
+								 * rule's condition (NULL: the clauses are
+								 * evaluated as expressions, joinqual) */
 	bool		spilled;
 	Tuplestorestate *store;
 	MemoryContext storecxt;
@@ -115,22 +117,6 @@ static const CustomExecMethods exec_methods = {
 	.ExplainCustomScan = explain_rules_join,
 };
 
-/*
- * The join clauses in the order the nested loop evaluates them: custom_exprs
- * has incentive_matches first when nbefore >= 0; put it back in its place.
- */
-static List *
-clauses_in_order(CustomScan *cs, int nbefore)
-{
-	List	   *rest;
-
-	if (nbefore < 0 || cs->custom_exprs == NIL)
-		return cs->custom_exprs;
-	rest = list_copy_tail(cs->custom_exprs, 1);
-	return list_concat(lappend(list_copy_head(rest, nbefore), linitial(cs->custom_exprs)),
-					   list_copy_tail(rest, nbefore));
-}
-
 static Node *
 create_rules_join_state(CustomScan *cscan)
 {
@@ -152,10 +138,9 @@ create_rules_join_state(CustomScan *cscan)
 static void
 begin_direct(RulesJoinState *s, CustomScan *cs)
 {
-	FuncExpr   *f = linitial_node(FuncExpr, cs->custom_exprs);
+	FuncExpr   *f = list_nth_node(FuncExpr, cs->custom_exprs, s->nbefore);
 	Var		   *cond = linitial_node(Var, f->args);
 	Var		   *row = lsecond_node(Var, f->args);
-	List	   *rest = list_copy_tail(cs->custom_exprs, 1);
 	AclResult	aclresult;
 
 	fmgr_info(f->funcid, &s->flinfo);
@@ -171,8 +156,8 @@ begin_direct(RulesJoinState *s, CustomScan *cs)
 	s->direct = true;
 	s->cond_col = cond->varattno - 1 - s->nouter;
 	s->row_col = row->varattno - 1;
-	s->before = ExecInitQual(list_copy_head(rest, s->nbefore), &s->css.ss.ps);
-	s->after = ExecInitQual(list_copy_tail(rest, s->nbefore), &s->css.ss.ps);
+	s->before = ExecInitQual(list_copy_head(cs->custom_exprs, s->nbefore), &s->css.ss.ps);
+	s->after = ExecInitQual(list_copy_tail(cs->custom_exprs, s->nbefore + 1), &s->css.ss.ps);
 }
 
 static void
@@ -186,8 +171,8 @@ begin_rules_join(CustomScanState *node, EState *estate, int eflags)
 	Assert(s->nouter + s->ninner == node->ss.ss_ScanTupleSlot->tts_tupleDescriptor->natts);
 	if (s->nbefore >= 0)
 		begin_direct(s, cs);
-	/* the clauses as expressions, in the nested loop's order: without a direct call, or spilled */
-	s->joinqual = ExecInitQual(clauses_in_order(cs, s->nbefore), &node->ss.ps);
+	/* the clauses as expressions: without a direct call, or spilled */
+	s->joinqual = ExecInitQual(cs->custom_exprs, &node->ss.ps);
 	node->custom_ps = list_make2(ExecInitNode(linitial(cs->custom_plans), estate, eflags),
 								 ExecInitNode(inner, estate, eflags));
 	s->rule_slot = ExecAllocTableSlot(&estate->es_tupleTable,
@@ -250,8 +235,6 @@ load_rules(RulesJoinState *s)
 	s->store = NULL;
 	s->spilled = false;
 	MemoryContextReset(s->storecxt);
-	if (s->direct)
-		cr_rules_join_forget(&s->flinfo);
 	old = MemoryContextSwitchTo(s->rulecxt);
 	s->nrules = 0;
 	s->values = palloc(sizeof(Datum) * cap * ni);
@@ -306,6 +289,7 @@ load_rules(RulesJoinState *s)
 		for (i = 0; i < s->nrules; i++)
 			s->conds[i] = s->nulls[i * s->ninner + s->cond_col] ? NULL :
 				(struct varlena *) DatumGetPointer(s->values[i * s->ninner + s->cond_col]);
+		cr_rules_join_reset(&s->flinfo, s->nrules);
 	}
 	MemoryContextSwitchTo(old);
 	s->loaded = true;
@@ -345,6 +329,30 @@ place_rule(RulesJoinState *s, TupleTableSlot *scan, int64 i)
 }
 
 /*
+ * Direct calls: the first rule in [from, to) whose incentive_matches holds
+ * for the current row, or to.
+ */
+static int64
+find_direct(RulesJoinState *s, ExprContext *econtext, int64 from, int64 to)
+{
+	MemoryContext old;
+	int64		i;
+
+	/* incentive_matches is strict: a NULL row matches no rule */
+	if (s->row == NULL)
+		return to;
+	old = MemoryContextSwitchTo(econtext->ecxt_per_tuple_memory);
+	if (!s->row_seen)
+	{
+		cr_rules_join_row(&s->flinfo, s->row);
+		s->row_seen = true;
+	}
+	i = cr_rules_join_find(&s->flinfo, s->conds, from, to);
+	MemoryContextSwitchTo(old);
+	return i;
+}
+
+/*
  * Do the join clauses hold for the current row and rule i?  Leaves rule i in
  * the scan tuple when they do (a direct call needs it there only for the
  * other clauses and the projection).
@@ -352,11 +360,7 @@ place_rule(RulesJoinState *s, TupleTableSlot *scan, int64 i)
 static inline bool
 pair_matches(RulesJoinState *s, ExprContext *econtext, TupleTableSlot *scan, int64 i)
 {
-	struct varlena *cond;
-	MemoryContext old;
-	int			r;
-
-	if (!s->direct || s->spilled)
+	if (s->conds == NULL)
 	{
 		place_rule(s, scan, i);
 		return ExecQual(s->joinqual, econtext);
@@ -367,19 +371,7 @@ pair_matches(RulesJoinState *s, ExprContext *econtext, TupleTableSlot *scan, int
 		if (!ExecQual(s->before, econtext))
 			return false;
 	}
-	/* incentive_matches is strict: a NULL condition or row does not match */
-	if (s->row == NULL || s->nulls[i * s->ninner + s->cond_col])
-		return false;
-	cond = (struct varlena *) DatumGetPointer(s->values[i * s->ninner + s->cond_col]);
-	old = MemoryContextSwitchTo(econtext->ecxt_per_tuple_memory);
-	if (!s->row_seen)
-	{
-		cr_rules_join_row(&s->flinfo, s->row);
-		s->row_seen = true;
-	}
-	r = cr_rules_join_match(&s->flinfo, i, cond);
-	MemoryContextSwitchTo(old);
-	if (r != 1)
+	if (find_direct(s, econtext, i, i + 1) != i)
 		return false;
 	if (!s->before)
 		place_rule(s, scan, i);
@@ -445,19 +437,7 @@ next_match(RulesJoinState *s, ExprContext *econtext, TupleTableSlot *scan)
 		if (s->conds && s->before == NULL)
 		{
 			/* direct calls and nothing to evaluate before them: in one loop */
-			i = s->nrules;
-			if (s->row != NULL)
-			{
-				MemoryContext old = MemoryContextSwitchTo(econtext->ecxt_per_tuple_memory);
-
-				if (!s->row_seen)
-				{
-					cr_rules_join_row(&s->flinfo, s->row);
-					s->row_seen = true;
-				}
-				i = cr_rules_join_find(&s->flinfo, s->conds, s->next, s->nrules);
-				MemoryContextSwitchTo(old);
-			}
+			i = find_direct(s, econtext, s->next, s->nrules);
 			InstrCountFiltered2(&s->css, i - s->next);
 			s->next = i + 1;
 			if (i >= s->nrules)
@@ -565,11 +545,9 @@ explain_rules_join(CustomScanState *node, List *ancestors, ExplainState *es)
 	ExplainPropertyText("Join Type", s->jointype == JOIN_LEFT ? "Left" : "Inner", es);
 	if (cs->custom_exprs != NIL)
 	{
-		List	   *order = clauses_in_order(cs, s->nbefore);
-
 		context = set_deparse_context_plan(es->deparse_cxt, &cs->scan.plan, ancestors);
 		ExplainPropertyText("Join Filter",
-							deparse_expression((Node *) make_ands_explicit(order),
+							deparse_expression((Node *) make_ands_explicit(cs->custom_exprs),
 											   context, list_length(es->rtable) > 1 || es->verbose, false),
 							es);
 	}

@@ -15,10 +15,10 @@
 
 /*
  * custom_private of the plan: the outer columns in the scan tuple, the join
- * type, and the number of join clauses evaluated before incentive_matches:
- * custom_exprs is then incentive_matches(C, R) (C and R columns of the scan
- * tuple), the clauses before it and those after it.  -1: custom_exprs is
- * just the join clauses in order, evaluated as expressions.
+ * type, and the position in custom_exprs (the join clauses in the nested
+ * loop's order) of the incentive_matches(C, R) that may be called directly,
+ * C and R columns of the scan tuple; -1: none, every clause is evaluated as
+ * an expression.
  */
 #define CR_RJ_PRIV_NOUTER 0
 #define CR_RJ_PRIV_JOINTYPE 1
@@ -42,27 +42,18 @@ extern void cr_rules_join_paths(PlannerInfo *root, RelOptInfo *joinrel, RelOptIn
 								RelOptInfo *innerrel, JoinType jointype,
 								JoinPathExtraData *extra, Oid matches_oid);
 
-/* The outer side's partial path with up to max_parallel_workers_per_gather workers. */
-extern Path *cr_rules_join_more_workers(Path *outer, PlannerInfo *root, RelOptInfo *outerrel);
-
 /*
- * incentive_matches(v, row) for the rules of a rules join (cr_rule_eval.c),
- * with flinfo's cache: cr_rules_join_row takes the row apart once, then
- * cr_rules_join_match evaluates rule i (v: its condition, detoasted) on it,
- * the rule's bound program remembered by i, so that neither the row nor the
- * condition is compared byte for byte per call.  Returns 1 (true), 0 (false)
- * or -1 (NULL); errors as incentive_matches.  cr_rules_join_forget: the
- * rules changed.
+ * incentive_matches for the rules of a rules join (cr_rule_eval.c), with
+ * flinfo's cache: cr_rules_join_reset makes room for nrules rules (after the
+ * rules are read), cr_rules_join_row takes a row apart once, and
+ * cr_rules_join_find returns the first rule i in [from, n) whose condition
+ * conds[i] (detoasted; NULL: none) is true for that row, or n.  A rule's bound
+ * program is remembered by its position, so that neither the row nor the
+ * condition is compared byte for byte per rule.  Errors as incentive_matches.
  */
+extern void cr_rules_join_reset(FmgrInfo *flinfo, int64 nrules);
 extern void cr_rules_join_row(FmgrInfo *flinfo, HeapTupleHeader td);
-extern int	cr_rules_join_match(FmgrInfo *flinfo, int64 i, struct varlena *v);
-
-/*
- * The first rule i in [from, n) whose condition conds[i] (NULL: none) is
- * true for the row of cr_rules_join_row, or n: cr_rules_join_match in a loop.
- */
 extern int64 cr_rules_join_find(FmgrInfo *flinfo, struct varlena *const *conds, int64 from, int64 n);
-extern void cr_rules_join_forget(FmgrInfo *flinfo);
 
 /* incentive_matches(condition, record) itself (cr_rule_eval.c) */
 extern Datum incentive_matches_record(PG_FUNCTION_ARGS);

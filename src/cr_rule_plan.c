@@ -89,6 +89,7 @@ static bool enable_rules_join = true;
 
 static Plan *plan_rules_join(PlannerInfo *root, RelOptInfo *rel, CustomPath *best_path,
 							 List *tlist, List *clauses, List *custom_plans);
+static Path *more_workers(Path *outer, PlannerInfo *root, RelOptInfo *outerrel);
 
 static const CustomPathMethods path_methods = {
 	.CustomName = CR_RULES_JOIN_NAME,
@@ -265,7 +266,7 @@ cr_rules_join_paths(PlannerInfo *root, RelOptInfo *joinrel, RelOptInfo *outerrel
 		inner = get_cheapest_parallel_safe_total_inner(innerrel->pathlist);
 	if (joinrel->consider_parallel && outerrel->partial_pathlist != NIL && inner != NULL)
 	{
-		outer = cr_rules_join_more_workers((Path *) linitial(outerrel->partial_pathlist), root, outerrel);
+		outer = more_workers((Path *) linitial(outerrel->partial_pathlist), root, outerrel);
 		if (outer->parallel_safe && bms_is_empty(PATH_REQ_OUTER(outer)) && outerrel->rows > 0)
 		{
 			CustomPath *cp = make_path(root, joinrel, jointype, extra, match, outer, inner,
@@ -293,7 +294,6 @@ plan_rules_join(PlannerInfo *root, RelOptInfo *rel, CustomPath *best_path,
 	List	   *scan_tlist = NIL;
 	List	   *joinquals = NIL;
 	List	   *otherquals = NIL;
-	Expr	   *match = NULL;
 	int			nbefore = -1;
 	AttrNumber	resno = 1;
 	ListCell   *lc;
@@ -313,20 +313,14 @@ plan_rules_join(PlannerInfo *root, RelOptInfo *rel, CustomPath *best_path,
 			otherquals = lappend(otherquals, ri->clause);
 		else
 		{
-			/* the first incentive_matches of an inner column and an outer one */
-			if (match == NULL && ri == lthird(best_path->custom_private) &&
+			/* the incentive_matches of an inner column and an outer one */
+			if (ri == lthird(best_path->custom_private) &&
 				IsA(linitial(((FuncExpr *) ri->clause)->args), Var) &&
 				IsA(lsecond(((FuncExpr *) ri->clause)->args), Var))
-			{
-				match = ri->clause;
 				nbefore = list_length(joinquals);
-			}
-			else
-				joinquals = lappend(joinquals, ri->clause);
+			joinquals = lappend(joinquals, ri->clause);
 		}
 	}
-	if (match)
-		joinquals = lcons(match, joinquals);
 
 	cs->scan.plan.targetlist = tlist;
 	cs->scan.plan.qual = otherquals;
@@ -349,8 +343,8 @@ plan_rules_join(PlannerInfo *root, RelOptInfo *rel, CustomPath *best_path,
  * Parallel Append of the same rules written as one query per rule gets.  A
  * table's own parallel_workers setting is kept.
  */
-Path *
-cr_rules_join_more_workers(Path *outer, PlannerInfo *root, RelOptInfo *outerrel)
+static Path *
+more_workers(Path *outer, PlannerInfo *root, RelOptInfo *outerrel)
 {
 	if (outer->pathtype != T_SeqScan || outerrel->reloptkind != RELOPT_BASEREL ||
 		outerrel->rel_parallel_workers != -1 || outer->param_info != NULL ||
@@ -387,7 +381,7 @@ rules_join_pathlist(PlannerInfo *root, RelOptInfo *joinrel, RelOptInfo *outerrel
 		!bms_is_empty(joinrel->lateral_relids))
 		return;
 
-	outer = cr_rules_join_more_workers((Path *) linitial(outerrel->partial_pathlist), root, outerrel);
+	outer = more_workers((Path *) linitial(outerrel->partial_pathlist), root, outerrel);
 	inner = innerrel->cheapest_total_path;
 	if (inner == NULL || !inner->parallel_safe || !outer->parallel_safe ||
 		!bms_is_empty(PATH_REQ_OUTER(inner)) || !bms_is_empty(PATH_REQ_OUTER(outer)))
