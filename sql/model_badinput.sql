@@ -291,3 +291,19 @@ SELECT label || ': ' || pg_temp.recv(p) FROM sent, LATERAL (VALUES
   ('random bytes', decode(md5('a') || md5('b') || md5('c'), 'hex')),
   ('version 1, then random bytes', '\x00000001'::bytea || decode(md5('d') || md5('e') || md5('f'), 'hex'))
 ) c(label, p);
+-- Send and receive convert the feature names to and from the client
+-- encoding (so they are STABLE, as textsend and textrecv): the name "\u00e9t\u00e9"
+-- is c3a9 74 c3a9 in UTF8 and e9 74 e9 in LATIN1, and comes back the same.
+CREATE TEMP TABLE accented AS
+  SELECT replace(t, '"f1"', '"\u00e9t\u00e9"')::retention_model AS model FROM base;
+SELECT position('\xc3a974c3a9'::bytea IN retention_model_send(model)) > 0 AS utf8_name FROM accented;
+SET client_encoding = 'LATIN1';
+CREATE TEMP TABLE sent_latin1 AS SELECT retention_model_send(model) AS b FROM accented;
+SELECT position('\xe974e9'::bytea IN b) > 0 AS latin1_name, position('\xc3a974c3a9'::bytea IN b) = 0 AS no_utf8_name
+  FROM sent_latin1;
+SELECT pg_temp.recv(b) AS "differs from base, as it should" FROM sent_latin1;
+SELECT m::text = (SELECT model::text FROM accented) AS same_model_back FROM recv_target;
+RESET client_encoding;
+SELECT pg_temp.recv(b) AS "LATIN1 bytes read as UTF8" FROM sent_latin1;
+SELECT proname, provolatile FROM pg_proc
+ WHERE proname IN ('retention_model_send', 'retention_model_recv') ORDER BY proname;

@@ -10,10 +10,12 @@ CREATE FUNCTION @extschema@.retention_model_in(cstring) RETURNS @extschema@.rete
     AS 'MODULE_PATHNAME', 'retention_model_in' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 CREATE FUNCTION @extschema@.retention_model_out(@extschema@.retention_model) RETURNS cstring
     AS 'MODULE_PATHNAME', 'retention_model_out' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+-- Binary send and receive convert the feature names between the database and
+-- the client encoding (as textsend and textrecv do), so they are STABLE.
 CREATE FUNCTION @extschema@.retention_model_recv(internal) RETURNS @extschema@.retention_model
-    AS 'MODULE_PATHNAME', 'retention_model_recv' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+    AS 'MODULE_PATHNAME', 'retention_model_recv' LANGUAGE C STABLE STRICT PARALLEL SAFE;
 CREATE FUNCTION @extschema@.retention_model_send(@extschema@.retention_model) RETURNS bytea
-    AS 'MODULE_PATHNAME', 'retention_model_send' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+    AS 'MODULE_PATHNAME', 'retention_model_send' LANGUAGE C STABLE STRICT PARALLEL SAFE;
 
 CREATE TYPE @extschema@.retention_model (
     INPUT = @extschema@.retention_model_in,
