@@ -125,6 +125,27 @@ SET parallel_tuple_cost = 0;
 EXPLAIN (COSTS OFF)
 SELECT r.id, count(*) FROM rj_m m JOIN rj_r r ON incentive_matches(r.condition, m) GROUP BY r.id;
 SELECT r.id, count(*) FROM rj_m m JOIN rj_r r ON incentive_matches(r.condition, m) GROUP BY r.id ORDER BY r.id;
+-- Rows Removed by Join Filter is the average per loop over every process
+-- that ran the node, as for PostgreSQL's joins (the workers' counts and loops
+-- are added to the leader's): times the loops it is the serial count, here
+-- with the leader taking no part, all of it the workers'
+CREATE FUNCTION rj_removed(q text, workers int, OUT removed float8, OUT loops float8)
+LANGUAGE plpgsql AS $$
+DECLARE
+  j json;
+BEGIN
+  PERFORM set_config('max_parallel_workers_per_gather', workers::text, true);
+  EXECUTE 'EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF, FORMAT JSON) ' || q INTO j;
+  WITH RECURSIVE n(p) AS (SELECT j->0->'Plan' UNION ALL SELECT json_array_elements(p->'Plans') FROM n)
+  SELECT (p->>'Rows Removed by Join Filter')::float8, (p->>'Actual Loops')::float8 INTO removed, loops
+  FROM n WHERE p->>'Custom Plan Provider' = 'IncentiveRulesJoin';
+END $$;
+\set qsmall 'SELECT count(*) FROM rj_m m JOIN rj_r r ON incentive_matches(r.condition, m) AND r.id > 1'
+SET parallel_leader_participation = off;
+SELECT s.removed AS serial, abs(p.removed * p.loops - s.removed) <= p.loops / 2 AS parallel_same
+FROM rj_removed(:'qsmall', 0) s, rj_removed(:'qsmall', 2) p;
+RESET parallel_leader_participation;
+DROP FUNCTION rj_removed(text, int);
 RESET max_parallel_workers_per_gather;
 RESET parallel_setup_cost;
 RESET parallel_tuple_cost;
@@ -158,6 +179,99 @@ SET work_mem = '64kB';
 \set qbig 'SELECT r.id, m.member_id FROM rj_m m JOIN (SELECT * FROM rj_big WHERE id % 1 = 0 AND id % 2 >= 0) r ON incentive_matches(r.condition, m) WHERE m.member_id <= 40'
 EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) :qbig;
 SELECT cardinality(rj_rows(:'qbig', true)) AS n, rj_rows(:'qbig', true) = rj_rows(:'qbig', false) AS same;
+-- the same plan run by one worker that EXPLAIN hides (force_parallel_mode,
+-- PostgreSQL 16's debug_parallel_query): the worker's storage shows as the
+-- node's, the same as above whether or not the worker launched
+SET force_parallel_mode = regress;
+EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) :qbig;
+RESET force_parallel_mode;
+
+-- in parallel each process reads the rules itself and may keep them its own
+-- way: EXPLAIN ANALYZE shows the leader's Rules Storage at the node and each
+-- worker's on a line of its own ("Worker N:"; in other formats, in the node's
+-- "Workers" list).  rj_in_worker() gives the workers all 3000 rules, past
+-- work_mem, and the leader five.
+CREATE FUNCTION rj_in_worker() RETURNS bool LANGUAGE plpgsql PARALLEL SAFE COST 1 AS
+$$ BEGIN RETURN pg_backend_pid() <> current_setting('rj.leader_pid')::int; END $$;
+-- EXPLAIN ANALYZE of q in format fmt, printed so that it does not depend on
+-- how the members were shared out: row counts are N and so is the worker of
+-- a "Worker N:" line, the Workers Launched line is left out and a line each
+-- worker has is printed once; a text plan ends with whether each worker
+-- launched had its Rules Storage line, other formats print only the node's
+-- own part.  EXPLAIN runs again while no worker launched (a busy machine),
+-- as the leader alone would then have run the node.
+CREATE FUNCTION rj_explain(q text, fmt text DEFAULT 'text') RETURNS SETOF text
+LANGUAGE plpgsql AS $$
+DECLARE
+  plan text;
+  line text;
+  prev text;
+  launched int;
+  storage_lines int := 0;
+  in_node bool := fmt = 'text';
+BEGIN
+  PERFORM set_config('rj.leader_pid', pg_backend_pid()::text, true);
+  FOR attempt IN 1..20 LOOP
+    plan := '';
+    FOR line IN EXECUTE format('EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF, FORMAT %s) %s', fmt, q) LOOP
+      plan := plan || line || E'\n';
+    END LOOP;
+    launched := substring(plan FROM 'Workers[ -]Launched\D+(\d+)')::int;
+    EXIT WHEN launched > 0;
+    PERFORM pg_sleep(0.1);
+  END LOOP;
+  FOREACH line IN ARRAY string_to_array(rtrim(plan, E'\n'), E'\n') LOOP
+    CONTINUE WHEN line ~ 'Workers[ -]Launched';
+    IF line ~ '^\s*Worker \d+:  Rules Storage' THEN
+      storage_lines := storage_lines + 1;
+    END IF;
+    line := regexp_replace(line, '(rows=|loops=|Rows|Loops|Filter|Worker)(\W*)\d+', '\1\2N', 'g');
+    IF NOT in_node THEN
+      in_node := line ~ 'Custom.Plan.Provider';
+      CONTINUE WHEN NOT in_node;
+    END IF;
+    EXIT WHEN fmt <> 'text' AND line ~ 'Plans';
+    CONTINUE WHEN line = prev AND line ~ 'Worker N';
+    prev := line;
+    RETURN NEXT line;
+  END LOOP;
+  IF fmt = 'text' THEN
+    RETURN NEXT 'one Rules Storage line for each worker launched: ' || (storage_lines = launched);
+  END IF;
+END $$;
+SET max_parallel_workers_per_gather = 2;
+SET parallel_setup_cost = 0;
+SET parallel_tuple_cost = 0;
+SET min_parallel_table_scan_size = 0;
+\set qpar 'SELECT count(*) FROM rj_m m JOIN (SELECT * FROM rj_big WHERE id % 1 = 0 AND id % 2 >= 0 AND (id <= 5 OR rj_in_worker())) r ON incentive_matches(r.condition, m)'
+SELECT rj_explain(:'qpar');
+-- the leader taking no part: only the workers' lines
+SET parallel_leader_participation = off;
+SELECT rj_explain(:'qpar');
+RESET parallel_leader_participation;
+
+-- other formats, with one worker (number 0)
+SET max_parallel_workers_per_gather = 1;
+SELECT rj_explain(:'qpar', 'json');
+SELECT rj_explain(:'qpar', 'xml');
+SELECT rj_explain(:'qpar', 'yaml');
+
+-- a Gather rescanned (the inner side of a nested loop) starts its workers
+-- again each time: a worker's line covers all its runs, the leader keeps its
+-- rules
+SET enable_material = off;
+SET enable_hashjoin = off;
+SET enable_mergejoin = off;
+SELECT rj_explain('SELECT * FROM (' || :'qpar' || ') x RIGHT JOIN (VALUES (1), (2), (3)) v(a) ON true');
+RESET enable_material;
+RESET enable_hashjoin;
+RESET enable_mergejoin;
+RESET max_parallel_workers_per_gather;
+RESET parallel_setup_cost;
+RESET parallel_tuple_cost;
+RESET min_parallel_table_scan_size;
+DROP FUNCTION rj_explain(text, text);
+DROP FUNCTION rj_in_worker();
 RESET work_mem;
 -- what the clauses allocate for one pair is freed before the next, as in the
 -- nested loop: 3000 long (compressed) conditions, each expanded for every

@@ -33,6 +33,21 @@
  * a tuplestore read again for each outer row, as a Materialize node keeps
  * them, with the clauses evaluated as expressions.  What the clauses
  * allocate is freed after each pair, as in the nested loop.
+ *
+ * Under a Gather each process (the workers, and the leader when it takes
+ * part) runs its own copy of the node and reads the rules itself, so each
+ * may keep them differently.  EXPLAIN ANALYZE shows each one's Rules
+ * Storage: the leader's from its own state, a worker's from the count of
+ * its loads that spilled, which it adds to its node's ntuples2, the
+ * node-specific counter of the standard instrumentation (an Index Only
+ * Scan's heap fetches).  PostgreSQL copies each worker's instrumentation
+ * into worker_instrument once the worker has finished, for every run of a
+ * rescanned Gather, whether or not the leader took part.  A shared area of
+ * the node's own (EstimateDSMCustomScan ...) would need a parallel-aware
+ * plan, which EXPLAIN shows as "Parallel Custom Scan" though the node
+ * divides no work, and the leader could read it only in ShutdownCustomScan,
+ * which runs before the Gather has waited for its workers; without
+ * instrumentation, counting costs nothing.
  */
 #include "postgres.h"
 
@@ -82,6 +97,8 @@ typedef struct RulesJoinState
 								 * rule's condition (NULL: the clauses are
 								 * evaluated as expressions, joinqual) */
 	bool		spilled;
+	int64		nloads;			/* EXPLAIN ANALYZE: loads of the rules in */
+	int64		nspilled;		/* this process, and those that spilled */
 	Tuplestorestate *store;
 	MemoryContext storecxt;
 	TupleTableSlot *rule_slot;	/* a rule read from the store */
@@ -293,6 +310,13 @@ load_rules(RulesJoinState *s)
 	}
 	MemoryContextSwitchTo(old);
 	s->loaded = true;
+	s->nloads++;
+	if (s->spilled)
+	{
+		s->nspilled++;
+		/* a worker's count reaches the leader's worker_instrument */
+		InstrCountTuples2(&s->css, 1);
+	}
 }
 
 static inline TupleTableSlot *
@@ -534,6 +558,116 @@ rescan_rules_join(CustomScanState *node)
 	s->in_row = false;
 }
 
+/*
+ * ExplainOpenWorker and ExplainCloseWorker of explain.c, which PostgreSQL 15
+ * does not export: what is printed between them goes to worker n's buffer
+ * in es->workers_state, which ExplainNode adds after the node's other
+ * details (text: the "Worker n:" lines; other formats: an object of the
+ * "Workers" list, which opens with its "Worker Number").  The object sits
+ * two levels down (in "Workers", in the node); its formatting state (JSON
+ * and YAML: whether it has a member yet) is kept in worker_state_save
+ * between uses, as explain.c's ExplainSaveGroup and ExplainRestoreGroup
+ * keep it.
+ */
+static void
+restore_worker_group(ExplainState *es, int state)
+{
+	if (es->format == EXPLAIN_FORMAT_TEXT)
+		return;
+	if (es->format != EXPLAIN_FORMAT_XML)
+		es->grouping_stack = lcons_int(state, es->grouping_stack);
+	es->indent += 2;
+}
+
+static void
+open_worker(int n, ExplainState *es)
+{
+	ExplainWorkersState *w = es->workers_state;
+
+	w->prev_str = es->str;
+	es->str = &w->worker_str[n];
+	if (!w->worker_inited[n])
+	{
+		initStringInfo(es->str);
+		/* ExplainOpenSetAsideGroup: a group with nothing in it yet */
+		restore_worker_group(es, 0);
+		if (es->format != EXPLAIN_FORMAT_TEXT)
+			ExplainPropertyInteger("Worker Number", NULL, n, es);
+		w->worker_inited[n] = true;
+	}
+	else
+		restore_worker_group(es, w->worker_state_save[n]);
+	if (es->format == EXPLAIN_FORMAT_TEXT)
+	{
+		if (es->str->len == 0)
+		{
+			appendStringInfoSpaces(es->str, es->indent * 2);
+			appendStringInfo(es->str, "Worker %d:  ", n);
+		}
+		es->indent++;
+	}
+}
+
+static void
+close_worker(int n, ExplainState *es)
+{
+	ExplainWorkersState *w = es->workers_state;
+
+	if (es->format == EXPLAIN_FORMAT_TEXT)
+	{
+		/* a "Worker n:" no line followed is taken back */
+		while (es->str->len > 0 && es->str->data[es->str->len - 1] != '\n')
+			es->str->data[--es->str->len] = '\0';
+		es->indent--;
+	}
+	else
+	{
+		if (es->format != EXPLAIN_FORMAT_XML)
+		{
+			w->worker_state_save[n] = linitial_int(es->grouping_stack);
+			es->grouping_stack = list_delete_first(es->grouping_stack);
+		}
+		es->indent -= 2;
+	}
+	es->str = w->prev_str;
+}
+
+static void
+explain_storage(bool spilled, ExplainState *es)
+{
+	ExplainPropertyText("Rules Storage", spilled ? "Tuplestore" : "Memory", es);
+}
+
+/*
+ * Rules Storage of each process that read the rules, Tuplestore if any of
+ * its loads spilled: the leader's (when it took part) at the node, each
+ * worker's as show_sort_info shows a Sort's.  A worker that never ran the
+ * node (or was not launched) has no loops and shows nothing.  With the
+ * workers hidden (the single-copy Gather of force_parallel_mode = regress)
+ * the worker's storage is shown as the node's, as for a Sort.
+ */
+static void
+explain_rules_storage(RulesJoinState *s, ExplainState *es)
+{
+	WorkerInstrumentation *wi = s->css.ss.ps.worker_instrument;
+	int			n;
+
+	if (s->nloads > 0)
+		explain_storage(s->nspilled > 0, es);
+	if (wi == NULL)
+		return;
+	for (n = 0; n < wi->num_workers; n++)
+	{
+		if (wi->instrument[n].nloops <= 0)
+			continue;
+		if (es->workers_state)
+			open_worker(n, es);
+		explain_storage(wi->instrument[n].ntuples2 > 0, es);
+		if (es->workers_state)
+			close_worker(n, es);
+	}
+}
+
 static void
 explain_rules_join(CustomScanState *node, List *ancestors, ExplainState *es)
 {
@@ -551,8 +685,14 @@ explain_rules_join(CustomScanState *node, List *ancestors, ExplainState *es)
 											   context, list_length(es->rtable) > 1 || es->verbose, false),
 							es);
 	}
-	if (es->analyze && s->loaded)
-		ExplainPropertyText("Rules Storage", s->spilled ? "Tuplestore" : "Memory", es);
+	if (es->analyze)
+		explain_rules_storage(s, es);
+
+	/*
+	 * As show_instrumentation_count: by the time EXPLAIN runs, the workers'
+	 * counts and loops have been added to the leader's (InstrAggNode), so
+	 * this is the average per loop over every process that ran the node.
+	 */
 	if (es->analyze && instr && (instr->nfiltered2 > 0 || es->format != EXPLAIN_FORMAT_TEXT))
 		ExplainPropertyFloat("Rows Removed by Join Filter", NULL,
 							 instr->nloops > 0 ? instr->nfiltered2 / instr->nloops : 0.0, 0, es);
