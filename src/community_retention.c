@@ -12,12 +12,17 @@
 
 #include "fmgr.h"
 #include "funcapi.h"
+#include "mb/pg_wchar.h"
 #include "utils/guc.h"
 #include "utils/lsyscache.h"
 #include "utils/typcache.h"
 
 #include "community_retention.h"
 #include "cr_rule_join.h"
+#include "cr_unicode.h"
+
+StaticAssertDecl(CR_UNICODE_MAX_BYTES == MAX_UNICODE_EQUIVALENT_STRING,
+				 "cr_unicode.h and pg_wchar.h differ in the bytes of one code point");
 
 PG_MODULE_MAGIC;
 
@@ -67,4 +72,37 @@ cr_result_rowdesc(FunctionCallInfo fcinfo, bool elem, int natts, Oid *typid)
 	if (typid)
 		*typid = t;
 	return BlessTupleDesc(desc);
+}
+
+static void
+unicode_escape_context(void *arg)
+{
+	errcontext("JSON \\u escape of U+%04X", *(const uint32_t *) arg);
+}
+
+/*
+ * pg_unicode_to_server ereports when the database encoding lacks the
+ * character (22P05, "character with byte sequence ... in encoding "UTF8"
+ * has no equivalent in encoding ...", as json and jsonb input say) and, in
+ * a SQL_ASCII database, for any code point above U+007F (0A000, "conversion
+ * between UTF8 and SQL_ASCII is not supported").  Leaving the reader that
+ * called here is safe: the readers allocate with palloc and keep no other
+ * state.  A context line names the escape's code point.
+ */
+size_t
+cr_unicode_to_server(uint32_t cp, char *out)
+{
+	unsigned char buf[MAX_UNICODE_EQUIVALENT_STRING + 1];
+	ErrorContextCallback cb;
+	size_t		n;
+
+	cb.callback = unicode_escape_context;
+	cb.arg = &cp;
+	cb.previous = error_context_stack;
+	error_context_stack = &cb;
+	pg_unicode_to_server((pg_wchar) cp, buf);
+	error_context_stack = cb.previous;
+	n = strlen((const char *) buf);
+	memcpy(out, buf, n);
+	return n;
 }

@@ -43,4 +43,12 @@ extern TupleDesc cr_result_rowdesc(FunctionCallInfo fcinfo, bool elem, int natts
  */
 extern void cr_demo_check_members(int32 n_members);
 
+/*
+ * The CrUnicodeToText of the plain-C readers (cr_unicode.h) in the server:
+ * the character of a JSON \u escape in the database encoding, converted as
+ * PostgreSQL's own json and jsonb input convert it.  Errors out (it never
+ * returns 0) when the encoding has no such character.
+ */
+extern size_t cr_unicode_to_server(uint32_t cp, char *out);
+
 #endif							/* COMMUNITY_RETENTION_H */

@@ -134,7 +134,7 @@ codec_palloc(void *ctx, size_t size)
 	return palloc(size);
 }
 
-static const CrCodecAlloc codec_palloc_alloc = {codec_palloc, NULL};
+static const CrCodecAlloc codec_palloc_alloc = {codec_palloc, NULL, cr_unicode_to_server};
 
 StaticAssertDecl(CR_CODEC_MODEL_VERSION == CR_MODEL_VERSION, "codec and model versions differ");
 StaticAssertDecl(CR_CODEC_MAX_FEATURES == CR_MAX_FEATURES, "codec and model feature limits differ");
@@ -204,6 +204,13 @@ codec_error(const CrCodecError *err, int sqlstate, const char *msg, const char *
 		ereport(ERROR,
 				(errcode(ERRCODE_OUT_OF_MEMORY),
 				 errmsg("out of memory")));
+	if (err->status == CR_CODEC_UNTRANSLATABLE)
+	{
+		/* cr_unicode_to_server errors out first; for other converters */
+		sqlstate = ERRCODE_UNTRANSLATABLE_CHARACTER;
+		msg = "unsupported Unicode escape sequence";
+		hint = NULL;
+	}
 	if (err->has_pos)
 		ereport(ERROR,
 				(errcode(sqlstate),
@@ -474,12 +481,6 @@ retention_model_in(PG_FUNCTION_ARGS)
 		codec_error(&err, ERRCODE_INVALID_TEXT_REPRESENTATION,
 					"invalid input syntax for type retention_model",
 					"The text form is the JSON object that retention_model output prints.");
-	if (p.unicode_escapes && GetDatabaseEncoding() != PG_UTF8)
-		ereport(ERROR,
-				(errcode(ERRCODE_UNTRANSLATABLE_CHARACTER),
-				 errmsg("unsupported Unicode escape sequence in a retention_model feature name"),
-				 errdetail("Unicode escape values above 007F cannot be used when the server encoding is not UTF8."),
-				 errhint("Write the characters themselves instead of \\u escapes.")));
 	plain_to_model(&p, &m);
 	cr_model_validate(&m, ERRCODE_INVALID_TEXT_REPRESENTATION);
 	PG_RETURN_BYTEA_P(cr_model_encode(&m));

@@ -78,7 +78,7 @@ typedef struct Lexer
 	size_t		pos;
 	const CrCodecAlloc *alloc;
 	CrCodecError *err;
-	int			unicode_escapes;
+	CrUnicodeToText to_text;	/* \u escapes above U+007F; NULL: UTF-8 */
 } Lexer;
 
 #define SYNTAX(lx, at, ...) set_error((lx)->err, CR_CODEC_SYNTAX, 1, (at), __VA_ARGS__)
@@ -145,8 +145,9 @@ hex4(Lexer *lx, unsigned *out)
 }
 
 /*
- * A JSON string at the current position (after white space), decoded to
- * UTF-8 into buf (cap bytes including the terminating NUL).
+ * A JSON string at the current position (after white space), decoded into
+ * buf (cap bytes including the terminating NUL): bytes as they are, \u
+ * escapes in the text's encoding (lx->to_text).
  */
 static int
 lex_string(Lexer *lx, char *buf, size_t cap, size_t *outlen)
@@ -163,7 +164,7 @@ lex_string(Lexer *lx, char *buf, size_t cap, size_t *outlen)
 	for (;;)
 	{
 		unsigned char c;
-		char		enc[4];
+		char		enc[CR_UNICODE_MAX_BYTES];
 		size_t		enclen = 1;
 
 		if (lx->pos >= lx->len)
@@ -233,33 +234,11 @@ lex_string(Lexer *lx, char *buf, size_t cap, size_t *outlen)
 						}
 						if (cp == 0)
 							return SYNTAX(lx, esc, "Strings cannot contain NUL (\\u0000).");
-						if (cp < 0x80)
-							enc[0] = (char) cp;
-						else
-						{
-							lx->unicode_escapes = 1;
-							if (cp < 0x800)
-							{
-								enc[0] = (char) (0xC0 | (cp >> 6));
-								enc[1] = (char) (0x80 | (cp & 0x3F));
-								enclen = 2;
-							}
-							else if (cp < 0x10000)
-							{
-								enc[0] = (char) (0xE0 | (cp >> 12));
-								enc[1] = (char) (0x80 | ((cp >> 6) & 0x3F));
-								enc[2] = (char) (0x80 | (cp & 0x3F));
-								enclen = 3;
-							}
-							else
-							{
-								enc[0] = (char) (0xF0 | (cp >> 18));
-								enc[1] = (char) (0x80 | ((cp >> 12) & 0x3F));
-								enc[2] = (char) (0x80 | ((cp >> 6) & 0x3F));
-								enc[3] = (char) (0x80 | (cp & 0x3F));
-								enclen = 4;
-							}
-						}
+						enclen = cr_unicode_to_text(lx->to_text, cp, enc);
+						if (enclen == 0)
+							return set_error(lx->err, CR_CODEC_UNTRANSLATABLE, 1, esc,
+											 "The character U+%04X of a \\u escape has no equivalent in the encoding of the text.",
+											 cp);
 						break;
 					}
 				default:
@@ -766,7 +745,6 @@ check_object(Lexer *lx, ObjectParse *op, CrModelPlain *out)
 	out->coef = op->coef.v;
 	out->means = op->means.v;
 	out->cov = op->cov.v;
-	out->unicode_escapes = lx->unicode_escapes;
 	return 0;
 }
 
@@ -900,6 +878,7 @@ scan_version(const char *s, size_t len, int32_t *version)
 	lx.s = s;
 	lx.len = len;
 	lx.err = &scratch;
+	/* no converter: \u escapes read as UTF-8, which never fails; the key sought is ASCII */
 	if (expect(&lx, '{', "{") < 0)
 		return 0;
 	for (;;)
@@ -948,6 +927,7 @@ cr_model_parse_text(const char *s, size_t len, const CrCodecAlloc *alloc,
 	lx.len = len;
 	lx.alloc = alloc;
 	lx.err = err;
+	lx.to_text = alloc->unicode_to_text;
 	rc = parse_object(&lx, out);
 	if (rc == 0)
 		return 0;

@@ -8,13 +8,17 @@
  * Memory comes from a caller-supplied allocator (palloc in the backend,
  * a tracked malloc in tests); the codec never frees.  An allocator may
  * return NULL (reported as CR_CODEC_NOMEM) or not return at all (palloc's
- * ereport): the codec keeps no state outside its arguments.
+ * ereport): the codec keeps no state outside its arguments.  The same
+ * struct says how a \u escape becomes a character of the text's encoding
+ * (cr_unicode.h).
  */
 #ifndef CR_MODEL_CODEC_H
 #define CR_MODEL_CODEC_H
 
 #include <stddef.h>
 #include <stdint.h>
+
+#include "cr_unicode.h"
 
 #define CR_CODEC_MODEL_VERSION	1	/* = CR_MODEL_VERSION */
 #define CR_CODEC_MAX_FEATURES	1000	/* = CR_MAX_FEATURES */
@@ -50,7 +54,6 @@ typedef struct CrModelPlain
 	double		shares[CR_CODEC_NDECILE_BINS];	/* if CR_CODEC_HAS_DECILES */
 	char	  **names;			/* d NUL-terminated names */
 	double	   *cov;			/* (d+1)^2 row-major; may be NULL for check */
-	int			unicode_escapes;	/* text: a \u escape produced a non-ASCII byte */
 } CrModelPlain;
 
 typedef enum CrCodecStatus
@@ -59,7 +62,8 @@ typedef enum CrCodecStatus
 	CR_CODEC_SYNTAX,			/* malformed text or bytes, wrong keys, types or lengths */
 	CR_CODEC_INVALID,			/* well formed but semantically invalid (cr_model_check) */
 	CR_CODEC_NEWER_VERSION,		/* format version newer than CR_CODEC_MODEL_VERSION */
-	CR_CODEC_NOMEM				/* the allocator returned NULL */
+	CR_CODEC_NOMEM,				/* the allocator returned NULL */
+	CR_CODEC_UNTRANSLATABLE		/* a \u escape the text's encoding has no character for */
 } CrCodecStatus;
 
 typedef struct CrCodecError
@@ -75,10 +79,14 @@ typedef struct CrCodecAlloc
 {
 	void	   *(*alloc) (void *ctx, size_t size);
 	void	   *ctx;
+	/* the text's encoding for \u escapes above U+007F; NULL: UTF-8 */
+	CrUnicodeToText unicode_to_text;
 } CrCodecAlloc;
 
 /*
- * Parse the text form (len bytes at s, need not be NUL-terminated).  Keys
+ * Parse the text form (len bytes at s, need not be NUL-terminated).  A \u
+ * escape in a string becomes the character of alloc->unicode_to_text
+ * (CR_CODEC_UNTRANSLATABLE when there is none).  Keys
  * may come in any order; unknown, missing and duplicate keys, wrong types,
  * wrong lengths, non-finite or out-of-range numbers and trailing garbage
  * are errors.  Numbers are converted with strtod, which depends on

@@ -30,6 +30,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "cr_unicode.h"
+
 #define CR_RULE_VERSION		1
 /*
  * Bytes of condition text: PostgreSQL's own limit for a value (MaxAllocSize).
@@ -67,7 +69,8 @@ typedef enum CrRuleErrCode
 	CR_ERR_UNDERFLOW,			/* 22003 */
 	CR_ERR_UNSUPPORTED,			/* 0A000: JsonLogic without an exact equivalent */
 	CR_ERR_INVALID,				/* 22023: malformed JsonLogic */
-	CR_ERR_JSON					/* 22P02: malformed JSON text */
+	CR_ERR_JSON,				/* 22P02: malformed JSON text */
+	CR_ERR_UNTRANSLATABLE		/* 22P05: a \u escape the text's encoding has no character for */
 } CrRuleErrCode;
 
 typedef struct CrRuleError
@@ -89,6 +92,8 @@ typedef struct CrRuleMem
 	void	   *ctx;
 	/* called about every megabyte of text read or written; NULL: none */
 	void		(*tick) (void);
+	/* JSON \u escapes above U+007F in the text's encoding; NULL: UTF-8 */
+	CrUnicodeToText unicode_to_text;
 } CrRuleMem;
 
 /* Value kinds (also used as static types, where CR_VAL_NULL = unknown). */

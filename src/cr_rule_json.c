@@ -85,37 +85,17 @@ hex4(const char *s, unsigned *out)
 	return 1;
 }
 
-static void
-put_utf8(Reader *r, unsigned cp)
-{
-	if (cp < 0x80)
-		*r->sp++ = (char) cp;
-	else if (cp < 0x800)
-	{
-		*r->sp++ = (char) (0xC0 | (cp >> 6));
-		*r->sp++ = (char) (0x80 | (cp & 0x3F));
-	}
-	else if (cp < 0x10000)
-	{
-		*r->sp++ = (char) (0xE0 | (cp >> 12));
-		*r->sp++ = (char) (0x80 | ((cp >> 6) & 0x3F));
-		*r->sp++ = (char) (0x80 | (cp & 0x3F));
-	}
-	else
-	{
-		*r->sp++ = (char) (0xF0 | (cp >> 18));
-		*r->sp++ = (char) (0x80 | ((cp >> 12) & 0x3F));
-		*r->sp++ = (char) (0x80 | ((cp >> 6) & 0x3F));
-		*r->sp++ = (char) (0x80 | (cp & 0x3F));
-	}
-}
-
-/* A \uXXXX escape at s[i] (the backslash), surrogate pairs joined. */
+/*
+ * A \uXXXX escape at s[i] (the backslash), surrogate pairs joined, as the
+ * character of the text's encoding (mem->unicode_to_text).
+ */
 static int
 read_unicode(Reader *r)
 {
 	unsigned	cp,
 				lo;
+	size_t		esc = r->i;
+	size_t		n;
 
 	if (r->n - r->i < 6 || !hex4(r->s + r->i + 2, &cp))
 		return json_error(r, "bad \\u escape");
@@ -132,7 +112,12 @@ read_unicode(Reader *r)
 	}
 	if (cp == 0)
 		return cr_set_error(r->err, CR_ERR_INVALID, (long) r->i, "JSON string contains \\u0000");
-	put_utf8(r, cp);
+	n = cr_unicode_to_text(r->mem ? r->mem->unicode_to_text : NULL, cp, r->sp);
+	if (n == 0)
+		return cr_set_error(r->err, CR_ERR_UNTRANSLATABLE, (long) esc,
+							"character U+%04X of the \\u escape at byte %zu has no equivalent in the encoding of the JSON text",
+							cp, esc);
+	r->sp += n;
 	return CR_OK;
 }
 
@@ -353,6 +338,25 @@ read_value(Reader *r, int depth, int *idx)
 	}
 }
 
+/*
+ * Bytes of the string block: unescaped strings are never longer than their
+ * JSON text, but for the \u escapes (6 bytes of text), which may become up
+ * to CR_UNICODE_MAX_BYTES bytes each.  Every "\u" counts, even one that
+ * follows an escaped backslash.
+ */
+static size_t
+strings_size(const char *text, size_t len)
+{
+	size_t		size = len + 1;
+	const char *p = text;
+	const char *end = text + len;
+
+	while (p < end && (p = memchr(p, '\\', (size_t) (end - p))) != NULL && ++p < end)
+		if (*p == 'u')
+			size += CR_UNICODE_MAX_BYTES - 6;
+	return size;
+}
+
 int
 cr_json_read(const char *text, size_t len, const CrRuleMem *mem, CjDoc *doc, CrRuleError *err)
 {
@@ -370,8 +374,7 @@ cr_json_read(const char *text, size_t len, const CrRuleMem *mem, CjDoc *doc, CrR
 	if (len > CR_RULE_MAX_BYTES)
 		return cr_set_error(err, CR_ERR_TOO_MANY, -1, "JsonLogic rule is too long: %zu bytes of JSON, the limit is %d",
 							len, CR_RULE_MAX_BYTES);
-	/* unescaped strings are never longer than their JSON text */
-	doc->strings = cr_mem_alloc(mem, len + 1);
+	doc->strings = cr_mem_alloc(mem, strings_size(text, len));
 	if (doc->strings == NULL)
 		return cr_set_error(err, CR_ERR_NOMEM, -1, "out of memory");
 	r.sp = doc->strings;

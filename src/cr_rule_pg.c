@@ -51,6 +51,7 @@ mem_in(MemoryContext cxt)
 	m.free = pg_free_cb;
 	m.ctx = cxt;
 	m.tick = pg_tick_cb;
+	m.unicode_to_text = cr_unicode_to_server;
 	return m;
 }
 
@@ -94,6 +95,8 @@ sqlstate_of(int code)
 			return ERRCODE_INVALID_PARAMETER_VALUE;
 		case CR_ERR_JSON:
 			return ERRCODE_INVALID_TEXT_REPRESENTATION;
+		case CR_ERR_UNTRANSLATABLE:
+			return ERRCODE_UNTRANSLATABLE_CHARACTER;
 		default:
 			return ERRCODE_INTERNAL_ERROR;
 	}

@@ -6,9 +6,11 @@
  * be rejected with a clean error, or give a program that decodes, converts
  * back to JsonLogic (or says it cannot) and, when it converts, compiles back
  * to the same bytes.  Deep nesting must fail with an error, never overflow
- * the stack.
+ * the stack.  \u escapes above U+007F are read as UTF-8 or through one of
+ * the converters of text_encodings.h, chosen by the input's size.
  */
 #include "cr_rule.h"
+#include "text_encodings.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,8 +27,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	CrRuleProg *p;
 	char	   *js;
 	size_t		jsl;
+	CrRuleMem	mem = {NULL, NULL, NULL, NULL, NULL, fuzz_converter(size)};
 
-	if (cr_rule_from_jsonlogic((const char *) data, size, NULL, &b, &bl, &e) != CR_OK)
+	if (cr_rule_from_jsonlogic((const char *) data, size, &mem, &b, &bl, &e) != CR_OK)
 	{
 		if (e.code == CR_OK || e.message[0] == '\0')
 		{
@@ -35,18 +38,18 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 		return 0;
 	}
-	if (cr_rule_decode(b, bl, NULL, &p, &e) != CR_OK)
+	if (cr_rule_decode(b, bl, &mem, &p, &e) != CR_OK)
 	{
 		fprintf(stderr, "compiled JsonLogic does not decode: %s\n", e.message);
 		abort();
 	}
-	if (cr_rule_to_jsonlogic(p, b, bl, NULL, &js, &jsl, &e) == CR_OK)
+	if (cr_rule_to_jsonlogic(p, b, bl, &mem, &js, &jsl, &e) == CR_OK)
 	{
 		uint8_t    *b2;
 		size_t		bl2;
 
 		/* cr_rule_to_jsonlogic checks the bytes itself; check again here */
-		if (cr_rule_from_jsonlogic(js, jsl, NULL, &b2, &bl2, &e) != CR_OK ||
+		if (cr_rule_from_jsonlogic(js, jsl, &mem, &b2, &bl2, &e) != CR_OK ||
 			bl2 != bl || memcmp(b2, b, bl) != 0)
 		{
 			fprintf(stderr, "JsonLogic round trip changed the program: %s\n", js);

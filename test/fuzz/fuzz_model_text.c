@@ -5,6 +5,8 @@
  * Any input: parse it; on success run the semantic check, print the model
  * with the plain-C printer, parse that again and require the same bits;
  * for a model that passes the check, the binary form must round-trip too.
+ * \u escapes above U+007F are read as UTF-8 or through one of the
+ * converters of text_encodings.h, chosen by the input's size.
  * Built by test/scripts/run.sh (run_fuzz) with ASan and UBSan.
  */
 #include <stdint.h>
@@ -13,6 +15,7 @@
 
 #include "cr_model_codec.h"
 #include "fuzz_common.h"
+#include "text_encodings.h"
 
 int			LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -20,7 +23,7 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	Arena		arena = {NULL, 0, 64 * 1024 * 1024};
-	CrCodecAlloc al = {arena_alloc, &arena};
+	CrCodecAlloc al = {arena_alloc, &arena, fuzz_converter(size)};
 	CrModelPlain m,
 				m2;
 	CrCodecError err;

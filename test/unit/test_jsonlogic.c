@@ -7,6 +7,7 @@
 #include "cr_rule.h"
 #include "rule_text.h"
 #include "tap.h"
+#include "../fuzz/text_encodings.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -216,6 +217,74 @@ non_ascii_strings(void)
 	check("{\"<=\": [{\"var\": \"s\"}, \"\\u2001\"]}", "coalesce(s <= '\xE2\x80\x81', true)");
 }
 
+/* JsonLogic -> condition text, with \u escapes through the converter to_text */
+static char *
+text_in(const char *json, CrUnicodeToText to_text, CrRuleError *e)
+{
+	CrRuleMem	mem = {NULL, NULL, NULL, NULL, NULL, to_text};
+	char	   *text;
+	size_t		len;
+
+	if (cr_rule_jsonlogic_text(json, strlen(json), &mem, &text, &len, e) != CR_OK)
+		return NULL;
+	return text;
+}
+
+/*
+ * JSON text in an encoding other than UTF-8 (the database's, in the
+ * server): a \u escape is that encoding's character, or 22P05's error at
+ * the escape when it has none.
+ */
+static void
+other_encodings(void)
+{
+	const char *json = "{\"==\": [{\"var\": \"\\u00e9t\\u00e9\"}, \"caf\\u00e9 \\u0041\"]}";
+	const char *cjk = "{\"==\": [{\"var\": \"x\"}, \"\\u4e2d\"]}";
+	CrRuleError e;
+	char	   *s;
+	char		big[64 + 6 * 200];
+	char		want[64 + CR_UNICODE_MAX_BYTES * 200];
+	int			k;
+
+	expect_text(text_in(json, to_latin1, &e), &e, "(coalesce(\"\351t\351\" = 'caf\351 A', false))",
+				"Latin-1: \\u00e9 is the byte E9, in a name and in a string");
+	expect_text(text_in(json, NULL, &e), &e, "(coalesce(\"\303\251t\303\251\" = 'caf\303\251 A', false))",
+				"without a converter, UTF-8");
+	{
+		CrRuleMem	mem = {NULL, NULL, NULL, NULL, NULL, to_latin1};
+		uint8_t    *b = NULL;
+		size_t		bl;
+		CrRuleProg *p = NULL;
+
+		ok(cr_rule_from_jsonlogic(json, strlen(json), &mem, &b, &bl, &e) == CR_OK &&
+		   cr_rule_decode(b, bl, &mem, &p, &e) == CR_OK && p->nnames == 1 &&
+		   strcmp(p->names[0], "\351t\351") == 0,
+		   "Latin-1: the compiled condition names the feature E9 74 E9");
+		free(p);
+		free(b);
+	}
+	s = text_in(cjk, to_latin1, &e);
+	ok(s == NULL && e.code == CR_ERR_UNTRANSLATABLE && e.position == (long) (strstr(cjk, "\\u4e2d") - cjk) &&
+	   strstr(e.message, "U+4E2D") != NULL,
+	   "Latin-1: \\u4e2d is CR_ERR_UNTRANSLATABLE at the escape");
+	if (s != NULL || e.code != CR_ERR_UNTRANSLATABLE)
+		printf("# got %s / %d: %s\n", s ? s : "(error)", e.code, e.message);
+	free(s);
+	expect_text(text_in("{\"var\": \"\\u0061\\u0062\"}", to_ascii, &e), &e, "coalesce(\"ab\", false)",
+				"ASCII escapes never reach the converter");
+
+	/* 200 characters of the most bytes one may take: the string block grows for them */
+	k = snprintf(big, sizeof(big), "{\"==\": [{\"var\": \"x\"}, \"");
+	for (int i = 0; i < 200; i++)
+		k += snprintf(big + k, sizeof(big) - (size_t) k, "\\u00e9");
+	snprintf(big + k, sizeof(big) - (size_t) k, "\"]}");
+	k = snprintf(want, sizeof(want), "(coalesce(\"x\" = '");
+	memset(want + k, 'z', CR_UNICODE_MAX_BYTES * 200);
+	snprintf(want + k + CR_UNICODE_MAX_BYTES * 200, sizeof(want) - (size_t) k - CR_UNICODE_MAX_BYTES * 200,
+			 "', false))");
+	expect_text(text_in(big, to_widest, &e), &e, want, "200 escapes of CR_UNICODE_MAX_BYTES bytes each");
+}
+
 /*
  * {"if": [c0, a0, c1, a1, ..., false]} of k branches, inside prefix and
  * suffix; branch i is the printf format branch with i (twice).
@@ -304,6 +373,7 @@ main(void)
 	long_chains();
 	long_numerals();
 	non_ascii_strings();
+	other_encodings();
 	long_if();
 	{
 		/* a 1000-operand + is a flat chain, not 1000 levels of nesting */

@@ -15,6 +15,7 @@
 
 #include "cr_model_codec.h"
 #include "../fuzz/fuzz_common.h"
+#include "../fuzz/text_encodings.h"
 #include "tap.h"
 
 /* text output of a server-trained model (test/fuzz/corpus/model_text/valid_2features) */
@@ -62,7 +63,7 @@ static const char *model_binary_hex =
 	"8fa08a20bfc79f6ed5407fd33f3fdf178fa08a203fd74e45850a9589";
 
 static Arena arena;
-static const CrCodecAlloc AL = {arena_alloc, &arena};
+static const CrCodecAlloc AL = {arena_alloc, &arena, NULL};
 
 /* this file's name for ok() (tap.h) */
 #define check ok
@@ -202,13 +203,13 @@ test_round_trips(void)
 	check(parse_text(names_text, &m, &e) == 0, "a model with escaped names parses");
 	check(m.d == 3 && strcmp(m.names[0], "a \"q\" \303\251 \\ /") == 0 &&
 		  strcmp(m.names[1], "tab\tb\001") == 0 && strcmp(m.names[2], "\303\251\360\235\204\236") == 0 &&
-		  !m.unicode_escapes && (m.flags & CR_CODEC_BALANCED) && same_bits(m.l2, 0.5),
+		  (m.flags & CR_CODEC_BALANCED) && same_bits(m.l2, 0.5),
 		  "escapes, raw UTF-8 and class_weight decoded");
 	{
 		char	   *t1 = replace(names_text, "\303\251\360\235\204\236", "\\u00E9\\ud834\\uDD1E");
 		char	   *t2 = replace(t1, "a \\\"q\\\" \303\251", "\\u0061\\u0020\\\"q\\\"\\u0020\\u00e9");
 
-		check(parse_text(t2, &m2, &e) == 0 && models_equal(&m, &m2) && m2.unicode_escapes,
+		check(parse_text(t2, &m2, &e) == 0 && models_equal(&m, &m2),
 			  "\\u escapes and surrogate pairs decode to the same UTF-8");
 		free(t1);
 		free(t2);
@@ -617,6 +618,100 @@ test_truncation_and_limits(void)
 	arena_free(&arena);
 }
 
+/* parse s with the converter of al; 1 when it fails with 22P05's status at the escape needle */
+static int
+untranslatable(const char *s, const CrCodecAlloc *al, const char *needle, const char *cp)
+{
+	CrModelPlain m;
+	CrCodecError e;
+	const char *at = strstr(s, needle);
+
+	if (cr_model_parse_text(s, strlen(s), al, &m, &e) == 0)
+		return 0;
+	if (e.status != CR_CODEC_UNTRANSLATABLE || !e.has_pos || at == NULL || e.pos != (size_t) (at - s) ||
+		strstr(e.msg, cp) == NULL)
+	{
+		printf("# status %d at %zu: %s\n", (int) e.status, e.pos, e.msg);
+		return 0;
+	}
+	return 1;
+}
+
+/*
+ * A text in another encoding than UTF-8 (the server's database encoding):
+ * \u escapes become its characters through CrCodecAlloc.unicode_to_text,
+ * and one it lacks is CR_CODEC_UNTRANSLATABLE at the escape.
+ */
+static void
+test_encodings(void)
+{
+	const CrCodecAlloc latin1 = {arena_alloc, &arena, to_latin1};
+	const CrCodecAlloc ascii = {arena_alloc, &arena, to_ascii};
+	const CrCodecAlloc widest = {arena_alloc, &arena, to_widest};
+	CrModelPlain m,
+				m2;
+	CrCodecError e;
+	char	   *t = replace(model_text, "\"f2\"", "\"\\u00e9t\\u00E9\"");
+	char	   *txt;
+	size_t		len;
+
+	check(cr_model_parse_text(t, strlen(t), &latin1, &m, &e) == 0 && strcmp(m.names[1], "\351t\351") == 0,
+		  "Latin-1: \\u00e9t\\u00E9 is the three bytes E9 74 E9");
+	txt = cr_model_format_text(&m, &latin1, &len);
+	check(txt && strstr(txt, "\"\351t\351\"") != NULL &&
+		  cr_model_parse_text(txt, len, &latin1, &m2, &e) == 0 && models_equal(&m, &m2),
+		  "Latin-1: the name prints as its bytes and reads back");
+	check(parse_text(t, &m, &e) == 0 && strcmp(m.names[1], "\303\251t\303\251") == 0,
+		  "without a converter the text is UTF-8");
+	free(t);
+
+	t = replace(model_text, "\"f2\"", "\"f\\u4e2d\"");
+	check(untranslatable(t, &latin1, "\\u4e2d", "U+4E2D"),
+		  "Latin-1: \\u4e2d is CR_CODEC_UNTRANSLATABLE at the escape");
+	check(parse_text(t, &m, &e) == 0 && strcmp(m.names[1], "f\344\270\255") == 0, "UTF-8: \\u4e2d reads");
+	free(t);
+	t = replace(model_text, "\"f2\"", "\"f\\ud834\\udd1e\"");
+	check(untranslatable(t, &latin1, "\\ud834", "U+1D11E"),
+		  "Latin-1: a surrogate pair is one character, U+1D11E, at its first escape");
+	free(t);
+	t = replace(model_text, "\"f2\"", "\"\\u0066\\u0032\"");
+	check(cr_model_parse_text(t, strlen(t), &ascii, &m, &e) == 0 && strcmp(m.names[1], "f2") == 0,
+		  "ASCII escapes never reach the converter");
+	free(t);
+	t = replace(model_text, "\"f2\"", "\"\\u0080\"");
+	check(untranslatable(t, &ascii, "\\u0080", "U+0080"), "\\u0080 does");
+	free(t);
+
+	{
+		const char *newer = "{\"\\u00e9\": 1, \"format_version\": 2}";
+
+		check(cr_model_parse_text(newer, strlen(newer), &latin1, &m, &e) < 0 &&
+			  e.status == CR_CODEC_NEWER_VERSION && e.version == 2,
+			  "Latin-1: the scan for a newer format version reads past \\u escapes");
+	}
+	t = replace(model_text, "\"f2\"", "\"x\\u00e9\\u00e9\\u00e9y\"");
+	check(cr_model_parse_text(t, strlen(t), &widest, &m, &e) == 0 && strlen(m.names[1]) == 50 &&
+		  memcmp(m.names[1], "xzzz", 4) == 0 && m.names[1][48] == 'z' && m.names[1][49] == 'y',
+		  "a character of CR_UNICODE_MAX_BYTES bytes");
+	free(t);
+	{
+		/* 65 escapes of 16 bytes: 1040 bytes, over the 1024 a string may hold */
+		char		name[65 * 6 + 3];
+		int			k;
+
+		name[0] = '"';
+		for (k = 0; k < 65; k++)
+			memcpy(name + 1 + 6 * k, "\\u00e9", 6);
+		strcpy(name + 1 + 6 * 65, "\"");
+		t = replace(model_text, "\"f2\"", name);
+		check(cr_model_parse_text(t, strlen(t), &widest, &m, &e) < 0 && e.status == CR_CODEC_SYNTAX &&
+			  strstr(e.msg, "longer than 1024 bytes") != NULL,
+			  "converted characters count against the length of a string");
+		free(t);
+	}
+	arena_free(&arena);
+}
+
 int
 main(void)
 {
@@ -624,6 +719,7 @@ main(void)
 	test_text_errors();
 	test_numbers();
 	test_truncation_and_limits();
+	test_encodings();
 	arena_free(&arena);
 	return tap_done();
 }
