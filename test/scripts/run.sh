@@ -104,22 +104,28 @@ run_regress() {
 	record "pg_regress (files)" "$ok" "$nok"
 }
 
+# prove NAME DB FILE OUT: run the pgTAP file FILE with pg_prove in the
+# database DB (output in OUT) and record its tests as NAME; a run that fails
+# without a failed test (an error, a wrong plan) counts as one failure.
+prove() {
+	local ok nok rc=0
+	pg_prove -v -d "$2" "$3" >"$4" 2>&1 || rc=$?
+	ok=$(grep -cE '^ok [0-9]' "$4" || true)
+	nok=$(grep -cE '^not ok [0-9]' "$4" || true)
+	if [ $rc -ne 0 ] && [ "$nok" -eq 0 ]; then nok=1; fi
+	[ "$nok" -gt 0 ] && { grep -vE '^ok [0-9]' "$4" | head -60 >&2; }
+	record "$1" "$ok" "$nok"
+}
+
 run_pgtap() {
 	shopt -s nullglob
-	local files=("$ROOT"/test/pgtap/*.sql) f out ok nok rc
+	local files=("$ROOT"/test/pgtap/*.sql) f
 	[ ${#files[@]} -eq 0 ] && return 0
 	say "pgTAP via pg_prove: ${#files[@]} files"
 	psql -X -q -v ON_ERROR_STOP=1 -d postgres -c 'CREATE DATABASE cr_tap' >/dev/null
 	psql -X -q -v ON_ERROR_STOP=1 -d cr_tap -c 'CREATE EXTENSION pgtap' -c 'CREATE EXTENSION community_retention' >/dev/null
 	for f in "${files[@]}"; do
-		out=$WORK/pgtap-$(basename "$f" .sql).out
-		rc=0
-		pg_prove -v -d cr_tap "$f" >"$out" 2>&1 || rc=$?
-		ok=$(grep -cE '^ok [0-9]' "$out" || true)
-		nok=$(grep -cE '^not ok [0-9]' "$out" || true)
-		if [ $rc -ne 0 ] && [ "$nok" -eq 0 ]; then nok=1; fi
-		[ "$nok" -gt 0 ] && { grep -vE '^ok [0-9]' "$out" | head -60 >&2; }
-		record "pgtap/$(basename "$f" .sql)" "$ok" "$nok"
+		prove "pgtap/$(basename "$f" .sql)" cr_tap "$f" "$WORK/pgtap-$(basename "$f" .sql).out"
 	done
 }
 
