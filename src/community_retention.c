@@ -106,3 +106,28 @@ cr_unicode_to_server(uint32_t cp, char *out)
 	memcpy(out, buf, n);
 	return n;
 }
+
+void
+cr_drop_broken_chars(char *s)
+{
+	int			encoding = GetDatabaseEncoding();
+	int			len = (int) strlen(s);
+	int			r,
+				w;
+
+	r = w = pg_encoding_verifymbstr(encoding, s, len);
+	while (r < len)
+	{
+		int			l = pg_encoding_verifymbchar(encoding, s + r, len - r);
+
+		if (l <= 0)
+		{
+			r++;				/* a byte of a broken character */
+			continue;
+		}
+		memmove(s + w, s + r, l);
+		w += l;
+		r += l;
+	}
+	s[w] = '\0';
+}

@@ -51,4 +51,13 @@ extern void cr_demo_check_members(int32 n_members);
  */
 extern size_t cr_unicode_to_server(uint32_t cp, char *out);
 
+/*
+ * Drop from s (NUL-terminated) the bytes of every character that is not
+ * valid in the database encoding.  For the messages of the plain-C kernels,
+ * which cut names and strings they quote at a byte count, so inside a
+ * character of a multibyte encoding: sent as it is, such a message fails
+ * (22021, invalid byte sequence) instead of the error it reports.
+ */
+extern void cr_drop_broken_chars(char *s);
+
 #endif							/* COMMUNITY_RETENTION_H */

@@ -196,8 +196,13 @@ plain_to_model(const CrModelPlain *p, CrModel *m)
  * the upgrade hint), else errcode sqlstate with errmsg msg.
  */
 static void
-codec_error(const CrCodecError *err, int sqlstate, const char *msg, const char *hint)
+codec_error(const CrCodecError *e, int sqlstate, const char *msg, const char *hint)
 {
+	CrCodecError clean = *e;
+	const CrCodecError *err = &clean;
+
+	/* the codec quotes keys cut at 64 bytes */
+	cr_drop_broken_chars(clean.msg);
 	if (err->status == CR_CODEC_NEWER_VERSION)
 		check_version(err->version, sqlstate);
 	if (err->status == CR_CODEC_NOMEM)

@@ -49,6 +49,7 @@ incentive_condition_to_jsonlogic(PG_FUNCTION_ARGS)
 	if (cr_rule_to_jsonlogic(prog, (const uint8_t *) COND_BYTES(v), COND_LEN(v), &m,
 							 &json, &len, &e) != CR_OK)
 	{
+		cr_drop_broken_chars(e.message);
 		if (e.code == CR_ERR_UNSUPPORTED)
 			ereport(ERROR,
 					(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),

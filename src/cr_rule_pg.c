@@ -124,12 +124,18 @@ node_text(const CrRuleProg *prog, int node)
  * is the program for errors that name a sub-expression.
  */
 static void pg_attribute_noreturn()
-report_rule_error(const CrRuleError *e, const char *text, size_t textlen,
+report_rule_error(const CrRuleError *err, const char *text, size_t textlen,
 				  const CrRuleProg *prog)
 {
+	CrRuleError clean = *err;
+	const CrRuleError *e = &clean;
 	int			pos = -1;
 	char	   *where;
 
+	/* the kernel quotes names and strings cut at a byte count */
+	cr_drop_broken_chars(clean.message);
+	cr_drop_broken_chars(clean.expected);
+	cr_drop_broken_chars(clean.found);
 	if (text && e->position >= 0 && (size_t) e->position <= textlen)
 		pos = pg_mbstrlen_with_len(text, (int) e->position) + 1;
 
@@ -225,6 +231,7 @@ decode_condition(const char *bytes, size_t len, MemoryContext cxt)
 
 	if (cr_rule_decode((const uint8_t *) bytes, len, &m, &prog, &e) != CR_OK)
 	{
+		cr_drop_broken_chars(e.message);
 		if (e.code == CR_ERR_BINARY)
 			ereport(ERROR,
 					(errcode(ERRCODE_DATA_CORRUPTED),

@@ -83,10 +83,13 @@ incentive_condition_recv(PG_FUNCTION_ARGS)
 	bytea	   *result;
 
 	if (cr_rule_decode((const uint8_t *) bytes, (size_t) nbytes, &m, &prog, &e) != CR_OK)
+	{
+		cr_drop_broken_chars(e.message);
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
 				 errmsg("invalid binary incentive condition"),
 				 errdetail("%c%s.", pg_toupper((unsigned char) e.message[0]), e.message + 1)));
+	}
 	for (int i = 0; i < prog->nnames; i++)
 		if (!pg_verify_mbstr(GetDatabaseEncoding(), prog->names[i], (int) prog->name_lens[i], true))
 			ereport(ERROR,

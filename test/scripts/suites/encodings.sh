@@ -1,22 +1,29 @@
-# JSON \u escapes above U+007F where the database encoding is not UTF-8:
-# test/encodings/unicode_escapes.sql (pgTAP) in LATIN1, EUC_JP and UTF8
-# databases (retention_model text input converts an escape to the
-# database's character, as json and jsonb input do, and one the encoding
-# lacks is 22P05; JsonLogic rules keep what jsonb converted), and in a
-# SQL_ASCII database, where json and jsonb refuse every such escape, the
-# model's input refuses it the same way (0A000).
+# Database encodings other than UTF-8: every pgTAP file of test/encodings/
+# runs in LATIN1, EUC_JP and UTF8 databases.  unicode_escapes.sql: JSON \u
+# escapes above U+007F (retention_model text input converts an escape to
+# the database's character, as json and jsonb input do, and one the
+# encoding lacks is 22P05; JsonLogic rules keep what jsonb converted).
+# messages.sql: errors that quote a name or string cut at a byte count hold
+# whole characters.  And in a SQL_ASCII database, where json and jsonb
+# refuse every such escape, the model's input refuses it the same way
+# (0A000).
 run_encodings() {
-	local file=$ROOT/test/encodings/unicode_escapes.sql w=$WORK/encodings e out
+	local w=$WORK/encodings e f out
 	local q="psql -X -q -v ON_ERROR_STOP=1"
-	[ -f "$file" ] || return 0
-	say "JSON \\u escapes in LATIN1, EUC_JP, UTF8 and SQL_ASCII databases"
+	shopt -s nullglob
+	local files=("$ROOT"/test/encodings/*.sql)
+	[ ${#files[@]} -eq 0 ] && return 0
+	say "encodings: ${#files[@]} pgTAP files in LATIN1, EUC_JP and UTF8 databases; SQL_ASCII"
 	mkdir -p "$w"
 	for e in LATIN1 EUC_JP UTF8 SQL_ASCII; do
 		$q -d postgres -c "CREATE DATABASE cr_enc_${e,,} ENCODING '$e' LC_COLLATE 'C' LC_CTYPE 'C' TEMPLATE template0" >/dev/null
 		$q -d "cr_enc_${e,,}" -c 'CREATE EXTENSION pgtap' -c 'CREATE EXTENSION community_retention' >/dev/null
 	done
-	for e in LATIN1 EUC_JP UTF8; do
-		PGCLIENTENCODING=UTF8 prove "encodings/unicode_escapes ($e)" "cr_enc_${e,,}" "$file" "$w/${e,,}.out"
+	for f in "${files[@]}"; do
+		for e in LATIN1 EUC_JP UTF8; do
+			PGCLIENTENCODING=UTF8 prove "encodings/$(basename "$f" .sql) ($e)" "cr_enc_${e,,}" "$f" \
+				"$w/$(basename "$f" .sql)-${e,,}.out"
+		done
 	done
 	out=$w/sql_ascii.out
 	psql -X -q -d cr_enc_sql_ascii >"$out" 2>&1 <<-'SQL' || true

@@ -1,0 +1,61 @@
+-- Error messages that quote a name or a string cut at a byte count (the
+-- plain-C kernels quote 40, 60 or 64 bytes of it) hold whole characters of
+-- the database encoding (run by test/scripts/suites/encodings.sh in LATIN1,
+-- EUC_JP and UTF8 databases): with half a character, the error could not be
+-- sent (22021 instead of the error it reports) or reached the client as
+-- broken text.  é is 2 bytes in UTF-8 and 3 in EUC_JP, 日 2 in EUC_JP and 3
+-- in UTF-8; each case says where the cut falls inside a character.
+SET client_encoding = 'UTF8';
+BEGIN;
+SELECT plan(7);
+SELECT getdatabaseencoding() = 'LATIN1' AS latin1 \gset
+
+-- "SQLSTATE message / detail" of q's error, or where the text has a broken character
+CREATE FUNCTION pg_temp.error_of(q text) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE
+  m text;
+  d text;
+BEGIN
+  EXECUTE q;
+  RETURN 'no error';
+EXCEPTION WHEN OTHERS THEN
+  GET STACKED DIAGNOSTICS d = PG_EXCEPTION_DETAIL;
+  m := SQLSTATE || ' ' || SQLERRM || ' / ' || d;
+  BEGIN
+    PERFORM convert_to(m, getdatabaseencoding());
+  EXCEPTION WHEN character_not_in_repertoire THEN
+    RETURN 'a broken character in the error ' || SQLSTATE;
+  END;
+  RETURN m;
+END $$;
+
+SELECT alike(pg_temp.error_of(format($$SELECT '{"<": [{"var": "s"}, "I%s"]}'::jsonb::incentive_condition$$,
+                                    repeat('é', 30))),
+  '0A000 comparing a possibly null feature with the string ''Ié%é'', which JavaScript may read as a number at $ / ',
+  'JsonLogic: a string quoted to 40 bytes (UTF-8 cuts é)');
+SELECT alike(pg_temp.error_of(format($$SELECT '{"<": [{"var": "s"}, "Ix%s"]}'::jsonb::incentive_condition$$,
+                                    repeat('é', 30))),
+  '0A000 comparing a possibly null feature with the string ''Ixé%é'', which JavaScript may read as a number at $ / ',
+  'JsonLogic: a string quoted to 40 bytes (EUC_JP cuts é)');
+SELECT alike(pg_temp.error_of(format($$SELECT '{"x%s": 1}'::jsonb::incentive_condition$$, repeat('é', 40))),
+  '0A000 unknown JsonLogic operation "xé%é" at $ / ',
+  'JsonLogic: an operation quoted to 60 bytes (UTF-8 and EUC_JP cut é)');
+SELECT alike(pg_temp.error_of(format($$SELECT '{"x%s": 1}'::retention_model$$, repeat('é', 40))),
+  '22P02 invalid input syntax for type retention_model / At byte offset 1: Unknown key "xé%é".',
+  'retention_model: a key quoted to 64 bytes (UTF-8 cuts é)');
+SELECT alike(pg_temp.error_of(format($$SELECT '{"%s": 1}'::retention_model$$, repeat('é', 40))),
+  '22P02 invalid input syntax for type retention_model / At byte offset 1: Unknown key "é%é".',
+  'retention_model: a key quoted to 64 bytes (EUC_JP cuts é)');
+\if :latin1
+SELECT skip('LATIN1 has no multibyte characters', 2);
+\else
+SELECT alike(pg_temp.error_of(format($$SELECT 'x > 1 a%s'::incentive_condition$$, repeat('日', 30))),
+  '42601 syntax error at position 7 in incentive condition / Expected AND, OR, an operator or the end of the condition, but found "a日%日...".',
+  'condition text: a token quoted to 40 bytes (EUC_JP cuts 日)');
+SELECT alike(pg_temp.error_of(format($$SELECT 'x > 1 ab%s'::incentive_condition$$, repeat('日', 30))),
+  '42601 syntax error at position 7 in incentive condition / Expected AND, OR, an operator or the end of the condition, but found "ab日%日...".',
+  'condition text: a token quoted to 40 bytes (UTF-8 cuts 日)');
+\endif
+
+SELECT * FROM finish();
+ROLLBACK;
