@@ -305,5 +305,10 @@ SELECT pg_temp.recv(b) AS "differs from base, as it should" FROM sent_latin1;
 SELECT m::text = (SELECT model::text FROM accented) AS same_model_back FROM recv_target;
 RESET client_encoding;
 SELECT pg_temp.recv(b) AS "LATIN1 bytes read as UTF8" FROM sent_latin1;
+-- client_encoding SQL_ASCII: the bytes are taken as they are, so they must
+-- be valid in the database encoding; when not, 22P03 as well (not 22021)
+SET client_encoding = 'SQL_ASCII';
+SELECT pg_temp.recv(b) AS "LATIN1 bytes read as SQL_ASCII" FROM sent_latin1;
+RESET client_encoding;
 SELECT proname, provolatile FROM pg_proc
  WHERE proname IN ('retention_model_send', 'retention_model_recv') ORDER BY proname;
