@@ -15,6 +15,7 @@
 #include "fmgr.h"
 #include "funcapi.h"
 #include "libpq/pqformat.h"
+#include "mb/pg_wchar.h"
 #include "miscadmin.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
@@ -243,7 +244,7 @@ surv_set_weighting(FunctionCallInfo fcinfo, SurvState *s)
 	if (w < 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("unknown log-rank weighting \"%.*s\"", len > 64 ? 64 : len, str),
+				 errmsg("unknown log-rank weighting \"%.*s\"", pg_mbcliplen(str, len, 64), str),
 				 errhint("Use 'logrank', 'gehan-breslow', 'tarone-ware' or 'fleming-harrington' (with its exponent p).")));
 	if (w == CR_LR_FLEMING_HARRINGTON)
 	{

@@ -7,7 +7,7 @@
 -- in UTF-8; each case says where the cut falls inside a character.
 SET client_encoding = 'UTF8';
 BEGIN;
-SELECT plan(7);
+SELECT plan(9);
 SELECT getdatabaseencoding() = 'LATIN1' AS latin1 \gset
 
 -- "SQLSTATE message / detail" of q's error, or where the text has a broken character
@@ -46,6 +46,13 @@ SELECT alike(pg_temp.error_of(format($$SELECT '{"x%s": 1}'::retention_model$$, r
 SELECT alike(pg_temp.error_of(format($$SELECT '{"%s": 1}'::retention_model$$, repeat('é', 40))),
   '22P02 invalid input syntax for type retention_model / At byte offset 1: Unknown key "é%é".',
   'retention_model: a key quoted to 64 bytes (EUC_JP cuts é)');
+-- not a kernel message, but cut the same way: the weighting name at 64 bytes
+SELECT alike(pg_temp.error_of(format($$SELECT retention_logrank(1.0, true, 'a', 'x%s')$$, repeat('é', 40))),
+  '22023 unknown log-rank weighting "xé%é" / ',
+  'retention_logrank: a weighting quoted to 64 bytes (UTF-8 cuts é)');
+SELECT alike(pg_temp.error_of(format($$SELECT retention_logrank(1.0, true, 'a', 'xy%s')$$, repeat('é', 40))),
+  '22023 unknown log-rank weighting "xyé%é" / ',
+  'retention_logrank: a weighting quoted to 64 bytes (EUC_JP cuts é)');
 \if :latin1
 SELECT skip('LATIN1 has no multibyte characters', 2);
 \else
