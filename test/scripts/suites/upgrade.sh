@@ -15,6 +15,38 @@ run_upgrade() {
 	psql -X -q -d postgres -c 'CREATE ROLE cr_up_owner LOGIN' >/dev/null
 	upgrade_as cr_up_owner cr_up_own
 	upgrade_back_to_1_0
+	upgrade_refused_for_binary_io_users
+}
+
+# 1.1 makes retention_model_send/recv STABLE (they follow client_encoding).
+# An index, partition key, generated column or statistics object built on
+# them at 1.0 would survive, and make a dump that does not restore: the
+# update refuses while one exists, naming each, and goes through once they
+# are gone; a plain DEFAULT may stay.
+upgrade_refused_for_binary_io_users() {
+	local q="psql -X -q -v ON_ERROR_STOP=1 -d cr_up_io" out=$WORK/upgrade/io ok=0 nok=0 err
+	say "upgrade: refused while an index or generated column calls retention_model_send"
+	mkdir -p "$out"
+	psql -X -q -d postgres -c 'CREATE DATABASE cr_up_io' >/dev/null
+	$q -c "CREATE EXTENSION community_retention VERSION '1.0'" \
+		-c 'CREATE TABLE m (model retention_model, b bytea GENERATED ALWAYS AS (retention_model_send(model)) STORED, c bytea DEFAULT retention_model_send(NULL))' \
+		-c 'CREATE UNIQUE INDEX m_send ON m (md5(retention_model_send(model)))' \
+		-c 'CREATE TABLE p (model retention_model) PARTITION BY LIST (md5(retention_model_send(model)))' \
+		-c 'CREATE STATISTICS m_stats ON (md5(retention_model_send(model))), c FROM m' >"$out/setup.log" 2>&1 || cat "$out/setup.log" >&2
+	err=$($q -c "ALTER EXTENSION community_retention UPDATE TO '1.1'" 2>&1 >/dev/null) || true
+	case "$err" in
+	*"used by generated column b of table m, index m_send, statistics object m_stats, the partition key of table p"*) ok=$((ok + 1)) ;;
+	*) echo "$err" >&2; nok=$((nok + 1)) ;;
+	esac
+	if $q -c 'DROP INDEX m_send' -c 'DROP TABLE p' -c 'DROP STATISTICS m_stats' -c 'ALTER TABLE m DROP COLUMN b' \
+		-c "ALTER EXTENSION community_retention UPDATE TO '1.1'" >"$out/update.log" 2>&1 &&
+		[ "$(psql -X -tA -d cr_up_io -c "SELECT extversion FROM pg_extension WHERE extname = 'community_retention'")" = 1.1 ]; then
+		ok=$((ok + 1))
+	else
+		cat "$out/update.log" >&2
+		nok=$((nok + 1))
+	fi
+	record "upgrade: refused while retention_model_send/recv is in an index, partition key, generated column or statistics; then updates" "$ok" "$nok"
 }
 
 # README, Upgrading: "go back to 1.0 with a dump taken before the update".  A
