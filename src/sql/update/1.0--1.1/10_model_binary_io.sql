@@ -8,31 +8,38 @@
 -- refuses while one exists.
 DO $$
 DECLARE
-  uses text;
+  uses pg_catalog.text;
 BEGIN
-  WITH fn(oid) AS (VALUES ('@extschema@.retention_model_send(@extschema@.retention_model)'::regprocedure::oid),
-                          ('@extschema@.retention_model_recv(internal)'::regprocedure::oid)),
+  -- every name and operator qualified: this runs with the installing role's
+  -- objects in the search path (see the header)
+  WITH fn(oid) AS (VALUES ('@extschema@.retention_model_send(@extschema@.retention_model)'::pg_catalog.regprocedure::pg_catalog.oid),
+                          ('@extschema@.retention_model_recv(internal)'::pg_catalog.regprocedure::pg_catalog.oid)),
+  dep AS (
+    SELECT d.classid, d.objid
+      FROM pg_catalog.pg_depend d JOIN fn ON fn.oid OPERATOR(pg_catalog.=) d.refobjid
+     WHERE d.refclassid OPERATOR(pg_catalog.=) 'pg_catalog.pg_proc'::pg_catalog.regclass::pg_catalog.oid),
   user_of AS (
     -- indexes, and partition keys of partitioned tables
-    SELECT CASE WHEN c.relkind IN ('i', 'I') THEN 'index ' ELSE 'the partition key of table ' END
-           || c.oid::regclass::text AS what
-      FROM pg_depend d JOIN fn ON fn.oid = d.refobjid JOIN pg_class c ON c.oid = d.objid
-     WHERE d.classid = 'pg_class'::regclass AND d.refclassid = 'pg_proc'::regclass
-       AND c.relkind IN ('i', 'I', 'p')
+    SELECT pg_catalog.concat(CASE WHEN c.relkind OPERATOR(pg_catalog.=) 'p' THEN 'the partition key of table ' ELSE 'index ' END,
+                             c.oid::pg_catalog.regclass) AS what
+      FROM dep JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) dep.objid
+     WHERE dep.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass::pg_catalog.oid
+       AND c.relkind OPERATOR(pg_catalog.=) ANY ('{i,I,p}'::pg_catalog."char"[])
     UNION
     -- generated columns (a plain DEFAULT may call a STABLE function)
-    SELECT format('generated column %s of table %s', quote_ident(a.attname), ad.adrelid::regclass)
-      FROM pg_depend d JOIN fn ON fn.oid = d.refobjid
-      JOIN pg_attrdef ad ON ad.oid = d.objid
-      JOIN pg_attribute a ON a.attrelid = ad.adrelid AND a.attnum = ad.adnum
-     WHERE d.classid = 'pg_attrdef'::regclass AND d.refclassid = 'pg_proc'::regclass
-       AND a.attgenerated <> ''
+    SELECT pg_catalog.concat('generated column ', pg_catalog.quote_ident(a.attname), ' of table ',
+                             ad.adrelid::pg_catalog.regclass)
+      FROM dep JOIN pg_catalog.pg_attrdef ad ON ad.oid OPERATOR(pg_catalog.=) dep.objid
+      JOIN pg_catalog.pg_attribute a ON a.attrelid OPERATOR(pg_catalog.=) ad.adrelid
+                                    AND a.attnum OPERATOR(pg_catalog.=) ad.adnum
+     WHERE dep.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_attrdef'::pg_catalog.regclass::pg_catalog.oid
+       AND a.attgenerated OPERATOR(pg_catalog.<>) ''::pg_catalog."char"
     UNION
     -- extended statistics on expressions
-    SELECT 'statistics object ' || quote_ident(s.stxname)
-      FROM pg_depend d JOIN fn ON fn.oid = d.refobjid JOIN pg_statistic_ext s ON s.oid = d.objid
-     WHERE d.classid = 'pg_statistic_ext'::regclass AND d.refclassid = 'pg_proc'::regclass)
-  SELECT string_agg(what, ', ' ORDER BY what) INTO uses FROM user_of;
+    SELECT pg_catalog.concat('statistics object ', pg_catalog.quote_ident(st.stxname))
+      FROM dep JOIN pg_catalog.pg_statistic_ext st ON st.oid OPERATOR(pg_catalog.=) dep.objid
+     WHERE dep.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_statistic_ext'::pg_catalog.regclass::pg_catalog.oid)
+  SELECT pg_catalog.string_agg(what, ', ' ORDER BY what) INTO uses FROM user_of;
   IF uses IS NOT NULL THEN
     RAISE EXCEPTION 'cannot update community_retention to 1.1 while retention_model_send or retention_model_recv is used by %', uses
       USING ERRCODE = 'object_not_in_prerequisite_state',
