@@ -94,6 +94,14 @@ typedef struct CrRuleMem
 	void		(*tick) (void);
 	/* JSON \u escapes above U+007F in the text's encoding; NULL: UTF-8 */
 	CrUnicodeToText unicode_to_text;
+
+	/*
+	 * A string of the text's encoding as UTF-8, for JavaScript's Number() of
+	 * a JsonLogic string (it trims Unicode white space such as U+00A0): a
+	 * NUL-terminated copy (or s itself) with its length in *outlen.  NULL:
+	 * the text is UTF-8.
+	 */
+	const char *(*text_to_utf8) (const char *s, size_t n, size_t *outlen);
 } CrRuleMem;
 
 /* Value kinds (also used as static types, where CR_VAL_NULL = unknown). */

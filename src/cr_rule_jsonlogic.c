@@ -539,6 +539,8 @@ static int
 null_vs_string(JL *j, const Expr *lit_side_is_left, int node, const char *sym, int null_left, int *result)
 {
 	const CjNode *nd = &j->doc->nodes[node];
+	const char *s;
+	size_t		len;
 	double		v;
 	int			nan;
 
@@ -546,7 +548,12 @@ null_vs_string(JL *j, const Expr *lit_side_is_left, int node, const char *sym, i
 	if (nd->type != CJ_STR)
 		return jl_fail(j, CR_ERR_UNSUPPORTED,
 					   "comparing a possibly null feature with a text expression (JavaScript reads null as 0)");
-	if (!cr_js_number(nd->str, nd->len, &v, &nan))
+	/* Number() is JavaScript's: its white space is Unicode's, read as UTF-8 */
+	s = nd->str;
+	len = nd->len;
+	if (j->mem && j->mem->text_to_utf8)
+		s = j->mem->text_to_utf8(nd->str, nd->len, &len);
+	if (!cr_js_number(s, len, &v, &nan))
 		return jl_fail(j, CR_ERR_UNSUPPORTED,
 					   "comparing a possibly null feature with the string '%.40s', which JavaScript may read as a number",
 					   nd->str);

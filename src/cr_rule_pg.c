@@ -8,6 +8,7 @@
  */
 #include "community_retention.h"
 
+#include "catalog/namespace.h"
 #include "mb/pg_wchar.h"
 #include "miscadmin.h"
 #include "utils/memutils.h"
@@ -41,6 +42,31 @@ pg_tick_cb(void)
 	CHECK_FOR_INTERRUPTS();
 }
 
+/*
+ * A string of the database encoding in UTF-8 (the rule kernel's
+ * text_to_utf8).  An encoding without a conversion to UTF-8 (MULE_INTERNAL)
+ * keeps its ASCII and has every other byte replaced by 'x': only ASCII white
+ * space is trimmed there, and a non-ASCII character is no number.
+ */
+static const char *
+text_to_utf8_cb(const char *s, size_t n, size_t *outlen)
+{
+	char	   *u;
+
+	if (!OidIsValid(FindDefaultConversionProc(GetDatabaseEncoding(), PG_UTF8)))
+	{
+		u = palloc(n + 1);
+		for (size_t i = 0; i < n; i++)
+			u[i] = IS_HIGHBIT_SET(s[i]) ? 'x' : s[i];
+		u[n] = '\0';
+		*outlen = n;
+		return u;
+	}
+	u = pg_server_to_any(s, (int) n, PG_UTF8);
+	*outlen = u == s ? n : strlen(u);
+	return u;
+}
+
 static CrRuleMem
 mem_in(MemoryContext cxt)
 {
@@ -52,6 +78,9 @@ mem_in(MemoryContext cxt)
 	m.ctx = cxt;
 	m.tick = pg_tick_cb;
 	m.unicode_to_text = cr_unicode_to_server;
+	/* a SQL_ASCII database's bytes are read as UTF-8, as retention_split does */
+	m.text_to_utf8 = GetDatabaseEncoding() == PG_UTF8 || GetDatabaseEncoding() == PG_SQL_ASCII ?
+		NULL : text_to_utf8_cb;
 	return m;
 }
 

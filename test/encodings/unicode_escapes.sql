@@ -6,7 +6,7 @@
 -- encoding.
 SET client_encoding = 'UTF8';
 BEGIN;
-SELECT plan(19);
+SELECT plan(22);
 SELECT getdatabaseencoding() = 'LATIN1' AS latin1, getdatabaseencoding() = 'UTF8' AS utf8 \gset
 
 CREATE TEMP TABLE rows AS
@@ -81,6 +81,29 @@ SELECT throws_ok($$SELECT '{"var": "\u4e2d"}'::jsonb::incentive_condition$$, '22
 \else
 SELECT is(incentive_features('{"var": "\u4e2d"}'::jsonb::incentive_condition), ARRAY['中'],
   'a JsonLogic rule with \u4e2d names the feature 中');
+\endif
+
+-- JavaScript's Number() of a string trims Unicode white space, whatever the
+-- database encoding: null < "\u00a05" is 0 < 5, true; "\u00c2\u00a05" is no
+-- number (chr(160) is U+00A0 in LATIN1 and UTF8)
+\if :latin1
+SELECT is('{"<": [{"var": "s"}, "\u00a05"]}'::jsonb::incentive_condition::text, 'coalesce(s < ''' || chr(160) || '5'', true)',
+  'U+00A0 (the LATIN1 byte A0) is white space to Number()');
+SELECT is('{"<": [{"var": "s"}, "\u00c2\u00a05"]}'::jsonb::incentive_condition::text, 'coalesce(s < ''Â' || chr(160) || '5'', false)',
+  'U+00C2 U+00A0 (the LATIN1 bytes C2 A0) is not a number, as in UTF8');
+SELECT pass('U+3000 is not in LATIN1');
+\else
+SELECT is('{"<": [{"var": "s"}, "\u3000 5\u3000"]}'::jsonb::incentive_condition::text, 'coalesce(s < ''　 5　'', true)',
+  'U+3000 (ideographic space) is white space to Number()');
+\if :utf8
+SELECT is('{"<": [{"var": "s"}, "\u00a05"]}'::jsonb::incentive_condition::text, 'coalesce(s < ''' || chr(160) || '5'', true)',
+  'U+00A0 is white space to Number()');
+SELECT is('{"<": [{"var": "s"}, "\u00c2\u00a05"]}'::jsonb::incentive_condition::text, 'coalesce(s < ''Â' || chr(160) || '5'', false)',
+  'U+00C2 U+00A0 is not a number');
+\else
+SELECT pass('U+00A0 is not in EUC_JP');
+SELECT pass('U+00C2 U+00A0: U+00A0 is not in EUC_JP');
+\endif
 \endif
 
 SELECT * FROM finish();

@@ -221,7 +221,7 @@ non_ascii_strings(void)
 static char *
 text_in(const char *json, CrUnicodeToText to_text, CrRuleError *e)
 {
-	CrRuleMem	mem = {NULL, NULL, NULL, NULL, NULL, to_text};
+	CrRuleMem	mem = {NULL, NULL, NULL, NULL, NULL, to_text, NULL};
 	char	   *text;
 	size_t		len;
 
@@ -251,7 +251,7 @@ other_encodings(void)
 	expect_text(text_in(json, NULL, &e), &e, "(coalesce(\"\303\251t\303\251\" = 'caf\303\251 A', false))",
 				"without a converter, UTF-8");
 	{
-		CrRuleMem	mem = {NULL, NULL, NULL, NULL, NULL, to_latin1};
+		CrRuleMem	mem = {NULL, NULL, NULL, NULL, NULL, to_latin1, NULL};
 		uint8_t    *b = NULL;
 		size_t		bl;
 		CrRuleProg *p = NULL;
@@ -320,6 +320,54 @@ long_if(void)
 	check_error(json, CR_ERR_TOO_DEEP, "nested too deeply");
 }
 
+/* Latin-1 bytes as UTF-8 (the server's pg_server_to_any for a LATIN1 database) */
+static const char *
+latin1_to_utf8(const char *s, size_t n, size_t *outlen)
+{
+	static char buf[256];
+	size_t		k = 0;
+
+	for (size_t i = 0; i < n && k + 2 < sizeof(buf); i++)
+		k += cr_utf8_encode((unsigned char) s[i], buf + k);
+	buf[k] = '\0';
+	*outlen = k;
+	return buf;
+}
+
+/*
+ * JavaScript's Number() of a string in a Latin-1 text: its white space is
+ * Unicode's, so the byte A0 (U+00A0) is trimmed and the bytes C2 A0 (U+00C2
+ * U+00A0, "Â" and a space) are not a number, as in a UTF-8 text; read as
+ * UTF-8 those bytes would be U+00A0, and the byte A0 nothing.
+ */
+static void
+latin1_numbers(void)
+{
+	const char *nbsp = "{\"<\": [{\"var\": \"s\"}, \"\\u00a05\"]}";
+	const char *a_nbsp = "{\"<\": [{\"var\": \"s\"}, \"\\u00c2\\u00a05\"]}";
+	CrRuleMem	mem = {NULL, NULL, NULL, NULL, NULL, to_latin1, latin1_to_utf8};
+	CrRuleMem	bytes = {NULL, NULL, NULL, NULL, NULL, to_latin1, NULL};
+	CrRuleError e;
+	char	   *text;
+	size_t		len;
+
+	text = NULL;
+	ok(cr_rule_jsonlogic_text(nbsp, strlen(nbsp), &mem, &text, &len, &e) == CR_OK &&
+	   strcmp(text, "coalesce(\"s\" < '\240" "5', true)") == 0,
+	   "Latin-1: null < \"\\u00a05\" is true (Number() trims U+00A0, the byte A0)");
+	free(text);
+	text = NULL;
+	ok(cr_rule_jsonlogic_text(a_nbsp, strlen(a_nbsp), &mem, &text, &len, &e) == CR_OK &&
+	   strcmp(text, "coalesce(\"s\" < '\302\240" "5', false)") == 0,
+	   "Latin-1: null < \"\\u00c2\\u00a05\" is false (U+00C2 is no white space)");
+	free(text);
+	text = NULL;
+	ok(cr_rule_jsonlogic_text(a_nbsp, strlen(a_nbsp), &bytes, &text, &len, &e) == CR_OK &&
+	   strcmp(text, "coalesce(\"s\" < '\302\240" "5', true)") == 0,
+	   "the same bytes read as UTF-8 are U+00A0: true (why the server converts)");
+	free(text);
+}
+
 int
 main(void)
 {
@@ -374,6 +422,7 @@ main(void)
 	long_numerals();
 	non_ascii_strings();
 	other_encodings();
+	latin1_numbers();
 	long_if();
 	{
 		/* a 1000-operand + is a flat chain, not 1000 levels of nesting */
