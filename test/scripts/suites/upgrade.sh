@@ -31,14 +31,17 @@ upgrade_refused_for_binary_io_users() {
 	$q -c "CREATE EXTENSION community_retention VERSION '1.0'" \
 		-c 'CREATE TABLE m (model retention_model, b bytea GENERATED ALWAYS AS (retention_model_send(model)) STORED, c bytea DEFAULT retention_model_send(NULL))' \
 		-c 'CREATE UNIQUE INDEX m_send ON m (md5(retention_model_send(model)))' \
+		-c 'CREATE OPERATOR ##> (RIGHTARG = retention_model, FUNCTION = retention_model_send)' \
+		-c 'CREATE INDEX m_op ON m (md5(##> model))' \
+		-c 'CREATE SCHEMA "S q"' -c 'CREATE STATISTICS "S q"."St x" ON (md5(##> model)), c FROM m' \
 		-c 'CREATE TABLE p (model retention_model) PARTITION BY LIST (md5(retention_model_send(model)))' \
 		-c 'CREATE STATISTICS m_stats ON (md5(retention_model_send(model))), c FROM m' >"$out/setup.log" 2>&1 || cat "$out/setup.log" >&2
 	err=$($q -c "ALTER EXTENSION community_retention UPDATE TO '1.1'" 2>&1 >/dev/null) || true
 	case "$err" in
-	*"used by generated column b of table m, index m_send, statistics object m_stats, the partition key of table p"*) ok=$((ok + 1)) ;;
+	*"used by generated column b of table m, index m_op, index m_send, statistics object \"S q\".\"St x\", statistics object m_stats, the partition key of table p"*) ok=$((ok + 1)) ;;
 	*) echo "$err" >&2; nok=$((nok + 1)) ;;
 	esac
-	if $q -c 'DROP INDEX m_send' -c 'DROP TABLE p' -c 'DROP STATISTICS m_stats' -c 'ALTER TABLE m DROP COLUMN b' \
+	if $q -c 'DROP INDEX m_send, m_op' -c 'DROP TABLE p' -c 'DROP STATISTICS m_stats, "S q"."St x"' -c 'ALTER TABLE m DROP COLUMN b' \
 		-c "ALTER EXTENSION community_retention UPDATE TO '1.1'" >"$out/update.log" 2>&1 &&
 		[ "$(psql -X -tA -d cr_up_io -c "SELECT extversion FROM pg_extension WHERE extname = 'community_retention'")" = 1.1 ]; then
 		ok=$((ok + 1))

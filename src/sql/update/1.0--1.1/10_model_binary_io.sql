@@ -17,7 +17,16 @@ BEGIN
   dep AS (
     SELECT d.classid, d.objid
       FROM pg_catalog.pg_depend d JOIN fn ON fn.oid OPERATOR(pg_catalog.=) d.refobjid
-     WHERE d.refclassid OPERATOR(pg_catalog.=) 'pg_catalog.pg_proc'::pg_catalog.regclass::pg_catalog.oid),
+     WHERE d.refclassid OPERATOR(pg_catalog.=) 'pg_catalog.pg_proc'::pg_catalog.regclass::pg_catalog.oid
+    UNION
+    -- an operator implemented by one of them (a prefix operator on
+    -- retention_model): an expression that uses it records a dependency on
+    -- the operator only, yet its function must be IMMUTABLE all the same
+    SELECT d.classid, d.objid
+      FROM pg_catalog.pg_depend d
+      JOIN pg_catalog.pg_operator o ON o.oid OPERATOR(pg_catalog.=) d.refobjid
+      JOIN fn ON fn.oid OPERATOR(pg_catalog.=) o.oprcode
+     WHERE d.refclassid OPERATOR(pg_catalog.=) 'pg_catalog.pg_operator'::pg_catalog.regclass::pg_catalog.oid),
   user_of AS (
     -- indexes, and partition keys of partitioned tables
     SELECT pg_catalog.concat(CASE WHEN c.relkind OPERATOR(pg_catalog.=) 'p' THEN 'the partition key of table ' ELSE 'index ' END,
@@ -36,10 +45,15 @@ BEGIN
        AND a.attgenerated OPERATOR(pg_catalog.<>) ''::pg_catalog."char"
     UNION
     -- extended statistics on expressions
-    SELECT pg_catalog.concat('statistics object ', pg_catalog.quote_ident(st.stxname))
+    -- qualified when not visible in the search path, as regclass prints indexes
+    SELECT pg_catalog.concat('statistics object ',
+                             CASE WHEN NOT pg_catalog.pg_statistics_obj_is_visible(st.oid)
+                                  THEN pg_catalog.concat(pg_catalog.quote_ident(n.nspname), '.') END,
+                             pg_catalog.quote_ident(st.stxname))
       FROM dep JOIN pg_catalog.pg_statistic_ext st ON st.oid OPERATOR(pg_catalog.=) dep.objid
+      JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) st.stxnamespace
      WHERE dep.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_statistic_ext'::pg_catalog.regclass::pg_catalog.oid)
-  SELECT pg_catalog.string_agg(what, ', ' ORDER BY what) INTO uses FROM user_of;
+  SELECT pg_catalog.string_agg(what, ', ' ORDER BY what COLLATE pg_catalog."C") INTO uses FROM user_of;
   IF uses IS NOT NULL THEN
     RAISE EXCEPTION 'cannot update community_retention to 1.1 while retention_model_send or retention_model_recv is used by %', uses
       USING ERRCODE = 'object_not_in_prerequisite_state',
