@@ -44,26 +44,45 @@ pg_tick_cb(void)
 
 /*
  * A string of the database encoding in UTF-8 (the rule kernel's
- * text_to_utf8).  An encoding without a conversion to UTF-8 (MULE_INTERNAL)
- * keeps its ASCII and has every other byte replaced by 'x': only ASCII white
- * space is trimmed there, and a non-ASCII character is no number.
+ * text_to_utf8).  What does not convert keeps its ASCII and has every other
+ * byte replaced by 'x': all of the string in an encoding without a
+ * conversion to UTF-8 (MULE_INTERNAL), where only ASCII white space is
+ * trimmed, and from the first character that has no Unicode equivalent on
+ * (WIN1252's 0x81, EUC_JP's unassigned rows ...), which is no white space
+ * and makes the string no number, as the same bytes did before the
+ * conversion: the conversion never raises (pg_server_to_any would, 22P05,
+ * and refuse a rule 1.1 used to accept).
  */
 static const char *
 text_to_utf8_cb(const char *s, size_t n, size_t *outlen)
 {
+	Oid			proc = FindDefaultConversionProc(GetDatabaseEncoding(), PG_UTF8);
 	char	   *u;
+	size_t		done = 0;
+	size_t		k = 0;
 
-	if (!OidIsValid(FindDefaultConversionProc(GetDatabaseEncoding(), PG_UTF8)))
+	if (n >= MaxAllocHugeSize / MAX_CONVERSION_GROWTH)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("JsonLogic string of %zu bytes is too long to convert to UTF-8", n)));
+	u = MemoryContextAllocHuge(CurrentMemoryContext, n * MAX_CONVERSION_GROWTH + 1);
+	u[0] = '\0';
+	if (OidIsValid(proc) && n > 0 && n <= PG_INT32_MAX / MAX_CONVERSION_GROWTH)
 	{
-		u = palloc(n + 1);
-		for (size_t i = 0; i < n; i++)
-			u[i] = IS_HIGHBIT_SET(s[i]) ? 'x' : s[i];
-		u[n] = '\0';
-		*outlen = n;
-		return u;
+		done = (size_t) pg_do_encoding_conversion_buf(proc, GetDatabaseEncoding(), PG_UTF8,
+													  (unsigned char *) s, (int) n,
+													  (unsigned char *) u,
+													  (int) (n * MAX_CONVERSION_GROWTH + 1),
+													  true);
+		k = strlen(u);
 	}
-	u = pg_server_to_any(s, (int) n, PG_UTF8);
-	*outlen = u == s ? n : strlen(u);
+	for (size_t i = done; i < n; i++)
+		u[k++] = IS_HIGHBIT_SET(s[i]) ? 'x' : s[i];
+	u[k] = '\0';
+	*outlen = k;
+	/* the kernel does not free it: give back the growth room of a long one */
+	if (n > 1024)
+		u = repalloc_huge(u, k + 1);
 	return u;
 }
 

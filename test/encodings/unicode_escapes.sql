@@ -6,7 +6,7 @@
 -- encoding.
 SET client_encoding = 'UTF8';
 BEGIN;
-SELECT plan(22);
+SELECT plan(23);
 SELECT getdatabaseencoding() = 'LATIN1' AS latin1, getdatabaseencoding() = 'UTF8' AS utf8 \gset
 
 CREATE TEMP TABLE rows AS
@@ -92,6 +92,7 @@ SELECT is('{"<": [{"var": "s"}, "\u00a05"]}'::jsonb::incentive_condition::text, 
 SELECT is('{"<": [{"var": "s"}, "\u00c2\u00a05"]}'::jsonb::incentive_condition::text, 'coalesce(s < ''Â' || chr(160) || '5'', false)',
   'U+00C2 U+00A0 (the LATIN1 bytes C2 A0) is not a number, as in UTF8');
 SELECT pass('U+3000 is not in LATIN1');
+SELECT pass('EUC_JP A9 A1: EUC_JP only');
 \else
 SELECT is('{"<": [{"var": "s"}, "\u3000 5\u3000"]}'::jsonb::incentive_condition::text, 'coalesce(s < ''　 5　'', true)',
   'U+3000 (ideographic space) is white space to Number()');
@@ -100,9 +101,14 @@ SELECT is('{"<": [{"var": "s"}, "\u00a05"]}'::jsonb::incentive_condition::text, 
   'U+00A0 is white space to Number()');
 SELECT is('{"<": [{"var": "s"}, "\u00c2\u00a05"]}'::jsonb::incentive_condition::text, 'coalesce(s < ''Â' || chr(160) || '5'', false)',
   'U+00C2 U+00A0 is not a number');
+SELECT pass('EUC_JP A9 A1: EUC_JP only');
 \else
 SELECT pass('U+00A0 is not in EUC_JP');
 SELECT pass('U+00C2 U+00A0: U+00A0 is not in EUC_JP');
+-- the EUC_JP bytes A9 A1 have no Unicode equivalent: no white space, so no
+-- number (as before the conversion), not a conversion error (22P05)
+SELECT is(right(('{"<": [{"var": "s"}, "' || convert_from('\xa9a135', 'EUC_JP') || '"]}')::jsonb::incentive_condition::text, 10),
+  '5'', false)', 'EUC_JP A9 A1 (no Unicode equivalent) is no number, not an error');
 \endif
 \endif
 
