@@ -49,12 +49,15 @@ incentive_condition_to_jsonlogic(PG_FUNCTION_ARGS)
 	if (cr_rule_to_jsonlogic(prog, (const uint8_t *) COND_BYTES(v), COND_LEN(v), &m,
 							 &json, &len, &e) != CR_OK)
 	{
-		cr_drop_broken_chars(e.message);
 		if (e.code == CR_ERR_UNSUPPORTED)
+		{
+			/* cr_rule_raise cleans its own copy; this message is raised here */
+			cr_drop_broken_chars(e.message);
 			ereport(ERROR,
 					(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
 					 errmsg("%s", e.message),
 					 errhint("JsonLogic has no abs, ln, exp, sqrt, floor, ceil or round, no least or greatest that skip NULL, no division by a feature, and reads < between two features as numbers. Conditions made from JsonLogic always convert back.")));
+		}
 		cr_rule_raise(&e);
 	}
 	PG_RETURN_DATUM(DirectFunctionCall1(jsonb_in, CStringGetDatum(json)));

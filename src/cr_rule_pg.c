@@ -279,12 +279,15 @@ decode_condition(const char *bytes, size_t len, MemoryContext cxt)
 
 	if (cr_rule_decode((const uint8_t *) bytes, len, &m, &prog, &e) != CR_OK)
 	{
-		cr_drop_broken_chars(e.message);
 		if (e.code == CR_ERR_BINARY)
+		{
+			/* report_rule_error cleans its own copy; this message is raised here */
+			cr_drop_broken_chars(e.message);
 			ereport(ERROR,
 					(errcode(ERRCODE_DATA_CORRUPTED),
 					 errmsg("stored incentive condition is corrupt"),
 					 errdetail("%s", e.message)));
+		}
 		report_rule_error(&e, NULL, 0, NULL);
 	}
 	return prog;
