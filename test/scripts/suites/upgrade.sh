@@ -21,8 +21,9 @@ run_upgrade() {
 # 1.1 makes retention_model_send/recv STABLE (they follow client_encoding).
 # An index, partition key, generated column or statistics object built on
 # them at 1.0 would survive, and make a dump that does not restore: the
-# update refuses while one exists, naming each, and goes through once they
-# are gone; a plain DEFAULT may stay.
+# update refuses while one exists, naming each (an exclusion constraint's
+# index by its constraint), and goes through once they are gone; a plain
+# DEFAULT and a temporary table's index may stay.
 upgrade_refused_for_binary_io_users() {
 	local q="psql -X -q -v ON_ERROR_STOP=1 -d cr_up_io" out=$WORK/upgrade/io ok=0 nok=0 err
 	say "upgrade: refused while an index or generated column calls retention_model_send"
@@ -31,6 +32,7 @@ upgrade_refused_for_binary_io_users() {
 	$q -c "CREATE EXTENSION community_retention VERSION '1.0'" \
 		-c 'CREATE TABLE m (model retention_model, b bytea GENERATED ALWAYS AS (retention_model_send(model)) STORED, c bytea DEFAULT retention_model_send(NULL))' \
 		-c 'CREATE UNIQUE INDEX m_send ON m (md5(retention_model_send(model)))' \
+		-c 'ALTER TABLE m ADD CONSTRAINT m_ex EXCLUDE USING btree (md5(retention_model_send(model)) WITH =)' \
 		-c 'CREATE OPERATOR ##> (RIGHTARG = retention_model, FUNCTION = retention_model_send)' \
 		-c 'CREATE INDEX m_op ON m (md5(##> model))' \
 		-c 'CREATE SCHEMA "S q"' -c 'CREATE STATISTICS "S q"."St x" ON (md5(##> model)), c FROM m' \
@@ -38,10 +40,14 @@ upgrade_refused_for_binary_io_users() {
 		-c 'CREATE STATISTICS m_stats ON (md5(retention_model_send(model))), c FROM m' >"$out/setup.log" 2>&1 || cat "$out/setup.log" >&2
 	err=$($q -c "ALTER EXTENSION community_retention UPDATE TO '1.1'" 2>&1 >/dev/null) || true
 	case "$err" in
-	*"used by generated column b of table m, index m_op, index m_send, statistics object \"S q\".\"St x\", statistics object m_stats, the partition key of table p"*) ok=$((ok + 1)) ;;
+	*"used by exclusion constraint m_ex of table m, generated column b of table m, index m_op, index m_send, statistics object \"S q\".\"St x\", statistics object m_stats, the partition key of table p"*) ok=$((ok + 1)) ;;
 	*) echo "$err" >&2; nok=$((nok + 1)) ;;
 	esac
+	# a temporary table is never dumped: its index and generated column may stay
 	if $q -c 'DROP INDEX m_send, m_op' -c 'DROP TABLE p' -c 'DROP STATISTICS m_stats, "S q"."St x"' -c 'ALTER TABLE m DROP COLUMN b' \
+		-c 'ALTER TABLE m DROP CONSTRAINT m_ex' \
+		-c 'CREATE TEMP TABLE t (model retention_model, b bytea GENERATED ALWAYS AS (retention_model_send(model)) STORED)' \
+		-c 'CREATE INDEX ON t (md5(retention_model_send(model)))' \
 		-c "ALTER EXTENSION community_retention UPDATE TO '1.1'" >"$out/update.log" 2>&1 &&
 		[ "$(psql -X -tA -d cr_up_io -c "SELECT extversion FROM pg_extension WHERE extname = 'community_retention'")" = 1.1 ]; then
 		ok=$((ok + 1))

@@ -27,13 +27,23 @@ BEGIN
       JOIN pg_catalog.pg_operator o ON o.oid OPERATOR(pg_catalog.=) d.refobjid
       JOIN fn ON fn.oid OPERATOR(pg_catalog.=) o.oprcode
      WHERE d.refclassid OPERATOR(pg_catalog.=) 'pg_catalog.pg_operator'::pg_catalog.regclass::pg_catalog.oid),
+  -- Temporary tables are never dumped, so their indexes, generated columns
+  -- and statistics (this session's or another's) do not block the update.
   user_of AS (
-    -- indexes, and partition keys of partitioned tables
-    SELECT pg_catalog.concat(CASE WHEN c.relkind OPERATOR(pg_catalog.=) 'p' THEN 'the partition key of table ' ELSE 'index ' END,
-                             c.oid::pg_catalog.regclass) AS what
+    -- indexes, named by their constraint when they are an exclusion
+    -- constraint's (DROP INDEX cannot drop those), and partition keys
+    SELECT CASE WHEN c.relkind OPERATOR(pg_catalog.=) 'p'
+                THEN pg_catalog.concat('the partition key of table ', c.oid::pg_catalog.regclass)
+                WHEN con.oid IS NOT NULL
+                THEN pg_catalog.concat('exclusion constraint ', pg_catalog.quote_ident(con.conname),
+                                       ' of table ', con.conrelid::pg_catalog.regclass)
+                ELSE pg_catalog.concat('index ', c.oid::pg_catalog.regclass) END AS what
       FROM dep JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) dep.objid
+      LEFT JOIN pg_catalog.pg_constraint con ON con.conindid OPERATOR(pg_catalog.=) c.oid
+                                             AND con.contype OPERATOR(pg_catalog.=) 'x'::pg_catalog."char"
      WHERE dep.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass::pg_catalog.oid
        AND c.relkind OPERATOR(pg_catalog.=) ANY ('{i,I,p}'::pg_catalog."char"[])
+       AND c.relpersistence OPERATOR(pg_catalog.<>) 't'::pg_catalog."char"
     UNION
     -- generated columns (a plain DEFAULT may call a STABLE function)
     SELECT pg_catalog.concat('generated column ', pg_catalog.quote_ident(a.attname), ' of table ',
@@ -41,8 +51,10 @@ BEGIN
       FROM dep JOIN pg_catalog.pg_attrdef ad ON ad.oid OPERATOR(pg_catalog.=) dep.objid
       JOIN pg_catalog.pg_attribute a ON a.attrelid OPERATOR(pg_catalog.=) ad.adrelid
                                     AND a.attnum OPERATOR(pg_catalog.=) ad.adnum
+      JOIN pg_catalog.pg_class t ON t.oid OPERATOR(pg_catalog.=) ad.adrelid
      WHERE dep.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_attrdef'::pg_catalog.regclass::pg_catalog.oid
        AND a.attgenerated OPERATOR(pg_catalog.<>) ''::pg_catalog."char"
+       AND t.relpersistence OPERATOR(pg_catalog.<>) 't'::pg_catalog."char"
     UNION
     -- extended statistics on expressions
     -- qualified when not visible in the search path, as regclass prints indexes
@@ -52,13 +64,15 @@ BEGIN
                              pg_catalog.quote_ident(st.stxname))
       FROM dep JOIN pg_catalog.pg_statistic_ext st ON st.oid OPERATOR(pg_catalog.=) dep.objid
       JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) st.stxnamespace
-     WHERE dep.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_statistic_ext'::pg_catalog.regclass::pg_catalog.oid)
+      JOIN pg_catalog.pg_class t ON t.oid OPERATOR(pg_catalog.=) st.stxrelid
+     WHERE dep.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_statistic_ext'::pg_catalog.regclass::pg_catalog.oid
+       AND t.relpersistence OPERATOR(pg_catalog.<>) 't'::pg_catalog."char")
   SELECT pg_catalog.string_agg(what, ', ' ORDER BY what COLLATE pg_catalog."C") INTO uses FROM user_of;
   IF uses IS NOT NULL THEN
     RAISE EXCEPTION 'cannot update community_retention to 1.1 while retention_model_send or retention_model_recv is used by %', uses
       USING ERRCODE = 'object_not_in_prerequisite_state',
             DETAIL = 'From 1.1 on these functions are STABLE (they follow the session''s client_encoding), and index, partition key, generated column and statistics expressions may call only IMMUTABLE functions: a dump of the database would not restore.',
-            HINT = 'Drop those objects, or rebuild them on the model''s text form (for example md5(model::text)), then update.';
+            HINT = 'Drop those objects (ALTER TABLE ... DROP CONSTRAINT for a constraint), or rebuild them on the model''s text form (for example md5(model::text)), then update.';
   END IF;
 END $$;
 
