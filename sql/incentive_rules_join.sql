@@ -180,11 +180,13 @@ SET work_mem = '64kB';
 EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) :qbig;
 SELECT cardinality(rj_rows(:'qbig', true)) AS n, rj_rows(:'qbig', true) = rj_rows(:'qbig', false) AS same;
 -- the same plan run by one worker that EXPLAIN hides (force_parallel_mode,
--- PostgreSQL 16's debug_parallel_query): the worker's storage shows as the
--- node's, the same as above whether or not the worker launched
-SET force_parallel_mode = regress;
+-- renamed debug_parallel_query in PostgreSQL 16): the worker's storage shows
+-- as the node's, the same as above whether or not the worker launched
+SELECT CASE WHEN current_setting('server_version_num')::int >= 160000
+            THEN 'debug_parallel_query' ELSE 'force_parallel_mode' END AS force_parallel \gset
+SET :force_parallel = regress;
 EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) :qbig;
-RESET force_parallel_mode;
+RESET :force_parallel;
 
 -- in parallel each process reads the rules itself and may keep them its own
 -- way: EXPLAIN ANALYZE shows the leader's Rules Storage at the node and each

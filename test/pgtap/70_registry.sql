@@ -179,11 +179,14 @@ SELECT results_eq($$SELECT version FROM retention_model_registry WHERE name = 't
 -- the blank test is callable on its own, also where the plan could run in
 -- parallel mode (its exception handler needs a subtransaction, which no
 -- process can start in parallel mode)
-SET LOCAL force_parallel_mode = on;
+-- (force_parallel_mode is debug_parallel_query from PostgreSQL 16 on)
+SELECT CASE WHEN current_setting('server_version_num')::int >= 160000
+            THEN 'debug_parallel_query' ELSE 'force_parallel_mode' END AS force_parallel \gset
+SET LOCAL :force_parallel = on;
 -- (lives_ok's EXECUTE may plan in parallel; results_eq's cursor would not)
 SELECT lives_ok($$SELECT count(*) FROM (VALUES (' '), ('a')) v(n) WHERE retention_model_name_blank(n)$$,
                 'retention_model_name_blank runs where the plan may be parallel');
-RESET force_parallel_mode;
+RESET :force_parallel;
 
 SELECT * FROM finish();
 ROLLBACK;
