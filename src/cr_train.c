@@ -89,7 +89,14 @@ option_number(JsonbValue *v, const char *key)
 
 	if (v->type != jbvNumeric)
 		option_error(key, "The value must be a number.");
-	r = DatumGetFloat8(DirectFunctionCall1(numeric_float8, NumericGetDatum(v->val.numeric)));
+	/*
+	 * JSON numbers have no range: 1e400 is valid jsonb.  numeric_float8
+	 * would raise its own 22003 naming neither the option nor its range;
+	 * the no-overflow conversion gives +-Infinity (or 0 for 1e-400), so the
+	 * checks below and at each option report it as an invalid option.
+	 */
+	r = DatumGetFloat8(DirectFunctionCall1(numeric_float8_no_overflow,
+										   NumericGetDatum(v->val.numeric)));
 	if (!isfinite(r))
 		option_error(key, "The value must be a finite number.");
 	return r;
