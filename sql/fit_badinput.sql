@@ -84,6 +84,9 @@ SELECT retention_newton_step(x, y, w, '{}') FROM fb;
 SELECT retention_newton_step(x, y, w, '{0,3}') FROM fb;
 SELECT retention_newton_step(x, y, w, '{9,0}') FROM fb;
 SELECT retention_newton_step(x, y, w, ARRAY[0, z]::float8[]) FROM fb;
+-- a NaN or infinite coefficient, mean or spread: an error, not NaN sums
+SELECT retention_newton_step(ARRAY[1, 2]::float8[], true, 1, '{2,2,1,1,NaN,0,0,0,0,1,1}');
+SELECT retention_newton_step(ARRAY[1, 2]::float8[], true, 1, '{2,2,1,1,0,0,0,0,0,Infinity,1}');
 -- a skipped first row in the counting pass (the state grows on the first
 -- usable row; freeing the old state was the executor's job: a double free)
 SELECT (retention_newton_step(x, y, 1, '{0,0}'))[1:5]

@@ -77,6 +77,10 @@ point_values(ArrayType *pt, int *plen, int *d)
 	*d = (int) p[CR_PT_D];
 	if (*plen != cr_point_len(*d, flags))
 		invalid_point("Its length does not match its number of features.");
+	/* a NaN or infinite coefficient, mean or spread would make every sum NaN */
+	for (int i = 0; i < *plen; i++)
+		if (!isfinite(p[i]))
+			invalid_point("Its values must be finite numbers.");
 	return p;
 }
 
