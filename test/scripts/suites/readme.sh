@@ -18,4 +18,48 @@ run_readme() {
 	nok=$(grep -c '^FAILED ' "$w/report.txt" || true)
 	[ "$nok" -gt 0 ] && grep -v '^ok \|^skipped ' "$w/report.txt" | head -200 >&2
 	record "readme: SQL blocks ($(grep -c '^skipped ' "$w/report.txt" || true) skipped)" "$ok" "$nok"
+	run_readme_support_list "$w"
+}
+
+# Reference -> Internal support functions says its table is the catalog's:
+# every function of the extension that is an aggregate's, type's, operator's,
+# opclass's or planner's support function, one row each.  The 1.1 support
+# functions were missing from it; compare the two lists both ways.
+run_readme_support_list() {
+	local w=$1 nd
+	sed -n '/^### Internal support functions/,/^### /p' "$ROOT/README.md" |
+		sed -n 's/^| `\([a-z_0-9]*([^`]*)\)` | .*/\1/p' | sort >"$w/support_readme.txt"
+	psql -X -At -d cr_readme >"$w/support_catalog.txt" <<'SQL'
+WITH ext AS (
+    SELECT p.oid FROM pg_proc p
+    JOIN pg_depend d ON d.classid = 'pg_proc'::regclass AND d.objid = p.oid
+     AND d.refclassid = 'pg_extension'::regclass AND d.deptype = 'e'
+    JOIN pg_extension e ON e.oid = d.refobjid AND e.extname = 'community_retention'
+), sup(fn) AS (
+    SELECT unnest(ARRAY[aggtransfn, aggcombinefn, aggserialfn, aggdeserialfn, aggfinalfn])::oid FROM pg_aggregate
+    UNION SELECT unnest(ARRAY[typinput, typoutput, typreceive, typsend])::oid FROM pg_type
+    UNION SELECT oprcode::oid FROM pg_operator
+    UNION SELECT amproc::oid FROM pg_amproc
+    UNION SELECT prosupport::oid FROM pg_proc
+)
+SELECT p.proname || '(' ||
+       coalesce((SELECT string_agg(CASE t WHEN 'double precision' THEN 'float8'
+                                          WHEN 'double precision[]' THEN 'float8[]'
+                                          WHEN 'timestamp with time zone' THEN 'timestamptz'
+                                          ELSE t END, ', ' ORDER BY n)
+                 FROM unnest(p.proargtypes::regtype[]::text[]) WITH ORDINALITY a(t, n)), '') || ')'
+FROM ext JOIN pg_proc p ON p.oid = ext.oid
+WHERE ext.oid IN (SELECT fn FROM sup)
+ORDER BY 1
+SQL
+	LC_ALL=C sort -o "$w/support_catalog.txt" "$w/support_catalog.txt"
+	LC_ALL=C sort -o "$w/support_readme.txt" "$w/support_readme.txt"
+	nd=$(diff "$w/support_readme.txt" "$w/support_catalog.txt" | grep -c '^[<>]' || true)
+	if [ "$nd" -gt 0 ]; then
+		echo "README's internal support functions (<) against the catalog's (>):" >&2
+		diff "$w/support_readme.txt" "$w/support_catalog.txt" >&2 || true
+		record "readme: internal support functions list" 0 1
+	else
+		record "readme: internal support functions list ($(wc -l <"$w/support_catalog.txt") functions)" 1 0
+	fi
 }
