@@ -36,6 +36,10 @@ SELECT pg_temp.try($$SELECT retention_km(t, churned, t / 10) FROM sv$$);
 SELECT pg_temp.try($$SELECT cardinality(retention_km(t, churned)) FROM (VALUES (1::float8, NULL::boolean), (NULL, true), (2, true)) v(t, churned)$$);
 SELECT pg_temp.try($$SELECT retention_km(t, churned) IS NULL AS no_rows FROM sv WHERE false$$);
 SELECT pg_temp.try($$SELECT (retention_logrank(t, churned, g)).* FROM sv, (VALUES (NULL::text), ('x')) v(g)$$);
+-- only skipped rows: no test, but the skipped rows are counted (no rows at all: NULL)
+SELECT pg_temp.try($$SELECT (retention_logrank(t, churned, g)).* FROM (VALUES (1::float8, true, NULL::text), (NULL, true, 'a'), (2, NULL, 'b')) v(t, churned, g)$$);
+SELECT pg_temp.try($$SELECT (retention_logrank(t, churned, g, 'tw')).* FROM sv, (VALUES (NULL::text)) v(g)$$);
+SELECT pg_temp.try($$SELECT retention_logrank(t, churned, 'x') IS NULL AS no_rows FROM sv WHERE false$$);
 -- quantile: p and confidence in (0, 1), a curve with NULL points or out of order
 SELECT pg_temp.try($$SELECT retention_km_quantile(retention_km(t, churned), 0) FROM sv$$);
 SELECT pg_temp.try($$SELECT retention_km_quantile(retention_km(t, churned), 1) FROM sv$$);

@@ -655,7 +655,20 @@ retention_logrank_final(PG_FUNCTION_ARGS)
 	s = (SurvState *) PG_GETARG_POINTER(0);
 	surv_compact(s);
 	if (s->ngroups == 0)
-		PG_RETURN_NULL();
+	{
+		/*
+		 * Every row was skipped for a NULL argument: no test, but the count
+		 * of skipped rows is the one thing to report (a NULL result would
+		 * hide that every group or duration was NULL).
+		 */
+		if (s->skipped == 0)
+			PG_RETURN_NULL();
+		desc = cr_result_rowdesc(fcinfo, false, 4, NULL);
+		n[0] = n[1] = n[2] = true;
+		v[0] = v[1] = v[2] = (Datum) 0;
+		v[3] = Int64GetDatum(s->skipped);
+		PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(desc, v, n)));
+	}
 	surv_sort_groups(s);
 	work = palloc_extended(cr_logrank_work_size(s->ngroups) * sizeof(double), MCXT_ALLOC_HUGE);
 	rc = cr_logrank(s->obs, (size_t) s->nobs, s->ngroups,
