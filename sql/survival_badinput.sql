@@ -32,6 +32,9 @@ SELECT pg_temp.try($$SELECT retention_km(t, churned, 0) FROM sv$$);
 SELECT pg_temp.try($$SELECT retention_km(t, churned, 1) FROM sv$$);
 SELECT pg_temp.try($$SELECT retention_km(t, churned, 'NaN') FROM sv$$);
 SELECT pg_temp.try($$SELECT retention_km(t, churned, t / 10) FROM sv$$);
+-- a NULL confidence takes the level of the group's other rows (0.95 when all are NULL)
+SELECT pg_temp.try($$SELECT (retention_km(t, churned, c))[1].lower = (retention_km(t, churned, 0.9))[1].lower AS at_0_9 FROM sv, (VALUES (0.9), (NULL)) v(c)$$);
+SELECT pg_temp.try($$SELECT (retention_km(t, churned, NULL))[1].lower = (retention_km(t, churned))[1].lower AS at_0_95 FROM sv$$);
 -- NULLs are skipped: durations, flags, groups; no rows at all gives NULL
 SELECT pg_temp.try($$SELECT cardinality(retention_km(t, churned)) FROM (VALUES (1::float8, NULL::boolean), (NULL, true), (2, true)) v(t, churned)$$);
 SELECT pg_temp.try($$SELECT retention_km(t, churned) IS NULL AS no_rows FROM sv WHERE false$$);
