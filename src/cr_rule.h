@@ -83,6 +83,13 @@ typedef struct CrRuleError
 	char		found[200];		/* syntax errors: what it found; type errors: where */
 } CrRuleError;
 
+/*
+ * Bytes of the character that starts with the byte *s in the text's
+ * encoding (PostgreSQL's pg_mblen): decided by that byte alone, so it may
+ * count bytes the text does not have.
+ */
+typedef int (*CrCharLen) (const char *s);
+
 /* Memory callbacks; NULL means malloc/realloc/free. */
 typedef struct CrRuleMem
 {
@@ -102,6 +109,9 @@ typedef struct CrRuleMem
 	 * the text is UTF-8.
 	 */
 	const char *(*text_to_utf8) (const char *s, size_t n, size_t *outlen);
+
+	/* for messages that quote a cut of the text (CrCharLen); NULL: UTF-8 */
+	CrCharLen	char_len;
 } CrRuleMem;
 
 /* Value kinds (also used as static types, where CR_VAL_NULL = unknown). */

@@ -47,6 +47,32 @@ cr_mem_tick(const CrRuleMem *mem)
 		mem->tick();
 }
 
+/*
+ * The bytes of the character at s, of which avail (at least 1) are left:
+ * 1 to avail, through mem->char_len, or by UTF-8's first byte without it.
+ * Only the first byte is read.
+ */
+static inline size_t
+cr_char_len(const CrRuleMem *mem, const char *s, size_t avail)
+{
+	unsigned char c = (unsigned char) *s;
+	int			n;
+
+	if (mem && mem->char_len)
+		n = mem->char_len(s);
+	else
+		n = (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 1;
+	if (n < 1)
+		return 1;
+	return (size_t) n < avail ? (size_t) n : avail;
+}
+
+/*
+ * How many of the len bytes of s to quote in a message that shows at most
+ * max of them: whole characters of the text's encoding, as many as fit.
+ */
+extern size_t cr_quote_len(const CrRuleMem *mem, const char *s, size_t len, size_t max);
+
 extern int	cr_set_error(CrRuleError *err, int code, long position, const char *fmt,...)
 #if defined(__GNUC__)
 			__attribute__((format(printf, 4, 5)))

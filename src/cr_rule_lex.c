@@ -27,15 +27,10 @@ describe_token(Parser *p, char *out, size_t outsz)
 		snprintf(out, outsz, "end of input");
 		return;
 	}
-	n = p->tlen;
-	if (n > 40)
-	{
-		n = 40;
-		/* never cut a multibyte character in half */
-		while (n > 0 && ((unsigned char) p->src[p->tpos + n] & 0xC0) == 0x80)
-			n--;
+	/* at most 40 bytes, never half a character of the text's encoding */
+	n = cr_quote_len(p->mem, p->src + p->tpos, p->tlen, 40);
+	if (n < p->tlen)
 		snprintf(out, outsz, "\"%.*s...\"", (int) n, p->src + p->tpos);
-	}
 	else
 		snprintf(out, outsz, "\"%.*s\"", (int) n, p->src + p->tpos);
 }
@@ -150,18 +145,19 @@ lex_word(const char *w, size_t len)
 	return T_IDENT;
 }
 
-/* An unexpected character at p->tpos (reported whole, even if multibyte). */
+/*
+ * An unexpected character at p->tpos, reported whole: its own bytes in the
+ * text's encoding, not the bytes after it that would continue a UTF-8
+ * character (in EUC_JP they are the next character).
+ */
 static void
-lex_unexpected(Parser *p, size_t i)
+lex_unexpected(Parser *p)
 {
-	size_t		n = p->srclen;
 	unsigned char c = (unsigned char) p->src[p->tpos];
 	int			first = !p->failed;
 
-	while (i < n && ((unsigned char) p->src[i] & 0xC0) == 0x80)
-		i++;
-	p->tlen = i - p->tpos;
-	p->pos = i;
+	p->tlen = cr_char_len(p->mem, p->src + p->tpos, p->srclen - p->tpos);
+	p->pos = p->tpos + p->tlen;
 	cr_syntax_error(p, "an operand or an operator");
 	if (first)
 	{
@@ -232,7 +228,7 @@ lex_punct(Parser *p, size_t *ip)
 			}
 			/* FALLTHROUGH */
 		default:
-			lex_unexpected(p, i);
+			lex_unexpected(p);
 			return 0;
 	}
 	*ip = i;

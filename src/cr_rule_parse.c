@@ -625,13 +625,11 @@ cr_rule_parse(const char *text, size_t len, const CrRuleMem *mem,
 
 			if (cr_rule_print(prog, err->node, mem, &sub, &sublen, &e2) == CR_OK)
 			{
-				size_t		n = sublen;
-
-				if (n >= sizeof(err->found) - 4)
+				if (sublen >= sizeof(err->found) - 4)
 				{
-					n = sizeof(err->found) - 8;
-					while (n > 0 && ((unsigned char) sub[n] & 0xC0) == 0x80)
-						n--;
+					/* never half a character of the text's encoding */
+					size_t		n = cr_quote_len(mem, sub, sublen, sizeof(err->found) - 8);
+
 					snprintf(err->found, sizeof(err->found), "%.*s ...", (int) n, sub);
 				}
 				else

@@ -98,8 +98,17 @@ mem_in(MemoryContext cxt)
 	m.tick = pg_tick_cb;
 	m.unicode_to_text = cr_unicode_to_server;
 	/* a SQL_ASCII database's bytes are read as UTF-8, as retention_split does */
-	m.text_to_utf8 = GetDatabaseEncoding() == PG_UTF8 || GetDatabaseEncoding() == PG_SQL_ASCII ?
-		NULL : text_to_utf8_cb;
+	if (GetDatabaseEncoding() == PG_UTF8 || GetDatabaseEncoding() == PG_SQL_ASCII)
+	{
+		m.text_to_utf8 = NULL;
+		m.char_len = NULL;
+	}
+	else
+	{
+		m.text_to_utf8 = text_to_utf8_cb;
+		/* the database encoding's; reads only the character's first byte */
+		m.char_len = pg_mblen;
+	}
 	return m;
 }
 

@@ -45,6 +45,32 @@ cr_mem_free(const CrRuleMem *mem, void *ptr)
 		free(ptr);
 }
 
+/* ------------------------------------------------------------------ messages */
+
+/*
+ * Walked from the start: in the multibyte server encodings other than UTF-8
+ * (EUC_JP ...), a byte from 0x80 up may start a character or end one, so
+ * only the lengths of the characters before it tell which.
+ */
+size_t
+cr_quote_len(const CrRuleMem *mem, const char *s, size_t len, size_t max)
+{
+	size_t		n = 0;
+
+	if (len <= max)
+		return len;
+	for (;;)
+	{
+		size_t		c = cr_char_len(mem, s + n, len - n);
+
+		if (n + c > max)
+			return n;
+		n += c;
+	}
+}
+
+/* ------------------------------------------------------------------ errors */
+
 int
 cr_set_error(CrRuleError *err, int code, long position, const char *fmt,...)
 {

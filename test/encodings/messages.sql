@@ -1,13 +1,13 @@
 -- Error messages that quote a name or a string cut at a byte count (the
--- plain-C kernels quote 40, 60 or 64 bytes of it) hold whole characters of
--- the database encoding (run by test/scripts/suites/encodings.sh in LATIN1,
+-- plain-C kernels quote 40, 60, 64 or 192 bytes of it) hold whole characters
+-- of the database encoding (run by test/scripts/suites/encodings.sh in LATIN1,
 -- EUC_JP and UTF8 databases): with half a character, the error could not be
 -- sent (22021 instead of the error it reports) or reached the client as
 -- broken text.  é is 2 bytes in UTF-8 and 3 in EUC_JP, 日 2 in EUC_JP and 3
 -- in UTF-8; each case says where the cut falls inside a character.
 SET client_encoding = 'UTF8';
 BEGIN;
-SELECT plan(9);
+SELECT plan(12);
 SELECT getdatabaseencoding() = 'LATIN1' AS latin1 \gset
 
 -- "SQLSTATE message / detail" of q's error, or where the text has a broken character
@@ -54,7 +54,7 @@ SELECT alike(pg_temp.error_of(format($$SELECT retention_logrank(1.0, true, 'a', 
   '22023 unknown log-rank weighting "xyé%é" / ',
   'retention_logrank: a weighting quoted to 64 bytes (EUC_JP cuts é)');
 \if :latin1
-SELECT skip('LATIN1 has no multibyte characters', 2);
+SELECT skip('LATIN1 has no multibyte characters', 5);
 \else
 SELECT alike(pg_temp.error_of(format($$SELECT 'x > 1 a%s'::incentive_condition$$, repeat('日', 30))),
   '42601 syntax error at position 7 in incentive condition / Expected AND, OR, an operator or the end of the condition, but found "a日%日...".',
@@ -62,6 +62,20 @@ SELECT alike(pg_temp.error_of(format($$SELECT 'x > 1 a%s'::incentive_condition$$
 SELECT alike(pg_temp.error_of(format($$SELECT 'x > 1 ab%s'::incentive_condition$$, repeat('日', 30))),
   '42601 syntax error at position 7 in incentive condition / Expected AND, OR, an operator or the end of the condition, but found "ab日%日...".',
   'condition text: a token quoted to 40 bytes (UTF-8 cuts 日)');
+-- Whole characters and as many as fit, not fewer: あ is A4 A2 in EUC_JP, and
+-- bytes from 0x80 to 0xBF start characters there, where UTF-8 continues them
+-- (read so, the quote lost every あ; the detail showed "...").
+SELECT is(pg_temp.error_of(format($$SELECT 'x > 1 a%s'::incentive_condition$$, repeat('あ', 30))),
+  format('42601 syntax error at position 7 in incentive condition / Expected AND, OR, an operator or the end of the condition, but found "a%s...".',
+         repeat('あ', CASE getdatabaseencoding() WHEN 'EUC_JP' THEN 19 ELSE 13 END)),
+  'condition text: a token quoted to 40 bytes is as many whole characters as fit (19 あ in EUC_JP, 13 in UTF-8)');
+SELECT is(pg_temp.error_of($$SELECT 'x > 1 @あ'::incentive_condition$$),
+  '42601 syntax error at position 7 in incentive condition / Expected an operand or an operator, but found "@".',
+  'condition text: an unexpected character is quoted alone, not with the あ after it');
+SELECT is(pg_temp.error_of(format($$SELECT '''%s'' + 1 > 0'::incentive_condition$$, repeat('あ', 100))),
+  format('42804 operator + expects number operands, but one is text / In the expression: ''%s ...',
+         repeat('あ', CASE getdatabaseencoding() WHEN 'EUC_JP' THEN 95 ELSE 63 END)),
+  'condition text: a type error quotes 192 bytes of its sub-expression, as many whole characters as fit (95 あ in EUC_JP, 63 in UTF-8)');
 \endif
 
 SELECT * FROM finish();

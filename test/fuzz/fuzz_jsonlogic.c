@@ -27,7 +27,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	CrRuleProg *p;
 	char	   *js;
 	size_t		jsl;
-	CrRuleMem	mem = {NULL, NULL, NULL, NULL, NULL, fuzz_converter(size), NULL};
+	CrRuleMem	mem = {NULL, NULL, NULL, NULL, NULL, fuzz_converter(size), NULL, NULL};
 
 	if (cr_rule_from_jsonlogic((const char *) data, size, &mem, &b, &bl, &e) != CR_OK)
 	{

@@ -221,7 +221,7 @@ non_ascii_strings(void)
 static char *
 text_in(const char *json, CrUnicodeToText to_text, CrRuleError *e)
 {
-	CrRuleMem	mem = {NULL, NULL, NULL, NULL, NULL, to_text, NULL};
+	CrRuleMem	mem = {NULL, NULL, NULL, NULL, NULL, to_text, NULL, NULL};
 	char	   *text;
 	size_t		len;
 
@@ -251,7 +251,7 @@ other_encodings(void)
 	expect_text(text_in(json, NULL, &e), &e, "(coalesce(\"\303\251t\303\251\" = 'caf\303\251 A', false))",
 				"without a converter, UTF-8");
 	{
-		CrRuleMem	mem = {NULL, NULL, NULL, NULL, NULL, to_latin1, NULL};
+		CrRuleMem	mem = {NULL, NULL, NULL, NULL, NULL, to_latin1, NULL, NULL};
 		uint8_t    *b = NULL;
 		size_t		bl;
 		CrRuleProg *p = NULL;
@@ -345,8 +345,8 @@ latin1_numbers(void)
 {
 	const char *nbsp = "{\"<\": [{\"var\": \"s\"}, \"\\u00a05\"]}";
 	const char *a_nbsp = "{\"<\": [{\"var\": \"s\"}, \"\\u00c2\\u00a05\"]}";
-	CrRuleMem	mem = {NULL, NULL, NULL, NULL, NULL, to_latin1, latin1_to_utf8};
-	CrRuleMem	bytes = {NULL, NULL, NULL, NULL, NULL, to_latin1, NULL};
+	CrRuleMem	mem = {NULL, NULL, NULL, NULL, NULL, to_latin1, latin1_to_utf8, NULL};
+	CrRuleMem	bytes = {NULL, NULL, NULL, NULL, NULL, to_latin1, NULL, NULL};
 	CrRuleError e;
 	char	   *text;
 	size_t		len;

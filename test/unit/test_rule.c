@@ -6,6 +6,7 @@
 #include "cr_random.h"
 #include "rule_text.h"
 #include "tap.h"
+#include "../fuzz/text_encodings.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -47,6 +48,86 @@ check_error(const char *src, int code, long pos)
 	if (s == NULL && (e.code != code || e.position != pos))
 		printf("# got code %d at %ld: %s\n", e.code, e.position, e.message);
 	free(s);
+}
+
+/*
+ * The "found" of src's error, parsed as text of an encoding with the
+ * character lengths char_len (NULL: UTF-8), is want: what an error message
+ * quotes of a token or a sub-expression.
+ */
+static void
+check_found(const char *src, CrCharLen char_len, int code, const char *want, const char *what)
+{
+	CrRuleMem	mem = {NULL, NULL, NULL, NULL, NULL, NULL, NULL, char_len};
+	uint8_t    *b = NULL;
+	size_t		bl;
+	CrRuleError e;
+	int			rc = cr_rule_parse(src, strlen(src), &mem, &b, &bl, &e);
+
+	ok(rc == code && strcmp(e.found, want) == 0, "%s", what);
+	if (rc != code || strcmp(e.found, want) != 0)
+		printf("# got code %d, found [%s]\n", rc, rc == CR_OK ? "" : e.found);
+	if (rc == CR_OK)
+		free(b);
+}
+
+/* s repeated n times after prefix, then suffix, into buf */
+static const char *
+repeated(char *buf, size_t size, const char *prefix, const char *s, int n, const char *suffix)
+{
+	size_t		k = (size_t) snprintf(buf, size, "%s", prefix);
+
+	for (int i = 0; i < n; i++)
+		k += (size_t) snprintf(buf + k, size - k, "%s", s);
+	snprintf(buf + k, size - k, "%s", suffix);
+	return buf;
+}
+
+/* the token word (ch n times after lead) is quoted as lead and kept of the ch */
+static void
+check_token_cut(const char *lead, const char *ch, int n, CrCharLen char_len, int kept, const char *what)
+{
+	char		src[300];
+	char		want[300];
+	char		tail[300];
+
+	repeated(src, sizeof(src), "x > 1 ", lead, 1, repeated(tail, sizeof(tail), "", ch, n, ""));
+	repeated(want, sizeof(want), "\"", lead, 1, repeated(tail, sizeof(tail), "", ch, kept, kept < n ? "...\"" : "\""));
+	check_found(src, char_len, CR_ERR_SYNTAX, want, what);
+}
+
+/*
+ * Messages quote at most 40 bytes of a token and 192 of a sub-expression,
+ * cut after a whole character of the text's encoding and no sooner.  In
+ * EUC_JP a byte from 0x80 to 0xBF may start a character (あ is A4 A2, é 8F
+ * AB B1): read as UTF-8's continuation bytes, the cut moved back over every
+ * such character, down to an empty quote.
+ */
+static void
+quoted_cuts(void)
+{
+	char		src[300];
+	char		want[300];
+
+	check_token_cut("a", "\xA4\xA2", 30, euc_jp_char_len, 19,
+					"EUC_JP: a token of a and 30 x A4 A2 is quoted as a and 19 of them (39 bytes)");
+	check_token_cut("ab", "\x8F\xAB\xB1", 20, euc_jp_char_len, 12,
+					"EUC_JP: a token of ab and 20 x 8F AB B1 is quoted as ab and 12 of them (38 bytes)");
+	check_token_cut("a", "\xE3\x81\x82", 30, NULL, 13,
+					"UTF-8: a token of a and 30 x E3 81 82 is quoted as a and 13 of them (40 bytes)");
+	check_token_cut("a", "\xA4\xA2", 19, euc_jp_char_len, 19,
+					"EUC_JP: a token of 39 bytes is quoted whole");
+
+	/* an unexpected character is itself, not the character after it too */
+	check_found("x > 1 @\xA4\xA2", euc_jp_char_len, CR_ERR_SYNTAX, "\"@\"",
+				"EUC_JP: an unexpected @ before A4 A2 is quoted alone");
+	check_found("x > 1 @\xE3\x81\x82", NULL, CR_ERR_SYNTAX, "\"@\"",
+				"UTF-8: an unexpected @ before E3 81 82 is quoted alone");
+
+	/* the sub-expression of a type error: 192 bytes, then " ..." */
+	check_found(repeated(src, sizeof(src), "'", "\xA4\xA2", 100, "' + 1 > 0"), euc_jp_char_len, CR_ERR_TYPE,
+				repeated(want, sizeof(want), "'", "\xA4\xA2", 95, " ..."),
+				"EUC_JP: a type error quotes ' and 95 x A4 A2 (191 bytes) of its sub-expression");
 }
 
 /* Evaluate src with features x (number or NULL when isnan(xnull)) etc. */
@@ -156,6 +237,7 @@ main(void)
 	check_error("'a' < 1", CR_ERR_TYPE, -1);
 	check_error("x + 1", CR_ERR_TYPE, -1);
 	check_error("x > 1e999", CR_ERR_NUMBER_RANGE, 4);
+	quoted_cuts();
 
 	/* review findings 6-9: each failed before its fix */
 	check_error("1e-400 < x", CR_ERR_NUMBER_RANGE, 0);
