@@ -10,8 +10,11 @@
  *   2. as a compiled program (what binary input receives): decode must
  *      either reject it cleanly or accept a program that prints, re-parses
  *      to the same bytes and evaluates without crashing.
+ * The text is read as UTF-8 or, for the errors that quote a cut of it, as
+ * EUC_JP (text_encodings.h), chosen by the input's size.
  */
 #include "cr_rule.h"
+#include "text_encodings.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -133,9 +136,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t		bl;
 	CrRuleError e;
 	CrRuleProg *p;
+	CrRuleMem	mem = {NULL, NULL, NULL, NULL, NULL, NULL, NULL, fuzz_char_len(size)};
 
 	/* 1. text */
-	if (cr_rule_parse((const char *) data, size, NULL, &b, &bl, &e) == CR_OK)
+	if (cr_rule_parse((const char *) data, size, &mem, &b, &bl, &e) == CR_OK)
 	{
 		if (cr_rule_decode(b, bl, NULL, &p, &e) != CR_OK)
 		{

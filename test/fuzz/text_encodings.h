@@ -61,4 +61,11 @@ euc_jp_char_len(const char *s)
 	return c == 0x8F ? 3 : c >= 0x80 ? 2 : 1;
 }
 
+/* a fuzz input's character lengths, chosen by its size: UTF-8 (NULL) or EUC_JP */
+static inline CrCharLen
+fuzz_char_len(size_t size)
+{
+	return size % 2 ? euc_jp_char_len : NULL;
+}
+
 #endif							/* TEXT_ENCODINGS_H */
