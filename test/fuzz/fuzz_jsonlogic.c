@@ -7,7 +7,10 @@
  * back to JsonLogic (or says it cannot) and, when it converts, compiles back
  * to the same bytes.  Deep nesting must fail with an error, never overflow
  * the stack.  \u escapes above U+007F are read as UTF-8 or through one of
- * the converters of text_encodings.h, chosen by the input's size.
+ * the converters of text_encodings.h, and the strings JavaScript's Number()
+ * reads are taken as UTF-8 or converted to it as the server converts them
+ * (Latin-1, or up to 4 times as long and with bytes that do not convert),
+ * each chosen by the input's size.
  */
 #include "cr_rule.h"
 #include "text_encodings.h"
@@ -27,7 +30,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	CrRuleProg *p;
 	char	   *js;
 	size_t		jsl;
-	CrRuleMem	mem = {NULL, NULL, NULL, NULL, NULL, fuzz_converter(size), NULL, NULL};
+	CrRuleMem	mem = {NULL, NULL, NULL, NULL, NULL, fuzz_converter(size), fuzz_to_utf8(size), NULL};
 
 	if (cr_rule_from_jsonlogic((const char *) data, size, &mem, &b, &bl, &e) != CR_OK)
 	{

@@ -2,12 +2,15 @@
  * text_encodings.h: stand-ins for a database encoding other than UTF-8, for
  * the unit tests and fuzz harnesses of the plain-C kernels (header only):
  * CrUnicodeToText converters (src/cr_unicode.h) for the readers that decode
- * JSON \u escapes, and character lengths (CrRuleMem.char_len) for the
- * condition language's messages that quote a cut of the text.
+ * JSON \u escapes, conversions to UTF-8 (CrRuleMem.text_to_utf8) for
+ * JsonLogic's Number() of a string, and character lengths
+ * (CrRuleMem.char_len) for the condition language's messages that quote a
+ * cut of the text.
  */
 #ifndef TEXT_ENCODINGS_H
 #define TEXT_ENCODINGS_H
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "cr_rule.h"
@@ -46,6 +49,93 @@ fuzz_converter(size_t size)
 	static const CrUnicodeToText all[] = {NULL, to_latin1, to_ascii, to_widest};
 
 	return all[size % 4];
+}
+
+/*
+ * The code point of a byte from 0x80 up of a one-byte stand-in encoding, or
+ * 0 when that character has no Unicode equivalent.
+ */
+typedef uint32_t (*ByteToUnicode) (unsigned char b);
+
+/*
+ * What the server's text_to_utf8_cb (src/cr_rule_pg.c) makes of n bytes of
+ * an encoding whose bytes from 0x80 up are the characters of map: their
+ * UTF-8 up to the first one without a Unicode equivalent; from there on
+ * ASCII as it is and every other byte 'x'.  The copy is allocated to its
+ * exact size (AddressSanitizer sees a read past it) and lives until the
+ * next call.
+ */
+static inline const char *
+bytes_to_utf8(ByteToUnicode map, const char *s, size_t n, size_t *outlen)
+{
+	static char *copy;
+	char	   *u = malloc(n * 4 + 1);
+	size_t		k = 0;
+	int			unmapped = 0;
+
+	if (u == NULL)
+		abort();
+	for (size_t i = 0; i < n; i++)
+	{
+		unsigned char b = (unsigned char) s[i];
+		uint32_t	cp = b < 0x80 ? b : map(b);
+
+		unmapped |= cp == 0;
+		if (unmapped)
+			u[k++] = b < 0x80 ? (char) b : 'x';
+		else
+			k += cr_utf8_encode(cp, u + k);
+	}
+	u[k] = '\0';
+	free(copy);
+	copy = realloc(u, k + 1);
+	if (copy == NULL)
+		abort();
+	*outlen = k;
+	return copy;
+}
+
+/* Latin-1: every byte is the code point of its value (0xA0 is U+00A0, which Number() trims) */
+static inline uint32_t
+latin1_unicode(unsigned char b)
+{
+	return b;
+}
+
+static inline const char *
+latin1_to_utf8(const char *s, size_t n, size_t *outlen)
+{
+	return bytes_to_utf8(latin1_unicode, s, n, outlen);
+}
+
+/*
+ * The most growth the server allows (MAX_CONVERSION_GROWTH, 4): a byte is a
+ * character of 4 bytes in UTF-8 (U+10000 on), but for WIN1252's five bytes
+ * without a Unicode equivalent (0x81, 0x8D, 0x8F, 0x90, 0x9D).
+ */
+static inline uint32_t
+widest_unicode(unsigned char b)
+{
+	return b == 0x81 || b == 0x8D || b == 0x8F || b == 0x90 || b == 0x9D ? 0 : 0x10000 + b;
+}
+
+static inline const char *
+widest_to_utf8(const char *s, size_t n, size_t *outlen)
+{
+	return bytes_to_utf8(widest_unicode, s, n, outlen);
+}
+
+/* CrRuleMem.text_to_utf8 */
+typedef const char *(*TextToUtf8) (const char *s, size_t n, size_t *outlen);
+
+/* a fuzz input's conversion to UTF-8, chosen by its size: none (UTF-8) or one of the above */
+static inline TextToUtf8
+fuzz_to_utf8(size_t size)
+{
+	static const TextToUtf8 all[] = {NULL, latin1_to_utf8, widest_to_utf8};
+
+	/* by size / 4, so that every pair with fuzz_converter(size) occurs */
+	return all[(size / 4) % 3];
 }
 
 /*

@@ -320,20 +320,6 @@ long_if(void)
 	check_error(json, CR_ERR_TOO_DEEP, "nested too deeply");
 }
 
-/* Latin-1 bytes as UTF-8 (the server's pg_server_to_any for a LATIN1 database) */
-static const char *
-latin1_to_utf8(const char *s, size_t n, size_t *outlen)
-{
-	static char buf[256];
-	size_t		k = 0;
-
-	for (size_t i = 0; i < n && k + 2 < sizeof(buf); i++)
-		k += cr_utf8_encode((unsigned char) s[i], buf + k);
-	buf[k] = '\0';
-	*outlen = k;
-	return buf;
-}
-
 /*
  * JavaScript's Number() of a string in a Latin-1 text: its white space is
  * Unicode's, so the byte A0 (U+00A0) is trimmed and the bytes C2 A0 (U+00C2
