@@ -49,22 +49,31 @@ cr_mem_tick(const CrRuleMem *mem)
 
 /*
  * The bytes of the character at s, of which avail (at least 1) are left:
- * 1 to avail, through mem->char_len, or by UTF-8's first byte without it.
- * Only the first byte is read.
+ * 1 to avail, through mem->char_len (which reads the first byte only), or
+ * without it as UTF-8: the first byte and the continuation bytes after it
+ * that its length allows (a SQL_ASCII database's text, read as UTF-8, need
+ * not be valid UTF-8: a lead byte followed by ASCII is one byte).
  */
 static inline size_t
 cr_char_len(const CrRuleMem *mem, const char *s, size_t avail)
 {
 	unsigned char c = (unsigned char) *s;
-	int			n;
+	size_t		n;
 
 	if (mem && mem->char_len)
-		n = mem->char_len(s);
-	else
-		n = (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 1;
-	if (n < 1)
-		return 1;
-	return (size_t) n < avail ? (size_t) n : avail;
+	{
+		int			m = mem->char_len(s);
+
+		n = m < 1 ? 1 : (size_t) m;
+		return n < avail ? n : avail;
+	}
+	n = (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 1;
+	if (n > avail)
+		n = avail;
+	for (size_t i = 1; i < n; i++)
+		if (((unsigned char) s[i] & 0xC0) != 0x80)
+			return i;
+	return n;
 }
 
 /*

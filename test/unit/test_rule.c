@@ -118,6 +118,14 @@ quoted_cuts(void)
 	check_token_cut("a", "\xA4\xA2", 19, euc_jp_char_len, 19,
 					"EUC_JP: a token of 39 bytes is quoted whole");
 
+	/*
+	 * Text read as UTF-8 that is not (a SQL_ASCII database's): a lead byte
+	 * followed by ASCII is one byte, so the cut still falls at 40 bytes
+	 */
+	repeated(want, sizeof(want), "\"a", "\xC3" "a", 19, "\xC3...\"");
+	check_found(repeated(src, sizeof(src), "x > 1 a", "\xC3" "a", 30, ""), NULL, CR_ERR_SYNTAX, want,
+				"invalid UTF-8: a token of a and 30 x C3 61 is quoted to 40 bytes");
+
 	/* an unexpected character is itself, not the character after it too */
 	check_found("x > 1 @\xA4\xA2", euc_jp_char_len, CR_ERR_SYNTAX, "\"@\"",
 				"EUC_JP: an unexpected @ before A4 A2 is quoted alone");
