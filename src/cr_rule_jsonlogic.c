@@ -100,7 +100,7 @@ path_push(JL *j, const char *key, size_t keylen, int index)
 	else if (simple)
 		w = snprintf(j->path + old, room, ".%.*s", (int) keylen, key);
 	else
-		w = snprintf(j->path + old, room, "[\"%.*s\"]", (int) (keylen > 40 ? 40 : keylen), key);
+		w = snprintf(j->path + old, room, "[\"%.*s\"]", (int) cr_quote_len(j->mem, key, keylen, 40), key);
 	if (w < 0 || (size_t) w >= room)
 	{
 		j->path[old] = '\0';
@@ -272,8 +272,9 @@ unsupported(JL *j, const Op *op)
 			return jl_fail(j, CR_ERR_UNSUPPORTED,
 						   "JsonLogic operation \"%s\" is not supported in incentive conditions",
 						   unsupported_ops[i]);
+	/* at most 60 bytes, never half a character of the text's encoding */
 	return jl_fail(j, CR_ERR_UNSUPPORTED, "unknown JsonLogic operation \"%.*s\"",
-				   (int) (op->len > 60 ? 60 : op->len), op->name);
+				   (int) cr_quote_len(j->mem, op->name, op->len, 60), op->name);
 }
 
 /* ------------------------------------------------------------------ var */
@@ -555,8 +556,8 @@ null_vs_string(JL *j, const Expr *lit_side_is_left, int node, const char *sym, i
 		s = j->mem->text_to_utf8(nd->str, nd->len, &len);
 	if (!cr_js_number(s, len, &v, &nan))
 		return jl_fail(j, CR_ERR_UNSUPPORTED,
-					   "comparing a possibly null feature with the string '%.40s', which JavaScript may read as a number",
-					   nd->str);
+					   "comparing a possibly null feature with the string '%.*s', which JavaScript may read as a number",
+					   (int) cr_quote_len(j->mem, nd->str, nd->len, 40), nd->str);
 	if (nan)
 		*result = 0;
 	else

@@ -228,8 +228,9 @@ parse_ident(Parser *p)
 		if (fn == CR_FN_LAST_)
 		{
 			cr_lex_error(p, CR_ERR_UNKNOWN_FUNCTION, p->tpos, "unknown function");
+			/* at most 63 bytes, never half a character of the text's encoding */
 			snprintf(p->err->found, sizeof(p->err->found), "%.*s",
-					 (int) (p->tlen > 63 ? 63 : p->tlen), p->src + p->tpos);
+					 (int) cr_quote_len(p->mem, p->src + p->tpos, p->tlen, 63), p->src + p->tpos);
 			return;
 		}
 		if (!enter(p))

@@ -11,10 +11,14 @@
  *       the JsonLogic form of a condition (link src/cr_rule_tojson.c).
  *
  * The result is malloc'd, or NULL with the error in *e.
+ *
+ *   repeated(buf, sizeof(buf), "a", "\xA4\xA2", 30, "")
+ *       test text: a prefix, a string n times, a suffix.
  */
 #ifndef CR_TEST_RULE_TEXT_H
 #define CR_TEST_RULE_TEXT_H
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -66,6 +70,18 @@ rule_render(RuleFrontEnd front, RuleBackEnd back, const char *src, CrRuleError *
 	}
 	free(b);
 	return s;
+}
+
+/* s repeated n times after prefix, then suffix, into buf */
+static inline const char *
+repeated(char *buf, size_t size, const char *prefix, const char *s, int n, const char *suffix)
+{
+	size_t		k = (size_t) snprintf(buf, size, "%s", prefix);
+
+	for (int i = 0; i < n; i++)
+		k += (size_t) snprintf(buf + k, size - k, "%s", s);
+	snprintf(buf + k, size - k, "%s", suffix);
+	return buf;
 }
 
 #endif							/* CR_TEST_RULE_TEXT_H */

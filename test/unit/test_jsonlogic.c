@@ -231,6 +231,46 @@ text_in(const char *json, CrUnicodeToText to_text, CrRuleError *e)
 }
 
 /*
+ * The message of json's error, read as text whose characters have the
+ * lengths char_len, is want: JsonLogic quotes at most 60 bytes of an
+ * unknown operation and 40 of a string, never half a character.
+ */
+static void
+check_message(const char *json, CrCharLen char_len, const char *want, const char *what)
+{
+	CrRuleMem	mem = {NULL, NULL, NULL, NULL, NULL, NULL, NULL, char_len};
+	CrRuleError e;
+	char	   *text;
+	size_t		len;
+	int			rc = cr_rule_jsonlogic_text(json, strlen(json), &mem, &text, &len, &e);
+
+	ok(rc == CR_ERR_UNSUPPORTED && strcmp(e.message, want) == 0, "%s", what);
+	if (rc != CR_ERR_UNSUPPORTED || strcmp(e.message, want) != 0)
+		printf("# got code %d, message [%s]\n", rc, rc == CR_OK ? "" : e.message);
+	if (rc == CR_OK)
+		free(text);
+}
+
+static void
+quoted_cuts(void)
+{
+	char		json[400];
+	char		want[400];
+	char		part[400];
+
+	/* 1 + 19 x 3 bytes fit in 60; a byte cut would keep the 8F AB of the 20th */
+	check_message(repeated(json, sizeof(json), "{\"x", "\x8F\xAB\xB1", 30, "\": 1}"), euc_jp_char_len,
+				  repeated(want, sizeof(want), "unknown JsonLogic operation \"x", "\x8F\xAB\xB1", 19, "\" at $"),
+				  "EUC_JP: an unknown operation is quoted to 60 bytes of whole characters");
+	/* a string Number() may read: "Ix" + 12 x 3 = 38 of 40 bytes */
+	repeated(part, sizeof(part), "comparing a possibly null feature with the string 'Ix", "\x8F\xAB\xB1", 12,
+		   "', which JavaScript may read as a number at $");
+	check_message(repeated(json, sizeof(json), "{\"<\": [{\"var\": \"s\"}, \"Ix", "\x8F\xAB\xB1", 20, "\"]}"),
+				  euc_jp_char_len, part,
+				  "EUC_JP: a string JavaScript may read as a number is quoted to 40 bytes of whole characters");
+}
+
+/*
  * JSON text in an encoding other than UTF-8 (the database's, in the
  * server): a \u escape is that encoding's character, or 22P05's error at
  * the escape when it has none.
@@ -409,6 +449,7 @@ main(void)
 	non_ascii_strings();
 	other_encodings();
 	latin1_numbers();
+	quoted_cuts();
 	long_if();
 	{
 		/* a 1000-operand + is a flat chain, not 1000 levels of nesting */

@@ -71,18 +71,6 @@ check_found(const char *src, CrCharLen char_len, int code, const char *want, con
 		free(b);
 }
 
-/* s repeated n times after prefix, then suffix, into buf */
-static const char *
-repeated(char *buf, size_t size, const char *prefix, const char *s, int n, const char *suffix)
-{
-	size_t		k = (size_t) snprintf(buf, size, "%s", prefix);
-
-	for (int i = 0; i < n; i++)
-		k += (size_t) snprintf(buf + k, size - k, "%s", s);
-	snprintf(buf + k, size - k, "%s", suffix);
-	return buf;
-}
-
 /* the token word (ch n times after lead) is quoted as lead and kept of the ch */
 static void
 check_token_cut(const char *lead, const char *ch, int n, CrCharLen char_len, int kept, const char *what)
@@ -131,6 +119,14 @@ quoted_cuts(void)
 				"EUC_JP: an unexpected @ before A4 A2 is quoted alone");
 	check_found("x > 1 @\xE3\x81\x82", NULL, CR_ERR_SYNTAX, "\"@\"",
 				"UTF-8: an unexpected @ before E3 81 82 is quoted alone");
+
+	/* an unknown function's name: 63 bytes, whole characters */
+	check_found(repeated(src, sizeof(src), "ab", "\xA4\xA2", 40, "(1) > 0"), euc_jp_char_len,
+				CR_ERR_UNKNOWN_FUNCTION, repeated(want, sizeof(want), "ab", "\xA4\xA2", 30, ""),
+				"EUC_JP: an unknown function ab and 40 x A4 A2 is quoted as ab and 30 of them (62 bytes)");
+	check_found(repeated(src, sizeof(src), "a", "\x8F\xAB\xB1", 30, "(1) > 0"), euc_jp_char_len,
+				CR_ERR_UNKNOWN_FUNCTION, repeated(want, sizeof(want), "a", "\x8F\xAB\xB1", 20, ""),
+				"EUC_JP: an unknown function a and 30 x 8F AB B1 is quoted as a and 20 of them (61 bytes)");
 
 	/* the sub-expression of a type error: 192 bytes, then " ..." */
 	check_found(repeated(src, sizeof(src), "'", "\xA4\xA2", 100, "' + 1 > 0"), euc_jp_char_len, CR_ERR_TYPE,
