@@ -122,7 +122,22 @@ cr_drop_broken_chars(char *s)
 
 		if (l <= 0)
 		{
-			r++;				/* a byte of a broken character */
+			/*
+			 * A character cut short: drop it with the bytes of it that are
+			 * left, not just its first byte.  They have the high bit set in
+			 * every server encoding, and on their own may read as another,
+			 * valid character: EUC_TW's 4-byte 8E A2 A1 A1 cut to 8E A2 A1
+			 * would leave A2 A1, a different character; MULE_INTERNAL's
+			 * 92 A4 A2 cut to 92 A4 a lone A4, which PostgreSQL's check
+			 * accepts but no conversion to the client's encoding does.
+			 * (Broken characters come from cuts, which ASCII or the end of
+			 * the string follows.)
+			 */
+			int			claimed = pg_encoding_mblen(encoding, s + r);
+
+			r++;
+			while (--claimed > 0 && r < len && IS_HIGHBIT_SET(s[r]))
+				r++;
 			continue;
 		}
 		memmove(s + w, s + r, l);
