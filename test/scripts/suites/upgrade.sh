@@ -22,8 +22,9 @@ run_upgrade() {
 # An index, partition key, generated column or statistics object built on
 # them at 1.0 would survive, and make a dump that does not restore: the
 # update refuses while one exists, naming each (an exclusion constraint's
-# index by its constraint), and goes through once they are gone; a plain
-# DEFAULT and a temporary table's index may stay.
+# index by its constraint, a partition's index by the partitioned table's),
+# and goes through once they are gone; a plain DEFAULT and a temporary
+# table's index may stay.
 upgrade_refused_for_binary_io_users() {
 	local q="psql -X -q -v ON_ERROR_STOP=1 -d cr_up_io" out=$WORK/upgrade/io ok=0 nok=0 err
 	say "upgrade: refused while an index or generated column calls retention_model_send"
@@ -37,14 +38,17 @@ upgrade_refused_for_binary_io_users() {
 		-c 'CREATE INDEX m_op ON m (md5(##> model))' \
 		-c 'CREATE SCHEMA "S q"' -c 'CREATE STATISTICS "S q"."St x" ON (md5(##> model)), c FROM m' \
 		-c 'CREATE TABLE p (model retention_model) PARTITION BY LIST (md5(retention_model_send(model)))' \
+		-c 'CREATE TABLE pt (k int, model retention_model) PARTITION BY LIST (k)' \
+		-c 'CREATE TABLE pt1 PARTITION OF pt FOR VALUES IN (1)' \
+		-c 'CREATE INDEX pt_send ON pt (md5(retention_model_send(model)))' \
 		-c 'CREATE STATISTICS m_stats ON (md5(retention_model_send(model))), c FROM m' >"$out/setup.log" 2>&1 || cat "$out/setup.log" >&2
 	err=$($q -c "ALTER EXTENSION community_retention UPDATE TO '1.1'" 2>&1 >/dev/null) || true
 	case "$err" in
-	*"used by exclusion constraint m_ex of table m, generated column b of table m, index m_op, index m_send, statistics object \"S q\".\"St x\", statistics object m_stats, the partition key of table p"*) ok=$((ok + 1)) ;;
+	*"used by exclusion constraint m_ex of table m, generated column b of table m, index m_op, index m_send, index pt_send, statistics object \"S q\".\"St x\", statistics object m_stats, the partition key of table p"*) ok=$((ok + 1)) ;;
 	*) echo "$err" >&2; nok=$((nok + 1)) ;;
 	esac
 	# a temporary table is never dumped: its index and generated column may stay
-	if $q -c 'DROP INDEX m_send, m_op' -c 'DROP TABLE p' -c 'DROP STATISTICS m_stats, "S q"."St x"' -c 'ALTER TABLE m DROP COLUMN b' \
+	if $q -c 'DROP INDEX m_send, m_op' -c 'DROP TABLE p' -c 'DROP INDEX pt_send' -c 'DROP STATISTICS m_stats, "S q"."St x"' -c 'ALTER TABLE m DROP COLUMN b' \
 		-c 'ALTER TABLE m DROP CONSTRAINT m_ex' \
 		-c 'CREATE TEMP TABLE t (model retention_model, b bytea GENERATED ALWAYS AS (retention_model_send(model)) STORED)' \
 		-c 'CREATE INDEX ON t (md5(retention_model_send(model)))' \

@@ -44,6 +44,9 @@ BEGIN
      WHERE dep.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass::pg_catalog.oid
        AND c.relkind OPERATOR(pg_catalog.=) ANY ('{i,I,p}'::pg_catalog."char"[])
        AND c.relpersistence OPERATOR(pg_catalog.<>) 't'::pg_catalog."char"
+       -- a partition's index attached to a partitioned table's goes with it
+       -- (DROP INDEX refuses it): the partitioned table's index is named
+       AND NOT (c.relkind OPERATOR(pg_catalog.=) 'i'::pg_catalog."char" AND c.relispartition)
     UNION
     -- generated columns (a plain DEFAULT may call a STABLE function)
     SELECT pg_catalog.concat('generated column ', pg_catalog.quote_ident(a.attname), ' of table ',
