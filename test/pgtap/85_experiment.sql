@@ -4,7 +4,7 @@
 -- published CUPED and scikit-uplift definitions); the 1000 experiment rows
 -- below are the ones that script writes.
 BEGIN;
-SELECT plan(49);
+SELECT plan(50);
 
 CREATE FUNCTION pg_temp.close(a float8, b float8, tol float8 DEFAULT 1e-10) RETURNS boolean
 LANGUAGE sql IMMUTABLE AS $$ SELECT abs(a - b) <= tol * greatest(1.0, abs(b)) $$;
@@ -1142,9 +1142,17 @@ SET LOCAL parallel_setup_cost = 0;
 SET LOCAL parallel_tuple_cost = 0;
 SET LOCAL min_parallel_table_scan_size = 0;
 SET LOCAL max_parallel_workers_per_gather = 2;
-CREATE TEMP TABLE big AS SELECT g AS id, g % 3 = 0 AS treated, g % 7 < 4 AS retained, (g % 11)::float8 AS x,
+-- an ordinary table (gone with the ROLLBACK): a temporary one is never
+-- scanned in parallel, and both sides would be serial
+CREATE TABLE big AS SELECT g AS id, g % 3 = 0 AS treated, g % 7 < 4 AS retained, (g % 11)::float8 AS x,
   ((g * 7919) % 1000)::float8 / 1000 AS uplift FROM generate_series(1, 200000) g;
 ANALYZE big;
+CREATE FUNCTION pg_temp.plan_lines(q text) RETURNS SETOF text LANGUAGE plpgsql AS $$
+BEGIN RETURN QUERY EXECUTE 'EXPLAIN (COSTS OFF) ' || q; END $$;
+SELECT ok((SELECT string_agg(l, E'\n') FROM pg_temp.plan_lines(
+             'SELECT incentive_ab_cuped(treated, retained, x), incentive_uplift_eval(uplift, treated, retained) FROM big') l)
+          ~ 'Partial Aggregate',
+  'the experiment aggregates over big run as parallel partial aggregates');
 SELECT ok((SELECT (incentive_ab_cuped(treated, retained, x))::text FROM big) =
           (SELECT (incentive_ab_cuped(treated, retained, x))::text FROM (SELECT * FROM big ORDER BY id) s),
   'parallel incentive_ab_cuped = serial');
