@@ -6,6 +6,8 @@
 #   KEEP=1            leave the throwaway cluster running and print how to connect
 #   PG_CONFIG=...     build against another PostgreSQL (default: 15's, else PATH)
 #   FUZZ_SECONDS=N    seconds per fuzz harness (test: 10, fuzz: 300)
+#   FUZZ_SEED=N       libFuzzer's -seed (test: 1, the same inputs every run;
+#                     fuzz: 0, a new seed from the clock each run)
 #   ONLY=regress|pgtap|unit|fuzz|static|dump|soak|NAME (a suite in test/scripts/suites/NAME.sh)
 #   SOAK_SECONDS=N    seconds of the pgbench concurrency run (test: 30, soak: 180)   run one suite of `make test`
 #   BENCH_SCALE=...   passed to test/bench/bench.sh (see there)
@@ -258,15 +260,18 @@ run_soak() {
 	fi
 }
 
-# run_fuzz SECONDS: build every test/fuzz/fuzz_*.c with libFuzzer, ASan and
-# UBSan and run it on a scratch copy of its committed seed corpus.
+# run_fuzz SECONDS SEED: build every test/fuzz/fuzz_*.c with libFuzzer, ASan
+# and UBSan and run it on a scratch copy of its committed seed corpus, with
+# libFuzzer's -seed SEED (0: one from the clock).  `make test` passes a fixed
+# seed, so that a run mutates the same inputs in the same order every time
+# and its result does not depend on luck; `make fuzz` explores anew.
 run_fuzz() {
-	local secs=$1 f name bin corpus rc execs
+	local secs=$1 seed=$2 f name bin corpus rc execs
 	shopt -s nullglob
 	local files=("$ROOT"/test/fuzz/fuzz_*.c)
 	[ ${#files[@]} -eq 0 ] && return 0
 	command -v clang >/dev/null || { record "fuzz (clang missing)" 0 1; return 0; }
-	say "fuzzing: ${#files[@]} harnesses, ${secs}s each"
+	say "fuzzing: ${#files[@]} harnesses, ${secs}s each (seed $seed)"
 	mkdir -p "$WORK/fuzz"
 	for f in "${files[@]}"; do
 		name=$(basename "$f" .c)
@@ -281,7 +286,7 @@ run_fuzz() {
 		mkdir -p "$corpus"
 		[ -d "$ROOT/test/fuzz/corpus/${name#fuzz_}" ] && cp -r "$ROOT/test/fuzz/corpus/${name#fuzz_}/." "$corpus/"
 		rc=0
-		(cd "$WORK/fuzz" && "$bin" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 \
+		(cd "$WORK/fuzz" && "$bin" -seed="$seed" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 \
 			-print_final_stats=1 "$corpus") >"$WORK/fuzz/$name.log" 2>&1 || rc=$?
 		execs=$(sed -n 's/^stat::number_of_executed_units:[[:space:]]*//p' "$WORK/fuzz/$name.log" | tail -1)
 		if [ $rc -eq 0 ]; then
@@ -342,7 +347,7 @@ test)
 	want dump && run_dump
 	run_plugin_suites
 	want soak && run_soak "${SOAK_SECONDS:-30}"
-	want fuzz && run_fuzz "${FUZZ_SECONDS:-10}"
+	want fuzz && run_fuzz "${FUZZ_SECONDS:-10}" "${FUZZ_SEED:-1}"
 	echo
 	[ ${#FAILED_NAMES[@]} -gt 0 ] && echo "failed: ${FAILED_NAMES[*]}"
 	echo "elapsed: $(($(date +%s) - T0)) s"
@@ -363,7 +368,7 @@ soak)
 fuzz)
 	ensure_packages fuzz
 	make_workdir
-	run_fuzz "${FUZZ_SECONDS:-300}"
+	run_fuzz "${FUZZ_SECONDS:-300}" "${FUZZ_SEED:-0}"
 	echo "$PASS passed, $FAIL failed"
 	[ "$FAIL" -eq 0 ]
 	;;
