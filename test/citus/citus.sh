@@ -5,6 +5,12 @@
 # (`make test`), after lib.sh's private install: the private lib directory
 # links every file of the server's, so citus.so is found there.
 #
+# Every node's TimeZone is UTC, whatever the machine's (initdb takes TZ from
+# the environment): checks.sql sets UTC in its own session, but Citus does not
+# pass that SET on to the workers' connections, so under another zone the
+# workers cut timestamps into days in their own and disagree with the
+# single-node result.
+#
 # No node listens on TCP (listen_addresses = ''), so citus.local_hostname,
 # the host a node uses to connect to itself (default localhost), is its
 # socket directory: otherwise a query that must reach the local node over a
@@ -37,6 +43,7 @@ citus_node_start() { # NAME
 		shared_preload_libraries = 'citus'
 		citus.node_conninfo = 'sslmode=disable'
 		citus.local_hostname = '$dir/run'
+		timezone = 'UTC'
 		fsync = off
 		synchronous_commit = off
 		full_page_writes = off
