@@ -192,7 +192,8 @@ retention_newton_step_trans(PG_FUNCTION_ARGS)
 	if (PG_ARGISNULL(0))
 	{
 		p = point_values(pt, &plen, &pd);
-		st = state_alloc(aggcxt, cr_state_len(pd, plen));
+		/* per-row memory: the executor copies a new state into aggcxt itself */
+		st = state_alloc(CurrentMemoryContext, cr_state_len(pd, plen));
 		cr_state_init(ST_DATA(st), pd, p, plen);
 	}
 	else if (state_known(c, (st = PG_GETARG_ARRAYTYPE_P(0))))
@@ -222,8 +223,15 @@ retention_newton_step_trans(PG_FUNCTION_ARGS)
 	}
 	if (s[CR_ST_D] == 0)
 	{
-		/* statistics pass, first usable row: room for the sums of d features */
-		ArrayType  *grown = state_alloc(aggcxt, cr_state_len(d, plen));
+		/*
+		 * statistics pass, first usable row: room for the sums of d features.
+		 * In per-row memory, as a first state: the executor copies a state
+		 * other than the one it passed into the aggregate context and frees
+		 * the old one, so one made in aggcxt would stay there unreferenced
+		 * until the end of the query (twice the memory a group needs in a
+		 * hash aggregate).
+		 */
+		ArrayType  *grown = state_alloc(CurrentMemoryContext, cr_state_len(d, plen));
 		double	   *g = ST_DATA(grown);
 
 		memcpy(g, s, sizeof(double) * ST_LEN(st));
@@ -272,7 +280,10 @@ retention_newton_step_combine(PG_FUNCTION_ARGS)
 	if (!AggCheckCallContext(fcinfo, &aggcxt))
 		aggcxt = CurrentMemoryContext;
 	if (sa[CR_ST_D] == 0)
-		PG_RETURN_ARRAYTYPE_P(state_copy_plus(aggcxt, b, sa));
+	{
+		/* a new state: the executor copies it into the aggregate context */
+		PG_RETURN_ARRAYTYPE_P(state_copy_plus(CurrentMemoryContext, b, sa));
+	}
 	if (sb[CR_ST_D] != 0 && sb[CR_ST_D] != sa[CR_ST_D])
 		ereport(ERROR,
 				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),

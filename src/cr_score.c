@@ -495,6 +495,16 @@ retention_explain_jsonb(PG_FUNCTION_ARGS)
 #define DRIFT_LEN 32
 #define DRIFT_BASELINE_LEN 21
 
+/*
+ * A new state is built in the per-row memory context, not in the aggregate
+ * context: the executor copies any pass-by-reference state that is not the
+ * one it passed in into the aggregate context itself (ExecAggTransReparent),
+ * so a first state built there stayed behind, unreferenced, until the end
+ * of the query.  A hash aggregate over many groups held two states a group.
+ * Later rows update the executor's copy in place and return it, which is
+ * never copied again.
+ */
+
 static ArrayType *
 drift_new_state(MemoryContext cxt, const double *deciles, const double *shares)
 {
@@ -647,7 +657,7 @@ retention_score_drift_trans(PG_FUNCTION_ARGS)
 	m = cr_model_cached(fcinfo, 1, false);
 	drift_check_model(m);
 	if (PG_ARGISNULL(0))
-		state = drift_new_state(aggcxt, m->deciles, m->shares);
+		state = drift_new_state(CurrentMemoryContext, m->deciles, m->shares);
 	else
 		state = PG_GETARG_ARRAYTYPE_P(0);	/* ours, in aggcxt: updated in place */
 	v = drift_values(state);
@@ -767,7 +777,7 @@ retention_baseline_drift_trans(PG_FUNCTION_ARGS)
 	if (PG_ARGISNULL(0))
 	{
 		drift_check_baseline(b, "invalid baseline for retention_baseline_drift");
-		state = drift_new_state(aggcxt, b, b + 11);
+		state = drift_new_state(CurrentMemoryContext, b, b + 11);
 	}
 	else
 		state = PG_GETARG_ARRAYTYPE_P(0);	/* ours, in aggcxt: updated in place */
