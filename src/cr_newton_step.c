@@ -32,11 +32,17 @@ PG_FUNCTION_INFO_V1(retention_newton_step_final);
 #define ST_DATA(a)	((double *) CR_ARR_DATA_NONULLS(a))
 #define ST_LEN(a)	(ARR_DIMS(a)[0])
 
+/*
+ * A new state, in the current (per-row) memory context: the executor copies
+ * a state other than the one it passed in into the aggregate context and
+ * frees the old one, so one made there would stay unreferenced until the end
+ * of the query (twice the memory a group needs in a hash aggregate).
+ */
 static ArrayType *
-state_alloc(MemoryContext cxt, int len)
+state_alloc(int len)
 {
 	Size		bytes = ARR_OVERHEAD_NONULLS(1) + sizeof(double) * (Size) len;
-	ArrayType  *a = MemoryContextAllocZero(cxt, bytes);
+	ArrayType  *a = palloc0(bytes);
 
 	SET_VARSIZE(a, bytes);
 	a->ndim = 1;
@@ -170,7 +176,6 @@ Datum
 retention_newton_step_trans(PG_FUNCTION_ARGS)
 {
 	StepCache  *c;
-	MemoryContext aggcxt;
 	ArrayType  *st;
 	ArrayType  *pt;
 	const double *p;
@@ -181,7 +186,7 @@ retention_newton_step_trans(PG_FUNCTION_ARGS)
 				pd,
 				d;
 
-	if (!AggCheckCallContext(fcinfo, &aggcxt))
+	if (!AggCheckCallContext(fcinfo, NULL))
 		elog(ERROR, "retention_newton_step_trans called in non-aggregate context");
 	c = step_cache(fcinfo);
 	if (PG_ARGISNULL(4))
@@ -192,8 +197,7 @@ retention_newton_step_trans(PG_FUNCTION_ARGS)
 	if (PG_ARGISNULL(0))
 	{
 		p = point_values(pt, &plen, &pd);
-		/* per-row memory: the executor copies a new state into aggcxt itself */
-		st = state_alloc(CurrentMemoryContext, cr_state_len(pd, plen));
+		st = state_alloc(cr_state_len(pd, plen));
 		cr_state_init(ST_DATA(st), pd, p, plen);
 	}
 	else if (state_known(c, (st = PG_GETARG_ARRAYTYPE_P(0))))
@@ -223,15 +227,8 @@ retention_newton_step_trans(PG_FUNCTION_ARGS)
 	}
 	if (s[CR_ST_D] == 0)
 	{
-		/*
-		 * statistics pass, first usable row: room for the sums of d features.
-		 * In per-row memory, as a first state: the executor copies a state
-		 * other than the one it passed into the aggregate context and frees
-		 * the old one, so one made in aggcxt would stay there unreferenced
-		 * until the end of the query (twice the memory a group needs in a
-		 * hash aggregate).
-		 */
-		ArrayType  *grown = state_alloc(CurrentMemoryContext, cr_state_len(d, plen));
+		/* statistics pass, first usable row: room for the sums of d features */
+		ArrayType  *grown = state_alloc(cr_state_len(d, plen));
 		double	   *g = ST_DATA(grown);
 
 		memcpy(g, s, sizeof(double) * ST_LEN(st));
@@ -244,11 +241,11 @@ retention_newton_step_trans(PG_FUNCTION_ARGS)
 	return step_return(c, st);
 }
 
-/* a copy of state b in cxt, with counters of a state without rows added */
+/* a copy of state b, with counters of a state without rows added */
 static ArrayType *
-state_copy_plus(MemoryContext cxt, ArrayType *b, const double *counters)
+state_copy_plus(ArrayType *b, const double *counters)
 {
-	ArrayType  *r = state_alloc(cxt, ST_LEN(b));
+	ArrayType  *r = state_alloc(ST_LEN(b));
 	double	   *s = ST_DATA(r);
 	int			i;
 
@@ -262,7 +259,6 @@ state_copy_plus(MemoryContext cxt, ArrayType *b, const double *counters)
 Datum
 retention_newton_step_combine(PG_FUNCTION_ARGS)
 {
-	MemoryContext aggcxt = NULL;
 	ArrayType  *a = PG_GETARG_ARRAYTYPE_P(0);
 	ArrayType  *b = PG_GETARG_ARRAYTYPE_P(1);
 	double	   *sa,
@@ -277,22 +273,17 @@ retention_newton_step_combine(PG_FUNCTION_ARGS)
 	if (sb[CR_ST_PLEN] != plen ||
 		memcmp(sa + CR_ST_HEADER, sb + CR_ST_HEADER, sizeof(double) * plen) != 0)
 		invalid_point("Partial states of different points cannot be combined.");
-	if (!AggCheckCallContext(fcinfo, &aggcxt))
-		aggcxt = CurrentMemoryContext;
 	if (sa[CR_ST_D] == 0)
-	{
-		/* a new state: the executor copies it into the aggregate context */
-		PG_RETURN_ARRAYTYPE_P(state_copy_plus(CurrentMemoryContext, b, sa));
-	}
+		PG_RETURN_ARRAYTYPE_P(state_copy_plus(b, sa));	/* a new state */
 	if (sb[CR_ST_D] != 0 && sb[CR_ST_D] != sa[CR_ST_D])
 		ereport(ERROR,
 				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
 				 errmsg("feature arrays of different lengths: %d and %d", (int) sa[CR_ST_D], (int) sb[CR_ST_D]),
 				 errhint("Every row of a group must list the same features in the same order.")));
-	if (aggcxt == CurrentMemoryContext && !AggCheckCallContext(fcinfo, NULL))
+	if (!AggCheckCallContext(fcinfo, NULL))
 	{
 		/* called directly: never modify an argument */
-		a = state_copy_plus(aggcxt, a, NULL);
+		a = state_copy_plus(a, NULL);
 		sa = ST_DATA(a);
 	}
 	if (sb[CR_ST_D] == 0)
@@ -315,7 +306,7 @@ retention_newton_step_final(PG_FUNCTION_ARGS)
 	ArrayType  *r;
 
 	check_state(a);
-	r = state_copy_plus(CurrentMemoryContext, a, NULL);
+	r = state_copy_plus(a, NULL);
 	cr_state_flush(ST_DATA(r));
 	PG_RETURN_ARRAYTYPE_P(r);
 }

@@ -496,19 +496,17 @@ retention_explain_jsonb(PG_FUNCTION_ARGS)
 #define DRIFT_BASELINE_LEN 21
 
 /*
- * A new state is built in the per-row memory context, not in the aggregate
- * context: the executor copies any pass-by-reference state that is not the
- * one it passed in into the aggregate context itself (ExecAggTransReparent),
- * so a first state built there stayed behind, unreferenced, until the end
- * of the query.  A hash aggregate over many groups held two states a group.
- * Later rows update the executor's copy in place and return it, which is
- * never copied again.
+ * A group's first state, in the per-row memory context, not in the
+ * aggregate context: the executor copies any pass-by-reference state that
+ * is not the one it passed in into the aggregate context itself
+ * (ExecAggTransReparent), so a first state built there stayed behind,
+ * unreferenced, until the end of the query.  A hash aggregate over many
+ * groups held two states a group.  Later rows update the executor's copy
+ * in place and return it, which is never copied again.
  */
-
 static ArrayType *
-drift_new_state(MemoryContext cxt, const double *deciles, const double *shares)
+drift_new_state(const double *deciles, const double *shares)
 {
-	MemoryContext old = MemoryContextSwitchTo(cxt);
 	Datum		init[DRIFT_LEN];
 	ArrayType  *a;
 	int			i;
@@ -520,7 +518,6 @@ drift_new_state(MemoryContext cxt, const double *deciles, const double *shares)
 	for (i = 0; i < 10; i++)
 		init[22 + i] = Float8GetDatum(shares[i]);
 	a = construct_array(init, DRIFT_LEN, FLOAT8OID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE);
-	MemoryContextSwitchTo(old);
 	return a;
 }
 
@@ -620,9 +617,9 @@ drift_check_model(const CrModel *m)
  * score checked and in *score), false when a NULL argument skips it.
  */
 static bool
-drift_row(FunctionCallInfo fcinfo, const char *fname, MemoryContext *aggcxt, double *score)
+drift_row(FunctionCallInfo fcinfo, const char *fname, double *score)
 {
-	if (!AggCheckCallContext(fcinfo, aggcxt))
+	if (!AggCheckCallContext(fcinfo, NULL))
 		ereport(ERROR,
 				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
 				 errmsg("%s called in non-aggregate context", fname)));
@@ -645,21 +642,20 @@ drift_unchanged(FunctionCallInfo fcinfo)
 Datum
 retention_score_drift_trans(PG_FUNCTION_ARGS)
 {
-	MemoryContext aggcxt;
 	ArrayType  *state;
 	double	   *v;
 	double		score;
 	CrModel    *m;
 	int			i;
 
-	if (!drift_row(fcinfo, "retention_score_drift_trans", &aggcxt, &score))
+	if (!drift_row(fcinfo, "retention_score_drift_trans", &score))
 		return drift_unchanged(fcinfo);
 	m = cr_model_cached(fcinfo, 1, false);
 	drift_check_model(m);
 	if (PG_ARGISNULL(0))
-		state = drift_new_state(CurrentMemoryContext, m->deciles, m->shares);
+		state = drift_new_state(m->deciles, m->shares);
 	else
-		state = PG_GETARG_ARRAYTYPE_P(0);	/* ours, in aggcxt: updated in place */
+		state = PG_GETARG_ARRAYTYPE_P(0);	/* the executor's copy: updated in place */
 	v = drift_values(state);
 	/* the model's edges and shares, as the combine function compares them */
 	for (i = 0; i < 11; i++)
@@ -676,14 +672,13 @@ retention_score_drift_trans(PG_FUNCTION_ARGS)
 Datum
 retention_score_drift_combine(PG_FUNCTION_ARGS)
 {
-	MemoryContext aggcxt;
 	ArrayType  *a,
 			   *b;
 	double	   *va,
 			   *vb;
 	int			i;
 
-	if (!AggCheckCallContext(fcinfo, &aggcxt))
+	if (!AggCheckCallContext(fcinfo, NULL))
 		ereport(ERROR,
 				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
 				 errmsg("retention_score_drift_combine called in non-aggregate context")));
@@ -765,22 +760,21 @@ drift_baseline_values(ArrayType *b)
 Datum
 retention_baseline_drift_trans(PG_FUNCTION_ARGS)
 {
-	MemoryContext aggcxt;
 	ArrayType  *state;
 	const double *b;
 	double	   *v;
 	double		score;
 
-	if (!drift_row(fcinfo, "retention_baseline_drift_trans", &aggcxt, &score))
+	if (!drift_row(fcinfo, "retention_baseline_drift_trans", &score))
 		return drift_unchanged(fcinfo);
 	b = drift_baseline_values(PG_GETARG_ARRAYTYPE_P(1));
 	if (PG_ARGISNULL(0))
 	{
 		drift_check_baseline(b, "invalid baseline for retention_baseline_drift");
-		state = drift_new_state(CurrentMemoryContext, b, b + 11);
+		state = drift_new_state(b, b + 11);
 	}
 	else
-		state = PG_GETARG_ARRAYTYPE_P(0);	/* ours, in aggcxt: updated in place */
+		state = PG_GETARG_ARRAYTYPE_P(0);	/* the executor's copy: updated in place */
 	v = drift_values(state);
 	for (int i = 0; i < DRIFT_BASELINE_LEN; i++)
 		if (v[11 + i] != b[i])
