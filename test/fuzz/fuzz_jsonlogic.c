@@ -30,7 +30,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	CrRuleProg *p;
 	char	   *js;
 	size_t		jsl;
-	CrRuleMem	mem = {NULL, NULL, NULL, NULL, NULL, fuzz_converter(size), fuzz_to_utf8(size), NULL};
+	CrRuleMem	mem = {.unicode_to_text = fuzz_converter(size), .text_to_utf8 = fuzz_to_utf8(size)};
 
 	if (cr_rule_from_jsonlogic((const char *) data, size, &mem, &b, &bl, &e) != CR_OK)
 	{

@@ -136,7 +136,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t		bl;
 	CrRuleError e;
 	CrRuleProg *p;
-	CrRuleMem	mem = {NULL, NULL, NULL, NULL, NULL, NULL, NULL, fuzz_char_len(size)};
+	CrRuleMem	mem = {.char_len = fuzz_char_len(size)};
 
 	/* 1. text */
 	if (cr_rule_parse((const char *) data, size, &mem, &b, &bl, &e) == CR_OK)

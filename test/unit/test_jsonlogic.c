@@ -221,7 +221,7 @@ non_ascii_strings(void)
 static char *
 text_in(const char *json, CrUnicodeToText to_text, CrRuleError *e)
 {
-	CrRuleMem	mem = {NULL, NULL, NULL, NULL, NULL, to_text, NULL, NULL};
+	CrRuleMem	mem = {.unicode_to_text = to_text};
 	char	   *text;
 	size_t		len;
 
@@ -238,7 +238,7 @@ text_in(const char *json, CrUnicodeToText to_text, CrRuleError *e)
 static void
 check_message(const char *json, CrCharLen char_len, const char *want, const char *what)
 {
-	CrRuleMem	mem = {NULL, NULL, NULL, NULL, NULL, NULL, NULL, char_len};
+	CrRuleMem	mem = {.char_len = char_len};
 	CrRuleError e;
 	char	   *text;
 	size_t		len;
@@ -291,7 +291,7 @@ other_encodings(void)
 	expect_text(text_in(json, NULL, &e), &e, "(coalesce(\"\303\251t\303\251\" = 'caf\303\251 A', false))",
 				"without a converter, UTF-8");
 	{
-		CrRuleMem	mem = {NULL, NULL, NULL, NULL, NULL, to_latin1, NULL, NULL};
+		CrRuleMem	mem = {.unicode_to_text = to_latin1};
 		uint8_t    *b = NULL;
 		size_t		bl;
 		CrRuleProg *p = NULL;
@@ -371,8 +371,8 @@ latin1_numbers(void)
 {
 	const char *nbsp = "{\"<\": [{\"var\": \"s\"}, \"\\u00a05\"]}";
 	const char *a_nbsp = "{\"<\": [{\"var\": \"s\"}, \"\\u00c2\\u00a05\"]}";
-	CrRuleMem	mem = {NULL, NULL, NULL, NULL, NULL, to_latin1, latin1_to_utf8, NULL};
-	CrRuleMem	bytes = {NULL, NULL, NULL, NULL, NULL, to_latin1, NULL, NULL};
+	CrRuleMem	mem = {.unicode_to_text = to_latin1, .text_to_utf8 = latin1_to_utf8};
+	CrRuleMem	bytes = {.unicode_to_text = to_latin1};
 	CrRuleError e;
 	char	   *text;
 	size_t		len;

@@ -58,7 +58,7 @@ check_error(const char *src, int code, long pos)
 static void
 check_found(const char *src, CrCharLen char_len, int code, const char *want, const char *what)
 {
-	CrRuleMem	mem = {NULL, NULL, NULL, NULL, NULL, NULL, NULL, char_len};
+	CrRuleMem	mem = {.char_len = char_len};
 	uint8_t    *b = NULL;
 	size_t		bl;
 	CrRuleError e;
