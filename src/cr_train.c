@@ -46,7 +46,7 @@ PG_FUNCTION_INFO_V1(retention_train_final);
  * GROUP BY with many small groups stays small); later blocks hold about
  * BLOCK_BYTES each.  Combining partial states moves blocks, never rows.
  */
-#define FIRST_BLOCK_ROWS 64
+#define FIRST_BLOCK_ROWS 8
 #define BLOCK_BYTES		(8 * 1024 * 1024)
 
 /*

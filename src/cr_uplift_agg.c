@@ -68,7 +68,7 @@ uplift_reserve(MemoryContext cxt, UpliftState *st, int c, int64 more)
 				 errhint("Raise community_retention.max_train_memory (at most 1GB is usable), or evaluate a sample.")));
 	if (st->n[c] + more <= st->cap[c])
 		return;
-	newcap = Max(Max(st->cap[c] * 2, 64), st->n[c] + more);
+	newcap = Max(Max(st->cap[c] * 2, 8), st->n[c] + more);
 	newcap = Min(newcap, uplift_max_rows());
 	st->keys[c] = st->keys[c] == NULL
 		? MemoryContextAllocHuge(cxt, newcap * sizeof(uint64))

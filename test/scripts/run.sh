@@ -269,6 +269,18 @@ run_soak() {
 			grep '^hash peak' "$out" >&2
 			record "soak: float8[] states held once per group" 0 1
 		fi
+		# Growing states start small: over the same 100k groups of two rows,
+		# retention_train within 1.5 times retention_calibration's peak and
+		# incentive_uplift_eval within 1.25 times retention_auc's (room for 64
+		# rows or keys made them 3.6 and 2.9 times).
+		local ha hu ht
+		read -r ha hu ht < <(sed -n 's/^hash peak kB, growing states: auc \([0-9]*\) uplift \([0-9]*\) train \([0-9]*\)$/\1 \2 \3/p' "$out")
+		if [ -n "$ha" ] && [ -n "$hc" ] && [ "$ha" -gt 0 ] && [ $((ht * 2)) -le $((hc * 3)) ] && [ $((hu * 4)) -le $((ha * 5)) ]; then
+			record "soak: growing states start small (100k groups: train $ht kB, uplift $hu kB, auc $ha kB)" 1 0
+		else
+			grep '^hash peak' "$out" >&2
+			record "soak: growing states start small" 0 1
+		fi
 	fi
 }
 
