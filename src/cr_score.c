@@ -536,6 +536,7 @@ drift_values(ArrayType *a)
 static void
 drift_check_baseline(const double *b, const char *invalid)
 {
+	double		total = 0;
 	int			i;
 
 	for (i = 0; i < 11; i++)
@@ -550,13 +551,21 @@ drift_check_baseline(const double *b, const char *invalid)
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("%s", invalid),
 					 errdetail("The training shares must be within [0, 1].")));
+		else
+			total += b[i];
+	/* as a model's own shares must (cr_model_codec.c) */
+	if (fabs(total - 1.0) > 1e-6)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s", invalid),
+				 errdetail("The training shares must add up to 1; these add up to %.15g.", total)));
 }
 
 /*
  * Full check of a state that did not come from our transition function
  * (the combine and final functions can be called from SQL with any
  * float8[]): whole, non-negative counts that add up, ascending edges in
- * [0, 1], shares in [0, 1].
+ * [0, 1], shares in [0, 1] that add up to 1.
  */
 static double *
 drift_checked_values(ArrayType *a)

@@ -3,7 +3,7 @@
 -- (retention_score_baseline) instead of the model: equal to it bit for bit, serial, GROUP BY
 -- and parallel; its inputs checked with SQLSTATEs.
 BEGIN;
-SELECT plan(19);
+SELECT plan(22);
 
 CREATE TEMP TABLE rows_ AS
 SELECT i, ARRAY[sin(i::float8), ((i * 37) % 101)::float8 / 50 - 1] AS x,
@@ -64,6 +64,12 @@ SELECT throws_ok($$ SELECT retention_baseline_drift(b[2:2] || b[1:1] || b[3:21],
     'invalid baseline for retention_baseline_drift', 'descending decile edges are rejected');
 SELECT throws_ok($$ SELECT retention_baseline_drift(b[1:20] || 1.5::float8, 0.5::float8) FROM bl $$, '22023',
     'invalid baseline for retention_baseline_drift', 'a share above 1 is rejected');
+SELECT throws_ok($$ SELECT retention_baseline_drift('{0,0.1,0.2,0.3,0.4,0.5,0.6,0.7,0.8,0.9,1,0.1,0.1,0.1,0.1,0.1,0.1,0.1,0.1,0.1,0.09}'::float8[], 0.5::float8) $$,
+    '22023', 'invalid baseline for retention_baseline_drift', 'shares that add up to 0.99 are rejected');
+SELECT cmp_ok((SELECT retention_baseline_drift('{0,0.1,0.2,0.3,0.4,0.5,0.6,0.7,0.8,0.9,1,0.1,0.1,0.1,0.1,0.1,0.1,0.1,0.1,0.1,0.1000005}'::float8[], 0.55::float8)),
+          '>', 0::float8, 'shares within 1e-6 of 1 are taken');
+SELECT throws_ok($$ SELECT retention_score_drift_finalfn('{1,1,0,0,0,0,0,0,0,0,0,0,0.1,0.2,0.3,0.4,0.5,0.6,0.7,0.8,0.9,1,0.5,0.5,0.5,0,0,0,0,0,0,0}'::float8[]) $$,
+    '22023', 'invalid retention_score_drift state', 'a state whose shares add up to 1.5 is rejected');
 SELECT throws_ok($$ SELECT retention_baseline_drift(CASE WHEN i = 7 THEN b[1:20] || 0.5::float8 ELSE b END, s.score) FROM s, bl $$,
     '22023', 'retention_baseline_drift needs the same baseline for every row of a group', 'a second baseline in a group is rejected');
 -- a model that differs only in its training shares is another model, in every
