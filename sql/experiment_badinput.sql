@@ -145,3 +145,15 @@ SELECT label || ': ' || pg_temp.try(q) FROM (VALUES
   ('demo: too many', $$SELECT count(*) FROM retention_demo_experiment(100000001)$$),
   ('demo: 0 members', $$SELECT count(*) FROM retention_demo_experiment(0)$$)
 ) v(label, q);
+
+-- incentive_uplift_eval's row limit counts the rows of all four classes, on
+-- every row: 1MB allows 131072 rows, however they are spread (a class filling
+-- room it reserved while the others were small used to go past the limit)
+SET community_retention.max_train_memory = '1MB';
+SELECT label || ': ' || pg_temp.try(q) FROM (VALUES
+  ('eval: 131072 rows in four classes at 1MB', $$SELECT (incentive_uplift_eval(i, i % 4 >= 2, i % 2 = 1)).n FROM generate_series(1, 131072) i$$),
+  ('eval: 131073 rows in four classes at 1MB', $$SELECT (incentive_uplift_eval(i, i % 4 >= 2, i % 2 = 1)).n FROM generate_series(1, 131073) i$$),
+  ('eval: 32768 retained, then 131072 lapsed rows at 1MB', $$SELECT (incentive_uplift_eval(i, false, i <= 32768)).n FROM generate_series(1, 32768 + 131072) i$$),
+  ('eval: 98304 lapsed, then 32769 retained rows at 1MB', $$SELECT (incentive_uplift_eval(i, false, i > 98304)).n FROM generate_series(1, 131073) i$$)
+) v(label, q);
+RESET community_retention.max_train_memory;

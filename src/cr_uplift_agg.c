@@ -69,7 +69,8 @@ uplift_reserve(MemoryContext cxt, UpliftState *st, int c, int64 more)
 	if (st->n[c] + more <= st->cap[c])
 		return;
 	newcap = Max(Max(st->cap[c] * 2, 8), st->n[c] + more);
-	newcap = Min(newcap, uplift_max_rows());
+	/* never more room than the limit leaves after the other classes' rows */
+	newcap = Min(newcap, uplift_max_rows() - (total - st->n[c] - more));
 	st->keys[c] = st->keys[c] == NULL
 		? MemoryContextAllocHuge(cxt, newcap * sizeof(uint64))
 		: repalloc_huge(st->keys[c], newcap * sizeof(uint64));
@@ -131,7 +132,13 @@ incentive_uplift_transfn(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("uplift must not be NaN")));
 	c = 2 * (PG_GETARG_BOOL(2) ? 1 : 0) + (PG_GETARG_BOOL(3) ? 1 : 0);
-	if (st->n[c] >= st->cap[c])
+	/*
+	 * The limit counts the rows of all four classes, so it is checked on
+	 * every row, not only when this class's array grows: a class may still
+	 * have room it reserved while the others held fewer rows.
+	 */
+	if (st->n[c] >= st->cap[c] ||
+		st->n[0] + st->n[1] + st->n[2] + st->n[3] >= uplift_max_rows())
 		uplift_reserve(aggctx, st, c, 1);
 	st->keys[c][st->n[c]++] = cr_auc_key(u);
 	PG_RETURN_POINTER(st);
