@@ -98,8 +98,14 @@ cuped(const CrAbArm *c, const CrAbArm *t, double z, double wald_var, CrAbResult 
 	const CrAbArm *arms[2] = {t, c};
 
 	cr_ab_arm_merge(&all, t);
-	if (!(all.m2_x > 0.0))
-		return;					/* a constant covariate explains nothing */
+	/*
+	 * A constant covariate explains nothing.  Nor can one whose standard
+	 * deviation is below CR_AB_MIN_SD be used: the squares of its deviations
+	 * underflow (to subnormal numbers or 0) in the moments, so theta and the
+	 * variance would be wrong (or Infinity), not merely rounded.
+	 */
+	if (!(all.m2_x / all.n >= CR_AB_MIN_SD * CR_AB_MIN_SD))
+		return;
 	theta = all.c_xy / all.m2_x;
 	r->theta = theta;
 	r->cuped_difference = r->difference - theta * (t->mean_x - c->mean_x);

@@ -14,6 +14,13 @@
 #ifndef CR_ABTEST_H
 #define CR_ABTEST_H
 
+/*
+ * The smallest standard deviation of a covariate that CUPED uses: below it
+ * the squared deviations underflow, and the CUPED fields are NaN, as for a
+ * constant covariate.
+ */
+#define CR_AB_MIN_SD 1e-140
+
 /* One arm's running moments; the CUPED fields stay 0 without a covariate. */
 typedef struct CrAbArm
 {

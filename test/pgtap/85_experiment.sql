@@ -4,7 +4,7 @@
 -- published CUPED and scikit-uplift definitions); the 1000 experiment rows
 -- below are the ones that script writes.
 BEGIN;
-SELECT plan(50);
+SELECT plan(51);
 
 CREATE FUNCTION pg_temp.close(a float8, b float8, tol float8 DEFAULT 1e-10) RETURNS boolean
 LANGUAGE sql IMMUTABLE AS $$ SELECT abs(a - b) <= tol * greatest(1.0, abs(b)) $$;
@@ -1114,6 +1114,13 @@ SELECT ok(pg_temp.close((r).difference, (p).difference) AND pg_temp.close((r).p_
 FROM (SELECT incentive_ab_cuped(treated, retained, x) AS r, incentive_ab(treated, retained) AS p FROM ex) s;
 SELECT ok((SELECT (incentive_ab_cuped(treated, retained, 3.0)).cuped_theta IS NULL FROM ex),
   'a constant covariate: CUPED fields NULL');
+SELECT ok((SELECT pg_temp.close((s).cuped_difference, (r).cuped_difference) AND pg_temp.close((s).cuped_lower, (r).cuped_lower)
+                  AND pg_temp.close((s).variance_reduction, (r).variance_reduction)
+                  AND (t).cuped_theta IS NULL AND (t).cuped_difference IS NULL AND (t).cuped_lower IS NULL
+                  AND (t).variance_reduction IS NULL AND (t).difference = (r).difference
+           FROM (SELECT incentive_ab_cuped(treated, retained, x) AS r, incentive_ab_cuped(treated, retained, x * 1e-135) AS s,
+                        incentive_ab_cuped(treated, retained, x * 1e-160) AS t FROM ex) q),
+  'a covariate in units of 1e-135 gives the same CUPED estimate; one spread below 1e-140 (squares underflow) gives NULL CUPED fields, not a wrong theta');
 SELECT ok((SELECT pg_temp.close((incentive_ab_cuped(treated, retained, 0 * x + id % 2)).cuped_difference,
                                 (incentive_ab_cuped(treated, retained, 1e9 + id % 2)).cuped_difference, 1e-6) FROM ex),
   'CUPED does not suffer from a large covariate offset (pairwise moments)');

@@ -108,6 +108,35 @@ test_cuped_moments(void)
 	}
 	cr_ab_compute(&c, &a, 0.95, 1, &r);
 	ok(isnan(r.theta) && isnan(r.cuped_difference), "a constant covariate: no CUPED");
+
+	/*
+	 * CUPED does not depend on the covariate's unit (theta scales with it)
+	 * down to a spread of CR_AB_MIN_SD; below it the squared deviations
+	 * underflow, and there is no CUPED rather than a wrong theta and NULL
+	 * intervals.
+	 */
+	{
+		double		scales[3] = {1.0, 1e-135, 1e-160};
+		CrAbResult	rs[3];
+
+		for (int k = 0; k < 3; k++)
+		{
+			CrAbArm		ct = {0},
+						tt = {0};
+
+			for (int i = 0; i < 8; i++)
+				cr_ab_arm_add(i % 2 ? &tt : &ct, ys[i], xs[i] * scales[k], 1);
+			cr_ab_compute(&ct, &tt, 0.95, 1, &rs[k]);
+		}
+		ok(rel(rs[1].theta * 1e-135, rs[0].theta, 1e-12) &&
+		   rel(rs[1].cuped_difference, rs[0].cuped_difference, 1e-12) &&
+		   rel(rs[1].cuped_lower, rs[0].cuped_lower, 1e-12) &&
+		   rel(rs[1].variance_reduction, rs[0].variance_reduction, 1e-12),
+		   "a covariate in units of 1e-135: the same CUPED estimate and interval");
+		ok(isnan(rs[2].theta) && isnan(rs[2].cuped_difference) && isnan(rs[2].cuped_lower) &&
+		   isnan(rs[2].variance_reduction) && !isnan(rs[2].difference),
+		   "a covariate spread below 1e-140 (units of 1e-160): no CUPED, the rest computed");
+	}
 }
 
 static void
