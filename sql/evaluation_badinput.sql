@@ -180,7 +180,14 @@ SET community_retention.max_train_memory = '1MB';
 SELECT label || ': ' || pg_temp.try(q) FROM (VALUES
   ('retention_auc over the limit', $$SELECT retention_auc(k / 200000.0, k % 2 = 0) FROM generate_series(1, 200000) k$$),
   ('retention_metrics over the limit', $$SELECT retention_metrics(k / 200000.0, k % 2 = 0)::text FROM generate_series(1, 200000) k$$),
-  ('retention_ece has no limit (3 numbers per bin)', $$SELECT round(retention_ece(k / 200000.0, k % 2 = 0, 10)::numeric, 6) FROM generate_series(1, 200000) k$$)
+  ('retention_ece has no limit (3 numbers per bin)', $$SELECT round(retention_ece(k / 200000.0, k % 2 = 0, 10)::numeric, 6) FROM generate_series(1, 200000) k$$),
+  -- 1MB holds 131072 scores of both classes together, however they are
+  -- spread: 65537 retained rows reserve room for 131072, and retained rows
+  -- filling it after 65535 lapsed ones used to pass the limit unchecked
+  ('retention_auc: 131072 scores at 1MB', $$SELECT retention_auc(k / 200000.0, k % 2 = 0) IS NOT NULL FROM generate_series(1, 131072) k$$),
+  ('retention_auc: 131073 scores at 1MB', $$SELECT retention_auc(k / 200000.0, k % 2 = 0) FROM generate_series(1, 131073) k$$),
+  ('retention_auc: 65537 retained, 65535 lapsed, then more retained', $$SELECT retention_auc(k / 200000.0, k <= 65537 OR k > 131072 ORDER BY k) FROM generate_series(1, 131072 + 65535) k$$),
+  ('retention_metrics: 65537 retained, 65535 lapsed, then more retained', $$SELECT retention_metrics(k / 200000.0, k <= 65537 OR k > 131072 ORDER BY k)::text FROM generate_series(1, 131072 + 65535) k$$)
 ) c(label, q);
 RESET community_retention.max_train_memory;
 

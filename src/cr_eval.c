@@ -167,6 +167,14 @@ eval_push(MemoryContext aggctx, const char *aggname, CrEvalState *st,
 		  double score, bool label)
 {
 	st->h.sorted = 0;
+
+	/*
+	 * The limit counts both classes, so it is checked on every row, not only
+	 * when this class's array grows: one class may still have room it
+	 * reserved while the other held fewer scores.
+	 */
+	if (st->h.npos + st->h.nneg >= eval_max_scores())
+		eval_limit_error(aggname, st->h.npos + st->h.nneg + 1);
 	if (label)
 	{
 		if (st->h.npos >= st->cap_pos)
