@@ -231,7 +231,7 @@ eng_cover(EngState *st, MemoryContext ctx, int32 lo, int32 hi)
 				 errmsg("activity of one group spans more than %d days", CR_MAX_SPAN_DAYS),
 				 errdetail("The first and last active days are %lld days apart.",
 						   (long long) (span_hi - span_lo)),
-				 errhint("Check for placeholder timestamps such as 1970-01-01, or filter events by date.")));
+				 errhint("Check for placeholder timestamps such as 1900-01-01 or 0001-01-01, or filter events by date.")));
 
 	if (st->nwords > 0 && lo >= cur_lo && hi < cur_hi)
 		return;
