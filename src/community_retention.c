@@ -35,8 +35,8 @@ void
 _PG_init(void)
 {
 	DefineCustomIntVariable("community_retention.max_train_memory",
-							"Largest amount of memory one aggregate state that keeps its rows (retention_train, retention_auc, retention_metrics) may use.",
-							"Training keeps about 8*(d+1) bytes per row, AUC about 8; past this limit the aggregate stops with an error.",
+							"Largest amount of memory that one aggregate state keeping its rows (retention_train, retention_auc, retention_metrics, incentive_uplift_eval), or one lifetime_summaries call, may use.",
+							"Training keeps about 8*(d+1) bytes per row, the evaluation aggregates about 8; past this limit they stop with an error.",
 							&cr_max_train_memory_kb,
 							1024 * 1024,
 							1024,
