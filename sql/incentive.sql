@@ -43,6 +43,8 @@ FROM cases ORDER BY id;
 -- Feature lists: distinct, in order of first appearance.
 SELECT incentive_features('b > 1 and a < 2 or b = 3 and "B" = 1 and coalesce(c, a) > 0');
 SELECT incentive_features('true');
+-- its argument is named, as the README writes it (unnamed in 1.0)
+SELECT incentive_features(condition => 'a > 1 and b < 2');
 
 -- Syntax errors: 42601 with the position (in characters) and what was expected.
 SELECT try(s) FROM (VALUES ('x >'), ('x > 1 y'), ('1 < 2 < 3'), ('(x > 1'), ('x IN 1'),

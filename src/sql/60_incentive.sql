@@ -47,7 +47,7 @@ COMMENT ON FUNCTION incentive_condition_recv(internal) IS
 COMMENT ON FUNCTION incentive_condition_send(incentive_condition) IS
 'Binary output of a condition (the compiled program).';
 
-CREATE FUNCTION incentive_features(incentive_condition)
+CREATE FUNCTION incentive_features(condition incentive_condition)
 RETURNS text[]
 AS 'MODULE_PATHNAME', 'incentive_features'
 LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
