@@ -2,7 +2,7 @@
 -- by a materialized view at its next refresh, pg_dump registration, and
 -- row-level security with two roles.
 BEGIN;
-SELECT plan(33);
+SELECT plan(37);
 
 CREATE TABLE reg_rows AS
 SELECT i, ARRAY[(i % 7)::float8, (i % 3)::float8] AS x, (i % 7 + i % 3) % 4 <> 0 AS y
@@ -175,6 +175,21 @@ SELECT throws_ok($$SELECT retention_model_activate('t_trig', 3)$$, '09000', 'cou
                  'a trigger that skips the activation: 09000, not blamed on row-level security');
 SELECT results_eq($$SELECT version FROM retention_model_registry WHERE name = 't_trig' AND active$$,
                   $$VALUES (1)$$, 'and version 1 stays active');
+
+-- names are compared exactly whatever the collation of the argument: a name
+-- passed under a case-insensitive (nondeterministic) collation, as read from
+-- a column declared with one, is still another model than 't_churn'
+CREATE COLLATION reg_ci (provider = icu, locale = 'und-u-ks-level2', deterministic = false);
+CREATE TABLE reg_names (n text COLLATE reg_ci);
+INSERT INTO reg_names VALUES ('T_CHURN');
+SELECT throws_ok($$SELECT retention_model_active(n) FROM reg_names$$, '42704', 'model "T_CHURN" has no active version',
+                 'a case-insensitive collation does not fetch another name''s model');
+SELECT throws_ok($$SELECT retention_model_activate(n, 2) FROM reg_names$$, '42704', 'model "T_CHURN" has no version 2',
+                 'nor activate another name''s version');
+SELECT is((SELECT retention_model_save(n, (SELECT m FROM reg_models WHERE l2 = 0)) FROM reg_names), 1,
+          'nor number its versions after another name''s');
+SELECT results_eq($$SELECT name, version FROM retention_model_registry WHERE lower(name) = 't_churn' AND active$$,
+                  $$VALUES ('t_churn'::text, 1)$$, 'the active version of t_churn is untouched');
 
 -- the blank test is callable on its own, also where the plan could run in
 -- parallel mode (its exception handler needs a subtransaction, which no

@@ -93,6 +93,14 @@ END $$;
 -- C.UTF-8, not under C), so a name one database accepted could fail the
 -- CHECK when its dump is restored into another.
 
+-- Names are compared, and hashed for the lock, under the database's default
+-- collation, written out: a PL/pgSQL function's text parameters take the
+-- collation of the call's arguments, so a name read from a column declared
+-- with a case-insensitive (nondeterministic) collation would otherwise equal
+-- other names ('CHURN' = 'churn') and fetch, activate or number after another
+-- model's versions.  The default collation is deterministic (byte equality)
+-- and is the one of the primary key's index, which the lookups use.
+
 -- Versions are numbered per name under a transaction-level advisory lock on
 -- (registry table, hash of the name), so concurrent saves of one name queue up
 -- and get distinct numbers; a number already taken by a row the caller cannot
@@ -130,9 +138,9 @@ BEGIN
             USING ERRCODE = 'invalid_parameter_value';
     END IF;
     PERFORM pg_catalog.pg_advisory_xact_lock('@extschema@.retention_model_registry'::regclass::oid::int,
-                                  pg_catalog.hashtext(retention_model_save.name));
+                                  pg_catalog.hashtext(retention_model_save.name COLLATE pg_catalog."default"));
     SELECT coalesce(pg_catalog.max(r.version), 0)::bigint + 1 INTO v
-    FROM @extschema@.retention_model_registry r WHERE r.name = retention_model_save.name;
+    FROM @extschema@.retention_model_registry r WHERE r.name = retention_model_save.name COLLATE pg_catalog."default";
     LOOP
         IF v > 2147483647 THEN
             RAISE EXCEPTION 'model "%" has no version number left', name
@@ -179,21 +187,21 @@ BEGIN
             USING ERRCODE = 'null_value_not_allowed';
     END IF;
     PERFORM pg_catalog.pg_advisory_xact_lock('@extschema@.retention_model_registry'::regclass::oid::int,
-                                  pg_catalog.hashtext(retention_model_activate.name));
+                                  pg_catalog.hashtext(retention_model_activate.name COLLATE pg_catalog."default"));
     IF NOT EXISTS (SELECT 1 FROM @extschema@.retention_model_registry r
-                   WHERE r.name = retention_model_activate.name
+                   WHERE r.name = retention_model_activate.name COLLATE pg_catalog."default"
                      AND r.version = retention_model_activate.version) THEN
         RAISE EXCEPTION 'model "%" has no version %', name, version
             USING ERRCODE = 'undefined_object';
     END IF;
     UPDATE @extschema@.retention_model_registry r SET active = false
-    WHERE r.name = retention_model_activate.name AND r.active
+    WHERE r.name = retention_model_activate.name COLLATE pg_catalog."default" AND r.active
       AND r.version <> retention_model_activate.version;
     -- a version this role sees but that its UPDATE policies keep it from
     -- deactivating: waiting and retrying would not help
     IF pg_catalog.row_security_active('@extschema@.retention_model_registry'::regclass) THEN
         SELECT r.version INTO other FROM @extschema@.retention_model_registry r
-        WHERE r.name = retention_model_activate.name AND r.active
+        WHERE r.name = retention_model_activate.name COLLATE pg_catalog."default" AND r.active
           AND r.version <> retention_model_activate.version;
         IF FOUND THEN
             RAISE EXCEPTION 'could not activate version % of model "%"', version, name
@@ -205,7 +213,7 @@ BEGIN
     END IF;
     BEGIN
         UPDATE @extschema@.retention_model_registry r SET active = true
-        WHERE r.name = retention_model_activate.name AND r.version = retention_model_activate.version
+        WHERE r.name = retention_model_activate.name COLLATE pg_catalog."default" AND r.version = retention_model_activate.version
           AND NOT r.active;
         GET DIAGNOSTICS updated = ROW_COUNT;
     EXCEPTION WHEN unique_violation THEN
@@ -220,7 +228,7 @@ BEGIN
         -- be either.
         IF pg_catalog.row_security_active('@extschema@.retention_model_registry'::regclass)
            AND NOT EXISTS (SELECT 1 FROM @extschema@.retention_model_registry r
-                           WHERE r.name = retention_model_activate.name AND r.active
+                           WHERE r.name = retention_model_activate.name COLLATE pg_catalog."default" AND r.active
                              AND r.version <> retention_model_activate.version) THEN
             RAISE EXCEPTION 'could not activate version % of model "%"', version, name
                 USING ERRCODE = 'insufficient_privilege',
@@ -246,7 +254,7 @@ BEGIN
     IF updated = 0 THEN
         BEGIN
             PERFORM FROM @extschema@.retention_model_registry r
-            WHERE r.name = retention_model_activate.name
+            WHERE r.name = retention_model_activate.name COLLATE pg_catalog."default"
               AND r.version = retention_model_activate.version AND r.active
             FOR SHARE;
         EXCEPTION WHEN serialization_failure THEN
@@ -259,7 +267,7 @@ BEGIN
             RETURN;
         END IF;
         IF NOT EXISTS (SELECT 1 FROM @extschema@.retention_model_registry r
-                       WHERE r.name = retention_model_activate.name
+                       WHERE r.name = retention_model_activate.name COLLATE pg_catalog."default"
                          AND r.version = retention_model_activate.version) THEN
             RAISE EXCEPTION 'model "%" has no version %', name, version
                 USING ERRCODE = 'undefined_object';
@@ -289,7 +297,7 @@ DECLARE
     m @extschema@.retention_model;
 BEGIN
     SELECT r.model INTO m FROM @extschema@.retention_model_registry r
-    WHERE r.name = retention_model_active.name AND r.active;
+    WHERE r.name = retention_model_active.name COLLATE pg_catalog."default" AND r.active;
     IF NOT FOUND THEN
         RAISE EXCEPTION 'model "%" has no active version', name
             USING ERRCODE = 'undefined_object',
