@@ -231,11 +231,21 @@ DECLARE
   v   int;
   psi float8;
 BEGIN
+  -- NULL or NaN would never fire (PostgreSQL sorts NaN above every number)
+  IF threshold IS NULL OR threshold = 'NaN' OR threshold < 0 THEN
+    RAISE EXCEPTION 'drift threshold must be a number >= 0, not %', coalesce(threshold::text, 'NULL')
+      USING ERRCODE = 'invalid_parameter_value';
+  END IF;
   -- the scores in the view against the training scores of the version that made them
   SELECT s.model_version, retention_score_drift(r.model, s.retention_score) INTO v, psi
   FROM member_scoring s
   JOIN retention_model_registry r ON r.name = 'demo' AND r.version = s.model_version
   GROUP BY s.model_version;
+  IF psi IS NULL THEN
+    RAISE EXCEPTION 'no scores to check for drift'
+      USING ERRCODE = 'no_data_found',
+            DETAIL = 'member_scoring is empty, or the version that made its scores is no longer in the registry.';
+  END IF;
   IF psi > threshold THEN
     INSERT INTO score_drift_alerts (model_name, model_version, psi, threshold)
     VALUES ('demo', v, psi, threshold);
