@@ -180,7 +180,8 @@ CREATE UNIQUE INDEX ON member_scoring (member_id);
 \echo the five members most at risk, their segment and the rules they match
 SELECT member_id, plan, round(retention_score::numeric, 3) AS retention_score, model_version, segment, incentives
 FROM member_scoring ORDER BY retention_score, member_id LIMIT 5;
-CREATE FUNCTION retrain_demo() RETURNS text LANGUAGE plpgsql AS $$
+CREATE FUNCTION retrain_demo() RETURNS text LANGUAGE plpgsql
+SET search_path = public, pg_temp AS $$
 DECLARE
   candidate  retention_model;
   new_auc    float8;
@@ -226,7 +227,8 @@ CREATE TABLE score_drift_alerts (
   threshold     float8 NOT NULL
 );
 
-CREATE FUNCTION check_score_drift(threshold float8) RETURNS float8 LANGUAGE plpgsql AS $$
+CREATE FUNCTION check_score_drift(threshold float8) RETURNS float8 LANGUAGE plpgsql
+SET search_path = public, pg_temp AS $$
 DECLARE
   v   int;
   psi float8;
