@@ -5,7 +5,7 @@
 -- lifetime value against the same; lifetime_summary against plain SQL in
 -- several time zones; parallel equals serial.
 BEGIN;
-SELECT plan(36);
+SELECT plan(37);
 
 -- A real (not temporary) table, so that parallel workers can scan it.
 CREATE TABLE cdnow_summary (id int, x float8, t_x float8, t float8, zbar float8);
@@ -250,6 +250,12 @@ SELECT ok((SELECT (b).n = 1500 AND (b).r > 0 AND (b).a > 0 AND (g).n > 0
 SELECT ok(abs(bgnbd_expected_purchases('(6.74224,92.182,0.409288,458.916,,,,,,,)'::bgnbd_model,
                                        1048.26, 0, 0, 1.86317) / 72.5144689024137 - 1) < 1e-9,
           'bgnbd_expected_purchases where the hypergeometric series cancel (large b, long horizon)');
+-- a in the tens of thousands, a horizon a millionth of alpha + T: pow(w, a - 1)
+-- carried w's rounding error times a - 1 into 1 - f (it was 7e-7 off);
+-- mpmath's 3.8166021080336219943e-6 (series and quadrature at 60 digits)
+SELECT ok(abs(bgnbd_expected_purchases('(79.3465213396551,0.038096508833025844,26036.669333064925,0.21216771493286793,,,,,,,)'::bgnbd_model,
+                                       1.7558524775535957e-05, 0, 0, 365) / 3.8166021080336219943e-6 - 1) < 1e-9,
+          'bgnbd_expected_purchases with large a and a short horizon keeps its digits');
 
 SELECT * FROM finish();
 ROLLBACK;
