@@ -5,7 +5,7 @@
 -- lifetime value against the same; lifetime_summary against plain SQL in
 -- several time zones; parallel equals serial.
 BEGIN;
-SELECT plan(37);
+SELECT plan(38);
 
 -- A real (not temporary) table, so that parallel workers can scan it.
 CREATE TABLE cdnow_summary (id int, x float8, t_x float8, t float8, zbar float8);
@@ -256,6 +256,11 @@ SELECT ok(abs(bgnbd_expected_purchases('(6.74224,92.182,0.409288,458.916,,,,,,,)
 SELECT ok(abs(bgnbd_expected_purchases('(79.3465213396551,0.038096508833025844,26036.669333064925,0.21216771493286793,,,,,,,)'::bgnbd_model,
                                        1.7558524775535957e-05, 0, 0, 365) / 3.8166021080336219943e-6 - 1) < 1e-9,
           'bgnbd_expected_purchases with large a and a short horizon keeps its digits');
+-- a just outside 1 -+ 1e-6: the series' 1 - f is of order a - 1 (it was 8e-8
+-- off); mpmath's 769.02413356616205437 (quadrature at 40 and 60 digits)
+SELECT ok(abs(bgnbd_expected_purchases('(0.06915430571017778,2.7496871406330774,1.000001069964763,374.6972405454411,,,,,,,)'::bgnbd_model,
+                                       455.4916165685127, 20, 1, 1) / 769.02413356616205437 - 1) < 1e-9,
+          'bgnbd_expected_purchases with a within 1e-4 of 1 keeps its digits');
 
 SELECT * FROM finish();
 ROLLBACK;
