@@ -133,7 +133,7 @@ cr_gammagamma_fit(const CrSpendRow *rows, size_t n, cr_optim_tick tick,
 double
 cr_gammagamma_expected_spend(const CrGammaGamma *m, double x, double mean)
 {
-	double		den = m->p * x + m->q - 1.0;
+	double		den = m->p * x + (m->q - 1.0);	/* q - 1 exact near 1: p x keeps its digits */
 
 	if (!(den > 0.0))
 		return NAN;

@@ -864,7 +864,7 @@ expected_spend(const CrGammaGamma *m, double x, double mean)
 				 errmsg("frequency must be a non-negative integer")));
 	if (x > 0.0)
 		check_positive(mean, "monetary_value (when frequency is positive)");
-	if (!(m->p * x + m->q - 1.0 > 0.0))
+	if (!(m->p * x + (m->q - 1.0) > 0.0))
 		ereport(ERROR,
 				(errcode(ERRCODE_DATA_EXCEPTION),
 				 errmsg("the expected spend is not finite: the model has q <= 1"),
