@@ -48,6 +48,9 @@ SELECT pg_temp.try($$SELECT retention_km_quantile(retention_km(t, churned), 0) F
 SELECT pg_temp.try($$SELECT retention_km_quantile(retention_km(t, churned), 1) FROM sv$$);
 SELECT pg_temp.try($$SELECT retention_km_quantile(retention_km(t, churned), 0.5, 1.5) FROM sv$$);
 SELECT pg_temp.try($$SELECT retention_km_quantile(ARRAY[NULL]::retention_km_point[])$$);
+-- a matrix of points is no curve (it was read flattened)
+SELECT pg_temp.try($$SELECT retention_km_quantile(ARRAY[[(1,2,1,0,0.5,0.1,NULL,NULL)], [(2,1,1,0,0,NULL,NULL,NULL)]]::retention_km_point[])$$);
+SELECT pg_temp.try($$SELECT retention_km_rmst(ARRAY[[(1,2,1,0,0.5,0.1,NULL,NULL)], [(2,1,1,0,0,NULL,NULL,NULL)]]::retention_km_point[], 2)$$);
 SELECT pg_temp.try($$SELECT retention_km_quantile(ARRAY[(2,1,1,0,0.5,0.1,0.1,0.9), (1,2,1,0,0.5,0.1,0.1,0.9)]::retention_km_point[])$$);
 SELECT pg_temp.try($$SELECT retention_km_quantile(ARRAY[(1,1,1,0,1.5,0.1,0.1,0.9)]::retention_km_point[])$$);
 SELECT pg_temp.try($$SELECT retention_km_quantile(ARRAY[(NULL,1,1,0,0.5,0.1,0.1,0.9)]::retention_km_point[])$$);

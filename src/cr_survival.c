@@ -737,6 +737,12 @@ surv_curve_arg(ArrayType *arr, size_t *np)
 	int			n;
 	CrKmPoint  *pt;
 
+	/* a curve is a list: deconstruct_array would flatten a matrix of points */
+	if (ARR_NDIM(arr) > 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+				 errmsg("survival curve must have one dimension, not %d", ARR_NDIM(arr)),
+				 errhint("Pass the array retention_km() returns, or points in its form.")));
 	get_typlenbyvalalign(elemtype, &typlen, &typbyval, &typalign);
 	deconstruct_array(arr, elemtype, typlen, typbyval, typalign, &elems, &nulls, &n);
 	pt = palloc_extended(sizeof(CrKmPoint) * (n > 0 ? n : 1), MCXT_ALLOC_HUGE);
