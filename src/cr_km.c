@@ -450,19 +450,34 @@ cr_logrank_work_size(int k)
 {
 	size_t		m = k > 1 ? (size_t) k - 1 : 1;
 
-	return 3 * (size_t) k + 2 * m + m * m;
+	return 4 * (size_t) k + 2 * m + m * m;
 }
 
+/*
+ * The covariance is V = sum over event times of c_t (diag(r) - r r^T) on
+ * groups 1..k-1, r = risk / n_t and c_t = w_t^2 d_t (n_t - d_t) / (n_t - 1).
+ * Its diagonal is summed time by time (O(k) a time, each term c r (1 - r)
+ * without cancellation).  Its off-diagonal part, -sum_t beta_t u_t u_t^T
+ * with u_t the risk vector and beta_t = c_t / n_t^2, would cost O(k^2) a
+ * time (1000 groups, 150 000 event times: 3.5 minutes); since everyone at
+ * risk leaves at some time s, u_t = sum over s >= t of l_s (l_s: who leaves
+ * at s), and the sum is
+ *   sum_s B_s (l_s l_s^T + l_s u_{s+1}^T + u_{s+1} l_s^T),
+ * B_s = sum of beta_t over t <= s: O(k) for each group that loses members
+ * at s.  Every term of it is non-negative, as the direct sum's are.
+ */
 int
 cr_logrank(const CrSurvObs *o, size_t n, int k, CrLogrankWeight weight,
 		   double p, double *work, CrInterruptFn interrupt, double *chi2)
 {
-	double		logs = 0;
+	double		logs = 0,
+				cum_beta = 0;
 	int			m = k - 1;
 	double	   *risk = work;
 	double	   *dg = risk + k;
 	double	   *leave = dg + k;
-	double	   *oe = leave + k;
+	double	   *moved = leave + k;	/* groups (as doubles) with leave != 0 */
+	double	   *oe = moved + k;
 	double	   *x = oe + (m > 0 ? m : 1);
 	double	   *v = x + (m > 0 ? m : 1);
 	double		done = 0;
@@ -479,13 +494,18 @@ cr_logrank(const CrSurvObs *o, size_t n, int k, CrLogrankWeight weight,
 					nt = 0,
 					dt = 0,
 					wt;
+		int			nmoved = 0;
 
 		for (int g = 0; g < k; g++)
 			dg[g] = leave[g] = 0;
 		for (; i < n && o[i].t == t; i++)
 		{
-			dg[o[i].g] += (double) o[i].ev;
-			leave[o[i].g] += (double) (o[i].ev + o[i].cens);
+			int			g = o[i].g;
+
+			if (g > 0 && leave[g] == 0 && o[i].ev + o[i].cens > 0)
+				moved[nmoved++] = g;
+			dg[g] += (double) o[i].ev;
+			leave[g] += (double) (o[i].ev + o[i].cens);
 		}
 		for (int g = 0; g < k; g++)
 		{
@@ -495,22 +515,35 @@ cr_logrank(const CrSurvObs *o, size_t n, int k, CrLogrankWeight weight,
 		wt = logrank_weight(weight, p, nt, dt, &logs);
 		if (nt > 1 && dt > 0)
 		{
-			double		s = dt * (nt - dt) / (nt - 1);
+			double		c = wt * wt * dt * (nt - dt) / (nt - 1);
 
 			for (int g = 1; g < k; g++)
 			{
 				double		rg = risk[g] / nt;
 
 				oe[g - 1] += wt * (dg[g] - rg * dt);
-				for (int h = 1; h < k; h++)
-					v[(g - 1) * m + (h - 1)] +=
-						wt * wt * (rg * ((g == h ? 1.0 : 0.0) - risk[h] / nt) * s);
+				v[(g - 1) * m + (g - 1)] += c * (rg * (1.0 - rg));
 			}
-			done += (double) k * k;
+			cum_beta += c / (nt * nt);
 		}
 		for (int g = 0; g < k; g++)
 			risk[g] -= leave[g];
-		done += k;
+		/* the off-diagonal sum: risk is now u_{s+1} */
+		if (cum_beta > 0)
+			for (int j = 0; j < nmoved; j++)
+			{
+				int			g = (int) moved[j];
+				double		bl = cum_beta * leave[g];
+
+				for (int h = 1; h < k; h++)
+				{
+					if (h == g)
+						continue;
+					v[(g - 1) * m + (h - 1)] -= bl * (leave[h] + risk[h]);
+					v[(h - 1) * m + (g - 1)] -= bl * risk[h];
+				}
+			}
+		done += k + (double) nmoved * k;
 		if (interrupt && done > 1e6)
 		{
 			interrupt();
