@@ -78,9 +78,12 @@ hyp_sum(double sum, double big)
 	return fabs(sum) >= HYP_CANCEL * big ? sum : NAN;
 }
 
-/* The power series, |z| < 1 (or a terminating polynomial). */
+/*
+ * The power series, |z| < 1 (or a terminating polynomial); *err, its
+ * rounding error, about 1e-15 of its largest term.
+ */
 static double
-hyp_series(double a, double b, double c, double z)
+hyp_series_err(double a, double b, double c, double z, double *err)
 {
 	double		term = 1.0,
 				sum = 1.0,
@@ -99,7 +102,10 @@ hyp_series(double a, double b, double c, double z)
 	for (n = 0; n < HYP_MAX_TERMS; n++)
 	{
 		if (a + n == 0.0 || b + n == 0.0)
+		{
+			*err = 1e-15 * big;
 			return hyp_sum(sum, big);	/* the series stops */
+		}
 		if (c + n == 0.0)
 			return NAN;
 		term *= (a + n) * (b + n) / ((c + n) * (n + 1.0)) * z;
@@ -116,7 +122,10 @@ hyp_series(double a, double b, double c, double z)
 			(double) n > fmax(fmax(fabs(a), fabs(b)), -c))
 		{
 			if (++small >= 2)
+			{
+				*err = 1e-15 * big;
 				return hyp_sum(sum, big);
+			}
 		}
 		else
 			small = 0;
@@ -229,33 +238,50 @@ gamma_ratio(double c, double d, double e, double f, double *mag)
 
 /* A&S 15.3.6, 0 < z < 1 given as w = 1 - z, c-a-b not an integer */
 static double
-hyp_near_one(double a, double b, double c, double w)
+hyp_near_one(double a, double b, double c, double w, double *err)
 {
 	double		s = c - a - b,
 				mag = 1.0,
 				t1,
-				t2;
+				t2,
+				e1 = 0.0,
+				e2 = 0.0;
 
 	t1 = gamma_ratio(c, s, c - a, c - b, &mag);
 	if (t1 != 0.0)
-		t1 *= hyp_series(a, b, 1.0 - s, w);
+	{
+		double		f = hyp_series_err(a, b, 1.0 - s, w, &e1);
+
+		e1 *= fabs(t1);
+		t1 *= f;
+	}
 	t2 = gamma_ratio(c, -s, a, b, &mag);
 	if (t2 != 0.0)
-		t2 *= pow(w, s) * hyp_series(c - a, c - b, 1.0 + s, w);
+	{
+		double		g = t2 * pow(w, s),
+					f = hyp_series_err(c - a, c - b, 1.0 + s, w, &e2);
+
+		e2 *= fabs(g);
+		t2 = g * f;
+	}
 	/* the two terms carry relative errors of about 1e-16 mag */
+	*err = 2.2e-16 * mag * fmax(fabs(t1), fabs(t2)) + e1 + e2;
 	return hyp_sum(t1 + t2, mag * fmax(fabs(t1), fabs(t2)));
 }
 
 /*
  * The cubic through (e[i], f[i] exp(-lam e[i])), i = 0..3, at 0; *c3 is
- * its leading coefficient (the third divided difference).
+ * its leading coefficient (the third divided difference), *err what the
+ * errors fe[i] of the f[i] make of it.
  */
 static double
-hyp_cubic0(const double *e, const double *f, double lam, double *c3)
+hyp_cubic0(const double *e, const double *f, const double *fe, double lam, double *c3,
+		   double *err)
 {
 	double		sum = 0.0;
 
 	*c3 = 0.0;
+	*err = 0.0;
 	for (int i = 0; i < 4; i++)
 	{
 		double		l = 1.0,
@@ -269,6 +295,7 @@ hyp_cubic0(const double *e, const double *f, double lam, double *c3)
 				q *= e[i] - e[j];
 			}
 		sum += l * fi;
+		*err += fabs(l * exp(-lam * e[i])) * fe[i];
 		*c3 += fi / q;
 	}
 	return sum;
@@ -296,7 +323,7 @@ hyp_cubic0(const double *e, const double *f, double lam, double *c3)
 #define HYP_REG_C 10.0
 
 static double
-hyp_upper(double a, double b, double c, double w)
+hyp_upper(double a, double b, double c, double w, double *err)
 {
 	static const double k[4] = {-2.0, -1.0, 1.0, 2.0};
 	double		s = c - a - b,
@@ -307,27 +334,39 @@ hyp_upper(double a, double b, double c, double w)
 				v,
 				c3,
 				vw,
-				c3w;
+				c3w,
+				ew,
+				fe[4];
 
 	if (!(fabs(d) < 2.0 * HYP_STEP))
-		return hyp_near_one(a, b, c, w);
+		return hyp_near_one(a, b, c, w, err);
 	for (int i = 0; i < 4; i++)
 	{
 		double		ck = c + (k[i] * HYP_STEP - d);
 
 		e[i] = ck - c;
-		f[i] = hyp_near_one(a, b, ck, w);
+		f[i] = hyp_near_one(a, b, ck, w, &fe[i]);
 		/* times Gamma(c) / Gamma(ck) */
 		if (c < HYP_REG_C)
-			f[i] *= gamma_sign(c) * gamma_sign(ck) * exp(lgc - lgamma(ck));
+		{
+			double		g = gamma_sign(c) * gamma_sign(ck) * exp(lgc - lgamma(ck));
+
+			f[i] *= g;
+			fe[i] *= fabs(g);
+		}
 	}
-	v = hyp_cubic0(e, f, 0.0, &c3);
+	v = hyp_cubic0(e, f, fe, 0.0, &c3, err);
 	if (nearbyint(s) < 0.0)
 	{
-		vw = hyp_cubic0(e, f, log(w), &c3w);
+		vw = hyp_cubic0(e, f, fe, log(w), &c3w, &ew);
 		if (fabs(c3w * v) < fabs(c3 * vw))
+		{
 			v = vw;
+			*err = ew;
+		}
 	}
+	/* the points' errors through the cubic, and the cubic's own, O(1e-10) */
+	*err += 1e-10 * fabs(v);
 	return v;
 }
 
@@ -340,8 +379,18 @@ cr_hyp2f1(double a, double b, double c, double z)
 double
 cr_hyp2f1_w(double a, double b, double c, double z, double w)
 {
-	double		v;
+	double		err;
 
+	return cr_hyp2f1_w_err(a, b, c, z, w, &err);
+}
+
+double
+cr_hyp2f1_w_err(double a, double b, double c, double z, double w, double *err)
+{
+	double		v,
+				e;
+
+	*err = 0.0;
 	if (isnan(a) || isnan(b) || isnan(c) || isnan(z) || isnan(w) || z > 1.0 || isinf(z) ||
 		w < 0.0)
 		return NAN;
@@ -351,21 +400,28 @@ cr_hyp2f1_w(double a, double b, double c, double z, double w)
 		return NAN;
 	if (w == 0.0)
 	{
+		double		mag = 1.0;
+
 		if (c - a - b <= 0.0)
 			return NAN;
-		return gamma_ratio(c, c - a - b, c - a, c - b, NULL);
+		v = gamma_ratio(c, c - a - b, c - a, c - b, &mag);
+		*err = 2.2e-16 * mag * fabs(v);
+		return v;
 	}
 	/* terminating series: a polynomial, exact for every z */
 	if ((is_nonpos_int(a) || is_nonpos_int(b)) && fabs(z) <= 1.0)
-		return hyp_series(a, b, c, z);
+		return hyp_series_err(a, b, c, z, err);
 	if (fabs(z) <= 0.9)
-		return hyp_series(a, b, c, z);
+		return hyp_series_err(a, b, c, z, err);
 	if (z > 0.9)
-		return hyp_upper(a, b, c, w);
+		return hyp_upper(a, b, c, w, err);
 	/* z < -0.9: Pfaff, onto v = z/(z-1) in (0.47, 1), 1 - v = 1/(1-z) */
 	v = z / (z - 1.0);
-	return pow(w, -a) * (v <= 0.9 ? hyp_series(a, c - b, c, v)
-						 : hyp_upper(a, c - b, c, 1.0 / w));
+	e = pow(w, -a);
+	v = v <= 0.9 ? hyp_series_err(a, c - b, c, v, err)
+		: hyp_upper(a, c - b, c, 1.0 / w, err);
+	*err *= e;
+	return e * v;
 }
 
 double

@@ -75,6 +75,15 @@ extern double cr_hyp2f1(double a, double b, double c, double z);
 extern double cr_hyp2f1_w(double a, double b, double c, double z, double w);
 
 /*
+ * The same, with *err an estimate of its absolute rounding error: about
+ * 1e-15 of the power series' largest term, or, by the connection formula,
+ * 2.2e-16 times the log-gammas its gamma ratios cancel times its larger
+ * term (with c near 6000, 2e-11 of the value: not the last digit).
+ */
+extern double cr_hyp2f1_w_err(double a, double b, double c, double z, double w,
+							  double *err);
+
+/*
  * ln |2F1(a, b; c; z) - 1| for a, b > 0, -1 < c != 0 and 0 < z <= 0.9 by the
  * power series from its second term on, whose terms then all have the sign
  * of c (no cancellation), rescaled as it goes so that it does not overflow

@@ -5,7 +5,7 @@
 -- lifetime value against the same; lifetime_summary against plain SQL in
 -- several time zones; parallel equals serial.
 BEGIN;
-SELECT plan(39);
+SELECT plan(40);
 
 -- A real (not temporary) table, so that parallel workers can scan it.
 CREATE TABLE cdnow_summary (id int, x float8, t_x float8, t float8, zbar float8);
@@ -261,6 +261,14 @@ SELECT ok(abs(bgnbd_expected_purchases('(79.3465213396551,0.038096508833025844,2
 SELECT ok(abs(bgnbd_expected_purchases('(0.06915430571017778,2.7496871406330774,1.000001069964763,374.6972405454411,,,,,,,)'::bgnbd_model,
                                        455.4916165685127, 20, 1, 1) / 769.02413356616205437 - 1) < 1e-9,
           'bgnbd_expected_purchases with a within 1e-4 of 1 keeps its digits');
+-- a just outside 1 -+ 1e-4, b in the thousands, a horizon 1261 times alpha + T:
+-- the connection formula's gamma ratios (c near 6300) carry 2e-11 of their
+-- value into 1 - f = 1.8e-4 (it was 6e-8 off); mpmath's 6981.5900054522393797
+-- (the 2F1 at 40 and 60 digits)
+SELECT ok(abs(bgnbd_expected_purchases('(0.46811482221682227,351.43646007650136,1.00016,6287.133719834171,,,,,,,)'::bgnbd_model,
+                                       447558.8735854177, 10, 1.3442071440073442, 3.3838667362658468)
+              / 6981.5900054522393797 - 1) < 1e-9,
+          'bgnbd_expected_purchases where the connection formula''s error is magnified by 1 / (1 - f)');
 -- p x + q - 1 summed as p x + (q - 1): (p x + q) - 1 dropped p x's digits when
 -- q is near 1 (8e-8 off); mpmath's 11.881177660954327170
 SELECT ok(abs(gammagamma_expected_spend('(1e-10,1.000000000001,5,,,,,,)'::gammagamma_model, 1, 7)
