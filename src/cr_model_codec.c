@@ -1180,7 +1180,7 @@ cr_model_check(const CrModelPlain *m, CrCodecError *err)
 				return INVALID(err, "Score decile shares must be within [0, 1].");
 			total += m->shares[j];
 		}
-		if (fabs(total - 1.0) > 1e-6)
+		if (fabs(total - 1.0) > CR_CODEC_SHARES_SUM_TOL)
 			return INVALID(err, "Score decile shares must sum to 1.");
 	}
 	if (m->cov)

@@ -25,6 +25,8 @@
 #define CR_CODEC_MAX_NAME		63	/* = CR_MODEL_MAX_NAME, bytes */
 #define CR_CODEC_NDECILE_EDGES	11
 #define CR_CODEC_NDECILE_BINS	10
+/* the training shares of the decile bins add up to 1 within this */
+#define CR_CODEC_SHARES_SUM_TOL	1e-6
 
 /* flag bits, the same values as CR_MODEL_* in cr_model.h */
 #define CR_CODEC_INTERCEPT		0x0001

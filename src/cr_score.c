@@ -31,6 +31,7 @@
 #include "cr_fncache.h"
 #include "cr_logit.h"
 #include "cr_model.h"
+#include "cr_model_codec.h"
 
 PG_FUNCTION_INFO_V1(retention_score_array);
 PG_FUNCTION_INFO_V1(retention_score_record);
@@ -554,7 +555,7 @@ drift_check_baseline(const double *b, const char *invalid)
 		else
 			total += b[i];
 	/* as a model's own shares must (cr_model_codec.c) */
-	if (fabs(total - 1.0) > 1e-6)
+	if (fabs(total - 1.0) > CR_CODEC_SHARES_SUM_TOL)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("%s", invalid),
