@@ -284,9 +284,10 @@ hyp_cubic0(const double *e, const double *f, const double *fe, double lam, doubl
 	*err = 0.0;
 	for (int i = 0; i < 4; i++)
 	{
-		double		l = 1.0,
+		double		x = exp(-lam * e[i]),
+					l = 1.0,
 					q = 1.0,
-					fi = f[i] * exp(-lam * e[i]);
+					fi = f[i] * x;
 
 		for (int j = 0; j < 4; j++)
 			if (j != i)
@@ -295,7 +296,7 @@ hyp_cubic0(const double *e, const double *f, const double *fe, double lam, doubl
 				q *= e[i] - e[j];
 			}
 		sum += l * fi;
-		*err += fabs(l * exp(-lam * e[i])) * fe[i];
+		*err += fabs(l * x) * fe[i];
 		*c3 += fi / q;
 	}
 	return sum;
