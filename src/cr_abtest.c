@@ -201,7 +201,7 @@ double
 cr_ab_power(double base, double mde, double n, double alpha)
 {
 	double		es = 2.0 * (asin(sqrt(base + mde)) - asin(sqrt(base)));
-	double		crit = -cr_norm_ppf(alpha / 2.0);
+	double		crit = cr_norm_crit2(alpha);
 	double		s = fabs(es) * sqrt(n / 2.0);	/* equal arms: n1 n2 / (n1 + n2) */
 
 	return cr_norm_sf(crit - s) + cr_norm_cdf(-crit - s);
@@ -211,7 +211,7 @@ double
 cr_ab_sample_size(double base, double mde, double alpha, double power)
 {
 	double		es = fabs(2.0 * (asin(sqrt(base + mde)) - asin(sqrt(base))));
-	double		guess = 2.0 * pow((-cr_norm_ppf(alpha / 2.0) + cr_norm_ppf(power)) / es, 2.0);
+	double		guess = 2.0 * pow((cr_norm_crit2(alpha) + cr_norm_ppf(power)) / es, 2.0);
 	double		lo = guess / 2.0,
 				hi = guess * 2.0 + 1.0;
 

@@ -12,6 +12,7 @@
 #include <math.h>
 
 #define CR_SQRT2 1.41421356237309504880
+#define CR_LN2 0.69314718055994530942
 
 double
 cr_norm_cdf(double x)
@@ -35,19 +36,13 @@ poly(const double *c, int n, double x)
 	return s;
 }
 
-double
-cr_norm_ppf(double p)
+/*
+ * The lower tail's quantile magnitude: x > 0 with P(Z > x) = exp(-minus_logp),
+ * for P below 0.075 (AS 241's two tail approximations in r = sqrt(-log p)).
+ */
+static double
+tail_quantile(double minus_logp)
 {
-	static const double a[8] = {
-		3.3871328727963666080e0, 1.3314166789178437745e+2,
-		1.9715909503065514427e+3, 1.3731693765509461125e+4,
-		4.5921953931549871457e+4, 6.7265770927008700853e+4,
-		3.3430575583588128105e+4, 2.5090809287301226727e+3};
-	static const double b[8] = {
-		1.0, 4.2313330701600911252e+1,
-		6.8718700749205790830e+2, 5.3941960214247511077e+3,
-		2.1213794301586595867e+4, 3.9307895800092710610e+4,
-		2.8729085735721942674e+4, 5.2264952788528545610e+3};
 	static const double c[8] = {
 		1.42343711074968357734e0, 4.63033784615654529590e0,
 		5.76949722146069140550e0, 3.64784832476320460504e0,
@@ -68,6 +63,30 @@ cr_norm_ppf(double p)
 		1.36929880922735805310e-1, 1.48753612908506148525e-2,
 		7.86869131145613259100e-4, 1.84631831751005468180e-5,
 		1.42151175831644588870e-7, 2.04426310338993978564e-15};
+	double		r = sqrt(minus_logp);
+
+	if (r <= 5.0)
+	{
+		r -= 1.6;
+		return poly(c, 8, r) / poly(d, 8, r);
+	}
+	r -= 5.0;
+	return poly(e, 8, r) / poly(f, 8, r);
+}
+
+double
+cr_norm_ppf(double p)
+{
+	static const double a[8] = {
+		3.3871328727963666080e0, 1.3314166789178437745e+2,
+		1.9715909503065514427e+3, 1.3731693765509461125e+4,
+		4.5921953931549871457e+4, 6.7265770927008700853e+4,
+		3.3430575583588128105e+4, 2.5090809287301226727e+3};
+	static const double b[8] = {
+		1.0, 4.2313330701600911252e+1,
+		6.8718700749205790830e+2, 5.3941960214247511077e+3,
+		2.1213794301586595867e+4, 3.9307895800092710610e+4,
+		2.8729085735721942674e+4, 5.2264952788528545610e+3};
 	double		q,
 				r,
 				x;
@@ -85,16 +104,18 @@ cr_norm_ppf(double p)
 		r = 0.180625 - q * q;
 		return q * poly(a, 8, r) / poly(b, 8, r);
 	}
-	r = sqrt(-log(q < 0.0 ? p : 1.0 - p));
-	if (r <= 5.0)
-	{
-		r -= 1.6;
-		x = poly(c, 8, r) / poly(d, 8, r);
-	}
-	else
-	{
-		r -= 5.0;
-		x = poly(e, 8, r) / poly(f, 8, r);
-	}
+	x = tail_quantile(-log(q < 0.0 ? p : 1.0 - p));
 	return q < 0.0 ? -x : x;
+}
+
+double
+cr_norm_crit2(double alpha)
+{
+	/*
+	 * alpha / 2 rounds to zero at the smallest subnormal alpha; its
+	 * logarithm does not, and that half lies far in AS 241's outer tail.
+	 */
+	if (alpha > 0.0 && alpha / 2.0 == 0.0)
+		return tail_quantile(CR_LN2 - log(alpha));
+	return -cr_norm_ppf(alpha / 2.0);
 }

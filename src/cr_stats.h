@@ -17,4 +17,11 @@ extern double cr_norm_sf(double x);
  */
 extern double cr_norm_ppf(double p);
 
+/*
+ * The two-sided critical value -cr_norm_ppf(alpha / 2) for 0 < alpha < 1,
+ * computed from log(alpha) in the tails, so that it stays finite down to
+ * the smallest subnormal alpha, where alpha / 2 rounds to zero.
+ */
+extern double cr_norm_crit2(double alpha);
+
 #endif							/* CR_STATS_H */

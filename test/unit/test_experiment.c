@@ -31,6 +31,11 @@ test_normal(void)
 	ok(rel(cr_norm_ppf(0.2), -0.8416212335729143, 1e-15), "ppf(0.2)");
 	ok(rel(cr_norm_ppf(1e-300), -37.0471, 1e-5), "ppf(1e-300), beyond exp(-25)");
 	ok(isinf(cr_norm_ppf(0.0)) && isinf(cr_norm_ppf(1.0)) && isnan(cr_norm_ppf(1.5)), "ppf at 0, 1 and outside");
+	/* the two-sided critical value; at 5e-324, alpha / 2 rounds to zero (mpmath) */
+	ok(cr_norm_crit2(0.05) == -cr_norm_ppf(0.025), "crit2(0.05) = -ppf(0.025)");
+	ok(rel(cr_norm_crit2(5e-324), 38.485408335567342, 1e-15), "crit2 at the smallest subnormal alpha");
+	ok(rel(cr_ab_sample_size(0.3, 0.05, 5e-324, 0.8), 271064.75444650419, 1e-12),
+	   "sample size at the smallest subnormal alpha");
 	ok(rel(cr_norm_sf(1.8257418583505527) * 2, 0.06788915486182917, 1e-13), "two-sided p from sf");
 	for (double p = 0.001; p < 1.0; p += 0.0123)
 		if (!rel(cr_norm_cdf(cr_norm_ppf(p)), p, 1e-13))
