@@ -19,7 +19,16 @@ run_readme() {
 	[ "$nok" -gt 0 ] && grep -v '^ok \|^skipped ' "$w/report.txt" | head -200 >&2
 	record "readme: SQL blocks ($(grep -c '^skipped ' "$w/report.txt" || true) skipped)" "$ok" "$nok"
 	run_readme_support_list "$w"
+	run_readme_new_in_11 "$w"
 }
+
+# A function's signature as the internal support list writes it, for pg_proc p.
+README_SIG="p.proname || '(' ||
+       coalesce((SELECT string_agg(CASE t WHEN 'double precision' THEN 'float8'
+                                          WHEN 'double precision[]' THEN 'float8[]'
+                                          WHEN 'timestamp with time zone' THEN 'timestamptz'
+                                          ELSE t END, ', ' ORDER BY n)
+                 FROM unnest(p.proargtypes::regtype[]::text[]) WITH ORDINALITY a(t, n)), '') || ')'"
 
 # Reference -> Internal support functions says its table is the catalog's:
 # every function of the extension that is an aggregate's, type's, operator's,
@@ -29,7 +38,7 @@ run_readme_support_list() {
 	local w=$1 nd
 	sed -n '/^### Internal support functions/,/^### /p' "$ROOT/README.md" |
 		sed -n 's/^| `\([a-z_0-9]*([^`]*)\)` | .*/\1/p' | sort >"$w/support_readme.txt"
-	psql -X -At -d cr_readme >"$w/support_catalog.txt" <<'SQL'
+	psql -X -At -d cr_readme >"$w/support_catalog.txt" <<SQL
 WITH ext AS (
     SELECT p.oid FROM pg_proc p
     JOIN pg_depend d ON d.classid = 'pg_proc'::regclass AND d.objid = p.oid
@@ -42,12 +51,7 @@ WITH ext AS (
     UNION SELECT amproc::oid FROM pg_amproc
     UNION SELECT prosupport::oid FROM pg_proc
 )
-SELECT p.proname || '(' ||
-       coalesce((SELECT string_agg(CASE t WHEN 'double precision' THEN 'float8'
-                                          WHEN 'double precision[]' THEN 'float8[]'
-                                          WHEN 'timestamp with time zone' THEN 'timestamptz'
-                                          ELSE t END, ', ' ORDER BY n)
-                 FROM unnest(p.proargtypes::regtype[]::text[]) WITH ORDINALITY a(t, n)), '') || ')'
+SELECT $README_SIG
 FROM ext JOIN pg_proc p ON p.oid = ext.oid
 WHERE ext.oid IN (SELECT fn FROM sup)
 ORDER BY 1
@@ -61,5 +65,47 @@ SQL
 		record "readme: internal support functions list" 0 1
 	else
 		record "readme: internal support functions list ($(wc -l <"$w/support_catalog.txt") functions)" 1 0
+	fi
+}
+
+# Upgrading -> "What 1.1 changes" names every function 1.1 adds, and the
+# internal support list marks each support function 1.1 adds with "(1.1)":
+# both against the catalog of a database created at version 1.0.
+# (lifetime_summaries, retention_model_name_blank, the JsonLogic functions
+# and the (1.1) of incentive_matches_support were missing.)
+run_readme_new_in_11() {
+	local w=$1 q missing=""
+	q="SELECT p.oid::regprocedure::text || '|' || p.proname || '|' || $README_SIG || '|' ||
+	          (p.oid IN (SELECT unnest(ARRAY[aggtransfn, aggcombinefn, aggserialfn, aggdeserialfn, aggfinalfn])::oid FROM pg_aggregate
+	                     UNION SELECT unnest(ARRAY[typinput, typoutput, typreceive, typsend])::oid FROM pg_type
+	                     UNION SELECT oprcode::oid FROM pg_operator
+	                     UNION SELECT amproc::oid FROM pg_amproc
+	                     UNION SELECT prosupport::oid FROM pg_proc))
+	     FROM pg_proc p JOIN pg_depend d ON d.classid = 'pg_proc'::regclass AND d.objid = p.oid
+	      AND d.refclassid = 'pg_extension'::regclass AND d.deptype = 'e'
+	     JOIN pg_extension e ON e.oid = d.refobjid AND e.extname = 'community_retention'"
+	psql -X -q -d postgres -c 'DROP DATABASE IF EXISTS cr_readme10' -c 'CREATE DATABASE cr_readme10' >/dev/null 2>&1
+	psql -X -q -d cr_readme10 -c "CREATE EXTENSION community_retention VERSION '1.0'" >/dev/null
+	psql -X -At -d cr_readme10 -c "$q" | cut -d'|' -f1,2 | LC_ALL=C sort -u >"$w/v10.txt"
+	psql -X -At -d cr_readme -c "$q" | LC_ALL=C sort -u >"$w/v11.txt"
+	psql -X -q -d postgres -c 'DROP DATABASE cr_readme10' >/dev/null
+	sed -n '/^What 1.1 changes:/,/^- \*\*Fixed\*\*/p' "$ROOT/README.md" >"$w/changes.txt"
+	sed -n '/^### Internal support functions/,/^### /p' "$ROOT/README.md" >"$w/support.txt"
+	# the functions 1.0 does not have: signature|name|listed as|support|name in 1.0
+	awk -F'|' 'NR == FNR { sig[$1] = 1; name[$2] = 1; next }
+	           !($1 in sig) { print $0 "|" (($2 in name) ? "t" : "f") }' "$w/v10.txt" "$w/v11.txt" >"$w/new.txt"
+	while IFS='|' read -r _ name sig sup old; do
+		if [ "$sup" = true ]; then
+			grep -F "| \`$sig\` |" "$w/support.txt" | grep -qF '(1.1)' || missing="$missing $sig (no (1.1) in the support list)"
+		else
+			[ "$old" = t ] && continue
+			grep -q "\`$name\`" "$w/changes.txt" || missing="$missing $name (not in What 1.1 changes)"
+		fi
+	done <"$w/new.txt"
+	if [ -n "$missing" ]; then
+		echo "README's account of what 1.1 adds misses:$missing" >&2
+		record "readme: what 1.1 adds" 0 1
+	else
+		record "readme: what 1.1 adds" 1 0
 	fi
 }
