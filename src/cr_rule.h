@@ -245,6 +245,22 @@ extern int	cr_rule_to_jsonlogic(const CrRuleProg *prog, const uint8_t *bytes, si
 extern int	cr_rule_decode(const uint8_t *bytes, size_t len, const CrRuleMem *mem,
 						   CrRuleProg **prog, CrRuleError *err);
 
+/*
+ * The byte string with each feature name and text literal replaced by what
+ * conv makes of it: the binary wire format carries them in the client
+ * encoding, the stored one in the database encoding.  conv sets *out and
+ * *outn (it may return s itself), or returns what is wrong with the bytes
+ * (then CR_ERR_BINARY).  Only the layout it walks is checked (lengths,
+ * opcodes, operand bytes), not the limits, since a name may grow past
+ * CR_RULE_MAX_NAME in another encoding: decode the result before use.
+ * *out is allocated with mem.
+ */
+typedef const char *(*CrRuleConv) (void *arg, int is_name, const char *s, size_t n,
+								   const char **out, size_t *outn);
+extern int	cr_rule_transcode(const uint8_t *bytes, size_t len, const CrRuleMem *mem,
+							  CrRuleConv conv, void *arg,
+							  uint8_t **out, size_t *outlen, CrRuleError *err);
+
 
 /*
  * Static type check.  kinds[i] is the type of feature i (CR_VAL_NULL when

@@ -91,6 +91,32 @@ scan_header(const uint8_t *bytes, size_t len, Scan *s, CrRuleError *err)
 	return CR_OK;
 }
 
+/*
+ * Bytes of the operands that follow opcode op (for CR_OP_TEXT its length,
+ * before the bytes), or -1 for an unknown opcode.
+ */
+static int
+operand_bytes(uint8_t op)
+{
+	switch (op)
+	{
+		case CR_OP_NUM:
+			return 8;
+		case CR_OP_TEXT:
+			return 4;
+		case CR_OP_FEATURE:
+		case CR_OP_AND:
+		case CR_OP_OR:
+		case CR_OP_IN:
+		case CR_OP_NOTIN:
+			return 2;
+		case CR_OP_FUNC:
+			return 3;
+		default:
+			return op == 0 || op >= CR_OP_LAST_ ? -1 : 0;
+	}
+}
+
 /* Code: known opcodes, operands in bounds; counts instructions and string bytes. */
 static int
 scan_code(const uint8_t *bytes, size_t len, Scan *s, CrRuleError *err)
@@ -100,33 +126,16 @@ scan_code(const uint8_t *bytes, size_t len, Scan *s, CrRuleError *err)
 	while (pos < len)
 	{
 		uint8_t		op = bytes[pos++];
-		size_t		need;
+		int			k = operand_bytes(op);
+		size_t		need = (size_t) k;
 
-		switch (op)
+		if (k < 0)
+			return cr_bad_binary(err, "unknown opcode");
+		if (op == CR_OP_TEXT)
 		{
-			case CR_OP_NUM:
-				need = 8;
-				break;
-			case CR_OP_TEXT:
-				if (len - pos < 4)
-					return cr_bad_binary(err, "truncated instruction");
-				need = 4 + (size_t) cr_rd_u32(bytes + pos);
-				break;
-			case CR_OP_FEATURE:
-			case CR_OP_AND:
-			case CR_OP_OR:
-			case CR_OP_IN:
-			case CR_OP_NOTIN:
-				need = 2;
-				break;
-			case CR_OP_FUNC:
-				need = 3;
-				break;
-			default:
-				if (op == 0 || op >= CR_OP_LAST_)
-					return cr_bad_binary(err, "unknown opcode");
-				need = 0;
-				break;
+			if (len - pos < 4)
+				return cr_bad_binary(err, "truncated instruction");
+			need = 4 + (size_t) cr_rd_u32(bytes + pos);
 		}
 		if (len - pos < need)
 			return cr_bad_binary(err, "truncated instruction");
@@ -308,5 +317,105 @@ decode_internal(const uint8_t *bytes, size_t len, const CrRuleMem *mem,
 		prog->fast = fast;
 	}
 	*progp = prog;
+	return CR_OK;
+}
+
+/* ------------------------------------------------------------------ transcoder */
+
+/*
+ * One name or text literal through conv, written with its length (u16 or
+ * u32); *what is set to what is wrong, if anything.
+ */
+static void
+transcode_str(CrBuf *b, CrRuleConv conv, void *arg, int is_name, const uint8_t *s, size_t n,
+			  const char **what)
+{
+	const char *t = NULL;
+	size_t		tn = 0;
+
+	*what = conv(arg, is_name, (const char *) s, n, &t, &tn);
+	if (*what == NULL && (is_name ? tn > 0xffff : tn > 0xffffffffu))
+		*what = is_name ? "name too long" : "string too long";
+	if (*what)
+		return;
+	if (is_name)
+		cr_buf_u16(b, (unsigned) tn);
+	else
+		cr_buf_u32(b, (uint32_t) tn);
+	cr_buf_bytes(b, t, tn);
+}
+
+int
+cr_rule_transcode(const uint8_t *bytes, size_t len, const CrRuleMem *mem,
+				  CrRuleConv conv, void *arg,
+				  uint8_t **out, size_t *outlen, CrRuleError *err)
+{
+	CrBuf		b = {.mem = mem};
+	const char *what = NULL;
+	uint32_t	nnames;
+	size_t		pos = 8;
+	size_t		codestart;
+
+	*out = NULL;
+	*outlen = 0;
+	if (len < 8)
+		return cr_bad_binary(err, "too short");
+	nnames = cr_rd_u16(bytes + 2);
+	cr_buf_bytes(&b, bytes, 4); /* version, flags, number of names */
+	cr_buf_u32(&b, 0);			/* code length, set below */
+	for (uint32_t i = 0; i < nnames && what == NULL; i++)
+	{
+		size_t		nl = 0;
+
+		if (len - pos < 2 || len - pos - 2 < (nl = cr_rd_u16(bytes + pos)))
+			what = "truncated name table";
+		else
+			transcode_str(&b, conv, arg, 1, bytes + pos + 2, nl, &what);
+		pos += 2 + nl;
+	}
+	if (what == NULL && len - pos != cr_rd_u32(bytes + 4))
+		what = "code length does not match";
+	codestart = b.len;
+	while (what == NULL && pos < len)
+	{
+		uint8_t		op = bytes[pos++];
+		int			k = operand_bytes(op);
+		size_t		need = (size_t) k;
+
+		if (k < 0)
+			what = "unknown opcode";
+		else if (len - pos < need)
+			what = "truncated instruction";
+		if (what)
+			break;
+		cr_buf_u8(&b, op);
+		if (op == CR_OP_TEXT)
+		{
+			size_t		n = cr_rd_u32(bytes + pos);
+
+			pos += 4;
+			if (len - pos < n)
+				what = "truncated instruction";
+			else
+				transcode_str(&b, conv, arg, 0, bytes + pos, n, &what);
+			pos += n;
+		}
+		else
+		{
+			cr_buf_bytes(&b, bytes + pos, need);
+			pos += need;
+		}
+	}
+	if (what == NULL && b.len - codestart > 0xffffffffu)
+		what = "code too long";
+	if (what || b.oom)
+	{
+		cr_mem_free(mem, b.data);
+		return what ? cr_bad_binary(err, what) : cr_set_error(err, CR_ERR_NOMEM, -1, "out of memory");
+	}
+	for (int i = 0; i < 4; i++)
+		b.data[4 + i] = (uint8_t) (((b.len - codestart) >> (8 * i)) & 0xff);
+	*out = b.data;
+	*outlen = b.len;
 	return CR_OK;
 }

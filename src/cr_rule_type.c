@@ -67,22 +67,76 @@ incentive_condition_out(PG_FUNCTION_ARGS)
 }
 
 /*
- * Binary input: the wire format is the stored format.  Never trusted: it is
- * decoded with every check of cr_rule_decode, and the names and strings must
- * be valid in the server encoding.
+ * Binary input and output: the wire format is the stored format, with the
+ * feature names and text literals in the client encoding, as textsend and
+ * textrecv carry text (so both are STABLE).  With client_encoding SQL_ASCII,
+ * or equal to the database's, the bytes go as they are stored.
+ */
+typedef struct WireConv
+{
+	int			enc;			/* the encoding the wire bytes must be valid in */
+	bool		to_server;
+	char		what[96];		/* what is wrong with them */
+} WireConv;
+
+static const char *
+wire_conv(void *arg, int is_name, const char *s, size_t n, const char **out, size_t *outn)
+{
+	WireConv   *c = (WireConv *) arg;
+
+	if (!c->to_server)
+	{
+		*out = pg_server_to_client(s, (int) n);
+		*outn = *out == s ? n : strlen(*out);
+		return NULL;
+	}
+	if (!pg_verify_mbstr(c->enc, s, (int) n, true))
+	{
+		snprintf(c->what, sizeof(c->what), "a %s is not valid in the %s encoding %s",
+				 is_name ? "feature name" : "string literal",
+				 c->enc == pg_get_client_encoding() ? "client" : "database",
+				 pg_encoding_to_char(c->enc));
+		return c->what;
+	}
+	*out = pg_client_to_server(s, (int) n);
+	*outn = *out == s ? n : strlen(*out);
+	return NULL;
+}
+
+/* Whether names and strings change on the wire: client and database encodings differ. */
+static bool
+wire_converts(void)
+{
+	int			client = pg_get_client_encoding();
+	int			db = GetDatabaseEncoding();
+
+	return client != db && client != PG_SQL_ASCII && db != PG_SQL_ASCII;
+}
+
+/*
+ * Never trusted: decoded with every check of cr_rule_decode, after the names
+ * and strings are converted, and they must be valid in the client encoding
+ * (in the database encoding when that is SQL_ASCII, whose bytes are taken as
+ * they are).
  */
 Datum
 incentive_condition_recv(PG_FUNCTION_ARGS)
 {
 	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
 	int			nbytes = buf->len - buf->cursor;
-	const char *bytes = pq_getmsgbytes(buf, nbytes);
+	const uint8_t *bytes = (const uint8_t *) pq_getmsgbytes(buf, nbytes);
 	CrRuleMem	m = cr_rule_mem_in(CurrentMemoryContext);
+	WireConv	c = {pg_get_client_encoding(), true, ""};
 	CrRuleProg *prog;
 	CrRuleError e;
+	uint8_t    *conv;
+	size_t		nconv;
 	bytea	   *result;
 
-	if (cr_rule_decode((const uint8_t *) bytes, (size_t) nbytes, &m, &prog, &e) != CR_OK)
+	if (c.enc == PG_SQL_ASCII)
+		c.enc = GetDatabaseEncoding();
+	if (cr_rule_transcode(bytes, (size_t) nbytes, &m, wire_conv, &c, &conv, &nconv, &e) != CR_OK ||
+		cr_rule_decode(conv, nconv, &m, &prog, &e) != CR_OK)
 	{
 		cr_drop_broken_chars(e.message);
 		ereport(ERROR,
@@ -90,23 +144,10 @@ incentive_condition_recv(PG_FUNCTION_ARGS)
 				 errmsg("invalid binary incentive condition"),
 				 errdetail("%c%s.", pg_toupper((unsigned char) e.message[0]), e.message + 1)));
 	}
-	for (int i = 0; i < prog->nnames; i++)
-		if (!pg_verify_mbstr(GetDatabaseEncoding(), prog->names[i], (int) prog->name_lens[i], true))
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-					 errmsg("invalid binary incentive condition"),
-					 errdetail("A feature name is not valid in the database encoding.")));
-	for (int k = 0; k < prog->ninstr; k++)
-		if (prog->code[k].op == CR_OP_TEXT &&
-			!pg_verify_mbstr(GetDatabaseEncoding(), prog->code[k].str, (int) prog->code[k].n, true))
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-					 errmsg("invalid binary incentive condition"),
-					 errdetail("A string literal is not valid in the database encoding.")));
 	pfree(prog);
-	result = (bytea *) palloc(VARHDRSZ + nbytes);
-	SET_VARSIZE(result, VARHDRSZ + nbytes);
-	memcpy(VARDATA(result), bytes, nbytes);
+	result = (bytea *) palloc(VARHDRSZ + nconv);
+	SET_VARSIZE(result, VARHDRSZ + nconv);
+	memcpy(VARDATA(result), conv, nconv);
 	PG_RETURN_POINTER(result);
 }
 
@@ -117,7 +158,21 @@ incentive_condition_send(PG_FUNCTION_ARGS)
 	StringInfoData buf;
 
 	pq_begintypsend(&buf);
-	pq_sendbytes(&buf, COND_BYTES(v), (int) COND_LEN(v));
+	if (wire_converts())
+	{
+		CrRuleMem	m = cr_rule_mem_in(CurrentMemoryContext);
+		WireConv	c = {pg_get_client_encoding(), false, ""};
+		CrRuleError e;
+		uint8_t    *conv;
+		size_t		nconv;
+
+		if (cr_rule_transcode((const uint8_t *) COND_BYTES(v), COND_LEN(v), &m, wire_conv, &c,
+							  &conv, &nconv, &e) != CR_OK)
+			cr_rule_raise(&e);
+		pq_sendbytes(&buf, (const char *) conv, (int) nconv);
+	}
+	else
+		pq_sendbytes(&buf, COND_BYTES(v), (int) COND_LEN(v));
 	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
 }
 

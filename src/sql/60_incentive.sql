@@ -16,15 +16,18 @@ RETURNS cstring
 AS 'MODULE_PATHNAME', 'incentive_condition_out'
 LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 
+-- Binary input and output carry the feature names and text literals in the
+-- client encoding, as textrecv and textsend do: STABLE (1.0 declared them
+-- IMMUTABLE; the 1.0--1.1 update alters them).
 CREATE FUNCTION incentive_condition_recv(internal)
 RETURNS incentive_condition
 AS 'MODULE_PATHNAME', 'incentive_condition_recv'
-LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+LANGUAGE C STABLE STRICT PARALLEL SAFE;
 
 CREATE FUNCTION incentive_condition_send(incentive_condition)
 RETURNS bytea
 AS 'MODULE_PATHNAME', 'incentive_condition_send'
-LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+LANGUAGE C STABLE STRICT PARALLEL SAFE;
 
 CREATE TYPE incentive_condition (
     INPUT = incentive_condition_in,
@@ -43,9 +46,9 @@ COMMENT ON FUNCTION incentive_condition_in(cstring) IS
 COMMENT ON FUNCTION incentive_condition_out(incentive_condition) IS
 'Prints a condition in canonical, re-parsable text.';
 COMMENT ON FUNCTION incentive_condition_recv(internal) IS
-'Binary input of a condition; every byte is validated (22P03 on malformed input).';
+'Binary input of a condition, names and strings in the client encoding; every byte is validated (22P03 on malformed input).';
 COMMENT ON FUNCTION incentive_condition_send(incentive_condition) IS
-'Binary output of a condition (the compiled program).';
+'Binary output of a condition (the compiled program, names and strings in the client encoding).';
 
 CREATE FUNCTION incentive_features(condition incentive_condition)
 RETURNS text[]

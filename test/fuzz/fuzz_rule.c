@@ -129,6 +129,37 @@ exercise(const CrRuleProg *p, const uint8_t *bytes, size_t len)
 
 int			LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+/*
+ * Stand-ins for the wire's encoding conversion (cr_rule_transcode): every
+ * byte twice, as a conversion that lengthens, and every other byte, back.
+ */
+static char conv_buf[2 * 0x10000];
+static char *conv_big;
+
+static const char *
+conv_double(void *arg, int is_name, const char *s, size_t n, const char **out, size_t *outn)
+{
+	char	   *d = 2 * n <= sizeof(conv_buf) ? conv_buf : (conv_big = realloc(conv_big, 2 * n + 1));
+
+	for (size_t i = 0; i < n; i++)
+		d[2 * i] = d[2 * i + 1] = s[i];
+	*out = d;
+	*outn = 2 * n;
+	return NULL;
+}
+
+static const char *
+conv_halve(void *arg, int is_name, const char *s, size_t n, const char **out, size_t *outn)
+{
+	char	   *d = n <= sizeof(conv_buf) ? conv_buf : (conv_big = realloc(conv_big, n + 1));
+
+	for (size_t i = 0; i < n / 2; i++)
+		d[i] = s[2 * i];
+	*out = d;
+	*outn = n / 2;
+	return NULL;
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -157,6 +188,27 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		/* what binary input accepts prints and re-parses */
 		exercise(p, data, size);
 		free(p);
+		/* the wire's encoding conversion: longer names and strings, and back */
+		if (cr_rule_transcode(data, size, NULL, conv_double, NULL, &b, &bl, &e) != CR_OK)
+		{
+			fprintf(stderr, "a valid program does not transcode: %s\n", e.message);
+			abort();
+		}
+		{
+			uint8_t    *back;
+			size_t		backl;
+
+			if (cr_rule_transcode(b, bl, NULL, conv_halve, NULL, &back, &backl, &e) != CR_OK ||
+				backl != size || memcmp(back, data, size) != 0)
+			{
+				fprintf(stderr, "transcoding there and back changed the program\n");
+				abort();
+			}
+			free(back);
+		}
+		free(b);
 	}
+	else if (cr_rule_transcode(data, size, NULL, conv_double, NULL, &b, &bl, &e) == CR_OK)
+		free(b);				/* any bytes: no overrun, whatever the result */
 	return 0;
 }

@@ -2,7 +2,7 @@
 -- own evaluation, the round trip of the text form, SQLSTATEs of every error
 -- class, and binary input fed with malformed bytes.
 BEGIN;
-SELECT plan(34);
+SELECT plan(40);
 
 -- ---------------------------------------------------------------- data
 -- A deterministic generator: a 31-bit LCG whose state lives in a setting.
@@ -318,6 +318,44 @@ SELECT is(pg_temp.recv('\x01000000020000000303'::bytea), 'ERROR 22P03', 'unbalan
 SELECT is(pg_temp.recv('\x010001000300000001007806050000'::bytea), 'ERROR 22P03', 'name index out of range: 22P03');
 SELECT is(pg_temp.recv('\x0100000005000000020100000000'::bytea), 'ERROR 22P03', 'string longer than the program: 22P03');
 SELECT is(pg_temp.recv('\x0100000001000000ff'::bytea), 'ERROR 22P03', 'unknown opcode: 22P03');
+
+-- The wire carries names and text literals in the client encoding, as
+-- textsend and textrecv carry text (1.1 before the fix sent them as stored,
+-- so a binary COPY into a LATIN1 database turned the UTF-8 bytes of an
+-- accented name into two characters each).
+-- The client encoding is set only around the calls, so every statement of
+-- this file stays ASCII.
+CREATE FUNCTION pg_temp.send_in(enc text, c incentive_condition) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE was text := current_setting('client_encoding'); b bytea;
+BEGIN
+  PERFORM set_config('client_encoding', enc, true);
+  b := incentive_condition_send(c);
+  PERFORM set_config('client_encoding', was, true);
+  RETURN encode(b, 'hex');
+END $$;
+CREATE FUNCTION pg_temp.recv_in(enc text, payload bytea) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE was text := current_setting('client_encoding'); r text;
+BEGIN
+  PERFORM set_config('client_encoding', enc, true);
+  r := pg_temp.recv(payload);
+  PERFORM set_config('client_encoding', was, true);
+  RETURN r;
+END $$;
+SELECT is((SELECT string_agg(provolatile::text, '' ORDER BY proname) FROM pg_proc
+            WHERE proname IN ('incentive_condition_recv', 'incentive_condition_send')), 'ss',
+  'binary receive and send are STABLE: they follow client_encoding');
+SELECT is(pg_temp.send_in('UTF8', E'"\u00e9t\u00e9" > 1 AND s = \'\u00e4\''),
+  '010002001b0000000500c3a974c3a901007306000001000000000000f03f0e0601000202000000c3a40a070200',
+  'send under UTF8: the program as stored');
+SELECT is(pg_temp.send_in('LATIN1', E'"\u00e9t\u00e9" > 1 AND s = \'\u00e4\''),
+  '010002001a0000000300e974e901007306000001000000000000f03f0e0601000201000000e40a070200',
+  'send under LATIN1: the name and the string in LATIN1, lengths to match');
+SELECT is(pg_temp.recv_in('LATIN1', '\x010002001a0000000300e974e901007306000001000000000000f03f0e0601000201000000e40a070200'),
+  E'"\u00e9t\u00e9" > 1 AND s = \'\u00e4\'', 'LATIN1 bytes received under LATIN1: the same condition');
+SELECT is(pg_temp.recv_in('UTF8', '\x010002001a0000000300e974e901007306000001000000000000f03f0e0601000201000000e40a070200'),
+  'ERROR 22P03', 'LATIN1 bytes received under UTF8: 22P03');
+SELECT throws_ok($$SELECT pg_temp.send_in('LATIN1', E'"\u4e2d" > 1')$$, '22P05', NULL,
+  'a name LATIN1 has no character for: 22P05, as for text');
 
 SELECT * FROM finish();
 ROLLBACK;

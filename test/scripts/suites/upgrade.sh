@@ -18,7 +18,8 @@ run_upgrade() {
 	upgrade_refused_for_binary_io_users
 }
 
-# 1.1 makes retention_model_send/recv STABLE (they follow client_encoding).
+# 1.1 makes retention_model_send/recv and incentive_condition_send/recv
+# STABLE (they follow client_encoding).
 # An index, partition key, generated column or statistics object built on
 # them at 1.0 would survive, and make a dump that does not restore: the
 # update refuses while one exists, naming each (an exclusion constraint's
@@ -41,14 +42,15 @@ upgrade_refused_for_binary_io_users() {
 		-c 'CREATE TABLE pt (k int, model retention_model) PARTITION BY LIST (k)' \
 		-c 'CREATE TABLE pt1 PARTITION OF pt FOR VALUES IN (1)' \
 		-c 'CREATE INDEX pt_send ON pt (md5(retention_model_send(model)))' \
-		-c 'CREATE STATISTICS m_stats ON (md5(retention_model_send(model))), c FROM m' >"$out/setup.log" 2>&1 || cat "$out/setup.log" >&2
+		-c 'CREATE STATISTICS m_stats ON (md5(retention_model_send(model))), c FROM m' \
+		-c 'CREATE TABLE r (c incentive_condition)' -c 'CREATE INDEX r_send ON r (md5(incentive_condition_send(c)))' >"$out/setup.log" 2>&1 || cat "$out/setup.log" >&2
 	err=$($q -c "ALTER EXTENSION community_retention UPDATE TO '1.1'" 2>&1 >/dev/null) || true
 	case "$err" in
-	*"used by exclusion constraint m_ex of table m, generated column b of table m, index m_op, index m_send, index pt_send, statistics object \"S q\".\"St x\", statistics object m_stats, the partition key of table p"*) ok=$((ok + 1)) ;;
+	*"used by exclusion constraint m_ex of table m, generated column b of table m, index m_op, index m_send, index pt_send, index r_send, statistics object \"S q\".\"St x\", statistics object m_stats, the partition key of table p"*) ok=$((ok + 1)) ;;
 	*) echo "$err" >&2; nok=$((nok + 1)) ;;
 	esac
 	# a temporary table is never dumped: its index and generated column may stay
-	if $q -c 'DROP INDEX m_send, m_op' -c 'DROP TABLE p' -c 'DROP INDEX pt_send' -c 'DROP STATISTICS m_stats, "S q"."St x"' -c 'ALTER TABLE m DROP COLUMN b' \
+	if $q -c 'DROP INDEX m_send, m_op, r_send' -c 'DROP TABLE p' -c 'DROP INDEX pt_send' -c 'DROP STATISTICS m_stats, "S q"."St x"' -c 'ALTER TABLE m DROP COLUMN b' \
 		-c 'ALTER TABLE m DROP CONSTRAINT m_ex' \
 		-c 'CREATE TEMP TABLE t (model retention_model, b bytea GENERATED ALWAYS AS (retention_model_send(model)) STORED)' \
 		-c 'CREATE INDEX ON t (md5(retention_model_send(model)))' \
@@ -59,7 +61,7 @@ upgrade_refused_for_binary_io_users() {
 		cat "$out/update.log" >&2
 		nok=$((nok + 1))
 	fi
-	record "upgrade: refused while retention_model_send/recv is in an index, partition key, generated column or statistics; then updates" "$ok" "$nok"
+	record "upgrade: refused while a binary send/recv is in an index, partition key, generated column or statistics; then updates" "$ok" "$nok"
 }
 
 # README, Upgrading: "go back to 1.0 with a dump taken before the update".  A

@@ -1,6 +1,7 @@
 
--- retention_model's binary send and receive convert the feature names to and
--- from the client encoding, a setting of the session: STABLE, as PostgreSQL's
+-- The binary send and receive of retention_model and of incentive_condition
+-- convert the feature names (and the conditions' text literals) to and from
+-- the client encoding, a setting of the session: STABLE, as PostgreSQL's
 -- textsend and textrecv, not IMMUTABLE as 1.0 declared them.  An index, partition
 -- key, generated column or statistics object that calls one of them would
 -- survive the change, but a dump of the database would then fail to restore
@@ -13,7 +14,9 @@ BEGIN
   -- every name and operator qualified: this runs with the installing role's
   -- objects in the search path (see the header)
   WITH fn(oid) AS (VALUES ('@extschema@.retention_model_send(@extschema@.retention_model)'::pg_catalog.regprocedure::pg_catalog.oid),
-                          ('@extschema@.retention_model_recv(internal)'::pg_catalog.regprocedure::pg_catalog.oid)),
+                          ('@extschema@.retention_model_recv(internal)'::pg_catalog.regprocedure::pg_catalog.oid),
+                          ('@extschema@.incentive_condition_send(@extschema@.incentive_condition)'::pg_catalog.regprocedure::pg_catalog.oid),
+                          ('@extschema@.incentive_condition_recv(internal)'::pg_catalog.regprocedure::pg_catalog.oid)),
   dep AS (
     SELECT d.classid, d.objid
       FROM pg_catalog.pg_depend d JOIN fn ON fn.oid OPERATOR(pg_catalog.=) d.refobjid
@@ -72,12 +75,18 @@ BEGIN
        AND t.relpersistence OPERATOR(pg_catalog.<>) 't'::pg_catalog."char")
   SELECT pg_catalog.string_agg(what, ', ' ORDER BY what COLLATE pg_catalog."C") INTO uses FROM user_of;
   IF uses IS NOT NULL THEN
-    RAISE EXCEPTION 'cannot update community_retention to 1.1 while retention_model_send or retention_model_recv is used by %', uses
+    RAISE EXCEPTION 'cannot update community_retention to 1.1 while retention_model_send, retention_model_recv, incentive_condition_send or incentive_condition_recv is used by %', uses
       USING ERRCODE = 'object_not_in_prerequisite_state',
             DETAIL = 'From 1.1 on these functions are STABLE (they follow the session''s client_encoding), and index, partition key, generated column and statistics expressions may call only IMMUTABLE functions: a dump of the database would not restore.',
-            HINT = 'Drop those objects (ALTER TABLE ... DROP CONSTRAINT for a constraint), or rebuild them on the model''s text form (for example md5(model::text)), then update.';
+            HINT = 'Drop those objects (ALTER TABLE ... DROP CONSTRAINT for a constraint), or rebuild them on the text form (for example md5(model::text) or md5(condition::text)), then update.';
   END IF;
 END $$;
 
 ALTER FUNCTION @extschema@.retention_model_recv(internal) STABLE;
 ALTER FUNCTION @extschema@.retention_model_send(@extschema@.retention_model) STABLE;
+ALTER FUNCTION @extschema@.incentive_condition_recv(internal) STABLE;
+ALTER FUNCTION @extschema@.incentive_condition_send(@extschema@.incentive_condition) STABLE;
+COMMENT ON FUNCTION @extschema@.incentive_condition_recv(internal) IS
+'Binary input of a condition, names and strings in the client encoding; every byte is validated (22P03 on malformed input).';
+COMMENT ON FUNCTION @extschema@.incentive_condition_send(@extschema@.incentive_condition) IS
+'Binary output of a condition (the compiled program, names and strings in the client encoding).';
