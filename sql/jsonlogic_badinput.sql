@@ -144,3 +144,26 @@ SELECT jsonb_build_object('if', (SELECT jsonb_agg(x ORDER BY i) FROM (
 SELECT jsonb_build_object('if', (SELECT jsonb_agg(x ORDER BY i) FROM (
          SELECT i, CASE WHEN i % 2 = 1 THEN jsonb_build_object('==', jsonb_build_array(jsonb_build_object('var', 'x'), i)) ELSE 'true'::jsonb END
          FROM generate_series(1, 99) i) t(i, x)))::incentive_condition;
+
+-- more operands than one operation holds (65535): a limit, 54000, as for
+-- the text form and "in" (was: 22023 "takes at least 1 argument, not 65536")
+SELECT pg_temp.try($$SELECT ('{"and": [' || repeat('true, ', 65535) || 'true]}')::jsonb::incentive_condition::text$$);
+SELECT pg_temp.try($$SELECT ('{">": [{"+": [' || repeat('{"var": "x"}, ', 65535) || '1]}, 1]}')::jsonb::incentive_condition::text$$);
+SELECT pg_temp.try($$SELECT ('{">": [{"max": [' || repeat('1, ', 65535) || '1]}, 1]}')::jsonb::incentive_condition::text$$);
+SELECT pg_temp.try($$SELECT length(('{">": [{"+": [' || repeat('{"var": "x"}, ', 65534) || '1]}, 1]}')::jsonb::incentive_condition::text)::text$$);
+-- a longer + or * chain, made from nested JsonLogic or typed as text,
+-- converts back with the chain split into operations of at most 65535
+-- operands (was: 0A000 "no JsonLogic form" for a rule made from JsonLogic)
+CREATE TEMP TABLE jl_long (id int, rule jsonb);
+INSERT INTO jl_long VALUES
+  (1, ('{">": [{"+": [{"+": [' || repeat('{"var": "x"}, ', 65534) || '{"var": "y"}]}, {"var": "x"}]}, 1]}')::jsonb),
+  (2, ('{"<": [{"*": [{"*": [' || repeat('{"var": "x"}, ', 65534) || '2]}, 3, {"var": "y"}]}, 1]}')::jsonb);
+SELECT id, pg_temp.try(format($$SELECT (c::jsonb::incentive_condition = c)::text
+  FROM (SELECT %L::jsonb::incentive_condition) t(c)$$, rule)) AS round_trip
+FROM jl_long ORDER BY id;
+-- typed as text: JsonLogic that matches the same rows
+SELECT length(j::text) AS json_length, jsonb_path_query_array(j, 'strict $.**.\+.size()') AS operands
+FROM (SELECT ('x' || repeat(' + y', 140000) || ' > 1')::incentive_condition::jsonb) t(j);
+SELECT f, incentive_matches(c, f) AS text_form, incentive_matches(c::jsonb::incentive_condition, f) AS jsonlogic_form
+FROM (SELECT ('x' || repeat(' + y', 140000) || ' > 1')::incentive_condition) t(c),
+     (VALUES ('{"x": 1.5, "y": 0}'::jsonb), ('{"x": 2, "y": -0.00001}'), ('{"x": 2}'), ('{"y": 0}')) v(f);

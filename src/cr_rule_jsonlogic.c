@@ -231,6 +231,9 @@ want_args(JL *j, const Op *op, int lo, int hi)
 	if (lo == hi)
 		return jl_fail(j, CR_ERR_INVALID, "operator \"%.*s\" takes %d argument%s, not %d",
 					   (int) op->len, op->name, lo, lo == 1 ? "" : "s", op->nargs);
+	if (hi > 1000 && op->nargs > hi)
+		return jl_fail(j, CR_ERR_TOO_MANY, "operator \"%.*s\" takes at most %d arguments, not %d",
+					   (int) op->len, op->name, hi, op->nargs);
 	if (hi > 1000)
 		return jl_fail(j, CR_ERR_INVALID, "operator \"%.*s\" takes at least %d argument%s, not %d",
 					   (int) op->len, op->name, lo, lo == 1 ? "" : "s", op->nargs);

@@ -197,7 +197,45 @@ chain_links(Rev *r, int k, int *np)
 	return links;
 }
 
-/* A chain of + or * as one n-ary operation. */
+/*
+ * The operation of a chain of + or * from links[from] (its root) down:
+ * n - from + 1 operands, at most CR_RULE_MAX_ITEMS of them in one JsonLogic
+ * operation (the most the front end takes).  A longer chain nests its first
+ * part as the first operand, {"+": [{"+": [a, b, ...]}, y, z]}, which the
+ * front end compiles to the same left-nested chain: a + b + ... + y + z.
+ * With s the operands are written as sem_val writes them, else as rev.
+ */
+struct Sem;
+static void sem_val(struct Sem *s, int k);
+
+static void
+put_chain(Rev *r, struct Sem *s, const int *links, int n, int from, const char *op)
+{
+	int			last = n - 1;	/* the innermost link written here */
+
+	if (n - from + 1 > CR_RULE_MAX_ITEMS)
+		last = from + CR_RULE_MAX_ITEMS - 2;
+	put(r, "{\"");
+	put(r, op);
+	put(r, "\": [");
+	if (last < n - 1)
+		put_chain(r, s, links, n, last + 1, op);
+	else if (s)
+		sem_val(s, KID(r, links[n - 1], 0));
+	else
+		rev(r, KID(r, links[n - 1], 0), 0);
+	for (int i = last; i >= from && !r->failed; i--)
+	{
+		put(r, ", ");
+		if (s)
+			sem_val(s, KID(r, links[i], 1));
+		else
+			rev(r, KID(r, links[i], 1), 0);
+	}
+	put(r, "]}");
+}
+
+/* A chain of + or * as one n-ary operation (nested beyond CR_RULE_MAX_ITEMS operands). */
 static void
 rev_chain(Rev *r, int k, const char *op)
 {
@@ -206,16 +244,7 @@ rev_chain(Rev *r, int k, const char *op)
 
 	if (links == NULL)
 		return;
-	put(r, "{\"");
-	put(r, op);
-	put(r, "\": [");
-	rev(r, KID(r, links[n - 1], 0), 0);
-	for (int i = n - 1; i >= 0 && !r->failed; i--)
-	{
-		put(r, ", ");
-		rev(r, KID(r, links[i], 1), 0);
-	}
-	put(r, "]}");
+	put_chain(r, NULL, links, n, 0, op);
 	cr_mem_free(r->out.mem, links);
 }
 
@@ -424,16 +453,7 @@ sem_chain(Sem *s, int k)
 
 	if (links == NULL)
 		return;
-	put(r, "{\"");
-	put(r, cr_op_symbol(&r->prog->code[k]));
-	put(r, "\": [");
-	sem_val(s, KID(r, links[n - 1], 0));
-	for (int i = n - 1; i >= 0 && !r->failed; i--)
-	{
-		put(r, ", ");
-		sem_val(s, KID(r, links[i], 1));
-	}
-	put(r, "]}");
+	put_chain(r, s, links, n, 0, cr_op_symbol(&r->prog->code[k]));
 	cr_mem_free(r->out.mem, links);
 }
 
