@@ -82,6 +82,11 @@ SELECT label || ': ' || pg_temp.try(q) FROM (VALUES
   ('number 1_000', $$SELECT 'x > 1_000'::incentive_condition::text$$),
   ('number with 1000 digits', $$SELECT ('x > ' || repeat('9', 1000))::incentive_condition::text$$),
   ('number with 400 zeros after the point', $$SELECT ('x > 0.' || repeat('0', 400) || '1')::incentive_condition::text$$),
+  -- a long numeral in range reads as float8 reads it (was: 22003 "numeric literal is too long")
+  ('number 1 with 600 zeros after the point', $$SELECT ('x > 1.' || repeat('0', 600))::incentive_condition::text$$),
+  ('a third to 2000 digits', $$SELECT ('x > 0.' || repeat('3', 2000))::incentive_condition::text$$),
+  ('1e-10 with 600 leading zeros', $$SELECT ('x > ' || repeat('0', 600) || '1e-10')::incentive_condition::text$$),
+  ('the same numeral as JsonLogic', $$SELECT (('coalesce(x, 0) > 0.' || repeat('3', 2000))::incentive_condition = ('{">": [{"var": ["x", 0]}, 0.' || repeat('3', 2000) || ']}')::jsonb::incentive_condition)::text$$),
   ('NaN as a word is a feature', $$SELECT incentive_features('x > NaN')::text$$),
   ('Infinity as a word is a feature', $$SELECT incentive_features('x < Infinity')::text$$),
   ('''NaN'' is text', $$SELECT 'x > ''NaN'''::incentive_condition::text$$),

@@ -277,15 +277,19 @@ parse_primary(Parser *p)
 				char	   *tmp = p->numbuf;
 				double		d;
 
-				if (p->tlen >= sizeof(p->numbuf))
+				/* float8in reads a numeral of any length (1.000...0, 0.333...) */
+				if (p->tlen >= sizeof(p->numbuf) &&
+					(tmp = cr_mem_alloc(p->mem, p->tlen + 1)) == NULL)
 				{
-					cr_lex_error(p, CR_ERR_NUMBER_RANGE, p->tpos, "numeric literal is too long");
+					cr_lex_error(p, CR_ERR_NOMEM, p->tpos, "out of memory");
 					return;
 				}
 				memcpy(tmp, p->src + p->tpos, p->tlen);
 				tmp[p->tlen] = '\0';
 				errno = 0;
 				d = strtod(tmp, NULL);
+				if (tmp != p->numbuf)
+					cr_mem_free(p->mem, tmp);
 				/* as float8in: ERANGE is an error unless the result is subnormal */
 				if (!isfinite(d) || (errno == ERANGE && d == 0.0))
 				{
