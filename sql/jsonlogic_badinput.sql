@@ -167,3 +167,7 @@ FROM (SELECT ('x' || repeat(' + y', 140000) || ' > 1')::incentive_condition::jso
 SELECT f, incentive_matches(c, f) AS text_form, incentive_matches(c::jsonb::incentive_condition, f) AS jsonlogic_form
 FROM (SELECT ('x' || repeat(' + y', 140000) || ' > 1')::incentive_condition) t(c),
      (VALUES ('{"x": 1.5, "y": 0}'::jsonb), ('{"x": 2, "y": -0.00001}'), ('{"x": 2}'), ('{"y": 0}')) v(f);
+-- a text condition near the 100-level limit: its null checks take the
+-- JsonLogic form past 100 levels (README: 0A000 "nested too deeply")
+SELECT pg_temp.try($$SELECT length((repeat('a AND (', 96) || 'x > 1' || repeat(')', 96))::incentive_condition::jsonb::text)::text$$);
+SELECT pg_temp.try($$SELECT (repeat('a AND (', 97) || 'x > 1' || repeat(')', 97))::incentive_condition::jsonb::text$$);
