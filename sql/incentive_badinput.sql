@@ -236,6 +236,11 @@ SELECT label || ': ' || pg_temp.try(q) FROM (VALUES
   ('row of a domain over a row type', $$SELECT incentive_validate('x = 1', ROW(1, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL)::pg_temp.odd_dom)$$),
   ('typed NULL of a domain over a row type, unknown feature', $$SELECT incentive_validate('nope = 1', NULL::pg_temp.odd_dom)$$),
   ('anonymous record', $$SELECT incentive_validate('f1 = 1', ROW(1))$$),
+  -- two columns named as the feature: neither is picked (was: the first, silently)
+  ('two columns of the feature''s name', $$SELECT incentive_validate('x = 1', t) FROM (SELECT 1 AS x, 2 AS x) t$$),
+  ('two columns of the feature''s name, matched', $$SELECT incentive_matches('x = 2', t) FROM (SELECT 1 AS x, 2 AS x) t$$),
+  ('two columns of the feature''s name, match_all', $$SELECT incentive_match_all(ARRAY['x = 2'::incentive_condition], t) FROM (SELECT 1 AS x, 2 AS x) t$$),
+  ('two columns of another name', $$SELECT incentive_matches('y = 3', t) FROM (SELECT 1 AS x, 2 AS x, 3 AS y) t$$),
   ('NULL anonymous record', $$SELECT incentive_validate('f1 = 1', NULL::record)$$),
   ('evaluation errors are not binding errors', $$SELECT incentive_validate('1 / 0 > x', NULL::pg_temp.odd)$$)
 ) c(label, q);

@@ -307,8 +307,17 @@ bind_record(RuleEntry *e, TupleDesc tupdesc, Oid typid, int32 typmod)
 
 			if (!att->attisdropped && strcmp(NameStr(att->attname), prog->names[i]) == 0)
 			{
+				/*
+				 * Two columns of one name (a subquery's "SELECT m.*, s.*"):
+				 * either could be meant, so say so rather than pick one.
+				 */
+				if (found >= 0)
+					ereport(ERROR,
+							(errcode(ERRCODE_AMBIGUOUS_COLUMN),
+							 errmsg("incentive condition reads feature \"%s\", which is more than one column of %s",
+									prog->names[i], typid == RECORDOID ? "record" : format_type_be(typid)),
+							 errhint("Give the columns distinct names in the query.")));
 				found = a;
-				break;
 			}
 		}
 		if (found < 0)
