@@ -128,3 +128,29 @@ INSERT INTO rc_stored VALUES (3, ROW(30, 'annual', 1.5));
 SELECT id, incentive_matches('x > 10 AND y IS NULL', v) AS a,
        incentive_matches('coalesce(y, -1) = -1 AND s = ''annual''', v) AS b
 FROM rc_stored ORDER BY id;
+
+-- A PL/pgSQL simple expression keeps its cache for the whole transaction,
+-- across an ALTER TABLE of the row's type: the cached descriptor and
+-- bindings must not outlive the change (was: the old descriptor deformed
+-- the new rows, reading the wrong columns or garbage).
+CREATE TABLE rc_alter (a int, x float8, s text);
+INSERT INTO rc_alter VALUES (1, 5, 'a');
+DO $$
+DECLARE r rc_alter; res int[]; ok bool;
+BEGIN
+  FOR i IN 1..5 LOOP
+    IF i = 2 THEN ALTER TABLE rc_alter DROP COLUMN x; ALTER TABLE rc_alter ADD COLUMN x float8 DEFAULT 0.5; END IF;
+    IF i = 3 THEN ALTER TABLE rc_alter ADD COLUMN q int; ALTER TABLE rc_alter DROP COLUMN s; ALTER TABLE rc_alter ADD COLUMN s text DEFAULT 'zz'; END IF;
+    IF i = 4 THEN ALTER TABLE rc_alter ALTER COLUMN a TYPE bigint; UPDATE rc_alter SET x = 9; END IF;
+    IF i = 5 THEN ALTER TABLE rc_alter ALTER COLUMN x TYPE text; END IF;
+    SELECT * INTO r FROM rc_alter LIMIT 1;
+    BEGIN
+      res := incentive_match_all(ARRAY['x > 1', 's = ''a''', 's = ''zz''', 'a = 1']::incentive_condition[], r);
+      ok := incentive_matches('x > 1 AND s = ''a''', r);
+      RAISE NOTICE 'i=% row=% match_all=% matches=%', i, r, res, ok;
+    EXCEPTION WHEN OTHERS THEN
+      RAISE NOTICE 'i=% row=% %: %', i, r, SQLSTATE, SQLERRM;
+    END;
+  END LOOP;
+END $$;
+DROP TABLE rc_alter;

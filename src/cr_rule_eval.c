@@ -21,6 +21,7 @@
 #include "miscadmin.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
+#include "utils/inval.h"
 #include "utils/jsonb.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
@@ -80,6 +81,7 @@ typedef struct RuleCache
 	Oid			typid;			/* the row type tupdesc describes */
 	int32		typmod;
 	TupleDesc	tupdesc;
+	uint64		gen;			/* rowtype_gen when tupdesc was loaded */
 
 	uint64		fills;			/* entries filled so far */
 	CrRuleError err;			/* of the last evaluation */
@@ -128,11 +130,36 @@ typedef struct RuleCache
 	int64		join_cap;
 } RuleCache;
 
+/*
+ * A cache can outlive a change of the row type it was bound to: PL/pgSQL
+ * keeps a simple expression such as incentive_matches(cond, r), and its
+ * fn_extra, for the whole transaction, across an ALTER TABLE of r's type.
+ * A composite type changes only with a relcache invalidation of its
+ * relation (the type cache relies on the same), so every invalidation
+ * bumps rowtype_gen, and a cache loaded under another value forgets its
+ * descriptor, bindings and row before the next use.
+ */
+static uint64 rowtype_gen = 1;
+static bool rowtype_callback = false;
+
+static void
+rowtype_inval(Datum arg, Oid relid)
+{
+	rowtype_gen++;
+}
+
 static RuleCache *
 get_cache(FunctionCallInfo fcinfo)
 {
 	if (fcinfo->flinfo->fn_extra == NULL)
+	{
+		if (!rowtype_callback)
+		{
+			CacheRegisterRelcacheCallback(rowtype_inval, (Datum) 0);
+			rowtype_callback = true;
+		}
 		fcinfo->flinfo->fn_extra = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(RuleCache));
+	}
 	return (RuleCache *) fcinfo->flinfo->fn_extra;
 }
 
@@ -261,12 +288,37 @@ evaluate(RuleEntry *e, RuleCache *cache, int *result, bool typed)
 		cr_rule_raise_prog(&cache->err, e->prog);
 }
 
+/*
+ * Row types may have changed (rowtype_gen): forget every entry (bound to the
+ * old descriptors) and the deformed row.  Bumping fills invalidates the
+ * entries the rules join and incentive_match_all remember.
+ */
+static void
+forget_row_types(RuleCache *cache)
+{
+	for (int i = 0; i < RULE_CACHE_SLOTS; i++)
+	{
+		RuleEntry  *e = &cache->entries[i];
+
+		if (e->cxt)
+			MemoryContextDelete(e->cxt);
+		memset(e, 0, sizeof(*e));
+	}
+	cache->last = NULL;
+	cache->fills++;
+	cache->row_len = 0;
+	cache->gen = rowtype_gen;
+}
+
 /* The row type's descriptor, kept in the cache for the next calls. */
 static TupleDesc
 load_tupdesc(FunctionCallInfo fcinfo, RuleCache *cache, Oid typid, int32 typmod)
 {
-	MemoryContext old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
+	MemoryContext old;
 
+	if (cache->gen != rowtype_gen)
+		forget_row_types(cache);
+	old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
 	if (cache->tupdesc)
 		FreeTupleDesc(cache->tupdesc);
 	cache->tupdesc = NULL;
@@ -280,7 +332,8 @@ load_tupdesc(FunctionCallInfo fcinfo, RuleCache *cache, Oid typid, int32 typmod)
 static inline TupleDesc
 cached_tupdesc(FunctionCallInfo fcinfo, RuleCache *cache, Oid typid, int32 typmod)
 {
-	if (likely(cache->tupdesc != NULL && cache->typid == typid && cache->typmod == typmod))
+	if (likely(cache->tupdesc != NULL && cache->typid == typid && cache->typmod == typmod &&
+			   cache->gen == rowtype_gen))
 		return cache->tupdesc;
 	return load_tupdesc(fcinfo, cache, typid, typmod);
 }
