@@ -171,3 +171,6 @@ FROM (SELECT ('x' || repeat(' + y', 140000) || ' > 1')::incentive_condition) t(c
 -- JsonLogic form past 100 levels (README: 0A000 "nested too deeply")
 SELECT pg_temp.try($$SELECT length((repeat('a AND (', 96) || 'x > 1' || repeat(')', 96))::incentive_condition::jsonb::text)::text$$);
 SELECT pg_temp.try($$SELECT (repeat('a AND (', 97) || 'x > 1' || repeat(')', 97))::incentive_condition::jsonb::text$$);
+-- a chain of - is one level of a condition but nests in JsonLogic
+SELECT pg_temp.try($$SELECT length((('x' || repeat(' - x', 110) || ' > 1')::incentive_condition)::jsonb::text)::text$$);
+SELECT pg_temp.try($$SELECT (('x' || repeat(' - x', 130) || ' > 1')::incentive_condition)::jsonb::text$$);
