@@ -7,10 +7,40 @@
 
 #include "funcapi.h"
 #include "miscadmin.h"
+#include "utils/inval.h"
 #include "utils/memutils.h"
 #include "utils/tuplestore.h"
 
 #include "cr_fncache.h"
+
+/*
+ * A cache bound to a row type can outlive a change of that type: PL/pgSQL
+ * keeps a simple expression such as retention_score(model, r), and its
+ * fn_extra, for the whole transaction, across an ALTER TABLE of r's type.
+ * A composite type changes only with a relcache invalidation of its
+ * relation (the type cache relies on the same), so every invalidation bumps
+ * this counter, and a binding made under another value is made again.  It
+ * is the backend's invalidation bookkeeping, like PostgreSQL's own caches.
+ */
+static uint64 rowtype_generation = 1;
+static bool rowtype_callback = false;
+
+static void
+rowtype_inval(Datum arg, Oid relid)
+{
+	rowtype_generation++;
+}
+
+uint64
+cr_rowtype_generation(void)
+{
+	if (!rowtype_callback)
+	{
+		CacheRegisterRelcacheCallback(rowtype_inval, (Datum) 0);
+		rowtype_callback = true;
+	}
+	return rowtype_generation;
+}
 
 CrFnCache *
 cr_fn_cache(FunctionCallInfo fcinfo)

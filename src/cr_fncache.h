@@ -25,6 +25,13 @@ typedef struct CrFnCache
 
 extern CrFnCache *cr_fn_cache(FunctionCallInfo fcinfo);
 
+/*
+ * Changes whenever a row type may have changed (any relcache invalidation):
+ * a cache that binds columns of a row type by name keeps the value it was
+ * bound under, and binds again when this differs.
+ */
+extern uint64 cr_rowtype_generation(void);
+
 /* Set up a materialised set-returning function (works on PostgreSQL 13+). */
 extern void cr_srf_init(FunctionCallInfo fcinfo);
 

@@ -21,13 +21,13 @@
 #include "miscadmin.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
-#include "utils/inval.h"
 #include "utils/jsonb.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/numeric.h"
 #include "utils/typcache.h"
 
+#include "cr_fncache.h"
 #include "cr_rule_join.h"
 #include "cr_rule_pg.h"
 PG_FUNCTION_INFO_V1(incentive_matches_record);
@@ -81,7 +81,7 @@ typedef struct RuleCache
 	Oid			typid;			/* the row type tupdesc describes */
 	int32		typmod;
 	TupleDesc	tupdesc;
-	uint64		gen;			/* rowtype_gen when tupdesc was loaded */
+	uint64		gen;			/* cr_rowtype_generation() when tupdesc was loaded */
 
 	uint64		fills;			/* entries filled so far */
 	CrRuleError err;			/* of the last evaluation */
@@ -130,36 +130,11 @@ typedef struct RuleCache
 	int64		join_cap;
 } RuleCache;
 
-/*
- * A cache can outlive a change of the row type it was bound to: PL/pgSQL
- * keeps a simple expression such as incentive_matches(cond, r), and its
- * fn_extra, for the whole transaction, across an ALTER TABLE of r's type.
- * A composite type changes only with a relcache invalidation of its
- * relation (the type cache relies on the same), so every invalidation
- * bumps rowtype_gen, and a cache loaded under another value forgets its
- * descriptor, bindings and row before the next use.
- */
-static uint64 rowtype_gen = 1;
-static bool rowtype_callback = false;
-
-static void
-rowtype_inval(Datum arg, Oid relid)
-{
-	rowtype_gen++;
-}
-
 static RuleCache *
 get_cache(FunctionCallInfo fcinfo)
 {
 	if (fcinfo->flinfo->fn_extra == NULL)
-	{
-		if (!rowtype_callback)
-		{
-			CacheRegisterRelcacheCallback(rowtype_inval, (Datum) 0);
-			rowtype_callback = true;
-		}
 		fcinfo->flinfo->fn_extra = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(RuleCache));
-	}
 	return (RuleCache *) fcinfo->flinfo->fn_extra;
 }
 
@@ -289,9 +264,10 @@ evaluate(RuleEntry *e, RuleCache *cache, int *result, bool typed)
 }
 
 /*
- * Row types may have changed (rowtype_gen): forget every entry (bound to the
- * old descriptors) and the deformed row.  Bumping fills invalidates the
- * entries the rules join and incentive_match_all remember.
+ * Row types may have changed (cr_rowtype_generation: PL/pgSQL keeps this
+ * cache for a whole transaction, across an ALTER TABLE): forget every entry
+ * (bound to the old descriptors) and the deformed row.  Bumping fills
+ * invalidates the entries the rules join and incentive_match_all remember.
  */
 static void
 forget_row_types(RuleCache *cache)
@@ -307,7 +283,7 @@ forget_row_types(RuleCache *cache)
 	cache->last = NULL;
 	cache->fills++;
 	cache->row_len = 0;
-	cache->gen = rowtype_gen;
+	cache->gen = cr_rowtype_generation();
 }
 
 /* The row type's descriptor, kept in the cache for the next calls. */
@@ -316,7 +292,7 @@ load_tupdesc(FunctionCallInfo fcinfo, RuleCache *cache, Oid typid, int32 typmod)
 {
 	MemoryContext old;
 
-	if (cache->gen != rowtype_gen)
+	if (cache->gen != cr_rowtype_generation())
 		forget_row_types(cache);
 	old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
 	if (cache->tupdesc)
@@ -333,7 +309,7 @@ static inline TupleDesc
 cached_tupdesc(FunctionCallInfo fcinfo, RuleCache *cache, Oid typid, int32 typmod)
 {
 	if (likely(cache->tupdesc != NULL && cache->typid == typid && cache->typmod == typmod &&
-			   cache->gen == rowtype_gen))
+			   cache->gen == cr_rowtype_generation()))
 		return cache->tupdesc;
 	return load_tupdesc(fcinfo, cache, typid, typmod);
 }

@@ -112,6 +112,7 @@ typedef struct RecordBinding
 	Oid			typid;
 	int32		typmod;
 	uint64		model_generation;
+	uint64		rowtype_generation; /* cr_rowtype_generation() when bound */
 	TupleDesc	tupdesc;
 	int		   *attnum;
 	Oid		   *basetype;
@@ -132,7 +133,8 @@ bind_record(FunctionCallInfo fcinfo, const CrModel *m, HeapTupleHeader rec)
 	int			j,
 				k;
 
-	if (b && b->typid == typid && b->typmod == typmod && b->model_generation == c->model_generation)
+	if (b && b->typid == typid && b->typmod == typmod && b->model_generation == c->model_generation &&
+		b->rowtype_generation == cr_rowtype_generation())
 		return b;
 
 	old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
@@ -156,6 +158,7 @@ bind_record(FunctionCallInfo fcinfo, const CrModel *m, HeapTupleHeader rec)
 	b->typid = typid;
 	b->typmod = typmod;
 	b->model_generation = c->model_generation;
+	b->rowtype_generation = cr_rowtype_generation();
 	b->attnum = palloc(sizeof(int) * d);
 	b->basetype = palloc(sizeof(Oid) * d);
 	b->values = palloc(sizeof(Datum) * b->tupdesc->natts);
@@ -172,9 +175,18 @@ bind_record(FunctionCallInfo fcinfo, const CrModel *m, HeapTupleHeader rec)
 
 			if (!att->attisdropped && strcmp(NameStr(att->attname), m->names[j]) == 0)
 			{
+				/* two columns of one name ("SELECT m.*, s.*"): either could be meant */
+				if (b->attnum[j] >= 0)
+				{
+					b->model_generation = 0;
+					ereport(ERROR,
+							(errcode(ERRCODE_AMBIGUOUS_COLUMN),
+							 errmsg("retention model reads feature \"%s\", which is more than one column of %s",
+									m->names[j], typid == RECORDOID ? "record" : format_type_be(typid)),
+							 errhint("Give the columns distinct names in the query.")));
+				}
 				b->attnum[j] = k;
 				b->basetype[j] = getBaseType(att->atttypid);
-				break;
 			}
 		}
 		if (b->attnum[j] < 0)
