@@ -208,11 +208,10 @@ check_eval(const char *src, const CrValue *vals, int nvals, int want_rc, int wan
 		printf("# got rc %d result %d\n", rc, r);
 }
 
-int
-main(void)
+/* canonical printing, and errors with their byte positions */
+static void
+test_print_and_errors(void)
 {
-	CrValue		v[3];
-
 	/* canonical printing */
 	check_canon("recency_days > 14 and retention_score < 0.3", "recency_days > 14 AND retention_score < 0.3");
 	check_canon("a != 1", "a <> 1");
@@ -242,7 +241,12 @@ main(void)
 	check_error("x + 1", CR_ERR_TYPE, -1);
 	check_error("x > 1e999", CR_ERR_NUMBER_RANGE, 4);
 	quoted_cuts();
+}
 
+/* the review's findings 6-9 (each failed before its fix), round's n, char(n) */
+static void
+test_review_findings(void)
+{
 	/* review findings 6-9: each failed before its fix */
 	check_error("1e-400 < x", CR_ERR_NUMBER_RANGE, 0);
 	check_error("x > 1e-400", CR_ERR_NUMBER_RANGE, 4);
@@ -278,6 +282,12 @@ main(void)
 		v[0].boolean = 0;			/* a text column: blanks count */
 		check_eval("a = 'ab  '", v, 1, CR_OK, 0);
 	}
+}
+
+/* size limits: flat chains, nesting, program and text lengths */
+static void
+test_limits(void)
+{
 	{
 		/* a long flat chain is not nesting; parentheses and unary minus are */
 		char	   *src = malloc(100000);
@@ -366,6 +376,13 @@ main(void)
 		free(s2);
 		free(src);
 	}
+}
+
+/* three-valued logic, errors in operands that do not decide, types */
+static void
+test_evaluation(void)
+{
+	CrValue		v[3];
 
 	/* three-valued logic */
 	v[0] = bol(1);
@@ -419,7 +436,12 @@ main(void)
 	check_eval("a < b", v, 2, CR_OK, 1);
 	v[0] = bol(1);
 	check_eval("a + 1 > 1", v, 1, CR_ERR_TYPE, 0);
+}
 
+/* round(x, n) as round(x::numeric, n), and the fast path against the slow one */
+static void
+test_round(void)
+{
 	/* round(x, n) is round(x::numeric, n) */
 	ok(cr_rule_round(2.5, 0) == 3 && cr_rule_round(-2.5, 0) == -3, "round half away from zero");
 	ok(cr_rule_round(1.005, 2) == 1.01, "round(1.005, 2) = 1.01 (15 significant digits first)");
@@ -463,7 +485,12 @@ main(void)
 		printf("# %ld round comparisons\n", n_cmp);
 		ok(diff == 0, "fast round agrees with the reference path on 400000 values");
 	}
+}
 
+/* random and mutated bytes through the validator */
+static void
+test_random_bytes(void)
+{
 	/* random bytes never crash the validator; valid programs survive a round trip */
 	{
 		CrRng		rng;
@@ -529,6 +556,16 @@ main(void)
 		printf("# %d of 20000 random byte strings were valid programs\n", accepted);
 		ok(bad == 0, "random and mutated bytes: clean errors; valid ones print, re-parse to the same bytes");
 	}
+}
 
+int
+main(void)
+{
+	test_print_and_errors();
+	test_review_findings();
+	test_limits();
+	test_evaluation();
+	test_round();
+	test_random_bytes();
 	return tap_done();
 }
