@@ -9,6 +9,7 @@
  */
 #include "cr_stats.h"
 
+#include <float.h>
 #include <math.h>
 
 #define CR_SQRT2 1.41421356237309504880
@@ -112,10 +113,13 @@ double
 cr_norm_crit2(double alpha)
 {
 	/*
-	 * alpha / 2 rounds to zero at the smallest subnormal alpha; its
-	 * logarithm does not, and that half lies far in AS 241's outer tail.
+	 * Below 2 * DBL_MIN, alpha / 2 is subnormal and rounds: to zero at the
+	 * smallest subnormal alpha, and to the nearest even multiple of it for
+	 * an odd multiple (1.5e-323 / 2 becomes 1e-323, a third too much, and
+	 * the sample size was then that of alpha 2e-323).  log(alpha) is exact
+	 * enough there, and that half lies far in AS 241's outer tail.
 	 */
-	if (alpha > 0.0 && alpha / 2.0 == 0.0)
+	if (alpha > 0.0 && alpha < 2.0 * DBL_MIN)
 		return tail_quantile(CR_LN2 - log(alpha));
 	return -cr_norm_ppf(alpha / 2.0);
 }

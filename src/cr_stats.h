@@ -19,8 +19,9 @@ extern double cr_norm_ppf(double p);
 
 /*
  * The two-sided critical value -cr_norm_ppf(alpha / 2) for 0 < alpha < 1,
- * computed from log(alpha) in the tails, so that it stays finite down to
- * the smallest subnormal alpha, where alpha / 2 rounds to zero.
+ * computed from log(alpha) where alpha / 2 would be subnormal (below
+ * 2 * DBL_MIN), so that it stays finite down to the smallest subnormal alpha,
+ * where alpha / 2 rounds to zero, and exact where it would round.
  */
 extern double cr_norm_crit2(double alpha);
 

@@ -4,7 +4,7 @@
 -- published CUPED and scikit-uplift definitions); the 1000 experiment rows
 -- below are the ones that script writes.
 BEGIN;
-SELECT plan(52);
+SELECT plan(53);
 
 CREATE FUNCTION pg_temp.close(a float8, b float8, tol float8 DEFAULT 1e-10) RETURNS boolean
 LANGUAGE sql IMMUTABLE AS $$ SELECT abs(a - b) <= tol * greatest(1.0, abs(b)) $$;
@@ -1176,6 +1176,9 @@ SELECT is(incentive_sample_size(0.1, -0.02, 0.01, 0.9), 6076::bigint, 'sample si
 SELECT is(incentive_sample_size(0.5, 0.001), 3924426::bigint, 'sample size for a tiny effect');
 SELECT is(incentive_sample_size(0.3, 0.05, 5e-324, 0.8), 271065::bigint,
           'sample size at the smallest subnormal alpha, whose half rounds to zero (mpmath: 271064.754)');
+SELECT is(array[incentive_sample_size(0.3, 0.05, 1.5e-323, 0.8), incentive_sample_size(0.3, 0.05, 2.5e-323, 0.8),
+                incentive_sample_size(0.3, 0.05, 5e-322, 0.8)], array[270672, 270489, 269413]::bigint[],
+          'sample size at odd multiples of the smallest subnormal, whose halves round (mpmath: 270671.503, 270488.649, 269412.718)');
 SELECT ok(pg_temp.close(incentive_power(0.68, 0.03, 1000), 0.307955634598193), 'power = NormalIndPower.power to 1e-10');
 SELECT ok(pg_temp.close(incentive_power(0.1, -0.02, 1000, 0.01), 0.1560614301998072), 'power, alpha 0.01');
 SELECT ok(incentive_power(0.68, 0.03, incentive_sample_size(0.68, 0.03)) >= 0.8

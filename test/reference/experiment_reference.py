@@ -155,16 +155,18 @@ def main():
         pw = NormalIndPower().power(effect_size=es, nobs1=1000, alpha=alpha, ratio=1, alternative='two-sided')
         print((base, mde, alpha, power), 'n', repr(n), 'ceil', math.ceil(n), 'power at 1000', repr(pw))
     # The smallest subnormal alpha, whose half rounds to zero in float8 (and
-    # so in statsmodels): the same equations in mpmath.
+    # so in statsmodels), and odd multiples of it, whose halves round to an
+    # even one: the same equations in mpmath.
     import mpmath
     mpmath.mp.dps = 40
-    alpha = mpmath.mpf(5e-324)
-    crit = mpmath.findroot(lambda z: mpmath.log(mpmath.erfc(z / mpmath.sqrt(2))) - mpmath.log(alpha), 38.4)
     es = 2 * (mpmath.asin(mpmath.sqrt(mpmath.mpf('0.35'))) - mpmath.asin(mpmath.sqrt(mpmath.mpf('0.3'))))
-    n = mpmath.findroot(lambda n: mpmath.ncdf(es * mpmath.sqrt(n / 2) - crit)
-                        + mpmath.ncdf(-crit - es * mpmath.sqrt(n / 2)) - mpmath.mpf('0.8'), 270000)
-    print('alpha 5e-324: critical value', mpmath.nstr(crit, 17), '(0.3, 0.05, 5e-324, 0.8) n',
-          mpmath.nstr(n, 17), 'ceil', int(mpmath.ceil(n)))
+    for a in (5e-324, 1.5e-323, 2.5e-323, 5e-322):
+        alpha = mpmath.mpf(a)
+        crit = mpmath.findroot(lambda z: mpmath.log(mpmath.erfc(z / mpmath.sqrt(2))) - mpmath.log(alpha), 38.4)
+        n = mpmath.findroot(lambda n: mpmath.ncdf(es * mpmath.sqrt(n / 2) - crit)
+                            + mpmath.ncdf(-crit - es * mpmath.sqrt(n / 2)) - mpmath.mpf('0.8'), 270000)
+        print('alpha', repr(a) + ': critical value', mpmath.nstr(crit, 17), '(0.3, 0.05, alpha, 0.8) n',
+              mpmath.nstr(n, 17), 'ceil', int(mpmath.ceil(n)))
 
     print('-- CUPED and uplift on a fixed data set (see the pgTAP file)')
     rng = np.random.default_rng(20261204)

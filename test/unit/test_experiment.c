@@ -36,6 +36,9 @@ test_normal(void)
 	ok(rel(cr_norm_crit2(5e-324), 38.485408335567342, 1e-15), "crit2 at the smallest subnormal alpha");
 	ok(rel(cr_ab_sample_size(0.3, 0.05, 5e-324, 0.8), 271064.75444650419, 1e-12),
 	   "sample size at the smallest subnormal alpha");
+	/* an odd multiple of it: alpha / 2 would round to the even one (mpmath) */
+	ok(rel(cr_norm_crit2(1.5e-323), 38.45687080043705, 1e-15), "crit2 at 3 times the smallest subnormal");
+	ok(rel(cr_norm_crit2(5e-322), 38.365383517621643, 1e-15), "crit2 at 101 times the smallest subnormal");
 	ok(rel(cr_norm_sf(1.8257418583505527) * 2, 0.06788915486182917, 1e-13), "two-sided p from sf");
 	for (double p = 0.001; p < 1.0; p += 0.0123)
 		if (!rel(cr_norm_cdf(cr_norm_ppf(p)), p, 1e-13))
