@@ -100,6 +100,18 @@ wire_conv(void *arg, int is_name, const char *s, size_t n, const char **out, siz
 	}
 	*out = pg_client_to_server(s, (int) n);
 	*outn = *out == s ? n : strlen(*out);
+
+	/*
+	 * A valid name longer than the limit in the database encoding (a name
+	 * may also grow past it in conversion: 200 LATIN1 letters are 400 bytes
+	 * of UTF-8) is the limit of the text form and of JsonLogic (42622), not
+	 * malformed bytes.
+	 */
+	if (is_name && *outn > CR_RULE_MAX_NAME)
+		ereport(ERROR,
+				(errcode(ERRCODE_NAME_TOO_LONG),
+				 errmsg("feature name is too long (%zu bytes in the database encoding %s, the limit is %d)",
+						*outn, GetDatabaseEncodingName(), CR_RULE_MAX_NAME)));
 	return NULL;
 }
 

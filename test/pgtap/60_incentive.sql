@@ -2,7 +2,7 @@
 -- own evaluation, the round trip of the text form, SQLSTATEs of every error
 -- class, and binary input fed with malformed bytes.
 BEGIN;
-SELECT plan(40);
+SELECT plan(41);
 
 -- ---------------------------------------------------------------- data
 -- A deterministic generator: a 31-bit LCG whose state lives in a setting.
@@ -356,6 +356,12 @@ SELECT is(pg_temp.recv_in('UTF8', '\x010002001a0000000300e974e901007306000001000
   'ERROR 22P03', 'LATIN1 bytes received under UTF8: 22P03');
 SELECT throws_ok($$SELECT pg_temp.send_in('LATIN1', E'"\u4e2d" > 1')$$, '22P05', NULL,
   'a name LATIN1 has no character for: 22P05, as for text');
+-- 200 LATIN1 letters are a name within the limit on the wire, and 400
+-- bytes in this UTF-8 database: the name limit of the text form (42622),
+-- not malformed bytes (was: 22P03 "bad name length")
+SELECT is(pg_temp.recv_in('LATIN1', '\x010001000d000000c800'::bytea || decode(repeat('e9', 200), 'hex')
+                                     || '\x06000001000000000000f03f0e'::bytea),
+  'ERROR 42622', 'a LATIN1 name that grows past 255 bytes in the database encoding: 42622, as in the text form');
 
 SELECT * FROM finish();
 ROLLBACK;
