@@ -29,6 +29,10 @@ CREATE TEMP TABLE models(name text PRIMARY KEY, model retention_model);
 INSERT INTO models SELECT 'm', t::retention_model FROM base;
 -- coefficients whose products with 1e308 overflow to +Infinity and -Infinity
 INSERT INTO models SELECT 'big', replace(t, '[-0.03797606736493625, 0.09868856872623903]', '[10, -20]')::retention_model FROM base;
+-- four features with coefficients 1, 1, -1, -1 and intercept 0: with
+-- features of 1e308 and more, partial sums overflow without any term being
+-- NaN (1e308 + 1e308 = Infinity, then Infinity - 1.7e308 stays Infinity)
+INSERT INTO models SELECT 'four', (t::jsonb || '{"features": ["f1", "f2", "f3", "f4"], "intercept": 0, "coefficients": [1, 1, -1, -1], "means": [0, 0, 0, 0], "covariance": [[1, 0, 0, 0, 0], [0, 1, 0, 0, 0], [0, 0, 1, 0, 0], [0, 0, 0, 1, 0], [0, 0, 0, 0, 1]]}')::text::retention_model FROM base;
 -- a model without training score deciles (drift cannot be measured)
 INSERT INTO models SELECT 'nodeciles', regexp_replace(t, ', "score_deciles": \[[^]]*\], "score_shares": \[[^]]*\]', '')::retention_model FROM base;
 -- the same model with other training score deciles
@@ -173,6 +177,9 @@ SELECT label || ': ' || pg_temp.try(q) FROM (VALUES
   ('1e308, terms overflow to +Inf and -Inf', $$SELECT retention_score(model, ARRAY[1e308, 1e308]) FROM models WHERE name = 'big'$$),
   ('-1e308, terms overflow to -Inf and +Inf', $$SELECT retention_score(model, ARRAY[-1e308, -1e308]) FROM models WHERE name = 'big'$$),
   ('1e308, -1e308 cancel', $$SELECT retention_score(model, ARRAY[1e308, 0.5e308]) FROM models WHERE name = 'big'$$),
+  ('partial sums overflow, terms cancel', $$SELECT retention_score(model, ARRAY[1.7e308, 1.7e308, 1.7e308, 1.7e308]) FROM models WHERE name = 'four'$$),
+  ('partial sums overflow, true sum -1.4e308', $$SELECT retention_score(model, ARRAY[1e308, 1e308, 1.7e308, 1.7e308]) FROM models WHERE name = 'four'$$),
+  ('partial sums overflow, true sum 1.4e308', $$SELECT retention_score(model, ARRAY[-1e308, -1e308, -1.7e308, -1.7e308]) FROM models WHERE name = 'four'$$),
   ('record', $$SELECT retention_score(model, f) FROM models, feats f WHERE name = 'm'$$),
   ('record with a text column', $$SELECT retention_score(model, f) FROM models, feats_text f WHERE name = 'm'$$),
   ('record missing a column', $$SELECT retention_score(model, f) FROM models, feats_missing f WHERE name = 'm'$$),

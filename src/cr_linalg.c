@@ -7,6 +7,7 @@
  */
 #include "cr_logit.h"
 
+#include <limits.h>
 #include <math.h>
 #include <string.h>
 
@@ -202,19 +203,42 @@ cr_linear_predictor(double intercept, const double *coef, const double *x, int d
 
 	for (j = 0; j < d; j++)
 		eta += coef[j] * x[j];
-	if (isnan(eta))
+	if (!isfinite(eta))
 	{
 		/*
-		 * Huge finite features (1e308) can overflow two terms to +Infinity
-		 * and -Infinity, whose sum is NaN: sum the terms again scaled by
-		 * 2^-600 (exact, and no term overflows then) and scale back, which
-		 * gives the true sign and, through the sigmoid, a score of 0 or 1
-		 * (or the intercept's score when the terms cancel).
+		 * Huge finite features (1e308) can overflow a term or a partial sum:
+		 * +Infinity and -Infinity give NaN, and an infinite partial sum stays
+		 * infinite even when later terms bring the true sum back into range
+		 * or change its sign (1e308 + 1e308 - 1.7e308 - 1.7e308).  Sum the
+		 * terms again scaled by 2^-shift, shift chosen so that the largest
+		 * term is below 2^1012 (no term and, with at most 1000 terms, no
+		 * partial sum overflows), each term's factors reduced to [1, 2) so
+		 * that forming it cannot overflow either, and scale back: that gives
+		 * the true sign and, through the sigmoid, a score of 0 or 1 (or the
+		 * intercept's score when the terms cancel).
 		 */
-		eta = 0;
+		int			emax = INT_MIN,
+					shift;
+		double		s = 0;
+
 		for (j = 0; j < d; j++)
-			eta += ldexp(coef[j], -600) * x[j];
-		eta = ldexp(eta, 600) + intercept;
+			if (coef[j] != 0 && x[j] != 0)
+			{
+				int			e = ilogb(coef[j]) + ilogb(x[j]);
+
+				if (e > emax)
+					emax = e;
+			}
+		shift = emax > 1010 ? emax - 1010 : 0;
+		for (j = 0; j < d; j++)
+			if (coef[j] != 0 && x[j] != 0)
+			{
+				int			ec = ilogb(coef[j]),
+							ex = ilogb(x[j]);
+
+				s += ldexp(ldexp(coef[j], -ec) * ldexp(x[j], -ex), ec + ex - shift);
+			}
+		eta = ldexp(s, shift) + intercept;
 	}
 	return eta;
 }

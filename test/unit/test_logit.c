@@ -458,6 +458,19 @@ test_penalised(void)
 			  cr_linear_predictor(-2.0, coef, x, 0) == -2.0,
 			  "linear predictor: overflowing terms that cancel leave the intercept");
 	}
+	{
+		/* a partial sum overflows without any NaN: 1e308 + 1e308 - 1.7e308 - 1.7e308 */
+		double		coef4[4] = {1, 1, -1, -1},
+					big4[4] = {1e308, 1e308, 1.7e308, 1.7e308},
+					same4[4] = {1.7e308, 1.7e308, 1.7e308, 1.7e308},
+					huge2[2] = {1e300, -1e300},
+					hx2[2] = {1e300, 1e300};
+
+		check(fabs(cr_linear_predictor(-2.0, coef4, big4, 4) + 1.4e308) < 1e293 &&
+			  cr_linear_predictor(-2.0, coef4, same4, 4) == -2.0 &&
+			  cr_linear_predictor(-2.0, huge2, hx2, 2) == -2.0,
+			  "linear predictor: an overflowing partial sum keeps the true sign, or the intercept when the terms cancel");
+	}
 	free_all();
 
 	/* features in other units: the penalty is on the coefficients as given */
