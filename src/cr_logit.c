@@ -888,13 +888,14 @@ solver_setup(Solver *s, double sw, double sw1, double nneg)
 	s->frame.cw[0] = s->cw[0];
 	s->frame.cw[1] = s->cw[1];
 
-	/* The intercept-only model's log-likelihood. */
+	/*
+	 * The intercept-only model's log-likelihood, also for a model fitted
+	 * without an intercept (as statsmodels' llnull): McFadden's pseudo R²
+	 * then compares with the same null model whatever the options.
+	 */
 	w1 = sw1 * s->cw[1];
 	w0 = (sw - sw1) * s->cw[0];
-	if (opt->intercept)
-		res->null_loglik = w1 * log(w1 / (w0 + w1)) + w0 * log(w0 / (w0 + w1));
-	else
-		res->null_loglik = (w0 + w1) * log(0.5);
+	res->null_loglik = w1 * log(w1 / (w0 + w1)) + w0 * log(w0 / (w0 + w1));
 	return true;
 }
 

@@ -2,7 +2,7 @@
 -- parallel = serial, GROUP BY, round trips, scoring, explanations, drift.
 -- Reference values: test/reference/model_reference.py (same rows, same formulas).
 BEGIN;
-SELECT plan(39);
+SELECT plan(40);
 
 CREATE TEMP TABLE ref_rows AS
 SELECT i,
@@ -65,6 +65,10 @@ SELECT cmp_ok(pg_temp.relerr(pg_temp.coefs(model), ARRAY[1.128568070381406, -0.7
   'no intercept: coefficients equal statsmodels') FROM models WHERE name = 'noint';
 SELECT cmp_ok(pg_temp.relerr(pg_temp.ses(model), ARRAY[0.072943325916851, 0.08714377879851234, 0.0356962756731711]), '<', 1e-6::float8,
   'no intercept: standard errors equal statsmodels') FROM models WHERE name = 'noint';
+SELECT cmp_ok(pg_temp.relerr(ARRAY[i.log_likelihood, i.null_log_likelihood, i.aic, i.bic, i.pseudo_r2],
+  ARRAY[-1181.938768235435, -1342.2896661868522, 2369.87753647087, 2386.680243849496, 0.11946072594519674]), '<', 1e-9::float8,
+  'no intercept: log-likelihood, null log-likelihood (the intercept-only model), AIC, BIC and pseudo R2 equal statsmodels')
+FROM models, retention_model_info(model) i WHERE name = 'noint';
 SELECT cmp_ok(pg_temp.relerr(pg_temp.coefs(model),
   ARRAY[0.5329470360457731, 1.190853479288895, -0.8112590130064177, 0.31138616098070926]), '<', 1e-6::float8,
   'l2 = 1 equals scikit-learn LogisticRegression(C = 1)') FROM models WHERE name = 'l2';

@@ -38,6 +38,7 @@ show("mle pvalues", res.pvalues)
 res0 = sm.Logit(y, X).fit(method="newton", tol=1e-14, maxiter=100, disp=0)
 show("no-intercept params", res0.params)
 show("no-intercept bse", res0.bse)
+show("no-intercept llf, llnull, aic, bic, prsquared", [res0.llf, res0.llnull, res0.aic, res0.bic, res0.prsquared])
 
 def sk(**kw):
     m = LogisticRegression(C=1.0, tol=1e-12, max_iter=100000, solver="newton-cg", **kw)
