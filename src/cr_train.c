@@ -385,11 +385,6 @@ cr_train_row_values(ArrayType *arr, bool has_weight, double w, bool skip_invalid
 				return NULL;
 		/* a null bitmap without nulls: fall through to a slow copy below */
 	}
-	if (*d == 0)
-		set_dimension(d, n);
-	else if (*d != n)
-		length_mismatch(*d, n);
-
 	if (ARR_HASNULL(arr))
 	{
 		Datum	   *elems;
@@ -421,6 +416,16 @@ cr_train_row_values(ArrayType *arr, bool has_weight, double w, bool skip_invalid
 					 errmsg("feature %d is %s", j + 1, isnan(vals[j]) ? "NaN" : (vals[j] > 0 ? "Infinity" : "-Infinity")),
 					 errhint("Clean the input, or set the \"skip_invalid\" option to true to skip such rows.")));
 		}
+
+	/*
+	 * Only now the row is usable: a skipped row (NULL element, zero weight,
+	 * or an invalid value with skip_invalid) neither sets nor checks the
+	 * number of features, so that the first usable row sets it.
+	 */
+	if (*d == 0)
+		set_dimension(d, n);
+	else if (*d != n)
+		length_mismatch(*d, n);
 	return vals;
 }
 
