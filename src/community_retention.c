@@ -107,6 +107,17 @@ cr_unicode_to_server(uint32_t cp, char *out)
 	return n;
 }
 
+char *
+cr_wire_to_server(const char *s, int n, int *enc)
+{
+	*enc = pg_get_client_encoding();
+	if (*enc == PG_SQL_ASCII)
+		*enc = GetDatabaseEncoding();
+	if (!pg_verify_mbstr(*enc, s, n, true))
+		return NULL;
+	return pg_client_to_server(s, n);
+}
+
 void
 cr_drop_broken_chars(char *s)
 {

@@ -60,4 +60,16 @@ extern size_t cr_unicode_to_server(uint32_t cp, char *out);
  */
 extern void cr_drop_broken_chars(char *s);
 
+/*
+ * Names and strings of binary input travel in the client encoding (as
+ * textrecv reads text): the n bytes at s converted to the database encoding,
+ * or NULL when they are not valid in the encoding they must be valid in,
+ * which is then set in *enc.  That is the client encoding, or the database's
+ * under client_encoding SQL_ASCII (whose bytes pg_client_to_server takes as
+ * they are but checks against the database encoding, failing with 22021
+ * where a receive function reports malformed input).  The result is
+ * NUL-terminated, and may be s itself.
+ */
+extern char *cr_wire_to_server(const char *s, int n, int *enc);
+
 #endif							/* COMMUNITY_RETENTION_H */

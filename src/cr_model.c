@@ -538,26 +538,21 @@ retention_model_recv(PG_FUNCTION_ARGS)
 	buf->cursor = buf->len;
 	/*
 	 * names travel in the client encoding (see retention_model_send); bytes
-	 * that are not valid there are malformed input like any other.  With
-	 * client_encoding SQL_ASCII, pg_client_to_server takes the bytes as they
-	 * are but checks them against the database encoding, and would fail with
-	 * 22021 instead: check them against it here.
+	 * that are not valid there are malformed input like any other
 	 */
 	for (j = 0; j < p.d; j++)
 	{
-		int			len = (int) strlen(p.names[j]);
-		int			enc = pg_get_client_encoding();
+		int			enc;
+		char	   *name = cr_wire_to_server(p.names[j], (int) strlen(p.names[j]), &enc);
 
-		if (enc == PG_SQL_ASCII)
-			enc = GetDatabaseEncoding();
-		if (!pg_verify_mbstr(enc, p.names[j], len, true))
+		if (name == NULL)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
 					 errmsg("invalid binary retention_model"),
 					 errdetail("Feature name %d is not valid in the %s encoding %s.",
 							   j + 1, enc == pg_get_client_encoding() ? "client" : "database",
 							   pg_encoding_to_char(enc))));
-		p.names[j] = pg_client_to_server(p.names[j], len);
+		p.names[j] = name;
 	}
 	plain_to_model(&p, &m);
 	cr_model_validate(&m, ERRCODE_INVALID_BINARY_REPRESENTATION);

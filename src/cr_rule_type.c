@@ -74,7 +74,6 @@ incentive_condition_out(PG_FUNCTION_ARGS)
  */
 typedef struct WireConv
 {
-	int			enc;			/* the encoding the wire bytes must be valid in */
 	bool		to_server;
 	char		what[96];		/* what is wrong with them */
 } WireConv;
@@ -83,6 +82,7 @@ static const char *
 wire_conv(void *arg, int is_name, const char *s, size_t n, const char **out, size_t *outn)
 {
 	WireConv   *c = (WireConv *) arg;
+	int			enc;
 
 	if (!c->to_server)
 	{
@@ -90,15 +90,14 @@ wire_conv(void *arg, int is_name, const char *s, size_t n, const char **out, siz
 		*outn = *out == s ? n : strlen(*out);
 		return NULL;
 	}
-	if (!pg_verify_mbstr(c->enc, s, (int) n, true))
+	if ((*out = cr_wire_to_server(s, (int) n, &enc)) == NULL)
 	{
 		snprintf(c->what, sizeof(c->what), "a %s is not valid in the %s encoding %s",
 				 is_name ? "feature name" : "string literal",
-				 c->enc == pg_get_client_encoding() ? "client" : "database",
-				 pg_encoding_to_char(c->enc));
+				 enc == pg_get_client_encoding() ? "client" : "database",
+				 pg_encoding_to_char(enc));
 		return c->what;
 	}
-	*out = pg_client_to_server(s, (int) n);
 	*outn = *out == s ? n : strlen(*out);
 
 	/*
@@ -138,15 +137,13 @@ incentive_condition_recv(PG_FUNCTION_ARGS)
 	int			nbytes = buf->len - buf->cursor;
 	const uint8_t *bytes = (const uint8_t *) pq_getmsgbytes(buf, nbytes);
 	CrRuleMem	m = cr_rule_mem_in(CurrentMemoryContext);
-	WireConv	c = {pg_get_client_encoding(), true, ""};
+	WireConv	c = {true, ""};
 	CrRuleProg *prog;
 	CrRuleError e;
 	uint8_t    *conv;
 	size_t		nconv;
 	bytea	   *result;
 
-	if (c.enc == PG_SQL_ASCII)
-		c.enc = GetDatabaseEncoding();
 	if (cr_rule_transcode(bytes, (size_t) nbytes, &m, wire_conv, &c, &conv, &nconv, &e) != CR_OK ||
 		cr_rule_decode(conv, nconv, &m, &prog, &e) != CR_OK)
 	{
@@ -173,7 +170,7 @@ incentive_condition_send(PG_FUNCTION_ARGS)
 	if (wire_converts())
 	{
 		CrRuleMem	m = cr_rule_mem_in(CurrentMemoryContext);
-		WireConv	c = {pg_get_client_encoding(), false, ""};
+		WireConv	c = {false, ""};
 		CrRuleError e;
 		uint8_t    *conv;
 		size_t		nconv;
