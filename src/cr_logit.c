@@ -854,6 +854,7 @@ solver_setup(Solver *s, double sw, double sw1, double nneg)
 				w0;
 	int			j;
 
+	res->weight_sum = sw;
 	if (npos == 0 || nneg == 0)
 	{
 		res->status = CR_FIT_ONE_CLASS;

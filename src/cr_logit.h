@@ -76,6 +76,8 @@ typedef struct CrFitResult
 	double		null_loglik;	/* intercept-only model */
 	double		condition_number;
 	double		n_retained;		/* rows with label true */
+	double		weight_sum;		/* sum of the row weights (set once the
+								 * rows have two classes) */
 	double		deciles[11];	/* training score decile edges (min ... max) */
 	double		shares[10];		/* share of training rows in each decile bin */
 	double	   *sd;				/* d weighted feature standard deviations */

@@ -688,19 +688,38 @@ cr_train_alloc(void *cxt, size_t size)
  * A feature whose values vary only in tiny amounts (a spread near 1e-160 or
  * below) has a coefficient, or a coefficient variance, beyond the float8
  * range even though the fit itself is fine in the solver's scaled units:
- * say so, naming the feature, rather than storing Infinity.
+ * say so, naming the feature, rather than storing Infinity.  The variances
+ * also grow as the inverse of the weights' sum, so weights averaging below
+ * 1e-100 (where a feature would have to spread by less than about 1e-100 to
+ * be the cause) are named instead.
  */
+#define CR_TINY_MEAN_WEIGHT 1e-100
+
 static void
-check_representable(const CrFitResult *r, int d, char **names)
+check_representable(const CrFitResult *r, int d, char **names, int64 n_rows)
 {
 	int			D = d + 1;
 	int			j,
 				k;
+	bool		ok = true;
+	double		mean_weight = n_rows > 0 ? r->weight_sum / (double) n_rows : 0.0;
 
+	for (j = 0; j < D * D && ok; j++)
+		ok = isfinite(r->cov[j]);
+	for (j = 0; j < D && ok; j++)
+		ok = isfinite(r->beta[j]);
+	if (ok)
+		return;
+	if (mean_weight < CR_TINY_MEAN_WEIGHT)
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("the row weights are too small for the coefficients' variances to be represented"),
+				 errdetail("The weights of the " INT64_FORMAT " usable rows average %g; the variances grow as the inverse of their sum and are beyond the range of float8.",
+						   n_rows, mean_weight),
+				 errhint("Multiply the weights by a constant (1e100, for example): the coefficients stay the same and the standard errors shrink.")));
 	for (j = 0; j < d; j++)
 	{
-		bool		ok = isfinite(r->beta[j + 1]);
-
+		ok = isfinite(r->beta[j + 1]);
 		for (k = 0; k < D && ok; k++)
 			ok = isfinite(r->cov[(size_t) (j + 1) * D + k]);
 		if (!ok)
@@ -711,6 +730,10 @@ check_representable(const CrFitResult *r, int d, char **names)
 							   r->sd[j], r->means[j]),
 					 errhint("Rescale the feature (a change of unit, for example multiply it by 1e100).")));
 	}
+	ereport(ERROR,
+			(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+			 errmsg("the intercept or its variance is beyond the range of float8"),
+			 errhint("Rescale the features or the weights.")));
 }
 
 /*
@@ -768,7 +791,7 @@ cr_train_check_result(const CrFitResult *r, char **names, int d, int64 n_rows,
 	switch (r->status)
 	{
 		case CR_FIT_OK:
-			check_representable(r, d, names);
+			check_representable(r, d, names, n_rows);
 			break;
 		case CR_FIT_ONE_CLASS:
 			ereport(ERROR,

@@ -2,7 +2,7 @@
 -- retention_train on the same rows: coefficients, summaries, info and drift
 -- deciles; a parallel fit against a serial one.
 BEGIN;
-SELECT plan(42);
+SELECT plan(44);
 
 CREATE TABLE fit_rows AS
 SELECT i,
@@ -206,6 +206,12 @@ SELECT throws_ok($$SELECT retention_fit('SELECT ARRAY[x], y, CASE WHEN i = 7 THE
 -- standard errors; the intercept is about 0 here)
 SELECT throws_ok($$SELECT retention_fit('SELECT ARRAY[g.x * 1e-170], g.y FROM grouped17 g, generate_series(1, g.n)')$$, '22003',
   'feature "f1" varies too little for its coefficient to be represented', 'retention_fit: a spread of 1e-170 (22003, as retention_train)');
+-- weights averaging 1e-310 put every variance beyond float8: the error names
+-- the weights, not the first feature (both training paths)
+SELECT throws_ok($$SELECT retention_fit('SELECT ARRAY[g.x], g.y, 1e-310::float8 FROM grouped17 g, generate_series(1, g.n)')$$, '22003',
+  'the row weights are too small for the coefficients'' variances to be represented', 'retention_fit: weights of 1e-310 are named (22003)');
+SELECT throws_ok($$SELECT retention_train(ARRAY[g.x], g.y, 1e-310::float8, '{}') FROM grouped17 g, generate_series(1, g.n)$$, '22003',
+  'the row weights are too small for the coefficients'' variances to be represented', 'retention_train: the same error');
 SELECT cmp_ok((SELECT pg_temp.relerr((pg_temp.est(retention_fit('SELECT ARRAY[g.x * 1e-150], g.y FROM grouped17 g, generate_series(1, g.n)')))[2:4],
                                      (pg_temp.est((SELECT retention_train(ARRAY[g.x * 1e-150], g.y) FROM grouped17 g, generate_series(1, g.n))))[2:4])),
   '<', 1e-9::float8, 'retention_fit: a feature in units of 1e-150 equals retention_train');
