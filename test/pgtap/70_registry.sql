@@ -2,7 +2,7 @@
 -- by a materialized view at its next refresh, pg_dump registration, and
 -- row-level security with two roles.
 BEGIN;
-SELECT plan(37);
+SELECT plan(39);
 
 CREATE TABLE reg_rows AS
 SELECT i, ARRAY[(i % 7)::float8, (i % 3)::float8] AS x, (i % 7 + i % 3) % 4 <> 0 AS y
@@ -175,6 +175,18 @@ SELECT throws_ok($$SELECT retention_model_activate('t_trig', 3)$$, '09000', 'cou
                  'a trigger that skips the activation: 09000, not blamed on row-level security');
 SELECT results_eq($$SELECT version FROM retention_model_registry WHERE name = 't_trig' AND active$$,
                   $$VALUES (1)$$, 'and version 1 stays active');
+-- a trigger that keeps the active version from being switched off: not a
+-- serialization failure (40001, "retry"), which a retry loop would repeat
+-- forever under READ COMMITTED with no other session about
+DROP TRIGGER skip_v3 ON retention_model_registry;
+CREATE FUNCTION pg_temp.keep_active() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN RETURN CASE WHEN OLD.active AND NOT NEW.active THEN NULL ELSE NEW END; END $$;
+CREATE TRIGGER keep_active BEFORE UPDATE ON retention_model_registry FOR EACH ROW EXECUTE FUNCTION pg_temp.keep_active();
+SELECT throws_ok($$SELECT retention_model_activate('t_trig', 2)$$, '09000', 'could not activate version 2 of model "t_trig"',
+                 'a trigger that skips the deactivation of the active version: 09000, not 40001');
+SELECT results_eq($$SELECT version FROM retention_model_registry WHERE name = 't_trig' AND active$$,
+                  $$VALUES (1)$$, 'and version 1 stays the only active one');
+DROP TRIGGER keep_active ON retention_model_registry;
 
 -- names are compared exactly whatever the collation of the argument: a name
 -- passed under a case-insensitive (nondeterministic) collation, as read from

@@ -197,19 +197,26 @@ BEGIN
     UPDATE @extschema@.retention_model_registry r SET active = false
     WHERE r.name = retention_model_activate.name COLLATE pg_catalog."default" AND r.active
       AND r.version <> retention_model_activate.version;
-    -- a version this role sees but that its UPDATE policies keep it from
-    -- deactivating: waiting and retrying would not help
-    IF pg_catalog.row_security_active('@extschema@.retention_model_registry'::regclass) THEN
-        SELECT r.version INTO other FROM @extschema@.retention_model_registry r
-        WHERE r.name = retention_model_activate.name COLLATE pg_catalog."default" AND r.active
-          AND r.version <> retention_model_activate.version;
-        IF FOUND THEN
+    -- A version this role sees is still active: its UPDATE policies, or a
+    -- trigger or rule of the owner's, kept it from being deactivated.
+    -- Waiting and retrying would not help, so this is not reported as the
+    -- serialization failure the activation below would end in.  (Under
+    -- REPEATABLE READ a version activated after the snapshot is not seen
+    -- here; the activation below reports that one.)
+    SELECT r.version INTO other FROM @extschema@.retention_model_registry r
+    WHERE r.name = retention_model_activate.name COLLATE pg_catalog."default" AND r.active
+      AND r.version <> retention_model_activate.version;
+    IF FOUND THEN
+        IF pg_catalog.row_security_active('@extschema@.retention_model_registry'::regclass) THEN
             RAISE EXCEPTION 'could not activate version % of model "%"', version, name
                 USING ERRCODE = 'insufficient_privilege',
                       DETAIL = pg_catalog.format('Version %s of this model is active, and row-level security does not let role %s deactivate it.',
                                                  other, pg_catalog.quote_ident(current_user)),
                       HINT = 'Activate the versions of a name as a role whose policies let it see and update every version of that name.';
         END IF;
+        RAISE EXCEPTION 'could not activate version % of model "%"', version, name
+            USING ERRCODE = 'triggered_action_exception',
+                  DETAIL = pg_catalog.format('Version %s of this model is still active after the update that deactivates it: a trigger or rule on the registry table kept it active.', other);
     END IF;
     BEGIN
         UPDATE @extschema@.retention_model_registry r SET active = true
