@@ -2,7 +2,7 @@
 -- by a materialized view at its next refresh, pg_dump registration, and
 -- row-level security with two roles.
 BEGIN;
-SELECT plan(39);
+SELECT plan(40);
 
 CREATE TABLE reg_rows AS
 SELECT i, ARRAY[(i % 7)::float8, (i % 3)::float8] AS x, (i % 7 + i % 3) % 4 <> 0 AS y
@@ -187,6 +187,12 @@ SELECT throws_ok($$SELECT retention_model_activate('t_trig', 2)$$, '09000', 'cou
 SELECT results_eq($$SELECT version FROM retention_model_registry WHERE name = 't_trig' AND active$$,
                   $$VALUES (1)$$, 'and version 1 stays the only active one');
 DROP TRIGGER keep_active ON retention_model_registry;
+-- a trigger that skips the insert: no version saved, so none reported
+CREATE FUNCTION pg_temp.skip_insert() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NULL; END $$;
+CREATE TRIGGER skip_insert BEFORE INSERT ON retention_model_registry FOR EACH ROW EXECUTE FUNCTION pg_temp.skip_insert();
+SELECT throws_ok($$SELECT retention_model_save('t_trig', m) FROM reg_models WHERE l2 = 0$$, '09000', 'could not save model "t_trig"',
+                 'a trigger that skips the insert: 09000, not the number of a version that was not saved');
+DROP TRIGGER skip_insert ON retention_model_registry;
 
 -- names are compared exactly whatever the collation of the argument: a name
 -- passed under a case-insensitive (nondeterministic) collation, as read from

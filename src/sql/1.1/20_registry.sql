@@ -114,6 +114,7 @@ AS $$
 DECLARE
     v bigint;
     violated text;
+    inserted bigint;
 BEGIN
     IF name IS NULL THEN
         RAISE EXCEPTION 'model name must not be empty'
@@ -152,6 +153,14 @@ BEGIN
             INSERT INTO @extschema@.retention_model_registry (name, version, model, metrics, note)
             VALUES (retention_model_save.name, v, retention_model_save.model,
                     coalesce(retention_model_save.metrics, '{}'), retention_model_save.note);
+            GET DIAGNOSTICS inserted = ROW_COUNT;
+            -- a trigger or rule of the owner's that skipped the insert: no
+            -- version was saved, so none may be reported
+            IF inserted = 0 THEN
+                RAISE EXCEPTION 'could not save model "%"', name
+                    USING ERRCODE = 'triggered_action_exception',
+                          DETAIL = pg_catalog.format('The insert of version %s changed no row: a trigger or rule on the registry table skipped it.', v);
+            END IF;
             RETURN v;
         EXCEPTION WHEN unique_violation THEN
             -- only a taken version number is retried; a unique index the
