@@ -72,22 +72,23 @@ SELECT label || ': ' || pg_temp.try(q) FROM (VALUES
 
 -- hand-made states given to the support functions
 SELECT label || ': ' || pg_temp.try(q) FROM (VALUES
-  ('final: valid state', $$SELECT (incentive_ab_finalfn('{0,0.9,10,4,0,0,0,10,6,0,0,0}')).difference$$),
+  ('final: valid state', $$SELECT (incentive_ab_finalfn('{0,0.9,10,4,0,0,0,0,10,6,0,0,0,0}')).difference$$),
   ('final: NULL state', $$SELECT incentive_ab_finalfn(NULL)$$),
   ('final: empty array', $$SELECT incentive_ab_finalfn('{}')$$),
   ('final: short', $$SELECT incentive_ab_finalfn('{0,0,1}')$$),
-  ('final: NULL element', $$SELECT incentive_ab_finalfn('{0,0,10,4,0,0,0,10,6,0,0,NULL}')$$),
-  ('final: NaN', $$SELECT incentive_ab_finalfn('{0,0,10,4,NaN,0,0,10,6,0,0,0}')$$),
-  ('final: retained > n', $$SELECT incentive_ab_finalfn('{0,0,10,11,0,0,0,10,6,0,0,0}')$$),
-  ('final: fractional count', $$SELECT incentive_ab_finalfn('{0,0,10.5,4,0,0,0,10,6,0,0,0}')$$),
-  ('final: negative variance', $$SELECT incentive_ab_cuped_finalfn('{0,0,10,4,1,-1,0,10,6,1,0,0}')$$),
-  ('final: confidence 7', $$SELECT incentive_ab_finalfn('{0,7,10,4,0,0,0,10,6,0,0,0}')$$),
-  ('final: two-dimensional', $$SELECT incentive_ab_finalfn('{{0,0,10,4,0,0},{0,10,6,0,0,0}}')$$),
-  ('final: count beyond bigint', $$SELECT incentive_ab_finalfn('{0,0,1e300,0,0,0,0,1,1,0,0,0}')$$),
-  ('final: skipped beyond bigint', $$SELECT incentive_ab_finalfn('{1e300,0,1,0,0,0,0,1,1,0,0,0}')$$),
-  ('combine: outside an aggregate', $$SELECT incentive_ab_combinefn('{0,0,10,4,0,0,0,10,6,0,0,0}', '{1,0,1,1,0,0,0,0,0,0,0,0}')$$),
-  ('combine: confidences differ', $$SELECT incentive_ab_combinefn('{0,0.9,10,4,0,0,0,10,6,0,0,0}', '{1,0.95,1,1,0,0,0,0,0,0,0,0}')$$),
-  ('transition: outside an aggregate', $$SELECT incentive_ab_transfn('{0,0,0,0,0,0,0,0,0,0,0,0}', true, true)$$)
+  ('final: NULL element', $$SELECT incentive_ab_finalfn('{0,0,10,4,0,0,0,0,10,6,0,0,NULL,0}')$$),
+  ('final: NaN', $$SELECT incentive_ab_finalfn('{0,0,10,4,NaN,0,0,0,10,6,0,0,0,0}')$$),
+  ('final: retained > n', $$SELECT incentive_ab_finalfn('{0,0,10,11,0,0,0,0,10,6,0,0,0,0}')$$),
+  ('final: fractional count', $$SELECT incentive_ab_finalfn('{0,0,10.5,4,0,0,0,0,10,6,0,0,0,0}')$$),
+  ('final: covariate mean low part beyond 1e100', $$SELECT incentive_ab_cuped_finalfn('{0,0,10,4,1,1,0,1e101,10,6,1,1,0,0}')$$),
+  ('final: negative variance', $$SELECT incentive_ab_cuped_finalfn('{0,0,10,4,1,-1,0,0,10,6,1,0,0,0}')$$),
+  ('final: confidence 7', $$SELECT incentive_ab_finalfn('{0,7,10,4,0,0,0,0,10,6,0,0,0,0}')$$),
+  ('final: two-dimensional', $$SELECT incentive_ab_finalfn('{{0,0,10,4,0,0,0},{0,10,6,0,0,0,0}}')$$),
+  ('final: count beyond bigint', $$SELECT incentive_ab_finalfn('{0,0,1e300,0,0,0,0,0,1,1,0,0,0,0}')$$),
+  ('final: skipped beyond bigint', $$SELECT incentive_ab_finalfn('{1e300,0,1,0,0,0,0,0,1,1,0,0,0,0}')$$),
+  ('combine: outside an aggregate', $$SELECT incentive_ab_combinefn('{0,0,10,4,0,0,0,0,10,6,0,0,0,0}', '{1,0,1,1,0,0,0,0,0,0,0,0,0,0}')$$),
+  ('combine: confidences differ', $$SELECT incentive_ab_combinefn('{0,0.9,10,4,0,0,0,0,10,6,0,0,0,0}', '{1,0.95,1,1,0,0,0,0,0,0,0,0,0,0}')$$),
+  ('transition: outside an aggregate', $$SELECT incentive_ab_transfn('{0,0,0,0,0,0,0,0,0,0,0,0,0,0}', true, true)$$)
 ) v(label, q);
 
 -- ---------------------------------------------------------------- planning

@@ -35,6 +35,29 @@
 
 #include <math.h>
 
+/*
+ * (hi, lo) += v, exactly up to the rounding of the low part (Knuth's TwoSum,
+ * then renormalised so that |lo| <= ulp(hi) / 2).
+ */
+static void
+dd_add(double *hi, double *lo, double v)
+{
+	double		s = *hi + v;
+	double		bv = s - *hi;
+	double		err = (*hi - (s - bv)) + (v - bv);
+	double		l = *lo + err;
+
+	*hi = s + l;
+	*lo = l - (*hi - s);
+}
+
+/* x - (hi + lo), rounded once more than the exact difference. */
+static inline double
+dd_dev(double x, double hi, double lo)
+{
+	return (x - hi) - lo;
+}
+
 void
 cr_ab_arm_add(CrAbArm *a, double y, double x, int with_x)
 {
@@ -42,10 +65,10 @@ cr_ab_arm_add(CrAbArm *a, double y, double x, int with_x)
 	a->retained += y;
 	if (with_x)
 	{
-		double		dx = x - a->mean_x;
+		double		dx = dd_dev(x, a->mean_x, a->mean_x_lo);
 
-		a->mean_x += dx / a->n;
-		a->m2_x += dx * (x - a->mean_x);
+		dd_add(&a->mean_x, &a->mean_x_lo, dx / a->n);
+		a->m2_x += dx * dd_dev(x, a->mean_x, a->mean_x_lo);
 		/* co-moment update: (x - old mean x)(y - new mean y) */
 		a->c_xy += dx * (y - a->retained / a->n);
 	}
@@ -66,10 +89,10 @@ cr_ab_arm_merge(CrAbArm *a, const CrAbArm *b)
 		*a = *b;
 		return;
 	}
-	dx = b->mean_x - a->mean_x;
+	dx = (b->mean_x - a->mean_x) + (b->mean_x_lo - a->mean_x_lo);
 	dy = b->retained / b->n - a->retained / a->n;
 	w = a->n * b->n / n;
-	a->mean_x += dx * b->n / n;
+	dd_add(&a->mean_x, &a->mean_x_lo, dx * b->n / n);
 	a->m2_x += b->m2_x + dx * dx * w;
 	a->c_xy += b->c_xy + dx * dy * w;
 	a->retained += b->retained;
@@ -108,7 +131,8 @@ cuped(const CrAbArm *c, const CrAbArm *t, double z, double wald_var, CrAbResult 
 		return;
 	theta = all.c_xy / all.m2_x;
 	r->theta = theta;
-	r->cuped_difference = r->difference - theta * (t->mean_x - c->mean_x);
+	r->cuped_difference = r->difference -
+		theta * ((t->mean_x - c->mean_x) + (t->mean_x_lo - c->mean_x_lo));
 	for (int i = 0; i < 2; i++)
 	{
 		const CrAbArm *a = arms[i];

@@ -26,12 +26,20 @@ typedef struct CrAbArm
 {
 	double		n;				/* rows */
 	double		retained;		/* rows with outcome true */
-	double		mean_x;			/* covariate mean */
+	double		mean_x;			/* covariate mean, high part */
 	double		m2_x;			/* sum of squared deviations of x */
 	double		c_xy;			/* co-moment: sum of (x - mean_x)(y - mean_y) */
+	double		mean_x_lo;		/* covariate mean, low part: mean_x + mean_x_lo
+								 * is the mean in double-double precision */
 } CrAbArm;
 
-/* Add one row (y is 0 or 1; x is ignored when with_x is 0). */
+/*
+ * Add one row (y is 0 or 1; x is ignored when with_x is 0).  The mean of x
+ * is kept as an unevaluated sum of two doubles: rounded to one double at
+ * each row, it would drift by about ulp(mean) * sqrt(n), which with a large
+ * offset (x around 1e9, spread 10) swamps the difference of the arms' means
+ * that the CUPED estimate subtracts.
+ */
 extern void cr_ab_arm_add(CrAbArm *a, double y, double x, int with_x);
 
 /* Merge b into a (Chan, Golub and LeVeque's pairwise update). */

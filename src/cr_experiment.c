@@ -6,13 +6,14 @@
  *	  incentive_sample_size / incentive_power for planning.  The statistics
  *	  are plain C in cr_abtest.c; this file validates and converts.
  *
- * The A/B aggregates share one small concrete state, a float8[] of 12
+ * The A/B aggregates share one small concrete state, a float8[] of 14
  * numbers, so that parallel workers and Citus workers can each build a
  * partial state where the rows are:
  *   [0] rows skipped (a NULL arm, outcome or covariate)
  *   [1] the confidence level of the group (0 until a row sets it)
- *   [2..6]  the control arm: n, retained, mean_x, m2_x, c_xy (CrAbArm)
- *   [7..11] the treated arm, likewise
+ *   [2..7]  the control arm: n, retained, mean_x, m2_x, c_xy, mean_x_lo
+ *           (CrAbArm; the mean of x is mean_x + mean_x_lo)
+ *   [8..13] the treated arm, likewise
  * It is updated in place while aggregating, as float8_accum does, and
  * checked (length, finite, counts >= 0) wherever it may come from a caller.
  */
@@ -32,7 +33,8 @@
 #include "cr_abtest.h"
 #include "cr_assign.h"
 
-#define AB_STATE_LEN 12
+#define AB_STATE_LEN 14
+#define AB_ARM_LEN 6
 #define AB_DEFAULT_CONFIDENCE 0.95
 #define ASSIGN_MAX_ARMS 1000
 /* counts beyond this are not exact in a float8, nor would fit the bigint fields */
@@ -149,7 +151,7 @@ ab_check_confidence(double c)
 #define AB_MAX_MOMENT 1e300
 
 /*
- * The state's numbers, checked: 12 finite numbers, counts whole, >= 0 and at
+ * The state's numbers, checked: 14 finite numbers, counts whole, >= 0 and at
  * most 2^53, moments within what real rows can produce.
  */
 static double *
@@ -159,7 +161,7 @@ ab_state_data(ArrayType *a)
 
 	if (ARR_NDIM(a) != 1 || ARR_DIMS(a)[0] != AB_STATE_LEN || ARR_HASNULL(a) ||
 		ARR_ELEMTYPE(a) != FLOAT8OID)
-		ab_bad_state("It must be a float8[] of 12 numbers without NULLs.");
+		ab_bad_state("It must be a float8[] of 14 numbers without NULLs.");
 	d = (double *) CR_ARR_DATA_NONULLS(a);
 	for (int i = 0; i < AB_STATE_LEN; i++)
 		if (!isfinite(d[i]))
@@ -168,12 +170,13 @@ ab_state_data(ArrayType *a)
 		ab_check_confidence(d[1]);
 	for (int arm = 0; arm < 2; arm++)
 	{
-		const double *x = d + 2 + 5 * arm;
+		const double *x = d + 2 + AB_ARM_LEN * arm;
 
 		if (x[0] < 0 || x[1] < 0 || x[1] > x[0] || x[3] < 0 || x[0] > AB_MAX_COUNT ||
 			x[0] != floor(x[0]) || x[1] != floor(x[1]))
 			ab_bad_state("Its counts are not whole numbers with 0 <= retained <= n <= 2^53, or a variance is negative.");
-		if (fabs(x[2]) > AB_MAX_MEAN || x[3] > AB_MAX_MOMENT || fabs(x[4]) > AB_MAX_MOMENT)
+		if (fabs(x[2]) > AB_MAX_MEAN || x[3] > AB_MAX_MOMENT || fabs(x[4]) > AB_MAX_MOMENT ||
+			fabs(x[5]) > AB_MAX_MEAN)
 			ab_bad_state("Its covariate moments are larger than covariates of at most 1e100 can produce.");
 	}
 	if (d[0] < 0 || d[0] > AB_MAX_COUNT || d[0] != floor(d[0]))
@@ -184,25 +187,27 @@ ab_state_data(ArrayType *a)
 static void
 ab_arm_get(const double *d, int arm, CrAbArm *a)
 {
-	const double *x = d + 2 + 5 * arm;
+	const double *x = d + 2 + AB_ARM_LEN * arm;
 
 	a->n = x[0];
 	a->retained = x[1];
 	a->mean_x = x[2];
 	a->m2_x = x[3];
 	a->c_xy = x[4];
+	a->mean_x_lo = x[5];
 }
 
 static void
 ab_arm_put(double *d, int arm, const CrAbArm *a)
 {
-	double	   *x = d + 2 + 5 * arm;
+	double	   *x = d + 2 + AB_ARM_LEN * arm;
 
 	x[0] = a->n;
 	x[1] = a->retained;
 	x[2] = a->mean_x;
 	x[3] = a->m2_x;
 	x[4] = a->c_xy;
+	x[5] = a->mean_x_lo;
 }
 
 /*

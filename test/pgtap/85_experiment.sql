@@ -4,7 +4,7 @@
 -- published CUPED and scikit-uplift definitions); the 1000 experiment rows
 -- below are the ones that script writes.
 BEGIN;
-SELECT plan(53);
+SELECT plan(55);
 
 CREATE FUNCTION pg_temp.close(a float8, b float8, tol float8 DEFAULT 1e-10) RETURNS boolean
 LANGUAGE sql IMMUTABLE AS $$ SELECT abs(a - b) <= tol * greatest(1.0, abs(b)) $$;
@@ -1124,6 +1124,19 @@ SELECT ok((SELECT pg_temp.close((s).cuped_difference, (r).cuped_difference) AND 
 SELECT ok((SELECT pg_temp.close((incentive_ab_cuped(treated, retained, 0 * x + id % 2)).cuped_difference,
                                 (incentive_ab_cuped(treated, retained, 1e9 + id % 2)).cuped_difference, 1e-6) FROM ex),
   'CUPED does not suffer from a large covariate offset (pairwise moments)');
+-- the arms' covariate means must not drift either: rounded to one double at
+-- each row, a mean of 1e9 drifts by about 1e-7 * sqrt(n), here as much as the
+-- difference of the arms' means that CUPED subtracts (reference, in exact
+-- rational arithmetic: test/reference/experiment_reference.py, "a large
+-- covariate offset")
+SELECT ok((SELECT abs((r).cuped_difference - (-2.4000491405213383e-05)) <= 1e-10 * 2.4000491405213383e-05
+                  AND pg_temp.close((r).cuped_theta, 0.0675360675694777)
+                  AND pg_temp.close((r).cuped_lower, -0.0028826481963923297)
+                  AND pg_temp.close((r).cuped_upper, 0.0028346472135819026)
+           FROM (SELECT incentive_ab_cuped(((i * 104729) % 7) < 3, ((i * 31) % 10) < 3 OR (i * 7919) % 1000 > 800,
+                                           1e9::float8 + ((i * 7919) % 1000)::float8 / 100) AS r
+                 FROM generate_series(1, 400000::bigint) i) s),
+  'CUPED with covariates 1e9 + k/100 over 400000 rows = the exact reference, the estimate to 1e-10 relative');
 
 SELECT ok(pg_temp.close((r).qini_coefficient, 0.12511526551087593)
           AND pg_temp.close((r).uplift_auc, 0.19740344235740523)
@@ -1163,6 +1176,11 @@ SELECT ok((SELECT string_agg(l, E'\n') FROM pg_temp.plan_lines(
 SELECT ok((SELECT (incentive_ab_cuped(treated, retained, x))::text FROM big) =
           (SELECT (incentive_ab_cuped(treated, retained, x))::text FROM (SELECT * FROM big ORDER BY id) s),
   'parallel incentive_ab_cuped = serial');
+SELECT ok((SELECT abs((o).cuped_difference - (r).cuped_difference) <= 1e-9 * abs((r).cuped_difference)
+           FROM (SELECT incentive_ab_cuped(treated, retained OR (id * 7919) % 1000 > 800, 1e9 + (id * 7919) % 1000) AS o,
+                        incentive_ab_cuped(treated, retained OR (id * 7919) % 1000 > 800, (id * 7919) % 1000) AS r
+                 FROM big) s),
+  'parallel incentive_ab_cuped: a covariate offset of 1e9 leaves the estimate as it is, to 1e-9 relative');
 SELECT ok((SELECT (incentive_uplift_eval(uplift, treated, retained))::text FROM big) =
           (SELECT (incentive_uplift_eval(uplift, treated, retained))::text FROM (SELECT * FROM big ORDER BY id) s),
   'parallel incentive_uplift_eval = serial');

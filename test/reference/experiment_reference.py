@@ -185,6 +185,42 @@ def main():
     print('qini', repr(qini_auc_score(y, u, t)), 'uplift_auc', repr(uplift_auc_score(y, u, t)),
           'uplift_at_0.3', repr(uplift_at_k(y, u, t, 0.3)), 'uplift_at_0.1', repr(uplift_at_k(y, u, t, 0.1)))
 
+    print('-- CUPED with a large covariate offset (x = 1e9 + k/100; see the pgTAP file)')
+    i = np.arange(1, 400001)
+    k = (i * 7919) % 1000
+    x = 1e9 + k / 100.0
+    t = (((i * 104729) % 7) < 3).astype(int)
+    y = ((((i * 31) % 10) < 3) | (k > 800)).astype(float)
+    # x - 1e9 is exact here; numpy on the shifted covariate, then the same
+    # formulas in exact rational arithmetic (numpy's own rounding is ~5e-12)
+    r = cuped(t, y, x - 1e9)
+    print('offset cuped numpy: theta', repr(float(r['theta'])), 'difference', repr(float(r['diff'])))
+    r = cuped_exact(t, y, x - 1e9)
+    print('offset cuped exact: theta', repr(r['theta']), 'difference', repr(r['diff']),
+          'interval', tuple(repr(v) for v in r['ci']))
+
+
+def cuped_exact(treated, y, x, conf=0.95):
+    """cuped() in rational arithmetic (the rows grouped by arm, outcome and x)."""
+    from collections import Counter
+    from fractions import Fraction as Fr
+    rows = Counter(zip(treated.astype(int).tolist(), y.astype(int).tolist(), x.tolist()))
+
+    def total(f, arm=None):
+        return sum(Fr(c) * f(Fr(yy), Fr(xx)) for (tt, yy, xx), c in rows.items() if arm is None or tt == arm)
+
+    n = total(lambda yy, xx: 1)
+    mx, my = total(lambda yy, xx: xx) / n, total(lambda yy, xx: yy) / n
+    theta = (total(lambda yy, xx: xx * yy) / n - mx * my) / (total(lambda yy, xx: xx * xx) / n - mx * mx)
+    mean, var = {}, {}
+    for arm in (0, 1):
+        na = total(lambda yy, xx: 1, arm)
+        m = total(lambda yy, xx: yy - theta * (xx - mx), arm) / na
+        mean[arm] = m
+        var[arm] = (total(lambda yy, xx: (yy - theta * (xx - mx)) ** 2, arm) / na - m * m) / na
+    diff = mean[1] - mean[0]
+    half = -_ppf((1 - conf) / 2) * math.sqrt(float(var[0] + var[1]))
+    return dict(theta=float(theta), diff=float(diff), ci=(float(diff) - half, float(diff) + half))
 
 if __name__ == '__main__':
     main()

@@ -147,6 +147,57 @@ test_cuped_moments(void)
 	}
 }
 
+/*
+ * A covariate of 1e9 + k/100 (spread 10): the arms' means must not drift.
+ * Rounded to one double at each row, a mean of 1e9 drifts by about
+ * 1e-7 * sqrt(n), as much as the difference of the arms' means CUPED
+ * subtracts here.  The same rows shifted by 1e9 (exact) are the reference,
+ * in one pass and merged from three partial states (parallel workers).
+ */
+static void
+test_cuped_offset(void)
+{
+	CrAbArm		c = {0},
+				t = {0},
+				cs = {0},
+				ts = {0},
+				pc[3] = {{0}},
+				pt[3] = {{0}};
+	CrAbResult	r,
+				rs,
+				rp;
+
+	for (long i = 1; i <= 400000; i++)
+	{
+		long		k = (i * 7919) % 1000;
+		double		x = 1e9 + k / 100.0;
+		double		y = ((i * 31) % 10 < 3 || k > 800) ? 1.0 : 0.0;
+		int			treated = (i * 104729) % 7 < 3;
+
+		cr_ab_arm_add(treated ? &t : &c, y, x, 1);
+		cr_ab_arm_add(treated ? &ts : &cs, y, x - 1e9, 1);
+		cr_ab_arm_add(treated ? &pt[i % 3] : &pc[i % 3], y, x, 1);
+	}
+	for (int j = 1; j < 3; j++)
+	{
+		cr_ab_arm_merge(&pc[0], &pc[j]);
+		cr_ab_arm_merge(&pt[0], &pt[j]);
+	}
+	cr_ab_compute(&c, &t, 0.95, 1, &r);
+	cr_ab_compute(&cs, &ts, 0.95, 1, &rs);
+	cr_ab_compute(&pc[0], &pt[0], 0.95, 1, &rp);
+	/* exact rational arithmetic (test/reference/experiment_reference.py) */
+	ok(fabs(rs.cuped_difference - -2.4000491405213383e-05) <= 1e-10 * 2.4000491405213383e-05 &&
+	   rel(rs.theta, 0.0675360675694777, 1e-12),
+	   "CUPED on the shifted covariate = the exact reference");
+	ok(fabs(r.cuped_difference - rs.cuped_difference) <= 1e-9 * fabs(rs.cuped_difference) &&
+	   rel(r.theta, rs.theta, 1e-9) && rel(r.cuped_lower, rs.cuped_lower, 1e-12),
+	   "CUPED with a covariate offset of 1e9 = on the shifted covariate, one pass");
+	ok(fabs(rp.cuped_difference - rs.cuped_difference) <= 1e-9 * fabs(rs.cuped_difference) &&
+	   rel(rp.theta, rs.theta, 1e-9),
+	   "CUPED with a covariate offset of 1e9 = on the shifted covariate, three merged partial states");
+}
+
 static void
 test_planning(void)
 {
@@ -306,6 +357,7 @@ main(void)
 	test_normal();
 	test_ab();
 	test_cuped_moments();
+	test_cuped_offset();
 	test_planning();
 	test_uplift();
 	test_assign();

@@ -69,7 +69,7 @@ CREATE FUNCTION @extschema@.incentive_ab_cuped_finalfn(float8[])
 CREATE AGGREGATE @extschema@.incentive_ab(treated boolean, retained boolean) (
     SFUNC = @extschema@.incentive_ab_transfn,
     STYPE = float8[],
-    INITCOND = '{0,0,0,0,0,0,0,0,0,0,0,0}',
+    INITCOND = '{0,0,0,0,0,0,0,0,0,0,0,0,0,0}',
     FINALFUNC = @extschema@.incentive_ab_finalfn,
     COMBINEFUNC = @extschema@.incentive_ab_combinefn,
     PARALLEL = SAFE
@@ -79,7 +79,7 @@ COMMENT ON AGGREGATE @extschema@.incentive_ab(boolean, boolean) IS
 CREATE AGGREGATE @extschema@.incentive_ab(treated boolean, retained boolean, confidence float8) (
     SFUNC = @extschema@.incentive_ab_transfn,
     STYPE = float8[],
-    INITCOND = '{0,0,0,0,0,0,0,0,0,0,0,0}',
+    INITCOND = '{0,0,0,0,0,0,0,0,0,0,0,0,0,0}',
     FINALFUNC = @extschema@.incentive_ab_finalfn,
     COMBINEFUNC = @extschema@.incentive_ab_combinefn,
     PARALLEL = SAFE
@@ -89,7 +89,7 @@ COMMENT ON AGGREGATE @extschema@.incentive_ab(boolean, boolean, float8) IS
 CREATE AGGREGATE @extschema@.incentive_ab_cuped(treated boolean, retained boolean, covariate float8) (
     SFUNC = @extschema@.incentive_ab_cuped_transfn,
     STYPE = float8[],
-    INITCOND = '{0,0,0,0,0,0,0,0,0,0,0,0}',
+    INITCOND = '{0,0,0,0,0,0,0,0,0,0,0,0,0,0}',
     FINALFUNC = @extschema@.incentive_ab_cuped_finalfn,
     COMBINEFUNC = @extschema@.incentive_ab_combinefn,
     PARALLEL = SAFE
@@ -99,7 +99,7 @@ COMMENT ON AGGREGATE @extschema@.incentive_ab_cuped(boolean, boolean, float8) IS
 CREATE AGGREGATE @extschema@.incentive_ab_cuped(treated boolean, retained boolean, covariate float8, confidence float8) (
     SFUNC = @extschema@.incentive_ab_cuped_transfn,
     STYPE = float8[],
-    INITCOND = '{0,0,0,0,0,0,0,0,0,0,0,0}',
+    INITCOND = '{0,0,0,0,0,0,0,0,0,0,0,0,0,0}',
     FINALFUNC = @extschema@.incentive_ab_cuped_finalfn,
     COMBINEFUNC = @extschema@.incentive_ab_combinefn,
     PARALLEL = SAFE
