@@ -926,8 +926,14 @@ bg_head_a(const CrBgnbd *m, double a, double t, double x, double T, double *rele
 								 a + m->b + (x - 1.0), z, w, &ferr);
 		ferr *= wa;
 	}
-	/* 1 - f below 1e-6 has lost more than six digits: the caller integrates */
-	if (!(fabs(1.0 - f) >= 1e-6))
+	/*
+	 * 1 - f below 1e-6 has lost more than six digits: the caller integrates.
+	 * So does an f that is not finite (f is a mean of (1 + p k)^-(r+x), in
+	 * (0, 1]): w^(a-1) underflowing to a subnormal or 0 while the 2F1 of the
+	 * Euler form, which grows like w^(r+x+1-a), overflowed (a = 133, a
+	 * horizon 220 times alpha + T: -inf, which came out as 0 purchases).
+	 */
+	if (!isfinite(f) || !(fabs(1.0 - f) >= 1e-6))
 		return NAN;
 	/*
 	 * and f's own error magnified by 1 / (1 - f): the connection formula's
@@ -1371,8 +1377,8 @@ cr_bgnbd_expected(const CrBgnbd *m, double t, double x, double tx, double T)
 	}
 	else
 		e = cr_bgnbd_expected_factor(m, t, x, T) * palive;
-	/* a count's mean: rounding below 0 (or to -0) is 0 */
-	return e <= 0.0 ? 0.0 : e;
+	/* a count's mean: rounding below 0 (or to -0) is 0; -inf is no rounding */
+	return e <= 0.0 && !isinf(e) ? 0.0 : e;
 }
 
 double

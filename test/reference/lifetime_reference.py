@@ -251,6 +251,20 @@ def main():
                               ((49.759891230486176, 5.933640636447271e-223, 0.002073851026483566,
                                 0.012480033839435448), 122686.40184550565, 0, 0.0, 0.0)]:
         print("\t%r, %r, %r, %r, %r -> %.15g" % (m, t, x, tx, t_, cond_expected_mp(m, t, x, tx, t_)))
+    # a in the hundreds, x = 0, a horizon tens of times alpha + T: w^(a-1)
+    # underflows while the Euler form's 2F1 overflows (their product was -inf,
+    # reported as 0 purchases)
+    print("underflow times overflow: (r, alpha, a, b), t, x, tx, T -> conditional expected purchases (mpmath):")
+    for (m, t, x, tx, t_) in [((0.5, 10.0, 200.0, 600.0), 365.0, 0, 0.0, 0.0),
+                              ((0.06993433595886173, 0.3202413616345168, 132.8700021158063,
+                                339.71433467324994), 70.8318697697385, 0, 0.0, 0.0),
+                              ((0.2252199647379587, 0.013777989225217644, 74.03879286896282,
+                                0.0002952908405698661), 268.49407126400655, 0, 0.0, 0.0),
+                              ((0.06618640473364153, 7.271173339191885, 168.8396108767693,
+                                11.480654277904868), 592.7803688227943, 0, 0.0, 0.0),
+                              ((0.4872404758871815, 37.919573920304515, 113.97045113395,
+                                2.637943354988603), 27288.084662534246, 0, 0.0, 0.0)]:
+        print("\t%r, %r, %r, %r, %r -> %.15g" % (m, t, x, tx, t_, cond_expected_mp(m, t, x, tx, t_)))
     # r + x near 1e11 with p k near 1e-11: (n + 1) p k is not small, so the
     # integrand's short series was wrong; the 2F1 series does not converge
     # here, so these are mpmath's quadrature
