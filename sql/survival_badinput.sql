@@ -35,6 +35,11 @@ SELECT pg_temp.try($$SELECT retention_km(t, churned, t / 10) FROM sv$$);
 -- a NULL confidence takes the level of the group's other rows (0.95 when all are NULL)
 SELECT pg_temp.try($$SELECT (retention_km(t, churned, c))[1].lower = (retention_km(t, churned, 0.9))[1].lower AS at_0_9 FROM sv, (VALUES (0.9), (NULL)) v(c)$$);
 SELECT pg_temp.try($$SELECT (retention_km(t, churned, NULL))[1].lower = (retention_km(t, churned))[1].lower AS at_0_95 FROM sv$$);
+-- the largest level below 1: z comes from the lower tail, where 1 - level is
+-- exact (from the upper tail, (1 + level) / 2 rounded to 1 and z was NaN,
+-- so lower and upper were NULL); z = 8.29236107558 (scipy norm.isf(2^-54))
+SELECT pg_temp.try($$SELECT count(*) AS points, bool_and((p).lower IS NOT NULL AND (p).upper IS NOT NULL AND (p).lower < (p).survival AND (p).survival < (p).upper) AS bounded FROM (SELECT unnest(retention_km(t, churned, 0.9999999999999999)) p FROM sv) s WHERE (p).survival > 0 AND (p).survival < 1$$);
+SELECT pg_temp.try($$SELECT q.lower IS NOT NULL AND q.upper IS NOT NULL AS bounded FROM (SELECT (retention_km_quantile(retention_km(t, churned), 0.5, 0.9999999999999999)).* FROM sv) q$$);
 -- NULLs are skipped: durations, flags, groups; no rows at all gives NULL
 SELECT pg_temp.try($$SELECT cardinality(retention_km(t, churned)) FROM (VALUES (1::float8, NULL::boolean), (NULL, true), (2, true)) v(t, churned)$$);
 SELECT pg_temp.try($$SELECT retention_km(t, churned) IS NULL AS no_rows FROM sv WHERE false$$);

@@ -128,7 +128,7 @@ norm_ppf(double p)
 double
 cr_norm_two_sided(double level)
 {
-	return norm_ppf(1.0 - (1.0 - level) / 2.0);
+	return -norm_ppf((1.0 - level) / 2.0);
 }
 
 /* Regularized upper incomplete gamma Q(a, x), x >= 0, a > 0. */
