@@ -685,38 +685,68 @@ cr_train_alloc(void *cxt, size_t size)
 }
 
 /*
+ * Row weights so small that the fit cannot be trusted, whatever the
+ * features.  The variances grow as the inverse of the weights' sum, so
+ * weights averaging below 1e-100 (where a feature would have to spread by
+ * less than about 1e-100 to be the cause) leave the variances beyond the
+ * float8 range.  Below the smallest normal float8 (DBL_MIN, 2.2e-308) the
+ * products of the weights are subnormal and lose their precision: the fit
+ * may then stop in any way (no convergence, a feature that looks constant
+ * or collinear, an intercept that cannot be estimated) and differently for
+ * retention_train and retention_fit, which add in another order; every
+ * such failure is the weights' (only the one-class check, which counts
+ * rows, is not).  Scaling the weights and l2 by the same constant leaves
+ * the coefficients unchanged (the objective is multiplied by it).
+ */
+#define CR_TINY_MEAN_WEIGHT 1e-100
+#define CR_WEIGHTS_HINT "Multiply the weights and \"l2\" by the same constant (1e100, for example): the coefficients stay the same and the standard errors shrink."
+
+static double
+mean_weight(const CrFitResult *r, int64 n_rows)
+{
+	return n_rows > 0 ? r->weight_sum / (double) n_rows : 0.0;
+}
+
+/* Whether every coefficient and covariance of a fitted model is finite. */
+static bool
+representable(const CrFitResult *r, int d)
+{
+	int			D = d + 1;
+	int			j;
+
+	for (j = 0; j < D * D; j++)
+		if (!isfinite(r->cov[j]))
+			return false;
+	for (j = 0; j < D; j++)
+		if (!isfinite(r->beta[j]))
+			return false;
+	return true;
+}
+
+/*
  * A feature whose values vary only in tiny amounts (a spread near 1e-160 or
  * below) has a coefficient, or a coefficient variance, beyond the float8
  * range even though the fit itself is fine in the solver's scaled units:
- * say so, naming the feature, rather than storing Infinity.  The variances
- * also grow as the inverse of the weights' sum, so weights averaging below
- * 1e-100 (where a feature would have to spread by less than about 1e-100 to
- * be the cause) are named instead.
+ * say so, naming the feature, rather than storing Infinity; or name the
+ * weights when they are too small (above).
  */
-#define CR_TINY_MEAN_WEIGHT 1e-100
-
 static void
 check_representable(const CrFitResult *r, int d, char **names, int64 n_rows)
 {
 	int			D = d + 1;
 	int			j,
 				k;
-	bool		ok = true;
-	double		mean_weight = n_rows > 0 ? r->weight_sum / (double) n_rows : 0.0;
+	bool		ok;
 
-	for (j = 0; j < D * D && ok; j++)
-		ok = isfinite(r->cov[j]);
-	for (j = 0; j < D && ok; j++)
-		ok = isfinite(r->beta[j]);
-	if (ok)
+	if (representable(r, d))
 		return;
-	if (mean_weight < CR_TINY_MEAN_WEIGHT)
+	if (mean_weight(r, n_rows) < CR_TINY_MEAN_WEIGHT)
 		ereport(ERROR,
 				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
 				 errmsg("the row weights are too small for the coefficients' variances to be represented"),
 				 errdetail("The weights of the " INT64_FORMAT " usable rows average %g; the variances grow as the inverse of their sum and are beyond the range of float8.",
-						   n_rows, mean_weight),
-				 errhint("Multiply the weights by a constant (1e100, for example): the coefficients stay the same and the standard errors shrink.")));
+						   n_rows, mean_weight(r, n_rows)),
+				 errhint(CR_WEIGHTS_HINT)));
 	for (j = 0; j < d; j++)
 	{
 		ok = isfinite(r->beta[j + 1]);
@@ -788,6 +818,14 @@ void
 cr_train_check_result(const CrFitResult *r, char **names, int d, int64 n_rows,
 					  int max_iter)
 {
+	if (mean_weight(r, n_rows) < DBL_MIN && r->status != CR_FIT_ONE_CLASS &&
+		(r->status != CR_FIT_OK || !representable(r, d)))
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("the row weights are too small to fit a model"),
+				 errdetail("The weights of the " INT64_FORMAT " usable rows average %g, below the smallest normal float8 (%g): the fit's sums of them lose their precision, and the variances grow as the inverse of their sum.",
+						   n_rows, mean_weight(r, n_rows), DBL_MIN),
+				 errhint(CR_WEIGHTS_HINT)));
 	switch (r->status)
 	{
 		case CR_FIT_OK:

@@ -42,7 +42,10 @@ extern const double *cr_train_row_values(ArrayType *arr, bool has_weight, double
 /* The feature names for d features (checks the "features" option). */
 extern char **cr_train_feature_names(const TrainOptions *o, int d);
 
-/* Error out unless r->status is CR_FIT_OK. */
+/*
+ * Error out unless r->status is CR_FIT_OK and every coefficient and variance
+ * is finite, naming the cause (the weights when they are too small).
+ */
 extern void cr_train_check_result(const CrFitResult *r, char **names, int d,
 								  int64 n_rows, int max_iter);
 

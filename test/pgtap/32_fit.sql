@@ -2,7 +2,7 @@
 -- retention_train on the same rows: coefficients, summaries, info and drift
 -- deciles; a parallel fit against a serial one.
 BEGIN;
-SELECT plan(44);
+SELECT plan(48);
 
 CREATE TABLE fit_rows AS
 SELECT i,
@@ -206,12 +206,51 @@ SELECT throws_ok($$SELECT retention_fit('SELECT ARRAY[x], y, CASE WHEN i = 7 THE
 -- standard errors; the intercept is about 0 here)
 SELECT throws_ok($$SELECT retention_fit('SELECT ARRAY[g.x * 1e-170], g.y FROM grouped17 g, generate_series(1, g.n)')$$, '22003',
   'feature "f1" varies too little for its coefficient to be represented', 'retention_fit: a spread of 1e-170 (22003, as retention_train)');
--- weights averaging 1e-310 put every variance beyond float8: the error names
--- the weights, not the first feature (both training paths)
-SELECT throws_ok($$SELECT retention_fit('SELECT ARRAY[g.x], g.y, 1e-310::float8 FROM grouped17 g, generate_series(1, g.n)')$$, '22003',
-  'the row weights are too small for the coefficients'' variances to be represented', 'retention_fit: weights of 1e-310 are named (22003)');
-SELECT throws_ok($$SELECT retention_train(ARRAY[g.x], g.y, 1e-310::float8, '{}') FROM grouped17 g, generate_series(1, g.n)$$, '22003',
+-- weights averaging 1e-250 put every variance beyond float8 with a feature
+-- spreading by 1e-60: the error names the weights, not the feature (both
+-- training paths)
+SELECT throws_ok($$SELECT retention_fit('SELECT ARRAY[g.x * 1e-60], g.y, 1e-250::float8 FROM grouped17 g, generate_series(1, g.n)')$$, '22003',
+  'the row weights are too small for the coefficients'' variances to be represented', 'retention_fit: weights of 1e-250 are named (22003)');
+SELECT throws_ok($$SELECT retention_train(ARRAY[g.x * 1e-60], g.y, 1e-250::float8, '{}') FROM grouped17 g, generate_series(1, g.n)$$, '22003',
   'the row weights are too small for the coefficients'' variances to be represented', 'retention_train: the same error');
+-- weights averaging below the smallest normal float8 (2.2e-308) lose their
+-- precision in the fit's sums: whatever then goes wrong (variances beyond
+-- float8, no convergence, a feature that looks constant or collinear, an
+-- intercept that cannot be estimated; retention_train and retention_fit
+-- used to fail in different ways at 1e-318 and 5e-324), the weights are
+-- named, the same way by both paths, with and without an intercept, with
+-- class_weight and l2
+SELECT throws_ok($$SELECT retention_fit('SELECT ARRAY[g.x], g.y, 1e-310::float8 FROM grouped17 g, generate_series(1, g.n)')$$, '22003',
+  'the row weights are too small to fit a model', 'retention_fit: weights of 1e-310 are named (22003)');
+SELECT throws_ok($$SELECT retention_train(ARRAY[g.x], g.y, 1e-310::float8, '{}') FROM grouped17 g, generate_series(1, g.n)$$, '22003',
+  'the row weights are too small to fit a model', 'retention_train: the same error');
+CREATE TEMP TABLE tiny17 AS
+SELECT i, ARRAY[x, ((i * 7919) % 101)::float8 / 101] AS x,
+       (((i * 7919) % 101)::float8 / 101 + x + ((i * 31337) % 997)::float8 / 997) > 1.4 AS y
+FROM (SELECT i, ((i * 104729) % 1000)::float8 / 1000 AS x FROM generate_series(1, 2000) i) g;
+CREATE FUNCTION pg_temp.fit_error(q text) RETURNS text LANGUAGE plpgsql AS $$
+BEGIN
+  EXECUTE q;
+  RETURN 'no error';
+EXCEPTION WHEN OTHERS THEN
+  RETURN SQLSTATE || ' ' || SQLERRM;
+END $$;
+SELECT is((SELECT string_agg(format('%s %s: %s / %s', w, o, t, f), '; ')
+           FROM (SELECT w, o,
+                        pg_temp.fit_error(format('SELECT retention_train(x, y, %s::float8, %L) FROM tiny17', w, o)) AS t,
+                        pg_temp.fit_error(format('SELECT retention_fit(%L, %L)', format('SELECT x, y, %s::float8 FROM tiny17', w), o)) AS f
+                 FROM unnest(ARRAY['1e-310', '1e-314', '1e-318', '1e-320', '1e-323', '5e-324']) w,
+                      unnest(ARRAY['{}', '{"intercept": false}', '{"class_weight": "balanced"}', '{"l2": 1}']) o) e
+           WHERE (t, f) IS DISTINCT FROM ('22003 the row weights are too small to fit a model', '22003 the row weights are too small to fit a model')
+             AND NOT (t = 'no error' AND f = 'no error')),
+  NULL, 'weights averaging below 2.2e-308: both paths name the weights, or both fit');
+-- a few rows of weight 1 among rows of weight 1e-310: the model of those
+-- rows alone (the others weigh nothing next to them), for both paths
+SELECT cmp_ok((SELECT greatest(pg_temp.relerr(pg_temp.est(retention_fit('SELECT x, y, CASE WHEN i % 20 = 0 THEN 1 ELSE 1e-310 END::float8 FROM tiny17')),
+                                              pg_temp.est((SELECT retention_train(x, y) FROM tiny17 WHERE i % 20 = 0))),
+                               pg_temp.relerr(pg_temp.est((SELECT retention_train(x, y, CASE WHEN i % 20 = 0 THEN 1 ELSE 1e-310 END, '{}') FROM tiny17)),
+                                              pg_temp.est((SELECT retention_train(x, y) FROM tiny17 WHERE i % 20 = 0))))),
+  '<', 1e-9::float8, 'mixed weights (1 and 1e-310): the model of the rows of weight 1');
 SELECT cmp_ok((SELECT pg_temp.relerr((pg_temp.est(retention_fit('SELECT ARRAY[g.x * 1e-150], g.y FROM grouped17 g, generate_series(1, g.n)')))[2:4],
                                      (pg_temp.est((SELECT retention_train(ARRAY[g.x * 1e-150], g.y) FROM grouped17 g, generate_series(1, g.n))))[2:4])),
   '<', 1e-9::float8, 'retention_fit: a feature in units of 1e-150 equals retention_train');
