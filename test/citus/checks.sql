@@ -167,6 +167,46 @@ SELECT pg_temp.check('lifetime_summary GROUP BY member_id', 'pushed',
     $$SELECT string_agg(l::text, ';' ORDER BY member_id)
       FROM (SELECT member_id, lifetime_summary(occurred_at, retention_demo_reference_date(), minutes, '7 days') AS l
             FROM activity%s GROUP BY member_id) q$$);
+-- every other aggregate of the Citus reference's table, grouped by member_id
+-- (the distribution column): the whole aggregate runs on the workers.  The
+-- activity of members with both kinds of rows (at least 3 lesson views and 3
+-- other rows: every group trains); one form of each aggregate.
+CREATE FUNCTION pg_temp.per_member(agg text) RETURNS text LANGUAGE sql AS $f$
+SELECT format($q$SELECT string_agg(coalesce(r::text, 'NULL'), ';' ORDER BY member_id)
+  FROM (SELECT member_id, %s AS r FROM activity%%1$s
+        WHERE member_id IN (SELECT member_id FROM activity%%1$s GROUP BY member_id
+                            HAVING count(*) FILTER (WHERE kind = 'lesson_viewed') > 2
+                               AND count(*) FILTER (WHERE kind <> 'lesson_viewed') > 2)
+        GROUP BY member_id) q$q$, agg)
+$f$;
+-- (to 1e-12, models to 1e-9)
+SELECT pg_temp.check(a || ' GROUP BY member_id', 'pushed', pg_temp.per_member(e),
+                     CASE WHEN a = 'retention_train' THEN 1e-9 ELSE 1e-12 END)
+FROM (VALUES
+  ('retention_train', $$retention_train(ARRAY[minutes, extract(hour FROM occurred_at)::float8], kind = 'lesson_viewed', 1 + coalesce(rating, 0), '{"l2": 1}')$$),
+  ('retention_score_drift', $$retention_score_drift((SELECT model FROM retention_models WHERE name = 'demo'), minutes / 160)$$),
+  ('retention_baseline_drift', $$retention_baseline_drift((SELECT retention_score_baseline(model) FROM retention_models WHERE name = 'demo'), minutes / 160)$$),
+  ('retention_auc', $$retention_auc(minutes / 160, kind = 'lesson_viewed')$$),
+  ('retention_metrics', $$retention_metrics(minutes / 160, kind = 'lesson_viewed', 0.1)$$),
+  ('retention_calibration', $$retention_calibration(minutes / 160, kind = 'lesson_viewed', 4)$$),
+  ('retention_ece', $$retention_ece(minutes / 160, kind = 'lesson_viewed', 4)$$),
+  ('engagement_decay', $$engagement_decay(occurred_at, retention_demo_reference_date(), '3 days', minutes)$$),
+  ('retention_curve', $$retention_curve(ARRAY[kind = 'like', minutes > 10, rating > 3], true)$$),
+  ('retention_newton_step', $$retention_newton_step(ARRAY[minutes], kind = 'lesson_viewed', 1.0::float8, '{2,0}')$$),
+  ('incentive_ab', $$incentive_ab(kind = 'like', minutes > 5, 0.8)$$),
+  ('incentive_ab_cuped', $$incentive_ab_cuped(kind = 'like', minutes > 5, extract(hour FROM occurred_at)::float8)$$),
+  ('incentive_uplift_eval', $$incentive_uplift_eval(minutes / 100 - 0.3, kind = 'like', rating > 3, 0.4)$$),
+  ('retention_km', $$retention_km(minutes, kind = 'like')$$),
+  ('retention_logrank', $$retention_logrank(minutes, kind = 'like', (rating IS NULL)::text, 'fh', 1)$$)
+) v(a, e);
+-- bgnbd_fit and gammagamma_fit fit a population, not a member: the plan alone
+SELECT format('%s GROUP BY member_id is pushed: %s', fn,
+              (pg_temp.plan_of(q) ~ ('Query: SELECT [^\n]*\m' || fn || '\([^\n]*GROUP BY [^\n]*member_id')
+               AND pg_temp.plan_of(q) NOT LIKE '%worker_partial_agg%')::text)
+FROM (VALUES
+  ('bgnbd_fit', $$SELECT member_id, bgnbd_fit(floor(minutes), floor(minutes), floor(minutes) + 30) FROM activity GROUP BY member_id$$),
+  ('gammagamma_fit', $$SELECT member_id, gammagamma_fit(1 + floor(minutes), 1 + minutes) FROM activity GROUP BY member_id$$)
+) v(fn, q);
 SELECT pg_temp.check('bgnbd_fit', 'gathered',
     $$SELECT bgnbd_fit((l).frequency, (l).recency, (l).t)
       FROM (SELECT member_id, lifetime_summary(occurred_at, '2026-01-01', amount, '7 days') AS l
