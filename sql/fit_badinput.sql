@@ -77,6 +77,12 @@ SELECT setval('fb_seq', 1, false);
 \set VERBOSITY sqlstate
 SELECT retention_fit('SELECT CASE WHEN (SELECT nextval(''fb_seq'')) = ' || :sample_pass || ' THEN ARRAY[x[1] * 100, x[2]] ELSE x END, y FROM fb');
 \set VERBOSITY default
+-- ... and when from pass 3 on 0.5 moves from one retained row's feature to
+-- another's (a transfer another session commits during a fit on Citus):
+-- every count and sum is unchanged, but not the sums of squares
+SELECT setval('fb_seq', 1, false);
+SELECT retention_fit('SELECT ARRAY[x[1] + CASE z WHEN 3 THEN k WHEN 6 THEN -k ELSE 0 END, x[2]], y
+                      FROM fb, (SELECT CASE WHEN nextval(''fb_seq'') < 3 THEN 0 ELSE 0.5 END AS k) p');
 
 -- the step aggregate's point
 SELECT retention_newton_step(x, y, w, NULL) FROM fb;

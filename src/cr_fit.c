@@ -32,7 +32,8 @@
  * Every pass runs read-only, i.e. in the snapshot of the calling statement,
  * so rows committed meanwhile by other sessions are not seen; each pass
  * must see the same rows (counts, and a row checksum or, where float
- * features differ in their last bits, each feature's sums: cr_rows_same),
+ * features differ in their last bits, each feature's sums and sums of
+ * squares: cr_rows_same),
  * or the fit stops with an error instead of mixing data sets.  The aggregate
  * passes are planned with CURSOR_OPT_PARALLEL_OK, so they can use parallel
  * workers (retention_fit itself is PARALLEL UNSAFE, so the outer query never
@@ -142,13 +143,14 @@ state_rows_same(const Fit *f, const double *st)
 	int			d = f->d;
 	const double *pt = st + CR_ST_HEADER;
 	CrRowSums	now = {st[CR_ST_ROWS], st[CR_ST_SKIPPED], st[CR_ST_NPOS], st[CR_ST_CHECK],
-	st[CR_ST_SW], st[CR_ST_SW1], NULL, NULL};
+	st[CR_ST_SW], st[CR_ST_SW1], NULL, NULL, NULL};
 	double	   *sx = NULL;
 	bool		same;
 	int			j;
 
 	if ((int) st[CR_ST_D] != d)
 		return false;
+	now.sq = st + cr_state_sq(d, plen);
 	if ((int) pt[CR_PT_FLAGS] & (int) CR_PT_MOMENTS)
 	{
 		const double *mu = pt + CR_PT_BETA + d + 1;
@@ -348,6 +350,7 @@ typedef struct SampleReceiver
 				sw1;
 	double	   *wx;				/* sums of w x */
 	double	   *wx1;			/* of retained rows */
+	double	   *wxx;			/* sums of w x^2 */
 	double	   *sc;
 	MemoryContext rowcxt;
 	int			since_reset;
@@ -425,7 +428,7 @@ sample_receive(TupleTableSlot *slot, DestReceiver *self)
 			r->npos++;
 			r->sw1 += w;
 		}
-		cr_row_sums_add(r->wx, r->wx1, vals, f->d, retained, w);
+		cr_row_sums_add(r->wx, r->wx1, r->wxx, vals, f->d, retained, w);
 		r->u++;
 	}
 	else
@@ -480,6 +483,7 @@ receiver_pass(Fit *f, SampleReceiver *r, const char *what)
 	r->rowcxt = AllocSetContextCreate(CurrentMemoryContext, "retention_fit rows", ALLOCSET_DEFAULT_SIZES);
 	r->wx = palloc0(sizeof(double) * f->d);
 	r->wx1 = palloc0(sizeof(double) * f->d);
+	r->wxx = palloc0(sizeof(double) * f->d);
 
 	cr_query_run(f->stmt, (DestReceiver *) r, 0, "retention_fit");
 	f->npasses++;
@@ -488,12 +492,13 @@ receiver_pass(Fit *f, SampleReceiver *r, const char *what)
 	MemoryContextDelete(r->rowcxt);
 	{
 		CrRowSums	now = {(double) r->u, (double) r->skipped, r->npos, r->check, r->sw, r->sw1,
-		r->wx, r->wx1};
+		r->wx, r->wx1, r->wxx};
 
 		same = cr_rows_same(&f->first, &now, f->first_ax, f->d);
 	}
 	pfree(r->wx);
 	pfree(r->wx1);
+	pfree(r->wxx);
 	if (!same)
 	{
 		double		st[CR_ST_HEADER] = {0};
@@ -591,14 +596,15 @@ statistics(Fit *f)
 	f->n_skipped = st[CR_ST_SKIPPED];
 	{
 		MemoryContext old = MemoryContextSwitchTo(f->cxt);
-		double	   *sums = palloc(sizeof(double) * 3 * f->d);
+		double	   *sums = palloc(sizeof(double) * 4 * f->d);
 
 		/* st lives in f->cxt too, but is freed by the passes' callers: copy */
 		memcpy(sums, st + cr_state_sx(2), sizeof(double) * f->d);
 		memcpy(sums + f->d, st + cr_state_sxx(f->d, 2), sizeof(double) * f->d);
 		memcpy(sums + 2 * f->d, st + cr_state_grad(f->d, 2) + 1, sizeof(double) * f->d);
+		memcpy(sums + 3 * f->d, st + cr_state_sq(f->d, 2), sizeof(double) * f->d);
 		f->first = (CrRowSums) {f->n_rows, f->n_skipped, st[CR_ST_NPOS], st[CR_ST_CHECK],
-		st[CR_ST_SW], st[CR_ST_SW1], sums, sums + f->d};
+		st[CR_ST_SW], st[CR_ST_SW1], sums, sums + f->d, sums + 3 * f->d};
 		f->first_ax = sums + 2 * f->d;
 
 		f->names = cr_train_feature_names(&f->o, f->d);

@@ -100,7 +100,9 @@ cr_rows_same(const CrRowSums *first, const CrRowSums *now, const double *ax, int
 		return false;
 	for (j = 0; j < d; j++)
 		if (!(fabs(now->sx[j] - first->sx[j]) <= CR_ROWS_SAME_TOL * ax[j] &&
-			  (now->sx1 == NULL || fabs(now->sx1[j] - first->sx1[j]) <= CR_ROWS_SAME_TOL * ax[j])))
+			  (now->sx1 == NULL || fabs(now->sx1[j] - first->sx1[j]) <= CR_ROWS_SAME_TOL * ax[j]) &&
+			  (first->sq == NULL || now->sq == NULL || !isfinite(first->sq[j]) ||
+			   fabs(now->sq[j] - first->sq[j]) <= CR_ROWS_SAME_TOL * first->sq[j])))
 			return false;
 	return true;
 }
@@ -273,7 +275,15 @@ cr_state_add_row(double *st, const double *x, bool retained, double w)
 	if (!flag(pt[CR_PT_FLAGS], CR_PT_MOMENTS))
 	{
 		/* the means; and what cr_rows_same compares when the checksums differ */
-		cr_row_sums_add(sx, st + cr_state_sxx(d, plen), x, d, retained, w);
+		cr_row_sums_add(sx, st + cr_state_sxx(d, plen), st + cr_state_sq(d, plen), x, d, retained, w);
+	}
+	else
+	{
+		/* a moments pass's sx and sxx are its own: only the squares */
+		double	   *sq = st + cr_state_sq(d, plen);
+
+		for (j = 0; j < d; j++)
+			sq[j] += w * x[j] * x[j];
 	}
 	if (plen == 2)
 	{

@@ -27,14 +27,15 @@
  *	  likely to be its last, and then needs no final pass.
  *
  *	  state  header CR_ST_HEADER values, a copy of the point, then the sums
- *	         sx[d] sxx[d] grad[D] hess[D(D+1)/2] bins[10], then the queue
+ *	         sx[d] sxx[d] sq[d] grad[D] hess[D(D+1)/2] bins[10], then the queue
  *	         q[1 + CR_QUEUE_ROWS (D + 3)]: the number of rows queued (below
  *	         CR_QUEUE_ROWS), their solver-coordinate rows (D values each),
  *	         then per row its linear predictor, class-weighted weight and
  *	         label (CR_QUEUE_ROWS values each).
  *	  A moments pass sums w (x - mu) isc in sx and its square in sxx; every
  *	  other pass sums w x in sx and w x of the retained rows in sxx, and the
- *	  counting pass |w x| in grad[1 .. d] (cr_rows_same).
+ *	  counting pass |w x| in grad[1 .. d] (cr_rows_same).  Every pass sums
+ *	  w x^2 in sq: with sx and sxx, what cr_rows_same compares.
  *
  * A Newton pass queues each row: every CR_QUEUE_ROWS rows the queue's
  * sigmoids and logs are taken together (one vector exp and log1p with
@@ -129,9 +130,15 @@ cr_state_sxx(int d, int plen)
 }
 
 static inline int
-cr_state_grad(int d, int plen)
+cr_state_sq(int d, int plen)
 {
 	return cr_state_sxx(d, plen) + d;
+}
+
+static inline int
+cr_state_grad(int d, int plen)
+{
+	return cr_state_sq(d, plen) + d;
 }
 
 static inline int
@@ -182,9 +189,9 @@ extern double cr_row_hash(const double *x, int d, bool retained, double w);
 
 /*
  * What a pass saw of its rows, for retention_fit's check that every pass
- * sees the first one's: counts, the checksum, the weights' sums and the
+ * sees the first one's: counts, the checksum, the weights' sums, the
  * weighted sums of x over all rows (sx) and over retained ones (sx1; NULL
- * where a pass did not sum them).
+ * where a pass did not sum them) and of x^2 over all rows (sq).
  */
 typedef struct CrRowSums
 {
@@ -196,31 +203,41 @@ typedef struct CrRowSums
 				sw1;
 	const double *sx;
 	const double *sx1;
+	const double *sq;
 } CrRowSums;
 
 #define CR_ROWS_SAME_TOL 1e-9
 
-/* Add a usable row's w x to the sums of all rows (sx) and of retained ones (sx1). */
+/*
+ * Add a usable row's w x to the sums of all rows (sx) and of retained ones
+ * (sx1), and its w x^2 to sq.
+ */
 static inline void
-cr_row_sums_add(double *sx, double *sx1, const double *x, int d, bool retained, double w)
+cr_row_sums_add(double *sx, double *sx1, double *sq, const double *x, int d, bool retained, double w)
 {
 	int			j;
 
 	for (j = 0; j < d; j++)
 	{
-		sx[j] += w * x[j];
+		double		wx = w * x[j];
+
+		sx[j] += wx;
+		sq[j] += wx * x[j];
 		if (retained)
-			sx1[j] += w * x[j];
+			sx1[j] += wx;
 	}
 }
 
 /*
  * Whether now saw first's rows: the same counts and, unless the checksums
  * are equal, every sum within CR_ROWS_SAME_TOL of its scale (ax[j], the
- * sum of |w x_j|; first->sw for the weights).  Features that are float
- * aggregates can differ in their last bits from one execution to the next
- * (partial sums added in another order by parallel workers or Citus), which
- * changes the checksum but not the data.
+ * sum of |w x_j|; first->sw for the weights; the sum itself for sq, where
+ * it is finite).  Features that are float aggregates can differ in their
+ * last bits from one execution to the next (partial sums added in another
+ * order by parallel workers or Citus), which changes the checksum but not
+ * the data.  The sums of squares tell an amount moved between two rows of
+ * the same class (every sum and count unchanged) from rounding; values
+ * exchanged between such rows still pass.
  */
 extern bool cr_rows_same(const CrRowSums *first, const CrRowSums *now, const double *ax, int d);
 

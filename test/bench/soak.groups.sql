@@ -49,9 +49,12 @@ SELECT used FROM context_bytes \gset c4_
 -- copy per group until the end of the query.  A hash aggregate's peak
 -- memory over 100k groups (EXPLAIN ANALYZE, exact for given sizes) for
 -- retention_score_drift (a 32-value state) and the counting pass of
--- retention_newton_step, each against retention_calibration with 10 bins,
--- a 31-value state built in per-row memory: equal when each group holds its
--- state once, 1.7 and 1.9 times as much with the second copy.
+-- retention_newton_step over one feature (50 values), each against
+-- retention_calibration with 10 bins, a 31-value state built in per-row
+-- memory: equal when each group holds its state once (all three take a
+-- chunk of 512 bytes), 1.7 and 1.9 times as much with the second copy.
+-- (Over two features the step's state has 63 values since it sums the
+-- squares of the features, 528 bytes: a chunk of 1024.)
 SET work_mem = '1GB';
 SET enable_sort = off;
 CREATE FUNCTION pg_temp.hash_peak_kb(q text) RETURNS bigint LANGUAGE plpgsql AS $$
@@ -66,7 +69,7 @@ BEGIN
 END $$;
 SELECT pg_temp.hash_peak_kb('SELECT g, retention_calibration(score, y, 10) FROM groups_1m WHERE g <= 100000 GROUP BY g') AS cal,
        pg_temp.hash_peak_kb('SELECT g, retention_score_drift((SELECT model FROM retention_models WHERE name = ''demo''), score) FROM groups_1m WHERE g <= 100000 GROUP BY g') AS drift,
-       pg_temp.hash_peak_kb('SELECT g, retention_newton_step(x, y, 1.0, ''{0,0}'') FROM groups_1m WHERE g <= 100000 GROUP BY g') AS newton \gset h_
+       pg_temp.hash_peak_kb('SELECT g, retention_newton_step(x[1:1], y, 1.0, ''{0,0}'') FROM groups_1m WHERE g <= 100000 GROUP BY g') AS newton \gset h_
 \echo hash peak kB: calibration :h_cal drift :h_drift newton :h_newton
 -- States that grow with their group's rows start small: retention_train
 -- with room for 8 rows, incentive_uplift_eval for 8 keys of a class, as

@@ -91,20 +91,20 @@ SELECT is((SELECT (retention_newton_step(ARRAY[x1], y, 1, '{1,0}'))[4:5] FROM fi
 -- result holds no queued rows (the final function added them), and its
 -- sums are those of the rows, computed here in SQL.  Point: d = 2, beta
 -- (0.1, 0.2, 0.3), mu (0.5, 1), isc (1, 1); layout in src/cr_newton.h
--- (1-based: grad at 27, packed Hessian at 30..35, queue count at 46).
+-- (1-based: grad at 29, packed Hessian at 32..37, queue count at 48).
 CREATE TEMP TABLE nt7 AS
 SELECT row_number() OVER (ORDER BY i) AS k, x1, x2, y, 1 / (1 + exp(-(0.1 + 0.2 * (x1 - 0.5) + 0.3 * (x2 - 1)))) AS p
 FROM fit_rows WHERE x1 IS NOT NULL AND x2 IS NOT NULL AND y IS NOT NULL ORDER BY i LIMIT 7;
 CREATE TEMP TABLE ns7 AS
 SELECT retention_newton_step(ARRAY[x1, x2], y, 1, '{2,2,1,1,0.1,0.2,0.3,0.5,1,1,1}') AS s FROM nt7;
-SELECT is((SELECT array[array_length(s, 1), s[4], s[46]] FROM ns7), '{70,7,0}'::float8[],
+SELECT is((SELECT array[array_length(s, 1), s[4], s[48]] FROM ns7), '{72,7,0}'::float8[],
   'a Newton pass of 7 rows: 7 rows counted, none left queued in the result');
-SELECT cmp_ok((SELECT greatest(abs(s[27] - g0) / abs(g0), abs(s[30] - h00) / h00, abs(s[35] - h22) / h22)
+SELECT cmp_ok((SELECT greatest(abs(s[29] - g0) / abs(g0), abs(s[32] - h00) / h00, abs(s[37] - h22) / h22)
                FROM ns7, (SELECT sum(y::int - p) AS g0, sum(p * (1 - p)) AS h00,
                                  sum(p * (1 - p) * (x2 - 1) ^ 2) AS h22 FROM nt7) q),
   '<', 1e-12::float8, 'its gradient and Hessian are the rows'' sums');
-SELECT cmp_ok((SELECT CASE WHEN c[3] = 2 AND c[4] = 7 AND c[46] = 0
-                             THEN greatest(abs(c[27] - n.s[27]) / abs(n.s[27]), abs(c[35] - n.s[35]) / n.s[35]) END
+SELECT cmp_ok((SELECT CASE WHEN c[3] = 2 AND c[4] = 7 AND c[48] = 0
+                             THEN greatest(abs(c[29] - n.s[29]) / abs(n.s[29]), abs(c[37] - n.s[37]) / n.s[37]) END
                FROM ns7 n, (SELECT retention_newton_step_combinefn(a.s, b.s) AS c FROM
                  (SELECT retention_newton_step(ARRAY[x1, x2], y, 1, '{2,2,1,1,0.1,0.2,0.3,0.5,1,1,1}') AS s FROM nt7 WHERE k <= 3) a,
                  (SELECT retention_newton_step(ARRAY[x1, x2], y, 1, '{2,2,1,1,0.1,0.2,0.3,0.5,1,1,1}') AS s FROM nt7 WHERE k > 3) b) q),
@@ -112,13 +112,13 @@ SELECT cmp_ok((SELECT CASE WHEN c[3] = 2 AND c[4] = 7 AND c[46] = 0
 
 -- The same pass counting the deciles (flag 32, CR_PT_BINS, as retention_fit
 -- asks its likely last pass): edges 0, 0.1, .., 1 and the raw-scale beta
--- (-0.3, 0.2, 0.3) after the point; the bins (1-based 50..59) count each
--- row once by its score, and the Newton sums (gradient at 41) are the plain
+-- (-0.3, 0.2, 0.3) after the point; the bins (1-based 52..61) count each
+-- row once by its score, and the Newton sums (gradient at 43) are the plain
 -- pass's.
-SELECT is((SELECT array[s[41], s[44]] || s[50:59]
+SELECT is((SELECT array[s[43], s[46]] || s[52:61]
            FROM (SELECT retention_newton_step(ARRAY[x1, x2], y, 1,
                    '{34,2,1,1,0.1,0.2,0.3,0.5,1,1,1,0,0.1,0.2,0.3,0.4,0.5,0.6,0.7,0.8,0.9,1,-0.3,0.2,0.3}') AS s FROM nt7) b),
-          (SELECT array[s[27], s[30]] FROM ns7) ||
+          (SELECT array[s[29], s[32]] FROM ns7) ||
           ARRAY(SELECT count(n.k)::float8 FROM generate_series(0, 9) b
                 LEFT JOIN (SELECT k, (SELECT count(*) FROM generate_series(1, 9) e WHERE e / 10.0 < p) AS bin FROM nt7) n ON n.bin = b
                 GROUP BY b ORDER BY b),

@@ -402,7 +402,8 @@ static CrRowSums
 sums_of(const double *st, int d, int plen)
 {
 	CrRowSums	r = {st[CR_ST_ROWS], st[CR_ST_SKIPPED], st[CR_ST_NPOS], st[CR_ST_CHECK],
-	st[CR_ST_SW], st[CR_ST_SW1], st + cr_state_sx(plen), st + cr_state_sxx(d, plen)};
+	st[CR_ST_SW], st[CR_ST_SW1], st + cr_state_sx(plen), st + cr_state_sxx(d, plen),
+	st + cr_state_sq(d, plen)};
 
 	return r;
 }
@@ -411,7 +412,8 @@ sums_of(const double *st, int d, int plen)
  * cr_rows_same: a Newton pass over the counting pass's rows is the same
  * rows; with a feature one ulp off in rows the checksum differs and the
  * sums decide (same); a value changed by 1e-3, a label swapped between two
- * rows, a row dropped: different.
+ * rows, an amount moved between two rows of the same class (every count
+ * and sum unchanged), a row dropped: different.
  */
 static void
 test_rows_same(void)
@@ -481,6 +483,22 @@ test_rows_same(void)
 	}
 	rows[a][D_FEAT] = 1;
 	rows[b][D_FEAT] = -1;
+	/* move 0.5 of feature 2 from one retained row to another (as a transfer) */
+	for (i = a + 1; i < N && rows[i][D_FEAT] != 1; i++)
+		;
+	rows[a][2] += 0.5;
+	rows[i][2] -= 0.5;
+	now = state_over(point, plen, d, 0, N, 1);
+	{
+		CrRowSums	n = sums_of(now, d, plen);
+
+		check(n.npos == f.npos && fabs(n.sx[2] - f.sx[2]) <= 1e-9 * first[cr_state_grad(d, 2) + 1 + 2] &&
+			  fabs(n.sx1[2] - f.sx1[2]) <= 1e-9 * first[cr_state_grad(d, 2) + 1 + 2] &&
+			  !cr_rows_same(&f, &n, first + cr_state_grad(d, 2) + 1, d),
+			  "0.5 moved between two retained rows (counts and sums unchanged): not the same");
+	}
+	rows[a][2] -= 0.5;
+	rows[i][2] += 0.5;
 	now = state_over(point, plen, d, 1, N, 1);
 	{
 		CrRowSums	n = sums_of(now, d, plen);
