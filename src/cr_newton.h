@@ -47,8 +47,8 @@
  * function and the combine function flush, so a result never holds queued
  * rows.
  *
- * Sums (but a direction pass's extremes) are element-wise additive, so partial states of parallel workers (or
- * Citus shards) combine by addition.  Row and class counts are exact in
+ * Sums (but a direction pass's extremes) are element-wise additive, so
+ * partial states of parallel workers (or Citus shards) combine by addition.  Row and class counts are exact in
  * doubles up to 2^53 rows; the checksum adds 20-bit row hashes, exact up to
  * 2^33 rows.
  */
