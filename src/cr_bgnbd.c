@@ -1377,8 +1377,7 @@ cr_bgnbd_expected(const CrBgnbd *m, double t, double x, double tx, double T)
 	}
 	else
 		e = cr_bgnbd_expected_factor(m, t, x, T) * palive;
-	/* a count's mean: rounding below 0 (or to -0) is 0; -inf is no rounding */
-	return e <= 0.0 && !isinf(e) ? 0.0 : e;
+	return cr_bgnbd_count_mean(e);
 }
 
 double

@@ -252,4 +252,14 @@ extern double cr_bgnbd_scorer_expected(CrBgnbdScorer *s, double t, double x, dou
  */
 extern double cr_bgnbd_expected_factor(const CrBgnbd *m, double t, double x, double T);
 
+/*
+ * E[Y] as a count's mean: rounding below 0 (or to -0) is 0; -inf is no
+ * rounding and stays, for the caller's range check.
+ */
+static inline double
+cr_bgnbd_count_mean(double e)
+{
+	return e <= 0.0 && !isinf(e) ? 0.0 : e;
+}
+
 #endif							/* CR_BGNBD_H */

@@ -139,5 +139,5 @@ cr_bgnbd_scorer_expected(CrBgnbdScorer *s, double t, double x, double tx, double
 	else
 		f = cr_bgnbd_expected_factor(&s->m, t, x, T);
 	e = f * palive;
-	return e <= 0.0 && !isinf(e) ? 0.0 : e;
+	return cr_bgnbd_count_mean(e);
 }
