@@ -468,8 +468,36 @@ bg_row_step(const CrBgnbd *m, const CrBuyerRow *row, CrBgLogCache *lc, int want_
 	}
 }
 
-double
-cr_bgnbd_loglik(const CrBgnbd *m, const CrBuyerRow *rows, size_t n, double *grad)
+/* The rows of a fit: rows, or (when keys is not NULL) counted keys */
+typedef struct BgData
+{
+	const CrBuyerRow *rows;
+	const uint64_t *keys;
+	const uint64_t *counts;
+	size_t		n;
+	size_t		stride;			/* Newton passes: every stride-th row */
+	double		tscale;			/* t_x and T times this (cr_fit_scale) */
+} BgData;
+
+/* row i of d (kr: room for a decoded or scaled row) */
+static inline const CrBuyerRow *
+bg_data_row(const BgData *d, size_t i, CrBuyerRow *kr)
+{
+	if (d->keys == NULL)
+	{
+		if (d->tscale == 1.0)
+			return &d->rows[i];
+		*kr = d->rows[i];
+	}
+	else
+		key_row(d->keys[i], (double) d->counts[i], kr);
+	kr->tx *= d->tscale;
+	kr->T *= d->tscale;
+	return kr;
+}
+
+static double
+bg_loglik_data(const CrBgnbd *m, const BgData *data, double *grad)
 {
 	CrBgLogCache lc;			/* 128 kB on the stack: no state outlives the call */
 	double		ll = 0.0,
@@ -482,9 +510,10 @@ cr_bgnbd_loglik(const CrBgnbd *m, const CrBuyerRow *rows, size_t n, double *grad
 				l1ptx = 0.0;
 
 	bg_pass_start(m, &lc, &t);
-	for (i = 0; i < n; i++)
+	for (i = 0; i < data->n; i++)
 	{
-		const CrBuyerRow *row = &rows[i];
+		CrBuyerRow	kr;
+		const CrBuyerRow *row = bg_data_row(data, i, &kr);
 		BgRowStep	rs;
 		double		x,
 					w,
@@ -551,28 +580,16 @@ cr_bgnbd_loglik(const CrBgnbd *m, const CrBuyerRow *rows, size_t n, double *grad
 	return ll;
 }
 
+double
+cr_bgnbd_loglik(const CrBgnbd *m, const CrBuyerRow *rows, size_t n, double *grad)
+{
+	BgData		d = {rows, NULL, NULL, n, 1, 1.0};
+
+	return bg_loglik_data(m, &d, grad);
+}
+
 /* H[i][j] for i <= j in the order rr, ralpha, ra, rb, alphaalpha, alphaa, alphab, aa, ab, bb */
 #define BG_H(i, j) ((i) * 4 - (i) * ((i) + 1) / 2 + (j))
-
-/* The rows of a fit: rows, or (when keys is not NULL) counted keys */
-typedef struct BgData
-{
-	const CrBuyerRow *rows;
-	const uint64_t *keys;
-	const uint64_t *counts;
-	size_t		n;
-	size_t		stride;			/* Newton passes: every stride-th row */
-} BgData;
-
-/* row i of d (kr: room for a decoded key) */
-static inline const CrBuyerRow *
-bg_data_row(const BgData *d, size_t i, CrBuyerRow *kr)
-{
-	if (d->keys == NULL)
-		return &d->rows[i];
-	key_row(d->keys[i], (double) d->counts[i], kr);
-	return kr;
-}
 
 /*
  * The log-likelihood, its gradient and Hessian in (r, alpha, a, b).  A row
@@ -676,7 +693,7 @@ double
 cr_bgnbd_loglik_hess(const CrBgnbd *m, const CrBuyerRow *rows, size_t n,
 					 double grad[4], double hess[4][4])
 {
-	BgData		d = {rows, NULL, NULL, n, 1};
+	BgData		d = {rows, NULL, NULL, n, 1, 1.0};
 
 	return bg_loglik_hess_data(m, &d, grad, hess);
 }
@@ -687,7 +704,7 @@ bg_loglik(const double *p, double *grad, void *arg)
 	BgData	   *d = arg;
 	CrBgnbd		m = {p[0], p[1], p[2], p[3]};
 
-	return cr_bgnbd_loglik(&m, d->rows, d->n, grad);
+	return bg_loglik_data(&m, d, grad);
 }
 
 static double
@@ -774,13 +791,27 @@ bg_fit(const BgData *dp, int with_bfgs, cr_optim_tick tick, void *tick_arg, CrBg
 	CrMlFit		f;
 	double		sw = 0.0,
 				sx = 0.0,
-				sT = 0.0;
+				sT = 0.0,
+				se = 0.0,
+				swT = 0.0;
 	double		start[4];
 	CrOptimStatus st;
 	size_t		i;
 	int			diverged;
 
 	memset(out, 0, sizeof(*out));
+	for (i = 0; i < n; i++)
+	{
+		CrBuyerRow	kr;
+		const CrBuyerRow *row = bg_data_row(&d, i, &kr);
+
+		if (row->T > 0.0)
+		{
+			se += row->w * ilogb(row->T);
+			swT += row->w;
+		}
+	}
+	d.tscale = swT > 0.0 ? cr_fit_scale(se / swT) : 1.0;
 	for (i = 0; i < n; i++)
 	{
 		CrBuyerRow	kr;
@@ -835,12 +866,18 @@ bg_fit(const BgData *dp, int with_bfgs, cr_optim_tick tick, void *tick_arg, CrBg
 		return CR_FIT_DIVERGED;
 	if (st != CR_OPTIM_CONVERGED)
 		return CR_FIT_NOT_CONVERGED;
+	/*
+	 * Back to the data's unit of time: alpha scales with it, and each
+	 * member's likelihood by tscale^x (its density of t_x and the purchase
+	 * times).
+	 */
 	out->m.r = f.p[0];
-	out->m.alpha = f.p[1];
+	out->m.alpha = f.p[1] / d.tscale;
 	out->m.a = f.p[2];
 	out->m.b = f.p[3];
-	out->log_likelihood = f.log_likelihood;
+	out->log_likelihood = f.log_likelihood + sx * log(d.tscale);
 	memcpy(out->se, f.se, sizeof(out->se));
+	out->se[1] /= d.tscale;
 	for (i = 0; i < 4; i++)
 		if (isnan(out->se[i]))
 			return CR_FIT_FLAT;
@@ -867,7 +904,7 @@ CrFitStatus
 cr_bgnbd_fit(const CrBuyerRow *rows, size_t n, cr_optim_tick tick, void *tick_arg,
 			 CrBgnbdFit *out)
 {
-	BgData		d = {rows, NULL, NULL, n, 1};
+	BgData		d = {rows, NULL, NULL, n, 1, 1.0};
 
 	return bg_fit(&d, 1, tick, tick_arg, out);
 }
@@ -876,7 +913,7 @@ CrFitStatus
 cr_bgnbd_fit_counted(const uint64_t *keys, const uint64_t *counts, size_t n,
 					 cr_optim_tick tick, void *tick_arg, CrBgnbdFit *out)
 {
-	BgData		d = {NULL, keys, counts, n, 1};
+	BgData		d = {NULL, keys, counts, n, 1, 1.0};
 
 	return bg_fit(&d, 0, tick, tick_arg, out);
 }

@@ -253,6 +253,24 @@ extern double cr_bgnbd_scorer_expected(CrBgnbdScorer *s, double t, double x, dou
 extern double cr_bgnbd_expected_factor(const CrBgnbd *m, double t, double x, double T);
 
 /*
+ * The power of two a fit multiplies its data by (times for BG/NBD, spends
+ * for Gamma-Gamma), given the mean binary exponent of the data: 1 while
+ * that mean lies in [-30, 40], else 2^-mean (rounded), so that the data
+ * come near 1.  The models are equivariant in the unit (alpha and gamma
+ * scale with it), but the optimiser's start, bounds and Hessian are not: at
+ * times in units of 1e-20 or spends in units of 1e200 they under- or
+ * overflow.  A power of two multiplies exactly, and data of sensible units
+ * keep the unscaled arithmetic bit for bit.
+ */
+static inline double
+cr_fit_scale(double mean_exponent)
+{
+	if (!(mean_exponent < -30.0 || mean_exponent > 40.0))
+		return 1.0;
+	return ldexp(1.0, -(int) fmax(fmin(nearbyint(mean_exponent), 1000.0), -1000.0));
+}
+
+/*
  * E[Y] as a count's mean: rounding below 0 (or to -0) is 0; -inf is no
  * rounding and stays, for the caller's range check.
  */

@@ -33,9 +33,13 @@ cr_spend_rows_sort(CrSpendRow *rows, size_t n)
 		qsort(rows, n, sizeof(CrSpendRow), spend_cmp);
 }
 
-double
-cr_gammagamma_loglik(const CrGammaGamma *m, const CrSpendRow *rows, size_t n,
-					 double *grad)
+/*
+ * The log-likelihood with every spend multiplied by scale (a power of two:
+ * the products are exact).
+ */
+static double
+gg_loglik_scaled(const CrGammaGamma *m, const CrSpendRow *rows, size_t n, double scale,
+				 double *grad)
 {
 	double		ll = 0.0,
 				g[3] = {0, 0, 0},
@@ -47,10 +51,11 @@ cr_gammagamma_loglik(const CrGammaGamma *m, const CrSpendRow *rows, size_t n,
 	for (i = 0; i < n; i++)
 	{
 		double		x = rows[i].x,
+					mi = rows[i].m * scale,
 					px = m->p * x,
-					lm = log(rows[i].m),
+					lm = log(mi),
 					lx = log(x),
-					den = m->gamma + x * rows[i].m,
+					den = m->gamma + x * mi,
 					lden = log(den);
 
 		ll += lgamma(px + m->q) - lgamma(px) - lgq + m->q * lgam
@@ -69,10 +74,18 @@ cr_gammagamma_loglik(const CrGammaGamma *m, const CrSpendRow *rows, size_t n,
 	return ll;
 }
 
+double
+cr_gammagamma_loglik(const CrGammaGamma *m, const CrSpendRow *rows, size_t n,
+					 double *grad)
+{
+	return gg_loglik_scaled(m, rows, n, 1.0, grad);
+}
+
 typedef struct GgData
 {
 	const CrSpendRow *rows;
 	size_t		n;
+	double		scale;
 } GgData;
 
 static double
@@ -81,16 +94,17 @@ gg_loglik(const double *p, double *grad, void *arg)
 	GgData	   *d = arg;
 	CrGammaGamma m = {p[0], p[1], p[2]};
 
-	return cr_gammagamma_loglik(&m, d->rows, d->n, grad);
+	return gg_loglik_scaled(&m, d->rows, d->n, d->scale, grad);
 }
 
 CrFitStatus
 cr_gammagamma_fit(const CrSpendRow *rows, size_t n, cr_optim_tick tick,
 				  void *tick_arg, CrGammaGammaFit *out)
 {
-	GgData		d = {rows, n};
+	GgData		d = {rows, n, 1.0};
 	CrMlFit		f;
-	double		sm = 0.0;
+	double		sm = 0.0,
+				se = 0.0;
 	int			varies = 0,
 				diverged;
 	size_t		i;
@@ -102,12 +116,15 @@ cr_gammagamma_fit(const CrSpendRow *rows, size_t n, cr_optim_tick tick,
 		return CR_FIT_NO_ROWS;
 	for (i = 0; i < n; i++)
 	{
-		sm += rows[i].m;
+		se += ilogb(rows[i].m);
 		if (rows[i].m != rows[0].m)
 			varies = 1;
 	}
 	if (!varies)
 		return CR_FIT_NO_REPEAT;
+	d.scale = cr_fit_scale(se / (double) n);
+	for (i = 0; i < n; i++)
+		sm += rows[i].m * d.scale;
 	/* p = 1, q = 2 and gamma so that the population mean p gamma / (q - 1) is the mean spend */
 	f.p[0] = 1.0;
 	f.p[1] = 2.0;
@@ -119,11 +136,16 @@ cr_gammagamma_fit(const CrSpendRow *rows, size_t n, cr_optim_tick tick,
 		return CR_FIT_DIVERGED;
 	if (st != CR_OPTIM_CONVERGED)
 		return CR_FIT_NOT_CONVERGED;
+	/*
+	 * Back to the spends' unit: gamma scales with them, and each member's
+	 * density of its mean spend by 1 / scale.
+	 */
 	out->m.p = f.p[0];
 	out->m.q = f.p[1];
-	out->m.gamma = f.p[2];
-	out->log_likelihood = f.log_likelihood;
+	out->m.gamma = f.p[2] / d.scale;
+	out->log_likelihood = f.log_likelihood + (double) n * log(d.scale);
 	memcpy(out->se, f.se, sizeof(out->se));
+	out->se[2] /= d.scale;
 	for (i = 0; i < 3; i++)
 		if (isnan(out->se[i]))
 			return CR_FIT_FLAT;

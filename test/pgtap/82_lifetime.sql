@@ -5,7 +5,7 @@
 -- lifetime value against the same; lifetime_summary against plain SQL in
 -- several time zones; parallel equals serial.
 BEGIN;
-SELECT plan(41);
+SELECT plan(43);
 
 -- A real (not temporary) table, so that parallel workers can scan it.
 CREATE TABLE cdnow_summary (id int, x float8, t_x float8, t float8, zbar float8);
@@ -283,6 +283,24 @@ SELECT ok(abs(bgnbd_expected_purchases('(0.5,10,200,600,,,,,,,)'::bgnbd_model, 3
           AND abs(bgnbd_expected_purchases('(0.5,10,200,600,,,,,,,)'::bgnbd_model, 365, 0, 0, 0)
                   / 2.74966450567172 - 1) < 1e-9,
           'bgnbd_expected_purchases where w^(a-1) underflows and the 2F1 overflows');
+
+-- any unit: times in units of 1e-20 and 1e200, spends of 1e200 (the fits
+-- failed there, their start and Hessian out of range); the log-likelihood
+-- shifts by log(c) sum(x) and by log(c) n (test/unit/test_bgnbd.c, test_units)
+SELECT ok(bool_and(rel_close((s.bg).r, (f.bg).r, 1e-8) AND rel_close((s.bg).alpha, (f.bg).alpha * c, 1e-8)
+              AND rel_close((s.bg).a, (f.bg).a, 1e-8) AND rel_close((s.bg).b, (f.bg).b, 1e-8)
+              AND rel_close((s.bg).log_likelihood, (f.bg).log_likelihood - 2457 * ln(c), 1e-10)),
+          'BG/NBD with times in units of 1e-20 and 1e200: the same model')
+FROM fits f,
+     LATERAL (SELECT c, bgnbd_fit(x, t_x * c, t * c) AS bg
+              FROM cdnow_summary, unnest(ARRAY[1e-20, 1e200]::float8[]) c GROUP BY c) s;
+SELECT ok(bool_and(rel_close((s.gg).p, (f.gg).p, 1e-8) AND rel_close((s.gg).q, (f.gg).q, 1e-8)
+              AND rel_close((s.gg).gamma, (f.gg).gamma * c, 1e-8)
+              AND rel_close((s.gg).log_likelihood, (f.gg).log_likelihood - 946 * ln(c), 1e-10)),
+          'Gamma-Gamma with spends in units of 1e-200 and 1e200: the same model')
+FROM fits f,
+     LATERAL (SELECT c, gammagamma_fit(x, zbar * c) AS gg
+              FROM cdnow_summary, unnest(ARRAY[1e-200, 1e200]::float8[]) c WHERE x > 0 GROUP BY c) s;
 
 SELECT * FROM finish();
 ROLLBACK;

@@ -985,6 +985,77 @@ test_loglik_extremes(void)
 	loglik_cases(ll_cases_many, sizeof(ll_cases_many) / sizeof(ll_cases_many[0]), many, 3, 1e-11);
 }
 
+/*
+ * The fits do not depend on the unit: times multiplied by c (a power of
+ * two, exact) give alpha times c, r, a and b unchanged and the
+ * log-likelihood minus log(c) sum(x); spends times c give gamma times c
+ * and the log-likelihood minus n log(c).  Before cr_fit_scale the fits
+ * failed with times in units of 2^-70 or 2^700 and spends of 2^700: the
+ * start of alpha was clamped at 1e-6, and Hessian entries under- or
+ * overflowed.
+ */
+static void
+test_units(void)
+{
+	static CrBuyerRow rows[3000],
+				scaled[3000];
+	static CrSpendRow spend[3000],
+				sspend[3000];
+	static const int exps[] = {-1000, -300, -70, 50, 700, 1000};
+	CrBgnbdFit	base,
+				fit;
+	CrGammaGammaFit gbase,
+				gf;
+	size_t		n,
+				ns,
+				i,
+				k;
+	double		sx = 0.0;
+	char		what[200];
+
+	n = load_cdnow(rows, spend, &ns);
+	if (n != 2357 || cr_bgnbd_fit(rows, n, NULL, NULL, &base) != CR_FIT_OK ||
+		cr_gammagamma_fit(spend, ns, NULL, NULL, &gbase) != CR_FIT_OK)
+	{
+		ok(0, "units: the CDNOW fits");
+		return;
+	}
+	for (i = 0; i < n; i++)
+		sx += rows[i].x;
+	for (k = 0; k < sizeof(exps) / sizeof(exps[0]); k++)
+	{
+		double		c = ldexp(1.0, exps[k]);
+		int			bg_ok,
+					gg_ok;
+
+		for (i = 0; i < n; i++)
+		{
+			scaled[i] = rows[i];
+			scaled[i].tx *= c;
+			scaled[i].T *= c;
+		}
+		for (i = 0; i < ns; i++)
+		{
+			sspend[i] = spend[i];
+			sspend[i].m *= c;
+		}
+		bg_ok = cr_bgnbd_fit(scaled, n, NULL, NULL, &fit) == CR_FIT_OK &&
+			rel_close(fit.m.r, base.m.r, 1e-8) && rel_close(fit.m.alpha / c, base.m.alpha, 1e-8) &&
+			rel_close(fit.m.a, base.m.a, 1e-8) && rel_close(fit.m.b, base.m.b, 1e-8) &&
+			rel_close(fit.log_likelihood, base.log_likelihood - sx * log(c), 1e-10) &&
+			rel_close(fit.se[1] / c, base.se[1], 1e-5) && rel_close(fit.se[3], base.se[3], 1e-5);
+		snprintf(what, sizeof(what), "BG/NBD with times in units of 2^%d: the same model", -exps[k]);
+		ok(bg_ok, what);
+		gg_ok = cr_gammagamma_fit(sspend, ns, NULL, NULL, &gf) == CR_FIT_OK &&
+			rel_close(gf.m.p, gbase.m.p, 1e-8) && rel_close(gf.m.q, gbase.m.q, 1e-8) &&
+			rel_close(gf.m.gamma / c, gbase.m.gamma, 1e-8) &&
+			rel_close(gf.log_likelihood, gbase.log_likelihood - (double) ns * log(c), 1e-10) &&
+			rel_close(gf.se[2] / c, gbase.se[2], 1e-5);
+		snprintf(what, sizeof(what), "Gamma-Gamma with spends in units of 2^%d: the same model", -exps[k]);
+		ok(gg_ok, what);
+	}
+}
+
 int
 main(void)
 {
@@ -998,5 +1069,6 @@ main(void)
 	test_models();
 	test_sample_start();
 	test_sample_start_bound();
+	test_units();
 	return tap_done();
 }
