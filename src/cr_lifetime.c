@@ -78,14 +78,29 @@ fit_new(MemoryContext ctx, int width)
 	return st;
 }
 
+/* The most rows (of width doubles) a state holds: 2^30 doubles, 8 GB */
+#define FIT_MAX_ROWS(width) ((int64) (PG_INT32_MAX / 2) / (width))
+
 static void
 fit_check_cap(int64 want, int width)
 {
-	if (want * width > PG_INT32_MAX / 2)
+	if (want > FIT_MAX_ROWS(width))
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("too many distinct rows for one fit (more than %d)",
-						PG_INT32_MAX / 2 / width)));
+				 errmsg("too many distinct rows for one fit (more than " INT64_FORMAT ")",
+						FIT_MAX_ROWS(width))));
+}
+
+/*
+ * The capacity of a buffer that needs `need` rows: twice that (amortised
+ * growth) but no more than the limit, so that the doubling does not refuse a
+ * state that fits (it did from half the limit on).
+ */
+static int64
+fit_grow(int64 need, int width)
+{
+	fit_check_cap(need, width);
+	return Max(Min(2 * need, FIT_MAX_ROWS(width)), 256);
 }
 
 /*
@@ -109,7 +124,9 @@ bg_compact(FitState *st, MemoryContext ctx, int32 more)
 			return;
 	}
 	m = cr_buyer_rows_compact(old + st->nsorted, st->nrows - st->nsorted);
-	cap = Max(Max(2 * ((int64) st->nsorted + (int64) m), (int64) st->nsorted + (int64) m + more), 256);
+	/* twice the compacted rows, or room for `more` after them */
+	cap = Max(fit_grow((int64) st->nsorted + (int64) m, BG_WIDTH),
+			  (int64) st->nsorted + (int64) m + more);
 	fit_check_cap(cap, BG_WIDTH);
 	fresh = MemoryContextAllocHuge(ctx, (Size) cap * sizeof(CrBuyerRow));
 	st->nrows = st->nsorted = (int32) cr_buyer_rows_merge(old, st->nsorted, old + st->nsorted,
@@ -132,8 +149,7 @@ bg_merge_sorted(FitState *st, MemoryContext ctx, const CrBuyerRow *rows, size_t 
 
 	if (st->nsorted != st->nrows)
 		bg_compact(st, ctx, 0);
-	cap = Max(2 * ((int64) st->nrows + (int64) n), 256);
-	fit_check_cap(cap, BG_WIDTH);
+	cap = fit_grow((int64) st->nrows + (int64) n, BG_WIDTH);
 	out = MemoryContextAllocHuge(ctx, (Size) cap * sizeof(CrBuyerRow));
 	st->nrows = st->nsorted = (int32) cr_buyer_rows_merge((CrBuyerRow *) st->rows, st->nrows,
 														  rows, n, out);
@@ -289,7 +305,7 @@ fit_reserve(FitState *st, MemoryContext ctx, int32 more)
 		if (want <= st->cap && st->nrows <= st->cap / 2)
 			return;
 	}
-	want = Max(Max(want, 2 * (int64) st->cap), 256);
+	want = Max(want, fit_grow(st->cap, st->width));
 	fit_check_cap(want, st->width);
 	st->cap = (int32) want;
 	st->rows = st->rows == NULL
