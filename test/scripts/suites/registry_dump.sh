@@ -11,7 +11,8 @@
 # again, after which everything,
 # including what the coach sees, equals the source.  Also: the owner cannot
 # dump while FORCE ROW LEVEL SECURITY is on, and the README's way to keep the
-# registry across DROP EXTENSION (pg_dump --data-only --table) works.
+# registry across DROP EXTENSION (pg_dump --data-only --table) works, and so
+# does its way to move the extension to another schema (move_schema.sql).
 run_registry_dump() {
 	local dir=$ROOT/test/registry_dump w=$WORK/registry_dump q="psql -X -q -v ON_ERROR_STOP=1" d how ok=0 nok=0
 	local own=cr_rd_owner
@@ -19,7 +20,7 @@ run_registry_dump() {
 	say "registry: pg_dump / restore by its non-superuser owner, with row-level security"
 	mkdir -p "$w"
 	$q -d postgres -c "CREATE ROLE $own LOGIN" -c 'CREATE ROLE cr_rd_coach LOGIN' >/dev/null
-	for d in src plain custom role one dropped; do
+	for d in src plain custom role one dropped moved; do
 		$q -d postgres -c "CREATE DATABASE cr_rd_$d OWNER $own" >/dev/null
 	done
 	if ! { $q -U $own -d cr_rd_src -f "$dir/setup.sql" &&
@@ -94,6 +95,18 @@ run_registry_dump() {
 		ok=$((ok + 1))
 	else
 		cat "$w/dropped.log" >&2
+		nok=$((nok + 1))
+	fi
+	# the README's way to move the extension to another schema keeps every row
+	if { $q -U $own -d cr_rd_moved -f "$w/dump.sql" &&
+		$q -U $own -d cr_rd_moved -f "$dir/move_schema.sql" >"$w/moved.out" &&
+		grep -x "$(grep '^rows: ' "$w/src.out")" "$w/moved.out" &&
+		grep -qx 'extension schema: moved' "$w/moved.out" &&
+		grep -qx "my_models: $(grep '^rows: ' "$w/src.out" | cut -d' ' -f2) true" "$w/moved.out" &&
+		grep -qx 'saved: true' "$w/moved.out"; } >"$w/moved.log" 2>&1; then
+		ok=$((ok + 1))
+	else
+		cat "$w/moved.log" "$w/moved.out" >&2
 		nok=$((nok + 1))
 	fi
 	record "registry dump/restore with row-level security" "$ok" "$nok"
