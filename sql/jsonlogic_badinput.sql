@@ -36,6 +36,7 @@ SELECT label || ': ' || pg_temp.try(format('SELECT %L::jsonb::incentive_conditio
   ('in against a string (substring)', '{"in": ["gold", {"var": "plan"}]}'),
   ('in with mixed types', '{"in": [{"var": "x"}, [1, "1"]]}'),
   ('in with null in the list', '{"in": [{"var": "x"}, [1, null]]}'),
+  ('in with an operation as its list', '{"in": [{"var": "x"}, {"+": [1]}]}'),
   ('var of a number', '{"==": [{"var": 1}, 1]}'),
   ('var of an object', '{"==": [{"var": {"var": "y"}}, 1]}'),
   ('var of null (the whole data)', '{"==": [{"var": null}, 1]}'),
