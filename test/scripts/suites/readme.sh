@@ -20,6 +20,7 @@ run_readme() {
 	record "readme: SQL blocks ($(grep -c '^skipped ' "$w/report.txt" || true) skipped)" "$ok" "$nok"
 	run_readme_support_list "$w"
 	run_readme_new_in_11 "$w"
+	run_readme_changed_in_11 "$w"
 }
 
 # A function's signature as the internal support list writes it, for pg_proc p.
@@ -88,6 +89,8 @@ run_readme_new_in_11() {
 	psql -X -q -d cr_readme10 -c "CREATE EXTENSION community_retention VERSION '1.0'" >/dev/null
 	psql -X -At -d cr_readme10 -c "$q" | cut -d'|' -f1,2 | LC_ALL=C sort -u >"$w/v10.txt"
 	psql -X -At -d cr_readme -c "$q" | LC_ALL=C sort -u >"$w/v11.txt"
+	psql -X -At -d cr_readme10 -c "$README_LABELS" | LC_ALL=C sort -u >"$w/labels10.txt"
+	psql -X -At -d cr_readme -c "$README_LABELS" | LC_ALL=C sort -u >"$w/labels11.txt"
 	psql -X -q -d postgres -c 'DROP DATABASE cr_readme10' >/dev/null
 	sed -n '/^What 1.1 changes:/,/^- \*\*Fixed\*\*/p' "$ROOT/README.md" >"$w/changes.txt"
 	sed -n '/^### Internal support functions/,/^### /p' "$ROOT/README.md" >"$w/support.txt"
@@ -102,10 +105,54 @@ run_readme_new_in_11() {
 			grep -q "\`$name\`" "$w/changes.txt" || missing="$missing $name (not in What 1.1 changes)"
 		fi
 	done <"$w/new.txt"
-	if [ -n "$missing" ]; then
-		echo "README's account of what 1.1 adds misses:$missing" >&2
-		record "readme: what 1.1 adds" 0 1
+	record_missing "readme: what 1.1 adds" "README's account of what 1.1 adds misses" "$missing"
+}
+
+# record_missing NAME MESSAGE MISSING: one failed check, with MESSAGE and the
+# list MISSING on stderr, when MISSING is not empty; else one passed check.
+record_missing() {
+	if [ -n "$3" ]; then
+		echo "$2:$3" >&2
+		record "$1" 0 1
 	else
-		record "readme: what 1.1 adds" 1 0
+		record "$1" 1 0
 	fi
+}
+
+# The labels of each function of the extension, for "What 1.1 changes":
+# signature|name|volatility|parallel|strict|cost|rows|planner support|argument names.
+README_LABELS="SELECT p.oid::regprocedure::text || '|' || p.proname || '|' ||
+       CASE p.provolatile WHEN 'i' THEN 'IMMUTABLE' WHEN 's' THEN 'STABLE' ELSE 'VOLATILE' END || '|' ||
+       CASE p.proparallel WHEN 's' THEN 'PARALLEL SAFE' WHEN 'r' THEN 'PARALLEL RESTRICTED' ELSE 'PARALLEL UNSAFE' END || '|' ||
+       CASE WHEN p.proisstrict THEN 'STRICT' ELSE 'CALLED ON NULL INPUT' END || '|' ||
+       'COST ' || p.procost || '|' || 'ROWS ' || p.prorows || '|' ||
+       CASE WHEN p.prosupport = 0 THEN 'no planner support' ELSE 'planner support' END || '|' ||
+       coalesce(array_to_string(p.proargnames, ','), '')
+FROM pg_proc p JOIN pg_depend d ON d.classid = 'pg_proc'::regclass AND d.objid = p.oid
+ AND d.refclassid = 'pg_extension'::regclass AND d.deptype = 'e'
+JOIN pg_extension e ON e.oid = d.refobjid AND e.extname = 'community_retention'"
+
+# Upgrading -> "What 1.1 changes" says every other function of 1.0 keeps its
+# signature and labels: each 1.0 function whose volatility, parallel safety,
+# strictness, cost, rows, planner support or argument names 1.1 changes must be
+# named there with the new label (the argument names: with "argument").
+# (incentive_matches' COST, 20 in 1.0 and 10 in 1.1, was not.)
+run_readme_changed_in_11() {
+	local w=$1 missing="" sig name old new k o n
+	# one line, so that a label broken across lines is found
+	sed -n '/^What 1.1 changes:/,/^## /p' "$ROOT/README.md" | tr -s ' \n' '  ' >"$w/changes_all.txt"
+	while IFS='|' read -r sig name old; do
+		new=$(awk -F"|" -v s="$sig" '$1 == s' "$w/labels11.txt")
+		[ -n "$new" ] || continue
+		for k in 3 4 5 6 7 8 9; do
+			o=$(echo "$sig|$name|$old" | cut -d'|' -f$k)
+			n=$(echo "$new" | cut -d'|' -f$k)
+			[ "$o" = "$n" ] && continue
+			[ "$k" = 9 ] && n=argument
+			grep -q "\`$name\`" "$w/changes_all.txt" && grep -qF "$n" "$w/changes_all.txt" ||
+				missing="$missing $sig ($o -> $n)"
+		done
+	done <"$w/labels10.txt"
+	record_missing "readme: what 1.1 changes in 1.0's" \
+		"README's What 1.1 changes does not name these changed labels" "$missing"
 }
