@@ -6,7 +6,7 @@
 -- member_id, raise the aggregate's errors, and read only what row-level
 -- security lets the caller see.
 BEGIN;
-SELECT plan(37);
+SELECT plan(38);
 
 SELECT setseed(0.83);
 -- amounts are multiples of 1/4, so that every sum is exact in any order
@@ -125,6 +125,9 @@ SELECT throws_ok($$SELECT * FROM lifetime_summaries('SELECT member_id, occurred_
                  '42601', NULL, 'SELECT INTO');
 SELECT throws_ok($$SELECT * FROM lifetime_summaries('SELECT member_id, occurred_at, amount FROM bulk_q FOR UPDATE', '2026-03-15')$$,
                  '0A000', 'lifetime_summaries query must not lock rows (FOR UPDATE or FOR SHARE)', 'FOR UPDATE');
+SELECT throws_ok($$SELECT * FROM lifetime_summaries('WITH d AS (DELETE FROM bulk_q RETURNING *) SELECT member_id, occurred_at, amount FROM d', '2026-03-15')$$,
+                 '0A000', 'WITH clause containing a data-modifying statement must be at the top level',
+                 'a data-modifying WITH (PostgreSQL refuses it in the subquery the query runs in)');
 
 -- the aggregate's errors on the rows and arguments
 SELECT throws_ok($$SELECT * FROM lifetime_summaries($q$VALUES (1::bigint, '-infinity'::timestamptz, 1::float8)$q$, '2026-03-15')$$,
