@@ -71,6 +71,8 @@ SELECT label || ': ' || pg_temp.try(q) FROM (VALUES
   ('score 5e-324', $$SELECT (n, round(log_loss::numeric, 6))::text FROM (SELECT (retention_metrics(5e-324, true)).*) m$$),
   ('threshold NULL', $$SELECT retention_metrics(p, y, NULL)::text FROM ev$$),
   ('threshold NULL on a skipped row', $$SELECT retention_metrics(NULL, y, NULL)::text FROM ev$$),
+  ('threshold varying, the row with another threshold skipped by NULL score', $$SELECT retention_metrics(CASE WHEN i = 50 THEN NULL ELSE p END, y, CASE WHEN i = 50 THEN 0.7 ELSE 0.5 END)::text FROM ev$$),
+  ('threshold varying on skipped rows only', $$SELECT retention_metrics(NULL, y, i / 100.0)::text FROM ev$$),
   ('threshold NaN', $$SELECT retention_metrics(p, y, 'NaN')::text FROM ev$$),
   ('threshold 0: everything predicted', $$SELECT (recall, precision)::text FROM (SELECT (retention_metrics(p, y, 0)).* FROM ev) m$$),
   ('threshold -Infinity: everything predicted', $$SELECT (recall, precision)::text FROM (SELECT (retention_metrics(p, y, '-Infinity')).* FROM ev) m$$),
@@ -202,6 +204,7 @@ SET max_parallel_workers_per_gather = 2;
 SELECT label || ': ' || pg_temp.try(q) FROM (VALUES
   ('AUC, parallel = serial', $$SELECT retention_auc(p, y) = (SELECT retention_auc(p, y) FROM (SELECT * FROM ev_par ORDER BY i OFFSET 0) s) FROM ev_par$$),
   ('metrics, threshold varying across workers', $$SELECT retention_metrics(p, y, CASE WHEN i > 10000 THEN 0.4 ELSE 0.5 END)::text FROM ev_par$$),
+  ('metrics, another threshold on the skipped rows of other workers', $$SELECT retention_metrics(CASE WHEN i > 10000 THEN NULL ELSE p END, y, CASE WHEN i > 10000 THEN 0.4 ELSE 0.5 END)::text FROM ev_par$$),
   ('ECE, bins varying across workers', $$SELECT retention_ece(p, y, CASE WHEN i > 10000 THEN 4 ELSE 5 END) FROM ev_par$$),
   ('AUC, one class in every worker', $$SELECT retention_auc(p, false) FROM ev_par$$),
   ('metrics, NaN in a worker', $$SELECT retention_metrics(CASE WHEN i = 15000 THEN 'NaN' ELSE p END, y)::text FROM ev_par$$)

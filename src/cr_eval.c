@@ -494,15 +494,14 @@ retention_metrics_transfn(PG_FUNCTION_ARGS)
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("threshold must not be NaN")));
 	}
-	if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
-	{
-		if (st == NULL)
-			PG_RETURN_NULL();
-		PG_RETURN_POINTER(st);
-	}
-	score = PG_GETARG_FLOAT8(1);
-	label = PG_GETARG_BOOL(2);
-	eval_check_probability(score);
+	/*
+	 * A skipped row (NULL score or label) still sets the group's threshold,
+	 * as a skipped row sets retention_calibration's bins: a state is made
+	 * for it, so that a row with another threshold is an error whatever the
+	 * rows around it (the final function gives NULL while no row counts).
+	 */
+	if (!(PG_ARGISNULL(1) || PG_ARGISNULL(2)))
+		eval_check_probability(PG_GETARG_FLOAT8(1));
 	if (st == NULL)
 	{
 		st = eval_state_new(aggctx);
@@ -513,6 +512,10 @@ retention_metrics_transfn(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("threshold must be the same for every row of a group")));
+	if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
+		PG_RETURN_POINTER(st);
+	score = PG_GETARG_FLOAT8(1);
+	label = PG_GETARG_BOOL(2);
 
 	eval_push(aggctx, "retention_metrics", st, score, label);
 

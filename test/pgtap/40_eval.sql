@@ -3,7 +3,7 @@
 -- Reference values: test/reference/eval_reference.py (scikit-learn 1.2.1,
 -- numpy 1.24.2), on the very same data as eval_data below.
 BEGIN;
-SELECT plan(67);
+SELECT plan(70);
 
 CREATE FUNCTION pg_temp.close(a float8, b float8, rel float8 DEFAULT 1e-12)
 RETURNS boolean LANGUAGE sql IMMUTABLE AS
@@ -176,6 +176,15 @@ SELECT throws_ok($$ SELECT retention_metrics(s, true, t) FROM (VALUES (0.1::floa
                  '22023', 'threshold must be the same for every row of a group', 'metrics: threshold changes');
 SELECT throws_ok($$ SELECT retention_metrics(0.5, true, NULL) $$, '22004', 'threshold must not be null',
                  'metrics: NULL threshold');
+-- a skipped row (NULL score or label) sets the group's threshold too, as it
+-- sets retention_calibration's bins: the mismatch is an error in either row
+-- order, and skipped rows alone give NULL
+SELECT throws_ok($$ SELECT retention_metrics(s, l, t ORDER BY o) FROM (VALUES (1, NULL::float8, true, 0.3), (2, 0.5, true, 0.4)) v(o, s, l, t) $$,
+                 '22023', 'threshold must be the same for every row of a group', 'metrics: threshold changes after a skipped row');
+SELECT throws_ok($$ SELECT retention_metrics(s, l, t ORDER BY o) FROM (VALUES (1, 0.5::float8, true, 0.4), (2, 0.5, NULL::boolean, 0.3)) v(o, s, l, t) $$,
+                 '22023', 'threshold must be the same for every row of a group', 'metrics: a skipped row with another threshold');
+SELECT is((SELECT retention_metrics(s, l, 0.3) IS NULL FROM (VALUES (NULL::float8, true), (0.5, NULL)) v(s, l)), true,
+          'metrics: only skipped rows give NULL');
 SELECT throws_ok($$ SELECT retention_calibration(0.5, true, 0) $$, '22023', 'bins must be between 1 and 1000',
                  'calibration: bins 0');
 SELECT throws_ok($$ SELECT retention_ece(0.5, true, 1001) $$, '22023', 'bins must be between 1 and 1000',
