@@ -1033,6 +1033,7 @@ typedef struct BgQuad
 				cl,				/* the mean of p, a / (a + b + x) */
 				cu,				/* 1 - cl, computed apart */
 				lpeak;			/* log of the density at cl */
+	bool		big;			/* n k beyond BG_QUAD_BIG: see bg_quad_g */
 } BgQuad;
 
 /* The variables a piece integrates over (BgQuadPiece.var) */
@@ -1067,12 +1068,24 @@ log1p_minus(double u)
  * integrand where E[Y] itself is finite (bg_expected_quad multiplies by n k
  * at the end).  To second order where (n+1) pk is tiny (p may be subnormal):
  * the series' next term is (n+1)(n+2)/6 (pk)^2.
+ *
+ * When n k itself is beyond BG_QUAD_BIG (a purchase rate of 1e100 a unit
+ * over a horizon of 1e240), that relative factor is about 1 / (p n k) and
+ * underflows for every p a node can take: the integral came out as 0, and
+ * so did E[Y], which is then about E[1/p] over p > 1/(n k), huge.  There
+ * the factor is (1 - (1+pk)^-n) / p itself, about 1/p, and the integral is
+ * E[Y] without a multiplication.
  */
+#define BG_QUAD_BIG 1e300
+
 static double
 bg_quad_g(const BgQuad *q, double p)
 {
 	double		pk = p * q->k;
 
+	if (q->big)
+		return (q->n + 1.0) * pk < 1e-10 ? q->n * q->k * (1.0 - 0.5 * (q->n + 1.0) * pk)
+			: -expm1(-q->n * log1p(pk)) / p;
 	return (q->n + 1.0) * pk < 1e-10 ? 1.0 - 0.5 * (q->n + 1.0) * pk
 		: -expm1(-q->n * log1p(pk)) / (q->n * pk);
 }
@@ -1266,7 +1279,7 @@ bg_quad_peak(BgQuad *q, BgQuadPiece *pc, int *nint, double *point)
 	*point = NAN;
 	if (sd < ldexp(fmin(q->cl, q->cu), -26))
 	{
-		*point = q->n * q->k * bg_quad_g(q, q->cl);
+		*point = q->big ? bg_quad_g(q, q->cl) : q->n * q->k * bg_quad_g(q, q->cl);
 		return true;
 	}
 	q->lpeak = cr_log_beta_pdf_at_mean(q->a, q->beta);
@@ -1296,6 +1309,7 @@ bg_expected_quad(const CrBgnbd *m, double t, double x, double T)
 		.cl = 1.0 / (1.0 + beta / m->a),
 		.cu = 1.0 / (1.0 + m->a / beta),
 		.lpeak = NAN,			/* set by bg_quad_peak when it integrates */
+		.big = !((m->r + x) * (t / (m->alpha + T)) <= BG_QUAD_BIG),
 	};
 	BgQuadPiece pc[BG_QUAD_MAX];
 	double		total,
@@ -1341,7 +1355,7 @@ bg_expected_quad(const CrBgnbd *m, double t, double x, double T)
 								  &pc[nint].err);
 		nint++;
 	}
-	return total * q.n * q.k;
+	return q.big ? total : total * q.n * q.k;
 }
 
 /* a within this of 1: E[Y] by quadrature first (see cr_bgnbd_expected_factor) */

@@ -1056,6 +1056,29 @@ test_units(void)
 	}
 }
 
+/*
+ * E[Y] grows with the horizon.  At a purchase rate of 1e100 a unit (r =
+ * 1e50, alpha = 1e-50) and horizons of 1e240 and more, n k overflowed in
+ * the quadrature's relative integrand: every node's value underflowed, and
+ * E[Y] came out as 0.  Now the quadrature integrates without that factor
+ * there; where E[Y] is dominated by p below the range of a double it is
+ * NaN, which the server reports as 22003, never a wrong 0.
+ */
+static void
+test_huge_horizon(void)
+{
+	CrBgnbd		m = {1e50, 1e-50, 0.793, 2.426};
+	double		e0_small = cr_bgnbd_expected(&m, 1e200, 0, 0, 0),
+				e0_big = cr_bgnbd_expected(&m, 1e240, 0, 0, 0),
+				e1_small = cr_bgnbd_expected(&m, 1e250, 1, 1, 1),
+				e1_big = cr_bgnbd_expected(&m, 1e290, 1, 1, 1);
+
+	ok(e0_small > 1e62 && (isnan(e0_big) || e0_big >= e0_small),
+	   "E[Y] of a new member at a horizon of 1e240, rate 1e100: not below its value at 1e200");
+	ok(e1_small > 1e62 && (isnan(e1_big) || e1_big >= e1_small),
+	   "E[Y | x = 1] at a horizon of 1e290, rate 1e100: not below its value at 1e250");
+}
+
 int
 main(void)
 {
@@ -1070,5 +1093,6 @@ main(void)
 	test_sample_start();
 	test_sample_start_bound();
 	test_units();
+	test_huge_horizon();
 	return tap_done();
 }
