@@ -256,6 +256,7 @@ decode_internal(const uint8_t *bytes, size_t len, const CrRuleMem *mem,
 	CrRuleProg *prog;
 	CrInstr    *code;
 	CrFast	   *fast;
+	CrInItem   *lists;
 	size_t		nfast;
 	const char **names;
 	uint32_t   *name_lens;
@@ -271,7 +272,8 @@ decode_internal(const uint8_t *bytes, size_t len, const CrRuleMem *mem,
 		return rc;
 
 	nfast = s.ninstr <= CR_FUSE_MAX_INSTR ? (size_t) s.ninstr : 0;
-	total = sizeof(CrRuleProg) + (size_t) s.ninstr * sizeof(CrInstr) + nfast * sizeof(CrFast)
+	total = sizeof(CrRuleProg) + (size_t) s.ninstr * sizeof(CrInstr)
+		+ nfast * (sizeof(CrFast) + sizeof(CrInItem))
 		+ (size_t) s.nnames * (sizeof(char *) + sizeof(uint32_t)) + s.strbytes + 16;
 	block = cr_mem_alloc(mem, total);
 	if (block == NULL)
@@ -279,7 +281,8 @@ decode_internal(const uint8_t *bytes, size_t len, const CrRuleMem *mem,
 	prog = (CrRuleProg *) block;
 	code = (CrInstr *) (block + sizeof(CrRuleProg));
 	fast = (CrFast *) (code + s.ninstr);
-	names = (const char **) (fast + nfast);
+	lists = (CrInItem *) (fast + nfast);
+	names = (const char **) (lists + nfast);
 	name_lens = (uint32_t *) (names + s.nnames);
 	sp = (char *) (name_lens + s.nnames);
 	prog->ninstr = s.ninstr;
@@ -313,7 +316,7 @@ decode_internal(const uint8_t *bytes, size_t len, const CrRuleMem *mem,
 	}
 	if (nfast > 0)
 	{
-		cr_rule_fuse(prog, fast, mem);
+		cr_rule_fuse(prog, fast, lists, mem);
 		prog->fast = fast;
 	}
 	*progp = prog;

@@ -362,30 +362,111 @@ match_between(const CrRuleProg *prog, int k, CrFast *f)
 	return l1 + l2 + 2;
 }
 
-/* feature [NOT] IN (literals, all numbers or all text) (CR_FAST_IN). */
+/*
+ * The list of an IN from code[k] on: constants (numbers, possibly negated)
+ * or text literals, and the [NOT] IN of exactly that many items; the length
+ * through the IN, or 0.
+ */
+static int
+match_list(const CrRuleProg *prog, int k, CrFast *f)
+{
+	const CrInstr *c = prog->code;
+	int			text = k < prog->ninstr && c[k].op == CR_OP_TEXT;
+	int			n = 0;
+	int			j = k;
+
+	for (;;)
+	{
+		double		v;
+		int			len = text ? (j < prog->ninstr && c[j].op == CR_OP_TEXT) : match_const(prog, j, &v);
+
+		if (len == 0)
+			break;
+		j += len;
+		n++;
+	}
+	if (n == 0 || j >= prog->ninstr || (c[j].op != CR_OP_IN && c[j].op != CR_OP_NOTIN) ||
+		(int) c[j].n != n)
+		return 0;
+	f->op = c[j].op;
+	f->vkind = text ? CR_VAL_TEXT : CR_VAL_NUM;
+	f->n = (uint32_t) n;
+	return j + 1 - k;
+}
+
+/* feature [NOT] IN (constants, or text literals) (CR_FAST_IN). */
 static int
 match_in(const CrRuleProg *prog, int k, CrFast *f)
 {
-	const CrInstr *c = &prog->code[k];
-	int			n = 0;
-	int			item;
+	int			len;
 
-	if (c[0].op != CR_OP_FEATURE || k + 2 >= prog->ninstr)
+	if (prog->code[k].op != CR_OP_FEATURE || (len = match_list(prog, k + 1, f)) == 0)
 		return 0;
-	item = c[1].op;
-	if (item != CR_OP_NUM && item != CR_OP_TEXT)
-		return 0;
-	while (k + 1 + n < prog->ninstr && c[1 + n].op == item)
-		n++;
-	if (k + 1 + n >= prog->ninstr ||
-		(c[1 + n].op != CR_OP_IN && c[1 + n].op != CR_OP_NOTIN) || (int) c[1 + n].n != n)
-		return 0;
-	f->feature = c[0].n;
-	f->op = c[1 + n].op;
-	f->vkind = item == CR_OP_NUM ? CR_VAL_NUM : CR_VAL_TEXT;
-	f->items = &c[1];
-	f->n = (uint32_t) n;
-	return n + 2;
+	f->feature = prog->code[k].n;
+	return len + 1;
+}
+
+/*
+ * top [NOT] IN (constants, or text literals) (CR_FAST_IN_TOP): the step
+ * starts at the first item; the value tested is the one on the stack.
+ */
+static int
+match_in_top(const CrRuleProg *prog, int k, CrFast *f)
+{
+	return match_list(prog, k, f);
+}
+
+/* Bytes of s[0..n) without its trailing blanks. */
+static size_t
+unpadded_len(const char *s, size_t n)
+{
+	while (n > 0 && s[n - 1] == ' ')
+		n--;
+	return n;
+}
+
+static int
+cmp_item_num(const void *a, const void *b)
+{
+	double		x = ((const CrInItem *) a)->num;
+	double		y = ((const CrInItem *) b)->num;
+
+	return x < y ? -1 : x > y ? 1 : 0;
+}
+
+/* Text items: by their bytes without trailing blanks, then by length. */
+static int
+cmp_item_text(const void *a, const void *b)
+{
+	const CrInstr *x = ((const CrInItem *) a)->text;
+	const CrInstr *y = ((const CrInItem *) b)->text;
+	size_t		xl = unpadded_len(x->str, x->n);
+	size_t		yl = unpadded_len(y->str, y->n);
+	int			c = memcmp(x->str, y->str, xl < yl ? xl : yl);
+
+	if (c != 0)
+		return c < 0 ? -1 : 1;
+	if (xl != yl)
+		return xl < yl ? -1 : 1;
+	return x->n < y->n ? -1 : x->n > y->n ? 1 : 0;
+}
+
+/*
+ * The sorted list of the fused IN f, whose items start at code[k]: written
+ * to items (room for f->n).
+ */
+static void
+fill_list(const CrRuleProg *prog, int k, CrFast *f, CrInItem *items)
+{
+	for (uint32_t i = 0; i < f->n; i++)
+	{
+		if (f->vkind == CR_VAL_TEXT)
+			items[i].text = &prog->code[k++];
+		else
+			k += match_const(prog, k, &items[i].num);
+	}
+	qsort(items, f->n, sizeof(CrInItem), f->vkind == CR_VAL_TEXT ? cmp_item_text : cmp_item_num);
+	f->list = items;
 }
 
 /*
@@ -487,12 +568,13 @@ mark_logic_operands(const CrRuleProg *prog, CrFast *fast, const CrRuleMem *mem)
 /*
  * Find the fused steps of a decoded program (see CrFast), left to right, the
  * first pattern that matches at each position; fast has prog->ninstr
- * entries.  Only the structure matters (a postfix instruction's operands are
+ * entries, lists room for prog->ninstr items (the lists of the fused INs,
+ * each at most as long as its instructions).  Only the structure matters (a postfix instruction's operands are
  * the values pushed just before it), not the types: the evaluator checks
  * those.
  */
 void
-cr_rule_fuse(const CrRuleProg *prog, CrFast *fast, const CrRuleMem *mem)
+cr_rule_fuse(const CrRuleProg *prog, CrFast *fast, CrInItem *lists, const CrRuleMem *mem)
 {
 	static const struct
 	{
@@ -505,7 +587,9 @@ cr_rule_fuse(const CrRuleProg *prog, CrFast *fast, const CrRuleMem *mem)
 		{match_between, CR_FAST_BETWEEN},
 		{match_in, CR_FAST_IN},
 		{match_top, CR_FAST_NONE},
+		{match_in_top, CR_FAST_IN_TOP},
 	};
+	size_t		used = 0;
 
 	memset(fast, 0, sizeof(CrFast) * (size_t) prog->ninstr);
 	for (int k = 0; k < prog->ninstr;)
@@ -522,6 +606,11 @@ cr_rule_fuse(const CrRuleProg *prog, CrFast *fast, const CrRuleMem *mem)
 				if (patterns[p].kind != CR_FAST_NONE)
 					f.kind = (uint8_t) patterns[p].kind;
 				f.len = (uint32_t) len;
+				if (f.kind == CR_FAST_IN || f.kind == CR_FAST_IN_TOP)
+				{
+					fill_list(prog, k + (f.kind == CR_FAST_IN), &f, lists + used);
+					used += f.n;
+				}
 				fast[k] = f;
 			}
 		}

@@ -191,25 +191,38 @@ typedef enum CrFastKind
 	CR_FAST_CMP,				/* feature or coalesce(feature, constant) <op> constant, either order */
 	CR_FAST_TEXT,				/* feature <op> text literal, either order */
 	CR_FAST_BETWEEN,			/* feature [NOT] BETWEEN constant AND constant */
-	CR_FAST_IN,					/* feature [NOT] IN (literals of one kind) */
+	CR_FAST_IN,					/* feature [NOT] IN (constants, or text literals) */
 	CR_FAST_NVL,				/* coalesce(top, constant or true/false) */
 	CR_FAST_ARITH,				/* top + - * / % constant */
-	CR_FAST_CMP_TOP				/* top <op> constant */
+	CR_FAST_CMP_TOP,			/* top <op> constant */
+	CR_FAST_IN_TOP				/* top [NOT] IN (constants, or text literals) */
 } CrFastKind;
+
+/*
+ * An item of the list of a fused IN: the value of a constant, or a text
+ * literal.  The items of a list are sorted (numbers by value, text by its
+ * bytes without trailing blanks, then by length), so that the evaluator
+ * finds a value in a long list by binary search.
+ */
+typedef union CrInItem
+{
+	double		num;
+	const CrInstr *text;
+} CrInItem;
 
 typedef struct CrFast
 {
 	uint8_t		kind;			/* CrFastKind */
 	uint8_t		op;				/* CR_OP_*, oriented as "feature <op> constant" */
 	uint8_t		has_default;	/* CMP: coalesce(feature, k2) */
-	uint8_t		vkind;			/* NVL: kind of the constant */
+	uint8_t		vkind;			/* NVL: kind of the constant; IN: of the items */
 	uint32_t	len;			/* instructions the step covers */
 	uint32_t	feature;		/* name index */
 	uint32_t	n;				/* TEXT: literal length; IN: items */
 	double		k;				/* the constant; BETWEEN: lower bound */
 	double		k2;				/* CMP: the coalesce default; BETWEEN: upper bound */
 	const char *str;			/* TEXT: the literal */
-	const CrInstr *items;		/* IN: the first item */
+	const CrInItem *list;		/* IN: the n items, sorted */
 
 	/*
 	 * Instruction k (or the fused step starting at k) ends operand sc_i (not
@@ -221,10 +234,13 @@ typedef struct CrFast
 	uint32_t	sc_i;
 } CrFast;
 
-/* Programs longer than this are evaluated without fused steps (fast is NULL). */
-#define CR_FUSE_MAX_INSTR 65536
+/*
+ * Programs longer than this are evaluated without fused steps (fast is
+ * NULL); it leaves room for the longest IN list (CR_RULE_MAX_ITEMS) and more.
+ */
+#define CR_FUSE_MAX_INSTR 131072
 
-extern void cr_rule_fuse(const CrRuleProg *prog, CrFast *fast, const CrRuleMem *mem);
+extern void cr_rule_fuse(const CrRuleProg *prog, CrFast *fast, CrInItem *lists, const CrRuleMem *mem);
 
 extern const char *cr_op_symbol(const CrInstr *in);
 extern void cr_print_number(CrBuf *b, double d);

@@ -619,16 +619,55 @@ eval_result(const CrRuleProg *prog, const CrValue *top, int *result, CrRuleError
 	}
 }
 
-/* CR_FAST_IN: is f among the literals? */
+/*
+ * CR_FAST_IN, CR_FAST_IN_TOP: is v (of the items' kind) among the items?
+ * As eval_in, by binary search in the sorted list (see CrInItem): a number
+ * equal to one of them (NaN never is); a text equal as cmp_text compares it
+ * with a literal, its trailing blanks ignored only when it is char(n).
+ */
 static int
-fast_in(const CrFast *fs, const CrValue *f)
+fast_in(const CrFast *fs, const CrValue *v)
 {
-	for (uint32_t i = 0; i < fs->n; i++)
-	{
-		const CrInstr *it = &fs->items[i];
+	const CrInItem *l = fs->list;
+	size_t		lo = 0;
+	size_t		hi = fs->n;
+	size_t		vl;
 
-		if (fs->vkind == CR_VAL_NUM ? cmp_num(f->num, it->num) == 0 :
-			cmp_text(f->str, f->len, f->boolean, it->str, it->n, CR_TEXT_LITERAL) == 0)
+	if (fs->vkind == CR_VAL_NUM)
+	{
+		if (isnan(v->num))
+			return 0;
+		while (lo < hi)
+		{
+			size_t		mid = lo + (hi - lo) / 2;
+
+			if (l[mid].num < v->num)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		return lo < fs->n && l[lo].num == v->num;
+	}
+	vl = v->len;
+	while (vl > 0 && v->str[vl - 1] == ' ')
+		vl--;
+	while (lo < hi)
+	{
+		size_t		mid = lo + (hi - lo) / 2;
+
+		if (cmp_text(l[mid].text->str, l[mid].text->n, CR_TEXT_PADDED, v->str, vl, CR_TEXT_PADDED) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	/* the items equal to v without trailing blanks; one of v's length is v */
+	for (; lo < fs->n; lo++)
+	{
+		const CrInstr *it = l[lo].text;
+
+		if (cmp_text(it->str, it->n, CR_TEXT_PADDED, v->str, vl, CR_TEXT_PADDED) != 0)
+			break;
+		if ((v->boolean & CR_TEXT_PADDED) || it->n == v->len)
 			return 1;
 	}
 	return 0;
@@ -708,6 +747,14 @@ fused_step(const CrFast *fs, const CrValue *features, CrValue *stack, int *sp)
 				else
 					top->num = r;
 			}
+			else if (top->kind != CR_VAL_NULL && top->kind != CR_VAL_ERROR)
+				return 0;
+			return 1;
+		case CR_FAST_IN_TOP:
+			/* a NULL or an error operand is the result, as in eval_in */
+			top = out - 1;
+			if (top->kind == fs->vkind)
+				SET_BOOL(top, fast_in(fs, top) == (fs->op == CR_OP_IN));
 			else if (top->kind != CR_VAL_NULL && top->kind != CR_VAL_ERROR)
 				return 0;
 			return 1;

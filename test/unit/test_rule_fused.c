@@ -345,24 +345,36 @@ gen_compare(Gen *g, int depth)
 			gen_const(g);
 			break;
 		case 5:
-			gen_feature(g);
-			put(g, pick(g, 2) ? " IN (" : " NOT IN (");
-			if (pick(g, 2))
 			{
-				gen_const(g);
-				put(g, ", ");
-				gen_const(g);
-			}
-			else
-			{
-				put(g, txt[pick(g, 5)]);
-				if (pick(g, 2))
+				/* lists of 1 to 12 items, sorted for the search when fused */
+				static const char *const more[] = {"'a '", "'b  '", "'annual'", "'c'", "'a'"};
+				int			text = pick(g, 2);
+				int			n = 1 + (int) pick(g, pick(g, 2) ? 2 : 12);
+
+				if (pick(g, 3) == 0)
 				{
-					put(g, ", ");
-					put(g, txt[pick(g, 5)]);
+					/* top IN (...): a computed value, or coalesce(s, 'text') */
+					if (text)
+						put(g, pick(g, 2) ? "coalesce(s, 'a')" : "coalesce(s, 'b ')");
+					else
+						gen_num(g, depth + 1);
 				}
+				else
+					gen_feature(g);
+				put(g, pick(g, 2) ? " IN (" : " NOT IN (");
+				for (int i = 0; i < n; i++)
+				{
+					if (i > 0)
+						put(g, ", ");
+					if (!text)
+						gen_const(g);
+					else if (pick(g, 2))
+						put(g, txt[pick(g, 5)]);
+					else
+						put(g, more[pick(g, 5)]);
+				}
+				put(g, ")");
 			}
-			put(g, ")");
 			break;
 		case 6:
 			gen_feature(g);
@@ -421,6 +433,14 @@ static const char *const fixed[] = {
 	"coalesce(x / 0, 1) > 0", "coalesce(x, 0) / 0 > 0", "ln(x + 1) < 2",
 	"round(x, 1) = 0.5", "abs(x) < 0.05 AND y > 10", "x IS NULL AND y > 20",
 	"coalesce(x, 0) = coalesce(y, 0)", "coalesce(x, 0) + 1 > 0",
+	"x IN (14, 3, -1, 0.1, 2.5, 1e308, -0.5, 0.3, 1, -0, 7, 8, 9)",
+	"x NOT IN (14, 3, -1, 0.1, 2.5, 1e308, -0.5, 0.3, 1, 0, 7, 8, 9)",
+	"s IN ('b ', 'annual', 'a', 'c', 'a  ', '', 'z', 'y', 'x', 'w')",
+	"s NOT IN ('b  ', 'annual', 'a ', 'c', 'd', 'e', 'f', 'g', 'h', 'i')",
+	"coalesce(x, 0) IN (14, 3, -1, 0.1, 2.5, 1e308, -0.5, 0.3, 5, 6, 7, 8, 9)",
+	"coalesce(s, 'b  ') IN ('b', 'annual', 'a ', '', 'e', 'f', 'g', 'h', 'i')",
+	"x / 0 IN (1, 2, 3, 4, 5, 6, 7, 8, 9, 10) OR x > 0",
+	"1 IN (1, 2)", "'a ' IN ('a', 'b', 'a  ', 'c', 'd', 'e', 'f', 'g', 'h')",
 };
 
 /* The fused steps found in src, as kind letters ("C" = CMP ...), into out. */
@@ -440,7 +460,7 @@ steps_of(const char *src, char *out, size_t outlen)
 	{
 		for (int k = 0; p->fast && k < p->ninstr && n + 1 < outlen; k++)
 			if (p->fast[k].kind != CR_FAST_NONE)
-				out[n++] = "-CTBINAc"[p->fast[k].kind];
+				out[n++] = "-CTBINAci"[p->fast[k].kind];
 		out[n] = '\0';
 		free(p);
 	}
@@ -463,13 +483,14 @@ check_steps(const char *src, const char *want)
 /*
  * A program of more than CR_FUSE_MAX_INSTR instructions (built as bytes: the
  * text form cannot be that long) has no fused steps and evaluates as the
- * instructions say: x > 1 AND true AND ... AND true, then AND true.
+ * instructions say: (x > 1 AND true AND ... AND true) AND (true AND ... AND
+ * true), each AND of CR_RULE_MAX_ITEMS operands.
  */
 static void
 check_long_program(void)
 {
-	int			ntrue = 65534;
-	size_t		len = 8 + 3 + 1 + 2 + 9 + 1 + (size_t) ntrue + 3 + 1 + 3;
+	int			ntrue = CR_RULE_MAX_ITEMS - 1;
+	size_t		len = 8 + 3 + 1 + 2 + 9 + 1 + (size_t) ntrue + 3 + (size_t) ntrue + 1 + 3 + 3;
 	uint8_t    *b = calloc(len, 1);
 	size_t		pos = 0;
 	size_t		codelen = len - 8 - 3;
@@ -501,13 +522,17 @@ check_long_program(void)
 	b[pos++] = CR_OP_AND;
 	b[pos++] = (uint8_t) ((ntrue + 1) & 0xff);
 	b[pos++] = (uint8_t) ((ntrue + 1) >> 8);
-	b[pos++] = CR_OP_TRUE;
+	for (int i = 0; i < ntrue + 1; i++)
+		b[pos++] = CR_OP_TRUE;
+	b[pos++] = CR_OP_AND;
+	b[pos++] = (uint8_t) ((ntrue + 1) & 0xff);
+	b[pos++] = (uint8_t) ((ntrue + 1) >> 8);
 	b[pos++] = CR_OP_AND;
 	b[pos++] = 2;
 	b[pos++] = 0;
 	if (pos != len || cr_rule_decode(b, len, NULL, &p, &e) != CR_OK)
 	{
-		ok(0, "a program of 65,539 instructions decodes");
+		ok(0, "a program of 131,075 instructions decodes");
 		free(b);
 		return;
 	}
@@ -561,7 +586,12 @@ main(void)
 	check_steps("x NOT IN (1, 2)", "I");
 	check_steps("NOT coalesce(b, false)", "N");
 	check_steps("x / (y + 1) > 30", "Ac");
-	check_steps("x IN (1, -2)", "");
+	check_steps("x IN (1, -2)", "I");
+	check_steps("coalesce(x, 0) IN (3, 1, -2)", "Ni");
+	check_steps("x + 1 NOT IN (3)", "Ai");
+	check_steps("1 IN (1, 2)", "i");
+	check_steps("-1 IN (-1)", "i");
+	check_steps("coalesce(s, 'a') IN ('b', 'a  ')", "i");
 	check_steps("ln(x + 1) < 2", "Ac");
 	check_steps("round(x, 1) = 0.5", "c");
 
