@@ -67,3 +67,23 @@ SELECT incentive_matches('{"==": [{"var": ["x", 5]}, 5]}'::jsonb::incentive_cond
 SELECT ('{"<": [{"var": "s"}, "é"]}'::jsonb::incentive_condition)::text AS not_a_number,
        ('{"<=": [{"var": "s"}, "\u00a05\u3000"]}'::jsonb::incentive_condition)::text AS unicode_blanks_trimmed,
        ('{">=": [{"var": "s"}, "日本"]}'::jsonb::incentive_condition)::text AS cjk;
+
+-- condition -> JsonLogic: each construct the README lists as having no
+-- JsonLogic form fails with 0A000 naming its reason; the forms beside them convert
+CREATE FUNCTION jl_back(c text) RETURNS text LANGUAGE plpgsql AS $$
+BEGIN
+  RETURN (c::incentive_condition)::jsonb::text;
+EXCEPTION WHEN OTHERS THEN
+  RETURN SQLSTATE || ' ' || regexp_replace(SQLERRM, '^incentive condition has no JsonLogic form: | at \$.*$', '', 'g');
+END $$;
+SELECT c AS condition, jl_back(c) AS jsonlogic FROM unnest(ARRAY[
+  'abs(x) > 1', 'greatest(x, 1) > 1', 'least(1, 2) < x',
+  'x / (y + 1) > 1', 'x / -0 > 1', 'x / -4 > 1',
+  'coalesce(x, y) > 1', 'coalesce(x, 1, 2) > 1', 'coalesce(x > 1, true)', 'coalesce(x, 0) > 1', 'coalesce(b, true)',
+  'x IN (1, NULL)', 'x IN (y, 1)', 'x IN (y + 1)', 'x IN (1, -2)',
+  'x + 1 IS NULL', 'x IS NOT NULL',
+  'x = NULL', 'b = (x > 1)',
+  'x < y', 'x BETWEEN y AND 3', 'x + 0 < y', 'b <= true',
+  's < coalesce(t, ''a'')', 'coalesce(s, ''a'') < ''b''', 's = t'
+]) c;
+DROP FUNCTION jl_back(text);
