@@ -23,18 +23,21 @@ function rnd() { // xorshift32, deterministic
 const pick = (a) => a[Math.floor(rnd() * a.length)];
 const chance = (p) => rnd() < p;
 
-const NUMS = [0, 1, 2, 3, -1, -2.5, 0.5, 7, 10, 12];
-const STRS = ['', 'a', 'b', 'ab', '5', '10', ' 7', 'abc', 'B'];
+// besides plain values: -0, doubles that are not exact decimals, integers
+// past 2^53, and strings JavaScript's Number() reads in its own ways
+const NUMS = [0, 1, 2, 3, -1, -2.5, 0.5, 7, 10, 12, -0, 0.1, 0.2, 0.3, 1e21, 9007199254740993, 123456789.125, 1e-7];
+const STRS = ['', 'a', 'b', 'ab', '5', '10', ' 7', 'abc', 'B', '00', '-0', '1e3', '+5', '.5', '5.', '1e', '1_0',
+  '\u00a05', '\ufeff7', '\u180e7', '\u3000', 'Infinity', '0x10', 'é', "it's"];
 const numVar = () => pick(['x', 'y', 'n']);
 
 function numVal(d) {
   if (d <= 0 || chance(0.45)) {
-    if (chance(0.55)) return chance(0.15) ? { var: [numVar(), pick(NUMS)] } : { var: numVar() };
+    if (chance(0.55)) return chance(0.15) ? { var: [numVar(), pick(NUMS)] } : chance(0.1) ? { var: [numVar()] } : { var: numVar() };
     return pick(NUMS);
   }
   switch (Math.floor(rnd() * 6)) {
     case 0: return { '+': Array.from({ length: 1 + Math.floor(rnd() * 3) }, () => numVal(d - 1)) };
-    case 1: return { '-': chance(0.3) ? [numVal(d - 1)] : [numVal(d - 1), numVal(d - 1)] };
+    case 1: return chance(0.1) ? { '-': numVal(d - 1) } : { '-': chance(0.3) ? [numVal(d - 1)] : [numVal(d - 1), numVal(d - 1)] };
     case 2: return { '*': Array.from({ length: 1 + Math.floor(rnd() * 2) }, () => numVal(d - 1)) };
     case 3: return { [pick(['/', '%'])]: [numVal(d - 1), pick([2, 3, -4, 0.5])] };
     default: return { [pick(['min', 'max'])]: Array.from({ length: 1 + Math.floor(rnd() * 3) }, () => numVal(d - 1)) };
@@ -52,7 +55,7 @@ function cmp(d) {
   if (r < 0.6) return { [op]: [numVal(d), numVal(d)] };
   if (r < 0.8) return { [op]: [strVal(), strVal()] };
   if (r < 0.88) return { [pick(['==', '!=', '===', '!=='])]: [{ var: pick(['b', 'x', 's']) }, pick([true, false, null])] };
-  if (r < 0.95) return { [pick(['<', '<='])]: [numVal(d), numVal(d), numVal(d)] };
+  if (r < 0.95) return { [pick(['<', '<='])]: chance(0.7) ? [numVal(d), numVal(d), numVal(d)] : [strVal(), strVal(), strVal()] };
   return { [op]: [numVal(d), strVal()] }; // JavaScript converts; rejected
 }
 
@@ -61,13 +64,13 @@ function cond(d) {
   switch (Math.floor(rnd() * 10)) {
     case 0: return { and: Array.from({ length: 1 + Math.floor(rnd() * 3) }, () => cond(d - 1)) };
     case 1: return { or: Array.from({ length: 1 + Math.floor(rnd() * 3) }, () => cond(d - 1)) };
-    case 2: return chance(0.5) ? { '!': cond(d - 1) } : { '!!': [cond(d - 1)] };
+    case 2: return pick([() => ({ '!': cond(d - 1) }), () => ({ '!!': [cond(d - 1)] }), () => ({ '!': [cond(d - 1)] }), () => ({ '!!': cond(d - 1) })])();
     case 3: return chance(0.5)
       ? { in: [numVal(d - 1), Array.from({ length: 1 + Math.floor(rnd() * 3) }, () => pick(NUMS))] }
       : { in: [strVal(), Array.from({ length: 1 + Math.floor(rnd() * 3) }, () => pick(STRS))] };
     case 4: return chance(0.5) ? { var: 'b' } : { var: ['b', pick([true, false])] };
-    case 5: return { if: chance(0.5) ? [cond(d - 1), cond(d - 1), cond(d - 1)] : [cond(d - 1), cond(d - 1)] };
-    case 6: return pick([true, false, 0, 1, '', 'a', null]);
+    case 5: return { [chance(0.8) ? 'if' : '?:']: Array.from({ length: pick([0, 1, 2, 3, 3, 3, 4, 5]) }, () => cond(d - 1)) };
+    case 6: return pick([true, false, 0, 1, -0, 0.5, '', 'a', '0', ' ', null]);
     default: return cmp(d - 1);
   }
 }
@@ -79,7 +82,7 @@ function row(id) {
 }
 
 const q = (s) => "'" + String(s).replace(/'/g, "''") + "'";
-const sqlv = (v) => (v === null ? 'NULL' : typeof v === 'string' ? q(v) : String(v));
+const sqlv = (v) => (v === null ? 'NULL' : typeof v === 'string' ? q(v) : Object.is(v, -0) ? "'-0'" : String(v));
 
 function gen(n, s) {
   seed = s;
