@@ -200,6 +200,30 @@ cr_buyer_rows_merge(const CrBuyerRow *a, size_t na, const CrBuyerRow *b, size_t 
 	return k;
 }
 
+size_t
+cr_buyer_rows_merge_count(const CrBuyerRow *a, size_t na, const CrBuyerRow *b, size_t nb)
+{
+	size_t		i = 0,
+				j = 0,
+				common = 0;
+
+	/* each side is compacted: a triple is at most once in a and once in b */
+	while (i < na && j < nb)
+	{
+		if (row_less(&a[i], &b[j]))
+			i++;
+		else if (row_less(&b[j], &a[i]))
+			j++;
+		else
+		{
+			common++;
+			i++;
+			j++;
+		}
+	}
+	return na + nb - common;
+}
+
 #define BG_KEY_TX_SHIFT 24
 #define BG_KEY_X_SHIFT 48
 #define BG_KEY_MASK ((UINT64_C(1) << BG_KEY_TX_SHIFT) - 1)
@@ -286,6 +310,29 @@ cr_buyer_counted_merge(const uint64_t *ka, const uint64_t *ca, size_t na,
 		co[k] = cb[j];
 	}
 	return k;
+}
+
+size_t
+cr_buyer_counted_merge_count(const uint64_t *ka, size_t na, const uint64_t *kb, size_t nb)
+{
+	size_t		i = 0,
+				j = 0,
+				common = 0;
+
+	while (i < na && j < nb)
+	{
+		if (ka[i] == kb[j])
+		{
+			common++;
+			i++;
+			j++;
+		}
+		else if (ka[i] < kb[j])
+			i++;
+		else
+			j++;
+	}
+	return na + nb - common;
 }
 
 void

@@ -74,6 +74,14 @@ extern size_t cr_buyer_rows_merge(const CrBuyerRow *a, size_t na, const CrBuyerR
 								  size_t nb, CrBuyerRow *out);
 
 /*
+ * The count cr_buyer_rows_merge returns for a and b, without merging: the
+ * number of distinct triples in both (how large a state's rows become
+ * before it is checked against its limit).
+ */
+extern size_t cr_buyer_rows_merge_count(const CrBuyerRow *a, size_t na, const CrBuyerRow *b,
+										size_t nb);
+
+/*
  * A member's (x, tx, T) as one 64-bit key whose order is that of the
  * triples, when they are a valid row (cr_buyer_row_problem) of whole numbers
  * below 2^16, 2^24 and 2^24 (as lifetime_summary gives them in days):
@@ -98,6 +106,9 @@ extern size_t cr_buyer_keys_count(uint64_t *keys, size_t n, uint64_t *counts);
 extern size_t cr_buyer_counted_merge(const uint64_t *ka, const uint64_t *ca, size_t na,
 									 const uint64_t *kb, const uint64_t *cb, size_t nb,
 									 uint64_t *ko, uint64_t *co);
+/* The count cr_buyer_counted_merge returns for two lists' keys, without merging */
+extern size_t cr_buyer_counted_merge_count(const uint64_t *ka, size_t na, const uint64_t *kb,
+										   size_t nb);
 extern void cr_buyer_counted_rows(const uint64_t *keys, const uint64_t *counts, size_t n,
 								  CrBuyerRow *out);
 extern int	cr_buyer_counted_valid(const uint64_t *keys, const uint64_t *counts, size_t n);

@@ -105,12 +105,14 @@ fit_grow(int64 need, int width)
 
 /*
  * BG/NBD rows: make rows[0..nrows) sorted by (x, t_x, T) with identical
- * triples merged, with room for `more` rows after them.  Only the rows added
- * since the last time are sorted; they are then merged with the sorted ones
- * into a new buffer.
+ * triples merged.  Only the rows added since the last time are sorted; they
+ * are then merged with the sorted ones into a new buffer of twice their
+ * number, at most the limit (they are all in the buffer now, so they fit).
+ * Room for more rows is the caller's (fit_reserve), once the merge has
+ * folded the triples seen before: checked ahead of it, they counted twice.
  */
 static void
-bg_compact(FitState *st, MemoryContext ctx, int32 more)
+bg_compact(FitState *st, MemoryContext ctx)
 {
 	CrBuyerRow *old = (CrBuyerRow *) st->rows,
 			   *fresh;
@@ -120,14 +122,10 @@ bg_compact(FitState *st, MemoryContext ctx, int32 more)
 	if (st->nsorted == 0 || st->nsorted == st->nrows)
 	{
 		st->nrows = st->nsorted = (int32) cr_buyer_rows_compact(old, st->nrows);
-		if ((int64) st->nrows + more <= st->cap)
-			return;
+		return;
 	}
 	m = cr_buyer_rows_compact(old + st->nsorted, st->nrows - st->nsorted);
-	/* twice the compacted rows, or room for `more` after them */
-	cap = Max(fit_grow((int64) st->nsorted + (int64) m, BG_WIDTH),
-			  (int64) st->nsorted + (int64) m + more);
-	fit_check_cap(cap, BG_WIDTH);
+	cap = fit_grow((int64) st->nsorted + (int64) m, BG_WIDTH);
 	fresh = MemoryContextAllocHuge(ctx, (Size) cap * sizeof(CrBuyerRow));
 	st->nrows = st->nsorted = (int32) cr_buyer_rows_merge(old, st->nsorted, old + st->nsorted,
 														  m, fresh);
@@ -139,17 +137,23 @@ bg_compact(FitState *st, MemoryContext ctx, int32 more)
 /*
  * BG/NBD: merge n sorted, compacted rows (not the state's) into the rows,
  * leaving rows[0..nrows) sorted and compacted: a linear merge, as the
- * combine function needs for the workers' states.
+ * combine function needs for the workers' states.  Past the limit, the
+ * triples the two have in common are counted once before the check.
  */
 static void
 bg_merge_sorted(FitState *st, MemoryContext ctx, const CrBuyerRow *rows, size_t n)
 {
 	CrBuyerRow *out;
-	int64		cap;
+	int64		need,
+				cap;
 
 	if (st->nsorted != st->nrows)
-		bg_compact(st, ctx, 0);
-	cap = fit_grow((int64) st->nrows + (int64) n, BG_WIDTH);
+		bg_compact(st, ctx);
+	need = (int64) st->nrows + (int64) n;
+	if (need > FIT_MAX_ROWS(BG_WIDTH))
+		need = (int64) cr_buyer_rows_merge_count((const CrBuyerRow *) st->rows, st->nrows,
+												 rows, n);
+	cap = fit_grow(need, BG_WIDTH);
 	out = MemoryContextAllocHuge(ctx, (Size) cap * sizeof(CrBuyerRow));
 	st->nrows = st->nsorted = (int32) cr_buyer_rows_merge((CrBuyerRow *) st->rows, st->nrows,
 														  rows, n, out);
@@ -162,7 +166,8 @@ bg_merge_sorted(FitState *st, MemoryContext ctx, const CrBuyerRow *rows, size_t 
 /*
  * BG/NBD: merge n counted keys (not the state's) into the state's counted
  * keys: a linear merge, as the combine function needs for the workers'
- * states.
+ * states.  Past the limit, the keys the two have in common are counted once
+ * before the check.
  */
 static void
 bg_merge_counted(FitState *st, MemoryContext ctx, const uint64 *keys, const uint64 *counts,
@@ -172,6 +177,8 @@ bg_merge_counted(FitState *st, MemoryContext ctx, const uint64 *keys, const uint
 	uint64	   *ko,
 			   *co;
 
+	if (want > FIT_MAX_ROWS(2))
+		want = (int64) cr_buyer_counted_merge_count(st->kc, (size_t) st->nkc, keys, (size_t) n);
 	fit_check_cap(want, 2);
 	ko = cr_huge_alloc(ctx, (Size) want * sizeof(uint64));
 	co = cr_huge_alloc(ctx, (Size) want * sizeof(uint64));
@@ -232,7 +239,7 @@ bg_flush(FitState *st, MemoryContext ctx)
 	CrBuyerRow *fresh;
 
 	if (st->nsorted != st->nrows)
-		bg_compact(st, ctx, 0);
+		bg_compact(st, ctx);
 	bg_count_keys(st, ctx);
 	if (st->nkc == 0)
 		return;
@@ -300,7 +307,7 @@ fit_reserve(FitState *st, MemoryContext ctx, int32 more)
 		return;
 	if (st->width == BG_WIDTH && st->nsorted != st->nrows)
 	{
-		bg_compact(st, ctx, more);
+		bg_compact(st, ctx);
 		want = (int64) st->nrows + more;
 		if (want <= st->cap && st->nrows <= st->cap / 2)
 			return;
@@ -467,7 +474,7 @@ lifetime_fit_serialfn(PG_FUNCTION_ARGS)
 		MemoryContext ctx = GetMemoryChunkContext(st);
 
 		if (st->nsorted != st->nrows)
-			bg_compact(st, ctx, 0);
+			bg_compact(st, ctx);
 		bg_count_keys(st, ctx);
 	}
 	nrow_bytes = (Size) st->nrows * st->width * sizeof(double);

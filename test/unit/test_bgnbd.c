@@ -583,6 +583,13 @@ test_compact(void)
 			same = 0;
 	ok(sorted && wout == wa, "merging two compacted sets: strictly sorted, every member counted");
 	ok(same, "merging compacted sets = compacting all the rows at once");
+	/* the count without merging: what a state's rows are checked by past its limit */
+	ok(cr_buyer_rows_merge_count(a, na, b, nb) == nout &&
+	   cr_buyer_rows_merge_count(b, nb, a, na) == nout &&
+	   cr_buyer_rows_merge_count(a, na, a, na) == na &&
+	   cr_buyer_rows_merge_count(a, na, b, 0) == na &&
+	   cr_buyer_rows_merge_count(a, 0, b, nb) == nb,
+	   "the merged count without merging: that of cr_buyer_rows_merge");
 	for (i = 0; i < 10000; i++)
 	{
 		CrBuyerRow	r = {(double) (10000 - i), 1.0, 2.0, 1.0};
@@ -690,6 +697,12 @@ test_keys(void)
 		ok(cr_buyer_counted_merge(h1, c1, m1, h2, c2, 0, mk, mc) == m1 &&
 		   memcmp(mk, h1, m1 * sizeof(uint64_t)) == 0,
 		   "merging with an empty list copies");
+		ok(cr_buyer_counted_merge_count(h1, m1, h2, m2) == mm &&
+		   cr_buyer_counted_merge_count(h2, m2, h1, m1) == mm &&
+		   cr_buyer_counted_merge_count(h1, m1, h1, m1) == m1 &&
+		   cr_buyer_counted_merge_count(h1, m1, h2, 0) == m1 &&
+		   cr_buyer_counted_merge_count(h1, 0, h2, m2) == m2,
+		   "the merged count of counted keys without merging: that of cr_buyer_counted_merge");
 		{
 			uint64_t	bad_k[2] = {ck[1], ck[0]},
 						bad_c[2] = {1, 1},
