@@ -2,6 +2,7 @@
  * cr_bgnbd.c
  *	  BG/NBD likelihood, fit and predictions (see cr_bgnbd.h).  Plain C.
  */
+#include <float.h>
 #include <math.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -1076,6 +1077,7 @@ typedef struct BgQuad
 				beta,			/* b + x */
 				n,				/* r + x */
 				k,				/* t / (alpha + T) */
+				nk,				/* n k, also where k underflows (bg_quad_nk) */
 				lnorm,			/* log(1 / B(a, b+x)) */
 				cl,				/* the mean of p, a / (a + b + x) */
 				cu,				/* 1 - cl, computed apart */
@@ -1124,6 +1126,20 @@ log1p_minus(double u)
  * E[Y] without a multiplication.
  */
 #define BG_QUAD_BIG 1e300
+
+/*
+ * n k, the factor bg_expected_quad multiplies the relative integral by.
+ * Where k = t / (alpha + T) is below the normal range (a horizon 1e-300
+ * against alpha = 1e50) it has lost its digits or is 0, while n k can be
+ * far above it (r = 1e200: 1e-150, which came out as 0): there from logs.
+ */
+static double
+bg_quad_nk(double n, double k, double t, double alpha_T)
+{
+	if (k >= DBL_MIN)
+		return n * k;
+	return exp(log(n) + log(t) - log(alpha_T));
+}
 
 static double
 bg_quad_g(const BgQuad *q, double p)
@@ -1326,7 +1342,7 @@ bg_quad_peak(BgQuad *q, BgQuadPiece *pc, int *nint, double *point)
 	*point = NAN;
 	if (sd < ldexp(fmin(q->cl, q->cu), -26))
 	{
-		*point = q->big ? bg_quad_g(q, q->cl) : q->n * q->k * bg_quad_g(q, q->cl);
+		*point = q->big ? bg_quad_g(q, q->cl) : q->nk * bg_quad_g(q, q->cl);
 		return true;
 	}
 	q->lpeak = cr_log_beta_pdf_at_mean(q->a, q->beta);
@@ -1351,6 +1367,7 @@ bg_expected_quad(const CrBgnbd *m, double t, double x, double T)
 		.beta = beta,
 		.n = m->r + x,
 		.k = t / (m->alpha + T),
+		.nk = bg_quad_nk(m->r + x, t / (m->alpha + T), t, m->alpha + T),
 		.lnorm = -cr_lbeta(m->a, beta),
 		/* the means of p and 1 - p, without a + b + x, which may overflow */
 		.cl = 1.0 / (1.0 + beta / m->a),
@@ -1402,7 +1419,9 @@ bg_expected_quad(const CrBgnbd *m, double t, double x, double T)
 								  &pc[nint].err);
 		nint++;
 	}
-	return q.big ? total : total * q.n * q.k;
+	if (q.big)
+		return total;
+	return q.k >= DBL_MIN ? total * q.n * q.k : total * q.nk;
 }
 
 /* a within this of 1: E[Y] by quadrature first (see cr_bgnbd_expected_factor) */

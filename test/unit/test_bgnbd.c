@@ -1092,6 +1092,27 @@ test_huge_horizon(void)
 	   "E[Y | x = 1] at a horizon of 1e290, rate 1e100: not below its value at 1e250");
 }
 
+/*
+ * E[Y] where k = t / (alpha + T) is below the normal range but n k is not:
+ * a purchase rate of 1e150 a unit (r = 1e200, alpha = 1e50) over a horizon
+ * of 1e-300 buys 1e-150 times.  k underflowed to 0 and E[Y] came out as 0.
+ * Every 1 - (1 + p k)^-(r+x) there is (r+x) p k to its last digit, so E[Y]
+ * is P(alive) (r+x) k: 1e-150, and 1e-250 for a member with x = 1 (P(alive)
+ * 1 - 1e-302, b = 1e300).
+ */
+static void
+test_tiny_horizon(void)
+{
+	CrBgnbd		m1 = {1e200, 1e50, 2.0, 1.0},
+				m2 = {1e100, 1e50, 0.01, 1e300};
+
+	/* relatively: tap_near is absolute below 1 */
+	ok(fabs(cr_bgnbd_expected(&m1, 1e-300, 0, 0, 0) / 1e-150 - 1.0) < 1e-12,
+	   "E[Y] of a new member at a horizon of 1e-300, rate 1e150: 1e-150, not 0");
+	ok(fabs(cr_bgnbd_expected(&m2, 1e-300, 1, 1, 1) / 1e-250 - 1.0) < 1e-12,
+	   "E[Y | x = 1] at a horizon of 1e-300, rate 1e50: 1e-250, not 0");
+}
+
 int
 main(void)
 {
@@ -1107,5 +1128,6 @@ main(void)
 	test_sample_start_bound();
 	test_units();
 	test_huge_horizon();
+	test_tiny_horizon();
 	return tap_done();
 }
