@@ -1147,7 +1147,7 @@ bg_quad_g(const BgQuad *q, double p)
 	double		pk = p * q->k;
 
 	if (q->big)
-		return (q->n + 1.0) * pk < 1e-10 ? q->n * q->k * (1.0 - 0.5 * (q->n + 1.0) * pk)
+		return (q->n + 1.0) * pk < 1e-10 ? q->nk * (1.0 - 0.5 * (q->n + 1.0) * pk)
 			: -expm1(-q->n * log1p(pk)) / p;
 	return (q->n + 1.0) * pk < 1e-10 ? 1.0 - 0.5 * (q->n + 1.0) * pk
 		: -expm1(-q->n * log1p(pk)) / (q->n * pk);
@@ -1361,19 +1361,21 @@ bg_quad_peak(BgQuad *q, BgQuadPiece *pc, int *nint, double *point)
 static double
 bg_expected_quad(const CrBgnbd *m, double t, double x, double T)
 {
-	double		beta = m->b + x;
+	double		beta = m->b + x,
+				k = t / (m->alpha + T),
+				nk = bg_quad_nk(m->r + x, k, t, m->alpha + T);
 	BgQuad		q = {
 		.a = m->a,
 		.beta = beta,
 		.n = m->r + x,
-		.k = t / (m->alpha + T),
-		.nk = bg_quad_nk(m->r + x, t / (m->alpha + T), t, m->alpha + T),
+		.k = k,
+		.nk = nk,
 		.lnorm = -cr_lbeta(m->a, beta),
 		/* the means of p and 1 - p, without a + b + x, which may overflow */
 		.cl = 1.0 / (1.0 + beta / m->a),
 		.cu = 1.0 / (1.0 + m->a / beta),
 		.lpeak = NAN,			/* set by bg_quad_peak when it integrates */
-		.big = !((m->r + x) * (t / (m->alpha + T)) <= BG_QUAD_BIG),
+		.big = !(nk <= BG_QUAD_BIG),
 	};
 	BgQuadPiece pc[BG_QUAD_MAX];
 	double		total,
