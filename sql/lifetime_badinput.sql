@@ -121,7 +121,9 @@ SELECT label || ': ' || pg_temp.try(q) FROM (VALUES
   ('clv defaults', $$SELECT round(lifetime_value(bg, gg, 2, 30, 38, 22)::numeric, 6) FROM m$$),
   ('clv NULL', $$SELECT lifetime_value(bg, NULL, 2, 30, 38, 22) FROM m$$),
   ('spend frequency 0 ignores a NaN mean', $$SELECT round(gammagamma_expected_spend(gg, 0, 'NaN')::numeric, 6) FROM m$$),
-  ('spend overflow is no q <= 1', $$SELECT gammagamma_expected_spend(gg, 1e308, 1e308) FROM m$$),
+  ('spend overflow is no q <= 1', $$SELECT gammagamma_expected_spend('(1e10,3,1e308,0,,,,1,0)', 1, 1.7e308)$$),
+  ('spend of 1e308 where x m overflows', $$SELECT gammagamma_expected_spend(gg, 1e308, 1e308) FROM m$$),
+  ('spend where p x overflows', $$SELECT gammagamma_expected_spend('(1e300,3,10,0,,,,1,0)', 1e10, 5)$$),
   ('clv frequency 0 ignores a NaN mean', $$SELECT round(lifetime_value(bg, gg, 0, 0, 38, 'NaN')::numeric, 6) FROM m$$),
   ('expected purchases rounding to 0 are not -0', $$SELECT bgnbd_expected_purchases('(0.24,4.4,0.79,2.4,0,,,,,1,0)', 10, 1e15, 1, 1e300)::text$$)
 ) AS t(label, q);

@@ -2,6 +2,7 @@
  * cr_gammagamma.c
  *	  Gamma-Gamma spend model (see cr_gammagamma.h).  Plain C.
  */
+#include <float.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -152,14 +153,40 @@ cr_gammagamma_fit(const CrSpendRow *rows, size_t n, cr_optim_tick tick,
 	return CR_FIT_OK;
 }
 
+/* a product that neither overflowed nor lost digits to underflow */
+static int
+gg_whole(double v)
+{
+	return v == 0.0 || (isfinite(v) && fabs(v) >= DBL_MIN);
+}
+
 double
 cr_gammagamma_expected_spend(const CrGammaGamma *m, double x, double mean)
 {
-	double		den = m->p * x + (m->q - 1.0);	/* q - 1 exact near 1: p x keeps its digits */
+	double		px = m->p * x,
+				pg = m->p * m->gamma,
+				xm = x * mean,
+				den = px + (m->q - 1.0),	/* q - 1 exact near 1: p x keeps its digits */
+				r;
+	long double lden;
 
 	if (!(den > 0.0))
 		return NAN;
+	r = x == 0.0 ? pg / den		/* the prior mean: mean is not used */
+		: m->p * (m->gamma + xm) / den;
+	if (gg_whole(px) && gg_whole(pg) && gg_whole(xm) && gg_whole(r) &&
+		(x == 0.0 || gg_whole(m->p * (m->gamma + xm))))
+		return r;
+
+	/*
+	 * A product left the double range (p = 1e300 and x = 1e10, say) while
+	 * the answer, a weighted mean of m and the prior mean, may not have:
+	 * the same formula in long double, whose exponent range holds every
+	 * product of two doubles where long double is wider (x86-64, aarch64);
+	 * elsewhere this gives what double gave.
+	 */
+	lden = (long double) m->p * x + (long double) (m->q - 1.0);
 	if (x == 0.0)
-		return m->p * m->gamma / den;	/* the prior mean: mean is not used */
-	return m->p * (m->gamma + x * mean) / den;
+		return (double) ((long double) m->p * m->gamma / lden);
+	return (double) ((long double) m->p * ((long double) m->gamma + (long double) x * mean) / lden);
 }

@@ -4,6 +4,7 @@
  * Reference values: test/reference/lifetime_reference.py (scipy).
  * link: src/cr_bgnbd.c src/cr_bgnbd_score.c src/cr_auc.c src/cr_gammagamma.c src/cr_optim.c src/cr_hyp2f1.c
  */
+#include <float.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -515,6 +516,21 @@ test_models(void)
 		CrSpendRow	same[2] = {{1, 5.0}, {3, 5.0}};
 
 		ok(isnan(cr_gammagamma_expected_spend(&low, 0, 0)), "no finite mean when q <= 1: NaN");
+		{
+			/* products outside the double range, answers inside it (by hand) */
+			CrGammaGamma big = {1e300, 3.0, 10.0},
+						tiny = {1e-160, 1.0 + DBL_EPSILON, 1e-160},
+						wide = {1e10, 3.0, 1e308};
+
+			ok(rel_close(cr_gammagamma_expected_spend(&big, 1e10, 5.0), 5.000000001, 1e-15),
+			   "expected spend: p x overflows, (gamma + x m) / x = 5.000000001");
+			ok(rel_close(cr_gammagamma_expected_spend(&gf.m, 1e308, 1e308), 1e308, 1e-15),
+			   "expected spend: x m overflows, the answer is m = 1e308");
+			ok(rel_close(cr_gammagamma_expected_spend(&tiny, 0, 0), 1e-320 / DBL_EPSILON, 1e-15),
+			   "expected spend: p gamma underflows, p gamma / (q - 1) = 4.5e-305 to full precision");
+			ok(isinf(cr_gammagamma_expected_spend(&wide, 1, 1.7e308)),
+			   "expected spend: an answer of 2.7e308 is still infinite");
+		}
 		ok(cr_gammagamma_fit(same, 2, NULL, NULL, &gf) == CR_FIT_NO_REPEAT, "identical spends: not identified");
 	}
 	{
