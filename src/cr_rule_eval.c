@@ -15,6 +15,7 @@
  */
 #include "community_retention.h"
 
+#include "access/detoast.h"
 #include "access/htup_details.h"
 #include "fmgr.h"
 #include "funcapi.h"
@@ -85,6 +86,17 @@ typedef struct RuleCache
 
 	uint64		fills;			/* entries filled so far */
 	CrRuleError err;			/* of the last evaluation */
+
+	/*
+	 * The last condition argument that came stored out of line or
+	 * compressed, and its detoasted value: a scalar subquery, or the outer
+	 * side of a nested loop, passes the same stored value on every row.
+	 */
+	char	   *toast_key;		/* its TOAST pointer, or its compressed bytes */
+	Size		toast_keylen;
+	struct varlena *toast_val;
+	RuleEntry  *toast_entry;	/* incentive_matches(record): its entry, */
+	uint64		toast_fill;		/* valid while the entry's fill is this */
 
 	/*
 	 * The last row seen, deformed: a join evaluates every rule against one
@@ -586,16 +598,54 @@ match_row(RuleEntry *e, RuleCache *cache, TupleDesc tupdesc)
  * the row; NULL (unknown) counts as no match.
  */
 /*
+ * A condition stored out of line or compressed, detoasted once while the
+ * argument stays the same stored value.  Its identity is the TOAST pointer
+ * (unique per stored value, as for models in cr_model.c) or, for a value
+ * compressed in line, its compressed bytes, compared far faster than they
+ * are decompressed (a 38 kB condition took 50 us a row to detoast).
+ */
+static struct varlena *
+detoast_condition(FunctionCallInfo fcinfo, RuleCache *cache, struct varlena *raw)
+{
+	Size		keylen = VARATT_IS_EXTERNAL_ONDISK(raw) ? VARSIZE_EXTERNAL(raw) : VARSIZE_ANY(raw);
+	MemoryContext old;
+	struct varlena *val;
+
+	if (!VARATT_IS_EXTERNAL_ONDISK(raw) && !VARATT_IS_COMPRESSED(raw))
+		return pg_detoast_datum_packed(raw);	/* indirect or expanded: rare */
+	if (cache->toast_val && cache->toast_keylen == keylen &&
+		memcmp(cache->toast_key, raw, keylen) == 0)
+		return cache->toast_val;
+	val = detoast_attr(raw);
+	old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
+	if (cache->toast_val)
+	{
+		pfree(cache->toast_key);
+		pfree(cache->toast_val);
+		cache->toast_val = NULL;
+		cache->toast_entry = NULL;
+	}
+	cache->toast_key = palloc(keylen);
+	memcpy(cache->toast_key, raw, keylen);
+	cache->toast_keylen = keylen;
+	cache->toast_val = palloc(VARSIZE(val));
+	memcpy(cache->toast_val, val, VARSIZE(val));
+	MemoryContextSwitchTo(old);
+	pfree(val);
+	return cache->toast_val;
+}
+
+/*
  * The condition argument as PG_DETOAST_DATUM_PACKED gives it, the row as
  * PG_GETARG_HEAPTUPLEHEADER does, without a function call when (as nearly
  * always) there is nothing to detoast.
  */
 static inline struct varlena *
-arg_condition(FunctionCallInfo fcinfo)
+arg_condition(FunctionCallInfo fcinfo, RuleCache *cache)
 {
 	struct varlena *v = (struct varlena *) DatumGetPointer(PG_GETARG_DATUM(0));
 
-	return VARATT_IS_COMPRESSED(v) || VARATT_IS_EXTERNAL(v) ? pg_detoast_datum_packed(v) : v;
+	return VARATT_IS_COMPRESSED(v) || VARATT_IS_EXTERNAL(v) ? detoast_condition(fcinfo, cache, v) : v;
 }
 
 static inline HeapTupleHeader
@@ -606,25 +656,31 @@ arg_row(FunctionCallInfo fcinfo)
 	return (HeapTupleHeader) (VARATT_IS_EXTENDED(v) ? pg_detoast_datum(v) : v);
 }
 
+static inline RuleEntry *remembered_entry(FunctionCallInfo fcinfo, RuleCache *cache,
+										  RuleEntry **slot, uint64 *fill, struct varlena *v,
+										  TupleDesc tupdesc, Oid typid, int32 typmod);
+
 Datum
 incentive_matches_record(PG_FUNCTION_ARGS)
 {
-	struct varlena *v = arg_condition(fcinfo);
+	RuleCache  *cache = get_cache(fcinfo);
+	struct varlena *v = arg_condition(fcinfo, cache);
 	HeapTupleHeader td = arg_row(fcinfo);
 	Oid			typid = HeapTupleHeaderGetTypeId(td);
 	int32		typmod = HeapTupleHeaderGetTypMod(td);
-	RuleCache  *cache = get_cache(fcinfo);
 	TupleDesc	tupdesc = cached_tupdesc(fcinfo, cache, typid, typmod);
-	bool		hit;
-	RuleEntry  *e = lookup_entry(fcinfo, cache, COND_BYTES(v), COND_LEN(v), typid, typmod, &hit);
+	RuleEntry  *e;
 	int			result;
 
-	if (!hit)
-	{
-		entry_decode(e, COND_BYTES(v));
-		bind_record(e, tupdesc, typid, typmod);
-		e->used = true;
-	}
+	/*
+	 * The stored condition of the previous call: its entry as remembered,
+	 * without comparing its bytes, else looked up by them.
+	 */
+	if (v == cache->toast_val)
+		e = remembered_entry(fcinfo, cache, &cache->toast_entry, &cache->toast_fill, v,
+							 tupdesc, typid, typmod);
+	else
+		e = remembered_entry(fcinfo, cache, NULL, NULL, v, tupdesc, typid, typmod);
 	deform_row(fcinfo, cache, td, typid, typmod, tupdesc);
 
 	result = match_row(e, cache, tupdesc);
@@ -633,14 +689,15 @@ incentive_matches_record(PG_FUNCTION_ARGS)
 
 /*
  * The bound entry of condition v for the row type, remembered in *slot and
- * *fill (incentive_match_all's array elements, the rules join's rules): the
- * entry used last, if the cache still holds it, else looked up (and bound).
+ * *fill (incentive_match_all's array elements, the rules join's rules, a
+ * stored condition): the entry used last, if the cache still holds it, else
+ * looked up (and bound).  Without a slot, looked up.
  */
 static inline RuleEntry *
 remembered_entry(FunctionCallInfo fcinfo, RuleCache *cache, RuleEntry **slot, uint64 *fill,
 				 struct varlena *v, TupleDesc tupdesc, Oid typid, int32 typmod)
 {
-	RuleEntry  *e = *slot;
+	RuleEntry  *e = slot ? *slot : NULL;
 	bool		hit;
 
 	if (e && e->fill == *fill && e->used && e->typid == typid && e->typmod == typmod)
@@ -652,8 +709,11 @@ remembered_entry(FunctionCallInfo fcinfo, RuleCache *cache, RuleEntry **slot, ui
 		bind_record(e, tupdesc, typid, typmod);
 		e->used = true;
 	}
-	*slot = e;
-	*fill = e->fill;
+	if (slot)
+	{
+		*slot = e;
+		*fill = e->fill;
+	}
 	return e;
 }
 
@@ -852,9 +912,9 @@ check_dotted_name(Jsonb *jb, const char *name, size_t len)
 Datum
 incentive_matches_jsonb(PG_FUNCTION_ARGS)
 {
-	struct varlena *v = PG_DETOAST_DATUM_PACKED(PG_GETARG_DATUM(0));
-	Jsonb	   *jb = PG_GETARG_JSONB_P(1);
 	RuleCache  *cache = get_cache(fcinfo);
+	struct varlena *v = arg_condition(fcinfo, cache);
+	Jsonb	   *jb = PG_GETARG_JSONB_P(1);
 	bool		hit;
 	RuleEntry  *e = lookup_entry(fcinfo, cache, COND_BYTES(v), COND_LEN(v), InvalidOid, -1, &hit);
 	int			result;

@@ -1,0 +1,67 @@
+-- Conditions stored out of line or compressed: a scalar subquery (or the
+-- outer side of a nested loop) passes the same stored value on every row,
+-- and incentive_matches detoasts it once, not once a row.  What it keeps
+-- must follow the argument: a correlated subquery that passes a different
+-- stored condition on each row gets each row's own answer.
+CREATE TABLE toast_rows AS
+SELECT g AS id, g % 2000 AS x, (g % 7)::float8 AS y FROM generate_series(1, 3000) g;
+-- three long conditions (x a multiple of 3, 5 or 7, and y in a range), each
+-- stored three ways: out of line uncompressed, out of line compressed, and
+-- compressed in line
+CREATE TABLE toast_conds (k int, cond incentive_condition);
+CREATE TABLE toast_conds_ext (k int, cond incentive_condition);
+ALTER TABLE toast_conds_ext ALTER COLUMN cond SET STORAGE external;
+CREATE TABLE toast_conds_main (k int, cond incentive_condition);
+ALTER TABLE toast_conds_main ALTER COLUMN cond SET STORAGE main;
+CREATE VIEW toast_src AS
+SELECT k, ('x IN (' || string_agg((g * k)::text, ', ' ORDER BY g) || ') AND y >= ' || (k - 3))::incentive_condition AS cond
+FROM (VALUES (3), (5), (7)) v(k), generate_series(1, 1000) g GROUP BY k;
+-- each from the text (a copy of a stored value would keep its compression)
+INSERT INTO toast_conds SELECT * FROM toast_src;
+INSERT INTO toast_conds_ext SELECT * FROM toast_src;
+INSERT INTO toast_conds_main SELECT * FROM toast_src;
+-- how each is stored: compressed or not, and whether the table's TOAST
+-- relation holds it (out of line) or not (in line)
+SELECT storage, k, pg_column_compression(cond) IS NOT NULL AS compressed,
+       pg_relation_size(reltoastrelid) > 0 AS out_of_line
+FROM (SELECT 'extended' AS storage, k, cond, 'toast_conds'::regclass AS tab FROM toast_conds
+      UNION ALL SELECT 'external', k, cond, 'toast_conds_ext' FROM toast_conds_ext
+      UNION ALL SELECT 'main', k, cond, 'toast_conds_main' FROM toast_conds_main) s
+JOIN pg_class c ON c.oid = s.tab
+ORDER BY 1, 2;
+
+-- one condition for every row, then a different one on each row: each count
+-- as SQL computes it
+CREATE FUNCTION toast_check(tab text) RETURNS TABLE (form text, matched bigint, expected bigint)
+LANGUAGE plpgsql AS $$
+BEGIN
+  form := 'scalar subquery';
+  EXECUTE format('SELECT count(*) FILTER (WHERE incentive_matches((SELECT cond FROM %I WHERE k = 5), r)) FROM toast_rows r', tab)
+    INTO matched;
+  SELECT count(*) FILTER (WHERE x % 5 = 0 AND x BETWEEN 5 AND 5000 AND y >= 2) INTO expected FROM toast_rows;
+  RETURN NEXT;
+  form := 'correlated, a new condition each row';
+  EXECUTE format('SELECT count(*) FILTER (WHERE incentive_matches((SELECT cond FROM %I WHERE k = (ARRAY[3, 5, 7])[1 + r.id %% 3]), r)) FROM toast_rows r', tab)
+    INTO matched;
+  SELECT count(*) FILTER (WHERE x % k = 0 AND x BETWEEN k AND 1000 * k AND y >= k - 3) INTO expected
+  FROM (SELECT x, y, (ARRAY[3, 5, 7])[1 + id % 3] AS k FROM toast_rows) s;
+  RETURN NEXT;
+  form := 'correlated, jsonb facts';
+  EXECUTE format('SELECT count(*) FILTER (WHERE incentive_matches((SELECT cond FROM %I WHERE k = (ARRAY[3, 5, 7])[1 + r.id %% 3]), to_jsonb(r))) FROM toast_rows r', tab)
+    INTO matched;
+  RETURN NEXT;
+  form := 'nested loop, conditions outside';
+  EXECUTE format('SELECT count(*) FROM %I c CROSS JOIN LATERAL (SELECT r FROM toast_rows r OFFSET 0) s WHERE incentive_matches(c.cond, s.r)', tab)
+    INTO matched;
+  SELECT count(*) FILTER (WHERE x % k = 0 AND x BETWEEN k AND 1000 * k AND y >= k - 3) INTO expected
+  FROM toast_rows, (VALUES (3), (5), (7)) v(k);
+  RETURN NEXT;
+END $$;
+SELECT 'extended' AS storage, * FROM toast_check('toast_conds')
+UNION ALL SELECT 'external', * FROM toast_check('toast_conds_ext')
+UNION ALL SELECT 'main', * FROM toast_check('toast_conds_main')
+ORDER BY 1, 2;
+
+DROP FUNCTION toast_check(text);
+DROP VIEW toast_src;
+DROP TABLE toast_rows, toast_conds, toast_conds_ext, toast_conds_main;
