@@ -350,7 +350,14 @@ engagement_summary_transfn(PG_FUNCTION_ARGS)
 		PG_RETURN_POINTER(st);	/* the future, including +infinity */
 	cr_check_finite(ts, "occurred_at");
 
-	day = cr_local_day_cached(fcinfo, ts);
+	/*
+	 * An event at or before as_of counts on as_of's local day at the latest.
+	 * Local days can run backwards where the clocks went back across
+	 * midnight (St. John's until 2010: 00:01 back to 23:01), and an event in
+	 * the minute before such a change is then on a later day than an as_of
+	 * in the hour after it.
+	 */
+	day = Min(cr_local_day_cached(fcinfo, ts), st->asof_day);
 	eng_cover(st, aggctx, day, day);
 	cr_daybits_set(st->bits, st->base, day);
 	if (st->events == 0)

@@ -3,7 +3,7 @@
 -- on deterministic pseudo-random events over 2024 (leap day, both DST changes),
 -- several cut-offs, in several session TimeZones; parallel equals serial.
 BEGIN;
-SELECT plan(38);
+SELECT plan(39);
 
 -- A real (not temporary) table, so that parallel workers can scan it.
 CREATE TABLE eng_ev (member_id int, occurred_at timestamptz, amount float8);
@@ -202,6 +202,17 @@ SELECT ok((SELECT (e).events = (SELECT count(*) FROM eng_ev WHERE member_id = 5 
 SELECT ok((SELECT (engagement_summary(t, '2024-01-10'::timestamptz)).events = 2
              FROM unnest(ARRAY['2024-01-09'::timestamptz, 'infinity', '2024-01-08']) t),
           '+infinity is in the future');
+-- where the clocks went back across midnight (St. John's, 2010-11-07 00:01
+-- NDT back to 2010-11-06 23:01 NST), an event in the minute before the change
+-- is on a later local day than an as_of in the hour after it: it counts on
+-- as_of's day, not as no active day at all
+SET LOCAL TimeZone = 'America/St_Johns';
+SELECT is((SELECT ROW((e).events, (e).active_days, (e).active_days_7, (e).active_days_30,
+                      (e).current_streak, (e).longest_streak, (e).amount_30)::text
+             FROM (SELECT engagement_summary(t, '2010-11-06 23:30-03:30', 1) e
+                     FROM unnest(ARRAY['2010-11-07 00:00:30-02:30'::timestamptz, '2010-11-05 12:00-02:30']) t) s),
+          '(2,2,2,2,2,2,2)', 'an event on a later local day than as_of (clocks back across midnight) counts on as_of''s day');
+SET LOCAL TimeZone = 'Australia/Lord_Howe';
 
 SELECT throws_ok($$SELECT engagement_summary(occurred_at, now() + make_interval(days => member_id)) FROM eng_ev$$,
                  '22023', 'as_of must be the same for every row of a group', 'as_of varying within a group');
