@@ -3,7 +3,9 @@
 -- superuser.  It plants, under every built-in name the extension's scripts
 -- mention (the words and operator symbols listed in the temporary tables
 -- cr_words and cr_ops, scanned from the scripts by security_install.sh), an
--- object of its own that logs to public.probe_log whenever it runs:
+-- object of its own that logs to public.probe_log whenever it runs, and
+-- counts in the sequence public.probe_seq, which keeps the count when an
+-- error rolls the log row back:
 --   * types: a domain over the built-in type whose CHECK logs (or, for a
 --     pseudo-type such as internal or record, a composite type of that name),
 --     in every schema of cr_plant_schemas, including pg_temp, which
@@ -64,7 +66,8 @@ BEGIN
                 IF t.typtype IN ('b', 'e', 'r', 'm', 'c') AND t.typname NOT LIKE '\_%' THEN
                     fname := format('%I.%I', s.nsp, 'cr_probe_type_' || t.typname);
                     EXECUTE format($f$CREATE FUNCTION %s(pg_catalog.%I) RETURNS pg_catalog.bool
-                        LANGUAGE sql AS $b$INSERT INTO public.probe_log VALUES (CURRENT_USER, %L); SELECT true$b$$f$,
+                        LANGUAGE sql AS $b$INSERT INTO public.probe_log VALUES (CURRENT_USER, %L);
+                                           SELECT pg_catalog.nextval('public.probe_seq'); SELECT true$b$$f$,
                         fname, t.typname, format('domain %s.%s', s.nsp, t.typname));
                     EXECUTE format('CREATE DOMAIN %I.%I AS pg_catalog.%I CHECK (%s(VALUE))',
                                    s.nsp, t.typname, t.typname, fname);
@@ -116,7 +119,8 @@ BEGIN
                                             WHERE ty.oid = f.ret AND ty.typname <> 'internal'),
                                            'pg_catalog.bool'] LOOP
                     CONTINUE WHEN ret IS NULL;
-                    body := format('INSERT INTO public.probe_log VALUES (CURRENT_USER, %L); SELECT NULL::%s',
+                    body := format('INSERT INTO public.probe_log VALUES (CURRENT_USER, %L); '
+                                   'SELECT pg_catalog.nextval(''public.probe_seq''); SELECT NULL::%s',
                                    format('%s %s.%s(%s)', CASE f.kind WHEN 'f' THEN 'function' ELSE 'operator' END,
                                           s.nsp, f.name, args), ret);
                     BEGIN

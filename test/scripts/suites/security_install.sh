@@ -7,7 +7,10 @@
 # an implicit cast) and operators that log when they run
 # (test/security/plant.sql), then installs 1.1, or installs 1.0 and updates to
 # 1.1.  Passes when no planted object ran and no extension object depends on
-# a planted one (test/security/check.sql).
+# a planted one (test/security/check.sql).  Then a superuser takes every path
+# through the model registry's PL/pgSQL functions, whose queries are planned
+# at run time with the extension's schema in their search_path
+# (test/security/registry_calls.sql): none may run a planted object either.
 #
 # The names are scanned from the built scripts sql/community_retention--*.sql
 # (every identifier and operator symbol outside -- comments, string literals
@@ -30,7 +33,8 @@ run_security_install() {
 			out=$w/$db.out
 			$q -d postgres -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db OWNER cr_attacker" >/dev/null 2>&1
 			$q -d "$db" -c 'CREATE TABLE public.probe_log (who name, obj text)' \
-				-c 'GRANT INSERT, SELECT ON public.probe_log TO PUBLIC' >/dev/null
+				-c 'GRANT INSERT, SELECT ON public.probe_log TO PUBLIC' \
+				-c 'CREATE SEQUENCE public.probe_seq' -c 'GRANT USAGE ON SEQUENCE public.probe_seq TO PUBLIC' >/dev/null
 			local plant="('pg_temp', false), ('public', true)"
 			[ "$target" = s ] && plant="('s', true), $plant"
 			local install="CREATE EXTENSION community_retention SCHEMA $target"
@@ -67,6 +71,10 @@ run_security_install() {
 			check_line "no planted object ran" ran 0
 			check_line "no extension object depends on a planted one" captured 0
 			check_line "control: a planted domain logs when used" control 1
+			out=$w/$db.registry.out
+			$q -tA -d "$db" -f "$dir/registry_calls.sql" >"$out" 2>&1 || tail -20 "$out" >&2
+			check_line "every path through the registry functions taken" "registry paths" "21 of 21"
+			check_line "no planted object ran in a registry function" "registry ran" 0
 			record "security: $db ($v objects planted)" "$ok" "$nok"
 		done
 	done
