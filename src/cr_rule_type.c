@@ -215,8 +215,9 @@ incentive_condition_ne(PG_FUNCTION_ARGS)
 /*
  * A total order on the compiled programs (bytes compared as unsigned, then
  * length), consistent with =: the btree opclass behind ORDER BY, DISTINCT
- * by sorting, count(DISTINCT ...), merge joins and btree indexes.  It says
- * nothing about what the conditions mean; it is only stable.
+ * by sorting, count(DISTINCT ...) and btree indexes (not merge joins: 1.0's
+ * = has no MERGES).  It says nothing about what the conditions mean; it is
+ * only stable.
  */
 static int
 condition_bytes_cmp(FunctionCallInfo fcinfo)

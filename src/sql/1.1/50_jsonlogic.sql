@@ -5,7 +5,8 @@
 -- ---------------------------------------------------------------------------
 
 -- A total order on the compiled programs, consistent with =: ORDER BY,
--- count(DISTINCT ...), sorted DISTINCT/UNION, merge joins and btree indexes.
+-- count(DISTINCT ...), sorted DISTINCT/UNION and btree indexes (not merge
+-- joins: 1.0's = was created without MERGES, which PostgreSQL 15 cannot add).
 -- The order is stable but says nothing about what the conditions mean.
 CREATE FUNCTION incentive_condition_cmp(incentive_condition, incentive_condition)
 RETURNS int4
