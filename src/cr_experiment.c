@@ -223,8 +223,11 @@ ab_transition(FunctionCallInfo fcinfo, int covarg, int confarg)
 	CrAbArm		arm;
 	int			which;
 
+	/* callable from SQL (its state is a float8[]): a user error, not XX000 */
 	if (!AggCheckCallContext(fcinfo, &aggctx))
-		elog(ERROR, "incentive_ab transition function called in non-aggregate context");
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("incentive_ab transition function called in non-aggregate context")));
 	if (PG_ARGISNULL(0))
 		ab_bad_state("The state must not be NULL.");
 	a = PG_GETARG_ARRAYTYPE_P(0);
