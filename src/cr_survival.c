@@ -40,6 +40,17 @@ PG_FUNCTION_INFO_V1(retention_km_rmst);
 /* First capacity of a state: small, so a GROUP BY of many groups stays small. */
 #define SURV_MIN_CAP 8
 
+/*
+ * The most points a retention_km curve array can hold: each element takes
+ * at least 64 bytes (a 24-byte tuple header, five float8/bigint fields; the
+ * other three NULL), and an array at most MaxAllocSize.  A retention_km state
+ * with more distinct durations can never give a curve, so the aggregate
+ * stops as soon as it has seen that many, not after gigabytes more rows.
+ */
+#define SURV_KM_MIN_POINT_BYTES (MAXALIGN(SizeofHeapTupleHeader + BITMAPLEN(8)) + 5 * sizeof(double))
+#define SURV_KM_MAX_POINTS \
+	((int64) ((MaxAllocSize - ARR_OVERHEAD_NONULLS(1)) / SURV_KM_MIN_POINT_BYTES))
+
 typedef struct SurvState
 {
 	CrSurvObs  *obs;
@@ -67,6 +78,16 @@ surv_new(MemoryContext ctx)
 	return s;
 }
 
+static void
+surv_too_many_points(size_t np, bool at_least)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+			 errmsg("survival curve of %s%zu points is too large for an array",
+					at_least ? "at least " : "", np),
+			 errhint("Round the durations (for example to whole days) to get fewer distinct times.")));
+}
+
 /* Sort and merge; grow the array when merging did not free half of it. */
 static void
 surv_compact(SurvState *s)
@@ -81,6 +102,9 @@ surv_compact(SurvState *s)
 										   (size_t) s->compacted, scratch);
 	pfree(scratch);
 	s->compacted = s->nobs;
+	/* a retention_km state (no groups: a log-rank state with rows has some) */
+	if (s->ngroups == 0 && s->nobs > SURV_KM_MAX_POINTS)
+		surv_too_many_points((size_t) s->nobs, true);
 }
 
 static void
@@ -500,10 +524,7 @@ surv_km_array(TupleDesc desc, Oid elemtype, const CrKmPoint *pt, size_t np)
 			Size		nbytes = ARR_OVERHEAD_NONULLS(1) + total;
 
 			if (nbytes > MaxAllocSize)
-				ereport(ERROR,
-						(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-						 errmsg("survival curve of %zu points is too large for an array", np),
-						 errhint("Round the durations (for example to whole days) to get fewer distinct times.")));
+				surv_too_many_points(np, false);
 			arr = palloc0(nbytes);
 			SET_VARSIZE(arr, nbytes);
 			arr->ndim = 1;
