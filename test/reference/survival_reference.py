@@ -277,7 +277,8 @@ CREATE TABLE surv_big AS SELECT i, ((i * 7919) % 1000)::float8 / 10 AS t, i % 5 
   'p' || i % 4 AS grp FROM generate_series(1, 200000) i;
 ANALYZE surv_big;
 CREATE TABLE par_res AS SELECT retention_km(t, churned) AS c, retention_logrank(t, churned, grp) AS lr,
-  retention_logrank(t, churned, grp, 'fleming-harrington', 1.5) AS fh FROM surv_big;
+  retention_logrank(t, churned, grp, 'fleming-harrington', 1.5) AS fh,
+  retention_logrank(t, churned, 'q' || (i * 7919) % 1000) AS lr1000 FROM surv_big;
 SET LOCAL parallel_setup_cost = 0;
 SET LOCAL parallel_tuple_cost = 0;
 SET LOCAL min_parallel_table_scan_size = 0;
@@ -290,7 +291,19 @@ SELECT ok((SELECT pg_temp.close((retention_logrank(t, churned, grp)).chi_square,
           'a parallel plan gives the same log-rank statistic');
 SELECT ok((SELECT pg_temp.close((retention_logrank(t, churned, grp, 'fleming-harrington', 1.5)).chi_square, (SELECT (fh).chi_square FROM par_res), 1e-12) FROM surv_big),
           'a parallel plan gives the same weighted log-rank statistic (the weighting travels with the state)');
+SELECT ok((SELECT pg_temp.close((retention_logrank(t, churned, 'q' || (i * 7919) % 1000)).chi_square, (SELECT (lr1000).chi_square FROM par_res), 1e-12) FROM surv_big),
+          'a parallel plan gives the same log-rank statistic of 1000 groups (names looked up again when states are combined)');
 RESET max_parallel_workers_per_gather;
+
+-- a window frame that grows: each final function renumbers the groups in
+-- the order of their names (here the reverse of their arrival), and the
+-- rows after it look the names up again
+CREATE TABLE surv_arrival AS
+SELECT i, ((i * i * 3 + i) % 89)::float8 / 3 AS t, (i * 11) % 5 < 3 AS churned, 'm' || (39 - (i / 11) % 40) AS grp
+FROM generate_series(1, 600) i;
+SELECT is((SELECT count(*) FROM (SELECT i, (retention_logrank(t, churned, grp) OVER (ORDER BY i))::text AS a FROM surv_arrival) w
+           WHERE a IS DISTINCT FROM (SELECT retention_logrank(t, churned, grp)::text FROM surv_arrival r WHERE r.i <= w.i)),
+          0::bigint, 'a running log-rank test (window) equals the test of each prefix of the rows');
 
 -- spells
 SELECT results_eq($$ SELECT * FROM retention_spell('2025-01-01 00:00+00', '2025-03-02 00:00+00', '2025-06-01 00:00+00', 'months') $$,
@@ -318,7 +331,7 @@ SELECT ok((SELECT (retention_logrank(r.duration, r.churned, s.plan)).p_value < 0
                 retention_spell(s.started_at, s.ended_at, retention_demo_reference_date(), 'months') r),
           'demo: annual and monthly members stay differently long (log-rank)');
 ''')
-ntests += 15
+ntests += 17
 w('SELECT * FROM finish();')
 w('ROLLBACK;')
 out[PLAN_AT] = 'SELECT plan(%d);' % ntests
