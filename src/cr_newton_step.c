@@ -186,8 +186,11 @@ retention_newton_step_trans(PG_FUNCTION_ARGS)
 				pd,
 				d;
 
+	/* callable from SQL (its state is a float8[]): a user error, not XX000 */
 	if (!AggCheckCallContext(fcinfo, NULL))
-		elog(ERROR, "retention_newton_step_trans called in non-aggregate context");
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("retention_newton_step_trans called in non-aggregate context")));
 	c = step_cache(fcinfo);
 	if (PG_ARGISNULL(4))
 		ereport(ERROR,
