@@ -47,6 +47,9 @@ SELECT retention_fit('SELECT x, true FROM fb');
 SELECT retention_train(x, true) FROM fb;
 SELECT retention_fit('SELECT ARRAY[x[1], 2], y FROM fb');
 SELECT retention_train(ARRAY[x[1], 2], y) FROM fb;
+-- an all-zero feature without an intercept: no intercept to speak of
+SELECT retention_fit('SELECT ARRAY[x[1], 0], y FROM fb', '{"intercept": false}');
+SELECT retention_train(ARRAY[x[1], 0], y, '{"intercept": false}') FROM fb;
 SELECT retention_fit('SELECT ARRAY[x[1], x[2], x[1] + x[2]], y FROM fb');
 SELECT retention_train(ARRAY[x[1], x[2], x[1] + x[2]], y) FROM fb;
 SELECT retention_fit('SELECT ARRAY[x[1], CASE WHEN y THEN 1 ELSE 0 END], y FROM fb');

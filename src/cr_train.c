@@ -843,6 +843,8 @@ cr_train_check_result(const CrFitResult *r, char **names, int d, int64 n_rows,
 			ereport(ERROR,
 					(errcode(ERRCODE_DATA_EXCEPTION),
 					 errmsg("feature \"%s\" is constant", names[r->bad_feature]),
+					 r->means[r->bad_feature] == 0.0 ?
+					 errdetail("Every usable row has the value 0; it carries no information.") :
 					 errdetail("Every usable row has the value %g; it carries no information next to the intercept.",
 							   r->means[r->bad_feature]),
 					 errhint("Remove it from the feature array.")));
@@ -872,7 +874,9 @@ cr_train_check_result(const CrFitResult *r, char **names, int d, int64 n_rows,
 		case CR_FIT_NO_CONVERGENCE:
 			ereport(ERROR,
 					(errcode(ERRCODE_DATA_EXCEPTION),
-					 errmsg("retention_train did not converge within %d iterations", max_iter),
+					 errmsg_plural("retention_train did not converge within %d iteration",
+								   "retention_train did not converge within %d iterations",
+								   max_iter, max_iter),
 					 errhint("Raise \"max_iter\", loosen \"tol\", or set a positive \"l2\" option.")));
 			break;
 	}
