@@ -124,6 +124,14 @@ SELECT label || ': ' || pg_temp.try(q) FROM (VALUES
   ('spend overflow is no q <= 1', $$SELECT gammagamma_expected_spend('(1e10,3,1e308,0,,,,1,0)', 1, 1.7e308)$$),
   ('spend of 1e308 where x m overflows', $$SELECT gammagamma_expected_spend(gg, 1e308, 1e308) FROM m$$),
   ('spend where p x overflows', $$SELECT gammagamma_expected_spend('(1e300,3,10,0,,,,1,0)', 1e10, 5)$$),
+  ('spend where p (gamma + x m) underflows to 0', $$SELECT to_char(gammagamma_expected_spend('(2.2250738585072014e-308,1,2.2250738585072014e-308,0,,,,1,0)', 15886503552761, 4.04616008179716e-309), '9.999999999EEEE')$$),
+  ('spend where p x + q - 1 overflows', $$SELECT to_char(gammagamma_expected_spend('(9.558913075277556e+305,1.7976931348623157e+308,0.7623070879924527,0,,,,1,0)', 84, 2), '9.999999999EEEE')$$),
+  ('spend where p x + q - 1 cancels', $$SELECT to_char(gammagamma_expected_spend('(1.179737298385761e-06,0.17235175910557426,1.720650588812766e-05,0,,,,1,0)', 701553, 0.00018566789365465766), '9.999999999EEEE')$$),
+  ('spend where p x + q - 1 = 7.6e-57 is 0 in float8', $$SELECT to_char(gammagamma_expected_spend('(0.5,7.576983586971271e-57,1,0,,,,1,0)', 2, 1), '9.999999999EEEE')$$),
+  ('spend where p x + q - 1 = 2.9e-322 overflows the answer', $$SELECT to_char(gammagamma_expected_spend('(0.5,2.9e-322,1,0,,,,1,0)', 2, 1), '9.999999999EEEE')$$),
+  ('clv where the spend is beyond float8 and the value is not', $$SELECT to_char(lifetime_value(bg, '(1e10,3,1e308,0,,,,1,0)', 1, 30, 38, 1.7e308, 1, 10, 30), '9.999999999EEEE') FROM m$$),
+  ('clv where the spend and the value are beyond float8', $$SELECT to_char(lifetime_value(bg, '(1e10,3,1e308,0,,,,1,0)', 1, 30, 38, 1.7e308), '9.999999999EEEE') FROM m$$),
+  ('clv where a term overflows before its discount', $$SELECT to_char(lifetime_value(bg, '(1,2,1,0,,,,1,0)', 1, 30, 38, 1.7e308, 1, 10, 3000), '9.999999999EEEE') FROM m$$),
   ('clv frequency 0 ignores a NaN mean', $$SELECT round(lifetime_value(bg, gg, 0, 0, 38, 'NaN')::numeric, 6) FROM m$$),
   ('expected purchases rounding to 0 are not -0', $$SELECT bgnbd_expected_purchases('(0.24,4.4,0.79,2.4,0,,,,,1,0)', 10, 1e15, 1, 1e300)::text$$)
 ) AS t(label, q);

@@ -153,40 +153,141 @@ cr_gammagamma_fit(const CrSpendRow *rows, size_t n, cr_optim_tick tick,
 	return CR_FIT_OK;
 }
 
-/* a product that neither overflowed nor lost digits to underflow */
+/* a value that neither overflowed nor lost digits to underflow (nor became 0) */
 static int
 gg_whole(double v)
 {
-	return v == 0.0 || (isfinite(v) && fabs(v) >= DBL_MIN);
+	return isfinite(v) && fabs(v) >= DBL_MIN;
+}
+
+/*
+ * p x + q - 1 as hi + *lo to about 2^-104 relative, however much p x and
+ * q - 1 cancel (q < 1, p x near 1 - q, where p x + (q - 1) in double can be
+ * off in every digit, or 0 for a positive value): p x = a + b exactly (fma),
+ * q - 1 = c + d exactly (TwoSum), then their sum in double-double (Joldes,
+ * Muller and Popescu 2017, AccurateDWPlusDW, whose relative error is bounded
+ * whatever the cancellation).  p x must be at least 2^-969 (b exact).
+ * volatile: a compiler that fuses a multiply and an add (GCC does on aarch64
+ * by default) must not fuse p x into the sums, which need it rounded.
+ */
+static double
+gg_den(double p, double x, double q, double *lo)
+{
+	volatile double px = p * x;
+	double		a = px,
+				b = fma(p, x, -a),
+				c = q - 1.0,
+				cv = c - q,
+				d = (q - (c - cv)) + (-1.0 - cv),
+				sh = a + c,
+				sv = sh - a,
+				sl = (a - (sh - sv)) + (c - sv),
+				th = b + d,
+				tv = th - b,
+				tl = (b - (th - tv)) + (d - tv),
+				vh,
+				vl,
+				zh;
+
+	sl += th;
+	vh = sh + sl;
+	vl = sl - (vh - sh);
+	vl += tl;
+	zh = vh + vl;
+	*lo = vl - (zh - vh);
+	return zh;
+}
+
+/*
+ * The expected spend in long double, whose exponent range holds every
+ * product of two doubles where long double is wider (x86-64, aarch64);
+ * elsewhere this gives what double gives.  den + lo: p x + q - 1 from
+ * gg_den when it was needed, else den is not used.
+ */
+static long double
+gg_spend_wide(const CrGammaGamma *m, double x, double mean, double den, double lo, int exact_den)
+{
+	long double lden = exact_den ? (long double) den + lo
+		: (long double) m->p * x + ((long double) m->q - 1.0L);
+
+	if (x == 0.0)
+		return (long double) m->p * m->gamma / lden;
+	return (long double) m->p * ((long double) m->gamma + (long double) x * mean) / lden;
+}
+
+/*
+ * The expected spend, or NaN; *wide: whether the double formula lost the
+ * answer and gg_spend_wide must give it.
+ */
+static double
+gg_spend(const CrGammaGamma *m, double x, double mean, double *den, double *lo, int *exact_den,
+		 int *wide)
+{
+	double		px = m->p * x,
+				xm,
+				num,
+				r;
+
+	*den = px + (m->q - 1.0);	/* q - 1 exact near 1 */
+	*lo = 0.0;
+	*exact_den = 0;
+	/* p x near 1 - q: as computed here, its sign may even be wrong */
+	if (m->q < 1.0 && gg_whole(px) && !(*den > 0.5 * px))
+	{
+		*den = gg_den(m->p, x, m->q, lo);
+		*exact_den = 1;
+	}
+	*wide = 0;
+	if (!(*den > 0.0))
+		return NAN;
+	if (x == 0.0)
+	{
+		/* the prior mean: mean is not used */
+		double		pg = m->p * m->gamma;
+
+		r = pg / *den;
+		*wide = !(gg_whole(pg) && gg_whole(*den) && gg_whole(r));
+		return r;
+	}
+	xm = x * mean;
+	num = m->p * (m->gamma + xm);
+	r = num / *den;
+
+	/*
+	 * A product or sum left the double range (p = 1e300 and x = 1e10, say)
+	 * while the answer, a weighted mean of m and the prior mean, may not
+	 * have; or the answer itself is beyond it, or subnormal.  (p, gamma > 0:
+	 * a 0 is an underflow.)
+	 */
+	*wide = !(gg_whole(px) && gg_whole(xm) && gg_whole(num) &&
+			  gg_whole(*den) && gg_whole(r));
+	return r;
 }
 
 double
 cr_gammagamma_expected_spend(const CrGammaGamma *m, double x, double mean)
 {
-	double		px = m->p * x,
-				pg = m->p * m->gamma,
-				xm = x * mean,
-				den = px + (m->q - 1.0),	/* q - 1 exact near 1: p x keeps its digits */
+	double		den,
+				lo,
 				r;
-	long double lden;
+	int			exact_den,
+				wide;
 
-	if (!(den > 0.0))
-		return NAN;
-	r = x == 0.0 ? pg / den		/* the prior mean: mean is not used */
-		: m->p * (m->gamma + xm) / den;
-	if (gg_whole(px) && gg_whole(pg) && gg_whole(xm) && gg_whole(r) &&
-		(x == 0.0 || gg_whole(m->p * (m->gamma + xm))))
-		return r;
+	r = gg_spend(m, x, mean, &den, &lo, &exact_den, &wide);
+	return wide ? (double) gg_spend_wide(m, x, mean, den, lo, exact_den) : r;
+}
 
-	/*
-	 * A product left the double range (p = 1e300 and x = 1e10, say) while
-	 * the answer, a weighted mean of m and the prior mean, may not have:
-	 * the same formula in long double, whose exponent range holds every
-	 * product of two doubles where long double is wider (x86-64, aarch64);
-	 * elsewhere this gives what double gave.
-	 */
-	lden = (long double) m->p * x + (long double) (m->q - 1.0);
-	if (x == 0.0)
-		return (double) ((long double) m->p * m->gamma / lden);
-	return (double) ((long double) m->p * ((long double) m->gamma + (long double) x * mean) / lden);
+double
+cr_gammagamma_expected_spend_frexp(const CrGammaGamma *m, double x, double mean, int *e)
+{
+	double		den,
+				lo,
+				r;
+	int			exact_den,
+				wide;
+
+	r = gg_spend(m, x, mean, &den, &lo, &exact_den, &wide);
+	if (!wide || isnan(r))
+		return frexp(r, e);
+	return (double) frexpl(gg_spend_wide(m, x, mean, den, lo, exact_den), e);
 }

@@ -59,4 +59,12 @@ extern CrFitStatus cr_gammagamma_fit(const CrSpendRow *rows, size_t n,
  */
 extern double cr_gammagamma_expected_spend(const CrGammaGamma *m, double x, double mean);
 
+/*
+ * The same as f * 2^*e, f in [0.5, 1) (or 0, or NaN): finite where the
+ * spend is beyond the double range but not the long double range (x86-64,
+ * aarch64), for lifetime value, which a spend beyond it need not overflow.
+ */
+extern double cr_gammagamma_expected_spend_frexp(const CrGammaGamma *m, double x, double mean,
+												 int *e);
+
 #endif							/* CR_GAMMAGAMMA_H */

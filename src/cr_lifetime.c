@@ -877,9 +877,9 @@ bgnbd_expected_purchases(PG_FUNCTION_ARGS)
 					  "the expected number of purchases");
 }
 
-/* the Gamma-Gamma expected spend, after checking (frequency, monetary_value) */
-static double
-expected_spend(const CrGammaGamma *m, double x, double mean)
+/* Check (frequency, monetary_value) for the Gamma-Gamma expected spend. */
+static void
+check_spend_args(double x, double mean)
 {
 	if (!isfinite(x) || x < 0.0 || x != floor(x))
 		ereport(ERROR,
@@ -887,13 +887,17 @@ expected_spend(const CrGammaGamma *m, double x, double mean)
 				 errmsg("frequency must be a non-negative integer")));
 	if (x > 0.0)
 		check_positive(mean, "monetary_value (when frequency is positive)");
-	if (!(m->p * x + (m->q - 1.0) > 0.0))
+}
+
+/* The kernel's NaN spend: p x + q - 1 <= 0, no finite mean. */
+static void
+check_spend_defined(double spend)
+{
+	if (isnan(spend))
 		ereport(ERROR,
 				(errcode(ERRCODE_DATA_EXCEPTION),
 				 errmsg("the expected spend is not finite: the model has q <= 1"),
 				 errhint("A Gamma-Gamma model with q <= 1 has no finite mean spend for members without repeat purchases.")));
-	/* non-finite only by overflow: prediction() reports it */
-	return cr_gammagamma_expected_spend(m, x, mean);
 }
 
 PG_FUNCTION_INFO_V1(gammagamma_expected_spend);
@@ -901,9 +905,15 @@ Datum
 gammagamma_expected_spend(PG_FUNCTION_ARGS)
 {
 	CrGammaGamma m = gg_model(fcinfo, 0);
+	double		x = PG_GETARG_FLOAT8(1),
+				mean = PG_GETARG_FLOAT8(2),
+				spend;
 
-	return prediction(expected_spend(&m, PG_GETARG_FLOAT8(1), PG_GETARG_FLOAT8(2)),
-					  "the expected spend");
+	check_spend_args(x, mean);
+	spend = cr_gammagamma_expected_spend(&m, x, mean);
+	check_spend_defined(spend);
+	/* non-finite only by overflow: prediction() reports it */
+	return prediction(spend, "the expected spend");
 }
 
 /*
@@ -924,6 +934,7 @@ lifetime_value(PG_FUNCTION_ARGS)
 				len = PG_GETARG_FLOAT8(8),
 				spend;
 	int32		periods = PG_GETARG_INT32(6);
+	int			spend_exp = 0;
 
 	check_buyer_row(x, tx, T);
 	if (periods < 1 || periods > CLV_MAX_PERIODS)
@@ -935,8 +946,18 @@ lifetime_value(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("discount_rate must be non-negative and finite")));
 	check_positive(len, "period_length");
-	spend = expected_spend(&gg, x, mean);
+	check_spend_args(x, mean);
+
+	/*
+	 * The value is linear in the spend: computed for its fraction f (spend =
+	 * f 2^e), then scaled, bit for bit the same where spend and terms are
+	 * normal doubles, and finite where the spend (or a term before its
+	 * discount) is beyond the double range while the value is not.
+	 */
+	spend = cr_gammagamma_expected_spend_frexp(&gg, x, mean, &spend_exp);
+	check_spend_defined(spend);
 	/* up to 100000 periods, each a 2F1 of up to 100000 terms: interruptible */
-	return prediction(cr_bgnbd_clv_tick(&bg, x, tx, T, spend, periods, d, len, fit_tick, NULL),
+	return prediction(ldexp(cr_bgnbd_clv_tick(&bg, x, tx, T, spend, periods, d, len, fit_tick, NULL),
+							spend_exp),
 					  "the lifetime value");
 }

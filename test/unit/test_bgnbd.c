@@ -531,6 +531,44 @@ test_models(void)
 			ok(isinf(cr_gammagamma_expected_spend(&wide, 1, 1.7e308)),
 			   "expected spend: an answer of 2.7e308 is still infinite");
 		}
+		{
+			/*
+			 * Exact answers (Python fractions, rounded once): a product
+			 * underflowing to 0, p x + q - 1 overflowing, and p x + q - 1
+			 * cancelling (q < 1, p x near 1 - q), even to 0 in double.
+			 */
+			CrGammaGamma zero = {DBL_MIN, 1.0, DBL_MIN},
+						over = {9.558913075277556e+305, DBL_MAX, 0.7623070879924527},
+						cancel = {1.179737298385761e-06, 0.17235175910557426, 1.720650588812766e-05},
+						nil = {0.5, 7.576983586971271e-57, 3.15e-321},
+						neg = {1.0 - DBL_EPSILON / 2, DBL_EPSILON / 2 - 0x1p-60, 1.0},
+						nanm = {7.853996856982613e-54, 124.95507756622575, 260.1718070475572},
+						wide = {1e10, 3.0, 1e308};
+			int			e = 0;
+			double		f;
+
+			ok(rel_close(cr_gammagamma_expected_spend(&zero, 15886503552761.0, 4.04616008179716e-309),
+						 4.046160081798556e-309, 1e-13),
+			   "expected spend: p (gamma + x m) underflows to 0, the answer is 4.05e-309");
+			ok(rel_close(cr_gammagamma_expected_spend(&over, 84, 2), 0.6203023435416184, 1e-15),
+			   "expected spend: p x + q - 1 overflows, the answer is 0.62");
+			ok(rel_close(cr_gammagamma_expected_spend(&cancel, 701553, 0.00018566789365465766),
+						 3965438897057329.0, 1e-15),
+			   "expected spend: p x + q - 1 cancels, the answer is 3.97e15");
+			ok(rel_close(cr_gammagamma_expected_spend(&nil, 2, 1.718617398401444),
+						 2.268207893912599e+56, 1e-15),
+			   "expected spend: p x + q - 1 is 0 in double but q = 7.6e-57, the answer 2.27e56");
+			ok(isnan(cr_gammagamma_expected_spend(&neg, 1, 1.0)),
+			   "expected spend: p x + q - 1 = -2^-60 is NaN");
+			ok(cr_gammagamma_expected_spend(&nanm, 0, NAN) == 0x1.9435785e463b1p-176,
+			   "expected spend: x = 0 with a NaN mean is p gamma / (q - 1) in double, bit for bit");
+			f = cr_gammagamma_expected_spend_frexp(&wide, 1, 1.7e308, &e);
+			ok(e == 1025 && rel_close(f, 0.7509624270959879, 1e-15),
+			   "expected spend as f 2^e: 2.7e308 = 0.751 2^1025");
+			f = cr_gammagamma_expected_spend_frexp(&gf.m, 2, 22.35, &e);
+			ok(ldexp(f, e) == cr_gammagamma_expected_spend(&gf.m, 2, 22.35),
+			   "expected spend as f 2^e: the double's, in range");
+		}
 		ok(cr_gammagamma_fit(same, 2, NULL, NULL, &gf) == CR_FIT_NO_REPEAT, "identical spends: not identified");
 	}
 	{
