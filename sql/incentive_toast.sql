@@ -62,6 +62,53 @@ UNION ALL SELECT 'external', * FROM toast_check('toast_conds_ext')
 UNION ALL SELECT 'main', * FROM toast_check('toast_conds_main')
 ORDER BY 1, 2;
 
+-- PL/pgSQL keeps a simple expression's cache for the whole transaction, and
+-- its variable holds the TOAST pointer itself: the rule replaced between
+-- calls (UPDATE), the row type's columns x and y swapped (ALTER TABLE), each
+-- call as SQL computes it
+CREATE FUNCTION toast_loop(tab text) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE
+  c incentive_condition;
+  k int;
+  r toast_rows;
+  x numeric;
+  y numeric;
+  bad int := 0;
+  n int := 0;
+BEGIN
+  FOR i IN 1..6 LOOP
+    EXECUTE format('SELECT cond, k FROM %I WHERE k = $1', tab) INTO c, k USING (ARRAY[3, 5, 7])[1 + i % 3];
+    FOR r IN SELECT * FROM toast_rows WHERE id % 7 = i LOOP
+      n := n + 1;
+      -- (after the swap x is float8 and y integer: read them as numeric)
+      x := to_jsonb(r) ->> 'x';
+      y := to_jsonb(r) ->> 'y';
+      IF incentive_matches(c, r) IS DISTINCT FROM (x % k = 0 AND x BETWEEN k AND 1000 * k AND y >= k - 3)
+         OR incentive_matches(c, to_jsonb(r)) IS DISTINCT FROM (x % k = 0 AND x BETWEEN k AND 1000 * k AND y >= k - 3) THEN
+        bad := bad + 1;
+      END IF;
+    END LOOP;
+    IF i = 3 THEN
+      ALTER TABLE toast_rows RENAME x TO t;
+      ALTER TABLE toast_rows RENAME y TO x;
+      ALTER TABLE toast_rows RENAME t TO y;
+    END IF;
+    -- every row takes another's rule: new stored values
+    EXECUTE format('UPDATE %1$I t SET (k, cond) = (SELECT s.k, s.cond FROM %1$I s WHERE s.k = CASE t.k WHEN 3 THEN 5 WHEN 5 THEN 7 ELSE 3 END)', tab);
+  END LOOP;
+  RETURN bad || ' of ' || n || ' differ';
+END $$;
+BEGIN;
+SELECT 'extended' AS storage, toast_loop('toast_conds');
+ROLLBACK;
+BEGIN;
+SELECT 'external' AS storage, toast_loop('toast_conds_ext');
+ROLLBACK;
+BEGIN;
+SELECT 'main' AS storage, toast_loop('toast_conds_main');
+ROLLBACK;
+
+DROP FUNCTION toast_loop(text);
 DROP FUNCTION toast_check(text);
 DROP VIEW toast_src;
 DROP TABLE toast_rows, toast_conds, toast_conds_ext, toast_conds_main;
