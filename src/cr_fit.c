@@ -47,6 +47,9 @@
 #include "executor/spi.h"
 #include "executor/tuptable.h"
 #include "miscadmin.h"
+#include "nodes/extensible.h"
+#include "nodes/plannodes.h"
+#include "utils/plancache.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
@@ -84,6 +87,7 @@ typedef struct Fit
 	CrMoments	m;				/* from passes 1 and 2 */
 	double	   *means;
 	double	   *sd;
+	bool		distributed;	/* the query runs on Citus: sample there */
 	double	   *sample;			/* the decile sample's rows (d values and the
 								 * signed weight each), NULL: not kept */
 	int64		sample_m;		/* rows in sample */
@@ -460,17 +464,39 @@ sample_rows(const Fit *f)
 }
 
 /*
+ * The share of the rows a distributed fit's sample pass asks for: where
+ * the query runs on Citus, its rows in the query's order are every shard's
+ * in whatever order they arrive, and a row-by-row pass would bring every
+ * row to the coordinator.  Beyond 65 536 rows each row is drawn instead
+ * with this probability on the workers (random() < keep, pushed down with
+ * the query), so that about 63 500 rows travel: eight standard deviations
+ * below 65 536, at most what sample_rows() makes room for (the chance of
+ * more is below 1e-15; rows beyond the room would not be kept).  1: every
+ * row, in the query's order.
+ */
+static double
+sample_keep(const Fit *f)
+{
+	if (!f->distributed || f->n_rows <= SAMPLE_ROWS)
+		return 1.0;
+	return (SAMPLE_ROWS - 8.0 * sqrt((double) SAMPLE_ROWS)) / f->n_rows;
+}
+
+/*
  * A pass over the query's rows in the query's order, handed one by one to
  * r (planned without parallel workers, so the order is the scan's), with
  * the stride of the decile sample: every stride-th usable row, as
  * retention_train samples (all rows up to 65 536).  Checks that it saw the
- * rows of pass 1.
+ * rows of pass 1.  On Citus, beyond 65 536 rows, the rows of a random
+ * sample drawn on the workers instead (sample_keep): each kept up to the
+ * capacity, and the rows checked by the aggregate passes alone.
  */
 static void
 receiver_pass(Fit *f, SampleReceiver *r, const char *what)
 {
 	TimestampTz t0 = GetCurrentTimestamp();
 	bool		same;
+	double		keep;
 
 	r->pub.receiveSlot = sample_receive;
 	r->pub.rStartup = cr_dest_startup_noop;
@@ -480,12 +506,18 @@ receiver_pass(Fit *f, SampleReceiver *r, const char *what)
 	r->f = f;
 	r->stride = sample_stride(f);
 	r->cap = sample_rows(f);
+	keep = sample_keep(f);
+	if (keep < 1.0)
+		r->stride = 1;
 	r->rowcxt = AllocSetContextCreate(CurrentMemoryContext, "retention_fit rows", ALLOCSET_DEFAULT_SIZES);
 	r->wx = palloc0(sizeof(double) * f->d);
 	r->wx1 = palloc0(sizeof(double) * f->d);
 	r->wxx = palloc0(sizeof(double) * f->d);
 
-	cr_query_run(f->stmt, (DestReceiver *) r, 0, "retention_fit");
+	cr_query_run(keep < 1.0 ?
+				 psprintf("SELECT * FROM (\n%s\n) AS q WHERE pg_catalog.random() < %.17g", f->stmt, keep)
+				 : f->stmt,
+				 (DestReceiver *) r, 0, "retention_fit");
 	f->npasses++;
 	elog(DEBUG1, "retention_fit: pass %d (%s) took %.1f ms", f->npasses, what,
 		 (double) (GetCurrentTimestamp() - t0) / 1000.0);
@@ -494,7 +526,7 @@ receiver_pass(Fit *f, SampleReceiver *r, const char *what)
 		CrRowSums	now = {(double) r->u, (double) r->skipped, r->npos, r->check, r->sw, r->sw1,
 		r->wx, r->wx1, r->wxx};
 
-		same = cr_rows_same(&f->first, &now, f->first_ax, f->d);
+		same = keep < 1.0 || cr_rows_same(&f->first, &now, f->first_ax, f->d);
 	}
 	pfree(r->wx);
 	pfree(r->wx1);
@@ -650,7 +682,7 @@ moments(Fit *f)
 		const double *sxx;
 		bool		again = false;
 
-		if (round == 0 && sample_bytes(f) <= SAMPLE_MAX_BYTES)
+		if (round == 0 && sample_bytes(f) <= SAMPLE_MAX_BYTES && !f->distributed)
 		{
 			/* row by row: the same sums, and the decile sample on the way */
 			st = palloc0(sizeof(double) * 2 * f->d);
@@ -701,6 +733,85 @@ moments(Fit *f)
 			break;
 	}
 	pfree(pre);
+
+	/*
+	 * On Citus the spreads came from the workers' partial sums; the sample's
+	 * rows come from the workers' random draw, in a pass of their own.
+	 */
+	if (f->distributed && sample_bytes(f) <= SAMPLE_MAX_BYTES)
+	{
+		double	   *unused = palloc0(sizeof(double) * 2 * f->d);
+
+		moments_and_sample(f, unused, unused + f->d);
+		pfree(unused);
+	}
+}
+
+/*
+ * Whether a plan runs on Citus: a Citus custom scan node (Custom Scan
+ * (Citus Adaptive) and its kind) anywhere in it.
+ */
+static bool
+plan_on_citus(Plan *p)
+{
+	ListCell   *lc;
+
+	if (p == NULL)
+		return false;
+	check_stack_depth();
+	if (IsA(p, CustomScan))
+	{
+		CustomScan *cs = (CustomScan *) p;
+
+		if (cs->methods && cs->methods->CustomName &&
+			strncmp(cs->methods->CustomName, "Citus", 5) == 0)
+			return true;
+		foreach(lc, cs->custom_plans)
+			if (plan_on_citus(lfirst(lc)))
+				return true;
+	}
+	else if (IsA(p, Append))
+	{
+		foreach(lc, ((Append *) p)->appendplans)
+			if (plan_on_citus(lfirst(lc)))
+				return true;
+	}
+	else if (IsA(p, MergeAppend))
+	{
+		foreach(lc, ((MergeAppend *) p)->mergeplans)
+			if (plan_on_citus(lfirst(lc)))
+				return true;
+	}
+	else if (IsA(p, SubqueryScan))
+	{
+		if (plan_on_citus(((SubqueryScan *) p)->subplan))
+			return true;
+	}
+	return plan_on_citus(p->lefttree) || plan_on_citus(p->righttree);
+}
+
+static bool
+query_on_citus(SPIPlanPtr plan)
+{
+	CachedPlan *cp = SPI_plan_get_cached_plan(plan);
+	bool		found = false;
+	ListCell   *lc;
+
+	if (cp == NULL)
+		return false;
+	foreach(lc, cp->stmt_list)
+	{
+		PlannedStmt *ps = lfirst_node(PlannedStmt, lc);
+		ListCell   *sc;
+
+		if (plan_on_citus(ps->planTree))
+			found = true;
+		foreach(sc, ps->subplans)
+			if (plan_on_citus(lfirst(sc)))
+				found = true;
+	}
+	ReleaseCachedPlan(cp, NULL);	/* a plan not saved (SPI_keepplan) has no owner */
+	return found;
 }
 
 static void
@@ -795,6 +906,7 @@ retention_fit(PG_FUNCTION_ARGS)
 			elog(ERROR, "retention_fit: SPI_prepare failed: %s", SPI_result_code_string(SPI_result));
 	}
 
+	f.distributed = query_on_citus(f.plan);
 	statistics(&f);
 	moments(&f);
 	memset(&fo, 0, sizeof(fo));

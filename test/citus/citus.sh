@@ -109,6 +109,16 @@ run_citus_checks() {
 		return 0
 	fi
 	cpsql coord -d cr_citus -tA -f "$dir/checks.sql" >"$out/checks.out" 2>"$out/checks.err" || true
+	# retention_fit's decile sample: filtered on the workers, every shard
+	# asked with random() < keep and none for all of its rows
+	cpsql coord -d cr_citus -tA -f "$dir/sample.sql" >>"$out/checks.out" 2>"$out/sample.err" || true
+	grep 'ERROR' "$out/sample.err" >>"$out/checks.err" || true
+	echo "retention_fit's sample pass asks every shard for a random share of its rows: $(
+		[ "$(grep -c 'issuing SELECT f, r FROM public.sample_dist_[0-9]* sample_dist WHERE (random() OPERATOR(pg_catalog.<) ' "$out/sample.err")" -eq 8 ] &&
+		echo true || echo false)" >>"$out/checks.out"
+	echo "retention_fit never asks a shard for every row: $(
+		grep 'issuing SELECT f, r FROM public.sample_dist_' "$out/sample.err" | grep -qv 'random()' &&
+		echo false || echo true)" >>"$out/checks.out"
 	grep '^skipped: ' "$out/checks.out" >&2 || true
 	ok=$(grep -c ': true$' "$out/checks.out" || true)
 	nok=$(grep -v '^skipped: ' "$out/checks.out" | grep -vc ': true$' || true)
