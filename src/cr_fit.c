@@ -489,7 +489,9 @@ sample_keep(const Fit *f)
  * retention_train samples (all rows up to 65 536).  Checks that it saw the
  * rows of pass 1.  On Citus, beyond 65 536 rows, the rows of a random
  * sample drawn on the workers instead (sample_keep): each kept up to the
- * capacity, and the rows checked by the aggregate passes alone.
+ * capacity, and the rows checked by the aggregate passes alone.  The
+ * filter names its operator and type in pg_catalog: a "<" of the caller's
+ * search_path must not be called, nor sent to the workers.
  */
 static void
 receiver_pass(Fit *f, SampleReceiver *r, const char *what)
@@ -515,7 +517,8 @@ receiver_pass(Fit *f, SampleReceiver *r, const char *what)
 	r->wxx = palloc0(sizeof(double) * f->d);
 
 	cr_query_run(keep < 1.0 ?
-				 psprintf("SELECT * FROM (\n%s\n) AS q WHERE pg_catalog.random() < %.17g", f->stmt, keep)
+				 psprintf("SELECT * FROM (\n%s\n) AS q WHERE pg_catalog.random() OPERATOR(pg_catalog.<) %.17g::pg_catalog.float8",
+						  f->stmt, keep)
 				 : f->stmt,
 				 (DestReceiver *) r, 0, "retention_fit");
 	f->npasses++;

@@ -29,4 +29,18 @@ FROM retention_model_summary(:'dist') a JOIN retention_model_summary(:'loc') b U
 SELECT 'retention_fit''s decile shares from the workers'' sample are each within 0.02 of a tenth: ' ||
        bool_and(abs(s::float8 - 0.1) < 0.02)::text
 FROM jsonb_array_elements_text(:'dist'::retention_model::jsonb -> 'score_shares') s;
+-- The filter is search_path-safe: a "<" (float8, numeric) of a schema
+-- ahead of pg_catalog must not be chosen (nor sent to the workers, where it
+-- does not exist).
+CREATE SCHEMA sample_lt;
+CREATE FUNCTION sample_lt.lt(float8, numeric) RETURNS boolean LANGUAGE plpgsql AS
+$$ BEGIN RAISE EXCEPTION 'sample_lt.< called'; END $$;
+CREATE OPERATOR sample_lt.< (FUNCTION = sample_lt.lt, LEFTARG = float8, RIGHTARG = numeric);
+SET search_path = sample_lt, pg_catalog, public;
+SELECT public.retention_fit('SELECT f, r FROM public.sample_dist') AS lt \gset
+RESET search_path;
+SELECT 'retention_fit''s sample filter ignores a "<" of the search_path: ' ||
+       bool_and(abs(a.coefficient - b.coefficient) <= 1e-9 * abs(b.coefficient))::text
+FROM retention_model_summary(:'lt') a JOIN retention_model_summary(:'loc') b USING (feature);
+DROP SCHEMA sample_lt CASCADE;
 DROP TABLE sample_local, sample_dist;
