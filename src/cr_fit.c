@@ -51,6 +51,7 @@
 #include "nodes/plannodes.h"
 #include "utils/plancache.h"
 #include "utils/builtins.h"
+#include "utils/guc.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/timestamp.h"
@@ -881,7 +882,8 @@ retention_fit(PG_FUNCTION_ARGS)
 	double	   *st;
 	double	   *pt;
 	int			plen,
-				k;
+				k,
+				guc_level;
 
 	if (PG_ARGISNULL(0))
 		ereport(ERROR,
@@ -895,6 +897,17 @@ retention_fit(PG_FUNCTION_ARGS)
 
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "retention_fit: SPI_connect failed");
+
+	/*
+	 * The passes differ only in $1, the point: plan each with its value.
+	 * Citus cannot plan a distributed query with a parameter left in it, so
+	 * under plan_cache_mode = force_generic_plan the fit failed on Citus
+	 * ("could not create distributed plan").  Undone at the end of the fit,
+	 * or by the error that ends it.
+	 */
+	guc_level = NewGUCNestLevel();
+	(void) set_config_option("plan_cache_mode", "force_custom_plan", PGC_USERSET, PGC_S_SESSION,
+							 GUC_ACTION_SAVE, true, 0, false);
 	f.ncols = query_columns(f.stmt);
 	{
 		Oid			argtypes[1] = {FLOAT8ARRAYOID};
@@ -976,6 +989,7 @@ retention_fit(PG_FUNCTION_ARGS)
 	ereport(DEBUG1,
 			(errmsg_internal("retention_fit: %d passes, %d Newton iterations%s",
 							 f.npasses, r.iterations, f.binned ? ", deciles from the last one" : "")));
+	AtEOXact_GUC(true, guc_level);
 	SPI_finish();
 	PG_RETURN_BYTEA_P(cr_train_build_model(&f.o, &r, f.names, f.d, (int64) f.n_rows, (int64) f.n_skipped));
 }

@@ -44,3 +44,12 @@ SELECT 'retention_fit''s sample filter ignores a "<" of the search_path: ' ||
 FROM retention_model_summary(:'lt') a JOIN retention_model_summary(:'loc') b USING (feature);
 DROP SCHEMA sample_lt CASCADE;
 DROP TABLE sample_local, sample_dist;
+
+-- Citus plans no distributed query with a parameter left in it: the fit
+-- plans each pass with its point, whatever plan_cache_mode says (and
+-- leaves the setting as it was)
+SET plan_cache_mode = force_generic_plan;
+SELECT 'retention_fit on Citus runs under plan_cache_mode = force_generic_plan, and leaves it so: ' ||
+       (retention_fit('SELECT ARRAY[recency_days, annual], renewed FROM member_features') IS NOT NULL AND
+        current_setting('plan_cache_mode') = 'force_generic_plan')::text;
+RESET plan_cache_mode;
