@@ -897,7 +897,7 @@ check_spend_defined(double spend)
 		ereport(ERROR,
 				(errcode(ERRCODE_DATA_EXCEPTION),
 				 errmsg("the expected spend is not finite: the model has q <= 1"),
-				 errhint("A Gamma-Gamma model with q <= 1 has no finite mean spend for members without repeat purchases.")));
+				 errhint("With q <= 1 the expected spend is finite only where p * frequency + q > 1, never for members without repeat purchases.")));
 }
 
 PG_FUNCTION_INFO_V1(gammagamma_expected_spend);
