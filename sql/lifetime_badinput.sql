@@ -132,6 +132,8 @@ SELECT label || ': ' || pg_temp.try(q) FROM (VALUES
   ('clv where the spend is beyond float8 and the value is not', $$SELECT to_char(lifetime_value(bg, '(1e10,3,1e308,0,,,,1,0)', 1, 30, 38, 1.7e308, 1, 10, 30), '9.999999999EEEE') FROM m$$),
   ('clv where the spend and the value are beyond float8', $$SELECT to_char(lifetime_value(bg, '(1e10,3,1e308,0,,,,1,0)', 1, 30, 38, 1.7e308), '9.999999999EEEE') FROM m$$),
   ('clv where a term overflows before its discount', $$SELECT to_char(lifetime_value(bg, '(1,2,1,0,,,,1,0)', 1, 30, 38, 1.7e308, 1, 10, 3000), '9.999999999EEEE') FROM m$$),
+  ('clv where a term from the spend''s fraction underflows', $$SELECT to_char(lifetime_value(bg, gg, 1, 30, 38, 1e100, 1, 1e300, 1e-50), '9.999999999EEEE') FROM m$$),
+  ('clv past float8 where a term from the spend''s fraction is subnormal', $$SELECT to_char(lifetime_value(bg, '(1e10,3,1e308,0,,,,1,0)', 1, 30, 38, 1.7e308, 1, 1e300, 1e-10), '9.999999999999EEEE') FROM m$$),
   ('clv frequency 0 ignores a NaN mean', $$SELECT round(lifetime_value(bg, gg, 0, 0, 38, 'NaN')::numeric, 6) FROM m$$),
   ('expected purchases rounding to 0 are not -0', $$SELECT bgnbd_expected_purchases('(0.24,4.4,0.79,2.4,0,,,,,1,0)', 10, 1e15, 1, 1e300)::text$$)
 ) AS t(label, q);

@@ -932,9 +932,11 @@ lifetime_value(PG_FUNCTION_ARGS)
 				mean = PG_GETARG_FLOAT8(5),
 				d = PG_GETARG_FLOAT8(7),
 				len = PG_GETARG_FLOAT8(8),
-				spend;
+				spend,
+				clv;
 	int32		periods = PG_GETARG_INT32(6);
-	int			spend_exp = 0;
+	int			spend_exp = 0,
+				scale;
 
 	check_buyer_row(x, tx, T);
 	if (periods < 1 || periods > CLV_MAX_PERIODS)
@@ -949,15 +951,23 @@ lifetime_value(PG_FUNCTION_ARGS)
 	check_spend_args(x, mean);
 
 	/*
-	 * The value is linear in the spend: computed for its fraction f (spend =
-	 * f 2^e), then scaled, bit for bit the same where spend and terms are
-	 * normal doubles, and finite where the spend (or a term before its
-	 * discount) is beyond the double range while the value is not.
+	 * The value is linear in the spend (spend = f 2^e, f in [0.5, 1]): it is
+	 * computed for f 2^s, s = e within [-1021, 1023], and scaled by 2^(e - s).
+	 * Where the spend is a normal double, that is the spend itself (bit for
+	 * bit the value of spend); beyond the double range, the largest such
+	 * power, so terms lose no digits to underflow where the value does not.
+	 * Where a term is over the double range before its discount, the value
+	 * is computed from f itself (at most 1: no term overflows) instead.
 	 */
 	spend = cr_gammagamma_expected_spend_frexp(&gg, x, mean, &spend_exp);
 	check_spend_defined(spend);
+	scale = Min(Max(spend_exp, -1021), 1023);
 	/* up to 100000 periods, each a 2F1 of up to 100000 terms: interruptible */
-	return prediction(ldexp(cr_bgnbd_clv_tick(&bg, x, tx, T, spend, periods, d, len, fit_tick, NULL),
-							spend_exp),
-					  "the lifetime value");
+	clv = cr_bgnbd_clv_tick(&bg, x, tx, T, ldexp(spend, scale), periods, d, len, fit_tick, NULL);
+	if (isfinite(clv))
+		clv = ldexp(clv, spend_exp - scale);
+	else
+		clv = ldexp(cr_bgnbd_clv_tick(&bg, x, tx, T, spend, periods, d, len, fit_tick, NULL),
+					spend_exp);
+	return prediction(clv, "the lifetime value");
 }
