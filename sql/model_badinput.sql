@@ -237,6 +237,8 @@ SELECT label || ': ' || pg_temp.try(q) FROM (VALUES
   ('NaN score', $$SELECT retention_score_drift(model, 'NaN') FROM models WHERE name = 'm'$$),
   ('score 1.5', $$SELECT retention_score_drift(model, 1.5) FROM models WHERE name = 'm'$$),
   ('score -Infinity', $$SELECT retention_score_drift(model, '-Infinity') FROM models WHERE name = 'm'$$),
+  ('score just above 1, printed in full', $$SELECT retention_score_drift(model, 1.0000001) FROM models WHERE name = 'm'$$),
+  ('score just below 0, printed in full', $$SELECT retention_score_drift(model, -1e-300) FROM models WHERE name = 'm'$$),
   ('scores 0 and 1', $$SELECT round(retention_score_drift(model, s)::numeric, 6) FROM models, (VALUES (0::float8), (1)) v(s) WHERE name = 'm'$$),
   ('model without deciles', $$SELECT retention_score_drift(model, 0.5) FROM models WHERE name = 'nodeciles'$$),
   ('two models in a group', $$SELECT retention_score_drift(model, 0.5) FROM models WHERE name IN ('m', 'shifted')$$),

@@ -23,6 +23,7 @@
 #include "funcapi.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
+#include "utils/float.h"
 #include "utils/jsonb.h"
 #include "utils/lsyscache.h"
 #include "utils/numeric.h"
@@ -613,13 +614,17 @@ drift_models_differ(const char *agg, const char *what)
 			 errhint("Group by the %s, or pass it as a constant.", what)));
 }
 
+/*
+ * The score in shortest round-trip form: %g's six digits printed
+ * 1.0000001 as "score 1 is outside [0, 1]".
+ */
 static void
 drift_check_score(double score)
 {
 	if (isnan(score) || score < 0 || score > 1)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("score %g is outside [0, 1]", score),
+				 errmsg("score %s is outside [0, 1]", float8out_internal(score)),
 				 errhint("Pass probabilities, as retention_score() returns them.")));
 }
 
