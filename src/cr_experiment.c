@@ -32,6 +32,7 @@
 
 #include "cr_abtest.h"
 #include "cr_assign.h"
+#include "cr_engagement.h"
 
 #define AB_STATE_LEN 14
 #define AB_ARM_LEN 6
@@ -217,17 +218,13 @@ ab_arm_put(double *d, int arm, const CrAbArm *a)
 static Datum
 ab_transition(FunctionCallInfo fcinfo, int covarg, int confarg)
 {
-	MemoryContext aggctx;
 	ArrayType  *a;
 	double	   *d;
 	CrAbArm		arm;
 	int			which;
 
 	/* callable from SQL (its state is a float8[]): a user error, not XX000 */
-	if (!AggCheckCallContext(fcinfo, &aggctx))
-		ereport(ERROR,
-				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-				 errmsg("incentive_ab transition function called in non-aggregate context")));
+	(void) cr_agg_context(fcinfo, "incentive_ab transition function");
 	if (PG_ARGISNULL(0))
 		ab_bad_state("The state must not be NULL.");
 	a = PG_GETARG_ARRAYTYPE_P(0);

@@ -22,6 +22,7 @@
 #include "nodes/primnodes.h"
 #include "utils/array.h"
 
+#include "cr_engagement.h"
 #include "cr_newton.h"
 #include "cr_train.h"
 
@@ -187,10 +188,7 @@ retention_newton_step_trans(PG_FUNCTION_ARGS)
 				d;
 
 	/* callable from SQL (its state is a float8[]): a user error, not XX000 */
-	if (!AggCheckCallContext(fcinfo, NULL))
-		ereport(ERROR,
-				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-				 errmsg("retention_newton_step_trans called in non-aggregate context")));
+	(void) cr_agg_context(fcinfo, "retention_newton_step_trans");
 	c = step_cache(fcinfo);
 	if (PG_ARGISNULL(4))
 		ereport(ERROR,
