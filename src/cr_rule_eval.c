@@ -594,10 +594,6 @@ match_row(RuleEntry *e, RuleCache *cache, TupleDesc tupdesc)
 }
 
 /*
- * incentive_matches(condition, record): true when the condition is true for
- * the row; NULL (unknown) counts as no match.
- */
-/*
  * A condition stored out of line or compressed, detoasted once while the
  * argument stays the same stored value.  Its identity is the TOAST pointer
  * (unique per stored value, as for models in cr_model.c) or, for a value
@@ -656,37 +652,6 @@ arg_row(FunctionCallInfo fcinfo)
 	return (HeapTupleHeader) (VARATT_IS_EXTENDED(v) ? pg_detoast_datum(v) : v);
 }
 
-static inline RuleEntry *remembered_entry(FunctionCallInfo fcinfo, RuleCache *cache,
-										  RuleEntry **slot, uint64 *fill, struct varlena *v,
-										  TupleDesc tupdesc, Oid typid, int32 typmod);
-
-Datum
-incentive_matches_record(PG_FUNCTION_ARGS)
-{
-	RuleCache  *cache = get_cache(fcinfo);
-	struct varlena *v = arg_condition(fcinfo, cache);
-	HeapTupleHeader td = arg_row(fcinfo);
-	Oid			typid = HeapTupleHeaderGetTypeId(td);
-	int32		typmod = HeapTupleHeaderGetTypMod(td);
-	TupleDesc	tupdesc = cached_tupdesc(fcinfo, cache, typid, typmod);
-	RuleEntry  *e;
-	int			result;
-
-	/*
-	 * The stored condition of the previous call: its entry as remembered,
-	 * without comparing its bytes, else looked up by them.
-	 */
-	if (v == cache->toast_val)
-		e = remembered_entry(fcinfo, cache, &cache->toast_entry, &cache->toast_fill, v,
-							 tupdesc, typid, typmod);
-	else
-		e = remembered_entry(fcinfo, cache, NULL, NULL, v, tupdesc, typid, typmod);
-	deform_row(fcinfo, cache, td, typid, typmod, tupdesc);
-
-	result = match_row(e, cache, tupdesc);
-	PG_RETURN_BOOL(result == 1);
-}
-
 /*
  * The bound entry of condition v for the row type, remembered in *slot and
  * *fill (incentive_match_all's array elements, the rules join's rules, a
@@ -715,6 +680,37 @@ remembered_entry(FunctionCallInfo fcinfo, RuleCache *cache, RuleEntry **slot, ui
 		*fill = e->fill;
 	}
 	return e;
+}
+
+/*
+ * incentive_matches(condition, record): true when the condition is true for
+ * the row; NULL (unknown) counts as no match.
+ */
+Datum
+incentive_matches_record(PG_FUNCTION_ARGS)
+{
+	RuleCache  *cache = get_cache(fcinfo);
+	struct varlena *v = arg_condition(fcinfo, cache);
+	HeapTupleHeader td = arg_row(fcinfo);
+	Oid			typid = HeapTupleHeaderGetTypeId(td);
+	int32		typmod = HeapTupleHeaderGetTypMod(td);
+	TupleDesc	tupdesc = cached_tupdesc(fcinfo, cache, typid, typmod);
+	RuleEntry  *e;
+	int			result;
+
+	/*
+	 * The stored condition of the previous call: its entry as remembered,
+	 * without comparing its bytes, else looked up by them.
+	 */
+	if (v == cache->toast_val)
+		e = remembered_entry(fcinfo, cache, &cache->toast_entry, &cache->toast_fill, v,
+							 tupdesc, typid, typmod);
+	else
+		e = remembered_entry(fcinfo, cache, NULL, NULL, v, tupdesc, typid, typmod);
+	deform_row(fcinfo, cache, td, typid, typmod, tupdesc);
+
+	result = match_row(e, cache, tupdesc);
+	PG_RETURN_BOOL(result == 1);
 }
 
 /*
