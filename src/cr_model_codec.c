@@ -1134,6 +1134,9 @@ cr_model_check(const CrModelPlain *m, CrCodecError *err)
 		return -1;
 	if (m->l2 < 0)
 		return INVALID(err, "The l2 penalty must not be negative.");
+	/* an estimate: a well-conditioned model may print slightly below 1 */
+	if (m->condition_number < 0)
+		return INVALID(err, "The condition number cannot be negative.");
 	if (m->loglik > 0 || m->null_loglik > 0)
 		return INVALID(err, "Log-likelihoods cannot be positive.");
 	if (finite_or_error(err, m->intercept, "intercept") < 0)
@@ -1191,6 +1194,17 @@ cr_model_check(const CrModelPlain *m, CrCodecError *err)
 		for (j = 0; j < D; j++)
 			if (m->cov[j * D + j] < 0)
 				return INVALID(err, "Covariance diagonal entries cannot be negative.");
+		/* training stores it exactly symmetric; allow rounding in hand-made ones */
+		for (j = 0; j < D; j++)
+			for (k = 0; k < j; k++)
+			{
+				double		a = m->cov[j * D + k],
+							b = m->cov[k * D + j];
+
+				if (fabs(a - b) > 1e-9 * fmax(fabs(a), fabs(b)))
+					return INVALID(err, "The covariance matrix is not symmetric: rows %zu and %zu differ.",
+								   k + 1, j + 1);
+			}
 	}
 	return 0;
 }

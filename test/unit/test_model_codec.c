@@ -383,6 +383,16 @@ test_text_errors(void)
 				CR_CODEC_INVALID, "within [0, 1]", "shares out of [0, 1]");
 	check_error(replace(model_text, "[[0.13878477419297036", "[[-0.13878477419297036"), CR_CODEC_INVALID,
 				"diagonal", "a negative variance");
+	check_error(replace(model_text, "\"condition_number\": 1.0289589269084736", "\"condition_number\": -1.03"),
+				CR_CODEC_INVALID, "condition number cannot be negative", "a negative condition number");
+	check_error(replace(model_text, "[0.00043014171975055477, 0.08929020262842789", "[0.00043, 0.08929020262842789"),
+				CR_CODEC_INVALID, "rows 1 and 2 differ", "an asymmetric covariance");
+	t = replace(model_text, "[0.00043014171975055477, 0.08929020262842789", "[0.0004301417197505548, 0.08929020262842789");
+	check(parse_text(t, &m, &e) == 0 && cr_model_check(&m, &e) == 0, "a covariance symmetric to rounding is accepted");
+	free(t);
+	t = replace(model_text, "\"condition_number\": 1.0289589269084736", "\"condition_number\": 0.99999");
+	check(parse_text(t, &m, &e) == 0 && cr_model_check(&m, &e) == 0, "an estimated condition number below 1 is accepted");
+	free(t);
 	check_error(replace(model_text, "\"fit_intercept\": true", "\"fit_intercept\": false"), CR_CODEC_INVALID,
 				"without an intercept", "an intercept in a model fitted without one");
 }
