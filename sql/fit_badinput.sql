@@ -40,6 +40,7 @@ SELECT retention_fit('SELECT x, y FROM fb', '{"max_iter": 0}');
 SELECT retention_fit('SELECT x, y FROM fb', '{"tol": 1}');
 SELECT retention_fit('SELECT x, y FROM fb', '{"features": ["a"]}');
 SELECT retention_train(x, y, '{"features": ["a"]}') FROM fb;
+SELECT retention_fit('SELECT x, y FROM fb', '{"features": ["(intercept)"]}');
 
 -- data: the same errors as retention_train
 \set VERBOSITY default

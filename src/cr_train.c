@@ -200,6 +200,11 @@ cr_train_parse_options(Jsonb *jb, TrainOptions *o)
 							 errmsg("invalid retention_train option \"features\""),
 							 errdetail("Element %d is not a name of 1 to %d bytes.", i + 1, CR_MODEL_MAX_NAME)));
 				o->names[i] = pnstrdup(e->val.string.val, e->val.string.len);
+				if (strcmp(o->names[i], "(intercept)") == 0)
+					ereport(ERROR,
+							(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+							 errmsg("invalid retention_train option \"features\""),
+							 errdetail("The name \"(intercept)\" is reserved for the intercept's row of retention_model_summary.")));
 				for (k = 0; k < i; k++)
 					if (strcmp(o->names[k], o->names[i]) == 0)
 						ereport(ERROR,
