@@ -175,3 +175,9 @@ SELECT pg_temp.try($$SELECT (repeat('a AND (', 97) || 'x > 1' || repeat(')', 97)
 -- a chain of - is one level of a condition but nests in JsonLogic
 SELECT pg_temp.try($$SELECT length((('x' || repeat(' - x', 110) || ' > 1')::incentive_condition)::jsonb::text)::text$$);
 SELECT pg_temp.try($$SELECT (('x' || repeat(' - x', 130) || ' > 1')::incentive_condition)::jsonb::text$$);
+-- coalesce of one argument has no JsonLogic form: 0A000 (the reverse read a
+-- second argument it does not have, past the node's operands, and crashed
+-- the server now and then)
+SELECT c || ': ' || pg_temp.try(format('SELECT %L::incentive_condition::jsonb::text', c)) FROM (VALUES
+  ('coalesce(p)'), ('coalesce(x) > 1'), ('NOT coalesce(x = 1)'), ('coalesce(coalesce(p))'),
+  ('coalesce(s) = ''a'' OR coalesce(p)')) v(c);

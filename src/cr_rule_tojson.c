@@ -253,14 +253,17 @@ static void
 rev_coalesce(Rev *r, int k, int cond)
 {
 	int			a = KID(r, k, 0);
-	int			b = KID(r, k, 1);
-	int			bop = OP(r, b);
+	int			b;
+	int			bop;
 
+	/* only now is there a second argument to read (coalesce(x) has none) */
 	if (r->prog->code[k].n != 2)
 	{
-		rev_fail(r, "coalesce with more than two arguments");
+		rev_fail(r, "coalesce with other than two arguments");
 		return;
 	}
+	b = KID(r, k, 1);
+	bop = OP(r, b);
 	switch (OP(r, a))
 	{
 		case CR_OP_FEATURE:

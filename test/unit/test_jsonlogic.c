@@ -488,5 +488,28 @@ main(void)
 	   "abs has no JsonLogic form");
 	free(js);
 
+	/*
+	 * coalesce of one argument: the reverse read a second argument it does
+	 * not have (memory past the node's operands: a crash of the server)
+	 */
+	{
+		static const char *const one_arg[] = {
+			"coalesce(p)", "coalesce(x) > 1", "NOT coalesce(x = 1)", "coalesce(x + 1) > 1 AND p",
+			"coalesce(coalesce(p))", "coalesce(s) = 'a'"
+		};
+
+		for (size_t i = 0; i < sizeof(one_arg) / sizeof(one_arg[0]); i++)
+		{
+			char		what[100];
+
+			js = to_json(one_arg[i], &e);
+			snprintf(what, sizeof(what), "%s: no JsonLogic form (0A000), read within its operands", one_arg[i]);
+			ok(js == NULL && e.code == CR_ERR_UNSUPPORTED, what);
+			if (js != NULL)
+				printf("# got %s\n", js);
+			free(js);
+		}
+	}
+
 	return tap_done();
 }
