@@ -181,3 +181,10 @@ SELECT pg_temp.try($$SELECT (('x' || repeat(' - x', 130) || ' > 1')::incentive_c
 SELECT c || ': ' || pg_temp.try(format('SELECT %L::incentive_condition::jsonb::text', c)) FROM (VALUES
   ('coalesce(p)'), ('coalesce(x) > 1'), ('NOT coalesce(x = 1)'), ('coalesce(coalesce(p))'),
   ('coalesce(s) = ''a'' OR coalesce(p)')) v(c);
+-- nested "if" repeat their conditions: the program doubles at every level,
+-- refused at its 4 MB limit (54000) without writing the gigabyte of text
+-- the translation once wrote before its parser refused it (24 levels: 11 s)
+SELECT pg_temp.try(format('SELECT %L::jsonb::incentive_condition::text',
+  repeat('{"if": [', 40) || '{"var": "b"}' || repeat(', true, false]}', 40)));
+SELECT pg_temp.try(format('SELECT length(%L::jsonb::incentive_condition::text)::text',
+  repeat('{"if": [', 10) || '{"var": "b"}' || repeat(', true, false]}', 10)));

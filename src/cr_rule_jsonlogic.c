@@ -44,6 +44,14 @@ typedef struct Expr
 	CrBuf		b;				/* condition text */
 	int			kind;
 	int			type;
+
+	/*
+	 * Bytes of compiled program its literals and features alone will take
+	 * (a lower bound of the program's size): an "if" repeats its conditions,
+	 * so nested ones double the text at every level, and this stops them at
+	 * the program's limit rather than after a gigabyte of text.
+	 */
+	size_t		prog;
 } Expr;
 
 typedef struct JL
@@ -144,6 +152,7 @@ static void
 put_expr(Expr *e, const Expr *x)
 {
 	cr_buf_bytes(&e->b, x->b.data, x->b.len);
+	e->prog += x->prog;
 }
 
 static void
@@ -241,6 +250,13 @@ want_args(JL *j, const Op *op, int lo, int hi)
 				   (int) op->len, op->name, lo, hi, op->nargs);
 }
 
+/* The compiled program would be over its limit (Expr.prog): 54000, as from the text. */
+static int
+program_too_long(JL *j)
+{
+	return jl_fail(j, CR_ERR_TOO_LONG, "compiled incentive condition is too long");
+}
+
 /* Translate argument i of op (for a condition or a value), with its path. */
 static int
 arg_expr(JL *j, const Op *op, int i, Expr *out, int cond)
@@ -255,6 +271,8 @@ arg_expr(JL *j, const Op *op, int i, Expr *out, int cond)
 		p2 = j->pathlen;
 	expr_init(j, out);
 	ok = cond ? jl_cond(j, arg(j, op, i), out) : jl_val(j, arg(j, op, i), out);
+	if (ok && out->prog > CR_RULE_MAX_BYTES)
+		ok = program_too_long(j);
 	path_pop(j, p2);
 	path_pop(j, p1);
 	if (!ok)
@@ -292,20 +310,24 @@ literal(JL *j, int node, Expr *out)
 	switch (nd->type)
 	{
 		case CJ_NULL:
+			/* a null operand may compile to nothing (x IS NULL): 0 bytes */
 			out->type = TY_NULL;
 			put(out, "NULL");
 			return 1;
 		case CJ_TRUE:
 		case CJ_FALSE:
 			out->type = TY_BOOL;
+			out->prog = 1;
 			put(out, nd->type == CJ_TRUE ? "true" : "false");
 			return 1;
 		case CJ_NUM:
 			out->type = TY_NUM;
+			out->prog = 9;		/* opcode and double */
 			put_number(out, nd->num);
 			return 1;
 		case CJ_STR:
 			out->type = TY_STR;
+			out->prog = 5 + nd->len;	/* opcode, length and bytes */
 			cr_print_quoted(&out->b, nd->str, nd->len, '\'');
 			return 1;
 		default:
@@ -373,6 +395,7 @@ jl_var(JL *j, const Op *op, Expr *out)
 						   "\"var\" of \"%s\", a property JavaScript objects inherit (json-logic-js reads it where the key is absent, a feature reads NULL)",
 						   prop);
 	}
+	out->prog = 3;				/* opcode and name index */
 	if (op->nargs == 2 && j->doc->nodes[arg(j, op, 1)].type != CJ_NULL)
 	{
 		Expr		d;
@@ -850,8 +873,11 @@ jl_if(JL *j, const Op *op, Expr *out)
 		put_expr(out, &c);
 		put(out, " AND ");
 		opened++;
+		out->prog += 10;		/* the two ANDs and the OR (3 bytes each), the NOT */
 		expr_free(j, &c);
 		expr_free(j, &a);
+		if (out->prog > CR_RULE_MAX_BYTES)
+			return program_too_long(j);
 	}
 	if (n % 2 == 1)
 	{
@@ -995,6 +1021,7 @@ jl_cond(JL *j, int node, Expr *out)
 			put(out, "coalesce(");
 			put_expr(out, &v);
 			put(out, ", false)");
+			out->prog += 5;		/* false and the function call */
 		}
 		expr_free(j, &v);
 		return 1;
@@ -1053,7 +1080,7 @@ cr_rule_jsonlogic_text(const char *json, size_t len, const CrRuleMem *mem,
 	strcpy(j.path, "$");
 	j.pathlen = 1;
 	expr_init(&j, &out);
-	if (!jl_cond(&j, 0, &out))
+	if (!jl_cond(&j, 0, &out) || (out.prog > CR_RULE_MAX_BYTES && !program_too_long(&j)))
 	{
 		expr_free(&j, &out);
 		cr_json_free(&doc, mem);

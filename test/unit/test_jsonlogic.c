@@ -394,6 +394,86 @@ latin1_numbers(void)
 	free(text);
 }
 
+/*
+ * Nested "if" in condition positions: each "if" repeats its condition
+ * ((c AND a) OR (NOT c AND e)), so the text doubled at every level and 24
+ * levels of a 500-byte rule made 1.2 GB of text (11 s) before the program's
+ * 4 MB limit refused it; a deeper one, several GB.  The translation now
+ * counts the program its features and literals will take and stops at the
+ * limit: 54000 at a small fraction of that, whatever the depth.
+ * big_refused: no single allocation of 64 MB or more (the old text reached
+ * a gigabyte, and the refusal made it an out-of-memory error instead).
+ */
+static int	big_refused;
+
+static void *
+capped_alloc(size_t size, void *ctx)
+{
+	(void) ctx;
+	if (size >= ((size_t) 64 << 20))
+	{
+		big_refused = 1;
+		return NULL;
+	}
+	return malloc(size);
+}
+
+static void *
+capped_realloc(void *ptr, size_t size, void *ctx)
+{
+	(void) ctx;
+	if (size >= ((size_t) 64 << 20))
+	{
+		big_refused = 1;
+		return NULL;
+	}
+	return realloc(ptr, size);
+}
+
+static void
+capped_free(void *ptr, void *ctx)
+{
+	(void) ctx;
+	free(ptr);
+}
+
+static void
+nested_if(void)
+{
+	CrRuleMem	mem = {.alloc = capped_alloc, .realloc = capped_realloc, .free = capped_free};
+	int			depths[] = {12, 40, 120};
+
+	for (size_t d = 0; d < sizeof(depths) / sizeof(depths[0]); d++)
+	{
+		size_t		cap = 40 * (size_t) depths[d] + 64;
+		char	   *json = malloc(cap);
+		char		what[160];
+		uint8_t    *b = NULL;
+		size_t		bl;
+		CrRuleError e;
+		int			rc;
+
+		json[0] = '\0';
+		for (int i = 0; i < depths[d]; i++)
+			strcat(json, "{\"if\": [");
+		strcat(json, "{\"var\": \"b\"}");
+		for (int i = 0; i < depths[d]; i++)
+			strcat(json, ", true, false]}");
+		big_refused = 0;
+		rc = cr_rule_from_jsonlogic(json, strlen(json), &mem, &b, &bl, &e);
+		if (depths[d] == 12)
+			snprintf(what, sizeof(what), "%d nested \"if\" compile (%d repeated conditions)", depths[d], 1 << 12);
+		else
+			snprintf(what, sizeof(what), "%d nested \"if\": 54000, the program's limit, without a 64 MB text", depths[d]);
+		ok(depths[d] == 12 ? rc == CR_OK && !big_refused
+		   : rc == CR_ERR_TOO_LONG && !big_refused && strstr(e.message, "too long at $.if[0]") != NULL, what);
+		if (rc != CR_OK)
+			printf("# %d %s (64 MB refused: %d)\n", rc, e.message, big_refused);
+		free(b);
+		free(json);
+	}
+}
+
 int
 main(void)
 {
@@ -451,6 +531,7 @@ main(void)
 	latin1_numbers();
 	quoted_cuts();
 	long_if();
+	nested_if();
 	{
 		/* a 1000-operand + is a flat chain, not 1000 levels of nesting */
 		char	   *big = malloc(20000);
