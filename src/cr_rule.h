@@ -126,11 +126,27 @@ typedef enum CrValKind
 /*
  * Text values carry flags in CrValue.boolean, for SQL's char(n) semantics:
  * a char(n) value (PADDED) compared with a literal (LITERAL, SQL's unknown
- * type, which becomes char(n) there) or with another char(n) value ignores
- * trailing blanks on both sides; compared with text (flags 0) it does not.
+ * type, which becomes char(n) there), with a varchar value (VARCHAR, which
+ * PostgreSQL casts to char(n) there) or with another char(n) value ignores
+ * trailing blanks on both sides; compared with text or name (flags 0) it
+ * does not (the char(n) value is cast to text, without its blanks).
  */
 #define CR_TEXT_LITERAL 1
 #define CR_TEXT_PADDED	2
+#define CR_TEXT_VARCHAR 4
+
+/*
+ * The SQL type of a text feature, for the type PostgreSQL gives least,
+ * greatest and coalesce over text (cr_rule_text_types).
+ */
+typedef enum CrStrType
+{
+	CR_STR_TEXT = 0,
+	CR_STR_VARCHAR,
+	CR_STR_BPCHAR,
+	CR_STR_NAME,
+	CR_STR_UNKNOWN				/* a literal (or NULL): SQL's unknown */
+} CrStrType;
 
 typedef struct CrValue
 {
@@ -194,6 +210,7 @@ typedef struct CrInstr
 {
 	uint8_t		op;
 	uint8_t		fn;				/* CR_OP_FUNC: function id */
+	uint8_t		tflags;			/* least/greatest/coalesce: CR_TEXT_* of a text result */
 	uint32_t	n;				/* operand count, name index or text length */
 	double		num;			/* CR_OP_NUM */
 	const char *str;			/* CR_OP_TEXT (NUL-terminated copy) */
@@ -269,6 +286,19 @@ extern int	cr_rule_transcode(const uint8_t *bytes, size_t len, const CrRuleMem *
  */
 extern int	cr_rule_typecheck(const CrRuleProg *prog, const uint8_t *kinds,
 							  const CrRuleMem *mem, CrRuleError *err);
+
+/*
+ * The type PostgreSQL gives each least, greatest and coalesce whose value is
+ * text (select_common_type): that of its first argument that is not a
+ * literal (text when all are), except that a later name argument makes one
+ * of type varchar or char(n) name.  ftypes[i] is the CrStrType of feature i
+ * (ignored where it is no text), or ftypes == NULL for text features (JSON
+ * facts).  Sets CrInstr.tflags, the CR_TEXT_* flags of such a result, which
+ * the evaluator compares by (char(n) without trailing blanks) and gives the
+ * value; a decoded program has them as for ftypes == NULL.
+ */
+extern int	cr_rule_text_types(CrRuleProg *prog, const uint8_t *ftypes,
+							   const CrRuleMem *mem, CrRuleError *err);
 
 /*
  * Canonical text of the whole program (node < 0) or of the sub-expression

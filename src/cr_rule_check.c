@@ -221,6 +221,68 @@ typecheck(const CrRuleProg *prog, const uint8_t *kinds,
 	return rc;
 }
 
+/* ------------------------------------------------------------------ text types */
+
+/*
+ * PostgreSQL's select_common_type over the string types of the arguments
+ * of least, greatest or coalesce: literals (unknown) are skipped; the first
+ * other type is kept unless a later one is implicitly castable from it but
+ * not to it, and text, the preferred type, is always kept.  Among text,
+ * varchar, char(n) and name every cast is implicit except name to varchar
+ * and name to char(n): so a later name replaces varchar or char(n), and
+ * nothing else changes the first type.
+ */
+static uint8_t
+common_str_type(const uint8_t *args, int n)
+{
+	uint8_t		t = CR_STR_UNKNOWN;
+
+	for (int i = 0; i < n; i++)
+	{
+		if (args[i] == CR_STR_UNKNOWN)
+			continue;
+		if (t == CR_STR_UNKNOWN)
+			t = args[i];
+		else if (args[i] == CR_STR_NAME && (t == CR_STR_VARCHAR || t == CR_STR_BPCHAR))
+			t = CR_STR_NAME;
+	}
+	/* all unknown: PostgreSQL resolves them as text */
+	return t == CR_STR_UNKNOWN ? CR_STR_TEXT : t;
+}
+
+int
+cr_rule_text_types(CrRuleProg *prog, const uint8_t *ftypes, const CrRuleMem *mem, CrRuleError *err)
+{
+	uint8_t    *st = cr_mem_alloc(mem, (size_t) prog->ninstr + 1);
+	CrInstr    *code = (CrInstr *) prog->code;
+	int			sp = 0;
+
+	if (st == NULL)
+		return cr_set_error(err, CR_ERR_NOMEM, -1, "out of memory");
+	for (int k = 0; k < prog->ninstr; k++)
+	{
+		CrInstr    *in = &code[k];
+		int			ar = cr_op_arity(in);
+		uint8_t		t = CR_STR_TEXT;	/* no string: the type does not matter */
+
+		/* the program is validated: the stack holds ar operands */
+		if (in->op == CR_OP_TEXT || in->op == CR_OP_NULL)
+			t = CR_STR_UNKNOWN;
+		else if (in->op == CR_OP_FEATURE)
+			t = ftypes ? ftypes[in->n] : CR_STR_TEXT;
+		else if (in->op == CR_OP_FUNC &&
+				 (in->fn == CR_FN_LEAST || in->fn == CR_FN_GREATEST || in->fn == CR_FN_COALESCE))
+		{
+			t = common_str_type(st + sp - ar, ar);
+			in->tflags = t == CR_STR_BPCHAR ? CR_TEXT_PADDED : t == CR_STR_VARCHAR ? CR_TEXT_VARCHAR : 0;
+		}
+		sp -= ar;
+		st[sp++] = t;
+	}
+	cr_mem_free(mem, st);
+	return CR_OK;
+}
+
 /* ------------------------------------------------------------------ fused steps */
 
 static int

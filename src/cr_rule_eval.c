@@ -49,6 +49,7 @@ typedef enum Conv
 	CONV_NUMERIC,
 	CONV_BOOL,
 	CONV_TEXT,
+	CONV_VARCHAR,
 	CONV_BPCHAR
 } Conv;
 
@@ -332,6 +333,7 @@ bind_record(RuleEntry *e, TupleDesc tupdesc, Oid typid, int32 typmod)
 {
 	CrRuleProg *prog = e->prog;
 	uint8	   *kinds = MemoryContextAllocZero(e->cxt, prog->nnames + 1);
+	uint8	   *strtypes = MemoryContextAllocZero(e->cxt, prog->nnames + 1);
 	CrRuleMem	m = cr_rule_mem_in(CurrentMemoryContext);
 	CrRuleError err;
 
@@ -393,12 +395,17 @@ bind_record(RuleEntry *e, TupleDesc tupdesc, Oid typid, int32 typmod)
 				e->conv[i] = CONV_BOOL;
 				break;
 			case TEXTOID:
-			case VARCHAROID:
 			case NAMEOID:
 				e->conv[i] = base == NAMEOID ? CONV_BPCHAR : CONV_TEXT;
+				strtypes[i] = base == NAMEOID ? CR_STR_NAME : CR_STR_TEXT;
+				break;
+			case VARCHAROID:
+				e->conv[i] = CONV_VARCHAR;
+				strtypes[i] = CR_STR_VARCHAR;
 				break;
 			case BPCHAROID:
 				e->conv[i] = CONV_BPCHAR;
+				strtypes[i] = CR_STR_BPCHAR;
 				break;
 			default:
 				ereport(ERROR,
@@ -408,11 +415,14 @@ bind_record(RuleEntry *e, TupleDesc tupdesc, Oid typid, int32 typmod)
 						 errhint("Supported column types are smallint, integer, bigint, real, double precision, numeric, boolean, text, varchar, char and name; cast the column in a view.")));
 		}
 		kinds[i] = e->conv[i] == CONV_BOOL ? CR_VAL_BOOL :
-			(e->conv[i] == CONV_TEXT || e->conv[i] == CONV_BPCHAR) ? CR_VAL_TEXT : CR_VAL_NUM;
+			(e->conv[i] == CONV_TEXT || e->conv[i] == CONV_VARCHAR || e->conv[i] == CONV_BPCHAR) ?
+			CR_VAL_TEXT : CR_VAL_NUM;
 	}
-	if (cr_rule_typecheck(prog, kinds, &m, &err) != CR_OK)
+	if (cr_rule_typecheck(prog, kinds, &m, &err) != CR_OK ||
+		cr_rule_text_types(prog, strtypes, &m, &err) != CR_OK)
 		cr_rule_raise_prog(&err, prog);
 	pfree(kinds);
+	pfree(strtypes);
 }
 
 /* Room for natts columns in the row cache (contents undefined, colgen stale). */
@@ -562,6 +572,8 @@ convert_column(RuleCache *cache, TupleDesc tupdesc, int a, int conv)
 							n--;
 						fv->boolean = CR_TEXT_PADDED;
 					}
+					else if (conv == CONV_VARCHAR)
+						fv->boolean = CR_TEXT_VARCHAR;
 				}
 				fv->kind = CR_VAL_TEXT;
 				fv->str = s;

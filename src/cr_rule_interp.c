@@ -69,8 +69,8 @@ cmp_num(double a, double b)
 }
 
 /*
- * Compare two texts with their CR_TEXT_* flags: char(n) against char(n) or
- * a literal ignores trailing blanks.
+ * Compare two texts with their CR_TEXT_* flags: char(n) against char(n), a
+ * literal or varchar ignores trailing blanks.
  */
 static inline int
 cmp_text(const char *as, size_t al, int af, const char *bs, size_t bl, int bf)
@@ -158,32 +158,6 @@ check_same(CrRuleError *err, int k, const CrInstr *in, const CrValue *v, int n, 
 			return type_error(err, k, in, *kind, &v[i]);
 	}
 	return CR_OK;
-}
-
-/*
- * The CR_TEXT_* flags of least/greatest/coalesce over text, as SQL resolves
- * their type: char(n) when every argument is char(n) or a literal and one
- * is char(n), a literal when all are, text otherwise.
- */
-static int
-text_flags(const CrValue *v, int n)
-{
-	int			flags = -1;
-
-	for (int i = 0; i < n; i++)
-	{
-		if (v[i].kind != CR_VAL_TEXT)
-			continue;
-		if (flags < 0)
-			flags = v[i].boolean;
-		else if (flags == 0 || v[i].boolean == 0)
-			flags = 0;
-		else
-			flags |= v[i].boolean;
-	}
-	if (flags > 0 && (flags & CR_TEXT_PADDED))
-		return CR_TEXT_PADDED;
-	return flags < 0 ? 0 : flags;
 }
 
 /* Does c (-1, 0, 1, as cmp_values gives) satisfy the comparison op? */
@@ -529,7 +503,25 @@ eval_arith(CrRuleError *err, int k, const CrInstr *in, CrValue *a)
 	return CR_OK;
 }
 
-/* least, greatest, coalesce: pick one argument (of any one kind). */
+/*
+ * Compare two arguments of least or greatest: text in the type SQL gives
+ * the call (in->tflags: char(n) ignores trailing blanks, text and varchar
+ * do not), whatever their own.
+ */
+static int
+cmp_picked(const CrInstr *in, const CrValue *a, const CrValue *b)
+{
+	if (a->kind == CR_VAL_TEXT)
+		return cmp_text(a->str, a->len, in->tflags, b->str, b->len, in->tflags);
+	return cmp_values(a, b);
+}
+
+/*
+ * least, greatest, coalesce: pick one argument (of any one kind).  A text
+ * result takes the flags of the type SQL gives the call (in->tflags, see
+ * cr_rule_text_types), as its value is cast to that type there; as
+ * char(n), without its trailing blanks.
+ */
 static int
 eval_pick(CrRuleError *err, int k, const CrInstr *in, CrValue *a, int ar)
 {
@@ -559,21 +551,28 @@ eval_pick(CrRuleError *err, int k, const CrInstr *in, CrValue *a, int ar)
 			if (in->fn == CR_FN_COALESCE)
 				break;
 		}
-		else if (in->fn == CR_FN_LEAST && cmp_values(&a[i], &a[best]) < 0)
+		else if (in->fn == CR_FN_LEAST && cmp_picked(in, &a[i], &a[best]) < 0)
 			best = i;
-		else if (in->fn == CR_FN_GREATEST && cmp_values(&a[i], &a[best]) > 0)
+		else if (in->fn == CR_FN_GREATEST && cmp_picked(in, &a[i], &a[best]) > 0)
 			best = i;
 	}
 	if (best < 0)
 		SET_NULL(a);
 	else
 	{
-		int			flags = kind == CR_VAL_TEXT ? text_flags(a, ar) : 0;
-
 		if (best > 0)
 			*a = a[best];
 		if (kind == CR_VAL_TEXT && a->kind == CR_VAL_TEXT)
-			a->boolean = flags;
+		{
+			/*
+			 * a char(n) value has no trailing blanks to compare with text
+			 * (SQL casts it to text without them), as a char(n) column's
+			 */
+			a->boolean = in->tflags;
+			if (in->tflags & CR_TEXT_PADDED)
+				while (a->len > 0 && a->str[a->len - 1] == ' ')
+					a->len--;
+		}
 	}
 	return CR_OK;
 }

@@ -145,6 +145,7 @@ eval_with(const char *src, const CrValue *vals, int nvals, int *result)
 	int			rc;
 	CrValue    *stack;
 	CrValue		feats[8];
+	uint8_t		strtypes[8];
 
 	if (cr_rule_parse(src, strlen(src), NULL, &b, &bl, &e) != CR_OK)
 		return -100;
@@ -155,7 +156,12 @@ eval_with(const char *src, const CrValue *vals, int nvals, int *result)
 		int			k = p->names[i][0] - 'a';
 
 		feats[i] = (k >= 0 && k < nvals) ? vals[k] : (CrValue) {0};
+		/* the SQL type of a text column, as binding to a row type finds it */
+		strtypes[i] = feats[i].kind != CR_VAL_TEXT ? CR_STR_TEXT :
+			feats[i].boolean == CR_TEXT_PADDED ? CR_STR_BPCHAR :
+			feats[i].boolean == CR_TEXT_VARCHAR ? CR_STR_VARCHAR : CR_STR_TEXT;
 	}
+	cr_rule_text_types(p, strtypes, NULL, &e);
 	stack = calloc((size_t) p->max_stack + 1, sizeof(CrValue));
 	rc = cr_rule_eval(p, feats, stack, result, &e);
 	free(stack);
@@ -279,6 +285,19 @@ test_review_findings(void)
 		check_eval("a = b", v, 2, CR_OK, 0);	/* char(n) = text compares as text */
 		check_eval("coalesce(a, 'z') = 'ab '", v, 1, CR_OK, 1);
 		check_eval("'ab ' = 'ab'", v, 0, CR_OK, 0);	/* two literals: text */
+		/* least, greatest and coalesce have the type SQL gives them */
+		check_eval("coalesce(a, b) = 'ab'", v, 2, CR_OK, 1);	/* char(n): b's blanks ignored */
+		check_eval("coalesce(b, a) = 'ab'", v, 2, CR_OK, 0);	/* text */
+		check_eval("greatest(a, b) = 'ab'", v, 2, CR_OK, 1);	/* char(n): equal, a picked */
+		check_eval("greatest(b, a) = b", v, 2, CR_OK, 1);	/* text: 'ab  ' is greater */
+		check_eval("coalesce('ab ', 'z') = a", v, 1, CR_OK, 0);	/* literals: text */
+		check_eval("least('ab ') = a", v, 1, CR_OK, 0);
+		v[1].boolean = CR_TEXT_VARCHAR; /* varchar: cast to char(n) against a char(n) value */
+		check_eval("a = b", v, 2, CR_OK, 1);
+		check_eval("b IN ('ab', a)", v, 2, CR_OK, 1);
+		check_eval("b = 'ab'", v, 2, CR_OK, 0);	/* against a literal: varchar */
+		check_eval("coalesce(b, a) = 'ab'", v, 2, CR_OK, 0);	/* varchar */
+		check_eval("coalesce(b, a) = a", v, 2, CR_OK, 1);	/* varchar = char(n): as char(n) */
 		v[0].boolean = 0;			/* a text column: blanks count */
 		check_eval("a = 'ab  '", v, 1, CR_OK, 0);
 	}
