@@ -1,6 +1,6 @@
 /*
  * fuzz_rule.c: libFuzzer harness for the incentive condition language.
- * link: src/cr_rule_util.c src/cr_rule_lex.c src/cr_rule_parse.c src/cr_rule_binary.c src/cr_rule_check.c src/cr_rule_print.c src/cr_rule_round.c src/cr_rule_interp.c
+ * link: src/cr_rule_util.c src/cr_rule_lex.c src/cr_rule_parse.c src/cr_rule_binary.c src/cr_rule_check.c src/cr_rule_print.c src/cr_rule_round.c src/cr_rule_interp.c src/cr_rule_json.c src/cr_rule_jsonlogic.c src/cr_rule_tojson.c
  *
  * Each input is used twice:
  *   1. as condition text: parse -> decode -> print -> parse again, and the
@@ -10,6 +10,8 @@
  *   2. as a compiled program (what binary input receives): decode must
  *      either reject it cleanly or accept a program that prints, re-parses
  *      to the same bytes and evaluates without crashing.
+ * Every program accepted is also converted to JsonLogic (condition::jsonb):
+ * it has a form that compiles, or it says why not.
  * The text is read as UTF-8 or, for the errors that quote a cut of it, as
  * EUC_JP (text_encodings.h), chosen by the input's size.
  */
@@ -47,6 +49,26 @@ exercise(const CrRuleProg *p, const uint8_t *bytes, size_t len)
 	}
 	free(b2);
 	free(s);
+	/*
+	 * the JsonLogic form (condition::jsonb) of any program, or the error
+	 * that it has none; one it gives compiles back (it reads only the
+	 * operands each node has: coalesce(x) has one)
+	 */
+	if (cr_rule_to_jsonlogic(p, bytes, len, NULL, &s, &sl, &e) == CR_OK)
+	{
+		if (cr_rule_from_jsonlogic(s, sl, NULL, &b2, &bl2, &e) != CR_OK)
+		{
+			fprintf(stderr, "JsonLogic form does not compile: [%s]: %s\n", s, e.message);
+			abort();
+		}
+		free(b2);
+		free(s);
+	}
+	else if (e.message[0] == '\0')
+	{
+		fprintf(stderr, "no JsonLogic form, without an error\n");
+		abort();
+	}
 	/* every sub-expression prints too */
 	for (int k = 0; k < p->ninstr; k++)
 	{
