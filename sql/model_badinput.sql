@@ -331,3 +331,6 @@ SELECT pg_temp.recv(b) AS "LATIN1 bytes read as SQL_ASCII" FROM sent_latin1;
 RESET client_encoding;
 SELECT proname, provolatile FROM pg_proc
  WHERE proname IN ('retention_model_send', 'retention_model_recv') ORDER BY proname;
+-- the record forms find columns by name, and a column can be renamed
+SELECT p.oid::regprocedure AS function, provolatile FROM pg_proc p
+ WHERE proname IN ('retention_score', 'retention_explain', 'retention_uplift') ORDER BY p.oid::regprocedure::text COLLATE "C";

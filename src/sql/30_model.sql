@@ -87,9 +87,11 @@ COMMENT ON AGGREGATE @extschema@.retention_train(float8[], boolean, float8, json
 CREATE FUNCTION @extschema@.retention_score(model @extschema@.retention_model, features float8[])
     RETURNS float8 AS 'MODULE_PATHNAME', 'retention_score_array'
     LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+-- The record forms are STABLE: they bind columns by name, and a renamed
+-- column changes the answer for the same stored row (1.0 said IMMUTABLE).
 CREATE FUNCTION @extschema@.retention_score(model @extschema@.retention_model, features record)
     RETURNS float8 AS 'MODULE_PATHNAME', 'retention_score_record'
-    LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+    LANGUAGE C STABLE STRICT PARALLEL SAFE;
 CREATE FUNCTION @extschema@.retention_score(model @extschema@.retention_model, features jsonb)
     RETURNS float8 AS 'MODULE_PATHNAME', 'retention_score_jsonb'
     LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
@@ -107,7 +109,7 @@ CREATE FUNCTION @extschema@.retention_explain(model @extschema@.retention_model,
 CREATE FUNCTION @extschema@.retention_explain(model @extschema@.retention_model, features record)
     RETURNS TABLE(feature text, value float8, coefficient float8, contribution float8)
     AS 'MODULE_PATHNAME', 'retention_explain_record'
-    LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 10;
+    LANGUAGE C STABLE STRICT PARALLEL SAFE ROWS 10;
 CREATE FUNCTION @extschema@.retention_explain(model @extschema@.retention_model, features jsonb)
     RETURNS TABLE(feature text, value float8, coefficient float8, contribution float8)
     AS 'MODULE_PATHNAME', 'retention_explain_jsonb'

@@ -58,14 +58,15 @@ LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION incentive_features(incentive_condition) IS
 'The distinct feature names a condition reads, in order of first appearance.';
 
--- Deterministic for given arguments: text compares in byte order (no
--- collation), binding depends only on the row type, so IMMUTABLE.
+-- Text compares in byte order (no collation), but binding goes by the row
+-- type's column names, which ALTER TABLE ... RENAME COLUMN changes for the
+-- same stored row: STABLE, as record_out (1.0 said IMMUTABLE).
 -- COST 20 as created in 1.0; src/sql/1.1/50_jsonlogic.sql sets the measured
 -- 10 (and the planner support function), for fresh installs and updates alike.
 CREATE FUNCTION incentive_matches(condition incentive_condition, facts record)
 RETURNS boolean
 AS 'MODULE_PATHNAME', 'incentive_matches_record'
-LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE
+LANGUAGE C STABLE STRICT PARALLEL SAFE
 COST 20;
 
 COMMENT ON FUNCTION incentive_matches(incentive_condition, record) IS

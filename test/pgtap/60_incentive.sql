@@ -2,7 +2,7 @@
 -- own evaluation, the round trip of the text form, SQLSTATEs of every error
 -- class, and binary input fed with malformed bytes.
 BEGIN;
-SELECT plan(41);
+SELECT plan(43);
 
 -- ---------------------------------------------------------------- data
 -- A deterministic generator: a 31-bit LCG whose state lives in a setting.
@@ -344,6 +344,13 @@ END $$;
 SELECT is((SELECT string_agg(provolatile::text, '' ORDER BY proname) FROM pg_proc
             WHERE proname IN ('incentive_condition_recv', 'incentive_condition_send')), 'ss',
   'binary receive and send are STABLE: they follow client_encoding');
+SELECT is((SELECT string_agg(p.oid::regprocedure::text || ' ' || provolatile::text, ', ' ORDER BY p.oid::regprocedure::text COLLATE "C")
+             FROM pg_proc p WHERE proname IN ('incentive_matches', 'incentive_match_all')),
+  'incentive_match_all(incentive_condition[],record) s, incentive_matches(incentive_condition,jsonb) i, incentive_matches(incentive_condition,record) s',
+  'the record forms are STABLE (they bind columns by name), the jsonb form IMMUTABLE');
+CREATE TEMP TABLE renamable (x int, y int);
+SELECT throws_ok($$CREATE INDEX ON renamable ((incentive_matches('x > 1', renamable)))$$, '42P17', NULL,
+  'no index on a record form: after RENAME COLUMN it would answer for the old names');
 SELECT is(pg_temp.send_in('UTF8', E'"\u00e9t\u00e9" > 1 AND s = \'\u00e4\''),
   '010002001b0000000500c3a974c3a901007306000001000000000000f03f0e0601000202000000c3a40a070200',
   'send under UTF8: the program as stored');

@@ -128,7 +128,7 @@ CREATE FUNCTION @extschema@.retention_uplift(model_treated @extschema@.retention
 CREATE FUNCTION @extschema@.retention_uplift(model_treated @extschema@.retention_model,
                                             model_control @extschema@.retention_model, features record)
     RETURNS float8 AS 'MODULE_PATHNAME', 'retention_uplift_record'
-    LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+    LANGUAGE C STABLE STRICT PARALLEL SAFE;
 CREATE FUNCTION @extschema@.retention_uplift(model_treated @extschema@.retention_model,
                                             model_control @extschema@.retention_model, features jsonb)
     RETURNS float8 AS 'MODULE_PATHNAME', 'retention_uplift_jsonb'

@@ -113,7 +113,7 @@ CREATE CAST (incentive_condition AS jsonb)
 CREATE FUNCTION incentive_match_all(conditions incentive_condition[], facts record)
 RETURNS int4[]
 AS 'MODULE_PATHNAME', 'incentive_match_all'
-LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE
+LANGUAGE C STABLE STRICT PARALLEL SAFE
 COST 100;
 
 COMMENT ON FUNCTION incentive_match_all(incentive_condition[], record) IS

@@ -19,7 +19,9 @@ run_upgrade() {
 }
 
 # 1.1 makes retention_model_send/recv and incentive_condition_send/recv
-# STABLE (they follow client_encoding).
+# STABLE (they follow client_encoding), and the record forms of
+# retention_score, retention_explain and incentive_matches (they bind columns
+# by name).
 # An index, partition key, generated column or statistics object built on
 # them at 1.0 would survive, and make a dump that does not restore: the
 # update refuses while one exists, naming each (an exclusion constraint's
@@ -28,7 +30,7 @@ run_upgrade() {
 # table's index may stay.
 upgrade_refused_for_binary_io_users() {
 	local q="psql -X -q -v ON_ERROR_STOP=1 -d cr_up_io" out=$WORK/upgrade/io ok=0 nok=0 err
-	say "upgrade: refused while an index or generated column calls retention_model_send"
+	say "upgrade: refused while an index or generated column calls retention_model_send or a record form"
 	mkdir -p "$out"
 	psql -X -q -d postgres -c 'CREATE DATABASE cr_up_io' >/dev/null
 	$q -c "CREATE EXTENSION community_retention VERSION '1.0'" \
@@ -43,14 +45,18 @@ upgrade_refused_for_binary_io_users() {
 		-c 'CREATE TABLE pt1 PARTITION OF pt FOR VALUES IN (1)' \
 		-c 'CREATE INDEX pt_send ON pt (md5(retention_model_send(model)))' \
 		-c 'CREATE STATISTICS m_stats ON (md5(retention_model_send(model))), c FROM m' \
-		-c 'CREATE TABLE r (c incentive_condition)' -c 'CREATE INDEX r_send ON r (md5(incentive_condition_send(c)))' >"$out/setup.log" 2>&1 || cat "$out/setup.log" >&2
+		-c 'CREATE TABLE r (c incentive_condition)' -c 'CREATE INDEX r_send ON r (md5(incentive_condition_send(c)))' \
+		-c 'CREATE TABLE f (x float8, y float8)' -c "CREATE INDEX f_match ON f ((incentive_matches('x > 1', f)))" \
+		-c "DO \$\$ BEGIN EXECUTE format('CREATE INDEX f_score ON f (x) WHERE retention_score(%L::retention_model, f) > 0.5',
+			(SELECT retention_train(ARRAY[x::float8], x IN (1, 3, 5), '{\"features\": [\"x\"]}')::text FROM generate_series(1, 5) x)); END \$\$" \
+		>"$out/setup.log" 2>&1 || cat "$out/setup.log" >&2
 	err=$($q -c "ALTER EXTENSION community_retention UPDATE TO '1.1'" 2>&1 >/dev/null) || true
 	case "$err" in
-	*"used by exclusion constraint m_ex of table m, generated column b of table m, index m_op, index m_send, index pt_send, index r_send, statistics object \"S q\".\"St x\", statistics object m_stats, the partition key of table p"*) ok=$((ok + 1)) ;;
+	*"used by exclusion constraint m_ex of table m, generated column b of table m, index f_match, index f_score, index m_op, index m_send, index pt_send, index r_send, statistics object \"S q\".\"St x\", statistics object m_stats, the partition key of table p"*) ok=$((ok + 1)) ;;
 	*) echo "$err" >&2; nok=$((nok + 1)) ;;
 	esac
 	# a temporary table is never dumped: its index and generated column may stay
-	if $q -c 'DROP INDEX m_send, m_op, r_send' -c 'DROP TABLE p' -c 'DROP INDEX pt_send' -c 'DROP STATISTICS m_stats, "S q"."St x"' -c 'ALTER TABLE m DROP COLUMN b' \
+	if $q -c 'DROP INDEX m_send, m_op, r_send, f_match, f_score' -c 'DROP TABLE p' -c 'DROP INDEX pt_send' -c 'DROP STATISTICS m_stats, "S q"."St x"' -c 'ALTER TABLE m DROP COLUMN b' \
 		-c 'ALTER TABLE m DROP CONSTRAINT m_ex' \
 		-c 'CREATE TEMP TABLE t (model retention_model, b bytea GENERATED ALWAYS AS (retention_model_send(model)) STORED)' \
 		-c 'CREATE INDEX ON t (md5(retention_model_send(model)))' \

@@ -1,12 +1,19 @@
 
--- The binary send and receive of retention_model and of incentive_condition
--- convert the feature names (and the conditions' text literals) to and from
--- the client encoding, a setting of the session: STABLE, as PostgreSQL's
--- textsend and textrecv, not IMMUTABLE as 1.0 declared them.  An index, partition
--- key, generated column or statistics object that calls one of them would
--- survive the change, but a dump of the database would then fail to restore
--- ("functions in index expression must be marked IMMUTABLE"), so the update
--- refuses while one exists.
+-- Labels that 1.0 got wrong: IMMUTABLE functions whose answer can change for
+-- the same arguments, STABLE from 1.1 on.
+-- * The binary send and receive of retention_model and of incentive_condition
+--   convert the feature names (and the conditions' text literals) to and from
+--   the client encoding, a setting of the session, as PostgreSQL's textsend
+--   and textrecv do.
+-- * The record overloads of retention_score, retention_explain and
+--   incentive_matches bind the row's columns by name, and the same stored row
+--   reads differently once a column is renamed (ALTER TABLE ... RENAME
+--   COLUMN), as record_out and row_to_json, which PostgreSQL labels STABLE.
+--   An index on incentive_matches('x > 1', t) then answered for the old names.
+-- An index, partition key, generated column or statistics object that calls
+-- one of them would survive the change, but a dump of the database would then
+-- fail to restore ("functions in index expression must be marked IMMUTABLE"),
+-- so the update refuses while one exists.
 DO $$
 DECLARE
   uses pg_catalog.text;
@@ -16,7 +23,10 @@ BEGIN
   WITH fn(oid) AS (VALUES ('@extschema@.retention_model_send(@extschema@.retention_model)'::pg_catalog.regprocedure::pg_catalog.oid),
                           ('@extschema@.retention_model_recv(internal)'::pg_catalog.regprocedure::pg_catalog.oid),
                           ('@extschema@.incentive_condition_send(@extschema@.incentive_condition)'::pg_catalog.regprocedure::pg_catalog.oid),
-                          ('@extschema@.incentive_condition_recv(internal)'::pg_catalog.regprocedure::pg_catalog.oid)),
+                          ('@extschema@.incentive_condition_recv(internal)'::pg_catalog.regprocedure::pg_catalog.oid),
+                          ('@extschema@.retention_score(@extschema@.retention_model, record)'::pg_catalog.regprocedure::pg_catalog.oid),
+                          ('@extschema@.retention_explain(@extschema@.retention_model, record)'::pg_catalog.regprocedure::pg_catalog.oid),
+                          ('@extschema@.incentive_matches(@extschema@.incentive_condition, record)'::pg_catalog.regprocedure::pg_catalog.oid)),
   dep AS (
     SELECT d.classid, d.objid
       FROM pg_catalog.pg_depend d JOIN fn ON fn.oid OPERATOR(pg_catalog.=) d.refobjid
@@ -75,10 +85,10 @@ BEGIN
        AND t.relpersistence OPERATOR(pg_catalog.<>) 't'::pg_catalog."char")
   SELECT pg_catalog.string_agg(what, ', ' ORDER BY what COLLATE pg_catalog."C") INTO uses FROM user_of;
   IF uses IS NOT NULL THEN
-    RAISE EXCEPTION 'cannot update community_retention to 1.1 while retention_model_send, retention_model_recv, incentive_condition_send or incentive_condition_recv is used by %', uses
+    RAISE EXCEPTION 'cannot update community_retention to 1.1 while retention_model_send, retention_model_recv, incentive_condition_send, incentive_condition_recv or a record form of retention_score, retention_explain or incentive_matches is used by %', uses
       USING ERRCODE = 'object_not_in_prerequisite_state',
-            DETAIL = 'From 1.1 on these functions are STABLE (they follow the session''s client_encoding), and index, partition key, generated column and statistics expressions may call only IMMUTABLE functions: a dump of the database would not restore.',
-            HINT = 'Drop those objects (ALTER TABLE ... DROP CONSTRAINT for a constraint), or rebuild them on the text form (for example md5(model::text) or md5(condition::text)), then update.';
+            DETAIL = 'From 1.1 on these functions are STABLE (the binary forms follow the session''s client_encoding; the record forms bind columns by name, and names can change), and index, partition key, generated column and statistics expressions may call only IMMUTABLE functions: a dump of the database would not restore.',
+            HINT = 'Drop those objects (ALTER TABLE ... DROP CONSTRAINT for a constraint), or rebuild them on the text form (for example md5(model::text) or md5(condition::text)) or the array and jsonb forms of the scoring functions, then update.';
   END IF;
 END $$;
 
@@ -86,6 +96,9 @@ ALTER FUNCTION @extschema@.retention_model_recv(internal) STABLE;
 ALTER FUNCTION @extschema@.retention_model_send(@extschema@.retention_model) STABLE;
 ALTER FUNCTION @extschema@.incentive_condition_recv(internal) STABLE;
 ALTER FUNCTION @extschema@.incentive_condition_send(@extschema@.incentive_condition) STABLE;
+ALTER FUNCTION @extschema@.retention_score(@extschema@.retention_model, record) STABLE;
+ALTER FUNCTION @extschema@.retention_explain(@extschema@.retention_model, record) STABLE;
+ALTER FUNCTION @extschema@.incentive_matches(@extschema@.incentive_condition, record) STABLE;
 COMMENT ON FUNCTION @extschema@.incentive_condition_recv(internal) IS
 'Binary input of a condition, names and strings in the client encoding; every byte is validated (22P03 on malformed input).';
 COMMENT ON FUNCTION @extschema@.incentive_condition_send(@extschema@.incentive_condition) IS
