@@ -45,13 +45,34 @@ extern double cr_gammagamma_loglik(const CrGammaGamma *m, const CrSpendRow *rows
 								   size_t n, double *grad);
 
 /*
- * Maximum likelihood fit (BFGS in log-parameters from p = 1, q = 2,
- * gamma = the mean spend).  CR_FIT_NO_ROWS without rows, CR_FIT_NO_REPEAT
- * when every spend is the same (nothing identifies the spread).
+ * Maximum likelihood fit (Newton, else BFGS, in log-parameters from p = 1,
+ * q = 2, gamma = the geometric mean spend).  CR_FIT_NO_ROWS without rows,
+ * CR_FIT_NO_REPEAT when every spend is the same (nothing identifies the
+ * spread), CR_FIT_DIVERGED when the maximum found does not lie above the
+ * faces (cr_gammagamma_faces) beyond rounding, or an estimate ran 1e8 times
+ * from its start: the likelihood has no interior maximum, and the result
+ * does not depend on the start or on the spends' unit.
  */
 extern CrFitStatus cr_gammagamma_fit(const CrSpendRow *rows, size_t n,
 									 cr_optim_tick tick, void *tick_arg,
 									 CrGammaGammaFit *out);
+
+/*
+ * The suprema of the log-likelihood on the two faces of the parameter space
+ * where it has a finite limit (p, q or gamma to 0, or gamma to infinity
+ * with q fixed, send it to -infinity):
+ * ll[0], q and gamma -> infinity with q / gamma = nu: the Gamma prior on
+ *   nu is a point, and each mean spend is Gamma(p x, nu x), one nu for all;
+ * ll[1], p -> infinity and gamma -> 0 with p gamma = s: a member's spends
+ *   no longer vary, and each mean spend is inverse Gamma(q, s) whatever x.
+ * Each face's profile log-likelihood (nu, s at their closed-form maxima) is
+ * strictly concave in p, q: one maximum, found by Newton.  The likelihood
+ * has an interior maximum if and only if some point lies above both (with
+ * them, the parameter space closes, and the supremum is attained); data
+ * whose likelihood keeps rising towards a face have none.  -infinity where
+ * a face's maximum is not found (every spend the same).
+ */
+extern void cr_gammagamma_faces(const CrSpendRow *rows, size_t n, double ll[2]);
 
 /*
  * E[mean spend | x, m] = p (gamma + x m) / (p x + q - 1); for x = 0 the

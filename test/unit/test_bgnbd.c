@@ -589,6 +589,150 @@ test_models(void)
 				 625.350022941285, 1e-9), "lifetime value, customer 157");
 }
 
+/* |got / want - 1| <= tol: relative at any size (tap_near is absolute below 1) */
+static int
+rel_near(double got, double want, double tol)
+{
+	return fabs(got / want - 1.0) <= tol;
+}
+
+/*
+ * Gamma-Gamma where a few mean spends are outliers, or the data have no
+ * maximum (test/reference/gammagamma_reference.py, its output beside it).
+ * The fit started at gamma = the arithmetic mean spend, and took an
+ * estimate 1e8 times from its start for one running off: one customer's
+ * mean spend of 1e12 put the start so far out that the estimates "ran off"
+ * on their way back, while scipy finds a maximum.  Starting at the
+ * geometric mean instead, data with no maximum (x = 2 .. 20, sql/
+ * lifetime_badinput.sql) "converged" at q = 3e7, on a ridge whose gradient
+ * had faded.  Now data have a maximum where the fit lies above both faces
+ * of the parameter space (cr_gammagamma_faces), whatever the start and the
+ * unit.
+ */
+static void
+test_gammagamma_outliers(void)
+{
+	static CrBuyerRow rows[3000];
+	static CrSpendRow spend[3000],
+				mod[3000],
+				scaled[3000];
+	/* customers 1, 718, 1478: repeat buyers 0, 300, 600 */
+	static const size_t who[] = {0, 300, 600};
+	static const struct
+	{
+		double		big;
+		int			nout;
+		double		p,
+					q,
+					gamma,
+					ll;
+	}			cases[] = {
+		{1e6, 1, 8.2495602135, 3.1992600452, 9.7036841133, -4099.2290015210},
+		{1e9, 1, 10.070378777, 2.9334895482, 7.1604742056, -4127.2691399225},
+		{1e12, 1, 12.193798627, 2.7335476393, 5.4332887767, -4153.7214524667},
+		{1e12, 3, 60.830476072, 2.0243773047, 0.76660068106, -4309.0051805017},
+	};
+	static const double units[] = {1e-6, 1e6};
+	CrSpendRow	off_a[19],
+				off_b[20];
+	CrGammaGammaFit gf,
+				uf;
+	double		face[2];
+	size_t		ns,
+				i,
+				k,
+				j;
+	char		what[300];
+
+	if (load_cdnow(rows, spend, &ns) != 2357 || ns != 946)
+	{
+		ok(0, "outliers: the CDNOW rows");
+		return;
+	}
+	cr_gammagamma_faces(spend, ns, face);
+	ok(fabs(face[0] - -4317.9801950261) < 1e-7 && fabs(face[1] - -4076.7977116227) < 1e-7,
+	   "Gamma-Gamma faces of CDNOW: scipy's -4317.9801950261 (nu a point), -4076.7977116227 (p infinite)");
+	for (k = 0; k < sizeof(cases) / sizeof(cases[0]); k++)
+	{
+		int			st;
+
+		memcpy(mod, spend, ns * sizeof(CrSpendRow));
+		for (i = 0; i < (size_t) cases[k].nout; i++)
+			mod[who[i]].m = cases[k].big;
+		cr_spend_rows_sort(mod, ns);
+		st = cr_gammagamma_fit(mod, ns, NULL, NULL, &gf);
+		snprintf(what, sizeof(what),
+				 "CDNOW with %d mean spend(s) of %g: scipy's maximum (%d: p %.10g q %.10g gamma %.10g LL %.10f)",
+				 cases[k].nout, cases[k].big, st, gf.m.p, gf.m.q, gf.m.gamma, gf.log_likelihood);
+		ok(st == CR_FIT_OK && rel_near(gf.m.p, cases[k].p, 1e-6) && rel_near(gf.m.q, cases[k].q, 1e-6) &&
+		   rel_near(gf.m.gamma, cases[k].gamma, 1e-6) &&
+		   gf.log_likelihood >= cases[k].ll - 1e-9 * fabs(cases[k].ll), what);
+		if (st != CR_FIT_OK)
+			continue;
+		/* any unit: p and q the same, gamma scaled, LL shifted by n log c */
+		for (j = 0; j < sizeof(units) / sizeof(units[0]); j++)
+		{
+			double		c = units[j];
+
+			for (i = 0; i < ns; i++)
+			{
+				scaled[i].x = mod[i].x;
+				scaled[i].m = mod[i].m * c;
+			}
+			snprintf(what, sizeof(what), "the same with spends in units of %g: the same model", 1.0 / c);
+			ok(cr_gammagamma_fit(scaled, ns, NULL, NULL, &uf) == CR_FIT_OK &&
+			   rel_near(uf.m.p, gf.m.p, 1e-9) && rel_near(uf.m.q, gf.m.q, 1e-9) &&
+			   rel_near(uf.m.gamma / c, gf.m.gamma, 1e-9) &&
+			   rel_near(uf.log_likelihood, gf.log_likelihood - (double) ns * log(c), 1e-12), what);
+		}
+	}
+
+	/*
+	 * No maximum: the likelihood rises towards face A (q, gamma -> infinity;
+	 * scipy's best at q = 1e6 is 1.4e-5 below it) and towards face B
+	 * (p -> infinity: spends as spread at x = 30 as at x = 1; at p = 1e6
+	 * 4.3e-6 below it), in any unit
+	 */
+	for (i = 0; i < 19; i++)
+	{
+		off_a[i].x = (double) (i + 2);
+		off_a[i].m = off_a[i].x * 1.5 + (double) ((i + 2) % 3);
+	}
+	for (i = 0; i < 20; i++)
+	{
+		off_b[i].x = (i + 1) % 2 == 0 ? 1.0 : 30.0;
+		off_b[i].m = 10.0 + (double) ((((i + 1) / 2) * ((i + 1) / 2)) % 17);
+	}
+	cr_gammagamma_faces(off_a, 19, face);
+	ok(fabs(face[0] - -62.8258584898) < 1e-9 && fabs(face[1] - -69.7506031044) < 1e-9,
+	   "faces of the run-off towards A: scipy's -62.8258584898, -69.7506031044");
+	cr_gammagamma_faces(off_b, 20, face);
+	ok(fabs(face[0] - -75.7292866979) < 1e-9 && fabs(face[1] - -64.2351480401) < 1e-9,
+	   "faces of the run-off towards B: scipy's -75.7292866979, -64.2351480401");
+	for (j = 0; j < 3; j++)
+	{
+		double		c = j == 0 ? 1.0 : units[j - 1];
+		CrSpendRow	sa[19],
+					sb[20];
+
+		for (i = 0; i < 19; i++)
+		{
+			sa[i] = off_a[i];
+			sa[i].m *= c;
+		}
+		for (i = 0; i < 20; i++)
+		{
+			sb[i] = off_b[i];
+			sb[i].m *= c;
+		}
+		cr_spend_rows_sort(sb, 20);
+		snprintf(what, sizeof(what), "no maximum, rising towards face A (q = 3e7 once taken for one), unit %g: diverged", c);
+		ok(cr_gammagamma_fit(sa, 19, NULL, NULL, &gf) == CR_FIT_DIVERGED, what);
+		snprintf(what, sizeof(what), "no maximum, rising towards face B, unit %g: diverged", c);
+		ok(cr_gammagamma_fit(sb, 20, NULL, NULL, &gf) == CR_FIT_DIVERGED, what);
+	}
+}
+
 /* sorting and merging row sets: many duplicates, presorted and reversed runs */
 static void
 test_compact(void)
@@ -1178,6 +1322,7 @@ main(void)
 	test_keys();
 	test_scorer();
 	test_models();
+	test_gammagamma_outliers();
 	test_sample_start();
 	test_sample_start_bound();
 	test_units();

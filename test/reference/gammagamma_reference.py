@@ -1,0 +1,199 @@
+#!/usr/bin/python3
+"""Reference values for gammagamma_fit where the data have outliers or no maximum.
+
+The Gamma-Gamma log-likelihood of Fader and Hardie (2013; the one of
+cr_gammagamma_loglik), maximised with scipy.optimize.minimize from several
+starts (Nelder-Mead, then BFGS with the analytic gradient), the best kept and
+polished by scipy.optimize.root on the score (the analytic Hessian its
+Jacobian); the log-likelihood and the score at the estimate are checked with
+mpmath (40 digits and more).  The faces of the parameter
+space (cr_gammagamma_faces), where the likelihood has a finite limit:
+
+    A  q, gamma -> infinity, q / gamma = nu: mean spends Gamma(p x, nu x)
+    B  p -> infinity, gamma -> 0, p gamma = s: mean spends inverse Gamma(q, s)
+
+each maximised by scipy.optimize.brentq on its profile score.  Data have an
+interior maximum where the best fit lies above both faces.
+
+Cases: the CDNOW repeat buyers (test/data/cdnow_summary.sql) with the mean
+spend of customer 1 set to 1e6, 1e9, 1e12, and of customers 1, 656 and 1416
+(repeat buyers 1, 301 and 601) to 1e12; 200 synthetic members with one
+outlier (sql/lifetime_badinput.sql); data with no maximum, whose likelihood
+rises towards face A (sql/lifetime_badinput.sql, 'no proper maximum') and
+towards face B.  Run with /usr/bin/python3 (Debian's numpy, scipy, mpmath);
+the values it prints (gammagamma_reference.out beside it) are kept in
+test/unit/test_bgnbd.c, test/pgtap/82_lifetime.sql and
+sql/lifetime_badinput.sql.
+
+    /usr/bin/python3 test/reference/gammagamma_reference.py
+"""
+import os
+import warnings
+
+import mpmath
+import numpy as np
+from scipy.optimize import brentq, minimize, root
+from scipy.special import gammaln, polygamma, psi
+
+warnings.filterwarnings("ignore")  # overflow in the Nelder-Mead's wild steps
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+DATA = np.genfromtxt(os.path.join(HERE, "..", "data", "cdnow_summary.sql"),
+                     delimiter=",", names=True, skip_header=1, skip_footer=1)
+
+
+def loglik(th, x, m, order=0):
+    """LL in theta = log(p, q, gamma), with its gradient and Hessian in theta"""
+    p, q, g = P = np.exp(th)
+    px = p * x
+    den = g + x * m
+    ll = np.sum(gammaln(px + q) - gammaln(px) - gammaln(q) + q * np.log(g)
+                + (px - 1) * np.log(m) + px * np.log(x) - (px + q) * np.log(den))
+    if order == 0:
+        return ll
+    ppq = psi(px + q)
+    grad = np.array([np.sum(x * (ppq - psi(px) + np.log(m) + np.log(x) - np.log(den))),
+                     np.sum(ppq - psi(q) + np.log(g) - np.log(den)),
+                     np.sum(q / g - (px + q) / den)])
+    tpq = polygamma(1, px + q)
+    h = np.empty((3, 3))
+    h[0, 0] = np.sum(x * x * (tpq - polygamma(1, px)))
+    h[0, 1] = h[1, 0] = np.sum(x * tpq)
+    h[0, 2] = h[2, 0] = -np.sum(x / den)
+    h[1, 1] = np.sum(tpq - polygamma(1, q))
+    h[1, 2] = h[2, 1] = np.sum(1 / g - 1 / den)
+    h[2, 2] = np.sum((px + q) / den ** 2 - q / g ** 2)
+    return ll, grad * P, h * np.outer(P, P) + np.diag(grad * P)
+
+
+def loglik_mp(params, x, m):
+    """the same log-likelihood in mpmath, digits enough for the parameters' size"""
+    mpmath.mp.dps = 40 + int(max(abs(np.log10(params))))
+    p, q, g = (mpmath.mpf(float(v)) for v in params)
+    total = mpmath.mpf(0)
+    for xi, mi in zip(x, m):
+        xi, mi = mpmath.mpf(float(xi)), mpmath.mpf(float(mi))
+        total += (mpmath.loggamma(p * xi + q) - mpmath.loggamma(p * xi) - mpmath.loggamma(q)
+                  + q * mpmath.log(g) + (p * xi - 1) * mpmath.log(mi) + p * xi * mpmath.log(xi)
+                  - (p * xi + q) * mpmath.log(g + xi * mi))
+    return float(total)
+
+
+def fit(x, m):
+    n = len(m)
+    gm, am = np.exp(np.mean(np.log(m))), np.mean(m)
+    starts = [[1, 1, 1], [1, 2, gm], [1, 2, am], [6, 3.7, 15], [0.5, 1.5, gm], [20, 2.5, gm]]
+    f = lambda th: -loglik(th, x, m) / n
+    fg = lambda th: tuple(-v / n for v in loglik(th, x, m, 1)[:2])
+    best = None
+    for s in starts:
+        r = minimize(f, np.log(s), method="Nelder-Mead",
+                     options={"xatol": 1e-10, "fatol": 1e-14, "maxiter": 20000, "maxfev": 40000})
+        r = minimize(fg, r.x, jac=True, method="BFGS", options={"gtol": 1e-11, "maxiter": 5000})
+        if np.isfinite(r.fun) and (best is None or r.fun < best.fun):
+            best = r
+    # the polish: along a flat ridge (p's standard error 80 at p = 61) BFGS
+    # stops where the score is still 1e-5, its steps gaining less than the
+    # rounding of the log-likelihood; the score's root (scipy.optimize.root,
+    # the analytic Hessian its Jacobian) is found to rounding
+    r = root(lambda th: loglik(th, x, m, 1)[1] / n, best.x,
+             jac=lambda th: loglik(th, x, m, 2)[2] / n, method="hybr", tol=1e-15)
+    gmax = lambda th: np.max(np.abs(loglik(th, x, m, 1)[1]))
+    th = best.x
+    if -loglik(r.x, x, m) / n <= best.fun + 1e-13 * abs(best.fun) and gmax(r.x) < gmax(best.x):
+        th = r.x
+    return np.exp(th), loglik(th, x, m)
+
+
+def score_mp(params, x, m):
+    """the gradient in log-parameters, in mpmath: 0 at the maximum"""
+    mpmath.mp.dps = 40
+    p, q, g = (mpmath.mpf(float(v)) for v in params)
+    grad = [mpmath.mpf(0)] * 3
+    for xi, mi in zip(x, m):
+        xi, mi = mpmath.mpf(float(xi)), mpmath.mpf(float(mi))
+        den = g + xi * mi
+        ppq = mpmath.digamma(p * xi + q)
+        grad[0] += xi * (ppq - mpmath.digamma(p * xi) + mpmath.log(xi * mi / den))
+        grad[1] += ppq - mpmath.digamma(q) + mpmath.log(g / den)
+        grad[2] += q / g - (p * xi + q) / den
+    return max(abs(float(grad[0] * p)), abs(float(grad[1] * q)), abs(float(grad[2] * g)))
+
+
+def faces(x, m):
+    sx, sxm = x.sum(), (x * m).sum()
+    score = lambda u: (sx * np.log(np.exp(u) * sx / sxm) + np.sum(x * np.log(x * m))
+                       - np.sum(x * psi(np.exp(u) * x)))
+    p = np.exp(brentq(score, -60, 60, xtol=1e-15))
+    nu = p * sx / sxm
+    la = np.sum(p * x * np.log(nu * x) - gammaln(p * x) + (p * x - 1) * np.log(m) - nu * x * m)
+    n, h, sl = len(m), np.sum(1 / m), np.sum(np.log(m))
+    score = lambda u: n * np.log(np.exp(u) * n / h) - n * psi(np.exp(u)) - sl
+    q = np.exp(brentq(score, -60, 60, xtol=1e-15))
+    s = q * n / h
+    lb = np.sum(q * np.log(s) - gammaln(q) - (q + 1) * np.log(m) - s / m)
+    return la, lb
+
+
+def report(name, x, m, expect_max=True):
+    la, lb = faces(x, m)
+    print("%s (n = %d)" % (name, len(m)))
+    print("  faces: A %.10f  B %.10f" % (la, lb))
+    if expect_max:
+        est, ll = fit(x, m)
+        print("  p q gamma: %.10e %.10e %.10e" % tuple(est))
+        print("  log_likelihood: %.10f (mpmath %.10f), above the faces by %.6g"
+              % (ll, loglik_mp(est, x, m), ll - max(la, lb)))
+        print("  largest score in log-parameters (mpmath): %.2g" % score_mp(est, x, m))
+    return la, lb
+
+
+def climb(x, m, la):
+    """the best log-likelihood at fixed q: it rises towards face A, staying below it"""
+    for q in [1e2, 1e4, 1e6]:
+        sx, sxm = x.sum(), (x * m).sum()
+        f = lambda th: -loglik(np.array([th[0], np.log(q), th[1]]), x, m)
+        r = minimize(f, [0.0, np.log(q * sxm / sx)], method="Nelder-Mead",
+                     options={"xatol": 1e-12, "fatol": 1e-14, "maxiter": 20000})
+        est = [np.exp(r.x[0]), q, np.exp(r.x[1])]
+        print("  q = %g: best log-likelihood %.10f (mpmath), face A minus %.6g"
+              % (q, loglik_mp(est, x, m), la - loglik_mp(est, x, m)))
+
+
+if __name__ == "__main__":
+    rep = DATA["x"] > 0
+    ids, x, zbar = DATA["ID"][rep], DATA["x"][rep], DATA["zbar"][rep]
+    report("CDNOW", x, zbar)
+    for big in [1e6, 1e9, 1e12]:
+        m = zbar.copy()
+        m[ids == 1] = big
+        report("CDNOW, customer 1 spending %g" % big, x, m)
+    m = zbar.copy()
+    three = ids[[0, 300, 600]]
+    m[np.isin(ids, three)] = 1e12
+    report("CDNOW, customers %s spending 1e12" % ", ".join(str(int(i)) for i in three), x, m)
+
+    # sql/lifetime_badinput.sql: 200 members, spends varying less with more purchases
+    g = np.arange(1, 201)
+    sx = (1 + g % 7).astype(float)
+    sm = 10 + (g * 37) % 23 + ((g * 13) % 9 - 4) * 2.0 / sx
+    sm[0] = 1e12
+    report("synthetic, member 1 spending 1e12", sx, sm)
+
+    # no maximum: rising towards face A (sql/lifetime_badinput.sql, 'no proper maximum')
+    rx = np.arange(2, 21).astype(float)
+    la, lb = report("run-off towards face A", rx, rx * 1.5 + rx % 3, expect_max=False)
+    climb(rx, rx * 1.5 + rx % 3, la)
+
+    # no maximum: rising towards face B (spends as spread at x = 30 as at x = 1)
+    i = np.arange(1, 21)
+    bx = np.where(i % 2 == 0, 1.0, 30.0)
+    bm = 10.0 + (i // 2) ** 2 % 17
+    la, lb = report("run-off towards face B", bx, bm, expect_max=False)
+    for p in [1e2, 1e4, 1e6]:
+        f = lambda th: -loglik(np.array([np.log(p), th[0], th[1]]), bx, bm)
+        r = minimize(f, [np.log(9.0), np.log(100.0 / p)], method="Nelder-Mead",
+                     options={"xatol": 1e-12, "fatol": 1e-14, "maxiter": 20000})
+        est = [p, np.exp(r.x[0]), np.exp(r.x[1])]
+        print("  p = %g: best log-likelihood %.10f (mpmath), face B minus %.6g"
+              % (p, loglik_mp(est, bx, bm), lb - loglik_mp(est, bx, bm)))
