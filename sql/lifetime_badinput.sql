@@ -82,7 +82,12 @@ SELECT label || ': ' || pg_temp.try(q) FROM (VALUES
   ('negative frequency', $$SELECT gammagamma_fit(-2, 3)$$),
   ('every spend the same', $$SELECT gammagamma_fit(x, 7) FROM generate_series(1, 20) x$$),
   ('NULL spend skipped and counted', $$SELECT ((g).n, (g).n_skipped) FROM (SELECT gammagamma_fit(1 + x % 4, CASE WHEN x = 1 THEN NULL ELSE 10 + (x * 37) % 23 END) g FROM generate_series(1, 40) x) q$$),
-  ('no proper maximum', $$SELECT gammagamma_fit(x, x * 1.5 + x % 3) FROM generate_series(2, 20) x$$)
+  ('no proper maximum', $$SELECT gammagamma_fit(x, x * 1.5 + x % 3) FROM generate_series(2, 20) x$$),
+  ('no proper maximum, in cents', $$SELECT gammagamma_fit(x, (x * 1.5 + x % 3) * 100) FROM generate_series(2, 20) x$$),
+  ('no proper maximum, spends as spread at frequency 30 as at 1', $$SELECT gammagamma_fit(CASE WHEN s % 2 = 0 THEN 1 ELSE 30 END, 10 + ((s / 2) * (s / 2)) % 17) FROM generate_series(1, 20) s$$),
+  -- scipy's 38.919188909, 2.7119726748, 1.2821474437 (test/reference/gammagamma_reference.py);
+  -- with gamma started at the mean spend, 5e9 here, the estimates "ran off"
+  ('one mean spend of 1e12', $$SELECT (round((g).p::numeric, 4), round((g).q::numeric, 4), round((g).gamma::numeric, 4)) FROM (SELECT gammagamma_fit(1 + s % 7, CASE WHEN s = 1 THEN 1e12 ELSE (10 + (s * 37) % 23)::float8 + ((s * 13) % 9 - 4) * 2.0::float8 / (1 + s % 7) END) g FROM generate_series(1, 200) s) q$$)
 ) AS t(label, q);
 
 -- ---------------------------------------------------------------- predictions
