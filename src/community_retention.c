@@ -29,6 +29,12 @@ PG_MODULE_MAGIC;
 /* Default 1 GB: about 12 million rows of 10 features. */
 int			cr_max_train_memory_kb = 1024 * 1024;
 
+/*
+ * Default 64 MB: about 7 decoded conditions of 65,535 list items, or tens of
+ * thousands of small ones (see cr_rule_eval.c and the README's rules FAQ).
+ */
+int			cr_max_rule_cache_memory_kb = 64 * 1024;
+
 void		_PG_init(void);
 
 void
@@ -40,6 +46,17 @@ _PG_init(void)
 							&cr_max_train_memory_kb,
 							1024 * 1024,
 							1024,
+							MAX_KILOBYTES,
+							PGC_USERSET,
+							GUC_UNIT_KB,
+							NULL, NULL, NULL);
+
+	DefineCustomIntVariable("community_retention.max_rule_cache_memory",
+							"Largest amount of memory the decoded incentive conditions of one call site of incentive_matches or incentive_match_all may keep for the rest of a query.",
+							"A condition that does not fit is decoded again whenever it follows another one; results are the same.",
+							&cr_max_rule_cache_memory_kb,
+							64 * 1024,
+							0,
 							MAX_KILOBYTES,
 							PGC_USERSET,
 							GUC_UNIT_KB,

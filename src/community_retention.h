@@ -21,6 +21,13 @@
 extern int	cr_max_train_memory_kb;
 
 /*
+ * community_retention.max_rule_cache_memory, in kilobytes: the most memory
+ * the decoded conditions one call site of incentive_matches or
+ * incentive_match_all keeps for the rest of the query (cr_rule_eval.c).
+ */
+extern int	cr_max_rule_cache_memory_kb;
+
+/*
  * Data of an array known to hold no NULLs.  ARR_DATA_PTR() itself mixes
  * signed and unsigned operands, which -Wextra reports in every caller.
  */

@@ -12,6 +12,16 @@
  * row type once per (condition, row type) and caches that binding, with
  * the decoded program, in fn_extra for the rest of the query; a row is
  * deformed once however many conditions read it.
+ *
+ * A decoded condition takes 11 to 15 times its stored size (a 65,535-item
+ * IN list: 590 kB stored, 8.5 MB decoded), so the entries a call site keeps
+ * are bounded in bytes too (community_retention.max_rule_cache_memory).  A
+ * condition that does not fit is not kept at the cost of another: a rules
+ * join reads every rule for every member, and evicting in any order would
+ * then decode every rule for every member.  It goes to the one overflow
+ * entry instead, which holds it while the same condition keeps coming (one
+ * rule against many rows) and is replaced by the next condition that does
+ * not fit; memory stays within the budget and one condition.
  */
 #include "community_retention.h"
 
@@ -70,6 +80,7 @@ typedef struct RuleEntry
 	CrValue    *stack;
 	struct RuleEntry *next_hint;	/* the entry used after this one, last time */
 	uint64		fill;			/* tells this filling of the slot from others */
+	Size		size;			/* bytes of cxt, once decoded and bound */
 } RuleEntry;
 
 #define RULE_CACHE_SLOTS 256	/* power of two */
@@ -78,6 +89,13 @@ typedef struct RuleEntry
 typedef struct RuleCache
 {
 	RuleEntry	entries[RULE_CACHE_SLOTS];
+	Size		kept;			/* bytes of the used entries */
+
+	/*
+	 * Every condition is decoded here first; moved into entries when it fits
+	 * in the budget, else kept here until the next condition is decoded.
+	 */
+	RuleEntry	overflow;
 	RuleEntry  *last;			/* the entry of the previous call */
 	uint32		victim;
 	Oid			typid;			/* the row type tupdesc describes */
@@ -176,62 +194,118 @@ cond_hash(const char *p, size_t len)
 	return (uint32) h;
 }
 
-/* lookup_entry without the hint. */
-static RuleEntry *
-lookup_entry_slow(FunctionCallInfo fcinfo, RuleCache *cache, const char *bytes, size_t len,
-				  Oid typid, int32 typmod, bool *hit)
+/* Does entry e hold the condition (bytes, len) for row type (typid, typmod)? */
+static inline bool
+entry_is(const RuleEntry *e, uint32 h, const char *bytes, size_t len, Oid typid, int32 typmod)
 {
-	uint32		h;
-	uint32		base;
-	RuleEntry  *e;
+	return e->used && e->hash == h && e->len == len && e->typid == typid &&
+		e->typmod == typmod && memcmp(e->bytes, bytes, len) == 0;
+}
 
-	h = cond_hash(bytes, len) ^ (uint32) typid ^ ((uint32) typmod * 0x9E3779B1u);
-	base = h & (RULE_CACHE_SLOTS - 1);
-	for (int w = 0; w < RULE_CACHE_WAYS; w++)
-	{
-		e = &cache->entries[(base + w) & (RULE_CACHE_SLOTS - 1)];
-		if (e->used && e->hash == h && e->len == len && e->typid == typid &&
-			e->typmod == typmod && memcmp(e->bytes, bytes, len) == 0)
-		{
-			if (cache->last)
-				cache->last->next_hint = e;
-			cache->last = e;
-			*hit = true;
-			return e;
-		}
-	}
-	/* miss: take a free way, else evict round-robin */
-	e = NULL;
+static void bind_record(RuleEntry *e, TupleDesc tupdesc, Oid typid, int32 typmod);
+
+/* Decode into the entry and allocate its value arrays. */
+static void
+entry_decode(RuleEntry *e, const char *bytes)
+{
+	e->prog = cr_rule_decode_stored(bytes, e->len, e->cxt);
+	e->bytes = MemoryContextAlloc(e->cxt, e->len + 1);
+	memcpy(e->bytes, bytes, e->len);
+	e->features = MemoryContextAllocZero(e->cxt, sizeof(CrValue) * (e->prog->nnames + 1));
+	e->stack = MemoryContextAllocZero(e->cxt, sizeof(CrValue) * (e->prog->max_stack + 1));
+}
+
+/*
+ * A condition no entry holds (hash h): decode it (and, with a tupdesc, bind
+ * it) in the overflow entry, then keep it in a way of its set if it fits in
+ * the budget, else leave it in the overflow entry.  Only a full set evicts
+ * (round-robin, as before the budget), and only for a condition that then
+ * fits: the budget alone never evicts.  An error while decoding or binding
+ * leaves the overflow entry unused, its memory freed by the next fill.
+ */
+static RuleEntry *
+fill_entry(FunctionCallInfo fcinfo, RuleCache *cache, uint32 h, const char *bytes, size_t len,
+		   TupleDesc tupdesc, Oid typid, int32 typmod)
+{
+	RuleEntry  *o = &cache->overflow;
+	RuleEntry  *e = NULL;
+	uint32		base = h & (RULE_CACHE_SLOTS - 1);
+	Size		budget = (Size) cr_max_rule_cache_memory_kb * 1024;
+	Size		freed;
+
+	if (o->cxt)
+		MemoryContextDelete(o->cxt);
+	memset(o, 0, sizeof(*o));
+	o->cxt = AllocSetContextCreate(fcinfo->flinfo->fn_mcxt, "incentive condition",
+								   ALLOCSET_SMALL_SIZES);
+	o->fill = ++cache->fills;
+	o->hash = h;
+	o->len = len;
+	o->typid = typid;
+	o->typmod = typmod;
+	entry_decode(o, bytes);
+	if (tupdesc)
+		bind_record(o, tupdesc, typid, typmod);
+	o->size = MemoryContextMemAllocated(o->cxt, true);
+	o->used = true;
+
+	/* a free way, else the round-robin victim of the full set */
 	for (int w = 0; w < RULE_CACHE_WAYS && e == NULL; w++)
 		if (!cache->entries[(base + w) & (RULE_CACHE_SLOTS - 1)].used)
 			e = &cache->entries[(base + w) & (RULE_CACHE_SLOTS - 1)];
 	if (e == NULL)
-		e = &cache->entries[(base + (cache->victim++ % RULE_CACHE_WAYS)) & (RULE_CACHE_SLOTS - 1)];
-	/* an evicted entry, or one whose binding failed */
-	if (e->cxt)
-		MemoryContextDelete(e->cxt);
-	memset(e, 0, sizeof(*e));
-	e->cxt = AllocSetContextCreate(fcinfo->flinfo->fn_mcxt, "incentive condition",
-								   ALLOCSET_SMALL_SIZES);
-	e->fill = ++cache->fills;
-	e->hash = h;
-	e->len = len;
-	e->typid = typid;
-	e->typmod = typmod;
+		e = &cache->entries[(base + (cache->victim % RULE_CACHE_WAYS)) & (RULE_CACHE_SLOTS - 1)];
+	freed = e->used ? e->size : 0;
+	if (o->size <= budget && cache->kept - freed <= budget - o->size)
+	{
+		if (e->used)
+			cache->victim++;
+		if (e->cxt)
+			MemoryContextDelete(e->cxt);
+		*e = *o;
+		e->next_hint = NULL;
+		cache->kept = cache->kept - freed + e->size;
+		memset(o, 0, sizeof(*o));
+	}
+	else
+		e = o;
 	if (cache->last)
 		cache->last->next_hint = e;
 	cache->last = e;
-	*hit = false;
+	return e;
+}
+
+/* lookup_entry without the hint. */
+static RuleEntry *
+lookup_entry_slow(FunctionCallInfo fcinfo, RuleCache *cache, const char *bytes, size_t len,
+				  TupleDesc tupdesc, Oid typid, int32 typmod)
+{
+	uint32		h;
+	uint32		base;
+	RuleEntry  *e = NULL;
+
+	h = cond_hash(bytes, len) ^ (uint32) typid ^ ((uint32) typmod * 0x9E3779B1u);
+	base = h & (RULE_CACHE_SLOTS - 1);
+	for (int w = 0; w < RULE_CACHE_WAYS && e == NULL; w++)
+		if (entry_is(&cache->entries[(base + w) & (RULE_CACHE_SLOTS - 1)], h, bytes, len, typid, typmod))
+			e = &cache->entries[(base + w) & (RULE_CACHE_SLOTS - 1)];
+	if (e == NULL && entry_is(&cache->overflow, h, bytes, len, typid, typmod))
+		e = &cache->overflow;
+	if (e == NULL)
+		return fill_entry(fcinfo, cache, h, bytes, len, tupdesc, typid, typmod);
+	if (cache->last)
+		cache->last->next_hint = e;
+	cache->last = e;
 	return e;
 }
 
 /*
- * The cached entry for this condition and row type, or a fresh (cleared)
- * entry for the caller to fill; *hit tells which.
+ * The entry for this condition and row type (InvalidOid: jsonb), decoded and
+ * (with a tupdesc) bound: the cached one, or a new one.
  */
 static inline RuleEntry *
 lookup_entry(FunctionCallInfo fcinfo, RuleCache *cache, const char *bytes, size_t len,
-			 Oid typid, int32 typmod, bool *hit)
+			 TupleDesc tupdesc, Oid typid, int32 typmod)
 {
 	RuleEntry  *e = cache->last ? cache->last->next_hint : NULL;
 
@@ -244,21 +318,9 @@ lookup_entry(FunctionCallInfo fcinfo, RuleCache *cache, const char *bytes, size_
 		memcmp(e->bytes, bytes, len) == 0)
 	{
 		cache->last = e;
-		*hit = true;
 		return e;
 	}
-	return lookup_entry_slow(fcinfo, cache, bytes, len, typid, typmod, hit);
-}
-
-/* Decode into the entry and allocate its value arrays; marks it used last. */
-static void
-entry_decode(RuleEntry *e, const char *bytes)
-{
-	e->prog = cr_rule_decode_stored(bytes, e->len, e->cxt);
-	e->bytes = MemoryContextAlloc(e->cxt, e->len + 1);
-	memcpy(e->bytes, bytes, e->len);
-	e->features = MemoryContextAllocZero(e->cxt, sizeof(CrValue) * (e->prog->nnames + 1));
-	e->stack = MemoryContextAllocZero(e->cxt, sizeof(CrValue) * (e->prog->max_stack + 1));
+	return lookup_entry_slow(fcinfo, cache, bytes, len, tupdesc, typid, typmod);
 }
 
 /*
@@ -285,14 +347,15 @@ evaluate(RuleEntry *e, RuleCache *cache, int *result, bool typed)
 static void
 forget_row_types(RuleCache *cache)
 {
-	for (int i = 0; i < RULE_CACHE_SLOTS; i++)
+	for (int i = 0; i <= RULE_CACHE_SLOTS; i++)
 	{
-		RuleEntry  *e = &cache->entries[i];
+		RuleEntry  *e = i < RULE_CACHE_SLOTS ? &cache->entries[i] : &cache->overflow;
 
 		if (e->cxt)
 			MemoryContextDelete(e->cxt);
 		memset(e, 0, sizeof(*e));
 	}
+	cache->kept = 0;
 	cache->last = NULL;
 	cache->fills++;
 	cache->row_len = 0;
@@ -664,34 +727,33 @@ arg_row(FunctionCallInfo fcinfo)
 	return (HeapTupleHeader) (VARATT_IS_EXTENDED(v) ? pg_detoast_datum(v) : v);
 }
 
+/* remembered_entry when the remembered entry will not do: out of line. */
+static pg_noinline RuleEntry *
+remember_entry(FunctionCallInfo fcinfo, RuleCache *cache, RuleEntry **slot, uint64 *fill,
+			   struct varlena *v, TupleDesc tupdesc, Oid typid, int32 typmod)
+{
+	RuleEntry  *e = lookup_entry(fcinfo, cache, COND_BYTES(v), COND_LEN(v), tupdesc, typid, typmod);
+
+	*slot = e;
+	*fill = e->fill;
+	return e;
+}
+
 /*
  * The bound entry of condition v for the row type, remembered in *slot and
  * *fill (incentive_match_all's array elements, the rules join's rules, a
  * stored condition): the entry used last, if the cache still holds it, else
- * looked up (and bound).  Without a slot, looked up.
+ * looked up (and bound).
  */
 static inline RuleEntry *
 remembered_entry(FunctionCallInfo fcinfo, RuleCache *cache, RuleEntry **slot, uint64 *fill,
 				 struct varlena *v, TupleDesc tupdesc, Oid typid, int32 typmod)
 {
-	RuleEntry  *e = slot ? *slot : NULL;
-	bool		hit;
+	RuleEntry  *e = *slot;
 
-	if (e && e->fill == *fill && e->used && e->typid == typid && e->typmod == typmod)
+	if (likely(e && e->fill == *fill && e->used && e->typid == typid && e->typmod == typmod))
 		return e;
-	e = lookup_entry(fcinfo, cache, COND_BYTES(v), COND_LEN(v), typid, typmod, &hit);
-	if (!hit)
-	{
-		entry_decode(e, COND_BYTES(v));
-		bind_record(e, tupdesc, typid, typmod);
-		e->used = true;
-	}
-	if (slot)
-	{
-		*slot = e;
-		*fill = e->fill;
-	}
-	return e;
+	return remember_entry(fcinfo, cache, slot, fill, v, tupdesc, typid, typmod);
 }
 
 /*
@@ -718,7 +780,7 @@ incentive_matches_record(PG_FUNCTION_ARGS)
 		e = remembered_entry(fcinfo, cache, &cache->toast_entry, &cache->toast_fill, v,
 							 tupdesc, typid, typmod);
 	else
-		e = remembered_entry(fcinfo, cache, NULL, NULL, v, tupdesc, typid, typmod);
+		e = lookup_entry(fcinfo, cache, COND_BYTES(v), COND_LEN(v), tupdesc, typid, typmod);
 	deform_row(fcinfo, cache, td, typid, typmod, tupdesc);
 
 	result = match_row(e, cache, tupdesc);
@@ -923,15 +985,9 @@ incentive_matches_jsonb(PG_FUNCTION_ARGS)
 	RuleCache  *cache = get_cache(fcinfo);
 	struct varlena *v = arg_condition(fcinfo, cache);
 	Jsonb	   *jb = PG_GETARG_JSONB_P(1);
-	bool		hit;
-	RuleEntry  *e = lookup_entry(fcinfo, cache, COND_BYTES(v), COND_LEN(v), InvalidOid, -1, &hit);
+	RuleEntry  *e = lookup_entry(fcinfo, cache, COND_BYTES(v), COND_LEN(v), NULL, InvalidOid, -1);
 	int			result;
 
-	if (!hit)
-	{
-		entry_decode(e, COND_BYTES(v));
-		e->used = true;
-	}
 	if (!JB_ROOT_IS_OBJECT(jb) || JB_ROOT_IS_SCALAR(jb))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
