@@ -133,6 +133,12 @@ hyp_series_err(double a, double b, double c, double z, double *err)
 	return NAN;
 }
 
+/* Stirling's series of ln Gamma: the coefficient of x^-(2i+1) */
+static const double stirling_c[] = {1.0 / 12, -1.0 / 360, 1.0 / 1260, -1.0 / 1680, 1.0 / 1188,
+-691.0 / 360360, 1.0 / 156, -3617.0 / 122400};
+
+#define STIRLING_TERMS ((int) (sizeof(stirling_c) / sizeof(stirling_c[0])))
+
 /*
  * ln Gamma(x) - ((x - 1/2) ln x - x + ln sqrt(2 pi)), x >= 10: Stirling's
  * series to x^-15, whose next term is below 1e-17 there.
@@ -140,8 +146,6 @@ hyp_series_err(double a, double b, double c, double z, double *err)
 static double
 lgamma_remainder(double x)
 {
-	static const double c[] = {1.0 / 12, -1.0 / 360, 1.0 / 1260, -1.0 / 1680, 1.0 / 1188,
-	-691.0 / 360360, 1.0 / 156, -3617.0 / 122400};
 	double		r = 1.0 / x,
 				r2 = r * r,
 				s = 0.0;
@@ -149,9 +153,60 @@ lgamma_remainder(double x)
 
 	if (isinf(x))
 		return 0.0;
-	for (i = 7; i >= 0; i--)
-		s = s * r2 + c[i];
+	for (i = STIRLING_TERMS - 1; i >= 0; i--)
+		s = s * r2 + stirling_c[i];
 	return s * r;
+}
+
+/*
+ * ln(1 + u) for u = e / x: as the difference of the logs of x + e and x
+ * where 1 + u is below 1/2, to which the rounding of u to 1e-16 is a
+ * relative error of 1e-16 / (1 + u) (x = 1e8, e = 5 - 1e8: 1e-9 of ln 5e-8)
+ */
+static double
+log1p_of(double u, double x, double e)
+{
+	return u > -0.5 ? log1p(u) : log(x + e) - log(x);
+}
+
+double
+cr_lgamma_slope(double x, double e)
+{
+	double		s = 0.0,
+				u,
+				l,
+				ix,
+				ix2,
+				pw,
+				r = 0.0;
+	int			i;
+
+	if (!(x > 0.0 && x + e > 0.0 && isfinite(x) && isfinite(x + e)))
+		return NAN;
+	/* ln Gamma(y) = ln Gamma(y + 1) - ln y: each step takes (ln(x+e) - ln x) / e off */
+	while (x < 10.0 || x + e < 10.0)
+	{
+		u = e / x;
+		s -= (u == 0.0 ? 1.0 : log1p_of(u, x, e) / u) / x;
+		x += 1.0;
+	}
+	/*
+	 * (x+e-1/2) ln(x+e) - (x-1/2) ln x - e = (x-1/2) log1p(u) + e ln(x+e) - e,
+	 * u = e / x, over e; the remainders' difference over e term by term,
+	 * c_i x^-(2i+1) ((1+u)^-(2i+1) - 1) / e
+	 */
+	u = e / x;
+	l = log1p_of(u, x, e);
+	ix = 1.0 / x;
+	ix2 = ix * ix;
+	pw = ix2;
+	for (i = 0; i < STIRLING_TERMS; i++)
+	{
+		/* ((1 + u)^-m - 1) / u, -m at u = 0 */
+		r += stirling_c[i] * pw * (u == 0.0 ? -(2.0 * i + 1.0) : expm1(-(2.0 * i + 1.0) * l) / u);
+		pw *= ix2;
+	}
+	return s + (1.0 - 0.5 * ix) * (u == 0.0 ? 1.0 : l / u) + log(x + e) - 1.0 + r;
 }
 
 #define LN_SQRT_2PI 0.918938533204672741780329736406

@@ -7,6 +7,8 @@
 #ifndef CR_HYP2F1_H
 #define CR_HYP2F1_H
 
+#include <math.h>
+
 /* psi(x) = d/dx ln Gamma(x), for x > 0 (NaN otherwise). */
 extern double cr_digamma(double x);
 
@@ -41,6 +43,23 @@ cr_trigamma_poly(double f)
  * about 64.
  */
 extern double cr_lbeta(double a, double b);
+
+/* log1p(u) / u, 1 at u = 0 (u > -1) */
+static inline double
+cr_log1p_ratio(double u)
+{
+	return u == 0.0 ? 1.0 : log1p(u) / u;
+}
+
+/*
+ * (ln Gamma(x + e) - ln Gamma(x)) / e, and psi(x) at e = 0, for x > 0 and
+ * x + e > 0 (NaN otherwise): the recurrence up to 10, then Stirling's form
+ * with the remainders' difference taken term by term, so that it keeps its
+ * digits where e is tiny next to x (the difference of the lgammas of
+ * 1e5 + 1e-10 and 1e5 is 1.15e-9 with an error of 1e-10) and where x + e
+ * and x are far apart alike.
+ */
+extern double cr_lgamma_slope(double x, double e);
 
 /*
  * ln of the Beta(a, b) density at its mean a / (a + b), for a, b > 0 (NaN
