@@ -525,6 +525,7 @@ typedef struct BgData
 	size_t		n;
 	size_t		stride;			/* Newton passes: every stride-th row */
 	double		tscale;			/* t_x and T times this (cr_fit_scale) */
+	double		tscale2;		/* and this, beyond its 2^1000 (subnormal times) */
 } BgData;
 
 /* row i of d (kr: room for a decoded or scaled row) */
@@ -541,6 +542,11 @@ bg_data_row(const BgData *d, size_t i, CrBuyerRow *kr)
 		key_row(d->keys[i], (double) d->counts[i], kr);
 	kr->tx *= d->tscale;
 	kr->T *= d->tscale;
+	if (d->tscale2 != 1.0)
+	{
+		kr->tx *= d->tscale2;
+		kr->T *= d->tscale2;
+	}
 	return kr;
 }
 
@@ -631,7 +637,7 @@ bg_loglik_data(const CrBgnbd *m, const BgData *data, double *grad)
 double
 cr_bgnbd_loglik(const CrBgnbd *m, const CrBuyerRow *rows, size_t n, double *grad)
 {
-	BgData		d = {rows, NULL, NULL, n, 1, 1.0};
+	BgData		d = {rows, NULL, NULL, n, 1, 1.0, 1.0};
 
 	return bg_loglik_data(m, &d, grad);
 }
@@ -741,7 +747,7 @@ double
 cr_bgnbd_loglik_hess(const CrBgnbd *m, const CrBuyerRow *rows, size_t n,
 					 double grad[4], double hess[4][4])
 {
-	BgData		d = {rows, NULL, NULL, n, 1, 1.0};
+	BgData		d = {rows, NULL, NULL, n, 1, 1.0, 1.0};
 
 	return bg_loglik_hess_data(m, &d, grad, hess);
 }
@@ -860,6 +866,14 @@ bg_fit(const BgData *dp, int with_bfgs, cr_optim_tick tick, void *tick_arg, CrBg
 		}
 	}
 	d.tscale = swT > 0.0 ? cr_fit_scale(se / swT) : 1.0;
+	/*
+	 * times below 2^-1000 on average (subnormal, 1e-316 and less): the
+	 * scale's rest as a second power of two, exact too (a subnormal times
+	 * 2^1000 is normal); cr_fit_scale stops at 2^1000, which left times of
+	 * 1e-15 and a fit that found no maximum (22000)
+	 */
+	d.tscale2 = swT > 0.0 && se / swT < -1000.0
+		? ldexp(1.0, -(int) fmax(nearbyint(se / swT), -1100.0) - 1000) : 1.0;
 	for (i = 0; i < n; i++)
 	{
 		CrBuyerRow	kr;
@@ -920,12 +934,12 @@ bg_fit(const BgData *dp, int with_bfgs, cr_optim_tick tick, void *tick_arg, CrBg
 	 * times).
 	 */
 	out->m.r = f.p[0];
-	out->m.alpha = f.p[1] / d.tscale;
+	out->m.alpha = f.p[1] / d.tscale / d.tscale2;
 	out->m.a = f.p[2];
 	out->m.b = f.p[3];
-	out->log_likelihood = f.log_likelihood + sx * log(d.tscale);
+	out->log_likelihood = f.log_likelihood + sx * (log(d.tscale) + log(d.tscale2));
 	memcpy(out->se, f.se, sizeof(out->se));
-	out->se[1] /= d.tscale;
+	out->se[1] = out->se[1] / d.tscale / d.tscale2;
 	for (i = 0; i < 4; i++)
 		if (isnan(out->se[i]))
 			return CR_FIT_FLAT;
@@ -952,7 +966,7 @@ CrFitStatus
 cr_bgnbd_fit(const CrBuyerRow *rows, size_t n, cr_optim_tick tick, void *tick_arg,
 			 CrBgnbdFit *out)
 {
-	BgData		d = {rows, NULL, NULL, n, 1, 1.0};
+	BgData		d = {rows, NULL, NULL, n, 1, 1.0, 1.0};
 
 	return bg_fit(&d, 1, tick, tick_arg, out);
 }
@@ -961,7 +975,7 @@ CrFitStatus
 cr_bgnbd_fit_counted(const uint64_t *keys, const uint64_t *counts, size_t n,
 					 cr_optim_tick tick, void *tick_arg, CrBgnbdFit *out)
 {
-	BgData		d = {NULL, keys, counts, n, 1, 1.0};
+	BgData		d = {NULL, keys, counts, n, 1, 1.0, 1.0};
 
 	return bg_fit(&d, 0, tick, tick_arg, out);
 }

@@ -1209,10 +1209,11 @@ static void
 test_units(void)
 {
 	static CrBuyerRow rows[3000],
-				scaled[3000];
+				scaled[3000],
+				up[3000];
 	static CrSpendRow spend[3000],
 				sspend[3000];
-	static const int exps[] = {-1000, -300, -70, 50, 700, 1000};
+	static const int exps[] = {-1000, -300, -70, 50, 700, 1000, -1050, -1070};
 	CrBgnbdFit	base,
 				fit;
 	CrGammaGammaFit gbase,
@@ -1239,6 +1240,9 @@ test_units(void)
 		int			bg_ok,
 					gg_ok;
 
+		if (exps[k] < -1022)
+			continue;			/* subnormal: below */
+
 		for (i = 0; i < n; i++)
 		{
 			scaled[i] = rows[i];
@@ -1264,6 +1268,36 @@ test_units(void)
 			rel_close(gf.se[2] / c, gbase.se[2], 1e-5);
 		snprintf(what, sizeof(what), "Gamma-Gamma with spends in units of 2^%d: the same model", -exps[k]);
 		ok(gg_ok, what);
+	}
+
+	/*
+	 * Times below the normal range (units of 2^1050 and 2^1070: 1e-316 and
+	 * 1e-322, keeping 28 and 8 bits): the fit scaled them by 2^1000 at most,
+	 * which left times of 1e-15 and no maximum found (22000).  The same
+	 * model as on those rounded times scaled up by the power of two exactly,
+	 * alpha to its subnormal's last bit.
+	 */
+	for (k = 0; k < sizeof(exps) / sizeof(exps[0]); k++)
+	{
+		if (exps[k] >= -1022)
+			continue;
+		for (i = 0; i < n; i++)
+		{
+			scaled[i] = rows[i];
+			scaled[i].tx = ldexp(rows[i].tx, exps[k]);
+			scaled[i].T = ldexp(rows[i].T, exps[k]);
+			up[i] = scaled[i];
+			up[i].tx = ldexp(scaled[i].tx, -exps[k]);
+			up[i].T = ldexp(scaled[i].T, -exps[k]);
+		}
+		snprintf(what, sizeof(what),
+				 "BG/NBD with subnormal times (units of 2^%d): the model of those times scaled up", -exps[k]);
+		ok(cr_bgnbd_fit(scaled, n, NULL, NULL, &fit) == CR_FIT_OK &&
+		   cr_bgnbd_fit(up, n, NULL, NULL, &base) == CR_FIT_OK &&
+		   rel_close(fit.m.r, base.m.r, 1e-8) && rel_close(fit.m.a, base.m.a, 1e-8) &&
+		   rel_close(fit.m.b, base.m.b, 1e-8) &&
+		   fabs(fit.m.alpha - ldexp(base.m.alpha, exps[k])) <= 0x1p-1074 &&
+		   rel_close(fit.log_likelihood, base.log_likelihood - sx * exps[k] * log(2.0), 1e-12), what);
 	}
 }
 
