@@ -140,5 +140,15 @@ SELECT label || ': ' || pg_temp.try(q) FROM (VALUES
   ('clv where a term from the spend''s fraction underflows', $$SELECT to_char(lifetime_value(bg, gg, 1, 30, 38, 1e100, 1, 1e300, 1e-50), '9.999999999EEEE') FROM m$$),
   ('clv past float8 where a term from the spend''s fraction is subnormal', $$SELECT to_char(lifetime_value(bg, '(1e10,3,1e308,0,,,,1,0)', 1, 30, 38, 1.7e308, 1, 1e300, 1e-10), '9.999999999999EEEE') FROM m$$),
   ('clv frequency 0 ignores a NaN mean', $$SELECT round(lifetime_value(bg, gg, 0, 0, 38, 'NaN')::numeric, 6) FROM m$$),
-  ('expected purchases rounding to 0 are not -0', $$SELECT bgnbd_expected_purchases('(0.24,4.4,0.79,2.4,0,,,,,1,0)', 10, 1e15, 1, 1e300)::text$$)
+  ('expected purchases rounding to 0 are not -0', $$SELECT bgnbd_expected_purchases('(0.24,4.4,0.79,2.4,0,,,,,1,0)', 10, 1e15, 1, 1e300)::text$$),
+  -- extreme but valid inputs (mpmath: test/reference/bgnbd_extremes_reference.py)
+  ('expected purchases, r = 1e5, a = 1.001, horizon 1e250 (was 22003)', $$SELECT to_char(bgnbd_expected_purchases('(1e5,1e5,1.001,2,0,,,,,1,0)', 1e250), '9.999999999EEEE')$$),
+  ('expected purchases, r = 1e6, a = 1, horizon 1e200 (was 22003)', $$SELECT to_char(bgnbd_expected_purchases('(1e6,10,1,100,0,,,,,1,0)', 1e200, 3, 10, 10), '9.999999999EEEE')$$),
+  ('expected purchases, r = 1e-6, a = 1, horizon 1e300: r ln(1 + t / alpha) (was 22003)', $$SELECT to_char(bgnbd_expected_purchases('(1e-6,1,1,1e-6,0,,,,,1,0)', 1e300), '9.999999999EEEE')$$),
+  ('expected purchases, horizon 1e342 times alpha + T (was 1.235)', $$SELECT to_char(bgnbd_expected_purchases('(0.2,1e-310,1.0002,4e-5,0,,,,,1,0)', 1e32), '9.999999999EEEE')$$),
+  ('p_alive of 1e-314, not 0', $$SELECT to_char(bgnbd_p_alive('(98,1,0.1,1,0,,,,,1,0)', 2, 1, 2843), '9.999999999EEEE')$$),
+  ('expected purchases of 6e-298 where P(alive) is 1e-314 (was 0)', $$SELECT to_char(bgnbd_expected_purchases('(98,1,0.1,1,0,,,,,1,0)', 1e20, 2, 1, 2843), '9.999999999EEEE')$$),
+  ('expected purchases of 7e279, E[Y] / P(alive) beyond float8 (was 22003)', $$SELECT to_char(bgnbd_expected_purchases('(1368.7998561584254,1e-316,9.363131061498751e-06,0.0009394007803506782,0,,,,,1,0)', 4.967229779790862e+214, 3, 5.303777458644512e-291, 7.847337700344035e-291), '9.999999999EEEE')$$),
+  ('expected purchases beyond float8', $$SELECT bgnbd_expected_purchases('(15.284997179732258,1e-316,0.0003113750685248073,5.3812800722449885e-05,0,,,,,1,0)', 42421.653725433214)$$),
+  ('expected purchases and p_alive at subnormal times', $$SELECT (bgnbd_expected_purchases(bg, 1e-320), bgnbd_expected_purchases(bg, 1e-320, 2, 1e-318, 1e-317), bgnbd_p_alive(bg, 2, 1e-318, 1e-317))::text FROM m$$)
 ) AS t(label, q);

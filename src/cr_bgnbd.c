@@ -946,20 +946,43 @@ bg_fit(const BgData *dp, int with_bfgs, cr_optim_tick tick, void *tick_arg, CrBg
 	return CR_FIT_OK;
 }
 
+/*
+ * Past these log odds of having left, E[Y] is below the smallest subnormal
+ * (e^-745) whatever E[Y] / P(alive) is: that factor is at most (r+x) k,
+ * below e^(709 + 1455) for any doubles
+ */
+#define BG_DEAD_LODDS 3000.0
+
+/*
+ * ln of the odds of having left, for x > 0: P(alive) = 1 / (1 + exp of it).
+ * log((alpha + T) / (alpha + tx)) as log1p: a difference of two logs is 0
+ * once alpha swamps T (alpha = 1e300 gave P(alive) = 0.5, not 0.0067)
+ */
+static double
+bg_log_odds(const CrBgnbd *m, double x, double tx, double T)
+{
+	return log(m->a) - log(m->b + (x - 1.0))
+		+ (m->r + x) * log1p((T - tx) / (m->alpha + tx));
+}
+
 double
 cr_bgnbd_p_alive(const CrBgnbd *m, double x, double tx, double T)
 {
-	double		lodds;
+	double		lodds,
+				odds;
 
 	if (x == 0.0)
 		return 1.0;
-	/*
-	 * log((alpha + T) / (alpha + tx)) as log1p: a difference of two logs is
-	 * 0 once alpha swamps T (alpha = 1e300 gave P(alive) = 0.5, not 0.0067)
-	 */
-	lodds = log(m->a) - log(m->b + (x - 1.0))
-		+ (m->r + x) * log1p((T - tx) / (m->alpha + tx));
-	return 1.0 / (1.0 + exp(lodds));
+	lodds = bg_log_odds(m, x, tx, T);
+	odds = exp(lodds);
+	/* odds beyond DBL_MAX: P(alive) is 1 / odds, which may be subnormal, not 0 */
+	return isinf(odds) ? exp(-lodds) : 1.0 / (1.0 + odds);
+}
+
+bool
+cr_bgnbd_surely_dead(const CrBgnbd *m, double x, double tx, double T, double palive)
+{
+	return palive == 0.0 && !(bg_log_odds(m, x, tx, T) <= BG_DEAD_LODDS);
 }
 
 CrFitStatus
@@ -1005,10 +1028,18 @@ bg_head_a(const CrBgnbd *m, double a, double t, double x, double T, double *rele
 	if (a + m->b - 1.0 - m->r < -BG_EULER_MIN && z <= 0.9)
 	{
 		double		c = a + m->b + (x - 1.0),
-					lz = (m->r + x) * log1p(-z);
+					lz = (m->r + x) * log1p(-z),
+					lt = cr_log_hyp2f1_tail(m->r + x, m->b + x, c, z);
 
-		f = exp(lz) + (c > 0.0 ? 1.0 : -1.0) *
-			exp(lz + cr_log_hyp2f1_tail(m->r + x, m->b + x, c, z));
+		f = exp(lz) + (c > 0.0 ? 1.0 : -1.0) * exp(lz + lt);
+
+		/*
+		 * f from a sum of two logs of 1e4 and more (r in the millions): each
+		 * off by 1e-16 of itself or so, the tail's by as much again from the
+		 * products its terms are (r = 4.7e6, a = 0.9992: E[Y] 1.4e-8 off,
+		 * 1 - f magnifying f's 1.1e-11)
+		 */
+		ferr = fabs(f) * 8.8e-16 * (fabs(lz) + fabs(lt));
 	}
 	if (isnan(f))				/* not tried, or beyond its term budget */
 	{
@@ -1440,6 +1471,326 @@ bg_expected_quad(const CrBgnbd *m, double t, double x, double T)
 	return q.k >= DBL_MIN ? total * q.n * q.k : total * q.nk;
 }
 
+/*
+ * The same for a horizon far beyond alpha + T, where the quadrature's pieces
+ * do not reach down to the knee of its integrand at p = 1/(n k) (n k of 1e150
+ * and more) and the series' 2F1, near z = 1, cancels or is not summed.  With
+ * w = 1/(1+k), n = r+x, beta = b+x, e = a-1, c = a+b+x-1 = beta + e and
+ * s = n - e, the z -> 1-z connection formula (A&S 15.3.6) of the Euler form
+ * w^e 2F1(c-n, e; c; 1-w) of f (see bg_head_a) gives F = c (1 - f) / e with
+ *   f = T_main + T_partner,
+ *   T_main    = w^e Gamma(c) Gamma(s) / (Gamma(n) Gamma(beta)) 2F1(c-n, e; 1-s; w),
+ *   T_partner = w^n Gamma(c) Gamma(-s) / (Gamma(c-n) Gamma(e)) 2F1(n, beta; 1+s; w).
+ * c (1 - T_main) / e = -c expm1(e L) / e with L = ln(T_main) / e: ln w plus
+ * the Gamma ratios as slopes (cr_lgamma_slope) plus the series' logarithm
+ * over e, each of which keeps its digits as e goes to 0 (at a = 1 exactly,
+ * L = ln w + psi(beta) - psi(n) + ...): no difference of order a - 1 is taken,
+ * where the series form divided one by a - 1 and the quadrature was the only
+ * way.  c T_partner / e = w^n Gamma(1+c) Gamma(-s) / (Gamma(c-n) Gamma(1+e))
+ * 2F1(...) has no 1/e either.  For s < 0 (a > 1 + r + x) the two terms swap
+ * roles under (e, beta, n) -> (n, c-n, e), and F = (n / e) times the same
+ * with n in place of e.
+ *
+ * The 2F1 of T_main has a pole at the index j = s when s is an integer, which
+ * T_partner's Gamma(-s) cancels (A&S 15.3.11): its terms up to s - 1 are
+ * summed, and the partner and the rest are left out when their sum, the
+ * logarithmic part of 15.3.11, of order w^(e + s) times its Gamma ratio, is
+ * below 1e-17 of the result; else, s not an integer, both are summed in
+ * full, the pole's large terms counted in the error estimate.  For s below
+ * 1/2, where the Gamma functions themselves have the poles, see
+ * bg_far_near0.  Used only where w is small enough that the terms fall by 4
+ * at each step away from the pole (w (2 beta + 3)(2 + |e|) <= 1/4); NaN
+ * when any of this does not hold or when its error estimate passes
+ * BG_FAR_RELERR (then the other methods decide).
+ */
+#define BG_FAR_TERMS 10000
+#define BG_PI 3.14159265358979323846
+#define BG_FAR_RELERR 1e-10
+
+/* sign * exp(lgamma(x)) = Gamma(x), x not a non-positive integer */
+static double
+bg_gamma_sign(double x)
+{
+	return x > 0.0 || fmod(floor(x), 2.0) == 0.0 ? 1.0 : -1.0;
+}
+
+/*
+ * sum_{j >= 1} (A)_j (B+1)_{j-1} / ((C)_j j!) w^j, so that 2F1(A, B; C; w) =
+ * 1 + B sum: the terms up to jmax, or until they are negligible; gap is the
+ * distance of C from an integer, by which a term at the pole ahead (C + j
+ * near 0) may grow.  *big: the largest term's magnitude.
+ */
+static double
+bg_far_sigma(double A, double B, double C, double w, double jmax, double gap, double *big)
+{
+	double		u,
+				sum = 0.0;
+	int			j;
+
+	*big = 0.0;
+	if (jmax < 1.0 || A == 0.0 || w == 0.0)
+		return 0.0;
+	if (C == 0.0)
+		return NAN;
+	u = A / C * w;
+	for (j = 1; j <= BG_FAR_TERMS; j++)
+	{
+		double		rho;
+
+		sum += u;
+		*big = fmax(*big, fabs(u));
+		if (j >= jmax || u == 0.0)
+			return sum;
+		if (C + j == 0.0)
+			return NAN;
+		rho = (A + j) * (B + j) / ((C + j) * (j + 1.0)) * w;
+		if (fabs(rho) < 0.5 &&
+			fabs(u) * (C + j > 0.0 ? 2.0 : 2.0 + 2.0 / gap) <= 1e-17 * fabs(sum))
+			return sum;
+		u *= rho;
+	}
+	return NAN;
+}
+
+/*
+ * c (1 - T_main) / mu times e^lsc, T_main = w^mu Gamma(c) Gamma(s) /
+ * (Gamma(nu) Gamma(bm)) (1 + mu sigma), c = bm + mu, s = nu - mu > 0; *rel
+ * its relative error
+ */
+static double
+bg_far_main(double mu, double bm, double nu, double lw, double sigma, double bigs, double lsc,
+			double *rel)
+{
+	double		c = bm + mu,
+				S = 1.0 + mu * sigma,
+				s2 = cr_lgamma_slope(nu, -mu);
+
+	if (c > 0.0 && S > 0.0)
+	{
+		double		s1 = cr_lgamma_slope(bm, mu),
+					ls = sigma * cr_log1p_ratio(mu * sigma),
+					lam = lw + s1 - s2 + ls,
+					y = mu * lam;
+
+		*rel = (2.2e-16 * (fabs(lw) + 4.0 * (fabs(s1) + fabs(s2)) + fabs(ls)) + 4.4e-16 * bigs) /
+			fabs(lam) * fmax(1.0, y);
+		if (mu == 0.0)
+			return -c * lam * exp(lsc);
+		if (y <= 30.0)
+			return c * (-expm1(y) / mu) * exp(lsc);
+		/* T_main - 1 in logs: beyond the double range (a < 1, w^(a-1) of 1e300) */
+		return copysign(exp(log(c) + y + log1p(-exp(-y)) - log(fabs(mu)) + lsc), -mu);
+	}
+	else
+	{
+		/* T_main <= 0, or c <= 0 (so mu < 0, T_main < 0): no cancellation */
+		double		l1 = (1.0 + mu) * cr_lgamma_slope(bm, 1.0 + mu),
+					cs = c * exp(lsc),
+					ct = copysign(exp(mu * lw + l1 - mu * s2 + log(fabs(S)) + lsc), S);
+
+		*rel = (2.2e-16 * (fabs(mu * lw) + 4.0 * (fabs(l1) + fabs(mu * s2))) +
+				4.4e-16 * bigs / fabs(S)) * fabs(ct) / fabs(cs - ct) + 2.2e-16;
+		return (cs - ct) / mu;
+	}
+}
+
+/*
+ * c (1 - f) / mu for s = nu - mu in (0, 1/2), where both terms have a pole
+ * at s = 0 (Gamma(s), Gamma(-s)) and are each of order 1/s times the result
+ * or more (a = 1 with r = 1.5e-6, x = 0: 1e7 times).  Term by term in w^j
+ * their sum is a divided difference: with Gamma(s) = Gamma(1+s)/s,
+ * Gamma(-s) = -Gamma(1-s)/s and 1/Gamma(mu) = mu/Gamma(1+mu),
+ *   (1 - f_0)/mu = -expm1(mu L1)/mu + exp(mu L1) expm1(s L2)/s,
+ *   f_j/mu = -w^(mu+j) nu P_j expm1(s L2_j)/s, j >= 1,
+ * where mu L1 = ln(w^mu Gamma(c) Gamma(1+s) / (Gamma(1+nu) Gamma(bm))), P_j
+ * that times the Pochhammer ratio of the j-th term of T_main, and s L2_j the
+ * log of the ratio of T_partner's j-th term to T_main's: sums of Gamma
+ * slopes and log1p's times s, no differences.  NaN where c - nu <= 0 (then
+ * the connection formula's terms themselves, in bg_far_part).
+ */
+static double
+bg_far_near0(double mu, double bm, double nu, double lw, double lsc)
+{
+	double		s = nu - mu,
+				c = bm + mu,
+				A = c - nu,
+				w = exp(lw),
+				s1 = cr_lgamma_slope(bm, mu),
+				s2 = cr_lgamma_slope(1.0 + s, mu),
+				s3 = cr_lgamma_slope(1.0, -s),
+				s4 = cr_lgamma_slope(1.0, s),
+				s5 = cr_lgamma_slope(bm, -s),
+				s6 = cr_lgamma_slope(1.0 + mu, s),
+				l1 = lw + s1 - s2,
+				l2 = lw - s3 - s4 + s5 + s6,
+				el = 2.2e-16 * (fabs(lw) + 4.0 * (fabs(s1) + fabs(s2) + fabs(s3) + fabs(s4) +
+												  fabs(s5) + fabs(s6))),
+				y1 = mu * l1,
+				x0a = mu == 0.0 ? -l1 : -expm1(y1) / mu,
+				x0b = exp(y1) * expm1(s * l2) / s,
+				x0 = x0a + x0b,
+				err = el * 2.0 * fmax(1.0, exp(y1)) * fmax(1.0, exp(s * l2)) +
+				8.8e-16 * (fabs(x0a) + fabs(x0b)),
+				sum = 0.0,
+				k,
+				d = 0.0;
+	int			j;
+
+	if (!(A > 0.0 && c > 0.0 && s > 0.0 && s < 0.5) || !isfinite(x0))
+		return NAN;
+	k = exp(y1) * nu * w * A / (1.0 - s);
+	for (j = 1; j <= BG_FAR_TERMS; j++)
+	{
+		double		i = j - 1.0,
+					l2j,
+					xj;
+
+		/* the factors of index j - 1 of the Pochhammer ratios, over s */
+		d += cr_log1p_ratio(-s / (bm + i)) / (bm + i) -
+			(cr_log1p_ratio(-s / (1.0 + i)) + cr_log1p_ratio(s / (1.0 + i))) / (1.0 + i);
+		if (j >= 2)
+			d += cr_log1p_ratio(s / (mu + i)) / (mu + i);
+		l2j = l2 + d;
+		xj = -k * expm1(s * l2j) / s;
+		sum += xj;
+		err += fabs(xj) * (8.8e-16 + el);
+		if (!isfinite(sum))
+			return NAN;
+		/* the ratio of the terms tends to w, below 1/4 here */
+		if (fabs(xj) <= 1e-17 * fabs(x0 - sum) || k == 0.0)
+			break;
+		k *= w * (A + j) * (mu + j) / ((1.0 - s + j) * (j + 1.0));
+	}
+	if (j > BG_FAR_TERMS || !(err <= BG_FAR_RELERR * fabs(x0 - sum)))
+		return NAN;
+	return c * (x0 - sum) * exp(lsc);
+}
+
+/* c (1 - f) / mu times e^lsc in the orientation s = nu - mu > 0 (see above) */
+static double
+bg_far_part(double mu, double bm, double nu, double lw, double lsc)
+{
+	double		c = bm + mu,
+				s = nu - mu,
+				A = c - nu,
+				m = nearbyint(s),
+				gap = fabs(s - m),
+				w = exp(lw),
+				lg = 0.0,
+				sg = 1.0,
+				lb,
+				tau,
+				bigt,
+				sp;
+	bool		part_zero = false;
+	int			pass;
+
+	if (!(s > 0.0) || !(w * (2.0 * bm + 3.0) * (2.0 + fabs(mu)) <= 0.25))
+		return NAN;
+	if (s < 0.5)
+	{
+		double		f = bg_far_near0(mu, bm, nu, lw, lsc);
+
+		if (!isnan(f))
+			return f;
+	}
+	/* ln |Gamma(1+c) / Gamma(c-nu)|, its sign; 1 / Gamma(c-nu) = 0 at a pole */
+	if (A > 0.0)
+		lg = (1.0 + nu) * cr_lgamma_slope(A, 1.0 + nu);
+	else if (A == floor(A))
+		part_zero = true;
+	else
+	{
+		lg = lgamma(1.0 + c) - lgamma(A);
+		sg = bg_gamma_sign(A);
+	}
+	tau = bg_far_sigma(bm, nu, 1.0 + s, w, INFINITY, 1.0, &bigt);
+	if (isnan(tau))
+		return NAN;
+	sp = 1.0 + nu * tau;
+	/* the logarithmic part's magnitude, with room for its digammas and 1000 to spare */
+	lb = part_zero ? -INFINITY :
+		(mu + fmin(m, s)) * lw + lg - lgamma(1.0 + fmin(m, s)) - lgamma(1.0 + mu) +
+		log(2.0 * sp) + log(fabs(lw) + 4.0 * log(2.0 + nu + bm + fabs(mu) + m) +
+							1.0 / bm + 1.0 / nu + 10.0) + log(1e3);
+	for (pass = 0; pass < 2; pass++)
+	{
+		bool		trunc = pass == 0;
+		double		sigma,
+					bigs,
+					rmain,
+					fmain,
+					f,
+					err;
+
+		if (trunc && !(m >= 1.0 && !(part_zero && -A >= m)))
+			continue;
+		if (!trunc && !(gap > 0.0))
+			return NAN;
+		sigma = bg_far_sigma(A, mu, 1.0 - s, w, trunc ? m - 1.0 : INFINITY,
+							 trunc ? 1.0 : gap, &bigs);
+		if (isnan(sigma))
+			continue;
+		fmain = bg_far_main(mu, bm, nu, lw, sigma, bigs, lsc, &rmain);
+		if (trunc)
+		{
+			if (!(lb + lsc <= log(1e-17 * fabs(fmain))))
+				continue;
+			f = fmain;
+			err = fabs(fmain) * rmain;
+		}
+		else
+		{
+			double		fpart = 0.0,
+						rpart = 0.0;
+
+			if (!part_zero)
+			{
+				/* Gamma(-s) = -pi / (sin(pi s) Gamma(1+s)) */
+				double		sn = sin(BG_PI * (s - m)) * (fmod(m, 2.0) == 0.0 ? 1.0 : -1.0),
+							lgs = lgamma(1.0 + s),
+							lgm = lgamma(1.0 + mu);
+
+				fpart = -sg * copysign(exp(nu * lw + lg - lgs - lgm + log(BG_PI / fabs(sn)) +
+										   log(sp) + lsc), sn);
+				rpart = 2.2e-16 * (fabs(nu * lw) + 4.0 * (fabs(lg) + fabs(lgs) + fabs(lgm)) + 8.0 +
+								   4.0 * fmax(nu, fabs(mu)) / gap) + 4.4e-16 * bigt * nu / sp;
+			}
+			f = fmain - fpart;
+			err = fabs(fmain) * rmain + fabs(fpart) * rpart;
+		}
+		return err <= BG_FAR_RELERR * fabs(f) ? f : NAN;
+	}
+	return NAN;
+}
+
+/* F times e^lsc (lsc = ln P(alive): E[Y], where F alone passes DBL_MAX) */
+static double
+bg_expected_far(const CrBgnbd *m, double t, double x, double T, double lsc)
+{
+	double		e = m->a - 1.0,
+				beta = m->b + x,
+				n = m->r + x,
+				s = n - e,
+				k = t / (m->alpha + T),
+				lw;
+
+	if (isfinite(k))
+		lw = -log1p(k);
+	else
+	{
+		/* alpha + T below t / DBL_MAX: ln w = -ln(1 + k) from the logs */
+		double		lk = log(t) - log(m->alpha + T);
+
+		lw = -lk - log1p(exp(-lk));
+	}
+	if (s > 0.0)
+		return bg_far_part(e, beta, n, lw, lsc);
+	if (s < 0.0)
+		return bg_far_part(n, beta - s, e, lw, lsc) * (n / e);
+	return NAN;
+}
+
 /* a within this of 1: E[Y] by quadrature first (see cr_bgnbd_expected_factor) */
 #define BG_NEAR_ONE 1e-4
 /* the series' value is integrated again when its error may be above this */
@@ -1453,6 +1804,18 @@ cr_bgnbd_expected_factor(const CrBgnbd *m, double t, double x, double T)
 				relerr = 0.0;
 	bool		tried = false;
 
+	/*
+	 * A horizon beyond 1/DBL_MIN times alpha + T: w = 1 - z is subnormal or
+	 * 0, which the series took for a w^(a-1) of 0 (a = 1.00017, b = 4e-5:
+	 * E[Y] 1.235, not 1.029), and k = t / (alpha + T) infinite, which the
+	 * quadrature took for its limit; the far form has ln w from the logs
+	 */
+	if (!(t / (m->alpha + T) <= 1.0 / DBL_MIN))
+	{
+		f = bg_expected_far(m, t, x, T, 0.0);
+		if (!isnan(f))
+			return f;
+	}
 	/*
 	 * Near a = 1 the series' (a+b+x-1)/(a-1) (1 - f) takes a difference of
 	 * order a - 1: its relative error is about 1e-13 / |a - 1| (1e-7 at
@@ -1478,39 +1841,81 @@ cr_bgnbd_expected_factor(const CrBgnbd *m, double t, double x, double T)
 		if (!isnan(q))
 			return q;
 	}
+	/* and where that fails too, a horizon far beyond alpha + T may be why */
+	if (isnan(f) || relerr > BG_SERIES_RELERR)
+	{
+		q = bg_expected_far(m, t, x, T, 0.0);
+		if (!isnan(q))
+			return q;
+	}
 	return f;
+}
+
+double
+cr_bgnbd_times_p_alive(const CrBgnbd *m, double t, double x, double tx, double T, double f,
+					   double palive)
+{
+	double		lodds,
+				lp;
+
+	if (palive == 0.0 && isnan(f))
+		return 0.0;				/* as when P(alive) is surely 0 */
+	if (!(palive < DBL_MIN || isinf(f)) || isnan(f) || f == 0.0 || x == 0.0)
+		return cr_bgnbd_count_mean(f * palive);
+	/*
+	 * P(alive) below the normal range has lost digits (1e-315 keeps 8 bits,
+	 * which E[Y] of 1e-295 kept too) or is 0 (E[Y] was 0 where a factor of
+	 * 1e20 made it 1e-300), and a factor beyond DBL_MAX (a < 1 and a horizon
+	 * past 1e300 times alpha + T) gave an infinite E[Y] where P(alive) of
+	 * 1e-200 made it finite: times P(alive) in logs
+	 */
+	lodds = bg_log_odds(m, x, tx, T);
+	lp = lodds < 30.0 ? -log1p(exp(lodds)) : -lodds - log1p(exp(-lodds));
+	if (isinf(f))
+	{
+		f = bg_expected_far(m, t, x, T, lp);
+		return cr_bgnbd_count_mean(!isnan(f) ? f : palive == 0.0 ? 0.0 : INFINITY);
+	}
+	return cr_bgnbd_count_mean(copysign(exp(log(fabs(f)) + lp), f));
 }
 
 double
 cr_bgnbd_expected(const CrBgnbd *m, double t, double x, double tx, double T)
 {
-	double		e,
+	double		f,
 				palive;
 
 	if (t == 0.0)
 		return 0.0;
 	palive = cr_bgnbd_p_alive(m, x, tx, T);
-	if (palive == 0.0)
+	if (cr_bgnbd_surely_dead(m, x, tx, T, palive))
 		return 0.0;				/* whatever the factor, even where it overflows */
 	if (fabs(m->a - 1.0) < 1e-6)
 	{
 		/*
 		 * a = 1 is a removable singularity of the series: the quadrature has
-		 * none, and else the line through the values at 1 -+ 1e-6 (their
-		 * mean was off by the slope times a - 1, 2e-6 relatively)
+		 * none, nor has the far form (first where the horizon is beyond
+		 * 1/DBL_MIN times alpha + T, see cr_bgnbd_expected_factor); else the
+		 * line through the values at 1 -+ 1e-6 (their mean was off by the
+		 * slope times a - 1, 2e-6 relatively; the line, by the curvature,
+		 * 1e-3 where the horizon is 1e224 times alpha + T)
 		 */
-		e = bg_expected_quad(m, t, x, T) * palive;
-		if (isnan(e))
+		bool		far_first = !(t / (m->alpha + T) <= 1.0 / DBL_MIN);	/* as below */
+
+		f = far_first ? bg_expected_far(m, t, x, T, 0.0) : bg_expected_quad(m, t, x, T);
+		if (isnan(f))
+			f = far_first ? bg_expected_quad(m, t, x, T) : bg_expected_far(m, t, x, T, 0.0);
+		if (isnan(f))
 		{
 			double		lo = bg_expected_a(m, 1.0 - 1e-6, t, x, tx, T),
 						hi = bg_expected_a(m, 1.0 + 1e-6, t, x, tx, T);
 
-			e = lo + (m->a - (1.0 - 1e-6)) / 2e-6 * (hi - lo);
+			return cr_bgnbd_count_mean(lo + (m->a - (1.0 - 1e-6)) / 2e-6 * (hi - lo));
 		}
 	}
 	else
-		e = cr_bgnbd_expected_factor(m, t, x, T) * palive;
-	return cr_bgnbd_count_mean(e);
+		f = cr_bgnbd_expected_factor(m, t, x, T);
+	return cr_bgnbd_times_p_alive(m, t, x, tx, T, f, palive);
 }
 
 double

@@ -10,6 +10,7 @@
 #define CR_BGNBD_H
 
 #include <math.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
@@ -146,6 +147,15 @@ extern CrFitStatus cr_bgnbd_fit_counted(const uint64_t *keys, const uint64_t *co
 extern double cr_bgnbd_p_alive(const CrBgnbd *m, double x, double tx, double T);
 
 /*
+ * Whether E[Y] is 0 for a member whose P(alive) is palive: P(alive) 0 in
+ * double and its log odds so large that no factor E[Y] / P(alive) makes up
+ * for them (below that, a factor of 1e20 with P(alive) of 1e-330 is E[Y] of
+ * 1e-310, and more).
+ */
+extern bool cr_bgnbd_surely_dead(const CrBgnbd *m, double x, double tx, double T,
+								 double palive);
+
+/*
  * Expected purchases in the next t periods of a member with history
  * (x, tx, T) (FHL eq. 10); (0, 0, 0) gives E[X(t)] of a new member (eq. 9).
  * By 2F1 series, or, where they cancel, by quadrature over p ~ Beta(a, b+x).
@@ -262,6 +272,14 @@ extern double cr_bgnbd_scorer_expected(CrBgnbdScorer *s, double t, double x, dou
  * before rounding below 0 to 0 (NaN when no method reaches its accuracy).
  */
 extern double cr_bgnbd_expected_factor(const CrBgnbd *m, double t, double x, double T);
+
+/*
+ * E[Y(t)] from its factor f (cr_bgnbd_expected_factor, or E[Y] / P(alive)
+ * however found) and P(alive): f P(alive) rounded as cr_bgnbd_count_mean
+ * does, in logs where P(alive) is below the normal range or f is infinite.
+ */
+extern double cr_bgnbd_times_p_alive(const CrBgnbd *m, double t, double x, double tx,
+									 double T, double f, double palive);
 
 /*
  * The power of two a fit multiplies its data by (times for BG/NBD, spends

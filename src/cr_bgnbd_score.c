@@ -77,7 +77,8 @@ cr_bgnbd_scorer_p_alive(CrBgnbdScorer *s, double x, double tx, double T)
 {
 	const CrBgnbd *m = &s->m;
 	double		lbx,
-				lodds;
+				lodds,
+				odds;
 
 	if (x == 0.0)
 		return 1.0;
@@ -91,21 +92,21 @@ cr_bgnbd_scorer_p_alive(CrBgnbdScorer *s, double x, double tx, double T)
 		lbx = log(m->b + (x - 1.0));
 	/* as cr_bgnbd_p_alive */
 	lodds = s->la - lbx + (m->r + x) * log1p((T - tx) / (m->alpha + tx));
-	return 1.0 / (1.0 + exp(lodds));
+	odds = exp(lodds);
+	return isinf(odds) ? exp(-lodds) : 1.0 / (1.0 + odds);
 }
 
 double
 cr_bgnbd_scorer_expected(CrBgnbdScorer *s, double t, double x, double tx, double T)
 {
 	double		f,
-				e,
 				palive;
 
 	if (t == 0.0 || fabs(s->m.a - 1.0) < 1e-6)
 		return cr_bgnbd_expected(&s->m, t, x, tx, T);
 	/* as cr_bgnbd_expected */
 	palive = cr_bgnbd_scorer_p_alive(s, x, tx, T);
-	if (palive == 0.0)
+	if (cr_bgnbd_surely_dead(&s->m, x, tx, T, palive))
 		return 0.0;
 	if (isnan(s->memo_t))
 		s->memo_t = t;
@@ -138,6 +139,5 @@ cr_bgnbd_scorer_expected(CrBgnbdScorer *s, double t, double x, double tx, double
 	}
 	else
 		f = cr_bgnbd_expected_factor(&s->m, t, x, T);
-	e = f * palive;
-	return cr_bgnbd_count_mean(e);
+	return cr_bgnbd_times_p_alive(&s->m, t, x, tx, T, f, palive);
 }

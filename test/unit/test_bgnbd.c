@@ -1325,6 +1325,77 @@ test_huge_horizon(void)
 }
 
 /*
+ * Predictions at extreme but valid inputs, against mpmath
+ * (test/reference/bgnbd_extremes_reference.py, its output beside it):
+ * (r, alpha, a, b, t, x, t_x, T, P(alive), E[Y]).  Horizons far beyond
+ * alpha + T with r of 1e5 to 1e8 and a near 1 gave NaN (22003) where the
+ * quadrature's pieces could not reach the knee of its integrand at 1/(n k)
+ * and the series' 2F1 would not be summed; r tiny with a = 1 and x = 0 (the
+ * connection formula's two poles), a > 1 + r + x, a w = 1/(1+k) that
+ * underflowed (20% off), a = 1 -+ 1e-6 by its line (3e-4 off), r in the
+ * millions by the log-scale series (1.4e-8 off), a factor beyond DBL_MAX
+ * with a tiny P(alive) (infinite, 22003), and a P(alive) of 1e-314 (0, and
+ * E[Y] of 6e-298 with it).  The scorer gives the same values bit for bit.
+ */
+static const double extreme_cases[][10] = {
+	{100000.0, 100000.0, 1.001, 2.0, 1e+250, 0.0, 0.0, 0.0, 1, 875.27880319110454},
+	{1000000.0, 10.0, 1.0, 100.0, 1e+200, 3.0, 10.0, 10.0, 0.99029126213592233, 47604.107127118681},
+	{100000000.0, 1000000.0, 0.9999999, 0.5, 1e+300, 1000.0, 1000.0, 1000.0, 0.99900049984997508, 688151.40565688175},
+	{100000.0, 1.0, 1.00001, 100000.0, 1e+160, 0.0, 0.0, 10.0, 1, 36534669.859731972},
+	{8877.229500341704, 0.0030709118420180403, 1.0, 7.207346639115852, 9.123513390582289e+290, 110853.0, 5.082858268775699, 5.082858268775699, 0.99999097963079875, 74099516.484224409},
+	{1e-06, 1.0, 1.0, 1e-06, 1e+300, 0.0, 0.0, 0.0, 1, 0.00069077552789821367},
+	{2e-06, 1.0, 1.0, 3.0, 1e+200, 0.0, 0.0, 0.0, 1, 0.6319101039565902},
+	{1.5525095457564144e-06, 3.3497798300961077, 1.0000009015451914, 21022.158266503706, 3.1966494703543173e+178, 0.0, 0.0, 0.0, 1, 2600.844896844761},
+	{1e-06, 1e-200, 1.02, 1000000.0, 1e+120, 0.0, 0.0, 0.0, 1, 33611.983257898908},
+	{0.2, 1e-310, 1.0002, 4e-05, 1e+32, 0.0, 0.0, 0.0, 1, 1.028982911754633},
+	{6e-05, 1e-245, 1.0, 35000.0, 5.0, 0.0, 0.0, 0.0, 1, 319530.0740101093},
+	{4700000.0, 680000.0, 0.9992, 8457.0, 2073.0, 4.0, 1.0, 2.0, 0.89398888840695567, 7497.6974759022924},
+	{1368.7998561584254, 1e-316, 9.363131061498751e-06, 0.0009394007803506782, 4.967229779790862e+214, 3.0, 5.303777458644512e-291, 7.847337700344035e-291, 8.6264739466473726e-229, 7.4091416622649794e+279},
+	{98.0, 1.0, 0.1, 1.0, 1e+20, 2.0, 1.0, 2843.0, 1.0258180969198757e-314, 6.152033625373818e-298},
+};
+
+static void
+test_far_horizon(void)
+{
+	static CrBgMemoEntry memo[64];
+	size_t		k;
+	int			same = 1;
+
+	for (k = 0; k < sizeof(extreme_cases) / sizeof(extreme_cases[0]); k++)
+	{
+		const double *c = extreme_cases[k];
+		CrBgnbd		m = {c[0], c[1], c[2], c[3]};
+		CrBgnbdScorer s;
+		double		e = cr_bgnbd_expected(&m, c[4], c[5], c[6], c[7]),
+					p = cr_bgnbd_p_alive(&m, c[5], c[6], c[7]),
+					es,
+					ps;
+		char		what[240];
+
+		snprintf(what, sizeof(what),
+				 "r = %g, alpha = %g, a = %.10g, b = %g, t = %g, x = %g: P(alive) %.12g, E[Y] %.12g",
+				 c[0], c[1], c[2], c[3], c[4], c[5], c[8], c[9]);
+		/* relatively, P(alive) to its subnormal's last bits */
+		ok(fabs(e / c[9] - 1.0) < 1e-9 && fabs(p - c[8]) <= fmax(1e-12 * c[8], 0x1p-1074), what);
+		cr_bgnbd_scorer_init(&s, &m);
+		memset(memo, 0, sizeof(memo));
+		cr_bgnbd_scorer_set_memo(&s, memo, 64);
+		es = cr_bgnbd_scorer_expected(&s, c[4], c[5], c[6], c[7]);
+		ps = cr_bgnbd_scorer_p_alive(&s, c[5], c[6], c[7]);
+		if (memcmp(&e, &es, sizeof(e)) != 0 || memcmp(&p, &ps, sizeof(p)) != 0)
+			same = 0;
+	}
+	ok(same, "scorer at extreme inputs: the values of cr_bgnbd_expected and cr_bgnbd_p_alive, bit for bit");
+	{
+		/* the lgamma slope: psi at 0, and e tiny next to x, against mpmath (50 digits) */
+		ok(fabs(cr_lgamma_slope(1e5, 0.0) / 11.512920464961896 - 1.0) < 1e-15 &&
+		   fabs(cr_lgamma_slope(1e5, 1e-10) / 11.512920464961896 - 1.0) < 1e-15 &&
+		   fabs(cr_lgamma_slope(1e8, 5.0 - 1e8) / 17.420681500291884 - 1.0) < 1e-14,
+		   "cr_lgamma_slope keeps its digits (ln Gamma(x+e) - ln Gamma(x)) / e");
+	}
+}
+
+/*
  * E[Y] where k = t / (alpha + T) is below the normal range but n k is not:
  * a purchase rate of 1e150 a unit (r = 1e200, alpha = 1e50) over a horizon
  * of 1e-300 buys 1e-150 times.  k underflowed to 0 and E[Y] came out as 0.
@@ -1360,6 +1431,7 @@ main(void)
 	test_sample_start();
 	test_sample_start_bound();
 	test_units();
+	test_far_horizon();
 	test_huge_horizon();
 	test_tiny_horizon();
 	return tap_done();

@@ -1,0 +1,133 @@
+#!/usr/bin/python3
+"""Reference values of BG/NBD predictions at extreme but valid inputs (mpmath).
+
+E[Y(t) | x, t_x, T] of Fader, Hardie and Lee (2005, eq. 10) in its published
+form,
+
+    (a+b+x-1)/(a-1) [1 - w^(r+x) 2F1(r+x, b+x; a+b+x-1; 1-w)] P(alive),
+    w = (alpha+T) / (alpha+T+t),
+
+and P(alive) = 1 / (1 + a/(b+x-1) ((alpha+T)/(alpha+t_x))^(r+x)) (1 for
+x = 0), evaluated with mpmath at a precision that covers the digits the
+formula cancels: 40 digits plus one for each power of ten of the largest
+input, of w (1 - w must not round to 1) and of t / (alpha+T) (1 - w^(r+x) 2F1
+is about (r+x) t / (alpha+T) for short horizons).  At a = 1, where the form
+is 0/0, it is the mean of the values at a -+ h, h = 10^-(digits/3), with a
+third more digits for the ones h costs.  Every value is computed twice, the
+second time with 40 digits more, and must agree to 1e-13.
+
+The cases are those test/unit/test_bgnbd.c (test_far_horizon) checks:
+horizons far beyond alpha + T with r from 1e-6 to 1e8 and a near 1, where
+the kernel raised 22003 or was 1e-8 to 20% off, and P(alive) below the
+normal range; then three values of (ln Gamma(x+e) - ln Gamma(x)) / e for
+its cr_lgamma_slope.
+
+    /usr/bin/python3 test/reference/bgnbd_extremes_reference.py
+
+prints them as C initialisers; its output is kept beside it in
+bgnbd_extremes_reference.txt.
+"""
+import mpmath
+from mpmath import mpf
+
+# (r, alpha, a, b), t, x, t_x, T
+CASES = [
+    # r >= 1e5 and a within 1e-3 of 1, horizons of 1e160 and more (22003)
+    ((1e5, 1e5, 1.001, 2.0), 1e250, 0, 0.0, 0.0),
+    ((1e6, 10.0, 1.0, 100.0), 1e200, 3, 10.0, 10.0),
+    ((1e8, 1e6, 0.9999999, 0.5), 1e300, 1000, 1000.0, 1000.0),
+    ((1e5, 1.0, 1.00001, 1e5), 1e160, 0, 0.0, 10.0),
+    ((8877.229500341704, 0.0030709118420180403, 1.0, 7.207346639115852),
+     9.123513390582289e+290, 110853, 5.082858268775699, 5.082858268775699),
+    # r + x - (a - 1) near 0, where both terms of the connection formula have
+    # a pole: r tiny, x = 0, a = 1 (the first is r ln(1 + t/alpha) exactly)
+    ((1e-6, 1.0, 1.0, 1e-6), 1e300, 0, 0.0, 0.0),
+    ((2e-6, 1.0, 1.0, 3.0), 1e200, 0, 0.0, 0.0),
+    ((1.5525095457564144e-06, 3.3497798300961077, 1.0000009015451914, 21022.158266503706),
+     3.1966494703543173e+178, 0, 0.0, 0.0),
+    # a > 1 + r + x: the two terms swap roles
+    ((1e-6, 1e-200, 1.02, 1e6), 1e120, 0, 0.0, 0.0),
+    # t / (alpha + T) beyond 1/DBL_MIN: w underflowed and w^(a-1) was taken
+    # for 0 (E[Y] 1.235 where mpmath has 1.029)
+    ((0.2, 1e-310, 1.0002, 4e-5), 1e32, 0, 0.0, 0.0),
+    # a = 1 within 1e-6 where the quadrature fails: the line through
+    # a = 1 -+ 1e-6 was 3e-4 off
+    ((6e-5, 1e-245, 1.0, 35000.0), 5.0, 0, 0.0, 0.0),
+    # r in the millions, a = 0.9992: the series' logs of 1e4 cancelling,
+    # E[Y] 1.4e-8 off
+    ((4.7e6, 6.8e5, 0.9992, 8457.0), 2073.0, 4, 1.0, 2.0),
+    # E[Y] / P(alive) beyond DBL_MAX, P(alive) of 1e-230 or so: E[Y] finite
+    ((1368.7998561584254, 1e-316, 9.363131061498751e-06, 0.0009394007803506782),
+     4.967229779790862e+214, 3, 5.303777458644512e-291, 7.847337700344035e-291),
+    # P(alive) below the normal range (1e-315, 8 bits), E[Y] normal
+    ((98.0, 1.0, 0.1, 1.0), 1e20, 2, 1.0, 2843.0),
+]
+
+
+def dps_for(m, t, x, tx, T):
+    mpmath.mp.dps = 30
+    vals = [v for v in list(m) + [t, x, tx, T] if v != 0]
+    big = max(abs(mpmath.log10(mpf(v))) for v in vals)
+    a_T = mpf(m[1]) + mpf(T)
+    lw = abs(mpmath.log10(a_T) - mpmath.log10(a_T + mpf(t)))
+    lk = abs(mpmath.log10(mpf(t)) - mpmath.log10(a_T))
+    return int(40 + big + lw + lk)
+
+
+def p_alive(m, x, tx, T):
+    r, alpha, a, b = map(mpf, m)
+    x, tx, T = mpf(x), mpf(tx), mpf(T)
+    if x == 0:
+        return mpf(1)
+    return 1 / (1 + a / (b + x - 1) * ((alpha + T) / (alpha + tx)) ** (r + x))
+
+
+def factor(m, t, x, T):
+    r, alpha, a, b = map(mpf, m)
+    t, x, T = mpf(t), mpf(x), mpf(T)
+    w = (alpha + T) / (alpha + T + t)
+    n, beta = r + x, b + x
+
+    def f(a):
+        return (a + beta - 1) / (a - 1) * (1 - w ** n * mpmath.hyp2f1(n, beta, a + beta - 1, 1 - w,
+                                                                    maxterms=10**6))
+    if abs(a - 1) < mpf(10) ** (-mpmath.mp.dps // 3):
+        d0 = mpmath.mp.dps
+        h = mpf(10) ** (-d0 // 3)
+        mpmath.mp.dps = d0 + d0 // 3 + 10
+        v = (f(a - h) + f(a + h)) / 2
+        mpmath.mp.dps = d0
+        return v
+    return f(a)
+
+
+def expected(m, t, x, tx, T, extra=0):
+    mpmath.mp.dps = dps_for(m, t, x, tx, T) + extra
+    return p_alive(m, x, tx, T) * factor(m, t, x, T)
+
+
+def main():
+    print("(r, alpha, a, b, t, x, t_x, T, P(alive), E[Y]) at extreme inputs (mpmath):")
+    for (m, t, x, tx, T) in CASES:
+        e1 = expected(m, t, x, tx, T)
+        e2 = expected(m, t, x, tx, T, 40)
+        assert abs(e1 - e2) <= mpf("1e-13") * abs(e2), (m, t, x, tx, T, e1, e2)
+        mpmath.mp.dps = dps_for(m, t, x, tx, T)
+        pa = p_alive(m, x, tx, T)
+        print("\t{%r, %r, %r, %r, %r, %r, %r, %r, %.17g, %.17g}," %
+              (tuple(m) + (t, float(x), tx, T, float(pa), float(e2))))
+
+
+def slopes():
+    """(ln Gamma(x + e) - ln Gamma(x)) / e, psi(x) at e = 0, at 50 digits"""
+    mpmath.mp.dps = 50
+    print("(x, e, (ln Gamma(x+e) - ln Gamma(x)) / e) (mpmath, 50 digits):")
+    for (x, e) in [(1e5, 0.0), (1e5, 1e-10), (1e8, 5.0 - 1e8)]:
+        xm, em = mpf(x), mpf(e)
+        v = mpmath.digamma(xm) if e == 0 else (mpmath.loggamma(xm + em) - mpmath.loggamma(xm)) / em
+        print("\t{%r, %r, %.17g}," % (x, e, float(v)))
+
+
+if __name__ == "__main__":
+    main()
+    slopes()
