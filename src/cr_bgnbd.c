@@ -947,19 +947,11 @@ bg_fit(const BgData *dp, int with_bfgs, cr_optim_tick tick, void *tick_arg, CrBg
 }
 
 /*
- * Past these log odds of having left, E[Y] is below the smallest subnormal
- * (e^-745) whatever E[Y] / P(alive) is: that factor is at most (r+x) k,
- * below e^(709 + 1455) for any doubles
- */
-#define BG_DEAD_LODDS 3000.0
-
-/*
- * ln of the odds of having left, for x > 0: P(alive) = 1 / (1 + exp of it).
  * log((alpha + T) / (alpha + tx)) as log1p: a difference of two logs is 0
  * once alpha swamps T (alpha = 1e300 gave P(alive) = 0.5, not 0.0067)
  */
-static double
-bg_log_odds(const CrBgnbd *m, double x, double tx, double T)
+double
+cr_bgnbd_log_odds(const CrBgnbd *m, double x, double tx, double T)
 {
 	return log(m->a) - log(m->b + (x - 1.0))
 		+ (m->r + x) * log1p((T - tx) / (m->alpha + tx));
@@ -973,17 +965,12 @@ cr_bgnbd_p_alive(const CrBgnbd *m, double x, double tx, double T)
 
 	if (x == 0.0)
 		return 1.0;
-	lodds = bg_log_odds(m, x, tx, T);
+	lodds = cr_bgnbd_log_odds(m, x, tx, T);
 	odds = exp(lodds);
 	/* odds beyond DBL_MAX: P(alive) is 1 / odds, which may be subnormal, not 0 */
 	return isinf(odds) ? exp(-lodds) : 1.0 / (1.0 + odds);
 }
 
-bool
-cr_bgnbd_surely_dead(const CrBgnbd *m, double x, double tx, double T, double palive)
-{
-	return palive == 0.0 && !(bg_log_odds(m, x, tx, T) <= BG_DEAD_LODDS);
-}
 
 CrFitStatus
 cr_bgnbd_fit(const CrBuyerRow *rows, size_t n, cr_optim_tick tick, void *tick_arg,
@@ -1852,8 +1839,8 @@ cr_bgnbd_expected_factor(const CrBgnbd *m, double t, double x, double T)
 }
 
 double
-cr_bgnbd_times_p_alive(const CrBgnbd *m, double t, double x, double tx, double T, double f,
-					   double palive)
+cr_bgnbd_times_p_alive_logs(const CrBgnbd *m, double t, double x, double tx, double T, double f,
+							double palive)
 {
 	double		lodds,
 				lp;
@@ -1869,7 +1856,7 @@ cr_bgnbd_times_p_alive(const CrBgnbd *m, double t, double x, double tx, double T
 	 * past 1e300 times alpha + T) gave an infinite E[Y] where P(alive) of
 	 * 1e-200 made it finite: times P(alive) in logs
 	 */
-	lodds = bg_log_odds(m, x, tx, T);
+	lodds = cr_bgnbd_log_odds(m, x, tx, T);
 	lp = lodds < 30.0 ? -log1p(exp(lodds)) : -lodds - log1p(exp(-lodds));
 	if (isinf(f))
 	{

@@ -9,6 +9,7 @@
 #ifndef CR_BGNBD_H
 #define CR_BGNBD_H
 
+#include <float.h>
 #include <math.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -146,14 +147,27 @@ extern CrFitStatus cr_bgnbd_fit_counted(const uint64_t *keys, const uint64_t *co
 /* P(alive | x, tx, T) */
 extern double cr_bgnbd_p_alive(const CrBgnbd *m, double x, double tx, double T);
 
+/* ln of the odds of having left, for x > 0: P(alive) = 1 / (1 + exp of it) */
+extern double cr_bgnbd_log_odds(const CrBgnbd *m, double x, double tx, double T);
+
+/*
+ * Past these log odds of having left, E[Y] is below the smallest subnormal
+ * (e^-745) whatever E[Y] / P(alive) is: that factor is at most (r+x) k,
+ * below e^(709 + 1455) for any doubles
+ */
+#define CR_BG_DEAD_LODDS 3000.0
+
 /*
  * Whether E[Y] is 0 for a member whose P(alive) is palive: P(alive) 0 in
  * double and its log odds so large that no factor E[Y] / P(alive) makes up
  * for them (below that, a factor of 1e20 with P(alive) of 1e-330 is E[Y] of
  * 1e-310, and more).
  */
-extern bool cr_bgnbd_surely_dead(const CrBgnbd *m, double x, double tx, double T,
-								 double palive);
+static inline bool
+cr_bgnbd_surely_dead(const CrBgnbd *m, double x, double tx, double T, double palive)
+{
+	return palive == 0.0 && !(cr_bgnbd_log_odds(m, x, tx, T) <= CR_BG_DEAD_LODDS);
+}
 
 /*
  * Expected purchases in the next t periods of a member with history
@@ -273,13 +287,6 @@ extern double cr_bgnbd_scorer_expected(CrBgnbdScorer *s, double t, double x, dou
  */
 extern double cr_bgnbd_expected_factor(const CrBgnbd *m, double t, double x, double T);
 
-/*
- * E[Y(t)] from its factor f (cr_bgnbd_expected_factor, or E[Y] / P(alive)
- * however found) and P(alive): f P(alive) rounded as cr_bgnbd_count_mean
- * does, in logs where P(alive) is below the normal range or f is infinite.
- */
-extern double cr_bgnbd_times_p_alive(const CrBgnbd *m, double t, double x, double tx,
-									 double T, double f, double palive);
 
 /*
  * The power of two a fit multiplies its data by (times for BG/NBD, spends
@@ -307,6 +314,24 @@ static inline double
 cr_bgnbd_count_mean(double e)
 {
 	return e <= 0.0 && !isinf(e) ? 0.0 : e;
+}
+
+/*
+ * E[Y(t)] from its factor f (cr_bgnbd_expected_factor, or E[Y] / P(alive)
+ * however found) and P(alive): f P(alive) rounded as cr_bgnbd_count_mean
+ * does; in logs (cr_bgnbd_times_p_alive_logs) where P(alive) is below the
+ * normal range or f is infinite.
+ */
+extern double cr_bgnbd_times_p_alive_logs(const CrBgnbd *m, double t, double x, double tx,
+										  double T, double f, double palive);
+
+static inline double
+cr_bgnbd_times_p_alive(const CrBgnbd *m, double t, double x, double tx, double T, double f,
+					   double palive)
+{
+	if (palive >= DBL_MIN && !isinf(f))
+		return cr_bgnbd_count_mean(f * palive);
+	return cr_bgnbd_times_p_alive_logs(m, t, x, tx, T, f, palive);
 }
 
 #endif							/* CR_BGNBD_H */
