@@ -276,6 +276,10 @@ gg_faces(const GgData *d, cr_optim_tick tick, void *tick_arg, double ll[2], doub
 				u;
 	size_t		i;
 
+	ll[0] = ll[1] = -INFINITY;
+	mag[0] = mag[1] = 0.0;
+	if (d->n == 0)
+		return;
 	for (i = 0; i < d->n; i++)
 	{
 		double		x = d->rows[i].x,
@@ -289,8 +293,6 @@ gg_faces(const GgData *d, cr_optim_tick tick, void *tick_arg, double ll[2], doub
 	}
 	ca[2] = log(sxm);
 	cb[2] = log(sinv);
-	ll[0] = ll[1] = -INFINITY;
-	mag[0] = mag[1] = 0.0;
 	/* A: Gamma(p x, nu x) spends, nu = p sum x / sum x m at its maximum */
 	if (isfinite(sxm) && isfinite(u = gg_score_root(gg_score_nu, d, ca, tick, tick_arg)))
 	{
