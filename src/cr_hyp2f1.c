@@ -183,6 +183,14 @@ cr_lgamma_slope(double x, double e)
 
 	if (!(x > 0.0 && x + e > 0.0 && isfinite(x) && isfinite(x + e)))
 		return NAN;
+	/*
+	 * x + e below 10 with x at 2^52 or more, where x += 1 below stops moving
+	 * (x = 1e16, e = 5 - 1e16 looped for ever, uninterruptibly): e is about
+	 * -x, so the slope is about ln x and the lgammas' difference loses
+	 * nothing (ln Gamma(x + e) is below 13, ln Gamma(x) 3.5e17)
+	 */
+	if (x + e < 10.0 && x >= 4503599627370496.0)
+		return (lgamma(x + e) - lgamma(x)) / e;
 	/* ln Gamma(y) = ln Gamma(y + 1) - ln y: each step takes (ln(x+e) - ln x) / e off */
 	while (x < 10.0 || x + e < 10.0)
 	{

@@ -1392,6 +1392,20 @@ test_far_horizon(void)
 		   fabs(cr_lgamma_slope(1e5, 1e-10) / 11.512920464961896 - 1.0) < 1e-15 &&
 		   fabs(cr_lgamma_slope(1e8, 5.0 - 1e8) / 17.420681500291884 - 1.0) < 1e-14,
 		   "cr_lgamma_slope keeps its digits (ln Gamma(x+e) - ln Gamma(x)) / e");
+		/*
+		 * x past 2^53, where x + 1 is x, with x + e below 10: the recurrence
+		 * looped for ever (mpmath, 60 digits)
+		 */
+		ok(fabs(cr_lgamma_slope(1e16, 4.0 - 1e16) / 35.841361487904743351 - 1.0) < 1e-14 &&
+		   fabs(cr_lgamma_slope(1e17, 16.0 - 1e17) / 38.143946580898782266 - 1.0) < 1e-14,
+		   "cr_lgamma_slope of x past 2^53 and x + e below 10 returns");
+	}
+	{
+		/* so E[Y] at a = 1e16 - 4, r = 1e16, far horizon (22003 is fine) */
+		CrBgnbd		m = {1e16, 1.0, 9999999999999996.0, 100.0};
+		double		e = cr_bgnbd_expected(&m, 1e308, 0, 0, 0);
+
+		ok(e > 0.0 || isnan(e), "E[Y] at r = 1e16, a = 1e16 - 4, a horizon of 1e308 returns");
 	}
 }
 
