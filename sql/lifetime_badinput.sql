@@ -145,6 +145,7 @@ SELECT label || ': ' || pg_temp.try(q) FROM (VALUES
   ('expected purchases, r = 1e5, a = 1.001, horizon 1e250 (was 22003)', $$SELECT to_char(bgnbd_expected_purchases('(1e5,1e5,1.001,2,0,,,,,1,0)', 1e250), '9.999999999EEEE')$$),
   ('expected purchases, r = 1e6, a = 1, horizon 1e200 (was 22003)', $$SELECT to_char(bgnbd_expected_purchases('(1e6,10,1,100,0,,,,,1,0)', 1e200, 3, 10, 10), '9.999999999EEEE')$$),
   ('expected purchases, r = 1e-6, a = 1, horizon 1e300: r ln(1 + t / alpha) (was 22003)', $$SELECT to_char(bgnbd_expected_purchases('(1e-6,1,1,1e-6,0,,,,,1,0)', 1e300), '9.999999999EEEE')$$),
+  ('expected purchases, r = 3.0296e-8, a = 1, horizon 2.3e262 (was 22003)', $$SELECT to_char(bgnbd_expected_purchases('(3.0296e-8,759.9,1,2.28,0,,,,,1,0)', 2.3e262, 0, 0, 18734.9), '9.999999999EEEE')$$),
   ('expected purchases, horizon 1e342 times alpha + T (was 1.235)', $$SELECT to_char(bgnbd_expected_purchases('(0.2,1e-310,1.0002,4e-5,0,,,,,1,0)', 1e32), '9.999999999EEEE')$$),
   ('p_alive of 1e-314, not 0', $$SELECT to_char(bgnbd_p_alive('(98,1,0.1,1,0,,,,,1,0)', 2, 1, 2843), '9.999999999EEEE')$$),
   ('expected purchases of 6e-298 where P(alive) is 1e-314 (was 0)', $$SELECT to_char(bgnbd_expected_purchases('(98,1,0.1,1,0,,,,,1,0)', 1e20, 2, 1, 2843), '9.999999999EEEE')$$),

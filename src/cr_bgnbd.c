@@ -1582,6 +1582,33 @@ bg_far_main(double mu, double bm, double nu, double lw, double sigma, double big
 }
 
 /*
+ * The divided difference of expm1(z) / z between z1 and z2, for |z1|, |z2|
+ * <= 2 (NaN otherwise): sum_{k >= 1} h_{k-1}(z1, z2) / (k+1)!, h_m the sum
+ * of the products z1^i z2^(m-i), whose 27th term is below 1e-17 of the
+ * first there; no difference is taken however close z1 and z2 are.
+ */
+static double
+bg_expm1_ratio_dd(double z1, double z2)
+{
+	double		h = 1.0,		/* h_{k-1} */
+				p1 = 1.0,		/* z1^(k-1) */
+				fact = 2.0,		/* (k+1)! */
+				sum = 0.0;
+	int			k;
+
+	if (!(fmax(fabs(z1), fabs(z2)) <= 2.0))
+		return NAN;
+	for (k = 1; k <= 30; k++)
+	{
+		sum += h / fact;
+		p1 *= z1;
+		h = z2 * h + p1;
+		fact *= k + 2.0;
+	}
+	return sum;
+}
+
+/*
  * c (1 - f) / mu for s = nu - mu in (0, 1/2), where both terms have a pole
  * at s = 0 (Gamma(s), Gamma(-s)) and are each of order 1/s times the result
  * or more (a = 1 with r = 1.5e-6, x = 0: 1e7 times).  Term by term in w^j
@@ -1625,6 +1652,43 @@ bg_far_near0(double mu, double bm, double nu, double lw, double lsc)
 
 	if (!(A > 0.0 && c > 0.0 && s > 0.0 && s < 0.5) || !isfinite(x0))
 		return NAN;
+	if (fmax(s, fmax(fabs(mu), fabs(nu))) <= 1e-3 * fmin(1.0, bm))
+	{
+		/*
+		 * s, mu and nu tiny (r below 1e-7, a within 1e-7 of 1): x0a and x0b
+		 * are about -l1 and l2, and each carries ln w (600 at a horizon of
+		 * 1e262), while their sum is of order s ln(w)^2 / 2 (0.005 at
+		 * r = 3e-8: 1e-10 of it was rounding, and 1e-4 at r = 1e-12; the
+		 * value was rejected and E[Y] raised 22003).  x0 is
+		 *   (exp(nu l1 + s d) - exp(mu l1)) / s - expm1(mu l1) / mu,
+		 * which is, with l = l1, d = l2 - l1 and P(z) = expm1(z) / z,
+		 *   x0 = nu l^2 P[mu l, nu l] + exp(nu l) d P(s d),
+		 * P[.,.] its divided difference (bg_expm1_ratio_dd): no cancellation
+		 * (mu = -1e-7 with r = 1e-12 cancelled terms of mu l^2 to 1e-5 of
+		 * them).  d, in which ln w cancels, is a sum of Gamma slopes'
+		 * differences, each nu times a second divided difference of
+		 * ln Gamma (cr_lgamma_dd2).
+		 */
+		double		g1 = cr_lgamma_dd2(1.0, s, nu),
+					g2 = cr_lgamma_dd2(1.0, mu, nu),
+					g3 = cr_lgamma_dd2(1.0, -s, mu),
+					g4 = cr_lgamma_dd2(bm, -s, mu),
+					d = nu * (g1 + g2 + g3 - g4),
+					q = bg_expm1_ratio_dd(mu * l1, nu * l1),
+					t1 = nu * l1 * l1 * q,
+					sd = s * d,
+					ep = exp(nu * l1) * (sd == 0.0 ? 1.0 : expm1(sd) / sd),
+					t2 = ep * d;
+
+		if (isfinite(d) && isfinite(q))
+		{
+			x0 = t1 + t2;
+			/* d to 1e-15 of its terms; t1 relative to l1, off by el */
+			err = 4e-15 * nu * (fabs(g1) + fabs(g2) + fabs(g3) + fabs(g4)) * fabs(ep) +
+				2.0 * el * fabs(nu * l1 * q) + (fabs(nu) * el + 1.3e-15) * fabs(t2) +
+				1.3e-15 * fabs(t1);
+		}
+	}
 	k = exp(y1) * nu * w * A / (1.0 - s);
 	for (j = 1; j <= BG_FAR_TERMS; j++)
 	{

@@ -62,6 +62,14 @@ cr_log1p_ratio(double u)
 extern double cr_lgamma_slope(double x, double e);
 
 /*
+ * The second divided difference of ln Gamma at x, x + h, x + k (psi'(x) / 2
+ * at h = k = 0), for |h|, |k| <= 1e-3 x (NaN otherwise): Taylor's series at
+ * x to the sixth power of h and k, with no difference of slopes taken
+ * (which loses 1e-16 / h of it where h is tiny).
+ */
+extern double cr_lgamma_dd2(double x, double h, double k);
+
+/*
  * ln of the Beta(a, b) density at its mean a / (a + b), for a, b > 0 (NaN
  * otherwise): for a, b >= 10 as 1/2 ln((a+b) / (c (1-c))) - ln sqrt(2 pi)
  * minus Stirling's remainders, where the direct form subtracts terms of

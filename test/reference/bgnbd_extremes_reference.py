@@ -20,7 +20,9 @@ The cases are those test/unit/test_bgnbd.c (test_far_horizon) checks:
 horizons far beyond alpha + T with r from 1e-6 to 1e8 and a near 1, where
 the kernel raised 22003 or was 1e-8 to 20% off, and P(alive) below the
 normal range; then three values of (ln Gamma(x+e) - ln Gamma(x)) / e for
-its cr_lgamma_slope.
+its cr_lgamma_slope and four second divided differences of ln Gamma for
+cr_lgamma_dd2.  With --grid it prints the grid of test_far_grid instead
+(far horizons, r tiny, a near 1), kept in bgnbd_far_grid_reference.inc.
 
     /usr/bin/python3 test/reference/bgnbd_extremes_reference.py
 
@@ -128,6 +130,66 @@ def slopes():
         print("\t{%r, %r, %.17g}," % (x, e, float(v)))
 
 
+# The grid of far horizons with r tiny and a near 1 (x = 0), where both
+# terms of the connection formula have a pole and the kernel returned NaN
+# (22003) from r below 1e-7 and t from 1e168: r in [1e-12, 1e-6],
+# a - 1 in [-1e-7, 1e-7], t in [1e100, 1e300], (alpha, b, T) in turn from
+# GRID_MODELS.  `--grid` prints them, kept in bgnbd_far_grid_reference.inc
+# for test/unit/test_bgnbd.c to include.
+GRID_R = [1e-12, 1e-10, 3.0296e-08, 1e-07, 1e-06]
+GRID_E = [0.0, 2e-09, -3e-08, 1e-07, -1e-07]
+GRID_T = [1e100, 1e168, 2.3e262, 1e300]
+GRID_MODELS = [(759.9, 2.28, 18734.9), (1.0, 1e-3, 0.0), (1e-3, 50.0, 10.0), (3.5, 0.7, 100.0)]
+
+
+def grid_cases():
+    cases = []
+    for i, r in enumerate(GRID_R):
+        for j, e in enumerate(GRID_E):
+            for k, t in enumerate(GRID_T):
+                alpha, b, T = GRID_MODELS[(i + j + k) % len(GRID_MODELS)]
+                cases.append(((r, alpha, 1.0 + e, b), t, 0, 0.0, T))
+    return cases
+
+
+def grid_value(case):
+    m, t, x, tx, T = case
+    e1 = expected(m, t, x, tx, T)
+    e2 = expected(m, t, x, tx, T, 40)
+    assert abs(e1 - e2) <= mpf("1e-13") * abs(e2), (case, e1, e2)
+    return float(e2)
+
+
+def grid():
+    import multiprocessing
+    cases = grid_cases()
+    with multiprocessing.Pool() as pool:
+        values = pool.map(grid_value, cases)
+    print("/* (r, alpha, a, b, t, x, t_x, T, E[Y]): bgnbd_extremes_reference.py --grid (mpmath) */")
+    for (m, t, x, tx, T), v in zip(cases, values):
+        print("{%r, %r, %r, %r, %r, %r, %r, %r, %.17g}," % (tuple(m) + (t, float(x), tx, T, v)))
+
+
+def dd2s():
+    """ln Gamma[x, x+h, x+k], psi'(x) / 2 at h = k = 0, at 50 digits"""
+    mpmath.mp.dps = 50
+    print("(x, h, k, ln Gamma[x, x+h, x+k]) (mpmath, 50 digits):")
+    for (x, h, k) in [(1.0, 0.0, 0.0), (2.28, -3e-8, 1e-7), (1e-3, 1e-6, -1e-6), (50.0, 0.01, 0.04)]:
+        xm, hm, km = mpf(x), mpf(h), mpf(k)
+        if h == 0 and k == 0:
+            v = mpmath.psi(1, xm) / 2
+        else:
+            def f(a, b):
+                return (mpmath.loggamma(b) - mpmath.loggamma(a)) / (b - a)
+            v = (f(xm + hm, xm + km) - f(xm, xm + hm)) / km
+        print("\t{%r, %r, %r, %.17g}," % (x, h, k, v))
+
+
 if __name__ == "__main__":
-    main()
-    slopes()
+    import sys
+    if sys.argv[1:] == ["--grid"]:
+        grid()
+    else:
+        main()
+        slopes()
+        dd2s()

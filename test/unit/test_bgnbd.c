@@ -1410,6 +1410,66 @@ test_far_horizon(void)
 }
 
 /*
+ * E[Y] at far horizons with r tiny and a near 1 (x = 0), where both terms of
+ * the connection formula have a pole at s = r - (a - 1) = 0: the far form's
+ * sum of two terms of ln w (600) cancelled to s ln(w)^2 / 2 and its value
+ * was rejected; every other method failed too, and E[Y] was NaN (22003) for
+ * r below 1e-7 and horizons from 1e168 (r = 3.0296e-8, a = 1, t = 2.3e262:
+ * mpmath 0.0121).  The grid of test/reference/bgnbd_extremes_reference.py
+ * --grid: r in [1e-12, 1e-6], a - 1 in [-1e-7, 1e-7], t in [1e100, 1e300].
+ */
+static const double far_grid[][9] = {
+#include "../reference/bgnbd_far_grid_reference.inc"
+};
+
+static void
+test_far_grid(void)
+{
+	size_t		k,
+				bad = 0;
+	double		worst = 0.0;
+	char		what[240];
+
+	for (k = 0; k < sizeof(far_grid) / sizeof(far_grid[0]); k++)
+	{
+		const double *c = far_grid[k];
+		CrBgnbd		m = {c[0], c[1], c[2], c[3]};
+		double		e = cr_bgnbd_expected(&m, c[4], c[5], c[6], c[7]),
+					rel = fabs(e / c[8] - 1.0);
+
+		if (!(rel < 1e-12))
+		{
+			if (bad++ == 0)
+				printf("# r = %g, alpha = %g, a = 1 + %g, b = %g, t = %g, T = %g: E[Y] %.17g, mpmath %.17g\n",
+					   c[0], c[1], c[2] - 1.0, c[3], c[4], c[7], e, c[8]);
+		}
+		else
+			worst = fmax(worst, rel);
+	}
+	snprintf(what, sizeof(what),
+			 "E[Y] at far horizons, r tiny, a near 1: %zu of %zu within 1e-12 of mpmath (worst %.1e)",
+			 k - bad, k, worst);
+	ok(bad == 0, what);
+	{
+		/* the example of the report, and the second divided difference it takes */
+		CrBgnbd		m = {3.0296e-08, 759.9, 1.0, 2.28};
+
+		ok(fabs(cr_bgnbd_expected(&m, 2.3e262, 0, 0, 18734.9) / 0.012147836685102469 - 1.0) < 1e-12,
+		   "E[Y] at r = 3.0296e-8, a = 1, t = 2.3e262: 0.0121478, not NaN");
+		ok(fabs(cr_lgamma_dd2(1.0, 0.0, 0.0) / 0.8224670334241132 - 1.0) < 1e-15 &&
+		   fabs(cr_lgamma_dd2(2.28, -3e-8, 1e-7) / 0.27418036481510533 - 1.0) < 1e-15 &&
+		   fabs(cr_lgamma_dd2(1e-3, 1e-6, -1e-6) / 500001.0712667646 - 1.0) < 1e-15 &&
+		   fabs(cr_lgamma_dd2(50.0, 0.01, 0.04) / 0.010097267388623366 - 1.0) < 1e-15 &&
+		   isnan(cr_lgamma_dd2(1.0, 2e-3, 0.0)) && isnan(cr_lgamma_dd2(INFINITY, 0.0, 0.0)) &&
+		   isnan(cr_lgamma_dd2(NAN, 0.0, 0.0)) && isnan(cr_lgamma_dd2(0.0, 0.0, 0.0)),
+		   "cr_lgamma_dd2: the second divided difference of ln Gamma (mpmath, 50 digits)");
+		/* subnormal x: no endless loop, a finite or infinite value */
+		ok(!isnan(cr_lgamma_dd2(4.9e-324, 0.0, 0.0)) && cr_lgamma_dd2(1e300, 1e296, 0.0) > 0.0,
+		   "cr_lgamma_dd2 at subnormal and huge x returns");
+	}
+}
+
+/*
  * E[Y] where k = t / (alpha + T) is below the normal range but n k is not:
  * a purchase rate of 1e150 a unit (r = 1e200, alpha = 1e50) over a horizon
  * of 1e-300 buys 1e-150 times.  k underflowed to 0 and E[Y] came out as 0.
@@ -1446,6 +1506,7 @@ main(void)
 	test_sample_start_bound();
 	test_units();
 	test_far_horizon();
+	test_far_grid();
 	test_huge_horizon();
 	test_tiny_horizon();
 	return tap_done();
