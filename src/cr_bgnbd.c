@@ -1789,6 +1789,13 @@ bg_far_part(double mu, double bm, double nu, double lw, double lsc)
 				continue;
 			f = fmain;
 			err = fabs(fmain) * rmain;
+			/*
+			 * the main term alone, from its logarithm, beyond the double
+			 * range: so is F (a < 1 with a horizon 1e320 times alpha + T:
+			 * E[Y] of 5e315 was NaN, "cannot be computed")
+			 */
+			if (isinf(f))
+				return f;
 		}
 		else
 		{

@@ -827,9 +827,21 @@ check_positive(double v, const char *what)
 				 errmsg("%s must be positive and finite", what)));
 }
 
+/*
+ * v as the answer: +infinity is an answer beyond float8 (the kernels give it
+ * only where the true value overflows), said as PostgreSQL's float overflow
+ * says it, with detail naming which inputs make it so; NaN is one that no
+ * method computed.  Both 22003.
+ */
 static Datum
-prediction(double v, const char *what)
+prediction(double v, const char *what, const char *inputs)
 {
+	if (isinf(v) && v > 0.0)
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("%s is out of range for type double precision", what),
+				 errdetail("For %s, %s is beyond the largest double precision value.",
+						   inputs, what)));
 	if (!isfinite(v))
 		ereport(ERROR,
 				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
@@ -849,7 +861,7 @@ bgnbd_p_alive(PG_FUNCTION_ARGS)
 
 	check_buyer_row(x, tx, T);
 	return prediction(s ? cr_bgnbd_scorer_p_alive(s, x, tx, T) : cr_bgnbd_p_alive(&m, x, tx, T),
-					  "P(alive)");
+					  "P(alive)", "this model and member history");
 }
 
 /* bgnbd_expected_purchases(model, t [, frequency, recency, T]) */
@@ -874,7 +886,8 @@ bgnbd_expected_purchases(PG_FUNCTION_ARGS)
 	}
 	return prediction(s ? cr_bgnbd_scorer_expected(s, t, x, tx, T)
 					  : cr_bgnbd_expected(&m, t, x, tx, T),
-					  "the expected number of purchases");
+					  "the expected number of purchases",
+					  "this model, horizon and member history");
 }
 
 /* Check (frequency, monetary_value) for the Gamma-Gamma expected spend. */
@@ -913,7 +926,8 @@ gammagamma_expected_spend(PG_FUNCTION_ARGS)
 	spend = cr_gammagamma_expected_spend(&m, x, mean);
 	check_spend_defined(spend);
 	/* non-finite only by overflow: prediction() reports it */
-	return prediction(spend, "the expected spend");
+	return prediction(spend, "the expected spend",
+					  "this model, frequency and monetary value");
 }
 
 /*
@@ -969,5 +983,6 @@ lifetime_value(PG_FUNCTION_ARGS)
 	else
 		clv = ldexp(cr_bgnbd_clv_tick(&bg, x, tx, T, spend, periods, d, len, fit_tick, NULL),
 					spend_exp);
-	return prediction(clv, "the lifetime value");
+	return prediction(clv, "the lifetime value",
+					  "these models, this member history and monetary value, and these periods and discount rate");
 }

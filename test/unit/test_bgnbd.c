@@ -1463,6 +1463,15 @@ test_far_grid(void)
 		   isnan(cr_lgamma_dd2(1.0, 2e-3, 0.0)) && isnan(cr_lgamma_dd2(INFINITY, 0.0, 0.0)) &&
 		   isnan(cr_lgamma_dd2(NAN, 0.0, 0.0)) && isnan(cr_lgamma_dd2(0.0, 0.0, 0.0)),
 		   "cr_lgamma_dd2: the second divided difference of ln Gamma (mpmath, 50 digits)");
+		/*
+		 * a < 1 and a horizon 4e320 times alpha: E[Y] of about 5e315, +inf
+		 * (out of range in SQL), not NaN ("cannot be computed")
+		 */
+		CrBgnbd		m2 = {15.284997179732258, 1e-316, 0.0003113750685248073,
+		5.3812800722449885e-05};
+
+		ok(cr_bgnbd_expected(&m2, 42421.653725433214, 0, 0, 0) == INFINITY,
+		   "E[Y] beyond DBL_MAX is +inf, not NaN");
 		/* subnormal x: no endless loop, a finite or infinite value */
 		ok(!isnan(cr_lgamma_dd2(4.9e-324, 0.0, 0.0)) && cr_lgamma_dd2(1e300, 1e296, 0.0) > 0.0,
 		   "cr_lgamma_dd2 at subnormal and huge x returns");
