@@ -1581,11 +1581,21 @@ bg_far_main(double mu, double bm, double nu, double lw, double sigma, double big
 	}
 }
 
+/* expm1(z) / z, 1 at z = 0 */
+static double
+bg_expm1_ratio(double z)
+{
+	return z == 0.0 ? 1.0 : expm1(z) / z;
+}
+
 /*
- * The divided difference of expm1(z) / z between z1 and z2, for |z1|, |z2|
- * <= 2 (NaN otherwise): sum_{k >= 1} h_{k-1}(z1, z2) / (k+1)!, h_m the sum
- * of the products z1^i z2^(m-i), whose 27th term is below 1e-17 of the
- * first there; no difference is taken however close z1 and z2 are.
+ * The divided difference P[z1, z2] of P(z) = expm1(z) / z, P'(z1) at
+ * z2 = z1, without the cancellation of P(z2) - P(z1) where z1 and z2 are
+ * close: for |z1|, |z2| <= 2 the series sum_{k >= 1} h_{k-1}(z1, z2) /
+ * (k+1)!, h_m the sum of the products z1^i z2^(m-i), whose 27th term is
+ * below 1e-17 of the first there; beyond, with d = z2 - z1 within 1,
+ * (exp(z1) (z1 P(d) - 1) + 1) / (z1 z2), whose two terms have one sign or
+ * the first is below e^-1 of the second; else the difference itself.
  */
 static double
 bg_expm1_ratio_dd(double z1, double z2)
@@ -1593,11 +1603,16 @@ bg_expm1_ratio_dd(double z1, double z2)
 	double		h = 1.0,		/* h_{k-1} */
 				p1 = 1.0,		/* z1^(k-1) */
 				fact = 2.0,		/* (k+1)! */
-				sum = 0.0;
+				sum = 0.0,
+				d = z2 - z1;
 	int			k;
 
 	if (!(fmax(fabs(z1), fabs(z2)) <= 2.0))
-		return NAN;
+	{
+		if (fabs(d) > 1.0 || !isfinite(d))
+			return (bg_expm1_ratio(z2) - bg_expm1_ratio(z1)) / d;
+		return (exp(z1) * (z1 * bg_expm1_ratio(d) - 1.0) + 1.0) / (z1 * z2);
+	}
 	for (k = 1; k <= 30; k++)
 	{
 		sum += h / fact;
@@ -1623,7 +1638,7 @@ bg_expm1_ratio_dd(double z1, double z2)
  * the connection formula's terms themselves, in bg_far_part).
  */
 static double
-bg_far_near0(double mu, double bm, double nu, double lw, double lsc)
+bg_far_near0(double mu, double bm, double nu, double lw, double lsc, double *relerr)
 {
 	double		s = nu - mu,
 				c = bm + mu,
@@ -1652,14 +1667,13 @@ bg_far_near0(double mu, double bm, double nu, double lw, double lsc)
 
 	if (!(A > 0.0 && c > 0.0 && s > 0.0 && s < 0.5) || !isfinite(x0))
 		return NAN;
-	if (fmax(s, fmax(fabs(mu), fabs(nu))) <= 1e-3 * fmin(1.0, bm))
 	{
 		/*
-		 * s, mu and nu tiny (r below 1e-7, a within 1e-7 of 1): x0a and x0b
-		 * are about -l1 and l2, and each carries ln w (600 at a horizon of
-		 * 1e262), while their sum is of order s ln(w)^2 / 2 (0.005 at
-		 * r = 3e-8: 1e-10 of it was rounding, and 1e-4 at r = 1e-12; the
-		 * value was rejected and E[Y] raised 22003).  x0 is
+		 * Where s and mu are small, x0a and x0b are about -l1 and l2, and
+		 * each carries ln w (600 at a horizon of 1e262), while their sum is
+		 * of order s ln(w)^2 / 2 (0.005 at r = 3e-8, a = 1: 1e-10 of it was
+		 * rounding, and 1e-4 at r = 1e-12; the value was rejected and E[Y]
+		 * raised 22003).  x0 is
 		 *   (exp(nu l1 + s d) - exp(mu l1)) / s - expm1(mu l1) / mu,
 		 * which is, with l = l1, d = l2 - l1 and P(z) = expm1(z) / z,
 		 *   x0 = nu l^2 P[mu l, nu l] + exp(nu l) d P(s d),
@@ -1677,10 +1691,11 @@ bg_far_near0(double mu, double bm, double nu, double lw, double lsc)
 					q = bg_expm1_ratio_dd(mu * l1, nu * l1),
 					t1 = nu * l1 * l1 * q,
 					sd = s * d,
-					ep = exp(nu * l1) * (sd == 0.0 ? 1.0 : expm1(sd) / sd),
+					ep = exp(nu * l1) * bg_expm1_ratio(sd),
 					t2 = ep * d;
 
-		if (isfinite(d) && isfinite(q))
+		/* (else, as where a shift is too long for cr_lgamma_dd2, as above) */
+		if (isfinite(d) && isfinite(q) && isfinite(ep))
 		{
 			x0 = t1 + t2;
 			/* d to 1e-15 of its terms; t1 relative to l1, off by el */
@@ -1714,12 +1729,13 @@ bg_far_near0(double mu, double bm, double nu, double lw, double lsc)
 	}
 	if (j > BG_FAR_TERMS || !(err <= BG_FAR_RELERR * fabs(x0 - sum)))
 		return NAN;
+	*relerr = err / fabs(x0 - sum);
 	return c * (x0 - sum) * exp(lsc);
 }
 
 /* c (1 - f) / mu times e^lsc in the orientation s = nu - mu > 0 (see above) */
 static double
-bg_far_part(double mu, double bm, double nu, double lw, double lsc)
+bg_far_part(double mu, double bm, double nu, double lw, double lsc, double *relerr)
 {
 	double		c = bm + mu,
 				s = nu - mu,
@@ -1740,7 +1756,7 @@ bg_far_part(double mu, double bm, double nu, double lw, double lsc)
 		return NAN;
 	if (s < 0.5)
 	{
-		double		f = bg_far_near0(mu, bm, nu, lw, lsc);
+		double		f = bg_far_near0(mu, bm, nu, lw, lsc, relerr);
 
 		if (!isnan(f))
 			return f;
@@ -1795,7 +1811,10 @@ bg_far_part(double mu, double bm, double nu, double lw, double lsc)
 			 * E[Y] of 5e315 was NaN, "cannot be computed")
 			 */
 			if (isinf(f))
+			{
+				*relerr = 0.0;
 				return f;
+			}
 		}
 		else
 		{
@@ -1817,14 +1836,17 @@ bg_far_part(double mu, double bm, double nu, double lw, double lsc)
 			f = fmain - fpart;
 			err = fabs(fmain) * rmain + fabs(fpart) * rpart;
 		}
-		return err <= BG_FAR_RELERR * fabs(f) ? f : NAN;
+		if (!(err <= BG_FAR_RELERR * fabs(f)))
+			return NAN;
+		*relerr = err / fabs(f);
+		return f;
 	}
 	return NAN;
 }
 
 /* F times e^lsc (lsc = ln P(alive): E[Y], where F alone passes DBL_MAX) */
 static double
-bg_expected_far(const CrBgnbd *m, double t, double x, double T, double lsc)
+bg_expected_far_err(const CrBgnbd *m, double t, double x, double T, double lsc, double *relerr)
 {
 	double		e = m->a - 1.0,
 				beta = m->b + x,
@@ -1843,16 +1865,27 @@ bg_expected_far(const CrBgnbd *m, double t, double x, double T, double lsc)
 		lw = -lk - log1p(exp(-lk));
 	}
 	if (s > 0.0)
-		return bg_far_part(e, beta, n, lw, lsc);
+		return bg_far_part(e, beta, n, lw, lsc, relerr);
 	if (s < 0.0)
-		return bg_far_part(n, beta - s, e, lw, lsc) * (n / e);
+		return bg_far_part(n, beta - s, e, lw, lsc, relerr) * (n / e);
 	return NAN;
+}
+
+/* the same without its error estimate */
+static double
+bg_expected_far(const CrBgnbd *m, double t, double x, double T, double lsc)
+{
+	double		relerr;
+
+	return bg_expected_far_err(m, t, x, T, lsc, &relerr);
 }
 
 /* a within this of 1: E[Y] by quadrature first (see cr_bgnbd_expected_factor) */
 #define BG_NEAR_ONE 1e-4
 /* the series' value is integrated again when its error may be above this */
 #define BG_SERIES_RELERR 1e-9
+/* and where it may be above this, the far form's value wins if it is better */
+#define BG_SERIES_FAR 1e-12
 
 double
 cr_bgnbd_expected_factor(const CrBgnbd *m, double t, double x, double T)
@@ -1888,6 +1921,21 @@ cr_bgnbd_expected_factor(const CrBgnbd *m, double t, double x, double T)
 		tried = true;
 	}
 	f = bg_head_a(m, m->a, t, x, T, &relerr);
+	/*
+	 * Near a = 1 at far horizons the series' (1 - f) / (a - 1) keeps about
+	 * 1e-13 / |a - 1| of its digits (a = 1 - 8e-4, r = 1e-6, b = 30,
+	 * t = 1e150: 9e-10 off, within BG_SERIES_RELERR), where the far form,
+	 * which divides by nothing, keeps them all: it wins where its error is
+	 * the smaller
+	 */
+	if (!isnan(f) && relerr > BG_SERIES_FAR)
+	{
+		double		far_err,
+					g = bg_expected_far_err(m, t, x, T, 0.0, &far_err);
+
+		if (!isnan(g) && far_err < relerr)
+			return g;
+	}
 	/*
 	 * every form of the 2F1, or 1 - 2F1, lost to cancellation; or the value
 	 * may be off by more than BG_SERIES_RELERR: the quadrature, whose value

@@ -243,8 +243,12 @@ hurwitz_zeta_scaled(int q, double y)
 	return sum;
 }
 
-double
-cr_lgamma_dd2(double x, double h, double k)
+/*
+ * ln Gamma[x, x+h, x+k] by Taylor's series at x, for |h|, |k| <= x / 100:
+ * x^n times the n-th term is of order (1/100)^(n-2), so to n = 11
+ */
+static double
+lgamma_dd2_taylor(double x, double h, double k)
 {
 	double		sum = 0.0,
 				u = h / x,
@@ -255,16 +259,14 @@ cr_lgamma_dd2(double x, double h, double k)
 	int			n,
 				i;
 
-	if (!(x > 0.0 && isfinite(x) && fmax(fabs(h), fabs(k)) <= 1e-3 * x))
-		return NAN;
 	/*
-	 * ln Gamma's n-th derivative over n! is (-1)^n zeta(n, x) / n, and x^n
-	 * times it is of order 1 (below x = 16 the recurrence's terms first, at
+	 * ln Gamma's n-th derivative over n! is (-1)^n zeta(n, x) / n, x^(n-1)
+	 * zeta(n, x) of order 1 (below x = 16 the recurrence's terms first, at
 	 * most 16 of them)
 	 */
 	for (i = 0; y < 16.0; i++)
 		y = x + (i + 1.0);
-	for (n = 2; n <= 7; n++)
+	for (n = 2; n <= 11; n++)
 	{
 		double		z = 0.0;	/* x^(n-1) zeta(n, x) */
 		int			j;
@@ -282,6 +284,97 @@ cr_lgamma_dd2(double x, double h, double k)
 		sum += (n % 2 == 0 ? 1.0 : -1.0) * z / n * uv;
 	}
 	return sum / x;
+}
+
+/* ln[a, b] = (ln b - ln a) / (b - a), 1/a at b = a */
+static double
+log_dd1(double a, double b)
+{
+	return cr_log1p_ratio((b - a) / a) / a;
+}
+
+/*
+ * ln[y, y+h, y+k], always negative (ln is concave): by the series of
+ * ln(1 + e/y) where the points lie within y/2 of y, whose terms fall by
+ * 1/2 at least (60 of them); else as the difference of first divided
+ * differences over the points in order, which cancels by a factor of a
+ * few at most there
+ */
+static double
+log_dd2(double y, double h, double k)
+{
+	double		u = h / y,
+				v = k / y,
+				um = 1.0,
+				uv = 1.0,
+				sum = 0.0,
+				p[3],
+				t;
+	int			n;
+
+	if (fmax(fabs(u), fabs(v)) <= 0.5)
+	{
+		/* ln(y + e) = ln y + sum_{n >= 1} (-1)^(n+1) (e/y)^n / n */
+		for (n = 2; n <= 62; n++)
+		{
+			if (n > 2)
+			{
+				um *= u;
+				uv = v * uv + um;
+			}
+			sum += (n % 2 == 0 ? -1.0 : 1.0) / n * uv;
+		}
+		return sum / (y * y);
+	}
+	p[0] = y;
+	p[1] = y + h;
+	p[2] = y + k;
+	if (p[0] > p[1])
+	{
+		t = p[0];
+		p[0] = p[1];
+		p[1] = t;
+	}
+	if (p[1] > p[2])
+	{
+		t = p[1];
+		p[1] = p[2];
+		p[2] = t;
+	}
+	if (p[0] > p[1])
+	{
+		t = p[0];
+		p[0] = p[1];
+		p[1] = t;
+	}
+	return (log_dd1(p[1], p[2]) - log_dd1(p[0], p[1])) / (p[2] - p[0]);
+}
+
+/* the shift cr_lgamma_dd2 takes at most */
+#define LGAMMA_DD2_STEPS 1000
+
+double
+cr_lgamma_dd2(double x, double h, double k)
+{
+	double		span = fmax(fabs(h), fabs(k)),
+				sum = 0.0;
+	int			i;
+
+	if (!(x > 0.0 && isfinite(x) && x + h > 0.0 && x + k > 0.0 && isfinite(span)))
+		return NAN;
+	/*
+	 * ln Gamma(y) = ln Gamma(y + 1) - ln y: up to where the points are
+	 * within 1/100 of their base, the second divided differences of the
+	 * logs, all negative, so that nothing cancels
+	 */
+	for (i = 0; span > x / 100.0; i++)
+	{
+		if (i == LGAMMA_DD2_STEPS)
+			return NAN;
+		sum -= log_dd2(x, h, k);
+		x += 1.0;
+	}
+	return sum + lgamma_dd2_taylor(x, h, k);
 }
 
 #define LN_SQRT_2PI 0.918938533204672741780329736406

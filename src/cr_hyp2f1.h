@@ -63,9 +63,10 @@ extern double cr_lgamma_slope(double x, double e);
 
 /*
  * The second divided difference of ln Gamma at x, x + h, x + k (psi'(x) / 2
- * at h = k = 0), for |h|, |k| <= 1e-3 x (NaN otherwise): Taylor's series at
- * x to the sixth power of h and k, with no difference of slopes taken
- * (which loses 1e-16 / h of it where h is tiny).
+ * at h = k = 0), for x, x + h, x + k > 0 (NaN otherwise, or where h or k is
+ * beyond 10 x + 1000): Taylor's series at x, after the recurrence's shift
+ * of x by up to 1000 where h or k is beyond x / 100.  It takes no difference
+ * of slopes (which loses 1e-16 / h of it where h is tiny).
  */
 extern double cr_lgamma_dd2(double x, double h, double k);
 

@@ -63,6 +63,10 @@ CASES = [
      4.967229779790862e+214, 3, 5.303777458644512e-291, 7.847337700344035e-291),
     # P(alive) below the normal range (1e-315, 8 bits), E[Y] normal
     ((98.0, 1.0, 0.1, 1.0), 1e20, 2, 1.0, 2843.0),
+    # a = 1 - 8e-4, r = 1e-6: the series' (1 - f) / (a - 1) kept 1e-13 / |a - 1|
+    # of its digits (9e-10 and 1.4e-10 off), where the far form keeps them all
+    ((1e-6, 1.0, 0.9992, 30.0), 1e150, 0, 0.0, 10.0),
+    ((1e-6, 1.0, 0.9992, 0.05), 1e50, 0, 0.0, 10.0),
 ]
 
 
@@ -174,7 +178,8 @@ def dd2s():
     """ln Gamma[x, x+h, x+k], psi'(x) / 2 at h = k = 0, at 50 digits"""
     mpmath.mp.dps = 50
     print("(x, h, k, ln Gamma[x, x+h, x+k]) (mpmath, 50 digits):")
-    for (x, h, k) in [(1.0, 0.0, 0.0), (2.28, -3e-8, 1e-7), (1e-3, 1e-6, -1e-6), (50.0, 0.01, 0.04)]:
+    for (x, h, k) in [(1.0, 0.0, 0.0), (2.28, -3e-8, 1e-7), (1e-3, 1e-6, -1e-6), (50.0, 0.01, 0.04),
+                      (1e-4, 5e-5, -5e-5), (0.05, -8e-4, 1e-6), (1e-4, 0.3, 0.001), (30.0, 2.0, -1.0)]:
         xm, hm, km = mpf(x), mpf(h), mpf(k)
         if h == 0 and k == 0:
             v = mpmath.psi(1, xm) / 2
