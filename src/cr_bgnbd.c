@@ -1494,13 +1494,6 @@ bg_expected_quad(const CrBgnbd *m, double t, double x, double T)
 #define BG_PI 3.14159265358979323846
 #define BG_FAR_RELERR 1e-10
 
-/* sign * exp(lgamma(x)) = Gamma(x), x not a non-positive integer */
-static double
-bg_gamma_sign(double x)
-{
-	return x > 0.0 || fmod(floor(x), 2.0) == 0.0 ? 1.0 : -1.0;
-}
-
 /*
  * sum_{j >= 1} (A)_j (B+1)_{j-1} / ((C)_j j!) w^j, so that 2F1(A, B; C; w) =
  * 1 + B sum: the terms up to jmax, or until they are negligible; gap is the
@@ -1769,7 +1762,7 @@ bg_far_part(double mu, double bm, double nu, double lw, double lsc, double *rele
 	else
 	{
 		lg = lgamma(1.0 + c) - lgamma(A);
-		sg = bg_gamma_sign(A);
+		sg = cr_gamma_sign(A);
 	}
 	tau = bg_far_sigma(bm, nu, 1.0 + s, w, INFINITY, 1.0, &bigt);
 	if (isnan(tau))

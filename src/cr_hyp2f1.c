@@ -169,6 +169,18 @@ log1p_of(double u, double x, double e)
 	return u > -0.5 ? log1p(u) : log(x + e) - log(x);
 }
 
+/*
+ * (ln(x + e) - ln x) / e, 1/x at e = 0: the step of cr_lgamma_slope's
+ * recurrence and the first divided difference of cr_lgamma_dd2's logs
+ */
+static double
+log_slope(double x, double e)
+{
+	double		u = e / x;
+
+	return (u == 0.0 ? 1.0 : log1p_of(u, x, e) / u) / x;
+}
+
 double
 cr_lgamma_slope(double x, double e)
 {
@@ -194,8 +206,7 @@ cr_lgamma_slope(double x, double e)
 	/* ln Gamma(y) = ln Gamma(y + 1) - ln y: each step takes (ln(x+e) - ln x) / e off */
 	while (x < 10.0 || x + e < 10.0)
 	{
-		u = e / x;
-		s -= (u == 0.0 ? 1.0 : log1p_of(u, x, e) / u) / x;
+		s -= log_slope(x, e);
 		x += 1.0;
 	}
 	/*
@@ -286,13 +297,6 @@ lgamma_dd2_taylor(double x, double h, double k)
 	return sum / x;
 }
 
-/* ln[a, b] = (ln b - ln a) / (b - a), 1/a at b = a */
-static double
-log_dd1(double a, double b)
-{
-	return cr_log1p_ratio((b - a) / a) / a;
-}
-
 /*
  * ln[y, y+h, y+k], always negative (ln is concave): by the series of
  * ln(1 + e/y) where the points lie within y/2 of y, whose terms fall by
@@ -347,7 +351,7 @@ log_dd2(double y, double h, double k)
 		p[0] = p[1];
 		p[1] = t;
 	}
-	return (log_dd1(p[1], p[2]) - log_dd1(p[0], p[1])) / (p[2] - p[0]);
+	return (log_slope(p[1], p[2] - p[1]) - log_slope(p[0], p[1] - p[0])) / (p[2] - p[0]);
 }
 
 /* the shift cr_lgamma_dd2 takes at most */
@@ -427,13 +431,6 @@ cr_log_beta_pdf_at_mean(double a, double b)
 		- (lgamma_remainder(a) + lgamma_remainder(b) - lgamma_remainder(a + b));
 }
 
-/* sign * exp(lg) = Gamma(x), for x not a non-positive integer */
-static double
-gamma_sign(double x)
-{
-	return (x > 0.0 || ((long long) floor(x)) % 2 == 0) ? 1.0 : -1.0;
-}
-
 /*
  * Gamma(c) Gamma(d) / (Gamma(e) Gamma(f)), 0 when e or f is a pole.  When
  * mag is not NULL, *mag is raised to the sum of the |ln Gamma| it cancelled:
@@ -455,7 +452,7 @@ gamma_ratio(double c, double d, double e, double f, double *mag)
 	lf = lgamma(f);
 	if (mag)
 		*mag = fmax(*mag, fabs(lc) + fabs(ld) + fabs(le) + fabs(lf));
-	return gamma_sign(c) * gamma_sign(d) * gamma_sign(e) * gamma_sign(f) *
+	return cr_gamma_sign(c) * cr_gamma_sign(d) * cr_gamma_sign(e) * cr_gamma_sign(f) *
 		exp(lc + ld - le - lf);
 }
 
@@ -573,7 +570,7 @@ hyp_upper(double a, double b, double c, double w, double *err)
 		/* times Gamma(c) / Gamma(ck) */
 		if (c < HYP_REG_C)
 		{
-			double		g = gamma_sign(c) * gamma_sign(ck) * exp(lgc - lgamma(ck));
+			double		g = cr_gamma_sign(c) * cr_gamma_sign(ck) * exp(lgc - lgamma(ck));
 
 			f[i] *= g;
 			fe[i] *= fabs(g);

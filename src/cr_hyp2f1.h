@@ -44,6 +44,17 @@ cr_trigamma_poly(double f)
  */
 extern double cr_lbeta(double a, double b);
 
+/*
+ * The sign of Gamma(x) (sign * exp(lgamma(x)) = Gamma(x)), for x not a
+ * non-positive integer: by fmod, which has no integer conversion to
+ * overflow however negative x is
+ */
+static inline double
+cr_gamma_sign(double x)
+{
+	return x > 0.0 || fmod(floor(x), 2.0) == 0.0 ? 1.0 : -1.0;
+}
+
 /* log1p(u) / u, 1 at u = 0 (u > -1) */
 static inline double
 cr_log1p_ratio(double u)

@@ -1481,6 +1481,11 @@ test_far_grid(void)
 
 		ok(cr_bgnbd_expected(&m2, 42421.653725433214, 0, 0, 0) == INFINITY,
 		   "E[Y] beyond DBL_MAX is +inf, not NaN");
+		/* the sign of Gamma, also past the long long range (no conversion) */
+		ok(cr_gamma_sign(2.5) == 1.0 && cr_gamma_sign(-0.5) == -1.0 &&
+		   cr_gamma_sign(-1.5) == 1.0 && cr_gamma_sign(-2.5) == -1.0 &&
+		   cr_gamma_sign(-1e300) == 1.0 && cr_gamma_sign(-4503599627370494.5) == -1.0,
+		   "cr_gamma_sign");
 		/* subnormal x: no endless loop, a finite or infinite value */
 		ok(!isnan(cr_lgamma_dd2(4.9e-324, 0.0, 0.0)) && cr_lgamma_dd2(1e300, 1e296, 0.0) > 0.0,
 		   "cr_lgamma_dd2 at subnormal and huge x returns");
