@@ -57,7 +57,7 @@ SHLIB_LINK = -lm
 src/cr_logit.o: override CFLAGS += -O3
 src/cr_newton.o: override CFLAGS += -O3
 src/cr_linalg.o: override CFLAGS += -O3
-src/cr_bgnbd.o: override CFLAGS += -O3
+src/cr_bgnbd.o src/cr_bgnbd_expect.o: override CFLAGS += -O3
 src/cr_logit_rows.o: override CFLAGS += -O3
 EXTRA_CLEAN = $(DATA_built) test/unit/*.bin test/fuzz/*.bin test/results
 

@@ -3,7 +3,8 @@
  *	  Backend glue of the buyer models: the aggregates bgnbd_fit and
  *	  gammagamma_fit, the predictions (bgnbd_p_alive, bgnbd_expected_purchases,
  *	  gammagamma_expected_spend) and lifetime_value.  The numerics are in the
- *	  plain-C kernels cr_bgnbd.c, cr_gammagamma.c, cr_optim.c, cr_hyp2f1.c.
+ *	  plain-C kernels cr_bgnbd.c, cr_bgnbd_expect.c, cr_gammagamma.c,
+ *	  cr_optim.c, cr_hyp2f1.c.
  *
  *	  Models are composite values (types bgnbd_model, gammagamma_model): the
  *	  estimates, the log-likelihood, standard errors and counts as float8 and

@@ -2,7 +2,7 @@
  * test_bgnbd.c: unit tests of the buyer-model kernels: digamma, 2F1, the
  * optimiser, the BG/NBD and Gamma-Gamma likelihoods, fits and predictions.
  * Reference values: test/reference/lifetime_reference.py (scipy).
- * link: src/cr_bgnbd.c src/cr_bgnbd_score.c src/cr_auc.c src/cr_gammagamma.c src/cr_optim.c src/cr_hyp2f1.c
+ * link: src/cr_bgnbd.c src/cr_bgnbd_expect.c src/cr_bgnbd_score.c src/cr_auc.c src/cr_gammagamma.c src/cr_optim.c src/cr_hyp2f1.c
  */
 #include <float.h>
 #include <math.h>
