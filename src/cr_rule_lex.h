@@ -40,6 +40,9 @@ typedef enum Tok
 	T_GE
 } Tok;
 
+/* slots of the parser's name table: a power of two, over twice CR_RULE_MAX_NAMES */
+#define CR_NAME_SLOTS 4096
+
 typedef struct Parser
 {
 	const char *src;
@@ -58,6 +61,8 @@ typedef struct Parser
 	int			nnames;
 	size_t		name_off[CR_RULE_MAX_NAMES];
 	uint32_t	name_len[CR_RULE_MAX_NAMES];
+	/* the names by hash (open addressing): index + 1, 0 where none */
+	uint16_t	name_slot[CR_NAME_SLOTS];
 	char		scratch[CR_RULE_MAX_NAME + 1];
 	char		numbuf[512];
 } Parser;

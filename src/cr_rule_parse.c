@@ -83,12 +83,24 @@ unquote_into(Parser *p, CrBuf *b, size_t limit)
 	return out;
 }
 
+/* FNV-1a of a feature name, for the parser's name table. */
+static uint32_t
+name_hash(const char *s, size_t len)
+{
+	uint32_t	h = 2166136261u;
+
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ (unsigned char) s[i]) * 16777619u;
+	return h ^ (h >> 15);
+}
+
 static void
 add_feature(Parser *p)
 {
 	const char *name;
 	size_t		len;
 	int			idx;
+	uint32_t	slot;
 
 	if (p->tok == T_QIDENT)
 	{
@@ -128,21 +140,34 @@ add_feature(Parser *p)
 			p->scratch[i] = (char) ascii_lower((unsigned char) p->src[p->tpos + i]);
 	}
 	name = p->scratch;
-	for (idx = 0; idx < p->nnames; idx++)
-		if (p->name_len[idx] == len &&
-			memcmp(p->names.data + p->name_off[idx], name, len) == 0)
+	/* the name's index: looked up by hash, not compared with every name */
+	slot = name_hash(name, len) & (CR_NAME_SLOTS - 1);
+	for (;; slot = (slot + 1) & (CR_NAME_SLOTS - 1))
+	{
+		idx = (int) p->name_slot[slot] - 1;
+		if (idx < 0 || (p->name_len[idx] == len &&
+						 memcmp(p->names.data + p->name_off[idx], name, len) == 0))
 			break;
-	if (idx == p->nnames)
+	}
+	if (idx < 0)
 	{
 		if (p->nnames >= CR_RULE_MAX_NAMES)
 		{
 			cr_lex_error(p, CR_ERR_TOO_MANY, p->tpos, "too many distinct feature names");
 			return;
 		}
+		idx = p->nnames;
 		cr_buf_u16(&p->names, (unsigned) len);
 		p->name_off[idx] = p->names.len;
 		p->name_len[idx] = (uint32_t) len;
 		cr_buf_bytes(&p->names, name, len);
+		/* the lookups read the names back: none may be missing */
+		if (p->names.oom)
+		{
+			cr_lex_error(p, CR_ERR_NOMEM, p->tpos, "out of memory");
+			return;
+		}
+		p->name_slot[slot] = (uint16_t) (idx + 1);
 		p->nnames++;
 	}
 	emit_op_n(p, CR_OP_FEATURE, (unsigned) idx);

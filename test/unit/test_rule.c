@@ -577,9 +577,78 @@ test_random_bytes(void)
 	}
 }
 
+/*
+ * Many distinct feature names (the parser finds a name's index by hash):
+ * 8,192 references to 1,024 names in scrambled order compile to a program
+ * whose every FEATURE names what the text said, numbered in order of first
+ * use; a 1,025th name is too many.
+ */
+static void
+test_many_names(void)
+{
+	char	   *src = malloc(8192 * 12 + 64);
+	int		   *ref = malloc(sizeof(int) * 8193);
+	int			first[1025];
+	uint8_t    *b = NULL;
+	size_t		bl;
+	CrRuleProg *p = NULL;
+	CrRuleError e;
+	int			good = 1;
+	int			nfeat = 0;
+	int			seen = 0;
+
+	for (int extra = 0; extra < 2; extra++)
+	{
+		size_t		n = 0;
+		int			nref = 8192 + extra;
+
+		for (int i = 0; i < 1025; i++)
+			first[i] = -1;
+		for (int i = 0; i < nref; i++)
+		{
+			ref[i] = i < 8192 ? (int) (((unsigned) i * 2654435761u) >> 7) % 1024 : 1024;
+			n += (size_t) sprintf(src + n, "%sF_%d", i ? " + " : "", ref[i]);
+		}
+		sprintf(src + n, " > 0");
+		if (extra)
+		{
+			ok(cr_rule_parse(src, strlen(src), NULL, &b, &bl, &e) == CR_ERR_TOO_MANY,
+			   "a 1,025th distinct feature name is too many");
+			break;
+		}
+		if (cr_rule_parse(src, strlen(src), NULL, &b, &bl, &e) != CR_OK ||
+			cr_rule_decode(b, bl, NULL, &p, &e) != CR_OK)
+		{
+			ok(0, "8,192 references to 1,024 feature names compile");
+			break;
+		}
+		for (int k = 0; k < p->ninstr; k++)
+		{
+			char		want[16];
+			int			r;
+
+			if (p->code[k].op != CR_OP_FEATURE)
+				continue;
+			r = ref[nfeat++];
+			snprintf(want, sizeof(want), "f_%d", r);
+			if (first[r] < 0)
+				first[r] = seen++;
+			if (strcmp(p->names[p->code[k].n], want) != 0 || (int) p->code[k].n != first[r])
+				good = 0;
+		}
+		ok(good && nfeat == 8192 && p->nnames == 1024 && seen == 1024,
+		   "8,192 references to 1,024 feature names: each FEATURE names its own, numbered by first use");
+		free(p);
+		free(b);
+	}
+	free(src);
+	free(ref);
+}
+
 int
 main(void)
 {
+	test_many_names();
 	test_print_and_errors();
 	test_review_findings();
 	test_limits();
