@@ -212,8 +212,11 @@ typedef struct CrInstr
 	uint8_t		fn;				/* CR_OP_FUNC: function id */
 	uint8_t		tflags;			/* least/greatest/coalesce: CR_TEXT_* of a text result */
 	uint32_t	n;				/* operand count, name index or text length */
-	double		num;			/* CR_OP_NUM */
-	const char *str;			/* CR_OP_TEXT (NUL-terminated copy) */
+	union
+	{
+		double		num;		/* CR_OP_NUM */
+		const char *str;		/* CR_OP_TEXT (NUL-terminated copy) */
+	};
 } CrInstr;
 
 /* A decoded, validated program: one allocation, freed with one free call. */
@@ -226,8 +229,24 @@ typedef struct CrRuleProg
 	const CrInstr *code;
 	const char *const *names;	/* NUL-terminated */
 	const uint32_t *name_lens;
-	const struct CrFast *fast;	/* the evaluator's fused steps, or NULL */
+
+	/*
+	 * The evaluator's fused steps, or NULL: fast[fast_at[k]] is the one at
+	 * instruction k (fast[0], of no kind, where none is).  With them the
+	 * evaluator needs only fast_stack slots of stack: a constant IN list is
+	 * searched where it is, not pushed.
+	 */
+	const struct CrFast *fast;
+	const uint32_t *fast_at;
+	int			fast_stack;
 } CrRuleProg;
+
+/* Stack slots cr_rule_eval needs for prog as it is (fast set or not). */
+static inline int
+cr_rule_stack_slots(const CrRuleProg *prog)
+{
+	return prog->fast ? prog->fast_stack : prog->max_stack;
+}
 
 /*
  * Parse condition text (len bytes, need not be NUL-terminated) into the
@@ -309,7 +328,7 @@ extern int	cr_rule_print(const CrRuleProg *prog, int node, const CrRuleMem *mem,
 
 /*
  * Evaluate with SQL three-valued logic.  features[i] is the value of name i;
- * stack has room for prog->max_stack values.  *result is 1 (true), 0 (false)
+ * stack has room for cr_rule_stack_slots(prog) values.  *result is 1 (true), 0 (false)
  * or -1 (NULL).
  */
 extern int	cr_rule_eval(const CrRuleProg *prog, const CrValue *features,

@@ -44,6 +44,9 @@ typedef struct Scan
 	size_t		codestart;
 	size_t		strbytes;		/* bytes of names and strings, with NULs */
 	int			ninstr;
+	/* room for the fused steps (see cr_rule_fuse) */
+	size_t		fuse_recs;		/* records */
+	size_t		fuse_items;		/* list items */
 } Scan;
 
 /* Header and name table: lengths in bounds, no NUL bytes. */
@@ -145,6 +148,14 @@ scan_code(const uint8_t *bytes, size_t len, Scan *s, CrRuleError *err)
 				return cr_bad_binary(err, "NUL byte in a string");
 			s->strbytes += need - 4 + 1;
 		}
+		/* where a fused step can end, each operand of AND and OR, list items */
+		if ((op >= CR_OP_EQ && op <= CR_OP_MOD && op != CR_OP_NEG) || op == CR_OP_BETWEEN ||
+			op == CR_OP_NOTBETWEEN || op == CR_OP_IN || op == CR_OP_NOTIN || op == CR_OP_FUNC)
+			s->fuse_recs++;
+		if (op == CR_OP_AND || op == CR_OP_OR)
+			s->fuse_recs += cr_rd_u16(bytes + pos);
+		if (op == CR_OP_IN || op == CR_OP_NOTIN)
+			s->fuse_items += cr_rd_u16(bytes + pos);
 		pos += need;
 		s->ninstr++;
 	}
@@ -257,7 +268,8 @@ decode_internal(const uint8_t *bytes, size_t len, const CrRuleMem *mem,
 	CrInstr    *code;
 	CrFast	   *fast;
 	CrInItem   *lists;
-	size_t		nfast;
+	uint32_t   *at;
+	size_t		fused = 0;
 	const char **names;
 	uint32_t   *name_lens;
 	char	   *sp;
@@ -271,28 +283,36 @@ decode_internal(const uint8_t *bytes, size_t len, const CrRuleMem *mem,
 		(rc = scan_code(bytes, len, &s, err)) != CR_OK)
 		return rc;
 
-	nfast = s.ninstr <= CR_FUSE_MAX_INSTR ? (size_t) s.ninstr : 0;
-	total = sizeof(CrRuleProg) + (size_t) s.ninstr * sizeof(CrInstr)
-		+ nfast * (sizeof(CrFast) + sizeof(CrInItem))
-		+ (size_t) s.nnames * (sizeof(char *) + sizeof(uint32_t)) + s.strbytes + 16;
+	/*
+	 * One block: the program, then its fused steps in the room the scan
+	 * counted (a record for every instruction, and a stack for all the items
+	 * of an IN, made a long IN list take 130 bytes an item), then the
+	 * strings.
+	 */
+	if (s.ninstr > CR_FUSE_MAX_INSTR)
+		s.fuse_recs = s.fuse_items = 0;
+	else
+		fused = ((s.fuse_recs + 1) * sizeof(CrFast) + s.fuse_items * sizeof(CrInItem)
+				 + (size_t) s.ninstr * sizeof(uint32_t) + 7) & ~(size_t) 7;
+	total = sizeof(CrRuleProg) + (size_t) s.ninstr * sizeof(CrInstr) + fused
+		+ (size_t) s.nnames * (sizeof(char *) + sizeof(uint32_t)) + s.strbytes;
 	block = cr_mem_alloc(mem, total);
 	if (block == NULL)
 		return cr_set_error(err, CR_ERR_NOMEM, -1, "out of memory");
 	prog = (CrRuleProg *) block;
 	code = (CrInstr *) (block + sizeof(CrRuleProg));
 	fast = (CrFast *) (code + s.ninstr);
-	lists = (CrInItem *) (fast + nfast);
-	names = (const char **) (lists + nfast);
+	lists = (CrInItem *) (fast + (fused ? s.fuse_recs + 1 : 0));
+	at = (uint32_t *) (lists + s.fuse_items);
+	names = (const char **) (block + sizeof(CrRuleProg) + (size_t) s.ninstr * sizeof(CrInstr) + fused);
 	name_lens = (uint32_t *) (names + s.nnames);
 	sp = (char *) (name_lens + s.nnames);
+	memset(prog, 0, sizeof(CrRuleProg));
 	prog->ninstr = s.ninstr;
 	prog->nnames = (int) s.nnames;
 	prog->code = code;
 	prog->names = names;
 	prog->name_lens = name_lens;
-	prog->max_stack = 0;
-	prog->depth = 0;
-	prog->fast = NULL;
 
 	/* second pass: fill, check names distinct, operand values */
 	what = fill_names(bytes, prog, names, name_lens, &sp);
@@ -314,11 +334,8 @@ decode_internal(const uint8_t *bytes, size_t len, const CrRuleMem *mem,
 		cr_mem_free(mem, block);
 		return rc;
 	}
-	if (nfast > 0)
-	{
-		cr_rule_fuse(prog, fast, lists, mem);
-		prog->fast = fast;
-	}
+	if (fused)
+		cr_rule_fuse(prog, fast, s.fuse_recs, lists, s.fuse_items, at, mem);
 	*progp = prog;
 	return CR_OK;
 }

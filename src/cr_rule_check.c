@@ -429,24 +429,38 @@ match_between(const CrRuleProg *prog, int k, CrFast *f)
  * or text literals, and the [NOT] IN of exactly that many items; the length
  * through the IN, or 0.
  */
+/*
+ * The run of list items from code[k] on (constants, or text literals): its
+ * end, and in *n their number.
+ */
 static int
-match_list(const CrRuleProg *prog, int k, CrFast *f)
+list_run(const CrRuleProg *prog, int k, int *n)
 {
 	const CrInstr *c = prog->code;
 	int			text = k < prog->ninstr && c[k].op == CR_OP_TEXT;
-	int			n = 0;
 	int			j = k;
 
+	*n = 0;
 	for (;;)
 	{
 		double		v;
 		int			len = text ? (j < prog->ninstr && c[j].op == CR_OP_TEXT) : match_const(prog, j, &v);
 
 		if (len == 0)
-			break;
+			return j;
 		j += len;
-		n++;
+		(*n)++;
 	}
+}
+
+static int
+match_list(const CrRuleProg *prog, int k, CrFast *f)
+{
+	const CrInstr *c = prog->code;
+	int			text = k < prog->ninstr && c[k].op == CR_OP_TEXT;
+	int			n;
+	int			j = list_run(prog, k, &n);
+
 	if (n == 0 || j >= prog->ninstr || (c[j].op != CR_OP_IN && c[j].op != CR_OP_NOTIN) ||
 		(int) c[j].n != n)
 		return 0;
@@ -574,69 +588,35 @@ match_top(const CrRuleProg *prog, int k, CrFast *f)
 }
 
 /*
- * Mark the ends of the operands of every AND and OR (CrFast.sc_to, sc_i),
- * from where each sub-expression starts (a forward pass with a stack of
- * start indices); nothing is marked if there is no memory for that.
+ * After match_in_top failed at code[k]: the first position where it may
+ * match.  A run of list items from k that ends at j short of an IN of
+ * exactly its length, and not at an IN of fewer items, ends so from every
+ * later item too, with fewer items: no IN takes them (without this a long
+ * constant list that ends in a feature was scanned from each of its items).
  */
-static void
-mark_logic_operands(const CrRuleProg *prog, CrFast *fast, const CrRuleMem *mem)
+static int
+list_retry_at(const CrRuleProg *prog, int k)
 {
-	int			n = prog->ninstr;
-	uint32_t   *start = cr_mem_alloc(mem, sizeof(uint32_t) * 2 * (size_t) n);
-	uint32_t   *st;
-	int			sp = 0;
+	const CrInstr *c = prog->code;
+	int			n;
+	int			j = list_run(prog, k, &n);
 
-	if (start == NULL)
-		return;
-	st = start + n;
-	for (int k = 0; k < n; k++)
-	{
-		int			ar = cr_op_arity(&prog->code[k]);
-		uint32_t	s = (uint32_t) k;
-
-		/* the program is validated: the stack holds ar operands */
-		if (ar > 0)
-		{
-			s = st[sp - ar];
-			sp -= ar;
-		}
-		start[k] = s;
-		st[sp++] = s;
-	}
-	for (int j = 0; j < n; j++)
-	{
-		const CrInstr *in = &prog->code[j];
-		int			e = j - 1;	/* the end of the last operand */
-
-		if (in->op != CR_OP_AND && in->op != CR_OP_OR)
-			continue;
-		for (int i = (int) in->n - 1; i > 0; i--)
-		{
-			e = (int) start[e] - 1;
-			fast[e].sc_to = (uint32_t) j + 1;
-			fast[e].sc_i = (uint32_t) i - 1;
-		}
-	}
-	/* a fused step ends where its last instruction does */
-	for (int k = 0; k < n; k++)
-		if (fast[k].kind != CR_FAST_NONE)
-		{
-			fast[k].sc_to = fast[k + fast[k].len - 1].sc_to;
-			fast[k].sc_i = fast[k + fast[k].len - 1].sc_i;
-		}
-	cr_mem_free(mem, start);
+	if (n == 0 || (j < prog->ninstr && (c[j].op == CR_OP_IN || c[j].op == CR_OP_NOTIN) &&
+				   (int) c[j].n < n))
+		return k + 1;
+	return j;
 }
 
 /*
  * Find the fused steps of a decoded program (see CrFast), left to right, the
- * first pattern that matches at each position; fast has prog->ninstr
- * entries, lists room for prog->ninstr items (the lists of the fused INs,
- * each at most as long as its instructions).  Only the structure matters (a postfix instruction's operands are
- * the values pushed just before it), not the types: the evaluator checks
- * those.
+ * first pattern that matches at each position, and mark the ends of the
+ * operands of every AND and OR (CrFast.sc_to, sc_i); see cr_rule_int.h.
+ * Only the structure matters (a postfix instruction's operands are the
+ * values pushed just before it), not the types: the evaluator checks those.
  */
-void
-cr_rule_fuse(const CrRuleProg *prog, CrFast *fast, CrInItem *lists, const CrRuleMem *mem)
+int
+cr_rule_fuse(CrRuleProg *prog, CrFast *fast, size_t nrec, CrInItem *lists, size_t nitems,
+			 uint32_t *at, const CrRuleMem *mem)
 {
 	static const struct
 	{
@@ -651,10 +631,20 @@ cr_rule_fuse(const CrRuleProg *prog, CrFast *fast, CrInItem *lists, const CrRule
 		{match_top, CR_FAST_NONE},
 		{match_in_top, CR_FAST_IN_TOP},
 	};
+	int			n = prog->ninstr;
+	uint32_t   *start;
+	uint32_t   *st;
+	size_t		rec = 0;
 	size_t		used = 0;
+	int			list_from = 0;	/* match_in_top cannot match before this */
+	int			sp = 0;
+	int			maxsp = 0;
 
-	memset(fast, 0, sizeof(CrFast) * (size_t) prog->ninstr);
-	for (int k = 0; k < prog->ninstr;)
+	prog->fast = NULL;
+	prog->fast_at = NULL;
+	memset(fast, 0, sizeof(CrFast) * (nrec + 1));
+	memset(at, 0, sizeof(uint32_t) * (size_t) n);
+	for (int k = 0; k < n;)
 	{
 		int			len = 0;
 
@@ -662,6 +652,8 @@ cr_rule_fuse(const CrRuleProg *prog, CrFast *fast, CrInItem *lists, const CrRule
 		{
 			CrFast		f;
 
+			if (patterns[p].match == match_in_top && k < list_from)
+				continue;
 			memset(&f, 0, sizeof(f));
 			if ((len = patterns[p].match(prog, k, &f)) > 0)
 			{
@@ -670,13 +662,101 @@ cr_rule_fuse(const CrRuleProg *prog, CrFast *fast, CrInItem *lists, const CrRule
 				f.len = (uint32_t) len;
 				if (f.kind == CR_FAST_IN || f.kind == CR_FAST_IN_TOP)
 				{
+					if (f.n > nitems - used)
+						return -1;	/* not as counted: no fused steps */
 					fill_list(prog, k + (f.kind == CR_FAST_IN), &f, lists + used);
 					used += f.n;
 				}
-				fast[k] = f;
+				if (rec == nrec)
+					return -1;
+				fast[++rec] = f;
+				at[k] = (uint32_t) rec;
 			}
+			else if (patterns[p].match == match_in_top)
+				list_from = list_retry_at(prog, k);
 		}
 		k += len > 0 ? len : 1;
 	}
-	mark_logic_operands(prog, fast, mem);
+
+	/* where each sub-expression starts (a forward pass with a stack of them) */
+	start = cr_mem_alloc(mem, sizeof(uint32_t) * 2 * (size_t) n);
+	if (start == NULL)
+		return -1;
+	st = start + n;
+	for (int k = 0, depth = 0; k < n; k++)
+	{
+		int			ar = cr_op_arity(&prog->code[k]);
+		uint32_t	s = (uint32_t) k;
+
+		/* the program is validated: the stack holds ar operands */
+		if (ar > 0)
+		{
+			s = st[depth - ar];
+			depth -= ar;
+		}
+		start[k] = s;
+		st[depth++] = s;
+	}
+	for (int j = 0; j < n; j++)
+	{
+		const CrInstr *in = &prog->code[j];
+		int			e = j - 1;	/* the end of the last operand */
+
+		if (in->op != CR_OP_AND && in->op != CR_OP_OR)
+			continue;
+		for (int i = (int) in->n - 1; i > 0; i--)
+		{
+			e = (int) start[e] - 1;
+			if (at[e] == 0)
+			{
+				if (rec == nrec)
+				{
+					cr_mem_free(mem, start);
+					return -1;
+				}
+				at[e] = (uint32_t) ++rec;
+			}
+			fast[at[e]].sc_to = (uint32_t) j + 1;
+			fast[at[e]].sc_i = (uint32_t) i - 1;
+		}
+	}
+	cr_mem_free(mem, start);
+
+	/* a fused step ends where its last instruction does */
+	for (int k = 0; k < n; k++)
+	{
+		CrFast	   *f = &fast[at[k]];
+
+		if (f->kind != CR_FAST_NONE)
+		{
+			const CrFast *last = &fast[at[k + f->len - 1]];
+
+			f->sc_to = last->sc_to;
+			f->sc_i = last->sc_i;
+		}
+	}
+
+	/*
+	 * The stack the evaluator needs: as the instructions one by one, except
+	 * that a fused IN pushes its result only, and falls back to none of its
+	 * instructions (the items are constants: only a type error can stop it).
+	 */
+	for (int k = 0; k < n;)
+	{
+		const CrFast *f = &fast[at[k]];
+
+		if (f->kind == CR_FAST_IN || f->kind == CR_FAST_IN_TOP)
+		{
+			sp += f->kind == CR_FAST_IN;
+			k += (int) f->len;
+		}
+		else
+			sp += 1 - cr_op_arity(&prog->code[k++]);
+		if (sp > maxsp)
+			maxsp = sp;
+	}
+	prog->fast = fast;
+	prog->fast_at = at;
+	prog->fast_stack = maxsp;
+	return 0;
 }

@@ -13,8 +13,8 @@
  * the decoded program, in fn_extra for the rest of the query; a row is
  * deformed once however many conditions read it.
  *
- * A decoded condition takes 11 to 15 times its stored size (a 65,535-item
- * IN list: 590 kB stored, 8.5 MB decoded), so the entries a call site keeps
+ * A decoded condition takes about 4 times its stored size (a 65,535-item
+ * IN list: 590 kB stored, 2.4 MB decoded), so the entries a call site keeps
  * are bounded in bytes too (community_retention.max_rule_cache_memory).  A
  * condition that does not fit is not kept at the cost of another: a rules
  * join reads every rule for every member, and evicting in any order would
@@ -212,7 +212,7 @@ entry_decode(RuleEntry *e, const char *bytes)
 	e->bytes = MemoryContextAlloc(e->cxt, e->len + 1);
 	memcpy(e->bytes, bytes, e->len);
 	e->features = MemoryContextAllocZero(e->cxt, sizeof(CrValue) * (e->prog->nnames + 1));
-	e->stack = MemoryContextAllocZero(e->cxt, sizeof(CrValue) * (e->prog->max_stack + 1));
+	e->stack = MemoryContextAllocZero(e->cxt, sizeof(CrValue) * (cr_rule_stack_slots(e->prog) + 1));
 }
 
 /*

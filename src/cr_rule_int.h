@@ -179,10 +179,14 @@ cr_arith_level(int op)
 /*
  * Fused steps: common instruction sequences the evaluator runs as one step
  * (cr_rule_fuse finds them when a program is decoded; cr_rule_eval runs
- * them).  fast[k] describes the sequence that starts at instruction k (kind
- * CR_FAST_NONE: none does).  A fused step gives exactly the value its
- * instructions would; when its operands are not the expected ones (a NaN,
- * a value of another kind) the evaluator runs the instructions one by one.
+ * them).  CR_FAST_AT(prog, k) describes the sequence that starts at
+ * instruction k (kind CR_FAST_NONE: none does); only the instructions that
+ * start a step or end an operand of AND or OR have a record of their own,
+ * the others share the empty prog->fast[0].  A fused step gives exactly the
+ * value its instructions would; when its operands are not the expected ones
+ * (a NaN, a value of another kind) the evaluator runs the instructions one
+ * by one (a fused IN, whose constant items cannot be pushed on the stack
+ * cr_rule_stack_slots sizes, gives the type error they would give).
  * "Constant" is a number literal, possibly negated (NUM NEG).
  */
 typedef enum CrFastKind
@@ -240,7 +244,20 @@ typedef struct CrFast
  */
 #define CR_FUSE_MAX_INSTR 131072
 
-extern void cr_rule_fuse(const CrRuleProg *prog, CrFast *fast, CrInItem *lists, const CrRuleMem *mem);
+#define CR_FAST_AT(prog, k) (&(prog)->fast[(prog)->fast_at[(k)]])
+
+/*
+ * Find the fused steps of a decoded program: fills fast (room for nrec
+ * records after the empty fast[0]), lists (room for nitems list items) and
+ * at (prog->ninstr), and sets prog->fast, fast_at and fast_stack.  The
+ * decoder counts the room from the byte string: a step ends at a distinct
+ * comparison, arithmetic, BETWEEN, IN or function, an operand of AND or OR
+ * that is no step's start takes a record of its own, and the items are at
+ * most the INs' operands.  Returns 0, or -1 (prog->fast NULL: evaluated
+ * without fused steps) when there is no memory for its work or no room.
+ */
+extern int	cr_rule_fuse(CrRuleProg *prog, CrFast *fast, size_t nrec, CrInItem *lists, size_t nitems,
+						 uint32_t *at, const CrRuleMem *mem);
 
 extern const char *cr_op_symbol(const CrInstr *in);
 extern void cr_print_number(CrBuf *b, double d);

@@ -772,6 +772,23 @@ fused_step(const CrFast *fs, const CrValue *features, CrValue *stack, int *sp)
 	return 1;
 }
 
+/*
+ * A fused IN (or IN_TOP) starting at instruction k whose tested value v is
+ * of another kind than its items (fused_step refused it): the error its
+ * instructions one by one would give, without pushing the items.  They are
+ * constants of one kind, so eval_in's check_same stops at the first item.
+ */
+static int
+fast_in_error(const CrRuleProg *prog, const CrFast *fs, int k, const CrValue *v, CrRuleError *err)
+{
+	CrValue		item;
+	int			kin = k + (int) fs->len - 1;
+
+	memset(&item, 0, sizeof(item));
+	item.kind = fs->vkind;
+	return type_error(err, kin, &prog->code[kin], v->kind, &item);
+}
+
 /* Run the single instruction in (index k) on the stack. */
 static CR_HOT int
 eval_instr(const CrInstr *in, int k, const CrValue *features, CrValue *stack, int *sp,
@@ -893,6 +910,7 @@ eval_loop(const CrRuleProg *prog, const CrValue *features, CrValue *stack,
 		  int *result, CrRuleError *err, int typed)
 {
 	const CrFast *fast = prog->fast;
+	const uint32_t *at = prog->fast_at;
 	int			sp = 0;
 	int			rc;
 
@@ -900,10 +918,14 @@ eval_loop(const CrRuleProg *prog, const CrValue *features, CrValue *stack,
 		return eval_plain(prog, features, stack, result, err);
 	for (int k = 0; k < prog->ninstr;)
 	{
-		const CrFast *fs = &fast[k];
+		const CrFast *fs = &fast[at[k]];
 
 		if (fs->kind == CR_FAST_NONE || !fused_step(fs, features, stack, &sp))
 		{
+			/* the stack has no room for the items of a fused IN (see fast_in_error) */
+			if (fs->kind == CR_FAST_IN || fs->kind == CR_FAST_IN_TOP)
+				return fast_in_error(prog, fs, k, fs->kind == CR_FAST_IN ? &features[fs->feature] : &stack[sp - 1],
+									 err);
 			if ((rc = eval_instr(&prog->code[k], k, features, stack, &sp, err)) != CR_OK)
 				return rc;
 			k++;
@@ -925,7 +947,7 @@ eval_loop(const CrRuleProg *prog, const CrValue *features, CrValue *stack,
 			SET_BOOL(&stack[base], !isand);
 			sp = base + 1;
 			k = j + 1;
-			fs = &fast[j];
+			fs = &fast[at[j]];
 		}
 	}
 	return eval_result(prog, &stack[0], result, err);

@@ -56,7 +56,8 @@ value(unsigned v, int k)
 static void
 compare(const CrRuleProg *p, const CrRuleProg *plain, const CrValue *fv, int typed)
 {
-	CrValue    *s1 = calloc((size_t) p->max_stack + 1, sizeof(CrValue));
+	/* fused, the stack has cr_rule_stack_slots (AddressSanitizer checks it is enough) */
+	CrValue    *s1 = calloc((size_t) cr_rule_stack_slots(p), sizeof(CrValue));
 	CrValue    *s2 = calloc((size_t) p->max_stack + 1, sizeof(CrValue));
 	CrRuleError e1,
 				e2;
@@ -70,7 +71,7 @@ compare(const CrRuleProg *p, const CrRuleProg *plain, const CrValue *fv, int typ
 	rc1 = typed ? cr_rule_eval_typed(p, fv, s1, &r1, &e1) : cr_rule_eval(p, fv, s1, &r1, &e1);
 	rc2 = cr_rule_eval(plain, fv, s2, &r2, &e2);
 	if (rc1 != rc2 || (rc1 == CR_OK && r1 != r2) ||
-		(rc1 != CR_OK && (e1.code != e2.code || strcmp(e1.message, e2.message) != 0)))
+		(rc1 != CR_OK && (e1.code != e2.code || e1.node != e2.node || strcmp(e1.message, e2.message) != 0)))
 	{
 		fprintf(stderr, "%s evaluation differs: rc %d/%d result %d/%d (%s / %s)\n",
 				typed ? "typed" : "fused", rc1, rc2, r1, r2, e1.message, e2.message);

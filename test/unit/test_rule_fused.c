@@ -137,7 +137,7 @@ agree(const char *src, uint64_t seed, int rounds)
 	plain = *p;
 	plain.fast = NULL;
 	for (int k = 0; p->fast && k < p->ninstr; k++)
-		if (p->fast[k].kind != CR_FAST_NONE)
+		if (CR_FAST_AT(p, k)->kind != CR_FAST_NONE)
 		{
 			fused_programs++;
 			break;
@@ -160,7 +160,8 @@ agree(const char *src, uint64_t seed, int rounds)
 	}
 	if (nkinds > 0)
 		typed_programs++;
-	st1 = calloc((size_t) p->max_stack + 1, sizeof(CrValue));
+	/* fused, the stack has cr_rule_stack_slots (AddressSanitizer checks it is enough) */
+	st1 = calloc((size_t) cr_rule_stack_slots(p), sizeof(CrValue));
 	st2 = calloc((size_t) p->max_stack + 1, sizeof(CrValue));
 	for (int r = 0; r < rounds && good; r++)
 	{
@@ -459,8 +460,8 @@ steps_of(const char *src, char *out, size_t outlen)
 	if (cr_rule_decode(b, bl, NULL, &p, &e) == CR_OK)
 	{
 		for (int k = 0; p->fast && k < p->ninstr && n + 1 < outlen; k++)
-			if (p->fast[k].kind != CR_FAST_NONE)
-				out[n++] = "-CTBINAci"[p->fast[k].kind];
+			if (CR_FAST_AT(p, k)->kind != CR_FAST_NONE)
+				out[n++] = "-CTBINAci"[CR_FAST_AT(p, k)->kind];
 		out[n] = '\0';
 		free(p);
 	}
@@ -559,6 +560,82 @@ check_long_program(void)
 	free(b);
 }
 
+/*
+ * A long constant list: the fused IN searches it where it is, so the
+ * evaluator needs a stack of 2, not of every item; a tested value of the
+ * wrong kind gives the error of the instructions one by one (code,
+ * message, node) without pushing them.  A list that ends in a feature is
+ * no fused IN, and agrees with the plain evaluation too.
+ */
+static void
+check_long_lists(void)
+{
+	static const char *const tails[] = {"", ", y", ", 'k'"};
+	char	   *src = malloc(65535 * 12 + 64);
+
+	for (int t = 0; t < 3; t++)
+	{
+		size_t		n = (size_t) sprintf(src, "x IN (");
+		uint8_t    *b;
+		size_t		bl;
+		CrRuleProg *p;
+		CrRuleProg	plain;
+		CrRuleError e1,
+					e2;
+		char		msg[700];
+
+		for (int i = 0; i < 65534; i++)
+			n += (size_t) sprintf(src + n, "%s%d", i ? ", " : "", (i * 7) % 65534 - 30000);
+		sprintf(src + n, "%s)", tails[t]);
+		if (cr_rule_parse(src, strlen(src), NULL, &b, &bl, &e1) != CR_OK ||
+			cr_rule_decode(b, bl, NULL, &p, &e1) != CR_OK)
+		{
+			/* 'k' among numbers: a type error of the list */
+			ok(t == 2 && e1.code == CR_ERR_TYPE, "a list of numbers and text does not compile");
+			continue;
+		}
+		plain = *p;
+		plain.fast = NULL;
+		snprintf(msg, sizeof(msg), "x IN (65,534 numbers%s): %s, stack of %d for %d items", tails[t],
+				 t == 0 ? "one fused IN" : "no fused IN", cr_rule_stack_slots(p), p->max_stack);
+		ok(t == 0 ? (p->fast && CR_FAST_AT(p, 0)->kind == CR_FAST_IN && cr_rule_stack_slots(p) <= 2 &&
+					 p->max_stack > 65534)
+		   : (p->fast && CR_FAST_AT(p, 0)->kind == CR_FAST_NONE), msg);
+		for (int v = 0; v < 6; v++)
+		{
+			CrValue		f[2];
+			CrValue    *s1 = calloc((size_t) cr_rule_stack_slots(p), sizeof(CrValue));
+			CrValue    *s2 = calloc((size_t) p->max_stack + 1, sizeof(CrValue));
+			int			r1 = -9,
+						r2 = -9,
+						rc1,
+						rc2;
+
+			memset(f, 0, sizeof(f));
+			memset(&e1, 0, sizeof(e1));
+			memset(&e2, 0, sizeof(e2));
+			f[0].kind = v == 3 ? CR_VAL_TEXT : v == 4 ? CR_VAL_BOOL : v == 5 ? CR_VAL_NULL : CR_VAL_NUM;
+			f[0].num = v == 0 ? -29993 : v == 1 ? 12.5 : NAN;
+			f[0].str = "k";
+			f[0].len = 1;
+			f[1].kind = CR_VAL_NUM;
+			f[1].num = 12.5;
+			rc1 = cr_rule_eval(p, f, s1, &r1, &e1);
+			rc2 = cr_rule_eval(&plain, f, s2, &r2, &e2);
+			snprintf(msg, sizeof(msg), "... value %d: fused %d/%d [%s], plain %d/%d [%s]", v, rc1, r1,
+					 e1.message, rc2, r2, e2.message);
+			ok(rc1 == rc2 && r1 == r2 && (rc1 == CR_OK || (e1.code == e2.code && e1.node == e2.node &&
+														  strcmp(e1.message, e2.message) == 0)) &&
+			   ((v != 3 && v != 4) || rc1 == CR_ERR_TYPE), msg);
+			free(s1);
+			free(s2);
+		}
+		free(p);
+		free(b);
+	}
+	free(src);
+}
+
 int
 main(void)
 {
@@ -596,6 +673,7 @@ main(void)
 	check_steps("round(x, 1) = 0.5", "c");
 
 	check_long_program();
+	check_long_lists();
 
 	/* random conditions around the fused shapes, with values of every kind */
 	for (uint64_t s = 1; tried < 20000; s++)
