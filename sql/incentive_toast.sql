@@ -56,7 +56,54 @@ BEGIN
   SELECT count(*) FILTER (WHERE x % k = 0 AND x BETWEEN k AND 1000 * k AND y >= k - 3) INTO expected
   FROM toast_rows, (VALUES (3), (5), (7)) v(k);
   RETURN NEXT;
+  -- the rules come back in turn, stored, for every row: found by their
+  -- TOAST pointer or compressed bytes, not fetched and decompressed again
+  -- for every pair; toast_many has each rule 4 times, stored as in tab
+  -- (toast_plans shows the plans)
+  form := 'rules join past work_mem (the rules in a tuplestore)';
+  PERFORM toast_many(tab);
+  SET LOCAL work_mem = '64kB';
+  SET LOCAL max_parallel_workers_per_gather = 0;
+  SELECT count(*) INTO matched FROM toast_rows r JOIN toast_many c ON incentive_matches(c.cond, r);
+  expected := 4 * expected;
+  RETURN NEXT;
+  form := 'nested loop, the rules scanned again for every row';
+  SET LOCAL community_retention.enable_rules_join = off;
+  SET LOCAL enable_material = off;
+  SELECT count(*) INTO matched
+  FROM (SELECT r FROM toast_rows r OFFSET 0) s CROSS JOIN LATERAL (SELECT c.cond FROM toast_many c WHERE (s.r).id > 0 OFFSET 0) c
+  WHERE incentive_matches(c.cond, s.r);
+  RETURN NEXT;
+  DROP TABLE toast_many;
 END $$;
+-- each rule of tab 4 times, stored as in tab
+CREATE FUNCTION toast_many(tab text) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+  EXECUTE format('CREATE TEMP TABLE toast_many (LIKE %I INCLUDING STORAGE)', tab);
+  EXECUTE format('INSERT INTO toast_many SELECT s.k, (s.cond::text)::incentive_condition FROM %I s, generate_series(1, 4)', tab);
+  ANALYZE toast_many;
+END $$;
+CREATE FUNCTION toast_plans() RETURNS SETOF text LANGUAGE plpgsql AS $$
+DECLARE line text;
+BEGIN
+  PERFORM toast_many('toast_conds');
+  SET LOCAL work_mem = '64kB';
+  SET LOCAL max_parallel_workers_per_gather = 0;
+  FOR line IN EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF)
+      SELECT count(*) FROM toast_rows r JOIN toast_many c ON incentive_matches(c.cond, r) LOOP
+    RETURN NEXT regexp_replace(line, ' \(actual.*\)', '');
+  END LOOP;
+  SET LOCAL community_retention.enable_rules_join = off;
+  SET LOCAL enable_material = off;
+  FOR line IN EXPLAIN (COSTS OFF)
+      SELECT count(*)
+      FROM (SELECT r FROM toast_rows r OFFSET 0) s CROSS JOIN LATERAL (SELECT c.cond FROM toast_many c WHERE (s.r).id > 0 OFFSET 0) c
+      WHERE incentive_matches(c.cond, s.r) LOOP
+    RETURN NEXT line;
+  END LOOP;
+  DROP TABLE toast_many;
+END $$;
+SELECT * FROM toast_plans();
 SELECT 'extended' AS storage, * FROM toast_check('toast_conds')
 UNION ALL SELECT 'external', * FROM toast_check('toast_conds_ext')
 UNION ALL SELECT 'main', * FROM toast_check('toast_conds_main')
@@ -109,6 +156,6 @@ SELECT 'main' AS storage, toast_loop('toast_conds_main');
 ROLLBACK;
 
 DROP FUNCTION toast_loop(text);
-DROP FUNCTION toast_check(text);
+DROP FUNCTION toast_check(text), toast_many(text), toast_plans();
 DROP VIEW toast_src;
 DROP TABLE toast_rows, toast_conds, toast_conds_ext, toast_conds_main;

@@ -27,6 +27,7 @@
 
 #include "access/detoast.h"
 #include "access/htup_details.h"
+#include "common/hashfn.h"
 #include "fmgr.h"
 #include "funcapi.h"
 #include "miscadmin.h"
@@ -86,6 +87,23 @@ typedef struct RuleEntry
 #define RULE_CACHE_SLOTS 256	/* power of two */
 #define RULE_CACHE_WAYS 4
 
+/*
+ * A condition argument that came stored out of line or compressed, by its
+ * identity (see detoast_condition): the entry it was found in last.
+ */
+#define STORED_SLOTS 256		/* power of two */
+#define STORED_KEY_MAX 2048		/* longer compressed values are not kept */
+
+typedef struct StoredKey
+{
+	uint32		hash;
+	uint32		keylen;
+	uint32		keycap;
+	char	   *key;			/* TOAST pointer, or compressed bytes */
+	RuleEntry  *entry;			/* valid while its fill is this */
+	uint64		fill;
+} StoredKey;
+
 typedef struct RuleCache
 {
 	RuleEntry	entries[RULE_CACHE_SLOTS];
@@ -116,6 +134,17 @@ typedef struct RuleCache
 	struct varlena *toast_val;
 	RuleEntry  *toast_entry;	/* incentive_matches(record): its entry, */
 	uint64		toast_fill;		/* valid while the entry's fill is this */
+
+	/*
+	 * incentive_matches(record): the entries of stored conditions by their
+	 * identity, for rules that come back in turn stored: a rules join past
+	 * work_mem reads them from its tuplestore for every member, a nested
+	 * loop may scan them again for every member; without this each pair
+	 * fetched and decompressed its condition (NULL until the first one).
+	 * Keys take at most STORED_SLOTS * STORED_KEY_MAX bytes (512 kB).
+	 */
+	StoredKey  *stored;
+	uint32		stored_victim;
 
 	/*
 	 * The last row seen, deformed: a join evaluates every rule against one
@@ -757,6 +786,75 @@ remembered_entry(FunctionCallInfo fcinfo, RuleCache *cache, RuleEntry **slot, ui
 }
 
 /*
+ * The bound entry of a condition argument stored out of line or compressed
+ * (raw, as it came): found by its identity, as detoast_condition knows it,
+ * while the entry it was last found in still holds it; else detoasted and
+ * looked up by its bytes, and its identity kept.
+ */
+static pg_noinline RuleEntry *
+stored_entry(FunctionCallInfo fcinfo, RuleCache *cache, struct varlena *raw,
+			 TupleDesc tupdesc, Oid typid, int32 typmod)
+{
+	Size		keylen = VARATT_IS_EXTERNAL_ONDISK(raw) ? VARSIZE_EXTERNAL(raw) : VARSIZE_ANY(raw);
+	uint32		h = hash_bytes((const unsigned char *) raw, (int) keylen);
+	uint32		base = h & (STORED_SLOTS - 1);
+	StoredKey  *k = NULL;
+	RuleEntry  *e;
+	struct varlena *v;
+
+	if (cache->stored == NULL)
+		cache->stored = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(StoredKey) * STORED_SLOTS);
+	for (int w = 0; w < RULE_CACHE_WAYS; w++)
+	{
+		StoredKey  *kw = &cache->stored[(base + w) & (STORED_SLOTS - 1)];
+
+		e = kw->entry;
+		if (e && kw->hash == h && kw->keylen == keylen && e->used && e->fill == kw->fill &&
+			e->typid == typid && e->typmod == typmod && memcmp(kw->key, raw, keylen) == 0)
+		{
+			if (cache->last)
+				cache->last->next_hint = e;
+			cache->last = e;
+			return e;
+		}
+		/* a way whose entry no longer holds its condition is free */
+		if (k == NULL && (e == NULL || !e->used || e->fill != kw->fill))
+			k = kw;
+	}
+	if (k == NULL)
+		k = &cache->stored[(base + (cache->stored_victim++ % RULE_CACHE_WAYS)) & (STORED_SLOTS - 1)];
+
+	/*
+	 * The stored condition of the previous call: its entry as remembered,
+	 * without comparing its bytes, else looked up by them.
+	 */
+	v = detoast_condition(fcinfo, cache, raw);
+	if (v == cache->toast_val)
+		e = remembered_entry(fcinfo, cache, &cache->toast_entry, &cache->toast_fill, v,
+							 tupdesc, typid, typmod);
+	else
+		e = lookup_entry(fcinfo, cache, COND_BYTES(v), COND_LEN(v), tupdesc, typid, typmod);
+	if (keylen <= STORED_KEY_MAX)
+	{
+		if (k->keycap < keylen)
+		{
+			if (k->key)
+				pfree(k->key);
+			k->key = NULL;
+			k->entry = NULL;
+			k->key = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, keylen);
+			k->keycap = (uint32) keylen;
+		}
+		memcpy(k->key, raw, keylen);
+		k->keylen = (uint32) keylen;
+		k->hash = h;
+		k->entry = e;
+		k->fill = e->fill;
+	}
+	return e;
+}
+
+/*
  * incentive_matches(condition, record): true when the condition is true for
  * the row; NULL (unknown) counts as no match.
  */
@@ -764,7 +862,7 @@ Datum
 incentive_matches_record(PG_FUNCTION_ARGS)
 {
 	RuleCache  *cache = get_cache(fcinfo);
-	struct varlena *v = arg_condition(fcinfo, cache);
+	struct varlena *raw = (struct varlena *) DatumGetPointer(PG_GETARG_DATUM(0));
 	HeapTupleHeader td = arg_row(fcinfo);
 	Oid			typid = HeapTupleHeaderGetTypeId(td);
 	int32		typmod = HeapTupleHeaderGetTypMod(td);
@@ -772,15 +870,14 @@ incentive_matches_record(PG_FUNCTION_ARGS)
 	RuleEntry  *e;
 	int			result;
 
-	/*
-	 * The stored condition of the previous call: its entry as remembered,
-	 * without comparing its bytes, else looked up by them.
-	 */
-	if (v == cache->toast_val)
-		e = remembered_entry(fcinfo, cache, &cache->toast_entry, &cache->toast_fill, v,
-							 tupdesc, typid, typmod);
+	if (VARATT_IS_EXTERNAL_ONDISK(raw) || VARATT_IS_COMPRESSED(raw))
+		e = stored_entry(fcinfo, cache, raw, tupdesc, typid, typmod);
 	else
+	{
+		struct varlena *v = arg_condition(fcinfo, cache);
+
 		e = lookup_entry(fcinfo, cache, COND_BYTES(v), COND_LEN(v), tupdesc, typid, typmod);
+	}
 	deform_row(fcinfo, cache, td, typid, typmod, tupdesc);
 
 	result = match_row(e, cache, tupdesc);
