@@ -45,6 +45,31 @@ UNION ALL
 SELECT x.o || ' = ' || y.o FROM tt_values x, tt_values y WHERE x.o LIKE '%(%' AND y.o LIKE '%(%' AND x.o < y.o
 UNION ALL
 SELECT x.o || ' IN (' || y.o || ', ''x'')' FROM tt_values x, tt_operands y;
+-- IN lists that mix columns, literals, NULL and functions with and without
+-- columns.  PostgreSQL compares the items without a column (when there are
+-- at least two) as one array of the common type of the left side and those
+-- items (a char(n) left side makes coalesce('ab ', 'x') char(n) there), and
+-- each other item on its own.  Every list of two items and every third list
+-- of three (chosen by position, the same on every run), IN and NOT IN.
+CREATE TABLE tt_items (i int, o text);
+INSERT INTO tt_items VALUES
+  (1, 't'), (2, 'v'), (3, 'c'), (4, 'n'), (5, '''ab'''), (6, '''ab  '''), (7, '''x'''), (8, 'NULL'),
+  (9, 'coalesce(''ab '', ''x'')'), (10, 'least(''ab  '', ''ab'')'), (11, 'greatest(''ab'', ''ab '')'),
+  (12, 'coalesce(NULL, ''ab'')'), (13, 'least(''ab '', ''ab' || chr(9) || ''')'), (14, 'coalesce(c, t)'),
+  (15, 'coalesce(v, ''ab '')');
+CREATE TABLE tt_lhs (j int, o text);
+INSERT INTO tt_lhs VALUES
+  (1, 't'), (2, 'v'), (3, 'c'), (4, 'n'), (5, '''ab'''), (6, '''ab '''), (7, 'coalesce(c, t)'),
+  (8, 'coalesce(t, c)'), (9, 'least(v, c)'), (10, 'coalesce(c, n)'), (11, 'coalesce(''ab '', ''x'')'),
+  (12, 'greatest(c, ''ab '')');
+INSERT INTO tt_conds
+SELECT l.o || op || '(' || a.o || ', ' || b.o || ')'
+FROM tt_lhs l, tt_items a, tt_items b, unnest(ARRAY[' IN ', ' NOT IN ']) op
+WHERE a.i <> b.i
+UNION ALL
+SELECT l.o || op || '(' || a.o || ', ' || b.o || ', ' || c.o || ')'
+FROM tt_lhs l, tt_items a, tt_items b, tt_items c, unnest(ARRAY[' IN ', ' NOT IN ']) op
+WHERE a.i < b.i AND b.i < c.i AND (l.j + a.i + b.i + c.i) % 3 = 0;
 SELECT count(*) FROM tt_conds;
 CREATE FUNCTION pg_temp.mismatches(cond text) RETURNS SETOF int LANGUAGE plpgsql AS $$
 BEGIN

@@ -136,6 +136,14 @@ typedef enum CrValKind
 #define CR_TEXT_VARCHAR 4
 
 /*
+ * In CrInstr.tflags of a least, greatest or coalesce only (never a value's
+ * flag): its value, computed in its own type, is then cast to char(n), as
+ * PostgreSQL casts such an item of an IN list with a char(n) left side
+ * (cr_rule_text_types).
+ */
+#define CR_TEXT_TO_BPCHAR 8
+
+/*
  * The SQL type of a text feature, for the type PostgreSQL gives least,
  * greatest and coalesce over text (cr_rule_text_types).
  */
@@ -314,7 +322,9 @@ extern int	cr_rule_typecheck(const CrRuleProg *prog, const uint8_t *kinds,
  * (ignored where it is no text), or ftypes == NULL for text features (JSON
  * facts).  Sets CrInstr.tflags, the CR_TEXT_* flags of such a result, which
  * the evaluator compares by (char(n) without trailing blanks) and gives the
- * value; a decoded program has them as for ftypes == NULL.
+ * value, and CR_TEXT_TO_BPCHAR on one that is an item without features of
+ * an IN list PostgreSQL types as char(n) as a whole (see type_in_list); a
+ * decoded program has them as for ftypes == NULL.
  */
 extern int	cr_rule_text_types(CrRuleProg *prog, const uint8_t *ftypes,
 							   const CrRuleMem *mem, CrRuleError *err);

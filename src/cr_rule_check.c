@@ -250,22 +250,65 @@ common_str_type(const uint8_t *args, int n)
 	return t == CR_STR_UNKNOWN ? CR_STR_TEXT : t;
 }
 
+/* A value on cr_rule_text_types' stack. */
+typedef struct TextSlot
+{
+	uint8_t		type;			/* CrStrType */
+	uint8_t		has_feature;	/* a feature occurs in it: SQL's Var */
+	int			top;			/* the instruction that pushed it */
+} TextSlot;
+
+/*
+ * x [NOT] IN (items) as PostgreSQL's transformAExprIn types it: the items
+ * without a feature (SQL's Vars), when there are at least two, form an
+ * array of the type select_common_type gives x and them together, and x is
+ * compared with that array; each other item is compared with x on its own.
+ * Items without a feature are literals, NULL, or least, greatest and
+ * coalesce of those (text); when the common type is char(n) (x is char(n))
+ * such a function's text value is cast to char(n), and its trailing blanks
+ * no longer count (CR_TEXT_TO_BPCHAR on it).  Literals compare with x as
+ * its type either way.
+ */
+static void
+type_in_list(CrInstr *code, const TextSlot *a, int ar, uint8_t *types)
+{
+	int			n = 0;
+
+	types[n++] = a[0].type;
+	for (int i = 1; i < ar; i++)
+		if (!a[i].has_feature)
+			types[n++] = a[i].type;
+	if (n - 1 < 2 || common_str_type(types, n) != CR_STR_BPCHAR)
+		return;
+	for (int i = 1; i < ar; i++)
+		if (!a[i].has_feature && code[a[i].top].op == CR_OP_FUNC)
+			code[a[i].top].tflags |= CR_TEXT_TO_BPCHAR;
+}
+
 int
 cr_rule_text_types(CrRuleProg *prog, const uint8_t *ftypes, const CrRuleMem *mem, CrRuleError *err)
 {
-	uint8_t    *st = cr_mem_alloc(mem, (size_t) prog->ninstr + 1);
+	TextSlot   *st = cr_mem_alloc(mem, sizeof(TextSlot) * ((size_t) prog->ninstr + 1));
+	uint8_t    *args = cr_mem_alloc(mem, (size_t) prog->ninstr + 1);
 	CrInstr    *code = (CrInstr *) prog->code;
 	int			sp = 0;
 
-	if (st == NULL)
+	if (st == NULL || args == NULL)
+	{
+		cr_mem_free(mem, st);
+		cr_mem_free(mem, args);
 		return cr_set_error(err, CR_ERR_NOMEM, -1, "out of memory");
+	}
 	for (int k = 0; k < prog->ninstr; k++)
 	{
 		CrInstr    *in = &code[k];
 		int			ar = cr_op_arity(in);
 		uint8_t		t = CR_STR_TEXT;	/* no string: the type does not matter */
+		uint8_t		has_feature = in->op == CR_OP_FEATURE;
 
 		/* the program is validated: the stack holds ar operands */
+		for (int i = sp - ar; i < sp; i++)
+			has_feature |= st[i].has_feature;
 		if (in->op == CR_OP_TEXT || in->op == CR_OP_NULL)
 			t = CR_STR_UNKNOWN;
 		else if (in->op == CR_OP_FEATURE)
@@ -273,13 +316,21 @@ cr_rule_text_types(CrRuleProg *prog, const uint8_t *ftypes, const CrRuleMem *mem
 		else if (in->op == CR_OP_FUNC &&
 				 (in->fn == CR_FN_LEAST || in->fn == CR_FN_GREATEST || in->fn == CR_FN_COALESCE))
 		{
-			t = common_str_type(st + sp - ar, ar);
+			for (int i = 0; i < ar; i++)
+				args[i] = st[sp - ar + i].type;
+			t = common_str_type(args, ar);
 			in->tflags = t == CR_STR_BPCHAR ? CR_TEXT_PADDED : t == CR_STR_VARCHAR ? CR_TEXT_VARCHAR : 0;
 		}
+		else if (in->op == CR_OP_IN || in->op == CR_OP_NOTIN)
+			type_in_list(code, st + sp - ar, ar, args);
 		sp -= ar;
-		st[sp++] = t;
+		st[sp].type = t;
+		st[sp].has_feature = has_feature;
+		st[sp].top = k;
+		sp++;
 	}
 	cr_mem_free(mem, st);
+	cr_mem_free(mem, args);
 	return CR_OK;
 }
 

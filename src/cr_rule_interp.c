@@ -511,15 +511,18 @@ eval_arith(CrRuleError *err, int k, const CrInstr *in, CrValue *a)
 static int
 cmp_picked(const CrInstr *in, const CrValue *a, const CrValue *b)
 {
+	int			f = in->tflags & ~CR_TEXT_TO_BPCHAR;
+
 	if (a->kind == CR_VAL_TEXT)
-		return cmp_text(a->str, a->len, in->tflags, b->str, b->len, in->tflags);
+		return cmp_text(a->str, a->len, f, b->str, b->len, f);
 	return cmp_values(a, b);
 }
 
 /*
  * least, greatest, coalesce: pick one argument (of any one kind).  A text
  * result takes the flags of the type SQL gives the call (in->tflags, see
- * cr_rule_text_types), as its value is cast to that type there; as
+ * cr_rule_text_types), as its value is cast to that type there, or those
+ * of char(n) when it is then cast to char(n) (CR_TEXT_TO_BPCHAR); as
  * char(n), without its trailing blanks.
  */
 static int
@@ -568,8 +571,8 @@ eval_pick(CrRuleError *err, int k, const CrInstr *in, CrValue *a, int ar)
 			 * a char(n) value has no trailing blanks to compare with text
 			 * (SQL casts it to text without them), as a char(n) column's
 			 */
-			a->boolean = in->tflags;
-			if (in->tflags & CR_TEXT_PADDED)
+			a->boolean = (in->tflags & CR_TEXT_TO_BPCHAR) ? CR_TEXT_PADDED : in->tflags;
+			if (a->boolean & CR_TEXT_PADDED)
 				while (a->len > 0 && a->str[a->len - 1] == ' ')
 					a->len--;
 		}

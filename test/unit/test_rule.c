@@ -292,12 +292,27 @@ test_review_findings(void)
 		check_eval("greatest(b, a) = b", v, 2, CR_OK, 1);	/* text: 'ab  ' is greater */
 		check_eval("coalesce('ab ', 'z') = a", v, 1, CR_OK, 0);	/* literals: text */
 		check_eval("least('ab ') = a", v, 1, CR_OK, 0);
+		/*
+		 * IN: two or more items without features are one array of the type
+		 * PostgreSQL gives a and them together, char(n); the others are
+		 * compared one by one
+		 */
+		check_eval("a IN (coalesce('ab ', 'z'), 'x')", v, 1, CR_OK, 1);
+		check_eval("a NOT IN (coalesce('ab ', 'z'), 'x')", v, 1, CR_OK, 0);
+		check_eval("a IN (least('ab ', 'ab\t'), NULL)", v, 1, CR_OK, -1);	/* least as text: 'ab\t' */
+		check_eval("a IN (greatest('ab\t', 'ab '), NULL)", v, 1, CR_OK, 1);
+		check_eval("a IN (coalesce('ab ', 'z'), b)", v, 2, CR_OK, 0);	/* one such item: text */
+		check_eval("a IN (coalesce('ab ', 'z'), b, 'x')", v, 2, CR_OK, 1);
+		check_eval("coalesce(a, b) IN (coalesce('ab ', 'z'), 'x')", v, 2, CR_OK, 1);
+		check_eval("coalesce(b, a) IN (coalesce('ab ', 'z'), 'x')", v, 2, CR_OK, 0);	/* text */
+		check_eval("'ab' IN (coalesce('ab ', 'z'), 'x')", v, 0, CR_OK, 0);
 		v[1].boolean = CR_TEXT_VARCHAR; /* varchar: cast to char(n) against a char(n) value */
 		check_eval("a = b", v, 2, CR_OK, 1);
 		check_eval("b IN ('ab', a)", v, 2, CR_OK, 1);
 		check_eval("b = 'ab'", v, 2, CR_OK, 0);	/* against a literal: varchar */
 		check_eval("coalesce(b, a) = 'ab'", v, 2, CR_OK, 0);	/* varchar */
 		check_eval("coalesce(b, a) = a", v, 2, CR_OK, 1);	/* varchar = char(n): as char(n) */
+		check_eval("b IN (coalesce('ab', 'z'), 'x')", v, 2, CR_OK, 0);	/* varchar[] */
 		v[0].boolean = 0;			/* a text column: blanks count */
 		check_eval("a = 'ab  '", v, 1, CR_OK, 0);
 	}
