@@ -25,7 +25,9 @@ run_upgrade() {
 # An index, partition key, generated column or statistics object built on
 # them at 1.0 would survive, and make a dump that does not restore: the
 # update refuses while one exists, naming each (an exclusion constraint's
-# index by its constraint, a partition's index by the partitioned table's),
+# index by its constraint, a partition's index and generated column by the
+# partitioned table's, an inheritance child's generated column by its
+# parent's unless the child defines the column itself too),
 # and goes through once they are gone; a plain DEFAULT and a temporary
 # table's index may stay.
 upgrade_refused_for_binary_io_users() {
@@ -45,6 +47,16 @@ upgrade_refused_for_binary_io_users() {
 		-c 'CREATE TABLE pt1 PARTITION OF pt FOR VALUES IN (1)' \
 		-c 'CREATE INDEX pt_send ON pt (md5(retention_model_send(model)))' \
 		-c 'CREATE STATISTICS m_stats ON (md5(retention_model_send(model))), c FROM m' \
+		-c 'CREATE TABLE gp (k int, model retention_model, g bytea GENERATED ALWAYS AS (retention_model_send(model)) STORED) PARTITION BY LIST (k)' \
+		-c 'CREATE TABLE gp1 PARTITION OF gp FOR VALUES IN (1)' \
+		-c 'CREATE TABLE gp2 (k int, model retention_model, g bytea GENERATED ALWAYS AS (retention_model_send(model)) STORED)' \
+		-c 'ALTER TABLE gp ATTACH PARTITION gp2 FOR VALUES IN (2)' \
+		-c 'CREATE TABLE gp3 PARTITION OF gp FOR VALUES IN (3, 4) PARTITION BY LIST (k)' \
+		-c 'CREATE TABLE gp34 PARTITION OF gp3 FOR VALUES IN (3, 4)' \
+		-c 'CREATE TABLE gh (model retention_model, g bytea GENERATED ALWAYS AS (retention_model_send(model)) STORED)' \
+		-c 'CREATE TABLE gh1 () INHERITS (gh)' \
+		-c 'CREATE TABLE gh2 (model retention_model, g bytea GENERATED ALWAYS AS (retention_model_send(model)) STORED)' \
+		-c 'ALTER TABLE gh2 INHERIT gh' \
 		-c 'CREATE TABLE r (c incentive_condition)' -c 'CREATE INDEX r_send ON r (md5(incentive_condition_send(c)))' \
 		-c 'CREATE TABLE f (x float8, y float8)' -c "CREATE INDEX f_match ON f ((incentive_matches('x > 1', f)))" \
 		-c "DO \$\$ BEGIN EXECUTE format('CREATE INDEX f_score ON f (x) WHERE retention_score(%L::retention_model, f) > 0.5',
@@ -52,11 +64,11 @@ upgrade_refused_for_binary_io_users() {
 		>"$out/setup.log" 2>&1 || cat "$out/setup.log" >&2
 	err=$($q -c "ALTER EXTENSION community_retention UPDATE TO '1.1'" 2>&1 >/dev/null) || true
 	case "$err" in
-	*"used by exclusion constraint m_ex of table m, generated column b of table m, index f_match, index f_score, index m_op, index m_send, index pt_send, index r_send, statistics object \"S q\".\"St x\", statistics object m_stats, the partition key of table p"*) ok=$((ok + 1)) ;;
+	*"used by exclusion constraint m_ex of table m, generated column b of table m, generated column g of table gh, generated column g of table gh2, generated column g of table gp, index f_match, index f_score, index m_op, index m_send, index pt_send, index r_send, statistics object \"S q\".\"St x\", statistics object m_stats, the partition key of table p"*) ok=$((ok + 1)) ;;
 	*) echo "$err" >&2; nok=$((nok + 1)) ;;
 	esac
 	# a temporary table is never dumped: its index and generated column may stay
-	if $q -c 'DROP INDEX m_send, m_op, r_send, f_match, f_score' -c 'DROP TABLE p' -c 'DROP INDEX pt_send' -c 'DROP STATISTICS m_stats, "S q"."St x"' -c 'ALTER TABLE m DROP COLUMN b' \
+	if $q -c 'DROP INDEX m_send, m_op, r_send, f_match, f_score' -c 'DROP TABLE p, gp, gh, gh1, gh2' -c 'DROP INDEX pt_send' -c 'DROP STATISTICS m_stats, "S q"."St x"' -c 'ALTER TABLE m DROP COLUMN b' \
 		-c 'ALTER TABLE m DROP CONSTRAINT m_ex' \
 		-c 'CREATE TEMP TABLE t (model retention_model, b bytea GENERATED ALWAYS AS (retention_model_send(model)) STORED)' \
 		-c 'CREATE INDEX ON t (md5(retention_model_send(model)))' \

@@ -61,7 +61,10 @@ BEGIN
        -- (DROP INDEX refuses it): the partitioned table's index is named
        AND NOT (c.relkind OPERATOR(pg_catalog.=) 'i'::pg_catalog."char" AND c.relispartition)
     UNION
-    -- generated columns (a plain DEFAULT may call a STABLE function)
+    -- generated columns (a plain DEFAULT may call a STABLE function); one
+    -- that a partition or an inheritance child has only from its parent
+    -- (not attislocal: PostgreSQL gives it the parent's expression, and
+    -- dropping the parent's column drops it) is the parent's, named once
     SELECT pg_catalog.concat('generated column ', pg_catalog.quote_ident(a.attname), ' of table ',
                              ad.adrelid::pg_catalog.regclass)
       FROM dep JOIN pg_catalog.pg_attrdef ad ON ad.oid OPERATOR(pg_catalog.=) dep.objid
@@ -70,6 +73,7 @@ BEGIN
       JOIN pg_catalog.pg_class t ON t.oid OPERATOR(pg_catalog.=) ad.adrelid
      WHERE dep.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_attrdef'::pg_catalog.regclass::pg_catalog.oid
        AND a.attgenerated OPERATOR(pg_catalog.<>) ''::pg_catalog."char"
+       AND a.attislocal
        AND t.relpersistence OPERATOR(pg_catalog.<>) 't'::pg_catalog."char"
     UNION
     -- extended statistics on expressions
