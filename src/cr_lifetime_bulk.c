@@ -32,6 +32,7 @@
 #include "miscadmin.h"
 #include "utils/builtins.h"
 #include "utils/float.h"
+#include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/timestamp.h"
 #include "utils/tuplestore.h"
@@ -260,7 +261,12 @@ bulk_receive(TupleTableSlot *slot, DestReceiver *self)
 	return true;
 }
 
-/* The query's columns: 3, an integer member id, timestamptz, float8. */
+/*
+ * The query's columns: 3, an integer member id, timestamptz, float8, or
+ * domains over them (their values are the base type's, already checked by
+ * the query), as the aggregate's arguments take them.  Returns the member
+ * id's base type.
+ */
 static Oid
 bulk_check_columns(const char *stmt)
 {
@@ -272,16 +278,16 @@ bulk_check_columns(const char *stmt)
 				(errcode(ERRCODE_SYNTAX_ERROR),
 				 errmsg("lifetime_summaries query must return 3 columns, not %d", td->natts),
 				 errhint("The query must return " BULK_SHAPE ".")));
-	id_type = TupleDescAttr(td, 0)->atttypid;
+	id_type = getBaseType(TupleDescAttr(td, 0)->atttypid);
 	if (id_type != INT8OID && id_type != INT4OID && id_type != INT2OID)
 		ereport(ERROR,
 				(errcode(ERRCODE_DATATYPE_MISMATCH),
 				 errmsg("column 1 \"%s\" of the lifetime_summaries query has type %s, not bigint, integer or smallint",
-						NameStr(TupleDescAttr(td, 0)->attname), format_type_be(id_type)),
+						NameStr(TupleDescAttr(td, 0)->attname), format_type_be(TupleDescAttr(td, 0)->atttypid)),
 				 errhint("Cast it to bigint, or use the lifetime_summary aggregate with GROUP BY for other member keys.")));
-	if (TupleDescAttr(td, 1)->atttypid != TIMESTAMPTZOID)
+	if (getBaseType(TupleDescAttr(td, 1)->atttypid) != TIMESTAMPTZOID)
 		cr_wrong_column(td, 1, "timestamptz", BULK_NAME, BULK_SHAPE);
-	if (TupleDescAttr(td, 2)->atttypid != FLOAT8OID)
+	if (getBaseType(TupleDescAttr(td, 2)->atttypid) != FLOAT8OID)
 		cr_wrong_column(td, 2, "float8", BULK_NAME, BULK_SHAPE);
 	return id_type;
 }

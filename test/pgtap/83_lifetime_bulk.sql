@@ -6,7 +6,7 @@
 -- member_id, raise the aggregate's errors, and read only what row-level
 -- security lets the caller see.
 BEGIN;
-SELECT plan(38);
+SELECT plan(41);
 
 SELECT setseed(0.83);
 -- amounts are multiples of 1/4, so that every sum is exact in any order
@@ -68,6 +68,19 @@ SELECT results_eq(
     $$SELECT * FROM lifetime_summaries('SELECT member_id::smallint AS m, occurred_at AS ts, amount AS a FROM bulk_q', '2026-03-15 12:00+00')$$,
     $$SELECT * FROM bulk_ref('2026-03-15 12:00+00', NULL)$$,
     'smallint member ids, any column names');
+-- domains over the three types, as the aggregate's arguments take them
+CREATE DOMAIN bulk_id AS bigint CHECK (VALUE >= 0);
+CREATE DOMAIN bulk_small_id AS smallint;
+CREATE DOMAIN bulk_ts AS timestamptz;
+CREATE DOMAIN bulk_amount AS float8;
+SELECT results_eq(
+    $$SELECT * FROM lifetime_summaries('SELECT member_id::bulk_id, occurred_at::bulk_ts, amount::bulk_amount FROM bulk_q', '2026-03-15 12:00+00')$$,
+    $$SELECT * FROM bulk_ref('2026-03-15 12:00+00', NULL)$$,
+    'domains over bigint, timestamptz and float8');
+SELECT results_eq(
+    $$SELECT * FROM lifetime_summaries('SELECT member_id::smallint::bulk_small_id, occurred_at, amount FROM bulk_q', '2026-03-15 12:00+00')$$,
+    $$SELECT * FROM bulk_ref('2026-03-15 12:00+00', NULL)$$,
+    'a domain over smallint: read as smallint');
 
 -- around the DST change itself: purchases at local 00:30 and 23:30 either side
 CREATE TABLE bulk_dst (member_id bigint, occurred_at timestamptz, amount float8);
@@ -112,6 +125,10 @@ SELECT throws_ok($$SELECT * FROM lifetime_summaries('SELECT member_id::text, occ
                  'a text member id');
 SELECT throws_ok($$SELECT * FROM lifetime_summaries('SELECT member_id::numeric, occurred_at, amount FROM bulk_q', '2026-03-15')$$,
                  '42804', NULL, 'a numeric member id');
+CREATE DOMAIN bulk_text_id AS text;
+SELECT throws_ok($$SELECT * FROM lifetime_summaries('SELECT member_id::text::bulk_text_id, occurred_at, amount FROM bulk_q', '2026-03-15')$$,
+                 '42804', 'column 1 "member_id" of the lifetime_summaries query has type bulk_text_id, not bigint, integer or smallint',
+                 'a domain over text: named as the domain');
 SELECT throws_ok($$SELECT * FROM lifetime_summaries('SELECT member_id, occurred_at::timestamp, amount FROM bulk_q', '2026-03-15')$$,
                  '42804', 'column 2 "occurred_at" of the lifetime_summaries query has type timestamp without time zone, not timestamptz',
                  'a timestamp without time zone');
