@@ -122,5 +122,14 @@ DROP ROLE cr_fit_reader;
 SET statement_timeout = '50ms';
 SELECT retention_fit('SELECT x, y FROM fb WHERE pg_sleep(0.001) IS NOT NULL');
 RESET statement_timeout;
+-- domains over the three column types are those types (as for the aggregate)
+CREATE DOMAIN fb_vec AS float8[] CHECK (VALUE IS NOT NULL);
+CREATE DOMAIN fb_flag AS boolean;
+CREATE DOMAIN fb_w AS float8 CHECK (VALUE > 0);
+SELECT retention_model_info(retention_fit('SELECT x::fb_vec, y::fb_flag, 2::fb_w FROM fb WHERE x IS NOT NULL AND y IS NOT NULL'))
+     = retention_model_info(retention_fit('SELECT x, y, 2::float8 FROM fb WHERE x IS NOT NULL AND y IS NOT NULL')) AS domains_fit;
+CREATE DOMAIN fb_text AS text;
+SELECT retention_fit('SELECT x, y::text::fb_text FROM fb');
+DROP DOMAIN fb_vec, fb_flag, fb_w, fb_text;
 DROP TABLE fb;
 DROP SEQUENCE fb_seq;

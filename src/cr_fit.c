@@ -115,11 +115,12 @@ query_columns(const char *stmt)
 				 errmsg("retention_fit query must return 2 or 3 columns, not %d", n),
 				 n > 0 ? errdetail("The first column is \"%s\".", NameStr(TupleDescAttr(td, 0)->attname)) : 0,
 				 errhint("The query must return (features float8[], retained boolean [, weight float8]).")));
-	if (TupleDescAttr(td, 0)->atttypid != FLOAT8ARRAYOID)
+	/* domains over the three types pass: the step aggregate takes them */
+	if (getBaseType(TupleDescAttr(td, 0)->atttypid) != FLOAT8ARRAYOID)
 		cr_wrong_column(td, 0, "float8[]", "retention_fit", FIT_SHAPE);
-	if (TupleDescAttr(td, 1)->atttypid != BOOLOID)
+	if (getBaseType(TupleDescAttr(td, 1)->atttypid) != BOOLOID)
 		cr_wrong_column(td, 1, "boolean", "retention_fit", FIT_SHAPE);
-	if (n == 3 && TupleDescAttr(td, 2)->atttypid != FLOAT8OID)
+	if (n == 3 && getBaseType(TupleDescAttr(td, 2)->atttypid) != FLOAT8OID)
 		cr_wrong_column(td, 2, "float8", "retention_fit", FIT_SHAPE);
 	return n;
 }
