@@ -174,3 +174,17 @@ RESET max_parallel_workers_per_gather;
 DROP TABLE surv_forged_src;
 DROP AGGREGATE surv_forged(bytea, bytea);
 DROP TABLE sv;
+-- Groups are compared by their bytes: a nondeterministic collation, under
+-- which GROUP BY would merge 'a' and 'A', is refused (0A000), not ignored.
+CREATE COLLATION surv_ci (provider = icu, locale = 'und-u-ks-level2', deterministic = false);
+CREATE TABLE surv_coll (d float8, c boolean, g text COLLATE surv_ci);
+INSERT INTO surv_coll VALUES (1, true, 'a'), (2, false, 'A'), (3, true, 'b'), (4, true, 'b');
+SELECT count(DISTINCT g) FROM surv_coll;
+SELECT retention_logrank(d, c, g) FROM surv_coll;
+SELECT retention_logrank(d, c, g, 'tw') FROM surv_coll;
+SELECT retention_logrank(d, c, g COLLATE "C") = retention_logrank(d, c, g::text COLLATE "default") AS bytes FROM surv_coll;
+SELECT (retention_logrank(d, c, lower(g) COLLATE "C")).df FROM surv_coll;
+-- an empty or all-NULL group has no state, so nothing to refuse
+SELECT retention_logrank(d, c, g) FROM surv_coll WHERE false;
+DROP TABLE surv_coll;
+DROP COLLATION surv_ci;

@@ -339,14 +339,35 @@ surv_set_weighting(FunctionCallInfo fcinfo, SurvState *s)
 	s->fh_p = p;
 }
 
+/*
+ * Groups are told apart by their bytes.  Under a nondeterministic collation
+ * (case- or accent-insensitive) GROUP BY would take 'a' and 'A' as one
+ * group, so such a collation is refused rather than silently ignored, as
+ * PostgreSQL 15 refuses it for LIKE.  Checked once per group state.
+ */
+static void
+surv_check_collation(Oid collid)
+{
+	if (OidIsValid(collid) && !get_collation_isdeterministic(collid))
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("nondeterministic collations are not supported for retention_logrank groups"),
+				 errdetail("Groups are compared byte by byte."),
+				 errhint("Give the group a deterministic collation (grp COLLATE \"C\"), or fold it first, e.g. lower(grp).")));
+}
+
 /* retention_logrank transition: (state, duration, churned, grp text [, weighting text [, p float8]]) */
 Datum
 retention_logrank_trans(PG_FUNCTION_ARGS)
 {
-	SurvState  *s = surv_state(fcinfo, "retention_logrank_trans");
+	SurvState  *s;
 	MemoryContext aggctx;
 	text	   *grp;
 	int32		g;
+
+	if (PG_ARGISNULL(0))
+		surv_check_collation(PG_GET_COLLATION());
+	s = surv_state(fcinfo, "retention_logrank_trans");
 
 	if (PG_NARGS() > 4 && !PG_ARGISNULL(4))
 		surv_set_weighting(fcinfo, s);
