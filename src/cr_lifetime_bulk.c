@@ -124,7 +124,7 @@ bulk_charge(const BulkReceiver *r, int64 evcap, int64 memcap, uint64 nslots)
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 				 errmsg("lifetime_summaries needs more than community_retention.max_train_memory (%d kB)",
 						cr_max_train_memory_kb),
-				 errdetail("It keeps about %d bytes an event and %d a member; " INT64_FORMAT " events of " INT64_FORMAT " members so far.",
+				 errdetail("It keeps about %d bytes an event and %d a member; events read so far: " INT64_FORMAT ", members: " INT64_FORMAT ".",
 						   (int) BULK_EVENT_BYTES, (int) (BULK_MEMBER_BYTES + 2 * sizeof(CrKeySlot)), r->nev, r->map.n),
 				 errhint("Raise it (SET community_retention.max_train_memory = '4GB'), or use the lifetime_summary aggregate with GROUP BY member_id.")));
 }
