@@ -27,6 +27,17 @@
  */
 #define GG_FACE_ULPS 64.0
 
+/*
+ * An iterate is at a face when its running-off parameter (q for face A, p
+ * for B) is past GG_FACE_NEAR and the other two are within a factor of 2
+ * of the face's maximum (see gg_at_face).
+ */
+#define GG_FACE_NEAR 1e6
+#define GG_LN2 0.69314718055994530942
+
+/* a face's first-order coefficient counts as negative below -this relative to its terms */
+#define GG_FACE_SLOPE_REL 1e-9
+
 static int
 spend_cmp(const void *pa, const void *pb)
 {
@@ -48,43 +59,142 @@ cr_spend_rows_sort(CrSpendRow *rows, size_t n)
 }
 
 /*
- * The log-likelihood with every spend multiplied by scale (a power of two:
- * the products are exact).
+ * The end of the run of rows from i with the same x (and the same m too
+ * when same_m): sorted rows come in runs, and a run's rows share their
+ * special functions (same x) or their whole term (same row).  Unsorted rows
+ * make shorter runs, not wrong sums.
+ */
+static size_t
+gg_run_end(const CrSpendRow *rows, size_t n, size_t i, int same_m)
+{
+	size_t		j = i + 1;
+
+	while (j < n && rows[j].x == rows[i].x && (!same_m || rows[j].m == rows[i].m))
+		j++;
+	return j;
+}
+
+/* The faces' answers and the fit's progress towards them (see gg_tick). */
+typedef enum GgVerdict
+{
+	GG_OPEN = 0,				/* not decided yet */
+	GG_ABOVE,					/* a point lies above both faces: a maximum exists */
+	GG_AT_FACE					/* the iterate is at a face, below it: no maximum */
+} GgVerdict;
+
+typedef struct GgData
+{
+	const CrSpendRow *rows;
+	size_t		n;
+	double		scale;			/* a power of two every spend is multiplied by */
+	/* the faces (gg_faces): A (nu a point) and B (p infinite) */
+	double		face[2],		/* their maximum log-likelihoods, -inf if not found */
+				face_mag[2],	/* the sum of |terms| of each: its rounding */
+				face_at[2][2];	/* their maxima: A log p, log nu; B log q, log s */
+	int			face_local[2];	/* the likelihood falls going inwards from it */
+	/* the fit's progress */
+	double		best_ll,		/* the highest log-likelihood evaluated, */
+				best[3];		/* and where */
+	GgVerdict	verdict;
+	cr_optim_tick tick;
+	void	   *tick_arg;
+} GgData;
+
+/*
+ * The log-likelihood over d's scaled spends, and (when not NULL) its
+ * gradient and Hessian in (p, q, gamma) and the sum of the |terms| (the
+ * scale of its rounding).  The Gamma functions of p x and p x + q depend
+ * on x alone, and identical rows share their whole term.
  */
 static double
-gg_loglik_scaled(const CrGammaGamma *m, const CrSpendRow *rows, size_t n, double scale,
-				 double *grad)
+gg_eval(const CrGammaGamma *m, const GgData *d, double *grad, double hess[3][3], double *mag)
 {
 	double		ll = 0.0,
 				g[3] = {0, 0, 0},
+				h[3][3] = {{0}},
+				mg = 0.0,
 				lgq = lgamma(m->q),
 				lgam = log(m->gamma),
-				psiq = grad ? cr_digamma(m->q) : 0.0;
-	size_t		i;
+				psiq = grad ? cr_digamma(m->q) : 0.0,
+				tq = hess ? cr_trigamma(m->q) : 0.0,
+				fixed = fabs(lgq) + fabs(m->q * lgam),
+				xprev = NAN,
+				px = 0.0,
+				lx = 0.0,
+				lg_pq = 0.0,
+				lg_px = 0.0,
+				gx0 = 0.0,
+				gx1 = 0.0,
+				tpx = 0.0,
+				tpq = 0.0;
+	size_t		i,
+				j;
+	int			a,
+				b;
 
-	for (i = 0; i < n; i++)
+	for (i = 0; i < d->n; i = j)
 	{
-		double		x = rows[i].x,
-					mi = rows[i].m * scale,
-					px = m->p * x,
+		double		x = d->rows[i].x,
+					mi = d->rows[i].m * d->scale,
+					w,
 					lm = log(mi),
-					lx = log(x),
-					den = m->gamma + x * mi,
-					lden = log(den);
+					den,
+					lden,
+					t;
 
-		ll += lgamma(px + m->q) - lgamma(px) - lgq + m->q * lgam
-			+ (px - 1.0) * lm + px * lx - (px + m->q) * lden;
+		j = gg_run_end(d->rows, d->n, i, 1);
+		w = (double) (j - i);
+		if (x != xprev)
+		{
+			px = m->p * x;
+			lx = log(x);
+			lg_pq = lgamma(px + m->q);
+			lg_px = lgamma(px);
+			if (grad)
+			{
+				double		psi_pq = cr_digamma(px + m->q);
+
+				gx0 = psi_pq - cr_digamma(px) + lx;
+				gx1 = psi_pq - psiq + lgam;
+			}
+			if (hess)
+			{
+				tpx = cr_trigamma(px);
+				tpq = cr_trigamma(px + m->q);
+			}
+			xprev = x;
+		}
+		den = m->gamma + x * mi;
+		lden = log(den);
+		t = lg_pq - lg_px - lgq + m->q * lgam + (px - 1.0) * lm + px * lx - (px + m->q) * lden;
+		ll += w * t;
+		if (mag)
+			mg += w * (fixed + fabs(lg_pq) + fabs(lg_px) + fabs((px - 1.0) * lm)
+					   + fabs(px * lx) + fabs((px + m->q) * lden));
 		if (grad)
 		{
-			double		psi_pq = cr_digamma(px + m->q);
-
-			g[0] += x * (psi_pq - cr_digamma(px) + lm + lx - lden);
-			g[1] += psi_pq - psiq + lgam - lden;
-			g[2] += m->q / m->gamma - (px + m->q) / den;
+			g[0] += w * x * (gx0 + lm - lden);
+			g[1] += w * (gx1 - lden);
+			g[2] += w * (m->q / m->gamma - (px + m->q) / den);
+		}
+		if (hess)
+		{
+			h[0][0] += w * x * x * (tpq - tpx);
+			h[0][1] += w * x * tpq;
+			h[0][2] -= w * x / den;
+			h[1][1] += w * (tpq - tq);
+			h[1][2] += w * (1.0 / m->gamma - 1.0 / den);
+			h[2][2] += w * ((px + m->q) / (den * den) - m->q / (m->gamma * m->gamma));
 		}
 	}
 	if (grad)
 		memcpy(grad, g, sizeof(g));
+	if (hess)
+		for (a = 0; a < 3; a++)
+			for (b = 0; b < 3; b++)
+				hess[a][b] = a <= b ? h[a][b] : h[b][a];
+	if (mag)
+		*mag = mg;
 	return ll;
 }
 
@@ -92,15 +202,31 @@ double
 cr_gammagamma_loglik(const CrGammaGamma *m, const CrSpendRow *rows, size_t n,
 					 double *grad)
 {
-	return gg_loglik_scaled(m, rows, n, 1.0, grad);
+	GgData		d = {0};
+
+	d.rows = rows;
+	d.n = n;
+	d.scale = 1.0;
+	return gg_eval(m, &d, grad, NULL, NULL);
 }
 
-typedef struct GgData
+/*
+ * An objective's evaluation at p: NaN once the fit is decided to be at a
+ * face (the optimiser then stops within a few cheap calls), else ll, with
+ * the best point seen kept for gg_tick.
+ */
+static double
+gg_seen(GgData *d, const double *p, double ll)
 {
-	const CrSpendRow *rows;
-	size_t		n;
-	double		scale;
-} GgData;
+	if (d->verdict == GG_AT_FACE)
+		return NAN;
+	if (isfinite(ll) && ll > d->best_ll)
+	{
+		d->best_ll = ll;
+		memcpy(d->best, p, sizeof(d->best));
+	}
+	return ll;
+}
 
 static double
 gg_loglik(const double *p, double *grad, void *arg)
@@ -108,53 +234,28 @@ gg_loglik(const double *p, double *grad, void *arg)
 	GgData	   *d = arg;
 	CrGammaGamma m = {p[0], p[1], p[2]};
 
-	return gg_loglik_scaled(&m, d->rows, d->n, d->scale, grad);
+	if (d->verdict == GG_AT_FACE)
+		return NAN;
+	return gg_seen(d, p, gg_eval(&m, d, grad, NULL, NULL));
 }
 
-/*
- * The log-likelihood with its gradient and Hessian in (p, q, gamma), for
- * Newton.  The trigammas depend on x alone: rows of the same x (sorted rows
- * come in runs) share them.
- */
+/* the log-likelihood with its gradient and Hessian, for Newton */
 static double
 gg_loglik_hess(const double *p, double *grad, double hess[CR_OPTIM_MAXK][CR_OPTIM_MAXK],
 			   void *arg)
 {
 	GgData	   *d = arg;
 	CrGammaGamma m = {p[0], p[1], p[2]};
-	double		ll = gg_loglik_scaled(&m, d->rows, d->n, d->scale, grad),
-				tq = cr_trigamma(m.q),
-				h[3][3] = {{0}},
-				xprev = NAN,
-				tpx = 0.0,
-				tpq = 0.0;
-	size_t		i;
-	int			a,
-				b;
+	double		h[3][3],
+				ll;
+	int			a;
 
-	for (i = 0; i < d->n; i++)
-	{
-		double		x = d->rows[i].x,
-					px = m.p * x,
-					den = m.gamma + x * (d->rows[i].m * d->scale);
-
-		if (x != xprev)
-		{
-			tpx = cr_trigamma(px);
-			tpq = cr_trigamma(px + m.q);
-			xprev = x;
-		}
-		h[0][0] += x * x * (tpq - tpx);
-		h[0][1] += x * tpq;
-		h[0][2] -= x / den;
-		h[1][1] += tpq - tq;
-		h[1][2] += 1.0 / m.gamma - 1.0 / den;
-		h[2][2] += (px + m.q) / (den * den) - m.q / (m.gamma * m.gamma);
-	}
+	if (d->verdict == GG_AT_FACE)
+		return NAN;
+	ll = gg_eval(&m, d, grad, h, NULL);
 	for (a = 0; a < 3; a++)
-		for (b = 0; b < 3; b++)
-			hess[a][b] = a <= b ? h[a][b] : h[b][a];
-	return ll;
+		memcpy(hess[a], h[a], sizeof(h[a]));
+	return gg_seen(d, p, ll);
 }
 
 /*
@@ -171,24 +272,19 @@ gg_score_nu(double u, double *dscore, const GgData *d, const double *c)
 {
 	double		p = exp(u),
 				spsi = 0.0,
-				stri = 0.0,
-				xprev = NAN,
-				psi = 0.0,
-				tri = 0.0;
-	size_t		i;
+				stri = 0.0;
+	size_t		i,
+				j;
 
-	for (i = 0; i < d->n; i++)
+	for (i = 0; i < d->n; i = j)
 	{
-		double		x = d->rows[i].x;
+		double		x = d->rows[i].x,
+					w;
 
-		if (x != xprev)
-		{
-			psi = cr_digamma(p * x);
-			tri = cr_trigamma(p * x);
-			xprev = x;
-		}
-		spsi += x * psi;
-		stri += x * x * tri;
+		j = gg_run_end(d->rows, d->n, i, 0);
+		w = (double) (j - i);
+		spsi += w * x * cr_digamma(p * x);
+		stri += w * x * x * cr_trigamma(p * x);
 	}
 	*dscore = c[0] - p * stri;
 	return c[0] * (u + log(c[0]) - c[2]) + c[1] - spsi;
@@ -262,83 +358,118 @@ gg_score_root(gg_score_fn score, const GgData *d, const double *c, cr_optim_tick
 }
 
 /*
- * The two faces' maximum log-likelihoods (-infinity where not found) and
- * each one's sum of |terms|, the scale of its rounding, over d's scaled
+ * The two faces' maximum log-likelihoods (-infinity where not found), each
+ * one's sum of |terms| (the scale of its rounding), where it lies, and
+ * whether the likelihood falls going inwards from it, over d's scaled
  * spends.
+ *
+ * Going inwards from a face's maximum (Stirling and log1p to first order),
+ * the log-likelihood is the face's plus c / q (A, at gamma = q / nu) or
+ * c / p (B, at gamma = s / p), where, y = nu x m ~ Gamma(p x, 1) and
+ * z = s / m ~ Gamma(q, 1) on the faces,
+ *   A: c = sum ((y - p x)^2 - p x) / 2,  B: c = sum ((z - q)^2 - q) / 2 x
+ * (more or less spread than the face allows).  c < 0: the face's maximum is
+ * a local maximum of the closed parameter space, which a fit heading there
+ * does not leave (gg_at_face).
  */
 static void
-gg_faces(const GgData *d, cr_optim_tick tick, void *tick_arg, double ll[2], double mag[2])
+gg_faces(GgData *d)
 {
 	double		ca[3] = {0, 0, 0},
 				cb[3] = {(double) d->n, 0, 0},
 				sxm = 0.0,
 				sinv = 0.0,
 				u;
-	size_t		i;
+	size_t		i,
+				j;
+	int			k;
 
-	ll[0] = ll[1] = -INFINITY;
-	mag[0] = mag[1] = 0.0;
+	for (k = 0; k < 2; k++)
+	{
+		d->face[k] = -INFINITY;
+		d->face_mag[k] = 0.0;
+		d->face_at[k][0] = d->face_at[k][1] = NAN;
+		d->face_local[k] = 0;
+	}
 	if (d->n == 0)
 		return;
 	for (i = 0; i < d->n; i++)
 	{
 		double		x = d->rows[i].x,
-					m = d->rows[i].m * d->scale;
+					m = d->rows[i].m * d->scale,
+					lm = log(m);
 
 		ca[0] += x;
-		ca[1] += x * log(x * m);
+		ca[1] += x * (log(x) + lm);
 		sxm += x * m;
-		cb[1] += log(m);
+		cb[1] += lm;
 		sinv += 1.0 / m;
 	}
 	ca[2] = log(sxm);
 	cb[2] = log(sinv);
-	/* A: Gamma(p x, nu x) spends, nu = p sum x / sum x m at its maximum */
-	if (isfinite(sxm) && isfinite(u = gg_score_root(gg_score_nu, d, ca, tick, tick_arg)))
+	for (k = 0; k < 2; k++)
 	{
-		double		p = exp(u),
-					nu = p * ca[0] / sxm,
-					l = 0.0,
-					g = 0.0;
+		double		l = 0.0,
+					g = 0.0,
+					c = 0.0,
+					cmag = 0.0,
+					a,
+					ls,
+					lgq;
 
-		for (i = 0; i < d->n; i++)
+		/* A: Gamma(p x, nu x) spends, nu = p sum x / sum x m at its maximum */
+		/* B: inverse Gamma(q, s) spends, s = q n / sum (1 / m) at its maximum */
+		u = gg_score_root(k == 0 ? gg_score_nu : gg_score_s, d, k == 0 ? ca : cb,
+						  d->tick, d->tick_arg);
+		if (!isfinite(u))
+			continue;
+		a = exp(u);				/* p (A) or q (B) */
+		ls = k == 0 ? u + log(ca[0]) - ca[2] : u + log(cb[0]) - cb[2];	/* log nu or log s */
+		lgq = lgamma(a);
+		for (i = 0; i < d->n; i = j)
 		{
 			double		x = d->rows[i].x,
-						m = d->rows[i].m * d->scale,
-						t[4] = {p * x * log(nu * x), lgamma(p * x), (p * x - 1.0) * log(m),
-				nu * x * m};
+						lm = log(d->rows[i].m * d->scale),
+						w,
+						t[4],
+						y;
 
-			l += t[0] - t[1] + t[2] - t[3];
-			g += fabs(t[0]) + fabs(t[1]) + fabs(t[2]) + fabs(t[3]);
+			j = gg_run_end(d->rows, d->n, i, 1);
+			w = (double) (j - i);
+			if (k == 0)
+			{
+				double		px = a * x,
+							lx = log(x);
+
+				y = exp(ls + lx + lm);
+				t[0] = px * (ls + lx);
+				t[1] = lgamma(px);
+				t[2] = (px - 1.0) * lm;
+				t[3] = y;
+				l += w * (t[0] - t[1] + t[2] - t[3]);
+				c += w * 0.5 * ((y - px) * (y - px) - px);
+				cmag += w * (y * y + px * px + px);
+			}
+			else
+			{
+				y = exp(ls - lm);
+				t[0] = a * ls;
+				t[1] = lgq;
+				t[2] = (a + 1.0) * lm;
+				t[3] = y;
+				l += w * (t[0] - t[1] - t[2] - t[3]);
+				c += w * 0.5 * ((y - a) * (y - a) - a) / x;
+				cmag += w * (y * y + a * a + a) / x;
+			}
+			g += w * (fabs(t[0]) + fabs(t[1]) + fabs(t[2]) + fabs(t[3]));
 		}
 		if (isfinite(l))
 		{
-			ll[0] = l;
-			mag[0] = g;
-		}
-	}
-	/* B: inverse Gamma(q, s) spends, s = q n / sum (1 / m) at its maximum */
-	if (isfinite(sinv) && isfinite(u = gg_score_root(gg_score_s, d, cb, tick, tick_arg)))
-	{
-		double		q = exp(u),
-					s = q * cb[0] / sinv,
-					qls = q * log(s),
-					lgq = lgamma(q),
-					l = 0.0,
-					g = 0.0;
-
-		for (i = 0; i < d->n; i++)
-		{
-			double		m = d->rows[i].m * d->scale,
-						t[2] = {(q + 1.0) * log(m), s / m};
-
-			l += qls - lgq - t[0] - t[1];
-			g += fabs(qls) + fabs(lgq) + fabs(t[0]) + fabs(t[1]);
-		}
-		if (isfinite(l))
-		{
-			ll[1] = l;
-			mag[1] = g;
+			d->face[k] = l;
+			d->face_mag[k] = g;
+			d->face_at[k][0] = u;
+			d->face_at[k][1] = ls;
+			d->face_local[k] = c < -GG_FACE_SLOPE_REL * cmag;
 		}
 	}
 }
@@ -346,44 +477,85 @@ gg_faces(const GgData *d, cr_optim_tick tick, void *tick_arg, double ll[2], doub
 void
 cr_gammagamma_faces(const CrSpendRow *rows, size_t n, double ll[2])
 {
-	GgData		d = {rows, n, 1.0};
-	double		mag[2];
+	GgData		d = {0};
 
-	gg_faces(&d, NULL, NULL, ll, mag);
+	d.rows = rows;
+	d.n = n;
+	d.scale = 1.0;
+	gg_faces(&d);
+	ll[0] = d.face[0];
+	ll[1] = d.face[1];
 }
 
-/* the sum of |terms| of the log-likelihood at m: the scale of its rounding */
-static double
-gg_loglik_mag(const CrGammaGamma *m, const GgData *d)
+/* whether a log-likelihood ll (mag: its sum of |terms|) lies above both faces beyond rounding */
+static int
+gg_above_faces(const GgData *d, double ll, double mag)
 {
-	double		mag = 0.0,
-				fixed = fabs(lgamma(m->q)) + fabs(m->q * log(m->gamma));
-	size_t		i;
+	int			k = d->face[1] > d->face[0];
 
-	for (i = 0; i < d->n; i++)
-	{
-		double		x = d->rows[i].x,
-					mi = d->rows[i].m * d->scale,
-					px = m->p * x;
+	return ll > d->face[k] + GG_FACE_ULPS * DBL_EPSILON * (mag + d->face_mag[k]);
+}
 
-		mag += fixed + fabs(lgamma(px + m->q)) + fabs(lgamma(px))
-			+ fabs((px - 1.0) * log(mi)) + fabs(px * log(x))
-			+ fabs((px + m->q) * log(m->gamma + x * mi));
-	}
-	return mag;
+/*
+ * Whether p (p, q, gamma) is at face k: its running-off parameter (q for
+ * A, p for B) past GG_FACE_NEAR, the other two (p and nu = q / gamma; q
+ * and s = p gamma) within a factor of 2 of the face's maximum, and the
+ * likelihood falling going inwards from there.
+ */
+static int
+gg_at_face(const GgData *d, const double *p, int k)
+{
+	if (!d->face_local[k])
+		return 0;
+	if (k == 0)
+		return p[1] >= GG_FACE_NEAR && fabs(log(p[0]) - d->face_at[0][0]) <= GG_LN2 &&
+			fabs(log(p[1]) - log(p[2]) - d->face_at[0][1]) <= GG_LN2;
+	return p[0] >= GG_FACE_NEAR && fabs(log(p[1]) - d->face_at[1][0]) <= GG_LN2 &&
+		fabs(log(p[0]) + log(p[2]) - d->face_at[1][1]) <= GG_LN2;
+}
+
+/*
+ * Called once per iteration of the optimisers: the caller's tick, then the
+ * verdict on the best point so far.  At a face (gg_at_face) and not above
+ * both faces beyond rounding, the fit is heading to the face's maximum and
+ * will not come back above it: no maximum, decided now rather than after
+ * the optimiser has crept out along the ridge (q = 3e7 and beyond, the
+ * gradient fading as 1 / q), and the objective answers NaN from then on
+ * (Newton then gives up within some twenty cheap iterations).
+ * Above both faces anywhere, a maximum exists, and the optimiser goes on.
+ */
+static void
+gg_tick(void *arg)
+{
+	GgData	   *d = arg;
+	int			k;
+
+	/* after GG_AT_FACE, the optimiser's last iterations make no pass over the rows */
+	if (d->tick && d->verdict != GG_AT_FACE)
+		d->tick(d->tick_arg);
+	if (d->verdict != GG_OPEN || !isfinite(d->best_ll))
+		return;
+	for (k = 0; k < 2; k++)
+		if (gg_at_face(d, d->best, k))
+		{
+			CrGammaGamma m = {d->best[0], d->best[1], d->best[2]};
+			double		mag;
+
+			(void) gg_eval(&m, d, NULL, NULL, &mag);
+			d->verdict = gg_above_faces(d, d->best_ll, mag) ? GG_ABOVE : GG_AT_FACE;
+			return;
+		}
 }
 
 CrFitStatus
 cr_gammagamma_fit(const CrSpendRow *rows, size_t n, cr_optim_tick tick,
 				  void *tick_arg, CrGammaGammaFit *out)
 {
-	GgData		d = {rows, n, 1.0};
+	GgData		d = {0};
 	CrMlFit		f;
 	double		sl = 0.0,
 				se = 0.0,
-				start[3],
-				face[2],
-				face_mag[2];
+				start[3];
 	int			varies = 0,
 				diverged = 0;
 	size_t		i;
@@ -401,9 +573,22 @@ cr_gammagamma_fit(const CrSpendRow *rows, size_t n, cr_optim_tick tick,
 	}
 	if (!varies)
 		return CR_FIT_NO_REPEAT;
+	d.rows = rows;
+	d.n = n;
 	d.scale = cr_fit_scale(se / (double) n);
+	d.tick = tick;
+	d.tick_arg = tick_arg;
+	d.best_ll = -INFINITY;
+	d.verdict = GG_OPEN;
 	for (i = 0; i < n; i++)
 		sl += log(rows[i].m * d.scale);
+
+	/*
+	 * The faces first: they are cheap (sums, and a one-dimensional root over
+	 * the distinct frequencies), and tell the optimisers' ticks when an
+	 * iterate has reached one (gg_tick).
+	 */
+	gg_faces(&d);
 
 	/*
 	 * p = 1, q = 2 and gamma the geometric mean spend: the start moves with
@@ -418,15 +603,27 @@ cr_gammagamma_fit(const CrSpendRow *rows, size_t n, cr_optim_tick tick,
 	start[2] = exp(sl / (double) n);
 	memcpy(f.p, start, sizeof(start));
 	st = cr_ml_fit_newton(gg_loglik_hess, &d, 3, (double) n, GG_LOG_BOUND, GG_NEWTON_MAXITER,
-						  tick, tick_arg, &f);
-	if (st != CR_OPTIM_CONVERGED)
+						  gg_tick, &d, &f);
+	if (st != CR_OPTIM_CONVERGED && d.verdict != GG_AT_FACE)
 	{
+		/*
+		 * From Newton's best point where that lies above both faces (a
+		 * maximum exists, and Newton stopped near it, f no longer moving at
+		 * a million rows); else from the start again
+		 */
+		CrGammaGamma b = {d.best[0], d.best[1], d.best[2]};
+		double		mag;
+
 		memcpy(f.p, start, sizeof(start));
-		st = cr_ml_fit(gg_loglik, &d, 3, (double) n, GG_LOG_BOUND, GG_MAXITER, tick,
-					   tick_arg, &f, &diverged);
+		if (isfinite(d.best_ll) && (d.verdict == GG_ABOVE ||
+									(gg_eval(&b, &d, NULL, NULL, &mag),
+									 gg_above_faces(&d, d.best_ll, mag))))
+			memcpy(f.p, d.best, sizeof(d.best));
+		st = cr_ml_fit(gg_loglik, &d, 3, (double) n, GG_LOG_BOUND, GG_MAXITER, gg_tick,
+					   &d, &f, &diverged);
 	}
 	out->iterations = f.iterations;
-	if (diverged)
+	if (diverged || d.verdict == GG_AT_FACE)
 		return CR_FIT_DIVERGED;
 
 	/*
@@ -436,15 +633,14 @@ cr_gammagamma_fit(const CrSpendRow *rows, size_t n, cr_optim_tick tick,
 	 * than the rounding of the two log-likelihoods, an interior maximum
 	 * exists; a search that stopped there did not converge.
 	 */
-	gg_faces(&d, tick, tick_arg, face, face_mag);
 	{
 		CrGammaGamma m = {f.p[0], f.p[1], f.p[2]};
-		double		ll = st == CR_OPTIM_CONVERGED ? f.log_likelihood
-			: gg_loglik_scaled(&m, rows, n, d.scale, NULL);
-		int			k = face[1] > face[0];
+		double		mag,
+					ll = gg_eval(&m, &d, NULL, NULL, &mag);
 
-		if (isfinite(ll) &&
-			!(ll > face[k] + GG_FACE_ULPS * DBL_EPSILON * (gg_loglik_mag(&m, &d) + face_mag[k])))
+		if (st == CR_OPTIM_CONVERGED)
+			ll = f.log_likelihood;
+		if (isfinite(ll) && !gg_above_faces(&d, ll, mag))
 			return CR_FIT_DIVERGED;
 	}
 	if (st != CR_OPTIM_CONVERGED)

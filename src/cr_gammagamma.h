@@ -49,9 +49,12 @@ extern double cr_gammagamma_loglik(const CrGammaGamma *m, const CrSpendRow *rows
  * q = 2, gamma = the geometric mean spend).  CR_FIT_NO_ROWS without rows,
  * CR_FIT_NO_REPEAT when every spend is the same (nothing identifies the
  * spread), CR_FIT_DIVERGED when the maximum found does not lie above the
- * faces (cr_gammagamma_faces) beyond rounding, or an estimate ran 1e8 times
- * from its start: the likelihood has no interior maximum, and the result
- * does not depend on the start or on the spends' unit.
+ * faces (cr_gammagamma_faces) beyond rounding, when an iterate reaches a
+ * face below it (the faces are computed first; see gg_tick), or an estimate
+ * ran 1e8 times from its start: the likelihood has no interior maximum, and
+ * the result does not depend on the start or on the spends' unit.  Sorted
+ * rows (cr_spend_rows_sort) are fastest: runs of one x share their Gamma
+ * functions, runs of identical rows their whole term.
  */
 extern CrFitStatus cr_gammagamma_fit(const CrSpendRow *rows, size_t n,
 									 cr_optim_tick tick, void *tick_arg,

@@ -596,6 +596,63 @@ rel_near(double got, double want, double tol)
 	return fabs(got / want - 1.0) <= tol;
 }
 
+static int	gg_ticks;
+
+static void
+count_tick(void *arg)
+{
+	(void) arg;
+	gg_ticks++;
+}
+
+/*
+ * The faces decide early, and identical rows count as one weighted row.
+ * The run-off data 10000 times over (190000 and 200000 rows) took BFGS to
+ * its end before the faces decided: 20 s at a million rows, 65 and 69
+ * ticks (passes over the rows, about).  Now Newton stops at the face (q or
+ * p past 1e6, below the face), and BFGS does not run: under 50 ticks.
+ */
+static void
+test_gammagamma_faces_decide(const CrSpendRow *cdnow, size_t ns, const CrSpendRow *off_a,
+							 const CrSpendRow *off_b)
+{
+	static CrSpendRow big[200000],
+				three[3000];
+	CrGammaGammaFit gf,
+				g3;
+	size_t		i;
+	int			st,
+				k;
+
+	for (k = 0; k < 2; k++)
+	{
+		size_t		nk = k == 0 ? 19 : 20;
+		char		what[200];
+
+		for (i = 0; i < nk * 10000; i++)
+			big[i] = (k == 0 ? off_a : off_b)[i % nk];
+		cr_spend_rows_sort(big, nk * 10000);
+		gg_ticks = 0;
+		st = cr_gammagamma_fit(big, nk * 10000, count_tick, NULL, &gf);
+		snprintf(what, sizeof(what),
+				 "run-off towards face %c, %zu rows: no maximum, decided by Newton at the face (%d ticks)",
+				 k == 0 ? 'A' : 'B', nk * 10000, gg_ticks);
+		ok(st == CR_FIT_DIVERGED && gg_ticks < 50, what);
+	}
+
+
+	/* CDNOW three times over: runs of three identical rows, the same fit */
+	for (i = 0; i < 3 * ns; i++)
+		three[i] = cdnow[i / 3];
+	cr_spend_rows_sort(three, 3 * ns);
+	ok(cr_gammagamma_fit(cdnow, ns, NULL, NULL, &gf) == CR_FIT_OK &&
+	   cr_gammagamma_fit(three, 3 * ns, NULL, NULL, &g3) == CR_FIT_OK &&
+	   rel_near(g3.m.p, gf.m.p, 1e-9) && rel_near(g3.m.q, gf.m.q, 1e-9) &&
+	   rel_near(g3.m.gamma, gf.m.gamma, 1e-9) &&
+	   rel_near(g3.log_likelihood, 3.0 * gf.log_likelihood, 1e-12),
+	   "CDNOW three times over, identical rows weighted: the same p, q, gamma, 3 times the LL");
+}
+
 /*
  * Gamma-Gamma where a few mean spends are outliers, or the data have no
  * maximum (test/reference/gammagamma_reference.py, its output beside it).
@@ -731,6 +788,7 @@ test_gammagamma_outliers(void)
 		snprintf(what, sizeof(what), "no maximum, rising towards face B, unit %g: diverged", c);
 		ok(cr_gammagamma_fit(sb, 20, NULL, NULL, &gf) == CR_FIT_DIVERGED, what);
 	}
+	test_gammagamma_faces_decide(spend, ns, off_a, off_b);
 }
 
 /* sorting and merging row sets: many duplicates, presorted and reversed runs */
