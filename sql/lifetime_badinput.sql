@@ -85,6 +85,9 @@ SELECT label || ': ' || pg_temp.try(q) FROM (VALUES
   ('no proper maximum', $$SELECT gammagamma_fit(x, x * 1.5 + x % 3) FROM generate_series(2, 20) x$$),
   ('no proper maximum, in cents', $$SELECT gammagamma_fit(x, (x * 1.5 + x % 3) * 100) FROM generate_series(2, 20) x$$),
   ('no proper maximum, spends as spread at frequency 30 as at 1', $$SELECT gammagamma_fit(CASE WHEN s % 2 = 0 THEN 1 ELSE 30 END, 10 + ((s / 2) * (s / 2)) % 17) FROM generate_series(1, 20) s$$),
+  -- spends spanning the double range: scaled to 2^25 once, 1.7e308 became infinite ('did not converge');
+  -- mpmath's faces 20.2030524638616, 19.5178218708467, the likelihood falling inwards from both
+  ('no proper maximum, spends of 5e-324 and 1.7e308', $$SELECT gammagamma_fit(x, m) FROM (VALUES (1, 5e-324::float8), (2, 1.7e308)) v(x, m)$$),
   -- scipy's 38.919188909, 2.7119726748, 1.2821474437 (test/reference/gammagamma_reference.py);
   -- with gamma started at the mean spend, 5e9 here, the estimates "ran off"
   ('one mean spend of 1e12', $$SELECT (round((g).p::numeric, 4), round((g).q::numeric, 4), round((g).gamma::numeric, 4)) FROM (SELECT gammagamma_fit(1 + s % 7, CASE WHEN s = 1 THEN 1e12 ELSE (10 + (s * 37) % 23)::float8 + ((s * 13) % 9 - 4) * 2.0::float8 / (1 + s % 7) END) g FROM generate_series(1, 200) s) q$$)

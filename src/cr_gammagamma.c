@@ -3,6 +3,7 @@
  *	  Gamma-Gamma spend model (see cr_gammagamma.h).  Plain C.
  */
 #include <float.h>
+#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -72,6 +73,19 @@ gg_run_end(const CrSpendRow *rows, size_t n, size_t i, int same_m)
 	while (j < n && rows[j].x == rows[i].x && (!same_m || rows[j].m == rows[i].m))
 		j++;
 	return j;
+}
+
+/*
+ * log(gamma + x m) from lg = log(gamma) and lxm = log(x m) where the sum
+ * (or x m) overflows (x = 2, m = 1.7e308); *den is the sum, infinite then.
+ */
+static inline double
+gg_log_den(double gamma, double xm, double lg, double lxm, double *den)
+{
+	*den = gamma + xm;
+	if (isfinite(*den))
+		return log(*den);
+	return fmax(lg, lxm) + log1p(exp(-fabs(lg - lxm)));
 }
 
 /* The faces' answers and the fit's progress towards them (see gg_tick). */
@@ -164,8 +178,7 @@ gg_eval(const CrGammaGamma *m, const GgData *d, double *grad, double hess[3][3],
 			}
 			xprev = x;
 		}
-		den = m->gamma + x * mi;
-		lden = log(den);
+		lden = gg_log_den(m->gamma, x * mi, lgam, lx + lm, &den);
 		t = lg_pq - lg_px - lgq + m->q * lgam + (px - 1.0) * lm + px * lx - (px + m->q) * lden;
 		ll += w * t;
 		if (mag)
@@ -358,10 +371,38 @@ gg_score_root(gg_score_fn score, const GgData *d, const double *c, cr_optim_tick
 }
 
 /*
+ * log of the sum over the rows of exp(v(row)), v = log(x m) (face A) or
+ * -log m (B), for when the plain sum overflows (or underflows to 0): the
+ * rows span the whole double range
+ */
+static double
+gg_log_sum(const GgData *d, int face)
+{
+	double		top = -INFINITY,
+				sum = 0.0;
+	size_t		i;
+	int			pass;
+
+	for (pass = 0; pass < 2; pass++)
+		for (i = 0; i < d->n; i++)
+		{
+			double		lm = log(d->rows[i].m * d->scale),
+						v = face == 0 ? log(d->rows[i].x) + lm : -lm;
+
+			if (pass == 0)
+				top = fmax(top, v);
+			else
+				sum += exp(v - top);
+		}
+	return sum > 0.0 ? top + log(sum) : -INFINITY;
+}
+
+/*
  * The two faces' maximum log-likelihoods (-infinity where not found), each
  * one's sum of |terms| (the scale of its rounding), where it lies, and
  * whether the likelihood falls going inwards from it, over d's scaled
- * spends.
+ * spends.  In logs: nu and s may be beyond the double range (a spend of
+ * 5e-324 and one of 1.7e308 put s at 1e-326).
  *
  * Going inwards from a face's maximum (Stirling and log1p to first order),
  * the log-likelihood is the face's plus c / q (A, at gamma = q / nu) or
@@ -405,8 +446,8 @@ gg_faces(GgData *d)
 		cb[1] += lm;
 		sinv += 1.0 / m;
 	}
-	ca[2] = log(sxm);
-	cb[2] = log(sinv);
+	ca[2] = isfinite(sxm) && sxm > 0.0 ? log(sxm) : gg_log_sum(d, 0);
+	cb[2] = isfinite(sinv) && sinv > 0.0 ? log(sinv) : gg_log_sum(d, 1);
 	for (k = 0; k < 2; k++)
 	{
 		double		l = 0.0,
@@ -547,6 +588,24 @@ gg_tick(void *arg)
 		}
 }
 
+/*
+ * A power of two to multiply the spends by, for the optimiser's scale: the
+ * mean exponent's (cr_fit_scale), but keeping the largest spend below 2^1021
+ * and the smallest normal where the spends allow both, else 1 (spends from
+ * 5e-324 to 1.7e308: a scale of 2^25 made the largest infinite)
+ */
+static double
+gg_scale(double mean_exponent, int emin, int emax)
+{
+	int			e = ilogb(cr_fit_scale(mean_exponent)),
+				lo = -1021 - emin,
+				hi = 1020 - emax;
+
+	if (lo > hi)
+		return 1.0;
+	return ldexp(1.0, e < lo ? lo : e > hi ? hi : e);
+}
+
 CrFitStatus
 cr_gammagamma_fit(const CrSpendRow *rows, size_t n, cr_optim_tick tick,
 				  void *tick_arg, CrGammaGammaFit *out)
@@ -557,7 +616,9 @@ cr_gammagamma_fit(const CrSpendRow *rows, size_t n, cr_optim_tick tick,
 				se = 0.0,
 				start[3];
 	int			varies = 0,
-				diverged = 0;
+				diverged = 0,
+				emin = INT_MAX,
+				emax = INT_MIN;
 	size_t		i;
 	CrOptimStatus st;
 
@@ -567,7 +628,11 @@ cr_gammagamma_fit(const CrSpendRow *rows, size_t n, cr_optim_tick tick,
 		return CR_FIT_NO_ROWS;
 	for (i = 0; i < n; i++)
 	{
-		se += ilogb(rows[i].m);
+		int			e = ilogb(rows[i].m);
+
+		se += e;
+		emin = e < emin ? e : emin;
+		emax = e > emax ? e : emax;
 		if (rows[i].m != rows[0].m)
 			varies = 1;
 	}
@@ -575,7 +640,7 @@ cr_gammagamma_fit(const CrSpendRow *rows, size_t n, cr_optim_tick tick,
 		return CR_FIT_NO_REPEAT;
 	d.rows = rows;
 	d.n = n;
-	d.scale = cr_fit_scale(se / (double) n);
+	d.scale = gg_scale(se / (double) n, emin, emax);
 	d.tick = tick;
 	d.tick_arg = tick_arg;
 	d.best_ll = -INFINITY;

@@ -73,7 +73,8 @@ extern CrFitStatus cr_gammagamma_fit(const CrSpendRow *rows, size_t n,
  * has an interior maximum if and only if some point lies above both (with
  * them, the parameter space closes, and the supremum is attained); data
  * whose likelihood keeps rising towards a face have none.  -infinity where
- * a face's maximum is not found (every spend the same).
+ * a face's maximum is not found (every spend the same).  Computed in logs:
+ * finite for spends anywhere in the double range.
  */
 extern void cr_gammagamma_faces(const CrSpendRow *rows, size_t n, double ll[2]);
 

@@ -20,7 +20,8 @@ spend of customer 1 set to 1e6, 1e9, 1e12, and of customers 1, 656 and 1416
 (repeat buyers 1, 301 and 601) to 1e12; 200 synthetic members with one
 outlier (sql/lifetime_badinput.sql); data with no maximum, whose likelihood
 rises towards face A (sql/lifetime_badinput.sql, 'no proper maximum') and
-towards face B.  Run with /usr/bin/python3 (Debian's numpy, scipy, mpmath);
+towards face B; two spends spanning the double range (span_faces).  Run
+with /usr/bin/python3 (Debian's numpy, scipy, mpmath);
 the values it prints (gammagamma_reference.out beside it) are kept in
 test/unit/test_bgnbd.c, test/pgtap/82_lifetime.sql and
 sql/lifetime_badinput.sql.
@@ -160,6 +161,47 @@ def climb(x, m, la):
               % (q, loglik_mp(est, x, m), la - loglik_mp(est, x, m)))
 
 
+def span_faces():
+    """two spends spanning the double range (x = 1, m = 5e-324; x = 2, m = 1.7e308):
+    the faces in mpmath (nu = 1.2e-311 and s = 1.3e-326 are beyond double), and
+    each face's first-order coefficient c going inwards (cr_gammagamma.c, gg_faces):
+    c < 0 at both, the likelihood falling inwards, and searches from several
+    starts ending at a face: no maximum"""
+    mpmath.mp.dps = 50
+    X = [mpmath.mpf(1), mpmath.mpf(2)]
+    M = [mpmath.mpf(5e-324), mpmath.mpf(1.7e308)]
+
+    def bisect(f, a, b):
+        a, b = mpmath.mpf(a), mpmath.mpf(b)
+        for _ in range(400):
+            c = (a + b) / 2
+            if f(c) > 0:
+                a = c
+            else:
+                b = c
+        return (a + b) / 2
+
+    sx, sxm = sum(X), sum(x * m for x, m in zip(X, M))
+    u = bisect(lambda u: sx * (u + mpmath.log(sx) - mpmath.log(sxm))
+               + sum(x * mpmath.log(x * m) for x, m in zip(X, M))
+               - sum(x * mpmath.digamma(mpmath.e ** u * x) for x in X), -700, 50)
+    p = mpmath.e ** u
+    nu = p * sx / sxm
+    la = sum(p * x * mpmath.log(nu * x) - mpmath.loggamma(p * x) + (p * x - 1) * mpmath.log(m) - nu * x * m
+             for x, m in zip(X, M))
+    ca = sum((nu * x * m - p * x) ** 2 - p * x for x, m in zip(X, M)) / 2
+    n, h, sl = len(M), sum(1 / m for m in M), sum(mpmath.log(m) for m in M)
+    u = bisect(lambda u: n * mpmath.log(mpmath.e ** u * n / h) - n * mpmath.digamma(mpmath.e ** u) - sl,
+               -700, 50)
+    q = mpmath.e ** u
+    s = q * n / h
+    lb = sum(q * mpmath.log(s) - mpmath.loggamma(q) - (q + 1) * mpmath.log(m) - s / m for m in M)
+    cb = sum(((s / m - q) ** 2 - q) / (2 * x) for x, m in zip(X, M))
+    print("spends 5e-324 (x = 1) and 1.7e308 (x = 2) (n = 2)")
+    print("  faces (mpmath): A %.13f  B %.13f" % (la, lb))
+    print("  going inwards: c_A %.6g  c_B %.6g" % (ca, cb))
+
+
 if __name__ == "__main__":
     rep = DATA["x"] > 0
     ids, x, zbar = DATA["ID"][rep], DATA["x"][rep], DATA["zbar"][rep]
@@ -197,3 +239,4 @@ if __name__ == "__main__":
         est = [p, np.exp(r.x[0]), np.exp(r.x[1])]
         print("  p = %g: best log-likelihood %.10f (mpmath), face B minus %.6g"
               % (p, loglik_mp(est, bx, bm), lb - loglik_mp(est, bx, bm)))
+    span_faces()

@@ -611,6 +611,10 @@ count_tick(void *arg)
  * its end before the faces decided: 20 s at a million rows, 65 and 69
  * ticks (passes over the rows, about).  Now Newton stops at the face (q or
  * p past 1e6, below the face), and BFGS does not run: under 50 ticks.
+ * Two rows whose spends span the double range (5e-324, 1.7e308: the fit's
+ * scale of 2^25 made one infinite, "did not converge") have no maximum
+ * either: mpmath's faces 20.2030524638616 and 19.5178218708467, the
+ * likelihood falling inwards from each (gammagamma_reference.py).
  */
 static void
 test_gammagamma_faces_decide(const CrSpendRow *cdnow, size_t ns, const CrSpendRow *off_a,
@@ -618,8 +622,10 @@ test_gammagamma_faces_decide(const CrSpendRow *cdnow, size_t ns, const CrSpendRo
 {
 	static CrSpendRow big[200000],
 				three[3000];
+	CrSpendRow	span[2] = {{1, 5e-324}, {2, 1.7e308}};
 	CrGammaGammaFit gf,
 				g3;
+	double		face[2];
 	size_t		i;
 	int			st,
 				k;
@@ -640,6 +646,11 @@ test_gammagamma_faces_decide(const CrSpendRow *cdnow, size_t ns, const CrSpendRo
 		ok(st == CR_FIT_DIVERGED && gg_ticks < 50, what);
 	}
 
+	cr_gammagamma_faces(span, 2, face);
+	ok(fabs(face[0] - 20.2030524638616) < 1e-9 && fabs(face[1] - 19.5178218708467) < 1e-9,
+	   "spends of 5e-324 and 1.7e308: the faces in logs, mpmath's 20.2030524638616 and 19.5178218708467");
+	ok(cr_gammagamma_fit(span, 2, NULL, NULL, &gf) == CR_FIT_DIVERGED,
+	   "spends of 5e-324 and 1.7e308: no maximum (was: did not converge)");
 
 	/* CDNOW three times over: runs of three identical rows, the same fit */
 	for (i = 0; i < 3 * ns; i++)
