@@ -21,7 +21,8 @@ horizons far beyond alpha + T with r from 1e-6 to 1e8 and a near 1, where
 the kernel raised 22003 or was 1e-8 to 20% off, and P(alive) below the
 normal range; then three values of (ln Gamma(x+e) - ln Gamma(x)) / e for
 its cr_lgamma_slope and four second divided differences of ln Gamma for
-cr_lgamma_dd2.  With --grid it prints the grid of test_far_grid instead
+cr_lgamma_dd2; then the inputs where the series, the far form and the
+quadrature compete for E[Y] (test_series_choice).  With --grid it prints the grid of test_far_grid instead
 (far horizons, r tiny, a near 1), kept in bgnbd_far_grid_reference.inc.
 
     /usr/bin/python3 test/reference/bgnbd_extremes_reference.py
@@ -190,6 +191,24 @@ def dd2s():
         print("\t{%r, %r, %r, %.17g}," % (x, h, k, v))
 
 
+# Where the series' error estimate passes 1e-12 and the far form and the
+# quadrature compete (cr_bgnbd_expected_factor): inputs at which the value
+# that won was off by more than the quadrature's 1e-12
+CHOICE_CASES = [
+    # series estimate beyond 1e-9: the far form's value (2.6e-13 off) had won
+    # over the quadrature's
+    ((1.78829491422125e-05, 2.9988198774500328, 0.9997067631934369, 1.9064209767896356e-06),
+     6.888629942032181e+88, 0, 0.0, 0.11563279120563993),
+]
+
+
+def choices():
+    print("(r, alpha, a, b, t, x, t_x, T, E[Y]) where series, far form and quadrature compete (mpmath):")
+    for (m, t, x, tx, T) in CHOICE_CASES:
+        v = grid_value((m, t, x, tx, T))
+        print("\t{%r, %r, %r, %r, %r, %r, %r, %r, %.17g}," % (tuple(m) + (t, float(x), tx, T, v)))
+
+
 if __name__ == "__main__":
     import sys
     if sys.argv[1:] == ["--grid"]:
@@ -198,3 +217,4 @@ if __name__ == "__main__":
         main()
         slopes()
         dd2s()
+        choices()

@@ -1562,6 +1562,37 @@ test_far_grid(void)
 }
 
 /*
+ * Where the series' error estimate passes 1e-12 (a near 1), the far form and
+ * the quadrature compete with it (cr_bgnbd_expected_factor): the value that
+ * wins must be the more accurate.  test/reference/bgnbd_extremes_reference.py
+ * (choices), mpmath.
+ */
+static const double choice_cases[][9] = {
+	/* series beyond 1e-9: the far form's value, 2.6e-13 off, won over the quadrature's */
+	{1.78829491422125e-05, 2.9988198774500328, 0.9997067631934369, 1.9064209767896356e-06,
+	6.888629942032181e+88, 0.0, 0.0, 0.11563279120563993, 0.0036318829567559209},
+};
+
+static void
+test_series_choice(void)
+{
+	size_t		k;
+
+	for (k = 0; k < sizeof(choice_cases) / sizeof(choice_cases[0]); k++)
+	{
+		const double *c = choice_cases[k];
+		CrBgnbd		m = {c[0], c[1], c[2], c[3]};
+		double		e = cr_bgnbd_expected(&m, c[4], c[5], c[6], c[7]);
+		char		what[240];
+
+		snprintf(what, sizeof(what),
+				 "E[Y] at r = %g, alpha = %g, a = 1 %+g, b = %g, t = %g, x = %g: %.17g within 1e-14 of mpmath %.17g",
+				 c[0], c[1], c[2] - 1.0, c[3], c[4], c[5], e, c[8]);
+		ok(fabs(e / c[8] - 1.0) < 1e-14, what);
+	}
+}
+
+/*
  * E[Y] where k = t / (alpha + T) is below the normal range but n k is not:
  * a purchase rate of 1e150 a unit (r = 1e200, alpha = 1e50) over a horizon
  * of 1e-300 buys 1e-150 times.  k underflowed to 0 and E[Y] came out as 0.
@@ -1599,6 +1630,7 @@ main(void)
 	test_units();
 	test_far_horizon();
 	test_far_grid();
+	test_series_choice();
 	test_huge_horizon();
 	test_tiny_horizon();
 	return tap_done();
