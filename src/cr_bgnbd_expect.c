@@ -926,7 +926,11 @@ bg_expected_far(const CrBgnbd *m, double t, double x, double T, double lsc)
 #define BG_NEAR_ONE 1e-4
 /* the series' value is integrated again when its error may be above this */
 #define BG_SERIES_RELERR 1e-9
-/* and where it may be above this, the far form's value wins if it is better */
+/*
+ * and where it may be above this, the far form's value wins if it is better,
+ * and the better of the two is integrated again when its error may be above
+ * this too
+ */
 #define BG_SERIES_FAR 1e-12
 
 double
@@ -966,27 +970,32 @@ cr_bgnbd_expected_factor(const CrBgnbd *m, double t, double x, double T)
 	/*
 	 * Near a = 1 at far horizons the series' (1 - f) / (a - 1) keeps about
 	 * 1e-13 / |a - 1| of its digits (a = 1 - 8e-4, r = 1e-6, b = 30,
-	 * t = 1e150: 9e-10 off, within BG_SERIES_RELERR), where the far form,
-	 * which divides by nothing, keeps them all: it wins where its error is
-	 * the smaller.  Not beyond BG_SERIES_RELERR, where the quadrature below
-	 * (to 1e-12) comes first: the far form's value, good to 1e-10 only,
-	 * had won there (r = 1.8e-5, alpha = 3, a = 1 - 2.9e-4, b = 1.9e-6,
-	 * t = 6.9e88, T = 0.116: 2.6e-13 off mpmath, the quadrature 1.4e-16).
+	 * t = 1e150: 9e-10 off), where the far form, which divides by nothing,
+	 * keeps more: its value replaces the series' where its error is the
+	 * smaller
 	 */
-	if (!isnan(f) && relerr > BG_SERIES_FAR && relerr <= BG_SERIES_RELERR)
+	if (!isnan(f) && relerr > BG_SERIES_FAR)
 	{
 		double		far_err,
 					g = bg_expected_far_err(m, t, x, T, 0.0, &far_err);
 
 		if (!isnan(g) && far_err < relerr)
-			return g;
+		{
+			f = g;
+			relerr = far_err;
+		}
 	}
 	/*
-	 * every form of the 2F1, or 1 - 2F1, lost to cancellation; or the value
-	 * may be off by more than BG_SERIES_RELERR: the quadrature, whose value
-	 * wins unless it fails too
+	 * every form of the 2F1, or 1 - 2F1, lost to cancellation; or the better
+	 * of the series and the far form may be off by more than BG_SERIES_FAR:
+	 * the quadrature, good to 1e-12, whose value wins unless it fails too.
+	 * (Up to BG_SERIES_RELERR the series' or the far form's value had been
+	 * kept: a = 1 - 1.7e-3, r = 0.52, alpha = 12.9, b = 0.39, t = 0.124,
+	 * x = 2, t_x = 18.3, T = 77.5 was 1.7e-10 off mpmath; r = 6.4e-7,
+	 * alpha = 0.0065, a = 1 - 5.6e-4, b = 3.9e-8, t = 1.1e65, T = 0.115 by
+	 * the far form 3.9e-12; the quadrature is 1e-16 off at both.)
 	 */
-	if ((isnan(f) || relerr > BG_SERIES_RELERR) && !tried)
+	if ((isnan(f) || relerr > BG_SERIES_FAR) && !tried)
 	{
 		q = bg_expected_quad(m, t, x, T);
 		if (!isnan(q))
