@@ -154,5 +154,6 @@ SELECT label || ': ' || pg_temp.try(q) FROM (VALUES
   ('expected purchases of 6e-298 where P(alive) is 1e-314 (was 0)', $$SELECT to_char(bgnbd_expected_purchases('(98,1,0.1,1,0,,,,,1,0)', 1e20, 2, 1, 2843), '9.999999999EEEE')$$),
   ('expected purchases of 7e279, E[Y] / P(alive) beyond float8 (was 22003)', $$SELECT to_char(bgnbd_expected_purchases('(1368.7998561584254,1e-316,9.363131061498751e-06,0.0009394007803506782,0,,,,,1,0)', 4.967229779790862e+214, 3, 5.303777458644512e-291, 7.847337700344035e-291), '9.999999999EEEE')$$),
   ('expected purchases beyond float8', $$SELECT bgnbd_expected_purchases('(15.284997179732258,1e-316,0.0003113750685248073,5.3812800722449885e-05,0,,,,,1,0)', 42421.653725433214)$$),
+  ('clv beyond float8 by its period length alone: the detail names it', $$SELECT lifetime_value('(15.284997179732258,1e-316,0.0003113750685248073,5.3812800722449885e-05,0,,,,,1,0)', '(1,2,1,0,,,,1,0)', 0, 0, 0, 10, 1, 0, 42421.653725433214)$$),
   ('expected purchases and p_alive at subnormal times', $$SELECT (bgnbd_expected_purchases(bg, 1e-320), bgnbd_expected_purchases(bg, 1e-320, 2, 1e-318, 1e-317), bgnbd_p_alive(bg, 2, 1e-318, 1e-317))::text FROM m$$)
 ) AS t(label, q);

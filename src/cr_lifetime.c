@@ -985,5 +985,5 @@ lifetime_value(PG_FUNCTION_ARGS)
 		clv = ldexp(cr_bgnbd_clv_tick(&bg, x, tx, T, spend, periods, d, len, fit_tick, NULL),
 					spend_exp);
 	return prediction(clv, "the lifetime value",
-					  "these models, this member history and monetary value, and these periods and discount rate");
+					  "these models, this member history and monetary value, and these periods, period length and discount rate");
 }
