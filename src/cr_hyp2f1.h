@@ -74,9 +74,9 @@ extern double cr_lgamma_slope(double x, double e);
 
 /*
  * The second divided difference of ln Gamma at x, x + h, x + k (psi'(x) / 2
- * at h = k = 0), for x, x + h, x + k > 0 (NaN otherwise, or where h or k is
- * beyond 10 x + 1000): Taylor's series at x, after the recurrence's shift
- * of x by up to 1000 where h or k is beyond x / 100.  It takes no difference
+ * at h = k = 0), for x, x + h, x + k > 0 (NaN otherwise, or where |h| or
+ * |k| is beyond x / 100 + 10): Taylor's series at x, after the recurrence's
+ * shift of x by up to 1000 where |h| or |k| is beyond x / 100.  It takes no difference
  * of slopes (which loses 1e-16 / h of it where h is tiny).
  */
 extern double cr_lgamma_dd2(double x, double h, double k);

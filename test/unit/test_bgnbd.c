@@ -1555,6 +1555,10 @@ test_far_grid(void)
 		   cr_gamma_sign(-1.5) == 1.0 && cr_gamma_sign(-2.5) == -1.0 &&
 		   cr_gamma_sign(-1e300) == 1.0 && cr_gamma_sign(-4503599627370494.5) == -1.0,
 		   "cr_gamma_sign");
+		/* NaN only where the shift would pass 1000: |h| or |k| beyond x / 100 + 10 */
+		ok(isfinite(cr_lgamma_dd2(1.0, 10.0, 0.0)) && isnan(cr_lgamma_dd2(1.0, 11.0, 0.0)) &&
+		   isfinite(cr_lgamma_dd2(1000.0, 0.0, -19.0)) && isnan(cr_lgamma_dd2(1000.0, 0.0, -21.0)),
+		   "cr_lgamma_dd2 is NaN from |h| or |k| beyond x / 100 + 10, as its header says");
 		/* subnormal x: no endless loop, a finite or infinite value */
 		ok(!isnan(cr_lgamma_dd2(4.9e-324, 0.0, 0.0)) && cr_lgamma_dd2(1e300, 1e296, 0.0) > 0.0,
 		   "cr_lgamma_dd2 at subnormal and huge x returns");
