@@ -7,9 +7,7 @@
 #include <float.h>
 #include <math.h>
 #include <stdbool.h>
-#include <stdint.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "cr_bgnbd.h"
 #include "cr_hyp2f1.h"
@@ -716,12 +714,12 @@ bg_far_near0(double mu, double bm, double nu, double lw, double lsc, double *rel
 		 * of order s ln(w)^2 / 2 (0.005 at r = 3e-8, a = 1: 1e-10 of it was
 		 * rounding, and 1e-4 at r = 1e-12; the value was rejected and E[Y]
 		 * raised 22003).  x0 is
-		 *   (exp(nu l1 + s d) - exp(mu l1)) / s - expm1(mu l1) / mu,
-		 * which is, with l = l1, d = l2 - l1 and P(z) = expm1(z) / z,
-		 *   x0 = nu l^2 P[mu l, nu l] + exp(nu l) d P(s d),
+		 *   (exp(nu l1 + s dl) - exp(mu l1)) / s - expm1(mu l1) / mu,
+		 * which is, with l = l1, dl = l2 - l1 and P(z) = expm1(z) / z,
+		 *   x0 = nu l^2 P[mu l, nu l] + exp(nu l) dl P(s dl),
 		 * P[.,.] its divided difference (bg_expm1_ratio_dd): no cancellation
 		 * (mu = -1e-7 with r = 1e-12 cancelled terms of mu l^2 to 1e-5 of
-		 * them).  d, in which ln w cancels, is a sum of Gamma slopes'
+		 * them).  dl, in which ln w cancels, is a sum of Gamma slopes'
 		 * differences, each nu times a second divided difference of
 		 * ln Gamma (cr_lgamma_dd2).
 		 */
@@ -729,18 +727,18 @@ bg_far_near0(double mu, double bm, double nu, double lw, double lsc, double *rel
 					g2 = cr_lgamma_dd2(1.0, mu, nu),
 					g3 = cr_lgamma_dd2(1.0, -s, mu),
 					g4 = cr_lgamma_dd2(bm, -s, mu),
-					d = nu * (g1 + g2 + g3 - g4),
+					dl = nu * (g1 + g2 + g3 - g4),
 					q = bg_expm1_ratio_dd(mu * l1, nu * l1),
 					t1 = nu * l1 * l1 * q,
-					sd = s * d,
+					sd = s * dl,
 					ep = exp(nu * l1) * bg_expm1_ratio(sd),
-					t2 = ep * d;
+					t2 = ep * dl;
 
 		/* (else, as where a shift is too long for cr_lgamma_dd2, as above) */
-		if (isfinite(d) && isfinite(q) && isfinite(ep))
+		if (isfinite(dl) && isfinite(q) && isfinite(ep))
 		{
 			x0 = t1 + t2;
-			/* d to 1e-15 of its terms; t1 relative to l1, off by el */
+			/* dl to 1e-15 of its terms; t1 relative to l1, off by el */
 			err = 4e-15 * nu * (fabs(g1) + fabs(g2) + fabs(g3) + fabs(g4)) * fabs(ep) +
 				2.0 * el * fabs(nu * l1 * q) + (fabs(nu) * el + 1.3e-15) * fabs(t2) +
 				1.3e-15 * fabs(t1);
