@@ -416,6 +416,156 @@ gen_bool(Gen *g, int depth)
 	}
 }
 
+
+/*
+ * Deeper and wider conditions than gen_bool's, for the stack the evaluator
+ * needs with fused steps (cr_rule_stack_slots): AND and OR of up to 6
+ * operands, least, greatest and coalesce of up to 8 arguments, chains of
+ * + and -, nesting until the node budget runs out, and IN lists that mix
+ * runs of constants with expressions and NULL (a run that ends in a feature
+ * or an expression is no fused IN, the items after it may be).
+ */
+typedef struct Deep
+{
+	Gen			g;
+	int			nodes;			/* left to spend */
+} Deep;
+
+static void deep_bool(Deep *d, int depth);
+
+/*
+ * open, n items of item() separated by sep1 or sep2 (drawn), and ")"; n = 1
+ * with no separators wraps one item.
+ */
+static void
+deep_join(Deep *d, int depth, const char *open, int n, const char *sep1, const char *sep2,
+		  void (*item) (Deep *d, int depth))
+{
+	put(&d->g, open);
+	for (int i = 0; i < n; i++)
+	{
+		if (i > 0)
+			put(&d->g, pick(&d->g, 2) ? sep1 : sep2);
+		item(d, depth + 1);
+	}
+	put(&d->g, ")");
+}
+
+static void
+deep_num(Deep *d, int depth)
+{
+	Gen		   *g = &d->g;
+	static const char *const fns[] = {"least(", "greatest(", "coalesce("};
+
+	if (--d->nodes <= 0 || depth > 14 || pick(g, 5) == 0)
+	{
+		if (pick(g, 2))
+			gen_feature(g);
+		else
+			gen_const(g);
+		return;
+	}
+	switch (pick(g, 6))
+	{
+		case 0:
+			deep_join(d, depth, "(", 2, " * ", " - ", deep_num);
+			break;
+		case 1:
+			deep_join(d, depth, fns[pick(g, 3)], 1 + (int) pick(g, 8), ", ", ", ", deep_num);
+			break;
+		case 2:
+			/* a chain of one level */
+			deep_join(d, depth, "(", 2 + (int) pick(g, 10), " + ", " - ", deep_num);
+			break;
+		case 3:
+			deep_join(d, depth, pick(g, 2) ? "-(" : "abs(", 1, "", "", deep_num);
+			break;
+		default:
+			gen_num(g, 3);
+			break;
+	}
+}
+
+static void
+deep_list(Deep *d, int depth)
+{
+	Gen		   *g = &d->g;
+	static const char *const txt[] = {"'a'", "'b'", "'a  '", "''", "'annual'", "'b '"};
+	int			text = pick(g, 3) == 0;
+	int			n = 1 + (int) pick(g, 16);
+
+	if (text)
+		put(g, pick(g, 2) ? "s" : "coalesce(s, 'a')");
+	else if (pick(g, 2))
+		gen_feature(g);
+	else
+		deep_num(d, depth + 1);
+	put(g, pick(g, 2) ? " IN (" : " NOT IN (");
+	for (int i = 0; i < n; i++)
+	{
+		unsigned	r = pick(g, 10);
+
+		if (i > 0)
+			put(g, ", ");
+		if (r < 6)
+		{
+			if (text)
+				put(g, txt[pick(g, 6)]);
+			else
+				gen_const(g);
+		}
+		else if (r == 6)
+			put(g, "NULL");
+		else if (text)
+			put(g, pick(g, 2) ? "s" : "least(s, 'b')");
+		else
+			deep_num(d, depth + 1);
+	}
+	put(g, ")");
+}
+
+static void
+deep_bool(Deep *d, int depth)
+{
+	Gen		   *g = &d->g;
+	int			n;
+
+	if (--d->nodes <= 0 || depth > 14)
+	{
+		gen_compare(g, 4);
+		return;
+	}
+	switch (pick(g, 7))
+	{
+		case 0:
+		case 1:
+			deep_join(d, depth, "(", 2 + (int) pick(g, 5), " AND ", " OR ", deep_bool);
+			break;
+		case 2:
+			deep_join(d, depth, "NOT (", 1, "", "", deep_bool);
+			break;
+		case 3:
+			put(g, "coalesce(");
+			n = 1 + (int) pick(g, 4);
+			for (int i = 0; i < n; i++)
+			{
+				deep_bool(d, depth + 1);
+				put(g, ", ");
+			}
+			put(g, pick(g, 2) ? "true)" : "false)");
+			break;
+		case 4:
+			deep_list(d, depth);
+			break;
+		case 5:
+			deep_join(d, depth, "(", 2, " < ", " = ", deep_num);
+			break;
+		default:
+			gen_compare(g, depth);
+			break;
+	}
+}
+
 /* ------------------------------------------------------------------ tests */
 
 static const char *const fixed[] = {
@@ -671,6 +821,10 @@ main(void)
 	check_steps("coalesce(s, 'a') IN ('b', 'a  ')", "i");
 	check_steps("ln(x + 1) < 2", "Ac");
 	check_steps("round(x, 1) = 0.5", "c");
+	/* a constant run that ends in a feature or an expression: the IN after it is still found */
+	check_steps("x IN (1, 2, y) OR y IN (3, 4)", "I");
+	check_steps("x IN (1, 2, 3, y + 1) AND 2 IN (1, 2)", "Ai");
+	check_steps("s IN ('a', 'b', s, 'c') OR s NOT IN ('d')", "I");
 
 	check_long_program();
 	check_long_lists();
@@ -698,6 +852,49 @@ main(void)
 			 "and most type-check with some kinds of features (%d)",
 			 compiled, tried, fused_programs, typed_programs);
 	ok(compiled > tried / 2 && fused_programs > compiled / 2 && typed_programs > compiled / 2, msg);
+
+	/* deeper and wider ones: the fused evaluation's stack is still enough */
+	{
+		int			deep_tried = 0,
+					deep_compiled = 0,
+					deep_bad = 0,
+					deepest = 0;
+
+		for (uint64_t s = 1; deep_tried < 2000; s++)
+		{
+			Deep		d;
+			int			r;
+			uint8_t    *b;
+			size_t		bl;
+			CrRuleProg *p;
+			CrRuleError e;
+
+			memset(&d, 0, sizeof(d));
+			d.g.seed = s * UINT64_C(0xD1B54A32D192ED03);
+			d.nodes = 40 + (int) pick(&d.g, 200);
+			deep_bool(&d, 0);
+			deep_tried++;
+			r = agree(d.g.buf, s, 60);
+			if (r < 0)
+				continue;
+			deep_compiled++;
+			if (cr_rule_parse(d.g.buf, d.g.len, NULL, &b, &bl, &e) == CR_OK)
+			{
+				if (cr_rule_decode(b, bl, NULL, &p, &e) == CR_OK)
+				{
+					if (p->max_stack > deepest)
+						deepest = p->max_stack;
+					free(p);
+				}
+				free(b);
+			}
+			if (r == 0 && ++deep_bad > 5)
+				break;
+		}
+		snprintf(msg, sizeof(msg), "fused and plain evaluation agree on %d deep conditions of %d "
+				 "(stacks up to %d values)", deep_compiled, deep_tried, deepest);
+		ok(deep_bad == 0 && deep_compiled > deep_tried / 2 && deepest >= 30, msg);
+	}
 
 	return tap_done();
 }
