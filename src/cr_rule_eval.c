@@ -796,7 +796,8 @@ stored_entry(FunctionCallInfo fcinfo, RuleCache *cache, struct varlena *raw,
 			 TupleDesc tupdesc, Oid typid, int32 typmod)
 {
 	Size		keylen = VARATT_IS_EXTERNAL_ONDISK(raw) ? VARSIZE_EXTERNAL(raw) : VARSIZE_ANY(raw);
-	uint32		h = hash_bytes((const unsigned char *) raw, (int) keylen);
+	bool		keep = keylen <= STORED_KEY_MAX;
+	uint32		h = keep ? hash_bytes((const unsigned char *) raw, (int) keylen) : 0;
 	uint32		base = h & (STORED_SLOTS - 1);
 	StoredKey  *k = NULL;
 	RuleEntry  *e;
@@ -804,7 +805,8 @@ stored_entry(FunctionCallInfo fcinfo, RuleCache *cache, struct varlena *raw,
 
 	if (cache->stored == NULL)
 		cache->stored = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(StoredKey) * STORED_SLOTS);
-	for (int w = 0; w < RULE_CACHE_WAYS; w++)
+	/* a key too long to keep is never found: not hashed, not looked for */
+	for (int w = 0; keep && w < RULE_CACHE_WAYS; w++)
 	{
 		StoredKey  *kw = &cache->stored[(base + w) & (STORED_SLOTS - 1)];
 
@@ -821,7 +823,7 @@ stored_entry(FunctionCallInfo fcinfo, RuleCache *cache, struct varlena *raw,
 		if (k == NULL && (e == NULL || !e->used || e->fill != kw->fill))
 			k = kw;
 	}
-	if (k == NULL)
+	if (keep && k == NULL)
 		k = &cache->stored[(base + (cache->stored_victim++ % RULE_CACHE_WAYS)) & (STORED_SLOTS - 1)];
 
 	/*
@@ -834,15 +836,16 @@ stored_entry(FunctionCallInfo fcinfo, RuleCache *cache, struct varlena *raw,
 							 tupdesc, typid, typmod);
 	else
 		e = lookup_entry(fcinfo, cache, COND_BYTES(v), COND_LEN(v), tupdesc, typid, typmod);
-	if (keylen <= STORED_KEY_MAX)
+	if (keep)
 	{
 		if (k->keycap < keylen)
 		{
+			/* allocated first: an error leaves the old key whole */
+			char	   *key = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, keylen);
+
 			if (k->key)
 				pfree(k->key);
-			k->key = NULL;
-			k->entry = NULL;
-			k->key = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, keylen);
+			k->key = key;
 			k->keycap = (uint32) keylen;
 		}
 		memcpy(k->key, raw, keylen);
