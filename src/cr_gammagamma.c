@@ -19,6 +19,8 @@
 #define GG_LOG_BOUND 18.420680743952367
 #define GG_MAXITER 1000
 #define GG_NEWTON_MAXITER 100
+/* searches after the first, from a better start (see cr_gammagamma_fit) */
+#define GG_RESTARTS 3
 
 /*
  * A maximum must lie above the faces' by more than this many units in the
@@ -35,6 +37,7 @@
  */
 #define GG_FACE_NEAR 1e6
 #define GG_LN2 0.69314718055994530942
+#define GG_LN10 2.30258509299404568402
 
 /* a face's first-order coefficient counts as negative below -this relative to its terms */
 #define GG_FACE_SLOPE_REL 1e-9
@@ -105,7 +108,7 @@ typedef struct GgData
 	double		face[2],		/* their maximum log-likelihoods, -inf if not found */
 				face_mag[2],	/* the sum of |terms| of each: its rounding */
 				face_at[2][2];	/* their maxima: A log p, log nu; B log q, log s */
-	int			face_local[2];	/* the likelihood falls going inwards from it */
+	int			face_dir[2];	/* going inwards from it the likelihood falls (-1), rises (1), or either (0) */
 	/* the fit's progress */
 	double		best_ll,		/* the highest log-likelihood evaluated, */
 				best[3];		/* and where */
@@ -411,7 +414,9 @@ gg_log_sum(const GgData *d, int face)
  *   A: c = sum ((y - p x)^2 - p x) / 2,  B: c = sum ((z - q)^2 - q) / 2 x
  * (more or less spread than the face allows).  c < 0: the face's maximum is
  * a local maximum of the closed parameter space, which a fit heading there
- * does not leave (gg_at_face).
+ * does not leave (gg_at_face).  c > 0 on the higher face: points just
+ * inside it lie above both faces, and the likelihood has a maximum
+ * (gg_inside_face).
  */
 static void
 gg_faces(GgData *d)
@@ -430,7 +435,7 @@ gg_faces(GgData *d)
 		d->face[k] = -INFINITY;
 		d->face_mag[k] = 0.0;
 		d->face_at[k][0] = d->face_at[k][1] = NAN;
-		d->face_local[k] = 0;
+		d->face_dir[k] = 0;
 	}
 	if (d->n == 0)
 		return;
@@ -510,7 +515,7 @@ gg_faces(GgData *d)
 			d->face_mag[k] = g;
 			d->face_at[k][0] = u;
 			d->face_at[k][1] = ls;
-			d->face_local[k] = c < -GG_FACE_SLOPE_REL * cmag;
+			d->face_dir[k] = c < -GG_FACE_SLOPE_REL * cmag ? -1 : c > GG_FACE_SLOPE_REL * cmag;
 		}
 	}
 }
@@ -546,7 +551,7 @@ gg_above_faces(const GgData *d, double ll, double mag)
 static int
 gg_at_face(const GgData *d, const double *p, int k)
 {
-	if (!d->face_local[k])
+	if (d->face_dir[k] >= 0)
 		return 0;
 	if (k == 0)
 		return p[1] >= GG_FACE_NEAR && fabs(log(p[0]) - d->face_at[0][0]) <= GG_LN2 &&
@@ -606,6 +611,94 @@ gg_scale(double mean_exponent, int emin, int emax)
 	return ldexp(1.0, e < lo ? lo : e > hi ? hi : e);
 }
 
+/*
+ * Whether the best point seen lies above both faces beyond rounding: a
+ * maximum exists (the verdict is then GG_ABOVE).
+ */
+static int
+gg_best_above(GgData *d)
+{
+	CrGammaGamma b = {d->best[0], d->best[1], d->best[2]};
+	double		mag;
+
+	if (d->verdict == GG_ABOVE)
+		return 1;
+	if (d->verdict == GG_AT_FACE || !isfinite(d->best_ll))
+		return 0;
+	(void) gg_eval(&b, d, NULL, NULL, &mag);
+	if (!gg_above_faces(d, d->best_ll, mag))
+		return 0;
+	d->verdict = GG_ABOVE;
+	return 1;
+}
+
+/*
+ * A start just inside the higher face where the likelihood rises going
+ * inwards from it (c > 0, see gg_faces), above both faces beyond rounding:
+ * the face's maximum with its running-off parameter (q for A, p for B) at
+ * 10, 100, ..., 10^6, the highest of them.  0 when there is none: the higher
+ * face falls going inwards, or its rise is lost in rounding.  Such data have
+ * a maximum that a search from the usual start can miss, ending at a local
+ * maximum below the faces (spends over many decades: the likelihood has
+ * more than one) or at the bound on its steps.
+ */
+static int
+gg_inside_face(GgData *d, double *start)
+{
+	int			k = d->face[1] > d->face[0],
+				found = 0,
+				e;
+	double		best = -INFINITY;
+
+	if (d->face_dir[k] <= 0)
+		return 0;
+	for (e = 1; e <= 6; e++)
+	{
+		double		lr = e * GG_LN10,	/* log of q (A) or p (B) */
+					other = exp(d->face_at[k][0]),	/* p (A) or q (B) */
+					lg = k == 0 ? lr - d->face_at[0][1] : d->face_at[1][1] - lr,
+					mag,
+					ll;
+		CrGammaGamma m = {k == 0 ? other : exp(lr), k == 0 ? exp(lr) : other, exp(lg)};
+
+		if (!(m.gamma > 0.0 && isfinite(m.gamma)))
+			continue;
+		ll = gg_eval(&m, d, NULL, NULL, &mag);
+		if (ll > best && gg_above_faces(d, ll, mag))
+		{
+			best = ll;
+			start[0] = m.p;
+			start[1] = m.q;
+			start[2] = m.gamma;
+			found = 1;
+		}
+	}
+	return found;
+}
+
+/*
+ * One search from start: Newton with the analytic Hessian, which converges
+ * in a dozen passes over the rows; where it does not converge cleanly (and
+ * has not reached a face, gg_tick), BFGS from Newton's best point where that
+ * lies above both faces (a maximum exists, and Newton stopped near it, f no
+ * longer moving at a million rows), else from start again.
+ */
+static CrOptimStatus
+gg_climb(GgData *d, const double *start, CrMlFit *f, int *diverged)
+{
+	CrOptimStatus st;
+
+	*diverged = 0;
+	memcpy(f->p, start, 3 * sizeof(double));
+	st = cr_ml_fit_newton(gg_loglik_hess, d, 3, (double) d->n, GG_LOG_BOUND, GG_NEWTON_MAXITER,
+						  gg_tick, d, f);
+	if (st == CR_OPTIM_CONVERGED || d->verdict == GG_AT_FACE)
+		return st;
+	memcpy(f->p, gg_best_above(d) ? d->best : start, 3 * sizeof(double));
+	return cr_ml_fit(gg_loglik, d, 3, (double) d->n, GG_LOG_BOUND, GG_MAXITER, gg_tick, d, f,
+					 diverged);
+}
+
 CrFitStatus
 cr_gammagamma_fit(const CrSpendRow *rows, size_t n, cr_optim_tick tick,
 				  void *tick_arg, CrGammaGammaFit *out)
@@ -617,6 +710,7 @@ cr_gammagamma_fit(const CrSpendRow *rows, size_t n, cr_optim_tick tick,
 				start[3];
 	int			varies = 0,
 				diverged = 0,
+				round,
 				emin = INT_MAX,
 				emax = INT_MIN;
 	size_t		i;
@@ -659,35 +753,54 @@ cr_gammagamma_fit(const CrSpendRow *rows, size_t n, cr_optim_tick tick,
 	 * p = 1, q = 2 and gamma the geometric mean spend: the start moves with
 	 * the spends' unit, and one outlier barely moves it (their arithmetic
 	 * mean, the start once, went with an outlier of 1e12 so far from the
-	 * maximum that the estimates "ran off" on the way back).  Newton with
-	 * the analytic Hessian converges in a dozen passes over the rows; where
-	 * it does not converge cleanly, BFGS from the same start decides.
+	 * maximum that the estimates "ran off" on the way back).
 	 */
 	start[0] = 1.0;
 	start[1] = 2.0;
 	start[2] = exp(sl / (double) n);
-	memcpy(f.p, start, sizeof(start));
-	st = cr_ml_fit_newton(gg_loglik_hess, &d, 3, (double) n, GG_LOG_BOUND, GG_NEWTON_MAXITER,
-						  gg_tick, &d, &f);
-	if (st != CR_OPTIM_CONVERGED && d.verdict != GG_AT_FACE)
-	{
-		/*
-		 * From Newton's best point where that lies above both faces (a
-		 * maximum exists, and Newton stopped near it, f no longer moving at
-		 * a million rows); else from the start again
-		 */
-		CrGammaGamma b = {d.best[0], d.best[1], d.best[2]};
-		double		mag;
-
-		memcpy(f.p, start, sizeof(start));
-		if (isfinite(d.best_ll) && (d.verdict == GG_ABOVE ||
-									(gg_eval(&b, &d, NULL, NULL, &mag),
-									 gg_above_faces(&d, d.best_ll, mag))))
-			memcpy(f.p, d.best, sizeof(d.best));
-		st = cr_ml_fit(gg_loglik, &d, 3, (double) n, GG_LOG_BOUND, GG_MAXITER, gg_tick,
-					   &d, &f, &diverged);
-	}
+	st = gg_climb(&d, start, &f, &diverged);
 	out->iterations = f.iterations;
+
+	/*
+	 * A search that did not end cleanly above both faces is not the last
+	 * word where a maximum is known to exist: one that ran into the bound
+	 * on its steps (GG_LOG_BOUND from its start; spends over 30 decades put
+	 * gamma 10^13 from the geometric mean) after passing above both faces
+	 * goes on from its best point, and one that ended below the faces (at a
+	 * local maximum, or at a face) starts again just inside the higher face
+	 * where the likelihood rises going inwards from it (gg_inside_face).
+	 */
+	for (round = 0; round < GG_RESTARTS; round++)
+	{
+		if (st == CR_OPTIM_CONVERGED && d.verdict != GG_AT_FACE)
+		{
+			CrGammaGamma m = {f.p[0], f.p[1], f.p[2]};
+			double		mag;
+
+			(void) gg_eval(&m, &d, NULL, NULL, &mag);
+			if (gg_above_faces(&d, f.log_likelihood, mag))
+				break;
+		}
+		if (gg_best_above(&d))
+		{
+			/* a maximum exists; BFGS went on from Newton's best point already */
+			if (!diverged)
+				break;
+			memcpy(start, d.best, sizeof(start));
+		}
+		else if (gg_inside_face(&d, start))
+		{
+			CrGammaGamma m = {start[0], start[1], start[2]};
+
+			d.best_ll = gg_eval(&m, &d, NULL, NULL, NULL);
+			memcpy(d.best, start, sizeof(start));
+			d.verdict = GG_ABOVE;
+		}
+		else
+			break;
+		st = gg_climb(&d, start, &f, &diverged);
+		out->iterations += f.iterations;
+	}
 	if (diverged || d.verdict == GG_AT_FACE)
 		return CR_FIT_DIVERGED;
 

@@ -52,7 +52,11 @@ extern double cr_gammagamma_loglik(const CrGammaGamma *m, const CrSpendRow *rows
  * faces (cr_gammagamma_faces) beyond rounding, when an iterate reaches a
  * face below it (the faces are computed first; see gg_tick), or an estimate
  * ran 1e8 times from its start: the likelihood has no interior maximum, and
- * the result does not depend on the start or on the spends' unit.  Sorted
+ * the result does not depend on the start or on the spends' unit.  Where a
+ * maximum is known to exist (a point seen above both faces, or the higher
+ * face's likelihood rising going inwards from it) and the search ended
+ * elsewhere, it searches again from that point or from just inside that
+ * face (the likelihood can have more than one local maximum).  Sorted
  * rows (cr_spend_rows_sort) are fastest: runs of one x share their Gamma
  * functions, runs of identical rows their whole term.
  */

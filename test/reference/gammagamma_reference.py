@@ -80,10 +80,11 @@ def loglik_mp(params, x, m):
     return float(total)
 
 
-def fit(x, m):
+def fit(x, m, extra=()):
     n = len(m)
     gm, am = np.exp(np.mean(np.log(m))), np.mean(m)
     starts = [[1, 1, 1], [1, 2, gm], [1, 2, am], [6, 3.7, 15], [0.5, 1.5, gm], [20, 2.5, gm]]
+    starts += list(extra)
     f = lambda th: -loglik(th, x, m) / n
     fg = lambda th: tuple(-v / n for v in loglik(th, x, m, 1)[:2])
     best = None
@@ -136,12 +137,12 @@ def faces(x, m):
     return la, lb
 
 
-def report(name, x, m, expect_max=True):
+def report(name, x, m, expect_max=True, extra=()):
     la, lb = faces(x, m)
     print("%s (n = %d)" % (name, len(m)))
     print("  faces: A %.10f  B %.10f" % (la, lb))
     if expect_max:
-        est, ll = fit(x, m)
+        est, ll = fit(x, m, extra)
         print("  p q gamma: %.10e %.10e %.10e" % tuple(est))
         print("  log_likelihood: %.10f (mpmath %.10f), above the faces by %.6g"
               % (ll, loglik_mp(est, x, m), ll - max(la, lb)))
@@ -240,3 +241,32 @@ if __name__ == "__main__":
         print("  p = %g: best log-likelihood %.10f (mpmath), face B minus %.6g"
               % (p, loglik_mp(est, bx, bm), lb - loglik_mp(est, bx, bm)))
     span_faces()
+
+    # a maximum that a search from the usual start misses (test/unit/test_bgnbd.c,
+    # test_gammagamma_inside_face): 14 members with realistic spends, whose
+    # likelihood rises going inwards from face A, the higher face (a search
+    # heads for face B, below A, and stops there); and 39 members whose mean
+    # spends span 11 decades, with a local maximum below face B, which rises
+    # inwards.  Also searched from the points just inside the rising face
+    wx = np.array([66, 28, 64, 26, 2, 70, 41, 72, 89, 65, 67, 22, 87, 97], float)
+    wm = np.array([94.38, 11.02, 92.68, 65.01, 9.54, 147.09, 63.43, 11.81, 17.07, 3.58, 56.88,
+                   115.83, 42.64, 24.72])
+    report("14 members, rising inwards from face A", wx, wm,
+           extra=[[0.024, q, q / 0.00045] for q in (1e2, 1e3, 1e4)])
+    vx = np.array([1, 2, 7, 1, 2, 8, 3, 21, 3, 7, 2, 23, 2, 7, 4, 12, 8, 7, 2, 1, 6, 10, 3, 7, 2,
+                   4, 9, 10, 5, 30, 12, 2, 7, 5, 13, 6, 2, 1, 1], float)
+    vm = np.array([0.00012418296876704659, 0.0033921664905334843, 0.014673581365435692,
+                   3.7158223423466982e-05, 36627.004449962682, 9.285928426449896,
+                   0.0026664242333759771, 317.17008187335563, 0.0061255648286677143,
+                   1.9392993511674768, 0.18926477047226542, 2431.9802147250057,
+                   0.097628012563239788, 0.25009074351503952, 5.3275469901645292e-06,
+                   12382.165741404315, 2.5279289108057359, 8187.0239366189353,
+                   0.00041524829274537482, 0.0038563757375629677, 0.065489231714301516,
+                   0.98930598883916732, 2.2921930626654362e-05, 0.00035342300832302376,
+                   18.715506773932209, 3.7424139180336597e-07, 0.92660724370037995,
+                   1765.8488122762124, 0.00010177698041755264, 48135.898468173182,
+                   0.0050858996035056331, 0.0012704472263518607, 0.013369967921391014,
+                   0.2957458740990741, 1.2356398821982819e-06, 11870.412483313325,
+                   2.5586843344965492e-06, 0.00028437475380130637, 3.0526696813381422])
+    report("39 members, spends over 11 decades, rising inwards from face B", vx, vm,
+           extra=[[p, 0.089, 8.3e-7 / p] for p in (1e2, 1e3, 1e4)])

@@ -802,6 +802,79 @@ test_gammagamma_outliers(void)
 	test_gammagamma_faces_decide(spend, ns, off_a, off_b);
 }
 
+/*
+ * A maximum that the search from the usual start misses: 14 members with
+ * realistic spends, whose likelihood rises going inwards from face A, the
+ * higher face (the search headed for face B, below A, and stopped there:
+ * "no proper maximum"), and 39 members whose mean spends span 11 decades,
+ * where it ended at a local maximum below face B, which rises inwards.
+ * Points just inside the rising higher face lie above both faces; the fit
+ * searches again from there.  gammagamma_reference.py: scipy's maxima,
+ * above the faces by 0.0288 and 0.0347.
+ */
+static void
+test_gammagamma_inside_face(void)
+{
+	static const double wx[] = {66, 28, 64, 26, 2, 70, 41, 72, 89, 65, 67, 22, 87, 97},
+				wm[] = {94.38, 11.02, 92.68, 65.01, 9.54, 147.09, 63.43, 11.81, 17.07, 3.58,
+		56.88, 115.83, 42.64, 24.72},
+				vx[] = {1, 2, 7, 1, 2, 8, 3, 21, 3, 7, 2, 23, 2, 7, 4, 12, 8, 7, 2, 1, 6, 10, 3,
+		7, 2, 4, 9, 10, 5, 30, 12, 2, 7, 5, 13, 6, 2, 1, 1},
+				vm[] = {0.00012418296876704659, 0.0033921664905334843, 0.014673581365435692,
+		3.7158223423466982e-05, 36627.004449962682, 9.285928426449896,
+		0.0026664242333759771, 317.17008187335563, 0.0061255648286677143,
+		1.9392993511674768, 0.18926477047226542, 2431.9802147250057,
+		0.097628012563239788, 0.25009074351503952, 5.3275469901645292e-06,
+		12382.165741404315, 2.5279289108057359, 8187.0239366189353,
+		0.00041524829274537482, 0.0038563757375629677, 0.065489231714301516,
+		0.98930598883916732, 2.2921930626654362e-05, 0.00035342300832302376,
+		18.715506773932209, 3.7424139180336597e-07, 0.92660724370037995,
+		1765.8488122762124, 0.00010177698041755264, 48135.898468173182,
+		0.0050858996035056331, 0.0012704472263518607, 0.013369967921391014,
+		0.2957458740990741, 1.2356398821982819e-06, 11870.412483313325,
+		2.5586843344965492e-06, 0.00028437475380130637, 3.0526696813381422};
+	static const struct
+	{
+		const double *x,
+				   *m;
+		size_t		n;
+		double		p,
+					q,
+					gamma,
+					ll;
+		const char *what;
+	}			cases[] = {
+		{wx, wm, 14, 2.7144378348e-02, 9.2267085511e+00, 1.6316370056e+04, -71.7990610788,
+		"14 members rising inwards from face A"},
+		{vx, vm, 39, 9.8998042002e-01, 9.0804396305e-02, 1.2520523335e-06, -45.9953459451,
+		"39 members, spends over 11 decades, rising inwards from face B"},
+	};
+	CrSpendRow	rows[39];
+	CrGammaGammaFit gf;
+	char		what[300];
+	size_t		k,
+				i;
+	int			st;
+
+	for (k = 0; k < sizeof(cases) / sizeof(cases[0]); k++)
+	{
+		for (i = 0; i < cases[k].n; i++)
+		{
+			rows[i].x = cases[k].x[i];
+			rows[i].m = cases[k].m[i];
+		}
+		cr_spend_rows_sort(rows, cases[k].n);
+		st = cr_gammagamma_fit(rows, cases[k].n, NULL, NULL, &gf);
+		snprintf(what, sizeof(what),
+				 "%s: scipy's maximum, not \"no proper maximum\" (%d: p %.10g q %.10g gamma %.10g LL %.10f)",
+				 cases[k].what, st, gf.m.p, gf.m.q, gf.m.gamma, gf.log_likelihood);
+		ok(st == CR_FIT_OK && rel_near(gf.m.p, cases[k].p, 1e-6) && rel_near(gf.m.q, cases[k].q, 1e-6) &&
+		   rel_near(gf.m.gamma, cases[k].gamma, 1e-6) &&
+		   gf.log_likelihood >= cases[k].ll - 1e-9 * fabs(cases[k].ll) &&
+		   isfinite(gf.se[0]) && isfinite(gf.se[1]) && isfinite(gf.se[2]), what);
+	}
+}
+
 /* sorting and merging row sets: many duplicates, presorted and reversed runs */
 static void
 test_compact(void)
@@ -1634,6 +1707,7 @@ main(void)
 	test_scorer();
 	test_models();
 	test_gammagamma_outliers();
+	test_gammagamma_inside_face();
 	test_sample_start();
 	test_sample_start_bound();
 	test_units();
