@@ -90,7 +90,10 @@ SELECT label || ': ' || pg_temp.try(q) FROM (VALUES
   ('no proper maximum, spends of 5e-324 and 1.7e308', $$SELECT gammagamma_fit(x, m) FROM (VALUES (1, 5e-324::float8), (2, 1.7e308)) v(x, m)$$),
   -- scipy's 38.919188909, 2.7119726748, 1.2821474437 (test/reference/gammagamma_reference.py);
   -- with gamma started at the mean spend, 5e9 here, the estimates "ran off"
-  ('one mean spend of 1e12', $$SELECT (round((g).p::numeric, 4), round((g).q::numeric, 4), round((g).gamma::numeric, 4)) FROM (SELECT gammagamma_fit(1 + s % 7, CASE WHEN s = 1 THEN 1e12 ELSE (10 + (s * 37) % 23)::float8 + ((s * 13) % 9 - 4) * 2.0::float8 / (1 + s % 7) END) g FROM generate_series(1, 200) s) q$$)
+  ('one mean spend of 1e12', $$SELECT (round((g).p::numeric, 4), round((g).q::numeric, 4), round((g).gamma::numeric, 4)) FROM (SELECT gammagamma_fit(1 + s % 7, CASE WHEN s = 1 THEN 1e12 ELSE (10 + (s * 37) % 23)::float8 + ((s * 13) % 9 - 4) * 2.0::float8 / (1 + s % 7) END) g FROM generate_series(1, 200) s) q$$),
+  -- scipy's 0.0271443783, 9.2267085511, 16316.370056, above the higher limit (A) by 0.029: the
+  -- likelihood rises going inwards from it; the search headed for limit B and stopped there
+  ('a maximum above the limit the search did not head for', $$SELECT (round((g).p::numeric, 6), round((g).q::numeric, 4), round((g).gamma::numeric, 1)) FROM (SELECT gammagamma_fit(x, m) g FROM (VALUES (66, 94.38), (28, 11.02), (64, 92.68), (26, 65.01), (2, 9.54), (70, 147.09), (41, 63.43), (72, 11.81), (89, 17.07), (65, 3.58), (67, 56.88), (22, 115.83), (87, 42.64), (97, 24.72)) v(x, m)) q$$)
 ) AS t(label, q);
 
 -- ---------------------------------------------------------------- predictions

@@ -663,6 +663,8 @@ gg_inside_face(GgData *d, double *start)
 
 		if (!(m.gamma > 0.0 && isfinite(m.gamma)))
 			continue;
+		if (d->tick)
+			d->tick(d->tick_arg);
 		ll = gg_eval(&m, d, NULL, NULL, &mag);
 		if (ll > best && gg_above_faces(d, ll, mag))
 		{
