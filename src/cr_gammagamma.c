@@ -701,6 +701,85 @@ gg_climb(GgData *d, const double *start, CrMlFit *f, int *diverged)
 					 diverged);
 }
 
+/*
+ * Whether the best point seen is the maximum to rounding, where the
+ * optimisers could not say so: the Hessian negative definite and Newton's
+ * step from there gaining less than the rounding of the log-likelihood (a
+ * maximum at q = 5e4 or 2e5, each term's lgamma(q) 5e5 and more: the
+ * gradient stays at 1e-4 per row in a direction so curved that the step
+ * is 1e-5 and gains 4e-10, and both optimisers stall).  Then f gets the
+ * point, its log-likelihood and the standard errors from the inverse of
+ * minus the Hessian.
+ */
+static int
+gg_settled(GgData *d, CrMlFit *f)
+{
+	CrGammaGamma m = {d->best[0], d->best[1], d->best[2]};
+	double		g[3],
+				h[3][3],
+				L[3][3] = {{0}},
+				mag,
+				ll,
+				gain = 0.0;
+	int			i,
+				j,
+				k;
+
+	ll = gg_eval(&m, d, g, h, &mag);
+	if (!isfinite(ll))
+		return 0;
+	/* L L' = -h */
+	for (j = 0; j < 3; j++)
+	{
+		double		v = -h[j][j];
+
+		for (k = 0; k < j; k++)
+			v -= L[j][k] * L[j][k];
+		if (!(v > 0.0) || !isfinite(v))
+			return 0;
+		L[j][j] = sqrt(v);
+		for (i = j + 1; i < 3; i++)
+		{
+			v = -h[i][j];
+			for (k = 0; k < j; k++)
+				v -= L[i][k] * L[j][k];
+			L[i][j] = v / L[j][j];
+		}
+	}
+	/* Newton's gain g' (-h)^-1 g / 2 = |L^-1 g|^2 / 2 */
+	for (i = 0; i < 3; i++)
+	{
+		double		y = g[i];
+
+		for (k = 0; k < i; k++)
+			y -= L[i][k] * g[k];
+		g[i] = y / L[i][i];		/* g now holds L^-1 g */
+		gain += 0.5 * g[i] * g[i];
+	}
+	if (!(gain <= GG_FACE_ULPS * DBL_EPSILON * mag))
+		return 0;
+	memcpy(f->p, d->best, 3 * sizeof(double));
+	f->log_likelihood = ll;
+	/* the diagonal of (-h)^-1 = L'^-1 L^-1: column j of L^-1, squared and summed */
+	for (j = 0; j < 3; j++)
+	{
+		double		c[3] = {0, 0, 0},
+					v = 0.0;
+
+		for (i = j; i < 3; i++)
+		{
+			double		y = i == j ? 1.0 : 0.0;
+
+			for (k = j; k < i; k++)
+				y -= L[i][k] * c[k];
+			c[i] = y / L[i][i];
+			v += c[i] * c[i];
+		}
+		f->se[j] = sqrt(v);
+	}
+	return 1;
+}
+
 CrFitStatus
 cr_gammagamma_fit(const CrSpendRow *rows, size_t n, cr_optim_tick tick,
 				  void *tick_arg, CrGammaGammaFit *out)
@@ -803,6 +882,8 @@ cr_gammagamma_fit(const CrSpendRow *rows, size_t n, cr_optim_tick tick,
 		st = gg_climb(&d, start, &f, &diverged);
 		out->iterations += f.iterations;
 	}
+	if (st != CR_OPTIM_CONVERGED && !diverged && d.verdict == GG_ABOVE && gg_settled(&d, &f))
+		st = CR_OPTIM_CONVERGED;
 	if (diverged || d.verdict == GG_AT_FACE)
 		return CR_FIT_DIVERGED;
 

@@ -875,6 +875,54 @@ test_gammagamma_inside_face(void)
 	}
 }
 
+/*
+ * A maximum at q = 5e4, above limit A by 0.0013, where Newton and BFGS both
+ * stall ("did not converge"): 35 members, whose gradient stays at 1e-4
+ * per row in a direction so curved that Newton's step gains 4e-10, below
+ * the rounding of the log-likelihood (its terms are 5e5 each).  The best
+ * point is the maximum to rounding: scipy's (gammagamma_reference.py) to
+ * 1e-4 along the flat ridge (q 50823.7 for 50825.5, where q's standard
+ * error is 20 q), with standard errors from the analytic Hessian.
+ */
+static void
+test_gammagamma_settled(void)
+{
+	static const double x[] = {
+		28, 12, 9, 52, 59, 25, 63, 93, 4, 47, 90, 90, 40, 94, 97, 48, 50, 20, 59, 54, 59,
+		68, 18, 87, 16, 81, 53, 45, 96, 34, 9, 94, 57, 67, 49
+	},
+				m[] = {
+		16.453879045732283, 17.63880773201533, 18.994120823225703, 16.177814074107555,
+		16.199236497797418, 18.028641035372299, 16.998012802625013, 16.550076187787166,
+		16.907404926683569, 17.287434046976202, 16.416094265512754, 16.663190131538606,
+		15.970145646502161, 16.115258837812888, 16.53331863125339, 16.583409841221663,
+		17.149062431651206, 16.009121527250898, 16.615850225874585, 17.436478688447519,
+		16.983088458933825, 16.170038270232528, 16.66349749206374, 16.151892743141534,
+		17.565886394145409, 16.477996916061169, 17.162931269196292, 16.021178393191164,
+		16.279338876594899, 17.11354355717004, 17.488664600016428, 17.381991011055494,
+		17.288921862614998, 16.649489535671034, 16.752795380608724
+	};
+	CrSpendRow	rows[35];
+	CrGammaGammaFit gf;
+	char		what[300];
+	size_t		i;
+	int			st;
+
+	for (i = 0; i < 35; i++)
+	{
+		rows[i].x = x[i];
+		rows[i].m = m[i];
+	}
+	cr_spend_rows_sort(rows, 35);
+	st = cr_gammagamma_fit(rows, 35, NULL, NULL, &gf);
+	snprintf(what, sizeof(what),
+			 "a maximum at q = 5e4 where both optimisers stall: scipy's, not \"did not converge\" (%d: p %.10g q %.10g gamma %.10g LL %.10f se %g %g %g)",
+			 st, gf.m.p, gf.m.q, gf.m.gamma, gf.log_likelihood, gf.se[0], gf.se[1], gf.se[2]);
+	ok(st == CR_FIT_OK && rel_near(gf.m.p, 22.067122913, 1e-4) && rel_near(gf.m.q, 50825.456899, 1e-4) &&
+	   rel_near(gf.m.gamma, 38397.088730, 1e-4) && gf.log_likelihood >= -29.0032501229 - 1e-9 * 29.0032501229 &&
+	   gf.se[1] > 10.0 * gf.m.q && isfinite(gf.se[1]) && isfinite(gf.se[0]) && isfinite(gf.se[2]), what);
+}
+
 /* sorting and merging row sets: many duplicates, presorted and reversed runs */
 static void
 test_compact(void)
@@ -1708,6 +1756,7 @@ main(void)
 	test_models();
 	test_gammagamma_outliers();
 	test_gammagamma_inside_face();
+	test_gammagamma_settled();
 	test_sample_start();
 	test_sample_start_bound();
 	test_units();
