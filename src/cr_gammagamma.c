@@ -227,15 +227,13 @@ cr_gammagamma_loglik(const CrGammaGamma *m, const CrSpendRow *rows, size_t n,
 }
 
 /*
- * An objective's evaluation at p: NaN once the fit is decided to be at a
- * face (the optimiser then stops within a few cheap calls), else ll, with
- * the best point seen kept for gg_tick.
+ * An objective's evaluation ll at p, with the best point seen kept for
+ * gg_tick.  (Once the fit is decided to be at a face, the objectives answer
+ * NaN without evaluating, and the optimiser stops within a few cheap calls.)
  */
 static double
 gg_seen(GgData *d, const double *p, double ll)
 {
-	if (d->verdict == GG_AT_FACE)
-		return NAN;
 	if (isfinite(ll) && ll > d->best_ll)
 	{
 		d->best_ll = ll;
@@ -461,7 +459,7 @@ gg_faces(GgData *d)
 					cmag = 0.0,
 					a,
 					ls,
-					lgq;
+					lgq = 0.0;	/* lgamma(q), face B's */
 
 		/* A: Gamma(p x, nu x) spends, nu = p sum x / sum x m at its maximum */
 		/* B: inverse Gamma(q, s) spends, s = q n / sum (1 / m) at its maximum */
@@ -471,7 +469,8 @@ gg_faces(GgData *d)
 			continue;
 		a = exp(u);				/* p (A) or q (B) */
 		ls = k == 0 ? u + log(ca[0]) - ca[2] : u + log(cb[0]) - cb[2];	/* log nu or log s */
-		lgq = lgamma(a);
+		if (k == 1)
+			lgq = lgamma(a);
 		for (i = 0; i < d->n; i = j)
 		{
 			double		x = d->rows[i].x,
@@ -717,7 +716,8 @@ gg_settled(GgData *d, CrMlFit *f)
 	CrGammaGamma m = {d->best[0], d->best[1], d->best[2]};
 	double		g[3],
 				h[3][3],
-				L[3][3] = {{0}},
+				nh[CR_OPTIM_MAXK][CR_OPTIM_MAXK],
+				L[CR_OPTIM_MAXK][CR_OPTIM_MAXK],
 				mag,
 				ll,
 				gain = 0.0;
@@ -729,23 +729,11 @@ gg_settled(GgData *d, CrMlFit *f)
 	if (!isfinite(ll))
 		return 0;
 	/* L L' = -h */
-	for (j = 0; j < 3; j++)
-	{
-		double		v = -h[j][j];
-
-		for (k = 0; k < j; k++)
-			v -= L[j][k] * L[j][k];
-		if (!(v > 0.0) || !isfinite(v))
-			return 0;
-		L[j][j] = sqrt(v);
-		for (i = j + 1; i < 3; i++)
-		{
-			v = -h[i][j];
-			for (k = 0; k < j; k++)
-				v -= L[i][k] * L[j][k];
-			L[i][j] = v / L[j][j];
-		}
-	}
+	for (i = 0; i < 3; i++)
+		for (j = 0; j < 3; j++)
+			nh[i][j] = -h[i][j];
+	if (cr_optim_cholesky(nh, 0.0, 3, L) != 0)
+		return 0;
 	/* Newton's gain g' (-h)^-1 g / 2 = |L^-1 g|^2 / 2 */
 	for (i = 0; i < 3; i++)
 	{

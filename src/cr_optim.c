@@ -369,10 +369,10 @@ cr_ml_fit(cr_loglik ll, void *arg, int k, double n, double log_bound, int maxite
 
 /* ---------------------------------------------------------------- Newton */
 
-/* Cholesky factor of A + lambda I into L; -1 when not positive definite. */
-static int
-cholesky(double A[CR_OPTIM_MAXK][CR_OPTIM_MAXK], double lambda, int k,
-		 double L[CR_OPTIM_MAXK][CR_OPTIM_MAXK])
+/* see cr_optim.h */
+int
+cr_optim_cholesky(double A[CR_OPTIM_MAXK][CR_OPTIM_MAXK], double lambda, int k,
+				  double L[CR_OPTIM_MAXK][CR_OPTIM_MAXK])
 {
 	int			i,
 				j,
@@ -496,7 +496,7 @@ cr_ml_fit_newton(cr_loglik_hess ll, void *arg, int k, double n, double log_bound
 		fit->iterations = it;
 		if (max_abs(cur.g, k) <= 1e-10)
 			break;
-		while (cholesky(cur.H, lambda, k, L) != 0)
+		while (cr_optim_cholesky(cur.H, lambda, k, L) != 0)
 		{
 			lambda = fmax(4.0 * lambda, 1e-6);
 			if (!isfinite(lambda))

@@ -91,4 +91,12 @@ extern CrOptimStatus cr_ml_fit_newton(cr_loglik_hess ll, void *arg, int k, doubl
 									  double log_bound, int maxiter, cr_optim_tick tick,
 									  void *tick_arg, CrMlFit *fit);
 
+/*
+ * The Cholesky factor L (lower triangle; the rest not set) of A + lambda I,
+ * k x k, A symmetric (its lower triangle is read): 0, or -1 when it is not
+ * positive definite (a pivot not positive or not finite).
+ */
+extern int	cr_optim_cholesky(double A[CR_OPTIM_MAXK][CR_OPTIM_MAXK], double lambda, int k,
+							  double L[CR_OPTIM_MAXK][CR_OPTIM_MAXK]);
+
 #endif							/* CR_OPTIM_H */

@@ -238,6 +238,38 @@ test_optim(void)
 	th[1] = 1.0;
 	ok(cr_bfgs(rosenbrock, NULL, 2, th, 1e-10, 1000, NULL, NULL, &f, &it) == CR_OPTIM_CONVERGED &&
 	   fabs(th[0] - 1.0) < 1e-6 && fabs(th[1] - 1.0) < 1e-6, "BFGS: Rosenbrock from (-1.2, 1)");
+
+	/*
+	 * cr_optim_cholesky (Newton's and gammagamma_fit's gg_settled): L L' = A
+	 * + lambda I from the lower triangle; -1 when not positive definite
+	 */
+	{
+		double		A[CR_OPTIM_MAXK][CR_OPTIM_MAXK] = {{4, 0, 0}, {2, 10, 0}, {-2, 1, 9}},
+					L[CR_OPTIM_MAXK][CR_OPTIM_MAXK],
+					err = 0.0;
+		int			i,
+					j,
+					k;
+
+		ok(cr_optim_cholesky(A, 0.0, 3, L) == 0, "cholesky: a positive definite 3 x 3");
+		for (i = 0; i < 3; i++)
+			for (j = 0; j <= i; j++)
+			{
+				double		v = 0.0;
+
+				for (k = 0; k <= j; k++)
+					v += L[i][k] * L[j][k];
+				err = fmax(err, fabs(v - A[i][j]));
+			}
+		ok(err < 1e-14 && L[0][0] == 2.0 && L[1][0] == 1.0 && L[2][0] == -1.0,
+		   "cholesky: L L' = A (error %g)", err);
+		A[1][1] = 1.0;			/* 4 x 1 - 2^2: singular */
+		ok(cr_optim_cholesky(A, 0.0, 3, L) == -1, "cholesky: a singular matrix is not positive definite");
+		ok(cr_optim_cholesky(A, 1.0, 3, L) == 0 && fabs(L[1][1] - sqrt(1.2)) < 1e-15,
+		   "cholesky: A + lambda I");
+		A[0][0] = NAN;
+		ok(cr_optim_cholesky(A, 0.0, 3, L) == -1, "cholesky: a NaN pivot");
+	}
 }
 
 static size_t
