@@ -707,14 +707,21 @@ gg_climb(GgData *d, const double *start, CrMlFit *f, int *diverged)
  * maximum at q = 5e4 or 2e5, each term's lgamma(q) 5e5 and more: the
  * gradient stays at 1e-4 per row in a direction so curved that the step
  * is 1e-5 and gains 4e-10, and both optimisers stall).  Then f gets the
- * point, its log-likelihood and the standard errors from the inverse of
- * minus the Hessian.
+ * point, its log-likelihood and the standard errors p_j sqrt(C_jj), C the
+ * inverse of minus the Hessian in the log-parameters: the point is not the
+ * maximum, and the one in p, q and gamma, where the ridge is curved,
+ * differs from it by diag(g p), which on the flattest ridges is more than
+ * the ridge's curvature (the gradient 2e-3 where it is 1e-4: standard
+ * errors 14% short), while the one in logs, the ridge straight (q and gamma
+ * in proportion), is within 0.1% of the maximum's.  Not the maximum to
+ * rounding where that one is not negative definite.
  */
 static int
 gg_settled(GgData *d, CrMlFit *f)
 {
 	CrGammaGamma m = {d->best[0], d->best[1], d->best[2]};
 	double		g[3],
+				g0[3],
 				h[3][3],
 				nh[CR_OPTIM_MAXK][CR_OPTIM_MAXK],
 				L[CR_OPTIM_MAXK][CR_OPTIM_MAXK],
@@ -734,6 +741,7 @@ gg_settled(GgData *d, CrMlFit *f)
 			nh[i][j] = -h[i][j];
 	if (cr_optim_cholesky(nh, 0.0, 3, L) != 0)
 		return 0;
+	memcpy(g0, g, sizeof(g));
 	/* Newton's gain g' (-h)^-1 g / 2 = |L^-1 g|^2 / 2 */
 	for (i = 0; i < 3; i++)
 	{
@@ -746,9 +754,15 @@ gg_settled(GgData *d, CrMlFit *f)
 	}
 	if (!(gain <= GG_FACE_ULPS * DBL_EPSILON * mag))
 		return 0;
+	/* L L' = minus the Hessian in the log-parameters */
+	for (i = 0; i < 3; i++)
+		for (j = 0; j < 3; j++)
+			nh[i][j] = -h[i][j] * d->best[i] * d->best[j] - (i == j ? g0[i] * d->best[i] : 0.0);
+	if (cr_optim_cholesky(nh, 0.0, 3, L) != 0)
+		return 0;
 	memcpy(f->p, d->best, 3 * sizeof(double));
 	f->log_likelihood = ll;
-	/* the diagonal of (-h)^-1 = L'^-1 L^-1: column j of L^-1, squared and summed */
+	/* the diagonal of C = L'^-1 L^-1: column j of L^-1, squared and summed */
 	for (j = 0; j < 3; j++)
 	{
 		double		c[3] = {0, 0, 0},
@@ -763,7 +777,7 @@ gg_settled(GgData *d, CrMlFit *f)
 			c[i] = y / L[i][i];
 			v += c[i] * c[i];
 		}
-		f->se[j] = sqrt(v);
+		f->se[j] = d->best[j] * sqrt(v);
 	}
 	return 1;
 }

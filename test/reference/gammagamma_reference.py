@@ -137,7 +137,7 @@ def faces(x, m):
     return la, lb
 
 
-def report(name, x, m, expect_max=True, extra=(), only=False):
+def report(name, x, m, expect_max=True, extra=(), only=False, se=False):
     la, lb = faces(x, m)
     print("%s (n = %d)" % (name, len(m)))
     print("  faces: A %.10f  B %.10f" % (la, lb))
@@ -147,6 +147,10 @@ def report(name, x, m, expect_max=True, extra=(), only=False):
         print("  log_likelihood: %.10f (mpmath %.10f), above the faces by %.6g"
               % (ll, loglik_mp(est, x, m), ll - max(la, lb)))
         print("  largest score in log-parameters (mpmath): %.2g" % score_mp(est, x, m))
+        if se:
+            # p_j sqrt(C_jj), C the inverse of minus the Hessian in the log-parameters
+            cov = np.linalg.inv(-loglik(np.log(est), x, m, 2)[2])
+            print("  standard errors p q gamma: %.6e %.6e %.6e" % tuple(est * np.sqrt(np.diag(cov))))
     return la, lb
 
 
@@ -287,4 +291,4 @@ if __name__ == "__main__":
                    17.565886394145409, 16.477996916061169, 17.162931269196292, 16.021178393191164,
                    16.279338876594899, 17.11354355717004, 17.488664600016428, 17.381991011055494,
                    17.288921862614998, 16.649489535671034, 16.752795380608724])
-    report("35 members, a maximum at q = 5e4", ux, um, extra=[[22, 5e4, 3.8e4]], only=True)
+    report("35 members, a maximum at q = 5e4", ux, um, extra=[[22, 5e4, 3.8e4]], only=True, se=True)
