@@ -700,6 +700,9 @@ gg_climb(GgData *d, const double *start, CrMlFit *f, int *diverged)
 					 diverged);
 }
 
+/* the longest Newton step in the log-parameters gg_settled accepts */
+#define GG_SETTLED_STEP 1e-2
+
 /*
  * Whether the best point seen is the maximum to rounding, where the
  * optimisers could not say so: the Hessian negative definite and Newton's
@@ -760,6 +763,37 @@ gg_settled(GgData *d, CrMlFit *f)
 			nh[i][j] = -h[i][j] * d->best[i] * d->best[j] - (i == j ? g0[i] * d->best[i] : 0.0);
 	if (cr_optim_cholesky(nh, 0.0, 3, L) != 0)
 		return 0;
+
+	/*
+	 * And Newton's step in the log-parameters, solved from L L', must be
+	 * short: a small gain alone is not enough where the ridge is not
+	 * quadratic over the step (400 members: a gain estimated at 1e-5 in
+	 * logs, a step of 0.02 in log q, and the maximum 0.5 away in log q and
+	 * 8e-5 higher).  Settled fits of the maximum take steps below 6e-3.
+	 */
+	{
+		double		z[3],
+					step[3];
+
+		for (i = 0; i < 3; i++)
+		{
+			double		y = g0[i] * d->best[i];
+
+			for (k = 0; k < i; k++)
+				y -= L[i][k] * z[k];
+			z[i] = y / L[i][i];
+		}
+		for (i = 2; i >= 0; i--)
+		{
+			double		y = z[i];
+
+			for (k = i + 1; k < 3; k++)
+				y -= L[k][i] * step[k];
+			step[i] = y / L[i][i];
+			if (!(fabs(step[i]) <= GG_SETTLED_STEP))
+				return 0;
+		}
+	}
 	memcpy(f->p, d->best, 3 * sizeof(double));
 	f->log_likelihood = ll;
 	/* the diagonal of C = L'^-1 L^-1: column j of L^-1, squared and summed */

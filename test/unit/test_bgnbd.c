@@ -916,6 +916,8 @@ test_gammagamma_inside_face(void)
  * 1e-4 along the flat ridge (q 50823.7 for 50825.5, where q's standard
  * error is 20 q), with standard errors from the analytic Hessian.
  */
+#include "gg_settled_far.inc"
+
 static void
 test_gammagamma_settled(void)
 {
@@ -964,6 +966,30 @@ test_gammagamma_settled(void)
 	   rel_near(gf.se[2], 776193.0, 1e-3),
 	   "a maximum where both optimisers stall: its standard errors the maximum's (%g %g %g)",
 	   gf.se[0], gf.se[1], gf.se[2]);
+
+	/*
+	 * 400 members (a review's random set, seed 20696) whose best point,
+	 * p 23738 q 62783 gamma 44.96, passed the gain test (2.8e-6, below the
+	 * rounding 1.4e-5) while the maximum, p 20591 q 105430 gamma 87.04
+	 * (mpmath), is 8.1e-5 higher: Newton's step in log q is 0.02 there.
+	 * Not returned as the fit any more; "did not converge" is the honest
+	 * answer, or the maximum itself.
+	 */
+	{
+		CrSpendRow *far = malloc(sizeof(CrSpendRow) * 400);
+
+		for (i = 0; i < 400; i++)
+		{
+			far[i].x = settled_far_x[i];
+			far[i].m = settled_far_m[i];
+		}
+		cr_spend_rows_sort(far, 400);
+		st = cr_gammagamma_fit(far, 400, NULL, NULL, &gf);
+		ok(st != CR_FIT_OK || (rel_near(gf.m.q, 105430, 1e-2) && rel_near(gf.m.gamma, 87.04, 1e-2)),
+		   "a point 0.5 from the maximum in log q is not settled as the fit (%d: p %.8g q %.8g gamma %.8g)",
+		   st, gf.m.p, gf.m.q, gf.m.gamma);
+		free(far);
+	}
 }
 
 /* sorting and merging row sets: many duplicates, presorted and reversed runs */
