@@ -772,8 +772,8 @@ gg_settled(GgData *d, CrMlFit *f)
 	 * 8e-5 higher).  Settled fits of the maximum take steps below 6e-3.
 	 */
 	{
-		double		z[3],
-					step[3];
+		double		z[3] = {0.0, 0.0, 0.0},
+					step[3] = {0.0, 0.0, 0.0};
 
 		for (i = 0; i < 3; i++)
 		{
