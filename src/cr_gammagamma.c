@@ -728,6 +728,7 @@ gg_settled(GgData *d, CrMlFit *f)
 				h[3][3],
 				nh[CR_OPTIM_MAXK][CR_OPTIM_MAXK],
 				L[CR_OPTIM_MAXK][CR_OPTIM_MAXK],
+				step[3],
 				mag,
 				ll,
 				gain = 0.0;
@@ -771,29 +772,12 @@ gg_settled(GgData *d, CrMlFit *f)
 	 * logs, a step of 0.02 in log q, and the maximum 0.5 away in log q and
 	 * 8e-5 higher).  Settled fits of the maximum take steps below 6e-3.
 	 */
-	{
-		double		z[3] = {0.0, 0.0, 0.0},
-					step[3] = {0.0, 0.0, 0.0};
-
-		for (i = 0; i < 3; i++)
-		{
-			double		y = g0[i] * d->best[i];
-
-			for (k = 0; k < i; k++)
-				y -= L[i][k] * z[k];
-			z[i] = y / L[i][i];
-		}
-		for (i = 2; i >= 0; i--)
-		{
-			double		y = z[i];
-
-			for (k = i + 1; k < 3; k++)
-				y -= L[k][i] * step[k];
-			step[i] = y / L[i][i];
-			if (!(fabs(step[i]) <= GG_SETTLED_STEP))
-				return 0;
-		}
-	}
+	for (i = 0; i < 3; i++)
+		g[i] = g0[i] * d->best[i];	/* the gradient in the log-parameters */
+	cr_optim_cholesky_solve(L, g, 3, step);
+	for (i = 0; i < 3; i++)
+		if (!(fabs(step[i]) <= GG_SETTLED_STEP))
+			return 0;
 	memcpy(f->p, d->best, 3 * sizeof(double));
 	f->log_likelihood = ll;
 	/* the diagonal of C = L'^-1 L^-1: column j of L^-1, squared and summed */

@@ -399,9 +399,8 @@ cr_optim_cholesky(double A[CR_OPTIM_MAXK][CR_OPTIM_MAXK], double lambda, int k,
 	return 0;
 }
 
-/* d = -(L L')^-1 g */
-static void
-cholesky_solve(double L[CR_OPTIM_MAXK][CR_OPTIM_MAXK], const double *g, int k, double *d)
+void
+cr_optim_cholesky_solve(double L[CR_OPTIM_MAXK][CR_OPTIM_MAXK], const double *g, int k, double *d)
 {
 	double		y[CR_OPTIM_MAXK];
 	int			i,
@@ -502,7 +501,7 @@ cr_ml_fit_newton(cr_loglik_hess ll, void *arg, int k, double n, double log_bound
 			if (!isfinite(lambda))
 				return CR_OPTIM_STALLED;	/* a Hessian beyond damping */
 		}
-		cholesky_solve(L, cur.g, k, d);
+		cr_optim_cholesky_solve(L, cur.g, k, d);
 		dmax = max_abs(d, k);
 		for (i = 0; i < k; i++)
 		{

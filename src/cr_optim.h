@@ -99,4 +99,8 @@ extern CrOptimStatus cr_ml_fit_newton(cr_loglik_hess ll, void *arg, int k, doubl
 extern int	cr_optim_cholesky(double A[CR_OPTIM_MAXK][CR_OPTIM_MAXK], double lambda, int k,
 							  double L[CR_OPTIM_MAXK][CR_OPTIM_MAXK]);
 
+/* d = -(L L')^-1 g, L from cr_optim_cholesky: Newton's step for gradient g */
+extern void cr_optim_cholesky_solve(double L[CR_OPTIM_MAXK][CR_OPTIM_MAXK], const double *g, int k,
+									double *d);
+
 #endif							/* CR_OPTIM_H */
