@@ -48,6 +48,21 @@ SELECT label || ': ' || pg_temp.try(q) FROM (VALUES
   ('min bigint', $$SELECT incentive_assign(-9223372036854775808, 'e', '{1,1}')$$)
 ) v(label, q);
 
+-- Weights without NULLs that still carry a null bitmap (assigning to the
+-- NULL element in PL/pgSQL keeps it): the same arms as the plain array.  The
+-- data used to be read from where it starts without a bitmap, so the
+-- bitmap's bytes became the first weight and every member landed in arm 2.
+CREATE FUNCTION pg_temp.bitmap_weights() RETURNS float8[] LANGUAGE plpgsql AS $$
+DECLARE w float8[] := '{1,NULL,1}';
+BEGIN
+  w[2] := 0;
+  RETURN w;
+END $$;
+SELECT 'null bitmap: ' || count(*) FILTER (WHERE incentive_assign(k, 'e', pg_temp.bitmap_weights())
+                                          = incentive_assign(k, 'e', '{1,0,1}')) || ' of ' || count(*)
+       || ' as the plain array, arms ' || string_agg(DISTINCT incentive_assign(k, 'e', pg_temp.bitmap_weights())::text, ',')
+FROM generate_series(1, 1000) k;
+
 -- ---------------------------------------------------------------- incentive_ab / incentive_ab_cuped
 SELECT label || ': ' || pg_temp.try(q) FROM (VALUES
   ('reference', $$SELECT (r).n_control || ' ' || (r).n_treated || ' ' || round((r).difference::numeric, 12) FROM (SELECT incentive_ab(t, y) r FROM xr) s$$),

@@ -28,11 +28,15 @@ extern int	cr_max_train_memory_kb;
 extern int	cr_max_rule_cache_memory_kb;
 
 /*
- * Data of an array known to hold no NULLs.  ARR_DATA_PTR() itself mixes
- * signed and unsigned operands, which -Wextra reports in every caller.
+ * Data of an array known to hold no NULLs, as ARR_DATA_PTR() gives it (which
+ * itself mixes signed and unsigned operands, which -Wextra reports in every
+ * caller).  An array without NULLs may still carry a null bitmap (PL/pgSQL's
+ * w[2] := 0 on '{1,NULL,1}' keeps it; array_contains_nulls() is then false),
+ * and its data then starts at dataoffset, after the bitmap.
  */
 #define CR_ARR_DATA_NONULLS(a) \
-	((void *) (((char *) (a)) + ARR_OVERHEAD_NONULLS(ARR_NDIM(a))))
+	((void *) (((char *) (a)) + (ARR_HASNULL(a) ? (Size) (a)->dataoffset \
+								 : ARR_OVERHEAD_NONULLS(ARR_NDIM(a)))))
 
 /*
  * The row type a function returns (elem: the element type of the array it
