@@ -71,7 +71,7 @@ point_values(ArrayType *pt, int *plen, int *d)
 	const double *p;
 	int			flags;
 
-	if (ARR_NDIM(pt) != 1 || ARR_HASNULL(pt) || ARR_ELEMTYPE(pt) != FLOAT8OID)
+	if (ARR_NDIM(pt) != 1 || array_contains_nulls(pt) || ARR_ELEMTYPE(pt) != FLOAT8OID)
 		invalid_point("It must be a one-dimensional float8 array without NULLs.");
 	*plen = ARR_DIMS(pt)[0];
 	p = (const double *) CR_ARR_DATA_NONULLS(pt);
@@ -207,7 +207,7 @@ retention_newton_step_trans(PG_FUNCTION_ARGS)
 	{
 		check_state(st);
 		plen = (int) ST_DATA(st)[CR_ST_PLEN];
-		if (ARR_NDIM(pt) != 1 || ARR_HASNULL(pt) || ARR_DIMS(pt)[0] != plen ||
+		if (ARR_NDIM(pt) != 1 || array_contains_nulls(pt) || ARR_DIMS(pt)[0] != plen ||
 			memcmp(CR_ARR_DATA_NONULLS(pt), ST_DATA(st) + CR_ST_HEADER, sizeof(double) * plen) != 0)
 			invalid_point("It must be the same for every row of a group.");
 	}

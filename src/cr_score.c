@@ -773,7 +773,7 @@ retention_score_baseline(PG_FUNCTION_ARGS)
 static const double *
 drift_baseline_values(ArrayType *b)
 {
-	if (ARR_NDIM(b) != 1 || ARR_DIMS(b)[0] != DRIFT_BASELINE_LEN || ARR_HASNULL(b) ||
+	if (ARR_NDIM(b) != 1 || ARR_DIMS(b)[0] != DRIFT_BASELINE_LEN || array_contains_nulls(b) ||
 		ARR_ELEMTYPE(b) != FLOAT8OID)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),

@@ -3,7 +3,7 @@
 -- (retention_score_baseline) instead of the model: equal to it bit for bit, serial, GROUP BY
 -- and parallel; its inputs checked with SQLSTATEs.
 BEGIN;
-SELECT plan(22);
+SELECT plan(23);
 
 CREATE TEMP TABLE rows_ AS
 SELECT i, ARRAY[sin(i::float8), ((i * 37) % 101)::float8 / 50 - 1] AS x,
@@ -60,6 +60,17 @@ SELECT throws_ok($$ SELECT retention_baseline_drift(b[1:20], 0.5::float8) FROM b
     'invalid baseline for retention_baseline_drift', 'a baseline of 20 numbers is rejected');
 SELECT throws_ok($$ SELECT retention_baseline_drift(b[1:20] || NULL::float8, 0.5::float8) FROM bl $$, '22023',
     'invalid baseline for retention_baseline_drift', 'a baseline with a NULL is rejected');
+-- A baseline without NULLs may still carry a null bitmap (PL/pgSQL keeps it
+-- when the NULL element is assigned): read it as the plain array, not refused.
+CREATE FUNCTION pg_temp.with_bitmap(b float8[]) RETURNS float8[] LANGUAGE plpgsql AS $$
+DECLARE w float8[] := b[1:20] || NULL::float8;
+BEGIN
+  w[21] := b[21];
+  RETURN w;
+END $$;
+SELECT is((SELECT retention_baseline_drift(pg_temp.with_bitmap(bl.b), s.score) FROM s, bl),
+          (SELECT retention_baseline_drift(bl.b, s.score) FROM s, bl),
+          'a baseline that carries a null bitmap but no NULL equals the plain array');
 SELECT throws_ok($$ SELECT retention_baseline_drift(b[2:2] || b[1:1] || b[3:21], 0.5::float8) FROM bl $$, '22023',
     'invalid baseline for retention_baseline_drift', 'descending decile edges are rejected');
 SELECT throws_ok($$ SELECT retention_baseline_drift(b[1:20] || 1.5::float8, 0.5::float8) FROM bl $$, '22023',

@@ -2,7 +2,7 @@
 -- retention_train on the same rows: coefficients, summaries, info and drift
 -- deciles; a parallel fit against a serial one.
 BEGIN;
-SELECT plan(48);
+SELECT plan(49);
 
 CREATE TABLE fit_rows AS
 SELECT i,
@@ -86,6 +86,18 @@ SELECT is((SELECT array_length(retention_newton_step(ARRAY[x1, x2, x3], y, 1, '{
 SELECT is((SELECT retention_newton_step(ARRAY[x1], y, 1, '{0,0}') FROM fit_rows WHERE false), NULL, 'no rows: NULL');
 SELECT is((SELECT (retention_newton_step(ARRAY[x1], y, 1, '{1,0}'))[4:5] FROM fit_rows), '{3002,3}'::float8[],
   'statistics pass counts usable and skipped rows');
+
+-- A point without NULLs that carries a null bitmap (PL/pgSQL keeps it when
+-- the NULL element is assigned) is the plain point, not refused.
+CREATE FUNCTION pg_temp.with_bitmap(p float8[]) RETURNS float8[] LANGUAGE plpgsql AS $$
+DECLARE w float8[] := p[1:array_length(p, 1) - 1] || NULL::float8;
+BEGIN
+  w[array_length(p, 1)] := p[array_length(p, 1)];
+  RETURN w;
+END $$;
+SELECT is((SELECT retention_newton_step(ARRAY[x1, x2, x3], y, 1, pg_temp.with_bitmap('{1,0}')) FROM fit_rows),
+  (SELECT retention_newton_step(ARRAY[x1, x2, x3], y, 1, '{1,0}') FROM fit_rows),
+  'a point that carries a null bitmap but no NULL equals the plain point');
 
 -- A Newton pass over 7 rows (not a multiple of the 4 rows it queues): the
 -- result holds no queued rows (the final function added them), and its
