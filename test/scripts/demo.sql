@@ -233,9 +233,9 @@ DECLARE
   v   int;
   psi float8;
 BEGIN
-  -- NULL or NaN would never fire (PostgreSQL sorts NaN above every number)
-  IF threshold IS NULL OR threshold = 'NaN' OR threshold < 0 THEN
-    RAISE EXCEPTION 'drift threshold must be a number >= 0, not %', coalesce(threshold::text, 'NULL')
+  -- NULL, NaN or infinity would never fire (PostgreSQL sorts NaN above infinity)
+  IF threshold IS NULL OR NOT (threshold >= 0 AND threshold < 'Infinity') THEN
+    RAISE EXCEPTION 'drift threshold must be a finite number >= 0, not %', coalesce(threshold::text, 'NULL')
       USING ERRCODE = 'invalid_parameter_value';
   END IF;
   -- the scores in the view against the training scores of the version that made them
