@@ -112,6 +112,60 @@ run_registry_dump() {
 	record "registry dump/restore with row-level security" "$ok" "$nok"
 	registry_encodings
 	registry_stale_activate
+	registry_own_definition
+}
+
+# README, FAQ "Can I add a column to the registry?": pg_dump writes the
+# registry's rows with the owner's changes to its columns but not the
+# changes, so a column of the owner's, or the one-active index dropped (two
+# active versions), fails the whole COPY of the registry on restore, and the
+# restored registry is empty; extra data in a table of the owner's keyed by
+# (name, version), with a foreign key to the registry, restores in full.
+registry_own_definition() {
+	local w=$WORK/registry_dump q="psql -X -q -v ON_ERROR_STOP=1" own=cr_rd_owner ok=0 nok=0 d
+	local save="SELECT retention_model_save('o', retention_train(ARRAY[(i % 7)::float8], i % 3 = 0)) FROM generate_series(1, 100) i"
+	for d in col col_r idx idx_r side side_r; do
+		$q -d postgres -c "CREATE DATABASE cr_rd_$d OWNER $own" >/dev/null
+	done
+	# own_check TAG ERROR: restored without ON_ERROR_STOP, the COPY failed
+	# with ERROR and left the registry empty
+	own_check() {
+		"$PG_BINDIR/pg_dump" -U $own -d "cr_rd_$1" -f "$w/own-$1.sql" &&
+			psql -X -q -U $own -d "cr_rd_$1_r" -f "$w/own-$1.sql" >"$w/own-$1.log" 2>&1
+		if grep -qF "$2" "$w/own-$1.log" &&
+			[ "$($q -tA -U $own -d "cr_rd_$1" -c 'SELECT count(*) FROM retention_model_registry')" = 2 ] &&
+			[ "$($q -tA -U $own -d "cr_rd_$1_r" -c 'SELECT count(*) FROM retention_model_registry')" = 0 ]; then
+			ok=$((ok + 1))
+		else
+			echo "registry with the owner's $1 change, restored:" >&2
+			cat "$w/own-$1.log" >&2
+			nok=$((nok + 1))
+		fi
+	}
+	$q -U $own -d cr_rd_col -c 'CREATE EXTENSION community_retention' \
+		-c 'ALTER TABLE retention_model_registry ADD COLUMN tag text' -c "$save" -c "$save" >/dev/null
+	own_check col 'ERROR:  column "tag" of relation "retention_model_registry" does not exist'
+	$q -U $own -d cr_rd_idx -c 'CREATE EXTENSION community_retention' \
+		-c 'DROP INDEX retention_model_registry_one_active' -c "$save" -c "$save" \
+		-c 'UPDATE retention_model_registry SET active = true' >/dev/null
+	own_check idx 'ERROR:  duplicate key value violates unique constraint "retention_model_registry_one_active"'
+	# the README's way: a table of the owner's beside the registry
+	if { $q -U $own -d cr_rd_side -c 'CREATE EXTENSION community_retention' -c "$save" -c "$save" \
+		-c 'CREATE TABLE model_tags (name text, version int, tag text NOT NULL, PRIMARY KEY (name, version),
+		      FOREIGN KEY (name, version) REFERENCES retention_model_registry ON DELETE CASCADE)' \
+		-c "INSERT INTO model_tags SELECT name, version, 'tag ' || version FROM retention_model_registry" &&
+		"$PG_BINDIR/pg_dump" -U $own -d cr_rd_side -f "$w/own-side.sql" &&
+		$q -U $own -d cr_rd_side_r -f "$w/own-side.sql" &&
+		[ "$($q -tA -U $own -d cr_rd_side_r -c "SELECT string_agg(r.version || ':' || t.tag, ',' ORDER BY r.version)
+		       FROM retention_model_registry r JOIN model_tags t USING (name, version)")" = '1:tag 1,2:tag 2' ] &&
+		[ "$($q -tA -U $own -d cr_rd_side_r -c "SELECT count(*) FROM pg_constraint WHERE conrelid = 'model_tags'::regclass AND contype = 'f'")" = 1 ]; } \
+		>"$w/own-side.log" 2>&1; then
+		ok=$((ok + 1))
+	else
+		cat "$w/own-side.log" >&2
+		nok=$((nok + 1))
+	fi
+	record "registry: the owner's own column or dropped index fails the registry's restore; a table of its own beside it restores" "$ok" "$nok"
 }
 
 # Under REPEATABLE READ, activating the version that was active in this
