@@ -236,8 +236,14 @@ state_new(MemoryContext cxt)
 	return s;
 }
 
+/*
+ * Count add_bytes more of row storage against max_train_memory; rows is
+ * how many rows the state holds once they are added.  The storage is what
+ * is allocated: the first block doubles up to BLOCK_BYTES, so it can hold
+ * up to twice the rows it has.
+ */
 static void
-charge_memory(TrainState *s, double add_bytes)
+charge_memory(TrainState *s, double add_bytes, int64 rows)
 {
 	double		need_kb = (s->bytes + add_bytes) / 1024.0;
 
@@ -246,8 +252,8 @@ charge_memory(TrainState *s, double add_bytes)
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 				 errmsg("retention_train needs more than community_retention.max_train_memory (%d kB)",
 						cr_max_train_memory_kb),
-				 errdetail("Training keeps 8*(d+1) = %d bytes per row; " INT64_FORMAT " rows of %d features need about %.0f kB.",
-						   (s->d + 1) * 8, s->n_rows + 1, s->d, need_kb),
+				 errdetail("Training keeps 8*(d+1) = %d bytes per row, in blocks of up to 8 MB; holding " INT64_FORMAT " rows of %d features takes %.0f kB.",
+						   (s->d + 1) * 8, rows, s->d, need_kb),
 				 errhint("Raise it (SET community_retention.max_train_memory = '4GB'), train on a sample (TABLESAMPLE or retention_split), or use fewer features.")));
 	s->bytes += add_bytes;
 }
@@ -283,7 +289,7 @@ state_next_row(TrainState *s, MemoryContext cxt)
 			/* the first block doubles until it is full size */
 			int64		cap = Min(big, s->block_cap[0] * 2);
 
-			charge_memory(s, (double) (cap - s->block_cap[0]) * D * sizeof(double));
+			charge_memory(s, (double) (cap - s->block_cap[0]) * D * sizeof(double), s->n_rows + 1);
 			s->blocks[0] = repalloc_huge(s->blocks[0], sizeof(double) * D * cap);
 			s->block_cap[0] = cap;
 			if (cap == big)
@@ -294,7 +300,7 @@ state_next_row(TrainState *s, MemoryContext cxt)
 			int64		cap = last < 0 ? FIRST_BLOCK_ROWS : big;
 			double	   *block;
 
-			charge_memory(s, (double) cap * D * sizeof(double));
+			charge_memory(s, (double) cap * D * sizeof(double), s->n_rows + 1);
 			if (cap == big)
 				block = cr_huge_alloc(cxt, sizeof(double) * D * cap);
 			else
@@ -499,17 +505,20 @@ retention_train_trans(PG_FUNCTION_ARGS)
  * Move every block of src to the end of dst.  Both states live in the
  * aggregate context, so this is a pointer move; the row order (dst's rows,
  * then src's) is what a serial scan in the same order would produce.
+ * dst now holds src's storage, so it counts against the memory limit like
+ * rows added one by one: each parallel worker's state is within the limit,
+ * and the leader, which gathers them all, must be too.
  */
 static void
 state_steal(TrainState *dst, TrainState *src, MemoryContext cxt)
 {
 	int			b;
 
+	charge_memory(dst, src->bytes, dst->n_rows + src->n_rows);
 	for (b = 0; b < src->nblocks; b++)
 		if (src->block_n[b] > 0)
 			add_block(dst, cxt, src->blocks[b], src->block_n[b], src->block_n[b]);
 	dst->n_rows += src->n_rows;
-	dst->bytes += src->bytes;
 	src->nblocks = 0;
 	src->n_rows = 0;
 	src->bytes = 0;
@@ -562,7 +571,7 @@ retention_train_combine(PG_FUNCTION_ARGS)
 		int64		off = 0;
 		int			k;
 
-		charge_memory(a, (double) b->n_rows * D * sizeof(double));
+		charge_memory(a, (double) b->n_rows * D * sizeof(double), a->n_rows + b->n_rows);
 		block = MemoryContextAllocHuge(aggcxt, sizeof(double) * D * b->n_rows);
 		for (k = 0; k < b->nblocks; k++)
 		{
@@ -664,7 +673,7 @@ retention_train_deserial(PG_FUNCTION_ARGS)
 	{
 		double	   *block;
 
-		charge_memory(s, (double) n * D * sizeof(double));
+		charge_memory(s, (double) n * D * sizeof(double), n);
 		block = MemoryContextAllocHuge(aggcxt, sizeof(double) * D * n);
 		cr_advise_huge(block, sizeof(double) * D * n);
 		memcpy(block, p, sizeof(double) * D * n);

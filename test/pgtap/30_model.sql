@@ -2,7 +2,7 @@
 -- parallel = serial, GROUP BY, round trips, scoring, explanations, drift.
 -- Reference values: test/reference/model_reference.py (same rows, same formulas).
 BEGIN;
-SELECT plan(40);
+SELECT plan(41);
 
 CREATE TEMP TABLE ref_rows AS
 SELECT i,
@@ -133,6 +133,16 @@ SELECT ok((SELECT string_agg(x, E'\n') FROM (SELECT * FROM pg_temp.explain_lines
 SELECT cmp_ok(pg_temp.relerr(pg_temp.coefs((SELECT retention_train(ARRAY[x1, x2, x3 + g / 100.0], y) FROM par_rows)),
                              pg_temp.coefs((SELECT model FROM serial_model))), '<', 1e-9::float8,
   'a parallel plan gives the serial coefficients');
+-- The memory limit holds for the leader, which gathers the workers' rows:
+-- 300 000 rows of 1 feature take 4.6 MB, beyond a 4 MB limit, but a
+-- worker's share up to 262 144 rows (87 %; the first block doubles, so 4 MB
+-- holds that many) is within it.  (Without workers the serial limit fails.)
+SET LOCAL parallel_leader_participation = off;
+SET LOCAL community_retention.max_train_memory = '4MB';
+SELECT throws_ok($$SELECT retention_train(ARRAY[x1], y) FROM par_rows CROSS JOIN (VALUES (1), (2)) v(k) WHERE k = 1 OR g < 50$$,
+  '54000', NULL, '300 000 rows of 1 feature (4.6 MB) exceed a 4 MB limit in a parallel plan too');
+RESET community_retention.max_train_memory;
+RESET parallel_leader_participation;
 RESET max_parallel_workers_per_gather;
 
 -- GROUP BY: one model per group equals the model of that group alone
