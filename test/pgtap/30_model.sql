@@ -2,7 +2,7 @@
 -- parallel = serial, GROUP BY, round trips, scoring, explanations, drift.
 -- Reference values: test/reference/model_reference.py (same rows, same formulas).
 BEGIN;
-SELECT plan(41);
+SELECT plan(42);
 
 CREATE TEMP TABLE ref_rows AS
 SELECT i,
@@ -175,6 +175,8 @@ SET LOCAL community_retention.max_train_memory = '1MB';
 SELECT throws_ok($$SELECT retention_train(ARRAY[x1, x2, x3, x1 * x2, x2 * x3, x1 * x3, x1 * x1], y)
                    FROM ref_rows, generate_series(1, 20)$$, '54000', NULL,
   '40 000 rows of 7 features (2.5 MB) exceed a 1 MB limit');
+SELECT is((SELECT count(*) FROM (SELECT k, retention_train(ARRAY[x1, x2], y) FROM ref_rows, generate_series(1, 15) k2, generate_series(0, 3) k GROUP BY k) g),
+  4::bigint, 'the limit is per group: 4 groups of 30 000 rows of 2 features (0.7 MB each) train under 1 MB');
 RESET community_retention.max_train_memory;
 SELECT lives_ok($$SELECT retention_train(ARRAY[x1, x2, x3, x1 * x2, x2 * x3, x1 * x3, x1 * x1], y)
                   FROM ref_rows, generate_series(1, 20)$$, 'and train under the default limit');
