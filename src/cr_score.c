@@ -431,7 +431,12 @@ explain_rows(FunctionCallInfo fcinfo, CrModel *m, const double *x, const bool *i
 	{
 		rows[i].j = i;
 		rows[i].null = isnull[i];
-		rows[i].contribution = isnull[i] ? 0 : m->coef[i] * (x[i] - m->means[i]);
+		/*
+		 * A zero coefficient contributes nothing, even when value - mean
+		 * overflows (a model given as text may hold a mean of 1e308):
+		 * 0 * Infinity would be NaN.
+		 */
+		rows[i].contribution = isnull[i] || m->coef[i] == 0 ? 0 : m->coef[i] * (x[i] - m->means[i]);
 	}
 	qsort(rows, d, sizeof(ExplainRow), cmp_explain);
 	for (i = 0; i < d; i++)
