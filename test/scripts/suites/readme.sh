@@ -19,6 +19,7 @@ run_readme() {
 	[ "$nok" -gt 0 ] && grep -v '^ok \|^skipped ' "$w/report.txt" | head -200 >&2
 	record "readme: SQL blocks ($(grep -c '^skipped ' "$w/report.txt" || true) skipped)" "$ok" "$nok"
 	run_readme_support_list "$w"
+	run_readme_reference_names "$w"
 	run_readme_new_in_11 "$w"
 	run_readme_changed_in_11 "$w"
 }
@@ -67,6 +68,27 @@ SQL
 	else
 		record "readme: internal support functions list ($(wc -l <"$w/support_catalog.txt") functions)" 1 0
 	fi
+}
+
+# The other direction of the Reference: every function of the extension (an
+# aggregate, a plain function or a support function) has a row or a mention
+# as `name(` somewhere between "## Reference" and "## Performance", so a
+# function added without its reference shows up here.
+run_readme_reference_names() {
+	local w=$1 name missing=""
+	sed -n '/^## Reference/,/^## Performance/p' "$ROOT/README.md" >"$w/reference.txt"
+	psql -X -At -d cr_readme >"$w/names.txt" <<SQL
+SELECT DISTINCT p.proname
+FROM pg_proc p JOIN pg_depend d ON d.classid = 'pg_proc'::regclass AND d.objid = p.oid
+ AND d.refclassid = 'pg_extension'::regclass AND d.deptype = 'e'
+JOIN pg_extension e ON e.oid = d.refobjid AND e.extname = 'community_retention'
+ORDER BY 1
+SQL
+	while read -r name; do
+		grep -qF "\`$name(" "$w/reference.txt" || missing="$missing $name"
+	done <"$w/names.txt"
+	record_missing "readme: every function in the Reference ($(wc -l <"$w/names.txt") names)" \
+		"functions of the extension the Reference does not name" "$missing"
 }
 
 # Upgrading -> "What 1.1 changes" names every function 1.1 adds, and the
