@@ -104,6 +104,18 @@ typedef struct StoredKey
 	uint64		fill;
 } StoredKey;
 
+/*
+ * The live columns of a row type by name, for bind_record: an open-addressing
+ * table of column numbers (0: free; negative: the name is more than one
+ * column, the first of them), at most half full.  Binding looked each feature
+ * up in every column: 1,024 names against 1,024 columns took 4 to 9 ms.
+ */
+typedef struct AttrIndex
+{
+	uint32		mask;			/* slots - 1 */
+	AttrNumber *slots;
+} AttrIndex;
+
 typedef struct RuleCache
 {
 	RuleEntry	entries[RULE_CACHE_SLOTS];
@@ -119,6 +131,7 @@ typedef struct RuleCache
 	Oid			typid;			/* the row type tupdesc describes */
 	int32		typmod;
 	TupleDesc	tupdesc;
+	AttrIndex	attrs;			/* tupdesc's columns by name (slots NULL until needed) */
 	uint64		gen;			/* cr_rowtype_generation() when tupdesc was loaded */
 
 	uint64		fills;			/* entries filled so far */
@@ -231,7 +244,8 @@ entry_is(const RuleEntry *e, uint32 h, const char *bytes, size_t len, Oid typid,
 		e->typmod == typmod && memcmp(e->bytes, bytes, len) == 0;
 }
 
-static void bind_record(RuleEntry *e, TupleDesc tupdesc, Oid typid, int32 typmod);
+static void bind_record(RuleEntry *e, TupleDesc tupdesc, const AttrIndex *attrs, Oid typid, int32 typmod);
+static const AttrIndex *cached_attrs(FunctionCallInfo fcinfo, RuleCache *cache);
 
 /* Decode into the entry and allocate its value arrays. */
 static void
@@ -274,7 +288,11 @@ fill_entry(FunctionCallInfo fcinfo, RuleCache *cache, uint32 h, const char *byte
 	o->typmod = typmod;
 	entry_decode(o, bytes);
 	if (tupdesc)
-		bind_record(o, tupdesc, typid, typmod);
+	{
+		/* the descriptor of the call, which the cache keeps */
+		Assert(tupdesc == cache->tupdesc);
+		bind_record(o, tupdesc, cached_attrs(fcinfo, cache), typid, typmod);
+	}
 	o->size = MemoryContextMemAllocated(o->cxt, true);
 	o->used = true;
 
@@ -403,6 +421,9 @@ load_tupdesc(FunctionCallInfo fcinfo, RuleCache *cache, Oid typid, int32 typmod)
 	if (cache->tupdesc)
 		FreeTupleDesc(cache->tupdesc);
 	cache->tupdesc = NULL;
+	if (cache->attrs.slots)
+		pfree(cache->attrs.slots);
+	cache->attrs.slots = NULL;
 	cache->tupdesc = lookup_rowtype_tupdesc_copy(typid, typmod);
 	cache->typid = typid;
 	cache->typmod = typmod;
@@ -419,9 +440,73 @@ cached_tupdesc(FunctionCallInfo fcinfo, RuleCache *cache, Oid typid, int32 typmo
 	return load_tupdesc(fcinfo, cache, typid, typmod);
 }
 
-/* Bind every feature of e to a column of tupdesc; type-check the program. */
+/* The columns of tupdesc by name, in memory of cxt. */
 static void
-bind_record(RuleEntry *e, TupleDesc tupdesc, Oid typid, int32 typmod)
+attrs_build(AttrIndex *ix, TupleDesc tupdesc, MemoryContext cxt)
+{
+	uint32		size = 16;
+
+	while (size < (uint32) tupdesc->natts * 2)
+		size <<= 1;
+	ix->slots = MemoryContextAllocZero(cxt, sizeof(AttrNumber) * size);
+	ix->mask = size - 1;
+	for (int a = 0; a < tupdesc->natts; a++)
+	{
+		const char *name = NameStr(TupleDescAttr(tupdesc, a)->attname);
+		uint32		i;
+
+		if (TupleDescAttr(tupdesc, a)->attisdropped)
+			continue;
+		for (i = hash_bytes((const unsigned char *) name, (int) strlen(name)) & ix->mask;
+			 ix->slots[i] != 0; i = (i + 1) & ix->mask)
+		{
+			AttrNumber	b = ix->slots[i];
+
+			if (strcmp(NameStr(TupleDescAttr(tupdesc, Abs(b) - 1)->attname), name) == 0)
+			{
+				/* a second column of this name */
+				ix->slots[i] = (AttrNumber) -Abs(b);
+				break;
+			}
+		}
+		if (ix->slots[i] == 0)
+			ix->slots[i] = (AttrNumber) (a + 1);
+	}
+}
+
+/*
+ * The column of tupdesc named name (len bytes, compared as strcmp compares
+ * it with the column's name, case and all): its number, negative when the
+ * name is more than one column, or 0.
+ */
+static AttrNumber
+attrs_find(const AttrIndex *ix, TupleDesc tupdesc, const char *name, size_t len)
+{
+	/* no column's name is as long (and strcmp would not find it) */
+	if (len >= NAMEDATALEN)
+		return 0;
+	for (uint32 i = hash_bytes((const unsigned char *) name, (int) len) & ix->mask;
+		 ix->slots[i] != 0; i = (i + 1) & ix->mask)
+		if (strcmp(NameStr(TupleDescAttr(tupdesc, Abs(ix->slots[i]) - 1)->attname), name) == 0)
+			return ix->slots[i];
+	return 0;
+}
+
+/* The cached row type's columns by name, built when first needed. */
+static const AttrIndex *
+cached_attrs(FunctionCallInfo fcinfo, RuleCache *cache)
+{
+	if (cache->attrs.slots == NULL)
+		attrs_build(&cache->attrs, cache->tupdesc, fcinfo->flinfo->fn_mcxt);
+	return &cache->attrs;
+}
+
+/*
+ * Bind every feature of e to a column of tupdesc (attrs: its columns by
+ * name); type-check the program.
+ */
+static void
+bind_record(RuleEntry *e, TupleDesc tupdesc, const AttrIndex *attrs, Oid typid, int32 typmod)
 {
 	CrRuleProg *prog = e->prog;
 	uint8	   *kinds = MemoryContextAllocZero(e->cxt, prog->nnames + 1);
@@ -433,28 +518,20 @@ bind_record(RuleEntry *e, TupleDesc tupdesc, Oid typid, int32 typmod)
 	e->conv = MemoryContextAllocZero(e->cxt, prog->nnames + 1);
 	for (int i = 0; i < prog->nnames; i++)
 	{
-		int			found = -1;
+		AttrNumber	att = attrs_find(attrs, tupdesc, prog->names[i], prog->name_lens[i]);
+		int			found = Abs(att) - 1;
 		Oid			base;
 
-		for (int a = 0; a < tupdesc->natts; a++)
-		{
-			Form_pg_attribute att = TupleDescAttr(tupdesc, a);
-
-			if (!att->attisdropped && strcmp(NameStr(att->attname), prog->names[i]) == 0)
-			{
-				/*
-				 * Two columns of one name (a subquery's "SELECT m.*, s.*"):
-				 * either could be meant, so say so rather than pick one.
-				 */
-				if (found >= 0)
-					ereport(ERROR,
-							(errcode(ERRCODE_AMBIGUOUS_COLUMN),
-							 errmsg("incentive condition reads feature \"%s\", which is more than one column of %s",
-									prog->names[i], typid == RECORDOID ? "record" : format_type_be(typid)),
-							 errhint("Give the columns distinct names in the query.")));
-				found = a;
-			}
-		}
+		/*
+		 * Two columns of one name (a subquery's "SELECT m.*, s.*"): either
+		 * could be meant, so say so rather than pick one.
+		 */
+		if (att < 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_AMBIGUOUS_COLUMN),
+					 errmsg("incentive condition reads feature \"%s\", which is more than one column of %s",
+							prog->names[i], typid == RECORDOID ? "record" : format_type_be(typid)),
+					 errhint("Give the columns distinct names in the query.")));
 		if (found < 0)
 			ereport(ERROR,
 					(errcode(ERRCODE_UNDEFINED_COLUMN),
@@ -1148,6 +1225,7 @@ incentive_validate(PG_FUNCTION_ARGS)
 	Oid			typid;
 	int32		typmod = -1;
 	TupleDesc	tupdesc;
+	RuleCache  *cache = get_cache(fcinfo);
 	RuleEntry	e;
 
 	if (PG_ARGISNULL(0))
@@ -1175,12 +1253,12 @@ incentive_validate(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("could not determine the row type to validate the incentive condition against"),
 				 errhint("Pass a typed value such as NULL::member_scores.")));
-	tupdesc = lookup_rowtype_tupdesc(typid, typmod);
+	/* the row type and its columns by name kept for the next call, as for incentive_matches */
+	tupdesc = cached_tupdesc(fcinfo, cache, typid, typmod);
 	memset(&e, 0, sizeof(e));
 	e.cxt = CurrentMemoryContext;
 	e.len = COND_LEN(v);
 	entry_decode(&e, COND_BYTES(v));
-	bind_record(&e, tupdesc, typid, typmod);
-	ReleaseTupleDesc(tupdesc);
+	bind_record(&e, tupdesc, cached_attrs(fcinfo, cache), typid, typmod);
 	PG_RETURN_BOOL(true);
 }
