@@ -162,26 +162,47 @@ scan_code(const uint8_t *bytes, size_t len, Scan *s, CrRuleError *err)
 	return CR_OK;
 }
 
-/* Copy the names into *spp (NUL-terminated); they must be distinct. */
+/* fill_names' table: the power of two at least twice nnames fits in 2 * CR_RULE_MAX_NAMES */
+#if (CR_RULE_MAX_NAMES & (CR_RULE_MAX_NAMES - 1)) != 0
+#error "CR_RULE_MAX_NAMES must be a power of two"
+#endif
+
+/*
+ * Copy the names into *spp (NUL-terminated); they must be distinct.  Each
+ * is looked up among the names before it in an open-addressing table (1 +
+ * its index, 0: free; at most half full), not compared with every one of
+ * them: 1,024 names took half a million comparisons.
+ */
 static const char *
 fill_names(const uint8_t *bytes, CrRuleProg *prog, const char **names,
 		   uint32_t *name_lens, char **spp)
 {
 	size_t		pos = 8;
 	char	   *sp = *spp;
+	uint16_t	seen[2 * CR_RULE_MAX_NAMES];
+	uint32_t	mask = 15;
 
+	while (mask + 1 < 2 * (uint32_t) prog->nnames)
+		mask = 2 * mask + 1;
+	memset(seen, 0, sizeof(uint16_t) * (mask + 1));
 	for (int i = 0; i < prog->nnames; i++)
 	{
 		uint32_t	nl = cr_rd_u16(bytes + pos);
+		uint32_t	slot;
 
 		pos += 2;
 		memcpy(sp, bytes + pos, nl);
 		sp[nl] = '\0';
 		names[i] = sp;
 		name_lens[i] = nl;
-		for (int j = 0; j < i; j++)
+		for (slot = cr_name_hash(sp, nl) & mask; seen[slot] != 0; slot = (slot + 1) & mask)
+		{
+			int			j = seen[slot] - 1;
+
 			if (name_lens[j] == nl && memcmp(names[j], sp, nl) == 0)
 				return "duplicate name";
+		}
+		seen[slot] = (uint16_t) (i + 1);
 		sp += nl + 1;
 		pos += nl;
 	}

@@ -121,6 +121,20 @@ cr_rd_f64(const uint8_t *p)
 	return d;
 }
 
+/*
+ * FNV-1a of a feature name, folded: the parser's name table and the
+ * decoder's check that names are distinct look names up by it.
+ */
+static inline uint32_t
+cr_name_hash(const char *s, size_t len)
+{
+	uint32_t	h = 2166136261u;
+
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ (unsigned char) s[i]) * 16777619u;
+	return h ^ (h >> 15);
+}
+
 /* Operands an instruction pops. */
 static inline int
 cr_op_arity(const CrInstr *in)

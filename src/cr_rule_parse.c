@@ -83,17 +83,6 @@ unquote_into(Parser *p, CrBuf *b, size_t limit)
 	return out;
 }
 
-/* FNV-1a of a feature name, for the parser's name table. */
-static uint32_t
-name_hash(const char *s, size_t len)
-{
-	uint32_t	h = 2166136261u;
-
-	for (size_t i = 0; i < len; i++)
-		h = (h ^ (unsigned char) s[i]) * 16777619u;
-	return h ^ (h >> 15);
-}
-
 static void
 add_feature(Parser *p)
 {
@@ -141,7 +130,7 @@ add_feature(Parser *p)
 	}
 	name = p->scratch;
 	/* the name's index: looked up by hash, not compared with every name */
-	slot = name_hash(name, len) & (CR_NAME_SLOTS - 1);
+	slot = cr_name_hash(name, len) & (CR_NAME_SLOTS - 1);
 	for (;; slot = (slot + 1) & (CR_NAME_SLOTS - 1))
 	{
 		idx = (int) p->name_slot[slot] - 1;

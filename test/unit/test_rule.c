@@ -660,10 +660,110 @@ test_many_names(void)
 	free(ref);
 }
 
+/*
+ * The decoder refuses a name table with a name twice (it finds names in a
+ * hash, not by comparing each with every one before it): 1,024 distinct
+ * names decode; a name made a copy of another, at either end of the table
+ * or in between, is "duplicate name"; and a few names rewritten at random
+ * over two letters (so that often two become equal) are refused exactly
+ * when two are equal, as comparing every pair finds.
+ */
+static void
+test_duplicate_names(void)
+{
+	char	   *src = malloc(1024 * 12 + 64);
+	size_t		n = 0;
+	uint8_t    *b = NULL;
+	size_t		bl;
+	size_t		off[1024];		/* where each name's bytes are */
+	uint32_t	len[1024];
+	CrRuleProg *p = NULL;
+	CrRuleError e;
+	CrRng		rng;
+	int			pairs_ok = 1;
+	int			random_ok = 1;
+	int			refused = 0;
+
+	for (int i = 0; i < 1024; i++)
+		n += (size_t) sprintf(src + n, "%sF_%d", i ? " + " : "", i);
+	sprintf(src + n, " > 0");
+	if (cr_rule_parse(src, strlen(src), NULL, &b, &bl, &e) != CR_OK ||
+		cr_rule_decode(b, bl, NULL, &p, &e) != CR_OK || p->nnames != 1024)
+	{
+		ok(0, "1,024 distinct feature names decode");
+		free(src);
+		return;
+	}
+	ok(1, "1,024 distinct feature names decode");
+	free(p);
+	for (size_t pos = 8, i = 0; i < 1024; i++)
+	{
+		len[i] = (uint32_t) b[pos] | ((uint32_t) b[pos + 1] << 8);
+		off[i] = pos + 2;
+		pos += 2 + len[i];
+	}
+
+	/* f_<i> copied over f_<j> of the same length: refused */
+	{
+		static const int cases[][2] = {{0, 9}, {9, 0}, {1000, 1023}, {1023, 1000}, {100, 101}, {500, 999}};
+
+		for (size_t c = 0; c < sizeof(cases) / sizeof(cases[0]); c++)
+		{
+			uint8_t    *m = malloc(bl);
+			int			from = cases[c][0], to = cases[c][1];
+
+			memcpy(m, b, bl);
+			if (len[from] != len[to])
+				pairs_ok = 0;
+			memcpy(m + off[to], b + off[from], len[from]);
+			if (cr_rule_decode(m, bl, NULL, &p, &e) != CR_ERR_BINARY ||
+				strcmp(e.message, "invalid incentive condition: duplicate name") != 0)
+				pairs_ok = 0;
+			free(m);
+		}
+	}
+	ok(pairs_ok, "a name copied over another (first, last, adjacent, apart): \"duplicate name\"");
+
+	cr_rng_seed(&rng, 20261207);
+	for (int it = 0; it < 300; it++)
+	{
+		uint8_t    *m = malloc(bl);
+		int			dup = 0;
+		int			rc;
+
+		memcpy(m, b, bl);
+		/* 1 to 12 names (3 to 6 bytes) rewritten over the letters a and b */
+		for (int c = (int) (cr_rng_next(&rng) % 12); c >= 0; c--)
+		{
+			int			i = (int) (cr_rng_next(&rng) % 1024);
+
+			for (uint32_t k = 0; k < len[i]; k++)
+				m[off[i] + k] = (uint8_t) ('a' + cr_rng_next(&rng) % 2);
+		}
+		for (int i = 0; i < 1024 && !dup; i++)
+			for (int j = 0; j < i && !dup; j++)
+				dup = len[i] == len[j] && memcmp(m + off[i], m + off[j], len[i]) == 0;
+		rc = cr_rule_decode(m, bl, NULL, &p, &e);
+		if (dup ? (rc != CR_ERR_BINARY || strcmp(e.message, "invalid incentive condition: duplicate name") != 0)
+			: rc != CR_OK)
+			random_ok = 0;
+		if (rc == CR_OK)
+			free(p);
+		refused += dup;
+		free(m);
+	}
+	printf("# %d of 300 changed name tables had a name twice\n", refused);
+	ok(random_ok && refused > 0 && refused < 300,
+	   "names changed at random: refused exactly when two are equal");
+	free(b);
+	free(src);
+}
+
 int
 main(void)
 {
 	test_many_names();
+	test_duplicate_names();
 	test_print_and_errors();
 	test_review_findings();
 	test_limits();
