@@ -1034,6 +1034,9 @@ incentive_match_all(PG_FUNCTION_ARGS)
 	{
 		RuleEntry  *e;
 
+		/* an array may hold millions of conditions */
+		if ((i & 1023) == 1023)
+			CHECK_FOR_INTERRUPTS();
 		if (cache->elem_nulls[i])
 			continue;
 		e = remembered_entry(fcinfo, cache, &cache->elem_entry[i], &cache->elem_fill[i],
