@@ -108,6 +108,14 @@ SELECT label || ': ' || pg_temp.try(format('SELECT %L::incentive_condition::json
 -- a JsonLogic form over 4 MB (60,000 comparisons of a 255-byte name) is
 -- refused as it is written, not after hundreds of MB of JSON
 SELECT pg_temp.try($$SELECT length((repeat('"' || repeat('a', 255) || '" > 1 OR ', 60000) || 'true')::incentive_condition::jsonb::text)$$);
+-- a rule made from JsonLogic whose JsonLogic form is over 4 MB: nine levels
+-- of "if" in the conditions of "if" (374 kB of JSON) come back as and/or
+-- that repeat each condition, past 4 MB: 54000 as above, not 0A000 "no
+-- equivalent" (the null-checked form's reason); eight levels convert back
+SELECT i, pg_temp.try(format($$SELECT (%L::jsonb::incentive_condition)::jsonb::incentive_condition = %L::jsonb::incentive_condition$$, j, j))
+FROM (WITH RECURSIVE n(i, j) AS (SELECT 0, '{"var": "b"}'::jsonb
+  UNION ALL SELECT i + 1, jsonb_build_object('if', jsonb_build_array(j, j, j)) FROM n WHERE i < 9)
+  SELECT i, j FROM n WHERE i >= 8) t ORDER BY i;
 -- ... and the JsonLogic form matches the same rows as the text
 SELECT x, incentive_matches(c, r) AS text_form, incentive_matches(c::jsonb::incentive_condition, r) AS jsonlogic_form
 FROM (VALUES ('x / -4 > 1 OR x % -3 = 1'::incentive_condition)) t(c),

@@ -780,8 +780,23 @@ cr_rule_to_jsonlogic(const CrRuleProg *prog, const uint8_t *bytes, size_t len,
 	r.out.mem = mem;
 	r.err = err;
 	rc = to_json_exact(&r, bytes, len);
-	if (rc != CR_OK)
+	if (rc != CR_OK && rc != CR_ERR_NOMEM)
+	{
+		/*
+		 * The exact form came out over 4 MB (an "if" repeats its conditions,
+		 * so nested ones made from 400 kB of JsonLogic print as megabytes):
+		 * unless the null-checked form can say it, that is the reason, not
+		 * the sem form's lack of the front end's coalesce forms.
+		 */
+		CrRuleError exact_err = *err;
+
 		rc = to_json_sem(&r);
+		if (rc == CR_ERR_UNSUPPORTED && exact_err.code == CR_ERR_TOO_MANY)
+		{
+			*err = exact_err;
+			rc = err->code;
+		}
+	}
 	cr_mem_free(mem, first);
 	if (rc != CR_OK)
 	{
