@@ -374,12 +374,13 @@ inherited_property(const char *name, size_t len)
 static int
 jl_var(JL *j, const Op *op, Expr *out)
 {
-	int			name = arg(j, op, 0);
-	const CjNode *nd = &j->doc->nodes[name];
+	const CjNode *nd;
 	size_t		p = path_push(j, "var", 3, 0);
 
 	if (op->nargs < 1 || op->nargs > 2)
 		return want_args(j, op, 1, 2);
+	/* only now is there a name: {"var": []} has no node to point at */
+	nd = &j->doc->nodes[arg(j, op, 0)];
 	if (nd->type != CJ_STR)
 		return jl_fail(j, CR_ERR_INVALID, "\"var\" needs a string naming a feature");
 	if (nd->len == 0)

@@ -516,6 +516,9 @@ main(void)
 	check_error("{\"a\":1,\"b\":2}", CR_ERR_INVALID, "exactly one key");
 	check_error("{}", CR_ERR_INVALID, "exactly one key");
 	check_error("{\"var\":1}", CR_ERR_INVALID, "\"var\" needs a string");
+	/* an empty argument list has no name node to read (ASan/UBSan: no nodes[-1]) */
+	check_error("{\"var\":[]}", CR_ERR_INVALID, "\"var\" takes 1 to 2 arguments, not 0 at $.var");
+	check_error("{\"==\":[{\"var\":[]},1]}", CR_ERR_INVALID, "takes 1 to 2 arguments, not 0 at $[\"==\"][0].var");
 	check_error("{\"var\":\"\"}", CR_ERR_UNSUPPORTED, "whole data object");
 	check_error("{\"and\":[]}", CR_ERR_INVALID, "at least 1 argument");
 	check_error("[1,2]", CR_ERR_UNSUPPORTED, "an array where a condition is expected");
