@@ -2,6 +2,8 @@
 //
 //   node difftest.js gen N SEED > cases.sql   generated rules and member rows, as SQL
 //   node difftest.js compare cases.sql results.txt
+//   node difftest.js gen-facts N SEED > cases.sql   rules and JSON facts (eval.sql -v items=jl_facts -v item=w.f)
+//   node difftest.js compare-facts cases.sql results.txt
 //
 // `gen` writes N random JsonLogic rules over the features x, y (double), n
 // (integer), s (text) and b (boolean), and 80 member rows with NULLs.  The
@@ -12,6 +14,20 @@
 // truthy result.  A rule may instead be rejected where the README's semantics
 // table says so: 0A000 when compiled, or 42804 when bound to the row type
 // (a comparison of a number with a string, which JavaScript converts).
+//
+// `gen-facts` does the same for incentive_matches(condition, jsonb): N rules
+// over x, y, n (numbers), s, t (strings) and b, c (booleans), in more forms
+// (var as "x", ["x"] and ["x", null], booleans compared with == and !=,
+// anything compared with null, in on booleans and on mixed lists, 3-argument
+// < and <= on strings, if with up to 7 arguments, literals as conditions)
+// against 60 JSON objects whose absent keys stand for NULL and where 3 in
+// 100 values have another type than their key's.  A rule is compiled (ok or
+// 0A000; its JsonLogic form and its text must compile to the same program)
+// and evaluated on every object: t or f must be json-logic-js's
+// truthiness; 42804 (a type conflict met while evaluating: the facts' types
+// are not checked when the rule is compiled) and 22003 (an overflow or
+// underflow, the README's known differences) are counted, any other error
+// fails.
 'use strict';
 const fs = require('fs');
 
@@ -98,18 +114,24 @@ function gen(n, s) {
   process.stdout.write(out.join('\n') + '\n');
 }
 
-function compare(casesFile, resultsFile) {
-  const jsonLogic = require('json-logic-js');
+// A cases file's generated items (its "-- KEY: " line) and rules, and the
+// SQL results: "rule,item" -> t, f or the SQLSTATE; "rule" -> compile status.
+function readCase(casesFile, resultsFile, key) {
   const lines = fs.readFileSync(casesFile, 'utf8').split('\n');
-  const rows = JSON.parse(lines.find((l) => l.startsWith('-- rows: ')).slice(9));
-  const rules = JSON.parse(lines.find((l) => l.startsWith('-- rules: ')).slice(10));
-  const data = rows.map((r) => Object.fromEntries(Object.entries(r).filter(([k, v]) => v !== null && k !== 'id')));
-  const res = new Map(); // "rule,row" -> result; "rule" -> compile status
+  const json = (k) => JSON.parse(lines.find((l) => l.startsWith(`-- ${k}: `)).slice(k.length + 5));
+  const res = new Map();
   for (const l of fs.readFileSync(resultsFile, 'utf8').split('\n')) {
     if (!l) continue;
-    const [rule, rowId, v] = l.split('|');
-    res.set(rowId === '' ? rule : `${rule},${rowId}`, v);
+    const [rule, item, v] = l.split('|');
+    res.set(item === '' ? rule : `${rule},${item}`, v);
   }
+  return { items: json(key), rules: json('rules'), res };
+}
+
+function compare(casesFile, resultsFile) {
+  const jsonLogic = require('json-logic-js');
+  const { items: rows, rules, res } = readCase(casesFile, resultsFile, 'rows');
+  const data = rows.map((r) => Object.fromEntries(Object.entries(r).filter(([k, v]) => v !== null && k !== 'id')));
   let pairs = 0; let bad = 0; let rejected = 0; let bindRejected = 0; let accepted = 0; let roundTrip = 0;
   const report = [];
   rules.forEach((rule, i) => {
@@ -139,6 +161,143 @@ function compare(casesFile, resultsFile) {
   process.exit(bad === 0 ? 0 : 1);
 }
 
+// ------------------------------------------------------------------ JSON facts
+const F_NUMS = [0, 1, 2, 3, -1, -2.5, 0.5, 7, 10, -0, 0.1, 0.3, 1e21, 1e-7, 255, 1e300, -1e300, 5e-324, 2.5];
+const F_STRS = ['', 'a', 'b', 'ab', '5', '10', ' 7', 'abc', 'B', '00', '-0', '1e3', '+5', '.5', '5.', 'NaN', 'null',
+  'true', 'false', '\u00a05', '\u20285', '0.0', '-', 'é', 'Z', '\t', '0b1', '-1e-7', '1e400', '-.5e1', '1E3', 'e3'];
+const F_NV = ['x', 'y', 'n'];
+const F_SV = ['s', 't'];
+const F_BV = ['b', 'c'];
+
+function fVar(name) {
+  const r = rnd();
+  if (r < 0.7) return { var: name };
+  return r < 0.85 ? { var: [name] } : { var: [name, null] };
+}
+
+function fNum(d) {
+  if (d <= 0 || chance(0.4)) {
+    if (chance(0.6)) return chance(0.2) ? { var: [pick(F_NV), pick(F_NUMS)] } : fVar(pick(F_NV));
+    return pick(F_NUMS);
+  }
+  const list = (k) => Array.from({ length: 1 + Math.floor(rnd() * k) }, () => fNum(d - 1));
+  switch (Math.floor(rnd() * 7)) {
+    case 0: return { '+': chance(0.15) ? fNum(d - 1) : list(3) };
+    case 1: return chance(0.2) ? { '-': fNum(d - 1) } : { '-': chance(0.3) ? [fNum(d - 1)] : [fNum(d - 1), fNum(d - 1)] };
+    case 2: return { '*': chance(0.15) ? fNum(d - 1) : list(3) };
+    case 3: return { [pick(['/', '%'])]: [fNum(d - 1), pick([2, 3, -4, 0.5, 1e-3, 7])] };
+    case 4: return { [pick(['min', 'max'])]: chance(0.1) ? fNum(d - 1) : list(3) };
+    case 5: return { if: [fCond(d - 1), fNum(d - 1), fNum(d - 1)] }; // if as a value: 0A000
+    default: return fNum(0);
+  }
+}
+
+function fStr() {
+  if (chance(0.6)) return chance(0.25) ? { var: [pick(F_SV), pick(F_STRS)] } : fVar(pick(F_SV));
+  return pick(F_STRS);
+}
+
+function fBool() {
+  if (chance(0.6)) return chance(0.25) ? { var: [pick(F_BV), pick([true, false])] } : fVar(pick(F_BV));
+  return pick([true, false]);
+}
+
+function fAny(d) {
+  const r = rnd();
+  return r < 0.5 ? fNum(d) : r < 0.8 ? fStr() : r < 0.95 ? fBool() : null;
+}
+
+function fCmp(d) {
+  const op = pick(['==', '===', '!=', '!==', '<', '<=', '>', '>=']);
+  const eq = () => pick(['==', '!=', '===', '!==']);
+  const r = rnd();
+  if (r < 0.45) return { [op]: [fNum(d), fNum(d)] };
+  if (r < 0.65) return { [op]: [fStr(), fStr()] };
+  if (r < 0.75) return { [eq()]: [fBool(), fBool()] };
+  if (r < 0.83) return { [eq()]: chance(0.5) ? [fAny(d), null] : [null, fAny(d)] };
+  if (r < 0.92) return { [pick(['<', '<='])]: chance(0.6) ? [fNum(d), fNum(d), fNum(d)] : [fStr(), fStr(), fStr()] };
+  if (r < 0.96) return { [op]: [fAny(d), fAny(d)] };
+  return { [op]: [fNum(d), fStr()] };
+}
+
+function fCond(d) {
+  if (d <= 0) return chance(0.85) ? fCmp(0) : chance(0.5) ? fBool() : pick([true, false, 0, 1, '', 'a', null, '0']);
+  const list = () => (chance(0.1) ? fCond(d - 1) : Array.from({ length: 1 + Math.floor(rnd() * 3) }, () => fCond(d - 1)));
+  switch (Math.floor(rnd() * 11)) {
+    case 0: return { and: list() };
+    case 1: return { or: list() };
+    case 2: return pick([() => ({ '!': fCond(d - 1) }), () => ({ '!!': [fCond(d - 1)] }), () => ({ '!': [fCond(d - 1)] }), () => ({ '!!': fCond(d - 1) })])();
+    case 3: {
+      const k = Math.floor(rnd() * 4);
+      const items = (a) => Array.from({ length: Math.floor(rnd() * 4) }, () => pick(a));
+      if (k === 0) return { in: [fNum(d - 1), items(F_NUMS)] };
+      if (k === 1) return { in: [fStr(), items(F_STRS)] };
+      if (k === 2) return { in: [fBool(), items([true, false])] };
+      return { in: [fAny(d - 1), items([...F_NUMS, ...F_STRS])] };
+    }
+    case 4: return fBool();
+    case 5: return { [chance(0.8) ? 'if' : '?:']: Array.from({ length: pick([0, 1, 2, 3, 3, 3, 4, 5, 7]) }, () => fCond(d - 1)) };
+    case 6: return pick([true, false, 0, 1, -0, 0.5, '', 'a', '0', ' ', null]);
+    default: return fCmp(d - 1);
+  }
+}
+
+// a JSON object: each key absent one time in four, 3 in 100 values of another type
+function fFact() {
+  const o = {};
+  const put = (k, f) => { if (!chance(0.25)) o[k] = f(); };
+  for (const k of F_NV) put(k, () => (chance(0.03) ? pick(F_STRS) : pick(F_NUMS)));
+  for (const k of F_SV) put(k, () => (chance(0.03) ? pick(F_NUMS) : pick(F_STRS)));
+  for (const k of F_BV) put(k, () => (chance(0.03) ? pick([0, 1, '']) : chance(0.5)));
+  return o;
+}
+
+function genFacts(n, s) {
+  seed = s;
+  const rules = Array.from({ length: n }, () => fCond(pick([2, 3, 3, 4])));
+  const facts = Array.from({ length: 60 }, fFact);
+  const out = ['-- generated by test/jsonlogic/difftest.js gen-facts ' + n + ' ' + s,
+    'CREATE TABLE jl_facts (id int, f jsonb);',
+    'CREATE TABLE jl_rules (id int, rule jsonb);'];
+  facts.forEach((f, i) => out.push(`INSERT INTO jl_facts VALUES (${i + 1}, ${q(JSON.stringify(f))});`));
+  rules.forEach((r, i) => out.push(`INSERT INTO jl_rules VALUES (${i + 1}, ${q(JSON.stringify(r))});`));
+  out.push('-- facts: ' + JSON.stringify(facts));
+  out.push('-- rules: ' + JSON.stringify(rules));
+  process.stdout.write(out.join('\n') + '\n');
+}
+
+function compareFacts(casesFile, resultsFile) {
+  const jsonLogic = require('json-logic-js');
+  const { items: facts, rules, res } = readCase(casesFile, resultsFile, 'facts');
+  let pairs = 0; let bad = 0; let rejected = 0; let accepted = 0; let typeErrors = 0; let rangeErrors = 0;
+  const report = [];
+  rules.forEach((rule, i) => {
+    const id = String(i + 1);
+    const st = res.get(id);
+    if (st === '0A000') { rejected++; return; }
+    if (st !== 'ok') { bad++; report.push(`rule ${id}: compile status ${st}: ${JSON.stringify(rule)}`); return; }
+    accepted++; // and round trips
+    facts.forEach((f, k) => {
+      const got = res.get(`${id},${k + 1}`);
+      if (got === '42804') { typeErrors++; return; }
+      if (got === '22003') { rangeErrors++; return; }
+      const want = jsonLogic.truthy(jsonLogic.apply(rule, f)) ? 't' : 'f';
+      pairs++;
+      if (got !== want) {
+        bad++;
+        if (report.length < 15) report.push(`rule ${id} fact ${k + 1}: SQL ${got}, json-logic-js ${want}: ${JSON.stringify(rule)} on ${JSON.stringify(f)}`);
+      }
+    });
+  });
+  for (const l of report) console.log('# ' + l);
+  console.log(`# ${rules.length} rules: ${accepted} compiled and compared on ${facts.length} JSON objects (${pairs} pairs), ` +
+    `${rejected} rejected (0A000); ${typeErrors} pairs 42804 (a value of another type), ${rangeErrors} pairs 22003 (overflow, underflow)`);
+  console.log(`${bad === 0 ? 'ok' : 'not ok'} - every compiled rule matches JSON facts where json-logic-js is truthy (${bad} differences)`);
+  process.exit(bad === 0 ? 0 : 1);
+}
+
 if (process.argv[2] === 'gen') gen(Number(process.argv[3] || 500), Number(process.argv[4] || 1));
 else if (process.argv[2] === 'compare') compare(process.argv[3], process.argv[4]);
-else { console.error('usage: difftest.js gen N SEED | compare CASES RESULTS'); process.exit(2); }
+else if (process.argv[2] === 'gen-facts') genFacts(Number(process.argv[3] || 3000), Number(process.argv[4] || 1));
+else if (process.argv[2] === 'compare-facts') compareFacts(process.argv[3], process.argv[4]);
+else { console.error('usage: difftest.js gen N SEED | compare CASES RESULTS | gen-facts N SEED | compare-facts CASES RESULTS'); process.exit(2); }

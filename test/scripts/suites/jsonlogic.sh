@@ -1,6 +1,7 @@
 # JsonLogic differential test: generated rules x member rows with NULLs,
 # compiled by incentive_condition_from_jsonlogic and evaluated by
-# incentive_matches, against json-logic-js (npm) under Node on the same data.
+# incentive_matches, against json-logic-js (npm) under Node on the same data;
+# then generated rules over JSON facts (incentive_matches(condition, jsonb)).
 # test/jsonlogic/difftest.js explains the comparison; the README's JsonLogic
 # semantics table lists what is rejected instead of compared.
 run_jsonlogic() {
@@ -39,5 +40,23 @@ run_jsonlogic() {
 		fi
 		sed -n 's/^# \([0-9]* rules:.*\)/    seed '"$seed"': \1/p' "$out"
 	done
-	record "jsonlogic: json-logic-js agrees (seeds)" "$ok" "$nok"
+	# the same over JSON facts: incentive_matches(condition, jsonb), more forms
+	seed=3
+	cases=$WORK/jsonlogic/facts-$seed.sql
+	res=$WORK/jsonlogic/facts-results-$seed.txt
+	out=$WORK/jsonlogic/facts-compare-$seed.out
+	node "$dir/difftest.js" gen-facts 3000 "$seed" >"$cases"
+	psql -X -q -d postgres -c "CREATE DATABASE cr_jsonlogic_facts" >/dev/null
+	if ! psql -X -q -tA -v ON_ERROR_STOP=1 -d cr_jsonlogic_facts -c 'CREATE EXTENSION community_retention' \
+		-v items=jl_facts -v item=w.f -f "$cases" -f "$dir/eval.sql" >"$res" 2>"$out.err"; then
+		cat "$out.err" >&2
+		nok=$((nok + 1))
+	elif (cd "$dir" && node difftest.js compare-facts "$cases" "$res") >"$out" 2>&1; then
+		ok=$((ok + 1))
+	else
+		nok=$((nok + 1))
+		cat "$out" >&2
+	fi
+	sed -n 's/^# \([0-9]* rules:.*\)/    JSON facts, seed '"$seed"': \1/p' "$out"
+	record "jsonlogic: json-logic-js agrees (seeds; rows and JSON facts)" "$ok" "$nok"
 }
