@@ -764,7 +764,7 @@ bg_loglik(const double *p, double *grad, void *arg)
 
 static double
 bg_loglik_hess(const double *p, double *grad, double hess[CR_OPTIM_MAXK][CR_OPTIM_MAXK],
-			   void *arg)
+			   double *mag, void *arg)
 {
 	BgData	   *d = arg;
 	CrBgnbd		m = {p[0], p[1], p[2], p[3]};
@@ -772,6 +772,7 @@ bg_loglik_hess(const double *p, double *grad, double hess[CR_OPTIM_MAXK][CR_OPTI
 				ll;
 	int			i;
 
+	(void) mag;					/* Newton's fixed tolerances */
 	ll = bg_loglik_hess_data(&m, d, grad, h);
 	for (i = 0; i < 4; i++)
 		memcpy(hess[i], h[i], sizeof(h[i]));

@@ -119,17 +119,20 @@ typedef struct GgData
 
 /*
  * The log-likelihood over d's scaled spends, and (when not NULL) its
- * gradient and Hessian in (p, q, gamma) and the sum of the |terms| (the
- * scale of its rounding).  The Gamma functions of p x and p x + q depend
+ * gradient and Hessian in (p, q, gamma), the sum of the |terms| (the
+ * scale of its rounding), and (gmag, with grad) the sum of the |terms| of
+ * each gradient component.  The Gamma functions of p x and p x + q depend
  * on x alone, and identical rows share their whole term.
  */
 static double
-gg_eval(const CrGammaGamma *m, const GgData *d, double *grad, double hess[3][3], double *mag)
+gg_eval(const CrGammaGamma *m, const GgData *d, double *grad, double hess[3][3], double *mag,
+		double *gmag)
 {
 	double		ll = 0.0,
 				g[3] = {0, 0, 0},
 				h[3][3] = {{0}},
 				mg = 0.0,
+				gm[3] = {0, 0, 0},
 				lgq = lgamma(m->q),
 				lgam = log(m->gamma),
 				psiq = grad ? cr_digamma(m->q) : 0.0,
@@ -142,6 +145,8 @@ gg_eval(const CrGammaGamma *m, const GgData *d, double *grad, double hess[3][3],
 				lg_px = 0.0,
 				gx0 = 0.0,
 				gx1 = 0.0,
+				gm0 = 0.0,
+				gm1 = 0.0,
 				tpx = 0.0,
 				tpq = 0.0;
 	size_t		i,
@@ -171,8 +176,12 @@ gg_eval(const CrGammaGamma *m, const GgData *d, double *grad, double hess[3][3],
 			{
 				double		psi_pq = cr_digamma(px + m->q);
 
-				gx0 = psi_pq - cr_digamma(px) + lx;
+				double		psi_px = cr_digamma(px);
+
+				gx0 = psi_pq - psi_px + lx;
 				gx1 = psi_pq - psiq + lgam;
+				gm0 = fabs(psi_pq) + fabs(psi_px) + fabs(lx);
+				gm1 = fabs(psi_pq) + fabs(psiq) + fabs(lgam);
 			}
 			if (hess)
 			{
@@ -192,6 +201,12 @@ gg_eval(const CrGammaGamma *m, const GgData *d, double *grad, double hess[3][3],
 			g[0] += w * x * (gx0 + lm - lden);
 			g[1] += w * (gx1 - lden);
 			g[2] += w * (m->q / m->gamma - (px + m->q) / den);
+			if (gmag)
+			{
+				gm[0] += w * x * (gm0 + fabs(lm) + fabs(lden));
+				gm[1] += w * (gm1 + fabs(lden));
+				gm[2] += w * (m->q / m->gamma + (px + m->q) / den);
+			}
 		}
 		if (hess)
 		{
@@ -205,6 +220,8 @@ gg_eval(const CrGammaGamma *m, const GgData *d, double *grad, double hess[3][3],
 	}
 	if (grad)
 		memcpy(grad, g, sizeof(g));
+	if (grad && gmag)
+		memcpy(gmag, gm, sizeof(gm));
 	if (hess)
 		for (a = 0; a < 3; a++)
 			for (b = 0; b < 3; b++)
@@ -223,7 +240,7 @@ cr_gammagamma_loglik(const CrGammaGamma *m, const CrSpendRow *rows, size_t n,
 	d.rows = rows;
 	d.n = n;
 	d.scale = 1.0;
-	return gg_eval(m, &d, grad, NULL, NULL);
+	return gg_eval(m, &d, grad, NULL, NULL, NULL);
 }
 
 /*
@@ -250,13 +267,13 @@ gg_loglik(const double *p, double *grad, void *arg)
 
 	if (d->verdict == GG_AT_FACE)
 		return NAN;
-	return gg_seen(d, p, gg_eval(&m, d, grad, NULL, NULL));
+	return gg_seen(d, p, gg_eval(&m, d, grad, NULL, NULL, NULL));
 }
 
 /* the log-likelihood with its gradient and Hessian, for Newton */
 static double
 gg_loglik_hess(const double *p, double *grad, double hess[CR_OPTIM_MAXK][CR_OPTIM_MAXK],
-			   void *arg)
+			   double *mag, void *arg)
 {
 	GgData	   *d = arg;
 	CrGammaGamma m = {p[0], p[1], p[2]};
@@ -266,7 +283,7 @@ gg_loglik_hess(const double *p, double *grad, double hess[CR_OPTIM_MAXK][CR_OPTI
 
 	if (d->verdict == GG_AT_FACE)
 		return NAN;
-	ll = gg_eval(&m, d, grad, h, NULL);
+	ll = gg_eval(&m, d, grad, h, &mag[0], &mag[1]);
 	for (a = 0; a < 3; a++)
 		memcpy(hess[a], h[a], sizeof(h[a]));
 	return gg_seen(d, p, ll);
@@ -586,7 +603,7 @@ gg_tick(void *arg)
 			CrGammaGamma m = {d->best[0], d->best[1], d->best[2]};
 			double		mag;
 
-			(void) gg_eval(&m, d, NULL, NULL, &mag);
+			(void) gg_eval(&m, d, NULL, NULL, &mag, NULL);
 			d->verdict = gg_above_faces(d, d->best_ll, mag) ? GG_ABOVE : GG_AT_FACE;
 			return;
 		}
@@ -624,7 +641,7 @@ gg_best_above(GgData *d)
 		return 1;
 	if (d->verdict == GG_AT_FACE || !isfinite(d->best_ll))
 		return 0;
-	(void) gg_eval(&b, d, NULL, NULL, &mag);
+	(void) gg_eval(&b, d, NULL, NULL, &mag, NULL);
 	if (!gg_above_faces(d, d->best_ll, mag))
 		return 0;
 	d->verdict = GG_ABOVE;
@@ -664,7 +681,7 @@ gg_inside_face(GgData *d, double *start)
 			continue;
 		if (d->tick)
 			d->tick(d->tick_arg);
-		ll = gg_eval(&m, d, NULL, NULL, &mag);
+		ll = gg_eval(&m, d, NULL, NULL, &mag, NULL);
 		if (ll > best && gg_above_faces(d, ll, mag))
 		{
 			best = ll;
@@ -736,7 +753,7 @@ gg_settled(GgData *d, CrMlFit *f)
 				j,
 				k;
 
-	ll = gg_eval(&m, d, g, h, &mag);
+	ll = gg_eval(&m, d, g, h, &mag, NULL);
 	if (!isfinite(ll))
 		return 0;
 	/* L L' = -h */
@@ -878,7 +895,7 @@ cr_gammagamma_fit(const CrSpendRow *rows, size_t n, cr_optim_tick tick,
 			CrGammaGamma m = {f.p[0], f.p[1], f.p[2]};
 			double		mag;
 
-			(void) gg_eval(&m, &d, NULL, NULL, &mag);
+			(void) gg_eval(&m, &d, NULL, NULL, &mag, NULL);
 			if (gg_above_faces(&d, f.log_likelihood, mag))
 				break;
 		}
@@ -893,7 +910,7 @@ cr_gammagamma_fit(const CrSpendRow *rows, size_t n, cr_optim_tick tick,
 		{
 			CrGammaGamma m = {start[0], start[1], start[2]};
 
-			d.best_ll = gg_eval(&m, &d, NULL, NULL, NULL);
+			d.best_ll = gg_eval(&m, &d, NULL, NULL, NULL, NULL);
 			memcpy(d.best, start, sizeof(start));
 			d.verdict = GG_ABOVE;
 		}
@@ -917,7 +934,7 @@ cr_gammagamma_fit(const CrSpendRow *rows, size_t n, cr_optim_tick tick,
 	{
 		CrGammaGamma m = {f.p[0], f.p[1], f.p[2]};
 		double		mag,
-					ll = gg_eval(&m, &d, NULL, NULL, &mag);
+					ll = gg_eval(&m, &d, NULL, NULL, &mag, NULL);
 
 		if (st == CR_OPTIM_CONVERGED)
 			ll = f.log_likelihood;

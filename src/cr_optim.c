@@ -3,6 +3,7 @@
  *	  BFGS with backtracking line search, and numerical-Hessian standard
  *	  errors (see cr_optim.h).  Plain C.
  */
+#include <float.h>
 #include <math.h>
 #include <string.h>
 
@@ -422,7 +423,10 @@ cr_optim_cholesky_solve(double L[CR_OPTIM_MAXK][CR_OPTIM_MAXK], const double *g,
 	}
 }
 
-/* One evaluation of -LL/n in theta = log p: value, gradient and Hessian in theta. */
+/*
+ * One evaluation of -LL/n in theta = log p: value, gradient and Hessian in
+ * theta, and the rounding of the value and of each gradient component.
+ */
 typedef struct NewtonPoint
 {
 	double		theta[CR_OPTIM_MAXK],
@@ -431,32 +435,49 @@ typedef struct NewtonPoint
 				ll,
 				g[CR_OPTIM_MAXK],
 				H[CR_OPTIM_MAXK][CR_OPTIM_MAXK],
-				hp[CR_OPTIM_MAXK][CR_OPTIM_MAXK];	/* d2 LL / dp2 */
+				hp[CR_OPTIM_MAXK][CR_OPTIM_MAXK],	/* d2 LL / dp2 */
+				fround,			/* f's rounding: 0 when the callback gave none */
+				gtol[CR_OPTIM_MAXK];	/* 1e-10, or g_i's rounding where larger */
 } NewtonPoint;
 
 static int
 newton_eval(cr_loglik_hess ll, void *arg, int k, double n, NewtonPoint *pt)
 {
-	double		gp[CR_OPTIM_MAXK];
+	double		gp[CR_OPTIM_MAXK],
+				mag[CR_OPTIM_MAXK + 1] = {0};
 	int			i,
 				j;
 
 	for (i = 0; i < k; i++)
 		pt->p[i] = exp(pt->theta[i]);
-	pt->ll = ll(pt->p, gp, pt->hp, arg);
+	pt->ll = ll(pt->p, gp, pt->hp, mag, arg);
 	pt->f = -pt->ll / n;
 	if (!isfinite(pt->f) || !all_finite(gp, k))
 		return -1;
+	pt->fround = CR_OPTIM_ROUND_ULPS * DBL_EPSILON * mag[0] / n;
 	/* d/dtheta_i = p_i d/dp_i; d2/dtheta_i dtheta_j = p_i p_j d2/dp_i dp_j + [i = j] p_i d/dp_i */
 	for (i = 0; i < k; i++)
 	{
 		pt->g[i] = -pt->p[i] * gp[i] / n;
+		pt->gtol[i] = fmax(1e-10, CR_OPTIM_ROUND_ULPS * DBL_EPSILON * pt->p[i] * mag[1 + i] / n);
 		for (j = 0; j < k; j++)
 			pt->H[i][j] = -pt->p[i] * pt->p[j] * pt->hp[i][j] / n + (i == j ? pt->g[i] : 0.0);
 		if (!all_finite(pt->H[i], k))
 			return -1;
 	}
 	return 0;
+}
+
+/* whether every gradient component is within its tolerance */
+static int
+newton_converged(const NewtonPoint *pt, int k)
+{
+	int			i;
+
+	for (i = 0; i < k; i++)
+		if (!(fabs(pt->g[i]) <= pt->gtol[i]))
+			return 0;
+	return 1;
 }
 
 /*
@@ -493,7 +514,7 @@ cr_ml_fit_newton(cr_loglik_hess ll, void *arg, int k, double n, double log_bound
 		if (tick)
 			tick(tick_arg);
 		fit->iterations = it;
-		if (max_abs(cur.g, k) <= 1e-10)
+		if (newton_converged(&cur, k))
 			break;
 		while (cr_optim_cholesky(cur.H, lambda, k, L) != 0)
 		{
@@ -515,11 +536,17 @@ cr_ml_fit_newton(cr_loglik_hess ll, void *arg, int k, double n, double log_bound
 		/*
 		 * Armijo; or, once the decrease predicted is below the rounding of
 		 * f, a step that does not raise f beyond rounding and shrinks the
-		 * gradient
+		 * gradient.  That rounding is the callback's where it is larger
+		 * than 1e-12 |f|: at a maximum with q = 1e4, lgamma(q) 1e5 in every
+		 * term, f came out up to 3e-11 (7e-12 |f|) above the value it had
+		 * before a step that took the gradient from 1e-7 to 7e-11, and
+		 * Newton, the step refused, went on refusing damped ones until
+		 * f stopped moving, 25 passes over the rows, before BFGS.
 		 */
 		if (newton_eval(ll, arg, k, n, &next) != 0 ||
 			!(next.f <= cur.f + 1e-4 * slope ||
-			  (next.f <= cur.f + 1e-12 * fabs(cur.f) && max_abs(next.g, k) < max_abs(cur.g, k))))
+			  (next.f <= cur.f + fmax(1e-12 * fabs(cur.f), fmax(cur.fround, next.fround)) &&
+			   max_abs(next.g, k) < max_abs(cur.g, k))))
 		{
 			lambda = fmax(8.0 * lambda, 1e-4 * fmax(1.0, max_abs(cur.g, k)));
 			if (lambda > 1e12)

@@ -11,6 +11,12 @@
 #define CR_OPTIM_MAXK 8
 
 /*
+ * Newton's tolerances on the rounding a cr_loglik_hess reports: this many
+ * units in the last place of the sums of |terms| (see cr_ml_fit_newton)
+ */
+#define CR_OPTIM_ROUND_ULPS 16.0
+
+/*
  * The objective: returns f(theta) and, when grad is not NULL, its gradient.
  * A non-finite return means "outside the domain"; the line search backs off.
  */
@@ -73,15 +79,24 @@ extern CrOptimStatus cr_ml_fit(cr_loglik ll, void *arg, int k, double n,
 							   double log_bound, int maxiter, cr_optim_tick tick,
 							   void *tick_arg, CrMlFit *fit, int *diverged);
 
-/* A log-likelihood as cr_loglik, with its Hessian d2LL/dp2 (k x k) too. */
+/*
+ * A log-likelihood as cr_loglik, with its Hessian d2LL/dp2 (k x k) too, and
+ * (mag, k + 1 entries, 0 on the call) the scales of the rounding of LL and
+ * of each dLL/dp_j, the sums of the |terms| that make them up; a callback
+ * that leaves them 0 gets Newton's fixed tolerances (see cr_ml_fit_newton).
+ */
 typedef double (*cr_loglik_hess) (const double *p, double *grad,
-								  double hess[CR_OPTIM_MAXK][CR_OPTIM_MAXK], void *arg);
+								  double hess[CR_OPTIM_MAXK][CR_OPTIM_MAXK], double *mag,
+								  void *arg);
 
 /*
  * Maximum likelihood by damped Newton (Levenberg-Marquardt) on -LL/n in
- * theta = log p, to the same gradient tolerance as cr_ml_fit; standard
- * errors from the analytic Hessian at the estimate.  Only a clean
- * convergence (every gradient component <= 1e-10) is reported as
+ * theta = log p, to the same gradient tolerance as cr_ml_fit, or to the
+ * rounding of the gradient where that is larger (CR_OPTIM_ROUND_ULPS ulps
+ * of the callback's mag: q dLL/dq with q at 1e4 and lgamma(q) 1e5 a term
+ * carries 2e-10 of rounding); standard errors from the analytic Hessian at
+ * the estimate.  Only a clean convergence (every gradient component within
+ * its tolerance) is reported as
  * CR_OPTIM_CONVERGED (fit filled in); otherwise (a log-parameter more than
  * log_bound from its start, no decrease found, f no longer decreasing,
  * iteration budget spent) fit->p is left as it was and the caller falls back

@@ -154,6 +154,60 @@ def report(name, x, m, expect_max=True, extra=(), only=False, se=False):
     return la, lb
 
 
+def polish_mp(est, x, m, dps=40):
+    """Newton on the score in log-parameters in mpmath, from est: the maximum
+    to dps digits, and the inverse of minus mpmath's Hessian in the
+    log-parameters there"""
+    mpmath.mp.dps = dps
+    X = [mpmath.mpf(float(v)) for v in x]
+    M = [mpmath.mpf(float(v)) for v in m]
+    th = [mpmath.log(mpmath.mpf(float(v))) for v in est]
+    for _ in range(100):
+        p, q, g = (mpmath.exp(t) for t in th)
+        s = [mpmath.mpf(0)] * 3
+        h = mpmath.zeros(3, 3)
+        for xi, mi in zip(X, M):
+            px, den = p * xi, g + xi * mi
+            ppq, tpq = mpmath.digamma(px + q), mpmath.psi(1, px + q)
+            s[0] += xi * (ppq - mpmath.digamma(px) + mpmath.log(xi * mi / den))
+            s[1] += ppq - mpmath.digamma(q) + mpmath.log(g / den)
+            s[2] += q / g - (px + q) / den
+            h[0, 0] += xi * xi * (tpq - mpmath.psi(1, px))
+            h[0, 1] += xi * tpq
+            h[0, 2] -= xi / den
+            h[1, 1] += tpq - mpmath.psi(1, q)
+            h[1, 2] += 1 / g - 1 / den
+            h[2, 2] += (px + q) / den ** 2 - q / g ** 2
+        P = [p, q, g]
+        gl = mpmath.matrix([s[i] * P[i] for i in range(3)])
+        hl = mpmath.zeros(3, 3)
+        for i in range(3):
+            for j in range(i, 3):
+                hl[i, j] = hl[j, i] = h[i, j] * P[i] * P[j] + (gl[i] if i == j else 0)
+        d = mpmath.lu_solve(hl, -gl)
+        th = [th[i] + d[i] for i in range(3)]
+        if max(abs(v) for v in d) < mpmath.mpf(10) ** (-dps // 2 - 5):
+            break
+    return [mpmath.exp(t) for t in th], -mpmath.inverse(hl), max(abs(v) for v in gl)
+
+
+def report_mp(name, x, m, extra):
+    """report, with the maximum polished in mpmath (polish_mp) and its standard errors"""
+    la, lb = faces(x, m)
+    est, ll = fit(x, m, extra, True)
+    P, cov, score = polish_mp(est, x, m)
+    Pf = [float(v) for v in P]
+    print("%s (n = %d)" % (name, len(m)))
+    print("  faces: A %.10f  B %.10f" % (la, lb))
+    print("  scipy p q gamma: %.10e %.10e %.10e" % tuple(est))
+    print("  mpmath p q gamma: %.15e %.15e %.15e" % tuple(Pf))
+    print("  log_likelihood (mpmath): %.12f, above the faces by %.6g"
+          % (loglik_mp(Pf, x, m), loglik_mp(Pf, x, m) - max(la, lb)))
+    print("  largest score in log-parameters (mpmath): %.2g" % float(score))
+    print("  standard errors p q gamma: %.9e %.9e %.9e"
+          % tuple(float(P[i] * mpmath.sqrt(cov[i, i])) for i in range(3)))
+
+
 def climb(x, m, la):
     """the best log-likelihood at fixed q: it rises towards face A, staying below it"""
     for q in [1e2, 1e4, 1e6]:
@@ -292,3 +346,32 @@ if __name__ == "__main__":
                    16.279338876594899, 17.11354355717004, 17.488664600016428, 17.381991011055494,
                    17.288921862614998, 16.649489535671034, 16.752795380608724])
     report("35 members, a maximum at q = 5e4", ux, um, extra=[[22, 5e4, 3.8e4]], only=True, se=True)
+
+    # data drawn from limit A itself (mean spends Gamma(p x, nu x), p = 0.34, nu
+    # 26; test_gammagamma_limit_a): a maximum at q = 5215 where the rounding of
+    # q dLL/dq (2e-10) is above Newton's old tolerance of 1e-10 and BFGS stopped
+    # 0.7% short in q.  The maximum polished in mpmath (polish_mp), with its
+    # standard errors from mpmath's Hessian
+    lx = np.array([1] * 13 + [2] * 9 + [3] * 5 + [4] * 6 + [5, 5, 6, 6, 7, 8] + [9] * 6 + [10] * 5
+                  + [12, 13, 13, 14, 14, 15, 15, 16], float)
+    lm = np.array([2.7231259371364095e-05, 0.00020564174521025069, 0.00022250561593178605,
+                   0.00036106286509138486, 0.00050947603853647026, 0.0020565794440890943,
+                   0.012234441142550994, 0.016807905516897349, 0.031727325371911592,
+                   0.036039978131545372, 0.039762538653069925, 0.04340519915195825,
+                   0.058455897695547758, 0.00014188453635676095, 0.00084428172206624707,
+                   0.001739701590772408, 0.0024671750254117077, 0.0034858475576197466,
+                   0.0095226732546127846, 0.02985060875913112, 0.032351552193835439,
+                   0.046873708677868213, 0.00079975440007940663, 0.008800446113149573,
+                   0.024925413771568174, 0.026693132898671153, 0.064635737006540989,
+                   0.0051535883720309639, 0.0072423495767086699, 0.0082493214173067382,
+                   0.0091146927250850968, 0.018402696308499219, 0.019145255973617024,
+                   0.0030637932877915983, 0.0058214051288262361, 0.0036608161645958781,
+                   0.022334506433364182, 0.012679243558365177, 0.024449683235497809,
+                   0.0042258882897216483, 0.0069233831970323565, 0.0087886584175494581,
+                   0.010642510011208776, 0.015014713386498955, 0.02146466490705912,
+                   0.0068190836078056193, 0.0098461811134438141, 0.010736774355727157,
+                   0.012332979299721668, 0.02507234586874198, 0.0085662064425543697,
+                   0.007797048247945023, 0.026591721166897987, 0.012120285586691469,
+                   0.016991762116160779, 0.0043279223680753372, 0.010683264219799052,
+                   0.011314870743667877])
+    report_mp("58 members drawn from limit A, a maximum at q = 5215", lx, lm, [[0.34, 5200, 200]])

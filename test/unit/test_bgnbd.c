@@ -907,6 +907,22 @@ test_gammagamma_inside_face(void)
 	}
 }
 
+/* cr_gammagamma_fit on n members (frequency x, mean spend m), sorted into rows */
+static int
+gg_fit_xm(const double *x, const double *m, size_t n, CrSpendRow *rows, cr_optim_tick tick,
+		  CrGammaGammaFit *gf)
+{
+	size_t		i;
+
+	for (i = 0; i < n; i++)
+	{
+		rows[i].x = x[i];
+		rows[i].m = m[i];
+	}
+	cr_spend_rows_sort(rows, n);
+	return cr_gammagamma_fit(rows, n, tick, NULL, gf);
+}
+
 /*
  * A maximum at q = 5e4, above limit A by 0.0013, where Newton and BFGS both
  * stall ("did not converge"): 35 members, whose gradient stays at 1e-4
@@ -942,13 +958,7 @@ test_gammagamma_settled(void)
 	size_t		i;
 	int			st;
 
-	for (i = 0; i < 35; i++)
-	{
-		rows[i].x = x[i];
-		rows[i].m = m[i];
-	}
-	cr_spend_rows_sort(rows, 35);
-	st = cr_gammagamma_fit(rows, 35, NULL, NULL, &gf);
+	st = gg_fit_xm(x, m, 35, rows, NULL, &gf);
 	snprintf(what, sizeof(what),
 			 "a maximum at q = 5e4 where both optimisers stall: scipy's, not \"did not converge\" (%d: p %.10g q %.10g gamma %.10g LL %.10f se %g %g %g)",
 			 st, gf.m.p, gf.m.q, gf.m.gamma, gf.log_likelihood, gf.se[0], gf.se[1], gf.se[2]);
@@ -990,6 +1000,61 @@ test_gammagamma_settled(void)
 		   st, gf.m.p, gf.m.q, gf.m.gamma);
 		free(far);
 	}
+}
+
+/*
+ * Data drawn from limit A itself (58 members, mean spends Gamma(p x, nu x),
+ * p = 0.34, nu = 26): a maximum at q = 5215, 2e-6 above the face.  The
+ * rounding of q dLL/dq there (lgamma(q) 4e4 in every term) was above
+ * Newton's tolerance of 1e-10: Newton stalled, refusing steps that took the
+ * gradient to its rounding because f rose by its own rounding, until f
+ * stopped moving, and BFGS stopped 0.7% short of the maximum in q, its
+ * standard errors from central differences there off by half.  Newton's
+ * tolerances now follow the rounding the log-likelihood reports
+ * (cr_ml_fit_newton): mpmath's maximum (gammagamma_reference.py) to 1e-4,
+ * its standard errors to 1e-3, in 39 passes over the rows where there were
+ * 83.
+ */
+static void
+test_gammagamma_limit_a(void)
+{
+	static const double x[] = {
+		1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 2, 2,
+		2, 2, 3, 3, 3, 3, 3, 4, 4, 4, 4, 4, 4, 5, 5, 6, 6, 7, 8, 9,
+		9, 9, 9, 9, 9, 10, 10, 10, 10, 10, 12, 13, 13, 14, 14, 15, 15, 16
+	},
+				m[] = {
+		2.7231259371364095e-05, 0.00020564174521025069, 0.00022250561593178605, 0.00036106286509138486,
+		0.00050947603853647026, 0.0020565794440890943, 0.012234441142550994, 0.016807905516897349,
+		0.031727325371911592, 0.036039978131545372, 0.039762538653069925, 0.04340519915195825,
+		0.058455897695547758, 0.00014188453635676095, 0.00084428172206624707, 0.001739701590772408,
+		0.0024671750254117077, 0.0034858475576197466, 0.0095226732546127846, 0.02985060875913112,
+		0.032351552193835439, 0.046873708677868213, 0.00079975440007940663, 0.008800446113149573,
+		0.024925413771568174, 0.026693132898671153, 0.064635737006540989, 0.0051535883720309639,
+		0.0072423495767086699, 0.0082493214173067382, 0.0091146927250850968, 0.018402696308499219,
+		0.019145255973617024, 0.0030637932877915983, 0.0058214051288262361, 0.0036608161645958781,
+		0.022334506433364182, 0.012679243558365177, 0.024449683235497809, 0.0042258882897216483,
+		0.0069233831970323565, 0.0087886584175494581, 0.010642510011208776, 0.015014713386498955,
+		0.02146466490705912, 0.0068190836078056193, 0.0098461811134438141, 0.010736774355727157,
+		0.012332979299721668, 0.02507234586874198, 0.0085662064425543697, 0.007797048247945023,
+		0.026591721166897987, 0.012120285586691469, 0.016991762116160779, 0.0043279223680753372,
+		0.010683264219799052, 0.011314870743667877
+	};
+	CrSpendRow	rows[58];
+	CrGammaGammaFit gf;
+	int			st;
+
+	gg_ticks = 0;
+	st = gg_fit_xm(x, m, 58, rows, count_tick, &gf);
+	ok(st == CR_FIT_OK && rel_near(gf.m.p, 3.403135435758114e-01, 1e-4) &&
+	   rel_near(gf.m.q, 5.214798239102606e+03, 1e-4) && rel_near(gf.m.gamma, 2.012679430387557e+02, 1e-4) &&
+	   gf.log_likelihood >= 201.223269727954 - 1e-9 * 201.223269727954,
+	   "limit A, a maximum at q = 5215: mpmath's (%d: p %.10g q %.10g gamma %.10g LL %.12f)",
+	   st, gf.m.p, gf.m.q, gf.m.gamma, gf.log_likelihood);
+	ok(st == CR_FIT_OK && rel_near(gf.se[0], 7.324930692e-02, 1e-3) &&
+	   rel_near(gf.se[1], 2.560398415e+06, 1e-3) && rel_near(gf.se[2], 9.886381843e+04, 1e-3),
+	   "limit A: the maximum's standard errors (%g %g %g)", gf.se[0], gf.se[1], gf.se[2]);
+	ok(gg_ticks <= 50, "limit A: Newton converges, no stall before BFGS (%d passes)", gg_ticks);
 }
 
 /* sorting and merging row sets: many duplicates, presorted and reversed runs */
@@ -1826,6 +1891,7 @@ main(void)
 	test_gammagamma_outliers();
 	test_gammagamma_inside_face();
 	test_gammagamma_settled();
+	test_gammagamma_limit_a();
 	test_sample_start();
 	test_sample_start_bound();
 	test_units();
