@@ -160,6 +160,9 @@ typedef struct BgQuad
 				lnorm,			/* log(1 / B(a, b+x)) */
 				cl,				/* the mean of p, a / (a + b + x) */
 				cu,				/* 1 - cl, computed apart */
+				lcl,			/* their logs, where cl or cu underflows (bg_quad_ladder) */
+				lcu,
+				lk,				/* log k, also where k underflows */
 				lpeak;			/* log of the density at cl */
 	bool		big;			/* n k beyond BG_QUAD_BIG: see bg_quad_g */
 } BgQuad;
@@ -228,8 +231,60 @@ bg_quad_g(const BgQuad *q, double p)
 	if (q->big)
 		return (q->n + 1.0) * pk < 1e-10 ? q->nk * (1.0 - 0.5 * (q->n + 1.0) * pk)
 			: -expm1(-q->n * log1p(pk)) / p;
-	return (q->n + 1.0) * pk < 1e-10 ? 1.0 - 0.5 * (q->n + 1.0) * pk
-		: -expm1(-q->n * log1p(pk)) / (q->n * pk);
+	if ((q->n + 1.0) * pk < 1e-10)
+		return 1.0 - 0.5 * (q->n + 1.0) * pk;
+	/* n below the normal range (r = 5e-324): n p k underflows, 0 / 0 */
+	if (!(q->n * pk >= DBL_MIN))
+		return log1p(pk) / pk;
+	return -expm1(-q->n * log1p(pk)) / (q->n * pk);
+}
+
+/*
+ * bg_quad_g at p below the normal range, from lp = log(p): p itself has
+ * lost digits there or is 0 (b + x beyond DBL_MAX times a puts the whole
+ * Beta mass below 1e-308), and (n+1) p k, which may not be small (n k of
+ * 1e300), is taken in logs
+ */
+static double
+bg_quad_g_lp(const BgQuad *q, double p, double lp)
+{
+	double		l1 = lp + q->lk,	/* log(p k) */
+				npk1 = exp(log1p(q->n) + l1),
+				ll,
+				lnl,
+				nl,
+				h;
+
+	if (!(p < DBL_MIN) || isnan(lp))
+		return bg_quad_g(q, p);
+	if (npk1 < 1e-10)
+		return q->big ? q->nk * (1.0 - 0.5 * npk1) : 1.0 - 0.5 * npk1;
+	/* log(log1p(p k)): p k itself normal, or as small as p */
+	ll = l1 >= log(DBL_MIN) ? log(log1p(exp(l1))) : l1;
+	lnl = log(q->n) + ll;
+	nl = exp(lnl);				/* n log1p(p k), which may underflow (r = 5e-324) */
+	if (nl > 1.0)
+	{
+		double		lnum = log(-expm1(-nl));
+
+		return q->big ? exp(lnum - lp) : exp(lnum - log(q->n) - l1);
+	}
+	/* -expm1(-nl) / nl, times nl / p or nl / (n p k): no 0 / 0 where nl underflows */
+	h = nl > 0.0 ? -expm1(-nl) / nl : 1.0;
+	return q->big ? h * exp(lnl - lp) : h * exp(ll - l1);
+}
+
+/*
+ * The term c log1p(-u) of the log-density, c = b+x-1 or a-1, u = p or 1 - p;
+ * where u is below the normal range (its digits partly lost, or 0) -c u
+ * from lu = log(u), the rest of the series below 1e-308 of it
+ */
+static double
+bg_quad_l1p_small(double c, double u, double lu)
+{
+	if (!(u < DBL_MIN) || isnan(lu) || c == 0.0)
+		return c * log1p(-u);
+	return -copysign(exp(log(fabs(c)) + lu), c);
 }
 
 /* the Beta(a, b+x) density in the variable v of the half, times (1 - (1+pk)^-n) / (p n k) */
@@ -258,8 +313,11 @@ bg_quad_f(const BgQuad *q, int var, double v)
 	}
 	else if (var == BG_LOWER && q->a < 1.0)
 	{
+		double		lp = log(v) / q->a;	/* log(p), where p underflows */
+
 		p = pow(v, 1.0 / q->a);
-		ld += -log(q->a) + (q->beta - 1.0) * log1p(-p);
+		ld += -log(q->a) + bg_quad_l1p_small(q->beta - 1.0, p, lp);
+		return exp(ld) == 0.0 ? 0.0 : exp(ld) * bg_quad_g_lp(q, p, lp);
 	}
 	else if (var == BG_LOWER)
 	{
@@ -271,14 +329,15 @@ bg_quad_f(const BgQuad *q, int var, double v)
 		double		w = pow(v, 1.0 / q->beta);	/* 1 - p, which p = 1 would lose */
 
 		p = 1.0 - w;
-		ld += -log(q->beta) + (q->a - 1.0) * log1p(-w);
+		ld += -log(q->beta) + bg_quad_l1p_small(q->a - 1.0, w, log(v) / q->beta);
 	}
 	else
 	{
 		p = 1.0 - v;
 		ld += (q->a - 1.0) * log1p(-v) + (q->beta - 1.0) * log(v);
 	}
-	return exp(ld) * bg_quad_g(q, p);
+	/* a density of 0 (1 - p rounded to 0, a = 5e293) times an integrand of n k = inf: 0 */
+	return exp(ld) == 0.0 ? 0.0 : exp(ld) * bg_quad_g(q, p);
 }
 
 /* Kronrod estimate over [lo, hi], and |Kronrod - Gauss| as its error */
@@ -375,8 +434,13 @@ bg_quad_ladder(const BgQuad *q, BgQuadPiece *pc, int *nint, int var)
 				ny = 0,
 				j;
 
+	/*
+	 * (a mean below the normal range, or 0 where b + x passed DBL_MAX times
+	 * a, from its log: the ladder, from 0 to 0, had no pieces, and E[Y] of
+	 * a = 0.5, b = 1e308 came out 0 where it is 1)
+	 */
 	if (e < 1.0)
-		mean = pow(mean, e);
+		mean = mean < DBL_MIN ? exp(e * (var == BG_LOWER ? q->lcl : q->lcu)) : pow(mean, e);
 	top = fmin(L, ldexp(mean, BG_QUAD_SCALES));
 	if (top < L)
 	{
@@ -437,6 +501,38 @@ bg_quad_peak(BgQuad *q, BgQuadPiece *pc, int *nint, double *point)
 	return true;
 }
 
+/* log(u / (u + v)), u, v > 0, where v / u may overflow */
+static double
+bg_log_mean(double u, double v)
+{
+	double		ratio = v / u;
+
+	if (isfinite(ratio))
+		return -log1p(ratio);
+	return log(u) - log(v) - log1p(u / v);
+}
+
+/*
+ * Where the quadrature failed: +inf when E[Y] is surely beyond DBL_MAX,
+ * else NaN.  With n k beyond it (the integrand's value at p = 0 infinite),
+ * the integrand is at least n k / 4 for p below 1 / (n k), whose Beta
+ * probability is at least e^-1 (1 / (n k))^a / (a B(a, b+x)): in logs,
+ * (1 - a) ln(n k) - ln 4 - 1 - ln a - ln B(a, b+x) (mpmath: 1.2e391 at
+ * a = 0.012, b = 1.7e308, n k = 1e392, which came out 0 and then NaN).
+ * Only for x = 0, where P(alive) is 1: else a small P(alive) may bring E[Y]
+ * back below DBL_MAX, and the other forms decide.
+ */
+static double
+bg_quad_failed(const BgQuad *q, double x)
+{
+	double		lnk = log(q->n) + q->lk;
+
+	if (x == 0.0 && q->big && lnk > log(DBL_MAX) &&
+		(1.0 - q->a) * lnk - log(4.0) - 1.0 - log(q->a) + q->lnorm > log(DBL_MAX))
+		return INFINITY;
+	return NAN;
+}
+
 static double
 bg_expected_quad(const CrBgnbd *m, double t, double x, double T)
 {
@@ -453,6 +549,9 @@ bg_expected_quad(const CrBgnbd *m, double t, double x, double T)
 		/* the means of p and 1 - p, without a + b + x, which may overflow */
 		.cl = 1.0 / (1.0 + beta / m->a),
 		.cu = 1.0 / (1.0 + m->a / beta),
+		.lcl = bg_log_mean(m->a, beta),
+		.lcu = bg_log_mean(beta, m->a),
+		.lk = k >= DBL_MIN ? log(k) : log(nk) - log(m->r + x),
 		.lpeak = NAN,			/* set by bg_quad_peak when it integrates */
 		.big = !(nk <= BG_QUAD_BIG),
 	};
@@ -486,11 +585,11 @@ bg_expected_quad(const CrBgnbd *m, double t, double x, double T)
 				worst = i;
 		}
 		if (!isfinite(total) || !isfinite(etotal))
-			return NAN;
+			return bg_quad_failed(&q, x);
 		if (etotal <= 1e-12 * fabs(total))
 			break;
 		if (nint == BG_QUAD_MAX)
-			return NAN;
+			return bg_quad_failed(&q, x);
 		/* bisect the piece with the largest error */
 		pc[nint] = pc[worst];
 		pc[nint].lo = pc[worst].hi = 0.5 * (pc[worst].lo + pc[worst].hi);
@@ -502,7 +601,10 @@ bg_expected_quad(const CrBgnbd *m, double t, double x, double T)
 	}
 	if (q.big)
 		return total;
-	return q.k >= DBL_MIN ? total * q.n * q.k : total * q.nk;
+	/* (total n)(k) below the normal range: total (n k), r = 5e-324 */
+	if (q.k >= DBL_MIN && fabs(total * q.n) >= DBL_MIN)
+		return total * q.n * q.k;
+	return total * q.nk;
 }
 
 /*

@@ -165,14 +165,20 @@ def grid_value(case):
     return float(e2)
 
 
-def grid():
+def print_grid(title, cases, value):
+    """value(case) of each case ((r, alpha, a, b), t, x, t_x, T), in a pool,
+    printed under title as C initialisers (r, alpha, a, b, t, x, t_x, T, E[Y])"""
     import multiprocessing
-    cases = grid_cases()
     with multiprocessing.Pool() as pool:
-        values = pool.map(grid_value, cases)
-    print("/* (r, alpha, a, b, t, x, t_x, T, E[Y]): bgnbd_extremes_reference.py --grid (mpmath) */")
+        values = pool.map(value, cases)
+    print(title)
     for (m, t, x, tx, T), v in zip(cases, values):
         print("{%r, %r, %r, %r, %r, %r, %r, %r, %.17g}," % (tuple(m) + (t, float(x), tx, T, v)))
+
+
+def grid():
+    print_grid("/* (r, alpha, a, b, t, x, t_x, T, E[Y]): bgnbd_extremes_reference.py --grid (mpmath) */",
+               grid_cases(), grid_value)
 
 
 def dd2s():

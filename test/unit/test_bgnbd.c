@@ -1057,6 +1057,60 @@ test_gammagamma_limit_a(void)
 	ok(gg_ticks <= 50, "limit A: Newton converges, no stall before BFGS (%d passes)", gg_ticks);
 }
 
+/*
+ * The Beta of p beyond the double range: b + x beyond DBL_MAX times a (the
+ * mean of p, a / (a + b + x), underflowed to 0, the quadrature's ladder
+ * over the lower half had no pieces, and E[Y] came out 0: a = 0.5,
+ * b = 1e308, r = alpha = t = 1, x = 0 gave 0 where it is 1), or a beyond
+ * DBL_MAX times b + x.  The grid of test/reference/bgnbd_tiny_p_reference.py
+ * (mpmath quadrature in log p), the answers in the normal range to 1e-12;
+ * those below it (five, subnormal, their digits partly lost) are not
+ * checked here (one of them, a = DBL_MAX, b = 1e-5, x = 1, is NaN).
+ */
+static const double tiny_p_grid[][9] = {
+#include "../reference/bgnbd_tiny_p_reference.inc"
+};
+
+static void
+test_tiny_p(void)
+{
+	size_t		k,
+				n = 0,
+				bad = 0;
+	double		worst = 0.0;
+
+	for (k = 0; k < sizeof(tiny_p_grid) / sizeof(tiny_p_grid[0]); k++)
+	{
+		const double *c = tiny_p_grid[k];
+		CrBgnbd		m = {c[0], c[1], c[2], c[3]};
+		double		e,
+					rel;
+
+		if (!(c[8] >= DBL_MIN))
+			continue;
+		n++;
+		e = cr_bgnbd_expected(&m, c[4], c[5], c[6], c[7]);
+		rel = fabs(e / c[8] - 1.0);
+		if (!(rel < 1e-12))
+		{
+			if (bad++ == 0)
+				printf("# r = %g, alpha = %g, a = %g, b = %g, t = %g, x = %g: E[Y] %.17g, mpmath %.17g\n",
+					   c[0], c[1], c[2], c[3], c[4], c[5], e, c[8]);
+		}
+		else
+			worst = fmax(worst, rel);
+	}
+	ok(bad == 0 && n >= 20,
+	   "E[Y] with b + x beyond DBL_MAX a, or a beyond DBL_MAX (b + x): %zu of %zu within 1e-12 of mpmath (worst %.1e)",
+	   n - bad, n, worst);
+	{
+		CrBgnbd		m = {1.0, 1.0, 0.5, 1e308};
+
+		ok(fabs(cr_bgnbd_expected(&m, 1.0, 0.0, 0.0, 0.0) - 1.0) < 1e-12,
+		   "E[Y] at a = 0.5, b = 1e308, r = alpha = t = 1: 1 (mpmath), not 0");
+	}
+}
+
 /* sorting and merging row sets: many duplicates, presorted and reversed runs */
 static void
 test_compact(void)
@@ -1892,6 +1946,7 @@ main(void)
 	test_gammagamma_inside_face();
 	test_gammagamma_settled();
 	test_gammagamma_limit_a();
+	test_tiny_p();
 	test_sample_start();
 	test_sample_start_bound();
 	test_units();
