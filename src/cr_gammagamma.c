@@ -174,9 +174,8 @@ gg_eval(const CrGammaGamma *m, const GgData *d, double *grad, double hess[3][3],
 			lg_px = lgamma(px);
 			if (grad)
 			{
-				double		psi_pq = cr_digamma(px + m->q);
-
-				double		psi_px = cr_digamma(px);
+				double		psi_pq = cr_digamma(px + m->q),
+							psi_px = cr_digamma(px);
 
 				gx0 = psi_pq - psi_px + lx;
 				gx1 = psi_pq - psiq + lgam;
@@ -198,14 +197,17 @@ gg_eval(const CrGammaGamma *m, const GgData *d, double *grad, double hess[3][3],
 					   + fabs(px * lx) + fabs((px + m->q) * lden));
 		if (grad)
 		{
+			double		qg = m->q / m->gamma,
+						r2 = (px + m->q) / den;
+
 			g[0] += w * x * (gx0 + lm - lden);
 			g[1] += w * (gx1 - lden);
-			g[2] += w * (m->q / m->gamma - (px + m->q) / den);
+			g[2] += w * (qg - r2);
 			if (gmag)
 			{
 				gm[0] += w * x * (gm0 + fabs(lm) + fabs(lden));
 				gm[1] += w * (gm1 + fabs(lden));
-				gm[2] += w * (m->q / m->gamma + (px + m->q) / den);
+				gm[2] += w * (qg + r2);
 			}
 		}
 		if (hess)
