@@ -219,6 +219,8 @@ SELECT label || ': ' || pg_temp.try(q) FROM (VALUES
   ('NaN', $$SELECT count(*) FROM models, retention_explain(model, ARRAY['NaN'::float8, -1]) WHERE name = 'm'$$),
   ('1e308', $$SELECT string_agg(format('%s %s', feature, contribution), '; ') FROM models, retention_explain(model, ARRAY[1e308, -1e308]) WHERE name = 'big'$$),
   ('zero coefficient, value - mean beyond float8', $$SELECT string_agg(format('%s %s', feature, contribution), '; ') FROM models, retention_explain(replace(replace(model::text, '[10, -20]', '[0, -20]'), '[-0.0012717101366043204, 0.5026838751776239]', '[1e308, 0.5026838751776239]')::retention_model, ARRAY[-1e308, 1]) WHERE name = 'big'$$),
+  ('tiny coefficient, value - mean beyond float8', $$SELECT string_agg(format('%s %s', feature, contribution), '; ') FROM models, retention_explain(replace(replace(model::text, '[10, -20]', '[1e-300, -20]'), '[-0.0012717101366043204, 0.5026838751776239]', '[1e308, 0.5026838751776239]')::retention_model, ARRAY[-1e308, 1]) WHERE name = 'big'$$),
+  ('at the means, a negative coefficient', $$SELECT string_agg(format('%s %s', feature, contribution), '; ') FROM models, retention_explain(model, ARRAY[-0.0012717101366043204, 0.5026838751776239]) WHERE name = 'big'$$),
   ('100000 elements', $$SELECT count(*) FROM models, retention_explain(model, array_fill(1::float8, ARRAY[100000])) WHERE name = 'm'$$),
   ('record missing a column', $$SELECT count(*) FROM models, feats_missing f, retention_explain(model, f) WHERE name = 'm'$$),
   ('record with a text column', $$SELECT count(*) FROM models, feats_text f, retention_explain(model, f) WHERE name = 'm'$$),

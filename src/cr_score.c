@@ -415,6 +415,27 @@ cmp_explain(const void *a, const void *b)
 }
 
 /*
+ * coef * (value - mean), for finite numbers.  A model given as text may hold
+ * a mean near the float8 limit (training keeps features within 1e100), so
+ * value - mean can overflow although the product is in range (a coefficient
+ * of 1e-300, a mean of 1e308, a value of -1e308: -2e8): the difference is
+ * then taken in halves, which is exact for such magnitudes, and the product
+ * doubled.  A zero coefficient contributes nothing (0 * Infinity would be
+ * NaN), and a contribution of -0 is given as 0.
+ */
+static double
+contribution(double coef, double value, double mean)
+{
+	double		diff = value - mean;
+
+	if (coef == 0)
+		return 0;
+	if (isinf(diff))
+		return coef * (value * 0.5 - mean * 0.5) * 2 + 0.0;
+	return coef * diff + 0.0;
+}
+
+/*
  * One row per feature: value, coefficient and contribution =
  * coefficient * (value - training mean), largest |contribution| first.
  * The contributions add up to logit(score) - logit(score at the means).
@@ -431,12 +452,7 @@ explain_rows(FunctionCallInfo fcinfo, CrModel *m, const double *x, const bool *i
 	{
 		rows[i].j = i;
 		rows[i].null = isnull[i];
-		/*
-		 * A zero coefficient contributes nothing, even when value - mean
-		 * overflows (a model given as text may hold a mean of 1e308):
-		 * 0 * Infinity would be NaN.
-		 */
-		rows[i].contribution = isnull[i] || m->coef[i] == 0 ? 0 : m->coef[i] * (x[i] - m->means[i]);
+		rows[i].contribution = isnull[i] ? 0 : contribution(m->coef[i], x[i], m->means[i]);
 	}
 	qsort(rows, d, sizeof(ExplainRow), cmp_explain);
 	for (i = 0; i < d; i++)
