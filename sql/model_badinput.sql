@@ -340,3 +340,31 @@ SELECT proname, provolatile FROM pg_proc
 -- the record forms find columns by name, and a column can be renamed
 SELECT p.oid::regprocedure AS function, provolatile FROM pg_proc p
  WHERE proname IN ('retention_score', 'retention_explain', 'retention_uplift') ORDER BY p.oid::regprocedure::text COLLATE "C";
+
+-- ---------------------------------------------------------------- memory limit of combined partial states
+-- A partitionwise aggregate combines one partial state per partition, as
+-- the leader of a parallel plan combines its workers', here in one process
+-- and deterministically.  Combined rows come in blocks as large as each
+-- partial state (no doubling): 2 x 131 072 rows of 1 feature take exactly
+-- 4096 kB and train under a 4 MB limit, one row more is refused, with the
+-- size rounded up (4097 kB, not the limit's 4096).  The serial plan holds
+-- the rows in doubling blocks, so it refuses at 8192 kB.
+CREATE TEMP TABLE pw (k int, i int, x float8[], y boolean) PARTITION BY LIST (k);
+CREATE TEMP TABLE pw0 PARTITION OF pw FOR VALUES IN (0);
+CREATE TEMP TABLE pw1 PARTITION OF pw FOR VALUES IN (1);
+INSERT INTO pw SELECT i % 2, i, ARRAY[sin(i)], sin(i) + ((i::bigint * 7919) % 13) / 13.0 - 0.5 > 0
+FROM generate_series(1, 262145) i;
+ANALYZE pw;
+SET max_parallel_workers_per_gather = 0;
+SET enable_partitionwise_aggregate = on;
+SET community_retention.max_train_memory = '4MB';
+EXPLAIN (COSTS OFF) SELECT retention_train(x, y) FROM pw;
+SELECT label || ': ' || pg_temp.try(q) FROM (VALUES
+  ('262 144 rows combined', $$SELECT (retention_model_info(retention_train(x, y))).n_rows FROM pw WHERE i <= 262144$$),
+  ('262 145 rows combined', $$SELECT (retention_model_info(retention_train(x, y))).n_rows FROM pw$$)
+) v(label, q);
+SET enable_partitionwise_aggregate = off;
+SELECT 'serial, 262 145 rows: ' || pg_temp.try($$SELECT (retention_model_info(retention_train(x, y))).n_rows FROM pw$$);
+RESET community_retention.max_train_memory;
+RESET enable_partitionwise_aggregate;
+RESET max_parallel_workers_per_gather;

@@ -239,11 +239,15 @@ state_new(MemoryContext cxt)
 /*
  * Count add_bytes more of row storage against max_train_memory; rows is
  * how many rows the state holds once they are added.  The storage is what
- * is allocated: the first block doubles up to BLOCK_BYTES, so it can hold
- * up to twice the rows it has.
+ * is allocated: rows added one by one go in blocks, the first of which
+ * doubles up to BLOCK_BYTES, so it can hold up to twice the rows it has;
+ * the rows of partial states (gathered: a parallel plan's workers, or a
+ * partitionwise aggregate's partitions) come in one block each, as large
+ * as they are.  The size is rounded up, so that it is above the limit it
+ * exceeds.
  */
 static void
-charge_memory(TrainState *s, double add_bytes, int64 rows)
+charge_memory(TrainState *s, double add_bytes, int64 rows, bool gathered)
 {
 	double		need_kb = (s->bytes + add_bytes) / 1024.0;
 
@@ -252,8 +256,13 @@ charge_memory(TrainState *s, double add_bytes, int64 rows)
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 				 errmsg("retention_train needs more than community_retention.max_train_memory (%d kB)",
 						cr_max_train_memory_kb),
-				 errdetail("Training keeps 8*(d+1) = %d bytes per row, in blocks of up to 8 MB; holding " INT64_FORMAT " rows of %d features takes %.0f kB.",
-						   (s->d + 1) * 8, rows, s->d, need_kb),
+				 gathered ?
+				 errdetail_plural("Training keeps 8*(d+1) = %d bytes per row; holding the " INT64_FORMAT " rows of %d feature of the partial aggregates combined takes %.0f kB.",
+								  "Training keeps 8*(d+1) = %d bytes per row; holding the " INT64_FORMAT " rows of %d features of the partial aggregates combined takes %.0f kB.",
+								  s->d, (s->d + 1) * 8, rows, s->d, ceil(need_kb)) :
+				 errdetail_plural("Training keeps 8*(d+1) = %d bytes per row, in blocks of up to 8 MB; holding " INT64_FORMAT " rows of %d feature takes %.0f kB.",
+								  "Training keeps 8*(d+1) = %d bytes per row, in blocks of up to 8 MB; holding " INT64_FORMAT " rows of %d features takes %.0f kB.",
+								  s->d, (s->d + 1) * 8, rows, s->d, ceil(need_kb)),
 				 errhint("Raise it (SET community_retention.max_train_memory = '4GB'), train on a sample (TABLESAMPLE or retention_split), or use fewer features.")));
 	s->bytes += add_bytes;
 }
@@ -289,7 +298,7 @@ state_next_row(TrainState *s, MemoryContext cxt)
 			/* the first block doubles until it is full size */
 			int64		cap = Min(big, s->block_cap[0] * 2);
 
-			charge_memory(s, (double) (cap - s->block_cap[0]) * D * sizeof(double), s->n_rows + 1);
+			charge_memory(s, (double) (cap - s->block_cap[0]) * D * sizeof(double), s->n_rows + 1, false);
 			s->blocks[0] = repalloc_huge(s->blocks[0], sizeof(double) * D * cap);
 			s->block_cap[0] = cap;
 			if (cap == big)
@@ -300,7 +309,7 @@ state_next_row(TrainState *s, MemoryContext cxt)
 			int64		cap = last < 0 ? FIRST_BLOCK_ROWS : big;
 			double	   *block;
 
-			charge_memory(s, (double) cap * D * sizeof(double), s->n_rows + 1);
+			charge_memory(s, (double) cap * D * sizeof(double), s->n_rows + 1, false);
 			if (cap == big)
 				block = cr_huge_alloc(cxt, sizeof(double) * D * cap);
 			else
@@ -514,7 +523,7 @@ state_steal(TrainState *dst, TrainState *src, MemoryContext cxt)
 {
 	int			b;
 
-	charge_memory(dst, src->bytes, dst->n_rows + src->n_rows);
+	charge_memory(dst, src->bytes, dst->n_rows + src->n_rows, true);
 	for (b = 0; b < src->nblocks; b++)
 		if (src->block_n[b] > 0)
 			add_block(dst, cxt, src->blocks[b], src->block_n[b], src->block_n[b]);
@@ -571,7 +580,7 @@ retention_train_combine(PG_FUNCTION_ARGS)
 		int64		off = 0;
 		int			k;
 
-		charge_memory(a, (double) b->n_rows * D * sizeof(double), a->n_rows + b->n_rows);
+		charge_memory(a, (double) b->n_rows * D * sizeof(double), a->n_rows + b->n_rows, true);
 		block = MemoryContextAllocHuge(aggcxt, sizeof(double) * D * b->n_rows);
 		for (k = 0; k < b->nblocks; k++)
 		{
@@ -673,7 +682,7 @@ retention_train_deserial(PG_FUNCTION_ARGS)
 	{
 		double	   *block;
 
-		charge_memory(s, (double) n * D * sizeof(double), n);
+		charge_memory(s, (double) n * D * sizeof(double), n, true);
 		block = MemoryContextAllocHuge(aggcxt, sizeof(double) * D * n);
 		cr_advise_huge(block, sizeof(double) * D * n);
 		memcpy(block, p, sizeof(double) * D * n);
