@@ -3,6 +3,7 @@
  * link: src/cr_rule_util.c src/cr_rule_lex.c src/cr_rule_parse.c src/cr_rule_binary.c src/cr_rule_check.c src/cr_rule_print.c src/cr_rule_round.c src/cr_rule_interp.c
  */
 #include "cr_rule.h"
+#include "cr_rule_int.h"
 #include "cr_random.h"
 #include "rule_text.h"
 #include "tap.h"
@@ -759,11 +760,99 @@ test_duplicate_names(void)
 	free(src);
 }
 
+/*
+ * Names whose cr_name_hash is equal (all 32 bits, so the same slot of any
+ * table) are still told apart by their bytes, in the parser's table and
+ * the decoder's: 4 such pairs (found by hashing 2,000,000 names f_<hex>)
+ * decode as 8 names, and a table in which the second of a pair is made a
+ * copy of the first is "duplicate name".  1,024 names that all fall in one
+ * slot of the decoder's 2,048 (the worst its probing can do) decode too.
+ */
+static void
+test_name_hash_collisions(void)
+{
+	static const char *const pairs[][2] = {
+		{"f_a02416cf", "f_cae22255"}, {"f_8f8389b1", "f_596f5d77"},
+		{"f_bb8fec48", "f_c302f530"}, {"f_1069c361", "f_7fc5899d"}};
+	char	   *src = malloc(1024 * 16 + 64);
+	size_t		n = 0;
+	uint8_t    *b = NULL;
+	size_t		bl;
+	CrRuleProg *p = NULL;
+	CrRuleError e;
+	int			collide = 1;
+	int			decoded;
+	int			refused = 0;
+
+	for (size_t i = 0; i < sizeof(pairs) / sizeof(pairs[0]); i++)
+	{
+		collide &= cr_name_hash(pairs[i][0], strlen(pairs[i][0])) ==
+			cr_name_hash(pairs[i][1], strlen(pairs[i][1]));
+		n += (size_t) sprintf(src + n, "%s%s + %s", i ? " + " : "", pairs[i][0], pairs[i][1]);
+	}
+	sprintf(src + n, " > 0");
+	ok(collide, "the pairs of names have equal cr_name_hash");
+	decoded = cr_rule_parse(src, strlen(src), NULL, &b, &bl, &e) == CR_OK &&
+		cr_rule_decode(b, bl, NULL, &p, &e) == CR_OK && p->nnames == 8;
+	ok(decoded, "names of equal hash are distinct names: [%s]", src);
+	if (decoded)
+	{
+		free(p);
+		/* the names are in the table in order of first use: 2k, 2k + 1 */
+		for (int k = 0; k < 4; k++)
+		{
+			uint8_t    *m = malloc(bl);
+			size_t		pos = 8;
+			size_t		first = 0;
+
+			memcpy(m, b, bl);
+			for (int i = 0; i <= 2 * k + 1; i++)
+			{
+				uint32_t	nl = (uint32_t) m[pos] | ((uint32_t) m[pos + 1] << 8);
+
+				if (i == 2 * k)
+					first = pos;
+				/* the names of a pair have the same length: the first over the second */
+				if (i == 2 * k + 1 && nl == strlen(pairs[k][0]))
+					memcpy(m + pos + 2, m + first + 2, nl);
+				pos += 2 + nl;
+			}
+			refused += cr_rule_decode(m, bl, NULL, &p, &e) == CR_ERR_BINARY &&
+				strcmp(e.message, "invalid incentive condition: duplicate name") == 0;
+			free(m);
+		}
+		free(b);
+	}
+	ok(refused == 4, "a name copied over its hash twin: \"duplicate name\" (%d of 4)", refused);
+
+	/* 1,024 names in one slot of the decoder's table */
+	n = 0;
+	for (int i = 0, cnt = 0; cnt < 1024; i++)
+	{
+		char		nm[16];
+		int			l = sprintf(nm, "g%d", i);
+
+		if ((cr_name_hash(nm, (size_t) l) & 2047) == 5)
+			n += (size_t) sprintf(src + n, "%s%s", cnt++ ? " + " : "", nm);
+	}
+	sprintf(src + n, " > 0");
+	decoded = cr_rule_parse(src, strlen(src), NULL, &b, &bl, &e) == CR_OK &&
+		cr_rule_decode(b, bl, NULL, &p, &e) == CR_OK && p->nnames == 1024;
+	ok(decoded, "1,024 names in one slot of the decoder's table decode");
+	if (decoded)
+	{
+		free(p);
+		free(b);
+	}
+	free(src);
+}
+
 int
 main(void)
 {
 	test_many_names();
 	test_duplicate_names();
+	test_name_hash_collisions();
 	test_print_and_errors();
 	test_review_findings();
 	test_limits();
