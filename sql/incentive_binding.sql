@@ -145,6 +145,140 @@ BEGIN;
 SELECT * FROM bind_alter_steps();
 ROLLBACK;
 
+-- A call site whose plan outlives ALTER TABLE (the row comes from a
+-- PL/pgSQL function, so nothing in the expression's plan depends on the
+-- table and PL/pgSQL keeps it, and the binding cache, for the transaction):
+-- the cache must notice that the row type changed under the same OID.
+-- Columns swapped by renaming, one dropped, one added again.
+CREATE TABLE bind_fn (a int, b int, c int);
+INSERT INTO bind_fn VALUES (1, 2, 3);
+CREATE FUNCTION bind_fn_row() RETURNS bind_fn LANGUAGE plpgsql AS $$
+DECLARE r bind_fn;
+BEGIN
+  SELECT * INTO r FROM bind_fn;
+  RETURN r;
+END $$;
+CREATE FUNCTION bind_fn_steps() RETURNS SETOF text LANGUAGE plpgsql AS $$
+DECLARE m text; st text; msg text;
+BEGIN
+  FOR i IN 1..4 LOOP
+    BEGIN
+      m := incentive_matches('a = 1 AND b = 2', bind_fn_row());
+      RETURN NEXT i || ': matches: ' || m;
+    EXCEPTION WHEN OTHERS THEN
+      GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT;
+      RETURN NEXT i || ': matches: ' || st || ' ' || msg;
+    END;
+    BEGIN
+      m := incentive_match_all(ARRAY['b = 1', 'c = 3', 'b = 2']::incentive_condition[], bind_fn_row());
+      RETURN NEXT i || ': match_all: ' || m;
+    EXCEPTION WHEN OTHERS THEN
+      GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT;
+      RETURN NEXT i || ': match_all: ' || st || ' ' || msg;
+    END;
+    CASE i
+      WHEN 1 THEN ALTER TABLE bind_fn RENAME a TO t; ALTER TABLE bind_fn RENAME b TO a; ALTER TABLE bind_fn RENAME t TO b;
+      WHEN 2 THEN ALTER TABLE bind_fn DROP COLUMN a;
+      WHEN 3 THEN ALTER TABLE bind_fn ADD COLUMN a int DEFAULT 1;
+      ELSE NULL;
+    END CASE;
+  END LOOP;
+END $$;
+BEGIN;
+SELECT * FROM bind_fn_steps();
+ROLLBACK;
+DROP FUNCTION bind_fn_steps(), bind_fn_row();
+DROP TABLE bind_fn;
+
+-- A composite type (not a table) changing under one PL/pgSQL call site,
+-- read as itself and through a domain over it (whose values carry the
+-- type's OID): an attribute renamed, one added, one dropped, and one
+-- renamed to a name another had before.  incentive_validate against the
+-- domain follows the same changes.
+CREATE TYPE bind_ct AS (a int, b int);
+CREATE DOMAIN bind_dct AS bind_ct;
+CREATE FUNCTION bind_type_steps() RETURNS SETOF text LANGUAGE plpgsql AS $$
+DECLARE v bind_ct; d bind_dct; cond text; m text; st text; msg text;
+BEGIN
+  FOR i IN 1..5 LOOP
+    v := ROW(1, 2)::bind_ct;
+    d := v;
+    FOREACH cond IN ARRAY ARRAY['a = 1', 'b = 2', 'c = 1', 'validate: b = 2', 'domain: a = 1 OR c = 1'] LOOP
+      BEGIN
+        -- three call sites, each kept (with its cache) for the transaction
+        -- until it raises an error, after which PL/pgSQL plans it anew
+        IF cond LIKE 'validate: %' THEN
+          m := incentive_validate(substr(cond, 11)::incentive_condition, NULL::bind_dct);
+        ELSIF cond LIKE 'domain: %' THEN
+          m := incentive_matches(substr(cond, 9)::incentive_condition, d);
+        ELSE
+          m := incentive_matches(cond::incentive_condition, v);
+        END IF;
+        RETURN NEXT format('%s: %s: %s', i, cond, m);
+      EXCEPTION WHEN OTHERS THEN
+        GET STACKED DIAGNOSTICS msg = MESSAGE_TEXT, st = RETURNED_SQLSTATE;
+        RETURN NEXT format('%s: %s: %s %s', i, cond, st, msg);
+      END;
+    END LOOP;
+    IF i = 1 THEN
+      ALTER TYPE bind_ct RENAME ATTRIBUTE a TO c;
+    ELSIF i = 2 THEN
+      ALTER TYPE bind_ct ADD ATTRIBUTE a int;
+    ELSIF i = 3 THEN
+      ALTER TYPE bind_ct DROP ATTRIBUTE b;
+    ELSIF i = 4 THEN
+      ALTER TYPE bind_ct RENAME ATTRIBUTE c TO b;
+    END IF;
+  END LOOP;
+END $$;
+BEGIN;
+SELECT * FROM bind_type_steps();
+ROLLBACK;
+DROP FUNCTION bind_type_steps();
+DROP DOMAIN bind_dct;
+DROP TYPE bind_ct;
+
+-- Anonymous row types of three subqueries at one call site, row after row
+-- (each its own typmod): the same names at other positions and of other
+-- types, so a table of one row type's names used for another would read
+-- the wrong column.  Then ROW(...) (columns f1, f2, ...) and a table with
+-- no column.
+SELECT g,
+       incentive_matches('a = 1 AND b = 2', CASE g % 3 WHEN 0 THEN (SELECT s FROM (SELECT 1 AS a, 2 AS b) s)
+                                                 WHEN 1 THEN (SELECT s FROM (SELECT 2 AS b, 1 AS a, 7 AS c) s)
+                                                 ELSE (SELECT s FROM (SELECT 'x'::text AS c, 2 AS b, 1::numeric AS a) s) END) AS matches,
+       incentive_match_all(ARRAY['a = 1', 'b = 2', 'a = 2']::incentive_condition[],
+                           CASE g % 3 WHEN 0 THEN (SELECT s FROM (SELECT 1 AS a, 2 AS b) s)
+                                      WHEN 1 THEN (SELECT s FROM (SELECT 2 AS b, 2 AS a, 7 AS c) s)
+                                      ELSE (SELECT s FROM (SELECT 'x'::text AS c, 2 AS b, 1::numeric AS a) s) END) AS match_all,
+       incentive_validate('c = 7', CASE WHEN g % 2 = 0 THEN (SELECT s FROM (SELECT 1 AS c) s)
+                                        ELSE (SELECT s FROM (SELECT 2 AS b, 7 AS c) s) END) AS validated
+FROM generate_series(1, 6) g ORDER BY g;
+SELECT g, incentive_matches('f1 = 1 AND f2 = ''x''', ROW(g, 'x'::text)) FROM generate_series(1, 2) g ORDER BY g;
+CREATE TABLE bind_none ();
+INSERT INTO bind_none DEFAULT VALUES;
+SELECT incentive_matches('1 = 1', n) AS no_feature FROM bind_none n;
+SELECT incentive_matches('a = 1', n) FROM bind_none n;
+SELECT incentive_validate('a = 1', NULL::bind_none);
+DROP TABLE bind_none;
+
+-- The widest row type (1,664 columns, a target list's limit): its first,
+-- middle and last columns, and a name it does not have.
+CREATE FUNCTION bind_widest(conds text[]) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE res text; st text; msg text;
+BEGIN
+  EXECUTE format('SELECT incentive_match_all(%L::incentive_condition[], s)::text FROM (SELECT %s) s', conds,
+                 (SELECT string_agg(format('%s AS c%s', g, g), ', ' ORDER BY g) FROM generate_series(1, 1664) g))
+  INTO res;
+  RETURN res;
+EXCEPTION WHEN OTHERS THEN
+  GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT;
+  RETURN st || ' ' || msg;
+END $$;
+SELECT bind_widest(ARRAY['c1664 = 1664 AND c1 = 1 AND c832 = 832', 'c1664 = 1', 'c1663 = 1663', 'c1 = 1']);
+SELECT bind_widest(ARRAY['c1 = 1', 'c1665 = 1']);
+DROP FUNCTION bind_widest(text[]);
+
 DROP FUNCTION bind_alter_steps(), bind_dup(text), bind_try(text);
 DROP TABLE wide_bind, bind_alter, bind_other;
 RESET max_parallel_workers_per_gather;
