@@ -206,6 +206,39 @@ ROLLBACK;
 DROP FUNCTION toast_budget(int), toast_ids_check(text);
 DROP TABLE toast_ids, toast_ids_main;
 
+-- A compressed in-line condition longer than a page: PL/pgSQL outside a
+-- transaction block (a DO block, a procedure) fetches a value stored out
+-- of line into its variables and record fields still compressed, so
+-- incentive_matches gets 9 to 30 kB of compressed bytes in line.  Such a
+-- key is longer than stored_entry keeps (STORED_KEY_MAX): each is
+-- decompressed again, never found by a key it did not store; two of them
+-- alternate at each call site, member after member, through a variable and
+-- a record field, with max_rule_cache_memory changing from member to
+-- member.
+CREATE TABLE toast_big (id int, k int, n int, cond incentive_condition);
+INSERT INTO toast_big
+SELECT i, k, n, ('x IN (' || string_agg((g * k)::text, ', ' ORDER BY g) || ') AND y >= ' || (k % 5))::incentive_condition
+FROM (VALUES (1, 3, 3000), (2, 7, 9000), (3, 11, 300)) v(i, k, n), LATERAL generate_series(1, n) g GROUP BY i, k, n;
+SELECT id, pg_column_size(cond) > 8192 AS over_a_page, pg_column_compression(cond) AS compression FROM toast_big ORDER BY id;
+DO $$
+DECLARE c incentive_condition; rule toast_big; m record; pairs int := 0; differ int := 0;
+BEGIN
+  FOR m IN SELECT * FROM toast_rows WHERE id % 10 = 0 ORDER BY id LOOP
+    PERFORM set_config('community_retention.max_rule_cache_memory', (ARRAY['64MB', '0', '256kB'])[1 + m.id / 10 % 3], false);
+    FOR rule IN SELECT * FROM toast_big ORDER BY (id + m.id) % 3 LOOP
+      c := rule.cond;
+      pairs := pairs + 1;
+      IF incentive_matches(c, m) IS DISTINCT FROM (m.x % rule.k = 0 AND m.x BETWEEN rule.k AND rule.n * rule.k AND m.y >= rule.k % 5)
+         OR incentive_matches(rule.cond, m) IS DISTINCT FROM incentive_matches(c, m) THEN
+        differ := differ + 1;
+      END IF;
+    END LOOP;
+  END LOOP;
+  RESET community_retention.max_rule_cache_memory;
+  RAISE NOTICE 'pairs: %, differ: %', pairs, differ;
+END $$;
+DROP TABLE toast_big;
+
 DROP FUNCTION toast_loop(text);
 DROP FUNCTION toast_check(text), toast_many(text), toast_plans();
 DROP VIEW toast_src;

@@ -94,8 +94,13 @@ typedef struct RuleEntry
 #define STORED_SLOTS 256		/* power of two */
 
 /*
- * A value compressed in line is part of a heap tuple, so at most a page;
- * longer compressed values (built in memory, never stored) are not kept.
+ * A value compressed in line in a heap tuple is at most a page, and keys
+ * are kept up to that.  Longer compressed values in line are not kept:
+ * PL/pgSQL outside a transaction block (a DO block, a procedure) fetches a
+ * value stored out of line into its variables and record fields without
+ * decompressing it, so they can be as long as any stored value; such a
+ * condition is decompressed on each call unless it is the previous call's
+ * (detoast_condition).
  */
 #define STORED_KEY_MAX BLCKSZ
 
