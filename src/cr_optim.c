@@ -481,6 +481,24 @@ newton_converged(const NewtonPoint *pt, int k)
 }
 
 /*
+ * The largest |g_i| in units of its tolerance, where the callback reported
+ * its rounding; else the largest |g_i| (BG/NBD: the fixed tolerances, the
+ * steps as they were)
+ */
+static double
+newton_excess(const NewtonPoint *pt, int k)
+{
+	double		e = 0.0;
+	int			i;
+
+	if (pt->fround == 0.0)
+		return max_abs(pt->g, k);
+	for (i = 0; i < k; i++)
+		e = fmax(e, fabs(pt->g[i]) / pt->gtol[i]);
+	return e;
+}
+
+/*
  * Damped Newton (Levenberg-Marquardt) on -LL/n in theta = log p: the step
  * solves (H + lambda I) d = -g, lambda raised until H + lambda I is positive
  * definite and the step decreases f (Armijo), and lowered tenfold after a
@@ -541,12 +559,20 @@ cr_ml_fit_newton(cr_loglik_hess ll, void *arg, int k, double n, double log_bound
 		 * term, f came out up to 3e-11 (7e-12 |f|) above the value it had
 		 * before a step that took the gradient from 1e-7 to 7e-11, and
 		 * Newton, the step refused, went on refusing damped ones until
-		 * f stopped moving, 25 passes over the rows, before BFGS.
+		 * f stopped moving, 25 passes over the rows, before BFGS.  The
+		 * gradient shrinks in units of each component's tolerance: where
+		 * f's rounding was 1.6e-4 (p = 1.4e5, lgamma(p x) 5e10) and a
+		 * component within its tolerance of 1.7e-4 still held 1e-6 of
+		 * noise, the largest |g_i| went up and down with that noise, and
+		 * steps along the flat ridge (p's standard error 1.4e6) were taken
+		 * and retaken for all 100 passes while q's and gamma's components
+		 * stayed 30 times their tolerances: "did not converge", where the
+		 * steps refused had let the fit settle at the maximum.
 		 */
 		if (newton_eval(ll, arg, k, n, &next) != 0 ||
 			!(next.f <= cur.f + 1e-4 * slope ||
 			  (next.f <= cur.f + fmax(1e-12 * fabs(cur.f), fmax(cur.fround, next.fround)) &&
-			   max_abs(next.g, k) < max_abs(cur.g, k))))
+			   newton_excess(&next, k) < newton_excess(&cur, k))))
 		{
 			lambda = fmax(8.0 * lambda, 1e-4 * fmax(1.0, max_abs(cur.g, k)));
 			if (lambda > 1e12)

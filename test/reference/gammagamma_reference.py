@@ -375,3 +375,14 @@ if __name__ == "__main__":
                    0.016991762116160779, 0.0043279223680753372, 0.010683264219799052,
                    0.011314870743667877])
     report_mp("58 members drawn from limit A, a maximum at q = 5215", lx, lm, [[0.34, 5200, 200]])
+
+    # five members with spends near 3e279 (test_gammagamma_noisy_ridge): a
+    # maximum at p = 1.4e5, q = 3.5e4, where the rounding of the
+    # log-likelihood (lgamma(p x) 5e10) is 1e-4 per member and p's standard
+    # error ten times p.  Newton, taking steps that shrank the largest
+    # gradient component while f moved within that rounding, wandered along
+    # the ridge for 100 passes and the fit did not converge
+    nx = np.array([150, 1, 978, 18989, 7531], float)
+    nm = np.array([2.907297085587375e+279, 2.9056508015701083e+279, 2.8753352488135246e+279,
+                   2.8893808671507106e+279, 2.867509827079888e+279])
+    report_mp("5 members, spends near 3e279, a maximum at p = 1.4e5", nx, nm, [[1.39e5, 3.47e4, 7.2e278]])

@@ -1058,6 +1058,39 @@ test_gammagamma_limit_a(void)
 }
 
 /*
+ * Five members with spends near 3e279: a maximum at p = 1.4e5, q = 3.5e4,
+ * p's standard error ten times p, and the log-likelihood's rounding 1e-4
+ * per member (lgamma(p x) 5e10).  Newton, taking any step that shrank the
+ * largest gradient component while f moved within that rounding, wandered
+ * along the ridge on the noise of p's component (1e-6, within its own
+ * tolerance) for all 100 passes, q's and gamma's 30 times theirs, and the
+ * fit did not converge (before Newton's tolerances followed the rounding it
+ * settled 0.3% from the maximum in p).  Steps now shrink the gradient in
+ * units of each component's tolerance: mpmath's maximum
+ * (gammagamma_reference.py) to 2e-3, its standard errors to 1e-2.
+ */
+static void
+test_gammagamma_noisy_ridge(void)
+{
+	static const double x[] = {150, 1, 978, 18989, 7531},
+				m[] = {2.907297085587375e+279, 2.9056508015701083e+279, 2.8753352488135246e+279,
+		2.8893808671507106e+279, 2.867509827079888e+279};
+	CrSpendRow	rows[5];
+	CrGammaGammaFit gf;
+	int			st;
+
+	st = gg_fit_xm(x, m, 5, rows, NULL, &gf);
+	ok(st == CR_FIT_OK && rel_near(gf.m.p, 1.389813839523983e+05, 2e-3) &&
+	   rel_near(gf.m.q, 3.467358908692263e+04, 2e-3) && rel_near(gf.m.gamma, 7.205724302936012e+278, 2e-3) &&
+	   rel_near(gf.log_likelihood, -3198.483471300885, 1e-7),
+	   "noisy ridge, a maximum at p = 1.4e5: mpmath's (%d: p %.10g q %.10g gamma %.10g LL %.12f)",
+	   st, gf.m.p, gf.m.q, gf.m.gamma, gf.log_likelihood);
+	ok(st == CR_FIT_OK && rel_near(gf.se[0], 1.416375194e+06, 1e-2) &&
+	   rel_near(gf.se[1], 2.646746622e+04, 1e-2) && rel_near(gf.se[2], 7.635730365e+279, 1e-2),
+	   "noisy ridge: the maximum's standard errors (%g %g %g)", gf.se[0], gf.se[1], gf.se[2]);
+}
+
+/*
  * The Beta of p beyond the double range: b + x beyond DBL_MAX times a (the
  * mean of p, a / (a + b + x), underflowed to 0, the quadrature's ladder
  * over the lower half had no pieces, and E[Y] came out 0: a = 0.5,
@@ -1946,6 +1979,7 @@ main(void)
 	test_gammagamma_inside_face();
 	test_gammagamma_settled();
 	test_gammagamma_limit_a();
+	test_gammagamma_noisy_ridge();
 	test_tiny_p();
 	test_sample_start();
 	test_sample_start_bound();
