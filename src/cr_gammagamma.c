@@ -697,6 +697,45 @@ gg_inside_face(GgData *d, double *start)
 }
 
 /*
+ * Standard errors at p from the analytic Hessian h and gradient g in (p, q,
+ * gamma): p_j sqrt(C_jj), C the inverse of minus the Hessian in the
+ * log-parameters (see gg_settled); 0 where that is not positive definite.
+ */
+static int
+gg_log_se(const double *p, const double g[3], const double h[3][3], double *se)
+{
+	double		nh[CR_OPTIM_MAXK][CR_OPTIM_MAXK],
+				L[CR_OPTIM_MAXK][CR_OPTIM_MAXK];
+	int			i,
+				j,
+				k;
+
+	for (i = 0; i < 3; i++)
+		for (j = 0; j < 3; j++)
+			nh[i][j] = -h[i][j] * p[i] * p[j] - (i == j ? g[i] * p[i] : 0.0);
+	if (cr_optim_cholesky(nh, 0.0, 3, L) != 0)
+		return 0;
+	/* the diagonal of C = L'^-1 L^-1: column j of L^-1, squared and summed */
+	for (j = 0; j < 3; j++)
+	{
+		double		c[3] = {0, 0, 0},
+					v = 0.0;
+
+		for (i = j; i < 3; i++)
+		{
+			double		y = i == j ? 1.0 : 0.0;
+
+			for (k = j; k < i; k++)
+				y -= L[i][k] * c[k];
+			c[i] = y / L[i][i];
+			v += c[i] * c[i];
+		}
+		se[j] = p[j] * sqrt(v);
+	}
+	return 1;
+}
+
+/*
  * One search from start: Newton with the analytic Hessian, which converges
  * in a dozen passes over the rows; where it does not converge cleanly (and
  * has not reached a face, gg_tick), BFGS from Newton's best point where that
@@ -715,8 +754,28 @@ gg_climb(GgData *d, const double *start, CrMlFit *f, int *diverged)
 	if (st == CR_OPTIM_CONVERGED || d->verdict == GG_AT_FACE)
 		return st;
 	memcpy(f->p, gg_best_above(d) ? d->best : start, 3 * sizeof(double));
-	return cr_ml_fit(gg_loglik, d, 3, (double) d->n, GG_LOG_BOUND, GG_MAXITER, gg_tick, d, f,
-					 diverged);
+	st = cr_ml_fit(gg_loglik, d, 3, (double) d->n, GG_LOG_BOUND, GG_MAXITER, gg_tick, d, f,
+				   diverged);
+
+	/*
+	 * BFGS's standard errors come from central differences of its
+	 * gradient, whose rounding on the flat ridges it is left to (p's
+	 * standard error 30 times p) made them off by a factor of 3: where it
+	 * found them, they are taken from the analytic Hessian instead, as
+	 * Newton's are.  (Where it did not, "no proper maximum" stands.)
+	 */
+	if (st == CR_OPTIM_CONVERGED && !*diverged &&
+		isfinite(f->se[0]) && isfinite(f->se[1]) && isfinite(f->se[2]))
+	{
+		CrGammaGamma m = {f->p[0], f->p[1], f->p[2]};
+		double		g[3],
+					h[3][3],
+					se[3];
+
+		if (isfinite(gg_eval(&m, d, g, h, NULL, NULL)) && gg_log_se(f->p, g, h, se))
+			memcpy(f->se, se, sizeof(se));
+	}
+	return st;
 }
 
 /* the longest Newton step in the log-parameters gg_settled accepts */
@@ -799,24 +858,7 @@ gg_settled(GgData *d, CrMlFit *f)
 			return 0;
 	memcpy(f->p, d->best, 3 * sizeof(double));
 	f->log_likelihood = ll;
-	/* the diagonal of C = L'^-1 L^-1: column j of L^-1, squared and summed */
-	for (j = 0; j < 3; j++)
-	{
-		double		c[3] = {0, 0, 0},
-					v = 0.0;
-
-		for (i = j; i < 3; i++)
-		{
-			double		y = i == j ? 1.0 : 0.0;
-
-			for (k = j; k < i; k++)
-				y -= L[i][k] * c[k];
-			c[i] = y / L[i][i];
-			v += c[i] * c[i];
-		}
-		f->se[j] = d->best[j] * sqrt(v);
-	}
-	return 1;
+	return gg_log_se(d->best, g0, h, f->se);
 }
 
 CrFitStatus

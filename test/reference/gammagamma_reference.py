@@ -386,3 +386,11 @@ if __name__ == "__main__":
     nm = np.array([2.907297085587375e+279, 2.9056508015701083e+279, 2.8753352488135246e+279,
                    2.8893808671507106e+279, 2.867509827079888e+279])
     report_mp("5 members, spends near 3e279, a maximum at p = 1.4e5", nx, nm, [[1.39e5, 3.47e4, 7.2e278]])
+
+    # five members, a maximum at p = 1.4e4 on a flat ridge (p's standard
+    # error 30 times p; test_gammagamma_bfgs_se): the fit ends in BFGS, whose
+    # standard errors by central differences were off by a factor of 3.4
+    bx = np.array([154, 3, 106, 7384, 7], float)
+    bm = np.array([4.062896064475009, 4.0484805598046, 4.070806203935437, 4.2292352652087555,
+                   4.215462472139412])
+    report_mp("5 members, a maximum at p = 1.4e4 on a flat ridge", bx, bm, [[13700, 2760, 0.83]])

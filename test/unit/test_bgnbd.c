@@ -1091,6 +1091,34 @@ test_gammagamma_noisy_ridge(void)
 }
 
 /*
+ * Five members, a maximum at p = 1.4e4 on a flat ridge (p's standard error
+ * 30 times p, the log-parameters' Hessian of condition 7e7): Newton stalls,
+ * and BFGS, which ends the fit, took its standard errors from central
+ * differences of its gradient, 3.4 times too small in p and gamma.  They
+ * come from the analytic Hessian now: mpmath's (gammagamma_reference.py)
+ * to 1e-2, the maximum to 1e-3.
+ */
+static void
+test_gammagamma_bfgs_se(void)
+{
+	static const double x[] = {154, 3, 106, 7384, 7},
+				m[] = {4.062896064475009, 4.0484805598046, 4.070806203935437, 4.2292352652087555,
+		4.215462472139412};
+	CrSpendRow	rows[5];
+	CrGammaGammaFit gf;
+	int			st;
+
+	st = gg_fit_xm(x, m, 5, rows, NULL, &gf);
+	ok(st == CR_FIT_OK && rel_near(gf.m.p, 1.374598711057438e+04, 1e-3) &&
+	   rel_near(gf.m.q, 2.764834640183684e+03, 1e-3) && rel_near(gf.m.gamma, 8.295696927585906e-01, 1e-3),
+	   "flat ridge, a maximum at p = 1.4e4: mpmath's (%d: p %.10g q %.10g gamma %.10g)",
+	   st, gf.m.p, gf.m.q, gf.m.gamma);
+	ok(st == CR_FIT_OK && rel_near(gf.se[0], 3.971522673e+05, 1e-2) &&
+	   rel_near(gf.se[1], 2.323322889e+03, 1e-2) && rel_near(gf.se[2], 2.442435202e+01, 1e-2),
+	   "flat ridge: BFGS's standard errors, the maximum's (%g %g %g)", gf.se[0], gf.se[1], gf.se[2]);
+}
+
+/*
  * The Beta of p beyond the double range: b + x beyond DBL_MAX times a (the
  * mean of p, a / (a + b + x), underflowed to 0, the quadrature's ladder
  * over the lower half had no pieces, and E[Y] came out 0: a = 0.5,
@@ -1980,6 +2008,7 @@ main(void)
 	test_gammagamma_settled();
 	test_gammagamma_limit_a();
 	test_gammagamma_noisy_ridge();
+	test_gammagamma_bfgs_se();
 	test_tiny_p();
 	test_sample_start();
 	test_sample_start_bound();
