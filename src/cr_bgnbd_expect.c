@@ -163,6 +163,7 @@ typedef struct BgQuad
 				lcl,			/* their logs, where cl or cu underflows (bg_quad_ladder) */
 				lcu,
 				lk,				/* log k, also where k underflows */
+				lnk_logs,		/* log(n k) from log t - log(alpha + T), also where k overflows */
 				lpeak;			/* log of the density at cl */
 	bool		big;			/* n k beyond BG_QUAD_BIG: see bg_quad_g */
 } BgQuad;
@@ -515,19 +516,24 @@ bg_log_mean(double u, double v)
 /*
  * Where the quadrature failed: +inf when E[Y] is surely beyond DBL_MAX,
  * else NaN.  With n k beyond it (the integrand's value at p = 0 infinite),
- * the integrand is at least n k / 4 for p below 1 / (n k), whose Beta
- * probability is at least e^-1 (1 / (n k))^a / (a B(a, b+x)): in logs,
- * (1 - a) ln(n k) - ln 4 - 1 - ln a - ln B(a, b+x) (mpmath: 1.2e391 at
- * a = 0.012, b = 1.7e308, n k = 1e392, which came out 0 and then NaN).
- * Only for x = 0, where P(alive) is 1: else a small P(alive) may bring E[Y]
- * back below DBL_MAX, and the other forms decide.
+ * the integrand is at least n k / 4 for p below 1 / (n k) when n >= 1
+ * (then p k <= 1), whose Beta probability is at least e^-1 (1 / (n k))^a /
+ * (a B(a, b+x)) (b + x below n k): in logs, (1 - a) ln(n k) - ln 4 - 1 -
+ * ln a - ln B(a, b+x) (mpmath: 1.2e391 at a = 0.012, b = 1.7e308, n k =
+ * 1e392, which came out 0 and then NaN).  ln(n k) from the logs of t and
+ * alpha + T where k overflowed: as log(inf), r = 1e-310, a = 7e-126 and
+ * t = 1e419 (alpha + T) came out +inf where mpmath gives 8.8e108; and n
+ * below 1 (r < 1, x = 0), where 1 - (1 + p k)^-n is n ln(1 + p k), not n p
+ * k, at p = 1 / (n k), is left to NaN.  Only for x = 0, where P(alive) is
+ * 1: else a small P(alive) may bring E[Y] back below DBL_MAX, and the
+ * other forms decide.
  */
 static double
 bg_quad_failed(const BgQuad *q, double x)
 {
-	double		lnk = log(q->n) + q->lk;
+	double		lnk = q->k <= DBL_MAX ? log(q->n) + q->lk : q->lnk_logs;
 
-	if (x == 0.0 && q->big && lnk > log(DBL_MAX) &&
+	if (x == 0.0 && q->big && q->n >= 1.0 && lnk > log(DBL_MAX) &&
 		(1.0 - q->a) * lnk - log(4.0) - 1.0 - log(q->a) + q->lnorm > log(DBL_MAX))
 		return INFINITY;
 	return NAN;
@@ -552,6 +558,7 @@ bg_expected_quad(const CrBgnbd *m, double t, double x, double T)
 		.lcl = bg_log_mean(m->a, beta),
 		.lcu = bg_log_mean(beta, m->a),
 		.lk = k >= DBL_MIN ? log(k) : log(nk) - log(m->r + x),
+		.lnk_logs = log(m->r + x) + log(t) - log(m->alpha + T),
 		.lpeak = NAN,			/* set by bg_quad_peak when it integrates */
 		.big = !(nk <= BG_QUAD_BIG),
 	};

@@ -1920,6 +1920,20 @@ test_far_grid(void)
 
 		ok(cr_bgnbd_expected(&m2, 42421.653725433214, 0, 0, 0) == INFINITY,
 		   "E[Y] beyond DBL_MAX is +inf, not NaN");
+		/*
+		 * k = t / (alpha + T) beyond DBL_MAX and n = r below 1: the
+		 * quadrature's lower bound took ln(n k) as log(inf) and said +inf
+		 * ("out of range" in SQL) where mpmath (bgnbd_tiny_p_reference.py's
+		 * expected, 30 digits) gives 8.8019183836e108; not a bound for n < 1
+		 * (1 - (1 + p k)^-n is n ln(1 + p k) there), so NaN ("cannot be
+		 * computed")
+		 */
+		CrBgnbd		m3 = {1e-310, 1.4643982361347393e-210, 6.99206853521719e-126,
+		1.1172307513247015e+302};
+		double		e3 = cr_bgnbd_expected(&m3, 1.2889513755487027e+209, 0, 0, 0);
+
+		ok(isnan(e3) || fabs(e3 / 8.80191838356e108 - 1.0) < 1e-9,
+		   "E[Y] with k beyond DBL_MAX and r < 1: not +inf (%g)", e3);
 		/* the sign of Gamma, also past the long long range (no conversion) */
 		ok(cr_gamma_sign(2.5) == 1.0 && cr_gamma_sign(-0.5) == -1.0 &&
 		   cr_gamma_sign(-1.5) == 1.0 && cr_gamma_sign(-2.5) == -1.0 &&
