@@ -515,26 +515,48 @@ bg_log_mean(double u, double v)
 
 /*
  * Where the quadrature failed: +inf when E[Y] is surely beyond DBL_MAX,
- * else NaN.  With n k beyond it (the integrand's value at p = 0 infinite),
- * the integrand is at least n k / 4 for p below 1 / (n k) when n >= 1
- * (then p k <= 1), whose Beta probability is at least e^-1 (1 / (n k))^a /
- * (a B(a, b+x)) (b + x below n k): in logs, (1 - a) ln(n k) - ln 4 - 1 -
- * ln a - ln B(a, b+x) (mpmath: 1.2e391 at a = 0.012, b = 1.7e308, n k =
- * 1e392, which came out 0 and then NaN).  ln(n k) from the logs of t and
- * alpha + T where k overflowed: as log(inf), r = 1e-310, a = 7e-126 and
- * t = 1e419 (alpha + T) came out +inf where mpmath gives 8.8e108; and n
- * below 1 (r < 1, x = 0), where 1 - (1 + p k)^-n is n ln(1 + p k), not n p
- * k, at p = 1 / (n k), is left to NaN.  Only for x = 0, where P(alive) is
- * 1: else a small P(alive) may bring E[Y] back below DBL_MAX, and the
- * other forms decide.
+ * else NaN.  With n k beyond it (the integrand's value at p = 0 infinite)
+ * a lower bound decides, from the integrand over small p and the Beta
+ * probability of p below c, at least e^-1 c^a / (a B(a, b+x)) where b + x
+ * is below 1 / c (b + x <= DBL_MAX < n k here):
+ * - n >= 1: for p below c = 1 / (n k), p k <= 1 and the integrand is at
+ *   least n k / 4: (1 - a) ln(n k) - ln 4 - 1 - ln a - ln B(a, b+x)
+ *   (mpmath: 1.2e391 at a = 0.012, b = 1.7e308, n k = 1e392, which came
+ *   out 0 and then NaN);
+ * - n < 1 (then k > n k is beyond DBL_MAX too): for p below c = 1 / k,
+ *   n ln(1 + p k) <= ln 2, so 1 - (1 + p k)^-n >= n ln(1 + p k) / 2 >=
+ *   n p k ln 2 / 2, and the integrand is at least n k ln 2 / 2: ln n +
+ *   (1 - a) ln k + ln(ln 2 / 2) - 1 - ln a - ln B(a, b+x).  (n k / 4 is no
+ *   bound there: r = 1e-310, a = 7e-126, b = 1e302, t = 1e419 (alpha + T)
+ *   came out +inf where mpmath gives 8.8e108.)
+ * ln(n k) from the logs of n, t and alpha + T where k overflowed (it was
+ * log(inf), and every such bound +inf).  The bound must pass ln DBL_MAX by
+ * 1e-9 of its terms, its rounding.  Only for x = 0, where P(alive) is 1:
+ * else a small P(alive) may bring E[Y] back below DBL_MAX, and the other
+ * forms decide.
  */
 static double
 bg_quad_failed(const BgQuad *q, double x)
 {
-	double		lnk = q->k <= DBL_MAX ? log(q->n) + q->lk : q->lnk_logs;
+	double		lnk = q->k <= DBL_MAX ? log(q->n) + q->lk : q->lnk_logs,
+				lc,				/* -ln c */
+				lg,				/* ln of the integrand's bound below c */
+				lb;
 
-	if (x == 0.0 && q->big && q->n >= 1.0 && lnk > log(DBL_MAX) &&
-		(1.0 - q->a) * lnk - log(4.0) - 1.0 - log(q->a) + q->lnorm > log(DBL_MAX))
+	if (!(x == 0.0 && q->big && lnk > log(DBL_MAX)))
+		return NAN;
+	if (q->n >= 1.0)
+	{
+		lc = lnk;
+		lg = lnk - log(4.0);
+	}
+	else
+	{
+		lc = lnk - log(q->n);
+		lg = lnk + log(0.5 * log(2.0));
+	}
+	lb = lg - q->a * lc - 1.0 - log(q->a) + q->lnorm;
+	if (lb > log(DBL_MAX) + 1e-9 * (fabs(lg) + fabs(q->a * lc) + fabs(log(q->a)) + fabs(q->lnorm)))
 		return INFINITY;
 	return NAN;
 }

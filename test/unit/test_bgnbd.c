@@ -1932,8 +1932,18 @@ test_far_grid(void)
 		1.1172307513247015e+302};
 		double		e3 = cr_bgnbd_expected(&m3, 1.2889513755487027e+209, 0, 0, 0);
 
+		CrBgnbd		m4 = {0.5, 1e-250, 0.5, 1e308};
+
 		ok(isnan(e3) || fabs(e3 / 8.80191838356e108 - 1.0) < 1e-9,
 		   "E[Y] with k beyond DBL_MAX and r < 1: not +inf (%g)", e3);
+
+		/*
+		 * and where n k ln 2 / 2, the integrand's bound below p = 1 / k for
+		 * n < 1, makes E[Y] surely beyond DBL_MAX: +inf (mpmath 1.1283791671e329,
+		 * t = 1e350 (alpha + T))
+		 */
+		ok(cr_bgnbd_expected(&m4, 1e100, 0, 0, 0) == INFINITY,
+		   "E[Y] with k beyond DBL_MAX, r < 1 and E[Y] beyond it: +inf");
 		/* the sign of Gamma, also past the long long range (no conversion) */
 		ok(cr_gamma_sign(2.5) == 1.0 && cr_gamma_sign(-0.5) == -1.0 &&
 		   cr_gamma_sign(-1.5) == 1.0 && cr_gamma_sign(-2.5) == -1.0 &&
