@@ -8,7 +8,10 @@
 # horizons, frequencies and ages as extreme.  Prints how many answers went
 # from each kind (finite, 0, inf, NaN) to each, and the largest relative
 # change of a finite answer; fails when an answer that was finite (0
-# included) is NaN now.  Not part of make test (20 s); run after changing
+# included) is NaN now.  An infinite answer that is NaN now is listed but
+# does not fail: 2f70911 and 7c2b41d turned +inf answers that were no bound
+# (mpmath finite, e.g. 8.8e108) into NaN on purpose.  Not part of make test
+# (20 s); run after changing
 # src/cr_bgnbd_expect.c, e.g.
 #     test/reference/bgnbd_expected_sweep.sh HEAD~1
 set -euo pipefail
@@ -76,7 +79,8 @@ paste -d' ' "$W/in.txt" "$W/old.txt" "$W/new.txt" | awk '
 function kind(v) { return v == "nan" || v == "-nan" ? "NaN" : v == "inf" || v == "-inf" ? v : v == 0 ? "0" : "finite" }
 {
 	o = kind($9); n = kind($10); count[o " -> " n]++
-	if (o != "NaN" && n == "NaN") { bad++; print "finite now NaN: " $0 }
+	if ((o == "finite" || o == "0") && n == "NaN") { bad++; print "finite now NaN: " $0 }
+	else if (o != "NaN" && n == "NaN") print "infinite now NaN (check against mpmath): " $0
 	if (o == "finite" && n == "finite") { d = ($10 - $9) / $9; if (d < 0) d = -d; if (d > worst) { worst = d; at = $0 } }
 }
 END {
