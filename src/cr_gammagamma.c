@@ -697,24 +697,35 @@ gg_inside_face(GgData *d, double *start)
 }
 
 /*
- * Standard errors at p from the analytic Hessian h and gradient g in (p, q,
- * gamma): p_j sqrt(C_jj), C the inverse of minus the Hessian in the
- * log-parameters (see gg_settled); 0 where that is not positive definite.
+ * L L' = minus the Hessian in the log-parameters at p, from the analytic
+ * Hessian h and gradient g in (p, q, gamma): 0, or -1 where that is not
+ * positive definite.
  */
 static int
-gg_log_se(const double *p, const double g[3], const double h[3][3], double *se)
+gg_log_cholesky(const double *p, const double g[3], const double h[3][3],
+				double L[CR_OPTIM_MAXK][CR_OPTIM_MAXK])
 {
-	double		nh[CR_OPTIM_MAXK][CR_OPTIM_MAXK],
-				L[CR_OPTIM_MAXK][CR_OPTIM_MAXK];
+	double		nh[CR_OPTIM_MAXK][CR_OPTIM_MAXK];
 	int			i,
-				j,
-				k;
+				j;
 
 	for (i = 0; i < 3; i++)
 		for (j = 0; j < 3; j++)
 			nh[i][j] = -h[i][j] * p[i] * p[j] - (i == j ? g[i] * p[i] : 0.0);
-	if (cr_optim_cholesky(nh, 0.0, 3, L) != 0)
-		return 0;
+	return cr_optim_cholesky(nh, 0.0, 3, L);
+}
+
+/*
+ * Standard errors at p, p_j sqrt(C_jj), C the inverse of minus the Hessian
+ * in the log-parameters, from its factor L (gg_log_cholesky)
+ */
+static void
+gg_log_se(const double *p, double L[CR_OPTIM_MAXK][CR_OPTIM_MAXK], double *se)
+{
+	int			i,
+				j,
+				k;
+
 	/* the diagonal of C = L'^-1 L^-1: column j of L^-1, squared and summed */
 	for (j = 0; j < 3; j++)
 	{
@@ -732,7 +743,6 @@ gg_log_se(const double *p, const double g[3], const double h[3][3], double *se)
 		}
 		se[j] = p[j] * sqrt(v);
 	}
-	return 1;
 }
 
 /*
@@ -770,10 +780,10 @@ gg_climb(GgData *d, const double *start, CrMlFit *f, int *diverged)
 		CrGammaGamma m = {f->p[0], f->p[1], f->p[2]};
 		double		g[3],
 					h[3][3],
-					se[3];
+					L[CR_OPTIM_MAXK][CR_OPTIM_MAXK];
 
-		if (isfinite(gg_eval(&m, d, g, h, NULL, NULL)) && gg_log_se(f->p, g, h, se))
-			memcpy(f->se, se, sizeof(se));
+		if (isfinite(gg_eval(&m, d, g, h, NULL, NULL)) && gg_log_cholesky(f->p, g, h, L) == 0)
+			gg_log_se(f->p, L, f->se);
 	}
 	return st;
 }
@@ -836,11 +846,7 @@ gg_settled(GgData *d, CrMlFit *f)
 	}
 	if (!(gain <= GG_FACE_ULPS * DBL_EPSILON * mag))
 		return 0;
-	/* L L' = minus the Hessian in the log-parameters */
-	for (i = 0; i < 3; i++)
-		for (j = 0; j < 3; j++)
-			nh[i][j] = -h[i][j] * d->best[i] * d->best[j] - (i == j ? g0[i] * d->best[i] : 0.0);
-	if (cr_optim_cholesky(nh, 0.0, 3, L) != 0)
+	if (gg_log_cholesky(d->best, g0, h, L) != 0)
 		return 0;
 
 	/*
@@ -858,7 +864,8 @@ gg_settled(GgData *d, CrMlFit *f)
 			return 0;
 	memcpy(f->p, d->best, 3 * sizeof(double));
 	f->log_likelihood = ll;
-	return gg_log_se(d->best, g0, h, f->se);
+	gg_log_se(d->best, L, f->se);
+	return 1;
 }
 
 CrFitStatus
