@@ -1,9 +1,11 @@
 #!/usr/bin/python3
 """The README's SQL blocks, run in order and compared with the README's output.
 
-  readme_blocks.py script README.md SESSION.sql BLOCKS.json
+  readme_blocks.py script README.md SESSION.sql BLOCKS.json [UNTIL]
       writes the psql script that runs every ```sql block of README.md in
-      order, each between two \\echo markers, and BLOCKS.json describing them
+      order, each between two \\echo markers, and BLOCKS.json describing them;
+      with UNTIL (a heading line, such as "## Reference"), only the blocks
+      before the first line that equals it
   readme_blocks.py compare BLOCKS.json SESSION.out
       prints one line per block, "ok", "FAILED" or "skipped" (with a diff of
       the README's output block against psql's), and exits 1 if any failed
@@ -26,8 +28,12 @@ NOT_RUN = re.compile(r"^<!--\s*not run:\s*(.*?)\s*-->\s*$")
 PSQL_PREFIX = re.compile(r"^psql:[^:\n]*:\d+: ")
 
 
-def parse(readme_path):
+def parse(readme_path, until=None):
     lines = open(readme_path, encoding="utf-8").read().split("\n")
+    if until is not None:
+        if until not in lines:
+            sys.exit("readme_blocks.py: no line %r in %s" % (until, readme_path))
+        lines = lines[:lines.index(until)]
     blocks = []
     i = 0
     while i < len(lines):
@@ -68,8 +74,8 @@ def normalise(lines):
     return out
 
 
-def script(readme_path, session_path, blocks_path):
-    blocks = parse(readme_path)
+def script(readme_path, session_path, blocks_path, until=None):
+    blocks = parse(readme_path, until)
     with open(session_path, "w", encoding="utf-8") as f:
         # Result footers ("(5 rows)") are not shown in the README.
         f.write("\\set QUIET on\n\\pset footer off\n")
@@ -123,8 +129,8 @@ def compare(blocks_path, out_path):
 
 
 if __name__ == "__main__":
-    if len(sys.argv) == 5 and sys.argv[1] == "script":
-        script(sys.argv[2], sys.argv[3], sys.argv[4])
+    if len(sys.argv) in (5, 6) and sys.argv[1] == "script":
+        script(sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5] if len(sys.argv) == 6 else None)
     elif len(sys.argv) == 4 and sys.argv[1] == "compare":
         sys.exit(compare(sys.argv[2], sys.argv[3]))
     else:

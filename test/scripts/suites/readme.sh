@@ -18,10 +18,39 @@ run_readme() {
 	nok=$(grep -c '^FAILED ' "$w/report.txt" || true)
 	[ "$nok" -gt 0 ] && grep -v '^ok \|^skipped ' "$w/report.txt" | head -200 >&2
 	record "readme: SQL blocks ($(grep -c '^skipped ' "$w/report.txt" || true) skipped)" "$ok" "$nok"
+	run_readme_guided_as_owner "$w"
 	run_readme_support_list "$w"
 	run_readme_reference_names "$w"
 	run_readme_new_in_11 "$w"
 	run_readme_changed_in_11 "$w"
+}
+
+# The Quick start and the Guided example say that an ordinary role with
+# CREATE on a database can install the extension and follow every step: run
+# their blocks again, as the non-superuser owner of a fresh database (the
+# extension installed by that role), and compare them the same way.  (The
+# pass above runs as the superuser, which hides a step that would need more.)
+run_readme_guided_as_owner() {
+	local w=$1/owner own=cr_readme_owner ok nok
+	mkdir -p "$w"
+	psql -X -q -d postgres -c 'DROP DATABASE IF EXISTS cr_readme_owner' \
+		-c "DROP ROLE IF EXISTS $own" -c "CREATE ROLE $own LOGIN" \
+		-c "CREATE DATABASE cr_readme_owner OWNER $own" >/dev/null 2>&1
+	if [ "$(psql -X -At -U $own -d cr_readme_owner -c 'SELECT rolsuper OR rolcreaterole FROM pg_roles WHERE rolname = current_user' 2>&1)" != f ] ||
+		! psql -X -q -U $own -d cr_readme_owner -c 'CREATE EXTENSION community_retention' >"$w/install.log" 2>&1; then
+		cat "$w/install.log" >&2
+		record "readme: the guided example as a non-superuser database owner (install)" 0 1
+		return 0
+	fi
+	/usr/bin/python3 "$ROOT/test/scripts/readme_blocks.py" script "$ROOT/README.md" "$w/session.sql" "$w/blocks.json" "## Reference"
+	PGTZ=America/New_York PGOPTIONS='-c TimeZone=America/New_York' \
+		psql -X -q -U $own -d cr_readme_owner -f "$w/session.sql" >"$w/session.out" 2>&1 || true
+	/usr/bin/python3 "$ROOT/test/scripts/readme_blocks.py" compare "$w/blocks.json" "$w/session.out" >"$w/report.txt" || true
+	ok=$(grep -c '^ok ' "$w/report.txt" || true)
+	nok=$(grep -c '^FAILED ' "$w/report.txt" || true)
+	[ "$nok" -gt 0 ] && grep -v '^ok \|^skipped ' "$w/report.txt" | sed 's/^/as a non-superuser: /' | head -200 >&2
+	record "readme: the guided example as a non-superuser database owner" "$ok" "$nok"
+	psql -X -q -d postgres -c 'DROP DATABASE cr_readme_owner' -c "DROP ROLE $own" >/dev/null 2>&1 || true
 }
 
 # A function's signature as the internal support list writes it, for pg_proc p.
