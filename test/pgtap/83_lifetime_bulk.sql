@@ -6,7 +6,7 @@
 -- member_id, raise the aggregate's errors, and read only what row-level
 -- security lets the caller see.
 BEGIN;
-SELECT plan(41);
+SELECT plan(43);
 
 SELECT setseed(0.83);
 -- amounts are multiples of 1/4, so that every sum is exact in any order
@@ -164,6 +164,14 @@ SELECT throws_ok($$SELECT * FROM lifetime_summaries('SELECT member_id, occurred_
 SET LOCAL community_retention.max_train_memory = '1MB';
 SELECT throws_ok($$SELECT * FROM lifetime_summaries('SELECT member_id, occurred_at, amount FROM bulk_q', '2026-03-15')$$,
                  '54000', NULL, 'beyond community_retention.max_train_memory');
+-- events are reserved 524 288 at a time, 12 bytes each (6 MB): the README
+-- says a limit under about 6.2 MB is too small even for one row
+SET LOCAL community_retention.max_train_memory = '6MB';
+SELECT throws_ok($$SELECT * FROM lifetime_summaries($q$VALUES (1::bigint, '2026-01-01'::timestamptz, 1::float8)$q$, '2026-03-15')$$,
+                 '54000', NULL, 'one row needs more than 6 MB of community_retention.max_train_memory');
+SET LOCAL community_retention.max_train_memory = '6300kB';
+SELECT is((SELECT count(*) FROM lifetime_summaries($q$VALUES (1::bigint, '2026-01-01'::timestamptz, 1::float8)$q$, '2026-03-15')),
+          1::bigint, 'one row fits in 6300 kB of community_retention.max_train_memory');
 RESET community_retention.max_train_memory;
 
 -- row-level security: a non-superuser summarises only the rows it may see
