@@ -93,7 +93,11 @@ SELECT label || ': ' || pg_temp.try(q) FROM (VALUES
   ('events at the ends of the timestamptz range: age beyond int64', $$SELECT engagement_decay(t, '294276-12-31', '1 day') FROM (VALUES ('4713-11-24 00:00+00 BC'::timestamptz), ('294276-12-30')) v(t)$$),
   ('amount NaN', $$SELECT engagement_decay(t, '2026-01-01', '14 days', 'NaN') FROM act$$),
   ('amount Infinity', $$SELECT engagement_decay(t, '2026-01-01', '14 days', 'Infinity') FROM act$$),
-  ('amount Infinity on an event too old to count (Infinity * 0 is NaN, as in float8)', $$SELECT engagement_decay('1926-01-01'::timestamptz, '2026-01-01', '1 day', 'Infinity')$$),
+  ('amount Infinity on an event whose weight rounds to 0 (it is positive: Infinity, not Infinity * 0 = NaN)', $$SELECT engagement_decay('1926-01-01'::timestamptz, '2026-01-01', '1 day', 'Infinity')$$),
+  ('amount -Infinity on an event whose weight rounds to 0, beside a finite one', $$SELECT engagement_decay(t, '2026-01-01', '1 day', a) FROM (VALUES ('1926-01-01'::timestamptz, '-Infinity'::float8), ('2026-01-01', 5)) v(t, a)$$),
+  ('amounts Infinity and -Infinity: NaN, as sum(float8)', $$SELECT engagement_decay(t, '2026-01-01', '1 day', a) FROM (VALUES ('2026-01-01'::timestamptz, 'Infinity'::float8), ('1926-01-01', '-Infinity')) v(t, a)$$),
+  ('sum(float8) of Infinity and -Infinity', $$SELECT sum(a) FROM (VALUES ('Infinity'::float8), ('-Infinity')) v(a)$$),
+  ('amount NaN', $$SELECT engagement_decay(t, '2026-01-01', '1 day', a) FROM (VALUES ('2026-01-01'::timestamptz, 'NaN'::float8), ('1926-01-01', 'Infinity')) v(t, a)$$),
   ('amounts 1e308', $$SELECT engagement_decay('2026-01-01'::timestamptz, '2026-01-01', '1 day', 1e308) FROM generate_series(1, 3)$$),
   ('amounts 1e308 and -1e308', $$SELECT engagement_decay('2026-01-01'::timestamptz, '2026-01-01', '1 day', a) FROM (VALUES (1e308::float8), (1e308), (-1e308)) v(a)$$),
   ('amounts 1e308, -1e308, 1e308 in that order', $$SELECT engagement_decay('2026-01-01'::timestamptz, '2026-01-01', '1 day', a) FROM (VALUES (1e308::float8), (-1e308), (1e308)) v(a)$$),
@@ -125,6 +129,10 @@ SELECT label || ': ' || pg_temp.try(q) FROM (VALUES
   ('period 1000 years, 10000 periods: out of range', $$SELECT engagement_periods(t, '2025-10-01', '1000 years', 10000, '2026-01-01')::text FROM act$$),
   ('period 178000000 years', $$SELECT engagement_periods(t, '2025-10-01', '178000000 years', 2, '2026-01-01')::text FROM act$$),
   ('period 2147483647 days x 2: interval overflow', $$SELECT engagement_periods(t, '2025-10-01', '2147483647 days', 2, '2026-01-01')::text FROM act$$),
+  ('period 2000000000 hours x 2: the time part leaves int64, the bound the timestamptz range', $$SELECT engagement_periods(t, '2025-10-01', '2000000000 hours', 5, '2026-01-01')::text FROM act$$),
+  ('period -2000000000 hours x 2', $$SELECT engagement_periods(t, '2025-10-01', '-2000000000 hours', 5, '2026-01-01')::text FROM act$$),
+  ('period 146300 years -1282000000 hours x 2: the time part leaves int64, the bound does not', $$SELECT engagement_periods(NULL, '4713-01-01 BC', '146300 years' - interval '1282000000 hours', 2, '294000-01-01')::text$$),
+  ('its second bound is start + 292600 years - 2 x 1282000000 hours, added in that order: an event 1 microsecond before it is in period 2, one at it in none', $$SELECT engagement_periods(t, '4713-01-01 BC', '146300 years' - interval '1282000000 hours', 2, '294000-01-01')::text FROM (VALUES (timestamptz '4713-01-01 BC' + interval '292600 years' - interval '1282000000 hours' - interval '1282000000 hours' - interval '1 microsecond'), (timestamptz '4713-01-01 BC' + interval '292600 years' - interval '1282000000 hours' - interval '1282000000 hours')) v(t)$$),
   ('start +infinity', $$SELECT engagement_periods(t, 'infinity', '1 month', 4, '2026-01-01')::text FROM act$$),
   ('start -infinity', $$SELECT engagement_periods(t, '-infinity', '1 month', 4, '2026-01-01')::text FROM act$$),
   ('as_of +infinity', $$SELECT engagement_periods(t, '2025-10-01', '1 month', 4, 'infinity')::text FROM act$$),
@@ -178,6 +186,29 @@ SELECT label || ': ' || pg_temp.try(q) FROM (VALUES
   ('final function, NaN counts', $$SELECT retention_curve_finalfn('{1,NaN,NaN}')::text$$),
   ('final function, valid state', $$SELECT retention_curve_finalfn('{1,1,2,0,0}')::text$$),
   ('combine function, modes differ', $$SELECT retention_curve_combinefn('{1,1,1}', '{2,1,1}')::text$$)
+) c(label, q);
+
+-- ---------------------------------------------------------------- hand-made states
+-- A float8[] state may carry a null bitmap without holding a NULL (PL/pgSQL
+-- keeps it after s[2] := NULL; s[2] := 0): it is a valid state.
+CREATE FUNCTION pg_temp.bm(v float8[]) RETURNS float8[] LANGUAGE plpgsql AS $$
+DECLARE s float8[] := v;
+BEGIN
+  s[2] := NULL;
+  s[2] := v[2];
+  RETURN s;
+END $$;
+SELECT label || ': ' || pg_temp.try(q) FROM (VALUES
+  ('the helper keeps a null bitmap (an array with a NULL is longer)', $$SELECT pg_column_size(pg_temp.bm('{1,2,3}')) > pg_column_size('{1,2,3}'::float8[])$$),
+  ('decay transition function', $$SELECT engagement_decay_transfn(pg_temp.bm('{0,0,0,0,0,0}'), '2025-12-31', '2026-01-01', '1 day')::text$$),
+  ('decay transition function, 4 arguments', $$SELECT engagement_decay_transfn(pg_temp.bm('{0,0,0,0,0,0}'), '2025-12-31', '2026-01-01', '1 day', 2)::text$$),
+  ('decay combine function', $$SELECT engagement_decay_combinefn(pg_temp.bm('{0,0,0,0,0,0}'), pg_temp.bm(engagement_decay_transfn('{0,0,0,0,0,0}', '2025-12-31', '2026-01-01', '1 day')))::text$$),
+  ('decay final function', $$SELECT engagement_decay_finalfn(pg_temp.bm(engagement_decay_transfn('{0,0,0,0,0,0}', '2025-12-31', '2026-01-01', '1 day')))$$),
+  ('decay, a state holding a NULL', $$SELECT engagement_decay_finalfn('{1,NULL,0,0,0,0}')$$),
+  ('curve transition function', $$SELECT retention_curve_transfn(pg_temp.bm('{1,1,2}'), '{t,f}')::text$$),
+  ('curve combine function', $$SELECT retention_curve_combinefn(pg_temp.bm('{1,1,2}'), pg_temp.bm('{1,0,1,1,1}'))::text$$),
+  ('curve final function', $$SELECT retention_curve_finalfn(pg_temp.bm('{1,1,2,0,1}'))::text$$),
+  ('curve, a state holding a NULL', $$SELECT retention_curve_finalfn('{1,NULL,2}')::text$$)
 ) c(label, q);
 
 -- ---------------------------------------------------------------- rfm_segment

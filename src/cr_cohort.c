@@ -10,6 +10,7 @@
 
 #include "catalog/pg_type.h"
 #include "common/int.h"
+#include "common/int128.h"
 #include "fmgr.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
@@ -35,21 +36,45 @@ typedef struct PeriodsState
 
 #define PERIODS_SER_FIXED (offsetof(PeriodsState, bits))
 
-/* start + k * period, with timestamptz + interval semantics (session TimeZone). */
+static void period_out_of_range(void) pg_attribute_noreturn();
+
+static void
+period_out_of_range(void)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
+			 errmsg("timestamp out of range")));
+}
+
+/*
+ * start + k * period, with timestamptz + interval semantics (session
+ * TimeZone): the months, then the days, then the time part are added, as
+ * PostgreSQL adds an interval.  k * period need not fit an interval: the
+ * time part is added in 128 bits, so a bound is refused only when it (or,
+ * as in PostgreSQL, the date reached after the months or the days) is
+ * beyond the timestamptz range.  A product of months or days that leaves
+ * int32 is beyond it anyway (2^31 days are 5.8 million years).
+ */
 static TimestampTz
 period_bound(TimestampTz start, const Interval *period, int32 k)
 {
 	Interval	m;
+	TimestampTz t;
+	INT128		sum;
 
-	if (pg_mul_s64_overflow(period->time, (int64) k, &m.time) ||
-		pg_mul_s32_overflow(period->day, k, &m.day) ||
+	if (pg_mul_s32_overflow(period->day, k, &m.day) ||
 		pg_mul_s32_overflow(period->month, k, &m.month))
-		ereport(ERROR,
-				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
-				 errmsg("interval out of range")));
-	return DatumGetTimestampTz(DirectFunctionCall2(timestamptz_pl_interval,
-												   TimestampTzGetDatum(start),
-												   IntervalPGetDatum(&m)));
+		period_out_of_range();
+	m.time = 0;
+	t = DatumGetTimestampTz(DirectFunctionCall2(timestamptz_pl_interval,
+												TimestampTzGetDatum(start),
+												IntervalPGetDatum(&m)));
+	sum = int64_to_int128(t);
+	int128_add_int64_mul_int64(&sum, period->time, (int64) k);
+	if (int128_compare(sum, int64_to_int128(MIN_TIMESTAMP)) < 0 ||
+		int128_compare(sum, int64_to_int128(END_TIMESTAMP)) >= 0)
+		period_out_of_range();
+	return (TimestampTz) int128_to_int64(sum);
 }
 
 static void
@@ -70,9 +95,7 @@ periods_bounds(PeriodsState *st, MemoryContext ctx)
 					 errmsg("period must be positive"),
 					 errdetail("Period %d would end at or before it starts.", k)));
 		if (TIMESTAMP_NOT_FINITE(st->bounds[k]))
-			ereport(ERROR,
-					(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
-					 errmsg("timestamp out of range")));
+			period_out_of_range();
 	}
 }
 
@@ -291,11 +314,11 @@ rc_data(ArrayType *a, int *len)
 {
 	float8	   *s;
 
-	if (ARR_NDIM(a) != 1 || ARR_HASNULL(a) || ARR_ELEMTYPE(a) != FLOAT8OID ||
+	if (ARR_NDIM(a) != 1 || array_contains_nulls(a) || ARR_ELEMTYPE(a) != FLOAT8OID ||
 		ARR_DIMS(a)[0] < 1 || ARR_DIMS(a)[0] % 2 != 1 || ARR_DIMS(a)[0] > 1 + 2 * RC_MAX_LEN)
 		rc_invalid_state();
 	*len = (ARR_DIMS(a)[0] - 1) / 2;
-	s = (float8 *) ((char *) a + ARR_OVERHEAD_NONULLS(1));
+	s = (float8 *) CR_ARR_DATA_NONULLS(a);
 	if (s[0] != 0 && s[0] != 1 && s[0] != 2)
 		rc_invalid_state();
 	return s;

@@ -603,12 +603,12 @@ decay_state(ArrayType *arr, const char *name)
 	double	   *s;
 
 	if (ARR_NDIM(arr) != 1 || ARR_DIMS(arr)[0] != DECAY_NSTATE ||
-		ARR_HASNULL(arr) || ARR_ELEMTYPE(arr) != FLOAT8OID)
+		array_contains_nulls(arr) || ARR_ELEMTYPE(arr) != FLOAT8OID)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("%s: state must be a float8 array of %d elements without NULLs",
 						name, DECAY_NSTATE)));
-	s = (double *) ((char *) arr + ARR_OVERHEAD_NONULLS(1));
+	s = (double *) CR_ARR_DATA_NONULLS(arr);
 	/* a hand-made state (a user's INITCOND, a direct call) */
 	if ((s[0] != 0 && s[0] != 1) || !(s[1] >= 0 && s[1] <= 9e15 && s[1] == floor(s[1])))
 		ereport(ERROR,
@@ -663,7 +663,17 @@ engagement_decay_transfn(PG_FUNCTION_ARGS)
 		PG_RETURN_ARRAYTYPE_P(arr);
 	cr_check_finite(ts, "occurred_at");
 	s[1] += 1;
-	s[2] = cr_sum_add(s[2], amount * exp(-CR_LN2 * cr_age_usecs(as_of, ts) / hl_us));
+
+	/*
+	 * An event's weight is positive however old it is, though it rounds to 0
+	 * after some 1075 half-lives: an infinite amount adds itself, not
+	 * Infinity * 0 = NaN.  +Infinity and -Infinity together still give NaN,
+	 * as in sum(float8).
+	 */
+	if (isinf(amount))
+		s[2] = cr_sum_add(s[2], amount);
+	else
+		s[2] = cr_sum_add(s[2], amount * exp(-CR_LN2 * cr_age_usecs(as_of, ts) / hl_us));
 	PG_RETURN_ARRAYTYPE_P(arr);
 }
 
