@@ -87,6 +87,14 @@ SELECT label || ': ' || pg_temp.try(q) FROM (VALUES
   ('final function cannot be called from SQL', $$SELECT retention_metrics_finalfn(NULL) IS NULL$$)
 ) c(label, q);
 
+-- a float8[] with a null bitmap but no NULL (PL/pgSQL keeps the bitmap)
+CREATE FUNCTION pg_temp.bm(v float8[]) RETURNS float8[] LANGUAGE plpgsql AS $$
+DECLARE s float8[] := v;
+BEGIN
+  s[2] := NULL;
+  s[2] := v[2];
+  RETURN s;
+END $$;
 -- ---------------------------------------------------------------- calibration and ECE
 SELECT label || ': ' || pg_temp.try(q) FROM (VALUES
   ('reference', $$SELECT string_agg(format('%s[%s,%s) n=%s', bin, lower, upper, n), ' ') FROM unnest((SELECT retention_calibration(p, y, 4) FROM ev))$$),
@@ -143,7 +151,12 @@ SELECT label || ': ' || pg_temp.try(q) FROM (VALUES
   ('ECE final function, valid state', $$SELECT retention_ece_finalfn('{2,1,0.25,1,1,0.75,0}')$$),
   ('combine function, bogus counts', $$SELECT retention_calibration_combinefn('{1,-1,0,0}', '{1,1,0.5,1}')::text$$),
   ('combine function, valid states', $$SELECT retention_calibration_combinefn('{1,1,0.25,0}', '{1,1,0.5,1}')::text$$),
-  ('combine function, other bins', $$SELECT retention_calibration_combinefn('{1,0,0,0}', '{2,0,0,0,0,0,0}')::text$$)
+  ('combine function, other bins', $$SELECT retention_calibration_combinefn('{1,0,0,0}', '{2,0,0,0,0,0,0}')::text$$),
+  -- a null bitmap without a NULL (PL/pgSQL s[2] := NULL; s[2] := v[2]) is no NULL
+  ('transition function, state with a null bitmap but no NULL', $$SELECT retention_calibration_transfn(pg_temp.bm('{2,1,0.25,0,0,0,0}'), 0.75, true, 2)::text$$),
+  ('combine function, states with a null bitmap but no NULL', $$SELECT retention_calibration_combinefn(pg_temp.bm('{1,1,0.25,0}'), pg_temp.bm('{1,1,0.5,1}'))::text$$),
+  ('final function, state with a null bitmap but no NULL', $$SELECT retention_calibration_finalfn(pg_temp.bm('{2,1,0.25,1,1,0.75,0}'))::text$$),
+  ('ECE final function, state with a null bitmap but no NULL', $$SELECT retention_ece_finalfn(pg_temp.bm('{2,1,0.25,1,1,0.75,0}'))$$)
 ) c(label, q);
 
 -- ---------------------------------------------------------------- retention_split

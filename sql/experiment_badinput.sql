@@ -85,9 +85,22 @@ SELECT label || ': ' || pg_temp.try(q) FROM (VALUES
   ('window', $$SELECT string_agg(((r).n_control + (r).n_treated)::text, ',' ORDER BY i) FROM (SELECT i, incentive_ab(t, y) OVER (ORDER BY i ROWS BETWEEN 2 PRECEDING AND CURRENT ROW) r FROM xr WHERE i <= 5) s$$)
 ) v(label, q);
 
+-- a float8[] with a null bitmap but no NULL (PL/pgSQL keeps the bitmap)
+CREATE FUNCTION pg_temp.bm(v float8[]) RETURNS float8[] LANGUAGE plpgsql AS $$
+DECLARE s float8[] := v;
+BEGIN
+  s[2] := NULL;
+  s[2] := v[2];
+  RETURN s;
+END $$;
+-- (the combine function, in an aggregate over states, receives it as its second argument)
+CREATE AGGREGATE pg_temp.ab_merge(float8[]) (SFUNC = incentive_ab_combinefn, STYPE = float8[],
+  INITCOND = '{0,0,0,0,0,0,0,0,0,0,0,0,0,0}', FINALFUNC = incentive_ab_finalfn);
 -- hand-made states given to the support functions
 SELECT label || ': ' || pg_temp.try(q) FROM (VALUES
   ('final: valid state', $$SELECT (incentive_ab_finalfn('{0,0.9,10,4,0,0,0,0,10,6,0,0,0,0}')).difference$$),
+  ('final: valid state with a null bitmap but no NULL', $$SELECT (incentive_ab_finalfn(pg_temp.bm('{0,0.9,10,4,0,0,0,0,10,6,0,0,0,0}'))).difference$$),
+  ('combine: valid states with a null bitmap but no NULL', $$SELECT (pg_temp.ab_merge(pg_temp.bm(s))).difference FROM (VALUES ('{0,0.9,10,4,0,0,0,0,10,6,0,0,0,0}'::float8[]), ('{1,0.9,10,4,0,0,0,0,10,6,0,0,0,0}')) v(s)$$),
   ('final: NULL state', $$SELECT incentive_ab_finalfn(NULL)$$),
   ('final: empty array', $$SELECT incentive_ab_finalfn('{}')$$),
   ('final: short', $$SELECT incentive_ab_finalfn('{0,0,1}')$$),

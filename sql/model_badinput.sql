@@ -238,6 +238,17 @@ SELECT label || ': ' || pg_temp.try(q) FROM (VALUES
   ('info, zero rows', $$SELECT (n_rows, aic, bic, pseudo_r2)::text FROM base, retention_model_info(replace(replace(replace(replace(t, '"n_rows": 100', '"n_rows": 0'), '"n_retained": 33', '"n_retained": 0'), '"log_likelihood": -63.39641466973005', '"log_likelihood": 0'), '"null_log_likelihood": -63.417863571220565', '"null_log_likelihood": 0')::retention_model)$$)
 ) c(label, q);
 
+-- a float8[] with a null bitmap but no NULL (PL/pgSQL keeps the bitmap)
+CREATE FUNCTION pg_temp.bm(v float8[]) RETURNS float8[] LANGUAGE plpgsql AS $$
+DECLARE s float8[] := v;
+BEGIN
+  s[2] := NULL;
+  s[2] := v[2];
+  RETURN s;
+END $$;
+-- (the combine function, in an aggregate over states, receives it as its second argument)
+CREATE AGGREGATE pg_temp.drift_merge(float8[]) (SFUNC = retention_score_drift_combinefn, STYPE = float8[],
+  FINALFUNC = retention_score_drift_finalfn);
 -- ---------------------------------------------------------------- drift
 SELECT label || ': ' || pg_temp.try(q) FROM (VALUES
   ('no rows', $$SELECT retention_score_drift(model, 0.5) FROM models WHERE false$$),
@@ -257,7 +268,10 @@ SELECT label || ': ' || pg_temp.try(q) FROM (VALUES
   ('final function, negative count', $$SELECT retention_score_drift_finalfn(ARRAY[0, -1, 1, 0,0,0,0,0,0,0,0, 0,.1,.2,.3,.4,.5,.6,.7,.8,.9,1, .1,.1,.1,.1,.1,.1,.1,.1,.1,.1]::float8[])$$),
   ('final function, edges descending', $$SELECT retention_score_drift_finalfn(ARRAY[1, 1, 0,0,0,0,0,0,0,0,0, 1,.9,.8,.7,.6,.5,.4,.3,.2,.1,0, .1,.1,.1,.1,.1,.1,.1,.1,.1,.1]::float8[])$$),
   ('final function, valid hand-built state', $$SELECT round(retention_score_drift_finalfn(ARRAY[10, 10, 0,0,0,0,0,0,0,0,0, 0,.1,.2,.3,.4,.5,.6,.7,.8,.9,1, .1,.1,.1,.1,.1,.1,.1,.1,.1,.1]::float8[])::numeric, 6)$$),
-  ('combine function, NaN count', $$SELECT retention_score_drift_combinefn(ARRAY['NaN', 1, 0,0,0,0,0,0,0,0,0, 0,.1,.2,.3,.4,.5,.6,.7,.8,.9,1, .1,.1,.1,.1,.1,.1,.1,.1,.1,.1]::float8[], NULL)$$)
+  ('combine function, NaN count', $$SELECT retention_score_drift_combinefn(ARRAY['NaN', 1, 0,0,0,0,0,0,0,0,0, 0,.1,.2,.3,.4,.5,.6,.7,.8,.9,1, .1,.1,.1,.1,.1,.1,.1,.1,.1,.1]::float8[], NULL)$$),
+  ('final function, valid state with a null bitmap but no NULL', $$SELECT round(retention_score_drift_finalfn(pg_temp.bm(ARRAY[10, 10, 0,0,0,0,0,0,0,0,0, 0,.1,.2,.3,.4,.5,.6,.7,.8,.9,1, .1,.1,.1,.1,.1,.1,.1,.1,.1,.1]::float8[]))::numeric, 6)$$),
+  ('combine function, valid states with a null bitmap but no NULL', $$SELECT round(pg_temp.drift_merge(pg_temp.bm(st))::numeric, 6) FROM (VALUES (ARRAY[10, 10, 0,0,0,0,0,0,0,0,0, 0,.1,.2,.3,.4,.5,.6,.7,.8,.9,1, .1,.1,.1,.1,.1,.1,.1,.1,.1,.1]::float8[]), (ARRAY[5, 5, 0,0,0,0,0,0,0,0,0, 0,.1,.2,.3,.4,.5,.6,.7,.8,.9,1, .1,.1,.1,.1,.1,.1,.1,.1,.1,.1]::float8[])) v(st)$$),
+  ('the same states without the bitmap', $$SELECT round(pg_temp.drift_merge(st)::numeric, 6) FROM (VALUES (ARRAY[10, 10, 0,0,0,0,0,0,0,0,0, 0,.1,.2,.3,.4,.5,.6,.7,.8,.9,1, .1,.1,.1,.1,.1,.1,.1,.1,.1,.1]::float8[]), (ARRAY[5, 5, 0,0,0,0,0,0,0,0,0, 0,.1,.2,.3,.4,.5,.6,.7,.8,.9,1, .1,.1,.1,.1,.1,.1,.1,.1,.1,.1]::float8[])) v(st)$$)
 ) c(label, q);
 
 -- ---------------------------------------------------------------- binary receive

@@ -640,7 +640,7 @@ retention_metrics_finalfn(PG_FUNCTION_ARGS)
 static inline double *
 calib_data(ArrayType *a)
 {
-	return (double *) ((char *) a + ARR_OVERHEAD_NONULLS(1));
+	return (double *) CR_ARR_DATA_NONULLS(a);
 }
 
 static void calib_invalid_state(void) pg_attribute_noreturn();
@@ -664,7 +664,7 @@ calib_state_bins(ArrayType *a)
 	double	   *d;
 	int			bins;
 
-	if (ARR_NDIM(a) != 1 || ARR_HASNULL(a) || ARR_ELEMTYPE(a) != FLOAT8OID ||
+	if (ARR_NDIM(a) != 1 || array_contains_nulls(a) || ARR_ELEMTYPE(a) != FLOAT8OID ||
 		ARR_DIMS(a)[0] < 4)
 		calib_invalid_state();
 	d = calib_data(a);

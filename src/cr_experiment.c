@@ -160,7 +160,7 @@ ab_state_data(ArrayType *a)
 {
 	double	   *d;
 
-	if (ARR_NDIM(a) != 1 || ARR_DIMS(a)[0] != AB_STATE_LEN || ARR_HASNULL(a) ||
+	if (ARR_NDIM(a) != 1 || ARR_DIMS(a)[0] != AB_STATE_LEN || array_contains_nulls(a) ||
 		ARR_ELEMTYPE(a) != FLOAT8OID)
 		ab_bad_state("It must be a float8[] of 14 numbers without NULLs.");
 	d = (double *) CR_ARR_DATA_NONULLS(a);

@@ -95,7 +95,7 @@ point_values(ArrayType *pt, int *plen, int *d)
 static void
 check_state(ArrayType *a)
 {
-	if (ARR_NDIM(a) != 1 || ARR_HASNULL(a) || ARR_ELEMTYPE(a) != FLOAT8OID ||
+	if (ARR_NDIM(a) != 1 || array_contains_nulls(a) || ARR_ELEMTYPE(a) != FLOAT8OID ||
 		!cr_state_valid(ST_DATA(a), ST_LEN(a)))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),

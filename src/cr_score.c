@@ -559,7 +559,7 @@ drift_new_state(const double *deciles, const double *shares)
 static double *
 drift_values(ArrayType *a)
 {
-	if (ARR_NDIM(a) != 1 || ARR_DIMS(a)[0] != DRIFT_LEN || ARR_HASNULL(a) ||
+	if (ARR_NDIM(a) != 1 || ARR_DIMS(a)[0] != DRIFT_LEN || array_contains_nulls(a) ||
 		ARR_ELEMTYPE(a) != FLOAT8OID)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
