@@ -191,13 +191,8 @@ SELECT label || ': ' || pg_temp.try(q) FROM (VALUES
 -- ---------------------------------------------------------------- hand-made states
 -- A float8[] state may carry a null bitmap without holding a NULL (PL/pgSQL
 -- keeps it after s[2] := NULL; s[2] := 0): it is a valid state.
-CREATE FUNCTION pg_temp.bm(v float8[]) RETURNS float8[] LANGUAGE plpgsql AS $$
-DECLARE s float8[] := v;
-BEGIN
-  s[2] := NULL;
-  s[2] := v[2];
-  RETURN s;
-END $$;
+CREATE FUNCTION pg_temp.bm(v float8[]) RETURNS float8[] LANGUAGE plpgsql
+  AS $$ DECLARE s float8[] := v; BEGIN s[2] := NULL; s[2] := v[2]; RETURN s; END $$;
 SELECT label || ': ' || pg_temp.try(q) FROM (VALUES
   ('the helper keeps a null bitmap (an array with a NULL is longer)', $$SELECT pg_column_size(pg_temp.bm('{1,2,3}')) > pg_column_size('{1,2,3}'::float8[])$$),
   ('decay transition function', $$SELECT engagement_decay_transfn(pg_temp.bm('{0,0,0,0,0,0}'), '2025-12-31', '2026-01-01', '1 day')::text$$),

@@ -88,13 +88,8 @@ SELECT label || ': ' || pg_temp.try(q) FROM (VALUES
 ) c(label, q);
 
 -- a float8[] with a null bitmap but no NULL (PL/pgSQL keeps the bitmap)
-CREATE FUNCTION pg_temp.bm(v float8[]) RETURNS float8[] LANGUAGE plpgsql AS $$
-DECLARE s float8[] := v;
-BEGIN
-  s[2] := NULL;
-  s[2] := v[2];
-  RETURN s;
-END $$;
+CREATE FUNCTION pg_temp.bm(v float8[]) RETURNS float8[] LANGUAGE plpgsql
+  AS $$ DECLARE s float8[] := v; BEGIN s[2] := NULL; s[2] := v[2]; RETURN s; END $$;
 -- ---------------------------------------------------------------- calibration and ECE
 SELECT label || ': ' || pg_temp.try(q) FROM (VALUES
   ('reference', $$SELECT string_agg(format('%s[%s,%s) n=%s', bin, lower, upper, n), ' ') FROM unnest((SELECT retention_calibration(p, y, 4) FROM ev))$$),

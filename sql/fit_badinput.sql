@@ -111,13 +111,8 @@ SELECT pg_temp.step_from(array_fill(1::float8, ARRAY[1000]), true, 1, '{0,0}');
 SELECT retention_newton_step_combinefn('{0,2.5,1,0,0,0,0,0,0,0,0,0,0}', '{0,2.5,1,0,0,0,0,0,0,0,0,0,0}');
 -- a state with a null bitmap but no NULL (PL/pgSQL keeps the bitmap after
 -- s[2] := NULL; s[2] := v[2]) is a state like any other
-CREATE FUNCTION pg_temp.bm(v float8[]) RETURNS float8[] LANGUAGE plpgsql AS $$
-DECLARE s float8[] := v;
-BEGIN
-  s[2] := NULL;
-  s[2] := v[2];
-  RETURN s;
-END $$;
+CREATE FUNCTION pg_temp.bm(v float8[]) RETURNS float8[] LANGUAGE plpgsql
+  AS $$ DECLARE s float8[] := v; BEGIN s[2] := NULL; s[2] := v[2]; RETURN s; END $$;
 CREATE TEMP TABLE fb_step AS SELECT retention_newton_step(x, y, 1, '{0,0}') AS s FROM fb;
 SELECT pg_column_size(pg_temp.bm(s)) > pg_column_size(s) AS has_bitmap,
        retention_newton_step_finalfn(pg_temp.bm(s)) = retention_newton_step_finalfn(s) AS final_same,

@@ -239,13 +239,8 @@ SELECT label || ': ' || pg_temp.try(q) FROM (VALUES
 ) c(label, q);
 
 -- a float8[] with a null bitmap but no NULL (PL/pgSQL keeps the bitmap)
-CREATE FUNCTION pg_temp.bm(v float8[]) RETURNS float8[] LANGUAGE plpgsql AS $$
-DECLARE s float8[] := v;
-BEGIN
-  s[2] := NULL;
-  s[2] := v[2];
-  RETURN s;
-END $$;
+CREATE FUNCTION pg_temp.bm(v float8[]) RETURNS float8[] LANGUAGE plpgsql
+  AS $$ DECLARE s float8[] := v; BEGIN s[2] := NULL; s[2] := v[2]; RETURN s; END $$;
 -- (the combine function, in an aggregate over states, receives it as its second argument)
 CREATE AGGREGATE pg_temp.drift_merge(float8[]) (SFUNC = retention_score_drift_combinefn, STYPE = float8[],
   FINALFUNC = retention_score_drift_finalfn);
