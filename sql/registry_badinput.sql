@@ -70,6 +70,39 @@ SELECT retention_model_save('churn', retention_train(x, y, '{"features": ["a", "
 SELECT retention_model_save('churn', retention_train(x, y, '{"features": ["a", "b"], "l2": 5}')) AS v FROM t;
 SELECT retention_model_activate('churn', 2);
 SELECT round(retention_score(retention_model_active('churn'), ARRAY[3, 1]::float8[])::numeric, 6) AS score;
+-- the owner may alter the table, but a column of another type, renamed or
+-- dropped is named by every registry function, before it fails deeper in
+-- (a smallint version would run out at 32767, a text model fail only on
+-- insert, a text note with an operator error); an added column is fine
+\set ON_ERROR_ROLLBACK on
+BEGIN;
+ALTER TABLE retention_model_registry ALTER COLUMN version TYPE smallint;
+SELECT retention_model_save('churn', model) FROM retention_model_registry WHERE version = 1;
+\echo :LAST_ERROR_SQLSTATE
+SELECT retention_model_activate('churn', 1);
+SELECT retention_model_active('churn');
+ROLLBACK;
+BEGIN;
+ALTER TABLE retention_model_registry ALTER COLUMN model TYPE bytea USING retention_model_send(model);
+SELECT retention_model_active('churn');
+ROLLBACK;
+BEGIN;
+ALTER TABLE retention_model_registry ALTER COLUMN note TYPE int USING 0;
+SELECT retention_model_save('churn', retention_model_active('churn'));
+ROLLBACK;
+BEGIN;
+ALTER TABLE retention_model_registry RENAME COLUMN note TO remark;
+SELECT retention_model_activate('churn', 1);
+\echo :LAST_ERROR_SQLSTATE
+ALTER TABLE retention_model_registry RENAME COLUMN remark TO note;
+ALTER TABLE retention_model_registry DROP COLUMN created_by;
+SELECT retention_model_active('churn');
+ROLLBACK;
+BEGIN;
+ALTER TABLE retention_model_registry ADD COLUMN owner_note text;
+SELECT retention_model_save('churn', retention_model_active('churn')) AS v;
+ROLLBACK;
+\set ON_ERROR_ROLLBACK off
 -- another role cannot even read until the owner grants it
 \c cr_registry cr_reg_other
 SELECT retention_model_active('churn');
