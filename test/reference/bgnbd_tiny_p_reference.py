@@ -6,10 +6,10 @@ p, a / (a + b + x), underflows: every member's dropout probability below
 
 E[Y(t) | x, t_x, T] = P(alive) E_p[(1 - (1 + p k)^-(r+x)) / p], k = t /
 (alpha + T), p ~ Beta(a, b + x) (cr_bgnbd_expect.c, bg_expected_quad), the
-expectation by mpmath's tanh-sinh quadrature over u = log p for p <= 1/2
-and u = log(1 - p) for p >= 1/2, where mpmath's exponents do not underflow,
-with breakpoints at the Beta's mean, at p k = 1 / (r + x) and p k = 1, and
-at steps of 1 / a (the density in u is exp(a u) near 0) around them.  Each
+expectation by mpmath's Gauss-Legendre quadrature over u = log p for
+p <= 1/2 and u = log(1 - p) for p >= 1/2, where mpmath's exponents do not
+underflow, of the integrand scaled to about 1, with breakpoints around the
+Beta's mean and the integrand's knees and a closed form below them (half).  Each
 value is computed at 40 and at 60 digits, and must agree to 1e-13.  P(alive)
 = 1 / (1 + a / (b + x - 1) ((alpha + T) / (alpha + t_x))^(r + x)), 1 for
 x = 0.
@@ -36,33 +36,56 @@ def p_alive(r, alpha, a, b, x, tx, T):
     return 1 / (1 + a / (b + x - 1) * ((alpha + T) / (alpha + tx)) ** (r + x))
 
 
+def pieces(centers, lo, top):
+    """breakpoints in (lo, top): each center and 1/8, 1/4, 1/2, ... either side of it"""
+    pts = {lo, top}
+    for c in centers:
+        if lo < c < top:
+            pts.add(c)
+        d = mpf(1) / 8
+        while c - d >= lo or c + d <= top:
+            for u in (c - d, c + d):
+                if lo < u < top:
+                    pts.add(u)
+            d *= 2
+    return sorted(pts)
+
+
 def half(a, beta, n, k, lnorm, upper):
-    """the integral over p <= 1/2 (upper: over 1 - p <= 1/2) in u = log(p) (log(1 - p))"""
+    """the integral over p <= 1/2 (upper: over 1 - p <= 1/2) in u = log(p) (log(1 - p)).
+
+    Numerically from u0, 80 below every feature (the Beta's mean, e^u at
+    1/(b+x), 1/a and 1/(n+1), the knees p k = 1, n p k = 1 and (n+1) p k = 1),
+    to log(1/2); below u0 the integrand is its limit (n k, or its value at
+    p = 1) times exp(e1 u) to e^-80 relatively: a closed form.  The integrand
+    is scaled to a largest value of 1 at the breakpoints: mpmath's quad stops
+    at an absolute error of 10^-dps, so an integrand of 1e-250 was taken at
+    its first degree (1e-7 off) and one of 1e300 never converged (it returned
+    3.8e45 for E[Y] = 4.2e309 at a = 2.2e-181, b = 3.2e-102).  The earlier
+    lower limit, 200 / a below the features, put pieces of 1e183 where the
+    integrand is flat; the closed form replaces them."""
     e1, e2 = (beta, a) if upper else (a, beta)   # the exponents of the variable and of 1 - it
 
-    def f(u):
+    def lg(p):
+        return mpmath.log(-mpmath.expm1(-n * mpmath.log1p(p * k))) - mpmath.log(p)
+
+    def lf(u):
         v = mpmath.exp(u)
         p = 1 - v if upper else v
-        ld = lnorm + e1 * u + (e2 - 1) * mpmath.log1p(-v)
-        pk = p * k
-        return mpmath.exp(ld) * -mpmath.expm1(-n * mpmath.log1p(pk)) / p
+        return lnorm + e1 * u + (e2 - 1) * mpmath.log1p(-v) + lg(p)
 
     top = mpmath.log(mpf(1) / 2)
-    mean = mpmath.log(e1 / (a + beta))
-    pts = {top}
-    for c in [mean, -mpmath.log(n * k), -mpmath.log(k), -mpmath.log((n + 1) * k)]:
-        if upper and c != mean:
-            continue
-        for j in range(-60, 61):
-            for scale in (1 / e1, mpf(1)):
-                u = c + j * scale * (1 if abs(j) < 8 else 2 ** (abs(j) - 8))
-                if u < top:
-                    pts.add(u)
-    lo = min(pts) - 200 / e1
-    pts = sorted(pts | {lo})
-    val = mpmath.quad(f, pts, maxdegree=8)
-    # and below lo, where the density is exp(e1 u) times at most its value at lo
-    return val
+    centers = [mpmath.log(e1 / (a + beta)), -mpmath.log(n + 1)]
+    if e2 > 1:
+        centers.append(-mpmath.log(e2))
+    if not upper:
+        centers += [-mpmath.log(k), -mpmath.log(n * k), -mpmath.log((n + 1) * k)]
+    u0 = min(centers + [top]) - 80
+    pts = pieces(centers, u0, top)
+    ltail = lnorm + (lg(mpf(1)) if upper else mpmath.log(n * k)) + e1 * u0 - mpmath.log(e1)
+    scale = max([ltail] + [lf(u) for u in pts])
+    body = mpmath.quad(lambda u: mpmath.exp(lf(u) - scale), pts, method="gauss-legendre")
+    return (body + mpmath.exp(ltail - scale)) * mpmath.exp(scale)
 
 
 def expected(r, alpha, a, b, t, x, tx, T, dps):
@@ -70,8 +93,10 @@ def expected(r, alpha, a, b, t, x, tx, T, dps):
     r, alpha, a, b, t, x, tx, T = map(mpf, (r, alpha, a, b, t, x, tx, T))
     n, beta = r + x, b + x
     k = t / (alpha + T)
-    # log(1 / B(a, b + x)), whose terms of 1e310 cancel: at digits enough for them
-    with mpmath.workdps(dps + 20 + int(mpmath.log10(a + beta))):
+    # log(1 / B(a, b + x)), whose terms of 1e310 cancel: at digits enough for
+    # them (and no fewer than dps + 20 where a + b + x is tiny: 101 digits
+    # fewer at a + b + x = 3e-102 left none, and E[Y] of 4.2e309 was 3.8e45)
+    with mpmath.workdps(dps + 20 + max(0, int(mpmath.log10(a + beta)))):
         lnorm = -(mpmath.loggamma(a) + mpmath.loggamma(beta) - mpmath.loggamma(a + beta))
     total = half(a, beta, n, k, lnorm, False) + half(a, beta, n, k, lnorm, True)
     return p_alive(r, alpha, a, b, x, tx, T) * total
