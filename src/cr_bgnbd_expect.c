@@ -561,6 +561,24 @@ bg_quad_failed(const BgQuad *q, double x)
 	return NAN;
 }
 
+/* the sum of the pieces' values and of their errors; the piece of the largest error */
+static int
+bg_quad_sum(const BgQuadPiece *pc, int nint, double *total, double *etotal)
+{
+	int			i,
+				worst = 0;
+
+	*total = *etotal = 0.0;
+	for (i = 0; i < nint; i++)
+	{
+		*total += pc[i].val;
+		*etotal += pc[i].err;
+		if (pc[i].err > pc[worst].err)
+			worst = i;
+	}
+	return worst;
+}
+
 static double
 bg_expected_quad(const CrBgnbd *m, double t, double x, double T)
 {
@@ -589,7 +607,6 @@ bg_expected_quad(const CrBgnbd *m, double t, double x, double T)
 				etotal,
 				point;
 	int			nint = 0,
-				i,
 				worst;
 
 	if (bg_quad_peak(&q, pc, &nint, &point))
@@ -604,15 +621,7 @@ bg_expected_quad(const CrBgnbd *m, double t, double x, double T)
 	}
 	for (;;)
 	{
-		total = etotal = 0.0;
-		worst = 0;
-		for (i = 0; i < nint; i++)
-		{
-			total += pc[i].val;
-			etotal += pc[i].err;
-			if (pc[i].err > pc[worst].err)
-				worst = i;
-		}
+		worst = bg_quad_sum(pc, nint, &total, &etotal);
 		if (!isfinite(total) || !isfinite(etotal))
 			return bg_quad_failed(&q, x);
 		if (etotal <= 1e-12 * fabs(total))
@@ -634,6 +643,291 @@ bg_expected_quad(const CrBgnbd *m, double t, double x, double T)
 	if (q.k >= DBL_MIN && fabs(total * q.n) >= DBL_MIN)
 		return total * q.n * q.k;
 	return total * q.nk;
+}
+
+/*
+ * E[Y]'s factor F = E_p[(1 - (1+pk)^-n) / p] in logarithms, the last resort
+ * where every other form failed.  The quadrature above scales its
+ * integrand by n k or by nothing (BG_QUAD_BIG); where n k is far beyond
+ * DBL_MAX while n is tiny (r = 5e-324 and a horizon 1e484 times alpha + T:
+ * F is n E[log(1 + p k) / p], 9.5e68 in mpmath) neither scale fits, the
+ * pieces' values overflow or vanish, and E[Y] was NaN ("cannot be
+ * computed"), or +inf before 2f70911, for 17 of 20,000 random extreme
+ * inputs whose values mpmath gives (1e-19 to 1e182, and some beyond
+ * DBL_MAX).  Here the integrand is taken as the exponential of its
+ * logarithm less the largest logarithm met at the breakpoints, over
+ * u = log p for p <= 1/2 and u = log(1 - p) for p >= 1/2, where
+ *   ln integrand = ln(1/B(a, b+x)) + a u + (b+x-1) ln(1 - e^u) + ln h(p),
+ *   ln h(p) = ln(1 - exp(-n ln(1 + p k))) - ln p
+ * (the upper half with b+x and a swapped and p = 1 - e^u), ln(p k) and
+ * ln(n ln(1 + p k)) from logs, so that neither n, nor k, nor n k needs to
+ * be a double.  Breakpoints at the Beta's mean, at e^u = 1/(b+x), 1/a,
+ * 1/(n+1) and at the knees p k = 1, n p k = 1, (n+1) p k = 1, and at
+ * 1/8, 1/4, ... on either side of each; below u0, 80 below all of them,
+ * the integrand is its limit times e^(a u) (e^(b+x) u) to e^-80
+ * relatively, integrated in closed form.  Adaptive Gauss-Kronrod to 1e-12
+ * as above, within BG_LQ_MAX pieces (else NaN).  The result, exp of the
+ * log of the sum plus the scale, beyond DBL_MAX is +inf for x = 0 (P(alive)
+ * is 1) and NaN otherwise, as the quadrature's bound decides.
+ */
+#define BG_LQ_MAX 1024
+#define BG_LQ_CENTERS 6
+#define BG_LQ_STEPS 16
+#define BG_LN2 0.69314718055994530942
+
+typedef struct BgLq
+{
+	double		a,
+				beta,
+				ln,				/* log(n) */
+				ln1,			/* log(1 + n) */
+				lk,				/* log(k), k = t / (alpha + T), from logs */
+				cl,				/* the mean of p, of 1 - p; their logs */
+				cu,
+				lcl,
+				lcu,
+				lpk[2],			/* the log-density of each half's variable at its mean */
+				scale;			/* subtracted from every log-integrand */
+} BgLq;
+
+/* ln h(p) = ln((1 - (1 + p k)^-n) / p) from lp = ln p */
+static double
+bg_lq_logh(const BgLq *q, double lp)
+{
+	double		l1 = lp + q->lk,	/* ln(p k) */
+				lL,				/* ln(ln(1 + p k)) */
+				lnl,
+				nl;
+
+	if (l1 > 700.0)
+		lL = log(l1 + log1p(exp(-l1)));
+	else if (l1 < -700.0)
+		lL = l1;				/* ln(1 + p k) = p k within 1e-304 */
+	else
+		lL = log(log1p(exp(l1)));
+	lnl = q->ln + lL;
+	nl = exp(lnl);
+	/* 1 - e^-nl, nl where nl is below 1e-300 (it may underflow: n = 5e-324) */
+	return (nl > 1e-300 ? log(-expm1(-nl)) : lnl) - lp;
+}
+
+/*
+ * the log-integrand of a half at u = d + the log of its variable's mean,
+ * less q->scale.  Relative to the density at the mean, whose log is taken
+ * without cancellation (cr_log_beta_pdf_at_mean): ln(1/B) + a u, terms of
+ * 4e4 at a = 100, b + x = 1e300, cancelled to 4e-12 of E[Y]; a d does not.
+ */
+static double
+bg_lq_log_f(const BgLq *q, int var, double d)
+{
+	double		lm = var == BG_UPPER ? q->lcu : q->lcl,	/* the log of the mean */
+				m = exp(lm),
+				u = lm + d,
+				em = expm1(d),
+				lem = d > 1.0 ? d + log1p(-exp(-d)) : log(fabs(em)),
+				dm,				/* e^u - m */
+				l1m;			/* ln(1 - e^u) - ln(1 - m) */
+
+	/*
+	 * e^u - m as m expm1(d), from logs where m is below the normal range:
+	 * exp(u) - m, u off by its rounding (1e-13 at u = -600), times b + x
+	 * of 1e264 was 2e-12 of E[Y]
+	 */
+	dm = m >= DBL_MIN ? m * em : d == 0.0 ? 0.0 : copysign(exp(lm + lem), d);
+	l1m = log1p(-dm / (var == BG_UPPER ? q->cl : q->cu));
+	/* (1 - m below 1/4, even 0: the mean is beyond the half, no cancellation) */
+	if (!((var == BG_UPPER ? q->cl : q->cu) >= 0.25))
+		l1m = log1p(-exp(u)) - (var == BG_UPPER ? q->lcl : q->lcu);
+	if (var == BG_UPPER)
+		return q->lpk[var] + q->beta * d + (q->a - 1.0) * l1m +
+			bg_lq_logh(q, log1p(-exp(u))) - q->scale;
+	return q->lpk[var] + q->a * d + (q->beta - 1.0) * l1m + bg_lq_logh(q, u) - q->scale;
+}
+
+/* Kronrod estimate of exp(bg_lq_log_f) over [lo, hi], |Kronrod - Gauss| as its error */
+static double
+bg_lq_gk(const BgLq *q, int var, double lo, double hi, double *err)
+{
+	double		c = 0.5 * (lo + hi),
+				h = 0.5 * (hi - lo),
+				fc = exp(bg_lq_log_f(q, var, c)),
+				k = gk_wk[7] * fc,
+				g = gk_wg[3] * fc;
+	int			i;
+
+	for (i = 0; i < 7; i++)
+	{
+		double		f2 = exp(bg_lq_log_f(q, var, c - h * gk_x[i])) +
+			exp(bg_lq_log_f(q, var, c + h * gk_x[i]));
+
+		k += gk_wk[i] * f2;
+		if (i % 2 == 1)
+			g += gk_wg[i / 2] * f2;
+	}
+	*err = fabs(k - g) * h;
+	return k * h;
+}
+
+/*
+ * The breakpoints of a half (see above) into y, *u0 the lowest; their
+ * number.  Both as offsets from the log of the variable's mean.
+ */
+static int
+bg_lq_points(const BgLq *q, int var, double *y, double *u0)
+{
+	double		top = -BG_LN2,
+				c[BG_LQ_CENTERS],
+				lo = top;
+	int			nc = 0,
+				ny = 0,
+				i,
+				j;
+
+	if (var == BG_UPPER)
+	{
+		c[nc++] = bg_log_mean(q->beta, q->a);
+		if (q->a > 1.0)
+			c[nc++] = -log(q->a);
+		c[nc++] = -q->ln1;
+	}
+	else
+	{
+		c[nc++] = bg_log_mean(q->a, q->beta);
+		if (q->beta > 1.0)
+			c[nc++] = -log(q->beta);
+		c[nc++] = -q->lk;
+		c[nc++] = -(q->ln + q->lk);
+		c[nc++] = -(q->ln1 + q->lk);
+	}
+	for (i = 0; i < nc; i++)
+		lo = fmin(lo, c[i]);
+	*u0 = lo - 80.0;
+	y[ny++] = *u0;
+	y[ny++] = top;
+	for (i = 0; i < nc; i++)
+	{
+		if (c[i] < top)
+			y[ny++] = c[i];
+		/* 1/8 .. 2^(BG_LQ_STEPS - 4): the span is below 1e4 (every log is) */
+		for (j = 0; j < BG_LQ_STEPS; j++)
+		{
+			double		d = ldexp(0.125, j);
+
+			if (c[i] - d > *u0 && c[i] - d < top)
+				y[ny++] = c[i] - d;
+			if (c[i] + d > *u0 && c[i] + d < top)
+				y[ny++] = c[i] + d;
+		}
+	}
+	qsort(y, ny, sizeof(double), double_cmp);
+	for (i = 0; i < ny; i++)
+		y[i] -= var == BG_UPPER ? q->lcu : q->lcl;
+	*u0 -= var == BG_UPPER ? q->lcu : q->lcl;
+	return ny;
+}
+
+static double
+bg_expected_logquad(const CrBgnbd *m, double t, double x, double T)
+{
+	double		n = m->r + x,
+				aT = m->alpha + T;
+	BgLq		q = {
+		.a = m->a,
+		.beta = m->b + x,
+		.ln = log(n),
+		.ln1 = log1p(n),
+		/* alpha + T may pass DBL_MAX */
+		.lk = log(t) - (isfinite(aT) ? log(aT) : log(0.5 * m->alpha + 0.5 * T) + BG_LN2),
+		.cl = 1.0 / (1.0 + (m->b + x) / m->a),
+		.cu = 1.0 / (1.0 + m->a / (m->b + x)),
+		.lcl = bg_log_mean(m->a, m->b + x),
+		.lcu = bg_log_mean(m->b + x, m->a),
+		.scale = 0.0,
+	};
+	BgQuadPiece pc[BG_LQ_MAX];
+	double		y[2][2 + BG_LQ_CENTERS * (1 + 2 * BG_LQ_STEPS)],
+				u0[2],
+				ltail[2],
+				total,
+				etotal,
+				tail,
+				scale,
+				lf;
+	int			ny[2],
+				nint = 0,
+				var,
+				i,
+				worst;
+
+	if (!(isfinite(q.ln) && isfinite(q.ln1) && isfinite(q.lk) &&
+		  q.a > 0.0 && q.beta > 0.0 && isfinite(q.a) && isfinite(q.beta)))
+		return NAN;
+	/* (a or b + x below 10: cr_log_beta_pdf_at_mean's plain sum, its means from logs) */
+	lf = q.a >= 10.0 && q.beta >= 10.0 ? cr_log_beta_pdf_at_mean(q.a, q.beta) :
+		-cr_lbeta(q.a, q.beta) + (q.a - 1.0) * q.lcl + (q.beta - 1.0) * q.lcu;
+	q.lpk[BG_LOWER] = lf + q.lcl;
+	q.lpk[BG_UPPER] = lf + q.lcu;
+	if (!isfinite(q.lpk[BG_LOWER]) || !isfinite(q.lpk[BG_UPPER]))
+		return NAN;
+	/* the scale: the largest log-integrand at a breakpoint or of a tail's limit */
+	scale = -INFINITY;
+	for (var = BG_LOWER; var <= BG_UPPER; var++)
+	{
+		ny[var] = bg_lq_points(&q, var, y[var], &u0[var]);
+		/*
+		 * the tail below u0: the limit of the integrand over e^(e1 u), over
+		 * e1; ln(1/B) + e1 u0 as the log-density at the mean, less its
+		 * other term there, plus e1 times u0's offset
+		 */
+		ltail[var] = var == BG_LOWER ?
+			q.lpk[var] - (q.beta - 1.0) * q.lcu + q.a * u0[var] + q.ln + q.lk - log(q.a) :
+			q.lpk[var] - (q.a - 1.0) * q.lcl + q.beta * u0[var] + bg_lq_logh(&q, 0.0) -
+			log(q.beta);
+		scale = fmax(scale, ltail[var]);
+		for (i = 0; i < ny[var]; i++)
+		{
+			lf = bg_lq_log_f(&q, var, y[var][i]);	/* (q.scale is 0 here) */
+			if (!isnan(lf))
+				scale = fmax(scale, lf);
+		}
+	}
+	if (!isfinite(scale))
+		return NAN;
+	q.scale = scale;
+	tail = exp(ltail[BG_LOWER] - q.scale) + exp(ltail[BG_UPPER] - q.scale);
+	for (var = BG_LOWER; var <= BG_UPPER; var++)
+		for (i = 0; i + 1 < ny[var]; i++)
+		{
+			BgQuadPiece *p;
+
+			if (!(y[var][i + 1] > y[var][i]))
+				continue;
+			p = &pc[nint++];
+			p->var = var;
+			p->lo = y[var][i];
+			p->hi = y[var][i + 1];
+			p->val = bg_lq_gk(&q, var, p->lo, p->hi, &p->err);
+		}
+	for (;;)
+	{
+		worst = bg_quad_sum(pc, nint, &total, &etotal);
+		total += tail;
+		if (!isfinite(total) || !isfinite(etotal) || !(total > 0.0))
+			return NAN;
+		if (etotal <= 1e-12 * total)
+			break;
+		if (nint == BG_LQ_MAX)
+			return NAN;
+		pc[nint] = pc[worst];
+		pc[nint].lo = pc[worst].hi = 0.5 * (pc[worst].lo + pc[worst].hi);
+		pc[worst].val = bg_lq_gk(&q, pc[worst].var, pc[worst].lo, pc[worst].hi, &pc[worst].err);
+		pc[nint].val = bg_lq_gk(&q, pc[nint].var, pc[nint].lo, pc[nint].hi, &pc[nint].err);
+		nint++;
+	}
+	lf = q.scale + log(total);
+	if (lf < log(DBL_MAX))
+		return exp(lf);
+	return x == 0.0 ? INFINITY : NAN;
 }
 
 /*
@@ -1137,6 +1431,9 @@ cr_bgnbd_expected_factor(const CrBgnbd *m, double t, double x, double T)
 		if (!isnan(q))
 			return q;
 	}
+	/* and where every form failed, the quadrature in logs */
+	if (isnan(f))
+		f = bg_expected_logquad(m, t, x, T);
 	return f;
 }
 
@@ -1197,9 +1494,13 @@ cr_bgnbd_expected(const CrBgnbd *m, double t, double x, double tx, double T)
 		if (isnan(f))
 		{
 			double		lo = bg_expected_a(m, 1.0 - 1e-6, t, x, tx, T),
-						hi = bg_expected_a(m, 1.0 + 1e-6, t, x, tx, T);
+						hi = bg_expected_a(m, 1.0 + 1e-6, t, x, tx, T),
+						e = lo + (m->a - (1.0 - 1e-6)) / 2e-6 * (hi - lo);
 
-			return cr_bgnbd_count_mean(lo + (m->a - (1.0 - 1e-6)) / 2e-6 * (hi - lo));
+			if (!isnan(e))
+				return cr_bgnbd_count_mean(e);
+			/* and where that fails too, the quadrature in logs */
+			f = bg_expected_logquad(m, t, x, T);
 		}
 	}
 	else

@@ -1,0 +1,146 @@
+/*
+ * test_bgnbd_logquad.c: unit tests of BG/NBD conditional expected purchases
+ * where only the quadrature in logarithms answers (cr_bgnbd_expect.c,
+ * bg_expected_logquad): n k far beyond DBL_MAX with n tiny, a or b + x at
+ * the double range's ends.  Apart from test_bgnbd.c, whose Gamma-Gamma part
+ * changes on its own.
+ * Reference values: test/reference/bgnbd_logquad_reference.py (mpmath).
+ * link: src/cr_bgnbd.c src/cr_bgnbd_expect.c src/cr_bgnbd_score.c src/cr_optim.c src/cr_hyp2f1.c
+ */
+#include <float.h>
+#include <math.h>
+#include <stdio.h>
+
+#include "cr_bgnbd.h"
+#include "tap.h"
+
+/* (r, alpha, a, b, t, x, t_x, T, E[Y]); E[Y] INFINITY beyond DBL_MAX, 0 below 5e-324 */
+static const double logquad_cases[][9] = {
+#include "../reference/bgnbd_logquad_reference.inc"
+};
+
+#define N_CASES (sizeof(logquad_cases) / sizeof(logquad_cases[0]))
+
+static double
+case_expected(const double *c)
+{
+	CrBgnbd		m = {c[0], c[1], c[2], c[3]};
+
+	return cr_bgnbd_expected(&m, c[4], c[5], c[6], c[7]);
+}
+
+static void
+report(const double *c, double e)
+{
+	printf("# r = %.17g, alpha = %.17g, a = %.17g, b = %.17g, t = %.17g, x = %g, t_x = %.17g, T = %.17g: "
+		   "E[Y] %.17g, mpmath %.17g\n", c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7], e, c[8]);
+}
+
+/*
+ * The 17 inputs of bgnbd_expected_sweep.sh 9fa0683 7 that went from +inf to
+ * NaN, and more from other seeds: each within 1e-12 of mpmath where E[Y] is
+ * normal (NaN before: "cannot be computed" in SQL)
+ */
+static void
+test_logquad_normal(void)
+{
+	size_t		k,
+				n = 0,
+				bad = 0;
+	double		worst = 0.0;
+
+	for (k = 0; k < N_CASES; k++)
+	{
+		const double *c = logquad_cases[k];
+		double		e,
+					rel;
+
+		if (!(c[8] >= DBL_MIN && c[8] <= DBL_MAX))
+			continue;
+		n++;
+		e = case_expected(c);
+		rel = fabs(e / c[8] - 1.0);
+		if (!(rel <= 1e-12))
+		{
+			if (bad++ < 3)
+				report(c, e);
+		}
+		else
+			worst = fmax(worst, rel);
+	}
+	ok(bad == 0 && n >= 20,
+	   "E[Y] where only the quadrature in logs answers: %zu of %zu within 1e-12 of mpmath (worst %.1e)",
+	   n - bad, n, worst);
+}
+
+/* beyond DBL_MAX with x = 0: +inf ("out of range"), not NaN */
+static void
+test_logquad_beyond(void)
+{
+	size_t		k,
+				n = 0,
+				bad = 0;
+
+	for (k = 0; k < N_CASES; k++)
+	{
+		const double *c = logquad_cases[k];
+		double		e;
+
+		if (!isinf(c[8]))
+			continue;
+		n++;
+		e = case_expected(c);
+		if (!(isinf(e) && e > 0.0))
+		{
+			if (bad++ < 3)
+				report(c, e);
+		}
+	}
+	ok(bad == 0 && n >= 2, "E[Y] beyond DBL_MAX in mpmath (4.5e308, 4.2e309): +inf, %zu of %zu", n - bad, n);
+}
+
+/*
+ * a = DBL_MAX, b = 1e-5, x = 1 (bgnbd_tiny_p_reference.py's grid): E[Y] of
+ * 5.5e-321, NaN before; to its last subnormal bits.  And an answer below the
+ * smallest subnormal (mpmath 5.3e-342): 0, NaN before.
+ */
+static void
+test_logquad_subnormal(void)
+{
+	size_t		k,
+				nsub = 0,
+				nzero = 0,
+				bad = 0;
+
+	for (k = 0; k < N_CASES; k++)
+	{
+		const double *c = logquad_cases[k];
+		double		e;
+
+		if (!(c[8] < DBL_MIN))
+			continue;
+		e = case_expected(c);
+		if (c[8] == 0.0)
+			nzero++;
+		else
+			nsub++;
+		/* within 1e-12 relatively, or a few of the smallest subnormal's steps */
+		if (!(fabs(e - c[8]) <= fmax(1e-12 * c[8], 4.0 * 4.9406564584124654e-324)))
+		{
+			if (bad++ < 3)
+				report(c, e);
+		}
+	}
+	ok(bad == 0 && nsub >= 1 && nzero >= 1,
+	   "E[Y] subnormal (5.5e-321 at a = DBL_MAX, b = 1e-5, x = 1) or below it (0): %zu of %zu as mpmath",
+	   nsub + nzero - bad, nsub + nzero);
+}
+
+int
+main(void)
+{
+	test_logquad_normal();
+	test_logquad_beyond();
+	test_logquad_subnormal();
+	return tap_done();
+}
