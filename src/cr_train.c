@@ -329,6 +329,22 @@ same_options(const Jsonb *a, const Jsonb *b)
 	return VARSIZE(a) == VARSIZE(b) && memcmp(a, b, VARSIZE(a)) == 0;
 }
 
+/*
+ * The same, for the options of two partial states: a deserialized state
+ * holds its options as jsonb_in read them back from their text (see
+ * retention_train_serial), whose bytes need not be the argument's, so equal
+ * values (jsonb's =) are the same options.
+ */
+static bool
+same_state_options(Jsonb *a, Jsonb *b)
+{
+	if (same_options(a, b))
+		return true;
+	if (a == NULL || b == NULL)
+		return false;
+	return DatumGetBool(DirectFunctionCall2(jsonb_eq, JsonbPGetDatum(a), JsonbPGetDatum(b)));
+}
+
 static void
 options_differ(void)
 {
@@ -560,7 +576,7 @@ retention_train_combine(PG_FUNCTION_ARGS)
 	else
 	{
 		a = (TrainState *) PG_GETARG_POINTER(0);
-		if (!same_options(a->options, b->options))
+		if (!same_state_options(a->options, b->options))
 			options_differ();
 	}
 	a->n_skipped += b->n_skipped;
@@ -595,20 +611,31 @@ retention_train_combine(PG_FUNCTION_ARGS)
 
 /*
  * Serial form: int32 d, int64 n_rows, int64 n_skipped, int32 options
- * length (-1: none), options bytes, then n_rows*(d+1) float8 in native
- * byte order (the state never leaves the server that made it).
+ * length (-1: none), the options as JSON text (no terminating NUL), then
+ * n_rows*(d+1) float8 in native byte order (the state never leaves the
+ * server that made it).
+ *
+ * The deserial function trusts none of it: an aggregate declared by a
+ * superuser with another aggregate's serial function, or a Citus worker,
+ * can hand it any bytes.  The options travel as text, which jsonb_in
+ * checks, because a jsonb value's binary form cannot be checked (it used
+ * to travel as those bytes, and forged offsets in it crashed the server
+ * when the options were read); the counts must match the length exactly
+ * (n_rows * (d+1) * 8 overflowed for a forged n_rows and passed), and every
+ * row must be one the transition function could have stored.
  */
 Datum
 retention_train_serial(PG_FUNCTION_ARGS)
 {
 	TrainState *s = (TrainState *) PG_GETARG_POINTER(0);
 	int			D = s->d + 1;
-	Size		optlen = s->options ? VARSIZE(s->options) : 0;
+	char	   *opttext = s->options ? JsonbToCString(NULL, &s->options->root, VARSIZE(s->options)) : NULL;
+	Size		optlen = opttext ? strlen(opttext) : 0;
 	Size		datalen = (Size) s->n_rows * D * sizeof(double);
 	Size		total = VARHDRSZ + 4 + 8 + 8 + 4 + optlen + datalen;
 	bytea	   *out;
 	char	   *p;
-	int32		ol = s->options ? (int32) optlen : -1;
+	int32		ol = opttext ? (int32) optlen : -1;
 	int			k;
 
 	if (total > MaxAllocSize)
@@ -629,7 +656,7 @@ retention_train_serial(PG_FUNCTION_ARGS)
 	p += 4;
 	if (optlen)
 	{
-		memcpy(p, s->options, optlen);
+		memcpy(p, opttext, optlen);
 		p += optlen;
 	}
 	for (k = 0; k < s->nblocks; k++)
@@ -640,6 +667,15 @@ retention_train_serial(PG_FUNCTION_ARGS)
 	PG_RETURN_BYTEA_P(out);
 }
 
+static void
+bad_serial_state(const char *detail)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+			 errmsg("invalid retention_train state"),
+			 errdetail("%s", detail)));
+}
+
 Datum
 retention_train_deserial(PG_FUNCTION_ARGS)
 {
@@ -648,44 +684,67 @@ retention_train_deserial(PG_FUNCTION_ARGS)
 	Size		len = VARSIZE_ANY_EXHDR(in);
 	MemoryContext aggcxt;
 	TrainState *s;
+	int32		d;
 	int32		ol;
 	int64		n;
+	int64		skipped;
 	int			D;
+	Size		rest;
 
 	if (!AggCheckCallContext(fcinfo, &aggcxt))
 		elog(ERROR, "retention_train_deserial called in non-aggregate context");
 	if (len < 24)
-		elog(ERROR, "invalid retention_train state");
-	s = state_new(aggcxt);
-	memcpy(&s->d, p, 4);
+		bad_serial_state("It is shorter than its header.");
+	memcpy(&d, p, 4);
 	memcpy(&n, p + 4, 8);
-	memcpy(&s->n_skipped, p + 12, 8);
+	memcpy(&skipped, p + 12, 8);
 	memcpy(&ol, p + 20, 4);
 	p += 24;
-	if (s->d < 0 || s->d > CR_MAX_FEATURES || n < 0 || ol < -1 ||
-		len < 24 + (Size) (ol > 0 ? ol : 0) + (Size) n * (s->d + 1) * sizeof(double))
-		elog(ERROR, "invalid retention_train state");
+	rest = len - 24;
+	if (d < 0 || d > CR_MAX_FEATURES || n < 0 || skipped < 0 || ol < -1 || (n > 0 && d == 0))
+		bad_serial_state("Its header is out of range.");
+	if (ol > 0 && (Size) ol > rest)
+		bad_serial_state("Its options are longer than the state.");
+	if (ol > 0)
+		rest -= ol;
+	D = d + 1;
+	/* exactly n rows of D float8, with no product that can overflow */
+	if (rest % (D * sizeof(double)) != 0 || (uint64) n != rest / (D * sizeof(double)))
+		bad_serial_state("Its length does not match its number of rows.");
+
+	s = state_new(aggcxt);
+	s->d = d;
+	s->n_skipped = skipped;
 	if (ol > 0)
 	{
-		s->options = MemoryContextAlloc(aggcxt, ol);
-		memcpy(s->options, p, ol);
-		p += ol;
-		{
-			TrainOptions o;
+		char	   *text = palloc(ol + 1);
+		Jsonb	   *jb;
+		TrainOptions o;
 
-			cr_train_parse_options(s->options, &o);
-			s->skip_invalid = o.skip_invalid;
-		}
+		memcpy(text, p, ol);
+		text[ol] = '\0';
+		if (memchr(text, '\0', ol) != NULL)
+			bad_serial_state("Its options are not JSON text.");
+		jb = DatumGetJsonbP(DirectFunctionCall1(jsonb_in, CStringGetDatum(text)));
+		cr_train_parse_options(jb, &o);
+		s->options = MemoryContextAlloc(aggcxt, VARSIZE(jb));
+		memcpy(s->options, jb, VARSIZE(jb));
+		s->skip_invalid = o.skip_invalid;
+		p += ol;
 	}
-	D = s->d + 1;
 	if (n > 0)
 	{
 		double	   *block;
+		int64		i;
 
 		charge_memory(s, (double) n * D * sizeof(double), n, true);
 		block = MemoryContextAllocHuge(aggcxt, sizeof(double) * D * n);
 		cr_advise_huge(block, sizeof(double) * D * n);
 		memcpy(block, p, sizeof(double) * D * n);
+		/* rows as the transition function stores them (cr_train_row_values) */
+		for (i = 0; i < n * D; i++)
+			if (!(fabs(block[i]) <= CR_TRAIN_MAX_ABS) || (i % D == d && block[i] == 0.0))
+				bad_serial_state("A row has a value the transition function never stores.");
 		add_block(s, aggcxt, block, n, n);
 		s->n_rows = n;
 	}

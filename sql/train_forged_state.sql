@@ -1,0 +1,116 @@
+-- retention_train's serial state: its deserial function trusts none of its
+-- bytes.  A superuser can declare an aggregate that hands the deserial
+-- function any bytes (another aggregate's serial function, as in
+-- survival_badinput); the options used to travel as jsonb's binary form and
+-- forged offsets in it crashed the server, and a forged row count
+-- overflowed the length check.  Each forged state is now 22P03 (or the
+-- error its options text gives), never a crash; a genuine state still
+-- fits the model retention_train fits.
+SET TimeZone = 'UTC';
+\set SHOW_CONTEXT never
+\pset tuples_only on
+\pset format unaligned
+CREATE FUNCTION pg_temp.try(q text) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE
+  r text; st text; msg text; det text;
+BEGIN
+  EXECUTE 'SELECT x::text FROM (' || q || ') x' INTO r;
+  RETURN 'ok: ' || coalesce(r, 'NULL');
+EXCEPTION WHEN OTHERS THEN
+  GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL;
+  RETURN st || ' ' || msg || coalesce(' | ' || nullif(det, ''), '');
+END $$;
+-- the state is in the server's byte order: n(b) is the big-endian b in it
+CREATE AGGREGATE train_ser(float8[], boolean, jsonb) (SFUNC = retention_train_transfn,
+    STYPE = internal, FINALFUNC = retention_train_serialfn);
+SELECT set_config('cr_test.little_endian',
+                  (get_byte(train_ser(ARRAY[1::float8], true, NULL), 0) = 1)::text, false) IS NOT NULL;
+CREATE FUNCTION pg_temp.n(b bytea) RETURNS bytea LANGUAGE sql AS $$
+  SELECT CASE WHEN NOT current_setting('cr_test.little_endian')::boolean THEN b
+              ELSE (SELECT decode(string_agg(substr(h, i, 2), '' ORDER BY i DESC), 'hex')
+                    FROM (SELECT encode(b, 'hex') h) s, generate_series(1, length(encode(b, 'hex')), 2) i) END $$;
+-- a state: d, n_rows, n_skipped, options (NULL: none), then the row values
+CREATE FUNCTION pg_temp.st(d int, n bigint, opts bytea, vals float8[] DEFAULT '{}') RETURNS bytea
+LANGUAGE sql AS $$
+  SELECT pg_temp.n(int4send(d)) || pg_temp.n(int8send(n)) || pg_temp.n(int8send(0))
+         || pg_temp.n(int4send(coalesce(length(opts), -1))) || coalesce(opts, '')
+         || coalesce((SELECT string_agg(pg_temp.n(float8send(v)), '' ORDER BY k)
+                      FROM unnest(vals) WITH ORDINALITY u(v, k)), '') $$;
+CREATE AGGREGATE train_forged(bytea, bytea) (SFUNC = bytea_string_agg_transfn,
+    STYPE = internal, SERIALFUNC = bytea_string_agg_finalfn,
+    DESERIALFUNC = retention_train_deserialfn, COMBINEFUNC = retention_train_combinefn,
+    FINALFUNC = retention_train_finalfn, PARALLEL = SAFE);
+-- one row, never analyzed (nor vacuumed): the planner aggregates in a
+-- parallel worker and the leader deserializes the state
+CREATE TABLE train_forged_src(b bytea) WITH (autovacuum_enabled = false);
+CREATE TABLE train_rows AS
+  SELECT ARRAY[(i % 7)::float8, (i % 3)::float8] AS f, (i % 7 + i % 3) % 4 <> 0 AS r
+  FROM generate_series(1, 200) i;
+INSERT INTO train_forged_src SELECT train_ser(f, r, '{"l2": 0.5, "features": ["a", "b"]}') FROM train_rows;
+SET parallel_setup_cost = 0;
+SET parallel_tuple_cost = 0;
+SET min_parallel_table_scan_size = 0;
+SET max_parallel_workers_per_gather = 1;
+EXPLAIN (COSTS OFF) SELECT train_forged(b, ''::bytea) FROM train_forged_src;
+-- a genuine state, options included, gives retention_train's model
+SELECT train_forged(b, ''::bytea)::text = (SELECT retention_train(f, r, '{"l2": 0.5, "features": ["a", "b"]}')::text FROM train_rows)
+FROM train_forged_src;
+CREATE FUNCTION pg_temp.forged(b bytea) RETURNS text LANGUAGE plpgsql AS $$
+BEGIN
+  UPDATE train_forged_src SET b = forged.b;
+  RETURN pg_temp.try($q$SELECT (retention_model_info(train_forged(b, ''::bytea))).n_rows FROM train_forged_src$q$);
+END $$;
+-- forged but well-formed: 4 rows of 1 feature (x, signed weight)
+SELECT pg_temp.forged(pg_temp.st(1, 4, NULL, '{1, 1, 2, -1, 3, 1, 1, -1}'));
+SELECT pg_temp.forged(pg_temp.st(1, 4, '{"l2": 1}', '{1, 1, 2, -1, 3, 1, 1, -1}'));
+-- options as jsonb's binary form (a jsonb's bytes, as 1.1 sent them before):
+-- the forged object that crashed the server, and the bytes of '{}'
+SELECT pg_temp.forged(pg_temp.st(1, 1, '\x700000000100bf20020000d40a0000106c32000020000000008001', '{1, 1}'));
+SELECT pg_temp.forged(pg_temp.st(1, 1, '\x1000000000000020', '{1, 1}'));
+-- options that are not JSON, not an object, or not valid options
+SELECT pg_temp.forged(pg_temp.st(1, 1, '{"l2": ', '{1, 1}'));
+SELECT pg_temp.forged(pg_temp.st(1, 1, '[1]', '{1, 1}'));
+SELECT pg_temp.forged(pg_temp.st(1, 1, '{"l2": -1}', '{1, 1}'));
+-- options longer than the state
+SELECT pg_temp.forged(pg_temp.n(int4send(1)) || pg_temp.n(int8send(0)) || pg_temp.n(int8send(0)) || pg_temp.n(int4send(100)) || '\x7b7d'::bytea);
+-- a header out of range: d, n_rows, n_skipped, options length
+SELECT pg_temp.forged(pg_temp.st(-1, 0, NULL));
+SELECT pg_temp.forged(pg_temp.st(1001, 0, NULL));
+SELECT pg_temp.forged(pg_temp.st(0, 1, NULL, '{1}'));
+SELECT pg_temp.forged(pg_temp.st(1, -1, NULL));
+SELECT pg_temp.forged(pg_temp.n(int4send(1)) || pg_temp.n(int8send(0)) || pg_temp.n(int8send(-1)) || pg_temp.n(int4send(-1)));
+SELECT pg_temp.forged(pg_temp.n(int4send(1)) || pg_temp.n(int8send(0)) || pg_temp.n(int8send(0)) || pg_temp.n(int4send(-2)));
+SELECT pg_temp.forged('\x0100');
+-- a row count that does not match the rows: too many, too few, and one
+-- whose n_rows * (d + 1) * 8 bytes wraps around to 0 (2^62 rows of 2)
+SELECT pg_temp.forged(pg_temp.st(1, 3, NULL, '{1, 1, 2, -1}'));
+SELECT pg_temp.forged(pg_temp.st(1, 1, NULL, '{1, 1, 2, -1}'));
+SELECT pg_temp.forged(pg_temp.st(1, 2, NULL, '{1, 1, 2}'));
+SELECT pg_temp.forged(pg_temp.st(1, 4611686018427387904, NULL));
+-- rows the transition function never stores: NaN, infinite or too large
+-- values, a zero weight
+SELECT pg_temp.forged(pg_temp.st(1, 2, NULL, '{NaN, 1, 2, -1}'));
+SELECT pg_temp.forged(pg_temp.st(1, 2, NULL, '{1, 1, 2, -Infinity}'));
+SELECT pg_temp.forged(pg_temp.st(1, 2, NULL, '{1e101, 1, 2, -1}'));
+SELECT pg_temp.forged(pg_temp.st(1, 2, NULL, '{1, 1, 2, 0}'));
+SELECT pg_temp.forged(pg_temp.st(1, 2, NULL, '{1, 1, 2, -0}'));
+-- a real parallel fit with options: every partial state's options came
+-- back from their text, and the combine function takes them as the same
+CREATE TABLE train_par AS SELECT g, t.* FROM generate_series(0, 199) g, train_rows t;
+SET max_parallel_workers_per_gather = 2;
+CREATE TEMP TABLE par_model AS
+  SELECT retention_train(f, r, '{"l2": 0.5, "features": ["a", "b"], "max_iter": 50}') AS m FROM train_par;
+SET max_parallel_workers_per_gather = 0;
+SELECT (retention_model_info(m)).n_rows,
+       max(abs(p.coefficient - s.coefficient)) < 1e-9 AS same_coefficients
+FROM par_model, retention_model_summary(m) p
+JOIN retention_model_summary((SELECT retention_train(f, r, '{"l2": 0.5, "features": ["a", "b"], "max_iter": 50}') FROM train_par)) s
+  USING (feature)
+GROUP BY 1;
+RESET max_parallel_workers_per_gather;
+RESET parallel_setup_cost;
+RESET parallel_tuple_cost;
+RESET min_parallel_table_scan_size;
+DROP TABLE train_forged_src, train_rows, train_par;
+DROP AGGREGATE train_forged(bytea, bytea);
+DROP AGGREGATE train_ser(float8[], boolean, jsonb);
