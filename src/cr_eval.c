@@ -431,6 +431,15 @@ retention_eval_serialfn(PG_FUNCTION_ARGS)
 	PG_RETURN_BYTEA_P(out);
 }
 
+static void
+eval_bad_serial(Size len)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+			 errmsg("invalid retention evaluation state"),
+			 errdetail("The %zu bytes are not a state retention_eval_serialfn writes.", len)));
+}
+
 PG_FUNCTION_INFO_V1(retention_eval_deserialfn);
 Datum
 retention_eval_deserialfn(PG_FUNCTION_ARGS)
@@ -442,13 +451,20 @@ retention_eval_deserialfn(PG_FUNCTION_ARGS)
 	CrEvalHeader h;
 	CrEvalState *st;
 
+	/*
+	 * Any bytes may arrive here (an aggregate a superuser declared with
+	 * another serial function, a Citus worker): 22P03 unless they are a
+	 * state the serial function could have written.
+	 */
 	if (len < sizeof(CrEvalHeader))
-		elog(ERROR, "invalid retention evaluation state: %zu bytes", len);
+		eval_bad_serial(len);
 	memcpy(&h, p, sizeof(CrEvalHeader));
 	if (h.npos < 0 || h.nneg < 0 ||
 		(Size) (h.npos + h.nneg) != (len - sizeof(CrEvalHeader)) / sizeof(uint64) ||
-		(len - sizeof(CrEvalHeader)) % sizeof(uint64) != 0)
-		elog(ERROR, "invalid retention evaluation state: %zu bytes", len);
+		(len - sizeof(CrEvalHeader)) % sizeof(uint64) != 0 ||
+		h.tp < 0 || h.fp < 0 || h.tn < 0 || h.fn < 0 ||
+		(h.has_threshold != 0 && h.has_threshold != 1) || (h.sorted != 0 && h.sorted != 1))
+		eval_bad_serial(len);
 	p += sizeof(CrEvalHeader);
 	st = eval_state_new(aggctx);
 	st->h = h;
@@ -465,6 +481,16 @@ retention_eval_deserialfn(PG_FUNCTION_ARGS)
 		eval_reserve(aggctx, "retention_auc", st, false, h.nneg);
 		memcpy(st->neg, p, h.nneg * sizeof(uint64));
 		st->h.nneg = h.nneg;
+	}
+	/* the final functions merge sorted keys as they are */
+	if (h.sorted)
+	{
+		for (int64 i = 1; i < h.npos; i++)
+			if (st->pos[i - 1] > st->pos[i])
+				eval_bad_serial(len);
+		for (int64 i = 1; i < h.nneg; i++)
+			if (st->neg[i - 1] > st->neg[i])
+				eval_bad_serial(len);
 	}
 	PG_RETURN_POINTER(st);
 }

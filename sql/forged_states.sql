@@ -1,5 +1,5 @@
--- retention_train's serial state: its deserial function trusts none of its
--- bytes.  A superuser can declare an aggregate that hands the deserial
+-- Partial states of retention_train and of retention_auc / retention_metrics:
+-- their deserial functions trust none of the bytes.  A superuser can declare an aggregate that hands the deserial
 -- function any bytes (another aggregate's serial function, as in
 -- survival_badinput); the options used to travel as jsonb's binary form and
 -- forged offsets in it crashed the server, and a forged row count
@@ -107,6 +107,45 @@ FROM par_model, retention_model_summary(m) p
 JOIN retention_model_summary((SELECT retention_train(f, r, '{"l2": 0.5, "features": ["a", "b"], "max_iter": 50}') FROM train_par)) s
   USING (feature)
 GROUP BY 1;
+-- retention_auc and retention_metrics: the header (npos, nneg, tp, fp, tn,
+-- fn, threshold, has_threshold, sorted), then the sorted keys of the scores
+CREATE AGGREGATE eval_ser(float8, boolean, float8) (SFUNC = retention_metrics_transfn,
+    STYPE = internal, FINALFUNC = retention_eval_serialfn);
+CREATE AGGREGATE eval_forged(bytea, bytea) (SFUNC = bytea_string_agg_transfn,
+    STYPE = internal, SERIALFUNC = bytea_string_agg_finalfn,
+    DESERIALFUNC = retention_eval_deserialfn, COMBINEFUNC = retention_eval_combinefn,
+    FINALFUNC = retention_metrics_finalfn, PARALLEL = SAFE);
+CREATE TABLE eval_forged_src(b bytea) WITH (autovacuum_enabled = false);
+INSERT INTO eval_forged_src SELECT eval_ser(g / 10.0, g % 3 = 0, 0.5) FROM generate_series(0, 9) g;
+SET max_parallel_workers_per_gather = 1;
+EXPLAIN (COSTS OFF) SELECT eval_forged(b, ''::bytea) FROM eval_forged_src;
+SELECT eval_forged(b, ''::bytea)::text = (SELECT retention_metrics(g / 10.0, g % 3 = 0, 0.5)::text FROM generate_series(0, 9) g)
+FROM eval_forged_src;
+CREATE FUNCTION pg_temp.eval_st(npos bigint, nneg bigint, tp bigint, sorted int, keys bigint[]) RETURNS bytea
+LANGUAGE sql AS $$
+  SELECT pg_temp.n(int8send(npos)) || pg_temp.n(int8send(nneg)) || pg_temp.n(int8send(tp))
+         || pg_temp.n(int8send(0)) || pg_temp.n(int8send(0)) || pg_temp.n(int8send(0))
+         || pg_temp.n(float8send(0.5)) || pg_temp.n(int4send(1)) || pg_temp.n(int4send(sorted))
+         || coalesce((SELECT string_agg(pg_temp.n(int8send(k)), '' ORDER BY o)
+                      FROM unnest(keys) WITH ORDINALITY u(k, o)), '') $$;
+CREATE FUNCTION pg_temp.eval_forged(b bytea) RETURNS text LANGUAGE plpgsql AS $$
+BEGIN
+  UPDATE eval_forged_src SET b = eval_forged.b;
+  RETURN pg_temp.try($q$SELECT (eval_forged(b, ''::bytea)).n FROM eval_forged_src$q$);
+END $$;
+SELECT pg_temp.eval_forged(pg_temp.eval_st(2, 1, 1, 1, '{1, 2, 3}'));
+SELECT pg_temp.eval_forged(pg_temp.eval_st(2, 1, 1, 0, '{2, 1, 3}'));
+-- negative counts, flags other than 0 and 1, keys said sorted that are not,
+-- fewer keys than counted, a header cut short
+SELECT pg_temp.eval_forged(pg_temp.eval_st(2, 1, -1, 1, '{1, 2, 3}'));
+SELECT pg_temp.eval_forged(pg_temp.eval_st(2, 1, 1, 2, '{1, 2, 3}'));
+SELECT pg_temp.eval_forged(pg_temp.eval_st(2, 1, 1, 1, '{2, 1, 3}'));
+SELECT pg_temp.eval_forged(pg_temp.eval_st(2, 2, 1, 1, '{1, 2, 3}'));
+SELECT pg_temp.eval_forged(pg_temp.eval_st(-1, 4, 1, 1, '{1, 2, 3}'));
+SELECT pg_temp.eval_forged('\x0100');
+DROP TABLE eval_forged_src;
+DROP AGGREGATE eval_forged(bytea, bytea);
+DROP AGGREGATE eval_ser(float8, boolean, float8);
 RESET max_parallel_workers_per_gather;
 RESET parallel_setup_cost;
 RESET parallel_tuple_cost;
