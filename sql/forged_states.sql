@@ -146,6 +146,32 @@ SELECT pg_temp.eval_forged('\x0100');
 DROP TABLE eval_forged_src;
 DROP AGGREGATE eval_forged(bytea, bytea);
 DROP AGGREGATE eval_ser(float8, boolean, float8);
+-- incentive_uplift_eval: the header (skipped, k, four counts), then the
+-- keys; a header cut short was 08P01 (a protocol error) before
+CREATE AGGREGATE uplift_ser(float8, boolean, boolean) (SFUNC = incentive_uplift_transfn,
+    STYPE = internal, FINALFUNC = incentive_uplift_serialfn);
+CREATE AGGREGATE uplift_forged(bytea, bytea) (SFUNC = bytea_string_agg_transfn,
+    STYPE = internal, SERIALFUNC = bytea_string_agg_finalfn,
+    DESERIALFUNC = incentive_uplift_deserialfn, COMBINEFUNC = incentive_uplift_combinefn,
+    FINALFUNC = incentive_uplift_finalfn, PARALLEL = SAFE);
+CREATE TABLE uplift_forged_src(b bytea) WITH (autovacuum_enabled = false);
+INSERT INTO uplift_forged_src
+  SELECT uplift_ser(g / 20.0, g % 2 = 0, g % 3 <> 0) FROM generate_series(0, 19) g;
+EXPLAIN (COSTS OFF) SELECT uplift_forged(b, ''::bytea) FROM uplift_forged_src;
+SELECT uplift_forged(b, ''::bytea)::text
+       = (SELECT incentive_uplift_eval(g / 20.0, g % 2 = 0, g % 3 <> 0)::text FROM generate_series(0, 19) g)
+FROM uplift_forged_src;
+CREATE FUNCTION pg_temp.uplift_forged(b bytea) RETURNS text LANGUAGE plpgsql AS $$
+BEGIN
+  UPDATE uplift_forged_src SET b = uplift_forged.b;
+  RETURN pg_temp.try($q$SELECT (uplift_forged(b, ''::bytea)).qini_coefficient FROM uplift_forged_src$q$);
+END $$;
+SELECT pg_temp.uplift_forged('\x0100');
+SELECT pg_temp.uplift_forged(substr((SELECT uplift_ser(g / 20.0, g % 2 = 0, g % 3 <> 0) FROM generate_series(0, 19) g), 1, 47));
+SELECT pg_temp.uplift_forged(substr((SELECT uplift_ser(g / 20.0, g % 2 = 0, g % 3 <> 0) FROM generate_series(0, 19) g), 1, 100));
+DROP TABLE uplift_forged_src;
+DROP AGGREGATE uplift_forged(bytea, bytea);
+DROP AGGREGATE uplift_ser(float8, boolean, boolean);
 RESET max_parallel_workers_per_gather;
 RESET parallel_setup_cost;
 RESET parallel_tuple_cost;

@@ -207,6 +207,12 @@ incentive_uplift_deserialfn(PG_FUNCTION_ARGS)
 	buf.len = VARSIZE_ANY_EXHDR(b);
 	buf.maxlen = buf.len;
 	buf.cursor = 0;
+	/* the header: skipped, k and four counts (pq_getmsg* would say 08P01) */
+	if (buf.len < (int) (2 * sizeof(int64) + 4 * sizeof(int64)))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+				 errmsg("invalid incentive_uplift_eval state"),
+				 errdetail("The state has %d bytes, fewer than its 48-byte header.", buf.len)));
 	st = MemoryContextAllocZero(aggctx, sizeof(UpliftState));
 	st->skipped = pq_getmsgint64(&buf);
 	st->k = pq_getmsgfloat8(&buf);
