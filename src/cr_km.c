@@ -3,8 +3,9 @@
  *	  Survival analysis kernel (see cr_km.h).  The Kaplan-Meier estimate and
  *	  Greenwood's variance follow statsmodels' _calc_survfunc_right (the
  *	  product is taken as exp of a sum of logs, as there); the log-rank test
- *	  follows statsmodels' survdiff (the first group is the reference, event
- *	  times with fewer than two members at risk do not count).
+ *	  follows statsmodels' survdiff (event times with fewer than two members
+ *	  at risk do not count), but leaves out the group of the largest variance
+ *	  rather than the first (see cr_logrank).
  */
 #include "cr_km.h"
 
@@ -44,23 +45,87 @@ cr_surv_compact(CrSurvObs *o, size_t n)
 	return w + 1;
 }
 
+/* Merge sorted a[0..na) and b[0..nb) into out (no key merging here). */
+static void
+merge_runs(const CrSurvObs *a, size_t na, const CrSurvObs *b, size_t nb,
+		   CrSurvObs *out, CrInterruptFn interrupt, size_t *done)
+{
+	size_t		i = 0,
+				j = 0,
+				w = 0;
+
+	while (i < na || j < nb)
+	{
+		if (j >= nb || (i < na && obs_cmp(&a[i], &b[j]) <= 0))
+			out[w++] = a[i++];
+		else
+			out[w++] = b[j++];
+		if (interrupt && ++*done >= CR_SURV_SORT_RUN * 16)
+		{
+			interrupt();
+			*done = 0;
+		}
+	}
+}
+
 size_t
-cr_surv_compact_tail(CrSurvObs *o, size_t n, size_t sorted, CrSurvObs *scratch)
+cr_surv_compact_tail_run(CrSurvObs *o, size_t n, size_t sorted, CrSurvObs *scratch,
+						 size_t run, CrInterruptFn interrupt)
 {
 	size_t		i = 0,
 				j,
-				w = 0;
+				w = 0,
+				done = 0;
 	size_t		tail;
+	CrSurvObs  *src,
+			   *dst;
 
 	if (sorted > n)
 		sorted = n;
-	tail = cr_surv_compact(o + sorted, n - sorted);
+	if (run < 1)
+		run = 1;
+	tail = n - sorted;
+
+	/*
+	 * Sort the tail as runs of at most run entries (one qsort each), then
+	 * merge them pairwise, bottom up, between the tail and scratch: a
+	 * single qsort of tens of millions of entries took seconds that nothing
+	 * could interrupt.
+	 */
+	for (size_t r = 0; r < tail; r += run)
+	{
+		qsort(o + sorted + r, tail - r < run ? tail - r : run, sizeof(CrSurvObs), obs_cmp);
+		if (interrupt)
+			interrupt();
+	}
+	src = o + sorted;
+	dst = scratch;
+	for (size_t width = run; width < tail; width *= 2)
+	{
+		for (size_t r = 0; r < tail; r += 2 * width)
+		{
+			size_t		na = tail - r < width ? tail - r : width;
+			size_t		nb = tail - r - na < width ? tail - r - na : width;
+
+			merge_runs(src + r, na, src + r + na, nb, dst + r, interrupt, &done);
+		}
+		{
+			CrSurvObs  *tmp = src;
+
+			src = dst;
+			dst = tmp;
+		}
+	}
+	if (src != o + sorted)
+		memcpy(o + sorted, src, tail * sizeof(CrSurvObs));
+
+	/* merge the sorted tail with the prefix into scratch, adding equal keys */
 	j = sorted;
-	while (i < sorted || j < sorted + tail)
+	while (i < sorted || j < n)
 	{
 		const CrSurvObs *next;
 
-		if (j >= sorted + tail || (i < sorted && obs_cmp(&o[i], &o[j]) <= 0))
+		if (j >= n || (i < sorted && obs_cmp(&o[i], &o[j]) <= 0))
 			next = &o[i++];
 		else
 			next = &o[j++];
@@ -71,9 +136,21 @@ cr_surv_compact_tail(CrSurvObs *o, size_t n, size_t sorted, CrSurvObs *scratch)
 		}
 		else
 			scratch[w++] = *next;
+		if (interrupt && ++done >= CR_SURV_SORT_RUN * 16)
+		{
+			interrupt();
+			done = 0;
+		}
 	}
 	memcpy(o, scratch, w * sizeof(CrSurvObs));
 	return w;
+}
+
+size_t
+cr_surv_compact_tail(CrSurvObs *o, size_t n, size_t sorted, CrSurvObs *scratch,
+					 CrInterruptFn interrupt)
+{
+	return cr_surv_compact_tail_run(o, n, sorted, scratch, CR_SURV_SORT_RUN, interrupt);
 }
 
 /* Standard normal quantile: Acklam's rational approximation, one Halley step. */
@@ -448,14 +525,14 @@ logrank_weight(CrLogrankWeight weight, double p, double nt, double dt, double *l
 size_t
 cr_logrank_work_size(int k)
 {
-	size_t		m = k > 1 ? (size_t) k - 1 : 1;
+	size_t		kk = k > 1 ? (size_t) k : 1;
 
-	return 4 * (size_t) k + 2 * m + m * m;
+	return 6 * kk + kk * kk;
 }
 
 /*
- * The covariance is V = sum over event times of c_t (diag(r) - r r^T) on
- * groups 1..k-1, r = risk / n_t and c_t = w_t^2 d_t (n_t - d_t) / (n_t - 1).
+ * The covariance is V = sum over event times of c_t (diag(r) - r r^T) over
+ * all k groups, r = risk / n_t and c_t = w_t^2 d_t (n_t - d_t) / (n_t - 1).
  * Its diagonal is summed time by time (O(k) a time, each term c r (1 - r)
  * without cancellation).  Its off-diagonal part, -sum_t beta_t u_t u_t^T
  * with u_t the risk vector and beta_t = c_t / n_t^2, would cost O(k^2) a
@@ -465,6 +542,16 @@ cr_logrank_work_size(int k)
  *   sum_s B_s (l_s l_s^T + l_s u_{s+1}^T + u_{s+1} l_s^T),
  * B_s = sum of beta_t over t <= s: O(k) for each group that loses members
  * at s.  Every term of it is non-negative, as the direct sum's are.
+ *
+ * V's rows sum to 0, so one group is left out (the statistic does not
+ * depend on which).  statsmodels leaves out the first; here it is the group
+ * with the largest variance: left out, a group of one member among ten
+ * million made the rest nearly singular to rounding (the test was refused,
+ * though its chi-square was 2e7).  V is singular exactly when a group has
+ * no variance (nobody at risk at any counted event time): every group with
+ * members at risk at some event time is at risk at the first one, with all
+ * the others, so the groups are never split into unlinked sets.  What is
+ * left is scaled to a unit diagonal before it is solved.
  */
 int
 cr_logrank(const CrSurvObs *o, size_t n, int k, CrLogrankWeight weight,
@@ -472,17 +559,19 @@ cr_logrank(const CrSurvObs *o, size_t n, int k, CrLogrankWeight weight,
 {
 	double		logs = 0,
 				cum_beta = 0;
-	int			m = k - 1;
 	double	   *risk = work;
 	double	   *dg = risk + k;
 	double	   *leave = dg + k;
 	double	   *moved = leave + k;	/* groups (as doubles) with leave != 0 */
 	double	   *oe = moved + k;
-	double	   *x = oe + (m > 0 ? m : 1);
-	double	   *v = x + (m > 0 ? m : 1);
+	double	   *x = oe + k;
+	double	   *v = x + k;		/* k x k, row-major */
 	double		done = 0;
+	int			ref = 0,
+				m = k - 1,
+				w;
 
-	if (m < 1)
+	if (k < 2)
 		return -1;
 	memset(work, 0, cr_logrank_work_size(k) * sizeof(double));
 	for (size_t i = 0; i < n; i++)
@@ -502,7 +591,7 @@ cr_logrank(const CrSurvObs *o, size_t n, int k, CrLogrankWeight weight,
 		{
 			int			g = o[i].g;
 
-			if (g > 0 && leave[g] == 0 && o[i].ev + o[i].cens > 0)
+			if (leave[g] == 0 && o[i].ev + o[i].cens > 0)
 				moved[nmoved++] = g;
 			dg[g] += (double) o[i].ev;
 			leave[g] += (double) (o[i].ev + o[i].cens);
@@ -517,12 +606,12 @@ cr_logrank(const CrSurvObs *o, size_t n, int k, CrLogrankWeight weight,
 		{
 			double		c = wt * wt * dt * (nt - dt) / (nt - 1);
 
-			for (int g = 1; g < k; g++)
+			for (int g = 0; g < k; g++)
 			{
 				double		rg = risk[g] / nt;
 
-				oe[g - 1] += wt * (dg[g] - rg * dt);
-				v[(g - 1) * m + (g - 1)] += c * (rg * (1.0 - rg));
+				oe[g] += wt * (dg[g] - rg * dt);
+				v[g * k + g] += c * (rg * (1.0 - rg));
 			}
 			cum_beta += c / (nt * nt);
 		}
@@ -535,12 +624,12 @@ cr_logrank(const CrSurvObs *o, size_t n, int k, CrLogrankWeight weight,
 				int			g = (int) moved[j];
 				double		bl = cum_beta * leave[g];
 
-				for (int h = 1; h < k; h++)
+				for (int h = 0; h < k; h++)
 				{
 					if (h == g)
 						continue;
-					v[(g - 1) * m + (h - 1)] -= bl * (leave[h] + risk[h]);
-					v[(h - 1) * m + (g - 1)] -= bl * risk[h];
+					v[g * k + h] -= bl * (leave[h] + risk[h]);
+					v[h * k + g] -= bl * risk[h];
 				}
 			}
 		done += k + (double) nmoved * k;
@@ -550,8 +639,34 @@ cr_logrank(const CrSurvObs *o, size_t n, int k, CrLogrankWeight weight,
 			done = 0;
 		}
 	}
-	for (int g = 0; g < m; g++)
-		x[g] = oe[g];
+
+	/* the group left out; dg becomes 1 / sqrt(variance) of each group */
+	for (int g = 0; g < k; g++)
+	{
+		if (!(v[g * k + g] > 0))
+			return -1;
+		if (v[g * k + g] > v[ref * k + ref])
+			ref = g;
+		dg[g] = 1.0 / sqrt(v[g * k + g]);
+	}
+	/* V and O - E without ref, scaled (in place: writes never pass reads) */
+	w = 0;
+	for (int g = 0; g < k; g++)
+	{
+		if (g == ref)
+			continue;
+		for (int h = 0; h < k; h++)
+			if (h != ref)
+				v[w++] = v[g * k + h] * dg[g] * dg[h];
+	}
+	w = 0;
+	for (int g = 0; g < k; g++)
+		if (g != ref)
+		{
+			oe[w] = oe[g] * dg[g];
+			x[w] = oe[w];
+			w++;
+		}
 	if (solve(v, x, m, interrupt) != 0)
 		return -1;
 	*chi2 = 0;

@@ -37,12 +37,27 @@ typedef struct CrKmPoint
 /* Sort by (t, g) and merge equal keys; returns the new length. */
 extern size_t cr_surv_compact(CrSurvObs *o, size_t n);
 
+/* Called now and then in long loops (the backend checks for a cancel there). */
+typedef void (*CrInterruptFn) (void);
+
+/* Entries sorted by one qsort call when compacting (see below). */
+#define CR_SURV_SORT_RUN ((size_t) 65536)
+
 /*
  * The same when o[0..sorted) is already compacted: only the tail is sorted,
- * then merged with the prefix through scratch (room for n entries).
+ * then merged with the prefix through scratch (room for n entries).  The
+ * tail is sorted in runs of CR_SURV_SORT_RUN entries merged bottom up, with
+ * interrupt (may be NULL) called between runs and every million entries
+ * merged, so a cancel is answered within a fraction of a second however
+ * large the state.
  */
 extern size_t cr_surv_compact_tail(CrSurvObs *o, size_t n, size_t sorted,
-								   CrSurvObs *scratch);
+								   CrSurvObs *scratch, CrInterruptFn interrupt);
+
+/* The same with runs of the given length (for tests of the merging). */
+extern size_t cr_surv_compact_tail_run(CrSurvObs *o, size_t n, size_t sorted,
+									   CrSurvObs *scratch, size_t run,
+									   CrInterruptFn interrupt);
 
 /* Two-sided standard normal quantile z with P(|Z| <= z) = level, 0 < level < 1. */
 extern double cr_norm_two_sided(double level);
@@ -85,9 +100,6 @@ typedef enum CrLogrankWeight
 	CR_LR_FLEMING_HARRINGTON	/* S(t-)^p, the pooled KM before t ('fh') */
 } CrLogrankWeight;
 
-/* Called now and then in long loops (the backend checks for a cancel there). */
-typedef void (*CrInterruptFn) (void);
-
 /* Doubles of workspace cr_logrank needs for k groups. */
 extern size_t cr_logrank_work_size(int k);
 
@@ -97,8 +109,9 @@ extern size_t cr_logrank_work_size(int k);
  * survdiff with the given weights (p: the Fleming-Harrington exponent,
  * ignored otherwise).  work: cr_logrank_work_size(k) doubles, so nothing is
  * allocated here and interrupt (may be NULL) may leave by longjmp.  Returns
- * 0, or -1 when the covariance matrix is singular (for instance no events,
- * or fewer than two groups).
+ * 0, or -1 when the covariance matrix is singular: fewer than two groups,
+ * no events, or a group with nobody at risk at any event time that counts
+ * (with two or more at risk).
  */
 extern int	cr_logrank(const CrSurvObs *o, size_t n, int k,
 					   CrLogrankWeight weight, double p, double *work,

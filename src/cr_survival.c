@@ -91,6 +91,13 @@ surv_too_many_points(size_t np, bool at_least)
 			 errhint("Round the durations (for example to whole days) to get fewer distinct times.")));
 }
 
+/* The kernel's interrupt callback: a cancel or timeout leaves from here. */
+static void
+surv_interrupt(void)
+{
+	CHECK_FOR_INTERRUPTS();
+}
+
 /* Sort and merge; grow the array when merging did not free half of it. */
 static void
 surv_compact(SurvState *s)
@@ -102,7 +109,8 @@ surv_compact(SurvState *s)
 		return;
 	scratch = palloc_extended(s->nobs * sizeof(CrSurvObs), MCXT_ALLOC_HUGE);
 	s->nobs = (int64) cr_surv_compact_tail(s->obs, (size_t) s->nobs,
-										   (size_t) s->compacted, scratch);
+										   (size_t) s->compacted, scratch,
+										   surv_interrupt);
 	pfree(scratch);
 	s->compacted = s->nobs;
 	/* a retention_km state (no groups: a log-rank state with rows has some) */
@@ -665,13 +673,6 @@ retention_km_final(PG_FUNCTION_ARGS)
 	np = cr_km_curve(s->obs, (size_t) s->nobs, z, pt);
 	desc = cr_result_rowdesc(fcinfo, true, 8, &elemtype);
 	PG_RETURN_ARRAYTYPE_P(surv_km_array(desc, elemtype, pt, np));
-}
-
-/* The kernel's interrupt callback: a cancel or timeout leaves from here. */
-static void
-surv_interrupt(void)
-{
-	CHECK_FOR_INTERRUPTS();
 }
 
 static int

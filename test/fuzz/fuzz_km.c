@@ -90,7 +90,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	split = data[1] % (rows + 1);
 	m = cr_surv_compact(o, split);
 	memmove(o + m, o + split, (rows - split) * sizeof(CrSurvObs));
-	if (cr_surv_compact_tail(o, m + rows - split, m, scratch) != n)
+	if (cr_surv_compact_tail_run(o, m + rows - split, m, scratch, 1 + data[2] % 9, NULL) != n)
 		abort();
 	for (size_t i = 0; i < n; i++)	/* field by field: the struct has padding */
 		if (o[i].t != all[i].t || o[i].g != all[i].g || o[i].ev != all[i].ev ||

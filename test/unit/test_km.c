@@ -160,6 +160,71 @@ test_logrank(void)
 	ok(cr_logrank(o, 2, 1, CR_LR_PLAIN, 0, work, NULL, &chi2) == -1, "one group: no test");
 }
 
+/*
+ * One member (group 2, churned first) among millions in groups 0 and 1.  With
+ * group 0 left out, group 2's variance was 1e-14 of group 1's and the
+ * elimination took the matrix for singular: no test, though chi-square is
+ * 2e7.  References: test/reference/logrank_extreme_reference.py (exact
+ * rational arithmetic).  Then singular cases a tolerance must not hide: a
+ * group with nobody at risk at any event time, before the others or as the
+ * group of the largest variance would be, and a reference group (the first)
+ * with nobody at risk.
+ */
+static void
+test_logrank_tiny_group(void)
+{
+	static const struct
+	{
+		double		big;
+		CrLogrankWeight w;
+		double		chi2;
+	}			ref[] = {
+		{1e7, CR_LR_PLAIN, 20571427.395102084},
+		{1e7, CR_LR_GEHAN_BRESLOW, 20571427.395102069},
+		{1e8, CR_LR_PLAIN, 205714284.53795919},
+		{1e8, CR_LR_GEHAN_BRESLOW, 205714284.53795919},
+	};
+	double		work[64],
+				chi2;
+	int			good = 1;
+
+	for (size_t i = 0; i < sizeof(ref) / sizeof(ref[0]); i++)
+	{
+		int64_t		big = (int64_t) ref[i].big;
+		CrSurvObs	o[] = {
+			{1, 2, 1, 0},
+			{2, 0, big / 2, 0}, {2, 1, big / 3, 0},
+			{3, 0, big / 2, 0}, {3, 1, 2 * big / 3, 0},
+		};
+
+		chi2 = -1;
+		good = good && cr_logrank(o, 5, 3, ref[i].w, 0, work, NULL, &chi2) == 0 &&
+			close_to(chi2, ref[i].chi2, 1e-9);
+	}
+	ok(good, "one member among 1e7 and 1e8: the test (chi-square 2e7, 2e8), not a singular matrix");
+
+	{
+		/* group 0 censored before the first event; 1 and 2 churn */
+		CrSurvObs	o[] = {{0.5, 0, 0, 1}, {1, 1, 1, 0}, {2, 2, 1, 0}, {3, 1, 1, 0}, {3, 2, 0, 1}};
+		/* the same with the silent group last, and one with most members */
+		CrSurvObs	o2[] = {{0.5, 2, 0, 100}, {1, 0, 1, 0}, {2, 1, 1, 0}, {3, 0, 1, 0}, {3, 1, 0, 1}};
+
+		ok(cr_logrank(o, 5, 3, CR_LR_PLAIN, 0, work, NULL, &chi2) == -1 &&
+		   cr_logrank(o, 5, 3, CR_LR_TARONE_WARE, 0, work, NULL, &chi2) == -1 &&
+		   cr_logrank(o2, 5, 3, CR_LR_PLAIN, 0, work, NULL, &chi2) == -1 &&
+		   cr_logrank(o2, 5, 3, CR_LR_GEHAN_BRESLOW, 0, work, NULL, &chi2) == -1,
+		   "a group with nobody at risk at any event time: singular, whatever its place or size");
+	}
+}
+
+static int interrupts;
+
+static void
+count_interrupt(void)
+{
+	interrupts++;
+}
+
 /* compacting a sorted prefix plus a tail equals compacting everything */
 static void
 test_compact_tail(void)
@@ -189,13 +254,35 @@ test_compact_tail(void)
 
 		memmove(b + nb, b + start, (end - start) * sizeof(CrSurvObs));
 		nb += end - start;
-		nb = cr_surv_compact_tail(b, nb, sorted, scratch);
+		nb = cr_surv_compact_tail(b, nb, sorted, scratch, NULL);
 		sorted = nb;
 	}
 	same = na == nb;
 	for (size_t i = 0; same && i < na; i++)
 		same = a[i].t == b[i].t && a[i].g == b[i].g && a[i].ev == b[i].ev && a[i].cens == b[i].cens;
 	ok(same, "compacting in chunks (sorted prefix + tail) equals one compaction");
+
+	/* the tail sorted in runs of 1..9 entries and merged: the same, interrupted */
+	for (size_t run = 1; run <= 9 && same; run++)
+	{
+		for (int i = 0; i < N; i++)
+		{
+			x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+			b[i] = (CrSurvObs) {(double) ((x >> 33) % 700) / 4, (int32_t) ((x >> 20) % 3),
+				(int64_t) ((x >> 10) & 1), (int64_t) (((x >> 10) & 1) ^ 1)};
+		}
+		memcpy(a, b, N * sizeof(CrSurvObs));
+		na = cr_surv_compact(a, N);
+		/* a sorted prefix of the first 1000, then 4000 more in runs */
+		sorted = cr_surv_compact(b, 1000);
+		memmove(b + sorted, b + 1000, (N - 1000) * sizeof(CrSurvObs));
+		interrupts = 0;
+		nb = cr_surv_compact_tail_run(b, sorted + N - 1000, sorted, scratch, run, count_interrupt);
+		same = na == nb && (size_t) interrupts >= (N - 1000) / run;
+		for (size_t i = 0; same && i < na; i++)
+			same = a[i].t == b[i].t && a[i].g == b[i].g && a[i].ev == b[i].ev && a[i].cens == b[i].cens;
+	}
+	ok(same, "the tail sorted in short runs merged bottom up equals one compaction; interrupt called between runs");
 	free(a);
 	free(b);
 	free(scratch);
@@ -244,6 +331,7 @@ main(void)
 	test_dead_end();
 	test_distributions();
 	test_logrank();
+	test_logrank_tiny_group();
 	test_compact_tail();
 	test_spells();
 	return tap_done();

@@ -1,0 +1,56 @@
+#!/usr/bin/python3
+"""Reference chi-squares for test/unit/test_km.c (test_logrank_tiny_group):
+the log-rank test when one group is a single member among millions.
+
+Counts (time, group: churned), no censoring:
+  time 1: group c 1;  time 2: a big/2, b big/3;  time 3: a big/2, b 2 big/3
+for big = 1e7 and 1e8, weightings plain and Gehan-Breslow (w = n at risk).
+Computed here in exact rational arithmetic, straight from the definition
+(O - E)^T V^-1 (O - E), V = sum over event times with n > 1 of
+w^2 d (n - d) / (n - 1) (diag(r) - r r^T), the first group (a) left out, as
+statsmodels' survdiff does; statsmodels itself cannot take 1e8 rows.
+
+    /usr/bin/python3 test/reference/logrank_extreme_reference.py
+"""
+from fractions import Fraction as F
+
+
+def logrank(obs, k, weight):
+    times = sorted({t for t, _, _ in obs})
+    risk = [F(0)] * k
+    for _, g, d in obs:
+        risk[g] += d
+    oe = [F(0)] * k
+    v = [[F(0)] * k for _ in range(k)]
+    for t in times:
+        dg = [F(0)] * k
+        for tt, g, d in obs:
+            if tt == t:
+                dg[g] += d
+        n, d = sum(risk), sum(dg)
+        if n > 1 and d > 0:
+            w = n if weight == 'gb' else F(1)
+            c = w * w * d * (n - d) / (n - 1)
+            r = [x / n for x in risk]
+            for g in range(k):
+                oe[g] += w * (dg[g] - r[g] * d)
+                for h in range(k):
+                    v[g][h] += c * ((r[g] if g == h else 0) - r[g] * r[h])
+        risk = [risk[g] - dg[g] for g in range(k)]
+    # leave out group 0, solve by Gaussian elimination in fractions
+    m = k - 1
+    a = [[v[i + 1][j + 1] for j in range(m)] + [oe[i + 1]] for i in range(m)]
+    for c in range(m):
+        for r in range(c + 1, m):
+            f = a[r][c] / a[c][c]
+            a[r] = [a[r][j] - f * a[c][j] for j in range(m + 1)]
+    x = [F(0)] * m
+    for c in reversed(range(m)):
+        x[c] = (a[c][m] - sum(a[c][j] * x[j] for j in range(c + 1, m))) / a[c][c]
+    return sum(oe[i + 1] * x[i] for i in range(m))
+
+
+for big in (10**7, 10**8):
+    obs = [(1, 2, 1), (2, 0, big // 2), (2, 1, big // 3), (3, 0, big // 2), (3, 1, 2 * big // 3)]
+    for weight in ('plain', 'gb'):
+        print('big %d %-5s chi2 %.17g' % (big, weight, float(logrank(obs, 3, weight))))
