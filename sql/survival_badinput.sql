@@ -102,6 +102,8 @@ SELECT pg_temp.try($$SELECT retention_km_rmst(ARRAY[]::retention_km_point[], 1)$
 SELECT pg_temp.try($$SELECT * FROM retention_km_rmst((SELECT retention_km(t, churned) FROM sv), 4)$$);
 -- spells: unknown unit, infinite dates, end before start, NULLs
 SELECT pg_temp.try($$SELECT retention_spell('2025-01-01', NULL, '2025-02-01', 'years')$$);
+-- a long unknown unit is quoted clipped to 64 bytes (it was echoed whole), on a character boundary
+SELECT pg_temp.try($$SELECT retention_spell('2025-01-01', NULL, '2025-02-01', repeat('é', 100000))$$);
 SELECT pg_temp.try($$SELECT retention_spell('-infinity', NULL, '2025-02-01')$$);
 SELECT pg_temp.try($$SELECT retention_spell('2025-01-01', 'infinity', '2025-02-01')$$);
 SELECT pg_temp.try($$SELECT retention_spell('2025-01-01', NULL, 'infinity')$$);

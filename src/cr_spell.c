@@ -8,6 +8,7 @@
 
 #include "access/htup_details.h"
 #include "funcapi.h"
+#include "mb/pg_wchar.h"
 #include "utils/builtins.h"
 #include "utils/timestamp.h"
 
@@ -59,7 +60,7 @@ retention_spell(PG_FUNCTION_ARGS)
 	if (usec < 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("unknown unit \"%s\"", unit),
+				 errmsg("unknown unit \"%.*s\"", pg_mbcliplen(unit, strlen(unit), 64), unit),
 				 errhint("Use days, weeks or months (30 days).")));
 	spell_check_finite(started, "started_at");
 	spell_check_finite(as_of, "as_of");
