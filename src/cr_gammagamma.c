@@ -91,6 +91,60 @@ gg_log_den(double gamma, double xm, double lg, double lxm, double *den)
 	return fmax(lg, lxm) + log1p(exp(-fabs(lg - lxm)));
 }
 
+/*
+ * Where q is at least this, gg_eval computes the log-likelihood and the q
+ * and gamma entries of the gradient and Hessian from difference formulas
+ * (see gg_eval): at q = 1e4 the plain ones have lost 4 of their digits
+ */
+#define GG_SERIES_Q 1e4
+
+/*
+ * q^-k ((1 + a / q)^-k - 1): the difference of z^-k between q + a and q,
+ * to rounding however small a / q is (l1u = log1p(a / q))
+ */
+static inline double
+gg_pow_diff(double q, double l1u, int k)
+{
+	return pow(q, -k) * expm1(-k * l1u);
+}
+
+/*
+ * lgamma(q + a) - lgamma(q) - a log q for q >= GG_SERIES_Q, a > 0, from
+ * Stirling's series term by term (each term's difference by gg_pow_diff),
+ * and in *mag the sum of the |terms| that make it up (its rounding): a
+ * few times a, where lgamma(q) is q log q
+ */
+static double
+gg_lgamma_diff(double q, double a, double *mag)
+{
+	double		l1u = log1p(a / q),
+				lead = (q + a - 0.5) * l1u,
+				s = gg_pow_diff(q, l1u, 1) / 12.0 - gg_pow_diff(q, l1u, 3) / 360.0
+		+ gg_pow_diff(q, l1u, 5) / 1260.0;
+
+	*mag = fabs(lead) + a + fabs(s);
+	return lead - a + s;
+}
+
+/*
+ * psi(q + a) - psi(q) and psi'(q + a) - psi'(q) for q >= GG_SERIES_Q, a > 0,
+ * to rounding: the asymptotic series term by term, each term's difference
+ * by gg_pow_diff (at q = 2e6 and a = 5 the plain differences keep 7 and 5
+ * of their digits).  The terms left out are below 1e-18 of the answer.
+ */
+static void
+gg_psi_diffs(double q, double a, double *d1, double *t1)
+{
+	double		l1u = log1p(a / q);
+
+	if (d1)
+		*d1 = l1u - 0.5 * gg_pow_diff(q, l1u, 1) - gg_pow_diff(q, l1u, 2) / 12.0
+			+ gg_pow_diff(q, l1u, 4) / 120.0 - gg_pow_diff(q, l1u, 6) / 252.0;
+	if (t1)
+		*t1 = gg_pow_diff(q, l1u, 1) + 0.5 * gg_pow_diff(q, l1u, 2) + gg_pow_diff(q, l1u, 3) / 6.0
+			- gg_pow_diff(q, l1u, 5) / 30.0 + gg_pow_diff(q, l1u, 7) / 42.0;
+}
+
 /* The faces' answers and the fit's progress towards them (see gg_tick). */
 typedef enum GgVerdict
 {
@@ -148,11 +202,24 @@ gg_eval(const CrGammaGamma *m, const GgData *d, double *grad, double hess[3][3],
 				gm0 = 0.0,
 				gm1 = 0.0,
 				tpx = 0.0,
-				tpq = 0.0;
+				tpq = 0.0,
+				dq1 = 0.0,
+				dq2 = 0.0,
+				dlg = 0.0,
+				dlg_mag = 0.0,
+				lqg = 0.0;
 	size_t		i,
 				j;
 	int			a,
-				b;
+				b,
+				series = m->q >= GG_SERIES_Q;
+
+	if (series)
+	{
+		/* log(q / gamma), which the log-likelihood's terms hold a multiple of */
+		lqg = m->q / m->gamma;
+		lqg = isfinite(lqg) && lqg >= DBL_MIN ? log(lqg) : log(m->q) - lgam;
+	}
 
 	for (i = 0; i < d->n; i = j)
 	{
@@ -187,9 +254,70 @@ gg_eval(const CrGammaGamma *m, const GgData *d, double *grad, double hess[3][3],
 				tpx = cr_trigamma(px);
 				tpq = cr_trigamma(px + m->q);
 			}
+			if (series)
+			{
+				dlg = gg_lgamma_diff(m->q, px, &dlg_mag);
+				if (grad || hess)
+					gg_psi_diffs(m->q, px, grad ? &dq1 : NULL, hess ? &dq2 : NULL);
+			}
 			xprev = x;
 		}
 		lden = gg_log_den(m->gamma, x * mi, lgam, lx + lm, &den);
+		if (series && isfinite(den))
+		{
+			/*
+			 * q large: the terms in lgamma(q), q log gamma and q log den,
+			 * q log q each, cancel to O(p x), and so do psi(p x + q) -
+			 * psi(q) and log gamma - log den (to p x / q and -x m / gamma)
+			 * in the gradient, and the q and gamma rows of the Hessian
+			 * (psi'(p x + q) - psi'(q), 1 / gamma - 1 / den); along the
+			 * ridge (q and gamma in proportion) the Hessian in the
+			 * log-parameters is O(1 / q) of its entries, and at q = 2e6
+			 * their rounding was larger than it (Newton never converged).
+			 * The same quantities from differences computed as such
+			 * (gg_lgamma_diff, gg_psi_diffs; l1y = log1p(x m / gamma) =
+			 * log den - log gamma, t = x m / den, s = gamma / den):
+			 *   term = (lgamma(p x + q) - lgamma(q) - p x log q)
+			 *     + p x log(q / gamma) - (p x + q) l1y - lgamma(p x)
+			 *     + (p x - 1) log m + p x log x,
+			 *   dLL/dgamma = ((p x + q) t - p x) / gamma,
+			 *   1 / gamma - 1 / den = t / gamma,
+			 *   (p x + q) / den^2 - q / gamma^2 = (p x s^2 - q t (1 + s)) / gamma^2.
+			 * The gradient's tolerances (gmag) stay those of the plain
+			 * formulas.
+			 */
+			double		l1y = log1p(x * mi / m->gamma),
+						tr = x * mi / den,
+						sr = m->gamma / den;
+
+			t = dlg + px * lqg - (px + m->q) * l1y - lg_px + (px - 1.0) * lm + px * lx;
+			ll += w * t;
+			if (mag)
+				mg += w * (dlg_mag + fabs(px * lqg) + fabs((px + m->q) * l1y) + fabs(lg_px)
+						   + fabs((px - 1.0) * lm) + fabs(px * lx));
+			if (grad)
+			{
+				g[0] += w * x * (gx0 + lm - lden);
+				g[1] += w * (dq1 - l1y);
+				g[2] += w * ((px + m->q) * tr - px) / m->gamma;
+				if (gmag)
+				{
+					gm[0] += w * x * (gm0 + fabs(lm) + fabs(lden));
+					gm[1] += w * (gm1 + fabs(lden));
+					gm[2] += w * (m->q / m->gamma + (px + m->q) / den);
+				}
+			}
+			if (hess)
+			{
+				h[0][0] += w * x * x * (tpq - tpx);
+				h[0][1] += w * x * tpq;
+				h[0][2] -= w * x / den;
+				h[1][1] += w * dq2;
+				h[1][2] += w * tr / m->gamma;
+				h[2][2] += w * (px * sr * sr - m->q * tr * (1.0 + sr)) / (m->gamma * m->gamma);
+			}
+			continue;
+		}
 		t = lg_pq - lg_px - lgq + m->q * lgam + (px - 1.0) * lm + px * lx - (px + m->q) * lden;
 		ll += w * t;
 		if (mag)
@@ -770,12 +898,14 @@ gg_climb(GgData *d, const double *start, CrMlFit *f, int *diverged)
 	/*
 	 * BFGS's standard errors come from central differences of its
 	 * gradient, whose rounding on the flat ridges it is left to (p's
-	 * standard error 30 times p) made them off by a factor of 3: where it
-	 * found them, they are taken from the analytic Hessian instead, as
-	 * Newton's are.  (Where it did not, "no proper maximum" stands.)
+	 * standard error 30 times p) made them off by a factor of 3, or NaN
+	 * (p = 1.6e5, the gradient's rounding 1e-9 per member, where mpmath's
+	 * Hessian is negative definite): they are taken from the analytic
+	 * Hessian instead, as Newton's are, where that is negative definite.
+	 * (Where it is not, BFGS's stand, and "no proper maximum" where they
+	 * are NaN.)
 	 */
-	if (st == CR_OPTIM_CONVERGED && !*diverged &&
-		isfinite(f->se[0]) && isfinite(f->se[1]) && isfinite(f->se[2]))
+	if (st == CR_OPTIM_CONVERGED && !*diverged)
 	{
 		CrGammaGamma m = {f->p[0], f->p[1], f->p[2]};
 		double		g[3],

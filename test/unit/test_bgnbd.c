@@ -1119,6 +1119,54 @@ test_gammagamma_bfgs_se(void)
 }
 
 /*
+ * 48 members drawn from limit A (p = 422, nu = 0.218): a maximum at
+ * q = 1.7e6, 8e-5 above the face.  The Hessian's q and gamma rows there are
+ * differences of terms 1 / q and q / gamma^2 apart in their last digits
+ * (psi'(p x + q) - psi'(q), 1 / gamma - 1 / (gamma + x m)), and in the
+ * log-parameters the ridge's curvature, 1e-14 of the entries, was below
+ * their rounding: Newton's steps went nowhere and the fit did not converge.
+ * They come from difference formulas where q >= 1e4 (gg_eval), and the
+ * log-likelihood too, whose terms in lgamma(q) (2.3e7 each) left it 1e-6 of
+ * rounding: mpmath's maximum (gammagamma_reference.py) to 1e-6, its
+ * log-likelihood to 1e-11 and its standard errors to 1e-4.
+ */
+static void
+test_gammagamma_far_ridge(void)
+{
+	static const double x[] = {
+		18, 11, 6, 23, 6, 30, 9, 28, 38, 33, 9, 23, 31, 17, 32, 15, 26, 20, 22, 36, 9, 27, 17, 11,
+		29, 22, 8, 11, 16, 36, 41, 9, 15, 1, 22, 6, 25, 43, 40, 20, 3, 8, 18, 3, 26, 25, 16, 26
+	},
+				m[] = {
+		1968.3386554343801, 1909.4978954188762, 1943.0344295418324, 1913.8655766950235,
+		1953.009895604767, 1937.0291582506175, 1919.2416670296466, 1935.279826389272,
+		1929.9370417954783, 1941.4076397644974, 1983.8801601072273, 1921.47184610892,
+		1941.6509393676033, 1938.2174580389333, 1928.3212800923213, 1948.6335305730486,
+		1940.1147530103085, 1930.654903757295, 1943.6950077269526, 1956.660118576366,
+		1874.265379669478, 1922.404667924494, 1961.7478819429718, 1933.046272785137,
+		1976.6642253536763, 1919.3670305522799, 1881.7571436612207, 1921.9699073966542,
+		1933.7068819301373, 1922.644581645953, 1931.296658498767, 1906.5478215482085,
+		2002.4739677373668, 2065.981508218335, 1934.504047724195, 1953.6750913732162,
+		1960.2555882407053, 1920.6210726650754, 1899.8835220034737, 1962.444173957803,
+		1992.8063002994672, 1893.7297585413041, 1948.1063152301924, 1854.8057958572722,
+		1961.698573592492, 1925.4630160071827, 1952.7348082922956, 1965.3576249743164
+	};
+	CrSpendRow	rows[48];
+	CrGammaGammaFit gf;
+	int			st;
+
+	st = gg_fit_xm(x, m, 48, rows, NULL, &gf);
+	ok(st == CR_FIT_OK && rel_near(gf.m.p, 3.572947817361558e+02, 1e-6) &&
+	   rel_near(gf.m.q, 1.743376303386051e+06, 1e-6) && rel_near(gf.m.gamma, 9.452082176623959e+06, 1e-6) &&
+	   rel_near(gf.log_likelihood, -223.654002095291, 1e-11),
+	   "far ridge, a maximum at q = 1.7e6: mpmath's, not \"did not converge\" (%d: p %.10g q %.10g gamma %.10g LL %.12f)",
+	   st, gf.m.p, gf.m.q, gf.m.gamma, gf.log_likelihood);
+	ok(st == CR_FIT_OK && rel_near(gf.se[0], 1.360812730e+02, 1e-4) &&
+	   rel_near(gf.se[1], 1.360943240e+08, 1e-4) && rel_near(gf.se[2], 7.408987204e+08, 1e-4),
+	   "far ridge: the maximum's standard errors (%g %g %g)", gf.se[0], gf.se[1], gf.se[2]);
+}
+
+/*
  * The Beta of p beyond the double range: b + x beyond DBL_MAX times a (the
  * mean of p, a / (a + b + x), underflowed to 0, the quadrature's ladder
  * over the lower half had no pieces, and E[Y] came out 0: a = 0.5,
@@ -2033,6 +2081,7 @@ main(void)
 	test_gammagamma_limit_a();
 	test_gammagamma_noisy_ridge();
 	test_gammagamma_bfgs_se();
+	test_gammagamma_far_ridge();
 	test_tiny_p();
 	test_sample_start();
 	test_sample_start_bound();
