@@ -196,6 +196,7 @@ static double
 apply_round(const CrValue *args, uint32_t nargs, int *errid)
 {
 	double		nd = nargs > 1 ? args[1].num : 0.0;
+	double		r;
 
 	/*
 	 * n as n::int reads it: to the nearest integer, half to even (2.5 is 2),
@@ -213,7 +214,15 @@ apply_round(const CrValue *args, uint32_t nargs, int *errid)
 		nd = 400;
 	if (nd < -400)
 		nd = -400;
-	return cr_rule_round(args[0].num, (int) nd);
+	r = cr_rule_round(args[0].num, (int) nd);
+
+	/*
+	 * rounding up past the largest double (round(1.7976931348623157e308)
+	 * is 1.79769313486232e308 as numeric): numeric to float8 raises 22003
+	 */
+	if (isinf(r) && !isinf(args[0].num))
+		*errid = EV_OVERFLOW;
+	return r;
 }
 
 /* One numeric function of non-NULL numbers; sets *errid on failure. */

@@ -9,6 +9,7 @@
 #include "tap.h"
 #include "../fuzz/text_encodings.h"
 
+#include <float.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -274,6 +275,22 @@ test_review_findings(void)
 		check_eval("round(a, b) = 1.3", v, 2, CR_OK, 1);
 		v[1] = num(3e9);
 		check_eval("round(a, b) = 1.26", v, 2, CR_ERR_OVERFLOW, 0);
+		/* rounding up past the largest double: numeric to float8 overflows */
+		v[0] = num(DBL_MAX);
+		v[1] = num(0);
+		check_eval("round(a, b) > 1", v, 2, CR_ERR_OVERFLOW, 0);
+		check_eval("round(a) > 1", v, 1, CR_ERR_OVERFLOW, 0);
+		v[1] = num(-308);
+		check_eval("round(a, b) > 1", v, 2, CR_ERR_OVERFLOW, 0);
+		v[0] = num(-DBL_MAX);
+		check_eval("round(a, b) < 1", v, 2, CR_ERR_OVERFLOW, 0);
+		check_eval("round(a, b) < 1 and false", v, 2, CR_OK, 0);
+		v[0] = num(1.7e308);
+		check_eval("round(a, b) > 1", v, 2, CR_ERR_OVERFLOW, 0);
+		v[1] = num(-307);
+		check_eval("round(a, b) = 1.7e308", v, 2, CR_OK, 1);
+		v[0] = num(INFINITY);
+		check_eval("round(a, b) > 1", v, 2, CR_OK, 1);
 	}
 	{
 		CrValue		v[2] = {txt("ab"), txt("ab  ")};
