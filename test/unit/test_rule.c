@@ -236,6 +236,10 @@ test_print_and_errors(void)
 	check_canon("x > 0.1", "x > 0.1");
 	check_canon("x > 1e-7", "x > 1e-7");
 	check_canon("x > 1e100", "x > 1e100");
+	/* unary + is dropped at input, whatever its operand (README) */
+	check_canon("+p", "p");
+	check_canon("+'a' = 'a'", "'a' = 'a'");
+	check_canon("x - +1 > +-x", "x - 1 > -x");
 
 	/* errors and positions (byte offsets) */
 	check_error("x >", CR_ERR_SYNTAX, 3);
