@@ -57,12 +57,12 @@ FROM pg_temp.seconds_until_cancelled(
 -- decompresses the 63 MB from the table and copies them (the text-to-
 -- condition cast goes through text output), which nothing interrupts: about
 -- 0.4 s of the 0.9 here. Absolute times vary with the machine's load, so
--- both are measured in proportion to an uncancelled run just before: with a
--- timeout at a fifth of that run, the statement must stop before seven
--- tenths of it (a parser or printer that did not check would run to the end).
--- A burst of load during the cancelled run alone would stretch its
--- uninterruptible part, so the full run is timed again just after it, and
--- the slower of the two is the measure.
+-- both are measured in proportion to uncancelled runs (cancel_check.psql):
+-- with a timeout at a fifth of a full run, the statement must stop before
+-- seven tenths of the slower of a full run just before and one just after
+-- (a parser or printer that did not check would run to the end). A burst
+-- of load during the cancelled run alone stretches its uninterruptible
+-- part, so a check that fails is tried again, up to three times in all.
 RESET statement_timeout;
 CREATE TEMP TABLE long_text AS
 SELECT repeat('(' || repeat('"' || repeat('a', 255) || '" > 1 OR ', 60000) || 'true) OR ', 4) || 'true' AS t;
@@ -75,34 +75,22 @@ BEGIN
   RETURN extract(epoch FROM clock_timestamp() - t0);
 END $$;
 
-SELECT pg_temp.seconds_to_run($$SELECT t::incentive_condition IS NULL FROM long_text$$) AS full_seconds \gset
-SELECT set_config('statement_timeout', ceil(:full_seconds * 200)::text || 'ms', true) AS timeout \gset
-SELECT s AS cancelled_seconds FROM pg_temp.seconds_until_cancelled($$SELECT t::incentive_condition IS NULL FROM long_text$$) s \gset
-RESET statement_timeout;
-SELECT greatest(:full_seconds, pg_temp.seconds_to_run($$SELECT t::incentive_condition IS NULL FROM long_text$$)) AS full_seconds \gset
-SELECT ok(s > 0 AND s < 0.7 * :full_seconds,
-          format('reading 63 MB of condition text is cancelled %s s after it started (timeout %s, a full read %s s)',
-                 round(s::numeric, 2), :'timeout', round(:full_seconds::numeric, 2)))
-FROM (SELECT :cancelled_seconds::float8 AS s) c;
-RESET statement_timeout;
+\set what 'reading 63 MB of condition text'
+\set q 'SELECT t::incentive_condition IS NULL FROM long_text'
+\set tf 200
+\set lim 0.7
+\ir cancel_check.psql
 
-SELECT pg_temp.seconds_to_run($$SELECT length(c::text) FROM long_condition$$) AS full_seconds \gset
-SELECT set_config('statement_timeout', ceil(:full_seconds * 200)::text || 'ms', true) AS timeout \gset
-SELECT s AS cancelled_seconds FROM pg_temp.seconds_until_cancelled($$SELECT length(c::text) FROM long_condition$$) s \gset
-RESET statement_timeout;
-SELECT greatest(:full_seconds, pg_temp.seconds_to_run($$SELECT length(c::text) FROM long_condition$$)) AS full_seconds \gset
-SELECT ok(s > 0 AND s < 0.7 * :full_seconds,
-          format('printing 63 MB of condition text is cancelled %s s after it started (timeout %s, a full print %s s)',
-                 round(s::numeric, 2), :'timeout', round(:full_seconds::numeric, 2)))
-FROM (SELECT :cancelled_seconds::float8 AS s) c;
+\set what 'printing 63 MB of condition text'
+\set q 'SELECT length(c::text) FROM long_condition'
+\ir cancel_check.psql
 
 -- incentive_match_all over 150,000 distinct conditions of 40 features each,
 -- in one call: each is decoded and bound (about 10 us) in a loop that
 -- checks for interrupts every 1,024 conditions.  What comes before the loop
 -- (PostgreSQL decompressing the array, the copy the call keeps, splitting
 -- it into elements) is not interrupted: about two fifths of the call here.
--- Measured as above, in proportion to the slower of two uncancelled runs
--- (one before, one after), with the timeout at half of the first: the call
+-- Measured as above, with the timeout at half of a full call: the call
 -- must stop before three quarters (without the checks it ran to the end).
 RESET statement_timeout;
 SELECT format('CREATE TEMP TABLE many_cols (%s)', string_agg(format('f%s int', g), ', ')) FROM generate_series(1, 40) g \gexec
@@ -110,15 +98,11 @@ INSERT INTO many_cols SELECT * FROM jsonb_populate_record(NULL::many_cols, (SELE
 CREATE TEMP TABLE many_conds AS
 SELECT array_agg((s || ' AND f1 <> ' || g)::incentive_condition) AS a
 FROM (SELECT string_agg(format('f%s > 0', k), ' AND ') AS s FROM generate_series(1, 40) k) t, generate_series(1, 150000) g;
-SELECT pg_temp.seconds_to_run($$SELECT incentive_match_all(a, m) FROM many_conds, many_cols m$$) AS full_seconds \gset
-SELECT set_config('statement_timeout', ceil(:full_seconds * 500)::text || 'ms', true) AS timeout \gset
-SELECT s AS cancelled_seconds FROM pg_temp.seconds_until_cancelled($$SELECT incentive_match_all(a, m) FROM many_conds, many_cols m$$) s \gset
-RESET statement_timeout;
-SELECT greatest(:full_seconds, pg_temp.seconds_to_run($$SELECT incentive_match_all(a, m) FROM many_conds, many_cols m$$)) AS full_seconds \gset
-SELECT ok(s > 0 AND s < 0.75 * :full_seconds,
-          format('incentive_match_all over 150,000 conditions is cancelled %s s after it started (timeout %s, a full call %s s)',
-                 round(s::numeric, 2), :'timeout', round(:full_seconds::numeric, 2)))
-FROM (SELECT :cancelled_seconds::float8 AS s) c;
+\set what 'incentive_match_all over 150,000 conditions'
+\set q 'SELECT incentive_match_all(a, m) FROM many_conds, many_cols m'
+\set tf 500
+\set lim 0.75
+\ir cancel_check.psql
 RESET statement_timeout;
 
 SELECT * FROM finish();
