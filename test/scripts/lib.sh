@@ -137,7 +137,7 @@ free_port() {
 	local port
 	for _ in $(seq 1 200); do
 		port=$((20000 + RANDOM % 30000))
-		if ! (ss -Hltn 2>/dev/null || true) | awk '{print $4}' | grep -q ":$port\$" &&
+		if ! (ss -Hltn 2>/dev/null || true) | awk '{print $4}' | grep ":$port\$" >/dev/null &&
 			[ ! -e "/tmp/.s.PGSQL.$port" ] && [ ! -e "/var/run/postgresql/.s.PGSQL.$port" ]; then
 			echo "$port"
 			return

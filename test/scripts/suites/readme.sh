@@ -150,7 +150,7 @@ run_readme_new_in_11() {
 	           !($1 in sig) { print $0 "|" (($2 in name) ? "t" : "f") }' "$w/v10.txt" "$w/v11.txt" >"$w/new.txt"
 	while IFS='|' read -r _ name sig sup old; do
 		if [ "$sup" = true ]; then
-			grep -F "| \`$sig\` |" "$w/support.txt" | grep -qF '(1.1)' || missing="$missing $sig (no (1.1) in the support list)"
+			grep -F "| \`$sig\` |" "$w/support.txt" | grep -F '(1.1)' >/dev/null || missing="$missing $sig (no (1.1) in the support list)"
 		else
 			[ "$old" = t ] && continue
 			grep -q "\`$name\`" "$w/changes.txt" || missing="$missing $name (not in What 1.1 changes)"

@@ -190,8 +190,8 @@ registry_stale_activate() {
 		SELECT string_agg(version || ':' || active, ' ' ORDER BY version) FROM retention_model_registry;
 	EOF
 	)
-	if printf '%s\n' "$out" | grep -q '40001: could not activate version 2 of model "s"' &&
-		printf '%s\n' "$out" | tail -1 | grep -qx '1:true 2:false'; then
+	if grep -q '40001: could not activate version 2 of model "s"' <<<"$out" &&
+		[ "${out##*$'\n'}" = '1:true 2:false' ]; then
 		record "registry: activating the snapshot's active version after another activation is 40001" 1 0
 	else
 		printf '%s\n' "$out" >&2
