@@ -94,8 +94,8 @@ SELECT pg_temp.forged(pg_temp.st(1, 2, NULL, '{1, 1, 2, -Infinity}'));
 SELECT pg_temp.forged(pg_temp.st(1, 2, NULL, '{1e101, 1, 2, -1}'));
 SELECT pg_temp.forged(pg_temp.st(1, 2, NULL, '{1, 1, 2, 0}'));
 SELECT pg_temp.forged(pg_temp.st(1, 2, NULL, '{1, 1, 2, -0}'));
--- a real parallel fit with options: every partial state's options came
--- back from their text, and the combine function takes them as the same
+-- a real parallel fit with options: every partial state's options come
+-- back from their text as the same bytes
 CREATE TABLE train_par AS SELECT g, t.* FROM generate_series(0, 199) g, train_rows t;
 SET max_parallel_workers_per_gather = 2;
 CREATE TEMP TABLE par_model AS
@@ -107,6 +107,59 @@ FROM par_model, retention_model_summary(m) p
 JOIN retention_model_summary((SELECT retention_train(f, r, '{"l2": 0.5, "features": ["a", "b"], "max_iter": 50}') FROM train_par)) s
   USING (feature)
 GROUP BY 1;
+-- every state the transition function can store comes back from its bytes
+-- unchanged (deserialized, combined, serialized again): weights, options
+-- with every key (names with non-ASCII letters, quotes and a newline,
+-- numbers with an exponent and a scale), skipped rows, 1000 features, only
+-- skipped rows (no feature count yet)
+CREATE AGGREGATE train_ser_w(float8[], boolean, float8, jsonb) (SFUNC = retention_train_transfn,
+    STYPE = internal, FINALFUNC = retention_train_serialfn);
+CREATE AGGREGATE train_again(bytea, bytea) (SFUNC = bytea_string_agg_transfn,
+    STYPE = internal, SERIALFUNC = bytea_string_agg_finalfn,
+    DESERIALFUNC = retention_train_deserialfn, COMBINEFUNC = retention_train_combinefn,
+    FINALFUNC = retention_train_serialfn, PARALLEL = SAFE);
+SET max_parallel_workers_per_gather = 1;
+EXPLAIN (COSTS OFF) SELECT train_again(b, ''::bytea) FROM train_forged_src;
+CREATE FUNCTION pg_temp.again(b bytea) RETURNS text LANGUAGE plpgsql AS $$
+BEGIN
+  UPDATE train_forged_src SET b = again.b;
+  RETURN pg_temp.try($q$SELECT train_again(b, ''::bytea) = (SELECT b FROM train_forged_src) FROM train_forged_src$q$);
+END $$;
+SELECT pg_temp.again((SELECT train_ser_w(f, r, 0.25 + (i % 4), '{"features": ["größe", "x\"y\n"], "l2": 1.50e1, "tol": 1E-9, "max_iter": 50, "intercept": false, "class_weight": "balanced", "skip_invalid": true}')
+                      FROM (SELECT f, r, row_number() OVER () AS i FROM train_rows) t));
+SELECT pg_temp.again((SELECT train_ser_w(f, r, w, '{"skip_invalid": true, "class_weight": null}')
+                      FROM (VALUES (ARRAY[1, 'NaN']::float8[], true, 1::float8), (ARRAY[1, 2], false, 0), (ARRAY[1, 2], true, 5e-324),
+                                   (ARRAY[-1e100, 0], false, 1e100), (ARRAY[NULL, 1]::float8[], true, 1)) v(f, r, w)));
+SELECT pg_temp.again((SELECT train_ser(array_fill(i::float8, ARRAY[1000]), i % 2 = 0, '{}') FROM generate_series(1, 3) i));
+SELECT pg_temp.again((SELECT train_ser(ARRAY[NULL::float8], true, '{"l2": 0}') FROM generate_series(1, 3)));
+SELECT pg_temp.again((SELECT train_ser(NULL, true, NULL) FROM generate_series(1, 3)));
+DROP AGGREGATE train_again(bytea, bytea);
+DROP AGGREGATE train_ser_w(float8[], boolean, float8, jsonb);
+-- a partitionwise aggregate combines one partial state per partition in one
+-- process, deterministically: their options are compared as stored, as the
+-- rows' are in a serial plan, so {"l2": 1} and {"l2": 1.0} in two
+-- partitions are refused in both plans (the combine function compared them
+-- with jsonb's = for a while, and took them for the same options)
+SET max_parallel_workers_per_gather = 0;
+CREATE TABLE train_pw(k int, f float8[], r boolean, o jsonb) PARTITION BY LIST (k);
+CREATE TABLE train_pw1 PARTITION OF train_pw FOR VALUES IN (1) WITH (autovacuum_enabled = false);
+CREATE TABLE train_pw2 PARTITION OF train_pw FOR VALUES IN (2) WITH (autovacuum_enabled = false);
+INSERT INTO train_pw SELECT 1 + (i > 100)::int, f, r, '{"l2": 1}' FROM (SELECT f, r, row_number() OVER () AS i FROM train_rows) t;
+ANALYZE train_pw;
+SET enable_partitionwise_aggregate = on;
+EXPLAIN (COSTS OFF) SELECT retention_train(f, r, o) FROM train_pw;
+SELECT pg_temp.try($q$SELECT (retention_model_info(retention_train(f, r, o))).n_rows FROM train_pw$q$);
+UPDATE train_pw SET o = '{"l2": 1.0}' WHERE k = 2;
+SELECT pg_temp.try($q$SELECT (retention_model_info(retention_train(f, r, o))).n_rows FROM train_pw$q$);
+SET enable_partitionwise_aggregate = off;
+SELECT pg_temp.try($q$SELECT (retention_model_info(retention_train(f, r, o))).n_rows FROM train_pw$q$);
+-- the same options in every partition give the serial plan's model
+UPDATE train_pw SET o = '{"features": ["größe", "x\"y\n"], "l2": 1.50e1, "class_weight": "balanced"}';
+CREATE TEMP TABLE pw_serial AS SELECT retention_train(f, r, o)::text AS m FROM train_pw;
+SET enable_partitionwise_aggregate = on;
+SELECT retention_train(f, r, o)::text = (SELECT m FROM pw_serial) FROM train_pw;
+RESET enable_partitionwise_aggregate;
+DROP TABLE train_pw, pw_serial;
 -- retention_auc and retention_metrics: the header (npos, nneg, tp, fp, tn,
 -- fn, threshold, has_threshold, sorted), then the sorted keys of the scores
 CREATE AGGREGATE eval_ser(float8, boolean, float8) (SFUNC = retention_metrics_transfn,

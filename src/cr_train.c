@@ -329,22 +329,6 @@ same_options(const Jsonb *a, const Jsonb *b)
 	return VARSIZE(a) == VARSIZE(b) && memcmp(a, b, VARSIZE(a)) == 0;
 }
 
-/*
- * The same, for the options of two partial states: a deserialized state
- * holds its options as jsonb_in read them back from their text (see
- * retention_train_serial), whose bytes need not be the argument's, so equal
- * values (jsonb's =) are the same options.
- */
-static bool
-same_state_options(Jsonb *a, Jsonb *b)
-{
-	if (same_options(a, b))
-		return true;
-	if (a == NULL || b == NULL)
-		return false;
-	return DatumGetBool(DirectFunctionCall2(jsonb_eq, JsonbPGetDatum(a), JsonbPGetDatum(b)));
-}
-
 static void
 options_differ(void)
 {
@@ -576,7 +560,18 @@ retention_train_combine(PG_FUNCTION_ARGS)
 	else
 	{
 		a = (TrainState *) PG_GETARG_POINTER(0);
-		if (!same_state_options(a->options, b->options))
+
+		/*
+		 * As stored, as the transition function compares the rows'
+		 * options.  A partial state's options are jsonb_in's bytes of the
+		 * text retention_train_serial wrote, and that text differs exactly
+		 * when the options' bytes do (a number keeps its scale: 1 and 1.0),
+		 * so two partial states' options are the same bytes exactly when
+		 * their rows' were.  jsonb's = would take {"l2": 1} and
+		 * {"l2": 1.0} for the same options in a parallel or partitionwise
+		 * plan, which a serial plan refuses.
+		 */
+		if (!same_options(a->options, b->options))
 			options_differ();
 	}
 	a->n_skipped += b->n_skipped;
@@ -610,6 +605,50 @@ retention_train_combine(PG_FUNCTION_ARGS)
 }
 
 /*
+ * The options of the last state one serial or deserial function (its
+ * fn_extra) wrote or read, with their text.  A GROUP BY has a partial state
+ * per group and worker, almost always with the same options: their text is
+ * written, and read back and checked (jsonb_in, cr_train_parse_options),
+ * once, and every other state costs a comparison of its bytes.
+ */
+typedef struct OptionsCache
+{
+	Jsonb	   *jb;				/* NULL until the first options */
+	char	   *text;			/* jb as JSON text, NUL-terminated */
+	int32		textlen;
+	bool		skip_invalid;
+} OptionsCache;
+
+static OptionsCache *
+options_cache(FunctionCallInfo fcinfo)
+{
+	if (fcinfo->flinfo->fn_extra == NULL)
+		fcinfo->flinfo->fn_extra = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(OptionsCache));
+	return (OptionsCache *) fcinfo->flinfo->fn_extra;
+}
+
+static void
+options_cache_set(FunctionCallInfo fcinfo, OptionsCache *c, const Jsonb *jb,
+				  const char *text, Size textlen, bool skip_invalid)
+{
+	MemoryContext cxt = fcinfo->flinfo->fn_mcxt;
+	Jsonb	   *njb = MemoryContextAlloc(cxt, VARSIZE(jb));
+	char	   *ntext = MemoryContextAlloc(cxt, textlen + 1);
+
+	memcpy(njb, jb, VARSIZE(jb));
+	memcpy(ntext, text, textlen);
+	ntext[textlen] = '\0';
+	if (c->jb)
+		pfree(c->jb);
+	if (c->text)
+		pfree(c->text);
+	c->jb = njb;
+	c->text = ntext;
+	c->textlen = (int32) textlen;
+	c->skip_invalid = skip_invalid;
+}
+
+/*
  * Serial form: int32 d, int64 n_rows, int64 n_skipped, int32 options
  * length (-1: none), the options as JSON text (no terminating NUL), then
  * n_rows*(d+1) float8 in native byte order (the state never leaves the
@@ -629,15 +668,29 @@ retention_train_serial(PG_FUNCTION_ARGS)
 {
 	TrainState *s = (TrainState *) PG_GETARG_POINTER(0);
 	int			D = s->d + 1;
-	char	   *opttext = s->options ? JsonbToCString(NULL, &s->options->root, VARSIZE(s->options)) : NULL;
-	Size		optlen = opttext ? strlen(opttext) : 0;
+	OptionsCache *c = s->options ? options_cache(fcinfo) : NULL;
+	const char *opttext = NULL;
+	Size		optlen = 0;
 	Size		datalen = (Size) s->n_rows * D * sizeof(double);
-	Size		total = VARHDRSZ + 4 + 8 + 8 + 4 + optlen + datalen;
+	Size		total = VARHDRSZ + 4 + 8 + 8 + 4 + datalen;
 	bytea	   *out;
 	char	   *p;
-	int32		ol = opttext ? (int32) optlen : -1;
+	int32		ol;
 	int			k;
 
+	if (s->options)
+	{
+		if (c->jb == NULL || !same_options(c->jb, s->options))
+		{
+			char	   *t = JsonbToCString(NULL, &s->options->root, VARSIZE(s->options));
+
+			options_cache_set(fcinfo, c, s->options, t, strlen(t), s->skip_invalid);
+		}
+		opttext = c->text;
+		optlen = c->textlen;
+	}
+	ol = opttext ? (int32) optlen : -1;
+	total += optlen;
 	if (total > MaxAllocSize)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
@@ -701,7 +754,7 @@ retention_train_deserial(PG_FUNCTION_ARGS)
 	memcpy(&ol, p + 20, 4);
 	p += 24;
 	rest = len - 24;
-	if (d < 0 || d > CR_MAX_FEATURES || n < 0 || skipped < 0 || ol < -1 || (n > 0 && d == 0))
+	if (d < 0 || d > CR_MAX_FEATURES || n < 0 || skipped < 0 || ol < -1 || ol == 0 || (n > 0 && d == 0))
 		bad_serial_state("Its header is out of range.");
 	if (ol > 0 && (Size) ol > rest)
 		bad_serial_state("Its options are longer than the state.");
@@ -717,34 +770,50 @@ retention_train_deserial(PG_FUNCTION_ARGS)
 	s->n_skipped = skipped;
 	if (ol > 0)
 	{
-		char	   *text = palloc(ol + 1);
-		Jsonb	   *jb;
-		TrainOptions o;
+		OptionsCache *c = options_cache(fcinfo);
 
-		memcpy(text, p, ol);
-		text[ol] = '\0';
-		if (memchr(text, '\0', ol) != NULL)
-			bad_serial_state("Its options are not JSON text.");
-		jb = DatumGetJsonbP(DirectFunctionCall1(jsonb_in, CStringGetDatum(text)));
-		cr_train_parse_options(jb, &o);
-		s->options = MemoryContextAlloc(aggcxt, VARSIZE(jb));
-		memcpy(s->options, jb, VARSIZE(jb));
-		s->skip_invalid = o.skip_invalid;
+		if (c->jb == NULL || c->textlen != ol || memcmp(c->text, p, ol) != 0)
+		{
+			char	   *text = palloc(ol + 1);
+			Jsonb	   *jb;
+			TrainOptions o;
+
+			memcpy(text, p, ol);
+			text[ol] = '\0';
+			if (memchr(text, '\0', ol) != NULL)
+				bad_serial_state("Its options are not JSON text.");
+			jb = DatumGetJsonbP(DirectFunctionCall1(jsonb_in, CStringGetDatum(text)));
+			cr_train_parse_options(jb, &o);
+			options_cache_set(fcinfo, c, jb, text, ol, o.skip_invalid);
+		}
+		s->options = MemoryContextAlloc(aggcxt, VARSIZE(c->jb));
+		memcpy(s->options, c->jb, VARSIZE(c->jb));
+		s->skip_invalid = c->skip_invalid;
 		p += ol;
 	}
 	if (n > 0)
 	{
 		double	   *block;
 		int64		i;
+		int			j;
 
 		charge_memory(s, (double) n * D * sizeof(double), n, true);
 		block = MemoryContextAllocHuge(aggcxt, sizeof(double) * D * n);
 		cr_advise_huge(block, sizeof(double) * D * n);
 		memcpy(block, p, sizeof(double) * D * n);
 		/* rows as the transition function stores them (cr_train_row_values) */
-		for (i = 0; i < n * D; i++)
-			if (!(fabs(block[i]) <= CR_TRAIN_MAX_ABS) || (i % D == d && block[i] == 0.0))
+		for (i = 0; i < n; i++)
+		{
+			const double *row = block + i * D;
+
+			for (j = 0; j < D; j++)
+				if (!(fabs(row[j]) <= CR_TRAIN_MAX_ABS))
+					bad_serial_state("A row has a value the transition function never stores.");
+			if (row[d] == 0.0)
 				bad_serial_state("A row has a value the transition function never stores.");
+			if ((i & 0xFFFF) == 0xFFFF)
+				CHECK_FOR_INTERRUPTS();
+		}
 		add_block(s, aggcxt, block, n, n);
 		s->n_rows = n;
 	}
