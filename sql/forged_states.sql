@@ -120,19 +120,20 @@ CREATE AGGREGATE train_again(bytea, bytea) (SFUNC = bytea_string_agg_transfn,
     FINALFUNC = retention_train_serialfn, PARALLEL = SAFE);
 SET max_parallel_workers_per_gather = 1;
 EXPLAIN (COSTS OFF) SELECT train_again(b, ''::bytea) FROM train_forged_src;
-CREATE FUNCTION pg_temp.again(b bytea) RETURNS text LANGUAGE plpgsql AS $$
+-- whether aggregate agg over the state b in table src gives b back
+CREATE FUNCTION pg_temp.again(agg text, src text, b bytea) RETURNS text LANGUAGE plpgsql AS $$
 BEGIN
-  UPDATE train_forged_src SET b = again.b;
-  RETURN pg_temp.try($q$SELECT train_again(b, ''::bytea) = (SELECT b FROM train_forged_src) FROM train_forged_src$q$);
+  EXECUTE format('UPDATE %I SET b = $1', src) USING b;
+  RETURN pg_temp.try(format('SELECT %I(b, ''''::bytea) = (SELECT b FROM %I) FROM %I', agg, src, src));
 END $$;
-SELECT pg_temp.again((SELECT train_ser_w(f, r, 0.25 + (i % 4), '{"features": ["größe", "x\"y\n"], "l2": 1.50e1, "tol": 1E-9, "max_iter": 50, "intercept": false, "class_weight": "balanced", "skip_invalid": true}')
+SELECT pg_temp.again('train_again', 'train_forged_src', (SELECT train_ser_w(f, r, 0.25 + (i % 4), '{"features": ["größe", "x\"y\n"], "l2": 1.50e1, "tol": 1E-9, "max_iter": 50, "intercept": false, "class_weight": "balanced", "skip_invalid": true}')
                       FROM (SELECT f, r, row_number() OVER () AS i FROM train_rows) t));
-SELECT pg_temp.again((SELECT train_ser_w(f, r, w, '{"skip_invalid": true, "class_weight": null}')
+SELECT pg_temp.again('train_again', 'train_forged_src', (SELECT train_ser_w(f, r, w, '{"skip_invalid": true, "class_weight": null}')
                       FROM (VALUES (ARRAY[1, 'NaN']::float8[], true, 1::float8), (ARRAY[1, 2], false, 0), (ARRAY[1, 2], true, 5e-324),
                                    (ARRAY[-1e100, 0], false, 1e100), (ARRAY[NULL, 1]::float8[], true, 1)) v(f, r, w)));
-SELECT pg_temp.again((SELECT train_ser(array_fill(i::float8, ARRAY[1000]), i % 2 = 0, '{}') FROM generate_series(1, 3) i));
-SELECT pg_temp.again((SELECT train_ser(ARRAY[NULL::float8], true, '{"l2": 0}') FROM generate_series(1, 3)));
-SELECT pg_temp.again((SELECT train_ser(NULL, true, NULL) FROM generate_series(1, 3)));
+SELECT pg_temp.again('train_again', 'train_forged_src', (SELECT train_ser(array_fill(i::float8, ARRAY[1000]), i % 2 = 0, '{}') FROM generate_series(1, 3) i));
+SELECT pg_temp.again('train_again', 'train_forged_src', (SELECT train_ser(ARRAY[NULL::float8], true, '{"l2": 0}') FROM generate_series(1, 3)));
+SELECT pg_temp.again('train_again', 'train_forged_src', (SELECT train_ser(NULL, true, NULL) FROM generate_series(1, 3)));
 DROP AGGREGATE train_again(bytea, bytea);
 DROP AGGREGATE train_ser_w(float8[], boolean, float8, jsonb);
 -- a partitionwise aggregate combines one partial state per partition in one
@@ -174,27 +175,68 @@ SET max_parallel_workers_per_gather = 1;
 EXPLAIN (COSTS OFF) SELECT eval_forged(b, ''::bytea) FROM eval_forged_src;
 SELECT eval_forged(b, ''::bytea)::text = (SELECT retention_metrics(g / 10.0, g % 3 = 0, 0.5)::text FROM generate_series(0, 9) g)
 FROM eval_forged_src;
-CREATE FUNCTION pg_temp.eval_st(npos bigint, nneg bigint, tp bigint, sorted int, keys bigint[]) RETURNS bytea
+-- a state: the counts (npos, nneg, tp, fp, tn, fn), the sorted flag, the
+-- scores (positives first) as keys, has_threshold and the threshold
+CREATE FUNCTION pg_temp.k(d float8) RETURNS bigint LANGUAGE sql AS $$
+  SELECT CASE WHEN d >= 0 THEN b # (-9223372036854775807 - 1) ELSE ~b END
+  FROM (SELECT ('x' || encode(float8send(d), 'hex'))::bit(64)::bigint b) s $$;
+CREATE FUNCTION pg_temp.eval_st(c bigint[], sorted int, scores float8[], has_threshold int DEFAULT 1,
+                                threshold float8 DEFAULT 0.5) RETURNS bytea
 LANGUAGE sql AS $$
-  SELECT pg_temp.n(int8send(npos)) || pg_temp.n(int8send(nneg)) || pg_temp.n(int8send(tp))
-         || pg_temp.n(int8send(0)) || pg_temp.n(int8send(0)) || pg_temp.n(int8send(0))
-         || pg_temp.n(float8send(0.5)) || pg_temp.n(int4send(1)) || pg_temp.n(int4send(sorted))
-         || coalesce((SELECT string_agg(pg_temp.n(int8send(k)), '' ORDER BY o)
-                      FROM unnest(keys) WITH ORDINALITY u(k, o)), '') $$;
+  SELECT pg_temp.n(int8send(c[1])) || pg_temp.n(int8send(c[2])) || pg_temp.n(int8send(c[3]))
+         || pg_temp.n(int8send(c[4])) || pg_temp.n(int8send(c[5])) || pg_temp.n(int8send(c[6]))
+         || pg_temp.n(float8send(threshold)) || pg_temp.n(int4send(has_threshold)) || pg_temp.n(int4send(sorted))
+         || coalesce((SELECT string_agg(pg_temp.n(int8send(pg_temp.k(x))), '' ORDER BY o)
+                      FROM unnest(scores) WITH ORDINALITY u(x, o)), '') $$;
 CREATE FUNCTION pg_temp.eval_forged(b bytea) RETURNS text LANGUAGE plpgsql AS $$
 BEGIN
   UPDATE eval_forged_src SET b = eval_forged.b;
   RETURN pg_temp.try($q$SELECT (eval_forged(b, ''::bytea)).n FROM eval_forged_src$q$);
 END $$;
-SELECT pg_temp.eval_forged(pg_temp.eval_st(2, 1, 1, 1, '{1, 2, 3}'));
-SELECT pg_temp.eval_forged(pg_temp.eval_st(2, 1, 1, 0, '{2, 1, 3}'));
+-- positives 0.25 and 0.75, a negative 0.5: at threshold 0.5, one true
+-- positive, one false positive, one false negative; sorted or not; a
+-- retention_auc state (no threshold, counts 0) with infinite scores
+SELECT pg_temp.eval_forged(pg_temp.eval_st('{2, 1, 1, 1, 0, 1}', 1, '{0.25, 0.75, 0.5}'));
+SELECT pg_temp.eval_forged(pg_temp.eval_st('{2, 1, 1, 1, 0, 1}', 0, '{0.75, 0.25, 0.5}'));
+SELECT pg_temp.eval_forged(pg_temp.eval_st('{2, 1, 0, 0, 0, 0}', 1, '{-Infinity, Infinity, 0.5}', 0, 0));
 -- negative counts, flags other than 0 and 1, keys said sorted that are not,
--- fewer keys than counted, a header cut short
-SELECT pg_temp.eval_forged(pg_temp.eval_st(2, 1, -1, 1, '{1, 2, 3}'));
-SELECT pg_temp.eval_forged(pg_temp.eval_st(2, 1, 1, 2, '{1, 2, 3}'));
-SELECT pg_temp.eval_forged(pg_temp.eval_st(2, 1, 1, 1, '{2, 1, 3}'));
-SELECT pg_temp.eval_forged(pg_temp.eval_st(2, 2, 1, 1, '{1, 2, 3}'));
-SELECT pg_temp.eval_forged(pg_temp.eval_st(-1, 4, 1, 1, '{1, 2, 3}'));
+-- fewer keys than counted, counts the keys do not give (the final function
+-- added them unchecked), counts that overflow when added, a NaN threshold, a
+-- retention_metrics score beyond [0, 1], a NaN score, a retention_auc state
+-- with confusion counts, a header cut short
+SELECT pg_temp.eval_forged(pg_temp.eval_st('{2, 1, -1, 1, 0, 1}', 1, '{0.25, 0.75, 0.5}'));
+SELECT pg_temp.eval_forged(pg_temp.eval_st('{2, 1, 1, 1, 0, 1}', 2, '{0.25, 0.75, 0.5}'));
+SELECT pg_temp.eval_forged(pg_temp.eval_st('{2, 1, 1, 1, 0, 1}', 1, '{0.75, 0.25, 0.5}'));
+SELECT pg_temp.eval_forged(pg_temp.eval_st('{2, 2, 1, 1, 0, 1}', 1, '{0.25, 0.75, 0.5}'));
+SELECT pg_temp.eval_forged(pg_temp.eval_st('{-1, 4, 1, 1, 0, 1}', 1, '{0.25, 0.75, 0.5}'));
+SELECT pg_temp.eval_forged(pg_temp.eval_st('{2, 1, 2, 1, 0, 0}', 1, '{0.25, 0.75, 0.5}'));
+SELECT pg_temp.eval_forged(pg_temp.eval_st('{2, 1, 1, 0, 1, 1}', 1, '{0.25, 0.75, 0.5}'));
+SELECT pg_temp.eval_forged(pg_temp.eval_st('{2, 1, 9223372036854775807, 1, 0, 1}', 1, '{0.25, 0.75, 0.5}'));
+SELECT pg_temp.eval_forged(pg_temp.eval_st('{4611686018427387904, 4611686018427387904, 0, 0, 0, 0}', 1, '{0.25, 0.75, 0.5}'));
+SELECT pg_temp.eval_forged(pg_temp.eval_st('{2, 1, 0, 0, 0, 0}', 1, '{0.25, 0.75, 0.5}', 1, 'NaN'));
+SELECT pg_temp.eval_forged(pg_temp.eval_st('{2, 1, 1, 1, 0, 1}', 1, '{0.25, 1.5, 0.5}'));
+SELECT pg_temp.eval_forged(pg_temp.eval_st('{2, 1, 1, 1, 0, 1}', 1, '{0.25, NaN, 0.5}'));
+SELECT pg_temp.eval_forged(pg_temp.eval_st('{2, 1, 0, 0, 0, 0}', 1, '{-Infinity, NaN, 0.5}', 0, 0));
+SELECT pg_temp.eval_forged(pg_temp.eval_st('{2, 1, 1, 1, 0, 1}', 1, '{0.25, 0.75, 0.5}', 0, 0));
+-- every state the transition functions store comes back from its bytes
+-- unchanged: ties, scores of 0 and 1, -0, infinite scores (retention_auc),
+-- thresholds of 0, 1 and infinity, only skipped rows, 100 000 scores
+CREATE AGGREGATE auc_ser(float8, boolean) (SFUNC = retention_auc_transfn,
+    STYPE = internal, FINALFUNC = retention_eval_serialfn);
+CREATE AGGREGATE eval_again(bytea, bytea) (SFUNC = bytea_string_agg_transfn,
+    STYPE = internal, SERIALFUNC = bytea_string_agg_finalfn,
+    DESERIALFUNC = retention_eval_deserialfn, COMBINEFUNC = retention_eval_combinefn,
+    FINALFUNC = retention_eval_serialfn, PARALLEL = SAFE);
+EXPLAIN (COSTS OFF) SELECT eval_again(b, ''::bytea) FROM eval_forged_src;
+SELECT t, pg_temp.again('eval_again', 'eval_forged_src', (SELECT eval_ser(s, l, t) FROM (VALUES (0.5::float8, true), (0.5, false), (0, true), (1, false),
+                                                                   ('-0', true), (0.5, true), (NULL, true)) v(s, l)))
+FROM unnest('{0.5, 0, 1, Infinity, -Infinity}'::float8[]) t;
+SELECT pg_temp.again('eval_again', 'eval_forged_src', (SELECT auc_ser(s, l) FROM (VALUES ('-Infinity'::float8, true), ('Infinity', false), (-5, true),
+                                                              (7, false), (7, true), ('-0', false), (NULL, true)) v(s, l)));
+SELECT pg_temp.again('eval_again', 'eval_forged_src', (SELECT eval_ser(NULL, true, 0.25)));
+SELECT pg_temp.again('eval_again', 'eval_forged_src', (SELECT eval_ser((g % 1000) / 1000.0, g % 7 < 3, 0.3) FROM generate_series(1, 100000) g));
+DROP AGGREGATE eval_again(bytea, bytea);
+DROP AGGREGATE auc_ser(float8, boolean);
 SELECT pg_temp.eval_forged('\x0100');
 DROP TABLE eval_forged_src;
 DROP AGGREGATE eval_forged(bytea, bytea);

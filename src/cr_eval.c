@@ -440,6 +440,32 @@ eval_bad_serial(Size len)
 			 errdetail("The %zu bytes are not a state retention_eval_serialfn writes.", len)));
 }
 
+/*
+ * One class's keys of a state being deserialized: each the key of a score the
+ * transition functions accept (retention_auc: not NaN; retention_metrics:
+ * from 0 to 1), in order when the state says so, and *at_least of them at or
+ * above the threshold's key (the predicted renewals).  One linear pass.
+ */
+static void
+eval_check_keys(const uint64 *keys, int64 n, bool sorted, const CrEvalHeader *h,
+				int64 *at_least, Size len)
+{
+	uint64		lo = h->has_threshold ? cr_auc_key(0.0) : cr_auc_key(-INFINITY);
+	uint64		hi = h->has_threshold ? cr_auc_key(1.0) : cr_auc_key(INFINITY);
+	uint64		cut = cr_auc_key(h->threshold);
+	int64		above = 0;
+
+	for (int64 i = 0; i < n; i++)
+	{
+		if (keys[i] < lo || keys[i] > hi || (sorted && i > 0 && keys[i - 1] > keys[i]))
+			eval_bad_serial(len);
+		above += keys[i] >= cut;
+		if ((i & 0xFFFFF) == 0xFFFFF)
+			CHECK_FOR_INTERRUPTS();
+	}
+	*at_least = above;
+}
+
 PG_FUNCTION_INFO_V1(retention_eval_deserialfn);
 Datum
 retention_eval_deserialfn(PG_FUNCTION_ARGS)
@@ -450,6 +476,9 @@ retention_eval_deserialfn(PG_FUNCTION_ARGS)
 	Size		len = VARSIZE_ANY_EXHDR(in);
 	CrEvalHeader h;
 	CrEvalState *st;
+	const char *aggname;
+	int64		pos_above,
+				neg_above;
 
 	/*
 	 * Any bytes may arrive here (an aggregate a superuser declared with
@@ -459,39 +488,44 @@ retention_eval_deserialfn(PG_FUNCTION_ARGS)
 	if (len < sizeof(CrEvalHeader))
 		eval_bad_serial(len);
 	memcpy(&h, p, sizeof(CrEvalHeader));
+	/* the counts in uint64, where a forged pair cannot overflow */
 	if (h.npos < 0 || h.nneg < 0 ||
-		(Size) (h.npos + h.nneg) != (len - sizeof(CrEvalHeader)) / sizeof(uint64) ||
+		(uint64) h.npos + (uint64) h.nneg != (len - sizeof(CrEvalHeader)) / sizeof(uint64) ||
 		(len - sizeof(CrEvalHeader)) % sizeof(uint64) != 0 ||
-		h.tp < 0 || h.fp < 0 || h.tn < 0 || h.fn < 0 ||
-		(h.has_threshold != 0 && h.has_threshold != 1) || (h.sorted != 0 && h.sorted != 1))
+		(h.has_threshold != 0 && h.has_threshold != 1) || (h.sorted != 0 && h.sorted != 1) ||
+		(h.has_threshold && isnan(h.threshold)))
 		eval_bad_serial(len);
+	aggname = h.has_threshold ? "retention_metrics" : "retention_auc";
 	p += sizeof(CrEvalHeader);
 	st = eval_state_new(aggctx);
 	st->h = h;
 	st->h.npos = st->h.nneg = 0;
 	if (h.npos > 0)
 	{
-		eval_reserve(aggctx, "retention_auc", st, true, h.npos);
+		eval_reserve(aggctx, aggname, st, true, h.npos);
 		memcpy(st->pos, p, h.npos * sizeof(uint64));
 		st->h.npos = h.npos;
 	}
 	p += h.npos * sizeof(uint64);
 	if (h.nneg > 0)
 	{
-		eval_reserve(aggctx, "retention_auc", st, false, h.nneg);
+		eval_reserve(aggctx, aggname, st, false, h.nneg);
 		memcpy(st->neg, p, h.nneg * sizeof(uint64));
 		st->h.nneg = h.nneg;
 	}
-	/* the final functions merge sorted keys as they are */
-	if (h.sorted)
-	{
-		for (int64 i = 1; i < h.npos; i++)
-			if (st->pos[i - 1] > st->pos[i])
-				eval_bad_serial(len);
-		for (int64 i = 1; i < h.nneg; i++)
-			if (st->neg[i - 1] > st->neg[i])
-				eval_bad_serial(len);
-	}
+	/*
+	 * The final functions merge sorted keys as they are, and read the keys
+	 * back as scores (retention_metrics' log loss and Brier score); the
+	 * confusion counts are the ones the keys give (retention_metrics), or 0
+	 * (retention_auc), so that no sum of them can overflow either.
+	 */
+	eval_check_keys(st->pos, h.npos, h.sorted, &h, &pos_above, len);
+	eval_check_keys(st->neg, h.nneg, h.sorted, &h, &neg_above, len);
+	if (h.has_threshold ?
+		(h.tp != pos_above || h.fn != h.npos - pos_above ||
+		 h.fp != neg_above || h.tn != h.nneg - neg_above) :
+		(h.tp != 0 || h.fp != 0 || h.tn != 0 || h.fn != 0))
+		eval_bad_serial(len);
 	PG_RETURN_POINTER(st);
 }
 
