@@ -119,6 +119,39 @@ DELETE FROM retention_model_registry;
 SELECT name, version, active FROM retention_model_registry ORDER BY version;
 \c cr_registry cr_reg_owner
 DROP EXTENSION community_retention;
+-- in a schema whose name needs quotes and is not on the search_path, the
+-- messages qualify the table and the type, and the hint's ALTER, run as it
+-- is written, changes the column back
+CREATE SCHEMA "Reg S";
+CREATE EXTENSION community_retention SCHEMA "Reg S";
+SET search_path = public;
+ALTER TABLE "Reg S".retention_model_registry ALTER COLUMN version TYPE bigint;
+ALTER TABLE "Reg S".retention_model_registry ALTER COLUMN model TYPE text;
+CREATE FUNCTION pg_temp.registry_hint() RETURNS text LANGUAGE plpgsql AS $$
+DECLARE msg text; hint text;
+BEGIN
+  PERFORM "Reg S".retention_model_active('churn');
+  RETURN 'no error';
+EXCEPTION WHEN datatype_mismatch OR undefined_column THEN
+  GET STACKED DIAGNOSTICS msg = MESSAGE_TEXT, hint = PG_EXCEPTION_HINT;
+  RETURN msg || E'\n' || hint;
+WHEN undefined_object THEN
+  RETURN 'the columns are as created: ' || SQLERRM;
+END $$;
+CREATE FUNCTION pg_temp.run_hint() RETURNS text LANGUAGE plpgsql AS $$
+DECLARE h text := split_part(pg_temp.registry_hint(), E'\n', 2);
+BEGIN
+  EXECUTE rtrim(substr(h, length('Change it back: ') + 1), '.');
+  RETURN 'ran';
+END $$;
+SELECT pg_temp.registry_hint();
+SELECT pg_temp.run_hint();
+SELECT pg_temp.registry_hint();
+SELECT pg_temp.run_hint();
+SELECT pg_temp.registry_hint();
+RESET search_path;
+DROP EXTENSION community_retention;
+DROP SCHEMA "Reg S";
 \c contrib_regression :regress_user
 DROP DATABASE cr_registry;
 DROP ROLE cr_reg_owner;
