@@ -2,7 +2,7 @@
 -- parallel = serial, GROUP BY, round trips, scoring, explanations, drift.
 -- Reference values: test/reference/model_reference.py (same rows, same formulas).
 BEGIN;
-SELECT plan(42);
+SELECT plan(44);
 
 CREATE TEMP TABLE ref_rows AS
 SELECT i,
@@ -35,7 +35,8 @@ UNION ALL SELECT 'noint', retention_train(ARRAY[x1, x2, x3], y, '{"intercept": f
 UNION ALL SELECT 'l2', retention_train(ARRAY[x1, x2, x3], y, '{"l2": 1}') FROM ref_rows
 UNION ALL SELECT 'l2w', retention_train(ARRAY[x1, x2, x3], y, w, '{"l2": 1}') FROM ref_rows
 UNION ALL SELECT 'l2bal', retention_train(ARRAY[x1, x2, x3], y, '{"l2": 1, "class_weight": "balanced"}') FROM ref_rows
-UNION ALL SELECT 'mlew', retention_train(ARRAY[x1, x2, x3], y, w, NULL) FROM ref_rows;
+UNION ALL SELECT 'mlew', retention_train(ARRAY[x1, x2, x3], y, w, NULL) FROM ref_rows
+UNION ALL SELECT 'mlebal', retention_train(ARRAY[x1, x2, x3], y, '{"class_weight": "balanced"}') FROM ref_rows;
 
 -- statsmodels Logit, maximum likelihood
 SELECT cmp_ok(pg_temp.relerr(pg_temp.coefs(model),
@@ -84,6 +85,18 @@ SELECT cmp_ok(pg_temp.relerr(pg_temp.coefs(model),
 SELECT cmp_ok(pg_temp.relerr(pg_temp.ses(model),
   ARRAY[0.037261415527372235, 0.05455721433675638, 0.06379489049814206, 0.02611317330859092]), '<', 1e-6::float8,
   'weighted maximum likelihood standard errors equal statsmodels GLM') FROM models WHERE name = 'mlew';
+-- the README's aic and bic with row weights: LL and aic of the frequencies
+-- (GLM freq_weights), bic with ln(n_rows), so bic - 4 ln(n_rows) + 4 ln(sum w)
+-- is GLM's bic_llf
+SELECT cmp_ok(pg_temp.relerr(ARRAY[i.log_likelihood, i.aic, i.bic - 4 * ln(2000) + 4 * ln(4001)],
+  ARRAY[-2237.958304714618, 4483.916609429236, 4509.093807864665]), '<', 1e-9::float8,
+  'with row weights, LL, aic and bic corrected to ln(sum w) equal statsmodels GLM llf, aic, bic_llf')
+FROM models, retention_model_info(model) i WHERE name = 'mlew';
+-- class_weight balanced: its weights sum to n_rows, so aic and bic are GLM's with them
+SELECT cmp_ok(pg_temp.relerr(ARRAY[i.log_likelihood, i.aic, i.bic],
+  ARRAY[-1160.9314165185006, 2329.862833037001, 2352.2664428751696]), '<', 1e-9::float8,
+  'class_weight balanced: LL, aic and bic equal statsmodels GLM with the balanced freq_weights')
+FROM models, retention_model_info(model) i WHERE name = 'mlebal';
 
 -- Scoring: array, record and jsonb agree with the dot product
 SELECT cmp_ok((SELECT max(abs(retention_score(model, ARRAY[x1, x2, x3])

@@ -61,6 +61,14 @@ show("l2=1 balanced params", [m.intercept_[0], *m.coef_[0]])
 g = sm.GLM(y, sm.add_constant(X), family=sm.families.Binomial(), freq_weights=w).fit(tol=1e-14)
 show("mle weighted params", g.params)
 show("mle weighted bse", g.bse)
+# the README's reading of aic and bic with row weights: llf and aic of the
+# frequencies, and bic_llf = -2 llf + k ln(sum w), which the model's bic
+# (k ln(n_rows)) gives as bic - k ln(n_rows) + k ln(sum w)
+show("mle weighted llf, aic, bic_llf, sum w", [g.llf, g.aic, g.bic_llf, w.sum()])
+# class_weight balanced without l2: GLM with the balanced weights as frequencies
+wb = np.where(y == 1, len(y) / (2 * y.sum()), len(y) / (2 * (len(y) - y.sum())))
+gb = sm.GLM(y, sm.add_constant(X), family=sm.families.Binomial(), freq_weights=wb).fit(tol=1e-14)
+show("mle balanced llf, aic, bic_llf", [gb.llf, gb.aic, gb.bic_llf])
 
 # ---------------------------------------------------------------------------
 # Reference values for test/unit/test_logit.c (plain-C kernel checks) and
