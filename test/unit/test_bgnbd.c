@@ -1167,6 +1167,43 @@ test_gammagamma_far_ridge(void)
 }
 
 /*
+ * gg_eval's difference formulas for q >= 1e4 (gammagamma_series_check.py,
+ * its output beside it).  The gamma score there was ((p x + q) t - p x) /
+ * gamma, t = x m / (gamma + x m): where x m >> gamma (p x >> q at the
+ * ridge) the product is p x + q and the difference q, and its rounding p x /
+ * q times the plain formula's, 3e-13 of its terms (gmag) here (p x / q 2e3
+ * .. 3e4, 1300 units in the last place),
+ * above the 16 units in the last place Newton's stopping test allows; now
+ * (q t - p x s) / gamma, s = gamma / (gamma + x m).  And log1p(x m / gamma)
+ * was infinite (log-likelihood and q score -inf) where x m / gamma
+ * overflows but gamma + x m does not.
+ */
+static void
+test_gammagamma_series_gradient(void)
+{
+	CrSpendRow	r1[] = {{2, 1.0}, {7, 1.03}, {11, 0.98}, {13, 1.01}, {29, 0.995}},
+				r2[] = {{1, 1e300}, {2, 1e-300}};
+	CrGammaGamma m1 = {2e7, 2e4, 1e-3},
+				m2 = {0.5, 1e5, 1e-10};
+	double		g[3],
+				gmag = 0.0,
+				ll;
+	int			i;
+
+	(void) cr_gammagamma_loglik(&m1, r1, 5, g);
+	for (i = 0; i < 5; i++)
+		gmag += m1.q / m1.gamma + (m1.p * r1[i].x + m1.q) / (m1.gamma + r1[i].x * r1[i].m);
+	ok(fabs(g[2] - 271823.7752938541) <= 16 * DBL_EPSILON * gmag,
+	   "q = 2e4, p x / q up to 3e4: the gamma score to 16 ulps of its terms (%.17g, off by %.3g of %.3g)",
+	   g[2], g[2] - 271823.7752938541, gmag);
+	ll = cr_gammagamma_loglik(&m2, r2, 2, g);
+	ok(rel_near(ll, -71380788.242323199, 1e-13) && rel_near(g[1], -713.80136382814166, 1e-12) &&
+	   rel_near(g[2], 999989999999999.96, 1e-13),
+	   "q = 1e5, x m / gamma beyond DBL_MAX: finite log-likelihood and scores (%.17g %.17g %.17g)",
+	   ll, g[1], g[2]);
+}
+
+/*
  * The Beta of p beyond the double range: b + x beyond DBL_MAX times a (the
  * mean of p, a / (a + b + x), underflowed to 0, the quadrature's ladder
  * over the lower half had no pieces, and E[Y] came out 0: a = 0.5,
@@ -2082,6 +2119,7 @@ main(void)
 	test_gammagamma_noisy_ridge();
 	test_gammagamma_bfgs_se();
 	test_gammagamma_far_ridge();
+	test_gammagamma_series_gradient();
 	test_tiny_p();
 	test_sample_start();
 	test_sample_start_bound();
