@@ -27,6 +27,13 @@ so that spends run from 1e-300 to 1e300.
 e.g. PARENT = HEAD~1, SETS = 3000.  Prints a summary and the changed sets'
 lines (progress on stderr); with --keep DIR it leaves the drivers and the
 sets there.  Some minutes for 3000 sets, most of it mpmath on large sets.
+The summary lists, and the exit status is 1 for: OK fits that fail now;
+changed OK fits further from mpmath's maximum than the parent's (by more
+than a factor of 2 and 1e-7 in the log-parameters); changed sets with an
+OK fit from which mpmath's Newton finds no maximum (it does not converge,
+or minus the Hessian is not positive definite there).  Each OK fit's
+standard errors are compared with mpmath's at its maximum.  Changed sets
+of more than 20,000 members are counted as not checked.
 
 Run for the commit "gammagamma_fit: q >= 1e4 from difference formulas"
 (parent 2d2b7b5), 4000 sets, seed 21: 85 changed, none from OK to a
@@ -127,7 +134,7 @@ def main():
     if keep is None:
         shutil.rmtree(tmp)
     counts = {}
-    changed, worst, lost = [], [], []
+    changed, lost, worse, unchecked, nomax = [], [], [], [], []
     for i, (o, w) in enumerate(zip(old, new)):
         counts[(o[0], w[0])] = counts.get((o[0], w[0]), 0) + 1
         if o[:8] == w[:8]:
@@ -144,33 +151,60 @@ def main():
             est = [float.fromhex(v) for v in r[1:4]]
             if len(m) > 20000:
                 continue  # mpmath at 30 digits: too slow
-            P, cov, score = polish_mp(est, x, m, dps=30)
+            try:
+                P, cov, score = polish_mp(est, x, m, dps=30)
+            except ZeroDivisionError:
+                continue  # a singular Hessian on the way: no maximum from there
             if best is None or score < best[1]:
-                best = (P, score)
+                best = (P, score, cov)
+        if best is None and (o[0] == "0" or w[0] == "0"):
+            (unchecked if len(m) > 20000 else nomax).append(i)
         if best is not None:
+            # a maximum: Newton converged (the score to rounding at 30
+            # digits) and minus the Hessian's inverse positive definite
+            P, score, cov = best
+            try:
+                mpmath.cholesky(cov)
+                definite = True
+            except (ValueError, ZeroDivisionError):
+                definite = False
+            if not (score < 1e-12 and definite):
+                nomax.append(i)
             for name, r in starts:
                 if r[0] == "0":
                     est = [float.fromhex(v) for v in r[1:4]]
-                    errs[name] = max(abs(float(mpmath.log(mpmath.mpf(est[k]) / best[0][k])))
-                                     for k in range(3))
+                    errs[name] = max(abs(float(mpmath.log(mpmath.mpf(est[k]) / P[k]))) for k in range(3))
+                    # standard errors against mpmath's, p_k sqrt(C_kk) at its maximum
+                    se = [float.fromhex(v) for v in r[5:8]]
+                    errs[name + " se"] = max(abs(se[k] / float(P[k] * mpmath.sqrt(cov[k, k])) - 1)
+                                             if cov[k, k] > 0 else float("inf") for k in range(3))
+            # a changed OK fit no nearer mpmath's maximum than the parent's
+            # (beyond 1e-7 in the log-parameters: below that, on the flat
+            # ridges, both are rounding and move either way)
+            if "new" in errs and "parent" in errs and errs["new"] > max(2 * errs["parent"], 1e-7):
+                worse.append(i)
         changed.append((i, kind, len(m), o, w, errs, best))
         print("checked set %d (n %d) in mpmath" % (i, len(m)), file=sys.stderr, flush=True)
     print("sets %d (seed %d), parent %s" % (sets, seed, parent))
     print("status parent -> new: " + ", ".join("%s->%s: %d" % (a, b, c) for (a, b), c in sorted(counts.items())))
-    print("changed %d; OK before and failing now: %d" % (len(changed), len(lost)))
+    print("changed %d; OK before and failing now: %d %s" % (len(changed), len(lost), lost))
+    print("changed OK fits further from mpmath's maximum than the parent's: %d %s" % (len(worse), worse))
+    print("changed sets not checked in mpmath (more than 20,000 members): %d %s" % (len(unchecked), unchecked))
+    print("changed sets where mpmath's Newton found no maximum: %d %s" % (len(nomax), nomax))
     for i, kind, n, o, w, errs, best in changed:
         q = float(best[0][1]) if best else float("nan")
         print("  set %d (%s, n %d): status %s -> %s, q %s -> %s (mpmath %.6g, score %.1g), "
-              "log-error parent %s new %s, passes %s -> %s"
+              "log-error parent %s new %s, standard errors' parent %s new %s, passes %s -> %s"
               % (i, kind, n, o[0], w[0], "%.6g" % float.fromhex(o[2]), "%.6g" % float.fromhex(w[2]), q,
                  float(best[1]) if best else float("nan"),
-                 "%.2g" % errs["parent"] if "parent" in errs else "-",
-                 "%.2g" % errs["new"] if "new" in errs else "-", o[8], w[8]))
+                 *("%.2g" % errs[k] if k in errs else "-" for k in ("parent", "new", "parent se", "new se")),
+                 o[8], w[8]))
     for name in ("parent", "new"):
         e = [c[5][name] for c in changed if name in c[5]]
         if e:
-            print("worst log-error of a changed OK fit, %s: %.3g (of %d)" % (name, max(e), len(e)))
-
+            print("worst log-error of a changed OK fit, %s: %.3g (of %d); of its standard errors %.3g"
+                  % (name, max(e), len(e), max(c[5][name + " se"] for c in changed if name in c[5])))
+    return 1 if lost or worse or nomax else 0
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())
