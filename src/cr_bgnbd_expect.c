@@ -666,13 +666,19 @@ bg_expected_quad(const CrBgnbd *m, double t, double x, double T)
  * 1/8, 1/4, ... on either side of each; below u0, 80 below all of them,
  * the integrand is its limit times e^(a u) (e^(b+x) u) to e^-80
  * relatively, integrated in closed form.  Adaptive Gauss-Kronrod to 1e-12
- * as above, within BG_LQ_MAX pieces (else NaN).  The result, exp of the
- * log of the sum plus the scale, beyond DBL_MAX is +inf for x = 0 (P(alive)
- * is 1) and NaN otherwise, as the quadrature's bound decides.
+ * as above, within BG_LQ_MAX pieces (else NaN).  The result is F e^lsc (lsc
+ * is 0 for F, ln P(alive) for E[Y], as bg_expected_far's), the exp of the
+ * log of the sum plus the scale plus lsc, and +inf beyond DBL_MAX: F is
+ * known to overflow there, and cr_bgnbd_times_p_alive_logs takes an
+ * infinite F back here with ln P(alive).  (It was NaN for x > 0, "cannot be
+ * computed": r = 2.85e165, alpha = 2.1e43, a = 6.4e-57, b = 3.3e254,
+ * t = 6.3e197, x = 88, E[Y] 8.5e319 in mpmath, out of range in truth.)
  */
 #define BG_LQ_MAX 1024
 #define BG_LQ_CENTERS 6
 #define BG_LQ_STEPS 16
+/* the breakpoints of a half: u0, the top, each center and its steps, the mean's width steps */
+#define BG_LQ_NY (2 + BG_LQ_CENTERS * (1 + 2 * BG_LQ_STEPS) + 2 * BG_LQ_STEPS)
 #define BG_LN2 0.69314718055994530942
 
 typedef struct BgLq
@@ -711,6 +717,42 @@ bg_lq_logh(const BgLq *q, double lp)
 	return (nl > 1e-300 ? log(-expm1(-nl)) : lnl) - lp;
 }
 
+/* d - expm1(d) (em), by its series where it cancels */
+static double
+bg_lq_dmexpm1(double d, double em)
+{
+	double		term = d * d / 2.0,
+				sum = 0.0;
+	int			k;
+
+	if (!(fabs(d) < 0.5))
+		return d - em;
+	for (k = 3; k < 40 && fabs(term) > 1e-18 * fabs(sum); k++)
+	{
+		sum -= term;
+		term *= d / k;
+	}
+	return sum;
+}
+
+/* log1p(w) - w, by its series where it cancels */
+static double
+bg_lq_log1pmx(double w)
+{
+	double		wk = w * w,
+				sum = 0.0;
+	int			k;
+
+	if (!(fabs(w) < 0.25))
+		return log1p(w) - w;
+	for (k = 2; k < 60 && fabs(wk) > 1e-18 * k * fabs(sum); k++)
+	{
+		sum += (k % 2 == 0 ? -wk : wk) / k;
+		wk *= w;
+	}
+	return sum;
+}
+
 /*
  * the log-integrand of a half at u = d + the log of its variable's mean,
  * less q->scale.  Relative to the density at the mean, whose log is taken
@@ -726,7 +768,10 @@ bg_lq_log_f(const BgLq *q, int var, double d)
 				em = expm1(d),
 				lem = d > 1.0 ? d + log1p(-exp(-d)) : log(fabs(em)),
 				dm,				/* e^u - m */
-				l1m;			/* ln(1 - e^u) - ln(1 - m) */
+				e1 = var == BG_UPPER ? q->beta : q->a,	/* the exponents of e^u, of 1 - e^u */
+				e2 = var == BG_UPPER ? q->a : q->beta,
+				m2 = var == BG_UPPER ? q->cl : q->cu,	/* 1 - m */
+				core;			/* e1 d + (e2 - 1) (ln(1 - e^u) - ln(1 - m)) */
 
 	/*
 	 * e^u - m as m expm1(d), from logs where m is below the normal range:
@@ -734,14 +779,27 @@ bg_lq_log_f(const BgLq *q, int var, double d)
 	 * of 1e264 was 2e-12 of E[Y]
 	 */
 	dm = m >= DBL_MIN ? m * em : d == 0.0 ? 0.0 : copysign(exp(lm + lem), d);
-	l1m = log1p(-dm / (var == BG_UPPER ? q->cl : q->cu));
 	/* (1 - m below 1/4, even 0: the mean is beyond the half, no cancellation) */
-	if (!((var == BG_UPPER ? q->cl : q->cu) >= 0.25))
-		l1m = log1p(-exp(u)) - (var == BG_UPPER ? q->lcl : q->lcu);
-	if (var == BG_UPPER)
-		return q->lpk[var] + q->beta * d + (q->a - 1.0) * l1m +
-			bg_lq_logh(q, log1p(-exp(u))) - q->scale;
-	return q->lpk[var] + q->a * d + (q->beta - 1.0) * l1m + bg_lq_logh(q, u) - q->scale;
+	if (!(m2 >= 0.25))
+		core = e1 * d + (e2 - 1.0) * (log1p(-exp(u)) - (var == BG_UPPER ? q->lcl : q->lcu));
+	else if (!(fabs(d) < 1.0))
+		core = e1 * d + (e2 - 1.0) * log1p(-dm / m2);
+	else
+	{
+		/*
+		 * e1 d + (e2 - 1) ln(1 - z), z = dm / m2 = (e1 / e2) expm1(d): terms
+		 * of e1 d that cancel to -e1 d^2 / 2 near the peak, d of 1/sqrt(e1)
+		 * (1e5 at a = 1e10, 1e-11 of F), so as e1 (d - expm1(d)) +
+		 * e1 expm1(d) / e2 + (e2 - 1) (ln(1 - z) + z), no term larger than
+		 * the sum's.  (Only for |d| below 1: beyond, expm1(d) may overflow,
+		 * and where e1 is large the integrand is e^-e1 there.)
+		 */
+		double		z = dm / m2;
+
+		core = e1 * bg_lq_dmexpm1(d, em) + em * (e1 / e2) + (e2 - 1.0) * bg_lq_log1pmx(-z);
+	}
+	return q->lpk[var] + core +
+		bg_lq_logh(q, var == BG_UPPER ? log1p(-exp(u)) : u) - q->scale;
 }
 
 /* Kronrod estimate of exp(bg_lq_log_f) over [lo, hi], |Kronrod - Gauss| as its error */
@@ -770,7 +828,13 @@ bg_lq_gk(const BgLq *q, int var, double lo, double hi, double *err)
 
 /*
  * The breakpoints of a half (see above) into y, *u0 the lowest; their
- * number.  Both as offsets from the log of the variable's mean.
+ * number.  Both as offsets from the log of the variable's mean.  Around the
+ * mean also steps of 1/8 .. 2^12 times the density's width in u, about
+ * 1/sqrt(e1) (e1 = a, or b + x for the upper half), as offsets: where e1 is
+ * large the Beta's peak is narrower than 1/8, and Gauss-Kronrod's nodes,
+ * none at a piece's ends, missed it (a = 3e8 .. 1e9, b = 1.7e308, x = 0:
+ * F half its value, (a+b-1)/(a-1), from the one side of the peak a node
+ * reached; at a = 1e10, 1.7e11 every node's value underflowed, and NaN).
  */
 static int
 bg_lq_points(const BgLq *q, int var, double *y, double *u0)
@@ -782,6 +846,8 @@ bg_lq_points(const BgLq *q, int var, double *y, double *u0)
 				ny = 0,
 				i,
 				j;
+	double		e1 = var == BG_UPPER ? q->beta : q->a,
+				off = var == BG_UPPER ? q->lcu : q->lcl;
 
 	if (var == BG_UPPER)
 	{
@@ -819,15 +885,25 @@ bg_lq_points(const BgLq *q, int var, double *y, double *u0)
 				y[ny++] = c[i] + d;
 		}
 	}
-	qsort(y, ny, sizeof(double), double_cmp);
 	for (i = 0; i < ny; i++)
-		y[i] -= var == BG_UPPER ? q->lcu : q->lcl;
-	*u0 -= var == BG_UPPER ? q->lcu : q->lcl;
+		y[i] -= off;
+	*u0 -= off;
+	if (e1 > 64.0)
+		for (j = 0; j < BG_LQ_STEPS; j++)
+		{
+			double		d = ldexp(1.0 / sqrt(e1), j - 3);
+
+			if (-d > *u0 && -d < top - off)
+				y[ny++] = -d;
+			if (d > *u0 && d < top - off)
+				y[ny++] = d;
+		}
+	qsort(y, ny, sizeof(double), double_cmp);
 	return ny;
 }
 
 static double
-bg_expected_logquad(const CrBgnbd *m, double t, double x, double T)
+bg_expected_logquad(const CrBgnbd *m, double t, double x, double T, double lsc)
 {
 	double		n = m->r + x,
 				aT = m->alpha + T;
@@ -845,7 +921,7 @@ bg_expected_logquad(const CrBgnbd *m, double t, double x, double T)
 		.scale = 0.0,
 	};
 	BgQuadPiece pc[BG_LQ_MAX];
-	double		y[2][2 + BG_LQ_CENTERS * (1 + 2 * BG_LQ_STEPS)],
+	double		y[2][BG_LQ_NY],
 				u0[2],
 				ltail[2],
 				total,
@@ -924,10 +1000,10 @@ bg_expected_logquad(const CrBgnbd *m, double t, double x, double T)
 		pc[nint].val = bg_lq_gk(&q, pc[nint].var, pc[nint].lo, pc[nint].hi, &pc[nint].err);
 		nint++;
 	}
-	lf = q.scale + log(total);
+	lf = q.scale + log(total) + lsc;
 	if (lf < log(DBL_MAX))
 		return exp(lf);
-	return x == 0.0 ? INFINITY : NAN;
+	return isnan(lf) ? NAN : INFINITY;
 }
 
 /*
@@ -1433,7 +1509,7 @@ cr_bgnbd_expected_factor(const CrBgnbd *m, double t, double x, double T)
 	}
 	/* and where every form failed, the quadrature in logs */
 	if (isnan(f))
-		f = bg_expected_logquad(m, t, x, T);
+		f = bg_expected_logquad(m, t, x, T, 0.0);
 	return f;
 }
 
@@ -1460,6 +1536,9 @@ cr_bgnbd_times_p_alive_logs(const CrBgnbd *m, double t, double x, double tx, dou
 	if (isinf(f))
 	{
 		f = bg_expected_far(m, t, x, T, lp);
+		/* or the quadrature in logs, whose infinite F may be why we are here */
+		if (isnan(f))
+			f = bg_expected_logquad(m, t, x, T, lp);
 		return cr_bgnbd_count_mean(!isnan(f) ? f : palive == 0.0 ? 0.0 : INFINITY);
 	}
 	return cr_bgnbd_count_mean(copysign(exp(log(fabs(f)) + lp), f));
@@ -1500,7 +1579,7 @@ cr_bgnbd_expected(const CrBgnbd *m, double t, double x, double tx, double T)
 			if (!isnan(e))
 				return cr_bgnbd_count_mean(e);
 			/* and where that fails too, the quadrature in logs */
-			f = bg_expected_logquad(m, t, x, T);
+			f = bg_expected_logquad(m, t, x, T, 0.0);
 		}
 	}
 	else

@@ -21,6 +21,13 @@ static const double logquad_cases[][9] = {
 
 #define N_CASES (sizeof(logquad_cases) / sizeof(logquad_cases[0]))
 
+/* the same by bgnbd_logquad_more_reference.py (a quadrature of its own): narrow peaks, x > 0 */
+static const double more_cases[][9] = {
+#include "../reference/bgnbd_logquad_more_reference.inc"
+};
+
+#define N_MORE (sizeof(more_cases) / sizeof(more_cases[0]))
+
 static double
 case_expected(const double *c)
 {
@@ -37,27 +44,27 @@ report(const double *c, double e)
 }
 
 /*
- * The 17 inputs of bgnbd_expected_sweep.sh 9fa0683 7 that went from +inf to
- * NaN, and more from other seeds: each within 1e-12 of mpmath where E[Y] is
- * normal (NaN before: "cannot be computed" in SQL)
+ * The cases of cs (nc of them) whose E[Y] is normal: how many (*n), how
+ * many not within 1e-12 of mpmath (returned, the first three reported),
+ * the worst relative error of the others (*worst)
  */
-static void
-test_logquad_normal(void)
+static size_t
+check_normal(const double (*cs)[9], size_t nc, size_t *n, double *worst)
 {
 	size_t		k,
-				n = 0,
 				bad = 0;
-	double		worst = 0.0;
 
-	for (k = 0; k < N_CASES; k++)
+	*n = 0;
+	*worst = 0.0;
+	for (k = 0; k < nc; k++)
 	{
-		const double *c = logquad_cases[k];
+		const double *c = cs[k];
 		double		e,
 					rel;
 
 		if (!(c[8] >= DBL_MIN && c[8] <= DBL_MAX))
 			continue;
-		n++;
+		(*n)++;
 		e = case_expected(c);
 		rel = fabs(e / c[8] - 1.0);
 		if (!(rel <= 1e-12))
@@ -66,8 +73,50 @@ test_logquad_normal(void)
 				report(c, e);
 		}
 		else
-			worst = fmax(worst, rel);
+			*worst = fmax(*worst, rel);
 	}
+	return bad;
+}
+
+/* the same for the cases beyond DBL_MAX in mpmath (printed INFINITY): +inf each */
+static size_t
+check_beyond(const double (*cs)[9], size_t nc, size_t *n)
+{
+	size_t		k,
+				bad = 0;
+
+	*n = 0;
+	for (k = 0; k < nc; k++)
+	{
+		const double *c = cs[k];
+		double		e;
+
+		if (!isinf(c[8]))
+			continue;
+		(*n)++;
+		e = case_expected(c);
+		if (!(isinf(e) && e > 0.0))
+		{
+			if (bad++ < 3)
+				report(c, e);
+		}
+	}
+	return bad;
+}
+
+/*
+ * The 17 inputs of bgnbd_expected_sweep.sh 9fa0683 7 that went from +inf to
+ * NaN, and more from other seeds: each within 1e-12 of mpmath where E[Y] is
+ * normal (NaN before: "cannot be computed" in SQL)
+ */
+static void
+test_logquad_normal(void)
+{
+	size_t		n,
+				bad;
+	double		worst;
+
+	bad = check_normal(logquad_cases, N_CASES, &n, &worst);
 	ok(bad == 0 && n >= 20,
 	   "E[Y] where only the quadrature in logs answers: %zu of %zu within 1e-12 of mpmath (worst %.1e)",
 	   n - bad, n, worst);
@@ -77,25 +126,9 @@ test_logquad_normal(void)
 static void
 test_logquad_beyond(void)
 {
-	size_t		k,
-				n = 0,
-				bad = 0;
+	size_t		n,
+				bad = check_beyond(logquad_cases, N_CASES, &n);
 
-	for (k = 0; k < N_CASES; k++)
-	{
-		const double *c = logquad_cases[k];
-		double		e;
-
-		if (!isinf(c[8]))
-			continue;
-		n++;
-		e = case_expected(c);
-		if (!(isinf(e) && e > 0.0))
-		{
-			if (bad++ < 3)
-				report(c, e);
-		}
-	}
 	ok(bad == 0 && n >= 2, "E[Y] beyond DBL_MAX in mpmath (4.5e308, 4.2e309): +inf, %zu of %zu", n - bad, n);
 }
 
@@ -136,11 +169,42 @@ test_logquad_subnormal(void)
 	   nsub + nzero - bad, nsub + nzero);
 }
 
+/*
+ * a from 3e8 to 1.7e11 with b = 1.7e308, x = 0: the Beta's peak, 1/sqrt(a)
+ * wide in log p, between the nodes of pieces 1/8 wide; E[Y] = (a+b-1)/(a-1)
+ * came out half that (3e8 .. 3e9) or NaN (1e10, 1.7e11).  And x > 0 with
+ * E[Y] finite (5.7e301, P(alive) e^-42) where F passes DBL_MAX: NaN before.
+ */
+static void
+test_logquad_more_finite(void)
+{
+	size_t		n,
+				bad;
+	double		worst;
+
+	bad = check_normal(more_cases, N_MORE, &n, &worst);
+	ok(bad == 0 && n >= 8,
+	   "E[Y] at a narrow Beta peak (a to 1e13) and x > 0 past F's range: %zu of %zu within 1e-12 of mpmath (worst %.1e)",
+	   n - bad, n, worst);
+}
+
+/* x > 0 with E[Y] beyond DBL_MAX in mpmath (8.5e319 ..): +inf, "out of range", not NaN */
+static void
+test_logquad_more_beyond(void)
+{
+	size_t		n,
+				bad = check_beyond(more_cases, N_MORE, &n);
+
+	ok(bad == 0 && n >= 3, "E[Y] beyond DBL_MAX with x > 0: +inf, %zu of %zu", n - bad, n);
+}
+
 int
 main(void)
 {
 	test_logquad_normal();
 	test_logquad_beyond();
 	test_logquad_subnormal();
+	test_logquad_more_finite();
+	test_logquad_more_beyond();
 	return tap_done();
 }
