@@ -174,10 +174,50 @@ UPDATE surv_forged_src SET b = '\x0000000000000002000000000000000000000000000000
 SELECT surv_forged(b, ''::bytea) FROM surv_forged_src;
 UPDATE surv_forged_src SET b = '\x000000000000000200000000000000000000000000000000000000000000000000000000000000030000000161000000016100000001623ff0000000000000000000000000000000000001000000000000000040000000000000000000000200000000000000000000000000000001';
 SELECT surv_forged(b, ''::bytea) FROM surv_forged_src;
+-- A state cut short, or with bytes left over, is 22P03 like the rest: it
+-- was 08P01 (pq_getmsg* took it for a broken protocol message).  The valid
+-- state of two members: a 40-byte header, two observations of 28 bytes.
+CREATE FUNCTION pg_temp.surv_forged(b bytea) RETURNS text LANGUAGE plpgsql AS $$
+BEGIN
+  UPDATE surv_forged_src SET b = surv_forged.b;
+  RETURN pg_temp.try($q$SELECT surv_forged(b, ''::bytea) FROM surv_forged_src$q$);
+END $$;
+\set surv_ok '\\x000000000000000200000000000000000000000000000000000000000000000000000000000000003ff0000000000000000000000000000000000001000000000000000040000000000000000000000000000000000000000000000000000001'
+SELECT pg_temp.surv_forged(:'surv_ok');
+SELECT pg_temp.surv_forged(substr(:'surv_ok'::bytea, 1, 8));
+SELECT pg_temp.surv_forged(substr(:'surv_ok'::bytea, 1, 39));
+SELECT pg_temp.surv_forged(substr(:'surv_ok'::bytea, 1, 90));
+SELECT pg_temp.surv_forged(substr(:'surv_ok'::bytea, 1, 95));
+SELECT pg_temp.surv_forged(:'surv_ok'::bytea || '\x00'::bytea);
+-- one group announced, its name's length cut short, then its name cut short
+SELECT pg_temp.surv_forged('\x00000000000000000000000000000000000000000000000000000000000000000000000000000001000000');
+SELECT pg_temp.surv_forged('\x0000000000000000000000000000000000000000000000000000000000000000000000000000000100000002ff');
+-- Members past 2^63 - 1 in all: the numbers at risk overflowed (a negative
+-- at_risk and survival 4.5 in the curve, chi-square 1.6e19)
+SELECT pg_temp.surv_forged('\x000000000000000200000000000000000000000000000000000000000000000000000000000000003ff0000000000000000000007000000000000000000000000000000040000000000000000000000070000000000000000000000000000000');
+-- 2^62 + 1 members (2^62 churned at time 1) are still a state
+SELECT pg_temp.surv_forged('\x000000000000000200000000000000000000000000000000000000000000000000000000000000003ff0000000000000000000004000000000000000000000000000000040000000000000000000000000000000000000000000000000000001');
 RESET parallel_setup_cost;
 RESET parallel_tuple_cost;
 RESET min_parallel_table_scan_size;
 RESET max_parallel_workers_per_gather;
+-- Two such states of 2^62 + 1 members combined: refused before they are
+-- added (a partitionwise aggregate deserializes each partition's state and
+-- combines them, without parallel workers)
+CREATE TABLE surv_forged_parts(p int, b bytea) PARTITION BY LIST (p);
+CREATE TABLE surv_forged_p1 PARTITION OF surv_forged_parts FOR VALUES IN (1);
+CREATE TABLE surv_forged_p2 PARTITION OF surv_forged_parts FOR VALUES IN (2);
+INSERT INTO surv_forged_parts VALUES
+  (1, '\x000000000000000200000000000000000000000000000000000000000000000000000000000000003ff0000000000000000000004000000000000000000000000000000040000000000000000000000000000000000000000000000000000001'),
+  (2, '\x000000000000000200000000000000000000000000000000000000000000000000000000000000003ff0000000000000000000004000000000000000000000000000000040000000000000000000000000000000000000000000000000000001');
+SET enable_partitionwise_aggregate = on;
+EXPLAIN (COSTS OFF) SELECT surv_forged(b, ''::bytea) FROM surv_forged_parts;
+SELECT pg_temp.try($$SELECT surv_forged(b, ''::bytea) FROM surv_forged_parts$$);
+-- skipped rows too: 2^62 + 2^62 of them
+UPDATE surv_forged_parts SET b = '\x000000000000000140000000000000000000000000000000000000000000000000000000000000003ff00000000000000000000000000000000000010000000000000000';
+SELECT pg_temp.try($$SELECT surv_forged(b, ''::bytea) FROM surv_forged_parts$$);
+RESET enable_partitionwise_aggregate;
+DROP TABLE surv_forged_parts;
 DROP TABLE surv_forged_src;
 DROP AGGREGATE surv_forged(bytea, bytea);
 DROP TABLE sv;

@@ -59,6 +59,7 @@ typedef struct SurvState
 	int64		cap;
 	int64		compacted;		/* obs[0..compacted) is sorted and merged */
 	int64		skipped;		/* rows with a NULL argument */
+	int64		members;		/* sum of ev + cens over obs: never overflows */
 	double		confidence;		/* 0: not given */
 	int32		weighting;		/* log-rank: 0 not given, else 1 + CrLogrankWeight */
 	double		fh_p;			/* Fleming-Harrington exponent */
@@ -138,6 +139,7 @@ surv_add(SurvState *s, double t, int32 g, int64 ev, int64 cens)
 
 	surv_reserve(s, 1);
 	o = &s->obs[s->nobs++];
+	s->members += ev + cens;
 	o->t = t;
 	o->g = g;
 	o->ev = ev;
@@ -394,12 +396,29 @@ retention_logrank_trans(PG_FUNCTION_ARGS)
 	PG_RETURN_POINTER(s);
 }
 
-/* Add b's counts to a (whose memory lives in ctx), mapping group names. */
+static void
+surv_bad_state(void)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+			 errmsg("invalid survival aggregate state")));
+}
+
+/*
+ * Add b's counts to a (whose memory lives in ctx), mapping group names.
+ * Members (or skipped rows) of both together past PG_INT64_MAX, which only
+ * forged partial states hold, would overflow the sums of counts at one
+ * (time, group) and the numbers at risk: refused, before a is changed.
+ */
 static void
 surv_merge(SurvState *a, const SurvState *b, MemoryContext ctx)
 {
-	int32	   *map = palloc(sizeof(int32) * (b->ngroups > 0 ? b->ngroups : 1));
+	int32	   *map;
 
+	if (b->members > PG_INT64_MAX - a->members ||
+		b->skipped > PG_INT64_MAX - a->skipped)
+		surv_bad_state();
+	map = palloc(sizeof(int32) * (b->ngroups > 0 ? b->ngroups : 1));
 	for (int32 g = 0; g < b->ngroups; g++)
 		map[g] = surv_group(a, b->names[g], strlen(b->names[g]), ctx);
 	surv_reserve(a, b->nobs);
@@ -413,6 +432,7 @@ surv_merge(SurvState *a, const SurvState *b, MemoryContext ctx)
 		if ((i & 0xFFFF) == 0xFFFF)
 			CHECK_FOR_INTERRUPTS();
 	}
+	a->members += b->members;
 	a->skipped += b->skipped;
 	if (a->confidence == 0)
 		a->confidence = b->confidence;
@@ -480,14 +500,6 @@ retention_surv_serial(PG_FUNCTION_ARGS)
 	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
 }
 
-static void
-surv_bad_state(void)
-{
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-			 errmsg("invalid survival aggregate state")));
-}
-
 /*
  * Observation i of a deserialized state is one retention_surv_serial can
  * write: a time the transition functions accept, counts not negative, at
@@ -509,6 +521,15 @@ surv_check_obs(const SurvState *s, int64 i)
 		surv_bad_state();
 }
 
+/* Bytes of a serialized state's header, and of each observation after it. */
+#define SURV_STATE_HEADER (3 * sizeof(int64) + sizeof(int32) + sizeof(double) + sizeof(int32))
+#define SURV_OBS_BYTES (sizeof(double) + sizeof(int32) + 2 * sizeof(int64))
+
+/*
+ * Every length is checked before pq_getmsg* reads it: those report a message
+ * cut short as 08P01, a protocol violation (clients may take it for a lost
+ * connection), where a bad state is 22P03 like any invalid binary value.
+ */
 Datum
 retention_surv_deserial(PG_FUNCTION_ARGS)
 {
@@ -525,6 +546,8 @@ retention_surv_deserial(PG_FUNCTION_ARGS)
 	buf.len = VARSIZE_ANY_EXHDR(b);
 	buf.maxlen = buf.len;
 	buf.cursor = 0;
+	if (buf.len < (int) SURV_STATE_HEADER)
+		surv_bad_state();
 	s = surv_new(aggctx);
 	n = pq_getmsgint64(&buf);
 	s->skipped = pq_getmsgint64(&buf);
@@ -532,7 +555,7 @@ retention_surv_deserial(PG_FUNCTION_ARGS)
 	s->weighting = pq_getmsgint(&buf, 4);
 	s->fh_p = pq_getmsgfloat8(&buf);
 	ng = pq_getmsgint(&buf, 4);
-	if (n < 0 || n > (buf.len / 28) + 1 || ng < 0 || ng > SURV_MAX_GROUPS ||
+	if (n < 0 || n > buf.len / (int) SURV_OBS_BYTES || ng < 0 || ng > SURV_MAX_GROUPS ||
 		s->skipped < 0 ||
 		!(s->confidence == 0 || (s->confidence > 0 && s->confidence < 1)) ||
 		s->weighting < 0 || s->weighting > CR_LR_FLEMING_HARRINGTON + 1 ||
@@ -540,9 +563,12 @@ retention_surv_deserial(PG_FUNCTION_ARGS)
 		surv_bad_state();
 	for (int32 g = 0; g < ng; g++)
 	{
-		int			len = pq_getmsgint(&buf, 4);
+		int			len;
 		const char *name;
 
+		if (buf.len - buf.cursor < (int) sizeof(int32))
+			surv_bad_state();
+		len = pq_getmsgint(&buf, 4);
 		if (len < 0 || len > buf.len - buf.cursor)
 			surv_bad_state();
 		name = pq_getmsgbytes(&buf, len);
@@ -551,6 +577,9 @@ retention_surv_deserial(PG_FUNCTION_ARGS)
 			surv_group(s, name, len, aggctx) != g)
 			surv_bad_state();
 	}
+	/* exactly n observations follow */
+	if (buf.len - buf.cursor != n * (int64) SURV_OBS_BYTES)
+		surv_bad_state();
 	surv_reserve(s, n);
 	for (int64 i = 0; i < n; i++)
 	{
@@ -561,6 +590,10 @@ retention_surv_deserial(PG_FUNCTION_ARGS)
 		o->ev = pq_getmsgint64(&buf);
 		o->cens = pq_getmsgint64(&buf);
 		surv_check_obs(s, i);
+		/* the members of all observations, the first number at risk */
+		if (o->ev + o->cens > PG_INT64_MAX - s->members)
+			surv_bad_state();
+		s->members += o->ev + o->cens;
 		if ((i & 0xFFFF) == 0xFFFF)
 			CHECK_FOR_INTERRUPTS();
 	}
