@@ -7,7 +7,7 @@
 -- in UTF-8; each case says where the cut falls inside a character.
 SET client_encoding = 'UTF8';
 BEGIN;
-SELECT plan(12);
+SELECT plan(14);
 SELECT getdatabaseencoding() = 'LATIN1' AS latin1 \gset
 
 -- "SQLSTATE message / detail" of q's error, or where the text has a broken character
@@ -53,6 +53,15 @@ SELECT alike(pg_temp.error_of(format($$SELECT retention_logrank(1.0, true, 'a', 
 SELECT alike(pg_temp.error_of(format($$SELECT retention_logrank(1.0, true, 'a', 'xy%s')$$, repeat('é', 40))),
   '22023 unknown log-rank weighting "xyé%é" / ',
   'retention_logrank: a weighting quoted to 64 bytes (EUC_JP cuts é)');
+-- the unit of retention_spell too, as many whole characters as fit in 64
+-- bytes: exactly 64 of them in UTF-8 (32 é) and LATIN1, 63 in EUC_JP (21 é,
+-- 3 bytes each); then with an x first, exactly 64 in EUC_JP
+SELECT is(pg_temp.error_of(format($$SELECT retention_spell('2025-01-01', NULL, '2025-02-01', '%s')$$, repeat('é', 100))),
+  format('22023 unknown unit "%s" / ', repeat('é', CASE getdatabaseencoding() WHEN 'EUC_JP' THEN 21 WHEN 'LATIN1' THEN 64 ELSE 32 END)),
+  'retention_spell: a unit quoted to 64 bytes of whole characters (32 é in UTF-8, 21 in EUC_JP)');
+SELECT is(pg_temp.error_of(format($$SELECT retention_spell('2025-01-01', NULL, '2025-02-01', 'x%s')$$, repeat('é', 100))),
+  format('22023 unknown unit "x%s" / ', repeat('é', CASE getdatabaseencoding() WHEN 'EUC_JP' THEN 21 WHEN 'LATIN1' THEN 63 ELSE 31 END)),
+  'retention_spell: a unit quoted to 64 bytes of whole characters (x and 31 é in UTF-8, x and 21 in EUC_JP)');
 \if :latin1
 SELECT skip('LATIN1 has no multibyte characters', 5);
 \else
