@@ -1,10 +1,20 @@
 #!/usr/bin/python3
-"""Reference chi-squares for test/unit/test_km.c (test_logrank_tiny_group):
-the log-rank test when one group is a single member among millions.
+"""Reference chi-squares for test/unit/test_km.c (test_logrank_tiny_group,
+test_logrank_near_singular): the log-rank test when one group is a single
+member among millions (alone with them, too), and when two groups of big/2
+members each are nearly everyone at risk at the first churn time, then
+leave.
 
 Counts (time, group: churned), no censoring:
   time 1: group c 1;  time 2: a big/2, b big/3;  time 3: a big/2, b 2 big/3
 for big = 1e7 and 1e8, weightings plain and Gehan-Breslow (w = n at risk).
+Counts (time, group: churned + censored) of the second:
+  time 1: a 0 + big/2, b 0 + big/2, c 1 + 0;  time 2: c 1, d 1;
+  time 3: c 2, d 0 + 1;  time 4: c 1, d 2
+for big = 1e10 and 1e14 (V's eigenvalues 1e10 and 1e14 apart).
+And two groups, the second a single member churned at time 3.5: group a
+has big (t + 1) // 7 churned and big (7 - t) // 5 censored at t = 1 .. 6,
+for big = 1e7 and 1e12, plain weights.
 Computed here in exact rational arithmetic, straight from the definition
 (O - E)^T V^-1 (O - E), V = sum over event times with n > 1 of
 w^2 d (n - d) / (n - 1) (diag(r) - r r^T), the first group (a) left out, as
@@ -16,17 +26,19 @@ from fractions import Fraction as F
 
 
 def logrank(obs, k, weight):
-    times = sorted({t for t, _, _ in obs})
+    times = sorted({o[0] for o in obs})
     risk = [F(0)] * k
-    for _, g, d in obs:
-        risk[g] += d
+    for _, g, d, *c in obs:
+        risk[g] += d + sum(c)
     oe = [F(0)] * k
     v = [[F(0)] * k for _ in range(k)]
     for t in times:
         dg = [F(0)] * k
-        for tt, g, d in obs:
+        leave = [F(0)] * k
+        for tt, g, d, *c in obs:
             if tt == t:
                 dg[g] += d
+                leave[g] += d + sum(c)
         n, d = sum(risk), sum(dg)
         if n > 1 and d > 0:
             w = n if weight == 'gb' else F(1)
@@ -36,7 +48,7 @@ def logrank(obs, k, weight):
                 oe[g] += w * (dg[g] - r[g] * d)
                 for h in range(k):
                     v[g][h] += c * ((r[g] if g == h else 0) - r[g] * r[h])
-        risk = [risk[g] - dg[g] for g in range(k)]
+        risk = [risk[g] - leave[g] for g in range(k)]
     # leave out group 0, solve by Gaussian elimination in fractions
     m = k - 1
     a = [[v[i + 1][j + 1] for j in range(m)] + [oe[i + 1]] for i in range(m)]
@@ -54,3 +66,14 @@ for big in (10**7, 10**8):
     obs = [(1, 2, 1), (2, 0, big // 2), (2, 1, big // 3), (3, 0, big // 2), (3, 1, 2 * big // 3)]
     for weight in ('plain', 'gb'):
         print('big %d %-5s chi2 %.17g' % (big, weight, float(logrank(obs, 3, weight))))
+
+for big in (10**10, 10**14):
+    obs = [(1, 0, 0, big // 2), (1, 1, 0, big // 2), (1, 2, 1, 0), (2, 2, 1, 0), (2, 3, 1, 0),
+           (3, 2, 2, 0), (3, 3, 0, 1), (4, 2, 1, 0), (4, 3, 2, 0)]
+    for weight in ('plain', 'gb'):
+        print('two big %d %-5s chi2 %.17g' % (big, weight, float(logrank(obs, 4, weight))))
+
+for big in (10**7, 10**12):
+    obs = [(t, 0, big * (t + 1) // 7, big * (7 - t) // 5) for t in range(1, 7)]
+    obs.append((F(7, 2), 1, 1, 0))
+    print('one of %d plain chi2 %.17g' % (big, float(logrank(obs, 2, 'plain'))))

@@ -160,6 +160,27 @@ test_logrank(void)
 	ok(cr_logrank(o, 2, 1, CR_LR_PLAIN, 0, work, NULL, &chi2) == -1, "one group: no test");
 }
 
+/* chi-squares of test/reference/logrank_extreme_reference.py */
+typedef struct LogrankRef
+{
+	double		big;
+	CrLogrankWeight w;
+	double		chi2;
+} LogrankRef;
+
+static const LogrankRef tiny_ref[] = {
+	{1e7, CR_LR_PLAIN, 20571427.395102084},
+	{1e7, CR_LR_GEHAN_BRESLOW, 20571427.395102069},
+	{1e8, CR_LR_PLAIN, 205714284.53795919},
+	{1e8, CR_LR_GEHAN_BRESLOW, 205714284.53795919},
+};
+static const LogrankRef two_big_ref[] = {
+	{1e10, CR_LR_PLAIN, 1111111113.629204},
+	{1e10, CR_LR_GEHAN_BRESLOW, 2000000001.5268571},
+	{1e14, CR_LR_PLAIN, 11111111111113.629},
+	{1e14, CR_LR_GEHAN_BRESLOW, 20000000000001.527},
+};
+
 /*
  * One member (group 2, churned first) among millions in groups 0 and 1.  With
  * group 0 left out, group 2's variance was 1e-14 of group 1's and the
@@ -173,24 +194,13 @@ test_logrank(void)
 static void
 test_logrank_tiny_group(void)
 {
-	static const struct
-	{
-		double		big;
-		CrLogrankWeight w;
-		double		chi2;
-	}			ref[] = {
-		{1e7, CR_LR_PLAIN, 20571427.395102084},
-		{1e7, CR_LR_GEHAN_BRESLOW, 20571427.395102069},
-		{1e8, CR_LR_PLAIN, 205714284.53795919},
-		{1e8, CR_LR_GEHAN_BRESLOW, 205714284.53795919},
-	};
 	double		work[64],
 				chi2;
 	int			good = 1;
 
-	for (size_t i = 0; i < sizeof(ref) / sizeof(ref[0]); i++)
+	for (size_t i = 0; i < sizeof(tiny_ref) / sizeof(tiny_ref[0]); i++)
 	{
-		int64_t		big = (int64_t) ref[i].big;
+		int64_t		big = (int64_t) tiny_ref[i].big;
 		CrSurvObs	o[] = {
 			{1, 2, 1, 0},
 			{2, 0, big / 2, 0}, {2, 1, big / 3, 0},
@@ -198,8 +208,8 @@ test_logrank_tiny_group(void)
 		};
 
 		chi2 = -1;
-		good = good && cr_logrank(o, 5, 3, ref[i].w, 0, work, NULL, &chi2) == 0 &&
-			close_to(chi2, ref[i].chi2, 1e-9);
+		good = good && cr_logrank(o, 5, 3, tiny_ref[i].w, 0, work, NULL, &chi2) == 0 &&
+			close_to(chi2, tiny_ref[i].chi2, 1e-9);
 	}
 	ok(good, "one member among 1e7 and 1e8: the test (chi-square 2e7, 2e8), not a singular matrix");
 
@@ -215,6 +225,64 @@ test_logrank_tiny_group(void)
 		   cr_logrank(o2, 5, 3, CR_LR_GEHAN_BRESLOW, 0, work, NULL, &chi2) == -1,
 		   "a group with nobody at risk at any event time: singular, whatever its place or size");
 	}
+}
+
+/*
+ * Two groups of big/2 members each are nearly everyone at risk at the first
+ * churn time (a member of group 2's) and leave; groups 2 and 3 go on.  V's
+ * smallest eigenvalue is 1/big of its largest: Gaussian elimination on V's
+ * entries lost that many digits (4e-8 of chi-square with 1e10 members, 2e-4
+ * with 1e14).  References: test/reference/logrank_extreme_reference.py (exact
+ * rational arithmetic); the groups renumbered (another left out, another
+ * order) give the same.
+ */
+static void
+test_logrank_near_singular(void)
+{
+	static const int perm[][4] = {{0, 1, 2, 3}, {3, 2, 1, 0}, {2, 0, 3, 1}, {1, 3, 0, 2}};
+	double		work[64],
+				chi2;
+	int			good = 1;
+
+	for (size_t i = 0; i < sizeof(two_big_ref) / sizeof(two_big_ref[0]); i++)
+		for (size_t q = 0; q < sizeof(perm) / sizeof(perm[0]); q++)
+		{
+			int64_t		half = (int64_t) two_big_ref[i].big / 2;
+			const int  *p = perm[q];
+			CrSurvObs	o[] = {
+				{1, p[0], 0, half}, {1, p[1], 0, half}, {1, p[2], 1, 0},
+				{2, p[2], 1, 0}, {2, p[3], 1, 0}, {3, p[2], 2, 0}, {3, p[3], 0, 1},
+				{4, p[2], 1, 0}, {4, p[3], 2, 0},
+			};
+
+			cr_surv_compact(o, 9);	/* sorted by (time, group) */
+			chi2 = -1;
+			good = good && cr_logrank(o, 9, 4, two_big_ref[i].w, 0, work, NULL, &chi2) == 0 &&
+				close_to(chi2, two_big_ref[i].chi2, 1e-13);
+		}
+	ok(good, "two groups of 5e9 and 5e13 members each leaving after the first churn: chi-square to 1e-13, whichever group is left out");
+
+	/*
+	 * One member alone with 8e7 or 8e12 others: 1 - r of the large group
+	 * lost digits to cancellation (chi-square 6e-10 off, 2e-5).
+	 */
+	good = 1;
+	for (int i = 0; i < 2; i++)
+		for (int big_g = 0; big_g < 2; big_g++)
+		{
+			int64_t		big = i == 0 ? 10000000 : 1000000000000;
+			double		want = i == 0 ? 3.2035584609875487 : 3.2035585272393914;
+			CrSurvObs	o[7];
+
+			for (int t = 1; t <= 6; t++)
+				o[t - 1] = (CrSurvObs) {t, big_g, big * (t + 1) / 7, big * (7 - t) / 5};
+			o[6] = (CrSurvObs) {3.5, 1 - big_g, 1, 0};
+			cr_surv_compact(o, 7);
+			chi2 = -1;
+			good = good && cr_logrank(o, 7, 2, CR_LR_PLAIN, 0, work, NULL, &chi2) == 0 &&
+				close_to(chi2, want, 1e-13);
+		}
+	ok(good, "one member alone with 8e7 and 8e12 others: chi-square to 1e-13, in either group order");
 }
 
 static int interrupts;
@@ -332,6 +400,7 @@ main(void)
 	test_distributions();
 	test_logrank();
 	test_logrank_tiny_group();
+	test_logrank_near_singular();
 	test_compact_tail();
 	test_spells();
 	return tap_done();
