@@ -135,6 +135,8 @@ SELECT pg_temp.try($$SELECT retention_logrank(t, churned, grp, 'FH', 0) = retent
 SELECT pg_temp.try($$SELECT (retention_logrank(t, c, g)).* FROM (VALUES (0.5::float8, false, 'a'), (1, true, 'b'), (2, true, 'c'), (3, true, 'b'), (3, false, 'c')) v(t, c, g)$$);
 SELECT pg_temp.try($$SELECT (retention_logrank(t, c, g, 'gb')).* FROM (VALUES (0.5::float8, false, 'z'), (0.5, false, 'z'), (1, true, 'b'), (2, true, 'c'), (3, true, 'b'), (3, false, 'c')) v(t, c, g)$$);
 SELECT pg_temp.try($$SELECT (retention_logrank(t, c, g)).* FROM (VALUES (1::float8, true, 'b'), (2, true, 'c'), (3, true, 'b'), (3, false, 'c')) v(t, c, g)$$);
+-- every group at risk at a churn time, but everyone churns then: no variance
+SELECT pg_temp.try($$SELECT (retention_logrank(t, c, g)).* FROM (VALUES (1::float8, true, 'a'), (1, true, 'b'), (1, true, 'b')) v(t, c, g)$$);
 -- too many groups for the log-rank test
 SELECT pg_temp.try($$SELECT retention_logrank(1, true, g::text) FROM generate_series(1, 1001) g$$);
 -- RMST of durations near 1e300: a finite standard error (A_j^2 overflowed to
