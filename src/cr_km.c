@@ -495,6 +495,10 @@ laplacian_chi2(double *w, double *oe, int k, int ref, CrInterruptFn interrupt,
  * The weight of one time with nt at risk, as survdiff: for Fleming-Harrington
  * S(t-)^p, S the pooled product-limit estimate over every earlier time
  * (*logs: its log so far, updated here with this time's dt events).
+ * log(1 - dt / nt) is taken as log1p(-dt / nt) while few churn, else as
+ * log((nt - dt) / nt): 1 - dt / nt after rounding dt / nt lost digits when
+ * nearly everyone churned (2.6e11 at risk, all but 14 churned: the
+ * survival after 2e-6 off, chi-square 7e-10).
  */
 static double
 logrank_weight(CrLogrankWeight weight, double p, double nt, double dt, double *logs)
@@ -513,7 +517,7 @@ logrank_weight(CrLogrankWeight weight, double p, double nt, double dt, double *l
 			break;
 		case CR_LR_FLEMING_HARRINGTON:
 			w = pow(exp(*logs), p);
-			*logs += log(1.0 - dt / nt);
+			*logs += dt <= 0.5 * nt ? log1p(-dt / nt) : log((nt - dt) / nt);
 			break;
 	}
 	return w;

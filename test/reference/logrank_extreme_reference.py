@@ -15,6 +15,11 @@ for big = 1e10 and 1e14 (V's eigenvalues 1e10 and 1e14 apart).
 And two groups, the second a single member churned at time 3.5: group a
 has big (t + 1) // 7 churned and big (7 - t) // 5 censored at t = 1 .. 6,
 for big = 1e7 and 1e12, plain weights.
+And Fleming-Harrington with p = 1/2 when nearly everyone churns at the
+first churn time: group a 5 churned at time 2, 2 at 3, 3 churned and 4
+censored at 4; group b big - 21 churned at 2, 5 at 3, 2 at 4, for big =
+1e8 and 1e12 (big and the 16 left after time 2 squares, and 9 after 3, so
+every weight sqrt(S(t-)) is rational).
 Computed here in exact rational arithmetic, straight from the definition
 (O - E)^T V^-1 (O - E), V = sum over event times with n > 1 of
 w^2 d (n - d) / (n - 1) (diag(r) - r r^T), the first group (a) left out, as
@@ -22,7 +27,14 @@ statsmodels' survdiff does; statsmodels itself cannot take 1e8 rows.
 
     /usr/bin/python3 test/reference/logrank_extreme_reference.py
 """
+import math
 from fractions import Fraction as F
+
+
+def fsqrt(x):
+    a, b = math.isqrt(x.numerator), math.isqrt(x.denominator)
+    assert a * a == x.numerator and b * b == x.denominator
+    return F(a, b)
 
 
 def logrank(obs, k, weight):
@@ -32,6 +44,7 @@ def logrank(obs, k, weight):
         risk[g] += d + sum(c)
     oe = [F(0)] * k
     v = [[F(0)] * k for _ in range(k)]
+    s = F(1)
     for t in times:
         dg = [F(0)] * k
         leave = [F(0)] * k
@@ -40,8 +53,9 @@ def logrank(obs, k, weight):
                 dg[g] += d
                 leave[g] += d + sum(c)
         n, d = sum(risk), sum(dg)
+        w = n if weight == 'gb' else fsqrt(s) if weight == 'fh1/2' else F(1)
+        s *= 1 - d / n
         if n > 1 and d > 0:
-            w = n if weight == 'gb' else F(1)
             c = w * w * d * (n - d) / (n - 1)
             r = [x / n for x in risk]
             for g in range(k):
@@ -77,3 +91,7 @@ for big in (10**7, 10**12):
     obs = [(t, 0, big * (t + 1) // 7, big * (7 - t) // 5) for t in range(1, 7)]
     obs.append((F(7, 2), 1, 1, 0))
     print('one of %d plain chi2 %.17g' % (big, float(logrank(obs, 2, 'plain'))))
+
+for big in (10**8, 10**12):
+    obs = [(2, 0, 5), (2, 1, big - 21), (3, 0, 2), (3, 1, 5), (4, 0, 3, 4), (4, 1, 2)]
+    print('fh 1/2 nearly all of %d chi2 %.17g' % (big, float(logrank(obs, 2, 'fh1/2'))))

@@ -283,6 +283,27 @@ test_logrank_near_singular(void)
 				close_to(chi2, want, 1e-13);
 		}
 	ok(good, "one member alone with 8e7 and 8e12 others: chi-square to 1e-13, in either group order");
+
+	/*
+	 * Fleming-Harrington p = 1/2 when all but 16 of 1e8 (1e12) churn at the
+	 * first churn time: 1 - d / n after rounding d / n put S, and the later
+	 * weights, 1e-9 (1e-5) off (chi-square 1e-11, 1e-7).
+	 */
+	good = 1;
+	for (int i = 0; i < 2; i++)
+	{
+		int64_t		big = i == 0 ? 100000000 : 1000000000000;
+		double		want = i == 0 ? 33146475.166061562 : 331388880989.64709;
+		CrSurvObs	o[] = {
+			{2, 0, 5, 0}, {2, 1, big - 21, 0}, {3, 0, 2, 0}, {3, 1, 5, 0},
+			{4, 0, 3, 4}, {4, 1, 2, 0},
+		};
+
+		chi2 = -1;
+		good = good && cr_logrank(o, 6, 2, CR_LR_FLEMING_HARRINGTON, 0.5, work, NULL, &chi2) == 0 &&
+			close_to(chi2, want, 1e-13);
+	}
+	ok(good, "fleming-harrington after all but 16 of 1e8 and 1e12 churned at once: chi-square to 1e-13");
 }
 
 static int interrupts;
