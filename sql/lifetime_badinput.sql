@@ -127,6 +127,8 @@ SELECT label || ': ' || pg_temp.try(q) FROM (VALUES
   ('clv NaN discount', $$SELECT lifetime_value(bg, gg, 2, 30, 38, 22, 12, 'NaN') FROM m$$),
   ('clv period_length 0', $$SELECT lifetime_value(bg, gg, 2, 30, 38, 22, 12, 0.01, 0) FROM m$$),
   ('clv period_length infinite', $$SELECT lifetime_value(bg, gg, 2, 30, 38, 22, 12, 0.01, 'Infinity') FROM m$$),
+  ('clv last horizon beyond float8 (was 22003, the value out of range)', $$SELECT lifetime_value(bg, gg, 2, 30, 38, 22, 2, 0.01, 1e308) FROM m$$),
+  ('clv one period of 1.7e308', $$SELECT lifetime_value(bg, gg, 2, 30, 38, 22, 1, 0.01, 1.7e308) > 0 FROM m$$),
   ('clv bad history', $$SELECT lifetime_value(bg, gg, 2, 40, 38, 22) FROM m$$),
   ('clv zero spend', $$SELECT lifetime_value(bg, gg, 2, 30, 38, 0) FROM m$$),
   ('clv defaults', $$SELECT round(lifetime_value(bg, gg, 2, 30, 38, 22)::numeric, 6) FROM m$$),

@@ -963,6 +963,13 @@ lifetime_value(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("discount_rate must be non-negative and finite")));
 	check_positive(len, "period_length");
+	/* the last horizon, periods * period_length, as the kernel computes it */
+	if (!isfinite(periods * len))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("periods times period_length must be finite"),
+				 errdetail("The horizon of %d periods of length %g is beyond the largest double precision value.",
+						   periods, len)));
 	check_spend_args(x, mean);
 
 	/*
