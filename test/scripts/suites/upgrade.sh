@@ -5,7 +5,10 @@
 # one dump that writes out every member object of an extension (functions with
 # their volatility, parallel labels, costs and comments; aggregates with all
 # their support functions; types, casts, operators, operator classes, tables,
-# grants), with only the OID-preserving calls removed.
+# grants), with only the OID-preserving calls removed; and, for what no dump
+# prints (pg_depend: an aggregate whose dependency on its final function an
+# update lost dumps the same, yet DROP FUNCTION then leaves it broken),
+# through test/upgrade/catalog.sql, every catalog row of every member.
 run_upgrade() {
 	[ -f "$ROOT/test/upgrade/before.sql" ] || return 0
 	upgrade_as postgres cr_up
@@ -150,6 +153,19 @@ upgrade_as() {
 		head -80 "$out/catalog.diff" >&2
 		grep 'retention_model_registry OWNER' "$out/$fresh.sql" >&2
 		record "upgrade$by: catalog of 1.0+update = fresh 1.1" 0 1
+	fi
+	# what pg_dump does not print (dependencies, toast tables, the
+	# configuration tables by name; test/upgrade/catalog.sql), catalog row by
+	# catalog row, every OID written as the object it names
+	for d in $fresh $updated; do
+		$q -d "$d" -f "$dir/catalog.sql" >"$out/$d.catalog" 2>&1
+	done
+	if diff -u "$out/$fresh.catalog" "$out/$updated.catalog" >"$out/catalog_rows.diff" &&
+		[ "$(grep -c '^pg_depend|' "$out/$fresh.catalog")" -gt 100 ]; then
+		record "upgrade$by: catalog rows and dependencies of 1.0+update = fresh 1.1 ($(wc -l <"$out/$fresh.catalog") rows)" 1 0
+	else
+		head -80 "$out/catalog_rows.diff" >&2
+		record "upgrade$by: catalog rows and dependencies of 1.0+update = fresh 1.1" 0 1
 	fi
 	local res=$out/after.out ok nok
 	$q -tA -U "$who" -d $updated -f "$dir/after.sql" >"$res" 2>&1 || true
