@@ -93,21 +93,32 @@ T = (asof - first).astype(float)
 mon = np.where(freq > 0, (total - first_spend) / np.maximum(freq, 1), 0.0)
 return len(members)
 $$;
+-- The members with the same (frequency, recency, T) are fetched once with
+-- their count, as lifetimes' fitters take them (their weights argument, the
+-- condensed matrix of Fader and Hardie) and as bgnbd_fit keeps them: summaries
+-- in whole days repeat, and the likelihood is summed over the distinct rows.
 CREATE OR REPLACE FUNCTION bench_py_bgnbd_fit() RETURNS float8[] LANGUAGE plpython3u AS $$
 import numpy as np
 from scipy.optimize import minimize
 from scipy.special import gammaln, betaln
-rows = plpy.execute("SELECT frequency, recency, t FROM bench_buyers")
+rows = plpy.execute("SELECT frequency, recency, t, count(*) AS w FROM bench_buyers GROUP BY 1, 2, 3")
 x = np.array([r["frequency"] for r in rows], dtype=float)
 tx = np.array([r["recency"] for r in rows], dtype=float)
 T = np.array([r["t"] for r in rows], dtype=float)
+w = np.array([r["w"] for r in rows], dtype=float)
+w = w / w.sum()
+# The two terms of the likelihood in logs (as lifetimes adds them): taken as
+# exp(...) they underflow to 0 for the frequent buyers (x in the hundreds),
+# the log-likelihood at the start was -inf, and BFGS stopped there after 5
+# evaluations (NaN result encountered), returning the start {1,1,1,1}.
 def nll(th):
     r, alpha, a, b = np.exp(th)
     a1 = gammaln(r + x) - gammaln(r) + r * np.log(alpha)
     a2 = betaln(a, b + x) - betaln(a, b)
-    l1 = np.exp(-(r + x) * np.log(alpha + T))
-    l2 = np.where(x > 0, np.exp(betaln(a + 1, b + x - 1) - betaln(a, b + x) - (r + x) * np.log(alpha + tx)), 0.0)
-    return -np.mean(a1 + a2 + np.log(l1 + l2))
+    a3 = -(r + x) * np.log(alpha + T)
+    with np.errstate(divide="ignore"):
+        a4 = np.where(x > 0, np.log(a) - np.log(b + x - 1) - (r + x) * np.log(alpha + tx), -np.inf)
+    return -np.dot(w, a1 + a2 + np.logaddexp(a3, a4))
 res = minimize(nll, np.zeros(4), method="BFGS")
 return [float(v) for v in np.exp(res.x)]
 $$;
