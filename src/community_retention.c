@@ -12,6 +12,7 @@
 
 #include "fmgr.h"
 #include "funcapi.h"
+#include "lib/stringinfo.h"
 #include "mb/pg_wchar.h"
 #include "utils/guc.h"
 #include "utils/lsyscache.h"
@@ -173,4 +174,32 @@ cr_drop_broken_chars(char *s)
 		r += l;
 	}
 	s[w] = '\0';
+}
+
+void
+cr_state_error(int sqlerrcode, const char *what, const char *hint, const char *detail_fmt,...)
+{
+	StringInfoData detail;
+
+	if (detail_fmt != NULL)
+	{
+		initStringInfo(&detail);
+		for (;;)
+		{
+			va_list		args;
+			int			needed;
+
+			va_start(args, detail_fmt);
+			needed = appendStringInfoVA(&detail, detail_fmt, args);
+			va_end(args);
+			if (needed == 0)
+				break;
+			enlargeStringInfo(&detail, needed);
+		}
+	}
+	ereport(ERROR,
+			(errcode(sqlerrcode),
+			 errmsg("invalid %s state", what),
+			 detail_fmt ? errdetail("%s", detail.data) : 0,
+			 hint ? errhint("%s", hint) : 0));
 }

@@ -83,4 +83,32 @@ extern void cr_drop_broken_chars(char *s);
  */
 extern char *cr_wire_to_server(const char *s, int n, int *enc);
 
+/*
+ * An aggregate state that is not one its aggregate's functions can have
+ * made: errmsg "invalid <what> state", SQLSTATE sqlerrcode, an errhint
+ * unless hint is NULL, an errdetail from detail_fmt unless it is NULL.
+ * Defined in community_retention.c; called through the two macros below.
+ */
+extern void cr_state_error(int sqlerrcode, const char *what, const char *hint,
+						   const char *detail_fmt,...)
+			pg_attribute_printf(4, 5) pg_attribute_noreturn();
+
+/*
+ * cr_bad_state(what, detail_fmt, ...): a partial state its serial function
+ * could not have written (22P03).  A deserial function may be handed any
+ * bytes (an aggregate a superuser declared with another serial function, a
+ * Citus worker), and a combine function may meet two such states whose
+ * counts overflow together.
+ */
+#define cr_bad_state(what, ...) \
+	cr_state_error(ERRCODE_INVALID_BINARY_REPRESENTATION, (what), NULL, __VA_ARGS__)
+
+/*
+ * cr_bad_array_state(what, hint, detail_fmt, ...): a state a user can build
+ * by hand (22023), an array a combine or final function is called with from
+ * SQL, or a user's INITCOND.
+ */
+#define cr_bad_array_state(what, hint, ...) \
+	cr_state_error(ERRCODE_INVALID_PARAMETER_VALUE, (what), (hint), __VA_ARGS__)
+
 #endif							/* COMMUNITY_RETENTION_H */

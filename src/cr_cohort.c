@@ -233,9 +233,7 @@ engagement_periods_deserialfn(PG_FUNCTION_ARGS)
 
 	cr_words_header(in, st, PERIODS_SER_FIXED, "engagement_periods");
 	if (st->n < 1 || st->n > CR_MAX_PERIODS || st->nwords != (st->n + 63) / 64)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-				 errmsg("invalid engagement_periods state")));
+		cr_bad_state("engagement_periods", NULL);
 	st->bits = cr_words_body(in, PERIODS_SER_FIXED, st->nwords, "engagement_periods");
 	st->bounds = NULL;
 	PG_RETURN_POINTER(st);

@@ -460,19 +460,11 @@ cr_words_serialize(const void *fixed, Size fixed_len, const uint64 *words, int32
 	return out;
 }
 
-static void
-bad_state(const char *what)
-{
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-			 errmsg("invalid %s state", what)));
-}
-
 void
 cr_words_header(bytea *in, void *fixed, Size fixed_len, const char *what)
 {
 	if (VARSIZE_ANY_EXHDR(in) < fixed_len)
-		bad_state(what);
+		cr_bad_state(what, NULL);
 	memcpy(fixed, VARDATA_ANY(in), fixed_len);
 }
 
@@ -482,7 +474,7 @@ cr_words_body(bytea *in, Size fixed_len, int32 nwords, const char *what)
 	uint64	   *words;
 
 	if (nwords < 0 || VARSIZE_ANY_EXHDR(in) != fixed_len + (Size) nwords * sizeof(uint64))
-		bad_state(what);
+		cr_bad_state(what, NULL);
 	if (nwords == 0)
 		return NULL;
 	words = palloc(nwords * sizeof(uint64));

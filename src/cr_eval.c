@@ -431,14 +431,8 @@ retention_eval_serialfn(PG_FUNCTION_ARGS)
 	PG_RETURN_BYTEA_P(out);
 }
 
-static void
-eval_bad_serial(Size len)
-{
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-			 errmsg("invalid retention evaluation state"),
-			 errdetail("The %zu bytes are not a state retention_eval_serialfn writes.", len)));
-}
+/* the errdetail of a deserialized state that is not one (cr_bad_state) */
+#define EVAL_BAD_SERIAL "The %zu bytes are not a state retention_eval_serialfn writes."
 
 /*
  * One class's keys of a state being deserialized: each the key of a score the
@@ -458,7 +452,7 @@ eval_check_keys(const uint64 *keys, int64 n, bool sorted, const CrEvalHeader *h,
 	for (int64 i = 0; i < n; i++)
 	{
 		if (keys[i] < lo || keys[i] > hi || (sorted && i > 0 && keys[i - 1] > keys[i]))
-			eval_bad_serial(len);
+			cr_bad_state("retention evaluation", EVAL_BAD_SERIAL, len);
 		above += keys[i] >= cut;
 		if ((i & 0xFFFFF) == 0xFFFFF)
 			CHECK_FOR_INTERRUPTS();
@@ -486,7 +480,7 @@ retention_eval_deserialfn(PG_FUNCTION_ARGS)
 	 * state the serial function could have written.
 	 */
 	if (len < sizeof(CrEvalHeader))
-		eval_bad_serial(len);
+		cr_bad_state("retention evaluation", EVAL_BAD_SERIAL, len);
 	memcpy(&h, p, sizeof(CrEvalHeader));
 	/* the counts in uint64, where a forged pair cannot overflow */
 	if (h.npos < 0 || h.nneg < 0 ||
@@ -494,7 +488,7 @@ retention_eval_deserialfn(PG_FUNCTION_ARGS)
 		(len - sizeof(CrEvalHeader)) % sizeof(uint64) != 0 ||
 		(h.has_threshold != 0 && h.has_threshold != 1) || (h.sorted != 0 && h.sorted != 1) ||
 		(h.has_threshold && isnan(h.threshold)))
-		eval_bad_serial(len);
+		cr_bad_state("retention evaluation", EVAL_BAD_SERIAL, len);
 	aggname = h.has_threshold ? "retention_metrics" : "retention_auc";
 	p += sizeof(CrEvalHeader);
 	st = eval_state_new(aggctx);
@@ -525,7 +519,7 @@ retention_eval_deserialfn(PG_FUNCTION_ARGS)
 		(h.tp != pos_above || h.fn != h.npos - pos_above ||
 		 h.fp != neg_above || h.tn != h.nneg - neg_above) :
 		(h.tp != 0 || h.fp != 0 || h.tn != 0 || h.fn != 0))
-		eval_bad_serial(len);
+		cr_bad_state("retention evaluation", EVAL_BAD_SERIAL, len);
 	PG_RETURN_POINTER(st);
 }
 
@@ -703,16 +697,8 @@ calib_data(ArrayType *a)
 	return (double *) CR_ARR_DATA_NONULLS(a);
 }
 
-static void calib_invalid_state(void) pg_attribute_noreturn();
-
-static void
-calib_invalid_state(void)
-{
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-			 errmsg("invalid retention calibration state"),
-			 errdetail("A state is {bins, then count, sum of scores, sum of labels per bin}, as the aggregate's transition function builds it.")));
-}
+/* the errdetail of a state that is not one (cr_bad_array_state) */
+#define CALIB_STATE_DETAIL "A state is {bins, then count, sum of scores, sum of labels per bin}, as the aggregate's transition function builds it."
 
 /*
  * Check that an array is a calibration state (a user can call the transition
@@ -726,13 +712,13 @@ calib_state_bins(ArrayType *a)
 
 	if (ARR_NDIM(a) != 1 || array_contains_nulls(a) || ARR_ELEMTYPE(a) != FLOAT8OID ||
 		ARR_DIMS(a)[0] < 4)
-		calib_invalid_state();
+		cr_bad_array_state("retention calibration", NULL, CALIB_STATE_DETAIL);
 	d = calib_data(a);
 	if (!(d[0] >= 1 && d[0] <= CR_CALIBRATION_MAX_BINS) || d[0] != floor(d[0]))
-		calib_invalid_state();
+		cr_bad_array_state("retention calibration", NULL, CALIB_STATE_DETAIL);
 	bins = (int) d[0];
 	if (ARR_DIMS(a)[0] != 1 + 3 * bins)
-		calib_invalid_state();
+		cr_bad_array_state("retention calibration", NULL, CALIB_STATE_DETAIL);
 	return bins;
 }
 
@@ -753,7 +739,7 @@ calib_check_sums(const double *d, int bins)
 
 		if (!(n >= 0 && n <= 9007199254740992.0) || n != floor(n) ||
 			!(s >= 0 && s <= n) || !(l >= 0 && l <= n))
-			calib_invalid_state();
+			cr_bad_array_state("retention calibration", NULL, CALIB_STATE_DETAIL);
 	}
 }
 

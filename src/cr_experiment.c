@@ -127,15 +127,8 @@ incentive_assign_text(PG_FUNCTION_ARGS)
 
 /* ---------------------------------------------------------------- A/B state */
 
-static void
-ab_bad_state(const char *why)
-{
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-			 errmsg("invalid incentive_ab state"),
-			 errdetail("%s", why),
-			 errhint("The state is built by the incentive_ab and incentive_ab_cuped aggregates; do not make it by hand.")));
-}
+/* the errhint of a state that is not one (cr_bad_array_state) */
+#define AB_STATE_HINT "The state is built by the incentive_ab and incentive_ab_cuped aggregates; do not make it by hand."
 
 static void
 ab_check_confidence(double c)
@@ -162,11 +155,13 @@ ab_state_data(ArrayType *a)
 
 	if (ARR_NDIM(a) != 1 || ARR_DIMS(a)[0] != AB_STATE_LEN || array_contains_nulls(a) ||
 		ARR_ELEMTYPE(a) != FLOAT8OID)
-		ab_bad_state("It must be a float8[] of 14 numbers without NULLs.");
+		cr_bad_array_state("incentive_ab", AB_STATE_HINT,
+						   "It must be a float8[] of 14 numbers without NULLs.");
 	d = (double *) CR_ARR_DATA_NONULLS(a);
 	for (int i = 0; i < AB_STATE_LEN; i++)
 		if (!isfinite(d[i]))
-			ab_bad_state("It holds a value that is not finite.");
+			cr_bad_array_state("incentive_ab", AB_STATE_HINT,
+							   "It holds a value that is not finite.");
 	if (d[1] != 0.0)
 		ab_check_confidence(d[1]);
 	for (int arm = 0; arm < 2; arm++)
@@ -175,13 +170,16 @@ ab_state_data(ArrayType *a)
 
 		if (x[0] < 0 || x[1] < 0 || x[1] > x[0] || x[3] < 0 || x[0] > AB_MAX_COUNT ||
 			x[0] != floor(x[0]) || x[1] != floor(x[1]))
-			ab_bad_state("Its counts are not whole numbers with 0 <= retained <= n <= 2^53, or a variance is negative.");
+			cr_bad_array_state("incentive_ab", AB_STATE_HINT,
+							   "Its counts are not whole numbers with 0 <= retained <= n <= 2^53, or a variance is negative.");
 		if (fabs(x[2]) > AB_MAX_MEAN || x[3] > AB_MAX_MOMENT || fabs(x[4]) > AB_MAX_MOMENT ||
 			fabs(x[5]) > AB_MAX_MEAN)
-			ab_bad_state("Its covariate moments are larger than covariates of at most 1e100 can produce.");
+			cr_bad_array_state("incentive_ab", AB_STATE_HINT,
+							   "Its covariate moments are larger than covariates of at most 1e100 can produce.");
 	}
 	if (d[0] < 0 || d[0] > AB_MAX_COUNT || d[0] != floor(d[0]))
-		ab_bad_state("Its count of skipped rows is not a whole number between 0 and 2^53.");
+		cr_bad_array_state("incentive_ab", AB_STATE_HINT,
+						   "Its count of skipped rows is not a whole number between 0 and 2^53.");
 	return d;
 }
 
@@ -226,7 +224,8 @@ ab_transition(FunctionCallInfo fcinfo, int covarg, int confarg)
 	/* callable from SQL (its state is a float8[]): a user error, not XX000 */
 	(void) cr_agg_context(fcinfo, "incentive_ab transition function");
 	if (PG_ARGISNULL(0))
-		ab_bad_state("The state must not be NULL.");
+		cr_bad_array_state("incentive_ab", AB_STATE_HINT,
+						   "The state must not be NULL.");
 	a = PG_GETARG_ARRAYTYPE_P(0);
 	d = ab_state_data(a);
 
@@ -296,7 +295,8 @@ incentive_ab_combinefn(PG_FUNCTION_ARGS)
 			   *db;
 
 	if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
-		ab_bad_state("The state must not be NULL.");
+		cr_bad_array_state("incentive_ab", AB_STATE_HINT,
+						   "The state must not be NULL.");
 	a = AggCheckCallContext(fcinfo, NULL) ? PG_GETARG_ARRAYTYPE_P(0) : PG_GETARG_ARRAYTYPE_P_COPY(0);
 	b = PG_GETARG_ARRAYTYPE_P(1);
 	da = ab_state_data(a);

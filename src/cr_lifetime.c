@@ -20,7 +20,7 @@
  *	  time of a fit.  Gamma-Gamma keeps (x, mean spend) of each repeat buyer,
  *	  16 bytes a row.
  */
-#include "postgres.h"
+#include "community_retention.h"
 
 #include <math.h>
 
@@ -518,15 +518,11 @@ lifetime_fit_deserialfn(PG_FUNCTION_ARGS)
 	if ((st->width != BG_WIDTH && st->width != GG_WIDTH) || st->nrows < 0 ||
 		st->nsorted < 0 || st->nsorted > st->nrows || st->skipped < 0 || st->nkc < 0 ||
 		(st->nkc > 0 && st->width != BG_WIDTH) || st->nkc > (int64) (MaxAllocSize / 16))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-				 errmsg("invalid lifetime fit state")));
+		cr_bad_state("lifetime fit", NULL);
 	nrow_bytes = (Size) st->nrows * st->width * sizeof(double);
 	nkc_bytes = (Size) st->nkc * sizeof(uint64);
 	if (VARSIZE_ANY_EXHDR(in) != FIT_SER_HEAD + nrow_bytes + 2 * nkc_bytes)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-				 errmsg("invalid lifetime fit state")));
+		cr_bad_state("lifetime fit", NULL);
 	p = VARDATA_ANY(in) + FIT_SER_HEAD;
 	st->rows = NULL;
 	st->kc = st->kcount = NULL;
@@ -554,9 +550,7 @@ lifetime_fit_deserialfn(PG_FUNCTION_ARGS)
 			memcpy(st->kcount, p + nrow_bytes + nkc_bytes, nkc_bytes);
 		}
 		if (!cr_buyer_counted_valid(st->kc, st->kcount, (size_t) st->nkc))
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-					 errmsg("invalid lifetime fit state")));
+			cr_bad_state("lifetime fit", NULL);
 	}
 	st->cap = st->nrows;
 	PG_RETURN_POINTER(st);

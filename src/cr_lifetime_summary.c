@@ -18,7 +18,7 @@
  *	  (int32 each), sorted and deduplicated whenever the array fills up, so a
  *	  member costs 4 bytes per distinct purchase day.
  */
-#include "postgres.h"
+#include "community_retention.h"
 
 #include <math.h>
 
@@ -278,9 +278,7 @@ lifetime_summary_deserialfn(PG_FUNCTION_ARGS)
 	memset(&hdr, 0, sizeof(hdr));
 	cr_words_header(in, &hdr, LT_SER_FIXED, "lifetime_summary");
 	if (hdr.ndays < 0 || hdr.nsorted != hdr.ndays || hdr.unit_usecs <= 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-				 errmsg("invalid lifetime_summary state")));
+		cr_bad_state("lifetime_summary", NULL);
 	days = (int32 *) cr_words_body(in, LT_SER_FIXED, (hdr.ndays + 1) / 2, "lifetime_summary");
 	/* the days in the state's own allocation, as lt_new does */
 	st = palloc0(sizeof(LtState) + ((Size) hdr.ndays + 2) * sizeof(int32));

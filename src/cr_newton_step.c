@@ -97,10 +97,8 @@ check_state(ArrayType *a)
 {
 	if (ARR_NDIM(a) != 1 || array_contains_nulls(a) || ARR_ELEMTYPE(a) != FLOAT8OID ||
 		!cr_state_valid(ST_DATA(a), ST_LEN(a)))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("invalid retention_newton_step state"),
-				 errhint("The state is made by retention_newton_step itself.")));
+		cr_bad_array_state("retention_newton_step",
+						   "The state is made by retention_newton_step itself.", NULL);
 }
 
 /*

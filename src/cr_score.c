@@ -561,9 +561,7 @@ drift_values(ArrayType *a)
 {
 	if (ARR_NDIM(a) != 1 || ARR_DIMS(a)[0] != DRIFT_LEN || array_contains_nulls(a) ||
 		ARR_ELEMTYPE(a) != FLOAT8OID)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("invalid retention_score_drift state")));
+		cr_bad_array_state("retention_score_drift", NULL, NULL);
 	return (double *) CR_ARR_DATA_NONULLS(a);
 }
 
@@ -616,10 +614,8 @@ drift_checked_values(ArrayType *a)
 		total += v[i];
 	}
 	if (i <= 10 || !(v[0] >= 0) || total != v[0])
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("invalid retention_score_drift state"),
-				 errdetail("The bin counts must be whole non-negative numbers that add up to the row count.")));
+		cr_bad_array_state("retention_score_drift", NULL,
+						   "The bin counts must be whole non-negative numbers that add up to the row count.");
 	drift_check_baseline(v + 11, "invalid retention_score_drift state");
 	return v;
 }

@@ -396,14 +396,6 @@ retention_logrank_trans(PG_FUNCTION_ARGS)
 	PG_RETURN_POINTER(s);
 }
 
-static void
-surv_bad_state(void)
-{
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-			 errmsg("invalid survival aggregate state")));
-}
-
 /*
  * Add b's counts to a (whose memory lives in ctx), mapping group names.
  * Members (or skipped rows) of both together past PG_INT64_MAX, which only
@@ -417,7 +409,7 @@ surv_merge(SurvState *a, const SurvState *b, MemoryContext ctx)
 
 	if (b->members > PG_INT64_MAX - a->members ||
 		b->skipped > PG_INT64_MAX - a->skipped)
-		surv_bad_state();
+		cr_bad_state("survival aggregate", NULL);
 	map = palloc(sizeof(int32) * (b->ngroups > 0 ? b->ngroups : 1));
 	for (int32 g = 0; g < b->ngroups; g++)
 		map[g] = surv_group(a, b->names[g], strlen(b->names[g]), ctx);
@@ -516,9 +508,9 @@ surv_check_obs(const SurvState *s, int64 i)
 	if (!(o->t >= 0) || isinf(o->t) || o->ev < 0 || o->cens < 0 ||
 		o->ev > PG_INT64_MAX - o->cens || o->ev + o->cens == 0 ||
 		o->g < 0 || (o->g > 0 && o->g >= s->ngroups))
-		surv_bad_state();
+		cr_bad_state("survival aggregate", NULL);
 	if (prev && !(o->t > prev->t || (o->t == prev->t && o->g > prev->g)))
-		surv_bad_state();
+		cr_bad_state("survival aggregate", NULL);
 }
 
 /* Bytes of a serialized state's header, and of each observation after it. */
@@ -547,7 +539,7 @@ retention_surv_deserial(PG_FUNCTION_ARGS)
 	buf.maxlen = buf.len;
 	buf.cursor = 0;
 	if (buf.len < (int) SURV_STATE_HEADER)
-		surv_bad_state();
+		cr_bad_state("survival aggregate", NULL);
 	s = surv_new(aggctx);
 	n = pq_getmsgint64(&buf);
 	s->skipped = pq_getmsgint64(&buf);
@@ -560,26 +552,26 @@ retention_surv_deserial(PG_FUNCTION_ARGS)
 		!(s->confidence == 0 || (s->confidence > 0 && s->confidence < 1)) ||
 		s->weighting < 0 || s->weighting > CR_LR_FLEMING_HARRINGTON + 1 ||
 		!(s->fh_p >= 0) || isinf(s->fh_p))
-		surv_bad_state();
+		cr_bad_state("survival aggregate", NULL);
 	for (int32 g = 0; g < ng; g++)
 	{
 		int			len;
 		const char *name;
 
 		if (buf.len - buf.cursor < (int) sizeof(int32))
-			surv_bad_state();
+			cr_bad_state("survival aggregate", NULL);
 		len = pq_getmsgint(&buf, 4);
 		if (len < 0 || len > buf.len - buf.cursor)
-			surv_bad_state();
+			cr_bad_state("survival aggregate", NULL);
 		name = pq_getmsgbytes(&buf, len);
 		/* text has no NUL; a repeated name would leave an index without one */
 		if (memchr(name, '\0', len) != NULL ||
 			surv_group(s, name, len, aggctx) != g)
-			surv_bad_state();
+			cr_bad_state("survival aggregate", NULL);
 	}
 	/* exactly n observations follow */
 	if (buf.len - buf.cursor != n * (int64) SURV_OBS_BYTES)
-		surv_bad_state();
+		cr_bad_state("survival aggregate", NULL);
 	surv_reserve(s, n);
 	for (int64 i = 0; i < n; i++)
 	{
@@ -592,7 +584,7 @@ retention_surv_deserial(PG_FUNCTION_ARGS)
 		surv_check_obs(s, i);
 		/* the members of all observations, the first number at risk */
 		if (o->ev + o->cens > PG_INT64_MAX - s->members)
-			surv_bad_state();
+			cr_bad_state("survival aggregate", NULL);
 		s->members += o->ev + o->cens;
 		if ((i & 0xFFFF) == 0xFFFF)
 			CHECK_FOR_INTERRUPTS();

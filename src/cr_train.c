@@ -720,15 +720,6 @@ retention_train_serial(PG_FUNCTION_ARGS)
 	PG_RETURN_BYTEA_P(out);
 }
 
-static void
-bad_serial_state(const char *detail)
-{
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-			 errmsg("invalid retention_train state"),
-			 errdetail("%s", detail)));
-}
-
 Datum
 retention_train_deserial(PG_FUNCTION_ARGS)
 {
@@ -747,7 +738,7 @@ retention_train_deserial(PG_FUNCTION_ARGS)
 	if (!AggCheckCallContext(fcinfo, &aggcxt))
 		elog(ERROR, "retention_train_deserial called in non-aggregate context");
 	if (len < 24)
-		bad_serial_state("It is shorter than its header.");
+		cr_bad_state("retention_train", "It is shorter than its header.");
 	memcpy(&d, p, 4);
 	memcpy(&n, p + 4, 8);
 	memcpy(&skipped, p + 12, 8);
@@ -755,15 +746,15 @@ retention_train_deserial(PG_FUNCTION_ARGS)
 	p += 24;
 	rest = len - 24;
 	if (d < 0 || d > CR_MAX_FEATURES || n < 0 || skipped < 0 || ol < -1 || ol == 0 || (n > 0 && d == 0))
-		bad_serial_state("Its header is out of range.");
+		cr_bad_state("retention_train", "Its header is out of range.");
 	if (ol > 0 && (Size) ol > rest)
-		bad_serial_state("Its options are longer than the state.");
+		cr_bad_state("retention_train", "Its options are longer than the state.");
 	if (ol > 0)
 		rest -= ol;
 	D = d + 1;
 	/* exactly n rows of D float8, with no product that can overflow */
 	if (rest % (D * sizeof(double)) != 0 || (uint64) n != rest / (D * sizeof(double)))
-		bad_serial_state("Its length does not match its number of rows.");
+		cr_bad_state("retention_train", "Its length does not match its number of rows.");
 
 	s = state_new(aggcxt);
 	s->d = d;
@@ -781,7 +772,7 @@ retention_train_deserial(PG_FUNCTION_ARGS)
 			memcpy(text, p, ol);
 			text[ol] = '\0';
 			if (memchr(text, '\0', ol) != NULL)
-				bad_serial_state("Its options are not JSON text.");
+				cr_bad_state("retention_train", "Its options are not JSON text.");
 			jb = DatumGetJsonbP(DirectFunctionCall1(jsonb_in, CStringGetDatum(text)));
 			cr_train_parse_options(jb, &o);
 			options_cache_set(fcinfo, c, jb, text, ol, o.skip_invalid);
@@ -808,9 +799,9 @@ retention_train_deserial(PG_FUNCTION_ARGS)
 
 			for (j = 0; j < D; j++)
 				if (!(fabs(row[j]) <= CR_TRAIN_MAX_ABS))
-					bad_serial_state("A row has a value the transition function never stores.");
+					cr_bad_state("retention_train", "A row has a value the transition function never stores.");
 			if (row[d] == 0.0)
-				bad_serial_state("A row has a value the transition function never stores.");
+				cr_bad_state("retention_train", "A row has a value the transition function never stores.");
 			if ((i & 0xFFFF) == 0xFFFF)
 				CHECK_FOR_INTERRUPTS();
 		}

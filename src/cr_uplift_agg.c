@@ -209,10 +209,8 @@ incentive_uplift_deserialfn(PG_FUNCTION_ARGS)
 	buf.cursor = 0;
 	/* the header: skipped, k and four counts (pq_getmsg* would say 08P01) */
 	if (buf.len < (int) (2 * sizeof(int64) + 4 * sizeof(int64)))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-				 errmsg("invalid incentive_uplift_eval state"),
-				 errdetail("The state has %d bytes, fewer than its 48-byte header.", buf.len)));
+		cr_bad_state("incentive_uplift_eval",
+					 "The state has %d bytes, fewer than its 48-byte header.", buf.len);
 	st = MemoryContextAllocZero(aggctx, sizeof(UpliftState));
 	st->skipped = pq_getmsgint64(&buf);
 	st->k = pq_getmsgfloat8(&buf);
@@ -220,16 +218,12 @@ incentive_uplift_deserialfn(PG_FUNCTION_ARGS)
 	{
 		st->n[c] = pq_getmsgint64(&buf);
 		if (st->n[c] < 0 || st->n[c] > uplift_max_rows())
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-					 errmsg("invalid incentive_uplift_eval state")));
+			cr_bad_state("incentive_uplift_eval", NULL);
 		total += st->n[c];
 	}
 	if (st->skipped < 0 || (st->k != 0.0 && (isnan(st->k) || st->k <= 0.0 || st->k >= 1.0)) ||
 		(int64) (buf.len - buf.cursor) != total * (int64) sizeof(uint64))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-				 errmsg("invalid incentive_uplift_eval state")));
+		cr_bad_state("incentive_uplift_eval", NULL);
 	for (int c = 0; c < 4; c++)
 	{
 		if (st->n[c] == 0)
