@@ -1,11 +1,13 @@
--- Partial states of retention_train and of retention_auc / retention_metrics:
--- their deserial functions trust none of the bytes.  A superuser can declare an aggregate that hands the deserial
--- function any bytes (another aggregate's serial function, as in
--- survival_badinput); the options used to travel as jsonb's binary form and
--- forged offsets in it crashed the server, and a forged row count
--- overflowed the length check.  Each forged state is now 22P03 (or the
--- error its options text gives), never a crash; a genuine state still
--- fits the model retention_train fits.
+-- Partial states of retention_train, of retention_auc / retention_metrics,
+-- incentive_uplift_eval, engagement_summary and the lifetime fits: their
+-- deserial functions trust none of the bytes, and their combine functions
+-- refuse counts of two states that overflow together.  A superuser can
+-- declare an aggregate that hands the deserial function any bytes (another
+-- aggregate's serial function, as in survival_badinput); the options used
+-- to travel as jsonb's binary form and forged offsets in it crashed the
+-- server, and a forged row count overflowed the length check.  Each forged
+-- state is now 22P03 (or the error its options text gives), never a crash;
+-- a genuine state still fits the model retention_train fits.
 SET TimeZone = 'UTC';
 \set SHOW_CONTEXT never
 \pset tuples_only on
@@ -161,6 +163,35 @@ SET enable_partitionwise_aggregate = on;
 SELECT retention_train(f, r, o)::text = (SELECT m FROM pw_serial) FROM train_pw;
 RESET enable_partitionwise_aggregate;
 DROP TABLE train_pw, pw_serial;
+-- two forged partial states in one process: a partitionwise aggregate
+-- deserializes and combines one state per partition (its one non-empty
+-- row: the empty ones add no bytes to the state bytea_string_agg builds)
+CREATE TABLE forged_pair(k int, b bytea) PARTITION BY LIST (k);
+CREATE TABLE forged_pair1 PARTITION OF forged_pair FOR VALUES IN (1) WITH (autovacuum_enabled = false);
+CREATE TABLE forged_pair2 PARTITION OF forged_pair FOR VALUES IN (2) WITH (autovacuum_enabled = false);
+INSERT INTO forged_pair SELECT k, '' FROM generate_series(1, 2) k, generate_series(1, 100);
+ANALYZE forged_pair;
+SET max_parallel_workers_per_gather = 0;
+SET enable_partitionwise_aggregate = on;
+EXPLAIN (COSTS OFF) SELECT train_forged(b, ''::bytea) FROM forged_pair;
+-- the states b1 and b2 through aggregate expression q over forged_pair
+CREATE FUNCTION pg_temp.pair(q text, b1 bytea, b2 bytea) RETURNS text LANGUAGE plpgsql AS $$
+BEGIN
+  DELETE FROM forged_pair WHERE b <> '';
+  INSERT INTO forged_pair VALUES (1, b1), (2, b2);
+  RETURN pg_temp.try('SELECT ' || q || ' FROM forged_pair');
+END $$;
+-- retention_train: skipped rows, 2^61 in each of two states, then 3 * 2^61
+-- (their sum wrapped around to a negative count: "invalid retention_model")
+CREATE FUNCTION pg_temp.st_skipped(skipped bigint) RETURNS bytea LANGUAGE sql AS $$
+  SELECT overlay(pg_temp.st(1, 2, '{"l2": 1}', '{1, 1, 2, -1}') PLACING pg_temp.n(int8send(skipped)) FROM 13 FOR 8) $$;
+SELECT pg_temp.pair($q$(retention_model_info(train_forged(b, ''::bytea))).n_skipped$q$,
+                    pg_temp.st_skipped(2305843009213693952), pg_temp.st_skipped(2305843009213693952));
+SELECT pg_temp.pair($q$(retention_model_info(train_forged(b, ''::bytea))).n_skipped$q$,
+                    pg_temp.st_skipped(6917529027641081856), pg_temp.st_skipped(6917529027641081856));
+SELECT pg_temp.pair($q$(retention_model_info(train_forged(b, ''::bytea))).n_skipped$q$,
+                    pg_temp.st_skipped(9223372036854775807), pg_temp.st_skipped(1));
+RESET enable_partitionwise_aggregate;
 -- retention_auc and retention_metrics: the header (npos, nneg, tp, fp, tn,
 -- fn, threshold, has_threshold, sorted), then the sorted keys of the scores
 CREATE AGGREGATE eval_ser(float8, boolean, float8) (SFUNC = retention_metrics_transfn,
@@ -264,9 +295,123 @@ END $$;
 SELECT pg_temp.uplift_forged('\x0100');
 SELECT pg_temp.uplift_forged(substr((SELECT uplift_ser(g / 20.0, g % 2 = 0, g % 3 <> 0) FROM generate_series(0, 19) g), 1, 47));
 SELECT pg_temp.uplift_forged(substr((SELECT uplift_ser(g / 20.0, g % 2 = 0, g % 3 <> 0) FROM generate_series(0, 19) g), 1, 100));
+-- a state: skipped rows, no k, and the keys of untreated lapsed members
+-- (the other classes empty); the header is in network byte order
+CREATE FUNCTION pg_temp.uplift_st(skipped bigint, keys bigint[]) RETURNS bytea LANGUAGE sql AS $$
+  SELECT int8send(skipped) || float8send(0) || int8send(cardinality(keys)) || int8send(0) || int8send(0) || int8send(0)
+         || coalesce((SELECT string_agg(pg_temp.n(int8send(x)), '' ORDER BY o)
+                      FROM unnest(keys) WITH ORDINALITY u(x, o)), '') $$;
+SELECT pg_temp.uplift_forged(pg_temp.uplift_st(1, ARRAY[pg_temp.k('-Infinity'), pg_temp.k(0.5), pg_temp.k('Infinity')]));
+-- the key of a NaN uplift, which the transition function refuses, with the
+-- sign bit clear (above +Infinity's key) and set (below -Infinity's): the
+-- deserial function took them
+SELECT pg_temp.uplift_forged(pg_temp.uplift_st(1, ARRAY[pg_temp.k(0.5), pg_temp.k('NaN')]));
+SELECT pg_temp.uplift_forged(pg_temp.uplift_st(1, ARRAY[2251799813685247, pg_temp.k(0.5)]));
+-- skipped rows of two states that add up past 2^63 - 1 (they wrapped
+-- around to a negative count)
+SET max_parallel_workers_per_gather = 0;
+SET enable_partitionwise_aggregate = on;
+SELECT pg_temp.pair($q$(uplift_forged(b, ''::bytea)).n_skipped$q$,
+                    pg_temp.uplift_st(2305843009213693952, ARRAY[pg_temp.k(0.5)]), pg_temp.uplift_st(2305843009213693952, '{}'));
+SELECT pg_temp.pair($q$(uplift_forged(b, ''::bytea)).n_skipped$q$,
+                    pg_temp.uplift_st(6917529027641081856, ARRAY[pg_temp.k(0.5)]), pg_temp.uplift_st(6917529027641081856, '{}'));
+RESET enable_partitionwise_aggregate;
+SET max_parallel_workers_per_gather = 1;
 DROP TABLE uplift_forged_src;
 DROP AGGREGATE uplift_forged(bytea, bytea);
 DROP AGGREGATE uplift_ser(float8, boolean, boolean);
+-- engagement_summary: the header (as_of, first_seen, last_seen, events,
+-- decayed, amount_total, amount_30 at bytes 0 to 55, asof_day, min_day,
+-- max_day, base, nwords, has_amount at 56 to 76: the state's leading
+-- fields as they are in memory), then the words of the bitmap of active
+-- days.  Only the body's length was checked, so a forged header was taken
+-- as it was: windows a day off, active days outside the bitmap, more days
+-- than events.
+CREATE AGGREGATE eng_ser(timestamptz, timestamptz, float8) (SFUNC = engagement_summary_transfn,
+    STYPE = internal, FINALFUNC = engagement_summary_serialfn);
+CREATE AGGREGATE eng_forged(bytea, bytea) (SFUNC = bytea_string_agg_transfn,
+    STYPE = internal, SERIALFUNC = bytea_string_agg_finalfn,
+    DESERIALFUNC = engagement_summary_deserialfn, COMBINEFUNC = engagement_summary_combinefn,
+    FINALFUNC = engagement_summary_finalfn, PARALLEL = SAFE);
+CREATE TABLE eng_events AS
+  SELECT * FROM (VALUES ('2025-02-10 08:00+00'::timestamptz, 1::float8), ('2025-02-20 05:00+00', 2),
+                        ('2025-02-28 23:00+00', NULL), ('2025-02-28 01:00+00', 4)) v(t, a);
+CREATE TABLE eng_forged_src(b bytea) WITH (autovacuum_enabled = false);
+INSERT INTO eng_forged_src SELECT eng_ser(t, '2025-03-01 12:00+00', a) FROM eng_events;
+SET max_parallel_workers_per_gather = 1;
+EXPLAIN (COSTS OFF) SELECT eng_forged(b, ''::bytea) FROM eng_forged_src;
+SELECT eng_forged(b, ''::bytea)::text = (SELECT engagement_summary(t, '2025-03-01 12:00+00', a)::text FROM eng_events)
+FROM eng_forged_src;
+CREATE FUNCTION pg_temp.eng_forged(b bytea) RETURNS text LANGUAGE plpgsql AS $$
+BEGIN
+  UPDATE eng_forged_src SET b = eng_forged.b;
+  RETURN pg_temp.try($q$SELECT (e).events, (e).active_days, (e).active_days_7, (e).amount_total
+                        FROM (SELECT eng_forged(b, ''::bytea) AS e FROM eng_forged_src) s$q$);
+END $$;
+-- the genuine state with its bytes from offset off on replaced by x; a
+-- timestamp's bytes
+CREATE FUNCTION pg_temp.eng_st(off int, x bytea) RETURNS bytea LANGUAGE sql AS $$
+  SELECT overlay(eng_ser(t, '2025-03-01 12:00+00', a) PLACING x FROM off + 1 FOR length(x)) FROM eng_events $$;
+CREATE FUNCTION pg_temp.ts(t timestamptz) RETURNS bytea LANGUAGE sql AS $$
+  SELECT pg_temp.n(int8send(((extract(epoch FROM t) - 946684800) * 1000000)::bigint)) $$;
+SELECT pg_temp.eng_forged(pg_temp.eng_st(0, ''));
+-- more events than its days, as a member with several events a day has
+SELECT pg_temp.eng_forged(pg_temp.eng_st(24, pg_temp.n(int8send(1000))));
+-- fewer events than active days (2, with a decayed count of 1), a
+-- negative count, no events but days
+SELECT pg_temp.eng_forged(pg_temp.eng_st(24, pg_temp.n(int8send(2)) || pg_temp.n(float8send(1))));
+SELECT pg_temp.eng_forged(pg_temp.eng_st(24, pg_temp.n(int8send(-1))));
+SELECT pg_temp.eng_forged(pg_temp.eng_st(24, pg_temp.n(int8send(0))));
+-- as_of infinite, and as_of's day (9191) off by one
+SELECT pg_temp.eng_forged(pg_temp.eng_st(0, pg_temp.n(int8send(9223372036854775807))));
+SELECT pg_temp.eng_forged(pg_temp.eng_st(56, pg_temp.n(int4send(9192))));
+SELECT pg_temp.eng_forged(pg_temp.eng_st(56, pg_temp.n(int4send(9190))));
+-- first_seen after last_seen, last_seen after as_of
+SELECT pg_temp.eng_forged(pg_temp.eng_st(8, pg_temp.ts('2025-03-01 00:00+00')));
+SELECT pg_temp.eng_forged(pg_temp.eng_st(16, pg_temp.ts('2025-03-01 13:00+00')));
+-- a decayed count above the events or NaN
+SELECT pg_temp.eng_forged(pg_temp.eng_st(32, pg_temp.n(float8send(5))));
+SELECT pg_temp.eng_forged(pg_temp.eng_st(32, pg_temp.n(float8send('NaN'))));
+-- the first and last active days (9172 and 9190) not the bitmap's, a last
+-- day after as_of's, a base (9152) not a multiple of 64 or after the first
+-- day
+SELECT pg_temp.eng_forged(pg_temp.eng_st(60, pg_temp.n(int4send(9171))));
+SELECT pg_temp.eng_forged(pg_temp.eng_st(64, pg_temp.n(int4send(9189))));
+SELECT pg_temp.eng_forged(pg_temp.eng_st(64, pg_temp.n(int4send(9192))));
+SELECT pg_temp.eng_forged(pg_temp.eng_st(68, pg_temp.n(int4send(9153))));
+SELECT pg_temp.eng_forged(pg_temp.eng_st(68, pg_temp.n(int4send(9216))));
+-- a bool that is neither 0 nor 1, amounts without the amount argument
+SELECT pg_temp.eng_forged(pg_temp.eng_st(76, '\x02'));
+SELECT pg_temp.eng_forged(pg_temp.eng_st(76, '\x00'));
+-- a state without events (only events after as_of) comes back as it was
+SELECT pg_temp.eng_forged((SELECT eng_ser('2025-04-01', '2025-03-01 12:00+00', NULL)));
+SELECT pg_temp.eng_forged(overlay((SELECT eng_ser('2025-04-01', '2025-03-01 12:00+00', NULL)) PLACING pg_temp.n(int4send(9172)) FROM 61 FOR 4));
+-- events of two states that add up past 2^63 - 1
+SET max_parallel_workers_per_gather = 0;
+SET enable_partitionwise_aggregate = on;
+SELECT pg_temp.pair($q$(eng_forged(b, ''::bytea)).events$q$,
+                    pg_temp.eng_st(24, pg_temp.n(int8send(2305843009213693952))), pg_temp.eng_st(24, pg_temp.n(int8send(2305843009213693952))));
+SELECT pg_temp.pair($q$(eng_forged(b, ''::bytea)).events$q$,
+                    pg_temp.eng_st(24, pg_temp.n(int8send(6917529027641081856))), pg_temp.eng_st(24, pg_temp.n(int8send(6917529027641081856))));
+-- bgnbd_fit and gammagamma_fit: the skipped rows (the state's first 8
+-- bytes) of two states that add up past 2^63 - 1, here gammagamma_fit's
+CREATE AGGREGATE fit_ser(float8, float8) (SFUNC = gammagamma_fit_transfn,
+    STYPE = internal, FINALFUNC = lifetime_fit_serialfn);
+CREATE AGGREGATE fit_forged(bytea, bytea) (SFUNC = bytea_string_agg_transfn,
+    STYPE = internal, SERIALFUNC = bytea_string_agg_finalfn,
+    DESERIALFUNC = lifetime_fit_deserialfn, COMBINEFUNC = lifetime_fit_combinefn,
+    FINALFUNC = gammagamma_fit_finalfn, PARALLEL = SAFE);
+CREATE FUNCTION pg_temp.fit_st(skipped bigint) RETURNS bytea LANGUAGE sql AS $$
+  SELECT overlay(fit_ser(1 + i % 5, 10 + (i * 37 % 101) / 3.0) PLACING pg_temp.n(int8send(skipped)) FROM 1 FOR 8)
+  FROM generate_series(1, 200) i $$;
+SELECT pg_temp.pair($q$(fit_forged(b, ''::bytea)).n_skipped$q$, pg_temp.fit_st(2305843009213693952), pg_temp.fit_st(2305843009213693952));
+SELECT pg_temp.pair($q$(fit_forged(b, ''::bytea)).n_skipped$q$, pg_temp.fit_st(6917529027641081856), pg_temp.fit_st(6917529027641081856));
+RESET enable_partitionwise_aggregate;
+DROP TABLE eng_forged_src, eng_events, forged_pair;
+DROP AGGREGATE fit_forged(bytea, bytea);
+DROP AGGREGATE fit_ser(float8, float8);
+DROP AGGREGATE eng_forged(bytea, bytea);
+DROP AGGREGATE eng_ser(timestamptz, timestamptz, float8);
 RESET max_parallel_workers_per_gather;
 RESET parallel_setup_cost;
 RESET parallel_tuple_cost;

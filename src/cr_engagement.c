@@ -22,6 +22,7 @@
 #include "libpq/pqformat.h"
 #include "utils/array.h"
 #include "pgtime.h"
+#include "port/pg_bitutils.h"
 #include "utils/builtins.h"
 #include "utils/datetime.h"
 #include "utils/float.h"
@@ -418,6 +419,10 @@ engagement_summary_combinefn(PG_FUNCTION_ARGS)
 	eng_check_as_of(a, b->as_of);
 	if (b->events == 0)
 		PG_RETURN_POINTER(a);
+	/* only forged partial states hold counts that overflow together */
+	if (b->events > PG_INT64_MAX - a->events)
+		cr_bad_state("engagement_summary",
+					 "Its count of events and another partial state's add up to more than 2^63 - 1.");
 
 	eng_cover(a, aggctx, b->min_day, b->max_day);
 	cr_daybits_or(a->bits, a->base, a->nwords, b->bits, b->base, b->nwords);
@@ -491,6 +496,61 @@ engagement_summary_serialfn(PG_FUNCTION_ARGS)
 	PG_RETURN_BYTEA_P(cr_words_serialize(st, ENG_SER_FIXED, st->bits, st->nwords));
 }
 
+/* The most words eng_cover gives a bitmap (it caps the width it grows to). */
+#define ENG_MAX_WORDS ((CR_MAX_SPAN_DAYS + 192) / 64)
+
+#define ENG_BAD_HEADER "Its header is not one the transition function writes."
+
+/*
+ * A deserialized state as the transition and combine functions leave it (a
+ * deserial function may be handed any bytes, see cr_bad_state): a finite
+ * as_of on its local day; without events, nothing else set; with events,
+ * first_seen <= last_seen <= as_of, min_day <= max_day <= asof_day within
+ * CR_MAX_SPAN_DAYS, an aligned bitmap of at most ENG_MAX_WORDS words whose
+ * first and last active days are min_day and max_day, at most one active
+ * day an event, a decayed count from 0 to events, and amounts only with
+ * has_amount.
+ */
+static void
+eng_check_state(const EngState *st)
+{
+	const char *what = "engagement_summary";
+	int64		first = -1,
+				last = -1,
+				active = 0;
+
+	if (TIMESTAMP_NOT_FINITE(st->as_of) || st->asof_day != cr_local_day(st->as_of) ||
+		st->events < 0 || !(st->decayed >= 0 && st->decayed <= (double) st->events) ||
+		(!st->has_amount && (st->amount_total != 0 || st->amount_30 != 0)))
+		cr_bad_state(what, ENG_BAD_HEADER);
+	if (st->events == 0)
+	{
+		if (st->first_seen != 0 || st->last_seen != 0 || st->min_day != 0 ||
+			st->max_day != 0 || st->base != 0 || st->nwords != 0 ||
+			st->amount_total != 0 || st->amount_30 != 0)
+			cr_bad_state(what, ENG_BAD_HEADER);
+		return;
+	}
+	if (TIMESTAMP_NOT_FINITE(st->first_seen) || st->first_seen > st->last_seen ||
+		st->last_seen > st->as_of || st->min_day > st->max_day ||
+		st->max_day > st->asof_day ||
+		(int64) st->max_day - st->min_day + 1 > CR_MAX_SPAN_DAYS ||
+		st->nwords < 1 || st->nwords > ENG_MAX_WORDS ||
+		st->base != cr_daybits_align(st->base))
+		cr_bad_state(what, ENG_BAD_HEADER);
+	for (int32 w = 0; w < st->nwords; w++)
+	{
+		if (st->bits[w] == 0)
+			continue;
+		if (first < 0)
+			first = (int64) st->base + 64 * w + pg_rightmost_one_pos64(st->bits[w]);
+		last = (int64) st->base + 64 * w + pg_leftmost_one_pos64(st->bits[w]);
+		active += pg_popcount64(st->bits[w]);
+	}
+	if (first != st->min_day || last != st->max_day || active > st->events)
+		cr_bad_state(what, "Its active days are not the ones its header gives.");
+}
+
 PG_FUNCTION_INFO_V1(engagement_summary_deserialfn);
 Datum
 engagement_summary_deserialfn(PG_FUNCTION_ARGS)
@@ -499,7 +559,11 @@ engagement_summary_deserialfn(PG_FUNCTION_ARGS)
 	EngState   *st = palloc(sizeof(EngState));
 
 	cr_words_header(in, st, ENG_SER_FIXED, "engagement_summary");
+	/* a bool of another value than 0 or 1 is not even read */
+	if (((const uint8 *) VARDATA_ANY(in))[offsetof(EngState, has_amount)] > 1)
+		cr_bad_state("engagement_summary", ENG_BAD_HEADER);
 	st->bits = cr_words_body(in, ENG_SER_FIXED, st->nwords, "engagement_summary");
+	eng_check_state(st);
 	PG_RETURN_POINTER(st);
 }
 

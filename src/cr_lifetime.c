@@ -428,6 +428,10 @@ lifetime_fit_combinefn(PG_FUNCTION_ARGS)
 		a = fit_new(aggctx, b->width);
 	if (a->width != b->width)
 		elog(ERROR, "lifetime_fit_combinefn: states of different models");
+	/* only forged partial states hold counts that overflow together */
+	if (b->skipped > PG_INT64_MAX - a->skipped)
+		cr_bad_state("lifetime fit",
+					 "Its count of skipped rows and another partial state's add up to more than 2^63 - 1.");
 	a->skipped += b->skipped;
 	if (b->nkeys > 0)
 	{

@@ -574,6 +574,10 @@ retention_train_combine(PG_FUNCTION_ARGS)
 		if (!same_options(a->options, b->options))
 			options_differ();
 	}
+	/* only forged partial states hold counts that overflow together */
+	if (b->n_skipped > PG_INT64_MAX - a->n_skipped)
+		cr_bad_state("retention_train",
+					 "Its count of skipped rows and another partial state's add up to more than 2^63 - 1.");
 	a->n_skipped += b->n_skipped;
 	if (b->n_rows == 0)
 		PG_RETURN_POINTER(a);

@@ -160,6 +160,10 @@ incentive_uplift_combinefn(PG_FUNCTION_ARGS)
 		PG_RETURN_POINTER(a);
 	if (a == NULL)
 		a = MemoryContextAllocZero(aggctx, sizeof(UpliftState));
+	/* only forged partial states hold counts that overflow together */
+	if (b->skipped > PG_INT64_MAX - a->skipped)
+		cr_bad_state("incentive_uplift_eval",
+					 "Its count of skipped rows and another partial state's add up to more than 2^63 - 1.");
 	if (b->k != 0.0)
 		uplift_set_k(a, b->k);
 	a->skipped += b->skipped;
@@ -232,6 +236,18 @@ incentive_uplift_deserialfn(PG_FUNCTION_ARGS)
 		st->cap[c] = st->n[c];
 		memcpy(st->keys[c], pq_getmsgbytes(&buf, st->n[c] * sizeof(uint64)),
 			   st->n[c] * sizeof(uint64));
+		/*
+		 * Keys of uplifts the transition function accepts: not NaN, whose
+		 * keys sort beyond those of the infinities (cr_auc_key).
+		 */
+		for (int64 i = 0; i < st->n[c]; i++)
+		{
+			if (st->keys[c][i] < cr_auc_key(-INFINITY) || st->keys[c][i] > cr_auc_key(INFINITY))
+				cr_bad_state("incentive_uplift_eval",
+							 "It holds the key of a NaN uplift, which the transition function refuses.");
+			if ((i & 0xFFFFF) == 0xFFFFF)
+				CHECK_FOR_INTERRUPTS();
+		}
 	}
 	PG_RETURN_POINTER(st);
 }
