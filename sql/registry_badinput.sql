@@ -149,6 +149,38 @@ SELECT pg_temp.run_hint();
 SELECT pg_temp.registry_hint();
 SELECT pg_temp.run_hint();
 SELECT pg_temp.registry_hint();
+-- no cast leads back from bigint to timestamptz, nor from bytea to the
+-- model type (the hint gave USING model::"Reg S".retention_model, which
+-- fails): the hint says so, and for bytea holding the models' binary form
+-- (retention_model_send's bytes) gives a way back through the type's
+-- binary input, which works (run as a superuser, for the server's files)
+BEGIN;
+ALTER TABLE "Reg S".retention_model_registry ALTER COLUMN created_at DROP DEFAULT, ALTER COLUMN created_at TYPE bigint USING 0;
+SELECT pg_temp.registry_hint();
+ROLLBACK;
+SELECT "Reg S".retention_model_save('churn', "Reg S".retention_train(x, y, '{"features": ["a", "b"]}')) AS v FROM t;
+CREATE TABLE saved_models AS SELECT version, model::text AS m FROM "Reg S".retention_model_registry;
+ALTER TABLE "Reg S".retention_model_registry ALTER COLUMN model TYPE bytea USING "Reg S".retention_model_send(model);
+SELECT pg_temp.registry_hint();
+ALTER TABLE "Reg S".retention_model_registry ALTER COLUMN model TYPE "Reg S".retention_model USING model::"Reg S".retention_model;
+\c cr_registry :regress_user
+DO $$
+DECLARE
+  path text := '/tmp/cr_registry_badinput_' || pg_backend_pid() || '.bin';
+BEGIN
+  EXECUTE format('COPY "Reg S".retention_model_registry TO %L WITH (FORMAT binary)', path);
+  DELETE FROM "Reg S".retention_model_registry;
+  ALTER TABLE "Reg S".retention_model_registry ALTER COLUMN model TYPE "Reg S".retention_model USING NULL;
+  EXECUTE format('COPY "Reg S".retention_model_registry FROM %L WITH (FORMAT binary)', path);
+  -- the program reads all of its input (an early exit is a Broken pipe)
+  EXECUTE format('COPY (SELECT 1) TO PROGRAM %L', 'cat >/dev/null && rm -f ' || path);
+END $$;
+\c cr_registry cr_reg_owner
+SELECT r.version, r.model::text = s.m AS same_model
+FROM "Reg S".retention_model_registry r JOIN saved_models s USING (version) ORDER BY 1;
+SELECT "Reg S".retention_model_activate('churn', 1);
+SELECT "Reg S".retention_model_active('churn')::text = (SELECT m FROM saved_models) AS active_is_saved;
+DROP TABLE saved_models;
 RESET search_path;
 DROP EXTENSION community_retention;
 DROP SCHEMA "Reg S";

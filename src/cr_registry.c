@@ -19,6 +19,7 @@
 #include "access/htup_details.h"
 #include "catalog/pg_attribute.h"
 #include "catalog/pg_type.h"
+#include "parser/parse_coerce.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
 #include "utils/rel.h"
@@ -105,16 +106,35 @@ retention_model_registry_check(PG_FUNCTION_ARGS)
 		{
 			const char *table = registry_table_name(nsp);
 			const char *want_name = registry_type_name(col, nsp);
+			const char *have_name = format_type_with_typemod(typid, typmod);
+			Oid			castfunc;
+			char	   *hint;
 
+			/*
+			 * The hint's USING column::type must be a cast that exists: none
+			 * leads from bytea (or an array, a number...) to retention_model
+			 * or timestamptz, say.  The values then come back from a dump,
+			 * or, from bytea holding their binary form (a send function's
+			 * bytes), through the type's binary input, which a binary COPY
+			 * calls and no SQL expression can.
+			 */
+			if (find_coercion_pathway(want, typid, COERCION_EXPLICIT, &castfunc) != COERCION_PATH_NONE)
+				hint = psprintf("Change it back: ALTER TABLE %s ALTER COLUMN %s TYPE %s USING %s::%s.",
+								table, quote_identifier(col->name), want_name,
+								quote_identifier(col->name), want_name);
+			else if (typid == BYTEAOID)
+				hint = psprintf("There is no cast from %s to %s. Restore the column from a dump taken before the change or, if it holds the values' binary form, copy the table out with COPY (FORMAT binary), delete its rows, change the column's type back (USING NULL) and copy the rows back in.",
+								have_name, want_name);
+			else
+				hint = psprintf("There is no cast from %s to %s. Restore the column from a dump taken before the change.",
+								have_name, want_name);
 			ereport(ERROR,
 					(errcode(ERRCODE_DATATYPE_MISMATCH),
 					 errmsg("column \"%s\" of the model registry is of type %s, not %s", col->name,
-							format_type_with_typemod(typid, typmod), want_name),
+							have_name, want_name),
 					 errdetail("The registry functions need the column types of %s as the extension creates it.",
 							   table),
-					 errhint("Change it back: ALTER TABLE %s ALTER COLUMN %s TYPE %s USING %s::%s.",
-							 table, quote_identifier(col->name), want_name,
-							 quote_identifier(col->name), want_name)));
+					 errhint("%s", hint)));
 		}
 	}
 	PG_RETURN_VOID();
