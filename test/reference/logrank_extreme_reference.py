@@ -53,7 +53,8 @@ def logrank(obs, k, weight):
                 dg[g] += d
                 leave[g] += d + sum(c)
         n, d = sum(risk), sum(dg)
-        w = n if weight == 'gb' else fsqrt(s) if weight == 'fh1/2' else F(1)
+        w = {'gb': lambda: n, 'tw': lambda: fsqrt(n), 'fh1': lambda: s,
+             'fh1/2': lambda: fsqrt(s)}.get(weight, lambda: F(1))()
         s *= 1 - d / n
         if n > 1 and d > 0:
             c = w * w * d * (n - d) / (n - 1)
@@ -76,22 +77,23 @@ def logrank(obs, k, weight):
     return sum(oe[i + 1] * x[i] for i in range(m))
 
 
-for big in (10**7, 10**8):
-    obs = [(1, 2, 1), (2, 0, big // 2), (2, 1, big // 3), (3, 0, big // 2), (3, 1, 2 * big // 3)]
-    for weight in ('plain', 'gb'):
-        print('big %d %-5s chi2 %.17g' % (big, weight, float(logrank(obs, 3, weight))))
+if __name__ == '__main__':
+    for big in (10**7, 10**8):
+        obs = [(1, 2, 1), (2, 0, big // 2), (2, 1, big // 3), (3, 0, big // 2), (3, 1, 2 * big // 3)]
+        for weight in ('plain', 'gb'):
+            print('big %d %-5s chi2 %.17g' % (big, weight, float(logrank(obs, 3, weight))))
 
-for big in (10**10, 10**14):
-    obs = [(1, 0, 0, big // 2), (1, 1, 0, big // 2), (1, 2, 1, 0), (2, 2, 1, 0), (2, 3, 1, 0),
-           (3, 2, 2, 0), (3, 3, 0, 1), (4, 2, 1, 0), (4, 3, 2, 0)]
-    for weight in ('plain', 'gb'):
-        print('two big %d %-5s chi2 %.17g' % (big, weight, float(logrank(obs, 4, weight))))
+    for big in (10**10, 10**14):
+        obs = [(1, 0, 0, big // 2), (1, 1, 0, big // 2), (1, 2, 1, 0), (2, 2, 1, 0), (2, 3, 1, 0),
+               (3, 2, 2, 0), (3, 3, 0, 1), (4, 2, 1, 0), (4, 3, 2, 0)]
+        for weight in ('plain', 'gb'):
+            print('two big %d %-5s chi2 %.17g' % (big, weight, float(logrank(obs, 4, weight))))
 
-for big in (10**7, 10**12):
-    obs = [(t, 0, big * (t + 1) // 7, big * (7 - t) // 5) for t in range(1, 7)]
-    obs.append((F(7, 2), 1, 1, 0))
-    print('one of %d plain chi2 %.17g' % (big, float(logrank(obs, 2, 'plain'))))
+    for big in (10**7, 10**12):
+        obs = [(t, 0, big * (t + 1) // 7, big * (7 - t) // 5) for t in range(1, 7)]
+        obs.append((F(7, 2), 1, 1, 0))
+        print('one of %d plain chi2 %.17g' % (big, float(logrank(obs, 2, 'plain'))))
 
-for big in (10**8, 10**12):
-    obs = [(2, 0, 5), (2, 1, big - 21), (3, 0, 2), (3, 1, 5), (4, 0, 3, 4), (4, 1, 2)]
-    print('fh 1/2 nearly all of %d chi2 %.17g' % (big, float(logrank(obs, 2, 'fh1/2'))))
+    for big in (10**8, 10**12):
+        obs = [(2, 0, 5), (2, 1, big - 21), (3, 0, 2), (3, 1, 5), (4, 0, 3, 4), (4, 1, 2)]
+        print('fh 1/2 nearly all of %d chi2 %.17g' % (big, float(logrank(obs, 2, 'fh1/2'))))

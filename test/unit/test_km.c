@@ -306,6 +306,80 @@ test_logrank_near_singular(void)
 	ok(good, "fleming-harrington after all but 16 of 1e8 and 1e12 churned at once: chi-square to 1e-13");
 }
 
+/* chi-squares of test/reference/logrank_oe_reference.py, by weighting */
+static const CrLogrankWeight oe_weights[] = {
+	CR_LR_PLAIN, CR_LR_GEHAN_BRESLOW, CR_LR_TARONE_WARE, CR_LR_FLEMING_HARRINGTON
+};
+static const double oe_nearly_all_ref[] = {
+	17070271.112955023, 17139557.255821373, 17139557.262547124, 17139557.256023955
+};
+static const double oe_like_odds_ref[] = {
+	9.3389329686450364e-07, 8.0222363793418078e-07, 8.0223306249126047e-07,
+	8.0222363801282451e-07
+};
+
+/* relative to want however small (tap_near is absolute below 1) */
+static int
+rel_close(double got, double want, double tol)
+{
+	return fabs(got - want) <= tol * fabs(want);
+}
+
+/*
+ * O - E when its terms d_g - n_g d / n cancel, under every weighting (p = 1
+ * for Fleming-Harrington) and with the groups numbered in every order.
+ * "Nearly all": 1.56e11 at risk, all but 16 staying churning at once; O - E
+ * as a difference of rounded products, d_g (1 - r_g) - r_g d_o, put
+ * chi-square 2.3e-12 off.  "Like odds": two groups of 4.5e8 churning at
+ * nearly the same odds, the table's products d_a a_b and a_a d_b (4.5e16)
+ * past 2^53 and nearly equal, chi-square 9e-7: 1.7e-9 off before, and
+ * 1e-9 with those products rounded (taken with fma now).  References:
+ * test/reference/logrank_oe_reference.py (exact rational arithmetic).
+ */
+static void
+test_logrank_oe(void)
+{
+	static const int perm3[][3] = {{0, 1, 2}, {0, 2, 1}, {1, 0, 2}, {1, 2, 0}, {2, 0, 1}, {2, 1, 0}};
+	double		work[64],
+				chi2;
+	int			good = 1;
+
+	for (int w = 0; w < 4; w++)
+		for (int q = 0; q < 6; q++)
+		{
+			const int  *p = perm3[q];
+			int64_t		a0 = 439875408,
+						n1 = (int64_t) 395000 * 395000;
+			CrSurvObs	o[] = {
+				{1, p[0], a0 - 47543, 47530}, {1, p[1], n1 - a0 - 1000 - 3, 0},
+				{1, p[2], 990, 10}, {2, p[0], 8, 5}, {2, p[1], 3, 0},
+			};
+
+			cr_surv_compact(o, 5);
+			chi2 = -1;
+			good = good && cr_logrank(o, 5, 3, oe_weights[w], 1.0, work, NULL, &chi2) == 0 &&
+				rel_close(chi2, oe_nearly_all_ref[w], 1e-14);
+		}
+	ok(good, "all but 16 of 1.56e11 churning at once: chi-square to 1e-14, every weighting and group order");
+
+	good = 1;
+	for (int w = 0; w < 4; w++)
+		for (int q = 0; q < 2; q++)
+		{
+			CrSurvObs	o[] = {
+				{1, q, 300000011, 10000}, {1, 1 - q, 300000001, 7588},
+				{2, q, 149990004, 0}, {2, 1 - q, 149992392, 0},
+				{3, q, 1, 1}, {3, 1 - q, 2, 0},
+			};
+
+			cr_surv_compact(o, 6);
+			chi2 = -1;
+			good = good && cr_logrank(o, 6, 2, oe_weights[w], 1.0, work, NULL, &chi2) == 0 &&
+				rel_close(chi2, oe_like_odds_ref[w], 1e-14);
+		}
+	ok(good, "two groups of 4.5e8 churning at like odds (products past 2^53): chi-square 9e-7 to 1e-14, every weighting and group order");
+}
+
 static int interrupts;
 
 static void
@@ -422,6 +496,7 @@ main(void)
 	test_logrank();
 	test_logrank_tiny_group();
 	test_logrank_near_singular();
+	test_logrank_oe();
 	test_compact_tail();
 	test_spells();
 	return tap_done();
