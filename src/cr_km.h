@@ -100,6 +100,12 @@ typedef enum CrLogrankWeight
 	CR_LR_FLEMING_HARRINGTON	/* S(t-)^p, the pooled KM before t ('fh') */
 } CrLogrankWeight;
 
+/*
+ * The most members cr_logrank takes: its counts are doubles, exact integers
+ * up to 2^53 (callers refuse more).
+ */
+#define CR_LOGRANK_MAX_MEMBERS ((int64_t) 1 << 53)
+
 /* Doubles of workspace cr_logrank needs for k groups. */
 extern size_t cr_logrank_work_size(int k);
 
@@ -111,7 +117,7 @@ extern size_t cr_logrank_work_size(int k);
  * allocated here and interrupt (may be NULL) may leave by longjmp.  Returns
  * 0, or -1 when the covariance matrix is singular: fewer than two groups,
  * no events, or a group with nobody at risk at any event time that counts
- * (with two or more at risk).
+ * (with two or more at risk).  At most CR_LOGRANK_MAX_MEMBERS members in all.
  */
 extern int	cr_logrank(const CrSurvObs *o, size_t n, int k,
 					   CrLogrankWeight weight, double p, double *work,

@@ -786,6 +786,22 @@ retention_logrank_final(PG_FUNCTION_ARGS)
 		v[3] = Int64GetDatum(s->skipped);
 		PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(desc, v, n)));
 	}
+
+	/*
+	 * The kernel's sums are doubles: exact for counts up to 2^53, and the
+	 * table's products d_g a_o, a_g d_o are taken exactly from there.  More
+	 * members (only combined or forged partial states hold them: 2^53 rows
+	 * is out of reach) round the counts themselves, and O - E with them (1e16
+	 * members, all but 21 churning at once: chi-square 25% off): refused
+	 * rather than a p-value no digit of which can be trusted.
+	 */
+	if (s->members > CR_LOGRANK_MAX_MEMBERS)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("retention_logrank counts at most 2^53 (%lld) members",
+						(long long) CR_LOGRANK_MAX_MEMBERS),
+				 errdetail("The aggregate's state holds %lld members: its counts are summed in double precision, exact only up to 2^53.",
+						   (long long) s->members)));
 	surv_sort_groups(s);
 	work = palloc_extended(cr_logrank_work_size(s->ngroups) * sizeof(double), MCXT_ALLOC_HUGE);
 	rc = cr_logrank(s->obs, (size_t) s->nobs, s->ngroups,
