@@ -65,6 +65,11 @@ BEGIN
         -- the workers' queries call the aggregate, grouped by member_id
         WHEN 'pushed' THEN plan NOT LIKE '%worker_partial_agg%'
                            AND plan ~ ('Query: SELECT [^\n]*\m' || fn || '\([^\n]*GROUP BY [^\n]*member_id')
+        -- a window partitioned by member_id: the workers' queries compute it
+        WHEN 'pushed window' THEN plan ~ ('Query: SELECT [^\n]*\m' || fn || '\([^\n]*OVER \(PARTITION BY [^\n]*member_id')
+        -- another window: the coordinator computes it over the gathered rows
+        WHEN 'gathered window' THEN plan ~ ('WindowAgg\n *Output: ' || fn || '\(remote_scan\.')
+                                    AND plan !~ ('Query: [^\n]*\m' || fn || '\(')
     END;
     IF NOT ok THEN
         RAISE WARNING '%', plan;
@@ -325,3 +330,139 @@ EXCEPTION WHEN data_exception THEN
            (SQLERRM LIKE 'the retention_fit query returned different rows on pass _')::text;
 END $$;
 SELECT pg_temp.transfer_check();
+
+-- ---------------------------------------------------------------- ORDER BY, FILTER and windows
+-- An aggregate with ORDER BY inside cannot be split: Citus gathers the rows
+-- and orders them on the coordinator; FILTER stays on the workers.
+SELECT pg_temp.check('retention_calibration with ORDER BY inside', 'gathered',
+    'SELECT retention_calibration(score, renewed, 10 ORDER BY member_id) FROM scores%s');
+SELECT pg_temp.check('incentive_ab_cuped with ORDER BY inside', 'gathered',
+    'SELECT incentive_ab_cuped(treated, renewed, score ORDER BY member_id) FROM experiment%s');
+SELECT pg_temp.check('retention_auc with ORDER BY inside', 'gathered',
+    'SELECT retention_auc(score, renewed ORDER BY member_id) FROM scores%s');
+SELECT pg_temp.check('retention_calibration with FILTER', 'split',
+    $$SELECT retention_calibration(score, renewed, 10) FILTER (WHERE plan = 'annual') FROM scores%s$$);
+-- a running window per member runs on the workers; a window over another
+-- column gathers the rows: both as on one node
+SELECT pg_temp.check('engagement_decay OVER (PARTITION BY member_id ORDER BY ...)', 'pushed window',
+    $$SELECT string_agg(r::text, ';' ORDER BY member_id, occurred_at, minutes, kind)
+      FROM (SELECT member_id, occurred_at, minutes, kind,
+                   engagement_decay(occurred_at, retention_demo_reference_date(), '3 days', minutes)
+                       OVER (PARTITION BY member_id ORDER BY occurred_at, minutes, kind) AS r
+            FROM activity%s WHERE member_id <= 40) q$$);
+SELECT pg_temp.check('retention_km OVER (PARTITION BY member_id ORDER BY ...)', 'pushed window',
+    $$SELECT string_agg(r::text, ';' ORDER BY member_id, occurred_at, minutes, kind)
+      FROM (SELECT member_id, occurred_at, minutes, kind,
+                   retention_km(minutes, kind = 'like') OVER (PARTITION BY member_id ORDER BY occurred_at, minutes, kind) AS r
+            FROM activity%s WHERE member_id <= 40) q$$);
+SELECT pg_temp.check('retention_calibration OVER (PARTITION BY plan)', 'gathered window',
+    $$SELECT string_agg(DISTINCT r::text, ';') FROM (SELECT retention_calibration(score, renewed, 5) OVER (PARTITION BY plan) AS r FROM scores%s) q$$);
+SELECT pg_temp.check('retention_auc OVER (PARTITION BY plan)', 'gathered window',
+    $$SELECT string_agg(DISTINCT r::text, ';') FROM (SELECT retention_auc(score, renewed) OVER (PARTITION BY plan) AS r FROM scores%s) q$$);
+
+-- ---------------------------------------------------------------- extension types in distributed tables
+-- A retention_model and an incentive_condition column in a distributed
+-- table, filled by INSERT ... SELECT from a reference table (on the
+-- workers) and from a coordinator table (through COPY to the shards), read
+-- back on the coordinator, and used on the workers; a table distributed by
+-- an incentive_condition (its hash is the same on every node).
+SET citus.enable_ddl_propagation = on;
+CREATE TABLE cr_check_rules (name text PRIMARY KEY, c incentive_condition NOT NULL);
+SELECT create_reference_table('cr_check_rules') IS NOT NULL AS created \gset
+INSERT INTO cr_check_rules VALUES ('low', 'recency_days > 3 and active_days_30 < 5'), ('annual', 'annual = 1');
+CREATE TABLE cr_check_member_models (member_id bigint, m retention_model, c incentive_condition);
+SELECT create_distributed_table('cr_check_member_models', 'member_id', colocate_with => 'members') IS NOT NULL AS created \gset
+INSERT INTO cr_check_member_models
+SELECT f.member_id, m.model, r.c FROM member_features f, retention_models m, cr_check_rules r
+WHERE m.name = 'demo' AND r.name = 'low' AND f.member_id % 2 = 0;
+INSERT INTO cr_check_member_models
+SELECT f.member_id, m.model, 'annual = 1'::incentive_condition FROM member_features_local f, retention_models m
+WHERE m.name = 'demo' AND f.member_id % 2 = 1;
+CREATE TABLE cr_check_by_condition (c incentive_condition, n int);
+SELECT create_distributed_table('cr_check_by_condition', 'c') IS NOT NULL AS created \gset
+INSERT INTO cr_check_by_condition SELECT c, 1 FROM cr_check_member_models;
+SET citus.enable_ddl_propagation = off;
+SELECT 'retention_model and incentive_condition columns of a distributed table come back as stored: ' ||
+       (count(*) = 1500 AND bool_and(mm.m::text = m.model::text)
+        AND count(*) FILTER (WHERE mm.c = 'annual = 1') = 750)::text
+FROM cr_check_member_models mm, retention_models m WHERE m.name = 'demo';
+-- (each side a statement of its own: Citus plans a statement that reads
+-- both a distributed and a coordinator table as a whole)
+CREATE FUNCTION pg_temp.typed_columns_check() RETURNS text LANGUAGE plpgsql AS $$
+DECLARE dist text; loc text;
+BEGIN
+    SELECT sum(retention_score(mm.m, f))::text || ' ' || count(*) FILTER (WHERE incentive_matches(mm.c, f))
+    INTO dist FROM cr_check_member_models mm JOIN member_features f USING (member_id);
+    SELECT sum(retention_score(m.model, f))::text || ' ' || count(*) FILTER (WHERE incentive_matches(r.c, f))
+    INTO loc FROM member_features_local f, retention_models m, cr_check_rules r
+    WHERE m.name = 'demo' AND r.name = CASE WHEN f.member_id % 2 = 0 THEN 'low' ELSE 'annual' END;
+    RETURN 'a model column and a condition column score and match on the workers as on one node: ' ||
+           pg_temp.near(dist, loc, 1e-12)::text;
+END $$;
+SELECT pg_temp.typed_columns_check();
+SELECT 'a table distributed by an incentive_condition finds each condition''s rows in its shard: ' ||
+       ((SELECT count(*) FROM cr_check_by_condition WHERE c = 'annual = 1'::incentive_condition) = 750
+        AND (SELECT count(*) FROM cr_check_by_condition WHERE c = 'recency_days > 3 AND active_days_30 < 5') = 750
+        AND (SELECT count(*) FROM cr_check_member_models mm JOIN cr_check_rules r ON mm.c = r.c) = 1500)::text;
+SET citus.enable_ddl_propagation = on;
+DROP TABLE cr_check_by_condition, cr_check_member_models, cr_check_rules;
+SET citus.enable_ddl_propagation = off;
+
+-- ---------------------------------------------------------------- retention_fit: joins, filters, changes, cancel
+CREATE FUNCTION pg_temp.fit_more() RETURNS SETOF text LANGUAGE plpgsql AS $$
+DECLARE q text; a text; b text;
+BEGIN
+    IF to_regprocedure('retention_fit(text, jsonb)') IS NULL THEN
+        RETURN NEXT 'skipped: retention_fit(text, jsonb) is not in this build';
+        RETURN;
+    END IF;
+    -- a join with a reference table and a WHERE on another column than member_id
+    q := $q$SELECT ARRAY[f.recency_days, f.active_days_30, retention_score(m.model, f)], f.renewed
+            FROM member_features%s f JOIN retention_models m ON m.name = 'demo'
+            WHERE f.plan = 'monthly' AND f.current_streak >= 0$q$;
+    EXECUTE format('SELECT retention_fit(%L)::text', format(q, '')) INTO a;
+    EXECUTE format('SELECT retention_fit(%L)::text', format(q, '_local')) INTO b;
+    RETURN NEXT 'retention_fit joined with a reference table and filtered on a non-distribution column equals the single-node fit to 1e-9: ' ||
+        pg_temp.near(a, b, 1e-9)::text;
+    -- rows that leave from pass 3 on, rows that join from pass 3 on, rows
+    -- missing from passes 3 and 4 only (a volatile subquery the coordinator
+    -- runs once per pass and once for the column check)
+    FOR q IN SELECT unnest(ARRAY[
+        'member_id > 3 OR k < 4',
+        'member_id > 3 OR k >= 4',
+        'member_id > 3 OR k NOT IN (4, 5)'])
+    LOOP
+        PERFORM setval('pg_temp.fit_pass', 1, false);
+        BEGIN
+            PERFORM retention_fit(format($f$SELECT ARRAY[recency_days, active_days_30], renewed
+                FROM member_features, (SELECT nextval('pg_temp.fit_pass') AS k) p WHERE %s$f$, q));
+            RETURN NEXT format('retention_fit on Citus stops when rows change between passes (%s): false', q);
+        EXCEPTION WHEN data_exception THEN
+            RETURN NEXT format('retention_fit on Citus stops when rows change between passes (%s): %s', q,
+                               (SQLERRM LIKE 'the retention_fit query returned different rows on pass _')::text);
+        END;
+    END LOOP;
+END $$;
+SELECT pg_temp.fit_more();
+-- A cancel during a pass (the workers sleep on every row) and between
+-- passes (the coordinator sleeps once per pass): 57014, nothing else, and
+-- the cluster answers afterwards.  (statement_timeout is armed when a
+-- top-level statement starts: SET before it.)
+CREATE FUNCTION pg_temp.cancel_check(what text, q text) RETURNS text LANGUAGE plpgsql AS $$
+BEGIN
+    IF to_regprocedure('retention_fit(text, jsonb)') IS NULL THEN
+        RETURN 'skipped: retention_fit(text, jsonb) is not in this build';
+    END IF;
+    PERFORM retention_fit(q);
+    RETURN format('retention_fit on Citus can be cancelled %s: false', what);
+EXCEPTION WHEN query_canceled THEN
+    RETURN format('retention_fit on Citus can be cancelled %s: true', what);
+END $$;
+SET statement_timeout = '1s';
+SELECT pg_temp.cancel_check('within a pass',
+    'SELECT ARRAY[recency_days], renewed FROM member_features WHERE pg_sleep(0.05) IS NOT NULL');
+SET statement_timeout = '1s';
+SELECT pg_temp.cancel_check('between passes',
+    'SELECT ARRAY[recency_days], renewed FROM member_features, (SELECT pg_sleep(2)::text AS s) p');
+RESET statement_timeout;
+SELECT 'the cluster answers after a cancelled fit: ' || ((SELECT count(*) FROM member_features) = 1500)::text;
