@@ -93,6 +93,42 @@ citus_cluster_up() {
 		-c 'CREATE EXTENSION community_retention' >/dev/null
 }
 
+# The README's "On a Citus cluster": ALTER EXTENSION ... UPDATE, run on the
+# coordinator, reaches the workers (here 1.0 created there, with a
+# distributed table holding a retention_model column, then updated), and a
+# worker added after the update gets the updated version; every node's
+# functions then equal a fresh 1.1's (database cr_citus).  Prints check
+# lines as the check files do.
+citus_update_checks() {
+	local n fresh q
+	q="SELECT md5(string_agg(d, E'\\n' ORDER BY d)) FROM (SELECT p.oid::regprocedure::text || ' ' || md5(CASE WHEN p.prokind = 'f' THEN pg_get_functiondef(p.oid) ELSE p.prosrc END) || ' ' || p.provolatile::text || p.proparallel::text || p.proisstrict::text AS d FROM pg_proc p JOIN pg_depend x ON x.classid = 'pg_proc'::regclass AND x.objid = p.oid AND x.deptype = 'e' JOIN pg_extension e ON e.oid = x.refobjid AND e.extname = 'community_retention') f"
+	for n in "${CITUS_NODES[@]}"; do
+		cpsql "$n" -d postgres -c 'CREATE DATABASE cr_update' >/dev/null &&
+			cpsql "$n" -d cr_update -c 'CREATE EXTENSION citus' >/dev/null || return 1
+	done
+	cpsql coord -d cr_update \
+		-c "SELECT citus_set_coordinator_host('$WORK/citus/coord/run', $CITUS_PORT_coord)" \
+		-c "SELECT citus_add_node('$WORK/citus/w1/run', $CITUS_PORT_w1)" \
+		-c "CREATE EXTENSION community_retention VERSION '1.0'" \
+		-c 'CREATE TABLE models (member_id bigint, model retention_model)' \
+		-c "SELECT create_distributed_table('models', 'member_id')" \
+		-c 'ALTER EXTENSION community_retention UPDATE' \
+		-c "SELECT citus_add_node('$WORK/citus/w2/run', $CITUS_PORT_w2)" >/dev/null || return 1
+	fresh=$(cpsql coord -d cr_citus -tA -c "$q") || return 1
+	cpsql coord -d cr_update -tA \
+		-c "SELECT 'ALTER EXTENSION community_retention UPDATE on the coordinator updates the workers to 1.1: ' ||
+		           (count(*) = 2 AND bool_and(success AND result = '1.1'))::text
+		    FROM run_command_on_workers(\$\$SELECT extversion FROM pg_extension WHERE extname = 'community_retention'\$\$)
+		    WHERE nodename = '$WORK/citus/w1/run' OR nodename = '$WORK/citus/w2/run'" \
+		-c "SELECT 'the updated extension''s functions equal a fresh 1.1''s on the coordinator and both workers: ' ||
+		           (($q) = '$fresh' AND (SELECT count(*) = 2 AND bool_and(success AND result = '$fresh')
+		                                  FROM run_command_on_workers(\$\$$q\$\$)))::text" \
+		-c "INSERT INTO models SELECT 1, retention_train(ARRAY[i % 7], i % 3 = 0) FROM generate_series(1, 40) i" \
+		-c "SELECT 'a distributed table''s retention_model column created under 1.0 stores and scores models on the workers after the update: ' ||
+		           ((SELECT retention_score(model, ARRAY[4.0]) FROM models WHERE member_id = 1) =
+		            (SELECT retention_score(retention_train(ARRAY[i % 7], i % 3 = 0), ARRAY[4.0]) FROM generate_series(1, 40) i))::text"
+}
+
 # run_citus_checks: record one line per file of checks (each output line of
 # a check file is "what: true" or a failure).
 run_citus_checks() {
@@ -109,6 +145,8 @@ run_citus_checks() {
 		return 0
 	fi
 	cpsql coord -d cr_citus -tA -f "$dir/checks.sql" >"$out/checks.out" 2>"$out/checks.err" || true
+	citus_update_checks >>"$out/checks.out" 2>"$out/update.err" || echo "citus_update_checks: failed" >>"$out/checks.out"
+	grep 'ERROR' "$out/update.err" >>"$out/checks.err" || true
 	# retention_fit's decile sample: filtered on the workers, every shard
 	# asked with random() < keep and none for all of its rows
 	cpsql coord -d cr_citus -tA -f "$dir/sample.sql" >>"$out/checks.out" 2>"$out/sample.err" || true
