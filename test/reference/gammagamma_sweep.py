@@ -45,6 +45,7 @@ them; 12 with more than 20,000 members not checked) 5.9e-7, the parent's
 """
 import os
 import shutil
+import time
 import subprocess
 import sys
 import tempfile
@@ -55,7 +56,64 @@ import numpy as np
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
 sys.path.insert(0, HERE)
-from gammagamma_reference import polish_mp  # noqa: E402
+
+# sets up to this many members are checked in mpmath (--max-check N)
+MAX_CHECK = 20000
+# seconds of mpmath per set before it is counted as not checked (--time-limit S)
+TIME_LIMIT = None
+
+
+def polish_mp(est, x, m, dps=30, deadline=None):
+    """gammagamma_reference.py's polish_mp with the special functions once per
+    distinct frequency (they depend on x alone): the same Newton in mpmath
+    from est, the maximum to dps digits and the inverse of minus the Hessian
+    in the log-parameters; TimeoutError past deadline (time.time())"""
+    mpmath.mp.dps = dps
+    groups = {}
+    for xi, mi in zip(x, m):
+        groups.setdefault(float(xi), []).append(mpmath.mpf(float(mi)))
+    th = [mpmath.log(mpmath.mpf(float(v))) for v in est]
+    for _ in range(100):
+        p, q, g = (mpmath.exp(t) for t in th)
+        s = [mpmath.mpf(0)] * 3
+        h = mpmath.zeros(3, 3)
+        dq, tq = mpmath.digamma(q), mpmath.psi(1, q)
+        for xf, ms in groups.items():
+            if deadline is not None and time.time() > deadline:
+                raise TimeoutError
+            xi = mpmath.mpf(xf)
+            px, c = p * xi, len(ms)
+            ppq, tpq = mpmath.digamma(px + q), mpmath.psi(1, px + q)
+            dpx, tpx = mpmath.digamma(px), mpmath.psi(1, px)
+            sl = sld = sinv = sinv2 = 0
+            for mi in ms:
+                xm = xi * mi
+                den = g + xm
+                r = 1 / den
+                sl += mpmath.log(xm * r)
+                sld += mpmath.log(g * r)
+                sinv += r
+                sinv2 += r * r
+            s[0] += xi * (c * (ppq - dpx) + sl)
+            s[1] += c * (ppq - dq) + sld
+            s[2] += c * q / g - (px + q) * sinv
+            h[0, 0] += c * xi * xi * (tpq - tpx)
+            h[0, 1] += c * xi * tpq
+            h[0, 2] -= xi * sinv
+            h[1, 1] += c * (tpq - tq)
+            h[1, 2] += c / g - sinv
+            h[2, 2] += (px + q) * sinv2 - c * q / g ** 2
+        P = [p, q, g]
+        gl = mpmath.matrix([s[i] * P[i] for i in range(3)])
+        hl = mpmath.zeros(3, 3)
+        for i in range(3):
+            for j in range(i, 3):
+                hl[i, j] = hl[j, i] = h[i, j] * P[i] * P[j] + (gl[i] if i == j else 0)
+        d = mpmath.lu_solve(hl, -gl)
+        th = [th[i] + d[i] for i in range(3)]
+        if max(abs(v) for v in d) < mpmath.mpf(10) ** (-dps // 2 - 5):
+            break
+    return [mpmath.exp(t) for t in th], -mpmath.inverse(hl), max(abs(v) for v in gl)
 
 SOURCES = ["cr_bgnbd.c", "cr_bgnbd_expect.c", "cr_bgnbd_score.c", "cr_auc.c",
            "cr_gammagamma.c", "cr_optim.c", "cr_hyp2f1.c"]
@@ -81,9 +139,11 @@ def parent_src(commit, tmp):
     return d
 
 
-def draw(rng):
+def draw(rng, min_n=None):
     top = 5.0 if rng.uniform() < 0.1 else max(np.log10(2), 5.0 * rng.uniform() ** 2)
     n = max(2, int(round(10 ** rng.uniform(np.log10(2), top))))
+    if min_n is not None:
+        n = int(round(10 ** rng.uniform(np.log10(min_n), 5)))
     xmax = int(10 ** rng.uniform(0, 2))
     x = rng.integers(1, xmax + 1, n).astype(float)
     kind = "AFGW"[rng.integers(4)]
@@ -109,11 +169,22 @@ def fit_all(binary, path):
 
 
 def main():
+    global MAX_CHECK, TIME_LIMIT
     args = [a for a in sys.argv[1:] if not a.startswith("--")]
     keep = None
-    if "--keep" in sys.argv:
-        keep = sys.argv[sys.argv.index("--keep") + 1]
-        args.remove(keep)
+    min_n = None
+    for opt in ("--keep", "--min-n", "--max-check", "--time-limit"):
+        if opt in sys.argv:
+            v = sys.argv[sys.argv.index(opt) + 1]
+            args.remove(v)
+            if opt == "--keep":
+                keep = v
+            elif opt == "--min-n":
+                min_n = int(v)
+            elif opt == "--max-check":
+                MAX_CHECK = int(v)
+            else:
+                TIME_LIMIT = float(v)
     parent = args[0]
     sets = int(args[1]) if len(args) > 1 else 3000
     seed = int(args[2]) if len(args) > 2 else 1
@@ -127,14 +198,14 @@ def main():
     path = os.path.join(tmp, "sets.txt")
     with open(path, "w") as fh:
         for _ in range(sets):
-            kind, x, m = draw(rng)
+            kind, x, m = draw(rng, min_n)
             data.append((kind, x, m))
             fh.write("%d %s\n" % (len(m), " ".join("%d %.17g" % (a, b) for a, b in zip(x, m))))
     old, new = fit_all(os.path.join(tmp, "parent"), path), fit_all(os.path.join(tmp, "new"), path)
     if keep is None:
         shutil.rmtree(tmp)
     counts = {}
-    changed, lost, worse, unchecked, nomax = [], [], [], [], []
+    changed, lost, worse, unchecked, nomax, timed = [], [], [], [], [], []
     for i, (o, w) in enumerate(zip(old, new)):
         counts[(o[0], w[0])] = counts.get((o[0], w[0]), 0) + 1
         if o[:8] == w[:8]:
@@ -145,20 +216,27 @@ def main():
         errs = {}
         starts = [("parent", o), ("new", w)]
         best = None
+        deadline = None if TIME_LIMIT is None else time.time() + TIME_LIMIT
+        out_of_time = False
         for name, r in starts:
             if r[0] != "0":
                 continue
             est = [float.fromhex(v) for v in r[1:4]]
-            if len(m) > 20000:
-                continue  # mpmath at 30 digits: too slow
+            if len(m) > MAX_CHECK:
+                continue  # mpmath: too slow
             try:
-                P, cov, score = polish_mp(est, x, m, dps=30)
+                P, cov, score = polish_mp(est, x, m, dps=30, deadline=deadline)
             except ZeroDivisionError:
                 continue  # a singular Hessian on the way: no maximum from there
+            except TimeoutError:
+                out_of_time = True
+                continue
             if best is None or score < best[1]:
                 best = (P, score, cov)
+        if out_of_time:
+            timed.append(i)
         if best is None and (o[0] == "0" or w[0] == "0"):
-            (unchecked if len(m) > 20000 else nomax).append(i)
+            (unchecked if len(m) > MAX_CHECK or out_of_time else nomax).append(i)
         if best is not None:
             # a maximum: Newton converged (the score to rounding at 30
             # digits) and minus the Hessian's inverse positive definite
@@ -184,12 +262,15 @@ def main():
             if "new" in errs and "parent" in errs and errs["new"] > max(2 * errs["parent"], 1e-7):
                 worse.append(i)
         changed.append((i, kind, len(m), o, w, errs, best))
-        print("checked set %d (n %d) in mpmath" % (i, len(m)), file=sys.stderr, flush=True)
+        print("checked set %d (n %d, %s -> %s) in mpmath: %s" % (i, len(m), o[0], w[0], errs),
+              file=sys.stderr, flush=True)
     print("sets %d (seed %d), parent %s" % (sets, seed, parent))
     print("status parent -> new: " + ", ".join("%s->%s: %d" % (a, b, c) for (a, b), c in sorted(counts.items())))
     print("changed %d; OK before and failing now: %d %s" % (len(changed), len(lost), lost))
     print("changed OK fits further from mpmath's maximum than the parent's: %d %s" % (len(worse), worse))
-    print("changed sets not checked in mpmath (more than 20,000 members): %d %s" % (len(unchecked), unchecked))
+    print("changed sets not checked in mpmath (more than %d members, or past the time limit): %d %s"
+          % (MAX_CHECK, len(unchecked), unchecked))
+    print("changed sets where a polish ran past the time limit (%s s): %d %s" % (TIME_LIMIT, len(timed), timed))
     print("changed sets where mpmath's Newton found no maximum: %d %s" % (len(nomax), nomax))
     for i, kind, n, o, w, errs, best in changed:
         q = float(best[0][1]) if best else float("nan")
