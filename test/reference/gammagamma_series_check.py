@@ -19,8 +19,13 @@ and more (as many as the cancellation needs):
  3. the step at the switch, q = 1e4 - ulp to 1e4: the change in the
     log-likelihood and gradient less mpmath's, in units of the plain
     side's mag and gmag (the plain formulas' own rounding);
- 4. the reference values of test_gammagamma_series_gradient (printed last;
-    gammagamma_series_check.out holds this script's output).
+ 4. the reference values of test_gammagamma_series_gradient;
+ 5. gg_psi_diffs_near (psi(z + a) - psi(z), psi'(z + a) - psi'(z) for
+    a <= z, p's score and Hessian entry where q <= p x) as a plain
+    function, z 1e-300 .. 1e300, a / z 1e-290 .. 1: the worst relative
+    error of each, below and above the shift's target z = 128;
+ 6. the reference values of test_gammagamma_eval.c (50 digits; printed
+    last; gammagamma_series_check.out holds this script's output).
 
     /usr/bin/python3 test/reference/gammagamma_series_check.py
 """
@@ -180,6 +185,52 @@ def unit_refs():
         print("    log-likelihood %s gradient %s %s %s" % tuple(mpmath.nstr(v, 17) for v in [ll] + s))
 
 
+def near_pieces(binary):
+    pts = []
+    for z in [1e-300, 1e-100, 1e-10, 1e-3, 0.1, 0.5, 1.0, 2.5, 10.0, 50.0, 127.9, 128.0, 300.0, 1e3,
+              9999.0, 1e4, 1e6, 1e9, 1e15, 1e30, 1e100, 1e300]:
+        for r in [1.0, 0.999, 0.5, 0.1, 1e-2, 1e-4, 1e-8, 1e-12, 1e-16, 1e-30, 1e-100, 1e-200, 1e-290]:
+            if z * r > 1e-305:
+                pts.append((z, z * r))
+    worst = {}
+    for z, a, d1, t1 in drive(binary, ["n %r %r\n" % t for t in pts]):
+        mpmath.mp.dps = int(60 + abs(math.log10(a)) + abs(math.log10(z)))
+        Z, A = mpmath.mpf(z), mpmath.mpf(a)
+        for name, got, ref in (("psi_diff", d1, mpmath.digamma(Z + A) - mpmath.digamma(Z)),
+                               ("psi1_diff", t1, mpmath.psi(1, Z + A) - mpmath.psi(1, Z))):
+            if abs(ref) < 1e-290 or abs(ref) > 1e300:
+                continue            # beyond the double range
+            e = float(abs((got - ref) / ref))
+            key = ("z < 128" if z < 128 else "z >= 128", name)
+            if key not in worst or e > worst[key][0]:
+                worst[key] = (e, z, a)
+    print("5. gg_psi_diffs_near (%d points), worst relative error" % len(pts))
+    for (region, name), (e, z, a) in sorted(worst.items()):
+        print("  %-10s %-10s %8.2g  (z %.4g, a %.4g)" % (region, name, e, z, a))
+
+
+# test_gammagamma_eval.c's points: p x >> q below and above q = 1e4, and p x < 128
+EVAL_CASES = [([1.0, 3.0, 7.0], [2.0, 1.9, 2.1], (1e8, 10.0, 2.6e-7)),
+              ([2.0, 5.0, 11.0], [1e-3, 1.1e-3, 0.9e-3], (3e9, 2e4, 4.6e-12)),
+              ([1.0, 2.0], [0.5, 0.8], (0.05, 1e-4, 1e-3))]
+NEAR_CASES = [(0.1, 1e-9), (5.0, 5.0), (127.5, 1e-3), (1e8, 10.0), (1e-100, 1e-110)]
+
+
+def eval_refs():
+    print("6. test_gammagamma_eval.c, 50 digits")
+    for z, a in NEAR_CASES:
+        mpmath.mp.dps = int(60 + abs(math.log10(a)) + abs(math.log10(z)))
+        Z, A = mpmath.mpf(z), mpmath.mpf(a)
+        print("  z %r a %r: psi_diff %s psi1_diff %s"
+              % (z, a, mpmath.nstr(mpmath.digamma(Z + A) - mpmath.digamma(Z), 17),
+                 mpmath.nstr(mpmath.psi(1, Z + A) - mpmath.psi(1, Z), 17)))
+    for x, m, P in EVAL_CASES:
+        ll, s, h, _ = ref_eval(x, m, P)
+        mpmath.mp.dps = 50
+        print("  x %s m %s p q gamma %r %r %r:" % (x, m, *P))
+        print("    p score %s, Hessian (p, p) %s" % (mpmath.nstr(s[0], 17), mpmath.nstr(h[0][0], 17)))
+
+
 def main():
     tmp = tempfile.mkdtemp(prefix="gg_series_")
     binary = build(tmp)
@@ -187,6 +238,8 @@ def main():
     evals(binary)
     switch(binary)
     unit_refs()
+    near_pieces(binary)
+    eval_refs()
     os.remove(binary)
     os.rmdir(tmp)
 

@@ -3,6 +3,7 @@
  * (cr_gammagamma.c, included whole for its static functions), for
  * gammagamma_series_check.py.  Lines on stdin:
  *   "d q a"                  prints q a lgamma_diff its_mag psi_diff psi1_diff
+ *   "n z a"                  prints z a psi_diff psi1_diff (gg_psi_diffs_near)
  *   "e n x1 m1 .. xn mn p q gamma"
  *                            prints ll mag grad[3] gmag[3] h00 h01 h02 h11 h12 h22
  * all in hex.  Built by gammagamma_series_check.py with -I src.
@@ -32,6 +33,18 @@ main(void)
 			l = gg_lgamma_diff(q, a, &mag);
 			gg_psi_diffs(q, a, &d1, &t1);
 			printf("%a %a %a %a %a %a\n", q, a, l, mag, d1, t1);
+		}
+		else if (c == 'n')
+		{
+			double		z,
+						a,
+						d1,
+						t1;
+
+			if (scanf("%lf %lf", &z, &a) != 2)
+				return 1;
+			gg_psi_diffs_near(z, a, &d1, &t1);
+			printf("%a %a %a %a\n", z, a, d1, t1);
 		}
 		else if (c == 'e')
 		{

@@ -1067,7 +1067,10 @@ test_gammagamma_limit_a(void)
  * fit did not converge (before Newton's tolerances followed the rounding it
  * settled 0.3% from the maximum in p).  Steps now shrink the gradient in
  * units of each component's tolerance: mpmath's maximum
- * (gammagamma_reference.py) to 2e-3, its standard errors to 1e-2.
+ * (gammagamma_reference.py) to 2e-3, its standard errors to 1e-2; and with
+ * p's score and Hessian entry from differences that do not cancel where
+ * p x >> q (gg_psi_diffs_near: psi'(p x + q) - psi'(p x) had lost 9 of its
+ * digits), to 1e-8 and 1e-7 (they were 6e-4 and 1.4e-3 off).
  */
 static void
 test_gammagamma_noisy_ridge(void)
@@ -1080,13 +1083,13 @@ test_gammagamma_noisy_ridge(void)
 	int			st;
 
 	st = gg_fit_xm(x, m, 5, rows, NULL, &gf);
-	ok(st == CR_FIT_OK && rel_near(gf.m.p, 1.389813839523983e+05, 2e-3) &&
-	   rel_near(gf.m.q, 3.467358908692263e+04, 2e-3) && rel_near(gf.m.gamma, 7.205724302936012e+278, 2e-3) &&
+	ok(st == CR_FIT_OK && rel_near(gf.m.p, 1.389813839523983e+05, 1e-8) &&
+	   rel_near(gf.m.q, 3.467358908692263e+04, 1e-8) && rel_near(gf.m.gamma, 7.205724302936012e+278, 1e-8) &&
 	   rel_near(gf.log_likelihood, -3198.483471300885, 1e-7),
 	   "noisy ridge, a maximum at p = 1.4e5: mpmath's (%d: p %.10g q %.10g gamma %.10g LL %.12f)",
 	   st, gf.m.p, gf.m.q, gf.m.gamma, gf.log_likelihood);
-	ok(st == CR_FIT_OK && rel_near(gf.se[0], 1.416375194e+06, 1e-2) &&
-	   rel_near(gf.se[1], 2.646746622e+04, 1e-2) && rel_near(gf.se[2], 7.635730365e+279, 1e-2),
+	ok(st == CR_FIT_OK && rel_near(gf.se[0], 1.416375194e+06, 1e-7) &&
+	   rel_near(gf.se[1], 2.646746622e+04, 1e-7) && rel_near(gf.se[2], 7.635730365e+279, 1e-7),
 	   "noisy ridge: the maximum's standard errors (%g %g %g)", gf.se[0], gf.se[1], gf.se[2]);
 }
 
@@ -1096,7 +1099,9 @@ test_gammagamma_noisy_ridge(void)
  * and BFGS, which ends the fit, took its standard errors from central
  * differences of its gradient, 3.4 times too small in p and gamma.  They
  * come from the analytic Hessian now: mpmath's (gammagamma_reference.py)
- * to 1e-2, the maximum to 1e-3.
+ * to 1e-2, the maximum to 1e-3; and to 1e-7 and 1e-8 with p's score and
+ * Hessian entry from differences that do not cancel where p x >> q
+ * (gg_psi_diffs_near; they were 9e-4 and 3e-4 off).
  */
 static void
 test_gammagamma_bfgs_se(void)
@@ -1109,12 +1114,12 @@ test_gammagamma_bfgs_se(void)
 	int			st;
 
 	st = gg_fit_xm(x, m, 5, rows, NULL, &gf);
-	ok(st == CR_FIT_OK && rel_near(gf.m.p, 1.374598711057438e+04, 1e-3) &&
-	   rel_near(gf.m.q, 2.764834640183684e+03, 1e-3) && rel_near(gf.m.gamma, 8.295696927585906e-01, 1e-3),
+	ok(st == CR_FIT_OK && rel_near(gf.m.p, 1.374598711057438e+04, 1e-8) &&
+	   rel_near(gf.m.q, 2.764834640183684e+03, 1e-8) && rel_near(gf.m.gamma, 8.295696927585906e-01, 1e-8),
 	   "flat ridge, a maximum at p = 1.4e4: mpmath's (%d: p %.10g q %.10g gamma %.10g)",
 	   st, gf.m.p, gf.m.q, gf.m.gamma);
-	ok(st == CR_FIT_OK && rel_near(gf.se[0], 3.971522673e+05, 1e-2) &&
-	   rel_near(gf.se[1], 2.323322889e+03, 1e-2) && rel_near(gf.se[2], 2.442435202e+01, 1e-2),
+	ok(st == CR_FIT_OK && rel_near(gf.se[0], 3.971522673e+05, 1e-7) &&
+	   rel_near(gf.se[1], 2.323322889e+03, 1e-7) && rel_near(gf.se[2], 2.442435202e+01, 1e-7),
 	   "flat ridge: BFGS's standard errors, the maximum's (%g %g %g)", gf.se[0], gf.se[1], gf.se[2]);
 }
 

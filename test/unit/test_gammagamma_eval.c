@@ -1,0 +1,101 @@
+/*
+ * test_gammagamma_eval.c: the Gamma-Gamma log-likelihood's pieces that are
+ * static in cr_gammagamma.c (included whole): p's score and Hessian entry
+ * where p x >> q.
+ * Reference values: test/reference/gammagamma_series_check.py (mpmath, 50
+ * digits and more; its output beside it, sections 5 and 6).
+ * link: src/cr_optim.c src/cr_hyp2f1.c
+ */
+#include "cr_gammagamma.c"
+
+#include <stdio.h>
+
+#include "tap.h"
+
+/* |got / want - 1| <= tol */
+static int
+rel_near(double got, double want, double tol)
+{
+	return fabs(got / want - 1.0) <= tol;
+}
+
+/*
+ * gg_psi_diffs_near: psi(z + a) - psi(z) and psi'(z + a) - psi'(z), a <= z,
+ * to a few units in the last place, below the shift's target z = 128 and
+ * above it (the plain differences lose 8 digits at z = 0.1, a = 1e-9, and
+ * at z = 1e8, a = 10, and are infinite at z = 1e-100, where z (z + a)
+ * underflows)
+ */
+static void
+test_psi_diffs_near(void)
+{
+	static const double c[][4] = {
+		{0.1, 1e-9, 1.0143329814986204e-7, -2.0018614273760878e-6},
+		{5.0, 5.0, 0.74563492063492063, -0.11615662005542958},
+		{127.5, 1e-3, 7.8739440669994101e-6, -6.1998674860182106e-8},
+		{1e8, 10.0, 9.9999995500000285e-8, -9.9999991000000855e-16},
+		{1e-100, 1e-110, 9.9999999990000001e+89, -1.9999999997e+190},
+	};
+	size_t		k;
+
+	for (k = 0; k < sizeof(c) / sizeof(c[0]); k++)
+	{
+		double		d1,
+					t1;
+
+		gg_psi_diffs_near(c[k][0], c[k][1], &d1, &t1);
+		ok(rel_near(d1, c[k][2], 4e-15) && rel_near(t1, c[k][3], 4e-15),
+		   "gg_psi_diffs_near(%g, %g): mpmath's to 4e-15 (%.17g %.17g)", c[k][0], c[k][1], d1, t1);
+	}
+}
+
+/*
+ * gg_eval's p score and (p, p) Hessian entry where p x >> q, below and above
+ * q = 1e4 (the plain and the series branch), and with p x < 128: psi(p x +
+ * q) - psi(p x), psi'(p x + q) - psi'(p x) and log(x m / (gamma + x m))
+ * cancelled, and the entry was 4e-13 off at p x / q = 1e2 (the series
+ * check), 1e-8 at the first point here.  Now mpmath's to 1e-14.
+ */
+static void
+test_p_score_far(void)
+{
+	static const struct
+	{
+		CrSpendRow	r[3];
+		size_t		n;
+		CrGammaGamma m;
+		double		g0,
+					h00;
+	}			c[] = {
+		{{{1, 2.0}, {3, 1.9}, {7, 2.1}}, 3, {1e8, 10.0, 2.6e-7},
+		-9.0651623049664913e-8, -2.9999998671428668e-15},
+		{{{2, 1e-3}, {5, 1.1e-3}, {11, 0.9e-3}}, 3, {3e9, 2e4, 4.6e-12},
+		1.9986089495865965e-5, -6.666654950110264e-15},
+		{{{1, 0.5}, {2, 0.8}}, 2, {0.05, 1e-4, 1e-3},
+		0.057092433871709787, -2.3949696476470718},
+	};
+	size_t		k;
+
+	for (k = 0; k < sizeof(c) / sizeof(c[0]); k++)
+	{
+		GgData		d = {0};
+		double		g[3],
+					h[3][3];
+
+		d.rows = c[k].r;
+		d.n = c[k].n;
+		d.scale = 1.0;
+		(void) gg_eval(&c[k].m, &d, g, h, NULL, NULL);
+		ok(rel_near(g[0], c[k].g0, 1e-14) && rel_near(h[0][0], c[k].h00, 1e-14),
+		   "p %g q %g gamma %g: p's score and Hessian entry, mpmath's to 1e-14 (%.17g %.17g)",
+		   c[k].m.p, c[k].m.q, c[k].m.gamma, g[0], h[0][0]);
+	}
+}
+
+int
+main(void)
+{
+	test_psi_diffs_near();
+	test_p_score_far();
+	return tap_done();
+}
