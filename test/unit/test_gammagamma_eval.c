@@ -1,7 +1,7 @@
 /*
  * test_gammagamma_eval.c: the Gamma-Gamma log-likelihood's pieces that are
  * static in cr_gammagamma.c (included whole): p's score and Hessian entry
- * where p x >> q.
+ * where p x >> q, and the margin of the log-Hessian's Cholesky factor.
  * Reference values: test/reference/gammagamma_series_check.py (mpmath, 50
  * digits and more; its output beside it, sections 5 and 6).
  * link: src/cr_optim.c src/cr_hyp2f1.c
@@ -92,10 +92,63 @@ test_p_score_far(void)
 	}
 }
 
+/*
+ * gg_log_cholesky: a pivot within rounding of 0 is not positive definite.
+ * minus the Hessian in the log-parameters (h = -that, p = 1, g = 0) with
+ * rows (1, 1, 0), (1, 1 + e, 0), (0, 0, 1): the second pivot is e, left by
+ * cancellation, and positive definite only where e is beyond the rounding
+ * of the difference, 4096 units (cr_optim_cholesky alone takes any e > 0).
+ * The margin is relative to each diagonal entry: diag(1, 1, 1e-15) is
+ * positive definite (a direction ill-determined, but known to rounding).
+ */
+static void
+test_log_cholesky_margin(void)
+{
+	double		p[3] = {1.0, 1.0, 1.0},
+				g[3] = {0.0, 0.0, 0.0},
+				L[CR_OPTIM_MAXK][CR_OPTIM_MAXK];
+	double		h[3][3] = {{-1, 0, 0}, {0, -1, 0}, {0, 0, -1e-15}};
+	static const double e[] = {0x1p-30, 0x1p-38, 4 * DBL_EPSILON, DBL_EPSILON, 0.0};
+	size_t		k;
+
+	ok(gg_log_cholesky(p, g, h, L) == 0, "log-Cholesky: diag(1, 1, 1e-15) is positive definite");
+	h[2][2] = -1.0;
+	h[0][1] = h[1][0] = -1.0;
+	for (k = 0; k < sizeof(e) / sizeof(e[0]); k++)
+	{
+		h[1][1] = -(1.0 + e[k]);
+		ok(gg_log_cholesky(p, g, h, L) == (e[k] >= 0x1p-38 ? 0 : -1),
+		   "log-Cholesky: a pivot of %g left by cancellation is %s", e[k],
+		   e[k] >= 0x1p-38 ? "positive" : "within rounding");
+	}
+}
+
+/*
+ * Two members, x = 77 and 154, spends 1 and 1 + 4.6e-9: the faces' scores
+ * are lost in rounding (neither face is found), and Newton, with p's score
+ * and Hessian entry computed without cancelling, stopped at p = 5.6e16,
+ * q = 8.4e15, its gradient within the rounding of terms in lgamma(p x) of
+ * 1e20, and called it a maximum with finite standard errors; from there
+ * mpmath's Newton runs off (p to 5e41) and its Hessian is not negative
+ * definite.  The log-Hessian's pivot there is 1 unit of its entry: no
+ * proper maximum.
+ */
+static void
+test_no_proper_maximum(void)
+{
+	CrSpendRow	r[2] = {{77, 1.0}, {154, 1.0000000046415889}};
+	CrGammaGammaFit f;
+	int			st = cr_gammagamma_fit(r, 2, NULL, NULL, &f);
+
+	ok(st == CR_FIT_FLAT, "two members, spends 4.6e-9 apart: no proper maximum, not OK at p = 5.6e16 (%d)", st);
+}
+
 int
 main(void)
 {
 	test_psi_diffs_near();
 	test_p_score_far();
+	test_log_cholesky_margin();
+	test_no_proper_maximum();
 	return tap_done();
 }
