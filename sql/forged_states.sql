@@ -353,6 +353,74 @@ SET max_parallel_workers_per_gather = 1;
 EXPLAIN (COSTS OFF) SELECT eng_forged(b, ''::bytea) FROM eng_forged_src;
 SELECT eng_forged(b, ''::bytea)::text = (SELECT engagement_summary(t, '2025-03-01 12:00+00', a)::text FROM eng_events)
 FROM eng_forged_src;
+-- genuine states pass the header checks: engagement_summary itself over a
+-- table partitioned by the event time, each member's events spread over
+-- the partitions, a partial state per partition and member deserialized
+-- and combined, gives the serial features (all but the decayed count and
+-- the amounts, whose sums follow the order of the rows, to 1e-12).  Day
+-- numbers count from 2000-01-01: the deserial function took a first
+-- active day before it, in a word of the bitmap before the last one, for
+-- "none yet" and refused a member with days in 1990 and in 1991 as one
+-- whose active days are not its header's.
+CREATE TABLE eng_pw(m int, t timestamptz, a float8, as_of timestamptz) PARTITION BY HASH (t);
+CREATE TABLE eng_pw0 PARTITION OF eng_pw FOR VALUES WITH (MODULUS 3, REMAINDER 0) WITH (autovacuum_enabled = false);
+CREATE TABLE eng_pw1 PARTITION OF eng_pw FOR VALUES WITH (MODULUS 3, REMAINDER 1) WITH (autovacuum_enabled = false);
+CREATE TABLE eng_pw2 PARTITION OF eng_pw FOR VALUES WITH (MODULUS 3, REMAINDER 2) WITH (autovacuum_enabled = false);
+INSERT INTO eng_pw
+  -- every 100 days from 1990 to 2001, around day 0
+  SELECT 1, '1990-01-01 10:00+00'::timestamptz + i * interval '100 days', (i % 3)::float8, '2025-03-01 12:00+00'::timestamptz
+  FROM generate_series(0, 40) i
+  -- once a year for a century (36 135 days)
+  UNION ALL SELECT 2, '1925-03-05 00:00+00'::timestamptz + i * interval '365 days', 1, '2025-03-01 12:00+00'
+  FROM generate_series(0, 99) i
+  -- 1999-12-31 (day -1) and days of 1999's earlier words
+  UNION ALL SELECT 3, '1999-12-31 12:00+00'::timestamptz - i * interval '41 days', NULL, '2000-01-01 12:00+00'
+  FROM generate_series(0, 8) i
+  -- 4713 BC and 294276 AD
+  UNION ALL SELECT 4, '4713-11-24 00:00+00 BC'::timestamptz + i * interval '5 days', 2,
+                   '4713-11-24 00:00+00 BC'::timestamptz + interval '3000 days'
+  FROM generate_series(0, 700) i
+  UNION ALL SELECT 5, '294276-12-31 23:00+00'::timestamptz - i * interval '3 days', 2, '294276-12-31 23:59:59+00'
+  FROM generate_series(0, 400) i
+  -- events after as_of only (states without events), one event at as_of
+  UNION ALL SELECT 6, '2025-04-01'::timestamptz + i * interval '1 day', 1, '2025-03-01 12:00+00'
+  FROM generate_series(1, 50) i
+  UNION ALL SELECT 7, '2025-03-01 12:00+00', 5, '2025-03-01 12:00+00';
+ANALYZE eng_pw;
+CREATE FUNCTION pg_temp.eng_fields(e engagement) RETURNS text LANGUAGE sql AS $$
+  SELECT (e.first_seen, e.last_seen, e.tenure_days, e.recency_days, e.events, e.active_days,
+          e.active_days_7, e.active_days_30, e.active_days_90, e.current_streak, e.longest_streak,
+          e.mean_gap_days, e.gap_cv, e.trend)::text $$;
+CREATE FUNCTION pg_temp.eng_pw_differ(zone text) RETURNS TABLE (m int, msg text) LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM set_config('TimeZone', zone, true);
+  PERFORM set_config('enable_partitionwise_aggregate', 'off', true);
+  CREATE TEMP TABLE eng_pw_serial AS
+    SELECT s.m, engagement_summary(s.t, s.as_of, s.a) AS e FROM eng_pw s GROUP BY s.m;
+  PERFORM set_config('enable_partitionwise_aggregate', 'on', true);
+  BEGIN
+    RETURN QUERY
+      SELECT coalesce(s.m, p.m), zone || ': ' || coalesce(pg_temp.eng_fields(s.e), 'none') || ' <> ' || coalesce(pg_temp.eng_fields(p.e), 'none')
+      FROM eng_pw_serial s
+           FULL JOIN (SELECT q.m, engagement_summary(q.t, q.as_of, q.a) AS e FROM eng_pw q GROUP BY q.m) p ON p.m = s.m
+      WHERE pg_temp.eng_fields(s.e) IS DISTINCT FROM pg_temp.eng_fields(p.e)
+         OR abs((s.e).decayed_activity - (p.e).decayed_activity) > 1e-12 * (s.e).decayed_activity
+         OR abs((s.e).amount_total - (p.e).amount_total) > 1e-12 * abs((s.e).amount_total)
+         OR abs((s.e).amount_30 - (p.e).amount_30) > 1e-12 * abs((s.e).amount_30);
+  EXCEPTION WHEN OTHERS THEN
+    RETURN QUERY SELECT NULL::int, zone || ': ' || SQLSTATE || ' ' || SQLERRM;
+  END;
+  DROP TABLE eng_pw_serial;
+END $$;
+SET max_parallel_workers_per_gather = 0;
+SET enable_partitionwise_aggregate = on;
+EXPLAIN (COSTS OFF) SELECT m, engagement_summary(t, as_of, a) FROM eng_pw GROUP BY m;
+RESET enable_partitionwise_aggregate;
+SELECT count(*) FROM (SELECT m, engagement_summary(t, as_of, a) FROM eng_pw GROUP BY m) s;
+SELECT d.* FROM unnest(ARRAY['UTC', 'Pacific/Kiritimati', 'America/St_Johns', 'America/New_York', 'Pacific/Chatham']) z,
+  LATERAL pg_temp.eng_pw_differ(z) d ORDER BY 1, 2;
+DROP TABLE eng_pw;
+SET max_parallel_workers_per_gather = 1;
 CREATE FUNCTION pg_temp.eng_forged(b bytea) RETURNS text LANGUAGE plpgsql AS $$
 BEGIN
   UPDATE eng_forged_src SET b = eng_forged.b;

@@ -515,8 +515,9 @@ static void
 eng_check_state(const EngState *st)
 {
 	const char *what = "engagement_summary";
-	int64		first = -1,
-				last = -1,
+	/* day numbers count from 2000-01-01: days before it are negative */
+	int64		first = PG_INT64_MIN,
+				last = PG_INT64_MIN,
 				active = 0;
 
 	if (TIMESTAMP_NOT_FINITE(st->as_of) || st->asof_day != cr_local_day(st->as_of) ||
@@ -542,7 +543,7 @@ eng_check_state(const EngState *st)
 	{
 		if (st->bits[w] == 0)
 			continue;
-		if (first < 0)
+		if (first == PG_INT64_MIN)
 			first = (int64) st->base + 64 * w + pg_rightmost_one_pos64(st->bits[w]);
 		last = (int64) st->base + 64 * w + pg_leftmost_one_pos64(st->bits[w]);
 		active += pg_popcount64(st->bits[w]);
