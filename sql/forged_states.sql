@@ -419,6 +419,23 @@ RESET enable_partitionwise_aggregate;
 SELECT count(*) FROM (SELECT m, engagement_summary(t, as_of, a) FROM eng_pw GROUP BY m) s;
 SELECT d.* FROM unnest(ARRAY['UTC', 'Pacific/Kiritimati', 'America/St_Johns', 'America/New_York', 'Pacific/Chatham']) z,
   LATERAL pg_temp.eng_pw_differ(z) d ORDER BY 1, 2;
+-- a cursor's next group: its partial states are made (in UTC) before the
+-- FETCH that combines them (in Kiritimati, where their as_of is on the
+-- next day); they were 22P03 "invalid engagement_summary state"
+SET enable_partitionwise_aggregate = on;
+SET enable_hashagg = off;
+SET cursor_tuple_fraction = 1;
+EXPLAIN (COSTS OFF) SELECT m, engagement_summary(t, as_of, a) FROM eng_pw GROUP BY m ORDER BY m;
+BEGIN;
+DECLARE eng_cur NO SCROLL CURSOR FOR
+  SELECT m, (e).events, (e).active_days FROM (SELECT m, engagement_summary(t, as_of, a) AS e FROM eng_pw GROUP BY m ORDER BY m) s;
+FETCH 1 FROM eng_cur;
+SET LOCAL TimeZone = 'Pacific/Kiritimati';
+FETCH 2 FROM eng_cur;
+COMMIT;
+RESET cursor_tuple_fraction;
+RESET enable_hashagg;
+RESET enable_partitionwise_aggregate;
 DROP TABLE eng_pw;
 SET max_parallel_workers_per_gather = 1;
 CREATE FUNCTION pg_temp.eng_forged(b bytea) RETURNS text LANGUAGE plpgsql AS $$
@@ -441,10 +458,15 @@ SELECT pg_temp.eng_forged(pg_temp.eng_st(24, pg_temp.n(int8send(1000))));
 SELECT pg_temp.eng_forged(pg_temp.eng_st(24, pg_temp.n(int8send(2)) || pg_temp.n(float8send(1))));
 SELECT pg_temp.eng_forged(pg_temp.eng_st(24, pg_temp.n(int8send(-1))));
 SELECT pg_temp.eng_forged(pg_temp.eng_st(24, pg_temp.n(int8send(0))));
--- as_of infinite, and as_of's day (9191) off by one
+-- as_of infinite, and as_of's day (9191) 8 days off: no zone is that far
+-- from UTC.  A day or seven off is the local day of as_of in another zone
+-- (as far as 'UTC+167'), in which a state made before a SET TimeZone and
+-- combined after it (a cursor's next group) was made: those are taken
 SELECT pg_temp.eng_forged(pg_temp.eng_st(0, pg_temp.n(int8send(9223372036854775807))));
+SELECT pg_temp.eng_forged(pg_temp.eng_st(56, pg_temp.n(int4send(9199))));
+SELECT pg_temp.eng_forged(pg_temp.eng_st(56, pg_temp.n(int4send(9183))));
 SELECT pg_temp.eng_forged(pg_temp.eng_st(56, pg_temp.n(int4send(9192))));
-SELECT pg_temp.eng_forged(pg_temp.eng_st(56, pg_temp.n(int4send(9190))));
+SELECT pg_temp.eng_forged(pg_temp.eng_st(56, pg_temp.n(int4send(9198))));
 -- first_seen after last_seen, last_seen after as_of
 SELECT pg_temp.eng_forged(pg_temp.eng_st(8, pg_temp.ts('2025-03-01 00:00+00')));
 SELECT pg_temp.eng_forged(pg_temp.eng_st(16, pg_temp.ts('2025-03-01 13:00+00')));
@@ -468,6 +490,15 @@ SELECT pg_temp.eng_forged(overlay((SELECT eng_ser('2025-04-01', '2025-03-01 12:0
 -- events of two states that add up past 2^63 - 1
 SET max_parallel_workers_per_gather = 0;
 SET enable_partitionwise_aggregate = on;
+-- two genuine states of the same as_of made in two zones, where it is on
+-- two local days (a TimeZone changed between a cursor's FETCHes) are
+-- 22023, not combined into days of two calendars
+SELECT pg_temp.pair($q$(eng_forged(b, ''::bytea)).active_days$q$,
+                    (SELECT eng_ser(t, '2025-03-01 02:00+00', a) FROM eng_events),
+                    (SELECT eng_ser(t, '2025-03-01 02:00+00', a) FROM eng_events WHERE set_config('TimeZone', 'America/New_York', true) IS NOT NULL));
+SELECT pg_temp.pair($q$(eng_forged(b, ''::bytea)).active_days$q$,
+                    (SELECT eng_ser(t, '2025-03-01 02:00+00', a) FROM eng_events),
+                    (SELECT eng_ser(t, '2025-03-01 02:00+00', a) FROM eng_events));
 SELECT pg_temp.pair($q$(eng_forged(b, ''::bytea)).events$q$,
                     pg_temp.eng_st(24, pg_temp.n(int8send(2305843009213693952))), pg_temp.eng_st(24, pg_temp.n(int8send(2305843009213693952))));
 SELECT pg_temp.pair($q$(eng_forged(b, ''::bytea)).events$q$,

@@ -417,6 +417,13 @@ engagement_summary_combinefn(PG_FUNCTION_ARGS)
 		PG_RETURN_POINTER(a);
 	}
 	eng_check_as_of(a, b->as_of);
+	if (a->asof_day != b->asof_day)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("as_of is on different local days in the partial states of a group"),
+				 errdetail("as_of is day %d in one and day %d in the other: TimeZone changed while the query ran.",
+						   a->asof_day, b->asof_day),
+				 errhint("Set TimeZone before a query, or before a cursor's DECLARE, not between its FETCHes.")));
 	if (b->events == 0)
 		PG_RETURN_POINTER(a);
 	/* only forged partial states hold counts that overflow together */
@@ -502,14 +509,24 @@ engagement_summary_serialfn(PG_FUNCTION_ARGS)
 #define ENG_BAD_HEADER "Its header is not one the transition function writes."
 
 /*
+ * The most days a local day is from the UTC day: PostgreSQL takes POSIX
+ * zones up to 167 hours from UTC ('UTC+167').  A state's as_of day is the
+ * one of the TimeZone of the session that made it, which need not be this
+ * one's: a cursor's partial states of a group may be made before a SET
+ * TimeZone and combined after it (the combine function refuses two states
+ * whose as_of days differ).
+ */
+#define ENG_MAX_ZONE_DAYS 7
+
+/*
  * A deserialized state as the transition and combine functions leave it (a
  * deserial function may be handed any bytes, see cr_bad_state): a finite
- * as_of on its local day; without events, nothing else set; with events,
- * first_seen <= last_seen <= as_of, min_day <= max_day <= asof_day within
- * CR_MAX_SPAN_DAYS, an aligned bitmap of at most ENG_MAX_WORDS words whose
- * first and last active days are min_day and max_day, at most one active
- * day an event, a decayed count from 0 to events, and amounts only with
- * has_amount.
+ * as_of on a local day it has in some zone; without events, nothing else
+ * set; with events, first_seen <= last_seen <= as_of, min_day <= max_day
+ * <= asof_day within CR_MAX_SPAN_DAYS, an aligned bitmap of at most
+ * ENG_MAX_WORDS words whose first and last active days are min_day and
+ * max_day, at most one active day an event, a decayed count from 0 to
+ * events, and amounts only with has_amount.
  */
 static void
 eng_check_state(const EngState *st)
@@ -520,7 +537,9 @@ eng_check_state(const EngState *st)
 				last = PG_INT64_MIN,
 				active = 0;
 
-	if (TIMESTAMP_NOT_FINITE(st->as_of) || st->asof_day != cr_local_day(st->as_of) ||
+	if (TIMESTAMP_NOT_FINITE(st->as_of) ||
+		st->asof_day < cr_floor_div(st->as_of, USECS_PER_DAY) - ENG_MAX_ZONE_DAYS ||
+		st->asof_day > cr_floor_div(st->as_of, USECS_PER_DAY) + ENG_MAX_ZONE_DAYS ||
 		st->events < 0 || !(st->decayed >= 0 && st->decayed <= (double) st->events) ||
 		(!st->has_amount && (st->amount_total != 0 || st->amount_30 != 0)))
 		cr_bad_state(what, ENG_BAD_HEADER);
