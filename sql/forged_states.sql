@@ -260,6 +260,12 @@ SELECT pg_temp.eval_forged(pg_temp.eval_st('{2, 1, 1, 1, 0, 1}', 1, '{0.25, 1.5,
 SELECT pg_temp.eval_forged(pg_temp.eval_st('{2, 1, 1, 1, 0, 1}', 1, '{0.25, NaN, 0.5}'));
 SELECT pg_temp.eval_forged(pg_temp.eval_st('{2, 1, 0, 0, 0, 0}', 1, '{-Infinity, NaN, 0.5}', 0, 0));
 SELECT pg_temp.eval_forged(pg_temp.eval_st('{2, 1, 1, 1, 0, 1}', 1, '{0.25, 0.75, 0.5}', 0, 0));
+-- a retention_auc state of a positive and a negative scored 0 (a tie),
+-- then with the positive's key that of -0.0 apart from +0.0's, which no
+-- transition function stores: it was taken, the tie split into two values
+SELECT pg_temp.eval_forged(pg_temp.eval_st('{1, 1, 0, 0, 0, 0}', 1, '{0, 0}', 0, 0));
+SELECT pg_temp.eval_forged(overlay(pg_temp.eval_st('{1, 1, 0, 0, 0, 0}', 1, '{0, 0}', 0, 0)
+                                   PLACING pg_temp.n(int8send(9223372036854775807)) FROM 65 FOR 8));
 -- every state the transition functions store comes back from its bytes
 -- unchanged: ties, scores of 0 and 1, -0, infinite scores (retention_auc),
 -- thresholds of 0, 1 and infinity, only skipped rows, 100 000 scores
@@ -318,6 +324,17 @@ SELECT pg_temp.uplift_forged(pg_temp.uplift_st(1, ARRAY[pg_temp.k('-Infinity'), 
 -- deserial function took them
 SELECT pg_temp.uplift_forged(pg_temp.uplift_st(1, ARRAY[pg_temp.k(0.5), pg_temp.k('NaN')]));
 SELECT pg_temp.uplift_forged(pg_temp.uplift_st(1, ARRAY[2251799813685247, pg_temp.k(0.5)]));
+-- -0.0's own key apart from +0.0's (the transition function stores +0.0's
+-- for both): it split a tie at 0 of two classes into two values
+CREATE FUNCTION pg_temp.uplift_st4(k0 bigint[], k1 bigint[], k2 bigint[], k3 bigint[]) RETURNS bytea LANGUAGE sql AS $$
+  SELECT int8send(0) || float8send(0) || int8send(cardinality(k0)) || int8send(cardinality(k1))
+         || int8send(cardinality(k2)) || int8send(cardinality(k3))
+         || coalesce((SELECT string_agg(pg_temp.n(int8send(x)), '' ORDER BY o)
+                      FROM unnest(k0 || k1 || k2 || k3) WITH ORDINALITY u(x, o)), '') $$;
+SELECT pg_temp.uplift_forged(pg_temp.uplift_st4(ARRAY[pg_temp.k(0)], ARRAY[pg_temp.k(0)], ARRAY[pg_temp.k(0)],
+                                                ARRAY[pg_temp.k(0), pg_temp.k(0)]));
+SELECT pg_temp.uplift_forged(pg_temp.uplift_st4(ARRAY[pg_temp.k(0)], ARRAY[pg_temp.k(0)], ARRAY[pg_temp.k(0)],
+                                                ARRAY[pg_temp.k(0), 9223372036854775807]));
 -- skipped rows of two states that add up past 2^63 - 1 (they wrapped
 -- around to a negative count)
 SET max_parallel_workers_per_gather = 0;

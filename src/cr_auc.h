@@ -37,6 +37,13 @@ cr_auc_key(double d)
 	return (u & UINT64_C(0x8000000000000000)) ? ~u : (u | UINT64_C(0x8000000000000000));
 }
 
+/*
+ * The key -0.0 would have without the mapping to +0.0's: no score is stored
+ * with it, and a forged state's key of it would split a tie at 0 into two
+ * values (a deserial function refuses it).
+ */
+#define CR_AUC_KEY_NEG_ZERO (~UINT64_C(0x8000000000000000))
+
 /* The double a key came from (for tests and diagnostics). */
 static inline double
 cr_auc_key_value(uint64_t k)

@@ -437,8 +437,9 @@ retention_eval_serialfn(PG_FUNCTION_ARGS)
 /*
  * One class's keys of a state being deserialized: each the key of a score the
  * transition functions accept (retention_auc: not NaN; retention_metrics:
- * from 0 to 1), in order when the state says so, and *at_least of them at or
- * above the threshold's key (the predicted renewals).  One linear pass.
+ * from 0 to 1; never -0.0's own key), in order when the state says so, and
+ * *at_least of them at or above the threshold's key (the predicted
+ * renewals).  One linear pass.
  */
 static void
 eval_check_keys(const uint64 *keys, int64 n, bool sorted, const CrEvalHeader *h,
@@ -451,7 +452,8 @@ eval_check_keys(const uint64 *keys, int64 n, bool sorted, const CrEvalHeader *h,
 
 	for (int64 i = 0; i < n; i++)
 	{
-		if (keys[i] < lo || keys[i] > hi || (sorted && i > 0 && keys[i - 1] > keys[i]))
+		if (keys[i] < lo || keys[i] > hi || keys[i] == CR_AUC_KEY_NEG_ZERO ||
+			(sorted && i > 0 && keys[i - 1] > keys[i]))
 			cr_bad_state("retention evaluation", EVAL_BAD_SERIAL, len);
 		above += keys[i] >= cut;
 		if ((i & 0xFFFFF) == 0xFFFFF)

@@ -238,13 +238,17 @@ incentive_uplift_deserialfn(PG_FUNCTION_ARGS)
 			   st->n[c] * sizeof(uint64));
 		/*
 		 * Keys of uplifts the transition function accepts: not NaN, whose
-		 * keys sort beyond those of the infinities (cr_auc_key).
+		 * keys sort beyond those of the infinities (cr_auc_key), and not
+		 * -0.0's own key, which cr_auc_key never gives.
 		 */
 		for (int64 i = 0; i < st->n[c]; i++)
 		{
 			if (st->keys[c][i] < cr_auc_key(-INFINITY) || st->keys[c][i] > cr_auc_key(INFINITY))
 				cr_bad_state("incentive_uplift_eval",
 							 "It holds the key of a NaN uplift, which the transition function refuses.");
+			if (st->keys[c][i] == CR_AUC_KEY_NEG_ZERO)
+				cr_bad_state("incentive_uplift_eval",
+							 "It holds a key of -0 apart from +0's, which the transition function never stores.");
 			if ((i & 0xFFFFF) == 0xFFFFF)
 				CHECK_FOR_INTERRUPTS();
 		}

@@ -138,6 +138,16 @@ main(void)
 		ok(same, "radix sort orders signs, subnormals, infinities; -0 becomes +0");
 		ok(cr_auc_key(-0.0) == cr_auc_key(0.0) && cr_auc_key(-1e-310) < cr_auc_key(0.0)
 		   && cr_auc_key(DBL_MAX) < cr_auc_key(INFINITY), "keys preserve order, signed zeros share a key");
+		/* the key -0.0 would have on its own: between -1e-310's and +0.0's */
+		{
+			double		nz = -0.0;
+			uint64_t	u;
+
+			memcpy(&u, &nz, sizeof(u));
+			ok(CR_AUC_KEY_NEG_ZERO == ~u && CR_AUC_KEY_NEG_ZERO > cr_auc_key(-4.9e-324)
+			   && CR_AUC_KEY_NEG_ZERO < cr_auc_key(0.0) && signbit(cr_auc_key_value(CR_AUC_KEY_NEG_ZERO)),
+			   "CR_AUC_KEY_NEG_ZERO is -0.0's own key, which cr_auc_key never gives");
+		}
 	}
 	/* random cases against the brute force, with heavy ties and without */
 	{
