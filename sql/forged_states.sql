@@ -442,7 +442,8 @@ SELECT d.* FROM unnest(ARRAY['UTC', 'Pacific/Kiritimati', 'America/St_Johns', 'A
 SET enable_partitionwise_aggregate = on;
 SET enable_hashagg = off;
 SET cursor_tuple_fraction = 1;
-EXPLAIN (COSTS OFF) SELECT m, engagement_summary(t, as_of, a) FROM eng_pw GROUP BY m ORDER BY m;
+EXPLAIN (COSTS OFF)
+  SELECT m, (e).events, (e).active_days FROM (SELECT m, engagement_summary(t, as_of, a) AS e FROM eng_pw GROUP BY m ORDER BY m) s;
 BEGIN;
 DECLARE eng_cur NO SCROLL CURSOR FOR
   SELECT m, (e).events, (e).active_days FROM (SELECT m, engagement_summary(t, as_of, a) AS e FROM eng_pw GROUP BY m ORDER BY m) s;
