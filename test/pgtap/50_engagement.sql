@@ -3,7 +3,7 @@
 -- on deterministic pseudo-random events over 2024 (leap day, both DST changes),
 -- several cut-offs, in several session TimeZones; parallel equals serial.
 BEGIN;
-SELECT plan(39);
+SELECT plan(46);
 
 -- A real (not temporary) table, so that parallel workers can scan it.
 CREATE TABLE eng_ev (member_id int, occurred_at timestamptz, amount float8);
@@ -34,20 +34,27 @@ INSERT INTO eng_ev SELECT 10, as_of, 1 FROM eng_cut;
 INSERT INTO eng_ev SELECT 11, as_of, 1 FROM eng_cut;
 ANALYZE eng_ev;
 
+-- The (as_of, member, event) rows compared: every member at every cut-off
+-- (replaced further down by other events).
+CREATE VIEW eng_rows AS
+  SELECT c.as_of, v.member_id, v.occurred_at, v.amount FROM eng_ev v CROSS JOIN eng_cut c;
+
 CREATE FUNCTION eng_actual() RETURNS TABLE (as_of timestamptz, member_id int, e engagement)
 LANGUAGE sql STABLE AS $$
-  SELECT c.as_of, v.member_id, engagement_summary(v.occurred_at, c.as_of, v.amount)
-  FROM eng_ev v CROSS JOIN eng_cut c GROUP BY c.as_of, v.member_id
+  SELECT as_of, member_id, engagement_summary(occurred_at, as_of, amount)
+  FROM eng_rows GROUP BY as_of, member_id
 $$;
 
--- The straightforward reference, one CTE per family of fields.
+-- The straightforward reference, one CTE per family of fields.  An event
+-- counts on its local day, or on as_of's day if that is earlier (where the
+-- clocks went back across midnight, see the St. John's cases below).
 CREATE FUNCTION eng_reference() RETURNS TABLE (as_of timestamptz, member_id int, e engagement)
 LANGUAGE sql STABLE AS $$
   WITH ev AS (
-    SELECT c.as_of, v.member_id, v.occurred_at, v.amount,
-           date_trunc('day', v.occurred_at)::date AS d, date_trunc('day', c.as_of)::date AS ad
-    FROM eng_ev v CROSS JOIN eng_cut c
-    WHERE v.occurred_at <= c.as_of),
+    SELECT as_of, member_id, occurred_at, amount,
+           least(date_trunc('day', occurred_at)::date, date_trunc('day', as_of)::date) AS d,
+           date_trunc('day', as_of)::date AS ad
+    FROM eng_rows WHERE occurred_at <= as_of),
   days AS (SELECT DISTINCT as_of, member_id, d, ad FROM ev),
   isl AS (
     SELECT as_of, member_id, d, ad,
@@ -62,12 +69,13 @@ LANGUAGE sql STABLE AS $$
   gaps AS (SELECT as_of, member_id, count(*) AS k,
                   avg(gap)::float8 AS mg, (stddev_pop(gap) / avg(gap))::float8 AS cv
            FROM isl GROUP BY as_of, member_id),
+  -- week 8 = as_of's day and the 6 days before, week 7 the 7 days before those, ...
+  weekly AS (SELECT as_of, member_id, 8 - (ad - d) / 7 AS w, count(*) AS y
+             FROM days WHERE ad - d < 56 GROUP BY 1, 2, 3),
   weeks AS (
-    SELECT m.as_of, m.member_id, w,
-           (SELECT count(*) FROM days x
-             WHERE x.as_of = m.as_of AND x.member_id = m.member_id
-               AND x.d > x.ad - 7 * (9 - w) AND x.d <= x.ad - 7 * (8 - w)) AS y
-    FROM (SELECT DISTINCT as_of, member_id FROM days) m, generate_series(1, 8) w),
+    SELECT m.as_of, m.member_id, w, coalesce(k.y, 0) AS y
+    FROM (SELECT DISTINCT as_of, member_id FROM days) m CROSS JOIN generate_series(1, 8) w
+    LEFT JOIN weekly k USING (as_of, member_id, w)),
   trend AS (SELECT as_of, member_id, regr_slope(y, w) AS t FROM weeks GROUP BY as_of, member_id),
   base AS (
     SELECT as_of, member_id, min(occurred_at) AS fs, max(occurred_at) AS ls, count(*) AS n,
@@ -93,8 +101,9 @@ LANGUAGE sql STABLE AS $$
   JOIN gaps g USING (as_of, member_id) JOIN trend t USING (as_of, member_id)
 $$;
 
+-- (NULL and NaN equal themselves, and infinities of one sign each other)
 CREATE FUNCTION eng_close(a float8, b float8) RETURNS boolean LANGUAGE sql IMMUTABLE AS $$
-  SELECT (a IS NULL AND b IS NULL) OR abs(a - b) <= 1e-9 * (1 + abs(b))
+  SELECT a IS NOT DISTINCT FROM b OR abs(a - b) <= 1e-9 * (1 + abs(b))
 $$;
 
 -- Are two engagement values equal (floats to 1e-9 relative)?
@@ -303,6 +312,123 @@ SELECT is((SELECT (engagement_summary(ts, '2770-07-10 04:30:00+00' ORDER BY o)).
                         (3, '2770-07-10 03:30:00+00')) v(o, ts)),
           3, 'events after the last transition of the zone table keep their DST day');
 RESET TimeZone;
+
+-- Pairs t1 <= t2 (0 to 3 days apart): one group each, whose mean_gap_days is
+-- the local day difference (NULL on the same day) and active_days 1 or 2.
+CREATE TABLE eng_pairs (g int, t1 timestamptz, t2 timestamptz);
+INSERT INTO eng_pairs
+SELECT g, t1, t1 + make_interval(secs => (abs(hashint8(-g)) % (3 * 86400 * 1000))::float8 / 1000)
+FROM (SELECT g, CASE WHEN g % 3 = 0
+        THEN '4700-01-01 BC'::timestamptz
+             + make_interval(days => (abs(hashint8(g)) % ((294000 + 4700)::bigint * 365))::int,
+                             secs => (abs(hashint8(g + 7)) % 86400)::float8)
+        ELSE '1850-01-01'::timestamptz
+             + make_interval(days => (abs(hashint8(g)) % (250 * 365))::int,
+                             secs => (abs(hashint8(g + 7)) % 86400)::float8) END AS t1
+      FROM generate_series(1, 6000) g) s;
+CREATE FUNCTION eng_pair_errors() RETURNS bigint LANGUAGE sql STABLE AS $$
+  SELECT count(*) FILTER (WHERE (e).mean_gap_days IS DISTINCT FROM nullif(t2::date - t1::date, 0)::float8
+                             OR (e).active_days <> CASE WHEN t1::date = t2::date THEN 1 ELSE 2 END)
+  FROM (SELECT g, t1, t2, engagement_summary(x, t2 + interval '5 days') e
+        FROM eng_pairs, LATERAL unnest(ARRAY[t1, t2]) x
+        GROUP BY g, t1, t2) s
+$$;
+-- the zones (from a list) where some pair disagrees
+CREATE FUNCTION eng_pair_zones(zones text[]) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE
+  z text;
+  bad text[] := '{}';
+BEGIN
+  FOREACH z IN ARRAY zones LOOP
+    PERFORM set_config('TimeZone', z, true);
+    IF eng_pair_errors() > 0 THEN
+      bad := bad || z;
+    END IF;
+  END LOOP;
+  RETURN array_to_string(bad, ' ');
+END
+$$;
+SELECT is(eng_pair_zones(ARRAY['America/St_Johns', 'Pacific/Apia', 'Pacific/Kiritimati', 'Antarctica/Troll',
+                               'Africa/Casablanca', 'America/Havana']), '',
+          'local days over the whole range (St. John''s, Apia''s skipped day, +14, Troll''s 2-hour DST, Casablanca, DST at midnight)');
+
+-- St. John's: the clock changes of 1985-2015 (the first minute of each new
+-- offset), events and cut-offs around them.
+SET LOCAL TimeZone = 'America/St_Johns';
+CREATE TABLE eng_trn AS
+SELECT m AS t FROM (SELECT x FROM generate_series('1985-01-01'::timestamptz, '2016-01-01', '1 hour') x
+                    WHERE extract(timezone FROM x) <> extract(timezone FROM x - interval '1 hour')) h,
+     LATERAL (SELECT min(y) AS m FROM generate_series(h.x - interval '1 hour', h.x, '1 minute') y
+              WHERE extract(timezone FROM y) = extract(timezone FROM h.x)) z;
+CREATE TABLE eng_stj (member_id int, occurred_at timestamptz, amount float8);
+INSERT INTO eng_stj
+SELECT m, tr.t + (ARRAY[interval '0', '30 seconds', '-30 seconds', '-1 minute', '1 minute',
+                        '-59 minutes', '-61 minutes', '23 hours'])[1 + abs(hashint8(m * 1000 + k)) % 8]
+             + CASE WHEN abs(hashint8(m * 1000 + k + 500)) % 10 < 7
+                    THEN make_interval(secs => ((abs(hashint8(m * 1000 + k + 1)) % 40000)::float8 / 1000 - 24) * 86400)
+                    ELSE interval '0' END,
+       CASE WHEN k % 17 = 0 THEN NULL
+            WHEN m % 50 = 0 AND k % 5 = 0 THEN (ARRAY['NaN', 'Infinity', '-Infinity']::float8[])[1 + k % 3]
+            ELSE (k % 13) * 1.25 END
+FROM generate_series(1, 240) m
+JOIN (SELECT t, row_number() OVER (ORDER BY t) AS i FROM eng_trn) tr ON tr.i = 1 + m % (SELECT count(*) FROM eng_trn),
+     generate_series(1, 1 + m % 29) k;
+INSERT INTO eng_stj SELECT member_id, occurred_at, amount FROM eng_stj WHERE member_id % 7 = 0;  -- duplicates
+INSERT INTO eng_stj SELECT m, NULL, 1 FROM generate_series(1, 240, 9) m;                         -- NULL times
+CREATE TABLE eng_pair AS
+SELECT DISTINCT c.as_of, v.member_id
+FROM (SELECT DISTINCT t + d AS as_of FROM eng_trn,
+        unnest(ARRAY[interval '0', '30 seconds', '-30 seconds', '29 minutes', '-1 microsecond', '3 days']) d) c
+JOIN eng_stj v ON v.occurred_at BETWEEN c.as_of - interval '30 days' AND c.as_of + interval '5 days';
+ANALYZE eng_stj;
+ANALYZE eng_pair;
+
+CREATE OR REPLACE VIEW eng_rows AS
+  SELECT p.as_of, v.member_id, v.occurred_at, v.amount FROM eng_pair p JOIN eng_stj v USING (member_id);
+SELECT is(eng_mismatches(), 0::bigint, 'every field matches the reference around the St. John''s clock changes 1985-2015');
+SELECT cmp_ok((SELECT count(*) FROM eng_pair), '>', 1000::bigint, 'the St. John''s reference covers many (as_of, member) rows');
+SELECT cmp_ok((SELECT count(*) FROM eng_rows
+               WHERE occurred_at <= as_of AND date_trunc('day', occurred_at) > date_trunc('day', as_of)), '>', 0::bigint,
+              'some of its events are on a later local day than their as_of');
+SELECT cmp_ok((SELECT count(*) FROM eng_rows WHERE occurred_at <= as_of AND amount IN ('NaN', 'Infinity', '-Infinity')),
+              '>', 0::bigint, 'some of its amounts are NaN or infinite');
+
+-- Moving window frames restart the aggregate for every row: the same answer
+-- as the aggregate over the frame's rows.
+SET LOCAL TimeZone = 'Europe/Berlin';
+CREATE TABLE eng_win AS
+SELECT i, i % 5 AS part, i % 4 AS tie,
+       CASE WHEN i % 13 = 0 THEN NULL
+            ELSE '2024-01-01'::timestamptz + make_interval(secs => (abs(hashint8(i)) % (200 * 86400))::float8) END AS t,
+       CASE WHEN i % 11 = 0 THEN NULL ELSE (i % 9) * 1.5 END AS amt
+FROM generate_series(1, 300) i;
+CREATE TABLE eng_wn AS SELECT *, row_number() OVER (PARTITION BY part ORDER BY i) AS rn FROM eng_win;
+CREATE FUNCTION eng_window_errors() RETURNS TABLE (rows_frame bigint, groups_frame bigint) LANGUAGE sql STABLE AS $$
+  WITH x AS (
+    SELECT part, rn, tie,
+           engagement_summary(t, '2024-06-01', amt) OVER f AS e,
+           engagement_decay(t, '2024-06-01', '5 days', amt) OVER f AS d,
+           engagement_periods(t, '2024-01-01', '1 month', 6, '2024-05-15') OVER f AS p,
+           engagement_summary(t, '2024-06-01', amt) OVER g AS ge,
+           engagement_periods(t, '2024-01-01', '1 month', 6, '2024-05-15') OVER g AS gp
+    FROM eng_wn
+    WINDOW f AS (PARTITION BY part ORDER BY rn ROWS BETWEEN 3 PRECEDING AND 2 FOLLOWING EXCLUDE CURRENT ROW),
+           g AS (PARTITION BY part ORDER BY tie GROUPS BETWEEN 1 PRECEDING AND CURRENT ROW))
+  SELECT count(*) FILTER (WHERE NOT (eng_same(x.e, r.e) AND eng_close(x.d, r.d) AND x.p IS NOT DISTINCT FROM r.p)),
+         count(*) FILTER (WHERE NOT (eng_same(x.ge, q.e) AND x.gp IS NOT DISTINCT FROM q.p))
+  FROM x,
+       LATERAL (SELECT engagement_summary(t, '2024-06-01', amt) AS e,
+                       engagement_decay(t, '2024-06-01', '5 days', amt) AS d,
+                       engagement_periods(t, '2024-01-01', '1 month', 6, '2024-05-15') AS p
+                FROM eng_wn y WHERE y.part = x.part AND y.rn BETWEEN x.rn - 3 AND x.rn + 2 AND y.rn <> x.rn) r,
+       LATERAL (SELECT engagement_summary(t, '2024-06-01', amt) AS e,
+                       engagement_periods(t, '2024-01-01', '1 month', 6, '2024-05-15') AS p
+                FROM eng_wn y WHERE y.part = x.part AND y.tie BETWEEN x.tie - 1 AND x.tie) q
+$$;
+SELECT is((SELECT rows_frame FROM eng_window_errors()), 0::bigint,
+          'a moving ROWS frame with EXCLUDE CURRENT ROW equals the aggregates over its rows');
+SELECT is((SELECT groups_frame FROM eng_window_errors()), 0::bigint,
+          'a GROUPS frame over ties equals the aggregates over its rows');
 
 SELECT * FROM finish();
 ROLLBACK;
