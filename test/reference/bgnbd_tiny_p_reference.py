@@ -36,18 +36,21 @@ def p_alive(r, alpha, a, b, x, tx, T):
     return 1 / (1 + a / (b + x - 1) * ((alpha + T) / (alpha + tx)) ** (r + x))
 
 
-def pieces(centers, lo, top):
-    """breakpoints in (lo, top): each center and 1/8, 1/4, 1/2, ... either side of it"""
+def pieces(centers, lo, top, width=mpf(1)):
+    """breakpoints in (lo, top): each center and 1/8, 1/4, 1/2, ... either
+    side of it, and as many steps of width / 8, width / 4, ... where width
+    (the Beta's, 1/sqrt(a) or 1/sqrt(b + x) in u) is below 1"""
     pts = {lo, top}
     for c in centers:
         if lo < c < top:
             pts.add(c)
-        d = mpf(1) / 8
-        while c - d >= lo or c + d <= top:
-            for u in (c - d, c + d):
-                if lo < u < top:
-                    pts.add(u)
-            d *= 2
+        for s in ((mpf(1), width) if width < 1 else (mpf(1),)):
+            d = s / 8
+            while c - d >= lo or c + d <= top:
+                for u in (c - d, c + d):
+                    if lo < u < top:
+                        pts.add(u)
+                d *= 2
     return sorted(pts)
 
 
@@ -81,7 +84,12 @@ def half(a, beta, n, k, lnorm, upper):
     if not upper:
         centers += [-mpmath.log(k), -mpmath.log(n * k), -mpmath.log((n + 1) * k)]
     u0 = min(centers + [top]) - 80
-    pts = pieces(centers, u0, top)
+    # where e1 is large the density in u is a peak 1/sqrt(e1) wide (e^(e1 u)
+    # against (1 - e^u)^(e2 - 1)), which steps of 1/8 and more can step over
+    # (a = 1e10, b = 1.7e308, x = 0 with n k p far beyond 1, where E[Y] =
+    # (a + b - 1) / (a - 1): half that value, one side of the peak met, at
+    # 40 and 60 digits alike), so steps of that width around each center too
+    pts = pieces(centers, u0, top, 1 / mpmath.sqrt(e1) if e1 > 1 else mpf(1))
     ltail = lnorm + (lg(mpf(1)) if upper else mpmath.log(n * k)) + e1 * u0 - mpmath.log(e1)
     scale = max([ltail] + [lf(u) for u in pts])
     body = mpmath.quad(lambda u: mpmath.exp(lf(u) - scale), pts, method="gauss-legendre")
@@ -126,6 +134,20 @@ def value(case):
     return float(v2)
 
 
+def check_narrow():
+    """the narrow peak: a from 3e8 to 1e10 with b = 1.7e308, x = 0 and n k p
+    far beyond 1 wherever the Beta has mass, where E[Y] = E[1/p] =
+    (a + b - 1) / (a - 1) exactly (1e-858 and 1e-38328 before the width
+    steps)"""
+    for a in (3e8, 1e10):
+        c = (1.3346246984809652e+278, 5.286103696823809e-217, a, 1.7e+308, 8.127701724257754e+111,
+             0.0, 0.0, 80.78523864080279)
+        v = expected(*c, dps=40)
+        exact = (mpf(a) + mpf(1.7e308) - 1) / (mpf(a) - 1)
+        assert abs(v / exact - 1) < mpf("1e-20"), (c, v, exact)
+
+
 if __name__ == "__main__":
+    check_narrow()
     print_grid("/* (r, alpha, a, b, t, x, t_x, T, E[Y]): bgnbd_tiny_p_reference.py (mpmath) */",
                cases(), value)
