@@ -154,12 +154,17 @@ gg_psi_diffs(double q, double a, double *d1, double *t1)
 {
 	double		l1u = log1p(a / q);
 
+	/* (the coefficients' numerators here are 1: times 1 is exact) */
 	if (d1)
-		*d1 = l1u - 0.5 * gg_pow_diff(q, l1u, 1) - gg_pow_diff(q, l1u, 2) / 12.0
-			+ gg_pow_diff(q, l1u, 4) / 120.0 - gg_pow_diff(q, l1u, 6) / 252.0;
+		*d1 = l1u - 0.5 * gg_pow_diff(q, l1u, 1)
+			- gg_pow_diff(q, l1u, 2) * CR_DIGAMMA_ASY[0][0] / CR_DIGAMMA_ASY[0][1]
+			+ gg_pow_diff(q, l1u, 4) * CR_DIGAMMA_ASY[1][0] / CR_DIGAMMA_ASY[1][1]
+			- gg_pow_diff(q, l1u, 6) * CR_DIGAMMA_ASY[2][0] / CR_DIGAMMA_ASY[2][1];
 	if (t1)
-		*t1 = gg_pow_diff(q, l1u, 1) + 0.5 * gg_pow_diff(q, l1u, 2) + gg_pow_diff(q, l1u, 3) / 6.0
-			- gg_pow_diff(q, l1u, 5) / 30.0 + gg_pow_diff(q, l1u, 7) / 42.0;
+		*t1 = gg_pow_diff(q, l1u, 1) + 0.5 * gg_pow_diff(q, l1u, 2)
+			+ gg_pow_diff(q, l1u, 3) * CR_TRIGAMMA_ASY[0][0] / CR_TRIGAMMA_ASY[0][1]
+			- gg_pow_diff(q, l1u, 5) * CR_TRIGAMMA_ASY[1][0] / CR_TRIGAMMA_ASY[1][1]
+			+ gg_pow_diff(q, l1u, 7) * CR_TRIGAMMA_ASY[2][0] / CR_TRIGAMMA_ASY[2][1];
 }
 
 /*

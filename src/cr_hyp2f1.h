@@ -16,23 +16,51 @@ extern double cr_digamma(double x);
 extern double cr_trigamma(double x);
 
 /*
- * The Bernoulli-number parts of their asymptotic series at x >= 10, as
- * polynomials in f = 1/x^2: psi(x) = ln x - 1/2x - f cr_digamma_poly(f),
- * psi'(x) = 1/x + 1/2x^2 + (f/x) cr_trigamma_poly(f).  Shared with the
- * BG/NBD likelihood, which takes differences of the series term by term.
+ * The Bernoulli-number parts of their asymptotic series, as fractions
+ * {numerator, denominator}, the k-th (from 0) B_(2k+2) / (2k+2) in
+ * magnitude for psi and B_(2k+2) for psi', their signs alternating from +:
+ *   psi(x)  ~ ln x - 1/2x - sum_k (-1)^k CR_DIGAMMA_ASY[k] x^-(2k+2),
+ *   psi'(x) ~ 1/x + 1/2x^2 + sum_k (-1)^k CR_TRIGAMMA_ASY[k] x^-(2k+3).
+ * One table for the polynomials below and for the Gamma-Gamma fit's
+ * differences of the series term by term (gg_psi_diffs); as fractions so
+ * that a term divided by its denominator is the same double it was.
  */
+#define CR_ASY_TERMS 7
+static const double CR_DIGAMMA_ASY[CR_ASY_TERMS][2] = {
+	{1, 12}, {1, 120}, {1, 252}, {1, 240}, {1, 132}, {691, 32760}, {1, 12}};
+static const double CR_TRIGAMMA_ASY[CR_ASY_TERMS][2] = {
+	{1, 6}, {1, 30}, {1, 42}, {1, 30}, {5, 66}, {691, 2730}, {7, 6}};
+
+/* the k-th coefficient of a table above as one double */
+#define CR_ASY(tab, k) ((tab)[k][0] / (tab)[k][1])
+
+/*
+ * Those sums at x >= 10 as polynomials in f = 1/x^2: psi(x) = ln x - 1/2x -
+ * f cr_digamma_poly(f), psi'(x) = 1/x + 1/2x^2 + (f/x) cr_trigamma_poly(f).
+ * Shared with the BG/NBD likelihood, which takes differences of the series'
+ * values.
+ */
+static inline double
+cr_asy_poly(const double (*tab)[2], double f)
+{
+	double		s = CR_ASY(tab, CR_ASY_TERMS - 1);
+	int			k;
+
+	for (k = CR_ASY_TERMS - 2; k >= 0; k--)
+		s = CR_ASY(tab, k) - f * s;
+	return s;
+}
+
 static inline double
 cr_digamma_poly(double f)
 {
-	return 1.0 / 12 - f * (1.0 / 120 - f * (1.0 / 252 - f * (1.0 / 240 - f * (1.0 / 132
-		- f * (691.0 / 32760 - f * (1.0 / 12))))));
+	return cr_asy_poly(CR_DIGAMMA_ASY, f);
 }
 
 static inline double
 cr_trigamma_poly(double f)
 {
-	return 1.0 / 6 - f * (1.0 / 30 - f * (1.0 / 42 - f * (1.0 / 30 - f * (5.0 / 66
-		- f * (691.0 / 2730 - f * (7.0 / 6))))));
+	return cr_asy_poly(CR_TRIGAMMA_ASY, f);
 }
 
 /*
