@@ -1394,7 +1394,8 @@ bg_expected_far_err(const CrBgnbd *m, double t, double x, double T, double lsc, 
 				n = m->r + x,
 				s = n - e,
 				k = t / (m->alpha + T),
-				lw;
+				lw,
+				f;
 
 	if (isfinite(k))
 		lw = -log1p(k);
@@ -1406,10 +1407,24 @@ bg_expected_far_err(const CrBgnbd *m, double t, double x, double T, double lsc, 
 		lw = -lk - log1p(exp(-lk));
 	}
 	if (s > 0.0)
-		return bg_far_part(e, beta, n, lw, lsc, relerr);
-	if (s < 0.0)
-		return bg_far_part(n, beta - s, e, lw, lsc, relerr) * (n / e);
-	return NAN;
+		f = bg_far_part(e, beta, n, lw, lsc, relerr);
+	else if (s < 0.0)
+		f = bg_far_part(n, beta - s, e, lw, lsc, relerr) * (n / e);
+	else
+		return NAN;
+	/*
+	 * a - 1 has lost a's digits where a is small (a = 1e-152: -1, and
+	 * 1 / Gamma(1 + (a - 1)) is 0 where it is a, times a pole of 1/a
+	 * elsewhere; E[Y] 1.2e-3 off with an estimate of 1.4e-12): their loss,
+	 * relative to a, counts as the far form's error
+	 */
+	if (!isnan(f))
+	{
+		*relerr += fabs((1.0 + e) - m->a) / m->a;
+		if (!(*relerr <= BG_FAR_RELERR))
+			return NAN;
+	}
+	return f;
 }
 
 /* the same without its error estimate */
@@ -1448,9 +1463,22 @@ cr_bgnbd_expected_factor(const CrBgnbd *m, double t, double x, double T)
 	 */
 	if (!(t / (m->alpha + T) <= 1.0 / DBL_MIN))
 	{
-		f = bg_expected_far(m, t, x, T, 0.0);
+		f = bg_expected_far_err(m, t, x, T, 0.0, &relerr);
+		if (!isnan(f) && relerr > BG_SERIES_FAR)
+		{
+			/*
+			 * the far form may be off by more than BG_SERIES_FAR (r = 1e-6,
+			 * a = 0.9992, b = 1e-4, alpha = 1e-30, t = 1e300: 4e-13; with
+			 * a = 6.6e-189 and b + x = 1e121, 7e-7): the quadrature in
+			 * logs, good to 1e-12 (the quadrature in p takes k for infinite)
+			 */
+			q = bg_expected_logquad(m, t, x, T, 0.0);
+			if (!isnan(q))
+				return q;
+		}
 		if (!isnan(f))
 			return f;
+		relerr = 0.0;
 	}
 	/*
 	 * Near a = 1 the series' (a+b+x-1)/(a-1) (1 - f) takes a difference of
@@ -1503,13 +1531,33 @@ cr_bgnbd_expected_factor(const CrBgnbd *m, double t, double x, double T)
 	/* and where that fails too, a horizon far beyond alpha + T may be why */
 	if (isnan(f) || relerr > BG_SERIES_RELERR)
 	{
-		q = bg_expected_far(m, t, x, T, 0.0);
+		double		far_err;
+
+		q = bg_expected_far_err(m, t, x, T, 0.0, &far_err);
+		if (!isnan(q) && far_err <= BG_SERIES_FAR)
+			return q;
+		/* (else as below) */
 		if (!isnan(q))
+		{
+			f = q;
+			relerr = far_err;
+		}
+	}
+	/*
+	 * and where every form failed, or the quadrature failed and the better
+	 * of the series and the far form may be off by more than BG_SERIES_FAR,
+	 * the quadrature in logs, whose value wins unless it fails too.  (The
+	 * series' or far form's value, estimated to 1.1e-11, had been kept:
+	 * r = 1e-6, a = 0.9992, b = 1e-4, alpha = T = 1, t = 1e300 was 2.9e-12
+	 * off, the quadrature in p failing on a mass spread evenly over 300
+	 * decades of p; the quadrature in logs is 1.6e-15 off.)
+	 */
+	if (isnan(f) || relerr > BG_SERIES_FAR)
+	{
+		q = bg_expected_logquad(m, t, x, T, 0.0);
+		if (!isnan(q) || isnan(f))
 			return q;
 	}
-	/* and where every form failed, the quadrature in logs */
-	if (isnan(f))
-		f = bg_expected_logquad(m, t, x, T, 0.0);
 	return f;
 }
 

@@ -28,6 +28,19 @@ static const double more_cases[][9] = {
 
 #define N_MORE (sizeof(more_cases) / sizeof(more_cases[0]))
 
+/*
+ * and by bgnbd_far_logquad_reference.py (mpmath's 2F1 at 700 digits, or
+ * the quadrature above): the series and the far form both off by more than
+ * 1e-12, the quadrature in p failing
+ */
+static const double far_cases[][9] = {
+#include "../reference/bgnbd_far_logquad_reference.inc"
+};
+
+#define N_FAR (sizeof(far_cases) / sizeof(far_cases[0]))
+/* its first cases, a = 0.9992 (the script's SERIES) */
+#define N_FAR_NEAR_ONE 8
+
 static double
 case_expected(const double *c)
 {
@@ -45,11 +58,11 @@ report(const double *c, double e)
 
 /*
  * The cases of cs (nc of them) whose E[Y] is normal: how many (*n), how
- * many not within 1e-12 of mpmath (returned, the first three reported),
- * the worst relative error of the others (*worst)
+ * many not within tol of mpmath (returned, the first three reported), the
+ * worst relative error of the others (*worst)
  */
 static size_t
-check_normal(const double (*cs)[9], size_t nc, size_t *n, double *worst)
+check_normal(const double (*cs)[9], size_t nc, double tol, size_t *n, double *worst)
 {
 	size_t		k,
 				bad = 0;
@@ -67,7 +80,7 @@ check_normal(const double (*cs)[9], size_t nc, size_t *n, double *worst)
 		(*n)++;
 		e = case_expected(c);
 		rel = fabs(e / c[8] - 1.0);
-		if (!(rel <= 1e-12))
+		if (!(rel <= tol))
 		{
 			if (bad++ < 3)
 				report(c, e);
@@ -116,7 +129,7 @@ test_logquad_normal(void)
 				bad;
 	double		worst;
 
-	bad = check_normal(logquad_cases, N_CASES, &n, &worst);
+	bad = check_normal(logquad_cases, N_CASES, 1e-12, &n, &worst);
 	ok(bad == 0 && n >= 20,
 	   "E[Y] where only the quadrature in logs answers: %zu of %zu within 1e-12 of mpmath (worst %.1e)",
 	   n - bad, n, worst);
@@ -182,7 +195,7 @@ test_logquad_more_finite(void)
 				bad;
 	double		worst;
 
-	bad = check_normal(more_cases, N_MORE, &n, &worst);
+	bad = check_normal(more_cases, N_MORE, 1e-12, &n, &worst);
 	ok(bad == 0 && n >= 8,
 	   "E[Y] at a narrow Beta peak (a to 1e13) and x > 0 past F's range: %zu of %zu within 1e-12 of mpmath (worst %.1e)",
 	   n - bad, n, worst);
@@ -198,6 +211,46 @@ test_logquad_more_beyond(void)
 	ok(bad == 0 && n >= 3, "E[Y] beyond DBL_MAX with x > 0: +inf, %zu of %zu", n - bad, n);
 }
 
+/*
+ * r = 1e-6, a = 0.9992, b from 1e-8 to 1e-4, x = 0 at a horizon of 1e300
+ * times alpha + T: the series' and the far form's values were kept with
+ * error estimates near 1e-11 and were 3e-13 .. 3.2e-12 off (by the far form
+ * alone, first, beyond 1/DBL_MIN times alpha + T: 1e-13 .. 4e-13).  Now the
+ * quadrature in logs answers where the quadrature in p failed and neither
+ * is estimated within 1e-12: to 2e-14.
+ */
+static void
+test_far_logquad_near_one(void)
+{
+	size_t		n,
+				bad;
+	double		worst;
+
+	bad = check_normal(far_cases, N_FAR_NEAR_ONE, 2e-14, &n, &worst);
+	ok(bad == 0 && n == 8,
+	   "E[Y] at r = 1e-6, a = 0.9992, b to 1e-8, horizon 1e300: %zu of %zu within 2e-14 of mpmath (worst %.1e)",
+	   n - bad, n, worst);
+}
+
+/*
+ * a below 1e-16, a - 1 rounded to -1 (the far form's 1/Gamma(1 + (a - 1))
+ * then 0), with the horizon beyond 1/DBL_MIN times alpha + T: the far
+ * form's answer was 7e-7 and 1.2e-3 off with an error estimate of 1.4e-12;
+ * and two more 2.5e-11 and 2.7e-12 off.  Within 1e-12 now.
+ */
+static void
+test_far_logquad_tiny_a(void)
+{
+	size_t		n,
+				bad;
+	double		worst;
+
+	bad = check_normal(far_cases + N_FAR_NEAR_ONE, N_FAR - N_FAR_NEAR_ONE, 1e-12, &n, &worst);
+	ok(bad == 0 && n == 4,
+	   "E[Y] with a tiny, beyond the far form's digits: %zu of %zu within 1e-12 of mpmath (worst %.1e)",
+	   n - bad, n, worst);
+}
+
 int
 main(void)
 {
@@ -206,5 +259,7 @@ main(void)
 	test_logquad_subnormal();
 	test_logquad_more_finite();
 	test_logquad_more_beyond();
+	test_far_logquad_near_one();
+	test_far_logquad_tiny_a();
 	return tap_done();
 }
