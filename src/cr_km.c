@@ -318,12 +318,17 @@ cr_km_curve(const CrSurvObs *o, size_t n, double z, CrKmPoint *out)
 		p->cens = c;
 		if (d > 0)
 		{
-			double		sp = 1.0 - (double) d / (double) at_risk;
-
-			if (sp < 1e-16)
+			/*
+			 * log(1 - d/n) without cancelling: log1p(-d/n) while at most half
+			 * churn, else log((n - d)/n) with n - d exact in integers.  Once
+			 * everyone at risk churns, survival is exactly zero.
+			 */
+			if (d == at_risk)
 				dead = 1;
+			else if (d <= at_risk - d)
+				logs += log1p(-(double) d / (double) at_risk);
 			else
-				logs += log(sp);
+				logs += log((double) (at_risk - d) / (double) at_risk);
 			if (d == at_risk)
 				gw = NAN;
 			else

@@ -109,6 +109,46 @@ test_dead_end(void)
 	ok(p[0].surv == 1 && p[0].se == 0 && isnan(p[0].lower), "before any event: survival 1, no interval");
 }
 
+/*
+ * Mass churn: the product-limit factor 1 - d/n taken as (n - d)/n in
+ * integers once more than half churn, and as log1p(-d/n) below.  By hand:
+ * 16 of 156,025,000,000 staying is survival 16/156,025,000,000 (1 - d/n in
+ * doubles gave 1.025476370e-10, 3.1e-7 off); one of 10^17 staying is 10^-17
+ * (the old cut-off at 1e-16 called it zero); one of 10^15 churning at each
+ * of 1000 times telescopes to (n - 1000)/n (1 - d/n rounded every factor the
+ * same way: 1 - survival was 8e-4 relative off, now only survival's own
+ * rounding, 1.1e-16 of 1e-12).
+ */
+static void
+test_mass_churn(void)
+{
+	CrSurvObs	o[2];
+	CrKmPoint	p[2];
+	size_t		np;
+
+	o[0] = (CrSurvObs) {1, 0, 156025000000 - 16, 0};
+	o[1] = (CrSurvObs) {2, 0, 0, 16};
+	np = cr_km_curve(o, 2, 1.96, p);
+	ok(np == 2 && fabs(p[0].surv / (16.0 / 156025000000.0) - 1) < 1e-14,
+	   "all but 16 of 1.56e11 churning: survival 16/n to 1e-14 relative (exp of a sum of logs)");
+	o[0] = (CrSurvObs) {1, 0, 99999999999999999, 0};
+	o[1] = (CrSurvObs) {2, 0, 0, 1};
+	np = cr_km_curve(o, 2, 1.96, p);
+	ok(np == 2 && fabs(p[0].surv / 1e-17 - 1) < 1e-14,
+	   "one of 1e17 staying: survival 1e-17, not zero");
+	{
+		static CrSurvObs many[1001];
+		static CrKmPoint mp[1001];
+
+		for (int i = 0; i < 1000; i++)
+			many[i] = (CrSurvObs) {i + 1, 0, 1, 0};
+		many[1000] = (CrSurvObs) {1001, 0, 0, 1000000000000000 - 1000};
+		np = cr_km_curve(many, 1001, 1.96, mp);
+		ok(np == 1001 && fabs((1 - mp[999].surv) / 1e-12 - 1) < 1.2e-4,
+		   "one of 1e15 churning at each of 1000 times: survival (n - 1000)/n");
+	}
+}
+
 static void
 test_distributions(void)
 {
@@ -492,6 +532,7 @@ main(void)
 	test_curve();
 	test_exact_targets();
 	test_dead_end();
+	test_mass_churn();
 	test_distributions();
 	test_logrank();
 	test_logrank_tiny_group();
