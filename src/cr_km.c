@@ -645,8 +645,11 @@ cr_logrank(const CrSurvObs *o, size_t n, int k, CrLogrankWeight weight,
 			 * everyone churned (1.56e11 at risk, all but 16 churning,
 			 * Gehan-Breslow: chi-square 8.6e-13 off).  Products past 2^53
 			 * (groups of 1e8 churning at like odds) take
-			 * diff_of_products.  V's diagonal n_g (n - n_g) / n^2 is a
-			 * product of positives: rounding only.
+			 * diff_of_products: a rounded product below 2^53 is exact,
+			 * but one of 2^53 may be 2^53 + 1 rounded to even (321 x
+			 * 28059810762433), so 2^53 itself goes there too.  V's
+			 * diagonal n_g (n - n_g) / n^2 is a product of positives:
+			 * rounding only.
 			 */
 			for (int g = 0; g < k; g++)
 			{
@@ -656,7 +659,7 @@ cr_logrank(const CrSurvObs *o, size_t n, int k, CrLogrankWeight weight,
 							y = ag * (dt - dgg),
 							det;
 
-				if (x <= 0x1p53 && y <= 0x1p53)
+				if (x < 0x1p53 && y < 0x1p53)
 					det = x - y;
 				else
 					det = diff_of_products(dgg, alive - ag, ag, dt - dgg);
