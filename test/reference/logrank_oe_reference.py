@@ -28,6 +28,11 @@ Counts (time, group, churned, censored):
    so d_a a_b = 2^53 + 1 and a_a d_b = 2^53 - 320: the determinant 321,
    not 320 (with the products rounded, chi-square was 0.6% off; one event
    time, so every weighting has the same chi-square).
+"2^53 in all": two forged partial states combined (sql/forged_states.sql),
+   2^53 members:
+     time 1: a 2^52 churned; b 2^52 - 6 churned
+     time 2: a 2 churned, 2 censored; b 2 churned
+   and split otherwise (a 2^52 + 1 churned, b 2^52 - 7 at time 1).
 At risk: 395000^2 and 4^2 in the first case, 30000^2, 17320^2 and 2^2 in
 the second, so every Tarone-Ware weight sqrt(n) is rational.
 
@@ -64,3 +69,8 @@ for name, obs, k in (('nearly all', NEARLY_ALL, 3), ('like odds', LIKE_ODDS, 2),
         # the statistic does not depend on the groups' order
         assert logrank([(t, k - 1 - g, d, c) for t, g, d, c in obs], k, weight) == chi2
         print('%-10s %-5s chi2 %.17g' % (name, weight, float(chi2)))
+
+for ea, eb in ((2**52, 2**52 - 6), (2**52 + 1, 2**52 - 7)):
+    obs = [(1, 0, ea, 0), (1, 1, eb, 0), (2, 0, 2, 2), (2, 1, 2, 0)]
+    assert sum(o[2] + o[3] for o in obs) == 2**53
+    print('2^53 in all, a %d plain chi2 %.17g' % (ea, float(logrank(obs, 2, 'plain'))))
