@@ -418,25 +418,32 @@ cr_km_rmst(const CrKmPoint *pt, size_t n, double tau, double *rmst, double *se)
 	area += prev_s * (tau - prev_t);
 	*rmst = area;
 
-	/* second walk: A_j = area - integral of S on [0, t_j] */
-	prev_t = 0;
-	prev_s = 1;
+	/*
+	 * Second walk, from tau back: A_j, the integral of S on [t_j, tau], is
+	 * summed from positive terms.  Taken as the area less the integral on
+	 * [0, t_j], it cancelled where little area was left: 0 after all but 1
+	 * of 1e17 churned at the first time (a standard error of 0 for 1e-17).
+	 */
 	{
-		double		below = 0;
+		size_t		m = 0;
+		double		tail = 0;
 
-		for (size_t i = 0; i < n && pt[i].t <= tau; i++)
+		while (m < n && pt[m].t <= tau)
+			m++;
+		for (size_t i = m; i-- > 0;)
 		{
-			double		a,
-						nj = (double) pt[i].at_risk,
+			double		nj = (double) pt[i].at_risk,
 						dj = (double) pt[i].ev;
 
-			below += prev_s * (pt[i].t - prev_t);
-			prev_t = pt[i].t;
-			prev_s = pt[i].surv;
-			a = area - below;
-			/* relative to the area: A_j^2 overflows for durations near 1e154 */
-			if (dj > 0 && nj > dj && a > 0)
-				var += (a / area) * (a / area) * dj / (nj * (nj - dj));
+			tail += pt[i].surv * ((i + 1 < m ? pt[i + 1].t : tau) - pt[i].t);
+
+			/*
+			 * Relative to the area: A_j^2 overflows for durations near
+			 * 1e154.  n_j - d_j in integers, as the curve's Greenwood sum
+			 * (in doubles it is 0 for 1 of 1e17 staying).
+			 */
+			if (dj > 0 && pt[i].at_risk > pt[i].ev && tail > 0)
+				var += (tail / area) * (tail / area) * dj / (nj * (double) (pt[i].at_risk - pt[i].ev));
 		}
 	}
 	*se = area > 0 ? area * sqrt(var) : 0.0;

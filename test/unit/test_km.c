@@ -149,6 +149,30 @@ test_mass_churn(void)
 	}
 }
 
+/*
+ * RMST's standard error when survival falls to nearly 0 at the first time:
+ * A_j, the area left after t_j, is tiny beside the whole area.  Taken as
+ * their difference it cancelled: a standard error of 0 for 1 of 1e17
+ * staying (n_j - d_j in doubles was 0 too), 1e-11 off for 10 of 1e9.
+ * References: test/reference/km_rmst_tail_reference.py (mpmath).
+ */
+static void
+test_rmst_tail(void)
+{
+	CrKmPoint	a[2] = {{1, 100000000000000000, 99999999999999999, 0, 1e-17, 1e-17, NAN, NAN},
+	{2, 1, 0, 1, 1e-17, 1e-17, NAN, NAN}};
+	CrKmPoint	b[2] = {{1, 1000000000, 999999990, 0, 1e-8, 0, NAN, NAN},
+	{1000, 10, 0, 10, 1e-8, 0, NAN, NAN}};
+	double		r,
+				se;
+
+	ok(cr_km_rmst(a, 2, 2, &r, &se) == 0 && r == 1 && fabs(se / 1.0000000000000001e-17 - 1) < 1e-14,
+	   "RMST after all but 1 of 1e17 churned: standard error 1e-17, not 0");
+	ok(cr_km_rmst(b, 2, 1000, &r, &se) == 0 && fabs(r / 1.0000099899999999 - 1) < 1e-15 &&
+	   fabs(se / 3.1591153667126342e-06 - 1) < 1e-14,
+	   "RMST after all but 10 of 1e9 churned: standard error to 1e-14");
+}
+
 static void
 test_distributions(void)
 {
@@ -554,6 +578,7 @@ main(void)
 	test_exact_targets();
 	test_dead_end();
 	test_mass_churn();
+	test_rmst_tail();
 	test_distributions();
 	test_logrank();
 	test_logrank_tiny_group();
