@@ -260,6 +260,8 @@ gg_eval(const CrGammaGamma *m, const GgData *d, double *grad, double hess[3][3],
 				tpq = 0.0,
 				dpx1 = 0.0,
 				dpx2 = 0.0,
+				dqn1 = 0.0,
+				dqn2 = 0.0,
 				dq1 = 0.0,
 				dq2 = 0.0,
 				dlg = 0.0,
@@ -270,6 +272,7 @@ gg_eval(const CrGammaGamma *m, const GgData *d, double *grad, double hess[3][3],
 	int			a,
 				b,
 				near = 0,
+				qnear = 0,
 				series = m->q >= GG_SERIES_Q;
 
 	if (series)
@@ -306,13 +309,24 @@ gg_eval(const CrGammaGamma *m, const GgData *d, double *grad, double hess[3][3],
 			near = (grad || hess) && m->q <= px;
 			if (near)
 				gg_psi_diffs_near(px, m->q, &dpx1, &dpx2);
+
+			/*
+			 * p x <= q < GG_SERIES_Q: the same for q's, psi(p x + q) -
+			 * psi(q) and psi'(p x + q) - psi'(q) (the series branch has
+			 * gg_psi_diffs); the plain ones lose the digits of psi(q) /
+			 * (p x / q), and their rounding set where Newton stopped along
+			 * the ridge (q of 1e3, 1e-6 from mpmath's maximum)
+			 */
+			qnear = (grad || hess) && !series && px <= m->q;
+			if (qnear)
+				gg_psi_diffs_near(m->q, px, &dqn1, &dqn2);
 			if (grad)
 			{
 				double		psi_pq = cr_digamma(px + m->q),
 							psi_px = cr_digamma(px);
 
 				gx0 = near ? dpx1 : psi_pq - psi_px;
-				gx1 = psi_pq - psiq + lgam;
+				gx1 = qnear ? dqn1 : psi_pq - psiq;
 				gm0 = fabs(psi_pq) + fabs(psi_px) + fabs(lx);
 				gm1 = fabs(psi_pq) + fabs(psiq) + fabs(lgam);
 			}
@@ -402,10 +416,13 @@ gg_eval(const CrGammaGamma *m, const GgData *d, double *grad, double hess[3][3],
 		if (grad)
 		{
 			double		qg = m->q / m->gamma,
-						r2 = (px + m->q) / den;
+						r2 = (px + m->q) / den,
+						l1y = x * mi / m->gamma;
 
+			/* log(gamma / den) as in the series branch: -log1p(x m / gamma) */
+			l1y = isfinite(l1y) ? log1p(l1y) : lden - lgam;
 			g[0] += w * x * gg_score_p(gx0, x, mi, m->gamma, lx, lm, lden);
-			g[1] += w * (gx1 - lden);
+			g[1] += w * (gx1 - l1y);
 			g[2] += w * (qg - r2);
 			if (gmag)
 			{
@@ -419,7 +436,14 @@ gg_eval(const CrGammaGamma *m, const GgData *d, double *grad, double hess[3][3],
 			h[0][0] += w * x * x * dpx2;
 			h[0][1] += w * x * tpq;
 			h[0][2] -= w * x / den;
-			h[1][1] += w * (tpq - tq);
+			h[1][1] += w * (qnear ? dqn2 : tpq - tq);
+
+			/*
+			 * still the plain difference: as x m / den / gamma (no
+			 * cancelling where x m << gamma) gg_settled's tests passed at
+			 * the point 0.5 from the maximum in log q of
+			 * test_gammagamma_settled, and the fit was OK there
+			 */
 			h[1][2] += w * (1.0 / m->gamma - 1.0 / den);
 			h[2][2] += w * ((px + m->q) / (den * den) - m->q / (m->gamma * m->gamma));
 		}

@@ -25,7 +25,8 @@ and more (as many as the cancellation needs):
     function, z 1e-300 .. 1e300, a / z 1e-290 .. 1: the worst relative
     error of each, below and above the shift's target z = 128;
  6. the reference values of test_gammagamma_eval.c (50 digits; printed
-    last; gammagamma_series_check.out holds this script's output).
+    last; gammagamma_series_check.out holds this script's output): p's
+    score and Hessian entry where p x >> q, q's where p x << q < 1e4.
 
     /usr/bin/python3 test/reference/gammagamma_series_check.py
 """
@@ -214,6 +215,10 @@ EVAL_CASES = [([1.0, 3.0, 7.0], [2.0, 1.9, 2.1], (1e8, 10.0, 2.6e-7)),
               ([2.0, 5.0, 11.0], [1e-3, 1.1e-3, 0.9e-3], (3e9, 2e4, 4.6e-12)),
               ([1.0, 2.0], [0.5, 0.8], (0.05, 1e-4, 1e-3))]
 NEAR_CASES = [(0.1, 1e-9), (5.0, 5.0), (127.5, 1e-3), (1e8, 10.0), (1e-100, 1e-110)]
+# and q's: p x << q below q = 1e4, q below and above 128
+EVAL_Q_CASES = [([1.0, 3.0, 7.0], [2.0, 1.9, 2.1], (1e-6, 50.0, 20.0)),
+                ([2.0, 5.0, 11.0], [1e-3, 1.1e-3, 0.9e-3], (0.01, 5000.0, 3.0)),
+                ([1.0, 2.0], [0.5, 0.8], (1e-9, 0.5, 0.2))]
 
 
 def eval_refs():
@@ -229,6 +234,11 @@ def eval_refs():
         mpmath.mp.dps = 50
         print("  x %s m %s p q gamma %r %r %r:" % (x, m, *P))
         print("    p score %s, Hessian (p, p) %s" % (mpmath.nstr(s[0], 17), mpmath.nstr(h[0][0], 17)))
+    for x, m, P in EVAL_Q_CASES:
+        ll, s, h, _ = ref_eval(x, m, P)
+        mpmath.mp.dps = 50
+        print("  x %s m %s p q gamma %r %r %r:" % (x, m, *P))
+        print("    q score %s, Hessian (q, q) %s" % (mpmath.nstr(s[1], 17), mpmath.nstr(h[1][1], 17)))
 
 
 def main():

@@ -1,7 +1,7 @@
 /*
  * test_gammagamma_eval.c: the Gamma-Gamma log-likelihood's pieces that are
  * static in cr_gammagamma.c (included whole): p's score and Hessian entry
- * where p x >> q, and the margin of the log-Hessian's Cholesky factor.
+ * where p x >> q, q's where p x << q, and the margin of the log-Hessian's Cholesky factor.
  * Reference values: test/reference/gammagamma_series_check.py (mpmath, 50
  * digits and more; its output beside it, sections 5 and 6).
  * link: src/cr_optim.c src/cr_hyp2f1.c
@@ -49,6 +49,38 @@ test_psi_diffs_near(void)
 	}
 }
 
+/* a point of gg_eval, its rows, and mpmath's score and diagonal Hessian entry of one parameter */
+typedef struct EvalCase
+{
+	CrSpendRow	r[3];
+	size_t		n;
+	CrGammaGamma m;
+	double		g,
+				h;
+} EvalCase;
+
+/* gg_eval's score and (k, k) Hessian entry of parameter k at each case: mpmath's to 1e-14 */
+static void
+check_score(const EvalCase *c, size_t nc, int k, const char *name)
+{
+	size_t		i;
+
+	for (i = 0; i < nc; i++)
+	{
+		GgData		d = {0};
+		double		g[3],
+					h[3][3];
+
+		d.rows = c[i].r;
+		d.n = c[i].n;
+		d.scale = 1.0;
+		(void) gg_eval(&c[i].m, &d, g, h, NULL, NULL);
+		ok(rel_near(g[k], c[i].g, 1e-14) && rel_near(h[k][k], c[i].h, 1e-14),
+		   "p %g q %g gamma %g: %s score and Hessian entry, mpmath's to 1e-14 (%.17g %.17g)",
+		   c[i].m.p, c[i].m.q, c[i].m.gamma, name, g[k], h[k][k]);
+	}
+}
+
 /*
  * gg_eval's p score and (p, p) Hessian entry where p x >> q, below and above
  * q = 1e4 (the plain and the series branch), and with p x < 128: psi(p x +
@@ -59,14 +91,7 @@ test_psi_diffs_near(void)
 static void
 test_p_score_far(void)
 {
-	static const struct
-	{
-		CrSpendRow	r[3];
-		size_t		n;
-		CrGammaGamma m;
-		double		g0,
-					h00;
-	}			c[] = {
+	static const EvalCase c[] = {
 		{{{1, 2.0}, {3, 1.9}, {7, 2.1}}, 3, {1e8, 10.0, 2.6e-7},
 		-9.0651623049664913e-8, -2.9999998671428668e-15},
 		{{{2, 1e-3}, {5, 1.1e-3}, {11, 0.9e-3}}, 3, {3e9, 2e4, 4.6e-12},
@@ -74,22 +99,31 @@ test_p_score_far(void)
 		{{{1, 0.5}, {2, 0.8}}, 2, {0.05, 1e-4, 1e-3},
 		0.057092433871709787, -2.3949696476470718},
 	};
-	size_t		k;
 
-	for (k = 0; k < sizeof(c) / sizeof(c[0]); k++)
-	{
-		GgData		d = {0};
-		double		g[3],
-					h[3][3];
+	check_score(c, sizeof(c) / sizeof(c[0]), 0, "p's");
+}
 
-		d.rows = c[k].r;
-		d.n = c[k].n;
-		d.scale = 1.0;
-		(void) gg_eval(&c[k].m, &d, g, h, NULL, NULL);
-		ok(rel_near(g[0], c[k].g0, 1e-14) && rel_near(h[0][0], c[k].h00, 1e-14),
-		   "p %g q %g gamma %g: p's score and Hessian entry, mpmath's to 1e-14 (%.17g %.17g)",
-		   c[k].m.p, c[k].m.q, c[k].m.gamma, g[0], h[0][0]);
-	}
+/*
+ * gg_eval's q score and (q, q) Hessian entry where p x << q < 1e4 (the
+ * plain branch; q below and above the shift's target 128): psi(p x + q) -
+ * psi(q) and psi'(p x + q) - psi'(q) cancelled to p x / q of psi(q), and
+ * log(gamma / (gamma + x m)) to x m / gamma: the entry was 1.5e-9 off at
+ * the first point here and 1e-8 at the third, the score 1e-13 at the
+ * second.  Now mpmath's to 1e-14.
+ */
+static void
+test_q_score_near(void)
+{
+	static const EvalCase c[] = {
+		{{{1, 2.0}, {3, 1.9}, {7, 2.1}}, 3, {1e-6, 50.0, 20.0},
+		-0.89707608933567705, -4.4888793963648656e-9},
+		{{{2, 1e-3}, {5, 1.1e-3}, {11, 0.9e-3}}, 3, {0.01, 5000.0, 3.0},
+		-0.0057566630213766446, -7.2013201103384864e-9},
+		{{{1, 0.5}, {2, 0.8}}, 2, {1e-9, 0.5, 0.2},
+		-3.4499875310271808, -5.0486389689180237e-8},
+	};
+
+	check_score(c, sizeof(c) / sizeof(c[0]), 1, "q's");
 }
 
 /*
@@ -148,6 +182,7 @@ main(void)
 {
 	test_psi_diffs_near();
 	test_p_score_far();
+	test_q_score_near();
 	test_log_cholesky_margin();
 	test_no_proper_maximum();
 	return tap_done();
