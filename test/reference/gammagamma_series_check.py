@@ -23,7 +23,7 @@ and more (as many as the cancellation needs):
  5. gg_psi_diffs_near (psi(z + a) - psi(z), psi'(z + a) - psi'(z) for
     a <= z, p's score and Hessian entry where q <= p x) as a plain
     function, z 1e-300 .. 1e300, a / z 1e-290 .. 1: the worst relative
-    error of each, below and above the shift's target z = 128;
+    error of each, below and above the shift's target z = 16;
  6. the reference values of test_gammagamma_eval.c (50 digits; printed
     last; gammagamma_series_check.out holds this script's output): p's
     score and Hessian entry where p x >> q, q's where p x << q < 1e4.
@@ -188,7 +188,7 @@ def unit_refs():
 
 def near_pieces(binary):
     pts = []
-    for z in [1e-300, 1e-100, 1e-10, 1e-3, 0.1, 0.5, 1.0, 2.5, 10.0, 50.0, 127.9, 128.0, 300.0, 1e3,
+    for z in [1e-300, 1e-100, 1e-10, 1e-3, 0.1, 0.5, 1.0, 2.5, 10.0, 15.9, 16.0, 20.0, 50.0, 127.9, 128.0, 300.0, 1e3,
               9999.0, 1e4, 1e6, 1e9, 1e15, 1e30, 1e100, 1e300]:
         for r in [1.0, 0.999, 0.5, 0.1, 1e-2, 1e-4, 1e-8, 1e-12, 1e-16, 1e-30, 1e-100, 1e-200, 1e-290]:
             if z * r > 1e-305:
@@ -202,7 +202,7 @@ def near_pieces(binary):
             if abs(ref) < 1e-290 or abs(ref) > 1e300:
                 continue            # beyond the double range
             e = float(abs((got - ref) / ref))
-            key = ("z < 128" if z < 128 else "z >= 128", name)
+            key = ("z < 16" if z < 16 else "z >= 16", name)
             if key not in worst or e > worst[key][0]:
                 worst[key] = (e, z, a)
     print("5. gg_psi_diffs_near (%d points), worst relative error" % len(pts))
@@ -210,12 +210,12 @@ def near_pieces(binary):
         print("  %-10s %-10s %8.2g  (z %.4g, a %.4g)" % (region, name, e, z, a))
 
 
-# test_gammagamma_eval.c's points: p x >> q below and above q = 1e4, and p x < 128
+# test_gammagamma_eval.c's points: p x >> q below and above q = 1e4, and p x < 16
 EVAL_CASES = [([1.0, 3.0, 7.0], [2.0, 1.9, 2.1], (1e8, 10.0, 2.6e-7)),
               ([2.0, 5.0, 11.0], [1e-3, 1.1e-3, 0.9e-3], (3e9, 2e4, 4.6e-12)),
               ([1.0, 2.0], [0.5, 0.8], (0.05, 1e-4, 1e-3))]
-NEAR_CASES = [(0.1, 1e-9), (5.0, 5.0), (127.5, 1e-3), (1e8, 10.0), (1e-100, 1e-110)]
-# and q's: p x << q below q = 1e4, q below and above 128
+NEAR_CASES = [(0.1, 1e-9), (5.0, 5.0), (15.5, 1e-3), (127.5, 1e-3), (1e8, 10.0), (1e-100, 1e-110)]
+# and q's: p x << q below q = 1e4, q below and above 16
 EVAL_Q_CASES = [([1.0, 3.0, 7.0], [2.0, 1.9, 2.1], (1e-6, 50.0, 20.0)),
                 ([2.0, 5.0, 11.0], [1e-3, 1.1e-3, 0.9e-3], (0.01, 5000.0, 3.0)),
                 ([1.0, 2.0], [0.5, 0.8], (1e-9, 0.5, 0.2))]

@@ -21,7 +21,7 @@ rel_near(double got, double want, double tol)
 
 /*
  * gg_psi_diffs_near: psi(z + a) - psi(z) and psi'(z + a) - psi'(z), a <= z,
- * to a few units in the last place, below the shift's target z = 128 and
+ * to a few units in the last place, below the shift's target z = 16 and
  * above it (the plain differences lose 8 digits at z = 0.1, a = 1e-9, and
  * at z = 1e8, a = 10, and are infinite at z = 1e-100, where z (z + a)
  * underflows)
@@ -32,6 +32,7 @@ test_psi_diffs_near(void)
 	static const double c[][4] = {
 		{0.1, 1e-9, 1.0143329814986204e-7, -2.0018614273760878e-6},
 		{5.0, 5.0, 0.74563492063492063, -0.11615662005542958},
+		{15.5, 1e-3, 6.6639793922361215e-5, -4.4392232925522189e-6},
 		{127.5, 1e-3, 7.8739440669994101e-6, -6.1998674860182106e-8},
 		{1e8, 10.0, 9.9999995500000285e-8, -9.9999991000000855e-16},
 		{1e-100, 1e-110, 9.9999999990000001e+89, -1.9999999997e+190},
@@ -83,7 +84,7 @@ check_score(const EvalCase *c, size_t nc, int k, const char *name)
 
 /*
  * gg_eval's p score and (p, p) Hessian entry where p x >> q, below and above
- * q = 1e4 (the plain and the series branch), and with p x < 128: psi(p x +
+ * q = 1e4 (the plain and the series branch), and with p x < 16: psi(p x +
  * q) - psi(p x), psi'(p x + q) - psi'(p x) and log(x m / (gamma + x m))
  * cancelled, and the entry was 4e-13 off at p x / q = 1e2 (the series
  * check), 1e-8 at the first point here.  Now mpmath's to 1e-14.
@@ -105,7 +106,7 @@ test_p_score_far(void)
 
 /*
  * gg_eval's q score and (q, q) Hessian entry where p x << q < 1e4 (the
- * plain branch; q below and above the shift's target 128): psi(p x + q) -
+ * plain branch; q below and above the shift's target 16): psi(p x + q) -
  * psi(q) and psi'(p x + q) - psi'(q) cancelled to p x / q of psi(q), and
  * log(gamma / (gamma + x m)) to x m / gamma: the entry was 1.5e-9 off at
  * the first point here and 1e-8 at the third, the score 1e-13 at the
