@@ -419,9 +419,19 @@ bg_quad_add_between(const BgQuad *q, BgQuadPiece *pc, int *nint, int var, double
  * (1-p)^(b+x)) of a small exponent e, the density in it drops within about
  * 10 e of its value at the mean (a = 2e-6, b = 1e300: near v = 0.9986, in
  * 2e-5 of a piece 0.5 long, between the last Kronrod node and L), so pieces
- * are added at mean (1 -+ e 2^j) too.
+ * are added at mean (1 -+ e 2^j) too.  So does the integrand's step at its
+ * knees p k = 1, n p k = 1, (n+1) p k = 1 (from n k to about 1/p over a
+ * factor of a few in p), at v = (1/k)^a .. in the lower half: within a
+ * few a of one another, a step a v wide, which between nodes 0.0043 of a
+ * piece v/2 long from its end hides where a is below 1e-3 or so (r = 2,
+ * alpha = 5.4e-293, a = 2.5e-6 .. 1e-10, b = 1e-300, t = 196: E[Y] was
+ * 1.3e-3 .. 6.7e-5 off, the (1/k)^a = 1 - a ln k of the mass near p = 0
+ * missed; at a = 1e-10, b = 4e-129 or 67 and x = 44, 6e-8 and 1.9e-12):
+ * there the knees and knee (1 -+ a 2^j) are breakpoints too.
  */
 #define BG_QUAD_NEAR 62
+#define BG_QUAD_KNEE_A 1e-3
+#define BG_QUAD_KNEE_STEPS 8
 
 static void
 bg_quad_ladder(const BgQuad *q, BgQuadPiece *pc, int *nint, int var)
@@ -430,7 +440,7 @@ bg_quad_ladder(const BgQuad *q, BgQuadPiece *pc, int *nint, int var)
 				L = e < 1.0 ? pow(0.5, e) : 0.5,
 				mean = var == BG_LOWER ? q->cl : q->cu,
 				top,
-				y[2 * BG_QUAD_SCALES + 3 + 2 * BG_QUAD_NEAR];
+				y[2 * BG_QUAD_SCALES + 3 + 2 * BG_QUAD_NEAR + 3 * (1 + 2 * BG_QUAD_KNEE_STEPS)];
 	int			nscales = BG_QUAD_SCALES,
 				ny = 0,
 				j;
@@ -457,6 +467,25 @@ bg_quad_ladder(const BgQuad *q, BgQuadPiece *pc, int *nint, int var)
 			y[ny++] = mean * (1.0 - ldexp(e, j));
 			y[ny++] = fmin(top, mean * (1.0 + ldexp(e, j)));
 		}
+	if (var == BG_LOWER && e < BG_QUAD_KNEE_A)
+	{
+		double		lknee[3] = {q->lk, log(q->n) + q->lk, log1p(q->n) + q->lk};
+		int			i;
+
+		for (i = 0; i < 3; i++)
+		{
+			double		vk = exp(-e * lknee[i]);
+
+			if (!(vk > 0.0 && vk < top))
+				continue;
+			y[ny++] = vk;
+			for (j = -2; j < BG_QUAD_KNEE_STEPS - 2; j++)
+			{
+				y[ny++] = vk * (1.0 - ldexp(e, j));
+				y[ny++] = fmin(top, vk * (1.0 + ldexp(e, j)));
+			}
+		}
+	}
 	bg_quad_add_between(q, pc, nint, var, y, ny);
 }
 

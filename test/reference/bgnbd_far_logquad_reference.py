@@ -66,10 +66,14 @@ def value(case):
     return float(mpmath.exp(lq))
 
 
-if __name__ == "__main__":
-    cases = SERIES + SWEEP
+def print_values(script, cases, fn):
+    """the .inc: fn(case) for each case (in parallel), by script"""
     with multiprocessing.Pool() as pool:
-        values = pool.map(value, cases)
-    print("/* (r, alpha, a, b, t, x, t_x, T, E[Y]): bgnbd_far_logquad_reference.py (mpmath) */")
+        values = pool.map(fn, cases)
+    print("/* (r, alpha, a, b, t, x, t_x, T, E[Y]): %s (mpmath) */" % script)
     for c, v in zip(cases, values):
         print("{%s, %.17g}," % (", ".join("%r" % float(u) for u in c), v))
+
+
+if __name__ == "__main__":
+    print_values("bgnbd_far_logquad_reference.py", SERIES + SWEEP, value)

@@ -2,8 +2,8 @@
  * test_bgnbd_logquad.c: unit tests of BG/NBD conditional expected purchases
  * where only the quadrature in logarithms answers (cr_bgnbd_expect.c,
  * bg_expected_logquad): n k far beyond DBL_MAX with n tiny, a or b + x at
- * the double range's ends.  Apart from test_bgnbd.c, whose Gamma-Gamma part
- * changes on its own.
+ * the double range's ends; and where the quadrature in p answers with a
+ * tiny.  Apart from test_bgnbd.c, whose Gamma-Gamma part changes on its own.
  * Reference values: test/reference/bgnbd_logquad_reference.py (mpmath).
  * link: src/cr_bgnbd.c src/cr_bgnbd_expect.c src/cr_bgnbd_score.c src/cr_optim.c src/cr_hyp2f1.c
  */
@@ -40,6 +40,16 @@ static const double far_cases[][9] = {
 #define N_FAR (sizeof(far_cases) / sizeof(far_cases[0]))
 /* its first cases, a = 0.9992 (the script's SERIES) */
 #define N_FAR_NEAR_ONE 8
+
+/*
+ * and by bgnbd_knee_reference.py (the quadrature above, and 2F1 at 700
+ * digits for x = 0): a tiny, where the quadrature in p answers
+ */
+static const double knee_cases[][9] = {
+#include "../reference/bgnbd_knee_reference.inc"
+};
+
+#define N_KNEE (sizeof(knee_cases) / sizeof(knee_cases[0]))
 
 static double
 case_expected(const double *c)
@@ -251,6 +261,27 @@ test_far_logquad_tiny_a(void)
 	   n - bad, n, worst);
 }
 
+/*
+ * a from 2.5e-6 to 1e-10, where the quadrature in p integrates the lower
+ * half over v = p^a and the integrand's knees (p k = 1, n p k = 1) are a
+ * step a v wide, which its pieces' nodes stepped over: r = 2,
+ * alpha = 5.4e-293, b = 1e-300, t = 196 was 6.7e-5 .. 1.3e-3 off (the far
+ * form's estimate counting a's lost digits, it answered no longer), and at
+ * a = 1e-10 6e-8 and 1.9e-12.  Breakpoints at the knees: within 1e-13.
+ */
+static void
+test_quad_knees_tiny_a(void)
+{
+	size_t		n,
+				bad;
+	double		worst;
+
+	bad = check_normal(knee_cases, N_KNEE, 1e-13, &n, &worst);
+	ok(bad == 0 && n == N_KNEE,
+	   "E[Y] with a tiny, the quadrature in p at its knees: %zu of %zu within 1e-13 of mpmath (worst %.1e)",
+	   n - bad, n, worst);
+}
+
 int
 main(void)
 {
@@ -261,5 +292,6 @@ main(void)
 	test_logquad_more_beyond();
 	test_far_logquad_near_one();
 	test_far_logquad_tiny_a();
+	test_quad_knees_tiny_a();
 	return tap_done();
 }
