@@ -183,14 +183,19 @@ gg_psi_diffs(double q, double a, double *d1, double *t1)
 static void
 gg_psi_diffs_asy(double z, double a, double *d1, double *t1)
 {
-	double		u = 1.0 / (z + a),
+	double		za = z + a,
+				u = 1.0 / za,
 				v = 1.0 / z,
-				uv = -(a / z) / (z + a),	/* u - v, z (z + a) may overflow */
+				uv = -(a / z) / za,	/* u - v, z (z + a) may overflow */
 				sk = 1.0,		/* S_k */
 				vk = 1.0,		/* v^k */
 				sd = -0.5,		/* psi's sum of S_k times coefficients */
 				st = 1.0;		/* psi''s */
 	int			k;
+
+	/* and z + a (z = a = 1e308: psi' difference -5e-309, not 0; u is 0) */
+	if (!isfinite(za))
+		uv = -(a / z) / (1.0 + a / z) / z;
 
 	/* S_{k+1} = u S_k + v^k; S_{2j+2} in psi's sum, S_{2j+3} in psi''s */
 	for (k = 1; k <= 2 * CR_ASY_TERMS; k++)
