@@ -234,10 +234,26 @@ gg_psi_diffs_near(double z, double a, double *d1, double *t1)
 	while (z < GG_PSI_SHIFT_Z)
 	{
 		double		za = z + a,
-					t = a / z / za;	/* a / (z za), z za may underflow */
+					t = a / z;
 
-		s1 += t;
-		s2 += t * (1.0 / z + 1.0 / za);
+		if (t >= DBL_MIN || t == 0.0)
+		{
+			t /= za;			/* a / (z za), z za may underflow */
+			s1 += t;
+			s2 += t * (1.0 / z + 1.0 / za);
+		}
+		else
+		{
+			/*
+			 * a / z subnormal (a is, and z > a / DBL_MIN > 2e-16): its
+			 * digits are lost, while a / (z za) and its multiple in psi'
+			 * may be normal (z 3e-8, a 1e-320: 5e-12 off)
+			 */
+			double		w = 1.0 / (z * za);
+
+			s1 += a * w;
+			s2 += a * (w * (1.0 / z + 1.0 / za));
+		}
 		z += 1.0;
 	}
 	gg_psi_diffs_asy(z, a, d1, t1);

@@ -24,7 +24,8 @@ rel_near(double got, double want, double tol)
  * to a few units in the last place, below the shift's target z = 16 and
  * above it (the plain differences lose 8 digits at z = 0.1, a = 1e-9, and
  * at z = 1e8, a = 10, and are infinite at z = 1e-100, where z (z + a)
- * underflows); and where z + a overflows (psi' was 0 at z = a = 1e308,
+ * underflows); with a subnormal (a / z was, and lost 5e-12 at z = 3e-8,
+ * a = 1e-320) and where z + a overflows (psi' was 0 at z = a = 1e308,
  * not -5e-309)
  */
 static void
@@ -37,6 +38,7 @@ test_psi_diffs_near(void)
 		{127.5, 1e-3, 7.8739440669994101e-6, -6.1998674860182106e-8},
 		{1e8, 10.0, 9.9999995500000285e-8, -9.9999991000000855e-16},
 		{1e-100, 1e-110, 9.9999999990000001e+89, -1.9999999997e+190},
+		{3e-8, 1e-320, 1.1110987413140941e-305, -7.4073249420939502e-298},
 		{1e308, 1e308, 0.69314718055994531, -4.9999999999999999e-309},
 	};
 	size_t		k;
