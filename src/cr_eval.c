@@ -34,36 +34,12 @@
 
 #include "cr_auc.h"
 #include "cr_random.h"
+#include "cr_sum.h"
 
 /* scikit-learn (>= 1.2) clips probabilities to [eps, 1 - eps], eps = DBL_EPSILON */
 #define CR_LOGLOSS_EPS 2.220446049250313e-16
 
 #define CR_CALIBRATION_MAX_BINS 1000
-
-/* Neumaier's compensated sum: the metrics' means do not drift over 10M rows. */
-typedef struct CrSum
-{
-	double		sum;
-	double		comp;
-} CrSum;
-
-static inline void
-crsum_add(CrSum *s, double x)
-{
-	double		t = s->sum + x;
-
-	if (fabs(s->sum) >= fabs(x))
-		s->comp += (s->sum - t) + x;
-	else
-		s->comp += (x - t) + s->sum;
-	s->sum = t;
-}
-
-static inline double
-crsum_value(const CrSum *s)
-{
-	return s->sum + s->comp;
-}
 
 /* The fixed part of the state; also its serialized header, verbatim. */
 typedef struct CrEvalHeader

@@ -173,6 +173,31 @@ test_rmst_tail(void)
 	   "RMST after all but 10 of 1e9 churned: standard error to 1e-14");
 }
 
+/*
+ * RMST over many times: the area of a curve flat at 2/3 over 100,000
+ * censor-only times is a sum of 100,000 equal terms, which a naive sum
+ * drifted 1.7e-12 relative off (and the standard error with it).
+ * References: test/reference/km_rmst_sum_reference.py (mpmath).
+ */
+static void
+test_rmst_sum(void)
+{
+	enum
+	{
+		K = 100000
+	};
+	static CrKmPoint p[K + 1];
+	double		r,
+				se;
+
+	p[0] = (CrKmPoint) {1, 3 * K, K, 0, 2.0 / 3.0, 0, NAN, NAN};
+	for (int i = 1; i <= K; i++)
+		p[i] = (CrKmPoint) {i + 1, 2 * K - 2 * (i - 1), 0, 2, 2.0 / 3.0, 0, NAN, NAN};
+	ok(cr_km_rmst(p, K + 1, K + 1, &r, &se) == 0 && fabs(r / 66667.666666666657 - 1) < 1e-15 &&
+	   fabs(se / 86.066296582387039 - 1) < 1e-15,
+	   "RMST over 100,000 times of equal survival: area and standard error to 1e-15");
+}
+
 static void
 test_distributions(void)
 {
@@ -579,6 +604,7 @@ main(void)
 	test_dead_end();
 	test_mass_churn();
 	test_rmst_tail();
+	test_rmst_sum();
 	test_distributions();
 	test_logrank();
 	test_logrank_tiny_group();
