@@ -414,6 +414,18 @@ rel_close(double got, double want, double tol)
 	return fabs(got - want) <= tol * fabs(want);
 }
 
+/* o's log-rank chi-square under oe_weights[w] is want to 1e-14 relative */
+static int
+oe_chi2_is(CrSurvObs *o, size_t n, int k, int w, double want)
+{
+	double		work[64],
+				chi2 = -1;
+
+	n = cr_surv_compact(o, n);
+	return cr_logrank(o, n, k, oe_weights[w], 1.0, work, NULL, &chi2) == 0 &&
+		rel_close(chi2, want, 1e-14);
+}
+
 /*
  * O - E when its terms d_g - n_g d / n cancel, under every weighting (p = 1
  * for Fleming-Harrington) and with the groups numbered in every order.
@@ -429,8 +441,6 @@ static void
 test_logrank_oe(void)
 {
 	static const int perm3[][3] = {{0, 1, 2}, {0, 2, 1}, {1, 0, 2}, {1, 2, 0}, {2, 0, 1}, {2, 1, 0}};
-	double		work[64],
-				chi2;
 	int			good = 1;
 
 	for (int w = 0; w < 4; w++)
@@ -444,10 +454,7 @@ test_logrank_oe(void)
 				{1, p[2], 990, 10}, {2, p[0], 8, 5}, {2, p[1], 3, 0},
 			};
 
-			cr_surv_compact(o, 5);
-			chi2 = -1;
-			good = good && cr_logrank(o, 5, 3, oe_weights[w], 1.0, work, NULL, &chi2) == 0 &&
-				rel_close(chi2, oe_nearly_all_ref[w], 1e-14);
+			good = good && oe_chi2_is(o, 5, 3, w, oe_nearly_all_ref[w]);
 		}
 	ok(good, "all but 16 of 1.56e11 churning at once: chi-square to 1e-14, every weighting and group order");
 
@@ -461,10 +468,7 @@ test_logrank_oe(void)
 				{3, q, 1, 1}, {3, 1 - q, 2, 0},
 			};
 
-			cr_surv_compact(o, 6);
-			chi2 = -1;
-			good = good && cr_logrank(o, 6, 2, oe_weights[w], 1.0, work, NULL, &chi2) == 0 &&
-				rel_close(chi2, oe_like_odds_ref[w], 1e-14);
+			good = good && oe_chi2_is(o, 6, 2, w, oe_like_odds_ref[w]);
 		}
 	ok(good, "two groups of 4.5e8 churning at like odds (products past 2^53): chi-square 9e-7 to 1e-14, every weighting and group order");
 
@@ -482,10 +486,7 @@ test_logrank_oe(void)
 				{1, q, 321, 0}, {1, 1 - q, b - 1, 0}, {2, q, 0, 321}, {2, 1 - q, 0, b},
 			};
 
-			cr_surv_compact(o, 4);
-			chi2 = -1;
-			good = good && cr_logrank(o, 4, 2, oe_weights[w], 1.0, work, NULL, &chi2) == 0 &&
-				rel_close(chi2, 2.0384758052654603e-25, 1e-14);
+			good = good && oe_chi2_is(o, 4, 2, w, 2.0384758052654603e-25);
 		}
 	ok(good, "a product of 2^53 + 1, rounded to 2^53, is not taken as exact: chi-square to 1e-14");
 }
