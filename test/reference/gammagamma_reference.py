@@ -29,6 +29,7 @@ sql/lifetime_badinput.sql.
     /usr/bin/python3 test/reference/gammagamma_reference.py
 """
 import os
+import time
 import warnings
 
 import mpmath
@@ -154,30 +155,47 @@ def report(name, x, m, expect_max=True, extra=(), only=False, se=False):
     return la, lb
 
 
-def polish_mp(est, x, m, dps=40):
+def polish_mp(est, x, m, dps=40, deadline=None):
     """Newton on the score in log-parameters in mpmath, from est: the maximum
     to dps digits, and the inverse of minus mpmath's Hessian in the
-    log-parameters there"""
+    log-parameters there.  The special functions are taken once per distinct
+    frequency (they depend on x alone); TimeoutError past deadline
+    (time.time(), for gammagamma_sweep.py)"""
     mpmath.mp.dps = dps
-    X = [mpmath.mpf(float(v)) for v in x]
-    M = [mpmath.mpf(float(v)) for v in m]
+    groups = {}
+    for xi, mi in zip(x, m):
+        groups.setdefault(float(xi), []).append(mpmath.mpf(float(mi)))
     th = [mpmath.log(mpmath.mpf(float(v))) for v in est]
     for _ in range(100):
         p, q, g = (mpmath.exp(t) for t in th)
         s = [mpmath.mpf(0)] * 3
         h = mpmath.zeros(3, 3)
-        for xi, mi in zip(X, M):
-            px, den = p * xi, g + xi * mi
+        dq, tq = mpmath.digamma(q), mpmath.psi(1, q)
+        for xf, ms in groups.items():
+            if deadline is not None and time.time() > deadline:
+                raise TimeoutError
+            xi = mpmath.mpf(xf)
+            px, c = p * xi, len(ms)
             ppq, tpq = mpmath.digamma(px + q), mpmath.psi(1, px + q)
-            s[0] += xi * (ppq - mpmath.digamma(px) + mpmath.log(xi * mi / den))
-            s[1] += ppq - mpmath.digamma(q) + mpmath.log(g / den)
-            s[2] += q / g - (px + q) / den
-            h[0, 0] += xi * xi * (tpq - mpmath.psi(1, px))
-            h[0, 1] += xi * tpq
-            h[0, 2] -= xi / den
-            h[1, 1] += tpq - mpmath.psi(1, q)
-            h[1, 2] += 1 / g - 1 / den
-            h[2, 2] += (px + q) / den ** 2 - q / g ** 2
+            dpx, tpx = mpmath.digamma(px), mpmath.psi(1, px)
+            sl = sld = sinv = sinv2 = 0
+            for mi in ms:
+                xm = xi * mi
+                den = g + xm
+                r = 1 / den
+                sl += mpmath.log(xm * r)
+                sld += mpmath.log(g * r)
+                sinv += r
+                sinv2 += r * r
+            s[0] += xi * (c * (ppq - dpx) + sl)
+            s[1] += c * (ppq - dq) + sld
+            s[2] += c * q / g - (px + q) * sinv
+            h[0, 0] += c * xi * xi * (tpq - tpx)
+            h[0, 1] += c * xi * tpq
+            h[0, 2] -= xi * sinv
+            h[1, 1] += c * (tpq - tq)
+            h[1, 2] += c / g - sinv
+            h[2, 2] += (px + q) * sinv2 - c * q / g ** 2
         P = [p, q, g]
         gl = mpmath.matrix([s[i] * P[i] for i in range(3)])
         hl = mpmath.zeros(3, 3)

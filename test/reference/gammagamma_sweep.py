@@ -119,64 +119,13 @@ import numpy as np
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
 sys.path.insert(0, HERE)
+from gammagamma_reference import polish_mp  # noqa: E402  (same folder)
 
 # sets up to this many members are checked in mpmath (--max-check N)
 MAX_CHECK = 20000
 # seconds of mpmath per set before it is counted as not checked (--time-limit S)
 TIME_LIMIT = None
 
-
-def polish_mp(est, x, m, dps=30, deadline=None):
-    """gammagamma_reference.py's polish_mp with the special functions once per
-    distinct frequency (they depend on x alone): the same Newton in mpmath
-    from est, the maximum to dps digits and the inverse of minus the Hessian
-    in the log-parameters; TimeoutError past deadline (time.time())"""
-    mpmath.mp.dps = dps
-    groups = {}
-    for xi, mi in zip(x, m):
-        groups.setdefault(float(xi), []).append(mpmath.mpf(float(mi)))
-    th = [mpmath.log(mpmath.mpf(float(v))) for v in est]
-    for _ in range(100):
-        p, q, g = (mpmath.exp(t) for t in th)
-        s = [mpmath.mpf(0)] * 3
-        h = mpmath.zeros(3, 3)
-        dq, tq = mpmath.digamma(q), mpmath.psi(1, q)
-        for xf, ms in groups.items():
-            if deadline is not None and time.time() > deadline:
-                raise TimeoutError
-            xi = mpmath.mpf(xf)
-            px, c = p * xi, len(ms)
-            ppq, tpq = mpmath.digamma(px + q), mpmath.psi(1, px + q)
-            dpx, tpx = mpmath.digamma(px), mpmath.psi(1, px)
-            sl = sld = sinv = sinv2 = 0
-            for mi in ms:
-                xm = xi * mi
-                den = g + xm
-                r = 1 / den
-                sl += mpmath.log(xm * r)
-                sld += mpmath.log(g * r)
-                sinv += r
-                sinv2 += r * r
-            s[0] += xi * (c * (ppq - dpx) + sl)
-            s[1] += c * (ppq - dq) + sld
-            s[2] += c * q / g - (px + q) * sinv
-            h[0, 0] += c * xi * xi * (tpq - tpx)
-            h[0, 1] += c * xi * tpq
-            h[0, 2] -= xi * sinv
-            h[1, 1] += c * (tpq - tq)
-            h[1, 2] += c / g - sinv
-            h[2, 2] += (px + q) * sinv2 - c * q / g ** 2
-        P = [p, q, g]
-        gl = mpmath.matrix([s[i] * P[i] for i in range(3)])
-        hl = mpmath.zeros(3, 3)
-        for i in range(3):
-            for j in range(i, 3):
-                hl[i, j] = hl[j, i] = h[i, j] * P[i] * P[j] + (gl[i] if i == j else 0)
-        d = mpmath.lu_solve(hl, -gl)
-        th = [th[i] + d[i] for i in range(3)]
-        if max(abs(v) for v in d) < mpmath.mpf(10) ** (-dps // 2 - 5):
-            break
-    return [mpmath.exp(t) for t in th], -mpmath.inverse(hl), max(abs(v) for v in gl)
 
 SOURCES = ["cr_bgnbd.c", "cr_bgnbd_expect.c", "cr_bgnbd_score.c", "cr_auc.c",
            "cr_gammagamma.c", "cr_optim.c", "cr_hyp2f1.c"]
