@@ -127,8 +127,16 @@ SELECT pg_temp.try($$SELECT incentive_condition_from_jsonlogic(NULL)::text$$);
 -- name does not, so an error rather than a silent NULL (was: false)
 SELECT pg_temp.try($$SELECT incentive_matches('{"==": [{"var": "a.b"}, 1]}'::jsonb::incentive_condition, '{"a": {"b": 1}}'::jsonb)::text$$);
 SELECT pg_temp.try($$SELECT incentive_matches('{"==": [{"var": "a.0"}, 1]}'::jsonb::incentive_condition, '{"a": [1]}'::jsonb)::text$$);
+-- also where the key "a.b" is there too: json-logic-js reads 2 inside "a"
+-- in the second (was: true from the key "a.b", where json-logic-js is false)
 SELECT pg_temp.try($$SELECT incentive_matches('{"==": [{"var": "a.b"}, 1]}'::jsonb::incentive_condition, '{"a.b": 1, "a": {"b": 1}}'::jsonb)::text$$);
+SELECT pg_temp.try($$SELECT incentive_matches('{"==": [{"var": "a.b"}, 1]}'::jsonb::incentive_condition, '{"a.b": 1, "a": {"b": 2}}'::jsonb)::text$$);
+SELECT pg_temp.try($$SELECT incentive_matches('{"==": [{"var": "s.length"}, 1]}'::jsonb::incentive_condition, '{"s.length": 1, "s": "abc"}'::jsonb)::text$$);
 SELECT pg_temp.try($$SELECT incentive_matches('{"==": [{"var": "a.b"}, 1]}'::jsonb::incentive_condition, '{"a": 1}'::jsonb)::text$$);
+-- the key "a.b" beside an "a" without properties, or without "a": the key's
+-- value (json-logic-js reads null there: the README's known difference)
+SELECT pg_temp.try($$SELECT incentive_matches('{"==": [{"var": "a.b"}, 1]}'::jsonb::incentive_condition, '{"a.b": 1, "a": 5}'::jsonb)::text$$);
+SELECT pg_temp.try($$SELECT incentive_matches('{"==": [{"var": "a.b"}, 1]}'::jsonb::incentive_condition, '{"a.b": 1}'::jsonb)::text$$);
 -- a string has properties in JavaScript ("abc".length is 3, "abc"[0] is "a"): rejected too
 SELECT pg_temp.try($$SELECT incentive_matches('{"==": [{"var": "s.length"}, 3]}'::jsonb::incentive_condition, '{"s": "abc"}'::jsonb)::text$$);
 SELECT pg_temp.try($$SELECT incentive_matches('{"==": [{"var": "s.0"}, "a"]}'::jsonb::incentive_condition, '{"s": "abc"}'::jsonb)::text$$);

@@ -1148,15 +1148,16 @@ cr_rules_join_find(FmgrInfo *flinfo, struct varlena *const *conds, int64 from, i
 }
 
 /*
- * A feature "a.b" that is no key of the facts, where "a" is an array,
- * object or string: JsonLogic's {"var": "a.b"} looks inside (json-logic-js
- * finds 1 in {"a": {"b": 1}}, 3 for "s.length" in {"s": "abc"}), a feature
- * name does not, so rather than read NULL and disagree, say so.  (A number,
- * boolean or null "a" has no properties: JavaScript reads undefined, as
- * NULL here.)
+ * A feature "a.b" where "a" is an array, object or string: JsonLogic's
+ * {"var": "a.b"} looks inside (json-logic-js finds 1 in {"a": {"b": 1}}, 3
+ * for "s.length" in {"s": "abc"}), a feature name does not, so rather than
+ * read NULL (no key "a.b") or the key "a.b" and disagree, say so: in
+ * {"a.b": 1, "a": {"b": 2}} json-logic-js reads 2.  (A number, boolean or
+ * null "a" has no properties: JavaScript reads undefined, as NULL here when
+ * there is no key "a.b".)  present: whether "a.b" is a key of the facts.
  */
 static void
-check_dotted_name(Jsonb *jb, const char *name, size_t len)
+check_dotted_name(Jsonb *jb, const char *name, size_t len, bool present)
 {
 	const char *dot = memchr(name, '.', len);
 	JsonbValue	vbuf;
@@ -1168,6 +1169,10 @@ check_dotted_name(Jsonb *jb, const char *name, size_t len)
 	if (jv != NULL && (jv->type == jbvBinary || jv->type == jbvString))
 		ereport(ERROR,
 				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 present ?
+				 errmsg("feature \"%s\" is a key of the facts, and \"%.*s\" is a JSON %s too",
+						name, (int) (dot - name), name,
+						jv->type == jbvString ? "string" : "array or object") :
 				 errmsg("feature \"%s\" is not a key of the facts, and \"%.*s\" is a JSON %s",
 						name, (int) (dot - name), name,
 						jv->type == jbvString ? "string" : "array or object"),
@@ -1199,8 +1204,7 @@ incentive_matches_jsonb(PG_FUNCTION_ARGS)
 												  (int) e->prog->name_lens[i], &vbuf);
 		CrValue    *fv = &e->features[i];
 
-		if (jv == NULL)
-			check_dotted_name(jb, e->prog->names[i], e->prog->name_lens[i]);
+		check_dotted_name(jb, e->prog->names[i], e->prog->name_lens[i], jv != NULL);
 		if (jv == NULL || jv->type == jbvNull)
 		{
 			fv->kind = CR_VAL_NULL;
