@@ -133,11 +133,18 @@ cuped(const CrAbArm *c, const CrAbArm *t, double z, double wald_var, CrAbResult 
 	r->theta = theta;
 	r->cuped_difference = r->difference -
 		theta * ((t->mean_x - c->mean_x) + (t->mean_x_lo - c->mean_x_lo));
+	/*
+	 * var(y') = p(1 - p) + theta (theta m2_x - 2 c_xy) / n, the variance of
+	 * y computed as the Wald interval computes it, and the arms added in its
+	 * order, so that theta = 0 gives its variance to the last bit (from
+	 * (retained - retained^2 / n) / n it differed in the last digits, and
+	 * variance_reduction was 1e-15 rather than 0).
+	 */
 	for (int i = 0; i < 2; i++)
 	{
 		const CrAbArm *a = arms[i];
-		double		m2_y = a->retained - a->retained * a->retained / a->n;
-		double		v = (m2_y - 2.0 * theta * a->c_xy + theta * theta * a->m2_x) / a->n;
+		double		p = a->retained / a->n;
+		double		v = p * (1.0 - p) + theta * (theta * a->m2_x - 2.0 * a->c_xy) / a->n;
 
 		var += (v > 0.0 ? v : 0.0) / a->n;
 	}

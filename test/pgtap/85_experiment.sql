@@ -4,7 +4,7 @@
 -- published CUPED and scikit-uplift definitions); the 1000 experiment rows
 -- below are the ones that script writes.
 BEGIN;
-SELECT plan(55);
+SELECT plan(56);
 
 CREATE FUNCTION pg_temp.close(a float8, b float8, tol float8 DEFAULT 1e-10) RETURNS boolean
 LANGUAGE sql IMMUTABLE AS $$ SELECT abs(a - b) <= tol * greatest(1.0, abs(b)) $$;
@@ -1114,6 +1114,17 @@ SELECT ok(pg_temp.close((r).difference, (p).difference) AND pg_temp.close((r).p_
 FROM (SELECT incentive_ab_cuped(treated, retained, x) AS r, incentive_ab(treated, retained) AS p FROM ex) s;
 SELECT ok((SELECT (incentive_ab_cuped(treated, retained, 3.0)).cuped_theta IS NULL FROM ex),
   'a constant covariate: CUPED fields NULL');
+-- theta exactly 0 (a state whose covariate has the same mean in both arms and
+-- no co-moment with the outcome): the README says the CUPED interval is then
+-- the Wald interval; it differed in the last digits (variance_reduction
+-- 1.7e-15 at 99 of 100 retained, not 0)
+SELECT ok((SELECT bool_and((r).cuped_theta = 0 AND (r).cuped_difference = (r).difference
+                           AND (r).cuped_lower = (r).wald_lower AND (r).cuped_upper = (r).wald_upper
+                           AND (r).variance_reduction = 0)
+           FROM (SELECT incentive_ab_cuped_finalfn(ARRAY[0, 0, nc, yc, 5, nc, 0, 0, nt, yt, 5, 3 * nt, 0, 0]::float8[]) AS r
+                 FROM (VALUES (100, 99, 107, 101), (3, 1, 5, 2), (1000, 333, 1007, 335),
+                              (1e9, 999999999, 1e9, 999999000)) v(nc, yc, nt, yt)) s),
+  'theta = 0: the CUPED estimate and interval are the Wald ones to the last bit, variance_reduction 0');
 SELECT ok((SELECT pg_temp.close((s).cuped_difference, (r).cuped_difference) AND pg_temp.close((s).cuped_lower, (r).cuped_lower)
                   AND pg_temp.close((s).variance_reduction, (r).variance_reduction)
                   AND (t).cuped_theta IS NULL AND (t).cuped_difference IS NULL AND (t).cuped_lower IS NULL

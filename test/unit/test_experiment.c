@@ -118,6 +118,38 @@ test_cuped_moments(void)
 	ok(isnan(r.theta) && isnan(r.cuped_difference), "a constant covariate: no CUPED");
 
 	/*
+	 * A covariate with the same mean in both arms and no co-moment with the
+	 * outcome: theta is exactly 0, and the CUPED estimate and interval are
+	 * the Wald ones to the last bit (the README says so).  The arms' y
+	 * variance taken as (retained - retained^2 / n) / n differed from the
+	 * Wald p (1 - p) in the last digits: variance_reduction was 1.7e-15 at
+	 * 99 of 100, 1.7e-7 at 3999999999999 of 4e12, never 0.
+	 */
+	{
+		double		cases[6][4] = {{99, 100, 101, 107}, {1, 3, 2, 5}, {333, 1000, 335, 1007},
+								   {999999999, 1e9, 999999000, 1e9},
+								   {3999999999999, 4e12, 3999999999000, 4e12}, {7, 9, 1, 11}};
+		int			exact = 1;
+
+		for (int i = 0; i < 6; i++)
+		{
+			CrAbArm		ct = {0},
+						tt = {0};
+
+			arm(&ct, cases[i][0], cases[i][1]);
+			arm(&tt, cases[i][2], cases[i][3]);
+			ct.mean_x = tt.mean_x = 5.0;
+			ct.m2_x = ct.n;
+			tt.m2_x = 3.0 * tt.n;
+			cr_ab_compute(&ct, &tt, 0.95, 1, &r);
+			exact &= r.theta == 0.0 && r.cuped_difference == r.difference &&
+				r.cuped_lower == r.wald_lower && r.cuped_upper == r.wald_upper &&
+				r.variance_reduction == 0.0;
+		}
+		ok(exact, "theta = 0: the CUPED estimate and interval are the Wald ones exactly, variance_reduction 0");
+	}
+
+	/*
 	 * CUPED does not depend on the covariate's unit (theta scales with it)
 	 * down to a spread of CR_AB_MIN_SD; below it the squared deviations
 	 * underflow, and there is no CUPED rather than a wrong theta and NULL
