@@ -4,7 +4,7 @@
 -- published CUPED and scikit-uplift definitions); the 1000 experiment rows
 -- below are the ones that script writes.
 BEGIN;
-SELECT plan(56);
+SELECT plan(57);
 
 CREATE FUNCTION pg_temp.close(a float8, b float8, tol float8 DEFAULT 1e-10) RETURNS boolean
 LANGUAGE sql IMMUTABLE AS $$ SELECT abs(a - b) <= tol * greatest(1.0, abs(b)) $$;
@@ -1166,6 +1166,14 @@ SELECT ok((SELECT pg_temp.close((incentive_uplift_eval(-uplift, treated, retaine
   'only the order of the uplifts matters');
 SELECT is((SELECT (incentive_uplift_eval(uplift, treated, retained)).qini_coefficient FROM ex WHERE treated), NULL::float8,
   'no control rows: NULL coefficients');
+-- no member retained: the perfect curves are the straight line, so both
+-- areas are 0 / 0 (scikit-uplift divides by zero); all retained: the Qini
+-- curve is a straight line of slope 0 but the uplift curve is not
+SELECT ok((SELECT (r).qini_coefficient IS NULL AND (r).uplift_auc IS NULL AND (r).n = 1000
+                  AND (a).qini_coefficient = 0 AND (a).uplift_auc IS NOT NULL
+           FROM (SELECT incentive_uplift_eval(uplift, treated, false) AS r,
+                        incentive_uplift_eval(uplift, treated, true) AS a FROM ex) s),
+  'no member retained: qini_coefficient and uplift_auc NULL; every member retained: qini 0');
 SELECT is((SELECT (incentive_uplift_eval(u, t, r)).n_skipped FROM (VALUES (NULL::float8, true, true), (0.1, NULL, true), (0.2, true, false)) v(u, t, r)),
   2::bigint, 'rows with a NULL are skipped and counted');
 
