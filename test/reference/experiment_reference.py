@@ -143,7 +143,8 @@ def main():
 
     print('-- A/B')
     for (yt, nt, yc, nc, conf) in [(420, 1000, 380, 1000, 0.95), (55, 120, 40, 130, 0.9),
-                                   (7, 9, 1, 11, 0.99), (30000, 50000, 29500, 50000, 0.95)]:
+                                   (7, 9, 1, 11, 0.99), (30000, 50000, 29500, 50000, 0.95),
+                                   (2, 2000, 1, 2000, 0.95)]:  # the README FAQ: near 0, thousands per arm
         r = ab(yt, nt, yc, nc, conf)
         print((yt, nt, yc, nc, conf), {k: (tuple(repr(float(x)) for x in v) if isinstance(v, tuple) else repr(float(v)))
                                         for k, v in r.items()})
