@@ -914,9 +914,17 @@ retention_fit(PG_FUNCTION_ARGS)
 		Oid			argtypes[1] = {FLOAT8ARRAYOID};
 		char	   *schema = get_namespace_name(get_func_namespace(fcinfo->flinfo->fn_oid));
 
-		f.plan = SPI_prepare_cursor(psprintf("SELECT %s.retention_newton_step(q.f, q.r, %s, $1) FROM (\n%s\n) AS q(f, r%s)",
+		/*
+		 * Each argument is cast to the aggregate's exact argument type: a
+		 * column of a domain over float8[], boolean or float8 (accepted
+		 * above) would otherwise make an aggregate or function of the same
+		 * name declared on the domain, which whoever may create objects in
+		 * the extension's schema can add, a better match than the
+		 * extension's own, and it would run with the caller's privileges.
+		 */
+		f.plan = SPI_prepare_cursor(psprintf("SELECT %s.retention_newton_step(q.f::pg_catalog.float8[], q.r::pg_catalog.bool, %s, $1) FROM (\n%s\n) AS q(f, r%s)",
 											 quote_identifier(schema),
-											 f.ncols == 3 ? "q.w" : "1.0::pg_catalog.float8",
+											 f.ncols == 3 ? "q.w::pg_catalog.float8" : "1.0::pg_catalog.float8",
 											 f.stmt, f.ncols == 3 ? ", w" : ""),
 									1, argtypes, CURSOR_OPT_PARALLEL_OK);
 		if (f.plan == NULL)
