@@ -9,10 +9,7 @@
 -- rolled back with the error, so the planted objects' count in the sequence
 -- public.probe_seq is compared instead.  Prints "name: value" lines that
 -- security_install.sh reads.
-SET search_path = pg_catalog, pg_temp;
-SET client_min_messages = warning;
-SELECT extnamespace::regnamespace AS ns FROM pg_extension WHERE extname = 'community_retention' \gset
-SELECT coalesce(pg_sequence_last_value('public.probe_seq'), 0) AS ran_before \gset
+\ir superuser_setup.sql
 
 -- runs a statement and says whether it ended with the SQLSTATE expected
 -- ('00000': no error)

@@ -11,6 +11,10 @@
 # through the model registry's PL/pgSQL functions, whose queries are planned
 # at run time with the extension's schema in their search_path
 # (test/security/registry_calls.sql): none may run a planted object either.
+# Nor when it fits a model with retention_fit on columns of domains, beside
+# an aggregate named as retention_fit's own, declared on those domains, that
+# the attacker planted in the extension's schema (test/security/plant_fit.sql,
+# test/security/fit_calls.sql).
 #
 # The names are scanned from the built scripts sql/community_retention--*.sql
 # (every identifier and operator symbol outside -- comments, string literals
@@ -47,6 +51,7 @@ run_security_install() {
 				echo "CREATE TEMP TABLE cr_ops (o text); \\copy cr_ops FROM '$w/ops.txt'"
 				echo "CREATE TEMP TABLE cr_plant_schemas (nsp text, funcs bool); INSERT INTO cr_plant_schemas VALUES $plant;"
 				echo "\\i $dir/plant.sql"
+				echo "\\i $dir/plant_fit.sql"
 				echo "\\echo planted: :planted"
 				echo "$install;"
 				[ "$how" = update ] && echo "ALTER EXTENSION community_retention UPDATE;"
@@ -75,6 +80,10 @@ run_security_install() {
 			$q -tA -d "$db" -f "$dir/registry_calls.sql" >"$out" 2>&1 || tail -20 "$out" >&2
 			check_line "every path through the registry functions taken" "registry paths" "21 of 21"
 			check_line "no planted object ran in a registry function" "registry ran" 0
+			out=$w/$db.fit.out
+			$q -tA -d "$db" -f "$dir/fit_calls.sql" >"$out" 2>&1 || tail -20 "$out" >&2
+			check_line "retention_fit on domain columns fits" "fit calls" "2 of 2"
+			check_line "no planted object ran in retention_fit" "fit ran" 0
 			record "security: $db ($v objects planted)" "$ok" "$nok"
 		done
 	done
