@@ -527,6 +527,42 @@ main(void)
 		check(fabs(cr_condition_number(a, 2, work) - 1.99 / 0.01) < 1e-6, "condition number = largest / smallest eigenvalue");
 	}
 	{
+		/*
+		 * Eigenvalues 1 +- 0.01 and 1 +- 0.0099: two pairs too close for
+		 * the 200 steps of power and inverse iteration that used to
+		 * estimate the extremes (1.0200839, for 1.0202020).
+		 */
+		double		a[16] = {1, 0.01, 0, 0, 0.01, 1, 0, 0, 0, 0, 1, -0.0099, 0, 0, -0.0099, 1};
+		double		work[3 * 4 + 16];
+
+		check(fabs(cr_condition_number(a, 4, work) / (1.01 / 0.99) - 1) < 1e-14,
+			  "condition number exact when the extreme eigenvalues have close neighbours");
+	}
+	{
+		/* test/reference/condition_reference.py (.txt) */
+		double		a[16] = {1, 0.3, 0.2, 0.1, 0.3, 1, 0.25, 0.05, 0.2, 0.25, 1, -0.15, 0.1, 0.05, -0.15, 1};
+		double		s[4] = {1e-3, 10, 1, 1e4};
+		double		work[3 * 4 + 16];
+		int			i,
+					j;
+
+		check(fabs(cr_condition_number(a, 4, work) / 2.1958994939948333 - 1) < 1e-14,
+			  "condition number of a 4x4 matrix equals numpy's eigvalsh ratio");
+		for (i = 0; i < 4; i++)
+			for (j = 0; j < 4; j++)
+				a[i * 4 + j] *= s[i] * s[j];
+		check(fabs(cr_condition_number(a, 4, work) / 2.195899493994834 - 1) < 1e-14,
+			  "condition number is that of the matrix scaled to unit diagonal");
+	}
+	{
+		double		one[1] = {7};
+		double		sing[9] = {1, 2, 3, 2, 4, 6, 3, 6, 10};	/* row 2 = 2 * row 1 */
+		double		work[3 * 3 + 9];
+
+		check(cr_condition_number(one, 1, work) == 1.0, "condition number of a 1x1 matrix is 1");
+		check(isinf(cr_condition_number(sing, 3, work)), "condition number of a singular matrix is Infinity");
+	}
+	{
 		double		edges[11] = {0, .1, .2, .3, .4, .5, .6, .7, .8, .9, 1};
 		double		e[10],
 					o[10];
