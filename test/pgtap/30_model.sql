@@ -2,7 +2,7 @@
 -- parallel = serial, GROUP BY, round trips, scoring, explanations, drift.
 -- Reference values: test/reference/model_reference.py (same rows, same formulas).
 BEGIN;
-SELECT plan(44);
+SELECT plan(46);
 
 CREATE TEMP TABLE ref_rows AS
 SELECT i,
@@ -97,6 +97,20 @@ SELECT cmp_ok(pg_temp.relerr(ARRAY[i.log_likelihood, i.aic, i.bic],
   ARRAY[-1160.9314165185006, 2329.862833037001, 2352.2664428751696]), '<', 1e-9::float8,
   'class_weight balanced: LL, aic and bic equal statsmodels GLM with the balanced freq_weights')
 FROM models, retention_model_info(model) i WHERE name = 'mlebal';
+-- condition_number: numpy's eigenvalue ratio of the Hessian the README
+-- describes (centred, penalised, unit diagonal); test_logit.c checks
+-- cr_condition_number where the eigenvalues cluster
+SELECT cmp_ok(pg_temp.relerr(ARRAY(SELECT (retention_model_info(model)).condition_number FROM models
+                                   WHERE name IN ('mle', 'noint', 'l2bal') ORDER BY name = 'l2bal', name = 'noint'),
+  ARRAY[1.6406201116269932, 1.3645507250555464, 1.4992116838909704]), '<', 1e-9::float8,
+  'condition_number equals the eigenvalue ratio of the unit-diagonal penalised Hessian (mle, no intercept, l2 balanced)');
+-- class_weight balanced counts the usable rows only: a zero-weight row is
+-- skipped, where scikit-learn counts it (its reference leaves them out)
+SELECT cmp_ok(pg_temp.relerr(pg_temp.coefs(retention_train(ARRAY[x1, x2, x3], y,
+                               CASE WHEN i % 5 = 0 THEN 0 ELSE w END, '{"l2": 1, "class_weight": "balanced"}')),
+  ARRAY[0.1023814453872946, 1.2556321862334632, -0.7881628577848071, 0.3060672560570673]), '<', 1e-6::float8,
+  'class_weight balanced with zero-weight rows equals scikit-learn on the other rows')
+FROM ref_rows;
 
 -- Scoring: array, record and jsonb agree with the dot product
 SELECT cmp_ok((SELECT max(abs(retention_score(model, ARRAY[x1, x2, x3])

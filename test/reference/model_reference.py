@@ -116,3 +116,37 @@ m = LogisticRegression(C=0.5, tol=1e-14, max_iter=1000, solver="newton-cholesky"
 cshow("l2=2, x2 * 10: intercept, coefs", [m.intercept_[0], *m.coef_[0]])
 m = LogisticRegression(C=0.5, tol=1e-12, max_iter=100000, solver="newton-cg", fit_intercept=False).fit(Xp, yp)
 cshow("l2=2 no intercept: coefs", [*m.coef_[0]])
+
+# 10. condition_number (retention_model_info): largest / smallest eigenvalue
+# of the penalised Hessian at the optimum, on features centred at their
+# (row-weighted) means, scaled to a unit diagonal.  For models 'mle',
+# 'noint' (not centred) and 'l2bal' of test/pgtap/30_model.sql.
+def condition(Z, wt, params, pen):
+    p = 1 / (1 + np.exp(-(Z @ params)))
+    H = (Z * (wt * p * (1 - p))[:, None]).T @ Z + np.diag(pen)
+    s = 1 / np.sqrt(np.diag(H))
+    ev = np.linalg.eigvalsh(H * s[:, None] * s[None, :])
+    return ev[-1] / ev[0]
+
+Zc = sm.add_constant(X - X.mean(0))
+one = np.ones(len(y))
+res_c = sm.Logit(y, Zc).fit(method="newton", tol=1e-14, maxiter=100, disp=0)
+cb = np.where(y == 1, len(y) / (2 * y.sum()), len(y) / (2 * (len(y) - y.sum())))
+mb = LogisticRegression(C=1.0, tol=1e-12, max_iter=100000, solver="newton-cg", class_weight="balanced").fit(X, y)
+pb = np.concatenate([[mb.intercept_[0] + mb.coef_[0] @ X.mean(0)], mb.coef_[0]])
+show("condition_number mle, noint, l2bal",
+     [condition(Zc, one, res_c.params, np.zeros(4)),
+      condition(X, one, res0.params, np.zeros(3)),
+      condition(Zc, cb, pb, np.array([0.0, 1, 1, 1]))])
+
+# 11. class_weight balanced with row weights, rows i % 5 = 0 given weight 0:
+# those rows are skipped, so n and n_class count the other 1600 rows;
+# scikit-learn counts rows of sample_weight 0, so fit it without them.
+wz = np.where(np.arange(1, 2001) % 5 == 0, 0.0, w)
+keep = wz > 0
+m = LogisticRegression(C=1.0, tol=1e-12, max_iter=100000, solver="newton-cg",
+                       class_weight="balanced").fit(X[keep], y[keep], sample_weight=wz[keep])
+show("l2=1 balanced, weights with zeros: params (rows of weight 0 left out)", [m.intercept_[0], *m.coef_[0]])
+m = LogisticRegression(C=1.0, tol=1e-12, max_iter=100000, solver="newton-cg",
+                       class_weight="balanced").fit(X, y, sample_weight=wz)
+show("  for contrast, scikit-learn counting them", [m.intercept_[0], *m.coef_[0]])
