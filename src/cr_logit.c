@@ -967,7 +967,7 @@ solve(Solver *s, bool warm, const CrAlloc *alloc)
 	cr_cholesky_inverse(hfac, D, res->cov, work);
 	if (!s->opt->intercept)
 		res->cov[0] = 0.0;
-	res->condition_number = cr_condition_number(hess, D, work);
+	res->condition_number = cr_condition_number(hess, D, work, s->opt->tick);
 	map_back(s, beta, res->beta, res->cov, work);
 }
 
