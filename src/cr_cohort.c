@@ -410,7 +410,7 @@ retention_curve_unbounded_transfn(PG_FUNCTION_ARGS)
 	if (PG_ARGISNULL(2))
 		ereport(ERROR,
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("unbounded must not be NULL")));
+				 errmsg("unbounded must not be null")));
 	return rc_trans(fcinfo, PG_GETARG_BOOL(2));
 }
 

@@ -225,7 +225,7 @@ ab_transition(FunctionCallInfo fcinfo, int covarg, int confarg)
 	(void) cr_agg_context(fcinfo, "incentive_ab transition function");
 	if (PG_ARGISNULL(0))
 		cr_bad_array_state("incentive_ab", AB_STATE_HINT,
-						   "The state must not be NULL.");
+						   "The state must not be null.");
 	a = PG_GETARG_ARRAYTYPE_P(0);
 	d = ab_state_data(a);
 
@@ -296,7 +296,7 @@ incentive_ab_combinefn(PG_FUNCTION_ARGS)
 
 	if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
 		cr_bad_array_state("incentive_ab", AB_STATE_HINT,
-						   "The state must not be NULL.");
+						   "The state must not be null.");
 	a = AggCheckCallContext(fcinfo, NULL) ? PG_GETARG_ARRAYTYPE_P(0) : PG_GETARG_ARRAYTYPE_P_COPY(0);
 	b = PG_GETARG_ARRAYTYPE_P(1);
 	da = ab_state_data(a);

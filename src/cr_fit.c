@@ -889,7 +889,7 @@ retention_fit(PG_FUNCTION_ARGS)
 	if (PG_ARGISNULL(0))
 		ereport(ERROR,
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("retention_fit query must not be NULL")));
+				 errmsg("retention_fit query must not be null")));
 	memset(&f, 0, sizeof(f));
 	memset(&r, 0, sizeof(r));
 	f.cxt = CurrentMemoryContext;

@@ -354,7 +354,7 @@ lifetime_summaries(PG_FUNCTION_ARGS)
 	if (PG_ARGISNULL(0))
 		ereport(ERROR,
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("lifetime_summaries query must not be NULL")));
+				 errmsg("lifetime_summaries query must not be null")));
 	InitMaterializedSRF(fcinfo, 0);
 	if (rsinfo->setDesc->natts != 5)
 		elog(ERROR, "lifetime_summaries: the result must have 5 columns");

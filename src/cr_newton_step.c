@@ -191,7 +191,7 @@ retention_newton_step_trans(PG_FUNCTION_ARGS)
 	if (PG_ARGISNULL(4))
 		ereport(ERROR,
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("retention_newton_step point must not be NULL")));
+				 errmsg("retention_newton_step point must not be null")));
 	pt = PG_GETARG_ARRAYTYPE_P(4);
 	if (PG_ARGISNULL(0))
 	{

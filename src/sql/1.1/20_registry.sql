@@ -146,7 +146,7 @@ BEGIN
             USING ERRCODE = 'invalid_parameter_value';
     END IF;
     IF model IS NULL THEN
-        RAISE EXCEPTION 'model must not be NULL'
+        RAISE EXCEPTION 'model must not be null'
             USING ERRCODE = 'null_value_not_allowed',
                   HINT = 'retention_train returns NULL when no row was usable.';
     END IF;
@@ -209,7 +209,7 @@ DECLARE
     updated bigint;
 BEGIN
     IF name IS NULL OR version IS NULL THEN
-        RAISE EXCEPTION 'model name and version must not be NULL'
+        RAISE EXCEPTION 'model name and version must not be null'
             USING ERRCODE = 'null_value_not_allowed';
     END IF;
     PERFORM @extschema@.retention_model_registry_check();
