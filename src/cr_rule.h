@@ -279,8 +279,11 @@ extern int	cr_rule_jsonlogic_text(const char *json, size_t len, const CrRuleMem 
  * made from JsonLogic, one that cr_rule_from_jsonlogic compiles back to the
  * same bytes; otherwise JsonLogic with explicit null checks that is truthy
  * exactly where the condition is true.  CR_ERR_UNSUPPORTED when JsonLogic
- * cannot say it.
+ * cannot say it, with the reason in err->found: CR_JL_TOO_DEEP when the
+ * condition could be said but its JsonLogic would nest past what JsonLogic
+ * input reads back.
  */
+#define CR_JL_TOO_DEEP "nested too deeply"
 extern int	cr_rule_to_jsonlogic(const CrRuleProg *prog, const uint8_t *bytes, size_t len,
 								 const CrRuleMem *mem, char **out, size_t *outlen,
 								 CrRuleError *err);

@@ -32,12 +32,17 @@ typedef struct Rev
 
 static void rev(Rev *r, int k, int cond);
 
+/* the reason is also kept in err->found, for the SQL side to pick a hint */
 static int
 rev_fail(Rev *r, const char *what)
 {
 	if (!r->failed)
+	{
 		cr_set_error(r->err, CR_ERR_UNSUPPORTED, -1,
 					 "incentive condition has no JsonLogic form: %s", what);
+		if (r->err)
+			snprintf(r->err->found, sizeof(r->err->found), "%s", what);
+	}
 	r->failed = 1;
 	return 0;
 }
@@ -367,7 +372,7 @@ rev(Rev *r, int k, int cond)
 		return;
 	if (++r->depth > 2 * CR_RULE_MAX_DEPTH)
 	{
-		rev_fail(r, "nested too deeply");
+		rev_fail(r, CR_JL_TOO_DEEP);
 		return;
 	}
 	if (rev_literal(r, k))
@@ -522,7 +527,7 @@ sem_val(Sem *s, int k)
 	if (r->failed)
 		return;
 	if (++r->depth > 2 * CR_RULE_MAX_DEPTH)
-		rev_fail(r, "nested too deeply");
+		rev_fail(r, CR_JL_TOO_DEEP);
 	else
 		sem_val_node(s, k);
 	r->depth--;
@@ -612,7 +617,7 @@ sem(Sem *s, int k, int pos)
 		return;
 	if (++r->depth > 2 * CR_RULE_MAX_DEPTH)
 	{
-		rev_fail(r, "nested too deeply");
+		rev_fail(r, CR_JL_TOO_DEEP);
 		return;
 	}
 	switch (in->op)
@@ -734,8 +739,13 @@ to_json_sem(Rev *r)
 	{
 		rc = cr_rule_from_jsonlogic((const char *) r->out.data, r->out.len - 1, r->out.mem, &back, &backlen, &e2);
 		if (rc != CR_OK)
+		{
 			rc = cr_set_error(r->err, CR_ERR_UNSUPPORTED, -1,
 							  "incentive condition has no JsonLogic form: %s", e2.message);
+			/* the JSON is well-formed: only a nesting limit refuses it */
+			if (e2.code == CR_ERR_TOO_DEEP || strstr(e2.message, CR_JL_TOO_DEEP) != NULL)
+				snprintf(r->err->found, sizeof(r->err->found), "%s", CR_JL_TOO_DEEP);
+		}
 		cr_mem_free(r->out.mem, back);
 	}
 	if (rc != CR_OK)
