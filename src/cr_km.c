@@ -289,57 +289,79 @@ loglog_ci(double s, double se, double z, double *lo, double *hi)
 	*hi = exp(-exp(theta - z * sd));
 }
 
+void
+cr_km_iter_start(CrKmIter *it, const CrSurvObs *o, size_t n, double z)
+{
+	it->o = o;
+	it->n = n;
+	it->i = 0;
+	it->at_risk = 0;
+	it->logs = 0;
+	it->gw = 0;
+	it->z = z;
+	it->dead = 0;
+	for (size_t i = 0; i < n; i++)
+		it->at_risk += o[i].ev + o[i].cens;
+}
+
+int
+cr_km_iter_next(CrKmIter *it, CrKmPoint *p)
+{
+	const CrSurvObs *o = it->o;
+	size_t		n = it->n,
+				i = it->i;
+	int64_t		at_risk = it->at_risk;
+	int64_t		d = 0,
+				c = 0;
+	double		t;
+
+	if (i >= n)
+		return 0;
+	t = o[i].t;
+	for (; i < n && o[i].t == t; i++)
+	{
+		d += o[i].ev;
+		c += o[i].cens;
+	}
+	p->t = t;
+	p->at_risk = at_risk;
+	p->ev = d;
+	p->cens = c;
+	if (d > 0)
+	{
+		/*
+		 * log(1 - d/n) without cancelling: log1p(-d/n) while at most half
+		 * churn, else log((n - d)/n) with n - d exact in integers.  Once
+		 * everyone at risk churns, survival is exactly zero.
+		 */
+		if (d == at_risk)
+			it->dead = 1;
+		else if (d <= at_risk - d)
+			it->logs += log1p(-(double) d / (double) at_risk);
+		else
+			it->logs += log((double) (at_risk - d) / (double) at_risk);
+		if (d == at_risk)
+			it->gw = NAN;
+		else
+			it->gw += (double) d / ((double) at_risk * (double) (at_risk - d));
+	}
+	p->surv = it->dead ? 0.0 : exp(it->logs);
+	p->se = (p->surv > 0 && isfinite(it->gw)) ? p->surv * sqrt(it->gw) : NAN;
+	loglog_ci(p->surv, p->se, it->z, &p->lower, &p->upper);
+	it->at_risk = at_risk - (d + c);
+	it->i = i;
+	return 1;
+}
+
 size_t
 cr_km_curve(const CrSurvObs *o, size_t n, double z, CrKmPoint *out)
 {
-	int64_t		at_risk = 0;
-	double		logs = 0,
-				gw = 0;
-	int			dead = 0;
+	CrKmIter	it;
 	size_t		np = 0;
 
-	for (size_t i = 0; i < n; i++)
-		at_risk += o[i].ev + o[i].cens;
-
-	for (size_t i = 0; i < n;)
-	{
-		CrKmPoint  *p = &out[np++];
-		int64_t		d = 0,
-					c = 0;
-		double		t = o[i].t;
-
-		for (; i < n && o[i].t == t; i++)
-		{
-			d += o[i].ev;
-			c += o[i].cens;
-		}
-		p->t = t;
-		p->at_risk = at_risk;
-		p->ev = d;
-		p->cens = c;
-		if (d > 0)
-		{
-			/*
-			 * log(1 - d/n) without cancelling: log1p(-d/n) while at most half
-			 * churn, else log((n - d)/n) with n - d exact in integers.  Once
-			 * everyone at risk churns, survival is exactly zero.
-			 */
-			if (d == at_risk)
-				dead = 1;
-			else if (d <= at_risk - d)
-				logs += log1p(-(double) d / (double) at_risk);
-			else
-				logs += log((double) (at_risk - d) / (double) at_risk);
-			if (d == at_risk)
-				gw = NAN;
-			else
-				gw += (double) d / ((double) at_risk * (double) (at_risk - d));
-		}
-		p->surv = dead ? 0.0 : exp(logs);
-		p->se = (p->surv > 0 && isfinite(gw)) ? p->surv * sqrt(gw) : NAN;
-		loglog_ci(p->surv, p->se, z, &p->lower, &p->upper);
-		at_risk -= d + c;
-	}
+	cr_km_iter_start(&it, o, n, z);
+	while (cr_km_iter_next(&it, &out[np]))
+		np++;
 	return np;
 }
 

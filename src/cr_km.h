@@ -73,6 +73,27 @@ extern double cr_chi2_sf(double x, int df);
 extern size_t cr_km_curve(const CrSurvObs *o, size_t n, double z, CrKmPoint *out);
 
 /*
+ * The same curve a point at a time, so a caller can write each point where
+ * it goes without holding all of them (64 bytes a point): start, then next
+ * until it returns 0.  cr_km_curve is this loop, so the points are the same
+ * to the bit; starting again gives them again.
+ */
+typedef struct CrKmIter
+{
+	const CrSurvObs *o;
+	size_t		n;
+	size_t		i;				/* next observation */
+	int64_t		at_risk;		/* at risk at o[i].t */
+	double		logs;			/* sum of log(1 - d/n) so far */
+	double		gw;				/* Greenwood's sum so far */
+	double		z;
+	int			dead;			/* everyone at risk churned at once */
+} CrKmIter;
+
+extern void cr_km_iter_start(CrKmIter *it, const CrSurvObs *o, size_t n, double z);
+extern int	cr_km_iter_next(CrKmIter *it, CrKmPoint *p);
+
+/*
  * Quantile p (0 < p < 1) of a curve and its confidence interval by inverting
  * z-tests on the log(-log) scale, as statsmodels' SurvfuncRight.quantile and
  * quantile_ci do (only points with events count).  NaN: not reached;

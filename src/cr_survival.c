@@ -606,17 +606,25 @@ float8_or_null(double x, bool *isnull)
  * palloc and a copy per point: the header (and null bitmap) of each element
  * is copied from a tuple heap_form_tuple() built once per pattern of NULLs,
  * so it is whatever this server puts there; the data is filled in place.
+ * The points are computed twice, once to size the array and once to fill
+ * it, rather than kept: 64 bytes a point, 1 GB near the most points an
+ * array holds, on top of the state and the array (FAQ -> Survival).
  */
 static ArrayType *
-surv_km_array(TupleDesc desc, Oid elemtype, const CrKmPoint *pt, size_t np)
+surv_km_array(TupleDesc desc, Oid elemtype, const SurvState *s, double z)
 {
 	Size		total = 0;
+	size_t		np = 0;
 	ArrayType  *arr = NULL;
 	char	   *p = NULL;
 	HeapTupleHeader tmpl[8] = {NULL};
 
 	for (size_t pass = 0; pass < 2; pass++)
 	{
+		CrKmIter	it;
+		CrKmPoint	pt;
+		size_t		i = 0;
+
 		if (pass == 1)
 		{
 			Size		nbytes = ARR_OVERHEAD_NONULLS(1) + total;
@@ -632,7 +640,8 @@ surv_km_array(TupleDesc desc, Oid elemtype, const CrKmPoint *pt, size_t np)
 			ARR_LBOUND(arr)[0] = 1;
 			p = CR_ARR_DATA_NONULLS(arr);
 		}
-		for (size_t i = 0; i < np; i++)
+		cr_km_iter_start(&it, s->obs, (size_t) s->nobs, z);
+		for (; cr_km_iter_next(&it, &pt); i++)
 		{
 			Datum		v[8];
 			bool		n[8] = {false};
@@ -640,14 +649,14 @@ surv_km_array(TupleDesc desc, Oid elemtype, const CrKmPoint *pt, size_t np)
 			Size		hoff,
 						len;
 
-			v[0] = Float8GetDatum(pt[i].t);
-			v[1] = Int64GetDatum(pt[i].at_risk);
-			v[2] = Int64GetDatum(pt[i].ev);
-			v[3] = Int64GetDatum(pt[i].cens);
-			v[4] = Float8GetDatum(pt[i].surv);
-			v[5] = float8_or_null(pt[i].se, &n[5]);
-			v[6] = float8_or_null(pt[i].lower, &n[6]);
-			v[7] = float8_or_null(pt[i].upper, &n[7]);
+			v[0] = Float8GetDatum(pt.t);
+			v[1] = Int64GetDatum(pt.at_risk);
+			v[2] = Int64GetDatum(pt.ev);
+			v[3] = Int64GetDatum(pt.cens);
+			v[4] = Float8GetDatum(pt.surv);
+			v[5] = float8_or_null(pt.se, &n[5]);
+			v[6] = float8_or_null(pt.lower, &n[6]);
+			v[7] = float8_or_null(pt.upper, &n[7]);
 			hasnull = n[5] || n[6] || n[7];
 			hoff = MAXALIGN(SizeofHeapTupleHeader + (hasnull ? BITMAPLEN(8) : 0));
 			len = hoff + heap_compute_data_size(desc, v, n);
@@ -662,7 +671,8 @@ surv_km_array(TupleDesc desc, Oid elemtype, const CrKmPoint *pt, size_t np)
 					tmpl[pattern] = heap_form_tuple(desc, v, n)->t_data;
 				p = (char *) att_align_nominal(p, TYPALIGN_DOUBLE);
 				td = (HeapTupleHeader) p;
-				if (tmpl[pattern]->t_hoff != hoff ||
+				if (i >= np || p + len > (char *) arr + VARSIZE(arr) ||
+					tmpl[pattern]->t_hoff != hoff ||
 					HeapTupleHeaderGetDatumLength(tmpl[pattern]) != len)
 					elog(ERROR, "unexpected layout of a survival curve point");
 				memcpy(td, tmpl[pattern], hoff);
@@ -673,6 +683,8 @@ surv_km_array(TupleDesc desc, Oid elemtype, const CrKmPoint *pt, size_t np)
 			if ((i & 0xFFFF) == 0)
 				CHECK_FOR_INTERRUPTS();
 		}
+		if (pass == 0)
+			np = i;
 	}
 	return arr;
 }
@@ -681,8 +693,6 @@ Datum
 retention_km_final(PG_FUNCTION_ARGS)
 {
 	SurvState  *s;
-	CrKmPoint  *pt;
-	size_t		np;
 	double		z;
 	TupleDesc	desc;
 	Oid			elemtype;
@@ -694,10 +704,8 @@ retention_km_final(PG_FUNCTION_ARGS)
 	if (s->nobs == 0)
 		PG_RETURN_NULL();
 	z = cr_norm_two_sided(s->confidence != 0 ? s->confidence : 0.95);
-	pt = palloc_extended(s->nobs * sizeof(CrKmPoint), MCXT_ALLOC_HUGE);
-	np = cr_km_curve(s->obs, (size_t) s->nobs, z, pt);
 	desc = cr_result_rowdesc(fcinfo, true, 8, &elemtype);
-	PG_RETURN_ARRAYTYPE_P(surv_km_array(desc, elemtype, pt, np));
+	PG_RETURN_ARRAYTYPE_P(surv_km_array(desc, elemtype, s, z));
 }
 
 static int

@@ -150,6 +150,70 @@ test_mass_churn(void)
 }
 
 /*
+ * The curve a point at a time (retention_km writes each point into its
+ * array as it comes, computing the curve twice rather than keeping it):
+ * the same points as cr_km_curve to the bit, again on a second run, over
+ * ties, censor-only times, a prefix of survival 1 and a dead end (survival
+ * 0, std_err NaN), and nothing for no observations.
+ */
+static void
+test_iter(void)
+{
+	enum
+	{
+		N = 3000
+	};
+	static CrSurvObs o[N];
+	static CrKmPoint whole[N];
+	CrKmIter	it;
+	CrKmPoint	pt;
+	size_t		n,
+				np,
+				k;
+	int			same = 1,
+				again = 1;
+
+	for (int i = 0; i < N; i++)
+	{
+		/* censored only for the first 100 times, ties of 1 to 3, everyone churns at the last */
+		o[i].t = (double) ((i * 7919) % N / 3);
+		o[i].g = 0;
+		o[i].ev = o[i].t < 100 ? 0 : (i % 4 != 0);
+		o[i].cens = o[i].t < 100 ? 1 : (i % 4 == 0);
+		if (o[i].t == (N - 1) / 3)
+		{
+			o[i].ev = 2;
+			o[i].cens = 0;
+		}
+	}
+	n = cr_surv_compact(o, N);
+	np = cr_km_curve(o, n, 1.96, whole);
+	for (int run = 0; run < 2; run++)
+	{
+		cr_km_iter_start(&it, o, n, 1.96);
+		for (k = 0; cr_km_iter_next(&it, &pt); k++)
+		{
+			int			eq = k < np && memcmp(&pt, &whole[k], sizeof pt) == 0;
+
+			if (run == 0)
+				same = same && eq;
+			else
+				again = again && eq;
+		}
+		if (run == 0)
+			same = same && k == np;
+		else
+			again = again && k == np;
+	}
+	ok(np == (size_t) (N - 1) / 3 + 1 && whole[0].surv == 1 && whole[np - 1].surv == 0 &&
+	   isnan(whole[np - 1].se), "iterator test data: survival 1 first, 0 at the end");
+	ok(same, "iterator: the points of cr_km_curve, bit for bit");
+	ok(again, "iterator started again: the same points");
+	cr_km_iter_start(&it, o, 0, 1.96);
+	ok(cr_km_iter_next(&it, &pt) == 0, "iterator over no observations: no point");
+}
+
+/*
  * RMST's standard error when survival falls to nearly 0 at the first time:
  * A_j, the area left after t_j, is tiny beside the whole area.  Taken as
  * their difference it cancelled: a standard error of 0 for 1 of 1e17
@@ -604,6 +668,7 @@ main(void)
 	test_exact_targets();
 	test_dead_end();
 	test_mass_churn();
+	test_iter();
 	test_rmst_tail();
 	test_rmst_sum();
 	test_distributions();
