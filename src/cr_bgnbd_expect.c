@@ -50,6 +50,20 @@ cr_bgnbd_p_alive(const CrBgnbd *m, double x, double tx, double T)
  */
 #define BG_EULER_MIN 10.0
 
+/*
+ * Whether the Euler form's c - b and c - a, b + x and r + x in truth, come
+ * out of the rounded c = a + b + x - 1 off by more than 1e-13 of themselves
+ * (then the 2F1 of those parameters is not the one asked for)
+ */
+#define BG_EULER_ROUNDED 1e-13
+
+static bool
+bg_euler_rounded(double ea, double eb, double ec, double bx, double rx)
+{
+	return !(fabs((ec - eb) - bx) <= BG_EULER_ROUNDED * bx &&
+			 fabs((ec - ea) - rx) <= BG_EULER_ROUNDED * rx);
+}
+
 static double
 bg_head_a(const CrBgnbd *m, double a, double t, double x, double T, double *relerr)
 {
@@ -86,9 +100,35 @@ bg_head_a(const CrBgnbd *m, double a, double t, double x, double T, double *rele
 		double		k = t / (m->alpha + T),
 					wa = k <= 1.0 ? exp((a - 1.0) * -log1p(k)) : pow(w, a - 1.0);
 
-		f = wa * cr_hyp2f1_w_err(a + m->b - 1.0 - m->r, a - 1.0,
-								 a + m->b + (x - 1.0), z, w, &ferr);
+		double		ea = a + m->b - 1.0 - m->r,
+					eb = a - 1.0,
+					ec = a + m->b + (x - 1.0);
+
+		f = wa * cr_hyp2f1_w_err(ea, eb, ec, z, w, &ferr);
 		ferr *= wa;
+		if (!isnan(f) && z > 0.9 && bg_euler_rounded(ea, eb, ec, m->b + x, m->r + x))
+		{
+			/*
+			 * c - b and c - a, which are b + x and r + x, lost digits to the
+			 * rounding of c (b = 1e-300 beside a - 1: c - b was 0, the 2F1
+			 * (1-z)^-(a+b-1-r), E[Y] 1 where it is 1003 at a = 1e-3, r = 2,
+			 * t = 1e300 (alpha + T)).  Beyond z = 0.9 the connection formula
+			 * takes Gamma(c - b) and Gamma(c - a), whose relative errors are
+			 * then those of c - b and c - a; the 2F1's error estimate does
+			 * not see that, so f's change when c moves by that much, or by a
+			 * few of its ulps, counts into its error.  (Up to 0.9 the power
+			 * series takes c, b, a alone, each to its last digits: a = b =
+			 * 1e-10 and z = 0.68, c - b 3e-7 off, kept E[Y] to 4e-16.)
+			 */
+			double		dc = fmax(fabs((ec - eb) - (m->b + x)),
+								  fabs((ec - ea) - (m->r + x))),
+						e2,
+						f2;
+
+			dc = fmax(dc, 4.0 * DBL_EPSILON * fabs(ec));
+			f2 = wa * cr_hyp2f1_w_err(ea, eb, ec + dc, z, w, &e2);
+			ferr = isnan(f2) ? INFINITY : ferr + fabs(f2 - f) + e2 * wa;
+		}
 	}
 	/*
 	 * 1 - f below 1e-6 has lost more than six digits: the caller integrates.

@@ -51,6 +51,16 @@ static const double knee_cases[][9] = {
 
 #define N_KNEE (sizeof(knee_cases) / sizeof(knee_cases[0]))
 
+/*
+ * and by bgnbd_rounded_reference.py (the quadrature above): the series'
+ * c = a+b+x-1 rounding b + x or r + x away
+ */
+static const double rounded_cases[][9] = {
+#include "../reference/bgnbd_rounded_reference.inc"
+};
+
+#define N_ROUNDED (sizeof(rounded_cases) / sizeof(rounded_cases[0]))
+
 static double
 case_expected(const double *c)
 {
@@ -282,6 +292,26 @@ test_quad_knees_tiny_a(void)
 	   n - bad, n, worst);
 }
 
+/*
+ * The series' Euler form beyond z = 0.9 with c - b or c - a lost to the
+ * rounding of c (b = 1e-300 beside a - 1, or r beside b = 5.6e279): E[Y] was
+ * 1 (1003 in mpmath), 1 (1.2), 1 (2.8e135), 8.3e276 (2e259), 2.3e200
+ * (7.6e-71), the 2F1's error estimate 0.  Now f's change with c counts
+ * into it, and another form answers: within 1e-12.
+ */
+static void
+test_series_rounded_c(void)
+{
+	size_t		n,
+				bad;
+	double		worst;
+
+	bad = check_normal(rounded_cases, N_ROUNDED, 1e-12, &n, &worst);
+	ok(bad == 0 && n == N_ROUNDED,
+	   "E[Y] where c = a+b+x-1 rounds b + x or r + x away: %zu of %zu within 1e-12 of mpmath (worst %.1e)",
+	   n - bad, n, worst);
+}
+
 int
 main(void)
 {
@@ -293,5 +323,6 @@ main(void)
 	test_far_logquad_near_one();
 	test_far_logquad_tiny_a();
 	test_quad_knees_tiny_a();
+	test_series_rounded_c();
 	return tap_done();
 }
