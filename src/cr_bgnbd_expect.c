@@ -473,17 +473,46 @@ bg_quad_add_between(const BgQuad *q, BgQuadPiece *pc, int *nint, int var, double
 #define BG_QUAD_KNEE_A 1e-3
 #define BG_QUAD_KNEE_STEPS 8
 
-static void
+/*
+ * The ladder's scales end at top 2^-40 (2^-80), p = that to the 1/a in the
+ * lower half when a < 1: p of 2^-640 at a = 1/16.  A knee below it, where
+ * the integrand steps from n k to 1/p, lay inside the last piece [0, top
+ * 2^-40], all of whose nodes are above the knee, where the integrand is
+ * about 1/p, so that Gauss and Kronrod agreed on the mass above the knee
+ * alone (r = 8.8e111, alpha = 3.8e-192, a = 0.0626, b = 6.1e-293,
+ * t = 1.1e299, T = 30.9: v = p^a of the knees 2.6e-26, E[Y] 1 where it is
+ * 7.4e92, b (n k)^(1 - a) / (1 - a) from p near 1 / (n k)).  There the
+ * ladder goes on down to BG_QUAD_BELOW scales below the lowest knee, at most
+ * BG_QUAD_EXTRA more breakpoints, 2^s apart (s as few as that allows) and
+ * then 2 apart for the last BG_QUAD_BELOW + BG_QUAD_ABOVE scales around the
+ * knee.  A knee below DBL_MIN in v, which v cannot reach, is reported: the
+ * mass about it may matter (bg_quad_knee_lost).
+ */
+#define BG_QUAD_EXTRA 128
+#define BG_QUAD_BELOW 8
+#define BG_QUAD_ABOVE 8
+#define BG_QUAD_LN2 0.69314718055994530942
+
+/* log((n + 1) k), the log of 1 / p at the lowest knee, also where k is 0 or infinite */
+static double
+bg_quad_lknee(const BgQuad *q)
+{
+	return log1p(q->n) + (isfinite(q->lk) ? q->lk : q->lnk_logs - log(q->n));
+}
+
+static bool
 bg_quad_ladder(const BgQuad *q, BgQuadPiece *pc, int *nint, int var)
 {
 	double		e = var == BG_LOWER ? q->a : q->beta,
 				L = e < 1.0 ? pow(0.5, e) : 0.5,
 				mean = var == BG_LOWER ? q->cl : q->cu,
 				top,
-				y[2 * BG_QUAD_SCALES + 3 + 2 * BG_QUAD_NEAR + 3 * (1 + 2 * BG_QUAD_KNEE_STEPS)];
+				y[2 * BG_QUAD_SCALES + 3 + 2 * BG_QUAD_NEAR + 3 * (1 + 2 * BG_QUAD_KNEE_STEPS) +
+				  BG_QUAD_EXTRA + BG_QUAD_BELOW + BG_QUAD_ABOVE + 2];
 	int			nscales = BG_QUAD_SCALES,
 				ny = 0,
 				j;
+	bool		lost = false;
 
 	/*
 	 * (a mean below the normal range, or 0 where b + x passed DBL_MAX times
@@ -526,7 +555,52 @@ bg_quad_ladder(const BgQuad *q, BgQuadPiece *pc, int *nint, int var)
 			}
 		}
 	}
+	if (var == BG_LOWER && e < 1.0)
+	{
+		double		lymin = log(top) - nscales * BG_QUAD_LN2,
+					lvk = -e * bg_quad_lknee(q),	/* log(v) at the lowest knee */
+					lvlo = lvk - BG_QUAD_BELOW * BG_QUAD_LN2;
+
+		if (!(lvlo >= log(DBL_MIN)))
+			lost = lvk < lymin;
+		else if (lvk < lymin - 2.0 * BG_QUAD_LN2)
+		{
+			double		span = (lymin - lvlo) / BG_QUAD_LN2;
+			int			s = (int) ceil(span / BG_QUAD_EXTRA);
+			double		v;
+
+			for (j = 1; j <= BG_QUAD_EXTRA && (v = ldexp(top, -nscales - j * s)) > 0.0; j++)
+			{
+				y[ny++] = v;
+				if (log(v) < lvlo)
+					break;
+			}
+			if (s > 1)
+				for (j = -BG_QUAD_BELOW; j <= BG_QUAD_ABOVE; j++)
+					y[ny++] = exp(lvk + j * BG_QUAD_LN2);
+		}
+	}
 	bg_quad_add_between(q, pc, nint, var, y, ny);
+	return lost;
+}
+
+/*
+ * Where bg_quad_ladder could not reach the lowest knee (a < 1), whether the
+ * mass below the ladder may be beyond 1e-13 of the total: the Beta density
+ * there at most 2 e^lnorm p^(a-1), the integrand (1 - (1+pk)^-n) / p at most
+ * min(n k, 1/p), so the piece [0, p] holds at most 2 e^lnorm (n k)^(1-a)
+ * (1/a + 1/(1-a)).  total is the integral as bg_expected_quad sums it
+ * (relative to n k unless big).
+ */
+static bool
+bg_quad_knee_lost(const BgQuad *q, double total)
+{
+	double		lnk = q->k <= DBL_MAX && q->k >= DBL_MIN ? log(q->n) + q->lk : q->lnk_logs,
+				lbound = q->lnorm + log(2.0) + (1.0 - q->a) * lnk +
+				log(1.0 / q->a + 1.0 / (1.0 - q->a)),
+				ltotal = log(fabs(total)) + (q->big ? 0.0 : lnk);
+
+	return !(lbound < ltotal + log(1e-13));
 }
 
 /*
@@ -677,6 +751,7 @@ bg_expected_quad(const CrBgnbd *m, double t, double x, double T)
 				point;
 	int			nint = 0,
 				worst;
+	bool		lost = false;
 
 	if (bg_quad_peak(&q, pc, &nint, &point))
 	{
@@ -685,7 +760,7 @@ bg_expected_quad(const CrBgnbd *m, double t, double x, double T)
 	}
 	else
 	{
-		bg_quad_ladder(&q, pc, &nint, BG_LOWER);
+		lost = bg_quad_ladder(&q, pc, &nint, BG_LOWER);
 		bg_quad_ladder(&q, pc, &nint, BG_UPPER);
 	}
 	for (;;)
@@ -706,6 +781,8 @@ bg_expected_quad(const CrBgnbd *m, double t, double x, double T)
 								  &pc[nint].err);
 		nint++;
 	}
+	if (lost && bg_quad_knee_lost(&q, total))
+		return NAN;
 	if (q.big)
 		return total;
 	/* (total n)(k) below the normal range: total (n k), r = 5e-324 */

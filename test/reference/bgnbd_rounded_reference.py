@@ -1,6 +1,7 @@
 #!/usr/bin/python3
-"""Reference values of BG/NBD conditional expected purchases that came out
-1 (or far off) with an error estimate that saw nothing (cr_bgnbd_expect.c):
+"""Reference values of BG/NBD conditional expected purchases for two
+families that came out 1 (or far off) with an error estimate that saw
+nothing (cr_bgnbd_expect.c):
 
 - ROUNDED: the series' Euler form 2F1(a+b-1-r, a-1; c; z), c = a+b+x-1,
   beyond z = 0.9, where c - b and c - a, b + x and r + x in truth, lost
@@ -8,6 +9,10 @@
   (c - b 0: E[Y] 1 where it is 1003, 1.2, 2.8e135), or r and x beside
   b = 5.6e279 (c - a 0: 8.3e276 where it is 2e259).  The first from the
   review that found them, the last two from bgnbd_expected_sweep.sh 1.
+- KNEE: the quadrature in p with a from 0.06 to 0.5 and its lowest knee
+  (n + 1) p k = 1 below the ladder's last breakpoint v = p^a of 2^-40:
+  E[Y] 1 where it is 7.4e92 (the review's 40,000 random inputs with a in
+  [1e-3, 0.1], tiny b); from those and bgnbd_expected_sweep.sh 1.
 
 By the quadrature of bgnbd_logquad_more_reference.py (tanh-sinh and
 Gauss-Legendre agreeing to 1e-20 in ln E[Y]).
@@ -28,6 +33,18 @@ ROUNDED = [
     (2.482464424803347e-76, 0.0025970862279488614, 367.9277228773152, 8.362729914695611e+202,
      792.8985400850215, 0.0, 0.0, 0.0),
 ]
+KNEE = [
+    (8.818812747076363e+111, 3.7863340148828986e-192, 0.06259894888962518, 6.109142524138261e-293,
+     1.1119814769923155e+299, 0.0, 0.0, 30.88650129430057),
+    (2.6488916402431733e+248, 1.4137892021452547, 0.0719827435389392, 6.641377178602561e-271,
+     1.958827107913009e+128, 0.0, 0.0, 685.1870466155758),
+    (20.4809090560563, 0.03685760079795349, 0.0411248504166158, 1.4993354225827614e-39,
+     1.4518228058876899e+106, 0.0, 0.0, 0.0),
+    (1e-310, 2.6901007025680993e-227, 0.23134208609673484, 3.5411702244803157e-153,
+     7.067401620910892e+249, 0.0, 0.0, 0.0),
+    (1.5809281916941107e+222, 607.6179355260991, 0.4755025672405224, 1.8131312779569925e-82,
+     2.7290186046202563e+287, 0.0, 0.0, 314.7957629385672),
+]
 
 
 def value(case):
@@ -36,4 +53,4 @@ def value(case):
 
 
 if __name__ == "__main__":
-    print_values("bgnbd_rounded_reference.py", ROUNDED, value)
+    print_values("bgnbd_rounded_reference.py", ROUNDED + KNEE, value)

@@ -53,13 +53,17 @@ static const double knee_cases[][9] = {
 
 /*
  * and by bgnbd_rounded_reference.py (the quadrature above): the series'
- * c = a+b+x-1 rounding b + x or r + x away
+ * c = a+b+x-1 rounding b + x or r + x away (its first N_ROUNDED), and a
+ * knee of the quadrature in p below its ladder
  */
 static const double rounded_cases[][9] = {
 #include "../reference/bgnbd_rounded_reference.inc"
 };
 
-#define N_ROUNDED (sizeof(rounded_cases) / sizeof(rounded_cases[0]))
+#define N_ROUNDED_ALL (sizeof(rounded_cases) / sizeof(rounded_cases[0]))
+#define N_ROUNDED 5
+/* then N_KNEE_BELOW with a knee below the ladder */
+#define N_KNEE_BELOW (N_ROUNDED_ALL - N_ROUNDED)
 
 static double
 case_expected(const double *c)
@@ -292,24 +296,43 @@ test_quad_knees_tiny_a(void)
 	   n - bad, n, worst);
 }
 
-/*
- * The series' Euler form beyond z = 0.9 with c - b or c - a lost to the
- * rounding of c (b = 1e-300 beside a - 1, or r beside b = 5.6e279): E[Y] was
- * 1 (1003 in mpmath), 1 (1.2), 1 (2.8e135), 8.3e276 (2e259), 2.3e200
- * (7.6e-71), the 2F1's error estimate 0.  Now f's change with c counts
- * into it, and another form answers: within 1e-12.
- */
+/* ok() that the nc cases of cs (all normal in mpmath) are within 1e-12 of it */
 static void
-test_series_rounded_c(void)
+ok_within_1e12(const double (*cs)[9], size_t nc, const char *what)
 {
 	size_t		n,
 				bad;
 	double		worst;
 
-	bad = check_normal(rounded_cases, N_ROUNDED, 1e-12, &n, &worst);
-	ok(bad == 0 && n == N_ROUNDED,
-	   "E[Y] where c = a+b+x-1 rounds b + x or r + x away: %zu of %zu within 1e-12 of mpmath (worst %.1e)",
-	   n - bad, n, worst);
+	bad = check_normal(cs, nc, 1e-12, &n, &worst);
+	ok(bad == 0 && n == nc, "E[Y] %s: %zu of %zu within 1e-12 of mpmath (worst %.1e)",
+	   what, n - bad, n, worst);
+}
+
+/*
+ * The series' Euler form beyond z = 0.9 with c - b or c - a lost to the
+ * rounding of c (b = 1e-300 beside a - 1, or r beside b = 5.6e279): E[Y] was
+ * 1 (1003 in mpmath), 1 (1.2), 1 (2.8e135), 8.3e276 (2e259), 2.3e200
+ * (7.6e-71), the 2F1's error estimate 0.  Now f's change with c counts
+ * into it, and another form answers.
+ */
+static void
+test_series_rounded_c(void)
+{
+	ok_within_1e12(rounded_cases, N_ROUNDED, "where c = a+b+x-1 rounds b + x or r + x away");
+}
+
+/*
+ * a from 0.04 to 0.48 and the quadrature in p's lowest knee (n+1) p k = 1
+ * below its ladder's last breakpoint: E[Y] was 1 where mpmath gives 7.4e92,
+ * 8.8e77, 9.95e66, 3.5e-96, 3.6e184 (the mass near p = 1 / (n k) missed).
+ * Now the ladder reaches the knee, or the quadrature in p fails where it
+ * cannot (n k beyond DBL_MAX) and the quadrature in logs answers.
+ */
+static void
+test_quad_knee_below_ladder(void)
+{
+	ok_within_1e12(rounded_cases + N_ROUNDED, N_KNEE_BELOW, "with a knee below the quadrature's ladder");
 }
 
 int
@@ -324,5 +347,6 @@ main(void)
 	test_far_logquad_tiny_a();
 	test_quad_knees_tiny_a();
 	test_series_rounded_c();
+	test_quad_knee_below_ladder();
 	return tap_done();
 }
