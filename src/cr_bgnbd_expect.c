@@ -1671,6 +1671,25 @@ cr_bgnbd_expected_factor(const CrBgnbd *m, double t, double x, double T)
 	if ((isnan(f) || relerr > BG_SERIES_FAR) && !tried)
 	{
 		q = bg_expected_quad(m, t, x, T);
+		/*
+		 * unless the two contradict, the quadrature's value off the better
+		 * one's by more than that one's estimate and 1e-12 together: one
+		 * of them is wrong, and the quadrature in logs decides, its value
+		 * winning where it is nearer the better one than the quadrature's.
+		 * (With a and b both tiny the quadrature in p misses mass and
+		 * still meets its 1e-12: a = 3e-5, b = 4.2e-5, r = 14.5, t = 91550,
+		 * T = 35.4 was 1.4e-9 off, the far form, estimated to 1e-12,
+		 * 4e-13; a = 8.3e-6, b = 2.6e-5, 2.2e-8 off; they came to it once
+		 * the series counted the rounding of c.)
+		 */
+		if (!isnan(q) && !isnan(f) && relerr <= BG_SERIES_RELERR &&
+			!(fabs(q - f) <= (relerr + BG_SERIES_FAR) * fabs(f)))
+		{
+			double		lq = bg_expected_logquad(m, t, x, T, 0.0);
+
+			if (fabs(lq - f) < fabs(lq - q))
+				return lq;
+		}
 		if (!isnan(q))
 			return q;
 	}

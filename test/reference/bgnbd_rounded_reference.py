@@ -13,6 +13,10 @@ nothing (cr_bgnbd_expect.c):
   (n + 1) p k = 1 below the ladder's last breakpoint v = p^a of 2^-40:
   E[Y] 1 where it is 7.4e92 (the review's 40,000 random inputs with a in
   [1e-3, 0.1], tiny b); from those and bgnbd_expected_sweep.sh 1.
+- CONTRADICT: a and b both below 1e-4, where the quadrature in p misses
+  mass and still meets its 1e-12 (1.4e-9 .. 2.5e-8 off), reached once the
+  series counts the rounding of c (its estimate 1e-11 .. 2e-10, its value
+  1e-12 .. 2e-11 off): the quadrature in logs decides between them.
 
 By the quadrature of bgnbd_logquad_more_reference.py (tanh-sinh and
 Gauss-Legendre agreeing to 1e-20 in ln E[Y]).
@@ -46,6 +50,17 @@ KNEE = [
      2.7290186046202563e+287, 0.0, 0.0, 314.7957629385672),
 ]
 
+# a and b both tiny (RA of that review): the quadrature in p 1.4e-9, 2.2e-8
+# and 2.5e-8 off where the series, counting the rounding of c, handed over
+CONTRADICT = [
+    (14.45035783147399, 1.1104838482178226e-44, 3.0425876956421622e-05, 4.151912206347075e-05,
+     91549.6177512844, 0.0, 0.0, 35.41644521809491),
+    (0.004815458261862549, 3.790816082095515e-13, 8.28461676690278e-06, 2.588542352439169e-05,
+     670356.7653264836, 0.0, 0.0, 134.4476370939949),
+    (0.00843212059122915, 7.969438898759395e-97, 6.945128733495784e-07, 1.3098429686058083e-06,
+     1443.0828700968661, 0.0, 0.0, 6.809433543280993),
+]
+
 
 def value(case):
     mpmath.mp.dps = quad.QDPS
@@ -53,4 +68,4 @@ def value(case):
 
 
 if __name__ == "__main__":
-    print_values("bgnbd_rounded_reference.py", ROUNDED + KNEE, value)
+    print_values("bgnbd_rounded_reference.py", ROUNDED + KNEE + CONTRADICT, value)
