@@ -1,13 +1,14 @@
 -- test/bench/engagement_hashagg.sql: the memory of engagement_periods and
 -- engagement_summary per member in a HashAggregate, and what the planner
--- makes of it.  The 1.0 engagement aggregates declare no SSPACE, so for their
--- internal state PostgreSQL assumes 8 kB a group (ALLOCSET_DEFAULT_INITSIZE);
--- the executor then spills once hash_mem / 8 kB groups are in the table,
--- however little they take.  Each query runs as installed and again with
--- pg_aggregate.aggtransspace set to :sspace inside a transaction that is
--- rolled back (superuser only; a throwaway cluster).  Not part of make test:
+-- makes of it.  Since 1.1 the engagement aggregates declare their typical
+-- state size (SSPACE); with none, as in 1.0, PostgreSQL assumes 8 kB a group
+-- for an internal state (ALLOCSET_DEFAULT_INITSIZE), and the executor spills
+-- once hash_mem / 8 kB groups are in the table, however little they take.
+-- Each query runs as installed and again with pg_aggregate.aggtransspace set
+-- to :sspace (0 for 1.0's planning) inside a transaction that is rolled back
+-- (superuser only; a throwaway cluster).  Not part of make test:
 --
---   psql -X -d DB -v members=1000000 -v events=30 -v sspace=400 -f test/bench/engagement_hashagg.sql
+--   psql -X -d DB -v members=1000000 -v events=30 -v sspace=0 -f test/bench/engagement_hashagg.sql
 --
 -- Prints EXPLAIN ANALYZE's HashAggregate lines (batches, memory, disk) and
 -- the time of each query.

@@ -1,5 +1,6 @@
 -- One work_mem (:wm) of test/bench/engagement_hashagg.sql: each query as
--- installed (SSPACE 0: 8 kB a group assumed), then with SSPACE :sspace.
+-- installed (SSPACE 384 and 256 since 1.1), then with SSPACE :sspace (0 is
+-- 1.0's planning: 8 kB a group assumed).
 SET work_mem = :'wm';
 \echo work_mem :wm, as installed
 :q_periods;

@@ -52,9 +52,12 @@ LANGUAGE C IMMUTABLE PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.lifetime_summary_finalfn(internal) IS
     'Final function of lifetime_summary';
 
+-- SSPACE: the state's typical size (sums and a few purchase days), for the
+-- planner's hash aggregate over customers (see src/sql/50_engagement.sql).
 CREATE AGGREGATE @extschema@.lifetime_summary(occurred_at timestamptz, as_of timestamptz, amount float8) (
     SFUNC = @extschema@.lifetime_summary_transfn,
     STYPE = internal,
+    SSPACE = 256,
     FINALFUNC = @extschema@.lifetime_summary_finalfn,
     COMBINEFUNC = @extschema@.lifetime_summary_combinefn,
     SERIALFUNC = @extschema@.lifetime_summary_serialfn,
@@ -67,6 +70,7 @@ COMMENT ON AGGREGATE @extschema@.lifetime_summary(timestamptz, timestamptz, floa
 CREATE AGGREGATE @extschema@.lifetime_summary(occurred_at timestamptz, as_of timestamptz, amount float8, unit interval) (
     SFUNC = @extschema@.lifetime_summary_transfn,
     STYPE = internal,
+    SSPACE = 256,
     FINALFUNC = @extschema@.lifetime_summary_finalfn,
     COMBINEFUNC = @extschema@.lifetime_summary_combinefn,
     SERIALFUNC = @extschema@.lifetime_summary_serialfn,
