@@ -685,6 +685,8 @@ surv_km_array(TupleDesc desc, Oid elemtype, const SurvState *s, double z)
 		}
 		if (pass == 0)
 			np = i;
+		else if (i != np)
+			elog(ERROR, "unexpected layout of a survival curve point");
 	}
 	return arr;
 }

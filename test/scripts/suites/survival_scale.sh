@@ -3,7 +3,7 @@
 # plain SQL recomputation of a few points, and the backend's peak memory
 # (VmHWM, which the SQL files print) kept under a bound: 512 MB for the
 # million-point curve (its state, sort scratch and the ~100 MB array:
-# about 150 MB; see test/bench/km_memory.sh), 512 MB for the groups (about 100 MB), 1.4 GB for a
+# about 200 MB; see test/bench/km_memory.sh), 512 MB for the groups (about 100 MB), 1.4 GB for a
 # curve of more points than an array holds (its state and sort scratch,
 # about 1.1 GB, and no curve: 1.7 GB when the error came from the array).
 run_survival_scale() {
