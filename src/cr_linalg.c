@@ -224,7 +224,8 @@ cr_condition_number(const double *a, int n, double *work, cr_tick_fn tick)
 					alpha,
 					tau,
 					vp = 0.0;
-		int			m = n - k - 1;	/* size of the trailing block */
+		int			m = n - k - 1,	/* size of the trailing block */
+					ex;
 		double	   *b0 = c + (size_t) (k + 1) * n + (k + 1);	/* B[0][0] */
 
 		if (tick && (k & 15) == 0)
@@ -243,12 +244,23 @@ cr_condition_number(const double *a, int n, double *work, cr_tick_fn tick)
 
 			norm2 += x * x;
 		}
-		alpha = sqrt(norm2) * scale;
+
+		/*
+		 * v and alpha are kept divided by 2^ex, ex = the exponent of the
+		 * column's largest entry, and tau times 2^(2 ex): the same
+		 * reflection, and the same roundings as unscaled (a power of 2
+		 * scales exactly), but alpha^2 cannot underflow.  Unscaled, a
+		 * column below about 1e-154 (not zero) gave tau = 1 / 0 and NaN
+		 * in the whole trailing block, which the bounds and Sturm counts
+		 * below then ignored: a finite, wrong result.
+		 */
+		ex = ilogb(scale);
+		alpha = sqrt(norm2) * ldexp(scale, -ex);
 		if (c[(size_t) (k + 1) * n + k] > 0)
 			alpha = -alpha;
 		/* v = x - alpha e1, tau = 2 / |v|^2 = 1 / (alpha^2 - alpha x1) */
 		for (i = 0; i < m; i++)
-			v[i] = c[(size_t) (k + 1 + i) * n + k];
+			v[i] = ldexp(c[(size_t) (k + 1 + i) * n + k], -ex);
 		tau = 1.0 / (alpha * alpha - alpha * v[0]);
 		v[0] -= alpha;
 		/* p = tau B v: B[i][j] (j < i) serves row i and, mirrored, row j */
@@ -280,12 +292,21 @@ cr_condition_number(const double *a, int n, double *work, cr_tick_fn tick)
 			for (j = 0; j <= i; j++)
 				row[j] -= v[i] * p[j] + p[i] * v[j];
 		}
-		e[k] = alpha;
+		e[k] = ldexp(alpha, ex);
 	}
 	for (i = 0; i < n; i++)
 		t[i] = c[(size_t) i * n + i];
 	if (n >= 2)
 		e[n - 2] = c[(size_t) (n - 1) * n + (n - 2)];
+
+	/*
+	 * Nothing above can overflow (a unit-diagonal positive definite matrix
+	 * has entries of at most 1), but a NaN would be skipped by fmin, fmax
+	 * and the Sturm counts alike, to a finite answer: refuse it instead.
+	 */
+	for (i = 0; i < n; i++)
+		if (!isfinite(t[i]) || (i + 1 < n && !isfinite(e[i])))
+			return INFINITY;
 
 	/* Gershgorin bounds, then bisection for the two extreme eigenvalues */
 	lo = INFINITY;

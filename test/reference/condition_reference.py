@@ -16,6 +16,10 @@ cases = {
                           [0.2, 0.25, 1, -0.15], [0.1, 0.05, -0.15, 1]],
     # the same scaled by diag(1e-3, 10, 1, 1e4): the same condition number
     "4x4 scaled": None,
+    # column 0 below the diagonal 1e-200: the Householder reflection of
+    # that column underflowed (tau = 1 / 0) and cr_condition_number gave 1
+    "4x4 tiny column": [[1, 1e-200, 1e-200, 1e-200], [1e-200, 2, 0, 0],
+                        [1e-200, 0, 3, 1], [1e-200, 0, 1, 4]],
 }
 a = np.array(cases["4x4 unit diagonal"], dtype=float)
 s = np.array([1e-3, 10, 1, 1e4])

@@ -555,6 +555,27 @@ main(void)
 			  "condition number is that of the matrix scaled to unit diagonal");
 	}
 	{
+		/*
+		 * test/reference/condition_reference.py (.txt): column 0 below the
+		 * diagonal 1e-200 (or the smallest subnormal): its reflection
+		 * underflowed, the trailing block became NaN and the result 1.
+		 * Also reached through retention_train with "intercept": false
+		 * and one feature value of 1e-160.
+		 */
+		double		tiny[4] = {1e-200, 1e-160, 1e-300, 4.9406564584124654e-324};
+		double		work[3 * 4 + 16];
+		int			i;
+
+		for (i = 0; i < 4; i++)
+		{
+			double		t = tiny[i];
+			double		a[16] = {1, t, t, t, t, 2, 0, 0, t, 0, 3, 1, t, 0, 1, 4};
+
+			check(fabs(cr_condition_number(a, 4, work, NULL) / 1.811654839115955 - 1) < 1e-14,
+				  "condition number exact when a column to reflect is below 1e-154");
+		}
+	}
+	{
 		double		one[1] = {7};
 		double		sing[9] = {1, 2, 3, 2, 4, 6, 3, 6, 10};	/* row 2 = 2 * row 1 */
 		double		work[3 * 3 + 9];
