@@ -154,9 +154,14 @@ tridiag_eigenvalue(const double *t, const double *e, int n, int k, double lo, do
 /*
  * Condition number (largest / smallest eigenvalue) of a symmetric positive
  * definite matrix after scaling it to unit diagonal.  work: 3*n + n*n
- * doubles.  Returns +Infinity when the matrix is singular.  tick (may be
- * NULL) is called every 16 reflections: 4/3 n^3 operations in all, about
- * a second for n = 1001.
+ * doubles.  Returns +Infinity when the matrix is singular, by a Cholesky
+ * test (pivots above 1e-15 of the unit diagonal), unless checked: the
+ * caller has factorised a by cr_cholesky with a relative tolerance of at
+ * least 1e-15, which passing implies passing this test (the ratio of a
+ * pivot to its diagonal entry does not change under the scaling), so the
+ * test (a third of the time at n = 1001, and not interruptible) is left
+ * out, with the same result.  tick (may be NULL) is called every 16
+ * reflections: 4/3 n^3 operations in all, about a second for n = 1001.
  *
  * The eigenvalues are exact to rounding: Householder reduction to a
  * tridiagonal matrix, then bisection on its Sturm sequences for the two
@@ -167,7 +172,8 @@ tridiag_eigenvalue(const double *t, const double *e, int n, int k, double lo, do
  * number relative, as the Cholesky solves of inverse iteration were.
  */
 double
-cr_condition_number(const double *a, int n, double *work, cr_tick_fn tick)
+cr_condition_number(const double *a, int n, double *work, cr_tick_fn tick,
+					bool checked)
 {
 	double	   *t = work;			/* diagonal of the tridiagonal matrix */
 	double	   *e = work + n;		/* its off-diagonal; then the Householder vector */
@@ -196,11 +202,13 @@ cr_condition_number(const double *a, int n, double *work, cr_tick_fn tick)
 	 * iteration used to apply: +Infinity.  cr_cholesky factorises the
 	 * lower triangle (and the diagonal) in place; both come back from the
 	 * untouched upper triangle.  (The solver's Hessians have passed a
-	 * stricter test, so only other callers see Infinity.)
+	 * stricter test, so only other callers see Infinity.)  The lower
+	 * triangle is the upper's mirror in either case (a_ij p_i p_j and
+	 * a_ji p_j p_i may round apart), so that checked gives the same bits.
 	 */
 	for (i = 0; i < n; i++)
 		t[i] = c[(size_t) i * n + i];
-	k = cr_cholesky(c, n, NULL, 1e-15);
+	k = checked ? -1 : cr_cholesky(c, n, NULL, 1e-15);
 	for (i = 0; i < n; i++)
 	{
 		c[(size_t) i * n + i] = t[i];

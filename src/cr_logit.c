@@ -967,7 +967,8 @@ solve(Solver *s, bool warm, const CrAlloc *alloc)
 	cr_cholesky_inverse(hfac, D, res->cov, work);
 	if (!s->opt->intercept)
 		res->cov[0] = 0.0;
-	res->condition_number = cr_condition_number(hess, D, work, s->opt->tick);
+	/* hfac is hess factorised with a tolerance of COLLINEAR_REL_TOL */
+	res->condition_number = cr_condition_number(hess, D, work, s->opt->tick, true);
 	map_back(s, beta, res->beta, res->cov, work);
 }
 

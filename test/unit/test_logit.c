@@ -518,13 +518,13 @@ main(void)
 		double		a[4] = {1, 0, 0, 1e-3};
 		double		work[3 * 2 + 4];
 
-		check(fabs(cr_condition_number(a, 2, work, NULL) - 1.0) < 1e-9, "condition number of a diagonal matrix is 1 after scaling");
+		check(fabs(cr_condition_number(a, 2, work, NULL, false) - 1.0) < 1e-9, "condition number of a diagonal matrix is 1 after scaling");
 	}
 	{
 		double		a[4] = {1, 0.99, 0.99, 1};
 		double		work[3 * 2 + 4];
 
-		check(fabs(cr_condition_number(a, 2, work, NULL) - 1.99 / 0.01) < 1e-6, "condition number = largest / smallest eigenvalue");
+		check(fabs(cr_condition_number(a, 2, work, NULL, false) - 1.99 / 0.01) < 1e-6, "condition number = largest / smallest eigenvalue");
 	}
 	{
 		/*
@@ -535,7 +535,7 @@ main(void)
 		double		a[16] = {1, 0.01, 0, 0, 0.01, 1, 0, 0, 0, 0, 1, -0.0099, 0, 0, -0.0099, 1};
 		double		work[3 * 4 + 16];
 
-		check(fabs(cr_condition_number(a, 4, work, NULL) / (1.01 / 0.99) - 1) < 1e-14,
+		check(fabs(cr_condition_number(a, 4, work, NULL, false) / (1.01 / 0.99) - 1) < 1e-14,
 			  "condition number exact when the extreme eigenvalues have close neighbours");
 	}
 	{
@@ -546,13 +546,17 @@ main(void)
 		int			i,
 					j;
 
-		check(fabs(cr_condition_number(a, 4, work, NULL) / 2.1958994939948333 - 1) < 1e-14,
+		check(fabs(cr_condition_number(a, 4, work, NULL, false) / 2.1958994939948333 - 1) < 1e-14,
 			  "condition number of a 4x4 matrix equals numpy's eigvalsh ratio");
+		check(cr_condition_number(a, 4, work, NULL, true) == cr_condition_number(a, 4, work, NULL, false),
+			  "condition number without the Cholesky test (checked): the same bits");
 		for (i = 0; i < 4; i++)
 			for (j = 0; j < 4; j++)
 				a[i * 4 + j] *= s[i] * s[j];
-		check(fabs(cr_condition_number(a, 4, work, NULL) / 2.195899493994834 - 1) < 1e-14,
+		check(fabs(cr_condition_number(a, 4, work, NULL, false) / 2.195899493994834 - 1) < 1e-14,
 			  "condition number is that of the matrix scaled to unit diagonal");
+		check(cr_condition_number(a, 4, work, NULL, true) == cr_condition_number(a, 4, work, NULL, false),
+			  "condition number of the scaled matrix without the Cholesky test: the same bits");
 	}
 	{
 		/*
@@ -571,7 +575,7 @@ main(void)
 			double		t = tiny[i];
 			double		a[16] = {1, t, t, t, t, 2, 0, 0, t, 0, 3, 1, t, 0, 1, 4};
 
-			check(fabs(cr_condition_number(a, 4, work, NULL) / 1.811654839115955 - 1) < 1e-14,
+			check(fabs(cr_condition_number(a, 4, work, NULL, false) / 1.811654839115955 - 1) < 1e-14,
 				  "condition number exact when a column to reflect is below 1e-154");
 		}
 	}
@@ -580,8 +584,8 @@ main(void)
 		double		sing[9] = {1, 2, 3, 2, 4, 6, 3, 6, 10};	/* row 2 = 2 * row 1 */
 		double		work[3 * 3 + 9];
 
-		check(cr_condition_number(one, 1, work, NULL) == 1.0, "condition number of a 1x1 matrix is 1");
-		check(isinf(cr_condition_number(sing, 3, work, NULL)), "condition number of a singular matrix is Infinity");
+		check(cr_condition_number(one, 1, work, NULL, false) == 1.0, "condition number of a 1x1 matrix is 1");
+		check(isinf(cr_condition_number(sing, 3, work, NULL, false)), "condition number of a singular matrix is Infinity");
 	}
 	{
 		double		edges[11] = {0, .1, .2, .3, .4, .5, .6, .7, .8, .9, 1};
