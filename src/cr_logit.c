@@ -964,7 +964,7 @@ solve(Solver *s, bool warm, const CrAlloc *alloc)
 		return;
 
 	/* Covariance: the inverse of the last penalised Hessian (solver coordinates). */
-	cr_cholesky_inverse(hfac, D, res->cov, work);
+	cr_cholesky_inverse(hfac, D, res->cov, work, s->opt->tick);
 	if (!s->opt->intercept)
 		res->cov[0] = 0.0;
 	/* hfac is hess factorised with a tolerance of COLLINEAR_REL_TOL */

@@ -165,7 +165,8 @@ extern void cr_logit_fit_passes(const CrMoments *m, const CrFitOptions *opt,
 /* Dense kernels, exported for tests. */
 extern int	cr_cholesky(double *a, int n, const double *orig_diag, double rel_tol);
 extern void cr_cholesky_solve(const double *l, int n, double *b);
-extern void cr_cholesky_inverse(const double *l, int n, double *inv, double *work);
+extern void cr_cholesky_inverse(const double *l, int n, double *inv, double *work,
+								cr_tick_fn tick);
 extern double cr_condition_number(const double *a, int n, double *work, cr_tick_fn tick,
 								   bool checked);
 

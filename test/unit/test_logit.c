@@ -73,6 +73,14 @@ free_rows(CrRows *r)
 	free_all();
 }
 
+static int	ticks;
+
+static void
+count_tick(void)
+{
+	ticks++;
+}
+
 static double
 uniform(uint64_t *st)
 {
@@ -504,10 +512,37 @@ main(void)
 		check(fabs(a[0] - 2.0) < 1e-15 && fabs(a[3] - 1.0) < 1e-15, "cholesky: L[0][0] = 2, L[1][0] = 1");
 		cr_cholesky_solve(a, 3, b);
 		check(fabs(b[0] - 1) < 1e-12 && fabs(b[1] - 2) < 1e-12 && fabs(b[2] - 3) < 1e-12, "cholesky solve recovers x");
-		cr_cholesky_inverse(a, 3, inv, work);
+		cr_cholesky_inverse(a, 3, inv, work, NULL);
 		/* (A^-1)[0][0] = (5*6-3*3)/det, det = 4*21 - 2*(12-6) + 2*(6-10) = 64 */
 		check(fabs(inv[0] - 21.0 / 64.0) < 1e-14, "inverse entry matches the adjugate");
 		check(fabs(inv[1] - inv[3]) == 0, "inverse is symmetric");
+	}
+	{
+		/*
+		 * The covariance inverse (2 n^3, over a second at n = 1001) and the
+		 * condition number's reduction tick every 16 columns or
+		 * reflections, so that a cancel is seen within either.
+		 */
+		int			n = 40,
+					i;
+		double	   *a = malloc(sizeof(double) * n * n),
+				   *inv = malloc(sizeof(double) * n * n),
+				   *work = malloc(sizeof(double) * (3 * n + n * n));
+
+		for (i = 0; i < n * n; i++)
+			a[i] = (i / n == i % n) ? 2.0 : 1.0 / n;
+		check(cr_cholesky(a, n, NULL, 1e-12) == -1, "a 40x40 matrix factorises");
+		ticks = 0;
+		cr_cholesky_inverse(a, n, inv, work, count_tick);
+		check(ticks == 3, "the inverse of a 40x40 matrix ticks at columns 0, 16 and 32");
+		for (i = 0; i < n * n; i++)
+			a[i] = (i / n == i % n) ? 2.0 : 1.0 / n;
+		ticks = 0;
+		(void) cr_condition_number(a, n, work, count_tick, false);
+		check(ticks == 3, "the reduction of a 40x40 matrix ticks at reflections 0, 16 and 32");
+		free(a);
+		free(inv);
+		free(work);
 	}
 	{
 		double		a[9] = {1, 2, 3, 2, 4, 6, 3, 6, 10};	/* row 2 = 2 * row 1 */
