@@ -137,6 +137,14 @@ SELECT pg_temp.try($$SELECT incentive_matches('{"==": [{"var": "a.b"}, 1]}'::jso
 -- value (json-logic-js reads null there: the README's known difference)
 SELECT pg_temp.try($$SELECT incentive_matches('{"==": [{"var": "a.b"}, 1]}'::jsonb::incentive_condition, '{"a.b": 1, "a": 5}'::jsonb)::text$$);
 SELECT pg_temp.try($$SELECT incentive_matches('{"==": [{"var": "a.b"}, 1]}'::jsonb::incentive_condition, '{"a.b": 1}'::jsonb)::text$$);
+-- dotted names sharing the part before the dot look it up once per row:
+-- the second name of a prefix that passed reads its key; another prefix
+-- (also one that begins like it) is still checked, in either order
+SELECT pg_temp.try($$SELECT incentive_matches('{"and": [{"==": [{"var": "a.x"}, null]}, {"==": [{"var": "a.y"}, 1]}]}'::jsonb::incentive_condition, '{"a": 5, "a.y": 1}'::jsonb)::text$$);
+SELECT pg_temp.try($$SELECT incentive_matches('{"and": [{"==": [{"var": "a.x"}, null]}, {"==": [{"var": "b.y"}, 1]}]}'::jsonb::incentive_condition, '{"a": 5, "b": {"y": 1}}'::jsonb)::text$$);
+SELECT pg_temp.try($$SELECT incentive_matches('{"and": [{"==": [{"var": "b.y"}, 1]}, {"==": [{"var": "a.x"}, null]}]}'::jsonb::incentive_condition, '{"a": 5, "b": {"y": 1}}'::jsonb)::text$$);
+SELECT pg_temp.try($$SELECT incentive_matches('{"and": [{"==": [{"var": "ab.x"}, null]}, {"==": [{"var": "a.y"}, 1]}]}'::jsonb::incentive_condition, '{"ab": 5, "a": "s", "a.y": 1}'::jsonb)::text$$);
+SELECT pg_temp.try($$SELECT incentive_matches('{"and": [{"==": [{"var": "a.x"}, null]}, {"==": [{"var": "ab.y"}, 1]}]}'::jsonb::incentive_condition, '{"a": 5, "ab": [1]}'::jsonb)::text$$);
 -- a string has properties in JavaScript ("abc".length is 3, "abc"[0] is "a"): rejected too
 SELECT pg_temp.try($$SELECT incentive_matches('{"==": [{"var": "s.length"}, 3]}'::jsonb::incentive_condition, '{"s": "abc"}'::jsonb)::text$$);
 SELECT pg_temp.try($$SELECT incentive_matches('{"==": [{"var": "s.0"}, "a"]}'::jsonb::incentive_condition, '{"s": "abc"}'::jsonb)::text$$);

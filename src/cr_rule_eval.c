@@ -1155,15 +1155,22 @@ cr_rules_join_find(FmgrInfo *flinfo, struct varlena *const *conds, int64 from, i
  * {"a.b": 1, "a": {"b": 2}} json-logic-js reads 2.  (A number, boolean or
  * null "a" has no properties: JavaScript reads undefined, as NULL here when
  * there is no key "a.b".)  present: whether "a.b" is a key of the facts.
+ * *ok, *ok_len: the part before the dot of the last dotted name that
+ * passed, whose "a" need not be looked up again in these facts (the dotted
+ * names of a rule built on nested facts mostly share it: "profile.age",
+ * "profile.country").
  */
 static void
-check_dotted_name(Jsonb *jb, const char *name, size_t len, bool present)
+check_dotted_name(Jsonb *jb, const char *name, size_t len, bool present,
+				  const char **ok, size_t *ok_len)
 {
 	const char *dot = memchr(name, '.', len);
 	JsonbValue	vbuf;
 	JsonbValue *jv;
 
 	if (dot == NULL)
+		return;
+	if (*ok != NULL && *ok_len == (size_t) (dot - name) && memcmp(*ok, name, *ok_len) == 0)
 		return;
 	jv = getKeyJsonValueFromContainer(&jb->root, name, (int) (dot - name), &vbuf);
 	if (jv != NULL && (jv->type == jbvBinary || jv->type == jbvString))
@@ -1177,6 +1184,8 @@ check_dotted_name(Jsonb *jb, const char *name, size_t len, bool present)
 						name, (int) (dot - name), name,
 						jv->type == jbvString ? "string" : "array or object"),
 				 errdetail("A feature name with a dot is one key, not a path into nested JSON (as JsonLogic's \"var\" would read it).")));
+	*ok = name;
+	*ok_len = (size_t) (dot - name);
 }
 
 /*
@@ -1192,6 +1201,8 @@ incentive_matches_jsonb(PG_FUNCTION_ARGS)
 	Jsonb	   *jb = PG_GETARG_JSONB_P(1);
 	RuleEntry  *e = lookup_entry(fcinfo, cache, COND_BYTES(v), COND_LEN(v), NULL, InvalidOid, -1);
 	int			result;
+	const char *ok = NULL;
+	size_t		ok_len = 0;
 
 	if (!JB_ROOT_IS_OBJECT(jb) || JB_ROOT_IS_SCALAR(jb))
 		ereport(ERROR,
@@ -1204,7 +1215,7 @@ incentive_matches_jsonb(PG_FUNCTION_ARGS)
 												  (int) e->prog->name_lens[i], &vbuf);
 		CrValue    *fv = &e->features[i];
 
-		check_dotted_name(jb, e->prog->names[i], e->prog->name_lens[i], jv != NULL);
+		check_dotted_name(jb, e->prog->names[i], e->prog->name_lens[i], jv != NULL, &ok, &ok_len);
 		if (jv == NULL || jv->type == jbvNull)
 		{
 			fv->kind = CR_VAL_NULL;
