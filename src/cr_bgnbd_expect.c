@@ -530,12 +530,23 @@ bg_quad_ladder(const BgQuad *q, BgQuadPiece *pc, int *nint, int var)
 	for (j = 0; j <= nscales; j++)
 		y[ny++] = ldexp(top, -j);
 	y[ny++] = 0.0;
-	if (e < 1.0 && mean > 0.0 && mean < top)
+	if (e < 1.0 && mean > 0.0)
+	{
+		/*
+		 * (a mean at or above top, the half's mean of p or 1 - p above 1/2:
+		 * then the scales of p, or of 1 - p, from 1/2 down lie within a few
+		 * e of top, at top 2^-(m e), in the one piece [top/2, top] whose
+		 * nodes, 0.0043 of it from its ends, see none of them; the steps
+		 * are taken from top)
+		 */
+		double		anchor = fmin(mean, top);
+
 		for (j = -2; j < BG_QUAD_NEAR - 2 && ldexp(e, j) < 1.0; j++)
 		{
-			y[ny++] = mean * (1.0 - ldexp(e, j));
-			y[ny++] = fmin(top, mean * (1.0 + ldexp(e, j)));
+			y[ny++] = anchor * (1.0 - ldexp(e, j));
+			y[ny++] = fmin(top, anchor * (1.0 + ldexp(e, j)));
 		}
+	}
 	if (var == BG_LOWER && e < BG_QUAD_KNEE_A)
 	{
 		double		lknee[3] = {q->lk, log(q->n) + q->lk, log1p(q->n) + q->lk};

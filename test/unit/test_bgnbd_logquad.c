@@ -61,6 +61,13 @@ static const double rounded_cases[][9] = {
 };
 
 #define N_ROUNDED_ALL (sizeof(rounded_cases) / sizeof(rounded_cases[0]))
+
+/* and by bgnbd_layer_reference.py: a = b = 1e-10, the half's mean of p at 1/2 */
+static const double layer_cases[][9] = {
+#include "../reference/bgnbd_layer_reference.inc"
+};
+
+#define N_LAYER (sizeof(layer_cases) / sizeof(layer_cases[0]))
 #define N_ROUNDED 5
 /* then 5 with a knee below the ladder, the rest with a and b both tiny */
 #define N_KNEE_BELOW 5
@@ -348,6 +355,20 @@ test_quad_contradicted(void)
 				   "with a and b tiny, the quadrature in p contradicted");
 }
 
+/*
+ * a = b = 1e-10 (a half's mean of p, or 1 - p, at or above 1/2): in v = p^a
+ * every scale of p from 1/2 down lies within a few a of the ladder's top,
+ * where the first piece's nodes saw none of them, and the quadrature in p
+ * met its 1e-12 5e-11 .. 7e-11 off (bgnbd_expected_sweep.sh seeds 31-40).
+ * Now the steps top (1 - a 2^j) are breakpoints there, as mean (1 -+ a 2^j)
+ * are where the mean lies below top.
+ */
+static void
+test_quad_layer_at_top(void)
+{
+	ok_within_1e12(layer_cases, N_LAYER, "with a = b = 1e-10, the mass at the ladder's top");
+}
+
 int
 main(void)
 {
@@ -362,5 +383,6 @@ main(void)
 	test_series_rounded_c();
 	test_quad_knee_below_ladder();
 	test_quad_contradicted();
+	test_quad_layer_at_top();
 	return tap_done();
 }
