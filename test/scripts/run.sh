@@ -8,8 +8,9 @@
 #   FUZZ_SECONDS=N    seconds per fuzz harness (test: 10, fuzz: 300)
 #   FUZZ_SEED=N       libFuzzer's -seed (test: 1, the same inputs every run;
 #                     fuzz: 0, a new seed from the clock each run)
-#   ONLY=regress|pgtap|unit|fuzz|static|dump|soak|NAME (a suite in test/scripts/suites/NAME.sh)
-#   SOAK_SECONDS=N    seconds of the pgbench concurrency run (test: 30, soak: 180)   run one suite of `make test`
+#   ONLY=regress|pgtap|unit|fuzz|static|dump|soak|NAME
+#                     run one suite of `make test` (NAME: test/scripts/suites/NAME.sh)
+#   SOAK_SECONDS=N    seconds of the pgbench concurrency run (test: 30, soak: 180)
 #   BENCH_SCALE=...   passed to test/bench/bench.sh (see there)
 
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
