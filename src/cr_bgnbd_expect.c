@@ -493,6 +493,21 @@ bg_quad_add_between(const BgQuad *q, BgQuadPiece *pc, int *nint, int var, double
 #define BG_QUAD_ABOVE 8
 #define BG_QUAD_LN2 0.69314718055994530942
 
+/*
+ * Breakpoints x (1 -+ e 2^j) for j from -2, nsteps of each side while
+ * e 2^j < 1, the upper ones at most top, appended to y[ny..]: the new ny.
+ */
+static int
+bg_quad_steps(double *y, int ny, double x, double e, int nsteps, double top)
+{
+	for (int j = -2; j < nsteps - 2 && ldexp(e, j) < 1.0; j++)
+	{
+		y[ny++] = x * (1.0 - ldexp(e, j));
+		y[ny++] = fmin(top, x * (1.0 + ldexp(e, j)));
+	}
+	return ny;
+}
+
 /* log((n + 1) k), the log of 1 / p at the lowest knee, also where k is 0 or infinite */
 static double
 bg_quad_lknee(const BgQuad *q)
@@ -539,13 +554,7 @@ bg_quad_ladder(const BgQuad *q, BgQuadPiece *pc, int *nint, int var)
 		 * nodes, 0.0043 of it from its ends, see none of them; the steps
 		 * are taken from top)
 		 */
-		double		anchor = fmin(mean, top);
-
-		for (j = -2; j < BG_QUAD_NEAR - 2 && ldexp(e, j) < 1.0; j++)
-		{
-			y[ny++] = anchor * (1.0 - ldexp(e, j));
-			y[ny++] = fmin(top, anchor * (1.0 + ldexp(e, j)));
-		}
+		ny = bg_quad_steps(y, ny, fmin(mean, top), e, BG_QUAD_NEAR, top);
 	}
 	if (var == BG_LOWER && e < BG_QUAD_KNEE_A)
 	{
@@ -559,11 +568,7 @@ bg_quad_ladder(const BgQuad *q, BgQuadPiece *pc, int *nint, int var)
 			if (!(vk > 0.0 && vk < top))
 				continue;
 			y[ny++] = vk;
-			for (j = -2; j < BG_QUAD_KNEE_STEPS - 2; j++)
-			{
-				y[ny++] = vk * (1.0 - ldexp(e, j));
-				y[ny++] = fmin(top, vk * (1.0 + ldexp(e, j)));
-			}
+			ny = bg_quad_steps(y, ny, vk, e, BG_QUAD_KNEE_STEPS, top);
 		}
 	}
 	if (var == BG_LOWER && e < 1.0)
