@@ -335,15 +335,18 @@ cr_km_iter_next(CrKmIter *it, CrKmPoint *p)
 		 * everyone at risk churns, survival is exactly zero.
 		 */
 		if (d == at_risk)
+		{
 			it->dead = 1;
-		else if (d <= at_risk - d)
-			it->logs += log1p(-(double) d / (double) at_risk);
-		else
-			it->logs += log((double) (at_risk - d) / (double) at_risk);
-		if (d == at_risk)
 			it->gw = NAN;
+		}
 		else
+		{
+			if (d <= at_risk - d)
+				it->logs += log1p(-(double) d / (double) at_risk);
+			else
+				it->logs += log((double) (at_risk - d) / (double) at_risk);
 			it->gw += (double) d / ((double) at_risk * (double) (at_risk - d));
+		}
 	}
 	p->surv = it->dead ? 0.0 : exp(it->logs);
 	p->se = (p->surv > 0 && isfinite(it->gw)) ? p->surv * sqrt(it->gw) : NAN;
