@@ -54,15 +54,12 @@ incentive_condition_to_jsonlogic(PG_FUNCTION_ARGS)
 		{
 			/* cr_rule_raise cleans its own copy; this message is raised here */
 			cr_drop_broken_chars(e.message);
-			if (strcmp(e.found, CR_JL_TOO_DEEP) == 0)
-				ereport(ERROR,
-						(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-						 errmsg("%s", e.message),
-						 errhint("JsonLogic input reads at most %d levels of arrays and objects and compiles to at most %d levels of expressions: each link of a chain of \"-\" or \"/\" adds two levels of JSON, and null checks add levels. Use fewer links (x - a - b is x - (a + b)) or nest fewer levels.",
-								 CJ_MAX_DEPTH, CR_RULE_MAX_DEPTH)));
 			ereport(ERROR,
 					(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
 					 errmsg("%s", e.message),
+					 strcmp(e.found, CR_JL_TOO_DEEP) == 0 ?
+					 errhint("JsonLogic input reads at most %d levels of arrays and objects and compiles to at most %d levels of expressions: each link of a chain of \"-\" or \"/\" adds two levels of JSON, and null checks add levels. Use fewer links (x - a - b is x - (a + b)) or nest fewer levels.",
+							 CJ_MAX_DEPTH, CR_RULE_MAX_DEPTH) :
 					 errhint("JsonLogic has no abs, ln, exp, sqrt, floor, ceil or round, no least or greatest that skip NULL, no division by a feature, and reads < between two features as numbers. Conditions made from JsonLogic always convert back.")));
 		}
 		cr_rule_raise(&e);

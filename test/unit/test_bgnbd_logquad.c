@@ -61,6 +61,9 @@ static const double rounded_cases[][9] = {
 };
 
 #define N_ROUNDED_ALL (sizeof(rounded_cases) / sizeof(rounded_cases[0]))
+#define N_ROUNDED 5
+/* then 5 with a knee below the ladder, the rest with a and b both tiny */
+#define N_KNEE_BELOW 5
 
 /* and by bgnbd_layer_reference.py: a = b = 1e-10, the half's mean of p at 1/2 */
 static const double layer_cases[][9] = {
@@ -68,9 +71,6 @@ static const double layer_cases[][9] = {
 };
 
 #define N_LAYER (sizeof(layer_cases) / sizeof(layer_cases[0]))
-#define N_ROUNDED 5
-/* then 5 with a knee below the ladder, the rest with a and b both tiny */
-#define N_KNEE_BELOW 5
 
 static double
 case_expected(const double *c)
