@@ -4,7 +4,7 @@
 -- published CUPED and scikit-uplift definitions); the 1000 experiment rows
 -- below are the ones that script writes.
 BEGIN;
-SELECT plan(57);
+SELECT plan(58);
 
 CREATE FUNCTION pg_temp.close(a float8, b float8, tol float8 DEFAULT 1e-10) RETURNS boolean
 LANGUAGE sql IMMUTABLE AS $$ SELECT abs(a - b) <= tol * greatest(1.0, abs(b)) $$;
@@ -1181,6 +1181,13 @@ SELECT ok((SELECT (r).qini_coefficient IS NULL AND (r).uplift_auc IS NULL AND (r
   'no member retained: qini_coefficient and uplift_auc NULL; every member retained: qini 0');
 SELECT is((SELECT (incentive_uplift_eval(u, t, r)).n_skipped FROM (VALUES (NULL::float8, true, true), (0.1, NULL, true), (0.2, true, false)) v(u, t, r)),
   2::bigint, 'rows with a NULL are skipped and counted');
+-- the final function sorts the state's arrays in place (the rows stay the
+-- same): a running window calls it after every row and keeps adding rows
+SELECT is((SELECT count(*) FROM (SELECT id, (incentive_uplift_eval(uplift, treated, retained) OVER (ORDER BY id))::text AS w
+                                 FROM ex) r
+           WHERE id % 97 = 0
+             AND w IS DISTINCT FROM (SELECT (incentive_uplift_eval(uplift, treated, retained))::text FROM ex e WHERE e.id <= r.id)),
+  0::bigint, 'a running incentive_uplift_eval equals the aggregate over each prefix');
 
 SET LOCAL parallel_setup_cost = 0;
 SET LOCAL parallel_tuple_cost = 0;
