@@ -38,6 +38,7 @@ SELECT label || ': ' || pg_temp.try(q) FROM (VALUES
   ('100 nested parentheses', $$SELECT (repeat('(', 99) || 'x > 1' || repeat(')', 99))::incentive_condition::text$$),
   ('201 redundant parentheses (they add no nesting)', $$SELECT (repeat('(', 201) || 'x > 1' || repeat(')', 201))::incentive_condition::text$$),
   ('300 redundant parentheses: the parser still stops', $$SELECT (repeat('(', 300) || 'x > 1' || repeat(')', 300))::incentive_condition::text$$),
+  ('300 unary plus signs (dropped at input: no nesting)', $$SELECT (repeat('+', 300) || 'x > +' || repeat('+', 300) || '1')::incentive_condition::text$$),
   ('99 nested NOTs', $$SELECT length((repeat('NOT ', 99) || 'x')::incentive_condition::text)$$),
   ('100 nested NOTs', $$SELECT (repeat('NOT ', 100) || 'x')::incentive_condition::text$$),
   ('10000 nested parentheses', $$SELECT (repeat('(', 10000) || 'x' || repeat(')', 10000))::incentive_condition::text$$),

@@ -377,18 +377,21 @@ parse_primary(Parser *p)
 static void
 parse_unary(Parser *p)
 {
-	if (p->tok == T_MINUS || p->tok == T_PLUS)
+	/*
+	 * Unary + is dropped, so it is no level of the compiled condition: a run
+	 * of them is read in a loop, not counted against the reader's depth.
+	 */
+	while (p->tok == T_PLUS)
+		cr_lex_next(p);
+	if (p->tok == T_MINUS)
 	{
-		int			neg = (p->tok == T_MINUS);
-
 		if (!enter(p))
 			return;
 		cr_lex_next(p);
 		parse_unary(p);
 		if (p->failed)
 			return;
-		if (neg)
-			emit_op(p, CR_OP_NEG);
+		emit_op(p, CR_OP_NEG);
 		p->depth--;
 		return;
 	}

@@ -369,6 +369,44 @@ test_limits(void)
 		free(src);
 	}
 	{
+		/*
+		 * Unary + is dropped at input, so it adds no level: 209 of them in a
+		 * row were "nested too deeply" (the reader's guard of 208 levels).
+		 */
+		char	   *src = malloc(200100);
+		CrRuleError e;
+		char	   *s;
+
+		memset(src, '+', 200000);
+		strcpy(src + 200000, "x > +-+1");
+		s = canon(src, &e);
+		ok(s != NULL && strcmp(s, "x > -1") == 0, "200000 unary plus signs in a row are no nesting");
+		free(s);
+		src[0] = '\0';
+		for (int i = 0; i < 150; i++)
+			strcat(src, "+(");
+		strcat(src, "x");
+		for (int i = 0; i < 150; i++)
+			strcat(src, ")");
+		strcat(src, " > 1");
+		s = canon(src, &e);
+		ok(s != NULL && strcmp(s, "x > 1") == 0, "150 of +( around a feature are redundant parentheses");
+		free(s);
+		src[0] = '\0';
+		for (int i = 0; i < 98; i++)
+			strcat(src, "+-+");
+		strcat(src, "x > 1");
+		s = canon(src, &e);
+		ok(s != NULL, "98 unary minus signs between plus signs: 100 levels");
+		free(s);
+		memmove(src + 3, src, strlen(src) + 1);
+		memcpy(src, "+-+", 3);
+		s = canon(src, &e);
+		ok(s == NULL && e.code == CR_ERR_TOO_DEEP, "99 unary minus signs between plus signs are too deep");
+		free(s);
+		free(src);
+	}
+	{
 		char	   *deep = malloc(1000);
 
 		strcpy(deep, "");
