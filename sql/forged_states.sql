@@ -534,6 +534,81 @@ CREATE FUNCTION pg_temp.fit_st(skipped bigint) RETURNS bytea LANGUAGE sql AS $$
   FROM generate_series(1, 200) i $$;
 SELECT pg_temp.pair($q$(fit_forged(b, ''::bytea)).n_skipped$q$, pg_temp.fit_st(2305843009213693952), pg_temp.fit_st(2305843009213693952));
 SELECT pg_temp.pair($q$(fit_forged(b, ''::bytea)).n_skipped$q$, pg_temp.fit_st(6917529027641081856), pg_temp.fit_st(6917529027641081856));
+-- the rows of the fits' states are the ones their transition functions
+-- take (the serial function sorts and merges the BG/NBD ones): a
+-- frequency of 1.5 or 0, a spend of NaN, 0 or infinity, a recency beyond
+-- T, a count of 1e300 (a model of n = -2^63) or of -1, rows out of order
+-- were fitted (a model, or a misleading "did not converge"); now 22P03.
+-- name_ser(args), whose result is the serialized state of its rows, and
+-- name_forged(bytea, bytea), whose partial states are the bytes given
+CREATE FUNCTION pg_temp.forged_aggs(name text, args text, transfn text, serialfn text,
+                                    deserialfn text, combinefn text, finalfn text)
+RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+  EXECUTE format('CREATE AGGREGATE %I(%s) (SFUNC = %s, STYPE = internal, FINALFUNC = %s)',
+                 name || '_ser', args, transfn, serialfn);
+  EXECUTE format('CREATE AGGREGATE %I(bytea, bytea) (SFUNC = bytea_string_agg_transfn,
+                    STYPE = internal, SERIALFUNC = bytea_string_agg_finalfn, DESERIALFUNC = %s,
+                    COMBINEFUNC = %s, FINALFUNC = %s, PARALLEL = SAFE)',
+                 name || '_forged', deserialfn, combinefn, finalfn);
+END $$;
+SELECT pg_temp.forged_aggs('bg', 'float8, float8, float8', 'bgnbd_fit_transfn', 'lifetime_fit_serialfn',
+                           'lifetime_fit_deserialfn', 'lifetime_fit_combinefn', 'bgnbd_fit_finalfn');
+-- a fit state with its row k (of width bytes, from byte 36 on) overwritten from its start by vals
+CREATE FUNCTION pg_temp.rows_at(st bytea, width int, k int, vals float8[]) RETURNS bytea LANGUAGE sql AS $$
+  SELECT overlay(st PLACING coalesce((SELECT string_agg(pg_temp.n(float8send(v)), '' ORDER BY o)
+                                      FROM unnest(vals) WITH ORDINALITY u(v, o)), '')
+                 FROM 37 + width * (k - 1) FOR 8 * cardinality(vals)) $$;
+-- gg: 200 repeat buyers; bg: 29 distinct rows (x, t_x, T, count), (0, 0,
+-- 20.5, 40), then x = 1 to 4 with t_x = x + 0.5 .. x + 6.5 (rows 2 to 8:
+-- x = 1), too few members for a maximum (22000), but taken
+CREATE TEMP TABLE fit_states AS
+  SELECT fit_ser(1 + i % 5, 10 + (i * 37 % 101) / 3.0) AS gg,
+         bg_ser(i % 5, CASE WHEN i % 5 = 0 THEN 0 ELSE i % 5 + i % 7 + 0.5 END, 20.5) AS bg
+  FROM generate_series(1, 200) i;
+SELECT length(bg) = 36 + 32 * 29 FROM fit_states;
+SELECT i, pg_temp.pair($q$(fit_forged(b, ''::bytea)).n$q$, pg_temp.rows_at(gg, 16, k1, v1), pg_temp.rows_at(gg, 16, k2, v2))
+FROM fit_states, (VALUES (1, 1, '{}'::float8[], 1, '{}'::float8[]), (2, 3, '{1.5}', 1, '{}'), (3, 1, '{}', 200, '{0}'),
+                         (4, 7, '{2, NaN}', 1, '{}'), (5, 7, '{2, 0}', 1, '{}'), (6, 7, '{2, Infinity}', 1, '{}')) c(i, k1, v1, k2, v2)
+ORDER BY i;
+SELECT i, pg_temp.pair($q$(bg_forged(b, ''::bytea)).n$q$, pg_temp.rows_at(bg, 32, k1, v1), pg_temp.rows_at(bg, 32, k2, v2))
+FROM fit_states, (VALUES (1, 1, '{}'::float8[], 1, '{}'::float8[]), (2, 2, '{1.5}', 1, '{}'), (3, 2, '{1, 30}', 1, '{}'),
+                         (4, 1, '{}', 1, '{0, 0, 20.5, 1e300}'), (5, 1, '{0, 0, 20.5, -1}', 1, '{}'),
+                         (6, 3, '{1, 1.5, 20.5, 8}', 1, '{}'), (7, 3, '{4, 5.5, 20.5, 8}', 1, '{}')) c(i, k1, v1, k2, v2)
+ORDER BY i;
+-- the rows not marked sorted (the 4 bytes at 16)
+SELECT pg_temp.pair($q$(bg_forged(b, ''::bytea)).n$q$, overlay(bg PLACING pg_temp.n(int4send(24)) FROM 17 FOR 4), bg)
+FROM fit_states;
+DROP TABLE fit_states;
+DROP AGGREGATE bg_forged(bytea, bytea);
+DROP AGGREGATE bg_ser(float8, float8, float8);
+-- lifetime_summary (its state: as_of, unit, as_of's day, ndays, nsorted,
+-- cap, the repeat days' and the first day's spend, the first and last
+-- days, then the days): as_of's day a week off from any zone's, the first
+-- or last day not the days', a day after as_of's, a NaN spend, days out
+-- of order gave a negative recency, a recency beyond T, a NaN
+-- monetary_value; now 22P03.  Two genuine states of an as_of made in two
+-- zones, where it is on two local days (a TimeZone changed between a
+-- cursor's FETCHes) are 22023, not combined into days of two calendars.
+SELECT pg_temp.forged_aggs('lt', 'timestamptz, timestamptz, float8', 'lifetime_summary_transfn',
+                           'lifetime_summary_serialfn', 'lifetime_summary_deserialfn',
+                           'lifetime_summary_combinefn', 'lifetime_summary_finalfn');
+-- days 9132, 9139, 9146 (2025-01-01, 08, 15), as_of on day 9163
+CREATE FUNCTION pg_temp.lt_st(off int, x bytea) RETURNS bytea LANGUAGE sql AS $$
+  SELECT overlay(lt_ser(t, '2025-02-01 12:00+00', a) PLACING x FROM off + 1 FOR length(x))
+  FROM (VALUES ('2025-01-01 10:00+00'::timestamptz, 10::float8), ('2025-01-01 20:00+00', 5),
+               ('2025-01-08 10:00+00', 20), ('2025-01-08 11:00+00', 4), ('2025-01-15 00:00+00', 30)) v(t, a) $$;
+SELECT pg_temp.pair($q$lt_forged(b, ''::bytea)$q$, pg_temp.lt_st(0, ''), pg_temp.lt_st(0, ''));
+SELECT pg_temp.pair($q$lt_forged(b, ''::bytea)$q$, pg_temp.lt_st(16, pg_temp.n(int4send(9171))), pg_temp.lt_st(0, ''));
+SELECT pg_temp.pair($q$lt_forged(b, ''::bytea)$q$, pg_temp.lt_st(0, ''), pg_temp.lt_st(48, pg_temp.n(int4send(9140))));
+SELECT pg_temp.pair($q$lt_forged(b, ''::bytea)$q$, pg_temp.lt_st(52, pg_temp.n(int4send(9140))), pg_temp.lt_st(0, ''));
+SELECT pg_temp.pair($q$lt_forged(b, ''::bytea)$q$, pg_temp.lt_st(52, pg_temp.n(int4send(9164)) || pg_temp.n(int4send(9132)) || pg_temp.n(int4send(9139)) || pg_temp.n(int4send(9164))), pg_temp.lt_st(0, ''));
+SELECT pg_temp.pair($q$lt_forged(b, ''::bytea)$q$, pg_temp.lt_st(32, pg_temp.n(float8send('NaN'))), pg_temp.lt_st(0, ''));
+SELECT pg_temp.pair($q$lt_forged(b, ''::bytea)$q$, pg_temp.lt_st(56, pg_temp.n(int4send(9132)) || pg_temp.n(int4send(9146)) || pg_temp.n(int4send(9146))), pg_temp.lt_st(0, ''));
+SELECT pg_temp.pair($q$lt_forged(b, ''::bytea)$q$, pg_temp.lt_st(0, ''),
+                    (SELECT pg_temp.lt_st(0, '') WHERE set_config('TimeZone', 'Pacific/Kiritimati', true) IS NOT NULL));
+DROP AGGREGATE lt_forged(bytea, bytea);
+DROP AGGREGATE lt_ser(timestamptz, timestamptz, float8);
 -- retention_logrank counts at most 2^53 members (survival_badinput), also
 -- when two states that are each below it are combined: 2^53 in all is a
 -- test, 2^53 + 1 is refused (54000), however the members are split.  Its

@@ -390,6 +390,24 @@ engagement_summary_transfn(PG_FUNCTION_ARGS)
 	PG_RETURN_POINTER(st);
 }
 
+/*
+ * Two partial states of a group whose as_of is on local days a and b: the
+ * same day, unless TimeZone changed between a cursor's FETCHes (a plan that
+ * aggregates partially, partitionwise, may make a group's partial states
+ * on both sides of a SET TimeZone); their days are of two calendars then.
+ */
+void
+cr_check_asof_days(int32 a, int32 b)
+{
+	if (a != b)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("as_of is on different local days in the partial states of a group"),
+				 errdetail("as_of is day %d in one and day %d in the other: TimeZone changed while the query ran.",
+						   a, b),
+				 errhint("Set TimeZone before a query, or before a cursor's DECLARE, not between its FETCHes.")));
+}
+
 PG_FUNCTION_INFO_V1(engagement_summary_combinefn);
 Datum
 engagement_summary_combinefn(PG_FUNCTION_ARGS)
@@ -417,13 +435,7 @@ engagement_summary_combinefn(PG_FUNCTION_ARGS)
 		PG_RETURN_POINTER(a);
 	}
 	eng_check_as_of(a, b->as_of);
-	if (a->asof_day != b->asof_day)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("as_of is on different local days in the partial states of a group"),
-				 errdetail("as_of is day %d in one and day %d in the other: TimeZone changed while the query ran.",
-						   a->asof_day, b->asof_day),
-				 errhint("Set TimeZone before a query, or before a cursor's DECLARE, not between its FETCHes.")));
+	cr_check_asof_days(a->asof_day, b->asof_day);
 	if (b->events == 0)
 		PG_RETURN_POINTER(a);
 	/* only forged partial states hold counts that overflow together */

@@ -21,6 +21,9 @@ extern int32 cr_local_day_cached(FunctionCallInfo fcinfo, TimestampTz ts);
 /* Error 22023 "<what> must be finite" for +-infinity. */
 extern void cr_check_finite(TimestampTz ts, const char *what);
 
+/* 22023 unless a group's partial states have as_of on the same local day */
+extern void cr_check_asof_days(int32 a, int32 b);
+
 /*
  * Serialized aggregate states: a fixed header then nwords 64-bit words.
  * cr_words_header copies the header out (error if too short); cr_words_body

@@ -22,6 +22,7 @@
  */
 #include "community_retention.h"
 
+#include <float.h>
 #include <math.h>
 
 #include "access/htup_details.h"
@@ -508,6 +509,52 @@ lifetime_fit_serialfn(PG_FUNCTION_ARGS)
 	PG_RETURN_BYTEA_P(out);
 }
 
+/*
+ * The rows of a deserialized state as the transition, combine and serial
+ * functions leave them (a deserial function may be handed any bytes, see
+ * cr_bad_state): Gamma-Gamma rows (x, m) of a repeat buyer, x a positive
+ * whole number and m positive, both finite; BG/NBD rows (x, t_x, T, count)
+ * a history bgnbd_fit takes, with a whole count from 1 to 2^53, all of them
+ * sorted by (x, t_x, T) and distinct (the serial function compacts them, and
+ * the combine function merges them as they are).  Rows such as these gave a
+ * model of n = -2^63, or a misleading "did not converge".
+ */
+static void
+fit_check_rows(const FitState *st)
+{
+	int32		i;
+
+	if (st->width == BG_WIDTH && st->nsorted != st->nrows)
+		cr_bad_state("lifetime fit", "Its rows are not sorted.");
+	for (i = 0; i < st->nrows; i++)
+	{
+		if (st->width == GG_WIDTH)
+		{
+			const CrSpendRow *r = (const CrSpendRow *) st->rows + i;
+
+			if (!(r->x >= 1.0 && r->x <= DBL_MAX && r->x == floor(r->x) &&
+				  r->m > 0.0 && r->m <= DBL_MAX))
+				cr_bad_state("lifetime fit",
+							 "Its row %d (frequency %g, monetary_value %g) is not a repeat buyer's.",
+							 i + 1, r->x, r->m);
+		}
+		else
+		{
+			const CrBuyerRow *r = (const CrBuyerRow *) st->rows + i;
+
+			if (cr_buyer_row_problem(r->x, r->tx, r->T) != NULL ||
+				!(r->w >= 1.0 && r->w <= 9007199254740992.0 && r->w == floor(r->w)))
+				cr_bad_state("lifetime fit",
+							 "Its row %d (frequency %g, recency %g, T %g, count %g) is not a member history bgnbd_fit takes.",
+							 i + 1, r->x, r->tx, r->T, r->w);
+			if (i > 0 && !(r[-1].x < r->x ||
+						   (r[-1].x == r->x && (r[-1].tx < r->tx ||
+												(r[-1].tx == r->tx && r[-1].T < r->T)))))
+				cr_bad_state("lifetime fit", "Its rows are not sorted.");
+		}
+	}
+}
+
 PG_FUNCTION_INFO_V1(lifetime_fit_deserialfn);
 Datum
 lifetime_fit_deserialfn(PG_FUNCTION_ARGS)
@@ -535,6 +582,7 @@ lifetime_fit_deserialfn(PG_FUNCTION_ARGS)
 		st->rows = palloc(nrow_bytes);
 		memcpy(st->rows, p, nrow_bytes);
 	}
+	fit_check_rows(st);
 	if (nkc_bytes > 0)
 	{
 		/*

@@ -30,6 +30,7 @@
 #include "utils/float.h"
 #include "utils/timestamp.h"
 
+#include "cr_daybits.h"
 #include "cr_engagement.h"
 #include "cr_lifetime.h"
 #include "cr_summary_kernel.h"
@@ -242,7 +243,10 @@ lifetime_summary_combinefn(PG_FUNCTION_ARGS)
 		memset(&a->s, 0, sizeof(a->s));
 	}
 	else
+	{
 		lt_check_same(a, b->as_of, b->unit_usecs);
+		cr_check_asof_days(a->asof_day, b->asof_day);
+	}
 	if (b->ndays == 0)
 		PG_RETURN_POINTER(a);
 	if (!cr_lt_merge(&a->s, a->ndays == 0, &b->s))
@@ -266,6 +270,45 @@ lifetime_summary_serialfn(PG_FUNCTION_ARGS)
 										 (st->ndays + 1) / 2));
 }
 
+/*
+ * A zone is at most this many days from UTC (a POSIX zone reaches 167
+ * hours): the local day of as_of is within it of its UTC day.
+ */
+#define LT_MAX_ZONE_DAYS 7
+
+/*
+ * A deserialized state as the transition, combine and serial functions
+ * leave it (a deserial function may be handed any bytes, see cr_bad_state):
+ * a finite as_of on a local day it has in some zone; its purchase days
+ * sorted and distinct, from a finite timestamp's day to as_of's, the first
+ * and last of them min_day and max_day; the repeat days' spend finite and
+ * the first day's a number.  Forged ones gave a negative recency, a recency
+ * beyond T or a NaN monetary_value.
+ */
+static void
+lt_check_state(const LtState *st)
+{
+	const char *what = "lifetime_summary";
+	int64		utc_day;
+	int32		i;
+
+	if (TIMESTAMP_NOT_FINITE(st->as_of) || st->as_of < MIN_TIMESTAMP || st->as_of >= END_TIMESTAMP)
+		cr_bad_state(what, "Its as_of is not a finite timestamp.");
+	utc_day = cr_floor_div(st->as_of, USECS_PER_DAY);
+	if (st->asof_day < utc_day - LT_MAX_ZONE_DAYS || st->asof_day > utc_day + LT_MAX_ZONE_DAYS)
+		cr_bad_state(what, "Its day of as_of is not one as_of has in any time zone.");
+	if (st->ndays == 0)
+		return;
+	if (st->s.min_day != st->days[0] || st->s.max_day != st->days[st->ndays - 1] ||
+		st->s.max_day > st->asof_day ||
+		st->s.min_day < cr_floor_div(MIN_TIMESTAMP, USECS_PER_DAY) - LT_MAX_ZONE_DAYS ||
+		!isfinite(st->s.repeat_total) || isnan(st->s.first_total))
+		cr_bad_state(what, "Its first and last purchase days or spends are not those of its days.");
+	for (i = 1; i < st->ndays; i++)
+		if (st->days[i] <= st->days[i - 1])
+			cr_bad_state(what, "Its purchase days are not sorted and distinct.");
+}
+
 PG_FUNCTION_INFO_V1(lifetime_summary_deserialfn);
 Datum
 lifetime_summary_deserialfn(PG_FUNCTION_ARGS)
@@ -287,6 +330,7 @@ lifetime_summary_deserialfn(PG_FUNCTION_ARGS)
 	st->days = LT_INLINE_DAYS(st);
 	if (st->ndays > 0)
 		memcpy(st->days, days, st->ndays * sizeof(int32));
+	lt_check_state(st);
 	PG_RETURN_POINTER(st);
 }
 
