@@ -322,6 +322,26 @@ fit_reserve(FitState *st, MemoryContext ctx, int32 more)
 		: repalloc_huge(st->rows, (Size) st->cap * st->width * sizeof(double));
 }
 
+/*
+ * Check (frequency, monetary_value) of a member for Gamma-Gamma: the fit
+ * and the predictions take the same ones (monetary_value is not read when
+ * frequency is 0).
+ */
+static void
+check_spend_args(double x, double mean)
+{
+	if (!isfinite(x) || x < 0.0 || x != floor(x))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("frequency must be a non-negative integer"),
+				 errdetail("frequency = %g.", x)));
+	if (x > 0.0 && !(isfinite(mean) && mean > 0.0))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("monetary_value must be positive and finite when frequency is positive"),
+				 errdetail("frequency = %g, monetary_value = %g.", x, mean)));
+}
+
 static void
 check_buyer_row(double x, double tx, double T)
 {
@@ -389,21 +409,12 @@ gammagamma_fit_transfn(PG_FUNCTION_ARGS)
 	}
 	x = PG_GETARG_FLOAT8(1);
 	m = PG_GETARG_FLOAT8(2);
-	if (!isfinite(x) || x < 0.0 || x != floor(x))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("frequency must be a non-negative integer"),
-				 errdetail("frequency = %g.", x)));
+	check_spend_args(x, m);
 	if (x == 0.0)
 	{
 		st->skipped++;			/* the model is fitted on repeat buyers */
 		PG_RETURN_POINTER(st);
 	}
-	if (!isfinite(m) || !(m > 0.0))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("monetary_value must be positive and finite when frequency is positive"),
-				 errdetail("frequency = %g, monetary_value = %g.", x, m)));
 	fit_reserve(st, aggctx, 1);
 	row = (CrSpendRow *) st->rows + st->nrows++;
 	row->x = x;
@@ -935,18 +946,6 @@ bgnbd_expected_purchases(PG_FUNCTION_ARGS)
 					  : cr_bgnbd_expected(&m, t, x, tx, T),
 					  "the expected number of purchases",
 					  "this model, horizon and member history");
-}
-
-/* Check (frequency, monetary_value) for the Gamma-Gamma expected spend. */
-static void
-check_spend_args(double x, double mean)
-{
-	if (!isfinite(x) || x < 0.0 || x != floor(x))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("frequency must be a non-negative integer")));
-	if (x > 0.0)
-		check_positive(mean, "monetary_value (when frequency is positive)");
 }
 
 /* The kernel's NaN spend: p x + q - 1 <= 0, no finite mean. */
