@@ -5,7 +5,7 @@
 -- lifetime value against the same; lifetime_summary against plain SQL in
 -- several time zones; parallel equals serial.
 BEGIN;
-SELECT plan(45);
+SELECT plan(46);
 
 -- A real (not temporary) table, so that parallel workers can scan it.
 CREATE TABLE cdnow_summary (id int, x float8, t_x float8, t float8, zbar float8);
@@ -176,6 +176,14 @@ SELECT is((SELECT (frequency, round(recency::numeric, 2), round(t::numeric, 2), 
                  FROM (VALUES ('1997-01-01'::timestamptz, 10::float8), ('1997-01-18', 20),
                               ('1997-08-02', 30), ('1997-08-02 18:00', 5), ('1997-10-02', 99)) v(ts, amt)) s),
           '(2,30.43,38.86,27.5)', 'purchases on 1997-01-01, 01-18, 08-02 as of 09-30, in weeks');
+-- the README's lifetimes freq='W' (purchase weeks): 1997-01-01 and 01-02 in
+-- the week of 1996-12-30, 01-08 in the next, 01-21 after as_of (01-20, a
+-- Monday) but in its week; frequency 1, recency 1 and T 3 weeks, spend 20
+SELECT is((SELECT lifetime_summary(date_trunc('week', ts), date_trunc('week', '1997-01-20'::timestamptz), amt, '7 days')
+                    FILTER (WHERE ts <= '1997-01-20')::text
+           FROM (VALUES ('1997-01-01'::timestamptz, 10::float8), ('1997-01-02', 5), ('1997-01-08', 20),
+                        ('1997-01-21', 7)) v(ts, amt)),
+          '(1,1,3,20)', 'purchase weeks as lifetimes'' freq=''W'' counts them (README)');
 
 -- the repeat days' spend is summed apart from the first day's: a large first-day
 -- amount does not cancel it, in any row order (total minus first day gave 0 or 16)
