@@ -5,7 +5,7 @@
 -- lifetime value against the same; lifetime_summary against plain SQL in
 -- several time zones; parallel equals serial.
 BEGIN;
-SELECT plan(46);
+SELECT plan(48);
 
 -- A real (not temporary) table, so that parallel workers can scan it.
 CREATE TABLE cdnow_summary (id int, x float8, t_x float8, t float8, zbar float8);
@@ -165,6 +165,17 @@ SELECT throws_ok($$SELECT bgnbd_fit(0, 0, t) FROM cdnow_summary$$, '22000',
 SELECT throws_ok($$SELECT gammagamma_fit(x, 10) FROM cdnow_summary$$, '22000',
                  'the Gamma-Gamma parameters are not identified by these data',
                  'every spend the same: 22000');
+-- one member of frequency 1e12 (customer 1's 2): the maximum of mpmath
+-- (test/reference/gammagamma_big_frequency.py, its .out beside it) to 1e-6,
+-- the log-likelihood, whose terms are 1e14, to 0.1; at 1e13 the README's
+-- "no proper maximum"
+SELECT ok((SELECT abs(p / 6.22102121 - 1) < 1e-6 AND abs(q / 3.75024722 - 1) < 1e-6
+                  AND abs(gamma / 15.54643182 - 1) < 1e-6 AND abs(log_likelihood + 4055.80030184) < 0.1
+           FROM (SELECT (gammagamma_fit(CASE WHEN id = 1 THEN 1e12 ELSE x END, zbar)).* FROM cdnow_summary) z),
+          'a frequency of 1e12 fits, to the maximum of mpmath');
+SELECT throws_ok($$SELECT gammagamma_fit(CASE WHEN id = 1 THEN 1e13 ELSE x END, zbar) FROM cdnow_summary$$, '22000',
+                 'the Gamma-Gamma fit found no proper maximum of the likelihood',
+                 'a frequency of 1e13: no proper maximum (README)');
 SELECT is((SELECT bgnbd_fit(x, t_x, t) FROM cdnow_summary WHERE false), NULL, 'no rows: NULL');
 SELECT is((SELECT (bgnbd_fit(x, CASE WHEN id % 10 = 0 THEN NULL ELSE t_x END, t)).n_skipped FROM cdnow_summary),
           235::bigint, 'rows with a NULL are skipped and counted');
