@@ -42,17 +42,20 @@
 /* a face's first-order coefficient counts as negative below -this relative to its terms */
 #define GG_FACE_SLOPE_REL 1e-9
 
-static int
-spend_cmp(const void *pa, const void *pb)
+int
+cr_spend_row_cmp(const CrSpendRow *a, const CrSpendRow *b)
 {
-	const CrSpendRow *a = pa,
-			   *b = pb;
-
 	if (a->x != b->x)
 		return a->x < b->x ? -1 : 1;
 	if (a->m != b->m)
 		return a->m < b->m ? -1 : 1;
 	return 0;
+}
+
+static int
+spend_cmp(const void *pa, const void *pb)
+{
+	return cr_spend_row_cmp(pa, pb);
 }
 
 void

@@ -34,6 +34,9 @@ typedef struct CrGammaGammaFit
 	int			iterations;
 } CrGammaGammaFit;
 
+/* the order of cr_spend_rows_sort: by x, then by m (qsort's sign convention) */
+extern int	cr_spend_row_cmp(const CrSpendRow *a, const CrSpendRow *b);
+
 /*
  * Sort rows by (x, m), so that a fit does not depend on the order rows
  * arrived in (floating point sums do).
