@@ -211,6 +211,7 @@ typedef enum CrFunc
 	CR_FN_FLOOR,
 	CR_FN_CEIL,
 	CR_FN_ROUND,
+	CR_FN_TRUTHY,				/* JsonLogic's truthiness of any value (1.1) */
 	CR_FN_LAST_
 } CrFunc;
 

@@ -107,6 +107,11 @@ op_types(const CrInstr *in, const uint8_t *kinds, int *want, int *res)
 				*want = -1;
 				*res = -1;	/* the unified type */
 			}
+			else if (in->fn == CR_FN_TRUTHY)
+			{
+				*want = -2;		/* anything */
+				*res = CR_VAL_BOOL;
+			}
 			else
 			{
 				*want = CR_VAL_NUM;

@@ -801,6 +801,31 @@ fast_in_error(const CrRuleProg *prog, const CrFast *fs, int k, const CrValue *v,
 	return type_error(err, kin, &prog->code[kin], v->kind, &item);
 }
 
+/*
+ * truthy(x): JavaScript's truthiness, as JsonLogic reads a value as a
+ * condition: NULL, false, 0, NaN and '' are false, everything else true
+ * (a char(n) value without its trailing blanks, as SQL compares it with
+ * '').  Never NULL; an error operand stays the error.
+ */
+static inline void
+eval_truthy(CrValue *a)
+{
+	switch (a->kind)
+	{
+		case CR_VAL_NULL:
+			SET_BOOL(a, 0);
+			break;
+		case CR_VAL_NUM:
+			SET_BOOL(a, a->num != 0 && !isnan(a->num));
+			break;
+		case CR_VAL_TEXT:
+			SET_BOOL(a, a->len > 0);
+			break;
+		default:				/* a boolean is itself; an error propagates */
+			break;
+	}
+}
+
 /* Run the single instruction in (index k) on the stack. */
 static CR_HOT int
 eval_instr(const CrInstr *in, int k, const CrValue *features, CrValue *stack, int *sp,
@@ -887,6 +912,8 @@ eval_instr(const CrInstr *in, int k, const CrValue *features, CrValue *stack, in
 		case CR_OP_FUNC:
 			if (in->fn == CR_FN_LEAST || in->fn == CR_FN_GREATEST || in->fn == CR_FN_COALESCE)
 				rc = eval_pick(err, k, in, a, ar);
+			else if (in->fn == CR_FN_TRUTHY)
+				eval_truthy(a);
 			else
 				rc = eval_numfunc(err, k, in, a, ar);
 			break;

@@ -199,6 +199,7 @@ const CrFuncInfo cr_func_table[CR_FN_LAST_] =
 	[CR_FN_FLOOR] = {"floor", 1, 1},
 	[CR_FN_CEIL] = {"ceil", 1, 1},
 	[CR_FN_ROUND] = {"round", 1, 2},
+	[CR_FN_TRUTHY] = {"truthy", 1, 1},
 };
 
 const char *

@@ -224,6 +224,7 @@ test_print_and_errors(void)
 	check_canon("recency_days > 14 and retention_score < 0.3", "recency_days > 14 AND retention_score < 0.3");
 	check_canon("a != 1", "a <> 1");
 	check_canon("- -x > 1", "-(-x) > 1");
+	check_canon("TRUTHY(x) and not truthy((y)) or truthy(s = 'a')", "truthy(x) AND NOT truthy(y) OR truthy(s = 'a')");
 	check_canon("(a and b) and c", "(a AND b) AND c");
 	check_canon("a and (b or c)", "a AND (b OR c)");
 	check_canon("not (a = 1)", "NOT a = 1");
@@ -530,6 +531,53 @@ test_evaluation(void)
 	check_eval("a < b", v, 2, CR_OK, 1);
 	v[0] = bol(1);
 	check_eval("a + 1 > 1", v, 1, CR_ERR_TYPE, 0);
+
+	/* truthy(x): JavaScript's truthiness of any type, never NULL */
+	{
+		static const struct
+		{
+			CrValue		v;
+			int			want;
+		}			cases[] = {
+			{{0}, 0}, {{CR_VAL_BOOL, 1, 0, NULL, 0}, 1}, {{CR_VAL_BOOL, 0, 0, NULL, 0}, 0},
+			{{CR_VAL_NUM, 0, 0.0, NULL, 0}, 0}, {{CR_VAL_NUM, 0, -0.0, NULL, 0}, 0},
+			{{CR_VAL_NUM, 0, NAN, NULL, 0}, 0}, {{CR_VAL_NUM, 0, 0.5, NULL, 0}, 1},
+			{{CR_VAL_NUM, 0, -INFINITY, NULL, 0}, 1}, {{CR_VAL_TEXT, 0, 0, "", 0}, 0},
+			{{CR_VAL_TEXT, 0, 0, "0", 1}, 1}, {{CR_VAL_TEXT, CR_TEXT_PADDED, 0, " ", 1}, 1}
+		};
+
+		for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		{
+			v[0] = cases[i].v;
+			check_eval("truthy(a)", v, 1, CR_OK, cases[i].want);
+			check_eval("NOT truthy(a)", v, 1, CR_OK, !cases[i].want);
+		}
+	}
+	{
+		/* on a = 3; -100: refused when compiled (42804, 42883) */
+		static const struct
+		{
+			const char *src;
+			int			rc;
+			int			want;
+		}			more[] = {
+			{"truthy(a - 3) OR truthy(a * 2) AND truthy('x') AND NOT truthy(NULL)", CR_OK, 1},
+			{"truthy(a / 0)", CR_ERR_DIV_ZERO, 0},
+			{"a = 0 OR truthy(1 / (a - 3))", CR_ERR_DIV_ZERO, 0},
+			{"a = 3 OR truthy(1 / (a - 3))", CR_OK, 1},
+			{"truthy(a) = true", CR_OK, 1},
+			/* a feature read only by truthy has no type: any column binds */
+			{"truthy(a) AND a > 1", CR_OK, 1},
+			{"truthy(a) AND a = 'x'", CR_ERR_TYPE, 0},
+			{"truthy(a) + 1 > 0", -100, 0},
+			{"truthy()", -100, 0},
+		};
+
+		v[0] = num(3);
+		for (size_t i = 0; i < sizeof(more) / sizeof(more[0]); i++)
+			check_eval(more[i].src, v, 1, more[i].rc, more[i].want);
+	}
+	check_eval("truthy(a, a)", v, 1, -100, 0);
 }
 
 /* round(x, n) as round(x::numeric, n), and the fast path against the slow one */
