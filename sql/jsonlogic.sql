@@ -93,6 +93,38 @@ SELECT c AS condition, jl_back(c) AS jsonlogic FROM unnest(ARRAY[
   'x + 1 IS NULL', 'x IS NOT NULL',
   'x = NULL', 'b = (x > 1)',
   'x < y', 'x BETWEEN y AND 3', 'x + 0 < y', 'b <= true',
-  's < coalesce(t, ''a'')', 'coalesce(s, ''a'') < ''b''', 's = t'
+  's < coalesce(t, ''a'')', 'coalesce(s, ''a'') < ''b''', 's = t',
+  'coalesce(b, false)', 'NOT coalesce(b, true)', 'truthy(x)', 'truthy(x - 1)', 'NOT truthy(s)', 'truthy(abs(x))'
 ]) c;
 DROP FUNCTION jl_back(text);
+
+-- truthiness: !, !!, a var or a number as a condition read any value as
+-- json-logic-js's truthy does (0, NaN, "" and null false; "0", " " and -0.5
+-- true), through truthy(), which gives the feature no type; each rule
+-- converts back to JsonLogic that compiles to the same program
+CREATE TABLE jl_truthy (id int, plan text, n float8, flag boolean, code char(3));
+INSERT INTO jl_truthy VALUES (1, 'gold', 1, true, 'a'), (2, '', 0, false, ''), (3, NULL, NULL, NULL, NULL),
+  (4, '0', 'NaN', true, '0'), (5, ' ', -0.5, false, ' ');
+SELECT r::text AS rule, (r::incentive_condition)::text AS condition, (r::incentive_condition)::jsonb::text AS back,
+       (r::incentive_condition)::jsonb::incentive_condition = r::incentive_condition AS round_trip,
+       array(SELECT id FROM jl_truthy t WHERE incentive_matches(r::incentive_condition, t) ORDER BY id) AS matches
+FROM (VALUES ('{"!!": {"var": "plan"}}'::jsonb), ('{"!": {"var": "plan"}}'), ('{"!!": [{"var": "n"}]}'),
+  ('{"!": {"var": "flag"}}'), ('{"var": "plan"}'), ('{"var": ["plan", "x"]}'), ('{"!!": {"var": ["n", 0]}}'),
+  ('{"and": [{"var": "plan"}, {"var": "n"}]}'), ('{"or": [{"-": [{"var": "n"}, 1]}, {"var": ["plan", false]}]}'),
+  ('{"if": [{"var": "n"}, {"var": "plan"}, {"!": {"var": "flag"}}]}'), ('{"!": {"*": [{"var": "n"}, 2]}}'),
+  ('{"!!": {"max": [{"var": "n"}, 0]}}'), ('{"!!": {"var": "code"}}'), ('{"!!": [[]]}'), ('{"!": [[0]]}')) v(r);
+
+-- over JSON facts the feature's type may change from object to object
+SELECT f::text AS facts, incentive_matches('{"!!": {"var": "plan"}}'::jsonb::incentive_condition, f) AS truthy
+FROM (VALUES ('{"plan": "gold"}'::jsonb), ('{"plan": ""}'), ('{"plan": "0"}'), ('{"plan": 0}'), ('{"plan": 2.5}'),
+  ('{"plan": true}'), ('{"plan": false}'), ('{"plan": null}'), ('{}')) v(f);
+
+-- a numeric var reads the key String(n), as json-logic-js does on objects
+SELECT ('{"==": [{"var": 1}, 5]}'::jsonb::incentive_condition)::text AS numeric_var,
+       incentive_matches('{"==": [{"var": 1}, 5]}'::jsonb::incentive_condition, '{"1": 5}'::jsonb) AS key_1,
+       ('{"==": [{"var": 1}, 5]}'::jsonb::incentive_condition)::jsonb::text AS back;
+
+-- the text form: truthy(x) is JsonLogic's, and a text condition's
+-- truthy(x - 1) gets the null check of x (SQL: NULL, JavaScript: -1)
+SELECT 'truthy(plan) AND NOT truthy(n + 1)'::incentive_condition AS text_form,
+       incentive_condition_to_jsonlogic('truthy(x - 1)') AS guarded;

@@ -37,13 +37,17 @@ SELECT label || ': ' || pg_temp.try(format('SELECT %L::jsonb::incentive_conditio
   ('in with mixed types', '{"in": [{"var": "x"}, [1, "1"]]}'),
   ('in with null in the list', '{"in": [{"var": "x"}, [1, null]]}'),
   ('in with an operation as its list', '{"in": [{"var": "x"}, {"+": [1]}]}'),
-  ('var of a number', '{"==": [{"var": 1}, 1]}'),
+  ('var of a non-integer number', '{"==": [{"var": 1.5}, 1]}'),
+  ('var of a boolean', '{"==": [{"var": true}, 1]}'),
   ('var of an object', '{"==": [{"var": {"var": "y"}}, 1]}'),
   ('var of null (the whole data)', '{"==": [{"var": null}, 1]}'),
   ('var of the empty string', '{"==": [{"var": ""}, 1]}'),
   ('var with three arguments', '{"==": [{"var": ["x", 1, 2]}, 1]}'),
+  ('var with no arguments (the whole data)', '{"!!": {"var": []}}'),
+  ('var of null as a condition', '{"!!": {"var": [null, 1]}}'),
   ('var default that is an object', '{"==": [{"var": ["x", {"a": 1}]}, 1]}'),
-  ('a numeric var as the condition', '{"var": ["x", 0]}'),
+  ('an array of arrays as the condition', '[[1]]'),
+  ('a var whose default is an array, as a condition', '{"!!": {"var": ["x", [1]]}}'),
   ('unknown operation', '{"and": [true, {"is_vip": [{"var": "x"}]}]}'),
   ('map', '{"map": [{"var": "xs"}, {"*": [{"var": ""}, 2]}]}'),
   ('reduce', '{"reduce": [{"var": "xs"}, {"+": [{"var": "current"}, {"var": "accumulator"}]}, 0]}'),
@@ -70,7 +74,7 @@ SELECT label || ': ' || pg_temp.try(format('SELECT %L::jsonb::incentive_conditio
   ('min of nothing (Infinity)', '{"<": [{"min": []}, 1]}'),
   ('min of a sum that may be NaN', '{"<": [{"min": [{"+": [{"var": "x"}, 1]}, 3]}, 1]}'),
   ('a condition used as a value', '{"==": [{"<": [1, 2]}, true]}'),
-  ('a number as the condition', '{"+": [1, 2]}'),
+  ('a number as the condition (truthy)', '{"+": [1, 2]}'),
   ('if as a value', '{"==": [{"if": [true, 1, 2]}, 1]}'),
   ('number out of range', '{"==": [{"var": "x"}, 1e400]}'),
   ('number that reads as 0', '{"==": [{"var": "x"}, 1e-400]}'),
@@ -159,7 +163,7 @@ SELECT pg_temp.try($$SELECT incentive_matches('{"==": [{"var": "constructors"}, 
 -- "in" with an empty list still checks its value: json-logic-js throws on an
 -- unknown operation (was: compiled to false)
 SELECT pg_temp.try($$SELECT '{"in": [{"foo": 1}, []]}'::jsonb::incentive_condition::text$$);
-SELECT pg_temp.try($$SELECT '{"in": [{"var": 5}, []]}'::jsonb::incentive_condition::text$$);
+SELECT pg_temp.try($$SELECT '{"in": [{"var": true}, []]}'::jsonb::incentive_condition::text$$);
 SELECT pg_temp.try($$SELECT '{"in": [{"var": "x"}, []]}'::jsonb::incentive_condition::text$$);
 
 -- "if" with more conditions than the nesting limit allows (two levels each)

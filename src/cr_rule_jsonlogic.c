@@ -164,6 +164,16 @@ put_number(Expr *e, double d)
 	put(e, tmp);
 }
 
+/* truthy(v): JavaScript's truthiness of a value of any type, never NULL */
+static void
+put_truthy(Expr *e, const Expr *v)
+{
+	put(e, "truthy(");
+	put_expr(e, v);
+	put(e, ")");
+	e->prog += 4;				/* the function call */
+}
+
 /* ------------------------------------------------------------------ operations */
 
 /* The operation of an object node: its one key, and its arguments. */
@@ -376,20 +386,44 @@ jl_var(JL *j, const Op *op, Expr *out)
 {
 	const CjNode *nd;
 	size_t		p = path_push(j, "var", 3, 0);
+	char		numname[32];
+	const char *name;
+	size_t		namelen;
 
-	if (op->nargs < 1 || op->nargs > 2)
+	if (op->nargs > 2)
 		return want_args(j, op, 1, 2);
 	/* only now is there a name: {"var": []} has no node to point at */
-	nd = &j->doc->nodes[arg(j, op, 0)];
-	if (nd->type != CJ_STR)
-		return jl_fail(j, CR_ERR_INVALID, "\"var\" needs a string naming a feature");
-	if (nd->len == 0)
-		return jl_fail(j, CR_ERR_UNSUPPORTED, "\"var\" with an empty name (the whole data object) is not supported");
-	if (nd->len > CR_RULE_MAX_NAME)
-		return jl_fail(j, CR_ERR_NAME_TOO_LONG, "feature name is too long (%zu bytes, the limit is %d)",
-					   nd->len, CR_RULE_MAX_NAME);
+	nd = op->nargs == 0 ? NULL : &j->doc->nodes[arg(j, op, 0)];
+	if (nd == NULL || nd->type == CJ_NULL || (nd->type == CJ_STR && nd->len == 0))
+		return jl_fail(j, CR_ERR_UNSUPPORTED,
+					   "\"var\" of %s reads the whole data object, which is not supported (name a feature)",
+					   nd == NULL ? "no name" : nd->type == CJ_NULL ? "null" : "\"\"");
+	if (nd->type == CJ_NUM)
 	{
-		const char *prop = inherited_property(nd->str, nd->len);
+		/*
+		 * json-logic-js reads String(n): the key "1" for 1 (and "0" for -0).
+		 * Only integers, whose String() is their digits: String(1.5) is a
+		 * path "1.5" and String(1e21) is "1e+21".
+		 */
+		if (nd->num != floor(nd->num) || fabs(nd->num) >= 1e21)
+			return jl_fail(j, CR_ERR_INVALID,
+						   "\"var\" of a number must be an integer (a key such as \"1\"); name other keys with a string");
+		snprintf(numname, sizeof(numname), "%.0f", nd->num == 0 ? 0.0 : nd->num);
+		name = numname;
+		namelen = strlen(numname);
+	}
+	else if (nd->type != CJ_STR)
+		return jl_fail(j, CR_ERR_INVALID, "\"var\" needs a string naming a feature");
+	else
+	{
+		name = nd->str;
+		namelen = nd->len;
+	}
+	if (namelen > CR_RULE_MAX_NAME)
+		return jl_fail(j, CR_ERR_NAME_TOO_LONG, "feature name is too long (%zu bytes, the limit is %d)",
+					   namelen, CR_RULE_MAX_NAME);
+	{
+		const char *prop = inherited_property(name, namelen);
 
 		if (prop != NULL)
 			return jl_fail(j, CR_ERR_UNSUPPORTED,
@@ -409,7 +443,7 @@ jl_var(JL *j, const Op *op, Expr *out)
 			return 0;
 		}
 		put(out, "coalesce(");
-		cr_print_quoted(&out->b, nd->str, nd->len, '"');
+		cr_print_quoted(&out->b, name, namelen, '"');
 		put(out, ", ");
 		put_expr(out, &d);
 		put(out, ")");
@@ -419,7 +453,7 @@ jl_var(JL *j, const Op *op, Expr *out)
 	}
 	else
 	{
-		cr_print_quoted(&out->b, nd->str, nd->len, '"');
+		cr_print_quoted(&out->b, name, namelen, '"');
 		out->kind = K_NUL;
 		out->type = TY_ANY;
 	}
@@ -943,6 +977,66 @@ jl_andor(JL *j, const Op *op, Expr *out)
 	return 1;
 }
 
+/*
+ * {"var": ...} as a condition: JavaScript's truthiness of the feature,
+ * whatever its type, truthy(name).  With a default d (a literal), the
+ * value is d where the key is absent: a falsy d adds nothing (truthy of
+ * NULL is false), a truthy one makes it (name IS NULL OR truthy(name)).
+ * Neither form gives the feature a type, as json-logic-js does not.
+ */
+static int
+jl_var_cond(JL *j, const Op *op, Expr *out)
+{
+	Expr		v;
+	int			dflt = 0;
+
+	expr_init(j, &v);
+	if (op->is_list && op->nargs == 2)
+	{
+		const CjNode *d = &j->doc->nodes[arg(j, op, 1)];
+
+		if (d->type == CJ_ARR || d->type == CJ_OBJ)
+		{
+			size_t		p = path_push(j, "var", 3, 0);
+
+			path_push(j, NULL, 0, 1);
+			jl_fail(j, CR_ERR_UNSUPPORTED, "an array or object is not a supported value here");
+			path_pop(j, p);
+			return 0;
+		}
+		dflt = d->type == CJ_TRUE || (d->type == CJ_NUM && d->num != 0 && !isnan(d->num)) ||
+			(d->type == CJ_STR && d->len > 0);
+	}
+	{
+		/* the feature alone: its name, checked as a value's */
+		Op			bare = *op;
+		int			cur[2];
+
+		bare.nargs = op->nargs == 2 ? 1 : op->nargs;
+		bare.cur = cur;
+		cur[0] = 0;
+		cur[1] = op->arg0;
+		if (!jl_var(j, &bare, &v))
+		{
+			expr_free(j, &v);
+			return 0;
+		}
+	}
+	/* a truthy default: true where the feature is absent */
+	if (dflt)
+	{
+		put(out, "(");
+		put_expr(out, &v);
+		put(out, " IS NULL OR ");
+		out->prog += 5;			/* IS NULL, the OR */
+	}
+	put_truthy(out, &v);
+	if (dflt)
+		put(out, ")");
+	expr_free(j, &v);
+	return 1;
+}
+
 /* A condition: never NULL, true exactly when JavaScript's value is truthy. */
 static int
 jl_cond(JL *j, int node, Expr *out)
@@ -968,7 +1062,13 @@ jl_cond(JL *j, int node, Expr *out)
 			put(out, nd->len > 0 ? "true" : "false");
 			return 1;
 		case CJ_ARR:
-			return jl_fail(j, CR_ERR_UNSUPPORTED, "an array where a condition is expected");
+			/* json-logic-js's truthy(): [] is false, any other array true */
+			for (int k = nd->first; k >= 0; k = j->doc->nodes[k].next)
+				if (j->doc->nodes[k].type == CJ_ARR || j->doc->nodes[k].type == CJ_OBJ)
+					return jl_fail(j, CR_ERR_UNSUPPORTED,
+								   "an array of operations or arrays where a condition is expected");
+			put(out, nd->n > 0 ? "true" : "false");
+			return 1;
 		default:
 			break;
 	}
@@ -1000,36 +1100,22 @@ jl_cond(JL *j, int node, Expr *out)
 	if (op_is(&op, "if") || op_is(&op, "?:"))
 		return jl_if(j, &op, out);
 	if (op_is(&op, "var"))
+		return jl_var_cond(j, &op, out);
+	if (is_value_op(&op))
 	{
+		/* a number as a condition: truthy (0, NaN and null are false) */
 		Expr		v;
 
 		expr_init(j, &v);
-		if (!jl_var(j, &op, &v))
+		if (!jl_val(j, node, &v))
 		{
 			expr_free(j, &v);
 			return 0;
 		}
-		if (v.type != TY_ANY && v.type != TY_BOOL)
-		{
-			expr_free(j, &v);
-			return jl_fail(j, CR_ERR_UNSUPPORTED,
-						   "a \"var\" used as a condition must be a boolean feature (its default must be true or false)");
-		}
-		if (v.kind == K_SAFE)
-			put_expr(out, &v);
-		else
-		{
-			put(out, "coalesce(");
-			put_expr(out, &v);
-			put(out, ", false)");
-			out->prog += 5;		/* false and the function call */
-		}
+		put_truthy(out, &v);
 		expr_free(j, &v);
 		return 1;
 	}
-	if (is_value_op(&op))
-		return jl_fail(j, CR_ERR_UNSUPPORTED,
-					   "a number (operator \"%.*s\") where a condition is expected", (int) op.len, op.name);
 	return unsupported(j, &op);
 }
 

@@ -255,7 +255,7 @@ rev_chain(Rev *r, int k, const char *op)
 
 /* coalesce(a, b): the forms the JsonLogic front end generates. */
 static void
-rev_coalesce(Rev *r, int k, int cond)
+rev_coalesce(Rev *r, int k)
 {
 	int			a = KID(r, k, 0);
 	int			b;
@@ -272,11 +272,6 @@ rev_coalesce(Rev *r, int k, int cond)
 	switch (OP(r, a))
 	{
 		case CR_OP_FEATURE:
-			if (cond && bop == CR_OP_FALSE)
-			{
-				rev(r, a, 0);
-				return;
-			}
 			put(r, "{\"var\": [");
 			put_json_string(r, r->prog->names[r->prog->code[a].n], r->prog->name_lens[r->prog->code[a].n]);
 			put(r, ", ");
@@ -363,6 +358,26 @@ rev_predicate(Rev *r, int k)
 	}
 }
 
+/*
+ * truthy(v) of a value other than a feature: {"!!": [v]}, where v is read
+ * as a condition, so a literal or a var there would compile to a constant
+ * or to the var's truthiness.  Those go through a one-operand *, which is
+ * its operand: {"!!": [{"*": [-12]}]} is truthy(-12).
+ */
+static void
+rev_truthy(Rev *r, int k)
+{
+	int			a = KID(r, k, 0);
+	int			op = OP(r, a);
+	int			wrap = op == CR_OP_NUM || op == CR_OP_NEG || op == CR_OP_TEXT || op == CR_OP_TRUE ||
+		op == CR_OP_FALSE || op == CR_OP_FEATURE ||
+		(op == CR_OP_FUNC && r->prog->code[a].fn == CR_FN_COALESCE);
+
+	put(r, wrap ? "{\"!!\": [{\"*\": [" : "{\"!!\": [");
+	rev(r, a, 0);
+	put(r, wrap ? "]}]}" : "]}");
+}
+
 static void
 rev(Rev *r, int k, int cond)
 {
@@ -418,9 +433,13 @@ rev(Rev *r, int k, int cond)
 			break;
 		case CR_OP_FUNC:
 			if (in->fn == CR_FN_COALESCE)
-				rev_coalesce(r, k, cond);
+				rev_coalesce(r, k);
 			else if (in->fn == CR_FN_LEAST || in->fn == CR_FN_GREATEST)
 				rev_list(r, in->fn == CR_FN_LEAST ? "min" : "max", k, 0, (int) in->n, 0);
+			else if (in->fn == CR_FN_TRUTHY && cond && OP(r, KID(r, k, 0)) == CR_OP_FEATURE)
+				rev(r, KID(r, k, 0), 0);	/* {"var": "x"} as a condition */
+			else if (in->fn == CR_FN_TRUTHY)
+				rev_truthy(r, k);
 			else
 				rev_fail(r, "JsonLogic has no such function");
 			break;
@@ -507,7 +526,7 @@ sem_val_node(Sem *s, int k)
 		case CR_OP_FUNC:
 			if (in->fn == CR_FN_COALESCE && in->n == 2 && OP(r, KID(r, k, 0)) == CR_OP_FEATURE)
 			{
-				rev_coalesce(r, k, 0);
+				rev_coalesce(r, k);
 				return;
 			}
 			rev_fail(r, "JsonLogic has no such function, or no NULL-skipping least and greatest");
@@ -533,6 +552,46 @@ sem_val(Sem *s, int k)
 	r->depth--;
 }
 
+/*
+ * An operand whose features get null checks: guard_begin sets its body
+ * aside (in a buffer of its own, the features it reads marked in guard),
+ * and guard_end writes {"and": [{"!=": [f, null]}, ..., body]}, true where
+ * the body is and no feature is null, or negated {"or": [{"==": [f, null]},
+ * ..., body]}.
+ */
+static void
+guard_begin(Sem *s, CrBuf *saved)
+{
+	Rev		   *r = s->r;
+
+	*saved = r->out;
+	memset(s->guard, 0, (size_t) r->prog->nnames);
+	memset(&r->out, 0, sizeof(r->out));
+	r->out.mem = saved->mem;
+}
+
+static void
+guard_end(Sem *s, CrBuf *saved, int negated)
+{
+	Rev		   *r = s->r;
+	CrBuf		body = r->out;
+
+	r->out = *saved;
+	put(r, negated ? "{\"or\": [" : "{\"and\": [");
+	for (int f = 0; f < r->prog->nnames; f++)
+		if (s->guard[f])
+		{
+			put(r, negated ? "{\"==\": [{\"var\": " : "{\"!=\": [{\"var\": ");
+			put_json_string(r, r->prog->names[f], r->prog->name_lens[f]);
+			put(r, "}, null]}, ");
+		}
+	cr_buf_bytes(&r->out, body.data, body.len);
+	put(r, "]}");
+	if (body.oom)
+		r->out.oom = 1;
+	cr_mem_free(r->out.mem, body.data);
+}
+
 static const char *const cmp_sym[] = {"===", "!==", "<", "<=", ">", ">="};
 static const int cmp_neg[] = {1, 0, 5, 4, 3, 2};	/* index of the negation */
 
@@ -544,12 +603,9 @@ static void
 sem_compare(Sem *s, int a, int b, int sym, int list, int negated_in)
 {
 	Rev		   *r = s->r;
-	CrBuf		saved = r->out;
-	CrBuf		body;
+	CrBuf		saved;
 
-	memset(s->guard, 0, (size_t) r->prog->nnames);
-	memset(&r->out, 0, sizeof(r->out));
-	r->out.mem = saved.mem;
+	guard_begin(s, &saved);
 	if (list < 0 && sym >= 2 && OP(r, a) == CR_OP_FEATURE && OP(r, b) == CR_OP_FEATURE)
 	{
 		/* JsonLogic -> condition reads such a comparison as numbers */
@@ -574,22 +630,8 @@ sem_compare(Sem *s, int a, int b, int sym, int list, int negated_in)
 		put_items(r, list);
 		put(r, negated_in ? "]}}" : "]}");
 	}
-	body = r->out;
-	r->out = saved;
 	/* the guards first: JsonLogic reads null as 0 or "", SQL as unknown */
-	put(r, "{\"and\": [");
-	for (int f = 0; f < r->prog->nnames; f++)
-		if (s->guard[f])
-		{
-			put(r, "{\"!=\": [{\"var\": ");
-			put_json_string(r, r->prog->names[f], r->prog->name_lens[f]);
-			put(r, "}, null]}, ");
-		}
-	cr_buf_bytes(&r->out, body.data, body.len);
-	put(r, "]}");
-	if (body.oom)
-		r->out.oom = 1;
-	cr_mem_free(r->out.mem, body.data);
+	guard_end(s, &saved, 0);
 }
 
 /* x [NOT] BETWEEN lo AND hi: x >= lo AND x <= hi, each comparison on its own. */
@@ -605,6 +647,56 @@ sem_between(Sem *s, int k, int pos)
 	put(r, ", ");
 	sem_compare(s, KID(r, k, 0), KID(r, k, 2), pos ? 3 : cmp_neg[3], -1, 0);
 	put(r, "]}");
+}
+
+/*
+ * The boolean functions as conditions: truthy(v), never NULL, is false
+ * where v is NULL, so {"!!": v} once the features v reads are not null
+ * (where JavaScript computes what SQL does), and {"!": v} or one of them
+ * null; truthy(feature) is JsonLogic's own {"var": "x"}.
+ * coalesce(b, true or false) is b where b is not null, else the literal.
+ */
+static void
+sem_func(Sem *s, int k, int pos)
+{
+	Rev		   *r = s->r;
+	const CrInstr *in = &r->prog->code[k];
+	int			a = KID(r, k, 0);
+
+	if (in->fn == CR_FN_TRUTHY && OP(r, a) == CR_OP_FEATURE)
+	{
+		put(r, pos ? "" : "{\"!\": ");
+		rev(r, a, 0);
+		put(r, pos ? "" : "}");
+	}
+	else if (in->fn == CR_FN_TRUTHY)
+	{
+		CrBuf		saved;
+
+		guard_begin(s, &saved);
+		put(r, pos ? "{\"!!\": [" : "{\"!\": [");
+		sem_val(s, a);
+		put(r, "]}");
+		guard_end(s, &saved, !pos);
+	}
+	else if (in->fn == CR_FN_COALESCE && in->n == 2 && OP(r, a) == CR_OP_FEATURE &&
+			 (OP(r, KID(r, k, 1)) == CR_OP_TRUE || OP(r, KID(r, k, 1)) == CR_OP_FALSE))
+	{
+		int			d = OP(r, KID(r, k, 1)) == CR_OP_TRUE;
+
+		/* true where b is pos, or null and the literal is pos */
+		put(r, d == (pos != 0) ? "{\"or\": [{\"===\": [" : "{\"===\": [");
+		rev(r, a, 0);
+		put(r, pos ? ", true]}" : ", false]}");
+		if (d == (pos != 0))
+		{
+			put(r, ", {\"==\": [");
+			rev(r, a, 0);
+			put(r, ", null]}]}");
+		}
+	}
+	else
+		rev_fail(r, "JsonLogic has no equivalent of this condition");
 }
 
 static void
@@ -671,6 +763,9 @@ sem(Sem *s, int k, int pos)
 		case CR_OP_BETWEEN:
 		case CR_OP_NOTBETWEEN:
 			sem_between(s, k, pos);
+			break;
+		case CR_OP_FUNC:
+			sem_func(s, k, pos);
 			break;
 		case CR_OP_IN:
 		case CR_OP_NOTIN:

@@ -37,6 +37,8 @@ function rnd() { // xorshift32, deterministic
   return seed / 4294967296;
 }
 const pick = (a) => a[Math.floor(rnd() * a.length)];
+// a single argument without its list: an array there would be the argument list
+const one = (c) => (Array.isArray(c) ? [c] : c);
 const chance = (p) => rnd() < p;
 
 // besides plain values: -0, doubles that are not exact decimals, integers
@@ -80,13 +82,18 @@ function cond(d) {
   switch (Math.floor(rnd() * 10)) {
     case 0: return { and: Array.from({ length: 1 + Math.floor(rnd() * 3) }, () => cond(d - 1)) };
     case 1: return { or: Array.from({ length: 1 + Math.floor(rnd() * 3) }, () => cond(d - 1)) };
-    case 2: return pick([() => ({ '!': cond(d - 1) }), () => ({ '!!': [cond(d - 1)] }), () => ({ '!': [cond(d - 1)] }), () => ({ '!!': cond(d - 1) })])();
+    case 2: return pick([() => ({ '!': one(cond(d - 1)) }), () => ({ '!!': [cond(d - 1)] }), () => ({ '!': [cond(d - 1)] }), () => ({ '!!': one(cond(d - 1)) }),
+      () => ({ [pick(['!', '!!'])]: chance(0.5) ? numVal(d - 1) : strVal() })])(); // truthiness of a value
     case 3: return chance(0.5)
       ? { in: [numVal(d - 1), Array.from({ length: 1 + Math.floor(rnd() * 3) }, () => pick(NUMS))] }
       : { in: [strVal(), Array.from({ length: 1 + Math.floor(rnd() * 3) }, () => pick(STRS))] };
-    case 4: return chance(0.5) ? { var: 'b' } : { var: ['b', pick([true, false])] };
+    case 4: { // a var of any type as a condition: truthiness
+      const v = pick(['b', 'b', 'x', 'y', 'n', 's']);
+      return chance(0.5) ? { var: v } : { var: [v, pick([true, false, 0, 1, '', 'a', '0', null])] };
+    }
     case 5: return { [chance(0.8) ? 'if' : '?:']: Array.from({ length: pick([0, 1, 2, 3, 3, 3, 4, 5]) }, () => cond(d - 1)) };
-    case 6: return pick([true, false, 0, 1, -0, 0.5, '', 'a', '0', ' ', null]);
+    case 6: return pick([true, false, 0, 1, -0, 0.5, '', 'a', '0', ' ', null, [], [0], ['']]);
+    case 7: return chance(0.3) ? numVal(d - 1) : cmp(d - 1); // a number as a condition
     default: return cmp(d - 1);
   }
 }
@@ -170,6 +177,7 @@ const F_SV = ['s', 't'];
 const F_BV = ['b', 'c'];
 
 function fVar(name) {
+  if (name === 'x' && chance(0.05)) name = 1; // a numeric var: the key "1"
   const r = rnd();
   if (r < 0.7) return { var: name };
   return r < 0.85 ? { var: [name] } : { var: [name, null] };
@@ -222,11 +230,12 @@ function fCmp(d) {
 
 function fCond(d) {
   if (d <= 0) return chance(0.85) ? fCmp(0) : chance(0.5) ? fBool() : pick([true, false, 0, 1, '', 'a', null, '0']);
-  const list = () => (chance(0.1) ? fCond(d - 1) : Array.from({ length: 1 + Math.floor(rnd() * 3) }, () => fCond(d - 1)));
+  const list = () => (chance(0.1) ? one(fCond(d - 1)) : Array.from({ length: 1 + Math.floor(rnd() * 3) }, () => fCond(d - 1)));
   switch (Math.floor(rnd() * 11)) {
     case 0: return { and: list() };
     case 1: return { or: list() };
-    case 2: return pick([() => ({ '!': fCond(d - 1) }), () => ({ '!!': [fCond(d - 1)] }), () => ({ '!': [fCond(d - 1)] }), () => ({ '!!': fCond(d - 1) })])();
+    case 2: return pick([() => ({ '!': one(fCond(d - 1)) }), () => ({ '!!': [fCond(d - 1)] }), () => ({ '!': [fCond(d - 1)] }), () => ({ '!!': one(fCond(d - 1)) }),
+      () => ({ [pick(['!', '!!'])]: fAny(d - 1) }), () => ({ [pick(['!', '!!'])]: [fAny(d - 1)] })])(); // truthiness of any value
     case 3: {
       const k = Math.floor(rnd() * 4);
       const items = (a) => Array.from({ length: Math.floor(rnd() * 4) }, () => pick(a));
@@ -235,9 +244,13 @@ function fCond(d) {
       if (k === 2) return { in: [fBool(), items([true, false])] };
       return { in: [fAny(d - 1), items([...F_NUMS, ...F_STRS])] };
     }
-    case 4: return fBool();
+    case 4: if (chance(0.5)) return fBool();
+      // a var of any type (mixed in the facts) as a condition, with a default of any type
+      return chance(0.6) ? fVar(pick([...F_NV, ...F_SV, ...F_BV]))
+        : { var: [pick([...F_NV, ...F_SV, ...F_BV]), pick([true, false, 0, 1, -0, '', 'a', '0', null])] };
     case 5: return { [chance(0.8) ? 'if' : '?:']: Array.from({ length: pick([0, 1, 2, 3, 3, 3, 4, 5, 7]) }, () => fCond(d - 1)) };
-    case 6: return pick([true, false, 0, 1, -0, 0.5, '', 'a', '0', ' ', null]);
+    case 6: return pick([true, false, 0, 1, -0, 0.5, '', 'a', '0', ' ', null, [], [1], [0, 'a']]);
+    case 7: return chance(0.3) ? fNum(d - 1) : fCmp(d - 1); // a number as a condition
     default: return fCmp(d - 1);
   }
 }
@@ -249,6 +262,7 @@ function fFact() {
   for (const k of F_NV) put(k, () => (chance(0.03) ? pick(F_STRS) : pick(F_NUMS)));
   for (const k of F_SV) put(k, () => (chance(0.03) ? pick(F_NUMS) : pick(F_STRS)));
   for (const k of F_BV) put(k, () => (chance(0.03) ? pick([0, 1, '']) : chance(0.5)));
+  put('1', () => pick(F_NUMS)); // the key of {"var": 1}
   return o;
 }
 

@@ -310,7 +310,7 @@ other_encodings(void)
 	if (s != NULL || e.code != CR_ERR_UNTRANSLATABLE)
 		printf("# got %s / %d: %s\n", s ? s : "(error)", e.code, e.message);
 	free(s);
-	expect_text(text_in("{\"var\": \"\\u0061\\u0062\"}", to_ascii, &e), &e, "coalesce(\"ab\", false)",
+	expect_text(text_in("{\"var\": \"\\u0061\\u0062\"}", to_ascii, &e), &e, "truthy(\"ab\")",
 				"ASCII escapes never reach the converter");
 
 	/* 200 characters of the most bytes one may take: the string block grows for them */
@@ -495,11 +495,28 @@ main(void)
 		  "coalesce(x + 1 > -coalesce(z, 0), false)");
 	check("{\"==\":[{\"*\":[{\"var\":\"x\"}]},{\"/\":[{\"var\":\"y\"},-2]}]}",
 		  "coalesce(x = coalesce(y, 0) / -2, false)");
-	check("{\"!\":{\"var\":\"active\"}}", "NOT coalesce(active, false)");
-	check("{\"!!\":[{\"var\":[\"active\",true]}]}", "coalesce(active, true)");
-	check("{\"if\":[{\"var\":\"a\"},true,false]}", "coalesce(a, false) AND true OR NOT coalesce(a, false) AND false");
-	check("{\"if\":[{\"var\":\"a\"},true]}", "coalesce(a, false) AND true OR NOT coalesce(a, false) AND false");
-	check("{\"var\":\"a.b\"}", "coalesce(\"a.b\", false)");
+	check("{\"!\":{\"var\":\"active\"}}", "NOT truthy(active)");
+	check("{\"!!\":[{\"var\":[\"active\",true]}]}", "active IS NULL OR truthy(active)");
+	check("{\"if\":[{\"var\":\"a\"},true,false]}", "truthy(a) AND true OR NOT truthy(a) AND false");
+	check("{\"if\":[{\"var\":\"a\"},true]}", "truthy(a) AND true OR NOT truthy(a) AND false");
+	check("{\"var\":\"a.b\"}", "truthy(\"a.b\")");
+	/* truthiness of any value (react-awesome-query-builder's "is not empty") */
+	check("{\"!!\":{\"var\":\"plan\"}}", "truthy(plan)");
+	check("{\"!\":[{\"var\":[\"plan\",null]}]}", "NOT truthy(plan)");
+	check("{\"!!\":{\"var\":[\"plan\",\"\"]}}", "truthy(plan)");
+	check("{\"!!\":{\"var\":[\"n\",-0]}}", "truthy(n)");
+	check("{\"!!\":{\"var\":[\"n\",\"0\"]}}", "n IS NULL OR truthy(n)");	/* "0" is truthy */
+	check("{\"or\":[{\"var\":\"s\"},{\"-\":[{\"var\":\"x\"},1]}]}", "truthy(s) OR truthy(coalesce(x, 0) - 1)");
+	check("{\"!\":{\"+\":[{\"var\":\"x\"}]}}", "NOT truthy(x + 0)");
+	check("{\"!!\":{\"max\":[{\"var\":\"x\"},1]}}", "truthy(greatest(coalesce(x, 0), 1))");
+	check("{\"!!\":[[]]}", "false");
+	check("{\"!\":[[0]]}", "NOT true");
+	check("[1,2]", "true");
+	check("[]", "false");
+	/* a numeric var is the key String(n) */
+	check("{\"==\":[{\"var\":1},5]}", "coalesce(\"1\" = 5, false)");
+	check("{\"var\":[-0]}", "truthy(\"0\")");
+	check("{\"!!\":{\"var\":[12,\"a\"]}}", "\"12\" IS NULL OR truthy(\"12\")");
 	check("{\"and\":[0,\"\",\"x\",1,null]}", "false AND false AND true AND true AND false");
 	check("{\"==\":[{\"var\":\"x\"},1e-310]}", "coalesce(x = 1e-310, false)");
 
@@ -511,17 +528,23 @@ main(void)
 	check_error("{\"==\":[{\"var\":\"x\"},\"1\",3]}", CR_ERR_INVALID, "takes 2 arguments, not 3");
 	check_error("{\"==\":[1,\"1\"]}", CR_ERR_UNSUPPORTED, "between a number and a string");
 	check_error("{\"<\":[{\"var\":\"x\"},true]}", CR_ERR_UNSUPPORTED, "boolean or null");
-	check_error("{\"/\":[1,{\"var\":\"y\"}]}", CR_ERR_UNSUPPORTED, "where a condition is expected");
+	check_error("{\"/\":[1,{\"var\":\"y\"}]}", CR_ERR_UNSUPPORTED, "non-zero number");
+	check_error("{\"!!\":{\"var\":[\"x\",[1]]}}", CR_ERR_UNSUPPORTED, "array or object is not a supported value here at $[\"!!\"].var[1]");
+	check_error("{\"var\":[\"x\",1,2]}", CR_ERR_INVALID, "takes 1 to 2 arguments, not 3");
+	check_error("[{\"var\":\"x\"}]", CR_ERR_UNSUPPORTED, "an array of operations or arrays");
 	check_error("{\">\":[{\"/\":[1,{\"var\":\"y\"}]},0]}", CR_ERR_UNSUPPORTED, "division by zero at $[\">\"][0]");
 	check_error("{\"a\":1,\"b\":2}", CR_ERR_INVALID, "exactly one key");
 	check_error("{}", CR_ERR_INVALID, "exactly one key");
-	check_error("{\"var\":1}", CR_ERR_INVALID, "\"var\" needs a string");
+	check_error("{\"var\":1.5}", CR_ERR_INVALID, "\"var\" of a number must be an integer");
+	check_error("{\"var\":1e21}", CR_ERR_INVALID, "\"var\" of a number must be an integer");
+	check_error("{\"var\":true}", CR_ERR_INVALID, "\"var\" needs a string");
 	/* an empty argument list has no name node to read (ASan/UBSan: no nodes[-1]) */
-	check_error("{\"var\":[]}", CR_ERR_INVALID, "\"var\" takes 1 to 2 arguments, not 0 at $.var");
-	check_error("{\"==\":[{\"var\":[]},1]}", CR_ERR_INVALID, "takes 1 to 2 arguments, not 0 at $[\"==\"][0].var");
-	check_error("{\"var\":\"\"}", CR_ERR_UNSUPPORTED, "whole data object");
+	check_error("{\"var\":[]}", CR_ERR_UNSUPPORTED, "\"var\" of no name reads the whole data object, which is not supported (name a feature) at $.var");
+	check_error("{\"==\":[{\"var\":[]},1]}", CR_ERR_UNSUPPORTED, "whole data object, which is not supported (name a feature) at $[\"==\"][0].var");
+	check_error("{\"var\":\"\"}", CR_ERR_UNSUPPORTED, "\"var\" of \"\" reads the whole data object");
+	check_error("{\"!!\":{\"var\":null}}", CR_ERR_UNSUPPORTED, "\"var\" of null reads the whole data object");
+	check_error("{\"var\":[null,1]}", CR_ERR_UNSUPPORTED, "whole data object");
 	check_error("{\"and\":[]}", CR_ERR_INVALID, "at least 1 argument");
-	check_error("[1,2]", CR_ERR_UNSUPPORTED, "an array where a condition is expected");
 	check_error("{\"and\":[true,", CR_ERR_JSON, "invalid JSON");
 	check_error("{\"==\":[{\"var\":\"x\"},1e400]}", CR_ERR_NUMBER_RANGE, "out of range");
 	check_error("{\"==\":[{\"var\":\"x\"},1e-400]}", CR_ERR_NUMBER_RANGE, "out of range");
@@ -567,6 +590,18 @@ main(void)
 	ok(js == NULL && e.code == CR_ERR_UNSUPPORTED && strstr(e.message, "between two features"),
 	   "x < y: JsonLogic would read two features as numbers");
 	free(js);
+	/* truthy: JsonLogic's own, exactly or with the null checks of its features */
+	check_reverse("truthy(plan)", "{\"var\": \"plan\"}");
+	check_reverse("NOT truthy(plan) AND truthy(x * 2)",
+				  "{\"and\": [{\"!\": [{\"var\": \"plan\"}]}, {\"!!\": [{\"*\": [{\"var\": \"x\"}, 2]}]}]}");
+	check_reverse("truthy(-12) OR truthy(coalesce(y, 1e21)) OR truthy(x + 0)",
+				  "{\"or\": [{\"!!\": [{\"*\": [-12]}]}, {\"!!\": [{\"*\": [{\"var\": [\"y\", 1e21]}]}]}, "
+				  "{\"!!\": [{\"+\": [{\"var\": \"x\"}, 0]}]}]}");
+	check_reverse("truthy(x - 1)", "{\"and\": [{\"!=\": [{\"var\": \"x\"}, null]}, {\"!!\": [{\"-\": [{\"var\": \"x\"}, 1]}]}]}");
+	check_reverse("NOT truthy(x - 1)", "{\"or\": [{\"==\": [{\"var\": \"x\"}, null]}, {\"!\": [{\"-\": [{\"var\": \"x\"}, 1]}]}]}");
+	check_reverse("coalesce(b, false)", "{\"===\": [{\"var\": \"b\"}, true]}");
+	check_reverse("NOT coalesce(b, false)", "{\"or\": [{\"===\": [{\"var\": \"b\"}, false]}, {\"==\": [{\"var\": \"b\"}, null]}]}");
+	check_reverse("coalesce(b, true)", "{\"or\": [{\"===\": [{\"var\": \"b\"}, true]}, {\"==\": [{\"var\": \"b\"}, null]}]}");
 	js = to_json("abs(x) > 1", &e);
 	ok(js == NULL && e.code == CR_ERR_UNSUPPORTED && strstr(e.message, "no such function"),
 	   "abs has no JsonLogic form");
