@@ -241,6 +241,8 @@ class Gen:
         if c < 0.7:
             args = [self.boolval(d - 1)[0] for _ in range(rng.randint(1, 3))]
             return '%s(%s)' % (rng.choice(['coalesce', 'least', 'greatest']), ', '.join(args)), 7
+        if c < 0.8:                         # truthiness of a value of any type
+            return 'truthy(%s)' % self.sumof(rng.choice(['num', 'text', 'bool']), d - 1)[0], 7
         return '(' + self.cond(d - 1)[0] + ')', 7
 
     def sumof(self, ty, d):
@@ -317,7 +319,7 @@ class Gen:
 KEYWORDS = {'and', 'or', 'not', 'is', 'null', 'true', 'false', 'between', 'in'}
 FUNCS = {'abs': (1, 1), 'ln': (1, 1), 'exp': (1, 1), 'sqrt': (1, 1), 'floor': (1, 1),
          'ceil': (1, 1), 'round': (1, 2), 'least': (1, None), 'greatest': (1, None),
-         'coalesce': (1, None)}
+         'coalesce': (1, None), 'truthy': (1, 1)}
 
 
 def tokenize(s):
@@ -590,6 +592,8 @@ def typeof(e, feats):
         ts = [typeof(x, feats) for x in e[2]]
         if e[1] in ('least', 'greatest', 'coalesce'):
             return same(ts)
+        if e[1] == 'truthy':                # any type in, boolean out
+            return 'bool'
         for t in ts:
             if t not in ('num', None):
                 raise RefError('42804')
@@ -838,6 +842,15 @@ def ev(e, row):
                 elif name == 'greatest' and vcmp(v, best) > 0:
                     best = v
             return best
+        if name == 'truthy':                # JavaScript's truthiness, never NULL
+            v = vals[0]
+            if is_err(v):
+                return v
+            if v is None or isinstance(v, bool):
+                return bool(v)
+            if isinstance(v, str):
+                return v != ''
+            return v != 0 and not math.isnan(v)
         for v in vals:
             if is_err(v):
                 return v
