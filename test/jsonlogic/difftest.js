@@ -6,7 +6,9 @@
 //   node difftest.js compare-facts cases.sql results.txt
 //
 // `gen` writes N random JsonLogic rules over the features x, y (double), n
-// (integer), s (text) and b (boolean), and 80 member rows with NULLs.  The
+// (integer), s (text) and b (boolean), among them truthiness (! and !! of
+// numbers and strings, a var of any type with or without a default, a
+// number or an array as a condition), and 80 member rows with NULLs.  The
 // suite compiles each rule with incentive_condition_from_jsonlogic and
 // evaluates it with incentive_matches on every row; `compare` evaluates the
 // same rules with json-logic-js on the same rows (a NULL column is an absent
@@ -19,9 +21,10 @@
 // over x, y, n (numbers), s, t (strings) and b, c (booleans), in more forms
 // (var as "x", ["x"] and ["x", null], booleans compared with == and !=,
 // anything compared with null, in on booleans and on mixed lists, 3-argument
-// < and <= on strings, if with up to 7 arguments, literals as conditions)
-// against 60 JSON objects whose absent keys stand for NULL and where 3 in
-// 100 values have another type than their key's.  A rule is compiled (ok or
+// < and <= on strings, if with up to 7 arguments, literals as conditions,
+// ! and !! of any value, a var of any type as a condition, {"var": 1})
+// against 60 JSON objects whose absent keys stand for NULL, where 3 in
+// 100 values have another type than their key's (and the key "1" a number).  A rule is compiled (ok or
 // 0A000; its JsonLogic form and its text must compile to the same program)
 // and evaluated on every object: t or f must be json-logic-js's
 // truthiness; 42804 (a type conflict met while evaluating: the facts' types
