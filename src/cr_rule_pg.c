@@ -225,7 +225,7 @@ report_rule_error(const CrRuleError *err, const char *text, size_t textlen,
 			ereport(ERROR,
 					(errcode(ERRCODE_UNDEFINED_FUNCTION),
 					 errmsg("unknown function \"%s\" at position %d in incentive condition", e->found, pos),
-					 errhint("The functions are abs, least, greatest, coalesce, ln, exp, sqrt, floor, ceil and round.")));
+					 errhint("The functions are abs, least, greatest, coalesce, ln, exp, sqrt, floor, ceil, round and truthy.")));
 			break;
 		case CR_ERR_TYPE:
 			where = prog ? node_text(prog, e->node) : (e->found[0] ? pstrdup(e->found) : NULL);
