@@ -296,8 +296,8 @@ cr_km_iter_start(CrKmIter *it, const CrSurvObs *o, size_t n, double z)
 	it->n = n;
 	it->i = 0;
 	it->at_risk = 0;
-	it->logs = 0;
-	it->gw = 0;
+	it->logs = (CrSum) {0, 0};
+	it->gw = (CrSum) {0, 0};
 	it->z = z;
 	it->dead = 0;
 	for (size_t i = 0; i < n; i++)
@@ -332,24 +332,24 @@ cr_km_iter_next(CrKmIter *it, CrKmPoint *p)
 		/*
 		 * log(1 - d/n) without cancelling: log1p(-d/n) while at most half
 		 * churn, else log((n - d)/n) with n - d exact in integers.  Once
-		 * everyone at risk churns, survival is exactly zero.
+		 * everyone at risk churns, survival is exactly zero.  Both sums
+		 * are compensated: over a million event times a naive sum of the
+		 * logs drifted by up to an ulp a term, survival 7e-13 off after
+		 * 1e8 churned one by one (exactly (N - j) / N there).
 		 */
 		if (d == at_risk)
-		{
 			it->dead = 1;
-			it->gw = NAN;
-		}
 		else
 		{
 			if (d <= at_risk - d)
-				it->logs += log1p(-(double) d / (double) at_risk);
+				crsum_add(&it->logs, log1p(-(double) d / (double) at_risk));
 			else
-				it->logs += log((double) (at_risk - d) / (double) at_risk);
-			it->gw += (double) d / ((double) at_risk * (double) (at_risk - d));
+				crsum_add(&it->logs, log((double) (at_risk - d) / (double) at_risk));
+			crsum_add(&it->gw, (double) d / ((double) at_risk * (double) (at_risk - d)));
 		}
 	}
-	p->surv = it->dead ? 0.0 : exp(it->logs);
-	p->se = (p->surv > 0 && isfinite(it->gw)) ? p->surv * sqrt(it->gw) : NAN;
+	p->surv = it->dead ? 0.0 : exp(crsum_value(&it->logs));
+	p->se = p->surv > 0 ? p->surv * sqrt(crsum_value(&it->gw)) : NAN;
 	loglog_ci(p->surv, p->se, it->z, &p->lower, &p->upper);
 	it->at_risk = at_risk - (d + c);
 	it->i = i;
@@ -537,51 +537,102 @@ laplacian_chi2(double *w, double *oe, int k, int ref, CrInterruptFn interrupt,
 	return 0;
 }
 
-/*
- * The weight of one time with nt at risk, as survdiff: for Fleming-Harrington
- * S(t-)^p, S the pooled product-limit estimate over every earlier time
- * (*logs: its log so far, updated here with this time's dt events).
- * log(1 - dt / nt) is taken as log1p(-dt / nt) while few churn, else as
- * log((nt - dt) / nt): 1 - dt / nt after rounding dt / nt lost digits when
- * nearly everyone churned (2.6e11 at risk, all but 14 churned: the
- * survival after 2e-6 off, chi-square 7e-10).
- */
-static double
-logrank_weight(CrLogrankWeight weight, double p, double nt, double dt, double *logs)
+/* Double-double helpers: s + e is a + b (a * b) exactly. */
+static inline void
+two_sum(double a, double b, double *s, double *e)
 {
-	double		w = 1.0;
+	double		x = a + b,
+				bb = x - a;
 
+	*e = (a - (x - bb)) + (b - bb);
+	*s = x;
+}
+
+static inline void
+two_prod(double a, double b, double *p, double *e)
+{
+	*p = a * b;
+	*e = fma(a, b, -*p);
+}
+
+/*
+ * The weight of one time with nt at risk, as survdiff, as a double-double
+ * *w + *w_lo: O - E is summed from terms w (d_g - n_g d / n) of both signs,
+ * which cancel when the groups churn alike, so a weight rounded to a double
+ * is an error of the whole sum's size (see cr_logrank).  Fleming-Harrington
+ * takes S(t-)^p, S the pooled product-limit estimate over every earlier time,
+ * kept as a double-double product of the factors (nt - dt) / nt (s, updated
+ * here with this time's dt events: nt - dt is exact, so nearly everyone
+ * churning loses nothing, as it did once with 1 - dt / nt: 2.6e11 at risk,
+ * all but 14 churned, chi-square 7e-10 off).  S is at least 1 / members
+ * while anyone is left, so the product never underflows.  S^p is exact for
+ * p = 0 and 1; otherwise pow rounds it (relative 1e-16, that error left).
+ */
+static void
+logrank_weight(CrLogrankWeight weight, double p, double nt, double dt,
+			   double *s, double *w, double *w_lo)
+{
+	*w = 1.0;
+	*w_lo = 0.0;
 	switch (weight)
 	{
 		case CR_LR_PLAIN:
 			break;
 		case CR_LR_GEHAN_BRESLOW:
-			w = nt;
+			*w = nt;
 			break;
 		case CR_LR_TARONE_WARE:
-			w = sqrt(nt);
+			*w = sqrt(nt);
+			*w_lo = fma(-*w, *w, nt) / (2 * *w);
 			break;
 		case CR_LR_FLEMING_HARRINGTON:
-			w = pow(exp(*logs), p);
-			*logs += dt <= 0.5 * nt ? log1p(-dt / nt) : log((nt - dt) / nt);
+			if (p == 1)
+			{
+				*w = s[0];
+				*w_lo = s[1];
+			}
+			else if (p != 0 && s[0] > 0)
+			{
+				*w = pow(s[0], p);
+				*w_lo = *w * p * (s[1] / s[0]);
+			}
+			else if (p != 0)
+				*w = 0;
+			if (dt > 0 && s[0] > 0)
+			{
+				double		f = (nt - dt) / nt,
+							f_lo = fma(-f, nt, nt - dt) / nt,
+							hi,
+							lo;
+
+				two_prod(s[0], f, &hi, &lo);
+				lo += s[0] * f_lo + s[1] * f;
+				two_sum(hi, lo, &s[0], &s[1]);
+			}
 			break;
 	}
-	return w;
 }
 
 /*
- * a b - c d for doubles holding integers (the counts of cr_logrank), with
- * Kahan's fma trick: c d - round(c d) is exact, so the result is rounded
- * about once, however close a b is to c d.  Only products past 2^53 come
- * here (fma is a library call unless built with -mfma).
+ * a b - c d for doubles holding integers (the counts of cr_logrank) as a
+ * double-double *hi + *lo, exactly: both products are split with fma (a
+ * library call unless built with -mfma), so only products past 2^53 come
+ * here.
  */
-static double
-diff_of_products(double a, double b, double c, double d)
+static void
+diff_of_products(double a, double b, double c, double d, double *hi, double *lo)
 {
-	double		cd = c * d,
-				err = fma(c, d, -cd);
+	double		p1,
+				e1,
+				p2,
+				e2,
+				s,
+				t;
 
-	return fma(a, b, -cd) - err;
+	two_prod(a, b, &p1, &e1);
+	two_prod(c, d, &p2, &e2);
+	two_sum(p1, -p2, &s, &t);
+	two_sum(s, t + (e1 - e2), hi, lo);
 }
 
 size_t
@@ -589,7 +640,7 @@ cr_logrank_work_size(int k)
 {
 	size_t		kk = k > 1 ? (size_t) k : 1;
 
-	return 5 * kk + kk * kk;
+	return 6 * kk + kk * kk;
 }
 
 /*
@@ -627,14 +678,16 @@ int
 cr_logrank(const CrSurvObs *o, size_t n, int k, CrLogrankWeight weight,
 		   double p, double *work, CrInterruptFn interrupt, double *chi2)
 {
-	double		logs = 0,
+	double		surv[2] = {1, 0},
 				cum_beta = 0;
+	CrSum		beta_sum = {0, 0};	/* cum_beta, compensated */
 	double	   *risk = work;
 	double	   *dg = risk + k;
 	double	   *leave = dg + k;
 	double	   *moved = leave + k;	/* groups (as doubles) with leave != 0 */
 	double	   *oe = moved + k;
-	double	   *v = oe + k;		/* k x k, row-major */
+	double	   *oe_lo = oe + k;	/* O - E is oe + oe_lo (double-double) */
+	double	   *v = oe_lo + k;	/* k x k, row-major */
 	double		done = 0;
 	int			ref = 0;
 
@@ -649,7 +702,8 @@ cr_logrank(const CrSurvObs *o, size_t n, int k, CrLogrankWeight weight,
 		double		t = o[i].t,
 					nt = 0,
 					dt = 0,
-					wt;
+					wt,
+					wt_lo;
 		int			nmoved = 0;
 
 		for (int g = 0; g < k; g++)
@@ -668,7 +722,7 @@ cr_logrank(const CrSurvObs *o, size_t n, int k, CrLogrankWeight weight,
 			nt += risk[g];
 			dt += dg[g];
 		}
-		wt = logrank_weight(weight, p, nt, dt, &logs);
+		logrank_weight(weight, p, nt, dt, surv, &wt, &wt_lo);
 		if (nt > 1 && dt > 0)
 		{
 			double		c = wt * wt * dt * (nt - dt) / (nt - 1),
@@ -691,6 +745,17 @@ cr_logrank(const CrSurvObs *o, size_t n, int k, CrLogrankWeight weight,
 			 * 28059810762433), so 2^53 itself goes there too.  V's
 			 * diagonal n_g (n - n_g) / n^2 is a product of positives:
 			 * rounding only.
+			 *
+			 * O - E is a sum over times of terms of both signs, and
+			 * cancels when the groups churn alike: two groups of 1e9
+			 * at risk, one churning at time 1 and one at time 2, give
+			 * terms -1/2 and 1/2 - 1/(2 (2e9 - 1)), O - E 2.5e-10, and
+			 * each term's rounding was an error 1e-7 of it (chi-square
+			 * 1.6e-7 off, every weighting but Gehan-Breslow).  So each
+			 * term w det / n is taken as a double-double (the quotient's
+			 * remainder, the product's error, the weight's low part:
+			 * logrank_weight) and summed as one: O - E is exact to about
+			 * 1e-32 of the terms' size, rounded once at the end.
 			 */
 			for (int g = 0; g < k; g++)
 			{
@@ -698,16 +763,37 @@ cr_logrank(const CrSurvObs *o, size_t n, int k, CrLogrankWeight weight,
 							ag = risk[g] - dgg,
 							x = dgg * (alive - ag),
 							y = ag * (dt - dgg),
-							det;
+							det,
+							det_lo = 0,
+							q,
+							q_lo,
+							term,
+							term_lo,
+							e;
 
 				if (x < 0x1p53 && y < 0x1p53)
 					det = x - y;
 				else
-					det = diff_of_products(dgg, alive - ag, ag, dt - dgg);
-				oe[g] += wt * (det * inv);
+					diff_of_products(dgg, alive - ag, ag, dt - dgg, &det, &det_lo);
+				/* det / n: the quotient and its exact remainder */
+				q = det * inv;
+				q_lo = (fma(-q, nt, det) + det_lo) * inv;
+				if (wt == 1 && wt_lo == 0)
+				{
+					term = q;
+					term_lo = q_lo;
+				}
+				else
+				{
+					two_prod(wt, q, &term, &term_lo);
+					term_lo += wt * q_lo + wt_lo * q;
+				}
+				two_sum(oe[g], term, &oe[g], &e);
+				oe_lo[g] += e + term_lo;
 				v[g * k + g] += cn2 * (risk[g] * (nt - risk[g]));
 			}
-			cum_beta += cn2;
+			crsum_add(&beta_sum, cn2);
+			cum_beta = crsum_value(&beta_sum);
 		}
 		for (int g = 0; g < k; g++)
 			risk[g] -= leave[g];
@@ -745,6 +831,8 @@ cr_logrank(const CrSurvObs *o, size_t n, int k, CrLogrankWeight weight,
 		if (v[g * k + g] > v[ref * k + ref])
 			ref = g;
 	}
+	for (int g = 0; g < k; g++)
+		oe[g] += oe_lo[g];
 	/* the pairs' weights, -V[g][h] (summed as positive terms above) */
 	for (int g = 0; g < k; g++)
 		for (int h = 0; h < k; h++)

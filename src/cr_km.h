@@ -12,6 +12,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "cr_sum.h"
+
 /* Counts at one (time, group): events (churned) and censored (still members). */
 typedef struct CrSurvObs
 {
@@ -84,8 +86,8 @@ typedef struct CrKmIter
 	size_t		n;
 	size_t		i;				/* next observation */
 	int64_t		at_risk;		/* at risk at o[i].t */
-	double		logs;			/* sum of log(1 - d/n) so far */
-	double		gw;				/* Greenwood's sum so far */
+	CrSum		logs;			/* sum of log(1 - d/n) so far */
+	CrSum		gw;				/* Greenwood's sum so far */
 	double		z;
 	int			dead;			/* everyone at risk churned at once */
 } CrKmIter;
