@@ -459,6 +459,38 @@ retention_surv_combine(PG_FUNCTION_ARGS)
 	PG_RETURN_POINTER(a);
 }
 
+/* Bytes of a serialized state's header, and of each observation after it. */
+#define SURV_STATE_HEADER (3 * sizeof(int64) + sizeof(int32) + sizeof(double) + sizeof(int32))
+#define SURV_OBS_BYTES (sizeof(double) + sizeof(int32) + 2 * sizeof(int64))
+
+/*
+ * A serialized state is one bytea, built in a StringInfo: at most
+ * MaxAllocSize - 1 bytes, about 38.3 million (time, group) pairs.  Past
+ * that, a parallel worker's (or a Citus shard's) partial state cannot be
+ * passed on: said so, not as enlargeStringInfo's "out of memory" once a
+ * gigabyte has been written (retention_logrank over 40 million distinct
+ * durations, one worker).  retention_km stops long before (an array holds
+ * fewer points).
+ */
+static void
+surv_check_serial_size(const SurvState *s)
+{
+	Size		fixed = VARHDRSZ + SURV_STATE_HEADER;
+	int64		most;
+
+	for (int32 g = 0; g < s->ngroups; g++)
+		fixed += sizeof(int32) + strlen(s->names[g]);
+	most = (int64) ((MaxAllocSize - 1 - fixed) / SURV_OBS_BYTES);
+	if (s->nobs > most)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("survival aggregate state of %lld (duration, group) pairs is too large to pass between processes",
+						(long long) s->nobs),
+				 errdetail("A partial aggregate's state is passed as one value of at most 1 GB: %lld pairs here.",
+						   (long long) most),
+				 errhint("Run the query without parallel workers (SET max_parallel_workers_per_gather = 0), or round the durations to get fewer distinct times.")));
+}
+
 Datum
 retention_surv_serial(PG_FUNCTION_ARGS)
 {
@@ -466,6 +498,7 @@ retention_surv_serial(PG_FUNCTION_ARGS)
 	StringInfoData buf;
 
 	surv_compact(s);
+	surv_check_serial_size(s);
 	pq_begintypsend(&buf);
 	pq_sendint64(&buf, s->nobs);
 	pq_sendint64(&buf, s->skipped);
@@ -512,10 +545,6 @@ surv_check_obs(const SurvState *s, int64 i)
 	if (prev && !(o->t > prev->t || (o->t == prev->t && o->g > prev->g)))
 		cr_bad_state("survival aggregate", NULL);
 }
-
-/* Bytes of a serialized state's header, and of each observation after it. */
-#define SURV_STATE_HEADER (3 * sizeof(int64) + sizeof(int32) + sizeof(double) + sizeof(int32))
-#define SURV_OBS_BYTES (sizeof(double) + sizeof(int32) + 2 * sizeof(int64))
 
 /*
  * Every length is checked before pq_getmsg* reads it: those report a message

@@ -9,15 +9,7 @@
 \pset format unaligned
 SET max_parallel_workers_per_gather = 0;
 SELECT pg_backend_pid() AS pid \gset
-CREATE FUNCTION pg_temp.outcome(q text) RETURNS text LANGUAGE plpgsql AS $$
-DECLARE st text; msg text;
-BEGIN
-  EXECUTE q;
-  RETURN 'no error';
-EXCEPTION WHEN OTHERS THEN
-  GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT;
-  RETURN st || ' ' || msg;
-END $$;
+\ir outcome.psql
 SELECT pg_temp.outcome($$SELECT cardinality(retention_km((a * 4096 + b)::float8, true))
                          FROM generate_series(0, 4096) a, generate_series(0, 4095) b$$) AS r \gset
 \setenv CR_PID :pid
