@@ -387,6 +387,10 @@ bench)
 soak)
 	setup_cluster test
 	run_soak "${SOAK_SECONDS:-180}"
+	# the survival file too long for `make test` (see the suite)
+	# shellcheck source=/dev/null
+	source "$ROOT/test/scripts/suites/survival_scale.sh"
+	SURVIVAL_SCALE_FILES="parallel:524288" run_survival_scale
 	echo "$PASS passed, $FAIL failed"
 	[ "$FAIL" -eq 0 ]
 	;;
