@@ -267,17 +267,24 @@ bg_quad_nk(double n, double k, double t, double alpha_T)
 static double
 bg_quad_g(const BgQuad *q, double p)
 {
-	double		pk = p * q->k;
+	double		pk = p * q->k,
+				nl;
 
 	if (q->big)
 		return (q->n + 1.0) * pk < 1e-10 ? q->nk * (1.0 - 0.5 * (q->n + 1.0) * pk)
 			: -expm1(-q->n * log1p(pk)) / p;
 	if ((q->n + 1.0) * pk < 1e-10)
 		return 1.0 - 0.5 * (q->n + 1.0) * pk;
-	/* n below the normal range (r = 5e-324): n p k underflows, 0 / 0 */
-	if (!(q->n * pk >= DBL_MIN))
+	/*
+	 * n below the normal range (r = 5e-324): n p k underflows, 0 / 0; and
+	 * n log1p(p k) may be subnormal where n p k is not, its digits lost
+	 * (r = 5e-324, p k = 1e237: 2.7e-321, E[Y] 1.1e-4 off), while
+	 * -expm1(-nl) / nl is 1 there to the last digit
+	 */
+	nl = q->n * log1p(pk);
+	if (!(nl >= DBL_MIN))
 		return log1p(pk) / pk;
-	return -expm1(-q->n * log1p(pk)) / (q->n * pk);
+	return -expm1(-nl) / (q->n * pk);
 }
 
 /*
@@ -1243,6 +1250,28 @@ bg_far_sigma(double A, double B, double C, double w, double jmax, double gap, do
 }
 
 /*
+ * c v e^lsc, where c v passes DBL_MAX and e^lsc may bring it back (F of
+ * 2e434 before bg_expected_far_err's n / e of 4e-435): then from the logs,
+ * whose rounding counts into *rel
+ */
+static double
+bg_far_scaled(double c, double v, double lsc, double *rel)
+{
+	double		p = c * v * exp(lsc),
+				lc,
+				lv,
+				l;
+
+	if (isfinite(p) || isnan(c * v))
+		return p;
+	lc = log(fabs(c));
+	lv = log(fabs(v));
+	l = lc + lv + lsc;
+	*rel += 2.2e-16 * (fabs(lc) + fabs(lv) + fabs(lsc) + fabs(l));
+	return copysign(l < log(DBL_MAX) ? exp(l) : INFINITY, c * v);
+}
+
+/*
  * c (1 - T_main) / mu times e^lsc, T_main = w^mu Gamma(c) Gamma(s) /
  * (Gamma(nu) Gamma(bm)) (1 + mu sigma), c = bm + mu, s = nu - mu > 0; *rel
  * its relative error
@@ -1264,10 +1293,15 @@ bg_far_main(double mu, double bm, double nu, double lw, double sigma, double big
 
 		*rel = (2.2e-16 * (fabs(lw) + 4.0 * (fabs(s1) + fabs(s2)) + fabs(ls)) + 4.4e-16 * bigs) /
 			fabs(lam) * fmax(1.0, y);
-		if (mu == 0.0)
-			return -c * lam * exp(lsc);
+		/*
+		 * -expm1(y) / mu is -lam to the last digit where y is below the
+		 * normal range, and y's digits are lost there (mu = r = 5e-324:
+		 * y = -547 ulps of 5e-324 for lam = -547.06, 1.1e-4 off)
+		 */
+		if (mu == 0.0 || fabs(y) < DBL_MIN)
+			return bg_far_scaled(-c, lam, lsc, rel);
 		if (y <= 30.0)
-			return c * (-expm1(y) / mu) * exp(lsc);
+			return bg_far_scaled(c, -expm1(y) / mu, lsc, rel);
 		/* T_main - 1 in logs: beyond the double range (a < 1, w^(a-1) of 1e300) */
 		return copysign(exp(log(c) + y + log1p(-exp(-y)) - log(fabs(mu)) + lsc), -mu);
 	}
@@ -1358,7 +1392,7 @@ bg_far_near0(double mu, double bm, double nu, double lw, double lsc, double *rel
 				el = 2.2e-16 * (fabs(lw) + 4.0 * (fabs(s1) + fabs(s2) + fabs(s3) + fabs(s4) +
 												  fabs(s5) + fabs(s6))),
 				y1 = mu * l1,
-				x0a = mu == 0.0 ? -l1 : -expm1(y1) / mu,
+				x0a = mu == 0.0 || fabs(y1) < DBL_MIN ? -l1 : -expm1(y1) / mu,	/* (as bg_far_main's) */
 				x0b = exp(y1) * expm1(s * l2) / s,
 				x0 = x0a + x0b,
 				err = el * 2.0 * fmax(1.0, exp(y1)) * fmax(1.0, exp(s * l2)) +
@@ -1571,7 +1605,35 @@ bg_expected_far_err(const CrBgnbd *m, double t, double x, double T, double lsc, 
 	if (s > 0.0)
 		f = bg_far_part(e, beta, n, lw, lsc, relerr);
 	else if (s < 0.0)
-		f = bg_far_part(n, beta - s, e, lw, lsc, relerr) * (n / e);
+	{
+		f = bg_far_part(n, beta - s, e, lw, lsc, relerr);
+		if (isinf(f) && n < e)
+		{
+			/*
+			 * c (1 - f) / n beyond DBL_MAX where F, that times n / e, need
+			 * not be (r = 1e-128, a = 2.9e306: F is 9e-126; inf, or 0 times
+			 * inf, NaN, and the quadrature in p's 1 had answered): n / e
+			 * into the scale's logarithm, whose rounding counts
+			 */
+			double		ln = log(n),
+						le = log(e),
+						l = lsc + (ln - le);
+
+			f = bg_far_part(n, beta - s, e, lw, l, relerr);
+			if (!isnan(f))
+				*relerr += 2.2e-16 * (fabs(lsc) + fabs(ln) + fabs(le) + fabs(l));
+		}
+		/*
+		 * times n / e, which is subnormal or 0 where n is tiny beside e
+		 * (r = 5e-324, a = 278: 0, E[Y] 0 where it is 8.7e-277; r = 1e-310,
+		 * a = 1.9e8: 5.2e-319, E[Y] 3.3e-6 off): then n scaled by 2^600
+		 * first, f times that ratio, 9e-128 at most, not overflowing
+		 */
+		else if (fabs(n / e) >= DBL_MIN)
+			f *= n / e;
+		else
+			f = ldexp(f * (ldexp(n, 600) / e), -600);
+	}
 	else
 		return NAN;
 	/*

@@ -72,6 +72,20 @@ static const double layer_cases[][9] = {
 
 #define N_LAYER (sizeof(layer_cases) / sizeof(layer_cases[0]))
 
+/*
+ * and by bgnbd_tiny_r_reference.py: r + x tiny beside a - 1, the far form's
+ * n / e subnormal or 0 (its first N_TINY_RATIO), its c (1 - f) / n beyond
+ * DBL_MAX (the next N_TINY_OVERFLOW), the quadrature in p's n log1p(p k)
+ * subnormal
+ */
+static const double tiny_r_cases[][9] = {
+#include "../reference/bgnbd_tiny_r_reference.inc"
+};
+
+#define N_TINY_R (sizeof(tiny_r_cases) / sizeof(tiny_r_cases[0]))
+#define N_TINY_RATIO 4
+#define N_TINY_OVERFLOW 4
+
 static double
 case_expected(const double *c)
 {
@@ -303,17 +317,23 @@ test_quad_knees_tiny_a(void)
 	   n - bad, n, worst);
 }
 
-/* ok() that the nc cases of cs (all normal in mpmath) are within 1e-12 of it */
+/* ok() that the nc cases of cs (all normal in mpmath) are within tol of it */
 static void
-ok_within_1e12(const double (*cs)[9], size_t nc, const char *what)
+ok_within(const double (*cs)[9], size_t nc, double tol, const char *what)
 {
 	size_t		n,
 				bad;
 	double		worst;
 
-	bad = check_normal(cs, nc, 1e-12, &n, &worst);
-	ok(bad == 0 && n == nc, "E[Y] %s: %zu of %zu within 1e-12 of mpmath (worst %.1e)",
-	   what, n - bad, n, worst);
+	bad = check_normal(cs, nc, tol, &n, &worst);
+	ok(bad == 0 && n == nc, "E[Y] %s: %zu of %zu within %.0e of mpmath (worst %.1e)",
+	   what, n - bad, n, tol, worst);
+}
+
+static void
+ok_within_1e12(const double (*cs)[9], size_t nc, const char *what)
+{
+	ok_within(cs, nc, 1e-12, what);
 }
 
 /*
@@ -369,6 +389,35 @@ test_quad_layer_at_top(void)
 	ok_within_1e12(layer_cases, N_LAYER, "with a = b = 1e-10, the mass at the ladder's top");
 }
 
+/*
+ * r = 5e-324 or 1e-310 beside a = 278 or 1.9e8: the far form's n / e was
+ * 0 or subnormal (E[Y] 0 where it is 8.7e-277, with an error estimate of
+ * 4.4e-16; 3.3e-6 off), and its -expm1(mu lam) / mu took a subnormal
+ * mu lam (1.1e-4 off).  Within 2e-14 now (the first by the far form,
+ * the second by the quadrature in p, 1.4e-14 off, as before: the review's
+ * input, rounded here, that the far form had answered; the last two by the
+ * far form alone, the horizon beyond 1/DBL_MIN times alpha + T).
+ */
+static void
+test_far_tiny_ratio(void)
+{
+	ok_within(tiny_r_cases, N_TINY_RATIO, 2e-14, "with r tiny beside a - 1, the far form's n / e subnormal");
+}
+
+/*
+ * a near DBL_MAX with r tiny: the far form's c (1 - f) / n overflowed
+ * where E[Y] is 9e-126 .. 1 (1 or inf came out, the quadrature in p's 1
+ * answering for an infinite far form); r = 5e-324 or 1e-310 where the
+ * quadrature in p lost n log1p(p k) to subnormal rounding (1e-11 .. 3e-3
+ * off).  Within 1e-12 now.
+ */
+static void
+test_far_tiny_overflow_quad(void)
+{
+	ok_within_1e12(tiny_r_cases + N_TINY_RATIO, N_TINY_R - N_TINY_RATIO,
+				   "with r tiny, the far form beyond DBL_MAX or n log1p(p k) subnormal");
+}
+
 int
 main(void)
 {
@@ -384,5 +433,7 @@ main(void)
 	test_quad_knee_below_ladder();
 	test_quad_contradicted();
 	test_quad_layer_at_top();
+	test_far_tiny_ratio();
+	test_far_tiny_overflow_quad();
 	return tap_done();
 }
