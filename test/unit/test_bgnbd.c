@@ -173,6 +173,20 @@ test_special(void)
 	ok(isnan(cr_hyp2f1(1, 1, -2, 0.5)), "2F1 with c a non-positive integer is NaN");
 	ok(isnan(cr_hyp2f1(NAN, 1, 2, 0.5)), "2F1 of NaN is NaN");
 	ok(cr_hyp2f1(1, 1, 2, 0) == 1.0, "2F1 at z = 0 is 1");
+
+	/*
+	 * The BG/NBD series' Euler form at a = 40, b = 4000, r = 0.243 and a
+	 * horizon of 1000 years (365250 days, alpha + T = 4.414): its
+	 * connection formula's power series in w = 1.2e-5 stop where their
+	 * ratios stay below 1/2, after some 50 terms, not 4000; the same bits
+	 * as when they ran to n = max(|a|, |b|, -c) (pinned), mpmath 1.2273919498938044e191
+	 */
+	{
+		double		h = cr_hyp2f1_w(4038.757, 39.0, 4039.0, 0.9999879152726681, 1.2084727332001523e-05);
+
+		ok(h == 1.2273919498937866e+191 && rel_close(h, 1.2273919498938044e191, 1e-13),
+		   "2F1(4038.757, 39; 4039; 1 - 1.2e-5) = %.17g, as with every term (mpmath 1.2273919498938044e191)", h);
+	}
 	for (i = 0; i < sizeof(lbeta_cases) / sizeof(lbeta_cases[0]); i++)
 	{
 		const double *c = lbeta_cases[i];
