@@ -1626,13 +1626,22 @@ bg_expected_far_err(const CrBgnbd *m, double t, double x, double T, double lsc, 
 		/*
 		 * times n / e, which is subnormal or 0 where n is tiny beside e
 		 * (r = 5e-324, a = 278: 0, E[Y] 0 where it is 8.7e-277; r = 1e-310,
-		 * a = 1.9e8: 5.2e-319, E[Y] 3.3e-6 off): then n scaled by 2^600
-		 * first, f times that ratio, 9e-128 at most, not overflowing
+		 * a = 1.9e8: 5.2e-319, E[Y] 3.3e-6 off): then as the ratio of the
+		 * mantissas, in (1/2, 2), times 2 to the difference of the exponents
+		 * (n / e may be 1e-630: r = 3.8e-203 beside a = 1.4e301), f / 4
+		 * times that ratio not overflowing
 		 */
 		else if (fabs(n / e) >= DBL_MIN)
 			f *= n / e;
 		else
-			f = ldexp(f * (ldexp(n, 600) / e), -600);
+		{
+			int			en,
+						ee;
+			double		mn = frexp(n, &en),
+						me = frexp(e, &ee);
+
+			f = ldexp(0.25 * f * (mn / me), en - ee + 2);
+		}
 	}
 	else
 		return NAN;

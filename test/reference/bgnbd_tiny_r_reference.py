@@ -20,6 +20,7 @@ n log1p(p k):
 - QUAD: r = 5e-324 or 1e-310 where the answer moved from 1e-11 .. 3e-3
   off to 1e-15 with these changes (n log1p(p k) subnormal while n p k is
   not: its digits lost in the quadrature in p); the same sweeps.
+- DEEP: n / e far below DBL_MIN (see below).
 
 By the quadrature of bgnbd_logquad_more_reference.py (tanh-sinh and
 Gauss-Legendre agreeing to 1e-20 in ln E[Y]).
@@ -57,6 +58,19 @@ QUAD = [
      1.4159631442701888e+158, 0.0, 0.0, 0.0),
 ]
 
+# n / e below 2^-600 DBL_MIN (r = 3.8e-203 beside a = 1.4e301: n / e of
+# 2.7e-504), where the far form's n 2^600 / e was subnormal still (E[Y] 12%
+# off); a >> b + x, so p is 1 but for O(b / a) and E[Y] = r ln(1 + k) to
+# relative O(r ln k + b / a).  From bgnbd_expected_sweep.sh 8 and 11.  By
+# that alone: the quadrature above misses the Beta's mass within 1e-334
+# of p = 1 (it gives 1e-4251).
+DEEP = [
+    (3.8280939444504437e-203, 2.310400686744107e-194, 1.4151474501789578e+301, 1.4038562870352754e-33,
+     7.209421144428067e+145, 0.0, 0.0, 3.6257063581378246e-274),
+    (1.2882343933279775e-203, 2.0418831013631945e-231, 3.189247371637432e+300, 7.51224702645355e-166,
+     6.354938172614928e+225, 0.0, 0.0, 0.0),
+]
+
 
 def by_first_order(r, alpha, a, b, t, x, tx, T):
     """ln E[Y] to first order in r, p k >> 1 (x = 0)"""
@@ -69,6 +83,10 @@ def by_first_order(r, alpha, a, b, t, x, tx, T):
 
 def value(case):
     mpmath.mp.dps = quad.QDPS
+    if case in DEEP:
+        r, alpha, t, T = map(mpf, (case[0], case[1], case[4], case[7]))
+        with mpmath.workdps(60):
+            return float(r * mpmath.log1p(t / (alpha + T)))
     lq = quad.ln_expected(case)
     if case in RATIO:
         l1 = by_first_order(*case)
@@ -77,4 +95,4 @@ def value(case):
 
 
 if __name__ == "__main__":
-    print_values("bgnbd_tiny_r_reference.py", RATIO + OVERFLOW + QUAD, value)
+    print_values("bgnbd_tiny_r_reference.py", RATIO + OVERFLOW + QUAD + DEEP, value)

@@ -76,7 +76,7 @@ static const double layer_cases[][9] = {
  * and by bgnbd_tiny_r_reference.py: r + x tiny beside a - 1, the far form's
  * n / e subnormal or 0 (its first N_TINY_RATIO), its c (1 - f) / n beyond
  * DBL_MAX (the next N_TINY_OVERFLOW), the quadrature in p's n log1p(p k)
- * subnormal
+ * subnormal, n / e below 2^-600 DBL_MIN (the last two)
  */
 static const double tiny_r_cases[][9] = {
 #include "../reference/bgnbd_tiny_r_reference.inc"
@@ -85,6 +85,7 @@ static const double tiny_r_cases[][9] = {
 #define N_TINY_R (sizeof(tiny_r_cases) / sizeof(tiny_r_cases[0]))
 #define N_TINY_RATIO 4
 #define N_TINY_OVERFLOW 4
+#define N_TINY_DEEP 2
 
 static double
 case_expected(const double *c)
@@ -414,8 +415,20 @@ test_far_tiny_ratio(void)
 static void
 test_far_tiny_overflow_quad(void)
 {
-	ok_within_1e12(tiny_r_cases + N_TINY_RATIO, N_TINY_R - N_TINY_RATIO,
+	ok_within_1e12(tiny_r_cases + N_TINY_RATIO, N_TINY_R - N_TINY_RATIO - N_TINY_DEEP,
 				   "with r tiny, the far form beyond DBL_MAX or n log1p(p k) subnormal");
+}
+
+/*
+ * n / e of 1e-504 (r = 3.8e-203 beside a = 1.4e301): n 2^600 / e, which
+ * the far form first took for it, was subnormal still (E[Y] 12% off); the
+ * mantissas' ratio times 2 to the exponents' difference now, within 1e-14
+ */
+static void
+test_far_tiny_deep(void)
+{
+	ok_within(tiny_r_cases + N_TINY_R - N_TINY_DEEP, N_TINY_DEEP, 1e-14,
+			  "with n / e below 2^-600 DBL_MIN");
 }
 
 int
@@ -435,5 +448,6 @@ main(void)
 	test_quad_layer_at_top();
 	test_far_tiny_ratio();
 	test_far_tiny_overflow_quad();
+	test_far_tiny_deep();
 	return tap_done();
 }
