@@ -516,6 +516,25 @@ factorise(const Solver *s, const double *hess, double *hfac, double *diag)
 }
 
 /*
+ * The penalised Hessian that factorise() factorised into hfac: cr_cholesky
+ * writes only the lower triangle (and the diagonal, kept in diag), so the
+ * upper triangle is still the Hessian's, which is symmetric.
+ */
+static void
+restore_hessian(int D, const double *hfac, const double *diag, double *hess)
+{
+	int			j,
+				k;
+
+	for (j = 0; j < D; j++)
+	{
+		hess[(size_t) j * D + j] = diag[j];
+		for (k = j + 1; k < D; k++)
+			hess[(size_t) j * D + k] = hess[(size_t) k * D + j] = hfac[(size_t) j * D + k];
+	}
+}
+
+/*
  * Exact Newton over all rows from beta (phase 3).  Returns the status; on
  * CR_FIT_OK, hfac holds the factorised penalised Hessian at beta and hess
  * the Hessian itself.
@@ -601,14 +620,23 @@ newton(Solver *s, double *beta, double *grad, double *hess, double *hfac,
 				break;
 			}
 		}
-		memcpy(beta, trial, sizeof(double) * D);
 		res->iterations = it + 1;
 		if (half == 40)
 		{
-			/* no descent along the Newton direction: as good as it gets */
+			/*
+			 * No descent along the Newton direction: as good as it gets.
+			 * Stay at beta, which the last trial did not improve on: hfac
+			 * and diag are its Hessian's factor, tested by factorise(),
+			 * and its step is the one to judge.  The pass at the trial
+			 * overwrote hess (the condition number reads it); factorise()
+			 * left hess's upper triangle in hfac and its diagonal in diag,
+			 * so beta's Hessian comes back, bit for bit, without a pass.
+			 */
+			restore_hessian(D, hfac, diag, hess);
 			res->converged = step_small(beta, step, D, 1e-6);
 			return res->converged ? CR_FIT_OK : CR_FIT_NO_CONVERGENCE;
 		}
+		memcpy(beta, trial, sizeof(double) * D);
 	}
 }
 

@@ -498,6 +498,81 @@ test_penalised(void)
 	free_all();
 }
 
+/*
+ * A mocked objective whose Newton step never descends: f = 1 at the start
+ * point (0.5, 0) and 2 anywhere else, the gradient making the Newton step
+ * (0, 1e-7), small enough to count as converged (1e-6) but not below tol.
+ * The Hessian [[1, r], [r, 1]] has r = 0.2 at the start and 0.6 anywhere
+ * else, so covariance and condition number tell which point they belong to.
+ * Every one of the 40 halvings moves coefficient 1 off zero (2^-39 * 1e-7
+ * is representable), so each fails and the solver leaves by its "no descent"
+ * exit.
+ */
+static const double nodesc_start[2] = {0.5, 0.0};
+static int	nodesc_calls;
+
+static double
+nodesc_pass(void *ctx, const CrFrame *fr, const double *beta, double *grad,
+			double *hess)
+{
+	bool		at_start = beta[0] == nodesc_start[0] && beta[1] == nodesc_start[1];
+	double		r = at_start ? 0.2 : 0.6;
+
+	(void) ctx;
+	(void) fr;
+	nodesc_calls++;
+	/* grad of the log-likelihood = H (0, 1e-7): step = H^-1 H (0, 1e-7) */
+	grad[0] = r * 1e-7;
+	grad[1] = 1e-7;
+	if (hess)
+	{
+		hess[0] = hess[3] = 1.0;
+		hess[1] = hess[2] = r;
+	}
+	return at_start ? -1.0 : -2.0;
+}
+
+static void
+nodesc_margins(void *ctx, const CrFrame *fr, const double *dir, double *umin,
+			   double *umax)
+{
+	(void) ctx;
+	(void) fr;
+	(void) dir;
+	*umin = -1.0;
+	*umax = 1.0;
+}
+
+static void
+test_no_descent(void)
+{
+	static const double means[1] = {0.0},
+				sd[1] = {1.0};
+	/* one feature of mean 0 and spread 1: solver and raw coordinates agree */
+	const CrMoments m = {.d = 1, .npos = 10, .nneg = 10, .sw = 20, .sw1 = 10, .means = means, .sd = sd};
+	const CrPasses ps = {.pass = nodesc_pass, .margins = nodesc_margins, .ctx = NULL};
+	CrFitOptions o = defaults();
+	CrFitResult res;
+
+	o.start = nodesc_start;
+	nodesc_calls = 0;
+	cr_logit_fit_passes(&m, &o, &ps, &kalloc, &res);
+	printf("# no descent: status %d, %d passes, beta (%.17g, %.17g), cov (%.17g, %.17g, %.17g), condition %.17g\n",
+		   res.status, nodesc_calls, res.beta[0], res.beta[1], res.cov[0], res.cov[1], res.cov[3],
+		   res.condition_number);
+	check(nodesc_calls == 41 && res.status == CR_FIT_OK && res.converged && res.iterations == 1,
+		  "no descent in 40 halvings of a step below 1e-6: converged, after one pass at the start and 40 trials");
+	/* the start's Hessian [[1, 0.2], [0.2, 1]]: inverse [[1, -0.2], [-0.2, 1]] / 0.96, condition 1.2 / 0.8 */
+	check(res.beta[0] == nodesc_start[0] && res.beta[1] == nodesc_start[1],
+		  "no descent: the coefficients stay at the last point that descended, not the last trial");
+	check(rel(res.cov[0], 1 / 0.96) < 1e-15 && rel(res.cov[3], 1 / 0.96) < 1e-15 &&
+		  rel(res.cov[1], -0.2 / 0.96) < 1e-15 && res.cov[1] == res.cov[2],
+		  "no descent: the covariance is the inverse Hessian at the returned coefficients");
+	check(rel(res.condition_number, 1.5) < 1e-14,
+		  "no descent: the condition number is that of the Hessian at the returned coefficients");
+	free_all();
+}
+
 int
 main(void)
 {
@@ -779,6 +854,7 @@ main(void)
 	test_separation();
 	test_tiny_values();
 	test_penalised();
+	test_no_descent();
 
 	return tap_done();
 }
