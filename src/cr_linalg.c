@@ -14,14 +14,17 @@
 
 /*
  * In-place Cholesky factorisation A = L L' of a symmetric positive definite
- * n x n row-major matrix (the lower triangle receives L).  Returns -1 on
- * success, or the index of the first pivot that is not positive or is below
- * rel_tol times the matrix's original diagonal entry (orig_diag, or A's own
- * diagonal when NULL): that variable is a linear combination of the
- * earlier ones.
+ * n x n row-major matrix (the lower triangle receives L; the upper triangle
+ * is left as it was).  Returns -1 on success, or the index of the first
+ * pivot that is not positive or is below rel_tol times the matrix's
+ * original diagonal entry (orig_diag, or A's own diagonal when NULL): that
+ * variable is a linear combination of the earlier ones.  tick (may be
+ * NULL) is called every 16 columns: n^3 / 3 operations in all, 0.1 s of
+ * CPU for n = 1001 on the test machine, once per Newton step.
  */
 int
-cr_cholesky(double *a, int n, const double *orig_diag, double rel_tol)
+cr_cholesky(double *a, int n, const double *orig_diag, double rel_tol,
+			cr_tick_fn tick)
 {
 	int			i,
 				j,
@@ -32,6 +35,8 @@ cr_cholesky(double *a, int n, const double *orig_diag, double rel_tol)
 		double		diag = orig_diag ? orig_diag[j] : a[(size_t) j * n + j];
 		double		sum = a[(size_t) j * n + j];
 
+		if (tick && (j & 15) == 0)
+			tick();
 		for (k = 0; k < j; k++)
 			sum -= a[(size_t) j * n + k] * a[(size_t) j * n + k];
 		if (!(sum > 0.0) || !(sum > rel_tol * diag) || !isfinite(sum))
@@ -214,7 +219,7 @@ cr_condition_number(const double *a, int n, double *work, cr_tick_fn tick,
 	 */
 	for (i = 0; i < n; i++)
 		t[i] = c[(size_t) i * n + i];
-	k = checked ? -1 : cr_cholesky(c, n, NULL, 1e-15);
+	k = checked ? -1 : cr_cholesky(c, n, NULL, 1e-15, NULL);
 	for (i = 0; i < n; i++)
 	{
 		c[(size_t) i * n + i] = t[i];

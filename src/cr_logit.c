@@ -358,7 +358,7 @@ sample_newton(const Solver *s, int64_t stride, double scale, double *beta,
 		int			half;
 		bool		done;
 
-		if (cr_cholesky(hfac, D, NULL, COLLINEAR_REL_TOL) >= 0)
+		if (cr_cholesky(hfac, D, NULL, COLLINEAR_REL_TOL, s->opt->tick) >= 0)
 			return false;
 		for (j = 0; j < D; j++)
 			step[j] = -grad[j];
@@ -387,7 +387,7 @@ sample_newton(const Solver *s, int64_t stride, double scale, double *beta,
 				hfac[j] /= scale;
 			if (!s->opt->intercept)
 				hfac[0] = 1.0;
-			return cr_cholesky(hfac, D, NULL, COLLINEAR_REL_TOL) < 0;
+			return cr_cholesky(hfac, D, NULL, COLLINEAR_REL_TOL, s->opt->tick) < 0;
 		}
 	}
 	return false;
@@ -509,7 +509,7 @@ factorise(const Solver *s, const double *hess, double *hfac, double *diag)
 	for (j = 0; j < D; j++)
 		diag[j] = hess[(size_t) j * D + j];
 	memcpy(hfac, hess, sizeof(double) * D * D);
-	bad = cr_cholesky(hfac, D, diag, COLLINEAR_REL_TOL);
+	bad = cr_cholesky(hfac, D, diag, COLLINEAR_REL_TOL, s->opt->tick);
 	if (bad >= 0)
 		s->res->bad_feature = bad - 1;
 	return bad < 0;

@@ -163,7 +163,8 @@ extern void cr_logit_fit_passes(const CrMoments *m, const CrFitOptions *opt,
 								CrFitResult *res);
 
 /* Dense kernels, exported for tests. */
-extern int	cr_cholesky(double *a, int n, const double *orig_diag, double rel_tol);
+extern int	cr_cholesky(double *a, int n, const double *orig_diag, double rel_tol,
+						cr_tick_fn tick);
 extern void cr_cholesky_solve(const double *l, int n, double *b);
 extern void cr_cholesky_inverse(const double *l, int n, double *inv, double *work,
 								cr_tick_fn tick);

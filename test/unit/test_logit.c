@@ -583,7 +583,7 @@ main(void)
 		double		inv[9],
 					work[3];
 
-		check(cr_cholesky(a, 3, NULL, 1e-12) == -1, "cholesky factorises an SPD matrix");
+		check(cr_cholesky(a, 3, NULL, 1e-12, NULL) == -1, "cholesky factorises an SPD matrix");
 		check(fabs(a[0] - 2.0) < 1e-15 && fabs(a[3] - 1.0) < 1e-15, "cholesky: L[0][0] = 2, L[1][0] = 1");
 		cr_cholesky_solve(a, 3, b);
 		check(fabs(b[0] - 1) < 1e-12 && fabs(b[1] - 2) < 1e-12 && fabs(b[2] - 3) < 1e-12, "cholesky solve recovers x");
@@ -594,9 +594,10 @@ main(void)
 	}
 	{
 		/*
-		 * The covariance inverse (2 n^3, over a second at n = 1001) and the
-		 * condition number's reduction tick every 16 columns or
-		 * reflections, so that a cancel is seen within either.
+		 * The Cholesky factorisation (n^3 / 3, every Newton step), the
+		 * covariance inverse (2 n^3) and the condition number's reduction
+		 * (4/3 n^3) tick every 16 columns or reflections, so that a
+		 * cancel is seen within any of them.
 		 */
 		int			n = 40,
 					i;
@@ -606,7 +607,9 @@ main(void)
 
 		for (i = 0; i < n * n; i++)
 			a[i] = (i / n == i % n) ? 2.0 : 1.0 / n;
-		check(cr_cholesky(a, n, NULL, 1e-12) == -1, "a 40x40 matrix factorises");
+		ticks = 0;
+		check(cr_cholesky(a, n, NULL, 1e-12, count_tick) == -1, "a 40x40 matrix factorises");
+		check(ticks == 3, "its factorisation ticks at columns 0, 16 and 32");
 		ticks = 0;
 		cr_cholesky_inverse(a, n, inv, work, count_tick);
 		check(ticks == 3, "the inverse of a 40x40 matrix ticks at columns 0, 16 and 32");
@@ -622,7 +625,7 @@ main(void)
 	{
 		double		a[9] = {1, 2, 3, 2, 4, 6, 3, 6, 10};	/* row 2 = 2 * row 1 */
 
-		check(cr_cholesky(a, 3, NULL, 1e-11) == 1, "cholesky names the dependent variable");
+		check(cr_cholesky(a, 3, NULL, 1e-11, NULL) == 1, "cholesky names the dependent variable");
 	}
 	{
 		double		a[4] = {1, 0, 0, 1e-3};
