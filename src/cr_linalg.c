@@ -87,34 +87,62 @@ cr_cholesky_solve(const double *l, int n, double *b)
 }
 
 /*
- * inv = (L L')^-1, column by column; work holds n doubles.  tick (may be
- * NULL) is called every 16 columns: 2 n^3 operations in all, over a second
- * for n = 1001.
+ * inv = (L L')^-1 = W' W, W = L^-1; work holds n doubles.  W is formed row
+ * by row in inv's lower triangle (row i from the rows above it), then W' W
+ * row by row over it: row i of the product needs only rows i and below of
+ * W, so it replaces row i of W and is mirrored into the upper triangle.
+ * n^3 / 3 operations for each half, against 2 n^3 for n solves.  tick (may
+ * be NULL) is called every 16 rows of either half.
  */
 void
 cr_cholesky_inverse(const double *l, int n, double *inv, double *work, cr_tick_fn tick)
 {
 	int			i,
-				j;
+				j,
+				k;
 
-	for (j = 0; j < n; j++)
-	{
-		if (tick && (j & 15) == 0)
-			tick();
-		for (i = 0; i < n; i++)
-			work[i] = (i == j) ? 1.0 : 0.0;
-		cr_cholesky_solve(l, n, work);
-		for (i = 0; i < n; i++)
-			inv[(size_t) i * n + j] = work[i];
-	}
-	/* symmetrise away rounding */
 	for (i = 0; i < n; i++)
-		for (j = 0; j < i; j++)
-		{
-			double		m = 0.5 * (inv[(size_t) i * n + j] + inv[(size_t) j * n + i]);
+	{
+		const double *li = l + (size_t) i * n;
+		double		d = 1.0 / li[i];
 
-			inv[(size_t) i * n + j] = inv[(size_t) j * n + i] = m;
+		if (tick && (i & 15) == 0)
+			tick();
+		/* W[i][j] = -(sum_{j <= k < i} L[i][k] W[k][j]) / L[i][i] */
+		for (j = 0; j < i; j++)
+			work[j] = 0.0;
+		for (k = 0; k < i; k++)
+		{
+			const double *wk = inv + (size_t) k * n;
+			double		c = li[k];
+
+			for (j = 0; j <= k; j++)
+				work[j] -= c * wk[j];
 		}
+		for (j = 0; j < i; j++)
+			inv[(size_t) i * n + j] = work[j] * d;
+		inv[(size_t) i * n + i] = d;
+	}
+	for (i = 0; i < n; i++)
+	{
+		double	   *ci = inv + (size_t) i * n;
+
+		if (tick && (i & 15) == 0)
+			tick();
+		/* (W' W)[i][j] = sum_{k >= i} W[k][i] W[k][j], j <= i */
+		for (j = 0; j <= i; j++)
+			work[j] = 0.0;
+		for (k = i; k < n; k++)
+		{
+			const double *wk = inv + (size_t) k * n;
+			double		c = wk[i];
+
+			for (j = 0; j <= i; j++)
+				work[j] += c * wk[j];
+		}
+		for (j = 0; j <= i; j++)
+			ci[j] = inv[(size_t) j * n + i] = work[j];
+	}
 }
 
 /*
