@@ -123,6 +123,10 @@ FROM (VALUES ('{"plan": "gold"}'::jsonb), ('{"plan": ""}'), ('{"plan": "0"}'), (
 SELECT ('{"==": [{"var": 1}, 5]}'::jsonb::incentive_condition)::text AS numeric_var,
        incentive_matches('{"==": [{"var": 1}, 5]}'::jsonb::incentive_condition, '{"1": 5}'::jsonb) AS key_1,
        ('{"==": [{"var": 1}, 5]}'::jsonb::incentive_condition)::jsonb::text AS back;
+-- past 2^53 the key is what String(n) prints, the shortest digits, as json-logic-js reads it
+SELECT ('{"var": 1152921504606846976}'::jsonb::incentive_condition)::text AS big_var,
+       incentive_matches('{"var": 1152921504606846976}'::jsonb::incentive_condition,
+                         '{"1152921504606847000": 1, "1152921504606846976": 0}'::jsonb) AS reads_js_key;
 
 -- the text form: truthy(x) is JsonLogic's, and a text condition's
 -- truthy(x - 1) gets the null check of x (SQL: NULL, JavaScript: -1)

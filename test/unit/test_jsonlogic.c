@@ -516,6 +516,13 @@ main(void)
 	/* a numeric var is the key String(n) */
 	check("{\"==\":[{\"var\":1},5]}", "coalesce(\"1\" = 5, false)");
 	check("{\"var\":[-0]}", "truthy(\"0\")");
+	/* String(n) past 2^53 is the shortest digits that read back, not n's exact value */
+	check("{\"var\":1152921504606846976}", "truthy(\"1152921504606847000\")");
+	check("{\"var\":123456789012345678901}", "truthy(\"123456789012345680000\")");
+	check("{\"var\":-9007199254740993}", "truthy(\"-9007199254740992\")");
+	check_error("{\"var\":999999999999999999999}", CR_ERR_INVALID, "\"var\" of a number must be an integer");
+	check("{\"var\":1e20}", "truthy(\"100000000000000000000\")");
+	check("{\"var\":4503599627370497}", "truthy(\"4503599627370497\")");
 	check("{\"!!\":{\"var\":[12,\"a\"]}}", "\"12\" IS NULL OR truthy(\"12\")");
 	check("{\"and\":[0,\"\",\"x\",1,null]}", "false AND false AND true AND true AND false");
 	check("{\"==\":[{\"var\":\"x\"},1e-310]}", "coalesce(x = 1e-310, false)");
