@@ -1074,7 +1074,7 @@ jl_var_cond(JL *j, const Op *op, Expr *out)
 		put(out, "(");
 		put_expr(out, &v);
 		put(out, " IS NULL OR ");
-		out->prog += 5;			/* IS NULL, the OR */
+		out->prog += 4;			/* IS NULL (1 byte), the OR (3) */
 	}
 	put_truthy(out, &v);
 	if (dflt)

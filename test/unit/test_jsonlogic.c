@@ -474,6 +474,63 @@ nested_if(void)
 	}
 }
 
+/*
+ * D(i): {"var": ["x", 1]} at i = 0, else {"if": [D(i - 1), V, V]} with V
+ * that var: the conditions repeat, and every var with a truthy default is
+ * (x IS NULL OR truthy(x)), 14 bytes of program.
+ */
+static void
+put_doubling_if(char *json, int i)
+{
+	if (i == 0)
+	{
+		strcat(json, "{\"var\":[\"x\",1]}");
+		return;
+	}
+	strcat(json, "{\"if\":[");
+	put_doubling_if(json, i - 1);
+	strcat(json, ",{\"var\":[\"x\",1]},{\"var\":[\"x\",1]}]}");
+}
+
+/*
+ * A program just under the limit compiles: the early count of its size
+ * (Expr.prog) is never more than the bytes it compiles to, here 4,046,748 of
+ * 4,194,304; counting 5 bytes for IS NULL and the OR of a truthy default
+ * (they are 4) counted 4,280,203 and refused it with 54000.  One level more
+ * is past the limit.
+ */
+static void
+truthy_default_at_limit(void)
+{
+	char		json[4096];
+	uint8_t    *b = NULL;
+	size_t		bl = 0;
+	CrRuleError e;
+	int			rc;
+
+	strcpy(json, "{\"or\":[");
+	put_doubling_if(json, 16);
+	strcat(json, ",");
+	put_doubling_if(json, 13);
+	strcat(json, ",");
+	put_doubling_if(json, 12);
+	strcat(json, "]}");
+	rc = cr_rule_from_jsonlogic(json, strlen(json), NULL, &b, &bl, &e);
+	ok(rc == CR_OK && bl == 4046748, "truthy defaults in nested \"if\": 4,046,748 bytes of program compile");
+	if (rc != CR_OK)
+		printf("# %d %s\n", rc, e.message);
+	free(b);
+	b = NULL;
+	strcpy(json, "{\"or\":[");
+	put_doubling_if(json, 16);
+	strcat(json, ",");
+	put_doubling_if(json, 14);
+	strcat(json, "]}");
+	rc = cr_rule_from_jsonlogic(json, strlen(json), NULL, &b, &bl, &e);
+	ok(rc == CR_ERR_TOO_LONG, "truthy defaults in nested \"if\" past 4 MB of program: 54000");
+	free(b);
+}
+
 int
 main(void)
 {
@@ -565,6 +622,7 @@ main(void)
 	quoted_cuts();
 	long_if();
 	nested_if();
+	truthy_default_at_limit();
 	{
 		/* a 1000-operand + is a flat chain, not 1000 levels of nesting */
 		char	   *big = malloc(20000);
