@@ -99,6 +99,7 @@ typedef struct BulkReceiver
 	MemoryContext cxt;			/* the arrays */
 	Oid			id_type;		/* int8, int4 or int2 */
 	TimestampTz as_of;
+	int32		asof_day;		/* as_of's local day */
 	CrKeyMap	map;			/* member id -> index */
 	CrLtSums   *sums;			/* map.cap entries */
 	int32	  **chunks;			/* BULK_CHUNK member indexes then days, each */
@@ -253,7 +254,8 @@ bulk_receive(TupleTableSlot *slot, DestReceiver *self)
 	row = &r->batch[r->nbatch];
 	row->key = bulk_member_id(r, slot->tts_values[0]);
 	row->amount = amount;
-	row->day = cr_local_day_cached(r->fcinfo, ts);
+	/* on as_of's day at the latest, as lifetime_summary_transfn counts it */
+	row->day = Min(cr_local_day_cached(r->fcinfo, ts), r->asof_day);
 	if (row->key != (r->nbatch > 0 ? row[-1].key : r->last_key))
 		bulk_prefetch(&r->map.slots[cr_keymap_hash(row->key) & (r->map.nslots - 1)]);
 	if (++r->nbatch == BULK_BATCH)
@@ -373,7 +375,7 @@ lifetime_summaries(PG_FUNCTION_ARGS)
 	{
 		r.as_of = PG_GETARG_TIMESTAMPTZ(1);
 		cr_check_finite(r.as_of, "as_of");
-		asof_day = cr_local_day_cached(fcinfo, r.as_of);
+		asof_day = r.asof_day = cr_local_day_cached(fcinfo, r.as_of);
 	}
 	bulk_init(&r);
 

@@ -205,7 +205,17 @@ lifetime_summary_transfn(PG_FUNCTION_ARGS)
 		PG_RETURN_POINTER(st);	/* after the cut-off, including +infinity */
 	cr_check_finite(ts, "occurred_at");
 	cr_lt_check_amount(amount);
-	day = cr_local_day_cached(fcinfo, ts);
+
+	/*
+	 * A purchase at or before as_of is on as_of's local day at the latest,
+	 * as engagement_summary counts it: local days run backwards where the
+	 * clocks went back across midnight (St. John's until 2010: 00:01 back to
+	 * 23:01), and a purchase in the minute before such a change is on a
+	 * later day than an as_of in the hour after it (it gave a recency beyond
+	 * T, which bgnbd_fit refuses, and a partial state that
+	 * lifetime_summary_deserialfn refuses).
+	 */
+	day = Min(cr_local_day_cached(fcinfo, ts), st->asof_day);
 	lt_reserve(st, aggctx, 1);
 	if (!cr_lt_add(&st->s, st->ndays == 0, day, amount))
 		float_overflow_error();

@@ -5,7 +5,7 @@
 -- lifetime value against the same; lifetime_summary against plain SQL in
 -- several time zones; parallel equals serial.
 BEGIN;
-SELECT plan(48);
+SELECT plan(51);
 
 -- A real (not temporary) table, so that parallel workers can scan it.
 CREATE TABLE cdnow_summary (id int, x float8, t_x float8, t float8, zbar float8);
@@ -271,6 +271,41 @@ SELECT spread_summaries() AS parallel_summaries \gset
 SET LOCAL max_parallel_workers_per_gather = 0;
 SELECT is(spread_summaries(), :'parallel_summaries', 'lifetime_summary: partial states combined in parallel equal serial (monetary_value)');
 RESET max_parallel_workers_per_gather;
+-- St. John's went back from 2010-11-07 00:01 NDT to 2010-11-06 23:01 NST: a
+-- purchase at 00:00:30, on the 7th, is before an as_of at 23:30 of the 6th,
+-- and counts on as_of's day, as engagement_summary counts it (it was on the
+-- 7th: recency 2 beyond T 1, which bgnbd_fit refuses; and in a parallel
+-- plan, 22P03 from lifetime_summary_deserialfn, as the day was after as_of's)
+SET LOCAL TimeZone = 'America/St_Johns';
+CREATE TABLE stj_purchases AS
+SELECT m AS member_id, '2010-11-05 12:00-02:30'::timestamptz + make_interval(mins => k) AS occurred_at,
+       5::float8 AS amount
+FROM generate_series(1, 30) m, generate_series(1, 200) k
+UNION ALL SELECT m, '2010-11-07 00:00:30-02:30', 7 FROM generate_series(1, 30) m;
+ANALYZE stj_purchases;
+CREATE FUNCTION stj_summaries() RETURNS text LANGUAGE sql AS $$
+  SELECT string_agg(DISTINCT l::text, ',')
+  FROM (SELECT member_id, lifetime_summary(occurred_at, '2010-11-06 23:30-03:30', amount) l
+        FROM stj_purchases GROUP BY 1) q $$;
+SELECT is(stj_summaries() || ';' ||
+          (SELECT string_agg(DISTINCT (frequency, recency, t, monetary_value)::text, ',')
+           FROM lifetime_summaries('SELECT member_id, occurred_at, amount FROM stj_purchases',
+                                   '2010-11-06 23:30-03:30')),
+          '(1,1,1,7);(1,1,1,7)',
+          'a purchase on a later local day than as_of (clocks back across midnight) is on as_of''s day');
+-- every group's partial state serialized by a worker
+SET LOCAL max_parallel_workers_per_gather = 2;
+SET LOCAL parallel_leader_participation = off;
+CREATE FUNCTION stj_plan() RETURNS SETOF text LANGUAGE plpgsql AS $$
+BEGIN
+  RETURN QUERY EXPLAIN (COSTS OFF)
+    SELECT member_id, lifetime_summary(occurred_at, '2010-11-06 23:30-03:30', amount) FROM stj_purchases GROUP BY 1;
+END $$;
+SELECT ok((SELECT string_agg(l, ' ') FROM stj_plan() l) ~ 'Partial (Hash|Group)Aggregate', 'the St. John''s plan is parallel');
+SELECT is(stj_summaries(), '(1,1,1,7)', 'and its partial states are taken (they were 22P03)');
+RESET parallel_leader_participation;
+RESET max_parallel_workers_per_gather;
+SET LOCAL TimeZone = 'America/New_York';
 -- summaries of purchases from the BG/NBD story (the README's shop, smaller) feed the fits
 \ir ../data/shop_purchases.sql
 CREATE TABLE shop_history AS
