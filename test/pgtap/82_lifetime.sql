@@ -5,7 +5,7 @@
 -- lifetime value against the same; lifetime_summary against plain SQL in
 -- several time zones; parallel equals serial.
 BEGIN;
-SELECT plan(51);
+SELECT plan(52);
 
 -- A real (not temporary) table, so that parallel workers can scan it.
 CREATE TABLE cdnow_summary (id int, x float8, t_x float8, t float8, zbar float8);
@@ -176,6 +176,16 @@ SELECT ok((SELECT abs(p / 6.22102121 - 1) < 1e-6 AND abs(q / 3.75024722 - 1) < 1
 SELECT throws_ok($$SELECT gammagamma_fit(CASE WHEN id = 1 THEN 1e13 ELSE x END, zbar) FROM cdnow_summary$$, '22000',
                  'the Gamma-Gamma fit found no proper maximum of the likelihood',
                  'a frequency of 1e13: no proper maximum (README)');
+-- gammagamma_fit sorts its rows in the final function (qsort_interruptible
+-- in the kernel's order): the model is the same to the bit whatever order
+-- the rows came in, here with many ties (three copies of each member, the
+-- spend rounded to a whole number)
+SELECT is((SELECT count(DISTINCT g::text)
+           FROM (SELECT gammagamma_fit(x, round(zbar) ORDER BY k, id) g FROM cdnow_summary, generate_series(1, 3) k
+                 UNION ALL SELECT gammagamma_fit(x, round(zbar) ORDER BY k DESC, id DESC) FROM cdnow_summary, generate_series(1, 3) k
+                 UNION ALL SELECT gammagamma_fit(x, round(zbar) ORDER BY round(zbar) DESC, x) FROM cdnow_summary, generate_series(1, 3) k
+                 UNION ALL SELECT gammagamma_fit(x, round(zbar) ORDER BY hashint4(id * 3 + k)) FROM cdnow_summary, generate_series(1, 3) k) s),
+          1::bigint, 'gammagamma_fit: the same model, to the bit, in four row orders with ties');
 SELECT is((SELECT bgnbd_fit(x, t_x, t) FROM cdnow_summary WHERE false), NULL, 'no rows: NULL');
 SELECT is((SELECT (bgnbd_fit(x, CASE WHEN id % 10 = 0 THEN NULL ELSE t_x END, t)).n_skipped FROM cdnow_summary),
           235::bigint, 'rows with a NULL are skipped and counted');
