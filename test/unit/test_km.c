@@ -615,6 +615,87 @@ test_logrank_cancel(void)
 	ok(good, "two groups of 1e7 and 1e9 churning alike (O - E 1e-8 of its terms and less): chi-square to 1e-14, three weightings, either group order");
 }
 
+/* chi-squares of test/reference/logrank_cancel_power_reference.py */
+static const double cancel_power_ref[3][2][4] = {
+	{
+		{2.8125000018750001e-19, 1.1250000003749999e-18, 2.7612500005875002e-18, 2.8125000018750001e-19},
+		{2.8125000000018751e-25, 1.125000000000375e-24, 2.7612500000005879e-24, 2.8125000000018751e-25}
+	},
+	{
+		{8.4375025284381162e-17, 3.375001010250075e-16, 8.2837524786031205e-16, 8.4375025284381162e-17},
+		{8.437500002528437e-23, 3.3750000010102501e-22, 8.2837500024786046e-22, 8.437500002528437e-23}
+	},
+	{
+		{1.5000000446666677e-17, 6.0000001773333345e-17, 1.4726667100737768e-16, 1.5000000446666677e-17},
+		{1.5000000000446667e-23, 6.0000000001773328e-23, 1.4726666667100738e-22, 1.5000000000446667e-23}
+	}
+};
+
+/*
+ * The constructions of test_logrank_cancel, and three groups taking turns
+ * (c, b, a one churn each at 3j + 1, 3j + 2, 3j + 3, j < 30, the rest
+ * censored at 91), with weights that are not rational: Fleming-Harrington
+ * S(t-)^p for p = 1/2, 2, 3.7 and Tarone-Ware sqrt(n).  With S^p rounded by
+ * pow() chi-square was 2e-4 off (one churn apart, R = 1e12, p = 2) and
+ * 2e-9 (three turns, R = 1e9, p = 1/2).  References:
+ * test/reference/logrank_cancel_power_reference.py (mpmath, 60 digits).
+ */
+static void
+test_logrank_cancel_power(void)
+{
+	enum {M = 300, M3 = 30};
+	static const double ps[4] = {0.5, 2, 3.7, 0};
+	CrSurvObs  *o = malloc((2 * M + 3) * sizeof(CrSurvObs));
+	double		worst = 0;
+	int			good = 1;
+
+	for (int c = 0; c < 3; c++)
+		for (int r = 0; r < 2; r++)
+			for (int w = 0; w < 4; w++)
+			{
+				int64_t		big = r == 0 ? 1000000000 : INT64_C(1000000000000);
+				double		work[64],
+							chi2 = -1;
+				size_t		n = 0;
+
+				if (c == 0)
+				{
+					o[n++] = (CrSurvObs) {1, 1, 1, 0};
+					o[n++] = (CrSurvObs) {2, 0, 1, 0};
+					o[n++] = (CrSurvObs) {3, 0, 0, big - 1};
+					o[n++] = (CrSurvObs) {3, 1, 0, big - 1};
+				}
+				else if (c == 1)
+				{
+					for (int j = 1; j <= M; j++)
+					{
+						o[n++] = (CrSurvObs) {2 * j - 1, 1, 1, 0};
+						o[n++] = (CrSurvObs) {2 * j, 0, 1, 0};
+					}
+					o[n++] = (CrSurvObs) {2 * M + 1, 0, 0, big - M};
+					o[n++] = (CrSurvObs) {2 * M + 1, 1, 0, big - M};
+				}
+				else
+				{
+					for (int j = 0; j < M3; j++)
+						for (int g = 2; g >= 0; g--)
+							o[n++] = (CrSurvObs) {3 * j + 3 - g, g, 1, 0};
+					for (int g = 0; g < 3; g++)
+						o[n++] = (CrSurvObs) {3 * M3 + 1, g, 0, big - M3};
+				}
+				n = cr_surv_compact(o, n);
+				if (cr_logrank(o, n, c == 2 ? 3 : 2,
+							   w == 3 ? CR_LR_TARONE_WARE : CR_LR_FLEMING_HARRINGTON,
+							   ps[w], work, NULL, &chi2) != 0)
+					good = 0;
+				worst = fmax(worst, fabs(chi2 - cancel_power_ref[c][r][w]) / cancel_power_ref[c][r][w]);
+			}
+	free(o);
+	ok(good && worst < 1e-14,
+	   "groups of 1e9 and 1e12 churning alike, weights S(t-)^p (p = 1/2, 2, 3.7) and sqrt(n): chi-square to 1e-14 (worst %.2g)",
+	   worst);
+}
+
 /*
  * A million members churning one at a time: survival after j is exactly
  * (N - j) / N and Greenwood's std_err S sqrt(j / (N (N - j))) (the sum
@@ -770,6 +851,7 @@ main(void)
 	test_logrank_near_singular();
 	test_logrank_oe();
 	test_logrank_cancel();
+	test_logrank_cancel_power();
 	test_km_long_product();
 	test_compact_tail();
 	test_spells();
