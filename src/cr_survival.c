@@ -466,21 +466,32 @@ retention_surv_combine(PG_FUNCTION_ARGS)
 /*
  * A serialized state is one bytea, built in a StringInfo: at most
  * MaxAllocSize - 1 bytes, about 38.3 million (time, group) pairs.  Past
- * that, a parallel worker's (or a Citus shard's) partial state cannot be
- * passed on: said so, not as enlargeStringInfo's "out of memory" once a
- * gigabyte has been written (retention_logrank over 40 million distinct
- * durations, one worker).  retention_km stops long before (an array holds
- * fewer points).
+ * that, a parallel worker's partial state cannot be passed on: said so, not
+ * as enlargeStringInfo's "out of memory" once a gigabyte has been written
+ * (retention_logrank over 40 million distinct durations, one worker).  The
+ * bytea goes on in tuples, each one palloc of at most MaxAllocSize bytes:
+ * the worker's minimal tuple to the leader (16 bytes more), and there the
+ * Finalize Aggregate's copy of its first input row as a heap tuple
+ * (HEAPTUPLESIZE and the header, 48 bytes more).  A bytea within 48 bytes
+ * of the StringInfo's limit passed the check and failed there, "invalid
+ * memory alloc request size" (38 347 920 pairs of groups 'a' and 'b' in the
+ * worker, 38 347 919 in the leader), so that room is kept too; 38 347 918
+ * pass.  A GROUP BY's keys ride in the same tuple: their bytes are not
+ * counted, and a state that close to the limit with long keys still fails
+ * there.  retention_km stops long before (an array holds fewer points).
+ * (Citus gathers the rows of these aggregates: no state goes through it.)
  */
 static void
 surv_check_serial_size(const SurvState *s)
 {
-	Size		fixed = VARHDRSZ + SURV_STATE_HEADER;
+	Size		fixed = HEAPTUPLESIZE + MAXALIGN(SizeofHeapTupleHeader) +
+		VARHDRSZ + SURV_STATE_HEADER;
 	int64		most;
 
 	for (int32 g = 0; g < s->ngroups; g++)
 		fixed += sizeof(int32) + strlen(s->names[g]);
-	most = (int64) ((MaxAllocSize - 1 - fixed) / SURV_OBS_BYTES);
+	/* the heap tuple's palloc (at most MaxAllocSize) binds, not the StringInfo's */
+	most = (int64) ((MaxAllocSize - fixed) / SURV_OBS_BYTES);
 	if (s->nobs > most)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
