@@ -2,6 +2,7 @@
  * test_km.c: unit tests of the survival kernel and the demo spells.
  * link: src/cr_km.c src/cr_demo_gen.c src/cr_demo_spells_gen.c
  */
+#include <float.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -697,6 +698,29 @@ test_logrank_cancel_power(void)
 }
 
 /*
+ * Fleming-Harrington with p up to DBL_MAX: S(t-)^p is 1 at the first time
+ * and 0 (underflowed) after, so p = 1e300 and DBL_MAX give one chi-square.
+ * With S below 1/e (16 of 24 churn at the first time) dd_pow took p log S
+ * as -Infinity for DBL_MAX, its exp NaN, and the test came out singular
+ * (NULL) where its parent's pow() gave the value.
+ */
+static void
+test_logrank_fh_huge_p(void)
+{
+	CrSurvObs	o[] = {
+		{1, 0, 10, 0}, {1, 1, 6, 0}, {2, 0, 1, 1}, {2, 1, 1, 0}, {3, 0, 2, 0}, {3, 1, 0, 3},
+	};
+	double		work[64],
+				a = -1,
+				b = -2;
+	int			ra = cr_logrank(o, 6, 2, CR_LR_FLEMING_HARRINGTON, 1e300, work, NULL, &a),
+				rb = cr_logrank(o, 6, 2, CR_LR_FLEMING_HARRINGTON, DBL_MAX, work, NULL, &b);
+
+	ok(ra == 0 && rb == 0 && isfinite(a) && a == b,
+	   "Fleming-Harrington p = DBL_MAX: the chi-square of p = 1e300 (%.17g, %.17g)", a, b);
+}
+
+/*
  * A million members churning one at a time: survival after j is exactly
  * (N - j) / N and Greenwood's std_err S sqrt(j / (N (N - j))) (the sum
  * telescopes).  A naive sum of the logs put survival 6e-14 off (7e-13
@@ -852,6 +876,7 @@ main(void)
 	test_logrank_oe();
 	test_logrank_cancel();
 	test_logrank_cancel_power();
+	test_logrank_fh_huge_p();
 	test_km_long_product();
 	test_compact_tail();
 	test_spells();
