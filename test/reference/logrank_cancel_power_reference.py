@@ -8,8 +8,8 @@ each churn one member at times 3j + 1, 3j + 2, 3j + 3, j < m, the rest
 censored at 3m + 1).
 
 A weight rounded to a double (pow(S, p)) is an error of the size of O - E
-itself there: chi-square 2e-4 off (one churn apart, R = 1e12, p = 2) and
-2e-5 (p = 3.7).  Computed with mpmath at 60 digits straight from the
+itself there: chi-square 1.9e-5 off (one churn apart, R = 1e12, p = 3.7)
+and 1.9e-6 (three turns, R = 1e12, p = 3.7).  Computed with mpmath at 60 digits straight from the
 definition (O - E)^T V^-1 (O - E), V = sum over event times with n > 1 of
 w^2 d (n - d) / (n - 1) (diag(r) - r r^T), the first group left out as
 statsmodels' survdiff does; the counts and S(t-) are exact rationals, only

@@ -637,8 +637,8 @@ static const double cancel_power_ref[3][2][4] = {
  * (c, b, a one churn each at 3j + 1, 3j + 2, 3j + 3, j < 30, the rest
  * censored at 91), with weights that are not rational: Fleming-Harrington
  * S(t-)^p for p = 1/2, 2, 3.7 and Tarone-Ware sqrt(n).  With S^p rounded by
- * pow() chi-square was 2e-4 off (one churn apart, R = 1e12, p = 2) and
- * 2e-9 (three turns, R = 1e9, p = 1/2).  References:
+ * pow() chi-square was 1.9e-5 off (one churn apart, R = 1e12, p = 3.7) and
+ * 1.9e-6 (three turns, R = 1e12, p = 3.7).  References:
  * test/reference/logrank_cancel_power_reference.py (mpmath, 60 digits).
  */
 static void
