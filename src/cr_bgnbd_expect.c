@@ -776,6 +776,18 @@ bg_expected_quad(const CrBgnbd *m, double t, double x, double T)
 				worst;
 	bool		lost = false;
 
+	/*
+	 * k beyond DBL_MAX (a horizon beyond DBL_MAX times alpha + T): the
+	 * integrand took 1 - (1 + p k)^-n for 1, which it is only where
+	 * n ln(p k) is large (r = 1.1e-254, a = 1e308, b = 3.8e42, t = 1.8e180,
+	 * alpha = 5.5e-227: E[Y] 1 where mpmath gives 1.07e-251; r = 0.007,
+	 * a = 1.7e308, b = 0.63, t 1e347 times alpha: 1 where it is 0.9964),
+	 * and no error estimate saw it.  Only bg_quad_failed's bound, +inf
+	 * where E[Y] is surely beyond DBL_MAX; else NaN, and the far form or
+	 * the quadrature in logs, which take ln k from the logs, answer.
+	 */
+	if (!(k <= DBL_MAX))
+		return bg_quad_failed(&q, x);
 	if (bg_quad_peak(&q, pc, &nint, &point))
 	{
 		if (!isnan(point))

@@ -87,6 +87,17 @@ static const double tiny_r_cases[][9] = {
 #define N_TINY_OVERFLOW 4
 #define N_TINY_DEEP 2
 
+/*
+ * and by bgnbd_inf_k_reference.py: a horizon beyond DBL_MAX times
+ * alpha + T (k infinite), where the far form fails and the quadrature in p
+ * took 1 - (1 + p k)^-n for 1
+ */
+static const double inf_k_cases[][9] = {
+#include "../reference/bgnbd_inf_k_reference.inc"
+};
+
+#define N_INF_K (sizeof(inf_k_cases) / sizeof(inf_k_cases[0]))
+
 static double
 case_expected(const double *c)
 {
@@ -431,6 +442,18 @@ test_far_tiny_deep(void)
 			  "with n / e below 2^-600 DBL_MIN");
 }
 
+/*
+ * k = t / (alpha + T) beyond DBL_MAX with the far form failing: the
+ * quadrature in p answered 1 where E[Y] is 1.07e-251, 1 where it is 0.9964,
+ * 2.8513e242 where it is 2.8509e242, 6.9e38 where it is 2.2e-282; it
+ * declines now (but for its +inf bound) and the quadrature in logs answers
+ */
+static void
+test_quad_infinite_k(void)
+{
+	ok_within_1e12(inf_k_cases, N_INF_K, "with t beyond DBL_MAX times alpha + T, the far form failing");
+}
+
 int
 main(void)
 {
@@ -449,5 +472,6 @@ main(void)
 	test_far_tiny_ratio();
 	test_far_tiny_overflow_quad();
 	test_far_tiny_deep();
+	test_quad_infinite_k();
 	return tap_done();
 }
