@@ -37,16 +37,6 @@ cr_buyer_row_problem(double x, double tx, double T)
 }
 
 static inline int
-row_less(const CrBuyerRow *a, const CrBuyerRow *b)
-{
-	if (a->x != b->x)
-		return a->x < b->x;
-	if (a->tx != b->tx)
-		return a->tx < b->tx;
-	return a->T < b->T;
-}
-
-static inline int
 row_same(const CrBuyerRow *a, const CrBuyerRow *b)
 {
 	return a->x == b->x && a->tx == b->tx && a->T == b->T;
@@ -68,9 +58,9 @@ rows_sift_down(CrBuyerRow *v, size_t root, size_t n)
 
 	while ((child = 2 * root + 1) < n)
 	{
-		if (child + 1 < n && row_less(&v[child], &v[child + 1]))
+		if (child + 1 < n && cr_buyer_row_less(&v[child], &v[child + 1]))
 			child++;
-		if (!row_less(&v[root], &v[child]))
+		if (!cr_buyer_row_less(&v[root], &v[child]))
 			return;
 		row_swap(&v[root], &v[child]);
 		root = child;
@@ -87,7 +77,7 @@ insertion_sort(CrBuyerRow *v, size_t n)
 	{
 		CrBuyerRow	t = v[i];
 
-		for (j = i; j > 0 && row_less(&t, &v[j - 1]); j--)
+		for (j = i; j > 0 && cr_buyer_row_less(&t, &v[j - 1]); j--)
 			v[j] = v[j - 1];
 		v[j] = t;
 	}
@@ -120,12 +110,12 @@ rows_sort(CrBuyerRow *v, size_t n, int depth)
 			}
 			return;
 		}
-		if (row_less(&v[mid], &v[0]))
+		if (cr_buyer_row_less(&v[mid], &v[0]))
 			row_swap(&v[mid], &v[0]);
-		if (row_less(&v[n - 1], &v[mid]))
+		if (cr_buyer_row_less(&v[n - 1], &v[mid]))
 		{
 			row_swap(&v[n - 1], &v[mid]);
-			if (row_less(&v[mid], &v[0]))
+			if (cr_buyer_row_less(&v[mid], &v[0]))
 				row_swap(&v[mid], &v[0]);
 		}
 		p = v[mid];
@@ -134,9 +124,9 @@ rows_sort(CrBuyerRow *v, size_t n, int depth)
 		j = n - 1;
 		for (;;)
 		{
-			while (row_less(&v[i], &p))
+			while (cr_buyer_row_less(&v[i], &p))
 				i++;
-			while (row_less(&p, &v[j]))
+			while (cr_buyer_row_less(&p, &v[j]))
 				j--;
 			if (i >= j)
 				break;
@@ -192,7 +182,7 @@ cr_buyer_rows_merge(const CrBuyerRow *a, size_t na, const CrBuyerRow *b, size_t 
 
 	while (i < na || j < nb)
 	{
-		const CrBuyerRow *next = j == nb || (i < na && !row_less(&b[j], &a[i])) ? &a[i++] : &b[j++];
+		const CrBuyerRow *next = j == nb || (i < na && !cr_buyer_row_less(&b[j], &a[i])) ? &a[i++] : &b[j++];
 
 		if (k > 0 && row_same(&out[k - 1], next))
 			out[k - 1].w += next->w;
@@ -212,9 +202,9 @@ cr_buyer_rows_merge_count(const CrBuyerRow *a, size_t na, const CrBuyerRow *b, s
 	/* each side is compacted: a triple is at most once in a and once in b */
 	while (i < na && j < nb)
 	{
-		if (row_less(&a[i], &b[j]))
+		if (cr_buyer_row_less(&a[i], &b[j]))
 			i++;
-		else if (row_less(&b[j], &a[i]))
+		else if (cr_buyer_row_less(&b[j], &a[i]))
 			j++;
 		else
 		{

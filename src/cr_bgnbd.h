@@ -27,6 +27,17 @@ typedef struct CrBuyerRow
 	double		w;				/* how many members have this triple */
 } CrBuyerRow;
 
+/* The order of rows the fit keeps them in: by x, then t_x, then T. */
+static inline int
+cr_buyer_row_less(const CrBuyerRow *a, const CrBuyerRow *b)
+{
+	if (a->x != b->x)
+		return a->x < b->x;
+	if (a->tx != b->tx)
+		return a->tx < b->tx;
+	return a->T < b->T;
+}
+
 typedef struct CrBgnbd
 {
 	double		r,

@@ -558,9 +558,7 @@ fit_check_rows(const FitState *st)
 				cr_bad_state("lifetime fit",
 							 "Its row %d (frequency %g, recency %g, T %g, count %g) is not a member history bgnbd_fit takes.",
 							 i + 1, r->x, r->tx, r->T, r->w);
-			if (i > 0 && !(r[-1].x < r->x ||
-						   (r[-1].x == r->x && (r[-1].tx < r->tx ||
-												(r[-1].tx == r->tx && r[-1].T < r->T)))))
+			if (i > 0 && !cr_buyer_row_less(r - 1, r))
 				cr_bad_state("lifetime fit", "Its rows are not sorted.");
 		}
 	}
