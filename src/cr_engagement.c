@@ -521,14 +521,19 @@ engagement_summary_serialfn(PG_FUNCTION_ARGS)
 #define ENG_BAD_HEADER "Its header is not one the transition function writes."
 
 /*
- * The most days a local day is from the UTC day: PostgreSQL takes POSIX
- * zones up to 167 hours from UTC ('UTC+167').  A state's as_of day is the
- * one of the TimeZone of the session that made it, which need not be this
- * one's: a cursor's partial states of a group may be made before a SET
- * TimeZone and combined after it (the combine function refuses two states
- * whose as_of days differ).
+ * A deserialized state's as_of day is the one of the TimeZone of the
+ * session that made it, which need not be this one's: a cursor's partial
+ * states of a group may be made before a SET TimeZone and combined after it
+ * (the combine functions refuse two states whose as_of days differ).  So it
+ * is checked against every zone: within CR_MAX_ZONE_DAYS of as_of's UTC day.
  */
-#define ENG_MAX_ZONE_DAYS 7
+bool
+cr_asof_day_possible(TimestampTz as_of, int32 asof_day)
+{
+	int64		utc_day = cr_floor_div(as_of, USECS_PER_DAY);
+
+	return asof_day >= utc_day - CR_MAX_ZONE_DAYS && asof_day <= utc_day + CR_MAX_ZONE_DAYS;
+}
 
 /*
  * A deserialized state as the transition and combine functions leave it (a
@@ -549,9 +554,7 @@ eng_check_state(const EngState *st)
 				last = PG_INT64_MIN,
 				active = 0;
 
-	if (TIMESTAMP_NOT_FINITE(st->as_of) ||
-		st->asof_day < cr_floor_div(st->as_of, USECS_PER_DAY) - ENG_MAX_ZONE_DAYS ||
-		st->asof_day > cr_floor_div(st->as_of, USECS_PER_DAY) + ENG_MAX_ZONE_DAYS ||
+	if (TIMESTAMP_NOT_FINITE(st->as_of) || !cr_asof_day_possible(st->as_of, st->asof_day) ||
 		st->events < 0 || !(st->decayed >= 0 && st->decayed <= (double) st->events) ||
 		(!st->has_amount && (st->amount_total != 0 || st->amount_30 != 0)))
 		cr_bad_state(what, ENG_BAD_HEADER);

@@ -25,6 +25,15 @@ extern void cr_check_finite(TimestampTz ts, const char *what);
 extern void cr_check_asof_days(int32 a, int32 b);
 
 /*
+ * The most days a local day is from the UTC day: PostgreSQL takes POSIX
+ * zones up to 167 hours from UTC ('UTC+167').
+ */
+#define CR_MAX_ZONE_DAYS 7
+
+/* Whether asof_day is a local day that as_of has in some time zone */
+extern bool cr_asof_day_possible(TimestampTz as_of, int32 asof_day);
+
+/*
  * Serialized aggregate states: a fixed header then nwords 64-bit words.
  * cr_words_header copies the header out (error if too short); cr_words_body
  * returns a palloc'd copy of the words (NULL if none), error unless exactly

@@ -281,12 +281,6 @@ lifetime_summary_serialfn(PG_FUNCTION_ARGS)
 }
 
 /*
- * A zone is at most this many days from UTC (a POSIX zone reaches 167
- * hours): the local day of as_of is within it of its UTC day.
- */
-#define LT_MAX_ZONE_DAYS 7
-
-/*
  * A deserialized state as the transition, combine and serial functions
  * leave it (a deserial function may be handed any bytes, see cr_bad_state):
  * a finite as_of on a local day it has in some zone; its purchase days
@@ -299,19 +293,17 @@ static void
 lt_check_state(const LtState *st)
 {
 	const char *what = "lifetime_summary";
-	int64		utc_day;
 	int32		i;
 
 	if (TIMESTAMP_NOT_FINITE(st->as_of) || st->as_of < MIN_TIMESTAMP || st->as_of >= END_TIMESTAMP)
 		cr_bad_state(what, "Its as_of is not a finite timestamp.");
-	utc_day = cr_floor_div(st->as_of, USECS_PER_DAY);
-	if (st->asof_day < utc_day - LT_MAX_ZONE_DAYS || st->asof_day > utc_day + LT_MAX_ZONE_DAYS)
+	if (!cr_asof_day_possible(st->as_of, st->asof_day))
 		cr_bad_state(what, "Its day of as_of is not one as_of has in any time zone.");
 	if (st->ndays == 0)
 		return;
 	if (st->s.min_day != st->days[0] || st->s.max_day != st->days[st->ndays - 1] ||
 		st->s.max_day > st->asof_day ||
-		st->s.min_day < cr_floor_div(MIN_TIMESTAMP, USECS_PER_DAY) - LT_MAX_ZONE_DAYS ||
+		st->s.min_day < cr_floor_div(MIN_TIMESTAMP, USECS_PER_DAY) - CR_MAX_ZONE_DAYS ||
 		!isfinite(st->s.repeat_total) || isnan(st->s.first_total))
 		cr_bad_state(what, "Its first and last purchase days or spends are not those of its days.");
 	for (i = 1; i < st->ndays; i++)
