@@ -21,6 +21,8 @@ run_readme() {
 	run_readme_guided_as_owner "$w"
 	run_readme_support_list "$w"
 	run_readme_reference_names "$w"
+	run_readme_reference_signatures "$w"
+	run_readme_links
 	run_readme_new_in_11 "$w"
 	run_readme_changed_in_11 "$w"
 }
@@ -118,6 +120,40 @@ SQL
 	done <"$w/names.txt"
 	record_missing "readme: every function in the Reference ($(wc -l <"$w/names.txt") names)" \
 		"functions of the extension the Reference does not name" "$missing"
+}
+
+# Every signature the Reference's tables give, `name(arguments)` in a row's
+# first cell, is one of the catalog's: the arguments' names, types and
+# defaults as the function has them (test/scripts/readme_reference.py).
+# The check of names above finds a function the Reference leaves out; this
+# one a row whose function changed, or never had the arguments it shows.
+run_readme_reference_signatures() {
+	local w=$1
+	psql -X -At -d cr_readme >"$w/arguments.txt" <<SQL
+SELECT p.proname || '|' || pg_get_function_arguments(p.oid)
+FROM pg_proc p JOIN pg_depend d ON d.classid = 'pg_proc'::regclass AND d.objid = p.oid
+ AND d.refclassid = 'pg_extension'::regclass AND d.deptype = 'e'
+JOIN pg_extension e ON e.oid = d.refobjid AND e.extname = 'community_retention'
+ORDER BY 1
+SQL
+	if /usr/bin/python3 "$ROOT/test/scripts/readme_reference.py" signatures "$ROOT/README.md" "$w/arguments.txt" >"$w/signatures.txt"; then
+		record "readme: Reference signatures are the catalog's ($(tail -n 1 "$w/signatures.txt"))" 1 0
+	else
+		sed '$d' "$w/signatures.txt" >&2
+		record "readme: Reference signatures are the catalog's" 0 1
+	fi
+}
+
+# Every link of the README to a file of the repository names one that
+# exists, and every link to a heading names one of the README's headings.
+run_readme_links() {
+	local out
+	if out=$(/usr/bin/python3 "$ROOT/test/scripts/readme_reference.py" links "$ROOT/README.md" "$ROOT"); then
+		record "readme: links to files and headings ($(echo "$out" | tail -n 1))" 1 0
+	else
+		echo "$out" | sed '$d' >&2
+		record "readme: links to files and headings" 0 1
+	fi
 }
 
 # Upgrading -> "What 1.1 changes" names every function 1.1 adds, and the
