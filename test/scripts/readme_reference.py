@@ -33,7 +33,7 @@ TYPES = {
     "timestamptz": "timestamp with time zone",
     "bool": "boolean",
 }
-# functions of the condition language, not of the catalog
+# `name(arguments)`
 CODE_SPAN = re.compile(r"`([a-z_][a-z_0-9]*)\(([^`]*)\)`")
 
 
@@ -46,7 +46,19 @@ def canonical_type(t):
 
 
 def split_args(s):
-    return [a.strip() for a in s.split(",")] if s.strip() else []
+    """the arguments of a list, split at the commas outside quotes and brackets"""
+    args, depth, quoted, start = [], 0, False, 0
+    for i, c in enumerate(s):
+        if c == "'":
+            quoted = not quoted
+        elif not quoted and c in "([{":
+            depth += 1
+        elif not quoted and c in ")]}":
+            depth -= 1
+        elif not quoted and depth == 0 and c == ",":
+            args.append(s[start:i].strip())
+            start = i + 1
+    return args + [s[start:].strip()] if s.strip() else []
 
 
 def catalog_overloads(path):
