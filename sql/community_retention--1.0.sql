@@ -1,7 +1,7 @@
 -- community_retention 1.0 install script, as released, with the search_path
 -- fix of 1.1 (see below).  Kept as a file: the fragments under src/sql/ now
 -- describe 1.1.
--- Every object is created in @extschema@; every function is LANGUAGE C or
+-- Every object is created in the extension's schema; every function is LANGUAGE C or
 -- qualifies each name it uses, so the script is safe for a trusted extension.
 
 \echo Use "CREATE EXTENSION community_retention" to load this file. \quit
@@ -13,7 +13,7 @@
 -- schema under a built-in name (float8, jsonb, eqsel ...) is never found
 -- instead of the built-in one.  The session's temporary schema comes last, so
 -- a temporary type cannot shadow anything either.  Objects are created in the
--- first named schema, @extschema@.  This is the search_path CREATE EXTENSION
+-- first named schema, the extension's.  This is the search_path CREATE EXTENSION
 -- itself sets; it is repeated here so that no edit can silently weaken it.
 SET LOCAL search_path TO @extschema@, pg_temp;
 

@@ -4,8 +4,14 @@
 -- update script community_retention--1.0--1.1.sql is assembled from
 -- src/sql/update/1.0--1.1/*.sql then the same src/sql/1.1/*.sql, and a test
 -- (test/upgrade) checks that both paths give the same catalog.
--- Every object is created in @extschema@; every function is LANGUAGE C or
+-- Every object is created in the extension's schema; every function is LANGUAGE C or
 -- qualifies each name it uses, so the script is safe for a trusted extension.
+-- No comment in these scripts names the schema placeholder (the word
+-- extschema between two at signs): PostgreSQL pastes the quoted schema name
+-- wherever it stands, comments included, and a newline in that name (which
+-- 15.4's check for quotes, $ and backslash lets through) would end a "--"
+-- comment and run the rest of the name as SQL, as the bootstrap superuser.
+-- In code, the name lands inside a quoted identifier or a string literal.
 
 \echo Use "CREATE EXTENSION community_retention" to load this file. \quit
 
@@ -16,6 +22,6 @@
 -- schema under a built-in name (float8, jsonb, eqsel ...) is never found
 -- instead of the built-in one.  The session's temporary schema comes last, so
 -- a temporary type cannot shadow anything either.  Objects are created in the
--- first named schema, @extschema@.  This is the search_path CREATE EXTENSION
+-- first named schema, the extension's.  This is the search_path CREATE EXTENSION
 -- itself sets; it is repeated here so that no edit can silently weaken it.
 SET LOCAL search_path TO @extschema@, pg_temp;

@@ -25,6 +25,24 @@ run_security_install() {
 	[ -f "$dir/plant.sql" ] || return 0
 	say "install-time search_path attacks by a non-superuser installer"
 	mkdir -p "$w"
+	# PostgreSQL pastes the quoted target schema name wherever @extschema@
+	# stands in a script, comments included.  15.4 refuses names with a
+	# quote, $ or backslash, but until a later minor not a newline: in a
+	# "--" comment, CREATE SCHEMA "x<newline>ALTER ROLE me SUPERUSER;--"
+	# made the rest of the name a statement run as the bootstrap superuser
+	# (reproduced by pasting as PostgreSQL does).  In code the name stays
+	# inside a quoted identifier or a string literal, so no comment may hold
+	# the placeholder: "--" to the end of the line, or /* ... */.
+	local in_comment
+	in_comment=$(cd "$ROOT" && grep -n -e '--.*@extschema@' sql/community_retention--*.sql
+		perl -0777 -ne 'while (m{/\*.*?\*/}gs) { print "$ARGV: $&\n" if $& =~ /\@extschema\@/ }' \
+			sql/community_retention--*.sql)
+	if [ -z "$in_comment" ]; then
+		record "security: no @extschema@ in a comment" 1 0
+	else
+		echo "$in_comment" >&2
+		record "security: no @extschema@ in a comment" 0 1
+	fi
 	sed 's/--.*$//' "$ROOT"/sql/community_retention--*.sql | grep -oE '[A-Za-z_][A-Za-z0-9_]*' |
 		tr 'A-Z' 'a-z' | sort -u >"$w/words.txt"
 	sed 's/--.*$//' "$ROOT"/sql/community_retention--*.sql | grep -oE '[-+*/<>=~!@#%^&|`?]+' |
