@@ -199,6 +199,10 @@ BEGIN
   -- both models judged on tonight's holdout members
   SELECT retention_auc(retention_score(candidate, f), f.renewed) INTO new_auc
   FROM member_features f WHERE retention_split(f.member_id, 0.3);
+  -- from here to the activation, hold the lock that retention_model_save and
+  -- retention_model_activate take on the name: a version activated meanwhile
+  -- (a roll-back by hand, another run) is then the one compared with
+  PERFORM pg_advisory_xact_lock('retention_model_registry'::regclass::oid::int, hashtext('demo'));
   IF EXISTS (SELECT 1 FROM retention_model_registry WHERE name = 'demo' AND active) THEN
     SELECT retention_auc(retention_score((SELECT retention_model_active('demo')), f), f.renewed) INTO active_auc
     FROM member_features f WHERE retention_split(f.member_id, 0.3);
