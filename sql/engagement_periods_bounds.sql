@@ -9,7 +9,10 @@
 -- as_of at each bound and 1 microsecond before it must show exactly the
 -- elapsed periods, and an event at the start of each period must fall in
 -- it; otherwise the aggregate must fail with the SQLSTATE of the first bad
--- bound: 22008 (out of range) or 22023 (not after the one before).
+-- bound: 22008 (out of range) or 22023 (before the one before, or the same
+-- instant without advancing on the local calendar).  A bound that is the
+-- same instant as the one before although the calendar advanced (a day a
+-- zone skipped, Pacific/Apia's 2011-12-30) leaves its period empty.
 -- (The bounds are computed with int128 arithmetic, native or emulated.)
 \set SHOW_CONTEXT never
 -- x in microseconds since 2000, exactly: extract(epoch from timestamptz)
@@ -51,6 +54,26 @@ BEGIN
 EXCEPTION WHEN OTHERS THEN RETURN 'E' || SQLSTATE;
 END $$;
 
+-- whether bound k is after bound k - 1 on the local calendar: the local
+-- date and time of the start plus the months and days, then the time part
+-- (without months and days, whether the time part is positive: the local
+-- time of a start at the end of the range may be beyond it)
+CREATE OR REPLACE FUNCTION pg_temp.advances(s timestamptz, m int, d int, t bigint, k int) RETURNS boolean
+LANGUAGE sql AS $$
+  SELECT CASE WHEN m = 0 AND d = 0 THEN t > 0
+              ELSE extract(epoch FROM (s::timestamp + make_interval(months => m * k, days => d * k))
+                                      - (s::timestamp + make_interval(months => m * (k - 1), days => d * (k - 1)))) * 1000000 + t > 0 END
+$$;
+
+-- the pattern engagement_periods must give for bounds bs (bs[1] = start),
+-- as_of a and one event e (or none): '_' not elapsed, 't' the event's period
+CREATE OR REPLACE FUNCTION pg_temp.want(bs timestamptz[], n int, a timestamptz, e timestamptz) RETURNS text
+LANGUAGE sql AS $$
+  SELECT string_agg(CASE WHEN bs[j + 1] > a THEN '_'
+                         WHEN e >= bs[j] AND e < bs[j + 1] THEN 't' ELSE 'f' END, '' ORDER BY j)
+  FROM generate_series(1, n) j
+$$;
+
 CREATE OR REPLACE FUNCTION pg_temp.check_case(s timestamptz, m int, d int, t bigint, n int, OUT ok boolean, OUT why text)
 LANGUAGE plpgsql AS $$
 DECLARE p interval := make_interval(months => m, days => d) + (t::text || ' microseconds')::interval;
@@ -59,7 +82,7 @@ BEGIN
   FOR k IN 1..n LOOP
     xb := pg_temp.xbound(s, m, d, t, k);
     IF xb.err IS NOT NULL THEN experr := xb.err; EXIT; END IF;
-    IF xb.b <= bs[k] THEN experr := '22023'; EXIT; END IF;
+    IF xb.b < bs[k] OR (xb.b = bs[k] AND NOT pg_temp.advances(s, m, d, t, k)) THEN experr := '22023'; EXIT; END IF;
     bs := bs || xb.b;
   END LOOP;
   IF experr IS NOT NULL THEN
@@ -71,14 +94,15 @@ BEGIN
   -- as_of at each bound and 1 us before it pins every bound
   FOR k IN 1..n LOOP
     got := pg_temp.pattern(s, p, n, bs[k+1], NULL);
-    want := repeat('f', k) || repeat('_', n - k);
+    want := pg_temp.want(bs, n, bs[k+1], NULL);
     IF got <> want THEN ok := false; why := format('as_of=b%s: want %s got %s (b=%s)', k, want, got, bs[k+1]); RETURN; END IF;
     got := pg_temp.pattern(s, p, n, bs[k+1] - interval '1 microsecond', NULL);
-    want := repeat('f', k-1) || repeat('_', n - k + 1);
+    want := pg_temp.want(bs, n, bs[k+1] - interval '1 microsecond', NULL);
     IF got <> want THEN ok := false; why := format('as_of=b%s-1us: want %s got %s (b=%s)', k, want, got, bs[k+1]); RETURN; END IF;
-    -- an event at the start of period k is in period k
+    -- an event at the start of period k is in period k (or, if k is
+    -- empty, in the next one that is not)
     got := pg_temp.pattern(s, p, n, bs[n+1], bs[k]);
-    want := repeat('f', k-1) || 't' || repeat('f', n - k);
+    want := pg_temp.want(bs, n, bs[n+1], bs[k]);
     IF got <> want THEN ok := false; why := format('event b%s: want %s got %s', k-1, want, got); RETURN; END IF;
   END LOOP;
   ok := true;
@@ -158,4 +182,44 @@ FROM (VALUES (1, timestamptz '4714-11-24 00:00+00 BC', 0, 0, 1::bigint, 3),
              (14, '4713-01-01 00:00+00 BC', 1755600, 0, -4615200000000000000, 2)) v(i, s, m, d, t, n),
      pg_temp.check_case(s, m, d, t, n) c
 ORDER BY i;
+RESET TimeZone;
+
+-- 4. days a zone skipped: Pacific/Apia and Pacific/Fakaofo went from -10 to
+-- +14 (-11 to +13) after 2011-12-29, Pacific/Kiritimati after 1994-12-30,
+-- Pacific/Kwajalein from -12 to +12 after 1993-08-20.  A bound on the
+-- skipped day is the instant of the same time a day later, so the period
+-- before it is a whole day long and the one after it empty; that was the
+-- error "period must be positive" (22023) for `1 day` from a start in the
+-- days before, though start + k * interval '1 day' in SQL has the same
+-- bounds and the period advances on the calendar.
+SELECT setseed(0.7);
+CREATE TEMP TABLE cases AS
+SELECT i, z.tz,
+  z.skipped + (floor(random()*5*86400e6 - 4*86400e6)::bigint::text || ' microseconds')::interval AS s,
+  (ARRAY[0,0,0,0,1,1,-1])[1 + floor(random()*7)::int] AS m,
+  (ARRAY[1,1,1,2,7,-1,0,1])[1 + floor(random()*8)::int] AS d,
+  (ARRAY[0,0,0,0,1,-1,3600000000,-3600000000,-86400000000,43200000000])[1 + floor(random()*10)::int]::bigint AS t,
+  1 + floor(random()*10)::int AS n
+FROM generate_series(1, 200) i,
+     LATERAL (SELECT (ARRAY['Pacific/Apia','Pacific/Fakaofo','Pacific/Kiritimati','Pacific/Kwajalein'])[1 + i % 4] AS tz,
+                     (ARRAY[timestamptz '2011-12-30 10:00+00', '2011-12-30 11:00+00', '1994-12-31 10:00+00', '1993-08-21 12:00+00'])[1 + i % 4] AS skipped) z;
+SELECT * FROM pg_temp.run_cases();
+DROP TABLE cases;
+-- the cases above that had an empty period
+SET TimeZone = 'Pacific/Apia';
+SELECT engagement_periods(t, '2011-12-29 12:00', '1 day', 4, '2012-01-05')::text AS one_day,
+       engagement_periods(t, '2011-12-28 12:00', '1 day', 4, '2011-12-31 12:00')::text AS empty_period_elapsed,
+       engagement_periods(t, '2011-12-29 12:00', '1 day', 4, '2011-12-31 11:59:59.999999')::text AS first_period_not_elapsed,
+       engagement_periods(t, '2011-11-30 12:00', '1 month', 3, '2012-03-01')::text AS one_month,
+       engagement_periods(t, '2011-12-29 12:00', '12 hours', 4, '2012-01-05')::text AS hours_are_not_calendar
+FROM (VALUES ('2011-12-31 13:00'::timestamptz), ('2011-12-29 13:00')) v(t);
+-- the SQL start + k * period: the same
+SELECT array_agg(EXISTS (SELECT 1 FROM (VALUES ('2011-12-31 13:00'::timestamptz), ('2011-12-29 13:00')) v(t)
+                         WHERE t >= '2011-12-29 12:00'::timestamptz + (k - 1) * interval '1 day'
+                           AND t < '2011-12-29 12:00'::timestamptz + k * interval '1 day') ORDER BY k)::text AS sql_one_day
+FROM generate_series(1, 4) k;
+-- periods that do not advance on the calendar, or go back, are still errors
+SELECT engagement_periods(now(), '2011-12-29 12:00', '1 day -1 hour', 4, '2012-01-05');
+SELECT engagement_periods(now(), '2011-12-29 12:00', '1 day -24 hours', 4, '2012-01-05');
+SELECT engagement_periods(now(), '2011-12-29 12:00', '0', 4, '2012-01-05');
 RESET TimeZone;

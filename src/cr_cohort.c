@@ -17,6 +17,7 @@
 #include "utils/datetime.h"
 #include "utils/timestamp.h"
 
+#include "cr_daybits.h"
 #include "cr_engagement.h"
 
 /* The most periods engagement_periods accepts. */
@@ -77,6 +78,48 @@ period_bound(TimestampTz start, const Interval *period, int32 k)
 	return (TimestampTz) int128_to_int64(sum);
 }
 
+/*
+ * Julian day of the local date of start (tm) plus k * period's months (to
+ * the month's last day where the day is past it, as PostgreSQL does) and
+ * k * period's days: the date of bound k on the local calendar, before the
+ * clocks' changes map it to an instant.
+ */
+static int64
+period_local_day(const struct pg_tm *tm, const Interval *period, int32 k)
+{
+	int64		months = (int64) tm->tm_year * MONTHS_PER_YEAR + (tm->tm_mon - 1) +
+		(int64) period->month * k;
+	int			year = (int) cr_floor_div(months, MONTHS_PER_YEAR);
+	int			mon = (int) (months - (int64) year * MONTHS_PER_YEAR) + 1;
+	int			mday = Min(tm->tm_mday, day_tab[isleap(year)][mon - 1]);
+
+	return (int64) date2j(year, mon, mday) + (int64) period->day * k;
+}
+
+/*
+ * Whether bound k is after bound k - 1 on the local calendar (dates and
+ * the time part, no clock changes).  Where a zone skipped a whole day, as
+ * Pacific/Apia did on 2011-12-30, two bounds a day apart on the calendar
+ * are the same instant: that period is empty, as it is in the SQL
+ * start + k * period, not a period that does not advance.
+ */
+static bool
+period_advances(TimestampTz start, const Interval *period, int32 k)
+{
+	struct pg_tm tm;
+	fsec_t		fsec;
+	int			tz;
+	INT128		d;
+
+	if (timestamp2tm(start, &tz, &tm, &fsec, NULL, NULL) != 0)
+		period_out_of_range();
+	d = int64_to_int128(0);
+	int128_add_int64_mul_int64(&d, period_local_day(&tm, period, k) -
+							   period_local_day(&tm, period, k - 1), USECS_PER_DAY);
+	int128_add_int64(&d, period->time);
+	return int128_compare(d, int64_to_int128(0)) > 0;
+}
+
 static void
 periods_bounds(PeriodsState *st, MemoryContext ctx)
 {
@@ -89,7 +132,9 @@ periods_bounds(PeriodsState *st, MemoryContext ctx)
 	for (k = 1; k <= st->n; k++)
 	{
 		st->bounds[k] = period_bound(st->start, &st->period, k);
-		if (st->bounds[k] <= st->bounds[k - 1])
+		if (st->bounds[k] < st->bounds[k - 1] ||
+			(st->bounds[k] == st->bounds[k - 1] &&
+			 !period_advances(st->start, &st->period, k)))
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("period must be positive"),
