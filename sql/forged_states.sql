@@ -652,3 +652,53 @@ RESET min_parallel_table_scan_size;
 DROP TABLE train_forged_src, train_rows, train_par;
 DROP AGGREGATE train_forged(bytea, bytea);
 DROP AGGREGATE train_ser(float8[], boolean, jsonb);
+-- engagement_periods: the header (start, as_of, the period's time, days and
+-- months, n, nwords at bytes 0 to 39), then the words of the periods'
+-- bits.  Only n and the length were checked: an infinite as_of gave every
+-- period as elapsed, an infinite start "timestamp out of range" (22008),
+-- bits of periods after the n-th were taken, and a bit with the start after
+-- as_of (no event can be in [start, as_of] then)
+SET max_parallel_workers_per_gather = 1;
+SET parallel_setup_cost = 0;
+SET parallel_tuple_cost = 0;
+SET min_parallel_table_scan_size = 0;
+CREATE AGGREGATE per_ser(timestamptz, timestamptz, interval, int, timestamptz) (SFUNC = engagement_periods_transfn,
+    STYPE = internal, FINALFUNC = engagement_periods_serialfn);
+CREATE AGGREGATE per_forged(bytea, bytea) (SFUNC = bytea_string_agg_transfn,
+    STYPE = internal, SERIALFUNC = bytea_string_agg_finalfn,
+    DESERIALFUNC = engagement_periods_deserialfn, COMBINEFUNC = engagement_periods_combinefn,
+    FINALFUNC = engagement_periods_finalfn, PARALLEL = SAFE);
+CREATE TABLE per_forged_src(b bytea) WITH (autovacuum_enabled = false);
+INSERT INTO per_forged_src SELECT per_ser(t, '2025-01-01 00:00+00', '1 month', 3, '2025-03-15 00:00+00')
+  FROM (VALUES ('2025-01-05 00:00+00'::timestamptz)) v(t);
+EXPLAIN (COSTS OFF) SELECT per_forged(b, ''::bytea) FROM per_forged_src;
+CREATE FUNCTION pg_temp.per_forged(b bytea) RETURNS text LANGUAGE plpgsql AS $$
+BEGIN
+  UPDATE per_forged_src SET b = per_forged.b;
+  RETURN pg_temp.try($q$SELECT per_forged(b, ''::bytea) FROM per_forged_src$q$);
+END $$;
+-- the genuine state with its bytes from offset off on replaced by x
+CREATE FUNCTION pg_temp.per_st(off int, x bytea, n int DEFAULT 3) RETURNS bytea LANGUAGE sql AS $$
+  SELECT overlay(per_ser(t, '2025-01-01 00:00+00', '1 month', n, '2025-03-15 00:00+00') PLACING x FROM off + 1 FOR length(x))
+  FROM (VALUES ('2025-01-05 00:00+00'::timestamptz)) v(t) $$;
+SELECT pg_temp.per_forged(pg_temp.per_st(0, ''));
+-- an infinite as_of or start
+SELECT pg_temp.per_forged(pg_temp.per_st(8, pg_temp.n(int8send(9223372036854775807))));
+SELECT pg_temp.per_forged(pg_temp.per_st(0, pg_temp.n(int8send(-9223372036854775808))));
+-- bits of periods 4 to 8 of 3, of 66 of 65, and a word more than 64
+-- periods take
+SELECT pg_temp.per_forged(pg_temp.per_st(40, '\xff'));
+SELECT pg_temp.per_forged(pg_temp.per_st(48, '\x02', 65));
+SELECT pg_temp.per_forged(pg_temp.per_st(40, '\x0000000000000000'::bytea || '\x01', 64));
+-- period 2 marked: no event is known to be missing, it is taken as is
+SELECT pg_temp.per_forged(pg_temp.per_st(40, '\x03'));
+-- start (2026-01-01) after as_of with a period marked, and without one
+SELECT pg_temp.per_forged(pg_temp.per_st(0, pg_temp.ts('2026-01-01 00:00+00')));
+SELECT pg_temp.per_forged(overlay(pg_temp.per_st(0, pg_temp.ts('2026-01-01 00:00+00')) PLACING '\x00' FROM 41 FOR 1));
+DROP TABLE per_forged_src;
+DROP AGGREGATE per_forged(bytea, bytea);
+DROP AGGREGATE per_ser(timestamptz, timestamptz, interval, int, timestamptz);
+RESET max_parallel_workers_per_gather;
+RESET parallel_setup_cost;
+RESET parallel_tuple_cost;
+RESET min_parallel_table_scan_size;

@@ -269,6 +269,30 @@ engagement_periods_serialfn(PG_FUNCTION_ARGS)
 	PG_RETURN_BYTEA_P(cr_words_serialize(st, PERIODS_SER_FIXED, st->bits, st->nwords));
 }
 
+/*
+ * A deserialized state as the transition function leaves it (a deserial
+ * function may be handed any bytes, see cr_bad_state), as far as it can be
+ * told without the period bounds: a finite start and as_of (the transition
+ * function refuses others), no bit for a period after the n-th, and a bit
+ * only if start <= as_of (a bit is an event in [start, as_of]).  The bounds
+ * themselves are checked when the final function builds them.
+ */
+static void
+periods_check_state(const PeriodsState *st)
+{
+	int			tail = st->n % 64;
+	bool		any = false;
+
+	if (TIMESTAMP_NOT_FINITE(st->start) || TIMESTAMP_NOT_FINITE(st->as_of))
+		cr_bad_state("engagement_periods", "Its start or as_of is not finite.");
+	if (tail != 0 && (st->bits[st->nwords - 1] >> tail) != 0)
+		cr_bad_state("engagement_periods", "It marks a period after the last of its %d.", st->n);
+	for (int32 i = 0; i < st->nwords && !any; i++)
+		any = st->bits[i] != 0;
+	if (any && st->start > st->as_of)
+		cr_bad_state("engagement_periods", "It marks a period although its start is after its as_of.");
+}
+
 PG_FUNCTION_INFO_V1(engagement_periods_deserialfn);
 Datum
 engagement_periods_deserialfn(PG_FUNCTION_ARGS)
@@ -281,6 +305,7 @@ engagement_periods_deserialfn(PG_FUNCTION_ARGS)
 		cr_bad_state("engagement_periods", NULL);
 	st->bits = cr_words_body(in, PERIODS_SER_FIXED, st->nwords, "engagement_periods");
 	st->bounds = NULL;
+	periods_check_state(st);
 	PG_RETURN_POINTER(st);
 }
 
