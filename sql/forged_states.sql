@@ -535,7 +535,7 @@ CREATE FUNCTION pg_temp.fit_st(skipped bigint) RETURNS bytea LANGUAGE sql AS $$
 SELECT pg_temp.pair($q$(fit_forged(b, ''::bytea)).n_skipped$q$, pg_temp.fit_st(2305843009213693952), pg_temp.fit_st(2305843009213693952));
 SELECT pg_temp.pair($q$(fit_forged(b, ''::bytea)).n_skipped$q$, pg_temp.fit_st(6917529027641081856), pg_temp.fit_st(6917529027641081856));
 -- the rows of the fits' states are the ones their transition functions
--- take (the serial function sorts and merges the BG/NBD ones): a
+-- take (the serial function sorts and merges them): a
 -- frequency of 1.5 or 0, a spend of NaN, 0 or infinity, a recency beyond
 -- T, a count of 1e300 (a model of n = -2^63) or of -1, rows out of order
 -- were fitted (a model, or a misleading "did not converge"); now 22P03.
@@ -559,7 +559,7 @@ CREATE FUNCTION pg_temp.rows_at(st bytea, width int, k int, vals float8[]) RETUR
   SELECT overlay(st PLACING coalesce((SELECT string_agg(pg_temp.n(float8send(v)), '' ORDER BY o)
                                       FROM unnest(vals) WITH ORDINALITY u(v, o)), '')
                  FROM 37 + width * (k - 1) FOR 8 * cardinality(vals)) $$;
--- gg: 200 repeat buyers; bg: 29 distinct rows (x, t_x, T, count), (0, 0,
+-- gg: 200 distinct rows (x, m, count - 1) of one repeat buyer each; bg: 29 distinct rows (x, t_x, T, count), (0, 0,
 -- 20.5, 40), then x = 1 to 4 with t_x = x + 0.5 .. x + 6.5 (rows 2 to 8:
 -- x = 1), too few members for a maximum (22000), but taken
 CREATE TEMP TABLE fit_states AS
@@ -567,10 +567,24 @@ CREATE TEMP TABLE fit_states AS
          bg_ser(i % 5, CASE WHEN i % 5 = 0 THEN 0 ELSE i % 5 + i % 7 + 0.5 END, 20.5) AS bg
   FROM generate_series(1, 200) i;
 SELECT length(bg) = 36 + 32 * 29 FROM fit_states;
-SELECT i, pg_temp.pair($q$(fit_forged(b, ''::bytea)).n$q$, pg_temp.rows_at(gg, 16, k1, v1), pg_temp.rows_at(gg, 16, k2, v2))
+SELECT length(gg) = 36 + 24 * 200 FROM fit_states;
+-- gg also: a count of -1, 1.5 or 2^53 + 1 (2^53 is taken: here a fit
+-- with no maximum), a row above the next one
+SELECT i, pg_temp.pair($q$(fit_forged(b, ''::bytea)).n$q$, pg_temp.rows_at(gg, 24, k1, v1), pg_temp.rows_at(gg, 24, k2, v2))
 FROM fit_states, (VALUES (1, 1, '{}'::float8[], 1, '{}'::float8[]), (2, 3, '{1.5}', 1, '{}'), (3, 1, '{}', 200, '{0}'),
-                         (4, 7, '{2, NaN}', 1, '{}'), (5, 7, '{2, 0}', 1, '{}'), (6, 7, '{2, Infinity}', 1, '{}')) c(i, k1, v1, k2, v2)
+                         (4, 7, '{2, NaN}', 1, '{}'), (5, 7, '{2, 0}', 1, '{}'), (6, 7, '{2, Infinity}', 1, '{}'),
+                         (7, 1, '{1, 0.001, -2}', 1, '{}'), (8, 1, '{}', 1, '{1, 0.001, 0.5}'),
+                         (9, 1, '{1, 0.001, 9007199254740992}', 1, '{}'),
+                         (10, 1, '{1, 0.001, 9007199254740991}', 1, '{}'),
+                         (11, 199, '{5, 1e300}', 1, '{}')) c(i, k1, v1, k2, v2)
 ORDER BY i;
+-- gg: two identical rows (one row with their count, merged), the rows not
+-- marked sorted (the 4 bytes at 16)
+SELECT pg_temp.pair($q$(fit_forged(b, ''::bytea)).n$q$,
+                    pg_temp.rows_at(pg_temp.rows_at(gg, 24, 1, '{1, 0.001}'), 24, 2, '{1, 0.001}'), gg)
+FROM fit_states;
+SELECT pg_temp.pair($q$(fit_forged(b, ''::bytea)).n$q$, overlay(gg PLACING pg_temp.n(int4send(150)) FROM 17 FOR 4), gg)
+FROM fit_states;
 SELECT i, pg_temp.pair($q$(bg_forged(b, ''::bytea)).n$q$, pg_temp.rows_at(bg, 32, k1, v1), pg_temp.rows_at(bg, 32, k2, v2))
 FROM fit_states, (VALUES (1, 1, '{}'::float8[], 1, '{}'::float8[]), (2, 2, '{1.5}', 1, '{}'), (3, 2, '{1, 30}', 1, '{}'),
                          (4, 1, '{}', 1, '{0, 0, 20.5, 1e300}'), (5, 1, '{0, 0, 20.5, -1}', 1, '{}'),
@@ -579,6 +593,24 @@ ORDER BY i;
 -- the rows not marked sorted (the 4 bytes at 16)
 SELECT pg_temp.pair($q$(bg_forged(b, ''::bytea)).n$q$, overlay(bg PLACING pg_temp.n(int4send(24)) FROM 17 FOR 4), bg)
 FROM fit_states;
+-- gg: a state holds distinct rows with their counts (what the transition
+-- and serial functions leave of identical members): 70 (x, m) pairs, each
+-- pair's members split between two such states, give the model of the
+-- members one by one (107 000 of them, merged as they come), to the bit
+CREATE TEMP TABLE gg_pairs AS
+  SELECT (1 + i % 7)::float8 AS x, 30 * exp((i / 7 - 4.5) * 0.25 / sqrt(1 + i % 7)) AS m,
+         1 + i * 7919 % 3000 AS c1, 1 + i * 104729 % 40 AS c2
+  FROM generate_series(0, 69) i;
+CREATE FUNCTION pg_temp.gg_counted(part int) RETURNS bytea LANGUAGE sql AS $$
+  SELECT substring((SELECT fit_ser(x, m) FROM gg_pairs) FROM 1 FOR 36)
+         || string_agg(pg_temp.n(float8send(x)) || pg_temp.n(float8send(m))
+                       || pg_temp.n(float8send(CASE part WHEN 1 THEN c1 ELSE c2 END - 1.0)), '' ORDER BY x, m)
+  FROM gg_pairs $$;
+SELECT sum(c1 + c2) FROM gg_pairs;
+SELECT pg_temp.pair(format('fit_forged(b, %L::bytea)::text = %L AS same_model', '',
+                           (SELECT gammagamma_fit(x, m)::text FROM gg_pairs, generate_series(1, c1 + c2))),
+                    pg_temp.gg_counted(1), pg_temp.gg_counted(2));
+DROP TABLE gg_pairs;
 DROP TABLE fit_states;
 DROP AGGREGATE bg_forged(bytea, bytea);
 DROP AGGREGATE bg_ser(float8, float8, float8);

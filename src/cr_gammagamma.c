@@ -65,19 +65,70 @@ cr_spend_rows_sort(CrSpendRow *rows, size_t n)
 		qsort(rows, n, sizeof(CrSpendRow), spend_cmp);
 }
 
+size_t
+cr_spend_rows_merge_equal(CrSpendRow *rows, size_t n)
+{
+	size_t		i,
+				k = 0;
+
+	if (n == 0)
+		return 0;
+	for (i = 1; i < n; i++)
+	{
+		if (rows[i].x == rows[k].x && rows[i].m == rows[k].m)
+			rows[k].more += 1.0 + rows[i].more;
+		else
+			rows[++k] = rows[i];
+	}
+	return k + 1;
+}
+
+double
+cr_spend_rows_members(const CrSpendRow *rows, size_t n)
+{
+	double		w = (double) n;
+	size_t		i;
+
+	for (i = 0; i < n; i++)
+		w += rows[i].more;
+	return w;
+}
+
+/*
+ * Up to this many members, a sum over members of a term of each is taken
+ * member by member (a merged row's term added 1 + more times): the bits of
+ * the sum over the rows unmerged, in the same order, so that merging
+ * identical rows does not change a fit.  Beyond it (2^28 members: no state
+ * of unmerged rows held that many), the term times the count.
+ */
+#define GG_ONE_BY_ONE 268435456.0
+
+/* s plus v for each of the w members of a row (see GG_ONE_BY_ONE) */
+static inline double
+gg_add_members(double s, double v, double w, int one_by_one)
+{
+	if (!one_by_one)
+		return s + w * v;
+	for (; w > 0.0; w -= 1.0)
+		s += v;
+	return s;
+}
+
 /*
  * The end of the run of rows from i with the same x (and the same m too
- * when same_m): sorted rows come in runs, and a run's rows share their
- * special functions (same x) or their whole term (same row).  Unsorted rows
- * make shorter runs, not wrong sums.
+ * when same_m), and in *w the members they stand for: sorted rows come in
+ * runs, and a run's rows share their special functions (same x) or their
+ * whole term (same row).  Unsorted rows make shorter runs, not wrong sums.
  */
 static size_t
-gg_run_end(const CrSpendRow *rows, size_t n, size_t i, int same_m)
+gg_run_end(const CrSpendRow *rows, size_t n, size_t i, int same_m, double *w)
 {
 	size_t		j = i + 1;
+	double		more = rows[i].more;
 
 	while (j < n && rows[j].x == rows[i].x && (!same_m || rows[j].m == rows[i].m))
-		j++;
+		more += rows[j++].more;
+	*w = (double) (j - i) + more;
 	return j;
 }
 
@@ -276,6 +327,7 @@ typedef struct GgData
 {
 	const CrSpendRow *rows;
 	size_t		n;
+	double		members;		/* the members the rows stand for */
 	double		scale;			/* a power of two every spend is multiplied by */
 	/* the faces (gg_faces): A (nu a point) and B (p infinite) */
 	double		face[2],		/* their maximum log-likelihoods, -inf if not found */
@@ -355,8 +407,7 @@ gg_eval(const CrGammaGamma *m, const GgData *d, double *grad, double hess[3][3],
 					lden,
 					t;
 
-		j = gg_run_end(d->rows, d->n, i, 1);
-		w = (double) (j - i);
+		j = gg_run_end(d->rows, d->n, i, 1, &w);
 		if (x != xprev)
 		{
 			px = m->p * x;
@@ -532,6 +583,7 @@ cr_gammagamma_loglik(const CrGammaGamma *m, const CrSpendRow *rows, size_t n,
 
 	d.rows = rows;
 	d.n = n;
+	d.members = cr_spend_rows_members(rows, n);
 	d.scale = 1.0;
 	return gg_eval(m, &d, grad, NULL, NULL, NULL);
 }
@@ -605,8 +657,7 @@ gg_score_nu(double u, double *dscore, const GgData *d, const double *c)
 		double		x = d->rows[i].x,
 					w;
 
-		j = gg_run_end(d->rows, d->n, i, 0);
-		w = (double) (j - i);
+		j = gg_run_end(d->rows, d->n, i, 0, &w);
 		spsi += w * x * cr_digamma(p * x);
 		stri += w * x * x * cr_trigamma(p * x);
 	}
@@ -703,7 +754,8 @@ gg_log_sum(const GgData *d, int face)
 			if (pass == 0)
 				top = fmax(top, v);
 			else
-				sum += exp(v - top);
+				sum = gg_add_members(sum, exp(v - top), 1.0 + d->rows[i].more,
+									 d->members <= GG_ONE_BY_ONE);
 		}
 	return sum > 0.0 ? top + log(sum) : -INFINITY;
 }
@@ -730,7 +782,7 @@ static void
 gg_faces(GgData *d)
 {
 	double		ca[3] = {0, 0, 0},
-				cb[3] = {(double) d->n, 0, 0},
+				cb[3] = {d->members, 0, 0},
 				sxm = 0.0,
 				sinv = 0.0,
 				u;
@@ -751,13 +803,15 @@ gg_faces(GgData *d)
 	{
 		double		x = d->rows[i].x,
 					m = d->rows[i].m * d->scale,
-					lm = log(m);
+					lm = log(m),
+					w = 1.0 + d->rows[i].more;
+		int			one = d->members <= GG_ONE_BY_ONE;
 
-		ca[0] += x;
-		ca[1] += x * (log(x) + lm);
-		sxm += x * m;
-		cb[1] += lm;
-		sinv += 1.0 / m;
+		ca[0] = gg_add_members(ca[0], x, w, one);
+		ca[1] = gg_add_members(ca[1], x * (log(x) + lm), w, one);
+		sxm = gg_add_members(sxm, x * m, w, one);
+		cb[1] = gg_add_members(cb[1], lm, w, one);
+		sinv = gg_add_members(sinv, 1.0 / m, w, one);
 	}
 	ca[2] = isfinite(sxm) && sxm > 0.0 ? log(sxm) : gg_log_sum(d, 0);
 	cb[2] = isfinite(sinv) && sinv > 0.0 ? log(sinv) : gg_log_sum(d, 1);
@@ -789,8 +843,7 @@ gg_faces(GgData *d)
 						t[4],
 						y;
 
-			j = gg_run_end(d->rows, d->n, i, 1);
-			w = (double) (j - i);
+			j = gg_run_end(d->rows, d->n, i, 1, &w);
 			if (k == 0)
 			{
 				double		px = a * x,
@@ -836,6 +889,7 @@ cr_gammagamma_faces(const CrSpendRow *rows, size_t n, double ll[2])
 
 	d.rows = rows;
 	d.n = n;
+	d.members = cr_spend_rows_members(rows, n);
 	d.scale = 1.0;
 	gg_faces(&d);
 	ll[0] = d.face[0];
@@ -1072,12 +1126,12 @@ gg_climb(GgData *d, const double *start, CrMlFit *f, int *diverged)
 
 	*diverged = 0;
 	memcpy(f->p, start, 3 * sizeof(double));
-	st = cr_ml_fit_newton(gg_loglik_hess, d, 3, (double) d->n, GG_LOG_BOUND, GG_NEWTON_MAXITER,
+	st = cr_ml_fit_newton(gg_loglik_hess, d, 3, d->members, GG_LOG_BOUND, GG_NEWTON_MAXITER,
 						  gg_tick, d, f);
 	if (st == CR_OPTIM_CONVERGED || d->verdict == GG_AT_FACE)
 		return st;
 	memcpy(f->p, gg_best_above(d) ? d->best : start, 3 * sizeof(double));
-	st = cr_ml_fit(gg_loglik, d, 3, (double) d->n, GG_LOG_BOUND, GG_MAXITER, gg_tick, d, f,
+	st = cr_ml_fit(gg_loglik, d, 3, d->members, GG_LOG_BOUND, GG_MAXITER, gg_tick, d, f,
 				   diverged);
 
 	/*
@@ -1201,14 +1255,14 @@ cr_gammagamma_fit(const CrSpendRow *rows, size_t n, cr_optim_tick tick,
 	CrOptimStatus st;
 
 	memset(out, 0, sizeof(*out));
-	out->n = (double) n;
+	out->n = cr_spend_rows_members(rows, n);
 	if (n == 0)
 		return CR_FIT_NO_ROWS;
 	for (i = 0; i < n; i++)
 	{
 		int			e = ilogb(rows[i].m);
 
-		se += e;
+		se += (1.0 + rows[i].more) * e;	/* whole numbers: exact */
 		emin = e < emin ? e : emin;
 		emax = e > emax ? e : emax;
 		if (rows[i].m != rows[0].m)
@@ -1218,13 +1272,15 @@ cr_gammagamma_fit(const CrSpendRow *rows, size_t n, cr_optim_tick tick,
 		return CR_FIT_NO_REPEAT;
 	d.rows = rows;
 	d.n = n;
-	d.scale = gg_scale(se / (double) n, emin, emax);
+	d.members = out->n;
+	d.scale = gg_scale(se / d.members, emin, emax);
 	d.tick = tick;
 	d.tick_arg = tick_arg;
 	d.best_ll = -INFINITY;
 	d.verdict = GG_OPEN;
 	for (i = 0; i < n; i++)
-		sl += log(rows[i].m * d.scale);
+		sl = gg_add_members(sl, log(rows[i].m * d.scale), 1.0 + rows[i].more,
+							d.members <= GG_ONE_BY_ONE);
 
 	/*
 	 * The faces first: they are cheap (sums, and a one-dimensional root over
@@ -1241,7 +1297,7 @@ cr_gammagamma_fit(const CrSpendRow *rows, size_t n, cr_optim_tick tick,
 	 */
 	start[0] = 1.0;
 	start[1] = 2.0;
-	start[2] = exp(sl / (double) n);
+	start[2] = exp(sl / d.members);
 	st = gg_climb(&d, start, &f, &diverged);
 	out->iterations = f.iterations;
 
@@ -1337,7 +1393,7 @@ cr_gammagamma_fit(const CrSpendRow *rows, size_t n, cr_optim_tick tick,
 	out->m.p = f.p[0];
 	out->m.q = f.p[1];
 	out->m.gamma = f.p[2] / d.scale;
-	out->log_likelihood = f.log_likelihood + (double) n * log(d.scale);
+	out->log_likelihood = f.log_likelihood + d.members * log(d.scale);
 	memcpy(out->se, f.se, sizeof(out->se));
 	out->se[2] /= d.scale;
 	for (i = 0; i < 3; i++)

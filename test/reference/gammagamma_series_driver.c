@@ -62,8 +62,11 @@ main(void)
 			if (scanf("%zu", &n) != 1 || (r = malloc(n * sizeof(*r))) == NULL)
 				return 1;
 			for (i = 0; i < n; i++)
+			{
+				memset(&r[i], 0, sizeof(r[i]));	/* one member a row */
 				if (scanf("%lf %lf", &r[i].x, &r[i].m) != 2)
 					return 1;
+			}
 			if (scanf("%lf %lf %lf", &m.p, &m.q, &m.gamma) != 3)
 				return 1;
 			cr_spend_rows_sort(r, n);

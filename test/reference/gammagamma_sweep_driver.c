@@ -6,6 +6,7 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "cr_gammagamma.h"
 
@@ -33,8 +34,11 @@ main(int argc, char **argv)
 				return 1;
 		}
 		for (i = 0; i < n; i++)
+		{
+			memset(&r[i], 0, sizeof(r[i]));	/* one member a row */
 			if (fscanf(fp, "%lf %lf", &r[i].x, &r[i].m) != 2)
 				return 1;
+		}
 		cr_spend_rows_sort(r, n);
 		st = cr_gammagamma_fit(r, n, NULL, NULL, &f);
 		printf("%d %a %a %a %a %a %a %a %d\n", (int) st, f.m.p, f.m.q, f.m.gamma,

@@ -323,11 +323,62 @@ load_cdnow(CrBuyerRow *rows, CrSpendRow *spend, size_t *nspend)
 		if (x > 0)
 		{
 			spend[*nspend].x = x;
+			spend[*nspend].more = 0.0;
 			spend[(*nspend)++].m = z;
 		}
 	}
 	fclose(f);
 	return n;
+}
+
+/* whether two fits have the same bits (not their iterations) */
+static int
+gg_same_fit(const CrGammaGammaFit *a, const CrGammaGammaFit *b)
+{
+	return memcmp(&a->m, &b->m, sizeof(a->m)) == 0 &&
+		memcmp(&a->log_likelihood, &b->log_likelihood, sizeof(double)) == 0 &&
+		memcmp(a->se, b->se, sizeof(a->se)) == 0 && a->n == b->n;
+}
+
+/*
+ * Identical (x, m) rows merged into one with a count give the fit of the
+ * rows one by one, to the bit: CDNOW's 946 repeat buyers (753 distinct
+ * pairs), and each of them 5 times over (the sums of the start and of the
+ * faces are taken member by member, in the same order)
+ */
+static void
+test_gammagamma_merged(const CrSpendRow *spend, size_t ns)
+{
+	static CrSpendRow one[3000],
+				five[15000];
+	CrGammaGammaFit f1,
+				f2;
+	size_t		i,
+				n1,
+				k;
+	int			st1,
+				st2;
+
+	memcpy(one, spend, ns * sizeof(CrSpendRow));
+	for (i = 0; i < ns; i++)
+		for (k = 0; k < 5; k++)
+			five[5 * i + k] = spend[i];
+	cr_spend_rows_sort(one, ns);
+	st1 = cr_gammagamma_fit(one, ns, NULL, NULL, &f1);
+	n1 = cr_spend_rows_merge_equal(one, ns);
+	st2 = cr_gammagamma_fit(one, n1, NULL, NULL, &f2);
+	ok(n1 == 753 && cr_spend_rows_members(one, n1) == 946.0,
+	   "CDNOW's 946 repeat buyers merge into 753 rows (%zu)", n1);
+	ok(st1 == CR_FIT_OK && st2 == CR_FIT_OK && gg_same_fit(&f1, &f2),
+	   "Gamma-Gamma on CDNOW: merged rows, the same fit to the bit (p %.17g, %.17g)",
+	   f1.m.p, f2.m.p);
+	cr_spend_rows_sort(five, 5 * ns);
+	st1 = cr_gammagamma_fit(five, 5 * ns, NULL, NULL, &f1);
+	n1 = cr_spend_rows_merge_equal(five, 5 * ns);
+	st2 = cr_gammagamma_fit(five, n1, NULL, NULL, &f2);
+	ok(n1 == 753 && st1 == CR_FIT_OK && st2 == CR_FIT_OK && gg_same_fit(&f1, &f2) &&
+	   f2.n == 4730.0,
+	   "Gamma-Gamma on CDNOW 5 times over: 753 rows of 5 members or more, the same fit to the bit");
 }
 
 static void
@@ -548,6 +599,7 @@ test_models(void)
 	}
 
 	ok(cr_gammagamma_fit(spend, ns, NULL, NULL, &gf) == CR_FIT_OK, "Gamma-Gamma fit converges");
+	test_gammagamma_merged(spend, ns);
 	snprintf(what, sizeof(what), "Gamma-Gamma p %.6f q %.6f gamma %.6f LL %.6f (FH: 6.25 3.74 15.44)",
 			 gf.m.p, gf.m.q, gf.m.gamma, gf.log_likelihood);
 	ok(rel_close(gf.m.p, 6.2488026949, 1e-6) && rel_close(gf.m.q, 3.7445884393, 1e-6) &&
@@ -559,7 +611,7 @@ test_models(void)
 	ok(rel_close(cr_gammagamma_expected_spend(&gf.m, 0, 0), 35.171001620108, 1e-6), "expected spend, x = 0");
 	{
 		CrGammaGamma low = {1.0, 0.5, 1.0};
-		CrSpendRow	same[2] = {{1, 5.0}, {3, 5.0}};
+		CrSpendRow	same[2] = {{1, 5.0, 0}, {3, 5.0, 0}};
 
 		ok(isnan(cr_gammagamma_expected_spend(&low, 0, 0)), "no finite mean when q <= 1: NaN");
 		{
@@ -668,7 +720,7 @@ test_gammagamma_faces_decide(const CrSpendRow *cdnow, size_t ns, const CrSpendRo
 {
 	static CrSpendRow big[200000],
 				three[3000];
-	CrSpendRow	span[2] = {{1, 5e-324}, {2, 1.7e308}};
+	CrSpendRow	span[2] = {{1, 5e-324, 0}, {2, 1.7e308, 0}};
 	CrGammaGammaFit gf,
 				g3;
 	double		face[2];
@@ -790,7 +842,7 @@ test_gammagamma_outliers(void)
 
 			for (i = 0; i < ns; i++)
 			{
-				scaled[i].x = mod[i].x;
+				scaled[i] = mod[i];
 				scaled[i].m = mod[i].m * c;
 			}
 			snprintf(what, sizeof(what), "the same with spends in units of %g: the same model", 1.0 / c);
@@ -810,11 +862,13 @@ test_gammagamma_outliers(void)
 	for (i = 0; i < 19; i++)
 	{
 		off_a[i].x = (double) (i + 2);
+		off_a[i].more = 0.0;
 		off_a[i].m = off_a[i].x * 1.5 + (double) ((i + 2) % 3);
 	}
 	for (i = 0; i < 20; i++)
 	{
 		off_b[i].x = (i + 1) % 2 == 0 ? 1.0 : 30.0;
+		off_b[i].more = 0.0;
 		off_b[i].m = 10.0 + (double) ((((i + 1) / 2) * ((i + 1) / 2)) % 17);
 	}
 	cr_gammagamma_faces(off_a, 19, face);
@@ -908,6 +962,7 @@ test_gammagamma_inside_face(void)
 		{
 			rows[i].x = cases[k].x[i];
 			rows[i].m = cases[k].m[i];
+			rows[i].more = 0.0;
 		}
 		cr_spend_rows_sort(rows, cases[k].n);
 		st = cr_gammagamma_fit(rows, cases[k].n, NULL, NULL, &gf);
@@ -932,6 +987,7 @@ gg_fit_xm(const double *x, const double *m, size_t n, CrSpendRow *rows, cr_optim
 	{
 		rows[i].x = x[i];
 		rows[i].m = m[i];
+		rows[i].more = 0.0;
 	}
 	cr_spend_rows_sort(rows, n);
 	return cr_gammagamma_fit(rows, n, tick, NULL, gf);
@@ -1006,6 +1062,7 @@ test_gammagamma_settled(void)
 		{
 			far[i].x = settled_far_x[i];
 			far[i].m = settled_far_m[i];
+			far[i].more = 0.0;
 		}
 		cr_spend_rows_sort(far, 400);
 		st = cr_gammagamma_fit(far, 400, NULL, NULL, &gf);
@@ -1200,8 +1257,8 @@ test_gammagamma_far_ridge(void)
 static void
 test_gammagamma_series_gradient(void)
 {
-	CrSpendRow	r1[] = {{2, 1.0}, {7, 1.03}, {11, 0.98}, {13, 1.01}, {29, 0.995}},
-				r2[] = {{1, 1e300}, {2, 1e-300}};
+	CrSpendRow	r1[] = {{2, 1.0, 0}, {7, 1.03, 0}, {11, 0.98, 0}, {13, 1.01, 0}, {29, 0.995, 0}},
+				r2[] = {{1, 1e300, 0}, {2, 1e-300, 0}};
 	CrGammaGamma m1 = {2e7, 2e4, 1e-3},
 				m2 = {0.5, 1e5, 1e-10};
 	double		g[3],
