@@ -356,9 +356,10 @@ gg_compact(FitState *st)
  * Room for `more` rows; BG/NBD rows, and Gamma-Gamma rows past
  * GG_COMPACT_MIN, are compacted before the buffer grows, and it grows only
  * when they still take more than half of it.  Gamma-Gamma rows that did
- * skip the compaction at the next fill: each sorts the whole buffer, and
- * rows mostly distinct paid for one at each doubling (a fit of a million
- * distinct rows took 10% longer), while memory stays within twice as much.
+ * skip the compaction at the next fill (unless the buffer is past half the
+ * limit): each sorts the whole buffer, and rows mostly distinct paid for
+ * one at each doubling (a fit of a million distinct rows took 10% longer),
+ * while memory stays within twice as much.
  */
 static void
 fit_reserve(FitState *st, MemoryContext ctx, int32 more)
@@ -368,7 +369,9 @@ fit_reserve(FitState *st, MemoryContext ctx, int32 more)
 	if (want <= st->cap)
 		return;
 	if (st->nsorted != st->nrows &&
-		(st->width == BG_WIDTH || (st->cap >= GG_COMPACT_MIN && !st->gg_grow_next)))
+		(st->width == BG_WIDTH ||
+		 (st->cap >= GG_COMPACT_MIN &&
+		  (!st->gg_grow_next || 2 * want > FIT_MAX_ROWS(GG_WIDTH)))))
 	{
 		if (st->width == BG_WIDTH)
 			bg_compact(st, ctx);
