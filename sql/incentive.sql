@@ -56,6 +56,11 @@ SELECT try(s) FROM (VALUES ('foo(1) > 0'), ('abs(1, 2) > 0'), ('round(1, 2, 3) >
 -- Type errors found at parse time: 42804, naming the sub-expression.
 SELECT try(s) FROM (VALUES ('''a'' < 1'), ('x + 1'), ('1 and x'), ('least(1, ''a'') > 0'),
   ('x in (1, ''a'')'), ('-''a'' > 0'), ('true + 1 > 0'), ('''a''')) v(s);
+-- ... in the words of the operation: one operand or argument, or several,
+-- compared or mixed (was: "unary - expects number operands, but one is").
+SELECT try(s) FROM (VALUES ('NOT 1'), ('abs(''a'') > 0'), ('round(true) > 0'),
+  ('round(1, ''a'') > 0'), ('coalesce(1, ''a'') = 1'), ('1 BETWEEN ''a'' AND 2'),
+  ('greatest(1, true) = 1')) v(s);
 -- Limits: 54000 (nesting, program length), 22003 (number literal), 42622 (name).
 SELECT try(repeat('(', 300) || 'x' || repeat(')', 300));
 SELECT try(repeat('not ', 150) || 'x');

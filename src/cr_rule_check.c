@@ -167,10 +167,7 @@ typecheck(const CrRuleProg *prog, const uint8_t *kinds,
 			for (int i = 0; i < ar; i++)
 				if (a[i].type != CR_VAL_NULL && a[i].type != want)
 				{
-					rc = cr_set_error(err, CR_ERR_TYPE, -1, "%s%s expects %s operands, but one is %s",
-								   in->op == CR_OP_FUNC ? "function " : "operator ",
-								   cr_op_symbol(in), cr_rule_kind_name(want),
-								   cr_rule_kind_name(a[i].type));
+					rc = cr_rule_type_error(err, in, want, want, a[i].type);
 					err->node = k;
 					break;
 				}
@@ -180,10 +177,7 @@ typecheck(const CrRuleProg *prog, const uint8_t *kinds,
 			for (int i = 0; i < ar; i++)
 				if (!unify(t, a[i].type, &t))
 				{
-					rc = cr_set_error(err, CR_ERR_TYPE, -1, "%s%s cannot compare %s with %s",
-								   in->op == CR_OP_FUNC ? "function " : "operator ",
-								   cr_op_symbol(in), cr_rule_kind_name(t),
-								   cr_rule_kind_name(a[i].type));
+					rc = cr_rule_type_error(err, in, -1, t, a[i].type);
 					err->node = k;
 					break;
 				}

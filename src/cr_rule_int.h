@@ -274,6 +274,14 @@ extern int	cr_rule_fuse(CrRuleProg *prog, CrFast *fast, size_t nrec, CrInItem *l
 						 uint32_t *at, const CrRuleMem *mem);
 
 extern const char *cr_op_symbol(const CrInstr *in);
+
+/*
+ * The type error (CR_ERR_TYPE) of instruction in, in the words of its kind
+ * of operation: its operands must all be of kind want (want >= 0) and one
+ * is of kind got; or (want < 0) must be of one kind, and one is of kind
+ * first and another of kind got.  The caller sets err->node.
+ */
+extern int	cr_rule_type_error(CrRuleError *err, const CrInstr *in, int want, int first, int got);
 extern void cr_print_number(CrBuf *b, double d);
 extern void cr_print_quoted(CrBuf *b, const char *s, size_t len, char q);
 

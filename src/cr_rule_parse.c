@@ -256,16 +256,17 @@ parse_ident(Parser *p)
 			return;
 		if ((int) nargs < cr_func_table[fn].min_args || (int) nargs > cr_func_table[fn].max_args)
 		{
+			const CrFuncInfo *f = &cr_func_table[fn];
+			int			n = f->max_args > f->min_args && f->max_args != CR_RULE_MAX_ITEMS
+				? f->max_args : f->min_args;
+
 			cr_lex_error(p, CR_ERR_WRONG_ARGS, fpos, "wrong number of arguments");
 			snprintf(p->err->message, sizeof(p->err->message),
-					 "function %s takes %s%d argument%s, not %u", cr_func_table[fn].name,
-					 cr_func_table[fn].max_args > cr_func_table[fn].min_args
-					 ? (cr_func_table[fn].max_args == CR_RULE_MAX_ITEMS ? "at least " : "1 or ")
+					 "function %s takes %s%d argument%s, not %u", f->name,
+					 f->max_args > f->min_args
+					 ? (f->max_args == CR_RULE_MAX_ITEMS ? "at least " : "1 or ")
 					 : "",
-					 cr_func_table[fn].max_args > cr_func_table[fn].min_args && cr_func_table[fn].max_args != CR_RULE_MAX_ITEMS
-					 ? cr_func_table[fn].max_args : cr_func_table[fn].min_args,
-					 (cr_func_table[fn].min_args == 1 && cr_func_table[fn].max_args == 1) ? "" : "s",
-					 nargs);
+					 n, n == 1 ? "" : "s", nargs);
 			return;
 		}
 		p->depth--;

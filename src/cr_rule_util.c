@@ -238,6 +238,29 @@ cr_bad_binary(CrRuleError *err, const char *what)
 	return cr_set_error(err, CR_ERR_BINARY, -1, "invalid incentive condition: %s", what);
 }
 
+int
+cr_rule_type_error(CrRuleError *err, const CrInstr *in, int want, int first, int got)
+{
+	int			func = in->op == CR_OP_FUNC;
+	const char *what = func ? "function" : "operator";
+	const char *name = cr_op_symbol(in);
+
+	if (want >= 0 && cr_op_arity(in) == 1)
+		return cr_set_error(err, CR_ERR_TYPE, -1, "%s %s expects a %s %s, not %s", what, name,
+							cr_rule_kind_name(want), func ? "argument" : "operand",
+							cr_rule_kind_name(got));
+	if (want >= 0)
+		return cr_set_error(err, CR_ERR_TYPE, -1, "%s %s expects %s %s, but one is %s", what, name,
+							cr_rule_kind_name(want), func ? "arguments" : "operands",
+							cr_rule_kind_name(got));
+	if (func && in->fn == CR_FN_COALESCE)
+		return cr_set_error(err, CR_ERR_TYPE, -1, "function %s cannot mix %s and %s arguments", name,
+							cr_rule_kind_name(first), cr_rule_kind_name(got));
+	/* comparisons, BETWEEN, IN, least and greatest */
+	return cr_set_error(err, CR_ERR_TYPE, -1, "%s %s cannot compare %s with %s", what, name,
+						cr_rule_kind_name(first), cr_rule_kind_name(got));
+}
+
 const char *
 cr_op_symbol(const CrInstr *in)
 {
