@@ -19,6 +19,7 @@
 #include "common/shortest_dec.h"
 #include "funcapi.h"
 #include "mb/pg_wchar.h"
+#include "miscadmin.h"
 #include "utils/builtins.h"
 #include "utils/json.h"
 #include "utils/memutils.h"
@@ -134,7 +135,14 @@ codec_palloc(void *ctx, size_t size)
 	return palloc(size);
 }
 
-static const CrCodecAlloc codec_palloc_alloc = {codec_palloc, NULL, cr_unicode_to_server};
+/* the text parser's tick: a long input (even of white space) can be cancelled */
+static void
+codec_tick(void)
+{
+	CHECK_FOR_INTERRUPTS();
+}
+
+static const CrCodecAlloc codec_palloc_alloc = {codec_palloc, NULL, cr_unicode_to_server, codec_tick};
 
 StaticAssertDecl(CR_CODEC_MODEL_VERSION == CR_MODEL_VERSION, "codec and model versions differ");
 StaticAssertDecl(CR_CODEC_MAX_FEATURES == CR_MAX_FEATURES, "codec and model feature limits differ");

@@ -30,6 +30,7 @@
 #define MAX_NUMBER		400		/* characters of one number token */
 #define MAX_SKIP_DEPTH	32		/* nesting skipped by the version scan */
 #define MAX_NAME_BINARY	(4 * CR_CODEC_MAX_NAME)
+#define TICK_BYTES		((size_t) 1 << 20)	/* text read between two ticks */
 
 /* ---------------------------------------------------------------- errors */
 
@@ -79,21 +80,67 @@ typedef struct Lexer
 	const CrCodecAlloc *alloc;
 	CrCodecError *err;
 	CrUnicodeToText to_text;	/* \u escapes above U+007F; NULL: UTF-8 */
+	void		(*tick) (void); /* CrCodecAlloc.tick; NULL: none */
+	size_t		next_tick;		/* the offset at which to tick next */
 } Lexer;
 
 #define SYNTAX(lx, at, ...) set_error((lx)->err, CR_CODEC_SYNTAX, 1, (at), __VA_ARGS__)
 
 static void
+lexer_init(Lexer *lx, const char *s, size_t len, const CrCodecAlloc *alloc, CrCodecError *err)
+{
+	memset(lx, 0, sizeof(*lx));
+	lx->s = s;
+	lx->len = len;
+	lx->alloc = alloc;
+	lx->err = err;
+	lx->tick = alloc->tick;
+	lx->next_tick = TICK_BYTES;
+}
+
+static inline int
+is_ws(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+static inline int
+is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+/*
+ * The end of the run of white space (digits) from offset p; calls the tick
+ * for every TICK_BYTES of text read, counted from the start.  Every token
+ * but a string (of at most MAX_STRING bytes) is read through here, so a
+ * tick comes at least every TICK_BYTES + a few kilobytes of input.
+ */
+static inline size_t
+run_end(Lexer *lx, size_t p, int digits)
+{
+	for (;;)
+	{
+		size_t		end = lx->len < lx->next_tick ? lx->len : lx->next_tick;
+
+		if (digits)
+			while (p < end && is_digit(lx->s[p]))
+				p++;
+		else
+			while (p < end && is_ws(lx->s[p]))
+				p++;
+		if (p < lx->next_tick)
+			return p;
+		if (lx->tick)
+			lx->tick();
+		lx->next_tick = p + TICK_BYTES;
+	}
+}
+
+static void
 skip_ws(Lexer *lx)
 {
-	while (lx->pos < lx->len)
-	{
-		char		c = lx->s[lx->pos];
-
-		if (c != ' ' && c != '\t' && c != '\n' && c != '\r')
-			break;
-		lx->pos++;
-	}
+	lx->pos = run_end(lx, lx->pos, 0);
 }
 
 /* the next byte, or -1 at the end */
@@ -280,16 +327,14 @@ lex_number_token(Lexer *lx, const char *key, size_t *start, int *is_int)
 	if (lx->s[p] == '0')
 		p++;
 	else
-		while (p < lx->len && lx->s[p] >= '0' && lx->s[p] <= '9')
-			p++;
+		p = run_end(lx, p, 1);
 	if (p < lx->len && lx->s[p] == '.')
 	{
 		*is_int = 0;
 		p++;
 		if (p >= lx->len || lx->s[p] < '0' || lx->s[p] > '9')
 			return SYNTAX(lx, p, "A digit must follow the decimal point.");
-		while (p < lx->len && lx->s[p] >= '0' && lx->s[p] <= '9')
-			p++;
+		p = run_end(lx, p, 1);
 	}
 	if (p < lx->len && (lx->s[p] == 'e' || lx->s[p] == 'E'))
 	{
@@ -299,8 +344,7 @@ lex_number_token(Lexer *lx, const char *key, size_t *start, int *is_int)
 			p++;
 		if (p >= lx->len || lx->s[p] < '0' || lx->s[p] > '9')
 			return SYNTAX(lx, p, "A digit must follow the exponent marker.");
-		while (p < lx->len && lx->s[p] >= '0' && lx->s[p] <= '9')
-			p++;
+		p = run_end(lx, p, 1);
 	}
 	if (p - *start > MAX_NUMBER)
 		return SYNTAX(lx, *start, "A number has more than %d characters.", MAX_NUMBER);
@@ -867,17 +911,14 @@ skip_value(Lexer *lx, int depth)
 
 /* The top-level "format_version" of a document, if it can be found. */
 static int
-scan_version(const char *s, size_t len, int32_t *version)
+scan_version(const char *s, size_t len, const CrCodecAlloc *alloc, int32_t *version)
 {
 	CrCodecError scratch;
 	Lexer		lx;
 	char		key[MAX_STRING + 1];
 
 	clear_error(&scratch);
-	memset(&lx, 0, sizeof(lx));
-	lx.s = s;
-	lx.len = len;
-	lx.err = &scratch;
+	lexer_init(&lx, s, len, alloc, &scratch);
 	/* no converter: \u escapes read as UTF-8, which never fails; the key sought is ASCII */
 	if (expect(&lx, '{', "{") < 0)
 		return 0;
@@ -922,11 +963,7 @@ cr_model_parse_text(const char *s, size_t len, const CrCodecAlloc *alloc,
 	int32_t		version;
 
 	clear_error(err);
-	memset(&lx, 0, sizeof(lx));
-	lx.s = s;
-	lx.len = len;
-	lx.alloc = alloc;
-	lx.err = err;
+	lexer_init(&lx, s, len, alloc, err);
 	lx.to_text = alloc->unicode_to_text;
 	rc = parse_object(&lx, out);
 	if (rc == 0)
@@ -934,7 +971,7 @@ cr_model_parse_text(const char *s, size_t len, const CrCodecAlloc *alloc,
 	if (rc == 1)
 		return newer_version(err, out->version);
 	/* a document from a newer release may not fit this schema at all */
-	if (err->status == CR_CODEC_SYNTAX && scan_version(s, len, &version) &&
+	if (err->status == CR_CODEC_SYNTAX && scan_version(s, len, alloc, &version) &&
 		version > CR_CODEC_MODEL_VERSION)
 		return newer_version(err, version);
 	return -1;

@@ -8,9 +8,10 @@
  * Memory comes from a caller-supplied allocator (palloc in the backend,
  * a tracked malloc in tests); the codec never frees.  An allocator may
  * return NULL (reported as CR_CODEC_NOMEM) or not return at all (palloc's
- * ereport): the codec keeps no state outside its arguments.  The same
- * struct says how a \u escape becomes a character of the text's encoding
- * (cr_unicode.h).
+ * ereport), and the tick that the text parser calls as it reads may not
+ * return either (CHECK_FOR_INTERRUPTS): the codec keeps no state outside
+ * its arguments.  The same struct says how a \u escape becomes a character
+ * of the text's encoding (cr_unicode.h).
  */
 #ifndef CR_MODEL_CODEC_H
 #define CR_MODEL_CODEC_H
@@ -83,6 +84,8 @@ typedef struct CrCodecAlloc
 	void	   *ctx;
 	/* the text's encoding for \u escapes above U+007F; NULL: UTF-8 */
 	CrUnicodeToText unicode_to_text;
+	/* called about every megabyte of text parsed (a place to cancel); NULL: none */
+	void		(*tick) (void);
 } CrCodecAlloc;
 
 /*

@@ -22,7 +22,7 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	Arena		arena = {NULL, 0, 64 * 1024 * 1024};
-	CrCodecAlloc al = {arena_alloc, &arena, NULL};
+	CrCodecAlloc al = {arena_alloc, &arena, NULL, NULL};
 	CrModelPlain m,
 				m2;
 	CrCodecError err;

@@ -63,7 +63,7 @@ static const char *model_binary_hex =
 	"8fa08a20bfc79f6ed5407fd33f3fdf178fa08a203fd74e45850a9589";
 
 static Arena arena;
-static const CrCodecAlloc AL = {arena_alloc, &arena, NULL};
+static const CrCodecAlloc AL = {arena_alloc, &arena, NULL, NULL};
 
 /* this file's name for ok() (tap.h) */
 #define check ok
@@ -655,9 +655,9 @@ untranslatable(const char *s, const CrCodecAlloc *al, const char *needle, const 
 static void
 test_encodings(void)
 {
-	const CrCodecAlloc latin1 = {arena_alloc, &arena, to_latin1};
-	const CrCodecAlloc ascii = {arena_alloc, &arena, to_ascii};
-	const CrCodecAlloc widest = {arena_alloc, &arena, to_widest};
+	const CrCodecAlloc latin1 = {arena_alloc, &arena, to_latin1, NULL};
+	const CrCodecAlloc ascii = {arena_alloc, &arena, to_ascii, NULL};
+	const CrCodecAlloc widest = {arena_alloc, &arena, to_widest, NULL};
 	CrModelPlain m,
 				m2;
 	CrCodecError e;
@@ -722,6 +722,94 @@ test_encodings(void)
 	arena_free(&arena);
 }
 
+static int	ticks;
+
+static void
+count_tick(void)
+{
+	ticks++;
+}
+
+/*
+ * s with n bytes of c inserted before the first occurrence of at (which
+ * must occur); malloc'd, length in *len.
+ */
+static char *
+pad(const char *s, const char *at, char c, size_t n, size_t *len)
+{
+	const char *p = strstr(s, at);
+	size_t		k = (size_t) (p - s);
+	char	   *r = malloc(strlen(s) + n + 1);
+
+	memcpy(r, s, k);
+	memset(r + k, c, n);
+	strcpy(r + k + n, p);
+	*len = strlen(s) + n;
+	return r;
+}
+
+/* cr_model_parse_text counting the ticks (in ticks) */
+static int
+parse_ticking(const char *s, size_t len, CrModelPlain *m, CrCodecError *e)
+{
+	const CrCodecAlloc al = {arena_alloc, &arena, NULL, count_tick};
+	int			rc;
+
+	ticks = 0;
+	rc = cr_model_parse_text(s, len, &al, m, e);
+	printf("# %d ticks\n", ticks);
+	return rc;
+}
+
+/*
+ * The text parser calls the tick (the server's CHECK_FOR_INTERRUPTS) for
+ * every megabyte it reads, whatever fills it: white space, the digits of
+ * one long number, the elements the newer-version scan skips.  Once per
+ * megabyte, not per token: 8 MB read once give 8 ticks, read twice (the
+ * parse, then the version scan) 16.
+ */
+static void
+test_ticks(void)
+{
+	const size_t n = (size_t) 8 << 20;
+	CrModelPlain m,
+				m2;
+	CrCodecError e;
+	char	   *t,
+			   *u;
+	size_t		len,
+				k;
+
+	t = malloc(n);
+	memset(t, ' ', n);
+	check(parse_ticking(t, n, &m, &e) < 0 && strstr(e.msg, "The input is empty") && ticks == 16,
+		  "8 MB of white space: a tick per megabyte of the parse and of the version scan");
+	free(t);
+
+	check(parse_text(model_text, &m2, &e) == 0, "the model parses");
+	t = pad(model_text, "\"intercept\"", '\n', n / 2, &len);
+	u = pad(t, "]]}", '\t', n / 2, &len);
+	check(parse_ticking(u, len, &m, &e) == 0 && models_equal(&m, &m2) && ticks == 8,
+		  "8 MB of white space between tokens: the same model, a tick per megabyte");
+	free(u);
+	free(t);
+
+	t = pad("{\"n_rows\": 1}", "}", '7', n, &len);
+	check(parse_ticking(t, len, &m, &e) < 0 && strstr(e.msg, "more than 400 characters") && ticks == 16,
+		  "a number of 8 million digits: a tick per megabyte of it, in the parse and the scan");
+	free(t);
+
+	t = malloc(n + 64);
+	strcpy(t, "{\"x\": [");
+	for (k = 7; k < n; k += 2)
+		t[k] = '1', t[k + 1] = ',';
+	strcpy(t + k, "1], \"format_version\": 2}");
+	check(parse_ticking(t, strlen(t), &m, &e) < 0 && e.status == CR_CODEC_NEWER_VERSION && ticks == 8,
+		  "the version scan past 4 million elements: a tick per megabyte");
+	free(t);
+	arena_free(&arena);
+}
+
 int
 main(void)
 {
@@ -730,6 +818,7 @@ main(void)
 	test_numbers();
 	test_truncation_and_limits();
 	test_encodings();
+	test_ticks();
 	arena_free(&arena);
 	return tap_done();
 }
