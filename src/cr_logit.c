@@ -188,6 +188,8 @@ logit_pass(const Solver *s, const double *beta, int64_t stride,
 	rp.hb = s->hb;
 	rp.nb = 0;
 	rp.xr = s->xr;
+	rp.tick = s->opt->tick;
+	rp.work = 0.0;
 	block_runs(s, stride, pass_run, &rp);
 	cr_rows_pass_end(&rp);
 	return rp.ll;

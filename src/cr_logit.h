@@ -7,7 +7,8 @@
  *
  * Nothing here calls the backend, so test/unit and test/fuzz build it
  * outside the server.  The caller passes a "tick" callback that the long
- * loops call every few thousand rows; in the server it is
+ * loops call every block of rows and, in Hessian passes, every few
+ * milliseconds of work (every 32 rows of 1000 features); in the server it is
  * CHECK_FOR_INTERRUPTS(), so training answers cancel requests promptly.
  *
  * Training rows live in blocks of any size.  A row is d+1 doubles:
@@ -43,7 +44,7 @@ typedef struct CrFitOptions
 	double		tol;			/* converged when every Newton step component, in
 								 * standardised units, is <= tol*(1+|coef|) */
 	bool		balanced;		/* class_weight "balanced" (scikit-learn's rule) */
-	cr_tick_fn	tick;			/* called every few thousand rows; may be NULL */
+	cr_tick_fn	tick;			/* called every few milliseconds; may be NULL */
 	bool		exact_only;		/* skip the sample warm start (tests compare both) */
 	const double *start;		/* cr_logit_fit_passes: d+1 raw-scale coefficients
 								 * to start Newton from (intercept first; ignored

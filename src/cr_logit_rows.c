@@ -474,10 +474,7 @@ rows_pass_avx2(CrRowPass *rp, const double *rows, int64_t n, int64_t stride)
 			_mm256_storeu_pd(rp->hb + rp->nb, _mm256_mul_pd(_mm256_mul_pd(w, p), _mm256_sub_pd(one, p)));
 			rp->nb += 4;
 			if (rp->nb == CR_HESS_BLOCK)
-			{
-				hessian_update_avx2(rp->hess, rp->xb, rp->hb, rp->nb, D);
-				rp->nb = 0;
-			}
+				flush_queue(rp);
 		}
 	}
 	_mm256_storeu_pd(lls, llv);
@@ -797,6 +794,15 @@ flush_queue(CrRowPass *rp)
 	else
 #endif
 		hessian_update(rp->hess, rp->xb, rp->hb, rp->nb, rp->d + 1);
+	if (rp->tick)
+	{
+		rp->work += rp->nb * (rp->d + 1.0) * (rp->d + 2.0) / 2;
+		if (rp->work >= CR_HESS_TICK_WORK)
+		{
+			rp->work = 0.0;
+			rp->tick();
+		}
+	}
 	rp->nb = 0;
 }
 

@@ -1,7 +1,8 @@
 /*
  * test_logit_rows.c
  *	  Unit tests of the solver's row loops (src/cr_logit_rows.c): the vector
- *	  exp and log1p against libm, and the vector pass against the portable one.
+ *	  exp and log1p against libm, the vector pass against the portable one,
+ *	  and the tick between Hessian updates.
  *
  * link: src/cr_logit_rows.c
  *
@@ -162,6 +163,41 @@ test_log1p(void)
 		  "vector log1p of 0, subnormals, both sides of sqrt(2) - 1, 1 and NaN as libm");
 }
 
+/* A pass's state, with the vector kernels on or off; end_pass frees it. */
+static void
+start_pass(CrRowPass *rp, bool simd, int d, const double *mu, const double *isc,
+		   const double *beta, bool hess, double *grad, double *h)
+{
+	int			D = d + 1;
+
+	cr_rows_set_simd(simd);
+	memset(rp, 0, sizeof(*rp));
+	rp->d = d;
+	rp->mu = mu;
+	rp->isc = isc;
+	rp->cw[0] = 0.7;
+	rp->cw[1] = 1.9;
+	rp->beta = beta;
+	rp->grad = grad;
+	rp->want_ll = true;
+	rp->hess = hess ? h : NULL;
+	rp->xb = malloc(sizeof(double) * D * CR_HESS_BLOCK);
+	rp->hb = malloc(sizeof(double) * CR_HESS_BLOCK);
+	rp->xr = malloc(sizeof(double) * 4 * D);
+	memset(grad, 0, sizeof(double) * D);
+	memset(h, 0, sizeof(double) * D * D);
+}
+
+static double
+end_pass(CrRowPass *rp)
+{
+	cr_rows_pass_end(rp);
+	free(rp->xb);
+	free(rp->hb);
+	free(rp->xr);
+	return rp->ll;
+}
+
 /* One pass with the vector kernels on or off. */
 static double
 run_pass(bool simd, int d, const double *rows, int64_t n, int64_t stride,
@@ -169,28 +205,10 @@ run_pass(bool simd, int d, const double *rows, int64_t n, int64_t stride,
 		 double *grad, double *h)
 {
 	int			D = d + 1;
-	double	   *xb = malloc(sizeof(double) * D * CR_HESS_BLOCK),
-			   *hb = malloc(sizeof(double) * CR_HESS_BLOCK),
-			   *xr = malloc(sizeof(double) * 4 * D);
 	CrRowPass	rp;
 	int64_t		done = 0;
 
-	cr_rows_set_simd(simd);
-	memset(&rp, 0, sizeof(rp));
-	rp.d = d;
-	rp.mu = mu;
-	rp.isc = isc;
-	rp.cw[0] = 0.7;
-	rp.cw[1] = 1.9;
-	rp.beta = beta;
-	rp.grad = grad;
-	rp.want_ll = true;
-	rp.hess = hess ? h : NULL;
-	rp.xb = xb;
-	rp.hb = hb;
-	rp.xr = xr;
-	memset(grad, 0, sizeof(double) * D);
-	memset(h, 0, sizeof(double) * D * D);
+	start_pass(&rp, simd, d, mu, isc, beta, hess, grad, h);
 	/* in uneven pieces, as blocks come */
 	while (done < n)
 	{
@@ -201,11 +219,7 @@ run_pass(bool simd, int d, const double *rows, int64_t n, int64_t stride,
 		cr_rows_pass(&rp, rows + done * stride * D, m, stride);
 		done += m;
 	}
-	cr_rows_pass_end(&rp);
-	free(xb);
-	free(hb);
-	free(xr);
-	return rp.ll;
+	return end_pass(&rp);
 }
 
 static double
@@ -286,6 +300,82 @@ test_pass(void)
 	cr_rows_set_simd(true);
 }
 
+static int	ticks;
+
+static void
+count_tick(void)
+{
+	ticks++;
+}
+
+/*
+ * The tick between Hessian updates: once their multiply-adds reach
+ * CR_HESS_TICK_WORK (every update of 32 rows of 1001 values, which take
+ * milliseconds; every 96 rows of 301), not once per update when they are
+ * cheap (one tick in 30 000 rows of 17).  Each pass with the tick gives the
+ * same bits as without it.
+ */
+static void
+test_tick(void)
+{
+	static const struct
+	{
+		int			d;
+		int64_t		n;
+		int			want;
+	}			cases[] = {{1000, 320, 10}, {300, 960, 10}, {16, 30000, 1}};
+	int			t,
+				v;
+
+	for (t = 0; t < 3; t++)
+		for (v = 0; v < 2; v++)
+		{
+			int			d = cases[t].d,
+						D = d + 1;
+			int64_t		n = cases[t].n,
+						i;
+			double	   *rows = malloc(sizeof(double) * D * n),
+					   *mu = calloc(d, sizeof(double)),
+					   *isc = malloc(sizeof(double) * d),
+					   *beta = calloc(D, sizeof(double)),
+					   *g[2],
+					   *h[2],
+						ll[2];
+			CrRowPass	rp;
+			int			k;
+			char		what[160];
+
+			for (i = 0; i < D * n; i++)
+				rows[i] = (i % D == d ? 1.5 : 1.0) * (uniform() - 0.4);
+			for (k = 0; k < d; k++)
+				isc[k] = 1.0;
+			for (k = 0; k < 2; k++)
+			{
+				g[k] = malloc(sizeof(double) * D);
+				h[k] = malloc(sizeof(double) * D * D);
+				start_pass(&rp, v == 1, d, mu, isc, beta, true, g[k], h[k]);
+				rp.tick = k ? count_tick : NULL;
+				ticks = 0;
+				cr_rows_pass(&rp, rows, n, 1);
+				ll[k] = end_pass(&rp);
+			}
+			snprintf(what, sizeof(what), "%s pass of %d rows of %d values: %d tick%s, the same sums as without",
+					 v ? "vector" : "portable", (int) n, D, ticks, ticks == 1 ? "" : "s");
+			check(ticks == cases[t].want && ll[0] == ll[1] && memcmp(g[0], g[1], sizeof(double) * D) == 0 &&
+				  memcmp(h[0], h[1], sizeof(double) * D * D) == 0, what);
+			for (k = 0; k < 2; k++)
+			{
+				free(g[k]);
+				free(h[k]);
+			}
+			free(rows);
+			free(mu);
+			free(isc);
+			free(beta);
+		}
+	cr_rows_set_simd(true);
+}
+
 int
 main(void)
 {
@@ -294,6 +384,7 @@ main(void)
 	test_exp();
 	test_log1p();
 	test_pass();
+	test_tick();
 	cr_rows_set_simd(have);
 	return tap_done();
 }
