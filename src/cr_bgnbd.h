@@ -54,10 +54,7 @@ typedef enum CrFitStatus
 	CR_FIT_DIVERGED,			/* a parameter ran off to 0 or infinity */
 	CR_FIT_FLAT,				/* no proper maximum: the Hessian of the
 								 * log-likelihood is not negative definite */
-	CR_FIT_NOT_CONVERGED,		/* the optimiser gave up */
-	CR_FIT_NEEDS_ROWS			/* cr_bgnbd_fit_counted: Newton did not
-								 * converge cleanly; cr_bgnbd_fit on the rows
-								 * decides */
+	CR_FIT_NOT_CONVERGED		/* the optimiser gave up */
 } CrFitStatus;
 
 typedef struct CrBgnbdFit
@@ -148,9 +145,8 @@ extern CrFitStatus cr_bgnbd_fit(const CrBuyerRow *rows, size_t n,
 
 /*
  * cr_bgnbd_fit over counted keys (cr_buyer_keys_count), read in place: the
- * same estimate as over their rows (cr_buyer_counted_rows) without making
- * them.  Where Newton's method does not converge cleanly it returns
- * CR_FIT_NEEDS_ROWS: then cr_bgnbd_fit on the rows decides.
+ * same result as over their rows (cr_buyer_counted_rows), bit for bit,
+ * without making them, BFGS's fallback included.
  */
 extern CrFitStatus cr_bgnbd_fit_counted(const uint64_t *keys, const uint64_t *counts, size_t n,
 										cr_optim_tick tick, void *tick_arg, CrBgnbdFit *out);

@@ -776,13 +776,12 @@ bgnbd_fit_finalfn(PG_FUNCTION_ARGS)
 	 * Members of whole-number rows only (the usual case): fitted over their
 	 * counted keys, without making the rows.
 	 */
-	status = CR_FIT_NEEDS_ROWS;
 	if (st->nrows == 0)
 	{
 		bg_count_keys(st, GetMemoryChunkContext(st));
 		status = cr_bgnbd_fit_counted(st->kc, st->kcount, (size_t) st->nkc, fit_tick, NULL, &fit);
 	}
-	if (status == CR_FIT_NEEDS_ROWS)
+	else
 	{
 		bg_flush_all(st);
 		status = cr_bgnbd_fit((const CrBuyerRow *) st->rows, st->nrows, fit_tick, NULL, &fit);

@@ -1686,6 +1686,54 @@ test_sample_start(void)
 }
 
 /*
+ * Counted keys where Newton does not converge cleanly: BFGS decides over
+ * the keys themselves, with the result the rows give, bit for bit (the
+ * counted fit returned "needs rows", and the rows' fit repeated Newton's
+ * passes before BFGS).  Five members where Newton runs b off to infinity
+ * and BFGS finds a maximum at a 0.0089, b 0.696; and 1000 identical
+ * members, which have none.
+ */
+static void
+test_counted_bfgs(void)
+{
+	static const CrBuyerRow five[5] = {
+		{2, 8, 34, 1}, {46, 624, 632, 1}, {60, 117, 119, 1}, {66, 322, 323, 1}, {74, 170, 171, 1}
+	};
+	static const CrBuyerRow same[1] = {{2, 10, 20, 1000}};
+	const CrBuyerRow *sets[2] = {five, same};
+	size_t		sizes[2] = {5, 1},
+				i;
+	CrFitStatus want[2] = {CR_FIT_OK, CR_FIT_DIVERGED};
+	const char *what[2] = {
+		"counted BFGS: five members Newton cannot fit, BFGS's estimate over keys as over rows, bit for bit",
+		"counted BFGS: 1000 identical members, no maximum over keys as over rows"
+	};
+	int			k;
+
+	for (k = 0; k < 2; k++)
+	{
+		uint64_t	keys[5],
+					counts[5];
+		CrBgnbdFit	rf,
+					kf;
+		CrFitStatus rs,
+					ks;
+		int			keyed = 1;
+
+		for (i = 0; i < sizes[k]; i++)
+		{
+			keyed &= cr_buyer_key(sets[k][i].x, sets[k][i].tx, sets[k][i].T, &keys[i]);
+			counts[i] = (uint64_t) sets[k][i].w;
+		}
+		rs = cr_bgnbd_fit(sets[k], sizes[k], NULL, NULL, &rf);
+		ks = cr_bgnbd_fit_counted(keys, counts, sizes[k], NULL, NULL, &kf);
+		ok(keyed && rs == want[k] && ks == rs && memcmp(&kf, &rf, sizeof(kf)) == 0 &&
+		   (k == 1 || (fabs(kf.m.a / 0.0089436 - 1.0) < 1e-4 && fabs(kf.m.b / 0.69589 - 1.0) < 1e-4)),
+		   what[k]);
+	}
+}
+
+/*
  * The sample start must not widen the divergence bound: Newton from the
  * sample's optimum measures its bound (10^8 times its start) from there,
  * so it could return an estimate that Newton from the default start
@@ -2199,6 +2247,7 @@ main(void)
 	test_tiny_p();
 	test_sample_start();
 	test_sample_start_bound();
+	test_counted_bfgs();
 	test_units();
 	test_far_horizon();
 	test_far_grid();
