@@ -98,6 +98,16 @@ static const double inf_k_cases[][9] = {
 
 #define N_INF_K (sizeof(inf_k_cases) / sizeof(inf_k_cases[0]))
 
+/*
+ * and by bgnbd_huge_a_reference.py: a beyond 1e20 (b + x)^2, the
+ * quadrature in p over 1 - p
+ */
+static const double huge_a_cases[][9] = {
+#include "../reference/bgnbd_huge_a_reference.inc"
+};
+
+#define N_HUGE_A (sizeof(huge_a_cases) / sizeof(huge_a_cases[0]))
+
 static double
 case_expected(const double *c)
 {
@@ -454,9 +464,22 @@ test_quad_infinite_k(void)
 	ok_within_1e12(inf_k_cases, N_INF_K, "with t beyond DBL_MAX times alpha + T, the far form failing");
 }
 
+/*
+ * a beyond 1e20 (b + x)^2: the quadrature in p's log-density over 1 - p,
+ * ln(1/B(a, b+x)) + (b+x-1) ln(1 - p) + ..., a difference of terms of 8000
+ * at a = 1e281, lost 1e-12 (up to 3.2e-12 off); its constant now from
+ * ln a, lnG(b+x) and (b+x-1) ln(b+x), within 1e-12
+ */
+static void
+test_quad_huge_a(void)
+{
+	ok_within_1e12(huge_a_cases, N_HUGE_A, "with a beyond 1e20 (b + x)^2, the quadrature over 1 - p");
+}
+
 int
 main(void)
 {
+	test_quad_huge_a();
 	test_logquad_normal();
 	test_logquad_beyond();
 	test_logquad_subnormal();
