@@ -727,6 +727,21 @@ SELECT pg_temp.per_forged(pg_temp.per_st(40, '\x03'));
 -- start (2026-01-01) after as_of with a period marked, and without one
 SELECT pg_temp.per_forged(pg_temp.per_st(0, pg_temp.ts('2026-01-01 00:00+00')));
 SELECT pg_temp.per_forged(overlay(pg_temp.per_st(0, pg_temp.ts('2026-01-01 00:00+00')) PLACING '\x00' FROM 41 FOR 1));
+-- a bit for a period no event at or before as_of can be in, checked once
+-- the final function has the bounds: period 4 of 5 (from 2025-04-01, after
+-- as_of 2025-03-15), and in Pacific/Apia the empty period 2 of '1 day' from
+-- 2011-12-29 12:00 (the clocks skipped 2011-12-30); were taken as {t,f,NULL,
+-- NULL,NULL} and {t,t,f,f}
+SELECT pg_temp.per_forged(pg_temp.per_st(40, '\x09', 5));
+SELECT pg_temp.per_forged(pg_temp.per_st(40, '\x01', 5));
+SET TimeZone = 'Pacific/Apia';
+CREATE FUNCTION pg_temp.per_apia(bits bytea) RETURNS bytea LANGUAGE sql AS $$
+  SELECT overlay(per_ser(t, '2011-12-29 12:00', '1 day', 4, '2012-01-05') PLACING bits FROM 41 FOR 1)
+  FROM (VALUES ('2011-12-29 13:00'::timestamptz)) v(t) $$;
+SELECT pg_temp.per_forged(pg_temp.per_apia('\x01'));
+SELECT pg_temp.per_forged(pg_temp.per_apia('\x03'));
+SELECT pg_temp.per_forged(pg_temp.per_apia('\x05'));
+RESET TimeZone;
 DROP TABLE per_forged_src;
 DROP AGGREGATE per_forged(bytea, bytea);
 DROP AGGREGATE per_ser(timestamptz, timestamptz, interval, int, timestamptz);

@@ -275,7 +275,8 @@ engagement_periods_serialfn(PG_FUNCTION_ARGS)
  * told without the period bounds: a finite start and as_of (the transition
  * function refuses others), no bit for a period after the n-th, and a bit
  * only if start <= as_of (a bit is an event in [start, as_of]).  The bounds
- * themselves are checked when the final function builds them.
+ * themselves, and the bits against them, are checked when the final
+ * function builds them (periods_check_bits).
  */
 static void
 periods_check_state(const PeriodsState *st)
@@ -309,6 +310,20 @@ engagement_periods_deserialfn(PG_FUNCTION_ARGS)
 	PG_RETURN_POINTER(st);
 }
 
+/*
+ * The rest of periods_check_state, once the bounds are known: a bit only
+ * for a period an event at or before as_of can be in, not an empty one (a
+ * day the clocks skipped) nor one starting after as_of.
+ */
+static void
+periods_check_bits(const PeriodsState *st)
+{
+	for (int32 k = 1; k <= st->n; k++)
+		if (((st->bits[(k - 1) / 64] >> ((k - 1) % 64)) & 1) &&
+			(st->bounds[k] == st->bounds[k - 1] || st->bounds[k - 1] > st->as_of))
+			cr_bad_state("engagement_periods", "It marks period %d, which no event at or before its as_of can be in.", k);
+}
+
 PG_FUNCTION_INFO_V1(engagement_periods_finalfn);
 Datum
 engagement_periods_finalfn(PG_FUNCTION_ARGS)
@@ -322,7 +337,11 @@ engagement_periods_finalfn(PG_FUNCTION_ARGS)
 
 	if (st == NULL)
 		PG_RETURN_NULL();
-	/* the bounds live as long as the state (rebuilt after deserialization) */
+	/*
+	 * The bounds live as long as the state; they are NULL only after
+	 * deserialization (and the combine function's copy of such a state),
+	 * so the bits are checked against them then.
+	 */
 	if (st->bounds == NULL)
 	{
 		MemoryContext aggctx;
@@ -330,6 +349,7 @@ engagement_periods_finalfn(PG_FUNCTION_ARGS)
 		if (!AggCheckCallContext(fcinfo, &aggctx))
 			aggctx = CurrentMemoryContext;
 		periods_bounds(st, aggctx);
+		periods_check_bits(st);
 	}
 	values = palloc(st->n * sizeof(Datum));
 	nulls = palloc(st->n * sizeof(bool));
