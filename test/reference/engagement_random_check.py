@@ -24,9 +24,11 @@ events exactly at as_of, a microsecond either side of it, after it and at
                        the definitions in the README (local days from
                        zoneinfo, the system's tz database, which is the one
                        the server uses; exact fractions for the gap CV and
-                       the trend; math.fsum for the sums), serial and with a
-                       forced parallel plan (force_parallel_mode, no setup
-                       cost), floats to 1e-9 relative;
+                       the trend; math.fsum for the sums), serial and in a
+                       parallel plan with partial states serialized and
+                       combined (each group alone over a parallel scan, the
+                       group's rows spread over the table's pages), floats
+                       to 1e-9 relative;
   engagement_decay     against exp(-ln 2 age / half_life) summed here, for
                        half-lives from a microsecond to 178 million years;
   engagement_periods   against the SQL an analyst writes (generate_series,
@@ -169,14 +171,36 @@ SELECT_FIELDS = ', '.join((US % f) if f in ('first_seen', 'last_seen') else '(e)
 
 
 def summaries(cur, parallel):
-    cur.execute("SET force_parallel_mode = %s" % ('on' if parallel else 'off'))
-    cur.execute("SET max_parallel_workers_per_gather = %d" % (2 if parallel else 0))
-    cur.execute("SELECT g, " + SELECT_FIELDS + " FROM (SELECT g, engagement_summary(t, as_of, a) e "
-                "FROM ev JOIN cut USING (g) GROUP BY g) s ORDER BY g")
+    """engagement_summary of each group.  Parallel, each group's aggregate
+    runs alone over a parallel scan of ev, whose rows were loaded in an
+    order that spreads every group over its pages: its workers' partial
+    states are serialized and combined (a GROUP BY of a few rows a group is
+    gathered and aggregated in the leader, serialized nowhere, and so is a
+    WHERE that keeps a few rows: hence FILTER, over every row)."""
     out = {}
-    for row in cur.fetchall():
+    if not parallel:
+        cur.execute("SET max_parallel_workers_per_gather = 0")
+        cur.execute("SELECT g, " + SELECT_FIELDS + " FROM (SELECT g, engagement_summary(t, as_of, a) e "
+                    "FROM ev JOIN cut USING (g) GROUP BY g) s ORDER BY g")
+        rows = cur.fetchall()
+    else:
+        cur.execute("SET force_parallel_mode = regress")
+        cur.execute("SET max_parallel_workers_per_gather = 2")
+        cur.execute("SET parallel_leader_participation = off")
+        cur.execute("SELECT g, as_of::text FROM cut ORDER BY g")
+        rows = []
+        for g, as_of in cur.fetchall():
+            q = ("SELECT %s, " + SELECT_FIELDS + " FROM (SELECT engagement_summary(t, %s::timestamptz, a) "
+                 "FILTER (WHERE g = %s) AS e FROM ev) s")
+            cur.execute("EXPLAIN " + q, (g, as_of, g))
+            if 'Partial Aggregate' not in '\n'.join(r[0] for r in cur.fetchall()):
+                report('group', g, 'no partial aggregation in the parallel plan')
+            cur.execute(q, (g, as_of, g))
+            rows += cur.fetchall()
+        cur.execute("RESET force_parallel_mode")
+        cur.execute("RESET parallel_leader_participation")
+    for row in rows:
         out[row[0]] = None if row[1] is None else dict(zip(FIELDS, row[1:]))
-    cur.execute("RESET force_parallel_mode")
     cur.execute("RESET max_parallel_workers_per_gather")
     return out
 
@@ -267,7 +291,10 @@ def one_set(cur, rng, k):
     cur.execute("SET TimeZone = 'UTC'")
     ts = ("'2000-01-01 00:00+00'::timestamptz + make_interval(days => div(us, %d)::int - (us %% %d < 0)::int) "
           "+ (us - (div(us, %d) - (us %% %d < 0)::int) * %d) * interval '1 microsecond'") % ((DAY,) * 5)
-    cur.execute("INSERT INTO ev SELECT g, CASE WHEN inf THEN 'infinity' ELSE " + ts + " END, a FROM evus WHERE g > 0")
+    # the k-th events of all groups side by side, so that every group is
+    # spread over the table's pages (and a parallel scan's workers)
+    cur.execute("INSERT INTO ev SELECT g, CASE WHEN inf THEN 'infinity' ELSE " + ts + " END, a FROM "
+                "(SELECT *, row_number() OVER (PARTITION BY g) AS r FROM evus WHERE g > 0) e ORDER BY r, g")
     cur.execute("INSERT INTO cut SELECT -g, " + ts + " FROM evus WHERE g < 0")
     cur.execute("SET TimeZone = %s", (zname,))
     cur.execute("DROP TABLE evus")
@@ -389,9 +416,9 @@ def emit(cur, rng, sets, out):
       "-- a microsecond around and after as_of, +infinity, clock changes and\n"
       "-- the day Pacific/Apia skipped, the ends of the timestamptz range) and\n"
       "-- every field of engagement_summary as computed in Python from the\n"
-      "-- README's definitions (local days from zoneinfo), serial and with a\n"
-      "-- forced parallel plan.  Each set lists the groups compared and those\n"
-      "-- that disagree (none).\n"
+      "-- README's definitions (local days from zoneinfo), serial and in a\n"
+      "-- parallel plan that serializes and combines partial states.  Each set\n"
+      "-- lists the groups compared and those that disagree (none).\n"
       "SET extra_float_digits = 3;\n"
       "SET TimeZone = 'UTC';\n"
       "-- microseconds since 2000-01-01 as whole days and the rest (in UTC)\n"
@@ -432,35 +459,68 @@ CREATE FUNCTION pg_temp.same(x engagement, r engagement) RETURNS boolean LANGUAG
     AND pg_temp.close(x.mean_gap_days, r.mean_gap_days) AND pg_temp.close(x.gap_cv, r.gap_cv)
     AND pg_temp.close(x.decayed_activity, r.decayed_activity) AND pg_temp.close(x.trend, r.trend)
     AND pg_temp.close(x.amount_total, r.amount_total) AND pg_temp.close(x.amount_30, r.amount_30), false) $$;
--- per set (in its TimeZone): groups compared, and those that differ
-CREATE FUNCTION pg_temp.check(parallel boolean) RETURNS TABLE (s int, zone text, groups bigint, differ text)
+-- engagement_summary of every group, each in its set's TimeZone: serial,
+-- a GROUP BY per set; parallel, each group's aggregate alone over a
+-- parallel scan of ref_ev, so that its workers' partial states are
+-- serialized and combined (a GROUP BY, or a WHERE, of a few rows a group
+-- is gathered and aggregated in the leader; hence FILTER, over every row
+-- of the table).  ref_ev_spread holds the k-th events of
+-- all groups side by side, every group over the table's pages.
+CREATE TABLE ref_ev_spread AS
+  SELECT s, g, t, a FROM (SELECT *, row_number() OVER (PARTITION BY s, g ORDER BY t, a) AS r FROM ref_ev) e
+  ORDER BY r, s, g;
+ANALYZE ref_ev_spread;
+CREATE FUNCTION pg_temp.got(parallel boolean) RETURNS TABLE (s int, g int, e engagement)
 LANGUAGE plpgsql AS $$
 DECLARE z record;
 BEGIN
-  PERFORM set_config('force_parallel_mode', CASE WHEN parallel THEN 'on' ELSE 'off' END, true);
+  PERFORM set_config('force_parallel_mode', CASE WHEN parallel THEN 'regress' ELSE 'off' END, true);
   PERFORM set_config('max_parallel_workers_per_gather', CASE WHEN parallel THEN '2' ELSE '0' END, true);
-  FOR z IN SELECT DISTINCT w.s, w.zone FROM ref_want w ORDER BY 1 LOOP
-    PERFORM set_config('TimeZone', z.zone, true);
-    RETURN QUERY
-      SELECT z.s, z.zone, count(*), coalesce(string_agg(w.g::text || ': ' || coalesce(x.e::text, 'NULL'), '; ' ORDER BY w.g)
-                                             FILTER (WHERE NOT pg_temp.same(x.e, w.e)), '')
-      FROM ref_want w
-      LEFT JOIN (SELECT v.g, engagement_summary(v.t, c.as_of, v.a) AS e
-                 FROM ref_ev v JOIN ref_want c ON c.s = v.s AND c.g = v.g
-                 WHERE v.s = z.s GROUP BY v.g) x ON x.g = w.g
-      WHERE w.s = z.s;
-  END LOOP;
+  PERFORM set_config('parallel_leader_participation', CASE WHEN parallel THEN 'off' ELSE 'on' END, true);
+  IF NOT parallel THEN
+    FOR z IN SELECT DISTINCT w.s, w.zone FROM ref_want w ORDER BY 1 LOOP
+      PERFORM set_config('TimeZone', z.zone, true);
+      RETURN QUERY
+        SELECT z.s, w.g, x.e FROM ref_want w
+        LEFT JOIN (SELECT v.g, engagement_summary(v.t, c.as_of, v.a) AS e
+                   FROM ref_ev v JOIN ref_want c ON c.s = v.s AND c.g = v.g
+                   WHERE v.s = z.s GROUP BY v.g) x ON x.g = w.g
+        WHERE w.s = z.s;
+    END LOOP;
+  ELSE
+    FOR z IN SELECT w.s, w.zone, w.g, w.as_of FROM ref_want w ORDER BY 1, 3 LOOP
+      PERFORM set_config('TimeZone', z.zone, true);
+      RETURN QUERY
+        SELECT z.s, z.g, engagement_summary(v.t, z.as_of, v.a) FILTER (WHERE v.s = z.s AND v.g = z.g) FROM ref_ev_spread v;
+    END LOOP;
+  END IF;
   PERFORM set_config('TimeZone', 'UTC', true);
 END $$;
+-- per set: groups compared, and those that differ
+CREATE FUNCTION pg_temp.check(parallel boolean) RETURNS TABLE (s int, zone text, groups bigint, differ text)
+LANGUAGE sql AS $$
+  SELECT w.s, w.zone, count(*), coalesce(string_agg(w.g::text || ': ' || coalesce(x.e::text, 'NULL'), '; ' ORDER BY w.g)
+                                         FILTER (WHERE NOT pg_temp.same(x.e, w.e)), '')
+  FROM ref_want w LEFT JOIN pg_temp.got(parallel) x ON x.s = w.s AND x.g = w.g
+  GROUP BY w.s, w.zone ORDER BY w.s $$;
 SET parallel_setup_cost = 0;
 SET parallel_tuple_cost = 0;
 SET min_parallel_table_scan_size = 0;
 SELECT * FROM pg_temp.check(false);
+-- the parallel plan of one group: partial states, serialized and combined
+SET force_parallel_mode = regress;
+SET parallel_leader_participation = off;
+SET max_parallel_workers_per_gather = 2;
+EXPLAIN (COSTS OFF)
+SELECT engagement_summary(v.t, '2012-01-01 00:00+00', v.a) FILTER (WHERE v.s = 1 AND v.g = 1) FROM ref_ev_spread v;
+RESET force_parallel_mode;
+RESET parallel_leader_participation;
+RESET max_parallel_workers_per_gather;
 SELECT * FROM pg_temp.check(true);
 RESET parallel_setup_cost;
 RESET parallel_tuple_cost;
 RESET min_parallel_table_scan_size;
-DROP TABLE ref_ev, ref_want;
+DROP TABLE ref_ev, ref_ev_spread, ref_want;
 """)
     return zones
 
