@@ -131,6 +131,11 @@ SELECT label || ': ' || pg_temp.try(q) FROM (VALUES
   ('NULL', $$SELECT incentive_sample_size(NULL, 0.1)$$),
   ('an effect of 1e-12', $$SELECT incentive_sample_size(0.5, 1e-12)$$),
   ('an effect of 1e-16', $$SELECT incentive_sample_size(0.5, 1e-16)$$),
+  -- an effect size so small that the first guess overflowed: the bracket's
+  -- lower end stayed infinite and the search never ended (nor could be cancelled)
+  ('base 1e-310, an effect of 1e-310', $$SELECT incentive_sample_size(1e-310, 1e-310)$$),
+  ('base 1e-310, an effect of 1e-310, alpha above power', $$SELECT incentive_sample_size(1e-310, 1e-310, 0.5, 0.4)$$),
+  ('base 1e-300, an effect of -5e-301', $$SELECT incentive_sample_size(1e-300, -5e-301, 1e-300, 0.999999)$$),
   ('power: reference', $$SELECT round(incentive_power(0.68, 0.03, 1000)::numeric, 12)$$),
   ('power: n 0', $$SELECT incentive_power(0.68, 0.03, 0)$$),
   ('power: n infinite', $$SELECT incentive_power(0.68, 0.03, 'Infinity')$$),

@@ -243,12 +243,27 @@ cr_ab_sample_size(double base, double mde, double alpha, double power)
 {
 	double		es = fabs(2.0 * (asin(sqrt(base + mde)) - asin(sqrt(base))));
 	double		guess = 2.0 * pow((cr_norm_crit2(alpha) + cr_norm_ppf(power)) / es, 2.0);
-	double		lo = guess / 2.0,
-				hi = guess * 2.0 + 1.0;
+	double		lo,
+				hi;
+
+	/*
+	 * An effect too small for a finite guess (es below about 1e-154, as from
+	 * base_rate 1e-310 and mde 1e-310) needs more members than any result can
+	 * hold, unless alpha alone reaches the power; start the bracket at 1e300
+	 * so that both cases end (an infinite lo halved stayed infinite, and the
+	 * loop below never ended, nor could it be cancelled).
+	 */
+	if (!(guess <= 1e300))
+		guess = 1e300;
+	lo = guess / 2.0;
+	hi = guess * 2.0 + 1.0;
 
 	/* power grows with n: bracket the root, then bisect to full precision */
 	while (lo > 1e-9 && cr_ab_power(base, mde, lo, alpha) > power)
+	{
+		hi = lo;				/* lo has the power: the root is below it */
 		lo /= 2.0;
+	}
 	while (cr_ab_power(base, mde, hi, alpha) < power && hi < 1e300)
 		hi *= 2.0;
 	for (int i = 0; i < 200 && hi - lo > 1e-12 * hi; i++)

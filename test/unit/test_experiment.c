@@ -238,6 +238,10 @@ test_planning(void)
 	ok(rel(cr_ab_power(0.68, 0.03, 1000, 0.05), 0.307955634598193, 1e-12), "power at 1000 (statsmodels)");
 	ok(rel(cr_ab_power(0.68, 0.03, cr_ab_sample_size(0.68, 0.03, 0.05, 0.8), 0.05), 0.8, 1e-10),
 	   "power at the solved size is the target");
+	/* an effect size below about 1e-154: the first guess overflows (the search never ended) */
+	ok(cr_ab_sample_size(1e-310, 1e-310, 0.05, 0.8) > 9.2e18, "an effect of 1e-310 needs more than a bigint of members");
+	ok(ceil(cr_ab_sample_size(1e-310, 1e-310, 0.5, 0.4)) == 1, "the same effect, alpha above power: 1 member");
+	ok(ceil(cr_ab_sample_size(0.5, 1e-17, 0.5, 0.4)) == 1, "an effect that rounds to 0, alpha above power: 1 member");
 }
 
 /* Evaluate rows (uplift, treated, retained) through the kernel. */
