@@ -74,8 +74,13 @@ typedef struct CrAbResult
 extern void cr_ab_compute(const CrAbArm *control, const CrAbArm *treated,
 						  double confidence, int with_x, CrAbResult *r);
 
-/* Wilson score interval of count/n (statsmodels proportion_confint 'wilson'). */
-extern void cr_wilson(double count, double n, double z, double *lo, double *hi);
+/*
+ * The Wilson score interval of count/n (statsmodels proportion_confint
+ * 'wilson') as its reach below and above count/n: count/n - lower and
+ * upper - count/n, computed apart from count/n so that a rate near 1 keeps
+ * their digits.
+ */
+extern void cr_wilson_reach(double count, double n, double z, double *below, double *above);
 
 /*
  * Planning, as statsmodels' NormalIndPower with proportion_effectsize(base

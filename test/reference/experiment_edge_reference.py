@@ -6,9 +6,9 @@ test/pgtap/86_experiment_edges.sql:
   none): statsmodels proportions_ztest and confint_proportions_2indep
   (wald, newcomb, log ratio), and the fields the README says are NULL
   there;
-- incentive_ab on arms of 10^12 members with rates away from 0 and 1
-  (the states handed to incentive_ab_finalfn): the same formulas in mpmath at
-  50 digits;
+- incentive_ab on arms of 10^12 and 10^15 members, with rates near 1 and
+  near each other too (the states handed to incentive_ab_finalfn): the same
+  formulas in mpmath at 50 digits;
 - incentive_ab_cuped on unequal arms of 1 and 3 members: statsmodels OLS of
   y on [1, x] for theta, numpy for the adjusted means and variances;
 - incentive_assign at the bigint extremes and for negative keys, many arms
@@ -88,7 +88,11 @@ def main():
         print(' ', c, ', '.join(fmt(v) for v in sm_ab(*c)))
 
     print('-- incentive_ab on arms of 10^12 (mpmath, 50 digits), same fields')
-    for c in [(420000000000, 10 ** 12, 380000000000, 10 ** 12), (123456789012, 10 ** 12, 3, 7)]:
+    # rates near 1 and near each other: statsmodels, from the rounded rates,
+    # keeps 4 or 5 digits of most fields there
+    for c in [(420000000000, 10 ** 12, 380000000000, 10 ** 12), (123456789012, 10 ** 12, 3, 7),
+              (10 ** 12 - 1, 10 ** 12, 10 ** 12 - 3, 10 ** 12), (500000000001, 10 ** 12, 500000000000, 10 ** 12),
+              (10 ** 15 - 1, 10 ** 15, 10 ** 15 - 2, 10 ** 15)]:
         print(' ', c, ', '.join(fmt(v) for v in mp_ab(*c)))
 
     print('-- incentive_ab_cuped on arms of 1 treated and 3 control members')

@@ -7,13 +7,14 @@ src/cr_abtest.c, cr_experiment.c, cr_assign.h, cr_uplift*.c or cr_stats.c).
         test/reference/experiment_random_check.py SEED
 
 - incentive_ab's fields from counts (states handed to incentive_ab_finalfn):
-  statsmodels proportions_ztest and confint_proportions_2indep (wald,
-  newcomb, log ratio), arms of 1 to 10^15 members and confidence levels from
-  1e-9 to 1 - 1e-15.  A zero variance, a retained count of 0 and an empty
-  arm give NULL (the README's table), not statsmodels' 0-width interval or
-  nan.  statsmodels squares nobs in int64 (nobs**2 overflows beyond 3e9), so
-  its Newcombe interval is compared only up to 10^9 members per arm; there
-  mpmath is the reference (40 digits).
+  statsmodels' formulas (proportions_ztest, confint_proportions_2indep wald,
+  newcomb, log ratio) in mpmath at 40 digits, arms of 1 to 10^15 members and
+  confidence levels from 1e-9 to 1 - 1e-15; and statsmodels itself up to
+  10^9 members per arm, to 1e-9 relative plus 1e-13 absolute (its rounding
+  of the rates: where rates are near 1 or near each other statsmodels keeps
+  fewer digits than the extension, which computes from the counts).  A zero
+  variance, a retained count of 0 and an empty arm give NULL (the README's
+  table), not statsmodels' 0-width interval or nan.
 - incentive_ab_cuped on loaded rows, serial and in forced parallel plans:
   theta against statsmodels OLS of y on [1, x] (the pooled slope), the
   estimate, interval and variance reduction against numpy on the rows with
@@ -100,34 +101,52 @@ def wilson_mp(c, n, z):
 
 
 def ab_reference(yt, nt, yc, nc, conf):
-    alpha = 1 - conf
+    """statsmodels' formulas in mpmath (40 digits): from the rounded rates,
+    statsmodels itself keeps only 4 or 5 digits of some fields where rates
+    are near 1 or near each other, or 1/y_c - 1/n_c cancels (the extension
+    computes from the counts there), and its Newcombe interval overflows
+    int64 beyond 10^9 members per arm.  None where the README says NULL."""
+    mp = mpmath.mpf
+    yt, nt, yc, nc = mp(yt), mp(nt), mp(yc), mp(nc)
+    zm = -mpmath.sqrt(2) * mpmath.erfinv(2 * mp((1 - conf) / 2) - 1)
     pt, pc = yt / nt, yc / nc
-    r = {'difference': pt - pc}
+    d = pt - pc
+    r = {'difference': d}
+    pooled = (yt + yc) / (nt + nc)
+    if 0 < pooled < 1:
+        r['z'] = d / mpmath.sqrt(pooled * (1 - pooled) * (1 / nt + 1 / nc))
+        r['p_value'] = mpmath.erfc(abs(r['z']) / mpmath.sqrt(2))
+    else:
+        r['z'] = r['p_value'] = None
+    var = pt * (1 - pt) / nt + pc * (1 - pc) / nc
+    r['wald_lower'], r['wald_upper'] = ((d - zm * mpmath.sqrt(var), d + zm * mpmath.sqrt(var)) if var > 0
+                                        else (None, None))
+    lt, ut = wilson_mp(yt, nt, zm)
+    lc, uc = wilson_mp(yc, nc, zm)
+    r['newcombe_lower'] = d - mpmath.sqrt((pt - lt) ** 2 + (uc - pc) ** 2)
+    r['newcombe_upper'] = d + mpmath.sqrt((pc - lc) ** 2 + (ut - pt) ** 2)
+    r['relative_lift'] = pt / pc - 1 if yc > 0 else None
+    lv = 1 / yt - 1 / nt + 1 / yc - 1 / nc if yt > 0 and yc > 0 else 0
+    if lv > 0:
+        lr = mpmath.log(pt / pc)
+        r['lift_lower'] = mpmath.exp(lr - zm * mpmath.sqrt(lv)) - 1
+        r['lift_upper'] = mpmath.exp(lr + zm * mpmath.sqrt(lv)) - 1
+    else:
+        r['lift_lower'] = r['lift_upper'] = None
+    return r
+
+
+def ab_statsmodels(yt, nt, yc, nc, conf):
+    """The same fields from statsmodels, up to 10^9 members per arm."""
+    alpha = 1 - conf
     with np.errstate(all='ignore'):
         z, p = proportions_ztest([yt, yc], [nt, nc])
-        pooled = (yt + yc) / (nt + nc)
-        r['z'], r['p_value'] = (z, p) if 0 < pooled < 1 else (None, None)
-        var = pt * (1 - pt) / nt + pc * (1 - pc) / nc
         w = confint_proportions_2indep(yt, nt, yc, nc, method='wald', compare='diff', alpha=alpha)
-        r['wald_lower'], r['wald_upper'] = w if var > 0 else (None, None)
-        if max(nt, nc) <= 10 ** 9:
-            r['newcombe_lower'], r['newcombe_upper'] = confint_proportions_2indep(
-                yt, nt, yc, nc, method='newcomb', compare='diff', alpha=alpha)
-        else:
-            zm = -mpmath.sqrt(2) * mpmath.erfinv(2 * mpmath.mpf(alpha / 2) - 1)
-            lt, ut = wilson_mp(yt, nt, zm)
-            lc, uc = wilson_mp(yc, nc, zm)
-            d = mpmath.mpf(yt) / nt - mpmath.mpf(yc) / nc
-            r['newcombe_lower'] = float(d - mpmath.sqrt((mpmath.mpf(yt) / nt - lt) ** 2 + (uc - mpmath.mpf(yc) / nc) ** 2))
-            r['newcombe_upper'] = float(d + mpmath.sqrt((mpmath.mpf(yc) / nc - lc) ** 2 + (ut - mpmath.mpf(yt) / nt) ** 2))
-        r['relative_lift'] = pt / pc - 1 if yc > 0 else None
-        lv = 1 / yt - 1 / nt + 1 / yc - 1 / nc if yt > 0 and yc > 0 else 0
-        if lv > 0:
-            lo, hi = confint_proportions_2indep(yt, nt, yc, nc, method='log', compare='ratio', alpha=alpha)
-            r['lift_lower'], r['lift_upper'] = lo - 1, hi - 1
-        else:
-            r['lift_lower'] = r['lift_upper'] = None
-    return r
+        nw = confint_proportions_2indep(yt, nt, yc, nc, method='newcomb', compare='diff', alpha=alpha)
+        lo, hi = (confint_proportions_2indep(yt, nt, yc, nc, method='log', compare='ratio', alpha=alpha)
+                  if yt > 0 and yc > 0 else (np.nan, np.nan))
+    return {'difference': yt / nt - yc / nc, 'z': z, 'p_value': p, 'wald_lower': w[0], 'wald_upper': w[1],
+            'newcombe_lower': nw[0], 'newcombe_upper': nw[1], 'lift_lower': lo - 1, 'lift_upper': hi - 1}
 
 
 def check_ab_counts(ncases):
@@ -151,6 +170,12 @@ def check_ab_counts(ncases):
         for k, v in want.items():
             if not close(got[k], None if v is None else float(v)):
                 report('ab', c, k, got[k], v)
+        # statsmodels, where its own rounding (about 1e-16 absolute on the
+        # rates, more where 1/y - 1/n cancels) allows a comparison
+        if max(nt, nc) <= 10 ** 9 and conf >= 1e-6:
+            for k, v in ab_statsmodels(*c).items():
+                if got[k] is not None and np.isfinite(v) and abs(got[k] - v) > 1e-9 * abs(v) + 1e-13:
+                    report('ab vs statsmodels', c, k, got[k], v)
 
 
 # ---------------------------------------------------------------- CUPED on rows

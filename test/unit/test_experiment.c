@@ -84,6 +84,18 @@ test_ab(void)
 	arm(&t, 0, 0);
 	cr_ab_compute(&c, &t, 0.95, 0, &r);
 	ok(isnan(r.difference) && isnan(r.rate_treated) && r.rate_control == 0.0, "an empty arm");
+
+	/* arms of 10^12 with rates near 1, 2e-12 apart (mpmath, experiment_edge_reference.py) */
+	arm(&t, 999999999999.0, 1e12);
+	arm(&c, 999999999997.0, 1e12);
+	cr_ab_compute(&c, &t, 0.95, 0, &r);
+	/* relative to values near 1e-12 (tap_near is absolute below 1) */
+	ok(rel(r.difference / 2e-12, 1, 1e-14) && rel(r.wald_lower / -1.9199279690752077e-12, 1, 1e-13)
+	   && rel(r.newcombe_lower / -3.0676364996526476e-12, 1, 1e-13)
+	   && rel(r.newcombe_upper / 7.879144717938223e-12, 1, 1e-13)
+	   && rel(r.relative_lift / 2.000000000006e-12, 1, 1e-14) && rel(r.lift_upper / 5.919927969106531e-12, 1, 1e-13)
+	   && rel(r.z, 1.000000000001, 1e-14),
+	   "10^12 members, rates near 1: every digit (from the rounded rates 4 or 5 of them)");
 }
 
 static void
