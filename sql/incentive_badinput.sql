@@ -261,3 +261,38 @@ SELECT label || ': ' || pg_temp.try(q) FROM (VALUES
   ('type mismatch', $$INSERT INTO rules VALUES ('x = ''a''') RETURNING c::text$$),
   ('syntax error', $$INSERT INTO rules VALUES ('x >') RETURNING c::text$$)
 ) c(label, q);
+
+-- Every type error reads the same whoever finds it: the parse (literals),
+-- the binding to a row type (record facts), the evaluator (jsonb facts);
+-- each operator and function with each wrong kind; 42804 throughout.
+CREATE TEMP TABLE type_cases(k int, e text, wrap text);
+INSERT INTO type_cases VALUES
+  (1, 'X AND true', '%s'), (2, 'true OR X', '%s'), (3, 'NOT X', '%s'),
+  (4, 'X AND true AND false', '%s'), (5, 'X = 1', '%s'), (6, 'X <> ''a''', '%s'),
+  (7, 'X < true', '%s'), (8, '1 <= X', '%s'), (9, 'X + 1', '(%s) > 0'),
+  (10, '1 - X', '(%s) > 0'), (11, 'X * 2', '(%s) > 0'), (12, 'X / 2', '(%s) > 0'),
+  (13, 'X % 2', '(%s) > 0'), (14, '-X', '(%s) > 0'), (15, 'X BETWEEN 1 AND 2', '%s'),
+  (16, '1 NOT BETWEEN X AND 2', '%s'), (17, 'X IN (1, 2)', '%s'), (18, '1 IN (X, 2)', '%s'),
+  (19, 'X NOT IN (''a'', ''b'')', '%s'), (20, 'abs(X)', '(%s) > 0'), (21, 'ln(X)', '(%s) > 0'),
+  (22, 'exp(X)', '(%s) > 0'), (23, 'sqrt(X)', '(%s) > 0'), (24, 'floor(X)', '(%s) > 0'),
+  (25, 'ceil(X)', '(%s) > 0'), (26, 'round(X)', '(%s) > 0'), (27, 'round(X, 1)', '(%s) > 0'),
+  (28, 'round(1, X)', '(%s) > 0'), (29, 'least(X, 1)', '(%s) = 1'), (30, 'greatest(1, X)', '(%s) = 1'),
+  (31, 'coalesce(X, 1)', '(%s) = 1'), (32, 'coalesce(1, X)', '(%s) = 1');
+CREATE TEMP TABLE type_vals(kind text, lit text, js text, col text);
+INSERT INTO type_vals VALUES ('number', '5', '5', '5::float8'), ('text', '''a''', '"a"', '''a''::text'),
+  ('boolean', 'true', 'true', 'true');
+CREATE TEMP TABLE type_errors AS
+SELECT c.k, v.kind,
+  split_part(pg_temp.try(format('SELECT %L::incentive_condition', format(c.wrap, replace(c.e, 'X', v.lit)))), ' | ', 1) AS parsed,
+  split_part(pg_temp.try(format('SELECT incentive_matches(%L, s) FROM (SELECT %s AS x) s',
+    format(c.wrap, replace(c.e, 'X', 'x')), v.col)), ' | ', 1) AS bound,
+  split_part(pg_temp.try(format('SELECT incentive_matches(%L, %L::jsonb)',
+    format(c.wrap, replace(c.e, 'X', 'x')), '{"x": ' || v.js || '}')), ' | ', 1) AS evaluated
+FROM type_cases c, type_vals v;
+-- errors (the rest run), none other than 42804, and the three words agree
+SELECT count(*) FILTER (WHERE parsed NOT LIKE 'ok:%') AS errors,
+       count(*) FILTER (WHERE parsed NOT LIKE 'ok:%' AND parsed NOT LIKE '42804 %') AS not_42804,
+       count(*) FILTER (WHERE parsed NOT LIKE 'ok:%' AND (parsed <> bound OR bound <> evaluated)) AS disagree,
+       count(*) FILTER (WHERE parsed LIKE 'ok:%' AND (bound NOT LIKE 'ok:%' OR evaluated NOT LIKE 'ok:%')) AS ok_then_error
+FROM type_errors;
+SELECT DISTINCT parsed FROM type_errors WHERE parsed NOT LIKE 'ok:%' ORDER BY 1;
