@@ -807,6 +807,25 @@ test_ticks(void)
 	check(parse_ticking(t, strlen(t), &m, &e) < 0 && e.status == CR_CODEC_NEWER_VERSION && ticks == 8,
 		  "the version scan past 4 million elements: a tick per megabyte");
 	free(t);
+
+	/* strings with escapes, and empty arrays 32 deep: read token by token */
+	t = malloc(n + 64);
+	strcpy(t, "{\"x\": [");
+	for (k = strlen(t); k < n; k += 11)
+		memcpy(t + k, "\"a\\u0041\", ", 11);
+	strcpy(t + k, "1], \"format_version\": 2}");
+	check(parse_ticking(t, strlen(t), &m, &e) < 0 && e.status == CR_CODEC_NEWER_VERSION && ticks == 8,
+		  "the version scan past 700 000 strings with escapes: a tick per megabyte");
+	strcpy(t, "{\"x\": ");
+	memset(t + 6, '[', 32);
+	for (k = 6 + 32; k < n; k += 4)
+		memcpy(t + k, "[], ", 4);
+	memcpy(t + k, "[]", 2);
+	memset(t + k + 2, ']', 32);
+	strcpy(t + k + 34, ", \"format_version\": 2}");
+	check(parse_ticking(t, strlen(t), &m, &e) < 0 && e.status == CR_CODEC_NEWER_VERSION && ticks == 8,
+		  "the version scan past 2 million empty arrays 32 deep: a tick per megabyte");
+	free(t);
 	arena_free(&arena);
 }
 
