@@ -517,6 +517,8 @@ typedef struct BgData
 	size_t		stride;			/* Newton passes: every stride-th row */
 	double		tscale;			/* t_x and T times this (cr_fit_scale) */
 	double		tscale2;		/* and this, beyond its 2^1000 (subnormal times) */
+	cr_optim_tick tick;			/* before each pass of BFGS (bg_loglik) */
+	void	   *tick_arg;
 } BgData;
 
 /* row i of d (kr: room for a decoded or scaled row) */
@@ -749,6 +751,14 @@ bg_loglik(const double *p, double *grad, void *arg)
 	BgData	   *d = arg;
 	CrBgnbd		m = {p[0], p[1], p[2], p[3]};
 
+	/*
+	 * BFGS ticks once an iteration, and its line search may evaluate up to
+	 * 60 times in one (a fit running off with no maximum): 4 s without a
+	 * cancel check at a million distinct rows.  The caller's tick only
+	 * checks for interrupts, so each pass may call it.
+	 */
+	if (d->tick)
+		d->tick(d->tick_arg);
 	return bg_loglik_data(&m, d, grad);
 }
 
@@ -914,8 +924,12 @@ bg_fit(const BgData *dp, cr_optim_tick tick, void *tick_arg, CrBgnbdFit *out)
 		st = cr_ml_fit_newton(bg_loglik_hess, &d, 4, sw, BG_LOG_BOUND, BG_NEWTON_MAXITER,
 							  tick, tick_arg, &f);
 	if (st != CR_OPTIM_CONVERGED)
+	{
+		d.tick = tick;
+		d.tick_arg = tick_arg;
 		st = cr_ml_fit(bg_loglik, &d, 4, sw, BG_LOG_BOUND, BG_MAXITER, tick, tick_arg,
 					   &f, &diverged);
+	}
 	out->iterations = f.iterations;
 	if (diverged)
 		return CR_FIT_DIVERGED;

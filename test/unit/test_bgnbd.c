@@ -1734,6 +1734,44 @@ test_counted_bfgs(void)
 }
 
 /*
+ * BFGS's passes tick: it ticked once an iteration, and its line search may
+ * pass over the rows up to 60 times in one (4 s without a cancel check at a
+ * million distinct rows, a fit with no maximum).  Each BFGS iteration
+ * makes at least one pass, so a fit BFGS decides ticks at least twice
+ * an iteration; Newton's iterations, ticked once each, are fewer here.
+ */
+static int	bg_ticks;
+
+static void
+bg_count_tick(void *arg)
+{
+	bg_ticks++;
+}
+
+static void
+test_bfgs_pass_ticks(void)
+{
+	static const CrBuyerRow five[5] = {
+		{2, 8, 34, 1}, {46, 624, 632, 1}, {60, 117, 119, 1}, {66, 322, 323, 1}, {74, 170, 171, 1}
+	};
+	static const CrBuyerRow same[1] = {{2, 10, 20, 1000}};
+	CrBgnbdFit	f;
+	CrFitStatus st;
+	char		what[160];
+
+	bg_ticks = 0;
+	st = cr_bgnbd_fit(five, 5, bg_count_tick, NULL, &f);
+	snprintf(what, sizeof(what), "BFGS ticks each pass: five members, %d BFGS iterations, %d ticks",
+			 f.iterations, bg_ticks);
+	ok(st == CR_FIT_OK && f.iterations > 0 && bg_ticks >= 2 * f.iterations, what);
+	bg_ticks = 0;
+	st = cr_bgnbd_fit(same, 1, bg_count_tick, NULL, &f);
+	snprintf(what, sizeof(what), "BFGS ticks each pass: no maximum, %d BFGS iterations, %d ticks",
+			 f.iterations, bg_ticks);
+	ok(st == CR_FIT_DIVERGED && f.iterations > 0 && bg_ticks >= 2 * f.iterations, what);
+}
+
+/*
  * The sample start must not widen the divergence bound: Newton from the
  * sample's optimum measures its bound (10^8 times its start) from there,
  * so it could return an estimate that Newton from the default start
@@ -2248,6 +2286,7 @@ main(void)
 	test_sample_start();
 	test_sample_start_bound();
 	test_counted_bfgs();
+	test_bfgs_pass_ticks();
 	test_units();
 	test_far_horizon();
 	test_far_grid();
