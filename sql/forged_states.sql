@@ -610,6 +610,34 @@ SELECT sum(c1 + c2) FROM gg_pairs;
 SELECT pg_temp.pair(format('fit_forged(b, %L::bytea)::text = %L AS same_model', '',
                            (SELECT gammagamma_fit(x, m)::text FROM gg_pairs, generate_series(1, c1 + c2))),
                     pg_temp.gg_counted(1), pg_temp.gg_counted(2));
+-- bgnbd_fit: rows whose counts (each up to 2^53) add up past 2^63 - 1, in
+-- two partial states of 1337 distinct rows counted 2^53 times each, made
+-- a model of n = -2^63; now 22P03 (counted 1e10 times: the estimates of
+-- the rows one by one, n = 2 * 1337 * 1e10)
+CREATE TEMP TABLE bg_sim AS
+  SELECT DISTINCT x, CASE WHEN x = 0 THEN 0 ELSE a * (1 - u4 / (x + 1)) END AS tx, 39::float8 AS t
+  FROM (SELECT floor((0.02 + 0.4 * u1) * a + u3) AS x, a, u4
+        FROM (SELECT ((i * 7919) % 1009 + 0.5) / 1009.0 AS u1, least(-ln(((i * 104729) % 1013 + 0.5) / 1013.0) * 30, 39) AS a,
+                     ((i * 15485863) % 1019 + 0.5) / 1019.0 AS u3, ((i * 32452843) % 1021 + 0.5) / 1021.0 AS u4
+              FROM generate_series(1::bigint, 1500) i) s) s2;
+CREATE FUNCTION pg_temp.bg_counted(w float8) RETURNS bytea LANGUAGE sql AS $$
+  SELECT pg_temp.n(int8send(0)) || pg_temp.n(int4send(4)) || pg_temp.n(int4send(count(*)::int))
+         || pg_temp.n(int4send(count(*)::int)) || pg_temp.n(int4send(count(*)::int)) || pg_temp.n(int8send(0))
+         || '\x00000000'::bytea
+         || string_agg(pg_temp.n(float8send(x)) || pg_temp.n(float8send(tx)) || pg_temp.n(float8send(t))
+                       || pg_temp.n(float8send(w)), '' ORDER BY x, tx, t)
+  FROM bg_sim $$;
+SELECT count(*) FROM bg_sim;
+SELECT pg_temp.pair($q$(bg_forged(b, ''::bytea)).n$q$, pg_temp.bg_counted(1e10), pg_temp.bg_counted(1e10));
+SELECT pg_temp.pair(format('abs((bg_forged(b, %L::bytea)).r / %s - 1) < 1e-9 AS same_r', '',
+                           (SELECT (bgnbd_fit(x, tx, t)).r FROM bg_sim)),
+                    pg_temp.bg_counted(1e10), pg_temp.bg_counted(1e10));
+SELECT pg_temp.pair($q$(bg_forged(b, ''::bytea)).n$q$, pg_temp.bg_counted(9007199254740992), pg_temp.bg_counted(9007199254740992));
+-- a state of the other model (its rows of another width, which the fit
+-- read past their end): 22P03
+SELECT pg_temp.pair($q$(bg_forged(b, ''::bytea)).n$q$, gg, gg) FROM fit_states;
+SELECT pg_temp.pair($q$(fit_forged(b, ''::bytea)).n$q$, bg, bg) FROM fit_states;
+DROP TABLE bg_sim;
 DROP TABLE gg_pairs;
 DROP TABLE fit_states;
 DROP AGGREGATE bg_forged(bytea, bytea);

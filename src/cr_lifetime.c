@@ -758,6 +758,33 @@ model_datum(TupleDesc td, int k, const double *est, double ll, const double *se,
 	return HeapTupleGetDatum(heap_form_tuple(td, values, nulls));
 }
 
+/*
+ * A final function's state is of its own model: a state of the other one
+ * (an aggregate a superuser declared with another model's deserial or
+ * transition function) has rows of another width, which the fit would read
+ * past their end.
+ */
+static void
+fit_check_width(const FitState *st, int width)
+{
+	if (st->width != width)
+		cr_bad_state("lifetime fit", "Its rows are %s fit's, not %s's.",
+					 st->width == BG_WIDTH ? "a BG/NBD" : "a Gamma-Gamma",
+					 width == BG_WIDTH ? "bgnbd_fit" : "gammagamma_fit");
+}
+
+/*
+ * The members a fit counted fit a model's bigint n: only forged partial
+ * states (rows of counts up to 2^53 each, combined) count 2^63 or more,
+ * which the cast made n = -2^63.
+ */
+static void
+fit_check_members(double n)
+{
+	if (!(n < 9223372036854775808.0))
+		cr_bad_state("lifetime fit", "Its counts of members add up to 2^63 or more.");
+}
+
 PG_FUNCTION_INFO_V1(bgnbd_fit_finalfn);
 Datum
 bgnbd_fit_finalfn(PG_FUNCTION_ARGS)
@@ -769,6 +796,7 @@ bgnbd_fit_finalfn(PG_FUNCTION_ARGS)
 
 	if (st == NULL || (st->nrows == 0 && st->nkeys == 0 && st->nkc == 0))
 		PG_RETURN_NULL();
+	fit_check_width(st, BG_WIDTH);
 	tupdesc = cr_result_tupdesc(fcinfo, BG_NFIELDS, "bgnbd_model");
 	/*
 	 * Compact in place: merging identical rows into counts does not change
@@ -786,6 +814,7 @@ bgnbd_fit_finalfn(PG_FUNCTION_ARGS)
 		bg_flush_all(st);
 		status = cr_bgnbd_fit((const CrBuyerRow *) st->rows, st->nrows, fit_tick, NULL, &fit);
 	}
+	fit_check_members(fit.n);
 	if (status == CR_FIT_NO_ROWS)
 		PG_RETURN_NULL();
 	if (status != CR_FIT_OK)
@@ -809,6 +838,7 @@ gammagamma_fit_finalfn(PG_FUNCTION_ARGS)
 
 	if (st == NULL || st->nrows == 0)
 		PG_RETURN_NULL();
+	fit_check_width(st, GG_WIDTH);
 	tupdesc = cr_result_tupdesc(fcinfo, GG_NFIELDS, "gammagamma_model");
 
 	/*
@@ -817,8 +847,7 @@ gammagamma_fit_finalfn(PG_FUNCTION_ARGS)
 	 * partial states, combined, count 2^63 members or more.
 	 */
 	gg_compact(st);
-	if (!(cr_spend_rows_members((const CrSpendRow *) st->rows, st->nrows) < 9223372036854775808.0))
-		cr_bad_state("lifetime fit", "Its counts of members add up to 2^63 or more.");
+	fit_check_members(cr_spend_rows_members((const CrSpendRow *) st->rows, st->nrows));
 	status = cr_gammagamma_fit((const CrSpendRow *) st->rows, st->nrows, fit_tick, NULL, &fit);
 	if (status == CR_FIT_NO_ROWS)
 		PG_RETURN_NULL();
