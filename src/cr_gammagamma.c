@@ -95,26 +95,6 @@ cr_spend_rows_members(const CrSpendRow *rows, size_t n)
 }
 
 /*
- * Up to this many members, a sum over members of a term of each is taken
- * member by member (a merged row's term added 1 + more times): the bits of
- * the sum over the rows unmerged, in the same order, so that merging
- * identical rows does not change a fit.  Beyond it (2^28 members: no state
- * of unmerged rows held that many), the term times the count.
- */
-#define GG_ONE_BY_ONE 268435456.0
-
-/* s plus v for each of the w members of a row (see GG_ONE_BY_ONE) */
-static inline double
-gg_add_members(double s, double v, double w, int one_by_one)
-{
-	if (!one_by_one)
-		return s + w * v;
-	for (; w > 0.0; w -= 1.0)
-		s += v;
-	return s;
-}
-
-/*
  * The end of the run of rows from i with the same x (and the same m too
  * when same_m), and in *w the members they stand for: sorted rows come in
  * runs, and a run's rows share their special functions (same x) or their
@@ -340,7 +320,52 @@ typedef struct GgData
 	GgVerdict	verdict;
 	cr_optim_tick tick;
 	void	   *tick_arg;
+	double		adds;			/* gg_add_members' additions since its last tick */
 } GgData;
+
+/*
+ * Up to this many members, a sum over members of a term of each is taken
+ * member by member (a merged row's term added 1 + more times): the bits of
+ * the sum over the rows unmerged, in the same order, so that merging
+ * identical rows does not change a fit.  Beyond it (2^28 members), the term
+ * times the count: a fit of more members may differ in its last bits from
+ * the one over the same rows unmerged (states of rows unmerged, one per
+ * member, held up to 536,870,911 of them).
+ */
+#define GG_ONE_BY_ONE 268435456.0
+
+/*
+ * The additions between two ticks in gg_add_members: 2^28 members took 4 s
+ * over the faces' sums without one (and a cancel waited for them).
+ */
+#define GG_TICK_ADDS 16777216.0
+
+/*
+ * s plus v for each of the w members of a row (see GG_ONE_BY_ONE), with a
+ * tick (when d has one) after every GG_TICK_ADDS additions
+ */
+static double
+gg_add_members(GgData *d, double s, double v, double w)
+{
+	if (!(d->members <= GG_ONE_BY_ONE))
+		return s + w * v;
+	while (w > 0.0)
+	{
+		double		run = fmin(w, GG_TICK_ADDS - d->adds);
+
+		w -= run;
+		d->adds += run;
+		for (; run > 0.0; run -= 1.0)
+			s += v;
+		if (d->adds >= GG_TICK_ADDS)
+		{
+			d->adds = 0.0;
+			if (d->tick)
+				d->tick(d->tick_arg);
+		}
+	}
+	return s;
+}
 
 /*
  * The log-likelihood over d's scaled spends, and (when not NULL) its
@@ -738,7 +763,7 @@ gg_score_root(gg_score_fn score, const GgData *d, const double *c, cr_optim_tick
  * rows span the whole double range
  */
 static double
-gg_log_sum(const GgData *d, int face)
+gg_log_sum(GgData *d, int face)
 {
 	double		top = -INFINITY,
 				sum = 0.0;
@@ -754,8 +779,7 @@ gg_log_sum(const GgData *d, int face)
 			if (pass == 0)
 				top = fmax(top, v);
 			else
-				sum = gg_add_members(sum, exp(v - top), 1.0 + d->rows[i].more,
-									 d->members <= GG_ONE_BY_ONE);
+				sum = gg_add_members(d, sum, exp(v - top), 1.0 + d->rows[i].more);
 		}
 	return sum > 0.0 ? top + log(sum) : -INFINITY;
 }
@@ -805,13 +829,12 @@ gg_faces(GgData *d)
 					m = d->rows[i].m * d->scale,
 					lm = log(m),
 					w = 1.0 + d->rows[i].more;
-		int			one = d->members <= GG_ONE_BY_ONE;
 
-		ca[0] = gg_add_members(ca[0], x, w, one);
-		ca[1] = gg_add_members(ca[1], x * (log(x) + lm), w, one);
-		sxm = gg_add_members(sxm, x * m, w, one);
-		cb[1] = gg_add_members(cb[1], lm, w, one);
-		sinv = gg_add_members(sinv, 1.0 / m, w, one);
+		ca[0] = gg_add_members(d, ca[0], x, w);
+		ca[1] = gg_add_members(d, ca[1], x * (log(x) + lm), w);
+		sxm = gg_add_members(d, sxm, x * m, w);
+		cb[1] = gg_add_members(d, cb[1], lm, w);
+		sinv = gg_add_members(d, sinv, 1.0 / m, w);
 	}
 	ca[2] = isfinite(sxm) && sxm > 0.0 ? log(sxm) : gg_log_sum(d, 0);
 	cb[2] = isfinite(sinv) && sinv > 0.0 ? log(sinv) : gg_log_sum(d, 1);
@@ -1279,8 +1302,7 @@ cr_gammagamma_fit(const CrSpendRow *rows, size_t n, cr_optim_tick tick,
 	d.best_ll = -INFINITY;
 	d.verdict = GG_OPEN;
 	for (i = 0; i < n; i++)
-		sl = gg_add_members(sl, log(rows[i].m * d.scale), 1.0 + rows[i].more,
-							d.members <= GG_ONE_BY_ONE);
+		sl = gg_add_members(&d, sl, log(rows[i].m * d.scale), 1.0 + rows[i].more);
 
 	/*
 	 * The faces first: they are cheap (sums, and a one-dimensional root over

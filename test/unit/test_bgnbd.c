@@ -381,6 +381,8 @@ test_gammagamma_merged(const CrSpendRow *spend, size_t ns)
 	   "Gamma-Gamma on CDNOW 5 times over: 753 rows of 5 members or more, the same fit to the bit");
 }
 
+static void test_gammagamma_member_ticks(const CrSpendRow *spend, size_t ns);
+
 static void
 test_models(void)
 {
@@ -600,6 +602,7 @@ test_models(void)
 
 	ok(cr_gammagamma_fit(spend, ns, NULL, NULL, &gf) == CR_FIT_OK, "Gamma-Gamma fit converges");
 	test_gammagamma_merged(spend, ns);
+	test_gammagamma_member_ticks(spend, ns);
 	snprintf(what, sizeof(what), "Gamma-Gamma p %.6f q %.6f gamma %.6f LL %.6f (FH: 6.25 3.74 15.44)",
 			 gf.m.p, gf.m.q, gf.m.gamma, gf.log_likelihood);
 	ok(rel_close(gf.m.p, 6.2488026949, 1e-6) && rel_close(gf.m.q, 3.7445884393, 1e-6) &&
@@ -701,6 +704,43 @@ count_tick(void *arg)
 {
 	(void) arg;
 	gg_ticks++;
+}
+
+/*
+ * Merged rows of many members: the sums taken member by member (the
+ * start's and the faces', up to 2^28 members) tick every 2^24 additions.
+ * CDNOW's 753 distinct pairs with 89 000 members each (67 million): six
+ * such sums, 23 ticks more than the fit of 400 000 members each (beyond
+ * 2^28, the sums are the term times the count: no such additions); they
+ * ticked as often (2^28 members ran 4 s in the server with no cancel check).
+ */
+static void
+test_gammagamma_member_ticks(const CrSpendRow *spend, size_t ns)
+{
+	static CrSpendRow rows[3000];
+	CrGammaGammaFit f;
+	size_t		i,
+				n;
+	int			st,
+				big;
+
+	memcpy(rows, spend, ns * sizeof(CrSpendRow));
+	cr_spend_rows_sort(rows, ns);
+	n = cr_spend_rows_merge_equal(rows, ns);
+	for (i = 0; i < n; i++)
+		rows[i].more = 399999.0;
+	gg_ticks = 0;
+	st = cr_gammagamma_fit(rows, n, count_tick, NULL, &f);
+	big = gg_ticks;
+	ok(st == CR_FIT_OK && f.n == 753.0 * 400000.0,
+	   "Gamma-Gamma, 301 million members in 753 rows (%d ticks)", big);
+	for (i = 0; i < n; i++)
+		rows[i].more = 88999.0;
+	gg_ticks = 0;
+	st = cr_gammagamma_fit(rows, n, count_tick, NULL, &f);
+	ok(st == CR_FIT_OK && f.n == 753.0 * 89000.0 && gg_ticks - big >= 6 * 67017000 / 16777216,
+	   "Gamma-Gamma, 67 million members in 753 rows: a tick every 2^24 additions (%d ticks)",
+	   gg_ticks);
 }
 
 /*
