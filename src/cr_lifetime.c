@@ -393,6 +393,40 @@ fit_reserve(FitState *st, MemoryContext ctx, int32 more)
 }
 
 /*
+ * Gamma-Gamma, a buffer at the limit: a member whose (x, m) the compacted
+ * rows hold is counted there (a binary search), taking no room; the caller
+ * compacts a full buffer first.  Appended, such members refused a state of
+ * exactly the limit's distinct pairs (54000 at its next member), and a few
+ * thousand pairs below it sorted the whole buffer every few thousand
+ * members.
+ */
+static bool
+gg_count_sorted(FitState *st, double x, double m)
+{
+	CrSpendRow *rows = (CrSpendRow *) st->rows;
+	CrSpendRow	key = {x, m, 0.0};
+	int32		lo = 0,
+				hi = st->nsorted;
+
+	while (lo < hi)
+	{
+		int32		mid = lo + (hi - lo) / 2;
+		int			c = cr_spend_row_cmp(&rows[mid], &key);
+
+		if (c == 0)
+		{
+			rows[mid].more += 1.0;
+			return true;
+		}
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return false;
+}
+
+/*
  * Check (frequency, monetary_value) of a member for Gamma-Gamma: the fit
  * and the predictions take the same ones (monetary_value is not read when
  * frequency is 0).
@@ -484,6 +518,13 @@ gammagamma_fit_transfn(PG_FUNCTION_ARGS)
 	{
 		st->skipped++;			/* the model is fitted on repeat buyers */
 		PG_RETURN_POINTER(st);
+	}
+	if (st->cap == FIT_MAX_ROWS(GG_WIDTH))
+	{
+		if (st->nrows == st->cap)
+			gg_compact(st);
+		if (gg_count_sorted(st, x, m))
+			PG_RETURN_POINTER(st);
 	}
 	if (st->nrows == st->cap)
 		fit_reserve(st, aggctx, 1);
