@@ -143,8 +143,25 @@ cr_wilson_reach(double count, double n, double z, double *below, double *above)
 	double		shift = z2 * ((n - count) - count) / (2.0 * n * n) / denom;
 	double		dist = z * sqrt(rate_var(count, n) / n + z2 / (4.0 * n * n)) / denom;
 
-	*below = dist - shift;
-	*above = dist + shift;
+	/*
+	 * The smaller reach is the difference of two near-equal terms (at a rate
+	 * of 1, dist + shift is 0 less their rounding errors, which outweighed
+	 * a Newcombe bound of 3 of 3 against 1e15 - 87 of 1e15); dist^2 - shift^2
+	 * = z^2 q (1 - q) / (n denom) gives it without the cancellation, and 0
+	 * exactly at a rate of 0 or 1 (or where z^2 underflows, both reaches 0).
+	 */
+	double		prod = z2 * rate_var(count, n) / n / denom;
+
+	if (shift >= 0.0)
+	{
+		*above = dist + shift;
+		*below = *above > 0.0 ? prod / *above : 0.0;
+	}
+	else
+	{
+		*below = dist - shift;
+		*above = *below > 0.0 ? prod / *below : 0.0;
+	}
 }
 
 static void
@@ -210,6 +227,16 @@ cr_ab_compute(const CrAbArm *c, const CrAbArm *t, double confidence, int with_x,
 	r->variance_reduction = NAN;
 	if (c->n == 0.0 || t->n == 0.0)
 		return;
+
+	/*
+	 * Below a confidence of 1/2, 1 - confidence is rounded (to 1e-16 of 1)
+	 * and z, near 0, kept only that much of its size: 7 digits at a
+	 * confidence of 1e-9.  One Newton step on erf(z / sqrt 2) = confidence,
+	 * where erf is exact to its last bits, restores them.
+	 */
+	if (confidence < 0.5)
+		z -= (erf(z / 1.41421356237309504880) - confidence) /
+			(0.79788456080286535588 * exp(-0.5 * z * z));	/* sqrt(2 / pi) */
 
 	pc = r->rate_control;
 	r->difference = rate_difference(t->retained, t->n, c->retained, c->n);

@@ -96,6 +96,35 @@ test_ab(void)
 	   && rel(r.relative_lift / 2.000000000006e-12, 1, 1e-14) && rel(r.lift_upper / 5.919927969106531e-12, 1, 1e-13)
 	   && rel(r.z, 1.000000000001, 1e-14),
 	   "10^12 members, rates near 1: every digit (from the rounded rates 4 or 5 of them)");
+
+	/*
+	 * 3 of 3 against 10^15 - 87 of 10^15 (mpmath, the README's Newcombe
+	 * formula): the control's reach above its rate of 1 is 0, and its
+	 * rounding residual as dist + shift (1e-17) outweighed the treated
+	 * arm's reach of 1e-14 (1e-7 relative error at this confidence).
+	 */
+	arm(&t, 999999999999913.0, 1e15);
+	arm(&c, 3.0, 3.0);
+	cr_ab_compute(&c, &t, 0.65, 0, &r);
+	ok(rel(r.newcombe_lower / -9.6164930178080859e-14, 1, 1e-14),
+	   "Newcombe beside a rate of 1: the reach past it is 0, not its rounding");
+
+	/* at a confidence of 1e-300 z^2 underflows: both reaches 0, no 0 / 0 */
+	arm(&t, 3.0, 3.0);
+	arm(&c, 1.0, 2.0);
+	cr_ab_compute(&c, &t, 1e-300, 0, &r);
+	ok(r.newcombe_lower == 0.5 && r.newcombe_upper == 0.5, "Newcombe at a confidence of 1e-300");
+
+	/*
+	 * 5 of 10 in each arm at a confidence of 1e-9 (mpmath): z = 1.25e-9
+	 * from 1 - 1e-9, rounded, kept 7 digits; erf restores them.
+	 */
+	arm(&t, 5.0, 10.0);
+	arm(&c, 5.0, 10.0);
+	cr_ab_compute(&c, &t, 1e-9, 0, &r);
+	ok(rel(r.wald_upper / 2.8024956081989645e-10, 1, 1e-14)
+	   && rel(r.newcombe_lower / -2.8024956081989645e-10, 1, 1e-14),
+	   "a confidence of 1e-9: every digit of z");
 }
 
 static void
