@@ -311,6 +311,16 @@ cr_ab_sample_size(double base, double mde, double alpha, double power)
 				hi;
 
 	/*
+	 * The test rejects with probability alpha by chance alone, so where alpha
+	 * is at or above the power asked for, one member per arm is enough.  Say
+	 * so outright: with a tiny or zero effect, rounding leaves the computed
+	 * power at n = 1 a hair below alpha, and the search below would answer a
+	 * large n for alpha = power.
+	 */
+	if (alpha >= power)
+		return 1.0;
+
+	/*
 	 * An effect too small for a finite guess (es below about 1e-154, as from
 	 * base_rate 1e-310 and mde 1e-310) needs more members than any result can
 	 * hold, unless alpha alone reaches the power; start the bracket at 1e300

@@ -283,6 +283,11 @@ test_planning(void)
 	ok(cr_ab_sample_size(1e-310, 1e-310, 0.05, 0.8) > 9.2e18, "an effect of 1e-310 needs more than a bigint of members");
 	ok(ceil(cr_ab_sample_size(1e-310, 1e-310, 0.5, 0.4)) == 1, "the same effect, alpha above power: 1 member");
 	ok(ceil(cr_ab_sample_size(0.5, 1e-17, 0.5, 0.4)) == 1, "an effect that rounds to 0, alpha above power: 1 member");
+	ok(cr_ab_sample_size(1e-310, 1e-20, 0.5, 0.5) == 1.0 &&
+	   cr_ab_sample_size(0.5, 1e-20, 0.5, 0.5) == 1.0 &&
+	   cr_ab_sample_size(1e-16, 1e-20, 0.5, 0.5) == 1.0 &&
+	   cr_ab_sample_size(1e-310, 0.1, 1.0 - 0x1p-53, 1.0 - 0x1p-53) == 1.0,
+	   "alpha equal to power: 1 member, whatever rounding does to the power at n = 1");
 }
 
 /* Evaluate rows (uplift, treated, retained) through the kernel. */
