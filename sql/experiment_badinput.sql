@@ -131,6 +131,7 @@ SELECT label || ': ' || pg_temp.try(q) FROM (VALUES
   ('NULL', $$SELECT incentive_sample_size(NULL, 0.1)$$),
   ('an effect of 1e-12', $$SELECT incentive_sample_size(0.5, 1e-12)$$),
   ('an effect of 1e-16', $$SELECT incentive_sample_size(0.5, 1e-16)$$),
+  ('an effect that rounds to 0', $$SELECT incentive_sample_size(0.5, 1e-17)$$),
   -- an effect size so small that the first guess overflowed: the bracket's
   -- lower end stayed infinite and the search never ended (nor could be cancelled)
   ('base 1e-310, an effect of 1e-310', $$SELECT incentive_sample_size(1e-310, 1e-310)$$),
