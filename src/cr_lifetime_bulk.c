@@ -299,7 +299,7 @@ bulk_check_columns(const char *stmt)
  * grouped by member (counting sort), each member's sorted and counted.
  */
 static void
-bulk_emit(BulkReceiver *r, ReturnSetInfo *rsinfo, int32 asof_day, double unit_days)
+bulk_emit(BulkReceiver *r, ReturnSetInfo *rsinfo, double unit_days)
 {
 	int64		n = r->map.n;
 	int64	   *start = cr_huge_alloc(r->cxt, (n + 1) * sizeof(int64));
@@ -333,7 +333,7 @@ bulk_emit(BulkReceiver *r, ReturnSetInfo *rsinfo, int32 asof_day, double unit_da
 		if ((j & 0xffff) == 0)
 			CHECK_FOR_INTERRUPTS();
 		cr_lt_finish(&r->sums[i], cr_distinct_days(days + start[i], start[i + 1] - start[i]),
-					 asof_day, unit_days, &s);
+					 r->asof_day, unit_days, &s);
 		values[0] = Int64GetDatum(order[j].key);
 		values[1] = Int32GetDatum(s.frequency);
 		values[2] = Float8GetDatum(s.recency);
@@ -350,7 +350,6 @@ lifetime_summaries(PG_FUNCTION_ARGS)
 	BulkReceiver r;
 	char	   *stmt;
 	int64		unit;
-	int32		asof_day = 0;
 	TimestampTz t0 = GetCurrentTimestamp();
 
 	if (PG_ARGISNULL(0))
@@ -375,7 +374,7 @@ lifetime_summaries(PG_FUNCTION_ARGS)
 	{
 		r.as_of = PG_GETARG_TIMESTAMPTZ(1);
 		cr_check_finite(r.as_of, "as_of");
-		asof_day = r.asof_day = cr_local_day_cached(fcinfo, r.as_of);
+		r.asof_day = cr_local_day_cached(fcinfo, r.as_of);
 	}
 	bulk_init(&r);
 
@@ -392,7 +391,7 @@ lifetime_summaries(PG_FUNCTION_ARGS)
 	elog(DEBUG1, "lifetime_summaries: " INT64_FORMAT " events of " INT64_FORMAT " members read in %.1f ms",
 		 r.nev, r.map.n, (double) (GetCurrentTimestamp() - t0) / 1000.0);
 	t0 = GetCurrentTimestamp();
-	bulk_emit(&r, rsinfo, asof_day, (double) unit / (double) USECS_PER_DAY);
+	bulk_emit(&r, rsinfo, (double) unit / (double) USECS_PER_DAY);
 	elog(DEBUG1, "lifetime_summaries: grouped, summarised and stored in %.1f ms",
 		 (double) (GetCurrentTimestamp() - t0) / 1000.0);
 	MemoryContextDelete(r.cxt);
