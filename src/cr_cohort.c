@@ -35,6 +35,13 @@ typedef struct PeriodsState
 	TimestampTz *bounds;		/* start + k * period, k = 0..n; lazily built */
 } PeriodsState;
 
+/* Whether an event fell in period k (1-based) */
+static inline bool
+period_marked(const PeriodsState *st, int32 k)
+{
+	return (st->bits[(k - 1) / 64] >> ((k - 1) % 64)) & 1;
+}
+
 #define PERIODS_SER_FIXED (offsetof(PeriodsState, bits))
 
 static void period_out_of_range(void) pg_attribute_noreturn();
@@ -319,7 +326,7 @@ static void
 periods_check_bits(const PeriodsState *st)
 {
 	for (int32 k = 1; k <= st->n; k++)
-		if (((st->bits[(k - 1) / 64] >> ((k - 1) % 64)) & 1) &&
+		if (period_marked(st, k) &&
 			(st->bounds[k] == st->bounds[k - 1] || st->bounds[k - 1] > st->as_of))
 			cr_bad_state("engagement_periods", "It marks period %d, which no event at or before its as_of can be in.", k);
 }
@@ -356,7 +363,7 @@ engagement_periods_finalfn(PG_FUNCTION_ARGS)
 	for (k = 1; k <= st->n; k++)
 	{
 		nulls[k - 1] = st->bounds[k] > st->as_of;	/* not fully elapsed */
-		values[k - 1] = BoolGetDatum((st->bits[(k - 1) / 64] >> ((k - 1) % 64)) & 1);
+		values[k - 1] = BoolGetDatum(period_marked(st, k));
 	}
 	dims[0] = st->n;
 	PG_RETURN_ARRAYTYPE_P(construct_md_array(values, nulls, 1, dims, lbs,
