@@ -61,9 +61,6 @@ extern size_t cr_surv_compact_tail_run(CrSurvObs *o, size_t n, size_t sorted,
 									   CrSurvObs *scratch, size_t run,
 									   CrInterruptFn interrupt);
 
-/* Two-sided standard normal quantile z with P(|Z| <= z) = level, 0 < level < 1. */
-extern double cr_norm_two_sided(double level);
-
 /* Upper tail P(X > x) of a chi-square distribution with df degrees of freedom. */
 extern double cr_chi2_sf(double x, int df);
 

@@ -25,4 +25,12 @@ extern double cr_norm_ppf(double p);
  */
 extern double cr_norm_crit2(double alpha);
 
+/*
+ * The two-sided quantile z with P(|Z| <= z) = level, 0 < level < 1 (the z
+ * of a confidence interval at that level): from level itself up to 0.85,
+ * so accurate for tiny levels too, and cr_norm_crit2(1 - level) above
+ * (1 - level exact there).  0 at 0, HUGE_VAL at 1, NaN outside [0, 1].
+ */
+extern double cr_norm_two_sided(double level);
+
 #endif							/* CR_STATS_H */

@@ -25,6 +25,7 @@
 #include "utils/typcache.h"
 
 #include "cr_km.h"
+#include "cr_stats.h"
 
 PG_FUNCTION_INFO_V1(retention_km_trans);
 PG_FUNCTION_INFO_V1(retention_logrank_trans);

@@ -1,5 +1,5 @@
 /*
- * link: src/cr_km.c
+ * link: src/cr_km.c src/cr_stats.c
  *
  * Fuzz the survival kernel: byte 0 chooses the number of groups (1..8) and
  * the log-rank weighting, byte 1 the Fleming-Harrington exponent (0..15.9)
@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "cr_km.h"
+#include "cr_stats.h"
 
 #define MAX_ROWS 512
 

@@ -1,6 +1,6 @@
 /*
  * test_km.c: unit tests of the survival kernel and the demo spells.
- * link: src/cr_km.c src/cr_demo_gen.c src/cr_demo_spells_gen.c
+ * link: src/cr_km.c src/cr_stats.c src/cr_demo_gen.c src/cr_demo_spells_gen.c
  */
 #include <float.h>
 #include <math.h>
@@ -10,6 +10,7 @@
 
 #include "cr_km.h"
 #include "cr_demo_spells_gen.h"
+#include "cr_stats.h"
 #include "tap.h"
 
 /* tap.h's relative-or-absolute closeness */
@@ -261,6 +262,52 @@ test_rmst_sum(void)
 	ok(cr_km_rmst(p, K + 1, K + 1, &r, &se) == 0 && fabs(r / 66667.666666666657 - 1) < 1e-15 &&
 	   fabs(se / 86.066296582387039 - 1) < 1e-15,
 	   "RMST over 100,000 times of equal survival: area and standard error to 1e-15");
+}
+
+/*
+ * The z of every Kaplan-Meier interval (and of the quantiles' bands) against
+ * mpmath: test/reference/km_z_reference.py, levels from the smallest
+ * subnormal through 0.85 (the central approximation's end) to the largest
+ * double below 1.  The Acklam quantile the curve once used formed
+ * (1 - level) / 2 first: 8e-8 off at 1e-10, 0 below about 1e-16.
+ */
+static const double z_reference[][2] = {
+#include "../reference/km_z_reference.inc"
+};
+
+static void
+test_z_reference(void)
+{
+	int			n = (int) (sizeof(z_reference) / sizeof(z_reference[0]));
+	int			bad = 0;
+	double		worst = 0;
+
+	for (int i = 0; i < n; i++)
+	{
+		double		level = z_reference[i][0],
+					want = z_reference[i][1],
+					z = cr_norm_two_sided(level),
+					err = fabs(z - want);
+
+		/* relative, but a subnormal z is rounded to a multiple of 5e-324 */
+		if (!(err <= 8e-16 * want + 0.5 * 4.9406564584124654e-324))
+		{
+			printf("# level %.17g: z %.17g, mpmath %.17g\n", level, z, want);
+			bad++;
+		}
+		else if (want > 1e-300 && err / want > worst)
+			worst = err / want;
+	}
+	ok(n > 90 && bad == 0, "z of %d levels from 5e-324 to 1 - 2^-53 within 8e-16 of mpmath (worst %.2g)",
+	   n, worst);
+	ok(cr_norm_two_sided(1e-20) > 0 && cr_norm_two_sided(5e-324) == 5e-324,
+	   "z of a tiny level is positive, not 0 (the smallest subnormal's is itself)");
+	ok(cr_norm_two_sided(0.0) == 0 && isinf(cr_norm_two_sided(1.0)) &&
+	   isnan(cr_norm_two_sided(-0.5)) && isnan(cr_norm_two_sided(1.5)) &&
+	   isnan(cr_norm_two_sided(NAN)), "z at 0, 1, outside [0, 1] and of NaN");
+	ok(cr_norm_two_sided(0.95) == cr_norm_crit2(1.0 - 0.95) &&
+	   cr_norm_two_sided(0.99) == cr_norm_crit2(1.0 - 0.99),
+	   "above 0.85, the experiments' critical value of 1 - level, to the bit");
 }
 
 static void
@@ -870,6 +917,7 @@ main(void)
 	test_rmst_tail();
 	test_rmst_sum();
 	test_distributions();
+	test_z_reference();
 	test_logrank();
 	test_logrank_tiny_group();
 	test_logrank_near_singular();
