@@ -212,7 +212,7 @@ void
 cr_ab_compute(const CrAbArm *c, const CrAbArm *t, double confidence, int with_x,
 			  CrAbResult *r)
 {
-	double		z = -cr_norm_ppf((1.0 - confidence) / 2.0);
+	double		z = cr_norm_two_sided(confidence);
 	double		pc,
 				var,
 				pooled;
@@ -227,16 +227,6 @@ cr_ab_compute(const CrAbArm *c, const CrAbArm *t, double confidence, int with_x,
 	r->variance_reduction = NAN;
 	if (c->n == 0.0 || t->n == 0.0)
 		return;
-
-	/*
-	 * Below a confidence of 1/2, 1 - confidence is rounded (to 1e-16 of 1)
-	 * and z, near 0, kept only that much of its size: 7 digits at a
-	 * confidence of 1e-9.  One Newton step on erf(z / sqrt 2) = confidence,
-	 * where erf is exact to its last bits, restores them.
-	 */
-	if (confidence < 0.5)
-		z -= (erf(z / 1.41421356237309504880) - confidence) /
-			(0.79788456080286535588 * exp(-0.5 * z * z));	/* sqrt(2 / pi) */
 
 	pc = r->rate_control;
 	r->difference = rate_difference(t->retained, t->n, c->retained, c->n);
