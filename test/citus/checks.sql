@@ -38,13 +38,36 @@ CREATE FUNCTION pg_temp.near(a text, b text, tol float8) RETURNS boolean LANGUAG
     FROM re
 $$;
 
+-- runs_as(plan, aggregate, how): the EXPLAIN VERBOSE text shows the
+-- aggregate run as "how" says.
+CREATE FUNCTION pg_temp.runs_as(plan text, fn text, how text) RETURNS boolean LANGUAGE sql AS $$
+    SELECT CASE how
+        -- the workers' queries call worker_partial_agg of this aggregate, the
+        -- coordinator combines
+        WHEN 'split' THEN plan LIKE '%coord_combine_agg(%'
+                          AND plan ~ ('Query: SELECT [^\n]*worker_partial_agg\(''[^'']*\m' || fn || '\(')
+        -- the coordinator calls the aggregate (above the Citus scan), the
+        -- workers' queries do not
+        WHEN 'gathered' THEN plan NOT LIKE '%worker_partial_agg%' AND plan LIKE '%Custom Scan (Citus%'
+                             AND split_part(plan, 'Custom Scan (Citus', 1) ~ ('\m' || fn || '\(')
+                             AND plan !~ ('Query: [^\n]*\m' || fn || '\(')
+        -- the workers' queries call the aggregate, grouped by member_id
+        WHEN 'pushed' THEN plan NOT LIKE '%worker_partial_agg%'
+                           AND plan ~ ('Query: SELECT [^\n]*\m' || fn || '\([^\n]*GROUP BY [^\n]*member_id')
+        -- a window partitioned by member_id: the workers' queries compute it
+        WHEN 'pushed window' THEN plan ~ ('Query: SELECT [^\n]*\m' || fn || '\([^\n]*OVER \(PARTITION BY [^\n]*member_id')
+        -- another window: the coordinator computes it over the gathered rows
+        WHEN 'gathered window' THEN plan ~ ('WindowAgg\n *Output: ' || fn || '\(remote_scan\.')
+                                    AND plan !~ ('Query: [^\n]*\m' || fn || '\(')
+    END
+$$;
+
 -- check(name, how, query with %s where a table name takes "_local"):
 -- two lines, the result and the plan.
 CREATE FUNCTION pg_temp.check(what text, how text, q text, tol float8 DEFAULT 1e-12)
 RETURNS SETOF text LANGUAGE plpgsql AS $$
 DECLARE dist text; loc text; plan text; ok boolean;
-    fn text := split_part(what, ' ', 1);	-- the aggregate: the first word of what
-    coord text;
+    fn text := split_part(split_part(what, ' ', 1), '(', 1);	-- the aggregate: the first word of what
 BEGIN
     BEGIN
         EXECUTE format(q, '') INTO dist;
@@ -55,22 +78,7 @@ BEGIN
         RETURN;
     END;
     RETURN NEXT format('%s equals the single-node result: %s', what, pg_temp.near(dist, loc, tol)::text);
-    -- the coordinator's part of the plan: the nodes above the Citus scan
-    coord := split_part(plan, 'Custom Scan (Citus', 1);
-    ok := CASE how
-        WHEN 'split' THEN plan LIKE '%coord_combine_agg(%' AND plan ~ 'Query: SELECT .*worker_partial_agg\('
-        -- the coordinator calls the aggregate, the workers' queries do not
-        WHEN 'gathered' THEN plan NOT LIKE '%worker_partial_agg%' AND plan LIKE '%Custom Scan (Citus%'
-                             AND coord ~ ('\m' || fn || '\(') AND plan !~ ('Query: [^\n]*\m' || fn || '\(')
-        -- the workers' queries call the aggregate, grouped by member_id
-        WHEN 'pushed' THEN plan NOT LIKE '%worker_partial_agg%'
-                           AND plan ~ ('Query: SELECT [^\n]*\m' || fn || '\([^\n]*GROUP BY [^\n]*member_id')
-        -- a window partitioned by member_id: the workers' queries compute it
-        WHEN 'pushed window' THEN plan ~ ('Query: SELECT [^\n]*\m' || fn || '\([^\n]*OVER \(PARTITION BY [^\n]*member_id')
-        -- another window: the coordinator computes it over the gathered rows
-        WHEN 'gathered window' THEN plan ~ ('WindowAgg\n *Output: ' || fn || '\(remote_scan\.')
-                                    AND plan !~ ('Query: [^\n]*\m' || fn || '\(')
-    END;
+    ok := coalesce(pg_temp.runs_as(plan, fn, how), false);
     IF NOT ok THEN
         RAISE WARNING '%', plan;
     END IF;
@@ -84,6 +92,54 @@ FROM run_command_on_workers($$SELECT extversion FROM pg_extension WHERE extname 
 SELECT 'the demo tables are distributed by member_id: ' ||
        (count(*) = 7 AND bool_and(distribution_column = 'member_id'))::text
 FROM citus_tables WHERE citus_table_type = 'distributed';
+
+-- ---------------------------------------------------------------- the README's table
+-- Every form of every aggregate of the extension has a row in the README's
+-- Citus table, and EXPLAIN VERBOSE shows it run as that row says, over a
+-- distributed table with a column of each argument type, without and with
+-- GROUP BY member_id.  psql variable readme_table: the table's rows as
+-- "aggregate|no GROUP BY|GROUP BY member_id" (the first word of each
+-- column), separated by ";" (run_citus_checks extracts them).
+CREATE TEMP TABLE readme_citus AS
+SELECT split_part(r, '|', 1) AS fn, split_part(r, '|', 2) AS whole, split_part(r, '|', 3) AS grouped
+FROM unnest(string_to_array(:'readme_table', ';')) r;
+SET citus.enable_ddl_propagation = on;
+CREATE TABLE cr_check_args (member_id bigint, f8 float8, b boolean, ts timestamptz, iv interval, i int, t text,
+                            fa float8[], ba boolean[], j jsonb, m retention_model);
+SELECT create_distributed_table('cr_check_args', 'member_id', colocate_with => 'members') IS NOT NULL AS created \gset
+SET citus.enable_ddl_propagation = off;
+CREATE TEMP TABLE ext_aggs AS
+SELECT p.oid::regprocedure AS agg, p.proname::text AS fn,
+       (SELECT string_agg(CASE t WHEN 'float8'::regtype THEN 'f8' WHEN 'boolean'::regtype THEN 'b'
+                                 WHEN 'timestamptz'::regtype THEN 'ts' WHEN 'interval'::regtype THEN 'iv'
+                                 WHEN 'int'::regtype THEN 'i' WHEN 'text'::regtype THEN 't'
+                                 WHEN 'float8[]'::regtype THEN 'fa' WHEN 'boolean[]'::regtype THEN 'ba'
+                                 WHEN 'jsonb'::regtype THEN 'j' WHEN 'retention_model'::regtype THEN 'm' END,
+                          ', ' ORDER BY n)
+        FROM unnest(p.proargtypes::oid[]) WITH ORDINALITY u(t, n)) AS args,
+       cardinality(p.proargtypes::oid[]) AS nargs
+FROM pg_aggregate a
+JOIN pg_proc p ON p.oid = a.aggfnoid
+JOIN pg_depend d ON d.classid = 'pg_proc'::regclass AND d.objid = p.oid
+                AND d.refclassid = 'pg_extension'::regclass AND d.deptype = 'e'
+JOIN pg_extension e ON e.oid = d.refobjid AND e.extname = 'community_retention';
+SELECT format('%s runs as the README''s Citus table says (%s, %s with GROUP BY member_id): %s',
+              x.agg, coalesce(r.whole, 'no row'), coalesce(r.grouped, 'no row'),
+              (r.fn IS NOT NULL AND x.args IS NOT NULL AND x.nargs = cardinality(string_to_array(x.args, ', '))
+               AND coalesce(pg_temp.runs_as(pg_temp.plan_of(format('SELECT %s(%s) FROM cr_check_args', x.fn, x.args)),
+                                            x.fn, r.whole), false)
+               AND coalesce(pg_temp.runs_as(pg_temp.plan_of(format('SELECT member_id, %s(%s) FROM cr_check_args GROUP BY member_id',
+                                                                   x.fn, x.args)),
+                                            x.fn, r.grouped), false))::text)
+FROM ext_aggs x LEFT JOIN readme_citus r USING (fn)
+ORDER BY x.agg::text;
+SELECT 'every row of the README''s Citus table names aggregates of the extension' ||
+       coalesce(' (not: ' || string_agg(r.fn, ', ' ORDER BY r.fn) FILTER (WHERE x.fn IS NULL) || ')', '') || ': ' ||
+       (count(*) > 0 AND count(*) FILTER (WHERE x.fn IS NULL) = 0)::text
+FROM readme_citus r LEFT JOIN (SELECT DISTINCT fn FROM ext_aggs) x USING (fn);
+SET citus.enable_ddl_propagation = on;
+DROP TABLE cr_check_args;
+SET citus.enable_ddl_propagation = off;
 
 -- ---------------------------------------------------------------- split: concrete states
 SELECT pg_temp.check('retention_calibration', 'split',
@@ -205,9 +261,7 @@ FROM (VALUES
   ('retention_logrank', $$retention_logrank(minutes, kind = 'like', (rating IS NULL)::text, 'fh', 1)$$)
 ) v(a, e);
 -- bgnbd_fit and gammagamma_fit fit a population, not a member: the plan alone
-SELECT format('%s GROUP BY member_id is pushed: %s', fn,
-              (pg_temp.plan_of(q) ~ ('Query: SELECT [^\n]*\m' || fn || '\([^\n]*GROUP BY [^\n]*member_id')
-               AND pg_temp.plan_of(q) NOT LIKE '%worker_partial_agg%')::text)
+SELECT format('%s GROUP BY member_id is pushed: %s', fn, pg_temp.runs_as(pg_temp.plan_of(q), fn, 'pushed')::text)
 FROM (VALUES
   ('bgnbd_fit', $$SELECT member_id, bgnbd_fit(floor(minutes), floor(minutes), floor(minutes) + 30) FROM activity GROUP BY member_id$$),
   ('gammagamma_fit', $$SELECT member_id, gammagamma_fit(1 + floor(minutes), 1 + minutes) FROM activity GROUP BY member_id$$)
@@ -275,7 +329,7 @@ BEGIN
         plan := pg_temp.plan_of(format(
             'SELECT retention_newton_step(q.f, q.r, 1.0::float8, ''{2,0}''::float8[]) FROM (SELECT %s, renewed FROM member_features) AS q(f, r)', feats));
         RETURN NEXT 'a retention_newton_step pass runs as partial aggregates on the workers: ' ||
-            (plan LIKE '%coord_combine_agg(%' AND plan ~ 'Query: SELECT .*worker_partial_agg\(')::text;
+            pg_temp.runs_as(plan, 'retention_newton_step', 'split')::text;
     END IF;
     IF to_regprocedure('retention_fit(text, jsonb)') IS NULL THEN
         RETURN NEXT 'skipped: retention_fit(text, jsonb) is not in this build';

@@ -129,6 +129,27 @@ citus_update_checks() {
 		            (SELECT retention_score(retention_train(ARRAY[i % 7], i % 3 = 0), ARRAY[4.0]) FROM generate_series(1, 40) i))::text"
 }
 
+# The README's Citus table (its "### Citus" reference section) as
+# "aggregate|no GROUP BY|GROUP BY member_id" rows joined by ";": one row per
+# backquoted name of the first column (up to its "("), with the first word
+# of the last two columns (split, gathered, pushed).
+citus_readme_table() {
+	awk '/^### Citus$/ { s = 1 }
+		s && /^\| aggregate \| state \|/ { t = 1; next }
+		t && /^\|---/ { next }
+		t && /^\|/ { print; next }
+		t { exit }' "$ROOT/README.md" |
+		awk -F' [|] ' '{
+			names = $1; sub(/^[|] /, "", names)
+			split($3, whole, " "); last = $4; sub(/ [|]$/, "", last); split(last, grouped, " ")
+			while (match(names, /`[^`]*`/)) {
+				name = substr(names, RSTART + 1, RLENGTH - 2); sub(/[(].*/, "", name)
+				printf "%s%s|%s|%s", sep, name, whole[1], grouped[1]; sep = ";"
+				names = substr(names, RSTART + RLENGTH)
+			}
+		}'
+}
+
 # run_citus_checks: record one line per file of checks (each output line of
 # a check file is "what: true" or a failure).
 run_citus_checks() {
@@ -144,19 +165,28 @@ run_citus_checks() {
 		record "citus (setup.sql)" 0 1
 		return 0
 	fi
-	cpsql coord -d cr_citus -tA -f "$dir/checks.sql" >"$out/checks.out" 2>"$out/checks.err" || true
+	cpsql coord -d cr_citus -tA -v readme_table="$(citus_readme_table)" -f "$dir/checks.sql" >"$out/checks.out" 2>"$out/checks.err" || true
 	citus_update_checks >>"$out/checks.out" 2>"$out/update.err" || echo "citus_update_checks: failed" >>"$out/checks.out"
 	grep 'ERROR' "$out/update.err" >>"$out/checks.err" || true
 	# retention_fit's decile sample: filtered on the workers, every shard
 	# asked with random() < keep and none for all of its rows
 	cpsql coord -d cr_citus -tA -f "$dir/sample.sql" >>"$out/checks.out" 2>"$out/sample.err" || true
 	grep 'ERROR' "$out/sample.err" >>"$out/checks.err" || true
-	echo "retention_fit's sample pass asks every shard for a random share of its rows: $(
-		[ "$(grep -c 'issuing SELECT f, r FROM public.sample_dist_[0-9]* sample_dist WHERE (random() OPERATOR(pg_catalog.<) ' "$out/sample.err")" -eq 8 ] &&
-		echo true || echo false)" >>"$out/checks.out"
-	echo "retention_fit never asks a shard for every row: $(
-		grep 'issuing SELECT f, r FROM public.sample_dist_' "$out/sample.err" | grep -v 'random()' >/dev/null &&
-		echo false || echo true)" >>"$out/checks.out"
+	{
+		echo "retention_fit's sample pass asks every shard for a random share of its rows: $(
+			[ "$(grep -c 'issuing SELECT f, r FROM public.sample_dist_[0-9]* sample_dist WHERE (random() OPERATOR(pg_catalog.<) ' "$out/sample.err")" -eq 8 ] &&
+			echo true || echo false)"
+		# and its Newton passes, one retention_newton_step each, split: every
+		# shard returns a partial state, none its rows
+		echo "retention_fit's Newton passes run as partial aggregates on every shard: $(
+			n=$(grep -c "issuing SELECT pg_catalog.worker_partial_agg('public.retention_newton_step(" "$out/sample.err")
+			[ "$n" -gt 0 ] && [ $((n % 8)) -eq 0 ] &&
+				! grep 'issuing SELECT ' "$out/sample.err" | grep -v 'worker_partial_agg\|random()' | grep -q . &&
+				echo true || echo false)"
+		echo "retention_fit never asks a shard for every row: $(
+			grep 'issuing SELECT f, r FROM public.sample_dist_' "$out/sample.err" | grep -v 'random()' >/dev/null &&
+			echo false || echo true)"
+	} >>"$out/checks.out"
 	grep '^skipped: ' "$out/checks.out" >&2 || true
 	ok=$(grep -c ': true$' "$out/checks.out" || true)
 	nok=$(grep -v '^skipped: ' "$out/checks.out" | grep -vc ': true$' || true)
