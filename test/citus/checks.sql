@@ -186,6 +186,14 @@ SELECT pg_temp.check('engagement_periods over all members', 'gathered',
 SELECT pg_temp.check('retention_train', 'gathered',
     'SELECT retention_train(ARRAY[recency_days, active_days_30, current_streak, decayed_activity, trend, annual], renewed) FROM member_features%s',
     1e-9);
+SELECT pg_temp.check('retention_train with options', 'gathered',
+    $$SELECT retention_train(ARRAY[recency_days, active_days_30, annual], renewed, '{"l2": 2}') FROM member_features%s$$,
+    1e-9);
+SELECT pg_temp.check('retention_train with weights', 'gathered',
+    $$SELECT retention_train(ARRAY[recency_days, active_days_30, annual], renewed, 1 + annual, '{}') FROM member_features%s$$,
+    1e-9);
+SELECT pg_temp.check('engagement_summary without amounts', 'gathered',
+    'SELECT engagement_summary(occurred_at, retention_demo_reference_date()) FROM activity%s');
 
 -- ---------------------------------------------------------------- pushed: GROUP BY member_id
 SELECT pg_temp.check('engagement_summary GROUP BY member_id', 'pushed',
@@ -222,8 +230,14 @@ SELECT pg_temp.check('retention_km with a confidence', 'gathered',
     'SELECT retention_km(duration, churned, 0.9) FROM spells%s');
 SELECT pg_temp.check('retention_logrank', 'gathered',
     'SELECT retention_logrank(duration, churned, plan) FROM spells%s');
+SELECT pg_temp.check('retention_logrank with a weighting', 'gathered',
+    $$SELECT retention_logrank(duration, churned, plan, 'tarone-ware') FROM spells%s$$);
+SELECT pg_temp.check('retention_logrank with a weighting and p', 'gathered',
+    $$SELECT retention_logrank(duration, churned, plan, 'fleming-harrington', 0.5) FROM spells%s$$);
 SELECT pg_temp.check('lifetime_summary over all members', 'gathered',
     $$SELECT lifetime_summary(occurred_at, retention_demo_reference_date(), minutes) FROM activity%s$$);
+SELECT pg_temp.check('lifetime_summary with a unit over all members', 'gathered',
+    $$SELECT lifetime_summary(occurred_at, retention_demo_reference_date(), minutes, '7 days') FROM activity%s$$);
 SELECT pg_temp.check('lifetime_summary GROUP BY member_id', 'pushed',
     $$SELECT string_agg(l::text, ';' ORDER BY member_id)
       FROM (SELECT member_id, lifetime_summary(occurred_at, retention_demo_reference_date(), minutes, '7 days') AS l
