@@ -406,6 +406,11 @@ SELECT pg_temp.check('retention_calibration with ORDER BY inside', 'gathered',
     'SELECT retention_calibration(score, renewed, 10 ORDER BY member_id) FROM scores%s');
 SELECT pg_temp.check('incentive_ab_cuped with ORDER BY inside', 'gathered',
     'SELECT incentive_ab_cuped(treated, renewed, score ORDER BY member_id) FROM experiment%s');
+-- (each gathered row then carries the model: the README says to leave the
+-- ORDER BY out, or to pass the baseline)
+SELECT pg_temp.check('retention_score_drift with ORDER BY inside', 'gathered',
+    $$SELECT retention_score_drift(m.model, s.score ORDER BY s.member_id) FROM scores%s s, retention_models m
+      WHERE m.name = 'demo' AND s.plan = 'monthly'$$);
 SELECT pg_temp.check('retention_auc with ORDER BY inside', 'gathered',
     'SELECT retention_auc(score, renewed ORDER BY member_id) FROM scores%s');
 SELECT pg_temp.check('retention_calibration with FILTER', 'split',
