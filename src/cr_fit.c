@@ -726,6 +726,15 @@ moments(Fit *f)
 				pre[j] = round == 0 ? 1e150 : 1e300;
 			else
 			{
+				/*
+				 * Pass 1's mean is a plain sum over the rows, which for a
+				 * feature far from zero next to its spread (1e13 +- 4)
+				 * rounds by many of its ulps; m, the mean of the
+				 * (small, exact) differences from it, takes that back,
+				 * as retention_train's mean of the differences from its
+				 * first row does.  Both then centre on the same mean.
+				 */
+				f->means[j] += m / pre[j];
 				pre[j] = 1.0;
 				continue;
 			}
