@@ -282,10 +282,40 @@ cr_ab_compute(const CrAbArm *c, const CrAbArm *t, double confidence, int with_x,
 		cuped(c, t, z, var, r);
 }
 
+/*
+ * Cohen's h, 2 asin(sqrt(a)) - 2 asin(sqrt(b)) for b = base and a = base +
+ * mde (statsmodels' proportion_effectsize(base + mde, base)), as twice the
+ * angle between the two: with sin and cos of the difference of the angles,
+ *   sin = sqrt(a) sqrt(1 - b) - sqrt(b) sqrt(1 - a)
+ *       = mde / (sqrt(a) sqrt(1 - b) + sqrt(b) sqrt(1 - a)),
+ *   cos = sqrt(a) sqrt(b) + sqrt(1 - a) sqrt(1 - b),
+ * h = 2 atan2(sin, cos).  The difference of the two arcsines cancelled
+ * (and asin(sqrt(p)) lost digits near p = 1 to asin's slope): the sample
+ * size for 0.999999999 -> 0.999999999 + 5e-10 was 45746507698, not
+ * 45746509628, and sizes beyond 10^10 were off in their last digits for any
+ * base rate (0.5 -> 0.5 + 1e-5: 39244302543, not 39244302542).  Here mde enters as it is given, and base + mde as an
+ * exact sum (TwoSum) whose complement 1 - a is taken before rounding.
+ */
+static double
+effect_size(double base, double mde)
+{
+	double		a = base + mde;
+	double		bv = a - base;
+	double		a_lo = (base - (a - bv)) + (mde - bv);	/* base + mde = a + a_lo */
+	double		ca = (1.0 - a) - a_lo,
+				cb = 1.0 - base;
+	double		sa = sqrt(a),
+				sb = sqrt(base),
+				sca = sqrt(ca),
+				scb = sqrt(cb);
+
+	return 2.0 * atan2(mde / (sa * scb + sb * sca), sa * sb + sca * scb);
+}
+
 double
 cr_ab_power(double base, double mde, double n, double alpha)
 {
-	double		es = 2.0 * (asin(sqrt(base + mde)) - asin(sqrt(base)));
+	double		es = effect_size(base, mde);
 	double		crit = cr_norm_crit2(alpha);
 	double		s = fabs(es) * sqrt(n / 2.0);	/* equal arms: n1 n2 / (n1 + n2) */
 
@@ -295,7 +325,7 @@ cr_ab_power(double base, double mde, double n, double alpha)
 double
 cr_ab_sample_size(double base, double mde, double alpha, double power)
 {
-	double		es = fabs(2.0 * (asin(sqrt(base + mde)) - asin(sqrt(base))));
+	double		es = fabs(effect_size(base, mde));
 	double		guess = 2.0 * pow((cr_norm_crit2(alpha) + cr_norm_ppf(power)) / es, 2.0);
 	double		lo,
 				hi;
@@ -330,14 +360,21 @@ cr_ab_sample_size(double base, double mde, double alpha, double power)
 	}
 	while (cr_ab_power(base, mde, hi, alpha) < power && hi < 1e300)
 		hi *= 2.0;
-	for (int i = 0; i < 200 && hi - lo > 1e-12 * hi; i++)
+	/*
+	 * Bisect until lo and hi are neighbouring doubles (a relative tolerance
+	 * of 1e-12 left sizes beyond 10^12 a few members off), and answer hi,
+	 * the smallest n found to reach the power.
+	 */
+	for (int i = 0; i < 200; i++)
 	{
-		double		mid = 0.5 * (lo + hi);
+		double		mid = lo + 0.5 * (hi - lo);
 
+		if (mid <= lo || mid >= hi)
+			break;
 		if (cr_ab_power(base, mde, mid, alpha) < power)
 			lo = mid;
 		else
 			hi = mid;
 	}
-	return 0.5 * (lo + hi);
+	return hi;
 }

@@ -288,6 +288,17 @@ test_planning(void)
 	   cr_ab_sample_size(1e-16, 1e-20, 0.5, 0.5) == 1.0 &&
 	   cr_ab_sample_size(1e-310, 0.1, 1.0 - 0x1p-53, 1.0 - 0x1p-53) == 1.0,
 	   "alpha equal to power: 1 member, whatever rounding does to the power at n = 1");
+	/*
+	 * The effect from mde itself, not a difference of arcsines (mpmath at 50
+	 * digits, experiment_sample_size_reference.py): near a rate of 1 that
+	 * difference gave 45746507698, and 39244302543 for a tiny effect.
+	 */
+	ok(ceil(cr_ab_sample_size(0.999999999, 5e-10, 0.05, 0.8)) == 45746509628.0,
+	   "sample size near a rate of 1: 45746509628 (mpmath 45746509627.541)");
+	ok(ceil(cr_ab_sample_size(0.5, 1e-5, 0.05, 0.8)) == 39244302542.0,
+	   "sample size for an effect of 1e-5: 39244302542 (mpmath 39244302541.398)");
+	ok(rel(cr_ab_power(0.999999999, 5e-10, 45746509628.0, 0.05), 0.80000000000393388676, 1e-14),
+	   "power near a rate of 1 (mpmath)");
 }
 
 /* Evaluate rows (uplift, treated, retained) through the kernel. */
