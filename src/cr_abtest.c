@@ -40,6 +40,7 @@
 #include "cr_abtest.h"
 #include "cr_stats.h"
 
+#include <float.h>
 #include <math.h>
 
 /*
@@ -195,9 +196,21 @@ cuped(const CrAbArm *c, const CrAbArm *t, double z, double wald_var, CrAbResult 
 	for (int i = 0; i < 2; i++)
 	{
 		const CrAbArm *a = arms[i];
-		double		v = rate_var(a->retained, a->n) + theta * (theta * a->m2_x - 2.0 * a->c_xy) / a->n;
+		double		py = rate_var(a->retained, a->n);
+		double		v = py + theta * (theta * a->m2_x - 2.0 * a->c_xy) / a->n;
 
-		var += (v > 0.0 ? v : 0.0) / a->n;
+		/*
+		 * The terms cancel where the covariate predicts the outcome exactly
+		 * (x = 2y + 3): var(y') is 0, but the rounding of the moments, which
+		 * grows as about DBL_EPSILON sqrt(n) of the terms (5e-13 of them at
+		 * 10^6 rows), left a variance of 1e-19 and an interval of
+		 * +/- 1e-9 in place of NULL, and variance_reduction 1 - 5e-13 in
+		 * place of 1.  What lies within CR_AB_CUPED_NOISE sqrt(n) of the
+		 * terms cannot be told from 0, and is 0.
+		 */
+		if (v <= CR_AB_CUPED_NOISE * sqrt(all.n) * (py + theta * theta * a->m2_x / a->n))
+			v = 0.0;
+		var += v / a->n;
 	}
 	if (var > 0.0)
 	{

@@ -21,6 +21,12 @@
  */
 #define CR_AB_MIN_SD 1e-140
 
+/*
+ * A CUPED arm variance at most this times sqrt(rows) times the size of its
+ * terms (var(y) + theta^2 var(x)) is rounding, and counted as 0.
+ */
+#define CR_AB_CUPED_NOISE (32.0 * DBL_EPSILON)
+
 /* One arm's running moments; the CUPED fields stay 0 without a covariate. */
 typedef struct CrAbArm
 {

@@ -301,6 +301,38 @@ test_planning(void)
 	   "power near a rate of 1 (mpmath)");
 }
 
+/*
+ * A covariate that is a straight line of the outcome leaves y' constant:
+ * the CUPED variance is 0 (rounding of the moments left 1e-19), so the
+ * interval is NaN and variance_reduction 1.
+ */
+static void
+test_cuped_exact_covariate(void)
+{
+	const double lines[4][2] = {{1, 0}, {2, 3}, {-1e6, 1e9}, {0.1, 0.7}};
+	const int	sizes[2] = {1000, 1000000};
+	int			good = 0;
+
+	for (int l = 0; l < 4; l++)
+		for (int s = 0; s < 2; s++)
+		{
+			CrAbArm		c = {0},
+						t = {0};
+			CrAbResult	r;
+
+			for (int i = 1; i <= sizes[s]; i++)
+			{
+				double		y = (i * 7919L) % 10 < 4;
+
+				cr_ab_arm_add(i % 3 == 0 ? &t : &c, y, lines[l][0] * y + lines[l][1], 1);
+			}
+			cr_ab_compute(&c, &t, 0.95, 1, &r);
+			good += isnan(r.cuped_lower) && isnan(r.cuped_upper) && r.variance_reduction == 1.0 &&
+				fabs(r.cuped_difference) < 1e-15 && rel(r.theta, 1.0 / lines[l][0], 1e-12);
+		}
+	ok(good == 8, "x = a y + b over 10^3 and 10^6 rows: CUPED interval NaN, variance_reduction 1, estimate 0");
+}
+
 /* Evaluate rows (uplift, treated, retained) through the kernel. */
 static void
 evaluate(const double *u, const int *t, const int *y, int n, double k, CrUpliftResult *r, CrUpliftPoint *pts)
@@ -452,6 +484,7 @@ main(void)
 	test_cuped_moments();
 	test_cuped_offset();
 	test_planning();
+	test_cuped_exact_covariate();
 	test_uplift();
 	test_assign();
 	test_demo();
