@@ -18,7 +18,7 @@
  *
  * uplift_at_k ('overall'): among the floor(N k) rows with the highest
  * uplift, the retention rate of the treated minus that of the control rows.
- * sklift breaks ties at the cut by input order; here a run of equal uplift
+ * sklift breaks ties at the cut by reverse input order; here a run of equal uplift
  * that straddles the cut counts in proportion to the part of it inside, which
  * is the same for tie-free scores and independent of row order.
  */
