@@ -39,15 +39,9 @@ SELECT ok(pg_temp.all_close(pg_temp.cuped(r), '{0.005943569626265684,0.072020849
           'a NULL covariate skips its row (272 of them, counted): CUPED over the other 2728 = by hand to 1e-12')
 FROM (SELECT incentive_ab_cuped(t, y, CASE WHEN i % 11 = 0 THEN NULL ELSE x END) AS r FROM cuped_rows) s;
 
-SET LOCAL parallel_setup_cost = 0;
-SET LOCAL parallel_tuple_cost = 0;
-SET LOCAL min_parallel_table_scan_size = 0;
-SET LOCAL max_parallel_workers_per_gather = 2;
-SET LOCAL parallel_leader_participation = off;
--- the rows split between two workers, their partial states combined (an
--- outer parallel-unsafe call, as ok(), would make the whole query serial)
-CREATE FUNCTION pg_temp.plan_lines(q text) RETURNS SETOF text LANGUAGE plpgsql AS $$
-BEGIN RETURN QUERY EXECUTE 'EXPLAIN (COSTS OFF) ' || q; END $$;
+\ir parallel_workers.psql
+-- an outer parallel-unsafe call, as ok(), would make the whole query serial:
+-- the parallel result goes to a table first
 SELECT ok((SELECT string_agg(l, E'\n') FROM pg_temp.plan_lines('SELECT incentive_ab_cuped(t, y, x) FROM cuped_rows') l)
           ~ 'Partial Aggregate', 'incentive_ab_cuped over cuped_rows runs as a parallel partial aggregate');
 CREATE TEMP TABLE cuped_par AS SELECT incentive_ab_cuped(t, y, x) AS r FROM cuped_rows;

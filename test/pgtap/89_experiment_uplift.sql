@@ -53,13 +53,7 @@ FROM (SELECT s.sign, w.curve AS want,
               WHERE p.n_targeted IN (200, 1000, 2000)) AS got
       FROM uplift_serial s JOIN uplift_want w USING (sign)) q;
 
-SET LOCAL parallel_setup_cost = 0;
-SET LOCAL parallel_tuple_cost = 0;
-SET LOCAL min_parallel_table_scan_size = 0;
-SET LOCAL max_parallel_workers_per_gather = 2;
-SET LOCAL parallel_leader_participation = off;
-CREATE FUNCTION pg_temp.plan_lines(q text) RETURNS SETOF text LANGUAGE plpgsql AS $$
-BEGIN RETURN QUERY EXECUTE 'EXPLAIN (COSTS OFF) ' || q; END $$;
+\ir parallel_workers.psql
 SELECT ok((SELECT string_agg(l, E'\n') FROM pg_temp.plan_lines(
              'SELECT incentive_uplift_eval(u, t, y) FROM uplift_rows WHERE sign = 1') l) ~ 'Partial Aggregate',
           'incentive_uplift_eval over uplift_rows runs as a parallel partial aggregate');
