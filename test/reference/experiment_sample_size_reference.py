@@ -13,9 +13,11 @@ and 1 where power(1) already reaches the power asked for.  Here every step
 is done in mpmath at 50 digits, with base + mde the exact sum of the two
 doubles, and the root found by bisection to 1e-40 relative.
 
-statsmodels itself (printed below, not kept) agrees with these to its own
-precision, which is less in three places, all from float64 steps rather
-than from a different definition:
+statsmodels itself (printed below, not kept; zt_ind_solve_power is the
+same NormalIndPower().solve_power, and its two-sided power counts both
+tails, as here) agrees with these to its own precision, which is less in
+three places, all from float64 steps rather than from a different
+definition:
   - proportion_effectsize rounds base + mde to a double and subtracts two
     arcsines: the effect loses digits when it is small (1e-10 relative at a
     size of 10^10) and near a rate of 1, where asin's slope is steep (at
