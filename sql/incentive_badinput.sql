@@ -289,10 +289,78 @@ SELECT c.k, v.kind,
   split_part(pg_temp.try(format('SELECT incentive_matches(%L, %L::jsonb)',
     format(c.wrap, replace(c.e, 'X', 'x')), '{"x": ' || v.js || '}')), ' | ', 1) AS evaluated
 FROM type_cases c, type_vals v;
--- errors (the rest run), none other than 42804, and the three words agree
+-- errors (the rest run), none other than 42804, and the three words agree,
+-- but where the bound program is exactly what some JsonLogic compiles to
+-- (coalesce(x, 1) = 1 is {"==": [{"var": ["x", 1]}, 1]}): a bound feature's
+-- error then speaks JsonLogic (at the end of this file), listed below
 SELECT count(*) FILTER (WHERE parsed NOT LIKE 'ok:%') AS errors,
        count(*) FILTER (WHERE parsed NOT LIKE 'ok:%' AND parsed NOT LIKE '42804 %') AS not_42804,
        count(*) FILTER (WHERE parsed NOT LIKE 'ok:%' AND (parsed <> bound OR bound <> evaluated)) AS disagree,
        count(*) FILTER (WHERE parsed LIKE 'ok:%' AND (bound NOT LIKE 'ok:%' OR evaluated NOT LIKE 'ok:%')) AS ok_then_error
 FROM type_errors;
+SELECT k, kind, bound FROM type_errors
+WHERE parsed NOT LIKE 'ok:%' AND (parsed <> bound OR bound <> evaluated) ORDER BY k, kind;
 SELECT DISTINCT parsed FROM type_errors WHERE parsed NOT LIKE 'ok:%' ORDER BY 1;
+
+-- Type errors of rules made from JsonLogic, raised when a rule is bound to a
+-- row type or read against JSON facts, speak JsonLogic: the operation the
+-- rule wrote, its var and the var's type, what the operation needs, the
+-- JsonLogic of the operation as detail and a hint; never the coalesce(x, 0),
+-- x + 0 or coalesce(x = y, false) the front end compiles them to.  SQLSTATE
+-- 42804 as for every type error.  A condition typed as text keeps the
+-- condition language's message, unless it is the very program some
+-- JsonLogic compiles to.
+CREATE TABLE jl_typed (s text, n integer, b boolean);
+INSERT INTO jl_typed VALUES ('a', 1, true), (NULL, NULL, NULL);
+
+-- each rule against the row type (s text, n integer, b boolean), then
+-- against JSON facts of the same types
+SELECT label || E':\n  row:  ' ||
+  pg_temp.try(format('SELECT bool_or(incentive_matches(%L::jsonb::incentive_condition, t)) FROM jl_typed t', rule))
+  || E'\n  json: ' ||
+  pg_temp.try(format('SELECT incentive_matches(%L::jsonb::incentive_condition, %L::jsonb)', rule,
+                     '{"s": "a", "n": 1, "b": true}'))
+FROM (VALUES
+  ('< on a text var', '{"<": [{"var": "s"}, 5]}'),
+  ('<= on a text var', '{"<=": [{"var": "s"}, 5]}'),
+  ('> on a boolean var, var on the right', '{">": [5, {"var": "b"}]}'),
+  ('>= of two vars', '{">=": [{"var": "n"}, {"var": "s"}]}'),
+  ('between, text var in the middle', '{"<": [1, {"var": "s"}, 5]}'),
+  ('<= between, text var last', '{"<=": [{"var": "n"}, 3, {"var": "s"}]}'),
+  ('between a number var and strings', '{"<": ["a", {"var": "n"}, "x"]}'),
+  ('< of a number var and a string', '{"<": [{"var": "n"}, "abc"]}'),
+  ('- of a text var', '{"==": [{"-": [{"var": "s"}, 5]}, 1]}'),
+  ('unary - of a text var', '{"==": [{"-": [{"var": "s"}]}, 1]}'),
+  ('/ of a text var', '{"==": [{"/": [{"var": "s"}, 2]}, 1]}'),
+  ('% of a boolean var', '{"==": [{"%": [{"var": "b"}, 2]}, 1]}'),
+  ('min of a text var', '{"==": [{"min": [{"var": "s"}, 5]}, 1]}'),
+  ('max of a boolean var', '{"==": [{"max": [1, {"var": "b"}]}, 1]}'),
+  ('+ of a text var', '{"==": [{"+": [{"var": "s"}, 5]}, 1]}'),
+  ('+ of one text var', '{"==": [{"+": [{"var": "s"}]}, 1]}'),
+  ('* chain with a text var', '{"==": [{"*": [2, {"var": "s"}, 3]}, 1]}'),
+  ('== of a number var and a string', '{"==": [{"var": "n"}, "abc"]}'),
+  ('=== of a text var and a number', '{"===": [{"var": "s"}, 1]}'),
+  ('!= of a number var and a string', '{"!=": [{"var": "n"}, "abc"]}'),
+  ('== of two vars', '{"==": [{"var": "n"}, {"var": "s"}]}'),
+  ('in: text var, number list', '{"in": [{"var": "s"}, [1, 2]]}'),
+  ('in: number var, string list', '{"in": [{"var": "n"}, ["a", "b"]]}'),
+  ('a number default on a text var', '{"==": [{"var": ["s", 0]}, 1]}'),
+  ('a string default on a number var', '{"==": [{"var": ["n", "x"]}, "y"]}'),
+  ('< of a text var with a default', '{"<": [{"var": ["s", 7]}, 1]}'),
+  ('deep inside and/or/!', '{"or": [false, {"!": {"and": [{"var": "b"}, {">": [{"var": "s"}, 2]}]}}]}')
+) v(label, rule);
+
+-- a var whose JsonLogic is too long to quote is described by its type
+SELECT pg_temp.try(format('SELECT incentive_matches(%L::jsonb::incentive_condition, %L::jsonb)',
+  format('{"<": [{"var": "%s"}, 5]}', repeat('s', 90)), format('{"%s": "a"}', repeat('s', 90))));
+
+-- the text form keeps its own message; the same program as some JsonLogic
+-- speaks JsonLogic
+SELECT pg_temp.try('SELECT bool_or(incentive_matches(''coalesce(s, 0) < 5 AND n > 0'', t)) FROM jl_typed t');
+SELECT pg_temp.try('SELECT bool_or(incentive_matches(''s + 1 > 0'', t)) FROM jl_typed t');
+SELECT pg_temp.try('SELECT bool_or(incentive_matches(''n = ''''a'''''', t)) FROM jl_typed t');
+SELECT pg_temp.try('SELECT bool_or(incentive_matches(''coalesce(s, 0) < 5'', t)) FROM jl_typed t');
+-- rules that bind: no error
+SELECT pg_temp.try('SELECT bool_or(incentive_matches(''{"<": [{"var": "s"}, "m"]}''::jsonb::incentive_condition, t)) FROM jl_typed t');
+SELECT pg_temp.try('SELECT bool_or(incentive_matches(''{"!!": {"var": "s"}}''::jsonb::incentive_condition, t)) FROM jl_typed t');
+DROP TABLE jl_typed;

@@ -81,6 +81,9 @@ typedef struct CrRuleError
 	char		message[256];
 	char		expected[200];	/* syntax errors: what the parser wanted */
 	char		found[200];		/* syntax errors: what it found; type errors: where */
+	int			operand;		/* type errors: the offending operand of node, or -1 */
+	uint8_t		kind_first;		/* type errors: CR_VAL_* of the operands before it */
+	uint8_t		kind_got;		/* type errors: CR_VAL_* of the offending operand */
 } CrRuleError;
 
 /*
@@ -288,6 +291,23 @@ extern int	cr_rule_jsonlogic_text(const char *json, size_t len, const CrRuleMem 
 extern int	cr_rule_to_jsonlogic(const CrRuleProg *prog, const uint8_t *bytes, size_t len,
 								 const CrRuleMem *mem, char **out, size_t *outlen,
 								 CrRuleError *err);
+
+/*
+ * For messages: cr_rule_jsonlogic_open gives a reader of the JsonLogic of
+ * the nodes of prog when prog is exactly what cr_rule_from_jsonlogic makes
+ * of some rule, else NULL; cr_rule_jsonlogic_at the JsonLogic of the
+ * sub-expression ending at node (allocated with mem).
+ * cr_rule_jsonlogic_type_error rewrites the type error err of such a
+ * program in JsonLogic's terms (the operation, its var and their types; a
+ * hint in err->expected) and returns the JsonLogic of the operation, or
+ * NULL and leaves err as it is.
+ */
+typedef struct CrJsonLogicNodes CrJsonLogicNodes;
+extern CrJsonLogicNodes *cr_rule_jsonlogic_open(const CrRuleProg *prog, const CrRuleMem *mem);
+extern char *cr_rule_jsonlogic_at(CrJsonLogicNodes *jn, int node);
+extern void cr_rule_jsonlogic_close(CrJsonLogicNodes *jn);
+extern char *cr_rule_jsonlogic_type_error(const CrRuleProg *prog, const CrRuleMem *mem,
+										  CrRuleError *err);
 
 /* Validate a compiled byte string and expand it (one allocation with mem). */
 extern int	cr_rule_decode(const uint8_t *bytes, size_t len, const CrRuleMem *mem,

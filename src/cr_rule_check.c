@@ -167,7 +167,7 @@ typecheck(const CrRuleProg *prog, const uint8_t *kinds,
 			for (int i = 0; i < ar; i++)
 				if (a[i].type != CR_VAL_NULL && a[i].type != want)
 				{
-					rc = cr_rule_type_error(err, in, want, want, a[i].type);
+					rc = cr_rule_type_error(err, in, i, want, want, a[i].type);
 					err->node = k;
 					break;
 				}
@@ -177,7 +177,7 @@ typecheck(const CrRuleProg *prog, const uint8_t *kinds,
 			for (int i = 0; i < ar; i++)
 				if (!unify(t, a[i].type, &t))
 				{
-					rc = cr_rule_type_error(err, in, -1, t, a[i].type);
+					rc = cr_rule_type_error(err, in, i, -1, t, a[i].type);
 					err->node = k;
 					break;
 				}

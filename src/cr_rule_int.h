@@ -281,7 +281,8 @@ extern const char *cr_op_symbol(const CrInstr *in);
  * is of kind got; or (want < 0) must be of one kind, and one is of kind
  * first and another of kind got.  The caller sets err->node.
  */
-extern int	cr_rule_type_error(CrRuleError *err, const CrInstr *in, int want, int first, int got);
+extern int	cr_rule_type_error(CrRuleError *err, const CrInstr *in, int operand, int want,
+							   int first, int got);
 extern void cr_print_number(CrBuf *b, double d);
 extern void cr_print_quoted(CrBuf *b, const char *s, size_t len, char q);
 

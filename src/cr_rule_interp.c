@@ -112,9 +112,10 @@ cmp_values(const CrValue *a, const CrValue *b)
  * static check gives when it knows the operands' kinds.
  */
 static int
-type_error(CrRuleError *err, int k, const CrInstr *in, int want, int first, const CrValue *b)
+type_error(CrRuleError *err, int k, const CrInstr *in, int operand, int want, int first,
+		   const CrValue *b)
 {
-	cr_rule_type_error(err, in, want, first, b->kind);
+	cr_rule_type_error(err, in, operand, want, first, b->kind);
 	err->node = k;
 	return CR_ERR_TYPE;
 }
@@ -141,7 +142,7 @@ check_kinds(CrRuleError *err, int k, const CrInstr *in, const CrValue *v, int n,
 {
 	for (int i = 0; i < n; i++)
 		if (!IS_ABSENT(&v[i]) && v[i].kind != want)
-			return type_error(err, k, in, want, want, &v[i]);
+			return type_error(err, k, in, i, want, want, &v[i]);
 	return CR_OK;
 }
 
@@ -157,7 +158,7 @@ check_same(CrRuleError *err, int k, const CrInstr *in, const CrValue *v, int n, 
 		if (*kind == CR_VAL_NULL)
 			*kind = v[i].kind;
 		else if (v[i].kind != *kind)
-			return type_error(err, k, in, -1, *kind, &v[i]);
+			return type_error(err, k, in, i, -1, *kind, &v[i]);
 	}
 	return CR_OK;
 }
@@ -800,7 +801,7 @@ fast_in_error(const CrRuleProg *prog, const CrFast *fs, int k, const CrValue *v,
 
 	memset(&item, 0, sizeof(item));
 	item.kind = fs->vkind;
-	return type_error(err, kin, &prog->code[kin], -1, v->kind, &item);
+	return type_error(err, kin, &prog->code[kin], 1, -1, v->kind, &item);
 }
 
 /*

@@ -228,6 +228,22 @@ report_rule_error(const CrRuleError *err, const char *text, size_t textlen,
 					 errhint("The functions are abs, least, greatest, coalesce, ln, exp, sqrt, floor, ceil, round and truthy.")));
 			break;
 		case CR_ERR_TYPE:
+			if (prog)
+			{
+				/* a rule made from JsonLogic: in the terms its author wrote */
+				CrRuleMem	m = mem_in(CurrentMemoryContext);
+				char	   *json = cr_rule_jsonlogic_type_error(prog, &m, &clean);
+
+				if (json)
+				{
+					cr_drop_broken_chars(clean.message);
+					ereport(ERROR,
+							(errcode(ERRCODE_DATATYPE_MISMATCH),
+							 errmsg("%s", e->message),
+							 errdetail("In the JsonLogic rule: %s", json),
+							 e->expected[0] ? errhint("%s", e->expected) : 0));
+				}
+			}
 			where = prog ? node_text(prog, e->node) : (e->found[0] ? pstrdup(e->found) : NULL);
 			if (where)
 				ereport(ERROR,

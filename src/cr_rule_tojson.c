@@ -15,6 +15,7 @@
  */
 #include "cr_rule_int.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +29,7 @@ typedef struct Rev
 	CrRuleError *err;
 	int			failed;
 	int			depth;
+	int			bare_zero;		/* for messages: a var read as 0 where null without its default 0 */
 } Rev;
 
 static void rev(Rev *r, int k, int cond);
@@ -156,17 +158,60 @@ put_items(Rev *r, int k)
 	put(r, "]");
 }
 
+/*
+ * Whether operation k reads a null operand as 0 (< <= > >= - / % min max),
+ * so that the front end wraps a var operand in coalesce(x, 0).
+ */
+static int
+reads_null_as_zero(const CrInstr *in)
+{
+	switch (in->op)
+	{
+		case CR_OP_LT:
+		case CR_OP_LE:
+		case CR_OP_GT:
+		case CR_OP_GE:
+		case CR_OP_SUB:
+		case CR_OP_DIV:
+		case CR_OP_MOD:
+		case CR_OP_NEG:
+			return 1;
+		case CR_OP_FUNC:
+			return in->fn == CR_FN_LEAST || in->fn == CR_FN_GREATEST;
+		default:
+			return 0;
+	}
+}
+
+/* Node k is coalesce(feature, 0): a var an operation that reads null as 0 wraps. */
+static int
+var_or_zero(const Rev *r, int k)
+{
+	const CrInstr *in = &r->prog->code[k];
+
+	return in->op == CR_OP_FUNC && in->fn == CR_FN_COALESCE && in->n == 2 &&
+		OP(r, KID(r, k, 0)) == CR_OP_FEATURE && OP(r, KID(r, k, 1)) == CR_OP_NUM &&
+		r->prog->code[KID(r, k, 1)].num == 0;
+}
+
 static void
 rev_list(Rev *r, const char *op, int k, int from, int to, int cond)
 {
+	int			bare = r->bare_zero && reads_null_as_zero(&r->prog->code[k]);
+
 	put(r, "{\"");
 	put(r, op);
 	put(r, "\": [");
 	for (int i = from; i < to; i++)
 	{
+		int			a = KID(r, k, i);
+
 		if (i > from)
 			put(r, ", ");
-		rev(r, KID(r, k, i), cond);
+		if (bare && var_or_zero(r, a))
+			rev(r, KID(r, a, 0), 0);
+		else
+			rev(r, a, cond);
 	}
 	put(r, "]}");
 }
@@ -249,6 +294,14 @@ rev_chain(Rev *r, int k, const char *op)
 
 	if (links == NULL)
 		return;
+	if (r->bare_zero && n == 1 && OP(r, k) == CR_OP_ADD && OP(r, KID(r, k, 1)) == CR_OP_NUM &&
+		r->prog->code[KID(r, k, 1)].num == 0 && !signbit(r->prog->code[KID(r, k, 1)].num))
+	{
+		/* {"+": [x]} is x + 0 */
+		rev_list(r, op, k, 0, 1, 0);
+		cr_mem_free(r->out.mem, links);
+		return;
+	}
 	put_chain(r, NULL, links, n, 0, op);
 	cr_mem_free(r->out.mem, links);
 }
@@ -851,26 +904,25 @@ to_json_sem(Rev *r)
 	return rc;
 }
 
-int
-cr_rule_to_jsonlogic(const CrRuleProg *prog, const uint8_t *bytes, size_t len,
-					 const CrRuleMem *mem, char **out, size_t *outlen, CrRuleError *err)
+/*
+ * Set r up to write the JsonLogic of prog: the operands of every node
+ * (r->first, one allocation the caller frees).
+ */
+static int
+rev_begin(Rev *r, const CrRuleProg *prog, const CrRuleMem *mem, CrRuleError *err)
 {
 	int		   *first;
 	int		   *stack;
 	int			sp = 0;
 	int			nk = 0;
-	Rev			r;
-	int			rc;
 
-	*out = NULL;
-	*outlen = 0;
+	memset(r, 0, sizeof(*r));
 	first = cr_mem_alloc(mem, sizeof(int) * 3 * ((size_t) prog->ninstr + 1));
 	if (first == NULL)
 		return cr_set_error(err, CR_ERR_NOMEM, -1, "out of memory");
-	memset(&r, 0, sizeof(r));
-	r.prog = prog;
-	r.first = first;
-	r.kids = first + prog->ninstr + 1;
+	r->prog = prog;
+	r->first = first;
+	r->kids = first + prog->ninstr + 1;
 	stack = first + 2 * ((size_t) prog->ninstr + 1);
 	for (int k = 0; k < prog->ninstr; k++)
 	{
@@ -878,12 +930,26 @@ cr_rule_to_jsonlogic(const CrRuleProg *prog, const uint8_t *bytes, size_t len,
 
 		first[k] = nk;
 		for (int i = 0; i < ar; i++)
-			((int *) r.kids)[nk++] = stack[sp - ar + i];
+			((int *) r->kids)[nk++] = stack[sp - ar + i];
 		sp -= ar;
 		stack[sp++] = k;
 	}
-	r.out.mem = mem;
-	r.err = err;
+	r->out.mem = mem;
+	r->err = err;
+	return CR_OK;
+}
+
+int
+cr_rule_to_jsonlogic(const CrRuleProg *prog, const uint8_t *bytes, size_t len,
+					 const CrRuleMem *mem, char **out, size_t *outlen, CrRuleError *err)
+{
+	Rev			r;
+	int			rc;
+
+	*out = NULL;
+	*outlen = 0;
+	if ((rc = rev_begin(&r, prog, mem, err)) != CR_OK)
+		return rc;
 	rc = to_json_exact(&r, bytes, len);
 	if (rc != CR_OK && rc != CR_ERR_NOMEM)
 	{
@@ -902,7 +968,7 @@ cr_rule_to_jsonlogic(const CrRuleProg *prog, const uint8_t *bytes, size_t len,
 			rc = err->code;
 		}
 	}
-	cr_mem_free(mem, first);
+	cr_mem_free(mem, (void *) r.first);
 	if (rc != CR_OK)
 	{
 		cr_mem_free(mem, r.out.data);
@@ -911,4 +977,91 @@ cr_rule_to_jsonlogic(const CrRuleProg *prog, const uint8_t *bytes, size_t len,
 	*out = (char *) r.out.data;
 	*outlen = r.out.len - 1;
 	return CR_OK;
+}
+
+/*
+ * For messages (cr_rule_jlerror.c): when prog is exactly what the JsonLogic
+ * front end makes of some rule, a reader of the JsonLogic of its nodes
+ * (cr_rule_jsonlogic_at), else NULL.  The program is made canonical by
+ * printing and parsing it, as it is stored.
+ */
+struct CrJsonLogicNodes
+{
+	Rev			r;
+};
+
+CrJsonLogicNodes *
+cr_rule_jsonlogic_open(const CrRuleProg *prog, const CrRuleMem *mem)
+{
+	CrRuleError e;
+	CrJsonLogicNodes *jn = cr_mem_alloc(mem, sizeof(CrJsonLogicNodes));
+	char	   *text = NULL;
+	size_t		textlen;
+	uint8_t    *bytes = NULL;
+	size_t		len;
+	int			exact = 0;
+
+	if (jn == NULL || cr_rule_print(prog, -1, mem, &text, &textlen, &e) != CR_OK)
+	{
+		cr_mem_free(mem, jn);
+		return NULL;
+	}
+	if (cr_rule_parse(text, textlen, mem, &bytes, &len, &e) == CR_OK &&
+		rev_begin(&jn->r, prog, mem, &e) == CR_OK)
+	{
+		exact = to_json_exact(&jn->r, bytes, len) == CR_OK;
+		cr_mem_free(mem, jn->r.out.data);
+		jn->r.err = NULL;
+		if (!exact)
+			cr_mem_free(mem, (void *) jn->r.first);
+	}
+	cr_mem_free(mem, bytes);
+	cr_mem_free(mem, text);
+	if (!exact)
+	{
+		cr_mem_free(mem, jn);
+		return NULL;
+	}
+	return jn;
+}
+
+/*
+ * The JsonLogic of the sub-expression that ends at node, a var that an
+ * operation reads as 0 where null written without its default 0 (the rule a
+ * user wrote, {"<": [{"var": "s"}, 5]}, not {"<": [{"var": ["s", 0]}, 5]},
+ * which compiles to the same); NULL when out of memory.
+ */
+char *
+cr_rule_jsonlogic_at(CrJsonLogicNodes *jn, int node)
+{
+	Rev		   *r = &jn->r;
+	const CrRuleMem *mem = r->out.mem;
+
+	if (node < 0 || node >= r->prog->ninstr)
+		return NULL;
+	memset(&r->out, 0, sizeof(r->out));
+	r->out.mem = mem;
+	r->failed = 0;
+	r->depth = 0;
+	r->bare_zero = 1;
+	rev(r, node, 1);
+	cr_buf_u8(&r->out, '\0');
+	if (r->failed || r->out.oom)
+	{
+		cr_mem_free(mem, r->out.data);
+		return NULL;
+	}
+	return (char *) r->out.data;
+}
+
+void
+cr_rule_jsonlogic_close(CrJsonLogicNodes *jn)
+{
+	const CrRuleMem *mem;
+
+	if (jn == NULL)
+		return;
+	mem = jn->r.out.mem;
+	cr_mem_free(mem, (void *) jn->r.first);
+	cr_mem_free(mem, jn);
 }

@@ -81,6 +81,9 @@ cr_set_error(CrRuleError *err, int code, long position, const char *fmt,...)
 		err->code = code;
 		err->position = position;
 		err->node = -1;
+		err->operand = -1;
+		err->kind_first = CR_VAL_NULL;
+		err->kind_got = CR_VAL_NULL;
 		err->expected[0] = '\0';
 		err->found[0] = '\0';
 		va_start(ap, fmt);
@@ -238,8 +241,8 @@ cr_bad_binary(CrRuleError *err, const char *what)
 	return cr_set_error(err, CR_ERR_BINARY, -1, "invalid incentive condition: %s", what);
 }
 
-int
-cr_rule_type_error(CrRuleError *err, const CrInstr *in, int want, int first, int got)
+static int
+type_error_text(CrRuleError *err, const CrInstr *in, int want, int first, int got)
 {
 	int			func = in->op == CR_OP_FUNC;
 	const char *what = func ? "function" : "operator";
@@ -259,6 +262,26 @@ cr_rule_type_error(CrRuleError *err, const CrInstr *in, int want, int first, int
 	/* comparisons, BETWEEN, IN, least and greatest */
 	return cr_set_error(err, CR_ERR_TYPE, -1, "%s %s cannot compare %s with %s", what, name,
 						cr_rule_kind_name(first), cr_rule_kind_name(got));
+}
+
+/*
+ * The type error of instruction in, whose operand number operand (of kind
+ * got) is not of kind want (-1: not of kind first, that of the operands
+ * before it).  The kinds and the operand are kept for
+ * cr_rule_jsonlogic_type_error.
+ */
+int
+cr_rule_type_error(CrRuleError *err, const CrInstr *in, int operand, int want, int first, int got)
+{
+	int			rc = type_error_text(err, in, want, first, got);
+
+	if (err)
+	{
+		err->operand = operand;
+		err->kind_first = (uint8_t) first;
+		err->kind_got = (uint8_t) got;
+	}
+	return rc;
 }
 
 const char *
