@@ -204,7 +204,7 @@ is_comparison(int op)
 /*
  * An operand and its type: "X is a string" (IS), "X, a string," (LEFT) or
  * "X, a string" (RIGHT), with X the operand's JsonLogic when it is short;
- * else "an operand is a string" or "a string".
+ * else "a var is a string" (or "an operand is ...") or "a string".
  */
 enum
 {
@@ -217,7 +217,9 @@ describe(char *buf, size_t size, const char *json, int kind, int form)
 	int			quote = json != NULL && strlen(json) <= JL_QUOTE_MAX;
 
 	if (form == IS)
-		snprintf(buf, size, "%s is %s", quote ? json : "an operand", kind_phrase(kind));
+		snprintf(buf, size, "%s is %s",
+				 quote ? json : json && strncmp(json, "{\"var\": ", 8) == 0 ? "a var" : "an operand",
+				 kind_phrase(kind));
 	else if (quote)
 		snprintf(buf, size, "%s, %s%s", json, kind_phrase(kind), form == LEFT ? "," : "");
 	else

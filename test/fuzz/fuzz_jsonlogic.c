@@ -1,6 +1,6 @@
 /*
  * fuzz_jsonlogic.c: libFuzzer harness for the JsonLogic front end.
- * link: src/cr_rule_util.c src/cr_rule_lex.c src/cr_rule_parse.c src/cr_rule_binary.c src/cr_rule_check.c src/cr_rule_print.c src/cr_rule_round.c src/cr_rule_interp.c src/cr_rule_json.c src/cr_rule_jsonlogic.c src/cr_rule_tojson.c
+ * link: src/cr_rule_util.c src/cr_rule_lex.c src/cr_rule_parse.c src/cr_rule_binary.c src/cr_rule_check.c src/cr_rule_print.c src/cr_rule_round.c src/cr_rule_interp.c src/cr_rule_json.c src/cr_rule_jsonlogic.c src/cr_rule_tojson.c src/cr_rule_jlerror.c
  *
  * Each input is read as JSON text and compiled as a JsonLogic rule: it must
  * be rejected with a clean error, or give a program that decodes, converts
@@ -10,7 +10,10 @@
  * the converters of text_encodings.h, and the strings JavaScript's Number()
  * reads are taken as UTF-8 or converted to it as the server converts them
  * (Latin-1, or up to 4 times as long and with bytes that do not convert),
- * each chosen by the input's size.
+ * each chosen by the input's size.  The program is then type-checked with
+ * its features bound to types chosen by the input's size: a type error must
+ * be rewritten in JsonLogic's terms (cr_rule_jsonlogic_type_error), not
+ * left naming the coalesce the front end wrote.
  */
 #include "cr_rule.h"
 #include "text_encodings.h"
@@ -20,6 +23,33 @@
 #include <string.h>
 
 int			LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* Bind the features to kinds chosen by size; a type error speaks JsonLogic. */
+static void
+check_type_error(const CrRuleProg *p, const CrRuleMem *mem, size_t size)
+{
+	uint8_t    *kinds = malloc((size_t) p->nnames + 1);
+	CrRuleError e;
+	char	   *json;
+
+	for (int i = 0; i < p->nnames; i++)
+		kinds[i] = (uint8_t) ((size / 3 + (size_t) i * (size % 7 + 1)) % 4);
+	if (cr_rule_typecheck(p, kinds, mem, &e) == CR_ERR_TYPE)
+	{
+		json = cr_rule_jsonlogic_type_error(p, mem, &e);
+		/* rewritten: it names the operation or the var, as JsonLogic writes them */
+		if (json == NULL || e.code != CR_ERR_TYPE ||
+			(strncmp(e.message, "JsonLogic \"", 11) != 0 && strncmp(e.message, "{\"var\": ", 8) != 0 &&
+			 strncmp(e.message, "a var is ", 9) != 0))
+		{
+			fprintf(stderr, "type error not in JsonLogic's terms: %s (%s)\n", e.message,
+					json ? json : "no JsonLogic");
+			abort();
+		}
+		free(json);
+	}
+	free(kinds);
+}
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -67,6 +97,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fprintf(stderr, "a compiled JsonLogic rule does not convert back: %s\n", e.message);
 		abort();
 	}
+	check_type_error(p, &mem, size);
 	free(p);
 	free(b);
 	return 0;
