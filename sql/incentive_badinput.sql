@@ -360,6 +360,8 @@ SELECT pg_temp.try('SELECT bool_or(incentive_matches(''coalesce(s, 0) < 5 AND n 
 SELECT pg_temp.try('SELECT bool_or(incentive_matches(''s + 1 > 0'', t)) FROM jl_typed t');
 SELECT pg_temp.try('SELECT bool_or(incentive_matches(''n = ''''a'''''', t)) FROM jl_typed t');
 SELECT pg_temp.try('SELECT bool_or(incentive_matches(''coalesce(s, 0) < 5'', t)) FROM jl_typed t');
+-- a CHECK constraint's incentive_validate binds the same way
+SELECT pg_temp.try('SELECT incentive_validate(''{"in": [{"var": "n"}, ["a"]]}''::jsonb::incentive_condition, NULL::jl_typed)');
 -- rules that bind: no error
 SELECT pg_temp.try('SELECT bool_or(incentive_matches(''{"<": [{"var": "s"}, "m"]}''::jsonb::incentive_condition, t)) FROM jl_typed t');
 SELECT pg_temp.try('SELECT bool_or(incentive_matches(''{"!!": {"var": "s"}}''::jsonb::incentive_condition, t)) FROM jl_typed t');
