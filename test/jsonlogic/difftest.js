@@ -48,7 +48,8 @@ const chance = (p) => rnd() < p;
 // past 2^53, and strings JavaScript's Number() reads in its own ways
 const NUMS = [0, 1, 2, 3, -1, -2.5, 0.5, 7, 10, 12, -0, 0.1, 0.2, 0.3, 1e21, 9007199254740993, 123456789.125, 1e-7];
 const STRS = ['', 'a', 'b', 'ab', '5', '10', ' 7', 'abc', 'B', '00', '-0', '1e3', '+5', '.5', '5.', '1e', '1_0',
-  '\u00a05', '\ufeff7', '\u180e7', '\u3000', 'Infinity', '0x10', 'é', "it's"];
+  '\u00a05', '\ufeff7', '\u180e7', '\u3000', 'Infinity', '0x10', 'é', "it's",
+  ' ', '\t', '\n5', '0.0', '1e1', '-1'];
 const numVar = () => pick(['x', 'y', 'n']);
 
 function numVal(d) {
@@ -60,7 +61,7 @@ function numVal(d) {
     case 0: return { '+': Array.from({ length: 1 + Math.floor(rnd() * 3) }, () => numVal(d - 1)) };
     case 1: return chance(0.1) ? { '-': numVal(d - 1) } : { '-': chance(0.3) ? [numVal(d - 1)] : [numVal(d - 1), numVal(d - 1)] };
     case 2: return { '*': Array.from({ length: 1 + Math.floor(rnd() * 2) }, () => numVal(d - 1)) };
-    case 3: return { [pick(['/', '%'])]: [numVal(d - 1), pick([2, 3, -4, 0.5])] };
+    case 3: return { [pick(['/', '%'])]: [numVal(d - 1), pick([2, 3, -3, -4, 0.5, 1e-3])] };
     default: return { [pick(['min', 'max'])]: Array.from({ length: 1 + Math.floor(rnd() * 3) }, () => numVal(d - 1)) };
   }
 }
