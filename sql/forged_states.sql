@@ -576,7 +576,11 @@ FROM fit_states, (VALUES (1, 1, '{}'::float8[], 1, '{}'::float8[]), (2, 3, '{1.5
                          (7, 1, '{1, 0.001, -2}', 1, '{}'), (8, 1, '{}', 1, '{1, 0.001, 0.5}'),
                          (9, 1, '{1, 0.001, 9007199254740992}', 1, '{}'),
                          (10, 1, '{1, 0.001, 9007199254740991}', 1, '{}'),
-                         (11, 199, '{5, 1e300}', 1, '{}')) c(i, k1, v1, k2, v2)
+                         (11, 199, '{5, 1e300}', 1, '{}'),
+                         -- a count of 1 + 5e-324 and one of 1e300: printed
+                         -- to the last digit, not as "1" and "1e+300"
+                         (12, 1, '{1, 0.001, 5e-324}', 1, '{}'),
+                         (13, 1, '{1, 0.001, 1e300}', 1, '{}')) c(i, k1, v1, k2, v2)
 ORDER BY i;
 -- gg: two identical rows (one row with their count, merged), the rows not
 -- marked sorted (the 4 bytes at 16)
@@ -588,7 +592,9 @@ FROM fit_states;
 SELECT i, pg_temp.pair($q$(bg_forged(b, ''::bytea)).n$q$, pg_temp.rows_at(bg, 32, k1, v1), pg_temp.rows_at(bg, 32, k2, v2))
 FROM fit_states, (VALUES (1, 1, '{}'::float8[], 1, '{}'::float8[]), (2, 2, '{1.5}', 1, '{}'), (3, 2, '{1, 30}', 1, '{}'),
                          (4, 1, '{}', 1, '{0, 0, 20.5, 1e300}'), (5, 1, '{0, 0, 20.5, -1}', 1, '{}'),
-                         (6, 3, '{1, 1.5, 20.5, 8}', 1, '{}'), (7, 3, '{4, 5.5, 20.5, 8}', 1, '{}')) c(i, k1, v1, k2, v2)
+                         (6, 3, '{1, 1.5, 20.5, 8}', 1, '{}'), (7, 3, '{4, 5.5, 20.5, 8}', 1, '{}'),
+                         -- a count of 1.0000000000000002 (%g printed 1)
+                         (8, 1, '{0, 0, 20.5, 1.0000000000000002}', 1, '{}')) c(i, k1, v1, k2, v2)
 ORDER BY i;
 -- the rows not marked sorted (the 4 bytes at 16)
 SELECT pg_temp.pair($q$(bg_forged(b, ''::bytea)).n$q$, overlay(bg PLACING pg_temp.n(int4send(24)) FROM 17 FOR 4), bg)

@@ -34,6 +34,7 @@
 #include "funcapi.h"
 #include "miscadmin.h"
 #include "utils/builtins.h"
+#include "utils/float.h"
 #include "utils/memutils.h"
 
 #include "cr_auc.h"
@@ -438,12 +439,13 @@ check_spend_args(double x, double mean)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("frequency must be a non-negative integer"),
-				 errdetail("frequency = %g.", x)));
+				 errdetail("frequency = %s.", float8out_internal(x))));
 	if (x > 0.0 && !(isfinite(mean) && mean > 0.0))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("monetary_value must be positive and finite when frequency is positive"),
-				 errdetail("frequency = %g, monetary_value = %g.", x, mean)));
+				 errdetail("frequency = %s, monetary_value = %s.", float8out_internal(x),
+						   float8out_internal(mean))));
 }
 
 static void
@@ -455,7 +457,8 @@ check_buyer_row(double x, double tx, double T)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("%s", problem),
-				 errdetail("frequency = %g, recency = %g, T = %g.", x, tx, T)));
+				 errdetail("frequency = %s, recency = %s, T = %s.", float8out_internal(x),
+						   float8out_internal(tx), float8out_internal(T))));
 }
 
 PG_FUNCTION_INFO_V1(bgnbd_fit_transfn);
@@ -651,6 +654,23 @@ lifetime_fit_serialfn(PG_FUNCTION_ARGS)
  * the combine function merges them as they are).  Rows such as these gave a
  * model of n = -2^63, or a misleading "did not converge".
  */
+/*
+ * A Gamma-Gamma row's count, 1 + more, as text to the last digit: the sum
+ * where it is exact, else "1 + more" (a forged 5e-324 printed as a count
+ * of 1, and %g printed 1.0000001 as 1)
+ */
+static const char *
+gg_count_text(double more)
+{
+	double		c = more + 1.0,
+				bb = c - more,
+				err = (more - (c - bb)) + (1.0 - bb);	/* Knuth's TwoSum */
+
+	if (!isfinite(c) || err == 0.0)
+		return float8out_internal(c);
+	return psprintf("1 + %s", float8out_internal(more));
+}
+
 static void
 fit_check_rows(const FitState *st)
 {
@@ -667,12 +687,13 @@ fit_check_rows(const FitState *st)
 			if (!(r->x >= 1.0 && r->x <= DBL_MAX && r->x == floor(r->x) &&
 				  r->m > 0.0 && r->m <= DBL_MAX))
 				cr_bad_state("lifetime fit",
-							 "Its row %d (frequency %g, monetary_value %g) is not a repeat buyer's.",
-							 i + 1, r->x, r->m);
+							 "Its row %d (frequency %s, monetary_value %s) is not a repeat buyer's.",
+							 i + 1, float8out_internal(r->x), float8out_internal(r->m));
 			if (!(r->more >= 0.0 && r->more < 9007199254740992.0 && r->more == floor(r->more)))
 				cr_bad_state("lifetime fit",
-							 "Its row %d (frequency %g, monetary_value %g) has a count of %g.",
-							 i + 1, r->x, r->m, r->more + 1.0);
+							 "Its row %d (frequency %s, monetary_value %s) has a count of %s.",
+							 i + 1, float8out_internal(r->x), float8out_internal(r->m),
+							 gg_count_text(r->more));
 			if (i > 0 && cr_spend_row_cmp(r - 1, r) >= 0)
 				cr_bad_state("lifetime fit", "Its rows are not sorted.");
 		}
@@ -683,8 +704,9 @@ fit_check_rows(const FitState *st)
 			if (cr_buyer_row_problem(r->x, r->tx, r->T) != NULL ||
 				!(r->w >= 1.0 && r->w <= 9007199254740992.0 && r->w == floor(r->w)))
 				cr_bad_state("lifetime fit",
-							 "Its row %d (frequency %g, recency %g, T %g, count %g) is not a member history bgnbd_fit takes.",
-							 i + 1, r->x, r->tx, r->T, r->w);
+							 "Its row %d (frequency %s, recency %s, T %s, count %s) is not a member history bgnbd_fit takes.",
+							 i + 1, float8out_internal(r->x), float8out_internal(r->tx),
+							 float8out_internal(r->T), float8out_internal(r->w));
 			if (i > 0 && !cr_buyer_row_less(r - 1, r))
 				cr_bad_state("lifetime fit", "Its rows are not sorted.");
 		}
