@@ -287,8 +287,11 @@ cr_buyer_counted_merge(const uint64_t *ka, const uint64_t *ca, size_t na,
 		}
 		else
 		{
+			/* each at most 2^53 (cr_buyer_counted_valid): no overflow */
 			ko[k] = ka[i];
-			co[k++] = ca[i++] + cb[j++];
+			co[k] = ca[i++] + cb[j++];
+			if (co[k++] > CR_BUYER_COUNT_MAX)
+				return SIZE_MAX;
 		}
 	}
 	for (; i < na; i++, k++)
@@ -348,7 +351,7 @@ cr_buyer_counted_valid(const uint64_t *keys, const uint64_t *counts, size_t n)
 					T = keys[i] & BG_KEY_MASK;
 
 		if ((i > 0 && keys[i] <= keys[i - 1]) || counts[i] == 0 ||
-			counts[i] > (UINT64_C(1) << 53) || tx > T || (x > 0) != (tx > 0))
+			counts[i] > CR_BUYER_COUNT_MAX || tx > T || (x > 0) != (tx > 0))
 			return 0;
 	}
 	return 1;

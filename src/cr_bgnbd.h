@@ -107,11 +107,15 @@ extern int	cr_buyer_key(double x, double tx, double T, uint64_t *key);
  * than 32).  cr_buyer_keys_count turns n sorted keys into that form in
  * place (counts has room for n), returning the number of distinct keys;
  * cr_buyer_counted_merge merges two such lists into ko/co (room for
- * na + nb), adding the counts of equal keys; cr_buyer_counted_rows gives
- * their rows (w = count), cr_buyer_rows_compact's result for those members;
- * cr_buyer_counted_valid checks a list read from outside (increasing keys
- * of valid rows, counts from 1 to 2^53).
+ * na + nb), adding the counts of equal keys, and returns SIZE_MAX when one
+ * of those sums is beyond CR_BUYER_COUNT_MAX (only forged partial states
+ * combined: 2048 of them counting 2^53 each wrapped around to 0);
+ * cr_buyer_counted_rows gives their rows (w = count),
+ * cr_buyer_rows_compact's result for those members; cr_buyer_counted_valid
+ * checks a list read from outside (increasing keys of valid rows, counts
+ * from 1 to CR_BUYER_COUNT_MAX).
  */
+#define CR_BUYER_COUNT_MAX (UINT64_C(1) << 53)
 extern size_t cr_buyer_keys_count(uint64_t *keys, size_t n, uint64_t *counts);
 extern size_t cr_buyer_counted_merge(const uint64_t *ka, const uint64_t *ca, size_t na,
 									 const uint64_t *kb, const uint64_t *cb, size_t nb,

@@ -196,8 +196,15 @@ bg_merge_counted(FitState *st, MemoryContext ctx, const uint64 *keys, const uint
 		memcpy(co, counts, (Size) n * sizeof(uint64));
 	}
 	else
-		want = (int64) cr_buyer_counted_merge(st->kc, st->kcount, (size_t) st->nkc,
-											  keys, counts, (size_t) n, ko, co);
+	{
+		size_t		m = cr_buyer_counted_merge(st->kc, st->kcount, (size_t) st->nkc,
+											   keys, counts, (size_t) n, ko, co);
+
+		if (m == SIZE_MAX)
+			cr_bad_state("lifetime fit",
+						 "Its count of members of one history and another partial state's add up to more than 2^53.");
+		want = (int64) m;
+	}
 	cr_huge_free(st->kc);
 	cr_huge_free(st->kcount);
 	st->kc = ko;

@@ -1552,6 +1552,22 @@ test_keys(void)
 			   !cr_buyer_counted_valid(inv_k, bad_c, 1),
 			   "counted keys: unsorted, a zero count and an invalid row are refused");
 		}
+		{
+			/*
+			 * Counts of one key beyond 2^53 together: SIZE_MAX (a combine
+			 * of forged states; 2048 of 2^53 added up to 0 in 64 bits)
+			 */
+			uint64_t	k1[2] = {ck[0], ck[1]},
+						ca[2] = {CR_BUYER_COUNT_MAX - 1, 5},
+						cb[1] = {1},
+						cbig[1] = {2};
+
+			ok(cr_buyer_counted_merge(k1, ca, 2, k1, cb, 1, mk, mc) == 2 &&
+			   mc[0] == CR_BUYER_COUNT_MAX && cr_buyer_counted_valid(mk, mc, 2) &&
+			   cr_buyer_counted_merge(k1, ca, 2, k1, cbig, 1, mk, mc) == SIZE_MAX &&
+			   cr_buyer_counted_merge(k1, cbig, 1, k1, ca, 2, mk, mc) == SIZE_MAX,
+			   "merged counted keys: a count of 2^53 is taken, 2^53 + 1 is SIZE_MAX");
+		}
 	}
 	ok(!cr_buyer_key(1, 1.5, 2, &k) && !cr_buyer_key(65536, 1, 2, &k) &&
 	   !cr_buyer_key(1, 1, 16777216, &k) && !cr_buyer_key(NAN, 1, 2, &k) &&
