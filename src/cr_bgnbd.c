@@ -193,27 +193,40 @@ cr_buyer_rows_merge(const CrBuyerRow *a, size_t na, const CrBuyerRow *b, size_t 
 }
 
 size_t
-cr_buyer_rows_merge_count(const CrBuyerRow *a, size_t na, const CrBuyerRow *b, size_t nb)
+cr_sorted_union_count(const void *a, size_t na, const void *b, size_t nb, size_t size,
+					  int (*cmp) (const void *, const void *))
 {
+	const char *pa = a,
+			   *pb = b;
 	size_t		i = 0,
 				j = 0,
 				common = 0;
 
-	/* each side is compacted: a triple is at most once in a and once in b */
+	/* an element is at most once in a and once in b */
 	while (i < na && j < nb)
 	{
-		if (cr_buyer_row_less(&a[i], &b[j]))
+		int			c = cmp(pa + i * size, pb + j * size);
+
+		if (c <= 0)
 			i++;
-		else if (cr_buyer_row_less(&b[j], &a[i]))
+		if (c >= 0)
 			j++;
-		else
-		{
-			common++;
-			i++;
-			j++;
-		}
+		common += c == 0;
 	}
 	return na + nb - common;
+}
+
+static int
+buyer_row_cmp(const void *a, const void *b)
+{
+	return cr_buyer_row_less(a, b) ? -1 : cr_buyer_row_less(b, a);
+}
+
+size_t
+cr_buyer_rows_merge_count(const CrBuyerRow *a, size_t na, const CrBuyerRow *b, size_t nb)
+{
+	/* each side is compacted: a triple is at most once in a and once in b */
+	return cr_sorted_union_count(a, na, b, nb, sizeof(CrBuyerRow), buyer_row_cmp);
 }
 
 #define BG_KEY_TX_SHIFT 24

@@ -84,6 +84,14 @@ extern size_t cr_buyer_rows_merge(const CrBuyerRow *a, size_t na, const CrBuyerR
 								  size_t nb, CrBuyerRow *out);
 
 /*
+ * The number of distinct elements of two sorted arrays of distinct elements
+ * (of size bytes each, in the order of cmp) together: na + nb less those in
+ * both.
+ */
+extern size_t cr_sorted_union_count(const void *a, size_t na, const void *b, size_t nb,
+									size_t size, int (*cmp) (const void *, const void *));
+
+/*
  * The count cr_buyer_rows_merge returns for a and b, without merging: the
  * number of distinct triples in both (how large a state's rows become
  * before it is checked against its limit).

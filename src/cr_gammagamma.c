@@ -83,6 +83,40 @@ cr_spend_rows_merge_equal(CrSpendRow *rows, size_t n)
 	return k + 1;
 }
 
+size_t
+cr_spend_rows_merge_count(const CrSpendRow *a, size_t na, const CrSpendRow *b, size_t nb)
+{
+	/* each side is merged: a pair is at most once in a and once in b */
+	return cr_sorted_union_count(a, na, b, nb, sizeof(CrSpendRow), spend_cmp);
+}
+
+void
+cr_spend_rows_merge_into(CrSpendRow *a, size_t na, const CrSpendRow *b, size_t nb, size_t n)
+{
+	size_t		i = na,
+				j = nb,
+				k = n;
+
+	/*
+	 * a[k - 1] is written after a[i - 1] is read: k is the count of the
+	 * pairs of a[0..i) and b[0..j) together, at least i
+	 */
+	while (j > 0)
+	{
+		int			c = i > 0 ? cr_spend_row_cmp(&a[i - 1], &b[j - 1]) : -1;
+
+		if (c > 0)
+			a[--k] = a[--i];
+		else if (c == 0)
+		{
+			a[--k] = a[--i];
+			a[k].more += 1.0 + b[--j].more;
+		}
+		else
+			a[--k] = b[--j];
+	}
+}
+
 double
 cr_spend_rows_members(const CrSpendRow *rows, size_t n)
 {

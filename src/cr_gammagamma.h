@@ -53,6 +53,23 @@ extern void cr_spend_rows_sort(CrSpendRow *rows, size_t n);
  */
 extern size_t cr_spend_rows_merge_equal(CrSpendRow *rows, size_t n);
 
+/*
+ * The count cr_spend_rows_merge_into leaves for sorted, merged rows a and b:
+ * the distinct (x, m) pairs of both, without merging them.
+ */
+extern size_t cr_spend_rows_merge_count(const CrSpendRow *a, size_t na, const CrSpendRow *b,
+										size_t nb);
+
+/*
+ * Merge sorted, merged rows b (not overlapping a) into sorted, merged rows
+ * a[0..na) in place, identical (x, m) rows into one with their counts
+ * added, from the end down: a has room for n = cr_spend_rows_merge_count(a,
+ * na, b, nb) rows, which it then holds, as cr_spend_rows_sort and
+ * cr_spend_rows_merge_equal leave the rows of both together.
+ */
+extern void cr_spend_rows_merge_into(CrSpendRow *a, size_t na, const CrSpendRow *b, size_t nb,
+									 size_t n);
+
 /* The members rows stand for: n plus the sum of their counts beyond the first */
 extern double cr_spend_rows_members(const CrSpendRow *rows, size_t n);
 

@@ -86,8 +86,14 @@ fit_new(MemoryContext ctx, int width)
 	return st;
 }
 
-/* The most rows (of width doubles) a state holds: 2^30 doubles, 8 GB */
-#define FIT_MAX_ROWS(width) ((int64) (PG_INT32_MAX / 2) / (width))
+/*
+ * The most rows (of width doubles) a state holds: 2^30 doubles, 8 GB (a
+ * build with -DCR_FIT_MAX_DOUBLES=N holds N, to try the limit by hand)
+ */
+#ifndef CR_FIT_MAX_DOUBLES
+#define CR_FIT_MAX_DOUBLES (PG_INT32_MAX / 2)
+#endif
+#define FIT_MAX_ROWS(width) ((int64) (CR_FIT_MAX_DOUBLES) / (width))
 
 static void
 fit_check_cap(int64 want, int width)
@@ -435,6 +441,38 @@ gg_count_sorted(FitState *st, double x, double m)
 }
 
 /*
+ * Gamma-Gamma: merge b's rows into a's, pairs the two have in common into
+ * one row with their counts: a linear merge of compacted rows (a worker's
+ * are, and a combined state's stay so), in place from the end, the buffer
+ * grown to the pairs of both and no more.  Appended to a's and compacted
+ * later, as they were, pairs in both counted twice against the limit: a
+ * combine near it refused (54000) sets of pairs that fit, and the buffer
+ * held both states' rows until the final function merged them.
+ */
+static void
+gg_merge_state(FitState *a, MemoryContext ctx, FitState *b)
+{
+	size_t		n;
+
+	gg_compact(a);
+	gg_compact(b);
+	n = cr_spend_rows_merge_count((const CrSpendRow *) a->rows, a->nrows,
+								  (const CrSpendRow *) b->rows, b->nrows);
+	if ((int64) n > a->cap)
+	{
+		Size		bytes = n * sizeof(CrSpendRow);
+
+		fit_check_cap((int64) n, GG_WIDTH);
+		a->rows = a->rows == NULL ? MemoryContextAllocHuge(ctx, bytes)
+			: repalloc_huge(a->rows, bytes);
+		a->cap = (int32) n;
+	}
+	cr_spend_rows_merge_into((CrSpendRow *) a->rows, a->nrows, (const CrSpendRow *) b->rows,
+							 b->nrows, n);
+	a->nrows = a->nsorted = (int32) n;
+}
+
+/*
  * Check (frequency, monetary_value) of a member for Gamma-Gamma: the fit
  * and the predictions take the same ones (monetary_value is not read when
  * frequency is 0).
@@ -579,17 +617,7 @@ lifetime_fit_combinefn(PG_FUNCTION_ARGS)
 	if (b->nrows > 0 && b->width == BG_WIDTH && b->nsorted == b->nrows)
 		bg_merge_sorted(a, aggctx, (const CrBuyerRow *) b->rows, b->nrows);	/* a worker's */
 	else if (b->nrows > 0)
-	{
-		/* Gamma-Gamma: a worker's rows are compacted, and stay so in an empty state */
-		bool		sorted = a->nrows == 0 && b->nsorted == b->nrows;
-
-		fit_reserve(a, aggctx, b->nrows);
-		memcpy(a->rows + (Size) a->nrows * a->width, b->rows,
-			   (Size) b->nrows * b->width * sizeof(double));
-		a->nrows += b->nrows;
-		if (sorted)
-			a->nsorted = a->nrows;
-	}
+		gg_merge_state(a, aggctx, b);
 	PG_RETURN_POINTER(a);
 }
 

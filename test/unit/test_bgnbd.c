@@ -697,6 +697,81 @@ rel_near(double got, double want, double tol)
 	return fabs(got / want - 1.0) <= tol;
 }
 
+/*
+ * Gamma-Gamma rows merged in place (cr_spend_rows_merge_into, the combine
+ * function's): two sorted, merged sets of pairs, some in both, give the
+ * rows of them all sorted and merged, to the bit; so do either empty, the
+ * same set twice, and sets of no pair in common.
+ */
+static void
+test_spend_merge_into(void)
+{
+	static CrSpendRow a[4000],
+				b[2000],
+				all[4000];
+	size_t		na = 0,
+				nb = 0,
+				nall = 0,
+				n,
+				i;
+	int			same;
+
+	for (i = 0; i < 3000; i++)
+	{
+		CrSpendRow	r = {1.0 + (double) (i * 7919 % 13), 5.0 + (double) (i * 104729 % 97) / 8.0,
+		(double) (i % 3)};
+
+		/* 1261 pairs, i % 1261 each: some in a, some in b, some in both */
+		if (i % 1261 % 3 != 1)
+			a[na++] = all[nall++] = r;
+		if (i % 1261 % 2 == 0 && i % 5 != 0)
+			b[nb++] = all[nall++] = r;
+	}
+	cr_spend_rows_sort(a, na);
+	na = cr_spend_rows_merge_equal(a, na);
+	cr_spend_rows_sort(b, nb);
+	nb = cr_spend_rows_merge_equal(b, nb);
+	cr_spend_rows_sort(all, nall);
+	nall = cr_spend_rows_merge_equal(all, nall);
+	n = cr_spend_rows_merge_count(a, na, b, nb);
+	ok(n == nall && cr_spend_rows_merge_count(b, nb, a, na) == nall && n < na + nb,
+	   "Gamma-Gamma merge count: the distinct pairs of both (%zu of %zu + %zu)", n, na, nb);
+	cr_spend_rows_merge_into(a, na, b, nb, n);
+	ok(memcmp(a, all, n * sizeof(CrSpendRow)) == 0,
+	   "Gamma-Gamma rows merged in place: those of both sorted and merged, to the bit");
+	memcpy(b, all, n * sizeof(CrSpendRow));
+	cr_spend_rows_merge_into(a, n, b, 0, n);
+	same = memcmp(a, all, n * sizeof(CrSpendRow)) == 0;
+	cr_spend_rows_merge_into(a, 0, b, n, cr_spend_rows_merge_count(a, 0, b, n));
+	same = same && memcmp(a, all, n * sizeof(CrSpendRow)) == 0;
+	ok(same, "Gamma-Gamma merge with an empty side: the other side");
+	ok(cr_spend_rows_merge_count(a, n, b, n) == n, "a set merged with itself: its count");
+	cr_spend_rows_merge_into(a, n, b, n, n);
+	for (i = 0; i < n; i++)
+		same = same && a[i].x == all[i].x && a[i].m == all[i].m &&
+			a[i].more == 2.0 * all[i].more + 1.0;
+	ok(same, "a set merged with itself: its rows, each counted twice");
+	/* no pair in common: b's pairs all above, then all below a's */
+	for (i = 0; i < 10; i++)
+	{
+		a[i] = (CrSpendRow) {1.0, 1.0 + (double) i, 0.0};
+		b[i] = (CrSpendRow) {2.0, 1.0 + (double) i, 0.0};
+	}
+	cr_spend_rows_merge_into(a, 10, b, 10, cr_spend_rows_merge_count(a, 10, b, 10));
+	same = true;
+	for (i = 0; i < 20; i++)
+		same = same && a[i].x == (i < 10 ? 1.0 : 2.0) && a[i].m == 1.0 + (double) (i % 10);
+	for (i = 0; i < 10; i++)
+	{
+		a[i] = (CrSpendRow) {2.0, 1.0 + (double) i, 0.0};
+		b[i] = (CrSpendRow) {1.0, 1.0 + (double) i, 0.0};
+	}
+	cr_spend_rows_merge_into(a, 10, b, 10, cr_spend_rows_merge_count(a, 10, b, 10));
+	for (i = 0; i < 20; i++)
+		same = same && a[i].x == (i < 10 ? 1.0 : 2.0) && a[i].m == 1.0 + (double) (i % 10);
+	ok(same, "Gamma-Gamma merge of sets with no pair in common, either above the other");
+}
+
 static int	gg_ticks;
 
 static void
@@ -2327,6 +2402,7 @@ main(void)
 	test_optim();
 	test_rows();
 	test_compact();
+	test_spend_merge_into();
 	test_keys();
 	test_scorer();
 	test_models();
