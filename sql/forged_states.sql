@@ -656,6 +656,9 @@ DROP TABLE bg_keyed;
 -- read past their end): 22P03
 SELECT pg_temp.pair($q$(bg_forged(b, ''::bytea)).n$q$, gg, gg) FROM fit_states;
 SELECT pg_temp.pair($q$(fit_forged(b, ''::bytea)).n$q$, bg, bg) FROM fit_states;
+-- a partial state of each model, combined: 22P03 (was XX000, an elog)
+SELECT pg_temp.pair($q$(fit_forged(b, ''::bytea)).n$q$, gg, bg) FROM fit_states;
+SELECT pg_temp.pair($q$(bg_forged(b, ''::bytea)).n$q$, bg, gg) FROM fit_states;
 DROP TABLE bg_sim;
 DROP TABLE gg_pairs;
 DROP TABLE fit_states;

@@ -599,8 +599,11 @@ lifetime_fit_combinefn(PG_FUNCTION_ARGS)
 	}
 	if (a == NULL)
 		a = fit_new(aggctx, b->width);
+	/* only forged partial states: each model's deserial function is the same */
 	if (a->width != b->width)
-		elog(ERROR, "lifetime_fit_combinefn: states of different models");
+		cr_bad_state("lifetime fit", "Its rows are %s fit's, another partial state's %s fit's.",
+					 a->width == BG_WIDTH ? "a BG/NBD" : "a Gamma-Gamma",
+					 b->width == BG_WIDTH ? "a BG/NBD" : "a Gamma-Gamma");
 	/* only forged partial states hold counts that overflow together */
 	if (b->skipped > PG_INT64_MAX - a->skipped)
 		cr_bad_state("lifetime fit",
