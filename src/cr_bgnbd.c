@@ -192,30 +192,6 @@ cr_buyer_rows_merge(const CrBuyerRow *a, size_t na, const CrBuyerRow *b, size_t 
 	return k;
 }
 
-size_t
-cr_sorted_union_count(const void *a, size_t na, const void *b, size_t nb, size_t size,
-					  int (*cmp) (const void *, const void *))
-{
-	const char *pa = a,
-			   *pb = b;
-	size_t		i = 0,
-				j = 0,
-				common = 0;
-
-	/* an element is at most once in a and once in b */
-	while (i < na && j < nb)
-	{
-		int			c = cmp(pa + i * size, pb + j * size);
-
-		if (c <= 0)
-			i++;
-		if (c >= 0)
-			j++;
-		common += c == 0;
-	}
-	return na + nb - common;
-}
-
 static int
 buyer_row_cmp(const void *a, const void *b)
 {
