@@ -730,9 +730,13 @@ moments(Fit *f)
 				 * Pass 1's mean is a plain sum over the rows, which for a
 				 * feature far from zero next to its spread (1e13 +- 4)
 				 * rounds by many of its ulps; m, the mean of the
-				 * (small, exact) differences from it, takes that back,
-				 * as retention_train's mean of the differences from its
-				 * first row does.  Both then centre on the same mean.
+				 * (small, exact) differences from it, takes that back
+				 * (the corrected two-pass mean), as retention_train's mean
+				 * of the differences from its first row does.  The two
+				 * means are then within rounding of each other and of the
+				 * exact mean (not always bit for bit: retention_train's
+				 * sums are rescaled), and so are the condition numbers of
+				 * the Hessians on the features centred at them.
 				 */
 				f->means[j] += m / pre[j];
 				pre[j] = 1.0;
