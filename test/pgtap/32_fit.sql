@@ -329,9 +329,10 @@ SELECT cmp_ok((SELECT greatest(pg_temp.relerr(pg_temp.est(f), pg_temp.est(t)), p
 -- pass 1's mean is a plain sum, 58 ulps off here, which retention_fit once
 -- kept, centring on it (condition number 5e-6 from retention_train's); the
 -- spreads pass's mean of the differences from it now corrects it.  Checked
--- against the exact mean (numeric: the values have at most 15 digits), not
--- against retention_train's, which is computed otherwise and equals it only
--- to rounding in general (here both are the exact mean's float8).
+-- against the exact mean (numeric: the values have at most 15 digits, and
+-- their mean is 1000000000000.00175 exactly), not against retention_train's,
+-- which is computed otherwise and equals it only to rounding in general
+-- (here both are the exact mean's float8).
 CREATE TEMP TABLE far_rows AS
 SELECT i, ARRAY[1e12 + ((i * 37) % 101 - 50) / 4.0, sin(i)]::float8[] AS x,
        (i * 7919) % 1000 < 500 + 400 * sin(((i * 37) % 101 - 50) / 40.0 - sin(i)) AS y
