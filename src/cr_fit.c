@@ -983,7 +983,7 @@ retention_fit(PG_FUNCTION_ARGS)
 	alloc.fn = cr_train_alloc;
 	alloc.cxt = f.cxt;
 	cr_logit_fit_passes(&f.m, &fo, &passes, &alloc, &r);
-	cr_train_check_result(&r, f.names, f.d, (int64) f.n_rows, fo.max_iter);
+	cr_train_check_result(&r, f.names, f.d, (int64) f.n_rows, fo.max_iter, f.o.intercept);
 
 	decile_edges(&f, r.beta, r.deciles);
 	if (f.binned)

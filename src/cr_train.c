@@ -959,10 +959,66 @@ cr_train_feature_names(const TrainOptions *o, int d)
 	return names;
 }
 
+/*
+ * A feature the solver found constant: its spread is at most 1e-13 of its
+ * mean (cr_logit.c), where the differences between its values are lost in
+ * the rounding of the centred values (1e14 + 0.25 k).  Only a spread of 0
+ * is "every row has the value"; retention_fit's spread of equal values is
+ * the rounding of its sums, up to about 1e-22 of the mean, so below 1e-20
+ * counts as 0: values that differ do so by at least an ulp (1.1e-16 of
+ * them), which only a share of the weight below 1e-8 spreads by less.
+ * Otherwise the detail gives the spread.  Without an intercept only an
+ * all-zero feature is constant.
+ */
+static void
+check_constant(const CrFitResult *r, const char *name)
+{
+	int			j = r->bad_feature;
+
+	if (r->means[j] == 0.0)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_EXCEPTION),
+				 errmsg("feature \"%s\" is constant", name),
+				 errdetail("Every usable row has the value 0; it carries no information."),
+				 errhint("Remove it from the feature array.")));
+	if (!(r->sd[j] > 1e-20 * fabs(r->means[j])))
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_EXCEPTION),
+				 errmsg("feature \"%s\" is constant", name),
+				 errdetail("Every usable row has the value %g; it carries no information next to the intercept.",
+						   r->means[j]),
+				 errhint("Remove it from the feature array.")));
+	ereport(ERROR,
+			(errcode(ERRCODE_DATA_EXCEPTION),
+			 errmsg("feature \"%s\" varies too little next to its mean to be fitted", name),
+			 errdetail("Its values spread by %g around a mean of %g, at most 1e-13 of the mean: the fit cannot tell them apart from a constant, which carries no information next to the intercept.",
+					   r->sd[j], r->means[j]),
+			 errhint("Subtract a typical value from it (x - %g, for example), or remove it from the feature array.",
+					 r->means[j])));
+}
+
+/*
+ * "It is (almost) a linear combination of ...": of the features before it,
+ * and of the intercept only when the model has one.  The first feature
+ * fails only with an intercept (constant on the rows that carry weight) or
+ * where the weights of every row vanish.
+ */
+static int
+collinear_detail(int j, bool intercept)
+{
+	if (j > 0)
+		return intercept ?
+			errdetail("It is (almost) a linear combination of earlier features and the intercept.") :
+			errdetail("It is (almost) a linear combination of earlier features.");
+	return intercept ?
+		errdetail("It is (almost) a linear combination of nothing but a constant and the intercept.") :
+		errdetail("Its information in the fit (the weighted sum of its squares) is zero or not finite.");
+}
+
 /* See cr_train.h. */
 void
 cr_train_check_result(const CrFitResult *r, char **names, int d, int64 n_rows,
-					  int max_iter)
+					  int max_iter, bool intercept)
 {
 	if (mean_weight(r, n_rows) < DBL_MIN && r->status != CR_FIT_ONE_CLASS &&
 		(r->status != CR_FIT_OK || !representable(r, d)))
@@ -986,14 +1042,7 @@ cr_train_check_result(const CrFitResult *r, char **names, int d, int64 n_rows,
 					 errhint("Training needs both renewed and lapsed members; check the label and the WHERE clause.")));
 			break;
 		case CR_FIT_CONSTANT:
-			ereport(ERROR,
-					(errcode(ERRCODE_DATA_EXCEPTION),
-					 errmsg("feature \"%s\" is constant", names[r->bad_feature]),
-					 r->means[r->bad_feature] == 0.0 ?
-					 errdetail("Every usable row has the value 0; it carries no information.") :
-					 errdetail("Every usable row has the value %g; it carries no information next to the intercept.",
-							   r->means[r->bad_feature]),
-					 errhint("Remove it from the feature array.")));
+			check_constant(r, names[r->bad_feature]);
 			break;
 		case CR_FIT_COLLINEAR:
 			if (r->bad_feature < 0)
@@ -1004,8 +1053,7 @@ cr_train_check_result(const CrFitResult *r, char **names, int d, int64 n_rows,
 			ereport(ERROR,
 					(errcode(ERRCODE_DATA_EXCEPTION),
 					 errmsg("feature \"%s\" is collinear with the features before it", names[r->bad_feature]),
-					 errdetail("It is (almost) a linear combination of %s and the intercept.",
-							   r->bad_feature > 0 ? "earlier features" : "nothing but a constant"),
+					 collinear_detail(r->bad_feature, intercept),
 					 errhint("Remove one of the collinear features, or set a positive \"l2\" option.")));
 			break;
 		case CR_FIT_SEPARATION:
@@ -1096,6 +1144,6 @@ retention_train_final(PG_FUNCTION_ARGS)
 	alloc.fn = cr_train_alloc;
 	alloc.cxt = CurrentMemoryContext;
 	cr_logit_fit(&rows, &fo, &alloc, &r);
-	cr_train_check_result(&r, names, d, s->n_rows, o.max_iter);
+	cr_train_check_result(&r, names, d, s->n_rows, o.max_iter, o.intercept);
 	PG_RETURN_BYTEA_P(cr_train_build_model(&o, &r, names, d, s->n_rows, s->n_skipped));
 }

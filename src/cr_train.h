@@ -44,10 +44,11 @@ extern char **cr_train_feature_names(const TrainOptions *o, int d);
 
 /*
  * Error out unless r->status is CR_FIT_OK and every coefficient and variance
- * is finite, naming the cause (the weights when they are too small).
+ * is finite, naming the cause (the weights when they are too small);
+ * intercept: whether the model has one (the messages name it only then).
  */
 extern void cr_train_check_result(const CrFitResult *r, char **names, int d,
-								  int64 n_rows, int max_iter);
+								  int64 n_rows, int max_iter, bool intercept);
 
 /* The retention_model of a successful fit. */
 extern bytea *cr_train_build_model(const TrainOptions *o, const CrFitResult *r,
