@@ -56,6 +56,8 @@ SELECT label || ': ' || pg_temp.try(q) FROM (VALUES
   ('covariance 2x2', $$SELECT regexp_replace(t, '"covariance": .*', '"covariance": [[1, 0], [0, 1]]}')::retention_model::text FROM base$$),
   ('ragged covariance', $$SELECT replace(t, '[[0.13878477419297036, ', '[[')::retention_model::text FROM base$$),
   ('negative condition number', $$SELECT replace(t, '"condition_number": 1.0289589269084736', '"condition_number": -1')::retention_model::text FROM base$$),
+  ('zero condition number', $$SELECT replace(t, '"condition_number": 1.0289589269084736', '"condition_number": 0')::retention_model::text FROM base$$),
+  ('condition number of 1.0 below 1', $$SELECT condition_number FROM base, retention_model_info(replace(t, '"condition_number": 1.0289589269084736', '"condition_number": 0.9999997385271221')::retention_model)$$),
   ('asymmetric covariance', $$SELECT replace(t, '[0.00043014171975055477, 0.08929020262842789', '[0.0005, 0.08929020262842789')::retention_model::text FROM base$$),
   ('no features', $$SELECT replace(t, '["f1", "f2"]', '[]')::retention_model::text FROM base$$),
   ('number as a name', $$SELECT replace(t, '["f1", "f2"]', '["f1", 2]')::retention_model::text FROM base$$),

@@ -1171,9 +1171,17 @@ cr_model_check(const CrModelPlain *m, CrCodecError *err)
 		return -1;
 	if (m->l2 < 0)
 		return INVALID(err, "The l2 penalty must not be negative.");
-	/* an estimate: a well-conditioned model may print slightly below 1 */
-	if (m->condition_number < 0)
-		return INVALID(err, "The condition number cannot be negative.");
+	/*
+	 * 1.1 computes the condition number exactly: at least 1, and DBL_MAX
+	 * for a singular Hessian.  1.0 estimated it by power iteration, the
+	 * product of two norms that fall short where extreme eigenvalues have
+	 * close neighbours: a well-conditioned 1.0 model may hold slightly less
+	 * than 1 (0.9999997 for 1.0003), and the product is bounded below only
+	 * by the inverse of the true value, so any positive value may be a 1.0
+	 * model's.  Zero and below no version can write.
+	 */
+	if (!(m->condition_number > 0))
+		return INVALID(err, "The condition number must be positive.");
 	if (m->loglik > 0 || m->null_loglik > 0)
 		return INVALID(err, "Log-likelihoods cannot be positive.");
 	if (finite_or_error(err, m->intercept, "intercept") < 0)

@@ -384,7 +384,13 @@ test_text_errors(void)
 	check_error(replace(model_text, "[[0.13878477419297036", "[[-0.13878477419297036"), CR_CODEC_INVALID,
 				"diagonal", "a negative variance");
 	check_error(replace(model_text, "\"condition_number\": 1.0289589269084736", "\"condition_number\": -1.03"),
-				CR_CODEC_INVALID, "condition number cannot be negative", "a negative condition number");
+				CR_CODEC_INVALID, "condition number must be positive", "a negative condition number");
+	check_error(replace(model_text, "\"condition_number\": 1.0289589269084736", "\"condition_number\": 0"),
+				CR_CODEC_INVALID, "condition number must be positive", "a condition number of 0");
+	t = replace(model_text, "\"condition_number\": 1.0289589269084736", "\"condition_number\": 0.9999997385271221");
+	check(parse_text(t, &m, &e) == 0 && cr_model_check(&m, &e) == 0,
+		  "a condition number slightly below 1 (a 1.0 estimate) is accepted");
+	free(t);
 	check_error(replace(model_text, "[0.00043014171975055477, 0.08929020262842789", "[0.00043, 0.08929020262842789"),
 				CR_CODEC_INVALID, "rows 1 and 2 differ", "an asymmetric covariance");
 	t = replace(model_text, "[0.00043014171975055477, 0.08929020262842789", "[0.0004301417197505548, 0.08929020262842789");
