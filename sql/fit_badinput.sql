@@ -75,6 +75,16 @@ SELECT retention_fit('SELECT ARRAY[x[1], 1 / 3.0], y, 1 / (z + 0.7)::float8 FROM
 SELECT retention_train(ARRAY[x[1], 1 / 3.0], y, 1 / (z + 0.7), NULL) FROM fb;
 SELECT retention_fit('SELECT ARRAY[x[1], CASE WHEN y THEN 1 ELSE 0 END], y FROM fb');
 SELECT retention_train(ARRAY[x[1], CASE WHEN y THEN 1 ELSE 0 END], y) FROM fb;
+-- the first feature alone separates: the detail names it alone, not the
+-- combination the diverging Newton step happened to take; a feature that
+-- separates with ties at the threshold (quasi-completely) too
+SELECT retention_fit('SELECT x, x[1] > 0 FROM fb');
+SELECT retention_train(x, x[1] > 0) FROM fb;
+SELECT retention_fit('SELECT ARRAY[round(x[1] * 3), x[2]], x[1] * 3 >= 1 FROM fb');
+SELECT retention_train(ARRAY[round(x[1] * 3), x[2]], x[1] * 3 >= 1) FROM fb;
+-- ... but a sum of two features needs both
+SELECT retention_fit('SELECT x, x[1] + x[2] > 0 FROM fb');
+SELECT retention_train(x, x[1] + x[2] > 0) FROM fb;
 SELECT retention_fit('SELECT x, y FROM fb', '{"max_iter": 1}');
 SELECT retention_train(x, y, '{"max_iter": 1}') FROM fb;
 SELECT retention_fit('SELECT CASE WHEN z = 7 THEN ARRAY[1, ''NaN'']::float8[] ELSE x END, y FROM fb');

@@ -85,7 +85,9 @@ typedef struct CrFitResult
 	double	   *direction;		/* d: CR_FIT_SEPARATION's separating direction,
 								 * per unit of each feature's spread, scaled so
 								 * that its largest component (intercept
-								 * included) is 1 in magnitude */
+								 * included) is 1 in magnitude; only
+								 * bad_feature's (+-1) when that feature
+								 * separates alone */
 } CrFitResult;
 
 /*

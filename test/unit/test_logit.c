@@ -382,6 +382,23 @@ test_separation(void)
 		  res.direction[0] * res.direction[1] > 0,
 		  "separation by a combination of two features is reported with both in its direction");
 	free_all();
+
+	/* x1 alone separates (y = x1 > 4.5); x2 is noise the Newton step mixes in */
+	for (i = 0; i < 1000; i++)
+	{
+		double		x1 = (double) (i % 10),
+					x2 = (double) ((i * 7) % 11);
+
+		block[3 * i] = x1;
+		block[3 * i + 1] = x2;
+		block[3 * i + 2] = x1 > 4.5 ? 1.0 : -1.0;
+	}
+	r = rows_of(2, 1000);
+	cr_logit_fit(&r, &o, &kalloc, &res);
+	check(res.status == CR_FIT_SEPARATION && res.bad_feature == 0 && res.direction[0] == 1.0 &&
+		  res.direction[1] == 0.0,
+		  "separation by one feature alone is reported with that feature alone in its direction");
+	free_all();
 }
 
 /* issue 17 item 5: tiny but varying values are not constant */
