@@ -335,6 +335,27 @@ cr_ab_power(double base, double mde, double n, double alpha)
 	return cr_norm_sf(crit - s) + cr_norm_cdf(-crit - s);
 }
 
+/*
+ * Whether n members per arm reach the power asked for.  Above a power of
+ * 1/2 the miss probability 1 - power(n) = Phi(c - s) - Phi(-c - s) is
+ * compared with 1 - power (exact there): power(n) itself, within 1e-16 of
+ * 1, keeps only the leading digits of what it misses, and a power of
+ * 0.99999999998 gave 9870886705 members for (0.5702805702451802,
+ * 0.00011131604404646129, 5.6e-20), not the exact 9870887382.
+ */
+static int
+reaches_power(double base, double mde, double n, double alpha, double power)
+{
+	double		crit,
+				s;
+
+	if (power <= 0.5)
+		return cr_ab_power(base, mde, n, alpha) >= power;
+	crit = cr_norm_crit2(alpha);
+	s = fabs(effect_size(base, mde)) * sqrt(n / 2.0);
+	return cr_norm_cdf(crit - s) - cr_norm_cdf(-crit - s) <= 1.0 - power;
+}
+
 double
 cr_ab_sample_size(double base, double mde, double alpha, double power)
 {
@@ -366,12 +387,12 @@ cr_ab_sample_size(double base, double mde, double alpha, double power)
 	hi = guess * 2.0 + 1.0;
 
 	/* power grows with n: bracket the root, then bisect to full precision */
-	while (lo > 1e-9 && cr_ab_power(base, mde, lo, alpha) > power)
+	while (lo > 1e-9 && reaches_power(base, mde, lo, alpha, power))
 	{
 		hi = lo;				/* lo has the power: the root is below it */
 		lo /= 2.0;
 	}
-	while (cr_ab_power(base, mde, hi, alpha) < power && hi < 1e300)
+	while (!reaches_power(base, mde, hi, alpha, power) && hi < 1e300)
 		hi *= 2.0;
 	/*
 	 * Bisect until lo and hi are neighbouring doubles (a relative tolerance
@@ -384,7 +405,7 @@ cr_ab_sample_size(double base, double mde, double alpha, double power)
 
 		if (mid <= lo || mid >= hi)
 			break;
-		if (cr_ab_power(base, mde, mid, alpha) < power)
+		if (!reaches_power(base, mde, mid, alpha, power))
 			lo = mid;
 		else
 			hi = mid;

@@ -26,7 +26,11 @@ definition:
   - solve_power stops at its optimiser's tolerance (about 1e-10 relative),
     and returns 10 or nan where it does not converge (sizes of 1 or 2, or
     beyond 10^12 at times): those cases are marked and skipped;
-  - there is no rounding up and no 1 for "one member per arm is enough".
+  - there is no rounding up and no 1 for "one member per arm is enough";
+  - near a power of 1, 1 - power(n) keeps only the leading digits of
+    what the test misses (the extension compares that miss, Phi(c - s) -
+    Phi(-c - s), with 1 - power instead: at power 0.99999999998 it answered
+    9870886705 for the exact 9870887382 before).
 The extension computed the effect as statsmodels does and bisected to 1e-12
 relative, so near a rate of 1 it was off by 1e-7 relative (45746507698
 there; 3e-3 for sizes near 10^18), and in the last digits of any size
@@ -100,6 +104,12 @@ def cases():
     yield from [(0.68, 0.03, 0.05, 0.8), (0.1, -0.02, 0.01, 0.9), (0.5, 0.001, 0.05, 0.8),
                 (0.1, 0.8, 0.4, 0.5), (0.1, 0.8, 0.05, 0.8), (0.5, 0.49, 0.3, 0.31), (0.02, 0.97, 1e-3, 0.9),
                 (0.999999999, 5e-10, 0.05, 0.8), (0.999999, -1.0000000000287557e-07, 1e-06, 0.99)]
+    # powers near 1, where the power itself keeps few digits of what it misses
+    for b in (1e-6, 0.1, 0.5, 0.99):
+        for power in (0.99999, 1 - 1e-9, 1 - 1e-12):
+            yield b, 0.01 * (1 - b), 0.05, power
+    yield from [(0.5702805702451802, 0.00011131604404646129, 5.598778264793459e-20, 0.99999999998492),
+                (0.3115621775769011, 0.0017455080861673285, 2.026520328544751e-12, 0.999999999994391)]
 
 
 def main():

@@ -299,6 +299,11 @@ test_planning(void)
 	   "sample size for an effect of 1e-5: 39244302542 (mpmath 39244302541.398)");
 	ok(rel(cr_ab_power(0.999999999, 5e-10, 45746509628.0, 0.05), 0.80000000000393388676, 1e-14),
 	   "power near a rate of 1 (mpmath)");
+	/* near a power of 1 the miss is compared, not the power (mpmath) */
+	ok(ceil(cr_ab_sample_size(0.5702805702451802, 0.00011131604404646129,
+							  5.598778264793459e-20, 0.99999999998492)) == 9870887382.0 &&
+	   ceil(cr_ab_sample_size(0.5, 0.005, 0.05, 0.999999999999)) == 1617950.0,
+	   "sample size at a power within 1e-11 of 1: 9870887382 and 1617950 (mpmath), not 9870886705 and 1617947");
 }
 
 /*
