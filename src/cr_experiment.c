@@ -447,7 +447,7 @@ incentive_sample_size(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
 				 errmsg("the sample size is out of range for bigint"),
 				 base + mde == base ?
-				 errdetail("base_rate + mde rounds to base_rate (%s): there is no effect to detect.",
+				 errdetail("base_rate + mde rounds to base_rate (%s): the effect is far too small to detect.",
 						   float8out_internal(base)) : 0));
 	PG_RETURN_INT64((int64) n);
 }
