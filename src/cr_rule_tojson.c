@@ -832,28 +832,47 @@ sem(Sem *s, int k, int pos)
 }
 
 /*
- * The exact reverse of the JsonLogic front end: the result compiles back to
- * these very bytes.
+ * The JsonLogic of the whole program into r->out (NUL-terminated), at most
+ * CR_RULE_MAX_BYTES of it.
  */
 static int
-to_json_exact(Rev *r, const uint8_t *bytes, size_t len)
+rev_program(Rev *r)
 {
-	uint8_t    *back = NULL;
-	size_t		backlen = 0;
-	CrRuleError e2;
-	int			rc;
-
 	rev(r, r->prog->ninstr - 1, 1);
 	cr_buf_u8(&r->out, '\0');
 	if (r->out.oom)
 		return cr_set_error(r->err, CR_ERR_NOMEM, -1, "out of memory");
 	if (r->failed)
 		return r->err->code;
+	return CR_OK;
+}
+
+/* The JsonLogic in r->out compiles back to these very bytes. */
+static int
+compiles_back(Rev *r, const uint8_t *bytes, size_t len)
+{
+	uint8_t    *back = NULL;
+	size_t		backlen = 0;
+	CrRuleError e2;
+	int			rc;
+
 	rc = cr_rule_from_jsonlogic((const char *) r->out.data, r->out.len - 1, r->out.mem, &back, &backlen, &e2);
 	if (rc != CR_OK || backlen != len || memcmp(back, bytes, len) != 0)
 		rc = cr_set_error(r->err, CR_ERR_UNSUPPORTED, -1, "not made from JsonLogic");
 	cr_mem_free(r->out.mem, back);
 	return rc;
+}
+
+/*
+ * The exact reverse of the JsonLogic front end: the result compiles back to
+ * these very bytes.
+ */
+static int
+to_json_exact(Rev *r, const uint8_t *bytes, size_t len)
+{
+	int			rc = rev_program(r);
+
+	return rc == CR_OK ? compiles_back(r, bytes, len) : rc;
 }
 
 /* SQL's meaning, with explicit null checks (see sem); it must compile. */
@@ -1001,24 +1020,29 @@ cr_rule_jsonlogic_open(const CrRuleProg *prog, const CrRuleMem *mem)
 	size_t		len;
 	int			exact = 0;
 
-	if (jn == NULL || cr_rule_print(prog, -1, mem, &text, &textlen, &e) != CR_OK)
+	if (jn == NULL || rev_begin(&jn->r, prog, mem, &e) != CR_OK)
 	{
 		cr_mem_free(mem, jn);
 		return NULL;
 	}
-	if (cr_rule_parse(text, textlen, mem, &bytes, &len, &e) == CR_OK &&
-		rev_begin(&jn->r, prog, mem, &e) == CR_OK)
-	{
-		exact = to_json_exact(&jn->r, bytes, len) == CR_OK;
-		cr_mem_free(mem, jn->r.out.data);
-		jn->r.err = NULL;
-		if (!exact)
-			cr_mem_free(mem, (void *) jn->r.first);
-	}
+
+	/*
+	 * The JsonLogic first: it stops at 4 MB, and a program without it (a
+	 * condition written as text) is not printed, whose text can be hundreds
+	 * of MB (a feature name of 255 bytes is 3 bytes of program), only to
+	 * raise a type error found in a small part of it.
+	 */
+	if (rev_program(&jn->r) == CR_OK &&
+		cr_rule_print(prog, -1, mem, &text, &textlen, &e) == CR_OK &&
+		cr_rule_parse(text, textlen, mem, &bytes, &len, &e) == CR_OK)
+		exact = compiles_back(&jn->r, bytes, len) == CR_OK;
+	cr_mem_free(mem, jn->r.out.data);
+	jn->r.err = NULL;
 	cr_mem_free(mem, bytes);
 	cr_mem_free(mem, text);
 	if (!exact)
 	{
+		cr_mem_free(mem, (void *) jn->r.first);
 		cr_mem_free(mem, jn);
 		return NULL;
 	}

@@ -405,12 +405,13 @@ latin1_numbers(void)
  * a gigabyte, and the refusal made it an out-of-memory error instead).
  */
 static int	big_refused;
+static size_t alloc_cap = (size_t) 64 << 20;	/* the size refused */
 
 static void *
 capped_alloc(size_t size, void *ctx)
 {
 	(void) ctx;
-	if (size >= ((size_t) 64 << 20))
+	if (size >= alloc_cap)
 	{
 		big_refused = 1;
 		return NULL;
@@ -422,7 +423,7 @@ static void *
 capped_realloc(void *ptr, size_t size, void *ctx)
 {
 	(void) ctx;
-	if (size >= ((size_t) 64 << 20))
+	if (size >= alloc_cap)
 	{
 		big_refused = 1;
 		return NULL;
@@ -529,6 +530,68 @@ truthy_default_at_limit(void)
 	rc = cr_rule_from_jsonlogic(json, strlen(json), NULL, &b, &bl, &e);
 	ok(rc == CR_ERR_TOO_LONG, "truthy defaults in nested \"if\" past 4 MB of program: 54000");
 	free(b);
+}
+
+/*
+ * The JsonLogic of a program's nodes for a type error's message
+ * (cr_rule_jsonlogic_open) is written first, and stops at 4 MB; only a
+ * program that has it is printed as text and parsed to check it.  A
+ * condition written as text with 80,000 uses of a feature name of 255
+ * bytes is 320 kB of program and 21 MB of text: its type error printed all
+ * of it (and parsed it back), where the JsonLogic, over 4 MB, says it is
+ * none at 8 MB of buffer.  No allocation of 16 MB; a rule made from
+ * JsonLogic opens.
+ */
+static void
+jsonlogic_open_bounded(void)
+{
+	CrRuleMem	mem = {.alloc = capped_alloc, .realloc = capped_realloc, .free = capped_free};
+	const int	uses = 80000;
+	size_t		cap = (size_t) uses * 262 + 64;
+	char	   *text = malloc(cap);
+	char	   *p = text;
+	char		name[258];
+	uint8_t    *b = NULL;
+	size_t		bl;
+	CrRuleProg *prog = NULL;
+	CrRuleError e;
+	CrJsonLogicNodes *jn = NULL;
+	const char *rule = "{\"<\": [{\"var\": \"s\"}, 5]}";
+
+	name[0] = '"';
+	memset(name + 1, 'x', 255);
+	name[256] = '"';
+	name[257] = '\0';
+	p += sprintf(p, "coalesce(s, 0) < 1 OR ");
+	for (int i = 0; i < uses; i++)
+		p += sprintf(p, "%s + ", name);
+	sprintf(p, "1 > 0");
+	alloc_cap = (size_t) 16 << 20;
+	big_refused = 0;
+	if (cr_rule_parse(text, strlen(text), NULL, &b, &bl, &e) == CR_OK &&
+		cr_rule_decode(b, bl, NULL, &prog, &e) == CR_OK)
+		jn = cr_rule_jsonlogic_open(prog, &mem);
+	ok(prog != NULL && jn == NULL && !big_refused,
+	   "a text condition of 21 MB has no JsonLogic for messages, found without printing it");
+	if (prog == NULL)
+		printf("# %d %s\n", e.code, e.message);
+	cr_rule_jsonlogic_close(jn);
+	free(prog);
+	free(b);
+	free(text);
+
+	prog = NULL;
+	b = NULL;
+	jn = NULL;
+	big_refused = 0;
+	if (cr_rule_from_jsonlogic(rule, strlen(rule), NULL, &b, &bl, &e) == CR_OK &&
+		cr_rule_decode(b, bl, NULL, &prog, &e) == CR_OK)
+		jn = cr_rule_jsonlogic_open(prog, &mem);
+	ok(jn != NULL && !big_refused, "a rule made from JsonLogic has it");
+	cr_rule_jsonlogic_close(jn);
+	free(prog);
+	free(b);
+	alloc_cap = (size_t) 64 << 20;
 }
 
 int
@@ -694,6 +757,7 @@ main(void)
 			free(js);
 		}
 	}
+	jsonlogic_open_bounded();
 
 	return tap_done();
 }
