@@ -33,7 +33,7 @@
  * so rows committed meanwhile by other sessions are not seen; each pass
  * must see the same rows (counts, and a row checksum or, where float
  * features differ in their last bits, each feature's sums and sums of
- * squares: cr_rows_same),
+ * squares and a mixed second moment of the features: cr_rows_same),
  * or the fit stops with an error instead of mixing data sets.  The aggregate
  * passes are planned with CURSOR_OPT_PARALLEL_OK, so they can use parallel
  * workers (retention_fit itself is PARALLEL UNSAFE, so the outer query never
@@ -149,7 +149,7 @@ state_rows_same(const Fit *f, const double *st)
 	int			d = f->d;
 	const double *pt = st + CR_ST_HEADER;
 	CrRowSums	now = {st[CR_ST_ROWS], st[CR_ST_SKIPPED], st[CR_ST_NPOS], st[CR_ST_CHECK],
-	st[CR_ST_SW], st[CR_ST_SW1], NULL, NULL, NULL};
+	st[CR_ST_SW], st[CR_ST_SW1], NULL, NULL, NULL, st[CR_ST_MIX], st[CR_ST_MIXB]};
 	double	   *sx = NULL;
 	bool		same;
 	int			j;
@@ -357,6 +357,7 @@ typedef struct SampleReceiver
 	double	   *wx;				/* sums of w x */
 	double	   *wx1;			/* of retained rows */
 	double	   *wxx;			/* sums of w x^2 */
+	double		mix[2];			/* the mixed second moment and its scale */
 	double	   *sc;
 	MemoryContext rowcxt;
 	int			since_reset;
@@ -434,7 +435,7 @@ sample_receive(TupleTableSlot *slot, DestReceiver *self)
 			r->npos++;
 			r->sw1 += w;
 		}
-		cr_row_sums_add(r->wx, r->wx1, r->wxx, vals, f->d, retained, w);
+		cr_row_sums_add(r->wx, r->wx1, r->wxx, r->mix, vals, f->d, retained, w);
 		r->u++;
 	}
 	else
@@ -529,7 +530,7 @@ receiver_pass(Fit *f, SampleReceiver *r, const char *what)
 	MemoryContextDelete(r->rowcxt);
 	{
 		CrRowSums	now = {(double) r->u, (double) r->skipped, r->npos, r->check, r->sw, r->sw1,
-		r->wx, r->wx1, r->wxx};
+		r->wx, r->wx1, r->wxx, r->mix[0], r->mix[1]};
 
 		same = keep < 1.0 || cr_rows_same(&f->first, &now, f->first_ax, f->d);
 	}
@@ -641,7 +642,7 @@ statistics(Fit *f)
 		memcpy(sums + 2 * f->d, st + cr_state_grad(f->d, 2) + 1, sizeof(double) * f->d);
 		memcpy(sums + 3 * f->d, st + cr_state_sq(f->d, 2), sizeof(double) * f->d);
 		f->first = (CrRowSums) {f->n_rows, f->n_skipped, st[CR_ST_NPOS], st[CR_ST_CHECK],
-		st[CR_ST_SW], st[CR_ST_SW1], sums, sums + f->d, sums + 3 * f->d};
+		st[CR_ST_SW], st[CR_ST_SW1], sums, sums + f->d, sums + 3 * f->d, st[CR_ST_MIX], st[CR_ST_MIXB]};
 		f->first_ax = sums + 2 * f->d;
 
 		f->names = cr_train_feature_names(&f->o, f->d);

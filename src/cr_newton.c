@@ -104,7 +104,8 @@ cr_rows_same(const CrRowSums *first, const CrRowSums *now, const double *ax, int
 			  (first->sq == NULL || now->sq == NULL || !isfinite(first->sq[j]) ||
 			   fabs(now->sq[j] - first->sq[j]) <= CR_ROWS_SAME_TOL * first->sq[j])))
 			return false;
-	return true;
+	/* the cross products, mixed; not where the squares overflowed */
+	return !isfinite(first->mixb) || fabs(now->mix - first->mix) <= CR_ROWS_SAME_TOL * first->mixb;
 }
 
 /*
@@ -275,7 +276,8 @@ cr_state_add_row(double *st, const double *x, bool retained, double w)
 	if (!flag(pt[CR_PT_FLAGS], CR_PT_MOMENTS))
 	{
 		/* the means; and what cr_rows_same compares when the checksums differ */
-		cr_row_sums_add(sx, st + cr_state_sxx(d, plen), st + cr_state_sq(d, plen), x, d, retained, w);
+		cr_row_sums_add(sx, st + cr_state_sxx(d, plen), st + cr_state_sq(d, plen), st + CR_ST_MIX,
+						x, d, retained, w);
 	}
 	else
 	{
@@ -284,6 +286,7 @@ cr_state_add_row(double *st, const double *x, bool retained, double w)
 
 		for (j = 0; j < d; j++)
 			sq[j] += w * x[j] * x[j];
+		cr_row_mix_add(st + CR_ST_MIX, x, d, w);
 	}
 	if (plen == 2)
 	{

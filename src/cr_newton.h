@@ -35,7 +35,9 @@
  *	  A moments pass sums w (x - mu) isc in sx and its square in sxx; every
  *	  other pass sums w x in sx and w x of the retained rows in sxx, and the
  *	  counting pass |w x| in grad[1 .. d] (cr_rows_same).  Every pass sums
- *	  w x^2 in sq: with sx and sxx, what cr_rows_same compares.
+ *	  w x^2 in sq, and in the header the mixed second moment and its scale
+ *	  (CR_ST_MIX, CR_ST_MIXB: cr_row_mix_add): with sx and sxx, what
+ *	  cr_rows_same compares.
  *
  * A Newton pass queues each row: every CR_QUEUE_ROWS rows the queue's
  * sigmoids and logs are taken together (one vector exp and log1p with
@@ -55,6 +57,7 @@
 #ifndef CR_NEWTON_H
 #define CR_NEWTON_H
 
+#include <math.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -90,7 +93,9 @@
 #define CR_ST_SW1		8		/* of retained rows */
 #define CR_ST_LL		9		/* weighted log-likelihood at the point */
 #define CR_ST_CHECK		10		/* sum of 20-bit row hashes */
-#define CR_ST_HEADER	11
+#define CR_ST_MIX		11		/* sum of w (sum_j c_j x_j)^2 (cr_mix_coef) */
+#define CR_ST_MIXB		12		/* sum of w (sum_j |c_j x_j|)^2, its scale */
+#define CR_ST_HEADER	13
 
 /* rows a Newton pass queues for its Hessian */
 #define CR_QUEUE_ROWS	4
@@ -191,7 +196,8 @@ extern double cr_row_hash(const double *x, int d, bool retained, double w);
  * What a pass saw of its rows, for retention_fit's check that every pass
  * sees the first one's: counts, the checksum, the weights' sums, the
  * weighted sums of x over all rows (sx) and over retained ones (sx1; NULL
- * where a pass did not sum them) and of x^2 over all rows (sq).
+ * where a pass did not sum them), of x^2 over all rows (sq), and the mixed
+ * second moment mix with its scale mixb (cr_row_mix_add).
  */
 typedef struct CrRowSums
 {
@@ -204,16 +210,57 @@ typedef struct CrRowSums
 	const double *sx;
 	const double *sx1;
 	const double *sq;
+	double		mix,
+				mixb;
 } CrRowSums;
 
 #define CR_ROWS_SAME_TOL 1e-9
 
 /*
- * Add a usable row's w x to the sums of all rows (sx) and of retained ones
- * (sx1), and its w x^2 to sq.
+ * The fixed coefficient c_j of feature j in the mixed second moment: its
+ * magnitude in [1, 2) from a multiplicative hash of j (24 bits, so exact
+ * everywhere), its sign alternating with j.
+ */
+static inline double
+cr_mix_coef(int j)
+{
+	double		c = 1.0 + (double) (((uint32_t) (j + 1) * 0x9E3779B9u) >> 8) * (1.0 / 16777216.0);
+
+	return (j & 1) ? -c : c;
+}
+
+/*
+ * Add a usable row's w (sum_j c_j x_j)^2 to mix[0] and w (sum_j |c_j
+ * x_j|)^2, a bound of the first term's size and of its change when the
+ * x_j change in their last bits, to mix[1].  The first mixes the features'
+ * cross products into one sum: a value exchanged between two rows of the
+ * same class keeps every feature's sums and sums of squares, not this.
  */
 static inline void
-cr_row_sums_add(double *sx, double *sx1, double *sq, const double *x, int d, bool retained, double w)
+cr_row_mix_add(double *mix, const double *x, int d, double w)
+{
+	double		s = 0.0,
+				a = 0.0;
+	int			j;
+
+	for (j = 0; j < d; j++)
+	{
+		double		t = cr_mix_coef(j) * x[j];
+
+		s += t;
+		a += fabs(t);
+	}
+	mix[0] += w * s * s;
+	mix[1] += w * a * a;
+}
+
+/*
+ * Add a usable row's w x to the sums of all rows (sx) and of retained ones
+ * (sx1), its w x^2 to sq, and its mixed second moment to mix[0 .. 1].
+ */
+static inline void
+cr_row_sums_add(double *sx, double *sx1, double *sq, double *mix, const double *x, int d, bool retained,
+				double w)
 {
 	int			j;
 
@@ -226,18 +273,20 @@ cr_row_sums_add(double *sx, double *sx1, double *sq, const double *x, int d, boo
 		if (retained)
 			sx1[j] += wx;
 	}
+	cr_row_mix_add(mix, x, d, w);
 }
 
 /*
  * Whether now saw first's rows: the same counts and, unless the checksums
  * are equal, every sum within CR_ROWS_SAME_TOL of its scale (ax[j], the
- * sum of |w x_j|; first->sw for the weights; the sum itself for sq, where
- * it is finite).  Features that are float aggregates can differ in their
- * last bits from one execution to the next (partial sums added in another
- * order by parallel workers or Citus), which changes the checksum but not
- * the data.  The sums of squares tell an amount moved between two rows of
- * the same class (every sum and count unchanged) from rounding; values
- * exchanged between such rows still pass.
+ * sum of |w x_j|; first->sw for the weights; the sum itself for sq, and
+ * first->mixb for mix, where they are finite).  Features that are float
+ * aggregates can differ in their last bits from one execution to the next
+ * (partial sums added in another order by parallel workers or Citus),
+ * which changes the checksum but not the data.  The sums of squares tell
+ * an amount moved between two rows of the same class (every sum and count
+ * unchanged) from rounding, and the mixed moment a value exchanged between
+ * two such rows (every sum of squares unchanged too).
  */
 extern bool cr_rows_same(const CrRowSums *first, const CrRowSums *now, const double *ax, int d);
 

@@ -403,7 +403,7 @@ sums_of(const double *st, int d, int plen)
 {
 	CrRowSums	r = {st[CR_ST_ROWS], st[CR_ST_SKIPPED], st[CR_ST_NPOS], st[CR_ST_CHECK],
 	st[CR_ST_SW], st[CR_ST_SW1], st + cr_state_sx(plen), st + cr_state_sxx(d, plen),
-	st + cr_state_sq(d, plen)};
+	st + cr_state_sq(d, plen), st[CR_ST_MIX], st[CR_ST_MIXB]};
 
 	return r;
 }
@@ -411,9 +411,12 @@ sums_of(const double *st, int d, int plen)
 /*
  * cr_rows_same: a Newton pass over the counting pass's rows is the same
  * rows; with a feature one ulp off in rows the checksum differs and the
- * sums decide (same); a value changed by 1e-3, a label swapped between two
- * rows, an amount moved between two rows of the same class (every count
- * and sum unchanged), a row dropped: different.
+ * sums decide (same), also with every value one ulp off; a value changed
+ * by 1e-3, a label swapped between two rows, an amount moved between two
+ * rows of the same class (every count and sum unchanged), a value
+ * exchanged between two such rows (every sum of squares unchanged too), a
+ * row dropped: different.  A moments pass sums the counting pass's mixed
+ * moment.
  */
 static void
 test_rows_same(void)
@@ -456,6 +459,33 @@ test_rows_same(void)
 	}
 	for (i = 0; i < N; i += 7)
 		rows[i][1] = nextafter(rows[i][1], -INFINITY);
+	{
+		double		saved[N][D_FEAT];
+		CrRowSums	n;
+
+		for (i = 0; i < N; i++)
+			for (int j = 0; j < d; j++)
+			{
+				saved[i][j] = rows[i][j];
+				rows[i][j] = nextafter(rows[i][j], (i + j) % 2 ? INFINITY : -INFINITY);
+			}
+		now = state_over(point, plen, d, 0, N, 1);
+		n = sums_of(now, d, plen);
+		check(n.checksum != f.checksum && n.mix != f.mix && cr_rows_same(&f, &n, first + cr_state_grad(d, 2) + 1, d),
+			  "every value one ulp off: other checksum and mixed moment, the same rows");
+		for (i = 0; i < N; i++)
+			for (int j = 0; j < d; j++)
+				rows[i][j] = saved[i][j];
+	}
+	point[CR_PT_FLAGS] = CR_PT_INTERCEPT + CR_PT_MOMENTS;
+	for (i = 0; i < d; i++)
+		point[CR_PT_BETA + d + 1 + i] = 3.0 * i;	/* mu */
+	now = state_over(point, plen, d, 0, N, 1);
+	check(now[CR_ST_MIX] == f.mix && now[CR_ST_MIXB] == f.mixb && f.mix > 0 && f.mix < f.mixb,
+		  "a moments pass sums the counting pass's mixed moment and its scale");
+	point[CR_PT_FLAGS] = CR_PT_INTERCEPT;
+	for (i = 0; i < d; i++)
+		point[CR_PT_BETA + d + 1 + i] = 0;
 	rows[100][2] += 1e-3;
 	now = state_over(point, plen, d, 0, N, 1);
 	{
@@ -499,6 +529,33 @@ test_rows_same(void)
 	}
 	rows[a][2] -= 0.5;
 	rows[i][2] += 0.5;
+	/*
+	 * exchange feature 2 between two retained rows of the same weight: every
+	 * count, sum and sum of squares is the same up to the order of its
+	 * additions; the cross products with the other features are not
+	 */
+	for (i = a + 1; i < N && rows[i][D_FEAT] != rows[a][D_FEAT]; i++)
+		;
+	{
+		double		t = rows[a][2];
+		CrRowSums	n;
+		int			j,
+					sums_same = 1;
+
+		rows[a][2] = rows[i][2];
+		rows[i][2] = t;
+		now = state_over(point, plen, d, 0, N, 1);
+		n = sums_of(now, d, plen);
+		for (j = 0; j < d; j++)
+			sums_same &= fabs(n.sx[j] - f.sx[j]) <= 1e-9 * first[cr_state_grad(d, 2) + 1 + j] &&
+				fabs(n.sx1[j] - f.sx1[j]) <= 1e-9 * first[cr_state_grad(d, 2) + 1 + j] &&
+				fabs(n.sq[j] - f.sq[j]) <= 1e-9 * f.sq[j];
+		check(n.checksum != f.checksum && n.npos == f.npos && n.sw1 == f.sw1 && sums_same &&
+			  !cr_rows_same(&f, &n, first + cr_state_grad(d, 2) + 1, d),
+			  "a value exchanged between two retained rows (counts, sums and squares unchanged): not the same");
+		rows[i][2] = rows[a][2];
+		rows[a][2] = t;
+	}
 	now = state_over(point, plen, d, 1, N, 1);
 	{
 		CrRowSums	n = sums_of(now, d, plen);
