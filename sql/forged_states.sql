@@ -582,6 +582,14 @@ FROM fit_states, (VALUES (1, 1, '{}'::float8[], 1, '{}'::float8[]), (2, 3, '{1.5
                          (12, 1, '{1, 0.001, 5e-324}', 1, '{}'),
                          (13, 1, '{1, 0.001, 1e300}', 1, '{}')) c(i, k1, v1, k2, v2)
 ORDER BY i;
+-- gg: the counts of one pair in two states add up past 2^53 ((2^53 - 1) +
+-- 2, either order; they were added unchecked, to a count a double does not
+-- hold exactly): 22P03, while 2^52 + 2^52 is taken (here no maximum, 22000)
+SELECT i, pg_temp.pair($q$(fit_forged(b, ''::bytea)).n$q$, pg_temp.rows_at(gg, 24, 1, v1), pg_temp.rows_at(gg, 24, 1, v2))
+FROM fit_states, (VALUES (1, '{1, 0.001, 9007199254740990}'::float8[], '{1, 0.001, 1}'::float8[]),
+                         (2, '{1, 0.001, 1}', '{1, 0.001, 9007199254740990}'),
+                         (3, '{1, 0.001, 4503599627370495}', '{1, 0.001, 4503599627370495}')) c(i, v1, v2)
+ORDER BY i;
 -- gg: two identical rows (one row with their count, merged), the rows not
 -- marked sorted (the 4 bytes at 16)
 SELECT pg_temp.pair($q$(fit_forged(b, ''::bytea)).n$q$,

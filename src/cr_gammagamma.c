@@ -90,7 +90,7 @@ cr_spend_rows_merge_count(const CrSpendRow *a, size_t na, const CrSpendRow *b, s
 	return cr_sorted_union_count(a, na, b, nb, sizeof(CrSpendRow), spend_cmp);
 }
 
-void
+int
 cr_spend_rows_merge_into(CrSpendRow *a, size_t na, const CrSpendRow *b, size_t nb, size_t n)
 {
 	size_t		i = na,
@@ -110,11 +110,15 @@ cr_spend_rows_merge_into(CrSpendRow *a, size_t na, const CrSpendRow *b, size_t n
 		else if (c == 0)
 		{
 			a[--k] = a[--i];
+			/* each more below 2^53: the sum is exact until it reaches it */
 			a[k].more += 1.0 + b[--j].more;
+			if (a[k].more >= CR_SPEND_MORE_LIMIT)
+				return 0;
 		}
 		else
 			a[--k] = b[--j];
 	}
+	return 1;
 }
 
 double

@@ -65,9 +65,13 @@ extern size_t cr_spend_rows_merge_count(const CrSpendRow *a, size_t na, const Cr
  * a[0..na) in place, identical (x, m) rows into one with their counts
  * added, from the end down: a has room for n = cr_spend_rows_merge_count(a,
  * na, b, nb) rows, which it then holds, as cr_spend_rows_sort and
- * cr_spend_rows_merge_equal leave the rows of both together.
+ * cr_spend_rows_merge_equal leave the rows of both together.  Returns 0,
+ * a merged part way, when a count of two rows together is beyond 2^53 (a
+ * more of CR_SPEND_MORE_LIMIT or above, which a double does not hold
+ * exactly: only forged partial states combined), else 1.
  */
-extern void cr_spend_rows_merge_into(CrSpendRow *a, size_t na, const CrSpendRow *b, size_t nb,
+#define CR_SPEND_MORE_LIMIT 9007199254740992.0
+extern int	cr_spend_rows_merge_into(CrSpendRow *a, size_t na, const CrSpendRow *b, size_t nb,
 									 size_t n);
 
 /* The members rows stand for: n plus the sum of their counts beyond the first */

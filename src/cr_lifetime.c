@@ -467,8 +467,10 @@ gg_merge_state(FitState *a, MemoryContext ctx, FitState *b)
 			: repalloc_huge(a->rows, bytes);
 		a->cap = (int32) n;
 	}
-	cr_spend_rows_merge_into((CrSpendRow *) a->rows, a->nrows, (const CrSpendRow *) b->rows,
-							 b->nrows, n);
+	if (!cr_spend_rows_merge_into((CrSpendRow *) a->rows, a->nrows,
+								  (const CrSpendRow *) b->rows, b->nrows, n))
+		cr_bad_state("lifetime fit",
+					 "Its count of members of one (frequency, monetary_value) pair and another partial state's add up to more than 2^53.");
 	a->nrows = a->nsorted = (int32) n;
 }
 
@@ -727,7 +729,7 @@ fit_check_rows(const FitState *st)
 				cr_bad_state("lifetime fit",
 							 "Its row %d (frequency %s, monetary_value %s) is not a repeat buyer's.",
 							 i + 1, float8out_internal(r->x), float8out_internal(r->m));
-			if (!(r->more >= 0.0 && r->more < 9007199254740992.0 && r->more == floor(r->more)))
+			if (!(r->more >= 0.0 && r->more < CR_SPEND_MORE_LIMIT && r->more == floor(r->more)))
 				cr_bad_state("lifetime fit",
 							 "Its row %d (frequency %s, monetary_value %s) has a count of %s.",
 							 i + 1, float8out_internal(r->x), float8out_internal(r->m),

@@ -770,6 +770,18 @@ test_spend_merge_into(void)
 	for (i = 0; i < 20; i++)
 		same = same && a[i].x == (i < 10 ? 1.0 : 2.0) && a[i].m == 1.0 + (double) (i % 10);
 	ok(same, "Gamma-Gamma merge of sets with no pair in common, either above the other");
+	/* counts of one pair that add up to 2^53 are taken, beyond it refused */
+	a[0] = (CrSpendRow) {1.0, 2.0, 4503599627370495.0};	/* 2^52 */
+	b[0] = a[0];
+	ok(cr_spend_rows_merge_into(a, 1, b, 1, 1) == 1 && a[0].more == 9007199254740991.0,
+	   "Gamma-Gamma merge: counts of 2^52 and 2^52, 2^53 exactly");
+	a[0] = (CrSpendRow) {1.0, 2.0, 9007199254740990.0};	/* 2^53 - 1 */
+	b[0] = (CrSpendRow) {1.0, 2.0, 1.0};	/* 2 */
+	same = cr_spend_rows_merge_into(a, 1, b, 1, 1) == 0;
+	a[0] = (CrSpendRow) {1.0, 2.0, 1.0};
+	b[0] = (CrSpendRow) {1.0, 2.0, 9007199254740990.0};
+	ok(same && cr_spend_rows_merge_into(a, 1, b, 1, 1) == 0,
+	   "Gamma-Gamma merge: counts of 2^53 - 1 and 2 refused, either order");
 }
 
 static int	gg_ticks;
