@@ -604,6 +604,15 @@ FROM fit_states, (VALUES (1, 1, '{}'::float8[], 1, '{}'::float8[]), (2, 2, '{1.5
                          -- a count of 1.0000000000000002 (%g printed 1)
                          (8, 1, '{0, 0, 20.5, 1.0000000000000002}', 1, '{}')) c(i, k1, v1, k2, v2)
 ORDER BY i;
+-- to the last digit whatever extra_float_digits is (at 0, float8out's 15
+-- digits printed that count as 1, and a refused frequency of
+-- 2.0000000000000004 as 2)
+SET extra_float_digits = 0;
+SELECT pg_temp.pair($q$(bg_forged(b, ''::bytea)).n$q$, pg_temp.rows_at(bg, 32, 1, '{0, 0, 20.5, 1.0000000000000002}'), bg)
+FROM fit_states;
+SELECT pg_temp.try('SELECT gammagamma_fit(2.0000000000000004, 5)');
+SELECT pg_temp.try('SELECT bgnbd_fit(2.0000000000000004, 1, 3)');
+RESET extra_float_digits;
 -- the rows not marked sorted (the 4 bytes at 16)
 SELECT pg_temp.pair($q$(bg_forged(b, ''::bytea)).n$q$, overlay(bg PLACING pg_temp.n(int4send(24)) FROM 17 FOR 4), bg)
 FROM fit_states;
