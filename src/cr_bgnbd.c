@@ -185,7 +185,12 @@ cr_buyer_rows_merge(const CrBuyerRow *a, size_t na, const CrBuyerRow *b, size_t 
 		const CrBuyerRow *next = j == nb || (i < na && !cr_buyer_row_less(&b[j], &a[i])) ? &a[i++] : &b[j++];
 
 		if (k > 0 && row_same(&out[k - 1], next))
+		{
+			/* whole counts up to 2^53 each: the difference is exact */
+			if (next->w > (double) CR_BUYER_COUNT_MAX - out[k - 1].w)
+				return SIZE_MAX;
 			out[k - 1].w += next->w;
+		}
 		else
 			out[k++] = *next;
 	}

@@ -78,7 +78,10 @@ extern size_t cr_buyer_rows_compact(CrBuyerRow *rows, size_t n);
 
 /*
  * Merge two compacted row sets a and b into out (room for na + nb rows, not
- * overlapping a or b), identical triples into one; returns the new count.
+ * overlapping a or b), identical triples into one; returns the new count,
+ * or SIZE_MAX when the counts (w) of a triple in both add up past
+ * CR_BUYER_COUNT_MAX, 2^53 (only forged partial states combined: past it a
+ * double does not hold the count exactly).
  */
 extern size_t cr_buyer_rows_merge(const CrBuyerRow *a, size_t na, const CrBuyerRow *b,
 								  size_t nb, CrBuyerRow *out);

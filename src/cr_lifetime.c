@@ -133,6 +133,20 @@ fit_grow(int64 need, int width)
 }
 
 /*
+ * BG/NBD: a count of rows merged (cr_buyer_rows_merge,
+ * cr_buyer_counted_merge), refused when the counts of one history in both
+ * went past 2^53 (only forged partial states combined)
+ */
+static int64
+bg_merged(size_t m)
+{
+	if (m == SIZE_MAX)
+		cr_bad_state("lifetime fit",
+					 "Its count of members of one history and another partial state's add up to more than 2^53.");
+	return (int64) m;
+}
+
+/*
  * BG/NBD rows: make rows[0..nrows) sorted by (x, t_x, T) with identical
  * triples merged.  Only the rows added since the last time are sorted; they
  * are then merged with the sorted ones into a new buffer of twice their
@@ -156,8 +170,8 @@ bg_compact(FitState *st, MemoryContext ctx)
 	m = cr_buyer_rows_compact(old + st->nsorted, st->nrows - st->nsorted);
 	cap = fit_grow((int64) st->nsorted + (int64) m, BG_WIDTH);
 	fresh = MemoryContextAllocHuge(ctx, (Size) cap * sizeof(CrBuyerRow));
-	st->nrows = st->nsorted = (int32) cr_buyer_rows_merge(old, st->nsorted, old + st->nsorted,
-														  m, fresh);
+	st->nrows = st->nsorted = (int32) bg_merged(cr_buyer_rows_merge(old, st->nsorted,
+																	old + st->nsorted, m, fresh));
 	st->cap = (int32) cap;
 	st->rows = (double *) fresh;
 	pfree(old);
@@ -184,8 +198,8 @@ bg_merge_sorted(FitState *st, MemoryContext ctx, const CrBuyerRow *rows, size_t 
 												 rows, n);
 	cap = fit_grow(need, BG_WIDTH);
 	out = MemoryContextAllocHuge(ctx, (Size) cap * sizeof(CrBuyerRow));
-	st->nrows = st->nsorted = (int32) cr_buyer_rows_merge((CrBuyerRow *) st->rows, st->nrows,
-														  rows, n, out);
+	st->nrows = st->nsorted = (int32) bg_merged(cr_buyer_rows_merge((CrBuyerRow *) st->rows,
+																	st->nrows, rows, n, out));
 	st->cap = (int32) cap;
 	if (st->rows != NULL)
 		pfree(st->rows);
@@ -217,15 +231,8 @@ bg_merge_counted(FitState *st, MemoryContext ctx, const uint64 *keys, const uint
 		memcpy(co, counts, (Size) n * sizeof(uint64));
 	}
 	else
-	{
-		size_t		m = cr_buyer_counted_merge(st->kc, st->kcount, (size_t) st->nkc,
-											   keys, counts, (size_t) n, ko, co);
-
-		if (m == SIZE_MAX)
-			cr_bad_state("lifetime fit",
-						 "Its count of members of one history and another partial state's add up to more than 2^53.");
-		want = (int64) m;
-	}
+		want = bg_merged(cr_buyer_counted_merge(st->kc, st->kcount, (size_t) st->nkc,
+												keys, counts, (size_t) n, ko, co));
 	cr_huge_free(st->kc);
 	cr_huge_free(st->kcount);
 	st->kc = ko;

@@ -1515,6 +1515,18 @@ test_compact(void)
 	   cr_buyer_rows_merge_count(a, na, b, 0) == na &&
 	   cr_buyer_rows_merge_count(a, 0, b, nb) == nb,
 	   "the merged count without merging: that of cr_buyer_rows_merge");
+	/* counts of one history that add up to 2^53 are taken, beyond it refused */
+	{
+		CrBuyerRow	h = {1.0, 2.0, 3.0, 4503599627370496.0},	/* 2^52 */
+					g = {1.0, 2.0, 3.0, 9007199254740991.0},	/* 2^53 - 1 */
+					two = {1.0, 2.0, 3.0, 2.0};
+
+		ok(cr_buyer_rows_merge(&h, 1, &h, 1, out) == 1 && out[0].w == 9007199254740992.0,
+		   "merging rows: counts of 2^52 and 2^52, 2^53 exactly");
+		ok(cr_buyer_rows_merge(&g, 1, &two, 1, out) == SIZE_MAX &&
+		   cr_buyer_rows_merge(&two, 1, &g, 1, out) == SIZE_MAX,
+		   "merging rows: counts of 2^53 - 1 and 2 refused, either order");
+	}
 	for (i = 0; i < 10000; i++)
 	{
 		CrBuyerRow	r = {(double) (10000 - i), 1.0, 2.0, 1.0};
