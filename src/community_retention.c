@@ -10,6 +10,7 @@
 
 #include <limits.h>
 
+#include "common/shortest_dec.h"
 #include "fmgr.h"
 #include "funcapi.h"
 #include "lib/stringinfo.h"
@@ -202,4 +203,13 @@ cr_state_error(int sqlerrcode, const char *what, const char *hint, const char *d
 			 errmsg("invalid %s state", what),
 			 detail_fmt ? errdetail("%s", detail.data) : 0,
 			 hint ? errhint("%s", hint) : 0));
+}
+
+char *
+cr_float_text(double v)
+{
+	char	   *buf = palloc(DOUBLE_SHORTEST_DECIMAL_LEN);
+
+	double_to_shortest_decimal_buf(v, buf);
+	return buf;
 }

@@ -63,6 +63,14 @@ extern void cr_demo_check_members(int32 n_members);
 extern size_t cr_unicode_to_server(uint32_t cp, char *out);
 
 /*
+ * A float8 in a message, to the last digit: the shortest text that reads
+ * back as v, whatever extra_float_digits is (float8out_internal prints 15
+ * digits at 0 or below, so a refused 2.0000000000000004 read "2").
+ * palloc'd in the current context.
+ */
+extern char *cr_float_text(double v);
+
+/*
  * Drop from s (NUL-terminated) the bytes of every character that is not
  * valid in the database encoding.  For the messages of the plain-C kernels,
  * which cut names and strings they quote at a byte count, so inside a

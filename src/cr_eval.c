@@ -191,7 +191,7 @@ eval_check_probability(double score)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("score must be between 0 and 1"),
-				 errdetail("The score was %s.", float8out_internal(score)),
+				 errdetail("The score was %s.", cr_float_text(score)),
 				 errhint("Scores must be predicted probabilities, such as the results of retention_score.")));
 }
 
@@ -939,7 +939,7 @@ split_check_fraction(double f)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("test_fraction must be between 0 and 1"),
-				 errdetail("test_fraction was %s.", float8out_internal(f))));
+				 errdetail("test_fraction was %s.", cr_float_text(f))));
 }
 
 /*

@@ -74,7 +74,7 @@ assign_weights(ArrayType *a, int *narms, double *total)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("weights must be finite and not negative"),
-					 errdetail("Weight %d is %s.", i + 1, float8out_internal(w[i]))));
+					 errdetail("Weight %d is %s.", i + 1, cr_float_text(w[i]))));
 		sum += w[i];
 	}
 	if (!(sum > 0.0) || isinf(sum))
@@ -137,7 +137,7 @@ ab_check_confidence(double c)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("confidence must be between 0 and 1 (exclusive)"),
-				 errdetail("The confidence was %s.", float8out_internal(c))));
+				 errdetail("The confidence was %s.", cr_float_text(c))));
 }
 
 /* Bounds on the covariate moments: covariates are at most 1e100 in magnitude */
@@ -259,7 +259,7 @@ ab_transition(FunctionCallInfo fcinfo, int covarg, int confarg)
 			ereport(ERROR,
 					(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
 					 errmsg("covariate must be finite and at most 1e100 in magnitude"),
-					 errdetail("The covariate was %s.", float8out_internal(x))));
+					 errdetail("The covariate was %s.", cr_float_text(x))));
 	}
 	which = PG_GETARG_BOOL(1) ? 1 : 0;
 	ab_arm_get(d, which, &arm);
@@ -418,7 +418,7 @@ plan_check(double base, double mde, double alpha)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("mde must not be 0, and base_rate + mde must be between 0 and 1 (exclusive)"),
-				 errdetail("base_rate + mde was %s.", float8out_internal(base + mde))));
+				 errdetail("base_rate + mde was %s.", cr_float_text(base + mde))));
 	if (isnan(alpha) || alpha <= 0.0 || alpha >= 1.0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -448,7 +448,7 @@ incentive_sample_size(PG_FUNCTION_ARGS)
 				 errmsg("the sample size is out of range for bigint"),
 				 base + mde == base ?
 				 errdetail("base_rate + mde rounds to base_rate (%s): the effect is far too small to detect.",
-						   float8out_internal(base)) : 0));
+						   cr_float_text(base)) : 0));
 	PG_RETURN_INT64((int64) n);
 }
 

@@ -29,7 +29,6 @@
 #include <math.h>
 
 #include "access/htup_details.h"
-#include "common/shortest_dec.h"
 #include "executor/executor.h"
 #include "fmgr.h"
 #include "funcapi.h"
@@ -70,21 +69,6 @@ typedef struct FitState
 } FitState;
 
 #define FIT_SER_FIXED (offsetof(FitState, rows))
-
-/*
- * A value in a message, to the last digit: float8out's shortest exact text
- * whatever extra_float_digits is (at 0 or below float8out prints 15
- * digits: a frequency of 2.0000000000000004 that is refused as not whole
- * read "frequency = 2", and a count of 1.0000000000000002 "count 1")
- */
-static const char *
-exact_text(double v)
-{
-	char	   *buf = palloc(DOUBLE_SHORTEST_DECIMAL_LEN);
-
-	double_to_shortest_decimal_buf(v, buf);
-	return buf;
-}
 
 static void
 fit_tick(void *arg)
@@ -508,13 +492,13 @@ check_spend_args(double x, double mean)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("frequency must be a non-negative integer"),
-				 errdetail("frequency = %s.", exact_text(x))));
+				 errdetail("frequency = %s.", cr_float_text(x))));
 	if (x > 0.0 && !(isfinite(mean) && mean > 0.0))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("monetary_value must be positive and finite when frequency is positive"),
-				 errdetail("frequency = %s, monetary_value = %s.", exact_text(x),
-						   exact_text(mean))));
+				 errdetail("frequency = %s, monetary_value = %s.", cr_float_text(x),
+						   cr_float_text(mean))));
 }
 
 static void
@@ -526,8 +510,8 @@ check_buyer_row(double x, double tx, double T)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("%s", problem),
-				 errdetail("frequency = %s, recency = %s, T = %s.", exact_text(x),
-						   exact_text(tx), exact_text(T))));
+				 errdetail("frequency = %s, recency = %s, T = %s.", cr_float_text(x),
+						   cr_float_text(tx), cr_float_text(T))));
 }
 
 PG_FUNCTION_INFO_V1(bgnbd_fit_transfn);
@@ -729,8 +713,8 @@ gg_count_text(double more)
 				err = (more - (c - bb)) + (1.0 - bb);	/* Knuth's TwoSum */
 
 	if (!isfinite(c) || err == 0.0)
-		return exact_text(c);
-	return psprintf("1 + %s", exact_text(more));
+		return cr_float_text(c);
+	return psprintf("1 + %s", cr_float_text(more));
 }
 
 static void
@@ -750,11 +734,11 @@ fit_check_rows(const FitState *st)
 				  r->m > 0.0 && r->m <= DBL_MAX))
 				cr_bad_state("lifetime fit",
 							 "Its row %d (frequency %s, monetary_value %s) is not a repeat buyer's.",
-							 i + 1, exact_text(r->x), exact_text(r->m));
+							 i + 1, cr_float_text(r->x), cr_float_text(r->m));
 			if (!(r->more >= 0.0 && r->more < CR_SPEND_MORE_LIMIT && r->more == floor(r->more)))
 				cr_bad_state("lifetime fit",
 							 "Its row %d (frequency %s, monetary_value %s) has a count of %s.",
-							 i + 1, exact_text(r->x), exact_text(r->m),
+							 i + 1, cr_float_text(r->x), cr_float_text(r->m),
 							 gg_count_text(r->more));
 			if (i > 0 && cr_spend_row_cmp(r - 1, r) >= 0)
 				cr_bad_state("lifetime fit", "Its rows are not sorted.");
@@ -767,8 +751,8 @@ fit_check_rows(const FitState *st)
 				!(r->w >= 1.0 && r->w <= 9007199254740992.0 && r->w == floor(r->w)))
 				cr_bad_state("lifetime fit",
 							 "Its row %d (frequency %s, recency %s, T %s, count %s) is not a member history bgnbd_fit takes.",
-							 i + 1, exact_text(r->x), exact_text(r->tx),
-							 exact_text(r->T), exact_text(r->w));
+							 i + 1, cr_float_text(r->x), cr_float_text(r->tx),
+							 cr_float_text(r->T), cr_float_text(r->w));
 			if (i > 0 && !cr_buyer_row_less(r - 1, r))
 				cr_bad_state("lifetime fit", "Its rows are not sorted.");
 		}

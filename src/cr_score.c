@@ -641,7 +641,7 @@ drift_check_score(double score)
 	if (isnan(score) || score < 0 || score > 1)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("score %s is outside [0, 1]", float8out_internal(score)),
+				 errmsg("score %s is outside [0, 1]", cr_float_text(score)),
 				 errhint("Pass probabilities, as retention_score() returns them.")));
 }
 

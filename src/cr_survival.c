@@ -1020,7 +1020,7 @@ retention_km_rmst(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("tau %s is beyond the last time of the curve (%s)",
-						float8out_internal(tau), float8out_internal(pt[np - 1].t)),
+						cr_float_text(tau), cr_float_text(pt[np - 1].t)),
 				 errdetail("The curve is not known after its last time.")));
 	PG_RETURN_DATUM(surv_pair_result(fcinfo, 2, x));
 }

@@ -84,7 +84,7 @@ uplift_check_k(double k)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("k must be between 0 and 1 (exclusive)"),
-				 errdetail("k was %s.", float8out_internal(k))));
+				 errdetail("k was %s.", cr_float_text(k))));
 }
 
 static void
