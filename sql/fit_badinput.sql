@@ -85,6 +85,12 @@ SELECT retention_train(ARRAY[round(x[1] * 3), x[2]], x[1] * 3 >= 1) FROM fb;
 -- ... but a sum of two features needs both
 SELECT retention_fit('SELECT x, x[1] + x[2] > 0 FROM fb');
 SELECT retention_train(x, x[1] + x[2] > 0) FROM fb;
+-- ... and without an intercept a feature separates alone only at 0: i > 10.5
+-- needs f2 (close to 1) as the threshold, i - 10.5 > 0 does not
+SELECT retention_fit('SELECT ARRAY[i, 1 + 1e-3 * sin(i)], i > 10.5 FROM generate_series(1, 20) i', '{"intercept": false}');
+SELECT retention_train(ARRAY[i, 1 + 1e-3 * sin(i)], i > 10.5, '{"intercept": false}') FROM generate_series(1, 20) i;
+SELECT retention_fit('SELECT ARRAY[i - 10.5, 1 + 1e-3 * sin(i)], i > 10.5 FROM generate_series(1, 20) i', '{"intercept": false}');
+SELECT retention_train(ARRAY[i - 10.5, 1 + 1e-3 * sin(i)], i > 10.5, '{"intercept": false}') FROM generate_series(1, 20) i;
 SELECT retention_fit('SELECT x, y FROM fb', '{"max_iter": 1}');
 SELECT retention_train(x, y, '{"max_iter": 1}') FROM fb;
 SELECT retention_fit('SELECT CASE WHEN z = 7 THEN ARRAY[1, ''NaN'']::float8[] ELSE x END, y FROM fb');

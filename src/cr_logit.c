@@ -345,7 +345,9 @@ separating_direction(const Solver *s, const double *dir, int *which)
  * then every retained row's margin is the smallest, giving the largest
  * lapsed and the smallest retained value; then the certificate itself at
  * the threshold t halfway between them, under the same rule as the full
- * direction's (dir: D doubles of work).  Only the message's feature is
+ * direction's (dir: D doubles of work).  A model without an intercept has
+ * no threshold to shift: the feature separates alone only at 0, in one pass
+ * along (0, sign e_j).  Only the message's feature is
  * tried: an error path, and the passes are retention_fit's queries.
  */
 static bool
@@ -360,6 +362,9 @@ alone_separates(const Solver *s, int j, double sign, double *dir)
 
 	memset(dir, 0, sizeof(double) * s->D);
 	dir[j + 1] = sign;
+	/* without an intercept the threshold is 0: no shift to search */
+	if (!s->opt->intercept)
+		return separating_direction(s, dir, &which);
 	s->passes.margins(s->passes.ctx, &s->frame, dir, &umin, &umax);
 	k = 2.0 * fmax(-umin, umax) + 1.0;
 	if (!isfinite(k))
