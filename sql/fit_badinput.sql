@@ -41,16 +41,6 @@ SELECT retention_fit('SELECT x, y FROM fb', '{"tol": 1}');
 SELECT retention_fit('SELECT x, y FROM fb', '{"features": ["a"]}');
 SELECT retention_train(x, y, '{"features": ["a"]}') FROM fb;
 SELECT retention_fit('SELECT x, y FROM fb', '{"features": ["(intercept)"]}');
--- ... also over no rows at all, where retention_train's transition function
--- never runs: options that depend on no row are checked all the same
-\set VERBOSITY default
-SELECT retention_fit('SELECT x, y FROM fb WHERE false', '{"colour": 1}');
-SELECT retention_train(x, y, '{"colour": 1}') FROM fb WHERE false;
-SELECT retention_train(x, y, w, jsonb_build_object('l2', -1)) FROM fb WHERE false;
-\set VERBOSITY sqlstate
--- valid options, or options from the rows, over no rows: NULL
-SELECT retention_train(x, y, '{"l2": 1}') IS NULL AS no_rows FROM fb WHERE false;
-SELECT retention_train(x, y, CASE WHEN z > 0 THEN '{"colour": 1}'::jsonb END) IS NULL AS no_rows FROM fb WHERE false;
 
 -- data: the same errors as retention_train
 \set VERBOSITY default

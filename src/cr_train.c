@@ -24,9 +24,6 @@
 #include "lib/stringinfo.h"
 #include "libpq/pqformat.h"
 #include "miscadmin.h"
-#include "executor/executor.h"
-#include "nodes/nodeFuncs.h"
-#include "optimizer/optimizer.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/jsonb.h"
@@ -1110,62 +1107,6 @@ cr_train_build_model(const TrainOptions *o, const CrFitResult *r, char **names, 
 	return cr_model_encode(&m);
 }
 
-/* Whether an expression reads anything of a row or of the plan around it. */
-static bool
-depends_on_rows(Node *node, void *context)
-{
-	if (node == NULL)
-		return false;
-	if (IsA(node, Var) || IsA(node, Param) || IsA(node, SubPlan) ||
-		IsA(node, SubLink) || IsA(node, Aggref) || IsA(node, WindowFunc) ||
-		IsA(node, GroupingFunc))
-		return true;
-	return expression_tree_walker(node, depends_on_rows, context);
-}
-
-/*
- * No rows at all: the transition function, which checks the options, never
- * ran.  The final function sees only the state, but its Aggref holds the
- * argument expressions: options that depend on no row (a constant, the
- * documented way, or an expression of constants such as
- * jsonb_build_object('l2', 1)) are evaluated and checked here, so that
- * retention_train raises what retention_fit raises for the same options
- * instead of returning NULL.  Options that read the rows (a column, a
- * subquery), a parameter, or a volatile function are left alone: without a
- * row they have no value (and a volatile one must not run once more).
- */
-static void
-check_constant_options(FunctionCallInfo fcinfo)
-{
-	Aggref	   *aggref = AggGetAggref(fcinfo);
-	Node	   *last = NULL;
-	ListCell   *lc;
-	EState	   *estate;
-	ExprState  *es;
-	Datum		v;
-	bool		isnull;
-	TrainOptions o;
-
-	/* the two-argument form has no options */
-	if (aggref == NULL || list_length(aggref->aggargtypes) < 3)
-		return;
-	foreach(lc, aggref->args)
-	{
-		TargetEntry *te = lfirst_node(TargetEntry, lc);
-
-		if (!te->resjunk)
-			last = (Node *) te->expr;
-	}
-	if (last == NULL || depends_on_rows(last, NULL) || contain_volatile_functions(last))
-		return;
-	estate = CreateExecutorState();
-	es = ExecPrepareExpr((Expr *) last, estate);
-	v = ExecEvalExprSwitchContext(es, GetPerTupleExprContext(estate), &isnull);
-	if (!isnull)
-		cr_train_parse_options(DatumGetJsonbP(v), &o);
-	FreeExecutorState(estate);
-}
-
 Datum
 retention_train_final(PG_FUNCTION_ARGS)
 {
@@ -1179,10 +1120,7 @@ retention_train_final(PG_FUNCTION_ARGS)
 	int			d;
 
 	if (PG_ARGISNULL(0))
-	{
-		check_constant_options(fcinfo);
 		PG_RETURN_NULL();
-	}
 	s = (TrainState *) PG_GETARG_POINTER(0);
 	if (s->n_rows == 0)
 		PG_RETURN_NULL();
