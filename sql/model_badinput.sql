@@ -112,6 +112,7 @@ SELECT label || ': ' || pg_temp.try(q) FROM (VALUES
   ('NULL arrays', $$SELECT retention_train(NULL::float8[], y) IS NULL FROM rows_$$),
   ('NULL labels', $$SELECT retention_train(ARRAY[x], NULL) IS NULL FROM rows_$$),
   ('no rows', $$SELECT retention_train(ARRAY[x], y) IS NULL FROM rows_ WHERE false$$),
+  ('no rows, options not read', $$SELECT retention_train(ARRAY[x], y, '{"bogus": 1}') IS NULL FROM rows_ WHERE false$$),
   ('NULL elements skipped', $$SELECT (n_rows, n_skipped)::text FROM retention_model_info((SELECT retention_train(ARRAY[CASE WHEN i % 10 = 0 THEN NULL ELSE x END, z], y) FROM rows_))$$),
   ('NULL array rows skipped', $$SELECT (n_rows, n_skipped)::text FROM retention_model_info((SELECT retention_train(CASE WHEN i % 10 = 0 THEN NULL ELSE ARRAY[x, z] END, y) FROM rows_))$$),
   ('empty arrays', $$SELECT retention_train('{}'::float8[], y) FROM rows_$$),

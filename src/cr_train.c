@@ -961,14 +961,13 @@ cr_train_feature_names(const TrainOptions *o, int d)
 
 /*
  * A feature the solver found constant: its spread is at most 1e-13 of its
- * mean (cr_logit.c), where the differences between its values are lost in
- * the rounding of the centred values (1e14 + 0.25 k).  Only a spread of 0
- * is "every row has the value"; retention_fit's spread of equal values is
- * the rounding of its sums, up to about 1e-22 of the mean, so below 1e-20
- * counts as 0: values that differ do so by at least an ulp (1.1e-16 of
- * them), which only a share of the weight below 1e-8 spreads by less.
- * Otherwise the detail gives the spread.  Without an intercept only an
- * all-zero feature is constant.
+ * mean (cr_logit.c), where the differences between its values, if any,
+ * are lost in the rounding of the centred values (1e14 + 0.25 k).  The
+ * message does not tell equal values from nearly equal ones: retention_fit
+ * sees equal values spread by the rounding of its sums (up to 1e-17 of
+ * the mean over many weighted rows, as large as a real one-ulp
+ * difference), so no threshold would give retention_train's words.
+ * Without an intercept only an all-zero feature is constant.
  */
 static void
 check_constant(const CrFitResult *r, const char *name)
@@ -981,19 +980,12 @@ check_constant(const CrFitResult *r, const char *name)
 				 errmsg("feature \"%s\" is constant", name),
 				 errdetail("Every usable row has the value 0; it carries no information."),
 				 errhint("Remove it from the feature array.")));
-	if (!(r->sd[j] > 1e-20 * fabs(r->means[j])))
-		ereport(ERROR,
-				(errcode(ERRCODE_DATA_EXCEPTION),
-				 errmsg("feature \"%s\" is constant", name),
-				 errdetail("Every usable row has the value %g; it carries no information next to the intercept.",
-						   r->means[j]),
-				 errhint("Remove it from the feature array.")));
 	ereport(ERROR,
 			(errcode(ERRCODE_DATA_EXCEPTION),
-			 errmsg("feature \"%s\" varies too little next to its mean to be fitted", name),
-			 errdetail("Its values spread by %g around a mean of %g, at most 1e-13 of the mean: the fit cannot tell them apart from a constant, which carries no information next to the intercept.",
-					   r->sd[j], r->means[j]),
-			 errhint("Subtract a typical value from it (x - %g, for example), or remove it from the feature array.",
+			 errmsg("feature \"%s\" is constant", name),
+			 errdetail("Its values equal %g to about 13 digits, as far as the fit can tell (a spread of at most 1e-13 of their mean); it carries no information next to the intercept.",
+					   r->means[j]),
+			 errhint("Remove it from the feature array, or subtract a typical value from it (x - %g) if its small differences matter.",
 					 r->means[j])));
 }
 
