@@ -31,13 +31,14 @@
  *
  * Every pass runs read-only, i.e. in the snapshot of the calling statement,
  * so rows committed meanwhile by other sessions are not seen; each pass
- * must see the same rows (counts, and a row checksum or, where float
- * features differ in their last bits, each feature's sums and sums of
- * squares and a mixed second moment of the features: cr_rows_same),
- * or the fit stops with an error instead of mixing data sets.  The aggregate
- * passes are planned with CURSOR_OPT_PARALLEL_OK, so they can use parallel
- * workers (retention_fit itself is PARALLEL UNSAFE, so the outer query never
- * runs in parallel mode, which would forbid that).
+ * must see the same rows (counts, and, within rounding, since float
+ * features can differ in their last bits and the rows can be summed in
+ * another order, each feature's sums and sums of squares and a mixed
+ * second moment of the features: cr_rows_same), or the fit stops with an
+ * error instead of mixing data sets.  The aggregate passes are planned
+ * with CURSOR_OPT_PARALLEL_OK, so they can use parallel workers
+ * (retention_fit itself is PARALLEL UNSAFE, so the outer query never runs
+ * in parallel mode, which would forbid that).
  */
 #include "community_retention.h"
 
@@ -81,7 +82,7 @@ typedef struct Fit
 	int			npasses;
 	double		n_rows,
 				n_skipped;
-	CrRowSums	first;			/* pass 1's counts, checksum and sums: what
+	CrRowSums	first;			/* pass 1's counts and sums: what
 								 * every pass must see again (cr_rows_same) */
 	double	   *first_ax;		/* pass 1's sums of |w x| */
 	double		cw[2];			/* class weights of the Newton passes */
@@ -148,7 +149,7 @@ state_rows_same(const Fit *f, const double *st)
 	int			plen = (int) st[CR_ST_PLEN];
 	int			d = f->d;
 	const double *pt = st + CR_ST_HEADER;
-	CrRowSums	now = {st[CR_ST_ROWS], st[CR_ST_SKIPPED], st[CR_ST_NPOS], st[CR_ST_CHECK],
+	CrRowSums	now = {st[CR_ST_ROWS], st[CR_ST_SKIPPED], st[CR_ST_NPOS],
 	st[CR_ST_SW], st[CR_ST_SW1], NULL, NULL, NULL, st[CR_ST_MIX], st[CR_ST_MIXB]};
 	double	   *sx = NULL;
 	bool		same;
@@ -350,7 +351,6 @@ typedef struct SampleReceiver
 	int64		m;				/* scores kept */
 	int64		u;				/* usable rows seen */
 	int64		skipped;
-	double		check;			/* sum of row hashes, as the aggregate's */
 	double		npos,			/* retained usable rows */
 				sw,				/* and the weights' sums (cr_rows_same) */
 				sw1;
@@ -428,7 +428,6 @@ sample_receive(TupleTableSlot *slot, DestReceiver *self)
 				eta += r->beta[j + 1] * vals[j];
 			r->sc[r->m++] = cr_sigmoid(eta);
 		}
-		r->check += cr_row_hash(vals, f->d, retained, w);
 		r->sw += w;
 		if (retained)
 		{
@@ -529,7 +528,7 @@ receiver_pass(Fit *f, SampleReceiver *r, const char *what)
 		 (double) (GetCurrentTimestamp() - t0) / 1000.0);
 	MemoryContextDelete(r->rowcxt);
 	{
-		CrRowSums	now = {(double) r->u, (double) r->skipped, r->npos, r->check, r->sw, r->sw1,
+		CrRowSums	now = {(double) r->u, (double) r->skipped, r->npos, r->sw, r->sw1,
 		r->wx, r->wx1, r->wxx, r->mix[0], r->mix[1]};
 
 		same = keep < 1.0 || cr_rows_same(&f->first, &now, f->first_ax, f->d);
@@ -641,7 +640,7 @@ statistics(Fit *f)
 		memcpy(sums + f->d, st + cr_state_sxx(f->d, 2), sizeof(double) * f->d);
 		memcpy(sums + 2 * f->d, st + cr_state_grad(f->d, 2) + 1, sizeof(double) * f->d);
 		memcpy(sums + 3 * f->d, st + cr_state_sq(f->d, 2), sizeof(double) * f->d);
-		f->first = (CrRowSums) {f->n_rows, f->n_skipped, st[CR_ST_NPOS], st[CR_ST_CHECK],
+		f->first = (CrRowSums) {f->n_rows, f->n_skipped, st[CR_ST_NPOS],
 		st[CR_ST_SW], st[CR_ST_SW1], sums, sums + f->d, sums + 3 * f->d, st[CR_ST_MIX], st[CR_ST_MIXB]};
 		f->first_ax = sums + 2 * f->d;
 

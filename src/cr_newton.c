@@ -92,9 +92,7 @@ cr_rows_same(const CrRowSums *first, const CrRowSums *now, const double *ax, int
 
 	if (now->rows != first->rows || now->skipped != first->skipped || now->npos != first->npos)
 		return false;
-	if (now->checksum == first->checksum)
-		return true;
-	/* other bits: the same rows only if every sum is within rounding */
+	/* the same rows only if every sum is within rounding */
 	if (!(fabs(now->sw - first->sw) <= CR_ROWS_SAME_TOL * first->sw &&
 		  fabs(now->sw1 - first->sw1) <= CR_ROWS_SAME_TOL * first->sw))
 		return false;
@@ -106,31 +104,6 @@ cr_rows_same(const CrRowSums *first, const CrRowSums *now, const double *ax, int
 			return false;
 	/* the cross products, mixed; not where the squares overflowed */
 	return !isfinite(first->mixb) || fabs(now->mix - first->mix) <= CR_ROWS_SAME_TOL * first->mixb;
-}
-
-/*
- * 20 bits of a hash of the row: sums of these detect rows that changed.
- * Each value is mixed on its own (independent multiplications), then the
- * sum once, so the hash costs little next to the Hessian update.
- */
-double
-cr_row_hash(const double *x, int d, bool retained, double w)
-{
-	uint64_t	h = retained ? 0x9E3779B97F4A7C15ULL : 0xC2B2AE3D27D4EB4FULL;
-	uint64_t	b;
-	int			j;
-
-	memcpy(&b, &w, sizeof(b));
-	h += (b ^ (b >> 29)) * 0xBF58476D1CE4E5B9ULL;
-	for (j = 0; j < d; j++)
-	{
-		memcpy(&b, &x[j], sizeof(b));
-		h += (b ^ (b >> 29)) * (0x94D049BB133111EBULL + 2 * (uint64_t) j);
-	}
-	h ^= h >> 31;
-	h *= 0xD6E8FEB86659FD93ULL;
-	h ^= h >> 32;
-	return (double) (h >> 44);
 }
 
 /* sigmoid(eta) from e = exp(-|eta|), as cr_logit.c does */
@@ -272,10 +245,9 @@ cr_state_add_row(double *st, const double *x, bool retained, double w)
 	st[CR_ST_SW] += w;
 	if (retained)
 		st[CR_ST_SW1] += w;
-	st[CR_ST_CHECK] += cr_row_hash(x, d, retained, w);
 	if (!flag(pt[CR_PT_FLAGS], CR_PT_MOMENTS))
 	{
-		/* the means; and what cr_rows_same compares when the checksums differ */
+		/* the means; and what cr_rows_same compares */
 		cr_row_sums_add(sx, st + cr_state_sxx(d, plen), st + cr_state_sq(d, plen), st + CR_ST_MIX,
 						x, d, retained, w);
 	}

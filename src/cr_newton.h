@@ -51,8 +51,7 @@
  *
  * Sums (but a direction pass's extremes) are element-wise additive, so
  * partial states of parallel workers (or Citus shards) combine by addition.  Row and class counts are exact in
- * doubles up to 2^53 rows; the checksum adds 20-bit row hashes, exact up to
- * 2^33 rows.
+ * doubles up to 2^53 rows.
  */
 #ifndef CR_NEWTON_H
 #define CR_NEWTON_H
@@ -92,10 +91,9 @@
 #define CR_ST_SW		7		/* sum of row weights */
 #define CR_ST_SW1		8		/* of retained rows */
 #define CR_ST_LL		9		/* weighted log-likelihood at the point */
-#define CR_ST_CHECK		10		/* sum of 20-bit row hashes */
-#define CR_ST_MIX		11		/* sum of w (sum_j c_j x_j)^2 (cr_mix_coef) */
-#define CR_ST_MIXB		12		/* sum of w (sum_j |c_j x_j|)^2, its scale */
-#define CR_ST_HEADER	13
+#define CR_ST_MIX		10		/* sum of w (sum_j c_j x_j)^2 (cr_mix_coef) */
+#define CR_ST_MIXB		11		/* sum of w (sum_j |c_j x_j|)^2, its scale */
+#define CR_ST_HEADER	12
 
 /* rows a Newton pass queues for its Hessian */
 #define CR_QUEUE_ROWS	4
@@ -189,12 +187,9 @@ extern void cr_state_init(double *st, int d, const double *point, int plen);
  */
 extern void cr_state_add_row(double *st, const double *x, bool retained, double w);
 
-/* The 20-bit hash of a usable row that CR_ST_CHECK sums (exactly, in any order). */
-extern double cr_row_hash(const double *x, int d, bool retained, double w);
-
 /*
  * What a pass saw of its rows, for retention_fit's check that every pass
- * sees the first one's: counts, the checksum, the weights' sums, the
+ * sees the first one's: counts, the weights' sums, the
  * weighted sums of x over all rows (sx) and over retained ones (sx1; NULL
  * where a pass did not sum them), of x^2 over all rows (sq), and the mixed
  * second moment mix with its scale mixb (cr_row_mix_add).
@@ -204,7 +199,6 @@ typedef struct CrRowSums
 	double		rows,
 				skipped,
 				npos,
-				checksum,
 				sw,
 				sw1;
 	const double *sx;
@@ -277,16 +271,19 @@ cr_row_sums_add(double *sx, double *sx1, double *sq, double *mix, const double *
 }
 
 /*
- * Whether now saw first's rows: the same counts and, unless the checksums
- * are equal, every sum within CR_ROWS_SAME_TOL of its scale (ax[j], the
- * sum of |w x_j|; first->sw for the weights; the sum itself for sq, and
- * first->mixb for mix, where they are finite).  Features that are float
- * aggregates can differ in their last bits from one execution to the next
- * (partial sums added in another order by parallel workers or Citus),
- * which changes the checksum but not the data.  The sums of squares tell
- * an amount moved between two rows of the same class (every sum and count
- * unchanged) from rounding, and the mixed moment a value exchanged between
- * two such rows (every sum of squares unchanged too).
+ * Whether now saw first's rows: the same counts and every sum within
+ * CR_ROWS_SAME_TOL of its scale (ax[j], the sum of |w x_j|; first->sw for
+ * the weights; the sum itself for sq, and first->mixb for mix, where they
+ * are finite).  Features that are float aggregates can differ in their
+ * last bits from one execution to the next (partial sums added in another
+ * order by parallel workers or Citus), and the same rows summed in another
+ * order differ in the sums' last bits: a tolerance, not equality.  There
+ * is no checksum of the rows: the sums are compared every time, so a
+ * changed row is never accepted on a hash that happened to match.  The
+ * sums of squares tell an amount moved between two rows of the same class
+ * (every sum and count unchanged) from rounding, and the mixed moment a
+ * value exchanged between two such rows (every sum of squares unchanged
+ * too).
  */
 extern bool cr_rows_same(const CrRowSums *first, const CrRowSums *now, const double *ax, int d);
 

@@ -363,7 +363,7 @@ BEGIN
         EXECUTE format('SELECT retention_train(%s, renewed, %L) FROM member_features_local', feats, opts) INTO trained;
         -- features that are float sums the coordinator combines (grouped by
         -- day, not by member): their last bits change from pass to pass, and
-        -- the fit compares the passes' sums instead of stopping on the checksum
+        -- the fit compares the passes' sums within rounding
         EXECUTE format('SELECT retention_fit(%L)', 'SELECT ARRAY[sum(minutes), avg(rating)], count(*) % 2 = 0 FROM activity GROUP BY date_trunc(''day'', occurred_at)') INTO daily;
         EXECUTE format('SELECT retention_fit(%L)', 'SELECT ARRAY[sum(minutes), avg(rating)], count(*) % 2 = 0 FROM activity_local GROUP BY date_trunc(''day'', occurred_at)') INTO daily_loc;
     EXCEPTION WHEN OTHERS THEN
