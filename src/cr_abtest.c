@@ -325,34 +325,39 @@ effect_size(double base, double mde)
 	return 2.0 * atan2(mde / (sa * scb + sb * sca), sa * sb + sca * scb);
 }
 
-double
-cr_ab_power(double base, double mde, double n, double alpha)
+/* The power at n members per arm of an effect es (|Cohen's h|), critical value crit */
+static double
+power_at(double es, double crit, double n)
 {
-	double		es = effect_size(base, mde);
-	double		crit = cr_norm_crit2(alpha);
-	double		s = fabs(es) * sqrt(n / 2.0);	/* equal arms: n1 n2 / (n1 + n2) */
+	double		s = es * sqrt(n / 2.0);	/* equal arms: n1 n2 / (n1 + n2) */
 
 	return cr_norm_sf(crit - s) + cr_norm_cdf(-crit - s);
 }
 
+double
+cr_ab_power(double base, double mde, double n, double alpha)
+{
+	return power_at(fabs(effect_size(base, mde)), cr_norm_crit2(alpha), n);
+}
+
 /*
- * Whether n members per arm reach the power asked for.  Above a power of
- * 1/2 the miss probability 1 - power(n) = Phi(c - s) - Phi(-c - s) is
- * compared with 1 - power (exact there): power(n) itself, within 1e-16 of
- * 1, keeps only the leading digits of what it misses, and a power of
- * 0.99999999998 gave 9870886705 members for (0.5702805702451802,
- * 0.00011131604404646129, 5.6e-20), not the exact 9870887382.
+ * Whether n members per arm reach the power asked for, for an effect es
+ * (|Cohen's h|) and a critical value crit that the search computes once.
+ * Above a power of 1/2 the miss probability 1 - power(n) = Phi(c - s) -
+ * Phi(-c - s) is compared with 1 - power (exact there): power(n) itself,
+ * within 1e-16 of 1, keeps only the leading digits of what it misses, and
+ * a power of 0.99999999998 gave 9870886705 members for
+ * (0.5702805702451802, 0.00011131604404646129, 5.6e-20), not the exact
+ * 9870887382.
  */
 static int
-reaches_power(double base, double mde, double n, double alpha, double power)
+reaches_power(double es, double crit, double n, double power)
 {
-	double		crit,
-				s;
+	double		s;
 
 	if (power <= 0.5)
-		return cr_ab_power(base, mde, n, alpha) >= power;
-	crit = cr_norm_crit2(alpha);
-	s = fabs(effect_size(base, mde)) * sqrt(n / 2.0);
+		return power_at(es, crit, n) >= power;
+	s = es * sqrt(n / 2.0);
 	return cr_norm_cdf(crit - s) - cr_norm_cdf(-crit - s) <= 1.0 - power;
 }
 
@@ -360,7 +365,8 @@ double
 cr_ab_sample_size(double base, double mde, double alpha, double power)
 {
 	double		es = fabs(effect_size(base, mde));
-	double		guess = 2.0 * pow((cr_norm_crit2(alpha) + cr_norm_ppf(power)) / es, 2.0);
+	double		crit = cr_norm_crit2(alpha);
+	double		guess = 2.0 * pow((crit + cr_norm_ppf(power)) / es, 2.0);
 	double		lo,
 				hi;
 
@@ -387,12 +393,12 @@ cr_ab_sample_size(double base, double mde, double alpha, double power)
 	hi = guess * 2.0 + 1.0;
 
 	/* power grows with n: bracket the root, then bisect to full precision */
-	while (lo > 1e-9 && reaches_power(base, mde, lo, alpha, power))
+	while (lo > 1e-9 && reaches_power(es, crit, lo, power))
 	{
 		hi = lo;				/* lo has the power: the root is below it */
 		lo /= 2.0;
 	}
-	while (!reaches_power(base, mde, hi, alpha, power) && hi < 1e300)
+	while (!reaches_power(es, crit, hi, power) && hi < 1e300)
 		hi *= 2.0;
 	/*
 	 * Bisect until lo and hi are neighbouring doubles (a relative tolerance
@@ -405,7 +411,7 @@ cr_ab_sample_size(double base, double mde, double alpha, double power)
 
 		if (mid <= lo || mid >= hi)
 			break;
-		if (!reaches_power(base, mde, mid, alpha, power))
+		if (!reaches_power(es, crit, mid, power))
 			lo = mid;
 		else
 			hi = mid;
