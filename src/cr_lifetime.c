@@ -625,8 +625,13 @@ lifetime_fit_combinefn(PG_FUNCTION_ARGS)
 	}
 	if (b->nkc > 0)
 		bg_merge_counted(a, aggctx, b->kc, b->kcount, b->nkc);	/* a worker's */
-	if (b->nrows > 0 && b->width == BG_WIDTH && b->nsorted == b->nrows)
-		bg_merge_sorted(a, aggctx, (const CrBuyerRow *) b->rows, b->nrows);	/* a worker's */
+	/* each model's rows by its own merge: a worker's come sorted and merged */
+	if (b->nrows > 0 && b->width == BG_WIDTH)
+	{
+		if (b->nsorted < b->nrows)
+			bg_compact(b, aggctx);
+		bg_merge_sorted(a, aggctx, (const CrBuyerRow *) b->rows, b->nrows);
+	}
 	else if (b->nrows > 0)
 		gg_merge_state(a, aggctx, b);
 	PG_RETURN_POINTER(a);
@@ -748,7 +753,7 @@ fit_check_rows(const FitState *st)
 			const CrBuyerRow *r = (const CrBuyerRow *) st->rows + i;
 
 			if (cr_buyer_row_problem(r->x, r->tx, r->T) != NULL ||
-				!(r->w >= 1.0 && r->w <= 9007199254740992.0 && r->w == floor(r->w)))
+				!(r->w >= 1.0 && r->w <= (double) CR_BUYER_COUNT_MAX && r->w == floor(r->w)))
 				cr_bad_state("lifetime fit",
 							 "Its row %d (frequency %s, recency %s, T %s, count %s) is not a member history bgnbd_fit takes.",
 							 i + 1, cr_float_text(r->x), cr_float_text(r->tx),
