@@ -28,6 +28,14 @@ SELECT retention_fit('SELECT NULL::float8[], y FROM fb');
 SELECT retention_fit('SELECT x, y FRM fb');
 -- no columns at all: no first column to name
 SELECT retention_fit('SELECT FROM fb');
+-- a lock below the top level (subquery, WITH query, view) is named as such,
+-- not as SPI's read-only refusal ("not allowed in a non-volatile function")
+SELECT retention_fit('SELECT x, y FROM (SELECT x, y FROM fb FOR UPDATE) s');
+SELECT retention_fit('WITH s AS (SELECT x, y FROM fb FOR NO KEY UPDATE) SELECT x, y FROM s');
+CREATE TEMP VIEW fb_locked AS SELECT x, y FROM fb FOR SHARE;
+SELECT retention_fit('SELECT x, y FROM fb_locked');
+DROP VIEW fb_locked;
+SELECT * FROM lifetime_summaries('SELECT 1::bigint, now(), 1::float8 FROM (SELECT FROM fb FOR KEY SHARE) s', now());
 \set VERBOSITY sqlstate
 
 -- options: the same errors as retention_train

@@ -7,8 +7,10 @@
 
 #include "executor/spi.h"
 #include "nodes/parsenodes.h"
+#include "nodes/plannodes.h"
 #include "tcop/tcopprot.h"
 #include "utils/builtins.h"
+#include "utils/plancache.h"
 
 #include "cr_query.h"
 
@@ -19,6 +21,14 @@ not_a_select(const char *fname, const char *example)
 			(errcode(ERRCODE_SYNTAX_ERROR),
 			 errmsg("%s query must be a single SELECT statement", fname),
 			 errhint("Pass a query such as '%s'.", example)));
+}
+
+static void
+locks_rows(const char *fname)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+			 errmsg("%s query must not lock rows (FOR UPDATE or FOR SHARE)", fname)));
 }
 
 /*
@@ -59,9 +69,7 @@ cr_select_text(const char *query, const char *fname, const char *example)
 	if (!IsA(rs->stmt, SelectStmt) || ((SelectStmt *) rs->stmt)->intoClause != NULL)
 		not_a_select(fname, example);
 	if (((SelectStmt *) rs->stmt)->lockingClause != NIL)
-		ereport(ERROR,
-				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-				 errmsg("%s query must not lock rows (FOR UPDATE or FOR SHARE)", fname)));
+		locks_rows(fname);
 	len = rs->stmt_len > 0 ? rs->stmt_len : (int) strlen(query + rs->stmt_location);
 	return pnstrdup(query + rs->stmt_location, len);
 }
@@ -69,10 +77,36 @@ cr_select_text(const char *query, const char *fname, const char *example)
 TupleDesc
 cr_query_columns(const char *stmt, const char *fname, const char *example)
 {
+	SPIPlanPtr	plan = SPI_prepare(psprintf("SELECT * FROM (\n%s\n) AS q LIMIT 0", stmt), 0, NULL);
+	CachedPlan *cp;
+	ListCell   *lc;
 	TupleDesc	td;
 
-	if (SPI_execute(psprintf("SELECT * FROM (\n%s\n) AS q LIMIT 0", stmt), true, 0) != SPI_OK_SELECT)
+	if (plan == NULL)
+		elog(ERROR, "%s: SPI_prepare failed: %s", fname, SPI_result_code_string(SPI_result));
+
+	/*
+	 * A FOR UPDATE or FOR SHARE below the top level (in a subquery, a WITH
+	 * query or a view the query reads): SPI runs the query read-only and
+	 * would refuse it with "SELECT FOR UPDATE is not allowed in a
+	 * non-volatile function", which is not what is wrong.  The plan has row
+	 * marks exactly when SPI's read-only check refuses it.
+	 */
+	cp = SPI_plan_get_cached_plan(plan);
+	if (cp != NULL)
+	{
+		bool		locks = false;
+
+		foreach(lc, cp->stmt_list)
+			if (IsA(lfirst(lc), PlannedStmt) && lfirst_node(PlannedStmt, lc)->rowMarks != NIL)
+				locks = true;
+		ReleaseCachedPlan(cp, NULL);	/* a plan not saved has no owner */
+		if (locks)
+			locks_rows(fname);
+	}
+	if (SPI_execute_plan(plan, NULL, NULL, true, 0) != SPI_OK_SELECT)
 		not_a_select(fname, example);
+	SPI_freeplan(plan);
 	td = CreateTupleDescCopy(SPI_tuptable->tupdesc);
 	SPI_freetuptable(SPI_tuptable);
 	return td;

@@ -22,7 +22,9 @@ extern char *cr_select_text(const char *query, const char *fname, const char *ex
 
 /*
  * The columns of stmt (planned and run with LIMIT 0 through SPI, which the
- * caller has connected); 42601 when it is no SELECT after all.
+ * caller has connected); 42601 when it is no SELECT after all, 0A000 when
+ * it locks rows below the top level (a subquery, WITH query or view with
+ * FOR UPDATE or FOR SHARE).
  */
 extern TupleDesc cr_query_columns(const char *stmt, const char *fname, const char *example);
 
