@@ -17,6 +17,7 @@
 DO $$
 DECLARE
   uses pg_catalog.text;
+  others pg_catalog.bool;
 BEGIN
   -- every name and operator qualified: this runs with the installing role's
   -- objects in the search path (see the header)
@@ -50,7 +51,8 @@ BEGIN
                 WHEN con.oid IS NOT NULL
                 THEN pg_catalog.concat('exclusion constraint ', pg_catalog.quote_ident(con.conname),
                                        ' of table ', con.conrelid::pg_catalog.regclass)
-                ELSE pg_catalog.concat('index ', c.oid::pg_catalog.regclass) END AS what
+                ELSE pg_catalog.concat('index ', c.oid::pg_catalog.regclass) END AS what,
+           c.relowner AS owner
       FROM dep JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) dep.objid
       LEFT JOIN pg_catalog.pg_constraint con ON con.conindid OPERATOR(pg_catalog.=) c.oid
                                              AND con.contype OPERATOR(pg_catalog.=) 'x'::pg_catalog."char"
@@ -66,7 +68,8 @@ BEGIN
     -- (not attislocal: PostgreSQL gives it the parent's expression, and
     -- dropping the parent's column drops it) is the parent's, named once
     SELECT pg_catalog.concat('generated column ', pg_catalog.quote_ident(a.attname), ' of table ',
-                             ad.adrelid::pg_catalog.regclass)
+                             ad.adrelid::pg_catalog.regclass),
+           t.relowner
       FROM dep JOIN pg_catalog.pg_attrdef ad ON ad.oid OPERATOR(pg_catalog.=) dep.objid
       JOIN pg_catalog.pg_attribute a ON a.attrelid OPERATOR(pg_catalog.=) ad.adrelid
                                     AND a.attnum OPERATOR(pg_catalog.=) ad.adnum
@@ -81,18 +84,32 @@ BEGIN
     SELECT pg_catalog.concat('statistics object ',
                              CASE WHEN NOT pg_catalog.pg_statistics_obj_is_visible(st.oid)
                                   THEN pg_catalog.concat(pg_catalog.quote_ident(n.nspname), '.') END,
-                             pg_catalog.quote_ident(st.stxname))
+                             pg_catalog.quote_ident(st.stxname)),
+           st.stxowner
       FROM dep JOIN pg_catalog.pg_statistic_ext st ON st.oid OPERATOR(pg_catalog.=) dep.objid
       JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) st.stxnamespace
       JOIN pg_catalog.pg_class t ON t.oid OPERATOR(pg_catalog.=) st.stxrelid
      WHERE dep.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_statistic_ext'::pg_catalog.regclass::pg_catalog.oid
        AND t.relpersistence OPERATOR(pg_catalog.<>) 't'::pg_catalog."char")
-  SELECT pg_catalog.string_agg(what, ', ' ORDER BY what COLLATE pg_catalog."C") INTO uses FROM user_of;
+  -- An object of another role than the extension's owner (who runs the
+  -- update) is named with its owner: only that role or a superuser can drop
+  -- it, so any role that may use the functions and create a table can hold
+  -- the update back, and the owner must know whom to ask.  It cannot simply
+  -- be left behind: the dump of the database would not restore it.
+  SELECT pg_catalog.string_agg(pg_catalog.concat(u.what,
+             CASE WHEN u.owner OPERATOR(pg_catalog.<>) e.extowner
+                  THEN pg_catalog.concat(' (owner ', u.owner::pg_catalog.regrole, ')') END),
+           ', ' ORDER BY u.what COLLATE pg_catalog."C"),
+         pg_catalog.bool_or(u.owner OPERATOR(pg_catalog.<>) e.extowner)
+    INTO uses, others
+    FROM user_of u, pg_catalog.pg_extension e
+   WHERE e.extname OPERATOR(pg_catalog.=) 'community_retention';
   IF uses IS NOT NULL THEN
     RAISE EXCEPTION 'cannot update community_retention to 1.1 while retention_model_send, retention_model_recv, incentive_condition_send, incentive_condition_recv or a record form of retention_score, retention_explain or incentive_matches is used by %', uses
       USING ERRCODE = 'object_not_in_prerequisite_state',
             DETAIL = 'From 1.1 on these functions are STABLE (the binary forms follow the session''s client_encoding; the record forms bind columns by name, and names can change), and index, partition key, generated column and statistics expressions may call only IMMUTABLE functions: a dump of the database would not restore.',
-            HINT = 'Drop those objects (ALTER TABLE ... DROP CONSTRAINT for a constraint), or rebuild them on the text form (for example md5(model::text) or md5(condition::text)) or the array and jsonb forms of the scoring functions, then update.';
+            HINT = pg_catalog.concat('Drop those objects (ALTER TABLE ... DROP CONSTRAINT for a constraint), or rebuild them on the text form (for example md5(model::text) or md5(condition::text)) or the array and jsonb forms of the scoring functions, then update.',
+                                     CASE WHEN others THEN ' Only its owner or a superuser can drop an object of another role (named with its owner above).' END);
   END IF;
 END $$;
 
