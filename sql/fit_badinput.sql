@@ -177,3 +177,31 @@ SELECT retention_fit('SELECT x, y::text::fb_text FROM fb');
 DROP DOMAIN fb_vec, fb_flag, fb_w, fb_text;
 DROP TABLE fb;
 DROP SEQUENCE fb_seq;
+
+-- The query text is planned again for each row-by-row pass: a function it
+-- calls may change what its names resolve to between passes, and the pass
+-- that reads the rows as float8[] must not read a bigint (a crash).  Here
+-- pass 1 switches search_path to a schema where the table has a bigint
+-- column, and then replaces a view it reads.
+\set VERBOSITY default
+CREATE SCHEMA fb_a;
+CREATE SCHEMA fb_b;
+CREATE TABLE fb_a.fbs AS SELECT ARRAY[i::float8, (i % 7)::float8] AS f, i % 3 = 0 AS r FROM generate_series(1, 100) i;
+CREATE TABLE fb_b.fbs AS SELECT (i * 1000003)::bigint AS f, i % 3 = 0 AS r FROM generate_series(1, 100) i;
+SET search_path = fb_a, public;
+SELECT retention_fit('SELECT f, r FROM fbs WHERE pg_catalog.set_config(''search_path'', ''fb_b, public'', false) IS NOT NULL');
+RESET search_path;
+CREATE VIEW fb_a.v AS SELECT f, r FROM fb_a.fbs;
+CREATE FUNCTION fb_a.swap() RETURNS boolean LANGUAGE plpgsql VOLATILE AS $$
+BEGIN
+  IF (SELECT atttypid FROM pg_attribute WHERE attrelid = 'fb_a.v'::regclass AND attname = 'f') = 'float8[]'::regtype THEN
+    DROP VIEW fb_a.v;
+    CREATE VIEW fb_a.v AS SELECT f, r FROM fb_b.fbs;
+  END IF;
+  RETURN true;
+END $$;
+SELECT retention_fit('SELECT f, r FROM fb_a.v WHERE fb_a.swap()');
+SET client_min_messages = warning;
+DROP SCHEMA fb_a, fb_b CASCADE;
+RESET client_min_messages;
+\set VERBOSITY sqlstate

@@ -75,6 +75,7 @@ typedef struct Fit
 	MemoryContext cxt;			/* outlives SPI: results live here */
 	const char *stmt;			/* the caller's SELECT */
 	int			ncols;			/* 2 or 3 (with weight) */
+	TupleDesc	cols;			/* the query's columns, as checked */
 	SPIPlanPtr	plan;			/* the aggregate over the query, $1 = point */
 	TrainOptions o;
 	char	  **names;
@@ -104,7 +105,7 @@ typedef struct Fit
 #define FIT_SHAPE "(features float8[], retained boolean [, weight float8])"
 
 /* Check the query's columns before any pass. */
-static int
+static TupleDesc
 query_columns(const char *stmt)
 {
 	TupleDesc	td = cr_query_columns(stmt, "retention_fit", FIT_EXAMPLE);
@@ -123,7 +124,7 @@ query_columns(const char *stmt)
 		cr_wrong_column(td, 1, "boolean", "retention_fit", FIT_SHAPE);
 	if (n == 3 && getBaseType(TupleDescAttr(td, 2)->atttypid) != FLOAT8OID)
 		cr_wrong_column(td, 2, "float8", "retention_fit", FIT_SHAPE);
-	return n;
+	return td;
 }
 
 static void
@@ -518,11 +519,19 @@ receiver_pass(Fit *f, SampleReceiver *r, const char *what)
 	r->wx1 = palloc0(sizeof(double) * f->d);
 	r->wxx = palloc0(sizeof(double) * f->d);
 
-	cr_query_run(keep < 1.0 ?
+	/*
+	 * The text is planned again here: a function the query called on an
+	 * earlier pass may have changed search_path, or dropped and created a
+	 * view it reads, and sample_receive would read a column of another type
+	 * as float8[] (a bigint as a pointer).  The columns are checked against
+	 * the ones checked before the first pass.  (The aggregate passes cast
+	 * each column to its type, and their plan is revalidated.)
+	 */
+	cr_query_run_checked(keep < 1.0 ?
 				 psprintf("SELECT * FROM (\n%s\n) AS q WHERE pg_catalog.random() OPERATOR(pg_catalog.<) %.17g::pg_catalog.float8",
 						  f->stmt, keep)
 				 : f->stmt,
-				 (DestReceiver *) r, 0, "retention_fit");
+				 (DestReceiver *) r, 0, "retention_fit", f->cols);
 	f->npasses++;
 	elog(DEBUG1, "retention_fit: pass %d (%s) took %.1f ms", f->npasses, what,
 		 (double) (GetCurrentTimestamp() - t0) / 1000.0);
@@ -922,7 +931,8 @@ retention_fit(PG_FUNCTION_ARGS)
 	guc_level = NewGUCNestLevel();
 	(void) set_config_option("plan_cache_mode", "force_custom_plan", PGC_USERSET, PGC_S_SESSION,
 							 GUC_ACTION_SAVE, true, 0, false);
-	f.ncols = query_columns(f.stmt);
+	f.cols = query_columns(f.stmt);
+	f.ncols = f.cols->natts;
 	{
 		Oid			argtypes[1] = {FLOAT8ARRAYOID};
 		char	   *schema = get_namespace_name(get_func_namespace(fcinfo->flinfo->fn_oid));

@@ -125,15 +125,91 @@ cr_wrong_column(TupleDesc td, int i, const char *want, const char *fname, const 
 					 shape, NameStr(a->attname), want)));
 }
 
+/*
+ * A DestReceiver in front of the caller's that checks, before the first
+ * row, that the plan the executor runs returns the columns the caller
+ * checked (cr_query_columns) and reads them as.
+ */
+typedef struct CheckedDest
+{
+	DestReceiver pub;
+	DestReceiver *inner;
+	TupleDesc	want;
+	const char *fname;
+} CheckedDest;
+
+static void
+checked_startup(DestReceiver *self, int operation, TupleDesc typeinfo)
+{
+	CheckedDest *c = (CheckedDest *) self;
+	int			i;
+
+	for (i = 0; i < Max(typeinfo->natts, c->want->natts); i++)
+	{
+		Oid			have = i < typeinfo->natts ? TupleDescAttr(typeinfo, i)->atttypid : InvalidOid;
+		Oid			want = i < c->want->natts ? TupleDescAttr(c->want, i)->atttypid : InvalidOid;
+
+		if (have != want)
+			ereport(ERROR,
+					(errcode(ERRCODE_DATA_EXCEPTION),
+					 errmsg("the %s query changed its columns while it ran", c->fname),
+					 OidIsValid(have) && OidIsValid(want)
+					 ? errdetail("Column %d has type %s, not %s as when the query was checked.",
+								 i + 1, format_type_be(have), format_type_be(want))
+					 : errdetail("It returns %d columns, not %d as when the query was checked.",
+								 typeinfo->natts, c->want->natts),
+					 errhint("The query text is planned again for each pass over its rows: a function it calls must not change search_path or replace what the query reads.")));
+	}
+	c->inner->rStartup(c->inner, operation, typeinfo);
+}
+
+static bool
+checked_receive(TupleTableSlot *slot, DestReceiver *self)
+{
+	CheckedDest *c = (CheckedDest *) self;
+
+	return c->inner->receiveSlot(slot, c->inner);
+}
+
+static void
+checked_shutdown(DestReceiver *self)
+{
+	CheckedDest *c = (CheckedDest *) self;
+
+	c->inner->rShutdown(c->inner);
+}
+
+static void
+checked_destroy(DestReceiver *self)
+{
+	CheckedDest *c = (CheckedDest *) self;
+
+	c->inner->rDestroy(c->inner);
+}
+
 void
-cr_query_run(const char *stmt, DestReceiver *dest, int cursor_opts, const char *fname)
+cr_query_run_checked(const char *stmt, DestReceiver *dest, int cursor_opts, const char *fname,
+					 TupleDesc want)
 {
 	SPIPlanPtr	plan;
 	SPIExecuteOptions eo;
+	CheckedDest checked;
 
 	plan = SPI_prepare_cursor(psprintf("SELECT * FROM (\n%s\n) AS q", stmt), 0, NULL, cursor_opts);
 	if (plan == NULL)
 		elog(ERROR, "%s: SPI_prepare failed: %s", fname, SPI_result_code_string(SPI_result));
+	if (want != NULL)
+	{
+		checked.pub.receiveSlot = checked_receive;
+		checked.pub.rStartup = checked_startup;
+		checked.pub.rShutdown = checked_shutdown;
+		checked.pub.rDestroy = checked_destroy;
+		checked.pub.mydest = dest->mydest;
+		checked.inner = dest;
+		checked.want = want;
+		checked.fname = fname;
+		dest = (DestReceiver *) &checked;
+	}
 	memset(&eo, 0, sizeof(eo));
 	eo.read_only = true;
 	eo.dest = dest;
@@ -141,6 +217,12 @@ cr_query_run(const char *stmt, DestReceiver *dest, int cursor_opts, const char *
 	if (SPI_execute_plan_extended(plan, &eo) < 0)
 		elog(ERROR, "%s: running the query failed", fname);
 	SPI_freeplan(plan);
+}
+
+void
+cr_query_run(const char *stmt, DestReceiver *dest, int cursor_opts, const char *fname)
+{
+	cr_query_run_checked(stmt, dest, cursor_opts, fname, NULL);
 }
 
 void

@@ -43,6 +43,17 @@ extern void cr_wrong_column(TupleDesc td, int i, const char *want,
 extern void cr_query_run(const char *stmt, DestReceiver *dest, int cursor_opts,
 						 const char *fname);
 
+/*
+ * cr_query_run, checking first that the plan the executor runs returns
+ * columns of want's types (those cr_query_columns gave): the text is
+ * planned again at each call, and a function the query called on an
+ * earlier pass may have changed what its names resolve to (search_path, a
+ * view dropped and created again).  22000 when they differ, before any row.
+ * want NULL: no check.
+ */
+extern void cr_query_run_checked(const char *stmt, DestReceiver *dest, int cursor_opts,
+								 const char *fname, TupleDesc want);
+
 /* DestReceiver callbacks that do nothing (startup, shutdown, destroy). */
 extern void cr_dest_startup_noop(DestReceiver *self, int operation, TupleDesc typeinfo);
 extern void cr_dest_noop(DestReceiver *self);
