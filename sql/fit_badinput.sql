@@ -201,6 +201,21 @@ BEGIN
   RETURN true;
 END $$;
 SELECT retention_fit('SELECT f, r FROM fb_a.v WHERE fb_a.swap()');
+-- lifetime_summaries checks its query's columns once and then runs it:
+-- an IMMUTABLE function, run whenever the text is planned, switches
+-- search_path from fb_b to fb_a while the columns are checked and back
+-- before the run, where column 2 is a bigint (read as a timestamp before).
+CREATE TABLE fb_a.ev AS SELECT (i % 10)::bigint AS m, '2024-01-01'::timestamptz + i * interval '1 day' AS at, i::float8 AS v FROM generate_series(1, 100) i;
+CREATE TABLE fb_b.ev AS SELECT (i % 10)::bigint AS m, (i * 12345)::bigint AS at, i::float8 AS v FROM generate_series(1, 100) i;
+CREATE FUNCTION fb_a.flip() RETURNS boolean LANGUAGE plpgsql IMMUTABLE AS $$
+BEGIN
+  PERFORM pg_catalog.set_config('search_path',
+    CASE WHEN pg_catalog.current_setting('search_path') LIKE 'fb_a%' THEN 'fb_b, public' ELSE 'fb_a, public' END, false);
+  RETURN true;
+END $$;
+SET search_path = fb_b, public;
+SELECT count(*) FROM lifetime_summaries('SELECT m, at, v FROM ev WHERE fb_a.flip()', '2025-01-01');
+RESET search_path;
 SET client_min_messages = warning;
 DROP SCHEMA fb_a, fb_b CASCADE;
 RESET client_min_messages;

@@ -266,11 +266,11 @@ bulk_receive(TupleTableSlot *slot, DestReceiver *self)
 /*
  * The query's columns: 3, an integer member id, timestamptz, float8, or
  * domains over them (their values are the base type's, already checked by
- * the query), as the aggregate's arguments take them.  Returns the member
- * id's base type.
+ * the query), as the aggregate's arguments take them.  Returns the columns
+ * and sets *id_type to the member id's base type.
  */
-static Oid
-bulk_check_columns(const char *stmt)
+static TupleDesc
+bulk_check_columns(const char *stmt, Oid *id_type_out)
 {
 	TupleDesc	td = cr_query_columns(stmt, BULK_NAME, BULK_EXAMPLE);
 	Oid			id_type;
@@ -291,7 +291,8 @@ bulk_check_columns(const char *stmt)
 		cr_wrong_column(td, 1, "timestamptz", BULK_NAME, BULK_SHAPE);
 	if (getBaseType(TupleDescAttr(td, 2)->atttypid) != FLOAT8OID)
 		cr_wrong_column(td, 2, "float8", BULK_NAME, BULK_SHAPE);
-	return id_type;
+	*id_type_out = id_type;
+	return td;
 }
 
 /*
@@ -349,6 +350,7 @@ lifetime_summaries(PG_FUNCTION_ARGS)
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	BulkReceiver r;
 	char	   *stmt;
+	TupleDesc	td;
 	int64		unit;
 	TimestampTz t0 = GetCurrentTimestamp();
 
@@ -380,11 +382,12 @@ lifetime_summaries(PG_FUNCTION_ARGS)
 
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "lifetime_summaries: SPI_connect failed");
-	r.id_type = bulk_check_columns(stmt);
+	td = bulk_check_columns(stmt, &r.id_type);
 	/* a NULL as_of: every row skipped, as the aggregate skips them */
 	if (!PG_ARGISNULL(1))
 	{
-		cr_query_run(stmt, (DestReceiver *) &r, BULK_CURSOR_OPTS, BULK_NAME);
+		/* the text is planned again: the columns it returns are checked again */
+		cr_query_run_checked(stmt, (DestReceiver *) &r, BULK_CURSOR_OPTS, BULK_NAME, td);
 		bulk_flush(&r);
 	}
 	SPI_finish();

@@ -158,7 +158,7 @@ checked_startup(DestReceiver *self, int operation, TupleDesc typeinfo)
 								 i + 1, format_type_be(have), format_type_be(want))
 					 : errdetail("It returns %d columns, not %d as when the query was checked.",
 								 typeinfo->natts, c->want->natts),
-					 errhint("The query text is planned again for each pass over its rows: a function it calls must not change search_path or replace what the query reads.")));
+					 errhint("The query text is planned again each time it runs: a function it calls must not change search_path or replace what the query reads.")));
 	}
 	c->inner->rStartup(c->inner, operation, typeinfo);
 }
@@ -198,31 +198,21 @@ cr_query_run_checked(const char *stmt, DestReceiver *dest, int cursor_opts, cons
 	plan = SPI_prepare_cursor(psprintf("SELECT * FROM (\n%s\n) AS q", stmt), 0, NULL, cursor_opts);
 	if (plan == NULL)
 		elog(ERROR, "%s: SPI_prepare failed: %s", fname, SPI_result_code_string(SPI_result));
-	if (want != NULL)
-	{
-		checked.pub.receiveSlot = checked_receive;
-		checked.pub.rStartup = checked_startup;
-		checked.pub.rShutdown = checked_shutdown;
-		checked.pub.rDestroy = checked_destroy;
-		checked.pub.mydest = dest->mydest;
-		checked.inner = dest;
-		checked.want = want;
-		checked.fname = fname;
-		dest = (DestReceiver *) &checked;
-	}
+	checked.pub.receiveSlot = checked_receive;
+	checked.pub.rStartup = checked_startup;
+	checked.pub.rShutdown = checked_shutdown;
+	checked.pub.rDestroy = checked_destroy;
+	checked.pub.mydest = dest->mydest;
+	checked.inner = dest;
+	checked.want = want;
+	checked.fname = fname;
 	memset(&eo, 0, sizeof(eo));
 	eo.read_only = true;
-	eo.dest = dest;
+	eo.dest = (DestReceiver *) &checked;
 	/* SPI says SPI_OK_UTILITY for a SELECT whose rows go to DestNone */
 	if (SPI_execute_plan_extended(plan, &eo) < 0)
 		elog(ERROR, "%s: running the query failed", fname);
 	SPI_freeplan(plan);
-}
-
-void
-cr_query_run(const char *stmt, DestReceiver *dest, int cursor_opts, const char *fname)
-{
-	cr_query_run_checked(stmt, dest, cursor_opts, fname, NULL);
 }
 
 void

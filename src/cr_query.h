@@ -38,18 +38,12 @@ extern void cr_wrong_column(TupleDesc td, int i, const char *want,
 /*
  * Run SELECT * FROM (stmt) read-only (in the calling statement's snapshot)
  * with every row handed to dest; cursor_opts for SPI_prepare_cursor
- * (CURSOR_OPT_PARALLEL_OK or 0).
- */
-extern void cr_query_run(const char *stmt, DestReceiver *dest, int cursor_opts,
-						 const char *fname);
-
-/*
- * cr_query_run, checking first that the plan the executor runs returns
- * columns of want's types (those cr_query_columns gave): the text is
- * planned again at each call, and a function the query called on an
- * earlier pass may have changed what its names resolve to (search_path, a
- * view dropped and created again).  22000 when they differ, before any row.
- * want NULL: no check.
+ * (CURSOR_OPT_PARALLEL_OK or 0).  Checks first that the plan the executor
+ * runs returns columns of want's types (those cr_query_columns gave): the
+ * text is planned again at each call, and a function the query called
+ * while it was checked or on an earlier pass may have changed what its
+ * names resolve to (search_path, a view dropped and created again).  22000
+ * when they differ, before any row.
  */
 extern void cr_query_run_checked(const char *stmt, DestReceiver *dest, int cursor_opts,
 								 const char *fname, TupleDesc want);
