@@ -27,8 +27,17 @@ SELECT k AS facts, incentive_matches('truthy(x)', ('{"x": ' || k || '}')::jsonb)
 FROM unnest(ARRAY['null', '0', '-0', '0.0', '1e-400', '1e-310', '1e400', '""', '" "', '"0"', 'false', 'true']) WITH ORDINALITY v(k, i)
 ORDER BY i;
 SELECT incentive_matches('truthy(x)', '{}'::jsonb) AS absent;
--- an array or object value is still no value of the language
-SELECT incentive_matches('truthy(x)', '{"x": []}'::jsonb);
+-- an array or object read only by truthy (and IS [NOT] NULL) has its
+-- truthiness: [] is false, other arrays and objects true (was: 42804)
+SELECT f::text, incentive_matches('truthy(x)', f) AS truthy,
+       incentive_matches('NOT truthy(x) AND x IS NOT NULL', f) AS falsy_present,
+       incentive_matches('x IS NULL OR truthy(x)', f) AS null_or_truthy
+FROM (VALUES (1, '{"x": []}'::jsonb), (2, '{"x": [false]}'), (3, '{}'), (4, '{"x": {}}'), (5, '{"x": {"y": 0}}')) v(i, f)
+ORDER BY i;
+-- any other use of it is still no value of the language
+SELECT incentive_matches('truthy(x) AND x = 1', '{"x": []}'::jsonb);
+SELECT incentive_matches('truthy(x + 0)', '{"x": []}'::jsonb);
+SELECT incentive_matches('coalesce(x, 1) = 1', '{"x": []}'::jsonb);
 -- an error operand is the error where it decides, and not where it does not
 SELECT incentive_matches('truthy(1 / x)', '{"x": 0}'::jsonb);
 SELECT incentive_matches('truthy(1 / x) OR true', '{"x": 0}'::jsonb) AS decided;

@@ -127,31 +127,87 @@ FROM (VALUES ('x / -4 > 1 OR x % -3 = 1'::incentive_condition)) t(c),
 ORDER BY x NULLS FIRST;
 SELECT pg_temp.try($$SELECT NULL::incentive_condition::jsonb::text$$);
 SELECT pg_temp.try($$SELECT incentive_condition_from_jsonlogic(NULL)::text$$);
--- a dotted var over nested JSON facts: json-logic-js looks inside, a feature
--- name does not, so an error rather than a silent NULL (was: false)
+-- a dotted var over nested JSON facts: JsonLogic's path, as json-logic-js
+-- reads it (was: 0A000, and before that a silent NULL)
 SELECT pg_temp.try($$SELECT incentive_matches('{"==": [{"var": "a.b"}, 1]}'::jsonb::incentive_condition, '{"a": {"b": 1}}'::jsonb)::text$$);
 SELECT pg_temp.try($$SELECT incentive_matches('{"==": [{"var": "a.0"}, 1]}'::jsonb::incentive_condition, '{"a": [1]}'::jsonb)::text$$);
--- also where the key "a.b" is there too: json-logic-js reads 2 inside "a"
--- in the second (was: true from the key "a.b", where json-logic-js is false)
-SELECT pg_temp.try($$SELECT incentive_matches('{"==": [{"var": "a.b"}, 1]}'::jsonb::incentive_condition, '{"a.b": 1, "a": {"b": 1}}'::jsonb)::text$$);
+SELECT pg_temp.try($$SELECT incentive_matches('{"==": [{"var": "a.b.c"}, 3]}'::jsonb::incentive_condition, '{"a": {"b": {"c": 3}}}'::jsonb)::text$$);
+SELECT pg_temp.try($$SELECT incentive_matches('{"==": [{"var": "a.1.c"}, 3]}'::jsonb::incentive_condition, '{"a": [{"c": 1}, {"c": 3}]}'::jsonb)::text$$);
+-- an array's length; an index past the end, not canonical ("00", "-1") or a
+-- missing key reads null, so a default applies, as in json-logic-js
+SELECT pg_temp.try($$SELECT incentive_matches('{"==": [{"var": "tags.length"}, 2]}'::jsonb::incentive_condition, '{"tags": ["gold", "x"]}'::jsonb)::text$$);
+SELECT pg_temp.try($$SELECT incentive_matches('{"==": [{"var": "tags.length"}, 0]}'::jsonb::incentive_condition, '{"tags": []}'::jsonb)::text$$);
+SELECT pg_temp.try($$SELECT incentive_matches('{"==": [{"var": ["tags.2", "none"]}, "none"]}'::jsonb::incentive_condition, '{"tags": ["gold", "x"]}'::jsonb)::text$$);
+SELECT pg_temp.try($$SELECT incentive_matches('{"==": [{"var": "tags.00"}, null]}'::jsonb::incentive_condition, '{"tags": ["gold", "x"]}'::jsonb)::text$$);
+SELECT pg_temp.try($$SELECT incentive_matches('{"==": [{"var": "tags.-1"}, null]}'::jsonb::incentive_condition, '{"tags": ["gold", "x"]}'::jsonb)::text$$);
+SELECT pg_temp.try($$SELECT incentive_matches('{"==": [{"var": "tags.foo"}, null]}'::jsonb::incentive_condition, '{"tags": ["gold", "x"]}'::jsonb)::text$$);
+SELECT pg_temp.try($$SELECT incentive_matches('{"==": [{"var": ["a.b.c", 7]}, 7]}'::jsonb::incentive_condition, '{"a": {"b": 5}}'::jsonb)::text$$);
+SELECT pg_temp.try($$SELECT incentive_matches('{"==": [{"var": ["a.b.c", 7]}, 7]}'::jsonb::incentive_condition, '{"a": {"b": null}}'::jsonb)::text$$);
+SELECT pg_temp.try($$SELECT incentive_matches('{"==": [{"var": "a."}, 4]}'::jsonb::incentive_condition, '{"a": {"": 4}}'::jsonb)::text$$);
+-- an object's key "length" is a key like any other
+SELECT pg_temp.try($$SELECT incentive_matches('{"==": [{"var": "o.length"}, 5]}'::jsonb::incentive_condition, '{"o": {"length": 5}}'::jsonb)::text$$);
+-- a method every JavaScript array has: json-logic-js reads a function
+SELECT pg_temp.try($$SELECT incentive_matches('{"==": [{"var": "tags.map"}, null]}'::jsonb::incentive_condition, '{"tags": [1]}'::jsonb)::text$$);
+SELECT pg_temp.try($$SELECT incentive_matches('{"!!": {"var": "a.tags.indexOf"}}'::jsonb::incentive_condition, '{"a": {"tags": []}}'::jsonb)::text$$);
+-- where "a" is an object, the path is read and a key "a.b" is not, as in
+-- json-logic-js (2 inside "a": false, then true)
 SELECT pg_temp.try($$SELECT incentive_matches('{"==": [{"var": "a.b"}, 1]}'::jsonb::incentive_condition, '{"a.b": 1, "a": {"b": 2}}'::jsonb)::text$$);
+SELECT pg_temp.try($$SELECT incentive_matches('{"==": [{"var": "a.b"}, 2]}'::jsonb::incentive_condition, '{"a.b": 1, "a": {"b": 2}}'::jsonb)::text$$);
 SELECT pg_temp.try($$SELECT incentive_matches('{"==": [{"var": "s.length"}, 1]}'::jsonb::incentive_condition, '{"s.length": 1, "s": "abc"}'::jsonb)::text$$);
 SELECT pg_temp.try($$SELECT incentive_matches('{"==": [{"var": "a.b"}, 1]}'::jsonb::incentive_condition, '{"a": 1}'::jsonb)::text$$);
 -- the key "a.b" beside an "a" without properties, or without "a": the key's
 -- value (json-logic-js reads null there: the README's known difference)
 SELECT pg_temp.try($$SELECT incentive_matches('{"==": [{"var": "a.b"}, 1]}'::jsonb::incentive_condition, '{"a.b": 1, "a": 5}'::jsonb)::text$$);
 SELECT pg_temp.try($$SELECT incentive_matches('{"==": [{"var": "a.b"}, 1]}'::jsonb::incentive_condition, '{"a.b": 1}'::jsonb)::text$$);
--- dotted names sharing the part before the dot look it up once per row:
--- the second name of a prefix that passed reads its key; another prefix
--- (also one that begins like it) is still checked, in either order
+-- dotted names sharing the part before the dot, in either order
 SELECT pg_temp.try($$SELECT incentive_matches('{"and": [{"==": [{"var": "a.x"}, null]}, {"==": [{"var": "a.y"}, 1]}]}'::jsonb::incentive_condition, '{"a": 5, "a.y": 1}'::jsonb)::text$$);
 SELECT pg_temp.try($$SELECT incentive_matches('{"and": [{"==": [{"var": "a.x"}, null]}, {"==": [{"var": "b.y"}, 1]}]}'::jsonb::incentive_condition, '{"a": 5, "b": {"y": 1}}'::jsonb)::text$$);
 SELECT pg_temp.try($$SELECT incentive_matches('{"and": [{"==": [{"var": "b.y"}, 1]}, {"==": [{"var": "a.x"}, null]}]}'::jsonb::incentive_condition, '{"a": 5, "b": {"y": 1}}'::jsonb)::text$$);
 SELECT pg_temp.try($$SELECT incentive_matches('{"and": [{"==": [{"var": "ab.x"}, null]}, {"==": [{"var": "a.y"}, 1]}]}'::jsonb::incentive_condition, '{"ab": 5, "a": "s", "a.y": 1}'::jsonb)::text$$);
-SELECT pg_temp.try($$SELECT incentive_matches('{"and": [{"==": [{"var": "a.x"}, null]}, {"==": [{"var": "ab.y"}, 1]}]}'::jsonb::incentive_condition, '{"a": 5, "ab": [1]}'::jsonb)::text$$);
--- a string has properties in JavaScript ("abc".length is 3, "abc"[0] is "a"): rejected too
+SELECT pg_temp.try($$SELECT incentive_matches('{"and": [{"==": [{"var": "a.x"}, null]}, {"==": [{"var": "ab.y"}, null]}]}'::jsonb::incentive_condition, '{"a": 5, "ab": [1]}'::jsonb)::text$$);
+-- a string has properties in JavaScript ("abc".length is 3, "abc"[0] is "a"): rejected,
+-- at the top or inside the path
 SELECT pg_temp.try($$SELECT incentive_matches('{"==": [{"var": "s.length"}, 3]}'::jsonb::incentive_condition, '{"s": "abc"}'::jsonb)::text$$);
 SELECT pg_temp.try($$SELECT incentive_matches('{"==": [{"var": "s.0"}, "a"]}'::jsonb::incentive_condition, '{"s": "abc"}'::jsonb)::text$$);
+SELECT pg_temp.try($$SELECT incentive_matches('{"==": [{"var": "a.s.length"}, 3]}'::jsonb::incentive_condition, '{"a": {"s": "abc"}}'::jsonb)::text$$);
+SELECT pg_temp.try($$SELECT incentive_matches('{"==": [{"var": "a.0.0"}, "a"]}'::jsonb::incentive_condition, '{"a": ["abc"]}'::jsonb)::text$$);
+-- the last part may be a string
+SELECT pg_temp.try($$SELECT incentive_matches('{"==": [{"var": "a.0"}, "abc"]}'::jsonb::incentive_condition, '{"a": ["abc"]}'::jsonb)::text$$);
+-- arrays and objects of the facts as conditions: JsonLogic's truthiness
+-- ([] is false; [0], [[]] and {} are true), under !, !!, if, and a var
+-- with a default (was: 42804); an explicit null takes the default, as a
+-- missing key does (the README's known difference: json-logic-js reads null)
+SELECT f::text, incentive_matches('{"var": "tags"}'::jsonb::incentive_condition, f) AS var,
+       incentive_matches('{"!": {"var": "tags"}}'::jsonb::incentive_condition, f) AS not,
+       incentive_matches('{"!!": [{"var": "tags"}]}'::jsonb::incentive_condition, f) AS notnot,
+       incentive_matches('{"if": [{"var": "tags"}, true, false]}'::jsonb::incentive_condition, f) AS if,
+       incentive_matches('{"var": ["tags", 1]}'::jsonb::incentive_condition, f) AS truthy_default,
+       incentive_matches('{"and": [{"var": "tags"}, {"var": "a.b"}]}'::jsonb::incentive_condition, f) AS nested
+FROM (VALUES (1, '{"tags": []}'::jsonb), (2, '{"tags": ["gold"]}'), (3, '{"tags": [0]}'), (4, '{"tags": [[]]}'),
+             (5, '{"tags": {}}'), (6, '{}'), (7, '{"tags": null}'), (8, '{"tags": [1], "a": {"b": []}}'),
+             (9, '{"tags": [1], "a": {"b": {"c": 0}}}')) v(i, f)
+ORDER BY i;
+-- also a condition typed as text
+SELECT pg_temp.try($$SELECT incentive_matches('truthy(tags) AND tags IS NOT NULL', '{"tags": [1]}'::jsonb)::text$$);
+-- any other use of an array or object is a type error, which says what is supported
+SELECT pg_temp.try($$SELECT incentive_matches('{"==": [{"var": "tags"}, "gold"]}'::jsonb::incentive_condition, '{"tags": ["gold"]}'::jsonb)::text$$);
+SELECT pg_temp.try($$SELECT incentive_matches('{"==": [{"var": "a"}, 1]}'::jsonb::incentive_condition, '{"a": {"b": 1}}'::jsonb)::text$$);
+SELECT pg_temp.try($$SELECT incentive_matches('{"or": [{"var": "tags"}, {"<": [{"var": "tags"}, 2]}]}'::jsonb::incentive_condition, '{"tags": [1]}'::jsonb)::text$$);
+SELECT pg_temp.try($$SELECT incentive_matches('{"==": [{"var": "a.b"}, 1]}'::jsonb::incentive_condition, '{"a": {"b": [1]}}'::jsonb)::text$$);
+SELECT incentive_matches('{"==": [{"var": "tags"}, "gold"]}'::jsonb::incentive_condition, '{"tags": ["gold"]}'::jsonb);
+SELECT incentive_matches('{"==": [{"var": "a"}, 1]}'::jsonb::incentive_condition, '{"a": {"b": 1}}'::jsonb);
+-- "in" with a var as its list (an array of the facts): not supported, said so
+SELECT pg_temp.try($$SELECT '{"in": ["gold", {"var": "tags"}]}'::jsonb::incentive_condition::text$$);
+-- === and !== between literals of two types: never equal, as in JavaScript
+-- (was: 0A000, which spoke of == converting)
+SELECT pg_temp.try($$SELECT '{"===": [1, "1"]}'::jsonb::incentive_condition::text$$);
+SELECT pg_temp.try($$SELECT '{"!==": [1, "1"]}'::jsonb::incentive_condition::text$$);
+SELECT pg_temp.try($$SELECT '{"===": [true, {"+": [1]}]}'::jsonb::incentive_condition::text$$);
+SELECT pg_temp.try($$SELECT '{"==": [1, "1"]}'::jsonb::incentive_condition::text$$);
+-- a type error of === or !== met when bound or evaluated names both forms,
+-- since they compile to one program
+SELECT pg_temp.try($$SELECT incentive_matches('{"===": [{"var": "n"}, "5"]}'::jsonb::incentive_condition, '{"n": 5}'::jsonb)::text$$);
+SELECT pg_temp.try($$SELECT incentive_matches('{"!==": [{"var": "n"}, "5"]}'::jsonb::incentive_condition, '{"n": 5}'::jsonb)::text$$);
 -- a boolean or null has none: NULL, as json-logic-js reads undefined
 SELECT pg_temp.try($$SELECT incentive_matches('{"==": [{"var": "s.length"}, null]}'::jsonb::incentive_condition, '{"s": true}'::jsonb)::text$$);
 -- a property every JavaScript object or number inherits: json-logic-js finds

@@ -40,6 +40,7 @@
 #include "utils/typcache.h"
 
 #include "cr_fncache.h"
+#include "cr_rule_facts.h"
 #include "cr_rule_join.h"
 #include "cr_rule_pg.h"
 PG_FUNCTION_INFO_V1(incentive_matches_record);
@@ -78,6 +79,7 @@ typedef struct RuleEntry
 	AttrNumber *attnums;		/* record: column of each feature */
 	uint8	   *conv;			/* record: Conv of each feature */
 	CrValue    *features;
+	uint8	   *truthy_only;	/* jsonb: cr_facts_truthy_only */
 	CrValue    *stack;
 	struct RuleEntry *next_hint;	/* the entry used after this one, last time */
 	uint64		fill;			/* tells this filling of the slot from others */
@@ -275,6 +277,8 @@ entry_decode(RuleEntry *e, const char *bytes)
 	memcpy(e->bytes, bytes, e->len);
 	e->features = MemoryContextAllocZero(e->cxt, sizeof(CrValue) * (e->prog->nnames + 1));
 	e->stack = MemoryContextAllocZero(e->cxt, sizeof(CrValue) * (cr_rule_stack_slots(e->prog) + 1));
+	if (!OidIsValid(e->typid))
+		e->truthy_only = cr_facts_truthy_only(e->prog, e->cxt);
 }
 
 /*
@@ -1148,50 +1152,11 @@ cr_rules_join_find(FmgrInfo *flinfo, struct varlena *const *conds, int64 from, i
 }
 
 /*
- * A feature "a.b" where "a" is an array, object or string: JsonLogic's
- * {"var": "a.b"} looks inside (json-logic-js finds 1 in {"a": {"b": 1}}, 3
- * for "s.length" in {"s": "abc"}), a feature name does not, so rather than
- * read NULL (no key "a.b") or the key "a.b" and disagree, say so: in
- * {"a.b": 1, "a": {"b": 2}} json-logic-js reads 2.  (A number, boolean or
- * null "a" has no properties: JavaScript reads undefined, as NULL here when
- * there is no key "a.b".)  present: whether "a.b" is a key of the facts.
- * *ok, *ok_len: the part before the dot of the last dotted name that
- * passed, whose "a" need not be looked up again in these facts (the dotted
- * names of a rule built on nested facts mostly share it: "profile.age",
- * "profile.country").
- */
-static void
-check_dotted_name(Jsonb *jb, const char *name, size_t len, bool present,
-				  const char **ok, size_t *ok_len)
-{
-	const char *dot = memchr(name, '.', len);
-	JsonbValue	vbuf;
-	JsonbValue *jv;
-
-	if (dot == NULL)
-		return;
-	if (*ok != NULL && *ok_len == (size_t) (dot - name) && memcmp(*ok, name, *ok_len) == 0)
-		return;
-	jv = getKeyJsonValueFromContainer(&jb->root, name, (int) (dot - name), &vbuf);
-	if (jv != NULL && (jv->type == jbvBinary || jv->type == jbvString))
-		ereport(ERROR,
-				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-				 present ?
-				 errmsg("feature \"%s\" is a key of the facts, and \"%.*s\" is a JSON %s too",
-						name, (int) (dot - name), name,
-						jv->type == jbvString ? "string" : "array or object") :
-				 errmsg("feature \"%s\" is not a key of the facts, and \"%.*s\" is a JSON %s",
-						name, (int) (dot - name), name,
-						jv->type == jbvString ? "string" : "array or object"),
-				 errdetail("A feature name with a dot is one key, not a path into nested JSON (as JsonLogic's \"var\" would read it).")));
-	*ok = name;
-	*ok_len = (size_t) (dot - name);
-}
-
-/*
  * incentive_matches(condition, jsonb): features are keys of a JSON object.
- * A missing key is NULL (as facts -> 'key' would be); arrays and objects
- * are type errors; a type conflict is an error when it occurs.
+ * A missing key is NULL (as facts -> 'key' would be); a dotted name may be
+ * a path into nested JSON, and arrays and objects are read for their
+ * truthiness only (cr_rule_facts.c); a type conflict is an error when it
+ * occurs.
  */
 Datum
 incentive_matches_jsonb(PG_FUNCTION_ARGS)
@@ -1201,8 +1166,6 @@ incentive_matches_jsonb(PG_FUNCTION_ARGS)
 	Jsonb	   *jb = PG_GETARG_JSONB_P(1);
 	RuleEntry  *e = lookup_entry(fcinfo, cache, COND_BYTES(v), COND_LEN(v), NULL, InvalidOid, -1);
 	int			result;
-	const char *ok = NULL;
-	size_t		ok_len = 0;
 
 	if (!JB_ROOT_IS_OBJECT(jb) || JB_ROOT_IS_SCALAR(jb))
 		ereport(ERROR,
@@ -1211,11 +1174,9 @@ incentive_matches_jsonb(PG_FUNCTION_ARGS)
 	for (int i = 0; i < e->prog->nnames; i++)
 	{
 		JsonbValue	vbuf;
-		JsonbValue *jv = getKeyJsonValueFromContainer(&jb->root, e->prog->names[i],
-												  (int) e->prog->name_lens[i], &vbuf);
+		JsonbValue *jv = cr_facts_value(jb, e->prog->names[i], e->prog->name_lens[i], &vbuf);
 		CrValue    *fv = &e->features[i];
 
-		check_dotted_name(jb, e->prog->names[i], e->prog->name_lens[i], jv != NULL, &ok, &ok_len);
 		if (jv == NULL || jv->type == jbvNull)
 		{
 			fv->kind = CR_VAL_NULL;
@@ -1239,10 +1200,7 @@ incentive_matches_jsonb(PG_FUNCTION_ARGS)
 				fv->boolean = jv->val.boolean;
 				break;
 			default:
-				ereport(ERROR,
-						(errcode(ERRCODE_DATATYPE_MISMATCH),
-						 errmsg("feature \"%s\" is a JSON array or object, which incentive conditions cannot read",
-								e->prog->names[i])));
+				cr_facts_array_value(e->prog->names[i], jv, e->truthy_only[i], fv);
 		}
 	}
 	evaluate(e, cache, &result, false);

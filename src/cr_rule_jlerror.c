@@ -281,6 +281,18 @@ var_error(const Tree *t, CrRuleError *err, int k, int *show)
 	return 1;
 }
 
+/*
+ * The strict form that compiles to the program of op: {"===": [a, b]} is
+ * {"==": [a, b]} in the condition language (and "!==" is "!="), so a type
+ * error of either program names both, since the program cannot tell which
+ * one the rule wrote.
+ */
+static const char *
+strict_too(const char *op)
+{
+	return strcmp(op, "==") == 0 ? " (or \"===\")" : strcmp(op, "!=") == 0 ? " (or \"!==\")" : "";
+}
+
 /* Operands of different types: comparisons, ==, in, min and max. */
 static int
 compare_error(const Tree *t, CrRuleError *err, int k, int *show)
@@ -305,15 +317,21 @@ compare_error(const Tree *t, CrRuleError *err, int k, int *show)
 		describe(b, sizeof(b), jb, err->kind_got, RIGHT);
 		cr_mem_free(t->mem, ja);
 		cr_mem_free(t->mem, jb);
-		cr_set_error(err, CR_ERR_TYPE, -1, "JsonLogic \"%s\" cannot compare %s with %s", op, a, b);
+		cr_set_error(err, CR_ERR_TYPE, -1, "JsonLogic \"%s\"%s cannot compare %s with %s", op,
+					 strict_too(op), a, b);
 	}
 	else
 		cr_set_error(err, CR_ERR_TYPE, -1, "JsonLogic \"%s\" cannot compare %s with %s", op,
 					 kind_phrase(err->kind_first), kind_phrase(err->kind_got));
-	snprintf(err->expected, sizeof(err->expected),
-			 in->op == CR_OP_IN
-			 ? "The value and the items of the list must have one type: the rule is compiled without JavaScript's conversions between types."
-			 : "Both sides must have one type: the rule is compiled without JavaScript's conversions between types.");
+	if (*strict_too(op))
+		snprintf(err->expected, sizeof(err->expected),
+				 "Both sides must have one type: the rule is compiled without JavaScript's conversions between types; \"%s=\" compiles as \"%s\" does, so two types are an error here, not %s as in JavaScript.",
+				 op, op, op[0] == '!' ? "true" : "false");
+	else
+		snprintf(err->expected, sizeof(err->expected), "%s",
+				 in->op == CR_OP_IN
+				 ? "The value and the items of the list must have one type: the rule is compiled without JavaScript's conversions between types."
+				 : "Both sides must have one type: the rule is compiled without JavaScript's conversions between types.");
 	return 1;
 }
 

@@ -802,6 +802,8 @@ jl_equal(JL *j, const Op *op, Expr *out)
 		else
 			put(out, "false");
 	}
+	else if (a.type != TY_ANY && b.type != TY_ANY && a.type != b.type && op->len == 3)
+		put(out, "false");		/* === and !== do not convert: never equal */
 	else if (a.type != TY_ANY && b.type != TY_ANY && a.type != b.type)
 		ok = jl_fail(j, CR_ERR_UNSUPPORTED,
 					 "operator \"%.*s\" between a %s and a %s: JavaScript's == converts, SQL does not",
@@ -863,9 +865,14 @@ jl_in(JL *j, const Op *op, Expr *out)
 	}
 	if (j->failed)
 		return 0;
-	if (ln->type != CJ_ARR)
+	if (ln->type == CJ_OBJ)
 		return jl_fail(j, CR_ERR_UNSUPPORTED,
-					   "\"in\" on a string or a feature (substring search) is not supported; the second argument must be an array of literals");
+					   "\"in\" with a var as its second argument (an array of the facts, or a substring search) is not supported; the second argument must be an array of literals");
+	if (ln->type == CJ_STR)
+		return jl_fail(j, CR_ERR_UNSUPPORTED,
+					   "\"in\" on a string (substring search) is not supported; the second argument must be an array of literals");
+	if (ln->type != CJ_ARR)
+		return jl_fail(j, CR_ERR_UNSUPPORTED, "the second argument of \"in\" must be an array of literals");
 	for (int k = ln->first; k >= 0; k = j->doc->nodes[k].next)
 	{
 		int			t = j->doc->nodes[k].type;

@@ -13,7 +13,8 @@
  * each chosen by the input's size.  The program is then type-checked with
  * its features bound to types chosen by the input's size: a type error must
  * be rewritten in JsonLogic's terms (cr_rule_jsonlogic_type_error), not
- * left naming the coalesce the front end wrote.
+ * left naming the coalesce the front end wrote, and one of "==" or "!="
+ * names "===" or "!==" too, which compile to the same program.
  */
 #include "cr_rule.h"
 #include "text_encodings.h"
@@ -44,6 +45,15 @@ check_type_error(const CrRuleProg *p, const CrRuleMem *mem, size_t size)
 		{
 			fprintf(stderr, "type error not in JsonLogic's terms: %s (%s)\n", e.message,
 					json ? json : "no JsonLogic");
+			abort();
+		}
+		/* == and === are one program: the message names both */
+		if ((strncmp(e.message, "JsonLogic \"==\" ", 15) == 0 &&
+			 strncmp(e.message + 15, "(or \"===\")", 10) != 0) ||
+			(strncmp(e.message, "JsonLogic \"!=\" ", 15) == 0 &&
+			 strncmp(e.message + 15, "(or \"!==\")", 10) != 0))
+		{
+			fprintf(stderr, "type error of == or != that does not name === or !==: %s\n", e.message);
 			abort();
 		}
 		free(json);

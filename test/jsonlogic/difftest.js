@@ -22,15 +22,21 @@
 // (var as "x", ["x"] and ["x", null], booleans compared with == and !=,
 // anything compared with null, in on booleans and on mixed lists, 3-argument
 // < and <= on strings, if with up to 7 arguments, literals as conditions,
-// ! and !! of any value, a var of any type as a condition, {"var": 1})
-// against 60 JSON objects whose absent keys stand for NULL, where 3 in
-// 100 values have another type than their key's (and the key "1" a number).  A rule is compiled (ok or
+// ! and !! of any value, a var of any type as a condition, {"var": 1},
+// paths into nested facts ("p.q.r", "tags.0", "tags.length") and arrays and
+// objects as conditions) against 60 JSON objects whose absent keys stand
+// for NULL, where 3 in 100 values have another type than their key's (and
+// the key "1" a number), with an array or object "tags" and a nested object
+// "p" (nulls, arrays and objects inside; sometimes a key "p.age" beside it,
+// or "p" an array, number or string).  A rule is compiled (ok or
 // 0A000; its JsonLogic form and its text must compile to the same program)
 // and evaluated on every object: t or f must be json-logic-js's
 // truthiness; 42804 (a type conflict met while evaluating: the facts' types
-// are not checked when the rule is compiled) and 22003 (an overflow or
-// underflow, the README's known differences) are counted, any other error
-// fails.
+// are not checked when the rule is compiled; an array or object read other
+// than as a condition), 22003 (an overflow or underflow, the README's known
+// differences), 0A000 where a var's path passes through a string, and a
+// difference where an explicit null took a var's default (the README's
+// known difference) are counted, any other error or difference fails.
 'use strict';
 const fs = require('fs');
 
@@ -187,8 +193,13 @@ function fVar(name) {
   return r < 0.85 ? { var: [name] } : { var: [name, null] };
 }
 
+// paths into nested facts (json-logic-js splits a var at its dots)
+const P_NUM = ['p.age', 'p.q.r', 'tags.length', 'p.tags.length', 'p.q.0', 'tags.1'];
+const P_STR = ['p.country', 'tags.0', 'p.tags.0', 'tags.00', 'p.q.r'];
+
 function fNum(d) {
   if (d <= 0 || chance(0.4)) {
+    if (chance(0.12)) return chance(0.2) ? { var: [pick(P_NUM), pick(F_NUMS)] } : fVar(pick(P_NUM));
     if (chance(0.6)) return chance(0.2) ? { var: [pick(F_NV), pick(F_NUMS)] } : fVar(pick(F_NV));
     return pick(F_NUMS);
   }
@@ -205,6 +216,7 @@ function fNum(d) {
 }
 
 function fStr() {
+  if (chance(0.1)) return chance(0.2) ? { var: [pick(P_STR), pick(F_STRS)] } : fVar(pick(P_STR));
   if (chance(0.6)) return chance(0.25) ? { var: [pick(F_SV), pick(F_STRS)] } : fVar(pick(F_SV));
   return pick(F_STRS);
 }
@@ -235,7 +247,7 @@ function fCmp(d) {
 function fCond(d) {
   if (d <= 0) return chance(0.85) ? fCmp(0) : chance(0.5) ? fBool() : pick([true, false, 0, 1, '', 'a', null, '0']);
   const list = () => (chance(0.1) ? one(fCond(d - 1)) : Array.from({ length: 1 + Math.floor(rnd() * 3) }, () => fCond(d - 1)));
-  switch (Math.floor(rnd() * 11)) {
+  switch (Math.floor(rnd() * 12)) {
     case 0: return { and: list() };
     case 1: return { or: list() };
     case 2: return pick([() => ({ '!': one(fCond(d - 1)) }), () => ({ '!!': [fCond(d - 1)] }), () => ({ '!': [fCond(d - 1)] }), () => ({ '!!': one(fCond(d - 1)) }),
@@ -255,6 +267,14 @@ function fCond(d) {
     case 5: return { [chance(0.8) ? 'if' : '?:']: Array.from({ length: pick([0, 1, 2, 3, 3, 3, 4, 5, 7]) }, () => fCond(d - 1)) };
     case 6: return pick([true, false, 0, 1, -0, 0.5, '', 'a', '0', ' ', null, [], [1], [0, 'a']]);
     case 7: return chance(0.3) ? fNum(d - 1) : fCmp(d - 1); // a number as a condition
+    case 8: { // an array or object of the facts as a condition (its truthiness), or a path
+      const v = pick(['tags', 'p', 'p.tags', 'p.q', 'tags.0', 'p.age']);
+      const r = rnd();
+      if (r < 0.3) return fVar(v);
+      if (r < 0.5) return { var: [v, pick([true, false, 0, 1, '', 'a', null])] };
+      if (r < 0.8) return { [pick(['!', '!!'])]: chance(0.5) ? { var: v } : [{ var: v }] };
+      return { if: [{ var: v }, fCond(d - 1), fCond(d - 1)] };
+    }
     default: return fCmp(d - 1);
   }
 }
@@ -267,6 +287,21 @@ function fFact() {
   for (const k of F_SV) put(k, () => (chance(0.03) ? pick(F_NUMS) : pick(F_STRS)));
   for (const k of F_BV) put(k, () => (chance(0.03) ? pick([0, 1, '']) : chance(0.5)));
   put('1', () => pick(F_NUMS)); // the key of {"var": 1}
+  // arrays and objects: read for their truthiness, and through paths
+  const arr = () => pick([[], ['gold'], ['gold', 'x'], [0], [null], ['a', 1, true], ['', 2.5], [[]], [{}]]);
+  put('tags', () => (chance(0.2) ? pick([{}, { 0: 'gold', length: 2 }, 'gold', 3, true]) : arr()));
+  put('p', () => {
+    if (chance(0.2)) return pick([[], [5, 'a'], 7, false, 'abc']);
+    const q = {};
+    const inner = (k, f) => { if (!chance(0.25)) q[k] = chance(0.1) ? null : f(); };
+    inner('age', () => (chance(0.05) ? pick(F_STRS) : pick(F_NUMS)));
+    inner('country', () => pick(F_STRS));
+    inner('tags', arr);
+    inner('q', () => pick([{ r: pick(F_NUMS) }, { r: pick(F_STRS) }, {}, [1, 2], pick(F_NUMS), null]));
+    return q;
+  });
+  // a key with a dot beside the object it would be a path into: the path is read
+  if (o.p !== null && typeof o.p === 'object' && !Array.isArray(o.p) && chance(0.2)) o['p.age'] = pick(F_NUMS);
   return o;
 }
 
@@ -284,10 +319,43 @@ function genFacts(n, s) {
   process.stdout.write(out.join('\n') + '\n');
 }
 
+// Does some var of rule (whose name and default test(name, default) accepts)
+// meet, on its path through the facts f, a value that stop(value, last) accepts?
+function someVar(rule, f, test, stop) {
+  let found = false;
+  const walk = (x) => {
+    if (Array.isArray(x)) { x.forEach(walk); return; }
+    if (x === null || typeof x !== 'object') return;
+    if ('var' in x) {
+      const name = Array.isArray(x.var) ? x.var[0] : x.var;
+      const dflt = Array.isArray(x.var) && x.var.length > 1 ? x.var[1] : null;
+      if (typeof name === 'string' && test(name, dflt)) {
+        const parts = name.split('.');
+        let v = f;
+        for (let i = 0; i < parts.length && v !== null && v !== undefined && typeof v === 'object'; i++) {
+          v = Object.prototype.hasOwnProperty.call(v, parts[i]) ? v[parts[i]] : undefined;
+          if (stop(v, i === parts.length - 1)) found = true;
+        }
+      }
+    }
+    Object.values(x).forEach(walk);
+  };
+  walk(rule);
+  return found;
+}
+
+// a path through a string (json-logic-js would read its characters or
+// length, which incentive_matches refuses)
+const unsupportedPath = (rule, f) => someVar(rule, f, (n) => n.includes('.'), (v, last) => !last && typeof v === 'string');
+// an explicit null under a var with a default (the default applies: the
+// README's known difference)
+const nullDefault = (rule, f) => someVar(rule, f, (n, d) => d !== null, (v, last) => last && v === null);
+
 function compareFacts(casesFile, resultsFile) {
   const jsonLogic = require('json-logic-js');
   const { items: facts, rules, res } = readCase(casesFile, resultsFile, 'facts');
   let pairs = 0; let bad = 0; let rejected = 0; let accepted = 0; let typeErrors = 0; let rangeErrors = 0;
+  let pathErrors = 0; let nullDefaults = 0;
   const report = [];
   rules.forEach((rule, i) => {
     const id = String(i + 1);
@@ -299,7 +367,10 @@ function compareFacts(casesFile, resultsFile) {
       const got = res.get(`${id},${k + 1}`);
       if (got === '42804') { typeErrors++; return; }
       if (got === '22003') { rangeErrors++; return; }
+      // a path through a string, or to an array's method: refused as it is met
+      if (got === '0A000' && unsupportedPath(rule, f)) { pathErrors++; return; }
       const want = jsonLogic.truthy(jsonLogic.apply(rule, f)) ? 't' : 'f';
+      if (got !== want && nullDefault(rule, f)) { nullDefaults++; return; }
       pairs++;
       if (got !== want) {
         bad++;
@@ -309,7 +380,9 @@ function compareFacts(casesFile, resultsFile) {
   });
   for (const l of report) console.log('# ' + l);
   console.log(`# ${rules.length} rules: ${accepted} compiled and compared on ${facts.length} JSON objects (${pairs} pairs), ` +
-    `${rejected} rejected (0A000); ${typeErrors} pairs 42804 (a value of another type), ${rangeErrors} pairs 22003 (overflow, underflow)`);
+    `${rejected} rejected (0A000); ${typeErrors} pairs 42804 (a value of another type, an array or object not read as a condition), ` +
+    `${rangeErrors} pairs 22003 (overflow, underflow), ${pathErrors} pairs 0A000 (a path through a string), ` +
+    `${nullDefaults} pairs where an explicit null took a var's default`);
   console.log(`${bad === 0 ? 'ok' : 'not ok'} - every compiled rule matches JSON facts where json-logic-js is truthy (${bad} differences)`);
   process.exit(bad === 0 ? 0 : 1);
 }

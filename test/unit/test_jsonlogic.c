@@ -654,6 +654,16 @@ main(void)
 	check_error("{\"in\":[\"a\",\"abc\"]}", CR_ERR_UNSUPPORTED, "substring");
 	check_error("{\"==\":[{\"var\":\"x\"},\"1\",3]}", CR_ERR_INVALID, "takes 2 arguments, not 3");
 	check_error("{\"==\":[1,\"1\"]}", CR_ERR_UNSUPPORTED, "between a number and a string");
+	check_error("{\"!=\":[true,1]}", CR_ERR_UNSUPPORTED, "between a boolean and a number");
+	/* === and !== do not convert: two types are never equal */
+	check("{\"===\":[1,\"1\"]}", "false");
+	check("{\"!==\":[1,\"1\"]}", "NOT false");
+	check("{\"===\":[{\"+\":[{\"var\":\"x\"}]},true]}", "false");
+	check("{\"===\":[{\"var\":\"x\"},\"1\"]}", "coalesce(x = '1', false)");
+	/* "in" with a var as its list: an array of the facts, not supported */
+	check_error("{\"in\":[\"gold\",{\"var\":\"tags\"}]}", CR_ERR_UNSUPPORTED,
+				"\"in\" with a var as its second argument (an array of the facts, or a substring search) is not supported");
+	check_error("{\"in\":[\"gold\",3]}", CR_ERR_UNSUPPORTED, "the second argument of \"in\" must be an array of literals at $");
 	check_error("{\"<\":[{\"var\":\"x\"},true]}", CR_ERR_UNSUPPORTED, "boolean or null");
 	check_error("{\"/\":[1,{\"var\":\"y\"}]}", CR_ERR_UNSUPPORTED, "non-zero number");
 	check_error("{\"!!\":{\"var\":[\"x\",[1]]}}", CR_ERR_UNSUPPORTED, "array or object is not a supported value here at $[\"!!\"].var[1]");
