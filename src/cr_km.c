@@ -154,68 +154,6 @@ cr_surv_compact_tail(CrSurvObs *o, size_t n, size_t sorted, CrSurvObs *scratch,
 	return cr_surv_compact_tail_run(o, n, sorted, scratch, CR_SURV_SORT_RUN, interrupt);
 }
 
-/* Regularized upper incomplete gamma Q(a, x), x >= 0, a > 0. */
-static double
-gamma_q(double a, double x)
-{
-	double		lg = lgamma(a);
-
-	if (x <= 0)
-		return 1.0;
-	if (x < a + 1)
-	{
-		double		sum = 1.0 / a,
-					term = sum,
-					ap = a;
-
-		for (int i = 0; i < 1000; i++)
-		{
-			ap += 1;
-			term *= x / ap;
-			sum += term;
-			if (fabs(term) < fabs(sum) * 1e-17)
-				break;
-		}
-		return 1.0 - sum * exp(-x + a * log(x) - lg);
-	}
-	else
-	{
-		/* Lentz's continued fraction */
-		double		b = x + 1 - a,
-					c = 1.0 / 1e-300,
-					d = 1.0 / b,
-					h = d;
-
-		for (int i = 1; i < 1000; i++)
-		{
-			double		an = -i * (i - a),
-						del;
-
-			b += 2;
-			d = an * d + b;
-			if (fabs(d) < 1e-300)
-				d = 1e-300;
-			c = b + an / c;
-			if (fabs(c) < 1e-300)
-				c = 1e-300;
-			d = 1.0 / d;
-			del = d * c;
-			h *= del;
-			if (fabs(del - 1) < 1e-17)
-				break;
-		}
-		return exp(-x + a * log(x) - lg) * h;
-	}
-}
-
-double
-cr_chi2_sf(double x, int df)
-{
-	if (df == 1)
-		return erfc(sqrt(x / 2));
-	return gamma_q(df / 2.0, x / 2.0);
-}
-
 /* log(-log) interval around s with standard error se; NaN where undefined. */
 static void
 loglog_ci(double s, double se, double z, double *lo, double *hi)

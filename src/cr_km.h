@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "cr_chi2.h"		/* cr_chi2_sf: the log-rank test's p-value */
 #include "cr_sum.h"
 
 /* Counts at one (time, group): events (churned) and censored (still members). */
@@ -60,9 +61,6 @@ extern size_t cr_surv_compact_tail(CrSurvObs *o, size_t n, size_t sorted,
 extern size_t cr_surv_compact_tail_run(CrSurvObs *o, size_t n, size_t sorted,
 									   CrSurvObs *scratch, size_t run,
 									   CrInterruptFn interrupt);
-
-/* Upper tail P(X > x) of a chi-square distribution with df degrees of freedom. */
-extern double cr_chi2_sf(double x, int df);
 
 /*
  * Kaplan-Meier curve of compacted observations o[0..n) (groups pooled): one

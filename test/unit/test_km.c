@@ -1,6 +1,6 @@
 /*
  * test_km.c: unit tests of the survival kernel and the demo spells.
- * link: src/cr_km.c src/cr_stats.c src/cr_demo_gen.c src/cr_demo_spells_gen.c
+ * link: src/cr_km.c src/cr_chi2.c src/cr_stats.c src/cr_demo_gen.c src/cr_demo_spells_gen.c
  */
 #include <float.h>
 #include <math.h>
@@ -323,6 +323,148 @@ test_distributions(void)
 	ok(fabs(cr_chi2_sf(100, 10) / 5.4497019829205215e-17 - 1) < 1e-10,
 	   "chi-square far tail, relative accuracy (continued fraction)");
 	ok(cr_chi2_sf(0, 4) == 1.0, "chi-square at 0");
+}
+
+/*
+ * The p-value of every log-rank test against mpmath:
+ * test/reference/chi2_sf_reference.py, df 1 .. 2000 (the test has at most
+ * 999), chi2 from 1e-300 through the mean (where the method changes) to the
+ * far tail, where the value is subnormal and then 0.  The tail once came
+ * from exp(-x + a log x - lgamma(a)), whose exponent's rounding cost up to
+ * 1e-12 at 999 df (the reference script's sweep); now within 2e-15.
+ */
+static const struct
+{
+	double		chi2;
+	int			df;
+	double		q;
+}			chi2_reference[] =
+{
+#include "../reference/chi2_sf_reference.inc"
+};
+
+static void
+test_chi2_reference(void)
+{
+	int			n = (int) (sizeof(chi2_reference) / sizeof(chi2_reference[0]));
+	int			bad = 0,
+				subnormal = 0;
+	double		worst = 0;
+
+	for (int i = 0; i < n; i++)
+	{
+		double		want = chi2_reference[i].q,
+					got = cr_chi2_sf(chi2_reference[i].chi2, chi2_reference[i].df),
+					err = fabs(got - want);
+
+		/* relative, and a subnormal is a multiple of 5e-324 (want rounded too) */
+		if (!(err <= 4e-15 * want + 4.9406564584124654e-324))
+		{
+			printf("# df %d chi2 %.17g: %.17g, mpmath %.17g\n", chi2_reference[i].df,
+				   chi2_reference[i].chi2, got, want);
+			bad++;
+		}
+		else if (want >= DBL_MIN && err / want > worst)
+			worst = err / want;
+		if (want > 0 && want < DBL_MIN)
+			subnormal++;
+	}
+	ok(n > 500 && subnormal > 100 && bad == 0,
+	   "chi-square tail at %d points (%d subnormal), df 1 .. 2000, within 4e-15 of mpmath (worst %.2g)",
+	   n, subnormal, worst);
+}
+
+/* what the p-value is at the edges of its domain */
+static void
+test_chi2_edges(void)
+{
+	int			bad = 0;
+
+	for (int df = 1; df <= 1000; df++)
+	{
+		if (cr_chi2_sf(0, df) != 1 || cr_chi2_sf(-0.0, df) != 1 || cr_chi2_sf(-1, df) != 1 ||
+			cr_chi2_sf(5e-324, df) != 1 || cr_chi2_sf(INFINITY, df) != 0 ||
+			cr_chi2_sf(DBL_MAX, df) != 0 || !isnan(cr_chi2_sf(NAN, df)))
+			bad++;
+	}
+	ok(bad == 0, "chi-square tail at 0, -0, -1, 5e-324 (1), Infinity, DBL_MAX (0) and NaN (NaN), df 1 .. 1000");
+	ok(isnan(cr_chi2_sf(1, 0)) && isnan(cr_chi2_sf(1, -1)) && isnan(cr_chi2_sf(1, CR_CHI2_MAX_DF + 1)) &&
+	   fabs(cr_chi2_sf(1e6, 1000000) / 0.4998119368033945 - 1) < 1e-14,
+	   "chi-square tail: NaN for df 0, -1 and past CR_CHI2_MAX_DF; at df 1e6, the mean within 1e-14 of mpmath");
+	/* the far tail falls through the subnormals to 0, never rising */
+	for (int df = 1; df <= 1000; df += 37)
+	{
+		double		last = 1,
+					lastx = 0;
+		int			sub = 0;
+
+		for (double x = 0; x <= 2.0 * (df + 2000) + 10; x += 0.25)
+		{
+			double		q = cr_chi2_sf(x, df);
+
+			if (!(q <= last) || q < 0)
+			{
+				printf("# df %d: Q(%.17g) = %.17g, Q(%.17g) = %.17g\n", df, lastx, last, x, q);
+				bad++;
+			}
+			if (q > 0 && q < DBL_MIN)
+				sub++;
+			last = q;
+			lastx = x;
+		}
+		if (sub < 10 || last != 0)
+		{
+			printf("# df %d: %d subnormal values, the last %.17g\n", df, sub, last);
+			bad++;
+		}
+	}
+	ok(bad == 0, "chi-square tail falls through subnormal values to 0, never rising (steps of 0.25)");
+}
+
+/*
+ * Dense grids: a p-value must not grow with chi2.  The method changes at
+ * chi2 = df (Q = 1 - P below, the finite sum above), and for df = 1 at
+ * chi2 = 100; steps of 1e-12 relative there (the error, below 2e-15, can
+ * only show as a rise at steps of an ulp or two), 4000 steps across
+ * [0, 2 df + 200] elsewhere.
+ */
+static void
+test_chi2_monotone(void)
+{
+	int			bad = 0,
+				n = 0;
+
+	for (int df = 1; df <= 1000; df += (df < 40 ? 1 : 13))
+	{
+		double		centres[2] = {df, 100};
+		double		last = 2,
+					top = 2.0 * df + 200;
+
+		for (int i = 0; i <= 4000; i++, n++)
+		{
+			double		q = cr_chi2_sf(top * i / 4000, df);
+
+			if (q > last)
+				bad++;
+			last = q;
+		}
+		for (int c = 0; c < 2; c++)
+		{
+			last = 2;
+			for (int i = -1000; i <= 1000; i++, n++)
+			{
+				double		q = cr_chi2_sf(centres[c] * (1 + i * 1e-12), df);
+
+				if (q > last)
+				{
+					printf("# df %d: rises at chi2 = %.17g\n", df, centres[c] * (1 + i * 1e-12));
+					bad++;
+				}
+				last = q;
+			}
+		}
+	}
+	ok(bad == 0, "chi-square tail never rises on %d points of dense grids", n);
 }
 
 static void
@@ -918,6 +1060,9 @@ main(void)
 	test_rmst_sum();
 	test_distributions();
 	test_z_reference();
+	test_chi2_reference();
+	test_chi2_edges();
+	test_chi2_monotone();
 	test_logrank();
 	test_logrank_tiny_group();
 	test_logrank_near_singular();
