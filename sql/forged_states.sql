@@ -761,9 +761,9 @@ DROP TABLE train_forged_src, train_rows, train_par;
 DROP AGGREGATE train_forged(bytea, bytea);
 DROP AGGREGATE train_ser(float8[], boolean, jsonb);
 -- engagement_periods: the header (start, as_of, the period's time, days and
--- months, n, nwords at bytes 0 to 39), then the words of the periods'
--- bits.  Only n and the length were checked: an infinite as_of gave every
--- period as elapsed, an infinite start "timestamp out of range" (22008),
+-- months, n, nwords at bytes 0 to 39, the hash of the period bounds at 40
+-- to 47), then the words of the periods' bits.  Only n and the length
+-- were checked: an infinite as_of gave every period as elapsed, an infinite start "timestamp out of range" (22008),
 -- bits of periods after the n-th were taken, and a bit with the start after
 -- as_of (no event can be in [start, as_of] then)
 SET max_parallel_workers_per_gather = 1;
@@ -795,29 +795,75 @@ SELECT pg_temp.per_forged(pg_temp.per_st(8, pg_temp.n(int8send(92233720368547758
 SELECT pg_temp.per_forged(pg_temp.per_st(0, pg_temp.n(int8send(-9223372036854775808))));
 -- bits of periods 4 to 8 of 3, of 66 of 65, and a word more than 64
 -- periods take
-SELECT pg_temp.per_forged(pg_temp.per_st(40, '\xff'));
-SELECT pg_temp.per_forged(pg_temp.per_st(48, '\x02', 65));
-SELECT pg_temp.per_forged(pg_temp.per_st(40, '\x0000000000000000'::bytea || '\x01', 64));
+SELECT pg_temp.per_forged(pg_temp.per_st(48, '\xff'));
+SELECT pg_temp.per_forged(pg_temp.per_st(56, '\x02', 65));
+SELECT pg_temp.per_forged(pg_temp.per_st(48, '\x0000000000000000'::bytea || '\x01', 64));
 -- period 2 marked: no event is known to be missing, it is taken as is
-SELECT pg_temp.per_forged(pg_temp.per_st(40, '\x03'));
+SELECT pg_temp.per_forged(pg_temp.per_st(48, '\x03'));
 -- start (2026-01-01) after as_of with a period marked, and without one
+-- (its bounds are then not the ones whose hash it holds: 22023)
 SELECT pg_temp.per_forged(pg_temp.per_st(0, pg_temp.ts('2026-01-01 00:00+00')));
-SELECT pg_temp.per_forged(overlay(pg_temp.per_st(0, pg_temp.ts('2026-01-01 00:00+00')) PLACING '\x00' FROM 41 FOR 1));
+SELECT pg_temp.per_forged(overlay(pg_temp.per_st(0, pg_temp.ts('2026-01-01 00:00+00')) PLACING '\x00' FROM 49 FOR 1));
 -- a bit for a period no event at or before as_of can be in, checked once
 -- the final function has the bounds: period 4 of 5 (from 2025-04-01, after
 -- as_of 2025-03-15), and in Pacific/Apia the empty period 2 of '1 day' from
 -- 2011-12-29 12:00 (the clocks skipped 2011-12-30); were taken as {t,f,NULL,
 -- NULL,NULL} and {t,t,f,f}
-SELECT pg_temp.per_forged(pg_temp.per_st(40, '\x09', 5));
-SELECT pg_temp.per_forged(pg_temp.per_st(40, '\x01', 5));
+SELECT pg_temp.per_forged(pg_temp.per_st(48, '\x09', 5));
+SELECT pg_temp.per_forged(pg_temp.per_st(48, '\x01', 5));
 SET TimeZone = 'Pacific/Apia';
 CREATE FUNCTION pg_temp.per_apia(bits bytea) RETURNS bytea LANGUAGE sql AS $$
-  SELECT overlay(per_ser(t, '2011-12-29 12:00', '1 day', 4, '2012-01-05') PLACING bits FROM 41 FOR 1)
+  SELECT overlay(per_ser(t, '2011-12-29 12:00', '1 day', 4, '2012-01-05') PLACING bits FROM 49 FOR 1)
   FROM (VALUES ('2011-12-29 13:00'::timestamptz)) v(t) $$;
 SELECT pg_temp.per_forged(pg_temp.per_apia('\x01'));
 SELECT pg_temp.per_forged(pg_temp.per_apia('\x03'));
 SELECT pg_temp.per_forged(pg_temp.per_apia('\x05'));
 RESET TimeZone;
+-- the hash of the bounds changed (22023), and a state made in another
+-- TimeZone whose bounds are other instants (a partial state made before a
+-- SET TimeZone between a cursor's FETCHes, combined after it): 22023; were
+-- taken with the bits of one calendar read against the bounds of another
+SELECT pg_temp.per_forged(pg_temp.per_st(40, set_byte('\x00', 0, get_byte(pg_temp.per_st(0, ''), 40) # 1)));
+SET TimeZone = 'UTC';
+UPDATE per_forged_src SET b = (SELECT per_ser(t, '2025-03-05 00:00+00', '1 day', 12, '2025-03-25 00:00+00')
+                               FROM (VALUES ('2025-03-10 23:30+00'::timestamptz)) v(t));
+SELECT pg_temp.try($q$SELECT per_forged(b, ''::bytea) FROM per_forged_src$q$);
+SET TimeZone = 'America/New_York';
+SELECT pg_temp.try($q$SELECT per_forged(b, ''::bytea) FROM per_forged_src$q$);
+SET TimeZone = 'UTC';
+-- the same through a cursor: a partitionwise plan, member 2 only in the
+-- first partition, so that member 3's partial state of the second one is
+-- made (in UTC) at the first FETCH, and the first one's after the SET
+-- TimeZone.  Events at 23:30 UTC, which in New York are in the next
+-- '1 day' period from the DST change (2025-03-09) on; member 3 was
+-- {t,t,t,t,t,f,t,f,t,f,t,f}, of neither calendar
+CREATE TABLE per_pw (m int, t timestamptz, k int) PARTITION BY LIST (k);
+CREATE TABLE per_pw0 PARTITION OF per_pw FOR VALUES IN (0);
+CREATE TABLE per_pw1 PARTITION OF per_pw FOR VALUES IN (1);
+INSERT INTO per_pw SELECT m, '2025-03-05 23:30+00'::timestamptz + d * interval '1 day', (d + m) % 2
+  FROM generate_series(1, 4) m, generate_series(0, 9) d WHERE m <> 2 OR (d + m) % 2 = 0;
+ANALYZE per_pw;
+SET max_parallel_workers_per_gather = 0;
+SET enable_partitionwise_aggregate = on;
+SET enable_hashagg = off;
+SET cursor_tuple_fraction = 1;
+EXPLAIN (COSTS OFF)
+  SELECT m, engagement_periods(t, '2025-03-05 00:00+00', '1 day', 12, '2025-03-25 00:00+00') FROM per_pw GROUP BY m ORDER BY m;
+SELECT m, engagement_periods(t, '2025-03-05 00:00+00', '1 day', 12, '2025-03-25 00:00+00') FROM per_pw GROUP BY m ORDER BY m;
+SET TimeZone = 'America/New_York';
+SELECT m, engagement_periods(t, '2025-03-05 00:00+00', '1 day', 12, '2025-03-25 00:00+00') FROM per_pw GROUP BY m ORDER BY m;
+SET TimeZone = 'UTC';
+BEGIN;
+DECLARE per_cur NO SCROLL CURSOR FOR
+  SELECT m, engagement_periods(t, '2025-03-05 00:00+00', '1 day', 12, '2025-03-25 00:00+00') FROM per_pw GROUP BY m ORDER BY m;
+FETCH 1 FROM per_cur;
+SET LOCAL TimeZone = 'America/New_York';
+FETCH 3 FROM per_cur;
+ROLLBACK;
+RESET cursor_tuple_fraction;
+RESET enable_hashagg;
+RESET enable_partitionwise_aggregate;
+DROP TABLE per_pw;
 DROP TABLE per_forged_src;
 DROP AGGREGATE per_forged(bytea, bytea);
 DROP AGGREGATE per_ser(timestamptz, timestamptz, interval, int, timestamptz);

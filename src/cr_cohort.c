@@ -10,6 +10,7 @@
 
 #include "catalog/pg_type.h"
 #include "common/int.h"
+#include "common/hashfn.h"
 #include "common/int128.h"
 #include "fmgr.h"
 #include "utils/array.h"
@@ -30,6 +31,7 @@ typedef struct PeriodsState
 	Interval	period;
 	int32		n;
 	int32		nwords;
+	uint64		bounds_hash;	/* of bounds[0..n], as the transition made them */
 	/* serialized up to here, then the words */
 	uint64	   *bits;			/* bit k-1 set: activity in period k */
 	TimestampTz *bounds;		/* start + k * period, k = 0..n; lazily built */
@@ -127,13 +129,21 @@ period_advances(TimestampTz start, const Interval *period, int32 k)
 	return int128_compare(d, int64_to_int128(0)) > 0;
 }
 
-static void
+/*
+ * Build the bounds (once) and return their hash.  The bounds follow the
+ * session TimeZone, so a partial state made before a SET TimeZone between a
+ * cursor's FETCHes (a plan that aggregates partially, partitionwise) may
+ * mark its periods on another calendar than a state of the same group made
+ * after it, or than the bounds the final function rebuilds after
+ * deserialization: the hash tells them apart.
+ */
+static uint64
 periods_bounds(PeriodsState *st, MemoryContext ctx)
 {
 	int32		k;
 
 	if (st->bounds != NULL)
-		return;
+		return st->bounds_hash;
 	st->bounds = MemoryContextAlloc(ctx, ((Size) st->n + 1) * sizeof(TimestampTz));
 	st->bounds[0] = st->start;
 	for (k = 1; k <= st->n; k++)
@@ -149,6 +159,20 @@ periods_bounds(PeriodsState *st, MemoryContext ctx)
 		if (TIMESTAMP_NOT_FINITE(st->bounds[k]))
 			period_out_of_range();
 	}
+	return hash_bytes_extended((const unsigned char *) st->bounds,
+							   (int) (((Size) st->n + 1) * sizeof(TimestampTz)), 0);
+}
+
+/* 22023 unless two sets of a group's period bounds are the same */
+static void
+periods_check_calendar(uint64 a, uint64 b)
+{
+	if (a != b)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("the period bounds of a group differ between its partial states"),
+				 errdetail("TimeZone changed while the query ran."),
+				 errhint("Set TimeZone before a query, or before a cursor's DECLARE, not between its FETCHes.")));
 }
 
 static void
@@ -204,7 +228,7 @@ engagement_periods_transfn(PG_FUNCTION_ARGS)
 		st->n = n;
 		st->nwords = (n + 63) / 64;
 		st->bits = MemoryContextAllocZero(aggctx, st->nwords * sizeof(uint64));
-		periods_bounds(st, aggctx);
+		st->bounds_hash = periods_bounds(st, aggctx);
 	}
 	else
 		periods_check_same(st, start, period, n, as_of);
@@ -262,6 +286,7 @@ engagement_periods_combinefn(PG_FUNCTION_ARGS)
 	if (a == NULL)
 		return PointerGetDatum(periods_copy(b, aggctx));
 	periods_check_same(a, b->start, &b->period, b->n, b->as_of);
+	periods_check_calendar(a->bounds_hash, b->bounds_hash);
 	for (i = 0; i < a->nwords; i++)
 		a->bits[i] |= b->bits[i];
 	PG_RETURN_POINTER(a);
@@ -347,7 +372,8 @@ engagement_periods_finalfn(PG_FUNCTION_ARGS)
 	/*
 	 * The bounds live as long as the state; they are NULL only after
 	 * deserialization (and the combine function's copy of such a state),
-	 * so the bits are checked against them then.
+	 * so the bits are checked against them then, and the bounds against
+	 * the hash of the ones the transition function marked the bits by.
 	 */
 	if (st->bounds == NULL)
 	{
@@ -355,7 +381,7 @@ engagement_periods_finalfn(PG_FUNCTION_ARGS)
 
 		if (!AggCheckCallContext(fcinfo, &aggctx))
 			aggctx = CurrentMemoryContext;
-		periods_bounds(st, aggctx);
+		periods_check_calendar(periods_bounds(st, aggctx), st->bounds_hash);
 		periods_check_bits(st);
 	}
 	values = palloc(st->n * sizeof(Datum));
