@@ -68,6 +68,28 @@ SELECT engagement_periods(now(), '2024-01-01', '1 month -31 days', 3, '2024-01-0
 SELECT engagement_periods(now(), 'infinity', '1 day', 3, '2024-01-02');
 SELECT engagement_periods(now(), '2024-01-01', '1 day', n, '2024-01-02') FROM generate_series(1, 2) n;
 
+-- the day Pacific/Apia skipped (2011-12-30): days are the calendar's dates,
+-- so a member active every day she lived from 25 December 2011 to 2
+-- January 2012 has 8 active days, streaks of 5 and 3 (29 to 31 December is
+-- a gap of 2 days, as date '2011-12-31' - date '2011-12-29' is), and 6
+-- active days in the 7 dates up to 2 January; the analyst's SQL (lag()
+-- gaps, row_number() islands over date_trunc('day', t)) gives the same
+SET TimeZone = 'Pacific/Apia';
+CREATE TEMP TABLE apia AS
+  SELECT t FROM generate_series('2011-12-25 12:00'::timestamptz, '2012-01-02 12:00', '1 day') t;
+SELECT count(*) AS events, min(t), max(t) FROM apia;
+SELECT (e).active_days, (e).active_days_7, (e).current_streak, (e).longest_streak,
+       round((e).mean_gap_days::numeric, 4) AS mean_gap_days, round((e).tenure_days::numeric, 4) AS tenure_days
+FROM (SELECT engagement_summary(t, '2012-01-02 20:00') AS e FROM apia) s;
+WITH d AS (SELECT DISTINCT date_trunc('day', t)::date AS d FROM apia),
+     i AS (SELECT d, d - (row_number() OVER (ORDER BY d))::int AS grp FROM d)
+SELECT count(*) AS active_days, count(*) FILTER (WHERE d > date '2012-01-02' - 7) AS active_days_7,
+       (SELECT max(n) FROM (SELECT count(*) AS n FROM i GROUP BY grp) r) AS longest_streak,
+       (SELECT count(*) FROM i WHERE grp = (SELECT grp FROM i ORDER BY d DESC LIMIT 1)) AS current_streak
+FROM d;
+DROP TABLE apia;
+SET TimeZone = 'Europe/Berlin';
+
 -- retention_curve
 SELECT retention_curve(p) AS on_period, retention_curve(p, true) AS on_or_after
 FROM (VALUES ('{t,f,f,NULL}'::boolean[]), ('{f,f,t}'), ('{t,t,t,f}'), (NULL), ('{}')) v(p);
