@@ -88,6 +88,25 @@ SELECT count(*) AS active_days, count(*) FILTER (WHERE d > date '2012-01-02' - 7
        (SELECT count(*) FROM i WHERE grp = (SELECT grp FROM i ORDER BY d DESC LIMIT 1)) AS current_streak
 FROM d;
 DROP TABLE apia;
+-- a window aggregate's state lives across a cursor's FETCHes: its rows are
+-- read in the TimeZone of its first row, UTC here, also after a SET
+-- TimeZone between FETCHes (the last row's days were those of two
+-- calendars, current_streak 4: 1 and 2 January in UTC, then 4 to 7 in
+-- Kiritimati, +14); the same query wholly in UTC for comparison
+SET TimeZone = 'UTC';
+CREATE TEMP TABLE wcur AS
+  SELECT '2025-01-01 23:30+00'::timestamptz + d * interval '1 day' AS t FROM generate_series(0, 5) d;
+SELECT t, (e).active_days, (e).active_days_7, (e).current_streak, (e).longest_streak
+FROM (SELECT t, engagement_summary(t, '2025-01-07 12:00+00') OVER (ORDER BY t) AS e FROM wcur) s ORDER BY t;
+BEGIN;
+DECLARE wc NO SCROLL CURSOR FOR
+  SELECT t, (e).active_days, (e).active_days_7, (e).current_streak, (e).longest_streak
+  FROM (SELECT t, engagement_summary(t, '2025-01-07 12:00+00') OVER (ORDER BY t) AS e FROM wcur) s;
+FETCH 2 FROM wc;
+SET LOCAL TimeZone = 'Pacific/Kiritimati';
+FETCH 4 FROM wc;
+COMMIT;
+DROP TABLE wcur;
 SET TimeZone = 'Europe/Berlin';
 
 -- retention_curve

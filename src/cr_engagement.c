@@ -55,6 +55,8 @@ typedef struct EngState
 	int32		nwords;			/* words in bits (0 until the first event) */
 	bool		has_amount;		/* the 3-argument form */
 	uint64	   *bits;
+	/* not serialized: the TimeZone of the group's first row (NULL once deserialized) */
+	pg_tz	   *tz;
 } EngState;
 
 /* Serialized header: the fixed fields, then nwords uint64 words. */
@@ -62,16 +64,17 @@ typedef struct EngState
 
 /*
  * Local calendar day number (days since 2000-01-01) of a finite timestamptz
- * in the session TimeZone: the day date_trunc('day', ts) would give.
+ * in the time zone zone: the day date_trunc('day', ts) would give with
+ * zone as the session TimeZone.
  */
 static int32
-cr_local_day(TimestampTz ts)
+cr_local_day(TimestampTz ts, pg_tz *zone)
 {
 	struct pg_tm tm;
 	fsec_t		fsec;
 	int			tz;
 
-	if (timestamp2tm(ts, &tz, &tm, &fsec, NULL, NULL) != 0)
+	if (timestamp2tm(ts, &tz, &tm, &fsec, NULL, zone) != 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
 				 errmsg("timestamp out of range")));
@@ -91,7 +94,7 @@ cr_local_day(TimestampTz ts)
 
 typedef struct CrTzCache
 {
-	pg_tz	   *tz;				/* the session zone the intervals belong to */
+	pg_tz	   *tz;				/* the zone the intervals belong to */
 	int			used;
 	int			victim;			/* next slot to replace */
 	TimestampTz lo[CR_TZ_SLOTS];	/* intervals [lo, hi) */
@@ -101,6 +104,12 @@ typedef struct CrTzCache
 
 int32
 cr_local_day_cached(FunctionCallInfo fcinfo, TimestampTz ts)
+{
+	return cr_local_day_cached_tz(fcinfo, ts, session_timezone);
+}
+
+int32
+cr_local_day_cached_tz(FunctionCallInfo fcinfo, TimestampTz ts, pg_tz *zone)
 {
 	CrTzCache  *c = (CrTzCache *) fcinfo->flinfo->fn_extra;
 	pg_time_t	t,
@@ -114,12 +123,12 @@ cr_local_day_cached(FunctionCallInfo fcinfo, TimestampTz ts)
 	TimestampTz hi;
 	int64		off;
 
-	if (c == NULL || c->tz != session_timezone)
+	if (c == NULL || c->tz != zone)
 	{
 		if (c == NULL)
 			c = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, sizeof(CrTzCache));
 		memset(c, 0, sizeof(CrTzCache));
-		c->tz = session_timezone;
+		c->tz = zone;
 		fcinfo->flinfo->fn_extra = c;
 	}
 	for (i = 0; i < c->used; i++)
@@ -128,9 +137,9 @@ cr_local_day_cached(FunctionCallInfo fcinfo, TimestampTz ts)
 
 	t = (pg_time_t) (cr_floor_div(ts, USECS_PER_SEC) + CR_UNIX_EPOCH_SECS);
 	r = pg_next_dst_boundary(&t, &before_off, &before_dst, &boundary,
-							 &after_off, &after_dst, session_timezone);
+							 &after_off, &after_dst, zone);
 	if (r < 0)
-		return cr_local_day(ts);
+		return cr_local_day(ts, zone);
 	if (r == 0)
 	{
 		/*
@@ -144,9 +153,9 @@ cr_local_day_cached(FunctionCallInfo fcinfo, TimestampTz ts)
 		int			dst1;
 
 		r = pg_next_dst_boundary(&t1, &off1, &dst1, &boundary,
-								 &after_off, &after_dst, session_timezone);
+								 &after_off, &after_dst, zone);
 		if (r < 0)
-			return cr_local_day(ts);
+			return cr_local_day(ts, zone);
 	}
 	hi = (r == 0 || boundary - CR_UNIX_EPOCH_SECS >= (END_TIMESTAMP / USECS_PER_SEC))
 		? DT_NOEND : (TimestampTz) (boundary - CR_UNIX_EPOCH_SECS) * USECS_PER_SEC;
@@ -316,7 +325,8 @@ eng_new(MemoryContext ctx, TimestampTz as_of, bool has_amount)
 
 	cr_check_finite(as_of, "as_of");
 	st->as_of = as_of;
-	st->asof_day = cr_local_day(as_of);
+	st->tz = session_timezone;
+	st->asof_day = cr_local_day(as_of, st->tz);
 	st->has_amount = has_amount;
 	return st;
 }
@@ -358,7 +368,7 @@ engagement_summary_transfn(PG_FUNCTION_ARGS)
 	 * the minute before such a change is then on a later day than an as_of
 	 * in the hour after it.
 	 */
-	day = Min(cr_local_day_cached(fcinfo, ts), st->asof_day);
+	day = Min(cr_local_day_cached_tz(fcinfo, ts, st->tz), st->asof_day);
 	eng_cover(st, aggctx, day, day);
 	cr_daybits_set(st->bits, st->base, day);
 	if (st->events == 0)
@@ -598,6 +608,7 @@ engagement_summary_deserialfn(PG_FUNCTION_ARGS)
 	if (((const uint8 *) VARDATA_ANY(in))[offsetof(EngState, has_amount)] > 1)
 		cr_bad_state("engagement_summary", ENG_BAD_HEADER);
 	st->bits = cr_words_body(in, ENG_SER_FIXED, st->nwords, "engagement_summary");
+	st->tz = NULL;
 	eng_check_state(st);
 	PG_RETURN_POINTER(st);
 }

@@ -18,6 +18,14 @@ extern MemoryContext cr_agg_context(FunctionCallInfo fcinfo, const char *name);
  */
 extern int32 cr_local_day_cached(FunctionCallInfo fcinfo, TimestampTz ts);
 
+/*
+ * The same in the time zone zone.  engagement_summary reads every row of a
+ * state in the zone of its first row, so that a window aggregate's state,
+ * which lives across a cursor's FETCHes, keeps one calendar when TimeZone
+ * changes between them.
+ */
+extern int32 cr_local_day_cached_tz(FunctionCallInfo fcinfo, TimestampTz ts, struct pg_tz *zone);
+
 /* Error 22023 "<what> must be finite" for +-infinity. */
 extern void cr_check_finite(TimestampTz ts, const char *what);
 
