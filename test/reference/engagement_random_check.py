@@ -27,8 +27,9 @@ events exactly at as_of, a microsecond either side of it, after it and at
                        the trend; math.fsum for the sums), serial and in a
                        parallel plan with partial states serialized and
                        combined (each group alone over a parallel scan, the
-                       group's rows spread over the table's pages), floats
-                       to 1e-9 relative;
+                       group's rows spread over the table's pages), and the
+                       GROUP BY in a real parallel plan (partial hash
+                       aggregates in the workers), floats to 1e-9 relative;
   engagement_decay     against exp(-ln 2 age / half_life) summed here, for
                        half-lives from a microsecond to 178 million years;
   engagement_periods   against the SQL an analyst writes (generate_series,
@@ -171,18 +172,39 @@ SELECT_FIELDS = ', '.join((US % f) if f in ('first_seen', 'last_seen') else '(e)
 
 
 def summaries(cur, parallel):
-    """engagement_summary of each group.  Parallel, each group's aggregate
+    """engagement_summary of each group.  'groupby': the serial GROUP BY in a
+    real parallel plan (no force_parallel_mode; parallel costs 0), partial
+    hash aggregates in the workers, their states serialized and combined in
+    the leader's finalize step.  Parallel, each group's aggregate
     runs alone over a parallel scan of ev, whose rows were loaded in an
     order that spreads every group over its pages: its workers' partial
     states are serialized and combined (a GROUP BY of a few rows a group is
     gathered and aggregated in the leader, serialized nowhere, and so is a
     WHERE that keeps a few rows: hence FILTER, over every row)."""
     out = {}
+    q_group = ("SELECT g, " + SELECT_FIELDS + " FROM (SELECT g, engagement_summary(t, as_of, a) e "
+               "FROM ev JOIN cut USING (g) GROUP BY g) s ORDER BY g")
     if not parallel:
         cur.execute("SET max_parallel_workers_per_gather = 0")
-        cur.execute("SELECT g, " + SELECT_FIELDS + " FROM (SELECT g, engagement_summary(t, as_of, a) e "
-                    "FROM ev JOIN cut USING (g) GROUP BY g) s ORDER BY g")
+        cur.execute(q_group)
         rows = cur.fetchall()
+    elif parallel == 'groupby':
+        saved = {}
+        for setting in ('parallel_setup_cost', 'parallel_tuple_cost', 'min_parallel_table_scan_size'):
+            cur.execute("SELECT current_setting(%s)", (setting,))
+            saved[setting] = cur.fetchone()[0]
+            cur.execute("SET %s = 0" % setting)
+        cur.execute("SET max_parallel_workers_per_gather = 2")
+        cur.execute("SET enable_hashagg = on")
+        cur.execute("EXPLAIN " + q_group)
+        plan = '\n'.join(r[0] for r in cur.fetchall())
+        if 'Partial' not in plan or 'Finalize' not in plan:
+            report('no partial aggregation in the parallel GROUP BY plan:\n' + plan)
+        cur.execute(q_group)
+        rows = cur.fetchall()
+        cur.execute("RESET enable_hashagg")
+        for setting, value in saved.items():
+            cur.execute("SELECT set_config(%s, %s, false)", (setting, value))
     else:
         cur.execute("SET force_parallel_mode = regress")
         cur.execute("SET max_parallel_workers_per_gather = 2")
@@ -315,11 +337,11 @@ def one_set(cur, rng, k):
         want = sorted(t for t, _ in groups[g] if t not in (None, INF))
         if got != want:
             report(zname, 'set', k, 'group', g, 'times not loaded exactly')
-    for parallel in (False, True):
+    for parallel in (False, True, 'groupby'):
         got = summaries(cur, parallel)
         for g in groups:
             want = summary_ref(held[g], cuts[g], zone, True)
-            compare('%s set %d group %d%s' % (zname, k, g, ' parallel' if parallel else ''),
+            compare('%s set %d group %d%s' % (zname, k, g, {False: '', True: ' parallel'}.get(parallel, ' parallel GROUP BY')),
                     got.get(g), want)
     # engagement_decay
     hl_text, hl_us = rng.choice(HALF_LIVES)
