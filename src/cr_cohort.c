@@ -9,8 +9,8 @@
 #include <math.h>
 
 #include "catalog/pg_type.h"
-#include "common/int.h"
 #include "common/hashfn.h"
+#include "common/int.h"
 #include "common/int128.h"
 #include "fmgr.h"
 #include "utils/array.h"
