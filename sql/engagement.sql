@@ -106,6 +106,18 @@ FETCH 2 FROM wc;
 SET LOCAL TimeZone = 'Pacific/Kiritimati';
 FETCH 4 FROM wc;
 COMMIT;
+-- lifetime_summary likewise: in UTC its last row has recency 5 and T 6;
+-- its rows read in Kiritimati after the SET gave recency 6
+SELECT t, (l).frequency, (l).recency, (l).t AS "T"
+FROM (SELECT t, lifetime_summary(t, '2025-01-07 12:00+00', 1.0) OVER (ORDER BY t) AS l FROM wcur) s ORDER BY t;
+BEGIN;
+DECLARE lc NO SCROLL CURSOR FOR
+  SELECT t, (l).frequency, (l).recency, (l).t AS "T"
+  FROM (SELECT t, lifetime_summary(t, '2025-01-07 12:00+00', 1.0) OVER (ORDER BY t) AS l FROM wcur) s;
+FETCH 2 FROM lc;
+SET LOCAL TimeZone = 'Pacific/Kiritimati';
+FETCH 4 FROM lc;
+COMMIT;
 DROP TABLE wcur;
 SET TimeZone = 'Europe/Berlin';
 

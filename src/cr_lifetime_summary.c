@@ -26,6 +26,7 @@
 #include "common/int.h"
 #include "fmgr.h"
 #include "funcapi.h"
+#include "pgtime.h"
 #include "utils/builtins.h"
 #include "utils/float.h"
 #include "utils/timestamp.h"
@@ -45,6 +46,8 @@ typedef struct LtState
 	int32		cap;
 	CrLtSums	s;				/* first/last day, spend totals (valid if ndays > 0) */
 	int32	   *days;			/* cap + 1 entries (even padding for serialisation) */
+	/* not serialized: the TimeZone of the group's first row (NULL once combined) */
+	struct pg_tz *tz;
 } LtState;
 
 #define LT_SER_FIXED (offsetof(LtState, days))
@@ -197,7 +200,8 @@ lifetime_summary_transfn(PG_FUNCTION_ARGS)
 		st = lt_new(aggctx);
 		st->as_of = as_of;
 		st->unit_usecs = unit;
-		st->asof_day = cr_local_day_cached(fcinfo, as_of);
+		st->tz = session_timezone;
+		st->asof_day = cr_local_day_cached_tz(fcinfo, as_of, st->tz);
 	}
 	else
 		lt_check_same(st, as_of, unit);
@@ -215,7 +219,7 @@ lifetime_summary_transfn(PG_FUNCTION_ARGS)
 	 * T, which bgnbd_fit refuses, and a partial state that
 	 * lifetime_summary_deserialfn refuses).
 	 */
-	day = Min(cr_local_day_cached(fcinfo, ts), st->asof_day);
+	day = Min(cr_local_day_cached_tz(fcinfo, ts, st->tz), st->asof_day);
 	lt_reserve(st, aggctx, 1);
 	if (!cr_lt_add(&st->s, st->ndays == 0, day, amount))
 		float_overflow_error();
