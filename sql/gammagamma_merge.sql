@@ -45,3 +45,25 @@ RESET min_parallel_table_scan_size;
 RESET parallel_tuple_cost;
 RESET parallel_setup_cost;
 DROP TABLE gg_members;
+-- The buffer holds at most twice the distinct pairs (from 65 536 rows on),
+-- whatever the order of the members: 70 000 pairs whose members come
+-- round by round, four rounds, so that each member after the first round is
+-- of a pair the buffer holds.  It grew without merging every other time,
+-- and filled up with such members: 262 144 rows (3.7 times the pairs).  Its
+-- size is that of the aggregate's memory context, still there once the
+-- final function has returned (the largest ExprContext).  The model is
+-- that of the same members in the order of their pairs.
+CREATE TEMP TABLE gg_rounds AS
+  SELECT (1 + i % 7)::float8 AS x,
+         30 * exp(ln((1 + i * 7919 % 10007) / 10008.0 / (1 - (1 + i * 7919 % 10007) / 10008.0))
+                  * 0.3 / sqrt(1 + i % 7)) + i * 1e-9 AS m
+  FROM generate_series(0, 4 * 70000 - 1) j, LATERAL (SELECT j % 70000 AS i) s;
+SET max_parallel_workers_per_gather = 0;
+SELECT (g).n, ctx <= 2.05 * 24 * 70000 AS within_twice,
+       g::text = (SELECT gammagamma_fit(x, m ORDER BY x, m)::text FROM gg_rounds) AS same_model
+FROM (SELECT gammagamma_fit(x, m) AS g,
+             (SELECT max(total_bytes) FROM pg_backend_memory_contexts
+              WHERE name = 'ExprContext') AS ctx
+      FROM gg_rounds) t;
+RESET max_parallel_workers_per_gather;
+DROP TABLE gg_rounds;

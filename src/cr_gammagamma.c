@@ -45,11 +45,7 @@
 int
 cr_spend_row_cmp(const CrSpendRow *a, const CrSpendRow *b)
 {
-	if (a->x != b->x)
-		return a->x < b->x ? -1 : 1;
-	if (a->m != b->m)
-		return a->m < b->m ? -1 : 1;
-	return 0;
+	return cr_spend_row_cmp_inline(a, b);
 }
 
 static int

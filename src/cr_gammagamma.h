@@ -40,6 +40,17 @@ typedef struct CrGammaGammaFit
 /* the order of cr_spend_rows_sort: by x, then by m (qsort's sign convention) */
 extern int	cr_spend_row_cmp(const CrSpendRow *a, const CrSpendRow *b);
 
+/* the same, inline (for a sort that inlines its comparison) */
+static inline int
+cr_spend_row_cmp_inline(const CrSpendRow *a, const CrSpendRow *b)
+{
+	if (a->x != b->x)
+		return a->x < b->x ? -1 : 1;
+	if (a->m != b->m)
+		return a->m < b->m ? -1 : 1;
+	return 0;
+}
+
 /*
  * Sort rows by (x, m), so that a fit does not depend on the order rows
  * arrived in (floating point sums do).

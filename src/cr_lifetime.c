@@ -20,8 +20,9 @@
  *	  time of a fit.  Gamma-Gamma rows are (x, mean spend, count - 1), sorted
  *	  and merged once a buffer of GG_COMPACT_MIN rows or more fills up (and
  *	  before the state is serialized or fitted), so memory is 24 bytes per
- *	  distinct (x, m) pair: 10 million members of 70 pairs took 382 MB when
- *	  every member kept its own 16-byte row.
+ *	  distinct (x, m) pair, in a buffer of at most twice as many past
+ *	  GG_COMPACT_MIN (gg_reserve): 10 million members of 70 pairs took
+ *	  382 MB when every member kept its own 16-byte row.
  */
 #include "community_retention.h"
 
@@ -64,8 +65,6 @@ typedef struct FitState
 	int64		nkeys;
 	int64		keycap;
 	uint64	   *keys;
-	/* Gamma-Gamma, not serialized: grow at the next fill, without compacting */
-	bool		gg_grow_next;
 } FitState;
 
 #define FIT_SER_FIXED (offsetof(FitState, rows))
@@ -325,11 +324,18 @@ bg_key_reserve(FitState *st, MemoryContext ctx, int64 more)
 }
 
 #if PG_VERSION_NUM >= 150000
-static int
-spend_row_cmp(const void *pa, const void *pb, void *arg)
-{
-	return cr_spend_row_cmp(pa, pb);
-}
+/*
+ * gg_sort_rows: PostgreSQL's quicksort of (x, m) rows with the comparison
+ * inlined and a query cancel seen during the sort (qsort_interruptible
+ * calling cr_spend_row_cmp spent half of a compaction's time in the calls)
+ */
+#define ST_SORT gg_sort_rows
+#define ST_ELEMENT_TYPE CrSpendRow
+#define ST_COMPARE(a, b) cr_spend_row_cmp_inline(a, b)
+#define ST_CHECK_FOR_INTERRUPTS
+#define ST_SCOPE static
+#define ST_DEFINE
+#include "lib/sort_template.h"
 #endif
 
 /*
@@ -343,27 +349,92 @@ static void
 spend_rows_sort_interruptible(CrSpendRow *rows, size_t n)
 {
 #if PG_VERSION_NUM >= 150000
-	if (n > 1)
-		qsort_interruptible(rows, n, sizeof(CrSpendRow), spend_row_cmp, NULL);
+	gg_sort_rows(rows, n);
 #else
 	cr_spend_rows_sort(rows, n);
 #endif
 }
 
 /*
- * Gamma-Gamma rows: sort rows[0..nrows) and merge identical (x, m) rows into
- * one with their count, leaving them all compacted.  The whole buffer is
- * sorted in place (no second buffer): qsort finds the compacted part's
- * pieces already in order.
+ * cr_spend_rows_merge_into, refused when the counts of a pair in both went
+ * past 2^53 (only forged partial states combined)
  */
 static void
-gg_compact(FitState *st)
+gg_merge_into(CrSpendRow *a, size_t na, const CrSpendRow *b, size_t nb, size_t n)
 {
-	if (st->nsorted == st->nrows)
+	if (!cr_spend_rows_merge_into(a, na, b, nb, n))
+		cr_bad_state("lifetime fit",
+					 "Its count of members of one (frequency, monetary_value) pair and another partial state's add up to more than 2^53.");
+}
+
+/* Grow the buffer to cap rows (more than it has). */
+static void
+fit_resize(FitState *st, MemoryContext ctx, int64 cap)
+{
+	Size		bytes = (Size) cap * st->width * sizeof(double);
+
+	fit_check_cap(cap, st->width);
+	st->rows = st->rows == NULL ? MemoryContextAllocHuge(ctx, bytes)
+		: repalloc_huge(st->rows, bytes);
+	st->cap = (int32) cap;
+}
+
+/*
+ * Gamma-Gamma rows: make rows[0..nrows) sorted by (x, m) with identical
+ * pairs merged into one row with their count.  The rows added since the
+ * last time, rows[nsorted..nrows), are sorted and merged among themselves,
+ * then into the compacted ones in place: moved up past where the merged
+ * rows will end and merged from the end down, which takes room for both
+ * (the merged rows and the added ones: at most the compacted rows and
+ * twice the added ones).  With a context (a full buffer, see gg_reserve),
+ * the buffer first grows to twice the merged rows when they take more than
+ * half of it, which leaves that room but at the limit.  Without one (the
+ * serial and final functions, which do not grow it), where the added rows
+ * could lack the room, the whole buffer is sorted in place instead, as
+ * when none of it was compacted.  The rows come out the same either way,
+ * and as cr_spend_rows_sort and cr_spend_rows_merge_equal leave them.
+ */
+static void
+gg_compact(FitState *st, MemoryContext grow)
+{
+	CrSpendRow *rows = (CrSpendRow *) st->rows;
+	size_t		ns = (size_t) st->nsorted,
+				nt = (size_t) (st->nrows - st->nsorted),
+				n;
+
+	if (nt == 0)
 		return;
-	spend_rows_sort_interruptible((CrSpendRow *) st->rows, st->nrows);
-	st->nrows = st->nsorted = (int32) cr_spend_rows_merge_equal((CrSpendRow *) st->rows,
-																st->nrows);
+	if (grow == NULL && ns > 0 && ns + 2 * nt > (size_t) st->cap)
+	{
+		/* perhaps no room to merge: all of it */
+		nt += ns;
+		ns = 0;
+	}
+	spend_rows_sort_interruptible(rows + ns, nt);
+	nt = cr_spend_rows_merge_equal(rows + ns, nt);
+	if (ns == 0 || cr_spend_row_cmp(&rows[ns - 1], &rows[ns]) < 0)
+		n = ns + nt;
+	else
+	{
+		n = cr_spend_rows_merge_count(rows, ns, rows + ns, nt);
+		if (grow != NULL && 2 * (int64) n > st->cap && st->cap < FIT_MAX_ROWS(GG_WIDTH))
+		{
+			fit_resize(st, grow, Min(2 * (int64) n, FIT_MAX_ROWS(GG_WIDTH)));
+			rows = (CrSpendRow *) st->rows;
+		}
+		if (n + nt > (size_t) st->cap)
+		{
+			/* at the limit, no room: as a whole */
+			spend_rows_sort_interruptible(rows, ns + nt);
+			n = cr_spend_rows_merge_equal(rows, ns + nt);
+		}
+		else
+		{
+			memmove(rows + n, rows + ns, nt * sizeof(CrSpendRow));
+			gg_merge_into(rows, ns, rows + n, nt, n);
+		}
+	}
+	st->nrows = st->nsorted = (int32) n;
 }
 
 /*
@@ -373,13 +444,35 @@ gg_compact(FitState *st)
 #define GG_COMPACT_MIN (1 << 16)
 
 /*
- * Room for `more` rows; BG/NBD rows, and Gamma-Gamma rows past
- * GG_COMPACT_MIN, are compacted before the buffer grows, and it grows only
- * when they still take more than half of it.  Gamma-Gamma rows that did
- * skip the compaction at the next fill (unless the buffer is past half the
- * limit): each sorts the whole buffer, and rows mostly distinct paid for
- * one at each doubling (a fit of a million distinct rows took 10% longer),
- * while memory stays within twice as much.
+ * Gamma-Gamma: room for another row in a full buffer.  Below
+ * GG_COMPACT_MIN rows it doubles; from there on, the rows are compacted
+ * (gg_compact) and the buffer grows to twice the distinct pairs it then
+ * holds when they take more than half of it.  So it is at most
+ * GG_COMPACT_MIN rows or twice the distinct pairs, whatever the order of
+ * the rows: it grew without compacting every other time, and members of
+ * 530 000 pairs coming round by round (each new member of a pair the
+ * buffer held) filled it up, 89 MB at the peak for 12.7 MB of pairs.
+ * Pairs all distinct double it as before, each compaction sorting only
+ * the rows added since the last one.
+ */
+static void
+gg_reserve(FitState *st, MemoryContext ctx)
+{
+	if (st->cap >= GG_COMPACT_MIN)
+	{
+		gg_compact(st, ctx);
+		if (2 * (int64) st->nrows > st->cap && st->cap < FIT_MAX_ROWS(GG_WIDTH))
+			fit_resize(st, ctx, Min(2 * (int64) st->nrows, FIT_MAX_ROWS(GG_WIDTH)));
+	}
+	else
+		fit_resize(st, ctx, fit_grow(st->cap, GG_WIDTH));
+	if (st->nrows == st->cap)
+		fit_check_cap((int64) st->cap + 1, GG_WIDTH);
+}
+
+/*
+ * BG/NBD: room for `more` rows.  The rows are compacted before the buffer
+ * grows, and it grows only when they still take more than half of it.
  */
 static void
 fit_reserve(FitState *st, MemoryContext ctx, int32 more)
@@ -388,28 +481,14 @@ fit_reserve(FitState *st, MemoryContext ctx, int32 more)
 
 	if (want <= st->cap)
 		return;
-	if (st->nsorted != st->nrows &&
-		(st->width == BG_WIDTH ||
-		 (st->cap >= GG_COMPACT_MIN &&
-		  (!st->gg_grow_next || 2 * want > FIT_MAX_ROWS(GG_WIDTH)))))
+	if (st->nsorted != st->nrows)
 	{
-		if (st->width == BG_WIDTH)
-			bg_compact(st, ctx);
-		else
-			gg_compact(st);
+		bg_compact(st, ctx);
 		want = (int64) st->nrows + more;
 		if (want <= st->cap && st->nrows <= st->cap / 2)
 			return;
-		st->gg_grow_next = st->width == GG_WIDTH;
 	}
-	else
-		st->gg_grow_next = false;
-	want = Max(want, fit_grow(st->cap, st->width));
-	fit_check_cap(want, st->width);
-	st->cap = (int32) want;
-	st->rows = st->rows == NULL
-		? MemoryContextAllocHuge(ctx, (Size) st->cap * st->width * sizeof(double))
-		: repalloc_huge(st->rows, (Size) st->cap * st->width * sizeof(double));
+	fit_resize(st, ctx, Max(want, fit_grow(st->cap, st->width)));
 }
 
 /*
@@ -460,8 +539,8 @@ gg_merge_state(FitState *a, MemoryContext ctx, FitState *b)
 {
 	size_t		n;
 
-	gg_compact(a);
-	gg_compact(b);
+	gg_compact(a, NULL);
+	gg_compact(b, NULL);
 	n = cr_spend_rows_merge_count((const CrSpendRow *) a->rows, a->nrows,
 								  (const CrSpendRow *) b->rows, b->nrows);
 	if ((int64) n > a->cap)
@@ -473,10 +552,7 @@ gg_merge_state(FitState *a, MemoryContext ctx, FitState *b)
 			: repalloc_huge(a->rows, bytes);
 		a->cap = (int32) n;
 	}
-	if (!cr_spend_rows_merge_into((CrSpendRow *) a->rows, a->nrows,
-								  (const CrSpendRow *) b->rows, b->nrows, n))
-		cr_bad_state("lifetime fit",
-					 "Its count of members of one (frequency, monetary_value) pair and another partial state's add up to more than 2^53.");
+	gg_merge_into((CrSpendRow *) a->rows, a->nrows, (const CrSpendRow *) b->rows, b->nrows, n);
 	a->nrows = a->nsorted = (int32) n;
 }
 
@@ -578,12 +654,12 @@ gammagamma_fit_transfn(PG_FUNCTION_ARGS)
 	if (st->cap == FIT_MAX_ROWS(GG_WIDTH))
 	{
 		if (st->nrows == st->cap)
-			gg_compact(st);
+			gg_compact(st, NULL);
 		if (gg_count_sorted(st, x, m))
 			PG_RETURN_POINTER(st);
 	}
 	if (st->nrows == st->cap)
-		fit_reserve(st, aggctx, 1);
+		gg_reserve(st, aggctx);
 	row = (CrSpendRow *) st->rows + st->nrows++;
 	row->x = x;
 	row->m = m;
@@ -667,7 +743,7 @@ lifetime_fit_serialfn(PG_FUNCTION_ARGS)
 		bg_count_keys(st, ctx);
 	}
 	else
-		gg_compact(st);
+		gg_compact(st, NULL);
 	nrow_bytes = (Size) st->nrows * st->width * sizeof(double);
 	nkc_bytes = (Size) st->nkc * sizeof(uint64);
 	len = VARHDRSZ + FIT_SER_HEAD + nrow_bytes + 2 * nkc_bytes;
@@ -960,7 +1036,7 @@ gammagamma_fit_finalfn(PG_FUNCTION_ARGS)
 	 * ones are merged are no part of the state's meaning.  Only forged
 	 * partial states, combined, count 2^63 members or more.
 	 */
-	gg_compact(st);
+	gg_compact(st, NULL);
 	fit_check_members(cr_spend_rows_members((const CrSpendRow *) st->rows, st->nrows));
 	status = cr_gammagamma_fit((const CrSpendRow *) st->rows, st->nrows, fit_tick, NULL, &fit);
 	if (status == CR_FIT_NO_ROWS)
