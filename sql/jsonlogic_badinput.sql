@@ -203,6 +203,9 @@ SELECT pg_temp.try($$SELECT '{"in": ["gold", {"var": "tags"}]}'::jsonb::incentiv
 SELECT pg_temp.try($$SELECT '{"===": [1, "1"]}'::jsonb::incentive_condition::text$$);
 SELECT pg_temp.try($$SELECT '{"!==": [1, "1"]}'::jsonb::incentive_condition::text$$);
 SELECT pg_temp.try($$SELECT '{"===": [true, {"+": [1]}]}'::jsonb::incentive_condition::text$$);
+-- ... but not where one type is a var's default: x may be "a" (true in JavaScript)
+SELECT pg_temp.try($$SELECT '{"===": [{"var": ["x", 5]}, "a"]}'::jsonb::incentive_condition::text$$);
+SELECT pg_temp.try($$SELECT '{"!==": [{"var": ["x", 5]}, "a"]}'::jsonb::incentive_condition::text$$);
 SELECT pg_temp.try($$SELECT '{"==": [1, "1"]}'::jsonb::incentive_condition::text$$);
 -- a type error of === or !== met when bound or evaluated names both forms,
 -- since they compile to one program

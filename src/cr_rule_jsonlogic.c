@@ -44,6 +44,7 @@ typedef struct Expr
 	CrBuf		b;				/* condition text */
 	int			kind;
 	int			type;
+	int			by_default;		/* type is a var's default's: the var may hold another */
 
 	/*
 	 * Bytes of compiled program its literals and features alone will take
@@ -495,6 +496,7 @@ jl_var(JL *j, const Op *op, Expr *out)
 		put(out, ")");
 		out->kind = K_SAFE;
 		out->type = d.type;
+		out->by_default = 1;
 		expr_free(j, &d);
 	}
 	else
@@ -771,7 +773,18 @@ jl_relation(JL *j, const Op *op, Expr *out)
 	return 1;
 }
 
-/* == and === (!= and !== negated): null equals only null. */
+/* The word for a known static type other than null. */
+static const char *
+type_word(int type)
+{
+	return type == TY_NUM ? "number" : type == TY_STR ? "string" : "boolean";
+}
+
+/*
+ * == and === (!= and !== negated): null equals only null.  === of two
+ * known types is false, as in JavaScript, but not where a type is that of
+ * a var's default: {"===": [{"var": ["x", 5]}, "a"]} is true where x is "a".
+ */
 static int
 jl_equal(JL *j, const Op *op, Expr *out)
 {
@@ -802,13 +815,17 @@ jl_equal(JL *j, const Op *op, Expr *out)
 		else
 			put(out, "false");
 	}
+	else if (a.type != TY_ANY && b.type != TY_ANY && a.type != b.type && op->len == 3 &&
+			 (a.by_default || b.by_default))
+		ok = jl_fail(j, CR_ERR_UNSUPPORTED,
+					 "operator \"%.*s\" between a %s and a %s, one of them the default of a var, which may hold the other type",
+					 (int) op->len, op->name, type_word(a.type), type_word(b.type));
 	else if (a.type != TY_ANY && b.type != TY_ANY && a.type != b.type && op->len == 3)
 		put(out, "false");		/* === and !== do not convert: never equal */
 	else if (a.type != TY_ANY && b.type != TY_ANY && a.type != b.type)
 		ok = jl_fail(j, CR_ERR_UNSUPPORTED,
 					 "operator \"%.*s\" between a %s and a %s: JavaScript's == converts, SQL does not",
-					 (int) op->len, op->name, a.type == TY_NUM ? "number" : a.type == TY_STR ? "string" : "boolean",
-					 b.type == TY_NUM ? "number" : b.type == TY_STR ? "string" : "boolean");
+					 (int) op->len, op->name, type_word(a.type), type_word(b.type));
 	else
 	{
 		int			both_null = a.kind == K_NUL && b.kind == K_NUL;

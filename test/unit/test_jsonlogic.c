@@ -660,6 +660,12 @@ main(void)
 	check("{\"!==\":[1,\"1\"]}", "NOT false");
 	check("{\"===\":[{\"+\":[{\"var\":\"x\"}]},true]}", "false");
 	check("{\"===\":[{\"var\":\"x\"},\"1\"]}", "coalesce(x = '1', false)");
+	/* but a var's default is not the var's type: true in JavaScript where x is "a" */
+	check_error("{\"===\":[{\"var\":[\"x\",5]},\"a\"]}", CR_ERR_UNSUPPORTED,
+				"operator \"===\" between a number and a string, one of them the default of a var");
+	check_error("{\"!==\":[true,{\"var\":[\"x\",\"a\"]}]}", CR_ERR_UNSUPPORTED,
+				"operator \"!==\" between a boolean and a string, one of them the default of a var");
+	check("{\"===\":[{\"var\":[\"x\",5]},5]}", "coalesce(x, 5) = 5");
 	/* "in" with a var as its list: an array of the facts, not supported */
 	check_error("{\"in\":[\"gold\",{\"var\":\"tags\"}]}", CR_ERR_UNSUPPORTED,
 				"\"in\" with a var as its second argument (an array of the facts, or a substring search) is not supported");
