@@ -32,7 +32,7 @@ run_upgrade() {
 # partitioned table's, an inheritance child's generated column by its
 # parent's unless the child defines the column itself too; an object of
 # another role than the extension's owner with its owner, and a hint that
-# only that role or a superuser can drop it),
+# only that role, the owner of its schema or a superuser can drop it),
 # and goes through once they are gone; a plain DEFAULT and a temporary
 # table's index may stay.
 upgrade_refused_for_binary_io_users() {
@@ -77,7 +77,7 @@ upgrade_refused_for_binary_io_users() {
 	esac
 	# the index of another role, which the extension's owner cannot drop
 	case "$err" in
-	*"Only its owner or a superuser can drop an object of another role (named with its owner above)."*) ok=$((ok + 1)) ;;
+	*"An object of another role (named with its owner above) can be dropped by that role or a member of it, by a superuser and, with DROP INDEX, DROP STATISTICS or DROP TABLE, by the owner of its schema."*) ok=$((ok + 1)) ;;
 	*) echo "$err" >&2; nok=$((nok + 1)) ;;
 	esac
 	# a temporary table is never dumped: its index and generated column may stay

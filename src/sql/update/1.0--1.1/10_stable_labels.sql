@@ -92,10 +92,13 @@ BEGIN
      WHERE dep.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_statistic_ext'::pg_catalog.regclass::pg_catalog.oid
        AND t.relpersistence OPERATOR(pg_catalog.<>) 't'::pg_catalog."char")
   -- An object of another role than the extension's owner (who runs the
-  -- update) is named with its owner: only that role or a superuser can drop
-  -- it, so any role that may use the functions and create a table can hold
-  -- the update back, and the owner must know whom to ask.  It cannot simply
-  -- be left behind: the dump of the database would not restore it.
+  -- update) is named with its owner: only that role (or a member of it), the
+  -- owner of the object's schema (DROP INDEX, DROP STATISTICS and DROP TABLE
+  -- let the schema's owner drop another role's object) or a superuser can
+  -- drop it, so any role that may use the functions and create a table in a
+  -- schema of its own can hold the update back, and the owner must know
+  -- whom to ask.  It cannot simply be left behind: the dump of the database
+  -- would not restore it.
   SELECT pg_catalog.string_agg(pg_catalog.concat(u.what,
              CASE WHEN u.owner OPERATOR(pg_catalog.<>) e.extowner
                   THEN pg_catalog.concat(' (owner ', u.owner::pg_catalog.regrole, ')') END),
@@ -109,7 +112,7 @@ BEGIN
       USING ERRCODE = 'object_not_in_prerequisite_state',
             DETAIL = 'From 1.1 on these functions are STABLE (the binary forms follow the session''s client_encoding; the record forms bind columns by name, and names can change), and index, partition key, generated column and statistics expressions may call only IMMUTABLE functions: a dump of the database would not restore.',
             HINT = pg_catalog.concat('Drop those objects (ALTER TABLE ... DROP CONSTRAINT for a constraint), or rebuild them on the text form (for example md5(model::text) or md5(condition::text)) or the array and jsonb forms of the scoring functions, then update.',
-                                     CASE WHEN others THEN ' Only its owner or a superuser can drop an object of another role (named with its owner above).' END);
+                                     CASE WHEN others THEN ' An object of another role (named with its owner above) can be dropped by that role or a member of it, by a superuser and, with DROP INDEX, DROP STATISTICS or DROP TABLE, by the owner of its schema.' END);
   END IF;
 END $$;
 
