@@ -36,6 +36,26 @@ CREATE TEMP VIEW fb_locked AS SELECT x, y FROM fb FOR SHARE;
 SELECT retention_fit('SELECT x, y FROM fb_locked');
 DROP VIEW fb_locked;
 SELECT * FROM lifetime_summaries('SELECT 1::bigint, now(), 1::float8 FROM (SELECT FROM fb FOR KEY SHARE) s', now());
+-- where the query's text has no lock at all: a STABLE SQL function that
+-- PostgreSQL inlines, and a row-level security policy of a table it reads
+-- (the DETAIL says where the lock can be); a VOLATILE function's own lock
+-- is the function's business
+CREATE FUNCTION fb_rows_locked() RETURNS SETOF fb LANGUAGE sql STABLE AS 'SELECT * FROM fb FOR SHARE';
+SELECT retention_fit('SELECT x, y FROM fb_rows_locked()');
+CREATE FUNCTION fb_rows_locking() RETURNS SETOF fb LANGUAGE sql VOLATILE AS 'SELECT * FROM fb FOR SHARE';
+SELECT (retention_fit('SELECT x, y FROM fb_rows_locking()')::jsonb)->'n_rows' AS n_rows;
+DROP FUNCTION fb_rows_locked(), fb_rows_locking();
+CREATE ROLE regress_cr_fb_reader;
+CREATE TABLE fb_rls AS SELECT * FROM fb;
+GRANT SELECT ON fb, fb_rls TO regress_cr_fb_reader;
+ALTER TABLE fb_rls ENABLE ROW LEVEL SECURITY;
+CREATE POLICY fb_rls_locks ON fb_rls USING (EXISTS (SELECT FROM fb WHERE fb.z = fb_rls.z FOR KEY SHARE));
+SET ROLE regress_cr_fb_reader;
+SELECT retention_fit('SELECT x, y FROM fb_rls');
+RESET ROLE;
+DROP TABLE fb_rls;
+REVOKE SELECT ON fb FROM regress_cr_fb_reader;
+DROP ROLE regress_cr_fb_reader;
 \set VERBOSITY sqlstate
 
 -- options: the same errors as retention_train

@@ -23,12 +23,17 @@ not_a_select(const char *fname, const char *example)
 			 errhint("Pass a query such as '%s'.", example)));
 }
 
+/*
+ * below: the lock is not in the query's own text but in what it reads, which
+ * may be another role's (a view, a policy): say where it can be.
+ */
 static void
-locks_rows(const char *fname)
+locks_rows(const char *fname, bool below)
 {
 	ereport(ERROR,
 			(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-			 errmsg("%s query must not lock rows (FOR UPDATE or FOR SHARE)", fname)));
+			 errmsg("%s query must not lock rows (FOR UPDATE or FOR SHARE)", fname),
+			 below ? errdetail("The lock is in a subquery, a WITH query, a view, an inlined SQL function or a row-level security policy of a table that the query reads.") : 0));
 }
 
 /*
@@ -69,7 +74,7 @@ cr_select_text(const char *query, const char *fname, const char *example)
 	if (!IsA(rs->stmt, SelectStmt) || ((SelectStmt *) rs->stmt)->intoClause != NULL)
 		not_a_select(fname, example);
 	if (((SelectStmt *) rs->stmt)->lockingClause != NIL)
-		locks_rows(fname);
+		locks_rows(fname, false);
 	len = rs->stmt_len > 0 ? rs->stmt_len : (int) strlen(query + rs->stmt_location);
 	return pnstrdup(query + rs->stmt_location, len);
 }
@@ -87,7 +92,8 @@ cr_query_columns(const char *stmt, const char *fname, const char *example)
 
 	/*
 	 * A FOR UPDATE or FOR SHARE below the top level (in a subquery, a WITH
-	 * query or a view the query reads): SPI runs the query read-only and
+	 * query, a view, an SQL function inlined into the query or a row-level
+	 * security policy of a table it reads): SPI runs the query read-only and
 	 * would refuse it with "SELECT FOR UPDATE is not allowed in a
 	 * non-volatile function", which is not what is wrong.  The plan has row
 	 * marks exactly when SPI's read-only check refuses it.
@@ -102,7 +108,7 @@ cr_query_columns(const char *stmt, const char *fname, const char *example)
 				locks = true;
 		ReleaseCachedPlan(cp, NULL);	/* a plan not saved has no owner */
 		if (locks)
-			locks_rows(fname);
+			locks_rows(fname, true);
 	}
 	if (SPI_execute_plan(plan, NULL, NULL, true, 0) != SPI_OK_SELECT)
 		not_a_select(fname, example);
