@@ -35,11 +35,16 @@ Measured (2026-12-08, glibc 2.36), 40000 points, seed 1:
     mpmath 5.7656864389782146e-30), 8.7e-13 at Q = 0.41 (df 898, chi2 907.49);
     subnormal: 1540 units of 2^-1074 (2.0173347380391883e-308, mpmath
     2.017334738038429e-308, df 684, chi2 3131.29)
-  after (src/cr_chi2.c):
+  then (src/cr_chi2.c, 7c99e37, the sums' terms each from the last in a double):
     largest relative error 1.98e-15 (df 833, chi2 854.08: 0.29860497315491935,
     mpmath 0.29860497315491874; the sums near the mean, the prefactor alone is
     within 5e-16); subnormal: 2.46 units (2.0425626061832663e-308, mpmath
-    2.0425626061832673e-308: 6e-16 relative)
+    2.0425626061832673e-308: 6e-16 relative); seed 7 (20000 points): 2.53e-15
+    (df 934, chi2 1032.81)
+  now (src/cr_chi2.c, terms and sums as double-doubles):
+    largest relative error 7.9e-16 (df 272, chi2 2211.76: 1.7776280501850557e-300,
+    mpmath 1.7776280501850543e-300); subnormal: 1.6 units (df 494, chi2 2748.58);
+    seed 7: 7.5e-16
 Spot checks at df 2001 .. 1e6 (the mean, 0.99 and 1.2 to 1.5 times it, 3
 sd above it): within 1e-14 (9.7e-15 at 1e5 df, 3 sd above the mean).
 """
@@ -180,6 +185,8 @@ FIXED_DF = [1, 2, 3, 4, 5, 7, 10, 30, 31, 32, 33, 63, 64, 99, 100, 101, 255, 500
 # Q about these: the smallest normal double, and subnormal
 SUBNORMAL = ['2.3e-308', '2.2e-308', '1e-310', '3e-316', '1e-320', '2e-323']
 CRIT = [3.841458820694124, 5.991464547107979, 7.814727903251178]
+NEAR_MEAN = [(613.0642556070557, 567), (1032.8100962821206, 934), (646.1117062845361, 582),
+             (914.222219483266, 827), (778.7559500417256, 764)]
 
 
 def fixed():
@@ -197,6 +204,9 @@ def fixed():
     # df = 1 on both sides of where erfc changes to the continued fraction (x = 50)
     for chi2 in (99.0, math.nextafter(100.0, 0), 100.0, 101.0, 1000.0, 1400.0, 1480.0):
         pts.append((chi2, 1))
+    # near the mean, where the terms of the sums, each from the last in a
+    # double, once carried their rounding to 2.2e-15 .. 2.5e-15 (sweeps, seeds 1 and 7)
+    pts += NEAR_MEAN
     return pts
 
 
