@@ -95,16 +95,14 @@ sc_value(Scaled a)
 
 /*
  * y^(df / 2) for y >= 0 finite: y = f 2^(2k), f in [0.5, 2), so
- * y^(df / 2) = f^(df / 2) 2^(k df) with f^(df / 2) in range up to 2000 df,
- * one pow within an ulp; past that, f's power of df / 2^(j + 1) squared j times.
+ * y^(df / 2) = f^(df / 2) 2^(k df) with f^(df / 2) in range (df <=
+ * CR_CHI2_MAX_DF = 2000), one pow within an ulp.
  */
 static Scaled
 sc_pow(double y, int df)
 {
-	int			ey,
-				halvings = 0;
-	double		f = frexp(y, &ey),
-				h = df * 0.5;
+	int			ey;
+	double		f = frexp(y, &ey);
 	Scaled		r;
 
 	if (ey % 2 != 0)
@@ -112,14 +110,7 @@ sc_pow(double y, int df)
 		f *= 2;
 		ey--;
 	}
-	while (h > 1000)
-	{
-		h *= 0.5;
-		halvings++;
-	}
-	r = sc_make(pow(f, h), 0);
-	while (halvings-- > 0)
-		r = sc_mul(r, r);
+	r = sc_make(pow(f, df * 0.5), 0);
 	r.e += (int64_t) (ey / 2) * df;
 	return r;
 }

@@ -10,17 +10,18 @@
 #define CR_CHI2_H
 
 /*
- * The largest df cr_chi2_sf takes (retention_logrank asks for at most 999):
- * measured against mpmath up to 2000 df (2e-15), spot-checked up to 1e6
- * (1e-14: the sums near the mean grow with the square root of df).
+ * The largest df cr_chi2_sf takes (retention_logrank asks for at most 999),
+ * as far as it is measured against mpmath (2e-15).  Past it, x^(df/2) needs
+ * more than one pow (2^(df/2) overflows a double): the squarings it once
+ * took there doubled pow's error each (3.5e-14 at 8e5 df).
  */
-#define CR_CHI2_MAX_DF 1000000
+#define CR_CHI2_MAX_DF 2000
 
 /*
  * P(X > x) for X chi-square with df degrees of freedom, 1 <= df <=
  * CR_CHI2_MAX_DF: within 2e-15 of the exact value at the double x, relative
  * (plus half the smallest subnormal where the value is subnormal: it is
- * rounded once), 1e-14 up to 1e6 df.  So it never rises with x by more than
+ * rounded once).  So it never rises with x by more than
  * that (steps of an ulp or two in x can show such a rise; steps of 1e-12
  * relative do not).  1 at x <= 0, 0 at +Infinity and where the tail is below
  * half the smallest subnormal; NaN for NaN x or df out of range.
