@@ -119,6 +119,51 @@ SET LOCAL TimeZone = 'Pacific/Kiritimati';
 FETCH 4 FROM lc;
 COMMIT;
 DROP TABLE wcur;
+-- a cursor over partial states made per partition (the table is
+-- partitioned by time, a member's rows in both partitions): member 4's
+-- state of the later partition is begun in UTC before the SET (its first
+-- row is read to end member 1's), the other one in New York after it.
+-- as_of is on 7 January in both zones, so its day did not tell them
+-- apart: engagement_summary gave a mean gap of 2.33 days (31 December, 2
+-- January in New York, 5, 7 January in UTC), lifetime_summary recency 7,
+-- either zone alone 2 and 6.  Now 22023.
+CREATE TABLE pwz (m int, t timestamptz) PARTITION BY RANGE (t);
+CREATE TABLE pwz1 PARTITION OF pwz FOR VALUES FROM ('2024-01-01 00:00+00') TO ('2024-01-04 00:00+00');
+CREATE TABLE pwz2 PARTITION OF pwz FOR VALUES FROM ('2024-01-04 00:00+00') TO ('2024-02-01 00:00+00');
+INSERT INTO pwz VALUES (1, '2024-01-01 02:00+00'), (1, '2024-01-05 02:00+00'), (2, '2024-01-01 02:00+00'),
+  (3, '2024-01-01 02:00+00'), (4, '2024-01-01 02:00+00'), (4, '2024-01-03 02:00+00'),
+  (4, '2024-01-05 02:00+00'), (4, '2024-01-07 02:00+00');
+ANALYZE pwz;
+SET enable_partitionwise_aggregate = on;
+SET enable_hashagg = off;
+SET max_parallel_workers_per_gather = 0;
+BEGIN;
+SET LOCAL TimeZone = 'UTC';
+EXPLAIN (COSTS OFF) DECLARE pc NO SCROLL CURSOR FOR
+  SELECT m, (e).mean_gap_days FROM (SELECT m, engagement_summary(t, '2024-01-07 12:00+00') AS e FROM pwz GROUP BY m ORDER BY m) s;
+DECLARE pc NO SCROLL CURSOR FOR
+  SELECT m, (e).mean_gap_days FROM (SELECT m, engagement_summary(t, '2024-01-07 12:00+00') AS e FROM pwz GROUP BY m ORDER BY m) s;
+FETCH 1 FROM pc;
+SET LOCAL TimeZone = 'America/New_York';
+FETCH ALL FROM pc;
+ROLLBACK;
+BEGIN;
+SET LOCAL TimeZone = 'UTC';
+DECLARE pc NO SCROLL CURSOR FOR
+  SELECT m, (l).recency FROM (SELECT m, lifetime_summary(t, '2024-01-07 12:00+00', 1.0) AS l FROM pwz GROUP BY m ORDER BY m) s;
+FETCH 1 FROM pc;
+SET LOCAL TimeZone = 'America/New_York';
+FETCH ALL FROM pc;
+ROLLBACK;
+-- without the SET: each zone's answer
+SET TimeZone = 'America/New_York';
+SELECT m, (e).mean_gap_days, (l).recency
+FROM (SELECT m, engagement_summary(t, '2024-01-07 12:00+00') AS e, lifetime_summary(t, '2024-01-07 12:00+00', 1.0) AS l
+      FROM pwz GROUP BY m) s ORDER BY m;
+RESET max_parallel_workers_per_gather;
+RESET enable_hashagg;
+RESET enable_partitionwise_aggregate;
+DROP TABLE pwz;
 SET TimeZone = 'Europe/Berlin';
 
 -- retention_curve

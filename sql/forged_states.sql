@@ -350,11 +350,11 @@ DROP AGGREGATE uplift_forged(bytea, bytea);
 DROP AGGREGATE uplift_ser(float8, boolean, boolean);
 -- engagement_summary: the header (as_of, first_seen, last_seen, events,
 -- decayed, amount_total, amount_30 at bytes 0 to 55, asof_day, min_day,
--- max_day, base, nwords, has_amount at 56 to 76: the state's leading
--- fields as they are in memory), then the words of the bitmap of active
--- days.  Only the body's length was checked, so a forged header was taken
--- as it was: windows a day off, active days outside the bitmap, more days
--- than events.
+-- max_day, base, nwords, has_amount at 56 to 76, the hash of its zone at
+-- 80: the state's leading fields as they are in memory), then the words
+-- of the bitmap of active days.  Only the body's length was checked, so a
+-- forged header was taken as it was: windows a day off, active days
+-- outside the bitmap, more days than events.
 CREATE AGGREGATE eng_ser(timestamptz, timestamptz, float8) (SFUNC = engagement_summary_transfn,
     STYPE = internal, FINALFUNC = engagement_summary_serialfn);
 CREATE AGGREGATE eng_forged(bytea, bytea) (SFUNC = bytea_string_agg_transfn,
@@ -517,6 +517,11 @@ SELECT pg_temp.pair($q$(eng_forged(b, ''::bytea)).active_days$q$,
 SELECT pg_temp.pair($q$(eng_forged(b, ''::bytea)).active_days$q$,
                     (SELECT eng_ser(t, '2025-03-01 02:00+00', a) FROM eng_events),
                     (SELECT eng_ser(t, '2025-03-01 02:00+00', a) FROM eng_events));
+-- nor where as_of is on the same local day in both (1 March in UTC and
+-- in New York): the events' days are still of two calendars
+SELECT pg_temp.pair($q$(eng_forged(b, ''::bytea)).active_days$q$,
+                    (SELECT eng_ser(t, '2025-03-01 12:00+00', a) FROM eng_events),
+                    (SELECT eng_ser(t, '2025-03-01 12:00+00', a) FROM eng_events WHERE set_config('TimeZone', 'America/New_York', true) IS NOT NULL));
 SELECT pg_temp.pair($q$(eng_forged(b, ''::bytea)).events$q$,
                     pg_temp.eng_st(24, pg_temp.n(int8send(2305843009213693952))), pg_temp.eng_st(24, pg_temp.n(int8send(2305843009213693952))));
 SELECT pg_temp.pair($q$(eng_forged(b, ''::bytea)).events$q$,
@@ -692,12 +697,13 @@ DROP AGGREGATE bg_forged(bytea, bytea);
 DROP AGGREGATE bg_ser(float8, float8, float8);
 -- lifetime_summary (its state: as_of, unit, as_of's day, ndays, nsorted,
 -- cap, the repeat days' and the first day's spend, the first and last
--- days, then the days): as_of's day a week off from any zone's, the first
--- or last day not the days', a day after as_of's, a NaN spend, days out
--- of order gave a negative recency, a recency beyond T, a NaN
--- monetary_value; now 22P03.  Two genuine states of an as_of made in two
--- zones, where it is on two local days (a TimeZone changed between a
--- cursor's FETCHes) are 22023, not combined into days of two calendars.
+-- days, the hash of its zone at 56, then the days from 64): as_of's day a
+-- week off from any zone's, the first or last day not the days', a day
+-- after as_of's, a NaN spend, days out of order gave a negative recency, a
+-- recency beyond T, a NaN monetary_value; now 22P03.  Two genuine states
+-- of an as_of made in two zones, where it is on two local days (a
+-- TimeZone changed between a cursor's FETCHes) are 22023, not combined
+-- into days of two calendars.
 SELECT pg_temp.forged_aggs('lt', 'timestamptz, timestamptz, float8', 'lifetime_summary_transfn',
                            'lifetime_summary_serialfn', 'lifetime_summary_deserialfn',
                            'lifetime_summary_combinefn', 'lifetime_summary_finalfn');
@@ -710,11 +716,15 @@ SELECT pg_temp.pair($q$lt_forged(b, ''::bytea)$q$, pg_temp.lt_st(0, ''), pg_temp
 SELECT pg_temp.pair($q$lt_forged(b, ''::bytea)$q$, pg_temp.lt_st(16, pg_temp.n(int4send(9171))), pg_temp.lt_st(0, ''));
 SELECT pg_temp.pair($q$lt_forged(b, ''::bytea)$q$, pg_temp.lt_st(0, ''), pg_temp.lt_st(48, pg_temp.n(int4send(9140))));
 SELECT pg_temp.pair($q$lt_forged(b, ''::bytea)$q$, pg_temp.lt_st(52, pg_temp.n(int4send(9140))), pg_temp.lt_st(0, ''));
-SELECT pg_temp.pair($q$lt_forged(b, ''::bytea)$q$, pg_temp.lt_st(52, pg_temp.n(int4send(9164)) || pg_temp.n(int4send(9132)) || pg_temp.n(int4send(9139)) || pg_temp.n(int4send(9164))), pg_temp.lt_st(0, ''));
+SELECT pg_temp.pair($q$lt_forged(b, ''::bytea)$q$, overlay(pg_temp.lt_st(52, pg_temp.n(int4send(9164))) PLACING pg_temp.n(int4send(9132)) || pg_temp.n(int4send(9139)) || pg_temp.n(int4send(9164)) FROM 65 FOR 12), pg_temp.lt_st(0, ''));
 SELECT pg_temp.pair($q$lt_forged(b, ''::bytea)$q$, pg_temp.lt_st(32, pg_temp.n(float8send('NaN'))), pg_temp.lt_st(0, ''));
-SELECT pg_temp.pair($q$lt_forged(b, ''::bytea)$q$, pg_temp.lt_st(56, pg_temp.n(int4send(9132)) || pg_temp.n(int4send(9146)) || pg_temp.n(int4send(9146))), pg_temp.lt_st(0, ''));
+SELECT pg_temp.pair($q$lt_forged(b, ''::bytea)$q$, pg_temp.lt_st(64, pg_temp.n(int4send(9132)) || pg_temp.n(int4send(9146)) || pg_temp.n(int4send(9146))), pg_temp.lt_st(0, ''));
 SELECT pg_temp.pair($q$lt_forged(b, ''::bytea)$q$, pg_temp.lt_st(0, ''),
                     (SELECT pg_temp.lt_st(0, '') WHERE set_config('TimeZone', 'Pacific/Kiritimati', true) IS NOT NULL));
+-- and in two zones where as_of is on the same day (1 February in UTC and
+-- in New York)
+SELECT pg_temp.pair($q$lt_forged(b, ''::bytea)$q$, pg_temp.lt_st(0, ''),
+                    (SELECT pg_temp.lt_st(0, '') WHERE set_config('TimeZone', 'America/New_York', true) IS NOT NULL));
 DROP AGGREGATE lt_forged(bytea, bytea);
 DROP AGGREGATE lt_ser(timestamptz, timestamptz, float8);
 -- retention_logrank counts at most 2^53 members (survival_badinput), also

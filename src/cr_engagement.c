@@ -16,6 +16,7 @@
 
 #include "access/htup_details.h"
 #include "catalog/pg_type.h"
+#include "common/hashfn.h"
 #include "common/int.h"
 #include "fmgr.h"
 #include "funcapi.h"
@@ -54,6 +55,7 @@ typedef struct EngState
 	int32		base;			/* day of bit 0, a multiple of 64 */
 	int32		nwords;			/* words in bits (0 until the first event) */
 	bool		has_amount;		/* the 3-argument form */
+	uint64		zone_hash;		/* cr_zone_hash of the zone of the first row */
 	uint64	   *bits;
 	/* not serialized: the TimeZone of the group's first row (NULL once deserialized) */
 	pg_tz	   *tz;
@@ -326,6 +328,7 @@ eng_new(MemoryContext ctx, TimestampTz as_of, bool has_amount)
 	cr_check_finite(as_of, "as_of");
 	st->as_of = as_of;
 	st->tz = session_timezone;
+	st->zone_hash = cr_zone_hash(st->tz);
 	st->asof_day = cr_local_day(as_of, st->tz);
 	st->has_amount = has_amount;
 	return st;
@@ -401,13 +404,27 @@ engagement_summary_transfn(PG_FUNCTION_ARGS)
 }
 
 /*
- * Two partial states of a group whose as_of is on local days a and b: the
- * same day, unless TimeZone changed between a cursor's FETCHes (a plan that
- * aggregates partially, partitionwise, may make a group's partial states
- * on both sides of a SET TimeZone); their days are of two calendars then.
+ * A hash of the name of zone, which a partial state carries: the states a
+ * leader's workers make have the same (they run in the leader's TimeZone).
+ */
+uint64
+cr_zone_hash(pg_tz *zone)
+{
+	const char *name = pg_get_timezone_name(zone);
+
+	return hash_bytes_extended((const unsigned char *) name, (int) strlen(name), 0);
+}
+
+/*
+ * Two partial states of a group whose as_of is on local days a and b, made
+ * in the zones of hashes zone_a and zone_b: the same day and zone, unless
+ * TimeZone changed between a cursor's FETCHes (a plan that aggregates
+ * partially, partitionwise, may make a group's partial states on both
+ * sides of a SET TimeZone); their days are of two calendars then, even
+ * where as_of is on the same local day in both.
  */
 void
-cr_check_asof_days(int32 a, int32 b)
+cr_check_asof_days(int32 a, int32 b, uint64 zone_a, uint64 zone_b)
 {
 	if (a != b)
 		ereport(ERROR,
@@ -415,6 +432,12 @@ cr_check_asof_days(int32 a, int32 b)
 				 errmsg("as_of is on different local days in the partial states of a group"),
 				 errdetail("as_of is day %d in one and day %d in the other: TimeZone changed while the query ran.",
 						   a, b),
+				 errhint("Set TimeZone before a query, or before a cursor's DECLARE, not between its FETCHes.")));
+	if (zone_a != zone_b)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("the partial states of a group were made in different time zones"),
+				 errdetail("TimeZone changed while the query ran."),
 				 errhint("Set TimeZone before a query, or before a cursor's DECLARE, not between its FETCHes.")));
 }
 
@@ -445,7 +468,7 @@ engagement_summary_combinefn(PG_FUNCTION_ARGS)
 		PG_RETURN_POINTER(a);
 	}
 	eng_check_as_of(a, b->as_of);
-	cr_check_asof_days(a->asof_day, b->asof_day);
+	cr_check_asof_days(a->asof_day, b->asof_day, a->zone_hash, b->zone_hash);
 	if (b->events == 0)
 		PG_RETURN_POINTER(a);
 	/* only forged partial states hold counts that overflow together */

@@ -29,8 +29,14 @@ extern int32 cr_local_day_cached_tz(FunctionCallInfo fcinfo, TimestampTz ts, str
 /* Error 22023 "<what> must be finite" for +-infinity. */
 extern void cr_check_finite(TimestampTz ts, const char *what);
 
-/* 22023 unless a group's partial states have as_of on the same local day */
-extern void cr_check_asof_days(int32 a, int32 b);
+/* A hash of the name of a time zone, carried by partial states */
+extern uint64 cr_zone_hash(struct pg_tz *zone);
+
+/*
+ * 22023 unless a group's partial states have as_of on the same local day
+ * and were made in the same zone (of hashes zone_a and zone_b)
+ */
+extern void cr_check_asof_days(int32 a, int32 b, uint64 zone_a, uint64 zone_b);
 
 /*
  * The most days a local day is from the UTC day: PostgreSQL takes POSIX

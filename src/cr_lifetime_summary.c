@@ -45,6 +45,7 @@ typedef struct LtState
 	int32		nsorted;
 	int32		cap;
 	CrLtSums	s;				/* first/last day, spend totals (valid if ndays > 0) */
+	uint64		zone_hash;		/* cr_zone_hash of the zone of the first row */
 	int32	   *days;			/* cap + 1 entries (even padding for serialisation) */
 	/* not serialized: the TimeZone of the group's first row (NULL once combined) */
 	struct pg_tz *tz;
@@ -201,6 +202,7 @@ lifetime_summary_transfn(PG_FUNCTION_ARGS)
 		st->as_of = as_of;
 		st->unit_usecs = unit;
 		st->tz = session_timezone;
+		st->zone_hash = cr_zone_hash(st->tz);
 		st->asof_day = cr_local_day_cached_tz(fcinfo, as_of, st->tz);
 	}
 	else
@@ -259,7 +261,7 @@ lifetime_summary_combinefn(PG_FUNCTION_ARGS)
 	else
 	{
 		lt_check_same(a, b->as_of, b->unit_usecs);
-		cr_check_asof_days(a->asof_day, b->asof_day);
+		cr_check_asof_days(a->asof_day, b->asof_day, a->zone_hash, b->zone_hash);
 	}
 	if (b->ndays == 0)
 		PG_RETURN_POINTER(a);
