@@ -294,7 +294,7 @@ def gen_set(cur, rng, k, max_groups=60, max_events=40, zone_name=None):
 
 def one_set(cur, rng, k):
     zname, zone, far, groups, cuts = gen_set(cur, rng, k)
-    cur.execute("DROP TABLE IF EXISTS ev, cut")
+    cur.execute("DROP TABLE IF EXISTS %s.ev, %s.cut" % (SCHEMA, SCHEMA))
     cur.execute("CREATE TABLE ev (g int, t timestamptz, a float8)")
     cur.execute("CREATE TABLE cut (g int, as_of timestamptz)")
     rows = []
@@ -365,7 +365,7 @@ def one_set(cur, rng, k):
     # engagement_periods against generate_series, retention_curve against counts
     period = rng.choice(PERIODS)
     n = rng.randint(1, 40)
-    cur.execute("DROP TABLE IF EXISTS pstart")
+    cur.execute("DROP TABLE IF EXISTS %s.pstart" % SCHEMA)
     cur.execute("CREATE TABLE pstart AS SELECT g, as_of - %s * interval '1 microsecond' AS start, "
                 "max(as_of) OVER () AS as_of FROM cut", (rng.choice([0, 40 * DAY, 5 * DAY, 400 * DAY]),))
     cur.execute("UPDATE pstart SET start = date_trunc('day', start) WHERE g % 3 = 0")
@@ -547,6 +547,9 @@ DROP TABLE ref_ev, ref_ev_spread, ref_want;
     return zones
 
 
+SCHEMA = 'cr_random_check'
+
+
 def main():
     if len(sys.argv) > 1 and sys.argv[1] == '--emit':
         # --emit SEED SETS FILE: write the pg_regress test FILE
@@ -561,6 +564,13 @@ def main():
     rng = random.Random(seed)
     conn = psycopg2.connect(dbname=os.environ.get('PGDATABASE', 'postgres'))
     cur = conn.cursor()
+    # its tables (permanent: a parallel plan does not scan temporary ones)
+    # in a schema of their own, never a table ev, cut or pstart of the
+    # database's other schemas
+    cur.execute("DROP SCHEMA IF EXISTS %s CASCADE" % SCHEMA)
+    cur.execute("CREATE SCHEMA %s" % SCHEMA)
+    cur.execute("SELECT set_config('search_path', %s || ', ' || current_setting('search_path'), false)",
+                (SCHEMA,))
     cur.execute("SET parallel_setup_cost = 0")
     cur.execute("SET parallel_tuple_cost = 0")
     cur.execute("SET min_parallel_table_scan_size = 0")
@@ -574,7 +584,7 @@ def main():
         fm = (f + m + 1) // 2          # round half up of (f + m) / 2
         if GRID[r][fm - 1] != s:
             report('rfm_segment', r, f, m, 'got', s, 'want', GRID[r][fm - 1])
-    cur.execute("DROP TABLE IF EXISTS ev, cut, pstart")
+    cur.execute("DROP SCHEMA %s CASCADE" % SCHEMA)
     conn.commit()
     print('seed %d bad %d' % (seed, bad))
     return 1 if bad else 0
