@@ -123,7 +123,15 @@ typedef enum CrValKind
 	CR_VAL_NULL = 0,
 	CR_VAL_NUM,
 	CR_VAL_TEXT,
-	CR_VAL_BOOL
+	CR_VAL_BOOL,
+
+	/*
+	 * A JSON array of facts (incentive_matches(condition, jsonb)): a value
+	 * only, never a static type; read by contains and truthy alone.  items
+	 * holds its len elements, scalars as values and a nested array or object
+	 * as an array without items (equal to no scalar).
+	 */
+	CR_VAL_ARRAY = 5
 } CrValKind;
 
 /*
@@ -164,8 +172,12 @@ typedef struct CrValue
 	int			kind;			/* CrValKind */
 	int			boolean;		/* bool: the value; text: CR_TEXT_* flags */
 	double		num;
-	const char *str;			/* text: not NUL-terminated */
-	size_t		len;
+	union
+	{
+		const char *str;		/* text: not NUL-terminated */
+		const struct CrValue *items;	/* array: its elements */
+	};
+	size_t		len;			/* text: bytes; array: elements */
 } CrValue;
 
 /* Opcodes of the compiled program. */
@@ -215,6 +227,7 @@ typedef enum CrFunc
 	CR_FN_CEIL,
 	CR_FN_ROUND,
 	CR_FN_TRUTHY,				/* JsonLogic's truthiness of any value (1.1) */
+	CR_FN_CONTAINS,				/* JsonLogic's "in" on an array or a string (1.1) */
 	CR_FN_LAST_
 } CrFunc;
 

@@ -107,9 +107,9 @@ op_types(const CrInstr *in, const uint8_t *kinds, int *want, int *res)
 				*want = -1;
 				*res = -1;	/* the unified type */
 			}
-			else if (in->fn == CR_FN_TRUTHY)
+			else if (in->fn == CR_FN_TRUTHY || in->fn == CR_FN_CONTAINS)
 			{
-				*want = -2;		/* anything */
+				*want = -2;		/* anything; contains: see typecheck */
 				*res = CR_VAL_BOOL;
 			}
 			else
@@ -183,6 +183,13 @@ typecheck(const CrRuleProg *prog, const uint8_t *kinds,
 				}
 			if (res == -1)
 				res = t;
+		}
+		/* contains: a JSON array (no static type) or text, then anything */
+		if (types && rc == CR_OK && in->op == CR_OP_FUNC && in->fn == CR_FN_CONTAINS &&
+			(a[0].type == CR_VAL_NUM || a[0].type == CR_VAL_BOOL))
+		{
+			rc = cr_rule_type_error(err, in, 0, CR_VAL_TEXT, CR_VAL_TEXT, a[0].type);
+			err->node = k;
 		}
 		if (res == -1)
 			res = CR_VAL_NULL;

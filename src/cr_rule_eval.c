@@ -79,7 +79,7 @@ typedef struct RuleEntry
 	AttrNumber *attnums;		/* record: column of each feature */
 	uint8	   *conv;			/* record: Conv of each feature */
 	CrValue    *features;
-	uint8	   *truthy_only;	/* jsonb: cr_facts_truthy_only */
+	uint8	   *facts_use;		/* jsonb: cr_facts_uses */
 	CrValue    *stack;
 	struct RuleEntry *next_hint;	/* the entry used after this one, last time */
 	uint64		fill;			/* tells this filling of the slot from others */
@@ -278,7 +278,7 @@ entry_decode(RuleEntry *e, const char *bytes)
 	e->features = MemoryContextAllocZero(e->cxt, sizeof(CrValue) * (e->prog->nnames + 1));
 	e->stack = MemoryContextAllocZero(e->cxt, sizeof(CrValue) * (cr_rule_stack_slots(e->prog) + 1));
 	if (!OidIsValid(e->typid))
-		e->truthy_only = cr_facts_truthy_only(e->prog, e->cxt);
+		e->facts_use = cr_facts_uses(e->prog, e->cxt);
 }
 
 /*
@@ -604,7 +604,9 @@ bind_record(RuleEntry *e, TupleDesc tupdesc, const AttrIndex *attrs, Oid typid, 
 						(errcode(ERRCODE_DATATYPE_MISMATCH),
 						 errmsg("feature \"%s\" is a column of type %s, which incentive conditions cannot read",
 								prog->names[i], format_type_be(TupleDescAttr(tupdesc, found)->atttypid)),
-						 errhint("Supported column types are smallint, integer, bigint, real, double precision, numeric, boolean, text, varchar, char and name; cast the column in a view.")));
+						 errhint("Supported column types are smallint, integer, bigint, real, double precision, numeric, boolean, text, varchar, char and name; cast the column in a view.%s",
+								 type_is_array(TupleDescAttr(tupdesc, found)->atttypid) ?
+								 " Arrays are read only from JSON facts (incentive_matches(condition, jsonb), for example with to_jsonb(m)), where contains searches them." : "")));
 		}
 		kinds[i] = e->conv[i] == CONV_BOOL ? CR_VAL_BOOL :
 			(e->conv[i] == CONV_TEXT || e->conv[i] == CONV_VARCHAR || e->conv[i] == CONV_BPCHAR) ?
@@ -1200,7 +1202,7 @@ incentive_matches_jsonb(PG_FUNCTION_ARGS)
 				fv->boolean = jv->val.boolean;
 				break;
 			default:
-				cr_facts_array_value(e->prog->names[i], jv, e->truthy_only[i], fv);
+				cr_facts_array_value(e->prog->names[i], jv, e->facts_use[i], fv);
 		}
 	}
 	evaluate(e, cache, &result, false);

@@ -24,11 +24,13 @@
  */
 #include "community_retention.h"
 
+#include "utils/builtins.h"
 #include "utils/jsonb.h"
 #include "utils/memutils.h"
 #include "utils/numeric.h"
 
 #include "cr_rule_facts.h"
+#include "cr_rule_int.h"
 
 /* Methods every JavaScript array inherits (Array.prototype, Node 20), besides length. */
 static bool
@@ -141,42 +143,131 @@ cr_facts_value(Jsonb *jb, const char *name, size_t len, JsonbValue *buf)
 	}
 }
 
+/*
+ * Per feature, how prog reads it (see cr_facts_uses in cr_rule_facts.h).
+ * The postfix code is walked with the start of each instruction's
+ * sub-expression, so that a contains whose first argument is a feature
+ * alone marks that feature's instruction.
+ */
 uint8 *
-cr_facts_truthy_only(const CrRuleProg *prog, MemoryContext cxt)
+cr_facts_uses(const CrRuleProg *prog, MemoryContext cxt)
 {
-	uint8	   *ok = MemoryContextAlloc(cxt, prog->nnames + 1);
+	uint8	   *use = MemoryContextAlloc(cxt, prog->nnames + 1);
+	int		   *start = palloc(sizeof(int) * (prog->ninstr + 1));
+	bool	   *searched = palloc0(sizeof(bool) * (prog->ninstr + 1));	/* per instruction */
+	bool	   *other = palloc0(sizeof(bool) * (prog->nnames + 1));
+	bool	   *hay = palloc0(sizeof(bool) * (prog->nnames + 1));
+	int			sp = 0;
 
-	memset(ok, 1, prog->nnames + 1);
 	for (int k = 0; k < prog->ninstr; k++)
 	{
+		const CrInstr *in = &prog->code[k];
+		int			ar = cr_op_arity(in);
+		int			s = ar > 0 ? start[sp - ar] : k;
+
+		if (in->op == CR_OP_FUNC && in->fn == CR_FN_CONTAINS && ar == 2 &&
+			prog->code[s].op == CR_OP_FEATURE && start[sp - 1] == s + 1)
+			searched[s] = true;
+		sp -= ar;
+		start[sp++] = s;
+	}
+	for (int k = 0; k < prog->ninstr; k++)
+	{
+		const CrInstr *in = &prog->code[k];
 		const CrInstr *next = k + 1 < prog->ninstr ? &prog->code[k + 1] : NULL;
 
-		/* a unary instruction right after the feature is what reads it */
-		if (prog->code[k].op == CR_OP_FEATURE &&
-			!(next != NULL &&
-			  ((next->op == CR_OP_FUNC && next->fn == CR_FN_TRUTHY && next->n == 1) ||
-			   next->op == CR_OP_ISNULL || next->op == CR_OP_ISNOTNULL)))
-			ok[prog->code[k].n] = 0;
+		if (in->op != CR_OP_FEATURE)
+			continue;
+		if (searched[k])
+			hay[in->n] = true;
+		/* else a unary instruction right after the feature is what reads it */
+		else if (!(next != NULL &&
+				   ((next->op == CR_OP_FUNC && next->fn == CR_FN_TRUTHY && next->n == 1) ||
+					next->op == CR_OP_ISNULL || next->op == CR_OP_ISNOTNULL)))
+			other[in->n] = true;
 	}
-	return ok;
+	for (int i = 0; i < prog->nnames; i++)
+		use[i] = other[i] ? CR_FACTS_SCALAR : hay[i] ? CR_FACTS_ARRAY : CR_FACTS_TRUTHY;
+	pfree(start);
+	pfree(searched);
+	pfree(other);
+	pfree(hay);
+	return use;
+}
+
+/* The elements of the array c as values (a nested array or object: an array without items). */
+static void
+array_items(JsonbContainer *c, CrValue *fv)
+{
+	CrValue    *items = palloc(sizeof(CrValue) * (JsonContainerSize(c) + 1));
+	JsonbIterator *it = JsonbIteratorInit(c);
+	JsonbValue	v;
+	JsonbIteratorToken tok;
+	size_t		n = 0;
+
+	while ((tok = JsonbIteratorNext(&it, &v, true)) != WJB_DONE)
+	{
+		CrValue    *e = &items[n];
+
+		if (tok != WJB_ELEM)
+			continue;
+		memset(e, 0, sizeof(*e));
+		switch (v.type)
+		{
+			case jbvString:
+				e->kind = CR_VAL_TEXT;
+				e->str = v.val.string.val;
+				e->len = (size_t) v.val.string.len;
+				break;
+			case jbvNumeric:
+				e->kind = CR_VAL_NUM;
+				e->num = DatumGetFloat8(DirectFunctionCall1(numeric_float8_no_overflow,
+															NumericGetDatum(v.val.numeric)));
+				break;
+			case jbvBool:
+				e->kind = CR_VAL_BOOL;
+				e->boolean = v.val.boolean;
+				break;
+			case jbvNull:
+				e->kind = CR_VAL_NULL;
+				break;
+			default:
+				e->kind = CR_VAL_ARRAY;
+				break;
+		}
+		n++;
+	}
+	fv->kind = CR_VAL_ARRAY;
+	fv->items = items;
+	fv->len = n;
 }
 
 void
-cr_facts_array_value(const char *name, JsonbValue *jv, bool truthy_only, CrValue *fv)
+cr_facts_array_value(const char *name, JsonbValue *jv, int use, CrValue *fv)
 {
 	JsonbContainer *c = jv->val.binary.data;
 	bool		is_array = JsonContainerIsArray(c);
 
-	if (!truthy_only)
+	if (use == CR_FACTS_ARRAY && is_array)
+	{
+		array_items(c, fv);
+		return;
+	}
+	if (use == CR_FACTS_ARRAY)
 		ereport(ERROR,
 				(errcode(ERRCODE_DATATYPE_MISMATCH),
-				 errmsg("feature \"%s\" is a JSON %s, which incentive conditions read only for its truthiness",
-						name, is_array ? "array" : "object"),
+				 errmsg("feature \"%s\" is a JSON object, which contains (JsonLogic's \"in\") does not search", name),
+				 errdetail("contains searches a JSON array for an element or a string for a substring.")));
+	if (use != CR_FACTS_TRUTHY)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATATYPE_MISMATCH),
+				 errmsg("feature \"%s\" is a JSON %s, which incentive conditions read only for its truthiness%s",
+						name, is_array ? "array" : "object", is_array ? " or search with contains" : ""),
 				 errdetail("An array or object is read where the condition reads the feature for its truthiness and nothing else: truthy(\"%s\"), or JsonLogic's {\"var\": \"%s\"} as a condition (an empty array is false, other arrays and objects true).",
 						   name, name),
 				 is_array ?
-				 errhint("Read an element with a path (\"%s.0\", or \"%s.length\" for the number of elements), or test the array in SQL (as facts -> 'tags' ? 'gold' does) and pass the result as a fact.",
-						 name, name) :
+				 errhint("Read an element with a path (\"%s.0\", or \"%s.length\" for the number of elements), or search the array: contains(\"%s\", 'gold'), JsonLogic's {\"in\": [\"gold\", {\"var\": \"%s\"}]}.",
+						 name, name, name, name) :
 				 errhint("Read a value inside it with a path (\"%s.key\" for its key \"key\").", name)));
 	fv->kind = CR_VAL_BOOL;
 	fv->boolean = !is_array || JsonContainerSize(c) > 0;

@@ -19,13 +19,22 @@
  */
 extern JsonbValue *cr_facts_value(Jsonb *jb, const char *name, size_t len, JsonbValue *buf);
 
-/* ok[i]: prog reads feature i only for its truthiness (or IS [NOT] NULL). */
-extern uint8 *cr_facts_truthy_only(const CrRuleProg *prog, MemoryContext cxt);
+/*
+ * use[i], how prog reads feature i: CR_FACTS_TRUTHY for its truthiness only
+ * (or IS [NOT] NULL), CR_FACTS_ARRAY that and as the first argument of
+ * contains (at least once), CR_FACTS_SCALAR otherwise.
+ */
+#define CR_FACTS_SCALAR 0
+#define CR_FACTS_TRUTHY 1
+#define CR_FACTS_ARRAY 2
+extern uint8 *cr_facts_uses(const CrRuleProg *prog, MemoryContext cxt);
 
 /*
- * The array or object jv (jbvBinary) as the value fv of feature name: its
- * truthiness when truthy_only, else a type error (42804).
+ * The array or object jv (jbvBinary) as the value fv of feature name, read
+ * as use says: its truthiness (CR_FACTS_TRUTHY), an array value of its
+ * elements, allocated in the current context (an array, CR_FACTS_ARRAY),
+ * else a type error (42804).
  */
-extern void cr_facts_array_value(const char *name, JsonbValue *jv, bool truthy_only, CrValue *fv);
+extern void cr_facts_array_value(const char *name, JsonbValue *jv, int use, CrValue *fv);
 
 #endif							/* CR_RULE_FACTS_H */

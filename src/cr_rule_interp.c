@@ -5,6 +5,9 @@
  *
  * Plain C, no PostgreSQL headers (see cr_rule.h).
  */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE				/* memmem, as PostgreSQL's build has it */
+#endif
 #include "cr_rule_int.h"
 
 #include <errno.h>
@@ -610,6 +613,135 @@ eval_numfunc(CrRuleError *err, int k, const CrInstr *in, CrValue *a, int ar)
 	return CR_OK;
 }
 
+/*
+ * JavaScript's String(d) of a number (Number::toString: the shortest digits
+ * that read back as d, plain from 1e-7 to 1e21, else with an exponent),
+ * into out (32 bytes); returns its length.
+ */
+static size_t
+js_number_text(double d, char *out)
+{
+	char		tmp[40];
+	char		dig[24];			/* at most 17 digits; n <= 21 in the plain forms */
+	int			k = 0,
+				n,
+				len = 0;
+
+	if (isnan(d) || isinf(d) || d == 0)
+		return (size_t) snprintf(out, 32, "%s", isnan(d) ? "NaN" : isinf(d) ? (d > 0 ? "Infinity" : "-Infinity") : "0");
+	if (d < 0)
+		out[len++] = '-';
+	for (int p = 1; p <= 17; p++)
+	{
+		snprintf(tmp, sizeof(tmp), "%.*e", p - 1, fabs(d));
+		if (strtod(tmp, NULL) == fabs(d))
+			break;
+	}
+	for (const char *c = tmp; *c != 'e'; c++)
+		if (*c != '.')
+			dig[k++] = *c;
+	n = atoi(strchr(tmp, 'e') + 1) + 1;	/* the decimal point's place */
+	if (k <= n && n <= 21)
+		len += snprintf(out + len, 32 - len, "%.*s%.*s", k, dig, n - k, "000000000000000000000");
+	else if (0 < n && n <= 21)
+		len += snprintf(out + len, 32 - len, "%.*s.%.*s", n, dig, k - n, dig + n);
+	else if (-6 < n && n <= 0)
+		len += snprintf(out + len, 32 - len, "0.%.*s%.*s", -n, "000000", k, dig);
+	else
+		len += snprintf(out + len, 32 - len, "%c%s%.*se%c%d", dig[0], k > 1 ? "." : "", k - 1, dig + 1,
+						n - 1 >= 0 ? '+' : '-', abs(n - 1));
+	return (size_t) len;
+}
+
+/* Strict equality (JavaScript's ===) of an array's element e and x; NULL is null. */
+static inline int
+strict_equal(const CrValue *e, const CrValue *x)
+{
+	if (e->kind != x->kind)
+		return 0;
+	switch (e->kind)
+	{
+		case CR_VAL_NULL:
+			return 1;
+		case CR_VAL_NUM:
+			return e->num == x->num;
+		case CR_VAL_BOOL:
+			return (e->boolean != 0) == (x->boolean != 0);
+		case CR_VAL_TEXT:
+			return e->len == x->len && memcmp(e->str, x->str, e->len) == 0;
+		default:				/* an array or object is no scalar */
+			return 0;
+	}
+}
+
+/* A text value's bytes as SQL compares them: a char(n) value without its trailing blanks. */
+static inline size_t
+text_len(const CrValue *v)
+{
+	size_t		n = v->len;
+
+	if (v->boolean & CR_TEXT_PADDED)
+		while (n > 0 && v->str[n - 1] == ' ')
+			n--;
+	return n;
+}
+
+/*
+ * contains(h, x): JsonLogic's {"in": [x, h]} as json-logic-js computes it.
+ * An array h has an element strictly equal to x (a NULL x is JSON's null);
+ * a text h, not empty, has String(x) in it (JavaScript's String: null,
+ * true, false and numbers as JavaScript writes them).  NULL when h is NULL;
+ * a number or boolean h is a type error (JavaScript's false).
+ */
+static int
+eval_contains(CrRuleError *err, int k, const CrInstr *in, CrValue *a)
+{
+	const CrValue *h = &a[0];
+	const CrValue *x = &a[1];
+	const CrValue *e = first_error(a, 2);
+	int			found = 0;
+
+	if (e != NULL)
+	{
+		*a = *e;
+		return CR_OK;
+	}
+	if (h->kind == CR_VAL_ARRAY)
+	{
+		for (size_t i = 0; i < h->len && !found; i++)
+			found = strict_equal(&h->items[i], x);
+	}
+	else if (h->kind == CR_VAL_TEXT)
+	{
+		char		num[32];
+		const char *s = num;
+		size_t		n;
+		size_t		hl = text_len(h);
+
+		if (x->kind == CR_VAL_TEXT)
+		{
+			s = x->str;
+			n = text_len(x);
+		}
+		else if (x->kind == CR_VAL_NUM)
+			n = js_number_text(x->num, num);
+		else
+		{
+			s = x->kind == CR_VAL_NULL ? "null" : x->boolean ? "true" : "false";
+			n = strlen(s);
+		}
+		/* json-logic-js: an empty string is falsy, so false whatever x is */
+		found = hl > 0 && (n == 0 || memmem(h->str, hl, s, n) != NULL);
+	}
+	else if (h->kind != CR_VAL_NULL)
+		return type_error(err, k, in, 0, CR_VAL_TEXT, CR_VAL_TEXT, h);
+	if (h->kind == CR_VAL_NULL)
+		SET_NULL(a);
+	else
+		SET_BOOL(a, found);
+	return CR_OK;
+}
+
 /* The value on the stack after the last instruction, as the result. */
 static int
 eval_result(const CrRuleProg *prog, const CrValue *top, int *result, CrRuleError *err)
@@ -824,6 +956,9 @@ eval_truthy(CrValue *a)
 		case CR_VAL_TEXT:
 			SET_BOOL(a, a->len > 0);
 			break;
+		case CR_VAL_ARRAY:		/* [] is false, as JsonLogic's truthy says */
+			SET_BOOL(a, a->len > 0);
+			break;
 		default:				/* a boolean is itself; an error propagates */
 			break;
 	}
@@ -917,6 +1052,8 @@ eval_instr(const CrInstr *in, int k, const CrValue *features, CrValue *stack, in
 				rc = eval_pick(err, k, in, a, ar);
 			else if (in->fn == CR_FN_TRUTHY)
 				eval_truthy(a);
+			else if (in->fn == CR_FN_CONTAINS)
+				rc = eval_contains(err, k, in, a);
 			else
 				rc = eval_numfunc(err, k, in, a, ar);
 			break;

@@ -359,6 +359,26 @@ number_error(const Tree *t, CrRuleError *err, int k, int *show)
 	return 1;
 }
 
+/* "in" whose list (contains's first argument) is a number or boolean. */
+static int
+contains_error(const Tree *t, CrRuleError *err, int k, int *show)
+{
+	int			p = t->parent[k];
+	char	   *jo;
+	char		o[JL_QUOTE_MAX + 40];
+
+	if (err->operand != 0)
+		return 0;
+	*show = p >= 0 && is_func(t, p, CR_FN_COALESCE) ? p : k;
+	jo = cr_rule_jsonlogic_at(t->jn, KID(t, k, 0));
+	describe(o, sizeof(o), jo, err->kind_got, IS);
+	cr_set_error(err, CR_ERR_TYPE, -1, "JsonLogic \"in\" searches an array or a string, but %s", o);
+	cr_mem_free(t->mem, jo);
+	snprintf(err->expected, sizeof(err->expected),
+			 "\"in\" finds an element of an array or a substring of a string: name an array or string feature as its second argument.");
+	return 1;
+}
+
 /*
  * {"<": [a, b, c]} compiles to a < b AND b < c: the JsonLogic of the AND
  * whose operand is the comparison at node k, as one operation, when it has
@@ -436,7 +456,9 @@ cr_rule_jsonlogic_type_error(const CrRuleProg *prog, const CrRuleMem *mem, CrRul
 	t.mem = mem;
 	if (tree_build(&t, prog, mem) && (t.jn = cr_rule_jsonlogic_open(prog, mem)) != NULL)
 	{
-		if (is_func(&t, k, CR_FN_COALESCE) && prog->code[k].n == 2)
+		if (is_func(&t, k, CR_FN_CONTAINS))
+			ok = contains_error(&t, &e, k, &show);
+		else if (is_func(&t, k, CR_FN_COALESCE) && prog->code[k].n == 2)
 			ok = var_error(&t, &e, k, &show);
 		else if (OP(&t, k) == CR_OP_EQ || is_comparison(OP(&t, k)) || OP(&t, k) == CR_OP_IN ||
 				 is_func(&t, k, CR_FN_LEAST) || is_func(&t, k, CR_FN_GREATEST))

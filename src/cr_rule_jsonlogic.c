@@ -853,6 +853,48 @@ jl_equal(JL *j, const Op *op, Expr *out)
 	return ok;
 }
 
+/*
+ * {"in": [x, {"var": "tags"}]} or {"in": [x, "a string"]}: contains(h, x),
+ * which is json-logic-js's b.indexOf(a) !== -1 (an element of an array of
+ * the facts strictly equal to x, or String(x) in a string that is not
+ * empty); false where h is null or absent, as there.
+ */
+static int
+jl_in_contains(JL *j, const Op *op, Expr *out)
+{
+	Expr		a,
+				h;
+
+	if (!arg_expr(j, op, 1, &h, 0))
+		return 0;
+	if (h.type == TY_NUM || h.type == TY_BOOL)
+	{
+		expr_free(j, &h);
+		return jl_fail(j, CR_ERR_UNSUPPORTED,
+					   "\"in\" on a var whose default is a number or boolean (JavaScript finds nothing in it)");
+	}
+	if (!arg_expr(j, op, 0, &a, 0))
+	{
+		expr_free(j, &h);
+		return 0;
+	}
+	if (a.kind == K_NAN)
+	{
+		expr_free(j, &a);
+		expr_free(j, &h);
+		return jl_fail(j, CR_ERR_UNSUPPORTED,
+					   "\"in\" of a sum or product that may be NaN (SQL's NULL there is not JavaScript's NaN)");
+	}
+	put(out, "coalesce(contains(");
+	put_expr(out, &h);
+	put(out, ", ");
+	put_expr(out, &a);
+	put(out, "), false)");
+	expr_free(j, &a);
+	expr_free(j, &h);
+	return 1;
+}
+
 /* {"in": [x, [literals]]}: strict equality with one of the literals. */
 static int
 jl_in(JL *j, const Op *op, Expr *out)
@@ -882,12 +924,8 @@ jl_in(JL *j, const Op *op, Expr *out)
 	}
 	if (j->failed)
 		return 0;
-	if (ln->type == CJ_OBJ)
-		return jl_fail(j, CR_ERR_UNSUPPORTED,
-					   "\"in\" with a var as its second argument (an array of the facts, or a substring search) is not supported; the second argument must be an array of literals");
-	if (ln->type == CJ_STR)
-		return jl_fail(j, CR_ERR_UNSUPPORTED,
-					   "\"in\" on a string (substring search) is not supported; the second argument must be an array of literals");
+	if (ln->type == CJ_OBJ || ln->type == CJ_STR)
+		return jl_in_contains(j, op, out);
 	if (ln->type != CJ_ARR)
 		return jl_fail(j, CR_ERR_UNSUPPORTED, "the second argument of \"in\" must be an array of literals");
 	for (int k = ln->first; k >= 0; k = j->doc->nodes[k].next)

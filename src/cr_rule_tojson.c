@@ -356,6 +356,13 @@ rev_coalesce(Rev *r, int k)
 				return;
 			}
 			break;
+		case CR_OP_FUNC:
+			if (r->prog->code[a].fn == CR_FN_CONTAINS && bop == CR_OP_FALSE)
+			{
+				rev(r, a, 1);
+				return;
+			}
+			break;
 		default:
 			break;
 	}
@@ -493,6 +500,15 @@ rev(Rev *r, int k, int cond)
 				rev(r, KID(r, k, 0), 0);	/* {"var": "x"} as a condition */
 			else if (in->fn == CR_FN_TRUTHY)
 				rev_truthy(r, k);
+			else if (in->fn == CR_FN_CONTAINS)
+			{
+				/* contains(h, x): {"in": [x, h]} */
+				put(r, "{\"in\": [");
+				rev(r, KID(r, k, 1), 0);
+				put(r, ", ");
+				rev(r, KID(r, k, 0), 0);
+				put(r, "]}");
+			}
 			else
 				rev_fail(r, "JsonLogic has no such function");
 			break;
@@ -702,6 +718,17 @@ sem_between(Sem *s, int k, int pos)
 	put(r, "]}");
 }
 
+/* A literal or a feature: its JsonLogic is JavaScript's value of it, NULL as null. */
+static int
+sem_plain(Rev *r, int k)
+{
+	int			op = OP(r, k);
+
+	return op == CR_OP_FEATURE || op == CR_OP_NULL || op == CR_OP_TEXT || op == CR_OP_NUM ||
+		op == CR_OP_TRUE || op == CR_OP_FALSE ||
+		(op == CR_OP_NEG && OP(r, KID(r, k, 0)) == CR_OP_NUM);
+}
+
 /*
  * The boolean functions as conditions: truthy(v), never NULL, is false
  * where v is NULL, so {"!!": v} once the features v reads are not null
@@ -747,6 +774,23 @@ sem_func(Sem *s, int k, int pos)
 			rev(r, a, 0);
 			put(r, ", null]}]}");
 		}
+	}
+	else if (in->fn == CR_FN_CONTAINS && (OP(r, a) == CR_OP_FEATURE || OP(r, a) == CR_OP_TEXT) &&
+			 sem_plain(r, KID(r, k, 1)))
+	{
+		/*
+		 * contains(h, x) is JsonLogic's own "in" where h is not null (x may
+		 * be: contains reads NULL as null), and neither true nor false where
+		 * h is null, which "in" reads as false.
+		 */
+		put(r, pos ? "" : "{\"and\": [{\"!=\": [");
+		if (!pos)
+		{
+			rev(r, a, 0);
+			put(r, ", null]}, {\"!\": [");
+		}
+		rev(r, k, 1);
+		put(r, pos ? "" : "]}]}");
 	}
 	else
 		rev_fail(r, "JsonLogic has no equivalent of this condition");

@@ -203,6 +203,7 @@ const CrFuncInfo cr_func_table[CR_FN_LAST_] =
 	[CR_FN_CEIL] = {"ceil", 1, 1},
 	[CR_FN_ROUND] = {"round", 1, 2},
 	[CR_FN_TRUTHY] = {"truthy", 1, 1},
+	[CR_FN_CONTAINS] = {"contains", 2, 2},
 };
 
 const char *
@@ -224,6 +225,8 @@ cr_rule_kind_name(int kind)
 			return "text";
 		case CR_VAL_BOOL:
 			return "boolean";
+		case CR_VAL_ARRAY:
+			return "array";
 		default:
 			return "null";
 	}
@@ -248,6 +251,10 @@ type_error_text(CrRuleError *err, const CrInstr *in, int want, int first, int go
 	const char *what = func ? "function" : "operator";
 	const char *name = cr_op_symbol(in);
 
+	if (func && in->fn == CR_FN_CONTAINS)
+		return cr_set_error(err, CR_ERR_TYPE, -1,
+							"function contains expects a JSON array or text as its first argument, not %s",
+							cr_rule_kind_name(got));
 	if (want >= 0 && cr_op_arity(in) == 1)
 		return cr_set_error(err, CR_ERR_TYPE, -1, "%s %s expects a %s %s, not %s", what, name,
 							cr_rule_kind_name(want), func ? "argument" : "operand",

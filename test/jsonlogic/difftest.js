@@ -20,7 +20,9 @@
 // `gen-facts` does the same for incentive_matches(condition, jsonb): N rules
 // over x, y, n (numbers), s, t (strings) and b, c (booleans), in more forms
 // (var as "x", ["x"] and ["x", null], booleans compared with == and !=,
-// anything compared with null, in on booleans and on mixed lists, 3-argument
+// anything compared with null, in on booleans and on mixed lists, in with a
+// var or a string as its list (an array of the facts, or a substring: the
+// value searched for of any type, the list's var with a default), 3-argument
 // < and <= on strings, if with up to 7 arguments, literals as conditions,
 // ! and !! of any value, a var of any type as a condition, {"var": 1},
 // paths into nested facts ("p.q.r", "tags.0", "tags.length") and arrays and
@@ -247,7 +249,7 @@ function fCmp(d) {
 function fCond(d) {
   if (d <= 0) return chance(0.85) ? fCmp(0) : chance(0.5) ? fBool() : pick([true, false, 0, 1, '', 'a', null, '0']);
   const list = () => (chance(0.1) ? one(fCond(d - 1)) : Array.from({ length: 1 + Math.floor(rnd() * 3) }, () => fCond(d - 1)));
-  switch (Math.floor(rnd() * 12)) {
+  switch (Math.floor(rnd() * 13)) {
     case 0: return { and: list() };
     case 1: return { or: list() };
     case 2: return pick([() => ({ '!': one(fCond(d - 1)) }), () => ({ '!!': [fCond(d - 1)] }), () => ({ '!': [fCond(d - 1)] }), () => ({ '!!': one(fCond(d - 1)) }),
@@ -259,6 +261,14 @@ function fCond(d) {
       if (k === 1) return { in: [fStr(), items(F_STRS)] };
       if (k === 2) return { in: [fBool(), items([true, false])] };
       return { in: [fAny(d - 1), items([...F_NUMS, ...F_STRS])] };
+    }
+    case 9: { // in with a var (an array of the facts, or a string: a substring) or a string as its list
+      const needle = () => (chance(0.5) ? pick(['gold', 'x', 'a', 'ol', '', 0, 1, 2.5, 1e21, 1e-7, -0, true, false, null]) : fAny(d - 1));
+      const r = rnd();
+      if (r < 0.6) return { in: [needle(), { var: pick(['tags', 'tags', 'p.tags', 's', 't', 'tags.0', 'x', 'b', 'p']) }] };
+      if (r < 0.7) return { in: [needle(), { var: [pick(['tags', 's']), pick(['abc', '', 'gold', null])] }] };
+      if (r < 0.8) return { '!': { in: [needle(), { var: 'tags' }] } };
+      return { in: [needle(), pick(['abc', '', 'gold', 'null', 'true', '1e+21', '0.0000001'])] };
     }
     case 4: if (chance(0.5)) return fBool();
       // a var of any type (mixed in the facts) as a condition, with a default of any type
@@ -288,8 +298,9 @@ function fFact() {
   for (const k of F_BV) put(k, () => (chance(0.03) ? pick([0, 1, '']) : chance(0.5)));
   put('1', () => pick(F_NUMS)); // the key of {"var": 1}
   // arrays and objects: read for their truthiness, and through paths
-  const arr = () => pick([[], ['gold'], ['gold', 'x'], [0], [null], ['a', 1, true], ['', 2.5], [[]], [{}]]);
-  put('tags', () => (chance(0.2) ? pick([{}, { 0: 'gold', length: 2 }, 'gold', 3, true]) : arr()));
+  const arr = () => pick([[], ['gold'], ['gold', 'x'], [0], [null], ['a', 1, true], ['', 2.5], [[]], [{}],
+    [-0, 'ol'], [1e21, false], ['gold', null, ['gold']], ['true', 'null', '1']]);
+  put('tags', () => (chance(0.2) ? pick([{}, { 0: 'gold', length: 2 }, 'gold', 'golden', '', 'x null true 1 2.5 1e+21 1e-7', 3, true]) : arr()));
   put('p', () => {
     if (chance(0.2)) return pick([[], [5, 'a'], 7, false, 'abc']);
     const q = {};

@@ -651,7 +651,7 @@ main(void)
 	check_error("{\"map\":[{\"var\":\"a\"},1]}", CR_ERR_UNSUPPORTED, "\"map\" is not supported in incentive conditions at $");
 	check_error("{\"and\":[true,{\"or\":[{\"cat\":[\"a\"]}]}]}", CR_ERR_UNSUPPORTED, "\"cat\" is not supported in incentive conditions at $.and[1].or[0]");
 	check_error("{\"and\":[{\"my_op\":[1]}]}", CR_ERR_UNSUPPORTED, "unknown JsonLogic operation \"my_op\" at $.and[0]");
-	check_error("{\"in\":[\"a\",\"abc\"]}", CR_ERR_UNSUPPORTED, "substring");
+	check("{\"in\":[\"a\",\"abc\"]}", "coalesce(contains('abc', 'a'), false)");
 	check_error("{\"==\":[{\"var\":\"x\"},\"1\",3]}", CR_ERR_INVALID, "takes 2 arguments, not 3");
 	check_error("{\"==\":[1,\"1\"]}", CR_ERR_UNSUPPORTED, "between a number and a string");
 	check_error("{\"!=\":[true,1]}", CR_ERR_UNSUPPORTED, "between a boolean and a number");
@@ -666,9 +666,13 @@ main(void)
 	check_error("{\"!==\":[true,{\"var\":[\"x\",\"a\"]}]}", CR_ERR_UNSUPPORTED,
 				"operator \"!==\" between a boolean and a string, one of them the default of a var");
 	check("{\"===\":[{\"var\":[\"x\",5]},5]}", "coalesce(x, 5) = 5");
-	/* "in" with a var as its list: an array of the facts, not supported */
-	check_error("{\"in\":[\"gold\",{\"var\":\"tags\"}]}", CR_ERR_UNSUPPORTED,
-				"\"in\" with a var as its second argument (an array of the facts, or a substring search) is not supported");
+	/* "in" with a var or a string as its list: contains (an array of the facts, or a substring) */
+	check("{\"in\":[\"gold\",{\"var\":\"tags\"}]}", "coalesce(contains(tags, 'gold'), false)");
+	check("{\"in\":[{\"var\":\"x\"},{\"var\":\"p.tags\"}]}", "coalesce(contains(\"p.tags\", x), false)");
+	check("{\"in\":[null,\"a null\"]}", "coalesce(contains('a null', NULL), false)");
+	check("{\"in\":[\"a\",{\"var\":[\"s\",\"abc\"]}]}", "coalesce(contains(coalesce(s, 'abc'), 'a'), false)");
+	check_error("{\"in\":[\"a\",{\"var\":[\"s\",true]}]}", CR_ERR_UNSUPPORTED, "default is a number or boolean");
+	check_error("{\"in\":[{\"+\":[{\"var\":\"x\"}]},{\"var\":\"tags\"}]}", CR_ERR_UNSUPPORTED, "may be NaN");
 	check_error("{\"in\":[\"gold\",3]}", CR_ERR_UNSUPPORTED, "the second argument of \"in\" must be an array of literals at $");
 	check_error("{\"<\":[{\"var\":\"x\"},true]}", CR_ERR_UNSUPPORTED, "boolean or null");
 	check_error("{\"/\":[1,{\"var\":\"y\"}]}", CR_ERR_UNSUPPORTED, "non-zero number");
@@ -727,6 +731,11 @@ main(void)
 				  "{\">\": [{\"-\": [{\"+\": [{\"var\": \"x\"}, {\"var\": \"y\"}, {\"*\": [{\"var\": \"z\"}, 2]}]}, 3]}, 0]}]}");
 	/* typed as text: SQL's NULL made explicit with null checks */
 	check_reverse("x < 5", "{\"and\": [{\"!=\": [{\"var\": \"x\"}, null]}, {\"<\": [{\"var\": \"x\"}, 5]}]}");
+	/* contains as text: "in" where h is not null; NOT contains also needs h not null */
+	check_reverse("contains(x, 'a')", "{\"in\": [\"a\", {\"var\": \"x\"}]}");
+	check_reverse("NOT contains(x, y)",
+				  "{\"and\": [{\"!=\": [{\"var\": \"x\"}, null]}, {\"!\": [{\"in\": [{\"var\": \"y\"}, {\"var\": \"x\"}]}]}]}");
+	check_reverse("coalesce(contains(x, -1), false)", "{\"in\": [-1, {\"var\": \"x\"}]}");
 	check_reverse("NOT (x BETWEEN 1 AND 2) OR s IS NULL",
 				  "{\"or\": [{\"or\": [{\"and\": [{\"!=\": [{\"var\": \"x\"}, null]}, {\"<\": [{\"var\": \"x\"}, 1]}]}, "
 				  "{\"and\": [{\"!=\": [{\"var\": \"x\"}, null]}, {\">\": [{\"var\": \"x\"}, 2]}]}]}, {\"==\": [{\"var\": \"s\"}, null]}]}");

@@ -539,11 +539,11 @@ test_evaluation(void)
 			CrValue		v;
 			int			want;
 		}			cases[] = {
-			{{0}, 0}, {{CR_VAL_BOOL, 1, 0, NULL, 0}, 1}, {{CR_VAL_BOOL, 0, 0, NULL, 0}, 0},
-			{{CR_VAL_NUM, 0, 0.0, NULL, 0}, 0}, {{CR_VAL_NUM, 0, -0.0, NULL, 0}, 0},
-			{{CR_VAL_NUM, 0, NAN, NULL, 0}, 0}, {{CR_VAL_NUM, 0, 0.5, NULL, 0}, 1},
-			{{CR_VAL_NUM, 0, -INFINITY, NULL, 0}, 1}, {{CR_VAL_TEXT, 0, 0, "", 0}, 0},
-			{{CR_VAL_TEXT, 0, 0, "0", 1}, 1}, {{CR_VAL_TEXT, CR_TEXT_PADDED, 0, " ", 1}, 1}
+			{{0}, 0}, {{CR_VAL_BOOL, 1, 0, {NULL}, 0}, 1}, {{CR_VAL_BOOL, 0, 0, {NULL}, 0}, 0},
+			{{CR_VAL_NUM, 0, 0.0, {NULL}, 0}, 0}, {{CR_VAL_NUM, 0, -0.0, {NULL}, 0}, 0},
+			{{CR_VAL_NUM, 0, NAN, {NULL}, 0}, 0}, {{CR_VAL_NUM, 0, 0.5, {NULL}, 0}, 1},
+			{{CR_VAL_NUM, 0, -INFINITY, {NULL}, 0}, 1}, {{CR_VAL_TEXT, 0, 0, {""}, 0}, 0},
+			{{CR_VAL_TEXT, 0, 0, {"0"}, 1}, 1}, {{CR_VAL_TEXT, CR_TEXT_PADDED, 0, {" "}, 1}, 1}
 		};
 
 		for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
@@ -954,9 +954,63 @@ test_name_hash_collisions(void)
 	free(src);
 }
 
+/*
+ * contains(h, x), JsonLogic's {"in": [x, h]}: the results json-logic-js
+ * 2.0.5 gives ([...].indexOf(x) !== -1, or String(x) in a string that is
+ * not empty; checked with node).
+ */
+static void
+test_contains(void)
+{
+	CrValue		items[6] = {txt("gold"), num(-0.0), bol(1), {0}, num(1e21), {0}};
+	CrValue		arr = {0};
+	CrValue		v[2];
+
+	items[5].kind = CR_VAL_ARRAY;	/* a nested array: equal to no scalar */
+	arr.kind = CR_VAL_ARRAY;
+	arr.items = items;
+	arr.len = 6;
+	v[0] = arr;
+	v[1] = txt("gold");
+	check_eval("contains(a, b)", v, 2, CR_OK, 1);
+	v[1] = txt("gol");
+	check_eval("contains(a, b)", v, 2, CR_OK, 0);
+	v[1] = num(0);				/* -0 === 0 */
+	check_eval("contains(a, b)", v, 2, CR_OK, 1);
+	v[1] = num(NAN);			/* NaN === nothing */
+	check_eval("contains(a, b)", v, 2, CR_OK, 0);
+	v[1] = (CrValue) {0};		/* NULL is JSON's null: the array has one */
+	check_eval("contains(a, b)", v, 2, CR_OK, 1);
+	v[1] = txt("1");			/* strict: no conversion */
+	check_eval("contains(a, b)", v, 2, CR_OK, 0);
+	check_eval("contains(a, true) AND contains(a, 1e21) AND NOT contains(a, false)", v, 1, CR_OK, 1);
+	check_eval("truthy(a)", v, 1, CR_OK, 1);
+	arr.len = 0;
+	v[0] = arr;
+	check_eval("truthy(a) OR contains(a, 'gold')", v, 1, CR_OK, 0);
+	/* a string: String(x) is in it; "" finds nothing (it is falsy) */
+	v[0] = txt("x null true 1e+21 1.5e-7 0.000001 -3 NaN");
+	check_eval("contains(a, NULL) AND contains(a, true) AND contains(a, 1e21) AND contains(a, 1.5e-7)", v, 1, CR_OK, 1);
+	check_eval("contains(a, 0.000001) AND contains(a, -3) AND contains(a, '') AND NOT contains(a, false)", v, 1, CR_OK, 1);
+	check_eval("contains(a, 0 - 0) AND NOT contains(a, 2.5)", v, 1, CR_OK, 1);
+	check_eval("contains(a, 1e-7)", v, 1, CR_OK, 0);
+	v[0] = txt("");
+	check_eval("contains(a, '')", v, 1, CR_OK, 0);
+	v[0] = txt("a1e-7 123456789012345680000 0.1 1.7976931348623157e+308");
+	check_eval("contains(a, 1e-7) AND contains(a, 123456789012345678901) AND contains(a, 0.1) AND contains(a, 1.7976931348623157e308)",
+			   v, 1, CR_OK, 1);
+	/* NULL where h is NULL; an error propagates; a number is a type error */
+	check_eval("contains(a, 'x') IS NULL", NULL, 0, CR_OK, 1);
+	check_eval("contains(a, 1 / 0)", v, 1, CR_ERR_DIV_ZERO, 0);
+	v[0] = num(3);
+	check_eval("contains(a, 'x')", v, 1, CR_ERR_TYPE, 0);
+	check_eval("contains(3, 'x')", NULL, 0, -100, 0);	/* refused when compiled */
+}
+
 int
 main(void)
 {
+	test_contains();
 	test_many_names();
 	test_duplicate_names();
 	test_name_hash_collisions();
