@@ -264,6 +264,14 @@ typedef struct CrRuleProg
 	const struct CrFast *fast;
 	const uint32_t *fast_at;
 	int			fast_stack;
+
+	/*
+	 * The character length of the text's encoding (mem->char_len when
+	 * decoded; NULL: UTF-8 or single bytes), so that contains finds a
+	 * substring only where a character starts (EUC_JP's bytes A2 A4 are in
+	 * A4 A2 A4 A4 but no character of it).  Not stored in the binary form.
+	 */
+	CrCharLen	char_len;
 } CrRuleProg;
 
 /* Stack slots cr_rule_eval needs for prog as it is (fast set or not). */

@@ -334,6 +334,7 @@ decode_internal(const uint8_t *bytes, size_t len, const CrRuleMem *mem,
 	prog->code = code;
 	prog->names = names;
 	prog->name_lens = name_lens;
+	prog->char_len = mem ? mem->char_len : NULL;
 
 	/* second pass: fill, check names distinct, operand values */
 	what = fill_names(bytes, prog, names, name_lens, &sp);

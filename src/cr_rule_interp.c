@@ -687,6 +687,37 @@ text_len(const CrValue *v)
 }
 
 /*
+ * Whether the n bytes at s are in the hl bytes at h starting at a character
+ * of h (char_len, the encoding's character length; NULL: every byte that
+ * matches starts one, as in UTF-8, whose characters cannot match halfway).
+ */
+static int
+find_substring(const char *h, size_t hl, const char *s, size_t n, CrCharLen char_len)
+{
+	size_t		from = 0,
+				at = 0;			/* a character's start in h */
+	const char *m;
+
+	while (from < hl && (m = memmem(h + from, hl - from, s, n)) != NULL)
+	{
+		size_t		pos = (size_t) (m - h);
+
+		if (char_len == NULL)
+			return 1;
+		while (at < pos)
+		{
+			int			c = char_len(h + at);
+
+			at += c < 1 ? 1 : (size_t) c;
+		}
+		if (at == pos)
+			return 1;
+		from = pos + 1;
+	}
+	return 0;
+}
+
+/*
  * contains(h, x): JsonLogic's {"in": [x, h]} as json-logic-js computes it.
  * An array h has an element strictly equal to x (a NULL x is JSON's null);
  * a text h, not empty, has String(x) in it (JavaScript's String: null,
@@ -694,7 +725,7 @@ text_len(const CrValue *v)
  * a number or boolean h is a type error (JavaScript's false).
  */
 static int
-eval_contains(CrRuleError *err, int k, const CrInstr *in, CrValue *a)
+eval_contains(CrRuleError *err, int k, const CrInstr *in, CrValue *a, CrCharLen char_len)
 {
 	const CrValue *h = &a[0];
 	const CrValue *x = &a[1];
@@ -731,7 +762,7 @@ eval_contains(CrRuleError *err, int k, const CrInstr *in, CrValue *a)
 			n = strlen(s);
 		}
 		/* json-logic-js: an empty string is falsy, so false whatever x is */
-		found = hl > 0 && (n == 0 || memmem(h->str, hl, s, n) != NULL);
+		found = hl > 0 && (n == 0 || find_substring(h->str, hl, s, n, char_len));
 	}
 	else if (h->kind != CR_VAL_NULL)
 		return type_error(err, k, in, 0, CR_VAL_TEXT, CR_VAL_TEXT, h);
@@ -967,7 +998,7 @@ eval_truthy(CrValue *a)
 /* Run the single instruction in (index k) on the stack. */
 static CR_HOT int
 eval_instr(const CrInstr *in, int k, const CrValue *features, CrValue *stack, int *sp,
-		   CrRuleError *err)
+		   CrRuleError *err, CrCharLen char_len)
 {
 	int			ar;
 	CrValue    *a;
@@ -1053,7 +1084,7 @@ eval_instr(const CrInstr *in, int k, const CrValue *features, CrValue *stack, in
 			else if (in->fn == CR_FN_TRUTHY)
 				eval_truthy(a);
 			else if (in->fn == CR_FN_CONTAINS)
-				rc = eval_contains(err, k, in, a);
+				rc = eval_contains(err, k, in, a, char_len);
 			else
 				rc = eval_numfunc(err, k, in, a, ar);
 			break;
@@ -1072,7 +1103,7 @@ eval_plain(const CrRuleProg *prog, const CrValue *features, CrValue *stack,
 	int			rc;
 
 	for (int k = 0; k < prog->ninstr; k++)
-		if ((rc = eval_instr(&prog->code[k], k, features, stack, &sp, err)) != CR_OK)
+		if ((rc = eval_instr(&prog->code[k], k, features, stack, &sp, err, prog->char_len)) != CR_OK)
 			return rc;
 	return eval_result(prog, &stack[0], result, err);
 }
@@ -1105,7 +1136,7 @@ eval_loop(const CrRuleProg *prog, const CrValue *features, CrValue *stack,
 			if (fs->kind == CR_FAST_IN || fs->kind == CR_FAST_IN_TOP)
 				return fast_in_error(prog, fs, k, fs->kind == CR_FAST_IN ? &features[fs->feature] : &stack[sp - 1],
 									 err);
-			if ((rc = eval_instr(&prog->code[k], k, features, stack, &sp, err)) != CR_OK)
+			if ((rc = eval_instr(&prog->code[k], k, features, stack, &sp, err, prog->char_len)) != CR_OK)
 				return rc;
 			k++;
 			/* an instruction that starts a fused step is not the end of an operand */

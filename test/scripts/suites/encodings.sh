@@ -4,7 +4,8 @@
 # the database's character, as json and jsonb input do, and one the
 # encoding lacks is 22P05; JsonLogic rules keep what jsonb converted).
 # messages.sql: errors that quote a name or string cut at a byte count hold
-# whole characters.  And in a SQL_ASCII database, where json and jsonb
+# whole characters.  contains.sql: contains (JsonLogic's "in" on a
+# string) finds a substring only where a character starts.  And in a SQL_ASCII database, where json and jsonb
 # refuse every such escape, the model's input refuses it the same way
 # (0A000).
 run_encodings() {
