@@ -38,6 +38,13 @@ extern void *cr_mem_alloc(const CrRuleMem *mem, size_t size);
 extern void *cr_mem_realloc(const CrRuleMem *mem, void *ptr, size_t size);
 extern void cr_mem_free(const CrRuleMem *mem, void *ptr);
 
+/*
+ * JavaScript's String(d) of a number (Number::toString: the shortest digits
+ * that read back as d, plain from 1e-7 to 1e21, else with an exponent; "0"
+ * for -0), into out (32 bytes); returns its length.
+ */
+extern size_t cr_js_number_text(double d, char *out);
+
 #define CR_TICK_BYTES	((size_t) 1 << 20)	/* text between two ticks */
 
 static inline void

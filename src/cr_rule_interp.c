@@ -613,46 +613,6 @@ eval_numfunc(CrRuleError *err, int k, const CrInstr *in, CrValue *a, int ar)
 	return CR_OK;
 }
 
-/*
- * JavaScript's String(d) of a number (Number::toString: the shortest digits
- * that read back as d, plain from 1e-7 to 1e21, else with an exponent),
- * into out (32 bytes); returns its length.
- */
-static size_t
-js_number_text(double d, char *out)
-{
-	char		tmp[40];
-	char		dig[24];			/* at most 17 digits; n <= 21 in the plain forms */
-	int			k = 0,
-				n,
-				len = 0;
-
-	if (isnan(d) || isinf(d) || d == 0)
-		return (size_t) snprintf(out, 32, "%s", isnan(d) ? "NaN" : isinf(d) ? (d > 0 ? "Infinity" : "-Infinity") : "0");
-	if (d < 0)
-		out[len++] = '-';
-	for (int p = 1; p <= 17; p++)
-	{
-		snprintf(tmp, sizeof(tmp), "%.*e", p - 1, fabs(d));
-		if (strtod(tmp, NULL) == fabs(d))
-			break;
-	}
-	for (const char *c = tmp; *c != 'e'; c++)
-		if (*c != '.')
-			dig[k++] = *c;
-	n = atoi(strchr(tmp, 'e') + 1) + 1;	/* the decimal point's place */
-	if (k <= n && n <= 21)
-		len += snprintf(out + len, 32 - len, "%.*s%.*s", k, dig, n - k, "000000000000000000000");
-	else if (0 < n && n <= 21)
-		len += snprintf(out + len, 32 - len, "%.*s.%.*s", n, dig, k - n, dig + n);
-	else if (-6 < n && n <= 0)
-		len += snprintf(out + len, 32 - len, "0.%.*s%.*s", -n, "000000", k, dig);
-	else
-		len += snprintf(out + len, 32 - len, "%c%s%.*se%c%d", dig[0], k > 1 ? "." : "", k - 1, dig + 1,
-						n - 1 >= 0 ? '+' : '-', abs(n - 1));
-	return (size_t) len;
-}
-
 /* Strict equality (JavaScript's ===) of an array's element e and x; NULL is null. */
 static inline int
 strict_equal(const CrValue *e, const CrValue *x)
@@ -755,7 +715,7 @@ eval_contains(CrRuleError *err, int k, const CrInstr *in, CrValue *a, CrCharLen 
 			n = text_len(x);
 		}
 		else if (x->kind == CR_VAL_NUM)
-			n = js_number_text(x->num, num);
+			n = cr_js_number_text(x->num, num);
 		else
 		{
 			s = x->kind == CR_VAL_NULL ? "null" : x->boolean ? "true" : "false";

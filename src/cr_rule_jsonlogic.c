@@ -22,6 +22,7 @@
  * Plain C, no PostgreSQL headers.  Recursion follows the JSON nesting,
  * which cr_json_read bounds.
  */
+#include "cr_rule_int.h"
 #include "cr_rule_json.h"
 
 #include <math.h>
@@ -173,52 +174,6 @@ put_truthy(Expr *e, const Expr *v)
 	put_expr(e, v);
 	put(e, ")");
 	e->prog += 4;				/* the function call */
-}
-
-/*
- * JavaScript's String(n) of an integer n, |n| < 1e21 (ECMAScript's
- * Number::toString): the shortest digits that read back as n, closest to n,
- * padded with zeros; "0" for -0.  Past 2^53 that is not n's exact value:
- * String(2 ** 60) is "1152921504606847000", not "1152921504606846976".
- */
-static void
-js_integer_string(double d, char *out, size_t outsz)
-{
-	char		tmp[64];
-	char		mant[24];
-	int			digits;
-	int			nm = 0;
-	int			e10;
-	const char *c;
-	size_t		o = 0;
-
-	if (d == 0)
-	{
-		snprintf(out, outsz, "0");
-		return;
-	}
-	/* "%.*e" rounds to the nearest: the first that reads back is JavaScript's */
-	for (digits = 1; digits <= 17; digits++)
-	{
-		snprintf(tmp, sizeof(tmp), "%.*e", digits - 1, d);
-		if (strtod(tmp, NULL) == d)
-			break;
-	}
-	for (c = tmp; *c != 'e'; c++)
-		if (*c >= '0' && *c <= '9' && nm < (int) sizeof(mant))
-			mant[nm++] = *c;
-	e10 = atoi(c + 1);
-	/* an integer below 1e21: e10 + 1 digits, of which the mantissa's come first */
-	if (e10 < 0 || e10 > 20 || nm > e10 + 1)
-	{
-		snprintf(out, outsz, "%.0f", d);
-		return;
-	}
-	if (d < 0 && o + 1 < outsz)
-		out[o++] = '-';
-	for (int i = 0; i <= e10 && o + 1 < outsz; i++)
-		out[o++] = i < nm ? mant[i] : '0';
-	out[o] = '\0';
 }
 
 /* ------------------------------------------------------------------ operations */
@@ -455,9 +410,8 @@ jl_var(JL *j, const Op *op, Expr *out)
 		if (nd->num != floor(nd->num) || fabs(nd->num) >= 1e21)
 			return jl_fail(j, CR_ERR_INVALID,
 						   "\"var\" of a number must be an integer (a key such as \"1\"); name other keys with a string");
-		js_integer_string(nd->num, numname, sizeof(numname));
+		namelen = cr_js_number_text(nd->num, numname);
 		name = numname;
-		namelen = strlen(numname);
 	}
 	else if (nd->type != CJ_STR)
 		return jl_fail(j, CR_ERR_INVALID, "\"var\" needs a string naming a feature");
